@@ -1,0 +1,190 @@
+import { z } from 'zod';
+
+/** Shared limits: one place, used by hub, app and console. */
+export const LIMITS = {
+  chatText: 4000,
+  description: 1000,
+  resolutionNote: 1000,
+  deviceName: 100,
+  displayName: 100,
+  login: 64,
+  password: 256,
+  enrollmentCode: 32,
+  syncPage: 500,
+} as const;
+
+/** 3-minute promise: the console colours a waiting request green < 2 min, orange 2–3 min, red beyond. */
+export const SLA = { warnMs: 2 * 60_000, breachMs: 3 * 60_000 } as const;
+
+export const Id = z.string().min(1).max(64);
+export const Uuid = z.uuid();
+export const IsoDate = z.iso.datetime({ offset: true });
+
+export const OsFamily = z.enum(['windows', 'macos', 'linux']);
+export type OsFamily = z.infer<typeof OsFamily>;
+
+export const Locale = z.enum(['fr', 'en']);
+export type Locale = z.infer<typeof Locale>;
+
+export const HELP_TOPICS = ['computer', 'software', 'printer', 'internet', 'email', 'security', 'files', 'other'] as const;
+export const HelpTopic = z.enum(HELP_TOPICS);
+export type HelpTopic = z.infer<typeof HelpTopic>;
+
+export const HelpStatus = z.enum(['waiting', 'assigned', 'resolved', 'cancelled']);
+export type HelpStatus = z.infer<typeof HelpStatus>;
+
+// ---------- security health (summary; the full report lives in health.ts) ----------
+export const HealthStatus = z.enum(['ok', 'warning', 'critical', 'unknown']);
+export type HealthStatus = z.infer<typeof HealthStatus>;
+
+export const HealthSummary = z.object({
+  score: z.number().int().min(0).max(100),
+  worst: HealthStatus,
+  counts: z.object({ ok: z.number().int(), warning: z.number().int(), critical: z.number().int(), unknown: z.number().int() }),
+  worstCheck: z.object({ id: z.string().max(64), title: z.string().max(200), status: HealthStatus }).optional(),
+  at: IsoDate,
+});
+export type HealthSummary = z.infer<typeof HealthSummary>;
+
+// ---------- backups (summary; the full status lives in backup.ts) ----------
+export const BackupHeadline = z.enum(['ok', 'running', 'stale', 'failed', 'not-configured']);
+export type BackupHeadline = z.infer<typeof BackupHeadline>;
+
+export const BackupSummary = z.object({
+  headline: BackupHeadline,
+  lastSuccessAt: IsoDate.nullable(),
+  lastRunAt: IsoDate.nullable(),
+  nextRunAt: IsoDate.nullable(),
+  sizeBytes: z.number().nonnegative().nullable(),
+  filesChangedLastRun: z.number().int().nonnegative().nullable(),
+  message: z.string().max(500).optional(),
+});
+export type BackupSummary = z.infer<typeof BackupSummary>;
+
+// ---------- devices and practices ----------
+export const DeviceInfo = z.object({
+  name: z.string().trim().min(1).max(LIMITS.deviceName),
+  os: OsFamily,
+  osVersion: z.string().max(100),
+  model: z.string().max(100).default(''),
+  appVersion: z.string().max(40),
+});
+export type DeviceInfo = z.infer<typeof DeviceInfo>;
+
+/** What the app sends with a help request so the technician starts with facts. */
+export const ContextSnapshot = z.object({
+  os: OsFamily,
+  osVersion: z.string().max(100),
+  appVersion: z.string().max(40),
+  model: z.string().max(100).optional(),
+  hostname: z.string().max(255).optional(),
+  locale: Locale.optional(),
+  uptimeSeconds: z.number().nonnegative().optional(),
+  health: HealthSummary.nullable().optional(),
+  backup: BackupSummary.nullable().optional(),
+});
+export type ContextSnapshot = z.infer<typeof ContextSnapshot>;
+
+export const TechnicianPublic = z.object({
+  id: Id,
+  displayName: z.string(),
+  initials: z.string().max(4),
+});
+export type TechnicianPublic = z.infer<typeof TechnicianPublic>;
+
+export const TechnicianRole = z.enum(['technician', 'supervisor', 'admin']);
+export type TechnicianRole = z.infer<typeof TechnicianRole>;
+
+export const TechnicianSelf = TechnicianPublic.extend({ login: z.string(), role: TechnicianRole });
+export type TechnicianSelf = z.infer<typeof TechnicianSelf>;
+
+export const Device = z.object({
+  id: Id,
+  practiceId: Id,
+  practiceName: z.string(),
+  name: z.string(),
+  os: OsFamily,
+  osVersion: z.string(),
+  model: z.string(),
+  appVersion: z.string(),
+  online: z.boolean(),
+  enrolledAt: IsoDate,
+  lastSeenAt: IsoDate.nullable(),
+  revoked: z.boolean(),
+});
+export type Device = z.infer<typeof Device>;
+
+// ---------- help requests ----------
+export const HelpRequest = z.object({
+  id: Id,
+  clientId: Uuid,
+  deviceId: Id,
+  deviceName: z.string(),
+  practiceId: Id,
+  practiceName: z.string(),
+  status: HelpStatus,
+  topic: HelpTopic.nullable(),
+  description: z.string().nullable(),
+  context: ContextSnapshot.nullable(),
+  createdAt: IsoDate,
+  assignedAt: IsoDate.nullable(),
+  closedAt: IsoDate.nullable(),
+  technician: TechnicianPublic.nullable(),
+  resolutionNote: z.string().nullable(),
+});
+export type HelpRequest = z.infer<typeof HelpRequest>;
+
+/** Live position of a waiting request, pushed to its device. */
+export const QueuePosition = z.object({
+  requestId: Id,
+  position: z.number().int().min(1),
+  waiting: z.number().int().min(1),
+  /** Estimated seconds before a technician picks the request up (from recent pickup times). */
+  etaSeconds: z.number().int().nonnegative(),
+});
+export type QueuePosition = z.infer<typeof QueuePosition>;
+
+// ---------- chat ----------
+export const ChatAuthor = z.enum(['device', 'technician', 'system']);
+export type ChatAuthor = z.infer<typeof ChatAuthor>;
+
+export const ChatMessage = z.object({
+  /** Client-generated UUID: the idempotency key. */
+  id: Uuid,
+  requestId: Id,
+  /** Hub-assigned, strictly increasing per request: the resync cursor. */
+  seq: z.number().int().positive(),
+  author: ChatAuthor,
+  authorName: z.string(),
+  text: z.string(),
+  /** When the author pressed send (client clock). */
+  sentAt: IsoDate,
+  /** When the hub stored it (hub clock). */
+  createdAt: IsoDate,
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/** Highest seq each side has received / read, per request. */
+export const ReceiptKind = z.enum(['delivered', 'read']);
+export type ReceiptKind = z.infer<typeof ReceiptKind>;
+
+export const ChatReceipts = z.object({
+  requestId: Id,
+  device: z.object({ delivered: z.number().int().nonnegative(), read: z.number().int().nonnegative() }),
+  technician: z.object({ delivered: z.number().int().nonnegative(), read: z.number().int().nonnegative() }),
+});
+export type ChatReceipts = z.infer<typeof ChatReceipts>;
+
+// ---------- audit ----------
+export const AuditEntry = z.object({
+  seq: z.number().int().positive(),
+  at: IsoDate,
+  actorType: z.enum(['device', 'technician', 'system', 'cli']),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  subject: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;

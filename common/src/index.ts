@@ -1,0 +1,6 @@
+export * from './result.js';
+export * from './domain.js';
+export * from './http.js';
+export * from './socket.js';
+export * from './ipc/index.js';
+export * from './i18n.js';

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import {
+  ChatMessage,
+  ChatReceipts,
+  ContextSnapshot,
+  HelpRequest,
+  HelpTopic,
+  Id,
+  LIMITS,
+  QueuePosition,
+  ReceiptKind,
+  TechnicianPublic,
+  TechnicianSelf,
+  Uuid,
+  IsoDate,
+  HealthSummary,
+  BackupSummary,
+  Device,
+} from './domain.js';
+
+/**
+ * Socket.io contract.
+ *
+ * Namespaces: `/device` (auth: `{ token }` from enrollment) and `/tech` (auth: the httpOnly
+ * session cookie set by POST /api/auth/login).
+ *
+ * Client → hub: `socket.emit(name, payload, ack)`; the hub parses `payload` with `request` and
+ * always calls `ack` with a Result whose `data` matches `response`. An event not listed here is
+ * answered `UNKNOWN_EVENT` (when it has an ack) and counted against the rate limit.
+ *
+ * Hub → client: pushes without ack, payload matching the schema in *_PUSH.
+ */
+export const NS = { device: '/device', tech: '/tech' } as const;
+
+const RequestRef = z.strictObject({ requestId: Id });
+
+export const ChatSendRequest = z.strictObject({
+  requestId: Id,
+  id: Uuid,
+  text: z.string().trim().min(1).max(LIMITS.chatText),
+  sentAt: IsoDate,
+});
+export const ChatSyncRequest = z.strictObject({
+  requestId: Id,
+  /** Last seq the client holds; 0 for everything. */
+  afterSeq: z.number().int().nonnegative().default(0),
+});
+export const ChatSyncResponse = z.object({
+  messages: z.array(ChatMessage),
+  receipts: ChatReceipts,
+  /** True when more messages follow (page size LIMITS.syncPage): call again with the last seq. */
+  more: z.boolean(),
+});
+export const ChatReceiptRequest = z.strictObject({ requestId: Id, kind: ReceiptKind, upToSeq: z.number().int().nonnegative() });
+export const ChatTypingRequest = z.strictObject({ requestId: Id, typing: z.boolean() });
+
+const chatEvents = {
+  'chat:send': { request: ChatSendRequest, response: z.object({ message: ChatMessage, duplicate: z.boolean() }) },
+  'chat:sync': { request: ChatSyncRequest, response: ChatSyncResponse },
+  'chat:receipt': { request: ChatReceiptRequest, response: ChatReceipts },
+  'chat:typing': { request: ChatTypingRequest, response: z.object({}) },
+} as const;
+
+export const HelpCreateRequest = z.strictObject({
+  /** Client-generated UUID: creating twice with the same id returns the same request. */
+  clientId: Uuid,
+  topic: HelpTopic.nullable().default(null),
+  description: z.string().trim().max(LIMITS.description).nullable().default(null),
+  context: ContextSnapshot,
+});
+export const HelpUpdateRequest = z.strictObject({
+  requestId: Id,
+  topic: HelpTopic.nullable().optional(),
+  description: z.string().trim().max(LIMITS.description).nullable().optional(),
+});
+export const DeviceHelloResponse = z.object({
+  deviceId: Id,
+  deviceName: z.string(),
+  practice: z.object({ id: Id, name: z.string() }),
+  /** The device's open request (waiting or assigned), if any, so the app resumes after a restart. */
+  current: HelpRequest.nullable(),
+  position: QueuePosition.nullable(),
+  serverTime: IsoDate,
+});
+
+export const DeviceReportRequest = z.strictObject({
+  health: HealthSummary.nullable().optional(),
+  backup: BackupSummary.nullable().optional(),
+  appVersion: z.string().max(40).optional(),
+});
+
+export const DEVICE_EVENTS = {
+  'device:hello': { request: z.strictObject({}), response: DeviceHelloResponse },
+  'device:report': { request: DeviceReportRequest, response: z.object({}) },
+  'help:create': { request: HelpCreateRequest, response: z.object({ request: HelpRequest, position: QueuePosition.nullable() }) },
+  'help:update': { request: HelpUpdateRequest, response: HelpRequest },
+  'help:cancel': { request: RequestRef, response: HelpRequest },
+  ...chatEvents,
+} as const;
+
+export const DEVICE_PUSH = {
+  'help:updated': HelpRequest,
+  'help:position': QueuePosition,
+  'chat:message': ChatMessage,
+  'chat:receipt': ChatReceipts,
+  'chat:typing': z.object({ requestId: Id, author: z.literal('technician'), name: z.string(), typing: z.boolean() }),
+  /** The hub revoked this device: the app forgets its token and shows enrollment again. */
+  'device:revoked': z.object({ reason: z.string() }),
+} as const;
+
+export const QueueItem = HelpRequest.extend({ deviceOnline: z.boolean() });
+export type QueueItem = z.infer<typeof QueueItem>;
+
+export const QueueSnapshot = z.object({
+  /** Open requests (waiting first, oldest first; then assigned). */
+  requests: z.array(QueueItem),
+  serverTime: IsoDate,
+  /** Median seconds from creation to pickup over recent requests: what ETAs are computed from. */
+  medianPickupSeconds: z.number().nonnegative(),
+});
+export type QueueSnapshot = z.infer<typeof QueueSnapshot>;
+
+export const HelpDetail = z.object({
+  request: HelpRequest,
+  device: Device,
+  messages: z.array(ChatMessage),
+  receipts: ChatReceipts,
+});
+export type HelpDetail = z.infer<typeof HelpDetail>;
+
+export const TECH_EVENTS = {
+  'tech:hello': { request: z.strictObject({}), response: z.object({ technician: TechnicianSelf, queue: QueueSnapshot, mine: z.array(HelpRequest) }) },
+  'queue:list': { request: z.strictObject({}), response: QueueSnapshot },
+  'help:mine': { request: z.strictObject({}), response: z.array(HelpRequest) },
+  'help:get': { request: RequestRef, response: HelpDetail },
+  'help:accept': { request: RequestRef, response: HelpRequest },
+  /** Back to the queue (no target) or reassigned to another technician. */
+  'help:release': { request: z.strictObject({ requestId: Id, toTechnicianId: Id.optional() }), response: HelpRequest },
+  'help:resolve': { request: z.strictObject({ requestId: Id, note: z.string().trim().min(1).max(LIMITS.resolutionNote) }), response: HelpRequest },
+  'technicians:list': { request: z.strictObject({}), response: z.array(TechnicianPublic.extend({ online: z.boolean() })) },
+  'devices:list': { request: z.strictObject({}), response: z.array(Device.extend({ health: HealthSummary.nullable(), backup: BackupSummary.nullable(), reportedAt: IsoDate.nullable() })) },
+  ...chatEvents,
+} as const;
+
+export const TECH_PUSH = {
+  'queue:updated': QueueSnapshot,
+  'help:updated': HelpRequest,
+  'chat:message': ChatMessage,
+  'chat:receipt': ChatReceipts,
+  'chat:typing': z.object({ requestId: Id, author: z.literal('device'), name: z.string(), typing: z.boolean() }),
+  'device:presence': z.object({ deviceId: Id, online: z.boolean() }),
+  'device:report': z.object({ deviceId: Id, health: HealthSummary.nullable(), backup: BackupSummary.nullable(), reportedAt: IsoDate }),
+  /** The session expired or was logged out elsewhere. */
+  'session:ended': z.object({ reason: z.string() }),
+} as const;
+
+export type EventMap = Record<string, { request: z.ZodType; response: z.ZodType }>;
+export type DeviceEvent = keyof typeof DEVICE_EVENTS;
+export type TechEvent = keyof typeof TECH_EVENTS;
+export type EventRequest<M extends EventMap, K extends keyof M> = z.input<M[K]['request']>;
+export type EventResponse<M extends EventMap, K extends keyof M> = z.infer<M[K]['response']>;
+export type PushPayload<M extends Record<string, z.ZodType>, K extends keyof M> = z.infer<M[K]>;

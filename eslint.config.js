@@ -1,0 +1,45 @@
+// Lint with the import boundaries of ARCHITECTURE.md enforced as rules.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'url', 'util', 'stream', 'events', 'worker_threads', 'tls', 'dns', 'zlib', 'readline', 'process', 'buffer'];
+const noNode = [...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`), 'node:*'];
+const restrict = (paths, patterns = [], message) => ({
+  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns: patterns.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'out/**', 'dist/**', 'console/dist/**', '.demo-data/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+    },
+  },
+  // common/: the contract imports nothing of ours and no runtime.
+  {
+    files: ['common/**/*.ts'],
+    rules: restrict(['electron', 'react', ...noNode, '@vigie/hub', '@vigie/console'], ['**/main/**', '**/server/**', '**/renderer/**', '**/console/**', 'node:*'], 'common/ is the pure contract: no runtime, nothing of ours.'),
+  },
+  // services/ are Electron-free and UI-free.
+  {
+    files: ['main/services/**/*.ts', 'main/host/**/*.ts', 'main/platform/node/**/*.ts'],
+    rules: restrict(['electron', 'react'], ['**/shell/**', '**/renderer/**'], 'services and the browser host never import Electron or the UI.'),
+  },
+  // UIs run without Node.
+  {
+    files: ['renderer/**/*.{ts,tsx}', 'console/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: restrict(['electron', ...noNode, 'socket.io', 'fastify'], ['**/main/**', '**/server/**', 'node:*'], 'UI code runs in a browser: no Node, no Electron, no hub internals.'),
+  },
+  // The hub never reaches into the app.
+  {
+    files: ['server/**/*.ts'],
+    rules: restrict(['electron', 'react'], ['**/main/**', '**/renderer/**', '**/console/src/**'], 'the hub does not import the app or the console.'),
+  },
+);
