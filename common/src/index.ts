@@ -4,3 +4,4 @@ export * from './http.js';
 export * from './socket.js';
 export * from './ipc/index.js';
 export * from './i18n.js';
+export * from './updates.js';
