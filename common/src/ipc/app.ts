@@ -44,6 +44,14 @@ export const SupportState = z.object({
   outboxSize: z.number().int().nonnegative(),
   /** Last request that ended (resolved/cancelled), shown as a short confirmation. */
   lastClosed: HelpRequest.nullable(),
+  /**
+   * A help click that has not reached the hub yet (offline at the time): it is sent again with the
+   * same clientId as soon as the hub is reachable. Absent/null when there is none.
+   */
+  pendingRequest: z
+    .object({ clientId: Uuid, topic: HelpTopic.nullable(), description: z.string().nullable(), createdAt: IsoDate })
+    .nullable()
+    .optional(),
 });
 export type SupportState = z.infer<typeof SupportState>;
 

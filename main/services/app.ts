@@ -1,0 +1,229 @@
+import { VigieError, type AppState, type BackupSummary, type ErrorCode, type HealthSummary, type Locale, type TrayState } from '@vigie/common';
+import type { AutoStart, Logger, Notifier, SecretStore, SystemInfo } from '../platform/ports.js';
+import type { Backoff } from './hub/backoff.js';
+import { HubConnection } from './hub/connection.js';
+import { createMainI18n, type MainI18n } from './i18n.js';
+import { createDispatch, type Dispatch, type IpcHandlers } from './ipc.js';
+import { Emitter } from './lib/emitter.js';
+import { EnrollmentService } from './settings/enrollment.js';
+import { SettingsStore } from './settings/settings.js';
+import { supportFile } from './support/store.js';
+import { SupportService, type SupportEvent } from './support/support.js';
+
+export interface AppPorts {
+  secrets: SecretStore;
+  notifier: Notifier;
+  system: SystemInfo;
+  autoStart?: AutoStart;
+}
+
+export interface AppOptions {
+  dataDir: string;
+  appVersion: string;
+  /** Hub used when the user does not type one. */
+  defaultHubUrl: string;
+  ports: AppPorts;
+  logger: Logger;
+  /** Optional capability providers for the help-request context snapshot. */
+  healthSummary?: () => Promise<HealthSummary | null>;
+  backupSummary?: () => Promise<BackupSummary | null>;
+  /** True while the user is looking at the app: no notification then. */
+  isUserLooking?: () => boolean;
+  hub?: { ackTimeoutMs?: number; connectTimeoutMs?: number; backoff?: Backoff };
+  support?: { retryDelayMs?: number; typingTtlMs?: number };
+}
+
+type AppEvents = { state: [AppState] };
+
+/** idle / requested / connected / offline, for the tray icon. */
+export function trayStateOf(s: Pick<AppState, 'enrollment' | 'support'>): TrayState {
+  if (s.enrollment.status !== 'enrolled') return 'idle';
+  if (s.support.connection !== 'online') return 'offline';
+  if (s.support.current?.status === 'assigned') return 'connected';
+  if (s.support.current?.status === 'waiting' || s.support.pendingRequest) return 'requested';
+  return 'idle';
+}
+
+/**
+ * The app, built from ports and a data dir: the same object runs inside Electron's main process
+ * and inside the browser host. It exposes the IPC handlers (method → handler), one `dispatch`
+ * that parses and answers Result, and the AppState stream the renderer draws.
+ */
+export class VigieApp extends Emitter<AppEvents> {
+  readonly hub: HubConnection;
+  readonly settings: SettingsStore;
+  readonly enrollment: EnrollmentService;
+  readonly support: SupportService;
+  readonly handlers: IpcHandlers;
+  readonly dispatch: Dispatch;
+  readonly i18n: MainI18n;
+  private readonly log: Logger;
+  private pushScheduled = false;
+  private started = false;
+
+  constructor(private readonly options: AppOptions) {
+    super();
+    const { logger, ports, dataDir } = options;
+    this.log = logger.child({ svc: 'app' });
+    this.settings = new SettingsStore(dataDir, logger);
+    this.i18n = createMainI18n('fr');
+    this.hub = new HubConnection({ logger, ...options.hub });
+    this.enrollment = new EnrollmentService({
+      settings: this.settings,
+      secrets: ports.secrets,
+      system: ports.system,
+      appVersion: options.appVersion,
+      defaultHubUrl: options.defaultHubUrl,
+      logger,
+    });
+    this.support = new SupportService({
+      hub: this.hub,
+      file: supportFile(dataDir, logger),
+      system: ports.system,
+      appVersion: options.appVersion,
+      locale: () => this.settings.get().locale,
+      logger,
+      ...(options.healthSummary ? { healthSummary: options.healthSummary } : {}),
+      ...(options.backupSummary ? { backupSummary: options.backupSummary } : {}),
+      ...options.support,
+    });
+    this.handlers = this.buildHandlers();
+    this.dispatch = createDispatch(this.handlers, logger);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const settings = await this.settings.load();
+    this.i18n.setLocale(settings.locale);
+    this.support.on('change', () => this.schedulePush());
+    this.support.on('event', (e) => this.notifyFor(e));
+    this.hub.on('rejected', (code) => void this.unenroll(code));
+    this.hub.onPush('device:revoked', () => void this.unenroll('REVOKED'));
+
+    let enrollment = this.enrollment.state();
+    const token = enrollment.status === 'enrolled' ? await this.enrollment.token() : null;
+    if (enrollment.status === 'enrolled' && !token) {
+      this.log.warn('enrolled but the device token is missing (keychain changed?)');
+      enrollment = await this.enrollment.forget('UNAUTHORIZED');
+    }
+    await this.support.start(enrollment.status === 'enrolled' ? enrollment.deviceId : null);
+    if (enrollment.status === 'enrolled' && token) this.hub.start(enrollment.hubUrl, token);
+    this.schedulePush();
+  }
+
+  async stop(): Promise<void> {
+    this.hub.stop();
+    await this.support.stop();
+  }
+
+  state(): AppState {
+    const base = {
+      locale: this.settings.get().locale,
+      appVersion: this.options.appVersion,
+      enrollment: this.enrollment.state(),
+      support: this.support.state(),
+    };
+    return { ...base, tray: trayStateOf(base) };
+  }
+
+  onState(listener: (s: AppState) => void): () => void {
+    return this.on('state', listener);
+  }
+
+  /** Main-process translation (tray, notifications) in the current locale. */
+  t(key: string, vars?: Record<string, unknown>): string {
+    return this.i18n.t(key, vars);
+  }
+
+  private buildHandlers(): IpcHandlers {
+    return {
+      'app:getState': async () => this.state(),
+      'app:setLocale': async ({ locale }) => {
+        await this.setLocale(locale);
+        return {};
+      },
+      'enrollment:enroll': async (input) => {
+        if (this.enrollment.state().status === 'enrolled') throw new VigieError('CONFLICT', 'Cet ordinateur est déjà relié à votre prestataire.');
+        const st = await this.enrollment.enroll(input);
+        if (st.status !== 'enrolled') throw new VigieError('INTERNAL', 'Inscription incomplète.');
+        await this.support.reset(st.deviceId);
+        const token = await this.enrollment.token();
+        if (token) this.hub.start(st.hubUrl, token);
+        this.schedulePush();
+        return st;
+      },
+      'support:requestHelp': async (input) => this.support.requestHelp(this.requireEnrolled(input)),
+      'support:updateRequest': async (input) => this.support.updateRequest(this.requireEnrolled(input)),
+      'support:cancel': async () => {
+        await this.support.cancel();
+        return {};
+      },
+      'support:sendChat': async ({ text }) => this.support.sendChat(this.requireEnrolled(text)),
+      'support:markRead': async () => {
+        await this.support.markRead();
+        return {};
+      },
+      'support:setTyping': async ({ typing }) => {
+        await this.support.setTyping(typing);
+        return {};
+      },
+      'support:dismissClosed': async () => {
+        await this.support.dismissClosed();
+        return {};
+      },
+    };
+  }
+
+  async setLocale(locale: Locale): Promise<void> {
+    await this.settings.update({ locale });
+    this.i18n.setLocale(locale);
+    this.schedulePush();
+  }
+
+  private requireEnrolled<T>(value: T): T {
+    if (this.enrollment.state().status !== 'enrolled') throw new VigieError('NOT_ENROLLED', 'Cet ordinateur n’est pas encore relié à votre prestataire.');
+    return value;
+  }
+
+  /** The hub refused or revoked the token: forget it, clear support, back to enrollment. */
+  private async unenroll(code: ErrorCode): Promise<void> {
+    if (this.enrollment.state().status !== 'enrolled') return;
+    this.hub.stop();
+    await this.enrollment.forget(code);
+    await this.support.reset(null);
+    if (code === 'REVOKED') this.options.ports.notifier.notify({ title: this.t('notify.title'), body: this.t('notify.revoked'), tag: 'enrollment' });
+    this.schedulePush();
+  }
+
+  private notifyFor(e: SupportEvent): void {
+    if (this.options.isUserLooking?.()) return;
+    const n = this.options.ports.notifier;
+    if (e.type === 'assigned' && e.request.technician) {
+      n.notify({ title: this.t('notify.title'), body: this.t('notify.assigned', { name: e.request.technician.displayName }), tag: 'request' });
+    } else if (e.type === 'message') {
+      const text = e.message.text.length > 140 ? `${e.message.text.slice(0, 139)}…` : e.message.text;
+      n.notify({ title: this.t('notify.messageFrom', { name: e.message.authorName }), body: text, tag: 'chat' });
+    } else if (e.type === 'closed' && e.request.status === 'resolved') {
+      n.notify({ title: this.t('notify.title'), body: this.t('notify.resolved'), tag: 'request' });
+    }
+  }
+
+  /** Coalesces bursts of changes into one AppState push. */
+  private schedulePush(): void {
+    if (this.pushScheduled) return;
+    this.pushScheduled = true;
+    queueMicrotask(() => {
+      this.pushScheduled = false;
+      this.emit('state', this.state());
+    });
+  }
+
+  protected override onListenerError(e: unknown): void {
+    this.log.error('state listener failed', { err: e });
+  }
+}
+
+export function createApp(options: AppOptions): VigieApp {
+  return new VigieApp(options);
+}
