@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { Server } from 'socket.io';
+import type { TechnicianRole } from '@vigie/common';
+import { loadConfig, type HubConfig, type HubSettingsInput } from './config.js';
+import { createHttpServer } from './http/server.js';
+import { createLogger, type Logger } from './logger.js';
+import type { AuditVerifyResult } from './services/audit.js';
+import { createServices, type Services } from './services/index.js';
+import type { PracticeRecord } from './services/devices.js';
+import { revokedSocket, setupDeviceNamespace } from './socket/device.js';
+import { Realtime, rooms } from './socket/realtime.js';
+import { endSession, setupTechNamespace } from './socket/tech.js';
+import { openDb } from './store/db.js';
+import { nowIso } from './util.js';
+
+export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' | 'host'>> {
+  dataDir?: string;
+  port?: number;
+  host?: string;
+  consoleDir?: string;
+  logLevel?: HubConfig['logLevel'];
+  /** Environment to read VIGIE_* from (default: process.env; pass {} to ignore it). */
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+export interface HubAdmin {
+  createPractice(input: { name: string }): Promise<PracticeRecord>;
+  addTechnician(input: { login: string; displayName: string; password: string; role?: TechnicianRole }): Promise<{ id: string; login: string; totpSecret: string; otpauthUri: string }>;
+  revokeDevice(deviceId: string): Promise<void>;
+  verifyAudit(): Promise<AuditVerifyResult>;
+}
+
+export interface Hub {
+  url: string;
+  port: number;
+  config: HubConfig;
+  log: Logger;
+  admin: HubAdmin;
+  services: Services;
+  realtime: Realtime;
+  close(): Promise<void>;
+}
+
+/** Starts one hub: SQLite store, fastify HTTP (API + console) and socket.io on the same port. */
+export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
+  const { dataDir, env, logger, ...overrides } = opts;
+  const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides });
+  const log = logger ?? createLogger(cfg.logLevel);
+  const db = await openDb(join(cfg.dataDir, 'hub.sqlite'), { synchronous: cfg.sqliteSynchronous });
+  const services = createServices(db, cfg);
+
+  let realtime: Realtime | null = null;
+  const app = await createHttpServer(cfg, services, log, {
+    onLogout: (sessionId) => {
+      realtime?.techNs.in(rooms.session(sessionId)).fetchSockets().then(
+        (socks) => socks.forEach((sock) => endSession(sock, 'logout')),
+        () => undefined,
+      );
+    },
+  });
+  const io = new Server(app.server, {
+    serveClient: false,
+    maxHttpBufferSize: cfg.bodyLimit,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    connectTimeout: 15_000,
+  });
+  realtime = new Realtime(io, services.help, log.child({ part: 'realtime' }));
+  const rt = realtime;
+  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }));
+  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }));
+  // Unused namespaces are refused by socket.io itself (only /device and /tech exist).
+  io.of('/').use((_socket, next) => next(Object.assign(new Error('Espace inconnu.'), { data: { code: 'NOT_FOUND' } })));
+
+  // Sweeps: expired sessions, devices revoked by another process (the CLI).
+  let lastRevokeCheck = nowIso();
+  const sweep = setInterval(() => {
+    void (async () => {
+      const since = lastRevokeCheck;
+      lastRevokeCheck = nowIso();
+      for (const id of await services.devices.revokedSince(since)) {
+        for (const sock of await rt.devNs.in(rooms.device(id)).fetchSockets()) revokedSocket(sock as never);
+      }
+      for (const sock of await rt.techNs.fetchSockets()) {
+        const sid = (sock.data as { session?: { sessionId: string } }).session?.sessionId;
+        if (sid && !(await services.auth.isSessionAlive(sid))) endSession(sock, 'expired');
+      }
+      await services.auth.purgeExpired();
+    })().catch((e: unknown) => log.error({ err: e }, 'sweep failed'));
+  }, 30_000);
+  sweep.unref();
+
+  await app.listen({ port: cfg.port, host: cfg.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
+  log.info({ url, dataDir: cfg.dataDir, console: cfg.consoleDir }, 'hub listening');
+
+  const admin: HubAdmin = {
+    createPractice: ({ name }) => services.devices.createPractice(name),
+    addTechnician: (input) => services.auth.addTechnician(input),
+    revokeDevice: async (deviceId) => {
+      await services.devices.revoke(deviceId);
+      for (const sock of await rt.devNs.in(rooms.device(deviceId)).fetchSockets()) revokedSocket(sock as never);
+    },
+    verifyAudit: () => services.audit.verify(),
+  };
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(sweep);
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close().catch(() => undefined);
+      await rt.idle();
+      await db.destroy();
+      log.info('hub stopped');
+    })());
+
+  return { url, port, config: cfg, log, admin, services, realtime: rt, close };
+}

@@ -1,0 +1,216 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  EnrollBody,
+  HTTP,
+  LoginBody,
+  SESSION_COOKIE,
+  VigieError,
+  err,
+  ok,
+  parseOrThrow,
+  toErr,
+  type ErrorCode,
+  type Result,
+} from '@vigie/common';
+import type { HubConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Services } from '../services/index.js';
+import { TokenBucket } from '../util.js';
+
+export const HUB_VERSION = '0.1.0';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  INVALID_CODE: 400,
+  UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  TOTP_REQUIRED: 401,
+  REVOKED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  LOCKED_OUT: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export interface HttpHooks {
+  /** Called after a logout so the session's sockets are closed. */
+  onLogout(sessionId: string): void;
+}
+
+/** Per-IP limiter for enrollment: all attempts and failed attempts, each with its own bucket. */
+class PerIpLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+  constructor(private readonly perMinute: number) {}
+  take(ip: string): number {
+    let b = this.buckets.get(ip);
+    if (!b) {
+      if (this.buckets.size > 50_000) this.buckets.clear();
+      b = new TokenBucket(this.perMinute / 60, Math.max(1, this.perMinute));
+      this.buckets.set(ip, b);
+    }
+    return b.take() ? 0 : Math.max(1, b.retryAfterMs());
+  }
+  peek(ip: string): number {
+    const b = this.buckets.get(ip);
+    if (!b) return 0;
+    b.take(0); // refill
+    return b.retryAfterMs();
+  }
+}
+
+export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger, hooks: HttpHooks) {
+  const secureCookie = cfg.publicUrl?.startsWith('https:') ?? false;
+  const app = Fastify({
+    loggerInstance: log.child({ part: 'http' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: cfg.bodyLimit,
+    trustProxy: false,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+  await app.register(cookie);
+
+  const send = (reply: FastifyReply, r: Result<unknown>) => {
+    const status = r.ok ? 200 : (STATUS[r.error.code] ?? 400);
+    if (!r.ok && r.error.details?.retryAfterMs !== undefined) reply.header('Retry-After', Math.ceil(Number(r.error.details.retryAfterMs) / 1000));
+    return reply.code(status).type('application/json; charset=utf-8').send(r);
+  };
+  const route = (handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const data = await handler(req, reply);
+      return send(reply, ok(data));
+    } catch (e) {
+      if (!(e instanceof VigieError)) log.error({ err: e, url: req.url }, 'http handler failed');
+      return send(reply, toErr(e));
+    }
+  };
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('Content-Security-Policy', CSP);
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+    reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+    if (secureCookie) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (reply.request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler((error: { code?: string; statusCode?: number; message?: string }, req, reply) => {
+    const status = error.statusCode ?? 500;
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(err('BAD_REQUEST', 'Requête trop volumineuse.'));
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(err('BAD_REQUEST', 'Type de contenu non pris en charge : JSON attendu.'));
+    if (status >= 400 && status < 500) return reply.code(status).send(err('BAD_REQUEST', 'Requête invalide (JSON illisible ou incomplet).'));
+    log.error({ err: error, url: req.url }, 'http error');
+    return reply.code(500).send(err('INTERNAL', 'Erreur interne. Réessayez dans un instant.'));
+  });
+
+  // ---------- API ----------
+  const started = Date.now();
+  app.get(HTTP.healthz, async (_req, reply) => reply.send({ status: 'ok', version: HUB_VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
+
+  const enrollAll = new PerIpLimiter(cfg.enroll.perMinutePerIp);
+  const enrollFailures = new PerIpLimiter(cfg.enroll.failuresPerMinutePerIp);
+  app.post(
+    HTTP.enroll,
+    route(async (req) => {
+      const ip = req.ip;
+      const wait = Math.max(enrollFailures.peek(ip), enrollAll.take(ip));
+      if (wait > 0) throw new VigieError('RATE_LIMITED', 'Trop d’essais d’inscription. Patientez un instant.', { retryAfterMs: wait });
+      const body = parseOrThrow(EnrollBody, req.body);
+      try {
+        return await s.devices.enroll(body.code, body.device, ip);
+      } catch (e) {
+        if (e instanceof VigieError && e.code === 'INVALID_CODE') enrollFailures.take(ip);
+        throw e;
+      }
+    }),
+  );
+
+  app.post(
+    HTTP.login,
+    route(async (req, reply) => {
+      const body = parseOrThrow(LoginBody, req.body);
+      const { token, session } = await s.auth.login(body, req.ip);
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookie,
+        path: '/',
+        maxAge: cfg.session.absoluteHours * 3600,
+      });
+      return { technician: session.technician };
+    }),
+  );
+
+  app.post(
+    HTTP.logout,
+    route(async (req, reply) => {
+      const token = req.cookies[SESSION_COOKIE];
+      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: secureCookie });
+      if (!token) return {};
+      try {
+        const session = await s.auth.authenticate(token);
+        await s.auth.logout(session.sessionId, session.technician.id);
+        hooks.onLogout(session.sessionId);
+      } catch (e) {
+        if (!(e instanceof VigieError)) throw e;
+      }
+      return {};
+    }),
+  );
+
+  app.get(
+    HTTP.me,
+    route(async (req) => {
+      const session = await s.auth.authenticate(req.cookies[SESSION_COOKIE]);
+      await s.auth.touch(session.sessionId);
+      return { technician: session.technician };
+    }),
+  );
+
+  // ---------- console ----------
+  const hasConsole = existsSync(join(cfg.consoleDir, 'index.html'));
+  if (hasConsole) {
+    await app.register(fastifyStatic, { root: cfg.consoleDir, prefix: '/', index: ['index.html'], wildcard: false });
+  } else {
+    log.warn({ consoleDir: cfg.consoleDir }, 'console not built: serving a notice instead');
+  }
+  const notBuilt = 'La console Vigie n’est pas construite. Lancez « npm run build:console » puis redémarrez le hub.\n(The Vigie console is not built: run "npm run build:console" and restart the hub.)\n';
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    if (path.startsWith('/api/') || path === '/api' || req.method !== 'GET') {
+      return reply.code(404).send(err('NOT_FOUND', 'Introuvable.'));
+    }
+    if (!hasConsole) return reply.code(503).type('text/plain; charset=utf-8').send(notBuilt);
+    // SPA fallback: unknown paths without a file extension get the app.
+    if (/\.[a-z0-9]+$/i.test(path)) return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
+    return reply.sendFile('index.html');
+  });
+
+  return app;
+}

@@ -1,0 +1,116 @@
+import { LIMITS, VigieError, type ChatAuthor, type ChatMessage, type ChatReceipts, type ReceiptKind } from '@vigie/common';
+import type { Db, Executor } from '../store/db.js';
+import { nowIso } from '../util.js';
+import type { Actor } from './actors.js';
+import type { HelpService } from './help.js';
+
+type MessageRow = { id: string; request_id: string; seq: number; author: string; author_name: string; text: string; sent_at: string; created_at: string };
+
+const toMessage = (r: MessageRow): ChatMessage => ({
+  id: r.id,
+  requestId: r.request_id,
+  seq: Number(r.seq),
+  author: r.author as ChatAuthor,
+  authorName: r.author_name,
+  text: r.text,
+  sentAt: r.sent_at,
+  createdAt: r.created_at,
+});
+
+/** Stores a message with the next seq of its request. Call inside a transaction. */
+export async function insertMessage(
+  trx: Executor,
+  m: { id: string; requestId: string; author: ChatAuthor; authorId: string | null; authorName: string; text: string; sentAt?: string },
+): Promise<ChatMessage> {
+  const req = await trx.selectFrom('help_requests').select('last_seq').where('id', '=', m.requestId).executeTakeFirstOrThrow();
+  const seq = Number(req.last_seq) + 1;
+  const createdAt = nowIso();
+  await trx.updateTable('help_requests').set({ last_seq: seq }).where('id', '=', m.requestId).execute();
+  const row = { id: m.id, request_id: m.requestId, seq, author: m.author, author_id: m.authorId, author_name: m.authorName, text: m.text, sent_at: m.sentAt ?? createdAt, created_at: createdAt };
+  await trx.insertInto('chat_messages').values(row).execute();
+  return toMessage(row);
+}
+
+/** Chat of a request: idempotent send, paged resync, monotonic receipts. */
+export class ChatService {
+  constructor(
+    private readonly db: Db,
+    private readonly help: HelpService,
+  ) {}
+
+  /** Stores once per client UUID; a resend returns the stored message with duplicate=true. */
+  async send(actor: Actor, input: { requestId: string; id: string; text: string; sentAt: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('chat_messages').selectAll().where('id', '=', input.id).executeTakeFirst();
+      if (existing) {
+        const sameAuthor = existing.author === actor.kind && existing.author_id === actor.id;
+        if (existing.request_id !== input.requestId || !sameAuthor) throw new VigieError('CONFLICT', 'Identifiant de message déjà utilisé.');
+        return { message: toMessage(existing), duplicate: true };
+      }
+      const r = await this.help.getForAct(actor, input.requestId, trx);
+      if (r.status !== 'waiting' && r.status !== 'assigned') throw new VigieError('CONFLICT', 'Cette demande est close : le message n’a pas été envoyé.');
+      const message = await insertMessage(trx, {
+        id: input.id,
+        requestId: r.id,
+        author: actor.kind,
+        authorId: actor.id,
+        authorName: actor.name,
+        text: input.text,
+        sentAt: input.sentAt,
+      });
+      return { message, duplicate: false };
+    });
+  }
+
+  /** Messages after `afterSeq` (one page) and the receipts: the resync after a reconnect. */
+  async sync(actor: Actor, input: { requestId: string; afterSeq: number }): Promise<{ messages: ChatMessage[]; receipts: ChatReceipts; more: boolean }> {
+    const r = await this.help.getForView(actor, input.requestId);
+    const rows = await this.db
+      .selectFrom('chat_messages')
+      .select(['id', 'request_id', 'seq', 'author', 'author_name', 'text', 'sent_at', 'created_at'])
+      .where('request_id', '=', r.id)
+      .where('seq', '>', input.afterSeq)
+      .orderBy('seq')
+      .limit(LIMITS.syncPage + 1)
+      .execute();
+    const more = rows.length > LIMITS.syncPage;
+    return { messages: rows.slice(0, LIMITS.syncPage).map(toMessage), receipts: await this.receipts(r.id), more };
+  }
+
+  async receipts(requestId: string, ex: Executor = this.db): Promise<ChatReceipts> {
+    const r = await ex
+      .selectFrom('help_requests')
+      .select(['device_delivered', 'device_read', 'tech_delivered', 'tech_read'])
+      .where('id', '=', requestId)
+      .executeTakeFirst();
+    if (!r) throw new VigieError('NOT_FOUND', 'Demande introuvable.');
+    return {
+      requestId,
+      device: { delivered: Number(r.device_delivered), read: Number(r.device_read) },
+      technician: { delivered: Number(r.tech_delivered), read: Number(r.tech_read) },
+    };
+  }
+
+  /**
+   * Records "delivered/read up to seq" for the actor's side. Monotonic (never goes back), capped
+   * at the last seq, and reading implies delivery. Returns the receipts and whether they changed.
+   */
+  async receipt(actor: Actor, input: { requestId: string; kind: ReceiptKind; upToSeq: number }): Promise<{ receipts: ChatReceipts; changed: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await this.help.getForAct(actor, input.requestId, trx);
+      const last = await trx.selectFrom('help_requests').select('last_seq').where('id', '=', r.id).executeTakeFirstOrThrow();
+      const upTo = Math.min(input.upToSeq, Number(last.last_seq));
+      const side = actor.kind === 'device' ? 'device' : 'tech';
+      const delivered = `${side}_delivered` as const;
+      const read = `${side}_read` as const;
+      let changed = false;
+      const d = await trx.updateTable('help_requests').set({ [delivered]: upTo }).where('id', '=', r.id).where(delivered, '<', upTo).executeTakeFirst();
+      changed ||= Number(d.numUpdatedRows) > 0;
+      if (input.kind === 'read') {
+        const rd = await trx.updateTable('help_requests').set({ [read]: upTo }).where('id', '=', r.id).where(read, '<', upTo).executeTakeFirst();
+        changed ||= Number(rd.numUpdatedRows) > 0;
+      }
+      return { receipts: await this.receipts(r.id, trx), changed };
+    });
+  }
+}

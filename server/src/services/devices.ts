@@ -1,0 +1,213 @@
+import { VigieError, type BackupSummary, type Device, type DeviceInfo, type HealthSummary } from '@vigie/common';
+import type { Db } from '../store/db.js';
+import { formatCode, newId, normalizeCode, nowIso, parseJson, randomCode, randomToken, sha256 } from '../util.js';
+import type { AuditLog } from './audit.js';
+
+export interface PracticeRecord {
+  id: string;
+  name: string;
+  /** Display form, e.g. `ACDE-FG34`; accepted case/space/dash-insensitively. */
+  enrollmentCode: string;
+}
+
+export interface AuthedDevice {
+  id: string;
+  name: string;
+  practiceId: string;
+  practiceName: string;
+}
+
+export type DeviceWithReport = Device & { health: HealthSummary | null; backup: BackupSummary | null; reportedAt: string | null };
+
+/** Practices, enrollment, device tokens, revocation and the latest report of each device. */
+export class DeviceService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async createPractice(name: string, actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' }): Promise<PracticeRecord> {
+    const clean = name.trim();
+    if (!clean || clean.length > 200) throw new VigieError('BAD_REQUEST', 'Nom de cabinet invalide.');
+    const id = newId();
+    for (let attempt = 0; ; attempt++) {
+      const code = randomCode(8);
+      const taken = await this.db.selectFrom('practices').select('id').where('enrollment_code', '=', code).executeTakeFirst();
+      if (taken && attempt < 10) continue;
+      await this.db.transaction().execute(async (trx) => {
+        await trx.insertInto('practices').values({ id, name: clean, enrollment_code: code, created_at: nowIso() }).execute();
+        await this.audit.append({ actorType: actor.type, actorId: actor.id ?? null, action: 'practice.create', subject: id, data: { name: clean } }, trx);
+      });
+      return { id, name: clean, enrollmentCode: formatCode(code) };
+    }
+  }
+
+  async listPractices(): Promise<Array<PracticeRecord & { devices: number }>> {
+    const rows = await this.db
+      .selectFrom('practices as p')
+      .leftJoin('devices as d', (j) => j.onRef('d.practice_id', '=', 'p.id').on('d.revoked_at', 'is', null))
+      .select(({ fn }) => ['p.id', 'p.name', 'p.enrollment_code', fn.count<number>('d.id').as('devices')])
+      .groupBy(['p.id', 'p.name', 'p.enrollment_code'])
+      .orderBy('p.name')
+      .execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, enrollmentCode: formatCode(r.enrollment_code), devices: Number(r.devices) }));
+  }
+
+  /** Enrolls a device with a practice code; returns the token once (only its hash is kept). */
+  async enroll(code: string, info: DeviceInfo, ip: string | null): Promise<{ deviceId: string; token: string; practice: { id: string; name: string } }> {
+    const practice = await this.db.selectFrom('practices').select(['id', 'name']).where('enrollment_code', '=', normalizeCode(code)).executeTakeFirst();
+    if (!practice) {
+      await this.audit.append({ actorType: 'device', action: 'device.enroll_failed', data: { reason: 'unknown code', ip } });
+      throw new VigieError('INVALID_CODE', 'Code du cabinet inconnu.');
+    }
+    const token = randomToken();
+    const deviceId = newId();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('devices')
+        .values({
+          id: deviceId,
+          practice_id: practice.id,
+          name: info.name,
+          os: info.os,
+          os_version: info.osVersion,
+          model: info.model ?? '',
+          app_version: info.appVersion,
+          token_hash: sha256(token),
+          enrolled_at: nowIso(),
+          last_seen_at: null,
+          revoked_at: null,
+        })
+        .execute();
+      await this.audit.append(
+        { actorType: 'device', actorId: deviceId, action: 'device.enroll', subject: deviceId, data: { practiceId: practice.id, name: info.name, os: info.os, ip } },
+        trx,
+      );
+    });
+    return { deviceId, token, practice };
+  }
+
+  /** Resolves a device token: UNAUTHORIZED when unknown, REVOKED when revoked. */
+  async authenticate(token: unknown): Promise<AuthedDevice> {
+    if (typeof token !== 'string' || token.length < 32 || token.length > 128) throw new VigieError('UNAUTHORIZED', 'Jeton d’appareil manquant ou invalide.');
+    const row = await this.db
+      .selectFrom('devices as d')
+      .innerJoin('practices as p', 'p.id', 'd.practice_id')
+      .select(['d.id', 'd.name', 'd.revoked_at', 'p.id as practiceId', 'p.name as practiceName'])
+      .where('d.token_hash', '=', sha256(token))
+      .executeTakeFirst();
+    if (!row) throw new VigieError('UNAUTHORIZED', 'Jeton d’appareil inconnu.');
+    if (row.revoked_at) throw new VigieError('REVOKED', 'Cet appareil a été révoqué.');
+    return { id: row.id, name: row.name, practiceId: row.practiceId, practiceName: row.practiceName };
+  }
+
+  async revoke(deviceId: string, actor: { type: 'cli' | 'technician'; id?: string } = { type: 'cli' }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const res = await trx.updateTable('devices').set({ revoked_at: nowIso() }).where('id', '=', deviceId).where('revoked_at', 'is', null).executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) {
+        const exists = await trx.selectFrom('devices').select('id').where('id', '=', deviceId).executeTakeFirst();
+        throw exists ? new VigieError('CONFLICT', 'Appareil déjà révoqué.') : new VigieError('NOT_FOUND', 'Appareil inconnu.');
+      }
+      await this.audit.append({ actorType: actor.type, actorId: actor.id ?? null, action: 'device.revoke', subject: deviceId }, trx);
+    });
+  }
+
+  /** Still enrolled and not revoked. */
+  async isActive(deviceId: string): Promise<boolean> {
+    const r = await this.db.selectFrom('devices').select('revoked_at').where('id', '=', deviceId).executeTakeFirst();
+    return !!r && r.revoked_at === null;
+  }
+
+  /** Devices revoked at or after `sinceIso` (to close their sockets when another process revoked them). */
+  async revokedSince(sinceIso: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('devices').select('id').where('revoked_at', '>=', sinceIso).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async touch(deviceId: string): Promise<void> {
+    await this.db.updateTable('devices').set({ last_seen_at: nowIso() }).where('id', '=', deviceId).execute();
+  }
+
+  async saveReport(deviceId: string, report: { health?: HealthSummary | null; backup?: BackupSummary | null; appVersion?: string }) {
+    const reportedAt = nowIso();
+    const prev = await this.db.selectFrom('device_reports').select(['health', 'backup']).where('device_id', '=', deviceId).executeTakeFirst();
+    // Fields left out keep their previous value; an explicit null clears them.
+    const health = report.health !== undefined ? report.health : parseJson<HealthSummary>(prev?.health ?? null);
+    const backup = report.backup !== undefined ? report.backup : parseJson<BackupSummary>(prev?.backup ?? null);
+    const values = { health: health ? JSON.stringify(health) : null, backup: backup ? JSON.stringify(backup) : null, reported_at: reportedAt };
+    await this.db.transaction().execute(async (trx) => {
+      if (prev) await trx.updateTable('device_reports').set(values).where('device_id', '=', deviceId).execute();
+      else await trx.insertInto('device_reports').values({ device_id: deviceId, ...values }).execute();
+      if (report.appVersion) await trx.updateTable('devices').set({ app_version: report.appVersion }).where('id', '=', deviceId).execute();
+    });
+    return { deviceId, health, backup, reportedAt };
+  }
+
+  async list(isOnline: (deviceId: string) => boolean, filter: { includeRevoked?: boolean } = {}): Promise<DeviceWithReport[]> {
+    let q = this.db
+      .selectFrom('devices as d')
+      .innerJoin('practices as p', 'p.id', 'd.practice_id')
+      .leftJoin('device_reports as r', 'r.device_id', 'd.id')
+      .select([
+        'd.id',
+        'd.practice_id',
+        'p.name as practice_name',
+        'd.name',
+        'd.os',
+        'd.os_version',
+        'd.model',
+        'd.app_version',
+        'd.enrolled_at',
+        'd.last_seen_at',
+        'd.revoked_at',
+        'r.health',
+        'r.backup',
+        'r.reported_at',
+      ])
+      .orderBy('p.name')
+      .orderBy('d.name');
+    if (!filter.includeRevoked) q = q.where('d.revoked_at', 'is', null);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      practiceId: r.practice_id,
+      practiceName: r.practice_name,
+      name: r.name,
+      os: r.os as Device['os'],
+      osVersion: r.os_version,
+      model: r.model,
+      appVersion: r.app_version,
+      online: isOnline(r.id),
+      enrolledAt: r.enrolled_at,
+      lastSeenAt: r.last_seen_at,
+      revoked: r.revoked_at !== null,
+      health: parseJson<HealthSummary>(r.health),
+      backup: parseJson<BackupSummary>(r.backup),
+      reportedAt: r.reported_at,
+    }));
+  }
+
+  async get(deviceId: string, online: boolean): Promise<Device | null> {
+    const r = await this.db
+      .selectFrom('devices as d')
+      .innerJoin('practices as p', 'p.id', 'd.practice_id')
+      .select(['d.id', 'd.practice_id', 'p.name as practice_name', 'd.name', 'd.os', 'd.os_version', 'd.model', 'd.app_version', 'd.enrolled_at', 'd.last_seen_at', 'd.revoked_at'])
+      .where('d.id', '=', deviceId)
+      .executeTakeFirst();
+    if (!r) return null;
+    return {
+      id: r.id,
+      practiceId: r.practice_id,
+      practiceName: r.practice_name,
+      name: r.name,
+      os: r.os as Device['os'],
+      osVersion: r.os_version,
+      model: r.model,
+      appVersion: r.app_version,
+      online,
+      enrolledAt: r.enrolled_at,
+      lastSeenAt: r.last_seen_at,
+      revoked: r.revoked_at !== null,
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import type { Socket } from 'socket.io';
+import { DEVICE_EVENTS, VigieError } from '@vigie/common';
+import type { HubConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { DeviceActor } from '../services/actors.js';
+import type { Services } from '../services/index.js';
+import { nowIso } from '../util.js';
+import { dispatch, type Handlers } from './dispatch.js';
+import { rooms, type Realtime } from './realtime.js';
+
+type Ctx = { actor: DeviceActor; socket: Socket };
+
+const handlers = (s: Services, rt: Realtime): Handlers<typeof DEVICE_EVENTS, Ctx> => ({
+  'device:hello': async (_input, { actor }) => {
+    const current = await s.help.openForDevice(actor.id);
+    const position = current?.status === 'waiting' ? await rt.positionOf(current.id) : null;
+    return { deviceId: actor.id, deviceName: actor.name, practice: { id: actor.practiceId, name: actor.practiceName }, current, position, serverTime: nowIso() };
+  },
+  'device:report': async (input, { actor }) => {
+    const saved = await s.devices.saveReport(actor.id, input);
+    rt.techNs.to(rooms.allTechs).emit('device:report', saved);
+    return {};
+  },
+  'help:create': async (input, { actor }) => {
+    const { request, created } = await s.help.create(actor, input);
+    if (created) rt.requestChanged(request);
+    const position = request.status === 'waiting' ? await rt.positionOf(request.id) : null;
+    return { request, position };
+  },
+  'help:update': async (input, { actor }) => {
+    const request = await s.help.update(actor, input);
+    rt.requestChanged(request);
+    return request;
+  },
+  'help:cancel': async ({ requestId }, { actor }) => {
+    const change = await s.help.cancel(actor, requestId);
+    rt.requestChanged(change.request, change.message);
+    return change.request;
+  },
+  'chat:send': async (input, { actor }) => {
+    const res = await s.chat.send(actor, input);
+    rt.chatMessage(actor.id, res.message);
+    return res;
+  },
+  'chat:sync': async (input, { actor }) => s.chat.sync(actor, input),
+  'chat:receipt': async (input, { actor }) => {
+    const { receipts, changed } = await s.chat.receipt(actor, input);
+    if (changed) rt.receipts(actor.id, receipts);
+    return receipts;
+  },
+  'chat:typing': async (input, { actor }) => {
+    const r = await s.help.getForAct(actor, input.requestId);
+    rt.techNs.to(rooms.request(r.id)).emit('chat:typing', { requestId: r.id, author: 'device', name: actor.name, typing: input.typing });
+    return {};
+  },
+});
+
+/** `/device` namespace: token auth, presence, the device's events. */
+export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger): void {
+  const h = handlers(s, rt);
+  rt.devNs.use((socket, next) => {
+    const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    s.devices
+      .authenticate(token)
+      .then((d) => {
+        socket.data.actor = { kind: 'device', id: d.id, name: d.name, practiceId: d.practiceId, practiceName: d.practiceName };
+        next();
+      })
+      .catch((e: unknown) => next(connectError(e, log)));
+  });
+  rt.devNs.on('connection', (socket) => {
+    const actor = socket.data.actor as DeviceActor;
+    void socket.join(rooms.device(actor.id));
+    if (rt.deviceUp(actor.id)) void s.devices.touch(actor.id).catch((e: unknown) => log.warn({ err: e }, 'device touch failed'));
+    socket.on('disconnect', () => {
+      if (rt.deviceDown(actor.id)) void s.devices.touch(actor.id).catch(() => undefined);
+    });
+    const beforeEach = async () => {
+      if (await s.devices.isActive(actor.id)) return;
+      revokedSocket(socket);
+      throw new VigieError('REVOKED', 'Cet appareil a été révoqué.');
+    };
+    dispatch(socket, DEVICE_EVENTS, h, { actor, socket }, { ...cfg.socket, log, beforeEach });
+  });
+}
+
+/** Tells a revoked device why, then closes its connection. */
+export function revokedSocket(socket: Socket): void {
+  socket.emit('device:revoked', { reason: 'Cet ordinateur n’est plus autorisé par votre prestataire.' });
+  setImmediate(() => socket.disconnect(true));
+}
+
+/** Socket.io connect errors carry `{ code, message }` in `err.data` for the client. */
+export function connectError(e: unknown, log: Logger): Error & { data: { code: string; message: string } } {
+  const ve = e instanceof VigieError ? e : new VigieError('INTERNAL', 'Erreur interne.');
+  if (!(e instanceof VigieError)) log.error({ err: e }, 'socket authentication failed');
+  const error = new Error(ve.message) as Error & { data: { code: string; message: string } };
+  error.data = { code: ve.code, message: ve.message };
+  return error;
+}

@@ -1,0 +1,150 @@
+import type { Socket } from 'socket.io';
+import { SESSION_COOKIE, TECH_EVENTS, VigieError } from '@vigie/common';
+import type { HubConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { isPrivileged, type TechActor } from '../services/actors.js';
+import type { SessionInfo } from '../services/auth.js';
+import type { Services } from '../services/index.js';
+import { connectError } from './device.js';
+import { dispatch, type Handlers } from './dispatch.js';
+import { rooms, type Realtime } from './realtime.js';
+
+type Ctx = { actor: TechActor; session: SessionInfo; socket: Socket };
+
+const handlers = (s: Services, rt: Realtime): Handlers<typeof TECH_EVENTS, Ctx> => ({
+  'tech:hello': async (_input, { session, actor, socket }) => {
+    const [queue, mine] = await Promise.all([rt.snapshot(), s.help.listMine(actor.id)]);
+    for (const r of mine) void socket.join(rooms.request(r.id));
+    return { technician: session.technician, queue, mine };
+  },
+  'queue:list': async () => rt.snapshot(),
+  'help:mine': async (_input, { actor }) => s.help.listMine(actor.id),
+  'help:get': async ({ requestId }, { actor, socket }) => {
+    const request = await s.help.getForView(actor, requestId);
+    const device = await s.devices.get(request.deviceId, rt.isDeviceOnline(request.deviceId));
+    if (!device) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
+    const sync = await s.chat.sync(actor, { requestId, afterSeq: 0 });
+    // Following a request it may see: live chat, receipts and typing arrive on this socket.
+    void socket.join(rooms.request(request.id));
+    return { request, device, messages: sync.messages, receipts: sync.receipts };
+  },
+  'help:accept': async ({ requestId }, { actor }) => {
+    const change = await s.help.accept(actor, requestId);
+    rt.follow(actor.id, requestId);
+    await evictViewers(rt, requestId, change.request.technician?.id ?? null);
+    rt.requestChanged(change.request, change.message);
+    return change.request;
+  },
+  'help:release': async ({ requestId, toTechnicianId }, { actor }) => {
+    const change = await s.help.release(actor, requestId, toTechnicianId);
+    if (change.previousTechnicianId) rt.unfollow(change.previousTechnicianId, requestId);
+    if (change.request.technician) {
+      rt.follow(change.request.technician.id, requestId);
+      await evictViewers(rt, requestId, change.request.technician.id);
+    }
+    rt.requestChanged(change.request, change.message);
+    return change.request;
+  },
+  'help:resolve': async ({ requestId, note }, { actor }) => {
+    const change = await s.help.resolve(actor, requestId, note);
+    rt.requestChanged(change.request, change.message);
+    return change.request;
+  },
+  'technicians:list': async () => {
+    const all = await s.auth.listTechnicians();
+    return all.filter((t) => !t.disabled).map((t) => ({ id: t.id, displayName: t.displayName, initials: t.initials, online: rt.isTechOnline(t.id) }));
+  },
+  'devices:list': async () => s.devices.list(rt.isDeviceOnline),
+  'chat:send': async (input, { actor }) => {
+    const res = await s.chat.send(actor, input);
+    const req = await s.help.getById(input.requestId);
+    if (req) rt.chatMessage(req.deviceId, res.message);
+    return res;
+  },
+  'chat:sync': async (input, { actor }) => s.chat.sync(actor, input),
+  'chat:receipt': async (input, { actor }) => {
+    const { receipts, changed } = await s.chat.receipt(actor, input);
+    const req = changed ? await s.help.getById(input.requestId) : null;
+    if (req) rt.receipts(req.deviceId, receipts);
+    return receipts;
+  },
+  'chat:typing': async (input, { actor }) => {
+    const r = await s.help.getForAct(actor, input.requestId);
+    rt.devNs.to(rooms.device(r.deviceId)).emit('chat:typing', { requestId: r.id, author: 'technician', name: actor.name, typing: input.typing });
+    return {};
+  },
+});
+
+/** Once a request is assigned, technicians who may no longer see it stop following it. */
+async function evictViewers(rt: Realtime, requestId: string, assigneeId: string | null): Promise<void> {
+  const sockets = await rt.techNs.in(rooms.request(requestId)).fetchSockets();
+  for (const sock of sockets) {
+    const a = (sock.data as { actor?: TechActor }).actor;
+    if (a && a.id !== assigneeId && !isPrivileged(a)) sock.leave(rooms.request(requestId));
+  }
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `/tech` namespace: session cookie auth (same origin only), presence, the technician's events. */
+export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger): void {
+  const h = handlers(s, rt);
+  rt.techNs.use((socket, next) => {
+    const origin = socket.handshake.headers.origin;
+    if (origin && !sameOrigin(origin, socket.handshake.headers.host, cfg.publicUrl)) {
+      next(connectError(new VigieError('UNAUTHORIZED', 'Origine refusée.'), log));
+      return;
+    }
+    s.auth
+      .authenticate(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE))
+      .then((session) => {
+        socket.data.session = session;
+        socket.data.actor = { kind: 'technician', id: session.technician.id, name: session.technician.displayName, role: session.technician.role } satisfies TechActor;
+        next();
+      })
+      .catch((e: unknown) => next(connectError(e, log)));
+  });
+  rt.techNs.on('connection', (socket) => {
+    const session = socket.data.session as SessionInfo;
+    const actor = socket.data.actor as TechActor;
+    void socket.join([rooms.allTechs, rooms.tech(actor.id), rooms.session(session.sessionId)]);
+    rt.techUp(actor.id);
+    socket.on('disconnect', () => rt.techDown(actor.id));
+    const beforeEach = async () => {
+      if (!(await s.auth.isSessionAlive(session.sessionId))) {
+        endSession(socket, 'expired');
+        throw new VigieError('UNAUTHORIZED', 'Session expirée. Reconnectez-vous.');
+      }
+      await s.auth.touch(session.sessionId);
+    };
+    dispatch(socket, TECH_EVENTS, h, { actor, session, socket }, { ...cfg.socket, log, beforeEach });
+  });
+}
+
+export function endSession(socket: { emit: (ev: string, p: unknown) => unknown; disconnect: (close?: boolean) => unknown }, reason: string): void {
+  socket.emit('session:ended', { reason });
+  setImmediate(() => socket.disconnect(true));
+}
+
+function sameOrigin(origin: string, host: string | undefined, publicUrl: string | undefined): boolean {
+  try {
+    const o = new URL(origin);
+    if (publicUrl && o.origin === new URL(publicUrl).origin) return true;
+    return !!host && o.host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,139 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+
+/** Migrations live in code (no files to ship); names sort in application order. */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('practices')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('enrollment_code', 'varchar(32)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('devices')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('practice_id', 'varchar(64)', (c) => c.notNull().references('practices.id'))
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('os', 'varchar(20)', (c) => c.notNull())
+        .addColumn('os_version', 'varchar(100)', (c) => c.notNull())
+        .addColumn('model', 'varchar(100)', (c) => c.notNull())
+        .addColumn('app_version', 'varchar(40)', (c) => c.notNull())
+        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('enrolled_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('last_seen_at', 'varchar(40)')
+        .addColumn('revoked_at', 'varchar(40)')
+        .execute();
+      await db.schema.createIndex('devices_practice').on('devices').column('practice_id').execute();
+
+      await db.schema
+        .createTable('device_reports')
+        .addColumn('device_id', 'varchar(64)', (c) => c.primaryKey().references('devices.id'))
+        .addColumn('health', 'text')
+        .addColumn('backup', 'text')
+        .addColumn('reported_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('technicians')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('login', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('display_name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('role', 'varchar(20)', (c) => c.notNull())
+        .addColumn('password_hash', 'varchar(200)', (c) => c.notNull())
+        .addColumn('totp_secret', 'varchar(64)', (c) => c.notNull())
+        .addColumn('totp_last_step', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('disabled_at', 'varchar(40)')
+        .execute();
+
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('technician_id', 'varchar(64)', (c) => c.notNull().references('technicians.id'))
+        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('last_used_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('expires_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('ip', 'varchar(64)')
+        .execute();
+
+      await db.schema
+        .createTable('help_requests')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('client_id', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('device_id', 'varchar(64)', (c) => c.notNull().references('devices.id'))
+        .addColumn('status', 'varchar(20)', (c) => c.notNull())
+        .addColumn('topic', 'varchar(40)')
+        .addColumn('description', 'text')
+        .addColumn('context', 'text')
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('assigned_at', 'varchar(40)')
+        .addColumn('first_assigned_at', 'varchar(40)')
+        .addColumn('pickup_ms', 'bigint')
+        .addColumn('closed_at', 'varchar(40)')
+        .addColumn('technician_id', 'varchar(64)', (c) => c.references('technicians.id'))
+        .addColumn('resolution_note', 'text')
+        .addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('device_delivered', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('device_read', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('tech_delivered', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('tech_read', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('help_status_created').on('help_requests').columns(['status', 'created_at']).execute();
+      await db.schema.createIndex('help_device_status').on('help_requests').columns(['device_id', 'status']).execute();
+      await db.schema.createIndex('help_tech_status').on('help_requests').columns(['technician_id', 'status']).execute();
+      await db.schema.createIndex('help_first_assigned').on('help_requests').column('first_assigned_at').execute();
+
+      await db.schema
+        .createTable('chat_messages')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('request_id', 'varchar(64)', (c) => c.notNull().references('help_requests.id'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('author', 'varchar(20)', (c) => c.notNull())
+        .addColumn('author_id', 'varchar(64)')
+        .addColumn('author_name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addUniqueConstraint('chat_request_seq', ['request_id', 'seq'])
+        .execute();
+
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', 'bigint', (c) => c.primaryKey())
+        .addColumn('at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('actor_type', 'varchar(20)', (c) => c.notNull())
+        .addColumn('actor_id', 'varchar(64)')
+        .addColumn('action', 'varchar(64)', (c) => c.notNull())
+        .addColumn('subject', 'varchar(200)')
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('prev_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .execute();
+      // The head anchors the chain: deleting the last rows is detected too.
+      await db.schema
+        .createTable('audit_head')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0002_audit_append_only_sqlite': {
+    // Dialect-specific guard (DDL only, never in queries): the audit table refuses UPDATE and DELETE.
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+      await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

@@ -1,0 +1,122 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Database tables. Timestamps are ISO-8601 UTC strings (`Date#toISOString()`), which sort
+ * lexicographically; booleans are integers 0/1; JSON is stored as text. Nothing here is
+ * SQLite-specific so the same Kysely code can run on Postgres later.
+ */
+export interface PracticeTable {
+  id: string;
+  name: string;
+  enrollment_code: string;
+  created_at: string;
+}
+
+export interface DeviceTable {
+  id: string;
+  practice_id: string;
+  name: string;
+  os: string;
+  os_version: string;
+  model: string;
+  app_version: string;
+  token_hash: string;
+  enrolled_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface DeviceReportTable {
+  device_id: string;
+  health: string | null;
+  backup: string | null;
+  reported_at: string;
+}
+
+export interface TechnicianTable {
+  id: string;
+  login: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  totp_secret: string;
+  totp_last_step: number;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface SessionTable {
+  id: string;
+  technician_id: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+  ip: string | null;
+}
+
+export interface HelpRequestTable {
+  id: string;
+  client_id: string;
+  device_id: string;
+  status: string;
+  topic: string | null;
+  description: string | null;
+  context: string | null;
+  created_at: string;
+  assigned_at: string | null;
+  first_assigned_at: string | null;
+  pickup_ms: number | null;
+  closed_at: string | null;
+  technician_id: string | null;
+  resolution_note: string | null;
+  last_seq: number;
+  device_delivered: number;
+  device_read: number;
+  tech_delivered: number;
+  tech_read: number;
+}
+
+export interface ChatMessageTable {
+  id: string;
+  request_id: string;
+  seq: number;
+  author: string;
+  author_id: string | null;
+  author_name: string;
+  text: string;
+  sent_at: string;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  subject: string | null;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface Database {
+  practices: PracticeTable;
+  devices: DeviceTable;
+  device_reports: DeviceReportTable;
+  technicians: TechnicianTable;
+  sessions: SessionTable;
+  help_requests: HelpRequestTable;
+  chat_messages: ChatMessageTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+}
+
+export type { Generated };

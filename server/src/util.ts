@@ -1,0 +1,68 @@
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+
+export const nowIso = (): string => new Date().toISOString();
+export const newId = (): string => randomUUID();
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+/** 32 random bytes, base64url: device tokens and session tokens. */
+export const randomToken = (): string => randomBytes(32).toString('base64url');
+
+/** Readable code alphabet without 0/O, 1/I/L, 2/Z, 5/S, 8/B lookalikes. */
+const CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
+export function randomCode(length = 8): string {
+  let s = '';
+  for (let i = 0; i < length; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return s;
+}
+/** Case/space/dash-insensitive form of an enrollment code. */
+export const normalizeCode = (code: string): string => code.toUpperCase().replace(/[\s-]/g, '');
+/** `ABCD-EFGH` for display. */
+export const formatCode = (code: string): string => (code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code);
+
+/** Deterministic JSON (sorted keys, recursively): what audit hashes are computed over. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function initials(displayName: string): string {
+  const parts = displayName.trim().split(/[\s-]+/).filter(Boolean);
+  const letters = parts.length >= 2 ? [parts[0]!, parts[parts.length - 1]!].map((p) => p[0]) : [parts[0]?.slice(0, 2) ?? '?'];
+  return letters.join('').toUpperCase().slice(0, 4);
+}
+
+export function parseJson<T>(text: string | null): T | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Token bucket: `rate` tokens per second, at most `burst`. */
+export class TokenBucket {
+  private tokens: number;
+  private last = Date.now();
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+  take(n = 1): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    if (this.tokens < n) return false;
+    this.tokens -= n;
+    return true;
+  }
+  /** Milliseconds until `n` tokens are available. */
+  retryAfterMs(n = 1): number {
+    return Math.max(0, Math.ceil(((n - this.tokens) / this.rate) * 1000));
+  }
+}
