@@ -1,4 +1,4 @@
-import { VigieError, type AppState, type BackupSummary, type ErrorCode, type HealthSummary, type Locale, type TrayState } from '@vigie/common';
+import { VigieError, type AppState, type IpcPush, type BackupSummary, type ErrorCode, type HealthSummary, type Locale, type TrayState } from '@vigie/common';
 import type { AutoStart, Logger, Notifier, SecretStore, SystemInfo } from '../platform/ports.js';
 import type { Backoff } from './hub/backoff.js';
 import { HubConnection } from './hub/connection.js';
@@ -30,10 +30,12 @@ export interface AppOptions {
   /** True while the user is looking at the app: no notification then. */
   isUserLooking?: () => boolean;
   hub?: { ackTimeoutMs?: number; connectTimeoutMs?: number; backoff?: Backoff };
+  /** IPC handlers of other capabilities (health, backup, updates…), merged with the app's own. */
+  capabilityHandlers?: IpcHandlers;
   support?: { retryDelayMs?: number; typingTtlMs?: number };
 }
 
-type AppEvents = { state: [AppState] };
+type AppEvents = { push: [name: IpcPush, payload: unknown] };
 
 /** idle / requested / connected / offline, for the tray icon. */
 export function trayStateOf(s: Pick<AppState, 'enrollment' | 'support'>): TrayState {
@@ -87,7 +89,7 @@ export class VigieApp extends Emitter<AppEvents> {
       ...(options.backupSummary ? { backupSummary: options.backupSummary } : {}),
       ...options.support,
     });
-    this.handlers = this.buildHandlers();
+    this.handlers = { ...options.capabilityHandlers, ...this.buildHandlers() };
     this.dispatch = createDispatch(this.handlers, logger);
   }
 
@@ -127,8 +129,20 @@ export class VigieApp extends Emitter<AppEvents> {
     return { ...base, tray: trayStateOf(base) };
   }
 
+  /** Every main → renderer push (the AppState stream and whatever capabilities publish). */
+  onPush(listener: (name: IpcPush, payload: unknown) => void): () => void {
+    return this.on('push', listener);
+  }
+
   onState(listener: (s: AppState) => void): () => void {
-    return this.on('state', listener);
+    return this.on('push', (name, payload) => {
+      if (name === 'app:state') listener(payload as AppState);
+    });
+  }
+
+  /** Capabilities publish their pushes here; the shell and the host forward them to the renderer. */
+  publish(name: IpcPush, payload: unknown): void {
+    this.emit('push', name, payload);
   }
 
   /** Main-process translation (tray, notifications) in the current locale. */
@@ -136,7 +150,7 @@ export class VigieApp extends Emitter<AppEvents> {
     return this.i18n.t(key, vars);
   }
 
-  private buildHandlers(): IpcHandlers {
+  private buildHandlers(): Required<Pick<IpcHandlers, 'app:getState' | 'app:setLocale' | 'enrollment:enroll' | 'support:requestHelp' | 'support:updateRequest' | 'support:cancel' | 'support:sendChat' | 'support:markRead' | 'support:setTyping' | 'support:dismissClosed'>> {
     return {
       'app:getState': async () => this.state(),
       'app:setLocale': async ({ locale }) => {
@@ -153,13 +167,22 @@ export class VigieApp extends Emitter<AppEvents> {
         this.schedulePush();
         return st;
       },
-      'support:requestHelp': async (input) => this.support.requestHelp(this.requireEnrolled(input)),
-      'support:updateRequest': async (input) => this.support.updateRequest(this.requireEnrolled(input)),
+      'support:requestHelp': async (input) => {
+        this.requireEnrolled();
+        return this.support.requestHelp(input);
+      },
+      'support:updateRequest': async (input) => {
+        this.requireEnrolled();
+        return this.support.updateRequest(input);
+      },
       'support:cancel': async () => {
         await this.support.cancel();
         return {};
       },
-      'support:sendChat': async ({ text }) => this.support.sendChat(this.requireEnrolled(text)),
+      'support:sendChat': async ({ text }) => {
+        this.requireEnrolled();
+        return this.support.sendChat(text);
+      },
       'support:markRead': async () => {
         await this.support.markRead();
         return {};
@@ -181,9 +204,8 @@ export class VigieApp extends Emitter<AppEvents> {
     this.schedulePush();
   }
 
-  private requireEnrolled<T>(value: T): T {
+  private requireEnrolled(): void {
     if (this.enrollment.state().status !== 'enrolled') throw new VigieError('NOT_ENROLLED', 'Cet ordinateur n’est pas encore relié à votre prestataire.');
-    return value;
   }
 
   /** The hub refused or revoked the token: forget it, clear support, back to enrollment. */
@@ -215,7 +237,7 @@ export class VigieApp extends Emitter<AppEvents> {
     this.pushScheduled = true;
     queueMicrotask(() => {
       this.pushScheduled = false;
-      this.emit('state', this.state());
+      this.emit('push', 'app:state', this.state());
     });
   }
 

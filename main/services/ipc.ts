@@ -4,8 +4,14 @@ import type { Logger } from '../platform/ports.js';
 
 export type IpcInput<K extends IpcMethod> = z.infer<(typeof IPC_METHODS)[K]['request']>;
 
-/** One handler per IPC method, receiving input already parsed by the contract. */
-export type IpcHandlers = { [K in IpcMethod]: (input: IpcInput<K>) => Promise<IpcResponse<K>> };
+export type IpcHandler<K extends IpcMethod> = (input: IpcInput<K>) => Promise<IpcResponse<K>>;
+
+/**
+ * Handlers per IPC method, receiving input already parsed by the contract. Partial: each
+ * capability (support, health, backup, updates…) brings its own; a method of the contract with
+ * no handler on this machine answers UNAVAILABLE.
+ */
+export type IpcHandlers = { [K in IpcMethod]?: IpcHandler<K> };
 
 export type Dispatch = (method: string, input: unknown) => Promise<Result<unknown>>;
 
@@ -21,9 +27,10 @@ export function createDispatch(handlers: IpcHandlers, logger: Logger): Dispatch 
   return async (method, input) => {
     if (typeof method !== 'string' || !hasMethod(method)) return err('UNKNOWN_EVENT', 'Action inconnue.');
     const spec = IPC_METHODS[method];
+    const handler = handlers[method] as ((i: unknown) => Promise<unknown>) | undefined;
+    if (!handler) return err('UNAVAILABLE', 'Cette fonction n’est pas disponible sur cet ordinateur.');
     try {
       const parsed = parseOrThrow(spec.request, input ?? {});
-      const handler = handlers[method] as (i: unknown) => Promise<unknown>;
       const data = await handler(parsed);
       const out = spec.response.safeParse(data);
       if (!out.success) {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { APP_METHODS, APP_PUSH } from './app.js';
 
 export * from './app.js';
+export * from './bridge.js';
 
 /**
  * Every call the renderer can make to the main process (Electron IPC or the browser host's

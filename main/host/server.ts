@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { BRIDGE, type BackupSummary, type HealthSummary } from '@vigie/common';
+import { LogNotifier } from '../platform/node/notifier.js';
+import { NodeAutoStart } from '../platform/node/autostart.js';
+import { FileSecretStore } from '../platform/node/secret-store.js';
+import { NodeSystemInfo } from '../platform/node/system-info.js';
+import type { LogLevel, Logger, Notifier, SystemInfo } from '../platform/ports.js';
+import { createApp, type AppOptions, type VigieApp } from '../services/app.js';
+import type { IpcHandlers } from '../services/ipc.js';
+import { createLogger } from '../services/lib/logger.js';
+import { Bridge } from './bridge.js';
+import { serveStatic } from './static.js';
+
+export interface HostOptions {
+  /** Hub the app talks to (the enrollment screen's default). */
+  hubUrl: string;
+  /** Where settings, the outbox and the device token (0600 file) live. */
+  dataDir: string;
+  /** HTTP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Renderer build to serve (default: out/renderer of this checkout). */
+  rendererDir?: string;
+  /** Practice code: enrolls automatically on start when not enrolled yet (demo). */
+  enrollCode?: string;
+  deviceName?: string;
+  appVersion?: string;
+  logger?: Logger;
+  logLevel?: LogLevel;
+  /** Replaces the log notifier (tests record notifications). */
+  notifier?: Notifier;
+  system?: SystemInfo;
+  healthSummary?: () => Promise<HealthSummary | null>;
+  backupSummary?: () => Promise<BackupSummary | null>;
+  capabilityHandlers?: IpcHandlers;
+  hub?: AppOptions['hub'];
+  support?: AppOptions['support'];
+}
+
+export interface Host {
+  /** Page URL with the per-launch secret in its fragment: http://127.0.0.1:PORT/#k=… */
+  url: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  app: VigieApp;
+  close(): Promise<void>;
+}
+
+const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(here('../../package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * The browser host: the same app services as Electron's main process, in plain Node, serving the
+ * same renderer build on loopback with window.vigie carried by an authenticated WebSocket.
+ */
+export async function startHost(options: HostOptions): Promise<Host> {
+  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
+  const log = logger.child({ svc: 'host' });
+  const rendererDir = options.rendererDir ?? here('../../out/renderer/');
+  const secret = randomBytes(32).toString('hex');
+  const app = createApp({
+    dataDir: options.dataDir,
+    appVersion: options.appVersion ?? packageVersion(),
+    defaultHubUrl: options.hubUrl,
+    logger,
+    ports: {
+      secrets: new FileSecretStore(join(options.dataDir, 'secrets.json'), logger),
+      notifier: options.notifier ?? new LogNotifier(logger),
+      system: options.system ?? new NodeSystemInfo(),
+      autoStart: new NodeAutoStart(logger),
+    },
+    ...(options.healthSummary ? { healthSummary: options.healthSummary } : {}),
+    ...(options.backupSummary ? { backupSummary: options.backupSummary } : {}),
+    ...(options.capabilityHandlers ? { capabilityHandlers: options.capabilityHandlers } : {}),
+    ...(options.hub ? { hub: options.hub } : {}),
+    ...(options.support ? { support: options.support } : {}),
+  });
+
+  let port = 0;
+  const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  const hosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const securityHeaders = () => ({
+    'content-security-policy': [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  });
+
+  const bridge = new Bridge({ secret, origins, hosts, dispatch: app.dispatch, logger, greeting: () => [['app:state', app.state()]] });
+  const stopPushes = app.onPush((name, payload) => bridge.push(name, payload));
+
+  const server: Server = createServer((req, res) => {
+    if (!req.headers.host || !hosts().includes(req.headers.host)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end('Misdirected Request');
+    }
+    serveStatic(rendererDir, req, res, securityHeaders()).catch((e) => {
+      log.error('static file error', { err: e });
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.on('upgrade', (req, socket, head) => bridge.handleUpgrade(req, socket, head));
+  server.on('clientError', (_e, socket) => socket.destroy());
+
+  await app.start();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  if (options.enrollCode && app.state().enrollment.status !== 'enrolled') {
+    const r = await app.dispatch('enrollment:enroll', {
+      code: options.enrollCode,
+      hubUrl: options.hubUrl,
+      ...(options.deviceName ? { deviceName: options.deviceName } : {}),
+    });
+    if (r.ok) log.info('enrolled automatically', { hubUrl: options.hubUrl });
+    else log.error('automatic enrollment failed', { code: r.error.code, message: r.error.message });
+  }
+
+  const origin = `http://127.0.0.1:${port}`;
+  log.info('browser host ready', { origin, dataDir: options.dataDir });
+  let closed = false;
+  return {
+    url: `${origin}/#${BRIDGE.fragmentKey}=${secret}`,
+    origin,
+    app,
+    async close() {
+      if (closed) return;
+      closed = true;
+      stopPushes();
+      await bridge.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await app.stop();
+    },
+  };
+}
