@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { APP_METHODS, APP_PUSH } from './app.js';
+import { BACKUP_METHODS, BACKUP_PUSH } from './backup.js';
 
 export * from './app.js';
+export * from './backup.js';
 export * from './bridge.js';
 
 /**
@@ -12,11 +14,13 @@ export * from './bridge.js';
  */
 export const IPC_METHODS = {
   ...APP_METHODS,
+  ...BACKUP_METHODS,
 } as const;
 
 /** Main → renderer pushes: `window.vigie.on(name, listener)`. */
 export const IPC_PUSH = {
   ...APP_PUSH,
+  ...BACKUP_PUSH,
 } as const;
 
 export type IpcMethod = keyof typeof IPC_METHODS;
