@@ -1,0 +1,197 @@
+/**
+ * Hub administration (the only way to create technicians: there is no web setup page).
+ *   npm run hub:cli -- <command>
+ * Uses the same data folder and configuration as the hub (VIGIE_DATA_DIR, <dataDir>/hub.json).
+ */
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import qrcode from 'qrcode-terminal';
+import { TechnicianRole, VigieError } from '@vigie/common';
+import { loadConfig, ConfigError } from './config.js';
+import { createServices, type Services } from './services/index.js';
+import { openDb } from './store/db.js';
+
+const USAGE = `Vigie hub — administration
+
+  practice add <name>                      create a practice, print its enrollment code
+  practice list                            practices, codes and device counts
+  user add <login> --name "Full Name" [--role technician|supervisor|admin]
+           [--password-stdin]              password from stdin (or VIGIE_PASSWORD, or asked)
+  user list                                technicians
+  user reset-totp <login>                  new TOTP secret (ends the user's sessions)
+  device list [--all]                      enrolled devices (--all: include revoked)
+  device revoke <id>                       revoke a device token now
+  audit verify                             check the audit hash chain
+
+Options: --data-dir <dir> (default VIGIE_DATA_DIR or ./.vigie-data)`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  readPassword: (prompt: string) => Promise<string>;
+  readStdin: () => Promise<string>;
+}
+
+function takeFlag(args: string[], name: string): boolean {
+  const i = args.indexOf(name);
+  if (i < 0) return false;
+  args.splice(i, 1);
+  return true;
+}
+function takeOption(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new VigieError('BAD_REQUEST', `${name} needs a value`);
+  args.splice(i, 2);
+  return v;
+}
+
+function table(rows: Array<Record<string, string | number>>): string {
+  if (rows.length === 0) return '(none)';
+  const cols = Object.keys(rows[0]!);
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
+}
+
+function qr(text: string): Promise<string> {
+  return new Promise((resolve) => qrcode.generate(text, { small: true }, (s) => resolve(s)));
+}
+
+/** Runs one CLI command; returns the exit code. Exported for tests. */
+export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const args = [...argv];
+  const dataDir = takeOption(args, '--data-dir');
+  const [group, cmd, ...rest] = args;
+  if (!group || group === 'help' || group === '--help' || group === '-h') {
+    io.out(USAGE);
+    return group ? 0 : 1;
+  }
+  const cfg = loadConfig({ dataDir, env });
+  const db = await openDb(join(cfg.dataDir, 'hub.sqlite'), { synchronous: cfg.sqliteSynchronous });
+  const s: Services = createServices(db, cfg);
+  try {
+    return await runCommand(s, `${group} ${cmd ?? ''}`.trim(), rest, io, env);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function runCommand(s: Services, command: string, rest: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  switch (command) {
+    case 'practice add': {
+      const name = rest.join(' ').trim();
+      if (!name) throw new VigieError('BAD_REQUEST', 'usage: practice add <name>');
+      const p = await s.devices.createPractice(name);
+      io.out(`Practice "${p.name}" created (id ${p.id}).\nEnrollment code: ${p.enrollmentCode}`);
+      return 0;
+    }
+    case 'practice list': {
+      const list = await s.devices.listPractices();
+      io.out(table(list.map((p) => ({ id: p.id, name: p.name, code: p.enrollmentCode, devices: p.devices }))));
+      return 0;
+    }
+    case 'user add': {
+      const passwordStdin = takeFlag(rest, '--password-stdin');
+      const displayName = takeOption(rest, '--name');
+      const role = TechnicianRole.parse(takeOption(rest, '--role') ?? 'technician');
+      const login = rest[0];
+      if (!login || !displayName || rest.length > 1) throw new VigieError('BAD_REQUEST', 'usage: user add <login> --name "Full Name" [--role technician|supervisor|admin] [--password-stdin]');
+      let password: string;
+      if (passwordStdin) password = (await io.readStdin()).replace(/\r?\n$/, '');
+      else if (env.VIGIE_PASSWORD) password = env.VIGIE_PASSWORD;
+      else {
+        password = await io.readPassword('Password (12+ characters): ');
+        const again = await io.readPassword('Again: ');
+        if (again !== password) throw new VigieError('BAD_REQUEST', 'the two passwords differ');
+      }
+      const t = await s.auth.addTechnician({ login, displayName, password, role });
+      io.out(`Technician ${t.login} created (id ${t.id}, role ${role}).`);
+      io.out(`Scan this in an authenticator app (or enter the secret ${t.totpSecret}):\n${t.otpauthUri}\n${await qr(t.otpauthUri)}`);
+      return 0;
+    }
+    case 'user list': {
+      const list = await s.auth.listTechnicians();
+      io.out(table(list.map((t) => ({ id: t.id, login: t.login, name: t.displayName, role: t.role, created: t.createdAt, disabled: t.disabled ? 'yes' : '' }))));
+      return 0;
+    }
+    case 'user reset-totp': {
+      const login = rest[0];
+      if (!login) throw new VigieError('BAD_REQUEST', 'usage: user reset-totp <login>');
+      const r = await s.auth.resetTotp(login);
+      io.out(`New TOTP for ${login} (their sessions were ended):\n${r.otpauthUri}\n${await qr(r.otpauthUri)}`);
+      return 0;
+    }
+    case 'device list': {
+      const all = takeFlag(rest, '--all');
+      const list = await s.devices.list(() => false, { includeRevoked: all });
+      io.out(
+        table(
+          list.map((d) => ({ id: d.id, practice: d.practiceName, name: d.name, os: `${d.os} ${d.osVersion}`, app: d.appVersion, lastSeen: d.lastSeenAt ?? '', revoked: d.revoked ? 'yes' : '' })),
+        ),
+      );
+      return 0;
+    }
+    case 'device revoke': {
+      const id = rest[0];
+      if (!id) throw new VigieError('BAD_REQUEST', 'usage: device revoke <id>');
+      await s.devices.revoke(id);
+      io.out(`Device ${id} revoked. A running hub disconnects it within 30 seconds.`);
+      return 0;
+    }
+    case 'audit verify': {
+      const r = await s.audit.verify();
+      if (r.ok) io.out(`Audit log intact: ${r.count} entries, chain verified.`);
+      else io.err(`AUDIT LOG BROKEN at entry ${r.brokenAt}: ${r.reason} (${r.count} entries verified before it).`);
+      return r.ok ? 0 : 2;
+    }
+    default:
+      io.err(`unknown command "${command}"\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+function readPasswordTty(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (!process.stdin.isTTY) {
+      reject(new VigieError('BAD_REQUEST', 'no terminal to ask the password: use --password-stdin or VIGIE_PASSWORD'));
+      return;
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+    const rlAny = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
+    let muted = false;
+    rlAny._writeToOutput = (s: string) => {
+      if (!muted) process.stdout.write(s);
+    };
+    rl.question(prompt, (answer) => {
+      rl.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    });
+    muted = true;
+  });
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  runCli(process.argv.slice(2), {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+    readPassword: readPasswordTty,
+    readStdin: readAllStdin,
+  }).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      const msg = e instanceof VigieError || e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+      process.stderr.write(`vigie: ${msg}\n`);
+      process.exit(1);
+    },
+  );
+}
