@@ -1,0 +1,563 @@
+import type { i18n as I18n } from 'i18next';
+import { LIMITS, err, type ChatMessage, type ErrorCode, type HelpRequest, type QueueSnapshot, type Result, type TechnicianSelf } from '@vigie/common';
+import type { Api } from '../lib/api';
+import type { Alerts } from '../lib/alerts';
+import type { Logger } from '../lib/log';
+import type { ConnectionStatus, TechClient, TechPushPayload } from '../lib/socket';
+import type { Route } from '../lib/router';
+import { RETRYABLE, lastSeq, mergeMessages, mergeReceipts, parseStoredOutbox, pruneOutbox, sendable, type OutboxItem } from '../lib/chat';
+import { arrivals, orderQueue } from '../lib/queue';
+import { TypingSignal } from '../lib/typing';
+import { uuidV4 } from '../lib/uuid';
+import { createSessionStore, type SessionNotice } from '../stores/session';
+import { createConnectionStore } from '../stores/connection';
+import { createQueueStore, initialQueueState } from '../stores/queue';
+import { createWorkspaceStore, emptyConversation, initialWorkspaceState, type Conversation } from '../stores/workspace';
+import { createUiStore } from '../stores/ui';
+
+export interface ControllerDeps {
+  client: TechClient;
+  api: Api;
+  alerts: Alerts;
+  log: Logger;
+  i18n: I18n;
+  /** localStorage, or null when unavailable (private mode…). */
+  storage: Storage | null;
+  navigate: (route: Route) => void;
+  /** The console tab is visible (read receipts are only sent then). */
+  isVisible: () => boolean;
+  /** The console has the user's attention (visible and focused): no system notification needed. */
+  hasAttention: () => boolean;
+}
+
+const TYPING_SHOWN_MS = 8000;
+const SOUND_KEY = 'vigie.console.sound';
+const outboxKey = (technicianId: string) => `vigie.console.outbox.${technicianId}`;
+
+/**
+ * The console's application logic: owns the stores (one per domain), turns hub pushes into state,
+ * and exposes the commands the pages call. Pages read stores and call these methods, nothing else.
+ */
+export class ConsoleController {
+  readonly session = createSessionStore();
+  readonly connection = createConnectionStore();
+  readonly queue = createQueueStore();
+  readonly workspace = createWorkspaceStore();
+  readonly ui;
+
+  private readonly cleanups: (() => void)[] = [];
+  private firstSnapshot = true;
+  private flushing = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastAuthCheck = 0;
+  private readonly typingSignals = new Map<string, TypingSignal>();
+  private readonly deliveredSent = new Map<string, number>();
+  private readonly justReleased = new Set<string>();
+  private announceSeq = 0;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.ui = createUiStore({
+      soundEnabled: deps.storage?.getItem(SOUND_KEY) !== 'off',
+      notificationPermission: deps.alerts.permission(),
+    });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Subscribes to the hub client, starts the clock and resumes an existing session. */
+  start(): Promise<void> {
+    const { client } = this.deps;
+    this.cleanups.push(
+      client.onStatus((s, info) => this.onStatus(s, info)),
+      client.on('queue:updated', (q) => this.applyQueue(q, false)),
+      client.on('help:updated', (r) => this.onHelpUpdated(r)),
+      client.on('chat:message', (m) => this.onChatMessage(m)),
+      client.on('chat:receipt', (r) => this.patchConversation(r.requestId, (c) => ({ receipts: mergeReceipts(c.receipts, r) }))),
+      client.on('chat:typing', (p) => this.onTyping(p)),
+      client.on('device:presence', (p) => this.onPresence(p.deviceId, p.online)),
+      client.on('device:report', (p) => this.onReport(p)),
+      client.on('session:ended', () => this.endSession('sessionEnded')),
+      this.workspace.subscribe((s, prev) => {
+        if (s.outbox !== prev.outbox) this.persistOutbox();
+      }),
+    );
+    const tick = setInterval(() => this.ui.setState({ now: Date.now() }), 1000);
+    this.cleanups.push(() => clearInterval(tick));
+    return this.resume();
+  }
+
+  stop(): void {
+    for (const c of this.cleanups.splice(0)) c();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const s of this.typingSignals.values()) s.stop();
+    this.deps.client.disconnect();
+  }
+
+  // ---------------------------------------------------------------- session
+
+  async resume(): Promise<void> {
+    const r = await this.deps.api.me();
+    if (r.ok) this.authenticated(r.data);
+    else this.session.setState({ status: 'anonymous', technician: null });
+  }
+
+  async login(login: string, password: string, totp: string | undefined): Promise<Result<TechnicianSelf>> {
+    const r = await this.deps.api.login(totp ? { login, password, totp } : { login, password });
+    if (r.ok) this.authenticated(r.data);
+    return r;
+  }
+
+  async logout(): Promise<void> {
+    await this.deps.api.logout();
+    this.endSession('loggedOut');
+  }
+
+  private authenticated(technician: TechnicianSelf): void {
+    const stored = parseStoredOutbox(this.deps.storage?.getItem(outboxKey(technician.id)) ?? null);
+    this.workspace.setState({ ...initialWorkspaceState(), outbox: stored });
+    this.queue.setState(initialQueueState());
+    this.firstSnapshot = true;
+    this.session.setState({ status: 'authenticated', technician, notice: null });
+    this.deps.client.connect();
+  }
+
+  private endSession(notice: SessionNotice): void {
+    if (this.session.getState().status !== 'authenticated') return;
+    for (const s of this.typingSignals.values()) s.stop();
+    this.typingSignals.clear();
+    this.deliveredSent.clear();
+    this.deps.client.disconnect();
+    this.queue.setState(initialQueueState());
+    // The outbox stays in storage for the next sign-in; the in-memory copy goes.
+    this.workspace.setState(initialWorkspaceState());
+    this.connection.setState({ status: 'idle', everConnected: false });
+    this.session.setState({ status: 'anonymous', technician: null, notice });
+    this.deps.navigate({ name: 'queue' });
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  private onStatus(status: ConnectionStatus, info: { reconnected: boolean; error?: string }): void {
+    this.connection.setState((s) => ({ status, everConnected: s.everConnected || status === 'connected' }));
+    if (status === 'connected') {
+      void this.hello();
+      return;
+    }
+    if (status === 'disconnected') {
+      // Typing signals and in-flight sends are moot; queued messages wait for the reconnect.
+      this.workspace.setState((s) => ({ outbox: s.outbox.map((o) => (o.state === 'sending' ? { ...o, state: 'queued' } : o)) }));
+      if (info.error) void this.checkSessionStillValid();
+    }
+  }
+
+  /** A refused connection may mean the session expired: ask the hub over HTTP (at most every 5 s). */
+  private async checkSessionStillValid(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastAuthCheck < 5000) return;
+    this.lastAuthCheck = now;
+    const r = await this.deps.api.me();
+    if (!r.ok && r.error.code === 'UNAUTHORIZED') this.endSession('sessionEnded');
+  }
+
+  /** Called on every (re)connection: snapshot of the queue and my requests, chat resync, outbox flush. */
+  private async hello(): Promise<void> {
+    const r = await this.deps.client.request('tech:hello', {});
+    if (!r.ok) {
+      this.deps.log.warn('tech:hello failed', r.error);
+      if (r.error.code === 'UNAUTHORIZED') this.endSession('sessionEnded');
+      return;
+    }
+    this.session.setState({ technician: r.data.technician });
+    this.applyQueue(r.data.queue, this.firstSnapshot);
+    this.firstSnapshot = false;
+    this.setMine(r.data.mine);
+    const ws = this.workspace.getState();
+    const ids = new Set([...ws.mine.map((m) => m.id), ...Object.keys(ws.conversations)]);
+    await Promise.all([...ids].map((id) => this.sync(id)));
+    const active = this.workspace.getState().activeId;
+    if (active && this.workspace.getState().conversations[active]?.detail !== 'ready') await this.loadDetail(active);
+    await this.flushOutbox();
+  }
+
+  // ---------------------------------------------------------------- queue
+
+  private applyQueue(q: QueueSnapshot, silent: boolean): void {
+    const prev = this.queue.getState();
+    const fresh = arrivals(prev.knownWaiting, q.requests).filter((r) => !this.justReleased.has(r.id));
+    this.justReleased.clear();
+    this.queue.setState({
+      requests: orderQueue(q.requests),
+      loaded: true,
+      offsetMs: Date.parse(q.serverTime) - Date.now() || 0,
+      medianPickupSeconds: q.medianPickupSeconds,
+      knownWaiting: new Set(q.requests.filter((r) => r.status === 'waiting').map((r) => r.id)),
+    });
+    if (silent || fresh.length === 0) return;
+    const t = this.deps.i18n.t.bind(this.deps.i18n);
+    if (this.ui.getState().soundEnabled) this.deps.alerts.chime('request');
+    const first = fresh[0]!;
+    this.announce(t('alerts.announceRequest', { practice: first.practiceName, device: first.deviceName }));
+    if (!this.deps.hasAttention()) {
+      for (const r of fresh.slice(0, 3)) {
+        this.deps.alerts.notify(t('alerts.newRequestTitle'), t('alerts.newRequestBody', { practice: r.practiceName, device: r.deviceName }), `request-${r.id}`, () =>
+          this.deps.navigate({ name: 'queue' }),
+        );
+      }
+    }
+  }
+
+  async refreshQueue(): Promise<void> {
+    const r = await this.deps.client.request('queue:list', {});
+    if (r.ok) this.applyQueue(r.data, false);
+  }
+
+  dismissQueueNotice(): void {
+    this.queue.setState({ notice: null });
+  }
+
+  /** Takes a waiting request. CONFLICT (a colleague was faster) is shown and the queue refreshed. */
+  async accept(requestId: string): Promise<Result<HelpRequest>> {
+    if (this.queue.getState().accepting) return err('CONFLICT', 'Une prise en charge est déjà en cours.');
+    this.queue.setState({ accepting: requestId, notice: null });
+    const r = await this.deps.client.request('help:accept', { requestId });
+    this.queue.setState({ accepting: null });
+    if (r.ok) {
+      this.upsertMine(r.data);
+      this.patchConversation(r.data.id, () => ({ request: r.data }));
+      this.deps.navigate({ name: 'request', id: r.data.id });
+      return r;
+    }
+    this.queue.setState({ notice: r.error.code === 'CONFLICT' ? { kind: 'taken', requestId } : { kind: 'error', code: r.error.code, requestId } });
+    if (r.error.code === 'CONFLICT' || r.error.code === 'NOT_FOUND') await this.refreshQueue();
+    return r;
+  }
+
+  // ---------------------------------------------------------------- my requests
+
+  private setMine(list: HelpRequest[]): void {
+    const mine = list.filter((r) => r.status === 'assigned').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    this.workspace.setState((s) => {
+      const conversations = { ...s.conversations };
+      for (const r of mine) conversations[r.id] = { ...(conversations[r.id] ?? emptyConversation(r.id)), request: r };
+      return { mine, conversations };
+    });
+  }
+
+  private upsertMine(r: HelpRequest): void {
+    this.workspace.setState((s) => {
+      const others = s.mine.filter((m) => m.id !== r.id);
+      const mine = r.status === 'assigned' ? [...others, r].sort((a, b) => a.createdAt.localeCompare(b.createdAt)) : others;
+      return { mine };
+    });
+  }
+
+  private onHelpUpdated(r: HelpRequest): void {
+    const me = this.session.getState().technician?.id;
+    if (r.status === 'assigned' && r.technician?.id === me) this.upsertMine(r);
+    else this.workspace.setState((s) => ({ mine: s.mine.filter((m) => m.id !== r.id) }));
+    if (this.workspace.getState().conversations[r.id]) this.patchConversation(r.id, () => ({ request: r }));
+    this.queue.setState((s) => {
+      const i = s.requests.findIndex((q) => q.id === r.id);
+      if (i < 0) return {};
+      const open = r.status === 'waiting' || r.status === 'assigned';
+      const requests = open ? s.requests.map((q) => (q.id === r.id ? { ...r, deviceOnline: q.deviceOnline } : q)) : s.requests.filter((q) => q.id !== r.id);
+      return { requests: orderQueue(requests) };
+    });
+  }
+
+  /** Shows a request: loads details and history the first time. */
+  async open(requestId: string): Promise<void> {
+    this.workspace.setState((s) => ({
+      activeId: requestId,
+      conversations: s.conversations[requestId] ? s.conversations : { ...s.conversations, [requestId]: emptyConversation(requestId) },
+    }));
+    const c = this.workspace.getState().conversations[requestId];
+    if (c && c.detail !== 'ready' && c.detail !== 'loading') await this.loadDetail(requestId);
+  }
+
+  close(requestId: string): void {
+    this.typingSignals.get(requestId)?.stop();
+    if (this.workspace.getState().activeId === requestId) this.workspace.setState({ activeId: null });
+  }
+
+  private async loadDetail(requestId: string): Promise<void> {
+    if (this.connection.getState().status !== 'connected') return; // hello() loads it once connected
+    this.patchConversation(requestId, () => ({ detail: 'loading', error: null }));
+    const r = await this.deps.client.request('help:get', { requestId });
+    if (!r.ok) {
+      this.patchConversation(requestId, () => ({ detail: 'error', error: r.error.code }));
+      return;
+    }
+    const { request, device, messages, receipts } = r.data;
+    this.patchConversation(requestId, (c) => ({
+      request,
+      device,
+      messages: mergeMessages(c.messages, messages),
+      receipts: mergeReceipts(c.receipts, receipts),
+      detail: 'ready',
+      error: null,
+    }));
+    this.afterMessages(requestId);
+  }
+
+  /** Fetches every message after the last one held (pages of LIMITS.syncPage). */
+  private async sync(requestId: string): Promise<void> {
+    for (let guard = 0; guard < 1000; guard++) {
+      const c = this.workspace.getState().conversations[requestId];
+      const r = await this.deps.client.request('chat:sync', { requestId, afterSeq: lastSeq(c?.messages ?? []) });
+      if (!r.ok) {
+        this.deps.log.debug(`chat:sync ${requestId} failed`, r.error);
+        return;
+      }
+      this.patchConversation(requestId, (conv) => ({
+        messages: mergeMessages(conv.messages, r.data.messages),
+        receipts: mergeReceipts(conv.receipts, r.data.receipts),
+      }));
+      if (!r.data.more || r.data.messages.length === 0) break;
+    }
+    this.afterMessages(requestId);
+  }
+
+  /** After messages arrived: drop what the hub stored from the outbox, acknowledge delivery, maybe read. */
+  private afterMessages(requestId: string): void {
+    this.workspace.setState((s) => {
+      const c = s.conversations[requestId];
+      return c ? { outbox: pruneOutbox(s.outbox, c.messages) } : {};
+    });
+    void this.ackDelivered(requestId);
+    if (this.workspace.getState().activeId === requestId) void this.markRead(requestId);
+  }
+
+  private async ackDelivered(requestId: string): Promise<void> {
+    const c = this.workspace.getState().conversations[requestId];
+    if (!c) return;
+    const upTo = lastSeq(c.messages);
+    const already = Math.max(c.receipts?.technician.delivered ?? 0, this.deliveredSent.get(requestId) ?? 0);
+    if (upTo <= already) return;
+    this.deliveredSent.set(requestId, upTo);
+    const r = await this.deps.client.request('chat:receipt', { requestId, kind: 'delivered', upToSeq: upTo });
+    if (r.ok) this.patchConversation(requestId, (conv) => ({ receipts: mergeReceipts(conv.receipts, r.data) }));
+    else this.deliveredSent.delete(requestId);
+  }
+
+  /** Tells the practice their messages were read — only when this console tab is actually visible. */
+  async markRead(requestId: string): Promise<void> {
+    if (!this.deps.isVisible() || this.connection.getState().status !== 'connected') return;
+    const s = this.workspace.getState();
+    const c = s.conversations[requestId];
+    if (!c) return;
+    const upTo = lastSeq(c.messages);
+    const already = Math.max(c.receipts?.technician.read ?? 0, s.localRead[requestId] ?? 0);
+    if (upTo <= already) return;
+    this.workspace.setState((st) => ({ localRead: { ...st.localRead, [requestId]: upTo } }));
+    const r = await this.deps.client.request('chat:receipt', { requestId, kind: 'read', upToSeq: upTo });
+    if (r.ok) this.patchConversation(requestId, (conv) => ({ receipts: mergeReceipts(conv.receipts, r.data) }));
+    else
+      this.workspace.setState((st) => {
+        const localRead = { ...st.localRead };
+        if (localRead[requestId] === upTo) delete localRead[requestId];
+        return { localRead };
+      });
+  }
+
+  async release(requestId: string): Promise<Result<HelpRequest>> {
+    const r = await this.deps.client.request('help:release', { requestId });
+    if (r.ok) {
+      this.justReleased.add(requestId);
+      this.onHelpUpdated(r.data);
+      this.toast(this.deps.i18n.t('workspace.released'));
+      this.deps.navigate({ name: 'queue' });
+    }
+    return r;
+  }
+
+  async resolve(requestId: string, note: string): Promise<Result<HelpRequest>> {
+    const trimmed = note.trim();
+    if (!trimmed) return err('BAD_REQUEST', 'Note requise.');
+    const r = await this.deps.client.request('help:resolve', { requestId, note: trimmed.slice(0, LIMITS.resolutionNote) });
+    if (r.ok) {
+      this.onHelpUpdated(r.data);
+      this.typingSignals.get(requestId)?.stop();
+      this.toast(this.deps.i18n.t('workspace.resolved'));
+      this.deps.navigate({ name: 'queue' });
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------- chat
+
+  private onChatMessage(m: ChatMessage): void {
+    const s = this.workspace.getState();
+    const known = s.conversations[m.requestId];
+    const before = known?.messages.length ?? 0;
+    this.patchConversation(m.requestId, (c) => ({ messages: mergeMessages(c.messages, [m]), typing: m.author === 'device' ? null : c.typing }));
+    const after = this.workspace.getState().conversations[m.requestId]?.messages.length ?? 0;
+    this.afterMessages(m.requestId);
+    if (after === before || m.author !== 'device') return;
+    const attentive = s.activeId === m.requestId && this.deps.hasAttention();
+    if (attentive) return; // the chat log (role="log") announces it
+    const t = this.deps.i18n.t.bind(this.deps.i18n);
+    const practice = known?.request?.practiceName ?? s.mine.find((r) => r.id === m.requestId)?.practiceName ?? '';
+    if (this.ui.getState().soundEnabled) this.deps.alerts.chime('message');
+    this.announce(t('alerts.announceMessage', { name: m.authorName, practice }));
+    if (!this.deps.hasAttention())
+      this.deps.alerts.notify(t('alerts.newMessageTitle', { practice }), m.text.slice(0, 140), `chat-${m.requestId}`, () => this.deps.navigate({ name: 'request', id: m.requestId }));
+  }
+
+  private onTyping(p: TechPushPayload<'chat:typing'>): void {
+    this.patchConversation(p.requestId, () => ({ typing: p.typing ? { name: p.name, until: Date.now() + TYPING_SHOWN_MS } : null }));
+  }
+
+  /** Queues a message and sends it when connected; it stays in the outbox until the hub stores it. */
+  sendMessage(requestId: string, text: string): Result<OutboxItem> {
+    const body = text.trim();
+    if (!body) return err('BAD_REQUEST', 'Message vide.');
+    if (body.length > LIMITS.chatText) return err('BAD_REQUEST', 'Message trop long.');
+    const item: OutboxItem = { id: uuidV4(), requestId, text: body, sentAt: new Date().toISOString(), state: 'queued', attempts: 0 };
+    this.workspace.setState((s) => ({ outbox: [...s.outbox, item] }));
+    this.typingSignals.get(requestId)?.stop();
+    void this.flushOutbox();
+    return { ok: true, data: item };
+  }
+
+  retryMessage(id: string): void {
+    this.updateOutbox(id, (o) => ({ ...o, state: 'queued', error: undefined }));
+    void this.flushOutbox();
+  }
+
+  discardMessage(id: string): void {
+    this.workspace.setState((s) => ({ outbox: s.outbox.filter((o) => o.id !== id) }));
+  }
+
+  /** Sends queued messages one by one, in the order they were typed. */
+  private async flushOutbox(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (;;) {
+        if (this.connection.getState().status !== 'connected') return;
+        const next = sendable(this.workspace.getState().outbox)[0];
+        if (!next) return;
+        const retry = await this.attemptSend(next);
+        if (retry) {
+          this.scheduleRetry(next.attempts + 1);
+          return;
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** One send; true when it should be tried again later (transient failure). */
+  private async attemptSend(item: OutboxItem): Promise<boolean> {
+    this.updateOutbox(item.id, (o) => ({ ...o, state: 'sending', attempts: o.attempts + 1 }));
+    const r = await this.deps.client.request('chat:send', { requestId: item.requestId, id: item.id, text: item.text, sentAt: item.sentAt });
+    if (r.ok) {
+      this.patchConversation(item.requestId, (c) => ({ messages: mergeMessages(c.messages, [r.data.message]) }));
+      this.workspace.setState((s) => ({ outbox: s.outbox.filter((o) => o.id !== item.id) }));
+      return false;
+    }
+    if (RETRYABLE.has(r.error.code)) {
+      this.updateOutbox(item.id, (o) => ({ ...o, state: 'queued' }));
+      return true;
+    }
+    this.updateOutbox(item.id, (o) => ({ ...o, state: 'failed', error: r.error.code }));
+    return false;
+  }
+
+  private scheduleRetry(attempts: number): void {
+    if (this.retryTimer) return;
+    const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempts, 5));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.flushOutbox();
+    }, delay);
+  }
+
+  private updateOutbox(id: string, fn: (o: OutboxItem) => OutboxItem): void {
+    this.workspace.setState((s) => ({ outbox: s.outbox.map((o) => (o.id === id ? fn(o) : o)) }));
+  }
+
+  private persistOutbox(): void {
+    const tech = this.session.getState().technician;
+    if (!tech || !this.deps.storage) return;
+    const { outbox } = this.workspace.getState();
+    try {
+      if (outbox.length === 0) this.deps.storage.removeItem(outboxKey(tech.id));
+      else this.deps.storage.setItem(outboxKey(tech.id), JSON.stringify(outbox));
+    } catch (e) {
+      this.deps.log.warn('outbox not persisted', e);
+    }
+  }
+
+  /** The message box changed: throttled "typing" signal to the practice. */
+  typing(requestId: string, active: boolean): void {
+    let signal = this.typingSignals.get(requestId);
+    if (!signal) {
+      signal = new TypingSignal({ send: (typing) => void this.deps.client.request('chat:typing', { requestId, typing }) });
+      this.typingSignals.set(requestId, signal);
+    }
+    if (active) signal.input();
+    else signal.stop();
+  }
+
+  // ---------------------------------------------------------------- devices
+
+  private onPresence(deviceId: string, online: boolean): void {
+    this.queue.setState((s) => ({ requests: s.requests.map((r) => (r.deviceId === deviceId && r.deviceOnline !== online ? { ...r, deviceOnline: online } : r)) }));
+    this.workspace.setState((s) => {
+      let changed = false;
+      const conversations: Record<string, Conversation> = {};
+      for (const [id, c] of Object.entries(s.conversations)) {
+        if (c.device?.id === deviceId && c.device.online !== online) {
+          conversations[id] = { ...c, device: { ...c.device, online } };
+          changed = true;
+        } else conversations[id] = c;
+      }
+      return changed ? { conversations } : {};
+    });
+  }
+
+  private onReport(p: TechPushPayload<'device:report'>): void {
+    this.workspace.setState((s) => ({ reports: { ...s.reports, [p.deviceId]: { health: p.health, backup: p.backup, reportedAt: p.reportedAt } } }));
+  }
+
+  // ---------------------------------------------------------------- ui helpers
+
+  setSound(enabled: boolean): void {
+    this.ui.setState({ soundEnabled: enabled });
+    try {
+      this.deps.storage?.setItem(SOUND_KEY, enabled ? 'on' : 'off');
+    } catch {
+      // preference only
+    }
+    if (enabled) this.deps.alerts.chime('message');
+  }
+
+  async enableNotifications(): Promise<void> {
+    const p = await this.deps.alerts.requestPermission();
+    this.ui.setState({ notificationPermission: p });
+  }
+
+  announce(text: string): void {
+    this.ui.setState({ announcement: { id: ++this.announceSeq, text } });
+  }
+
+  toast(text: string): void {
+    this.ui.setState({ toast: { id: ++this.announceSeq, text } });
+  }
+
+  /** Translated sentence for an error code (errors.<CODE>). */
+  errorText(code: ErrorCode): string {
+    return this.deps.i18n.t(`errors.${code}`);
+  }
+
+  private patchConversation(requestId: string, fn: (c: Conversation) => Partial<Conversation>): void {
+    this.workspace.setState((s) => {
+      const c = s.conversations[requestId] ?? emptyConversation(requestId);
+      return { conversations: { ...s.conversations, [requestId]: { ...c, ...fn(c) } } };
+    });
+  }
+}
+

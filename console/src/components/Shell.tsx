@@ -1,0 +1,95 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { navigate, useController, useQueue, useRoute, useSession, useWorkspace } from '../app/context';
+import { routeHref } from '../lib/router';
+import { ConnectionBanner } from './ConnectionBanner';
+import { LiveRegion } from './LiveRegion';
+import { AlertControls } from './AlertControls';
+import { LanguageSwitch } from './LanguageSwitch';
+import { MineList } from './MineList';
+import { QueuePage } from '../pages/QueuePage';
+import { RequestPage } from '../pages/RequestPage';
+import { NotFoundPage } from '../pages/NotFoundPage';
+
+/** Signed-in layout: header, "my requests" sidebar, the routed page. */
+export function Shell() {
+  const { t } = useTranslation();
+  const controller = useController();
+  const route = useRoute();
+  const technician = useSession((s) => s.technician);
+  const waiting = useQueue((s) => s.requests.filter((r) => r.status === 'waiting').length);
+  const mine = useWorkspace((s) => s.mine);
+  const mainRef = useRef<HTMLElement>(null);
+
+  // Alt+1…9 jumps to the n-th of my requests: technicians juggle several practices at once.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const n = Number.parseInt(e.key, 10);
+      if (!Number.isInteger(n) || n < 1 || n > 9) return;
+      const target = mine[n - 1];
+      if (!target) return;
+      e.preventDefault();
+      navigate({ name: 'request', id: target.id });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [mine]);
+
+  // Route change: move focus to the page so keyboard and screen-reader users land on it.
+  const routeKey = route.name === 'request' ? `request:${route.id}` : route.name;
+  useEffect(() => {
+    mainRef.current?.focus({ preventScroll: true });
+  }, [routeKey]);
+
+  return (
+    <div className="app">
+      <button type="button" className="skip-link" onClick={() => mainRef.current?.focus()}>
+        {t('app.skipToContent')}
+      </button>
+      <ConnectionBanner />
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand__logo" aria-hidden="true">
+            V
+          </span>
+          <span className="brand__name">{t('app.brand')}</span>
+          <span className="brand__sub">{t('app.subtitle')}</span>
+        </div>
+        <nav className="topnav" aria-label={t('nav.label')}>
+          <a href={routeHref({ name: 'queue' })} className="topnav__link" aria-current={route.name === 'queue' ? 'page' : undefined}>
+            {t('nav.queue')}
+            {waiting > 0 ? (
+              <span className="count-badge" aria-label={t('queue.waitingCount', { count: waiting })}>
+                {waiting}
+              </span>
+            ) : null}
+          </a>
+        </nav>
+        <div className="topbar__tools">
+          <AlertControls />
+          <LanguageSwitch />
+          <span className="user" title={technician?.login}>
+            <span className="user__initials" aria-hidden="true">
+              {technician?.initials}
+            </span>
+            <span className="visually-hidden">{t('user.signedInAs', { name: technician?.displayName ?? '' })}</span>
+            <span aria-hidden="true">{technician?.displayName}</span>
+          </span>
+          <button type="button" className="btn btn--ghost" onClick={() => void controller.logout()}>
+            {t('user.logout')}
+          </button>
+        </div>
+      </header>
+      <div className="layout">
+        <aside className="sidebar">
+          <MineList activeId={route.name === 'request' ? route.id : null} />
+        </aside>
+        <main id="main" ref={mainRef} tabIndex={-1} className="main">
+          {route.name === 'queue' ? <QueuePage /> : route.name === 'request' ? <RequestPage key={route.id} requestId={route.id} /> : <NotFoundPage />}
+        </main>
+      </div>
+      <LiveRegion />
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import i18next, { type i18n as I18n } from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { SHARED_STRINGS, type Locale } from '@vigie/common';
+import { fr } from './fr';
+import { en } from './en';
+
+export const LOCALES: readonly Locale[] = ['fr', 'en'];
+export const DEFAULT_LOCALE: Locale = 'fr';
+
+/** Console strings plus the shared ones (error codes, help topics) under `errors` and `topics`. */
+export const RESOURCES = {
+  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics } },
+  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics } },
+} as const;
+
+export function isLocale(x: unknown): x is Locale {
+  return x === 'fr' || x === 'en';
+}
+
+/** The console's one i18next instance; synchronous init, resources bundled. */
+export function createI18n(lng: Locale = DEFAULT_LOCALE): I18n {
+  const instance = i18next.createInstance();
+  void instance.use(initReactI18next).init({
+    lng,
+    fallbackLng: DEFAULT_LOCALE,
+    supportedLngs: [...LOCALES],
+    resources: RESOURCES,
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return instance;
+}

@@ -1,0 +1,122 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ErrorCode } from '@vigie/common';
+import { useController, useSession, useWorkspace } from '../app/context';
+import { routeHref } from '../lib/router';
+import { formatDateTime } from '../lib/time';
+import { ChatPanel } from '../components/ChatPanel';
+import { ContextPanel } from '../components/ContextPanel';
+import { ResolveForm } from '../components/ResolveForm';
+import { DeviceStatus } from '../components/DeviceStatus';
+
+/** Workspace of one request: conversation, device facts, resolve / put back. */
+export function RequestPage({ requestId }: { requestId: string }) {
+  const { t, i18n } = useTranslation();
+  const controller = useController();
+  const conv = useWorkspace((s) => s.conversations[requestId]);
+  const me = useSession((s) => s.technician?.id);
+  const [resolving, setResolving] = useState(false);
+  const [releasing, setReleasing] = useState(false);
+  const [actionError, setActionError] = useState<ErrorCode | null>(null);
+
+  useEffect(() => {
+    void controller.open(requestId);
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void controller.markRead(requestId);
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+      controller.close(requestId);
+    };
+  }, [controller, requestId]);
+
+  const request = conv?.request ?? null;
+  if (!conv || (!request && conv.detail !== 'error'))
+    return (
+      <section className="page" aria-busy="true">
+        <p role="status" className="muted">
+          {t('workspace.loading')}
+        </p>
+      </section>
+    );
+
+  if (!request)
+    return (
+      <section className="page">
+        <p className="notice notice--error" role="alert">
+          {controller.errorText(conv.error ?? 'INTERNAL')}
+        </p>
+        <a className="btn btn--ghost" href={routeHref({ name: 'queue' })}>
+          {t('workspace.backToQueue')}
+        </a>
+      </section>
+    );
+
+  const mine = request.status === 'assigned' && request.technician?.id === me;
+  const closedText =
+    request.status === 'resolved' ? t('workspace.closedResolved') : request.status === 'cancelled' ? t('workspace.closedCancelled') : !mine ? t('workspace.notMine') : null;
+
+  async function release() {
+    setReleasing(true);
+    setActionError(null);
+    const r = await controller.release(requestId);
+    setReleasing(false);
+    if (!r.ok) setActionError(r.error.code);
+  }
+
+  return (
+    <section className="page workspace" aria-labelledby="ws-title">
+      <div className="page__head workspace__head">
+        <div>
+          <h1 id="ws-title">{t('workspace.title', { practice: request.practiceName })}</h1>
+          <p className="page__meta">
+            <span className="workspace__device">{request.deviceName}</span> {conv.device ? <DeviceStatus online={conv.device.online} /> : null}
+            <span className="muted"> · {t('workspace.createdAt', { date: formatDateTime(request.createdAt, i18n.language) })}</span>
+          </p>
+        </div>
+        {mine ? (
+          <div className="workspace__actions">
+            <button type="button" className="btn btn--primary" aria-expanded={resolving} aria-controls="resolve-form" onClick={() => setResolving((v) => !v)}>
+              {t('workspace.resolve')}
+            </button>
+            <button type="button" className="btn btn--ghost" disabled={releasing} onClick={() => void release()}>
+              {releasing ? t('workspace.releasing') : t('workspace.release')}
+            </button>
+          </div>
+        ) : null}
+      </div>
+
+      {actionError ? (
+        <p className="notice notice--error" role="alert">
+          {controller.errorText(actionError)}
+        </p>
+      ) : null}
+      {closedText ? (
+        <p className="notice notice--info" role="status" data-testid="closed-notice">
+          {closedText}
+          {request.resolutionNote ? <span className="workspace__note"> — {request.resolutionNote}</span> : null}
+        </p>
+      ) : null}
+      {mine && resolving ? <ResolveForm requestId={requestId} onCancel={() => setResolving(false)} /> : null}
+
+      <dl className="workspace__summary">
+        <div>
+          <dt>{t('workspace.topic')}</dt>
+          <dd>{request.topic ? t(`topics.${request.topic}`) : t('queue.noTopic')}</dd>
+        </div>
+        <div>
+          <dt>{t('workspace.description')}</dt>
+          <dd className="workspace__description">{request.description ?? t('queue.noDescription')}</dd>
+        </div>
+      </dl>
+
+      <div className="workspace__grid">
+        <ChatPanel requestId={requestId} canWrite={mine} />
+        <ContextPanel requestId={requestId} />
+      </div>
+    </section>
+  );
+}

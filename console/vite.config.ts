@@ -1,0 +1,34 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// Technician console: built into console/dist and served by the hub (same origin, strict CSP).
+// `npm run build:console` at the repository root; `npx vite --config console/vite.config.ts` for dev
+// against a hub listening on 127.0.0.1:8750.
+const root = import.meta.dirname;
+const hub = process.env.VIGIE_HUB_URL ?? 'http://127.0.0.1:8750';
+
+export default defineConfig({
+  root,
+  base: '/',
+  publicDir: 'public',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    // The preload polyfill is bundled anyway; modern Chromium/Firefox/Safari need none.
+    modulePreload: { polyfill: false },
+    // Never inline assets as data: URLs (CSP default-src 'self').
+    assetsInlineLimit: 0,
+  },
+  server: {
+    host: '127.0.0.1',
+    port: 5174,
+    strictPort: true,
+    proxy: {
+      '/api': { target: hub, changeOrigin: false },
+      '/healthz': { target: hub, changeOrigin: false },
+      '/socket.io': { target: hub, ws: true, changeOrigin: false },
+    },
+  },
+});
