@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { APP_METHODS, APP_PUSH } from './app.js';
+import { HEALTH_METHODS, HEALTH_PUSH } from './health.js';
 import { BACKUP_METHODS, BACKUP_PUSH } from './backup.js';
 
 export * from './app.js';
+export * from './health.js';
 export * from './backup.js';
 export * from './bridge.js';
 
@@ -14,12 +16,14 @@ export * from './bridge.js';
  */
 export const IPC_METHODS = {
   ...APP_METHODS,
+  ...HEALTH_METHODS,
   ...BACKUP_METHODS,
 } as const;
 
 /** Main → renderer pushes: `window.vigie.on(name, listener)`. */
 export const IPC_PUSH = {
   ...APP_PUSH,
+  ...HEALTH_PUSH,
   ...BACKUP_PUSH,
 } as const;
 
