@@ -1,0 +1,83 @@
+/** Shared set-up for the hub's own tests: a real hub on loopback with a throw-away data folder. */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Result } from '@vigie/common';
+import { createHub, type CreateHubOptions, type Hub } from './app.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from './testing.js';
+
+export const PASSWORD = 'un mot de passe assez long';
+
+export interface TestHub {
+  hub: Hub;
+  dir: string;
+  code: string;
+  practiceId: string;
+  close(): Promise<void>;
+}
+
+export async function startTestHub(opts: CreateHubOptions = {}): Promise<TestHub> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-hub-test-'));
+  const hub = await createHub({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, ...opts });
+  const practice = await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' });
+  const sockets: Socket[] = [];
+  return {
+    hub,
+    dir,
+    code: practice.enrollmentCode,
+    practiceId: practice.id,
+    async close() {
+      for (const s of sockets) s.close();
+      await hub.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestDevice {
+  deviceId: string;
+  token: string;
+  socket: Socket;
+  name: string;
+}
+
+export async function newDevice(t: TestHub, name = `Poste ${randomUUID().slice(0, 6)}`): Promise<TestDevice> {
+  const { deviceId, token } = await enrollDevice(t.hub.url, t.code, { name });
+  const socket = await connectDevice(t.hub.url, token);
+  return { deviceId, token, socket, name };
+}
+
+export interface TestTech {
+  id: string;
+  login: string;
+  totpSecret: string;
+  cookie: string;
+  socket: Socket;
+  displayName: string;
+}
+
+export async function newTech(t: TestHub, role: 'technician' | 'supervisor' | 'admin' = 'technician', displayName = 'Camille Technicienne'): Promise<TestTech> {
+  const login = `tech-${randomUUID().slice(0, 8)}`;
+  const created = await t.hub.admin.addTechnician({ login, displayName, password: PASSWORD, role });
+  const cookie = await loginTechnician(t.hub.url, login, PASSWORD, created.totpSecret);
+  const socket = await connectTech(t.hub.url, cookie);
+  return { id: created.id, login, totpSecret: created.totpSecret, cookie, socket, displayName };
+}
+
+export const context = { os: 'linux' as const, osVersion: 'Debian 12', appVersion: '0.1.0' };
+
+/** Expects an ok Result and returns its data. */
+export function data<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.data;
+}
+export function code(r: Result<unknown>): string {
+  return r.ok ? 'OK' : r.error.code;
+}
+
+export async function createHelp(dev: TestDevice, extra: Record<string, unknown> = {}) {
+  return data(await emitAck<{ request: { id: string; status: string }; position: { position: number; etaSeconds: number } | null }>(dev.socket, 'help:create', { clientId: randomUUID(), context, ...extra }));
+}
+
+export const chatPayload = (requestId: string, text: string, id = randomUUID()) => ({ requestId, id, text, sentAt: new Date().toISOString() });
