@@ -108,6 +108,8 @@ export class ConsoleController {
   }
 
   async logout(): Promise<void> {
+    // Close the socket first: the hub's session:ended push must not be mistaken for an expiry.
+    this.deps.client.disconnect();
     await this.deps.api.logout();
     this.endSession('loggedOut');
   }
@@ -146,17 +148,23 @@ export class ConsoleController {
     if (status === 'disconnected') {
       // Typing signals and in-flight sends are moot; queued messages wait for the reconnect.
       this.workspace.setState((s) => ({ outbox: s.outbox.map((o) => (o.state === 'sending' ? { ...o, state: 'queued' } : o)) }));
-      if (info.error) void this.checkSessionStillValid();
+      if (info.error === 'server') void this.checkSessionStillValid(true);
+      else if (info.error) void this.checkSessionStillValid(false);
     }
   }
 
-  /** A refused connection may mean the session expired: ask the hub over HTTP (at most every 5 s). */
-  private async checkSessionStillValid(): Promise<void> {
+  /**
+   * A refused or closed connection may mean the session expired: ask the hub over HTTP (at most
+   * every 5 s while retrying). When the hub itself closed the socket, socket.io does not retry:
+   * reconnect here if the session is still good.
+   */
+  private async checkSessionStillValid(closedByHub: boolean): Promise<void> {
     const now = Date.now();
-    if (now - this.lastAuthCheck < 5000) return;
+    if (!closedByHub && now - this.lastAuthCheck < 5000) return;
     this.lastAuthCheck = now;
     const r = await this.deps.api.me();
     if (!r.ok && r.error.code === 'UNAUTHORIZED') this.endSession('sessionEnded');
+    else if (closedByHub && this.session.getState().status === 'authenticated') this.deps.client.connect();
   }
 
   /** Called on every (re)connection: snapshot of the queue and my requests, chat resync, outbox flush. */
@@ -173,7 +181,7 @@ export class ConsoleController {
     this.setMine(r.data.mine);
     const ws = this.workspace.getState();
     const ids = new Set([...ws.mine.map((m) => m.id), ...Object.keys(ws.conversations)]);
-    await Promise.all([...ids].map((id) => this.sync(id)));
+    for (const id of ids) await this.sync(id);
     const active = this.workspace.getState().activeId;
     if (active && this.workspace.getState().conversations[active]?.detail !== 'ready') await this.loadDetail(active);
     await this.flushOutbox();

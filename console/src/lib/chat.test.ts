@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage, ChatReceipts } from '@vigie/common';
+import { deliveryState, lastSeq, mergeMessages, mergeReceipts, parseStoredOutbox, pruneOutbox, sendable, timeline, unreadCount, type OutboxItem } from './chat';
+
+const REQ = 'req-1';
+let n = 0;
+const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+function msg(seq: number, author: ChatMessage['author'] = 'device', id = uuid(++n)): ChatMessage {
+  const at = new Date(Date.UTC(2025, 10, 28, 10, 0, seq)).toISOString();
+  return { id, requestId: REQ, seq, author, authorName: author === 'device' ? 'Dr Martin' : 'Alice', text: `m${seq}`, sentAt: at, createdAt: at };
+}
+function out(id: string, sentAt: string, state: OutboxItem['state'] = 'queued', requestId = REQ): OutboxItem {
+  return { id, requestId, text: `t-${id}`, sentAt, state, attempts: 0 };
+}
+const receipts = (device: [number, number], technician: [number, number] = [0, 0]): ChatReceipts => ({
+  requestId: REQ,
+  device: { delivered: device[0], read: device[1] },
+  technician: { delivered: technician[0], read: technician[1] },
+});
+
+describe('mergeMessages', () => {
+  it('adds new messages in seq order and ignores ones already held (same id)', () => {
+    const a = msg(1);
+    const b = msg(2);
+    const c = msg(3);
+    const merged = mergeMessages([a, c], [c, b, a]);
+    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(new Set(merged.map((m) => m.id)).size).toBe(3);
+  });
+
+  it('returns the same array when nothing is new (no re-render)', () => {
+    const held = [msg(1), msg(2)];
+    expect(mergeMessages(held, [held[1]!])).toBe(held);
+    expect(mergeMessages(held, [])).toBe(held);
+  });
+
+  it('a resync after a reconnect that overlaps live pushes never doubles a message', () => {
+    const live = [msg(1), msg(2), msg(3)];
+    const resync = [live[1]!, live[2]!, msg(4), msg(5)];
+    const merged = mergeMessages(live, resync);
+    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(lastSeq(merged)).toBe(5);
+  });
+});
+
+describe('outbox', () => {
+  it('drops items the hub stored, keeps the others, same array when unchanged', () => {
+    const stored = msg(7, 'technician', uuid(900));
+    const box = [out(uuid(900), '2025-11-28T10:00:01.000Z'), out(uuid(901), '2025-11-28T10:00:02.000Z')];
+    const pruned = pruneOutbox(box, [stored]);
+    expect(pruned.map((o) => o.id)).toEqual([uuid(901)]);
+    expect(pruneOutbox(pruned, [stored])).toBe(pruned);
+  });
+
+  it('sends queued items in the order they were typed, never failed or in-flight ones', () => {
+    const box = [
+      out('c', '2025-11-28T10:00:03.000Z'),
+      out('a', '2025-11-28T10:00:01.000Z'),
+      out('b', '2025-11-28T10:00:02.000Z', 'sending'),
+      out('d', '2025-11-28T10:00:00.000Z', 'failed'),
+    ];
+    expect(sendable(box).map((o) => o.id)).toEqual(['a', 'c']);
+  });
+
+  it('timeline shows stored messages, then this request pending items once (not those already stored)', () => {
+    const stored = msg(1, 'technician', uuid(800));
+    const box = [out(uuid(800), '2025-11-28T10:00:01.000Z'), out('p2', '2025-11-28T10:00:05.000Z'), out('p1', '2025-11-28T10:00:04.000Z'), out('other', '2025-11-28T10:00:00.000Z', 'queued', 'req-2')];
+    const tl = timeline([stored], box, REQ);
+    expect(tl.map((e) => (e.kind === 'message' ? e.message.id : e.item.id))).toEqual([uuid(800), 'p1', 'p2']);
+  });
+
+  it('restores a persisted outbox defensively: in-flight becomes queued, junk is dropped', () => {
+    const raw = JSON.stringify([
+      { id: 'a', requestId: REQ, text: 'hello', sentAt: '2025-11-28T10:00:00.000Z', state: 'sending', attempts: 2 },
+      { id: 'b', requestId: REQ, text: 'x', sentAt: '2025-11-28T10:00:01.000Z', state: 'failed', error: 'FORBIDDEN' },
+      { id: 3, requestId: REQ },
+      null,
+    ]);
+    expect(parseStoredOutbox(raw)).toEqual([
+      { id: 'a', requestId: REQ, text: 'hello', sentAt: '2025-11-28T10:00:00.000Z', state: 'queued', attempts: 2 },
+      { id: 'b', requestId: REQ, text: 'x', sentAt: '2025-11-28T10:00:01.000Z', state: 'failed', attempts: 0, error: 'FORBIDDEN' },
+    ]);
+    expect(parseStoredOutbox('{not json')).toEqual([]);
+    expect(parseStoredOutbox('{"a":1}')).toEqual([]);
+    expect(parseStoredOutbox(null)).toEqual([]);
+  });
+});
+
+describe('receipts and unread', () => {
+  it('shows sent, delivered, read for my messages from the device cursors', () => {
+    expect(deliveryState(3, null)).toBe('sent');
+    expect(deliveryState(3, receipts([2, 0]))).toBe('sent');
+    expect(deliveryState(3, receipts([3, 0]))).toBe('delivered');
+    expect(deliveryState(3, receipts([5, 3]))).toBe('read');
+  });
+
+  it('never moves backwards on a late receipt, and read implies delivered', () => {
+    const cur = receipts([5, 4], [2, 2]);
+    const late = receipts([3, 1], [6, 0]);
+    expect(mergeReceipts(cur, late)).toEqual(receipts([5, 4], [6, 2]));
+    expect(mergeReceipts(receipts([1, 0]), receipts([0, 3]))).toEqual(receipts([3, 3]));
+    expect(mergeReceipts(null, late)).toBe(late);
+  });
+
+  it('counts device messages after the read cursor only', () => {
+    const list = [msg(1), msg(2, 'technician'), msg(3), msg(4, 'system'), msg(5)];
+    expect(unreadCount(list, 0)).toBe(3);
+    expect(unreadCount(list, 3)).toBe(1);
+    expect(unreadCount(list, 5)).toBe(0);
+  });
+});
