@@ -39,7 +39,7 @@ const handlers = (s: Services, rt: Realtime): Handlers<typeof DEVICE_EVENTS, Ctx
   },
   'chat:send': async (input, { actor }) => {
     const res = await s.chat.send(actor, input);
-    rt.chatMessage(actor.id, res.message);
+    if (!res.duplicate) rt.chatMessage(actor.id, res.message);
     return res;
   },
   'chat:sync': async (input, { actor }) => s.chat.sync(actor, input),

@@ -57,7 +57,7 @@ const handlers = (s: Services, rt: Realtime): Handlers<typeof TECH_EVENTS, Ctx> 
   'devices:list': async () => s.devices.list(rt.isDeviceOnline),
   'chat:send': async (input, { actor }) => {
     const res = await s.chat.send(actor, input);
-    const req = await s.help.getById(input.requestId);
+    const req = res.duplicate ? null : await s.help.getById(input.requestId);
     if (req) rt.chatMessage(req.deviceId, res.message);
     return res;
   },
