@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${values.port ?? env.VIGIE_HOST_PORT}`);
   const level = values['log-level'] ?? env.VIGIE_LOG_LEVEL ?? 'info';
   const host = await startHost({
-    hubUrl: values.hub ?? env.VIGIE_HUB_URL ?? 'http://127.0.0.1:8080',
+    hubUrl: values.hub ?? env.VIGIE_HUB_URL ?? 'http://127.0.0.1:8750',
     dataDir: resolve(values.data ?? env.VIGIE_DATA_DIR ?? '.vigie-data/host'),
     port,
     ...((values.code ?? env.VIGIE_ENROLL_CODE) ? { enrollCode: values.code ?? env.VIGIE_ENROLL_CODE } : {}),

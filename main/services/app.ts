@@ -62,6 +62,7 @@ export class VigieApp extends Emitter<AppEvents> {
   private readonly log: Logger;
   private pushScheduled = false;
   private started = false;
+  private unenrolling = false;
 
   constructor(private readonly options: AppOptions) {
     super();
@@ -210,12 +211,17 @@ export class VigieApp extends Emitter<AppEvents> {
 
   /** The hub refused or revoked the token: forget it, clear support, back to enrollment. */
   private async unenroll(code: ErrorCode): Promise<void> {
-    if (this.enrollment.state().status !== 'enrolled') return;
-    this.hub.stop();
-    await this.enrollment.forget(code);
-    await this.support.reset(null);
-    if (code === 'REVOKED') this.options.ports.notifier.notify({ title: this.t('notify.title'), body: this.t('notify.revoked'), tag: 'enrollment' });
-    this.schedulePush();
+    if (this.unenrolling || this.enrollment.state().status !== 'enrolled') return;
+    this.unenrolling = true;
+    try {
+      this.hub.stop();
+      if (code === 'REVOKED') this.options.ports.notifier.notify({ title: this.t('notify.title'), body: this.t('notify.revoked'), tag: 'enrollment' });
+      await this.support.reset(null);
+      await this.enrollment.forget(code);
+    } finally {
+      this.unenrolling = false;
+      this.schedulePush();
+    }
   }
 
   private notifyFor(e: SupportEvent): void {

@@ -285,7 +285,7 @@ export class SupportService extends Emitter<SupportEvents> {
 
   /** The user saw every message shown: tell the technician (now or after reconnection). */
   async markRead(): Promise<void> {
-    const top = this.maxSeq('technician');
+    const top = this.maxSeq('incoming');
     if (top <= this.doc.readWanted) return;
     this.doc.readWanted = top;
     await this.persist();
@@ -331,7 +331,7 @@ export class SupportService extends Emitter<SupportEvents> {
     if (!hub.connected || this.stopped) return;
     if (this.needHello) {
       const hello = await hub.emitAck('device:hello', {});
-      if (!hello.ok) return this.transient(hello.error.code, 'device:hello');
+      if (!hello.ok) return this.transient(hello.error.code, 'device:hello', hello.error.details);
       this.needHello = false;
       this.reconcile(hello.data.current, hello.data.position);
       await this.persist();
@@ -371,7 +371,7 @@ export class SupportService extends Emitter<SupportEvents> {
     const r = await this.deps.hub.emitAck('help:create', { clientId: p.clientId, topic: p.topic, description: p.description, context: p.context });
     if (!r.ok) {
       if (TRANSIENT.has(r.error.code)) {
-        this.transient(r.error.code, 'help:create');
+        this.transient(r.error.code, 'help:create', r.error.details);
         return false;
       }
       // The hub refused the request itself (bad data, not allowed): keep nothing half-done.
@@ -398,7 +398,7 @@ export class SupportService extends Emitter<SupportEvents> {
       const r = await this.deps.hub.emitAck('chat:sync', { requestId, afterSeq });
       if (!r.ok) {
         if (TRANSIENT.has(r.error.code)) {
-          this.transient(r.error.code, 'chat:sync');
+          this.transient(r.error.code, 'chat:sync', r.error.details);
           return false;
         }
         this.log.warn('chat sync refused', { code: r.error.code, requestId });
@@ -421,7 +421,7 @@ export class SupportService extends Emitter<SupportEvents> {
       const r = await this.deps.hub.emitAck('chat:send', { requestId, id: item.id, text: item.text, sentAt: item.sentAt });
       if (!r.ok) {
         if (TRANSIENT.has(r.error.code)) {
-          this.transient(r.error.code, 'chat:send');
+          this.transient(r.error.code, 'chat:send', r.error.details);
           return false;
         }
         // Definitive refusal (the request ended, the text breaks the rules): it can never be delivered.
@@ -440,10 +440,10 @@ export class SupportService extends Emitter<SupportEvents> {
   private async sendReceipts(): Promise<void> {
     const cur = this.doc.current;
     if (!isOpen(cur)) return;
-    const delivered = this.maxSeq('technician');
+    const delivered = this.maxSeq('incoming');
     if (delivered > this.doc.deliveredSent) {
       const r = await this.deps.hub.emitAck('chat:receipt', { requestId: cur.id, kind: 'delivered', upToSeq: delivered });
-      if (!r.ok) return this.transient(r.error.code, 'chat:receipt');
+      if (!r.ok) return this.transient(r.error.code, 'chat:receipt', r.error.details);
       this.doc.deliveredSent = delivered;
       this.doc.receipts = r.data;
       await this.persist();
@@ -451,14 +451,14 @@ export class SupportService extends Emitter<SupportEvents> {
     if (this.doc.readWanted > this.doc.readSent) {
       const upTo = this.doc.readWanted;
       const r = await this.deps.hub.emitAck('chat:receipt', { requestId: cur.id, kind: 'read', upToSeq: upTo });
-      if (!r.ok) return this.transient(r.error.code, 'chat:receipt');
+      if (!r.ok) return this.transient(r.error.code, 'chat:receipt', r.error.details);
       this.doc.readSent = upTo;
       this.doc.receipts = r.data;
       await this.persist();
     }
   }
 
-  private transient(code: ErrorCode, what: string): void {
+  private transient(code: ErrorCode, what: string, details?: Record<string, unknown>): void {
     this.log.info('hub not reachable right now, will retry', { what, code });
     if (code === 'OFFLINE' || this.stopped) return; // the next 'connected' event runs a sync
     if (code === 'TIMEOUT') this.needHello = true; // something may have been applied without our knowing
@@ -466,7 +466,7 @@ export class SupportService extends Emitter<SupportEvents> {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.kick();
-    }, this.deps.retryDelayMs ?? 3000);
+    }, Math.max(this.deps.retryDelayMs ?? 3000, typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : 0));
     this.retryTimer.unref?.();
   }
 
@@ -551,9 +551,10 @@ export class SupportService extends Emitter<SupportEvents> {
     this.doc.outbox = this.doc.outbox.filter((o) => o.id !== id);
   }
 
-  private maxSeq(author?: 'technician' | 'device'): number {
+  /** Highest seq held; `incoming` counts only what the other side wrote (technician and system messages). */
+  private maxSeq(which: 'all' | 'incoming' = 'all'): number {
     let max = 0;
-    for (const m of this.doc.messages) if ((!author || m.author === author) && m.seq > max) max = m.seq;
+    for (const m of this.doc.messages) if ((which === 'all' || m.author !== 'device') && m.seq > max) max = m.seq;
     return max;
   }
 
