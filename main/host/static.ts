@@ -26,8 +26,8 @@ export function resolveInside(root: string, urlPath: string): string | null {
     return null;
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  if (decoded.split('/').includes('..')) return null;
   const rel = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^[/\\]+/, '');
-  if (rel.split(/[/\\]/).includes('..')) return null;
   const base = resolve(root);
   const full = resolve(join(base, rel));
   return full === base || full.startsWith(base + sep) ? full : null;

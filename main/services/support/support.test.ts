@@ -35,12 +35,6 @@ describe('support: help requests and chat (real hub)', () => {
     if (!r.ok) throw new Error(r.error.code);
     return r.data.messages;
   };
-  const restartHub = async () => {
-    const port = hub.port;
-    await hub.close();
-    hub = await startHub(hubDir.path, port);
-  };
-
   beforeEach(async () => {
     hubDir = await tempDir('hub');
     appDir = await tempDir('app');
