@@ -19,7 +19,8 @@ export interface TestHub {
 
 export async function startTestHub(opts: CreateHubOptions = {}): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-hub-test-'));
-  const hub = await createHub({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, ...opts });
+  // No console unless a test brings one: results do not depend on whether console/dist was built.
+  const hub = await createHub({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dir, 'no-console'), ...opts });
   const practice = await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' });
   const sockets: Socket[] = [];
   return {

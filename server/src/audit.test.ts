@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP } from '@vigie/common';
+import { runCli } from './cli.js';
+import { PASSWORD, createHelp, data, newDevice, newTech, startTestHub, type TestHub } from './test-fixture.js';
+import { emitAck } from './testing.js';
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub();
+  // A bit of everything that must be audited.
+  const tech = await newTech(t);
+  await fetch(t.hub.url + HTTP.login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: tech.login, password: 'wrong', totp: '000000' }) });
+  const dev = await newDevice(t);
+  const { request } = await createHelp(dev);
+  data(await emitAck(tech.socket, 'help:accept', { requestId: request.id }));
+  data(await emitAck(tech.socket, 'help:resolve', { requestId: request.id, note: 'fait' }));
+  await fetch(t.hub.url + HTTP.logout, { method: 'POST', headers: { cookie: tech.cookie } });
+  await t.hub.admin.revokeDevice(dev.deviceId);
+});
+afterAll(() => t.close());
+
+function cliIo(stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => stdin },
+  };
+}
+
+describe('audit log', () => {
+  it('records every step, each row chained to the previous one', async () => {
+    const entries = await t.hub.services.audit.list();
+    const actions = entries.map((e) => e.action);
+    for (const a of ['practice.create', 'technician.create', 'auth.login', 'auth.login_failed', 'device.enroll', 'help.create', 'help.accept', 'help.resolve', 'auth.logout', 'device.revoke']) {
+      expect(actions).toContain(a);
+    }
+    expect(entries.find((e) => e.action === 'auth.login_failed')?.data).toMatchObject({ reason: 'wrong password' });
+    entries.forEach((e, i) => {
+      expect(e.seq).toBe(i + 1);
+      if (i > 0) expect(e.prevHash).toBe(entries[i - 1]!.hash);
+    });
+    expect(await t.hub.admin.verifyAudit()).toEqual({ ok: true, count: entries.length });
+  });
+
+  it('concurrent writes never fork the chain', async () => {
+    await Promise.all(Array.from({ length: 50 }, (_, i) => t.hub.services.audit.append({ actorType: 'system', action: 'test.concurrent', data: { i } })));
+    expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
+  });
+
+  it('detects an edited row, a deleted row and a deleted tail (the table itself refuses changes)', async () => {
+    const file = join(t.dir, 'hub.sqlite');
+    const raw = new SqliteDatabase(file);
+    try {
+      expect(() => raw.prepare("UPDATE audit_log SET action = 'x' WHERE seq = 3").run()).toThrow(/append-only/);
+      expect(() => raw.prepare('DELETE FROM audit_log WHERE seq = 3').run()).toThrow(/append-only/);
+      // A determined attacker drops the guards first: the chain still tells.
+      raw.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+      const row = raw.prepare('SELECT * FROM audit_log WHERE seq = 4').get() as Record<string, unknown>;
+      raw.prepare('UPDATE audit_log SET data = ? WHERE seq = 4').run('{"reason":"nothing to see"}');
+      expect(await t.hub.admin.verifyAudit()).toMatchObject({ ok: false, brokenAt: 4, count: 3 });
+      raw.prepare('UPDATE audit_log SET data = ? WHERE seq = 4').run(row.data);
+      expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
+
+      const insert = raw.prepare(
+        'INSERT INTO audit_log (seq, at, actor_type, actor_id, action, subject, data, prev_hash, hash) VALUES (@seq, @at, @actor_type, @actor_id, @action, @subject, @data, @prev_hash, @hash)',
+      );
+      const row5 = raw.prepare('SELECT * FROM audit_log WHERE seq = 5').get();
+      raw.prepare('DELETE FROM audit_log WHERE seq = 5').run();
+      expect(await t.hub.admin.verifyAudit()).toMatchObject({ ok: false, brokenAt: 5 });
+      const cli = cliIo();
+      expect(await runCli(['--data-dir', t.dir, 'audit', 'verify'], cli.io, {})).toBe(2);
+      expect(cli.err.join('\n')).toMatch(/AUDIT LOG BROKEN at entry 5/);
+      insert.run(row5);
+      expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
+
+      const last = raw.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number };
+      raw.prepare('DELETE FROM audit_log WHERE seq = ?').run(last.seq);
+      expect(await t.hub.admin.verifyAudit()).toMatchObject({ ok: false, brokenAt: last.seq });
+      insert.run(last);
+      const ok = cliIo();
+      expect(await runCli(['--data-dir', t.dir, 'audit', 'verify'], ok.io, {})).toBe(0);
+      expect(ok.out.join('\n')).toMatch(/intact/);
+    } finally {
+      raw.close();
+    }
+  });
+});
+
+describe('CLI', () => {
+  it('manages practices, technicians and devices on the hub’s data folder', async () => {
+    const run = async (args: string[], stdin = '') => {
+      const c = cliIo(stdin);
+      const rc = await runCli(['--data-dir', t.dir, ...args], c.io, {});
+      return { rc, out: c.out.join('\n'), err: c.err.join('\n') };
+    };
+    const added = await run(['practice', 'add', 'Maison', 'de', 'santé']);
+    expect(added.rc).toBe(0);
+    const codeMatch = /Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(added.out);
+    expect(codeMatch).not.toBeNull();
+    expect((await run(['practice', 'list'])).out).toContain('Maison de santé');
+
+    const user = await run(['user', 'add', 'jeanne', '--name', 'Jeanne Roux', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
+    expect(user.rc).toBe(0);
+    expect(user.out).toMatch(/otpauth:\/\/totp\/Vigie:jeanne\?.*secret=[A-Z2-7]+/);
+    expect((await run(['user', 'list'])).out).toMatch(/jeanne\s+Jeanne Roux\s+admin/);
+    await expect(run(['user', 'add', 'jeanne', '--name', 'Encore', '--password-stdin'], PASSWORD)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(run(['user', 'add', 'court', '--name', 'Court', '--password-stdin'], 'short')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const reset = await run(['user', 'reset-totp', 'jeanne']);
+    expect(reset.out).toMatch(/otpauth:\/\//);
+
+    // Revoking from the CLI (another process) is enforced by the running hub on the next event.
+    const dev = await newDevice(t, 'Poste CLI');
+    expect((await run(['device', 'list'])).out).toContain('Poste CLI');
+    expect((await run(['device', 'revoke', dev.deviceId])).rc).toBe(0);
+    const r = await emitAck(dev.socket, 'device:hello');
+    expect(r.ok ? 'OK' : r.error.code).toBe('REVOKED');
+    expect((await run(['device', 'list'])).out).not.toContain('Poste CLI');
+    expect((await run(['device', 'list', '--all'])).out).toContain('Poste CLI');
+
+    expect((await run(['nope'])).rc).toBe(1);
+    expect((await run(['help'])).rc).toBe(0);
+  });
+});
