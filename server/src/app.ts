@@ -90,6 +90,8 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     })().catch((e: unknown) => log.error({ err: e }, 'sweep failed'));
   }, 30_000);
   sweep.unref();
+  const seenFlush = setInterval(() => void services.devices.flushSeen().catch((e: unknown) => log.error({ err: e }, 'last-seen flush failed')), 5_000);
+  seenFlush.unref();
 
   await app.listen({ port: cfg.port, host: cfg.host });
   const address = app.server.address();
@@ -111,10 +113,12 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweep);
+      clearInterval(seenFlush);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => undefined);
       await rt.idle();
+      await services.devices.flushSeen().catch((e: unknown) => log.error({ err: e }, 'last-seen flush failed'));
       await db.destroy();
       log.info('hub stopped');
     })());

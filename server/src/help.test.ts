@@ -106,7 +106,7 @@ describe('help requests', () => {
 
     // Release: waiting again, keeps its creation time (its place in the queue).
     const released = data(await emitAck<HelpRequest>(tech1.socket, 'help:release', { requestId: request.id }));
-    expect(released).toMatchObject({ status: 'waiting', technician: null, createdAt: request.createdAt ?? released.createdAt });
+    expect(released).toMatchObject({ status: 'waiting', technician: null, createdAt: request.createdAt });
     // Reassign needs it assigned: accept again, then hand over to tech2.
     data(await emitAck(tech1.socket, 'help:accept', { requestId: request.id }));
     const t2Msg = nextEvent<ChatMessage>(tech2.socket, 'chat:message', (m) => m.requestId === request.id && m.author === 'system');
@@ -205,8 +205,9 @@ describe('help requests', () => {
     const backup = { headline: 'ok', lastSuccessAt: new Date().toISOString(), lastRunAt: null, nextRunAt: null, sizeBytes: 1024, filesChangedLastRun: 3 };
     data(await emitAck(dev.socket, 'device:report', { backup, appVersion: '0.2.0' }));
     expect((await pushed).backup?.headline).toBe('ok');
-    const list = data(await emitAck<Array<{ id: string; backup: unknown; appVersion: string; online: boolean }>>(tech1.socket, 'devices:list'));
-    expect(list.find((d) => d.id === dev.deviceId)).toMatchObject({ backup, appVersion: '0.2.0', online: true });
+    await t.hub.services.devices.flushSeen();
+    const list = data(await emitAck<Array<{ id: string; backup: unknown; appVersion: string; online: boolean; lastSeenAt: string | null }>>(tech1.socket, 'devices:list'));
+    expect(list.find((d) => d.id === dev.deviceId)).toMatchObject({ backup, appVersion: '0.2.0', online: true, lastSeenAt: expect.any(String) });
     const offline = nextEvent<{ deviceId: string; online: boolean }>(tech1.socket, 'device:presence', (p) => p.deviceId === dev.deviceId);
     dev.socket.close();
     expect(await offline).toEqual({ deviceId: dev.deviceId, online: false });

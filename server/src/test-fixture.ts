@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Result } from '@vigie/common';
+import type { HelpRequest, QueuePosition, Result } from '@vigie/common';
 import { createHub, type CreateHubOptions, type Hub } from './app.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from './testing.js';
 
@@ -78,7 +78,7 @@ export function code(r: Result<unknown>): string {
 }
 
 export async function createHelp(dev: TestDevice, extra: Record<string, unknown> = {}) {
-  return data(await emitAck<{ request: { id: string; status: string }; position: { position: number; etaSeconds: number } | null }>(dev.socket, 'help:create', { clientId: randomUUID(), context, ...extra }));
+  return data(await emitAck<{ request: HelpRequest; position: QueuePosition | null }>(dev.socket, 'help:create', { clientId: randomUUID(), context, ...extra }));
 }
 
 export const chatPayload = (requestId: string, text: string, id = randomUUID()) => ({ requestId, id, text, sentAt: new Date().toISOString() });

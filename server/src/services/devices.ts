@@ -124,8 +124,21 @@ export class DeviceService {
     return rows.map((r) => r.id);
   }
 
-  async touch(deviceId: string): Promise<void> {
-    await this.db.updateTable('devices').set({ last_seen_at: nowIso() }).where('id', '=', deviceId).execute();
+  private seen = new Map<string, string>();
+
+  /** Notes that a device was seen now; written in batches by flushSeen (one transaction for many devices). */
+  markSeen(deviceId: string): void {
+    this.seen.set(deviceId, nowIso());
+  }
+
+  async flushSeen(): Promise<number> {
+    if (this.seen.size === 0) return 0;
+    const batch = [...this.seen];
+    this.seen = new Map();
+    await this.db.transaction().execute(async (trx) => {
+      for (const [id, at] of batch) await trx.updateTable('devices').set({ last_seen_at: at }).where('id', '=', id).execute();
+    });
+    return batch.length;
   }
 
   async saveReport(deviceId: string, report: { health?: HealthSummary | null; backup?: BackupSummary | null; appVersion?: string }) {

@@ -71,9 +71,11 @@ export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, 
   rt.devNs.on('connection', (socket) => {
     const actor = socket.data.actor as DeviceActor;
     void socket.join(rooms.device(actor.id));
-    if (rt.deviceUp(actor.id)) void s.devices.touch(actor.id).catch((e: unknown) => log.warn({ err: e }, 'device touch failed'));
+    rt.deviceUp(actor.id);
+    s.devices.markSeen(actor.id);
     socket.on('disconnect', () => {
-      if (rt.deviceDown(actor.id)) void s.devices.touch(actor.id).catch(() => undefined);
+      rt.deviceDown(actor.id);
+      s.devices.markSeen(actor.id);
     });
     const beforeEach = async () => {
       if (await s.devices.isActive(actor.id)) return;
