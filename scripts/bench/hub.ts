@@ -1,0 +1,257 @@
+/**
+ * Hub benchmark: `npm run bench:hub [-- --devices 5000 --workers 3 --help 300 --chat 500 --find-max]`
+ * (or BENCH_DEVICES, BENCH_WORKERS, BENCH_HELP, BENCH_CHAT, BENCH_RATE, BENCH_FIND_MAX=1, BENCH_CEILING).
+ *
+ * One hub in its own process with a fresh data folder; simulated devices are real socket.io clients
+ * spread over worker processes; one technician (this process) measures what it sees. Prints a table
+ * and one summary line: `devices=… rss_kb_per_device=… help_p99_ms=… chat_p99_ms=…`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { ChatMessage, QueueSnapshot } from '@vigie/common';
+import { connectTech, emitAck, loginTechnician } from '../../server/src/testing.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const worker = join(here, 'hub-worker.ts');
+const now = () => performance.timeOrigin + performance.now();
+
+function arg(name: string, env: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : process.env[env];
+  const n = v === undefined ? def : Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`bad value for --${name}: ${v}`);
+  return n;
+}
+const N = arg('devices', 'BENCH_DEVICES', 5000);
+const WORKERS = Math.max(1, arg('workers', 'BENCH_WORKERS', 3));
+const HELP = arg('help', 'BENCH_HELP', 300);
+const CHAT = arg('chat', 'BENCH_CHAT', 500);
+const RATE = arg('rate', 'BENCH_RATE', 500); // connections per second, all workers together
+const FIND_MAX = process.argv.includes('--find-max') || process.env.BENCH_FIND_MAX === '1';
+const CEILING = arg('ceiling', 'BENCH_CEILING', 30_000);
+
+const quantile = (xs: number[], q: number) => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+};
+const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const log = (s: string) => process.stdout.write(`[bench] ${s}\n`);
+
+function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+function fdLimit(pid: number): string {
+  const m = /Max open files\s+(\d+)\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+  return m ? `${m[1]}/${m[2]}` : '?';
+}
+
+/** Runs a child with the highest file-descriptor limit the shell allows. */
+function spawnChild(args: string[]): ChildProcess {
+  // `ulimit -n hard` in a shell, then exec node with the tsx loader: the pid we measure is the node process itself.
+  const cmd = `ulimit -n $(ulimit -Hn) 2>/dev/null; exec "${process.execPath}" --import tsx "${worker}" ${args.map((a) => `"${a}"`).join(' ')}`;
+  return fork('/bin/sh', [], { execPath: '/bin/sh', execArgv: ['-c', cmd], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+function waitFor<T>(child: ChildProcess, type: string, onOther?: (m: Record<string, unknown>) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMsg = (m: Record<string, unknown>) => {
+      if (m.type === type) {
+        child.off('message', onMsg);
+        child.off('exit', onExit);
+        resolve(m as T);
+      } else if (m.type === 'error') reject(new Error(String(m.message)));
+      else onOther?.(m);
+    };
+    const onExit = (code: number | null) => reject(new Error(`child exited (${code}) while waiting for ${type}`));
+    child.on('message', onMsg);
+    child.once('exit', onExit);
+  });
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigie-bench-'));
+  // Every simulated device enrolls from 127.0.0.1: lift the per-IP enrollment limit for this run.
+  writeFileSync(join(dataDir, 'hub.json'), JSON.stringify({ enroll: { perMinutePerIp: 1_000_000, failuresPerMinutePerIp: 100 } }));
+  const hubProc = spawnChild(['hub', dataDir]);
+  const ready = await waitFor<{ url: string; code: string; login: string; password: string; totpSecret: string; pid: number }>(hubProc, 'ready');
+  const hubPid = ready.pid;
+  log(`hub ${ready.url} pid ${hubPid}, fd limit ${fdLimit(hubPid)}, data ${dataDir}`);
+
+  const cookie = await loginTechnician(ready.url, ready.login, ready.password, ready.totpSecret);
+  const tech = await connectTech(ready.url, cookie);
+  await emitAck(tech, 'tech:hello');
+
+  const workers = Array.from({ length: WORKERS }, () => spawnChild(['devices']));
+  await Promise.all(workers.map((w) => waitFor(w, 'up')));
+  const perWorker = (n: number) => workers.map((_, i) => Math.floor(n / WORKERS) + (i < n % WORKERS ? 1 : 0));
+
+  await new Promise((r) => setTimeout(r, 1000));
+  const rssBase = rssKb(hubPid);
+
+  // ---------- enroll + connect ----------
+  const enrollT0 = now();
+  const enrolled = await Promise.all(workers.map((w, i) => (w.send({ type: 'enroll', url: ready.url, code: ready.code, count: perWorker(N)[i], prefix: i }), waitFor<{ failed: number; total: number }>(w, 'enrolled'))));
+  const enrollMs = now() - enrollT0;
+  log(`enrolled ${enrolled.reduce((a, e) => a + e.total, 0)} devices in ${fmt(enrollMs / 1000)} s (${enrolled.reduce((a, e) => a + e.failed, 0)} failed)`);
+
+  const connectAll = async (rate: number) => {
+    const t0 = now();
+    const results = await Promise.all(
+      workers.map((w) => (w.send({ type: 'connect', rate: rate / WORKERS }), waitFor<{ ok: number; failed: number; open: number; errors: Record<string, number> }>(w, 'connected'))),
+    );
+    return {
+      ms: now() - t0,
+      ok: results.reduce((a, r) => a + r.ok, 0),
+      failed: results.reduce((a, r) => a + r.failed, 0),
+      open: results.reduce((a, r) => a + r.open, 0),
+      errors: results.reduce<Record<string, number>>((acc, r) => {
+        for (const [k, v] of Object.entries(r.errors)) acc[k] = (acc[k] ?? 0) + v;
+        return acc;
+      }, {}),
+    };
+  };
+  const conn = await connectAll(RATE);
+  log(`connected ${conn.ok} (failed ${conn.failed}) in ${fmt(conn.ms / 1000)} s`);
+  await new Promise((r) => setTimeout(r, 3000));
+  const rssConnected = rssKb(hubPid);
+  const online = conn.open;
+
+  // ---------- help: create → visible to the technician ----------
+  const seenQueue = new Map<string, number>();
+  const seenUpdated = new Map<string, number>();
+  const toAccept: string[] = [];
+  const acceptedForChat: Array<{ requestId: string; clientId: string }> = [];
+  const chatRequests = Math.min(20, HELP);
+  tech.on('queue:updated', (snap: QueueSnapshot) => {
+    const t = now();
+    for (const r of snap.requests) {
+      if (r.status === 'waiting' && !seenQueue.has(r.clientId)) {
+        seenQueue.set(r.clientId, t);
+        toAccept.push(r.id);
+      }
+    }
+  });
+  tech.on('help:updated', (r: { clientId: string; status: string }) => {
+    if (r.status === 'waiting' && !seenUpdated.has(r.clientId)) seenUpdated.set(r.clientId, now());
+  });
+  // The technician works the queue: accepts what arrives; keeps the first ones open for the chat phase, resolves the rest.
+  let working = true;
+  const workLoop = (async () => {
+    while (working || toAccept.length) {
+      const id = toAccept.shift();
+      if (!id) {
+        await new Promise((r) => setTimeout(r, 5));
+        continue;
+      }
+      const a = await emitAck<{ clientId: string }>(tech, 'help:accept', { requestId: id }, 30_000);
+      if (!a.ok) continue;
+      if (acceptedForChat.length < chatRequests) acceptedForChat.push({ requestId: id, clientId: a.data.clientId });
+      else await emitAck(tech, 'help:resolve', { requestId: id, note: 'bench' }, 30_000);
+    }
+  })();
+  const helpT0 = now();
+  const helpIdx = perWorker(HELP).map((count, w) => Array.from({ length: count }, (_, k) => Math.floor((k * perWorker(N)[w]!) / Math.max(1, count))));
+  const helped = (
+    await Promise.all(workers.map((w, i) => (w.send({ type: 'help', indexes: helpIdx[i], intervalMs: 50 }), waitFor<{ items: Array<{ clientId: string; t0: number; requestId: string | null; index: number; code: string }> }>(w, 'helped'))))
+  ).map((r, w) => r.items.map((it) => ({ ...it, worker: w })));
+  await new Promise((r) => setTimeout(r, 2000));
+  working = false;
+  await workLoop;
+  const helpItems = helped.flat();
+  const helpLat = helpItems.filter((h) => seenQueue.has(h.clientId)).map((h) => seenQueue.get(h.clientId)! - h.t0);
+  const helpUpdLat = helpItems.filter((h) => seenUpdated.has(h.clientId)).map((h) => seenUpdated.get(h.clientId)! - h.t0);
+  const helpErrors = helpItems.filter((h) => h.code !== 'OK').length;
+  log(`help: ${helpItems.length} created in ${fmt((now() - helpT0) / 1000)} s, ${helpLat.length} seen in queue:updated, ${helpErrors} errors`);
+
+  // ---------- chat: device → technician ----------
+  const received = new Map<string, number>();
+  tech.on('chat:message', (m: ChatMessage) => {
+    if (m.author === 'device' && !received.has(m.id)) received.set(m.id, now());
+  });
+  const byClient = new Map(helpItems.map((h) => [h.clientId, h]));
+  const chatItems = workers.map(() => [] as Array<{ index: number; requestId: string }>);
+  for (const a of acceptedForChat) {
+    const h = byClient.get(a.clientId);
+    if (h) chatItems[h.worker]!.push({ index: h.index, requestId: a.requestId });
+  }
+  const perRequest = Math.ceil(CHAT / Math.max(1, acceptedForChat.length));
+  const chatted = (
+    await Promise.all(workers.map((w, i) => (w.send({ type: 'chat', items: chatItems[i], perRequest, intervalMs: 20 }), waitFor<{ items: Array<{ id: string; t0: number; code: string }> }>(w, 'chatted'))))
+  ).flatMap((r) => r.items);
+  await new Promise((r) => setTimeout(r, 1000));
+  const chatLat = chatted.filter((c) => received.has(c.id)).map((c) => received.get(c.id)! - c.t0);
+  const chatErrors = chatted.filter((c) => c.code !== 'OK').length;
+  const rssEnd = rssKb(hubPid);
+
+  // ---------- optional: push N up until something breaks ----------
+  const steps: Array<{ target: number; open: number; failed: number; rssKb: number; errors: Record<string, number>; connectPerS: number }> = [];
+  if (FIND_MAX) {
+    let total = N;
+    for (;;) {
+      const add = Math.min(2500, CEILING - total);
+      if (add <= 0) break;
+      total += add;
+      await Promise.all(workers.map((w, i) => (w.send({ type: 'enroll', url: ready.url, code: ready.code, count: perWorker(add)[i], prefix: `x${total}-${i}` }), waitFor(w, 'enrolled'))));
+      const c = await connectAll(RATE);
+      await new Promise((r) => setTimeout(r, 2000));
+      const alive = hubProc.exitCode === null;
+      steps.push({ target: total, open: c.open, failed: c.failed, rssKb: alive ? rssKb(hubPid) : NaN, errors: c.errors, connectPerS: c.ok / (c.ms / 1000) });
+      log(`step ${total}: open ${c.open}, failed ${c.failed}, errors ${JSON.stringify(c.errors)}`);
+      if (!alive || c.failed > add * 0.01) break;
+    }
+  }
+
+  // ---------- report ----------
+  const rows: Array<[string, string]> = [
+    ['devices requested', String(N)],
+    ['devices connected', String(online)],
+    ['connect failures', String(conn.failed)],
+    ['worker processes', String(WORKERS)],
+    ['hub fd limit (soft/hard)', fdLimit(hubPid)],
+    ['enroll rate (/s)', fmt(N / (enrollMs / 1000))],
+    ['connect rate (/s)', fmt(conn.ok / (conn.ms / 1000))],
+    ['hub RSS before devices (MB)', fmt(rssBase / 1024)],
+    ['hub RSS with devices (MB)', fmt(rssConnected / 1024)],
+    ['hub RSS per device (kB)', fmt((rssConnected - rssBase) / Math.max(1, online))],
+    ['hub RSS at end (MB)', fmt(rssEnd / 1024)],
+    ['help requests (errors)', `${helpItems.length} (${helpErrors})`],
+    ['help → queue:updated p50 / p99 (ms)', `${fmt(quantile(helpLat, 0.5))} / ${fmt(quantile(helpLat, 0.99))}`],
+    ['help → help:updated p50 / p99 (ms)', `${fmt(quantile(helpUpdLat, 0.5))} / ${fmt(quantile(helpUpdLat, 0.99))}`],
+    ['chat messages (errors)', `${chatted.length} (${chatErrors}) on ${acceptedForChat.length} requests`],
+    ['chat device → technician p50 / p99 (ms)', `${fmt(quantile(chatLat, 0.5))} / ${fmt(quantile(chatLat, 0.99))}`],
+    ['chat max (ms)', fmt(Math.max(...chatLat))],
+  ];
+  const w1 = Math.max(...rows.map((r) => r[0].length));
+  process.stdout.write(`\n${'measure'.padEnd(w1)}  value\n${'-'.repeat(w1)}  ${'-'.repeat(24)}\n`);
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w1)}  ${v}\n`);
+  if (steps.length) {
+    process.stdout.write(`\nfind-max (2500 more devices per step, ceiling ${CEILING})\n`);
+    process.stdout.write(`${'target'.padStart(7)} ${'open'.padStart(7)} ${'failed'.padStart(7)} ${'RSS MB'.padStart(8)} ${'conn/s'.padStart(7)}  errors\n`);
+    for (const s of steps) {
+      process.stdout.write(`${String(s.target).padStart(7)} ${String(s.open).padStart(7)} ${String(s.failed).padStart(7)} ${fmt(s.rssKb / 1024).padStart(8)} ${fmt(s.connectPerS).padStart(7)}  ${JSON.stringify(s.errors)}\n`);
+    }
+  }
+  process.stdout.write(
+    `\ndevices=${online} rss_kb_per_device=${fmt((rssConnected - rssBase) / Math.max(1, online))} help_p99_ms=${fmt(quantile(helpLat, 0.99))} chat_p99_ms=${fmt(quantile(chatLat, 0.99))}\n`,
+  );
+
+  tech.close();
+  await Promise.all(workers.map((w) => (w.send({ type: 'close' }), waitFor(w, 'closed').catch(() => undefined))));
+  hubProc.send({ type: 'stop' });
+  await new Promise((r) => hubProc.once('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);
