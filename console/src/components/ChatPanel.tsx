@@ -12,7 +12,7 @@ function Receipt({ state }: { state: DeliveryState }) {
   return (
     <span className={`receipt receipt--${state}`} data-receipt={state} title={t(`chat.statusLong.${state}`)}>
       <span aria-hidden="true">{ICON[state]} </span>
-      {t(`chat.status.${state}`)}
+      <span className="receipt__label">{t(`chat.status.${state}`)}</span>
       <span className="visually-hidden"> — {t(`chat.statusLong.${state}`)}</span>
     </span>
   );

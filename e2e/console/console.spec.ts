@@ -1,0 +1,331 @@
+/**
+ * The technician console in Debian Chromium against a real hub: login with a real TOTP, live
+ * queue fed by a real device socket, accept, chat both ways with receipts and typing, outbox
+ * across a cut connection, accept race, resolve, logout, session end and lockout.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ChatMessage, ChatReceipts, HelpRequest, Result } from '@vigie/common';
+import { createHub, type Hub } from '../../server/src/app.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, totpNow, type Socket } from '../../server/src/testing.js';
+import { launchBrowser } from '../support/browser.js';
+import { CONSOLE_DIST, SocketGate, ensureConsoleBuilt, freshTotp, wrongTotp } from './harness.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+interface Tech {
+  id: string;
+  login: string;
+  totpSecret: string;
+}
+
+let dataDir: string;
+let hub: Hub;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let gate: SocketGate;
+let alice: Tech;
+let bob: Tech;
+let carole: Tech;
+let practice: { id: string; name: string; enrollmentCode: string };
+let aliceLastStep = 0;
+const sockets: Socket[] = [];
+const pageProblems: string[] = [];
+
+function ok<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`hub answered ${r.error.code}: ${r.error.message}`);
+  return r.data;
+}
+
+async function newDevice(name: string): Promise<Socket> {
+  const { token } = await enrollDevice(hub.url, practice.enrollmentCode, { name, os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' });
+  const s = await connectDevice(hub.url, token);
+  sockets.push(s);
+  ok(await emitAck(s, 'device:hello', {}));
+  return s;
+}
+
+async function createRequest(device: Socket, topic: string, description: string): Promise<HelpRequest> {
+  const r = await emitAck<{ request: HelpRequest }>(device, 'help:create', {
+    clientId: randomUUID(),
+    topic,
+    description,
+    context: {
+      os: 'linux',
+      osVersion: 'Debian 12.8',
+      appVersion: '0.1.0',
+      health: { score: 85, worst: 'warning', counts: { ok: 6, warning: 1, critical: 0, unknown: 0 }, at: new Date().toISOString() },
+    },
+  });
+  return ok(r).request;
+}
+
+/** Receipts as the device sees them, once `predicate` holds (current state first, then pushes). */
+async function receiptOnDevice(device: Socket, requestId: string, predicate: (r: ChatReceipts) => boolean): Promise<ChatReceipts> {
+  const pushed = nextEvent<ChatReceipts>(device, 'chat:receipt', (r) => r.requestId === requestId && predicate(r));
+  const now = ok(await emitAck<{ receipts: ChatReceipts }>(device, 'chat:sync', { requestId, afterSeq: 0 })).receipts;
+  if (predicate(now)) {
+    pushed.catch(() => undefined);
+    return now;
+  }
+  return pushed;
+}
+
+function card(requestId: string) {
+  return page.locator(`li.queue-card[data-request-id="${requestId}"]`);
+}
+
+async function loginThroughUi(login: string, totp: string): Promise<void> {
+  await page.getByLabel('Identifiant').fill(login);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByLabel('Code à 6 chiffres').fill(totp);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+}
+
+async function loginAlice(): Promise<void> {
+  const { code, step } = freshTotp(alice.totpSecret, aliceLastStep);
+  aliceLastStep = step;
+  await loginThroughUi(alice.login, code);
+  await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
+}
+
+beforeAll(async () => {
+  ensureConsoleBuilt();
+  dataDir = mkdtempSync(join(tmpdir(), 'vigie-console-e2e-'));
+  // A long back-off so the lockout check does not depend on timing.
+  hub = await createHub({ dataDir, port: 0, host: '127.0.0.1', consoleDir: CONSOLE_DIST, logLevel: 'silent', env: {}, login: { baseDelayMs: 60_000 } });
+  practice = await hub.admin.createPractice({ name: 'Cabinet du Parc' });
+  alice = await hub.admin.addTechnician({ login: 'alice', displayName: 'Alice Martin', password: PASSWORD });
+  bob = await hub.admin.addTechnician({ login: 'bob', displayName: 'Bob Durand', password: PASSWORD });
+  carole = await hub.admin.addTechnician({ login: 'carole', displayName: 'Carole Petit', password: PASSWORD });
+  browser = await launchBrowser();
+  context = await browser.newContext({ locale: 'fr-FR' });
+  gate = await SocketGate.install(context);
+  page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageProblems.push(`csp: ${m.text()}`);
+  });
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await browser?.close();
+  await hub?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('technician console', () => {
+  let device1: Socket;
+  let request1: HelpRequest;
+
+  it('refuses a wrong TOTP with a clear message, then signs in with a real one', async () => {
+    await page.goto(hub.url);
+    await page.getByRole('heading', { name: 'Connexion technicien' }).waitFor();
+    await loginThroughUi(alice.login, wrongTotp(alice.totpSecret));
+    await page.getByTestId('login-error').getByText('Identifiant, mot de passe ou code incorrect.').waitFor();
+    // No code at all: the hub asks for it.
+    await page.getByLabel('Code à 6 chiffres').fill('');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByTestId('login-error').getByText('Saisissez le code à 6 chiffres').waitFor();
+
+    await loginAlice();
+    await page.getByText('Aucune demande en attente').waitFor();
+    await page.getByText('Aucune demande en cours.').waitFor();
+    const csp = (await page.request.get(hub.url)).headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("style-src 'self'");
+  });
+
+  it('shows a new request live with practice, device, topic, description, waiting time and SLA label', async () => {
+    device1 = await newDevice('Poste accueil');
+    request1 = await createRequest(device1, 'printer', 'L’imprimante du secrétariat ne répond plus.');
+    const c = card(request1.id);
+    await c.waitFor();
+    await c.getByText('Cabinet du Parc').waitFor();
+    await c.getByText('Poste accueil').waitFor();
+    await c.getByText('Imprimante ou scanner').waitFor();
+    await c.getByText('L’imprimante du secrétariat ne répond plus.').waitFor();
+    await c.getByText('Dans les temps').waitFor();
+    await c.getByText('En ligne').waitFor();
+    expect(await c.getByTestId('wait-clock').innerText()).toMatch(/^\d+:\d{2}/);
+    expect(await c.locator('[data-sla]').getAttribute('data-sla')).toBe('ok');
+    await page.getByTestId('announcer').getByText('Nouvelle demande : Cabinet du Parc, Poste accueil.').waitFor();
+    await page.getByTestId('waiting-count').getByText('1 demande en attente').waitFor();
+
+    // Presence follows the device socket.
+    device1.disconnect();
+    await c.getByText('Hors ligne').waitFor();
+    device1.connect();
+    await c.getByText('En ligne').waitFor();
+  });
+
+  it('accepts a request and opens its workspace with the device context', async () => {
+    const assigned = nextEvent<HelpRequest>(device1, 'help:updated', (r) => r.id === request1.id && r.status === 'assigned');
+    await card(request1.id).getByRole('button', { name: 'Accepter' }).click();
+    await page.getByRole('heading', { name: 'Demande — Cabinet du Parc' }).waitFor();
+    expect(page.url()).toContain(`#/requests/${request1.id}`);
+    expect((await assigned).technician?.displayName).toBe('Alice Martin');
+
+    const ctx = page.getByTestId('context');
+    await ctx.getByText('Debian 12.8').waitFor();
+    await ctx.getByText('Score 85/100').waitFor();
+    await ctx.getByText('non communiqué').waitFor(); // no backup summary sent
+    await page.getByTestId('device-info').getByText('Poste accueil').waitFor();
+    await page.locator('.mine__item', { hasText: 'Cabinet du Parc' }).waitFor();
+    // The hub's system message about the pickup is in the conversation.
+    await page.getByRole('log').getByText('Alice Martin a pris en charge votre demande.').waitFor();
+  });
+
+  it('chats both ways with typing and delivered/read receipts', async () => {
+    const log = page.getByRole('log');
+
+    // Device → console; the console, visible, reports it read.
+    ok(await emitAck(device1, 'chat:typing', { requestId: request1.id, typing: true }));
+    await page.getByTestId('typing').getByText('Poste accueil écrit…').waitFor();
+    const fromDevice = ok(
+      await emitAck<{ message: ChatMessage }>(device1, 'chat:send', { requestId: request1.id, id: randomUUID(), text: 'Bonjour, rien ne sort de l’imprimante.', sentAt: new Date().toISOString() }),
+    ).message;
+    await log.getByText('Bonjour, rien ne sort de l’imprimante.').waitFor();
+    expect((await receiptOnDevice(device1, request1.id, (r) => r.technician.read >= fromDevice.seq)).technician.read).toBeGreaterThanOrEqual(fromDevice.seq);
+    expect(await page.getByTestId('typing').innerText()).toBe(''); // a message ends "typing"
+
+    // Console → device, with the typing signal first.
+    const typing = nextEvent<{ typing: boolean; name: string }>(device1, 'chat:typing', (p) => p.typing);
+    const received = nextEvent<ChatMessage>(device1, 'chat:message', (m) => m.author === 'technician');
+    const input = page.getByLabel('Votre message');
+    await input.pressSequentially('Je regarde ça');
+    expect((await typing).name).toBe('Alice Martin');
+    await input.press('Enter');
+    const msg = await received;
+    expect(msg.text).toBe('Je regarde ça');
+    expect(msg.authorName).toBe('Alice Martin');
+    const mine = log.locator(`[data-message-id="${msg.id}"]`);
+    await mine.locator('[data-receipt="sent"]').getByText('Envoyé', { exact: true }).waitFor();
+
+    ok(await emitAck(device1, 'chat:receipt', { requestId: request1.id, kind: 'delivered', upToSeq: msg.seq }));
+    await mine.locator('[data-receipt="delivered"]').getByText('Reçu', { exact: true }).waitFor();
+    ok(await emitAck(device1, 'chat:receipt', { requestId: request1.id, kind: 'read', upToSeq: msg.seq }));
+    await mine.locator('[data-receipt="read"]').getByText('Lu', { exact: true }).waitFor();
+    expect(await input.inputValue()).toBe('');
+  });
+
+  it('keeps messages typed while disconnected and sends them once after reconnecting; resyncs what it missed', async () => {
+    gate.cut();
+    await page.getByText('Connexion perdue — reconnexion…').waitFor();
+
+    const input = page.getByLabel('Votre message');
+    await input.fill('Message écrit pendant la coupure');
+    await input.press('Enter');
+    const pending = page.getByRole('log').locator('.msg--pending', { hasText: 'Message écrit pendant la coupure' });
+    await pending.locator('[data-receipt="queued"]').waitFor();
+
+    // The practice writes while the console is away.
+    ok(await emitAck(device1, 'chat:send', { requestId: request1.id, id: randomUUID(), text: 'Il affiche voyant orange.', sentAt: new Date().toISOString() }));
+
+    const delivered = nextEvent<ChatMessage>(device1, 'chat:message', (m) => m.text === 'Message écrit pendant la coupure', 30_000);
+    gate.restore();
+    await page.getByTestId('connection-lost').waitFor({ state: 'detached', timeout: 30_000 });
+    const sent = await delivered;
+    await page.getByRole('log').getByText('Il affiche voyant orange.').waitFor();
+    await page.getByRole('log').locator(`[data-message-id="${sent.id}"] [data-receipt]`).waitFor();
+
+    // Nothing doubled, on the hub or on screen.
+    const all = ok(await emitAck<{ messages: ChatMessage[] }>(device1, 'chat:sync', { requestId: request1.id, afterSeq: 0 })).messages;
+    expect(all.filter((m) => m.text === 'Message écrit pendant la coupure')).toHaveLength(1);
+    expect(await page.getByRole('log').getByText('Message écrit pendant la coupure').count()).toBe(1);
+    expect(await page.getByRole('log').getByText('Il affiche voyant orange.').count()).toBe(1);
+  });
+
+  it('tells clearly when a colleague took the request first, and refreshes the list', async () => {
+    await page.getByRole('link', { name: /File d’attente/ }).click();
+    await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
+    const device2 = await newDevice('Poste cabinet 2');
+    const request2 = await createRequest(device2, 'email', 'Je ne reçois plus mes mails.');
+    await card(request2.id).getByRole('button', { name: 'Accepter' }).waitFor();
+
+    // Bob accepts from another console while Alice's screen has not heard about it yet.
+    gate.hold(/"(queue:updated|help:updated)"/);
+    const bobSocket = await connectTech(hub.url, await loginTechnician(hub.url, bob.login, PASSWORD, bob.totpSecret));
+    sockets.push(bobSocket);
+    ok(await emitAck(bobSocket, 'help:accept', { requestId: request2.id }));
+
+    await card(request2.id).getByRole('button', { name: 'Accepter' }).click();
+    await page.getByTestId('queue-notice').getByText('Déjà pris par un collègue').waitFor();
+    await card(request2.id).getByText('Pris en charge par Bob Durand').waitFor();
+    expect(await card(request2.id).getByRole('button', { name: 'Accepter' }).count()).toBe(0);
+    expect(page.url()).not.toContain(request2.id);
+    gate.release();
+    await page.getByRole('button', { name: 'Fermer le message' }).click();
+    await page.getByTestId('queue-notice').waitFor({ state: 'detached' });
+  });
+
+  it('counts unread messages per request in "Mes demandes" and clears them when opened', async () => {
+    const item = page.locator(`.mine__item[data-request-id="${request1.id}"]`);
+    ok(await emitAck(device1, 'chat:send', { requestId: request1.id, id: randomUUID(), text: 'Vous êtes toujours là ?', sentAt: new Date().toISOString() }));
+    await item.getByTestId('unread').getByText('1 message non lu').waitFor();
+    await page.getByText('Nouveau message de Poste accueil (Cabinet du Parc).').waitFor();
+    await item.click();
+    await page.getByRole('log').getByText('Vous êtes toujours là ?').waitFor();
+    await item.getByTestId('unread').waitFor({ state: 'detached' });
+  });
+
+  it('requires a short note to resolve, then closes the request on both sides', async () => {
+    const resolved = nextEvent<HelpRequest>(device1, 'help:updated', (r) => r.id === request1.id && r.status === 'resolved');
+    await page.getByRole('button', { name: 'Résoudre' }).click();
+    await page.getByRole('button', { name: 'Marquer comme résolue' }).click();
+    await page.getByText('Écrivez une courte note avant de résoudre.').waitFor();
+    await page.getByLabel('Note de résolution (visible par le cabinet)').fill('Bourrage papier retiré, imprimante relancée.');
+    await page.getByRole('button', { name: 'Marquer comme résolue' }).click();
+    expect((await resolved).resolutionNote).toBe('Bourrage papier retiré, imprimante relancée.');
+    await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
+    await page.getByText('Demande résolue.').waitFor();
+    await page.getByText('Aucune demande en cours.').waitFor();
+  });
+
+  it('switches to English completely', async () => {
+    await page.getByLabel('Langue').selectOption('en');
+    await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+    await page.getByText('No request in progress.').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
+  });
+
+  it('signs out, and goes back to the login page when the hub ends the session', async () => {
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByText('Vous êtes déconnecté.').waitFor();
+
+    await loginAlice();
+    // The session is closed elsewhere (another tab, expiry…): the hub pushes session:ended.
+    const cookie = (await context.cookies(hub.url)).find((c) => c.name === 'vigie_session');
+    expect(cookie).toBeDefined();
+    const res = await fetch(`${hub.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `vigie_session=${cookie!.value}` }, body: '{}' });
+    expect(res.status).toBe(200);
+    await page.getByText('Votre session a pris fin. Reconnectez-vous.').waitFor();
+    await page.getByRole('heading', { name: 'Connexion technicien' }).waitFor();
+  });
+
+  it('shows the wait after too many failed attempts (LOCKED_OUT)', async () => {
+    const wrong = wrongTotp(carole.totpSecret);
+    const error = page.getByTestId('login-error');
+    for (let i = 0; i < 4; i++) {
+      await loginThroughUi(carole.login, wrong);
+      await error.getByText('Identifiant, mot de passe ou code incorrect.').waitFor();
+      // The form is usable again (not "Connexion…") before the next try.
+      await page.getByRole('button', { name: 'Se connecter' }).waitFor({ state: 'visible' });
+    }
+    await loginThroughUi(carole.login, totpNow(carole.totpSecret));
+    await error.getByText(/Trop d’essais\. Réessayez dans \d+ s\./).waitFor();
+    expect(await page.getByRole('button', { name: 'Se connecter' }).isDisabled()).toBe(true);
+  });
+
+  it('ran without script errors or CSP violations', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
