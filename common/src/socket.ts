@@ -17,6 +17,7 @@ import {
   BackupSummary,
   Device,
 } from './domain.js';
+import { SCREEN_DEVICE_PUSH, SCREEN_TECH_PUSH } from './screen.js';
 
 /**
  * Socket.io contract.
@@ -106,6 +107,7 @@ export const DEVICE_PUSH = {
   'chat:typing': z.object({ requestId: Id, author: z.literal('technician'), name: z.string(), typing: z.boolean() }),
   /** The hub revoked this device: the app forgets its token and shows enrollment again. */
   'device:revoked': z.object({ reason: z.string() }),
+  ...SCREEN_DEVICE_PUSH,
 } as const;
 
 export const QueueItem = HelpRequest.extend({ deviceOnline: z.boolean() });
@@ -152,6 +154,7 @@ export const TECH_PUSH = {
   'device:report': z.object({ deviceId: Id, health: HealthSummary.nullable(), backup: BackupSummary.nullable(), reportedAt: IsoDate }),
   /** The session expired or was logged out elsewhere. */
   'session:ended': z.object({ reason: z.string() }),
+  ...SCREEN_TECH_PUSH,
 } as const;
 
 export type EventMap = Record<string, { request: z.ZodType; response: z.ZodType }>;

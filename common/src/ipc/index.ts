@@ -2,10 +2,12 @@ import type { z } from 'zod';
 import { APP_METHODS, APP_PUSH } from './app.js';
 import { HEALTH_METHODS, HEALTH_PUSH } from './health.js';
 import { BACKUP_METHODS, BACKUP_PUSH } from './backup.js';
+import { SCREEN_METHODS, SCREEN_PUSH } from './screen.js';
 
 export * from './app.js';
 export * from './health.js';
 export * from './backup.js';
+export * from './screen.js';
 export * from './bridge.js';
 
 /**
@@ -18,6 +20,7 @@ export const IPC_METHODS = {
   ...APP_METHODS,
   ...HEALTH_METHODS,
   ...BACKUP_METHODS,
+  ...SCREEN_METHODS,
 } as const;
 
 /** Main → renderer pushes: `window.vigie.on(name, listener)`. */
@@ -25,6 +28,7 @@ export const IPC_PUSH = {
   ...APP_PUSH,
   ...HEALTH_PUSH,
   ...BACKUP_PUSH,
+  ...SCREEN_PUSH,
 } as const;
 
 export type IpcMethod = keyof typeof IPC_METHODS;
