@@ -161,13 +161,13 @@ export class Restic {
   }
 
   /**
-   * Streams the nodes of `dir` in a snapshot (the directory itself, its children and, when
+   * Streams the nodes of `dirs` in a snapshot (the directory itself, its children and, when
    * recursive, everything below). `--no-lock`: a read-only query never blocks a backup.
    */
-  async ls(repo: RepoTarget, snapshotId: string, dir: string, opts: { recursive?: boolean; onNode: (n: ResticLsNode) => void; signal?: AbortSignal }): Promise<void> {
+  async ls(repo: RepoTarget, snapshotId: string, dirs: string | readonly string[], opts: { recursive?: boolean; onNode: (n: ResticLsNode) => void; signal?: AbortSignal }): Promise<void> {
     const args = ['ls', '--json', '--no-lock'];
     if (opts.recursive) args.push('--recursive');
-    args.push(snapshotId, dir);
+    args.push(snapshotId, ...(typeof dirs === 'string' ? [dirs] : dirs));
     await this.query(repo, args, 'ls', {
       onStdoutLine: (line) => {
         const n = parseLsLine(line);

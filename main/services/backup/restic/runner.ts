@@ -34,6 +34,8 @@ export interface RunResult {
 }
 
 const STDERR_KEEP = 64 * 1024;
+/** ANSI "control sequence introducer" escapes (ESC [ … letter) restic uses to redraw its status line. */
+const ANSI_CSI = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*[A-Za-z]', 'g');
 
 /** Splits a byte stream into UTF-8 lines, whatever the chunk boundaries. */
 class LineSplitter {
@@ -56,7 +58,7 @@ class LineSplitter {
   }
   private emit(line: string): void {
     // restic redraws its terminal status with \r and ANSI clear-line sequences: keep the last frame.
-    const clean = line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+    const clean = line.replace(ANSI_CSI, '');
     const cr = clean.lastIndexOf('\r');
     this.onLine(cr >= 0 ? clean.slice(cr + 1) : clean);
   }

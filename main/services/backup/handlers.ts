@@ -1,0 +1,38 @@
+import type { IpcHandlers } from '../ipc.js';
+import type { BackupService } from './service.js';
+
+type BackupMethod = Extract<keyof IpcHandlers, `backup:${string}`>;
+
+/**
+ * The backup:* IPC handlers (input already parsed by the contract in createDispatch), and the
+ * pushes to forward to the renderer: `service.on('status' | 'restore', …)` →
+ * app.publish('backup:status' | 'backup:restoreProgress', payload).
+ */
+export function backupHandlers(service: BackupService): Required<Pick<IpcHandlers, BackupMethod>> {
+  return {
+    'backup:getStatus': async () => service.status(),
+    'backup:runNow': async () => service.runNow('manual'),
+    'backup:listSnapshots': async () => service.listSnapshots(),
+    'backup:browse': async (input) => service.browse(input),
+    'backup:search': async (input) => service.search(input),
+    'backup:restore': async (input) => service.restore(input),
+    'backup:cancelRestore': async ({ jobId }) => service.cancelRestore(jobId),
+    'backup:listRestores': async () => service.listRestores(),
+    'backup:getSettings': async () => service.getSettings(),
+    'backup:saveSettings': async (input) => service.saveSettings(input),
+    'backup:openFolder': async ({ jobId }) => {
+      await service.openFolder(jobId);
+      return {};
+    },
+  };
+}
+
+/** Wires the service's events to a publisher (VigieApp.publish). Returns the unsubscribe. */
+export function publishBackupEvents(service: BackupService, publish: (name: 'backup:status' | 'backup:restoreProgress', payload: unknown) => void): () => void {
+  const a = service.on('status', (s) => publish('backup:status', s));
+  const b = service.on('restore', (j) => publish('backup:restoreProgress', j));
+  return () => {
+    a();
+    b();
+  };
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import {
+  BACKUP_STRINGS,
+  BackupRun,
+  BackupSettings,
+  IsoDate,
+  type BackupDay,
+  type BackupDayState,
+  type BackupHeadline,
+  type BackupSummary,
+  type Locale,
+} from '@vigie/common';
+import { fill } from './errors.js';
+
+/** What the backup service keeps on disk (backup/state.json): history and bookkeeping. */
+export const BackupStateFile = z.object({
+  version: z.literal(1),
+  settings: BackupSettings.nullable().default(null),
+  runs: z.array(BackupRun).default([]),
+  lastSuccessAt: IsoDate.nullable().default(null),
+  /** The most recent scheduled time already handled (run or knowingly skipped). */
+  lastSlot: IsoDate.nullable().default(null),
+  repoSizeBytes: z.number().nonnegative().nullable().default(null),
+  snapshotCount: z.number().int().nonnegative().nullable().default(null),
+  lastCheckAt: IsoDate.nullable().default(null),
+  lastCheckOk: z.boolean().nullable().default(null),
+  lastForgetAt: IsoDate.nullable().default(null),
+  /** Staging folders of restores in progress: removed at start if the app died meanwhile. */
+  stagings: z.array(z.string()).default([]),
+});
+export type BackupStateFile = z.infer<typeof BackupStateFile>;
+
+export const EMPTY_STATE: BackupStateFile = {
+  version: 1,
+  settings: null,
+  runs: [],
+  lastSuccessAt: null,
+  lastSlot: null,
+  repoSizeBytes: null,
+  snapshotCount: null,
+  lastCheckAt: null,
+  lastCheckOk: null,
+  lastForgetAt: null,
+  stagings: [],
+};
+
+/** History kept: 45 days and at most 500 runs (the strip shows 30). */
+export function trimRuns(runs: BackupRun[], now: Date): BackupRun[] {
+  const cutoff = now.getTime() - 45 * 86_400_000;
+  return runs.filter((r) => new Date(r.startedAt).getTime() >= cutoff).slice(-500);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Local calendar day AAAA-MM-JJ. */
+export function dayKey(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const RANK: Record<BackupDayState, number> = { none: 0, failed: 1, warning: 2, ok: 3 };
+
+/** The last `n` local days, oldest first: the best outcome of each day's backups. */
+export function buildDays(runs: readonly BackupRun[], now: Date, n = 30): BackupDay[] {
+  const days: BackupDay[] = [];
+  const index = new Map<string, BackupDay>();
+  for (let i = n - 1; i >= 0; i--) {
+    const d = new Date(now.getFullYear(), now.getMonth(), now.getDate() - i, 12);
+    const day: BackupDay = { date: dayKey(d), state: 'none', runs: 0 };
+    days.push(day);
+    index.set(day.date, day);
+  }
+  for (const r of runs) {
+    if (r.kind !== 'backup') continue;
+    const day = index.get(dayKey(new Date(r.startedAt)));
+    if (!day) continue;
+    day.runs++;
+    const s: BackupDayState = r.outcome === 'ok' ? 'ok' : r.outcome === 'warning' ? 'warning' : 'failed';
+    if (RANK[s] > RANK[day.state]) day.state = s;
+  }
+  return days;
+}
+
+export interface HeadlineInput {
+  configured: boolean;
+  running: boolean;
+  /** The last backup that ended conclusively (ok, warning or failed; interrupted runs are skipped). */
+  lastBackup: BackupRun | null;
+  lastSuccessAt: string | null;
+  /** A failed repository check counts as a failure until the next good one. */
+  checkFailed: boolean;
+  staleAfterHours: number;
+  now: Date;
+  locale?: Locale;
+}
+
+/** The one headline, and its sentence. */
+export function headline(i: HeadlineInput): { headline: BackupHeadline; message: string } {
+  const t = BACKUP_STRINGS[i.locale ?? 'fr'].headline;
+  if (!i.configured) return { headline: 'not-configured', message: t['not-configured'] };
+  if (i.running) return { headline: 'running', message: t.running };
+  const last = i.lastBackup;
+  if (last?.outcome === 'failed' || i.checkFailed) return { headline: 'failed', message: t.failed };
+  const successAge = i.lastSuccessAt ? i.now.getTime() - new Date(i.lastSuccessAt).getTime() : null;
+  if (successAge === null) return { headline: 'stale', message: t.never };
+  if (successAge > i.staleAfterHours * 3_600_000) {
+    const hours = Math.floor(successAge / 3_600_000);
+    const days = Math.floor(hours / 24);
+    const message = days >= 2 ? fill(t.stale, { days }) : days === 1 ? t.staleOneDay : fill(t.staleHours, { hours });
+    return { headline: 'stale', message };
+  }
+  if (last?.outcome === 'warning') return { headline: 'ok', message: fill(t.okWithWarning, { count: last.unreadableCount }) };
+  return { headline: 'ok', message: t.ok };
+}
+
+export function summaryOf(
+  h: { headline: BackupHeadline; message: string },
+  s: { lastSuccessAt: string | null; lastRunAt: string | null; nextRunAt: string | null; sizeBytes: number | null; filesChangedLastRun: number | null },
+): BackupSummary {
+  return { headline: h.headline, message: h.message.slice(0, 500), ...s };
+}
