@@ -12,6 +12,7 @@ import { NodeSystemInfo } from '../platform/node/system-info.js';
 import type { LogLevel, Logger, Notifier, SystemInfo } from '../platform/ports.js';
 import { createApp, type AppOptions, type VigieApp } from '../services/app.js';
 import type { IpcHandlers } from '../services/ipc.js';
+import { hostCsp } from '../services/lib/csp.js';
 import { createLogger } from '../services/lib/logger.js';
 import { Bridge } from './bridge.js';
 import { serveStatic } from './static.js';
@@ -91,17 +92,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const hosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
   const securityHeaders = () => ({
-    'content-security-policy': [
-      "default-src 'none'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-      "base-uri 'none'",
-      "form-action 'none'",
-      "frame-ancestors 'none'",
-    ].join('; '),
+    'content-security-policy': hostCsp(port),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',

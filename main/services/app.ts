@@ -1,4 +1,4 @@
-import { VigieError, type AppState, type IpcPush, type BackupSummary, type ErrorCode, type HealthSummary, type Locale, type TrayState } from '@vigie/common';
+import { VigieError, type AppState, type IpcMethod, type IpcPush, type IpcRequest, type IpcResponse, type Result, type BackupSummary, type ErrorCode, type HealthSummary, type Locale, type TrayState } from '@vigie/common';
 import type { AutoStart, Logger, Notifier, SecretStore, SystemInfo } from '../platform/ports.js';
 import type { Backoff } from './hub/backoff.js';
 import { HubConnection } from './hub/connection.js';
@@ -128,6 +128,11 @@ export class VigieApp extends Emitter<AppEvents> {
       support: this.support.state(),
     };
     return { ...base, tray: trayStateOf(base) };
+  }
+
+  /** Typed form of `dispatch` for in-process callers (tray menu, tests): same parsing, same Result. */
+  call<K extends IpcMethod>(method: K, input: IpcRequest<K>): Promise<Result<IpcResponse<K>>> {
+    return this.dispatch(method, input) as Promise<Result<IpcResponse<K>>>;
   }
 
   /** Every main → renderer push (the AppState stream and whatever capabilities publish). */

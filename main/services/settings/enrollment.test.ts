@@ -27,7 +27,7 @@ describe('enrollment and settings (real hub)', () => {
       await app.start();
       expect(app.state().enrollment).toEqual({ status: 'unenrolled', hubUrl: hub.url, lastError: null });
       const practice = await hub.admin.createPractice({ name: 'Cabinet des Lilas' });
-      const r = await app.dispatch('enrollment:enroll', { code: practice.enrollmentCode.toLowerCase(), deviceName: 'Secrétariat' });
+      const r = await app.call('enrollment:enroll', { code: practice.enrollmentCode.toLowerCase(), deviceName: 'Secrétariat' });
       expect(r.ok).toBe(true);
       const st = app.state().enrollment;
       expect(st).toMatchObject({ status: 'enrolled', hubUrl: hub.url, deviceName: 'Secrétariat', practiceName: 'Cabinet des Lilas' });
@@ -46,7 +46,7 @@ describe('enrollment and settings (real hub)', () => {
       sock.close();
 
       // A second enrollment of an enrolled machine is refused.
-      const again = await app.dispatch('enrollment:enroll', { code: practice.enrollmentCode });
+      const again = await app.call('enrollment:enroll', { code: practice.enrollmentCode });
       expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     } finally {
       await app.stop();
@@ -59,14 +59,14 @@ describe('enrollment and settings (real hub)', () => {
     const app = makeApp(dir.path, hub.url);
     try {
       await app.start();
-      expect(await app.dispatch('enrollment:enroll', { code: 'NOPE-1234' })).toMatchObject({ ok: false, error: { code: 'INVALID_CODE' } });
-      expect(await app.dispatch('enrollment:enroll', { code: 'x' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-      expect(await app.dispatch('enrollment:enroll', { code: 'ABCD1234', hubUrl: 'ftp://example.org' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      expect(await app.call('enrollment:enroll', { code: 'NOPE-1234' })).toMatchObject({ ok: false, error: { code: 'INVALID_CODE' } });
+      expect(await app.call('enrollment:enroll', { code: 'x' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      expect(await app.call('enrollment:enroll', { code: 'ABCD1234', hubUrl: 'ftp://example.org' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
       expect(await app.dispatch('enrollment:enroll', { code: 'ABCD1234', extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
       // Nothing listens on port 9 of loopback.
-      expect(await app.dispatch('enrollment:enroll', { code: 'ABCD1234', hubUrl: 'http://127.0.0.1:9' })).toMatchObject({ ok: false, error: { code: 'OFFLINE' } });
+      expect(await app.call('enrollment:enroll', { code: 'ABCD1234', hubUrl: 'http://127.0.0.1:9' })).toMatchObject({ ok: false, error: { code: 'OFFLINE' } });
       expect(app.state().enrollment.status).toBe('unenrolled');
-      expect(await app.dispatch('support:requestHelp', {})).toMatchObject({ ok: false, error: { code: 'NOT_ENROLLED' } });
+      expect(await app.call('support:requestHelp', {})).toMatchObject({ ok: false, error: { code: 'NOT_ENROLLED' } });
     } finally {
       await app.stop();
       await dir.remove();
@@ -78,8 +78,8 @@ describe('enrollment and settings (real hub)', () => {
     let app = makeApp(dir.path, hub.url);
     await app.start();
     const practice = await hub.admin.createPractice({ name: 'Cabinet Pasteur' });
-    expect((await app.dispatch('enrollment:enroll', { code: practice.enrollmentCode })).ok).toBe(true);
-    expect((await app.dispatch('app:setLocale', { locale: 'en' })).ok).toBe(true);
+    expect((await app.call('enrollment:enroll', { code: practice.enrollmentCode })).ok).toBe(true);
+    expect((await app.call('app:setLocale', { locale: 'en' })).ok).toBe(true);
     expect(await app.dispatch('app:setLocale', { locale: 'de' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     await app.stop();
 
@@ -102,7 +102,7 @@ describe('enrollment and settings (real hub)', () => {
     try {
       await app.start();
       const practice = await hub.admin.createPractice({ name: 'Cabinet Voltaire' });
-      const r = await app.dispatch('enrollment:enroll', { code: practice.enrollmentCode });
+      const r = await app.call('enrollment:enroll', { code: practice.enrollmentCode });
       if (!r.ok || r.data.status !== 'enrolled') throw new Error('enroll failed');
       await waitFor(() => app.state().support.connection === 'online', 'online');
       await hub.admin.revokeDevice(r.data.deviceId);
@@ -112,7 +112,7 @@ describe('enrollment and settings (real hub)', () => {
       expect(await new FileSecretStore(join(dir.path, 'secrets.json')).get(TOKEN_KEY)).toBeNull();
       expect(notifier.seen.map((n) => n.tag)).toContain('enrollment');
       // Enrolling again with a new code works and clears the error.
-      const again = await app.dispatch('enrollment:enroll', { code: practice.enrollmentCode });
+      const again = await app.call('enrollment:enroll', { code: practice.enrollmentCode });
       expect(again).toMatchObject({ ok: true, data: { status: 'enrolled' } });
       await waitFor(() => app.state().support.connection === 'online', 'online again');
     } finally {

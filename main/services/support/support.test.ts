@@ -55,7 +55,7 @@ describe('support: help requests and chat (real hub)', () => {
   it('one click creates one request; a double click and a retry never duplicate it', async () => {
     const t = await tech();
     const queued = nextEvent<QueueSnapshot>(t.socket, 'queue:updated', (q) => q.requests.length === 1);
-    const [a, b] = await Promise.all([app.dispatch('support:requestHelp', {}), app.dispatch('support:requestHelp', {})]);
+    const [a, b] = await Promise.all([app.call('support:requestHelp', {}), app.call('support:requestHelp', {})]);
     if (!a.ok || !b.ok || !a.data || !b.data) throw new Error('requestHelp failed');
     expect(a.data.id).toBe(b.data.id);
     expect(a.data.status).toBe('waiting');
@@ -67,10 +67,10 @@ describe('support: help requests and chat (real hub)', () => {
     expect(st.tray).toBe('requested');
 
     // Topic and description after the click.
-    const upd = await app.dispatch('support:updateRequest', { topic: 'printer', description: 'L’imprimante ne répond plus' });
+    const upd = await app.call('support:updateRequest', { topic: 'printer', description: 'L’imprimante ne répond plus' });
     expect(upd).toMatchObject({ ok: true, data: { id: a.data.id, topic: 'printer', description: 'L’imprimante ne répond plus' } });
     // A third click is still the same request.
-    const c = await app.dispatch('support:requestHelp', {});
+    const c = await app.call('support:requestHelp', {});
     expect(c).toMatchObject({ ok: true, data: { id: a.data.id } });
     const q = await emitAck<QueueSnapshot>(t.socket, 'queue:list', {});
     expect(q.ok && q.data.requests.filter((r) => r.deviceId === a.data!.deviceId)).toHaveLength(1);
@@ -80,15 +80,15 @@ describe('support: help requests and chat (real hub)', () => {
     const port = hub.port;
     await hub.close();
     await waitFor(() => app.state().support.connection === 'offline', 'offline');
-    const r = await app.dispatch('support:requestHelp', { topic: 'internet' });
+    const r = await app.call('support:requestHelp', { topic: 'internet' });
     expect(r).toEqual({ ok: true, data: null });
     expect(app.state().support.pendingRequest).toMatchObject({ topic: 'internet' });
     expect(app.state().tray).toBe('offline');
     // Text typed while the request itself has not reached the hub yet.
-    expect(await app.dispatch('support:sendChat', { text: 'Plus de réseau au cabinet' })).toMatchObject({ ok: true, data: { status: 'pending' } });
+    expect(await app.call('support:sendChat', { text: 'Plus de réseau au cabinet' })).toMatchObject({ ok: true, data: { status: 'pending' } });
     // A second click offline reuses the same pending click.
     const clientId = app.state().support.pendingRequest!.clientId;
-    await app.dispatch('support:requestHelp', { description: 'La box clignote' });
+    await app.call('support:requestHelp', { description: 'La box clignote' });
     expect(app.state().support.pendingRequest).toMatchObject({ clientId, description: 'La box clignote' });
     await app.stop();
 
@@ -114,7 +114,7 @@ describe('support: help requests and chat (real hub)', () => {
     await app.start();
     await waitFor(() => app.state().support.connection === 'online', 'online');
     const t = await tech('Julie Martin');
-    const created = await app.dispatch('support:requestHelp', {});
+    const created = await app.call('support:requestHelp', {});
     if (!created.ok || !created.data) throw new Error('requestHelp failed');
     const requestId = created.data.id;
     expect((await emitAck<HelpRequest>(t.socket, 'help:accept', { requestId })).ok).toBe(true);
@@ -126,7 +126,7 @@ describe('support: help requests and chat (real hub)', () => {
 
     // Device → technician: pending, then sent; the technician's delivery/read receipts show up.
     const techGot = nextEvent<ChatMessage>(t.socket, 'chat:message', (m) => m.author === 'device');
-    const sent = await app.dispatch('support:sendChat', { text: 'Bonjour, merci !' });
+    const sent = await app.call('support:sendChat', { text: 'Bonjour, merci !' });
     expect(sent).toMatchObject({ ok: true, data: { status: 'pending', text: 'Bonjour, merci !' } });
     const onHub = await techGot;
     expect(onHub).toMatchObject({ text: 'Bonjour, merci !', author: 'device', authorName: 'Accueil' });
@@ -140,7 +140,7 @@ describe('support: help requests and chat (real hub)', () => {
     await emitAck(t.socket, 'chat:typing', { requestId, typing: true });
     await waitFor(() => app.state().support.technicianTyping, 'technician typing');
     const devTyping = nextEvent<{ typing: boolean }>(t.socket, 'chat:typing', (p) => p.typing);
-    await app.dispatch('support:setTyping', { typing: true });
+    await app.call('support:setTyping', { typing: true });
     await devTyping;
 
     // Technician → device: delivered automatically, read when the UI says so.
@@ -152,7 +152,7 @@ describe('support: help requests and chat (real hub)', () => {
     expect((await delivered).device.delivered).toBe(m.data.message.seq);
     expect(notifier.seen.some((n) => n.body === 'Je regarde ça.')).toBe(true);
     const read = nextEvent<ChatReceipts>(t.socket, 'chat:receipt', (r) => r.device.read >= m.data.message.seq);
-    expect(await app.dispatch('support:markRead', {})).toEqual({ ok: true, data: {} });
+    expect(await app.call('support:markRead', {})).toEqual({ ok: true, data: {} });
     await read;
     expect(app.state().support.messages.find((x) => x.id === m.data.message.id)?.status).toBe('read');
 
@@ -161,13 +161,13 @@ describe('support: help requests and chat (real hub)', () => {
     const closed = await waitFor(() => (app.state().support.lastClosed ? app.state() : null), 'resolved');
     expect(closed.support).toMatchObject({ current: null, lastClosed: { id: requestId, status: 'resolved', resolutionNote: 'Imprimante relancée' }, messages: [] });
     expect(closed.tray).toBe('idle');
-    expect(await app.dispatch('support:dismissClosed', {})).toEqual({ ok: true, data: {} });
+    expect(await app.call('support:dismissClosed', {})).toEqual({ ok: true, data: {} });
     expect(app.state().support.lastClosed).toBeNull();
   });
 
   it('outbox survives a hub restart: messages sent offline arrive exactly once, in order', async () => {
     const t = await tech();
-    const created = await app.dispatch('support:requestHelp', {});
+    const created = await app.call('support:requestHelp', {});
     if (!created.ok || !created.data) throw new Error('requestHelp failed');
     const requestId = created.data.id;
     await emitAck(t.socket, 'help:accept', { requestId });
@@ -178,7 +178,7 @@ describe('support: help requests and chat (real hub)', () => {
     await hub.close();
     await waitFor(() => app.state().support.connection === 'offline', 'offline');
     expect(app.state().tray).toBe('offline');
-    for (const text of ['un', 'deux', 'trois']) expect((await app.dispatch('support:sendChat', { text })).ok).toBe(true);
+    for (const text of ['un', 'deux', 'trois']) expect((await app.call('support:sendChat', { text })).ok).toBe(true);
     expect(app.state().support.outboxSize).toBe(3);
     expect(app.state().support.messages.filter((m) => m.status === 'pending').map((m) => m.text)).toEqual(['un', 'deux', 'trois']);
     const onDisk = JSON.parse(await readFile(join(appDir.path, 'support.json'), 'utf8')) as { outbox: unknown[] };
@@ -195,7 +195,7 @@ describe('support: help requests and chat (real hub)', () => {
 
   it('outbox survives an app restart, and a message stored by the hub before the crash is not doubled', async () => {
     const t = await tech();
-    const created = await app.dispatch('support:requestHelp', {});
+    const created = await app.call('support:requestHelp', {});
     if (!created.ok || !created.data) throw new Error('requestHelp failed');
     const requestId = created.data.id;
     await emitAck(t.socket, 'help:accept', { requestId });
@@ -204,8 +204,8 @@ describe('support: help requests and chat (real hub)', () => {
     const port = hub.port;
     await hub.close();
     await waitFor(() => app.state().support.connection === 'offline', 'offline');
-    await app.dispatch('support:sendChat', { text: 'premier' });
-    await app.dispatch('support:sendChat', { text: 'second' });
+    await app.call('support:sendChat', { text: 'premier' });
+    await app.call('support:sendChat', { text: 'second' });
     const firstId = app.state().support.messages.find((m) => m.text === 'premier')!.id;
     await app.stop(); // the app quits (or crashes) with two messages in its outbox
 
@@ -235,7 +235,7 @@ describe('support: help requests and chat (real hub)', () => {
 
   it('resyncs from the last seq after a reconnect: messages written while away arrive once, then delivered', async () => {
     const t = await tech();
-    const created = await app.dispatch('support:requestHelp', {});
+    const created = await app.call('support:requestHelp', {});
     if (!created.ok || !created.data) throw new Error('requestHelp failed');
     const requestId = created.data.id;
     await emitAck(t.socket, 'help:accept', { requestId });
@@ -258,13 +258,13 @@ describe('support: help requests and chat (real hub)', () => {
   });
 
   it('cancel closes the request on the hub; a request that ended while the app was away shows as closed', async () => {
-    const created = await app.dispatch('support:requestHelp', {});
+    const created = await app.call('support:requestHelp', {});
     if (!created.ok || !created.data) throw new Error('requestHelp failed');
-    expect(await app.dispatch('support:cancel', {})).toEqual({ ok: true, data: {} });
+    expect(await app.call('support:cancel', {})).toEqual({ ok: true, data: {} });
     expect(app.state().support).toMatchObject({ current: null, lastClosed: { id: created.data.id, status: 'cancelled' } });
 
-    await app.dispatch('support:dismissClosed', {});
-    const second = await app.dispatch('support:requestHelp', {});
+    await app.call('support:dismissClosed', {});
+    const second = await app.call('support:requestHelp', {});
     if (!second.ok || !second.data) throw new Error('requestHelp failed');
     expect(second.data.id).not.toBe(created.data.id);
     const t = await tech();
@@ -279,8 +279,8 @@ describe('support: help requests and chat (real hub)', () => {
   });
 
   it('refuses bad input at the boundary', async () => {
-    expect(await app.dispatch('support:sendChat', { text: '   ' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await app.dispatch('support:sendChat', { text: 'pas de demande' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await app.call('support:sendChat', { text: '   ' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await app.call('support:sendChat', { text: 'pas de demande' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await app.dispatch('support:requestHelp', { topic: 'weather' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await app.dispatch('support:nope', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_EVENT' } });
     expect(await app.dispatch('support:sendChat', null)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });

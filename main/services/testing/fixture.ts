@@ -86,7 +86,7 @@ export async function technician(
 /** Enrolls `app` with a fresh practice and waits until it is online. */
 export async function enrollApp(app: VigieApp, hub: Hub, practiceName = 'Cabinet du Parc'): Promise<{ deviceId: string }> {
   const practice = await hub.admin.createPractice({ name: practiceName });
-  const r = await app.dispatch('enrollment:enroll', { code: practice.enrollmentCode, deviceName: 'Accueil' });
+  const r = await app.call('enrollment:enroll', { code: practice.enrollmentCode, deviceName: 'Accueil' });
   if (!r.ok) throw new Error(`enroll failed: ${r.error.code} ${r.error.message}`);
   await waitFor(() => app.state().support.connection === 'online', 'app online');
   const st = app.state().enrollment;

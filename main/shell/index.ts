@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { app, ipcMain, safeStorage, session } from 'electron';
+import { ElectronAutoStart } from '../platform/electron/autostart.js';
+import { ElectronNotifier } from '../platform/electron/notifier.js';
+import { SafeStorageSecretStore } from '../platform/electron/secret-store.js';
+import { FileSecretStore } from '../platform/node/secret-store.js';
+import { NodeSystemInfo } from '../platform/node/system-info.js';
+import type { Logger, SecretStore } from '../platform/ports.js';
+import { createApp, type VigieApp } from '../services/app.js';
+import { registerIpc } from './ipc.js';
+import { Popover } from './popover.js';
+import { hardenApp, hardenSession } from './security.js';
+import { TrayController } from './tray.js';
+import { isTrustedRendererUrl, rendererEntryUrl } from './trust.js';
+
+export interface ShellPaths {
+  /** out/main (where the bundled main process runs from). */
+  mainDir: string;
+  /** assets/ (tray icons). */
+  assetsDir: string;
+}
+
+/** Hub URL given by the installer (resources/vigie.json) or the environment; empty → asked on the enrollment screen. */
+function defaultHubUrl(log: Logger): string {
+  if (process.env.VIGIE_HUB_URL) return process.env.VIGIE_HUB_URL;
+  try {
+    const cfg = JSON.parse(readFileSync(join(process.resourcesPath, 'vigie.json'), 'utf8')) as { hubUrl?: unknown };
+    if (typeof cfg.hubUrl === 'string') return cfg.hubUrl;
+  } catch {
+    log.debug('no resources/vigie.json');
+  }
+  return '';
+}
+
+function secretStore(dataDir: string, log: Logger): SecretStore {
+  if (SafeStorageSecretStore.available(safeStorage)) return new SafeStorageSecretStore(join(dataDir, 'secrets.json'), safeStorage, log);
+  log.warn('OS keychain unavailable: the device token is kept in a 0600 file');
+  return new FileSecretStore(join(dataDir, 'secrets.plain.json'), log);
+}
+
+/**
+ * Hardening, the app services, the tray and the popover, wired together. Called once, before
+ * `app.whenReady()` resolves for the hardening part.
+ */
+export class Shell {
+  private vigie: VigieApp | null = null;
+  private tray: TrayController | null = null;
+  private popover: Popover | null = null;
+  private unregisterIpc: (() => void) | null = null;
+
+  constructor(
+    private readonly paths: ShellPaths,
+    private readonly log: Logger,
+  ) {
+    hardenApp(app, log);
+  }
+
+  async start(): Promise<void> {
+    const log = this.log;
+    const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+    const origin = { indexHtmlPath: join(this.paths.mainDir, '../renderer/index.html'), devServerUrl };
+    hardenSession(session.defaultSession, { devServer: !!devServerUrl }, log);
+    if (process.platform === 'darwin') app.dock?.hide();
+    if (process.platform === 'win32') app.setAppUserModelId('fr.vigie.app');
+
+    const dataDir = app.getPath('userData');
+    let popover: Popover | null = null;
+    const vigie = createApp({
+      dataDir,
+      appVersion: app.getVersion(),
+      defaultHubUrl: defaultHubUrl(log),
+      logger: log,
+      ports: {
+        secrets: secretStore(dataDir, log),
+        notifier: new ElectronNotifier(() => this.open(), log),
+        system: new NodeSystemInfo(),
+        // Login items only for the installed app, never for a development Electron binary.
+        ...(app.isPackaged ? { autoStart: new ElectronAutoStart(app) } : {}),
+      },
+      isUserLooking: () => popover?.isLooking() ?? false,
+    });
+    this.vigie = vigie;
+    popover = new Popover({ preloadPath: join(this.paths.mainDir, '../preload/index.cjs'), entryUrl: rendererEntryUrl(origin), title: 'Vigie', log });
+    this.popover = popover;
+    this.unregisterIpc = registerIpc(ipcMain, vigie.dispatch, (url) => isTrustedRendererUrl(url, origin), log);
+    vigie.onPush((name, payload) => popover.send(name, payload));
+
+    this.tray = new TrayController(this.paths.assetsDir, {
+      t: (k) => vigie.t(k),
+      onClick: (bounds) => popover.toggle(bounds),
+      open: () => this.open(),
+      requestHelp: () => {
+        void vigie.dispatch('support:requestHelp', {});
+        this.open();
+      },
+      setLocale: (l) => void vigie.setLocale(l),
+      quit: () => app.quit(),
+    });
+    const tray = this.tray;
+    vigie.onState((s) => tray.update(s));
+    await vigie.start();
+    tray.update(vigie.state());
+    if (!process.argv.includes('--hidden') && vigie.state().enrollment.status !== 'enrolled') this.open();
+  }
+
+  /** Shows the popover by the tray icon (second instance, notification click, menu). */
+  open(): void {
+    this.popover?.show(this.tray?.bounds());
+  }
+
+  async stop(): Promise<void> {
+    this.unregisterIpc?.();
+    this.tray?.destroy();
+    this.popover?.destroy();
+    await this.vigie?.stop();
+  }
+}

@@ -1,0 +1,59 @@
+import { useState, type ComponentType, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppState } from '@vigie/common';
+import { Support } from './Support.js';
+
+/**
+ * The app's sections. "Sécurité" and "Sauvegardes" plug in here as further entries (label key,
+ * panel, availability); with a single section no tab bar is drawn.
+ */
+export interface TabDef {
+  id: string;
+  labelKey: string;
+  Panel: ComponentType<{ app: AppState }>;
+  available?: (app: AppState) => boolean;
+}
+
+export const TABS: TabDef[] = [{ id: 'help', labelKey: 'tabs.help', Panel: Support }];
+
+export function Tabs({ app, tabs = TABS }: { app: AppState; tabs?: TabDef[] }) {
+  const { t } = useTranslation();
+  const visible = tabs.filter((tab) => tab.available?.(app) ?? true);
+  const [active, setActive] = useState(visible[0]?.id ?? '');
+  const current = visible.find((tab) => tab.id === active) ?? visible[0];
+  if (!current) return null;
+  if (visible.length === 1) return <current.Panel app={app} />;
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const i = visible.findIndex((tab) => tab.id === current.id);
+    const next = e.key === 'ArrowRight' ? visible[(i + 1) % visible.length] : e.key === 'ArrowLeft' ? visible[(i - 1 + visible.length) % visible.length] : null;
+    if (!next) return;
+    e.preventDefault();
+    setActive(next.id);
+    document.getElementById(`tab-${next.id}`)?.focus();
+  };
+
+  return (
+    <>
+      <div role="tablist" aria-label={t('tabs.label')} className="tabs" onKeyDown={onKeyDown}>
+        {visible.map((tab) => (
+          <button
+            key={tab.id}
+            id={`tab-${tab.id}`}
+            role="tab"
+            type="button"
+            aria-selected={tab.id === current.id}
+            aria-controls={`panel-${tab.id}`}
+            tabIndex={tab.id === current.id ? 0 : -1}
+            onClick={() => setActive(tab.id)}
+          >
+            {t(tab.labelKey)}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
+        <current.Panel app={app} />
+      </div>
+    </>
+  );
+}

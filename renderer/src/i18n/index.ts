@@ -1,0 +1,31 @@
+import i18next, { type i18n as I18n } from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { SHARED_STRINGS, type Locale } from '@vigie/common';
+import { en } from './en.js';
+import { fr } from './fr.js';
+
+export const RESOURCES = {
+  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics } },
+  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics } },
+} as const;
+
+/** The renderer's one i18next instance: French by default, English complete, shared errors and topics merged. */
+export function createI18n(locale: Locale = 'fr'): I18n {
+  const inst = i18next.createInstance();
+  void inst.use(initReactI18next).init({
+    lng: locale,
+    fallbackLng: 'fr',
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    resources: RESOURCES,
+    returnNull: false,
+  });
+  return inst;
+}
+
+/** "Vous êtes 2e dans la file — environ 3 min". */
+export function positionLine(t: I18n['t'], position: number, etaSeconds: number): string {
+  const pos = position <= 1 ? t('waiting.first') : t('waiting.position', { count: position, ordinal: true });
+  const eta = etaSeconds < 60 ? t('waiting.etaSoon') : t('waiting.eta', { minutes: Math.round(etaSeconds / 60) });
+  return t('waiting.line', { position: pos, eta });
+}
