@@ -279,6 +279,11 @@ const FR_MESSAGES = {
     explanation: 'Les définitions de virus de {{name}} ont {{days}} jours : les menaces récentes ne sont pas reconnues.',
     remediation: 'Lancez une mise à jour de l’antivirus et vérifiez que l’ordinateur accède à Internet.',
   },
+  'antivirus.product-outdated': {
+    title: 'L’antivirus n’est pas à jour',
+    explanation: 'Les définitions de virus de {{name}} ne sont pas à jour : les menaces récentes ne sont pas reconnues.',
+    remediation: 'Lancez une mise à jour de l’antivirus et vérifiez que l’ordinateur accède à Internet.',
+  },
   'antivirus.none': {
     title: 'Aucun antivirus actif',
     explanation: 'Aucun antivirus ne surveille cet ordinateur en ce moment.',
@@ -339,6 +344,11 @@ const FR_MESSAGES = {
   'os-supported.ok-estimated': {
     title: 'Le système reçoit les correctifs de sécurité',
     explanation: '{{name}} est encore suivi par Apple (jusqu’en {{untilDate}} environ ; Apple ne publie pas de date).',
+    remediation: null,
+  },
+  'os-supported.recent': {
+    title: 'Le système reçoit les correctifs de sécurité',
+    explanation: '{{name}} est une version récente, plus récente que les tables de Vigie : elle est suivie par son éditeur.',
     remediation: null,
   },
   'os-supported.ending-soon': {
@@ -659,6 +669,11 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
     explanation: 'The virus definitions of {{name}} are {{days}} days old: recent threats are not recognised.',
     remediation: 'Update the antivirus and check that the computer can reach the Internet.',
   },
+  'antivirus.product-outdated': {
+    title: 'The antivirus is out of date',
+    explanation: 'The virus definitions of {{name}} are not up to date: recent threats are not recognised.',
+    remediation: 'Update the antivirus and check that the computer can reach the Internet.',
+  },
   'antivirus.none': {
     title: 'No antivirus is running',
     explanation: 'No antivirus is protecting this computer right now.',
@@ -717,6 +732,11 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   'os-supported.ok-estimated': {
     title: 'The system receives security fixes',
     explanation: '{{name}} is still supported by Apple (until about {{untilDate}}; Apple publishes no date).',
+    remediation: null,
+  },
+  'os-supported.recent': {
+    title: 'The system receives security fixes',
+    explanation: '{{name}} is a recent version, newer than Vigie’s tables: it is supported by its vendor.',
     remediation: null,
   },
   'os-supported.ending-soon': {
@@ -991,7 +1011,7 @@ export const HEALTH_STRINGS = {
       'empty-output': '« {{command}} » n’a rien répondu.',
       incomplete: 'la réponse de « {{command}} » est incomplète ({{detail}}).',
       'no-network': '« {{command}} » n’a pas pu joindre le serveur de mises à jour (pas d’accès Internet ?).',
-      'not-supported': 'ce cas n’est pas encore connu de Vigie ({{detail}}).',
+      'not-supported': 'cette vérification n’est pas possible sur ce système ({{detail}}).',
       'nothing-found': 'aucun élément permettant de juger n’a été trouvé ({{detail}}).',
       'no-backup-provider': 'pas encore de sauvegarde configurée dans Vigie.',
       internal: 'une erreur interne de Vigie est survenue.',
@@ -1041,7 +1061,7 @@ export const HEALTH_STRINGS = {
       'empty-output': '“{{command}}” answered nothing.',
       incomplete: 'the answer of “{{command}}” is incomplete ({{detail}}).',
       'no-network': '“{{command}}” could not reach the update server (no Internet access?).',
-      'not-supported': 'Vigie does not know this case yet ({{detail}}).',
+      'not-supported': 'this check is not possible on this system ({{detail}}).',
       'nothing-found': 'nothing was found to judge from ({{detail}}).',
       'no-backup-provider': 'no backup is set up in Vigie yet.',
       internal: 'an internal Vigie error occurred.',

@@ -19,7 +19,7 @@ export const incomplete = (command: string, detail: string) => unknown('incomple
 // ---------- text ----------
 /** Normalises line ends and strips a BOM and NULs (UTF-16 read as UTF-8 leaves NULs). */
 export function clean(text: string): string {
-  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\u0000/g, '');
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\u0000').join('');
 }
 
 /** True for output that is not text: many control characters or replacement characters. */

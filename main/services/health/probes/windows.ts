@@ -1,0 +1,77 @@
+import type { CommandSpec, Probe, ProbeCommand } from '../types.js';
+import * as W from '../parsers/windows.js';
+
+/**
+ * Windows probes. PowerShell runs as `powershell.exe -NoProfile -NonInteractive -Command <script>`
+ * (Windows PowerShell 5.1, present on every Windows 10/11), with UTF-8 output and `ConvertTo-Json`
+ * of only the properties we read; enums are cast to [string] (5.1 would print their number) and
+ * dates to ISO-8601 ('o') so 5.1 and 7 answer alike. Scripts contain no double quote: Windows
+ * command-line quoting would eat it. Nothing here needs administrator rights.
+ */
+
+export interface WindowsProbeOptions {
+  /** %SystemRoot%, to call system tools by absolute path (no PATH hijack). */
+  systemRoot?: string;
+}
+
+const PRELUDE = "$ErrorActionPreference='Stop';$ProgressPreference='SilentlyContinue';[Console]::OutputEncoding=[Text.Encoding]::UTF8;";
+
+const pc = <D>(parserId: string, spec: CommandSpec, parse: ProbeCommand<D>['parse']): ProbeCommand => ({ parserId, spec, parse: parse as ProbeCommand['parse'] });
+
+export const WINDOWS_SCRIPTS = {
+  bitlocker:
+    "$d=$env:SystemDrive; $o=[ordered]@{MountPoint=$d}; try { $v=Get-BitLockerVolume -MountPoint $d -ErrorAction Stop; $o.ProtectionStatus=[string]$v.ProtectionStatus; $o.VolumeStatus=[string]$v.VolumeStatus; $o.EncryptionPercentage=$v.EncryptionPercentage } catch {}; try { $o.BitLockerProtection=(New-Object -ComObject Shell.Application).NameSpace($d + '\\').Self.ExtendedProperty('System.Volume.BitLockerProtection') } catch { $o.BitLockerProtection=$null }; [pscustomobject]$o | ConvertTo-Json -Compress",
+  antivirus:
+    "$o=[ordered]@{}; try { $o.Defender = Get-MpComputerStatus -ErrorAction Stop | Select-Object AMRunningMode,AntivirusEnabled,RealTimeProtectionEnabled,AntivirusSignatureAge,DefenderSignaturesOutOfDate,@{n='AntivirusSignatureLastUpdated';e={ if ($_.AntivirusSignatureLastUpdated) { $_.AntivirusSignatureLastUpdated.ToUniversalTime().ToString('o') } }} } catch { $o.Defender=$null; $o.DefenderError=$_.Exception.Message }; try { $o.Products=@(Get-CimInstance -Namespace root/SecurityCenter2 -ClassName AntivirusProduct -ErrorAction Stop | Select-Object displayName,productState) } catch { $o.Products=$null; $o.ProductsError=$_.Exception.Message }; [pscustomobject]$o | ConvertTo-Json -Depth 4 -Compress",
+  firewall:
+    "try { Get-NetFirewallProfile -ErrorAction Stop | Select-Object Name,@{n='Enabled';e={[string]$_.Enabled}} | ConvertTo-Json -Compress } catch { netsh advfirewall show allprofiles state }",
+  version:
+    "Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion' | Select-Object ProductName,EditionID,DisplayVersion,CurrentBuild,UBR | ConvertTo-Json -Compress",
+  updates:
+    "$o=[ordered]@{}; try { $s=(New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher(); $s.Online=$false; $r=$s.Search('IsInstalled=0 and IsHidden=0 and Type=''Software'''); $o.Pending=@($r.Updates | ForEach-Object { [pscustomobject]@{ Title=$_.Title; Severity=[string]$_.MsrcSeverity; Security=[bool]($_.Categories | Where-Object { $_.CategoryID -eq '0fa1201d-4330-4fa8-8ae9-b877473b6441' }) } }) } catch { $o.SearchError=$_.Exception.Message }; try { $h=Get-HotFix -ErrorAction Stop | Where-Object InstalledOn | Sort-Object InstalledOn | Select-Object -Last 1; if ($h) { $o.LastInstalled=$h.InstalledOn.ToUniversalTime().ToString('o') } } catch {}; [pscustomobject]$o | ConvertTo-Json -Depth 4 -Compress",
+  autoUpdates:
+    "$o=[ordered]@{}; $p=Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU' -ErrorAction SilentlyContinue; $o.NoAutoUpdate=$p.NoAutoUpdate; $o.AUOptions=$p.AUOptions; $u=Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\WindowsUpdate\\UX\\Settings' -ErrorAction SilentlyContinue; $o.PauseUpdatesExpiryTime=$u.PauseUpdatesExpiryTime; $o.WuauservStartType=[string](Get-Service -Name wuauserv).StartType; [pscustomobject]$o | ConvertTo-Json -Compress",
+  screenLock:
+    "$d=Get-ItemProperty -Path 'HKCU:\\Control Panel\\Desktop' -ErrorAction SilentlyContinue; $pd=Get-ItemProperty -Path 'HKCU:\\Software\\Policies\\Microsoft\\Windows\\Control Panel\\Desktop' -ErrorAction SilentlyContinue; $ps=Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System' -ErrorAction SilentlyContinue; [pscustomobject]@{ ScreenSaveActive=$(if ($pd.ScreenSaveActive) { $pd.ScreenSaveActive } else { $d.ScreenSaveActive }); ScreenSaverIsSecure=$(if ($pd.ScreenSaverIsSecure) { $pd.ScreenSaverIsSecure } else { $d.ScreenSaverIsSecure }); ScreenSaveTimeOut=$(if ($pd.ScreenSaveTimeOut) { $pd.ScreenSaveTimeOut } else { $d.ScreenSaveTimeOut }); InactivityTimeoutSecs=$ps.InactivityTimeoutSecs } | ConvertTo-Json -Compress",
+  winlogon:
+    "Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon' | Select-Object AutoAdminLogon,DefaultUserName | ConvertTo-Json -Compress",
+  guest:
+    "@(Get-CimInstance -ClassName Win32_UserAccount -Filter 'LocalAccount=True' | Where-Object { $_.SID -like '*-501' } | Select-Object Name,SID,Disabled) | ConvertTo-Json -Compress",
+  platform:
+    "$o=[ordered]@{}; $o.SecureBoot=(Get-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecureBoot\\State' -ErrorAction SilentlyContinue).UEFISecureBootEnabled; try { $m=Get-MpComputerStatus -ErrorAction Stop; $o.TamperProtected=$m.IsTamperProtected; $o.AMRunningMode=[string]$m.AMRunningMode } catch { $o.TamperProtected=$null }; [pscustomobject]$o | ConvertTo-Json -Compress",
+  disk: "Get-CimInstance -ClassName Win32_LogicalDisk -Filter ('DeviceID=''' + $env:SystemDrive + '''') | Select-Object DeviceID,Size,FreeSpace | ConvertTo-Json -Compress",
+  time: "$p=Get-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters' -ErrorAction SilentlyContinue; $s=Get-Service -Name W32Time -ErrorAction SilentlyContinue; [pscustomobject]@{ Type=$p.Type; StartType=[string]$s.StartType; Status=[string]$s.Status } | ConvertTo-Json -Compress",
+} as const;
+
+export function windowsProbes(options: WindowsProbeOptions = {}): Probe[] {
+  const root = (options.systemRoot ?? 'C:\\Windows').replace(/\\+$/, '');
+  const sys32 = `${root}\\System32`;
+  const ps = (script: string, timeoutMs?: number): CommandSpec => ({
+    file: `${sys32}\\WindowsPowerShell\\v1.0\\powershell.exe`,
+    args: ['-NoProfile', '-NonInteractive', '-Command', PRELUDE + script],
+    display: script,
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
+  const exe = (name: string, args: string[]): CommandSpec => ({ file: `${sys32}\\${name}`, args });
+  return [
+    { check: 'disk-encryption', os: 'windows', commands: [pc('windows.bitlocker', ps(WINDOWS_SCRIPTS.bitlocker), W.parseBitLocker)] },
+    { check: 'antivirus', os: 'windows', commands: [pc('windows.antivirus', ps(WINDOWS_SCRIPTS.antivirus), W.parseAntivirus)] },
+    { check: 'firewall', os: 'windows', commands: [pc('windows.firewall-profiles', ps(WINDOWS_SCRIPTS.firewall), W.parseFirewallProfiles)] },
+    { check: 'os-supported', os: 'windows', commands: [pc('windows.current-version', ps(WINDOWS_SCRIPTS.version), W.parseWindowsVersion)] },
+    { check: 'os-updates', os: 'windows', commands: [pc('windows.updates', ps(WINDOWS_SCRIPTS.updates, 180_000), W.parseWindowsUpdates)] },
+    { check: 'auto-updates', os: 'windows', commands: [pc('windows.auto-update-policy', ps(WINDOWS_SCRIPTS.autoUpdates), W.parseWindowsAutoUpdate)] },
+    { check: 'screen-lock', os: 'windows', commands: [pc('windows.screen-lock', ps(WINDOWS_SCRIPTS.screenLock), W.parseWindowsScreenLock)] },
+    { check: 'admin-user', os: 'windows', commands: [pc('windows.whoami-groups', exe('whoami.exe', ['/groups', '/fo', 'csv', '/nh']), W.parseWhoamiGroups)] },
+    { check: 'auto-login', os: 'windows', commands: [pc('windows.winlogon', ps(WINDOWS_SCRIPTS.winlogon), W.parseWinlogon)] },
+    { check: 'guest-account', os: 'windows', commands: [pc('windows.guest-account', ps(WINDOWS_SCRIPTS.guest), W.parseGuestAccount)] },
+    {
+      check: 'remote-access',
+      os: 'windows',
+      commands: [pc('windows.reg-fdenytsconnections', exe('reg.exe', ['query', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server', '/v', 'fDenyTSConnections']), W.parseRegFDenyTs)],
+    },
+    { check: 'smbv1', os: 'windows', commands: [pc('windows.sc-qc-lanmanworkstation', exe('sc.exe', ['qc', 'lanmanworkstation']), W.parseScQcLanmanWorkstation)] },
+    { check: 'platform-integrity', os: 'windows', commands: [pc('windows.platform', ps(WINDOWS_SCRIPTS.platform), W.parseWindowsPlatform)] },
+    { check: 'disk-space', os: 'windows', commands: [pc('windows.logical-disk', ps(WINDOWS_SCRIPTS.disk), W.parseWindowsDisk)] },
+    { check: 'time-sync', os: 'windows', commands: [pc('windows.w32time', ps(WINDOWS_SCRIPTS.time), W.parseW32Time)] },
+  ];
+}
