@@ -52,6 +52,8 @@ const EMPTY_STATE: PersistedUpdateState = { installing: null, failures: {}, outb
 const OUTBOX_MAX = 100;
 /** How long quitting waits for the feed to confirm the update is still offered. */
 const QUIT_CONFIRM_MS = 5_000;
+/** How long installing waits for the 'installing' report to reach the hub. */
+const REPORT_BEFORE_INSTALL_MS = 3_000;
 
 /**
  * Silent updates, Vigie's way: check at start and every 4 h, download in the background, never
@@ -92,7 +94,10 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
   start(): Promise<void> {
     if (this.started) return this.whenIdle();
     this.started = true;
-    this.unsubscribe = this.o.engine.onError((e) => void this.enqueue(() => this.onEngineError(e)));
+    // Errors emitted during a check or download are the ones that call rejects with: handled there.
+    this.unsubscribe = this.o.engine.onError((e) => {
+      if (!this.inEngineCall) void this.enqueue(() => this.onEngineError(e));
+    });
     return this.enqueue(async () => {
       this.state = { ...structuredClone(EMPTY_STATE), ...((await this.store.load()) ?? {}) };
       const inst = this.state.installing;
@@ -242,6 +247,7 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
   private async check(): Promise<void> {
     const now = this.clock.now();
     this.set({ phase: this.st.pendingVersion ? 'ready' : 'checking', lastCheckAt: now });
+    await this.flush(); // reports held while the hub was unreachable
     let nextDelay = this.cfg.checkIntervalMs;
     try {
       let offer;
@@ -362,8 +368,9 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
   private async markInstalling(version: string): Promise<void> {
     this.state.installing = { from: this.o.currentVersion, to: version, at: this.clock.now() };
     await this.save();
-    // Queued (and saved) before the app goes away; delivered now or after the restart.
+    // Queued (and saved) before the app goes away; delivered now if the hub answers quickly, else after the restart.
     await this.report({ outcome: 'installing', currentVersion: this.o.currentVersion, targetVersion: version }, false);
+    await this.withTimeout(this.flush(), REPORT_BEFORE_INSTALL_MS).catch(() => undefined);
   }
 
   private withdraw(why: string): void {
@@ -374,7 +381,6 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
   }
 
   private async onEngineError(e: UpdateEngineError): Promise<void> {
-    if (this.inEngineCall) return; // the failing call reports it
     const version = this.state.installing?.to ?? this.st.pendingVersion;
     if (version && (isRejection(e.reason) || this.st.phase === 'installing')) {
       await this.recordFailure(version, e);

@@ -32,7 +32,11 @@ type Verify = (publisherNames: string[], file: string) => Promise<string | null>
  */
 export async function createNodeNsisUpdater(opts: { dir: string; version: string; verifySignature?: Verify }): Promise<NodeNsisUpdater> {
   const { NsisUpdater } = require('electron-updater/out/NsisUpdater.js') as { NsisUpdater: new (options: unknown, app: unknown) => AutoUpdaterLike & Record<string, unknown> };
-  const { NodeHttpExecutor } = require('builder-util/out/nodeHttpExecutor.js') as { NodeHttpExecutor: new () => unknown };
+  const { NodeHttpExecutor } = require('builder-util/out/nodeHttpExecutor.js') as { NodeHttpExecutor: new () => Record<string, unknown> };
+  const runtime = require('builder-util-runtime') as {
+    configureRequestUrl(url: URL, options: Record<string, unknown>): void;
+    configureRequestOptions(options: Record<string, unknown>): Record<string, unknown>;
+  };
   const resources = join(opts.dir, 'resources');
   await mkdir(resources, { recursive: true });
   const appUpdateConfigPath = join(resources, 'app-update.yml');
@@ -50,8 +54,21 @@ export async function createNodeNsisUpdater(opts: { dir: string; version: string
     onQuit: () => undefined,
   };
   const updater = new NsisUpdater(null, app);
-  updater.httpExecutor = new NodeHttpExecutor();
+  // Node's HTTP client with the download method of electron-updater's Electron executor (same code:
+  // the response goes through builder-util-runtime's sha512 DigestTransform into the file).
+  const executor = new NodeHttpExecutor();
+  const doDownload = executor.doDownload as (requestOptions: Record<string, unknown>, options: Record<string, unknown>, redirects: number) => void;
+  executor.download = (url: URL, destination: string, options: { headers?: unknown; cancellationToken: { createPromise<R>(cb: (resolve: (v: R) => void, reject: (e: Error) => void, onCancel: unknown) => void): Promise<R> } }) =>
+    options.cancellationToken.createPromise<string>((resolve, reject, onCancel) => {
+      const requestOptions: Record<string, unknown> = { headers: options.headers || undefined, redirect: 'manual' };
+      runtime.configureRequestUrl(url, requestOptions);
+      runtime.configureRequestOptions(requestOptions);
+      doDownload.call(executor, requestOptions, { destination, options, onCancel, callback: (e: Error | null) => (e == null ? resolve(destination) : reject(e)), responseHandler: null }, 0);
+    });
+  updater.httpExecutor = executor;
   updater.logger = null;
+  // As on Windows: the feed file is latest.yml / <channel>.yml (electron-updater picks it by platform).
+  updater.createProviderRuntimeOptions = () => ({ isUseMultipleRangeRequest: true, platform: 'win32', executor: updater.httpExecutor });
   updater.verifyUpdateCodeSignature = opts.verifySignature ?? (async () => null);
   const installs: InstallCall[] = [];
   // The NSIS installer is a Windows program: record the run electron-updater asks for.
