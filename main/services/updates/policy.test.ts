@@ -42,7 +42,8 @@ const MIN = 60_000;
 
 describe('install decision table', () => {
   // Each row: a situation the controllable clock puts us in → what the policy decides.
-  const rows: Array<[string, Partial<InstallSituation> & { activity?: Partial<ActivitySnapshot> }, string]> = [
+  type Row = Partial<Omit<InstallSituation, 'activity'>> & { activity?: Partial<ActivitySnapshot> };
+  const rows: Array<[string, Row, string]> = [
     ['nothing downloaded', { hasVerifiedUpdate: false }, 'wait:nothing-pending'],
     ['all quiet in the evening', {}, 'install'],
     ['remote session running', { activity: { remoteSession: true } }, 'wait:remote-session'],
