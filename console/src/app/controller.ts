@@ -219,6 +219,13 @@ export class ConsoleController {
     if (r.ok) this.applyQueue(r.data, false);
   }
 
+  /** "Actualiser": the queue and my requests, straight from the hub. */
+  async refresh(): Promise<void> {
+    await this.refreshQueue();
+    const r = await this.deps.client.request('help:mine', {});
+    if (r.ok) this.setMine(r.data);
+  }
+
   dismissQueueNotice(): void {
     this.queue.setState({ notice: null });
   }

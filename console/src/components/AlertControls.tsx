@@ -9,11 +9,12 @@ export function AlertControls() {
   const permission = useUi((s) => s.notificationPermission);
   return (
     <div className="alert-controls">
-      <button type="button" className="btn btn--ghost" aria-pressed={sound} title={t('alerts.soundToggle')} onClick={() => controller.setSound(!sound)}>
-        <span aria-hidden="true">{sound ? '🔔' : '🔕'}</span> {sound ? t('alerts.soundOn') : t('alerts.soundOff')}
+      <button type="button" className="btn btn--ghost btn--compact" aria-pressed={sound} title={t('alerts.soundToggle')} onClick={() => controller.setSound(!sound)}>
+        <span className={`sound-icon${sound ? '' : ' sound-icon--off'}`} aria-hidden="true" />
+        {sound ? t('alerts.soundOn') : t('alerts.soundOff')}
       </button>
       {permission === 'default' ? (
-        <button type="button" className="btn btn--ghost" onClick={() => void controller.enableNotifications()}>
+        <button type="button" className="btn btn--ghost btn--compact" onClick={() => void controller.enableNotifications()}>
           {t('alerts.enableNotifications')}
         </button>
       ) : (

@@ -36,6 +36,11 @@ export function Shell() {
     return () => window.removeEventListener('keydown', onKey);
   }, [mine]);
 
+  // The tab title shows the number of waiting requests.
+  useEffect(() => {
+    document.title = waiting > 0 ? `(${waiting}) ${t('app.title')}` : t('app.title');
+  }, [waiting, t]);
+
   // Route change: move focus to the page so keyboard and screen-reader users land on it.
   const routeKey = route.name === 'request' ? `request:${route.id}` : route.name;
   useEffect(() => {
@@ -68,7 +73,7 @@ export function Shell() {
         </nav>
         <div className="topbar__tools">
           <AlertControls />
-          <LanguageSwitch />
+          <LanguageSwitch compact />
           <span className="user" title={technician?.login}>
             <span className="user__initials" aria-hidden="true">
               {technician?.initials}
@@ -76,7 +81,7 @@ export function Shell() {
             <span className="visually-hidden">{t('user.signedInAs', { name: technician?.displayName ?? '' })}</span>
             <span aria-hidden="true">{technician?.displayName}</span>
           </span>
-          <button type="button" className="btn btn--ghost" onClick={() => void controller.logout()}>
+          <button type="button" className="btn btn--ghost btn--compact" onClick={() => void controller.logout()}>
             {t('user.logout')}
           </button>
         </div>

@@ -23,7 +23,7 @@ export function QueuePage() {
           {t('queue.waitingCount', { count: waiting.length })}
           {median > 0 ? <span className="muted"> · {t('queue.median', { time: duration(median * 1000) })}</span> : null}
         </p>
-        <button type="button" className="btn btn--ghost" onClick={() => void controller.refreshQueue()}>
+        <button type="button" className="btn btn--ghost" onClick={() => void controller.refresh()}>
           {t('queue.refresh')}
         </button>
       </div>
