@@ -103,7 +103,11 @@ export class SupportService extends Emitter<SupportEvents> {
         this.needChatSync = true;
         this.kick();
       }),
-      hub.on('state', () => this.changed()),
+      hub.on('state', (st) => {
+        // Offline, nobody can be seen typing.
+        if (st !== 'online') this.setTechnicianTyping(false);
+        this.changed();
+      }),
       hub.onPush('chat:message', (m) => this.onMessage(m)),
       hub.onPush('chat:receipt', (r) => {
         if (r.requestId !== this.doc.current?.id) return;

@@ -19,8 +19,7 @@ function Message({ m, locale }: { m: LocalChatMessage; locale: string }) {
         <time dateTime={m.sentAt}>{time}</time>
         {m.author === 'device' ? (
           <span className={`status status-${m.status}`} aria-label={t('chat.statusLabel', { status: t(`chat.status.${m.status}`) })}>
-            <span aria-hidden="true">{STATUS_ICON[m.status]} </span>
-            {t(`chat.status.${m.status}`)}
+            <span aria-hidden="true">{STATUS_ICON[m.status]}</span> <span className="status-text">{t(`chat.status.${m.status}`)}</span>
           </span>
         ) : null}
       </span>
