@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// Generates the tray icons (assets/tray/) with a tiny PNG encoder: no image library, no network.
+// Per state (idle / requested / connected / offline): a coloured icon for Windows/Linux at 16 px
+// and 32 px (@2x), and a black-and-alpha "Template" image for the macOS menu bar, whose shape
+// alone tells the state (colour is never the only signal).
+//   node scripts/make-icons.mjs            writes the files
+//   node scripts/make-icons.mjs --check    fails when the committed files differ from the output
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets', 'tray');
+
+// ---------- PNG ----------
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+/** RGBA pixels (Uint8Array, size*size*4) → PNG bytes. */
+export function encodePng(size, rgba) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 6; // RGBA
+  const raw = Buffer.alloc(size * (size * 4 + 1));
+  for (let y = 0; y < size; y++) {
+    raw[y * (size * 4 + 1)] = 0; // filter: none
+    Buffer.from(rgba.buffer, rgba.byteOffset + y * size * 4, size * 4).copy(raw, y * (size * 4 + 1) + 1);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// ---------- shapes in unit coordinates (0..1), as "inside?" predicates ----------
+const disc = (cx, cy, r) => (x, y) => (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
+const ring = (cx, cy, r1, r2) => (x, y) => {
+  const d = (x - cx) ** 2 + (y - cy) ** 2;
+  return d <= r2 * r2 && d >= r1 * r1;
+};
+/** A thick line segment from (x1,y1) to (x2,y2). */
+const bar = (x1, y1, x2, y2, w) => (x, y) => {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const t = Math.max(0, Math.min(1, ((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy)));
+  return (x - x1 - t * dx) ** 2 + (y - y1 - t * dy) ** 2 <= (w / 2) ** 2;
+};
+const not = (f) => (x, y) => !f(x, y);
+const and = (...fs) => (x, y) => fs.every((f) => f(x, y));
+const or = (...fs) => (x, y) => fs.some((f) => f(x, y));
+
+// The Vigie mark: a watchful eye (ring + pupil), offset to leave room for a badge top-right.
+// Offline: the eye is closed (no pupil) and struck through.
+const C = 0.46;
+const eyeRing = ring(C, 0.54, 0.27, 0.41);
+const eye = or(eyeRing, disc(C, 0.54, 0.13));
+const BADGE = { x: 0.79, y: 0.21, r: 0.19 };
+const badge = disc(BADGE.x, BADGE.y, BADGE.r);
+const badgeGap = disc(BADGE.x, BADGE.y, BADGE.r + 0.08);
+const slash = bar(0.12, 0.9, 0.86, 0.16, 0.13);
+const slashGap = bar(0.12, 0.9, 0.86, 0.16, 0.27);
+const check = or(bar(0.69, 0.2, 0.77, 0.29, 0.09), bar(0.77, 0.29, 0.9, 0.12, 0.09));
+
+/**
+ * Each state as layers [shape, colour]; later layers paint over earlier ones.
+ * Template variants use black only: the shape difference carries the meaning.
+ */
+const STATES = {
+  idle: {
+    colour: [[eye, [31, 95, 191]]],
+    template: [[eye, [0, 0, 0]]],
+  },
+  requested: {
+    colour: [
+      [and(eye, not(badgeGap)), [31, 95, 191]],
+      [badge, [224, 138, 0]],
+    ],
+    template: [[or(and(eye, not(badgeGap)), badge), [0, 0, 0]]],
+  },
+  connected: {
+    colour: [
+      [and(eye, not(badgeGap)), [30, 125, 69]],
+      [badge, [30, 125, 69]],
+      [check, [255, 255, 255]],
+    ],
+    template: [[and(or(and(eye, not(badgeGap)), badge), not(check)), [0, 0, 0]]],
+  },
+  offline: {
+    colour: [
+      [and(eyeRing, not(slashGap)), [120, 128, 140]],
+      [slash, [179, 38, 30]],
+    ],
+    template: [[or(and(eyeRing, not(slashGap)), slash), [0, 0, 0]]],
+  },
+};
+
+/** Rasterises layers with 8×8 supersampling (anti-aliased edges). */
+function render(size, layers) {
+  const px = new Uint8Array(size * size * 4);
+  const S = 8;
+  for (let py = 0; py < size; py++) {
+    for (let pxX = 0; pxX < size; pxX++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let a = 0;
+      for (let sy = 0; sy < S; sy++) {
+        for (let sx = 0; sx < S; sx++) {
+          const x = (pxX + (sx + 0.5) / S) / size;
+          const y = (py + (sy + 0.5) / S) / size;
+          let hit = null;
+          for (const [shape, colour] of layers) if (shape(x, y)) hit = colour;
+          if (hit) {
+            r += hit[0];
+            g += hit[1];
+            b += hit[2];
+            a += 1;
+          }
+        }
+      }
+      const i = (py * size + pxX) * 4;
+      if (a > 0) {
+        px[i] = Math.round(r / a);
+        px[i + 1] = Math.round(g / a);
+        px[i + 2] = Math.round(b / a);
+        px[i + 3] = Math.round((a / (S * S)) * 255);
+      }
+    }
+  }
+  return px;
+}
+
+function files() {
+  const out = [];
+  for (const [state, v] of Object.entries(STATES)) {
+    for (const [scale, size] of [
+      ['', 16],
+      ['@2x', 32],
+    ]) {
+      out.push([`tray-${state}${scale}.png`, encodePng(size, render(size, v.colour))]);
+      out.push([`tray-${state}Template${scale}.png`, encodePng(size, render(size, v.template))]);
+    }
+  }
+  return out;
+}
+
+const checkOnly = process.argv.includes('--check');
+mkdirSync(OUT, { recursive: true });
+let stale = 0;
+for (const [name, png] of files()) {
+  const path = join(OUT, name);
+  if (checkOnly) {
+    if (!existsSync(path) || !readFileSync(path).equals(png)) {
+      process.stderr.write(`stale: ${path}\n`);
+      stale++;
+    }
+  } else writeFileSync(path, png);
+}
+if (checkOnly && stale) process.exit(1);
+process.stdout.write(checkOnly ? 'tray icons up to date\n' : `tray icons written to ${OUT}\n`);
