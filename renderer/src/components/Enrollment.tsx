@@ -15,7 +15,7 @@ export function Enrollment({ enrollment }: { enrollment: Extract<EnrollmentState
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (busy || code.trim().length < 4) return;
+    if (busy || code.trim().length < 4 || !hubUrl.trim()) return;
     const input: { code: string; hubUrl?: string; deviceName?: string } = { code: code.trim() };
     if (hubUrl.trim() && hubUrl.trim() !== enrollment.hubUrl) input.hubUrl = hubUrl.trim();
     if (deviceName.trim()) input.deviceName = deviceName.trim();
@@ -50,10 +50,21 @@ export function Enrollment({ enrollment }: { enrollment: Extract<EnrollmentState
         <p id="enroll-code-hint" className="hint">
           {t('enroll.codeHint')}
         </p>
-        <details className="advanced">
+        {/* Hidden unless the installer gave no server address. */}
+        <details className="advanced" open={!enrollment.hubUrl || undefined}>
           <summary>{t('enroll.advanced')}</summary>
           <label htmlFor="enroll-hub">{t('enroll.hubUrl')}</label>
-          <input id="enroll-hub" name="hubUrl" type="url" value={hubUrl} onChange={(e) => setHubUrl(e.target.value)} autoComplete="off" spellCheck={false} />
+          <input
+            id="enroll-hub"
+            name="hubUrl"
+            type="url"
+            value={hubUrl}
+            onChange={(e) => setHubUrl(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="https://"
+            required={!enrollment.hubUrl}
+          />
           <label htmlFor="enroll-name">{t('enroll.deviceName')}</label>
           <input
             id="enroll-name"
@@ -68,7 +79,7 @@ export function Enrollment({ enrollment }: { enrollment: Extract<EnrollmentState
           </p>
         </details>
         <ErrorText action="enroll" />
-        <button type="submit" className="primary" disabled={busy || code.trim().length < 4}>
+        <button type="submit" className="primary" disabled={busy || code.trim().length < 4 || !hubUrl.trim()}>
           {busy ? t('enroll.submitting') : t('enroll.submit')}
         </button>
       </form>
