@@ -32,6 +32,7 @@ let gate: SocketGate;
 let alice: Tech;
 let bob: Tech;
 let carole: Tech;
+let dora: Tech;
 let practice: { id: string; name: string; enrollmentCode: string };
 let aliceLastStep = 0;
 const sockets: Socket[] = [];
@@ -103,6 +104,7 @@ beforeAll(async () => {
   alice = await hub.admin.addTechnician({ login: 'alice', displayName: 'Alice Martin', password: PASSWORD });
   bob = await hub.admin.addTechnician({ login: 'bob', displayName: 'Bob Durand', password: PASSWORD });
   carole = await hub.admin.addTechnician({ login: 'carole', displayName: 'Carole Petit', password: PASSWORD });
+  dora = await hub.admin.addTechnician({ login: 'dora', displayName: 'Dora Blanc', password: PASSWORD });
   browser = await launchBrowser();
   context = await browser.newContext({ locale: 'fr-FR' });
   gate = await SocketGate.install(context);
@@ -163,6 +165,32 @@ describe('technician console', () => {
     await c.getByText('Hors ligne').waitFor();
     device1.connect();
     await c.getByText('En ligne').waitFor();
+  });
+
+  it('turns the SLA label orange after 2 minutes and red after 3 (words, not only colour)', async () => {
+    // Another console whose clock is moved forward; timers keep running, the hub is untouched.
+    const other = await browser.newContext({ locale: 'fr-FR' });
+    try {
+      const p = await other.newPage();
+      p.setDefaultTimeout(20_000);
+      await p.goto(hub.url);
+      await p.getByLabel('Identifiant').fill(dora.login);
+      await p.getByLabel('Mot de passe').fill(PASSWORD);
+      await p.getByLabel('Code à 6 chiffres').fill(totpNow(dora.totpSecret));
+      await p.getByRole('button', { name: 'Se connecter' }).click();
+      const c = p.locator(`li.queue-card[data-request-id="${request1.id}"]`);
+      await c.getByText('Dans les temps').waitFor();
+      const created = Date.parse(request1.createdAt);
+      await p.clock.setFixedTime(new Date(created + 150_000));
+      await c.getByText('Bientôt en retard').waitFor();
+      expect(await c.locator('[data-sla]').getAttribute('data-sla')).toBe('warn');
+      expect(await c.getByTestId('wait-clock').innerText()).toMatch(/^2:[23]\d/);
+      await p.clock.setFixedTime(new Date(created + 200_000));
+      await c.getByText('Délai dépassé').waitFor();
+      expect(await c.locator('[data-sla]').getAttribute('data-sla')).toBe('breach');
+    } finally {
+      await other.close();
+    }
   });
 
   it('accepts a request and opens its workspace with the device context', async () => {
@@ -285,6 +313,19 @@ describe('technician console', () => {
     expect((await resolved).resolutionNote).toBe('Bourrage papier retiré, imprimante relancée.');
     await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
     await page.getByText('Demande résolue.').waitFor();
+    await page.getByText('Aucune demande en cours.').waitFor();
+  });
+
+  it('puts a request back in the queue', async () => {
+    const device3 = await newDevice('Poste secrétariat');
+    const request3 = await createRequest(device3, 'software', 'Le logiciel de facturation plante.');
+    await card(request3.id).getByRole('button', { name: 'Accepter' }).click();
+    await page.getByRole('heading', { name: 'Demande — Cabinet du Parc' }).waitFor();
+    const waitingAgain = nextEvent<HelpRequest>(device3, 'help:updated', (r) => r.id === request3.id && r.status === 'waiting');
+    await page.getByRole('button', { name: 'Remettre dans la file' }).click();
+    await waitingAgain;
+    await page.getByText('La demande est de nouveau dans la file.').waitFor();
+    await card(request3.id).getByRole('button', { name: 'Accepter' }).waitFor();
     await page.getByText('Aucune demande en cours.').waitFor();
   });
 
