@@ -31,7 +31,7 @@ const stamp = join(root, 'node_modules', '.vigie-lock-sha256');
 const lockHash = createHash('sha256').update(readFileSync(lock)).digest('hex');
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
   say('installing npm dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
   writeFileSync(stamp, lockHash);
 }
 

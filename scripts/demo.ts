@@ -26,6 +26,7 @@ const appPort = Number(process.env.VIGIE_DEMO_APP_PORT ?? 8751);
 
 function newestMtime(dir: string): number {
   if (!existsSync(dir)) return 0;
+  if (!statSync(dir).isDirectory()) return statSync(dir).mtimeMs;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name === 'dist') continue;
