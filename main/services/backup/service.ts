@@ -408,6 +408,18 @@ export class BackupService extends Emitter<BackupEvents> {
 
   // ---------- backup ----------
 
+  /** Interrupts the running backup, if any (restic gets SIGINT; the run is recorded as interrupted). */
+  cancelBackup(): boolean {
+    if (!this.current) return false;
+    this.current.abort.abort();
+    return true;
+  }
+
+  /** What is running now (the updater waits for both to be false). */
+  activity(): { backupRunning: boolean; restoreRunning: boolean } {
+    return { backupRunning: this.current !== null, restoreRunning: this.restores.hasActive() };
+  }
+
   /** "Sauvegarder maintenant": starts a backup (or joins the running one) and answers at once. */
   async runNow(trigger: BackupTrigger = 'manual'): Promise<BackupStatus> {
     if (!this.settings.repository) throw backupError('not-configured');
@@ -583,8 +595,7 @@ export class BackupService extends Emitter<BackupEvents> {
   private async afterSuccess(target: RepoTarget): Promise<void> {
     try {
       const size = await this.restic.repoSize(target);
-      const snaps = await this.snapshotList(target, true);
-      await this.persist((s) => ({ ...s, repoSizeBytes: size.bytes, snapshotCount: snaps.length }));
+      await this.persist((s) => ({ ...s, repoSizeBytes: size.bytes, snapshotCount: size.snapshots ?? s.snapshotCount }));
       this.emitStatus();
     } catch (e) {
       this.log.warn('repository size unavailable', { reason: reasonOf(e) });
@@ -734,12 +745,16 @@ export class BackupService extends Emitter<BackupEvents> {
     const target = await this.target();
     const limit = req.limit ?? 100;
     const times = new Map((await this.snapshotList(target)).map((s) => [s.id, isoTime(s.time) ?? s.time]));
-    const results = await this.restic.find(target, containsPattern(req.query.trim()), { ignoreCase: true });
+    const query = req.query.trim();
+    const results = await this.restic.find(target, containsPattern(query), { ignoreCase: true });
+    // restic also lists everything below a matching folder: keep the names that match themselves.
+    const needle = query.toLocaleLowerCase('fr');
     const hits = new Map<string, SearchHit>();
     for (const r of results) {
       const snapshotTime = times.get(r.snapshot) ?? null;
       if (!snapshotTime) continue;
       for (const m of r.matches ?? []) {
+        if (!treeBase(m.path).toLocaleLowerCase('fr').includes(needle)) continue;
         let hit = hits.get(m.path);
         if (!hit) {
           hit = { name: treeBase(m.path), path: m.path, localPath: treeToLocal(m.path), type: entryType(m.type), versions: [] };

@@ -1,0 +1,199 @@
+/**
+ * Helpers for the backup tests and the restore benchmark: real restic, real temp folders, the
+ * real file secret store. Only the clock and timers are test-controlled (schedule tests), and a
+ * spawner wrapper can run restic with fewer privileges or hand the test its process.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { FileSecretStore } from '../../platform/node/secret-store.js';
+import type { Notification } from '../../platform/ports.js';
+import { createLogger } from '../lib/logger.js';
+import { nodeSpawner } from './node-adapters.js';
+import { generatePassword, SECRET_KEYS } from './repository.js';
+import type { ChildLike, Clock, Logger, Notifier, ProcessSpawner, TimerHandle, Timers } from './ports.js';
+import { BackupService, type BackupServiceOptions } from './service.js';
+
+export const testLogger: Logger = createLogger({ level: (process.env.VIGIE_TEST_LOG as 'debug' | undefined) ?? 'silent' });
+
+export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+export function hasCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+export async function tempDir(prefix = 'vigie-backup-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+export async function writeTree(root: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    const p = join(root, rel);
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, content);
+  }
+}
+
+export function randomContent(bytes: number): Buffer {
+  return randomBytes(bytes);
+}
+
+/** Records notifications (the Notifier port). */
+export class RecordingNotifier implements Notifier {
+  readonly sent: Notification[] = [];
+  notify(n: Notification): void {
+    this.sent.push(n);
+  }
+}
+
+/** A clock the test moves. */
+export class ManualClock implements Clock {
+  constructor(private t: Date) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  set(d: Date): void {
+    this.t = new Date(d);
+  }
+  advance(ms: number): void {
+    this.t = new Date(this.t.getTime() + ms);
+  }
+}
+
+/** Timers that only fire when the test says so. */
+export class ManualTimers implements Timers {
+  private next = 1;
+  readonly pending = new Map<number, () => void>();
+  setTimeout(fn: () => void, _ms: number): TimerHandle {
+    const id = this.next++;
+    this.pending.set(id, fn);
+    return id;
+  }
+  clearTimeout(h: TimerHandle): void {
+    this.pending.delete(h as number);
+  }
+  fireAll(): void {
+    const fns = [...this.pending.values()];
+    this.pending.clear();
+    for (const f of fns) f();
+  }
+}
+
+export interface SpawnRecord {
+  args: readonly string[];
+  child: ChildLike;
+}
+
+/** Wraps a spawner: keeps every child (so a test can signal it) and can prefix the command. */
+export class RecordingSpawner implements ProcessSpawner {
+  readonly spawned: SpawnRecord[] = [];
+  private waiters: Array<{ match: (args: readonly string[]) => boolean; resolve: (r: SpawnRecord) => void }> = [];
+  constructor(
+    private readonly inner: ProcessSpawner = nodeSpawner,
+    private readonly prefix: string[] = [],
+  ) {}
+  spawn(command: string, args: readonly string[], options: Parameters<ProcessSpawner['spawn']>[2]): ChildLike {
+    const [cmd, ...pre] = this.prefix.length ? [...this.prefix, command] : [command];
+    const child = this.inner.spawn(cmd!, [...pre, ...args], options);
+    const rec = { args, child };
+    this.spawned.push(rec);
+    for (const w of [...this.waiters]) {
+      if (w.match(args)) {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        w.resolve(rec);
+      }
+    }
+    return child;
+  }
+  /** Resolves with the next restic run whose first argument is `sub` (e.g. 'backup', 'restore'). */
+  next(sub: string): Promise<SpawnRecord> {
+    return new Promise((resolve) => this.waiters.push({ match: (a) => a[0] === sub, resolve }));
+  }
+}
+
+/**
+ * Runs restic as root but without the capabilities that let root read any file
+ * (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH): a chmod 000 file is then really unreadable to it,
+ * while the repository (owned by root, mode 0600/0700) stays accessible.
+ */
+export function unprivilegedSpawner(): RecordingSpawner {
+  return new RecordingSpawner(nodeSpawner, ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--']);
+}
+
+export interface Fixture {
+  root: string;
+  data: string;
+  repoPath: string;
+  secrets: FileSecretStore;
+  notifier: RecordingNotifier;
+  service: BackupService;
+  cleanup: () => Promise<void>;
+}
+
+let template: Promise<{ path: string; password: string }> | null = null;
+
+/**
+ * One empty repository per test process, copied for each fixture: `restic init` calibrates its
+ * key derivation (~0.5 s of scrypt, more on a busy machine), no need to pay it for every test.
+ */
+function templateRepo(): Promise<{ path: string; password: string }> {
+  template ??= (async () => {
+    const dir = await tempDir('vigie-restic-template-');
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const password = generatePassword();
+    const r = spawnSync('restic', ['init'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', RESTIC_REPOSITORY: join(dir, 'repo'), RESTIC_PASSWORD: password, RESTIC_CACHE_DIR: join(dir, 'cache') } });
+    if (r.status !== 0) throw new Error(`restic init failed: ${r.stderr.toString()}`);
+    return { path: join(dir, 'repo'), password };
+  })();
+  return template;
+}
+
+/** A service on a fresh local repository (a copy of the per-process empty one). */
+export async function makeFixture(
+  files: Record<string, string | Buffer> = {},
+  opts: Partial<BackupServiceOptions> & { settings?: Record<string, unknown> } = {},
+): Promise<Fixture> {
+  const root = await tempDir();
+  const data = join(root, 'data');
+  await mkdir(data, { recursive: true });
+  await writeTree(data, files);
+  const repoPath = join(root, 'repo');
+  const tpl = await templateRepo();
+  await cp(tpl.path, repoPath, { recursive: true });
+  const secrets = new FileSecretStore(join(root, 'secrets.json'));
+  await secrets.set(SECRET_KEYS.repositoryPassword, tpl.password);
+  const notifier = new RecordingNotifier();
+  const { settings, ...serviceOpts } = opts;
+  const service = new BackupService({
+    dataDir: join(root, 'app'),
+    secrets,
+    notifier,
+    logger: testLogger,
+    resticCacheDir: join(root, 'cache'),
+    suggest: { home: join(root, 'home'), env: {} },
+    tickMs: 3_600_000,
+    restorePollMs: 50,
+    ...serviceOpts,
+  });
+  await service.start();
+  await service.saveSettings({ settings: { repository: { kind: 'local', path: repoPath }, folders: [data], ...settings } });
+  return {
+    root,
+    data,
+    repoPath,
+    secrets,
+    notifier,
+    service,
+    cleanup: async () => {
+      await service.stop();
+      await removeDir(root);
+    },
+  };
+}
