@@ -63,6 +63,9 @@ export function findingOf(command: ProbeCommand, out: CommandOutput, ctx: ParseC
       break;
   }
   if (looksBinary(out.stdout) || looksBinary(out.stderr)) return unknown('unparseable', { command: label });
+  if (out.truncated) return unknown('incomplete', { command: label, detail: 'réponse trop longue, coupée' });
+  // Tools end their answer with a newline: an answer cut in the middle of a line was interrupted.
+  if (!command.textFile && out.stdout.length > 0 && !out.stdout.endsWith('\n')) return unknown('incomplete', { command: label, detail: 'réponse coupée' });
   try {
     const f = command.parse({ stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode }, ctx);
     return f.status === 'unknown' && !f.reason ? unknown('unparseable', { command: label }) : f;

@@ -68,6 +68,8 @@ export type Parser<D = unknown> = (input: ParserInput, ctx: ParseContext) => Fin
 export interface ProbeCommand<D = unknown> {
   /** Stable id of the parser, used by the fixture expectations: "<os>.<name>". */
   parserId: string;
+  /** The command prints a file as is (cat): its output may legitimately lack a final newline. */
+  textFile?: boolean;
   spec: CommandSpec;
   parse: Parser<D>;
 }

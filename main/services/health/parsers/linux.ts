@@ -2,6 +2,7 @@ import type { Finding, Parser, ParserInput } from '../types.js';
 import { judgeLinux, type OsSupportData } from './eol.js';
 import {
   clean,
+  looksLikeIni,
   critical,
   daysBetween,
   fileContent,
@@ -68,17 +69,17 @@ export const parseLsblk: Parser = ({ stdout, exitCode }) => {
 export function dpkgInstalled(input: ParserInput): Map<string, boolean> | null {
   const state = new Map<string, boolean>();
   for (const line of nonEmptyLines(input.stdout)) {
-    const m = /^(\S+)\s+(\S{2,3})?\s*$/.exec(line);
+    const m = /^([a-z0-9][a-z0-9+.-]+)(?::\S+)?\s+([uihrp][ncHUFWti]R?)$/.exec(line);
     if (!m) return null;
-    state.set((m[1] ?? '').replace(/:.*$/, ''), (m[2] ?? '').startsWith('ii'));
+    state.set(m[1] ?? '', (m[2] ?? '').startsWith('ii'));
   }
-  for (const m of clean(input.stderr).matchAll(/no packages found matching (\S+)/g)) state.set((m[1] ?? '').replace(/:.*$/, ''), false);
+  for (const m of clean(input.stderr).matchAll(/no packages found matching ([a-z0-9][a-z0-9+.-]+)/g)) state.set(m[1] ?? '', false);
   return state.size ? state : null;
 }
 
 export const parseClamavPackages: Parser = (input) => {
   const s = dpkgInstalled(input);
-  if (!s) return unparseable('dpkg-query');
+  if (!s || !['clamav', 'clamav-daemon', 'clamav-freshclam'].some((p) => s.has(p))) return unparseable('dpkg-query');
   const engine = s.get('clamav') || s.get('clamav-daemon');
   if (!engine) return warning('antivirus.linux-none');
   return s.get('clamav-freshclam') ? ok('antivirus.linux-clamav-ok') : warning('antivirus.linux-clamav-no-updates');
@@ -94,6 +95,15 @@ export const parseUfwConf: Parser = (input) => {
   const enabled = keyValues(f.text).get('ENABLED');
   if (enabled === undefined) return unparseable('cat /etc/ufw/ufw.conf');
   return isTruthy(enabled) ? ok('firewall.on', { tool: 'ufw' }) : critical('firewall.off.linux', { tool: 'ufw' });
+};
+
+/** `ufw status` (root only; as a user it answers "ERROR: You need to be root to run this script"). */
+export const parseUfwStatus: Parser = ({ stdout, stderr, exitCode }) => {
+  const t = `${clean(stdout)}\n${clean(stderr)}`;
+  const m = /^Status:\s*(active|inactive)\b/m.exec(t);
+  if (m) return m[1] === 'active' ? ok('firewall.on', { tool: 'ufw' }) : critical('firewall.off.linux', { tool: 'ufw' });
+  if (/need to be root/i.test(t)) return unknown('permission-denied', { command: 'ufw status' });
+  return exitCode === 0 ? unparseable('ufw status') : unknown('command-failed', { command: 'ufw status', exitCode: exitCode ?? -1 });
 };
 
 /** `nft list ruleset` (needs CAP_NET_ADMIN): an input hook that drops or rejects → filtering. */
@@ -252,6 +262,7 @@ export const parseGdmAutoLogin: Parser = (input) => {
   if (!f) return unparseable('cat custom.conf');
   if (f.state === 'absent') return unknown('nothing-found', { detail: 'GDM absent' });
   if (f.state === 'denied') return unknown('permission-denied', { command: 'cat custom.conf' });
+  if (!looksLikeIni(f.text)) return unparseable('cat custom.conf');
   const daemon = iniSections(f.text).get('daemon');
   const auto = isTruthy(daemon?.get('automaticloginenable')) || isTruthy(daemon?.get('timedloginenable'));
   if (!auto) return ok('auto-login.off');
@@ -264,6 +275,7 @@ export const parseLightdmAutoLogin: Parser = (input) => {
   if (!f) return unparseable('cat lightdm.conf');
   if (f.state === 'absent') return unknown('nothing-found', { detail: 'LightDM absent' });
   if (f.state === 'denied') return unknown('permission-denied', { command: 'cat lightdm.conf' });
+  if (!looksLikeIni(f.text)) return unparseable('cat lightdm.conf');
   for (const [name, sec] of iniSections(f.text)) {
     if (!/^seat/.test(name)) continue;
     const user = sec.get('autologin-user');
@@ -278,6 +290,7 @@ export const parseSddmAutoLogin: Parser = (input) => {
   if (!f) return unparseable('cat sddm.conf');
   if (f.state === 'absent') return unknown('nothing-found', { detail: 'SDDM absent' });
   if (f.state === 'denied') return unknown('permission-denied', { command: 'cat sddm.conf' });
+  if (!looksLikeIni(f.text)) return unparseable('cat sddm.conf');
   const user = iniSections(f.text).get('autologin')?.get('user');
   return user ? critical('auto-login.on', { user }) : ok('auto-login.off');
 };
@@ -288,6 +301,7 @@ export const parseLightdmGuest: Parser = (input) => {
   if (!f) return unparseable('cat lightdm.conf');
   if (f.state === 'absent') return unknown('nothing-found', { detail: 'LightDM absent' });
   if (f.state === 'denied') return unknown('permission-denied', { command: 'cat lightdm.conf' });
+  if (!looksLikeIni(f.text)) return unparseable('cat lightdm.conf');
   for (const [name, sec] of iniSections(f.text)) if (/^seat/.test(name) && isTruthy(sec.get('allow-guest'))) return warning('guest-account.on');
   return ok('guest-account.off');
 };
@@ -297,6 +311,7 @@ export const parseGdmGuest: Parser = (input) => {
   const f = fileContent(input);
   if (!f) return unparseable('cat custom.conf');
   if (f.state === 'absent') return unknown('nothing-found', { detail: 'GDM absent' });
+  if (f.state === 'denied' || !looksLikeIni(f.text)) return unparseable('cat custom.conf');
   return ok('guest-account.off');
 };
 
@@ -337,6 +352,7 @@ export const parseSambaConf: Parser = (input) => {
   if (!f) return unparseable('cat /etc/samba/smb.conf');
   if (f.state === 'absent') return ok('smbv1.off');
   if (f.state === 'denied') return unknown('permission-denied', { command: 'cat /etc/samba/smb.conf' });
+  if (!looksLikeIni(f.text)) return unparseable('cat /etc/samba/smb.conf');
   const g = iniSections(f.text).get('global');
   for (const k of ['server min protocol', 'min protocol', 'client min protocol']) {
     const v = g?.get(k);
@@ -354,6 +370,7 @@ export const parseFstabCifs: Parser = (input) => {
   for (const line of nonEmptyLines(f.text)) {
     if (line.startsWith('#')) continue;
     const cols = line.split(/\s+/);
+    if (cols.length < 3 || !/^(\/|none$|swap$)/.test(cols[1] ?? '') || !/^[\w.+-]+$/.test(cols[2] ?? '')) return unparseable('cat /etc/fstab');
     if (cols[2] === 'cifs' && /(^|,)vers=1\.0(,|$)/.test(cols[3] ?? '')) return critical('smbv1.on');
   }
   return ok('smbv1.off');
@@ -418,7 +435,7 @@ export const parseDfPk: Parser = ({ stdout, exitCode }) => {
   const rank = { ok: 0, warning: 1, critical: 2, unknown: -1 } as const;
   for (const line of lines.slice(1)) {
     const m = /^(.*?)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)%\s+(\/.*)$/.exec(line);
-    if (!m) continue;
+    if (!m) return unparseable('df -Pk');
     const mount = m[6] ?? '';
     if (!WATCHED_MOUNTS.includes(mount)) continue;
     const used = Number(m[3]) * 1024;

@@ -1,6 +1,6 @@
 import type { Parser } from '../types.js';
 import { judgeMacos, type OsSupportData } from './eol.js';
-import { clean, combined, critical, fileContent, iniSections, ok, stripMacLogPrefix, unknown, unparseable, warning } from './util.js';
+import { clean, combined, critical, fileContent, iniSections, looksLikeIni, ok, stripMacLogPrefix, unknown, unparseable, warning } from './util.js';
 
 /** macOS parsers (commands run with LC_ALL=C). Many macOS tools answer on stderr: we read both. */
 
@@ -29,6 +29,8 @@ export function readDefaultsDict(input: { stdout: string; stderr: string; exitCo
   if (!out.startsWith('{') || !out.endsWith('}')) return null;
   const map = new Map<string, string>();
   for (const m of out.matchAll(/^\s{4}"?([\w.-]+)"?\s*=\s*"?([^;"]*)"?;\s*$/gm)) map.set(m[1] ?? '', (m[2] ?? '').trim());
+  // A dictionary with text but no "Key = value;" line is not what `defaults read` prints.
+  if (map.size === 0 && out.slice(1, -1).trim()) return null;
   return map;
 }
 
@@ -150,7 +152,8 @@ export const parseLoginwindowAutoLoginUser: Parser = (input) => {
   const t = macText(input);
   if (input.exitCode !== 0) return missingDefault(t) ? ok('auto-login.off') : unparseable('defaults read com.apple.loginwindow autoLoginUser');
   const user = clean(input.stdout).trim();
-  return user ? critical('auto-login.on', { user }) : ok('auto-login.off');
+  if (!/^[\w.@-]{1,64}$/.test(user)) return unparseable('defaults read com.apple.loginwindow autoLoginUser');
+  return critical('auto-login.on', { user });
 };
 
 export const parseLoginwindowGuestEnabled: Parser = (input) => {
@@ -181,6 +184,7 @@ export const parseNsmbConf: Parser = (input) => {
   if (!f) return unparseable('cat /etc/nsmb.conf');
   if (f.state === 'absent') return warning('smbv1.allowed');
   if (f.state === 'denied') return unknown('permission-denied', { command: 'cat /etc/nsmb.conf' });
+  if (!looksLikeIni(f.text)) return unparseable('cat /etc/nsmb.conf');
   const v = iniSections(f.text).get('default')?.get('protocol_vers_map');
   if (v === undefined) return warning('smbv1.allowed');
   const n = Number(v);
@@ -196,7 +200,7 @@ export const parseNsmbConf: Parser = (input) => {
  */
 export const parseCsrutilStatus: Parser = (input) => {
   const t = macText(input);
-  const m = /System Integrity Protection status:\s*([a-z]+)(\s*\(([^)]*)\))?\.?/i.exec(t);
+  const m = /System Integrity Protection status:\s*(enabled|disabled|unknown)\b(\s*\(([^)]*)\))?/i.exec(t);
   if (!m) return unparseable('csrutil status');
   const state = (m[1] ?? '').toLowerCase();
   const custom = /custom/i.test(m[3] ?? '');

@@ -26,21 +26,63 @@ export function readRecords(text: string): RecordsResult {
   const t = clean(text).trim();
   if (!t) return { kind: 'error', detail: 'vide' };
   if (t.startsWith('{') || t.startsWith('[')) {
-    let v: unknown;
+    let docs: unknown[];
     try {
-      v = JSON.parse(t);
+      docs = [JSON.parse(t)];
     } catch {
-      return { kind: 'error', detail: 'JSON invalide ou tronqué' };
+      // Two commands each piped to ConvertTo-Json print two documents one after the other.
+      const parts = splitJsonDocuments(t);
+      if (!parts) return { kind: 'error', detail: 'JSON invalide ou tronqué' };
+      docs = parts;
     }
-    const arr = Array.isArray(v) ? v : [v];
+    const arr = docs.flatMap((v) => (Array.isArray(v) ? v : [v]));
     const records = arr.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)).map(normaliseObject);
     return records.length ? { kind: 'json', records } : { kind: 'error', detail: 'JSON sans objet' };
   }
   const lines = t.split('\n').filter((l) => !/^\s*(PS [^>]*>|[A-Z]:\\[^>]*>)/.test(l));
+  const embedded = /^\s*[{[]/m.test(t) ? splitJsonDocuments(lines.filter((l) => /^\s*[{}[\]"]/.test(l)).join('\n')) : null;
+  if (embedded) {
+    const records = embedded.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null).map(normaliseObject);
+    if (records.length) return { kind: 'json', records };
+  }
   const table = readTable(lines);
   if (table) return { kind: 'table', records: table };
   const list = readList(lines);
   return list.length ? { kind: 'list', records: list } : { kind: 'error', detail: 'aucune donnée reconnue' };
+}
+
+/** Top-level JSON documents written one after another ("{…}{…}" or on separate lines); null if any is broken. */
+export function splitJsonDocuments(text: string): unknown[] | null {
+  const docs: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === '}' || c === ']') {
+      depth--;
+      if (depth < 0) return null;
+      if (depth === 0) {
+        try {
+          docs.push(JSON.parse(text.slice(start, i + 1)));
+        } catch {
+          return null;
+        }
+      }
+    }
+  }
+  return depth === 0 && docs.length ? docs : null;
 }
 
 function readTable(lines: string[]): Rec[] | null {

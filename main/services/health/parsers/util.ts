@@ -71,6 +71,14 @@ export function keyValues(text: string, sep = '='): Map<string, string> {
   return map;
 }
 
+/** True when every meaningful line is a [section] or a key=value: anything else is not a config file. */
+export function looksLikeIni(text: string): boolean {
+  return clean(text)
+    .split('\n')
+    .map((l) => l.trim())
+    .every((l) => !l || l.startsWith('#') || l.startsWith(';') || /^\[[^\]]+\]$/.test(l) || /^[^=\s][^=]*=/.test(l));
+}
+
 /** An INI file as sections (lower-cased names) of lower-cased keys; comments dropped; last wins. */
 export function iniSections(text: string): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>();

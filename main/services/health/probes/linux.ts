@@ -17,7 +17,12 @@ export interface LinuxProbeOptions {
 const C = { LC_ALL: 'C' } as const;
 const cmd = (file: string, args: string[], timeoutMs?: number): CommandSpec => ({ file, args, env: C, ...(timeoutMs ? { timeoutMs } : {}) });
 const cat = (path: string) => cmd('cat', [path]);
-const pc = <D>(parserId: string, spec: CommandSpec, parse: ProbeCommand<D>['parse']): ProbeCommand => ({ parserId, spec, parse: parse as ProbeCommand['parse'] });
+const pc = <D>(parserId: string, spec: CommandSpec, parse: ProbeCommand<D>['parse']): ProbeCommand => ({
+  parserId,
+  spec,
+  parse: parse as ProbeCommand['parse'],
+  ...(spec.file === 'cat' || spec.file === '/bin/cat' ? { textFile: true } : {}),
+});
 
 export const SECURE_BOOT_EFIVAR = '/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c';
 
@@ -46,6 +51,7 @@ export function linuxProbes(options: LinuxProbeOptions = {}): Probe[] {
       os: 'linux',
       commands: [
         pc('linux.ufw-conf', cat('/etc/ufw/ufw.conf'), L.parseUfwConf),
+        pc('linux.ufw-status', cmd('ufw', ['status']), L.parseUfwStatus),
         pc('linux.nft-list-ruleset', cmd('nft', ['list', 'ruleset']), L.parseNftRuleset),
         pc('linux.firewalld-state', cmd('firewall-cmd', ['--state']), L.parseFirewalldState),
       ],

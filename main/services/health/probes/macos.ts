@@ -8,7 +8,12 @@ import { bestUnknown, strict } from './combine.js';
 
 const C = { LC_ALL: 'C' } as const;
 const cmd = (file: string, args: string[], timeoutMs?: number): CommandSpec => ({ file, args, env: C, ...(timeoutMs ? { timeoutMs } : {}) });
-const pc = <D>(parserId: string, spec: CommandSpec, parse: ProbeCommand<D>['parse']): ProbeCommand => ({ parserId, spec, parse: parse as ProbeCommand['parse'] });
+const pc = <D>(parserId: string, spec: CommandSpec, parse: ProbeCommand<D>['parse']): ProbeCommand => ({
+  parserId,
+  spec,
+  parse: parse as ProbeCommand['parse'],
+  ...(spec.file === '/bin/cat' ? { textFile: true } : {}),
+});
 
 /** macOS's screen saver starts after 20 minutes of inactivity when idleTime was never set. */
 export const MACOS_DEFAULT_SCREENSAVER_SECONDS = 1200;

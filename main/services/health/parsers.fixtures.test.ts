@@ -1,0 +1,90 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { HealthStatus, isHealthMessageKey } from '@vigie/common';
+import { parserRegistry } from './probes/index.js';
+import { asDate, readRecords } from './parsers/records.js';
+
+/**
+ * Every recorded output under fixtures/ goes through its parser and must give the status that
+ * fixtures/expected.json declares. A new fixture file without an entry fails: adding a file adds a test.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, 'fixtures');
+
+interface ParserExpectation {
+  parser: string;
+  status: HealthStatus;
+  stream?: 'stdout' | 'stderr';
+  exitCode?: number;
+  username?: string;
+  now?: string;
+  note?: string;
+}
+interface DatesExpectation {
+  dates: string[];
+}
+type Expectation = ParserExpectation | DatesExpectation;
+
+const expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')) as Record<string, Expectation | string>;
+const registry = parserRegistry();
+
+function fixtureFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? fixtureFiles(join(dir, e.name)) : e.name.endsWith('.txt') ? [relative(root, join(dir, e.name)).split('\\').join('/')] : [],
+  );
+}
+const files = fixtureFiles(root).sort();
+
+/** Line 1 is the "# source:" header; the rest is the output, byte for byte. */
+function body(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl < 0 ? '' : text.slice(nl + 1);
+}
+
+describe('health fixtures', () => {
+  it('are there, each with an expectation, and every expectation has its file', () => {
+    expect(files.length).toBeGreaterThan(40);
+    const declared = Object.keys(expected).filter((k) => !k.startsWith('$'));
+    expect(declared.filter((k) => !files.includes(k))).toEqual([]);
+    expect(files.filter((f) => !(f in expected))).toEqual([]);
+  });
+
+  for (const file of files) {
+    it(file, () => {
+      const text = readFileSync(join(root, file), 'utf8');
+      expect(text.startsWith('# source: '), 'line 1 must be the "# source:" header').toBe(true);
+      const exp = expected[file];
+      expect(exp, `add "${file}" to fixtures/expected.json`).toBeTypeOf('object');
+      if (typeof exp !== 'object') return;
+      const output = body(text);
+
+      if ('dates' in exp) {
+        const r = readRecords(output);
+        if (r.kind === 'error') throw new Error(`records not read: ${r.detail}`);
+        const dates = r.records.flatMap((rec) => {
+          const whole = asDate(rec);
+          if (whole) return [whole.toISOString()];
+          return Object.values(rec)
+            .map((v) => asDate(v))
+            .filter((d): d is Date => d !== null)
+            .map((d) => d.toISOString());
+        });
+        expect(dates).toEqual(exp.dates);
+        return;
+      }
+
+      const parser = registry.get(exp.parser);
+      expect(parser, `unknown parser ${exp.parser}`).toBeDefined();
+      const stream = exp.stream ?? 'stdout';
+      const input = { stdout: stream === 'stdout' ? output : '', stderr: stream === 'stderr' ? output : '', exitCode: exp.exitCode ?? 0 };
+      const ctx = { now: new Date(exp.now ?? '2026-11-28T12:00:00Z'), ...(exp.username ? { username: exp.username } : {}) };
+      const f = parser!.parse(input, ctx);
+      expect(f.status, JSON.stringify(f)).toBe(exp.status);
+      expect(isHealthMessageKey(f.key)).toBe(true);
+      if (f.status === 'unknown') expect(f.reason?.code).toBeTruthy();
+      else expect(f.reason).toBeUndefined();
+    });
+  }
+});
