@@ -10,8 +10,7 @@ import { NodeAutoStart } from '../platform/node/autostart.js';
 import { FileSecretStore } from '../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../platform/node/system-info.js';
 import type { LogLevel, Logger, Notifier, SystemInfo } from '../platform/ports.js';
-import { createApp, type AppOptions, type VigieApp } from '../services/app.js';
-import type { IpcHandlers } from '../services/ipc.js';
+import { createApp, type AppOptions, type Capability, type VigieApp } from '../services/app.js';
 import { hostCsp } from '../services/lib/csp.js';
 import { createLogger } from '../services/lib/logger.js';
 import { Bridge } from './bridge.js';
@@ -37,7 +36,8 @@ export interface HostOptions {
   system?: SystemInfo;
   healthSummary?: () => Promise<HealthSummary | null>;
   backupSummary?: () => Promise<BackupSummary | null>;
-  capabilityHandlers?: IpcHandlers;
+  /** Health, backup, updates…: see Capability in services/app.ts. */
+  capabilities?: Capability[];
   hub?: AppOptions['hub'];
   support?: AppOptions['support'];
 }
@@ -83,7 +83,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     ...(options.healthSummary ? { healthSummary: options.healthSummary } : {}),
     ...(options.backupSummary ? { backupSummary: options.backupSummary } : {}),
-    ...(options.capabilityHandlers ? { capabilityHandlers: options.capabilityHandlers } : {}),
+    ...(options.capabilities ? { capabilities: options.capabilities } : {}),
     ...(options.hub ? { hub: options.hub } : {}),
     ...(options.support ? { support: options.support } : {}),
   });

@@ -30,12 +30,23 @@ export interface AppOptions {
   /** True while the user is looking at the app: no notification then. */
   isUserLooking?: () => boolean;
   hub?: { ackTimeoutMs?: number; connectTimeoutMs?: number; backoff?: Backoff };
-  /** IPC handlers of other capabilities (health, backup, updates…), merged with the app's own. */
-  capabilityHandlers?: IpcHandlers;
+  /** Other capabilities (health, backup, updates, screen…): their IPC handlers, pushes and lifecycle. */
+  capabilities?: Capability[];
   support?: { retryDelayMs?: number; typingTtlMs?: number };
 }
 
 type AppEvents = { push: [name: IpcPush, payload: unknown] };
+
+/**
+ * A capability plugged into the app: its `capability:*` IPC handlers (input already parsed by the
+ * contract), started after the app with a publisher for its pushes, stopped before it.
+ */
+export interface Capability {
+  name: string;
+  handlers?: IpcHandlers;
+  start?(ctx: { publish: (name: IpcPush, payload: unknown) => void; logger: Logger }): void | Promise<void>;
+  stop?(): void | Promise<void>;
+}
 
 /** idle / requested / connected / offline, for the tray icon. */
 export function trayStateOf(s: Pick<AppState, 'enrollment' | 'support'>): TrayState {
@@ -90,7 +101,9 @@ export class VigieApp extends Emitter<AppEvents> {
       ...(options.backupSummary ? { backupSummary: options.backupSummary } : {}),
       ...options.support,
     });
-    this.handlers = { ...options.capabilityHandlers, ...this.buildHandlers() };
+    const capabilityHandlers: IpcHandlers = {};
+    for (const c of options.capabilities ?? []) Object.assign(capabilityHandlers, c.handlers);
+    this.handlers = { ...capabilityHandlers, ...this.buildHandlers() };
     this.dispatch = createDispatch(this.handlers, logger);
   }
 
@@ -112,10 +125,25 @@ export class VigieApp extends Emitter<AppEvents> {
     }
     await this.support.start(enrollment.status === 'enrolled' ? enrollment.deviceId : null);
     if (enrollment.status === 'enrolled' && token) this.hub.start(enrollment.hubUrl, token);
+    for (const c of this.options.capabilities ?? []) {
+      try {
+        await c.start?.({ publish: (name, payload) => this.publish(name, payload), logger: this.options.logger.child({ capability: c.name }) });
+      } catch (e) {
+        // One capability failing to start must not take help requests down with it.
+        this.log.error('capability failed to start', { capability: c.name, err: e });
+      }
+    }
     this.schedulePush();
   }
 
   async stop(): Promise<void> {
+    for (const c of [...(this.options.capabilities ?? [])].reverse()) {
+      try {
+        await c.stop?.();
+      } catch (e) {
+        this.log.error('capability failed to stop', { capability: c.name, err: e });
+      }
+    }
     this.hub.stop();
     await this.support.stop();
   }
