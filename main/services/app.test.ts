@@ -65,6 +65,34 @@ describe('app composition', () => {
     expect(events).toEqual(['start', 'getReport', 'history:5', 'stop']);
   });
 
+  it('switches start-at-login on at the first run only', async () => {
+    const dir = await tempDir('app');
+    const calls: boolean[] = [];
+    let enabled = false;
+    const autoStart = { supported: true, isEnabled: () => enabled, setEnabled: (v: boolean) => void (calls.push(v), (enabled = v)) };
+    const make = () =>
+      createApp({
+        dataDir: dir.path,
+        appVersion: '0.1.0-test',
+        defaultHubUrl: 'http://127.0.0.1:9',
+        logger: quietLogger,
+        ports: { secrets: new FileSecretStore(join(dir.path, 'secrets.json')), notifier: new RecordingNotifier(), system: new NodeSystemInfo(), autoStart },
+      });
+    try {
+      const first = make();
+      await first.start();
+      await first.stop();
+      enabled = false; // the user switched it off in the OS settings
+      const second = make();
+      await second.start();
+      await second.stop();
+      expect(calls).toEqual([true]);
+      expect(enabled).toBe(false);
+    } finally {
+      await dir.remove();
+    }
+  });
+
   it('derives the tray state from enrollment, connection and the request', () => {
     const enrolled = { status: 'enrolled', hubUrl: 'h', deviceId: 'd', deviceName: 'n', practiceName: 'p' } as const;
     const support: AppState['support'] = { connection: 'online', current: null, position: null, messages: [], receipts: null, technicianTyping: false, outboxSize: 0, lastClosed: null };

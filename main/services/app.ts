@@ -112,6 +112,15 @@ export class VigieApp extends Emitter<AppEvents> {
     this.started = true;
     const settings = await this.settings.load();
     this.i18n.setLocale(settings.locale);
+    const autoStart = this.options.ports.autoStart;
+    if (autoStart?.supported && !settings.autoStartConfigured) {
+      try {
+        autoStart.setEnabled(true);
+        await this.settings.update({ autoStartConfigured: true });
+      } catch (e) {
+        this.log.warn('start at login could not be set', { err: e });
+      }
+    }
     this.support.on('change', () => this.schedulePush());
     this.support.on('event', (e) => this.notifyFor(e));
     this.hub.on('rejected', (code) => void this.unenroll(code));

@@ -9,6 +9,8 @@ const SIZE = { width: 400, height: 620 };
 /** The frameless popover next to the tray icon; hidden (not closed) when it loses focus. */
 export class Popover {
   private win: BrowserWindow | null = null;
+  /** When the popover last hid itself on blur: a click on the tray icon blurs it first. */
+  private hiddenOnBlurAt = 0;
 
   constructor(
     private readonly o: { preloadPath: string; entryUrl: string; title: string; log: Logger },
@@ -40,7 +42,9 @@ export class Popover {
       webPreferences: hardenedWebPreferences(this.o.preloadPath),
     });
     win.on('blur', () => {
-      if (!win.webContents.isDevToolsOpened()) win.hide();
+      if (win.webContents.isDevToolsOpened()) return;
+      win.hide();
+      this.hiddenOnBlurAt = Date.now();
     });
     win.webContents.on('render-process-gone', (_e, details) => {
       this.o.log.error('renderer gone', { reason: details.reason });
@@ -69,7 +73,8 @@ export class Popover {
   toggle(trayBounds?: Rectangle): void {
     const w = this.window;
     if (w?.isVisible()) w.hide();
-    else this.show(trayBounds);
+    // The click that blurred (and hid) the popover must not reopen it at once.
+    else if (Date.now() - this.hiddenOnBlurAt > 300) this.show(trayBounds);
   }
 
   send(name: IpcPush, payload: unknown): void {

@@ -13,6 +13,8 @@ export const Settings = z.object({
   locale: Locale,
   /** Error code of the last forced un-enrollment (REVOKED…), shown on the enrollment screen. */
   lastError: z.string().nullable().default(null),
+  /** Start-at-login is switched on once, at the first run; the user's later choice is left alone. */
+  autoStartConfigured: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -24,6 +26,7 @@ export const DEFAULT_SETTINGS: Settings = {
   practiceName: null,
   locale: 'fr',
   lastError: null,
+  autoStartConfigured: false,
 };
 
 /** settings.json in the data dir, written atomically; every update is on disk when it resolves. */
