@@ -115,6 +115,16 @@ export class HealthService extends Emitter<HealthEvents> {
     return (await this.latest())?.summary ?? null;
   }
 
+  /** True while a scan runs. */
+  get scanning(): boolean {
+    return this.inflight !== null;
+  }
+
+  /** Resolves when no scan is running (the schedule has re-armed by then). */
+  async whenIdle(): Promise<void> {
+    while (this.inflight) await this.inflight.catch(() => undefined);
+  }
+
   /** Runs a scan, or joins the one already running. */
   scan(trigger: ScanTrigger = 'manual'): Promise<HealthReport> {
     if (!this.inflight) {
