@@ -60,6 +60,8 @@ export function classify(r: RunResult, features: ResticFeatures | null): Classif
     if (r.code === 12) return { reason: 'wrong-password' };
   }
   if (/wrong password|no key found|an empty password is not a password|password is not valid/i.test(err)) return { reason: 'wrong-password' };
+  // The server refused the credentials (REST basic auth, S3 keys).
+  if (/unexpected HTTP response \((401|403)\)|\b401 Unauthorized|\b403 Forbidden|AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch/i.test(err)) return { reason: 'wrong-password' };
   const lock = parseLockConflict(err);
   if (lock) return { reason: 'locked', lock };
   if (/no space left on device|disk quota exceeded|not enough space on the disk|There is not enough space/i.test(err)) return { reason: 'disk-full' };

@@ -1,0 +1,180 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BackupSettings, IPC_METHODS, parseOrThrow, RestoreRequest, SaveBackupSettingsInput, SearchRequest } from '@vigie/common';
+import { createDispatch } from '../ipc.js';
+import { suggestFolders } from './defaults.js';
+import { backupHandlers } from './handlers.js';
+import { datedName, nameStamp, numberedName, splitExtension } from './naming.js';
+import { RepoQueue } from './queue.js';
+import { escapePattern, includePatternFor, localToTree, treeParent, treeToLocal } from './restic/paths.js';
+import { isoTime, parseBackupLine, parseLsLine } from './restic/parse.js';
+import { makeFixture, removeDir, tempDir, testLogger, type Fixture } from './testing.js';
+
+describe('restic patterns and paths', () => {
+  it('escapes \\ * ? [ ] literally (POSIX: backslash; Windows: one-character classes)', () => {
+    expect(escapePattern('Patient [A] *?\\.txt', 'linux')).toBe('Patient \\[A\\] \\*\\?\\\\.txt');
+    expect(escapePattern('Patient [A] *?.txt', 'win32')).toBe('Patient [[]A] [*][?].txt');
+    expect(includePatternFor('/home/u/Patient [A]/b*.txt', 'linux')).toBe('/home/u/Patient \\[A\\]/b\\*.txt');
+    expect(includePatternFor('/C/Users/u/Dossier [1]', 'win32')).toBe('/C/Users/u/Dossier [[]1]');
+  });
+
+  it('maps Windows paths to snapshot paths and back', () => {
+    expect(localToTree('C:\\Users\\Dr Martin\\Documents', 'win32')).toBe('/C/Users/Dr Martin/Documents');
+    expect(localToTree('d:\\', 'win32')).toBe('/D');
+    expect(treeToLocal('/C/Users/Dr Martin/Documents', 'win32')).toBe('C:\\Users\\Dr Martin\\Documents');
+    expect(localToTree('/Users/martin/Documents/', 'darwin')).toBe('/Users/martin/Documents');
+    expect(treeParent('/a')).toBe('/');
+    expect(treeParent('/')).toBeNull();
+  });
+
+  it('parses restic JSON lines leniently (0.14 and 0.17 forms)', () => {
+    expect(parseLsLine('{"name":"a","type":"file","path":"/a","size":3,"struct_type":"node"}')).toMatchObject({ path: '/a', size: 3 });
+    expect(parseLsLine('{"name":"a","type":"file","path":"/a","size":3,"message_type":"node"}')).toMatchObject({ path: '/a' });
+    expect(parseLsLine('{"time":"x","paths":["/a"],"struct_type":"snapshot"}')).toBeNull();
+    expect(parseLsLine('garbage')).toBeNull();
+    expect(parseBackupLine('{"message_type":"error","error":{"Op":"open","Path":"/x","Err":13},"during":"archival","item":"/x"}')).toMatchObject({ kind: 'error', v: { item: '/x' } });
+    expect(parseBackupLine('{"message_type":"error","error":{"message":"permission denied"},"during":"archival","item":"/y"}')).toMatchObject({ kind: 'error', v: { item: '/y' } });
+    expect(isoTime('2026-11-28T15:33:30.103295042Z')).toBe('2026-11-28T15:33:30.103Z');
+    expect(isoTime('2026-11-28T16:33:30.103295042+01:00')).toBe('2026-11-28T15:33:30.103Z');
+  });
+});
+
+describe('dated names', () => {
+  const at = new Date(2026, 4, 3, 9, 5);
+  it('keeps the extension at the end and never uses ":"', () => {
+    expect(nameStamp(at)).toBe('2026-05-03 09h05');
+    expect(datedName('Ordonnance.pdf', 'restauré', at, false)).toBe('Ordonnance (restauré 2026-05-03 09h05).pdf');
+    expect(datedName('archive.tar.gz', 'restauré', at, false, 2)).toBe('archive.tar (restauré 2026-05-03 09h05) (2).gz');
+    expect(datedName('Dossier.2024', 'avant restauration', at, true)).toBe('Dossier.2024 (avant restauration 2026-05-03 09h05)');
+    expect(datedName('.profil', 'restauré', at, false)).toBe('.profil (restauré 2026-05-03 09h05)');
+    expect(splitExtension('Compte rendu. Patient', false)).toEqual(['Compte rendu. Patient', '']);
+    expect(numberedName('lettre.txt', false, 2)).toBe('lettre (2).txt');
+    const long = datedName(`${'é'.repeat(200)}.txt`, 'restauré', at, false);
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(255);
+    expect(long.endsWith(' (restauré 2026-05-03 09h05).txt')).toBe(true);
+  });
+});
+
+describe('contract: settings and requests are validated with clear messages', () => {
+  it('defaults avoid consultations', () => {
+    const s = BackupSettings.parse({});
+    expect(s.times).toEqual(['12:30', '20:00']);
+    expect(s.retention).toEqual({ daily: 7, weekly: 5, monthly: 12, everyDays: 1 });
+    expect(s.check).toEqual({ everyDays: 7, readDataSubset: '2%' });
+    expect(s.repository).toBeNull();
+  });
+
+  it('refuses bad settings in plain French', () => {
+    const bad = (settings: unknown) => {
+      try {
+        parseOrThrow(SaveBackupSettingsInput, { settings });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(bad({ times: ['25:00'] })).toContain('heure au format HH:MM attendue');
+    expect(bad({ folders: ['Documents'] })).toContain('chemin complet attendu');
+    expect(bad({ repository: { kind: 'rest', url: 'https://user:pw@backup.example/' } })).toContain('ne mettez pas l’identifiant');
+    expect(bad({ repository: { kind: 'rest', url: 'ftp://backup.example/' } })).toContain('adresse http(s):// attendue');
+    expect(bad({ repository: { kind: 's3', endpoint: 'https://s3.fr', bucket: 'UPPER', accessKeyId: 'k' } })).toContain('nom de compartiment invalide');
+    expect(bad({ retention: { daily: 0, weekly: 0, monthly: 0 } })).toContain('gardez au moins une sauvegarde');
+    expect(bad({ times: ['12:30', '12:30'] })).toContain('heures en double');
+    expect(bad({ repository: { kind: 's3', endpoint: 'https://s3.fr-par.example', bucket: 'cabinet-dupont', accessKeyId: 'AK' } })).toBe('accepted');
+  });
+
+  it('refuses restore requests that could escape or mix folders', () => {
+    const ok = (x: unknown) => RestoreRequest.safeParse(x).success;
+    expect(ok({ snapshotId: 'abcdef12', paths: ['/d/a.txt', '/d/b.txt'] })).toBe(true);
+    expect(ok({ snapshotId: 'abcdef12', paths: ['/d/a.txt', '/e/b.txt'] })).toBe(false);
+    expect(ok({ snapshotId: 'abcdef12', paths: ['/d/../etc/passwd'] })).toBe(false);
+    expect(ok({ snapshotId: 'abcdef12', paths: ['/'] })).toBe(false);
+    expect(ok({ snapshotId: 'abcdef12', paths: ['/d/a.txt'], mode: 'folder' })).toBe(false);
+    expect(ok({ snapshotId: 'xyz', paths: ['/d/a.txt'] })).toBe(false);
+    expect(SearchRequest.safeParse({ query: 'a/b' }).success).toBe(false);
+  });
+});
+
+describe('suggested folders', () => {
+  let dir: string | null = null;
+  afterEach(async () => {
+    if (dir) await removeDir(dir);
+  });
+
+  it('suggests Documents and practice-software folders that exist, nothing else', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir, 'Documents'));
+    expect(await suggestFolders({ platform: 'linux', home: dir, env: {} })).toEqual([{ path: join(dir, 'Documents'), kind: 'documents', label: 'Documents' }]);
+    const existing = new Set(['C:\\Users\\dr\\Documents', 'C:\\Julie']);
+    const win = await suggestFolders({ platform: 'win32', home: 'C:\\Users\\dr', env: { USERPROFILE: 'C:\\Users\\dr' }, isDir: async (p) => existing.has(p) });
+    expect(win).toEqual([
+      { path: 'C:\\Users\\dr\\Documents', kind: 'documents', label: 'Documents' },
+      { path: 'C:\\Julie', kind: 'software', label: 'Julie' },
+    ]);
+  });
+});
+
+describe('single-flight queue', () => {
+  it('runs one operation at a time per repository, restores ahead of queued maintenance', async () => {
+    const q = new RepoQueue();
+    const order: string[] = [];
+    let release!: () => void;
+    const first = q.run('r', 'backup', () => new Promise<void>((r) => (release = r)).then(() => void order.push('backup')));
+    const forget = q.run('r', 'forget', async () => void order.push('forget'));
+    const restore = q.run('r', 'restore', async () => void order.push('restore'), 'high');
+    const other = q.run('other', 'backup', async () => void order.push('other repo'));
+    await other;
+    expect(q.running('r')).toBe('backup');
+    release();
+    await Promise.all([first, forget, restore]);
+    expect(order).toEqual(['other repo', 'backup', 'restore', 'forget']);
+  });
+});
+
+describe('IPC handlers', () => {
+  let f: Fixture | null = null;
+  afterEach(async () => {
+    await f?.cleanup();
+    f = null;
+  });
+
+  it('answer the contract through the app dispatch, with reasons on errors', async () => {
+    const opened: string[] = [];
+    f = await makeFixture({ 'a.txt': 'a' }, { shell: { openPath: async (p) => (opened.push(p), '') } });
+    const dispatch = createDispatch(backupHandlers(f.service), testLogger);
+    expect(Object.keys(backupHandlers(f.service)).sort()).toEqual(Object.keys(IPC_METHODS).filter((k) => k.startsWith('backup:')).sort());
+
+    const status = await dispatch('backup:getStatus', {});
+    expect(status).toMatchObject({ ok: true, data: { configured: true, headline: 'stale' } });
+    expect(await dispatch('backup:browse', { snapshotId: 'nothex!', path: '/' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await dispatch('backup:restore', { snapshotId: 'abcdef12', paths: ['/x'], mode: 'folder' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+
+    await f.service.runBackup();
+    await f.service.idle();
+    const snaps = await dispatch('backup:listSnapshots', {});
+    expect(snaps.ok).toBe(true);
+    const snapshotId = (snaps as { data: Array<{ id: string }> }).data[0]!.id;
+    const started = await dispatch('backup:restore', { snapshotId, paths: [join(f.data, 'a.txt')] });
+    expect(started).toMatchObject({ ok: true, data: { state: 'queued' } });
+    const jobId = (started as { data: { id: string } }).data.id;
+    await f.service.restores.settled(jobId);
+    expect(await dispatch('backup:listRestores', {})).toMatchObject({ ok: true, data: [{ id: jobId, state: 'done' }] });
+    expect(await dispatch('backup:openFolder', { jobId })).toEqual({ ok: true, data: {} });
+    expect(opened).toEqual([f.data]);
+    expect(await dispatch('backup:cancelRestore', { jobId })).toMatchObject({ ok: true, data: { state: 'done' } });
+    expect(await dispatch('backup:openFolder', { jobId: 'unknown' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', details: { reason: 'not-found' } } });
+
+    const settings = await dispatch('backup:getSettings', {});
+    expect(settings).toMatchObject({ ok: true, data: { secrets: { repositoryPassword: true } } });
+    const saved = await dispatch('backup:saveSettings', { settings: { ...(settings as { data: { settings: object } }).data.settings, times: ['13:00'] } });
+    expect(saved).toMatchObject({ ok: true, data: { settings: { times: ['13:00'] } } });
+    const wrong = await dispatch('backup:saveSettings', {
+      settings: { repository: { kind: 'local', path: f.repoPath }, folders: [f.data] },
+      secrets: { repositoryPassword: 'mauvais mot de passe' },
+    });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS', details: { reason: 'wrong-password' } } });
+    expect((await f.service.getSettings()).settings.times).toEqual(['13:00']);
+    expect((await f.service.runBackup()).outcome).toBe('ok');
+  });
+});
