@@ -194,6 +194,7 @@ describe('malformed uploads are refused with a clear error and leave the feed un
     }
     await expectRefused(updates.publish(input({}, { name: 'Vigie-1.2.0.zip' }), CLI), 'BAD_REQUEST', /n’est pas un fichier de mise à jour Windows/);
     await expectRefused(updates.publish(input({}, { name: 'Vigie-Setup.exe' }), CLI), 'BAD_REQUEST', /ne contient pas la version 1\.2\.0/);
+    await expectRefused(updates.publish(input({}, { name: 'Vigie-Setup-1.2.0-UNSIGNED.exe' }), CLI), 'BAD_REQUEST', /build de test local non signé/);
     await expectRefused(updates.publish(input({ stagingPercentage: 101 }), CLI), 'BAD_REQUEST', /stagingPercentage/);
     await expectRefused(
       updates.publish(input({ blockmaps: [{ name: 'Vigie-Setup-1.2.0.exe.blockmap', source: f.path }] }), CLI),

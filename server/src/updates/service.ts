@@ -398,6 +398,9 @@ export class UpdatesService {
       seen.add(name);
     }
     for (const f of input.files) {
+      if (/unsigned/i.test(f.name)) {
+        throw new VigieError('BAD_REQUEST', `${f.name} vient d’un build de test local non signé (VIGIE_LOCAL_TEST_BUILD=1) : il ne peut pas être publié.`, { file: f.name });
+      }
       if (!FILE_TYPES[input.platform].test(f.name)) {
         throw new VigieError('BAD_REQUEST', `${f.name} n’est pas un fichier de mise à jour ${input.platform === 'mac' ? 'macOS (.zip ou .dmg)' : 'Windows (.exe)'}.`, { file: f.name });
       }
