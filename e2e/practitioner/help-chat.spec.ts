@@ -140,7 +140,7 @@ describe('practitioner: help request and chat in the browser host', () => {
   it('switches to English and keeps the page behind its key', async () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Ask for help' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     // Opening the host without the key gets no bridge.
     const stranger = await browser.newPage();
     await stranger.goto(host.origin + '/');
