@@ -120,7 +120,7 @@ describe('Windows parsers on PowerShell 5.1 / 7 shapes', () => {
     // The guest account is found by SID (-501), whatever its localized name ("Invité", "Guest").
     expect(W.parseGuestAccount(json({ Name: 'Invité', SID: 'S-1-5-21-1-2-3-501', Disabled: true }), ctx).status).toBe('ok');
     expect(W.parseGuestAccount(json([{ Name: 'Invité', SID: 'S-1-5-21-1-2-3-501', Disabled: false }]), ctx).status).toBe('warning');
-    expect(W.parseWindowsDisk(json({ DeviceID: 'C:', Size: 256_000_000_000, FreeSpace: 9_000_000_000 }), ctx)).toMatchObject({ status: 'warning', key: 'disk-space.low' });
+    expect(W.parseWindowsDisk(json({ DeviceID: 'C:', Size: 256_000_000_000, FreeSpace: 20_000_000_000 }), ctx)).toMatchObject({ status: 'warning', key: 'disk-space.low' });
     expect(W.parseW32Time(json({ Type: 'NoSync', StartType: 'Manual', Status: 'Stopped' }), ctx).status).toBe('warning');
     expect(W.parseW32Time(json({ Type: 'NTP', StartType: 'Manual', Status: 'Stopped' }), ctx).status).toBe('ok');
     expect(W.parseWindowsPlatform(json({ SecureBoot: 1, TamperProtected: true, AMRunningMode: 'Normal' }), ctx).status).toBe('ok');
