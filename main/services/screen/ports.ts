@@ -1,0 +1,51 @@
+/**
+ * Ports of the remote-screen capability. Adapters: main/platform/node/input-nutjs.ts (nut-js, used
+ * by Electron's main process and by the browser host alike); tests bring recording ones.
+ */
+import type { DisplayInfo, InputEvent } from '@vigie/common';
+
+export type { DisplayInfo, InputEvent };
+
+export type InjectorUnavailableReason = 'no-display' | 'display-unreachable' | 'wayland-only' | 'load-failed' | 'unsupported-os';
+
+export type InjectorAvailability =
+  | { available: true }
+  | { available: false; code: 'UNAVAILABLE'; reason: InjectorUnavailableReason; message: string };
+
+/** What an injection did: `unsupported` when the event cannot be reproduced here (unknown key code…). */
+export type InjectResult = 'injected' | 'unsupported';
+
+/**
+ * Injects the technician's input into this machine. The session service calls it only while
+ * control is granted, with events already validated by the contract, one at a time, in order.
+ */
+export interface InputInjector {
+  readonly name: string;
+  /** Never throws and never crashes the process (nut-js segfaults without a display on Linux). */
+  availability(): Promise<InjectorAvailability>;
+  /** Pointer coordinates are normalized to `display` and mapped to its pixel bounds (geometry.toPixel). */
+  inject(event: InputEvent, display: DisplayInfo): Promise<InjectResult>;
+  readClipboard(): Promise<string>;
+  writeClipboard(text: string): Promise<void>;
+}
+
+/** The monitors the practitioner may share (bounds in the injector's pixel space). */
+export interface ScreenDisplays {
+  list(): Promise<DisplayInfo[]>;
+}
+
+/** Time, injectable for tests (the 30 s consent). */
+export interface ScreenClock {
+  now(): number;
+  /** Runs `fn` after `ms`; returns a cancel function. */
+  timer(fn: () => void, ms: number): () => void;
+}
+
+export const systemClock: ScreenClock = {
+  now: () => Date.now(),
+  timer: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return () => clearTimeout(t);
+  },
+};
