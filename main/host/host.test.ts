@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BRIDGE, type AppState } from '@vigie/common';
-import { quietLogger, tempDir } from '../services/testing/fixture.js';
+import { quietLogger, startHub, tempDir, waitFor } from '../services/testing/fixture.js';
 import { resolveInside } from './static.js';
 import { startHost, type Host } from './server.js';
 
@@ -140,5 +140,28 @@ describe('browser host', () => {
     expect(resolveInside('/srv/r', '/a/%00')).toBeNull();
     expect(resolveInside('/srv/r', '/%E0%A4%A')).toBeNull();
     expect(resolveInside('/srv/r', '/a\\..\\..\\x')).toBeNull();
+  });
+});
+
+describe('browser host with a hub', () => {
+  it('enrolls by itself with the code given at launch (demo), once', async () => {
+    const dir = await tempDir('host');
+    const hub = await startHub(join(dir.path, 'hub'));
+    try {
+      const practice = await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' });
+      const options = { hubUrl: hub.url, dataDir: join(dir.path, 'app'), rendererDir: dir.path, enrollCode: practice.enrollmentCode, deviceName: 'Accueil — poste 1', logger: quietLogger };
+      let host = await startHost(options);
+      expect(host.app.state().enrollment).toMatchObject({ status: 'enrolled', deviceName: 'Accueil — poste 1', practiceName: 'Cabinet des Tilleuls' });
+      await waitFor(() => host.app.state().support.connection === 'online', 'online');
+      const deviceId = (host.app.state().enrollment as { deviceId: string }).deviceId;
+      await host.close();
+      // A second launch with the same code keeps the same enrollment.
+      host = await startHost(options);
+      expect(host.app.state().enrollment).toMatchObject({ status: 'enrolled', deviceId });
+      await host.close();
+    } finally {
+      await hub.close();
+      await dir.remove();
+    }
   });
 });

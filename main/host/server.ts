@@ -124,14 +124,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   });
   port = (server.address() as AddressInfo).port;
 
-  if (options.enrollCode && app.state().enrollment.status !== 'enrolled') {
-    const r = await app.dispatch('enrollment:enroll', {
-      code: options.enrollCode,
-      hubUrl: options.hubUrl,
-      ...(options.deviceName ? { deviceName: options.deviceName } : {}),
-    });
-    if (r.ok) log.info('enrolled automatically', { hubUrl: options.hubUrl });
-    else log.error('automatic enrollment failed', { code: r.error.code, message: r.error.message });
+  if (options.enrollCode) {
+    await app.enrollIfNeeded({ code: options.enrollCode, hubUrl: options.hubUrl, ...(options.deviceName ? { deviceName: options.deviceName } : {}) });
   }
 
   const origin = `http://127.0.0.1:${port}`;

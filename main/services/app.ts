@@ -241,6 +241,18 @@ export class VigieApp extends Emitter<AppEvents> {
     };
   }
 
+  /**
+   * Enrolls with a code given at launch (demo, pre-provisioned machines) unless already enrolled.
+   * A failure is logged and leaves the enrollment screen as it is.
+   */
+  async enrollIfNeeded(input: { code: string; hubUrl?: string; deviceName?: string }): Promise<boolean> {
+    if (this.enrollment.state().status === 'enrolled') return true;
+    const r = await this.call('enrollment:enroll', input);
+    if (r.ok) this.log.info('enrolled with the code given at launch', { hubUrl: r.data.hubUrl });
+    else this.log.error('enrollment with the code given at launch failed', { code: r.error.code, message: r.error.message });
+    return r.ok;
+  }
+
   async setLocale(locale: Locale): Promise<void> {
     await this.settings.update({ locale });
     this.i18n.setLocale(locale);

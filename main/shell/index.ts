@@ -64,7 +64,9 @@ export class Shell {
     if (process.platform === 'darwin') app.dock?.hide();
     if (process.platform === 'win32') app.setAppUserModelId('fr.vigie.app');
 
-    const dataDir = app.getPath('userData');
+    // Development and demo only (scripts/demo.ts starts Electron this way): data dir and enrollment code from the environment.
+    const devEnv = app.isPackaged ? {} : { dataDir: process.env.VIGIE_DATA_DIR, enrollCode: process.env.VIGIE_ENROLL_CODE };
+    const dataDir = devEnv.dataDir || app.getPath('userData');
     let popover: Popover | null = null;
     const vigie = createApp({
       dataDir,
@@ -100,6 +102,7 @@ export class Shell {
     const tray = this.tray;
     vigie.onState((s) => tray.update(s));
     await vigie.start();
+    if (devEnv.enrollCode) await vigie.enrollIfNeeded({ code: devEnv.enrollCode, ...(process.env.VIGIE_HUB_URL ? { hubUrl: process.env.VIGIE_HUB_URL } : {}) });
     tray.update(vigie.state());
     if (!process.argv.includes('--hidden') && vigie.state().enrollment.status !== 'enrolled') this.open();
   }
