@@ -314,9 +314,11 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     this.state.failures[version] = f;
     if (this.state.installing?.to === version) this.state.installing = null;
     await this.save();
-    // Whatever was downloaded is forgotten: not installed now, not at quit.
-    const wasPending = this.st.pendingVersion === version;
-    this.set({ phase: 'idle', pendingVersion: wasPending ? null : this.st.pendingVersion, waitingFor: null, lastFailure: { version, reason, attempt: f.attempt, retryAt: f.retryAt } });
+    // Whatever was downloaded is forgotten: not installed now, not at quit. (An older pending
+    // version goes too: the updater's cache now holds the failed download, not that one.)
+    if (this.evalTimer !== null) this.clock.clearTimeout(this.evalTimer);
+    this.evalTimer = null;
+    this.set({ phase: 'idle', pendingVersion: null, waitingFor: null, lastFailure: { version, reason, attempt: f.attempt, retryAt: f.retryAt } });
     this.log.warn(isRejection(reason) ? 'update rejected' : 'update failed', { version, reason, attempt: f.attempt, retryAt: iso(f.retryAt), message: e.message });
     await this.report({
       outcome: isRejection(reason) ? 'rejected' : 'failed',
