@@ -50,7 +50,7 @@ describe('practitioner: help request and chat in the browser host', () => {
 
   it('enrolls, asks for help in one click, chats with the technician through a network cut, and sees the resolution', async () => {
     const practice = await hub.admin.createPractice({ name: 'Cabinet du Parc' });
-    const tech = await technician(hub, 'julie', 'Julie Martin');
+    const tech = await technician(hub, 'Julie Martin');
     sockets.push(tech.socket);
 
     // Someone else is already waiting: the practitioner will be 2nd in line.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { app, ipcMain, safeStorage, session } from 'electron';
 import { ElectronAutoStart } from '../platform/electron/autostart.js';
 import { ElectronNotifier } from '../platform/electron/notifier.js';
-import { SafeStorageSecretStore } from '../platform/electron/secret-store.js';
+import { createSafeStorageSecretStore, safeStorageAvailable } from '../platform/electron/secret-store.js';
 import { FileSecretStore } from '../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../platform/node/system-info.js';
 import type { Logger, SecretStore } from '../platform/ports.js';
@@ -34,7 +34,7 @@ function defaultHubUrl(log: Logger): string {
 }
 
 function secretStore(dataDir: string, log: Logger): SecretStore {
-  if (SafeStorageSecretStore.available(safeStorage)) return new SafeStorageSecretStore(join(dataDir, 'secrets.json'), safeStorage, log);
+  if (safeStorageAvailable(safeStorage)) return createSafeStorageSecretStore(join(dataDir, 'secrets.json'), safeStorage, log);
   log.warn('OS keychain unavailable: the device token is kept in a 0600 file');
   return new FileSecretStore(join(dataDir, 'secrets.plain.json'), log);
 }

@@ -3,12 +3,24 @@ import { z } from 'zod';
 import { JsonFile } from '../../services/lib/files.js';
 import type { Logger, SecretStore } from '../ports.js';
 
-const SecretsFile = z.object({ version: z.literal(1), secrets: z.record(z.string(), z.string()) });
+const SecretsFile = z.object({ version: z.literal(1), backend: z.string().optional(), secrets: z.record(z.string(), z.string()) });
 type SecretsFile = z.infer<typeof SecretsFile>;
 
+/** How values are written to the file: as is (Node) or encrypted by the OS (Electron safeStorage). */
+export interface SecretCodec {
+  /** Recorded in the file, to tell how its values were written. */
+  readonly backend: string;
+  encode(value: string): string;
+  /** null when the value cannot be read back (keychain changed). */
+  decode(stored: string): string | null;
+}
+
+const PLAIN: SecretCodec = { backend: 'plain', encode: (v) => v, decode: (s) => s };
+
 /**
- * Secrets in a JSON file readable only by the user (0600), written atomically. Used by the browser
- * host and as the Electron fallback when the OS offers no keychain.
+ * Secrets in a JSON file readable only by the user (0600), written atomically and one operation
+ * at a time. Plain values for the browser host (and the Electron fallback without a keychain);
+ * the Electron adapter passes a safeStorage codec.
  */
 export class FileSecretStore implements SecretStore {
   readonly kind: string;
@@ -19,21 +31,23 @@ export class FileSecretStore implements SecretStore {
   constructor(
     private readonly path: string,
     private readonly logger?: Logger,
+    private readonly codec: SecretCodec = PLAIN,
   ) {
-    this.kind = `file (0600) ${path}`;
+    this.kind = `${codec.backend} file (0600) ${path}`;
     this.file = new JsonFile(path, SecretsFile, logger);
   }
 
   get(key: string): Promise<string | null> {
-    return this.serial(async () => (await this.read()).secrets[key] ?? null);
+    return this.serial(async () => {
+      const stored = (await this.read()).secrets[key];
+      return stored === undefined ? null : this.codec.decode(stored);
+    });
   }
 
   set(key: string, value: string): Promise<void> {
     return this.serial(async () => {
       const cur = await this.read();
-      const next: SecretsFile = { version: 1, secrets: { ...cur.secrets, [key]: value } };
-      await this.file.save(next);
-      this.cache = next;
+      await this.write({ ...cur.secrets, [key]: this.codec.encode(value) });
     });
   }
 
@@ -43,10 +57,14 @@ export class FileSecretStore implements SecretStore {
       if (!(key in cur.secrets)) return;
       const secrets = { ...cur.secrets };
       delete secrets[key];
-      const next: SecretsFile = { version: 1, secrets };
-      await this.file.save(next);
-      this.cache = next;
+      await this.write(secrets);
     });
+  }
+
+  private async write(secrets: Record<string, string>): Promise<void> {
+    const next: SecretsFile = this.codec === PLAIN ? { version: 1, secrets } : { version: 1, backend: this.codec.backend, secrets };
+    await this.file.save(next);
+    this.cache = next;
   }
 
   private async read(): Promise<SecretsFile> {

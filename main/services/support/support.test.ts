@@ -35,6 +35,16 @@ describe('support: help requests and chat (real hub)', () => {
     if (!r.ok) throw new Error(r.error.code);
     return r.data.messages;
   };
+  /** One click, then the technician `t` accepts: the id of the assigned request. */
+  const assignedRequest = async (t: { socket: Socket }): Promise<string> => {
+    const created = await app.call('support:requestHelp', {});
+    if (!created.ok || !created.data) throw new Error('requestHelp failed');
+    const accepted = await emitAck(t.socket, 'help:accept', { requestId: created.data.id });
+    if (!accepted.ok) throw new Error(`help:accept failed: ${accepted.error.code}`);
+    await waitFor(() => app.state().support.current?.status === 'assigned', 'assigned');
+    return created.data.id;
+  };
+
   beforeEach(async () => {
     hubDir = await tempDir('hub');
     appDir = await tempDir('app');
@@ -167,11 +177,7 @@ describe('support: help requests and chat (real hub)', () => {
 
   it('outbox survives a hub restart: messages sent offline arrive exactly once, in order', async () => {
     const t = await tech();
-    const created = await app.call('support:requestHelp', {});
-    if (!created.ok || !created.data) throw new Error('requestHelp failed');
-    const requestId = created.data.id;
-    await emitAck(t.socket, 'help:accept', { requestId });
-    await waitFor(() => app.state().support.current?.status === 'assigned', 'assigned');
+    const requestId = await assignedRequest(t);
 
     const port = hub.port;
     t.socket.close();
@@ -195,11 +201,7 @@ describe('support: help requests and chat (real hub)', () => {
 
   it('outbox survives an app restart, and a message stored by the hub before the crash is not doubled', async () => {
     const t = await tech();
-    const created = await app.call('support:requestHelp', {});
-    if (!created.ok || !created.data) throw new Error('requestHelp failed');
-    const requestId = created.data.id;
-    await emitAck(t.socket, 'help:accept', { requestId });
-    await waitFor(() => app.state().support.current?.status === 'assigned', 'assigned');
+    const requestId = await assignedRequest(t);
 
     const port = hub.port;
     await hub.close();
