@@ -13,7 +13,6 @@ const MAX_STEPS_PER_EVENT = 50;
 
 export interface NutInjectorOptions {
   logger: Logger;
-  env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
   /** How nut-js is loaded (default: dynamic import, only after the display check). */
   load?: () => Promise<NutModule>;
@@ -56,7 +55,8 @@ export class NutInjector implements InputInjector {
       return { available: false, code: 'UNAVAILABLE', reason: 'unsupported-os', message: 'Système non pris en charge pour la prise en main.' };
     }
     if (platform === 'linux') {
-      const probe = await probeX11Display(this.o.env ?? process.env);
+      // libnut opens the display named by this process's own DISPLAY: probe exactly that one.
+      const probe = await probeX11Display(process.env);
       if (!probe.ok) {
         this.log.info('no usable X display: nut-js not loaded', { reason: probe.reason });
         return { available: false, code: 'UNAVAILABLE', reason: probe.reason, message: probe.message };

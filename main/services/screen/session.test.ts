@@ -6,9 +6,6 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  resultSchema,
-  SCREEN_DEVICE_EVENTS,
-  SCREEN_DEVICE_PUSH,
   type DisplayInfo,
   type InputEvent,
   type ScreenSession,
@@ -20,7 +17,8 @@ import { startScreenTestHub, type ScreenTestDevice, type ScreenTestHub, type Scr
 import { nutKeyFor } from '../../platform/node/input-keymap.js';
 import { createLogger } from '../lib/logger.js';
 import type { InjectorAvailability, InjectResult, InputInjector, ScreenClock, ScreenDisplays } from './ports.js';
-import { ScreenSessionService, type ScreenHubLink } from './session.js';
+import { ScreenSessionService } from './session.js';
+import { socketHubLink } from './testing.js';
 
 const log = createLogger({ level: 'silent' });
 
@@ -73,22 +71,6 @@ class ManualClock implements ScreenClock {
 
 const displays: ScreenDisplays = { list: async () => DISPLAYS };
 
-/** The device's screen socket as the service's hub link (what HubConnection provides in the app). */
-function linkOver(socket: Socket): ScreenHubLink {
-  return {
-    request: async (event, payload) => resultSchema(SCREEN_DEVICE_EVENTS[event].response).parse(await socket.timeout(10_000).emitWithAck(event, payload)) as never,
-    onPush: (name, listener) => {
-      const h = (p: unknown) => listener(SCREEN_DEVICE_PUSH[name].parse(p) as never);
-      socket.on(name as string, h);
-      return () => socket.off(name as string, h);
-    },
-    onConnection: (listener) => {
-      const down = () => listener(false);
-      socket.on('disconnect', down);
-      return () => socket.off('disconnect', down);
-    },
-  };
-}
 
 function waitState(svc: ScreenSessionService, pred: (s: ScreenState) => boolean, what: string, timeoutMs = 10_000): Promise<ScreenState> {
   if (pred(svc.state())) return Promise.resolve(svc.state());
@@ -132,7 +114,7 @@ async function rig(opts: { inputAvailable?: boolean } = {}): Promise<Rig> {
   const t = await h.screenTech(tech);
   const injector = new RecordingInjector(opts.inputAvailable ?? true);
   const clock = new ManualClock();
-  const svc = new ScreenSessionService({ hub: linkOver(d), injector, displays, logger: log, clock });
+  const svc = new ScreenSessionService({ hub: socketHubLink(d), injector, displays, logger: log, clock });
   await svc.start();
   cleanups.push(() => svc.stop());
   return { svc, injector, clock, tech, dev, t, d, requestId: req.id };
