@@ -483,6 +483,7 @@ export class BackupService extends Emitter<BackupEvents> {
         error: result.exitCode === 3 ? toBackupError(backupError('unreadable-files', { vars: { count: result.unreadableCount } }), this.clock.now()) : null,
       };
       this.snapshotCache = null;
+      this.startupError = null;
       await this.record(run, { success: true });
       this.track(this.afterSuccess(t));
       return run;
