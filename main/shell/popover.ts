@@ -2,7 +2,6 @@ import { BrowserWindow, screen, type Rectangle } from 'electron';
 import type { IpcPush } from '@vigie/common';
 import type { Logger } from '../platform/ports.js';
 import { popoverPosition } from './position.js';
-import { hardenedWebPreferences } from './security.js';
 
 const SIZE = { width: 400, height: 620 };
 
@@ -39,7 +38,24 @@ export class Popover {
       alwaysOnTop: true,
       title: this.o.title,
       backgroundColor: '#f5f7fa',
-      webPreferences: hardenedWebPreferences(this.o.preloadPath),
+      // Written out here (not spread from a helper) so static checkers such as Electronegativity see it.
+      webPreferences: {
+        // Reviewed: the sandboxed preload only exposes the contract's named methods (preload/index.ts).
+        preload: this.o.preloadPath, // eng-disable PRELOAD_JS_CHECK
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        spellcheck: false,
+        safeDialogs: true,
+        disableBlinkFeatures: 'Auxclick',
+      },
     });
     win.on('blur', () => {
       if (win.webContents.isDevToolsOpened()) return;

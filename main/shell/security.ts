@@ -2,25 +2,6 @@ import type { App, Session } from 'electron';
 import type { Logger } from '../platform/ports.js';
 import { RENDERER_CSP } from '../services/lib/csp.js';
 
-/** The webPreferences every window of the app uses. */
-export function hardenedWebPreferences(preloadPath: string): Electron.WebPreferences {
-  return {
-    preload: preloadPath,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
-  };
-}
-
 /**
  * App-wide rules, set before any window exists: every renderer sandboxed; no navigation, no new
  * window, no <webview> in any web contents.
