@@ -9,7 +9,7 @@ import { featuresOf, parseResticVersion } from './restic/version.js';
 import { judgeLock } from './locks.js';
 import { reasonOf } from './errors.js';
 import { SECRET_KEYS } from './repository.js';
-import { isRoot, hasCommand, makeFixture, randomContent, RecordingSpawner, unprivilegedSpawner, type Fixture } from './testing.js';
+import { isRoot, hasCommand, makeFixture, randomContent, RecordingSpawner, stepUntil, unprivilegedSpawner, type Fixture } from './testing.js';
 
 const fixtures: Fixture[] = [];
 async function fixture(...args: Parameters<typeof makeFixture>): Promise<Fixture> {
@@ -209,13 +209,12 @@ describe('failures, produced for real', () => {
 
   it('SIGINT mid-backup: interrupted, and no stale lock left behind', async () => {
     const spawner = new RecordingSpawner();
-    const f = await fixture({ 'gros.bin': randomContent(96 * 1024 * 1024) }, { spawner });
+    const f = await fixture({ 'gros.bin': randomContent(24 * 1024 * 1024) }, { spawner });
     const started = spawner.next('backup');
     const run = f.service.runBackup();
     const rec = await started;
-    // Freeze restic once it holds its lock, interrupt, let it handle the signal.
-    await waitFor(async () => (await locksOf(f.repoPath)).length > 0);
-    process.kill(rec.child.pid!, 'SIGSTOP');
+    // Step restic until it holds its lock, interrupt, let it handle the signal.
+    await stepUntil(rec.child.pid!, async () => (await locksOf(f.repoPath)).length > 0);
     expect(f.service.cancelBackup()).toBe(true);
     process.kill(rec.child.pid!, 'SIGCONT');
     const r = await run;

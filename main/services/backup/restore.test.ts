@@ -7,7 +7,7 @@ import { RestoreRequest } from '@vigie/common';
 import { nameStamp } from './naming.js';
 import { SECRET_KEYS } from './repository.js';
 import { STAGING_PREFIX } from './restore.js';
-import { hasCommand, isRoot, makeFixture, randomContent, RecordingSpawner, testLogger, type Fixture } from './testing.js';
+import { hasCommand, isRoot, makeFixture, randomContent, RecordingSpawner, stepUntil, testLogger, type Fixture } from './testing.js';
 import { BackupService } from './service.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 
@@ -213,7 +213,7 @@ describe('restore in place: the current version is kept, links are not followed'
 
 describe('restore interrupted or impossible: the original stays intact', () => {
   async function bigFixture(spawner: RecordingSpawner) {
-    const f = await fixture({ 'imagerie/scan1.dcm': randomContent(24 << 20), 'imagerie/scan2.dcm': randomContent(24 << 20) }, { spawner });
+    const f = await fixture({ 'imagerie/scan1.dcm': randomContent(8 << 20), 'imagerie/scan2.dcm': randomContent(8 << 20) }, { spawner });
     const snap = await backup(f);
     const dir = join(f.data, 'imagerie');
     await writeFile(join(dir, 'scan1.dcm'), 'version actuelle');
@@ -225,12 +225,11 @@ describe('restore interrupted or impossible: the original stays intact', () => {
     const next = spawner.next('restore');
     const job = f.service.restore(RestoreRequest.parse({ snapshotId: snapId, paths: [dir], mode: 'in-place' }));
     const rec = await next;
-    await waitFor(async () => {
+    await stepUntil(rec.child.pid!, async () => {
       const [s] = await stagingsIn(f.data);
       if (!s) return false;
       return (await readdir(join(f.data, s), { recursive: true })).some((p) => p.endsWith('.dcm'));
     });
-    process.kill(rec.child.pid!, 'SIGSTOP');
     return { job, rec };
   }
 
@@ -314,12 +313,11 @@ describe('restore progress and bookkeeping', () => {
     const next = spawner.next('restore');
     const job = f.service.restore(RestoreRequest.parse({ snapshotId: snap.id, paths: [join(f.data, 'lot')], mode: 'folder', targetDir: target }));
     const rec = await next;
-    // Freeze restic part-way and watch a measurement come in.
-    await waitFor(async () => {
+    // Let restic run in small steps until it has written part of the files, then watch a measurement come in.
+    await stepUntil(rec.child.pid!, async () => {
       const [s] = await stagingsIn(target).catch(() => []);
       return s ? (await readdir(join(target, s), { recursive: true })).some((p) => p.endsWith('.bin')) : false;
     });
-    process.kill(rec.child.pid!, 'SIGSTOP');
     const mid = await waitFor(async () =>
       events.find((e) => e.progress?.source === 'staging' && e.progress.totalBytes === 40 * (256 << 10) && e.progress.bytesDone > 0),
     );

@@ -197,3 +197,25 @@ export async function makeFixture(
     },
   };
 }
+
+/**
+ * Lets a process run in short slices (SIGCONT … SIGSTOP) until `cond` holds, and leaves it
+ * stopped: "midway" is then a state the test controls, however fast or loaded the machine is.
+ */
+export async function stepUntil(pid: number, cond: () => Promise<boolean>, sliceMs = 5, timeoutMs = 60_000): Promise<void> {
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(pid, s);
+    } catch (e) {
+      throw new Error(`process ${pid} is gone before the condition held`, { cause: e });
+    }
+  };
+  signal('SIGSTOP');
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out stepping the process');
+    signal('SIGCONT');
+    await new Promise((r) => setTimeout(r, sliceMs));
+    signal('SIGSTOP');
+  }
+}
