@@ -9,7 +9,7 @@ import { featuresOf, parseResticVersion } from './restic/version.js';
 import { judgeLock } from './locks.js';
 import { reasonOf } from './errors.js';
 import { SECRET_KEYS } from './repository.js';
-import { isRoot, hasCommand, makeFixture, randomContent, RecordingSpawner, stepUntil, unprivilegedSpawner, type Fixture } from './testing.js';
+import { isRoot, hasCommand, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, unprivilegedSpawner, type Fixture } from './testing.js';
 
 const fixtures: Fixture[] = [];
 async function fixture(...args: Parameters<typeof makeFixture>): Promise<Fixture> {
@@ -20,16 +20,6 @@ async function fixture(...args: Parameters<typeof makeFixture>): Promise<Fixture
 afterEach(async () => {
   while (fixtures.length) await fixtures.pop()!.cleanup();
 });
-
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, stepMs = 10): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
 
 const locksOf = (repo: string) => readdir(join(repo, 'locks')).catch(() => [] as string[]);
 

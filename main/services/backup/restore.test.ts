@@ -7,7 +7,7 @@ import { RestoreRequest } from '@vigie/common';
 import { nameStamp } from './naming.js';
 import { SECRET_KEYS } from './repository.js';
 import { STAGING_PREFIX } from './restore.js';
-import { hasCommand, isRoot, makeFixture, randomContent, RecordingSpawner, stepUntil, testLogger, type Fixture } from './testing.js';
+import { hasCommand, isRoot, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, testLogger, type Fixture } from './testing.js';
 import { BackupService } from './service.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 
@@ -24,16 +24,6 @@ afterEach(async () => {
 function sh(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { stdio: 'pipe' });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.toString()}`);
-}
-
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, stepMs = 5): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
 }
 
 async function restore(f: Fixture, input: RestoreRequestInput): Promise<{ job: RestoreJob; events: RestoreJob[] }> {
@@ -244,6 +234,7 @@ describe('restore interrupted or impossible: the original stays intact', () => {
     expect(await readFile(join(dir, 'scan1.dcm'), 'utf8')).toBe('version actuelle');
     expect((await readdir(f.data)).sort()).toEqual(['imagerie']);
     expect((await readdir(dir)).sort()).toEqual(['scan1.dcm', 'scan2.dcm']);
+    expect(await readdir(join(f.repoPath, 'locks'))).toEqual([]);
   });
 
   it('cancel midway: restic is stopped, the staging folder removed, the original untouched', async () => {

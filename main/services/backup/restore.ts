@@ -39,6 +39,8 @@ export interface RestoreDeps {
   /** A snapshot id (or prefix) → full id and time (throws not-found). */
   snapshot: (repo: RepoTarget, ref: string) => Promise<{ id: string; time: Date }>;
   journal: StagingJournal;
+  /** After restic was interrupted or killed: remove the lock it may have left (it is stale now). */
+  afterInterrupt?: (repo: RepoTarget) => Promise<void>;
   locale?: () => Locale;
   platform?: NodeJS.Platform;
   /** Shortest interval between two measurements of the staging folder (restic < 0.16). */
@@ -406,6 +408,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
         if (timer) clearTimeout(timer);
         it.child = null;
       });
+    if (r.aborted || r.signal) await this.deps.afterInterrupt?.(repo);
     if (r.aborted || this.cancelled(it)) throw backupError('cancelled');
     if (r.code !== 0) this.deps.restic.fail(r, 'restore', repo);
   }

@@ -77,6 +77,11 @@ export const VIGIE_TAG = 'vigie';
 
 const SNAPSHOT_CACHE_MS = 60_000;
 
+/** A run that produced no snapshot (failed, interrupted, maintenance). */
+function runWithoutData(r: Pick<BackupRun, 'id' | 'kind' | 'trigger' | 'startedAt' | 'endedAt' | 'outcome' | 'error'>): BackupRun {
+  return { ...r, snapshotId: null, filesNew: null, filesChanged: null, filesUnmodified: null, bytesProcessed: null, bytesAdded: null, unreadable: [], unreadableCount: 0 };
+}
+
 function collator() {
   return new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 }
@@ -127,6 +132,7 @@ export class BackupService extends Emitter<BackupEvents> {
       logger: opts.logger,
       repo: () => this.target(),
       snapshot: (repo, ref) => this.resolveSnapshot(repo, ref),
+      afterInterrupt: (repo) => this.cleanupAfterInterrupt(repo),
       journal: {
         add: (p) => this.persist((s) => ({ ...s, stagings: [...s.stagings, p] })),
         remove: (p) => this.persist((s) => ({ ...s, stagings: s.stagings.filter((x) => x !== p) })),
@@ -491,20 +497,7 @@ export class BackupService extends Emitter<BackupEvents> {
       let reason = reasonOf(e);
       if (entry.abort.signal.aborted) reason = 'interrupted';
       const error = reason === 'interrupted' ? toBackupError(backupError('interrupted'), this.clock.now()) : toBackupError(e, this.clock.now());
-      const run: BackupRun = {
-        ...base,
-        endedAt: this.clock.now().toISOString(),
-        outcome: reason === 'interrupted' ? 'interrupted' : 'failed',
-        snapshotId: null,
-        filesNew: null,
-        filesChanged: null,
-        filesUnmodified: null,
-        bytesProcessed: null,
-        bytesAdded: null,
-        unreadable: [],
-        unreadableCount: 0,
-        error,
-      };
+      const run = runWithoutData({ ...base, endedAt: this.clock.now().toISOString(), outcome: reason === 'interrupted' ? 'interrupted' : 'failed', error });
       if (reason === 'interrupted' && target) await this.cleanupAfterInterrupt(target);
       await this.record(run, { success: false });
       if (run.outcome === 'failed') this.notifyFailure(error);
@@ -636,23 +629,15 @@ export class BackupService extends Emitter<BackupEvents> {
   }
 
   private async recordMaintenance(kind: 'forget' | 'check', startedAt: Date, error: BackupError | null): Promise<void> {
-    const run: BackupRun = {
+    const run = runWithoutData({
       id: randomUUID(),
       kind,
       trigger: 'schedule',
       startedAt: startedAt.toISOString(),
       endedAt: this.clock.now().toISOString(),
       outcome: error ? 'failed' : 'ok',
-      snapshotId: null,
-      filesNew: null,
-      filesChanged: null,
-      filesUnmodified: null,
-      bytesProcessed: null,
-      bytesAdded: null,
-      unreadable: [],
-      unreadableCount: 0,
       error,
-    };
+    });
     await this.record(run, { success: false });
   }
 

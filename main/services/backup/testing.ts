@@ -219,3 +219,13 @@ export async function stepUntil(pid: number, cond: () => Promise<boolean>, slice
     signal('SIGSTOP');
   }
 }
+
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, stepMs = 10): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
