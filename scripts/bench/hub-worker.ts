@@ -9,7 +9,11 @@ import { HTTP, NS, type Result } from '@vigie/common';
 import { io, type Socket } from 'socket.io-client';
 
 const now = () => performance.timeOrigin + performance.now();
-const send = (m: unknown) => process.send?.(m);
+const send = (m: unknown) => {
+  if (process.connected) process.send?.(m);
+};
+// The benchmark went away: nothing left to do.
+process.on('disconnect', () => process.exit(0));
 
 async function runHub(dataDir: string): Promise<void> {
   const { createHub } = await import('../../server/src/app.js');

@@ -77,7 +77,12 @@ function waitFor<T>(child: ChildProcess, type: string, onOther?: (m: Record<stri
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-bench-'));
   // Every simulated device enrolls from 127.0.0.1: lift the per-IP enrollment limit for this run.
-  writeFileSync(join(dataDir, 'hub.json'), JSON.stringify({ enroll: { perMinutePerIp: 1_000_000, failuresPerMinutePerIp: 100 } }));
+  // The one technician socket stands for a whole team working the queue (an accept and a resolve per
+  // request): lift the per-connection event rate too. Devices send a few events each, far below it.
+  writeFileSync(
+    join(dataDir, 'hub.json'),
+    JSON.stringify({ enroll: { perMinutePerIp: 1_000_000, failuresPerMinutePerIp: 100 }, socket: { ratePerSecond: 1000, burst: 2000 } }),
+  );
   const hubProc = spawnChild(['hub', dataDir]);
   const ready = await waitFor<{ url: string; code: string; login: string; password: string; totpSecret: string; pid: number }>(hubProc, 'ready');
   const hubPid = ready.pid;
@@ -142,6 +147,7 @@ async function main(): Promise<void> {
   });
   // The technician works the queue: accepts what arrives; keeps the first ones open for the chat phase, resolves the rest.
   let working = true;
+  const workErrors: Record<string, number> = {};
   const workLoop = (async () => {
     while (working || toAccept.length) {
       const id = toAccept.shift();
@@ -149,10 +155,17 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 5));
         continue;
       }
-      const a = await emitAck<{ clientId: string }>(tech, 'help:accept', { requestId: id }, 30_000);
-      if (!a.ok) continue;
-      if (acceptedForChat.length < chatRequests) acceptedForChat.push({ requestId: id, clientId: a.data.clientId });
-      else await emitAck(tech, 'help:resolve', { requestId: id, note: 'bench' }, 30_000);
+      try {
+        const a = await emitAck<{ clientId: string }>(tech, 'help:accept', { requestId: id }, 30_000);
+        if (!a.ok) {
+          workErrors[a.error.code] = (workErrors[a.error.code] ?? 0) + 1;
+          continue;
+        }
+        if (acceptedForChat.length < chatRequests) acceptedForChat.push({ requestId: id, clientId: a.data.clientId });
+        else await emitAck(tech, 'help:resolve', { requestId: id, note: 'bench' }, 30_000);
+      } catch (e) {
+        workErrors[String(e)] = (workErrors[String(e)] ?? 0) + 1;
+      }
     }
   })();
   const helpT0 = now();
@@ -167,6 +180,7 @@ async function main(): Promise<void> {
   const helpLat = helpItems.filter((h) => seenQueue.has(h.clientId)).map((h) => seenQueue.get(h.clientId)! - h.t0);
   const helpUpdLat = helpItems.filter((h) => seenUpdated.has(h.clientId)).map((h) => seenUpdated.get(h.clientId)! - h.t0);
   const helpErrors = helpItems.filter((h) => h.code !== 'OK').length;
+  if (Object.keys(workErrors).length) log(`technician errors: ${JSON.stringify(workErrors)}`);
   log(`help: ${helpItems.length} created in ${fmt((now() - helpT0) / 1000)} s, ${helpLat.length} seen in queue:updated, ${helpErrors} errors`);
 
   // ---------- chat: device → technician ----------
