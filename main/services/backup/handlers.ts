@@ -1,13 +1,10 @@
+import type { Capability } from '../app.js';
 import type { IpcHandlers } from '../ipc.js';
 import type { BackupService } from './service.js';
 
 type BackupMethod = Extract<keyof IpcHandlers, `backup:${string}`>;
 
-/**
- * The backup:* IPC handlers (input already parsed by the contract in createDispatch), and the
- * pushes to forward to the renderer: `service.on('status' | 'restore', …)` →
- * app.publish('backup:status' | 'backup:restoreProgress', payload).
- */
+/** The backup:* IPC handlers (input already parsed by the contract in createDispatch). */
 export function backupHandlers(service: BackupService): Required<Pick<IpcHandlers, BackupMethod>> {
   return {
     'backup:getStatus': async () => service.status(),
@@ -23,6 +20,28 @@ export function backupHandlers(service: BackupService): Required<Pick<IpcHandler
     'backup:openFolder': async ({ jobId }) => {
       await service.openFolder(jobId);
       return {};
+    },
+  };
+}
+
+/**
+ * The backup capability for VigieApp (`capabilities: [backupCapability(service)]`, plus
+ * `backupSummary: async () => service.summary()` for the help-request context): handlers,
+ * pushes 'backup:status' / 'backup:restoreProgress', and the service's lifecycle.
+ */
+export function backupCapability(service: BackupService): Capability {
+  let off: (() => void) | null = null;
+  return {
+    name: 'backup',
+    handlers: backupHandlers(service),
+    async start({ publish }) {
+      off = publishBackupEvents(service, publish);
+      await service.start();
+    },
+    async stop() {
+      off?.();
+      off = null;
+      await service.stop();
     },
   };
 }

@@ -2,14 +2,19 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackupSettings, IPC_METHODS, parseOrThrow, RestoreRequest, SaveBackupSettingsInput, SearchRequest } from '@vigie/common';
+import { createApp } from '../app.js';
 import { createDispatch } from '../ipc.js';
+import { FileSecretStore } from '../../platform/node/secret-store.js';
+import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import { suggestFolders } from './defaults.js';
-import { backupHandlers } from './handlers.js';
+import { backupCapability, backupHandlers } from './handlers.js';
+import { SECRET_KEYS } from './repository.js';
+import { BackupService } from './service.js';
 import { datedName, nameStamp, numberedName, splitExtension } from './naming.js';
 import { RepoQueue } from './queue.js';
 import { escapePattern, includePatternFor, localToTree, treeParent, treeToLocal } from './restic/paths.js';
 import { isoTime, parseBackupLine, parseLsLine } from './restic/parse.js';
-import { makeFixture, removeDir, tempDir, testLogger, type Fixture } from './testing.js';
+import { makeFixture, RecordingNotifier, removeDir, tempDir, testLogger, waitFor, type Fixture } from './testing.js';
 
 describe('restic patterns and paths', () => {
   it('escapes \\ * ? [ ] literally (POSIX: backslash; Windows: one-character classes)', () => {
@@ -176,5 +181,53 @@ describe('IPC handlers', () => {
     expect(wrong).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS', details: { reason: 'wrong-password' } } });
     expect((await f.service.getSettings()).settings.times).toEqual(['13:00']);
     expect((await f.service.runBackup()).outcome).toBe('ok');
+  });
+});
+
+describe('app composition', () => {
+  let dir: string | null = null;
+  afterEach(async () => {
+    if (dir) await removeDir(dir);
+  });
+
+  it('plugs in as a capability; the demo default repository is created with a generated password', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir, 'home', 'Documents'), { recursive: true });
+    const secrets = new FileSecretStore(join(dir, 'secrets.json'));
+    const service = new BackupService({
+      dataDir: join(dir, 'app'),
+      secrets,
+      notifier: new RecordingNotifier(),
+      logger: testLogger,
+      defaultRepository: { kind: 'local', path: join(dir, 'sauvegardes') },
+      suggest: { home: join(dir, 'home'), env: {} },
+      resticCacheDir: join(dir, 'cache'),
+    });
+    const app = createApp({
+      dataDir: join(dir, 'app'),
+      appVersion: '0.1.0-test',
+      defaultHubUrl: 'http://127.0.0.1:9',
+      logger: testLogger,
+      ports: { secrets, notifier: new RecordingNotifier(), system: new NodeSystemInfo() },
+      capabilities: [backupCapability(service)],
+      backupSummary: async () => service.summary(),
+    });
+    const pushes: string[] = [];
+    app.onPush((name) => pushes.push(name));
+    try {
+      await app.start();
+      expect(await secrets.get(SECRET_KEYS.repositoryPassword)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const status = await app.dispatch('backup:getStatus', {});
+      expect(status).toMatchObject({ ok: true, data: { configured: true, repository: { kind: 'local' }, headline: 'stale' } });
+      const settings = await app.dispatch('backup:getSettings', {});
+      expect(settings).toMatchObject({ ok: true, data: { settings: { folders: [join(dir, 'home', 'Documents')] } } });
+      await app.dispatch('backup:runNow', {});
+      await waitFor(async () => service.status().lastRun?.outcome === 'ok');
+      expect(pushes).toContain('backup:status');
+      expect(service.summary().headline).toBe('ok');
+    } finally {
+      await app.stop();
+    }
+    expect(service.activity()).toEqual({ backupRunning: false, restoreRunning: false });
   });
 });
