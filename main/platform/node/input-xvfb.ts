@@ -3,15 +3,33 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export type XvfbStart = { ok: true; display: string; close: () => Promise<void> } | { ok: false; reason: string };
 
 /**
+ * Shell watchdog around Xvfb: Xvfb runs until this process's end of the stdin pipe closes —
+ * close() or this process exiting in any way (even killed) — then it is stopped. So no Xvfb is
+ * left behind, and a process that loaded nut-js can simply exit: libnut closes its X connection
+ * at exit and Xlib would turn a vanished server into "XIO fatal IO error" and exit status 1.
+ */
+const WATCHDOG = [
+  'command -v Xvfb >/dev/null 2>&1 || { echo "Xvfb is not installed" >&2; exit 127; }',
+  // A background job's stdin is /dev/null in sh: keep ours on fd 9 for the watchdog.
+  'exec 9<&0',
+  'Xvfb "$@" & x=$!',
+  '(cat <&9 >/dev/null; kill $x 2>/dev/null) &',
+  'wait $x',
+].join('\n');
+
+/**
  * Starts a private Xvfb on the first free display number (-displayfd): for the input-injection
  * tests and the screen benchmark. Answers `{ ok: false, reason }` when Xvfb cannot start here.
+ * A process that loaded nut-js must not call close(): let its own exit stop Xvfb (see WATCHDOG).
  */
-export function startXvfb(opts: { width?: number; height?: number; timeoutMs?: number; bin?: string } = {}): Promise<XvfbStart> {
-  const { width = 1280, height = 720, timeoutMs = 15_000, bin = 'Xvfb' } = opts;
+export function startXvfb(opts: { width?: number; height?: number; timeoutMs?: number } = {}): Promise<XvfbStart> {
+  const { width = 1280, height = 720, timeoutMs = 15_000 } = opts;
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawn(bin, ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', '-nocursor'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+      child = spawn('sh', ['-c', WATCHDOG, 'sh', '-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', '-nocursor'], {
+        stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
+      });
     } catch (e) {
       resolve({ ok: false, reason: `Xvfb could not be spawned: ${(e as Error).message}` });
       return;
@@ -19,31 +37,35 @@ export function startXvfb(opts: { width?: number; height?: number; timeoutMs?: n
     let settled = false;
     let stderr = '';
     let fd = '';
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const close = async () => {
+      child.ref();
+      child.stdin?.end();
+      await exited;
+    };
     const done = (r: XvfbStart) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(r);
     };
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    const close = async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    };
     const timer = setTimeout(() => {
       void close();
-      done({ ok: false, reason: `Xvfb gave no display number within ${timeoutMs} ms: ${stderr.trim().slice(-300)}` });
+      done({ ok: false, reason: `Xvfb gave no display number within ${timeoutMs} ms: ${stderr.trim().slice(-300) || 'no output'}` });
     }, timeoutMs);
-    child.on('error', (e: NodeJS.ErrnoException) => done({ ok: false, reason: e.code === 'ENOENT' ? `${bin} is not installed` : `Xvfb failed: ${e.message}` }));
+    child.on('error', (e: NodeJS.ErrnoException) => done({ ok: false, reason: `Xvfb failed to start: ${e.message}` }));
     child.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
     });
-    child.once('exit', (code, signal) => done({ ok: false, reason: `Xvfb exited (${code ?? signal}): ${stderr.trim().slice(-300)}` }));
-    const out = child.stdio[3];
-    out?.on('data', (d: Buffer) => {
+    child.once('exit', (code, signal) => done({ ok: false, reason: `Xvfb exited (${code ?? signal}): ${stderr.trim().slice(-300) || 'no output'}` }));
+    child.stdio[3]?.on('data', (d: Buffer) => {
       fd += d.toString();
       const m = /^(\d+)\s/.exec(fd);
       if (m) done({ ok: true, display: `:${m[1]}`, close });
     });
+    // The pipe to the watchdog must not keep this process alive.
+    (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    child.unref();
+    for (const s of [child.stderr, child.stdio[3]]) (s as unknown as { unref?: () => void } | null)?.unref?.();
   });
 }
