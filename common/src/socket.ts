@@ -18,6 +18,7 @@ import {
   Device,
 } from './domain.js';
 import { SCREEN_DEVICE_PUSH, SCREEN_TECH_PUSH } from './screen.js';
+import { HealthReport } from './health.js';
 
 /**
  * Socket.io contract.
@@ -88,6 +89,12 @@ export const DeviceReportRequest = z.strictObject({
   health: HealthSummary.nullable().optional(),
   backup: BackupSummary.nullable().optional(),
   appVersion: z.string().max(40).optional(),
+  /**
+   * The full security-health report (checks, explanations, raw evidence), made to fit
+   * HEALTH_REPORT_MAX_BYTES with fitHealthReport. When given, `health` may be left out (the hub
+   * takes the report's summary); when both are given they must agree.
+   */
+  healthReport: HealthReport.nullable().optional(),
 });
 
 export const DEVICE_EVENTS = {
@@ -127,6 +134,8 @@ export const HelpDetail = z.object({
   device: Device,
   messages: z.array(ChatMessage),
   receipts: ChatReceipts,
+  /** The device's latest full security-health report (null: none received yet). */
+  healthReport: HealthReport.nullable().optional(),
 });
 export type HelpDetail = z.infer<typeof HelpDetail>;
 
@@ -141,6 +150,8 @@ export const TECH_EVENTS = {
   'help:resolve': { request: z.strictObject({ requestId: Id, note: z.string().trim().min(1).max(LIMITS.resolutionNote) }), response: HelpRequest },
   'technicians:list': { request: z.strictObject({}), response: z.array(TechnicianPublic.extend({ online: z.boolean() })) },
   'devices:list': { request: z.strictObject({}), response: z.array(Device.extend({ health: HealthSummary.nullable(), backup: BackupSummary.nullable(), reportedAt: IsoDate.nullable() })) },
+  /** A device's latest full security-health report, with when the hub received it (any technician may read it, like devices:list). */
+  'device:health': { request: z.strictObject({ deviceId: Id }), response: z.object({ report: HealthReport.nullable(), reportedAt: IsoDate.nullable() }) },
   ...chatEvents,
 } as const;
 
@@ -151,7 +162,14 @@ export const TECH_PUSH = {
   'chat:receipt': ChatReceipts,
   'chat:typing': z.object({ requestId: Id, author: z.literal('device'), name: z.string(), typing: z.boolean() }),
   'device:presence': z.object({ deviceId: Id, online: z.boolean() }),
-  'device:report': z.object({ deviceId: Id, health: HealthSummary.nullable(), backup: BackupSummary.nullable(), reportedAt: IsoDate }),
+  'device:report': z.object({
+    deviceId: Id,
+    health: HealthSummary.nullable(),
+    backup: BackupSummary.nullable(),
+    reportedAt: IsoDate,
+    /** The app version the device reported, when it did. */
+    appVersion: z.string().optional(),
+  }),
   /** The session expired or was logged out elsewhere. */
   'session:ended': z.object({ reason: z.string() }),
   ...SCREEN_TECH_PUSH,

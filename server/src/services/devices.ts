@@ -1,7 +1,8 @@
-import { VigieError, type BackupSummary, type Device, type DeviceInfo, type HealthSummary } from '@vigie/common';
+import { VigieError, type BackupSummary, type Device, type DeviceInfo, type HealthReport, type HealthSummary } from '@vigie/common';
 import type { Db } from '../store/db.js';
 import { formatCode, newId, normalizeCode, nowIso, parseJson, randomCode, randomToken, sha256 } from '../util.js';
 import type { AuditLog } from './audit.js';
+import { healthUpdate } from './health-reports.js';
 
 export interface PracticeRecord {
   id: string;
@@ -141,19 +142,26 @@ export class DeviceService {
     return batch.length;
   }
 
-  async saveReport(deviceId: string, report: { health?: HealthSummary | null; backup?: BackupSummary | null; appVersion?: string }) {
+  async saveReport(deviceId: string, report: { health?: HealthSummary | null; backup?: BackupSummary | null; appVersion?: string; healthReport?: HealthReport | null }) {
     const reportedAt = nowIso();
     const prev = await this.db.selectFrom('device_reports').select(['health', 'backup']).where('device_id', '=', deviceId).executeTakeFirst();
+    const prevHealth = parseJson<HealthSummary>(prev?.health ?? null);
     // Fields left out keep their previous value; an explicit null clears them.
-    const health = report.health !== undefined ? report.health : parseJson<HealthSummary>(prev?.health ?? null);
+    const update = healthUpdate(report, prevHealth);
+    const health = update.health !== undefined ? update.health : prevHealth;
     const backup = report.backup !== undefined ? report.backup : parseJson<BackupSummary>(prev?.backup ?? null);
-    const values = { health: health ? JSON.stringify(health) : null, backup: backup ? JSON.stringify(backup) : null, reported_at: reportedAt };
+    const values = {
+      health: health ? JSON.stringify(health) : null,
+      backup: backup ? JSON.stringify(backup) : null,
+      reported_at: reportedAt,
+      ...(update.report !== undefined ? { health_report: update.report?.json ?? null, health_report_bytes: update.report?.bytes ?? null } : {}),
+    };
     await this.db.transaction().execute(async (trx) => {
       if (prev) await trx.updateTable('device_reports').set(values).where('device_id', '=', deviceId).execute();
       else await trx.insertInto('device_reports').values({ device_id: deviceId, ...values }).execute();
       if (report.appVersion) await trx.updateTable('devices').set({ app_version: report.appVersion }).where('id', '=', deviceId).execute();
     });
-    return { deviceId, health, backup, reportedAt };
+    return { deviceId, health, backup, reportedAt, ...(report.appVersion ? { appVersion: report.appVersion } : {}) };
   }
 
   async list(isOnline: (deviceId: string) => boolean, filter: { includeRevoked?: boolean } = {}): Promise<DeviceWithReport[]> {

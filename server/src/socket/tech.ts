@@ -4,6 +4,7 @@ import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { isPrivileged, type TechActor } from '../services/actors.js';
 import type { SessionInfo } from '../services/auth.js';
+import { loadHealthReport } from '../services/health-reports.js';
 import type { Services } from '../services/index.js';
 import { connectError } from './device.js';
 import { dispatch, type Handlers } from './dispatch.js';
@@ -26,7 +27,8 @@ const handlers = (s: Services, rt: Realtime): Handlers<typeof TECH_EVENTS, Ctx> 
     const sync = await s.chat.sync(actor, { requestId, afterSeq: 0 });
     // Following a request it may see: live chat, receipts and typing arrive on this socket.
     void socket.join(rooms.request(request.id));
-    return { request, device, messages: sync.messages, receipts: sync.receipts };
+    const { report: healthReport } = await loadHealthReport(s.db, request.deviceId);
+    return { request, device, messages: sync.messages, receipts: sync.receipts, healthReport };
   },
   'help:accept': async ({ requestId }, { actor }) => {
     const change = await s.help.accept(actor, requestId);
@@ -55,6 +57,10 @@ const handlers = (s: Services, rt: Realtime): Handlers<typeof TECH_EVENTS, Ctx> 
     return all.filter((t) => !t.disabled).map((t) => ({ id: t.id, displayName: t.displayName, initials: t.initials, online: rt.isTechOnline(t.id) }));
   },
   'devices:list': async () => s.devices.list(rt.isDeviceOnline),
+  'device:health': async ({ deviceId }) => {
+    if (!(await s.devices.get(deviceId, false))) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
+    return loadHealthReport(s.db, deviceId);
+  },
   'chat:send': async (input, { actor }) => {
     const res = await s.chat.send(actor, input);
     const req = res.duplicate ? null : await s.help.getById(input.requestId);

@@ -130,6 +130,13 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
     },
   },
+  '0003_device_health_report': {
+    // The full security-health report next to its summary (one column per statement: SQLite).
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('device_reports').addColumn('health_report', 'text').execute();
+      await db.schema.alterTable('device_reports').addColumn('health_report_bytes', 'integer').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -31,6 +31,9 @@ export interface DeviceReportTable {
   health: string | null;
   backup: string | null;
   reported_at: string;
+  /** Latest full security-health report (JSON, at most HEALTH_REPORT_MAX_BYTES) and its size. */
+  health_report: string | null;
+  health_report_bytes: number | null;
 }
 
 export interface TechnicianTable {
