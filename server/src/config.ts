@@ -13,6 +13,8 @@ export const HubSettings = z.strictObject({
   publicUrl: z.url().optional(),
   logLevel: LogLevel.default('info'),
   consoleDir: z.string().min(1).optional(),
+  /** Behind a reverse proxy (TLS termination): trust X-Forwarded-For for client IPs (rate limits, audit). */
+  trustProxy: z.boolean().default(false),
   /** Max HTTP JSON body and socket.io message size, in bytes. */
   bodyLimit: z.number().int().min(1024).max(10_000_000).default(64 * 1024),
   sqliteSynchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),

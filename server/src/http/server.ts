@@ -22,6 +22,8 @@ import type { Services } from '../services/index.js';
 import { TokenBucket } from '../util.js';
 
 export const HUB_VERSION = '0.1.0';
+/** Request header limit (Node's default is 16 KiB): room for the updater's multi-range requests. */
+export const MAX_HEADER_BYTES = 64 * 1024;
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
@@ -85,7 +87,9 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
     loggerInstance: log.child({ part: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: cfg.bodyLimit,
-    trustProxy: false,
+    // electron-updater's differential download asks for many byte ranges in one Range header.
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    trustProxy: cfg.trustProxy,
     forceCloseConnections: true,
     return503OnClosing: true,
   });
