@@ -18,6 +18,7 @@ import {
   Device,
 } from './domain.js';
 import { SCREEN_DEVICE_PUSH, SCREEN_TECH_PUSH } from './screen.js';
+import { UPDATE_DEVICE_EVENTS } from './updates.js';
 import { HealthReport } from './health.js';
 
 /**
@@ -104,6 +105,7 @@ export const DEVICE_EVENTS = {
   'help:update': { request: HelpUpdateRequest, response: HelpRequest },
   'help:cancel': { request: RequestRef, response: HelpRequest },
   ...chatEvents,
+  ...UPDATE_DEVICE_EVENTS,
 } as const;
 
 export const DEVICE_PUSH = {

@@ -264,3 +264,13 @@ export const ConsultationHours = z.strictObject({
   week: z.strictObject({ mon: DayRanges, tue: DayRanges, wed: DayRanges, thu: DayRanges, fri: DayRanges, sat: DayRanges, sun: DayRanges }),
 });
 export type ConsultationHours = z.infer<typeof ConsultationHours>;
+
+// ---------- socket events (device → hub) ----------
+
+/**
+ * Device events of the update feed, spread into DEVICE_EVENTS: the outcome of each update step,
+ * stored by the hub (UpdatesService.recordReport) for the console's admin page.
+ */
+export const UPDATE_DEVICE_EVENTS = {
+  'update:report': { request: UpdateReport, response: z.object({}) },
+} as const;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Server } from 'socket.io';
-import type { TechnicianRole } from '@vigie/common';
+import { SESSION_COOKIE, VigieError, type TechnicianRole } from '@vigie/common';
 import { loadConfig, type HubConfig, type HubSettingsInput } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -11,6 +11,7 @@ import { revokedSocket, setupDeviceNamespace } from './socket/device.js';
 import { Realtime, rooms } from './socket/realtime.js';
 import { endSession, setupTechNamespace } from './socket/tech.js';
 import { openDb } from './store/db.js';
+import { createUpdatesService, migrateUpdates, registerUpdateRoutes, type UpdatesService } from './updates/index.js';
 import { nowIso } from './util.js';
 
 export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' | 'host'>> {
@@ -39,6 +40,8 @@ export interface Hub {
   admin: HubAdmin;
   services: Services;
   realtime: Realtime;
+  /** The update feed (releases, rollout, device reports): server/src/updates. */
+  updates: UpdatesService;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,8 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   const log = logger ?? createLogger(cfg.logLevel);
   const db = await openDb(join(cfg.dataDir, 'hub.sqlite'), { synchronous: cfg.sqliteSynchronous });
   const services = createServices(db, cfg);
+  await migrateUpdates(db);
+  const updates = createUpdatesService({ db, dataDir: cfg.dataDir, logger: log.child({ part: 'updates' }), audit: (ev) => services.audit.append(ev) });
 
   let realtime: Realtime | null = null;
   const app = await createHttpServer(cfg, services, log, {
@@ -57,6 +62,20 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
         (socks) => socks.forEach((sock) => endSession(sock, 'logout')),
         () => undefined,
       );
+    },
+  });
+  // Update feed (public, read-only) and the admin rollout API (session cookie, role admin).
+  registerUpdateRoutes(app, {
+    updates,
+    authenticate: async (req) => {
+      try {
+        const session = await services.auth.authenticate(req.cookies[SESSION_COOKIE]);
+        await services.auth.touch(session.sessionId);
+        return { id: session.technician.id, role: session.technician.role };
+      } catch (e) {
+        if (e instanceof VigieError && e.code === 'UNAUTHORIZED') return null;
+        throw e;
+      }
     },
   });
   const io = new Server(app.server, {
@@ -68,7 +87,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   });
   realtime = new Realtime(io, services.help, log.child({ part: 'realtime' }));
   const rt = realtime;
-  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }));
+  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates);
   setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }));
   // Unused namespaces are refused by socket.io itself (only /device and /tech exist).
   io.of('/').use((_socket, next) => next(Object.assign(new Error('Espace inconnu.'), { data: { code: 'NOT_FOUND' } })));
@@ -123,5 +142,5 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       log.info('hub stopped');
     })());
 
-  return { url, port, config: cfg, log, admin, services, realtime: rt, close };
+  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, close };
 }

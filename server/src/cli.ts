@@ -10,6 +10,7 @@ import { TechnicianRole, VigieError } from '@vigie/common';
 import { loadConfig, ConfigError } from './config.js';
 import { createServices, type Services } from './services/index.js';
 import { openDb } from './store/db.js';
+import { createUpdatesService, migrateUpdates, runUpdatesCommand } from './updates/index.js';
 
 const USAGE = `Vigie hub — administration
 
@@ -22,6 +23,9 @@ const USAGE = `Vigie hub — administration
   device list [--all]                      enrolled devices (--all: include revoked)
   device revoke <id>                       revoke a device token now
   audit verify                             check the audit hash chain
+  updates publish|rollout|halt|promote|list|status …
+                                           update feed of the Vigie app (see "updates help",
+                                           docs/releasing.md; npm run release:publish = updates publish)
 
 Options: --data-dir <dir> (default VIGIE_DATA_DIR or ./.vigie-data)`;
 
@@ -72,6 +76,11 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
   const db = await openDb(join(cfg.dataDir, 'hub.sqlite'), { synchronous: cfg.sqliteSynchronous });
   const s: Services = createServices(db, cfg);
   try {
+    if (group === 'updates') {
+      await migrateUpdates(db);
+      const updates = createUpdatesService({ db, dataDir: cfg.dataDir, audit: (ev) => s.audit.append(ev) });
+      return await runUpdatesCommand(cmd === undefined ? [] : [cmd, ...rest], { updates, out: io.out, err: io.err });
+    }
     return await runCommand(s, `${group} ${cmd ?? ''}`.trim(), rest, io, env);
   } finally {
     await db.destroy();

@@ -4,13 +4,15 @@ import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DeviceActor } from '../services/actors.js';
 import type { Services } from '../services/index.js';
+import { updateDeviceHandlers, type UpdatesService } from '../updates/index.js';
 import { nowIso } from '../util.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { rooms, type Realtime } from './realtime.js';
 
 type Ctx = { actor: DeviceActor; socket: Socket };
 
-const handlers = (s: Services, rt: Realtime): Handlers<typeof DEVICE_EVENTS, Ctx> => ({
+/** The hub's own device events; other modules' events (updates…) are merged in setupDeviceNamespace. */
+const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof DEVICE_EVENTS, Ctx>, 'update:report'> => ({
   'device:hello': async (_input, { actor }) => {
     const current = await s.help.openForDevice(actor.id);
     const position = current?.status === 'waiting' ? await rt.positionOf(current.id) : null;
@@ -56,8 +58,8 @@ const handlers = (s: Services, rt: Realtime): Handlers<typeof DEVICE_EVENTS, Ctx
 });
 
 /** `/device` namespace: token auth, presence, the device's events. */
-export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger): void {
-  const h = handlers(s, rt);
+export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService): void {
+  const h: Handlers<typeof DEVICE_EVENTS, Ctx> = { ...handlers(s, rt), ...updateDeviceHandlers(updates) };
   rt.devNs.use((socket, next) => {
     const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     s.devices

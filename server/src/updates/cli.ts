@@ -23,7 +23,7 @@ export const UPDATES_CLI_HELP = `Mises à jour de l'application Vigie (flux du h
       Suspend immédiatement la diffusion (0 %) : aucun appareil qui ne l'a pas encore installée ne la prendra.
   updates promote --version X.Y.Z --platform mac|win --channel stable --percent N
       Propose sur un canal une version déjà publiée sur le hub (ex. : du pilote vers stable).
-  updates status
+  updates status   (ou : updates list)
       Canaux, versions publiées et nombre d'appareils par version.
 `;
 
@@ -103,6 +103,7 @@ export async function runUpdatesCommand(argv: string[], ctx: UpdatesCliContext):
         out(fmtState(s));
         return 0;
       }
+      case 'list':
       case 'status': {
         const o = await updates.overview();
         out('Canaux :');

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import { z } from 'zod';
 import {
   ok,
@@ -57,7 +58,7 @@ const HaltBody = z.strictObject({ channel: UpdateChannel, platform: UpdatePlatfo
  * - GET /api/updates/overview, POST /api/updates/{rollout,halt,promote} — admin technicians only.
  * Publishing itself (uploading installers) is CLI-only: see runUpdatesCommand.
  */
-export function registerUpdateRoutes(app: FastifyInstance, opts: UpdateRoutesOptions): void {
+export function registerUpdateRoutes<L extends FastifyBaseLogger>(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>, opts: UpdateRoutesOptions): void {
   const { updates } = opts;
 
   app.route({

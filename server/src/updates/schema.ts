@@ -52,8 +52,12 @@ export interface UpdateReportTable {
   received_at: string;
 }
 
-/** The devices table belongs to the hub; these are the only columns this module reads. */
+/**
+ * The devices table belongs to the hub; these are the only columns this module reads. It writes
+ * one: `app_version`, from the version a device says it runs in its update reports.
+ */
 export interface DevicesColumnsRead {
+  id: string;
   app_version: string;
   os: string;
   revoked_at: string | null;

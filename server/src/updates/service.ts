@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import {
   ArtifactName,
   compareSemver,
+  parseSemver,
   feedFileName,
   parseOrThrow,
   PromoteInput,
@@ -345,10 +346,23 @@ export class UpdatesService {
       .sort((a, b) => byVersion(a.appVersion, b.appVersion) || a.os.localeCompare(b.os));
   }
 
-  /** Stores one report from a device (parsed with the contract's UpdateReport first). */
+  /**
+   * Stores one report from a device (parsed with the contract's UpdateReport first). The version
+   * the device says it runs becomes its app version (what versionCounts counts), as device:report does.
+   */
   async recordReport(deviceId: string, raw: unknown): Promise<void> {
     const r = parseOrThrow(UpdateReport, raw);
-    await this.db
+    await this.db.transaction().execute(async (trx) => {
+      await this.insertReport(trx, deviceId, r);
+      if (parseSemver(r.currentVersion)) {
+        await trx.updateTable('devices').set({ app_version: r.currentVersion }).where('id', '=', deviceId).where('app_version', '!=', r.currentVersion).execute();
+      }
+    });
+    if (r.outcome === 'rejected' || r.outcome === 'failed') this.opts.logger?.warn({ deviceId, ...r }, 'device update failed');
+  }
+
+  private async insertReport(trx: Kysely<UpdatesDatabase>, deviceId: string, r: UpdateReport): Promise<void> {
+    await trx
       .insertInto('update_reports')
       .values({
         id: randomUUID(),
@@ -365,7 +379,6 @@ export class UpdatesService {
         received_at: this.now().toISOString(),
       })
       .execute();
-    if (r.outcome === 'rejected' || r.outcome === 'failed') this.opts.logger?.warn({ deviceId, ...r }, 'device update failed');
   }
 
   async recentReports(limit = 50): Promise<UpdatesOverview['reports']> {
