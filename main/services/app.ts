@@ -37,6 +37,13 @@ export interface AppOptions {
 
 type AppEvents = { push: [name: IpcPush, payload: unknown] };
 
+/** What a capability gets when it starts: its push publisher, its logger, the app's one hub connection. */
+export interface CapabilityContext {
+  publish: (name: IpcPush, payload: unknown) => void;
+  logger: Logger;
+  hub: HubConnection;
+}
+
 /**
  * A capability plugged into the app: its `capability:*` IPC handlers (input already parsed by the
  * contract), started after the app with a publisher for its pushes, stopped before it.
@@ -44,7 +51,7 @@ type AppEvents = { push: [name: IpcPush, payload: unknown] };
 export interface Capability {
   name: string;
   handlers?: IpcHandlers;
-  start?(ctx: { publish: (name: IpcPush, payload: unknown) => void; logger: Logger }): void | Promise<void>;
+  start?(ctx: CapabilityContext): void | Promise<void>;
   stop?(): void | Promise<void>;
 }
 
@@ -136,7 +143,7 @@ export class VigieApp extends Emitter<AppEvents> {
     if (enrollment.status === 'enrolled' && token) this.hub.start(enrollment.hubUrl, token);
     for (const c of this.options.capabilities ?? []) {
       try {
-        await c.start?.({ publish: (name, payload) => this.publish(name, payload), logger: this.options.logger.child({ capability: c.name }) });
+        await c.start?.({ publish: (name, payload) => this.publish(name, payload), logger: this.options.logger.child({ capability: c.name }), hub: this.hub });
       } catch (e) {
         // One capability failing to start must not take help requests down with it.
         this.log.error('capability failed to start', { capability: c.name, err: e });
