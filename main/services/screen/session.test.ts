@@ -15,7 +15,10 @@ import {
 import { emitAck, nextEvent, type Socket } from '../../../server/src/testing.js';
 import { startScreenTestHub, type ScreenTestDevice, type ScreenTestHub, type ScreenTestTech } from '../../../server/src/screen/testing.js';
 import { nutKeyFor } from '../../platform/node/input-keymap.js';
+import { HubConnection } from '../hub/connection.js';
+import { createDispatch } from '../ipc.js';
 import { createLogger } from '../lib/logger.js';
+import { screenCapability } from './capability.js';
 import type { InjectorAvailability, InjectResult, InputInjector, ScreenClock, ScreenDisplays } from './ports.js';
 import { ScreenSessionService } from './session.js';
 import { socketHubLink } from './testing.js';
@@ -334,5 +337,36 @@ describe('ScreenSessionService: control and input', () => {
     await r.svc.revokeControl();
     expect(await r.svc.handleData(s.id, json({ t: 'clipboard.set', id: 5, text: 'x' }))).toEqual({ t: 'clipboard.error', id: 5, code: 'FORBIDDEN' });
     expect(r.injector.clipboard).toBe('mot de passe Wi-Fi');
+  });
+});
+
+describe('screen capability', () => {
+  it('serves screen:* through the app dispatch (contract-checked) and publishes state from the app hub connection', async () => {
+    counter++;
+    const tech = await h.newTech(`cap${counter}`, `Technicien ${counter}`);
+    const dev = await h.newDevice(`Poste ${counter}`);
+    const req = await h.openRequest(dev, tech);
+    const t = await h.screenTech(tech);
+    // The app's own HubConnection, on the namespace that serves the screen events.
+    const hub = new HubConnection({ logger: log });
+    cleanups.push(() => hub.stop());
+    const cap = screenCapability({ injector: new RecordingInjector(), displays });
+    const dispatch = createDispatch({ ...cap.handlers }, log);
+    expect(await dispatch('screen:getState', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    const published: Array<[string, unknown]> = [];
+    await cap.start!({ hub, publish: (name, payload) => published.push([name, payload]), logger: log });
+    cleanups.push(() => cap.stop!());
+    hub.start(h.screenUrl, dev.token);
+    await new Promise<void>((resolve) => (hub.connected ? resolve() : hub.on('connected', () => resolve())));
+
+    expect(await dispatch('screen:getState', {})).toMatchObject({ ok: true, data: { phase: 'idle', capture: null } });
+    const asked = await emitAck<ScreenSession>(t, 'screen:request', { requestId: req.id });
+    if (!asked.ok) throw new Error(asked.error.code);
+    await waitState(cap.service!, (s) => s.consent?.displays.length === 2, 'consent via the app connection');
+    expect(published.some(([n, p]) => n === 'screen:state' && (p as ScreenState).phase === 'consent-pending')).toBe(true);
+    expect(await dispatch('screen:grant', { sessionId: 42 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await dispatch('screen:signal', { sessionId: asked.data.id, data: { type: 'offer', sdp: 'v=0' } })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await dispatch('screen:input', { sessionId: asked.data.id, message: JSON.stringify({ t: 'ping', id: 1, sentAt: 1 }) })).toEqual({ ok: true, data: { reply: null } });
+    expect(await dispatch('screen:refuse', { sessionId: asked.data.id })).toMatchObject({ ok: true, data: { phase: 'ended', ended: { reason: 'refused' } } });
   });
 });
