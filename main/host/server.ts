@@ -11,6 +11,7 @@ import { FileSecretStore } from '../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../platform/node/system-info.js';
 import type { LogLevel, Logger, Notifier, SystemInfo } from '../platform/ports.js';
 import { createApp, type AppOptions, type Capability, type VigieApp } from '../services/app.js';
+import { createNodeHealthCapability, type HealthCapability } from '../services/health/capability.js';
 import { hostCsp } from '../services/lib/csp.js';
 import { createLogger } from '../services/lib/logger.js';
 import { Bridge } from './bridge.js';
@@ -38,6 +39,8 @@ export interface HostOptions {
   backupSummary?: () => Promise<BackupSummary | null>;
   /** Health, backup, updates…: see Capability in services/app.ts. */
   capabilities?: Capability[];
+  /** Security health of this machine (default: on — a first scan at start, then every 4 h); false leaves it out. */
+  health?: boolean;
   hub?: AppOptions['hub'];
   support?: AppOptions['support'];
 }
@@ -48,6 +51,8 @@ export interface Host {
   /** http://127.0.0.1:PORT */
   origin: string;
   app: VigieApp;
+  /** The security-health capability (null when turned off). */
+  health: HealthCapability | null;
   close(): Promise<void>;
 }
 
@@ -70,6 +75,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const log = logger.child({ svc: 'host' });
   const rendererDir = options.rendererDir ?? here('../../out/renderer/');
   const secret = randomBytes(32).toString('hex');
+  const notifier = options.notifier ?? new LogNotifier(logger);
+  const health =
+    options.health === false ? null : createNodeHealthCapability({ dataDir: options.dataDir, notifier, logger, locale: () => app.state().locale });
   const app = createApp({
     dataDir: options.dataDir,
     appVersion: options.appVersion ?? packageVersion(),
@@ -77,13 +85,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
     logger,
     ports: {
       secrets: new FileSecretStore(join(options.dataDir, 'secrets.json'), logger),
-      notifier: options.notifier ?? new LogNotifier(logger),
+      notifier,
       system: options.system ?? new NodeSystemInfo(),
       autoStart: new NodeAutoStart(logger),
     },
-    ...(options.healthSummary ? { healthSummary: options.healthSummary } : {}),
+    ...(options.healthSummary ? { healthSummary: options.healthSummary } : health ? { healthSummary: () => health.summary() } : {}),
     ...(options.backupSummary ? { backupSummary: options.backupSummary } : {}),
-    ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+    capabilities: [...(health ? [health] : []), ...(options.capabilities ?? [])],
     ...(options.hub ? { hub: options.hub } : {}),
     ...(options.support ? { support: options.support } : {}),
   });
@@ -135,6 +143,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     url: `${origin}/#${BRIDGE.fragmentKey}=${secret}`,
     origin,
     app,
+    health,
     async close() {
       if (closed) return;
       closed = true;

@@ -14,3 +14,4 @@ export { JsonHealthStore, HealthState, type HealthStore } from './store.js';
 export { probesFor, parserRegistry, type ProbeOptions } from './probes/index.js';
 export { runChecks, judgeBackup } from './scan.js';
 export type { BackupSummaryProvider, CommandOutput, CommandRunner, CommandSpec, Finding, HealthClock, Parser, ParserInput, Probe } from './types.js';
+export { HealthCapability, createNodeHealthCapability, type HealthCapabilityOptions, type HealthHub, type NodeHealthCapabilityOptions } from './capability.js';
