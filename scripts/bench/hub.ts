@@ -7,7 +7,7 @@
  * and one summary line: `devices=… rss_kb_per_device=… help_p99_ms=… chat_p99_ms=…`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,6 +45,13 @@ const log = (s: string) => process.stdout.write(`[bench] ${s}\n`);
 function rssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
+}
+function openFds(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return NaN;
+  }
 }
 function fdLimit(pid: number): string {
   const m = /Max open files\s+(\d+)\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
@@ -125,6 +132,7 @@ async function main(): Promise<void> {
   log(`connected ${conn.ok} (failed ${conn.failed}) in ${fmt(conn.ms / 1000)} s`);
   await new Promise((r) => setTimeout(r, 3000));
   const rssConnected = rssKb(hubPid);
+  const fdsConnected = openFds(hubPid);
   const online = conn.open;
 
   // ---------- help: create → visible to the technician ----------
@@ -204,7 +212,7 @@ async function main(): Promise<void> {
   const rssEnd = rssKb(hubPid);
 
   // ---------- optional: push N up until something breaks ----------
-  const steps: Array<{ target: number; open: number; failed: number; rssKb: number; errors: Record<string, number>; connectPerS: number }> = [];
+  const steps: Array<{ target: number; open: number; failed: number; rssKb: number; fds: number; errors: Record<string, number>; connectPerS: number }> = [];
   if (FIND_MAX) {
     let total = N;
     for (;;) {
@@ -215,7 +223,7 @@ async function main(): Promise<void> {
       const c = await connectAll(RATE);
       await new Promise((r) => setTimeout(r, 2000));
       const alive = hubProc.exitCode === null;
-      steps.push({ target: total, open: c.open, failed: c.failed, rssKb: alive ? rssKb(hubPid) : NaN, errors: c.errors, connectPerS: c.ok / (c.ms / 1000) });
+      steps.push({ target: total, open: c.open, failed: c.failed, rssKb: alive ? rssKb(hubPid) : NaN, fds: alive ? openFds(hubPid) : NaN, errors: c.errors, connectPerS: c.ok / (c.ms / 1000) });
       log(`step ${total}: open ${c.open}, failed ${c.failed}, errors ${JSON.stringify(c.errors)}`);
       if (!alive || c.failed > add * 0.01) break;
     }
@@ -228,6 +236,7 @@ async function main(): Promise<void> {
     ['connect failures', String(conn.failed)],
     ['worker processes', String(WORKERS)],
     ['hub fd limit (soft/hard)', fdLimit(hubPid)],
+    ['hub open fds with devices', String(fdsConnected)],
     ['enroll rate (/s)', fmt(N / (enrollMs / 1000))],
     ['connect rate (/s)', fmt(conn.ok / (conn.ms / 1000))],
     ['hub RSS before devices (MB)', fmt(rssBase / 1024)],
@@ -246,9 +255,9 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w1)}  ${v}\n`);
   if (steps.length) {
     process.stdout.write(`\nfind-max (2500 more devices per step, ceiling ${CEILING})\n`);
-    process.stdout.write(`${'target'.padStart(7)} ${'open'.padStart(7)} ${'failed'.padStart(7)} ${'RSS MB'.padStart(8)} ${'conn/s'.padStart(7)}  errors\n`);
+    process.stdout.write(`${'target'.padStart(7)} ${'open'.padStart(7)} ${'failed'.padStart(7)} ${'RSS MB'.padStart(8)} ${'hub fds'.padStart(8)} ${'conn/s'.padStart(7)}  errors\n`);
     for (const s of steps) {
-      process.stdout.write(`${String(s.target).padStart(7)} ${String(s.open).padStart(7)} ${String(s.failed).padStart(7)} ${fmt(s.rssKb / 1024).padStart(8)} ${fmt(s.connectPerS).padStart(7)}  ${JSON.stringify(s.errors)}\n`);
+      process.stdout.write(`${String(s.target).padStart(7)} ${String(s.open).padStart(7)} ${String(s.failed).padStart(7)} ${fmt(s.rssKb / 1024).padStart(8)} ${String(s.fds).padStart(8)} ${fmt(s.connectPerS).padStart(7)}  ${JSON.stringify(s.errors)}\n`);
     }
   }
   process.stdout.write(
