@@ -461,6 +461,8 @@ export const RestoreJob = z.object({
   /** Set when done: what was restored where, and the folder to open. */
   result: z.object({ items: z.array(RestoredItem), folder: z.string() }).nullable(),
   error: BackupError.nullable(),
+  /** A technician's restore: who started it, as the hub verified it (shown to the practitioner). */
+  requestedBy: z.object({ name: z.string().max(100) }).nullable().optional(),
 });
 export type RestoreJob = z.infer<typeof RestoreJob>;
 

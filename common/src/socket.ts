@@ -18,8 +18,9 @@ import {
   Device,
 } from './domain.js';
 import { SCREEN_DEVICE_PUSH, SCREEN_TECH_PUSH } from './screen.js';
-import { UPDATE_DEVICE_EVENTS } from './updates.js';
+import { BACKUP_DEVICE_EVENTS, BACKUP_TECH_EVENTS, BACKUP_TECH_PUSH } from './backup-relay.js';
 import { HealthReport } from './health.js';
+import { UPDATE_DEVICE_EVENTS } from './updates.js';
 
 /**
  * Socket.io contract.
@@ -106,6 +107,7 @@ export const DEVICE_EVENTS = {
   'help:cancel': { request: RequestRef, response: HelpRequest },
   ...chatEvents,
   ...UPDATE_DEVICE_EVENTS,
+  ...BACKUP_DEVICE_EVENTS,
 } as const;
 
 export const DEVICE_PUSH = {
@@ -155,6 +157,7 @@ export const TECH_EVENTS = {
   /** A device's latest full security-health report, with when the hub received it (any technician may read it, like devices:list). */
   'device:health': { request: z.strictObject({ deviceId: Id }), response: z.object({ report: HealthReport.nullable(), reportedAt: IsoDate.nullable() }) },
   ...chatEvents,
+  ...BACKUP_TECH_EVENTS,
 } as const;
 
 export const TECH_PUSH = {
@@ -175,6 +178,7 @@ export const TECH_PUSH = {
   /** The session expired or was logged out elsewhere. */
   'session:ended': z.object({ reason: z.string() }),
   ...SCREEN_TECH_PUSH,
+  ...BACKUP_TECH_PUSH,
 } as const;
 
 export type EventMap = Record<string, { request: z.ZodType; response: z.ZodType }>;

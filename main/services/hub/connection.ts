@@ -1,10 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
+import type { z } from 'zod';
 import {
   DEVICE_EVENTS,
   DEVICE_PUSH,
+  HUB_DEVICE_CALLS,
   NS,
   err,
   resultSchema,
+  toErr,
+  type HubDeviceCall,
   type ConnectionState,
   type DeviceEvent,
   type EventRequest,
@@ -20,6 +24,8 @@ type DevicePush = keyof typeof DEVICE_PUSH;
 export type DeviceRequest<K extends DeviceEvent> = EventRequest<typeof DEVICE_EVENTS, K>;
 export type DeviceResponse<K extends DeviceEvent> = EventResponse<typeof DEVICE_EVENTS, K>;
 export type DevicePushPayload<K extends DevicePush> = PushPayload<typeof DEVICE_PUSH, K>;
+export type HubCallInput<K extends HubDeviceCall> = z.infer<(typeof HUB_DEVICE_CALLS)[K]['request']>;
+type CallHandler = (input: never) => Promise<Result<unknown>>;
 
 export interface HubConnectionOptions {
   logger: Logger;
@@ -54,6 +60,7 @@ export class HubConnection extends Emitter<ConnectionEvents> {
   private readonly connectTimeoutMs: number;
   private readonly log: Logger;
   private readonly pushListeners = new Map<DevicePush, Set<(p: never) => void>>();
+  private readonly callHandlers = new Map<HubDeviceCall, CallHandler>();
 
   constructor(options: HubConnectionOptions) {
     super();
@@ -111,6 +118,9 @@ export class HubConnection extends Emitter<ConnectionEvents> {
     for (const name of Object.keys(DEVICE_PUSH) as DevicePush[]) {
       socket.on(name, (raw: unknown) => this.deliver(name, raw));
     }
+    for (const name of Object.keys(HUB_DEVICE_CALLS) as HubDeviceCall[]) {
+      socket.on(name, (raw: unknown, ack?: unknown) => void this.answer(name, raw, ack));
+    }
     this.setState('connecting');
     socket.connect();
   }
@@ -162,6 +172,39 @@ export class HubConnection extends Emitter<ConnectionEvents> {
     if (!set) this.pushListeners.set(name, (set = new Set()));
     set.add(listener as (p: never) => void);
     return () => set.delete(listener as (p: never) => void);
+  }
+
+  /**
+   * Answers a hub → device call (HUB_DEVICE_CALLS): the input is parsed with the contract before the
+   * handler sees it; the handler's Result is the acknowledgement. One handler per call name.
+   */
+  handleCall<K extends HubDeviceCall>(name: K, handler: (input: HubCallInput<K>) => Promise<Result<unknown>>): () => void {
+    this.callHandlers.set(name, handler as CallHandler);
+    return () => {
+      if (this.callHandlers.get(name) === (handler as CallHandler)) this.callHandlers.delete(name);
+    };
+  }
+
+  private async answer(name: HubDeviceCall, raw: unknown, ack: unknown): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const handler = this.callHandlers.get(name) as ((input: unknown) => Promise<Result<unknown>>) | undefined;
+    let result: Result<unknown>;
+    const parsed = HUB_DEVICE_CALLS[name].request.safeParse(raw);
+    if (!handler) result = err('UNAVAILABLE', 'Cette fonction n’est pas disponible sur ce poste.');
+    else if (!parsed.success) result = err('BAD_REQUEST', 'Données invalides.');
+    else {
+      try {
+        result = await handler(parsed.data);
+      } catch (e) {
+        this.log.error('hub call handler failed', { name, err: e });
+        result = toErr(e);
+      }
+    }
+    try {
+      (ack as (r: Result<unknown>) => void)(result);
+    } catch {
+      // the hub went away: nothing to answer
+    }
   }
 
   private deliver(name: DevicePush, raw: unknown): void {

@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io';
-import { DEVICE_EVENTS, VigieError } from '@vigie/common';
+import { DEVICE_EVENTS, VigieError, type BACKUP_DEVICE_EVENTS } from '@vigie/common';
+import { createBackupRelay } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DeviceActor } from '../services/actors.js';
@@ -12,7 +13,7 @@ import { rooms, type Realtime } from './realtime.js';
 type Ctx = { actor: DeviceActor; socket: Socket };
 
 /** The hub's own device events; other modules' events (updates…) are merged in setupDeviceNamespace. */
-const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof DEVICE_EVENTS, Ctx>, 'update:report'> => ({
+const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof DEVICE_EVENTS, Ctx>, 'update:report' | keyof typeof BACKUP_DEVICE_EVENTS> => ({
   'device:hello': async (_input, { actor }) => {
     const current = await s.help.openForDevice(actor.id);
     const position = current?.status === 'waiting' ? await rt.positionOf(current.id) : null;
@@ -59,7 +60,11 @@ const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof DEVICE_EVENTS
 
 /** `/device` namespace: token auth, presence, the device's events. */
 export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService): void {
-  const h: Handlers<typeof DEVICE_EVENTS, Ctx> = { ...handlers(s, rt), ...updateDeviceHandlers(updates) };
+  const h: Handlers<typeof DEVICE_EVENTS, Ctx> = {
+    ...handlers(s, rt),
+    ...updateDeviceHandlers(updates),
+    ...createBackupRelay({ services: s, realtime: rt, log }).deviceHandlers,
+  };
   rt.devNs.use((socket, next) => {
     const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     s.devices

@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io';
-import { SESSION_COOKIE, TECH_EVENTS, VigieError } from '@vigie/common';
+import { SESSION_COOKIE, TECH_EVENTS, VigieError, type BACKUP_TECH_EVENTS } from '@vigie/common';
+import { createBackupRelay } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { isPrivileged, type TechActor } from '../services/actors.js';
@@ -12,7 +13,7 @@ import { rooms, type Realtime } from './realtime.js';
 
 type Ctx = { actor: TechActor; session: SessionInfo; socket: Socket };
 
-const handlers = (s: Services, rt: Realtime): Handlers<typeof TECH_EVENTS, Ctx> => ({
+const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof TECH_EVENTS, Ctx>, keyof typeof BACKUP_TECH_EVENTS> => ({
   'tech:hello': async (_input, { session, actor, socket }) => {
     const [queue, mine] = await Promise.all([rt.snapshot(), s.help.listMine(actor.id)]);
     for (const r of mine) void socket.join(rooms.request(r.id));
@@ -107,7 +108,7 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 /** `/tech` namespace: session cookie auth (same origin only), presence, the technician's events. */
 export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger): void {
-  const h = handlers(s, rt);
+  const h: Handlers<typeof TECH_EVENTS, Ctx> = { ...handlers(s, rt), ...createBackupRelay({ services: s, realtime: rt, log }).techHandlers };
   rt.techNs.use((socket, next) => {
     const origin = socket.handshake.headers.origin;
     if (origin && !sameOrigin(origin, socket.handshake.headers.host, cfg.publicUrl)) {

@@ -1,0 +1,9 @@
+/**
+ * Backups seen and restored by a technician, relayed by the hub (issue 5). Wiring:
+ *   const backup = createBackupRelay({ services, realtime: rt, log });
+ *   // socket/device.ts handlers: { ...handlers(s, rt), ...backup.deviceHandlers }  (DEVICE_EVENTS has ...BACKUP_DEVICE_EVENTS)
+ *   // socket/tech.ts handlers:   { ...handlers(s, rt), ...backup.techHandlers }    (TECH_EVENTS has ...BACKUP_TECH_EVENTS)
+ * The latest BackupSummary of each device comes with `device:report` (DeviceService.saveReport)
+ * and is served by `devices:list`.
+ */
+export { BackupRelay, BACKUP_SYSTEM_TEXT, createBackupRelay, type BackupRelayOptions } from './relay.js';
