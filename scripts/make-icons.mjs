@@ -2,7 +2,8 @@
 // Generates the tray icons (assets/tray/) with a tiny PNG encoder: no image library, no network.
 // Per state (idle / requested / connected / offline): a coloured icon for Windows/Linux at 16 px
 // and 32 px (@2x), and a black-and-alpha "Template" image for the macOS menu bar, whose shape
-// alone tells the state (colour is never the only signal).
+// alone tells the state (colour is never the only signal); plus, per state, one variant per
+// security-health colour (green / orange / red), see healthLayers.
 //   node scripts/make-icons.mjs            writes the files
 //   node scripts/make-icons.mjs --check    fails when the committed files differ from the output
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -113,6 +114,48 @@ const STATES = {
   },
 };
 
+/**
+ * Health variants (`tray-<state>-<colour>.png`): the eye takes the colour of the worst security
+ * status (green / orange / red, see trayColour in common/src/health.ts); the state marks keep their
+ * shape in neutral colours so they never read as a health colour. Orange and red idle icons also
+ * carry an exclamation badge: the shape says "something to look at", not the colour alone.
+ * macOS shows these coloured images for orange and red, and its template images when all is green.
+ */
+const HEALTH = { green: [30, 125, 69], orange: [196, 106, 0], red: [179, 38, 30] };
+const BLUE = [31, 95, 191];
+const GREY = [90, 98, 110];
+const exclamation = or(bar(BADGE.x, 0.085, BADGE.x, 0.235, 0.075), disc(BADGE.x, 0.315, 0.045));
+function healthLayers(state, colour) {
+  const c = HEALTH[colour];
+  switch (state) {
+    case 'idle':
+      return colour === 'green'
+        ? [[eye, c]]
+        : [
+            [and(eye, not(badgeGap)), c],
+            [badge, c],
+            [exclamation, [255, 255, 255]],
+          ];
+    case 'requested':
+      return [
+        [and(eye, not(badgeGap)), c],
+        [badge, BLUE],
+      ];
+    case 'connected':
+      return [
+        [and(eye, not(badgeGap)), c],
+        [badge, BLUE],
+        [check, [255, 255, 255]],
+      ];
+    case 'offline':
+      return [
+        [and(eyeRing, not(slashGap)), c],
+        [slash, GREY],
+      ];
+  }
+  throw new Error(`unknown state ${state}`);
+}
+
 /** Rasterises layers with 8×8 supersampling (anti-aliased edges). */
 function render(size, layers) {
   const px = new Uint8Array(size * size * 4);
@@ -158,6 +201,7 @@ function files() {
     ]) {
       out.push([`tray-${state}${scale}.png`, encodePng(size, render(size, v.colour))]);
       out.push([`tray-${state}Template${scale}.png`, encodePng(size, render(size, v.template))]);
+      for (const colour of Object.keys(HEALTH)) out.push([`tray-${state}-${colour}${scale}.png`, encodePng(size, render(size, healthLayers(state, colour)))]);
     }
   }
   return out;

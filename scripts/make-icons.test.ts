@@ -30,4 +30,21 @@ describe('tray icons', () => {
       }
     }
   });
+
+  it('exist for every tray state in each security-health colour (green, orange, red), at 16 and 32 px', () => {
+    const names = new Set(readdirSync(TRAY));
+    for (const state of ['idle', 'requested', 'connected', 'offline']) {
+      for (const colour of ['green', 'orange', 'red']) {
+        for (const [suffix, size] of [
+          ['', 16],
+          ['@2x', 32],
+        ] as const) {
+          const name = `tray-${state}-${colour}${suffix}.png`;
+          expect(names.has(name), name).toBe(true);
+          const png = readFileSync(join(TRAY, name));
+          expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]);
+        }
+      }
+    }
+  });
 });

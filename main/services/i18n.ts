@@ -18,6 +18,11 @@ export const MAIN_STRINGS = {
         connected: 'Vigie — un technicien s’occupe de vous',
         offline: 'Vigie — connexion perdue',
       },
+      health: {
+        green: 'Sécurité : tout va bien',
+        orange: 'Sécurité : des points à vérifier',
+        red: 'Sécurité : un point à corriger',
+      },
     },
     languages: { fr: 'Français', en: 'English' },
     notify: {
@@ -39,6 +44,11 @@ export const MAIN_STRINGS = {
         requested: 'Vigie — help request sent',
         connected: 'Vigie — a technician is helping you',
         offline: 'Vigie — connection lost',
+      },
+      health: {
+        green: 'Security: all good',
+        orange: 'Security: some points to check',
+        red: 'Security: a point to fix',
       },
     },
     languages: { fr: 'Français', en: 'English' },

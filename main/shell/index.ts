@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, ipcMain, safeStorage, session } from 'electron';
+import { trayColour, type HealthReport } from '@vigie/common';
 import { ElectronAutoStart } from '../platform/electron/autostart.js';
 import { ElectronNotifier } from '../platform/electron/notifier.js';
 import { createSafeStorageSecretStore, safeStorageAvailable } from '../platform/electron/secret-store.js';
@@ -8,6 +9,7 @@ import { FileSecretStore } from '../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../platform/node/system-info.js';
 import type { Logger, SecretStore } from '../platform/ports.js';
 import { createApp, type VigieApp } from '../services/app.js';
+import { createNodeHealthCapability } from '../services/health/capability.js';
 import { registerIpc } from './ipc.js';
 import { Popover } from './popover.js';
 import { hardenApp, hardenSession } from './security.js';
@@ -68,6 +70,9 @@ export class Shell {
     const devEnv = app.isPackaged ? {} : { dataDir: process.env.VIGIE_DATA_DIR, enrollCode: process.env.VIGIE_ENROLL_CODE };
     const dataDir = devEnv.dataDir || app.getPath('userData');
     let popover: Popover | null = null;
+    const notifier = new ElectronNotifier(() => this.open(), log);
+    // Security health: scans at start and every 4 h; a point turning critical notifies through the same notifier.
+    const health = createNodeHealthCapability({ dataDir, notifier, logger: log, locale: () => vigie.state().locale });
     const vigie = createApp({
       dataDir,
       appVersion: app.getVersion(),
@@ -75,12 +80,14 @@ export class Shell {
       logger: log,
       ports: {
         secrets: secretStore(dataDir, log),
-        notifier: new ElectronNotifier(() => this.open(), log),
+        notifier,
         system: new NodeSystemInfo(),
         // Login items only for the installed app, never for a development Electron binary.
         ...(app.isPackaged ? { autoStart: new ElectronAutoStart(app) } : {}),
       },
       isUserLooking: () => popover?.isLooking() ?? false,
+      healthSummary: () => health.summary(),
+      capabilities: [health],
     });
     this.vigie = vigie;
     popover = new Popover({ preloadPath: join(this.paths.mainDir, '../preload/index.cjs'), entryUrl: rendererEntryUrl(origin), title: 'Vigie', log });
@@ -101,6 +108,16 @@ export class Shell {
     });
     const tray = this.tray;
     vigie.onState((s) => tray.update(s));
+    // The icon's colour follows the worst security status of the latest report.
+    let healthPushed = false;
+    vigie.onPush((name, payload) => {
+      if (name !== 'health:report') return;
+      healthPushed = true;
+      tray.setHealth(trayColour((payload as HealthReport).worst));
+    });
+    void health.latest().then((r) => {
+      if (r && !healthPushed) tray.setHealth(trayColour(r.worst));
+    });
     await vigie.start();
     if (devEnv.enrollCode) await vigie.enrollIfNeeded({ code: devEnv.enrollCode, ...(process.env.VIGIE_HUB_URL ? { hubUrl: process.env.VIGIE_HUB_URL } : {}) });
     tray.update(vigie.state());

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
-import type { AppState, Locale, TrayState } from '@vigie/common';
+import type { AppState, Locale, TrayColour, TrayState } from '@vigie/common';
 
 export interface TrayActions {
   t: (key: string) => string;
@@ -14,13 +14,17 @@ export interface TrayActions {
 /**
  * Tray icon per state (idle / requested / connected / offline) and its menu. On macOS the
  * monochrome template images follow the menu bar's light/dark appearance; elsewhere coloured PNGs.
- * nativeImage picks the @2x file by itself on high-density screens.
+ * nativeImage picks the @2x file by itself on high-density screens. Once a security-health report
+ * exists, the icon's colour follows its worst status (green / orange / red: `tray-<state>-<colour>`);
+ * on macOS orange and red show as coloured images, green keeps the template.
  */
 export class TrayController {
   private readonly tray: Tray;
-  private readonly icons = new Map<TrayState, NativeImage>();
-  private last: { tray: TrayState; locale: Locale; enrolled: boolean } | null = null;
+  private readonly icons = new Map<string, NativeImage>();
+  private last: { tray: TrayState; locale: Locale; enrolled: boolean; health: TrayColour | null } | null = null;
   private menu: Menu | null = null;
+  private health: TrayColour | null = null;
+  private state: AppState | null = null;
 
   constructor(
     private readonly assetsDir: string,
@@ -35,15 +39,24 @@ export class TrayController {
     });
   }
 
-  private icon(state: TrayState): NativeImage {
-    let img = this.icons.get(state);
+  private icon(state: TrayState, health: TrayColour | null = null): NativeImage {
+    const mac = process.platform === 'darwin';
+    const template = mac && (health === null || health === 'green');
+    const file = template ? `tray-${state}Template.png` : health ? `tray-${state}-${health}.png` : `tray-${state}.png`;
+    let img = this.icons.get(file);
     if (!img) {
-      const mac = process.platform === 'darwin';
-      img = nativeImage.createFromPath(join(this.assetsDir, 'tray', mac ? `tray-${state}Template.png` : `tray-${state}.png`));
-      if (mac) img.setTemplateImage(true);
-      this.icons.set(state, img);
+      img = nativeImage.createFromPath(join(this.assetsDir, 'tray', file));
+      if (template) img.setTemplateImage(true);
+      this.icons.set(file, img);
     }
     return img;
+  }
+
+  /** Colour of the worst security-health status (trayColour of the latest report); null before the first report. */
+  setHealth(colour: TrayColour | null): void {
+    if (colour === this.health) return;
+    this.health = colour;
+    if (this.state) this.update(this.state);
   }
 
   bounds(): Electron.Rectangle {
@@ -51,12 +64,14 @@ export class TrayController {
   }
 
   update(s: AppState): void {
+    this.state = s;
     const enrolled = s.enrollment.status === 'enrolled';
-    if (this.last && this.last.tray === s.tray && this.last.locale === s.locale && this.last.enrolled === enrolled) return;
-    this.last = { tray: s.tray, locale: s.locale, enrolled };
+    const health = this.health;
+    if (this.last && this.last.tray === s.tray && this.last.locale === s.locale && this.last.enrolled === enrolled && this.last.health === health) return;
+    this.last = { tray: s.tray, locale: s.locale, enrolled, health };
     const t = this.a.t;
-    this.tray.setImage(this.icon(s.tray));
-    this.tray.setToolTip(t(`tray.tooltip.${s.tray}`));
+    this.tray.setImage(this.icon(s.tray, health));
+    this.tray.setToolTip(health ? `${t(`tray.tooltip.${s.tray}`)}\n${t(`tray.health.${health}`)}` : t(`tray.tooltip.${s.tray}`));
     this.menu = Menu.buildFromTemplate([
         { label: t('tray.requestHelp'), enabled: enrolled, click: () => this.a.requestHelp() },
         { label: t('tray.open'), click: () => this.a.open() },
