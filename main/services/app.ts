@@ -9,6 +9,7 @@ import { EnrollmentService } from './settings/enrollment.js';
 import { SettingsStore } from './settings/settings.js';
 import { supportFile } from './support/store.js';
 import { SupportService, type SupportEvent } from './support/support.js';
+import { ActivityTracker } from './updates/activity.js';
 
 export interface AppPorts {
   secrets: SecretStore;
@@ -42,6 +43,8 @@ export interface CapabilityContext {
   publish: (name: IpcPush, payload: unknown) => void;
   logger: Logger;
   hub: HubConnection;
+  /** Where a capability says what it is doing (remote session, restore, backup): the updater waits for it. */
+  activity: ActivityTracker;
 }
 
 /**
@@ -77,6 +80,8 @@ export class VigieApp extends Emitter<AppEvents> {
   readonly handlers: IpcHandlers;
   readonly dispatch: Dispatch;
   readonly i18n: MainI18n;
+  /** What is going on (capabilities' probes, last practitioner call), for the updater. */
+  readonly activity = new ActivityTracker();
   private readonly log: Logger;
   private pushScheduled = false;
   private started = false;
@@ -111,7 +116,12 @@ export class VigieApp extends Emitter<AppEvents> {
     const capabilityHandlers: IpcHandlers = {};
     for (const c of options.capabilities ?? []) Object.assign(capabilityHandlers, c.handlers);
     this.handlers = { ...capabilityHandlers, ...this.buildHandlers() };
-    this.dispatch = createDispatch(this.handlers, logger);
+    const dispatch = createDispatch(this.handlers, logger);
+    // Every call from the renderer or the tray menu is the practitioner using Vigie.
+    this.dispatch = (method, input) => {
+      this.activity.noteUse();
+      return dispatch(method, input);
+    };
   }
 
   async start(): Promise<void> {
@@ -132,6 +142,7 @@ export class VigieApp extends Emitter<AppEvents> {
     this.support.on('event', (e) => this.notifyFor(e));
     this.hub.on('rejected', (code) => void this.unenroll(code));
     this.hub.onPush('device:revoked', () => void this.unenroll('REVOKED'));
+    this.hub.on('connected', () => void this.reportAppVersion());
 
     let enrollment = this.enrollment.state();
     const token = enrollment.status === 'enrolled' ? await this.enrollment.token() : null;
@@ -143,7 +154,7 @@ export class VigieApp extends Emitter<AppEvents> {
     if (enrollment.status === 'enrolled' && token) this.hub.start(enrollment.hubUrl, token);
     for (const c of this.options.capabilities ?? []) {
       try {
-        await c.start?.({ publish: (name, payload) => this.publish(name, payload), logger: this.options.logger.child({ capability: c.name }), hub: this.hub });
+        await c.start?.({ publish: (name, payload) => this.publish(name, payload), logger: this.options.logger.child({ capability: c.name }), hub: this.hub, activity: this.activity });
       } catch (e) {
         // One capability failing to start must not take help requests down with it.
         this.log.error('capability failed to start', { capability: c.name, err: e });
@@ -264,6 +275,12 @@ export class VigieApp extends Emitter<AppEvents> {
     await this.settings.update({ locale });
     this.i18n.setLocale(locale);
     this.schedulePush();
+  }
+
+  /** Tells the hub which version runs here (its admin page counts devices per version). */
+  private async reportAppVersion(): Promise<void> {
+    const r = await this.hub.emitAck('device:report', { appVersion: this.options.appVersion });
+    if (!r.ok) this.log.warn('app version not reported', { code: r.error.code });
   }
 
   private requireEnrolled(): void {

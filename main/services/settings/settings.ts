@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { Locale } from '@vigie/common';
+import { ConsultationHours, Locale, UpdateChannel } from '@vigie/common';
 import type { Logger } from '../../platform/ports.js';
 import { JsonFile } from '../lib/files.js';
 
@@ -15,6 +15,13 @@ export const Settings = z.object({
   lastError: z.string().nullable().default(null),
   /** Start-at-login is switched on once, at the first run; the user's later choice is left alone. */
   autoStartConfigured: z.boolean().default(false),
+  /**
+   * Update channel of this machine ('pilot' for the pilot group). Read when the updater starts.
+   * An unreadable value falls back to the default instead of setting the whole file aside.
+   */
+  updateChannel: UpdateChannel.catch('stable'),
+  /** The practice's consultation hours (no silent update then); null: none set. The hub may push them later. */
+  consultationHours: ConsultationHours.nullable().catch(null),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -27,6 +34,8 @@ export const DEFAULT_SETTINGS: Settings = {
   locale: 'fr',
   lastError: null,
   autoStartConfigured: false,
+  updateChannel: 'stable',
+  consultationHours: null,
 };
 
 /** settings.json in the data dir, written atomically; every update is on disk when it resolves. */

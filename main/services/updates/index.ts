@@ -5,3 +5,5 @@ export { decideInstall, decideOffer, retryDelayMs, nextFailure, isRejection, DEF
 export { isConsultationTime, localTime } from './consultation.js';
 export { ManualClock, systemClock, type Clock } from './clock.js';
 export { fileUpdateStateStore, memoryUpdateStateStore, PersistedUpdateState, type UpdateStateStore } from './state.js';
+export { AppUpdater, hubUpdateReporter, type AppUpdaterOptions, type UpdaterAppLink } from './app-updater.js';
+export { ActivityTracker, type BusyFlags } from './activity.js';

@@ -141,6 +141,12 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     return this.enqueue(() => this.check());
   }
 
+  /** Sends the reports held while the hub could not be reached (call when the hub connection comes back). */
+  flushReports(): Promise<void> {
+    if (!this.started) return Promise.resolve();
+    return this.enqueue(() => this.flush());
+  }
+
   /** Looks for a quiet moment now; installs if the policy allows it. */
   evaluateNow(): Promise<InstallDecision> {
     return this.enqueue(() => this.evaluate());
