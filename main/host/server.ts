@@ -8,9 +8,11 @@ import { BRIDGE, type BackupSummary, type HealthSummary } from '@vigie/common';
 import { LogNotifier } from '../platform/node/notifier.js';
 import { NodeAutoStart } from '../platform/node/autostart.js';
 import { FileSecretStore } from '../platform/node/secret-store.js';
+import { NodeShell } from '../platform/node/shell.js';
 import { NodeSystemInfo } from '../platform/node/system-info.js';
 import type { LogLevel, Logger, Notifier, SystemInfo } from '../platform/ports.js';
 import { createApp, type AppOptions, type Capability, type VigieApp } from '../services/app.js';
+import { createBackupCapability, type BackupCapability, type BackupCapabilityOptions } from '../services/backup/capability.js';
 import { createNodeHealthCapability, type HealthCapability } from '../services/health/capability.js';
 import { hostCsp } from '../services/lib/csp.js';
 import { createLogger } from '../services/lib/logger.js';
@@ -41,6 +43,11 @@ export interface HostOptions {
   capabilities?: Capability[];
   /** Security health of this machine (default: on — a first scan at start, then every 4 h); false leaves it out. */
   health?: boolean;
+  /**
+   * Backups (default: on — restic repository in `<dataDir>/sauvegardes`, the suggested folders,
+   * "Ouvrir le dossier" through xdg-open/open, recorded when there is none); false leaves them out.
+   */
+  backup?: false | Pick<BackupCapabilityOptions, 'shell' | 'resticPath' | 'defaultRepository' | 'folders' | 'service'>;
   hub?: AppOptions['hub'];
   support?: AppOptions['support'];
 }
@@ -53,6 +60,8 @@ export interface Host {
   app: VigieApp;
   /** The security-health capability (null when turned off). */
   health: HealthCapability | null;
+  /** The backup capability (null when turned off). */
+  backup: BackupCapability | null;
   close(): Promise<void>;
 }
 
@@ -76,22 +85,30 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const rendererDir = options.rendererDir ?? here('../../out/renderer/');
   const secret = randomBytes(32).toString('hex');
   const notifier = options.notifier ?? new LogNotifier(logger);
+  const secrets = new FileSecretStore(join(options.dataDir, 'secrets.json'), logger);
+  const backup =
+    options.backup === false
+      ? null
+      : createBackupCapability({ dataDir: options.dataDir, secrets, notifier, logger, shell: new NodeShell(logger), locale: () => app.state().locale, ...options.backup });
   const health =
-    options.health === false ? null : createNodeHealthCapability({ dataDir: options.dataDir, notifier, logger, locale: () => app.state().locale });
+    options.health === false
+      ? null
+      : createNodeHealthCapability({ dataDir: options.dataDir, notifier, logger, locale: () => app.state().locale, ...(backup ? { backup: backup.provider } : {}) });
   const app = createApp({
     dataDir: options.dataDir,
     appVersion: options.appVersion ?? packageVersion(),
     defaultHubUrl: options.hubUrl,
     logger,
     ports: {
-      secrets: new FileSecretStore(join(options.dataDir, 'secrets.json'), logger),
+      secrets,
       notifier,
       system: options.system ?? new NodeSystemInfo(),
       autoStart: new NodeAutoStart(logger),
     },
     ...(options.healthSummary ? { healthSummary: options.healthSummary } : health ? { healthSummary: () => health.summary() } : {}),
-    ...(options.backupSummary ? { backupSummary: options.backupSummary } : {}),
-    capabilities: [...(health ? [health] : []), ...(options.capabilities ?? [])],
+    ...(options.backupSummary ? { backupSummary: options.backupSummary } : backup ? { backupSummary: () => backup.summary() } : {}),
+    // Backup first: the health check [backup-recency] of the first scan reads its summary.
+    capabilities: [...(backup ? [backup] : []), ...(health ? [health] : []), ...(options.capabilities ?? [])],
     ...(options.hub ? { hub: options.hub } : {}),
     ...(options.support ? { support: options.support } : {}),
   });
@@ -144,6 +161,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     origin,
     app,
     health,
+    backup,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,0 +1,334 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BACKUP_RELAY_STRINGS,
+  IPC_METHODS,
+  err,
+  ok,
+  parseOrThrow,
+  toErr,
+  type BackupRelayCall,
+  type BackupSummary,
+  type IpcPush,
+  type Locale,
+  type RelayTechnician,
+  type RepositorySettings,
+  type RestoreJob,
+  type Result,
+} from '@vigie/common';
+import type { Capability, CapabilityContext } from '../app.js';
+import { createDispatch, type Dispatch, type IpcHandlers } from '../ipc.js';
+import { fill } from './errors.js';
+import { backupCapability } from './handlers.js';
+import type { Logger, Notifier, SecretStore, Shell } from './ports.js';
+import { treeBase } from './restic/paths.js';
+import { BackupService, type BackupServiceOptions } from './service.js';
+
+export interface BackupCapabilityOptions {
+  /** The app's data dir (backup/state.json, and the demo repository below it). */
+  dataDir: string;
+  secrets: SecretStore;
+  notifier: Notifier;
+  logger: Logger;
+  /** "Ouvrir le dossier" (Electron shell.openPath, Node xdg-open/open, or a recording one in tests). */
+  shell?: Shell;
+  resticPath?: string;
+  /**
+   * Repository used until settings are saved. Default: a local folder in the app data dir (the
+   * demo default); null: not configured until the provider sets it up.
+   */
+  defaultRepository?: RepositorySettings | null;
+  /** Folders to back up on first start (no saved settings yet); default: the suggested ones. */
+  folders?: string[];
+  /** The app's language (notifications, restored names); default French. */
+  locale?: () => Locale;
+  /** Anything else of the service (tests: clock, timers, tick…). */
+  service?: Partial<BackupServiceOptions>;
+}
+
+/** The part of the app's hub connection the capability uses. */
+export type BackupHub = Pick<CapabilityContext['hub'], 'connected' | 'on' | 'emitAck' | 'handleCall'>;
+
+/** The demo default: a restic repository in the app data dir. */
+export const defaultLocalRepository = (dataDir: string): RepositorySettings => ({ kind: 'local', path: join(dataDir, 'sauvegardes') });
+
+const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
+/** Progress of a technician's restore goes to the hub at most this often (state changes at once). */
+const FORWARD_EVERY_MS = 500;
+/** Technician jobs remembered (to name who asked, in lists and notifications). */
+const KEEP_TECH_JOBS = 50;
+
+interface TechJob {
+  requestId: string;
+  technician: RelayTechnician;
+}
+
+interface Forward {
+  requestId: string;
+  latest: RestoreJob;
+  lastState: RestoreJob['state'] | null;
+  lastAt: number;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+/**
+ * Backups plugged into the app, for the Electron shell and the browser host alike:
+ * - the backup:* IPC handlers and pushes (backup:status, backup:restoreProgress);
+ * - the schedule, started and stopped with the app;
+ * - the BackupSummary for the help-request context, for the health check [backup-recency]
+ *   (`provider`), and in `device:report` on each change and on every (re)connection;
+ * - the technician relay: hub calls 'backup:relay' run through the same handlers (same schemas,
+ *   same safe restore path); a technician's restore is shown with their name (renderer and a
+ *   native notification) and its progress goes back to the hub.
+ * Build it before the app: `backupSummary: () => backup.summary()` and `capabilities: [backup]`
+ * in AppOptions, `backup: backup.provider` for the health service.
+ */
+export class BackupCapability implements Capability {
+  readonly name = 'backup';
+  readonly service: BackupService;
+  readonly handlers: IpcHandlers;
+  /** For the health service (BackupSummaryProvider). */
+  readonly provider = { getSummary: (): BackupSummary | null => this.summaryNow() };
+  private readonly log: Logger;
+  private readonly base: Capability;
+  private readonly dispatch: Dispatch;
+  private readonly techJobs = new Map<string, TechJob>();
+  private readonly forwards = new Map<string, Forward>();
+  /** Set only during the synchronous `service.restore()` of a relayed call. */
+  private incoming: TechJob | null = null;
+  private hub: BackupHub | null = null;
+  private started = false;
+  private readonly offs: Array<() => void> = [];
+  private reported: string | null = null;
+  private reporting: Promise<void> | null = null;
+  private reportAgain = false;
+  private sending: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: BackupCapabilityOptions) {
+    this.log = opts.logger.child({ svc: 'backup-app' });
+    this.service = new BackupService({
+      dataDir: opts.dataDir,
+      secrets: opts.secrets,
+      notifier: { notify: (n) => this.notify(n) },
+      logger: opts.logger,
+      defaultRepository: opts.defaultRepository === undefined ? defaultLocalRepository(opts.dataDir) : opts.defaultRepository,
+      locale: () => this.locale(),
+      ...(opts.shell ? { shell: opts.shell } : {}),
+      ...(opts.resticPath ? { resticPath: opts.resticPath } : {}),
+      ...opts.service,
+    });
+    // Registered at once: a relayed restore is recognised while service.restore() runs.
+    this.service.on('restore', (job) => this.onJob(job));
+    this.base = backupCapability(this.service);
+    this.handlers = {
+      ...this.base.handlers,
+      'backup:restore': async (input) => this.decorate(this.service.restore({ ...input, origin: 'practitioner' })),
+      'backup:cancelRestore': async ({ jobId }) => this.decorate(this.service.cancelRestore(jobId)),
+      'backup:listRestores': async () => this.service.listRestores().map((j) => this.decorate(j)),
+    };
+    // Relayed calls take the renderer's road: parsed by the contract, same handlers, answer checked.
+    this.dispatch = createDispatch(this.handlers, opts.logger);
+  }
+
+  /** The current summary (null before start: nothing known yet). */
+  async summary(): Promise<BackupSummary | null> {
+    return this.summaryNow();
+  }
+
+  private summaryNow(): BackupSummary | null {
+    return this.started ? this.service.summary() : null;
+  }
+
+  private locale(): Locale {
+    return this.opts.locale?.() ?? 'fr';
+  }
+
+  /**
+   * Starts the service and the schedule; on the hub connection: device:report on every
+   * (re)connection and status change, the technician relay, technician restores' progress.
+   */
+  async start(ctx: Pick<CapabilityContext, 'publish' | 'logger'> & { hub: BackupHub }): Promise<void> {
+    // Saved settings (the user's, or an earlier start's) always win over the composition's folders.
+    const firstStart = !existsSync(join(this.opts.dataDir, 'backup', 'state.json'));
+    const publish = (name: IpcPush, payload: unknown) => ctx.publish(name, name === 'backup:restoreProgress' ? this.decorate(payload as RestoreJob) : payload);
+    await this.base.start?.({ ...ctx, publish } as CapabilityContext);
+    this.started = true;
+    if (this.opts.folders && firstStart) await this.applyInitialFolders(this.opts.folders);
+    this.hub = ctx.hub;
+    this.offs.push(
+      this.service.on('status', () => this.report()),
+      ctx.hub.on('connected', () => {
+        this.reported = null;
+        this.report();
+        this.flushForwards();
+      }),
+      ctx.hub.handleCall('backup:relay', (call) => this.relay(call)),
+    );
+    this.report();
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.offs.splice(0)) off();
+    for (const f of this.forwards.values()) if (f.timer) clearTimeout(f.timer);
+    await this.base.stop?.();
+    this.started = false;
+    this.hub = null;
+  }
+
+  /** Folders given by the composition (demo), saved once on the very first start, like a user would. */
+  private async applyInitialFolders(folders: string[]): Promise<void> {
+    const view = await this.service.getSettings();
+    try {
+      await this.service.saveSettings({ settings: { ...view.settings, folders } });
+    } catch (e) {
+      this.log.warn('initial backup folders not applied', { err: e });
+    }
+  }
+
+  // ---------- hub report ----------
+
+  /** Sends the summary to the hub when it changed since the last one it acknowledged (one at a time). */
+  private report(): void {
+    const hub = this.hub;
+    if (!this.started || !hub) return;
+    if (this.reporting) {
+      this.reportAgain = true;
+      return;
+    }
+    this.reporting = (async () => {
+      do {
+        this.reportAgain = false;
+        if (!hub.connected) return;
+        const summary = this.service.summary();
+        const key = JSON.stringify(summary);
+        if (key === this.reported) continue;
+        const r = await hub.emitAck('device:report', { backup: summary });
+        if (r.ok) this.reported = key;
+        else this.log.debug('backup report not delivered', { code: r.error.code });
+      } while (this.reportAgain);
+    })()
+      .catch((e: unknown) => this.log.warn('backup report failed', { err: e }))
+      .finally(() => {
+        this.reporting = null;
+      });
+  }
+
+  // ---------- technician relay ----------
+
+  private async relay(call: BackupRelayCall): Promise<Result<unknown>> {
+    if (!this.started) return err('UNAVAILABLE', 'La sauvegarde démarre : réessayez dans un instant.');
+    switch (call.method) {
+      case 'backup:restore':
+        return this.technicianRestore(call);
+      case 'backup:cancelRestore': {
+        // A technician may cancel what a technician started, never the practitioner's own restore.
+        const tj = this.techJobs.get(call.input.jobId);
+        if (!tj) return err('NOT_FOUND', 'Cette restauration est introuvable.');
+        return this.dispatch('backup:cancelRestore', call.input);
+      }
+      default:
+        return this.dispatch(call.method, call.input);
+    }
+  }
+
+  /** Same schema and same safe path as the practitioner's restore; `origin` is the relay's to set. */
+  private technicianRestore(call: Extract<BackupRelayCall, { method: 'backup:restore' }>): Result<unknown> {
+    try {
+      const input = parseOrThrow(IPC_METHODS['backup:restore'].request, { ...call.input, origin: 'technician' });
+      this.incoming = { requestId: call.requestId, technician: call.technician };
+      let job: RestoreJob;
+      try {
+        job = this.service.restore(input);
+      } finally {
+        this.incoming = null;
+      }
+      this.log.info('restore started by a technician', { job: job.id, technician: call.technician.id, request: call.requestId });
+      return ok(this.decorate(job));
+    } catch (e) {
+      return toErr(e);
+    }
+  }
+
+  private decorate(job: RestoreJob): RestoreJob {
+    const tj = this.techJobs.get(job.id);
+    return tj ? { ...job, requestedBy: { name: tj.technician.name } } : job;
+  }
+
+  private onJob(job: RestoreJob): void {
+    if (job.request.origin !== 'technician') return;
+    if (!this.techJobs.has(job.id)) {
+      if (!this.incoming) return;
+      this.techJobs.set(job.id, this.incoming);
+      while (this.techJobs.size > KEEP_TECH_JOBS) this.techJobs.delete(this.techJobs.keys().next().value!);
+    }
+    const tj = this.techJobs.get(job.id)!;
+    this.forward(tj.requestId, this.decorate(job));
+  }
+
+  /** Progress to the hub: every state change, and the progress itself at most every 500 ms. */
+  private forward(requestId: string, job: RestoreJob): void {
+    let f = this.forwards.get(job.id);
+    if (!f) this.forwards.set(job.id, (f = { requestId, latest: job, lastState: null, lastAt: 0, timer: null }));
+    f.latest = job;
+    const wait = job.state !== f.lastState || FINAL.has(job.state) ? 0 : Math.max(0, FORWARD_EVERY_MS - (Date.now() - f.lastAt));
+    if (wait === 0) {
+      if (f.timer) clearTimeout(f.timer);
+      f.timer = null;
+      this.send(f);
+    } else if (!f.timer) {
+      const entry = f;
+      f.timer = setTimeout(() => {
+        entry.timer = null;
+        this.send(entry);
+      }, wait);
+      f.timer.unref?.();
+    }
+  }
+
+  private send(f: Forward): void {
+    const job = f.latest;
+    f.lastState = job.state;
+    f.lastAt = Date.now();
+    const hub = this.hub;
+    if (!hub) return;
+    this.sending = this.sending
+      .then(async () => {
+        if (!hub.connected) return; // the end is sent again on reconnection (flushForwards)
+        const r = await hub.emitAck('backup:restore-progress', { requestId: f.requestId, job });
+        if (r.ok && FINAL.has(job.state) && this.forwards.get(job.id) === f) this.forwards.delete(job.id);
+        if (!r.ok) this.log.debug('restore progress not delivered', { code: r.error.code });
+      })
+      .catch((e: unknown) => this.log.warn('restore progress failed', { err: e }));
+  }
+
+  /** After a reconnection: the last word on each technician restore not yet delivered. */
+  private flushForwards(): void {
+    for (const f of this.forwards.values()) if (FINAL.has(f.latest.state) && !f.timer) this.send(f);
+  }
+
+  // ---------- notifications ----------
+
+  /** The service's notifications; a technician's restore is told with the technician's name. */
+  private notify(n: { title: string; body: string; tag?: string }): void {
+    const id = n.tag?.startsWith('restore-') ? n.tag.slice('restore-'.length) : null;
+    const tj = id ? this.techJobs.get(id) : undefined;
+    const job = id ? this.service.restores.get(id) : null;
+    if (!tj || !job) return this.opts.notifier.notify(n);
+    const t = BACKUP_RELAY_STRINGS[this.locale()];
+    const what = job.request.paths.length === 1 ? fill(t.what.item, { name: treeBase(job.request.paths[0]!) }) : fill(t.what.items, { count: job.request.paths.length });
+    const vars = { name: tj.technician.name, what };
+    if (job.state === 'done') {
+      this.opts.notifier.notify({ title: fill(t.done, vars), body: fill(t.doneBody, { folder: job.result?.folder ?? '' }), tag: n.tag! });
+    } else if (job.state === 'failed') {
+      this.opts.notifier.notify({ title: fill(t.failed, vars), body: `${job.error?.message ?? ''} ${job.error?.nextStep ?? ''}`.trim(), tag: n.tag! });
+    } else if (job.state === 'cancelled') {
+      this.opts.notifier.notify({ title: fill(t.cancelled, vars), body: t.nothingChanged, tag: n.tag! });
+    } else {
+      this.opts.notifier.notify({ title: fill(t.restoring, vars), body: t.follow, tag: n.tag! });
+    }
+  }
+}
+
+export function createBackupCapability(opts: BackupCapabilityOptions): BackupCapability {
+  return new BackupCapability(opts);
+}
