@@ -1,6 +1,7 @@
 import { useState, type ComponentType, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppState } from '@vigie/common';
+import { HealthPanel } from '../health/HealthPanel.js';
 import { Support } from './Support.js';
 
 /**
@@ -14,7 +15,10 @@ export interface TabDef {
   available?: (app: AppState) => boolean;
 }
 
-export const TABS: TabDef[] = [{ id: 'help', labelKey: 'tabs.help', Panel: Support }];
+export const TABS: TabDef[] = [
+  { id: 'help', labelKey: 'tabs.help', Panel: Support },
+  { id: 'security', labelKey: 'tabs.security', Panel: HealthPanel },
+];
 
 export function Tabs({ app, tabs = TABS }: { app: AppState; tabs?: TabDef[] }) {
   const { t } = useTranslation();

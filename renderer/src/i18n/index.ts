@@ -1,12 +1,13 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { SHARED_STRINGS, type Locale } from '@vigie/common';
+import { healthEn, healthFr } from '../health/strings.js';
 import { en } from './en.js';
 import { fr } from './fr.js';
 
 export const RESOURCES = {
-  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics } },
-  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics } },
+  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, health: healthFr } },
+  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, health: healthEn } },
 } as const;
 
 /** The renderer's one i18next instance: French by default, English complete, shared errors and topics merged. */
