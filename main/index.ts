@@ -8,6 +8,8 @@ import { createLogger } from './services/lib/logger.js';
 import { Shell } from './shell/index.js';
 
 const log = createLogger({ level: app.isPackaged ? 'info' : 'debug' });
+/** Longest a quit may take: the updater's last look at the feed, then saving and disconnecting. */
+const QUIT_TIMEOUT_MS = 15_000;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -20,10 +22,20 @@ if (!app.requestSingleInstanceLock()) {
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);
   app.on('before-quit', (e) => {
+    // A second quit (electron-updater quitting to install, or the user insisting) goes through.
     if (stopping) return;
     stopping = true;
     e.preventDefault();
-    shell.stop().finally(() => app.exit(0));
+    const fallback = setTimeout(() => app.exit(0), QUIT_TIMEOUT_MS);
+    // The updater first: a downloaded update may be installed on the way out (it then quits the app itself).
+    shell
+      .updatesQuitting()
+      .catch((err: unknown) => log.error('update at quit failed', { err }))
+      .then(() => shell.stop())
+      .finally(() => {
+        clearTimeout(fallback);
+        app.exit(0);
+      });
   });
 
   app

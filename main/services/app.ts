@@ -43,8 +43,11 @@ export interface CapabilityContext {
   publish: (name: IpcPush, payload: unknown) => void;
   logger: Logger;
   hub: HubConnection;
-  /** Where a capability says what it is doing (remote session, restore, backup): the updater waits for it. */
-  activity: ActivityTracker;
+  /**
+   * Where a capability says what it is doing (remote session, restore, backup): the updater waits
+   * for it. `ctx.activity?.register(() => ({ backupRunning: … }))`; always given by VigieApp.
+   */
+  activity?: ActivityTracker;
 }
 
 /**

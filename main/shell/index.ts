@@ -15,6 +15,8 @@ import { Popover } from './popover.js';
 import { hardenApp, hardenSession } from './security.js';
 import { TrayController } from './tray.js';
 import { isTrustedRendererUrl, rendererEntryUrl } from './trust.js';
+import { createShellUpdater, updatesSupported } from './updates.js';
+import type { AppUpdater } from '../services/updates/index.js';
 
 export interface ShellPaths {
   /** out/main (where the bundled main process runs from). */
@@ -50,6 +52,7 @@ export class Shell {
   private tray: TrayController | null = null;
   private popover: Popover | null = null;
   private unregisterIpc: (() => void) | null = null;
+  private updater: AppUpdater | null = null;
 
   constructor(
     private readonly paths: ShellPaths,
@@ -119,6 +122,12 @@ export class Shell {
       if (r && !healthPushed) tray.setHealth(trayColour(r.worst));
     });
     await vigie.start();
+    // Silent updates from the hub's feed (installed app only; the browser host never updates itself).
+    if (updatesSupported()) {
+      const updater = createShellUpdater(vigie, dataDir, log);
+      this.updater = updater;
+      updater.start().catch((e: unknown) => log.error('updater failed to start', { err: e }));
+    }
     if (devEnv.enrollCode) await vigie.enrollIfNeeded({ code: devEnv.enrollCode, ...(process.env.VIGIE_HUB_URL ? { hubUrl: process.env.VIGIE_HUB_URL } : {}) });
     tray.update(vigie.state());
     if (!process.argv.includes('--hidden') && vigie.state().enrollment.status !== 'enrolled') this.open();
@@ -129,7 +138,16 @@ export class Shell {
     this.popover?.show(this.tray?.bounds());
   }
 
+  /**
+   * Quitting: installs the downloaded update on the way out when the policy allows it (then
+   * electron-updater quits the app itself) and says so; false when there is nothing to install now.
+   */
+  updatesQuitting(): Promise<boolean> {
+    return this.updater?.quitting() ?? Promise.resolve(false);
+  }
+
   async stop(): Promise<void> {
+    this.updater?.stop();
     this.unregisterIpc?.();
     this.tray?.destroy();
     this.popover?.destroy();
