@@ -54,7 +54,9 @@ export interface ScreenCapability extends Capability {
 
 /**
  * The remote-screen capability for VigieApp (`capabilities: [screen]`): screen:* handlers, pushes
- * 'screen:state' / 'screen:signal', the session service built on the app's hub connection.
+ * 'screen:state' / 'screen:signal', the session service built on the app's hub connection, and a
+ * `remoteSession` activity probe (the updater never installs while a consent is asked or a
+ * session is live).
  */
 export function screenCapability(o: ScreenCapabilityOptions): ScreenCapability {
   let service: ScreenSessionService | null = null;
@@ -69,9 +71,11 @@ export function screenCapability(o: ScreenCapabilityOptions): ScreenCapability {
       return service;
     },
     handlers: screenHandlers(get),
-    async start({ hub, publish, logger }) {
+    async start({ hub, publish, logger, activity }) {
       const s = new ScreenSessionService({ hub: hubConnectionLink(hub), injector: o.injector, displays: o.displays, logger, ...(o.clock ? { clock: o.clock } : {}), ...(o.consentTimeoutMs ? { consentTimeoutMs: o.consentTimeoutMs } : {}) });
       offs = [s.on('state', (st) => publish('screen:state', st)), s.on('signal', (sig) => publish('screen:signal', sig))];
+      const busy = ['consent-pending', 'viewing', 'control-pending', 'controlling'];
+      if (activity) offs.push(activity.register(() => ({ remoteSession: busy.includes(s.state().phase) })));
       service = s;
       await s.start();
     },
