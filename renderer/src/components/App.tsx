@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Locale } from '@vigie/common';
 import { useStore } from '../store.js';
 import { Enrollment } from './Enrollment.js';
+import { RestoreBanner } from '../backup/RestoreBanner.js';
 import { Tabs } from './Tabs.js';
 
 function LanguageSwitch({ locale }: { locale: Locale }) {
@@ -55,7 +56,10 @@ export function App() {
         ) : app.enrollment.status === 'unenrolled' ? (
           <Enrollment enrollment={app.enrollment} />
         ) : (
-          <Tabs app={app} />
+          <>
+            <RestoreBanner />
+            <Tabs app={app} />
+          </>
         )}
       </main>
       <footer>{app ? <LanguageSwitch locale={app.locale} /> : null}</footer>

@@ -1,6 +1,7 @@
 import { useState, type ComponentType, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppState } from '@vigie/common';
+import { BackupPanel } from '../backup/BackupPanel.js';
 import { HealthPanel } from '../health/HealthPanel.js';
 import { Support } from './Support.js';
 
@@ -18,6 +19,7 @@ export interface TabDef {
 export const TABS: TabDef[] = [
   { id: 'help', labelKey: 'tabs.help', Panel: Support },
   { id: 'security', labelKey: 'tabs.security', Panel: HealthPanel },
+  { id: 'backups', labelKey: 'tabs.backups', Panel: BackupPanel },
 ];
 
 export function Tabs({ app, tabs = TABS }: { app: AppState; tabs?: TabDef[] }) {

@@ -1,13 +1,14 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { SHARED_STRINGS, type Locale } from '@vigie/common';
+import { BACKUP_RELAY_STRINGS, BACKUP_STRINGS, SHARED_STRINGS, type Locale } from '@vigie/common';
+import { BACKUP_UI_EN, BACKUP_UI_FR } from '../backup/strings.js';
 import { healthEn, healthFr } from '../health/strings.js';
 import { en } from './en.js';
 import { fr } from './fr.js';
 
 export const RESOURCES = {
-  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, health: healthFr } },
-  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, health: healthEn } },
+  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, health: healthFr, backup: { ...BACKUP_STRINGS.fr, ui: BACKUP_UI_FR, relay: BACKUP_RELAY_STRINGS.fr } } },
+  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, health: healthEn, backup: { ...BACKUP_STRINGS.en, ui: BACKUP_UI_EN, relay: BACKUP_RELAY_STRINGS.en } } },
 } as const;
 
 /** The renderer's one i18next instance: French by default, English complete, shared errors and topics merged. */

@@ -1,0 +1,148 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppState, BackupDay, BackupStatus, Locale } from '@vigie/common';
+import { useStore } from '../store.js';
+import { longDate, relative, shortDay, size } from './format.js';
+import { ErrorBlock } from './parts.js';
+import { RestoreWizard } from './RestoreWizard.js';
+import { useBackup } from './store.js';
+import './backup.css';
+
+type T = ReturnType<typeof useTranslation>['t'];
+
+/** The headline in the UI's language (the status' own sentence is in the app's language of the moment it was made). */
+export function headlineText(t: T, s: BackupStatus, now = Date.now()): string {
+  switch (s.headline) {
+    case 'ok':
+      return s.lastRun?.outcome === 'warning' ? t('backup.headline.okWithWarning', { count: s.lastRun.unreadableCount }) : t('backup.headline.ok');
+    case 'stale': {
+      if (!s.lastSuccessAt) return t('backup.headline.never');
+      const hours = Math.floor((now - Date.parse(s.lastSuccessAt)) / 3_600_000);
+      const days = Math.floor(hours / 24);
+      return days >= 2 ? t('backup.headline.stale', { days }) : days === 1 ? t('backup.headline.staleOneDay') : t('backup.headline.staleHours', { hours });
+    }
+    default:
+      return t(`backup.headline.${s.headline}`);
+  }
+}
+
+/** The 30-day strip: coloured days for the eye, the same facts as a sentence for everyone. */
+function DayStrip({ days, locale }: { days: BackupDay[]; locale: Locale }) {
+  const { t } = useTranslation();
+  const count = (s: BackupDay['state']) => days.filter((d) => d.state === s).length;
+  return (
+    <div className="backup-strip">
+      <h2 id="backup-strip-title">{t('backup.ui.strip.title')}</h2>
+      <ol className="backup-strip__days" aria-hidden="true">
+        {days.map((d) => (
+          <li key={d.date} className={`backup-strip__day backup-strip__day--${d.state}`} title={t('backup.ui.strip.day', { date: shortDay(d.date, locale), state: t(`backup.day.${d.state}`) })} />
+        ))}
+      </ol>
+      <p className="backup-strip__summary" data-testid="backup-strip-summary">
+        {t('backup.ui.strip.summary', { ok: count('ok'), warning: count('warning'), failed: count('failed'), none: count('none') })}
+      </p>
+      <p className="hint">{t('backup.ui.strip.legend')}</p>
+    </div>
+  );
+}
+
+function Facts({ status, locale }: { status: BackupStatus; locale: Locale }) {
+  const { t } = useTranslation();
+  const unknown = <span className="muted">{t('backup.ui.unknown')}</span>;
+  return (
+    <dl className="backup-facts">
+      <div>
+        <dt>{t('backup.ui.lastSuccess')}</dt>
+        <dd data-testid="backup-last-success">
+          {status.lastSuccessAt ? t('backup.ui.lastSuccessValue', { age: relative(status.lastSuccessAt, locale), date: longDate(status.lastSuccessAt, locale) }) : t('backup.ui.never')}
+        </dd>
+      </div>
+      <div>
+        <dt>{t('backup.ui.nextRun')}</dt>
+        <dd>{status.nextRunAt ? longDate(status.nextRunAt, locale) : t('backup.ui.noNextRun')}</dd>
+      </div>
+      <div>
+        <dt>{t('backup.ui.size')}</dt>
+        <dd>{status.sizeBytes !== null ? size(status.sizeBytes, locale, t) : unknown}</dd>
+      </div>
+      <div>
+        <dt>{t('backup.ui.changed')}</dt>
+        <dd>{status.filesChangedLastRun !== null ? status.filesChangedLastRun : unknown}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** The "Sauvegardes" tab: one headline, the facts, the 30-day strip, "Sauvegarder maintenant", "Récupérer un fichier". */
+export function BackupPanel({ app }: { app: AppState }) {
+  const { t } = useTranslation();
+  const api = useStore((s) => s.api);
+  const { status, loaded, unavailable, runNowBusy, runNowError, attach, runNow } = useBackup();
+  const [wizard, setWizard] = useState(false);
+  const [started, setStarted] = useState(false);
+  const locale = app.locale;
+
+  useEffect(() => {
+    if (api) attach(api);
+  }, [api, attach]);
+
+  if (wizard) return <RestoreWizard locale={locale} onClose={() => setWizard(false)} />;
+
+  if (unavailable || (loaded && !status))
+    return (
+      <section className="panel backup" aria-labelledby="backup-title">
+        <h1 id="backup-title">{t('backup.ui.title')}</h1>
+        <p>{t('errors.UNAVAILABLE')}</p>
+      </section>
+    );
+  if (!status)
+    return (
+      <section className="panel backup" aria-busy="true">
+        <p role="status">{t('backup.ui.loading')}</p>
+      </section>
+    );
+
+  const headline = headlineText(t, status);
+  const percent = status.progress ? Math.round(status.progress.fraction * 100) : null;
+  const onRunNow = async () => {
+    setStarted(false);
+    if (await runNow()) setStarted(true);
+  };
+
+  return (
+    <section className="backup" aria-labelledby="backup-title">
+      <div className={`panel backup-summary backup-summary--${status.headline}`} data-headline={status.headline}>
+        <p className="backup-summary__kicker">{t('backup.ui.title')}</p>
+        <h1 id="backup-title" className="backup-summary__headline" data-testid="backup-headline">
+          {headline}
+        </h1>
+        {status.headline === 'not-configured' ? <p className="hint">{t('backup.ui.notConfiguredHint')}</p> : null}
+        {status.running ? (
+          <div className="backup-running">
+            {percent === null ? <progress aria-label={t('backup.headline.running')} /> : <progress max={100} value={percent} aria-label={t('backup.headline.running')} />}
+            {percent !== null ? <p className="hint">{t('backup.ui.runningProgress', { percent })}</p> : null}
+          </div>
+        ) : null}
+        {status.lastError && status.headline === 'failed' ? <ErrorBlock error={status.lastError} /> : null}
+        {status.configured ? <Facts status={status} locale={locale} /> : null}
+        <div className="row backup-actions">
+          <button type="button" className="primary" disabled={runNowBusy || status.running || !status.configured} onClick={() => void onRunNow()}>
+            {t('backup.actions.runNow')}
+          </button>
+          <button type="button" className="secondary" disabled={!status.configured} onClick={() => setWizard(true)}>
+            {t('backup.ui.recover')}
+          </button>
+        </div>
+        <p className="hint" role="status">
+          {started && status.running ? t('backup.ui.runStarted') : ''}
+        </p>
+        {runNowError ? <ErrorBlock error={runNowError} /> : null}
+      </div>
+      {status.configured ? (
+        <div className="panel">
+          <DayStrip days={status.days} locale={locale} />
+        </div>
+      ) : null}
+    </section>
+  );
+}

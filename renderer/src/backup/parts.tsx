@@ -1,0 +1,81 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BackupError, ErrorBody, RestoreJob } from '@vigie/common';
+import { duration } from './format.js';
+
+/** A step heading that takes focus when it appears, so keyboard and screen-reader users follow. */
+export function StepHeading({ id, children, level = 2 }: { id: string; children: ReactNode; level?: 1 | 2 }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), [id]);
+  const Tag = level === 1 ? 'h1' : 'h2';
+  return (
+    <Tag id={id} ref={ref} tabIndex={-1}>
+      {children}
+    </Tag>
+  );
+}
+
+type T = ReturnType<typeof useTranslation>['t'];
+
+/** What went wrong and what to do, in the UI's language (by the backup reason when there is one). */
+export function errorSentences(t: T, e: ErrorBody | BackupError): { message: string; nextStep: string } {
+  const details = 'code' in e ? (e.details ?? {}) : { reason: e.reason };
+  const reason = typeof details.reason === 'string' ? details.reason : null;
+  const key = typeof details.messageKey === 'string' ? `backup.messages.${details.messageKey}` : null;
+  const count = typeof details.count === 'number' ? details.count : 0;
+  const hasReason = reason !== null && t(`backup.reasons.${reason}.message`, { defaultValue: '' }) !== '';
+  const message =
+    key && t(key, { defaultValue: '' }) !== ''
+      ? t(key)
+      : hasReason
+        ? t(`backup.reasons.${reason}.message`, { count })
+        : 'code' in e
+          ? t(`errors.${e.code}`, { defaultValue: t('errors.INTERNAL') })
+          : e.message;
+  const nextStep = hasReason ? t(`backup.reasons.${reason}.nextStep`, { count }) : 'code' in e ? '' : e.nextStep;
+  return { message, nextStep };
+}
+
+export function ErrorBlock({ error }: { error: ErrorBody | BackupError }) {
+  const { t } = useTranslation();
+  const { message, nextStep } = errorSentences(t, error);
+  return (
+    <div className="error backup-error" role="alert">
+      <p>{message}</p>
+      {nextStep ? <p className="backup-error__next">{nextStep}</p> : null}
+    </div>
+  );
+}
+
+/** Progress bar with percentage and time left, in words; indeterminate while the total is unknown. */
+export function RestoreProgressBar({ job }: { job: RestoreJob }) {
+  const { t } = useTranslation();
+  const p = job.progress;
+  const done = job.state === 'done';
+  const fraction = done ? 1 : (p?.fraction ?? null);
+  const percent = fraction === null ? null : Math.round(fraction * 100);
+  const label = t(`backup.restoreStates.${job.state}`);
+  const remaining =
+    done || job.state === 'failed' || job.state === 'cancelled'
+      ? null
+      : p?.secondsRemaining === null || p?.secondsRemaining === undefined
+        ? null
+        : p.secondsRemaining < 5
+          ? t('backup.ui.wizard.remainingSoon')
+          : t('backup.ui.wizard.remaining', { time: duration(p.secondsRemaining, t) });
+  return (
+    <div className="restore-progress" data-state={job.state}>
+      {percent === null ? (
+        <progress className="restore-progress__bar" aria-label={label} />
+      ) : (
+        <progress className="restore-progress__bar" max={100} value={percent} aria-label={label} aria-valuetext={t('backup.ui.wizard.percent', { percent })} />
+      )}
+      <p className="restore-progress__text">
+        <span className="restore-progress__state">{label}</span>
+        {percent !== null ? <span> · {t('backup.ui.wizard.percent', { percent })}</span> : null}
+        {remaining ? <span> · {remaining}</span> : null}
+        {p?.totalFiles && p.filesDone !== null && !done ? <span> · {t('backup.ui.wizard.files', { done: p.filesDone, total: p.totalFiles })}</span> : null}
+      </p>
+    </div>
+  );
+}

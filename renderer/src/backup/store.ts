@@ -1,0 +1,92 @@
+import { create } from 'zustand';
+import type { BackupStatus, ErrorBody, RestoreJob, VigieApi } from '@vigie/common';
+
+const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
+
+export const isFinal = (job: RestoreJob): boolean => FINAL.has(job.state);
+
+interface BackupState {
+  status: BackupStatus | null;
+  /** The first backup:getStatus answered. */
+  loaded: boolean;
+  /** This machine has no backup capability (UNAVAILABLE). */
+  unavailable: boolean;
+  /** Restore jobs of this session by id (practitioner's and technicians'), kept fresh by pushes. */
+  jobs: Record<string, RestoreJob>;
+  /** Technician restores the practitioner closed the message of. */
+  dismissed: Record<string, true>;
+  runNowBusy: boolean;
+  runNowError: ErrorBody | null;
+  /** Subscribes to backup:status and backup:restoreProgress and loads status and jobs; once per api. */
+  attach(api: VigieApi): void;
+  runNow(): Promise<boolean>;
+  dismiss(jobId: string): void;
+}
+
+let attached: VigieApi | null = null;
+
+/** The api the backup store is attached to (the restore wizard calls through it). */
+export const backupApi = (): VigieApi | null => attached;
+
+/** The "Sauvegardes" tab's state and the technician restores shown app-wide. */
+export const useBackup = create<BackupState>((set, get) => ({
+  status: null,
+  loaded: false,
+  unavailable: false,
+  jobs: {},
+  dismissed: {},
+  runNowBusy: false,
+  runNowError: null,
+  attach(api) {
+    if (attached === api) return;
+    attached = api;
+    api.on('backup:status', (status) => set({ status, loaded: true, unavailable: false }));
+    api.on('backup:restoreProgress', (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: newerJob(s.jobs[job.id], job) } })));
+    void api.backup.getStatus({}).then(
+      (r) => {
+        if (r.ok) set((s) => ({ loaded: true, status: s.status ?? r.data }));
+        else set({ loaded: true, unavailable: r.error.code === 'UNAVAILABLE' });
+      },
+      () => set({ loaded: true }),
+    );
+    void api.backup.listRestores({}).then(
+      (r) => {
+        if (!r.ok) return;
+        set((s) => {
+          const jobs = { ...s.jobs };
+          for (const j of r.data) jobs[j.id] = newerJob(jobs[j.id], j);
+          return { jobs };
+        });
+      },
+      () => undefined,
+    );
+  },
+  async runNow() {
+    const api = attached;
+    if (!api || get().runNowBusy) return false;
+    set({ runNowBusy: true, runNowError: null });
+    try {
+      const r = await api.backup.runNow({});
+      if (r.ok) set({ status: r.data });
+      else set({ runNowError: r.error });
+      return r.ok;
+    } catch {
+      set({ runNowError: { code: 'INTERNAL', message: '' } });
+      return false;
+    } finally {
+      set({ runNowBusy: false });
+    }
+  },
+  dismiss(jobId) {
+    set((s) => ({ dismissed: { ...s.dismissed, [jobId]: true } }));
+  },
+}));
+
+/** A job only moves forward: an answer that arrives after a newer push does not take it back. */
+const RANK: Record<RestoreJob['state'], number> = { queued: 0, preparing: 1, restoring: 2, verifying: 3, moving: 4, done: 5, failed: 5, cancelled: 5 };
+function newerJob(a: RestoreJob | undefined, b: RestoreJob): RestoreJob {
+  if (!a) return b;
+  if (RANK[b.state] > RANK[a.state]) return b;
+  if (RANK[b.state] < RANK[a.state]) return a;
+  return (b.progress?.bytesDone ?? 0) >= (a.progress?.bytesDone ?? 0) ? b : a;
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { BackupStatus } from '@vigie/common';
+import { createI18n } from '../i18n/index.js';
+import { headlineText } from './BackupPanel.js';
+import { duration, size } from './format.js';
+import { errorSentences } from './parts.js';
+import { BACKUP_UI_EN, BACKUP_UI_FR } from './strings.js';
+
+function keys(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v as object, `${prefix}${k}.`)));
+}
+
+const base: BackupStatus = {
+  headline: 'ok',
+  lastSuccessAt: null,
+  lastRunAt: null,
+  nextRunAt: null,
+  sizeBytes: null,
+  filesChangedLastRun: null,
+  configured: true,
+  enabled: true,
+  running: false,
+  progress: null,
+  lastRun: null,
+  lastError: null,
+  days: [],
+  repository: null,
+  resticVersion: null,
+  snapshotCount: null,
+  lastCheckAt: null,
+  lastCheckOk: null,
+  lastForgetAt: null,
+};
+
+describe('backup tab strings', () => {
+  it('English has exactly the French keys, none empty', () => {
+    expect(keys(BACKUP_UI_EN).sort()).toEqual(keys(BACKUP_UI_FR).sort());
+    for (const k of keys(BACKUP_UI_FR)) expect(k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], BACKUP_UI_EN), k).not.toBe('');
+  });
+
+  it('says the headline in plain words in the UI language', () => {
+    const i18n = createI18n('fr');
+    const now = Date.parse('2025-03-12T12:00:00Z');
+    expect(headlineText(i18n.t, base, now)).toBe('Tout est sauvegardé');
+    expect(headlineText(i18n.t, { ...base, headline: 'running' }, now)).toBe('Sauvegarde en cours');
+    expect(headlineText(i18n.t, { ...base, headline: 'failed' }, now)).toBe('La sauvegarde a échoué');
+    expect(headlineText(i18n.t, { ...base, headline: 'stale', lastSuccessAt: '2025-03-09T11:00:00Z' }, now)).toBe('Attention : dernière sauvegarde il y a 3 jours');
+    expect(headlineText(i18n.t, { ...base, headline: 'stale' }, now)).toBe('Attention : aucune sauvegarde pour l’instant');
+    void i18n.changeLanguage('en');
+    expect(headlineText(i18n.t, { ...base, headline: 'stale', lastSuccessAt: '2025-03-09T11:00:00Z' }, now)).toBe('Warning: last backup 3 days ago');
+    expect(i18n.t('backup.relay.restoring', { name: 'Julie Martin', what: i18n.t('backup.relay.what.item', { name: 'a.pdf' }) })).toBe('Julie Martin is restoring “a.pdf” for you');
+  });
+
+  it('formats sizes, times left and errors the way people say them', () => {
+    const i18n = createI18n('fr');
+    expect(size(1536, 'fr', i18n.t).replace(/\s/g, ' ')).toBe('1,5 Ko');
+    expect(size(3 * 1024 ** 3, 'fr', i18n.t).replace(/\s/g, ' ')).toBe('3 Go');
+    expect(size(512, 'fr', i18n.t)).toBe('512 octets');
+    expect(duration(20, i18n.t)).toBe('moins d’une minute');
+    expect(duration(61, i18n.t)).toBe('2 minutes');
+    expect(duration(3700, i18n.t)).toBe('1 h 2 min');
+    const e = errorSentences(i18n.t, { code: 'CONFLICT', message: 'x', details: { reason: 'busy' } });
+    expect(e).toEqual({ message: 'Une sauvegarde ou une restauration est déjà en cours.', nextStep: 'Attendez qu’elle se termine, puis réessayez.' });
+    expect(errorSentences(i18n.t, { code: 'OFFLINE', message: 'x' })).toEqual({ message: 'Connexion perdue. Nouvel essai automatique.', nextStep: '' });
+    void i18n.changeLanguage('en');
+    expect(size(1536, 'en', i18n.t)).toBe('1.5 KB');
+    expect(errorSentences(i18n.t, { reason: 'not-found', message: 'Introuvable', nextStep: 'Autre date' }).message).toBe('This item cannot be found in this backup.');
+  });
+});
