@@ -14,6 +14,7 @@ import { createConnectionStore } from '../stores/connection';
 import { createQueueStore, initialQueueState } from '../stores/queue';
 import { createWorkspaceStore, emptyConversation, initialWorkspaceState, type Conversation } from '../stores/workspace';
 import { createUiStore } from '../stores/ui';
+import { FleetController } from '../fleet/controller';
 
 export interface ControllerDeps {
   client: TechClient;
@@ -44,6 +45,8 @@ export class ConsoleController {
   readonly queue = createQueueStore();
   readonly workspace = createWorkspaceStore();
   readonly ui;
+  /** The fleet page and the devices' security reports. */
+  readonly fleet: FleetController;
 
   private readonly cleanups: (() => void)[] = [];
   private firstSnapshot = true;
@@ -60,6 +63,7 @@ export class ConsoleController {
       soundEnabled: deps.storage?.getItem(SOUND_KEY) !== 'off',
       notificationPermission: deps.alerts.permission(),
     });
+    this.fleet = new FleetController(deps.client, deps.log);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -80,6 +84,7 @@ export class ConsoleController {
       this.workspace.subscribe((s, prev) => {
         if (s.outbox !== prev.outbox) this.persistOutbox();
       }),
+      this.fleet.attach(),
     );
     const tick = setInterval(() => this.ui.setState({ now: Date.now() }), 1000);
     this.cleanups.push(() => clearInterval(tick));
@@ -133,6 +138,7 @@ export class ConsoleController {
     // The outbox stays in storage for the next sign-in; the in-memory copy goes.
     this.workspace.setState(initialWorkspaceState());
     this.connection.setState({ status: 'idle', everConnected: false });
+    this.fleet.reset();
     this.session.setState({ status: 'anonymous', technician: null, notice });
     this.deps.navigate({ name: 'queue' });
   }
@@ -304,6 +310,7 @@ export class ConsoleController {
       return;
     }
     const { request, device, messages, receipts } = r.data;
+    this.fleet.seedHealth(device.id, r.data.healthReport);
     this.patchConversation(requestId, (c) => ({
       request,
       device,

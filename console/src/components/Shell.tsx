@@ -10,6 +10,7 @@ import { MineList } from './MineList';
 import { QueuePage } from '../pages/QueuePage';
 import { RequestPage } from '../pages/RequestPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { FleetPage } from '../fleet/FleetPage';
 
 /** Signed-in layout: header, "my requests" sidebar, the routed page. */
 export function Shell() {
@@ -70,6 +71,9 @@ export function Shell() {
               </span>
             ) : null}
           </a>
+          <a href={routeHref({ name: 'fleet' })} className="topnav__link" aria-current={route.name === 'fleet' ? 'page' : undefined}>
+            {t('fleet.nav')}
+          </a>
         </nav>
         <div className="topbar__tools">
           <AlertControls />
@@ -91,7 +95,7 @@ export function Shell() {
           <MineList activeId={route.name === 'request' ? route.id : null} />
         </aside>
         <main id="main" ref={mainRef} tabIndex={-1} className="main">
-          {route.name === 'queue' ? <QueuePage /> : route.name === 'request' ? <RequestPage key={route.id} requestId={route.id} /> : <NotFoundPage />}
+          {route.name === 'queue' ? <QueuePage /> : route.name === 'fleet' ? <FleetPage /> : route.name === 'request' ? <RequestPage key={route.id} requestId={route.id} /> : <NotFoundPage />}
         </main>
       </div>
       <LiveRegion />

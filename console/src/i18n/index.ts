@@ -3,14 +3,15 @@ import { initReactI18next } from 'react-i18next';
 import { SHARED_STRINGS, type Locale } from '@vigie/common';
 import { fr } from './fr';
 import { en } from './en';
+import { deviceHealthEn, deviceHealthFr, fleetEn, fleetFr } from '../fleet/strings';
 
 export const LOCALES: readonly Locale[] = ['fr', 'en'];
 export const DEFAULT_LOCALE: Locale = 'fr';
 
 /** Console strings plus the shared ones (error codes, help topics) under `errors` and `topics`. */
 export const RESOURCES = {
-  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics } },
-  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics } },
+  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, fleet: fleetFr, deviceHealth: deviceHealthFr } },
+  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, fleet: fleetEn, deviceHealth: deviceHealthEn } },
 } as const;
 
 export function isLocale(x: unknown): x is Locale {

@@ -8,6 +8,7 @@ import { ChatPanel } from '../components/ChatPanel';
 import { ContextPanel } from '../components/ContextPanel';
 import { ResolveForm } from '../components/ResolveForm';
 import { DeviceStatus } from '../components/DeviceStatus';
+import { DeviceHealthPanel } from '../fleet/DeviceHealthPanel';
 
 /** Workspace of one request: conversation, device facts, resolve / put back. */
 export function RequestPage({ requestId }: { requestId: string }) {
@@ -117,6 +118,7 @@ export function RequestPage({ requestId }: { requestId: string }) {
         <ChatPanel requestId={requestId} canWrite={mine} />
         <ContextPanel requestId={requestId} />
       </div>
+      <DeviceHealthPanel deviceId={request.deviceId} />
     </section>
   );
 }
