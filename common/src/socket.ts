@@ -17,7 +17,7 @@ import {
   BackupSummary,
   Device,
 } from './domain.js';
-import { SCREEN_DEVICE_PUSH, SCREEN_TECH_PUSH } from './screen.js';
+import { SCREEN_DEVICE_EVENTS, SCREEN_DEVICE_PUSH, SCREEN_TECH_EVENTS, SCREEN_TECH_PUSH } from './screen.js';
 import { BACKUP_DEVICE_EVENTS, BACKUP_TECH_EVENTS, BACKUP_TECH_PUSH } from './backup-relay.js';
 import { HealthReport } from './health.js';
 import { UPDATE_DEVICE_EVENTS } from './updates.js';
@@ -108,6 +108,7 @@ export const DEVICE_EVENTS = {
   ...chatEvents,
   ...UPDATE_DEVICE_EVENTS,
   ...BACKUP_DEVICE_EVENTS,
+  ...SCREEN_DEVICE_EVENTS,
 } as const;
 
 export const DEVICE_PUSH = {
@@ -158,6 +159,7 @@ export const TECH_EVENTS = {
   'device:health': { request: z.strictObject({ deviceId: Id }), response: z.object({ report: HealthReport.nullable(), reportedAt: IsoDate.nullable() }) },
   ...chatEvents,
   ...BACKUP_TECH_EVENTS,
+  ...SCREEN_TECH_EVENTS,
 } as const;
 
 export const TECH_PUSH = {

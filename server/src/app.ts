@@ -6,6 +6,7 @@ import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import type { AuditVerifyResult } from './services/audit.js';
 import { createServices, type Services } from './services/index.js';
+import { createScreenHub, hubScreenDeps, migrateScreen, type ScreenHub } from './screen/index.js';
 import type { PracticeRecord } from './services/devices.js';
 import { revokedSocket, setupDeviceNamespace } from './socket/device.js';
 import { Realtime, rooms } from './socket/realtime.js';
@@ -23,6 +24,8 @@ export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' 
   /** Environment to read VIGIE_* from (default: process.env; pass {} to ignore it). */
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** Clock of the remote-screen module (consent expiry); tests move it forward. */
+  now?: () => number;
 }
 
 export interface HubAdmin {
@@ -42,17 +45,20 @@ export interface Hub {
   realtime: Realtime;
   /** The update feed (releases, rollout, device reports): server/src/updates. */
   updates: UpdatesService;
+  /** Remote screen sessions (server/src/screen): signaling relay, consent records, ICE. */
+  screen: ScreenHub;
   close(): Promise<void>;
 }
 
 /** Starts one hub: SQLite store, fastify HTTP (API + console) and socket.io on the same port. */
 export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
-  const { dataDir, env, logger, ...overrides } = opts;
+  const { dataDir, env, logger, now, ...overrides } = opts;
   const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides });
   const log = logger ?? createLogger(cfg.logLevel);
   const db = await openDb(join(cfg.dataDir, 'hub.sqlite'), { synchronous: cfg.sqliteSynchronous });
   const services = createServices(db, cfg);
   await migrateUpdates(db);
+  await migrateScreen(db);
   const updates = createUpdatesService({ db, dataDir: cfg.dataDir, logger: log.child({ part: 'updates' }), audit: (ev) => services.audit.append(ev) });
 
   let realtime: Realtime | null = null;
@@ -87,8 +93,10 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   });
   realtime = new Realtime(io, services.help, log.child({ part: 'realtime' }));
   const rt = realtime;
-  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates);
-  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }));
+  const screen = createScreenHub({ ...hubScreenDeps({ services, realtime: rt, settings: cfg.screen, log: log.child({ part: 'screen' }) }), ...(now ? { now } : {}) });
+  screen.attach();
+  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates, screen);
+  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }), screen);
   // Unused namespaces are refused by socket.io itself (only /device and /tech exist).
   io.of('/').use((_socket, next) => next(Object.assign(new Error('Espace inconnu.'), { data: { code: 'NOT_FOUND' } })));
 
@@ -132,6 +140,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweep);
+      await screen.close();
       clearInterval(seenFlush);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -142,5 +151,5 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       log.info('hub stopped');
     })());
 
-  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, close };
+  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, screen, close };
 }

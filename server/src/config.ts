@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { ScreenSettings } from './screen/config.js';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 export type LogLevel = z.infer<typeof LogLevel>;
@@ -51,6 +52,8 @@ export const HubSettings = z.strictObject({
       floodDisconnectAfter: z.number().int().positive().default(100),
     })
     .prefault({}),
+  /** Remote screen: provider name on the consent window, STUN, TURN (coturn shared secret). */
+  screen: ScreenSettings.prefault({}),
   eta: z
     .strictObject({
       defaultPickupSeconds: z.number().nonnegative().default(90),

@@ -1,26 +1,17 @@
 /**
  * Test harness of the screen module: a real hub on loopback (createHub: SQLite, help queue, audit,
- * chat, presence) plus the screen module's handlers. Until the hub's own /device and /tech
- * namespaces dispatch the screen events, they run on a second socket.io server on loopback that
- * authenticates exactly like the hub (device token, technician session cookie) and uses the hub's
- * own dispatch(). Once wired, `screenUrl` can simply become `hub.url`. Imported by tests only.
+ * chat, presence, and the screen events on its own /device and /tech namespaces), practices,
+ * technicians, devices and assigned requests. Imported by tests and the benchmark only.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server } from 'socket.io';
-import { SCREEN_DEVICE_EVENTS, SCREEN_TECH_EVENTS, SESSION_COOKIE, type HelpRequest } from '@vigie/common';
-import { createHub, type Hub } from '../app.js';
-import { createLogger } from '../logger.js';
-import { dispatch } from '../socket/dispatch.js';
-import { readCookie } from '../socket/tech.js';
+import type { HelpRequest } from '@vigie/common';
+import { createHub, type CreateHubOptions, type Hub } from '../app.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../testing.js';
-import { ScreenSettings, type ScreenSettingsInput } from './config.js';
-import { hubScreenDeps } from './hub-deps.js';
-import { migrateScreen } from './schema.js';
-import { createScreenHub, type ScreenHub } from './service.js';
+import type { ScreenSettingsInput } from './config.js';
+import type { ScreenHub } from './service.js';
 
 export const TEST_PASSWORD = 'un mot de passe assez long';
 
@@ -30,60 +21,35 @@ export type ScreenTestDevice = { deviceId: string; token: string; main: Socket }
 export interface ScreenTestHub {
   hub: Hub;
   screen: ScreenHub;
-  /** Where the screen events are served (sockets: /device with the token, /tech with the cookie). */
+  /** Where the screen events are served: the hub itself (sockets: /device with the token, /tech with the cookie). */
   screenUrl: string;
-  /** Added to the module's clock (consent expiry tests). */
+  /** Added to the hub's screen clock (consent expiry tests). */
   skew(ms: number): void;
   newTech(login: string, displayName: string): Promise<ScreenTestTech>;
   newDevice(name: string): Promise<ScreenTestDevice>;
   /** The device asks for help and the technician accepts: an assigned request. */
   openRequest(d: ScreenTestDevice, t: ScreenTestTech): Promise<HelpRequest>;
+  /** Another socket of this device / technician on the hub (a session binds one socket). */
   screenDevice(d: { token: string }): Promise<Socket>;
   screenTech(t: { cookie: string }): Promise<Socket>;
   close(): Promise<void>;
 }
 
-export async function startScreenTestHub(settings: ScreenSettingsInput = {}): Promise<ScreenTestHub> {
+export async function startScreenTestHub(settings: ScreenSettingsInput = {}, options: Pick<CreateHubOptions, 'consoleDir'> = {}): Promise<ScreenTestHub> {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-screen-test-'));
-  const hub = await createHub({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dir, 'no-console') });
-  await migrateScreen(hub.services.db);
-  const code = (await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' })).enrollmentCode;
-  const sockets: Socket[] = [];
   let skewMs = 0;
-
-  const http = createServer();
-  const io2 = new Server(http, { serveClient: false });
-  const log = createLogger('silent');
-  const screen = createScreenHub({
-    ...hubScreenDeps({ services: hub.services, realtime: hub.realtime, settings: ScreenSettings.parse(settings), log, devNs: io2.of('/device'), techNs: io2.of('/tech') }),
+  const hub = await createHub({
+    dataDir: dir,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    env: {},
+    consoleDir: options.consoleDir ?? join(dir, 'no-console'),
+    screen: settings,
     now: () => Date.now() + skewMs,
   });
-  screen.attach();
-  const s = hub.services;
-  io2.of('/device').use((socket, next) => {
-    s.devices
-      .authenticate((socket.handshake.auth as Record<string, unknown>).token)
-      .then((d) => {
-        socket.data.actor = { kind: 'device', id: d.id, name: d.name, practiceId: d.practiceId, practiceName: d.practiceName };
-        next();
-      })
-      .catch((e: Error) => next(e));
-  });
-  io2.of('/device').on('connection', (socket) => dispatch(socket, SCREEN_DEVICE_EVENTS, screen.deviceHandlers, { actor: socket.data.actor, socket }, { ...hub.config.socket, log }));
-  io2.of('/tech').use((socket, next) => {
-    s.auth
-      .authenticate(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE))
-      .then((session) => {
-        socket.data.actor = { kind: 'technician', id: session.technician.id, name: session.technician.displayName, role: session.technician.role };
-        next();
-      })
-      .catch((e: Error) => next(e));
-  });
-  io2.of('/tech').on('connection', (socket) => dispatch(socket, SCREEN_TECH_EVENTS, screen.techHandlers, { actor: socket.data.actor, socket }, { ...hub.config.socket, log }));
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
-  const addr = http.address();
-  const screenUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-
+  const code = (await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' })).enrollmentCode;
+  const sockets: Socket[] = [];
   const keep = (sock: Socket) => {
     sockets.push(sock);
     return sock;
@@ -91,8 +57,8 @@ export async function startScreenTestHub(settings: ScreenSettingsInput = {}): Pr
 
   return {
     hub,
-    screen,
-    screenUrl,
+    screen: hub.screen,
+    screenUrl: hub.url,
     skew: (ms) => {
       skewMs = ms;
     },
@@ -112,12 +78,10 @@ export async function startScreenTestHub(settings: ScreenSettingsInput = {}): Pr
       if (!accepted.ok) throw new Error(`help:accept ${accepted.error.code}`);
       return accepted.data;
     },
-    screenDevice: async (d) => keep(await connectDevice(screenUrl, d.token)),
-    screenTech: async (t) => keep(await connectTech(screenUrl, t.cookie)),
+    screenDevice: async (d) => keep(await connectDevice(hub.url, d.token)),
+    screenTech: async (t) => keep(await connectTech(hub.url, t.cookie)),
     async close() {
       for (const sock of sockets) sock.close();
-      await screen.close();
-      await new Promise<void>((r) => io2.close(() => r()));
       await hub.close();
       rmSync(dir, { recursive: true, force: true });
     },

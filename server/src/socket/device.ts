@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import { DEVICE_EVENTS, VigieError, type BACKUP_DEVICE_EVENTS } from '@vigie/common';
+import { DEVICE_EVENTS, VigieError, type BACKUP_DEVICE_EVENTS, type SCREEN_DEVICE_EVENTS } from '@vigie/common';
 import { createBackupRelay } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -9,11 +9,12 @@ import { updateDeviceHandlers, type UpdatesService } from '../updates/index.js';
 import { nowIso } from '../util.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { rooms, type Realtime } from './realtime.js';
+import type { ScreenHub } from '../screen/index.js';
 
 type Ctx = { actor: DeviceActor; socket: Socket };
 
 /** The hub's own device events; other modules' events (updates…) are merged in setupDeviceNamespace. */
-const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof DEVICE_EVENTS, Ctx>, 'update:report' | keyof typeof BACKUP_DEVICE_EVENTS> => ({
+const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<typeof DEVICE_EVENTS, Ctx>, 'update:report' | keyof typeof BACKUP_DEVICE_EVENTS | keyof typeof SCREEN_DEVICE_EVENTS> => ({
   'device:hello': async (_input, { actor }) => {
     const current = await s.help.openForDevice(actor.id);
     const position = current?.status === 'waiting' ? await rt.positionOf(current.id) : null;
@@ -37,6 +38,7 @@ const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof DEVICE_EVENTS
   },
   'help:cancel': async ({ requestId }, { actor }) => {
     const change = await s.help.cancel(actor, requestId);
+    await screen.endForRequest(requestId);
     rt.requestChanged(change.request, change.message);
     return change.request;
   },
@@ -59,11 +61,12 @@ const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof DEVICE_EVENTS
 });
 
 /** `/device` namespace: token auth, presence, the device's events. */
-export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService): void {
+export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService, screen: ScreenHub): void {
   const h: Handlers<typeof DEVICE_EVENTS, Ctx> = {
-    ...handlers(s, rt),
+    ...handlers(s, rt, screen),
     ...updateDeviceHandlers(updates),
     ...createBackupRelay({ services: s, realtime: rt, log }).deviceHandlers,
+    ...screen.deviceHandlers,
   };
   rt.devNs.use((socket, next) => {
     const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import { SESSION_COOKIE, TECH_EVENTS, VigieError, type BACKUP_TECH_EVENTS } from '@vigie/common';
+import { SESSION_COOKIE, TECH_EVENTS, VigieError, type BACKUP_TECH_EVENTS, type SCREEN_TECH_EVENTS } from '@vigie/common';
 import { createBackupRelay } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -10,10 +10,11 @@ import type { Services } from '../services/index.js';
 import { connectError } from './device.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { rooms, type Realtime } from './realtime.js';
+import type { ScreenHub } from '../screen/index.js';
 
 type Ctx = { actor: TechActor; session: SessionInfo; socket: Socket };
 
-const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof TECH_EVENTS, Ctx>, keyof typeof BACKUP_TECH_EVENTS> => ({
+const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<typeof TECH_EVENTS, Ctx>, keyof typeof BACKUP_TECH_EVENTS | keyof typeof SCREEN_TECH_EVENTS> => ({
   'tech:hello': async (_input, { session, actor, socket }) => {
     const [queue, mine] = await Promise.all([rt.snapshot(), s.help.listMine(actor.id)]);
     for (const r of mine) void socket.join(rooms.request(r.id));
@@ -40,6 +41,7 @@ const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof TECH_EVENTS, 
   },
   'help:release': async ({ requestId, toTechnicianId }, { actor }) => {
     const change = await s.help.release(actor, requestId, toTechnicianId);
+    await screen.endForRequest(requestId);
     if (change.previousTechnicianId) rt.unfollow(change.previousTechnicianId, requestId);
     if (change.request.technician) {
       rt.follow(change.request.technician.id, requestId);
@@ -50,6 +52,7 @@ const handlers = (s: Services, rt: Realtime): Omit<Handlers<typeof TECH_EVENTS, 
   },
   'help:resolve': async ({ requestId, note }, { actor }) => {
     const change = await s.help.resolve(actor, requestId, note);
+    await screen.endForRequest(requestId);
     rt.requestChanged(change.request, change.message);
     return change.request;
   },
@@ -107,8 +110,8 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** `/tech` namespace: session cookie auth (same origin only), presence, the technician's events. */
-export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger): void {
-  const h: Handlers<typeof TECH_EVENTS, Ctx> = { ...handlers(s, rt), ...createBackupRelay({ services: s, realtime: rt, log }).techHandlers };
+export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, screen: ScreenHub): void {
+  const h: Handlers<typeof TECH_EVENTS, Ctx> = { ...handlers(s, rt, screen), ...createBackupRelay({ services: s, realtime: rt, log }).techHandlers, ...screen.techHandlers };
   rt.techNs.use((socket, next) => {
     const origin = socket.handshake.headers.origin;
     if (origin && !sameOrigin(origin, socket.handshake.headers.host, cfg.publicUrl)) {
