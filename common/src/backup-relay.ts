@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, LIMITS } from './domain.js';
+import { Id, LIMITS, type BackupSummary } from './domain.js';
 import {
   BackupStatus,
   BrowseRequest,
@@ -120,3 +120,27 @@ export const BACKUP_RELAY_STRINGS = {
     nothingChanged: 'Nothing was changed.',
   },
 } as const;
+
+/**
+ * The headline as an i18n key of BACKUP_STRINGS (under `backup.`) with its values, computed where
+ * it is shown so that it is in that UI's language and up to date ("il y a 3 jours" ages).
+ */
+export function backupHeadlineKey(
+  s: { headline: BackupSummary['headline']; lastSuccessAt: string | null; lastRun?: { outcome: string; unreadableCount: number } | null },
+  now: number = Date.now(),
+): { key: string; vars: Record<string, number> } {
+  switch (s.headline) {
+    case 'ok':
+      return s.lastRun?.outcome === 'warning' ? { key: 'headline.okWithWarning', vars: { count: s.lastRun.unreadableCount } } : { key: 'headline.ok', vars: {} };
+    case 'stale': {
+      if (!s.lastSuccessAt) return { key: 'headline.never', vars: {} };
+      const hours = Math.max(0, Math.floor((now - Date.parse(s.lastSuccessAt)) / 3_600_000));
+      const days = Math.floor(hours / 24);
+      if (days >= 2) return { key: 'headline.stale', vars: { days } };
+      if (days === 1) return { key: 'headline.staleOneDay', vars: {} };
+      return { key: 'headline.staleHours', vars: { hours } };
+    }
+    default:
+      return { key: `headline.${s.headline}`, vars: {} };
+  }
+}

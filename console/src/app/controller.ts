@@ -15,6 +15,7 @@ import { createQueueStore, initialQueueState } from '../stores/queue';
 import { createWorkspaceStore, emptyConversation, initialWorkspaceState, type Conversation } from '../stores/workspace';
 import { createUiStore } from '../stores/ui';
 import { FleetController } from '../fleet/controller';
+import { BackupConsole } from '../backup/controller';
 
 export interface ControllerDeps {
   client: TechClient;
@@ -47,6 +48,8 @@ export class ConsoleController {
   readonly ui;
   /** The fleet page and the devices' security reports. */
   readonly fleet: FleetController;
+  /** The device's backups in the request workspace (relayed live by the hub). */
+  readonly backup: BackupConsole;
 
   private readonly cleanups: (() => void)[] = [];
   private firstSnapshot = true;
@@ -64,6 +67,7 @@ export class ConsoleController {
       notificationPermission: deps.alerts.permission(),
     });
     this.fleet = new FleetController(deps.client, deps.log);
+    this.backup = new BackupConsole(deps.client, deps.log);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -85,6 +89,7 @@ export class ConsoleController {
         if (s.outbox !== prev.outbox) this.persistOutbox();
       }),
       this.fleet.attach(),
+      this.backup.attach(),
     );
     const tick = setInterval(() => this.ui.setState({ now: Date.now() }), 1000);
     this.cleanups.push(() => clearInterval(tick));
@@ -139,6 +144,7 @@ export class ConsoleController {
     this.workspace.setState(initialWorkspaceState());
     this.connection.setState({ status: 'idle', everConnected: false });
     this.fleet.reset();
+    this.backup.reset();
     this.session.setState({ status: 'anonymous', technician: null, notice });
     this.deps.navigate({ name: 'queue' });
   }

@@ -1,6 +1,7 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { SHARED_STRINGS, type Locale } from '@vigie/common';
+import { BACKUP_STRINGS, SHARED_STRINGS, type Locale } from '@vigie/common';
+import { backupConsoleEn, backupConsoleFr } from '../backup/strings';
 import { fr } from './fr';
 import { en } from './en';
 import { deviceHealthEn, deviceHealthFr, fleetEn, fleetFr } from '../fleet/strings';
@@ -10,8 +11,8 @@ export const DEFAULT_LOCALE: Locale = 'fr';
 
 /** Console strings plus the shared ones (error codes, help topics) under `errors` and `topics`. */
 export const RESOURCES = {
-  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, fleet: fleetFr, deviceHealth: deviceHealthFr } },
-  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, fleet: fleetEn, deviceHealth: deviceHealthEn } },
+  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, fleet: fleetFr, deviceHealth: deviceHealthFr, backup: { ...BACKUP_STRINGS.fr, ui: backupConsoleFr } } },
+  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, fleet: fleetEn, deviceHealth: deviceHealthEn, backup: { ...BACKUP_STRINGS.en, ui: backupConsoleEn } } },
 } as const;
 
 export function isLocale(x: unknown): x is Locale {

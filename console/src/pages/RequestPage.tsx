@@ -9,6 +9,7 @@ import { ContextPanel } from '../components/ContextPanel';
 import { ResolveForm } from '../components/ResolveForm';
 import { DeviceStatus } from '../components/DeviceStatus';
 import { DeviceHealthPanel } from '../fleet/DeviceHealthPanel';
+import { BackupSection } from '../backup/BackupSection';
 
 /** Workspace of one request: conversation, device facts, resolve / put back. */
 export function RequestPage({ requestId }: { requestId: string }) {
@@ -119,6 +120,7 @@ export function RequestPage({ requestId }: { requestId: string }) {
         <ContextPanel requestId={requestId} />
       </div>
       <DeviceHealthPanel deviceId={request.deviceId} />
+      <BackupSection requestId={requestId} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppState, BackupDay, BackupStatus, Locale } from '@vigie/common';
+import { backupHeadlineKey, type AppState, type BackupDay, type BackupStatus, type Locale } from '@vigie/common';
 import { useStore } from '../store.js';
 import { longDate, relative, shortDay, size } from './format.js';
 import { ErrorBlock } from './parts.js';
@@ -12,18 +12,8 @@ type T = ReturnType<typeof useTranslation>['t'];
 
 /** The headline in the UI's language (the status' own sentence is in the app's language of the moment it was made). */
 export function headlineText(t: T, s: BackupStatus, now = Date.now()): string {
-  switch (s.headline) {
-    case 'ok':
-      return s.lastRun?.outcome === 'warning' ? t('backup.headline.okWithWarning', { count: s.lastRun.unreadableCount }) : t('backup.headline.ok');
-    case 'stale': {
-      if (!s.lastSuccessAt) return t('backup.headline.never');
-      const hours = Math.floor((now - Date.parse(s.lastSuccessAt)) / 3_600_000);
-      const days = Math.floor(hours / 24);
-      return days >= 2 ? t('backup.headline.stale', { days }) : days === 1 ? t('backup.headline.staleOneDay') : t('backup.headline.staleHours', { hours });
-    }
-    default:
-      return t(`backup.headline.${s.headline}`);
-  }
+  const h = backupHeadlineKey(s, now);
+  return t(`backup.${h.key}`, h.vars);
 }
 
 /** The 30-day strip: coloured days for the eye, the same facts as a sentence for everyone. */

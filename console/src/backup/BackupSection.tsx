@@ -1,0 +1,415 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useStore } from 'zustand';
+import { backupHeadlineKey, type BrowseResponse, type ErrorBody, type RestoreJob, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
+import { useController, useSession, useWorkspace } from '../app/context';
+import { formatBytes, formatDateTime } from '../lib/time';
+import type { BackupConsoleState } from './controller';
+import './backup.css';
+
+const useBackups = <T,>(sel: (s: BackupConsoleState) => T): T => useStore(useController().backup.store, sel);
+
+const treeName = (p: string) => p.slice(p.lastIndexOf('/') + 1) || p;
+const PILL: Record<string, string> = { ok: 'ok', running: 'unknown', stale: 'warning', failed: 'critical', 'not-configured': 'warning' };
+const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
+const MODES: RestoreMode[] = ['beside', 'in-place'];
+
+interface Choice {
+  snapshotId: string;
+  snapshotTime: string;
+  paths: string[];
+}
+
+function useErrorText() {
+  const { t } = useTranslation();
+  return (e: ErrorBody) => {
+    const reason = typeof e.details?.reason === 'string' ? e.details.reason : null;
+    if (reason && t(`backup.reasons.${reason}.message`, { defaultValue: '' }) !== '') return `${t(`backup.reasons.${reason}.message`, { count: 0 })} ${t(`backup.reasons.${reason}.nextStep`, { count: 0 })}`;
+    return e.code === 'OFFLINE' || e.code === 'TIMEOUT' || e.code === 'FORBIDDEN' || e.code === 'CONFLICT' ? e.message : t(`errors.${e.code}`);
+  };
+}
+
+/** The restore the technician started: live progress, then what was put where. */
+function JobView({ requestId, job }: { requestId: string; job: RestoreJob }) {
+  const { t, i18n } = useTranslation();
+  const controller = useController();
+  const errorText = useErrorText();
+  const [cancelError, setCancelError] = useState<ErrorBody | null>(null);
+  const final = FINAL.has(job.state);
+  const fraction = job.state === 'done' ? 1 : (job.progress?.fraction ?? null);
+  const percent = fraction === null ? null : Math.round(fraction * 100);
+  const secs = job.progress?.secondsRemaining ?? null;
+  const remaining = !final && secs !== null ? t('backup.ui.remaining', { time: secs < 60 ? t('backup.ui.seconds') : t('backup.ui.minutes', { count: Math.ceil(secs / 60) }) }) : null;
+  const cancel = async () => {
+    setCancelError(null);
+    const r = await controller.backup.cancel(requestId, job.id);
+    if (!r.ok) setCancelError(r.error);
+  };
+  return (
+    <div className="bk-job" data-testid="backup-job" data-state={job.state}>
+      <h3 className="panel-subtitle">{t('backup.ui.progress')}</h3>
+      <div role="status" aria-live="polite">
+        {percent === null ? <progress aria-label={t(`backup.restoreStates.${job.state}`)} /> : <progress max={100} value={percent} aria-label={t(`backup.restoreStates.${job.state}`)} />}
+        <p>
+          <strong>{t(`backup.restoreStates.${job.state}`)}</strong>
+          {percent !== null ? ` · ${t('backup.ui.percent', { percent })}` : ''}
+          {remaining ? ` · ${remaining}` : ''}
+        </p>
+      </div>
+      {job.state === 'done' && job.result
+        ? job.result.items.map((i) => (
+            <p key={i.to}>
+              {t('backup.ui.restoredTo', { path: i.to })}
+              {i.previousVersion ? <span className="muted"> — {t('backup.ui.previousKept', { path: i.previousVersion })}</span> : null}
+            </p>
+          ))
+        : null}
+      {job.error && job.state !== 'done' ? (
+        <p className="notice notice--error" role="alert">
+          {t(`backup.reasons.${job.error.reason}.message`, { count: 0 })} {t(`backup.reasons.${job.error.reason}.nextStep`, { count: 0 })}
+        </p>
+      ) : null}
+      {!final && job.state !== 'moving' ? (
+        <button type="button" className="btn btn--ghost" onClick={() => void cancel()}>
+          {t('backup.ui.cancel')}
+        </button>
+      ) : null}
+      {cancelError ? (
+        <p className="notice notice--error" role="alert">
+          {errorText(cancelError)}
+        </p>
+      ) : null}
+      <p className="muted bk-job__when">{formatDateTime(job.createdAt, i18n.language)}</p>
+    </div>
+  );
+}
+
+/** Browse one backup of the device: breadcrumbs, folders to open, items to tick (all in one folder). */
+function Browser({ requestId, snapshot, onChoice }: { requestId: string; snapshot: Snapshot; onChoice: (c: Choice | null) => void }) {
+  const { t, i18n } = useTranslation();
+  const controller = useController();
+  const errorText = useErrorText();
+  const [path, setPath] = useState<string | null>(snapshot.roots.length === 1 ? snapshot.roots[0]! : null);
+  const [limit, setLimit] = useState(200);
+  const [listing, setListing] = useState<{ data: BrowseResponse | null; error: ErrorBody | null; loading: boolean }>({ data: null, error: null, loading: false });
+  const [selected, setSelected] = useState<string[]>([]);
+
+  useEffect(() => {
+    setPath(snapshot.roots.length === 1 ? snapshot.roots[0]! : null);
+  }, [snapshot]);
+  useEffect(() => {
+    setSelected([]);
+    onChoice(null);
+    setLimit(200);
+  }, [path, snapshot.id, onChoice]);
+  useEffect(() => {
+    if (!path) return;
+    let live = true;
+    setListing((l) => ({ ...l, loading: true, error: null }));
+    void controller.backup.browse(requestId, { snapshotId: snapshot.id, path, limit }).then((r) => {
+      if (live) setListing(r.ok ? { data: r.data, error: null, loading: false } : { data: null, error: r.error, loading: false });
+    });
+    return () => {
+      live = false;
+    };
+  }, [controller, requestId, snapshot.id, path, limit]);
+
+  const toggle = (p: string) => {
+    const next = selected.includes(p) ? selected.filter((x) => x !== p) : [...selected, p];
+    setSelected(next);
+    onChoice(next.length ? { snapshotId: snapshot.id, snapshotTime: snapshot.time, paths: next } : null);
+  };
+
+  const root = path ? (snapshot.roots.find((r) => path === r || path.startsWith(`${r}/`)) ?? null) : null;
+  const crumbs: Array<{ label: string; path: string | null }> = snapshot.roots.length > 1 ? [{ label: t('backup.ui.savedFolders'), path: null }] : [];
+  if (root && path) {
+    crumbs.push({ label: snapshot.paths[snapshot.roots.indexOf(root)] ?? root, path: root });
+    let acc = root;
+    for (const seg of path.slice(root.length).split('/').filter(Boolean)) {
+      acc = `${acc}/${seg}`;
+      crumbs.push({ label: seg, path: acc });
+    }
+  }
+
+  return (
+    <div className="bk-browser">
+      {crumbs.length > 0 ? (
+        <nav aria-label={t('backup.ui.breadcrumb')} className="bk-crumbs">
+          <ol>
+            {crumbs.map((c, i) => (
+              <li key={`${c.path ?? ''}:${i}`}>
+                {i === crumbs.length - 1 ? (
+                  <span aria-current="location">{c.label}</span>
+                ) : (
+                  <button type="button" className="btn btn--ghost btn--small" onClick={() => setPath(c.path)}>
+                    {c.label}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ol>
+        </nav>
+      ) : null}
+      {path === null ? (
+        <ul className="bk-entries">
+          {snapshot.roots.map((r, i) => (
+            <li key={r}>
+              <button type="button" className="btn btn--ghost" onClick={() => setPath(r)}>
+                📁 {snapshot.paths[i] ?? r}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : listing.loading && !listing.data ? (
+        <p className="muted" role="status">
+          {t('backup.ui.loading')}
+        </p>
+      ) : listing.error ? (
+        <p className="notice notice--error" role="alert">
+          {errorText(listing.error)}
+        </p>
+      ) : listing.data && listing.data.entries.length === 0 ? (
+        <p className="muted">{t('backup.ui.emptyFolder')}</p>
+      ) : listing.data ? (
+        <>
+          <ul className="bk-entries" data-testid="backup-entries">
+            {listing.data.entries.map((e) => (
+              <li key={e.path} className="bk-entry">
+                <input type="checkbox" id={`bk-${e.path}`} checked={selected.includes(e.path)} onChange={() => toggle(e.path)} aria-label={t('backup.ui.select', { name: e.name })} />
+                {e.type === 'dir' ? (
+                  <button type="button" className="bk-entry__open" onClick={() => setPath(e.path)} aria-label={t('backup.ui.open', { name: e.name })}>
+                    📁 {e.name}
+                  </button>
+                ) : (
+                  <label htmlFor={`bk-${e.path}`} className="bk-entry__label">
+                    📄 {e.name} <span className="muted">{e.size !== null ? formatBytes(e.size, i18n.language) : ''}</span>
+                  </label>
+                )}
+              </li>
+            ))}
+          </ul>
+          {listing.data.total > listing.data.entries.length ? (
+            <button type="button" className="btn btn--ghost btn--small" onClick={() => setLimit((l) => Math.min(1000, l + 200))} disabled={limit >= 1000}>
+              {t('backup.ui.more')}
+            </button>
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/** Search a name across every backup of the device; pick one version. */
+function Search({ requestId, onChoice }: { requestId: string; onChoice: (c: Choice) => void }) {
+  const { t, i18n } = useTranslation();
+  const controller = useController();
+  const errorText = useErrorText();
+  const [query, setQuery] = useState('');
+  const [state, setState] = useState<{ busy: boolean; result: SearchResponse | null; error: ErrorBody | null }>({ busy: false, result: null, error: null });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!query.trim() || state.busy) return;
+    setState({ busy: true, result: null, error: null });
+    const r = await controller.backup.search(requestId, query);
+    setState({ busy: false, result: r.ok ? r.data : null, error: r.ok ? null : r.error });
+  };
+  return (
+    <div className="bk-search">
+      <form onSubmit={(e) => void submit(e)} role="search" className="bk-search__form">
+        <div className="field">
+          <label htmlFor={`bk-search-${requestId}`}>{t('backup.ui.search')}</label>
+          <input id={`bk-search-${requestId}`} type="search" value={query} maxLength={100} onChange={(e) => setQuery(e.target.value)} />
+        </div>
+        <button type="submit" className="btn" disabled={state.busy || !query.trim()}>
+          {state.busy ? t('backup.ui.searching') : t('backup.ui.searchButton')}
+        </button>
+      </form>
+      {state.error ? (
+        <p className="notice notice--error" role="alert">
+          {errorText(state.error)}
+        </p>
+      ) : null}
+      {state.result ? (
+        <ul className="bk-hits" aria-live="polite">
+          {state.result.hits.length === 0 ? <li className="muted">{t('backup.ui.noHits')}</li> : null}
+          {state.result.hits.map((h) => (
+            <li key={h.path} className="bk-hit">
+              <strong>{h.name}</strong> <span className="muted">{h.localPath}</span>
+              <ul>
+                {h.versions.map((v) => (
+                  <li key={`${v.snapshotId}:${v.mtime ?? ''}`}>
+                    {t('backup.ui.version', { date: formatDateTime(v.snapshotTime, i18n.language) })}
+                    {v.size !== null ? <span className="muted"> · {formatBytes(v.size, i18n.language)}</span> : null}{' '}
+                    <button type="button" className="btn btn--small" onClick={() => onChoice({ snapshotId: v.snapshotId, snapshotTime: v.snapshotTime, paths: [h.path] })}>
+                      {t('backup.ui.choose')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+          {state.result.truncated ? <li className="muted">{t('backup.ui.hitsTruncated')}</li> : null}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * The workspace's "Sauvegardes" section: the device's status asked live, its backups, browse or
+ * search, "Restaurer sur le poste" (copy beside by default) and the restore's live progress.
+ */
+export function BackupSection({ requestId }: { requestId: string }) {
+  const { t, i18n } = useTranslation();
+  const controller = useController();
+  const errorText = useErrorText();
+  const conv = useWorkspace((s) => s.conversations[requestId]);
+  const me = useSession((s) => s.technician);
+  const entry = useBackups((s) => s.byRequest[requestId]);
+  const [snapshotId, setSnapshotId] = useState<string | null>(null);
+  const [choice, setChoice] = useState<Choice | null>(null);
+  const [mode, setMode] = useState<RestoreMode>('beside');
+  const [sending, setSending] = useState(false);
+  const [restoreError, setRestoreError] = useState<ErrorBody | null>(null);
+
+  const request = conv?.request ?? null;
+  const online = conv?.device?.online ?? false;
+  const open = request?.status === 'waiting' || request?.status === 'assigned';
+  const privileged = me?.role === 'supervisor' || me?.role === 'admin';
+  const canAct = !!request && open && ((request.status === 'assigned' && request.technician?.id === me?.id) || privileged);
+
+  useEffect(() => {
+    if (canAct && online) void controller.backup.load(requestId);
+  }, [controller, requestId, canAct, online]);
+
+  const snapshots = entry?.snapshots ?? null;
+  const snapshot = snapshots?.find((s) => s.id === snapshotId) ?? snapshots?.[0] ?? null;
+  const job = entry?.lastJobId ? entry.jobs[entry.lastJobId] : undefined;
+  const status = entry?.status ?? null;
+
+  const restore = async () => {
+    if (!choice) return;
+    setSending(true);
+    setRestoreError(null);
+    const r = await controller.backup.restore(requestId, { snapshotId: choice.snapshotId, paths: choice.paths, mode });
+    setSending(false);
+    if (r.ok) controller.announce(t('backup.ui.started'));
+    else setRestoreError(r.error);
+  };
+
+  let body;
+  if (!canAct) body = <p className="muted">{t('backup.ui.notAllowed')}</p>;
+  else if (!online) body = <p className="notice notice--warn">{t('backup.ui.offline')}</p>;
+  else if (!entry || (entry.load === 'loading' && !status && !snapshots))
+    body = (
+      <p className="muted" role="status">
+        {t('backup.ui.loading')}
+      </p>
+    );
+  else
+    body = (
+      <>
+        {entry.error ? (
+          <p className="notice notice--error" role="alert">
+            {errorText(entry.error)}
+          </p>
+        ) : null}
+        {status ? (
+          <div className="bk-status" data-testid="backup-status" data-headline={status.headline}>
+            <p>
+              <span className={`status-pill status-pill--${PILL[status.headline] ?? 'unknown'}`}>
+                {(() => {
+                  const h = backupHeadlineKey(status);
+                  return t(`backup.${h.key}`, h.vars);
+                })()}
+              </span>
+            </p>
+            <dl className="facts">
+              <div className="facts__row">
+                <dt>{t('backup.ui.lastSuccess')}</dt>
+                <dd>{status.lastSuccessAt ? formatDateTime(status.lastSuccessAt, i18n.language) : t('backup.ui.never')}</dd>
+              </div>
+              {status.nextRunAt ? (
+                <div className="facts__row">
+                  <dt>{t('backup.ui.nextRun')}</dt>
+                  <dd>{formatDateTime(status.nextRunAt, i18n.language)}</dd>
+                </div>
+              ) : null}
+              {status.sizeBytes !== null ? (
+                <div className="facts__row">
+                  <dt>{t('backup.ui.size')}</dt>
+                  <dd>{formatBytes(status.sizeBytes, i18n.language)}</dd>
+                </div>
+              ) : null}
+              {snapshots ? (
+                <div className="facts__row">
+                  <dt>{t('backup.ui.count')}</dt>
+                  <dd>{snapshots.length}</dd>
+                </div>
+              ) : null}
+            </dl>
+          </div>
+        ) : null}
+        {snapshots && snapshots.length === 0 ? <p className="muted">{t('backup.ui.noSnapshots')}</p> : null}
+        {snapshots && snapshot ? (
+          <>
+            <div className="field bk-snapshot">
+              <label htmlFor={`bk-snap-${requestId}`}>{t('backup.ui.snapshot')}</label>
+              <select id={`bk-snap-${requestId}`} value={snapshot.id} onChange={(e) => setSnapshotId(e.target.value)}>
+                {snapshots.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {t('backup.ui.snapshotOption', { date: formatDateTime(s.time, i18n.language) })}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Browser requestId={requestId} snapshot={snapshot} onChoice={setChoice} />
+            <Search requestId={requestId} onChoice={setChoice} />
+            <div className="bk-restore">
+              <p className={choice ? '' : 'muted'} data-testid="backup-choice">
+                {choice
+                  ? t('backup.ui.chosen', { count: choice.paths.length, names: choice.paths.map((p) => `« ${treeName(p)} »`).join(', '), date: formatDateTime(choice.snapshotTime, i18n.language) })
+                  : t('backup.ui.nothingChosen')}
+              </p>
+              <fieldset className="bk-modes">
+                <legend>{t('backup.ui.mode')}</legend>
+                {MODES.map((m) => (
+                  <label key={m} className="bk-mode">
+                    <input type="radio" name={`bk-mode-${requestId}`} value={m} checked={mode === m} onChange={() => setMode(m)} />{' '}
+                    <span>
+                      <strong>{t(`backup.modes.${m}`)}</strong> <span className="muted">— {t(`backup.ui.modeHints.${m}`)}</span>
+                    </span>
+                  </label>
+                ))}
+              </fieldset>
+              <button type="button" className="btn btn--primary" disabled={!choice || sending} onClick={() => void restore()}>
+                {sending ? t('backup.ui.restoring') : t('backup.ui.restore')}
+              </button>
+              {restoreError ? (
+                <p className="notice notice--error" role="alert">
+                  {errorText(restoreError)}
+                </p>
+              ) : null}
+            </div>
+          </>
+        ) : null}
+      </>
+    );
+
+  return (
+    <section className="bk-section" aria-labelledby={`bk-title-${requestId}`} data-testid="backup-section">
+      <div className="bk-section__head">
+        <h2 id={`bk-title-${requestId}`} className="panel-title">
+          {t('backup.ui.title')}
+        </h2>
+        {canAct && online ? (
+          <button type="button" className="btn btn--ghost btn--small" onClick={() => void controller.backup.load(requestId)} disabled={entry?.load === 'loading'}>
+            {t('backup.ui.refresh')}
+          </button>
+        ) : null}
+      </div>
+      {body}
+      {job ? <JobView requestId={requestId} job={job} /> : null}
+    </section>
+  );
+}
