@@ -140,6 +140,18 @@ export type ReleaseMetadata = z.infer<typeof ReleaseMetadata>;
 
 // ---------- publishing and rollout (hub CLI / admin) ----------
 
+/** The hub's admin API of the update feed (admin technicians only, session cookie; Result envelope). */
+export const UPDATES_API = {
+  /** GET → UpdatesOverview */
+  overview: '/api/updates/overview',
+  /** POST RolloutInput → ChannelState */
+  rollout: '/api/updates/rollout',
+  /** POST HaltInput → ChannelState */
+  halt: '/api/updates/halt',
+  /** POST PromoteInput → ChannelState */
+  promote: '/api/updates/promote',
+} as const;
+
 /** One artifact to publish, read from the build output on the hub's machine. */
 export const PublishFile = z.strictObject({
   name: ArtifactName,
@@ -171,6 +183,10 @@ export const RolloutInput = z.strictObject({
   stagingPercentage: StagingPercentage,
 });
 export type RolloutInput = z.infer<typeof RolloutInput>;
+
+/** Stops a channel's rollout for one platform (stagingPercentage 0). */
+export const HaltInput = z.strictObject({ channel: UpdateChannel, platform: UpdatePlatform });
+export type HaltInput = z.infer<typeof HaltInput>;
 
 /** Points a channel at a release already stored (e.g. promote the pilot's release to stable). */
 export const PromoteInput = z.strictObject({

@@ -14,6 +14,7 @@ import { createConnectionStore } from '../stores/connection';
 import { createQueueStore, initialQueueState } from '../stores/queue';
 import { createWorkspaceStore, emptyConversation, initialWorkspaceState, type Conversation } from '../stores/workspace';
 import { createUiStore } from '../stores/ui';
+import { UpdatesController } from '../updates/controller';
 import { FleetController } from '../fleet/controller';
 import { BackupConsole } from '../backup/controller';
 
@@ -46,6 +47,8 @@ export class ConsoleController {
   readonly queue = createQueueStore();
   readonly workspace = createWorkspaceStore();
   readonly ui;
+  /** The admin page "Mises à jour" (update feed rollout). */
+  readonly updates: UpdatesController;
   /** The fleet page and the devices' security reports. */
   readonly fleet: FleetController;
   /** The device's backups in the request workspace (relayed live by the hub). */
@@ -66,6 +69,7 @@ export class ConsoleController {
       soundEnabled: deps.storage?.getItem(SOUND_KEY) !== 'off',
       notificationPermission: deps.alerts.permission(),
     });
+    this.updates = new UpdatesController(deps.api);
     this.fleet = new FleetController(deps.client, deps.log);
     this.backup = new BackupConsole(deps.client, deps.log);
   }
@@ -143,6 +147,7 @@ export class ConsoleController {
     // The outbox stays in storage for the next sign-in; the in-memory copy goes.
     this.workspace.setState(initialWorkspaceState());
     this.connection.setState({ status: 'idle', everConnected: false });
+    this.updates.reset();
     this.fleet.reset();
     this.backup.reset();
     this.session.setState({ status: 'anonymous', technician: null, notice });

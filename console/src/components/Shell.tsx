@@ -10,6 +10,7 @@ import { MineList } from './MineList';
 import { QueuePage } from '../pages/QueuePage';
 import { RequestPage } from '../pages/RequestPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { UpdatesPage } from '../updates/UpdatesPage';
 import { FleetPage } from '../fleet/FleetPage';
 
 /** Signed-in layout: header, "my requests" sidebar, the routed page. */
@@ -74,6 +75,11 @@ export function Shell() {
           <a href={routeHref({ name: 'fleet' })} className="topnav__link" aria-current={route.name === 'fleet' ? 'page' : undefined}>
             {t('fleet.nav')}
           </a>
+          {technician?.role === 'admin' ? (
+            <a href={routeHref({ name: 'updates' })} className="topnav__link" aria-current={route.name === 'updates' ? 'page' : undefined}>
+              {t('updates.nav')}
+            </a>
+          ) : null}
         </nav>
         <div className="topbar__tools">
           <AlertControls />
@@ -95,7 +101,7 @@ export function Shell() {
           <MineList activeId={route.name === 'request' ? route.id : null} />
         </aside>
         <main id="main" ref={mainRef} tabIndex={-1} className="main">
-          {route.name === 'queue' ? <QueuePage /> : route.name === 'fleet' ? <FleetPage /> : route.name === 'request' ? <RequestPage key={route.id} requestId={route.id} /> : <NotFoundPage />}
+          {route.name === 'queue' ? <QueuePage /> : route.name === 'fleet' ? <FleetPage /> : route.name === 'request' ? <RequestPage key={route.id} requestId={route.id} /> : route.name === 'updates' ? <UpdatesPage /> : <NotFoundPage />}
         </main>
       </div>
       <LiveRegion />

@@ -1,4 +1,4 @@
-import { HTTP, LoginResponse, TechnicianSelf, err, type LoginBody, type Result } from '@vigie/common';
+import { ChannelState, HTTP, LoginResponse, TechnicianSelf, UPDATES_API, UpdatesOverview, err, type HaltInput, type LoginBody, type Result, type RolloutInput } from '@vigie/common';
 import { z } from 'zod';
 import { parseResult } from './socket';
 import type { Logger } from './log';
@@ -9,11 +9,19 @@ export interface Api {
   logout(): Promise<Result<unknown>>;
   /** The technician of the current session cookie (UNAUTHORIZED when there is none). */
   me(): Promise<Result<TechnicianSelf>>;
+  /** Update feed, admins only: releases per channel, rollout, devices per version, recent reports. */
+  updatesOverview(): Promise<Result<UpdatesOverview>>;
+  /** Raises (or resumes) a channel's staged rollout. */
+  setRollout(body: RolloutInput): Promise<Result<ChannelState>>;
+  /** Halts a channel's rollout (0 %). */
+  haltRollout(body: HaltInput): Promise<Result<ChannelState>>;
 }
 
 // /api/auth/me answers { technician } like login; a bare TechnicianSelf is accepted too.
 const MeResponse = z.union([LoginResponse.transform((r) => r.technician), TechnicianSelf]);
 const LoginAnswer = LoginResponse.transform((r) => r.technician);
+
+const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 export function createApi(opts: { base?: string; fetch?: typeof fetch; log: Logger }): Api {
   const base = opts.base ?? '';
@@ -39,5 +47,8 @@ export function createApi(opts: { base?: string; fetch?: typeof fetch; log: Logg
     login: (body) => call(HTTP.login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, LoginAnswer),
     logout: () => call(HTTP.logout, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, z.unknown()),
     me: () => call(HTTP.me, { method: 'GET' }, MeResponse),
+    updatesOverview: () => call(UPDATES_API.overview, { method: 'GET' }, UpdatesOverview),
+    setRollout: (body) => call(UPDATES_API.rollout, postJson(body), ChannelState),
+    haltRollout: (body) => call(UPDATES_API.halt, postJson(body), ChannelState),
   };
 }

@@ -9,9 +9,11 @@ describe('hash routes', () => {
     expect(parseRoute('#/requests/abc-123')).toEqual({ name: 'request', id: 'abc-123' });
     expect(parseRoute('#/requests/%E0%A4%A')).toEqual({ name: 'notFound', path: '/requests/%E0%A4%A' });
     expect(parseRoute('#/elsewhere')).toEqual({ name: 'notFound', path: '/elsewhere' });
+    expect(parseRoute('#/admin/updates')).toEqual({ name: 'updates' });
+    expect(parseRoute('#/admin')).toEqual({ name: 'notFound', path: '/admin' });
   });
 
   it('round-trips hrefs', () => {
-    for (const r of [{ name: 'queue' } as const, { name: 'request', id: 'a b/c' } as const]) expect(parseRoute(routeHref(r))).toEqual(r);
+    for (const r of [{ name: 'queue' } as const, { name: 'request', id: 'a b/c' } as const, { name: 'updates' } as const]) expect(parseRoute(routeHref(r))).toEqual(r);
   });
 });

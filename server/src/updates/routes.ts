@@ -3,13 +3,13 @@ import { createReadStream } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
-import { z } from 'zod';
 import {
+  HaltInput,
+  UPDATES_API,
   ok,
   parseOrThrow,
   toErr,
   UpdateChannel,
-  UpdatePlatform,
   VigieError,
   type ErrorCode,
   type Result,
@@ -19,12 +19,7 @@ import type { ArtifactInfo, UpdatesService } from './service.js';
 
 /** URL prefix of the feed: `<hub>/updates/<channel>/` is the generic provider's base URL. */
 export const UPDATES_PREFIX = '/updates';
-export const UPDATES_API = {
-  overview: '/api/updates/overview',
-  rollout: '/api/updates/rollout',
-  halt: '/api/updates/halt',
-  promote: '/api/updates/promote',
-} as const;
+export { UPDATES_API };
 
 export const FEED_CACHE_CONTROL = 'no-cache';
 export const ARTIFACT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -49,7 +44,6 @@ const CONTENT_TYPES: Array<[RegExp, string]> = [
 ];
 const contentTypeOf = (name: string) => CONTENT_TYPES.find(([re]) => re.test(name))?.[1] ?? 'application/octet-stream';
 
-const HaltBody = z.strictObject({ channel: UpdateChannel, platform: UpdatePlatform });
 
 /**
  * Registers the feed (public, read-only) and the admin rollout API on the hub's fastify instance:
@@ -122,7 +116,7 @@ export function registerUpdateRoutes<L extends FastifyBaseLogger>(app: FastifyIn
     UPDATES_API.halt,
     json(async (req) => {
       const who = await admin(req);
-      const body = parseOrThrow(HaltBody, req.body);
+      const body = parseOrThrow(HaltInput, req.body);
       return updates.halt(body.channel, body.platform, { type: 'technician', id: who.id });
     }),
   );
