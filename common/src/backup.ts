@@ -64,8 +64,15 @@ export const BACKUP_REASON_CODES: Record<BackupReason, ErrorCode> = {
   unknown: 'INTERNAL',
 };
 
+/** Situations more precise than their reason, with their own sentence in BACKUP_STRINGS.messages. */
+export const BACKUP_MESSAGE_KEYS = ['existingRepoOtherPassword', 'noFolders', 'foldersMissing', 'snapshotGone', 'folderNotInSnapshot', 'folderGone', 'cannotOpenFolder'] as const;
+export const BackupMessageKey = z.enum(BACKUP_MESSAGE_KEYS);
+export type BackupMessageKey = z.infer<typeof BackupMessageKey>;
+
 export const BackupError = z.object({
   reason: BackupReason,
+  /** When set, UIs show BACKUP_STRINGS.messages[messageKey] instead of the reason's message. */
+  messageKey: BackupMessageKey.optional(),
   /** Plain French sentence (what happened). */
   message: z.string().max(1000),
   /** Plain French sentence (what to do next). */
@@ -504,6 +511,15 @@ export const BACKUP_STRINGS = {
       failed: 'La restauration a échoué',
       cancelled: 'Restauration annulée',
     } satisfies Record<RestoreState, string>,
+    messages: {
+      existingRepoOtherPassword: 'Des sauvegardes existent déjà à cet endroit, protégées par un autre mot de passe.',
+      noFolders: 'Aucun dossier à sauvegarder n’est choisi.',
+      foldersMissing: 'Les dossiers à sauvegarder sont introuvables sur cet ordinateur.',
+      snapshotGone: 'Cette sauvegarde est introuvable (elle a peut-être été supprimée par la rotation).',
+      folderNotInSnapshot: 'Ce dossier n’existe pas dans cette sauvegarde.',
+      folderGone: 'Ce dossier n’existe plus.',
+      cannotOpenFolder: 'Impossible d’ouvrir le dossier sur cet ordinateur.',
+    } satisfies Record<BackupMessageKey, string>,
     names: { restored: 'restauré', beforeRestore: 'avant restauration' },
     reasons: {
       'not-configured': { message: 'La sauvegarde n’est pas encore configurée.', nextStep: 'Choisissez où enregistrer les sauvegardes dans les réglages.' },
@@ -557,6 +573,15 @@ export const BACKUP_STRINGS = {
       failed: 'The restore failed',
       cancelled: 'Restore cancelled',
     } satisfies Record<RestoreState, string>,
+    messages: {
+      existingRepoOtherPassword: 'Backups already exist there, protected by another password.',
+      noFolders: 'No folder to back up is selected.',
+      foldersMissing: 'The folders to back up cannot be found on this computer.',
+      snapshotGone: 'This backup cannot be found (it may have been removed by the rotation).',
+      folderNotInSnapshot: 'This folder does not exist in this backup.',
+      folderGone: 'This folder no longer exists.',
+      cannotOpenFolder: 'The folder cannot be opened on this computer.',
+    } satisfies Record<BackupMessageKey, string>,
     names: { restored: 'restored', beforeRestore: 'before restore' },
     reasons: {
       'not-configured': { message: 'Backup is not set up yet.', nextStep: 'Choose where to store backups in the settings.' },

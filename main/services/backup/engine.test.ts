@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, readdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VigieError } from '@vigie/common';
@@ -9,7 +9,7 @@ import { featuresOf, parseResticVersion } from './restic/version.js';
 import { judgeLock } from './locks.js';
 import { reasonOf } from './errors.js';
 import { SECRET_KEYS } from './repository.js';
-import { isRoot, hasCommand, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, unprivilegedSpawner, type Fixture } from './testing.js';
+import { isRoot, hasCommand, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, locksOf, unprivilegedSpawner, type Fixture } from './testing.js';
 
 const fixtures: Fixture[] = [];
 async function fixture(...args: Parameters<typeof makeFixture>): Promise<Fixture> {
@@ -20,8 +20,6 @@ async function fixture(...args: Parameters<typeof makeFixture>): Promise<Fixture
 afterEach(async () => {
   while (fixtures.length) await fixtures.pop()!.cleanup();
 });
-
-const locksOf = (repo: string) => readdir(join(repo, 'locks')).catch(() => [] as string[]);
 
 /** A live restic holding an exclusive lock: `key passwd` waits for the new password on stdin. */
 async function exclusiveLockHolder(f: Fixture): Promise<ChildProcess> {

@@ -1,4 +1,4 @@
-import { BACKUP_REASON_CODES, BACKUP_STRINGS, BackupReason, VigieError, type BackupError, type Locale } from '@vigie/common';
+import { BACKUP_REASON_CODES, BACKUP_STRINGS, BackupMessageKey, BackupReason, VigieError, type BackupError, type Locale } from '@vigie/common';
 
 /** Fills {{name}} placeholders. */
 export function fill(template: string, vars: Record<string, string | number> = {}): string {
@@ -16,12 +16,14 @@ export function reasonText(reason: BackupReason, vars: Record<string, string | n
  */
 export function backupError(
   reason: BackupReason,
-  opts: { vars?: Record<string, string | number>; message?: string; details?: Record<string, unknown> } = {},
+  opts: { vars?: Record<string, string | number>; messageKey?: BackupMessageKey; details?: Record<string, unknown> } = {},
 ): VigieError {
   const text = reasonText(reason, opts.vars);
-  return new VigieError(BACKUP_REASON_CODES[reason], opts.message ?? text.message, {
+  const message = opts.messageKey ? BACKUP_STRINGS.fr.messages[opts.messageKey] : text.message;
+  return new VigieError(BACKUP_REASON_CODES[reason], message, {
     reason,
     nextStep: text.nextStep,
+    ...(opts.messageKey ? { messageKey: opts.messageKey } : {}),
     ...opts.details,
   });
 }
@@ -39,5 +41,6 @@ export function toBackupError(e: unknown, at?: Date): BackupError {
   const text = reasonText(reason);
   const message = e instanceof VigieError && reasonOf(e) ? e.message : text.message;
   const nextStep = e instanceof VigieError && typeof e.details?.nextStep === 'string' ? e.details.nextStep : text.nextStep;
-  return { reason, message, nextStep, ...(at ? { at: at.toISOString() } : {}) };
+  const key = BackupMessageKey.safeParse(e instanceof VigieError ? e.details?.messageKey : undefined);
+  return { reason, ...(key.success ? { messageKey: key.data } : {}), message, nextStep, ...(at ? { at: at.toISOString() } : {}) };
 }

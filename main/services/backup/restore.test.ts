@@ -7,7 +7,7 @@ import { RestoreRequest } from '@vigie/common';
 import { nameStamp } from './naming.js';
 import { SECRET_KEYS } from './repository.js';
 import { STAGING_PREFIX } from './restore.js';
-import { hasCommand, isRoot, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, testLogger, type Fixture } from './testing.js';
+import { hasCommand, isRoot, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, locksOf, testLogger, type Fixture } from './testing.js';
 import { BackupService } from './service.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 
@@ -234,7 +234,7 @@ describe('restore interrupted or impossible: the original stays intact', () => {
     expect(await readFile(join(dir, 'scan1.dcm'), 'utf8')).toBe('version actuelle');
     expect((await readdir(f.data)).sort()).toEqual(['imagerie']);
     expect((await readdir(dir)).sort()).toEqual(['scan1.dcm', 'scan2.dcm']);
-    expect(await readdir(join(f.repoPath, 'locks'))).toEqual([]);
+    expect(await locksOf(f.repoPath)).toEqual([]);
   });
 
   it('cancel midway: restic is stopped, the staging folder removed, the original untouched', async () => {
@@ -249,7 +249,7 @@ describe('restore interrupted or impossible: the original stays intact', () => {
     expect(done.error?.reason).toBe('cancelled');
     expect(await readFile(join(dir, 'scan1.dcm'), 'utf8')).toBe('version actuelle');
     expect((await readdir(f.data)).sort()).toEqual(['imagerie']);
-    expect(await readdir(join(f.repoPath, 'locks'))).toEqual([]);
+    expect(await locksOf(f.repoPath)).toEqual([]);
   });
 
   it.runIf(isRoot)('a full destination fails cleanly (2 MB tmpfs)', async () => {

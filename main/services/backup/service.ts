@@ -287,7 +287,7 @@ export class BackupService extends Emitter<BackupEvents> {
       } catch (e) {
         if (reasonOf(e) !== 'repo-missing') {
           if (reasonOf(e) === 'wrong-password' && generated) {
-            throw backupError('wrong-password', { message: 'Des sauvegardes existent déjà à cet endroit, protégées par un autre mot de passe.' });
+            throw backupError('wrong-password', { messageKey: 'existingRepoOtherPassword' });
           }
           throw e;
         }
@@ -429,7 +429,7 @@ export class BackupService extends Emitter<BackupEvents> {
   /** "Sauvegarder maintenant": starts a backup (or joins the running one) and answers at once. */
   async runNow(trigger: BackupTrigger = 'manual'): Promise<BackupStatus> {
     if (!this.settings.repository) throw backupError('not-configured');
-    if (this.settings.folders.length === 0) throw backupError('not-configured', { message: 'Aucun dossier à sauvegarder n’est choisi.' });
+    if (this.settings.folders.length === 0) throw backupError('not-configured', { messageKey: 'noFolders' });
     void this.runBackup(trigger).catch(() => undefined);
     return this.status();
   }
@@ -443,12 +443,19 @@ export class BackupService extends Emitter<BackupEvents> {
     const abort = new AbortController();
     const entry: { run: Promise<BackupRun>; abort: AbortController; progress: BackupProgress | null } = { run: Promise.resolve(null as unknown as BackupRun), abort, progress: null };
     this.current = entry;
-    entry.run = this.doBackup(trigger, entry).finally(() => {
-      if (this.current === entry) this.current = null;
-      this.emitStatus();
-    });
+    entry.run = this.track(
+      this.doBackup(trigger, entry).finally(() => {
+        this.endCurrent(entry);
+        this.emitStatus();
+      }),
+    );
     this.emitStatus();
     return entry.run;
+  }
+
+  /** The run is over: the status stops saying "running" before it shows the outcome. */
+  private endCurrent(entry: object): void {
+    if (this.current === entry) this.current = null;
   }
 
   private async doBackup(trigger: BackupTrigger, entry: { abort: AbortController; progress: BackupProgress | null }): Promise<BackupRun> {
@@ -463,7 +470,7 @@ export class BackupService extends Emitter<BackupEvents> {
         if (await stat(f).then((s) => s.isDirectory() || s.isFile(), () => false)) folders.push(f);
         else this.log.warn('folder to back up is missing', { folder: f });
       }
-      if (folders.length === 0) throw backupError('not-found', { message: 'Les dossiers à sauvegarder sont introuvables sur cet ordinateur.' });
+      if (folders.length === 0) throw backupError('not-found', { messageKey: 'foldersMissing' });
       const result = await this.queue.run(t.key, 'backup', () =>
         this.withLockRecovery(t, () =>
           this.restic.backup(t, folders, {
@@ -490,6 +497,7 @@ export class BackupService extends Emitter<BackupEvents> {
       };
       this.snapshotCache = null;
       this.startupError = null;
+      this.endCurrent(entry);
       await this.record(run, { success: true });
       this.track(this.afterSuccess(t));
       return run;
@@ -499,6 +507,7 @@ export class BackupService extends Emitter<BackupEvents> {
       const error = reason === 'interrupted' ? toBackupError(backupError('interrupted'), this.clock.now()) : toBackupError(e, this.clock.now());
       const run = runWithoutData({ ...base, endedAt: this.clock.now().toISOString(), outcome: reason === 'interrupted' ? 'interrupted' : 'failed', error });
       if (reason === 'interrupted' && target) await this.cleanupAfterInterrupt(target);
+      this.endCurrent(entry);
       await this.record(run, { success: false });
       if (run.outcome === 'failed') this.notifyFailure(error);
       return run;
@@ -655,7 +664,7 @@ export class BackupService extends Emitter<BackupEvents> {
     const find = (list: ResticSnapshotJson[]) => list.filter((s) => s.id.startsWith(ref));
     let hits = find(await this.snapshotList(target));
     if (hits.length === 0) hits = find(await this.snapshotList(target, true));
-    if (hits.length !== 1) throw backupError('not-found', { message: 'Cette sauvegarde est introuvable (elle a peut-être été supprimée par la rotation).' });
+    if (hits.length !== 1) throw backupError('not-found', { messageKey: 'snapshotGone' });
     const s = hits[0]!;
     return { id: s.id, time: new Date(isoTime(s.time) ?? s.time) };
   }
@@ -712,7 +721,7 @@ export class BackupService extends Emitter<BackupEvents> {
         },
       });
       if (path !== '/' && self.type !== 'dir' && found.length === 0) {
-        throw backupError('not-found', { message: 'Ce dossier n’existe pas dans cette sauvegarde.' });
+        throw backupError('not-found', { messageKey: 'folderNotInSnapshot' });
       }
       const coll = collator();
       found.sort((a, b) => Number(b.type === 'dir') - Number(a.type === 'dir') || coll.compare(a.name, b.name));
@@ -784,10 +793,10 @@ export class BackupService extends Emitter<BackupEvents> {
   async openFolder(jobId: string): Promise<void> {
     const job = this.restores.get(jobId);
     if (!job || job.state !== 'done' || !job.result) throw backupError('not-found');
-    if (!this.opts.shell) throw new VigieError('UNAVAILABLE', 'Impossible d’ouvrir le dossier sur cet ordinateur.');
-    if (!existsSync(job.result.folder)) throw backupError('not-found', { message: 'Ce dossier n’existe plus.' });
+    if (!this.opts.shell) throw backupError('unknown', { messageKey: 'cannotOpenFolder' });
+    if (!existsSync(job.result.folder)) throw backupError('not-found', { messageKey: 'folderGone' });
     const error = await this.opts.shell.openPath(job.result.folder);
-    if (error) throw new VigieError('UNAVAILABLE', 'Impossible d’ouvrir le dossier.', { reason: 'unknown', detail: error });
+    if (error) throw backupError('unknown', { messageKey: 'cannotOpenFolder', details: { detail: error } });
   }
 
   private onRestoreJob(job: RestoreJob): void {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
@@ -228,4 +228,13 @@ export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>
     if (Date.now() > end) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/**
+ * A local repository's locks. restic's local backend writes a lock as `<id>-tmp-<n>` and renames
+ * it to `<id>`: only those names are locks (a process killed in between leaves a temp file that
+ * restic ignores).
+ */
+export async function locksOf(repo: string): Promise<string[]> {
+  return (await readdir(join(repo, 'locks')).catch(() => [] as string[])).filter((n) => /^[0-9a-f]{64}$/.test(n));
 }

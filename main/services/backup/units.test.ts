@@ -8,7 +8,7 @@ import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import { suggestFolders } from './defaults.js';
 import { backupCapability, backupHandlers } from './handlers.js';
-import { SECRET_KEYS } from './repository.js';
+import { repoTarget, SECRET_KEYS } from './repository.js';
 import { BackupService } from './service.js';
 import { datedName, nameStamp, numberedName, splitExtension } from './naming.js';
 import { RepoQueue } from './queue.js';
@@ -229,5 +229,33 @@ describe('app composition', () => {
       await app.stop();
     }
     expect(service.activity()).toEqual({ backupRunning: false, restoreRunning: false });
+  });
+});
+
+describe('repository environment', () => {
+  let dir: string | null = null;
+  afterEach(async () => {
+    if (dir) await removeDir(dir);
+  });
+
+  it('puts the location and every secret in the environment, none in the key', async () => {
+    dir = await tempDir();
+    const secrets = new FileSecretStore(join(dir, 's.json'));
+    await expect(repoTarget({ kind: 'local', path: '/mnt/sauvegarde' }, secrets)).rejects.toMatchObject({ details: { reason: 'wrong-password' } });
+    await secrets.set(SECRET_KEYS.repositoryPassword, 'mot-de-passe-depot');
+    await secrets.set(SECRET_KEYS.restPassword, 'p@ss/word');
+    await secrets.set(SECRET_KEYS.s3SecretAccessKey, 'cle-secrete');
+    const rest = await repoTarget({ kind: 'rest', url: 'https://sauvegarde.example:8000/cabinet/', username: 'dupont' }, secrets);
+    expect(rest.env).toEqual({ RESTIC_PASSWORD: 'mot-de-passe-depot', RESTIC_REPOSITORY: 'rest:https://dupont:p%40ss%2Fword@sauvegarde.example:8000/cabinet/' });
+    expect(rest.key).toBe('rest:https://sauvegarde.example:8000/cabinet/');
+    const s3 = await repoTarget({ kind: 's3', endpoint: 'https://s3.fr-par.example/', bucket: 'cabinet-dupont', prefix: 'poste-1', region: 'fr-par', accessKeyId: 'AKID' }, secrets);
+    expect(s3.env).toEqual({
+      RESTIC_PASSWORD: 'mot-de-passe-depot',
+      RESTIC_REPOSITORY: 's3:https://s3.fr-par.example/cabinet-dupont/poste-1',
+      AWS_ACCESS_KEY_ID: 'AKID',
+      AWS_SECRET_ACCESS_KEY: 'cle-secrete',
+      AWS_DEFAULT_REGION: 'fr-par',
+    });
+    expect(s3.key).not.toContain('cle-secrete');
   });
 });
