@@ -155,7 +155,7 @@ function Browser({ requestId, snapshot, onChoice }: { requestId: string; snapsho
           {snapshot.roots.map((r, i) => (
             <li key={r}>
               <button type="button" className="btn btn--ghost" onClick={() => setPath(r)}>
-                📁 {snapshot.paths[i] ?? r}
+                <span className="bk-icon bk-icon--folder" aria-hidden="true" /> {snapshot.paths[i] ?? r}
               </button>
             </li>
           ))}
@@ -178,11 +178,11 @@ function Browser({ requestId, snapshot, onChoice }: { requestId: string; snapsho
                 <input type="checkbox" id={`bk-${e.path}`} checked={selected.includes(e.path)} onChange={() => toggle(e.path)} aria-label={t('backup.ui.select', { name: e.name })} />
                 {e.type === 'dir' ? (
                   <button type="button" className="bk-entry__open" onClick={() => setPath(e.path)} aria-label={t('backup.ui.open', { name: e.name })}>
-                    📁 {e.name}
+                    <span className="bk-icon bk-icon--folder" aria-hidden="true" /> {e.name}
                   </button>
                 ) : (
                   <label htmlFor={`bk-${e.path}`} className="bk-entry__label">
-                    📄 {e.name} <span className="muted">{e.size !== null ? formatBytes(e.size, i18n.language) : ''}</span>
+                    <span className="bk-icon bk-icon--file" aria-hidden="true" /> {e.name} <span className="muted">{e.size !== null ? formatBytes(e.size, i18n.language) : ''}</span>
                   </label>
                 )}
               </li>

@@ -44,7 +44,7 @@ function Facts({ status, locale }: { status: BackupStatus; locale: Locale }) {
       <div>
         <dt>{t('backup.ui.lastSuccess')}</dt>
         <dd data-testid="backup-last-success">
-          {status.lastSuccessAt ? t('backup.ui.lastSuccessValue', { age: relative(status.lastSuccessAt, locale), date: longDate(status.lastSuccessAt, locale) }) : t('backup.ui.never')}
+          {status.lastSuccessAt ? t('backup.ui.lastSuccessValue', { age: relative(status.lastSuccessAt, locale, t), date: longDate(status.lastSuccessAt, locale) }) : t('backup.ui.never')}
         </dd>
       </div>
       <div>

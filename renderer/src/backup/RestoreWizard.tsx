@@ -134,9 +134,7 @@ function DateStep({ locale, onSnapshot, onChoice }: { locale: Locale; onSnapshot
             {search.result.hits.map((h) => (
               <li key={h.path} className="backup-hit">
                 <p className="backup-hit__name">
-                  <span className="backup-hit__icon" aria-hidden="true">
-                    {h.type === 'dir' ? '📁' : '📄'}
-                  </span>{' '}
+                  <span className={h.type === 'dir' ? 'icon-folder' : 'icon-file'} aria-hidden="true" />
                   {h.name}
                 </p>
                 <p className="hint">{t('backup.ui.wizard.hitIn', { folder: folderOf(h.localPath) })}</p>
@@ -230,7 +228,9 @@ function BrowseStep({
           {snapshot.roots.map((r, i) => (
             <li key={r}>
               <button type="button" className="backup-choice" onClick={() => onPath(r)}>
-                <span aria-hidden="true">📁</span> {snapshot.paths[i] ?? r}
+                <span className="backup-choice__row">
+                  <span className="icon-folder" aria-hidden="true" /> {snapshot.paths[i] ?? r}
+                </span>
               </button>
             </li>
           ))}
@@ -255,11 +255,15 @@ function BrowseStep({
                     />
                     {e.type === 'dir' ? (
                       <button type="button" className="backup-entry__open" onClick={() => onPath(e.path)} aria-label={t('backup.ui.wizard.open', { name: e.name })}>
-                        <span aria-hidden="true">📁</span> <span className="backup-entry__name">{e.name}</span>
+                        <span className="backup-entry__row">
+                          <span className="icon-folder" aria-hidden="true" /> <span className="backup-entry__name">{e.name}</span>
+                        </span>
                       </button>
                     ) : (
                       <label htmlFor={`pick-${e.path}`} className="backup-entry__label">
-                        <span aria-hidden="true">📄</span> <span className="backup-entry__name">{e.name}</span>
+                        <span className="backup-entry__row">
+                          <span className="icon-file" aria-hidden="true" /> <span className="backup-entry__name">{e.name}</span>
+                        </span>
                         <span className="backup-entry__meta">
                           {e.size !== null ? size(e.size, locale, t) : ''}
                           {e.mtime ? ` · ${longDate(e.mtime, locale)}` : ''}
@@ -385,7 +389,7 @@ function ProgressStep({ jobId, onRetry, onClose }: { jobId: string; onRetry: () 
     <div className="backup-step" data-job-state={job.state}>
       <StepHeading id={`wizard-progress-${final ? 'end' : 'run'}`}>{final ? t(`backup.restoreStates.${job.state}`) : t('backup.ui.wizard.progressTitle')}</StepHeading>
       <div role="status" aria-live="polite">
-        <RestoreProgressBar job={job} />
+        <RestoreProgressBar job={job} showState={!final} />
       </div>
       {job.state === 'done' && job.result ? (
         <ul className="backup-restored">

@@ -16,12 +16,12 @@ export function shortDay(day: string, locale: Locale): string {
   return new Intl.DateTimeFormat(tag(locale), { day: 'numeric', month: 'long' }).format(new Date(y!, (m ?? 1) - 1, d ?? 1, 12));
 }
 
-/** "il y a 3 heures", "dans 2 heures", "hier"… */
-export function relative(iso: string, locale: Locale, now = Date.now()): string {
+/** "à l’instant", "il y a 3 heures", "dans 2 heures", "hier"… */
+export function relative(iso: string, locale: Locale, t: TFunction, now = Date.now()): string {
   const diff = Date.parse(iso) - now;
   const rtf = new Intl.RelativeTimeFormat(tag(locale), { numeric: 'auto' });
   const abs = Math.abs(diff);
-  if (abs < 60_000) return rtf.format(0, 'minute');
+  if (abs < 60_000) return t('backup.ui.justNow');
   if (abs < 3_600_000) return rtf.format(Math.round(diff / 60_000), 'minute');
   if (abs < 86_400_000) return rtf.format(Math.round(diff / 3_600_000), 'hour');
   return rtf.format(Math.round(diff / 86_400_000), 'day');

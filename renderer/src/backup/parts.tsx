@@ -48,7 +48,7 @@ export function ErrorBlock({ error }: { error: ErrorBody | BackupError }) {
 }
 
 /** Progress bar with percentage and time left, in words; indeterminate while the total is unknown. */
-export function RestoreProgressBar({ job }: { job: RestoreJob }) {
+export function RestoreProgressBar({ job, showState = true }: { job: RestoreJob; showState?: boolean }) {
   const { t } = useTranslation();
   const p = job.progress;
   const done = job.state === 'done';
@@ -71,10 +71,19 @@ export function RestoreProgressBar({ job }: { job: RestoreJob }) {
         <progress className="restore-progress__bar" max={100} value={percent} aria-label={label} aria-valuetext={t('backup.ui.wizard.percent', { percent })} />
       )}
       <p className="restore-progress__text">
-        <span className="restore-progress__state">{label}</span>
-        {percent !== null ? <span> · {t('backup.ui.wizard.percent', { percent })}</span> : null}
-        {remaining ? <span> · {remaining}</span> : null}
-        {p?.totalFiles && p.filesDone !== null && !done ? <span> · {t('backup.ui.wizard.files', { done: p.filesDone, total: p.totalFiles })}</span> : null}
+        {[
+          showState ? label : null,
+          percent !== null ? t('backup.ui.wizard.percent', { percent }) : null,
+          remaining,
+          p?.totalFiles && p.filesDone !== null && !done ? t('backup.ui.wizard.files', { done: p.filesDone, total: p.totalFiles }) : null,
+        ]
+          .filter((x): x is string => !!x)
+          .map((x, i) => (
+            <span key={i} className={i === 0 && showState ? 'restore-progress__state' : undefined}>
+              {i > 0 ? ' · ' : ''}
+              {x}
+            </span>
+          ))}
       </p>
     </div>
   );

@@ -1,0 +1,195 @@
+/**
+ * Backups end to end with real restic, a real hub, the browser host (same renderer and services as
+ * the Electron app) and the console, both in Chromium:
+ * 1. the practitioner backs up, deletes a file, gets it back from the "Sauvegardes" tab with
+ *    visible progress, and "Ouvrir le dossier" opens the restored file's folder (Shell port
+ *    recorded here);
+ * 2. the technician restores a deleted file on the practice machine from the request workspace;
+ *    the practitioner sees it happen (native notification + progress with the technician's name)
+ *    and the file is back, as it was.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createHub, type Hub } from '../../server/src/app.js';
+import { totpNow } from '../../server/src/testing.js';
+import { startHost, type Host } from '../../main/host/server.js';
+import type { Shell } from '../../main/services/backup/ports.js';
+import { createLogger } from '../../main/services/lib/logger.js';
+import { RecordingNotifier } from '../../main/services/testing/fixture.js';
+import { launchBrowser } from '../support/browser.js';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
+import { RENDERER_DIR, ensureRendererBuilt, tempDir } from '../practitioner/harness.js';
+
+const PASSWORD = 'cheval agrafe pile correcte';
+const PRACTICE = 'Cabinet des Tilleuls';
+const REPORT = 'Compte rendu de consultation — Mme Durand\nTension 12/8, revoir dans 3 mois.\n';
+const PRESCRIPTION = 'Paracétamol 1 g, 3 fois par jour pendant 5 jours.\n';
+
+class RecordingShell implements Shell {
+  readonly opened: string[] = [];
+  async openPath(path: string): Promise<string> {
+    this.opened.push(path);
+    return '';
+  }
+}
+
+interface World {
+  hub: Hub;
+  host: Host;
+  browser: Browser;
+  app: Page;
+  docs: string;
+  shell: RecordingShell;
+  notifier: RecordingNotifier;
+  dirs: Array<{ remove: () => Promise<void> }>;
+  tech: { login: string; totpSecret: string };
+}
+
+async function setUp(): Promise<World> {
+  const hubDir = await tempDir('backup-e2e-hub');
+  const appDir = await tempDir('backup-e2e-app');
+  const hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {} });
+  const practice = await hub.admin.createPractice({ name: PRACTICE });
+  const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
+  // A small practice folder, with the names restic patterns would trip on.
+  const docs = join(appDir.path, 'Documents');
+  await mkdir(join(docs, 'Ordonnances'), { recursive: true });
+  await writeFile(join(docs, 'Compte rendu [A].odt'), REPORT);
+  await writeFile(join(docs, 'Ordonnances', 'Dupont 2025.txt'), PRESCRIPTION);
+  const shell = new RecordingShell();
+  const notifier = new RecordingNotifier();
+  const host = await startHost({
+    hubUrl: hub.url,
+    dataDir: join(appDir.path, 'app'),
+    rendererDir: RENDERER_DIR,
+    logger: createLogger({ level: 'silent' }),
+    notifier,
+    health: false,
+    enrollCode: practice.enrollmentCode,
+    deviceName: 'Accueil',
+    backup: { folders: [docs], shell, service: { resticCacheDir: join(appDir.path, 'cache'), restorePollMs: 50 } },
+    hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
+  });
+  const browser = await launchBrowser();
+  const app = await (await browser.newContext({ viewport: { width: 440, height: 900 } })).newPage();
+  return { hub, host, browser, app, docs, shell, notifier, dirs: [hubDir, appDir], tech: { login: t.login, totpSecret: t.totpSecret } };
+}
+
+async function tearDown(w: World | undefined): Promise<void> {
+  if (!w) return;
+  await w.browser.close().catch(() => undefined);
+  await w.host.close().catch(() => undefined);
+  await w.hub.close().catch(() => undefined);
+  for (const d of w.dirs) await d.remove();
+}
+
+/** The practitioner opens "Sauvegardes" and clicks "Sauvegarder maintenant" until all is backed up. */
+async function firstBackup(w: World): Promise<void> {
+  await w.app.goto(w.host.url);
+  await w.app.getByRole('tab', { name: 'Sauvegardes' }).click();
+  await w.app.getByTestId('backup-headline').getByText('Attention : aucune sauvegarde pour l’instant').waitFor();
+  await w.app.getByRole('button', { name: 'Sauvegarder maintenant' }).click();
+  await w.app.getByTestId('backup-headline').getByText('Tout est sauvegardé').waitFor({ timeout: 60_000 });
+  await w.app.getByTestId('backup-strip-summary').getByText(/^1 jour\(s\) sauvegardé\(s\)/).waitFor();
+}
+
+describe('backups and restore, end to end', () => {
+  let w: World | undefined;
+  beforeAll(() => {
+    ensureRendererBuilt();
+    ensureConsoleBuilt();
+  });
+  afterEach(async () => {
+    await tearDown(w);
+    w = undefined;
+  });
+
+  it('the practitioner deletes a file and gets it back from the panel, with progress, then opens its folder', async () => {
+    w = await setUp();
+    await firstBackup(w);
+    const file = join(w.docs, 'Compte rendu [A].odt');
+    await rm(file);
+
+    const app = w.app;
+    await app.getByRole('button', { name: 'Récupérer un fichier' }).click();
+    await app.getByRole('heading', { name: 'De quand date la version que vous voulez ?' }).waitFor();
+    // One backup: its plain date is the one button of the list.
+    await app.locator('.backup-list .backup-choice').first().click();
+    await app.getByRole('heading', { name: 'Choisissez ce qu’il faut récupérer' }).waitFor();
+    await app.getByRole('navigation', { name: 'Emplacement' }).getByText('Documents').waitFor();
+    await app.getByRole('checkbox', { name: 'Choisir Compte rendu [A].odt' }).check();
+    await app.getByRole('button', { name: 'Continuer' }).click();
+
+    await app.getByRole('heading', { name: 'Où remettre « Compte rendu [A].odt » ?' }).waitFor();
+    expect(await app.getByRole('radio', { name: /Restaurer une copie à côté/ }).isChecked()).toBe(true);
+    await app.getByRole('button', { name: 'Restaurer' }).click();
+
+    // The progress step: a progress bar that reaches the end, then the result.
+    const bar = app.locator('.backup-wizard progress');
+    await bar.first().waitFor();
+    await app.getByRole('heading', { name: 'Restauration terminée' }).waitFor({ timeout: 60_000 });
+    expect(await bar.getAttribute('value')).toBe('100');
+    const restoredLine = await app.getByText(/^Restauré ici : /).textContent();
+    const restored = restoredLine!.replace(/^Restauré ici : /, '');
+    expect(dirname(restored)).toBe(w.docs);
+    expect(restored).toMatch(/Compte rendu \[A\] \(restauré \d{4}-\d{2}-\d{2} \d{2}h\d{2}\)\.odt$/);
+    expect(await readFile(restored, 'utf8')).toBe(REPORT);
+
+    await app.getByRole('button', { name: 'Ouvrir le dossier' }).click();
+    await app.getByText('Le dossier a été ouvert.').waitFor();
+    expect(w.shell.opened).toEqual([w.docs]);
+    // A practitioner's own restore raises no native notification.
+    expect(w.notifier.seen.filter((n) => n.tag?.startsWith('restore-'))).toEqual([]);
+  });
+
+  it('the technician restores a file on the practice machine from the console; the practitioner sees it and the file is back', async () => {
+    w = await setUp();
+    await firstBackup(w);
+    const file = join(w.docs, 'Ordonnances', 'Dupont 2025.txt');
+    await rm(file);
+
+    // The practitioner asks for help; the technician accepts.
+    await w.app.getByRole('tab', { name: 'Assistance' }).click();
+    await w.app.getByRole('button', { name: 'Demander de l’aide' }).click();
+    await w.app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
+    const con = await (await w.browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+    await con.goto(w.hub.url + '/');
+    await con.getByLabel('Identifiant').fill(w.tech.login);
+    await con.getByLabel('Mot de passe').fill(PASSWORD);
+    await con.getByLabel('Code à 6 chiffres').fill(totpNow(w.tech.totpSecret));
+    await con.getByRole('button', { name: 'Se connecter' }).click();
+    const card = con.locator('li.queue-card').filter({ hasText: PRACTICE });
+    await card.getByRole('button', { name: 'Accepter' }).click();
+    await con.getByRole('heading', { name: `Demande — ${PRACTICE}` }).waitFor();
+
+    // The workspace asks the device: status and backups.
+    const section = con.getByTestId('backup-section');
+    await section.getByTestId('backup-status').getByText('Tout est sauvegardé').waitFor({ timeout: 30_000 });
+    await section.getByRole('button', { name: 'Ouvrir Ordonnances' }).click();
+    await section.getByRole('checkbox', { name: 'Choisir Dupont 2025.txt' }).check();
+    await section.getByTestId('backup-choice').getByText(/Choisi : « Dupont 2025\.txt »/).waitFor();
+    await section.getByRole('radio', { name: /Remettre à sa place/ }).check();
+    await section.getByRole('button', { name: 'Restaurer sur le poste' }).click();
+
+    // The practitioner sees who restores what, with the progress, then the end.
+    const banner = w.app.getByTestId('technician-restore');
+    await banner.getByRole('heading', { name: /Julie Martin (restaure|a restauré) « Dupont 2025\.txt » pour vous/ }).waitFor();
+    await banner.locator('progress').waitFor();
+    await banner.getByRole('heading', { name: 'Julie Martin a restauré « Dupont 2025.txt » pour vous' }).waitFor({ timeout: 60_000 });
+    await banner.getByText(`Restauré ici : ${file}`).waitFor();
+    // … and the console follows the same restore to its end.
+    await section.getByTestId('backup-job').getByText('Restauration terminée').waitFor({ timeout: 30_000 });
+
+    expect(await readFile(file, 'utf8')).toBe(PRESCRIPTION);
+    const titles = w.notifier.seen.filter((n) => n.tag?.startsWith('restore-')).map((n) => n.title);
+    expect(titles).toEqual(['Julie Martin restaure « Dupont 2025.txt » pour vous', 'Julie Martin a restauré « Dupont 2025.txt » pour vous']);
+    // Both sides read it in the chat; the hub audited it.
+    await w.app.getByRole('tab', { name: 'Assistance' }).click();
+    await w.app.getByRole('log').getByText('Julie Martin restaure « Dupont 2025.txt » sur ce poste.').waitFor();
+    const actions = (await w.hub.services.audit.list()).map((a) => a.action).filter((a) => a.startsWith('backup.'));
+    expect(actions).toEqual(['backup.restore_requested', 'backup.restore_finished']);
+    expect((await w.hub.admin.verifyAudit()).ok).toBe(true);
+  });
+});
