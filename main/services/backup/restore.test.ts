@@ -49,7 +49,8 @@ async function backup(f: Fixture): Promise<{ id: string; time: Date }> {
 
 describe('restore: copy beside, folders, names', () => {
   it('restores a single file beside the original, never overwriting, with its states', async () => {
-    const f = await fixture({ 'Ordonnance Dupont.pdf': 'version sauvegardée' });
+    const spawner = new RecordingSpawner();
+    const f = await fixture({ 'Ordonnance Dupont.pdf': 'version sauvegardée' }, { spawner });
     const snap = await backup(f);
     const original = join(f.data, 'Ordonnance Dupont.pdf');
     await writeFile(original, 'version du jour');
@@ -66,8 +67,11 @@ describe('restore: copy beside, folders, names', () => {
     const size = Buffer.byteLength('version sauvegardée');
     expect(job.progress).toMatchObject({ fraction: 1, bytesDone: size, totalBytes: size, totalFiles: 1 });
 
-    // Again: the dated name is taken, a counter is added.
+    // Again, after the folder was listed in the panel (no second listing): the dated name is taken, a counter is added.
+    await f.service.browse({ snapshotId: snap.id, path: f.data });
+    const before = spawner.spawned.length;
     const again = await restore(f, { snapshotId: snap.id, paths: [original] });
+    expect(spawner.spawned.slice(before).map((r) => r.args[0])).toEqual(['restore']);
     expect(again.job.result?.items[0]?.to).toBe(join(f.data, `Ordonnance Dupont (restauré ${nameStamp(snap.time)}) (2).pdf`));
     expect(await readFile(expected, 'utf8')).toBe('version sauvegardée');
   });

@@ -38,6 +38,11 @@ export interface RestoreDeps {
   repo: () => Promise<RepoTarget>;
   /** A snapshot id (or prefix) → full id and time (throws not-found). */
   snapshot: (repo: RepoTarget, ref: string) => Promise<{ id: string; time: Date }>;
+  /**
+   * Files already listed from this snapshot (the folder browsed or the search made before
+   * choosing them): a snapshot never changes, so their type and size need no second `ls`.
+   */
+  known?: (snapshotId: string, path: string) => { type: TreeEntryType; size: number | null } | null;
   journal: StagingJournal;
   /** After restic was interrupted or killed: remove the lock it may have left (it is stale now). */
   afterInterrupt?: (repo: RepoTarget) => Promise<void>;
@@ -217,7 +222,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
           snap = await this.deps.snapshot(repo, req.snapshotId);
           this.update(it, { snapshotTime: snap.time.toISOString() });
           // What the snapshot holds for these paths: listed while restic restores (no lock needed).
-          expectedP = this.expected(repo, snap.id, req.paths, it.abort.signal);
+          expectedP = this.knownFiles(snap.id, req.paths) ?? this.expected(repo, snap.id, req.paths, it.abort.signal);
           expectedP.catch(() => undefined);
           await this.ensureDir(destDir, createdDirs);
           staging = await this.makeStaging(destDir);
@@ -308,6 +313,17 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
     } catch (e) {
       this.log.error('staging folder could not be removed', { staging, err: e });
     }
+  }
+
+  /** The requested paths when they are all files already listed; null when restic must list them. */
+  private knownFiles(snapshotId: string, paths: readonly string[]): Promise<Map<string, Expected>> | null {
+    const out = new Map<string, Expected>();
+    for (const p of paths) {
+      const k = this.deps.known?.(snapshotId, p);
+      if (!k || k.type === 'dir') return null;
+      out.set(p, { path: p, type: k.type, size: k.type === 'file' ? (k.size ?? 0) : null });
+    }
+    return Promise.resolve(out);
   }
 
   /** The snapshot's nodes under the requested paths (each path itself included). */

@@ -109,6 +109,8 @@ export class BackupService extends Emitter<BackupEvents> {
   private startupError: BackupError | null = null;
   private snapshotCache: { at: number; key: string; list: ResticSnapshotJson[] } | null = null;
   private readonly lsCache = new Map<string, TreeEntry[]>();
+  /** Type and size of entries listed (browse, search) per snapshot: restoring them needs no second listing. */
+  private readonly known = new Map<string, { type: TreeEntry['type']; size: number | null }>();
   private readonly background = new Set<Promise<unknown>>();
   private lastHeadline: string | null = null;
 
@@ -133,6 +135,7 @@ export class BackupService extends Emitter<BackupEvents> {
       repo: () => this.target(),
       snapshot: (repo, ref) => this.resolveSnapshot(repo, ref),
       afterInterrupt: (repo) => this.cleanupAfterInterrupt(repo),
+      known: (snapshotId, path) => this.known.get(`${snapshotId}\0${path}`) ?? null,
       journal: {
         add: (p) => this.persist((s) => ({ ...s, stagings: [...s.stagings, p] })),
         remove: (p) => this.persist((s) => ({ ...s, stagings: s.stagings.filter((x) => x !== p) })),
@@ -727,6 +730,7 @@ export class BackupService extends Emitter<BackupEvents> {
       found.sort((a, b) => Number(b.type === 'dir') - Number(a.type === 'dir') || coll.compare(a.name, b.name));
       entries = found;
       this.lsCache.set(cacheKey, entries);
+      for (const e of found) this.remember(snap.id, e.path, e.type, e.size);
       if (this.lsCache.size > 50) this.lsCache.delete(this.lsCache.keys().next().value!);
     }
     return { snapshotId: snap.id, path, parent: treeParent(path), entries: entries.slice(offset, offset + limit), total: entries.length, offset, limit };
@@ -757,6 +761,7 @@ export class BackupService extends Emitter<BackupEvents> {
         }
         const mtime = isoTime(m.mtime);
         const size = m.type === 'file' ? (m.size ?? 0) : null;
+        this.remember(r.snapshot, m.path, entryType(m.type), size);
         const same = hit.versions.find((v) => v.mtime === mtime && v.size === size);
         if (!same) hit.versions.push({ snapshotId: r.snapshot, snapshotTime, size, mtime });
         else if (snapshotTime > same.snapshotTime) Object.assign(same, { snapshotId: r.snapshot, snapshotTime });
@@ -767,6 +772,13 @@ export class BackupService extends Emitter<BackupEvents> {
     for (const h of all) h.versions.sort((a, b) => (b.mtime ?? b.snapshotTime).localeCompare(a.mtime ?? a.snapshotTime));
     all.sort((a, b) => newest(b).localeCompare(newest(a)) || a.path.localeCompare(b.path));
     return { hits: all.slice(0, limit), truncated: all.length > limit };
+  }
+
+  private remember(snapshotId: string, path: string, type: TreeEntry['type'], size: number | null): void {
+    const key = `${snapshotId}\0${path}`;
+    this.known.delete(key);
+    this.known.set(key, { type, size });
+    if (this.known.size > 50_000) this.known.delete(this.known.keys().next().value!);
   }
 
   // ---------- restore ----------

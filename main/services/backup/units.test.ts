@@ -13,7 +13,7 @@ import { BackupService } from './service.js';
 import { datedName, nameStamp, numberedName, splitExtension } from './naming.js';
 import { RepoQueue } from './queue.js';
 import { escapePattern, includePatternFor, localToTree, treeParent, treeToLocal } from './restic/paths.js';
-import { isoTime, parseBackupLine, parseLsLine } from './restic/parse.js';
+import { isoTime, parseBackupLine, parseLsLine, parseRestoreLine } from './restic/parse.js';
 import { makeFixture, RecordingNotifier, removeDir, tempDir, testLogger, waitFor, type Fixture } from './testing.js';
 
 describe('restic patterns and paths', () => {
@@ -40,6 +40,15 @@ describe('restic patterns and paths', () => {
     expect(parseLsLine('garbage')).toBeNull();
     expect(parseBackupLine('{"message_type":"error","error":{"Op":"open","Path":"/x","Err":13},"during":"archival","item":"/x"}')).toMatchObject({ kind: 'error', v: { item: '/x' } });
     expect(parseBackupLine('{"message_type":"error","error":{"message":"permission denied"},"during":"archival","item":"/y"}')).toMatchObject({ kind: 'error', v: { item: '/y' } });
+    // restore --json from restic 0.16 (status, summary); 0.14 prints no JSON for restore.
+    expect(parseRestoreLine('{"message_type":"status","seconds_elapsed":1,"percent_done":0.25,"total_files":4,"files_restored":1,"total_bytes":4096,"bytes_restored":1024}')).toMatchObject({
+      message_type: 'status',
+      percent_done: 0.25,
+      bytes_restored: 1024,
+      total_bytes: 4096,
+    });
+    expect(parseRestoreLine('{"message_type":"summary","total_files":4,"files_restored":4,"total_bytes":4096,"bytes_restored":4096}')?.message_type).toBe('summary');
+    expect(parseRestoreLine('restoring <Snapshot 211bc3e5 of [/tmp/rt/data]> to st')).toBeNull();
     expect(isoTime('2026-11-28T15:33:30.103295042Z')).toBe('2026-11-28T15:33:30.103Z');
     expect(isoTime('2026-11-28T16:33:30.103295042+01:00')).toBe('2026-11-28T15:33:30.103Z');
   });
