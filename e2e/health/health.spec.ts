@@ -89,7 +89,7 @@ afterAll(async () => {
 });
 
 describe('security health: this machine, the practitioner, the technician', () => {
-  it('the "Sécurité" tab shows this machine’s real results, grouped, in French and English; "Vérifier maintenant" runs a new scan', async () => {
+  it('the "Sécurité" tab shows this machine’s real results, grouped, in French and English', async () => {
     const report = await latest();
     // A complete report of the real probes: every check, and an unknown only with its reason.
     expect(report.checks).toHaveLength(Object.keys(HEALTH_STRINGS.fr.checks).length);
@@ -123,27 +123,10 @@ describe('security health: this machine, the practitioner, the technician', () =
     await app.getByRole('button', { name: 'Check now' }).waitFor();
     for (const c of report.checks) expect(await app.locator(`li[data-check-id="${c.id}"] h3`).textContent()).toBe(renderCheckMessage('en', c).title);
     await app.getByRole('button', { name: 'Français' }).click();
-
-    // "Vérifier maintenant": progress state (recorded by a MutationObserver, whatever the scan's speed),
-    // then the new report, equal to the service's.
-    await app.evaluate(`(() => {
-      const seen = (window.seenScanLabels = []);
-      const button = document.querySelector('button.health__scan');
-      new MutationObserver(() => seen.push(button.textContent + '|' + button.disabled)).observe(button, { childList: true, characterData: true, subtree: true, attributes: true });
-    })()`);
-    await app.getByRole('button', { name: 'Vérifier maintenant' }).click();
-    const after = await until(async () => {
-      const r = await host.health!.latest();
-      return r && r.finishedAt !== report.finishedAt && r.trigger === 'manual' ? r : null;
-    }, 'a manual scan');
     await app.getByRole('button', { name: 'Vérifier maintenant' }).waitFor();
-    expect(await app.evaluate('window.seenScanLabels')).toContain('Vérification en cours…|true');
-    await until(async () => (await score.getAttribute('data-score')) === String(after.score), 'the new score');
-    await until(async () => (await app.getByTestId('health-last-check').textContent())?.includes(new Intl.DateTimeFormat('fr-FR', { timeStyle: 'short' }).format(new Date(after.finishedAt))), 'the new check time');
-    expect(await shownStatuses(app, '.health')).toEqual(statusesOf(after));
   });
 
-  it('the technician logs in (real TOTP) and finds the device in the fleet page with the same score, sortable and filterable', async () => {
+  it('the technician logs in (real TOTP) and finds the device in the fleet page with the same score; "Vérifier maintenant" updates both sides live; sort and filters', async () => {
     const report = await latest();
     await tech.goto(hub.url + '/');
     await tech.getByLabel('Identifiant').fill('julie');
@@ -168,6 +151,28 @@ describe('security health: this machine, the practitioner, the technician', () =
     expect(order).toHaveLength(2);
     if (report.worst === 'critical' || report.worst === 'warning') expect(order[0]).toBe(deviceId);
     else expect(order[1]).toBe(deviceId);
+
+    // "Vérifier maintenant": progress state (recorded by a MutationObserver, whatever the scan's speed),
+    // then the new report, equal to the service's.
+    await app.evaluate(`(() => {
+      const seen = (window.seenScanLabels = []);
+      const button = document.querySelector('button.health__scan');
+      new MutationObserver(() => seen.push(button.textContent + '|' + button.disabled)).observe(button, { childList: true, characterData: true, subtree: true, attributes: true });
+    })()`);
+    await app.getByRole('button', { name: 'Vérifier maintenant' }).click();
+    const after = await until(async () => {
+      const r = await host.health!.latest();
+      return r && r.finishedAt !== report.finishedAt && r.trigger === 'manual' ? r : null;
+    }, 'a manual scan');
+    const score = app.getByTestId('health-score');
+    await app.getByRole('button', { name: 'Vérifier maintenant' }).waitFor();
+    expect(await app.evaluate('window.seenScanLabels')).toContain('Vérification en cours…|true');
+    await until(async () => (await score.getAttribute('data-score')) === String(after.score), 'the new score');
+    await until(async () => (await app.getByTestId('health-last-check').textContent())?.includes(new Intl.DateTimeFormat('fr-FR', { timeStyle: 'short' }).format(new Date(after.finishedAt))), 'the new check time');
+    expect(await shownStatuses(app, '.health')).toEqual(statusesOf(after));
+    // The fleet page, open all along, follows the device:report push: new check time, same score as the service's.
+    await row.locator(`time[datetime="${after.finishedAt}"]`).waitFor();
+    expect(await row.getAttribute('data-score')).toBe(String(after.score));
 
     // Keyboard: sort by the security column (lowest first), then the other way.
     const scoreHeader = tech.getByRole('columnheader', { name: /Sécurité/ });
