@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,20 @@ function electronBinary(): string | null {
   }
 }
 
+/** A small practice folder for the backup demo (made-up names, nothing real). */
+function writeDemoDocuments(dir: string): void {
+  const files: Record<string, string> = {
+    'Compte rendu - Mme Durand.txt': 'Consultation du 12 mars : tension 12/8, revoir dans 3 mois.\n',
+    'Ordonnances/Ordonnance Dupont 2025-03-12.txt': 'Paracétamol 1 g, 3 fois par jour pendant 5 jours.\n',
+    'Courriers/Lettre au Dr Petit [urgent].txt': 'Cher confrère, je vous adresse Mme Durand pour avis.\n',
+    'Planning de la semaine.csv': 'jour;matin;après-midi\nlundi;consultations;visites\n',
+  };
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+}
+
 async function main(): Promise<void> {
   ensureBuilt();
   rmSync(dataDir, { recursive: true, force: true });
@@ -69,13 +83,17 @@ async function main(): Promise<void> {
   const password = randomBytes(9).toString('base64url');
   const tech = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password, role: 'admin' });
 
+  // Backups: this folder, into a restic repository in the app's data folder, backed up once at start.
+  const demoDocs = join(dataDir, 'Documents du cabinet');
+  writeDemoDocuments(demoDocs);
+
   let electron: ChildProcess | null = null;
   let host: Awaited<ReturnType<typeof startHost>> | null = null;
   const bin = electronBinary();
   if (bin) {
     electron = spawn(bin, [root], {
       stdio: 'inherit',
-      env: { ...process.env, VIGIE_HUB_URL: hub.url, VIGIE_ENROLL_CODE: practice.enrollmentCode, VIGIE_DATA_DIR: join(dataDir, 'app') },
+      env: { ...process.env, VIGIE_HUB_URL: hub.url, VIGIE_ENROLL_CODE: practice.enrollmentCode, VIGIE_DATA_DIR: join(dataDir, 'app'), VIGIE_BACKUP_FOLDERS: demoDocs },
     });
   } else {
     host = await startHost({
@@ -85,7 +103,10 @@ async function main(): Promise<void> {
       enrollCode: practice.enrollmentCode,
       deviceName: 'Accueil — poste 1',
       logLevel: 'warn',
+      backup: { folders: [demoDocs] },
     });
+    const run = await host.backup?.service.runBackup('manual');
+    if (run?.outcome !== 'ok') process.stderr.write(`Première sauvegarde : ${run?.error?.message ?? 'sauvegardes désactivées'}\n`);
   }
 
   const line = '─'.repeat(72);
@@ -97,6 +118,7 @@ async function main(): Promise<void> {
   process.stdout.write(` Cabinet            : ${practice.name} (code d’enrôlement ${practice.enrollmentCode})\n`);
   if (host) process.stdout.write(` Poste praticien    : ${host.url}\n   (navigateur : Electron n’est pas installé sur cette machine)\n`);
   else process.stdout.write(' Poste praticien    : application Electron lancée (icône dans la barre des tâches)\n');
+  process.stdout.write(` Sauvegardes        : « ${demoDocs} » (supprimez un fichier, puis onglet Sauvegardes → Récupérer un fichier)\n`);
   process.stdout.write(`${line}\n Ctrl-C pour tout arrêter.\n\n`);
 
   const rl = createInterface({ input: process.stdin });

@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { app, ipcMain, safeStorage, session } from 'electron';
+import { delimiter, join } from 'node:path';
+import { app, ipcMain, safeStorage, session, shell } from 'electron';
 import { trayColour, type HealthReport } from '@vigie/common';
 import { ElectronAutoStart } from '../platform/electron/autostart.js';
 import { ElectronNotifier } from '../platform/electron/notifier.js';
 import { createSafeStorageSecretStore, safeStorageAvailable } from '../platform/electron/secret-store.js';
+import { electronShell } from '../platform/electron/shell.js';
 import { FileSecretStore } from '../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../platform/node/system-info.js';
 import type { Logger, SecretStore } from '../platform/ports.js';
 import { createApp, type VigieApp } from '../services/app.js';
+import { createBackupCapability, defaultLocalRepository } from '../services/backup/capability.js';
+import { resticBinary } from '../services/backup/node-adapters.js';
 import { createNodeHealthCapability } from '../services/health/capability.js';
 import { registerIpc } from './ipc.js';
 import { Popover } from './popover.js';
@@ -70,19 +73,35 @@ export class Shell {
     if (process.platform === 'win32') app.setAppUserModelId('fr.vigie.app');
 
     // Development and demo only (scripts/demo.ts starts Electron this way): data dir and enrollment code from the environment.
-    const devEnv = app.isPackaged ? {} : { dataDir: process.env.VIGIE_DATA_DIR, enrollCode: process.env.VIGIE_ENROLL_CODE };
+    const devEnv = app.isPackaged
+      ? {}
+      : { dataDir: process.env.VIGIE_DATA_DIR, enrollCode: process.env.VIGIE_ENROLL_CODE, backupFolders: process.env.VIGIE_BACKUP_FOLDERS?.split(delimiter).filter(Boolean) };
     const dataDir = devEnv.dataDir || app.getPath('userData');
     let popover: Popover | null = null;
     const notifier = new ElectronNotifier(() => this.open(), log);
     // Security health: scans at start and every 4 h; a point turning critical notifies through the same notifier.
-    const health = createNodeHealthCapability({ dataDir, notifier, logger: log, locale: () => vigie.state().locale });
+    const secrets = secretStore(dataDir, log);
+    // Backups with the installer's pinned restic; development and the demo back up into a local
+    // repository of the data dir, the installed app into the provider's (set in the settings).
+    const backup = createBackupCapability({
+      dataDir,
+      secrets,
+      notifier,
+      logger: log,
+      shell: electronShell(shell),
+      resticPath: resticBinary(app.isPackaged ? process.resourcesPath : undefined),
+      defaultRepository: app.isPackaged ? null : defaultLocalRepository(dataDir),
+      ...(devEnv.backupFolders?.length ? { folders: devEnv.backupFolders } : {}),
+      locale: () => vigie.state().locale,
+    });
+    const health = createNodeHealthCapability({ dataDir, notifier, logger: log, locale: () => vigie.state().locale, backup: backup.provider });
     const vigie = createApp({
       dataDir,
       appVersion: app.getVersion(),
       defaultHubUrl: defaultHubUrl(log),
       logger: log,
       ports: {
-        secrets: secretStore(dataDir, log),
+        secrets,
         notifier,
         system: new NodeSystemInfo(),
         // Login items only for the installed app, never for a development Electron binary.
@@ -90,7 +109,9 @@ export class Shell {
       },
       isUserLooking: () => popover?.isLooking() ?? false,
       healthSummary: () => health.summary(),
-      capabilities: [health],
+      backupSummary: () => backup.summary(),
+      // Backup first: the health check [backup-recency] of the first scan reads its summary.
+      capabilities: [backup, health],
     });
     this.vigie = vigie;
     popover = new Popover({ preloadPath: join(this.paths.mainDir, '../preload/index.cjs'), entryUrl: rendererEntryUrl(origin), title: 'Vigie', log });
@@ -122,6 +143,8 @@ export class Shell {
       if (r && !healthPushed) tray.setHealth(trayColour(r.worst));
     });
     await vigie.start();
+    // Development and demo: the folders given in the environment are backed up once at start.
+    if (devEnv.backupFolders?.length && !backup.service.status().lastSuccessAt) void backup.service.runBackup('manual');
     // Silent updates from the hub's feed (installed app only; the browser host never updates itself).
     if (updatesSupported()) {
       const updater = createShellUpdater(vigie, dataDir, log);

@@ -254,3 +254,19 @@ describe('backup relay: a technician’s restore', () => {
     expect(audit.map((a) => a.data)).toEqual([{ requestId: reqA.id, jobId: cancelled.id, state: 'cancelled' }]);
   });
 });
+
+describe('device reports: the backup summary is kept beside the others', () => {
+  it('reports sent at the same time (backup, health, app version) are all stored, none lost, and served by devices:list', async () => {
+    const dev = await newDevice(t, 'Secrétariat');
+    const health = { score: 80, worst: 'warning' as const, counts: { ok: 10, warning: 2, critical: 0, unknown: 0 }, at: NOW };
+    const backup = { headline: 'ok' as const, lastSuccessAt: NOW, lastRunAt: NOW, nextRunAt: null, sizeBytes: 2048, filesChangedLastRun: 3 };
+    const answers = await Promise.all([
+      emitAck(dev.socket, 'device:report', { backup }),
+      emitAck(dev.socket, 'device:report', { health }),
+      emitAck(dev.socket, 'device:report', { appVersion: '1.2.3' }),
+    ]);
+    expect(answers.map(code)).toEqual(['OK', 'OK', 'OK']);
+    const listed = data(await emitAck<Array<{ id: string; backup: unknown; health: unknown; appVersion: string }>>(tech.socket, 'devices:list', {})).find((d) => d.id === dev.deviceId);
+    expect(listed).toMatchObject({ backup, health, appVersion: '1.2.3' });
+  });
+});

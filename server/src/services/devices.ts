@@ -144,22 +144,25 @@ export class DeviceService {
 
   async saveReport(deviceId: string, report: { health?: HealthSummary | null; backup?: BackupSummary | null; appVersion?: string; healthReport?: HealthReport | null }) {
     const reportedAt = nowIso();
-    const prev = await this.db.selectFrom('device_reports').select(['health', 'backup']).where('device_id', '=', deviceId).executeTakeFirst();
-    const prevHealth = parseJson<HealthSummary>(prev?.health ?? null);
-    // Fields left out keep their previous value; an explicit null clears them.
-    const update = healthUpdate(report, prevHealth);
-    const health = update.health !== undefined ? update.health : prevHealth;
-    const backup = report.backup !== undefined ? report.backup : parseJson<BackupSummary>(prev?.backup ?? null);
-    const values = {
-      health: health ? JSON.stringify(health) : null,
-      backup: backup ? JSON.stringify(backup) : null,
-      reported_at: reportedAt,
-      ...(update.report !== undefined ? { health_report: update.report?.json ?? null, health_report_bytes: update.report?.bytes ?? null } : {}),
-    };
-    await this.db.transaction().execute(async (trx) => {
+    // Read and write in one transaction: reports of one device arrive concurrently (app version,
+    // health, backup at every connection) and each keeps the fields the others sent.
+    const { health, backup } = await this.db.transaction().execute(async (trx) => {
+      const prev = await trx.selectFrom('device_reports').select(['health', 'backup']).where('device_id', '=', deviceId).executeTakeFirst();
+      const prevHealth = parseJson<HealthSummary>(prev?.health ?? null);
+      // Fields left out keep their previous value; an explicit null clears them.
+      const update = healthUpdate(report, prevHealth);
+      const health = update.health !== undefined ? update.health : prevHealth;
+      const backup = report.backup !== undefined ? report.backup : parseJson<BackupSummary>(prev?.backup ?? null);
+      const values = {
+        health: health ? JSON.stringify(health) : null,
+        backup: backup ? JSON.stringify(backup) : null,
+        reported_at: reportedAt,
+        ...(update.report !== undefined ? { health_report: update.report?.json ?? null, health_report_bytes: update.report?.bytes ?? null } : {}),
+      };
       if (prev) await trx.updateTable('device_reports').set(values).where('device_id', '=', deviceId).execute();
       else await trx.insertInto('device_reports').values({ device_id: deviceId, ...values }).execute();
       if (report.appVersion) await trx.updateTable('devices').set({ app_version: report.appVersion }).where('id', '=', deviceId).execute();
+      return { health, backup };
     });
     return { deviceId, health, backup, reportedAt, ...(report.appVersion ? { appVersion: report.appVersion } : {}) };
   }
