@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { BRIDGE, type BackupSummary, type HealthSummary } from '@vigie/common';
+import { NutDisplays, NutInjector } from '../platform/node/input-nutjs.js';
 import { LogNotifier } from '../platform/node/notifier.js';
 import { NodeAutoStart } from '../platform/node/autostart.js';
 import { FileSecretStore } from '../platform/node/secret-store.js';
@@ -15,6 +16,8 @@ import { createApp, type AppOptions, type Capability, type VigieApp } from '../s
 import { createBackupCapability, type BackupCapability, type BackupCapabilityOptions } from '../services/backup/capability.js';
 import { createNodeHealthCapability, type HealthCapability } from '../services/health/capability.js';
 import { hostCsp } from '../services/lib/csp.js';
+import type { InputInjector, ScreenClock, ScreenDisplays } from '../services/screen/ports.js';
+import { screenCapability, type ScreenCapability } from '../services/screen/capability.js';
 import { createLogger } from '../services/lib/logger.js';
 import { Bridge } from './bridge.js';
 import { serveStatic } from './static.js';
@@ -48,6 +51,12 @@ export interface HostOptions {
    * "Ouvrir le dossier" through xdg-open/open, recorded when there is none); false leaves them out.
    */
   backup?: false | Pick<BackupCapabilityOptions, 'shell' | 'resticPath' | 'defaultRepository' | 'folders' | 'service'>;
+  /**
+   * Remote screen (default: on — input through nut-js, loaded only when a real X display answers,
+   * else control is refused as unavailable; one display, the whole screen); false leaves it out.
+   * Tests bring their own injector, displays, clock or consent timeout.
+   */
+  screen?: false | { injector?: InputInjector; displays?: ScreenDisplays; clock?: ScreenClock; consentTimeoutMs?: number };
   hub?: AppOptions['hub'];
   support?: AppOptions['support'];
 }
@@ -62,6 +71,8 @@ export interface Host {
   health: HealthCapability | null;
   /** The backup capability (null when turned off). */
   backup: BackupCapability | null;
+  /** The remote-screen capability (null when turned off); `screen.service` once started. */
+  screen: ScreenCapability | null;
   close(): Promise<void>;
 }
 
@@ -94,6 +105,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     options.health === false
       ? null
       : createNodeHealthCapability({ dataDir: options.dataDir, notifier, logger, locale: () => app.state().locale, ...(backup ? { backup: backup.provider } : {}) });
+  const screen = options.screen === false ? null : createHostScreen(options.screen ?? {}, logger);
   const app = createApp({
     dataDir: options.dataDir,
     appVersion: options.appVersion ?? packageVersion(),
@@ -108,7 +120,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ...(options.healthSummary ? { healthSummary: options.healthSummary } : health ? { healthSummary: () => health.summary() } : {}),
     ...(options.backupSummary ? { backupSummary: options.backupSummary } : backup ? { backupSummary: () => backup.summary() } : {}),
     // Backup first: the health check [backup-recency] of the first scan reads its summary.
-    capabilities: [...(backup ? [backup] : []), ...(health ? [health] : []), ...(options.capabilities ?? [])],
+    capabilities: [...(backup ? [backup] : []), ...(health ? [health] : []), ...(screen ? [screen] : []), ...(options.capabilities ?? [])],
     ...(options.hub ? { hub: options.hub } : {}),
     ...(options.support ? { support: options.support } : {}),
   });
@@ -162,6 +174,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     app,
     health,
     backup,
+    screen,
     async close() {
       if (closed) return;
       closed = true;
@@ -174,4 +187,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
       await app.stop();
     },
   };
+}
+
+/** The remote-screen capability of the browser host: nut-js on this process's DISPLAY unless given. */
+function createHostScreen(o: Exclude<HostOptions['screen'], false | undefined>, logger: Logger): ScreenCapability {
+  const nut = o.injector ? null : new NutInjector({ logger });
+  const injector = o.injector ?? nut!;
+  const displays = o.displays ?? (nut ? new NutDisplays(nut) : { list: async () => [] });
+  return screenCapability({ injector, displays, ...(o.clock ? { clock: o.clock } : {}), ...(o.consentTimeoutMs ? { consentTimeoutMs: o.consentTimeoutMs } : {}) });
 }
