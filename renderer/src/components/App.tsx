@@ -4,6 +4,7 @@ import type { Locale } from '@vigie/common';
 import { useStore } from '../store.js';
 import { Enrollment } from './Enrollment.js';
 import { RestoreBanner } from '../backup/RestoreBanner.js';
+import { ScreenLayer } from '../screen/ScreenViews.js';
 import { Tabs } from './Tabs.js';
 
 function LanguageSwitch({ locale }: { locale: Locale }) {
@@ -20,7 +21,8 @@ function LanguageSwitch({ locale }: { locale: Locale }) {
   );
 }
 
-export function App() {
+/** `screenLayer`: draw the remote-screen consent and banner inside this page (browser host; Electron has its own windows). */
+export function App({ screenLayer = false }: { screenLayer?: boolean }) {
   const { t, i18n } = useTranslation();
   const app = useStore((s) => s.app);
   const transport = useStore((s) => s.transport);
@@ -63,6 +65,7 @@ export function App() {
         )}
       </main>
       <footer>{app ? <LanguageSwitch locale={app.locale} /> : null}</footer>
+      {screenLayer && app?.enrollment.status === 'enrolled' ? <ScreenLayer /> : null}
     </div>
   );
 }

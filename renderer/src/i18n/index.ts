@@ -3,12 +3,13 @@ import { initReactI18next } from 'react-i18next';
 import { BACKUP_RELAY_STRINGS, BACKUP_STRINGS, SHARED_STRINGS, type Locale } from '@vigie/common';
 import { BACKUP_UI_EN, BACKUP_UI_FR } from '../backup/strings.js';
 import { healthEn, healthFr } from '../health/strings.js';
+import { screenEn, screenFr } from '../screen/strings.js';
 import { en } from './en.js';
 import { fr } from './fr.js';
 
 export const RESOURCES = {
-  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, health: healthFr, backup: { ...BACKUP_STRINGS.fr, ui: BACKUP_UI_FR, relay: BACKUP_RELAY_STRINGS.fr } } },
-  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, health: healthEn, backup: { ...BACKUP_STRINGS.en, ui: BACKUP_UI_EN, relay: BACKUP_RELAY_STRINGS.en } } },
+  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, health: healthFr, screen: screenFr, backup: { ...BACKUP_STRINGS.fr, ui: BACKUP_UI_FR, relay: BACKUP_RELAY_STRINGS.fr } } },
+  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, health: healthEn, screen: screenEn, backup: { ...BACKUP_STRINGS.en, ui: BACKUP_UI_EN, relay: BACKUP_RELAY_STRINGS.en } } },
 } as const;
 
 /** The renderer's one i18next instance: French by default, English complete, shared errors and topics merged. */

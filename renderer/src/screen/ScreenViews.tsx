@@ -1,0 +1,212 @@
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ScreenEndReason, ScreenState } from '@vigie/common';
+import { useStore } from '../store.js';
+import { formatAccelerator, useScreen, type ScreenAction } from './store.js';
+import './screen.css';
+
+type Consent = NonNullable<ScreenState['consent']>;
+type Banner = NonNullable<ScreenState['banner']>;
+
+const isMac = () => /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+
+/** Seconds left before `iso` (local clock), refreshed every second. */
+function useSecondsLeft(iso: string): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return Math.max(0, Math.ceil((Date.parse(iso) - now) / 1000));
+}
+
+function ActionError({ action }: { action: ScreenAction }) {
+  const { t } = useTranslation();
+  const error = useScreen((s) => (s.error?.action === action ? s.error.body : null));
+  if (!error) return null;
+  return (
+    <p className="error" role="alert">
+      {t(`errors.${error.code}`)}
+    </p>
+  );
+}
+
+/**
+ * "Autoriser" / "Refuser": who asks (name verified by the hub, initials, provider), the short code
+ * the technician reads out, the countdown to the automatic refusal, the screen to share.
+ */
+export function ConsentView({ consent, modal }: { consent: Consent; modal: boolean }) {
+  const { t } = useTranslation();
+  const grant = useScreen((s) => s.grant);
+  const refuse = useScreen((s) => s.refuse);
+  const busy = useScreen((s) => !!s.busy.grant || !!s.busy.refuse);
+  const seconds = useSecondsLeft(consent.expiresAt);
+  const [displayId, setDisplayId] = useState<string | null>(consent.defaultDisplayId);
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  const ids = { title: useId(), body: useId(), code: useId() };
+  const view = consent.kind === 'view';
+  const vars = { name: consent.technicianName, provider: consent.providerName };
+
+  // Focus goes to the title, never to "Autoriser": an Enter typed elsewhere must not consent.
+  useEffect(() => titleRef.current?.focus(), [consent.sessionId, consent.kind]);
+  useEffect(() => setDisplayId(consent.defaultDisplayId), [consent.defaultDisplayId]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && !busy) {
+      e.preventDefault();
+      void refuse();
+    }
+  };
+
+  return (
+    <section
+      className={`screen-consent panel${modal ? ' screen-consent--modal' : ''}`}
+      role="alertdialog"
+      aria-modal={modal || undefined}
+      aria-labelledby={ids.title}
+      aria-describedby={`${ids.body} ${ids.code}`}
+      onKeyDown={onKeyDown}
+      data-kind={consent.kind}
+    >
+      <p className="screen-consent__label">{t('screen.consentLabel')}</p>
+      <h1 id={ids.title} ref={titleRef} tabIndex={-1}>
+        {view ? t('screen.consentTitle') : t('screen.consentControlTitle')}
+      </h1>
+      <div className="screen-consent__who">
+        <span className="screen-avatar" aria-hidden="true">
+          {consent.technicianInitials}
+        </span>
+        <p id={ids.body}>{view ? t('screen.consentBody', vars) : t('screen.consentControlBody', vars)}</p>
+      </div>
+      <div className="screen-consent__code" id={ids.code}>
+        <span className="screen-consent__code-label">{t('screen.codeLabel')}</span>
+        <strong className="screen-code" aria-label={consent.shortCode.split('').join(' ')}>
+          {consent.shortCode}
+        </strong>
+        <span className="hint">{t('screen.codeHint')}</span>
+      </div>
+      {view && consent.displays.length > 1 ? (
+        <fieldset className="screen-consent__displays">
+          <legend>{t('screen.consentScreen')}</legend>
+          {consent.displays.map((d) => (
+            <label key={d.id} className="screen-display">
+              <input type="radio" name={`display-${consent.sessionId}`} value={d.id} checked={displayId === d.id} onChange={() => setDisplayId(d.id)} />
+              {d.label} ({d.bounds.width}×{d.bounds.height})
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      {!view && !consent.inputAvailable ? <p className="hint">{t('screen.controlUnavailable')}</p> : null}
+      <p className="screen-consent__countdown" aria-live="off">
+        {t('screen.consentCountdown', { seconds })}
+      </p>
+      <div className="row screen-consent__actions">
+        <button type="button" className="secondary" disabled={busy} onClick={() => void refuse()}>
+          {t('screen.refuse')}
+        </button>
+        <button type="button" className="primary" disabled={busy} onClick={() => void grant(view ? (displayId ?? undefined) : undefined)}>
+          {t('screen.allow')}
+        </button>
+      </div>
+      <ActionError action="grant" />
+      <ActionError action="refuse" />
+    </section>
+  );
+}
+
+/** "<Nom> voit votre écran" with "Arrêter", "Reprendre la main" while controlled, and the stop shortcut. */
+export function BannerView({ banner }: { banner: Banner }) {
+  const { t, i18n } = useTranslation();
+  const stop = useScreen((s) => s.stop);
+  const revoke = useScreen((s) => s.revokeControl);
+  const stopping = useScreen((s) => !!s.busy.stop);
+  const revoking = useScreen((s) => !!s.busy.revokeControl);
+  const controlled = banner.mode === 'controlling';
+  return (
+    <section className="screen-banner" role="region" aria-label={t('screen.bannerLabel')} data-mode={banner.mode}>
+      <p className="screen-banner__text" role="status">
+        <span className="screen-banner__dot" aria-hidden="true" />
+        {controlled ? t('screen.bannerControlling', { name: banner.technicianName }) : t('screen.bannerViewing', { name: banner.technicianName })}
+      </p>
+      {banner.controlPending ? <p className="screen-banner__pending">{t('screen.controlPending')}</p> : null}
+      <div className="screen-banner__actions">
+        {controlled || banner.controlPending ? (
+          <button type="button" className="secondary" disabled={revoking} onClick={() => void revoke()}>
+            {t('screen.bannerRevokeControl')}
+          </button>
+        ) : null}
+        <button type="button" className="danger" disabled={stopping} onClick={() => void stop()}>
+          {stopping ? t('screen.stopping') : t('screen.bannerStop')}
+        </button>
+      </div>
+      <p className="screen-banner__shortcut hint">{t('screen.bannerShortcut', { keys: formatAccelerator(banner.stopAccelerator, isMac(), i18n.language) })}</p>
+      <ActionError action="stop" />
+      <ActionError action="revokeControl" />
+    </section>
+  );
+}
+
+/** A short line once a session ended (why), until closed or the next session. */
+export function EndedNotice({ ended }: { ended: { sessionId: string; reason: ScreenEndReason } }) {
+  const { t } = useTranslation();
+  const dismiss = useScreen((s) => s.dismissEnded);
+  return (
+    <section className="screen-ended" role="status" aria-label={t('screen.endedTitle')}>
+      <p>{t(`screen.endReasons.${ended.reason}`)}</p>
+      <button type="button" className="link" onClick={dismiss}>
+        {t('screen.dismiss')}
+      </button>
+    </section>
+  );
+}
+
+/**
+ * Browser host (one page): the consent as a modal over everything, the banner pinned on top, the
+ * end notice; Electron draws the same views in their own always-on-top windows (ScreenWindow).
+ */
+export function ScreenLayer() {
+  const state = useScreen((s) => s.state);
+  const dismissed = useScreen((s) => s.dismissed);
+  if (!state) return null;
+  const ended = state.phase === 'ended' && state.ended && state.ended.sessionId !== dismissed ? state.ended : null;
+  return (
+    <>
+      {state.banner ? (
+        <div className="screen-layer screen-layer--banner">
+          <BannerView banner={state.banner} />
+        </div>
+      ) : null}
+      {ended ? (
+        <div className="screen-layer screen-layer--banner">
+          <EndedNotice ended={ended} />
+        </div>
+      ) : null}
+      {state.consent ? (
+        <div className="screen-layer screen-layer--modal">
+          <ConsentView consent={state.consent} modal />
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** Electron: the consent window (`#screen=consent`) or the banner window (`#screen=banner`). */
+export function ScreenWindow({ kind }: { kind: 'consent' | 'banner' }) {
+  const { t, i18n } = useTranslation();
+  const state = useScreen((s) => s.state);
+  const locale = useStore((s) => s.app?.locale);
+  useEffect(() => {
+    if (locale && i18n.language !== locale) void i18n.changeLanguage(locale);
+    if (locale) document.documentElement.lang = locale;
+  }, [locale, i18n]);
+  useEffect(() => {
+    document.title = kind === 'consent' ? t('screen.consentTitle') : t('screen.bannerLabel');
+  }, [kind, t]);
+  if (!state) return null;
+  return (
+    <main className="screen-window" data-window={kind}>
+      {kind === 'consent' && state.consent ? <ConsentView consent={state.consent} modal={false} /> : null}
+      {kind === 'banner' && state.banner ? <BannerView banner={state.banner} /> : null}
+    </main>
+  );
+}
