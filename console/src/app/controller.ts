@@ -16,6 +16,7 @@ import { createWorkspaceStore, emptyConversation, initialWorkspaceState, type Co
 import { createUiStore } from '../stores/ui';
 import { UpdatesController } from '../updates/controller';
 import { FleetController } from '../fleet/controller';
+import { ScreenController } from '../screen/controller';
 import { BackupConsole } from '../backup/controller';
 
 export interface ControllerDeps {
@@ -51,6 +52,8 @@ export class ConsoleController {
   readonly updates: UpdatesController;
   /** The fleet page and the devices' security reports. */
   readonly fleet: FleetController;
+  /** Remote screen of the request being worked on. */
+  readonly screen: ScreenController;
   /** The device's backups in the request workspace (relayed live by the hub). */
   readonly backup: BackupConsole;
 
@@ -71,6 +74,7 @@ export class ConsoleController {
     });
     this.updates = new UpdatesController(deps.api);
     this.fleet = new FleetController(deps.client, deps.log);
+    this.screen = new ScreenController(deps.client, deps.log);
     this.backup = new BackupConsole(deps.client, deps.log);
   }
 
@@ -93,6 +97,7 @@ export class ConsoleController {
         if (s.outbox !== prev.outbox) this.persistOutbox();
       }),
       this.fleet.attach(),
+      this.screen.attach(),
       this.backup.attach(),
     );
     const tick = setInterval(() => this.ui.setState({ now: Date.now() }), 1000);
@@ -149,6 +154,7 @@ export class ConsoleController {
     this.connection.setState({ status: 'idle', everConnected: false });
     this.updates.reset();
     this.fleet.reset();
+    this.screen.reset();
     this.backup.reset();
     this.session.setState({ status: 'anonymous', technician: null, notice });
     this.deps.navigate({ name: 'queue' });

@@ -9,6 +9,7 @@ import { ContextPanel } from '../components/ContextPanel';
 import { ResolveForm } from '../components/ResolveForm';
 import { DeviceStatus } from '../components/DeviceStatus';
 import { DeviceHealthPanel } from '../fleet/DeviceHealthPanel';
+import { ScreenPanel } from '../screen/ScreenPanel';
 import { BackupSection } from '../backup/BackupSection';
 
 /** Workspace of one request: conversation, device facts, resolve / put back. */
@@ -115,6 +116,7 @@ export function RequestPage({ requestId }: { requestId: string }) {
         </div>
       </dl>
 
+      {mine ? <ScreenPanel requestId={requestId} deviceName={request.deviceName} canAct={mine} deviceOnline={conv.device?.online ?? false} /> : null}
       <div className="workspace__grid">
         <ChatPanel requestId={requestId} canWrite={mine} />
         <ContextPanel requestId={requestId} />
