@@ -268,3 +268,34 @@ describe('repository environment', () => {
     expect(s3.key).not.toContain('cle-secrete');
   });
 });
+
+describe('without restic', () => {
+  let dir: string | null = null;
+  afterEach(async () => {
+    if (dir) await removeDir(dir);
+  });
+
+  it('says so in plain words instead of crashing', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir, 'Documents'));
+    const service = new BackupService({
+      dataDir: join(dir, 'app'),
+      secrets: new FileSecretStore(join(dir, 's.json')),
+      notifier: new RecordingNotifier(),
+      logger: testLogger,
+      resticPath: join(dir, 'pas-de-restic'),
+      defaultRepository: { kind: 'local', path: join(dir, 'depot') },
+      suggest: { home: dir, env: {} },
+    });
+    await service.start();
+    const s = service.status();
+    expect(s).toMatchObject({ configured: true, headline: 'failed', resticVersion: null, lastError: { reason: 'restic-missing', nextStep: 'Réinstallez Vigie ou contactez votre prestataire.' } });
+    expect(await service.runBackup()).toMatchObject({ outcome: 'failed', error: { reason: 'restic-missing' } });
+    await expect(service.listSnapshots()).rejects.toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'restic-missing' } });
+    await expect(service.saveSettings({ settings: { repository: { kind: 'local', path: join(dir, 'depot') }, folders: [dir] } })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      details: { reason: 'restic-missing' },
+    });
+    await service.stop();
+  });
+});
