@@ -141,6 +141,8 @@ export const HelpDetail = z.object({
   receipts: ChatReceipts,
   /** The device's latest full security-health report (null: none received yet). */
   healthReport: HealthReport.nullable().optional(),
+  /** The device's latest summaries as last reported (`device:report`): backup status, health (null: none yet). */
+  deviceReport: z.object({ health: HealthSummary.nullable(), backup: BackupSummary.nullable(), reportedAt: IsoDate }).nullable().optional(),
 });
 export type HelpDetail = z.infer<typeof HelpDetail>;
 

@@ -328,6 +328,9 @@ export class ConsoleController {
     }
     const { request, device, messages, receipts } = r.data;
     this.fleet.seedHealth(device.id, r.data.healthReport);
+    const latest = r.data.deviceReport;
+    // The device's latest summaries (backup, health) show at once, not only after its next report.
+    if (latest) this.workspace.setState((s) => (s.reports[device.id] && s.reports[device.id]!.reportedAt >= latest.reportedAt ? {} : { reports: { ...s.reports, [device.id]: latest } }));
     this.patchConversation(requestId, (c) => ({
       request,
       device,

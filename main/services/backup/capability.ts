@@ -44,6 +44,8 @@ export interface BackupCapabilityOptions {
   locale?: () => Locale;
   /** Anything else of the service (tests: clock, timers, tick…). */
   service?: Partial<BackupServiceOptions>;
+  /** A report the hub refused (not for being offline) is sent again after this long (default 30 s). */
+  reportRetryMs?: number;
 }
 
 /** The part of the app's hub connection the capability uses. */
@@ -102,6 +104,7 @@ export class BackupCapability implements Capability {
   private reported: string | null = null;
   private reporting: Promise<void> | null = null;
   private reportAgain = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private sending: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: BackupCapabilityOptions) {
@@ -170,6 +173,8 @@ export class BackupCapability implements Capability {
   async stop(): Promise<void> {
     for (const off of this.offs.splice(0)) off();
     for (const f of this.forwards.values()) if (f.timer) clearTimeout(f.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     await this.base.stop?.();
     this.started = false;
     this.hub = null;
@@ -204,7 +209,17 @@ export class BackupCapability implements Capability {
         if (key === this.reported) continue;
         const r = await hub.emitAck('device:report', { backup: summary });
         if (r.ok) this.reported = key;
-        else this.log.debug('backup report not delivered', { code: r.error.code });
+        else {
+          this.log.debug('backup report not delivered', { code: r.error.code });
+          // Offline: the next connection sends it. Anything else: try again a little later.
+          if (r.error.code !== 'OFFLINE' && !this.retryTimer && this.started) {
+            this.retryTimer = setTimeout(() => {
+              this.retryTimer = null;
+              this.report();
+            }, this.opts.reportRetryMs ?? 30_000);
+            this.retryTimer.unref?.();
+          }
+        }
       } while (this.reportAgain);
     })()
       .catch((e: unknown) => this.log.warn('backup report failed', { err: e }))

@@ -6,4 +6,5 @@
  * The latest BackupSummary of each device comes with `device:report` (DeviceService.saveReport)
  * and is served by `devices:list`.
  */
+export { loadDeviceReport } from './reports.js';
 export { BackupRelay, BACKUP_SYSTEM_TEXT, createBackupRelay, type BackupRelayOptions } from './relay.js';

@@ -270,3 +270,12 @@ describe('device reports: the backup summary is kept beside the others', () => {
     expect(listed).toMatchObject({ backup, health, appVersion: '1.2.3' });
   });
 });
+
+describe('help:get', () => {
+  it('serves the device’s latest reported backup summary with the request', async () => {
+    const backup = { headline: 'stale' as const, lastSuccessAt: NOW, lastRunAt: NOW, nextRunAt: null, sizeBytes: 10, filesChangedLastRun: 0, message: 'Attention : dernière sauvegarde il y a 3 jours' };
+    data(await emitAck(devA.socket, 'device:report', { backup }));
+    const detail = data(await emitAck<{ deviceReport: { backup: unknown; reportedAt: string } | null }>(tech.socket, 'help:get', { requestId: reqA.id }));
+    expect(detail.deviceReport?.backup).toEqual(backup);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import { SESSION_COOKIE, TECH_EVENTS, VigieError, type BACKUP_TECH_EVENTS, type SCREEN_TECH_EVENTS } from '@vigie/common';
-import { createBackupRelay } from '../backup/index.js';
+import { createBackupRelay, loadDeviceReport } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { isPrivileged, type TechActor } from '../services/actors.js';
@@ -30,7 +30,8 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<t
     // Following a request it may see: live chat, receipts and typing arrive on this socket.
     void socket.join(rooms.request(request.id));
     const { report: healthReport } = await loadHealthReport(s.db, request.deviceId);
-    return { request, device, messages: sync.messages, receipts: sync.receipts, healthReport };
+    const deviceReport = await loadDeviceReport(s.db, request.deviceId);
+    return { request, device, messages: sync.messages, receipts: sync.receipts, healthReport, deviceReport };
   },
   'help:accept': async ({ requestId }, { actor }) => {
     const change = await s.help.accept(actor, requestId);
