@@ -114,6 +114,9 @@ export class Shell {
       capabilities: [backup, health],
     });
     this.vigie = vigie;
+    // The updater never installs while a backup or a restore runs (the screen capability, once in
+    // this composition, registers its session itself through ctx.activity).
+    vigie.activity.register(() => backup.service.activity());
     popover = new Popover({ preloadPath: join(this.paths.mainDir, '../preload/index.cjs'), entryUrl: rendererEntryUrl(origin), title: 'Vigie', log });
     this.popover = popover;
     this.unregisterIpc = registerIpc(ipcMain, vigie.dispatch, (url) => isTrustedRendererUrl(url, origin), log);
