@@ -7,7 +7,7 @@ import { RestoreRequest } from '@vigie/common';
 import { nameStamp } from './naming.js';
 import { SECRET_KEYS } from './repository.js';
 import { STAGING_PREFIX } from './restore.js';
-import { hasCommand, isRoot, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, locksOf, testLogger, type Fixture } from './testing.js';
+import { canChattr, canMount, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, locksOf, testLogger, type Fixture } from './testing.js';
 import { BackupService } from './service.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 
@@ -185,7 +185,7 @@ describe('restore in place: the current version is kept, links are not followed'
     expect(await readlink(prev)).toBe(victim);
   });
 
-  it.runIf(isRoot && hasCommand('chattr'))('rolls back the earlier moves when a later one fails', async () => {
+  it.runIf(canChattr())('rolls back the earlier moves when a later one fails', async () => {
     const f = await fixture({ 'a.txt': 'a sauvegardé', 'b.txt': 'b sauvegardé' });
     const snap = await backup(f);
     await writeFile(join(f.data, 'a.txt'), 'a actuel');
@@ -256,7 +256,7 @@ describe('restore interrupted or impossible: the original stays intact', () => {
     expect(await locksOf(f.repoPath)).toEqual([]);
   });
 
-  it.runIf(isRoot)('a full destination fails cleanly (2 MB tmpfs)', async () => {
+  it.runIf(canMount())('a full destination fails cleanly (2 MB tmpfs)', async () => {
     const f = await fixture({});
     await f.service.stop();
     sh('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', f.data]);
@@ -277,7 +277,7 @@ describe('restore interrupted or impossible: the original stays intact', () => {
     }
   });
 
-  it.runIf(isRoot)('a read-only destination fails cleanly (read-only bind mount)', async () => {
+  it.runIf(canMount())('a read-only destination fails cleanly (read-only bind mount)', async () => {
     const f = await fixture({ 'registre.txt': 'sauvegardé' });
     const snap = await backup(f);
     await writeFile(join(f.data, 'registre.txt'), 'actuel');

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,6 +24,30 @@ export const isRoot = typeof process.getuid === 'function' && process.getuid() =
 export function hasCommand(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
+
+/** Runs a small shell probe in a fresh temp dir: does this machine let the tests do that? */
+function probe(script: string): boolean {
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-probe-'));
+  try {
+    return spawnSync('sh', ['-c', script], { cwd: dir, stdio: 'ignore', timeout: 10_000 }).status === 0;
+  } finally {
+    spawnSync('umount', ['-l', join(dir, 'm')], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const probes = new Map<string, boolean>();
+const probed = (name: string, script: string) => () => {
+  if (!probes.has(name)) probes.set(name, isRoot && probe(script));
+  return probes.get(name)!;
+};
+
+/** Root with the right to mount (tmpfs, read-only bind mounts): full and read-only destinations. */
+export const canMount = probed('mount', 'mkdir m && mount -t tmpfs -o size=64k tmpfs m && umount m');
+/** The file system takes the immutable flag (chattr +i): a move that fails half-way. */
+export const canChattr = probed('chattr', 'touch f && chattr +i f && chattr -i f');
+/** restic can run as root without the capabilities that let root read any file. */
+export const canDropReadCaps = probed('setpriv', 'setpriv --bounding-set=-dac_override,-dac_read_search -- true');
 
 export async function tempDir(prefix = 'vigie-backup-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
