@@ -37,13 +37,6 @@ export function datedName(name: string, label: string, at: Date, isDir: boolean,
   return fitStem(stem, Buffer.byteLength(suffix)) + suffix;
 }
 
-/** `nom (n).ext` (n ≥ 2), for a plain name that is taken. */
-export function numberedName(name: string, isDir: boolean, n: number): string {
-  const [stem, ext] = splitExtension(name, isDir);
-  const suffix = ` (${n})${ext}`;
-  return fitStem(stem, Buffer.byteLength(suffix)) + suffix;
-}
-
 export async function exists(path: string): Promise<boolean> {
   try {
     await lstat(path);

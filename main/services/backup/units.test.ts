@@ -10,7 +10,7 @@ import { suggestFolders } from './defaults.js';
 import { backupCapability, backupHandlers } from './handlers.js';
 import { repoTarget, SECRET_KEYS } from './repository.js';
 import { BackupService } from './service.js';
-import { datedName, nameStamp, numberedName, splitExtension } from './naming.js';
+import { datedName, nameStamp, splitExtension } from './naming.js';
 import { RepoQueue } from './queue.js';
 import { escapePattern, includePatternFor, localToTree, treeParent, treeToLocal } from './restic/paths.js';
 import { isoTime, parseBackupLine, parseLsLine, parseRestoreLine } from './restic/parse.js';
@@ -63,7 +63,6 @@ describe('dated names', () => {
     expect(datedName('Dossier.2024', 'avant restauration', at, true)).toBe('Dossier.2024 (avant restauration 2026-05-03 09h05)');
     expect(datedName('.profil', 'restauré', at, false)).toBe('.profil (restauré 2026-05-03 09h05)');
     expect(splitExtension('Compte rendu. Patient', false)).toEqual(['Compte rendu. Patient', '']);
-    expect(numberedName('lettre.txt', false, 2)).toBe('lettre (2).txt');
     const long = datedName(`${'é'.repeat(200)}.txt`, 'restauré', at, false);
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(255);
     expect(long.endsWith(' (restauré 2026-05-03 09h05).txt')).toBe(true);

@@ -198,14 +198,6 @@ export class Restic {
     return { bytes: parsed.data.total_size, snapshots: parsed.data.snapshots_count ?? null };
   }
 
-  /** `stats --mode restore-size` of one snapshot (and optional paths): what a restore writes. */
-  async restoreSize(repo: RepoTarget, snapshotId: string): Promise<{ bytes: number; files: number | null }> {
-    const r = await this.query(repo, ['stats', '--json', '--no-lock', '--mode', 'restore-size', snapshotId], 'stats', { collectStdout: true });
-    const parsed = ResticStatsJson.safeParse(parseJsonDocument(r.stdout));
-    if (!parsed.success) throw backupError('unknown', { details: { what: 'stats output' } });
-    return { bytes: parsed.data.total_size, files: parsed.data.total_file_count ?? null };
-  }
-
   /**
    * `backup --json`: streams status lines, collects unreadable files (JSON error lines, on
    * stderr in 0.14 and stdout later), and succeeds on exit 0 or 3 (3 = snapshot made without

@@ -37,10 +37,6 @@ export function treeBase(tree: string): string {
   return tree.slice(tree.lastIndexOf('/') + 1);
 }
 
-export function treeJoin(dir: string, name: string): string {
-  return dir === '/' ? `/${name}` : `${dir}/${name}`;
-}
-
 /**
  * Makes a literal name safe inside a restic pattern: `\ * ? [ ]` would otherwise be pattern
  * syntax, and an unescaped `Patient [A]` silently matches nothing (restic then restores nothing
