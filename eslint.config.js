@@ -10,7 +10,7 @@ const restrict = (paths, patterns = [], message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'out/**', 'dist/**', 'console/dist/**', '.demo-data/**', '**/*.d.ts'] },
+  { ignores: ['**/node_modules/**', '.tmp/**', 'out/**', 'dist/**', 'console/dist/**', '.demo-data/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
