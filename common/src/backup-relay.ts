@@ -144,3 +144,27 @@ export function backupHeadlineKey(
       return { key: `headline.${s.headline}`, vars: {} };
   }
 }
+
+/** One step of the "Emplacement" breadcrumbs while browsing a backup. */
+export interface SnapshotCrumb {
+  /** Path inside the backup; null for the list of backed-up folders. */
+  path: string | null;
+  /** Folder name; for a backed-up folder, its local path as it was given; null for the list. */
+  name: string | null;
+  kind: 'folders' | 'root' | 'folder';
+}
+
+/** Breadcrumbs from the backed-up folder `path` is in down to `path` (a list entry first when the backup has several folders). */
+export function snapshotCrumbs(snapshot: { roots: readonly string[]; paths: readonly string[] }, path: string | null): SnapshotCrumb[] {
+  const crumbs: SnapshotCrumb[] = snapshot.roots.length > 1 ? [{ path: null, name: null, kind: 'folders' }] : [];
+  if (!path) return crumbs;
+  const root = snapshot.roots.find((r) => path === r || path.startsWith(r.endsWith('/') ? r : `${r}/`));
+  if (!root) return crumbs;
+  crumbs.push({ path: root, name: snapshot.paths[snapshot.roots.indexOf(root)] ?? root, kind: 'root' });
+  let acc = root;
+  for (const seg of path.slice(root.length).split('/').filter(Boolean)) {
+    acc = acc === '/' ? `/${seg}` : `${acc}/${seg}`;
+    crumbs.push({ path: acc, name: seg, kind: 'folder' });
+  }
+  return crumbs;
+}

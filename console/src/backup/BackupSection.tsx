@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import { backupHeadlineKey, type BrowseResponse, type ErrorBody, type RestoreJob, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
+import { backupHeadlineKey, snapshotCrumbs, type BrowseResponse, type ErrorBody, type RestoreJob, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
 import { useController, useSession, useWorkspace } from '../app/context';
 import { formatBytes, formatDateTime } from '../lib/time';
 import type { BackupConsoleState } from './controller';
@@ -120,16 +120,7 @@ function Browser({ requestId, snapshot, onChoice }: { requestId: string; snapsho
     onChoice(next.length ? { snapshotId: snapshot.id, snapshotTime: snapshot.time, paths: next } : null);
   };
 
-  const root = path ? (snapshot.roots.find((r) => path === r || path.startsWith(`${r}/`)) ?? null) : null;
-  const crumbs: Array<{ label: string; path: string | null }> = snapshot.roots.length > 1 ? [{ label: t('backup.ui.savedFolders'), path: null }] : [];
-  if (root && path) {
-    crumbs.push({ label: snapshot.paths[snapshot.roots.indexOf(root)] ?? root, path: root });
-    let acc = root;
-    for (const seg of path.slice(root.length).split('/').filter(Boolean)) {
-      acc = `${acc}/${seg}`;
-      crumbs.push({ label: seg, path: acc });
-    }
-  }
+  const crumbs = snapshotCrumbs(snapshot, path).map((c) => ({ path: c.path, label: c.name ?? t('backup.ui.savedFolders') }));
 
   return (
     <div className="bk-browser">

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BrowseResponse, ErrorBody, Locale, RestoreMode, SearchResponse, Snapshot } from '@vigie/common';
+import { snapshotCrumbs, type BrowseResponse, type ErrorBody, type Locale, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
 import { baseName, folderOf, longDate, size } from './format.js';
 import { ErrorBlock, RestoreProgressBar, StepHeading } from './parts.js';
 import { backupApi, isFinal, useBackup } from './store.js';
@@ -185,18 +185,7 @@ function BrowseStep({
   }, [path]);
 
   // Breadcrumbs from the backed-up folder the user is in.
-  const root = path ? (snapshot.roots.find((r) => path === r || path.startsWith(r.endsWith('/') ? r : r + '/')) ?? null) : null;
-  const crumbs: Array<{ label: string; path: string | null }> = snapshot.roots.length > 1 ? [{ label: t('backup.ui.wizard.savedFolders'), path: null }] : [];
-  if (root && path) {
-    const rootLocal = snapshot.paths[snapshot.roots.indexOf(root)] ?? root;
-    crumbs.push({ label: baseName(rootLocal) || rootLocal, path: root });
-    const rest = path.slice(root.length).split('/').filter(Boolean);
-    let acc = root;
-    for (const seg of rest) {
-      acc = acc === '/' ? `/${seg}` : `${acc}/${seg}`;
-      crumbs.push({ label: seg, path: acc });
-    }
-  }
+  const crumbs = snapshotCrumbs(snapshot, path).map((c) => ({ path: c.path, label: c.kind === 'folders' ? t('backup.ui.wizard.savedFolders') : c.kind === 'root' ? baseName(c.name!) || c.name! : c.name! }));
   const toggle = (p: string) => setSelected((s) => (s.includes(p) ? s.filter((x) => x !== p) : [...s, p]));
 
   return (
