@@ -4,7 +4,7 @@
 //   1. the signing guard (check-signing.mjs): no credentials → the build stops, loudly, unless
 //      VIGIE_LOCAL_TEST_BUILD=1 (then everything is named and marked UNSIGNED);
 //   2. build/generated/vigie.json with the hub URL the app enrolls with;
-//   3. the pinned restic binaries must be in build/bin/<platform>/<arch>/ (scripts/fetch-restic.mjs);
+//   3. the pinned restic binaries must be in build/bin/<platform>-<arch>/ (scripts/fetch-restic.mjs);
 //   4. electron-vite build, then electron-builder (--publish never: the hub CLI publishes).
 // --dry-run prints the plan as JSON and runs nothing.
 import { spawnSync } from 'node:child_process';
@@ -35,7 +35,7 @@ export function plan(target, env = process.env) {
   const t = TARGETS[target];
   const signing = checkSigning(target, env);
   if (!t) return { ok: false, signing, missingRestic: [], steps: [] };
-  const missingRestic = t.arches.map((a) => join('build', 'bin', t.platform, a, t.restic)).filter((p) => !existsSync(join(ROOT, p)));
+  const missingRestic = t.arches.map((a) => join('build', 'bin', `${t.platform}-${a}`, t.restic)).filter((p) => !existsSync(join(ROOT, p)));
   const builderEnv = signing.localTest ? { CSC_IDENTITY_AUTO_DISCOVERY: 'false' } : {};
   const steps = [
     { name: 'app', cmd: 'npm', args: ['run', '-s', 'build:app'], env: {} },

@@ -87,7 +87,7 @@ describe('build plan', () => {
   it('a release needs the pinned restic binaries for every architecture', () => {
     const p = plan('mac', { ...HUB, ...MAC_P12, ...MAC_API });
     // This checkout may or may not have fetched them; the plan lists exactly the missing ones.
-    for (const m of p.missingRestic) expect(m).toMatch(/^build\/bin\/darwin\/(arm64|x64)\/restic$/);
+    for (const m of p.missingRestic) expect(m).toMatch(/^build\/bin\/darwin-(arm64|x64)\/restic$/);
     expect(p.ok).toBe(p.missingRestic.length === 0);
   });
 });

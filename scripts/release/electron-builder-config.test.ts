@@ -111,7 +111,7 @@ describe('electron-builder.yml', () => {
     const c = await readConfig();
     expect(c.extraResources).toEqual([
       { from: 'build/generated/vigie.json', to: 'vigie.json' },
-      { from: 'build/bin/${platform}/${arch}', to: 'bin' },
+      { from: 'build/bin/${platform}-${arch}', to: 'bin' },
     ]);
     expect(c.publish).toEqual([{ provider: 'generic', url: '${env.VIGIE_HUB_URL}/updates/stable', channel: 'latest', useMultipleRangeRequest: true }]);
   });
