@@ -99,6 +99,8 @@ describe('backup capability in the app', () => {
     }, 'first backup', 60_000);
     expect(status.headline).toBe('ok');
     expect(backup.provider.getSummary()).toMatchObject({ headline: 'ok', lastSuccessAt: status.lastSuccessAt });
+    // What the updater reads: nothing running now.
+    expect(app.activity.snapshot()).toMatchObject({ backupRunning: false, restoreRunning: false });
   });
 
   it('reports its summary to the hub (device:report) and puts it in help requests', async () => {
@@ -131,6 +133,10 @@ describe('backup capability in the app', () => {
     await rm(file);
     const snaps = ok<Snapshot[]>(await emitAck(tech.socket, 'backup:snapshots', { requestId }));
     const done = nextEvent<{ requestId: string; job: RestoreJob }>(tech.socket, 'backup:restore-progress', (p) => p.job.state === 'done', 60_000);
+    const busy: boolean[] = [];
+    const offBusy = app.onPush((name) => {
+      if (name === 'backup:restoreProgress') busy.push(app.activity.snapshot().restoreRunning);
+    });
     const job = ok<RestoreJob>(await emitAck(tech.socket, 'backup:restore', { requestId, input: { snapshotId: snaps[0]!.id, paths: [localToTree(file)], mode: 'in-place' } }));
     expect(job.request.origin).toBe('technician');
     expect(job.requestedBy).toEqual({ name: 'Julie Martin' });
@@ -138,6 +144,10 @@ describe('backup capability in the app', () => {
     expect(end.requestId).toBe(requestId);
     expect(end.job.result?.items[0]).toMatchObject({ to: file, previousVersion: null });
     expect(await readFile(file, 'utf8')).toBe(ORIGINAL);
+    offBusy();
+    // The updater saw the restore running, and sees it over.
+    expect(busy[0]).toBe(true);
+    expect(app.activity.snapshot().restoreRunning).toBe(false);
 
     // The practitioner saw it: native notifications with the technician's name, and the UI push.
     const titles = notifier.seen.filter((n) => n.tag === `restore-${job.id}`).map((n) => n.title);

@@ -150,7 +150,7 @@ export class BackupCapability implements Capability {
    * Starts the service and the schedule; on the hub connection: device:report on every
    * (re)connection and status change, the technician relay, technician restores' progress.
    */
-  async start(ctx: Pick<CapabilityContext, 'publish' | 'logger'> & { hub: BackupHub }): Promise<void> {
+  async start(ctx: Pick<CapabilityContext, 'publish' | 'logger' | 'activity'> & { hub: BackupHub }): Promise<void> {
     // Saved settings (the user's, or an earlier start's) always win over the composition's folders.
     const firstStart = !existsSync(join(this.opts.dataDir, 'backup', 'state.json'));
     const publish = (name: IpcPush, payload: unknown) => ctx.publish(name, name === 'backup:restoreProgress' ? this.decorate(payload as RestoreJob) : payload);
@@ -166,6 +166,8 @@ export class BackupCapability implements Capability {
         this.flushForwards();
       }),
       ctx.hub.handleCall('backup:relay', (call) => this.relay(call)),
+      // The updater never installs during a backup or a restore.
+      ...(ctx.activity ? [ctx.activity.register(() => this.service.activity())] : []),
     );
     this.report();
   }
