@@ -298,6 +298,14 @@ describe('ScreenSessionService: control and input', () => {
       { t: 'key.up', code: 'ShiftLeft', mods },
       { t: 'key.down', code: 'KeyD', mods },
     ]);
+    // …while the modifier's own key-up (reporting it as no longer held) is injected once.
+    await r.svc.handleData(s.id, json({ t: 'key.down', code: 'ShiftRight', mods: { ...mods, shift: true } }));
+    await r.svc.handleData(s.id, json({ t: 'key.up', code: 'ShiftRight', mods }));
+    await r.svc.idle();
+    expect(r.injector.events.slice(-2).map((e) => e.ev)).toEqual([
+      { t: 'key.down', code: 'ShiftRight', mods: { ...mods, shift: true } },
+      { t: 'key.up', code: 'ShiftRight', mods },
+    ]);
     expect((await emitAck(r.t, 'screen:release-control', { sessionId: s.id })).ok).toBe(true);
     await waitState(r.svc, (st) => st.phase === 'viewing', 'back to viewing');
     await r.svc.handleData(s.id, json({ t: 'pointer.move', x: 0.5, y: 0.5 }));

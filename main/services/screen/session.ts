@@ -549,7 +549,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
 
   private async injectOne(ev: InputEvent, display: DisplayInfo): Promise<void> {
     try {
-      if (ev.t === 'key.down' || ev.t === 'key.up') await this.releaseStuckModifiers(ev.mods, display);
+      if (ev.t === 'key.down' || ev.t === 'key.up') await this.releaseStuckModifiers(ev.mods, display, ev.code);
       const r = await this.o.injector.inject(ev, display);
       if (r === 'unsupported') {
         this.drop('unsupported');
@@ -568,11 +568,12 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
   }
 
   /** A modifier the technician no longer holds (key-up lost when their window lost focus) is released. */
-  private async releaseStuckModifiers(mods: Record<'alt' | 'ctrl' | 'meta' | 'shift', boolean>, display: DisplayInfo): Promise<void> {
+  private async releaseStuckModifiers(mods: Record<'alt' | 'ctrl' | 'meta' | 'shift', boolean>, display: DisplayInfo, current: string): Promise<void> {
     for (const [mod, codes] of Object.entries(MODIFIER_KEYS) as Array<[keyof typeof MODIFIER_KEYS, string[]]>) {
       if (mods[mod]) continue;
       for (const code of codes) {
-        if (!this.heldKeys.has(code)) continue;
+        // The modifier's own key-up (it reports the modifier as no longer held) is not a lost one.
+        if (!this.heldKeys.has(code) || code === current) continue;
         this.heldKeys.delete(code);
         await this.o.injector.inject({ t: 'key.up', code, mods }, display);
       }
