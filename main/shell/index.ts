@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { app, ipcMain, safeStorage, session, shell } from 'electron';
-import { trayColour, type HealthReport } from '@vigie/common';
+import { trayColour, type HealthReport, type ScreenState } from '@vigie/common';
 import { ElectronAutoStart } from '../platform/electron/autostart.js';
 import { ElectronNotifier } from '../platform/electron/notifier.js';
 import { createSafeStorageSecretStore, safeStorageAvailable } from '../platform/electron/secret-store.js';
@@ -15,6 +15,10 @@ import { resticBinary } from '../services/backup/node-adapters.js';
 import { createNodeHealthCapability } from '../services/health/capability.js';
 import { registerIpc } from './ipc.js';
 import { Popover } from './popover.js';
+import { ElectronDisplays } from '../platform/electron/input-displays.js';
+import { NutInjector } from '../platform/node/input-nutjs.js';
+import { screenCapability } from '../services/screen/capability.js';
+import { captureGate, consentedSource, ScreenWindows } from './screen.js';
 import { hardenApp, hardenSession } from './security.js';
 import { TrayController } from './tray.js';
 import { isTrustedRendererUrl, rendererEntryUrl } from './trust.js';
@@ -56,6 +60,7 @@ export class Shell {
   private popover: Popover | null = null;
   private unregisterIpc: (() => void) | null = null;
   private updater: AppUpdater | null = null;
+  private screenWindows: ScreenWindows | null = null;
 
   constructor(
     private readonly paths: ShellPaths,
@@ -68,7 +73,14 @@ export class Shell {
     const log = this.log;
     const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
     const origin = { indexHtmlPath: join(this.paths.mainDir, '../renderer/index.html'), devServerUrl };
-    hardenSession(session.defaultSession, { devServer: !!devServerUrl }, log);
+    // Remote screen: consent, capture gate, input through nut-js (loaded only where a display answers).
+    const screenCap = screenCapability({ injector: new NutInjector({ logger: log }), displays: new ElectronDisplays() });
+    const gate = captureGate(screenCap);
+    hardenSession(
+      session.defaultSession,
+      { devServer: !!devServerUrl, capture: { allowed: () => gate.canCapture(), source: () => consentedSource(gate, log), trusted: (url) => isTrustedRendererUrl(url, origin) } },
+      log,
+    );
     if (process.platform === 'darwin') app.dock?.hide();
     if (process.platform === 'win32') app.setAppUserModelId('fr.vigie.app');
 
@@ -111,16 +123,22 @@ export class Shell {
       healthSummary: () => health.summary(),
       backupSummary: () => backup.summary(),
       // Backup first: the health check [backup-recency] of the first scan reads its summary.
-      capabilities: [backup, health],
+      capabilities: [backup, health, screenCap],
     });
     this.vigie = vigie;
-    // The updater never installs while a backup or a restore runs (the screen capability, once in
-    // this composition, registers its session itself through ctx.activity).
+    // The updater never installs while a backup or a restore runs (the screen capability registers
+    // its session itself through ctx.activity).
     vigie.activity.register(() => backup.service.activity());
     popover = new Popover({ preloadPath: join(this.paths.mainDir, '../preload/index.cjs'), entryUrl: rendererEntryUrl(origin), title: 'Vigie', log });
     this.popover = popover;
     this.unregisterIpc = registerIpc(ipcMain, vigie.dispatch, (url) => isTrustedRendererUrl(url, origin), log);
     vigie.onPush((name, payload) => popover.send(name, payload));
+    const screenWindows = new ScreenWindows({ preloadPath: join(this.paths.mainDir, '../preload/index.cjs'), entryUrl: rendererEntryUrl(origin), screen: screenCap, log });
+    this.screenWindows = screenWindows;
+    vigie.onPush((name, payload) => {
+      screenWindows.send(name, payload);
+      if (name === 'screen:state') screenWindows.update(payload as ScreenState);
+    });
 
     this.tray = new TrayController(this.paths.assetsDir, {
       t: (k) => vigie.t(k),
@@ -177,6 +195,7 @@ export class Shell {
     this.unregisterIpc?.();
     this.tray?.destroy();
     this.popover?.destroy();
+    this.screenWindows?.destroy();
     await this.vigie?.stop();
   }
 }

@@ -1,4 +1,4 @@
-import type { App, Session } from 'electron';
+import type { App, DesktopCapturerSource, Session } from 'electron';
 import type { Logger } from '../platform/ports.js';
 import { RENDERER_CSP } from '../services/lib/csp.js';
 
@@ -23,11 +23,21 @@ export function hardenApp(app: App, log: Logger): void {
 }
 
 /**
- * Session rules: the CSP on every HTTP(S) response (the dev server; file:// pages carry the meta
- * tag of the build), every permission refused. Screen capture will be granted here, after the
- * practitioner's consent, when remote assistance lands.
+ * Screen capture after the practitioner's consent: `allowed()` is the session service's gate,
+ * `source()` the consented screen, `trusted(url)` our own renderer.
  */
-export function hardenSession(session: Session, opts: { devServer: boolean }, log: Logger): void {
+export interface CapturePolicy {
+  allowed(): boolean;
+  source(): Promise<DesktopCapturerSource | null>;
+  trusted(url: string | undefined): boolean;
+}
+
+/**
+ * Session rules: the CSP on every HTTP(S) response (the dev server; file:// pages carry the meta
+ * tag of the build), every permission refused except screen capture by our renderer while the
+ * practitioner's consent holds (`capture`), and then only of the consented screen.
+ */
+export function hardenSession(session: Session, opts: { devServer: boolean; capture?: CapturePolicy }, log: Logger): void {
   // The dev server needs React refresh's inline preamble and its HMR socket; the packaged app never loads it.
   const csp = opts.devServer ? RENDERER_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") + "; frame-ancestors 'none'" : RENDERER_CSP + "; frame-ancestors 'none'";
   session.webRequest.onHeadersReceived((details, callback) => {
@@ -37,14 +47,26 @@ export function hardenSession(session: Session, opts: { devServer: boolean }, lo
     headers['X-Content-Type-Options'] = ['nosniff'];
     callback({ responseHeaders: headers });
   });
-  session.setPermissionRequestHandler((_wc, permission, callback) => {
+  const capture = opts.capture;
+  const mayCapture = (permission: string, url: string | undefined) => permission === 'display-capture' && !!capture && capture.allowed() && capture.trusted(url);
+  session.setPermissionRequestHandler((wc, permission, callback) => {
+    if (mayCapture(permission, wc.getURL())) return callback(true);
     log.warn('permission refused', { permission });
     callback(false);
   });
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionCheckHandler((wc, permission, _origin, details) => mayCapture(permission, details.requestingUrl ?? wc?.getURL()));
   session.setDevicePermissionHandler(() => false);
-  session.setDisplayMediaRequestHandler((_request, callback) => {
-    log.warn('screen capture refused (no consent flow yet)');
-    callback({});
+  session.setDisplayMediaRequestHandler((request, callback) => {
+    if (!capture || !capture.allowed() || !capture.trusted(request.frame?.url)) {
+      log.warn('screen capture refused (no consent)');
+      return callback({});
+    }
+    capture.source().then(
+      (source) => callback(source ? { video: source } : {}),
+      (e: unknown) => {
+        log.error('screen sources unavailable', { err: e });
+        callback({});
+      },
+    );
   });
 }
