@@ -252,6 +252,8 @@ export const DeviceDataMessage = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('pong'), id: MsgId, sentAt: z.number().nonnegative().max(1e13) }),
   /** Sent by the device when control starts or stops, so the viewer stops sending input at once. */
   z.strictObject({ t: z.literal('control'), granted: z.boolean() }),
+  /** Which monitor is shared (its name on the practice's computer, n of count), for the viewer's label. */
+  z.strictObject({ t: z.literal('display'), label: z.string().max(200), index: z.number().int().min(1).max(16), count: z.number().int().min(1).max(16) }),
 ]);
 export type DeviceDataMessage = z.infer<typeof DeviceDataMessage>;
 

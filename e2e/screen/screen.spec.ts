@@ -85,6 +85,8 @@ describe('remote screen between the practitioner app and the console (synthetic 
     expect(d.framesDecoded).toBeGreaterThan(0);
     await w.app.getByRole('region', { name: 'Partage d’écran en cours' }).getByText('Julie Martin voit votre écran').waitFor();
     await w.console.getByTestId('screen-quality').getByText(/images\/s · 1280 × 720 · .* · aller-retour \d+ ms/).waitFor();
+    // The practitioner shared the main one of their two screens (chosen by default).
+    await w.console.getByTestId('screen-monitor').getByText('Écran partagé : Écran principal (1 sur 2)').waitFor();
     for (const page of [w.app, w.console]) await page.getByRole('log').getByText(SCREEN_STRINGS.fr.chatStarted).waitFor();
 
     await panel().getByRole('button', { name: 'Terminer' }).click();

@@ -61,7 +61,15 @@ export const ScreenState = z.object({
     })
     .nullable(),
   /** Non-null only once consent is given: the one screen the renderer may capture, and ICE config. */
-  capture: z.object({ sessionId: Id, displayId: z.string().nullable(), ice: IceConfig.nullable() }).nullable(),
+  capture: z
+    .object({
+      sessionId: Id,
+      displayId: z.string().nullable(),
+      ice: IceConfig.nullable(),
+      /** The shared monitor's name and rank among the machine's monitors (the technician's label). */
+      display: z.object({ label: z.string(), index: z.number().int().min(1), count: z.number().int().min(1) }).nullable().optional(),
+    })
+    .nullable(),
   /** The last session that ended, for a short message. */
   ended: z.object({ sessionId: Id, by: ScreenEndedBy, reason: ScreenEndReason, at: IsoDate }).nullable(),
   input: z.object({

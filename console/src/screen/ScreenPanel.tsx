@@ -142,6 +142,17 @@ function Viewer({ screen, stream, control, label }: { screen: ScreenController; 
   );
 }
 
+function MonitorLabel() {
+  const { t } = useTranslation();
+  const d = useScreenView((s) => s.display);
+  if (!d) return null;
+  return (
+    <p className="screen-monitor" data-testid="screen-monitor">
+      {d.count > 1 ? t('screen.monitorOf', d) : t('screen.monitor', d)}
+    </p>
+  );
+}
+
 function QualityLine() {
   const { t, i18n } = useTranslation();
   const q = useScreenView((s) => s.quality);
@@ -301,7 +312,10 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
         ) : null}
         {live ? (
           <>
-            <QualityLine />
+            <div className="screen-lines">
+              <MonitorLabel />
+              <QualityLine />
+            </div>
             <Viewer screen={screen} stream={st.stream} control={control} label={label} />
             {control ? (
               <>

@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import { DeviceDataMessage, SCREEN_LIMITS, SignalData, parseDataMessage, type ErrorCode, type IceConfig, type ScreenSession, type TechDataMessage } from '@vigie/common';
 import type { Logger } from '../lib/log';
 import type { TechClient } from '../lib/socket';
-import { SimplePeer, type Peer } from './peer';
+import type { Peer } from './peer';
 import { qualityBetween, readInboundVideo, type Quality, type StatsSample } from './quality';
 
 const LIVE: ReadonlyArray<ScreenSession['state']> = ['viewing', 'control-pending', 'controlling'];
@@ -23,6 +23,8 @@ export interface ScreenViewState {
   /** The device says control is granted (data channel); null until it says anything. */
   deviceControl: boolean | null;
   channelOpen: boolean;
+  /** The shared monitor as the device names it (n of count). */
+  display: { label: string; index: number; count: number } | null;
   quality: Quality | null;
   clipboard: { status: 'idle' | 'reading' | 'sending' | 'sent' | 'read' | 'error'; text: string | null; error: ErrorCode | null };
   busy: ScreenBusy;
@@ -38,6 +40,7 @@ const initial = (): ScreenViewState => ({
   stream: null,
   deviceControl: null,
   channelOpen: false,
+  display: null,
   quality: null,
   clipboard: { status: 'idle', text: null, error: null },
   busy: null,
@@ -212,10 +215,20 @@ export class ScreenController {
       this.store.setState({ error: ice.error.code });
       return;
     }
-    this.startPeer(sessionId, ice.data);
+    // WebRTC code is loaded the first time a screen is shown, not with the console.
+    let SimplePeer: typeof import('./peer').SimplePeer;
+    try {
+      SimplePeer = (await import('./peer')).SimplePeer;
+    } catch {
+      this.store.setState({ error: 'UNAVAILABLE' });
+      return;
+    }
+    const now = this.store.getState();
+    if (this.peer || !now.mine || now.session?.id !== sessionId || !isLive(now.session)) return;
+    this.startPeer(sessionId, ice.data, SimplePeer);
   }
 
-  private startPeer(sessionId: string, ice: IceConfig): void {
+  private startPeer(sessionId: string, ice: IceConfig, SimplePeer: typeof import('./peer').SimplePeer): void {
     const peer = new SimplePeer({
       initiator: false,
       trickle: true,
@@ -271,6 +284,7 @@ export class ScreenController {
     if (!parsed.ok) return;
     const m = parsed.message;
     if (m.t === 'control') this.store.setState({ deviceControl: m.granted });
+    else if (m.t === 'display') this.store.setState({ display: { label: m.label, index: m.index, count: m.count } });
     else if (m.t === 'pong') {
       this.rttMs = Math.max(0, performance.now() - m.sentAt);
       const q = this.store.getState().quality;
@@ -351,6 +365,6 @@ export class ScreenController {
     this.rttMs = null;
     p?.destroy();
     const st = this.store.getState();
-    if (st.stream || st.channelOpen || st.quality) this.store.setState({ stream: null, channelOpen: false, quality: null, deviceControl: null });
+    if (st.stream || st.channelOpen || st.quality || st.display) this.store.setState({ stream: null, channelOpen: false, quality: null, deviceControl: null, display: null });
   }
 }

@@ -105,6 +105,8 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
   private current: Current | null = null;
   private pending: Pending | null = null;
   private display: DisplayInfo | null = null;
+  /** The shared monitor's rank among the machine's monitors, for the technician's label. */
+  private displayRank: { index: number; count: number } | null = null;
   private ice: IceConfig | null = null;
   private ended: { sessionId: string; by: ScreenEndedBy; reason: ScreenEndReason; at: string } | null = null;
   private inputAvailable = false;
@@ -199,7 +201,15 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
         c && LIVE.includes(this.phase)
           ? { mode: this.phase === 'controlling' ? 'controlling' : 'viewing', technicianName: c.technicianName, controlPending: this.phase === 'control-pending', stopAccelerator: SCREEN_STOP_ACCELERATOR }
           : null,
-      capture: c && this.canCapture() ? { sessionId: c.id, displayId: this.display?.id ?? null, ice: this.ice } : null,
+      capture:
+        c && this.canCapture()
+          ? {
+              sessionId: c.id,
+              displayId: this.display?.id ?? null,
+              ice: this.ice,
+              display: this.display && this.displayRank ? { label: this.display.label, ...this.displayRank } : null,
+            }
+          : null,
       ended: this.ended,
       input: { available: this.inputAvailable, injected: this.injected, dropped },
     };
@@ -229,6 +239,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
       }
       this.pending = null;
       this.display = display ?? null;
+      this.displayRank = display ? { index: p.displays.indexOf(display) + 1, count: p.displays.length } : null;
       this.ice = r.data.ice;
       this.phase = 'viewing';
       this.log.info('view consent granted', { sessionId, display: this.display?.id ?? null });
@@ -362,6 +373,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
         shortCode: c.shortCode,
       };
       this.display = null;
+      this.displayRank = null;
       this.ice = null;
       this.ended = null;
       this.injected = 0;

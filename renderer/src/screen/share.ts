@@ -1,5 +1,5 @@
 import { SCREEN_LIMITS, SignalData, type ScreenState, type VigieApi } from '@vigie/common';
-import { SimplePeer, type Peer } from './peer.js';
+import type { Peer } from './peer.js';
 
 /** Sender cap for a desktop: sharp text at up to 30 fps without flooding a practice's uplink. */
 export const MAX_BITRATE = 4_000_000;
@@ -15,6 +15,8 @@ interface Active {
   early: unknown[];
   controlling: boolean;
   tuned: boolean;
+  /** The shared monitor, told to the technician once the data channel opens. */
+  display: Capture['display'];
 }
 
 export interface ScreenShareOptions {
@@ -87,7 +89,7 @@ export class ScreenShare {
   }
 
   private async start(c: Capture): Promise<void> {
-    const a: Active = { sessionId: c.sessionId, stream: null, peer: null, early: [], controlling: false, tuned: false };
+    const a: Active = { sessionId: c.sessionId, stream: null, peer: null, early: [], controlling: false, tuned: false, display: c.display ?? null };
     this.active = a;
     let stream: MediaStream;
     try {
@@ -112,6 +114,15 @@ export class ScreenShare {
       if (this.active === a) void this.o.api.screen.stop({});
     });
 
+    // WebRTC code is loaded the first time the screen is shared, not with the app.
+    let SimplePeer: typeof import('./peer.js').SimplePeer;
+    try {
+      SimplePeer = (await import('./peer.js')).SimplePeer;
+    } catch {
+      if (this.active === a) this.fail(a, 'peer: code not loaded');
+      return;
+    }
+    if (this.active !== a) return; // ended meanwhile: stop() stopped the tracks
     const ice = c.ice;
     const peer = new SimplePeer({
       initiator: true,
@@ -135,6 +146,7 @@ export class ScreenShare {
     peer.on('connect', () => {
       void this.tune(a);
       this.sendTo(a, { t: 'control', granted: a.controlling });
+      if (a.display) this.sendTo(a, { t: 'display', label: a.display.label.slice(0, 200), index: a.display.index, count: a.display.count });
     });
     peer.on('data', (raw) => void this.onData(a, raw));
     peer.on('error', (e) => this.fail(a, `peer: ${e.code ?? e.name}`));
