@@ -249,4 +249,18 @@ describe('remote screen between the practitioner app and the console (synthetic 
     await panel().getByRole('button', { name: 'Terminer' }).click();
     await nothingLeft();
   });
+  it('a console reload ends the session (the technician’s connection went away): the capture stops, the reloaded workspace says why', async () => {
+    await startViewing();
+    await w.console.reload();
+    await w.console.getByRole('heading', { name: /^Demande — / }).waitFor();
+    await consoleStatus().getByText('Connexion perdue : partage terminé.').waitFor();
+    await until(async () => {
+      const a = await probe(w.app);
+      return a.liveTracks === 0 && a.openPeers === 0;
+    }, 'the practitioner’s capture stopped and peer closed');
+    expect(liveSession()).toMatchObject({ phase: 'ended', ended: { reason: 'disconnect' } });
+    expect(await w.app.getByRole('region', { name: 'Partage d’écran en cours' }).count()).toBe(0);
+    // And the technician can ask again from the reloaded page.
+    await panel().getByRole('button', { name: 'Voir l’écran' }).waitFor();
+  });
 });

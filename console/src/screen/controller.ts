@@ -9,6 +9,7 @@ const LIVE: ReadonlyArray<ScreenSession['state']> = ['viewing', 'control-pending
 const PING_EVERY_MS = 2000;
 const STATS_EVERY_MS = 1000;
 const CLIPBOARD_TIMEOUT_MS = 10_000;
+const RECHECK_MS = 2000;
 
 export type ScreenBusy = 'request' | 'control' | 'release' | 'end' | 'clipboard' | null;
 
@@ -69,6 +70,7 @@ export class ScreenController {
   private lastStats: StatsSample | null = null;
   private rttMs: number | null = null;
   private msgId = 0;
+  private recheck: ReturnType<typeof setTimeout> | null = null;
   private readonly waiting = new Map<number, { resolve: (m: DeviceDataMessage | null) => void; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(
@@ -99,11 +101,15 @@ export class ScreenController {
     ];
     return () => {
       for (const off of offs) off();
+      if (this.recheck) clearTimeout(this.recheck);
+      this.recheck = null;
       this.teardown();
     };
   }
 
   reset(): void {
+    if (this.recheck) clearTimeout(this.recheck);
+    this.recheck = null;
     this.teardown();
     this.store.setState(initial());
   }
@@ -120,11 +126,23 @@ export class ScreenController {
     const r = await this.client.request('screen:get', { requestId });
     if (!r.ok || this.store.getState().requestId !== requestId || this.store.getState().mine) return;
     this.store.setState({ session: r.data });
+    // Open on another connection (another tab, or this page before a reload, which the hub is
+    // about to end): its pushes go to that connection, so look again shortly.
+    if (isOpen(r.data)) {
+      if (this.recheck) clearTimeout(this.recheck);
+      this.recheck = setTimeout(() => {
+        this.recheck = null;
+        void this.load(requestId);
+      }, RECHECK_MS);
+    }
   }
 
   /** "Voir l'écran". */
   async request(requestId: string): Promise<void> {
-    if (this.store.getState().busy) return;
+    const st = this.store.getState();
+    if (st.busy) return;
+    // One screen at a time: a session still open here (another request) ends first.
+    if (st.mine && st.session && isOpen(st.session)) await this.client.request('screen:end', { sessionId: st.session.id });
     this.teardown();
     this.store.setState({ ...initial(), requestId, busy: 'request' });
     const r = await this.client.request('screen:request', { requestId });
