@@ -143,7 +143,14 @@ export class Restic {
 
   /** Succeeds when the repository exists and the password opens it. */
   async catConfig(repo: RepoTarget): Promise<void> {
-    await this.query(repo, ['cat', 'config', '--no-lock'], 'cat config', { collectStdout: true });
+    const r = await this.exec(repo, ['cat', 'config', '--no-lock'], { timeoutMs: this.opts.queryTimeoutMs ?? 120_000, collectStdout: true });
+    if (r.code === 0) return;
+    // A missing repository is the expected answer before the first `init`: not worth a warning.
+    if (classify(r, this.feats).reason === 'repo-missing') {
+      this.log.info('no repository yet', { repo: repo.key });
+      throw backupError('repo-missing', { details: { exitCode: r.code } });
+    }
+    this.fail(r, 'cat config', repo);
   }
 
   async init(repo: RepoTarget): Promise<void> {
