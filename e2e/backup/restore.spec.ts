@@ -13,12 +13,12 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createHub, type Hub } from '../../server/src/app.js';
-import { totpNow } from '../../server/src/testing.js';
 import { startHost, type Host } from '../../main/host/server.js';
 import type { Shell } from '../../main/services/backup/ports.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { RecordingNotifier } from '../../main/services/testing/fixture.js';
 import { launchBrowser } from '../support/browser.js';
+import { signInToConsole } from '../support/console.js';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
 import { RENDERER_DIR, ensureRendererBuilt, tempDir } from '../practitioner/harness.js';
 
@@ -155,11 +155,7 @@ describe('backups and restore, end to end', () => {
     await w.app.getByRole('button', { name: 'Demander de l’aide' }).click();
     await w.app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
     const con = await (await w.browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    await con.goto(w.hub.url + '/');
-    await con.getByLabel('Identifiant').fill(w.tech.login);
-    await con.getByLabel('Mot de passe').fill(PASSWORD);
-    await con.getByLabel('Code à 6 chiffres').fill(totpNow(w.tech.totpSecret));
-    await con.getByRole('button', { name: 'Se connecter' }).click();
+    await signInToConsole(con, w.hub.url, { ...w.tech, password: PASSWORD });
     const card = con.locator('li.queue-card').filter({ hasText: PRACTICE });
     await card.getByRole('button', { name: 'Accepter' }).click();
     await con.getByRole('heading', { name: `Demande — ${PRACTICE}` }).waitFor();

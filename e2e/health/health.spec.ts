@@ -11,10 +11,11 @@ import type { Browser, Page } from 'playwright-core';
 import { HEALTH_STRINGS, STATUS_SEVERITY, renderCheckMessage, type HealthReport, type HealthStatus } from '@vigie/common';
 import type { Hub } from '../../server/src/app.js';
 import { createHub } from '../../server/src/app.js';
-import { enrollDevice, totpNow } from '../../server/src/testing.js';
+import { enrollDevice } from '../../server/src/testing.js';
 import { startHost, type Host } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { launchBrowser } from '../support/browser.js';
+import { signInToConsole } from '../support/console.js';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
 import { RENDERER_DIR, ensureRendererBuilt, tempDir, until } from '../practitioner/harness.js';
 
@@ -128,12 +129,7 @@ describe('security health: this machine, the practitioner, the technician', () =
 
   it('the technician logs in (real TOTP) and finds the device in the fleet page with the same score; "Vérifier maintenant" updates both sides live; sort and filters', async () => {
     const report = await latest();
-    await tech.goto(hub.url + '/');
-    await tech.getByLabel('Identifiant').fill('julie');
-    await tech.getByLabel('Mot de passe').fill(PASSWORD);
-    await tech.getByLabel('Code à 6 chiffres').fill(totpNow(totpSecret));
-    await tech.getByRole('button', { name: 'Se connecter' }).click();
-    await tech.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
+    await signInToConsole(tech, hub.url, { login: 'julie', password: PASSWORD, totpSecret });
     await tech.getByRole('link', { name: 'Parc' }).click();
     await tech.getByRole('heading', { name: 'Parc des postes' }).waitFor();
 

@@ -10,10 +10,10 @@ import { createServer } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../../server/src/app.js';
-import { totpNow } from '../../server/src/testing.js';
 import { startHost, type Host } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { launchBrowser } from '../support/browser.js';
+import { signInToConsole } from '../support/console.js';
 import { ensureConsoleBuilt, CONSOLE_DIST } from '../console/harness.js';
 import { RENDERER_DIR, ensureRendererBuilt, tempDir } from '../practitioner/harness.js';
 import { createHub } from '../../server/src/app.js';
@@ -98,12 +98,7 @@ async function practitionerAsksForHelp(w: World): Promise<void> {
 
 /** Login with password and the real TOTP code of the moment, then accept the practice's request. */
 async function technicianAccepts(w: World): Promise<void> {
-  await w.console.goto(w.hub.url + '/');
-  await w.console.getByLabel('Identifiant').fill(w.tech.login);
-  await w.console.getByLabel('Mot de passe').fill(PASSWORD);
-  await w.console.getByLabel('Code à 6 chiffres').fill(totpNow(w.tech.totpSecret));
-  await w.console.getByRole('button', { name: 'Se connecter' }).click();
-  await w.console.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
+  await signInToConsole(w.console, w.hub.url, { ...w.tech, password: PASSWORD });
   const card = w.console.locator('li.queue-card').filter({ hasText: 'Maison de santé des Lilas' });
   await card.getByText('Dans les temps').waitFor();
   await card.getByRole('button', { name: 'Accepter' }).click();

@@ -13,10 +13,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHub, type Hub } from '../../server/src/app.js';
 import { runCli } from '../../server/src/cli.js';
-import { connectDevice, emitAck, enrollDevice, totpNow, type Socket } from '../../server/src/testing.js';
+import { connectDevice, emitAck, enrollDevice, type Socket } from '../../server/src/testing.js';
 import { fakeInstaller, makeBuild } from '../../server/src/updates/testing.js';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
 import { launchBrowser } from '../support/browser.js';
+import { signInToConsole } from '../support/console.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -46,12 +47,7 @@ async function signedIn(who: { login: string; totpSecret: string }): Promise<Pag
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageProblems.push(`csp: ${m.text()}`);
   });
-  await page.goto(hub.url);
-  await page.getByLabel('Identifiant').fill(who.login);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByLabel('Code à 6 chiffres').fill(totpNow(who.totpSecret));
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
+  await signInToConsole(page, hub.url, { ...who, password: PASSWORD });
   return page;
 }
 
