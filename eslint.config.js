@@ -31,9 +31,9 @@ export default tseslint.config(
     files: ['main/services/**/*.ts', 'main/host/**/*.ts', 'main/platform/node/**/*.ts'],
     rules: restrict(['electron', 'react'], ['**/shell/**', '**/renderer/**'], 'services and the browser host never import Electron or the UI.'),
   },
-  // UIs run without Node.
+  // UIs and the browser code they share (web/) run without Node.
   {
-    files: ['renderer/**/*.{ts,tsx}', 'console/**/*.{ts,tsx}'],
+    files: ['renderer/**/*.{ts,tsx}', 'console/**/*.{ts,tsx}', 'web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict(['electron', ...noNode, 'socket.io', 'fastify'], ['**/main/**', '**/server/**', 'node:*'], 'UI code runs in a browser: no Node, no Electron, no hub internals.'),
   },

@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import { DeviceDataMessage, SCREEN_LIMITS, SignalData, parseDataMessage, type ErrorCode, type IceConfig, type ScreenSession, type TechDataMessage } from '@vigie/common';
 import type { Logger } from '../lib/log';
 import type { TechClient } from '../lib/socket';
-import type { Peer } from './peer';
+import type { Peer } from '../../../web/peer';
 import { qualityBetween, readInboundVideo, type Quality, type StatsSample } from './quality';
 
 const LIVE: ReadonlyArray<ScreenSession['state']> = ['viewing', 'control-pending', 'controlling'];
@@ -234,9 +234,9 @@ export class ScreenController {
       return;
     }
     // WebRTC code is loaded the first time a screen is shown, not with the console.
-    let SimplePeer: typeof import('./peer').SimplePeer;
+    let SimplePeer: typeof import('../../../web/peer').SimplePeer;
     try {
-      SimplePeer = (await import('./peer')).SimplePeer;
+      SimplePeer = (await import('../../../web/peer')).SimplePeer;
     } catch {
       this.store.setState({ error: 'UNAVAILABLE' });
       return;
@@ -246,7 +246,7 @@ export class ScreenController {
     this.startPeer(sessionId, ice.data, SimplePeer);
   }
 
-  private startPeer(sessionId: string, ice: IceConfig, SimplePeer: typeof import('./peer').SimplePeer): void {
+  private startPeer(sessionId: string, ice: IceConfig, SimplePeer: typeof import('../../../web/peer').SimplePeer): void {
     const peer = new SimplePeer({
       initiator: false,
       trickle: true,

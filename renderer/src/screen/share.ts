@@ -1,5 +1,5 @@
 import { SCREEN_LIMITS, SignalData, type ScreenState, type VigieApi } from '@vigie/common';
-import type { Peer } from './peer.js';
+import type { Peer } from '../../../web/peer.js';
 
 /** Sender cap for a desktop: sharp text at up to 30 fps without flooding a practice's uplink. */
 export const MAX_BITRATE = 4_000_000;
@@ -115,9 +115,9 @@ export class ScreenShare {
     });
 
     // WebRTC code is loaded the first time the screen is shared, not with the app.
-    let SimplePeer: typeof import('./peer.js').SimplePeer;
+    let SimplePeer: typeof import('../../../web/peer.js').SimplePeer;
     try {
-      SimplePeer = (await import('./peer.js')).SimplePeer;
+      SimplePeer = (await import('../../../web/peer.js')).SimplePeer;
     } catch {
       if (this.active === a) this.fail(a, 'peer: code not loaded');
       return;

@@ -1,3 +1,4 @@
+// Shared by both UIs (renderer: the practitioner's peer, console: the technician's).
 // simple-peer's prebuilt browser bundle: it carries its own small polyfills (no Node built-ins for
 // Vite to shim) and uses no eval (strict CSP). Typed below with what Vigie uses of it.
 // @ts-expect-error -- the prebuilt bundle ships no type declarations (typed by PeerConstructor)
