@@ -123,8 +123,25 @@ export const ScreenSession = z.object({
   endedAt: IsoDate.nullable(),
   endedBy: ScreenEndedBy.nullable(),
   endReason: ScreenEndReason.nullable(),
+  /**
+   * The last "Changer d'écran" of the session (additive): the monitor asked (rank n of the
+   * machine's monitors), when, and the practitioner's answer (null while the consent is shown).
+   */
+  displaySwitch: z
+    .object({ index: z.number().int().min(1).max(16), requestedAt: IsoDate, answeredAt: IsoDate.nullable(), decision: z.enum(['granted', 'refused', 'timeout']).nullable() })
+    .nullable()
+    .optional(),
+  /** How many times the practitioner accepted to share another monitor in this session (additive). */
+  displaySwitches: z.number().int().nonnegative().optional(),
 });
 export type ScreenSession = z.infer<typeof ScreenSession>;
+
+/** Hub → device: the technician asks to see another monitor; the practitioner consents again (30 s, else refused). */
+export const ScreenSwitchRequest = z.object({ sessionId: Id, index: z.number().int().min(1).max(16), expiresAt: IsoDate });
+export type ScreenSwitchRequest = z.infer<typeof ScreenSwitchRequest>;
+
+export const ScreenSwitchDecision = z.enum(['granted', 'refused', 'timeout']);
+export type ScreenSwitchDecision = z.infer<typeof ScreenSwitchDecision>;
 
 /** Hub → device: show the consent window (view) or the control consent (control). */
 export const ScreenConsentRequest = z.object({
@@ -166,6 +183,11 @@ export const SCREEN_DEVICE_EVENTS = {
     response: ScreenSession,
   },
   'screen:ice': { request: SessionRef, response: IceConfig },
+  /** Answer to a monitor switch request (granted: `index` is the monitor now shared, which the practitioner may have chosen). */
+  'screen:switch-answer': {
+    request: z.strictObject({ sessionId: Id, decision: ScreenSwitchDecision, index: z.number().int().min(1).max(16).optional() }),
+    response: ScreenSession,
+  },
 } as const;
 
 /** Technician → hub (namespace /tech), acknowledged with a Result. */
@@ -182,10 +204,14 @@ export const SCREEN_TECH_EVENTS = {
   'screen:ice': { request: SessionRef, response: IceConfig },
   /** The live session of a request, if any (console reload). */
   'screen:get': { request: z.strictObject({ requestId: Id }), response: ScreenSession.nullable() },
+  /** "Changer d'écran": asks the practitioner to share monitor `index` (n of count) instead; a consent again. */
+  'screen:switch-display': { request: z.strictObject({ sessionId: Id, index: z.number().int().min(1).max(16) }), response: ScreenSession },
 } as const;
 
 export const SCREEN_DEVICE_PUSH = {
   'screen:consent-request': ScreenConsentRequest,
+  /** The technician asks for another monitor (consent window again, the requested monitor preselected). */
+  'screen:switch-request': ScreenSwitchRequest,
   'screen:signal': ScreenSignal,
   /** Every change of the session (granted, control, ended…). */
   'screen:updated': ScreenSession,

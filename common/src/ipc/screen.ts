@@ -48,6 +48,8 @@ export const ScreenState = z.object({
       defaultDisplayId: z.string().nullable(),
       /** Control consent only: false when input cannot be injected on this machine. */
       inputAvailable: z.boolean(),
+      /** View consent asked again during a session: the technician wants another monitor (additive). */
+      switching: z.boolean().optional(),
     })
     .nullable(),
   /** Always-on-top banner data while a session is live. */

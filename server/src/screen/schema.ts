@@ -35,6 +35,14 @@ export type ScreenSessionTable = {
   /** Input counters reported by the device at the end. */
   input_injected: number | null;
   input_dropped: number | null;
+  /** The last monitor switch asked by the technician (rank n), when, and the practitioner's answer (0002). */
+  switch_index: number | null;
+  switch_requested_at: string | null;
+  switch_answered_at: string | null;
+  /** granted | refused | timeout */
+  switch_decision: string | null;
+  /** Monitor switches the practitioner accepted. */
+  display_switches: number;
 };
 
 export type ScreenTables = {
@@ -76,6 +84,15 @@ export const screenMigrations: Record<string, Migration> = {
       await db.schema.createIndex('screen_sessions_state').on('screen_sessions').column('state').execute();
       await db.schema.createIndex('screen_sessions_device').on('screen_sessions').columns(['device_id', 'state']).execute();
       await db.schema.createIndex('screen_sessions_request').on('screen_sessions').columns(['request_id', 'requested_at']).execute();
+    },
+  },
+  '0002_screen_display_switch': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('screen_sessions').addColumn('switch_index', 'integer').execute();
+      await db.schema.alterTable('screen_sessions').addColumn('switch_requested_at', 'varchar(40)').execute();
+      await db.schema.alterTable('screen_sessions').addColumn('switch_answered_at', 'varchar(40)').execute();
+      await db.schema.alterTable('screen_sessions').addColumn('switch_decision', 'varchar(10)').execute();
+      await db.schema.alterTable('screen_sessions').addColumn('display_switches', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
 };

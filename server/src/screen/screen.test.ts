@@ -186,6 +186,69 @@ describe('screen sessions through the hub', () => {
     expect(texts.filter((t) => t === SCREEN_STRINGS.fr.chatStarted || t === SCREEN_STRINGS.fr.chatEnded)).toEqual([SCREEN_STRINGS.fr.chatStarted, SCREEN_STRINGS.fr.chatEnded]);
   });
 
+  it('relays a monitor switch only from the assigned technician’s bound socket to the bound device, and records the answer', async () => {
+    const dora = await h.newTech('dora', 'Dora Roux');
+    const eric = await h.newTech('eric', 'Éric Blanc');
+    const dev = await h.newDevice('Salle de soins');
+    const other = await h.newDevice('Autre poste');
+    const req = await h.openRequest(dev, dora);
+    const a = await h.screenDevice(dev);
+    const b = await h.screenDevice(other);
+    const t = await h.screenTech(dora);
+    const outsider = await h.screenTech(eric);
+    const bSeen = recorder(b);
+    const outsiderSeen = recorder(outsider);
+
+    const asked = await emitAck<ScreenSession>(t, 'screen:request', { requestId: req.id });
+    if (!asked.ok) throw new Error(asked.error.code);
+    const sessionId = asked.data.id;
+    // Before consent: nothing to switch.
+    expect(await emitAck(t, 'screen:switch-display', { sessionId, index: 2 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect((await emitAck(a, 'screen:consent', { sessionId, phase: 'view', decision: 'granted' })).ok).toBe(true);
+
+    // Not the assigned technician, not the bound window, not a device: refused, nothing reaches the device.
+    const aSeen = recorder(a);
+    expect(await emitAck(outsider, 'screen:switch-display', { sessionId, index: 2 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const t2 = await h.screenTech(dora);
+    expect(await emitAck(t2, 'screen:switch-display', { sessionId, index: 2 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await emitAck(t, 'screen:switch-display', { sessionId, index: 0 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    // Nobody answers a switch that was not asked.
+    expect(await emitAck(a, 'screen:switch-answer', { sessionId, decision: 'granted', index: 2 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(aSeen).toEqual([]);
+
+    const pushed = nextEvent<{ sessionId: string; index: number; expiresAt: string }>(a, 'screen:switch-request');
+    const r1 = await emitAck<ScreenSession>(t, 'screen:switch-display', { sessionId, index: 2 });
+    expect(r1).toMatchObject({ ok: true, data: { state: 'viewing', displaySwitch: { index: 2, answeredAt: null, decision: null }, displaySwitches: 0 } });
+    expect(await pushed).toMatchObject({ sessionId, index: 2 });
+    // While the practitioner has not answered: no control request, and a second click is the same request.
+    expect(await emitAck(t, 'screen:control', { sessionId })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await emitAck(t, 'screen:switch-display', { sessionId, index: 2 })).toMatchObject({ ok: true, data: { displaySwitch: { index: 2, answeredAt: null } } });
+    // Only the bound device socket answers.
+    expect(await emitAck(b, 'screen:switch-answer', { sessionId, decision: 'granted', index: 2 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const a2 = await h.screenDevice(dev);
+    expect(await emitAck(a2, 'screen:switch-answer', { sessionId, decision: 'granted', index: 2 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    const techSees = nextEvent<ScreenSession>(t, 'screen:updated', (s) => s.id === sessionId && s.displaySwitch?.decision === 'granted');
+    expect(await emitAck(a, 'screen:switch-answer', { sessionId, decision: 'granted', index: 2 })).toMatchObject({ ok: true, data: { displaySwitches: 1 } });
+    expect(await techSees).toMatchObject({ state: 'viewing', displaySwitch: { index: 2, decision: 'granted' }, displaySwitches: 1 });
+    // Refused: recorded, the count unchanged.
+    expect((await emitAck(t, 'screen:switch-display', { sessionId, index: 1 })).ok).toBe(true);
+    expect(await emitAck(a, 'screen:switch-answer', { sessionId, decision: 'refused' })).toMatchObject({ ok: true, data: { displaySwitch: { index: 1, decision: 'refused' }, displaySwitches: 1 } });
+    expect(bSeen).toEqual([]);
+    expect(outsiderSeen).toEqual([]);
+
+    // The request is released: no more switches.
+    expect((await emitAck(dora.main, 'help:release', { requestId: req.id })).ok).toBe(true);
+    const late = await emitAck(t, 'screen:switch-display', { sessionId, index: 2 });
+    expect(['FORBIDDEN', 'CONFLICT']).toContain(!late.ok && late.error.code);
+
+    const row = await sessions().where('id', '=', sessionId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ display_switches: 1, switch_index: 1, switch_decision: 'refused' });
+    const actions = (await h.hub.services.audit.list(0, 1000)).filter((e) => e.subject === sessionId).map((e) => e.action);
+    expect(actions).toEqual(['screen.request', 'screen.consent.granted', 'screen.display.request', 'screen.display.granted', 'screen.display.request', 'screen.display.refused', 'screen.end']);
+    expect(await h.hub.admin.verifyAudit()).toMatchObject({ ok: true });
+  });
+
   it('ends on refusal, on consent timeout, on "Arrêter", and when a bound socket goes away', async () => {
     const carla = await h.newTech('carla', 'Carla Petit');
     const dev = await h.newDevice('Secrétariat');

@@ -13,6 +13,8 @@ import {
   type ScreenKind,
   type ScreenSession,
   type ScreenSessionState,
+  type ScreenSwitchDecision,
+  type ScreenSwitchRequest,
   type SCREEN_DEVICE_EVENTS,
   type SCREEN_TECH_EVENTS,
   type SignalData,
@@ -85,11 +87,16 @@ export function toScreenSession(r: Row): ScreenSession {
     endedAt: r.ended_at,
     endedBy: r.ended_by as ScreenEndedBy | null,
     endReason: r.end_reason as ScreenEndReason | null,
+    displaySwitch:
+      r.switch_index !== null && r.switch_requested_at !== null
+        ? { index: r.switch_index, requestedAt: r.switch_requested_at, answeredAt: r.switch_answered_at, decision: r.switch_decision as ScreenSwitchDecision | null }
+        : null,
+    displaySwitches: r.display_switches ?? 0,
   };
 }
 
 /** Pushes to send once the transaction that decided them has committed. */
-type After = { row: Row; message?: ChatMessage | null; consent?: ScreenConsentRequest | null };
+type After = { row: Row; message?: ChatMessage | null; consent?: ScreenConsentRequest | null; switchRequest?: ScreenSwitchRequest | null };
 
 /**
  * Remote-screen sessions on the hub: who may ask, consent bookkeeping, signaling relay (only
@@ -115,6 +122,7 @@ export class ScreenHub {
       'screen:revoke-control': ({ sessionId }, { actor }) => this.revokeControl('device', actor.id, sessionId),
       'screen:end': ({ sessionId, reason, stats }, { actor }) => this.endByParticipant('device', actor.id, sessionId, reason, stats),
       'screen:ice': ({ sessionId }, { actor, socket }) => this.ice('device', actor.id, socket.id, sessionId),
+      'screen:switch-answer': ({ sessionId, decision, index }, { actor, socket }) => this.switchAnswer(actor.id, socket.id, sessionId, decision, index),
     };
     this.techHandlers = {
       'screen:request': ({ requestId }, { actor, socket }) => this.request(actor, socket.id, requestId),
@@ -131,6 +139,7 @@ export class ScreenHub {
         const row = await this.deps.db.selectFrom('screen_sessions').selectAll().where('request_id', '=', requestId).orderBy('requested_at', 'desc').orderBy('id').executeTakeFirst();
         return row ? toScreenSession(row) : null;
       },
+      'screen:switch-display': ({ sessionId, index }, { actor, socket }) => this.askSwitch(actor.id, socket.id, sessionId, index),
     };
   }
 
@@ -229,6 +238,11 @@ export class ScreenHub {
         device_socket_id: null,
         input_injected: null,
         input_dropped: null,
+        switch_index: null,
+        switch_requested_at: null,
+        switch_answered_at: null,
+        switch_decision: null,
+        display_switches: 0,
       };
       await trx.insertInto('screen_sessions').values(row).execute();
       await this.deps.audit({ actorType: 'technician', actorId: tech.id, action: 'screen.request', subject: row.id, data: { requestId, deviceId: row.device_id, kind: 'view' } }, trx);
@@ -245,6 +259,7 @@ export class ScreenHub {
       await this.mustStillBeAssigned(trx, r);
       if (r.state === 'control-pending' || r.state === 'controlling') return { row: r };
       if (r.state !== 'viewing') throw conflict(r);
+      if (this.switchPending(r)) throw new VigieError('CONFLICT', 'Le cabinet n’a pas encore répondu au changement d’écran.', { state: r.state });
       const nowMs = this.now();
       const row = await this.update(trx, r, { state: 'control-pending', control_requested_at: iso(nowMs), consent_expires_at: iso(nowMs + SCREEN_LIMITS.consentTimeoutMs) });
       await this.deps.audit({ actorType: 'technician', actorId: techId, action: 'screen.control.request', subject: r.id, data: { requestId: r.request_id, deviceId: r.device_id } }, trx);
@@ -254,7 +269,51 @@ export class ScreenHub {
     return toScreenSession(after.row);
   }
 
+  /**
+   * "Changer d'écran": only the technician of the session on its bound socket, request still
+   * assigned, session live (not while a control consent is shown). The device shows a consent
+   * again; a second click while it is shown answers the same record.
+   */
+  private async askSwitch(techId: string, socketId: string, sessionId: string, index: number): Promise<ScreenSession> {
+    const after = await this.deps.db.transaction().execute(async (trx): Promise<After> => {
+      const r = await this.participantRow(trx, 'technician', techId, sessionId);
+      if (r.tech_socket_id !== socketId) throw new VigieError('FORBIDDEN', 'Cette session est ouverte dans une autre fenêtre.');
+      await this.mustStillBeAssigned(trx, r);
+      if (r.state !== 'viewing' && r.state !== 'controlling') throw conflict(r);
+      if (this.switchPending(r)) return { row: r };
+      const row = await this.update(trx, r, { switch_index: index, switch_requested_at: iso(this.now()), switch_answered_at: null, switch_decision: null });
+      await this.deps.audit({ actorType: 'technician', actorId: techId, action: 'screen.display.request', subject: r.id, data: { requestId: r.request_id, deviceId: r.device_id, index } }, trx);
+      return { row, switchRequest: { sessionId: r.id, index, expiresAt: iso(this.now() + SCREEN_LIMITS.consentTimeoutMs) } };
+    });
+    this.publish(after);
+    return toScreenSession(after.row);
+  }
+
   // ---------- device ----------
+  /** The practitioner's answer to a monitor switch (on the device socket bound to the session). */
+  private async switchAnswer(deviceId: string, socketId: string, sessionId: string, decision: ScreenSwitchDecision, index?: number): Promise<ScreenSession> {
+    const after = await this.deps.db.transaction().execute(async (trx): Promise<After> => {
+      const r = await this.participantRow(trx, 'device', deviceId, sessionId);
+      if (r.device_socket_id !== socketId) throw new VigieError('FORBIDDEN', 'Cette session est liée à une autre connexion.');
+      if (r.switch_requested_at === null || r.switch_answered_at !== null || !LIVE.includes(r.state as ScreenSessionState)) throw conflict(r);
+      const granted = decision === 'granted';
+      const shown = granted ? (index ?? r.switch_index) : r.switch_index;
+      const row = await this.update(trx, r, {
+        switch_answered_at: iso(this.now()),
+        switch_decision: decision,
+        switch_index: shown,
+        display_switches: (r.display_switches ?? 0) + (granted ? 1 : 0),
+      });
+      await this.deps.audit(
+        { actorType: 'device', actorId: deviceId, action: granted ? 'screen.display.granted' : 'screen.display.refused', subject: r.id, data: { requestId: r.request_id, asked: r.switch_index, index: shown, decision } },
+        trx,
+      );
+      return { row };
+    });
+    this.publish(after);
+    return toScreenSession(after.row);
+  }
+
   private async consent(deviceId: string, socketId: string, sessionId: string, phase: ScreenKind, decision: 'granted' | 'refused' | 'timeout' | 'unavailable'): Promise<{ session: ScreenSession; ice: IceConfig | null }> {
     if (phase === 'control') {
       const r = await this.deps.db.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
@@ -418,6 +477,12 @@ export class ScreenHub {
     return { ...r, ...set };
   }
 
+  /** A monitor switch shown on the device and not answered yet (the device refuses it by itself after 30 s). */
+  private switchPending(r: Row): boolean {
+    if (r.switch_requested_at === null || r.switch_answered_at !== null) return false;
+    return this.now() <= Date.parse(r.switch_requested_at) + SCREEN_LIMITS.consentTimeoutMs + this.deps.settings.consentGraceMs;
+  }
+
   private expired(r: Row): boolean {
     if (!r.consent_expires_at || !PENDING.includes(r.state as ScreenSessionState)) return false;
     return this.now() > Date.parse(r.consent_expires_at) + this.deps.settings.consentGraceMs;
@@ -433,6 +498,7 @@ export class ScreenHub {
     this.deps.techNs.to(after.row.tech_socket_id).emit('screen:updated', s);
     this.deps.devNs.to(screenRooms.device(after.row.device_id)).emit('screen:updated', s);
     if (after.consent) this.deps.devNs.to(after.row.device_socket_id ?? screenRooms.device(after.row.device_id)).emit('screen:consent-request', after.consent);
+    if (after.switchRequest && after.row.device_socket_id) this.deps.devNs.to(after.row.device_socket_id).emit('screen:switch-request', after.switchRequest);
     if (after.message) this.deps.chat.push(after.row.device_id, after.message);
   }
 }
