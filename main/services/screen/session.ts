@@ -23,6 +23,8 @@ import {
   type ScreenSession,
   type ScreenSignal,
   type ScreenState,
+  type ScreenSwitchDecision,
+  type ScreenSwitchRequest,
   type SignalData,
 } from '@vigie/common';
 import type { Logger } from '../../platform/ports.js';
@@ -80,6 +82,8 @@ type Pending = {
   cancelTimer: () => void;
   /** Set once an answer (grant, refuse, timeout) is on its way: later answers are ignored. */
   answered: boolean;
+  /** A view consent asked again during a live session: the technician wants another monitor. */
+  switching?: { index: number; displayId: string };
 };
 
 const LIVE: ScreenPhase[] = ['viewing', 'control-pending', 'controlling'];
@@ -140,6 +144,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
     this.unsubscribe = [
       this.o.hub.onPush('screen:consent-request', (c) => void this.onConsentRequest(c)),
       this.o.hub.onPush('screen:updated', (s) => this.onSessionUpdated(s)),
+      this.o.hub.onPush('screen:switch-request', (r) => void this.onSwitchRequest(r)),
       this.o.hub.onPush('screen:signal', (s) => this.onHubSignal(s)),
       this.o.hub.onConnection((online) => {
         if (!online) this.endLocally('device', 'disconnect');
@@ -193,8 +198,9 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
               shortCode: c.shortCode,
               expiresAt: new Date(p.expiresAt).toISOString(),
               displays: p.displays,
-              defaultDisplayId: (p.displays.find((d) => d.primary) ?? p.displays[0])?.id ?? null,
+              defaultDisplayId: p.switching ? p.switching.displayId : ((p.displays.find((d) => d.primary) ?? p.displays[0])?.id ?? null),
               inputAvailable: p.inputAvailable,
+              ...(p.switching ? { switching: true } : {}),
             }
           : null,
       banner:
@@ -220,6 +226,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
   async grant(sessionId: string, displayId?: string): Promise<ScreenState> {
     const p = this.takePending(sessionId);
     const c = this.current!;
+    if (p.switching) return this.grantSwitch(p, displayId);
     if (p.kind === 'view') {
       const display = displayId ? p.displays.find((d) => d.id === displayId) : (p.displays.find((d) => d.primary) ?? p.displays[0] ?? null);
       if (displayId && !display) {
@@ -277,7 +284,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
   async stopSharing(reason: 'practitioner-stop' | 'shortcut' = 'practitioner-stop'): Promise<ScreenState> {
     const c = this.current;
     if (!c || this.phase === 'idle' || this.phase === 'ended') return this.state();
-    if (this.phase === 'consent-pending' && this.pending) {
+    if (this.phase === 'consent-pending' && this.pending && !this.pending.switching) {
       await this.answer(this.takePending(this.pending.sessionId), 'refused');
       return this.state();
     }
@@ -292,7 +299,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
   async revokeControl(): Promise<ScreenState> {
     const c = this.current;
     if (!c || (this.phase !== 'controlling' && this.phase !== 'control-pending')) return this.state();
-    if (this.pending) {
+    if (this.pending?.kind === 'control') {
       this.pending.cancelTimer();
       this.pending = null;
     }
@@ -394,8 +401,13 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
       }
       return;
     }
-    // Control: only on the session being viewed.
+    // Control: only on the session being viewed, and not while a monitor switch is asked.
     if (!this.current || this.current.id !== c.sessionId || this.phase !== 'viewing') return;
+    if (this.pending) {
+      const r = await this.o.hub.request('screen:consent', { sessionId: c.sessionId, phase: 'control', decision: 'refused' });
+      if (!r.ok) this.log.warn('could not refuse a control request during a monitor switch', { code: r.error.code });
+      return;
+    }
     this.phase = 'control-pending';
     const p = this.newPending(c.sessionId, 'control', []);
     this.pending = p;
@@ -407,6 +419,64 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
       return;
     }
     this.changed();
+  }
+
+  /**
+   * The technician asks for another monitor: the practitioner sees the consent window again (the
+   * requested monitor preselected). Nothing changes until "Autoriser"; "Refuser" or 30 s keep the
+   * current monitor shared.
+   */
+  private async onSwitchRequest(r: ScreenSwitchRequest): Promise<void> {
+    const c = this.current;
+    if (!c || c.id !== r.sessionId || (this.phase !== 'viewing' && this.phase !== 'controlling') || this.pending) {
+      if (c?.id === r.sessionId && this.pending?.switching) return; // already shown
+      return this.answerSwitchToHub(r.sessionId, 'refused');
+    }
+    let displays: DisplayInfo[] = [];
+    try {
+      displays = await this.o.displays.list();
+    } catch (e) {
+      this.log.warn('could not list the screens', { err: e });
+    }
+    const wanted = displays[r.index - 1];
+    if (this.current !== c || (this.phase !== 'viewing' && this.phase !== 'controlling') || this.pending || !wanted) {
+      return this.answerSwitchToHub(r.sessionId, 'refused');
+    }
+    const p = this.newPending(c.id, 'view', displays);
+    p.switching = { index: r.index, displayId: wanted.id };
+    this.pending = p;
+    this.log.info('monitor switch asked', { sessionId: c.id, index: r.index });
+    this.changed();
+  }
+
+  /** "Autoriser" on a monitor switch: the chosen monitor becomes the captured one and input maps to its bounds. */
+  private async grantSwitch(p: Pending, displayId?: string): Promise<ScreenState> {
+    const chosen = p.displays.find((d) => d.id === (displayId ?? p.switching!.displayId));
+    if (!chosen) {
+      p.answered = false;
+      this.armTimer(p);
+      throw new VigieError('BAD_REQUEST', 'Écran inconnu.');
+    }
+    this.pending = null;
+    if (chosen.id !== this.display?.id) {
+      if (this.phase === 'controlling') {
+        // Held keys and buttons are released on the old monitor; events queued for it are dropped.
+        await this.releaseHeld();
+        this.controlGen++;
+      }
+      this.display = chosen;
+    }
+    const index = p.displays.indexOf(chosen) + 1;
+    this.displayRank = { index, count: p.displays.length };
+    this.log.info('monitor switch granted', { sessionId: p.sessionId, display: chosen.id });
+    this.changed();
+    await this.answerSwitchToHub(p.sessionId, 'granted', index);
+    return this.state();
+  }
+
+  private async answerSwitchToHub(sessionId: string, decision: ScreenSwitchDecision, index?: number): Promise<void> {
+    const r = await this.o.hub.request('screen:switch-answer', { sessionId, decision, ...(index ? { index } : {}) });
+    if (!r.ok) this.log.warn('hub did not record the monitor switch answer', { code: r.error.code, decision });
   }
 
   private onSessionUpdated(s: ScreenSession): void {
@@ -464,6 +534,12 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
 
   private async answer(p: Pending, decision: Exclude<ScreenConsentDecision, 'granted'>): Promise<void> {
     if (p.kind === 'control') return this.answerControl(p, decision);
+    if (p.switching) {
+      // Refused or no answer: the current monitor stays shared.
+      if (this.pending === p) this.pending = null;
+      this.changed();
+      return this.answerSwitchToHub(p.sessionId, decision === 'timeout' ? 'timeout' : 'refused');
+    }
     const c = this.current;
     this.pending = null;
     if (c && c.id === p.sessionId) this.endLocally('device', decision === 'timeout' ? 'timeout' : 'refused');
