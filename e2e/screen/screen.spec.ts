@@ -249,6 +249,45 @@ describe('remote screen between the practitioner app and the console (synthetic 
     await panel().getByRole('button', { name: 'Terminer' }).click();
     await nothingLeft();
   });
+  it('"Changer d’écran": the practitioner consents again, the other monitor is captured on the same peer, frames keep decoding, the label changes; a refusal keeps it', async () => {
+    await startViewing();
+    const monitor = () => w.console.getByTestId('screen-monitor');
+    await monitor().getByText('Écran partagé : Écran principal (1 sur 2)').waitFor();
+    const [app0, tech0] = await Promise.all([probe(w.app), probe(w.console)]);
+    expect(app0.liveTracks).toBe(1);
+
+    await panel().getByRole('button', { name: 'Changer d’écran' }).click();
+    await consoleStatus().getByText('En attente de l’accord du cabinet pour changer d’écran…').waitFor();
+    const dialog = w.app.getByRole('alertdialog', { name: 'Demande de changement d’écran' });
+    await dialog.getByText('Julie Martin (InfoSanté Services) souhaite voir un autre de vos écrans.', { exact: false }).waitFor();
+    // The same consent window with the screen choice, the requested one preselected; nothing switched yet.
+    expect(await dialog.getByRole('radio', { name: /Écran de droite/ }).isChecked()).toBe(true);
+    expect(liveSession()).toMatchObject({ phase: 'viewing', capture: { displayId: 'screen-0' } });
+    await dialog.getByRole('button', { name: 'Autoriser' }).click();
+
+    await monitor().getByText('Écran partagé : Écran de droite (2 sur 2)').waitFor();
+    expect(w.host.screen!.service!.captureTarget()?.display?.id).toBe('screen-1');
+    const before = (await decoded(w.console)).framesDecoded;
+    await until(async () => (await decoded(w.console)).framesDecoded > before, 'frames still decoded after the switch');
+    // A new capture on the same peer; the old track is stopped.
+    const [app1, tech1] = await Promise.all([probe(w.app), probe(w.console)]);
+    expect(app1).toMatchObject({ gdmCalls: app0.gdmCalls + 1, peers: app0.peers, openPeers: 1, liveTracks: 1, tracks: app0.tracks + 1 });
+    expect(tech1.peers).toBe(tech0.peers);
+
+    // Asked again and refused: the right-hand screen stays shared.
+    await panel().getByRole('button', { name: 'Changer d’écran' }).click();
+    const again = w.app.getByRole('alertdialog', { name: 'Demande de changement d’écran' });
+    await again.getByRole('radio', { name: /Écran principal/ }).waitFor();
+    expect(await again.getByRole('radio', { name: /Écran principal/ }).isChecked()).toBe(true);
+    await again.getByRole('button', { name: 'Refuser' }).click();
+    await panel().getByTestId('screen-switch-refused').getByText('Le cabinet a gardé le même écran partagé.').waitFor();
+    expect(liveSession()).toMatchObject({ phase: 'viewing', consent: null, capture: { displayId: 'screen-1' } });
+    expect(await monitor().textContent()).toBe('Écran partagé : Écran de droite (2 sur 2)');
+    expect((await probe(w.app)).gdmCalls).toBe(app1.gdmCalls);
+
+    await panel().getByRole('button', { name: 'Terminer' }).click();
+    await nothingLeft();
+  });
   it('a console reload ends the session (the technician’s connection went away): the capture stops, the reloaded workspace says why', async () => {
     await startViewing();
     await w.console.reload();

@@ -240,6 +240,10 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
   const control = shown && canControl(st);
   const otherTab = shown && !st.mine && isOpen(session);
   const label = t('screen.videoLabel', { device: deviceName });
+  const sw = session?.displaySwitch ?? null;
+  const switchPending = !!sw && sw.answeredAt === null;
+  const switchRefused = live && !!sw && (sw.decision === 'refused' || sw.decision === 'timeout');
+  const canSwitch = live && (session?.state === 'viewing' || session?.state === 'controlling') && !!st.display && st.display.count > 1;
 
   const toggleFullscreen = () => {
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
@@ -249,6 +253,7 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
   let status: string | null = null;
   if (mine && session?.state === 'consent-pending') status = t('screen.waitingConsent');
   else if (live && session?.state === 'control-pending') status = t('screen.controlPending');
+  else if (live && switchPending) status = t('screen.switchPending');
   else if (live && control) status = t('screen.controlling');
   else if (live) status = st.stream ? t('screen.viewing', { device: deviceName }) : t('screen.connecting');
   else if (otherTab) status = t('screen.otherTab');
@@ -271,13 +276,18 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
               ) : null
             ) : null}
             {live && (session?.state === 'viewing' || session?.state === 'control-pending') ? (
-              <button type="button" className="btn" disabled={!!st.busy || session.state === 'control-pending' || !st.channelOpen} onClick={() => void screen.takeControl()}>
+              <button type="button" className="btn" disabled={!!st.busy || session.state === 'control-pending' || !st.channelOpen || switchPending} onClick={() => void screen.takeControl()}>
                 {t('screen.takeControl')}
               </button>
             ) : null}
             {live && session?.state === 'controlling' ? (
               <button type="button" className="btn" disabled={!!st.busy} onClick={() => void screen.releaseControl()}>
                 {t('screen.releaseControl')}
+              </button>
+            ) : null}
+            {canSwitch ? (
+              <button type="button" className="btn" disabled={!!st.busy || switchPending} onClick={() => void screen.switchDisplay()}>
+                {t('screen.switchDisplay')}
               </button>
             ) : null}
             {live ? (
@@ -305,6 +315,11 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
         <p className="screen-status" role="status" data-testid="screen-status">
           {status}
         </p>
+        {switchRefused ? (
+          <p className="muted" data-testid="screen-switch-refused">
+            {t('screen.switchRefused')}
+          </p>
+        ) : null}
         {shown && st.error ? (
           <p className="notice notice--error" role="alert">
             {controller.errorText(st.error)}

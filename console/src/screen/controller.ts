@@ -11,7 +11,7 @@ const STATS_EVERY_MS = 1000;
 const CLIPBOARD_TIMEOUT_MS = 10_000;
 const RECHECK_MS = 2000;
 
-export type ScreenBusy = 'request' | 'control' | 'release' | 'end' | 'clipboard' | null;
+export type ScreenBusy = 'request' | 'control' | 'release' | 'switch' | 'end' | 'clipboard' | null;
 
 export interface ScreenViewState {
   /** The request whose screen is shown (one session at a time per console). */
@@ -162,6 +162,14 @@ export class ScreenController {
   /** "Rendre la main". */
   async releaseControl(): Promise<void> {
     await this.act('release', (sessionId) => this.client.request('screen:release-control', { sessionId }));
+  }
+
+  /** "Changer d'écran": asks the practice to share its next monitor (a consent on their side again). */
+  async switchDisplay(): Promise<void> {
+    const d = this.store.getState().display;
+    if (!d || d.count < 2) return;
+    const index = (d.index % d.count) + 1;
+    await this.act('switch', (sessionId) => this.client.request('screen:switch-display', { sessionId, index }));
   }
 
   /** "Terminer" (also ends a session left open in another tab). */

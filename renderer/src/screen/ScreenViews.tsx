@@ -45,11 +45,12 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
   const titleRef = useRef<HTMLHeadingElement>(null);
   const ids = { title: useId(), body: useId(), code: useId() };
   const view = consent.kind === 'view';
+  const switching = view && !!consent.switching;
   const vars = { name: consent.technicianName, provider: consent.providerName };
 
   // Focus goes to the title, never to "Autoriser": an Enter typed elsewhere must not consent.
-  useEffect(() => titleRef.current?.focus(), [consent.sessionId, consent.kind]);
-  useEffect(() => setDisplayId(consent.defaultDisplayId), [consent.defaultDisplayId]);
+  useEffect(() => titleRef.current?.focus(), [consent.sessionId, consent.kind, consent.expiresAt]);
+  useEffect(() => setDisplayId(consent.defaultDisplayId), [consent.defaultDisplayId, consent.expiresAt]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && !busy) {
@@ -66,17 +67,17 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
       aria-labelledby={ids.title}
       aria-describedby={`${ids.body} ${ids.code}`}
       onKeyDown={onKeyDown}
-      data-kind={consent.kind}
+      data-kind={switching ? 'switch' : consent.kind}
     >
       <p className="screen-consent__label">{t('screen.consentLabel')}</p>
       <h1 id={ids.title} ref={titleRef} tabIndex={-1}>
-        {view ? t('screen.consentTitle') : t('screen.consentControlTitle')}
+        {switching ? t('screen.consentSwitchTitle') : view ? t('screen.consentTitle') : t('screen.consentControlTitle')}
       </h1>
       <div className="screen-consent__who">
         <span className="screen-avatar" aria-hidden="true">
           {consent.technicianInitials}
         </span>
-        <p id={ids.body}>{view ? t('screen.consentBody', vars) : t('screen.consentControlBody', vars)}</p>
+        <p id={ids.body}>{switching ? t('screen.consentSwitchBody', vars) : view ? t('screen.consentBody', vars) : t('screen.consentControlBody', vars)}</p>
       </div>
       <div className="screen-consent__code" id={ids.code}>
         <span className="screen-consent__code-label">{t('screen.codeLabel')}</span>

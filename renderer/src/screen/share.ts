@@ -15,8 +15,12 @@ interface Active {
   early: unknown[];
   controlling: boolean;
   tuned: boolean;
-  /** The shared monitor, told to the technician once the data channel opens. */
+  /** The shared monitor, told to the technician once the data channel opens (and after a switch). */
   display: Capture['display'];
+  /** The monitor the running capture shows, and the one consented now (they differ until a switch is done). */
+  capturedId: string | null;
+  wantedId: string | null;
+  switching: boolean;
 }
 
 export interface ScreenShareOptions {
@@ -81,6 +85,12 @@ export class ScreenShare {
     if (!this.active) void this.start(c);
     const a = this.active as Active | null;
     if (!a) return;
+    if (c.displayId !== a.wantedId) {
+      // The practitioner consented to share another monitor: same peer, new track.
+      a.wantedId = c.displayId;
+      a.display = c.display ?? null;
+      if (a.peer) void this.switchCapture(a);
+    }
     const controlling = st.phase === 'controlling';
     if (controlling !== a.controlling) {
       a.controlling = controlling;
@@ -89,16 +99,10 @@ export class ScreenShare {
   }
 
   private async start(c: Capture): Promise<void> {
-    const a: Active = { sessionId: c.sessionId, stream: null, peer: null, early: [], controlling: false, tuned: false, display: c.display ?? null };
+    const a: Active = { sessionId: c.sessionId, stream: null, peer: null, early: [], controlling: false, tuned: false, display: c.display ?? null, capturedId: c.displayId, wantedId: c.displayId, switching: false };
     this.active = a;
-    let stream: MediaStream;
-    try {
-      const gdm = this.o.getDisplayMedia ?? ((k: DisplayMediaStreamOptions) => navigator.mediaDevices.getDisplayMedia(k));
-      stream = await gdm({ video: { frameRate: { ideal: MAX_FRAMERATE, max: MAX_FRAMERATE } }, audio: false });
-    } catch (e) {
-      if (this.active === a) this.fail(a, `capture: ${(e as Error)?.name ?? 'error'}`);
-      return;
-    }
+    const stream = await this.capture(a);
+    if (!stream) return;
     if (this.active !== a) {
       // The session ended while the capture was starting.
       for (const t of stream.getTracks()) t.stop();
@@ -107,12 +111,7 @@ export class ScreenShare {
     a.stream = stream;
     const track = stream.getVideoTracks()[0];
     if (!track) return this.fail(a, 'capture: no video track');
-    // Text and fine lines matter more than motion on a desktop.
-    track.contentHint = 'detail';
-    // The browser's own "stop sharing" control ends the session like "Arrêter".
-    track.addEventListener('ended', () => {
-      if (this.active === a) void this.o.api.screen.stop({});
-    });
+    this.prepareTrack(a, track);
 
     // WebRTC code is loaded the first time the screen is shared, not with the app.
     let SimplePeer: typeof import('../../../web/peer.js').SimplePeer;
@@ -154,6 +153,71 @@ export class ScreenShare {
       if (this.active === a) this.fail(a, 'peer closed');
     });
     for (const s of a.early.splice(0)) peer.signal(s);
+    // A monitor switch consented while the capture was starting.
+    if (a.wantedId !== a.capturedId) void this.switchCapture(a);
+  }
+
+  /** One screen capture (the consented screen); a failure ends the session (null then). */
+  private async capture(a: Active): Promise<MediaStream | null> {
+    try {
+      const gdm = this.o.getDisplayMedia ?? ((k: DisplayMediaStreamOptions) => navigator.mediaDevices.getDisplayMedia(k));
+      return await gdm({ video: { frameRate: { ideal: MAX_FRAMERATE, max: MAX_FRAMERATE } }, audio: false });
+    } catch (e) {
+      if (this.active === a) this.fail(a, `capture: ${(e as Error)?.name ?? 'error'}`);
+      return null;
+    }
+  }
+
+  /** Text and fine lines matter more than motion; the browser's own "stop sharing" ends the session like "Arrêter". */
+  private prepareTrack(a: Active, track: MediaStreamTrack): void {
+    track.contentHint = 'detail';
+    track.addEventListener('ended', () => {
+      if (this.active === a && a.stream?.getVideoTracks().includes(track)) void this.o.api.screen.stop({});
+    });
+  }
+
+  /**
+   * Captures the newly consented monitor and replaces the video track on the existing peer (the
+   * technician's picture changes without a new connection), then stops the old track.
+   */
+  private async switchCapture(a: Active): Promise<void> {
+    if (a.switching) return;
+    a.switching = true;
+    try {
+      while (this.active === a && a.peer && a.wantedId !== a.capturedId) {
+        const wanted = a.wantedId;
+        const stream = await this.capture(a);
+        if (!stream) return;
+        const track = stream.getVideoTracks()[0];
+        const pc = a.peer?._pc;
+        if (this.active !== a || !track || !pc) {
+          for (const t of stream.getTracks()) t.stop();
+          if (this.active === a && !track) this.fail(a, 'capture: no video track');
+          return;
+        }
+        this.prepareTrack(a, track);
+        const old = a.stream;
+        const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
+        try {
+          if (!sender) throw new Error('no video sender');
+          await sender.replaceTrack(track);
+        } catch (e) {
+          for (const t of stream.getTracks()) t.stop();
+          if (this.active === a) this.fail(a, `peer: replaceTrack ${(e as Error)?.name ?? 'error'}`);
+          return;
+        }
+        if (this.active !== a) {
+          for (const t of stream.getTracks()) t.stop();
+          return;
+        }
+        a.stream = stream;
+        a.capturedId = wanted;
+        for (const t of old?.getTracks() ?? []) t.stop();
+        if (a.display) this.sendTo(a, { t: 'display', label: a.display.label.slice(0, 200), index: a.display.index, count: a.display.count });
+      }
+    } finally {
+      a.switching = false;
+    }
   }
 
   /** Bitrate cap and "keep the resolution, drop frames first" on the video sender. */

@@ -18,6 +18,8 @@ export const screenFr = {
   captureFailed: 'Impossible de partager l’écran sur cet ordinateur.',
   endedTitle: 'Partage d’écran terminé',
   dismiss: 'Fermer',
+  consentSwitchTitle: 'Demande de changement d’écran',
+  consentSwitchBody: '{{name}} ({{provider}}) souhaite voir un autre de vos écrans. Si vous refusez, l’écran partagé reste le même.',
 } as const;
 
 export const screenEn = {
@@ -33,4 +35,6 @@ export const screenEn = {
   captureFailed: 'The screen cannot be shared on this computer.',
   endedTitle: 'Screen sharing ended',
   dismiss: 'Close',
+  consentSwitchTitle: 'Screen change request',
+  consentSwitchBody: '{{name}} ({{provider}}) would like to see another of your screens. If you refuse, the shared screen stays the same.',
 } satisfies Record<keyof typeof screenFr, unknown>;
