@@ -1,6 +1,7 @@
-import { BrowserWindow, screen, type Rectangle } from 'electron';
+import { screen, type BrowserWindow, type Rectangle } from 'electron';
 import type { IpcPush } from '@vigie/common';
 import type { Logger } from '../platform/ports.js';
+import { hardenedWindow } from './security.js';
 import { popoverPosition } from './position.js';
 
 const SIZE = { width: 400, height: 620 };
@@ -25,7 +26,7 @@ export class Popover {
   }
 
   private create(): BrowserWindow {
-    const win = new BrowserWindow({
+    const win = hardenedWindow({
       ...SIZE,
       show: false,
       frame: false,
@@ -38,25 +39,7 @@ export class Popover {
       alwaysOnTop: true,
       title: this.o.title,
       backgroundColor: '#f5f7fa',
-      // Written out here (not spread from a helper) so static checkers such as Electronegativity see it.
-      webPreferences: {
-        // Reviewed: the sandboxed preload only exposes the contract's named methods (preload/index.ts).
-        preload: this.o.preloadPath, // eng-disable PRELOAD_JS_CHECK
-        sandbox: true,
-        contextIsolation: true,
-        nodeIntegration: false,
-        nodeIntegrationInWorker: false,
-        nodeIntegrationInSubFrames: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        experimentalFeatures: false,
-        webviewTag: false,
-        navigateOnDragDrop: false,
-        spellcheck: false,
-        safeDialogs: true,
-        disableBlinkFeatures: 'Auxclick',
-      },
-    });
+    }, this.o.preloadPath);
     win.on('blur', () => {
       if (win.webContents.isDevToolsOpened()) return;
       win.hide();

@@ -1,6 +1,7 @@
-import { BrowserWindow, desktopCapturer, globalShortcut, screen, type Rectangle } from 'electron';
+import { desktopCapturer, globalShortcut, screen, type BrowserWindow, type Rectangle } from 'electron';
 import { SCREEN_STOP_ACCELERATOR, type IpcPush, type ScreenState } from '@vigie/common';
 import type { Logger } from '../platform/ports.js';
+import { hardenedWindow } from './security.js';
 import type { ScreenCapability } from '../services/screen/capability.js';
 import { bannerBounds, centredBounds, pickScreenSource, type CaptureGate } from './screen-policy.js';
 
@@ -83,7 +84,7 @@ export class ScreenWindows {
       return;
     }
     const area = screen.getPrimaryDisplay().workArea;
-    const win = new BrowserWindow({
+    const win = hardenedWindow({
       ...centredBounds(area, CONSENT_SIZE),
       show: false,
       resizable: false,
@@ -94,25 +95,7 @@ export class ScreenWindows {
       skipTaskbar: false,
       title: 'Vigie',
       backgroundColor: '#ffffff',
-      // Written out here (not spread from a helper) so static checkers such as Electronegativity see it.
-      webPreferences: {
-        // Reviewed: the sandboxed preload only exposes the contract's named methods (preload/index.ts).
-        preload: this.o.preloadPath, // eng-disable PRELOAD_JS_CHECK
-        sandbox: true,
-        contextIsolation: true,
-        nodeIntegration: false,
-        nodeIntegrationInWorker: false,
-        nodeIntegrationInSubFrames: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        experimentalFeatures: false,
-        webviewTag: false,
-        navigateOnDragDrop: false,
-        spellcheck: false,
-        safeDialogs: true,
-        disableBlinkFeatures: 'Auxclick',
-      },
-    });
+    }, this.o.preloadPath);
     win.setAlwaysOnTop(true, 'screen-saver');
     win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
     // Closing the consent window is a refusal.
@@ -140,7 +123,7 @@ export class ScreenWindows {
     if (this.banner && !this.banner.isDestroyed()) return;
     const display = state.capture?.displayId ? screen.getAllDisplays().find((d) => String(d.id) === state.capture?.displayId) : undefined;
     const area: Rectangle = (display ?? screen.getPrimaryDisplay()).workArea;
-    const win = new BrowserWindow({
+    const win = hardenedWindow({
       ...bannerBounds(area, BANNER_SIZE),
       show: false,
       frame: false,
@@ -153,26 +136,9 @@ export class ScreenWindows {
       skipTaskbar: false,
       title: 'Vigie',
       backgroundColor: '#7a1f1a',
-      // Written out here (not spread from a helper) so static checkers such as Electronegativity see it.
-      webPreferences: {
-        // Reviewed: the sandboxed preload only exposes the contract's named methods (preload/index.ts).
-        preload: this.o.preloadPath, // eng-disable PRELOAD_JS_CHECK
-        sandbox: true,
-        contextIsolation: true,
-        nodeIntegration: false,
-        nodeIntegrationInWorker: false,
-        nodeIntegrationInSubFrames: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        experimentalFeatures: false,
-        webviewTag: false,
-        navigateOnDragDrop: false,
-        spellcheck: false,
-        safeDialogs: true,
-        disableBlinkFeatures: 'Auxclick',
-        // The capture and the peer live here: never throttled when the banner is covered.
-        backgroundThrottling: false,
-      },
+    }, this.o.preloadPath, {
+      // The capture and the peer live here: never throttled when the banner is covered.
+      backgroundThrottling: false,
     });
     win.setAlwaysOnTop(true, 'screen-saver');
     win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });

@@ -1,4 +1,4 @@
-import type { App, DesktopCapturerSource, Session } from 'electron';
+import { BrowserWindow, type App, type BrowserWindowConstructorOptions, type DesktopCapturerSource, type Session } from 'electron';
 import type { Logger } from '../platform/ports.js';
 import { RENDERER_CSP } from '../services/lib/csp.js';
 
@@ -19,6 +19,39 @@ export function hardenApp(app: App, log: Logger): void {
       log.warn('new window blocked', { url: url.slice(0, 200) });
       return { action: 'deny' };
     });
+  });
+}
+
+/**
+ * The one way this app opens a window: sandboxed, isolated, no Node, no webview, no Auxclick.
+ * The preferences are written out in this single `new BrowserWindow({...})` so that static checkers
+ * such as Electronegativity see them; `extra` may only add what does not weaken them.
+ */
+export function hardenedWindow(
+  options: Omit<BrowserWindowConstructorOptions, 'webPreferences'>,
+  preloadPath: string,
+  extra: { backgroundThrottling?: boolean } = {},
+): BrowserWindow {
+  return new BrowserWindow({
+    ...options,
+    webPreferences: {
+      ...extra,
+      // Reviewed: the sandboxed preload only exposes the contract's named methods (preload/index.ts).
+      preload: preloadPath, // eng-disable PRELOAD_JS_CHECK
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
 }
 
