@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { backupHeadlineKey, snapshotCrumbs, type BrowseResponse, type ErrorBody, type RestoreJob, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
+import { Breadcrumbs } from '../../../web/Breadcrumbs';
 import { useController, useSession, useWorkspace } from '../app/context';
 import { formatBytes, formatDateTime } from '../lib/time';
 import type { BackupConsoleState } from './controller';
@@ -124,23 +125,7 @@ function Browser({ requestId, snapshot, onChoice }: { requestId: string; snapsho
 
   return (
     <div className="bk-browser">
-      {crumbs.length > 0 ? (
-        <nav aria-label={t('backup.ui.breadcrumb')} className="bk-crumbs">
-          <ol>
-            {crumbs.map((c, i) => (
-              <li key={`${c.path ?? ''}:${i}`}>
-                {i === crumbs.length - 1 ? (
-                  <span aria-current="location">{c.label}</span>
-                ) : (
-                  <button type="button" className="btn btn--ghost btn--small" onClick={() => setPath(c.path)}>
-                    {c.label}
-                  </button>
-                )}
-              </li>
-            ))}
-          </ol>
-        </nav>
-      ) : null}
+      <Breadcrumbs crumbs={crumbs} label={t('backup.ui.breadcrumb')} onPick={setPath} navClassName="bk-crumbs" buttonClassName="btn btn--ghost btn--small" />
       {path === null ? (
         <ul className="bk-entries">
           {snapshot.roots.map((r, i) => (

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { snapshotCrumbs, type BrowseResponse, type ErrorBody, type Locale, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
+import { Breadcrumbs } from '../../../web/Breadcrumbs.js';
 import { baseName, folderOf, longDate, size } from './format.js';
 import { ErrorBlock, RestoreProgressBar, StepHeading } from './parts.js';
 import { backupApi, isFinal, useBackup } from './store.js';
@@ -194,23 +195,7 @@ function BrowseStep({
       <p className="hint">
         {t('backup.ui.wizard.fromDate', { date: longDate(snapshot.time, locale) })}. {t('backup.ui.wizard.browseHint')}
       </p>
-      {crumbs.length > 0 ? (
-        <nav aria-label={t('backup.ui.wizard.breadcrumb')} className="backup-crumbs">
-          <ol>
-            {crumbs.map((c, i) => (
-              <li key={`${c.path ?? ''}:${i}`}>
-                {i === crumbs.length - 1 ? (
-                  <span aria-current="location">{c.label}</span>
-                ) : (
-                  <button type="button" className="link" onClick={() => onPath(c.path)}>
-                    {c.label}
-                  </button>
-                )}
-              </li>
-            ))}
-          </ol>
-        </nav>
-      ) : null}
+      <Breadcrumbs crumbs={crumbs} label={t('backup.ui.wizard.breadcrumb')} onPick={onPath} navClassName="backup-crumbs" buttonClassName="link" />
 
       {path === null ? (
         <ul className="backup-list">
