@@ -11,6 +11,8 @@ export const LIMITS = {
   password: 256,
   enrollmentCode: 32,
   syncPage: 500,
+  /** Conversations per chat:resync / chat:receipts call. */
+  chatBatch: 25,
 } as const;
 
 /** 3-minute promise: the console colours a waiting request green < 2 min, orange 2–3 min, red beyond. */

@@ -2,6 +2,7 @@ export * from './result.js';
 export * from './domain.js';
 export * from './http.js';
 export * from './socket.js';
+export * from './chat-sync.js';
 export * from './backup-relay.js';
 export * from './ipc/index.js';
 export * from './i18n.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resultSchema } from './result.js';
 import {
   ChatMessage,
   ChatReceipts,
@@ -58,10 +59,22 @@ export const ChatSyncResponse = z.object({
 export const ChatReceiptRequest = z.strictObject({ requestId: Id, kind: ReceiptKind, upToSeq: z.number().int().nonnegative() });
 export const ChatTypingRequest = z.strictObject({ requestId: Id, typing: z.boolean() });
 
+/** One answer per conversation of a batch: each succeeds or fails on its own. */
+const PerRequest = <T extends z.ZodType>(data: T) => z.array(z.object({ requestId: Id, result: resultSchema(data) }));
+/** Several conversations in one call (a console resyncing 30 conversations after a reconnect). */
+export const ChatResyncRequest = z.strictObject({ items: z.array(ChatSyncRequest).min(1).max(LIMITS.chatBatch) });
+export const ChatResyncResponse = PerRequest(ChatSyncResponse);
+export const ChatReceiptsRequest = z.strictObject({ items: z.array(ChatReceiptRequest).min(1).max(LIMITS.chatBatch) });
+export const ChatReceiptsResponse = PerRequest(ChatReceipts);
+
 const chatEvents = {
   'chat:send': { request: ChatSendRequest, response: z.object({ message: ChatMessage, duplicate: z.boolean() }) },
   'chat:sync': { request: ChatSyncRequest, response: ChatSyncResponse },
   'chat:receipt': { request: ChatReceiptRequest, response: ChatReceipts },
+  /** chat:sync for several conversations (one page each; ask again for those with `more`). */
+  'chat:resync': { request: ChatResyncRequest, response: ChatResyncResponse },
+  /** chat:receipt for several conversations. */
+  'chat:receipts': { request: ChatReceiptsRequest, response: ChatReceiptsResponse },
   'chat:typing': { request: ChatTypingRequest, response: z.object({}) },
 } as const;
 

@@ -1,11 +1,28 @@
 import type { i18n as I18n } from 'i18next';
-import { LIMITS, err, type ChatMessage, type ErrorCode, type HelpRequest, type QueueSnapshot, type Result, type TechnicianSelf } from '@vigie/common';
+import {
+  ChatResync,
+  LIMITS,
+  backoffDelay,
+  err,
+  gaplessSeq,
+  hasGap,
+  isRetryable,
+  mergeMessages,
+  mergeReceipts,
+  receiptPoint,
+  type ChatMessage,
+  type ErrorCode,
+  type HelpRequest,
+  type QueueSnapshot,
+  type Result,
+  type TechnicianSelf,
+} from '@vigie/common';
 import type { Api } from '../lib/api';
 import type { Alerts } from '../lib/alerts';
 import type { Logger } from '../lib/log';
 import type { ConnectionStatus, TechClient, TechPushPayload } from '../lib/socket';
 import type { Route } from '../lib/router';
-import { RETRYABLE, lastSeq, mergeMessages, mergeReceipts, parseStoredOutbox, pruneOutbox, sendable, type OutboxItem } from '../lib/chat';
+import { parseStoredOutbox, pruneOutbox, sendable, type OutboxItem } from '../lib/chat';
 import { arrivals, orderQueue } from '../lib/queue';
 import { TypingSignal } from '../lib/typing';
 import { uuidV4 } from '../lib/uuid';
@@ -35,6 +52,9 @@ export interface ControllerDeps {
 }
 
 const TYPING_SHOWN_MS = 8000;
+/** Conversations whose outbox is sent at the same time (each one in the order it was typed). */
+const PARALLEL_SENDS = 6;
+const fromDevice = (m: ChatMessage) => m.author === 'device';
 const SOUND_KEY = 'vigie.console.sound';
 const outboxKey = (technicianId: string) => `vigie.console.outbox.${technicianId}`;
 
@@ -59,11 +79,20 @@ export class ConsoleController {
 
   private readonly cleanups: (() => void)[] = [];
   private firstSnapshot = true;
-  private flushing = false;
+  /** Conversations whose outbox is being sent right now. */
+  private readonly sending = new Set<string>();
+  /** The hub asked to slow down: no send before this time. */
+  private sendPausedUntil = 0;
+  private sendFailures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private lastAuthCheck = 0;
   private readonly typingSignals = new Map<string, TypingSignal>();
-  private readonly deliveredSent = new Map<string, number>();
+  /** Conversations with delivered/read receipts to tell the hub (sent in batches). */
+  private readonly receiptsWanted = new Set<string>();
+  private receiptsRunning: Promise<void> | null = null;
+  private receiptTimer: ReturnType<typeof setTimeout> | null = null;
+  private receiptFailures = 0;
+  private readonly resync: ChatResync;
   private readonly justReleased = new Set<string>();
   private announceSeq = 0;
 
@@ -76,6 +105,15 @@ export class ConsoleController {
     this.fleet = new FleetController(deps.client, deps.log);
     this.screen = new ScreenController(deps.client, deps.log);
     this.backup = new BackupConsole(deps.client, deps.log);
+    this.resync = new ChatResync({
+      fetch: (items) => deps.client.request('chat:resync', { items }),
+      cursor: (requestId) => gaplessSeq(this.workspace.getState().conversations[requestId]?.messages ?? []),
+      apply: (requestId, page) => {
+        this.patchConversation(requestId, (conv) => ({ messages: mergeMessages(conv.messages, page.messages), receipts: mergeReceipts(conv.receipts, page.receipts) }));
+        this.afterMessages(requestId);
+      },
+      log: (message, details) => deps.log.debug(message, details),
+    });
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -107,7 +145,9 @@ export class ConsoleController {
 
   stop(): void {
     for (const c of this.cleanups.splice(0)) c();
+    this.resync.stop();
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.receiptTimer) clearTimeout(this.receiptTimer);
     for (const s of this.typingSignals.values()) s.stop();
     this.deps.client.disconnect();
   }
@@ -146,7 +186,8 @@ export class ConsoleController {
     if (this.session.getState().status !== 'authenticated') return;
     for (const s of this.typingSignals.values()) s.stop();
     this.typingSignals.clear();
-    this.deliveredSent.clear();
+    this.receiptsWanted.clear();
+    this.resync.stop();
     this.deps.client.disconnect();
     this.queue.setState(initialQueueState());
     // The outbox stays in storage for the next sign-in; the in-memory copy goes.
@@ -203,11 +244,13 @@ export class ConsoleController {
     this.firstSnapshot = false;
     this.setMine(r.data.mine);
     const ws = this.workspace.getState();
-    const ids = new Set([...ws.mine.map((m) => m.id), ...Object.keys(ws.conversations)]);
-    for (const id of ids) await this.sync(id);
+    // Every conversation at once (batched calls), each from the last message held without a gap;
+    // messages typed meanwhile leave in parallel.
+    this.resync.resume();
+    this.resync.want([...ws.mine.map((m) => m.id), ...Object.keys(ws.conversations)]);
+    await Promise.all([this.resync.run(), this.flushOutbox()]);
     const active = this.workspace.getState().activeId;
     if (active && this.workspace.getState().conversations[active]?.detail !== 'ready') await this.loadDetail(active);
-    await this.flushOutbox();
   }
 
   // ---------------------------------------------------------------- queue
@@ -331,32 +374,14 @@ export class ConsoleController {
     const latest = r.data.deviceReport;
     // The device's latest summaries (backup, health) show at once, not only after its next report.
     if (latest) this.workspace.setState((s) => (s.reports[device.id] && s.reports[device.id]!.reportedAt >= latest.reportedAt ? {} : { reports: { ...s.reports, [device.id]: latest } }));
-    this.patchConversation(requestId, (c) => ({
-      request,
-      device,
-      messages: mergeMessages(c.messages, messages),
-      receipts: mergeReceipts(c.receipts, receipts),
-      detail: 'ready',
-      error: null,
-    }));
-    this.afterMessages(requestId);
+    this.mergeInto(requestId, messages, { request, device, receipts: mergeReceipts(this.workspace.getState().conversations[requestId]?.receipts ?? null, receipts), detail: 'ready', error: null });
   }
 
-  /** Fetches every message after the last one held (pages of LIMITS.syncPage). */
-  private async sync(requestId: string): Promise<void> {
-    for (let guard = 0; guard < 1000; guard++) {
-      const c = this.workspace.getState().conversations[requestId];
-      const r = await this.deps.client.request('chat:sync', { requestId, afterSeq: lastSeq(c?.messages ?? []) });
-      if (!r.ok) {
-        this.deps.log.debug(`chat:sync ${requestId} failed`, r.error);
-        return;
-      }
-      this.patchConversation(requestId, (conv) => ({
-        messages: mergeMessages(conv.messages, r.data.messages),
-        receipts: mergeReceipts(conv.receipts, r.data.receipts),
-      }));
-      if (!r.data.more || r.data.messages.length === 0) break;
-    }
+  /** Adds messages to a conversation; a hole before the newest one asks for a resync of that conversation. */
+  private mergeInto(requestId: string, messages: readonly ChatMessage[], patch: Partial<Conversation> = {}): void {
+    this.patchConversation(requestId, (c) => ({ ...patch, messages: mergeMessages(c.messages, messages) }));
+    const held = this.workspace.getState().conversations[requestId]?.messages ?? [];
+    if (hasGap(held)) this.resync.request([requestId]);
     this.afterMessages(requestId);
   }
 
@@ -366,20 +391,8 @@ export class ConsoleController {
       const c = s.conversations[requestId];
       return c ? { outbox: pruneOutbox(s.outbox, c.messages) } : {};
     });
-    void this.ackDelivered(requestId);
+    this.wantReceipts(requestId);
     if (this.workspace.getState().activeId === requestId) void this.markRead(requestId);
-  }
-
-  private async ackDelivered(requestId: string): Promise<void> {
-    const c = this.workspace.getState().conversations[requestId];
-    if (!c) return;
-    const upTo = lastSeq(c.messages);
-    const already = Math.max(c.receipts?.technician.delivered ?? 0, this.deliveredSent.get(requestId) ?? 0);
-    if (upTo <= already) return;
-    this.deliveredSent.set(requestId, upTo);
-    const r = await this.deps.client.request('chat:receipt', { requestId, kind: 'delivered', upToSeq: upTo });
-    if (r.ok) this.patchConversation(requestId, (conv) => ({ receipts: mergeReceipts(conv.receipts, r.data) }));
-    else this.deliveredSent.delete(requestId);
   }
 
   /** Tells the practice their messages were read — only when this console tab is actually visible. */
@@ -388,18 +401,74 @@ export class ConsoleController {
     const s = this.workspace.getState();
     const c = s.conversations[requestId];
     if (!c) return;
-    const upTo = lastSeq(c.messages);
-    const already = Math.max(c.receipts?.technician.read ?? 0, s.localRead[requestId] ?? 0);
-    if (upTo <= already) return;
+    // Never past a message not held yet: the practice must not see « lu » on something not shown here.
+    const upTo = receiptPoint(c.messages, fromDevice);
+    if (upTo <= Math.max(c.receipts?.technician.read ?? 0, s.localRead[requestId] ?? 0)) return;
     this.workspace.setState((st) => ({ localRead: { ...st.localRead, [requestId]: upTo } }));
-    const r = await this.deps.client.request('chat:receipt', { requestId, kind: 'read', upToSeq: upTo });
-    if (r.ok) this.patchConversation(requestId, (conv) => ({ receipts: mergeReceipts(conv.receipts, r.data) }));
-    else
-      this.workspace.setState((st) => {
-        const localRead = { ...st.localRead };
-        if (localRead[requestId] === upTo) delete localRead[requestId];
-        return { localRead };
-      });
+    this.wantReceipts(requestId);
+    await this.receiptsRunning;
+  }
+
+  /** Delivered/read receipts of several conversations leave together (one hub call per batch), once the current batch is answered. */
+  private wantReceipts(requestId: string): void {
+    this.receiptsWanted.add(requestId);
+    if (!this.receiptTimer) this.startReceipts();
+  }
+
+  private startReceipts(): void {
+    if (!this.receiptsRunning) this.receiptsRunning = Promise.resolve().then(() => this.sendReceipts());
+  }
+
+  private async sendReceipts(): Promise<void> {
+    try {
+      while (this.receiptsWanted.size > 0 && this.connection.getState().status === 'connected') {
+        const s = this.workspace.getState();
+        const items: Array<{ requestId: string; kind: 'delivered' | 'read'; upToSeq: number }> = [];
+        for (const id of this.receiptsWanted) {
+          const c = s.conversations[id];
+          if (!c) continue;
+          const read = s.localRead[id] ?? 0;
+          const delivered = receiptPoint(c.messages, fromDevice);
+          if (read > (c.receipts?.technician.read ?? 0)) items.push({ requestId: id, kind: 'read', upToSeq: read });
+          if (delivered > Math.max(read, c.receipts?.technician.delivered ?? 0)) items.push({ requestId: id, kind: 'delivered', upToSeq: delivered });
+        }
+        this.receiptsWanted.clear();
+        for (let i = 0; i < items.length; i += LIMITS.chatBatch) {
+          const batch = items.slice(i, i + LIMITS.chatBatch);
+          const r = await this.deps.client.request('chat:receipts', { items: batch });
+          const retry = (code: ErrorCode, ids: string[], after = 0) => {
+            if (!isRetryable(code)) return;
+            for (const id of ids) this.receiptsWanted.add(id);
+            if (code !== 'OFFLINE') this.retryReceiptsLater(after);
+          };
+          if (!r.ok) {
+            retry(r.error.code, batch.map((b) => b.requestId), Number(r.error.details?.retryAfterMs ?? 0));
+            continue;
+          }
+          for (const item of r.data) {
+            if (item.result.ok) {
+              const receipts = item.result.data;
+              this.patchConversation(item.requestId, (conv) => ({ receipts: mergeReceipts(conv.receipts, receipts) }));
+            } else retry(item.result.error.code, [item.requestId], Number(item.result.error.details?.retryAfterMs ?? 0));
+          }
+        }
+        if (this.receiptTimer) return; // a retry is scheduled: the rest waits for it
+        this.receiptFailures = 0;
+      }
+    } finally {
+      this.receiptsRunning = null;
+    }
+  }
+
+  private retryReceiptsLater(afterMs: number): void {
+    if (this.receiptTimer) return;
+    this.receiptTimer = setTimeout(
+      () => {
+        this.receiptTimer = null;
+        this.startReceipts();
+      },
+      Math.max(afterMs, backoffDelay(this.receiptFailures++, { baseMs: 1000, maxMs: 10_000 })),
+    );
   }
 
   async release(requestId: string): Promise<Result<HelpRequest>> {
@@ -432,9 +501,8 @@ export class ConsoleController {
     const s = this.workspace.getState();
     const known = s.conversations[m.requestId];
     const before = known?.messages.length ?? 0;
-    this.patchConversation(m.requestId, (c) => ({ messages: mergeMessages(c.messages, [m]), typing: m.author === 'device' ? null : c.typing }));
+    this.mergeInto(m.requestId, [m], m.author === 'device' ? { typing: null } : {});
     const after = this.workspace.getState().conversations[m.requestId]?.messages.length ?? 0;
-    this.afterMessages(m.requestId);
     if (after === before || m.author !== 'device') return;
     const attentive = s.activeId === m.requestId && this.deps.hasAttention();
     if (attentive) return; // the chat log (role="log") announces it
@@ -471,46 +539,62 @@ export class ConsoleController {
     this.workspace.setState((s) => ({ outbox: s.outbox.filter((o) => o.id !== id) }));
   }
 
-  /** Sends queued messages one by one, in the order they were typed. */
+  /**
+   * Sends queued messages: each conversation in the order its messages were typed, several
+   * conversations at once (PARALLEL_SENDS), so a reconnect with many busy conversations does not
+   * queue them all behind one another. Resolves when nothing more can be sent now.
+   */
   private async flushOutbox(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      for (;;) {
-        if (this.connection.getState().status !== 'connected') return;
-        const next = sendable(this.workspace.getState().outbox)[0];
-        if (!next) return;
-        const retry = await this.attemptSend(next);
-        if (retry) {
-          this.scheduleRetry(next.attempts + 1);
-          return;
-        }
-      }
-    } finally {
-      this.flushing = false;
+    const pending = new Set(sendable(this.workspace.getState().outbox).map((o) => o.requestId));
+    const starts: Promise<void>[] = [];
+    for (const requestId of pending) {
+      if (this.sending.size >= PARALLEL_SENDS) break;
+      if (!this.sending.has(requestId)) starts.push(this.flushConversation(requestId));
     }
+    await Promise.all(starts);
   }
 
-  /** One send; true when it should be tried again later (transient failure). */
+  private async flushConversation(requestId: string): Promise<void> {
+    this.sending.add(requestId);
+    try {
+      for (;;) {
+        if (this.connection.getState().status !== 'connected' || Date.now() < this.sendPausedUntil) return;
+        const next = sendable(this.workspace.getState().outbox).find((o) => o.requestId === requestId);
+        if (!next) return;
+        if (await this.attemptSend(next)) return;
+      }
+    } finally {
+      this.sending.delete(requestId);
+    }
+    // A slot is free: conversations that waited for one go now.
+    await this.flushOutbox();
+  }
+
+  /** One send; true when it should be tried again later (transient failure: a retry is scheduled). */
   private async attemptSend(item: OutboxItem): Promise<boolean> {
     this.updateOutbox(item.id, (o) => ({ ...o, state: 'sending', attempts: o.attempts + 1 }));
     const r = await this.deps.client.request('chat:send', { requestId: item.requestId, id: item.id, text: item.text, sentAt: item.sentAt });
     if (r.ok) {
-      this.patchConversation(item.requestId, (c) => ({ messages: mergeMessages(c.messages, [r.data.message]) }));
+      this.sendFailures = 0;
       this.workspace.setState((s) => ({ outbox: s.outbox.filter((o) => o.id !== item.id) }));
+      this.mergeInto(item.requestId, [r.data.message]);
       return false;
     }
-    if (RETRYABLE.has(r.error.code)) {
+    if (isRetryable(r.error.code)) {
       this.updateOutbox(item.id, (o) => ({ ...o, state: 'queued' }));
+      const after = Number(r.error.details?.retryAfterMs ?? 0);
+      // Slowing down is for every conversation, not only this one.
+      if (r.error.code === 'RATE_LIMITED') this.sendPausedUntil = Date.now() + after;
+      if (r.error.code !== 'OFFLINE') this.scheduleRetry(after);
       return true;
     }
     this.updateOutbox(item.id, (o) => ({ ...o, state: 'failed', error: r.error.code }));
     return false;
   }
 
-  private scheduleRetry(attempts: number): void {
+  private scheduleRetry(afterMs: number): void {
     if (this.retryTimer) return;
-    const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempts, 5));
+    const delay = Math.max(afterMs, backoffDelay(this.sendFailures++, { baseMs: 1000, maxMs: 10_000 }));
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.flushOutbox();

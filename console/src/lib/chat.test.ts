@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatReceipts } from '@vigie/common';
-import { deliveryState, lastSeq, mergeMessages, mergeReceipts, parseStoredOutbox, pruneOutbox, sendable, timeline, unreadCount, type OutboxItem } from './chat';
+import { deliveryState, parseStoredOutbox, pruneOutbox, sendable, timeline, unreadCount, type OutboxItem } from './chat';
 
 const REQ = 'req-1';
 let n = 0;
@@ -16,31 +16,6 @@ const receipts = (device: [number, number], technician: [number, number] = [0, 0
   requestId: REQ,
   device: { delivered: device[0], read: device[1] },
   technician: { delivered: technician[0], read: technician[1] },
-});
-
-describe('mergeMessages', () => {
-  it('adds new messages in seq order and ignores ones already held (same id)', () => {
-    const a = msg(1);
-    const b = msg(2);
-    const c = msg(3);
-    const merged = mergeMessages([a, c], [c, b, a]);
-    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3]);
-    expect(new Set(merged.map((m) => m.id)).size).toBe(3);
-  });
-
-  it('returns the same array when nothing is new (no re-render)', () => {
-    const held = [msg(1), msg(2)];
-    expect(mergeMessages(held, [held[1]!])).toBe(held);
-    expect(mergeMessages(held, [])).toBe(held);
-  });
-
-  it('a resync after a reconnect that overlaps live pushes never doubles a message', () => {
-    const live = [msg(1), msg(2), msg(3)];
-    const resync = [live[1]!, live[2]!, msg(4), msg(5)];
-    const merged = mergeMessages(live, resync);
-    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(lastSeq(merged)).toBe(5);
-  });
 });
 
 describe('outbox', () => {
@@ -92,14 +67,6 @@ describe('receipts and unread', () => {
     expect(deliveryState(3, receipts([2, 0]))).toBe('sent');
     expect(deliveryState(3, receipts([3, 0]))).toBe('delivered');
     expect(deliveryState(3, receipts([5, 3]))).toBe('read');
-  });
-
-  it('never moves backwards on a late receipt, and read implies delivered', () => {
-    const cur = receipts([5, 4], [2, 2]);
-    const late = receipts([3, 1], [6, 0]);
-    expect(mergeReceipts(cur, late)).toEqual(receipts([5, 4], [6, 2]));
-    expect(mergeReceipts(receipts([1, 0]), receipts([0, 3]))).toEqual(receipts([3, 3]));
-    expect(mergeReceipts(null, late)).toBe(late);
   });
 
   it('counts device messages after the read cursor only', () => {

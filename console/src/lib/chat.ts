@@ -1,8 +1,9 @@
 import type { ChatMessage, ChatReceipts, ErrorCode } from '@vigie/common';
 
 /**
- * Pure chat bookkeeping shared by the workspace store and its tests: merging hub messages without
- * doubles, the outbox of messages typed but not yet stored by the hub, receipts and unread counts.
+ * The console's side of chat bookkeeping: the outbox of messages typed but not yet stored by the
+ * hub, delivery marks and unread counts. Merging, cursors and receipts are shared with the app
+ * (common/chat-sync).
  */
 
 export type OutboxState = 'sending' | 'queued' | 'failed';
@@ -19,34 +20,6 @@ export interface OutboxItem {
   error?: ErrorCode;
 }
 
-/** Errors after which resending the same message can still succeed later. */
-export const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['OFFLINE', 'TIMEOUT', 'RATE_LIMITED', 'INTERNAL', 'UNAUTHORIZED']);
-
-/**
- * Messages of `existing` plus those of `incoming` not already held (same id = same message),
- * ordered by hub seq. Returns `existing` itself when nothing is new, so React can skip a render.
- */
-export function mergeMessages(existing: readonly ChatMessage[], incoming: readonly ChatMessage[]): ChatMessage[] {
-  if (incoming.length === 0) return existing as ChatMessage[];
-  const byId = new Map(existing.map((m) => [m.id, m]));
-  let changed = false;
-  for (const m of incoming) {
-    if (!byId.has(m.id)) {
-      byId.set(m.id, m);
-      changed = true;
-    }
-  }
-  if (!changed) return existing as ChatMessage[];
-  return [...byId.values()].sort((a, b) => a.seq - b.seq);
-}
-
-/** Highest hub seq held: the cursor for `chat:sync` after a reconnect. */
-export function lastSeq(messages: readonly ChatMessage[]): number {
-  let max = 0;
-  for (const m of messages) if (m.seq > max) max = m.seq;
-  return max;
-}
-
 /** Drops from the outbox every item the hub has stored (its id is among `messages`). */
 export function pruneOutbox(outbox: readonly OutboxItem[], messages: readonly ChatMessage[]): OutboxItem[] {
   if (outbox.length === 0) return outbox as OutboxItem[];
@@ -60,22 +33,6 @@ export function unreadCount(messages: readonly ChatMessage[], readSeq: number): 
   let n = 0;
   for (const m of messages) if (m.author === 'device' && m.seq > readSeq) n++;
   return n;
-}
-
-/** Receipts only move forward: a late or replayed receipt never hides a "read" already shown. */
-export function mergeReceipts(current: ChatReceipts | null, next: ChatReceipts): ChatReceipts {
-  if (!current || current.requestId !== next.requestId) return next;
-  return {
-    requestId: next.requestId,
-    device: {
-      delivered: Math.max(current.device.delivered, next.device.delivered, next.device.read, current.device.read),
-      read: Math.max(current.device.read, next.device.read),
-    },
-    technician: {
-      delivered: Math.max(current.technician.delivered, next.technician.delivered, next.technician.read, current.technician.read),
-      read: Math.max(current.technician.read, next.technician.read),
-    },
-  };
 }
 
 export type DeliveryState = 'pending' | 'queued' | 'failed' | 'sent' | 'delivered' | 'read';

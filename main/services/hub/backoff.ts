@@ -1,20 +1,21 @@
+import { backoffDelay } from '@vigie/common';
+
 /**
- * Jittered exponential back-off ("equal jitter"): attempt n waits between half and all of
- * min(max, base·2ⁿ), so a hub restart is not met by every device at the same instant.
+ * The device's reconnection back-off: the shared jittered exponential delay (common/chat-sync)
+ * with a memory of attempts. Capped at 8 s so that a short hub outage never costs a practice more
+ * than ~10 s, still spread so that a restart is not met by every device at the same instant.
  */
 export class Backoff {
   private attempt = 0;
 
   constructor(
     private readonly baseMs = 500,
-    private readonly maxMs = 30_000,
+    private readonly maxMs = 8_000,
     private readonly random: () => number = Math.random,
   ) {}
 
   next(): number {
-    const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.attempt, 30));
-    this.attempt++;
-    return Math.round(ceiling / 2 + this.random() * (ceiling / 2));
+    return backoffDelay(this.attempt++, { baseMs: this.baseMs, maxMs: this.maxMs, random: this.random });
   }
 
   reset(): void {

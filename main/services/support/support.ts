@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ChatResync,
   VigieError,
+  backoffDelay,
+  gaplessSeq,
+  hasGap,
+  isRetryable,
+  mergeReceipts,
+  receiptPoint,
   type BackupSummary,
   type ChatMessage,
   type ContextSnapshot,
@@ -28,7 +35,7 @@ export interface SupportDeps {
   /** Optional providers for the context snapshot (the health and backup capabilities plug in here). */
   healthSummary?: () => Promise<HealthSummary | null>;
   backupSummary?: () => Promise<BackupSummary | null>;
-  /** Retry delay after a timeout while connected (default 3 s). */
+  /** First retry delay after a failure while connected (default 1 s; then jittered back-off up to 10 s). */
   retryDelayMs?: number;
   /** The technician-typing indicator switches itself off after this long without news (default 15 s). */
   typingTtlMs?: number;
@@ -42,7 +49,6 @@ export type SupportEvent =
 
 type SupportEvents = { change: []; event: [SupportEvent] };
 
-const TRANSIENT = new Set<ErrorCode>(['OFFLINE', 'TIMEOUT', 'RATE_LIMITED', 'INTERNAL']);
 const isOpen = (r: HelpRequest | null): r is HelpRequest => !!r && (r.status === 'waiting' || r.status === 'assigned');
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
@@ -62,8 +68,9 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined>
  * Everything that must not be lost (the help click made offline, messages not yet acknowledged)
  * is written to support.json before anything is sent. A single sync routine, run after every
  * (re)connection and after every local change, brings the hub and the device level: hello →
- * create the pending request (same clientId, so never twice) → chat:sync from the last seq →
- * send the outbox in order until acknowledged (the hub dedups by message id) → receipts.
+ * create the pending request (same clientId, so never twice) → chat resync from the last seq held
+ * without a gap (common/chat-sync) → send the outbox in order until acknowledged (the hub dedups by
+ * message id) → receipts, never past a gap.
  */
 export class SupportService extends Emitter<SupportEvents> {
   private doc: SupportDoc = emptyDoc(null);
@@ -76,17 +83,33 @@ export class SupportService extends Emitter<SupportEvents> {
   private technicianTyping = false;
   private typingTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private readonly resync: ChatResync;
   private readonly unsubscribe: Array<() => void> = [];
   private stopped = false;
 
   constructor(private readonly deps: SupportDeps) {
     super();
     this.log = deps.logger.child({ svc: 'support' });
+    this.resync = new ChatResync({
+      fetch: (items) => deps.hub.emitAck('chat:resync', { items }),
+      cursor: (requestId) => (this.doc.current?.id === requestId ? gaplessSeq(this.doc.messages) : 0),
+      apply: async (requestId, page) => {
+        if (this.doc.current?.id !== requestId) return;
+        for (const m of page.messages) this.mergeMessage(m);
+        this.doc.receipts = mergeReceipts(this.doc.receipts, page.receipts);
+        await this.persist();
+      },
+      retry: () => this.kick(),
+      log: (message, details) => this.log.info(message, details),
+      backoff: { baseMs: deps.retryDelayMs ?? 1000, maxMs: 10_000 },
+    });
   }
 
   /** Loads support.json (a different enrollment starts fresh) and listens to the hub. */
   async start(deviceId: string | null): Promise<void> {
     this.stopped = false;
+    this.resync.resume();
     const loaded = await this.deps.file.load();
     if (loaded && loaded.deviceId === deviceId) this.doc = loaded;
     else {
@@ -101,6 +124,8 @@ export class SupportService extends Emitter<SupportEvents> {
       hub.on('connected', () => {
         this.needHello = true;
         this.needChatSync = true;
+        this.failures = 0;
+        this.resync.resume();
         this.kick();
       }),
       hub.on('state', (st) => {
@@ -111,7 +136,7 @@ export class SupportService extends Emitter<SupportEvents> {
       hub.onPush('chat:message', (m) => this.onMessage(m)),
       hub.onPush('chat:receipt', (r) => {
         if (r.requestId !== this.doc.current?.id) return;
-        this.doc.receipts = r;
+        this.doc.receipts = mergeReceipts(this.doc.receipts, r);
         this.save();
       }),
       hub.onPush('chat:typing', (t) => {
@@ -131,6 +156,7 @@ export class SupportService extends Emitter<SupportEvents> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.resync.stop();
     for (const u of this.unsubscribe.splice(0)) u();
     if (this.typingTimer) clearTimeout(this.typingTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -289,7 +315,7 @@ export class SupportService extends Emitter<SupportEvents> {
 
   /** The user saw every message shown: tell the technician (now or after reconnection). */
   async markRead(): Promise<void> {
-    const top = this.maxSeq('incoming');
+    const top = this.receiptPoint();
     if (top <= this.doc.readWanted) return;
     this.doc.readWanted = top;
     await this.persist();
@@ -342,11 +368,13 @@ export class SupportService extends Emitter<SupportEvents> {
     }
     if (!(await this.createPending(false))) return;
     if (this.needChatSync && isOpen(this.doc.current)) {
-      if (!(await this.chatSync(this.doc.current.id))) return;
+      this.resync.want([this.doc.current.id]);
+      if (!(await this.resync.run())) return; // it schedules its own retry (a kick)
       this.needChatSync = false;
     }
     if (!(await this.flushOutbox())) return;
-    await this.sendReceipts();
+    if (await this.sendReceipts()) this.failures = 0;
+    if (this.needChatSync && isOpen(this.doc.current)) this.kick();
   }
 
   /** After hello: the hub's view of the open request wins; a request that ended while we were away becomes lastClosed. */
@@ -374,7 +402,7 @@ export class SupportService extends Emitter<SupportEvents> {
     if (!p || isOpen(this.doc.current)) return true;
     const r = await this.deps.hub.emitAck('help:create', { clientId: p.clientId, topic: p.topic, description: p.description, context: p.context });
     if (!r.ok) {
-      if (TRANSIENT.has(r.error.code)) {
+      if (isRetryable(r.error.code)) {
         this.transient(r.error.code, 'help:create', r.error.details);
         return false;
       }
@@ -396,26 +424,6 @@ export class SupportService extends Emitter<SupportEvents> {
     return true;
   }
 
-  private async chatSync(requestId: string): Promise<boolean> {
-    for (;;) {
-      const afterSeq = this.maxSeq();
-      const r = await this.deps.hub.emitAck('chat:sync', { requestId, afterSeq });
-      if (!r.ok) {
-        if (TRANSIENT.has(r.error.code)) {
-          this.transient(r.error.code, 'chat:sync', r.error.details);
-          return false;
-        }
-        this.log.warn('chat sync refused', { code: r.error.code, requestId });
-        return true;
-      }
-      if (this.doc.current?.id !== requestId) return true;
-      for (const m of r.data.messages) this.mergeMessage(m);
-      this.doc.receipts = r.data.receipts;
-      await this.persist();
-      if (!r.data.more || r.data.messages.length === 0) return true;
-    }
-  }
-
   /** Sends the outbox in order; each item leaves the outbox only once the hub acknowledged it. */
   private async flushOutbox(): Promise<boolean> {
     while (this.doc.outbox.length > 0) {
@@ -424,7 +432,7 @@ export class SupportService extends Emitter<SupportEvents> {
       if (!requestId) return true; // waiting for the request itself
       const r = await this.deps.hub.emitAck('chat:send', { requestId, id: item.id, text: item.text, sentAt: item.sentAt });
       if (!r.ok) {
-        if (TRANSIENT.has(r.error.code)) {
+        if (isRetryable(r.error.code)) {
           this.transient(r.error.code, 'chat:send', r.error.details);
           return false;
         }
@@ -436,30 +444,40 @@ export class SupportService extends Emitter<SupportEvents> {
       }
       this.removeFromOutbox(item.id);
       if (r.data.message.requestId === this.doc.current?.id) this.mergeMessage(r.data.message);
+      // Our own message numbered past what we hold: something was missed meanwhile.
+      if (hasGap(this.doc.messages)) this.needChatSync = true;
       await this.persist();
     }
     return true;
   }
 
-  private async sendReceipts(): Promise<void> {
+  /** Delivered/read receipts, never past a gap. Returns false when the hub could not be told (a retry is scheduled). */
+  private async sendReceipts(): Promise<boolean> {
     const cur = this.doc.current;
-    if (!isOpen(cur)) return;
-    const delivered = this.maxSeq('incoming');
+    if (!isOpen(cur)) return true;
+    const delivered = this.receiptPoint();
     if (delivered > this.doc.deliveredSent) {
       const r = await this.deps.hub.emitAck('chat:receipt', { requestId: cur.id, kind: 'delivered', upToSeq: delivered });
-      if (!r.ok) return this.transient(r.error.code, 'chat:receipt', r.error.details);
+      if (!r.ok) {
+        this.transient(r.error.code, 'chat:receipt', r.error.details);
+        return false;
+      }
       this.doc.deliveredSent = delivered;
-      this.doc.receipts = r.data;
+      this.doc.receipts = mergeReceipts(this.doc.receipts, r.data);
       await this.persist();
     }
     if (this.doc.readWanted > this.doc.readSent) {
       const upTo = this.doc.readWanted;
       const r = await this.deps.hub.emitAck('chat:receipt', { requestId: cur.id, kind: 'read', upToSeq: upTo });
-      if (!r.ok) return this.transient(r.error.code, 'chat:receipt', r.error.details);
+      if (!r.ok) {
+        this.transient(r.error.code, 'chat:receipt', r.error.details);
+        return false;
+      }
       this.doc.readSent = upTo;
-      this.doc.receipts = r.data;
+      this.doc.receipts = mergeReceipts(this.doc.receipts, r.data);
       await this.persist();
     }
+    return true;
   }
 
   private transient(code: ErrorCode, what: string, details?: Record<string, unknown>): void {
@@ -467,10 +485,11 @@ export class SupportService extends Emitter<SupportEvents> {
     if (code === 'OFFLINE' || this.stopped) return; // the next 'connected' event runs a sync
     if (code === 'TIMEOUT') this.needHello = true; // something may have been applied without our knowing
     if (this.retryTimer) return;
+    const backoff = backoffDelay(this.failures++, { baseMs: this.deps.retryDelayMs ?? 1000, maxMs: 10_000 });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.kick();
-    }, Math.max(this.deps.retryDelayMs ?? 3000, typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : 0));
+    }, Math.max(backoff, typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : 0));
     this.retryTimer.unref?.();
   }
 
@@ -478,10 +497,8 @@ export class SupportService extends Emitter<SupportEvents> {
 
   private onMessage(m: ChatMessage): void {
     if (m.requestId !== this.doc.current?.id) return;
-    const before = this.maxSeq();
     const isNew = this.mergeMessage(m);
-    if (this.doc.outbox.some((o) => o.id === m.id)) this.removeFromOutbox(m.id);
-    if (m.seq > before + 1) this.needChatSync = true; // a gap: something was missed
+    if (hasGap(this.doc.messages)) this.needChatSync = true; // something was missed: resync from the gap
     if (m.author === 'technician' && isNew) {
       this.setTechnicianTyping(false);
       this.emit('event', { type: 'message', message: m });
@@ -555,11 +572,9 @@ export class SupportService extends Emitter<SupportEvents> {
     this.doc.outbox = this.doc.outbox.filter((o) => o.id !== id);
   }
 
-  /** Highest seq held; `incoming` counts only what the other side wrote (technician and system messages). */
-  private maxSeq(which: 'all' | 'incoming' = 'all'): number {
-    let max = 0;
-    for (const m of this.doc.messages) if ((which === 'all' || m.author !== 'device') && m.seq > max) max = m.seq;
-    return max;
+  /** How far delivered/read may claim: the other side's messages (technician, system) held with no gap before them. */
+  private receiptPoint(): number {
+    return receiptPoint(this.doc.messages, (m) => m.author !== 'device');
   }
 
   private setTechnicianTyping(typing: boolean): void {

@@ -7,6 +7,7 @@ import type { DeviceActor } from '../services/actors.js';
 import type { Services } from '../services/index.js';
 import { updateDeviceHandlers, type UpdatesService } from '../updates/index.js';
 import { nowIso } from '../util.js';
+import { chatHandlers } from './chat.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { rooms, type Realtime } from './realtime.js';
 import type { ScreenHub } from '../screen/index.js';
@@ -42,17 +43,7 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<t
     rt.requestChanged(change.request, change.message);
     return change.request;
   },
-  'chat:send': async (input, { actor }) => {
-    const res = await s.chat.send(actor, input);
-    if (!res.duplicate) rt.chatMessage(actor.id, res.message);
-    return res;
-  },
-  'chat:sync': async (input, { actor }) => s.chat.sync(actor, input),
-  'chat:receipt': async (input, { actor }) => {
-    const { receipts, changed } = await s.chat.receipt(actor, input);
-    if (changed) rt.receipts(actor.id, receipts);
-    return receipts;
-  },
+  ...chatHandlers(s, rt),
   'chat:typing': async (input, { actor }) => {
     const r = await s.help.getForAct(actor, input.requestId);
     rt.techNs.to(rooms.request(r.id)).emit('chat:typing', { requestId: r.id, author: 'device', name: actor.name, typing: input.typing });

@@ -8,6 +8,7 @@ import type { SessionInfo } from '../services/auth.js';
 import { loadHealthReport } from '../services/health-reports.js';
 import type { Services } from '../services/index.js';
 import { connectError } from './device.js';
+import { chatHandlers } from './chat.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { rooms, type Realtime } from './realtime.js';
 import type { ScreenHub } from '../screen/index.js';
@@ -66,19 +67,7 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<t
     if (!(await s.devices.get(deviceId, false))) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
     return loadHealthReport(s.db, deviceId);
   },
-  'chat:send': async (input, { actor }) => {
-    const res = await s.chat.send(actor, input);
-    const req = res.duplicate ? null : await s.help.getById(input.requestId);
-    if (req) rt.chatMessage(req.deviceId, res.message);
-    return res;
-  },
-  'chat:sync': async (input, { actor }) => s.chat.sync(actor, input),
-  'chat:receipt': async (input, { actor }) => {
-    const { receipts, changed } = await s.chat.receipt(actor, input);
-    const req = changed ? await s.help.getById(input.requestId) : null;
-    if (req) rt.receipts(req.deviceId, receipts);
-    return receipts;
-  },
+  ...chatHandlers(s, rt),
   'chat:typing': async (input, { actor }) => {
     const r = await s.help.getForAct(actor, input.requestId);
     rt.devNs.to(rooms.device(r.deviceId)).emit('chat:typing', { requestId: r.id, author: 'technician', name: actor.name, typing: input.typing });
