@@ -73,8 +73,60 @@ export function toErr(e: unknown): Err {
   return err('INTERNAL', 'Erreur interne. Réessayez dans un instant.');
 }
 
-/** Parses `input` with `schema`; a failure becomes a BAD_REQUEST VigieError listing the bad fields. */
+/** A UTF-16 code unit of a surrogate pair standing alone (not Unicode text: no UTF-8 form). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when `s` is well-formed Unicode (no lone surrogate): it survives UTF-8 storage unchanged. */
+export const isWellFormedText = (s: string): boolean => !LONE_SURROGATE.test(s);
+
+/**
+ * Path of the first string (value or object key) in `value` that is not well-formed Unicode, or
+ * null. Walks arrays and plain objects only (what JSON, socket.io and structured clone give),
+ * without recursion (any nesting depth).
+ */
+export function illFormedTextPath(value: unknown): string | null {
+  type Node = { v: unknown; key: string | number | null; parent: Node | null };
+  const name = (n: Node, extra?: string) => {
+    const parts: Array<string | number> = extra === undefined ? [] : [extra];
+    for (let at: Node | null = n; at && at.key !== null; at = at.parent) parts.unshift(at.key);
+    return parts.join('.') || '(valeur)';
+  };
+  const seen = new Set<object>();
+  const stack: Node[] = [{ v: value, key: null, parent: null }];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    const v = n.v;
+    if (typeof v === 'string') {
+      if (!isWellFormedText(v)) return name(n);
+      continue;
+    }
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], key: i, parent: n });
+      continue;
+    }
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) continue;
+    for (const [k, child] of Object.entries(v)) {
+      if (!isWellFormedText(k)) return name(n, '(clé)');
+      stack.push({ v: child, key: k, parent: n });
+    }
+  }
+  return null;
+}
+
+/**
+ * Parses `input` with `schema`; a failure becomes a BAD_REQUEST VigieError listing the bad fields.
+ * This is the one entry of every socket event, IPC call and HTTP body: a text that is not
+ * well-formed Unicode (a lone surrogate) is refused here, whatever the schema, so no such string
+ * is ever stored, hashed into the audit chain or shown.
+ */
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const illFormed = illFormedTextPath(input);
+  if (illFormed !== null) {
+    throw new VigieError('BAD_REQUEST', `Données invalides (${illFormed} : texte Unicode mal formé).`, { issues: [{ path: illFormed, message: 'texte Unicode mal formé' }] });
+  }
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issues = r.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));

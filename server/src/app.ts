@@ -5,7 +5,8 @@ import { loadConfig, type HubConfig, type HubSettingsInput } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import type { AuditVerifyResult } from './services/audit.js';
-import { createServices, type Services } from './services/index.js';
+import { loadOrCreateHubKey } from './hub-key.js';
+import { createServices, prepareServices, type Services } from './services/index.js';
 import { createScreenHub, hubScreenDeps, migrateScreen, type ScreenHub } from './screen/index.js';
 import type { PracticeRecord } from './services/devices.js';
 import { revokedSocket, setupDeviceNamespace } from './socket/device.js';
@@ -26,6 +27,10 @@ export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' 
   logger?: Logger;
   /** Clock of the remote-screen module (consent expiry); tests move it forward. */
   now?: () => number;
+  /** The hub key file (default VIGIE_KEY_FILE, else `<dataDir>.key`); never inside the data folder. */
+  keyFile?: string;
+  /** Signed audit checkpoints (default VIGIE_AUDIT_CHECKPOINTS, else `<dataDir>.audit-checkpoints.jsonl`). */
+  auditCheckpointFile?: string;
 }
 
 export interface HubAdmin {
@@ -52,11 +57,13 @@ export interface Hub {
 
 /** Starts one hub: SQLite store, fastify HTTP (API + console) and socket.io on the same port. */
 export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
-  const { dataDir, env, logger, now, ...overrides } = opts;
-  const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides });
+  const { dataDir, env, logger, now, keyFile, auditCheckpointFile, ...overrides } = opts;
+  const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides, paths: { keyFile, auditCheckpointFile } });
   const log = logger ?? createLogger(cfg.logLevel);
+  const key = loadOrCreateHubKey(cfg.keyFile);
   const db = await openDb(join(cfg.dataDir, 'hub.sqlite'), { synchronous: cfg.sqliteSynchronous });
-  const services = createServices(db, cfg);
+  const services = createServices(db, cfg, key, { onCheckpoint: (cp) => log.info({ auditCheckpoint: cp }, 'audit checkpoint') });
+  await prepareServices(services, key);
   await migrateUpdates(db);
   await migrateScreen(db);
   const updates = createUpdatesService({ db, dataDir: cfg.dataDir, logger: log.child({ part: 'updates' }), audit: (ev) => services.audit.append(ev) });
@@ -117,6 +124,11 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     })().catch((e: unknown) => log.error({ err: e }, 'sweep failed'));
   }, 30_000);
   sweep.unref();
+  // Signed head of the audit chain, exported outside the data folder (file + log line) when it moved.
+  const checkpoint = () => services.audit.checkpoint().catch((e: unknown) => log.error({ err: e, file: cfg.auditCheckpointFile }, 'audit checkpoint failed'));
+  await checkpoint();
+  const checkpoints = setInterval(() => void checkpoint(), cfg.audit.checkpointMinutes * 60_000);
+  checkpoints.unref();
   const seenFlush = setInterval(() => void services.devices.flushSeen().catch((e: unknown) => log.error({ err: e }, 'last-seen flush failed')), 5_000);
   seenFlush.unref();
 
@@ -147,6 +159,8 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       await app.close().catch(() => undefined);
       await rt.idle();
       await services.devices.flushSeen().catch((e: unknown) => log.error({ err: e }, 'last-seen flush failed'));
+      clearInterval(checkpoints);
+      await checkpoint();
       await db.destroy();
       log.info('hub stopped');
     })());

@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import qrcode from 'qrcode-terminal';
 import { TechnicianRole, VigieError } from '@vigie/common';
 import { loadConfig, ConfigError } from './config.js';
-import { createServices, type Services } from './services/index.js';
+import { HubKeyError, loadOrCreateHubKey } from './hub-key.js';
+import { createServices, prepareServices, type Services } from './services/index.js';
 import { openDb } from './store/db.js';
 import { createUpdatesService, migrateUpdates, runUpdatesCommand } from './updates/index.js';
 
@@ -22,7 +23,10 @@ const USAGE = `Vigie hub — administration
   user reset-totp <login>                  new TOTP secret (ends the user's sessions)
   device list [--all]                      enrolled devices (--all: include revoked)
   device revoke <id>                       revoke a device token now
-  audit verify                             check the audit hash chain
+  audit verify [--checkpoints <file>]      check the keyed audit chain and the signed checkpoints
+                                           (default: the hub's checkpoint file; a copy or the hub's
+                                           log lines work too); exit 2 when it does not hold
+  audit checkpoint                         export a signed checkpoint of the chain's head now
   updates publish|rollout|halt|promote|list|status …
                                            update feed of the Vigie app (see "updates help",
                                            docs/releasing.md; npm run release:publish = updates publish)
@@ -73,9 +77,11 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
     return group ? 0 : 1;
   }
   const cfg = loadConfig({ dataDir, env });
+  const key = loadOrCreateHubKey(cfg.keyFile);
   const db = await openDb(join(cfg.dataDir, 'hub.sqlite'), { synchronous: cfg.sqliteSynchronous });
-  const s: Services = createServices(db, cfg);
+  const s: Services = createServices(db, cfg, key);
   try {
+    await prepareServices(s, key);
     if (group === 'updates') {
       await migrateUpdates(db);
       const updates = createUpdatesService({ db, dataDir: cfg.dataDir, audit: (ev) => s.audit.append(ev) });
@@ -150,10 +156,24 @@ async function runCommand(s: Services, command: string, rest: string[], io: Io, 
       return 0;
     }
     case 'audit verify': {
-      const r = await s.audit.verify();
-      if (r.ok) io.out(`Audit log intact: ${r.count} entries, chain verified.`);
-      else io.err(`AUDIT LOG BROKEN at entry ${r.brokenAt}: ${r.reason} (${r.count} entries verified before it).`);
-      return r.ok ? 0 : 2;
+      const file = takeOption(rest, '--checkpoints');
+      const r = await s.audit.verify(file ? { checkpointFile: file } : {});
+      if (!r.ok) {
+        io.err(`AUDIT LOG BROKEN${r.brokenAt ? ` at entry ${r.brokenAt}` : ''}: ${r.reason} (${r.count} entries verified before it).`);
+        return 2;
+      }
+      io.out(`Audit log intact: ${r.count} entries, chain verified with the hub key.`);
+      if (r.legacy) io.out(`${r.legacy} entries predate the hub key (SHA-256 chain, anchored by the first keyed entry).`);
+      const cp = r.checkpoints;
+      if (cp?.latest) io.out(`${cp.count} signed checkpoint(s) in ${cp.file} all match; the latest (${cp.latest.at}) names entry ${cp.latest.seq}.`);
+      else io.out(`No signed checkpoint in ${cp?.file ?? 'the checkpoint file'}: a cut at the end of the log could not be seen.`);
+      return 0;
+    }
+    case 'audit checkpoint': {
+      const cp = await s.audit.checkpoint({ force: true });
+      if (cp) io.out(`Checkpoint: entry ${cp.seq}, hash ${cp.hash}, ${cp.at} (appended to the checkpoint file).\n${JSON.stringify(cp)}`);
+      else io.out('The audit log is empty: nothing to checkpoint.');
+      return 0;
     }
     default:
       io.err(`unknown command "${command}"\n\n${USAGE}`);
@@ -198,7 +218,7 @@ if (isMain) {
   }).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      const msg = e instanceof VigieError || e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+      const msg = e instanceof VigieError || e instanceof ConfigError || e instanceof HubKeyError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
       process.stderr.write(`vigie: ${msg}\n`);
       process.exit(1);
     },

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { defaultKeyFile } from './hub-key.js';
 import { ScreenSettings } from './screen/config.js';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -60,6 +61,12 @@ export const HubSettings = z.strictObject({
       sampleSize: z.number().int().positive().default(20),
     })
     .prefault({}),
+  audit: z
+    .strictObject({
+      /** A signed checkpoint of the audit chain's head is exported this often when it moved (and at start and stop). */
+      checkpointMinutes: z.number().positive().default(10),
+    })
+    .prefault({}),
 });
 export type HubSettings = z.infer<typeof HubSettings>;
 export type HubSettingsInput = z.input<typeof HubSettings>;
@@ -67,6 +74,19 @@ export type HubSettingsInput = z.input<typeof HubSettings>;
 export interface HubConfig extends HubSettings {
   dataDir: string;
   consoleDir: string;
+  /** The hub key (outside the data folder): VIGIE_KEY_FILE, else `<dataDir>.key`. See hub-key.ts. */
+  keyFile: string;
+  /** Signed audit checkpoints, one JSON line each: VIGIE_AUDIT_CHECKPOINTS, else `<dataDir>.audit-checkpoints.jsonl`. */
+  auditCheckpointFile: string;
+}
+
+/**
+ * Paths that only the environment or the caller may set, never hub.json (it lives in the data
+ * folder: whoever can write there must not choose the key that vouches for the audit chain).
+ */
+export interface HubSecretPaths {
+  keyFile?: string | undefined;
+  auditCheckpointFile?: string | undefined;
 }
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -90,7 +110,7 @@ export class ConfigError extends Error {
  * Resolves the configuration: defaults < `<dataDir>/hub.json` < environment < explicit overrides.
  * Throws a ConfigError naming the bad fields.
  */
-export function loadConfig(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown> } = {}): HubConfig {
+export function loadConfig(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown>; paths?: HubSecretPaths } = {}): HubConfig {
   const env = opts.env ?? process.env;
   const dataDir = resolve(opts.dataDir ?? env.VIGIE_DATA_DIR ?? '.vigie-data');
   const file = join(dataDir, 'hub.json');
@@ -110,5 +130,10 @@ export function loadConfig(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; ov
     const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid hub configuration (${existsSync(file) ? file + ', ' : ''}environment): ${issues}`);
   }
-  return { ...r.data, dataDir, consoleDir: resolve(r.data.consoleDir ?? DEFAULT_CONSOLE_DIR) };
+  const keyFile = resolve(opts.paths?.keyFile ?? env.VIGIE_KEY_FILE ?? defaultKeyFile(dataDir));
+  const auditCheckpointFile = resolve(opts.paths?.auditCheckpointFile ?? env.VIGIE_AUDIT_CHECKPOINTS ?? `${dataDir}.audit-checkpoints.jsonl`);
+  for (const [name, p] of [['VIGIE_KEY_FILE', keyFile], ['VIGIE_AUDIT_CHECKPOINTS', auditCheckpointFile]] as const) {
+    if (p === dataDir || p.startsWith(dataDir + sep)) throw new ConfigError(`${name} (${p}) must be outside the data folder ${dataDir}`);
+  }
+  return { ...r.data, dataDir, consoleDir: resolve(r.data.consoleDir ?? DEFAULT_CONSOLE_DIR), keyFile, auditCheckpointFile };
 }

@@ -11,14 +11,18 @@ export const PASSWORD = 'un mot de passe assez long';
 
 export interface TestHub {
   hub: Hub;
+  /** The hub's data folder (inside `root`). */
   dir: string;
+  /** Throw-away folder holding the data folder and, beside it, the hub key and the audit checkpoints. */
+  root: string;
   code: string;
   practiceId: string;
   close(): Promise<void>;
 }
 
 export async function startTestHub(opts: CreateHubOptions = {}): Promise<TestHub> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-hub-test-'));
+  const root = mkdtempSync(join(tmpdir(), 'vigie-hub-test-'));
+  const dir = join(root, 'data');
   // No console unless a test brings one: results do not depend on whether console/dist was built.
   const hub = await createHub({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dir, 'no-console'), ...opts });
   const practice = await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' });
@@ -26,12 +30,13 @@ export async function startTestHub(opts: CreateHubOptions = {}): Promise<TestHub
   return {
     hub,
     dir,
+    root,
     code: practice.enrollmentCode,
     practiceId: practice.id,
     async close() {
       for (const s of sockets) s.close();
       await hub.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }

@@ -36,7 +36,9 @@ export interface ScreenTestHub {
 }
 
 export async function startScreenTestHub(settings: ScreenSettingsInput = {}, options: Pick<CreateHubOptions, 'consoleDir'> = {}): Promise<ScreenTestHub> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-screen-test-'));
+  const root = mkdtempSync(join(tmpdir(), 'vigie-screen-test-'));
+  // The data folder inside a throw-away folder: the hub key and audit checkpoints sit beside it.
+  const dir = join(root, 'data');
   let skewMs = 0;
   const hub = await createHub({
     dataDir: dir,
@@ -83,7 +85,7 @@ export async function startScreenTestHub(settings: ScreenSettingsInput = {}, opt
     async close() {
       for (const sock of sockets) sock.close();
       await hub.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }

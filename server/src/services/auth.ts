@@ -4,7 +4,9 @@ import { LIMITS, VigieError, type TechnicianPublic, type TechnicianRole, type Te
 import type { HubConfig } from '../config.js';
 import type { Db } from '../store/db.js';
 import { initials, newId, nowIso, randomToken, sha256 } from '../util.js';
+import type { HubKey } from '../hub-key.js';
 import type { AuditLog } from './audit.js';
+import { openTotp, sealTotp } from './totp-vault.js';
 
 const ISSUER = 'Vigie';
 const TOTP_PERIOD = 30;
@@ -78,6 +80,8 @@ export class AuthService {
     private readonly db: Db,
     private readonly audit: AuditLog,
     private readonly cfg: HubConfig,
+    /** Seals TOTP secrets at rest (services/totp-vault.ts). */
+    private readonly key: HubKey,
   ) {
     this.backoff = new Backoff(cfg.login);
   }
@@ -97,7 +101,7 @@ export class AuthService {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('technicians')
-        .values({ id, login, display_name: displayName, role, password_hash: passwordHash, totp_secret: secret, totp_last_step: 0, created_at: nowIso(), disabled_at: null })
+        .values({ id, login, display_name: displayName, role, password_hash: passwordHash, totp_secret: '', totp_sealed: sealTotp(this.key, id, secret), totp_last_step: 0, created_at: nowIso(), disabled_at: null })
         .execute();
       await this.audit.append({ actorType: 'cli', action: 'technician.create', subject: id, data: { login, role } }, trx);
     });
@@ -110,7 +114,7 @@ export class AuthService {
     await this.db.transaction().execute(async (trx) => {
       const t = await trx.selectFrom('technicians').select('id').where('login', '=', norm).executeTakeFirst();
       if (!t) throw new VigieError('NOT_FOUND', 'Technicien inconnu.');
-      await trx.updateTable('technicians').set({ totp_secret: secret, totp_last_step: 0 }).where('id', '=', t.id).execute();
+      await trx.updateTable('technicians').set({ totp_secret: '', totp_sealed: sealTotp(this.key, t.id, secret), totp_last_step: 0 }).where('id', '=', t.id).execute();
       await trx.deleteFrom('sessions').where('technician_id', '=', t.id).execute();
       await this.audit.append({ actorType: 'cli', action: 'technician.reset_totp', subject: t.id, data: { login: norm } }, trx);
     });
@@ -148,7 +152,7 @@ export class AuthService {
     else if (!passwordOk) reason = 'wrong password';
     else {
       const now = Date.now();
-      const delta = makeTotp(row.totp_secret).validate({ token: input.totp, timestamp: now, window: 1 });
+      const delta = makeTotp(openTotp(this.key, row)).validate({ token: input.totp, timestamp: now, window: 1 });
       if (delta === null) reason = 'wrong totp';
       else {
         step = Math.floor(now / 1000 / TOTP_PERIOD) + delta;

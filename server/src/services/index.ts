@@ -1,10 +1,12 @@
 import type { HubConfig } from '../config.js';
+import type { HubKey } from '../hub-key.js';
 import type { Db } from '../store/db.js';
-import { AuditLog } from './audit.js';
+import { AuditLog, type AuditCheckpoint } from './audit.js';
 import { AuthService } from './auth.js';
 import { ChatService } from './chat.js';
 import { DeviceService } from './devices.js';
 import { HelpService } from './help.js';
+import { sealTotpSecrets } from './totp-vault.js';
 
 export interface Services {
   db: Db;
@@ -15,8 +17,14 @@ export interface Services {
   chat: ChatService;
 }
 
-export function createServices(db: Db, cfg: HubConfig): Services {
-  const audit = new AuditLog(db);
+export function createServices(db: Db, cfg: HubConfig, key: HubKey, opts: { onCheckpoint?: (cp: AuditCheckpoint) => void } = {}): Services {
+  const audit = new AuditLog(db, key, { checkpointFile: cfg.auditCheckpointFile, ...(opts.onCheckpoint ? { onCheckpoint: opts.onCheckpoint } : {}) });
   const help = new HelpService(db, audit, cfg.eta);
-  return { db, audit, devices: new DeviceService(db, audit), auth: new AuthService(db, audit, cfg), help, chat: new ChatService(db, help) };
+  return { db, audit, devices: new DeviceService(db, audit), auth: new AuthService(db, audit, cfg, key), help, chat: new ChatService(db, help) };
+}
+
+/** Start-up steps that need the hub key (hub and CLI, idempotent): the audit chain's key anchor, TOTP secrets sealed. */
+export async function prepareServices(s: Services, key: HubKey): Promise<void> {
+  await s.audit.init();
+  await sealTotpSecrets(s.db, key);
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
@@ -16,9 +16,22 @@ export interface OpenDbOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
+/**
+ * The database holds health data and secrets: the file is created 0600 before SQLite opens it (its
+ * -wal and -shm files take the same mode from it), and an existing one is brought back to 0600.
+ */
+function privateFile(file: string): void {
+  if (process.platform === 'win32') return;
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+  }
+}
+
 /** Opens (creating if needed) the SQLite file with WAL and foreign keys, then migrates it. */
 export async function openDb(file: string, opts: OpenDbOptions = {}): Promise<Db> {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  privateFile(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

@@ -137,6 +137,38 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('device_reports').addColumn('health_report_bytes', 'integer').execute();
     },
   },
+  'audit_0001_keyed_chain': {
+    // The audit chain's key anchor (see services/audit.ts): written once, at the first start with a hub key.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('audit_anchor')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('key_id', 'varchar(32)', (c) => c.notNull())
+        .addColumn('keyed_from_seq', 'bigint', (c) => c.notNull())
+        .addColumn('mac', 'varchar(64)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
+    },
+  },
+  'edges_0001_totp_sealed_and_relay_jobs': {
+    async up(db: Kysely<unknown>) {
+      // TOTP secrets sealed with the hub key; plaintext rows are sealed at start (sealTotpSecrets).
+      await db.schema.alterTable('technicians').addColumn('totp_sealed', 'text').execute();
+      // Restores the hub started through the backup relay: a device reports only on these.
+      await db.schema
+        .createTable('relay_jobs')
+        .addColumn('device_id', 'varchar(64)', (c) => c.notNull().references('devices.id'))
+        .addColumn('job_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('request_id', 'varchar(64)', (c) => c.notNull().references('help_requests.id'))
+        .addColumn('technician_id', 'varchar(64)', (c) => c.notNull().references('technicians.id'))
+        .addColumn('paths', 'text', (c) => c.notNull())
+        .addColumn('state', 'varchar(20)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('ended_at', 'varchar(40)')
+        .addPrimaryKeyConstraint('relay_jobs_pk', ['device_id', 'job_id'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

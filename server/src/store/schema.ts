@@ -42,7 +42,10 @@ export interface TechnicianTable {
   display_name: string;
   role: string;
   password_hash: string;
+  /** Legacy plaintext column: '' once the secret is sealed in `totp_sealed` (done at every start). */
   totp_secret: string;
+  /** The TOTP secret sealed with the hub key (AES-256-GCM bound to the technician's id), see hub-key.ts. */
+  totp_sealed: string | null;
   totp_last_step: number;
   created_at: string;
   disabled_at: string | null;
@@ -110,6 +113,29 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+/** Which key the audit chain is sealed with and from which seq rows are keyed (earlier rows: legacy SHA-256). */
+export interface AuditAnchorTable {
+  id: number;
+  key_id: string;
+  keyed_from_seq: number;
+  /** HMAC of (key_id, keyed_from_seq) under the audit key: the anchor cannot be moved without the key. */
+  mac: string;
+  created_at: string;
+}
+
+/** Technician restores the hub started on a device (backup relay): the only jobs a device may report on. */
+export interface RelayJobTable {
+  device_id: string;
+  job_id: string;
+  request_id: string;
+  technician_id: string;
+  /** JSON: the paths the technician asked for (what the chat lines name; never the device's report). */
+  paths: string;
+  state: string;
+  created_at: string;
+  ended_at: string | null;
+}
+
 export interface Database {
   practices: PracticeTable;
   devices: DeviceTable;
@@ -120,6 +146,8 @@ export interface Database {
   chat_messages: ChatMessageTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  audit_anchor: AuditAnchorTable;
+  relay_jobs: RelayJobTable;
 }
 
 export type { Generated };
