@@ -15,7 +15,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the build: the hub serves none (and refuses any .map file in the console folder).
+    sourcemap: false,
     // The preload polyfill is bundled anyway; modern Chromium/Firefox/Safari need none.
     modulePreload: { polyfill: false },
     // Never inline assets as data: URLs (CSP default-src 'self').

@@ -41,11 +41,16 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   INTERNAL: 500,
 };
 
-const CSP = [
+/**
+ * The console's policy. `connect-src 'self'` also covers the socket.io websocket of the same
+ * origin (CSP Level 3: 'self' matches ws:/wss: of the page's host), and nothing else: no
+ * connection to any other host, by fetch or websocket.
+ */
+export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",
   "font-src 'self'",
@@ -54,6 +59,21 @@ const CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** Security headers of every answer (also set by hand on the answers fastify writes before routing). */
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CSP,
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+};
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** Console files never served: source maps (the built console ships none; a stray one stays private). */
+const PRIVATE_FILE = /\.map$/i;
 
 export interface HttpHooks {
   /** Called after a logout so the session's sockets are closed. */
@@ -92,7 +112,34 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
     trustProxy: cfg.trustProxy,
     forceCloseConnections: true,
     return503OnClosing: true,
+    // Errors found before routing (a URL that does not decode, a path parameter over the router's
+    // limit) get the envelope and the security headers like every other answer.
+    frameworkErrors: (error, _req, res) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const reply = res as unknown as FastifyReply;
+      securityHeaders(reply);
+      return reply
+        .code(tooLong ? 414 : 400)
+        .type('application/json; charset=utf-8')
+        .send(err('BAD_REQUEST', tooLong ? 'Adresse trop longue.' : 'Adresse invalide.'));
+    },
+    // Requests Node's HTTP parser refuses (headers too large, malformed): same envelope, same headers.
+    clientErrorHandler: (e: Error & { code?: string }, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const tooLarge = e.code === 'HPE_HEADER_OVERFLOW';
+      const body = JSON.stringify(err('BAD_REQUEST', tooLarge ? 'En-têtes de requête trop volumineux.' : 'Requête HTTP invalide.'));
+      const headers = { ...SECURITY_HEADERS, ...(secureCookie ? { 'Strict-Transport-Security': HSTS } : {}), 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
+      socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+    },
   });
+  const securityHeaders = (reply: FastifyReply) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    if (secureCookie) reply.header('Strict-Transport-Security', HSTS);
+    if (reply.request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
+  };
+  // JSON only: fastify's built-in text/plain parser would let a form-less cross-site POST through
+  // as a string; without it any other type is 415.
+  app.removeContentTypeParser('text/plain');
   await app.register(cookie);
 
   const send = (reply: FastifyReply, r: Result<unknown>) => {
@@ -111,15 +158,7 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
   };
 
   app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('Content-Security-Policy', CSP);
-    reply.header('X-Frame-Options', 'DENY');
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-    if (secureCookie) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    if (reply.request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
+    securityHeaders(reply);
     return payload;
   });
 
@@ -199,7 +238,7 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
   // ---------- console ----------
   const hasConsole = existsSync(join(cfg.consoleDir, 'index.html'));
   if (hasConsole) {
-    await app.register(fastifyStatic, { root: cfg.consoleDir, prefix: '/', index: ['index.html'], wildcard: false });
+    await app.register(fastifyStatic, { root: cfg.consoleDir, prefix: '/', index: ['index.html'], wildcard: false, allowedPath: (path) => !PRIVATE_FILE.test(path) });
   } else {
     log.warn({ consoleDir: cfg.consoleDir }, 'console not built: serving a notice instead');
   }

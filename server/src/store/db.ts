@@ -37,6 +37,8 @@ export async function openDb(file: string, opts: OpenDbOptions = {}): Promise<Db
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted or overwritten content (ended sessions, secrets sealed at start) is zeroed, not left in free space.
+  sqlite.pragma('secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   if (error) {
