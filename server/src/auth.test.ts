@@ -61,16 +61,20 @@ describe('enrollment', () => {
     await expect(connectDevice(t.hub.url, dev.token)).rejects.toMatchObject({ code: 'REVOKED' });
   });
 
-  it('rate-limits enrollment attempts per IP', async () => {
-    const small = await startTestHub({ enroll: { perMinutePerIp: 100, failuresPerMinutePerIp: 3 } });
+  it('rate-limits enrollment attempts per IP: wrong codes beyond the failure budget, every attempt beyond the flood budget', async () => {
+    const small = await startTestHub({ enroll: { perMinutePerIp: 7, failuresPerMinutePerIp: 3 } });
     try {
       const device = { name: 'Accueil', os: 'linux', osVersion: '12', appVersion: '0.1.0' };
       const codes: string[] = [];
       for (let i = 0; i < 5; i++) codes.push((await post(small.hub.url + HTTP.enroll, { code: 'WRONG-CODE', device })).body.error!.code);
       expect(codes.slice(0, 3)).toEqual(['INVALID_CODE', 'INVALID_CODE', 'INVALID_CODE']);
       expect(codes.slice(3)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+      // Failures do not block a valid code (limits.test.ts); the flood budget (7 a minute) blocks everything.
+      expect((await post(small.hub.url + HTTP.enroll, { code: small.code, device })).status).toBe(200);
+      expect((await post(small.hub.url + HTTP.enroll, { code: small.code, device })).status).toBe(200);
       const limited = await post(small.hub.url + HTTP.enroll, { code: small.code, device });
       expect(limited.status).toBe(429);
+      expect(limited.body.error?.code).toBe('RATE_LIMITED');
       expect(limited.body.error?.details?.retryAfterMs).toBeGreaterThan(0);
     } finally {
       await small.close();

@@ -3,6 +3,7 @@
  *   npm run hub:cli -- <command>
  * Uses the same data folder and configuration as the hub (VIGIE_DATA_DIR, <dataDir>/hub.json).
  */
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import qrcode from 'qrcode-terminal';
@@ -15,14 +16,20 @@ import { createUpdatesService, migrateUpdates, runUpdatesCommand } from './updat
 
 const USAGE = `Vigie hub — administration
 
-  practice add <name>                      create a practice, print its enrollment code
-  practice list                            practices, codes and device counts
+  practice add <name> [--ttl-hours N]      create a practice, print its enrollment code
+                                           (valid enroll.codeTtlHours, default 7 days, or N hours)
+  practice list                            practices, codes, code expiry and device counts
+  practice rotate-code <id> [--ttl-hours N]
+                                           new enrollment code; the old one stops working at once
   user add <login> --name "Full Name" [--role technician|supervisor|admin]
            [--password-stdin]              password from stdin (or VIGIE_PASSWORD, or asked)
   user list                                technicians
   user reset-totp <login>                  new TOTP secret (ends the user's sessions)
   device list [--all]                      enrolled devices (--all: include revoked)
   device revoke <id>                       revoke a device token now
+  lockout clear --login <login>            end a login lock-out (the login and its known browsers)
+  lockout clear --ip <address>             end the lock-out of a client IP (IPv6: its /64);
+                                           a running hub applies it at its next login attempt
   audit verify [--checkpoints <file>]      check the keyed audit chain and the signed checkpoints
                                            (default: the hub's checkpoint file; a copy or the hub's
                                            log lines work too); exit 2 when it does not hold
@@ -53,6 +60,15 @@ function takeOption(args: string[], name: string): string | undefined {
   if (v === undefined || v.startsWith('--')) throw new VigieError('BAD_REQUEST', `${name} needs a value`);
   args.splice(i, 2);
   return v;
+}
+
+/** `--ttl-hours N` (a positive number of hours) when given. */
+function takeHours(args: string[]): number | undefined {
+  const v = takeOption(args, '--ttl-hours');
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new VigieError('BAD_REQUEST', '--ttl-hours needs a positive number of hours');
+  return n;
 }
 
 function table(rows: Array<Record<string, string | number>>): string {
@@ -96,15 +112,44 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
 async function runCommand(s: Services, command: string, rest: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   switch (command) {
     case 'practice add': {
+      const ttlHours = takeHours(rest);
       const name = rest.join(' ').trim();
-      if (!name) throw new VigieError('BAD_REQUEST', 'usage: practice add <name>');
-      const p = await s.devices.createPractice(name);
-      io.out(`Practice "${p.name}" created (id ${p.id}).\nEnrollment code: ${p.enrollmentCode}`);
+      if (!name) throw new VigieError('BAD_REQUEST', 'usage: practice add <name> [--ttl-hours N]');
+      const p = await s.devices.createPractice(name, { type: 'cli' }, { ttlHours });
+      io.out(`Practice "${p.name}" created (id ${p.id}).\nEnrollment code: ${p.enrollmentCode}\nValid until: ${p.enrollmentCodeExpiresAt}`);
       return 0;
     }
     case 'practice list': {
       const list = await s.devices.listPractices();
-      io.out(table(list.map((p) => ({ id: p.id, name: p.name, code: p.enrollmentCode, devices: p.devices }))));
+      const now = Date.now();
+      io.out(
+        table(
+          list.map((p) => ({
+            id: p.id,
+            name: p.name,
+            code: p.enrollmentCode,
+            codeValidUntil: Date.parse(p.enrollmentCodeExpiresAt) > now ? p.enrollmentCodeExpiresAt : 'expired (practice rotate-code)',
+            devices: p.devices,
+          })),
+        ),
+      );
+      return 0;
+    }
+    case 'practice rotate-code': {
+      const ttlHours = takeHours(rest);
+      const id = rest[0];
+      if (!id || rest.length > 1) throw new VigieError('BAD_REQUEST', 'usage: practice rotate-code <practice-id> [--ttl-hours N]');
+      const p = await s.devices.rotateEnrollmentCode(id, { type: 'cli' }, { ttlHours });
+      io.out(`New enrollment code for "${p.name}": ${p.enrollmentCode} (the previous one no longer works).\nValid until: ${p.enrollmentCodeExpiresAt}`);
+      return 0;
+    }
+    case 'lockout clear': {
+      const login = takeOption(rest, '--login');
+      const ip = takeOption(rest, '--ip');
+      if ((login === undefined) === (ip === undefined) || rest.length > 0) throw new VigieError('BAD_REQUEST', 'usage: lockout clear --login <login> | --ip <address>');
+      if (ip !== undefined && isIP(ip) === 0) throw new VigieError('BAD_REQUEST', `not an IP address: ${ip}`);
+      await s.auth.guard.requestClear(login !== undefined ? { login } : { ip: ip! }, { type: 'cli' });
+      io.out(`Lock-out of ${login !== undefined ? `login ${login}` : `IP ${ip}`} cleared (a running hub applies it at its next login attempt).`);
       return 0;
     }
     case 'user add': {

@@ -8,6 +8,13 @@ import { ScreenSettings } from './screen/config.js';
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 export type LogLevel = z.infer<typeof LogLevel>;
 
+/** One trusted proxy: an address, a CIDR range, or a proxy-addr name. */
+const ProxyAddress = z.union([z.enum(['loopback', 'linklocal', 'uniquelocal']), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+/** `false`, the proxies' addresses, or a hop count; `true` (trust every client) is refused. */
+const TrustProxy = z.union([z.literal(false), z.number().int().min(1).max(10), z.array(ProxyAddress).min(1).max(64)], {
+  error: () => 'expected false, a list of the proxies’ addresses/CIDR ranges, or a hop count (1–10); true would trust any client’s X-Forwarded-For',
+});
+
 /** Tunables with defaults; every one can be set in `<dataDir>/hub.json`. */
 export const HubSettings = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
@@ -15,8 +22,14 @@ export const HubSettings = z.strictObject({
   publicUrl: z.url().optional(),
   logLevel: LogLevel.default('info'),
   consoleDir: z.string().min(1).optional(),
-  /** Behind a reverse proxy (TLS termination): trust X-Forwarded-For for client IPs (rate limits, audit). */
-  trustProxy: z.boolean().default(false),
+  /**
+   * Behind a reverse proxy (TLS termination): whose `X-Forwarded-For` to believe for client IPs
+   * (counters, audit). `false` (default): nobody's, the peer address is the client. A list of the
+   * proxies' addresses or CIDR ranges (or `loopback`, `linklocal`, `uniquelocal`), or a hop count
+   * (how many proxies stand in front of the hub). Never `true`: that would let every client choose
+   * its own IP.
+   */
+  trustProxy: TrustProxy.default(false),
   /** Max HTTP JSON body and socket.io message size, in bytes. */
   bodyLimit: z.number().int().min(1024).max(10_000_000).default(64 * 1024),
   sqliteSynchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
@@ -28,29 +41,43 @@ export const HubSettings = z.strictObject({
     .prefault({}),
   login: z
     .strictObject({
-      /** Failures allowed before back-off starts, per login and per IP. */
+      /** Failures allowed before back-off starts, per login (or known device) and per client IP. */
       freeAttemptsPerLogin: z.number().int().min(0).default(3),
       freeAttemptsPerIp: z.number().int().min(0).default(20),
       baseDelayMs: z.number().int().min(0).default(1000),
       maxDelayMs: z.number().int().min(0).default(15 * 60_000),
       /** Failures are forgotten after this much quiet. */
       forgetAfterMs: z.number().int().min(0).default(30 * 60_000),
+      /** Logins being checked at the same time, per login and per client IP (argon2 is expensive). */
+      maxInFlightPerLogin: z.number().int().min(1).default(2),
+      maxInFlightPerIp: z.number().int().min(1).default(8),
+      /** A browser that logged in is known for this long (cookie): its logins get their own counter. */
+      knownDeviceDays: z.number().positive().max(400).default(90),
     })
     .prefault({}),
   enroll: z
     .strictObject({
-      /** Enrollment attempts per IP per minute (all attempts), and failed attempts per IP per minute. */
+      /** Enrollment attempts per client IP per minute (all attempts): the flood guard. */
       perMinutePerIp: z.number().positive().default(60),
+      /** Wrong codes per client IP per minute; beyond it wrong codes get RATE_LIMITED (a valid code still enrolls). */
       failuresPerMinutePerIp: z.number().positive().default(10),
+      /** Lifetime of an enrollment code (new practice, or `practice rotate-code`). */
+      codeTtlHours: z.number().positive().max(24 * 366).default(7 * 24),
     })
     .prefault({}),
   socket: z
     .strictObject({
-      /** Token bucket per connection. */
-      ratePerSecond: z.number().positive().default(20),
-      burst: z.number().positive().default(40),
-      /** Rejected events within 10 s after which the connection is closed. */
-      floodDisconnectAfter: z.number().int().positive().default(100),
+      /**
+       * Token bucket per device and per technician session (every socket of one device or one
+       * session draws from the same bucket). Sized so a console resyncing 40 conversations after a
+       * hub restart (about 3 events each, at once) is never refused, while a flood is.
+       */
+      ratePerSecond: z.number().positive().default(40),
+      burst: z.number().positive().default(200),
+      /** Refused events within 10 s (per device / session) after which the socket is closed. */
+      floodDisconnectAfter: z.number().int().positive().default(200),
+      /** Sockets open at the same time with one device token (app + remote screen + reconnects). */
+      maxSocketsPerDevice: z.number().int().min(1).default(8),
     })
     .prefault({}),
   /** Remote screen: provider name on the consent window, STUN, TURN (coturn shared secret). */
@@ -69,6 +96,18 @@ export const HubSettings = z.strictObject({
     .prefault({}),
 });
 export type HubSettings = z.infer<typeof HubSettings>;
+
+/**
+ * The `trustProxy` setting as fastify takes it. A hop count trusts that many hops nearest to the
+ * hub (fastify itself refuses a bare number): safe only when nothing but the proxy can reach the
+ * hub, which is why the configuration accepts it only with a loopback `host`.
+ */
+export function fastifyTrustProxy(tp: HubSettings['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return (_address, hop) => hop < tp;
+  return tp;
+}
+
+const LOOPBACK_HOST = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
 export type HubSettingsInput = z.input<typeof HubSettings>;
 
 export interface HubConfig extends HubSettings {
@@ -125,7 +164,10 @@ export function loadConfig(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; ov
   }
   const defined = Object.fromEntries(Object.entries(opts.overrides ?? {}).filter(([, v]) => v !== undefined));
   const merged = { ...fileValues, ...fromEnv(env), ...defined };
-  const r = HubSettings.safeParse(merged);
+  const r = HubSettings.refine((v) => typeof v.trustProxy !== 'number' || LOOPBACK_HOST.test(v.host), {
+    path: ['trustProxy'],
+    message: 'a hop count is only trusted when the hub listens on loopback (only the proxy can reach it); give the proxy’s addresses instead',
+  }).safeParse(merged);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid hub configuration (${existsSync(file) ? file + ', ' : ''}environment): ${issues}`);

@@ -16,10 +16,10 @@ import {
   type ErrorCode,
   type Result,
 } from '@vigie/common';
-import type { HubConfig } from '../config.js';
+import { fastifyTrustProxy, type HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
-import { TokenBucket } from '../util.js';
+import { KNOWN_DEVICE_COOKIE } from '../services/login-guard.js';
 
 export const HUB_VERSION = '0.1.0';
 /** Request header limit (Node's default is 16 KiB): room for the updater's multi-range requests. */
@@ -80,27 +80,6 @@ export interface HttpHooks {
   onLogout(sessionId: string): void;
 }
 
-/** Per-IP limiter for enrollment: all attempts and failed attempts, each with its own bucket. */
-class PerIpLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
-  constructor(private readonly perMinute: number) {}
-  take(ip: string): number {
-    let b = this.buckets.get(ip);
-    if (!b) {
-      if (this.buckets.size > 50_000) this.buckets.clear();
-      b = new TokenBucket(this.perMinute / 60, Math.max(1, this.perMinute));
-      this.buckets.set(ip, b);
-    }
-    return b.take() ? 0 : Math.max(1, b.retryAfterMs());
-  }
-  peek(ip: string): number {
-    const b = this.buckets.get(ip);
-    if (!b) return 0;
-    b.take(0); // refill
-    return b.retryAfterMs();
-  }
-}
-
 export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger, hooks: HttpHooks) {
   const secureCookie = cfg.publicUrl?.startsWith('https:') ?? false;
   const app = Fastify({
@@ -109,7 +88,7 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
     bodyLimit: cfg.bodyLimit,
     // electron-updater's differential download asks for many byte ranges in one Range header.
     http: { maxHeaderSize: MAX_HEADER_BYTES },
-    trustProxy: cfg.trustProxy,
+    trustProxy: fastifyTrustProxy(cfg.trustProxy),
     forceCloseConnections: true,
     return503OnClosing: true,
     // Errors found before routing (a URL that does not decode, a path parameter over the router's
@@ -175,21 +154,13 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
   const started = Date.now();
   app.get(HTTP.healthz, async (_req, reply) => reply.send({ status: 'ok', version: HUB_VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
 
-  const enrollAll = new PerIpLimiter(cfg.enroll.perMinutePerIp);
-  const enrollFailures = new PerIpLimiter(cfg.enroll.failuresPerMinutePerIp);
+  // Rate limits (per client IP, counted before the body is read) and code expiry: DeviceService.
   app.post(
     HTTP.enroll,
     route(async (req) => {
-      const ip = req.ip;
-      const wait = Math.max(enrollFailures.peek(ip), enrollAll.take(ip));
-      if (wait > 0) throw new VigieError('RATE_LIMITED', 'Trop d’essais d’inscription. Patientez un instant.', { retryAfterMs: wait });
+      await s.devices.admitEnrollment(req.ip);
       const body = parseOrThrow(EnrollBody, req.body);
-      try {
-        return await s.devices.enroll(body.code, body.device, ip);
-      } catch (e) {
-        if (e instanceof VigieError && e.code === 'INVALID_CODE') enrollFailures.take(ip);
-        throw e;
-      }
+      return s.devices.enroll(body.code, body.device, req.ip);
     }),
   );
 
@@ -197,7 +168,7 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
     HTTP.login,
     route(async (req, reply) => {
       const body = parseOrThrow(LoginBody, req.body);
-      const { token, session } = await s.auth.login(body, req.ip);
+      const { token, session, knownDevice } = await s.auth.login(body, req.ip, req.cookies[KNOWN_DEVICE_COOKIE]);
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -205,6 +176,8 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
         path: '/',
         maxAge: cfg.session.absoluteHours * 3600,
       });
+      // This browser is known from now on: its next logins have their own lock-out counter.
+      reply.setCookie(KNOWN_DEVICE_COOKIE, knownDevice, { httpOnly: true, sameSite: 'strict', secure: secureCookie, path: HTTP.login, maxAge: Math.round(cfg.login.knownDeviceDays * 86_400) });
       return { technician: session.technician };
     }),
   );

@@ -6,6 +6,7 @@ import type { Db } from '../store/db.js';
 import { initials, newId, nowIso, randomToken, sha256 } from '../util.js';
 import type { HubKey } from '../hub-key.js';
 import type { AuditLog } from './audit.js';
+import { LoginGuard, type LoginAttempt } from './login-guard.js';
 import { openTotp, sealTotp } from './totp-vault.js';
 
 const ISSUER = 'Vigie';
@@ -26,52 +27,10 @@ export interface SessionInfo {
   expiresAt: string;
 }
 
-interface FailureState {
-  failures: number;
-  lockedUntil: number;
-  lastFailure: number;
-}
-
-/** Exponential back-off after failed logins, keyed by login and by IP (memory: it protects this process). */
-class Backoff {
-  private readonly states = new Map<string, FailureState>();
-  constructor(private readonly cfg: HubConfig['login']) {}
-
-  private get(key: string, now: number): FailureState | undefined {
-    const s = this.states.get(key);
-    if (s && now - s.lastFailure > this.cfg.forgetAfterMs && now >= s.lockedUntil) {
-      this.states.delete(key);
-      return undefined;
-    }
-    return s;
-  }
-  /** Milliseconds left before `key` may try again (0 = allowed). */
-  wait(key: string, now = Date.now()): number {
-    const s = this.get(key, now);
-    return s ? Math.max(0, s.lockedUntil - now) : 0;
-  }
-  fail(key: string, free: number, now = Date.now()): void {
-    const s = this.get(key, now) ?? { failures: 0, lockedUntil: 0, lastFailure: now };
-    s.failures++;
-    s.lastFailure = now;
-    if (s.failures > free) {
-      const delay = Math.min(this.cfg.maxDelayMs, this.cfg.baseDelayMs * 2 ** (s.failures - free - 1));
-      s.lockedUntil = now + delay;
-    }
-    this.states.set(key, s);
-    if (this.states.size > 100_000) this.prune(now);
-  }
-  clear(key: string): void {
-    this.states.delete(key);
-  }
-  private prune(now: number): void {
-    for (const k of [...this.states.keys()]) this.get(k, now);
-  }
-}
-
 /** Technicians (created from the CLI only), password + TOTP login, sessions. */
 export class AuthService {
-  private readonly backoff: Backoff;
+  /** Login lock-outs: counters, known browsers, clears from the CLI. */
+  readonly guard: LoginGuard;
   /** Verifying against this when the login is unknown keeps the answer time the same. */
   private dummyHash: Promise<string> | null = null;
   private lastTouch = new Map<string, number>();
@@ -83,7 +42,7 @@ export class AuthService {
     /** Seals TOTP secrets at rest (services/totp-vault.ts). */
     private readonly key: HubKey,
   ) {
-    this.backoff = new Backoff(cfg.login);
+    this.guard = new LoginGuard(db, audit, cfg.login);
   }
 
   async addTechnician(input: { login: string; displayName: string; password: string; role?: TechnicianRole }): Promise<{ id: string; login: string; totpSecret: string; otpauthUri: string }> {
@@ -116,6 +75,7 @@ export class AuthService {
       if (!t) throw new VigieError('NOT_FOUND', 'Technicien inconnu.');
       await trx.updateTable('technicians').set({ totp_secret: '', totp_sealed: sealTotp(this.key, t.id, secret), totp_last_step: 0 }).where('id', '=', t.id).execute();
       await trx.deleteFrom('sessions').where('technician_id', '=', t.id).execute();
+      await this.guard.forgetDevices(trx, t.id);
       await this.audit.append({ actorType: 'cli', action: 'technician.reset_totp', subject: t.id, data: { login: norm } }, trx);
     });
     return { totpSecret: secret, otpauthUri: makeTotp(secret, norm).toString() };
@@ -134,15 +94,35 @@ export class AuthService {
   /**
    * Password + TOTP. Without a TOTP the answer is TOTP_REQUIRED whatever the password (no
    * password oracle); any wrong part gives INVALID_CREDENTIALS, the same for unknown logins.
+   * The attempt is counted before anything is checked (LoginGuard): LOCKED_OUT while in back-off
+   * or while too many attempts of this login or IP are being checked. `knownDevice` is the
+   * browser's `vigie_known` cookie; the answer carries the value to set it to.
    */
-  async login(input: { login: string; password: string; totp?: string | undefined }, ip: string): Promise<{ token: string; session: SessionInfo }> {
+  async login(
+    input: { login: string; password: string; totp?: string | undefined },
+    ip: string,
+    knownDevice?: string,
+  ): Promise<{ token: string; session: SessionInfo; knownDevice: string }> {
     const login = input.login.trim().toLowerCase();
-    const loginKey = `login:${login}`;
-    const ipKey = `ip:${ip}`;
-    const wait = Math.max(this.backoff.wait(loginKey), this.backoff.wait(ipKey));
-    if (wait > 0) throw new VigieError('LOCKED_OUT', 'Trop d’essais. Réessayez plus tard.', { retryAfterMs: wait });
-    if (!input.totp) throw new VigieError('TOTP_REQUIRED', 'Code à 6 chiffres requis.');
+    const attempt = await this.guard.admit(login, ip, knownDevice);
+    let outcome: 'success' | 'failure' | 'void' = 'void';
+    try {
+      const r = await this.checkLogin(input, login, ip, attempt);
+      outcome = r.ok ? 'success' : 'failure';
+      if (!r.ok) throw new VigieError('INVALID_CREDENTIALS', 'Identifiant, mot de passe ou code incorrect.');
+      return r.result;
+    } finally {
+      await this.guard.end(attempt, outcome);
+    }
+  }
 
+  private async checkLogin(
+    input: { password: string; totp?: string | undefined },
+    login: string,
+    ip: string,
+    attempt: LoginAttempt,
+  ): Promise<{ ok: true; result: { token: string; session: SessionInfo; knownDevice: string } } | { ok: false }> {
+    if (!input.totp) throw new VigieError('TOTP_REQUIRED', 'Code à 6 chiffres requis.');
     const row = await this.db.selectFrom('technicians').selectAll().where('login', '=', login).executeTakeFirst();
     const passwordOk = row ? await argonVerify(row.password_hash, input.password) : (await argonVerify(await this.getDummyHash(), input.password), false);
     let reason: string | null = null;
@@ -159,11 +139,10 @@ export class AuthService {
         if (step <= Number(row.totp_last_step)) reason = 'replayed totp';
       }
     }
+    const knownDevice = attempt.knownDevice !== null;
     if (reason || !row) {
-      this.backoff.fail(loginKey, this.cfg.login.freeAttemptsPerLogin);
-      this.backoff.fail(ipKey, this.cfg.login.freeAttemptsPerIp);
-      await this.audit.append({ actorType: 'technician', actorId: row?.id ?? null, action: 'auth.login_failed', subject: login, data: { reason, ip } });
-      throw new VigieError('INVALID_CREDENTIALS', 'Identifiant, mot de passe ou code incorrect.');
+      await this.audit.append({ actorType: 'technician', actorId: row?.id ?? null, action: 'auth.login_failed', subject: login, data: { reason, ip, knownDevice } });
+      return { ok: false };
     }
     const token = randomToken();
     const now = new Date();
@@ -172,21 +151,20 @@ export class AuthService {
     const accepted = await this.db.transaction().execute(async (trx) => {
       // Conditional update: two logins racing with the same code, only one wins.
       const upd = await trx.updateTable('technicians').set({ totp_last_step: step }).where('id', '=', row.id).where('totp_last_step', '<', step).executeTakeFirst();
-      if (Number(upd.numUpdatedRows) === 0) return false;
+      if (Number(upd.numUpdatedRows) === 0) return null;
       await trx
         .insertInto('sessions')
         .values({ id: sessionId, technician_id: row.id, token_hash: sha256(token), created_at: now.toISOString(), last_used_at: now.toISOString(), expires_at: expiresAt, ip })
         .execute();
-      await this.audit.append({ actorType: 'technician', actorId: row.id, action: 'auth.login', subject: login, data: { ip, sessionId } }, trx);
-      return true;
+      const known = await this.guard.remember(trx, attempt, row.id);
+      await this.audit.append({ actorType: 'technician', actorId: row.id, action: 'auth.login', subject: login, data: { ip, sessionId, knownDevice } }, trx);
+      return known;
     });
-    if (!accepted) {
-      this.backoff.fail(loginKey, this.cfg.login.freeAttemptsPerLogin);
-      await this.audit.append({ actorType: 'technician', actorId: row.id, action: 'auth.login_failed', subject: login, data: { reason: 'replayed totp', ip } });
-      throw new VigieError('INVALID_CREDENTIALS', 'Identifiant, mot de passe ou code incorrect.');
+    if (accepted === null) {
+      await this.audit.append({ actorType: 'technician', actorId: row.id, action: 'auth.login_failed', subject: login, data: { reason: 'replayed totp', ip, knownDevice } });
+      return { ok: false };
     }
-    this.backoff.clear(loginKey);
-    return { token, session: { sessionId, technician: toSelf(row), expiresAt } };
+    return { ok: true, result: { token, session: { sessionId, technician: toSelf(row), expiresAt }, knownDevice: accepted } };
   }
 
   private getDummyHash(): Promise<string> {

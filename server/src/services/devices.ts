@@ -1,4 +1,6 @@
 import { VigieError, type BackupSummary, type Device, type DeviceInfo, type HealthReport, type HealthSummary } from '@vigie/common';
+import type { HubConfig } from '../config.js';
+import { clientKey, MemoryRateLimiter, type RateLimiter } from '../limits.js';
 import type { Db } from '../store/db.js';
 import { formatCode, newId, normalizeCode, nowIso, parseJson, randomCode, randomToken, sha256 } from '../util.js';
 import type { AuditLog } from './audit.js';
@@ -9,6 +11,8 @@ export interface PracticeRecord {
   name: string;
   /** Display form, e.g. `ACDE-FG34`; accepted case/space/dash-insensitively. */
   enrollmentCode: string;
+  /** The code enrolls nothing after this (ISO); `practice rotate-code` issues a new one. */
+  enrollmentCodeExpiresAt: string;
 }
 
 export interface AuthedDevice {
@@ -20,45 +24,104 @@ export interface AuthedDevice {
 
 export type DeviceWithReport = Device & { health: HealthSummary | null; backup: BackupSummary | null; reportedAt: string | null };
 
+/** Enrollment settings: rate limits per client IP and code lifetime. */
+export type EnrollSettings = HubConfig['enroll'];
+
 /** Practices, enrollment, device tokens, revocation and the latest report of each device. */
 export class DeviceService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
+    private readonly enrollCfg: EnrollSettings,
+    /** Enrollment counters (per client IP); in memory unless a shared one is given. */
+    private readonly limiter: RateLimiter = new MemoryRateLimiter(),
   ) {}
 
-  async createPractice(name: string, actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' }): Promise<PracticeRecord> {
-    const clean = name.trim();
-    if (!clean || clean.length > 200) throw new VigieError('BAD_REQUEST', 'Nom de cabinet invalide.');
-    const id = newId();
+  private expiryFrom(ttlHours: number | undefined): string {
+    const hours = ttlHours ?? this.enrollCfg.codeTtlHours;
+    if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 366) throw new VigieError('BAD_REQUEST', 'Durée de validité du code invalide (en heures, au plus un an).');
+    return new Date(Date.now() + hours * 3_600_000).toISOString();
+  }
+
+  /** A fresh code no practice uses (retried on the rare collision). */
+  private async freshCode(): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       const code = randomCode(8);
       const taken = await this.db.selectFrom('practices').select('id').where('enrollment_code', '=', code).executeTakeFirst();
-      if (taken && attempt < 10) continue;
-      await this.db.transaction().execute(async (trx) => {
-        await trx.insertInto('practices').values({ id, name: clean, enrollment_code: code, created_at: nowIso() }).execute();
-        await this.audit.append({ actorType: actor.type, actorId: actor.id ?? null, action: 'practice.create', subject: id, data: { name: clean } }, trx);
-      });
-      return { id, name: clean, enrollmentCode: formatCode(code) };
+      if (!taken || attempt >= 10) return code;
     }
+  }
+
+  async createPractice(name: string, actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' }, opts: { ttlHours?: number } = {}): Promise<PracticeRecord> {
+    const clean = name.trim();
+    if (!clean || clean.length > 200) throw new VigieError('BAD_REQUEST', 'Nom de cabinet invalide.');
+    const id = newId();
+    const expiresAt = this.expiryFrom(opts.ttlHours);
+    const code = await this.freshCode();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('practices').values({ id, name: clean, enrollment_code: code, created_at: nowIso(), enrollment_code_expires_at: expiresAt }).execute();
+      await this.audit.append({ actorType: actor.type, actorId: actor.id ?? null, action: 'practice.create', subject: id, data: { name: clean, codeExpiresAt: expiresAt } }, trx);
+    });
+    return { id, name: clean, enrollmentCode: formatCode(code), enrollmentCodeExpiresAt: expiresAt };
+  }
+
+  /** Replaces a practice's enrollment code: the old one stops working at once. */
+  async rotateEnrollmentCode(practiceId: string, actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' }, opts: { ttlHours?: number } = {}): Promise<PracticeRecord> {
+    const expiresAt = this.expiryFrom(opts.ttlHours);
+    const code = await this.freshCode();
+    return this.db.transaction().execute(async (trx) => {
+      const p = await trx.selectFrom('practices').select(['id', 'name']).where('id', '=', practiceId).executeTakeFirst();
+      if (!p) throw new VigieError('NOT_FOUND', 'Cabinet inconnu.');
+      await trx.updateTable('practices').set({ enrollment_code: code, enrollment_code_expires_at: expiresAt }).where('id', '=', p.id).execute();
+      await this.audit.append({ actorType: actor.type, actorId: actor.id ?? null, action: 'practice.rotate_code', subject: p.id, data: { codeExpiresAt: expiresAt } }, trx);
+      return { id: p.id, name: p.name, enrollmentCode: formatCode(code), enrollmentCodeExpiresAt: expiresAt };
+    });
   }
 
   async listPractices(): Promise<Array<PracticeRecord & { devices: number }>> {
     const rows = await this.db
       .selectFrom('practices as p')
       .leftJoin('devices as d', (j) => j.onRef('d.practice_id', '=', 'p.id').on('d.revoked_at', 'is', null))
-      .select(({ fn }) => ['p.id', 'p.name', 'p.enrollment_code', fn.count<number>('d.id').as('devices')])
-      .groupBy(['p.id', 'p.name', 'p.enrollment_code'])
+      .select(({ fn }) => ['p.id', 'p.name', 'p.enrollment_code', 'p.enrollment_code_expires_at', fn.count<number>('d.id').as('devices')])
+      .groupBy(['p.id', 'p.name', 'p.enrollment_code', 'p.enrollment_code_expires_at'])
       .orderBy('p.name')
       .execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, enrollmentCode: formatCode(r.enrollment_code), devices: Number(r.devices) }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      enrollmentCode: formatCode(r.enrollment_code),
+      enrollmentCodeExpiresAt: r.enrollment_code_expires_at ?? new Date(0).toISOString(),
+      devices: Number(r.devices),
+    }));
   }
 
-  /** Enrolls a device with a practice code; returns the token once (only its hash is kept). */
+  /**
+   * Counts one enrollment attempt of a client IP (IPv6: its /64), before anything is read or
+   * checked: RATE_LIMITED beyond `enroll.perMinutePerIp`.
+   */
+  async admitEnrollment(ip: string | null): Promise<void> {
+    const wait = await this.limiter.take(`enroll-${clientKey(ip)}`, perMinute(this.enrollCfg.perMinutePerIp));
+    if (wait > 0) throw new VigieError('RATE_LIMITED', 'Trop d’essais d’inscription. Patientez un instant.', { retryAfterMs: wait });
+  }
+
+  /**
+   * Enrolls a device with a practice code; returns the token once (only its hash is kept).
+   * A wrong or expired code counts against the client IP's failures; beyond
+   * `enroll.failuresPerMinutePerIp` wrong codes get RATE_LIMITED (and are no longer audited one by
+   * one) — but a valid code from the same IP (one NAT for a whole practice) still enrolls.
+   */
   async enroll(code: string, info: DeviceInfo, ip: string | null): Promise<{ deviceId: string; token: string; practice: { id: string; name: string } }> {
-    const practice = await this.db.selectFrom('practices').select(['id', 'name']).where('enrollment_code', '=', normalizeCode(code)).executeTakeFirst();
-    if (!practice) {
-      await this.audit.append({ actorType: 'device', action: 'device.enroll_failed', data: { reason: 'unknown code', ip } });
+    const practice = await this.db
+      .selectFrom('practices')
+      .select(['id', 'name', 'enrollment_code_expires_at'])
+      .where('enrollment_code', '=', normalizeCode(code))
+      .executeTakeFirst();
+    const expired = !!practice && (practice.enrollment_code_expires_at === null || Date.parse(practice.enrollment_code_expires_at) <= Date.now());
+    if (!practice || expired) {
+      const wait = await this.limiter.take(`enroll-failed-${clientKey(ip)}`, perMinute(this.enrollCfg.failuresPerMinutePerIp));
+      if (wait > 0) throw new VigieError('RATE_LIMITED', 'Trop d’essais d’inscription. Patientez un instant.', { retryAfterMs: wait });
+      await this.audit.append({ actorType: 'device', action: 'device.enroll_failed', subject: expired ? practice.id : null, data: { reason: expired ? 'expired code' : 'unknown code', ip } });
+      if (expired) throw new VigieError('INVALID_CODE', 'Ce code d’inscription a expiré. Demandez-en un nouveau à votre prestataire.', { reason: 'expired' });
       throw new VigieError('INVALID_CODE', 'Code du cabinet inconnu.');
     }
     const token = randomToken();
@@ -85,7 +148,7 @@ export class DeviceService {
         trx,
       );
     });
-    return { deviceId, token, practice };
+    return { deviceId, token, practice: { id: practice.id, name: practice.name } };
   }
 
   /** Resolves a device token: UNAUTHORIZED when unknown, REVOKED when revoked. */
@@ -235,3 +298,6 @@ export class DeviceService {
     };
   }
 }
+
+/** A token bucket allowing `n` per minute, all of them at once after a quiet minute. */
+const perMinute = (n: number) => ({ ratePerSecond: n / 60, burst: Math.max(1, n) });

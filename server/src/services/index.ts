@@ -20,7 +20,7 @@ export interface Services {
 export function createServices(db: Db, cfg: HubConfig, key: HubKey, opts: { onCheckpoint?: (cp: AuditCheckpoint) => void } = {}): Services {
   const audit = new AuditLog(db, key, { checkpointFile: cfg.auditCheckpointFile, ...(opts.onCheckpoint ? { onCheckpoint: opts.onCheckpoint } : {}) });
   const help = new HelpService(db, audit, cfg.eta);
-  return { db, audit, devices: new DeviceService(db, audit), auth: new AuthService(db, audit, cfg, key), help, chat: new ChatService(db, help) };
+  return { db, audit, devices: new DeviceService(db, audit, cfg.enroll), auth: new AuthService(db, audit, cfg, key), help, chat: new ChatService(db, help) };
 }
 
 /** Start-up steps that need the hub key (hub and CLI, idempotent): the audit chain's key anchor, TOTP secrets sealed. */

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { DeviceActor } from '../services/actors.js';
 import type { Services } from '../services/index.js';
 import { updateDeviceHandlers, type UpdatesService } from '../updates/index.js';
+import { MemorySlotCounter, type SlotCounter } from '../limits.js';
 import { nowIso } from '../util.js';
 import { chatHandlers } from './chat.js';
 import { dispatch, type Handlers } from './dispatch.js';
@@ -59,11 +60,18 @@ export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, 
     ...createBackupRelay({ services: s, realtime: rt, log }).deviceHandlers,
     ...screen.deviceHandlers,
   };
+  // Sockets per device token: a stolen or looping token cannot open connections without bound.
+  const slots: SlotCounter = new MemorySlotCounter();
   rt.devNs.use((socket, next) => {
     const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     s.devices
       .authenticate(token)
-      .then((d) => {
+      .then(async (d) => {
+        const release = await slots.acquire(d.id, cfg.socket.maxSocketsPerDevice);
+        if (!release) throw new VigieError('RATE_LIMITED', 'Trop de connexions ouvertes pour cet appareil. Réessayez dans un instant.');
+        // Freed when this socket disconnects, or when the connection closes before it got connected.
+        socket.conn.once('close', release);
+        socket.data.releaseSlot = release;
         socket.data.actor = { kind: 'device', id: d.id, name: d.name, practiceId: d.practiceId, practiceName: d.practiceName };
         next();
       })
@@ -75,6 +83,7 @@ export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, 
     rt.deviceUp(actor.id);
     s.devices.markSeen(actor.id);
     socket.on('disconnect', () => {
+      (socket.data.releaseSlot as (() => void) | undefined)?.();
       rt.deviceDown(actor.id);
       s.devices.markSeen(actor.id);
     });

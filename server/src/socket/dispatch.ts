@@ -1,21 +1,56 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { err, ok, parseOrThrow, toErr, VigieError, type EventMap, type Result } from '@vigie/common';
+import { MemoryRateLimiter, type RateLimiter } from '../limits.js';
 import type { Logger } from '../logger.js';
-import { TokenBucket } from '../util.js';
 
 export type Handlers<M extends EventMap, C> = {
   [K in keyof M]: (input: z.infer<M[K]['request']>, ctx: C) => Promise<z.infer<M[K]['response']>>;
 };
 
 export interface DispatchOptions {
+  /** Token bucket of the socket's owner (device, technician session), shared by all its sockets. */
   ratePerSecond: number;
   burst: number;
-  /** Rejected (rate-limited) events within 10 s after which the connection is closed. */
+  /** Refused (rate-limited) events of the owner within 10 s after which the socket that keeps sending is closed. */
   floodDisconnectAfter: number;
   log: Logger;
   /** Runs before every handled event (e.g. session still valid). */
   beforeEach?: () => Promise<void>;
+  /** Whose budget the events are counted on; default: the owner the namespace's middleware put in socket.data (see ownerKey). */
+  rateKey?: string;
+  /** Where the buckets live; default: one in-memory store per socket.io server (socketRateLimiter). */
+  limiter?: RateLimiter;
+}
+
+const limiters = new WeakMap<object, RateLimiter>();
+
+/**
+ * The buckets of one socket.io server (one hub), shared by its namespaces. A multi-node hub gives
+ * a shared store here (useSocketRateLimiter) before the namespaces are set up.
+ */
+export function socketRateLimiter(server: object): RateLimiter {
+  let l = limiters.get(server);
+  if (!l) {
+    l = new MemoryRateLimiter();
+    limiters.set(server, l);
+  }
+  return l;
+}
+export function useSocketRateLimiter(server: object, limiter: RateLimiter): void {
+  limiters.set(server, limiter);
+}
+
+/**
+ * Who a socket's events are counted against: the technician session (`socket.data.session`) or
+ * the device (`socket.data.actor`) the namespace's middleware authenticated — never the socket
+ * alone, so opening more sockets buys no more events.
+ */
+export function ownerKey(socket: Socket): string {
+  const d = socket.data as { session?: { sessionId?: unknown }; actor?: { kind?: unknown; id?: unknown } } | undefined;
+  if (typeof d?.session?.sessionId === 'string') return `session:${d.session.sessionId}`;
+  if (typeof d?.actor?.kind === 'string' && typeof d.actor.id === 'string') return `${d.actor.kind}:${d.actor.id}`;
+  return `socket:${socket.id}`;
 }
 
 type Ack = (r: Result<unknown>) => void;
@@ -26,30 +61,33 @@ type Ack = (r: Result<unknown>) => void;
  * VigieError. Events without an ack are ignored; unknown events get UNKNOWN_EVENT.
  */
 export function dispatch<M extends EventMap, C>(socket: Socket, events: M, handlers: Handlers<M, C>, ctx: C, opts: DispatchOptions): void {
-  const bucket = new TokenBucket(opts.ratePerSecond, opts.burst);
-  let rejected: number[] = [];
+  const limiter = opts.limiter ?? socketRateLimiter(socket.nsp.server);
+  const key = opts.rateKey ?? ownerKey(socket);
+  const rule = { ratePerSecond: opts.ratePerSecond, burst: opts.burst };
+  // Refusals are a bucket too: floodDisconnectAfter of them within about 10 s close the socket.
+  const floodRule = { ratePerSecond: opts.floodDisconnectAfter / 10, burst: Math.max(0, opts.floodDisconnectAfter - 1) };
   const known = new Set(Object.keys(events));
 
   /** false when the event must not run (rate limit); answers RATE_LIMITED itself. */
-  const admit = (ack: Ack | undefined): boolean => {
-    if (bucket.take()) return true;
-    const now = Date.now();
-    rejected = rejected.filter((t) => now - t < 10_000);
-    rejected.push(now);
-    if (rejected.length >= opts.floodDisconnectAfter) {
-      opts.log.warn({ sid: socket.id, nsp: socket.nsp.name }, 'socket flooding: disconnected');
+  const admit = async (ack: Ack | undefined): Promise<boolean> => {
+    const wait = await limiter.take(key, rule);
+    if (wait === 0) return true;
+    if ((await limiter.take(`flood:${key}`, floodRule)) > 0) {
+      if (socket.connected) opts.log.warn({ sid: socket.id, nsp: socket.nsp.name, owner: key }, 'socket flooding: disconnected');
       socket.disconnect(true);
       return false;
     }
-    safeAck(ack, err('RATE_LIMITED', 'Trop de demandes à la suite. Patientez quelques secondes.', { retryAfterMs: bucket.retryAfterMs() }));
+    safeAck(ack, err('RATE_LIMITED', 'Trop de demandes à la suite. Patientez quelques secondes.', { retryAfterMs: wait }));
     return false;
   };
 
   socket.onAny((event: unknown, ...args: unknown[]) => {
     if (typeof event === 'string' && known.has(event)) return;
     const ack = lastFn(args);
-    if (!admit(ack)) return;
-    safeAck(ack, err('UNKNOWN_EVENT', 'Action inconnue.', { event: typeof event === 'string' ? event.slice(0, 64) : null }));
+    admit(ack).then(
+      (admitted) => admitted && safeAck(ack, err('UNKNOWN_EVENT', 'Action inconnue.', { event: typeof event === 'string' ? event.slice(0, 64) : null })),
+      (e: unknown) => opts.log.error({ err: e, nsp: socket.nsp.name }, 'socket rate limiter failed'),
+    );
   });
 
   for (const name of known) {
@@ -57,11 +95,11 @@ export function dispatch<M extends EventMap, C>(socket: Socket, events: M, handl
     const handler = handlers[name as keyof M] as (input: unknown, ctx: C) => Promise<unknown>;
     socket.on(name, (...args: unknown[]) => {
       const ack = lastFn(args);
-      if (!admit(ack)) return;
-      if (!ack) return; // the contract requires an ack: nothing to answer, nothing done
       const payload = args.length > 1 ? args[0] : {};
       void (async () => {
         try {
+          if (!(await admit(ack))) return;
+          if (!ack) return; // the contract requires an ack: nothing to answer, nothing done
           const input = parseOrThrow(schema, payload);
           if (opts.beforeEach) await opts.beforeEach();
           const data = await handler(input, ctx);

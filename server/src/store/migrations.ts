@@ -169,6 +169,33 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  'auth_0001_code_expiry_known_devices_lockout_clears': {
+    async up(db: Kysely<unknown>) {
+      // Enrollment codes expire. Codes issued before this migration stay valid 7 days from the upgrade.
+      await db.schema.alterTable('practices').addColumn('enrollment_code_expires_at', 'varchar(40)').execute();
+      await db
+        .updateTable('practices' as never)
+        .set({ enrollment_code_expires_at: new Date(Date.now() + 7 * 24 * 3_600_000).toISOString() } as never)
+        .execute();
+      // Browsers a technician logged in from (cookie token hash): their logins get their own back-off.
+      await db.schema
+        .createTable('auth_known_devices')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('technician_id', 'varchar(64)', (c) => c.notNull().references('technicians.id'))
+        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('last_used_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('auth_known_devices_technician').on('auth_known_devices').column('technician_id').execute();
+      // Lock-outs cleared by an administrator (CLI, another process): the running hub applies them.
+      await db.schema
+        .createTable('auth_lockout_clears')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('counter_key', 'varchar(200)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

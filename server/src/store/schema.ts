@@ -10,6 +10,8 @@ export interface PracticeTable {
   name: string;
   enrollment_code: string;
   created_at: string;
+  /** After this the code no longer enrolls (null: rows written before codes expired, none left after migration auth_0001). */
+  enrollment_code_expires_at: string | null;
 }
 
 export interface DeviceTable {
@@ -136,6 +138,22 @@ export interface RelayJobTable {
   ended_at: string | null;
 }
 
+/** A browser a technician logged in from (cookie `vigie_known`, only its SHA-256 kept). */
+export interface KnownDeviceTable {
+  id: string;
+  technician_id: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string;
+}
+
+/** A lock-out cleared from the CLI; the running hub forgets that counter at its next login attempt. */
+export interface LockoutClearTable {
+  id: Generated<number>;
+  counter_key: string;
+  created_at: string;
+}
+
 export interface Database {
   practices: PracticeTable;
   devices: DeviceTable;
@@ -148,6 +166,8 @@ export interface Database {
   audit_head: AuditHeadTable;
   audit_anchor: AuditAnchorTable;
   relay_jobs: RelayJobTable;
+  auth_known_devices: KnownDeviceTable;
+  auth_lockout_clears: LockoutClearTable;
 }
 
 export type { Generated };
