@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, type Result } from '@vigie/common';
-import { runCli } from './cli.js';
 import { ConfigError, loadConfig } from './config.js';
 import { clientKey, MemoryAttemptCounter, type AttemptKey } from './limits.js';
-import { PASSWORD, code, newDevice, newTech, startTestHub, type TestHub } from './test-fixture.js';
+import { PASSWORD, code, hubCli as cli, newDevice, newTech, startTestHub, type TestHub } from './test-fixture.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, totpNow, type Socket } from './testing.js';
 
 interface Answer {
@@ -40,13 +39,6 @@ function count(codes: string[]): Record<string, number> {
 async function auditRows(t: TestHub, action: string) {
   const rows = await t.hub.services.db.selectFrom('audit_log').select(['subject', 'data']).where('action', '=', action).orderBy('seq').execute();
   return rows.map((r) => ({ subject: r.subject, data: JSON.parse(r.data) as Record<string, unknown> }));
-}
-
-async function cli(t: TestHub, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const rc = await runCli(['--data-dir', t.dir, ...args], { out: (s) => out.push(s), err: (s) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' }, {});
-  return { rc, out: out.join('\n'), err: err.join('\n') };
 }
 
 /** Resolves once the hub has processed the disconnect of this client socket (its own listeners ran first). */

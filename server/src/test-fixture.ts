@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HelpRequest, QueuePosition, Result } from '@vigie/common';
 import { createHub, type CreateHubOptions, type Hub } from './app.js';
+import { runCli } from './cli.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from './testing.js';
 
 export const PASSWORD = 'un mot de passe assez long';
@@ -87,3 +88,12 @@ export async function createHelp(dev: TestDevice, extra: Record<string, unknown>
 }
 
 export const chatPayload = (requestId: string, text: string, id = randomUUID()) => ({ requestId, id, text, sentAt: new Date().toISOString() });
+
+/** Runs one admin CLI command on the hub's data folder (as another process would): exit code and output. */
+export async function hubCli(t: TestHub, ...args: string[]): Promise<{ rc: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' };
+  const rc = await runCli(['--data-dir', t.dir, ...args], io, {});
+  return { rc, out: out.join('\n'), err: err.join('\n') };
+}
