@@ -19,7 +19,7 @@ const USAGE = `Vigie hub — administration
   practice add <name> [--ttl-hours N]      create a practice, print its enrollment code
                                            (valid enroll.codeTtlHours, default 7 days, or N hours)
   practice list                            practices, codes, code expiry and device counts
-  practice rotate-code <id> [--ttl-hours N]
+  practice rotate-code <id|name> [--ttl-hours N]
                                            new enrollment code; the old one stops working at once
   user add <login> --name "Full Name" [--role technician|supervisor|admin]
            [--password-stdin]              password from stdin (or VIGIE_PASSWORD, or asked)
@@ -137,8 +137,8 @@ async function runCommand(s: Services, command: string, rest: string[], io: Io, 
     }
     case 'practice rotate-code': {
       const ttlHours = takeHours(rest);
-      const id = rest[0];
-      if (!id || rest.length > 1) throw new VigieError('BAD_REQUEST', 'usage: practice rotate-code <practice-id> [--ttl-hours N]');
+      const id = rest.join(' ').trim();
+      if (!id) throw new VigieError('BAD_REQUEST', 'usage: practice rotate-code <practice-id|name> [--ttl-hours N]');
       const p = await s.devices.rotateEnrollmentCode(id, { type: 'cli' }, { ttlHours });
       io.out(`New enrollment code for "${p.name}": ${p.enrollmentCode} (the previous one no longer works).\nValid until: ${p.enrollmentCodeExpiresAt}`);
       return 0;

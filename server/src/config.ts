@@ -10,10 +10,22 @@ export type LogLevel = z.infer<typeof LogLevel>;
 
 /** One trusted proxy: an address, a CIDR range, or a proxy-addr name. */
 const ProxyAddress = z.union([z.enum(['loopback', 'linklocal', 'uniquelocal']), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
-/** `false`, the proxies' addresses, or a hop count; `true` (trust every client) is refused. */
-const TrustProxy = z.union([z.literal(false), z.number().int().min(1).max(10), z.array(ProxyAddress).min(1).max(64)], {
-  error: () => 'expected false, a list of the proxies’ addresses/CIDR ranges, or a hop count (1–10); true would trust any client’s X-Forwarded-For',
-});
+const ProxyList = z.array(ProxyAddress).min(1).max(64);
+/** `false`, the proxies' addresses (a list, or one string separated by commas), or a hop count; `true` (trust every client) is refused. */
+const TrustProxy = z.union(
+  [
+    z.literal(false),
+    z.number().int().min(1).max(10),
+    ProxyList,
+    z
+      .string()
+      .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+      .pipe(ProxyList),
+  ],
+  {
+    error: () => 'expected false, a list of the proxies’ addresses/CIDR ranges, or a hop count (1–10); true would trust any client’s X-Forwarded-For',
+  },
+);
 
 /** Tunables with defaults; every one can be set in `<dataDir>/hub.json`. */
 export const HubSettings = z.strictObject({
@@ -138,6 +150,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.VIGIE_PUBLIC_URL) out.publicUrl = env.VIGIE_PUBLIC_URL;
   if (env.VIGIE_LOG_LEVEL) out.logLevel = env.VIGIE_LOG_LEVEL;
   if (env.VIGIE_CONSOLE_DIR) out.consoleDir = env.VIGIE_CONSOLE_DIR;
+  if (env.VIGIE_TRUST_PROXY) out.trustProxy = /^\d+$/.test(env.VIGIE_TRUST_PROXY) ? Number(env.VIGIE_TRUST_PROXY) : env.VIGIE_TRUST_PROXY === 'false' ? false : env.VIGIE_TRUST_PROXY;
   return out;
 }
 

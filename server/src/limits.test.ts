@@ -261,6 +261,10 @@ describe('proxy trust', () => {
       expect(() => cfg({ trustProxy: 0 })).toThrow(ConfigError);
       expect(cfg({ trustProxy: ['10.0.0.2', '192.168.0.0/16', '::1', 'fd00::/8', 'loopback'] }).trustProxy).toHaveLength(5);
       expect(cfg({ trustProxy: 1 }).trustProxy).toBe(1);
+      expect(cfg({ trustProxy: '10.0.0.2, 10.0.0.3' }).trustProxy).toEqual(['10.0.0.2', '10.0.0.3']);
+      expect(loadConfig({ dataDir: join(dir, 'data'), env: { VIGIE_TRUST_PROXY: '2' } }).trustProxy).toBe(2);
+      expect(loadConfig({ dataDir: join(dir, 'data'), env: { VIGIE_TRUST_PROXY: '192.168.1.10' } }).trustProxy).toEqual(['192.168.1.10']);
+      expect(() => loadConfig({ dataDir: join(dir, 'data'), env: { VIGIE_TRUST_PROXY: 'true' } })).toThrow(ConfigError);
       // A hop count trusts whoever is nearest: only when nothing but the proxy can reach the hub.
       expect(() => cfg({ trustProxy: 1, host: '0.0.0.0' })).toThrow(/loopback/);
     } finally {
@@ -330,7 +334,7 @@ describe('proxy trust', () => {
 describe('enrollment codes', () => {
   let t: TestHub;
   beforeAll(async () => {
-    t = await startTestHub({ enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 3 } });
+    t = await startTestHub({ enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 20 } });
   });
   afterAll(() => t.close());
 
@@ -364,6 +368,10 @@ describe('enrollment codes', () => {
     expect(list.out).toMatch(new RegExp(`Cabinet rotation\\s+${fresh}\\s+${until!.replace(/\./g, '\\.')}`));
     expect((await cli(t, 'practice', 'add', 'Cabinet court', '--ttl-hours', '1')).out).toMatch(/Valid until: /);
     await expect(cli(t, 'practice', 'rotate-code', 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // By its name too (when no other practice has it).
+    const byName = await cli(t, 'practice', 'rotate-code', 'Cabinet', 'rotation');
+    expect(byName.out).toMatch(/New enrollment code for "Cabinet rotation"/);
+    expect((await enroll(t, fresh!)).code).toBe('INVALID_CODE');
     await expect(cli(t, 'practice', 'rotate-code', p.id, '--ttl-hours', '-1')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 

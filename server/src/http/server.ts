@@ -154,7 +154,7 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
   const started = Date.now();
   app.get(HTTP.healthz, async (_req, reply) => reply.send({ status: 'ok', version: HUB_VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
 
-  // Rate limits (per client IP, counted before the body is read) and code expiry: DeviceService.
+  // Rate limits (per client IP, counted before the body is checked) and code expiry: DeviceService.
   app.post(
     HTTP.enroll,
     route(async (req) => {

@@ -65,12 +65,15 @@ export class DeviceService {
     return { id, name: clean, enrollmentCode: formatCode(code), enrollmentCodeExpiresAt: expiresAt };
   }
 
-  /** Replaces a practice's enrollment code: the old one stops working at once. */
-  async rotateEnrollmentCode(practiceId: string, actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' }, opts: { ttlHours?: number } = {}): Promise<PracticeRecord> {
+  /** Replaces a practice's enrollment code (practice given by id, or by its exact name when unique): the old one stops working at once. */
+  async rotateEnrollmentCode(practice: string, actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' }, opts: { ttlHours?: number } = {}): Promise<PracticeRecord> {
     const expiresAt = this.expiryFrom(opts.ttlHours);
     const code = await this.freshCode();
     return this.db.transaction().execute(async (trx) => {
-      const p = await trx.selectFrom('practices').select(['id', 'name']).where('id', '=', practiceId).executeTakeFirst();
+      const byId = await trx.selectFrom('practices').select(['id', 'name']).where('id', '=', practice).executeTakeFirst();
+      const byName = byId ? [] : await trx.selectFrom('practices').select(['id', 'name']).where('name', '=', practice.trim()).limit(2).execute();
+      if (byName.length > 1) throw new VigieError('CONFLICT', 'Plusieurs cabinets portent ce nom : donnez son identifiant.');
+      const p = byId ?? byName[0];
       if (!p) throw new VigieError('NOT_FOUND', 'Cabinet inconnu.');
       await trx.updateTable('practices').set({ enrollment_code: code, enrollment_code_expires_at: expiresAt }).where('id', '=', p.id).execute();
       await this.audit.append({ actorType: actor.type, actorId: actor.id ?? null, action: 'practice.rotate_code', subject: p.id, data: { codeExpiresAt: expiresAt } }, trx);

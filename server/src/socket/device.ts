@@ -70,8 +70,12 @@ export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, 
         const release = await slots.acquire(d.id, cfg.socket.maxSocketsPerDevice);
         if (!release) throw new VigieError('RATE_LIMITED', 'Trop de connexions ouvertes pour cet appareil. Réessayez dans un instant.');
         // Freed when this socket disconnects, or when the connection closes before it got connected.
-        socket.conn.once('close', release);
-        socket.data.releaseSlot = release;
+        const onClose = () => release();
+        socket.conn.once('close', onClose);
+        socket.data.releaseSlot = () => {
+          socket.conn.off('close', onClose);
+          release();
+        };
         socket.data.actor = { kind: 'device', id: d.id, name: d.name, practiceId: d.practiceId, practiceName: d.practiceName };
         next();
       })
