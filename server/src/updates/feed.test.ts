@@ -42,7 +42,8 @@ beforeEach(async () => {
   await migrateUpdates(db); // idempotent
   audits.length = 0;
   updates = createUpdatesService({ db, dataDir: join(dir, 'hub'), audit: async (ev) => audits.push(ev) });
-  app = Fastify();
+  // Like the hub: close() does not wait for a client's keep-alive connection.
+  app = Fastify({ forceCloseConnections: true });
   rangesAsked.length = 0;
   app.addHook('onRequest', async (req) => {
     if (req.headers.range) rangesAsked.push(req.headers.range);
@@ -403,7 +404,45 @@ describe('feed routes over HTTP', () => {
     expect(rangesAsked.some((r) => r.includes(','))).toBe(true); // multipart/byteranges was exercised
   });
 
+  it('overlapping or too many ranges never send more than the file', async () => {
+    const size = 100_000;
+    const b = await winBuild('1.2.0', fakeInstaller(size));
+    await publishDirs([b.dir], 'win', 'stable', 100);
+    const url = `${base}/updates/stable/Vigie-Setup-1.2.0.exe`;
+    const bodyOf = async (range: string) => {
+      const res = await fetch(url, { headers: { range } });
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(body.length).toBe(Number(res.headers.get('content-length')));
+      return { status: res.status, body, type: res.headers.get('content-type') ?? '' };
+    };
+    // The whole file asked 1000 times: sent once.
+    const same = await bodyOf(`bytes=${Array.from({ length: 1000 }, () => '0-').join(',')}`);
+    expect(same.status).toBe(206);
+    expect(same.body.length).toBeLessThanOrEqual(size);
+    expect(same.body.equals(b.content)).toBe(true);
+    // Overlapping pieces of the same region: merged, each byte once.
+    const overlapping = await bodyOf(`bytes=${Array.from({ length: 500 }, (_, i) => `${i * 10}-${i * 10 + 5000}`).join(',')}, 90000-90099`);
+    expect(overlapping.status).toBe(206);
+    expect(overlapping.type).toMatch(/^multipart\/byteranges/);
+    expect(overlapping.body.length).toBeLessThan(10_000 + 100 + 1000);
+    expect(overlapping.body.includes(b.content.subarray(0, 9991))).toBe(true); // 0-9990 once
+    expect(overlapping.body.includes(b.content.subarray(90_000, 90_100))).toBe(true);
+    // Many 1-byte ranges whose part headers would outweigh the file: the whole file instead.
+    const small = await winBuild('1.2.1', fakeInstaller(20_000), 'win-small');
+    await publishDirs([small.dir], 'win', 'stable', 100);
+    const res = await fetch(`${base}/updates/stable/Vigie-Setup-1.2.1.exe`, { headers: { range: `bytes=${Array.from({ length: 1000 }, (_, i) => `${i * 20}-${i * 20}`).join(',')}` } });
+    expect(res.status).toBe(200);
+    expect((await res.arrayBuffer()).byteLength).toBe(20_000);
+    // More than the cap: the whole file, once.
+    const many = await bodyOf(Array.from({ length: 1001 }, (_, i) => `${i * 50}-${i * 50 + 1}`).join(',').replace(/^/, 'bytes='));
+    expect(many.status).toBe(200);
+    expect(many.body.length).toBe(size);
+  });
+
   it('parses ranges like RFC 9110 says', () => {
+    expect(parseRange('bytes=0-9,5-19,100-109', 1000)).toEqual([{ start: 0, end: 19 }, { start: 100, end: 109 }]);
+    expect(parseRange('bytes=0-,0-,-10', 100)).toEqual([{ start: 0, end: 99 }]);
+    expect(parseRange('bytes=50-59,0-9', 100)).toEqual([{ start: 50, end: 59 }, { start: 0, end: 9 }]); // no overlap: order kept
     expect(parseRange(undefined, 100)).toBeNull();
     expect(parseRange('items=0-1', 100)).toBeNull();
     expect(parseRange('bytes=5-1', 100)).toBeNull();

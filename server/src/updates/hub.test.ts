@@ -160,7 +160,8 @@ describe('update feed in the hub', () => {
   });
 
   it('accepts request headers beyond 16 KiB (many byte ranges of a differential download)', async () => {
-    const ranges = Array.from({ length: 1000 }, (_, i) => `${i * 100}-${i * 100 + 9}`);
+    // 100 ranges: their part headers stay below the file's size (more would get the whole file instead).
+    const ranges = Array.from({ length: 100 }, (_, i) => `${i * 1000}-${i * 1000 + 9}`);
     const range = `bytes=${ranges.join(',')}`;
     const pad = 'x'.repeat(20 * 1024 - range.length); // headers well over Node's 16 KiB default
     expect(range.length + pad.length).toBeGreaterThan(16 * 1024);
@@ -176,6 +177,6 @@ describe('update feed in the hub', () => {
     });
     expect(res.status).toBe(206);
     expect(res.type).toMatch(/^multipart\/byteranges; boundary=/);
-    expect(res.body.match(/Content-Range: bytes \d+-\d+\/120000/g)).toHaveLength(1000);
+    expect(res.body.match(/Content-Range: bytes \d+-\d+\/120000/g)).toHaveLength(100);
   });
 });

@@ -23,8 +23,8 @@ export { UPDATES_API };
 
 export const FEED_CACHE_CONTROL = 'no-cache';
 export const ARTIFACT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
-/** electron-updater asks for at most 1000 ranges per request; more is refused by serving the whole file. */
-const MAX_RANGES = 1000;
+/** electron-updater asks for at most 1000 ranges per request; more is answered with the whole file. */
+export const MAX_RANGES = 1000;
 
 export interface UpdateRoutesOptions {
   updates: UpdatesService;
@@ -142,7 +142,9 @@ type ByteRange = { start: number; end: number };
 
 /**
  * Parses a `Range: bytes=…` header against a file size. Returns null when the header must be
- * ignored (absent, another unit, malformed, too many ranges), [] when no range is satisfiable.
+ * ignored (absent, another unit, malformed, more than MAX_RANGES), [] when no range is
+ * satisfiable. Overlapping ranges are merged (RFC 9110 §14.3 lets a server coalesce them), so no
+ * byte is ever sent twice; ranges that do not overlap keep the order they were asked in.
  */
 export function parseRange(header: string | undefined, size: number): ByteRange[] | null {
   if (!header) return null;
@@ -167,7 +169,19 @@ export function parseRange(header: string | undefined, size: number): ByteRange[
     if (start >= size) continue;
     out.push({ start, end });
   }
-  return out;
+  return mergeOverlapping(out);
+}
+
+function mergeOverlapping(ranges: ByteRange[]): ByteRange[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  if (sorted.every((r, i) => i === 0 || r.start > sorted[i - 1]!.end)) return ranges;
+  const merged: ByteRange[] = [];
+  for (const r of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else merged.push({ ...r });
+  }
+  return merged;
 }
 
 function sendArtifact(req: FastifyRequest, reply: FastifyReply, art: ArtifactInfo) {
@@ -207,6 +221,11 @@ function sendArtifact(req: FastifyRequest, reply: FastifyReply, art: ArtifactInf
     `${i === 0 ? '' : '\r\n'}--${boundary}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${r.start}-${r.end}/${art.size}\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
   const length = ranges.reduce((n, r, i) => n + Buffer.byteLength(partHead(r, i)) + (r.end - r.start + 1), 0) + Buffer.byteLength(tail);
+  if (length > art.size) {
+    // Many small ranges cost more in part headers than the file itself: the whole file is cheaper.
+    reply.code(200).type(type).header('Content-Length', art.size);
+    return reply.send(head ? undefined : createReadStream(art.path));
+  }
   reply.code(206).type(`multipart/byteranges; boundary=${boundary}`).header('Content-Length', length);
   if (head) return reply.send();
   return reply.send(multipartStream(art.path, ranges, partHead, tail));
