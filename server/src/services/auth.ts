@@ -6,6 +6,7 @@ import type { Db } from '../store/db.js';
 import { initials, newId, nowIso, randomToken, sha256 } from '../util.js';
 import type { HubKey } from '../hub-key.js';
 import type { AuditLog } from './audit.js';
+import type { AttemptCounter } from '../limits.js';
 import { LoginGuard, type LoginAttempt } from './login-guard.js';
 import { openTotp, sealTotp } from './totp-vault.js';
 
@@ -41,8 +42,10 @@ export class AuthService {
     private readonly cfg: HubConfig,
     /** Seals TOTP secrets at rest (services/totp-vault.ts). */
     private readonly key: HubKey,
+    /** Login attempt counters; in memory unless a shared store is given (multi-node hub). */
+    counter?: AttemptCounter,
   ) {
-    this.guard = new LoginGuard(db, audit, cfg.login);
+    this.guard = new LoginGuard(db, audit, cfg.login, counter);
   }
 
   async addTechnician(input: { login: string; displayName: string; password: string; role?: TechnicianRole }): Promise<{ id: string; login: string; totpSecret: string; otpauthUri: string }> {

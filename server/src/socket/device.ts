@@ -6,10 +6,9 @@ import type { Logger } from '../logger.js';
 import type { DeviceActor } from '../services/actors.js';
 import type { Services } from '../services/index.js';
 import { updateDeviceHandlers, type UpdatesService } from '../updates/index.js';
-import { MemorySlotCounter, type SlotCounter } from '../limits.js';
 import { nowIso } from '../util.js';
 import { chatHandlers } from './chat.js';
-import { dispatch, type Handlers } from './dispatch.js';
+import { dispatch, socketLimits, type Handlers } from './dispatch.js';
 import { rooms, type Realtime } from './realtime.js';
 import type { ScreenHub } from '../screen/index.js';
 
@@ -61,7 +60,7 @@ export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, 
     ...screen.deviceHandlers,
   };
   // Sockets per device token: a stolen or looping token cannot open connections without bound.
-  const slots: SlotCounter = new MemorySlotCounter();
+  const { slots } = socketLimits(rt.devNs.server);
   rt.devNs.use((socket, next) => {
     const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     s.devices

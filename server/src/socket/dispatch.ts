@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { err, ok, parseOrThrow, toErr, VigieError, type EventMap, type Result } from '@vigie/common';
-import { MemoryRateLimiter, type RateLimiter } from '../limits.js';
+import { MemoryRateLimiter, MemorySlotCounter, type RateLimiter, type SlotCounter } from '../limits.js';
 import type { Logger } from '../logger.js';
 
 export type Handlers<M extends EventMap, C> = {
@@ -19,26 +19,32 @@ export interface DispatchOptions {
   beforeEach?: () => Promise<void>;
   /** Whose budget the events are counted on; default: the owner the namespace's middleware put in socket.data (see ownerKey). */
   rateKey?: string;
-  /** Where the buckets live; default: one in-memory store per socket.io server (socketRateLimiter). */
+  /** Where the buckets live; default: the socket.io server's (socketLimits). */
   limiter?: RateLimiter;
 }
 
-const limiters = new WeakMap<object, RateLimiter>();
+/** The counters of one hub's sockets: event buckets (dispatch) and connection slots (/device). */
+export interface SocketLimits {
+  events: RateLimiter;
+  slots: SlotCounter;
+}
+
+const perServer = new WeakMap<object, SocketLimits>();
 
 /**
- * The buckets of one socket.io server (one hub), shared by its namespaces. A multi-node hub gives
- * a shared store here (useSocketRateLimiter) before the namespaces are set up.
+ * The socket counters of one socket.io server (one hub), shared by its namespaces; in memory
+ * unless a multi-node hub gave shared ones with useSocketLimits before the namespaces were set up.
  */
-export function socketRateLimiter(server: object): RateLimiter {
-  let l = limiters.get(server);
+export function socketLimits(server: object): SocketLimits {
+  let l = perServer.get(server);
   if (!l) {
-    l = new MemoryRateLimiter();
-    limiters.set(server, l);
+    l = { events: new MemoryRateLimiter(), slots: new MemorySlotCounter() };
+    perServer.set(server, l);
   }
   return l;
 }
-export function useSocketRateLimiter(server: object, limiter: RateLimiter): void {
-  limiters.set(server, limiter);
+export function useSocketLimits(server: object, limits: Partial<SocketLimits>): void {
+  perServer.set(server, { ...socketLimits(server), ...limits });
 }
 
 /**
@@ -61,7 +67,7 @@ type Ack = (r: Result<unknown>) => void;
  * VigieError. Events without an ack are ignored; unknown events get UNKNOWN_EVENT.
  */
 export function dispatch<M extends EventMap, C>(socket: Socket, events: M, handlers: Handlers<M, C>, ctx: C, opts: DispatchOptions): void {
-  const limiter = opts.limiter ?? socketRateLimiter(socket.nsp.server);
+  const limiter = opts.limiter ?? socketLimits(socket.nsp.server).events;
   const key = opts.rateKey ?? ownerKey(socket);
   const rule = { ratePerSecond: opts.ratePerSecond, burst: opts.burst };
   // Refusals are a bucket too: floodDisconnectAfter of them within about 10 s close the socket.
