@@ -35,6 +35,10 @@ export const BACKUP_REASONS = [
   'move-failed',
   'check-failed',
   'timeout',
+  'not-allowed',
+  'link-in-path',
+  'not-a-folder',
+  'path-too-long',
   'unknown',
 ] as const;
 export const BackupReason = z.enum(BACKUP_REASONS);
@@ -61,17 +65,38 @@ export const BACKUP_REASON_CODES: Record<BackupReason, ErrorCode> = {
   'move-failed': 'INTERNAL',
   'check-failed': 'INTERNAL',
   timeout: 'TIMEOUT',
+  'not-allowed': 'FORBIDDEN',
+  'link-in-path': 'FORBIDDEN',
+  'not-a-folder': 'CONFLICT',
+  'path-too-long': 'CONFLICT',
   unknown: 'INTERNAL',
 };
 
 /** Situations more precise than their reason, with their own sentence in BACKUP_STRINGS.messages. */
-export const BACKUP_MESSAGE_KEYS = ['existingRepoOtherPassword', 'noFolders', 'foldersMissing', 'snapshotGone', 'folderNotInSnapshot', 'folderGone', 'cannotOpenFolder'] as const;
+export const BACKUP_MESSAGE_KEYS = [
+  'existingRepoOtherPassword',
+  'noFolders',
+  'foldersMissing',
+  'snapshotGone',
+  'folderNotInSnapshot',
+  'folderGone',
+  'cannotOpenFolder',
+  'restoreInterrupted',
+  'outsideBackedUpFolders',
+  'outsideUserFolders',
+  'technicianBackedUpOnly',
+  'reservedFolder',
+  'invalidPath',
+] as const;
 export const BackupMessageKey = z.enum(BACKUP_MESSAGE_KEYS);
 export type BackupMessageKey = z.infer<typeof BackupMessageKey>;
 
 export const BackupError = z.object({
   reason: BackupReason,
-  /** When set, UIs show BACKUP_STRINGS.messages[messageKey] instead of the reason's message. */
+  /**
+   * When set, UIs show BACKUP_STRINGS.messages[messageKey] instead of the reason's message (and
+   * BACKUP_STRINGS.nextSteps[messageKey] instead of its next step, when there is one).
+   */
   messageKey: BackupMessageKey.optional(),
   /** Plain French sentence (what happened). */
   message: z.string().max(1000),
@@ -519,7 +544,20 @@ export const BACKUP_STRINGS = {
       folderNotInSnapshot: 'Ce dossier n’existe pas dans cette sauvegarde.',
       folderGone: 'Ce dossier n’existe plus.',
       cannotOpenFolder: 'Impossible d’ouvrir le dossier sur cet ordinateur.',
+      restoreInterrupted: 'La restauration a été interrompue ; vos fichiers actuels n’ont pas été touchés.',
+      outsideBackedUpFolders: 'Cet élément n’est pas dans les dossiers sauvegardés : la restauration est refusée.',
+      outsideUserFolders: 'Ce dossier n’est ni dans vos dossiers personnels ni dans un dossier sauvegardé.',
+      technicianBackedUpOnly: 'Un technicien ne peut restaurer que dans les dossiers sauvegardés.',
+      reservedFolder: 'Ce dossier est réservé au système, aux sauvegardes ou à Vigie : rien n’y est restauré.',
+      invalidPath: 'Ce chemin n’est pas valide (il contient « .. » ou un caractère interdit).',
     } satisfies Record<BackupMessageKey, string>,
+    /** Next steps more precise than the reason's, for some message keys. */
+    nextSteps: {
+      restoreInterrupted: 'Vous pouvez relancer la restauration quand vous voulez.',
+      outsideBackedUpFolders: 'Choisissez un fichier ou un dossier à l’intérieur des dossiers sauvegardés.',
+      technicianBackedUpOnly: 'Restaurez à côté ou à sa place, ou choisissez un dossier sauvegardé.',
+      invalidPath: 'Choisissez le dossier de destination à nouveau.',
+    } satisfies Partial<Record<BackupMessageKey, string>>,
     names: { restored: 'restauré', beforeRestore: 'avant restauration' },
     reasons: {
       'not-configured': { message: 'La sauvegarde n’est pas encore configurée.', nextStep: 'Choisissez où enregistrer les sauvegardes dans les réglages.' },
@@ -541,6 +579,16 @@ export const BACKUP_STRINGS = {
       'move-failed': { message: 'La restauration n’a pas pu être mise en place ; vos fichiers actuels ont été laissés tels quels.', nextStep: 'Fermez les programmes ouverts sur ces fichiers, puis réessayez.' },
       'check-failed': { message: 'La vérification des sauvegardes a détecté un problème.', nextStep: 'Contactez votre prestataire.' },
       timeout: { message: 'L’opération prend trop de temps.', nextStep: 'Réessayez plus tard.' },
+      'not-allowed': { message: 'Vigie ne restaure pas à cet endroit : il est en dehors des dossiers autorisés.', nextStep: 'Choisissez un dossier à vous, par exemple dans Documents ou sur le Bureau.' },
+      'link-in-path': {
+        message: 'Un dossier sur le chemin a été remplacé par un lien depuis la sauvegarde : par sécurité, rien n’a été restauré.',
+        nextStep: 'Restaurez dans un autre dossier, ou contactez votre prestataire.',
+      },
+      'not-a-folder': { message: 'La destination choisie est un fichier, pas un dossier.', nextStep: 'Choisissez un dossier, ou renommez ce fichier puis réessayez.' },
+      'path-too-long': {
+        message: 'Le chemin est trop long pour le système (trop de dossiers imbriqués ou des noms trop longs).',
+        nextStep: 'Restaurez dans un dossier au chemin plus court, par exemple sur le Bureau, ou contactez votre prestataire.',
+      },
       unknown: { message: 'La sauvegarde a rencontré une erreur inattendue.', nextStep: 'Réessayez ; si cela recommence, contactez votre prestataire.' },
     } satisfies Record<BackupReason, ReasonText>,
   },
@@ -581,7 +629,19 @@ export const BACKUP_STRINGS = {
       folderNotInSnapshot: 'This folder does not exist in this backup.',
       folderGone: 'This folder no longer exists.',
       cannotOpenFolder: 'The folder cannot be opened on this computer.',
+      restoreInterrupted: 'The restore was interrupted; your current files were not touched.',
+      outsideBackedUpFolders: 'This item is not in the backed-up folders: the restore is refused.',
+      outsideUserFolders: 'This folder is neither in your personal folders nor in a backed-up folder.',
+      technicianBackedUpOnly: 'A technician can only restore into the backed-up folders.',
+      reservedFolder: 'This folder is reserved for the system, the backups or Vigie: nothing is restored there.',
+      invalidPath: 'This path is not valid (it contains “..” or a forbidden character).',
     } satisfies Record<BackupMessageKey, string>,
+    nextSteps: {
+      restoreInterrupted: 'You can start the restore again whenever you like.',
+      outsideBackedUpFolders: 'Choose a file or folder inside the backed-up folders.',
+      technicianBackedUpOnly: 'Restore alongside or back in place, or choose a backed-up folder.',
+      invalidPath: 'Choose the destination folder again.',
+    } satisfies Partial<Record<BackupMessageKey, string>>,
     names: { restored: 'restored', beforeRestore: 'before restore' },
     reasons: {
       'not-configured': { message: 'Backup is not set up yet.', nextStep: 'Choose where to store backups in the settings.' },
@@ -603,6 +663,16 @@ export const BACKUP_STRINGS = {
       'move-failed': { message: 'The restore could not be put in place; your current files were left as they were.', nextStep: 'Close programs that have these files open, then try again.' },
       'check-failed': { message: 'The backup check found a problem.', nextStep: 'Contact your provider.' },
       timeout: { message: 'The operation is taking too long.', nextStep: 'Try again later.' },
+      'not-allowed': { message: 'Vigie does not restore there: it is outside the allowed folders.', nextStep: 'Choose a folder of your own, for example in Documents or on the Desktop.' },
+      'link-in-path': {
+        message: 'A folder on the way has been replaced by a link since the backup: for safety, nothing was restored.',
+        nextStep: 'Restore to another folder, or contact your provider.',
+      },
+      'not-a-folder': { message: 'The chosen destination is a file, not a folder.', nextStep: 'Choose a folder, or rename this file and try again.' },
+      'path-too-long': {
+        message: 'The path is too long for the system (too many nested folders or names too long).',
+        nextStep: 'Restore to a folder with a shorter path, for example on the Desktop, or contact your provider.',
+      },
       unknown: { message: 'The backup ran into an unexpected error.', nextStep: 'Try again; if it happens again, contact your provider.' },
     } satisfies Record<BackupReason, ReasonText>,
   },

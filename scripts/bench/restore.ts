@@ -115,6 +115,8 @@ async function main() {
     logger: testLogger,
     resticCacheDir: cacheDir,
     suggest: { home: join(work, 'home'), env: {} },
+    // « Restaurer ailleurs » into work/vigie-N: the bench's run folder plays the user's home.
+    home: work,
     tickMs: 3_600_000,
   });
   await service.start();

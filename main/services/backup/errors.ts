@@ -20,9 +20,10 @@ export function backupError(
 ): VigieError {
   const text = reasonText(reason, opts.vars);
   const message = opts.messageKey ? BACKUP_STRINGS.fr.messages[opts.messageKey] : text.message;
+  const nextSteps: Partial<Record<BackupMessageKey, string>> = BACKUP_STRINGS.fr.nextSteps;
   return new VigieError(BACKUP_REASON_CODES[reason], message, {
     reason,
-    nextStep: text.nextStep,
+    nextStep: (opts.messageKey && nextSteps[opts.messageKey]) || text.nextStep,
     ...(opts.messageKey ? { messageKey: opts.messageKey } : {}),
     ...opts.details,
   });

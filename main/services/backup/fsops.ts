@@ -17,6 +17,12 @@ export function fsReason(e: unknown): BackupReason {
       return 'in-use';
     case 'ENOENT':
       return 'not-found';
+    case 'ENAMETOOLONG':
+      return 'path-too-long';
+    case 'ENOTDIR':
+      return 'not-a-folder';
+    case 'ELOOP':
+      return 'link-in-path';
     default:
       return 'unknown';
   }
@@ -33,20 +39,31 @@ export class TargetExistsError extends Error {
  * Moves `src` to `dest` within one file system, never replacing anything at `dest`.
  * Regular files: link(2) then unlink — link fails with EEXIST if `dest` appeared, so there
  * is no window where an existing file could be overwritten; where hard links are not supported
- * (FAT, some network shares) it falls back to lstat + rename. Folders and symlinks: lstat +
- * rename (rename never replaces a non-empty folder and fails on a file).
+ * (FAT, some network shares) it falls back to lstat + rename. When the link was made but the
+ * original cannot be removed, the link is undone (only if it still is our file) and the error
+ * thrown: a failed move leaves no second name behind. Folders and symlinks: lstat + rename
+ * (rename never replaces a non-empty folder and fails on a file).
  */
 export async function moveNoReplace(src: string, dest: string, kind: 'file' | 'dir' | 'other'): Promise<void> {
   // Only regular files take the link path: macOS link(2) would follow a symlink.
   if (kind === 'file') {
+    let linked = false;
     try {
       await link(src, dest);
-      await unlink(src);
-      return;
+      linked = true;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new TargetExistsError(dest);
       if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK', 'EINVAL'].includes(code ?? '')) throw e;
+    }
+    if (linked) {
+      try {
+        await unlink(src);
+        return;
+      } catch (e) {
+        await undoLink(src, dest);
+        throw e;
+      }
     }
   }
   try {
@@ -57,6 +74,12 @@ export async function moveNoReplace(src: string, dest: string, kind: 'file' | 'd
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   await rename(src, dest);
+}
+
+/** Removes the name `dest` made by link(src, dest), if it is still the same file as `src`. */
+async function undoLink(src: string, dest: string): Promise<void> {
+  const [a, b] = await Promise.all([lstat(src).catch(() => null), lstat(dest).catch(() => null)]);
+  if (a && b && a.dev === b.dev && a.ino === b.ino) await unlink(dest).catch(() => undefined);
 }
 
 /** Bytes of the regular files under `dir` (lstat, symlinks not followed) and how many there are. */

@@ -1,13 +1,27 @@
-import { spawnSync } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, readlink, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RestoreJob, RestoreRequestInput } from '@vigie/common';
+import type { RestoreJob } from '@vigie/common';
 import { RestoreRequest } from '@vigie/common';
 import { nameStamp } from './naming.js';
 import { SECRET_KEYS } from './repository.js';
 import { STAGING_PREFIX } from './restore.js';
-import { canChattr, canMount, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, locksOf, testLogger, type Fixture } from './testing.js';
+import {
+  backupNow,
+  canChattr,
+  canMount,
+  locksOf,
+  makeFixture,
+  randomContent,
+  RecordingSpawner,
+  restoreAndWait,
+  sh,
+  stagingsIn,
+  stepUntil,
+  testLogger,
+  waitFor,
+  type Fixture,
+} from './testing.js';
 import { BackupService } from './service.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 
@@ -21,31 +35,8 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-function sh(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { stdio: 'pipe' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.toString()}`);
-}
-
-async function restore(f: Fixture, input: RestoreRequestInput): Promise<{ job: RestoreJob; events: RestoreJob[] }> {
-  const events: RestoreJob[] = [];
-  const off = f.service.on('restore', (j) => events.push(j));
-  const started = f.service.restore(RestoreRequest.parse(input));
-  const job = await f.service.restores.settled(started.id);
-  off();
-  return { job, events: events.filter((e) => e.id === started.id) };
-}
-
-async function stagingsIn(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => n.startsWith(STAGING_PREFIX));
-}
-
-async function backup(f: Fixture): Promise<{ id: string; time: Date }> {
-  const run = await f.service.runBackup();
-  expect(run.outcome).toBe('ok');
-  await f.service.idle();
-  const snap = (await f.service.listSnapshots())[0]!;
-  return { id: snap.id, time: new Date(snap.time) };
-}
+const restore = restoreAndWait;
+const backup = backupNow;
 
 describe('restore: copy beside, folders, names', () => {
   it('restores a single file beside the original, never overwriting, with its states', async () => {
@@ -234,7 +225,12 @@ describe('restore interrupted or impossible: the original stays intact', () => {
     process.kill(rec.child.pid!, 'SIGKILL');
     const done = await f.service.restores.settled(job.id);
     expect(done.state).toBe('failed');
-    expect(done.error?.reason).toBe('interrupted');
+    expect(done.error).toMatchObject({
+      reason: 'interrupted',
+      messageKey: 'restoreInterrupted',
+      message: 'La restauration a été interrompue ; vos fichiers actuels n’ont pas été touchés.',
+      nextStep: 'Vous pouvez relancer la restauration quand vous voulez.',
+    });
     expect(await readFile(join(dir, 'scan1.dcm'), 'utf8')).toBe('version actuelle');
     expect((await readdir(f.data)).sort()).toEqual(['imagerie']);
     expect((await readdir(dir)).sort()).toEqual(['scan1.dcm', 'scan2.dcm']);
@@ -250,7 +246,7 @@ describe('restore interrupted or impossible: the original stays intact', () => {
     process.kill(rec.child.pid!, 'SIGCONT');
     const done = await f.service.restores.settled(job.id);
     expect(done.state).toBe('cancelled');
-    expect(done.error?.reason).toBe('cancelled');
+    expect(done.error).toMatchObject({ reason: 'cancelled', messageKey: 'restoreInterrupted', message: 'La restauration a été interrompue ; vos fichiers actuels n’ont pas été touchés.' });
     expect(await readFile(join(dir, 'scan1.dcm'), 'utf8')).toBe('version actuelle');
     expect((await readdir(f.data)).sort()).toEqual(['imagerie']);
     expect(await locksOf(f.repoPath)).toEqual([]);
@@ -309,9 +305,10 @@ describe('restore progress and bookkeeping', () => {
     const job = f.service.restore(RestoreRequest.parse({ snapshotId: snap.id, paths: [join(f.data, 'lot')], mode: 'folder', targetDir: target }));
     const rec = await next;
     // Let restic run in small steps until it has written part of the files, then watch a measurement come in.
+    // The staging folder is as high as the allowed folder goes on that disk: the home folder, here the temp root.
     await stepUntil(rec.child.pid!, async () => {
-      const [s] = await stagingsIn(target).catch(() => []);
-      return s ? (await readdir(join(target, s), { recursive: true })).some((p) => p.endsWith('.bin')) : false;
+      const [s] = await stagingsIn(f.root).catch(() => []);
+      return s ? (await readdir(join(f.root, s), { recursive: true })).some((p) => p.endsWith('.bin')) : false;
     });
     const mid = await waitFor(async () =>
       events.find((e) => e.progress?.source === 'staging' && e.progress.totalBytes === 40 * (256 << 10) && e.progress.bytesDone > 0),

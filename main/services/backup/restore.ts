@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { chmod, lstat, mkdir, mkdtemp, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, lstat, mkdir, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   BACKUP_STRINGS,
   VigieError,
@@ -12,6 +12,7 @@ import {
   type TreeEntryType,
 } from '@vigie/common';
 import { Emitter } from '../lib/emitter.js';
+import { createFolders, recheckRestoreTarget, resolveRestoreTarget, stagingParent, type ContainmentPolicy, type RestoreTarget } from './containment.js';
 import { backupError, reasonOf, toBackupError } from './errors.js';
 import { fsReason, measureTree, moveNoReplace, processWrittenBytes, TargetExistsError } from './fsops.js';
 import { datedName, exists, freeName } from './naming.js';
@@ -19,7 +20,7 @@ import type { ChildLike, Clock, Logger } from './ports.js';
 import type { RepoQueue } from './queue.js';
 import type { RepoTarget, Restic } from './restic/client.js';
 import { parseRestoreLine } from './restic/parse.js';
-import { includePatternFor, treeBase, treeParent, treeSegments, treeToLocal } from './restic/paths.js';
+import { includePatternFor, treeBase, treeSegments } from './restic/paths.js';
 
 /** Staging folders start with this (hidden on macOS/Linux); leftovers of a crash are removed at start. */
 export const STAGING_PREFIX = '.vigie-restauration-';
@@ -36,8 +37,10 @@ export interface RestoreDeps {
   logger: Logger;
   /** The configured repository (throws not-configured). */
   repo: () => Promise<RepoTarget>;
-  /** A snapshot id (or prefix) → full id and time (throws not-found). */
-  snapshot: (repo: RepoTarget, ref: string) => Promise<{ id: string; time: Date }>;
+  /** A snapshot id (or prefix) → full id, time and the folders it was made of (throws not-found). */
+  snapshot: (repo: RepoTarget, ref: string) => Promise<{ id: string; time: Date; paths: string[] }>;
+  /** Where restores may write besides the backed-up folders, and what they never touch (see containment.ts). */
+  containment: () => Omit<ContainmentPolicy, 'platform'>;
   /**
    * Files already listed from this snapshot (the folder browsed or the search made before
    * choosing them): a snapshot never changes, so their type and size need no second `ls`.
@@ -76,9 +79,12 @@ const FINAL: ReadonlySet<RestoreJob['state']> = new Set(['done', 'failed', 'canc
 
 /**
  * Self-service restore, safe by construction:
- * 1. restic restores ONLY into a new, empty, private (0700) staging folder created in the
- *    destination folder itself (same file system → the final moves are atomic renames; restic
- *    never writes at a target path, so it never follows a symlink placed there);
+ * 0. where it may write is decided by containment.ts before any folder is created or restic
+ *    starts, and checked again just before the final moves;
+ * 1. restic restores ONLY into a new, empty, private (0700) staging folder created as high as
+ *    possible on the destination's disk, inside the allowed folder (the final moves are atomic
+ *    renames, and deep paths still fit; restic never writes at a target path, so it never follows
+ *    a symlink placed there); the staging folder is journaled before it is created;
  * 2. includes are escaped (`\ * ? [ ]`), and "restic restored nothing" is an error;
  * 3. what was restored is checked against the snapshot listing (present, type, size) before the
  *    destination is touched;
@@ -153,7 +159,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
     if (!it) throw backupError('not-found');
     if (FINAL.has(it.job.state) || it.job.state === 'moving') return it.job;
     it.abort.abort();
-    if (it.job.state === 'queued') this.finish(it, 'cancelled', backupError('cancelled'));
+    if (it.job.state === 'queued') this.finish(it, 'cancelled', interruption('cancelled'));
     return it.job;
   }
 
@@ -204,14 +210,15 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
   private async run(it: Internal): Promise<void> {
     const req = it.job.request;
     const platform = this.deps.platform ?? process.platform;
+    const policy: ContainmentPolicy = { ...this.deps.containment(), platform };
     let staging: string | null = null;
     const createdDirs: string[] = [];
     let ok = false;
     try {
       const repo = await this.deps.repo();
-      const destDir = req.mode === 'folder' ? req.targetDir! : treeToLocal(treeParent(req.paths[0]!)!, platform);
       let expectedP: Promise<Map<string, Expected>> | null = null;
-      let snap: { id: string; time: Date } | null = null;
+      let snap: { id: string; time: Date; paths: string[] } | null = null;
+      let target: RestoreTarget | null = null;
 
       await this.deps.queue.run(
         repo.key,
@@ -219,33 +226,40 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
         async () => {
           if (this.cancelled(it)) return;
           this.update(it, { state: 'preparing', startedAt: this.deps.clock.now().toISOString() });
-          snap = await this.deps.snapshot(repo, req.snapshotId);
-          this.update(it, { snapshotTime: snap.time.toISOString() });
+          const s = await this.deps.snapshot(repo, req.snapshotId);
+          snap = s;
+          this.update(it, { snapshotTime: s.time.toISOString() });
+          // Where this restore may write: decided before any folder is created or restic starts.
+          const t = await resolveRestoreTarget(req, s.paths, policy);
+          target = t;
           // What the snapshot holds for these paths: listed while restic restores (no lock needed).
-          expectedP = this.knownFiles(snap.id, req.paths) ?? this.expected(repo, snap.id, req.paths, it.abort.signal);
+          expectedP = this.knownFiles(s.id, req.paths) ?? this.expected(repo, s.id, req.paths, it.abort.signal);
           expectedP.catch(() => undefined);
-          await this.ensureDir(destDir, createdDirs);
-          staging = await this.makeStaging(destDir);
+          await createFolders(t.missing, createdDirs);
+          staging = await this.makeStaging(await stagingParent(t, platform));
           if (this.cancelled(it)) return;
           this.update(it, { state: 'restoring' });
-          await this.restoreInto(it, repo, snap.id, staging, req.paths, expectedP, platform);
+          await this.restoreInto(it, repo, s.id, staging, req.paths, expectedP, platform);
         },
         'high',
       );
-      if (this.cancelled(it) || !expectedP || !snap || !staging) throw backupError('cancelled');
+      if (this.cancelled(it) || !expectedP || !snap || !staging || !target) throw backupError('cancelled');
       const expected: Map<string, Expected> = await expectedP;
-      const snapTime: Date = (snap as { time: Date }).time;
+      const s: { time: Date; paths: string[] } = snap;
+      const t: RestoreTarget = target;
 
       this.update(it, { state: 'verifying' });
       await this.verify(staging, expected, req.paths);
       if (this.cancelled(it)) throw backupError('cancelled');
 
+      // The same checks again, just before the final moves: no folder on the way became a link meanwhile.
+      await recheckRestoreTarget(t, req, s.paths, policy);
       this.update(it, { state: 'moving' });
-      const items = await this.moveAll(staging, destDir, expected, req, snapTime);
+      const items = await this.moveAll(staging, t.dir, expected, req, s.time);
       ok = true;
       const total = sumFiles(expected);
       this.finish(it, 'done', undefined, {
-        result: { items, folder: destDir },
+        result: { items, folder: t.dir },
         progress: {
           fraction: 1,
           bytesDone: total.bytes,
@@ -258,10 +272,11 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
       });
       this.log.info('restore done', { job: it.job.id, mode: req.mode, items: items.length });
     } catch (e) {
-      const cancelled = this.cancelled(it) || reasonOf(e) === 'cancelled';
-      if (cancelled) this.finish(it, 'cancelled', backupError('cancelled'));
+      const reason = reasonOf(e);
+      if (this.cancelled(it) || reason === 'cancelled') this.finish(it, 'cancelled', interruption('cancelled'));
+      else if (reason === 'interrupted') this.finish(it, 'failed', interruption('interrupted', (e as VigieError).details));
       else {
-        this.log.warn('restore failed', { job: it.job.id, reason: reasonOf(e) ?? 'unknown', err: e instanceof VigieError ? undefined : e });
+        this.log.warn('restore failed', { job: it.job.id, reason: reason ?? 'unknown', err: e instanceof VigieError ? undefined : e });
         this.finish(it, 'failed', e instanceof VigieError ? e : backupError(fsReason(e)));
       }
     } finally {
@@ -272,37 +287,26 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
     }
   }
 
-  private async ensureDir(dir: string, created: string[]): Promise<void> {
-    const missing: string[] = [];
-    let cur = dir;
-    while (!(await exists(cur))) {
-      missing.push(cur);
-      const up = dirname(cur);
-      if (up === cur) break;
-      cur = up;
-    }
+  /**
+   * The staging folder is journaled BEFORE it is created: a crash right after leaves a name the
+   * next start removes, and a journal that cannot be written (a full disk) leaves nothing behind.
+   */
+  private async makeStaging(parent: string): Promise<string> {
+    const staging = join(parent, STAGING_PREFIX + randomBytes(6).toString('hex'));
     try {
-      for (const d of missing.reverse()) {
-        await mkdir(d);
-        created.push(d);
-      }
-      // stat, not lstat: the user's folder may itself be a link (Documents moved to another disk).
-      if (!(await stat(dir)).isDirectory()) throw backupError('not-found', { details: { dir } });
+      await this.deps.journal.add(staging);
     } catch (e) {
-      if (e instanceof VigieError) throw e;
-      throw backupError(fsReason(e), { details: { dir } });
+      await this.deps.journal.remove(staging).catch(() => undefined);
+      throw backupError(fsReason(e), { details: { journal: true, code: (e as NodeJS.ErrnoException)?.code } });
     }
-  }
-
-  private async makeStaging(destDir: string): Promise<string> {
-    let staging: string;
     try {
-      staging = await mkdtemp(join(destDir, STAGING_PREFIX));
+      await mkdir(staging, { mode: 0o700 });
       await chmod(staging, 0o700);
     } catch (e) {
-      throw backupError(fsReason(e), { details: { dir: destDir } });
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') await rmdir(staging).catch(() => undefined);
+      await this.deps.journal.remove(staging).catch(() => undefined);
+      throw backupError(fsReason(e), { details: { dir: parent, code: (e as NodeJS.ErrnoException)?.code } });
     }
-    await this.deps.journal.add(staging);
     return staging;
   }
 
@@ -517,7 +521,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
         }
       }
       const r = fsReason(e);
-      throw backupError(r === 'in-use' || r === 'read-only' || r === 'disk-full' ? r : 'move-failed', {
+      throw backupError(r === 'in-use' || r === 'read-only' || r === 'disk-full' || r === 'path-too-long' ? r : 'move-failed', {
         details: { rollbackFailed, code: (e as NodeJS.ErrnoException)?.code },
       });
     }
@@ -534,4 +538,10 @@ function sumFiles(m: Map<string, Expected>): { bytes: number; files: number } {
     }
   }
   return { bytes, files };
+}
+
+/** A restore stopped before anything was put in place (cancelled, or restic killed): said as such, not in backup words. */
+function interruption(reason: 'cancelled' | 'interrupted', cause: Record<string, unknown> = {}): VigieError {
+  const { reason: _reason, nextStep: _nextStep, messageKey: _key, ...details } = cause;
+  return backupError(reason, { messageKey: 'restoreInterrupted', details });
 }

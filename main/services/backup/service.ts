@@ -30,6 +30,7 @@ import {
 import { Emitter } from '../lib/emitter.js';
 import { JsonFile } from '../lib/files.js';
 import { suggestFolders, type SuggestOptions } from './defaults.js';
+import { assertRestoreShape } from './containment.js';
 import { backupError, reasonOf, toBackupError } from './errors.js';
 import { clearStaleLocks, type ProcessState } from './locks.js';
 import { nodeSpawner, systemClock, systemTimers } from './node-adapters.js';
@@ -61,6 +62,8 @@ export interface BackupServiceOptions {
   defaultRepository?: RepositorySettings | null;
   /** Where to look for folders worth backing up (tests point it at a temp home). */
   suggest?: SuggestOptions;
+  /** The user's own folders, where « restaurer ailleurs » may write (default: the OS home folder). */
+  home?: string;
   /** How often the schedule is looked at. */
   tickMs?: number;
   restorePollMs?: number;
@@ -134,6 +137,7 @@ export class BackupService extends Emitter<BackupEvents> {
       logger: opts.logger,
       repo: () => this.target(),
       snapshot: (repo, ref) => this.resolveSnapshot(repo, ref),
+      containment: () => ({ home: this.opts.home ?? os.homedir(), reserved: this.reservedFolders() }),
       afterInterrupt: (repo) => this.cleanupAfterInterrupt(repo),
       known: (snapshotId, path) => this.known.get(`${snapshotId}\0${path}`) ?? null,
       journal: {
@@ -210,14 +214,27 @@ export class BackupService extends Emitter<BackupEvents> {
     await this.file.save(this.state);
   }
 
+  /** Staging folders journaled by a run that never finished: removed; one that cannot be removed now stays journaled for the next start. */
   private async cleanLeftoverStagings(): Promise<void> {
     if (this.state.stagings.length === 0) return;
+    const kept: string[] = [];
     for (const p of this.state.stagings) {
       if (!basename(p).startsWith(STAGING_PREFIX)) continue;
       this.log.warn('removing a restore staging folder left by an interrupted run', { path: p });
-      await rm(p, { recursive: true, force: true }).catch((e) => this.log.error('could not remove staging', { path: p, err: e }));
+      try {
+        await rm(p, { recursive: true, force: true });
+      } catch (e) {
+        this.log.error('could not remove staging, will try again at the next start', { path: p, err: e });
+        kept.push(p);
+      }
     }
-    await this.persist((s) => ({ ...s, stagings: [] }));
+    await this.persist((s) => ({ ...s, stagings: kept }));
+  }
+
+  /** Never restored into: the local repository, the app's data folder, restic's cache. */
+  private reservedFolders(): string[] {
+    const repo = this.settings.repository;
+    return [this.opts.dataDir, ...(this.opts.resticCacheDir ? [this.opts.resticCacheDir] : []), ...(repo?.kind === 'local' ? [repo.path] : [])];
   }
 
   // ---------- settings ----------
@@ -478,7 +495,8 @@ export class BackupService extends Emitter<BackupEvents> {
         this.withLockRecovery(t, () =>
           this.restic.backup(t, folders, {
             tags: [VIGIE_TAG],
-            excludes: this.settings.excludes,
+            // A restore may run meanwhile: its staging folder is never part of a backup.
+            excludes: [...this.settings.excludes, `${STAGING_PREFIX}*`],
             signal: entry.abort.signal,
             onStatus: (s) => this.onBackupProgress(entry, s),
           }),
@@ -663,13 +681,13 @@ export class BackupService extends Emitter<BackupEvents> {
     return list;
   }
 
-  private async resolveSnapshot(target: RepoTarget, ref: string): Promise<{ id: string; time: Date }> {
+  private async resolveSnapshot(target: RepoTarget, ref: string): Promise<{ id: string; time: Date; paths: string[] }> {
     const find = (list: ResticSnapshotJson[]) => list.filter((s) => s.id.startsWith(ref));
     let hits = find(await this.snapshotList(target));
     if (hits.length === 0) hits = find(await this.snapshotList(target, true));
     if (hits.length !== 1) throw backupError('not-found', { messageKey: 'snapshotGone' });
     const s = hits[0]!;
-    return { id: s.id, time: new Date(isoTime(s.time) ?? s.time) };
+    return { id: s.id, time: new Date(isoTime(s.time) ?? s.time), paths: s.paths };
   }
 
   private toSnapshot(s: ResticSnapshotJson): Snapshot {
@@ -783,7 +801,9 @@ export class BackupService extends Emitter<BackupEvents> {
 
   // ---------- restore ----------
 
+  /** Starts a restore; its shape is refused at once, where it may write is checked by the job before anything is written (containment.ts). */
   restore(req: RestoreRequest): RestoreJob {
+    assertRestoreShape(req, process.platform);
     if (!this.settings.repository) throw backupError('not-configured');
     const job = this.restores.start(req);
     if (req.origin === 'technician') {

@@ -9,17 +9,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { RestoreRequest, type RestoreJob, type RestoreRequestInput } from '@vigie/common';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import type { Notification } from '../../platform/ports.js';
 import { createLogger } from '../lib/logger.js';
 import { nodeSpawner } from './node-adapters.js';
 import { generatePassword, SECRET_KEYS } from './repository.js';
 import type { ChildLike, Clock, Logger, Notifier, ProcessSpawner, TimerHandle, Timers } from './ports.js';
+import { STAGING_PREFIX } from './restore.js';
 import { BackupService, type BackupServiceOptions } from './service.js';
 
 export const testLogger: Logger = createLogger({ level: (process.env.VIGIE_TEST_LOG as 'debug' | undefined) ?? 'silent' });
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Runs a command (mount, chattr…), throwing with its stderr when it fails. */
+export function sh(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { stdio: 'pipe' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.toString()}`);
+}
 
 export function hasCommand(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -202,6 +210,9 @@ export async function makeFixture(
     logger: testLogger,
     resticCacheDir: join(root, 'cache'),
     suggest: { home: join(root, 'home'), env: {} },
+    // The user's own folders: the whole temp root (data, and places to « restaurer ailleurs »), which
+    // also holds the repository, the app's data folder and restic's cache (reserved inside it).
+    home: root,
     tickMs: 3_600_000,
     restorePollMs: 50,
     ...serviceOpts,
@@ -261,4 +272,31 @@ export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>
  */
 export async function locksOf(repo: string): Promise<string[]> {
   return (await readdir(join(repo, 'locks')).catch(() => [] as string[])).filter((n) => /^[0-9a-f]{64}$/.test(n));
+}
+
+/** One backup through the service, which must succeed; the snapshot it made. */
+export async function backupNow(f: Pick<Fixture, 'service'>): Promise<{ id: string; time: Date }> {
+  const run = await f.service.runBackup();
+  if (run.outcome !== 'ok') throw new Error(`backup ${run.outcome}: ${JSON.stringify(run.error)}`);
+  await f.service.idle();
+  const snap = (await f.service.listSnapshots())[0]!;
+  return { id: snap.id, time: new Date(snap.time) };
+}
+
+/** Starts a restore and waits for its end; with the job's own events, in order. */
+export async function restoreAndWait(f: Pick<Fixture, 'service'>, input: RestoreRequestInput): Promise<{ job: RestoreJob; events: RestoreJob[] }> {
+  const events: RestoreJob[] = [];
+  const off = f.service.on('restore', (j) => events.push(j));
+  try {
+    const started = f.service.restore(RestoreRequest.parse(input));
+    const job = await f.service.restores.settled(started.id);
+    return { job, events: events.filter((e) => e.id === started.id) };
+  } finally {
+    off();
+  }
+}
+
+/** Restore staging folders directly in `dir`. */
+export async function stagingsIn(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => n.startsWith(STAGING_PREFIX));
 }

@@ -128,20 +128,29 @@ describe('suggested folders', () => {
   });
 });
 
-describe('single-flight queue', () => {
-  it('runs one operation at a time per repository, restores ahead of queued maintenance', async () => {
+describe('repository queue', () => {
+  it('backups and restores share the repository (as restic allows), maintenance has it alone, restores go ahead of queued maintenance', async () => {
     const q = new RepoQueue();
     const order: string[] = [];
-    let release!: () => void;
-    const first = q.run('r', 'backup', () => new Promise<void>((r) => (release = r)).then(() => void order.push('backup')));
+    let releaseBackup!: () => void;
+    let releaseRestore!: () => void;
+    const backup = q.run('r', 'backup', () => new Promise<void>((r) => (releaseBackup = r)).then(() => void order.push('backup')));
     const forget = q.run('r', 'forget', async () => void order.push('forget'));
-    const restore = q.run('r', 'restore', async () => void order.push('restore'), 'high');
-    const other = q.run('other', 'backup', async () => void order.push('other repo'));
+    // Not behind the backup, and ahead of the queued prune.
+    const restore = q.run('r', 'restore', () => new Promise<void>((r) => (releaseRestore = r)).then(() => void order.push('restore')), 'high');
+    const other = q.run('other', 'check', async () => void order.push('other repo'));
     await other;
     expect(q.running('r')).toBe('backup');
-    release();
-    await Promise.all([first, forget, restore]);
-    expect(order).toEqual(['other repo', 'backup', 'restore', 'forget']);
+    expect(q.queued('r')).toBe(1);
+    releaseRestore();
+    await restore;
+    expect(order).toEqual(['other repo', 'restore']);
+    // The prune waits for the backup still running, and a backup asked meanwhile waits for the prune.
+    const second = q.run('r', 'backup', async () => void order.push('second backup'));
+    expect(q.queued('r')).toBe(2);
+    releaseBackup();
+    await Promise.all([backup, forget, second]);
+    expect(order).toEqual(['other repo', 'restore', 'backup', 'forget', 'second backup']);
   });
 });
 

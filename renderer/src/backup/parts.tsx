@@ -17,22 +17,33 @@ export function StepHeading({ id, children, level = 2 }: { id: string; children:
 
 type T = ReturnType<typeof useTranslation>['t'];
 
-/** What went wrong and what to do, in the UI's language (by the backup reason when there is one). */
+/**
+ * What went wrong and what to do, in the UI's language: by the message key when there is one
+ * (a call's error details or a restore job's error alike), else by the backup reason.
+ */
 export function errorSentences(t: T, e: ErrorBody | BackupError): { message: string; nextStep: string } {
-  const details = 'code' in e ? (e.details ?? {}) : { reason: e.reason };
+  const details: Record<string, unknown> = 'code' in e ? (e.details ?? {}) : { reason: e.reason, messageKey: e.messageKey };
   const reason = typeof details.reason === 'string' ? details.reason : null;
-  const key = typeof details.messageKey === 'string' ? `backup.messages.${details.messageKey}` : null;
+  const messageKey = typeof details.messageKey === 'string' ? details.messageKey : null;
   const count = typeof details.count === 'number' ? details.count : 0;
-  const hasReason = reason !== null && t(`backup.reasons.${reason}.message`, { defaultValue: '' }) !== '';
+  const known = (k: string) => t(k, { defaultValue: '' }) !== '';
+  const hasReason = reason !== null && known(`backup.reasons.${reason}.message`);
   const message =
-    key && t(key, { defaultValue: '' }) !== ''
-      ? t(key)
+    messageKey && known(`backup.messages.${messageKey}`)
+      ? t(`backup.messages.${messageKey}`)
       : hasReason
         ? t(`backup.reasons.${reason}.message`, { count })
         : 'code' in e
           ? t(`errors.${e.code}`, { defaultValue: t('errors.INTERNAL') })
           : e.message;
-  const nextStep = hasReason ? t(`backup.reasons.${reason}.nextStep`, { count }) : 'code' in e ? '' : e.nextStep;
+  const nextStep =
+    messageKey && known(`backup.nextSteps.${messageKey}`)
+      ? t(`backup.nextSteps.${messageKey}`)
+      : hasReason
+        ? t(`backup.reasons.${reason}.nextStep`, { count })
+        : 'code' in e
+          ? ''
+          : e.nextStep;
   return { message, nextStep };
 }
 

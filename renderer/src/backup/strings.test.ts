@@ -66,4 +66,24 @@ describe('backup tab strings', () => {
     expect(size(1536, 'en', i18n.t)).toBe('1.5 KB');
     expect(errorSentences(i18n.t, { reason: 'not-found', message: 'Introuvable', nextStep: 'Autre date' }).message).toBe('This item cannot be found in this backup.');
   });
+
+  it('says what happened to a restore job by its message key, with that key’s own next step when it has one', () => {
+    const i18n = createI18n('fr');
+    const interrupted = { reason: 'interrupted', messageKey: 'restoreInterrupted', message: 'x', nextStep: 'y' } as const;
+    expect(errorSentences(i18n.t, interrupted)).toEqual({
+      message: 'La restauration a été interrompue ; vos fichiers actuels n’ont pas été touchés.',
+      nextStep: 'Vous pouvez relancer la restauration quand vous voulez.',
+    });
+    expect(errorSentences(i18n.t, { reason: 'not-allowed', messageKey: 'reservedFolder', message: 'x', nextStep: 'y' })).toEqual({
+      message: 'Ce dossier est réservé au système, aux sauvegardes ou à Vigie : rien n’y est restauré.',
+      nextStep: 'Choisissez un dossier à vous, par exemple dans Documents ou sur le Bureau.',
+    });
+    expect(errorSentences(i18n.t, { reason: 'path-too-long', message: 'x', nextStep: 'y' }).message).toBe('Le chemin est trop long pour le système (trop de dossiers imbriqués ou des noms trop longs).');
+    expect(errorSentences(i18n.t, { code: 'FORBIDDEN', message: 'x', details: { reason: 'link-in-path' } }).message).toBe(
+      'Un dossier sur le chemin a été remplacé par un lien depuis la sauvegarde : par sécurité, rien n’a été restauré.',
+    );
+    void i18n.changeLanguage('en');
+    expect(errorSentences(i18n.t, interrupted)).toEqual({ message: 'The restore was interrupted; your current files were not touched.', nextStep: 'You can start the restore again whenever you like.' });
+    expect(errorSentences(i18n.t, { reason: 'not-a-folder', message: 'x', nextStep: 'y' }).message).toBe('The chosen destination is a file, not a folder.');
+  });
 });

@@ -66,6 +66,7 @@ export function classify(r: RunResult, features: ResticFeatures | null): Classif
   if (lock) return { reason: 'locked', lock };
   if (/no space left on device|disk quota exceeded|not enough space on the disk|There is not enough space/i.test(err)) return { reason: 'disk-full' };
   if (/read-only file system/i.test(err)) return { reason: 'read-only' };
+  if (/file name too long|filename or extension is too long/i.test(err)) return { reason: 'path-too-long' };
   if (/Is there a repository at the following location\?|unable to open config file|repository does not exist|config file does not exist/i.test(err)) {
     if (UNREACHABLE.test(err)) return { reason: 'repo-unreachable' };
     return { reason: MISSING.test(err) ? 'repo-missing' : 'repo-unreachable' };
