@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, type Result } from '@vigie/common';
 import { ConfigError, loadConfig } from './config.js';
-import { clientKey, MemoryAttemptCounter, type AttemptKey } from './limits.js';
+import { clientKey, MemoryAttemptCounter, MemoryRateLimiter, type AttemptKey } from './limits.js';
 import { PASSWORD, code, hubCli as cli, newDevice, newTech, startTestHub, type TestHub } from './test-fixture.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, totpNow, type Socket } from './testing.js';
 
@@ -242,6 +242,23 @@ describe('socket rate limits per device and per technician session', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('in-memory stores stay bounded', () => {
+  it('a rate limiter forgets full buckets first and never holds more than its key budget', async () => {
+    let now = 0;
+    const limiter = new MemoryRateLimiter(() => now, 4);
+    const rule = { ratePerSecond: 1, burst: 2 };
+    expect(await limiter.take('drained', rule, 2)).toBe(0);
+    expect(await limiter.take('drained', rule)).toBe(1000);
+    for (const k of ['a', 'b', 'c']) expect(await limiter.take(k, rule)).toBe(0);
+    now = 1500; // a, b, c are full again (one token back after 1 s); 'drained' is not
+    expect(await limiter.take('fresh', rule)).toBe(0);
+    // 'drained' kept its state: still short of two tokens.
+    expect(await limiter.take('drained', rule, 2)).toBe(500);
+    for (let i = 0; i < 50; i++) await limiter.take(`rotating-${i}`, rule, 2);
+    expect(limiter.size).toBeLessThanOrEqual(4);
   });
 });
 

@@ -27,6 +27,8 @@ export interface RateLimiter {
 interface Bucket {
   tokens: number;
   at: number;
+  /** When the bucket will be full again (then it is the same as no bucket). */
+  fullAt: number;
 }
 
 /** One process's buckets. A bucket that would be full again is the same as no bucket: those are pruned. */
@@ -46,27 +48,31 @@ export class MemoryRateLimiter implements RateLimiter {
     return Promise.resolve();
   }
 
+  /** Buckets held (diagnostics, tests). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
   private takeNow(key: string, rule: RateRule, n: number): number {
     const now = this.now();
-    const b = this.buckets.get(key) ?? { tokens: rule.burst, at: now };
+    const b = this.buckets.get(key) ?? { tokens: rule.burst, at: now, fullAt: now };
     b.tokens = Math.min(rule.burst, b.tokens + (Math.max(0, now - b.at) / 1000) * rule.ratePerSecond);
     b.at = now;
     if (!this.buckets.has(key)) {
-      if (this.buckets.size >= this.maxKeys) this.prune(now, rule);
+      if (this.buckets.size >= this.maxKeys) this.prune(now);
       this.buckets.set(key, b);
     }
-    if (b.tokens >= n) {
-      b.tokens -= n;
-      return 0;
-    }
+    const taken = b.tokens >= n;
+    if (taken) b.tokens -= n;
+    b.fullAt = rule.ratePerSecond > 0 ? now + ((rule.burst - b.tokens) / rule.ratePerSecond) * 1000 : Infinity;
+    if (taken) return 0;
     if (rule.ratePerSecond <= 0) return Number.MAX_SAFE_INTEGER;
     return Math.max(1, Math.ceil(((n - b.tokens) / rule.ratePerSecond) * 1000));
   }
 
-  /** Drops buckets idle long enough to be full (judged with the rule at hand: rules are alike within a store's use). */
-  private prune(now: number, rule: RateRule): void {
-    const fullAfterMs = rule.ratePerSecond > 0 ? (rule.burst / rule.ratePerSecond) * 1000 : Infinity;
-    for (const [k, b] of this.buckets) if (now - b.at >= fullAfterMs) this.buckets.delete(k);
+  /** Drops the buckets that are full again. */
+  private prune(now: number): void {
+    for (const [k, b] of this.buckets) if (now >= b.fullAt) this.buckets.delete(k);
     // Still full of live buckets: forget the oldest half rather than grow without bound.
     if (this.buckets.size >= this.maxKeys) {
       let drop = Math.floor(this.buckets.size / 2);
