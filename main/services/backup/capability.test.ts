@@ -3,7 +3,7 @@
  * technician socket. Covers the summary's ways out (help-request context, device:report, health
  * provider) and the technician relay down to the file being back on disk.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupStatus, BrowseResponse, RestoreJob, SearchResponse, Snapshot } from '@vigie/common';
@@ -163,6 +163,23 @@ describe('backup capability in the app', () => {
     // Audited on the hub.
     const audit = (await hub.services.audit.list()).filter((a) => a.subject === deviceId && a.action.startsWith('backup.'));
     expect(audit.map((a) => a.action)).toEqual(['backup.restore_requested', 'backup.restore_finished']);
+  });
+
+  it('a technician’s restore gets the same containment: nothing above the backed-up folder, nothing outside it', async () => {
+    const snaps = ok<Snapshot[]>(await emitAck(tech.socket, 'backup:snapshots', { requestId }));
+    const before = await readdir(appDir.path);
+    for (const [input, messageKey] of [
+      [{ paths: [localToTree(appDir.path)], mode: 'in-place' }, 'outsideBackedUpFolders'],
+      [{ paths: [localToTree(join(docs, 'Compte rendu [A].odt'))], mode: 'folder', targetDir: join(appDir.path, 'home') }, 'technicianBackedUpOnly'],
+    ] as const) {
+      const end = nextEvent<{ requestId: string; job: RestoreJob }>(tech.socket, 'backup:restore-progress', (p) => p.job.state === 'failed', 60_000);
+      const job = ok<RestoreJob>(await emitAck(tech.socket, 'backup:restore', { requestId, input: { snapshotId: snaps[0]!.id, ...input } }));
+      expect(job.request.origin).toBe('technician');
+      const failed = await end;
+      expect(failed.job.id).toBe(job.id);
+      expect(failed.job.error).toMatchObject({ reason: 'not-allowed', messageKey });
+    }
+    expect(await readdir(appDir.path)).toEqual(before);
   });
 
   it('the practitioner’s own restores stay theirs: not forwarded, not cancellable by the technician, origin not spoofable', async () => {
