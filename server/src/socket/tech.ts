@@ -27,6 +27,8 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<t
     const request = await s.help.getForView(actor, requestId);
     const device = await s.devices.get(request.deviceId, rt.isDeviceOnline(request.deviceId));
     if (!device) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
+    // Reads of a practice's data by a technician are audited (request view, health report, fleet list, backups: backup/relay.ts).
+    await s.audit.append({ actorType: 'technician', actorId: actor.id, action: 'help.view', subject: request.id, data: { deviceId: request.deviceId, practiceId: request.practiceId } });
     const sync = await s.chat.sync(actor, { requestId, afterSeq: 0 });
     // Following a request it may see: live chat, receipts and typing arrive on this socket.
     void socket.join(rooms.request(request.id));
@@ -62,9 +64,14 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<t
     const all = await s.auth.listTechnicians();
     return all.filter((t) => !t.disabled).map((t) => ({ id: t.id, displayName: t.displayName, initials: t.initials, online: rt.isTechOnline(t.id) }));
   },
-  'devices:list': async () => s.devices.list(rt.isDeviceOnline),
-  'device:health': async ({ deviceId }) => {
-    if (!(await s.devices.get(deviceId, false))) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
+  'devices:list': async (_input, { actor }) => {
+    await s.audit.append({ actorType: 'technician', actorId: actor.id, action: 'devices.list' });
+    return s.devices.list(rt.isDeviceOnline);
+  },
+  'device:health': async ({ deviceId }, { actor }) => {
+    const device = await s.devices.get(deviceId, false);
+    if (!device) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
+    await s.audit.append({ actorType: 'technician', actorId: actor.id, action: 'device.health_view', subject: deviceId, data: { practiceId: device.practiceId } });
     return loadHealthReport(s.db, deviceId);
   },
   ...chatHandlers(s, rt),
