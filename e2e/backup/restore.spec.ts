@@ -183,7 +183,7 @@ describe('backups and restore, end to end', () => {
     expect(titles).toEqual(['Julie Martin restaure « Dupont 2025.txt » pour vous', 'Julie Martin a restauré « Dupont 2025.txt » pour vous']);
     // Both sides read it in the chat; the hub audited it.
     await w.app.getByRole('tab', { name: 'Assistance' }).click();
-    await w.app.getByRole('log').getByText('Julie Martin restaure « Dupont 2025.txt » sur ce poste.').waitFor();
+    await w.app.getByRole('log').getByText('Julie Martin restaure un élément sur ce poste.').waitFor();
     const actions = (await w.hub.services.audit.list()).map((a) => a.action).filter((a) => a.startsWith('backup.'));
     expect(actions).toEqual(['backup.restore_requested', 'backup.restore_finished']);
     expect((await w.hub.admin.verifyAudit()).ok).toBe(true);

@@ -33,19 +33,20 @@ type DeviceCtx = { actor: DeviceActor };
 const OPEN = new Set<HelpRequest['status']>(['waiting', 'assigned']);
 const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
 
-/** « rapport.pdf » or « rapport.pdf » et 2 autres, for the chat lines and the audit. */
-function itemsText(paths: readonly string[]): string {
-  const name = (p: string) => p.slice(p.lastIndexOf('/') + 1);
-  const first = `« ${name(paths[0] ?? '')} »`;
-  return paths.length > 1 ? `${first} et ${paths.length - 1} autre(s)` : first;
-}
+/** « un élément » / « 3 éléments ». */
+const itemsText = (count: number): string => (count > 1 ? `${count} éléments` : 'un élément');
 
-/** French system lines written in the request's chat (like the hub's other system messages). */
+/**
+ * French system lines written in the request's chat (like the hub's other system messages). They
+ * are signed « Vigie »: only what the hub knows goes in (the technician's name as the hub has it,
+ * how many items were asked), never a text the device chose — file names come from the device's
+ * own listing, and a device could name a file to put words in Vigie's mouth.
+ */
 export const BACKUP_SYSTEM_TEXT = {
-  started: (name: string, paths: readonly string[]) => `${name} restaure ${itemsText(paths)} sur ce poste.`,
-  done: (paths: readonly string[]) => `Restauration terminée : ${itemsText(paths)} est de retour.`,
-  failed: (paths: readonly string[]) => `La restauration de ${itemsText(paths)} n’a pas abouti ; rien n’a été écrasé.`,
-  cancelled: (paths: readonly string[]) => `Restauration de ${itemsText(paths)} annulée ; rien n’a été modifié.`,
+  started: (name: string, count: number) => `${name} restaure ${itemsText(count)} sur ce poste.`,
+  done: (count: number) => `Restauration terminée : ${count > 1 ? `les ${itemsText(count)} sont de retour` : 'l’élément est de retour'}.`,
+  failed: (count: number) => `La restauration ${count > 1 ? `des ${itemsText(count)}` : 'de l’élément'} n’a pas abouti ; rien n’a été écrasé.`,
+  cancelled: (count: number) => `Restauration ${count > 1 ? `des ${itemsText(count)}` : 'de l’élément'} annulée ; rien n’a été modifié.`,
 } as const;
 
 /**
@@ -55,7 +56,9 @@ export const BACKUP_SYSTEM_TEXT = {
  * acknowledgement and a timeout, and the device's answer is checked against the contract before it
  * goes back. Technician restores are audited (asked, refused by the device, finished) and leave a
  * line in the request's chat; their progress, pushed by the device, goes to the technicians
- * following the request.
+ * following the request — only for restores the hub started on that device for that request
+ * (relay_jobs), and only until their end. Reads of the device's backups (status, snapshot list,
+ * browse, search) are audited too.
  */
 export class BackupRelay {
   readonly techHandlers: Handlers<typeof BACKUP_TECH_EVENTS, TechCtx>;
@@ -138,6 +141,8 @@ export class BackupRelay {
     input: Extract<BackupRelayCall, { method: M }>['input'],
   ): Promise<never> {
     const r = await this.authorize(actor, requestId);
+    // A technician looking at a practice's backups is a read of its data: audited before the device is asked.
+    await this.o.services.audit.append({ actorType: 'technician', actorId: actor.id, action: 'backup.read', subject: r.deviceId, data: { requestId, what: method.slice('backup:'.length), ...input } });
     const call = { requestId, technician: { id: actor.id, name: actor.name }, method, input } as Extract<BackupRelayCall, { method: M }>;
     return (await this.call(r.deviceId, call)) as never;
   }
@@ -159,8 +164,16 @@ export class BackupRelay {
       throw e;
     }
     const message = await this.o.services.db.transaction().execute(async (trx) => {
+      // The one job this device may now report on, with what the technician asked for.
+      const at = new Date().toISOString();
+      const values = { request_id: requestId, technician_id: actor.id, paths: JSON.stringify(input.paths), state: job.state, created_at: at, ended_at: null };
+      await trx
+        .insertInto('relay_jobs')
+        .values({ device_id: r.deviceId, job_id: job.id, ...values })
+        .onConflict((oc) => oc.columns(['device_id', 'job_id']).doUpdateSet(values))
+        .execute();
       await this.o.services.audit.append({ ...audit, action: 'backup.restore_requested', data: { ...audit.data, jobId: job.id } }, trx);
-      return insertMessage(trx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', text: BACKUP_SYSTEM_TEXT.started(actor.name, input.paths) });
+      return insertMessage(trx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', text: BACKUP_SYSTEM_TEXT.started(actor.name, input.paths.length) });
     });
     this.o.realtime.chatMessage(r.deviceId, message);
     return job;
@@ -174,19 +187,45 @@ export class BackupRelay {
   }
 
   /**
-   * A device reports a technician restore's progress: only for its own request, only for restores
-   * a technician started. It goes to the technicians following the request; the end is audited
-   * and written in the chat.
+   * A device reports a technician restore's progress: only for a restore the hub started on this
+   * device for this request (relay_jobs), and not after its end (the same end again changes
+   * nothing: a retry after a lost acknowledgement). It goes to the technicians following the
+   * request, with the paths the technician asked for; the end is audited and written in the chat.
    */
-  private async progress(actor: DeviceActor, requestId: string, job: RestoreJob): Promise<void> {
-    if (job.request.origin !== 'technician') throw new VigieError('BAD_REQUEST', 'Seules les restaurations demandées par un technicien sont transmises.');
+  private async progress(actor: DeviceActor, requestId: string, reported: RestoreJob): Promise<void> {
+    if (reported.request.origin !== 'technician') throw new VigieError('BAD_REQUEST', 'Seules les restaurations demandées par un technicien sont transmises.');
     const r = await this.o.services.help.getById(requestId);
     if (!r || r.deviceId !== actor.id) throw new VigieError('FORBIDDEN', 'Vous n’avez pas accès à cette demande.');
-    this.o.realtime.techNs.to(rooms.request(requestId)).emit('backup:restore-progress', { requestId, deviceId: actor.id, job });
-    if (!FINAL.has(job.state)) return;
-    const paths = job.request.paths;
+    const started = await this.o.services.db
+      .selectFrom('relay_jobs')
+      .selectAll()
+      .where('device_id', '=', actor.id)
+      .where('job_id', '=', reported.id)
+      .where('request_id', '=', requestId)
+      .executeTakeFirst();
+    if (!started) throw new VigieError('FORBIDDEN', 'Cette restauration n’a pas été demandée par un technicien depuis cette demande.');
+    if (started.ended_at) {
+      if (started.state === reported.state) return;
+      throw new VigieError('CONFLICT', 'Cette restauration est déjà terminée.');
+    }
+    const paths = JSON.parse(started.paths) as string[];
+    const job: RestoreJob = { ...reported, request: { ...reported.request, paths, origin: 'technician' } };
+    if (!FINAL.has(job.state)) {
+      await this.o.services.db.updateTable('relay_jobs').set({ state: job.state }).where('device_id', '=', actor.id).where('job_id', '=', job.id).where('ended_at', 'is', null).execute();
+      this.o.realtime.techNs.to(rooms.request(requestId)).emit('backup:restore-progress', { requestId, deviceId: actor.id, job });
+      return;
+    }
     const state = job.state as 'done' | 'failed' | 'cancelled';
     const message = await this.o.services.db.transaction().execute(async (trx) => {
+      // The end is recorded once: a second report of it (or another end) finds the row ended.
+      const ended = await trx
+        .updateTable('relay_jobs')
+        .set({ state, ended_at: new Date().toISOString() })
+        .where('device_id', '=', actor.id)
+        .where('job_id', '=', job.id)
+        .where('ended_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(ended.numUpdatedRows) === 0) return undefined;
       await this.o.services.audit.append(
         {
           actorType: 'device',
@@ -198,8 +237,10 @@ export class BackupRelay {
         trx,
       );
       if (!OPEN.has(r.status)) return null;
-      return insertMessage(trx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', text: BACKUP_SYSTEM_TEXT[state](paths) });
+      return insertMessage(trx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', text: BACKUP_SYSTEM_TEXT[state](paths.length) });
     });
+    if (message === undefined) return;
+    this.o.realtime.techNs.to(rooms.request(requestId)).emit('backup:restore-progress', { requestId, deviceId: actor.id, job });
     if (message) this.o.realtime.chatMessage(actor.id, message);
   }
 }

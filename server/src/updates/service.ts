@@ -82,6 +82,9 @@ export interface PublishResult {
   reused: string[];
 }
 
+/** Update reports kept per device (the newest): a device writes this table, so its history is bounded. */
+export const UPDATE_REPORTS_PER_DEVICE = 50;
+
 const FILE_TYPES: Record<UpdatePlatform, RegExp> = { mac: /\.(zip|dmg)$/i, win: /\.exe$/i };
 const BlockMapJson = z.object({ version: z.string(), files: z.array(z.unknown()).min(1) });
 
@@ -354,6 +357,7 @@ export class UpdatesService {
     const r = parseOrThrow(UpdateReport, raw);
     await this.db.transaction().execute(async (trx) => {
       await this.insertReport(trx, deviceId, r);
+      await this.pruneReports(trx, deviceId);
       if (parseSemver(r.currentVersion)) {
         await trx.updateTable('devices').set({ app_version: r.currentVersion }).where('id', '=', deviceId).where('app_version', '!=', r.currentVersion).execute();
       }
@@ -379,6 +383,12 @@ export class UpdatesService {
         received_at: this.now().toISOString(),
       })
       .execute();
+  }
+
+  /** Keeps the newest UPDATE_REPORTS_PER_DEVICE reports of a device. */
+  private async pruneReports(trx: Kysely<UpdatesDatabase>, deviceId: string): Promise<void> {
+    const keep = trx.selectFrom('update_reports').select('id').where('device_id', '=', deviceId).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(UPDATE_REPORTS_PER_DEVICE);
+    await trx.deleteFrom('update_reports').where('device_id', '=', deviceId).where('id', 'not in', keep).execute();
   }
 
   async recentReports(limit = 50): Promise<UpdatesOverview['reports']> {
