@@ -3,6 +3,7 @@ import {
   BACKUP_RELAY_TIMEOUTS,
   IPC_METHODS,
   VigieError,
+  illFormedTextPath,
   resultSchema,
   type BACKUP_DEVICE_EVENTS,
   type BACKUP_TECH_EVENTS,
@@ -123,7 +124,7 @@ export class BackupRelay {
     }
     if (answers.length === 0) throw this.offline();
     const parsed = resultSchema(IPC_METHODS[call.method].response).safeParse(answers[0]);
-    if (!parsed.success) {
+    if (!parsed.success || illFormedTextPath(answers[0]) !== null) {
       this.o.log.warn({ deviceId, method: call.method }, 'device answered a backup call outside the contract');
       throw new VigieError('INTERNAL', 'Réponse inattendue du poste.');
     }
