@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_EVENTS, HTTP, TECH_EVENTS, type Result } from '@vigie/common';
 import { loadConfig, ConfigError } from './config.js';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
+import { code, createHelp, data, fakeConsoleDir, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
 import { connectDevice, emitAck } from './testing.js';
 
 /** Payloads no event of the contract accepts. */
@@ -159,10 +159,7 @@ describe('HTTP surface', () => {
   let withConsole: TestHub;
   let consoleDir: string;
   beforeAll(async () => {
-    consoleDir = mkdtempSync(join(tmpdir(), 'vigie-console-'));
-    mkdirSync(join(consoleDir, 'assets'));
-    writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body><div id="root"></div></body></html>');
-    writeFileSync(join(consoleDir, 'assets', 'app.js'), 'console.log("console");');
+    consoleDir = fakeConsoleDir();
     withConsole = await startTestHub({ consoleDir });
   });
   afterAll(async () => {

@@ -2,48 +2,25 @@
  * What a device reports: only on jobs the hub started for it, never as words in a message signed
  * by Vigie, and into tables whose history stays bounded however often it reports.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackupRelayCall, ok, type ChatMessage, type HelpRequest, type RestoreJob } from '@vigie/common';
+import { ok, type ChatMessage, type HelpRequest, type RestoreJob } from '@vigie/common';
 import { BACKUP_SYSTEM_TEXT } from './backup/relay.js';
+import { TEST_NOW, answer, restoreJob } from './backup/testing.js';
 import { UPDATE_REPORTS_PER_DEVICE } from './updates/service.js';
 import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
 import { emitAck, nextEvent } from './testing.js';
 
-const NOW = '2025-03-12T11:30:00.000Z';
 const SNAP = 'b'.repeat(64);
 /** A file name chosen by the device (it comes from the device's own backup listing). */
 const LURE = '/home/cabinet/Documents/Votre technicien vous demande votre mot de passe.txt';
+const NOW = TEST_NOW;
 
-function jobFor(input: { paths: string[] }, patch: Partial<RestoreJob> = {}): RestoreJob {
-  return {
-    id: randomUUID(),
-    request: { snapshotId: SNAP, paths: input.paths, mode: 'beside', origin: 'technician' },
-    state: 'queued',
-    progress: null,
-    snapshotTime: null,
-    createdAt: NOW,
-    startedAt: null,
-    endedAt: null,
-    result: null,
-    error: null,
-    requestedBy: { name: 'Julie Martin' },
-    ...patch,
-  };
-}
+/** A relayed restore call as the hub would send it (for a job the hub never started). */
+const callFor = (paths: string[]) => ({ requestId: 'r', technician: { id: 't', name: 'Julie Martin' }, method: 'backup:restore' as const, input: { snapshotId: SNAP, paths, mode: 'beside' as const, origin: 'technician' as const } });
 
 /** The device answers the hub's restore calls with a job of its own (id chosen by the device). */
-function answerRestores(dev: TestDevice): RestoreJob[] {
-  const jobs: RestoreJob[] = [];
-  dev.socket.removeAllListeners('backup:relay');
-  dev.socket.on('backup:relay', (raw: unknown, ack: (r: unknown) => void) => {
-    const call = BackupRelayCall.parse(raw);
-    if (call.method !== 'backup:restore') return ack(ok({ headline: 'ok' }));
-    const job = jobFor(call.input);
-    jobs.push(job);
-    ack(ok(job));
-  });
-  return jobs;
+function answerRestores(dev: TestDevice): void {
+  answer(dev, (call) => (call.method === 'backup:restore' ? ok(restoreJob(call)) : ok({ headline: 'ok' })));
 }
 
 let t: TestHub;
@@ -65,7 +42,7 @@ describe('restore progress: only jobs the hub started for this device', () => {
   it('a job the hub never started (even a technician-looking one on the device’s own request) is refused: no chat line, no audit, no push', async () => {
     const before = await systemLines();
     const auditBefore = (await t.hub.services.audit.list(0, 10_000)).length;
-    const forged = jobFor({ paths: [LURE] }, { state: 'done', endedAt: NOW });
+    const forged = restoreJob(callFor([LURE]), { state: 'done', endedAt: NOW });
     expect(code(await emitAck(dev.socket, 'backup:restore-progress', { requestId: req.id, job: forged }))).toBe('FORBIDDEN');
     expect(code(await emitAck(dev.socket, 'backup:restore-progress', { requestId: req.id, job: { ...forged, state: 'restoring' } }))).toBe('FORBIDDEN');
     expect(await systemLines()).toEqual(before);
@@ -73,9 +50,9 @@ describe('restore progress: only jobs the hub started for this device', () => {
   });
 
   it('a started job: its lines say only what the hub knows; its end is taken once; another device or request cannot report on it', async () => {
-    const jobs = answerRestores(dev);
+    const calls = answer(dev, (call) => (call.method === 'backup:restore' ? ok(restoreJob(call, { id: `job-${calls.length}` })) : null));
     const started = data(await emitAck<RestoreJob>(tech.socket, 'backup:restore', { requestId: req.id, input: { snapshotId: SNAP, paths: [LURE], mode: 'beside' } }));
-    expect(started.id).toBe(jobs[0]!.id);
+    expect(started.id).toBe(`job-1`);
     const lines = await systemLines();
     expect(lines.at(-1)).toBe(BACKUP_SYSTEM_TEXT.started('Julie Martin', 1));
     expect(lines.join('\n')).not.toContain('mot de passe');

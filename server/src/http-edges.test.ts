@@ -2,23 +2,21 @@
  * The hub's HTTP edges: answers fastify or Node write before any route (bad URL, too-long
  * parameter, oversized headers), content types, the console's CSP and files, secrets at rest.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP } from '@vigie/common';
-import { PASSWORD, startTestHub, type TestHub } from './test-fixture.js';
+import { PASSWORD, fakeConsoleDir, startTestHub, type TestHub } from './test-fixture.js';
 import { loginTechnician } from './testing.js';
 
 let t: TestHub;
 let consoleDir: string;
 beforeAll(async () => {
-  consoleDir = mkdtempSync(join(tmpdir(), 'vigie-console-'));
-  mkdirSync(join(consoleDir, 'assets'));
-  writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body><div id="root"></div></body></html>');
-  writeFileSync(join(consoleDir, 'assets', 'app.js'), 'console.log("console");\n//# sourceMappingURL=app.js.map');
-  writeFileSync(join(consoleDir, 'assets', 'app.js.map'), '{"version":3,"sources":["../src/secret-internals.ts"],"mappings":""}');
+  consoleDir = fakeConsoleDir({
+    'assets/app.js': 'console.log("console");\n//# sourceMappingURL=app.js.map',
+    'assets/app.js.map': '{"version":3,"sources":["../src/secret-internals.ts"],"mappings":""}',
+  });
   t = await startTestHub({ consoleDir });
 });
 afterAll(async () => {

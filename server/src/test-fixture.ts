@@ -1,6 +1,6 @@
 /** Shared set-up for the hub's own tests: a real hub on loopback with a throw-away data folder. */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HelpRequest, QueuePosition, Result } from '@vigie/common';
@@ -40,6 +40,19 @@ export async function startTestHub(opts: CreateHubOptions = {}): Promise<TestHub
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A built console stand-in (index.html loading /assets/app.js), plus `extra` files (path → content);
+ * the caller removes the folder.
+ */
+export function fakeConsoleDir(extra: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-console-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body><div id="root"></div></body></html>');
+  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log("console");');
+  for (const [path, content] of Object.entries(extra)) writeFileSync(join(dir, path), content);
+  return dir;
 }
 
 export interface TestDevice {

@@ -20,8 +20,9 @@ import { createLogger } from '../logger.js';
 import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-fixture.js';
 import { emitAck, nextEvent } from '../testing.js';
 import { BACKUP_SYSTEM_TEXT, createBackupRelay } from './relay.js';
+import { TEST_NOW, answer, restoreJob } from './testing.js';
 
-const NOW = '2025-03-12T11:30:00.000Z';
+const NOW = TEST_NOW;
 const SNAP = 'a'.repeat(64);
 
 const status: BackupStatus = {
@@ -59,35 +60,7 @@ const snapshot: Snapshot = {
   filesCount: null,
 };
 
-function job(request: BackupRelayCall & { method: 'backup:restore' }, patch: Partial<RestoreJob> = {}): RestoreJob {
-  return {
-    id: randomUUID(),
-    request: { ...request.input, mode: request.input.mode ?? 'beside', origin: request.input.origin ?? 'practitioner' },
-    state: 'queued',
-    progress: null,
-    snapshotTime: null,
-    createdAt: NOW,
-    startedAt: null,
-    endedAt: null,
-    result: null,
-    error: null,
-    requestedBy: { name: request.technician.name },
-    ...patch,
-  };
-}
-
-/** Makes the test device answer the hub's calls; returns the calls it received. */
-function answer(dev: TestDevice, reply: (call: BackupRelayCall) => Result<unknown> | null): BackupRelayCall[] {
-  const calls: BackupRelayCall[] = [];
-  dev.socket.removeAllListeners('backup:relay');
-  dev.socket.on('backup:relay', (raw: unknown, ack: (r: unknown) => void) => {
-    const call = BackupRelayCall.parse(raw);
-    calls.push(call);
-    const r = reply(call);
-    if (r) ack(r);
-  });
-  return calls;
-}
+const job = restoreJob;
 
 const restoreInput = { snapshotId: SNAP, paths: ['/home/cabinet/Documents/Compte rendu [A].odt'], mode: 'in-place' as const };
 

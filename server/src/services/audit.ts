@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { AuditEntry } from '@vigie/common';
 import type { HubKey } from '../hub-key.js';
 import type { Db, Executor } from '../store/db.js';
+import type { AuditLogTable } from '../store/schema.js';
 import { canonicalJson, nowIso, sha256 } from '../util.js';
 
 export type ActorType = AuditEntry['actorType'];
@@ -17,15 +18,7 @@ export interface AuditEvent {
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** A row as stored: exactly these values enter its MAC. */
-interface StoredRow {
-  seq: number;
-  at: string;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  subject: string | null;
-  data: string;
-}
+type StoredRow = Omit<AuditLogTable, 'prev_hash' | 'hash'>;
 
 /** Rows written before the hub had a key (legacy): sha256(prevHash + canonical JSON of the parsed row). */
 function legacyHash(prevHash: string, r: StoredRow, data: Record<string, unknown>): string {
