@@ -37,6 +37,8 @@ export interface TechClientOptions {
   url?: string;
   timeoutMs?: number;
   log: Logger;
+  /** Headers of the handshake, for clients outside a browser (the browser sends the session cookie itself). */
+  extraHeaders?: Record<string, string>;
 }
 
 export function createTechClient(opts: TechClientOptions): TechClient {
@@ -81,6 +83,7 @@ export function createTechClient(opts: TechClientOptions): TechClient {
         tryAllTransports: true,
         reconnectionDelay: 500,
         reconnectionDelayMax: 5000,
+        ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
       });
       socket = s;
       for (const event of Object.keys(TECH_PUSH) as TechPush[]) attachPush(s, event);
