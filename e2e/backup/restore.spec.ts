@@ -184,8 +184,10 @@ describe('backups and restore, end to end', () => {
     // Both sides read it in the chat; the hub audited it.
     await w.app.getByRole('tab', { name: 'Assistance' }).click();
     await w.app.getByRole('log').getByText('Julie Martin restaure un élément sur ce poste.').waitFor();
-    const actions = (await w.hub.services.audit.list()).map((a) => a.action).filter((a) => a.startsWith('backup.'));
+    const actions = (await w.hub.services.audit.list()).map((a) => a.action).filter((a) => a.startsWith('backup.restore_'));
     expect(actions).toEqual(['backup.restore_requested', 'backup.restore_finished']);
+    // The technician's looks at the device's backups (status, list, browse) are audited too.
+    expect((await w.hub.services.audit.list()).some((a) => a.action === 'backup.read')).toBe(true);
     expect((await w.hub.admin.verifyAudit()).ok).toBe(true);
   });
 });
