@@ -161,7 +161,7 @@ describe('backup capability in the app', () => {
     ok(await app.call('backup:openFolder', { jobId: job.id }));
     expect(shell.opened).toEqual([dirname(file)]);
     // Audited on the hub.
-    const audit = (await hub.services.audit.list()).filter((a) => a.subject === deviceId && a.action.startsWith('backup.'));
+    const audit = (await hub.services.audit.list()).filter((a) => a.subject === deviceId && a.action.startsWith('backup.restore'));
     expect(audit.map((a) => a.action)).toEqual(['backup.restore_requested', 'backup.restore_finished']);
   });
 

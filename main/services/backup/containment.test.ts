@@ -7,20 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RestoreRequest, type BackupMessageKey, type VigieError } from '@vigie/common';
 import { isWithin, systemFolders, validLocalDir, validTreePath } from './containment.js';
-import { backupNow, makeFixture, randomContent, RecordingSpawner, restoreAndWait, stagingsIn, stepUntil, type Fixture } from './testing.js';
+import { backupNow, randomContent, RecordingSpawner, restoreAndWait, stagingsIn, stepUntil } from './testing.js';
+import { fixtureScope } from './test-scope.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-async function fixture(...args: Parameters<typeof makeFixture>): Promise<Fixture> {
-  const f = await makeFixture(...args);
-  cleanups.push(f.cleanup);
-  return f;
-}
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const { fixture, cleanups } = fixtureScope();
 
 const listTree = async (dir: string) => (await readdir(dir, { recursive: true })).sort();
 /** restic runs that read or write file data (snapshots listing aside). */

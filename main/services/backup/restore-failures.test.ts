@@ -6,10 +6,10 @@
 import { readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RestoreRequest } from '@vigie/common';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
-import { STAGING_PREFIX } from './restore.js';
+import { STAGING_PREFIX } from './staging.js';
 import { treeSegments } from './restic/paths.js';
 import { BackupService, type BackupServiceOptions } from './service.js';
 import {
@@ -17,7 +17,6 @@ import {
   canChattr,
   canMount,
   locksOf,
-  makeFixture,
   RecordingSpawner,
   restoreAndWait,
   sh,
@@ -27,16 +26,9 @@ import {
   writeTree,
   type Fixture,
 } from './testing.js';
+import { fixtureScope } from './test-scope.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-async function fixture(...args: Parameters<typeof makeFixture>): Promise<Fixture> {
-  const f = await makeFixture(...args);
-  cleanups.push(f.cleanup);
-  return f;
-}
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const { fixture, cleanups } = fixtureScope();
 
 /** Another service on the fixture's repository (a restart, or the app's data on another disk). */
 async function serviceOn(f: Fixture, dataDir: string, extra: Partial<BackupServiceOptions> = {}): Promise<BackupService> {
@@ -105,9 +97,9 @@ describe('a restore that fails cleans up after itself', () => {
     const job = await f.service.restores.settled(started.id);
     sh('chattr', ['-a', locked!]);
     locked = null;
-    expect(job.error?.reason).toBe('read-only');
     // No second name left behind (neither a restored copy nor a retry under another name).
     expect((await readdir(f.data)).filter((n) => !n.startsWith(STAGING_PREFIX))).toEqual(['ordonnance.txt']);
+    expect(job.error?.reason).toBe('read-only');
     expect(await readFile(join(f.data, 'ordonnance.txt'), 'utf8')).toBe('sauvegardée');
   });
 

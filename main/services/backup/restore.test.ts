@@ -1,17 +1,16 @@
 import { lstat, mkdir, readdir, readFile, readlink, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RestoreJob } from '@vigie/common';
 import { RestoreRequest } from '@vigie/common';
 import { nameStamp } from './naming.js';
 import { SECRET_KEYS } from './repository.js';
-import { STAGING_PREFIX } from './restore.js';
+import { STAGING_PREFIX } from './staging.js';
 import {
   backupNow,
   canChattr,
   canMount,
   locksOf,
-  makeFixture,
   randomContent,
   RecordingSpawner,
   restoreAndWait,
@@ -22,18 +21,11 @@ import {
   waitFor,
   type Fixture,
 } from './testing.js';
+import { fixtureScope } from './test-scope.js';
 import { BackupService } from './service.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-async function fixture(...args: Parameters<typeof makeFixture>): Promise<Fixture> {
-  const f = await makeFixture(...args);
-  cleanups.push(f.cleanup);
-  return f;
-}
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const { fixture, cleanups } = fixtureScope();
 
 const restore = restoreAndWait;
 const backup = backupNow;

@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, lstat, mkdir, rm, rmdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { lstat, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BACKUP_STRINGS,
@@ -20,15 +20,8 @@ import type { ChildLike, Clock, Logger } from './ports.js';
 import type { RepoQueue } from './queue.js';
 import type { RepoTarget, Restic } from './restic/client.js';
 import { parseRestoreLine } from './restic/parse.js';
+import { makeStaging, removeStaging, type StagingJournal } from './staging.js';
 import { includePatternFor, treeBase, treeSegments } from './restic/paths.js';
-
-/** Staging folders start with this (hidden on macOS/Linux); leftovers of a crash are removed at start. */
-export const STAGING_PREFIX = '.vigie-restauration-';
-
-export interface StagingJournal {
-  add(path: string): Promise<void>;
-  remove(path: string): Promise<void>;
-}
 
 export interface RestoreDeps {
   restic: Restic;
@@ -236,7 +229,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
           expectedP = this.knownFiles(s.id, req.paths) ?? this.expected(repo, s.id, req.paths, it.abort.signal);
           expectedP.catch(() => undefined);
           await createFolders(t.missing, createdDirs);
-          staging = await this.makeStaging(await stagingParent(t, platform));
+          staging = await makeStaging(await stagingParent(t, platform), this.deps.journal);
           if (this.cancelled(it)) return;
           this.update(it, { state: 'restoring' });
           await this.restoreInto(it, repo, s.id, staging, req.paths, expectedP, platform);
@@ -280,42 +273,10 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
         this.finish(it, 'failed', e instanceof VigieError ? e : backupError(fsReason(e)));
       }
     } finally {
-      if (staging) await this.removeStaging(staging);
+      if (staging) await removeStaging(staging, this.deps.journal, this.log);
       if (!ok) {
         for (const d of createdDirs.reverse()) await rmdir(d).catch(() => undefined);
       }
-    }
-  }
-
-  /**
-   * The staging folder is journaled BEFORE it is created: a crash right after leaves a name the
-   * next start removes, and a journal that cannot be written (a full disk) leaves nothing behind.
-   */
-  private async makeStaging(parent: string): Promise<string> {
-    const staging = join(parent, STAGING_PREFIX + randomBytes(6).toString('hex'));
-    try {
-      await this.deps.journal.add(staging);
-    } catch (e) {
-      await this.deps.journal.remove(staging).catch(() => undefined);
-      throw backupError(fsReason(e), { details: { journal: true, code: (e as NodeJS.ErrnoException)?.code } });
-    }
-    try {
-      await mkdir(staging, { mode: 0o700 });
-      await chmod(staging, 0o700);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') await rmdir(staging).catch(() => undefined);
-      await this.deps.journal.remove(staging).catch(() => undefined);
-      throw backupError(fsReason(e), { details: { dir: parent, code: (e as NodeJS.ErrnoException)?.code } });
-    }
-    return staging;
-  }
-
-  private async removeStaging(staging: string): Promise<void> {
-    try {
-      await rm(staging, { recursive: true, force: true, maxRetries: 3 });
-      await this.deps.journal.remove(staging);
-    } catch (e) {
-      this.log.error('staging folder could not be removed', { staging, err: e });
     }
   }
 

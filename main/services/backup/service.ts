@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import {
   BACKUP_STRINGS,
   BackupSettings,
@@ -37,11 +37,12 @@ import { nodeSpawner, systemClock, systemTimers } from './node-adapters.js';
 import type { Clock, Logger, Notifier, ProcessSpawner, SecretStore, Shell, TimerHandle, Timers } from './ports.js';
 import { RepoQueue } from './queue.js';
 import { generatePassword, repositoryLabel, repoTarget, SECRET_KEYS } from './repository.js';
-import { entryType, RestoreManager, STAGING_PREFIX } from './restore.js';
+import { entryType, RestoreManager } from './restore.js';
 import { Restic, type RepoTarget } from './restic/client.js';
 import { isoTime, type BackupStatusLine, type ResticSnapshotJson } from './restic/parse.js';
 import { containsPattern, localToTree, treeBase, treeParent, treeToLocal } from './restic/paths.js';
 import { decide, nextSlot } from './schedule.js';
+import { removeLeftoverStagings, STAGING_PREFIX } from './staging.js';
 import { BackupStateFile, buildDays, EMPTY_STATE, headline, summaryOf, trimRuns } from './status.js';
 
 export interface BackupServiceOptions {
@@ -214,20 +215,9 @@ export class BackupService extends Emitter<BackupEvents> {
     await this.file.save(this.state);
   }
 
-  /** Staging folders journaled by a run that never finished: removed; one that cannot be removed now stays journaled for the next start. */
   private async cleanLeftoverStagings(): Promise<void> {
     if (this.state.stagings.length === 0) return;
-    const kept: string[] = [];
-    for (const p of this.state.stagings) {
-      if (!basename(p).startsWith(STAGING_PREFIX)) continue;
-      this.log.warn('removing a restore staging folder left by an interrupted run', { path: p });
-      try {
-        await rm(p, { recursive: true, force: true });
-      } catch (e) {
-        this.log.error('could not remove staging, will try again at the next start', { path: p, err: e });
-        kept.push(p);
-      }
-    }
+    const kept = await removeLeftoverStagings(this.state.stagings, this.log);
     await this.persist((s) => ({ ...s, stagings: kept }));
   }
 

@@ -16,7 +16,7 @@ import { createLogger } from '../lib/logger.js';
 import { nodeSpawner } from './node-adapters.js';
 import { generatePassword, SECRET_KEYS } from './repository.js';
 import type { ChildLike, Clock, Logger, Notifier, ProcessSpawner, TimerHandle, Timers } from './ports.js';
-import { STAGING_PREFIX } from './restore.js';
+import { STAGING_PREFIX } from './staging.js';
 import { BackupService, type BackupServiceOptions } from './service.js';
 
 export const testLogger: Logger = createLogger({ level: (process.env.VIGIE_TEST_LOG as 'debug' | undefined) ?? 'silent' });
