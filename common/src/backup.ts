@@ -109,14 +109,15 @@ export type BackupError = z.infer<typeof BackupError>;
 // ---------- settings ----------
 
 const isAbsolutePath = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
-/** An absolute local path (POSIX, Windows drive or UNC). */
+/** An absolute local path (POSIX, Windows drive or UNC), with no `.` or `..` part. */
 export const AbsolutePath = z
   .string()
   .trim()
   .min(1)
   .max(4096)
   .refine((p) => !p.includes('\0'), { message: 'caractère interdit dans le chemin' })
-  .refine(isAbsolutePath, { message: 'chemin complet attendu (ex. /Users/nom/Documents ou C:\\Users\\nom\\Documents)' });
+  .refine(isAbsolutePath, { message: 'chemin complet attendu (ex. /Users/nom/Documents ou C:\\Users\\nom\\Documents)' })
+  .refine((p) => p.split(/[\\/]/).every((s) => s !== '.' && s !== '..'), { message: 'chemin sans « . » ni « .. » attendu' });
 
 /** A path inside a snapshot, as restic shows it: '/'-separated, absolute, no '.' or '..' parts. */
 export const TreePath = z

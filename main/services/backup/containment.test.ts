@@ -97,8 +97,10 @@ describe('restore containment: refused before anything is written', () => {
     const escape = `vigie-evasion-${randomUUID()}`;
     const outside = join(dirname(f.root), escape);
     cleanups.push(() => rm(outside, { recursive: true, force: true }));
-    // The schema accepts this absolute path; the service does not.
-    const req = RestoreRequest.parse({ snapshotId: snap.id, paths: [join(f.data, 'lettre.txt')], mode: 'folder', targetDir: `${f.root}/ailleurs/../../${escape}` });
+    // The contract refuses it at the IPC boundary; the service refuses it too, for a caller that skips the contract.
+    const input = { snapshotId: snap.id, paths: [join(f.data, 'lettre.txt')], mode: 'folder', targetDir: `${f.root}/ailleurs/../../${escape}` } as const;
+    expect(RestoreRequest.safeParse(input).success).toBe(false);
+    const req = { ...RestoreRequest.parse({ ...input, targetDir: f.root }), targetDir: input.targetDir };
     expect(thrown(() => f.service.restore(req)).details).toMatchObject({ reason: 'not-allowed', messageKey: 'invalidPath' });
     const crafted = { ...req, mode: 'beside' as const, paths: [`${f.data}/../../${escape}/lettre.txt`] };
     expect(thrown(() => f.service.restore(crafted)).details).toMatchObject({ reason: 'not-allowed', messageKey: 'invalidPath' });
@@ -159,9 +161,19 @@ describe('restore containment: refused before anything is written', () => {
     const inside = await restoreAndWait(f, { snapshotId: snap.id, paths: [file], mode: 'folder', targetDir: join(f.data, 'Restaurés'), origin: 'technician' });
     expect(inside.job.state).toBe('done');
     expect(await readFile(join(f.data, 'Restaurés', 'lettre.txt'), 'utf8')).toBe('L');
+    // The backed-up folder as a whole would go into its parent: not a technician's to write.
+    for (const mode of ['beside', 'in-place'] as const) {
+      const whole = await restoreAndWait(f, { snapshotId: snap.id, paths: [f.data], mode, origin: 'technician' });
+      expect(whole.job.error, mode).toMatchObject({ reason: 'not-allowed', messageKey: 'technicianBackedUpOnly' });
+    }
     const own = await restoreAndWait(f, { snapshotId: snap.id, paths: [file], mode: 'folder', targetDir: desk });
     expect(own.job.state).toBe('done');
     expect(await readdir(desk)).toEqual(['lettre.txt']);
+    const ownWhole = await restoreAndWait(f, { snapshotId: snap.id, paths: [f.data] });
+    expect(ownWhole.job.result?.items[0]?.to).toMatch(/data \(restauré .+\)$/);
+    // Not in a hidden folder of home either, even inside a backed-up folder.
+    const hidden = await restoreAndWait(f, { snapshotId: snap.id, paths: [file], mode: 'folder', targetDir: join(f.data, '.cache') });
+    expect(hidden.job.error).toMatchObject({ reason: 'not-allowed', messageKey: 'reservedFolder' });
   });
 
   it('a destination that is a file, not a folder, says so', async () => {

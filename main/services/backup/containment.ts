@@ -11,8 +11,9 @@
  *   backup) is refused, never followed. The backed-up folder itself may be a link (Documents moved
  *   to another disk). A backed-up folder restored as a whole goes into its parent.
  * - « restaurer ailleurs »: inside a backed-up folder, or (the practitioner only) inside the
- *   user's home, not in its hidden or application folders (~/.ssh, AppData, ~/Library). A
- *   technician may only restore into the backed-up folders.
+ *   user's home; never into the home's hidden or application folders (~/.ssh, AppData,
+ *   ~/Library). A technician may only restore into the backed-up folders (so not a backed-up
+ *   folder as a whole beside itself or in its place, which writes into its parent).
  * - Then the destination as the system resolves it (realpath of its nearest existing parent) must
  *   not be in a reserved folder: the restic repository, the app's data folder, restic's cache,
  *   the system's folders; « à sa place » never renames a folder that holds one of them.
@@ -194,17 +195,19 @@ export async function resolveRestoreTarget(req: RestoreRequest, snapshotPaths: r
   if (req.mode !== 'folder') {
     const root = rootOf(first)!;
     dir = a.resolve(treeToLocal(treeParent(first)!, platform));
-    // A backed-up folder restored as a whole: its copy (or itself, put back) goes into its parent.
-    start = fold(first, platform) === fold(root, platform) ? dir : a.resolve(treeToLocal(root, platform));
+    // A backed-up folder restored as a whole: its copy (or itself, put back) goes into its parent,
+    // which is not a backed-up folder: the practitioner's choice only.
+    const whole = fold(first, platform) === fold(root, platform);
+    if (whole && req.origin === 'technician') throw notAllowed('technicianBackedUpOnly', { path: first });
+    start = whole ? dir : a.resolve(treeToLocal(root, platform));
   } else {
     dir = a.resolve(req.targetDir!);
     const home = a.resolve(policy.home);
     const found = deepest((req.origin === 'technician' ? backedUp : [...backedUp, home]).filter((c) => isWithin(dir, c, platform)));
     if (!found) throw notAllowed(req.origin === 'technician' ? 'technicianBackedUpOnly' : 'outsideUserFolders');
     start = found;
-    if (!backedUp.some((b) => isWithin(dir, b, platform)) && reservedInHome(segmentsBetween(home, dir, platform), platform)) {
-      throw notAllowed('reservedFolder');
-    }
+    // Somewhere else in the home folder, never its hidden or application folders (~/.ssh, ~/.config/autostart, AppData…).
+    if (isWithin(dir, home, platform) && reservedInHome(segmentsBetween(home, dir, platform), platform)) throw notAllowed('reservedFolder');
   }
 
   // The walk: the starting folder may be a link; below it, every folder is a real one.

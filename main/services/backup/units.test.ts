@@ -104,6 +104,9 @@ describe('contract: settings and requests are validated with clear messages', ()
     expect(ok({ snapshotId: 'abcdef12', paths: ['/d/../etc/passwd'] })).toBe(false);
     expect(ok({ snapshotId: 'abcdef12', paths: ['/'] })).toBe(false);
     expect(ok({ snapshotId: 'abcdef12', paths: ['/d/a.txt'], mode: 'folder' })).toBe(false);
+    expect(ok({ snapshotId: 'abcdef12', paths: ['/d/a.txt'], mode: 'folder', targetDir: '/home/u/Bureau' })).toBe(true);
+    expect(ok({ snapshotId: 'abcdef12', paths: ['/d/a.txt'], mode: 'folder', targetDir: '/home/u/../../etc' })).toBe(false);
+    expect(ok({ snapshotId: 'abcdef12', paths: ['/d/a.txt'], mode: 'folder', targetDir: 'C:\\Users\\dr\\..\\..\\Windows' })).toBe(false);
     expect(ok({ snapshotId: 'xyz', paths: ['/d/a.txt'] })).toBe(false);
     expect(SearchRequest.safeParse({ query: 'a/b' }).success).toBe(false);
   });
