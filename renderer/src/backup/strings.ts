@@ -63,7 +63,7 @@ export const BACKUP_UI_FR = {
     modeHints: {
       beside: 'Une copie est créée à côté, avec la date dans son nom. Rien n’est remplacé.',
       'in-place': 'L’élément reprend sa place. La version actuelle est gardée : elle est renommée avec la mention « avant restauration » et la date.',
-      folder: 'Une copie est créée dans le dossier de votre choix.',
+      folder: 'Une copie est créée dans le dossier de votre choix, parmi vos dossiers personnels ou les dossiers sauvegardés.',
     },
     targetDir: 'Dossier de destination',
     targetDirHint: 'Le chemin complet, par exemple /Users/nom/Bureau ou C:\\Users\\nom\\Bureau.',
@@ -155,7 +155,7 @@ export const BACKUP_UI_EN: Strings<typeof BACKUP_UI_FR> = {
     modeHints: {
       beside: 'A copy is made alongside, with the date in its name. Nothing is replaced.',
       'in-place': 'The item goes back to its place. The current version is kept: it is renamed with “before restore” and the date.',
-      folder: 'A copy is made in the folder of your choice.',
+      folder: 'A copy is made in the folder of your choice, among your personal folders or the backed-up folders.',
     },
     targetDir: 'Destination folder',
     targetDirHint: 'The full path, for example /Users/name/Desktop or C:\\Users\\name\\Desktop.',
