@@ -287,16 +287,20 @@ export async function createFolders(missing: readonly string[], created: string[
 /**
  * Where the staging folder goes: the highest folder from the starting folder down to `dir` that
  * is on `dir`'s disk (the final moves stay renames). restic writes the whole backed-up path below
- * it, so the higher it is, the deeper a path can be and still restore.
+ * it, so the higher it is, the deeper a path can be and still restore. Every folder on the way is
+ * looked at again (lstat): one that became a link is refused, never built upon.
  */
 export async function stagingParent(target: RestoreTarget, platform: Platform): Promise<string> {
   const a = api(platform);
   const dev = (await stat(target.dir)).dev;
+  const found: Array<{ path: string; dev: number }> = [{ path: target.root, dev: (await stat(target.root)).dev }];
   let cur = target.root;
-  const chain = [target.root, ...segmentsBetween(target.root, target.dir, platform).map((n) => (cur = a.join(cur, n)))];
-  for (const c of chain) {
-    const st = await (c === target.root ? stat(c) : lstat(c)).catch(() => null);
-    if (st?.isDirectory() && st.dev === dev) return c;
+  for (const name of segmentsBetween(target.root, target.dir, platform)) {
+    cur = a.join(cur, name);
+    const st = await lstat(cur);
+    if (st.isSymbolicLink()) throw backupError('link-in-path', { details: { at: cur } });
+    if (!st.isDirectory()) throw backupError('not-a-folder', { details: { dir: cur } });
+    found.push({ path: cur, dev: st.dev });
   }
-  return target.dir;
+  return found.find((f) => f.dev === dev)?.path ?? target.dir;
 }
