@@ -40,7 +40,8 @@ export async function openDb(file: string, opts: OpenDbOptions = {}): Promise<Db
   // Deleted or overwritten content (ended sessions, secrets sealed at start) is zeroed, not left in free space.
   sqlite.pragma('secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  // Numbered in the order they were written; a migration added on a branch that lands later still runs (never skipped).
+  const { error, results } = await new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     await db.destroy();
     const failed = results?.find((r) => r.status === 'Error');

@@ -137,7 +137,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('device_reports').addColumn('health_report_bytes', 'integer').execute();
     },
   },
-  'audit_0001_keyed_chain': {
+  '0004_audit_keyed_chain': {
     // The audit chain's key anchor (see services/audit.ts): written once, at the first start with a hub key.
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -150,7 +150,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  'edges_0001_totp_sealed_and_relay_jobs': {
+  '0005_totp_sealed_and_relay_jobs': {
     async up(db: Kysely<unknown>) {
       // TOTP secrets sealed with the hub key; plaintext rows are sealed at start (sealTotpSecrets).
       await db.schema.alterTable('technicians').addColumn('totp_sealed', 'text').execute();
@@ -169,7 +169,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  'auth_0001_code_expiry_known_devices_lockout_clears': {
+  '0006_code_expiry_known_devices_lockout_clears': {
     async up(db: Kysely<unknown>) {
       // Enrollment codes expire. Codes issued before this migration stay valid 7 days from the upgrade.
       await db.schema.alterTable('practices').addColumn('enrollment_code_expires_at', 'varchar(40)').execute();

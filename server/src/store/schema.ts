@@ -10,7 +10,7 @@ export interface PracticeTable {
   name: string;
   enrollment_code: string;
   created_at: string;
-  /** After this the code no longer enrolls (null: rows written before codes expired, none left after migration auth_0001). */
+  /** After this the code no longer enrolls (null: rows written before codes expired, none left after migration 0006). */
   enrollment_code_expires_at: string | null;
 }
 
