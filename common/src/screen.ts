@@ -102,6 +102,26 @@ export type SignalData = z.infer<typeof SignalData>;
 export const ScreenSignal = z.strictObject({ sessionId: Id, data: SignalData });
 export type ScreenSignal = z.infer<typeof ScreenSignal>;
 
+export const ScreenConsentDecision = z.enum(['granted', 'refused', 'timeout', 'unavailable']);
+export type ScreenConsentDecision = z.infer<typeof ScreenConsentDecision>;
+
+/**
+ * Why control cannot happen on a machine (a control consent answered 'unavailable'): the input
+ * injector's own reason (no graphical session, display not reachable, Wayland only, module failed
+ * to load, system not supported), or no shared screen known to map the pointer to.
+ */
+export const ScreenControlUnavailableReason = z.enum(['no-display', 'display-unreachable', 'wayland-only', 'load-failed', 'unsupported-os', 'no-shared-screen']);
+export type ScreenControlUnavailableReason = z.infer<typeof ScreenControlUnavailableReason>;
+
+/** The practitioner's last answer to « Prendre la main » in a session (additive): the console says why control did not start. */
+export const ScreenControlAnswer = z.object({
+  decision: ScreenConsentDecision,
+  /** With 'unavailable' only, when the device said why (older apps do not). */
+  reason: ScreenControlUnavailableReason.nullable(),
+  at: IsoDate,
+});
+export type ScreenControlAnswer = z.infer<typeof ScreenControlAnswer>;
+
 // ---------- session record ----------
 export const ScreenSession = z.object({
   id: Id,
@@ -133,6 +153,8 @@ export const ScreenSession = z.object({
     .optional(),
   /** How many times the practitioner accepted to share another monitor in this session (additive). */
   displaySwitches: z.number().int().nonnegative().optional(),
+  /** The answer to the latest « Prendre la main » (null while none was answered since it was asked; additive). */
+  controlAnswer: ScreenControlAnswer.nullable().optional(),
 });
 export type ScreenSession = z.infer<typeof ScreenSession>;
 
@@ -156,8 +178,6 @@ export const ScreenConsentRequest = z.object({
 });
 export type ScreenConsentRequest = z.infer<typeof ScreenConsentRequest>;
 
-export const ScreenConsentDecision = z.enum(['granted', 'refused', 'timeout', 'unavailable']);
-export type ScreenConsentDecision = z.infer<typeof ScreenConsentDecision>;
 
 /** Counters the device reports when a session ends (audit data). */
 export const ScreenInputStats = z.strictObject({
@@ -172,7 +192,8 @@ const SessionRef = z.strictObject({ sessionId: Id });
 export const SCREEN_DEVICE_EVENTS = {
   /** Answer to a consent request; `phase` is the kind that was asked. ICE config comes back with a granted view. */
   'screen:consent': {
-    request: z.strictObject({ sessionId: Id, phase: ScreenKind, decision: ScreenConsentDecision }),
+    /** `reason`: why control is impossible here (phase 'control', decision 'unavailable'; additive). */
+    request: z.strictObject({ sessionId: Id, phase: ScreenKind, decision: ScreenConsentDecision, reason: ScreenControlUnavailableReason.optional() }),
     response: z.object({ session: ScreenSession, ice: IceConfig.nullable() }),
   },
   'screen:signal': { request: ScreenSignal, response: z.object({}) },

@@ -181,7 +181,7 @@ describe('remote screen between the practitioner app and the console (synthetic 
     await dialog.getByRole('radio', { name: /Écran principal/ }).waitFor();
     expect(await dialog.getByRole('radio', { name: /Écran principal/ }).isChecked()).toBe(true);
     await dialog.getByRole('button', { name: 'Refuser' }).click();
-    await consoleStatus().getByText('Partage refusé.').waitFor();
+    await consoleStatus().getByText('Le cabinet a refusé le partage d’écran.').waitFor();
     await w.app.getByRole('status', { name: 'Partage d’écran terminé' }).getByText('Partage refusé.').waitFor();
     const [app1, tech1] = await Promise.all([probe(w.app), probe(w.console)]);
     expect(app1).toEqual({ ...app0, liveTracks: 0, openPeers: 0 });
@@ -195,12 +195,55 @@ describe('remote screen between the practitioner app and the console (synthetic 
     const dialog = w.app.getByRole('alertdialog', { name: 'Demande de partage d’écran' });
     await dialog.getByText(/Refus automatique dans \d+ s/).waitFor();
     clock.advance(31_000);
-    await consoleStatus().getByText('Pas de réponse : partage refusé automatiquement.').waitFor();
+    await consoleStatus().getByText('Pas de réponse du cabinet : partage refusé automatiquement.').waitFor();
     await dialog.waitFor({ state: 'detached' });
     const [app1, tech1] = await Promise.all([probe(w.app), probe(w.console)]);
     expect(app1).toEqual({ ...app0, liveTracks: 0, openPeers: 0 });
     expect(tech1.peers).toBe(tech0.peers);
     expect(liveSession()).toMatchObject({ phase: 'ended', ended: { reason: 'timeout' } });
+  });
+
+  it('« Prendre la main »: the technician sees the code and the countdown the practitioner sees; refused, withdrawn and unanswered asks are each said — in French and English', async () => {
+    await startViewing();
+    const code = w.console.getByTestId('screen-code');
+    const answer = w.console.getByTestId('screen-control-answer');
+    const dialog = w.app.getByRole('alertdialog', { name: 'Demande de prise en main' });
+    /** « Prendre la main »: the same code on both sides, and a countdown on both sides. */
+    const ask = async () => {
+      await panel().getByRole('button', { name: 'Prendre la main' }).click();
+      await dialog.waitFor();
+      await code.getByText('Code à lire au cabinet pour la prise de main').waitFor();
+      const shown = (await code.locator('strong').textContent())!.trim();
+      expect(shown).toBe((await dialog.locator('.screen-code').textContent())!.trim());
+      expect(shown).toBe(liveSession().consent!.shortCode);
+      const seconds = Number(/(\d+) s$/.exec((await code.getByTestId('screen-countdown').textContent())!)![1]);
+      expect(seconds).toBeGreaterThan(0);
+      expect(seconds).toBeLessThanOrEqual(30);
+      await dialog.getByText(/Refus automatique dans \d+ s/).waitFor();
+    };
+
+    await ask();
+    await dialog.getByRole('button', { name: 'Refuser' }).click();
+    await answer.getByText('Le cabinet a refusé la prise de main.').waitFor();
+    expect(await code.count()).toBe(0);
+
+    // Withdrawn (the banner's « Reprendre la main », under the consent window here) while the consent is shown: a refusal as well.
+    await ask();
+    await w.host.screen!.service!.revokeControl();
+    await answer.getByText('Le cabinet a refusé la prise de main.').waitFor();
+
+    // No answer: the practitioner's window refuses by itself after 30 s (the device's clock moved).
+    await ask();
+    clock.advance(31_000);
+    await answer.getByText('Pas de réponse du cabinet : prise de main refusée automatiquement.').waitFor();
+    await dialog.waitFor({ state: 'detached' });
+
+    await w.console.getByLabel('Langue').selectOption('en');
+    await answer.getByText('No answer from the practice: remote control refused automatically.').waitFor();
+    await w.console.getByLabel('Language').selectOption('fr');
+
+    await panel().getByRole('button', { name: 'Terminer' }).click();
+    await nothingLeft();
   });
 
   it('a technician not assigned to the request, or another device, can neither view nor signal', async () => {

@@ -1,9 +1,10 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PointerButton } from '@vigie/common';
-import { useController } from '../app/context';
+import { useController, useQueue, useUi } from '../app/context';
 import { canControl, isLive, isOpen, type ScreenController } from './controller';
 import { useScreenView } from './hooks';
+import { controlAnswerLine, errorLine, pendingConsent, secondsLeft, type ScreenLine } from './notice';
 import { contentBox, keyMessage, normalize, pointerButton, wheelPixels } from './input';
 import { formatBitrate } from './quality';
 import './screen.css';
@@ -209,6 +210,36 @@ function Clipboard({ screen }: { screen: ScreenController }) {
   );
 }
 
+/** A ScreenLine in the UI language (a reason inside a sentence is translated too). */
+function useLine(): (l: ScreenLine) => string {
+  const { t } = useTranslation();
+  return (l) => {
+    const { reasonKey, ...vars } = l.vars ?? {};
+    return t(l.key, reasonKey ? { ...vars, reason: t(String(reasonKey)) } : vars);
+  };
+}
+
+/**
+ * The code the practitioner sees in their consent window (view, then again for control), with the
+ * same deadline: both come from the hub's session, the seconds on the hub's clock.
+ */
+function ConsentCode({ kind, code, expiresAt }: { kind: 'view' | 'control'; code: string; expiresAt: string }) {
+  const { t } = useTranslation();
+  useUi((s) => s.now); // the console's one-second tick redraws the countdown
+  const offset = useQueue((s) => s.offsetMs);
+  return (
+    <div className="screen-code" data-testid="screen-code" data-kind={kind}>
+      <span className="screen-code__label">{kind === 'control' ? t('screen.controlCode') : t('screen.code')}</span>
+      <strong className="screen-code__value" aria-label={t('screen.codeSpoken', { code: code.split('').join(' ') })}>
+        {code}
+      </strong>
+      <span className="screen-code__countdown" data-testid="screen-countdown" aria-live="off">
+        {t('screen.countdown', { seconds: secondsLeft(expiresAt, Date.now(), offset) })}
+      </span>
+    </div>
+  );
+}
+
 /**
  * "Écran du poste" in the request workspace: "Voir l'écran" (with the short code to read out),
  * the viewer once the practice consented, "Prendre la main" / "Rendre la main", fullscreen,
@@ -219,6 +250,7 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
   const controller = useController();
   const screen = controller.screen;
   const st = useScreenView((s) => s);
+  const line = useLine();
   const frameRef = useRef<HTMLDivElement>(null);
   const [fullscreen, setFullscreen] = useState(false);
   const titleId = useId();
@@ -247,8 +279,12 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
 
   const toggleFullscreen = () => {
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
-    else void frameRef.current?.requestFullscreen().catch(() => undefined);
+    else if (!frameRef.current?.requestFullscreen) screen.fail('UNAVAILABLE', 'fullscreen');
+    else void frameRef.current.requestFullscreen().catch(() => screen.fail('UNAVAILABLE', 'fullscreen'));
   };
+  const consent = mine ? pendingConsent(session) : null;
+  const controlAnswer = live ? controlAnswerLine(session) : null;
+  const waitsForPicture = live && session?.state === 'viewing' && !st.channelOpen;
 
   let status: string | null = null;
   if (mine && session?.state === 'consent-pending') status = t('screen.waitingConsent');
@@ -304,25 +340,24 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
         </div>
 
         {!isOpen(session) && canAct ? <p className="muted">{deviceOnline ? t('screen.intro') : t('screen.offline')}</p> : null}
-        {mine && session?.state === 'consent-pending' ? (
-          <div className="screen-code" data-testid="screen-code">
-            <span className="screen-code__label">{t('screen.code')}</span>
-            <strong className="screen-code__value" aria-label={t('screen.codeSpoken', { code: session.shortCode.split('').join(' ') })}>
-              {session.shortCode}
-            </strong>
-          </div>
-        ) : null}
+        {consent ? <ConsentCode kind={consent.kind} code={consent.code} expiresAt={consent.expiresAt} /> : null}
         <p className="screen-status" role="status" data-testid="screen-status">
           {status}
         </p>
+        {controlAnswer ? (
+          <p className="notice notice--warn" role="alert" data-testid="screen-control-answer">
+            {line(controlAnswer)}
+          </p>
+        ) : null}
+        {waitsForPicture ? <p className="muted screen-hint">{t('screen.controlNeedsPicture')}</p> : null}
         {switchRefused ? (
           <p className="muted" data-testid="screen-switch-refused">
             {t('screen.switchRefused')}
           </p>
         ) : null}
         {shown && st.error ? (
-          <p className="notice notice--error" role="alert">
-            {controller.errorText(st.error)}
+          <p className="notice notice--error" role="alert" data-testid="screen-error">
+            {line(errorLine(st.error))}
           </p>
         ) : null}
         {live ? (

@@ -13,6 +13,17 @@ const RECHECK_MS = 2000;
 
 export type ScreenBusy = 'request' | 'control' | 'release' | 'switch' | 'end' | 'clipboard' | null;
 
+/** An action the hub (or the browser) refused: the code, and the hub's reason when it gave one (`details.reason`). */
+export interface ScreenError {
+  code: ErrorCode;
+  reason: string | null;
+}
+
+const screenError = (e: { code: ErrorCode; details?: Record<string, unknown> | undefined }): ScreenError => ({
+  code: e.code,
+  reason: typeof e.details?.reason === 'string' ? e.details.reason : null,
+});
+
 export interface ScreenViewState {
   /** The request whose screen is shown (one session at a time per console). */
   requestId: string | null;
@@ -29,7 +40,7 @@ export interface ScreenViewState {
   quality: Quality | null;
   clipboard: { status: 'idle' | 'reading' | 'sending' | 'sent' | 'read' | 'error'; text: string | null; error: ErrorCode | null };
   busy: ScreenBusy;
-  error: ErrorCode | null;
+  error: ScreenError | null;
   /** The connection dropped while viewing (the hub ends the session). */
   lost: boolean;
 }
@@ -147,7 +158,7 @@ export class ScreenController {
     this.store.setState({ ...initial(), requestId, busy: 'request' });
     const r = await this.client.request('screen:request', { requestId });
     if (!r.ok) {
-      this.store.setState({ busy: null, error: r.error.code });
+      this.store.setState({ busy: null, error: screenError(r.error) });
       return;
     }
     this.store.setState({ busy: null, session: r.data, mine: true });
@@ -177,14 +188,23 @@ export class ScreenController {
     await this.act('end', (sessionId) => this.client.request('screen:end', { sessionId }), true);
   }
 
-  private async act(busy: Exclude<ScreenBusy, null>, call: (sessionId: string) => Promise<{ ok: true; data: ScreenSession } | { ok: false; error: { code: ErrorCode } }>, anyTab = false): Promise<void> {
+  private async act(
+    busy: Exclude<ScreenBusy, null>,
+    call: (sessionId: string) => Promise<{ ok: true; data: ScreenSession } | { ok: false; error: { code: ErrorCode; details?: Record<string, unknown> } }>,
+    anyTab = false,
+  ): Promise<void> {
     const st = this.store.getState();
     const s = st.session;
     if (!s || st.busy || (!st.mine && !anyTab)) return;
     this.store.setState({ busy, error: null });
     const r = await call(s.id);
-    this.store.setState({ busy: null, ...(r.ok ? {} : { error: r.error.code }) });
+    this.store.setState({ busy: null, ...(r.ok ? {} : { error: screenError(r.error) }) });
     if (r.ok) this.onSession(r.data);
+  }
+
+  /** Something the browser refused (full screen…): said like a hub refusal. */
+  fail(code: ErrorCode, reason: string): void {
+    this.store.setState({ error: { code, reason } });
   }
 
   /** Sends one input event (only while control is granted; the device checks again). */
@@ -238,7 +258,7 @@ export class ScreenController {
     const st = this.store.getState();
     if (this.peer || !st.mine || st.session?.id !== sessionId || !isLive(st.session)) return;
     if (!ice.ok) {
-      this.store.setState({ error: ice.error.code });
+      this.store.setState({ error: screenError(ice.error) });
       return;
     }
     // WebRTC code is loaded the first time a screen is shown, not with the console.
@@ -246,7 +266,7 @@ export class ScreenController {
     try {
       SimplePeer = (await import('../../../web/peer')).SimplePeer;
     } catch {
-      this.store.setState({ error: 'UNAVAILABLE' });
+      this.store.setState({ error: { code: 'UNAVAILABLE', reason: 'viewer-load' } });
       return;
     }
     const now = this.store.getState();

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ScreenControlUnavailableReason, type ScreenSession } from '@vigie/common';
+import { createI18n } from '../i18n';
+import { REFUSAL_REASONS, controlAnswerLine, errorLine, pendingConsent, secondsLeft } from './notice';
 import { contentBox, keyMessage, normalize, pointerButton, wheelPixels } from './input';
 import { formatBitrate, qualityBetween, readInboundVideo } from './quality';
 import { screenEn, screenFr } from './strings';
@@ -65,5 +68,78 @@ describe('screen strings', () => {
     const en = new Set(keys(screenEn));
     for (const k of keys(screenFr)) expect(en.has(k), k).toBe(true);
     expect(keys(screenEn).length).toBe(keys(screenFr).length);
+  });
+});
+
+const session = (over: Partial<ScreenSession>): ScreenSession => ({
+  id: 's1',
+  requestId: 'r1',
+  deviceId: 'd1',
+  technician: { id: 't1', displayName: 'Julie Martin', initials: 'JM' },
+  state: 'viewing',
+  kind: 'view',
+  shortCode: 'K7Q2MX',
+  requestedAt: '2030-01-01T10:00:00.000Z',
+  consentExpiresAt: null,
+  consentAt: '2030-01-01T10:00:05.000Z',
+  refusedAt: null,
+  controlRequestedAt: null,
+  controlGrantedAt: null,
+  controlRevokedAt: null,
+  endedAt: null,
+  endedBy: null,
+  endReason: null,
+  ...over,
+});
+
+describe('what the technician is told', () => {
+  it('shows the code and the hub’s deadline while a view or a control consent is asked, nothing otherwise', () => {
+    const at = '2030-01-01T10:00:30.000Z';
+    expect(pendingConsent(session({ state: 'consent-pending', consentExpiresAt: at }))).toEqual({ kind: 'view', code: 'K7Q2MX', expiresAt: at });
+    expect(pendingConsent(session({ state: 'control-pending', consentExpiresAt: at }))).toEqual({ kind: 'control', code: 'K7Q2MX', expiresAt: at });
+    expect(pendingConsent(session({ state: 'viewing' }))).toBeNull();
+    expect(pendingConsent(null)).toBeNull();
+    // Seconds on the hub's clock: this console runs 4 s behind the hub.
+    const local = Date.parse('2030-01-01T10:00:10.000Z');
+    expect(secondsLeft(at, local, 0)).toBe(20);
+    expect(secondsLeft(at, local, 4000)).toBe(16);
+    expect(secondsLeft(at, local + 60_000, 0)).toBe(0);
+    // A clock ahead of the hub never shows more than a consent lasts.
+    expect(secondsLeft(at, local - 60_000, 0)).toBe(30);
+  });
+
+  it('says why control did not start: refused, no answer, impossible here with the machine’s reason — in both languages', () => {
+    const fr = createI18n('fr');
+    const en = createI18n('en');
+    const say = (i: typeof fr, l: ReturnType<typeof controlAnswerLine>) => {
+      const { reasonKey, ...vars } = l!.vars ?? {};
+      return i.t(l!.key, reasonKey ? { ...vars, reason: i.t(String(reasonKey)) } : vars);
+    };
+    const answered = (decision: 'granted' | 'refused' | 'timeout' | 'unavailable', reason: ScreenControlUnavailableReason | null = null) =>
+      session({ controlAnswer: { decision, reason, at: '2030-01-01T10:01:00.000Z' } });
+    expect(say(fr, controlAnswerLine(answered('refused')))).toBe('Le cabinet a refusé la prise de main.');
+    expect(say(fr, controlAnswerLine(answered('timeout')))).toBe('Pas de réponse du cabinet : prise de main refusée automatiquement.');
+    expect(say(fr, controlAnswerLine(answered('unavailable', 'wayland-only')))).toBe(
+      'Prise de main impossible sur ce poste : la session graphique (Wayland) ne permet pas de piloter la souris et le clavier.',
+    );
+    expect(say(en, controlAnswerLine(answered('unavailable')))).toBe('Remote control is not possible on this computer: the computer did not say why.');
+    for (const reason of ScreenControlUnavailableReason.options) {
+      for (const i of [fr, en]) expect(say(i, controlAnswerLine(answered('unavailable', reason)))).not.toContain('unavailableReasons');
+    }
+    // Granted, still asking, or ended: nothing to say about control.
+    expect(controlAnswerLine(answered('granted'))).toBeNull();
+    expect(controlAnswerLine({ ...answered('refused'), state: 'control-pending' })).toBeNull();
+    expect(controlAnswerLine({ ...answered('refused'), state: 'ended' })).toBeNull();
+  });
+
+  it('turns every refusal into a sentence: the hub’s reason when known, else the code’s', () => {
+    const fr = createI18n('fr');
+    for (const reason of REFUSAL_REASONS) {
+      const l = errorLine({ code: 'CONFLICT', reason });
+      expect(fr.t(l.key)).not.toBe(l.key);
+    }
+    expect(fr.t(errorLine({ code: 'CONFLICT', reason: 'device-offline' }).key)).toBe('Le poste n’est pas connecté : son écran ne peut pas être partagé pour l’instant.');
+    expect(errorLine({ code: 'FORBIDDEN', reason: 'something-new' })).toEqual({ key: 'errors.FORBIDDEN' });
+    expect(fr.t('screen.endReasons.refused')).toBe('Le cabinet a refusé le partage d’écran.');
   });
 });

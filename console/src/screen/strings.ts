@@ -41,7 +41,35 @@ export const screenFr = {
   clipboardSent: 'Texte copié dans le presse-papiers du poste.',
   clipboardRead: 'Presse-papiers du poste',
   clipboardEmpty: 'Le presse-papiers du poste est vide.',
-  endReasons: SCREEN_STRINGS.fr.endReasons,
+  controlCode: 'Code à lire au cabinet pour la prise de main',
+  countdown: SCREEN_STRINGS.fr.consentCountdown,
+  controlNeedsPicture: 'La prise de main sera possible dès que l’image du poste s’affiche.',
+  controlAnswers: {
+    refused: 'Le cabinet a refusé la prise de main.',
+    timeout: 'Pas de réponse du cabinet : prise de main refusée automatiquement.',
+    unavailable: 'Prise de main impossible sur ce poste : {{reason}}.',
+  },
+  unavailableReasons: {
+    'no-display': 'aucune session graphique n’est ouverte',
+    'display-unreachable': 'l’affichage du poste n’est pas accessible',
+    'wayland-only': 'la session graphique (Wayland) ne permet pas de piloter la souris et le clavier',
+    'load-failed': 'le module qui pilote la souris et le clavier n’a pas pu démarrer',
+    'unsupported-os': 'ce système n’est pas pris en charge',
+    'no-shared-screen': 'l’écran partagé n’a pas pu être identifié',
+    unknown: 'le poste n’a pas précisé pourquoi',
+  },
+  refusals: {
+    'device-offline': 'Le poste n’est pas connecté : son écran ne peut pas être partagé pour l’instant.',
+    busy: 'Un partage d’écran est déjà en cours sur ce poste.',
+    'other-tab': 'Un partage d’écran de cette demande est ouvert dans une autre fenêtre.',
+    fullscreen: 'Le navigateur a refusé le plein écran.',
+    'viewer-load': 'L’affichage de l’écran n’a pas pu se charger : rechargez la page.',
+  },
+  endReasons: {
+    ...SCREEN_STRINGS.fr.endReasons,
+    refused: 'Le cabinet a refusé le partage d’écran.',
+    timeout: 'Pas de réponse du cabinet : partage refusé automatiquement.',
+  },
 } as const;
 
 export const screenEn = {
@@ -84,5 +112,33 @@ export const screenEn = {
   clipboardSent: 'Text copied to the computer’s clipboard.',
   clipboardRead: 'Computer clipboard',
   clipboardEmpty: 'The computer’s clipboard is empty.',
-  endReasons: SCREEN_STRINGS.en.endReasons,
+  controlCode: 'Code to read to the practice for remote control',
+  countdown: SCREEN_STRINGS.en.consentCountdown,
+  controlNeedsPicture: 'Remote control becomes possible once the computer’s picture shows.',
+  controlAnswers: {
+    refused: 'The practice refused remote control.',
+    timeout: 'No answer from the practice: remote control refused automatically.',
+    unavailable: 'Remote control is not possible on this computer: {{reason}}.',
+  },
+  unavailableReasons: {
+    'no-display': 'no graphical session is open',
+    'display-unreachable': 'the computer’s display cannot be reached',
+    'wayland-only': 'the graphical session (Wayland) does not allow driving the mouse and keyboard',
+    'load-failed': 'the module that drives the mouse and keyboard could not start',
+    'unsupported-os': 'this system is not supported',
+    'no-shared-screen': 'the shared screen could not be identified',
+    unknown: 'the computer did not say why',
+  },
+  refusals: {
+    'device-offline': 'The computer is not connected: its screen cannot be shared right now.',
+    busy: 'A screen share is already running on this computer.',
+    'other-tab': 'A screen share of this request is open in another window.',
+    fullscreen: 'The browser refused full screen.',
+    'viewer-load': 'The screen viewer could not load: reload the page.',
+  },
+  endReasons: {
+    ...SCREEN_STRINGS.en.endReasons,
+    refused: 'The practice refused screen sharing.',
+    timeout: 'No answer from the practice: sharing refused automatically.',
+  },
 } satisfies Record<keyof typeof screenFr, unknown>;

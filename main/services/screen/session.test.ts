@@ -331,7 +331,8 @@ describe('ScreenSessionService: control and input', () => {
     expect(u.svc.state().input.available).toBe(false);
     const refused = nextEvent<ScreenSession>(u.t, 'screen:updated', (x) => x.id === su.id && x.state === 'viewing');
     expect((await emitAck(u.t, 'screen:control', { sessionId: su.id })).ok).toBe(true);
-    await refused;
+    // The technician is told why: the injector's own reason travels with the answer.
+    expect((await refused).controlAnswer).toMatchObject({ decision: 'unavailable', reason: 'no-display' });
     expect(u.svc.state()).toMatchObject({ phase: 'viewing', consent: null });
   });
 

@@ -15,6 +15,7 @@ import {
   type SCREEN_DEVICE_PUSH,
   type ScreenConsentDecision,
   type ScreenConsentRequest,
+  type ScreenControlUnavailableReason,
   type ScreenDeviceEvent,
   type ScreenEndedBy,
   type ScreenEndReason,
@@ -114,6 +115,8 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
   private ice: IceConfig | null = null;
   private ended: { sessionId: string; by: ScreenEndedBy; reason: ScreenEndReason; at: string } | null = null;
   private inputAvailable = false;
+  /** Why the injector cannot work here (told to the technician when control is asked). */
+  private inputUnavailable: ScreenControlUnavailableReason | null = null;
   /** Bumped whenever control starts or stops: queued events of an older generation are dropped. */
   private controlGen = 0;
   private queue: Array<{ ev: InputEvent; gen: number }> = [];
@@ -152,6 +155,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
     ];
     const a = await this.o.injector.availability();
     this.inputAvailable = a.available;
+    this.inputUnavailable = a.available ? null : a.reason;
     if (!a.available) this.log.info('remote control unavailable on this machine', { reason: a.reason });
     this.changed();
   }
@@ -553,7 +557,9 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
       this.phase = 'viewing';
       this.changed();
     }
-    const r = await this.o.hub.request('screen:consent', { sessionId: p.sessionId, phase: 'control', decision });
+    // Impossible here: the technician is told why (no graphical session, Wayland only…).
+    const reason = decision === 'unavailable' ? (this.inputUnavailable ?? (this.display ? null : 'no-shared-screen')) : null;
+    const r = await this.o.hub.request('screen:consent', { sessionId: p.sessionId, phase: 'control', decision, ...(reason ? { reason } : {}) });
     if (!r.ok) this.log.warn('hub did not record the control answer', { code: r.error.code, decision });
   }
 

@@ -43,6 +43,10 @@ export type ScreenSessionTable = {
   switch_decision: string | null;
   /** Monitor switches the practitioner accepted. */
   display_switches: number;
+  /** The answer to the latest control consent (0003): granted | refused | timeout | unavailable, when, and why control is impossible (unavailable). */
+  control_decision: string | null;
+  control_answered_at: string | null;
+  control_unavailable_reason: string | null;
 };
 
 export type ScreenTables = {
@@ -93,6 +97,14 @@ export const screenMigrations: Record<string, Migration> = {
       await db.schema.alterTable('screen_sessions').addColumn('switch_answered_at', 'varchar(40)').execute();
       await db.schema.alterTable('screen_sessions').addColumn('switch_decision', 'varchar(10)').execute();
       await db.schema.alterTable('screen_sessions').addColumn('display_switches', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
+  '0003_console_control_answer': {
+    // The console tells the technician why control did not start (refused, no answer, impossible here and why).
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('screen_sessions').addColumn('control_decision', 'varchar(12)').execute();
+      await db.schema.alterTable('screen_sessions').addColumn('control_answered_at', 'varchar(40)').execute();
+      await db.schema.alterTable('screen_sessions').addColumn('control_unavailable_reason', 'varchar(24)').execute();
     },
   },
 };

@@ -326,12 +326,73 @@ describe('screen sessions through the hub', () => {
     const t2 = await h.screenTech(dan);
     const s = await emitAck<ScreenSession>(t, 'screen:request', { requestId: req.id });
     expect(s.ok).toBe(true);
-    expect(await emitAck(t2, 'screen:request', { requestId: req.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    // Another window of the same technician: CONFLICT saying so (the console tells « ouvert dans une autre fenêtre »).
+    expect(await emitAck(t2, 'screen:request', { requestId: req.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'other-tab' } } });
     a.close();
     dev.main.close();
     // Presence is the hub's: once the device's hub socket is gone, it is offline.
     for (let i = 0; i < 100 && h.hub.realtime.isDeviceOnline(dev.deviceId); i++) await new Promise((r) => setTimeout(r, 20));
     await h.screen.endForRequest(req.id);
-    expect(await emitAck(t, 'screen:request', { requestId: req.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await emitAck(t, 'screen:request', { requestId: req.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'device-offline' } } });
+  });
+
+  it('keeps the answer to « Prendre la main » on the session: refused, withdrawn, no answer, impossible here and why — each pushed to the technician and audited', async () => {
+    const eve = await h.newTech('eve', 'Ève Laurent');
+    const dev = await h.newDevice('Cabinet 4');
+    const req = await h.openRequest(dev, eve);
+    const a = await h.screenDevice(dev);
+    const t = await h.screenTech(eve);
+    const s = await emitAck<ScreenSession>(t, 'screen:request', { requestId: req.id });
+    if (!s.ok) throw new Error(s.error.code);
+    const id = s.data.id;
+    expect(s.data.controlAnswer).toBeNull();
+    expect((await emitAck(a, 'screen:consent', { sessionId: id, phase: 'view', decision: 'granted' })).ok).toBe(true);
+
+    /** « Prendre la main », then the device's answer (or none): the push the console receives. */
+    const ask = async (answer: () => Promise<unknown>) => {
+      const pending = await emitAck<ScreenSession>(t, 'screen:control', { sessionId: id });
+      if (!pending.ok) throw new Error(pending.error.code);
+      // The code and the deadline the practitioner sees come with the pending session.
+      expect(pending.data).toMatchObject({ state: 'control-pending', shortCode: s.data.shortCode, controlAnswer: null });
+      expect(Date.parse(pending.data.consentExpiresAt!) - Date.parse(pending.data.controlRequestedAt!)).toBe(30_000);
+      const back = nextEvent<ScreenSession>(t, 'screen:updated', (x) => x.id === id && x.state !== 'control-pending');
+      await answer();
+      return back;
+    };
+
+    expect(await ask(() => emitAck(a, 'screen:consent', { sessionId: id, phase: 'control', decision: 'refused' }))).toMatchObject({
+      state: 'viewing',
+      controlAnswer: { decision: 'refused', reason: null },
+    });
+    // « Reprendre la main » on the banner while the control consent is shown is a refusal too.
+    expect(await ask(() => emitAck(a, 'screen:revoke-control', { sessionId: id }))).toMatchObject({ state: 'viewing', controlAnswer: { decision: 'refused' } });
+    expect(
+      await ask(() => emitAck(a, 'screen:consent', { sessionId: id, phase: 'control', decision: 'unavailable', reason: 'wayland-only' })),
+    ).toMatchObject({ state: 'viewing', controlAnswer: { decision: 'unavailable', reason: 'wayland-only' } });
+    // A reason outside the contract is refused at the boundary; a reason with another decision is not kept.
+    const pending = await emitAck<ScreenSession>(t, 'screen:control', { sessionId: id });
+    expect(pending.ok).toBe(true);
+    expect(await emitAck(a, 'screen:consent', { sessionId: id, phase: 'control', decision: 'unavailable', reason: 'because' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const refused = nextEvent<ScreenSession>(t, 'screen:updated', (x) => x.id === id && x.state === 'viewing');
+    expect(await emitAck(a, 'screen:consent', { sessionId: id, phase: 'control', decision: 'refused', reason: 'no-display' })).toMatchObject({ ok: true });
+    expect((await refused).controlAnswer).toMatchObject({ decision: 'refused', reason: null });
+    // No answer: the sweep refuses it after 30 s + grace and says so.
+    expect(
+      await ask(async () => {
+        h.skew(36_000);
+        try {
+          await h.screen.sweep();
+        } finally {
+          h.skew(0);
+        }
+      }),
+    ).toMatchObject({ state: 'viewing', controlAnswer: { decision: 'timeout', reason: null } });
+    // Granted at last: the answer says so; the row keeps it for a reload (screen:get).
+    expect(await ask(() => emitAck(a, 'screen:consent', { sessionId: id, phase: 'control', decision: 'granted' }))).toMatchObject({ state: 'controlling', controlAnswer: { decision: 'granted' } });
+    expect(await emitAck(t, 'screen:get', { requestId: req.id })).toMatchObject({ ok: true, data: { id, controlAnswer: { decision: 'granted' } } });
+
+    const audit = (await h.hub.services.audit.list(0, 100_000)).filter((e) => e.subject === id && e.action === 'screen.control.refused').map((e) => e.data);
+    expect(audit).toEqual([{ requestId: req.id, decision: 'refused' }, { requestId: req.id, decision: 'unavailable', reason: 'wayland-only' }, { requestId: req.id, decision: 'refused' }, { requestId: req.id, decision: 'timeout' }]);
+    expect(await h.hub.admin.verifyAudit()).toMatchObject({ ok: true });
   });
 });

@@ -6,7 +6,9 @@ import {
   VigieError,
   type ChatMessage,
   type IceConfig,
+  type ScreenConsentDecision,
   type ScreenConsentRequest,
+  type ScreenControlUnavailableReason,
   type ScreenEndedBy,
   type ScreenEndReason,
   type ScreenInputStats,
@@ -92,6 +94,10 @@ export function toScreenSession(r: Row): ScreenSession {
         ? { index: r.switch_index, requestedAt: r.switch_requested_at, answeredAt: r.switch_answered_at, decision: r.switch_decision as ScreenSwitchDecision | null }
         : null,
     displaySwitches: r.display_switches ?? 0,
+    controlAnswer:
+      r.control_decision !== null && r.control_answered_at !== null
+        ? { decision: r.control_decision as ScreenConsentDecision, reason: (r.control_unavailable_reason as ScreenControlUnavailableReason | null) ?? null, at: r.control_answered_at }
+        : null,
   };
 }
 
@@ -114,7 +120,7 @@ export class ScreenHub {
   constructor(private readonly deps: ScreenHubDeps) {
     this.now = deps.now ?? Date.now;
     this.deviceHandlers = {
-      'screen:consent': ({ sessionId, phase, decision }, { actor, socket }) => this.consent(actor.id, socket.id, sessionId, phase, decision),
+      'screen:consent': ({ sessionId, phase, decision, reason }, { actor, socket }) => this.consent(actor.id, socket.id, sessionId, phase, decision, reason),
       'screen:signal': async ({ sessionId, data }, { actor, socket }) => {
         await this.relay('device', actor.id, socket.id, sessionId, data);
         return {};
@@ -203,7 +209,7 @@ export class ScreenHub {
     const after = await this.deps.db.transaction().execute(async (trx): Promise<After> => {
       const assigned = await this.deps.assignedRequest(requestId, tech.id, trx);
       if (!assigned) throw forbidden();
-      if (!this.deps.isDeviceOnline(assigned.deviceId)) throw new VigieError('CONFLICT', 'L’ordinateur n’est pas connecté en ce moment.');
+      if (!this.deps.isDeviceOnline(assigned.deviceId)) throw new VigieError('CONFLICT', 'L’ordinateur n’est pas connecté en ce moment.', { reason: 'device-offline' });
       const live = await trx.selectFrom('screen_sessions').selectAll().where('device_id', '=', assigned.deviceId).where('state', '!=', 'ended').execute();
       for (const r of live) {
         if (r.state === 'consent-pending' && this.expired(r)) {
@@ -212,7 +218,7 @@ export class ScreenHub {
         }
         // A double click on "Voir l'écran": the same session again.
         if (r.request_id === requestId && r.technician_id === tech.id && r.tech_socket_id === socketId) return { row: r };
-        throw new VigieError('CONFLICT', 'Un partage d’écran est déjà en cours sur cet ordinateur.');
+        throw new VigieError('CONFLICT', 'Un partage d’écran est déjà en cours sur cet ordinateur.', { reason: r.request_id === requestId && r.technician_id === tech.id ? 'other-tab' : 'busy' });
       }
       const nowMs = this.now();
       const row: Row = {
@@ -243,6 +249,9 @@ export class ScreenHub {
         switch_answered_at: null,
         switch_decision: null,
         display_switches: 0,
+        control_decision: null,
+        control_answered_at: null,
+        control_unavailable_reason: null,
       };
       await trx.insertInto('screen_sessions').values(row).execute();
       await this.deps.audit({ actorType: 'technician', actorId: tech.id, action: 'screen.request', subject: row.id, data: { requestId, deviceId: row.device_id, kind: 'view' } }, trx);
@@ -261,7 +270,14 @@ export class ScreenHub {
       if (r.state !== 'viewing') throw conflict(r);
       if (this.switchPending(r)) throw new VigieError('CONFLICT', 'Le cabinet n’a pas encore répondu au changement d’écran.', { state: r.state });
       const nowMs = this.now();
-      const row = await this.update(trx, r, { state: 'control-pending', control_requested_at: iso(nowMs), consent_expires_at: iso(nowMs + SCREEN_LIMITS.consentTimeoutMs) });
+      const row = await this.update(trx, r, {
+        state: 'control-pending',
+        control_requested_at: iso(nowMs),
+        consent_expires_at: iso(nowMs + SCREEN_LIMITS.consentTimeoutMs),
+        control_decision: null,
+        control_answered_at: null,
+        control_unavailable_reason: null,
+      });
       await this.deps.audit({ actorType: 'technician', actorId: techId, action: 'screen.control.request', subject: r.id, data: { requestId: r.request_id, deviceId: r.device_id } }, trx);
       return { row, consent: this.consentRequest(row, 'control') };
     });
@@ -314,12 +330,19 @@ export class ScreenHub {
     return toScreenSession(after.row);
   }
 
-  private async consent(deviceId: string, socketId: string, sessionId: string, phase: ScreenKind, decision: 'granted' | 'refused' | 'timeout' | 'unavailable'): Promise<{ session: ScreenSession; ice: IceConfig | null }> {
+  private async consent(
+    deviceId: string,
+    socketId: string,
+    sessionId: string,
+    phase: ScreenKind,
+    decision: ScreenConsentDecision,
+    reason?: ScreenControlUnavailableReason,
+  ): Promise<{ session: ScreenSession; ice: IceConfig | null }> {
     if (phase === 'control') {
       const r = await this.deps.db.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
       if (!r || r.device_id !== deviceId) throw forbidden();
       if (r.device_socket_id !== socketId) throw new VigieError('FORBIDDEN', 'Cette session est liée à une autre connexion.');
-      const row = await this.controlAnswer(sessionId, 'device', deviceId, decision);
+      const row = await this.controlAnswer(sessionId, 'device', deviceId, decision, decision === 'unavailable' ? (reason ?? null) : null);
       return { session: toScreenSession(row), ice: null };
     }
     const after = await this.deps.db.transaction().execute(async (trx): Promise<After> => {
@@ -346,8 +369,8 @@ export class ScreenHub {
     return { session, ice: iceConfigFor(this.deps.settings, session.id, this.now()) };
   }
 
-  /** Answer to a control consent (device) or its expiry (system). */
-  private async controlAnswer(sessionId: string, by: 'device' | 'system', actorId: string | null, decision: 'granted' | 'refused' | 'timeout' | 'unavailable'): Promise<Row> {
+  /** Answer to a control consent (device) or its expiry (system), kept on the session so the console can say why control did not start. */
+  private async controlAnswer(sessionId: string, by: 'device' | 'system', actorId: string | null, decision: ScreenConsentDecision, reason: ScreenControlUnavailableReason | null = null): Promise<Row> {
     const after = await this.deps.db.transaction().execute(async (trx): Promise<After> => {
       const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
       if (!r) throw forbidden();
@@ -355,13 +378,31 @@ export class ScreenHub {
       const expired = this.expired(r);
       if (decision === 'granted' && !expired) {
         await this.mustStillBeAssigned(trx, r);
-        const row = await this.update(trx, r, { state: 'controlling', kind: 'control', control_granted_at: iso(this.now()), control_revoked_at: null, consent_expires_at: null });
+        const at = iso(this.now());
+        const row = await this.update(trx, r, {
+          state: 'controlling',
+          kind: 'control',
+          control_granted_at: at,
+          control_revoked_at: null,
+          consent_expires_at: null,
+          control_decision: 'granted',
+          control_answered_at: at,
+          control_unavailable_reason: null,
+        });
         await this.deps.audit({ actorType: by, actorId, action: 'screen.control.granted', subject: r.id, data: { requestId: r.request_id, technicianId: r.technician_id } }, trx);
         return { row };
       }
-      const row = await this.update(trx, r, { state: 'viewing', consent_expires_at: null });
+      const answered = expired ? 'timeout' : decision;
+      const why = answered === 'unavailable' ? reason : null;
+      const row = await this.update(trx, r, {
+        state: 'viewing',
+        consent_expires_at: null,
+        control_decision: answered,
+        control_answered_at: iso(this.now()),
+        control_unavailable_reason: why,
+      });
       await this.deps.audit(
-        { actorType: by, actorId, action: 'screen.control.refused', subject: r.id, data: { requestId: r.request_id, decision: expired ? 'timeout' : decision } },
+        { actorType: by, actorId, action: 'screen.control.refused', subject: r.id, data: { requestId: r.request_id, decision: answered, ...(why ? { reason: why } : {}) } },
         trx,
       );
       return { row };
@@ -376,7 +417,14 @@ export class ScreenHub {
       const r = await this.participantRow(trx, side, actorId, sessionId);
       if (r.state === 'viewing') return { row: r };
       if (r.state !== 'controlling' && r.state !== 'control-pending') throw conflict(r);
-      const row = await this.update(trx, r, { state: 'viewing', control_revoked_at: r.state === 'controlling' ? iso(this.now()) : r.control_revoked_at, consent_expires_at: null });
+      // The practitioner withdrawing a control consent still shown is a refusal (the console says so).
+      const refusedPending = side === 'device' && r.state === 'control-pending';
+      const row = await this.update(trx, r, {
+        state: 'viewing',
+        control_revoked_at: r.state === 'controlling' ? iso(this.now()) : r.control_revoked_at,
+        consent_expires_at: null,
+        ...(refusedPending ? { control_decision: 'refused', control_answered_at: iso(this.now()), control_unavailable_reason: null } : {}),
+      });
       await this.deps.audit({ actorType: side, actorId, action: 'screen.control.revoked', subject: r.id, data: { requestId: r.request_id, from: r.state } }, trx);
       return { row };
     });
