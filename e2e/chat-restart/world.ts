@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HTTP, gaplessSeq, type ChatMessage } from '@vigie/common';
 import { createHub } from '../../server/src/app.js';
-import { enrollDevice, loginTechnician } from '../../server/src/testing.js';
+import { loginTechnician } from '../../server/src/testing.js';
 import { HubConnection } from '../../main/services/hub/connection.js';
 import { SupportService } from '../../main/services/support/support.js';
 import { supportFile } from '../../main/services/support/store.js';
@@ -132,6 +132,8 @@ export interface ScenarioReport {
   dishonestReceipts: number;
   /** Seconds from the hub answering again to each client's next connection. */
   reconnectSeconds: number[];
+  /** Per conversation: seconds from the hub answering again to both screens holding every message sent before. */
+  resyncSeconds: number[];
   /** Seconds from the hub answering again to every screen holding every message (traffic stopped by then). */
   convergedSeconds: number;
   details: string[];
@@ -148,6 +150,9 @@ export class ChatWorld {
   private dishonest: string[] = [];
   private readonly unsubscribe: Array<() => void> = [];
   hubReadyAt = 0;
+  /** Per conversation, seconds from the hub answering again to both screens holding everything sent before. */
+  private resyncedAfter = new Map<number, number>();
+  private resyncWatch: ReturnType<typeof setInterval> | null = null;
 
   private constructor(
     readonly root: string,
@@ -174,7 +179,11 @@ export class ChatWorld {
     const techs: Array<{ cookie: string }> = [];
     try {
       const practice = await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' });
-      for (let i = 0; i < opts.conversations; i++) tokens.push(await enrollDevice(hub.url, practice.enrollmentCode, { name: `Poste ${i + 1}` }));
+      // Straight through the service: the HTTP route's per-address limit is not what is measured here.
+      for (let i = 0; i < opts.conversations; i++) {
+        const info = { name: `Poste ${i + 1}`, os: 'linux', osVersion: 'Debian 12', model: 'Test', appVersion: '0.1.0-test' } as const;
+        tokens.push(await hub.services.devices.enroll(practice.enrollmentCode, info, '127.0.0.1'));
+      }
       for (let i = 0; i < opts.technicians; i++) {
         const login = `tech${i + 1}`;
         const password = 'correct horse battery staple';
@@ -262,6 +271,27 @@ export class ChatWorld {
       await new Promise((r) => setTimeout(r, 50));
     }
     this.hubReadyAt = Date.now();
+    this.watchResync();
+  }
+
+  /** From now on, notes when each conversation shows on both screens everything sent until now. */
+  private watchResync(): void {
+    if (this.resyncWatch) clearInterval(this.resyncWatch);
+    this.resyncedAfter = new Map();
+    const before = this.sentByConversation();
+    const check = () => {
+      for (const p of this.practices) {
+        if (this.resyncedAfter.has(p.index)) continue;
+        const d = new Set(this.deviceScreen(p).map((m) => m.id));
+        const c = new Set(this.consoleScreen(p).map((m) => m.id));
+        if ((before.get(p.index) ?? []).every((x) => d.has(x.id) && c.has(x.id))) this.resyncedAfter.set(p.index, (Date.now() - this.hubReadyAt) / 1000);
+      }
+      if (this.resyncedAfter.size === this.practices.length && this.resyncWatch) {
+        clearInterval(this.resyncWatch);
+        this.resyncWatch = null;
+      }
+    };
+    this.resyncWatch = setInterval(check, 50);
   }
 
   /** Stops the hub: SIGKILL (crash) or SIGTERM (graceful), and waits until the process is gone. */
@@ -400,6 +430,7 @@ export class ChatWorld {
       conversationsWithLoss: 0,
       dishonestReceipts: this.dishonest.length,
       reconnectSeconds: this.reconnectSeconds(),
+      resyncSeconds: this.practices.map((p) => this.resyncedAfter.get(p.index) ?? Number.POSITIVE_INFINITY),
       convergedSeconds: convergedAt ? (convergedAt - this.hubReadyAt) / 1000 : Number.NaN,
       details: this.dishonest.slice(0, 5),
     };
@@ -430,11 +461,31 @@ export class ChatWorld {
       }
       if (lostHere > 0) {
         report.conversationsWithLoss++;
-        report.details.push(`conversation ${p.index + 1}: ${lostHere} message(s) missing on a screen`);
+        report.details.push(`conversation ${p.index + 1}: ${lostHere} message(s) missing on a screen — ${this.whereAre(p, sent)}`);
       }
       report.lost += lostHere;
     }
     return report;
+  }
+
+  /** Where messages missing from a screen are: still in an outbox (and in what state), or nowhere. */
+  private whereAre(p: Practice, sent: Sent[]): string {
+    const onDevice = new Set(this.deviceScreen(p).map((m) => m.id));
+    const onConsole = new Set(this.consoleScreen(p).map((m) => m.id));
+    const deviceOutbox = new Set(p.support.state().messages.filter((m) => m.status === 'pending').map((m) => m.id));
+    const consoleOutbox = new Map(this.technicians[p.tech]!.controller.workspace.getState().outbox.map((o) => [o.id, `${o.state}${o.error ? `:${o.error}` : ''}`]));
+    const where: string[] = [];
+    for (const s of sent) {
+      if (onDevice.has(s.id) && onConsole.has(s.id)) continue;
+      const screens = `${onDevice.has(s.id) ? 'P' : '-'}${onConsole.has(s.id) ? 'T' : '-'}`;
+      const box = deviceOutbox.has(s.id) ? 'practice outbox' : consoleOutbox.has(s.id) ? `console outbox ${consoleOutbox.get(s.id)}` : 'no outbox';
+      where.push(`${s.author} ${screens} ${box}`);
+    }
+    const seqOnDevice = new Map(this.deviceScreen(p).map((m) => [m.id, m.seq]));
+    const missingSeqs = sent.filter((x) => !onConsole.has(x.id) && seqOnDevice.has(x.id)).map((x) => seqOnDevice.get(x.id));
+    const c = this.consoleScreen(p);
+    const d = this.deviceScreen(p);
+    return `${where.slice(0, 4).join('; ')} [practice holds ${gaplessSeq(d)}/${d.length}, technician ${gaplessSeq(c)}/${c.length}${missingSeqs.length ? `, missing on technician: seq ${missingSeqs.slice(0, 5).join(',')}` : ''}]`;
   }
 
   /** Seconds from the last hub start to each client's first connection after it. */
@@ -468,6 +519,7 @@ export class ChatWorld {
 
   async close(): Promise<void> {
     for (const u of this.unsubscribe.splice(0)) u();
+    if (this.resyncWatch) clearInterval(this.resyncWatch);
     for (const t of this.technicians) t.controller.stop();
     for (const p of this.practices) {
       await p.support.stop();

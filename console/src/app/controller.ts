@@ -85,6 +85,7 @@ export class ConsoleController {
   private sendPausedUntil = 0;
   private sendFailures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private helloTimer: ReturnType<typeof setTimeout> | null = null;
   private lastAuthCheck = 0;
   private readonly typingSignals = new Map<string, TypingSignal>();
   /** Conversations with delivered/read receipts to tell the hub (sent in batches). */
@@ -148,6 +149,7 @@ export class ConsoleController {
     this.resync.stop();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.receiptTimer) clearTimeout(this.receiptTimer);
+    if (this.helloTimer) clearTimeout(this.helloTimer);
     for (const s of this.typingSignals.values()) s.stop();
     this.deps.client.disconnect();
   }
@@ -232,11 +234,21 @@ export class ConsoleController {
   }
 
   /** Called on every (re)connection: snapshot of the queue and my requests, chat resync, outbox flush. */
-  private async hello(): Promise<void> {
+  private async hello(attempt = 0): Promise<void> {
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
     const r = await this.deps.client.request('tech:hello', {});
     if (!r.ok) {
       this.deps.log.warn('tech:hello failed', r.error);
       if (r.error.code === 'UNAUTHORIZED') this.endSession('sessionEnded');
+      // A hub busy with a reconnect storm may not answer in time: ask again (the next connection does too).
+      else if (isRetryable(r.error.code) && r.error.code !== 'OFFLINE') {
+        const after = Number(r.error.details?.retryAfterMs ?? 0);
+        this.helloTimer = setTimeout(() => {
+          this.helloTimer = null;
+          if (this.connection.getState().status === 'connected') void this.hello(attempt + 1);
+        }, Math.max(after, backoffDelay(attempt, { baseMs: 1000, maxMs: 10_000 })));
+      }
       return;
     }
     this.session.setState({ technician: r.data.technician });
@@ -545,6 +557,8 @@ export class ConsoleController {
    * queue them all behind one another. Resolves when nothing more can be sent now.
    */
   private async flushOutbox(): Promise<void> {
+    // While offline, slowed down or waiting for a retry, the next connection or the timer flushes.
+    if (this.connection.getState().status !== 'connected' || Date.now() < this.sendPausedUntil || this.retryTimer) return;
     const pending = new Set(sendable(this.workspace.getState().outbox).map((o) => o.requestId));
     const starts: Promise<void>[] = [];
     for (const requestId of pending) {
@@ -565,9 +579,9 @@ export class ConsoleController {
       }
     } finally {
       this.sending.delete(requestId);
+      // A slot is free: conversations that waited for one go now.
+      void this.flushOutbox();
     }
-    // A slot is free: conversations that waited for one go now.
-    await this.flushOutbox();
   }
 
   /** One send; true when it should be tried again later (transient failure: a retry is scheduled). */
