@@ -18,11 +18,11 @@ describe('chat through hub restarts, 20 live conversations', () => {
 
   beforeAll(async () => {
     world = await ChatWorld.create(SIZE);
-  }, 300_000);
+  });
 
   afterAll(async () => {
     await world?.close();
-  }, 300_000);
+  });
 
   const expectNothingLost = (r: ScenarioReport) => {
     expect(r.details).toEqual([]);
@@ -37,13 +37,13 @@ describe('chat through hub restarts, 20 live conversations', () => {
 
   it('hub killed (SIGKILL) mid-conversation', async () => {
     expectNothingLost(await runScenario(world, 'kill', PHASES));
-  }, 400_000);
+  });
 
   it('hub stopped (SIGTERM) mid-conversation', async () => {
     expectNothingLost(await runScenario(world, 'sigterm', PHASES));
-  }, 400_000);
+  });
 
   it('hub killed in the middle of a burst from every conversation', async () => {
     expectNothingLost(await runScenario(world, 'kill-in-burst', PHASES));
-  }, 400_000);
+  });
 });

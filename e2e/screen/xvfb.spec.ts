@@ -72,7 +72,7 @@ describe('remote control on a real X screen (Xvfb, nut-js)', () => {
     browsers.push(targetBrowser);
     target = await (await targetBrowser.newContext({ viewport: null })).newPage();
     await target.setContent(TARGET_PAGE);
-  }, 90_000);
+  });
 
   // No Xvfb close(): this process loaded nut-js, whose X connection closes at exit; Xvfb stops by
   // itself once this worker exits (see startXvfb).

@@ -148,7 +148,7 @@ describe('under Xvfb', () => {
     browser = await launchBrowser(['--window-position=0,0', `--window-size=${WIDTH},${HEIGHT}`], { headless: false, env });
     page = await browser.newPage();
     await page.setContent(PAGE);
-  }, 60_000);
+  });
 
   // No x.close(): this process loaded nut-js, whose X connection closes at exit; Xvfb stops by
   // itself once this worker exits (see startXvfb), so Xlib never sees its server vanish.
