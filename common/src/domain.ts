@@ -136,13 +136,69 @@ export const HelpRequest = z.object({
 });
 export type HelpRequest = z.infer<typeof HelpRequest>;
 
+/** The support's fallback phone number (a hub setting): digits, spaces, dots, dashes, brackets, a leading +. */
+export const PhoneNumber = z
+  .string()
+  .trim()
+  .max(30)
+  .regex(/^\+?[0-9][0-9 .()-]*$/, 'digits, spaces, dots, dashes or brackets, with an optional leading +')
+  .refine((v) => {
+    const digits = v.replace(/\D/g, '').length;
+    return digits >= 3 && digits <= 20;
+  }, 'between 3 and 20 digits');
+export type PhoneNumber = z.infer<typeof PhoneNumber>;
+
+/**
+ * What the hub says about a waiting request, as a message key (each UI words it in its own
+ * language) and the facts it rests on. The practitioner and the console show the same one.
+ * - `estimate`: technicians are available and the hub has pickup times to go by: about `etaMinutes`.
+ * - `noEstimate`: technicians are available but the hub has nothing to base a number on (no pickup
+ *   recorded yet, or the estimate ran out): no number is given.
+ * - `overdue`: waited more than 3 minutes (SLA.breachMs) with technicians available: no countdown,
+ *   the request keeps its place and the technicians' consoles have been alerted.
+ * - `noTechnician`: no technician available; the phone number when one is configured.
+ * - `closed`: no technician available and outside the support hours: when it opens (`opensAt`).
+ */
+export const WAIT_KEYS = ['estimate', 'noEstimate', 'overdue', 'noTechnician', 'closed'] as const;
+export const WaitKey = z.enum(WAIT_KEYS);
+export type WaitKey = z.infer<typeof WaitKey>;
+
+export const WaitMessage = z.object({
+  key: WaitKey,
+  params: z.object({
+    position: z.number().int().min(1),
+    waiting: z.number().int().min(1),
+    /** Seconds the request has waited, on the hub's clock. */
+    waitedSeconds: z.number().int().nonnegative(),
+    /** Technicians connected and not on a break. */
+    techniciansAvailable: z.number().int().nonnegative(),
+    /** `estimate` only: minutes before pickup, rounded up. */
+    etaMinutes: z.number().int().min(1).nullable(),
+    /** Median seconds from a request to its pickup over the last `samples` pickups (null: none recorded). */
+    medianPickupSeconds: z.number().nonnegative().nullable(),
+    samples: z.number().int().nonnegative(),
+    /** `closed` only: when the support opens next (null: no opening in the coming week). */
+    opensAt: IsoDate.nullable(),
+    /** Time zone of the support hours (IANA name), to word `opensAt`. */
+    timeZone: z.string().min(1).max(64),
+    /** The support's fallback phone number, when one is configured. */
+    phone: PhoneNumber.nullable(),
+  }),
+});
+export type WaitMessage = z.infer<typeof WaitMessage>;
+
 /** Live position of a waiting request, pushed to its device. */
 export const QueuePosition = z.object({
   requestId: Id,
   position: z.number().int().min(1),
   waiting: z.number().int().min(1),
-  /** Estimated seconds before a technician picks the request up (from recent pickup times). */
+  /**
+   * Legacy (apps before `wait`): seconds of the estimate when there is one (`wait.key` is
+   * `estimate`), else the old formula. Current UIs show `wait`, never this number alone.
+   */
   etaSeconds: z.number().int().nonnegative(),
+  /** What to tell the practice about the wait (absent only from hubs older than this field). */
+  wait: WaitMessage.optional(),
 });
 export type QueuePosition = z.infer<typeof QueuePosition>;
 

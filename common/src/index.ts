@@ -7,3 +7,4 @@ export * from './backup-relay.js';
 export * from './ipc/index.js';
 export * from './i18n.js';
 export * from './updates.js';
+export * from './support.js';

@@ -22,6 +22,7 @@ import { SCREEN_DEVICE_EVENTS, SCREEN_DEVICE_PUSH, SCREEN_TECH_EVENTS, SCREEN_TE
 import { BACKUP_DEVICE_EVENTS, BACKUP_TECH_EVENTS, BACKUP_TECH_PUSH } from './backup-relay.js';
 import { HealthReport } from './health.js';
 import { UPDATE_DEVICE_EVENTS } from './updates.js';
+import { SUPPORT_TECH_EVENTS, SUPPORT_TECH_PUSH, SupportStatus } from './support.js';
 
 /**
  * Socket.io contract.
@@ -142,8 +143,14 @@ export const QueueSnapshot = z.object({
   /** Open requests (waiting first, oldest first; then assigned). */
   requests: z.array(QueueItem),
   serverTime: IsoDate,
-  /** Median seconds from creation to pickup over recent requests: what ETAs are computed from. */
+  /** Median seconds from creation to pickup over recent requests: what ETAs are computed from (0: none recorded yet). */
   medianPickupSeconds: z.number().nonnegative(),
+  /** How many recent pickups the median is computed from (0: no estimate is given). */
+  pickupSamples: z.number().int().nonnegative(),
+  /** What each waiting request's practice is told right now (the very objects pushed as `help:position`). */
+  positions: z.array(QueuePosition),
+  /** Support hours, phone, open or not, technicians available. */
+  support: SupportStatus,
 });
 export type QueueSnapshot = z.infer<typeof QueueSnapshot>;
 
@@ -175,6 +182,7 @@ export const TECH_EVENTS = {
   ...chatEvents,
   ...BACKUP_TECH_EVENTS,
   ...SCREEN_TECH_EVENTS,
+  ...SUPPORT_TECH_EVENTS,
 } as const;
 
 export const TECH_PUSH = {
@@ -196,6 +204,7 @@ export const TECH_PUSH = {
   'session:ended': z.object({ reason: z.string() }),
   ...SCREEN_TECH_PUSH,
   ...BACKUP_TECH_PUSH,
+  ...SUPPORT_TECH_PUSH,
 } as const;
 
 export type EventMap = Record<string, { request: z.ZodType; response: z.ZodType }>;

@@ -14,6 +14,7 @@ import { Realtime, rooms } from './socket/realtime.js';
 import { endSession, setupTechNamespace } from './socket/tech.js';
 import { openDb } from './store/db.js';
 import { createUpdatesService, migrateUpdates, registerUpdateRoutes, type UpdatesService } from './updates/index.js';
+import { migrateSettings, SettingsService } from './settings/index.js';
 import { nowIso } from './util.js';
 
 export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' | 'host'>> {
@@ -25,7 +26,7 @@ export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' 
   /** Environment to read VIGIE_* from (default: process.env; pass {} to ignore it). */
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
-  /** Clock of the remote-screen module (consent expiry); tests move it forward. */
+  /** The hub's clock for remote-screen consent expiry and for what practices are told about their wait; tests move it forward. */
   now?: () => number;
   /** The hub key file (default VIGIE_KEY_FILE, else `<dataDir>.key`); never inside the data folder. */
   keyFile?: string;
@@ -52,6 +53,8 @@ export interface Hub {
   updates: UpdatesService;
   /** Remote screen sessions (server/src/screen): signaling relay, consent records, ICE. */
   screen: ScreenHub;
+  /** Settings administrators change while the hub runs (server/src/settings): support hours, phone. */
+  settings: SettingsService;
   close(): Promise<void>;
 }
 
@@ -62,10 +65,12 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   const log = logger ?? createLogger(cfg.logLevel);
   const key = loadOrCreateHubKey(cfg.keyFile);
   const db = await openDb(join(cfg.dataDir, 'hub.sqlite'), { synchronous: cfg.sqliteSynchronous });
-  const services = createServices(db, cfg, key, { onCheckpoint: (cp) => log.info({ auditCheckpoint: cp }, 'audit checkpoint') });
+  const services = createServices(db, cfg, key, { onCheckpoint: (cp) => log.info({ auditCheckpoint: cp }, 'audit checkpoint'), ...(now ? { now } : {}) });
   await prepareServices(services, key);
   await migrateUpdates(db);
   await migrateScreen(db);
+  await migrateSettings(db);
+  const settings = new SettingsService(db, services.audit);
   const updates = createUpdatesService({ db, dataDir: cfg.dataDir, logger: log.child({ part: 'updates' }), audit: (ev) => services.audit.append(ev) });
 
   let realtime: Realtime | null = null;
@@ -98,12 +103,12 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     pingTimeout: 20_000,
     connectTimeout: 15_000,
   });
-  realtime = new Realtime(io, services.help, log.child({ part: 'realtime' }));
+  realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), now, cfg.eta.recheckSeconds * 1000);
   const rt = realtime;
   const screen = createScreenHub({ ...hubScreenDeps({ services, realtime: rt, settings: cfg.screen, log: log.child({ part: 'screen' }) }), ...(now ? { now } : {}) });
   screen.attach();
   setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates, screen);
-  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }), screen);
+  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }), screen, settings);
   // Unused namespaces are refused by socket.io itself (only /device and /tech exist).
   io.of('/').use((_socket, next) => next(Object.assign(new Error('Espace inconnu.'), { data: { code: 'NOT_FOUND' } })));
 
@@ -152,6 +157,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweep);
+      rt.stop();
       await screen.close();
       clearInterval(seenFlush);
       io.disconnectSockets(true);
@@ -165,5 +171,5 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       log.info('hub stopped');
     })());
 
-  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, screen, close };
+  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, screen, settings, close };
 }

@@ -13,6 +13,7 @@ import { HubKeyError, loadOrCreateHubKey } from './hub-key.js';
 import { createServices, prepareServices, type Services } from './services/index.js';
 import { openDb } from './store/db.js';
 import { createUpdatesService, migrateUpdates, runUpdatesCommand } from './updates/index.js';
+import { migrateSettings, runSettingsCommand, SettingsService, SETTINGS_CLI_HELP } from './settings/index.js';
 
 const USAGE = `Vigie hub — administration
 
@@ -37,6 +38,7 @@ const USAGE = `Vigie hub — administration
   updates publish|rollout|halt|promote|list|status …
                                            update feed of the Vigie app (see "updates help",
                                            docs/releasing.md; npm run release:publish = updates publish)
+${SETTINGS_CLI_HELP}
 
 Options: --data-dir <dir> (default VIGIE_DATA_DIR or ./.vigie-data)`;
 
@@ -102,6 +104,10 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
       await migrateUpdates(db);
       const updates = createUpdatesService({ db, dataDir: cfg.dataDir, audit: (ev) => s.audit.append(ev) });
       return await runUpdatesCommand(cmd === undefined ? [] : [cmd, ...rest], { updates, out: io.out, err: io.err });
+    }
+    if (group === 'settings') {
+      await migrateSettings(db);
+      return await runSettingsCommand(cmd === undefined ? [] : [cmd, ...rest], { settings: new SettingsService(db, s.audit), out: io.out });
     }
     return await runCommand(s, `${group} ${cmd ?? ''}`.trim(), rest, io, env);
   } finally {

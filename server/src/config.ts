@@ -96,8 +96,12 @@ export const HubSettings = z.strictObject({
   screen: ScreenSettings.prefault({}),
   eta: z
     .strictObject({
+      /** Legacy `etaSeconds` only (apps before the wait messages) when no pickup was recorded yet: never shown as an estimate. */
       defaultPickupSeconds: z.number().nonnegative().default(90),
+      /** Pickups the median is taken over (the most recent ones). */
       sampleSize: z.number().int().positive().default(20),
+      /** The queue is looked at again at least this often (support hours and phone changed by the CLI reach practices then). */
+      recheckSeconds: z.number().min(1).max(3600).default(60),
     })
     .prefault({}),
   audit: z

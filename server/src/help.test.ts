@@ -29,12 +29,14 @@ describe('help requests', () => {
     const posA = nextEvent<QueuePosition>(devA.socket, 'help:position');
     const a = await createHelp(devA, { topic: 'printer', description: 'L’imprimante ne répond plus' });
     expect(a.request.status).toBe('waiting');
-    // No pickup yet: 90 s default, one technician online.
-    expect(a.position).toEqual({ requestId: a.request.id, position: 1, waiting: 1, etaSeconds: 90 });
+    // No pickup recorded yet: one technician available, but no number to promise (legacy etaSeconds: the 90 s default).
+    expect(a.position).toMatchObject({ requestId: a.request.id, position: 1, waiting: 1, etaSeconds: 90 });
+    expect(a.position?.wait).toMatchObject({ key: 'noEstimate', params: { position: 1, waiting: 1, techniciansAvailable: 1, etaMinutes: null, medianPickupSeconds: null, samples: 0 } });
     const snap = await queued;
     expect(snap.requests[0]).toMatchObject({ id: a.request.id, topic: 'printer', deviceName: 'Poste A', deviceOnline: true, practiceName: 'Cabinet des Tilleuls' });
-    expect(snap.medianPickupSeconds).toBe(90);
-    expect(await posA).toMatchObject({ position: 1, etaSeconds: 90 });
+    expect(snap.medianPickupSeconds).toBe(0);
+    expect(snap.pickupSamples).toBe(0);
+    expect(await posA).toMatchObject({ position: 1, etaSeconds: 90, wait: { key: 'noEstimate' } });
 
     const posB = nextEvent<QueuePosition>(devB.socket, 'help:position');
     const b = await createHelp(devB);

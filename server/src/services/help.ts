@@ -7,15 +7,35 @@ import {
   type HelpStatus,
   type HelpTopic,
   type QueuePosition,
+  type SupportStatus,
+  type WaitKey,
+  SLA,
 } from '@vigie/common';
 import type { HubConfig } from '../config.js';
 import type { Db, Executor, Tx } from '../store/db.js';
-import { initials, newId, nowIso, parseJson } from '../util.js';
+import { initials, newId, parseJson } from '../util.js';
 import type { AuditLog } from './audit.js';
 import { isPrivileged, type Actor, type DeviceActor, type TechActor } from './actors.js';
 import { insertMessage } from './chat.js';
 
 const OPEN: HelpStatus[] = ['waiting', 'assigned'];
+
+/** Recent pickup times: their median (null when none was recorded) and how many it is taken over. */
+export interface PickupStats {
+  medianSeconds: number | null;
+  samples: number;
+}
+
+/** The facts a wait message is built from (WaitMessage in the contract). */
+export interface WaitFacts {
+  /** The hub's clock. */
+  nowMs: number;
+  pickup: PickupStats;
+  /** Technicians connected and not on a break. */
+  techniciansAvailable: number;
+  /** Support settings and whether it is open now. */
+  support: SupportStatus;
+}
 
 /** French system messages shown in the chat of a request. */
 export const SYSTEM_TEXT = {
@@ -105,7 +125,13 @@ export class HelpService {
     private readonly db: Db,
     private readonly audit: AuditLog,
     private readonly cfg: HubConfig['eta'],
+    /** The hub's clock: requests' times (creation, pickup, closing) and waits are read on it. */
+    private readonly now: () => number = Date.now,
   ) {}
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
 
   async getById(id: string, ex: Executor = this.db): Promise<HelpRequest | null> {
     const r = await selectRequests(ex).where('h.id', '=', id).executeTakeFirst();
@@ -164,7 +190,7 @@ export class HelpService {
           topic: input.topic,
           description: input.description || null,
           context: JSON.stringify(input.context),
-          created_at: nowIso(),
+          created_at: this.iso(),
           assigned_at: null,
           first_assigned_at: null,
           pickup_ms: null,
@@ -202,7 +228,7 @@ export class HelpService {
       const r = await this.getForView(device, requestId, trx);
       const res = await trx
         .updateTable('help_requests')
-        .set({ status: 'cancelled', closed_at: nowIso() })
+        .set({ status: 'cancelled', closed_at: this.iso() })
         .where('id', '=', r.id)
         .where('status', 'in', OPEN)
         .executeTakeFirst();
@@ -216,7 +242,7 @@ export class HelpService {
   /** Atomic: exactly one of several technicians accepting at once wins; the others get CONFLICT. */
   async accept(tech: TechActor, requestId: string): Promise<HelpChange> {
     return this.db.transaction().execute(async (trx) => {
-      const at = nowIso();
+      const at = this.iso();
       const res = await trx
         .updateTable('help_requests')
         .set({ status: 'assigned', technician_id: tech.id, assigned_at: at })
@@ -259,7 +285,7 @@ export class HelpService {
         const target = await trx.selectFrom('technicians').select(['id', 'display_name', 'disabled_at']).where('id', '=', toTechnicianId).executeTakeFirst();
         if (!target || target.disabled_at) throw new VigieError('NOT_FOUND', 'Technicien inconnu.');
         if (target.id === previousTechnicianId) throw new VigieError('CONFLICT', 'La demande est déjà attribuée à ce technicien.');
-        const at = nowIso();
+        const at = this.iso();
         const res = await trx
           .updateTable('help_requests')
           .set({ status: 'assigned', technician_id: target.id, assigned_at: at })
@@ -298,7 +324,7 @@ export class HelpService {
       if (r.technician?.id !== tech.id) throw new VigieError('FORBIDDEN', 'Cette demande ne vous est pas attribuée.');
       const res = await trx
         .updateTable('help_requests')
-        .set({ status: 'resolved', closed_at: nowIso(), resolution_note: note })
+        .set({ status: 'resolved', closed_at: this.iso(), resolution_note: note })
         .where('id', '=', r.id)
         .where('status', '=', 'assigned')
         .where('technician_id', '=', tech.id)
@@ -322,8 +348,8 @@ export class HelpService {
     return rows.map(toRequest);
   }
 
-  /** Median seconds from creation to first pickup over the last N pickups (default when none). */
-  async medianPickupSeconds(): Promise<number> {
+  /** Median seconds from creation to first pickup over the last N pickups, and how many there were (none: null). */
+  async pickupStats(): Promise<PickupStats> {
     const rows = await this.db
       .selectFrom('help_requests')
       .select('pickup_ms')
@@ -332,21 +358,75 @@ export class HelpService {
       .limit(this.cfg.sampleSize)
       .execute();
     const values = rows.map((r) => Number(r.pickup_ms ?? 0)).sort((a, b) => a - b);
-    if (values.length === 0) return this.cfg.defaultPickupSeconds;
+    if (values.length === 0) return { medianSeconds: null, samples: 0 };
     const mid = Math.floor(values.length / 2);
     const median = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
-    return Math.round(median / 100) / 10;
+    return { medianSeconds: Math.round(median / 100) / 10, samples: values.length };
   }
 
-  /** Position and ETA of every waiting request, in queue order. */
-  positions(waiting: HelpRequest[], medianSeconds: number, onlineTechnicians: number): QueuePosition[] {
-    const techs = Math.max(1, onlineTechnicians);
-    return waiting.map((r, i) => ({
-      requestId: r.id,
-      position: i + 1,
-      waiting: waiting.length,
-      etaSeconds: Math.max(0, Math.round((medianSeconds * (i + 1)) / techs)),
-    }));
+  /** The median pickup in seconds, or the configured default (eta.defaultPickupSeconds) when none was recorded. */
+  async medianPickupSeconds(): Promise<number> {
+    return (await this.pickupStats()).medianSeconds ?? this.cfg.defaultPickupSeconds;
+  }
+
+  /**
+   * What each waiting request's practice is told (in queue order), from facts only: technicians
+   * available, recorded pickup times, how long it has waited, the support hours. Also when the
+   * first of these messages changes by itself (a minute of the estimate runs out, 3 minutes pass,
+   * the support opens or closes), so the hub can push it then.
+   */
+  positions(waiting: HelpRequest[], facts: WaitFacts): { positions: QueuePosition[]; nextChangeAt: number | null } {
+    const { nowMs, pickup, techniciansAvailable: techs, support } = facts;
+    let next: number | null = support.nextChangeAt ? Date.parse(support.nextChangeAt) : null;
+    const soonest = (t: number) => {
+      if (t > nowMs && (next === null || t < next)) next = t;
+    };
+    const positions = waiting.map((r, i): QueuePosition => {
+      const position = i + 1;
+      const created = Date.parse(r.createdAt);
+      const waitedMs = Math.max(0, nowMs - created);
+      const legacy = Math.max(0, Math.round(((pickup.medianSeconds ?? this.cfg.defaultPickupSeconds) * position) / Math.max(1, techs)));
+      let key: WaitKey;
+      let etaMinutes: number | null = null;
+      let etaSeconds = legacy;
+      if (techs > 0) {
+        const breachAt = created + SLA.breachMs + 1;
+        if (waitedMs > SLA.breachMs) key = 'overdue';
+        else {
+          soonest(breachAt);
+          const remainingMs = pickup.medianSeconds === null ? 0 : (pickup.medianSeconds * 1000 * position) / techs - waitedMs;
+          if (remainingMs > 0) {
+            key = 'estimate';
+            etaMinutes = Math.ceil(remainingMs / 60_000);
+            etaSeconds = Math.ceil(remainingMs / 1000);
+            // The shown minute count drops when the remainder reaches the minute below.
+            soonest(nowMs + Math.ceil(remainingMs - (etaMinutes - 1) * 60_000));
+          } else key = 'noEstimate';
+        }
+      } else key = support.open === false ? 'closed' : 'noTechnician';
+      return {
+        requestId: r.id,
+        position,
+        waiting: waiting.length,
+        etaSeconds,
+        wait: {
+          key,
+          params: {
+            position,
+            waiting: waiting.length,
+            waitedSeconds: Math.floor(waitedMs / 1000),
+            techniciansAvailable: techs,
+            etaMinutes,
+            medianPickupSeconds: pickup.medianSeconds,
+            samples: pickup.samples,
+            opensAt: key === 'closed' ? support.nextChangeAt : null,
+            timeZone: support.settings.timeZone,
+            phone: support.settings.phone,
+          },
+        },
+      };
+    });
+    return { positions, nextChangeAt: next };
   }
 }
 

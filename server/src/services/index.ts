@@ -17,9 +17,9 @@ export interface Services {
   chat: ChatService;
 }
 
-export function createServices(db: Db, cfg: HubConfig, key: HubKey, opts: { onCheckpoint?: (cp: AuditCheckpoint) => void } = {}): Services {
+export function createServices(db: Db, cfg: HubConfig, key: HubKey, opts: { onCheckpoint?: (cp: AuditCheckpoint) => void; now?: () => number } = {}): Services {
   const audit = new AuditLog(db, key, { checkpointFile: cfg.auditCheckpointFile, ...(opts.onCheckpoint ? { onCheckpoint: opts.onCheckpoint } : {}) });
-  const help = new HelpService(db, audit, cfg.eta);
+  const help = new HelpService(db, audit, cfg.eta, opts.now);
   return { db, audit, devices: new DeviceService(db, audit, cfg.enroll), auth: new AuthService(db, audit, cfg, key), help, chat: new ChatService(db, help) };
 }
 

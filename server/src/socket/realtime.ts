@@ -1,8 +1,8 @@
 import type { Namespace, Server } from 'socket.io';
-import { NS, type ChatMessage, type ChatReceipts, type HelpRequest, type QueueSnapshot } from '@vigie/common';
+import { NS, type ChatMessage, type ChatReceipts, type HelpRequest, type QueuePosition, type QueueSnapshot, type SupportSettingsRecord } from '@vigie/common';
 import type { Logger } from '../logger.js';
-import type { HelpService } from '../services/help.js';
-import { nowIso } from '../util.js';
+import type { HelpService, PickupStats } from '../services/help.js';
+import { SettingsService } from '../settings/service.js';
 
 export const rooms = {
   device: (id: string) => `device:${id}`,
@@ -12,27 +12,49 @@ export const rooms = {
   allTechs: 'techs',
 } as const;
 
+/** What the queue is computed from, read from SQLite (the clock-dependent part is composed from it). */
+interface QueueFacts {
+  open: HelpRequest[];
+  pickup: PickupStats;
+  support: SupportSettingsRecord;
+}
+
 /**
- * Live state and pushes: who is online (memory only; everything that matters is in SQLite) and
- * the coalesced queue broadcast (`queue:updated` to technicians, `help:position` to waiting devices).
+ * Live state and pushes: who is online and available (memory only; everything that matters is in
+ * SQLite) and the coalesced queue broadcast (`queue:updated` to technicians, `help:position` to
+ * waiting devices). What practices are told about their wait changes with time alone (a minute of
+ * an estimate runs out, 3 minutes pass, the support opens): the queue is pushed again at the next
+ * such moment, and looked at again every minute in any case (pushed only when something changed).
  */
 export class Realtime {
   readonly devNs: Namespace;
   readonly techNs: Namespace;
   private readonly devicesOnline = new Map<string, number>();
   private readonly techsOnline = new Map<string, number>();
+  /** Online technicians who said they are on a break (forgotten when their last socket goes). */
+  private readonly techsOnBreak = new Set<string>();
   /** Devices with an open request, as of the last queue computation. */
   private devicesWithOpen = new Set<string>();
   private flushing = false;
   private pending = false;
   private scheduled = false;
-  private lastSnapshot: QueueSnapshot | null = null;
+  private lastFacts: QueueFacts | null = null;
   private idleWaiters: Array<() => void> = [];
+  /** A change happened since the last push (vs. a timed look, pushed only when the result differs). */
+  private forced = false;
+  private lastPushed = '';
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
 
   constructor(
     io: Server,
     private readonly help: HelpService,
+    private readonly settings: SettingsService,
     private readonly log: Logger,
+    /** The hub's clock (tests move it forward). */
+    private readonly now: () => number = Date.now,
+    /** The queue is looked at again at least this often (a CLI settings change, a clock that jumped): eta.recheckSeconds. */
+    private readonly recheckMs = 60_000,
   ) {
     this.devNs = io.of(NS.device);
     this.techNs = io.of(NS.tech);
@@ -42,6 +64,9 @@ export class Realtime {
   isDeviceOnline = (id: string): boolean => (this.devicesOnline.get(id) ?? 0) > 0;
   isTechOnline = (id: string): boolean => (this.techsOnline.get(id) ?? 0) > 0;
   onlineTechCount = (): number => this.techsOnline.size;
+  /** Technicians online and not on a break: what waits are estimated with. */
+  availableTechCount = (): number => this.techsOnline.size - [...this.techsOnBreak].filter((id) => this.techsOnline.has(id)).length;
+  isTechAvailable = (id: string): boolean => this.isTechOnline(id) && !this.techsOnBreak.has(id);
   onlineDeviceCount = (): number => this.devicesOnline.size;
 
   /** Returns true when this is the device's first socket. */
@@ -75,8 +100,18 @@ export class Realtime {
     if (n > 0) this.techsOnline.set(id, n);
     else {
       this.techsOnline.delete(id);
+      this.techsOnBreak.delete(id);
       this.queueChanged();
     }
+  }
+
+  /** A technician starts or ends a break (all their tabs hear it); practices' waits are recomputed. */
+  setTechAvailable(id: string, available: boolean): void {
+    if (!this.isTechOnline(id) || this.isTechAvailable(id) === available) return;
+    if (available) this.techsOnBreak.delete(id);
+    else this.techsOnBreak.add(id);
+    this.techNs.to(rooms.tech(id)).emit('tech:availability', { available });
+    this.queueChanged();
   }
 
   // ---------- pushes ----------
@@ -109,6 +144,12 @@ export class Realtime {
   // ---------- queue ----------
   /** Schedules one recomputation of the queue (bursts of changes coalesce into one push). */
   queueChanged(): void {
+    this.forced = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
     if (this.flushing) {
       this.pending = true;
       return;
@@ -121,42 +162,86 @@ export class Realtime {
     });
   }
 
-  async snapshot(): Promise<QueueSnapshot> {
-    const [open, median] = await Promise.all([this.help.listOpen(), this.help.medianPickupSeconds()]);
+  private async facts(): Promise<QueueFacts> {
+    const [open, pickup, support] = await Promise.all([this.help.listOpen(), this.help.pickupStats(), this.settings.supportRecord()]);
     this.devicesWithOpen = new Set(open.map((r) => r.deviceId));
-    const snap: QueueSnapshot = {
-      requests: open.map((r) => ({ ...r, deviceOnline: this.isDeviceOnline(r.deviceId) })),
-      serverTime: nowIso(),
-      medianPickupSeconds: median,
-    };
-    this.lastSnapshot = snap;
-    return snap;
+    this.lastFacts = { open, pickup, support };
+    return this.lastFacts;
   }
 
-  /** Position of one waiting request, from a fresh snapshot. */
-  async positionOf(requestId: string) {
-    const snap = this.lastSnapshot && this.lastSnapshot.requests.some((r) => r.id === requestId) ? this.lastSnapshot : await this.snapshot();
-    const waiting = snap.requests.filter((r) => r.status === 'waiting');
-    return this.help.positions(waiting, snap.medianPickupSeconds, this.onlineTechCount()).find((p) => p.requestId === requestId) ?? null;
+  /** The snapshot at this instant of the hub's clock, and when what it tells practices changes next. */
+  private compose(f: QueueFacts): { snap: QueueSnapshot; nextChangeAt: number | null } {
+    const nowMs = this.now();
+    const support = SettingsService.status(f.support, nowMs, { online: this.onlineTechCount(), available: this.availableTechCount() });
+    const waiting = f.open.filter((r) => r.status === 'waiting');
+    const { positions, nextChangeAt } = this.help.positions(waiting, { nowMs, pickup: f.pickup, techniciansAvailable: support.techniciansAvailable, support });
+    const snap: QueueSnapshot = {
+      requests: f.open.map((r) => ({ ...r, deviceOnline: this.isDeviceOnline(r.deviceId) })),
+      serverTime: new Date(nowMs).toISOString(),
+      medianPickupSeconds: f.pickup.medianSeconds ?? 0,
+      pickupSamples: f.pickup.samples,
+      positions,
+      support,
+    };
+    return { snap, nextChangeAt };
+  }
+
+  async snapshot(): Promise<QueueSnapshot> {
+    return this.compose(await this.facts()).snap;
+  }
+
+  /** Position of one waiting request, at this instant (recent facts when they hold it, else fresh ones). */
+  async positionOf(requestId: string): Promise<QueuePosition | null> {
+    const f = this.lastFacts && this.lastFacts.open.some((r) => r.id === requestId) ? this.lastFacts : await this.facts();
+    return this.compose(f).snap.positions.find((p) => p.requestId === requestId) ?? null;
   }
 
   private async flush(): Promise<void> {
     this.flushing = true;
+    let nextChangeAt: number | null = null;
     try {
       do {
         this.pending = false;
-        const snap = await this.snapshot();
+        const forced = this.forced;
+        this.forced = false;
+        const composed = this.compose(await this.facts());
+        const { snap } = composed;
+        nextChangeAt = composed.nextChangeAt;
+        // The seconds waited and the clock move on their own: a timed look pushes only what changed.
+        const key = JSON.stringify(snap, (k, v: unknown) => (k === 'serverTime' || k === 'waitedSeconds' ? undefined : v));
+        if (!forced && key === this.lastPushed) continue;
+        this.lastPushed = key;
         this.techNs.to(rooms.allTechs).emit('queue:updated', snap);
         const waiting = snap.requests.filter((r) => r.status === 'waiting');
-        const positions = this.help.positions(waiting, snap.medianPickupSeconds, this.onlineTechCount());
-        positions.forEach((p, i) => this.devNs.to(rooms.device(waiting[i]!.deviceId)).emit('help:position', p));
+        snap.positions.forEach((p, i) => this.devNs.to(rooms.device(waiting[i]!.deviceId)).emit('help:position', p));
       } while (this.pending);
     } catch (e) {
       this.log.error({ err: e }, 'queue broadcast failed');
     } finally {
       this.flushing = false;
+      this.arm(nextChangeAt);
       if (!this.scheduled) for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  /** The next timed look: when a wait message changes by itself, or within a minute. */
+  private arm(nextChangeAt: number | null): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.stopped) return;
+    const delay = Math.min(this.recheckMs, Math.max(20, nextChangeAt === null ? this.recheckMs : nextChangeAt - this.now()));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.schedule();
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** No more timed looks (the hub is closing). */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   /** Resolves when no queue broadcast is running or scheduled (used by close and tests). */
