@@ -231,7 +231,7 @@ const FR_MESSAGES = {
   'disk-encryption.off.windows': {
     title: 'Le disque n’est pas chiffré',
     explanation: 'En cas de perte ou de vol de l’ordinateur, les dossiers des patients peuvent être lus par n’importe qui.',
-    remediation: 'Activez le chiffrement (BitLocker) dans Paramètres > Confidentialité et sécurité > Chiffrement de l’appareil, ou demandez-le à votre prestataire.',
+    remediation: 'Activez le chiffrement dans Paramètres > Confidentialité et sécurité > Chiffrement de l’appareil, ou demandez-le à votre prestataire.',
   },
   'disk-encryption.off.linux': {
     title: 'Le disque n’est pas chiffré',
@@ -243,6 +243,21 @@ const FR_MESSAGES = {
     explanation: 'Le disque est en train d’être chiffré ({{percent}}). Il n’est protégé qu’une fois l’opération terminée.',
     remediation: 'Laissez l’ordinateur allumé et branché sur le secteur jusqu’à la fin.',
   },
+  'disk-encryption.in-progress-unmeasured': {
+    title: 'Le chiffrement du disque est en cours',
+    explanation: 'Le disque est en train d’être chiffré. Depuis un compte sans droits d’administrateur, Windows ne dit pas où en est l’opération. Le disque n’est protégé qu’une fois le chiffrement terminé.',
+    remediation: 'Laissez l’ordinateur allumé et branché sur le secteur jusqu’à la fin.',
+  },
+  'disk-encryption.paused': {
+    title: 'Le chiffrement du disque est arrêté en cours de route',
+    explanation: 'Le chiffrement a commencé puis a été mis en pause ({{percent}} du disque) : le reste du disque peut être lu en cas de perte ou de vol.',
+    remediation: 'Demandez à votre prestataire de relancer le chiffrement du disque jusqu’au bout.',
+  },
+  'disk-encryption.decryption-paused': {
+    title: 'Le retrait du chiffrement est en pause',
+    explanation: 'Quelqu’un a commencé à retirer le chiffrement du disque puis l’a mis en pause : une partie des données n’est déjà plus protégée en cas de vol.',
+    remediation: 'Si ce n’est pas voulu, contactez votre prestataire tout de suite pour rétablir le chiffrement.',
+  },
   'disk-encryption.pending': {
     title: 'Le chiffrement attend un redémarrage',
     explanation: 'Le chiffrement est prévu mais ne commencera qu’après le prochain redémarrage.',
@@ -251,7 +266,7 @@ const FR_MESSAGES = {
   'disk-encryption.suspended': {
     title: 'Le chiffrement du disque est suspendu',
     explanation: 'Le disque est chiffré mais sa protection est désactivée : la clé est laissée accessible et le disque peut être lu en cas de vol.',
-    remediation: 'Demandez à votre prestataire de réactiver la protection BitLocker.',
+    remediation: 'Demandez à votre prestataire de réactiver la protection du disque.',
   },
   'disk-encryption.decrypting': {
     title: 'Le disque est en train d’être déchiffré',
@@ -294,6 +309,21 @@ const FR_MESSAGES = {
     explanation: 'macOS contrôle les applications et reçoit automatiquement les mises à jour de sa protection contre les logiciels malveillants.',
     remediation: null,
   },
+  'antivirus.macos-current': {
+    title: 'La protection intégrée de macOS est active et à jour',
+    explanation: 'macOS contrôle les applications avec sa liste des logiciels malveillants connus, mise à jour le {{sinceDate}}.',
+    remediation: null,
+  },
+  'antivirus.macos-outdated': {
+    title: 'La protection intégrée de macOS n’est pas à jour',
+    explanation: 'La liste des logiciels malveillants connus de macOS date du {{sinceDate}} : Apple la met à jour chaque semaine ou presque, les menaces récentes ne sont donc pas reconnues.',
+    remediation: 'Vérifiez que l’ordinateur accède à Internet ; dans Réglages Système > Général > Mise à jour de logiciels, activez « Installer les réponses de sécurité et les fichiers système ».',
+  },
+  'antivirus.macos-missing': {
+    title: 'La protection intégrée de macOS est absente',
+    explanation: 'La liste des logiciels malveillants connus de macOS est introuvable sur cet ordinateur : les applications ne sont plus contrôlées contre les menaces connues.',
+    remediation: 'Demandez à votre prestataire de remettre en place les fichiers de sécurité de macOS (une mise à jour du système les réinstalle).',
+  },
   'antivirus.macos-updates-off': {
     title: 'La protection intégrée de macOS ne se met plus à jour',
     explanation: 'L’installation automatique des fichiers de sécurité est coupée : les nouvelles menaces ne sont pas reconnues.',
@@ -327,8 +357,13 @@ const FR_MESSAGES = {
   },
   'firewall.off.windows': {
     title: 'Le pare-feu est désactivé',
-    explanation: 'Le pare-feu Windows est coupé pour : {{profiles}}. Les autres appareils du réseau peuvent se connecter librement à cet ordinateur.',
-    remediation: 'Activez le pare-feu dans Sécurité Windows > Pare-feu et protection du réseau, pour tous les réseaux.',
+    explanation: 'Le pare-feu est coupé pour le réseau utilisé en ce moment ({{profilesList}}) : les autres appareils de ce réseau peuvent se connecter librement à cet ordinateur.',
+    remediation: 'Activez le pare-feu dans Sécurité Windows > Pare-feu et protection du réseau, pour tous les types de réseau.',
+  },
+  'firewall.unused-off.windows': {
+    title: 'Le pare-feu est coupé pour un type de réseau',
+    explanation: 'Le pare-feu protège le réseau utilisé en ce moment, mais il est coupé pour un type de réseau qui ne sert pas actuellement ({{profilesList}}) : l’ordinateur serait exposé dès qu’il s’y connecterait.',
+    remediation: 'Activez le pare-feu dans Sécurité Windows > Pare-feu et protection du réseau, pour tous les types de réseau.',
   },
   'firewall.off.linux': {
     title: 'Le pare-feu est désactivé',
@@ -360,6 +395,11 @@ const FR_MESSAGES = {
     title: 'Le système est en fin de vie',
     explanation: '{{name}} ne reçoit plus que des correctifs prolongés, limités, jusqu’au {{untilDate}}.',
     remediation: 'Prévoyez avec votre prestataire la mise à niveau vers une version récente.',
+  },
+  'os-supported.esu': {
+    title: 'Le système reçoit des correctifs prolongés payants',
+    explanation: '{{name}} n’est plus suivi normalement par Microsoft, mais cet ordinateur est inscrit au programme payant de correctifs de sécurité prolongés, jusqu’au {{untilDate}}.',
+    remediation: 'Prévoyez avec votre prestataire le passage à Windows 11 avant cette date.',
   },
   'os-supported.ended': {
     title: 'Le système n’est plus mis à jour',
@@ -461,6 +501,11 @@ const FR_MESSAGES = {
     explanation: 'Au démarrage, la session {{user}} s’ouvre toute seule : quiconque allume l’ordinateur accède aux dossiers.',
     remediation: 'Désactivez l’ouverture de session automatique (votre prestataire peut le faire).',
   },
+  'auto-login.password-left': {
+    title: 'Un mot de passe est resté enregistré en clair',
+    explanation: 'La session ne s’ouvre plus toute seule, mais le mot de passe qui servait à l’ouvrir ({{user}}) est encore écrit en clair dans la configuration de l’ordinateur : n’importe quel programme peut le lire.',
+    remediation: 'Demandez à votre prestataire d’effacer ce mot de passe enregistré, puis changez le mot de passe de ce compte.',
+  },
   // guest-account
   'guest-account.off': {
     title: 'Le compte invité est désactivé',
@@ -474,30 +519,50 @@ const FR_MESSAGES = {
   },
   // remote-access
   'remote-access.off': {
-    title: 'Aucun accès à distance n’est ouvert',
-    explanation: 'Personne ne peut prendre la main sur cet ordinateur depuis le réseau, en dehors de Vigie qui demande toujours votre accord.',
+    title: 'Aucun accès à distance connu n’est ouvert',
+    explanation: 'Vigie n’a trouvé ni bureau à distance, ni partage d’écran, ni logiciel de prise en main à distance actif parmi ceux qu’il sait reconnaître. Vigie, lui, demande toujours votre accord.',
     remediation: null,
   },
   'remote-access.on': {
     title: 'Un accès à distance est ouvert',
-    explanation: 'Cet ordinateur accepte des connexions à distance ({{services}}) : c’est une porte d’entrée courante des attaques.',
-    remediation: 'Si personne n’en a besoin, demandez à votre prestataire de fermer cet accès.',
+    explanation: 'Cet ordinateur peut être pris en main à distance ({{servicesList}}) : c’est une porte d’entrée courante des attaques et des arnaques au faux support.',
+    remediation: 'Si personne n’en a besoin, demandez à votre prestataire de fermer cet accès ou de désinstaller ce logiciel.',
+  },
+  'remote-access.rdp-unprotected': {
+    title: 'Le bureau à distance est ouvert sans protection',
+    explanation: 'Le bureau à distance est ouvert sans identification préalable : n’importe qui sur le réseau atteint l’écran de connexion et peut essayer des mots de passe. C’est ainsi qu’entrent beaucoup de rançongiciels.',
+    remediation: 'Demandez aujourd’hui à votre prestataire de fermer le bureau à distance, ou au moins d’exiger l’identification avant la connexion.',
+  },
+  'remote-access.rdp-unprotected-and-others': {
+    title: 'Le bureau à distance est ouvert sans protection',
+    explanation: 'Le bureau à distance est ouvert sans identification préalable : n’importe qui sur le réseau atteint l’écran de connexion et peut essayer des mots de passe. D’autres accès à distance sont aussi ouverts : {{servicesList}}.',
+    remediation: 'Demandez aujourd’hui à votre prestataire de fermer le bureau à distance, ou au moins d’exiger l’identification avant la connexion, et de fermer les accès dont personne n’a besoin.',
   },
   // smbv1
   'smbv1.off': {
-    title: 'L’ancien partage de fichiers SMBv1 est coupé',
-    explanation: 'Le vieux protocole de partage de fichiers exploité par les rançongiciels WannaCry et NotPetya n’est pas actif.',
+    title: 'L’ancien partage de fichiers est coupé',
+    explanation: 'La très vieille façon de partager des fichiers sur le réseau, par laquelle des rançongiciels se sont propagés d’un ordinateur à l’autre, n’est pas active.',
     remediation: null,
   },
   'smbv1.on': {
-    title: 'L’ancien partage de fichiers SMBv1 est actif',
-    explanation: 'Ce vieux protocole a permis aux rançongiciels WannaCry et NotPetya de se propager d’un ordinateur à l’autre.',
-    remediation: 'Demandez à votre prestataire de désactiver SMBv1.',
+    title: 'L’ancien partage de fichiers est actif',
+    explanation: 'Cet ordinateur peut encore ouvrir des dossiers partagés par une très vieille méthode, par laquelle des rançongiciels se sont propagés d’un ordinateur à l’autre.',
+    remediation: 'Demandez à votre prestataire de désactiver l’ancien partage de fichiers.',
+  },
+  'smbv1.server-on': {
+    title: 'L’ancien partage de fichiers est ouvert aux autres',
+    explanation: 'Cet ordinateur accepte encore que les autres appareils du réseau lisent ses dossiers partagés par une très vieille méthode : un poste infecté du cabinet pourrait s’en servir pour l’atteindre.',
+    remediation: 'Demandez à votre prestataire de désactiver l’ancien partage de fichiers.',
+  },
+  'smbv1.both-on': {
+    title: 'L’ancien partage de fichiers est actif',
+    explanation: 'Cet ordinateur utilise et accepte encore une très vieille méthode de partage de fichiers, par laquelle des rançongiciels se sont propagés d’un ordinateur à l’autre.',
+    remediation: 'Demandez à votre prestataire de désactiver l’ancien partage de fichiers.',
   },
   'smbv1.allowed': {
-    title: 'L’ancien partage de fichiers SMBv1 reste autorisé',
-    explanation: 'Le système accepte encore de parler l’ancien protocole SMBv1 si un appareil du réseau le propose.',
-    remediation: 'Demandez à votre prestataire d’interdire SMBv1 dans la configuration du partage de fichiers.',
+    title: 'L’ancien partage de fichiers reste autorisé',
+    explanation: 'Le système accepte encore d’utiliser une très vieille méthode de partage de fichiers si un appareil du réseau la propose.',
+    remediation: 'Demandez à votre prestataire d’interdire l’ancien partage de fichiers.',
   },
   // platform-integrity
   'platform-integrity.ok': {
@@ -622,7 +687,7 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   'disk-encryption.off.windows': {
     title: 'The disk is not encrypted',
     explanation: 'If the computer is lost or stolen, anyone can read the patient records.',
-    remediation: 'Turn on encryption (BitLocker) in Settings > Privacy & security > Device encryption, or ask your provider.',
+    remediation: 'Turn on encryption in Settings > Privacy & security > Device encryption, or ask your provider.',
   },
   'disk-encryption.off.linux': {
     title: 'The disk is not encrypted',
@@ -634,6 +699,21 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
     explanation: 'The disk is being encrypted ({{percent}}). It is only protected once this is finished.',
     remediation: 'Keep the computer on and plugged in until it is done.',
   },
+  'disk-encryption.in-progress-unmeasured': {
+    title: 'Disk encryption is in progress',
+    explanation: 'The disk is being encrypted. From an account without administrator rights, Windows does not say how far it has got. The disk is only protected once encryption is finished.',
+    remediation: 'Keep the computer on and plugged in until it is done.',
+  },
+  'disk-encryption.paused': {
+    title: 'Disk encryption stopped halfway',
+    explanation: 'Encryption started and was then paused ({{percent}} of the disk): the rest of the disk can be read if the computer is lost or stolen.',
+    remediation: 'Ask your provider to restart disk encryption and let it finish.',
+  },
+  'disk-encryption.decryption-paused': {
+    title: 'Removing encryption is paused',
+    explanation: 'Someone started to remove disk encryption and then paused it: part of the data is already unprotected if the computer is stolen.',
+    remediation: 'If this is not intended, contact your provider right away to restore encryption.',
+  },
   'disk-encryption.pending': {
     title: 'Encryption is waiting for a restart',
     explanation: 'Encryption is planned but will only start after the next restart.',
@@ -642,7 +722,7 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   'disk-encryption.suspended': {
     title: 'Disk encryption is suspended',
     explanation: 'The disk is encrypted but its protection is off: the key is left accessible and the disk can be read if stolen.',
-    remediation: 'Ask your provider to resume BitLocker protection.',
+    remediation: 'Ask your provider to turn disk protection back on.',
   },
   'disk-encryption.decrypting': {
     title: 'The disk is being decrypted',
@@ -684,6 +764,21 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
     explanation: 'macOS checks applications and automatically receives updates of its malware protection.',
     remediation: null,
   },
+  'antivirus.macos-current': {
+    title: 'macOS built-in protection is on and up to date',
+    explanation: 'macOS checks applications against its list of known malware, updated on {{sinceDate}}.',
+    remediation: null,
+  },
+  'antivirus.macos-outdated': {
+    title: 'macOS built-in protection is out of date',
+    explanation: 'The list of known malware of macOS dates from {{sinceDate}}: Apple updates it almost every week, so recent threats are not recognised.',
+    remediation: 'Check that the computer can reach the Internet; in System Settings > General > Software Update, turn on “Install Security Responses and system files”.',
+  },
+  'antivirus.macos-missing': {
+    title: 'macOS built-in protection is missing',
+    explanation: 'The list of known malware of macOS cannot be found on this computer: applications are no longer checked against known threats.',
+    remediation: 'Ask your provider to restore the macOS security files (a system update reinstalls them).',
+  },
   'antivirus.macos-updates-off': {
     title: 'macOS built-in protection no longer updates',
     explanation: 'Automatic installation of security files is off: new threats are not recognised.',
@@ -716,8 +811,13 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'firewall.off.windows': {
     title: 'The firewall is off',
-    explanation: 'Windows Firewall is off for: {{profiles}}. Other devices on the network can freely connect to this computer.',
-    remediation: 'Turn on the firewall in Windows Security > Firewall & network protection, for every network.',
+    explanation: 'The firewall is off for the network in use right now ({{profilesList}}): other devices on that network can freely connect to this computer.',
+    remediation: 'Turn on the firewall in Windows Security > Firewall & network protection, for every type of network.',
+  },
+  'firewall.unused-off.windows': {
+    title: 'The firewall is off for one type of network',
+    explanation: 'The firewall protects the network in use right now, but it is off for a type of network not in use at the moment ({{profilesList}}): the computer would be exposed as soon as it joins such a network.',
+    remediation: 'Turn on the firewall in Windows Security > Firewall & network protection, for every type of network.',
   },
   'firewall.off.linux': {
     title: 'The firewall is off',
@@ -748,6 +848,11 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
     title: 'The system is reaching end of life',
     explanation: '{{name}} only receives limited extended fixes, until {{untilDate}}.',
     remediation: 'Plan the upgrade to a recent version with your provider.',
+  },
+  'os-supported.esu': {
+    title: 'The system receives paid extended fixes',
+    explanation: '{{name}} is no longer supported as usual by Microsoft, but this computer is enrolled in the paid extended security updates programme, until {{untilDate}}.',
+    remediation: 'Plan the move to Windows 11 with your provider before that date.',
   },
   'os-supported.ended': {
     title: 'The system is no longer updated',
@@ -844,6 +949,11 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
     explanation: 'At start-up, the session {{user}} opens by itself: anyone who turns the computer on reaches the records.',
     remediation: 'Turn off automatic sign-in (your provider can do it).',
   },
+  'auto-login.password-left': {
+    title: 'A password is left stored in clear',
+    explanation: 'The session no longer opens by itself, but the password it used ({{user}}) is still written in clear in the computer’s configuration: any program can read it.',
+    remediation: 'Ask your provider to erase this stored password, then change the password of that account.',
+  },
   'guest-account.off': {
     title: 'The guest account is off',
     explanation: 'Nobody can use the computer without an account of their own.',
@@ -855,29 +965,49 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
     remediation: 'Turn off the guest account in the user settings.',
   },
   'remote-access.off': {
-    title: 'No remote access is open',
-    explanation: 'Nobody can take control of this computer from the network, except Vigie which always asks for your consent.',
+    title: 'No known remote access is open',
+    explanation: 'Vigie found no remote desktop, screen sharing or remote-control software running among those it can recognise. Vigie itself always asks for your consent.',
     remediation: null,
   },
   'remote-access.on': {
     title: 'A remote access is open',
-    explanation: 'This computer accepts remote connections ({{services}}): a common way in for attacks.',
-    remediation: 'If nobody needs it, ask your provider to close this access.',
+    explanation: 'This computer can be controlled remotely ({{servicesList}}): a common way in for attacks and fake-support scams.',
+    remediation: 'If nobody needs it, ask your provider to close this access or uninstall this software.',
+  },
+  'remote-access.rdp-unprotected': {
+    title: 'Remote Desktop is open without protection',
+    explanation: 'Remote Desktop is open without identification first: anyone on the network reaches the sign-in screen and can try passwords. This is how much ransomware gets in.',
+    remediation: 'Ask your provider today to close Remote Desktop, or at least to require identification before connecting.',
+  },
+  'remote-access.rdp-unprotected-and-others': {
+    title: 'Remote Desktop is open without protection',
+    explanation: 'Remote Desktop is open without identification first: anyone on the network reaches the sign-in screen and can try passwords. Other remote accesses are open too: {{servicesList}}.',
+    remediation: 'Ask your provider today to close Remote Desktop, or at least to require identification before connecting, and to close the accesses nobody needs.',
   },
   'smbv1.off': {
-    title: 'Old SMBv1 file sharing is off',
-    explanation: 'The old file-sharing protocol used by the WannaCry and NotPetya ransomware is not active.',
+    title: 'Old file sharing is off',
+    explanation: 'The very old way of sharing files over the network, through which ransomware spread from computer to computer, is not active.',
     remediation: null,
   },
   'smbv1.on': {
-    title: 'Old SMBv1 file sharing is on',
-    explanation: 'This old protocol let the WannaCry and NotPetya ransomware spread from computer to computer.',
-    remediation: 'Ask your provider to turn SMBv1 off.',
+    title: 'Old file sharing is on',
+    explanation: 'This computer can still open shared folders the very old way, through which ransomware spread from computer to computer.',
+    remediation: 'Ask your provider to turn off old file sharing.',
+  },
+  'smbv1.server-on': {
+    title: 'Old file sharing is open to others',
+    explanation: 'This computer still lets other devices on the network read its shared folders the very old way: an infected computer of the practice could use it to reach this one.',
+    remediation: 'Ask your provider to turn off old file sharing.',
+  },
+  'smbv1.both-on': {
+    title: 'Old file sharing is on',
+    explanation: 'This computer still uses and accepts a very old way of sharing files, through which ransomware spread from computer to computer.',
+    remediation: 'Ask your provider to turn off old file sharing.',
   },
   'smbv1.allowed': {
-    title: 'Old SMBv1 file sharing is still allowed',
-    explanation: 'The system still agrees to speak the old SMBv1 protocol if a device on the network offers it.',
-    remediation: 'Ask your provider to forbid SMBv1 in the file-sharing configuration.',
+    title: 'Old file sharing is still allowed',
+    explanation: 'The system still agrees to use a very old way of sharing files if a device on the network offers it.',
+    remediation: 'Ask your provider to forbid old file sharing.',
   },
   'platform-integrity.ok': {
     title: 'System protections are on',
@@ -981,8 +1111,26 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
 };
 
+/**
+ * Words a check names in a `…List` parameter (a comma-separated list of codes, see fillTemplate):
+ * network types, remote-access kinds. A code without an entry is a product name (« TeamViewer »)
+ * and is written as is in both languages.
+ */
+export const HEALTH_TERMS = ['fw-domain', 'fw-private', 'fw-public', 'remote-desktop', 'ssh', 'vnc', 'screen-sharing', 'remote-management'] as const;
+export type HealthTerm = (typeof HEALTH_TERMS)[number];
+
 export const HEALTH_STRINGS = {
   fr: {
+    terms: {
+      'fw-domain': 'réseau de domaine',
+      'fw-private': 'réseau privé',
+      'fw-public': 'réseau public',
+      'remote-desktop': 'bureau à distance',
+      ssh: 'connexion à distance en mode texte',
+      vnc: 'logiciel de partage d’écran',
+      'screen-sharing': 'partage d’écran',
+      'remote-management': 'gestion à distance d’Apple',
+    } satisfies Record<HealthTerm, string>,
     checks: {
       'disk-encryption': 'Chiffrement du disque',
       antivirus: 'Antivirus',
@@ -995,7 +1143,7 @@ export const HEALTH_STRINGS = {
       'auto-login': 'Connexion automatique',
       'guest-account': 'Compte invité',
       'remote-access': 'Accès à distance',
-      smbv1: 'Ancien partage de fichiers (SMBv1)',
+      smbv1: 'Ancien partage de fichiers',
       'platform-integrity': 'Protections du système',
       'disk-space': 'Espace disque',
       'time-sync': 'Heure de l’ordinateur',
@@ -1033,6 +1181,16 @@ export const HEALTH_STRINGS = {
     messages: FR_MESSAGES,
   },
   en: {
+    terms: {
+      'fw-domain': 'domain network',
+      'fw-private': 'private network',
+      'fw-public': 'public network',
+      'remote-desktop': 'Remote Desktop',
+      ssh: 'remote text-mode access',
+      vnc: 'screen-sharing software',
+      'screen-sharing': 'Screen Sharing',
+      'remote-management': 'Apple Remote Management',
+    } satisfies Record<HealthTerm, string>,
     checks: {
       'disk-encryption': 'Disk encryption',
       antivirus: 'Antivirus',
@@ -1045,7 +1203,7 @@ export const HEALTH_STRINGS = {
       'auto-login': 'Automatic sign-in',
       'guest-account': 'Guest account',
       'remote-access': 'Remote access',
-      smbv1: 'Old file sharing (SMBv1)',
+      smbv1: 'Old file sharing',
       'platform-integrity': 'System protections',
       'disk-space': 'Disk space',
       'time-sync': 'Computer time',
@@ -1084,11 +1242,26 @@ export const HEALTH_STRINGS = {
   },
 } as const;
 
-/** Replaces `{{name}}`; a parameter whose name ends in `Date` (YYYY-MM-DD) is written as a date of `locale`. */
+/** A `…List` parameter written in `locale`: known codes translated (HEALTH_TERMS), then joined (« A, B et C »). */
+export function renderTermList(value: string, locale: Locale = 'fr'): string {
+  const terms: Record<string, string> = HEALTH_STRINGS[locale].terms;
+  const items = value
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean)
+    .map((c) => (Object.prototype.hasOwnProperty.call(terms, c) ? terms[c]! : c));
+  return new Intl.ListFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'long', type: 'conjunction' }).format(items);
+}
+
+/**
+ * Replaces `{{name}}`; a parameter whose name ends in `Date` (YYYY-MM-DD) is written as a date of
+ * `locale`; one whose name ends in `List` is a comma-separated list of codes (renderTermList).
+ */
 export function fillTemplate(template: string, params: MessageParams, locale: Locale = 'fr'): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => {
     const v = params[name];
     if (v === undefined) return '';
+    if (name.endsWith('List') && typeof v === 'string') return renderTermList(v, locale);
     if (name.endsWith('Date') && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
       const d = new Date(`${v}T12:00:00Z`);
       return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(d);

@@ -16,6 +16,10 @@ const root = join(here, 'fixtures');
 interface ParserExpectation {
   parser: string;
   status: HealthStatus;
+  /** The message key the parser must give (its texts exist in French and English). */
+  key?: string;
+  /** Parameters the finding must carry (a subset). */
+  params?: Record<string, string | number>;
   stream?: 'stdout' | 'stderr';
   exitCode?: number;
   username?: string;
@@ -44,6 +48,11 @@ function body(text: string): string {
 }
 
 describe('health fixtures', () => {
+  it('are each listed with their source in fixtures/README.md', () => {
+    const index = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(files.filter((f) => !index.includes(`\`${f}\``))).toEqual([]);
+  });
+
   it('are there, each with an expectation, and every expectation has its file', () => {
     expect(files.length).toBeGreaterThan(40);
     const declared = Object.keys(expected).filter((k) => !k.startsWith('$'));
@@ -83,6 +92,8 @@ describe('health fixtures', () => {
       const f = parser!.parse(input, ctx);
       expect(f.status, JSON.stringify(f)).toBe(exp.status);
       expect(isHealthMessageKey(f.key)).toBe(true);
+      if (exp.key) expect(f.key).toBe(exp.key);
+      if (exp.params) expect(f.params).toMatchObject(exp.params);
       if (f.status === 'unknown') expect(f.reason?.code).toBeTruthy();
       else expect(f.reason).toBeUndefined();
     });

@@ -95,7 +95,17 @@ describe('end-of-life table against the clock', () => {
     expect(judgeWindows(26100, 'Enterprise', now)).toMatchObject({ status: 'ok' });
     expect(judgeWindows(26200, 'Core', now)).toMatchObject({ status: 'ok' });
     expect(judgeWindows(22631, 'Education', now)).toMatchObject({ status: 'critical' });
-    expect(judgeWindows(19045, 'Professional', new Date('2026-03-01T00:00:00Z'))).toMatchObject({ status: 'warning', key: 'os-supported.extended' });
+    // Windows 10 after 2025-10-14: ended unless this computer shows a paid extension (ESU).
+    expect(judgeWindows(19045, 'Professional', new Date('2026-03-01T00:00:00Z'))).toMatchObject({ status: 'critical', key: 'os-supported.ended', params: { sinceDate: '2025-10-14' } });
+    expect(judgeWindows(19045, 'Professional', new Date('2026-03-01T00:00:00Z'), { licensedYears: [1], ubr: 6575 })).toMatchObject({ status: 'warning', key: 'os-supported.esu', params: { untilDate: '2026-10-13' } });
+    expect(judgeWindows(19045, 'Core', now, { licensedYears: [], ubr: 6575 })).toMatchObject({ status: 'warning', key: 'os-supported.esu', params: { untilDate: '2027-10-12' } });
+    expect(judgeWindows(19045, 'Core', now, { licensedYears: [], ubr: 6456 })).toMatchObject({ status: 'critical', key: 'os-supported.ended' });
+    // Enterprise editions have no consumer programme: an ESU-only update without a licence visible proves nothing more.
+    expect(judgeWindows(19045, 'Enterprise', now, { licensedYears: [], ubr: 6691 })).toMatchObject({ status: 'critical', key: 'os-supported.ended' });
+    expect(judgeWindows(19045, 'Enterprise', now, { licensedYears: [1, 2, 3], ubr: 6691 })).toMatchObject({ status: 'warning', params: { untilDate: '2028-10-10' } });
+    expect(judgeWindows(19045, 'Enterprise', new Date('2028-10-11T00:00:00Z'), { licensedYears: [1, 2, 3], ubr: 6691 })).toMatchObject({ status: 'critical', params: { sinceDate: '2028-10-10' } });
+    // ESU is Windows 10 22H2 only: Windows 11 ignores it.
+    expect(judgeWindows(22631, 'Professional', now, { licensedYears: [1], ubr: 9999 })).toMatchObject({ status: 'critical', key: 'os-supported.ended' });
     expect(judgeWindows(19044, 'EnterpriseS', now)).toMatchObject({ status: 'warning', key: 'os-supported.ending-soon' });
     expect(judgeWindows(27000, 'Professional', now)).toMatchObject({ status: 'ok', key: 'os-supported.recent' });
     expect(judgeWindows(10240, 'Professional', now)).toMatchObject({ status: 'critical' });

@@ -4,7 +4,8 @@ import { critical, daysBetween, ok, unknown, warning } from './util.js';
 /**
  * End-of-support dates (YYYY-MM-DD), checked against today's date from the Clock.
  * `until`: last day of regular security fixes. `extendedUntil`: end of a limited extension
- * (Debian LTS, Ubuntu ESM with Ubuntu Pro, Windows 10 consumer ESU): a warning phase.
+ * (Debian LTS, Ubuntu ESM with Ubuntu Pro): a warning phase. Windows 10's paid Extended Security
+ * Updates count only when this computer shows it is enrolled (`WindowsEsu`, judgeWindows).
  * `estimated`: the vendor publishes no date (Apple): we assume the three latest macOS majors
  * get security fixes, so a major ends when the third one after it ships (mid-September).
  * Sources: Debian security/LTS pages, Ubuntu release cycle, Microsoft lifecycle pages for each
@@ -14,6 +15,8 @@ export interface EolEntry {
   name: string;
   until: string;
   extendedUntil?: string;
+  /** The extension is a paid programme this computer is enrolled in (Windows 10 ESU). */
+  paidExtension?: boolean;
   estimated?: boolean;
 }
 
@@ -56,7 +59,6 @@ interface WinRelease {
   name: string;
   consumer: string;
   enterprise: string;
-  consumerExtendedUntil?: string;
   ltsc?: string;
 }
 
@@ -68,7 +70,7 @@ export const WINDOWS_RELEASES: readonly WinRelease[] = [
   { build: 19042, name: 'Windows 10 20H2', consumer: '2022-05-10', enterprise: '2023-05-09' },
   { build: 19043, name: 'Windows 10 21H1', consumer: '2022-12-13', enterprise: '2022-12-13' },
   { build: 19044, name: 'Windows 10 21H2', consumer: '2023-06-13', enterprise: '2024-06-11', ltsc: '2027-01-12' },
-  { build: 19045, name: 'Windows 10 22H2', consumer: '2025-10-14', enterprise: '2025-10-14', consumerExtendedUntil: '2026-10-13' },
+  { build: 19045, name: 'Windows 10 22H2', consumer: '2025-10-14', enterprise: '2025-10-14' },
   { build: 22000, name: 'Windows 11 21H2', consumer: '2023-10-10', enterprise: '2024-10-08' },
   { build: 22621, name: 'Windows 11 22H2', consumer: '2024-10-08', enterprise: '2025-10-14' },
   { build: 22631, name: 'Windows 11 23H2', consumer: '2025-11-11', enterprise: '2026-11-10' },
@@ -93,7 +95,7 @@ export function judgeSupport(entry: EolEntry, now: Date): Finding<OsSupportData>
     return ok(entry.estimated ? 'os-supported.ok-estimated' : 'os-supported.ok', { name: entry.name, untilDate: entry.until }, data);
   }
   if (entry.extendedUntil && now <= new Date(`${entry.extendedUntil}T23:59:59Z`)) {
-    return warning('os-supported.extended', { name: entry.name, untilDate: entry.extendedUntil }, data);
+    return warning(entry.paidExtension ? 'os-supported.esu' : 'os-supported.extended', { name: entry.name, untilDate: entry.extendedUntil }, data);
   }
   return critical('os-supported.ended', { name: entry.name, sinceDate: entry.extendedUntil ?? entry.until }, data);
 }
@@ -119,8 +121,44 @@ export function judgeMacos(version: string, now: Date): Finding<OsSupportData> {
   return unknown('not-supported', { detail: `macOS ${version}` });
 }
 
+/**
+ * Windows 10 22H2 Extended Security Updates (ESU). Sources: Microsoft Learn « Enable Extended
+ * Security Updates » (commercial: a MAK per year, activation IDs the same on every device, checked
+ * with `slmgr /dlv`, i.e. WMI SoftwareLicensingProduct, LicenseStatus 1 = licensed) and Microsoft's
+ * consumer ESU page (enrolment from Settings, coverage extended to 2027-10-12; no documented
+ * local trace). A consumer enrolment is recognised by what it brings: a cumulative update that only
+ * ESU devices receive (19045.6575, KB5068781, 2025-11-11, is the first).
+ */
+export const WINDOWS10_ESU_BUILD = 19045;
+export const WINDOWS10_ESU_YEARS: ReadonlyArray<{ year: number; activationId: string; until: string }> = [
+  { year: 1, activationId: 'f520e45e-7413-4a34-a497-d2765967d094', until: '2026-10-13' },
+  { year: 2, activationId: '1043add5-23b1-4afb-9a0f-64343c8f3f8d', until: '2027-10-12' },
+  { year: 3, activationId: '83d49986-add3-41d7-ba33-87c7bfb5c0fb', until: '2028-10-10' },
+];
+export const WINDOWS10_CONSUMER_ESU_UNTIL = '2027-10-12';
+/** First update revision (UBR) of build 19045 released only to ESU devices. */
+export const WINDOWS10_FIRST_ESU_UBR = 6575;
+
+/** What the computer shows of an ESU enrolment: licensed ESU years, and its update revision. */
+export interface WindowsEsu {
+  licensedYears: number[];
+  ubr: number | null;
+}
+
+/**
+ * Last day covered by the ESU this computer is enrolled in, or null when nothing shows an enrolment.
+ * Licences decide when there are any (a licensed year covers until its end). Without one, an
+ * ESU-only update shows a consumer enrolment — open to Home and Pro editions only.
+ */
+export function windows10EsuUntil(esu: WindowsEsu, consumerEdition: boolean): string | null {
+  const licensed = WINDOWS10_ESU_YEARS.filter((e) => esu.licensedYears.includes(e.year)).map((e) => e.until);
+  if (licensed.length) return licensed.sort().at(-1)!;
+  if (consumerEdition && esu.ubr !== null && esu.ubr >= WINDOWS10_FIRST_ESU_UBR) return WINDOWS10_CONSUMER_ESU_UNTIL;
+  return null;
+}
+
 /** `edition` is the registry EditionID (Core, Professional, Enterprise, EnterpriseS, Education, IoTEnterpriseS…). */
-export function judgeWindows(build: number, edition: string, now: Date): Finding<OsSupportData> {
+export function judgeWindows(build: number, edition: string, now: Date, esu: WindowsEsu = { licensedYears: [], ubr: null }): Finding<OsSupportData> {
   const kind: WinEdition = /EnterpriseS/i.test(edition) ? 'ltsc' : /^(Enterprise|Education|IoTEnterprise)/i.test(edition) ? 'enterprise' : 'consumer';
   const rel = WINDOWS_RELEASES.find((r) => r.build === build);
   if (!rel) {
@@ -133,6 +171,7 @@ export function judgeWindows(build: number, edition: string, now: Date): Finding
     if (!rel.ltsc) return unknown('not-supported', { detail: `${rel.name} LTSC` });
     return judgeSupport({ name, until: rel.ltsc }, now);
   }
-  if (kind === 'enterprise') return judgeSupport({ name, until: rel.enterprise }, now);
-  return judgeSupport({ name, until: rel.consumer, ...(rel.consumerExtendedUntil ? { extendedUntil: rel.consumerExtendedUntil } : {}) }, now);
+  const esuUntil = build === WINDOWS10_ESU_BUILD ? windows10EsuUntil(esu, kind === 'consumer') : null;
+  const extension = esuUntil ? { extendedUntil: esuUntil, paidExtension: true } : {};
+  return judgeSupport({ name, until: kind === 'enterprise' ? rel.enterprise : rel.consumer, ...extension }, now);
 }

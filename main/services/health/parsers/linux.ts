@@ -317,19 +317,21 @@ export const parseGdmGuest: Parser = (input) => {
 
 // ---------- remote-access: ss -ltn ----------
 const REMOTE_PORTS: Array<{ test: (p: number) => boolean; label: string }> = [
-  { test: (p) => p === 22, label: 'SSH' },
-  { test: (p) => p === 3389, label: 'RDP' },
-  { test: (p) => p >= 5900 && p <= 5909, label: 'VNC' },
+  { test: (p) => p === 22, label: 'ssh' },
+  { test: (p) => p === 3389, label: 'remote-desktop' },
+  { test: (p) => p >= 5900 && p <= 5909, label: 'vnc' },
 ];
 const isLoopback = (addr: string) => /^(127\.|\[::1\]|::1|localhost)/.test(addr);
 
-export const parseSsListening: Parser<{ services: string[] }> = ({ stdout, exitCode }) => {
+/** Remote-access services listening beyond loopback; `ports` (e.g. "ssh:22") stay in the data and the evidence. */
+export const parseSsListening: Parser<{ services: string[]; ports: string[] }> = ({ stdout, exitCode }) => {
   if (exitCode !== 0) return unknown('command-failed', { command: 'ss -ltn', exitCode: exitCode ?? -1 });
   const lines = nonEmptyLines(stdout);
   const header = lines[0] !== undefined && /Local Address:Port/.test(lines[0]);
   const rows = lines.filter((l) => /^LISTEN\s/.test(l));
   if (!header && rows.length === 0) return unparseable('ss -ltn');
   const services = new Set<string>();
+  const ports = new Set<string>();
   for (const row of rows) {
     const cols = row.split(/\s+/);
     const local = cols[3] ?? '';
@@ -338,10 +340,15 @@ export const parseSsListening: Parser<{ services: string[] }> = ({ stdout, exitC
     const addr = (m[1] ?? '').replace(/%\w+$/, '');
     const port = Number(m[2]);
     if (isLoopback(addr)) continue;
-    for (const r of REMOTE_PORTS) if (r.test(port)) services.add(`${r.label} (port ${port})`);
+    for (const r of REMOTE_PORTS) {
+      if (!r.test(port)) continue;
+      services.add(r.label);
+      ports.add(`${r.label}:${port}`);
+    }
   }
   const list = [...services];
-  return list.length ? warning('remote-access.on', { services: list.join(', ') }, { services: list }) : ok('remote-access.off', {}, { services: list });
+  const data = { services: list, ports: [...ports] };
+  return list.length ? warning('remote-access.on', { servicesList: list.join(',') }, data) : ok('remote-access.off', {}, data);
 };
 
 // ---------- smbv1 ----------

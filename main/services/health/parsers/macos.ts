@@ -1,6 +1,7 @@
 import type { Parser } from '../types.js';
 import { judgeMacos, type OsSupportData } from './eol.js';
-import { clean, combined, critical, fileContent, iniSections, looksLikeIni, ok, stripMacLogPrefix, unknown, unparseable, warning } from './util.js';
+import { toolsMatching } from './remote-tools.js';
+import { clean, combined, critical, daysBetween, fileContent, incomplete, iniSections, isoDay, looksLikeIni, ok, stripMacLogPrefix, unknown, unparseable, warning } from './util.js';
 
 /** macOS parsers (commands run with LC_ALL=C). Many macOS tools answer on stderr: we read both. */
 
@@ -39,6 +40,67 @@ export const parseSoftwareUpdatePrefsForXProtect: Parser<{ configData: boolean; 
   if (!d) return unparseable('defaults read com.apple.SoftwareUpdate');
   const data = { configData: d.get('ConfigDataInstall') !== '0', critical: d.get('CriticalUpdateInstall') !== '0' };
   return data.configData && data.critical ? ok('antivirus.macos-ok', {}, data) : warning('antivirus.macos-updates-off', {}, data);
+};
+
+// ---------- antivirus: XProtect's definitions ----------
+/**
+ * Where XProtect keeps its list of known malware (Apple ships it as XProtect.bundle): macOS 10.15
+ * and later in /Library/Apple/System/Library/CoreServices (updated by Software Update); macOS 15
+ * and later also keep the copy in service in /private/var/protected/xprotect (updated over iCloud,
+ * often readable by root only); macOS 10.14 and earlier in /System/Library/CoreServices.
+ */
+export const XPROTECT_BUNDLES = [
+  '/Library/Apple/System/Library/CoreServices/XProtect.bundle',
+  '/private/var/protected/xprotect/XProtect.bundle',
+  '/System/Library/CoreServices/XProtect.bundle',
+] as const;
+/** Apple updated XProtect about weekly in 2025: two months without one means updates do not arrive. */
+export const XPROTECT_MAX_DAYS = 60;
+
+export interface XProtectData {
+  version: string | null;
+  installedAt: string | null;
+}
+
+/**
+ * Output of our probe: one line `path|state|version|mtime` per bundle of XPROTECT_BUNDLES (state
+ * read, unreadable or absent; version = CFBundleShortVersionString; mtime = Info.plist's modification
+ * time, epoch seconds, as `stat -f %m` prints it), then `tool|present|absent` for /usr/bin/xprotect
+ * (macOS 15 and later). The newest readable copy gives the age. Missing only when no copy exists and
+ * nothing hides one (no unreadable copy, no xprotect tool that keeps a copy out of reach).
+ */
+export const parseXProtectBundles: Parser<XProtectData> = (input, ctx) => {
+  if (input.exitCode !== 0) return unknown('command-failed', { command: 'XProtect', exitCode: input.exitCode ?? -1 });
+  const lines = clean(input.stdout).split('\n').filter((l) => l.trim());
+  const bundles: Array<{ path: string; state: string; version: string; mtime: number | null }> = [];
+  let tool: boolean | null = null;
+  for (const line of lines) {
+    const t = /^tool\|(present|absent)$/.exec(line.trim());
+    if (t) {
+      tool = t[1] === 'present';
+      continue;
+    }
+    const m = /^(\/[^|]+)\|(read|unreadable|absent)\|([\w.]*)\|(\d*)$/.exec(line.trim());
+    if (!m || !(XPROTECT_BUNDLES as readonly string[]).includes(m[1] ?? '')) return unparseable('XProtect');
+    bundles.push({ path: m[1]!, state: m[2]!, version: m[3] ?? '', mtime: m[4] ? Number(m[4]) : null });
+  }
+  if (bundles.length !== XPROTECT_BUNDLES.length || tool === null) return unparseable('XProtect');
+  const read = bundles.filter((b) => b.state === 'read' && b.mtime !== null).sort((a, b) => b.mtime! - a.mtime!);
+  const hidden = tool || bundles.some((b) => b.state === 'unreadable');
+  const newest = read[0];
+  if (!newest) {
+    if (hidden) return incomplete('XProtect', 'copie en service illisible sans droits d’administrateur');
+    if (bundles.some((b) => b.state === 'read')) return unparseable('XProtect');
+    return critical('antivirus.macos-missing', {}, { version: null, installedAt: null });
+  }
+  const installed = new Date(newest.mtime! * 1000);
+  const data = { version: newest.version || null, installedAt: installed.toISOString() };
+  const days = daysBetween(installed, ctx.now);
+  if (days <= XPROTECT_MAX_DAYS) return ok('antivirus.macos-current', { sinceDate: isoDay(installed) }, data);
+  // Old, but the copy in service may be newer where we cannot read it: say nothing rather than a wrong « outdated ».
+  const inServiceUnread = bundles.some((b) => b.path === XPROTECT_BUNDLES[1] && b.state !== 'read');
+  if (tool && inServiceUnread) return incomplete('XProtect', 'copie en service illisible sans droits d’administrateur');
+  return warning('antivirus.macos-outdated', { sinceDate: isoDay(installed) }, data);
 };
 
 export const parseSoftwareUpdatePrefsForAutoUpdates: Parser<{ check: boolean; critical: boolean; download: boolean }> = (input) => {
@@ -170,12 +232,46 @@ function launchctlService(label: string, command: string): Parser<{ on: boolean 
   return (input) => {
     const t = macText(input);
     if (/Could not find service/i.test(t)) return ok('remote-access.off', {}, { on: false });
-    if (input.exitCode === 0 && /\bstate\s*=|\bprogram\s*=|\bpath\s*=/i.test(t)) return warning('remote-access.on', { services: label }, { on: true });
+    if (input.exitCode === 0 && /\bstate\s*=|\bprogram\s*=|\bpath\s*=/i.test(t)) return warning('remote-access.on', { servicesList: label }, { on: true });
     return unparseable(command);
   };
 }
-export const parseLaunchctlSshd = launchctlService('SSH', 'launchctl print system/com.openssh.sshd');
-export const parseLaunchctlScreenSharing = launchctlService('Partage d’écran', 'launchctl print system/com.apple.screensharing');
+export const parseLaunchctlSshd = launchctlService('ssh', 'launchctl print system/com.openssh.sshd');
+export const parseLaunchctlScreenSharing = launchctlService('screen-sharing', 'launchctl print system/com.apple.screensharing');
+
+/**
+ * Apple Remote Management (Remote Desktop): turning it on writes « enabled » into
+ * /Library/Application Support/Apple/Remote Desktop/RemoteManagement.launchd (macOS 10.11 and
+ * later; what `kickstart -activate` does and configuration tools test). Absent: off.
+ */
+export const parseRemoteManagement: Parser<{ on: boolean }> = (input) => {
+  const f = fileContent(input);
+  if (!f) return unparseable('cat RemoteManagement.launchd');
+  if (f.state === 'absent') return ok('remote-access.off', {}, { on: false });
+  if (f.state === 'denied') return unknown('permission-denied', { command: 'cat RemoteManagement.launchd' });
+  const word = f.text.trim().toLowerCase();
+  if (word === 'enabled') return warning('remote-access.on', { servicesList: 'remote-management' }, { on: true });
+  if (word === 'disabled') return ok('remote-access.off', {}, { on: false });
+  return unparseable('cat RemoteManagement.launchd');
+};
+
+/**
+ * `ls -1 /Library/LaunchDaemons /Library/LaunchAgents`: remote-control software installed to start
+ * by itself (REMOTE_TOOLS, by its launchd file name). Every line must be a folder heading or a file
+ * name; a missing folder is only an empty list.
+ */
+export const parseLaunchdRemoteTools: Parser<{ tools: string[] }> = (input) => {
+  const err = clean(input.stderr);
+  if (input.exitCode !== 0 && !/^ls: \/Library\/Launch(Daemons|Agents): No such file or directory$/m.test(err)) {
+    return unknown('command-failed', { command: 'ls /Library/LaunchDaemons', exitCode: input.exitCode ?? -1 });
+  }
+  const lines = clean(input.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+  const headings = lines.filter((l) => /^\/Library\/Launch(Daemons|Agents):$/.test(l));
+  const files = lines.filter((l) => !headings.includes(l));
+  if (headings.length === 0 || files.some((f) => !/^[\w.@+-]+$/.test(f))) return unparseable('ls /Library/LaunchDaemons');
+  const tools = toolsMatching('launchd', files);
+  return tools.length ? warning('remote-access.on', { servicesList: tools.join(',') }, { tools }) : ok('remote-access.off', {}, { tools });
+};
 
 // ---------- smbv1: cat /etc/nsmb.conf ----------
 /** protocol_vers_map is a bitmap (1 = SMB1, 2 = SMB2, 4 = SMB3); its default, 7, still allows SMB1. */

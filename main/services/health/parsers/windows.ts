@@ -1,7 +1,8 @@
 import type { Finding, Parser, ParserInput } from '../types.js';
-import { judgeWindows, type OsSupportData } from './eol.js';
+import { judgeWindows, WINDOWS10_ESU_YEARS, type OsSupportData } from './eol.js';
 import { DISK_CRITICAL, DISK_WARNING } from './linux.js';
-import { asBool, asDate, asList, asNumber, asRecord, asString, isDepthTruncated, readRecords, type Rec } from './records.js';
+import { asBool, asDate, asList, asNumber, asRecord, asString, isDepthTruncated, normKey, readRecords, type Rec } from './records.js';
+import { REMOTE_TOOLS, toolsMatching } from './remote-tools.js';
 import { clean, critical, daysBetween, humanBytes, incomplete, isoDay, ok, unknown, unparseable, warning } from './util.js';
 
 /**
@@ -22,30 +23,65 @@ const isFinding = (x: Rec[] | Finding): x is Finding => !Array.isArray(x);
 const pick = (recs: Rec[], key: string): unknown => recs.find((r) => r[key] !== undefined && r[key] !== '')?.[key];
 
 // ---------- disk-encryption ----------
+/** Win32_EncryptableVolume ConversionStatus numbers (Microsoft Learn, GetConversionStatus) and their names. */
+const CONVERSION_BY_NUMBER = ['fullydecrypted', 'fullyencrypted', 'encryptioninprogress', 'decryptioninprogress', 'encryptionpaused', 'decryptionpaused'];
+function conversionOf(v: unknown): string {
+  const n = asNumber(v);
+  if (n !== null) return CONVERSION_BY_NUMBER[n] ?? '';
+  const t = (asString(v) ?? '').toLowerCase().replace(/[^a-z]/g, '');
+  // manage-bde says "Used Space Only Encrypted" for a finished used-space-only encryption.
+  return t === 'usedspaceonlyencrypted' ? 'fullyencrypted' : t;
+}
+function percentOf(v: unknown): number | null {
+  const n = asNumber(typeof v === 'string' ? v.replace(',', '.').replace('%', '').trim() : v);
+  return n !== null && n >= 0 && n <= 100 ? Math.floor(n) : null;
+}
+
 /**
- * Reads Get-BitLockerVolume (admin only), manage-bde -status (admin only) or the no-admin shell
- * property System.Volume.BitLockerProtection (1 on, 2 off, 3 encrypting, 4 decrypting,
- * 5 suspended, 6 on and locked). "Protection Off" on an encrypted volume = suspended or waiting
- * for activation: the key sits in clear on the disk, not a protected disk.
+ * Reads Get-BitLockerVolume and manage-bde -status (both need administrator rights) or, without
+ * them, the shell property System.Volume.BitLockerProtection. With the administrator tools, the
+ * conversion state decides first (Microsoft: « always use ConversionStatus », a percentage of 0 or
+ * 100 is rounded): decrypting or paused either way is critical, encrypting a warning with its
+ * percentage, fully encrypted is ok only with protection on ("Protection Off" on an encrypted
+ * volume = suspended: the key sits in clear on the disk). The shell property, as community sources
+ * map it (not documented by Microsoft): 1 on, 2 off, 3 encrypting, 4 decrypting, 5 suspended,
+ * 6 on and locked; it carries no percentage, and the text says the progress is not visible.
  */
 export const parseBitLocker: Parser = (input) => {
   const recs = records(input, 'BitLocker');
   if (isFinding(recs)) return recs;
-  const protection = asString(pick(recs, 'protectionstatus'));
-  const volume = (asString(pick(recs, 'volumestatus')) ?? asString(pick(recs, 'conversionstatus')) ?? '').toLowerCase().replace(/\s+/g, '');
-  const percentText = asString(pick(recs, 'encryptionpercentage')) ?? asString(pick(recs, 'percentageencrypted')) ?? '';
-  const percent = Number(percentText.replace(',', '.').replace('%', '').trim());
-  if (protection !== null) {
-    const p = protection.toLowerCase().replace(/^protection\s+/, '').trim();
-    const encrypting = volume.includes('encryptioninprogress');
-    if (p === 'on' || p === '1') return encrypting ? warning('disk-encryption.in-progress', { percent: Number.isFinite(percent) ? `${percent} %` : '?' }) : ok('disk-encryption.on');
-    if (p === 'off' || p === '0') {
-      if (volume.includes('decryptioninprogress')) return critical('disk-encryption.decrypting');
-      if (encrypting) return warning('disk-encryption.in-progress', { percent: Number.isFinite(percent) ? `${percent} %` : '?' });
-      if (volume.includes('fullyencrypted') || volume.includes('usedspaceonlyencrypted') || percent === 100) return critical('disk-encryption.suspended');
-      if (volume.includes('fullydecrypted') || percent === 0) return critical('disk-encryption.off.windows');
+  const protectionText = asString(pick(recs, 'protectionstatus'));
+  const conversion = conversionOf(pick(recs, 'volumestatus') ?? pick(recs, 'conversionstatus'));
+  const percent = percentOf(pick(recs, 'encryptionpercentage') ?? pick(recs, 'percentageencrypted'));
+  const inProgress = () => (percent === null ? warning('disk-encryption.in-progress-unmeasured') : warning('disk-encryption.in-progress', { percent: `${percent} %` }));
+  if (protectionText !== null || conversion) {
+    const p = (protectionText ?? '').toLowerCase().replace(/^protection\s+/, '').trim();
+    const on = p === 'on' || p === '1';
+    const off = p === 'off' || p === '0';
+    switch (conversion) {
+      case 'decryptioninprogress':
+        return critical('disk-encryption.decrypting');
+      case 'decryptionpaused':
+        return critical('disk-encryption.decryption-paused');
+      case 'encryptionpaused':
+        return critical('disk-encryption.paused', { percent: percent === null ? '?' : `${percent} %` });
+      case 'encryptioninprogress':
+        return inProgress();
+      case 'fullydecrypted':
+        return critical('disk-encryption.off.windows');
+      case 'fullyencrypted':
+        if (on) return ok('disk-encryption.on');
+        if (off) return critical('disk-encryption.suspended');
+        return unparseable('BitLocker');
+      case '':
+        // No conversion state (a pasted excerpt): the protection and the percentage only.
+        if (on) return ok('disk-encryption.on');
+        if (off && percent === 100) return critical('disk-encryption.suspended');
+        if (off && percent === 0) return critical('disk-encryption.off.windows');
+        return unparseable('BitLocker');
+      default:
+        return unparseable('BitLocker');
     }
-    return unparseable('BitLocker');
   }
   const shell = asNumber(pick(recs, 'bitlockerprotection'));
   if (shell !== null) {
@@ -56,7 +92,7 @@ export const parseBitLocker: Parser = (input) => {
       case 2:
         return critical('disk-encryption.off.windows');
       case 3:
-        return warning('disk-encryption.in-progress', { percent: '?' });
+        return inProgress();
       case 4:
         return critical('disk-encryption.decrypting');
       case 5:
@@ -154,25 +190,79 @@ function netshProfiles(text: string): Map<string, boolean> | null {
   return state.size ? state : null;
 }
 
-const PROFILE_LABEL: Record<string, string> = { domain: 'Domaine', private: 'Privé', public: 'Public' };
+const PROFILE_TERM: Record<Profile, string> = { domain: 'fw-domain', private: 'fw-private', public: 'fw-public' };
+type Profile = (typeof PROFILES)[number];
+/** NetworkCategory of a connection profile (Get-NetConnectionProfile: Public 0, Private 1, DomainAuthenticated 2) → firewall profile. */
+function profileOfCategory(v: unknown): Profile | null {
+  const t = (asString(v) ?? '').toLowerCase();
+  if (t === 'public' || t === '0') return 'public';
+  if (t === 'private' || t === '1') return 'private';
+  if (t === 'domainauthenticated' || t === 'domain' || t === '2') return 'domain';
+  return null;
+}
 
-export const parseFirewallProfiles: Parser = (input) => {
+export interface FirewallData {
+  /** Profiles whose rules apply now; null when the connected networks could not be read. */
+  inForce: Profile[] | null;
+  off: Profile[];
+  /** Win32_ComputerSystem.PartOfDomain; null when not read. */
+  partOfDomain: boolean | null;
+}
+
+/**
+ * Windows firewall, per profile. Our probe prints { Profiles, Connections, PartOfDomain }: the
+ * profile state, the category of each connected network (Get-NetConnectionProfile) and domain
+ * membership (Win32_ComputerSystem), none of which needs administrator rights. A network's category
+ * picks the profile in force (Public → public, Private → private, DomainAuthenticated → domain);
+ * with no network connected, the public profile is the one a new network gets. Off for a profile in
+ * force: critical. Off only for profiles not in force: warning, naming them. When the networks are
+ * not known (pasted text, a failed query), every profile counts as in force, except the domain
+ * profile on a computer that is not joined to a domain.
+ */
+export const parseFirewallProfiles: Parser<FirewallData> = (input) => {
   let state = netshProfiles(input.stdout);
+  let inForce: Profile[] | null = null;
+  let partOfDomain: boolean | null = null;
   if (!state) {
     const recs = records(input, 'Get-NetFirewallProfile');
-    if (isFinding(recs)) return recs;
+    if (isFinding(recs)) return recs as Finding<FirewallData>;
+    const top = recs[0];
+    let profiles = recs;
+    if (recs.length === 1 && top && 'profiles' in top) {
+      if (isDepthTruncated(top.profiles) || isDepthTruncated(top.connections)) return incomplete('Get-NetFirewallProfile', 'réponse JSON trop peu profonde');
+      profiles = asList(top.profiles) ?? [];
+      partOfDomain = asBool(top.partofdomain);
+      const connections = top.connections === null || top.connections === undefined ? null : asList(top.connections);
+      if (connections) {
+        const set = new Set<Profile>();
+        for (const c of connections) {
+          const p = profileOfCategory(c.networkcategory);
+          if (p === null) return unparseable('Get-NetConnectionProfile');
+          set.add(p);
+        }
+        if (set.size === 0) set.add('public');
+        inForce = PROFILES.filter((p) => set.has(p));
+      }
+    }
     state = new Map();
-    for (const r of recs) {
+    for (const r of profiles) {
       const name = (asString(r.name) ?? '').toLowerCase();
       const enabled = asBool(r.enabled);
       if ((PROFILES as readonly string[]).includes(name) && enabled !== null) state.set(name, enabled);
     }
     if (state.size === 0) return unparseable('Get-NetFirewallProfile');
   }
-  const off = PROFILES.filter((p) => state.get(p) === false);
-  if (off.length) return critical('firewall.off.windows', { profiles: off.map((p) => PROFILE_LABEL[p]).join(', ') });
-  if (PROFILES.every((p) => state.get(p) === true)) return ok('firewall.on');
-  return incomplete('Get-NetFirewallProfile', 'tous les profils réseau ne sont pas listés');
+  const known = state;
+  const off = PROFILES.filter((p) => known.get(p) === false);
+  // A computer outside any domain never uses the domain profile, whatever its networks.
+  const mattering = inForce ?? (partOfDomain === false ? PROFILES.filter((p) => p !== 'domain') : [...PROFILES]);
+  const data: FirewallData = { inForce, off, partOfDomain };
+  const offInForce = off.filter((p) => mattering.includes(p));
+  const list = (ps: Profile[]) => ps.map((p) => PROFILE_TERM[p]).join(',');
+  if (offInForce.length) return critical('firewall.off.windows', { profilesList: list(offInForce) }, data);
+  if (mattering.some((p) => known.get(p) === undefined)) return incomplete('Get-NetFirewallProfile', 'tous les profils réseau ne sont pas listés');
+  if (off.length) return warning('firewall.unused-off.windows', { profilesList: list(off) }, data);
+  return ok('firewall.on', {}, data);
 };
 
 // ---------- os-supported ----------
@@ -181,7 +271,15 @@ export const parseWindowsVersion: Parser<OsSupportData> = (input, ctx) => {
   if (isFinding(recs)) return recs as Finding<OsSupportData>;
   const build = asNumber(pick(recs, 'currentbuild')) ?? asNumber(pick(recs, 'currentbuildnumber'));
   if (build === null) return unparseable('CurrentVersion');
-  return judgeWindows(build, asString(pick(recs, 'editionid')) ?? '', ctx.now);
+  const top = recs[0] ?? {};
+  if (isDepthTruncated(top.esu)) return incomplete('CurrentVersion', 'réponse JSON trop peu profonde');
+  // Licensed ESU years (SoftwareLicensingProduct, LicenseStatus 1 = licensed), from our probe or a pasted list.
+  const licences = [...(asList(top.esu) ?? []), ...recs.filter((r) => 'licensestatus' in r)];
+  const licensedYears = licences
+    .filter((l) => asNumber(l.licensestatus) === 1)
+    .map((l) => WINDOWS10_ESU_YEARS.find((y) => y.activationId === (asString(l.id) ?? '').toLowerCase())?.year)
+    .filter((y): y is number => y !== undefined);
+  return judgeWindows(build, asString(pick(recs, 'editionid')) ?? '', ctx.now, { licensedYears, ubr: asNumber(pick(recs, 'ubr')) });
 };
 
 // ---------- os-updates ----------
@@ -253,13 +351,24 @@ export const parseWhoamiGroups: Parser = (input, ctx) => {
 };
 
 // ---------- auto-login: Winlogon ----------
+/**
+ * AutoAdminLogon "1": the session opens by itself (critical). Otherwise a DefaultPassword left in the
+ * Winlogon key is still a password in clear that any program can read (warning). Our probe prints
+ * only whether a non-empty DefaultPassword exists (DefaultPasswordSet), never the password; a pasted
+ * Get-ItemProperty may carry the value itself, which is read for its presence only.
+ */
 export const parseWinlogon: Parser = (input) => {
   const recs = records(input, 'Winlogon');
   if (isFinding(recs)) return recs;
   const r = recs[0] ?? {};
-  if (!('autoadminlogon' in r)) return unparseable('Winlogon');
+  if (!('autoadminlogon' in r) && !('defaultpasswordset' in r)) return unparseable('Winlogon');
+  const user = asString(r.defaultusername) ?? '';
   const v = asString(r.autoadminlogon);
-  return v !== null && v.trim() === '1' ? critical('auto-login.on', { user: asString(r.defaultusername) ?? '' }) : ok('auto-login.off');
+  if (v !== null && v.trim() === '1') return critical('auto-login.on', { user });
+  const flag = asBool(r.defaultpasswordset);
+  const passwordLeft = flag ?? ('defaultpassword' in r ? (asString(r.defaultpassword) ?? '') !== '' : null);
+  if (passwordLeft === null && !('autoadminlogon' in r)) return unparseable('Winlogon');
+  return passwordLeft ? warning('auto-login.password-left', { user }) : ok('auto-login.off');
 };
 
 // ---------- guest-account: local account whose SID ends in -501 ----------
@@ -273,11 +382,69 @@ export const parseGuestAccount: Parser = (input) => {
   return enabled ? warning('guest-account.on') : ok('guest-account.off');
 };
 
-// ---------- remote-access: reg query "HKLM\…\Terminal Server" /v fDenyTSConnections ----------
-export const parseRegFDenyTs: Parser = (input) => {
-  const m = /fDenyTSConnections\s+REG_DWORD\s+0x([0-9a-f]+)/i.exec(clean(input.stdout));
-  if (!m) return input.exitCode === 0 ? unparseable('reg query fDenyTSConnections') : unknown('command-failed', { command: 'reg query fDenyTSConnections', exitCode: input.exitCode ?? -1 });
-  return parseInt(m[1] ?? '1', 16) === 0 ? warning('remote-access.on', { services: 'Bureau à distance (RDP)' }) : ok('remote-access.off');
+// ---------- remote-access: Remote Desktop settings and remote-control software ----------
+/** `reg query` text: "    Name    REG_DWORD    0x1" lines → { name: number }. */
+function regQueryValues(text: string): Rec | null {
+  const out: Rec = {};
+  for (const m of clean(text).matchAll(/^\s+(\w+)\s+REG_DWORD\s+0x([0-9a-f]+)\s*$/gim)) out[normKey(m[1] ?? '')] = parseInt(m[2] ?? '', 16);
+  return Object.keys(out).length ? out : null;
+}
+
+export interface RemoteAccessData {
+  rdp: 'off' | 'nla' | 'no-nla' | 'on-unknown-nla';
+  /** Remote-control software running or set to start by itself; null when it could not be listed. */
+  tools: string[] | null;
+}
+
+/**
+ * Remote Desktop is allowed when fDenyTSConnections is 0; the group-policy value
+ * (HKLM\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services) overrides the local one. Network
+ * Level Authentication is required when UserAuthentication is 1 (policy first, then the RDP-Tcp
+ * listener); Microsoft documents 0 as its default, so a missing value means not required.
+ * Remote-control software (REMOTE_TOOLS) counts when its service runs or starts automatically, or
+ * its process runs. Open without NLA: critical; open with NLA or any software: warning. ok only
+ * when both were read: Remote Desktop closed and no such software found.
+ */
+export const parseRemoteAccess: Parser<RemoteAccessData> = (input) => {
+  const reg = regQueryValues(input.stdout);
+  let r: Rec;
+  if (reg) r = reg;
+  else {
+    const recs = records(input, 'Terminal Server');
+    if (isFinding(recs)) return recs as Finding<RemoteAccessData>;
+    r = recs[0] ?? {};
+  }
+  if (isDepthTruncated(r.services)) return incomplete('Terminal Server', 'réponse JSON trop peu profonde');
+  const deny = asNumber(r.policydenytsconnections) ?? asNumber(r.fdenytsconnections);
+  if (deny === null) return 'fdenytsconnections' in r ? incomplete('Terminal Server', 'réglage du bureau à distance absent') : unparseable('Terminal Server');
+  const nlaKnown = 'userauthentication' in r || 'policyuserauthentication' in r;
+  const nla = (asNumber(r.policyuserauthentication) ?? asNumber(r.userauthentication) ?? 0) === 1;
+  const rdp: RemoteAccessData['rdp'] = deny !== 0 ? 'off' : !nlaKnown ? 'on-unknown-nla' : nla ? 'nla' : 'no-nla';
+
+  let tools: string[] | null = null;
+  if ('services' in r || 'processes' in r) {
+    const services = r.services === null ? null : asList(r.services);
+    const processes = r.processes === null || r.processes === undefined ? [] : Array.isArray(r.processes) ? r.processes : [r.processes];
+    if (services !== null) {
+      const active = services.filter((sv) => {
+        const status = (asString(sv.status) ?? '').toLowerCase();
+        const start = (asString(sv.starttype) ?? '').toLowerCase();
+        return status === 'running' || status === '4' || start === 'automatic' || start === '2';
+      });
+      const names = active.flatMap((sv) => [asString(sv.name) ?? '', asString(sv.displayname) ?? '']).filter(Boolean);
+      const procNames = processes.map((p) => asString(p) ?? '').filter(Boolean);
+      const found = new Set([...toolsMatching('service', names), ...toolsMatching('process', procNames)]);
+      tools = REMOTE_TOOLS.map((t) => t.term).filter((t) => found.has(t));
+    }
+  }
+  const data: RemoteAccessData = { rdp, tools };
+  if (rdp === 'no-nla') {
+    return tools && tools.length ? critical('remote-access.rdp-unprotected-and-others', { servicesList: tools.join(',') }, data) : critical('remote-access.rdp-unprotected', {}, data);
+  }
+  const open = [...(rdp === 'off' ? [] : ['remote-desktop']), ...(tools ?? [])];
+  if (open.length) return warning('remote-access.on', { servicesList: open.join(',') }, data);
+  if (tools === null) return incomplete('Get-Service', 'liste des logiciels de prise en main absente');
+  return ok('remote-access.off', {}, data);
 };
 
 // ---------- smbv1: sc.exe qc lanmanworkstation ----------
@@ -293,6 +460,31 @@ export const parseScQcLanmanWorkstation: Parser = (input) => {
     deps.push((m[1] ?? '').trim());
   }
   return deps.some((d) => /^mrxsmb10$/i.test(d)) ? critical('smbv1.on') : ok('smbv1.off');
+};
+
+// ---------- smbv1: the server side ----------
+/**
+ * Whether this computer still serves files over SMBv1 (Microsoft Learn, « How to detect, enable and
+ * disable SMBv1 »). Our probe reads, without administrator rights: the LanmanServer start type (4 =
+ * disabled: no file server at all), its Parameters\SMB1 value (0 = SMBv1 refused; absent = the
+ * default, allowed when installed), the optional feature SMB1Protocol-Server (Win32_OptionalFeature
+ * InstallState: 1 enabled, 2 disabled, 3 absent) and, when the feature cannot be read, whether the
+ * SMBv1 server driver (service « srv ») is installed and not disabled.
+ */
+export const parseSmbServer: Parser = (input) => {
+  const recs = records(input, 'LanmanServer');
+  if (isFinding(recs)) return recs;
+  const r = recs[0] ?? {};
+  if (!('serversmb1' in r) || !('lanmanserverstart' in r)) return unparseable('LanmanServer');
+  if (asNumber(r.lanmanserverstart) === 4) return ok('smbv1.off');
+  if (asNumber(r.serversmb1) === 0) return ok('smbv1.off');
+  const feature = asNumber(r.featureserver);
+  if (feature === 2 || feature === 3) return ok('smbv1.off');
+  if (feature === 1) return critical('smbv1.server-on');
+  const driver = asBool(r.srv1present);
+  if (driver === false) return ok('smbv1.off');
+  if (driver === true) return asNumber(r.srv1start) === 4 ? ok('smbv1.off') : critical('smbv1.server-on');
+  return incomplete('LanmanServer', 'état du pilote de partage SMBv1 absent');
 };
 
 // ---------- platform-integrity ----------

@@ -15,6 +15,13 @@ const pc = <D>(parserId: string, spec: CommandSpec, parse: ProbeCommand<D>['pars
   ...(spec.file === '/bin/cat' ? { textFile: true } : {}),
 });
 
+/** Prints one `path|state|version|mtime` line per XProtect bundle, then whether the xprotect tool exists (parsers/macos.ts). */
+export const XPROTECT_SCRIPT =
+  `for b in ${M.XPROTECT_BUNDLES.join(' ')}; do p="$b/Contents/Info.plist"; ` +
+  `if [ -r "$p" ]; then echo "$b|read|$(/usr/bin/defaults read "$p" CFBundleShortVersionString 2>/dev/null | tr -cd '0-9A-Za-z.')|$(/usr/bin/stat -f %m "$p" 2>/dev/null)"; ` +
+  `elif [ -e "$b" ]; then echo "$b|unreadable||"; else echo "$b|absent||"; fi; done; ` +
+  `if [ -x /usr/bin/xprotect ]; then echo 'tool|present'; else echo 'tool|absent'; fi`;
+
 /** macOS's screen saver starts after 20 minutes of inactivity when idleTime was never set. */
 export const MACOS_DEFAULT_SCREENSAVER_SECONDS = 1200;
 
@@ -22,7 +29,19 @@ export function macosProbes(): Probe[] {
   const suPrefs = cmd('/usr/bin/defaults', ['read', '/Library/Preferences/com.apple.SoftwareUpdate']);
   return [
     { check: 'disk-encryption', os: 'macos', commands: [pc('macos.fdesetup-status', cmd('/usr/bin/fdesetup', ['status']), M.parseFdesetupStatus)] },
-    { check: 'antivirus', os: 'macos', commands: [pc('macos.softwareupdate-prefs-xprotect', suPrefs, M.parseSoftwareUpdatePrefsForXProtect)] },
+    {
+      check: 'antivirus',
+      os: 'macos',
+      commands: [pc('macos.xprotect-bundles', cmd('/bin/sh', ['-c', XPROTECT_SCRIPT]), M.parseXProtectBundles), pc('macos.softwareupdate-prefs-xprotect', suPrefs, M.parseSoftwareUpdatePrefsForXProtect)],
+      // Missing or outdated definitions first, then updates turned off; the dated verdict when all is well.
+      combine: ([bundles, prefs]) => {
+        if (bundles && (bundles.status === 'critical' || bundles.status === 'warning')) return bundles;
+        if (prefs?.status === 'warning') return prefs;
+        if (bundles?.status === 'ok') return bundles;
+        if (prefs?.status === 'ok') return prefs;
+        return bestUnknown([bundles, prefs].filter((f): f is Finding => !!f), 'définitions XProtect');
+      },
+    },
     {
       check: 'firewall',
       os: 'macos',
@@ -87,10 +106,13 @@ export function macosProbes(): Probe[] {
       commands: [
         pc('macos.launchctl-sshd', cmd('/bin/launchctl', ['print', 'system/com.openssh.sshd']), M.parseLaunchctlSshd),
         pc('macos.launchctl-screensharing', cmd('/bin/launchctl', ['print', 'system/com.apple.screensharing']), M.parseLaunchctlScreenSharing),
+        pc('macos.remote-management', cmd('/bin/cat', ['/Library/Application Support/Apple/Remote Desktop/RemoteManagement.launchd']), M.parseRemoteManagement),
+        pc('macos.launchd-remote-tools', cmd('/bin/ls', ['-1', '/Library/LaunchDaemons', '/Library/LaunchAgents']), M.parseLaunchdRemoteTools),
       ],
+      // Every open access is named; « none » only when every part was read.
       combine: (findings) => {
-        const on = findings.filter((f) => f.status === 'warning').map((f) => String(f.params.services));
-        if (on.length) return warning('remote-access.on', { services: on.join(', ') });
+        const on = findings.filter((f) => f.status === 'warning').flatMap((f) => String(f.params.servicesList).split(','));
+        if (on.length) return warning('remote-access.on', { servicesList: [...new Set(on)].join(',') });
         return strict('services de connexion à distance')(findings);
       },
     },
