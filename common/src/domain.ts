@@ -133,6 +133,8 @@ export const HelpRequest = z.object({
   closedAt: IsoDate.nullable(),
   technician: TechnicianPublic.nullable(),
   resolutionNote: z.string().nullable(),
+  /** Opened or raised by an alert (ransomware tripwire): first in the queue. Absent: not urgent. */
+  urgent: z.boolean().optional(),
 });
 export type HelpRequest = z.infer<typeof HelpRequest>;
 

@@ -7,4 +7,5 @@ export * from './backup-relay.js';
 export * from './ipc/index.js';
 export * from './i18n.js';
 export * from './updates.js';
+export * from './tripwire.js';
 export * from './support.js';

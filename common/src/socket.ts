@@ -22,6 +22,7 @@ import { SCREEN_DEVICE_EVENTS, SCREEN_DEVICE_PUSH, SCREEN_TECH_EVENTS, SCREEN_TE
 import { BACKUP_DEVICE_EVENTS, BACKUP_TECH_EVENTS, BACKUP_TECH_PUSH } from './backup-relay.js';
 import { HealthReport } from './health.js';
 import { UPDATE_DEVICE_EVENTS } from './updates.js';
+import { TRIPWIRE_DEVICE_EVENTS, TRIPWIRE_DEVICE_PUSH, TRIPWIRE_TECH_EVENTS, TRIPWIRE_TECH_PUSH } from './tripwire.js';
 import { SUPPORT_TECH_EVENTS, SUPPORT_TECH_PUSH, SupportStatus } from './support.js';
 
 /**
@@ -123,6 +124,7 @@ export const DEVICE_EVENTS = {
   ...UPDATE_DEVICE_EVENTS,
   ...BACKUP_DEVICE_EVENTS,
   ...SCREEN_DEVICE_EVENTS,
+  ...TRIPWIRE_DEVICE_EVENTS,
 } as const;
 
 export const DEVICE_PUSH = {
@@ -134,13 +136,14 @@ export const DEVICE_PUSH = {
   /** The hub revoked this device: the app forgets its token and shows enrollment again. */
   'device:revoked': z.object({ reason: z.string() }),
   ...SCREEN_DEVICE_PUSH,
+  ...TRIPWIRE_DEVICE_PUSH,
 } as const;
 
 export const QueueItem = HelpRequest.extend({ deviceOnline: z.boolean() });
 export type QueueItem = z.infer<typeof QueueItem>;
 
 export const QueueSnapshot = z.object({
-  /** Open requests (waiting first, oldest first; then assigned). */
+  /** Open requests (waiting first — urgent ones before the others —, oldest first; then assigned). */
   requests: z.array(QueueItem),
   serverTime: IsoDate,
   /** Median seconds from creation to pickup over recent requests: what ETAs are computed from (0: none recorded yet). */
@@ -182,6 +185,7 @@ export const TECH_EVENTS = {
   ...chatEvents,
   ...BACKUP_TECH_EVENTS,
   ...SCREEN_TECH_EVENTS,
+  ...TRIPWIRE_TECH_EVENTS,
   ...SUPPORT_TECH_EVENTS,
 } as const;
 
@@ -204,6 +208,7 @@ export const TECH_PUSH = {
   'session:ended': z.object({ reason: z.string() }),
   ...SCREEN_TECH_PUSH,
   ...BACKUP_TECH_PUSH,
+  ...TRIPWIRE_TECH_PUSH,
   ...SUPPORT_TECH_PUSH,
 } as const;
 

@@ -15,6 +15,7 @@ import { endSession, setupTechNamespace } from './socket/tech.js';
 import { openDb } from './store/db.js';
 import { createUpdatesService, migrateUpdates, registerUpdateRoutes, type UpdatesService } from './updates/index.js';
 import { migrateSettings, SettingsService } from './settings/index.js';
+import { createTripwireHub } from './tripwire/index.js';
 import { nowIso } from './util.js';
 
 export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' | 'host'>> {
@@ -107,8 +108,10 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   const rt = realtime;
   const screen = createScreenHub({ ...hubScreenDeps({ services, realtime: rt, settings: cfg.screen, log: log.child({ part: 'screen' }) }), ...(now ? { now } : {}) });
   screen.attach();
-  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates, screen);
-  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }), screen, settings);
+  // Ransomware tripwire alerts: urgent requests with their evidence (server/src/tripwire).
+  const tripwire = createTripwireHub({ services, realtime: rt, log: log.child({ part: 'tripwire' }), phone: async () => (await settings.supportRecord()).settings.phone });
+  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates, screen, tripwire);
+  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }), screen, settings, tripwire);
   // Unused namespaces are refused by socket.io itself (only /device and /tech exist).
   io.of('/').use((_socket, next) => next(Object.assign(new Error('Espace inconnu.'), { data: { code: 'NOT_FOUND' } })));
 

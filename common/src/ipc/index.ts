@@ -3,6 +3,7 @@ import { APP_METHODS, APP_PUSH } from './app.js';
 import { HEALTH_METHODS, HEALTH_PUSH } from './health.js';
 import { BACKUP_METHODS, BACKUP_PUSH } from './backup.js';
 import { SCREEN_METHODS, SCREEN_PUSH } from './screen.js';
+import { TRIPWIRE_METHODS, TRIPWIRE_PUSH } from '../tripwire.js';
 
 export * from './app.js';
 export * from './health.js';
@@ -21,6 +22,7 @@ export const IPC_METHODS = {
   ...HEALTH_METHODS,
   ...BACKUP_METHODS,
   ...SCREEN_METHODS,
+  ...TRIPWIRE_METHODS,
 } as const;
 
 /** Main → renderer pushes: `window.vigie.on(name, listener)`. */
@@ -29,6 +31,7 @@ export const IPC_PUSH = {
   ...HEALTH_PUSH,
   ...BACKUP_PUSH,
   ...SCREEN_PUSH,
+  ...TRIPWIRE_PUSH,
 } as const;
 
 export type IpcMethod = keyof typeof IPC_METHODS;

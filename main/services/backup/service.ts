@@ -72,6 +72,10 @@ export interface BackupServiceOptions {
   processState?: (pid: number) => ProcessState;
   /** Env the restic children start from (default: a whitelist of process.env). */
   baseEnv?: Record<string, string>;
+  /** True while retention must forget nothing (a ransomware tripwire alert stands); backups keep running. */
+  retentionHold?: () => boolean;
+  /** More exact-path excludes for every backup (the tripwire's hidden control files). */
+  extraExcludes?: () => readonly string[];
 }
 
 type BackupEvents = { status: [BackupStatus]; restore: [RestoreJob] };
@@ -431,6 +435,11 @@ export class BackupService extends Emitter<BackupEvents> {
     return true;
   }
 
+  /** The folders backed up, and Vigie's own ones (repository, data, cache: never restored into, never watched by the tripwire). */
+  folders(): { backedUp: string[]; own: string[] } {
+    return { backedUp: [...this.settings.folders], own: this.reservedFolders() };
+  }
+
   /** What is running now (the updater waits for both to be false). */
   activity(): { backupRunning: boolean; restoreRunning: boolean } {
     return { backupRunning: this.current !== null, restoreRunning: this.restores.hasActive() };
@@ -486,7 +495,7 @@ export class BackupService extends Emitter<BackupEvents> {
           this.restic.backup(t, folders, {
             tags: [VIGIE_TAG],
             // A restore may run meanwhile: its staging folder is never part of a backup.
-            excludes: [...this.settings.excludes, `${STAGING_PREFIX}*`],
+            excludes: [...this.settings.excludes, `${STAGING_PREFIX}*`, ...(this.opts.extraExcludes?.() ?? [])],
             signal: entry.abort.signal,
             onStatus: (s) => this.onBackupProgress(entry, s),
           }),
@@ -622,7 +631,9 @@ export class BackupService extends Emitter<BackupEvents> {
     const target = await this.target();
     const now = this.clock.now();
     const due = (last: string | null, days: number) => opts.force || !last || now.getTime() - new Date(last).getTime() >= days * 86_400_000 - 60_000;
-    if (due(this.state.lastForgetAt, this.settings.retention.everyDays)) {
+    // While a tripwire alert stands no snapshot is forgotten, forced or not: the good ones are the way back.
+    if (this.opts.retentionHold?.()) this.log.warn('retention frozen: a tripwire alert stands');
+    else if (due(this.state.lastForgetAt, this.settings.retention.everyDays)) {
       const startedAt = this.clock.now();
       try {
         await this.queue.run(target.key, 'forget', () => this.withLockRecovery(target, () => this.restic.forget(target, this.settings.retention, { tags: [VIGIE_TAG] })));

@@ -71,6 +71,7 @@ type Row = {
   technician_id: string | null;
   technician_name: string | null;
   resolution_note: string | null;
+  urgent: number;
 };
 
 function toRequest(r: Row): HelpRequest {
@@ -90,6 +91,7 @@ function toRequest(r: Row): HelpRequest {
     closedAt: r.closed_at,
     technician: r.technician_id && r.technician_name ? { id: r.technician_id, displayName: r.technician_name, initials: initials(r.technician_name) } : null,
     resolutionNote: r.resolution_note,
+    ...(r.urgent ? { urgent: true } : {}),
   };
 }
 
@@ -116,6 +118,7 @@ function selectRequests(ex: Executor) {
       'h.technician_id',
       't.display_name as technician_name',
       'h.resolution_note',
+      'h.urgent',
     ]);
 }
 
@@ -336,11 +339,12 @@ export class HelpService {
     });
   }
 
-  /** Open requests: waiting first (oldest first), then assigned (oldest assignment first). */
+  /** Open requests: waiting first (urgent ones first, then oldest first), then assigned (oldest assignment first). */
   async listOpen(): Promise<HelpRequest[]> {
     const rows = await selectRequests(this.db).where('h.status', 'in', OPEN).orderBy('h.created_at').orderBy('h.id').execute();
     const reqs = rows.map(toRequest);
-    return [...reqs.filter((r) => r.status === 'waiting'), ...reqs.filter((r) => r.status === 'assigned')];
+    const waiting = reqs.filter((r) => r.status === 'waiting');
+    return [...waiting.filter((r) => r.urgent), ...waiting.filter((r) => !r.urgent), ...reqs.filter((r) => r.status === 'assigned')];
   }
 
   async listMine(technicianId: string): Promise<HelpRequest[]> {

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import { DEVICE_EVENTS, VigieError, type BACKUP_DEVICE_EVENTS, type SCREEN_DEVICE_EVENTS } from '@vigie/common';
+import { DEVICE_EVENTS, VigieError, type BACKUP_DEVICE_EVENTS, type SCREEN_DEVICE_EVENTS, type TRIPWIRE_DEVICE_EVENTS } from '@vigie/common';
 import { createBackupRelay } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -11,11 +11,12 @@ import { chatHandlers } from './chat.js';
 import { dispatch, socketLimits, type Handlers } from './dispatch.js';
 import { rooms, type Realtime } from './realtime.js';
 import type { ScreenHub } from '../screen/index.js';
+import type { TripwireHub } from '../tripwire/index.js';
 
 type Ctx = { actor: DeviceActor; socket: Socket };
 
 /** The hub's own device events; other modules' events (updates…) are merged in setupDeviceNamespace. */
-const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<typeof DEVICE_EVENTS, Ctx>, 'update:report' | keyof typeof BACKUP_DEVICE_EVENTS | keyof typeof SCREEN_DEVICE_EVENTS> => ({
+const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<typeof DEVICE_EVENTS, Ctx>, 'update:report' | keyof typeof BACKUP_DEVICE_EVENTS | keyof typeof SCREEN_DEVICE_EVENTS | keyof typeof TRIPWIRE_DEVICE_EVENTS> => ({
   'device:hello': async (_input, { actor }) => {
     const current = await s.help.openForDevice(actor.id);
     const position = current?.status === 'waiting' ? await rt.positionOf(current.id) : null;
@@ -52,12 +53,13 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<t
 });
 
 /** `/device` namespace: token auth, presence, the device's events. */
-export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService, screen: ScreenHub): void {
+export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService, screen: ScreenHub, tripwire: TripwireHub): void {
   const h: Handlers<typeof DEVICE_EVENTS, Ctx> = {
     ...handlers(s, rt, screen),
     ...updateDeviceHandlers(updates),
     ...createBackupRelay({ services: s, realtime: rt, log }).deviceHandlers,
     ...screen.deviceHandlers,
+    ...tripwire.deviceHandlers,
   };
   // Sockets per device token: a stolen or looping token cannot open connections without bound.
   const { slots } = socketLimits(rt.devNs.server);

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import { SESSION_COOKIE, TECH_EVENTS, VigieError, type BACKUP_TECH_EVENTS, type SCREEN_TECH_EVENTS, type SUPPORT_TECH_EVENTS } from '@vigie/common';
+import { SESSION_COOKIE, TECH_EVENTS, VigieError, type BACKUP_TECH_EVENTS, type SCREEN_TECH_EVENTS, type SUPPORT_TECH_EVENTS, type TRIPWIRE_TECH_EVENTS } from '@vigie/common';
 import { createBackupRelay, loadDeviceReport } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -12,12 +12,13 @@ import { chatHandlers } from './chat.js';
 import { dispatch, type Handlers } from './dispatch.js';
 import { rooms, type Realtime } from './realtime.js';
 import type { ScreenHub } from '../screen/index.js';
+import type { TripwireHub } from '../tripwire/index.js';
 import { supportTechHandlers } from '../settings/socket.js';
 import type { SettingsService } from '../settings/service.js';
 
 type Ctx = { actor: TechActor; session: SessionInfo; socket: Socket };
 
-const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<typeof TECH_EVENTS, Ctx>, keyof typeof BACKUP_TECH_EVENTS | keyof typeof SCREEN_TECH_EVENTS | keyof typeof SUPPORT_TECH_EVENTS> => ({
+const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<typeof TECH_EVENTS, Ctx>, keyof typeof BACKUP_TECH_EVENTS | keyof typeof SCREEN_TECH_EVENTS | keyof typeof SUPPORT_TECH_EVENTS | keyof typeof TRIPWIRE_TECH_EVENTS> => ({
   'tech:hello': async (_input, { session, actor, socket }) => {
     const [queue, mine] = await Promise.all([rt.snapshot(), s.help.listMine(actor.id)]);
     for (const r of mine) void socket.join(rooms.request(r.id));
@@ -109,12 +110,13 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** `/tech` namespace: session cookie auth (same origin only), presence, the technician's events. */
-export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, screen: ScreenHub, settings: SettingsService): void {
+export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, screen: ScreenHub, settings: SettingsService, tripwire: TripwireHub): void {
   const h: Handlers<typeof TECH_EVENTS, Ctx> = {
     ...handlers(s, rt, screen),
     ...createBackupRelay({ services: s, realtime: rt, log }).techHandlers,
     ...screen.techHandlers,
     ...supportTechHandlers(settings, rt),
+    ...tripwire.techHandlers,
   };
   rt.techNs.use((socket, next) => {
     const origin = socket.handshake.headers.origin;

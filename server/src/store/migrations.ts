@@ -196,6 +196,25 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  'tripwire_0001_alerts': {
+    async up(db: Kysely<unknown>) {
+      // Requests an alert opened or raised go first in the queue.
+      await db.schema.alterTable('help_requests').addColumn('urgent', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .createTable('tripwire_alerts')
+        .addColumn('device_id', 'varchar(64)', (c) => c.notNull().references('devices.id'))
+        .addColumn('alert_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('request_id', 'varchar(64)', (c) => c.notNull().references('help_requests.id'))
+        .addColumn('alert', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('lifted_at', 'varchar(40)')
+        .addColumn('lifted_by', 'varchar(64)')
+        .addPrimaryKeyConstraint('tripwire_alerts_pk', ['device_id', 'alert_id'])
+        .execute();
+      await db.schema.createIndex('tripwire_alerts_request').on('tripwire_alerts').column('request_id').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -83,6 +83,22 @@ export interface HelpRequestTable {
   device_read: number;
   tech_delivered: number;
   tech_read: number;
+  /** 1 when an alert (ransomware tripwire) opened or raised it: it goes first in the queue. */
+  urgent: Generated<number>;
+}
+
+/** A ransomware tripwire alert a device reported (server/src/tripwire), and the request it opened. */
+export interface TripwireAlertTable {
+  device_id: string;
+  /** The device's own id for the alert (the same id again is the same alert, with more evidence). */
+  alert_id: string;
+  request_id: string;
+  /** The alert as the device last sent it (JSON, TripwireAlert). */
+  alert: string;
+  received_at: string;
+  updated_at: string;
+  lifted_at: string | null;
+  lifted_by: string | null;
 }
 
 export interface ChatMessageTable {
@@ -161,6 +177,7 @@ export interface Database {
   technicians: TechnicianTable;
   sessions: SessionTable;
   help_requests: HelpRequestTable;
+  tripwire_alerts: TripwireAlertTable;
   chat_messages: ChatMessageTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
