@@ -43,6 +43,7 @@ import { isoTime, type BackupStatusLine, type ResticSnapshotJson } from './resti
 import { containsPattern, localToTree, treeBase, treeParent, treeToLocal } from './restic/paths.js';
 import { decide, nextSlot } from './schedule.js';
 import { removeLeftoverStagings, STAGING_PREFIX } from './staging.js';
+import { safetyKeepTags } from './safety-tags.js';
 import { BackupStateFile, buildDays, EMPTY_STATE, headline, summaryOf, trimRuns } from './status.js';
 
 export interface BackupServiceOptions {
@@ -636,7 +637,7 @@ export class BackupService extends Emitter<BackupEvents> {
     else if (due(this.state.lastForgetAt, this.settings.retention.everyDays)) {
       const startedAt = this.clock.now();
       try {
-        await this.queue.run(target.key, 'forget', () => this.withLockRecovery(target, () => this.restic.forget(target, this.settings.retention, { tags: [VIGIE_TAG] })));
+        await this.queue.run(target.key, 'forget', () => this.withLockRecovery(target, () => this.restic.forget(target, this.settings.retention, { tags: [VIGIE_TAG], keepTags: safetyKeepTags(this.clock.now()) })));
         this.snapshotCache = null;
         this.lsCache.clear();
         await this.persist((s) => ({ ...s, lastForgetAt: this.clock.now().toISOString() }));

@@ -8,9 +8,11 @@ import {
   ResticStatsJson,
   parseBackupLine,
   parseJsonDocument,
+  parseDiffLine,
   parseLsLine,
   type BackupStatusLine,
   type BackupSummaryLine,
+  type ResticDiffChange,
   type ResticLsNode,
   type ResticSnapshotJson,
 } from './parse.js';
@@ -65,6 +67,8 @@ export interface BackupRunResult {
 export interface BackupRunOptions {
   excludes?: readonly string[];
   tags?: readonly string[];
+  /** The snapshot's time (`--time`, local time to the second); restic's own clock when absent. */
+  time?: Date;
   onStatus?: (s: BackupStatusLine) => void;
   signal?: AbortSignal;
   onSpawn?: RunOptions['onSpawn'];
@@ -213,6 +217,7 @@ export class Restic {
   async backup(repo: RepoTarget, paths: readonly string[], opts: BackupRunOptions = {}): Promise<BackupRunResult> {
     const args = ['backup', '--json', '--exclude-caches'];
     for (const t of opts.tags ?? []) args.push('--tag', t);
+    if (opts.time) args.push('--time', resticTime(opts.time));
     for (const e of opts.excludes ?? []) args.push('--exclude', e);
     args.push('--', ...paths);
     let summary: BackupSummaryLine | null = null;
@@ -248,9 +253,11 @@ export class Restic {
     this.fail(r, 'backup', repo);
   }
 
-  async forget(repo: RepoTarget, keep: { daily: number; weekly: number; monthly: number }, opts: { tags?: readonly string[]; signal?: AbortSignal } = {}): Promise<void> {
+  /** `keepTags`: snapshots carrying any of these tags are kept whatever the policy says (`--keep-tag`). */
+  async forget(repo: RepoTarget, keep: { daily: number; weekly: number; monthly: number }, opts: { tags?: readonly string[]; keepTags?: readonly string[]; signal?: AbortSignal } = {}): Promise<void> {
     const args = ['forget', '--prune', '--keep-daily', String(keep.daily), '--keep-weekly', String(keep.weekly), '--keep-monthly', String(keep.monthly)];
     for (const t of opts.tags ?? []) args.push('--tag', t);
+    for (const t of opts.keepTags ?? []) args.push('--keep-tag', t);
     const r = await this.exec(repo, args, opts.signal ? { signal: opts.signal } : {});
     if (r.code !== 0) this.fail(r, 'forget', repo);
   }
@@ -287,6 +294,21 @@ export class Restic {
     return parsed.success ? parsed.data : null;
   }
 
+  /**
+   * `diff --json` between two snapshots (restic ≥ 0.12, so every supported version): one line per
+   * path added (+), removed (-), whose content changed (M) or whose type changed (T); folders end
+   * with '/'. Metadata-only changes are not asked for. `--no-lock`: it only reads.
+   */
+  async diff(repo: RepoTarget, from: string, to: string, opts: { onChange: (c: ResticDiffChange) => void; signal?: AbortSignal }): Promise<void> {
+    await this.query(repo, ['diff', '--json', '--no-lock', from, to], 'diff', {
+      onStdoutLine: (line) => {
+        const c = parseDiffLine(line);
+        if (c) opts.onChange(c);
+      },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  }
+
   /** `restore` into `target`, limited to `includes` (already escaped patterns). The caller checks the result. */
   restore(repo: RepoTarget, snapshotId: string, target: string, includes: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const args = ['restore', snapshotId, '--target', target];
@@ -297,3 +319,10 @@ export class Restic {
 }
 
 export type { LockConflict };
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** restic's `--time` format ("2006-01-02 15:04:05", read in the machine's local time). */
+export function resticTime(d: Date): string {
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}

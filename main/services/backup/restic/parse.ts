@@ -58,6 +58,26 @@ export function parseLsLine(line: string): ResticLsNode | null {
   return r.success ? r.data : null;
 }
 
+/** One line of `diff --json`: `{"message_type":"change","path":"/a/b","modifier":"M"}` (folders end with '/'). */
+export const ResticDiffChange = z.object({
+  path: z.string().min(1),
+  modifier: z.string(),
+});
+export type ResticDiffChange = z.infer<typeof ResticDiffChange>;
+
+export function parseDiffLine(line: string): ResticDiffChange | null {
+  if (!line.startsWith('{')) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if ((v as { message_type?: unknown }).message_type !== 'change') return null;
+  const r = ResticDiffChange.safeParse(v);
+  return r.success ? r.data : null;
+}
+
 export const ResticFindJson = z
   .array(
     z.object({
