@@ -1274,6 +1274,17 @@ export function isHealthMessageKey(key: string): key is HealthMessageKey {
   return Object.prototype.hasOwnProperty.call(FR_MESSAGES, key);
 }
 
+/**
+ * Reports from devices not yet updated name lists in `services` / `profiles` (ready-made French
+ * text); they are shown as given rather than as an empty pair of parentheses.
+ */
+function withLegacyListParams(params: MessageParams): MessageParams {
+  const out: MessageParams = { ...params };
+  if (out.servicesList === undefined && typeof out.services === 'string') out.servicesList = out.services;
+  if (out.profilesList === undefined && typeof out.profiles === 'string') out.profilesList = out.profiles;
+  return out;
+}
+
 /** Text of an unknown reason in `locale`. */
 export function renderUnknownReason(locale: Locale, code: UnknownReasonCode, params: MessageParams): string {
   return fillTemplate(HEALTH_STRINGS[locale].reasons[code], params, locale);
@@ -1289,7 +1300,7 @@ export function renderCheckMessage(
 ): { title: string; explanation: string; remediation: string | null } {
   const key: HealthMessageKey = isHealthMessageKey(check.message.key) ? check.message.key : 'unknown';
   const text = HEALTH_STRINGS[locale].messages[key];
-  const params: MessageParams = { ...check.message.params, label: HEALTH_STRINGS[locale].checks[check.id] };
+  const params: MessageParams = { ...withLegacyListParams(check.message.params), label: HEALTH_STRINGS[locale].checks[check.id] };
   if (key === 'unknown') {
     params.reason = check.reason ? renderUnknownReason(locale, check.reason.code, check.reason.params) : '';
   }

@@ -77,3 +77,12 @@ describe('practitioner texts of the real-machine checks', () => {
     }
   });
 });
+
+describe('reports from devices not yet updated', () => {
+  it('still show their ready-made lists', () => {
+    const old = { id: 'remote-access' as const, message: { key: 'remote-access.on', params: { services: 'Bureau à distance (RDP)' } }, reason: null };
+    expect(renderCheckMessage('fr', old).explanation).toContain('(Bureau à distance (RDP))');
+    const fw = { id: 'firewall' as const, message: { key: 'firewall.off.windows', params: { profiles: 'Public' } }, reason: null };
+    expect(renderCheckMessage('en', fw).explanation).toContain('(Public)');
+  });
+});

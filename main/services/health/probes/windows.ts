@@ -68,7 +68,8 @@ export function windowsProbes(options: WindowsProbeOptions = {}): Probe[] {
     { check: 'disk-encryption', os: 'windows', commands: [pc('windows.bitlocker', ps(WINDOWS_SCRIPTS.bitlocker), W.parseBitLocker)] },
     { check: 'antivirus', os: 'windows', commands: [pc('windows.antivirus', ps(WINDOWS_SCRIPTS.antivirus), W.parseAntivirus)] },
     { check: 'firewall', os: 'windows', commands: [pc('windows.firewall-profiles', ps(WINDOWS_SCRIPTS.firewall), W.parseFirewallProfiles)] },
-    { check: 'os-supported', os: 'windows', commands: [pc('windows.current-version', ps(WINDOWS_SCRIPTS.version), W.parseWindowsVersion)] },
+    // The licensing query (ESU) can take several seconds on a slow disk.
+    { check: 'os-supported', os: 'windows', commands: [pc('windows.current-version', ps(WINDOWS_SCRIPTS.version, 60_000), W.parseWindowsVersion)] },
     { check: 'os-updates', os: 'windows', commands: [pc('windows.updates', ps(WINDOWS_SCRIPTS.updates, 180_000), W.parseWindowsUpdates)] },
     { check: 'auto-updates', os: 'windows', commands: [pc('windows.auto-update-policy', ps(WINDOWS_SCRIPTS.autoUpdates), W.parseWindowsAutoUpdate)] },
     { check: 'screen-lock', os: 'windows', commands: [pc('windows.screen-lock', ps(WINDOWS_SCRIPTS.screenLock), W.parseWindowsScreenLock)] },
@@ -81,7 +82,8 @@ export function windowsProbes(options: WindowsProbeOptions = {}): Probe[] {
       os: 'windows',
       commands: [
         pc('windows.sc-qc-lanmanworkstation', exe('sc.exe', ['qc', 'lanmanworkstation']), W.parseScQcLanmanWorkstation),
-        pc('windows.smb-server', ps(WINDOWS_SCRIPTS.smbServer), W.parseSmbServer),
+        // Win32_OptionalFeature is slow to answer on some machines.
+        pc('windows.smb-server', ps(WINDOWS_SCRIPTS.smbServer, 60_000), W.parseSmbServer),
       ],
       // Client and server sides are both needed for « off »; both on is said once.
       combine: ([client, server]) => {
