@@ -208,6 +208,17 @@ export type QueuePosition = z.infer<typeof QueuePosition>;
 export const ChatAuthor = z.enum(['device', 'technician', 'system']);
 export type ChatAuthor = z.infer<typeof ChatAuthor>;
 
+/**
+ * A system line as a message key with its parameters (SYSTEM_MESSAGE_STRINGS in
+ * system-messages.ts): each UI writes it in its own language. The hub still fills `text` (French)
+ * for clients that predate keys; a key a client does not know falls back to that text.
+ */
+export const SystemMessageRef = z.object({
+  key: z.string().min(1).max(64),
+  params: z.record(z.string().max(32), z.union([z.string().max(LIMITS.chatText), z.number()])),
+});
+export type SystemMessageRef = z.infer<typeof SystemMessageRef>;
+
 export const ChatMessage = z.object({
   /** Client-generated UUID: the idempotency key. */
   id: Uuid,
@@ -217,6 +228,8 @@ export const ChatMessage = z.object({
   author: ChatAuthor,
   authorName: z.string(),
   text: z.string(),
+  /** System lines only: what `text` says, as a key and parameters. */
+  system: SystemMessageRef.optional(),
   /** When the author pressed send (client clock). */
   sentAt: IsoDate,
   /** When the hub stored it (hub clock). */

@@ -9,3 +9,4 @@ export * from './i18n.js';
 export * from './updates.js';
 export * from './tripwire.js';
 export * from './support.js';
+export * from './system-messages.js';

@@ -1,4 +1,4 @@
-import { VigieError, type AppState, type IpcMethod, type IpcPush, type IpcRequest, type IpcResponse, type Result, type BackupSummary, type ErrorCode, type HealthSummary, type Locale, type TrayState } from '@vigie/common';
+import { VigieError, systemMessageText, type AppState, type IpcMethod, type IpcPush, type IpcRequest, type IpcResponse, type Result, type BackupSummary, type ErrorCode, type HealthSummary, type Locale, type TrayState } from '@vigie/common';
 import type { AutoStart, Logger, Notifier, SecretStore, SystemInfo } from '../platform/ports.js';
 import type { Backoff } from './hub/backoff.js';
 import { HubConnection } from './hub/connection.js';
@@ -311,7 +311,8 @@ export class VigieApp extends Emitter<AppEvents> {
     if (e.type === 'assigned' && e.request.technician) {
       n.notify({ title: this.t('notify.title'), body: this.t('notify.assigned', { name: e.request.technician.displayName }), tag: 'request' });
     } else if (e.type === 'message') {
-      const text = e.message.text.length > 140 ? `${e.message.text.slice(0, 139)}…` : e.message.text;
+      const said = systemMessageText(this.settings.get().locale, e.message);
+      const text = said.length > 140 ? `${said.slice(0, 139)}…` : said;
       n.notify({ title: this.t('notify.messageFrom', { name: e.message.authorName }), body: text, tag: 'chat' });
     } else if (e.type === 'closed' && e.request.status === 'resolved') {
       n.notify({ title: this.t('notify.title'), body: this.t('notify.resolved'), tag: 'request' });

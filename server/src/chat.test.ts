@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, ChatReceipts } from '@vigie/common';
+import { systemMessageText, type ChatMessage, type ChatReceipts } from '@vigie/common';
 import { chatPayload, code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
 import { connectDevice, emitAck, nextEvent } from './testing.js';
 
@@ -139,5 +139,32 @@ describe('chat', () => {
     expect(code(await emitAck(dev.socket, 'chat:send', { ...chatPayload(request.id, 'x'), id: 'not-a-uuid' }))).toBe('BAD_REQUEST');
     expect(code(await emitAck(dev.socket, 'chat:send', chatPayload(request.id, '   ')))).toBe('BAD_REQUEST');
     expect(code(await emitAck(dev.socket, 'chat:send', chatPayload(request.id, 'x'.repeat(4001))))).toBe('BAD_REQUEST');
+  });
+
+  it('system lines carry a message key and its parameters (kept through a resync), with the French text for older clients; people cannot send one', async () => {
+    const dev = await newDevice(t, 'Accueil');
+    const { request } = await createHelp(dev);
+    const atDevice = nextEvent<ChatMessage>(dev.socket, 'chat:message', (m) => m.requestId === request.id && m.author === 'system');
+    data(await emitAck(tech.socket, 'help:accept', { requestId: request.id }));
+    const accepted = await atDevice;
+    expect(accepted.system).toEqual({ key: 'help.accepted', params: { name: 'Nina Support' } });
+    expect(accepted.text).toBe('Nina Support a pris en charge votre demande.');
+    expect(systemMessageText('en', accepted)).toBe('Nina Support has taken charge of your request.');
+    // A person's message never carries a key: the contract refuses it, and the hub stores none.
+    expect(code(await emitAck(dev.socket, 'chat:send', { ...chatPayload(request.id, 'x'), system: { key: 'help.resolved', params: { note: 'faux' } } }))).toBe('BAD_REQUEST');
+    data(await emitAck(dev.socket, 'chat:send', chatPayload(request.id, 'Merci')));
+    data(await emitAck(tech.socket, 'help:resolve', { requestId: request.id, note: 'Imprimante réinstallée' }));
+    const sync = data(await emitAck<SyncResult>(dev.socket, 'chat:sync', { requestId: request.id, afterSeq: 0 }));
+    expect(sync.messages.map((m) => m.system ?? null)).toEqual([
+      { key: 'help.accepted', params: { name: 'Nina Support' } },
+      null,
+      { key: 'help.resolved', params: { note: 'Imprimante réinstallée' } },
+    ]);
+    expect(sync.messages.map((m) => systemMessageText('en', m))).toEqual(['Nina Support has taken charge of your request.', 'Merci', 'Request resolved: Imprimante réinstallée']);
+    // A stored row whose parameters do not read back stays a plain text line (never a crash).
+    await t.hub.services.db.updateTable('chat_messages').set({ system_params: '{not json' }).where('id', '=', accepted.id).execute();
+    const again = data(await emitAck<SyncResult>(dev.socket, 'chat:sync', { requestId: request.id, afterSeq: 0 }));
+    expect(again.messages[0]).not.toHaveProperty('system');
+    expect(systemMessageText('en', again.messages[0]!)).toBe('Nina Support a pris en charge votre demande.');
   });
 });

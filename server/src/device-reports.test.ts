@@ -54,7 +54,7 @@ describe('restore progress: only jobs the hub started for this device', () => {
     const started = data(await emitAck<RestoreJob>(tech.socket, 'backup:restore', { requestId: req.id, input: { snapshotId: SNAP, paths: [LURE], mode: 'beside' } }));
     expect(started.id).toBe(`job-1`);
     const lines = await systemLines();
-    expect(lines.at(-1)).toBe(BACKUP_SYSTEM_TEXT.started('Julie Martin', 1));
+    expect(lines.at(-1)).toBe(BACKUP_SYSTEM_TEXT.started('Julie Martin', 1).text);
     expect(lines.join('\n')).not.toContain('mot de passe');
 
     // Another device, or the same job under another request, is refused.
@@ -73,7 +73,7 @@ describe('restore progress: only jobs the hub started for this device', () => {
     const endLine = nextEvent<ChatMessage>(tech.socket, 'chat:message', (m) => m.author === 'system' && m.text.startsWith('Restauration terminée'));
     const done = { ...lying, state: 'done' as const, endedAt: NOW, result: { items: [{ from: LURE, to: '/home/cabinet/Documents/Appelez le 08 99 99 99 99.txt', previousVersion: null }], folder: '/home/cabinet/Documents' } };
     data(await emitAck(dev.socket, 'backup:restore-progress', { requestId: req.id, job: done }));
-    expect((await endLine).text).toBe(BACKUP_SYSTEM_TEXT.done(1));
+    expect((await endLine).text).toBe(BACKUP_SYSTEM_TEXT.done(1).text);
     // The same end again (a retry) changes nothing; another end, or more progress, is refused.
     data(await emitAck(dev.socket, 'backup:restore-progress', { requestId: req.id, job: done }));
     expect(code(await emitAck(dev.socket, 'backup:restore-progress', { requestId: req.id, job: { ...done, state: 'failed' } }))).toBe('CONFLICT');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChatReceipts, HelpRequest, HelpTopic, Id, IsoDate, LIMITS, Locale, QueuePosition, Uuid, ChatAuthor } from '../domain.js';
+import { ChatReceipts, HelpRequest, HelpTopic, Id, IsoDate, LIMITS, Locale, QueuePosition, Uuid, ChatAuthor, SystemMessageRef } from '../domain.js';
 
 /** A chat message as the app holds it: pending ones have no seq yet (they sit in the outbox). */
 export const LocalChatMessage = z.object({
@@ -9,6 +9,8 @@ export const LocalChatMessage = z.object({
   author: ChatAuthor,
   authorName: z.string(),
   text: z.string(),
+  /** System lines: the key and parameters the UI writes in its own language (`text` is the hub's French). */
+  system: SystemMessageRef.optional(),
   sentAt: IsoDate,
   /** pending: in the outbox; sent: stored by the hub; delivered / read: receipts from the other side. */
   status: z.enum(['pending', 'sent', 'delivered', 'read']),

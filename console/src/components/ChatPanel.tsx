@@ -1,9 +1,10 @@
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LIMITS, type ChatMessage, type ChatReceipts } from '@vigie/common';
+import { LIMITS, systemMessageText, type ChatMessage, type ChatReceipts } from '@vigie/common';
 import { useController, useSession, useUi, useWorkspace } from '../app/context';
 import { deliveryState, timeline, type DeliveryState, type OutboxItem } from '../lib/chat';
 import { formatTimeOfDay } from '../lib/time';
+import { DEFAULT_LOCALE, isLocale } from '../i18n';
 
 const ICON: Record<DeliveryState, string> = { pending: '…', queued: '⏳', failed: '⚠', sent: '✓', delivered: '✓✓', read: '✓✓' };
 
@@ -30,7 +31,7 @@ function MessageItem({ message, receipts, myName }: { message: ChatMessage; rece
           {formatTimeOfDay(message.createdAt, i18n.language)}
         </time>
       </div>
-      <p className="msg__text">{message.text}</p>
+      <p className="msg__text">{message.author === 'system' ? systemMessageText(isLocale(i18n.language) ? i18n.language : DEFAULT_LOCALE, message) : message.text}</p>
       {own ? <Receipt state={deliveryState(message.seq, receipts)} /> : null}
     </li>
   );

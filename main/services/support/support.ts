@@ -189,6 +189,7 @@ export class SupportService extends Emitter<SupportEvents> {
       author: m.author,
       authorName: m.authorName,
       text: m.text,
+      ...(m.system ? { system: m.system } : {}),
       sentAt: m.sentAt,
       status:
         m.author === 'device'

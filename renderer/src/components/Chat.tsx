@@ -1,20 +1,20 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LIMITS, type LocalChatMessage } from '@vigie/common';
+import { LIMITS, systemMessageText, type Locale, type LocalChatMessage } from '@vigie/common';
 import { useStore } from '../store.js';
 import { ErrorText } from './ErrorText.js';
 
 const STATUS_ICON: Record<LocalChatMessage['status'], string> = { pending: '◷', sent: '✓', delivered: '✓✓', read: '✓✓' };
 const TYPING_IDLE_MS = 3000;
 
-function Message({ m, locale }: { m: LocalChatMessage; locale: string }) {
+function Message({ m, locale }: { m: LocalChatMessage; locale: Locale }) {
   const { t } = useTranslation();
   const author = m.author === 'device' ? t('chat.you') : m.author === 'system' ? t('chat.system') : m.authorName;
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(m.sentAt));
   return (
     <li className={`message from-${m.author}`} data-status={m.author === 'device' ? m.status : undefined}>
       <span className="author">{author}</span>
-      <p className="text">{m.text}</p>
+      <p className="text">{m.author === 'system' ? systemMessageText(locale, m) : m.text}</p>
       <span className="meta">
         <time dateTime={m.sentAt}>{time}</time>
         {m.author === 'device' ? (
@@ -28,7 +28,7 @@ function Message({ m, locale }: { m: LocalChatMessage; locale: string }) {
 }
 
 /** Chat with per-message status in words, the technician's typing indicator and an always-usable composer (outbox). */
-export function Chat({ messages, typingName, locale }: { messages: LocalChatMessage[]; typingName: string | null; locale: string }) {
+export function Chat({ messages, typingName, locale }: { messages: LocalChatMessage[]; typingName: string | null; locale: Locale }) {
   const { t } = useTranslation();
   const send = useStore((s) => s.sendChat);
   const markRead = useStore((s) => s.markRead);

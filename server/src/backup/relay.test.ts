@@ -182,7 +182,7 @@ describe('backup relay: a technician’s restore', () => {
     const chatLine = nextEvent<ChatMessage>(devA.socket, 'chat:message', (m) => m.author === 'system' && m.text.includes('restaure'));
     const started = data(await emitAck<RestoreJob>(tech.socket, 'backup:restore', { requestId: reqA.id, input: { ...restoreInput, origin: 'practitioner' } }));
     expect(calls[0]).toMatchObject({ method: 'backup:restore', input: { ...restoreInput, origin: 'technician' }, technician: { name: 'Julie Martin' } });
-    expect((await chatLine).text).toBe(BACKUP_SYSTEM_TEXT.started('Julie Martin', restoreInput.paths.length));
+    expect((await chatLine).text).toBe(BACKUP_SYSTEM_TEXT.started('Julie Martin', restoreInput.paths.length).text);
 
     const running = { ...started, request: { ...started.request, origin: 'technician' as const }, state: 'restoring' as const };
     const pushed = nextEvent<{ requestId: string; deviceId: string; job: RestoreJob }>(tech.socket, 'backup:restore-progress', (p) => p.job.state === 'restoring');

@@ -5,6 +5,7 @@ import {
   VigieError,
   illFormedTextPath,
   resultSchema,
+  systemMessage,
   type BACKUP_DEVICE_EVENTS,
   type BACKUP_TECH_EVENTS,
   type BackupRelayCall,
@@ -34,20 +35,18 @@ type DeviceCtx = { actor: DeviceActor };
 const OPEN = new Set<HelpRequest['status']>(['waiting', 'assigned']);
 const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
 
-/** « un élément » / « 3 éléments ». */
-const itemsText = (count: number): string => (count > 1 ? `${count} éléments` : 'un élément');
-
 /**
- * French system lines written in the request's chat (like the hub's other system messages). They
- * are signed « Vigie »: only what the hub knows goes in (the technician's name as the hub has it,
- * how many items were asked), never a text the device chose — file names come from the device's
- * own listing, and a device could name a file to put words in Vigie's mouth.
+ * System lines written in the request's chat (like the hub's other system messages), as message
+ * keys (common/system-messages.ts) with the French text for older clients. They are signed
+ * « Vigie »: only what the hub knows goes in (the technician's name as the hub has it, how many
+ * items were asked), never a text the device chose — file names come from the device's own
+ * listing, and a device could name a file to put words in Vigie's mouth.
  */
 export const BACKUP_SYSTEM_TEXT = {
-  started: (name: string, count: number) => `${name} restaure ${itemsText(count)} sur ce poste.`,
-  done: (count: number) => `Restauration terminée : ${count > 1 ? `les ${itemsText(count)} sont de retour` : 'l’élément est de retour'}.`,
-  failed: (count: number) => `La restauration ${count > 1 ? `des ${itemsText(count)}` : 'de l’élément'} n’a pas abouti ; rien n’a été écrasé.`,
-  cancelled: (count: number) => `Restauration ${count > 1 ? `des ${itemsText(count)}` : 'de l’élément'} annulée ; rien n’a été modifié.`,
+  started: (name: string, count: number) => systemMessage('backup.started', { name, count }),
+  done: (count: number) => systemMessage('backup.done', { count }),
+  failed: (count: number) => systemMessage('backup.failed', { count }),
+  cancelled: (count: number) => systemMessage('backup.cancelled', { count }),
 } as const;
 
 /**
@@ -174,7 +173,7 @@ export class BackupRelay {
         .onConflict((oc) => oc.columns(['device_id', 'job_id']).doUpdateSet(values))
         .execute();
       await this.o.services.audit.append({ ...audit, action: 'backup.restore_requested', data: { ...audit.data, jobId: job.id } }, trx);
-      return insertMessage(trx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', text: BACKUP_SYSTEM_TEXT.started(actor.name, input.paths.length) });
+      return insertMessage(trx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', ...BACKUP_SYSTEM_TEXT.started(actor.name, input.paths.length) });
     });
     this.o.realtime.chatMessage(r.deviceId, message);
     return job;
@@ -238,7 +237,7 @@ export class BackupRelay {
         trx,
       );
       if (!OPEN.has(r.status)) return null;
-      return insertMessage(trx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', text: BACKUP_SYSTEM_TEXT[state](paths.length) });
+      return insertMessage(trx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', ...BACKUP_SYSTEM_TEXT[state](paths.length) });
     });
     if (message === undefined) return;
     this.o.realtime.techNs.to(rooms.request(requestId)).emit('backup:restore-progress', { requestId, deviceId: actor.id, job });

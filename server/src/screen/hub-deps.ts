@@ -40,7 +40,7 @@ export function hubScreenDeps(o: HubScreenDepsOptions): ScreenHubDeps {
     },
     audit: (ev, trx) => services.audit.append(ev, trx as unknown as Tx),
     chat: {
-      insert: (trx, requestId, text) => insertMessage(trx as unknown as Tx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', text }),
+      insert: (trx, requestId, line) => insertMessage(trx as unknown as Tx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', ...line }),
       push: (deviceId, message) => realtime.chatMessage(deviceId, message),
     },
   };

@@ -2,9 +2,10 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Namespace } from 'socket.io';
 import {
   SCREEN_LIMITS,
-  SCREEN_STRINGS,
+  systemMessage,
   VigieError,
   type ChatMessage,
+  type SystemMessageRef,
   type IceConfig,
   type ScreenConsentDecision,
   type ScreenConsentRequest,
@@ -55,7 +56,7 @@ export interface ScreenHubDeps {
   /** Appends to the hub's audit chain inside `trx`. */
   audit(ev: ScreenAuditEvent, trx: ScreenTrx): Promise<unknown>;
   /** System chat message of the request, stored inside `trx`, pushed to both sides after commit. */
-  chat: { insert(trx: ScreenTrx, requestId: string, text: string): Promise<ChatMessage>; push(deviceId: string, message: ChatMessage): void };
+  chat: { insert(trx: ScreenTrx, requestId: string, line: { text: string; system: SystemMessageRef }): Promise<ChatMessage>; push(deviceId: string, message: ChatMessage): void };
   log: Logger;
   now?: () => number;
 }
@@ -357,7 +358,7 @@ export class ScreenHub {
       if (!(await this.deps.assignedRequest(r.request_id, r.technician_id, trx))) return this.endIn(trx, r, 'system', null, 'request-closed');
       const row = await this.update(trx, r, { state: 'viewing', consent_at: iso(this.now()), consent_expires_at: null, device_socket_id: socketId });
       await this.deps.audit({ actorType: 'device', actorId: deviceId, action: 'screen.consent.granted', subject: r.id, data: { requestId: r.request_id, technicianId: r.technician_id } }, trx);
-      const message = await this.deps.chat.insert(trx, r.request_id, SCREEN_STRINGS.fr.chatStarted);
+      const message = await this.deps.chat.insert(trx, r.request_id, systemMessage('screen.started'));
       return { row, message };
     });
     this.publish(after);
@@ -502,7 +503,7 @@ export class ScreenHub {
       { actorType: by, actorId, action: 'screen.end', subject: r.id, data: { requestId: r.request_id, deviceId: r.device_id, technicianId: r.technician_id, from: r.state, reason, ...(stats ? { stats } : {}) } },
       trx,
     );
-    const message = r.consent_at ? await this.deps.chat.insert(trx, r.request_id, SCREEN_STRINGS.fr.chatEnded) : null;
+    const message = r.consent_at ? await this.deps.chat.insert(trx, r.request_id, systemMessage('screen.ended')) : null;
     return { row, message };
   }
 

@@ -1,32 +1,63 @@
-import { LIMITS, VigieError, type ChatAuthor, type ChatMessage, type ChatReceipts, type ReceiptKind } from '@vigie/common';
+import { LIMITS, SystemMessageRef, VigieError, type ChatAuthor, type ChatMessage, type ChatReceipts, type ReceiptKind } from '@vigie/common';
 import type { Db, Executor } from '../store/db.js';
+import type { ChatMessageTable } from '../store/schema.js';
 import { nowIso } from '../util.js';
 import type { Actor } from './actors.js';
 import type { HelpService } from './help.js';
 
-type MessageRow = { id: string; request_id: string; seq: number; author: string; author_name: string; text: string; sent_at: string; created_at: string };
+type MessageRow = Omit<ChatMessageTable, 'author_id'>;
 
-const toMessage = (r: MessageRow): ChatMessage => ({
-  id: r.id,
-  requestId: r.request_id,
-  seq: Number(r.seq),
-  author: r.author as ChatAuthor,
-  authorName: r.author_name,
-  text: r.text,
-  sentAt: r.sent_at,
-  createdAt: r.created_at,
-});
+/** A system line's key and parameters as stored; a row that does not read back as one keeps its text only. */
+function systemOf(r: Pick<MessageRow, 'system_key' | 'system_params'>): SystemMessageRef | undefined {
+  if (r.system_key === null) return undefined;
+  let params: unknown;
+  try {
+    params = r.system_params === null ? {} : JSON.parse(r.system_params);
+  } catch {
+    return undefined;
+  }
+  const parsed = SystemMessageRef.safeParse({ key: r.system_key, params });
+  return parsed.success ? parsed.data : undefined;
+}
+
+const toMessage = (r: MessageRow): ChatMessage => {
+  const system = systemOf(r);
+  return {
+    id: r.id,
+    requestId: r.request_id,
+    seq: Number(r.seq),
+    author: r.author as ChatAuthor,
+    authorName: r.author_name,
+    text: r.text,
+    ...(system ? { system } : {}),
+    sentAt: r.sent_at,
+    createdAt: r.created_at,
+  };
+};
 
 /** Stores a message with the next seq of its request. Call inside a transaction. */
 export async function insertMessage(
   trx: Executor,
-  m: { id: string; requestId: string; author: ChatAuthor; authorId: string | null; authorName: string; text: string; sentAt?: string },
+  m: { id: string; requestId: string; author: ChatAuthor; authorId: string | null; authorName: string; text: string; sentAt?: string; system?: SystemMessageRef },
 ): Promise<ChatMessage> {
   const req = await trx.selectFrom('help_requests').select('last_seq').where('id', '=', m.requestId).executeTakeFirstOrThrow();
   const seq = Number(req.last_seq) + 1;
   const createdAt = nowIso();
   await trx.updateTable('help_requests').set({ last_seq: seq }).where('id', '=', m.requestId).execute();
-  const row = { id: m.id, request_id: m.requestId, seq, author: m.author, author_id: m.authorId, author_name: m.authorName, text: m.text, sent_at: m.sentAt ?? createdAt, created_at: createdAt };
+  const row = {
+    id: m.id,
+    request_id: m.requestId,
+    seq,
+    author: m.author,
+    author_id: m.authorId,
+    author_name: m.authorName,
+    text: m.text,
+    sent_at: m.sentAt ?? createdAt,
+    created_at: createdAt,
+    // Only the hub's own lines carry a key: a person's message is their text, whatever they send.
+    system_key: m.author === 'system' && m.system ? m.system.key : null,
+    system_params: m.author === 'system' && m.system ? JSON.stringify(m.system.params) : null,
+  };
   await trx.insertInto('chat_messages').values(row).execute();
   return toMessage(row);
 }
@@ -67,7 +98,7 @@ export class ChatService {
     const r = await this.help.getForView(actor, input.requestId);
     const rows = await this.db
       .selectFrom('chat_messages')
-      .select(['id', 'request_id', 'seq', 'author', 'author_name', 'text', 'sent_at', 'created_at'])
+      .select(['id', 'request_id', 'seq', 'author', 'author_name', 'text', 'sent_at', 'created_at', 'system_key', 'system_params'])
       .where('request_id', '=', r.id)
       .where('seq', '>', input.afterSeq)
       .orderBy('seq')

@@ -10,6 +10,7 @@ import {
   type SupportStatus,
   type WaitKey,
   SLA,
+  systemMessage,
 } from '@vigie/common';
 import type { HubConfig } from '../config.js';
 import type { Db, Executor, Tx } from '../store/db.js';
@@ -37,13 +38,13 @@ export interface WaitFacts {
   support: SupportStatus;
 }
 
-/** French system messages shown in the chat of a request. */
+/** System lines of a request's chat: message keys with their parameters (each UI writes them in its language), French text for older clients. */
 export const SYSTEM_TEXT = {
-  accepted: (name: string) => `${name} a pris en charge votre demande.`,
-  resolved: (note: string) => `Demande résolue : ${note}`,
-  cancelled: 'Demande annulée.',
-  released: 'Votre demande est de nouveau dans la file d’attente.',
-  reassigned: (name: string) => `Votre demande a été confiée à ${name}.`,
+  accepted: (name: string) => systemMessage('help.accepted', { name }),
+  resolved: (note: string) => systemMessage('help.resolved', { note }),
+  cancelled: () => systemMessage('help.cancelled'),
+  released: () => systemMessage('help.released'),
+  reassigned: (name: string) => systemMessage('help.reassigned', { name }),
 } as const;
 
 export interface HelpChange {
@@ -236,7 +237,7 @@ export class HelpService {
         .where('status', 'in', OPEN)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'Cette demande est déjà close.');
-      const message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', text: SYSTEM_TEXT.cancelled, id: randomUUID() });
+      const message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...SYSTEM_TEXT.cancelled(), id: randomUUID() });
       await this.audit.append({ actorType: 'device', actorId: device.id, action: 'help.cancel', subject: r.id, data: { from: r.status } }, trx);
       return { request: await this.mustGet(r.id, trx), message, previousTechnicianId: null };
     });
@@ -264,7 +265,7 @@ export class HelpService {
           .where('id', '=', requestId)
           .execute();
       }
-      const message = await insertMessage(trx, { requestId, author: 'system', authorId: null, authorName: 'Vigie', text: SYSTEM_TEXT.accepted(tech.name), id: randomUUID() });
+      const message = await insertMessage(trx, { requestId, author: 'system', authorId: null, authorName: 'Vigie', ...SYSTEM_TEXT.accepted(tech.name), id: randomUUID() });
       await this.audit.append({ actorType: 'technician', actorId: tech.id, action: 'help.accept', subject: requestId }, trx);
       return { request: await this.mustGet(requestId, trx), message, previousTechnicianId: null };
     });
@@ -304,7 +305,7 @@ export class HelpService {
             .where('id', '=', r.id)
             .execute();
         }
-        message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', text: SYSTEM_TEXT.reassigned(target.display_name), id: randomUUID() });
+        message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...SYSTEM_TEXT.reassigned(target.display_name), id: randomUUID() });
         await this.audit.append({ actorType: 'technician', actorId: tech.id, action: 'help.reassign', subject: r.id, data: { from: previousTechnicianId, to: target.id } }, trx);
       } else {
         const res = await trx
@@ -314,7 +315,7 @@ export class HelpService {
           .where('status', '=', 'assigned')
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'La demande a changé entre-temps.');
-        message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', text: SYSTEM_TEXT.released, id: randomUUID() });
+        message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...SYSTEM_TEXT.released(), id: randomUUID() });
         await this.audit.append({ actorType: 'technician', actorId: tech.id, action: 'help.release', subject: r.id, data: { from: previousTechnicianId } }, trx);
       }
       return { request: await this.mustGet(r.id, trx), message, previousTechnicianId };
@@ -333,7 +334,7 @@ export class HelpService {
         .where('technician_id', '=', tech.id)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'Cette demande est déjà close.');
-      const message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', text: SYSTEM_TEXT.resolved(note), id: randomUUID() });
+      const message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...SYSTEM_TEXT.resolved(note), id: randomUUID() });
       await this.audit.append({ actorType: 'technician', actorId: tech.id, action: 'help.resolve', subject: r.id, data: { note } }, trx);
       return { request: await this.mustGet(r.id, trx), message, previousTechnicianId: null };
     });

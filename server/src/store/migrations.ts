@@ -3,6 +3,13 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 
 /** Migrations live in code (no files to ship); names sort in application order. */
 const migrations: Record<string, Migration> = {
+  'i18n_0001_chat_system_keys': {
+    async up(db: Kysely<unknown>) {
+      // System lines as a message key and its parameters: each UI writes them in its own language.
+      await db.schema.alterTable('chat_messages').addColumn('system_key', 'varchar(64)').execute();
+      await db.schema.alterTable('chat_messages').addColumn('system_params', 'text').execute();
+    },
+  },
   '0001_initial': {
     async up(db: Kysely<unknown>) {
       await db.schema

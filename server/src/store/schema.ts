@@ -111,6 +111,9 @@ export interface ChatMessageTable {
   text: string;
   sent_at: string;
   created_at: string;
+  /** System lines: the message key and its JSON parameters (common/system-messages.ts); null for people's messages. */
+  system_key: string | null;
+  system_params: string | null;
 }
 
 export interface AuditLogTable {
