@@ -72,7 +72,9 @@ describe('practitioner: help request and chat in the browser host', () => {
     const queued = nextEvent<QueueSnapshot>(tech.socket, 'queue:updated', (q) => q.requests.some((r) => r.practiceName === 'Cabinet du Parc' && r.deviceName !== 'Salle 2'));
     await page.getByRole('button', { name: 'Demander de l’aide' }).click();
     await page.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
-    await page.getByText('Vous êtes 2e dans la file — environ 3 min').waitFor();
+    // A technician is connected but no pickup was ever recorded: where it stands, no number made up.
+    await page.getByText('Votre demande est en position 2 dans la file.').waitFor();
+    await page.getByText('Un technicien est disponible : il prendra votre demande dès que possible.').waitFor();
     const mine = (await queued).requests.find((r) => r.deviceName !== 'Salle 2')!;
     expect(mine.status).toBe('waiting');
     expect(mine.context?.appVersion).toBeTruthy();

@@ -35,6 +35,7 @@ import { UpdatesController } from '../updates/controller';
 import { FleetController } from '../fleet/controller';
 import { ScreenController } from '../screen/controller';
 import { BackupConsole } from '../backup/controller';
+import { SupportController } from '../support/controller';
 
 export interface ControllerDeps {
   client: TechClient;
@@ -76,6 +77,8 @@ export class ConsoleController {
   readonly screen: ScreenController;
   /** The device's backups in the request workspace (relayed live by the hub). */
   readonly backup: BackupConsole;
+  /** The support as practices see it: hours, phone, this technician's break, alerts past 3 minutes. */
+  readonly support: SupportController;
 
   private readonly cleanups: (() => void)[] = [];
   private firstSnapshot = true;
@@ -106,6 +109,7 @@ export class ConsoleController {
     this.fleet = new FleetController(deps.client, deps.log);
     this.screen = new ScreenController(deps.client, deps.log);
     this.backup = new BackupConsole(deps.client, deps.log);
+    this.support = new SupportController({ ...deps, queue: this.queue, ui: this.ui, announce: (text) => this.announce(text) });
     this.resync = new ChatResync({
       fetch: (items) => deps.client.request('chat:resync', { items }),
       cursor: (requestId) => gaplessSeq(this.workspace.getState().conversations[requestId]?.messages ?? []),
@@ -138,6 +142,7 @@ export class ConsoleController {
       this.fleet.attach(),
       this.screen.attach(),
       this.backup.attach(),
+      this.support.attach(),
     );
     const tick = setInterval(() => this.ui.setState({ now: Date.now() }), 1000);
     this.cleanups.push(() => clearInterval(tick));
@@ -199,6 +204,7 @@ export class ConsoleController {
     this.fleet.reset();
     this.screen.reset();
     this.backup.reset();
+    this.support.reset();
     this.session.setState({ status: 'anonymous', technician: null, notice });
     this.deps.navigate({ name: 'queue' });
   }
@@ -276,6 +282,8 @@ export class ConsoleController {
       loaded: true,
       offsetMs: Date.parse(q.serverTime) - Date.now() || 0,
       medianPickupSeconds: q.medianPickupSeconds,
+      positions: q.positions,
+      support: q.support,
       knownWaiting: new Set(q.requests.filter((r) => r.status === 'waiting').map((r) => r.id)),
     });
     if (silent || fresh.length === 0) return;

@@ -8,6 +8,7 @@ import { routeHref } from '../lib/router';
 import { SlaBadge } from './SlaBadge';
 import { DeviceStatus } from './DeviceStatus';
 import { useDurationText } from './format';
+import { ToldLine } from '../support/ToldLine';
 
 /** One request of the queue: who, what, how long, and the button to take it. */
 export function QueueCard({ item }: { item: QueueItem }) {
@@ -34,6 +35,7 @@ export function QueueCard({ item }: { item: QueueItem }) {
         </p>
         <p className="queue-card__topic">{item.topic ? t(`topics.${item.topic}`) : <span className="muted">{t('queue.noTopic')}</span>}</p>
         <p className="queue-card__description">{item.description ? item.description : <span className="muted">{t('queue.noDescription')}</span>}</p>
+        {waiting ? <ToldLine requestId={item.id} /> : null}
       </div>
       <div className="queue-card__side">
         {waiting ? (

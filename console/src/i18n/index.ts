@@ -7,14 +7,15 @@ import { en } from './en';
 import { updatesEn, updatesFr } from '../updates/strings';
 import { deviceHealthEn, deviceHealthFr, fleetEn, fleetFr } from '../fleet/strings';
 import { screenEn, screenFr } from '../screen/strings';
+import { supportEn, supportFr } from '../support/strings';
 
 export const LOCALES: readonly Locale[] = ['fr', 'en'];
 export const DEFAULT_LOCALE: Locale = 'fr';
 
 /** Console strings plus the shared ones (error codes, help topics) under `errors` and `topics`. */
 export const RESOURCES = {
-  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, updates: updatesFr, fleet: fleetFr, deviceHealth: deviceHealthFr, screen: screenFr, backup: { ...BACKUP_STRINGS.fr, ui: backupConsoleFr } } },
-  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, updates: updatesEn, fleet: fleetEn, deviceHealth: deviceHealthEn, screen: screenEn, backup: { ...BACKUP_STRINGS.en, ui: backupConsoleEn } } },
+  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, updates: updatesFr, fleet: fleetFr, deviceHealth: deviceHealthFr, screen: screenFr, support: supportFr, backup: { ...BACKUP_STRINGS.fr, ui: backupConsoleFr } } },
+  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, updates: updatesEn, fleet: fleetEn, deviceHealth: deviceHealthEn, screen: screenEn, support: supportEn, backup: { ...BACKUP_STRINGS.en, ui: backupConsoleEn } } },
 } as const;
 
 export function isLocale(x: unknown): x is Locale {

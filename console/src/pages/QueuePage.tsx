@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useController, useQueue } from '../app/context';
 import { QueueCard } from '../components/QueueCard';
 import { useDurationText } from '../components/format';
+import { SupportPanel } from '../support/SupportPanel';
 
 /** Home: the live queue of waiting requests, then the ones colleagues already took. */
 export function QueuePage() {
@@ -27,6 +28,8 @@ export function QueuePage() {
           {t('queue.refresh')}
         </button>
       </div>
+
+      <SupportPanel />
 
       {notice ? (
         <div className={`notice ${notice.kind === 'taken' ? 'notice--warn' : 'notice--error'}`} role="alert" data-testid="queue-notice">

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppState, HelpRequest } from '@vigie/common';
-import { positionLine } from '../i18n/index.js';
+import { WaitStatus } from '../help/WaitStatus.js';
 import { useStore } from '../store.js';
 import { Cancel } from './Cancel.js';
 import { Chat } from './Chat.js';
@@ -76,9 +76,7 @@ export function Support({ app }: { app: AppState }) {
       <>
         <section className="panel waiting" aria-labelledby="waiting-title">
           <StepTitle id="waiting-title">{t('waiting.title')}</StepTitle>
-          <p className="position" role="status">
-            {s.position ? positionLine(t, s.position.position, s.position.etaSeconds) : t('waiting.noPosition')}
-          </p>
+          <WaitStatus position={s.position} locale={app.locale} offline={s.connection === 'offline'} />
         </section>
         <Details topic={current.topic} description={current.description} />
         <Chat messages={s.messages} typingName={null} locale={app.locale} />

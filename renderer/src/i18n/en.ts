@@ -1,6 +1,6 @@
 import type { Resources } from './fr.js';
 
-export const en: Resources & { waiting: { position_ordinal_two: string; position_ordinal_few: string } } = {
+export const en: Resources = {
   app: {
     title: 'Vigie',
     loading: 'Loading…',
@@ -45,15 +45,6 @@ export const en: Resources & { waiting: { position_ordinal_two: string; position
   },
   waiting: {
     title: 'Request sent',
-    first: 'You are next in line',
-    position_ordinal_one: 'You are {{count}}st in line',
-    position_ordinal_two: 'You are {{count}}nd in line',
-    position_ordinal_few: 'You are {{count}}rd in line',
-    position_ordinal_other: 'You are {{count}}th in line',
-    eta: 'about {{minutes}} min',
-    etaSoon: 'in less than a minute',
-    line: '{{position}} — {{eta}}',
-    noPosition: 'A technician will pick up your request.',
   },
   assigned: {
     title: '{{name}} is taking care of you',

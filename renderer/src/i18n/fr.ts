@@ -44,13 +44,6 @@ export const fr = {
   },
   waiting: {
     title: 'Demande envoyée',
-    first: 'Vous êtes en tête de la file',
-    position_ordinal_one: 'Vous êtes {{count}}er dans la file',
-    position_ordinal_other: 'Vous êtes {{count}}e dans la file',
-    eta: 'environ {{minutes}} min',
-    etaSoon: 'dans moins d’une minute',
-    line: '{{position}} — {{eta}}',
-    noPosition: 'Un technicien va prendre votre demande.',
   },
   assigned: {
     title: '{{name}} s’occupe de vous',

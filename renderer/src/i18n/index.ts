@@ -2,14 +2,15 @@ import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { BACKUP_RELAY_STRINGS, BACKUP_STRINGS, SHARED_STRINGS, type Locale } from '@vigie/common';
 import { BACKUP_UI_EN, BACKUP_UI_FR } from '../backup/strings.js';
+import { waitEn, waitFr } from '../help/wait.js';
 import { healthEn, healthFr } from '../health/strings.js';
 import { screenEn, screenFr } from '../screen/strings.js';
 import { en } from './en.js';
 import { fr } from './fr.js';
 
 export const RESOURCES = {
-  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, health: healthFr, screen: screenFr, backup: { ...BACKUP_STRINGS.fr, ui: BACKUP_UI_FR, relay: BACKUP_RELAY_STRINGS.fr } } },
-  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, health: healthEn, screen: screenEn, backup: { ...BACKUP_STRINGS.en, ui: BACKUP_UI_EN, relay: BACKUP_RELAY_STRINGS.en } } },
+  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, health: healthFr, screen: screenFr, wait: waitFr, backup: { ...BACKUP_STRINGS.fr, ui: BACKUP_UI_FR, relay: BACKUP_RELAY_STRINGS.fr } } },
+  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, health: healthEn, screen: screenEn, wait: waitEn, backup: { ...BACKUP_STRINGS.en, ui: BACKUP_UI_EN, relay: BACKUP_RELAY_STRINGS.en } } },
 } as const;
 
 /** The renderer's one i18next instance: French by default, English complete, shared errors and topics merged. */
@@ -24,11 +25,4 @@ export function createI18n(locale: Locale = 'fr'): I18n {
     returnNull: false,
   });
   return inst;
-}
-
-/** "Vous êtes 2e dans la file — environ 3 min". */
-export function positionLine(t: I18n['t'], position: number, etaSeconds: number): string {
-  const pos = position <= 1 ? t('waiting.first') : t('waiting.position', { count: position, ordinal: true });
-  const eta = etaSeconds < 60 ? t('waiting.etaSoon') : t('waiting.eta', { minutes: Math.round(etaSeconds / 60) });
-  return t('waiting.line', { position: pos, eta });
 }
