@@ -90,7 +90,11 @@ export class BackupCapability implements Capability {
   readonly service: BackupService;
   readonly handlers: IpcHandlers;
   /** For the health service (BackupSummaryProvider). */
-  readonly provider = { getSummary: (): BackupSummary | null => this.summaryNow() };
+  readonly provider = {
+    getSummary: (): BackupSummary | null => this.summaryNow(),
+    /** Every status change (a backup started, finished, failed…): the health check is judged again. */
+    onChange: (listener: () => void): (() => void) => this.service.on('status', () => listener()),
+  };
   private readonly log: Logger;
   private readonly base: Capability;
   private readonly dispatch: Dispatch;

@@ -91,8 +91,10 @@ function limiter(limit: number) {
 }
 
 /**
- * Backup recency from the backup service's summary: ≤ 26 h since the last success is fine
- * (a daily backup), up to 3 days a warning, beyond or never critical. No provider → unknown.
+ * Backup recency from the backup service's live summary, telling the same story as the
+ * « Sauvegardes » tab: what the backup service calls up to date (headline ok) is ok here; past
+ * that, up to 3 days without a success is a warning, beyond or never critical; a failed last
+ * attempt is a warning while the last success is under 26 h. No provider → unknown.
  */
 export const BACKUP_OK_HOURS = 26;
 export const BACKUP_WARN_HOURS = 72;
@@ -103,9 +105,25 @@ export function judgeBackup(summary: BackupSummary | null, now: Date): Finding {
   const hours = last ? Math.max(0, (now.getTime() - last.getTime()) / 3_600_000) : null;
   if (summary.headline === 'failed') return hours !== null && hours <= BACKUP_OK_HOURS ? warning('backup-recency.failed') : critical('backup-recency.failed');
   if (hours === null) return summary.headline === 'running' ? warning('backup-recency.never') : critical('backup-recency.never');
-  if (hours <= BACKUP_OK_HOURS) return ok('backup-recency.ok', { hours: Math.floor(hours) });
+  if (hours <= BACKUP_OK_HOURS || summary.headline === 'ok') return ok('backup-recency.ok', { hours: Math.floor(hours) });
   const days = Math.floor(hours / 24);
   return hours <= BACKUP_WARN_HOURS ? warning('backup-recency.stale', { days: Math.max(1, days) }) : critical('backup-recency.old', { days });
+}
+
+/** The backup-recency check from the provider now (a provider that throws: unknown, internal). */
+export async function backupCheck(provider: BackupSummaryProvider | undefined, now: Date, elapsed: () => number = () => performance.now()): Promise<{ finding: Finding; result: CheckResult }> {
+  const t0 = elapsed();
+  let summary: BackupSummary | null = null;
+  let failed = false;
+  if (provider) {
+    try {
+      summary = await provider.getSummary();
+    } catch {
+      failed = true;
+    }
+  }
+  const finding = failed ? unknown('internal', {}) : judgeBackup(summary, now);
+  return { finding, result: toCheckResult('backup-recency', finding, [], elapsed() - t0) };
 }
 
 export function toCheckResult(id: CheckId, f: Finding, evidence: Evidence[], durationMs: number): CheckResult {
@@ -179,19 +197,9 @@ export async function runChecks(o: RunChecksOptions): Promise<ChecksRun> {
   );
 
   if (!results.has('backup-recency')) {
-    const t0 = elapsed();
-    let summary: BackupSummary | null = null;
-    let failed = false;
-    if (o.backup) {
-      try {
-        summary = await o.backup.getSummary();
-      } catch {
-        failed = true;
-      }
-    }
-    const f = failed ? unknown('internal', {}) : judgeBackup(summary, o.ctx.now);
-    findings.set('backup-recency', f);
-    results.set('backup-recency', toCheckResult('backup-recency', f, [], elapsed() - t0));
+    const { finding, result } = await backupCheck(o.backup, o.ctx.now, elapsed);
+    findings.set('backup-recency', finding);
+    results.set('backup-recency', result);
   }
 
   const checks: CheckResult[] = [];

@@ -2,11 +2,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHECK_IDS, HEALTH_HISTORY_MAX, HealthReport, toHistoryEntry, type HealthReport as Report } from '@vigie/common';
+import { CHECK_IDS, CHECK_WEIGHTS, HEALTH_HISTORY_MAX, HealthReport, toHistoryEntry, type BackupSummary, type HealthReport as Report } from '@vigie/common';
 import { createDispatch } from '../ipc.js';
 import { silentLogger } from '../lib/logger.js';
 import * as L from './parsers/linux.js';
 import { NodeCommandRunner } from './runner-node.js';
+import { judgeBackup } from './scan.js';
 import { HealthService, SCAN_INTERVAL_MS, type HealthServiceOptions } from './service.js';
 import { JsonHealthStore } from './store.js';
 import { CountingRunner, ManualClock, RecordingNotifier } from './testing.js';
@@ -204,5 +205,65 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
     });
     const r = await service.scan();
     expect(r.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'ok', message: { key: 'backup-recency.ok', params: { hours: 5 } } });
+  });
+
+  it('the backup check follows the backup status: a backup that ends makes a new report at once (no scan), with its score; a kept report is judged again at start', async () => {
+    const listeners = new Set<() => void>();
+    let summary: BackupSummary = { headline: 'stale', lastSuccessAt: null, lastRunAt: null, nextRunAt: null, sizeBytes: null, filesChangedLastRun: null };
+    const backup = {
+      getSummary: () => summary,
+      onChange: (l: () => void) => {
+        listeners.add(l);
+        return () => void listeners.delete(l);
+      },
+    };
+    const change = (next: BackupSummary) => {
+      summary = next;
+      for (const l of listeners) l();
+    };
+    const { service, clock, runner } = makeService({ backup });
+    await service.start();
+    const first = await service.scan();
+    expect(first.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'critical', message: { key: 'backup-recency.never' } });
+    const scans = runner.calls.length;
+
+    // « Sauvegarder maintenant »: running, then done — each verdict pushed without running the probes again.
+    clock.advance(60_000);
+    let pushed = nextReport(service);
+    change({ ...summary, headline: 'running' });
+    const running = await pushed;
+    expect(running.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'warning', message: { key: 'backup-recency.never' } });
+    clock.advance(60_000);
+    pushed = nextReport(service);
+    change({ ...summary, headline: 'ok', lastSuccessAt: clock.now().toISOString() });
+    const done = await pushed;
+    expect(done.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'ok', message: { key: 'backup-recency.ok', params: { hours: 0 } } });
+    expect(done.score).toBe(first.score + CHECK_WEIGHTS['backup-recency']);
+    expect(done.summary).toMatchObject({ score: done.score, at: done.finishedAt });
+    expect(Date.parse(done.finishedAt)).toBeGreaterThan(Date.parse(first.finishedAt));
+    expect(done.checks.filter((c) => c.id !== 'backup-recency')).toEqual(first.checks.filter((c) => c.id !== 'backup-recency'));
+    expect(runner.calls.length).toBe(scans);
+    expect(await service.latest()).toEqual(done);
+    // A status change that does not change the verdict makes no new report.
+    expect(await service.refreshBackup()).toEqual(done);
+    expect((await service.history()).map((h) => h.statuses['backup-recency'])).toEqual(['ok', 'warning', 'critical']);
+    await service.stop();
+
+    // The next start (same data folder) finds a report whose backup verdict is out of date: judged again at once.
+    summary = { ...summary, headline: 'failed' };
+    const again = makeService({ backup });
+    const rejudged = nextReport(again.service);
+    await again.service.start();
+    expect((await rejudged).checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'warning', message: { key: 'backup-recency.failed' } });
+    await again.service.stop();
+  });
+
+  it('agrees with the « Sauvegardes » tab: what the backup service calls up to date is never a warning here', () => {
+    const now = new Date(START);
+    const at = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
+    const base = { lastRunAt: null, nextRunAt: null, sizeBytes: null, filesChangedLastRun: null };
+    expect(judgeBackup({ ...base, headline: 'ok', lastSuccessAt: at(40) }, now)).toMatchObject({ status: 'ok', key: 'backup-recency.ok' });
+    expect(judgeBackup({ ...base, headline: 'stale', lastSuccessAt: at(50) }, now)).toMatchObject({ status: 'warning', key: 'backup-recency.stale' });
+    expect(judgeBackup({ ...base, headline: 'stale', lastSuccessAt: null }, now)).toMatchObject({ status: 'critical', key: 'backup-recency.never' });
   });
 });

@@ -19,7 +19,7 @@ import type { IpcHandlers } from '../ipc.js';
 import { Emitter } from '../lib/emitter.js';
 import { silentLogger } from '../lib/logger.js';
 import { probesFor, type ProbeOptions } from './probes/index.js';
-import { runChecks } from './scan.js';
+import { backupCheck, runChecks } from './scan.js';
 import type { HealthState, HealthStore } from './store.js';
 import type { BackupSummaryProvider, CommandRunner, HealthClock, Probe } from './types.js';
 
@@ -71,6 +71,9 @@ export class HealthService extends Emitter<HealthEvents> {
   private timer: unknown = null;
   private running = false;
   private firstScanDone = false;
+  private offBackup: (() => void) | null = null;
+  /** Backup re-judgements, one after the other. */
+  private backupChain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: HealthServiceOptions) {
     super();
@@ -84,17 +87,27 @@ export class HealthService extends Emitter<HealthEvents> {
     this.log.error('report listener failed', { err: e });
   }
 
-  /** Loads the saved state and schedules the first scan (after `startDelayMs`, default 0). */
+  /**
+   * Loads the saved state, follows the backup status (its check is judged again on every change:
+   * the « Sécurité » tab never tells another story than « Sauvegardes ») and schedules the first
+   * scan (after `startDelayMs`, default 0).
+   */
   async start(): Promise<void> {
     await this.ensureLoaded();
     if (this.running) return;
     this.running = true;
+    this.offBackup = this.o.backup?.onChange?.(() => void this.refreshBackup()) ?? null;
+    // A report kept from the last run holds the backup verdict of then: judged again now.
+    if (this.state.latest) void this.refreshBackup();
     this.arm(this.o.startDelayMs ?? 0);
   }
 
   /** Stops the schedule and waits for a scan in progress. */
   async stop(): Promise<void> {
     this.running = false;
+    this.offBackup?.();
+    this.offBackup = null;
+    await this.backupChain;
     if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
     this.timer = null;
     await this.inflight?.catch(() => undefined);
@@ -135,6 +148,18 @@ export class HealthService extends Emitter<HealthEvents> {
     return this.inflight;
   }
 
+  /**
+   * Judges the backup check again from the backup service's live status and, when its verdict
+   * changed, makes the latest report say so: the check replaced, the score and summary computed
+   * again, saved, pushed (`report`) like a scan's. Nothing before the first report (the first
+   * scan reads the status itself). Calls run one after the other, after a scan in progress.
+   */
+  refreshBackup(): Promise<HealthReport | null> {
+    const next = this.backupChain.then(() => this.doRefreshBackup());
+    this.backupChain = next.catch((e: unknown) => this.log.error('backup check not refreshed', { err: e }));
+    return next;
+  }
+
   /** Handlers of the health:* IPC methods (inputs already parsed by the contract). */
   ipcHandlers(): IpcHandlers {
     return {
@@ -145,6 +170,38 @@ export class HealthService extends Emitter<HealthEvents> {
   }
 
   // ---------- internals ----------
+  private async doRefreshBackup(): Promise<HealthReport | null> {
+    await this.ensureLoaded();
+    await this.whenIdle();
+    const previous = this.state.latest;
+    if (!previous || !this.o.backup) return previous;
+    let now = this.o.clock.now();
+    const { result } = await backupCheck(this.o.backup, now);
+    // A scan started or ended meanwhile: judged again on its report (it may have read the status before this change).
+    if (this.inflight || this.state.latest !== previous) return this.doRefreshBackup();
+    const before = previous.checks.find((c) => c.id === 'backup-recency');
+    if (before && before.status === result.status && before.message.key === result.message.key && JSON.stringify(before.message.params) === JSON.stringify(result.message.params)) {
+      return previous;
+    }
+    const checks = previous.checks.map((c) => (c.id === 'backup-recency' ? result : c));
+    if (!before) checks.push(result);
+    if (now.getTime() < Date.parse(previous.finishedAt)) now = new Date(previous.finishedAt);
+    const summary = computeHealthSummary({ checks, finishedAt: now.toISOString() });
+    const report: HealthReport = { ...previous, checks, score: summary.score, worst: worstStatus(checks.map((c) => c.status)), summary, finishedAt: now.toISOString() };
+    const entry = toHistoryEntry(report);
+    const statusChanged = before?.status !== result.status;
+    this.state = { version: 1, latest: report, history: statusChanged ? [entry, ...this.state.history].slice(0, HEALTH_HISTORY_MAX) : this.state.history };
+    try {
+      await this.o.store.save(this.state);
+    } catch (e) {
+      this.log.error('health state not saved', { err: e });
+    }
+    this.notifyNewCritical(previous, report);
+    this.log.info('backup check judged again', { status: result.status, key: result.message.key, score: report.score });
+    this.emit('report', report);
+    return report;
+  }
+
   private ensureLoaded(): Promise<void> {
     this.loaded ??= this.o.store.load().then(
       (s) => {

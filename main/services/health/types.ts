@@ -85,6 +85,8 @@ export interface Probe {
 /** Port for the backup-recency check (the backup service implements it). */
 export interface BackupSummaryProvider {
   getSummary(): Promise<BackupSummary | null> | BackupSummary | null;
+  /** Calls `listener` whenever the backup status changes (a backup starts, ends, fails…); returns the unsubscribe. */
+  onChange?(listener: () => void): () => void;
 }
 
 /** Time and timers, injectable so the schedule can be tested with a controllable clock. */
