@@ -232,6 +232,29 @@ describe('restore containment: links', () => {
     expect(await stagingsIn(moved)).toEqual([]);
   });
 
+  it('« restaurer ailleurs » is judged on where the system puts it: a backed-up folder that resolves into a hidden folder of home takes nothing there', async () => {
+    // The class of a Windows short name (APPDAT~1 for AppData): a spelling that hides where it lands.
+    const f = await fixture({ 'lettre.txt': 'L' });
+    const snap = await backupNow(f);
+    const autostart = join(f.root, '.config', 'autostart');
+    await mkdir(dirname(autostart), { recursive: true });
+    await rename(f.data, autostart);
+    await symlink(autostart, f.data);
+    const file = join(f.data, 'lettre.txt');
+    for (const origin of ['technician', 'practitioner'] as const) {
+      for (const targetDir of [f.data, join(f.data, 'Restaurés')]) {
+        const { job } = await restoreAndWait(f, { snapshotId: snap.id, paths: [file], mode: 'folder', targetDir, origin });
+        expect(job.error, `${origin} ${targetDir}`).toMatchObject({ reason: 'not-allowed', messageKey: 'reservedFolder' });
+      }
+    }
+    expect(await listTree(autostart)).toEqual(['lettre.txt']);
+    // Put back where it was (its own backed-up folder) is still the practitioner's and the technician's right.
+    await rm(join(autostart, 'lettre.txt'));
+    const back = await restoreAndWait(f, { snapshotId: snap.id, paths: [file], mode: 'in-place', origin: 'technician' });
+    expect(back.job.state).toBe('done');
+    expect(await readFile(join(autostart, 'lettre.txt'), 'utf8')).toBe('L');
+  });
+
   it('checked again just before the final moves: a folder swapped for a link while restic ran is not followed', async () => {
     const spawner = new RecordingSpawner();
     const f = await fixture({ 'Patients/Dupont/scan.dcm': randomContent(8 << 20) }, { spawner });

@@ -12,7 +12,7 @@
  *   to another disk). A backed-up folder restored as a whole goes into its parent.
  * - « restaurer ailleurs »: inside a backed-up folder, or (the practitioner only) inside the
  *   user's home; never into the home's hidden or application folders (~/.ssh, AppData,
- *   ~/Library). A technician may only restore into the backed-up folders (so not a backed-up
+ *   ~/Library), as spelled and as the system resolves it. A technician may only restore into the backed-up folders (so not a backed-up
  *   folder as a whole beside itself or in its place, which writes into its parent).
  * - Then the destination as the system resolves it (realpath of its nearest existing parent) must
  *   not be in a reserved folder: the restic repository, the app's data folder, restic's cache,
@@ -240,6 +240,16 @@ export async function resolveRestoreTarget(req: RestoreRequest, snapshotPaths: r
   const resolved = missing.length > 0 ? a.join(nearestReal, ...segmentsBetween(nearest, dir, platform)) : nearestReal;
   const startReal = startKind === 'missing' ? a.join(await real(a.dirname(start)), a.basename(start)) : await real(start);
   if (!isWithin(resolved, startReal, platform)) throw backupError('link-in-path', { details: { at: dir } });
+
+  // « restaurer ailleurs »: the home's hidden and application folders are judged again on where
+  // the system puts the destination, not only on how it was spelled (a Windows short name such as
+  // APPDAT~1, a backed-up folder that is a link into ~/.config).
+  if (req.mode === 'folder') {
+    const home = a.resolve(policy.home);
+    for (const h of new Set([home, await realpath(home).catch(() => home)])) {
+      if (isWithin(resolved, h, platform) && reservedInHome(segmentsBetween(h, resolved, platform), platform)) throw notAllowed('reservedFolder', { dir: resolved });
+    }
+  }
 
   const zones = await reservedZones(policy);
   const inZone = (p: string) => zones.some((z) => isWithin(p, z, platform));
