@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, LIMITS, type BackupSummary } from './domain.js';
+import { Id, IsoDate, LIMITS, TechnicianPublic, type BackupSummary } from './domain.js';
 import {
   BackupStatus,
   BrowseRequest,
@@ -30,45 +30,143 @@ export const BACKUP_RELAY_TIMEOUTS = {
   consoleMarginMs: 5_000,
 } as const;
 
-const Ref = { requestId: Id };
-
-/** Technician → hub (namespace /tech), acknowledged with a Result. */
-export const BACKUP_TECH_EVENTS = {
-  /** The device's full backup status, asked live. */
-  'backup:status': { request: z.strictObject(Ref), response: BackupStatus },
-  /** The device's snapshots, newest first. */
-  'backup:snapshots': { request: z.strictObject(Ref), response: z.array(Snapshot) },
-  'backup:browse': { request: z.strictObject({ ...Ref, input: BrowseRequest }), response: BrowseResponse },
-  'backup:search': { request: z.strictObject({ ...Ref, input: SearchRequest }), response: SearchResponse },
-  /**
-   * Starts a restore on the device; answers the job at once, progress follows on
-   * 'backup:restore-progress'. `input.origin` is not the technician's to choose: the hub and the
-   * device both set it to 'technician'.
-   */
-  'backup:restore': { request: z.strictObject({ ...Ref, input: RestoreRequest }), response: RestoreJob },
-  'backup:cancel-restore': { request: z.strictObject({ ...Ref, jobId: Id }), response: RestoreJob },
-} as const;
-
 /** Who asked, as the hub verified it (shown to the practitioner). */
 export const RelayTechnician = z.object({ id: Id, name: z.string().min(1).max(LIMITS.displayName) });
 export type RelayTechnician = z.infer<typeof RelayTechnician>;
 
-const CallBase = { requestId: Id, technician: RelayTechnician };
+// ---------- access outside a request ----------
+/**
+ * A technician's access to one device's backups outside any help request, « like screen sharing »:
+ * asked from the device's page (`backup:access-request`), shown to the practitioner with the
+ * technician's verified name and a short code (also shown in the console), refused by itself
+ * after 30 s; once granted it lasts `grantMs` at most, until either side ends it. Only the
+ * technician who asked may use it, and the device checks its own grant on every call.
+ */
+export const BACKUP_ACCESS_LIMITS = {
+  consentTimeoutMs: 30_000,
+  grantMs: 30 * 60_000,
+} as const;
+
+export const BackupAccessState = z.enum(['consent-pending', 'granted', 'ended']);
+export type BackupAccessState = z.infer<typeof BackupAccessState>;
+
+/** refused / timeout (no answer) / unavailable (the app cannot ask: backups off…), then how a granted access ended. */
+export const BackupAccessEndReason = z.enum(['refused', 'timeout', 'unavailable', 'practitioner-stop', 'technician-end', 'expired', 'disconnect', 'device-revoked']);
+export type BackupAccessEndReason = z.infer<typeof BackupAccessEndReason>;
+
+/** Short code shown on both sides (same alphabet as the screen's). */
+export const BackupAccessCode = z.string().regex(/^[A-Z0-9]{4,6}$/);
+
+export const BackupAccess = z.object({
+  id: Id,
+  deviceId: Id,
+  technician: TechnicianPublic,
+  state: BackupAccessState,
+  shortCode: BackupAccessCode,
+  requestedAt: IsoDate,
+  /** While the practitioner has not answered: when the hub stops waiting. */
+  consentExpiresAt: IsoDate.nullable(),
+  grantedAt: IsoDate.nullable(),
+  /** When a granted access ends by itself. */
+  expiresAt: IsoDate.nullable(),
+  endedAt: IsoDate.nullable(),
+  endedBy: z.enum(['device', 'technician', 'system']).nullable(),
+  endReason: BackupAccessEndReason.nullable(),
+});
+export type BackupAccess = z.infer<typeof BackupAccess>;
+
+/** Hub → device: show the consent (the technician as the hub verified them, never typed by anyone). */
+export const BackupAccessConsentRequest = z.object({
+  accessId: Id,
+  technician: RelayTechnician,
+  providerName: z.string().min(1).max(200),
+  shortCode: BackupAccessCode,
+  expiresAt: IsoDate,
+  /** How long the access lasts once granted. */
+  grantMinutes: z.number().int().positive().max(24 * 60),
+});
+export type BackupAccessConsentRequest = z.infer<typeof BackupAccessConsentRequest>;
+
+export const BackupAccessDecision = z.enum(['granted', 'refused', 'timeout', 'unavailable']);
+export type BackupAccessDecision = z.infer<typeof BackupAccessDecision>;
+
+const AccessRef = z.strictObject({ accessId: Id });
+
+/** Technician → hub: ask, follow, end. Any technician may ask; only the asker may use it. */
+export const BACKUP_ACCESS_TECH_EVENTS = {
+  'backup:access-request': { request: z.strictObject({ deviceId: Id }), response: BackupAccess },
+  /** This technician's latest access to the device (console reload), if any. */
+  'backup:access-get': { request: z.strictObject({ deviceId: Id }), response: BackupAccess.nullable() },
+  'backup:access-end': { request: AccessRef, response: BackupAccess },
+} as const;
+
+/** Device → hub: the practitioner's answer, their « Arrêter », a restore's progress under the access. */
+export const BACKUP_ACCESS_DEVICE_EVENTS = {
+  'backup:access-answer': { request: z.strictObject({ accessId: Id, decision: BackupAccessDecision }), response: BackupAccess },
+  'backup:access-stop': { request: AccessRef, response: BackupAccess },
+  /** Progress and end of a restore started under the access (only those the hub started). */
+  'backup:access-progress': { request: z.strictObject({ accessId: Id, job: RestoreJob }), response: z.object({}) },
+} as const;
+
+/** Hub → device. */
+export const BACKUP_DEVICE_PUSH = {
+  'backup:access-consent': BackupAccessConsentRequest,
+  /** Every change of an access (the device drops its grant once ended). */
+  'backup:access-updated': BackupAccess,
+} as const;
+
+/**
+ * Every technician backup call names where its right comes from: an open request of the device
+ * (`requestId`), or an access to the device's backups the practitioner granted outside any request
+ * (`accessId`, see « Access outside a request » below; additive).
+ */
+const scoped = <T extends z.ZodRawShape>(extra: T) => z.union([z.strictObject({ requestId: Id, ...extra }), z.strictObject({ accessId: Id, ...extra })]);
+export type BackupScope = { requestId: string } | { accessId: string };
+
+/** Technician → hub (namespace /tech), acknowledged with a Result. */
+export const BACKUP_TECH_EVENTS = {
+  /** The device's full backup status, asked live. */
+  'backup:status': { request: scoped({}), response: BackupStatus },
+  /** The device's snapshots, newest first. */
+  'backup:snapshots': { request: scoped({}), response: z.array(Snapshot) },
+  'backup:browse': { request: scoped({ input: BrowseRequest }), response: BrowseResponse },
+  'backup:search': { request: scoped({ input: SearchRequest }), response: SearchResponse },
+  /**
+   * Starts a restore on the device; answers the job at once, progress follows on
+   * 'backup:restore-progress' (request) or 'backup:access-progress' (access). `input.origin` is
+   * not the technician's to choose: the hub and the device both set it to 'technician'.
+   */
+  'backup:restore': { request: scoped({ input: RestoreRequest }), response: RestoreJob },
+  'backup:cancel-restore': { request: scoped({ jobId: Id }), response: RestoreJob },
+  ...BACKUP_ACCESS_TECH_EVENTS,
+} as const;
+
+
+/** The six device methods a technician may reach, each with its input, on top of `base` (who and why). */
+const relayCallOf = <T extends z.ZodRawShape>(base: T) =>
+  z.discriminatedUnion('method', [
+    z.strictObject({ ...base, method: z.literal('backup:getStatus'), input: z.strictObject({}) }),
+    z.strictObject({ ...base, method: z.literal('backup:listSnapshots'), input: z.strictObject({}) }),
+    z.strictObject({ ...base, method: z.literal('backup:browse'), input: BrowseRequest }),
+    z.strictObject({ ...base, method: z.literal('backup:search'), input: SearchRequest }),
+    z.strictObject({ ...base, method: z.literal('backup:restore'), input: RestoreRequest }),
+    z.strictObject({ ...base, method: z.literal('backup:cancelRestore'), input: z.strictObject({ jobId: Id }) }),
+  ]);
 
 /**
  * One relayed call, hub → device. `method` is the device's own IPC method (the device runs it
  * through the same dispatch: same parsing, same safe restore path); only these six exist.
  */
-export const BackupRelayCall = z.discriminatedUnion('method', [
-  z.strictObject({ ...CallBase, method: z.literal('backup:getStatus'), input: z.strictObject({}) }),
-  z.strictObject({ ...CallBase, method: z.literal('backup:listSnapshots'), input: z.strictObject({}) }),
-  z.strictObject({ ...CallBase, method: z.literal('backup:browse'), input: BrowseRequest }),
-  z.strictObject({ ...CallBase, method: z.literal('backup:search'), input: SearchRequest }),
-  z.strictObject({ ...CallBase, method: z.literal('backup:restore'), input: RestoreRequest }),
-  z.strictObject({ ...CallBase, method: z.literal('backup:cancelRestore'), input: z.strictObject({ jobId: Id }) }),
-]);
+export const BackupRelayCall = relayCallOf({ requestId: Id, technician: RelayTechnician });
 export type BackupRelayCall = z.infer<typeof BackupRelayCall>;
 export type BackupRelayMethod = BackupRelayCall['method'];
+
+/**
+ * The same six calls under an access the practitioner granted outside any request: the device
+ * runs one only while it holds that grant itself (same access id, same technician, not expired).
+ */
+export const BackupAccessCall = relayCallOf({ accessId: Id, technician: RelayTechnician });
+export type BackupAccessCall = z.infer<typeof BackupAccessCall>;
 
 /**
  * Hub → device calls with an acknowledgement: the device answers a Result whose data matches the
@@ -76,6 +174,7 @@ export type BackupRelayMethod = BackupRelayCall['method'];
  */
 export const HUB_DEVICE_CALLS = {
   'backup:relay': { request: BackupRelayCall },
+  'backup:access-relay': { request: BackupAccessCall },
 } as const;
 export type HubDeviceCall = keyof typeof HUB_DEVICE_CALLS;
 
@@ -86,11 +185,14 @@ export type RestoreProgressReport = z.infer<typeof RestoreProgressReport>;
 export const BACKUP_DEVICE_EVENTS = {
   /** Progress and end of a restore a technician started (only those: the practitioner's own stay private). */
   'backup:restore-progress': { request: RestoreProgressReport, response: z.object({}) },
+  ...BACKUP_ACCESS_DEVICE_EVENTS,
 } as const;
 
-/** Hub → technicians following the request. */
+/** Hub → technicians following the request (restore progress), or the technician of an access. */
 export const BACKUP_TECH_PUSH = {
   'backup:restore-progress': z.object({ requestId: Id, deviceId: Id, job: RestoreJob }),
+  'backup:access-updated': BackupAccess,
+  'backup:access-progress': z.object({ accessId: Id, deviceId: Id, job: RestoreJob }),
 } as const;
 
 /**
@@ -108,6 +210,24 @@ export const BACKUP_RELAY_STRINGS = {
     follow: 'Vous pouvez suivre la progression dans Vigie, onglet « Sauvegardes ».',
     doneBody: 'Le fichier restauré est dans : {{folder}}',
     nothingChanged: 'Rien n’a été modifié.',
+    /** A technician's access to the backups outside a request (consent, then the live access). */
+    access: {
+      label: 'Demande de votre technicien',
+      title: 'Accès à vos sauvegardes',
+      body: '{{name}} ({{provider}}) souhaite consulter vos sauvegardes et, si besoin, restaurer des fichiers sur cet ordinateur.',
+      duration: 'L’accès dure {{minutes}} minutes au plus. Vous pouvez l’arrêter à tout moment.',
+      codeLabel: 'Code de vérification',
+      codeHint: 'Votre technicien doit vous lire le même code. Sinon, refusez.',
+      countdown: 'Refus automatique dans {{seconds}} s',
+      allow: 'Autoriser',
+      refuse: 'Refuser',
+      granted: '{{name}} a accès à vos sauvegardes jusqu’à {{time}}',
+      grantedHint: 'Chaque fichier remis en place s’affiche ici, avec son nom.',
+      stop: 'Arrêter l’accès',
+      stopped: 'Accès à vos sauvegardes terminé.',
+      notifyTitle: '{{name}} demande l’accès à vos sauvegardes',
+      notifyBody: 'Ouvrez Vigie pour autoriser ou refuser.',
+    },
   },
   en: {
     what: { item: '“{{name}}”', items: '{{count}} items' },
@@ -118,6 +238,23 @@ export const BACKUP_RELAY_STRINGS = {
     follow: 'You can follow it in Vigie, “Backups” tab.',
     doneBody: 'The restored file is in: {{folder}}',
     nothingChanged: 'Nothing was changed.',
+    access: {
+      label: 'Request from your technician',
+      title: 'Access to your backups',
+      body: '{{name}} ({{provider}}) would like to look at your backups and, if needed, restore files on this computer.',
+      duration: 'The access lasts {{minutes}} minutes at most. You can stop it at any time.',
+      codeLabel: 'Verification code',
+      codeHint: 'Your technician must read you the same code. Otherwise, refuse.',
+      countdown: 'Refused automatically in {{seconds}} s',
+      allow: 'Allow',
+      refuse: 'Refuse',
+      granted: '{{name}} has access to your backups until {{time}}',
+      grantedHint: 'Every file put back shows here, with its name.',
+      stop: 'Stop the access',
+      stopped: 'Access to your backups ended.',
+      notifyTitle: '{{name}} asks for access to your backups',
+      notifyBody: 'Open Vigie to allow or refuse.',
+    },
   },
 } as const;
 

@@ -19,7 +19,7 @@ import {
   Device,
 } from './domain.js';
 import { SCREEN_DEVICE_EVENTS, SCREEN_DEVICE_PUSH, SCREEN_TECH_EVENTS, SCREEN_TECH_PUSH } from './screen.js';
-import { BACKUP_DEVICE_EVENTS, BACKUP_TECH_EVENTS, BACKUP_TECH_PUSH } from './backup-relay.js';
+import { BACKUP_DEVICE_EVENTS, BACKUP_DEVICE_PUSH, BACKUP_TECH_EVENTS, BACKUP_TECH_PUSH } from './backup-relay.js';
 import { HealthReport } from './health.js';
 import { UPDATE_DEVICE_EVENTS } from './updates.js';
 import { TRIPWIRE_DEVICE_EVENTS, TRIPWIRE_DEVICE_PUSH, TRIPWIRE_TECH_EVENTS, TRIPWIRE_TECH_PUSH } from './tripwire.js';
@@ -136,6 +136,7 @@ export const DEVICE_PUSH = {
   /** The hub revoked this device: the app forgets its token and shows enrollment again. */
   'device:revoked': z.object({ reason: z.string() }),
   ...SCREEN_DEVICE_PUSH,
+  ...BACKUP_DEVICE_PUSH,
   ...TRIPWIRE_DEVICE_PUSH,
 } as const;
 

@@ -16,6 +16,7 @@ import { openDb } from './store/db.js';
 import { createUpdatesService, migrateUpdates, registerUpdateRoutes, type UpdatesService } from './updates/index.js';
 import { migrateSettings, SettingsService } from './settings/index.js';
 import { createTripwireHub } from './tripwire/index.js';
+import { createBackupAccess, migrateBackupAccess, type BackupAccessHub } from './backup/index.js';
 import { nowIso } from './util.js';
 
 export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' | 'host'>> {
@@ -54,6 +55,8 @@ export interface Hub {
   updates: UpdatesService;
   /** Remote screen sessions (server/src/screen): signaling relay, consent records, ICE. */
   screen: ScreenHub;
+  /** Accesses to a device's backups outside a request, granted by the practitioner (server/src/backup/access.ts). */
+  backupAccess: BackupAccessHub;
   /** Settings administrators change while the hub runs (server/src/settings): support hours, phone. */
   settings: SettingsService;
   close(): Promise<void>;
@@ -70,6 +73,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   await prepareServices(services, key);
   await migrateUpdates(db);
   await migrateScreen(db);
+  await migrateBackupAccess(db);
   await migrateSettings(db);
   const settings = new SettingsService(db, services.audit);
   const updates = createUpdatesService({ db, dataDir: cfg.dataDir, logger: log.child({ part: 'updates' }), audit: (ev) => services.audit.append(ev) });
@@ -110,8 +114,11 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   screen.attach();
   // Ransomware tripwire alerts: urgent requests with their evidence (server/src/tripwire).
   const tripwire = createTripwireHub({ services, realtime: rt, log: log.child({ part: 'tripwire' }), phone: async () => (await settings.supportRecord()).settings.phone });
-  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates, screen, tripwire);
-  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }), screen, settings, tripwire);
+  // A technician's access to a device's backups outside a request, granted by the practitioner (server/src/backup/access.ts).
+  const backupAccess = createBackupAccess({ services, realtime: rt, log: log.child({ part: 'backup-access' }), providerName: cfg.screen.providerName, consentGraceMs: cfg.screen.consentGraceMs, sweepIntervalMs: cfg.screen.sweepIntervalMs, ...(now ? { now } : {}) });
+  backupAccess.attach();
+  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates, screen, tripwire, backupAccess);
+  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }), screen, settings, tripwire, backupAccess);
   // Unused namespaces are refused by socket.io itself (only /device and /tech exist).
   io.of('/').use((_socket, next) => next(Object.assign(new Error('Espace inconnu.'), { data: { code: 'NOT_FOUND' } })));
 
@@ -162,6 +169,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       clearInterval(sweep);
       rt.stop();
       await screen.close();
+      await backupAccess.close();
       clearInterval(seenFlush);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -174,5 +182,5 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       log.info('hub stopped');
     })());
 
-  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, screen, settings, close };
+  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, screen, backupAccess, settings, close };
 }

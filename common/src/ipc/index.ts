@@ -3,12 +3,14 @@ import { APP_METHODS, APP_PUSH } from './app.js';
 import { HEALTH_METHODS, HEALTH_PUSH } from './health.js';
 import { BACKUP_METHODS, BACKUP_PUSH } from './backup.js';
 import { SCREEN_METHODS, SCREEN_PUSH } from './screen.js';
+import { BACKUP_ACCESS_METHODS, BACKUP_ACCESS_PUSH } from './backup-access.js';
 import { TRIPWIRE_METHODS, TRIPWIRE_PUSH } from '../tripwire.js';
 
 export * from './app.js';
 export * from './health.js';
 export * from './backup.js';
 export * from './screen.js';
+export * from './backup-access.js';
 export * from './bridge.js';
 
 /**
@@ -22,6 +24,7 @@ export const IPC_METHODS = {
   ...HEALTH_METHODS,
   ...BACKUP_METHODS,
   ...SCREEN_METHODS,
+  ...BACKUP_ACCESS_METHODS,
   ...TRIPWIRE_METHODS,
 } as const;
 
@@ -31,6 +34,7 @@ export const IPC_PUSH = {
   ...HEALTH_PUSH,
   ...BACKUP_PUSH,
   ...SCREEN_PUSH,
+  ...BACKUP_ACCESS_PUSH,
   ...TRIPWIRE_PUSH,
 } as const;
 

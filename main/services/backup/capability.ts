@@ -7,7 +7,9 @@ import {
   ok,
   parseOrThrow,
   toErr,
+  type BackupAccessCall,
   type BackupRelayCall,
+  type BackupScope,
   type BackupSummary,
   type IpcPush,
   type Locale,
@@ -18,6 +20,7 @@ import {
 } from '@vigie/common';
 import type { Capability, CapabilityContext } from '../app.js';
 import { createDispatch, type Dispatch, type IpcHandlers } from '../ipc.js';
+import { BackupAccessGate, type AccessClock } from './access.js';
 import { fill } from './errors.js';
 import { backupCapability } from './handlers.js';
 import type { Logger, Notifier, SecretStore, Shell } from './ports.js';
@@ -46,10 +49,12 @@ export interface BackupCapabilityOptions {
   service?: Partial<BackupServiceOptions>;
   /** A report the hub refused (not for being offline) is sent again after this long (default 30 s). */
   reportRetryMs?: number;
+  /** Clock of the technician access consent and its end (tests move it). */
+  accessClock?: AccessClock;
 }
 
 /** The part of the app's hub connection the capability uses. */
-export type BackupHub = Pick<CapabilityContext['hub'], 'connected' | 'on' | 'emitAck' | 'handleCall'>;
+export type BackupHub = Pick<CapabilityContext['hub'], 'connected' | 'on' | 'emitAck' | 'handleCall' | 'onPush'>;
 
 /** The demo default: a restic repository in the app data dir. */
 export const defaultLocalRepository = (dataDir: string): RepositorySettings => ({ kind: 'local', path: join(dataDir, 'sauvegardes') });
@@ -61,12 +66,13 @@ const FORWARD_EVERY_MS = 500;
 const KEEP_TECH_JOBS = 50;
 
 interface TechJob {
-  requestId: string;
+  /** The request, or the access granted outside a request, the restore was asked under. */
+  scope: BackupScope;
   technician: RelayTechnician;
 }
 
 interface Forward {
-  requestId: string;
+  scope: BackupScope;
   latest: RestoreJob;
   lastState: RestoreJob['state'] | null;
   lastAt: number;
@@ -110,6 +116,9 @@ export class BackupCapability implements Capability {
   private reportAgain = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private sending: Promise<unknown> = Promise.resolve();
+  /** A technician's access outside a request: the practitioner's consent, then the only door for 'backup:access-relay'. */
+  private readonly access: BackupAccessGate;
+  private publishAccess: (view: unknown) => void = () => undefined;
 
   constructor(private readonly opts: BackupCapabilityOptions) {
     this.log = opts.logger.child({ svc: 'backup-app' });
@@ -127,14 +136,26 @@ export class BackupCapability implements Capability {
     // Registered at once: a relayed restore is recognised while service.restore() runs.
     this.service.on('restore', (job) => this.onJob(job));
     this.base = backupCapability(this.service);
+    this.access = new BackupAccessGate({
+      notifier: opts.notifier,
+      logger: this.log,
+      locale: () => this.locale(),
+      publish: (view) => this.publishAccess(view),
+      ...(opts.accessClock ? { clock: opts.accessClock } : {}),
+    });
     this.handlers = {
       ...this.base.handlers,
       'backup:restore': async (input) => this.decorate(this.service.restore({ ...input, origin: 'practitioner' })),
       'backup:cancelRestore': async ({ jobId }) => this.decorate(this.service.cancelRestore(jobId)),
       'backup:listRestores': async () => this.service.listRestores().map((j) => this.decorate(j)),
+      // The practitioner's side of an access outside a request (answered and stopped from the app).
+      'backupAccess:get': async () => this.access.view(),
+      'backupAccess:answer': async ({ accessId, decision }) => this.access.answer(accessId, decision),
+      'backupAccess:stop': async ({ accessId }) => this.access.stopAccess(accessId),
     };
     // Relayed calls take the renderer's road: parsed by the contract, same handlers, answer checked.
     this.dispatch = createDispatch(this.handlers, opts.logger);
+
   }
 
   /** The current summary (null before start: nothing known yet). */
@@ -160,8 +181,10 @@ export class BackupCapability implements Capability {
     const publish = (name: IpcPush, payload: unknown) => ctx.publish(name, name === 'backup:restoreProgress' ? this.decorate(payload as RestoreJob) : payload);
     await this.base.start?.({ ...ctx, publish } as CapabilityContext);
     this.started = true;
+    this.publishAccess = (view) => ctx.publish('backupAccess:state', view);
     if (this.opts.folders && firstStart) await this.applyInitialFolders(this.opts.folders);
     this.hub = ctx.hub;
+    this.access.start(ctx.hub);
     this.offs.push(
       this.service.on('status', () => this.report()),
       ctx.hub.on('connected', () => {
@@ -170,6 +193,12 @@ export class BackupCapability implements Capability {
         this.flushForwards();
       }),
       ctx.hub.handleCall('backup:relay', (call) => this.relay(call)),
+      ctx.hub.handleCall('backup:access-relay', async (call) => {
+        // Only under the practitioner's own grant (same access, same technician, not ended).
+        const refusal = this.access.refusal(call);
+        return refusal ? toErr(refusal) : this.relay(call);
+      }),
+      () => this.access.stop(),
       // The updater never installs during a backup or a restore.
       ...(ctx.activity ? [ctx.activity.register(() => this.service.activity())] : []),
     );
@@ -236,7 +265,7 @@ export class BackupCapability implements Capability {
 
   // ---------- technician relay ----------
 
-  private async relay(call: BackupRelayCall): Promise<Result<unknown>> {
+  private async relay(call: BackupRelayCall | BackupAccessCall): Promise<Result<unknown>> {
     if (!this.started) return err('UNAVAILABLE', 'La sauvegarde démarre : réessayez dans un instant.');
     switch (call.method) {
       case 'backup:restore':
@@ -253,17 +282,18 @@ export class BackupCapability implements Capability {
   }
 
   /** Same schema and same safe path as the practitioner's restore; `origin` is the relay's to set. */
-  private technicianRestore(call: Extract<BackupRelayCall, { method: 'backup:restore' }>): Result<unknown> {
+  private technicianRestore(call: Extract<BackupRelayCall | BackupAccessCall, { method: 'backup:restore' }>): Result<unknown> {
     try {
       const input = parseOrThrow(IPC_METHODS['backup:restore'].request, { ...call.input, origin: 'technician' });
-      this.incoming = { requestId: call.requestId, technician: call.technician };
+      const scope: BackupScope = 'requestId' in call ? { requestId: call.requestId } : { accessId: call.accessId };
+      this.incoming = { scope, technician: call.technician };
       let job: RestoreJob;
       try {
         job = this.service.restore(input);
       } finally {
         this.incoming = null;
       }
-      this.log.info('restore started by a technician', { job: job.id, technician: call.technician.id, request: call.requestId });
+      this.log.info('restore started by a technician', { job: job.id, technician: call.technician.id, ...scope });
       return ok(this.decorate(job));
     } catch (e) {
       return toErr(e);
@@ -283,13 +313,13 @@ export class BackupCapability implements Capability {
       while (this.techJobs.size > KEEP_TECH_JOBS) this.techJobs.delete(this.techJobs.keys().next().value!);
     }
     const tj = this.techJobs.get(job.id)!;
-    this.forward(tj.requestId, this.decorate(job));
+    this.forward(tj.scope, this.decorate(job));
   }
 
   /** Progress to the hub: every state change, and the progress itself at most every 500 ms. */
-  private forward(requestId: string, job: RestoreJob): void {
+  private forward(scope: BackupScope, job: RestoreJob): void {
     let f = this.forwards.get(job.id);
-    if (!f) this.forwards.set(job.id, (f = { requestId, latest: job, lastState: null, lastAt: 0, timer: null }));
+    if (!f) this.forwards.set(job.id, (f = { scope, latest: job, lastState: null, lastAt: 0, timer: null }));
     f.latest = job;
     const wait = job.state !== f.lastState || FINAL.has(job.state) ? 0 : Math.max(0, FORWARD_EVERY_MS - (Date.now() - f.lastAt));
     if (wait === 0) {
@@ -315,7 +345,7 @@ export class BackupCapability implements Capability {
     this.sending = this.sending
       .then(async () => {
         if (!hub.connected) return; // the end is sent again on reconnection (flushForwards)
-        const r = await hub.emitAck('backup:restore-progress', { requestId: f.requestId, job });
+        const r = 'requestId' in f.scope ? await hub.emitAck('backup:restore-progress', { requestId: f.scope.requestId, job }) : await hub.emitAck('backup:access-progress', { accessId: f.scope.accessId, job });
         if (r.ok && FINAL.has(job.state) && this.forwards.get(job.id) === f) this.forwards.delete(job.id);
         if (!r.ok) this.log.debug('restore progress not delivered', { code: r.error.code });
       })

@@ -4,6 +4,7 @@ import type { Locale } from '@vigie/common';
 import { useStore } from '../store.js';
 import { Enrollment } from './Enrollment.js';
 import { RestoreBanner } from '../backup/RestoreBanner.js';
+import { AccessConsent } from '../backup/AccessConsent.js';
 import { ScreenLayer } from '../screen/ScreenViews.js';
 import { Tabs } from './Tabs.js';
 
@@ -59,6 +60,7 @@ export function App({ screenLayer = false }: { screenLayer?: boolean }) {
           <Enrollment enrollment={app.enrollment} />
         ) : (
           <>
+            <AccessConsent />
             <RestoreBanner />
             <Tabs app={app} />
           </>

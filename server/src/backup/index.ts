@@ -8,3 +8,5 @@
  */
 export { loadDeviceReport } from './reports.js';
 export { BackupRelay, BACKUP_SYSTEM_TEXT, createBackupRelay, type BackupRelayOptions } from './relay.js';
+export { BackupAccessHub, createBackupAccess, toBackupAccess, type BackupAccessOptions } from './access.js';
+export { migrateBackupAccess, backupAccessMigrations, type BackupAccessTables } from './access-schema.js';

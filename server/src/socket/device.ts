@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import { DEVICE_EVENTS, VigieError, type BACKUP_DEVICE_EVENTS, type SCREEN_DEVICE_EVENTS, type TRIPWIRE_DEVICE_EVENTS } from '@vigie/common';
-import { createBackupRelay } from '../backup/index.js';
+import { createBackupRelay, type BackupAccessHub } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DeviceActor } from '../services/actors.js';
@@ -53,11 +53,11 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<t
 });
 
 /** `/device` namespace: token auth, presence, the device's events. */
-export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService, screen: ScreenHub, tripwire: TripwireHub): void {
+export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService, screen: ScreenHub, tripwire: TripwireHub, backupAccess?: BackupAccessHub): void {
   const h: Handlers<typeof DEVICE_EVENTS, Ctx> = {
     ...handlers(s, rt, screen),
     ...updateDeviceHandlers(updates),
-    ...createBackupRelay({ services: s, realtime: rt, log }).deviceHandlers,
+    ...createBackupRelay({ services: s, realtime: rt, log, ...(backupAccess ? { access: backupAccess } : {}) }).deviceHandlers,
     ...screen.deviceHandlers,
     ...tripwire.deviceHandlers,
   };

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import { SESSION_COOKIE, TECH_EVENTS, VigieError, type BACKUP_TECH_EVENTS, type SCREEN_TECH_EVENTS, type SUPPORT_TECH_EVENTS, type TRIPWIRE_TECH_EVENTS } from '@vigie/common';
-import { createBackupRelay, loadDeviceReport } from '../backup/index.js';
+import { createBackupRelay, loadDeviceReport, type BackupAccessHub } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { isPrivileged, type TechActor } from '../services/actors.js';
@@ -110,10 +110,10 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** `/tech` namespace: session cookie auth (same origin only), presence, the technician's events. */
-export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, screen: ScreenHub, settings: SettingsService, tripwire: TripwireHub): void {
+export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, screen: ScreenHub, settings: SettingsService, tripwire: TripwireHub, backupAccess?: BackupAccessHub): void {
   const h: Handlers<typeof TECH_EVENTS, Ctx> = {
     ...handlers(s, rt, screen),
-    ...createBackupRelay({ services: s, realtime: rt, log }).techHandlers,
+    ...createBackupRelay({ services: s, realtime: rt, log, ...(backupAccess ? { access: backupAccess } : {}) }).techHandlers,
     ...screen.techHandlers,
     ...supportTechHandlers(settings, rt),
     ...tripwire.techHandlers,
