@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, type Result } from '@vigie/common';
 import { ConfigError, loadConfig } from './config.js';
+import { loadOrCreateHubKey } from './hub-key.js';
 import { clientKey, MemoryAttemptCounter, MemoryRateLimiter, type AttemptKey } from './limits.js';
+import { sealTotp } from './services/totp-vault.js';
 import { PASSWORD, code, hubCli as cli, newDevice, newTech, startTestHub, type TestHub } from './test-fixture.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, totpNow, type Socket } from './testing.js';
 
@@ -152,6 +154,25 @@ describe('login lock-outs', () => {
     }
   });
 
+  it('a TOTP secret that does not open (sealed with another hub key) answers and counts like a wrong password: no oracle, no free attempt', async () => {
+    const sealed = await startTestHub({ login: { freeAttemptsPerLogin: 2, freeAttemptsPerIp: 1000, baseDelayMs: 60_000 } });
+    try {
+      const { id, totpSecret } = await sealed.hub.admin.addTechnician({ login: 'scelle', displayName: 'Sam Scellé', password: PASSWORD });
+      const other = loadOrCreateHubKey(join(sealed.root, 'autre.key'));
+      await sealed.hub.services.db.updateTable('technicians').set({ totp_sealed: sealTotp(other, id, totpSecret) }).where('id', '=', id).execute();
+      const wrong = await login(sealed, { login: 'scelle', password: 'pas le bon mot de passe', totp: totpNow(totpSecret) });
+      const right = await login(sealed, { login: 'scelle', password: PASSWORD, totp: totpNow(totpSecret) });
+      expect([wrong.status, wrong.code]).toEqual([401, 'INVALID_CREDENTIALS']);
+      expect([right.status, right.code]).toEqual([401, 'INVALID_CREDENTIALS']);
+      // The right password counted as a failure too: the third attempt starts the back-off.
+      expect((await login(sealed, { login: 'scelle', password: PASSWORD, totp: totpNow(totpSecret) })).code).toBe('INVALID_CREDENTIALS');
+      expect((await login(sealed, { login: 'scelle', password: PASSWORD, totp: totpNow(totpSecret) })).code).toBe('LOCKED_OUT');
+      expect((await auditRows(sealed, 'auth.login_failed')).map((r) => r.data.reason)).toEqual(['wrong password', 'totp secret unreadable', 'totp secret unreadable']);
+    } finally {
+      await sealed.close();
+    }
+  });
+
   it('the attempt counter keeps at most maxInFlight attempts of a key being checked, and the free budget across attempts in flight', async () => {
     const counter = new MemoryAttemptCounter();
     const rule = { free: 10, baseDelayMs: 1000, maxDelayMs: 60_000, forgetAfterMs: 60_000, maxInFlight: 2 };
@@ -239,6 +260,33 @@ describe('socket rate limits per device and per technician session', () => {
       const third = await connectDevice(t.hub.url, d.token);
       expect(code(await emitAck(third, 'device:hello'))).toBe('OK');
       for (const s of [d.socket, third, other.socket]) s.close();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a connection that closes while its token is checked gives its slot back (no lock-out of the device)', async () => {
+    const t = await startTestHub({ socket: { maxSocketsPerDevice: 2 } });
+    try {
+      const d = await newDevice(t);
+      const gone = serverDisconnected(t, d.socket);
+      d.socket.close();
+      await gone;
+      // One HTTP long-polling request carrying the namespace CONNECT (with the device token) and
+      // the close of the connection: engine.io handles both before the token check answers.
+      const base = `${t.hub.url}/socket.io/?EIO=4&transport=polling`;
+      for (let i = 0; i < 4; i++) {
+        const open = await (await fetch(base)).text();
+        const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+        const res = await fetch(`${base}&sid=${sid}`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: `40/device,${JSON.stringify({ token: d.token })}\x1e1` });
+        expect(res.status).toBe(200);
+      }
+      // Both slots are still free for the device itself.
+      const a = await connectDevice(t.hub.url, d.token);
+      const b = await connectDevice(t.hub.url, d.token);
+      expect(count(await Promise.all([a, b].map(async (s) => code(await emitAck(s, 'device:hello')))))).toEqual({ OK: 2 });
+      a.close();
+      b.close();
     } finally {
       await t.close();
     }

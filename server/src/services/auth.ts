@@ -135,8 +135,11 @@ export class AuthService {
     else if (!passwordOk) reason = 'wrong password';
     else {
       const now = Date.now();
-      const delta = makeTotp(openTotp(this.key, row)).validate({ token: input.totp, timestamp: now, window: 1 });
-      if (delta === null) reason = 'wrong totp';
+      const secret = openTotp(this.key, row);
+      // A secret that does not open (another hub key, an edited row) fails like a wrong code: counted, audited.
+      const delta = secret === null ? null : makeTotp(secret).validate({ token: input.totp, timestamp: now, window: 1 });
+      if (secret === null) reason = 'totp secret unreadable';
+      else if (delta === null) reason = 'wrong totp';
       else {
         step = Math.floor(now / 1000 / TOTP_PERIOD) + delta;
         if (step <= Number(row.totp_last_step)) reason = 'replayed totp';

@@ -6,10 +6,18 @@ const context = (technicianId: string) => `totp:${technicianId}`;
 
 export const sealTotp = (key: HubKey, technicianId: string, secret: string): string => key.seal(secret, context(technicianId));
 
-/** The technician's TOTP secret (base32) from their row. */
-export function openTotp(key: HubKey, row: { id: string; totp_sealed: string | null }): string {
-  if (!row.totp_sealed) throw new Error(`TOTP secret of technician ${row.id} is not sealed`);
-  return key.open(row.totp_sealed, context(row.id));
+/**
+ * The technician's TOTP secret (base32) from their row, or null when it does not open (sealed with
+ * another hub key, edited, missing). Never throws: a login with the right password must get the
+ * same answer, and be counted the same, as one with a wrong password (no oracle, no free attempt).
+ */
+export function openTotp(key: HubKey, row: { id: string; totp_sealed: string | null }): string | null {
+  if (!row.totp_sealed) return null;
+  try {
+    return key.open(row.totp_sealed, context(row.id));
+  } catch {
+    return null;
+  }
 }
 
 /**

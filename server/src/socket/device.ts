@@ -70,6 +70,13 @@ export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, 
       .then(async (d) => {
         const release = await slots.acquire(d.id, cfg.socket.maxSocketsPerDevice);
         if (!release) throw new VigieError('RATE_LIMITED', 'Trop de connexions ouvertes pour cet appareil. Réessayez dans un instant.');
+        // The connection may have closed while the token was checked (a connect and a close in one
+        // polling request): socket.io then neither connects this socket nor says it disconnected,
+        // and its 'close' has already fired — the slot is given back now or it would be lost for good.
+        if (socket.conn.readyState !== 'open') {
+          release();
+          throw new VigieError('OFFLINE', 'Connexion fermée avant d’être établie.');
+        }
         // Freed when this socket disconnects, or when the connection closes before it got connected.
         const onClose = () => release();
         socket.conn.once('close', onClose);
