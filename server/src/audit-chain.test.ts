@@ -252,3 +252,24 @@ function rmKey(t: TestHub): void {
   rmSync(`${t.dir}.key`, { force: true });
   rmSync(`${t.dir}.audit-checkpoints.jsonl`, { force: true });
 }
+
+describe('TOTP secrets sealed with the hub key', () => {
+  it('a sealed secret whose authentication tag was cut short does not open: the login fails', async () => {
+    const t = await startTestHub();
+    try {
+      const { id, totpSecret } = await t.hub.admin.addTechnician({ login: 'tronque', displayName: 'Tom Tronqué', password: PASSWORD });
+      const { totpNow } = await import('./testing.js');
+      const row = await t.hub.services.db.selectFrom('technicians').select('totp_sealed').where('id', '=', id).executeTakeFirstOrThrow();
+      const [v, iv, ct, tag] = row.totp_sealed!.split('.');
+      // GCM checks only as many tag bytes as it is given: 4 of them are a 1-in-2^32 guess for whoever can write the row.
+      const cut = [v, iv, ct, Buffer.from(tag!, 'base64url').subarray(0, 4).toString('base64url')].join('.');
+      await t.hub.services.db.updateTable('technicians').set({ totp_sealed: cut }).where('id', '=', id).execute();
+      const res = await fetch(t.hub.url + HTTP.login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'tronque', password: PASSWORD, totp: totpNow(totpSecret) }) });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as Result<unknown>).ok).toBe(false);
+      expect(res.headers.getSetCookie().some((c) => c.startsWith('vigie_session='))).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -57,10 +57,15 @@ function fromMaster(master: Buffer, file: string): HubKey {
     open(sealed, context) {
       const [v, iv, ct, tag] = sealed.split('.');
       if (v !== 'v1' || !iv || ct === undefined || !tag) throw new HubKeyError('sealed value in an unknown format');
+      // The full 16-byte tag (and the 12-byte IV seal uses): GCM would otherwise check a truncated
+      // tag — 4 bytes left a 1-in-2^32 forgery per try.
+      const ivBytes = Buffer.from(iv, 'base64url');
+      const tagBytes = Buffer.from(tag, 'base64url');
+      if (ivBytes.length !== 12 || tagBytes.length !== 16) throw new HubKeyError('sealed value in an unknown format');
       try {
-        const d = createDecipheriv('aes-256-gcm', totp, Buffer.from(iv, 'base64url'));
+        const d = createDecipheriv('aes-256-gcm', totp, ivBytes, { authTagLength: 16 });
         d.setAAD(Buffer.from(context, 'utf8'));
-        d.setAuthTag(Buffer.from(tag, 'base64url'));
+        d.setAuthTag(tagBytes);
         return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
       } catch {
         throw new HubKeyError('sealed value does not open with this hub key');
