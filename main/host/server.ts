@@ -14,7 +14,9 @@ import { NodeSystemInfo } from '../platform/node/system-info.js';
 import type { LogLevel, Logger, Notifier, SystemInfo } from '../platform/ports.js';
 import { createApp, type AppOptions, type Capability, type VigieApp } from '../services/app.js';
 import { createBackupCapability, type BackupCapability, type BackupCapabilityOptions } from '../services/backup/capability.js';
+import type { BackupService } from '../services/backup/service.js';
 import { createNodeHealthCapability, type HealthCapability } from '../services/health/capability.js';
+import { createTripwireCapability, type TripwireCapability, type TripwireCapabilityOptions } from '../services/tripwire/capability.js';
 import { hostCsp } from '../services/lib/csp.js';
 import type { InputInjector, ScreenClock, ScreenDisplays } from '../services/screen/ports.js';
 import { screenCapability, type ScreenCapability } from '../services/screen/capability.js';
@@ -52,6 +54,11 @@ export interface HostOptions {
    */
   backup?: false | Pick<BackupCapabilityOptions, 'shell' | 'resticPath' | 'defaultRepository' | 'folders' | 'service'>;
   /**
+   * Ransomware tripwire on the backed-up folders (default: on with backups; off without them);
+   * false leaves it out. Tests bring their timings (watcher, report throttle).
+   */
+  tripwire?: false | Pick<TripwireCapabilityOptions, 'service' | 'reportEveryMs' | 'retryMs'>;
+  /**
    * Remote screen (default: on — input through nut-js, loaded only when a real X display answers,
    * else control is refused as unavailable; one display, the whole screen); false leaves it out.
    * Tests bring their own injector, displays, clock or consent timeout.
@@ -71,6 +78,8 @@ export interface Host {
   health: HealthCapability | null;
   /** The backup capability (null when turned off). */
   backup: BackupCapability | null;
+  /** The ransomware tripwire (null when turned off, or without backups). */
+  tripwire: TripwireCapability | null;
   /** The remote-screen capability (null when turned off); `screen.service` once started. */
   screen: ScreenCapability | null;
   close(): Promise<void>;
@@ -97,10 +106,24 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const secret = randomBytes(32).toString('hex');
   const notifier = options.notifier ?? new LogNotifier(logger);
   const secrets = new FileSecretStore(join(options.dataDir, 'secrets.json'), logger);
-  const backup =
+  // The tripwire watches the backed-up folders and holds backup retention while an alert stands.
+  const tripwire: TripwireCapability | null =
+    options.backup === false || options.tripwire === false
+      ? null
+      : createTripwireCapability({ dataDir: options.dataDir, logger, notifier, locale: () => app.state().locale, backup: (): BackupService | null => backup?.service ?? null, ...options.tripwire });
+  const backup: BackupCapability | null =
     options.backup === false
       ? null
-      : createBackupCapability({ dataDir: options.dataDir, secrets, notifier, logger, shell: new NodeShell(logger), locale: () => app.state().locale, ...options.backup });
+      : createBackupCapability({
+          dataDir: options.dataDir,
+          secrets,
+          notifier,
+          logger,
+          shell: new NodeShell(logger),
+          locale: () => app.state().locale,
+          ...options.backup,
+          service: { ...tripwire?.backupHooks(), ...options.backup?.service },
+        });
   const health =
     options.health === false
       ? null
@@ -120,7 +143,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ...(options.healthSummary ? { healthSummary: options.healthSummary } : health ? { healthSummary: () => health.summary() } : {}),
     ...(options.backupSummary ? { backupSummary: options.backupSummary } : backup ? { backupSummary: () => backup.summary() } : {}),
     // Backup first: the health check [backup-recency] of the first scan reads its summary.
-    capabilities: [...(backup ? [backup] : []), ...(health ? [health] : []), ...(screen ? [screen] : []), ...(options.capabilities ?? [])],
+    capabilities: [...(backup ? [backup] : []), ...(tripwire ? [tripwire] : []), ...(health ? [health] : []), ...(screen ? [screen] : []), ...(options.capabilities ?? [])],
     ...(options.hub ? { hub: options.hub } : {}),
     ...(options.support ? { support: options.support } : {}),
   });
@@ -174,6 +197,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     app,
     health,
     backup,
+    tripwire,
     screen,
     async close() {
       if (closed) return;

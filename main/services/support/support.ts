@@ -509,7 +509,9 @@ export class SupportService extends Emitter<SupportEvents> {
   }
 
   private onRequestUpdated(r: HelpRequest): void {
-    const mine = r.id === this.doc.current?.id || (this.doc.pendingHelp && r.clientId === this.doc.pendingHelp.clientId);
+    // A request the hub opened for this device by itself (a ransomware tripwire alert) becomes the current one.
+    const openedByHub = !isOpen(this.doc.current) && !this.doc.pendingHelp && r.deviceId === this.doc.deviceId && isOpen(r);
+    const mine = r.id === this.doc.current?.id || (this.doc.pendingHelp && r.clientId === this.doc.pendingHelp.clientId) || openedByHub;
     if (!mine) return;
     if (this.doc.pendingHelp?.clientId === r.clientId) {
       this.adoptPendingMessages(r.id);
