@@ -1,0 +1,188 @@
+/**
+ * Waiting time tells the truth, in both real UIs against a real hub whose clock the test moves:
+ * the practitioner (browser host, same renderer build and services as the Electron app) and the
+ * technician console always show the same state for the request — nobody connected (with the
+ * support's phone number), a technician connected but no pickup ever recorded (no number), the
+ * technician on a break (nobody available), outside the hours set from the console's admin form
+ * (when it reopens), and past 3 minutes (still first, a technician alerted, no countdown) — in
+ * French, then in English.
+ */
+import { createServer } from 'node:net';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { SLA, WEEKDAYS } from '@vigie/common';
+import { createHub, type Hub } from '../../server/src/app.js';
+import { wallTime } from '../../server/src/settings/hours.js';
+import { startHost, type Host } from '../../main/host/server.js';
+import { createLogger } from '../../main/services/lib/logger.js';
+import { launchBrowser } from '../support/browser.js';
+import { signInToConsole } from '../support/console.js';
+import { ensureConsoleBuilt, CONSOLE_DIST } from '../console/harness.js';
+import { RENDERER_DIR, ensureRendererBuilt, tempDir } from '../practitioner/harness.js';
+
+const PASSWORD = 'cheval agrafe pile correcte';
+const PRACTICE = 'Maison de santé des Lilas';
+const PHONE = '01 23 45 67 89';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface World {
+  hub: Hub;
+  host: Host;
+  browser: Browser;
+  app: Page;
+  console: Page;
+  dirs: Array<{ remove: () => Promise<void> }>;
+  code: string;
+  tech: { login: string; totpSecret: string };
+  /** Moves the hub's clock forward. */
+  advance(ms: number): void;
+}
+
+async function setUp(): Promise<World> {
+  const hubDir = await tempDir('wait-hub');
+  const appDir = await tempDir('wait-app');
+  let skew = 0;
+  const hub = await createHub({ dataDir: hubDir.path, port: await freePort(), host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, now: () => Date.now() + skew });
+  await hub.settings.updateSupport({ phone: PHONE }, { type: 'cli', id: null });
+  const practice = await hub.admin.createPractice({ name: PRACTICE });
+  const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD, role: 'admin' });
+  const host = await startHost({ hubUrl: hub.url, dataDir: appDir.path, rendererDir: RENDERER_DIR, logger: createLogger({ level: 'silent' }), hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 } });
+  const browser = await launchBrowser();
+  const app = await (await browser.newContext({ viewport: { width: 420, height: 760 } })).newPage();
+  const consolePage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  return {
+    hub,
+    host,
+    browser,
+    app,
+    console: consolePage,
+    dirs: [hubDir, appDir],
+    code: practice.enrollmentCode,
+    tech: { login: t.login, totpSecret: t.totpSecret },
+    advance: (ms) => void (skew += ms),
+  };
+}
+
+async function tearDown(w: World | undefined): Promise<void> {
+  if (!w) return;
+  await w.browser.close().catch(() => undefined);
+  await w.host.close().catch(() => undefined);
+  await w.hub.close().catch(() => undefined);
+  for (const d of w.dirs) await d.remove();
+}
+
+/** The practitioner's waiting status, once it shows `key`. */
+async function appSays(w: World, key: string, ...texts: string[]): Promise<Locator> {
+  const status = w.app.locator(`.wait[data-wait-key="${key}"]`);
+  await status.waitFor();
+  for (const text of texts) await status.getByText(text, { exact: true }).waitFor();
+  return status;
+}
+
+/** What the console's queue card says this practice is told, once it shows `key`. */
+async function consoleSays(w: World, key: string, text: string): Promise<void> {
+  const told = w.console.locator('li.queue-card').filter({ hasText: PRACTICE }).locator(`[data-testid="told"][data-wait-key="${key}"]`);
+  await told.waitFor();
+  expect(await told.innerText()).toContain(text);
+}
+
+describe('waiting time: the practitioner and the console agree, and say only what is true', () => {
+  let w: World | undefined;
+  beforeAll(() => {
+    ensureRendererBuilt();
+    ensureConsoleBuilt();
+  });
+  afterEach(async () => {
+    await tearDown(w);
+    w = undefined;
+  });
+
+  it('nobody connected, a technician without pickups, a break, closed hours, past 3 minutes — fr then en', async () => {
+    w = await setUp();
+
+    // ---- nobody connected: the practitioner is told so, what happens next and the number to call.
+    await w.app.goto(w.host.url);
+    await w.app.getByLabel('Code du cabinet').fill(w.code);
+    await w.app.getByRole('button', { name: 'Relier cet ordinateur' }).click();
+    await w.app.getByRole('button', { name: 'Demander de l’aide' }).click();
+    await w.app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
+    const nobody = await appSays(
+      w,
+      'noTechnician',
+      'Votre demande est la première de la file.',
+      'Aucun technicien n’est disponible pour le moment.',
+      `Si c’est urgent, appelez le ${PHONE}.`,
+    );
+    expect(await nobody.innerText()).not.toMatch(/\bmin\b/);
+
+    // ---- a technician connects: both sides say one is available; no pickup was ever recorded, so no number.
+    await signInToConsole(w.console, w.hub.url, { ...w.tech, password: PASSWORD });
+    await consoleSays(w, 'noEstimate', 'Annoncé au cabinet : un technicien est disponible, sans délai chiffré');
+    expect(await (await appSays(w, 'noEstimate', 'Un technicien est disponible : il prendra votre demande dès que possible.')).innerText()).not.toMatch(/\bmin\b/);
+    const panel = w.console.getByTestId('support-panel');
+    await panel.getByText('1 technicien disponible sur 1 en ligne.').waitFor();
+    await panel.getByText(`Numéro donné aux cabinets quand personne n’est disponible : ${PHONE}.`).waitFor();
+
+    // ---- on a break, the only technician connected is not available: both sides say nobody is.
+    await panel.getByRole('button', { name: 'Faire une pause' }).click();
+    await panel.getByText('Vous êtes en pause : les cabinets ne vous comptent pas parmi les techniciens disponibles.').waitFor();
+    await consoleSays(w, 'noTechnician', `aucun technicien disponible — numéro donné : ${PHONE}`);
+    await appSays(w, 'noTechnician', 'Aucun technicien n’est disponible pour le moment.', `Si c’est urgent, appelez le ${PHONE}.`);
+
+    // ---- the admin announces hours from the console: open two days from now, 10:00–11:00 (closed now).
+    const today = wallTime(Date.now(), 'Europe/Paris').weekday;
+    const day = WEEKDAYS[(today + 2) % 7]!;
+    const weekday = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + WEEKDAYS.indexOf(day)))); // 2024-01-01 was a Monday
+    await panel.getByRole('button', { name: 'Modifier les horaires et le numéro' }).click();
+    await panel.getByLabel('Annoncer des horaires d’ouverture').check();
+    const dayLabel = { mon: 'Lundi', tue: 'Mardi', wed: 'Mercredi', thu: 'Jeudi', fri: 'Vendredi', sat: 'Samedi', sun: 'Dimanche' }[day];
+    await panel.getByLabel(dayLabel, { exact: true }).fill('10h-11h');
+    await panel.getByRole('button', { name: 'Enregistrer' }).click();
+    await panel.getByTestId('support-hours').getByText(`Fermé — rouvre ${weekday} à 10:00.`).waitFor();
+    await consoleSays(w, 'closed', `support fermé, réouverture ${weekday} à 10:00 — numéro donné : ${PHONE}`);
+    await appSays(
+      w,
+      'closed',
+      'Le support est fermé en ce moment.',
+      `Il rouvre ${weekday} à 10:00. Votre demande garde sa place : un technicien vous répondra dès la réouverture.`,
+      `Si c’est urgent, appelez le ${PHONE}.`,
+    );
+    // No hours announced again.
+    await panel.getByRole('button', { name: 'Modifier les horaires et le numéro' }).click();
+    await panel.getByLabel('Annoncer des horaires d’ouverture').uncheck();
+    await panel.getByRole('button', { name: 'Enregistrer' }).click();
+    await panel.getByTestId('support-hours').getByText('Aucun horaire annoncé aux cabinets.').waitFor();
+    await appSays(w, 'noTechnician');
+
+    // ---- back from the break, then 3 minutes pass on the hub's clock: no countdown, still first, alerted.
+    await panel.getByRole('button', { name: 'Reprendre' }).click();
+    await consoleSays(w, 'noEstimate', 'un technicien est disponible');
+    w.advance(SLA.breachMs + 1_000);
+    w.hub.realtime.queueChanged();
+    const overdue = await appSays(w, 'overdue', 'Votre demande est toujours la première ; un technicien a été alerté.', `Si c’est urgent, appelez le ${PHONE}.`);
+    expect(await overdue.innerText()).not.toMatch(/\bmin\b/);
+    await consoleSays(w, 'overdue', 'toujours 1re de la file, un technicien a été alerté');
+    const card = w.console.locator('li.queue-card').filter({ hasText: PRACTICE });
+    await card.getByText('Délai dépassé').waitFor();
+    await w.console.getByTestId('announcer').getByText(`Demande en attente depuis plus de 3 minutes : ${PRACTICE},`, { exact: false }).waitFor();
+
+    // ---- in English, both sides, the same state.
+    await w.console.getByLabel('Langue').selectOption('en');
+    await consoleSays(w, 'overdue', 'Practice is told: still first in line, a technician has been alerted');
+    await panel.getByText('The support as practices see it').waitFor();
+    await panel.getByText('1 technician available out of 1 online.').waitFor();
+    await panel.getByText('No opening hours announced to practices.').waitFor();
+    await w.app.getByRole('button', { name: 'English' }).click();
+    await appSays(w, 'overdue', 'Your request is still first in line; a technician has been alerted.', `If it is urgent, call ${PHONE}.`);
+  });
+});
