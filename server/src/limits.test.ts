@@ -366,6 +366,26 @@ describe('proxy trust', () => {
     });
   }
 
+  it('a proxy that writes the client’s port too: a new port is not a new client (counters), nor is a hex IPv4-mapped address', async () => {
+    expect(clientKey('203.0.113.7:51234')).toBe(clientKey('203.0.113.7'));
+    expect(clientKey('[2001:db8:1:2::1]:51234')).toBe(clientKey('2001:db8:1:2::9'));
+    expect(clientKey('[::ffff:192.0.2.1]:443')).toBe(clientKey('192.0.2.1'));
+    expect(clientKey('::ffff:c000:201')).toBe(clientKey('192.0.2.1'));
+    expect(clientKey('::ffff:c000:202')).not.toBe(clientKey('192.0.2.1'));
+    const t = await startTestHub({ trustProxy: ['127.0.0.1'], login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 2, baseDelayMs: 60_000 }, enroll: { failuresPerMinutePerIp: 2 } });
+    try {
+      const via = (i: number) => ({ 'x-forwarded-for': `198.51.100.${i}, 203.0.113.7:${40_000 + i}` });
+      const logins: string[] = [];
+      for (let i = 0; i < 4; i++) logins.push((await login(t, { login: `p${i}`, password: 'x', totp: '000000' }, via(i))).code);
+      expect(logins).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'LOCKED_OUT']);
+      const enrolls: string[] = [];
+      for (let i = 0; i < 4; i++) enrolls.push((await enroll(t, 'ZZZZ-ZZZZ', via(i))).code);
+      expect(enrolls).toEqual(['INVALID_CODE', 'INVALID_CODE', 'RATE_LIMITED', 'RATE_LIMITED']);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('without trustProxy, X-Forwarded-For is ignored: counters and audit use the peer address', async () => {
     const t = await startTestHub({ login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 2, baseDelayMs: 60_000 } });
     try {

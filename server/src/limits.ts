@@ -252,20 +252,27 @@ export class MemorySlotCounter implements SlotCounter {
 // Client keys
 
 /**
- * The key a client IP is counted under: an IPv4 address as is (IPv4-mapped IPv6 included), an
- * IPv6 address by its /64 (one subscriber gets a whole /64: counting single addresses would give
- * it 2^64 fresh counters).
+ * The key a client IP is counted under: an IPv4 address as is (IPv4-mapped IPv6 included, dotted
+ * or hex), an IPv6 address by its /64 (one subscriber gets a whole /64: counting single addresses
+ * would give it 2^64 fresh counters). A port some proxies write after the address
+ * (`203.0.113.7:51234`, `[2001:db8::1]:51234`) is not part of the client: a new connection's port
+ * must not be a fresh counter.
  */
 export function clientKey(ip: string | null | undefined): string {
   if (!ip) return 'ip:unknown';
   let a = ip.trim().toLowerCase();
+  const bracketed = /^\[([^\]]*)\](?::\d{1,5})?$/.exec(a);
+  const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(a);
+  if (bracketed) a = bracketed[1]!;
+  else if (v4WithPort) a = v4WithPort[1]!;
   const zone = a.indexOf('%');
   if (zone >= 0) a = a.slice(0, zone);
-  if (a.startsWith('[') && a.endsWith(']')) a = a.slice(1, -1);
   const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a);
   if (mapped) return `ip:${mapped[1]}`;
   if (!isIPv6(a)) return `ip:${a}`;
   const groups = expandIPv6(a);
+  const n = groups.map((g) => parseInt(g, 16));
+  if (n.slice(0, 5).every((g) => g === 0) && n[5] === 0xffff) return `ip:${n[6]! >> 8}.${n[6]! & 255}.${n[7]! >> 8}.${n[7]! & 255}`;
   return `ip6:${groups.slice(0, 4).join(':')}::/64`;
 }
 
