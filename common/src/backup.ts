@@ -422,9 +422,12 @@ export type SearchResponse = z.infer<typeof SearchResponse>;
 // ---------- restore ----------
 
 /**
- * beside (default): `nom (restauré AAAA-MM-JJ HHhMM).ext` next to the original (date of the
- * backup), never overwriting; in-place: the current version is first renamed
- * `nom (avant restauration AAAA-MM-JJ HHhMM).ext` (date of the restore); folder: into targetDir.
+ * beside (the contract's default): into the folder the item was in, under its own name when that
+ * name is free (a deleted file comes back as it was), else `nom (restauré le AAAA-MM-JJ HHhMM).ext`
+ * — dated with the time of the restore, never overwriting; in-place: the item under its own name,
+ * the current version (if any) first renamed `nom (avant restauration AAAA-MM-JJ HHhMM).ext`;
+ * folder: into targetDir, same naming as beside. UIs say which backup a copy comes from in words
+ * (« version du … »); `backup:restorePlan` gives the obvious mode for a choice.
  */
 export const RestoreMode = z.enum(['beside', 'in-place', 'folder']);
 export type RestoreMode = z.infer<typeof RestoreMode>;
@@ -499,6 +502,54 @@ export const RestoreJob = z.object({
 });
 export type RestoreJob = z.infer<typeof RestoreJob>;
 
+// ---------- places: where things are, in the practitioner's words ----------
+
+/**
+ * The user's well-known folders and the backed-up ones, so the UI says « Bureau › Dossier
+ * patients » instead of a system path (longest match wins; outside them all: the disk).
+ */
+export const PlaceKind = z.enum(['home', 'desktop', 'documents', 'downloads', 'pictures', 'backed-up']);
+export type PlaceKind = z.infer<typeof PlaceKind>;
+
+export const Place = z.object({ kind: PlaceKind, path: z.string() });
+export type Place = z.infer<typeof Place>;
+
+export const PlacesResponse = z.object({ places: z.array(Place) });
+export type PlacesResponse = z.infer<typeof PlacesResponse>;
+
+/** What a restore of these items would do by default: where « à sa place » is, and what is there now. */
+export const RestorePlanRequest = z.strictObject({ snapshotId: SnapshotRef, paths: RestoreRequest.shape.paths });
+export type RestorePlanRequest = z.input<typeof RestorePlanRequest>;
+
+export const RestorePlan = z.object({
+  /** The folder the items were in (native path), where « à sa place » and « à côté » put them. */
+  folder: z.string(),
+  /** The items (snapshot paths) that have something under their own name at their own place today. */
+  existing: z.array(z.string()),
+  /**
+   * The obvious choice: « Remettre à sa place » when nothing is there any more (a deleted file
+   * comes back under its own name), « copie à côté » when something with that name exists.
+   */
+  suggestedMode: z.enum(['in-place', 'beside']),
+});
+export type RestorePlan = z.infer<typeof RestorePlan>;
+
+/**
+ * « Restaurer ailleurs » picks a folder instead of typing a path: with no path, the folders it
+ * may go into (the user's own, the backed-up ones); with a path, its sub-folders a restore may
+ * write into (never hidden, application or reserved folders, never a link).
+ */
+export const FolderListRequest = z.strictObject({ path: AbsolutePath.optional() });
+export type FolderListRequest = z.input<typeof FolderListRequest>;
+
+export const FolderList = z.object({
+  path: z.string().nullable(),
+  folders: z.array(z.object({ name: z.string(), path: z.string() })),
+  /** More sub-folders than shown. */
+  truncated: z.boolean(),
+});
+export type FolderList = z.infer<typeof FolderList>;
+
 // ---------- strings shown to people ----------
 
 type ReasonText = { message: string; nextStep: string };
@@ -559,7 +610,7 @@ export const BACKUP_STRINGS = {
       technicianBackedUpOnly: 'Restaurez à côté ou à sa place, ou choisissez un dossier sauvegardé.',
       invalidPath: 'Choisissez le dossier de destination à nouveau.',
     } satisfies Partial<Record<BackupMessageKey, string>>,
-    names: { restored: 'restauré', beforeRestore: 'avant restauration' },
+    names: { restored: 'restauré le', beforeRestore: 'avant restauration' },
     reasons: {
       'not-configured': { message: 'La sauvegarde n’est pas encore configurée.', nextStep: 'Choisissez où enregistrer les sauvegardes dans les réglages.' },
       'restic-missing': { message: 'Le programme de sauvegarde est introuvable sur cet ordinateur.', nextStep: 'Réinstallez Vigie ou contactez votre prestataire.' },
@@ -643,7 +694,7 @@ export const BACKUP_STRINGS = {
       technicianBackedUpOnly: 'Restore alongside or back in place, or choose a backed-up folder.',
       invalidPath: 'Choose the destination folder again.',
     } satisfies Partial<Record<BackupMessageKey, string>>,
-    names: { restored: 'restored', beforeRestore: 'before restore' },
+    names: { restored: 'restored on', beforeRestore: 'before restore' },
     reasons: {
       'not-configured': { message: 'Backup is not set up yet.', nextStep: 'Choose where to store backups in the settings.' },
       'restic-missing': { message: 'The backup program cannot be found on this computer.', nextStep: 'Reinstall Vigie or contact your provider.' },

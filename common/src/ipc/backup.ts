@@ -5,6 +5,11 @@ import {
   BackupStatus,
   BrowseRequest,
   BrowseResponse,
+  FolderList,
+  FolderListRequest,
+  PlacesResponse,
+  RestorePlan,
+  RestorePlanRequest,
   RestoreJob,
   RestoreRequest,
   SaveBackupSettingsInput,
@@ -36,6 +41,12 @@ export const BACKUP_METHODS = {
   'backup:saveSettings': { request: SaveBackupSettingsInput, response: BackupSettingsView },
   /** Opens the folder of a finished restore job ("Ouvrir le dossier"). */
   'backup:openFolder': { request: z.strictObject({ jobId: Id }), response: z.object({}) },
+  /** The user's well-known folders and the backed-up ones: the UI names places, never system paths. */
+  'backup:places': { request: z.strictObject({}), response: PlacesResponse },
+  /** Where a restore of these items goes by default, what is there now, and the obvious mode. */
+  'backup:restorePlan': { request: RestorePlanRequest, response: RestorePlan },
+  /** The folder picker of « restaurer ailleurs »: the folders a restore may go into. */
+  'backup:listFolders': { request: FolderListRequest, response: FolderList },
 } as const;
 
 export const BACKUP_PUSH = {

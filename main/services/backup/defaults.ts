@@ -36,7 +36,8 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
-function documentsCandidates(platform: NodeJS.Platform, home: string, env: NodeJS.ProcessEnv): string[] {
+/** Where the user's Documents folder may be, most usual first. */
+export function documentsCandidates(platform: NodeJS.Platform, home: string, env: NodeJS.ProcessEnv): string[] {
   if (platform === 'win32') {
     const profile = env.USERPROFILE ?? home;
     // OneDrive "known folder move" redirects Documents.

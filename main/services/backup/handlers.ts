@@ -21,6 +21,9 @@ export function backupHandlers(service: BackupService): Required<Pick<IpcHandler
       await service.openFolder(jobId);
       return {};
     },
+    'backup:places': async () => service.places(),
+    'backup:restorePlan': async (input) => service.restorePlan(input),
+    'backup:listFolders': async (input) => service.listFolders(input),
   };
 }
 

@@ -30,6 +30,13 @@ const { fixture, cleanups } = fixtureScope();
 const restore = restoreAndWait;
 const backup = backupNow;
 
+/** `to` is `<stem> (restauré le <stamp>)<ext>` with the stamp of a minute between t0 and t1 (the restore's own time). */
+function stampOf(to: string, stem: string, ext: string, t0: Date, t1: Date): boolean {
+  if (!to.startsWith(`${stem} (restauré le `) || !to.endsWith(`)${ext}`)) return false;
+  const stamp = to.slice(stem.length + ' (restauré le '.length, to.length - ext.length - 1);
+  return /^\d{4}-\d{2}-\d{2} \d{2}h\d{2}$/.test(stamp) && stamp >= nameStamp(t0) && stamp <= nameStamp(t1);
+}
+
 describe('restore: copy beside, folders, names', () => {
   it('restores a single file beside the original, never overwriting, with its states', async () => {
     const spawner = new RecordingSpawner();
@@ -38,9 +45,12 @@ describe('restore: copy beside, folders, names', () => {
     const original = join(f.data, 'Ordonnance Dupont.pdf');
     await writeFile(original, 'version du jour');
 
+    const t0 = new Date();
     const { job, events } = await restore(f, { snapshotId: snap.id, paths: [original] });
     expect(job.state).toBe('done');
-    const expected = join(f.data, `Ordonnance Dupont (restauré ${nameStamp(snap.time)}).pdf`);
+    // The name is taken: the copy's name carries the time of the restore, not the backup's date.
+    const expected = job.result!.items[0]!.to;
+    expect(stampOf(expected, join(f.data, 'Ordonnance Dupont'), '.pdf', t0, new Date())).toBe(true);
     expect(job.result).toEqual({ items: [{ from: original, to: expected, previousVersion: null }], folder: f.data });
     expect(await readFile(expected, 'utf8')).toBe('version sauvegardée');
     expect(await readFile(original, 'utf8')).toBe('version du jour');
@@ -55,17 +65,19 @@ describe('restore: copy beside, folders, names', () => {
     const before = spawner.spawned.length;
     const again = await restore(f, { snapshotId: snap.id, paths: [original] });
     expect(spawner.spawned.slice(before).map((r) => r.args[0])).toEqual(['restore']);
-    expect(again.job.result?.items[0]?.to).toBe(join(f.data, `Ordonnance Dupont (restauré ${nameStamp(snap.time)}) (2).pdf`));
+    const second = again.job.result!.items[0]!.to;
+    expect(second === expected.replace(/\.pdf$/, ' (2).pdf') || stampOf(second, join(f.data, 'Ordonnance Dupont'), '.pdf', t0, new Date())).toBe(true);
+    expect(second).not.toBe(expected);
     expect(await readFile(expected, 'utf8')).toBe('version sauvegardée');
   });
 
-  it('restores a whole folder beside the original', async () => {
+  it('a deleted folder restored « à côté » comes back under its own name, with everything in it', async () => {
     const f = await fixture({ 'Patients/a.txt': 'a', 'Patients/sous/b.txt': 'bb', 'Patients/vide/.keep': '' });
     const snap = await backup(f);
     await rm(join(f.data, 'Patients'), { recursive: true });
     const { job } = await restore(f, { snapshotId: snap.id, paths: [join(f.data, 'Patients')] });
     expect(job.state).toBe('done');
-    const dest = join(f.data, `Patients (restauré ${nameStamp(snap.time)})`);
+    const dest = join(f.data, 'Patients');
     expect(job.result?.items[0]?.to).toBe(dest);
     expect(await readFile(join(dest, 'a.txt'), 'utf8')).toBe('a');
     expect(await readFile(join(dest, 'sous', 'b.txt'), 'utf8')).toBe('bb');
@@ -119,8 +131,9 @@ describe('restore: copy beside, folders, names', () => {
     const target = join(f.root, 'ailleurs', 'neuf');
     const first = await restore(f, { snapshotId: snap.id, paths: [join(f.data, 'lettre.txt')], mode: 'folder', targetDir: target });
     expect(first.job.result?.items[0]?.to).toBe(join(target, 'lettre.txt'));
+    const t0 = new Date();
     const second = await restore(f, { snapshotId: snap.id, paths: [join(f.data, 'lettre.txt')], mode: 'folder', targetDir: target });
-    expect(second.job.result?.items[0]?.to).toBe(join(target, `lettre (restauré ${nameStamp(snap.time)}).txt`));
+    expect(stampOf(second.job.result!.items[0]!.to, join(target, 'lettre'), '.txt', t0, new Date())).toBe(true);
     expect(second.job.result?.folder).toBe(target);
 
     const missing = await restore(f, { snapshotId: snap.id, paths: [join(f.data, 'jamais.txt')], mode: 'in-place' });

@@ -248,7 +248,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
       // The same checks again, just before the final moves: no folder on the way became a link meanwhile.
       await recheckRestoreTarget(t, req, s.paths, policy);
       this.update(it, { state: 'moving' });
-      const items = await this.moveAll(staging, t.dir, expected, req, s.time);
+      const items = await this.moveAll(staging, t.dir, expected, req);
       ok = true;
       const total = sumFiles(expected);
       this.finish(it, 'done', undefined, {
@@ -418,7 +418,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
     if (problems.length) throw backupError('verify-failed', { details: { count: problems.length, first: problems.slice(0, 5) } });
   }
 
-  private async moveAll(staging: string, destDir: string, expected: Map<string, Expected>, req: RestoreRequest, snapTime: Date): Promise<RestoredItem[]> {
+  private async moveAll(staging: string, destDir: string, expected: Map<string, Expected>, req: RestoreRequest): Promise<RestoredItem[]> {
     const names = this.names();
     const now = this.deps.clock.now();
     const done: Array<{ from: string; to: string; kind: 'file' | 'dir' | 'other' }> = [];
@@ -452,9 +452,9 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
           done.push({ from: src, to: dest, kind });
           items.push({ from: p, to: dest, previousVersion: previous });
         } else {
-          // beside: always a dated name; folder: the plain name when free, else a dated one.
-          const candidate = (n: number) =>
-            req.mode === 'folder' && n === 1 ? base : datedName(base, names.restored, snapTime, isDir, req.mode === 'folder' ? n - 1 : n);
+          // beside and folder: the item's own name when it is free (a deleted file comes back as it
+          // was), else a name dated with the time of this restore (« restauré le … »).
+          const candidate = (n: number) => (n === 1 ? base : datedName(base, names.restored, now, isDir, n - 1));
           let dest = '';
           for (let attempt = 0; ; attempt++) {
             dest = join(destDir, await freeName(destDir, candidate));

@@ -16,9 +16,14 @@ import {
   type BackupTrigger,
   type BrowseRequest,
   type BrowseResponse,
+  type FolderList,
+  type FolderListRequest,
   type Locale,
+  type PlacesResponse,
   type RepositorySettings,
   type RestoreJob,
+  type RestorePlan,
+  type RestorePlanRequest,
   type RestoreRequest,
   type SaveBackupSettingsInput,
   type SearchHit,
@@ -32,6 +37,7 @@ import { JsonFile } from '../lib/files.js';
 import { suggestFolders, type SuggestOptions } from './defaults.js';
 import { assertRestoreShape } from './containment.js';
 import { backupError, reasonOf, toBackupError } from './errors.js';
+import { listFolders, restorePlan, userPlaces } from './places.js';
 import { clearStaleLocks, type ProcessState } from './locks.js';
 import { nodeSpawner, systemClock, systemTimers } from './node-adapters.js';
 import type { Clock, Logger, Notifier, ProcessSpawner, SecretStore, Shell, TimerHandle, Timers } from './ports.js';
@@ -143,7 +149,7 @@ export class BackupService extends Emitter<BackupEvents> {
       logger: opts.logger,
       repo: () => this.target(),
       snapshot: (repo, ref) => this.resolveSnapshot(repo, ref),
-      containment: () => ({ home: this.opts.home ?? os.homedir(), reserved: this.reservedFolders() }),
+      containment: () => this.containment(),
       afterInterrupt: (repo) => this.cleanupAfterInterrupt(repo),
       known: (snapshotId, path) => this.known.get(`${snapshotId}\0${path}`) ?? null,
       journal: {
@@ -227,6 +233,11 @@ export class BackupService extends Emitter<BackupEvents> {
   }
 
   /** Never restored into: the local repository, the app's data folder, restic's cache. */
+  /** Where restores may write besides the backed-up folders, and what they never touch (containment.ts). */
+  private containment(): { home: string; reserved: string[] } {
+    return { home: this.opts.home ?? os.homedir(), reserved: this.reservedFolders() };
+  }
+
   private reservedFolders(): string[] {
     const repo = this.settings.repository;
     return [this.opts.dataDir, ...(this.opts.resticCacheDir ? [this.opts.resticCacheDir] : []), ...(repo?.kind === 'local' ? [repo.path] : [])];
@@ -831,6 +842,28 @@ export class BackupService extends Emitter<BackupEvents> {
     if (!existsSync(job.result.folder)) throw backupError('not-found', { messageKey: 'folderGone' });
     const error = await this.opts.shell.openPath(job.result.folder);
     if (error) throw backupError('unknown', { messageKey: 'cannotOpenFolder', details: { detail: error } });
+  }
+
+  /** The user's well-known folders and the backed-up ones (the UI names places, never system paths). */
+  async places(): Promise<PlacesResponse> {
+    const { home } = this.containment();
+    const mine = await userPlaces({ platform: process.platform, home });
+    return { places: [...mine, ...this.settings.folders.map((path) => ({ kind: 'backed-up' as const, path }))] };
+  }
+
+  /** Where a restore of these items goes by default, what is there now, and the obvious mode (places.ts). */
+  async restorePlan(input: RestorePlanRequest): Promise<RestorePlan> {
+    assertRestoreShape({ paths: input.paths, mode: 'in-place' }, process.platform);
+    const repo = await this.target();
+    const snap = await this.resolveSnapshot(repo, input.snapshotId);
+    return restorePlan({ snapshotId: snap.id, paths: input.paths }, snap.paths, { ...this.containment(), platform: process.platform });
+  }
+
+  /** The folder picker of « restaurer ailleurs »: exactly the folders a practitioner's restore may go into. */
+  async listFolders(input: FolderListRequest): Promise<FolderList> {
+    const { home, reserved } = this.containment();
+    const mine = await userPlaces({ platform: process.platform, home });
+    return listFolders(input.path, { policy: { home, reserved, platform: process.platform }, backedUp: this.settings.folders, places: mine });
   }
 
   private onRestoreJob(job: RestoreJob): void {
