@@ -7,8 +7,7 @@
  * (when it reopens), and past 3 minutes (still first, a technician alerted, no countdown) — in
  * French, then in English.
  */
-import { createServer } from 'node:net';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { SLA, WEEKDAYS } from '@vigie/common';
 import { createHub, type Hub } from '../../server/src/app.js';
@@ -23,17 +22,6 @@ import { RENDERER_DIR, ensureRendererBuilt, tempDir } from '../practitioner/harn
 const PASSWORD = 'cheval agrafe pile correcte';
 const PRACTICE = 'Maison de santé des Lilas';
 const PHONE = '01 23 45 67 89';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface World {
   hub: Hub;
@@ -52,7 +40,7 @@ async function setUp(): Promise<World> {
   const hubDir = await tempDir('wait-hub');
   const appDir = await tempDir('wait-app');
   let skew = 0;
-  const hub = await createHub({ dataDir: hubDir.path, port: await freePort(), host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, now: () => Date.now() + skew });
+  const hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, now: () => Date.now() + skew });
   await hub.settings.updateSupport({ phone: PHONE }, { type: 'cli', id: null });
   const practice = await hub.admin.createPractice({ name: PRACTICE });
   const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD, role: 'admin' });
@@ -73,8 +61,7 @@ async function setUp(): Promise<World> {
   };
 }
 
-async function tearDown(w: World | undefined): Promise<void> {
-  if (!w) return;
+async function tearDown(w: World): Promise<void> {
   await w.browser.close().catch(() => undefined);
   await w.host.close().catch(() => undefined);
   await w.hub.close().catch(() => undefined);
@@ -97,18 +84,14 @@ async function consoleSays(w: World, key: string, text: string): Promise<void> {
 }
 
 describe('waiting time: the practitioner and the console agree, and say only what is true', () => {
-  let w: World | undefined;
   beforeAll(() => {
     ensureRendererBuilt();
     ensureConsoleBuilt();
   });
-  afterEach(async () => {
-    await tearDown(w);
-    w = undefined;
-  });
 
   it('nobody connected, a technician without pickups, a break, closed hours, past 3 minutes — fr then en', async () => {
-    w = await setUp();
+    const w = await setUp();
+    onTestFinished(() => tearDown(w));
 
     // ---- nobody connected: the practitioner is told so, what happens next and the number to call.
     await w.app.goto(w.host.url);
