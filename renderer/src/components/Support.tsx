@@ -76,7 +76,7 @@ export function Support({ app }: { app: AppState }) {
       <>
         <section className="panel waiting" aria-labelledby="waiting-title">
           <StepTitle id="waiting-title">{t('waiting.title')}</StepTitle>
-          <WaitStatus position={s.position} locale={app.locale} offline={s.connection === 'offline'} />
+          <WaitStatus position={s.position} locale={app.locale} offline={s.connection !== 'online'} />
         </section>
         <Details topic={current.topic} description={current.description} />
         <Chat messages={s.messages} typingName={null} locale={app.locale} />

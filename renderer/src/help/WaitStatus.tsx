@@ -5,7 +5,8 @@ import './wait.css';
 
 /**
  * Where the request stands and what is true about the wait, as the hub last said it. While the
- * hub is out of reach nothing more than « bien arrivée » is said: an old estimate would no longer be a fact.
+ * hub is not connected (`offline`: out of reach, or still connecting) nothing more than « bien
+ * arrivée » is said: an old estimate would no longer be a fact.
  */
 export function WaitStatus({ position, locale, offline, nowMs = Date.now() }: { position: QueuePosition | null; locale: Locale; offline: boolean; nowMs?: number }) {
   const { t } = useTranslation();
