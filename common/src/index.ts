@@ -4,6 +4,7 @@ export * from './http.js';
 export * from './socket.js';
 export * from './chat-sync.js';
 export * from './backup-relay.js';
+export * from './history.js';
 export * from './ipc/index.js';
 export * from './i18n.js';
 export * from './updates.js';

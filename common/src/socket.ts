@@ -21,6 +21,7 @@ import {
 import { SCREEN_DEVICE_EVENTS, SCREEN_DEVICE_PUSH, SCREEN_TECH_EVENTS, SCREEN_TECH_PUSH } from './screen.js';
 import { BACKUP_DEVICE_EVENTS, BACKUP_DEVICE_PUSH, BACKUP_TECH_EVENTS, BACKUP_TECH_PUSH } from './backup-relay.js';
 import { HealthReport } from './health.js';
+import { HISTORY_TECH_EVENTS } from './history.js';
 import { UPDATE_DEVICE_EVENTS } from './updates.js';
 import { TRIPWIRE_DEVICE_EVENTS, TRIPWIRE_DEVICE_PUSH, TRIPWIRE_TECH_EVENTS, TRIPWIRE_TECH_PUSH } from './tripwire.js';
 import { SUPPORT_TECH_EVENTS, SUPPORT_TECH_PUSH, SupportStatus } from './support.js';
@@ -186,6 +187,7 @@ export const TECH_EVENTS = {
   ...chatEvents,
   ...BACKUP_TECH_EVENTS,
   ...SCREEN_TECH_EVENTS,
+  ...HISTORY_TECH_EVENTS,
   ...TRIPWIRE_TECH_EVENTS,
   ...SUPPORT_TECH_EVENTS,
 } as const;

@@ -17,6 +17,7 @@ import { createUpdatesService, migrateUpdates, registerUpdateRoutes, type Update
 import { migrateSettings, SettingsService } from './settings/index.js';
 import { createTripwireHub } from './tripwire/index.js';
 import { createBackupAccess, migrateBackupAccess, type BackupAccessHub } from './backup/index.js';
+import { migrateHistory } from './history/index.js';
 import { nowIso } from './util.js';
 
 export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' | 'host'>> {
@@ -74,6 +75,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   await migrateUpdates(db);
   await migrateScreen(db);
   await migrateBackupAccess(db);
+  await migrateHistory(db);
   await migrateSettings(db);
   const settings = new SettingsService(db, services.audit);
   const updates = createUpdatesService({ db, dataDir: cfg.dataDir, logger: log.child({ part: 'updates' }), audit: (ev) => services.audit.append(ev) });
