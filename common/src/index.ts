@@ -11,3 +11,4 @@ export * from './updates.js';
 export * from './tripwire.js';
 export * from './support.js';
 export * from './system-messages.js';
+export * from './receipts.js';

@@ -25,6 +25,7 @@ import { HISTORY_TECH_EVENTS } from './history.js';
 import { UPDATE_DEVICE_EVENTS } from './updates.js';
 import { TRIPWIRE_DEVICE_EVENTS, TRIPWIRE_DEVICE_PUSH, TRIPWIRE_TECH_EVENTS, TRIPWIRE_TECH_PUSH } from './tripwire.js';
 import { SUPPORT_TECH_EVENTS, SUPPORT_TECH_PUSH, SupportStatus } from './support.js';
+import { RECEIPT_DEVICE_EVENTS } from './receipts.js';
 
 /**
  * Socket.io contract.
@@ -126,6 +127,7 @@ export const DEVICE_EVENTS = {
   ...BACKUP_DEVICE_EVENTS,
   ...SCREEN_DEVICE_EVENTS,
   ...TRIPWIRE_DEVICE_EVENTS,
+  ...RECEIPT_DEVICE_EVENTS,
 } as const;
 
 export const DEVICE_PUSH = {

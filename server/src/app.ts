@@ -15,6 +15,7 @@ import { endSession, setupTechNamespace } from './socket/tech.js';
 import { openDb } from './store/db.js';
 import { createUpdatesService, migrateUpdates, registerUpdateRoutes, type UpdatesService } from './updates/index.js';
 import { migrateSettings, SettingsService } from './settings/index.js';
+import { createReceiptService, migrateReceipts, registerReceiptRoutes, type ReceiptService } from './receipts/index.js';
 import { createTripwireHub } from './tripwire/index.js';
 import { createBackupAccess, migrateBackupAccess, type BackupAccessHub } from './backup/index.js';
 import { migrateHistory } from './history/index.js';
@@ -56,6 +57,8 @@ export interface Hub {
   updates: UpdatesService;
   /** Remote screen sessions (server/src/screen): signaling relay, consent records, ICE. */
   screen: ScreenHub;
+  /** Intervention receipts (server/src/receipts): issue, hand out, verify. */
+  receipts: ReceiptService;
   /** Accesses to a device's backups outside a request, granted by the practitioner (server/src/backup/access.ts). */
   backupAccess: BackupAccessHub;
   /** Settings administrators change while the hub runs (server/src/settings): support hours, phone. */
@@ -77,7 +80,16 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   await migrateBackupAccess(db);
   await migrateHistory(db);
   await migrateSettings(db);
+  await migrateReceipts(db);
   const settings = new SettingsService(db, services.audit);
+  // Intervention receipts (server/src/receipts): issued when a request is resolved, times in the support's time zone.
+  const receipts = createReceiptService({
+    db,
+    audit: services.audit,
+    key,
+    timeZone: async () => (await settings.supportRecord()).settings.timeZone,
+    onError: (e, requestId) => log.error({ err: e, requestId }, 'receipt not issued'),
+  });
   const updates = createUpdatesService({ db, dataDir: cfg.dataDir, logger: log.child({ part: 'updates' }), audit: (ev) => services.audit.append(ev) });
 
   let realtime: Realtime | null = null;
@@ -103,6 +115,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       }
     },
   });
+  registerReceiptRoutes(app, { services, receipts });
   const io = new Server(app.server, {
     serveClient: false,
     maxHttpBufferSize: cfg.bodyLimit,
@@ -119,8 +132,8 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   // A technician's access to a device's backups outside a request, granted by the practitioner (server/src/backup/access.ts).
   const backupAccess = createBackupAccess({ services, realtime: rt, log: log.child({ part: 'backup-access' }), providerName: cfg.screen.providerName, consentGraceMs: cfg.screen.consentGraceMs, sweepIntervalMs: cfg.screen.sweepIntervalMs, ...(now ? { now } : {}) });
   backupAccess.attach();
-  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates, screen, tripwire, backupAccess);
-  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }), screen, settings, tripwire, backupAccess);
+  setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates, screen, tripwire, backupAccess, receipts);
+  setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }), screen, settings, tripwire, backupAccess, receipts);
   // Unused namespaces are refused by socket.io itself (only /device and /tech exist).
   io.of('/').use((_socket, next) => next(Object.assign(new Error('Espace inconnu.'), { data: { code: 'NOT_FOUND' } })));
 
@@ -184,5 +197,5 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       log.info('hub stopped');
     })());
 
-  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, screen, backupAccess, settings, close };
+  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, screen, backupAccess, settings, receipts, close };
 }

@@ -14,6 +14,8 @@ import { createServices, prepareServices, type Services } from './services/index
 import { openDb } from './store/db.js';
 import { createUpdatesService, migrateUpdates, runUpdatesCommand } from './updates/index.js';
 import { migrateSettings, runSettingsCommand, SettingsService, SETTINGS_CLI_HELP } from './settings/index.js';
+import { createReceiptService, migrateReceipts, RECEIPTS_CLI_HELP, runReceiptsCommand } from './receipts/index.js';
+import { migrateScreen } from './screen/index.js';
 
 const USAGE = `Vigie hub — administration
 
@@ -39,6 +41,7 @@ const USAGE = `Vigie hub — administration
                                            update feed of the Vigie app (see "updates help",
                                            docs/releasing.md; npm run release:publish = updates publish)
 ${SETTINGS_CLI_HELP}
+${RECEIPTS_CLI_HELP}
 
 Options: --data-dir <dir> (default VIGIE_DATA_DIR or ./.vigie-data)`;
 
@@ -104,6 +107,14 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
       await migrateUpdates(db);
       const updates = createUpdatesService({ db, dataDir: cfg.dataDir, audit: (ev) => s.audit.append(ev) });
       return await runUpdatesCommand(cmd === undefined ? [] : [cmd, ...rest], { updates, out: io.out, err: io.err });
+    }
+    if (group === 'receipt' || (group === 'user' && cmd === 'photo')) {
+      await migrateScreen(db);
+      await migrateSettings(db);
+      await migrateReceipts(db);
+      const settings = new SettingsService(db, s.audit);
+      const receipts = createReceiptService({ db, audit: s.audit, key, timeZone: async () => (await settings.supportRecord()).settings.timeZone });
+      return await runReceiptsCommand(args, { db, audit: s.audit, key, receipts, out: io.out, err: io.err });
     }
     if (group === 'settings') {
       await migrateSettings(db);

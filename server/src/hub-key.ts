@@ -8,7 +8,7 @@
  * and whoever can write there must not be able to point the hub at a key of their own.
  * Created at first start (0600, never replacing an existing file); a looser mode is tightened at every start.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, hkdfSync, randomBytes, sign, timingSafeEqual } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -31,6 +31,34 @@ export interface HubKey {
   seal(plain: string, context: string): string;
   /** Opens what `seal` produced for the same context; throws HubKeyError when it does not open. */
   open(sealed: string, context: string): string;
+  /** Signs intervention receipts (server/src/receipts): Ed25519, derived from the hub key, nothing more to keep. */
+  receipts: ReceiptSigningKey;
+}
+
+export interface ReceiptSigningKey {
+  /** The public key, raw (32 bytes). */
+  publicKey: Buffer;
+  /** The public key as SPKI PEM (`openssl pkeyutl -verify -pubin -inkey …`). */
+  spkiPem: string;
+  /** Public fingerprint (16 hex): SHA-256 of the raw public key. */
+  id: string;
+  /** Ed25519 signature of the UTF-8 message, base64. */
+  sign(message: string): string;
+}
+
+/** PKCS#8 DER prefix of an Ed25519 private key: the 32-byte seed follows. */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+function receiptKeyFrom(seed: Buffer): ReceiptSigningKey {
+  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const pub = createPublicKey(privateKey);
+  const publicKey = (pub.export({ format: 'der', type: 'spki' }) as Buffer).subarray(-32);
+  return {
+    publicKey,
+    spkiPem: pub.export({ format: 'pem', type: 'spki' }).toString(),
+    id: createHash('sha256').update(publicKey).digest('hex').slice(0, 16),
+    sign: (message) => sign(null, Buffer.from(message, 'utf8'), privateKey).toString('base64'),
+  };
 }
 
 /** `<dataDir>.key`: beside the data folder, never inside it. */
@@ -45,6 +73,7 @@ function fromMaster(master: Buffer, file: string): HubKey {
   return {
     file,
     id,
+    receipts: receiptKeyFrom(subkey(master, 'vigie hub receipt signing v1')),
     auditMac: (message) => createHmac('sha256', audit).update(message, 'utf8').digest('hex'),
     macEquals: (a, b) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b)),
     seal(plain, context) {

@@ -183,6 +183,11 @@ export class AuditLog {
     return cp;
   }
 
+  /** True when `cp` was signed with this hub's key (its MAC holds); whether it names a row of the chain is for the caller to check. */
+  checkpointSigned(cp: Pick<AuditCheckpoint, 'seq' | 'hash' | 'at' | 'keyId' | 'mac'>): boolean {
+    return cp.keyId === this.key.id && this.key.macEquals(cp.mac, this.key.auditMac(checkpointMessage(cp)));
+  }
+
   /**
    * Reads checkpoints from a file of checkpoint lines or of hub log lines (`auditCheckpoint`
    * field); other lines are skipped. A checkpoint whose MAC does not hold is an error.

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import { DEVICE_EVENTS, VigieError, type BACKUP_DEVICE_EVENTS, type SCREEN_DEVICE_EVENTS, type TRIPWIRE_DEVICE_EVENTS } from '@vigie/common';
+import { DEVICE_EVENTS, VigieError, type BACKUP_DEVICE_EVENTS, type RECEIPT_DEVICE_EVENTS, type SCREEN_DEVICE_EVENTS, type TRIPWIRE_DEVICE_EVENTS } from '@vigie/common';
 import { createBackupRelay, type BackupAccessHub } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -12,11 +12,13 @@ import { dispatch, socketLimits, type Handlers } from './dispatch.js';
 import { rooms, type Realtime } from './realtime.js';
 import type { ScreenHub } from '../screen/index.js';
 import type { TripwireHub } from '../tripwire/index.js';
+import { noReceiptDeviceHandlers, receiptDeviceHandlers } from '../receipts/socket.js';
+import type { ReceiptService } from '../receipts/service.js';
 
 type Ctx = { actor: DeviceActor; socket: Socket };
 
 /** The hub's own device events; other modules' events (updates…) are merged in setupDeviceNamespace. */
-const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<typeof DEVICE_EVENTS, Ctx>, 'update:report' | keyof typeof BACKUP_DEVICE_EVENTS | keyof typeof SCREEN_DEVICE_EVENTS | keyof typeof TRIPWIRE_DEVICE_EVENTS> => ({
+const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<typeof DEVICE_EVENTS, Ctx>, 'update:report' | keyof typeof BACKUP_DEVICE_EVENTS | keyof typeof SCREEN_DEVICE_EVENTS | keyof typeof TRIPWIRE_DEVICE_EVENTS | keyof typeof RECEIPT_DEVICE_EVENTS> => ({
   'device:hello': async (_input, { actor }) => {
     const current = await s.help.openForDevice(actor.id);
     const position = current?.status === 'waiting' ? await rt.positionOf(current.id) : null;
@@ -53,13 +55,14 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<t
 });
 
 /** `/device` namespace: token auth, presence, the device's events. */
-export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService, screen: ScreenHub, tripwire: TripwireHub, backupAccess?: BackupAccessHub): void {
+export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService, screen: ScreenHub, tripwire: TripwireHub, backupAccess?: BackupAccessHub, receipts?: ReceiptService): void {
   const h: Handlers<typeof DEVICE_EVENTS, Ctx> = {
     ...handlers(s, rt, screen),
     ...updateDeviceHandlers(updates),
     ...createBackupRelay({ services: s, realtime: rt, log, ...(backupAccess ? { access: backupAccess } : {}) }).deviceHandlers,
     ...screen.deviceHandlers,
     ...tripwire.deviceHandlers,
+    ...(receipts ? receiptDeviceHandlers(receipts) : noReceiptDeviceHandlers),
   };
   // Sockets per device token: a stolen or looping token cannot open connections without bound.
   const { slots } = socketLimits(rt.devNs.server);

@@ -16,10 +16,11 @@ import type { ScreenHub } from '../screen/index.js';
 import type { TripwireHub } from '../tripwire/index.js';
 import { supportTechHandlers } from '../settings/socket.js';
 import type { SettingsService } from '../settings/service.js';
+import type { ReceiptService } from '../receipts/service.js';
 
 type Ctx = { actor: TechActor; session: SessionInfo; socket: Socket };
 
-const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<typeof TECH_EVENTS, Ctx>, keyof typeof BACKUP_TECH_EVENTS | keyof typeof SCREEN_TECH_EVENTS | keyof typeof HISTORY_TECH_EVENTS | keyof typeof SUPPORT_TECH_EVENTS | keyof typeof TRIPWIRE_TECH_EVENTS> => ({
+const handlers = (s: Services, rt: Realtime, screen: ScreenHub, receipts?: ReceiptService): Omit<Handlers<typeof TECH_EVENTS, Ctx>, keyof typeof BACKUP_TECH_EVENTS | keyof typeof SCREEN_TECH_EVENTS | keyof typeof HISTORY_TECH_EVENTS | keyof typeof SUPPORT_TECH_EVENTS | keyof typeof TRIPWIRE_TECH_EVENTS> => ({
   'tech:hello': async (_input, { session, actor, socket }) => {
     const [queue, mine] = await Promise.all([rt.snapshot(), s.help.listMine(actor.id)]);
     for (const r of mine) void socket.join(rooms.request(r.id));
@@ -61,6 +62,8 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<t
   'help:resolve': async ({ requestId, note }, { actor }) => {
     const change = await s.help.resolve(actor, requestId, note);
     await screen.endForRequest(requestId);
+    // The intervention's receipt, once the screen session's end is in the audit chain.
+    await receipts?.issueInBackground(requestId);
     rt.requestChanged(change.request, change.message);
     return change.request;
   },
@@ -111,9 +114,9 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** `/tech` namespace: session cookie auth (same origin only), presence, the technician's events. */
-export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, screen: ScreenHub, settings: SettingsService, tripwire: TripwireHub, backupAccess?: BackupAccessHub): void {
+export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, screen: ScreenHub, settings: SettingsService, tripwire: TripwireHub, backupAccess?: BackupAccessHub, receipts?: ReceiptService): void {
   const h: Handlers<typeof TECH_EVENTS, Ctx> = {
-    ...handlers(s, rt, screen),
+    ...handlers(s, rt, screen, receipts),
     ...createBackupRelay({ services: s, realtime: rt, log, ...(backupAccess ? { access: backupAccess } : {}) }).techHandlers,
     ...screen.techHandlers,
     ...historyTechHandlers(s, rt),
