@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SAFETY_DEVICE_EVENTS, SAFETY_TECH_EVENTS, SAFETY_TECH_PUSH } from './safety.js';
 import { Id, IsoDate, LIMITS, TechnicianPublic, type BackupSummary } from './domain.js';
 import {
   BackupStatus,
@@ -125,6 +126,8 @@ export type BackupScope = { requestId: string } | { accessId: string };
 
 /** Technician → hub (namespace /tech), acknowledged with a Result. */
 export const BACKUP_TECH_EVENTS = {
+  /** The intervention's safety backup and changes (issue 12; safety.ts). */
+  ...SAFETY_TECH_EVENTS,
   /** The device's full backup status, asked live. */
   'backup:status': { request: scoped({}), response: BackupStatus },
   /** The device's snapshots, newest first. */
@@ -185,12 +188,14 @@ export type RestoreProgressReport = z.infer<typeof RestoreProgressReport>;
 export const BACKUP_DEVICE_EVENTS = {
   /** Progress and end of a restore a technician started (only those: the practitioner's own stay private). */
   'backup:restore-progress': { request: RestoreProgressReport, response: z.object({}) },
+  ...SAFETY_DEVICE_EVENTS,
   ...BACKUP_ACCESS_DEVICE_EVENTS,
 } as const;
 
 /** Hub → technicians following the request (restore progress), or the technician of an access. */
 export const BACKUP_TECH_PUSH = {
   'backup:restore-progress': z.object({ requestId: Id, deviceId: Id, job: RestoreJob }),
+  ...SAFETY_TECH_PUSH,
   'backup:access-updated': BackupAccess,
   'backup:access-progress': z.object({ accessId: Id, deviceId: Id, job: RestoreJob }),
 } as const;

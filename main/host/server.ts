@@ -18,7 +18,7 @@ import type { BackupService } from '../services/backup/service.js';
 import { createNodeHealthCapability, type HealthCapability } from '../services/health/capability.js';
 import { createTripwireCapability, type TripwireCapability, type TripwireCapabilityOptions } from '../services/tripwire/capability.js';
 import { hostCsp } from '../services/lib/csp.js';
-import type { InputInjector, ScreenClock, ScreenDisplays } from '../services/screen/ports.js';
+import type { InputInjector, SafetyGate, ScreenClock, ScreenDisplays } from '../services/screen/ports.js';
 import { screenCapability, type ScreenCapability } from '../services/screen/capability.js';
 import { createLogger } from '../services/lib/logger.js';
 import { Bridge } from './bridge.js';
@@ -63,7 +63,7 @@ export interface HostOptions {
    * else control is refused as unavailable; one display, the whole screen); false leaves it out.
    * Tests bring their own injector, displays, clock or consent timeout.
    */
-  screen?: false | { injector?: InputInjector; displays?: ScreenDisplays; clock?: ScreenClock; consentTimeoutMs?: number };
+  screen?: false | { injector?: InputInjector; displays?: ScreenDisplays; clock?: ScreenClock; consentTimeoutMs?: number; safetyWaitMs?: number };
   hub?: AppOptions['hub'];
   support?: AppOptions['support'];
 }
@@ -128,7 +128,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     options.health === false
       ? null
       : createNodeHealthCapability({ dataDir: options.dataDir, notifier, logger, locale: () => app.state().locale, ...(backup ? { backup: backup.provider } : {}) });
-  const screen = options.screen === false ? null : createHostScreen(options.screen ?? {}, logger);
+  // The safety backup before control (issue 12) is the backup capability's, when backups are on.
+  const screen = options.screen === false ? null : createHostScreen(options.screen ?? {}, logger, () => backup?.safety ?? null);
   const app = createApp({
     dataDir: options.dataDir,
     appVersion: options.appVersion ?? packageVersion(),
@@ -214,9 +215,16 @@ export async function startHost(options: HostOptions): Promise<Host> {
 }
 
 /** The remote-screen capability of the browser host: nut-js on this process's DISPLAY unless given. */
-function createHostScreen(o: Exclude<HostOptions['screen'], false | undefined>, logger: Logger): ScreenCapability {
+function createHostScreen(o: Exclude<HostOptions['screen'], false | undefined>, logger: Logger, safety: () => SafetyGate | null): ScreenCapability {
   const nut = o.injector ? null : new NutInjector({ logger });
   const injector = o.injector ?? nut!;
   const displays = o.displays ?? (nut ? new NutDisplays(nut) : { list: async () => [] });
-  return screenCapability({ injector, displays, ...(o.clock ? { clock: o.clock } : {}), ...(o.consentTimeoutMs ? { consentTimeoutMs: o.consentTimeoutMs } : {}) });
+  return screenCapability({
+    injector,
+    displays,
+    safety,
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.consentTimeoutMs ? { consentTimeoutMs: o.consentTimeoutMs } : {}),
+    ...(o.safetyWaitMs !== undefined ? { safetyWaitMs: o.safetyWaitMs } : {}),
+  });
 }

@@ -74,7 +74,8 @@ export class Shell {
     const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
     const origin = { indexHtmlPath: join(this.paths.mainDir, '../renderer/index.html'), devServerUrl };
     // Remote screen: consent, capture gate, input through nut-js (loaded only where a display answers).
-    const screenCap = screenCapability({ injector: new NutInjector({ logger: log }), displays: new ElectronDisplays() });
+    // The safety backup before control (issue 12) is the backup capability's, built below.
+    const screenCap = screenCapability({ injector: new NutInjector({ logger: log }), displays: new ElectronDisplays(), safety: () => backup.safety });
     const gate = captureGate(screenCap);
     hardenSession(
       session.defaultSession,

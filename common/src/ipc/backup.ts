@@ -17,8 +17,10 @@ import {
   SearchResponse,
   Snapshot,
 } from '../backup.js';
+import { SAFETY_METHODS, SAFETY_PUSH } from '../safety.js';
 
 export * from '../backup.js';
+export * from '../safety.js';
 
 /**
  * Backups and self-service restore, renderer → main. Errors carry `details.reason` (BackupReason)
@@ -47,9 +49,12 @@ export const BACKUP_METHODS = {
   'backup:restorePlan': { request: RestorePlanRequest, response: RestorePlan },
   /** The folder picker of « restaurer ailleurs »: the folders a restore may go into. */
   'backup:listFolders': { request: FolderListRequest, response: FolderList },
+  /** The safety backup before a technician acts, and undo (issue 12). */
+  ...SAFETY_METHODS,
 } as const;
 
 export const BACKUP_PUSH = {
   'backup:status': BackupStatus,
   'backup:restoreProgress': RestoreJob,
+  ...SAFETY_PUSH,
 } as const;

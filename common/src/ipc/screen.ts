@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDate } from '../domain.js';
+import { BackupReason } from '../backup.js';
 import {
   DeviceDataMessage,
   IceConfig,
@@ -50,6 +51,8 @@ export const ScreenState = z.object({
       inputAvailable: z.boolean(),
       /** View consent asked again during a session: the technician wants another monitor (additive). */
       switching: z.boolean().optional(),
+      /** Control consent: a safety backup of the practice's folders is taken before control starts (the window says so; additive). */
+      safetyBackup: z.boolean().optional(),
     })
     .nullable(),
   /** Always-on-top banner data while a session is live. */
@@ -72,6 +75,12 @@ export const ScreenState = z.object({
       display: z.object({ label: z.string(), index: z.number().int().min(1), count: z.number().int().min(1) }).nullable().optional(),
     })
     .nullable(),
+  /**
+   * The safety backup taken when control is granted (issue 12; additive): while it runs the consent
+   * says so (a few seconds), then control starts anyway and the banner says it; failed → the
+   * practitioner decides (allow without it, refuse, or take control back). Null when none was taken.
+   */
+  safety: z.object({ state: z.enum(['running', 'done', 'failed']), reason: BackupReason.nullable() }).nullable().optional(),
   /** The last session that ended, for a short message. */
   ended: z.object({ sessionId: Id, by: ScreenEndedBy, reason: ScreenEndReason, at: IsoDate }).nullable(),
   input: z.object({
@@ -86,7 +95,11 @@ export type ScreenState = z.infer<typeof ScreenState>;
 export const SCREEN_METHODS = {
   'screen:getState': { request: z.strictObject({}), response: ScreenState },
   /** "Autoriser" on the consent window (view: with the chosen screen). */
-  'screen:grant': { request: z.strictObject({ sessionId: Id, displayId: z.string().min(1).max(64).optional() }), response: ScreenState },
+  'screen:grant': {
+    /** `withoutSafety`: control after the safety backup failed, the practitioner's choice (issue 12). */
+    request: z.strictObject({ sessionId: Id, displayId: z.string().min(1).max(64).optional(), withoutSafety: z.literal(true).optional() }),
+    response: ScreenState,
+  },
   /** "Refuser". */
   'screen:refuse': { request: z.strictObject({ sessionId: Id }), response: ScreenState },
   /** "Arrêter" on the banner: ends the whole session. */

@@ -17,6 +17,7 @@ import {
   type RepositorySettings,
   type RestoreJob,
   type Result,
+  type SafetyIntervention,
 } from '@vigie/common';
 import type { Capability, CapabilityContext } from '../app.js';
 import { createDispatch, type Dispatch, type IpcHandlers } from '../ipc.js';
@@ -25,6 +26,7 @@ import { fill } from './errors.js';
 import { backupCapability } from './handlers.js';
 import type { Logger, Notifier, SecretStore, Shell } from './ports.js';
 import { treeBase } from './restic/paths.js';
+import { SafetyService } from './safety.js';
 import { BackupService, type BackupServiceOptions } from './service.js';
 
 export interface BackupCapabilityOptions {
@@ -64,6 +66,8 @@ const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
 const FORWARD_EVERY_MS = 500;
 /** Technician jobs remembered (to name who asked, in lists and notifications). */
 const KEEP_TECH_JOBS = 50;
+/** On (re)connection, interventions changed this recently are reported again (a restarted hub gets them back). */
+const SAFETY_RESEND_MS = 7 * 86_400_000;
 
 interface TechJob {
   /** The request, or the access granted outside a request, the restore was asked under. */
@@ -94,6 +98,8 @@ interface Forward {
 export class BackupCapability implements Capability {
   readonly name = 'backup';
   readonly service: BackupService;
+  /** The safety backup before a technician acts, and undo (issue 12): the screen capability's SafetyGate. */
+  readonly safety: SafetyService;
   readonly handlers: IpcHandlers;
   /** For the health service (BackupSummaryProvider). */
   readonly provider = {
@@ -116,6 +122,8 @@ export class BackupCapability implements Capability {
   private reportAgain = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private sending: Promise<unknown> = Promise.resolve();
+  /** Safety reports not yet acknowledged by the hub, the latest per request. */
+  private readonly safetyOutbox = new Map<string, SafetyIntervention>();
   /** A technician's access outside a request: the practitioner's consent, then the only door for 'backup:access-relay'. */
   private readonly access: BackupAccessGate;
   private publishAccess: (view: unknown) => void = () => undefined;
@@ -135,6 +143,7 @@ export class BackupCapability implements Capability {
     });
     // Registered at once: a relayed restore is recognised while service.restore() runs.
     this.service.on('restore', (job) => this.onJob(job));
+    this.safety = new SafetyService({ backup: this.service, dataDir: opts.dataDir, logger: opts.logger, ...(opts.service?.clock ? { clock: opts.service.clock } : {}) });
     this.base = backupCapability(this.service);
     this.access = new BackupAccessGate({
       notifier: opts.notifier,
@@ -148,6 +157,8 @@ export class BackupCapability implements Capability {
       'backup:restore': async (input) => this.decorate(this.service.restore({ ...input, origin: 'practitioner' })),
       'backup:cancelRestore': async ({ jobId }) => this.decorate(this.service.cancelRestore(jobId)),
       'backup:listRestores': async () => this.service.listRestores().map((j) => this.decorate(j)),
+      'backup:interventions': async () => this.safety.list(),
+      'backup:undoIntervention': async ({ requestId }) => this.safety.undo(requestId),
       // The practitioner's side of an access outside a request (answered and stopped from the app).
       'backupAccess:get': async () => this.access.view(),
       'backupAccess:answer': async ({ accessId, decision }) => this.access.answer(accessId, decision),
@@ -180,6 +191,7 @@ export class BackupCapability implements Capability {
     const firstStart = !existsSync(join(this.opts.dataDir, 'backup', 'state.json'));
     const publish = (name: IpcPush, payload: unknown) => ctx.publish(name, name === 'backup:restoreProgress' ? this.decorate(payload as RestoreJob) : payload);
     await this.base.start?.({ ...ctx, publish } as CapabilityContext);
+    await this.safety.start();
     this.started = true;
     this.publishAccess = (view) => ctx.publish('backupAccess:state', view);
     if (this.opts.folders && firstStart) await this.applyInitialFolders(this.opts.folders);
@@ -187,10 +199,15 @@ export class BackupCapability implements Capability {
     this.access.start(ctx.hub);
     this.offs.push(
       this.service.on('status', () => this.report()),
+      this.safety.on('intervention', (i) => {
+        ctx.publish('backup:safety', i);
+        this.reportSafety(i);
+      }),
       ctx.hub.on('connected', () => {
         this.reported = null;
         this.report();
         this.flushForwards();
+        this.resendSafety();
       }),
       ctx.hub.handleCall('backup:relay', (call) => this.relay(call)),
       ctx.hub.handleCall('backup:access-relay', async (call) => {
@@ -210,6 +227,7 @@ export class BackupCapability implements Capability {
     for (const f of this.forwards.values()) if (f.timer) clearTimeout(f.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    await this.safety.stop();
     await this.base.stop?.();
     this.started = false;
     this.hub = null;
@@ -287,9 +305,13 @@ export class BackupCapability implements Capability {
       const input = parseOrThrow(IPC_METHODS['backup:restore'].request, { ...call.input, origin: 'technician' });
       const scope: BackupScope = 'requestId' in call ? { requestId: call.requestId } : { accessId: call.accessId };
       this.incoming = { scope, technician: call.technician };
+      // Within a request, a safety snapshot first (issue 12), while the job is queued: the restore
+      // goes on whatever it gives (a restore never overwrites), and both sides see how it went.
+      const ctx = 'requestId' in scope ? { requestId: scope.requestId, technicianName: call.technician.name } : null;
+      const before = ctx && this.safety.available() ? async () => void (await this.safety.before(ctx, 'restore')) : undefined;
       let job: RestoreJob;
       try {
-        job = this.service.restore(input);
+        job = this.service.restore(input, before);
       } finally {
         this.incoming = null;
       }
@@ -314,6 +336,8 @@ export class BackupCapability implements Capability {
     }
     const tj = this.techJobs.get(job.id)!;
     this.forward(tj.scope, this.decorate(job));
+    // Files were put back within a request: what changed in the intervention is listed again.
+    if (job.state === 'done' && 'requestId' in tj.scope) this.safety.after(tj.scope.requestId);
   }
 
   /** Progress to the hub: every state change, and the progress itself at most every 500 ms. */
@@ -350,6 +374,38 @@ export class BackupCapability implements Capability {
         if (!r.ok) this.log.debug('restore progress not delivered', { code: r.error.code });
       })
       .catch((e: unknown) => this.log.warn('restore progress failed', { err: e }));
+  }
+
+  // ---------- safety reports (issue 12) ----------
+
+  /** The intervention as it stands goes to the hub (the latest per request, until acknowledged). */
+  private reportSafety(i: SafetyIntervention): void {
+    this.safetyOutbox.set(i.requestId, i);
+    this.flushSafety();
+  }
+
+  /** On (re)connection: the recent interventions again (the hub keeps the newest and audits each event once). */
+  private resendSafety(): void {
+    const since = new Date(Date.now() - SAFETY_RESEND_MS).toISOString();
+    for (const i of this.safety.list()) if (i.updatedAt >= since && !this.safetyOutbox.has(i.requestId)) this.safetyOutbox.set(i.requestId, i);
+    this.flushSafety();
+  }
+
+  private flushSafety(): void {
+    const hub = this.hub;
+    if (!hub) return;
+    this.sending = this.sending
+      .then(async () => {
+        for (const [requestId, i] of [...this.safetyOutbox]) {
+          if (!hub.connected) return; // the next connection sends it
+          const r = await hub.emitAck('backup:safety-report', { requestId, intervention: i });
+          // Delivered, or refused for good (not this device's request…): not sent again unless it changes.
+          const retry = !r.ok && ['OFFLINE', 'TIMEOUT', 'RATE_LIMITED', 'UNAVAILABLE'].includes(r.error.code);
+          if (!retry && this.safetyOutbox.get(requestId) === i) this.safetyOutbox.delete(requestId);
+          if (!r.ok) this.log.debug('safety report not delivered', { code: r.error.code });
+        }
+      })
+      .catch((e: unknown) => this.log.warn('safety report failed', { err: e }));
   }
 
   /** After a reconnection: the last word on each technician restore not yet delivered. */

@@ -1,8 +1,10 @@
+import type { SAFETY_METHODS } from '@vigie/common';
 import type { Capability } from '../app.js';
 import type { IpcHandlers } from '../ipc.js';
 import type { BackupService } from './service.js';
 
-type BackupMethod = Extract<keyof IpcHandlers, `backup:${string}`>;
+/** The safety backup's methods (backup:interventions, backup:undoIntervention) are the capability's (capability.ts). */
+type BackupMethod = Exclude<Extract<keyof IpcHandlers, `backup:${string}`>, keyof typeof SAFETY_METHODS>;
 
 /** The backup:* IPC handlers (input already parsed by the contract in createDispatch). */
 export function backupHandlers(service: BackupService): Required<Pick<IpcHandlers, BackupMethod>> {

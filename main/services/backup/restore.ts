@@ -62,6 +62,8 @@ interface Internal {
   child: ChildLike | null;
   lastProgressEmit: number;
   done: Promise<void>;
+  /** Awaited while the job is queued, before anything else (the safety snapshot before a technician's restore). */
+  before?: () => Promise<void>;
 }
 
 export function entryType(resticType: string): TreeEntryType {
@@ -120,7 +122,8 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
     return it.job;
   }
 
-  start(request: RestoreRequest): RestoreJob {
+  /** `before`: awaited while the job is queued (it never fails the job: its own failure is its caller's to tell). */
+  start(request: RestoreRequest, before?: () => Promise<void>): RestoreJob {
     const now = this.deps.clock.now().toISOString();
     const job: RestoreJob = {
       id: randomUUID(),
@@ -134,7 +137,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
       result: null,
       error: null,
     };
-    const it: Internal = { job, abort: new AbortController(), child: null, lastProgressEmit: 0, done: Promise.resolve() };
+    const it: Internal = { job, abort: new AbortController(), child: null, lastProgressEmit: 0, done: Promise.resolve(), ...(before ? { before } : {}) };
     this.jobs.set(job.id, it);
     this.prune();
     this.emit('job', job);
@@ -208,6 +211,8 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
     const createdDirs: string[] = [];
     let ok = false;
     try {
+      await it.before?.().catch((e: unknown) => this.log.warn('before-restore step failed', { job: it.job.id, err: e }));
+      if (this.cancelled(it)) throw backupError('cancelled');
       const repo = await this.deps.repo();
       let expectedP: Promise<Map<string, Expected>> | null = null;
       let snap: { id: string; time: Date; paths: string[] } | null = null;

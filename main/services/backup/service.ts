@@ -45,7 +45,7 @@ import { RepoQueue } from './queue.js';
 import { generatePassword, repositoryLabel, repoTarget, SECRET_KEYS } from './repository.js';
 import { entryType, RestoreManager } from './restore.js';
 import { Restic, type RepoTarget } from './restic/client.js';
-import { isoTime, type BackupStatusLine, type ResticSnapshotJson } from './restic/parse.js';
+import { isoTime, type BackupStatusLine, type ResticDiffChange, type ResticSnapshotJson } from './restic/parse.js';
 import { containsPattern, localToTree, treeBase, treeParent, treeToLocal } from './restic/paths.js';
 import { decide, nextSlot } from './schedule.js';
 import { removeLeftoverStagings, STAGING_PREFIX } from './staging.js';
@@ -496,23 +496,8 @@ export class BackupService extends Emitter<BackupEvents> {
     try {
       target = await this.target();
       const t = target;
-      const folders: string[] = [];
-      for (const f of this.settings.folders) {
-        if (await stat(f).then((s) => s.isDirectory() || s.isFile(), () => false)) folders.push(f);
-        else this.log.warn('folder to back up is missing', { folder: f });
-      }
-      if (folders.length === 0) throw backupError('not-found', { messageKey: 'foldersMissing' });
-      const result = await this.queue.run(t.key, 'backup', () =>
-        this.withLockRecovery(t, () =>
-          this.restic.backup(t, folders, {
-            tags: [VIGIE_TAG],
-            // A restore may run meanwhile: its staging folder is never part of a backup.
-            excludes: [...this.settings.excludes, `${STAGING_PREFIX}*`, ...(this.opts.extraExcludes?.() ?? [])],
-            signal: entry.abort.signal,
-            onStatus: (s) => this.onBackupProgress(entry, s),
-          }),
-        ),
-      );
+      const folders = await this.presentFolders();
+      const result = await this.resticBackup(t, folders, { tags: [VIGIE_TAG], signal: entry.abort.signal, onStatus: (s) => this.onBackupProgress(entry, s) });
       const run: BackupRun = {
         ...base,
         endedAt: this.clock.now().toISOString(),
@@ -546,6 +531,70 @@ export class BackupService extends Emitter<BackupEvents> {
     } finally {
       entry.progress = null;
     }
+  }
+
+  /** The folders to back up that are there (a missing one is logged and left out; none at all is an error). */
+  private async presentFolders(): Promise<string[]> {
+    const folders: string[] = [];
+    for (const f of this.settings.folders) {
+      if (await stat(f).then((s) => s.isDirectory() || s.isFile(), () => false)) folders.push(f);
+      else this.log.warn('folder to back up is missing', { folder: f });
+    }
+    if (folders.length === 0) throw backupError('not-found', { messageKey: 'foldersMissing' });
+    return folders;
+  }
+
+  /** One `restic backup` of `folders` in the repository's queue (shared lock), with the excludes every backup has. */
+  private resticBackup(t: RepoTarget, folders: string[], o: { tags: string[]; time?: Date; signal: AbortSignal; onStatus?: (s: BackupStatusLine) => void }) {
+    return this.queue.run(t.key, 'backup', () =>
+      this.withLockRecovery(t, () =>
+        this.restic.backup(t, folders, {
+          tags: o.tags,
+          // A restore may run meanwhile: its staging folder is never part of a backup.
+          excludes: [...this.settings.excludes, `${STAGING_PREFIX}*`, ...(this.opts.extraExcludes?.() ?? [])],
+          signal: o.signal,
+          ...(o.time ? { time: o.time } : {}),
+          ...(o.onStatus ? { onStatus: o.onStatus } : {}),
+        }),
+      ),
+    );
+  }
+
+  // ---------- safety snapshots (issue 12, safety.ts) ----------
+
+  /** True when backups can run here (a repository and at least one folder): a safety snapshot can be taken. */
+  configured(): boolean {
+    return this.settings.repository !== null && this.settings.folders.length > 0;
+  }
+
+  /**
+   * A safety snapshot: the same folders, excludes, queue and lock rules as a backup, with its own
+   * tags and time (the service's clock), outside the backup history (it is not a scheduled
+   * backup). Rejects with a backup error; an interrupted one leaves no stale lock.
+   */
+  async safetySnapshot(o: { tags: readonly string[]; time?: Date; signal?: AbortSignal }): Promise<{ snapshotId: string }> {
+    const t = await this.target();
+    const folders = await this.presentFolders();
+    const signal = o.signal ?? new AbortController().signal;
+    try {
+      const r = await this.resticBackup(t, folders, { tags: [VIGIE_TAG, ...o.tags], time: o.time ?? this.clock.now(), signal });
+      const id = r.summary?.snapshot_id;
+      if (!id || !/^[0-9a-f]{8,64}$/.test(id)) throw backupError('unknown', { details: { what: 'backup summary without snapshot id' } });
+      this.snapshotCache = null;
+      // restic < 0.17 prints the short id: the full one is what diff, restore and retention keep.
+      return { snapshotId: id.length === 64 ? id : (await this.resolveSnapshot(t, id)).id };
+    } catch (e) {
+      if (signal.aborted || reasonOf(e) === 'interrupted') await this.cleanupAfterInterrupt(t);
+      throw e;
+    } finally {
+      this.snapshotCache = null;
+    }
+  }
+
+  /** What changed from snapshot `from` to snapshot `to` (`restic diff`), one entry at a time. */
+  async diffSnapshots(from: string, to: string, onChange: (c: ResticDiffChange) => void, signal?: AbortSignal): Promise<void> {
+    const t = await this.target();
+    await this.restic.diff(t, from, to, { onChange, ...(signal ? { signal } : {}) });
   }
 
   private onBackupProgress(entry: { progress: BackupProgress | null }, s: BackupStatusLine): void {
@@ -814,11 +863,15 @@ export class BackupService extends Emitter<BackupEvents> {
 
   // ---------- restore ----------
 
-  /** Starts a restore; its shape is refused at once, where it may write is checked by the job before anything is written (containment.ts). */
-  restore(req: RestoreRequest): RestoreJob {
+  /**
+   * Starts a restore; its shape is refused at once, where it may write is checked by the job before
+   * anything is written (containment.ts). `before` runs while the job is queued (the safety snapshot
+   * before a technician's restore).
+   */
+  restore(req: RestoreRequest, before?: () => Promise<void>): RestoreJob {
     assertRestoreShape(req, process.platform);
     if (!this.settings.repository) throw backupError('not-configured');
-    const job = this.restores.start(req);
+    const job = this.restores.start(req, before);
     if (req.origin === 'technician') {
       const t = BACKUP_STRINGS[this.opts.locale?.() ?? 'fr'];
       this.opts.notifier.notify({ title: t.restoreStates.restoring, body: req.paths.map((p) => treeBase(p)).join(', '), tag: `restore-${job.id}` });

@@ -2,7 +2,7 @@ import { DEVICE_EVENTS, err, VigieError } from '@vigie/common';
 import type { Capability } from '../app.js';
 import type { HubConnection } from '../hub/connection.js';
 import type { IpcHandlers } from '../ipc.js';
-import type { InputInjector, ScreenClock, ScreenDisplays } from './ports.js';
+import type { InputInjector, SafetyGate, ScreenClock, ScreenDisplays } from './ports.js';
 import { ScreenSessionService, type ScreenHubLink } from './session.js';
 
 type ScreenMethod = Extract<keyof IpcHandlers, `screen:${string}`>;
@@ -11,7 +11,7 @@ type ScreenMethod = Extract<keyof IpcHandlers, `screen:${string}`>;
 export function screenHandlers(get: () => ScreenSessionService): Required<Pick<IpcHandlers, ScreenMethod>> {
   return {
     'screen:getState': async () => get().state(),
-    'screen:grant': async ({ sessionId, displayId }) => get().grant(sessionId, displayId),
+    'screen:grant': async ({ sessionId, displayId, withoutSafety }) => get().grant(sessionId, displayId, withoutSafety === true),
     'screen:refuse': async ({ sessionId }) => get().refuse(sessionId),
     'screen:stop': async () => get().stopSharing('practitioner-stop'),
     'screen:revokeControl': async () => get().revokeControl(),
@@ -45,6 +45,9 @@ export interface ScreenCapabilityOptions {
   displays: ScreenDisplays;
   clock?: ScreenClock;
   consentTimeoutMs?: number;
+  /** The safety backup before control (issue 12): the backup capability's SafetyService, looked up when control is granted. */
+  safety?: () => SafetyGate | null;
+  safetyWaitMs?: number;
 }
 
 /** The capability, plus the live service the shell needs (shortcut, banner, capture permission). */
@@ -72,7 +75,16 @@ export function screenCapability(o: ScreenCapabilityOptions): ScreenCapability {
     },
     handlers: screenHandlers(get),
     async start({ hub, publish, logger, activity }) {
-      const s = new ScreenSessionService({ hub: hubConnectionLink(hub), injector: o.injector, displays: o.displays, logger, ...(o.clock ? { clock: o.clock } : {}), ...(o.consentTimeoutMs ? { consentTimeoutMs: o.consentTimeoutMs } : {}) });
+      const s = new ScreenSessionService({
+        hub: hubConnectionLink(hub),
+        injector: o.injector,
+        displays: o.displays,
+        logger,
+        ...(o.clock ? { clock: o.clock } : {}),
+        ...(o.consentTimeoutMs ? { consentTimeoutMs: o.consentTimeoutMs } : {}),
+        ...(o.safety ? { safety: o.safety } : {}),
+        ...(o.safetyWaitMs !== undefined ? { safetyWaitMs: o.safetyWaitMs } : {}),
+      });
       offs = [s.on('state', (st) => publish('screen:state', st)), s.on('signal', (sig) => publish('screen:signal', sig))];
       const busy = ['consent-pending', 'viewing', 'control-pending', 'controlling'];
       if (activity) offs.push(activity.register(() => ({ remoteSession: busy.includes(s.state().phase) })));

@@ -2,7 +2,7 @@
  * Ports of the remote-screen capability. Adapters: main/platform/node/input-nutjs.ts (nut-js, used
  * by Electron's main process and by the browser host alike); tests bring recording ones.
  */
-import type { DisplayInfo, InputEvent } from '@vigie/common';
+import type { BackupReason, DisplayInfo, InputEvent } from '@vigie/common';
 
 export type { DisplayInfo, InputEvent };
 
@@ -49,3 +49,19 @@ export const systemClock: ScreenClock = {
     return () => clearTimeout(t);
   },
 };
+
+/** How a safety snapshot went (issue 12). */
+export type SafetyOutcome = { ok: true; snapshotId: string } | { ok: false; reason: BackupReason };
+
+/**
+ * The safety backup before a technician acts (issue 12). Adapter: SafetyService
+ * (main/services/backup/safety.ts), given by the backup capability.
+ */
+export interface SafetyGate {
+  /** True when a safety snapshot can be taken here (backups configured): the control consent says it will be. */
+  available(): boolean;
+  /** Takes the safety snapshot before the technician of `requestId` acts (joins one already running); never rejects. */
+  before(ctx: { requestId: string; technicianName: string }): Promise<SafetyOutcome>;
+  /** The session where control was granted is over: what changed is computed in the background. */
+  after(requestId: string): void;
+}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   parseDataMessage,
+  SAFETY_LIMITS,
   SCREEN_LIMITS,
   SCREEN_STOP_ACCELERATOR,
   TechDataMessage,
@@ -10,6 +11,7 @@ import {
   type IceConfig,
   type InputEvent,
   type PointerButton,
+  type BackupReason,
   type Result,
   type SCREEN_DEVICE_EVENTS,
   type SCREEN_DEVICE_PUSH,
@@ -30,7 +32,7 @@ import {
 } from '@vigie/common';
 import type { Logger } from '../../platform/ports.js';
 import { Emitter } from '../lib/emitter.js';
-import { systemClock, type InputInjector, type ScreenClock, type ScreenDisplays } from './ports.js';
+import { systemClock, type InputInjector, type SafetyGate, type SafetyOutcome, type ScreenClock, type ScreenDisplays } from './ports.js';
 
 type DevicePushName = keyof typeof SCREEN_DEVICE_PUSH;
 
@@ -55,6 +57,10 @@ export interface ScreenSessionOptions {
   consentTimeoutMs?: number;
   /** Pending input events kept while the injector is busy; pointer moves coalesce (default 256). */
   maxQueue?: number;
+  /** The safety backup taken before control starts (issue 12); none: control starts at once. */
+  safety?: () => SafetyGate | null;
+  /** How long control waits for the safety snapshot before starting anyway (default SAFETY_LIMITS.waitMs). */
+  safetyWaitMs?: number;
 }
 
 export type DropReason = 'not-live' | 'not-controlling' | 'invalid' | 'outside' | 'too-large' | 'unsupported' | 'overflow' | 'failed';
@@ -132,6 +138,10 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
   private readonly maxQueue: number;
   private unsubscribe: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
+  /** The safety snapshot of this session's latest control grant (issue 12), for the consent and the banner. */
+  private safety: { state: 'running' | 'done' | 'failed'; reason: BackupReason | null } | null = null;
+  /** Control was granted in this session: its changes are listed when it ends. */
+  private controlled = false;
 
   constructor(private readonly o: ScreenSessionOptions) {
     super();
@@ -205,6 +215,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
               defaultDisplayId: p.switching ? p.switching.displayId : ((p.displays.find((d) => d.primary) ?? p.displays[0])?.id ?? null),
               inputAvailable: p.inputAvailable,
               ...(p.switching ? { switching: true } : {}),
+              ...(p.kind === 'control' && this.safetyGate() ? { safetyBackup: true } : {}),
             }
           : null,
       banner:
@@ -220,6 +231,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
               display: this.display && this.displayRank ? { label: this.display.label, ...this.displayRank } : null,
             }
           : null,
+      safety: c ? this.safety : null,
       ended: this.ended,
       input: { available: this.inputAvailable, injected: this.injected, dropped },
     };
@@ -227,7 +239,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
 
   // ---------- the practitioner's answers ----------
   /** "Autoriser" (view: on the chosen screen; control: the second consent). */
-  async grant(sessionId: string, displayId?: string): Promise<ScreenState> {
+  async grant(sessionId: string, displayId?: string, withoutSafety = false): Promise<ScreenState> {
     const p = this.takePending(sessionId);
     const c = this.current!;
     if (p.switching) return this.grantSwitch(p, displayId);
@@ -261,6 +273,10 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
       await this.answerControl(p, 'unavailable');
       throw new VigieError('UNAVAILABLE', 'La prise en main n’est pas possible sur cet ordinateur.');
     }
+    // A safety backup first (issue 12): waited for a few seconds; failed → the practitioner decides.
+    // Going on without it is theirs to choose, and only once it failed.
+    const gate = this.safetyGate();
+    if (gate && !(withoutSafety && this.safety?.state === 'failed') && !(await this.safetyFirst(p, c, gate))) return this.state();
     const r = await this.o.hub.request('screen:consent', { sessionId, phase: 'control', decision: 'granted' });
     if (this.current !== c || this.phase !== 'control-pending') throw new VigieError('CONFLICT', 'Le partage d’écran a changé entre-temps.');
     this.pending = null;
@@ -272,7 +288,8 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
     }
     this.phase = 'controlling';
     this.controlGen++;
-    this.log.info('control consent granted', { sessionId });
+    this.controlled = true;
+    this.log.info('control consent granted', { sessionId, safety: this.safety?.state ?? 'none' });
     this.changed();
     return this.state();
   }
@@ -387,6 +404,8 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
       this.displayRank = null;
       this.ice = null;
       this.ended = null;
+      this.safety = null;
+      this.controlled = false;
       this.injected = 0;
       for (const k of Object.keys(this.drops) as DropReason[]) this.drops[k] = 0;
       this.phase = 'consent-pending';
@@ -503,6 +522,46 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
     this.emit('signal', s);
   }
 
+  // ---------- safety backup (issue 12) ----------
+  private safetyGate(): SafetyGate | null {
+    const g = this.o.safety?.() ?? null;
+    return g?.available() ? g : null;
+  }
+
+  /**
+   * Takes the safety snapshot and waits for it a few seconds (never past the consent's deadline):
+   * true → control starts (done, or still running: the banner says so); false → it failed and the
+   * consent is shown again for the practitioner to decide, or the session changed meanwhile.
+   */
+  private async safetyFirst(p: Pending, c: Current, gate: SafetyGate): Promise<boolean> {
+    this.safety = { state: 'running', reason: null };
+    this.changed();
+    const outcome = gate.before({ requestId: c.requestId, technicianName: c.technicianName });
+    // Registered first: the state is right before the wait below resumes, and later for the banner.
+    void outcome.then((o) => this.safetyOver(c, o));
+    let cancel: () => void = () => undefined;
+    const wait = Math.max(0, Math.min(this.o.safetyWaitMs ?? SAFETY_LIMITS.waitMs, p.expiresAt - this.clock.now()));
+    const first = await Promise.race([outcome, new Promise<'slow'>((resolve) => (cancel = this.clock.timer(() => resolve('slow'), wait)))]);
+    cancel();
+    if (this.current !== c || this.pending !== p || this.phase !== 'control-pending') return false;
+    if (first === 'slow') {
+      this.log.info('safety snapshot still running: control starts anyway', { sessionId: c.id });
+      return true;
+    }
+    if (first.ok) return true;
+    // Failed: the same consent again, with the choice (refuse, or allow without it) and its deadline.
+    p.answered = false;
+    this.armTimer(p);
+    this.changed();
+    return false;
+  }
+
+  private safetyOver(c: Current, o: SafetyOutcome): void {
+    if (this.current !== c) return;
+    this.safety = o.ok ? { state: 'done', reason: null } : { state: 'failed', reason: o.reason };
+    this.changed();
+  }
+
   // ---------- internals ----------
   private newPending(sessionId: string, kind: ScreenKind, displays: DisplayInfo[]): Pending {
     const p: Pending = { sessionId, kind, expiresAt: this.clock.now() + this.consentTimeoutMs, displays, inputAvailable: this.inputAvailable, cancelTimer: () => undefined, answered: false };
@@ -577,6 +636,9 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
     this.phase = 'ended';
     this.ice = null;
     this.ended = { sessionId: c.id, by, reason, at: new Date(this.clock.now()).toISOString() };
+    // Control was granted: what changed during the session is listed (in the background).
+    if (this.controlled) this.safetyGate()?.after(c.requestId);
+    this.controlled = false;
     this.log.info('screen session ended', { sessionId: c.id, by, reason, injected: this.injected, dropped: this.statsForHub().dropped });
     this.changed();
   }

@@ -25,6 +25,7 @@ import type { Handlers } from '../socket/dispatch.js';
 import { rooms, type Realtime } from '../socket/realtime.js';
 import type { Tx } from '../store/db.js';
 import type { BackupAccessHub } from './access.js';
+import { createSafetyRelay } from './safety.js';
 
 export interface BackupRelayOptions {
   services: Services;
@@ -114,7 +115,9 @@ export class BackupRelay {
   constructor(private readonly o: BackupRelayOptions) {
     this.defaultMs = o.timeouts?.defaultMs ?? BACKUP_RELAY_TIMEOUTS.defaultMs;
     this.searchMs = o.timeouts?.searchMs ?? BACKUP_RELAY_TIMEOUTS.searchMs;
+    const safety = createSafetyRelay({ services: o.services, realtime: o.realtime, log: o.log });
     this.techHandlers = {
+      ...safety.techHandlers,
       'backup:status': async (ref, { actor }) => this.relay(actor, ref, 'backup:getStatus', {}),
       'backup:snapshots': async (ref, { actor }) => this.relay(actor, ref, 'backup:listSnapshots', {}),
       'backup:browse': async ({ input, ...ref }, { actor }) => this.relay(actor, ref, 'backup:browse', input),
@@ -124,6 +127,7 @@ export class BackupRelay {
       ...(o.access?.techHandlers ?? noAccess),
     };
     this.deviceHandlers = {
+      ...safety.deviceHandlers,
       'backup:restore-progress': async ({ requestId, job }, { actor }) => {
         await this.progress(actor, { requestId }, job);
         return {};

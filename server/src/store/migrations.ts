@@ -222,6 +222,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('tripwire_alerts_request').on('tripwire_alerts').column('request_id').execute();
     },
   },
+  'safety_0001_reports': {
+    async up(db: Kysely<unknown>) {
+      // The latest safety backup / changes / undo report of each intervention (issue 12), and the events already audited.
+      await db.schema
+        .createTable('safety_reports')
+        .addColumn('request_id', 'varchar(64)', (c) => c.primaryKey().references('help_requests.id'))
+        .addColumn('device_id', 'varchar(64)', (c) => c.notNull().references('devices.id'))
+        .addColumn('report', 'text', (c) => c.notNull())
+        .addColumn('audited', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -173,6 +173,17 @@ export interface LockoutClearTable {
   created_at: string;
 }
 
+/** The latest safety report of an intervention (issue 12), as the device sent it, and the events already audited. */
+export interface SafetyReportTable {
+  request_id: string;
+  device_id: string;
+  /** JSON: SafetyIntervention. */
+  report: string;
+  /** JSON: the ids of the events (snapshots, change lists, undos) already in the audit chain. */
+  audited: string;
+  updated_at: string;
+}
+
 export interface Database {
   practices: PracticeTable;
   devices: DeviceTable;
@@ -188,6 +199,7 @@ export interface Database {
   relay_jobs: RelayJobTable;
   auth_known_devices: KnownDeviceTable;
   auth_lockout_clears: LockoutClearTable;
+  safety_reports: SafetyReportTable;
 }
 
 export type { Generated };
