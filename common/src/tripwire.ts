@@ -187,7 +187,7 @@ export const TRIPWIRE_STRINGS = {
       lead: 'Vigie a vu des fichiers de votre cabinet devenir illisibles. Faites ceci tout de suite :',
       step1: 'Débranchez le câble réseau de cet ordinateur et coupez le Wi-Fi.',
       step2: 'N’éteignez pas l’ordinateur et n’ouvrez plus de fichiers.',
-      step3Phone: 'Appelez votre prestataire au {{phone}}.',
+      call: 'Appelez votre prestataire au',
       step3: 'Appelez votre prestataire informatique.',
       reported: 'Votre prestataire a reçu l’alerte : un technicien va vous rappeler en priorité.',
       notReported: 'L’alerte sera transmise à votre prestataire dès que possible ; appelez-le sans attendre.',
@@ -195,6 +195,8 @@ export const TRIPWIRE_STRINGS = {
       files_one: '{{count}} fichier touché depuis {{time}}.',
       files_other: '{{count}} fichiers touchés depuis {{time}}.',
       label: 'Alerte de sécurité',
+      understood: 'J’ai compris',
+      unfold: 'Revoir les consignes',
     },
     tray: 'Vigie — ALERTE : fichiers menacés, débranchez le réseau',
     notify: {
@@ -204,6 +206,7 @@ export const TRIPWIRE_STRINGS = {
     },
     console: {
       title: 'Alerte rançongiciel',
+      urgent: 'Urgent — alerte rançongiciel',
       open: 'Alerte en cours',
       lifted: 'Alerte levée le {{date}} par {{name}}',
       raisedAt: 'Déclenchée le {{date}}',
@@ -250,7 +253,7 @@ export const TRIPWIRE_STRINGS = {
       lead: 'Vigie saw files of your practice become unreadable. Do this right now:',
       step1: 'Unplug this computer’s network cable and turn Wi-Fi off.',
       step2: 'Do not turn the computer off and do not open any more files.',
-      step3Phone: 'Call your provider on {{phone}}.',
+      call: 'Call your provider on',
       step3: 'Call your IT provider.',
       reported: 'Your provider has the alert: a technician will call you back first.',
       notReported: 'The alert will reach your provider as soon as possible; call them without waiting.',
@@ -258,6 +261,8 @@ export const TRIPWIRE_STRINGS = {
       files_one: '{{count}} file affected since {{time}}.',
       files_other: '{{count}} files affected since {{time}}.',
       label: 'Security alert',
+      understood: 'I understand',
+      unfold: 'Show the instructions again',
     },
     tray: 'Vigie — ALERT: files at risk, unplug the network',
     notify: {
@@ -267,6 +272,7 @@ export const TRIPWIRE_STRINGS = {
     },
     console: {
       title: 'Ransomware alert',
+      urgent: 'Urgent — ransomware alert',
       open: 'Alert standing',
       lifted: 'Alert lifted on {{date}} by {{name}}',
       raisedAt: 'Raised on {{date}}',

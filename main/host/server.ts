@@ -8,6 +8,7 @@ import { BRIDGE, type BackupSummary, type HealthSummary } from '@vigie/common';
 import { NutDisplays, NutInjector } from '../platform/node/input-nutjs.js';
 import { LogNotifier } from '../platform/node/notifier.js';
 import { NodeAutoStart } from '../platform/node/autostart.js';
+import { hideFile } from '../platform/node/hide.js';
 import { FileSecretStore } from '../platform/node/secret-store.js';
 import { NodeShell } from '../platform/node/shell.js';
 import { NodeSystemInfo } from '../platform/node/system-info.js';
@@ -110,7 +111,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const tripwire: TripwireCapability | null =
     options.backup === false || options.tripwire === false
       ? null
-      : createTripwireCapability({ dataDir: options.dataDir, logger, notifier, locale: () => app.state().locale, backup: (): BackupService | null => backup?.service ?? null, ...options.tripwire });
+      : createTripwireCapability({ dataDir: options.dataDir, logger, notifier, locale: () => app.state().locale, backup: (): BackupService | null => backup?.service ?? null, ...options.tripwire, service: { hide: hideFile, ...options.tripwire?.service } });
   const backup: BackupCapability | null =
     options.backup === false
       ? null

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { app, ipcMain, safeStorage, session, shell } from 'electron';
-import { trayColour, type HealthReport, type ScreenState } from '@vigie/common';
+import { TRIPWIRE_STRINGS, trayColour, type HealthReport, type ScreenState, type TripwireState } from '@vigie/common';
 import { ElectronAutoStart } from '../platform/electron/autostart.js';
 import { ElectronNotifier } from '../platform/electron/notifier.js';
 import { createSafeStorageSecretStore, safeStorageAvailable } from '../platform/electron/secret-store.js';
@@ -13,6 +13,8 @@ import { createApp, type VigieApp } from '../services/app.js';
 import { createBackupCapability, defaultLocalRepository } from '../services/backup/capability.js';
 import { resticBinary } from '../services/backup/node-adapters.js';
 import { createNodeHealthCapability } from '../services/health/capability.js';
+import { createTripwireCapability } from '../services/tripwire/capability.js';
+import { hideFile } from '../platform/node/hide.js';
 import { registerIpc } from './ipc.js';
 import { Popover } from './popover.js';
 import { ElectronDisplays } from '../platform/electron/input-displays.js';
@@ -21,6 +23,7 @@ import { screenCapability } from '../services/screen/capability.js';
 import { captureGate, consentedSource, ScreenWindows } from './screen.js';
 import { hardenApp, hardenSession } from './security.js';
 import { TrayController } from './tray.js';
+import { TripwireWindow } from './tripwire.js';
 import { isTrustedRendererUrl, rendererEntryUrl } from './trust.js';
 import { createShellUpdater, updatesSupported } from './updates.js';
 import type { AppUpdater } from '../services/updates/index.js';
@@ -61,6 +64,7 @@ export class Shell {
   private unregisterIpc: (() => void) | null = null;
   private updater: AppUpdater | null = null;
   private screenWindows: ScreenWindows | null = null;
+  private tripwireWindow: TripwireWindow | null = null;
 
   constructor(
     private readonly paths: ShellPaths,
@@ -94,6 +98,8 @@ export class Shell {
     const notifier = new ElectronNotifier(() => this.open(), log);
     // Security health: scans at start and every 4 h; a point turning critical notifies through the same notifier.
     const secrets = secretStore(dataDir, log);
+    // Ransomware tripwire on the backed-up folders; while an alert stands, retention forgets nothing.
+    const tripwire = createTripwireCapability({ dataDir, logger: log, notifier, locale: () => vigie.state().locale, backup: () => backup.service, service: { hide: hideFile } });
     // Backups with the installer's pinned restic; development and the demo back up into a local
     // repository of the data dir, the installed app into the provider's (set in the settings).
     const backup = createBackupCapability({
@@ -106,6 +112,7 @@ export class Shell {
       defaultRepository: app.isPackaged ? null : defaultLocalRepository(dataDir),
       ...(devEnv.backupFolders?.length ? { folders: devEnv.backupFolders } : {}),
       locale: () => vigie.state().locale,
+      service: tripwire.backupHooks(),
     });
     const health = createNodeHealthCapability({ dataDir, notifier, logger: log, locale: () => vigie.state().locale, backup: backup.provider });
     const vigie = createApp({
@@ -124,7 +131,7 @@ export class Shell {
       healthSummary: () => health.summary(),
       backupSummary: () => backup.summary(),
       // Backup first: the health check [backup-recency] of the first scan reads its summary.
-      capabilities: [backup, health, screenCap],
+      capabilities: [backup, tripwire, health, screenCap],
     });
     this.vigie = vigie;
     // The updater never installs while a backup or a restore runs (the screen capability registers
@@ -140,6 +147,8 @@ export class Shell {
       screenWindows.send(name, payload);
       if (name === 'screen:state') screenWindows.update(payload as ScreenState);
     });
+    const tripwireWindow = new TripwireWindow({ preloadPath: join(this.paths.mainDir, '../preload/index.cjs'), entryUrl: rendererEntryUrl(origin), log });
+    this.tripwireWindow = tripwireWindow;
 
     this.tray = new TrayController(this.paths.assetsDir, {
       t: (k) => vigie.t(k),
@@ -163,6 +172,14 @@ export class Shell {
     });
     void health.latest().then((r) => {
       if (r && !healthPushed) tray.setHealth(trayColour(r.worst));
+    });
+    // A ransomware alert: the icon turns red and the full-width alert window opens.
+    vigie.onPush((name, payload) => {
+      tripwireWindow.send(name, payload);
+      if (name !== 'tripwire:state') return;
+      const s = payload as TripwireState;
+      tray.setAlert(s.status === 'alert' ? TRIPWIRE_STRINGS[vigie.state().locale].tray : null);
+      tripwireWindow.update(s);
     });
     await vigie.start();
     // Development and demo: the folders given in the environment are backed up once at start.
@@ -197,6 +214,7 @@ export class Shell {
     this.tray?.destroy();
     this.popover?.destroy();
     this.screenWindows?.destroy();
+    this.tripwireWindow?.destroy();
     await this.vigie?.stop();
   }
 }

@@ -21,9 +21,11 @@ export interface TrayActions {
 export class TrayController {
   private readonly tray: Tray;
   private readonly icons = new Map<string, NativeImage>();
-  private last: { tray: TrayState; locale: Locale; enrolled: boolean; health: TrayColour | null } | null = null;
+  private last: { tray: TrayState; locale: Locale; enrolled: boolean; health: TrayColour | null; alert: string | null } | null = null;
   private menu: Menu | null = null;
   private health: TrayColour | null = null;
+  /** The tooltip of a standing ransomware alert (the icon is red while it stands), null when none. */
+  private alert: string | null = null;
   private state: AppState | null = null;
 
   constructor(
@@ -59,6 +61,13 @@ export class TrayController {
     if (this.state) this.update(this.state);
   }
 
+  /** A ransomware alert stands (its tooltip) or not (null): the icon turns red whatever the health says. */
+  setAlert(tooltip: string | null): void {
+    if (tooltip === this.alert) return;
+    this.alert = tooltip;
+    if (this.state) this.update(this.state);
+  }
+
   bounds(): Electron.Rectangle {
     return this.tray.getBounds();
   }
@@ -66,12 +75,13 @@ export class TrayController {
   update(s: AppState): void {
     this.state = s;
     const enrolled = s.enrollment.status === 'enrolled';
-    const health = this.health;
-    if (this.last && this.last.tray === s.tray && this.last.locale === s.locale && this.last.enrolled === enrolled && this.last.health === health) return;
-    this.last = { tray: s.tray, locale: s.locale, enrolled, health };
+    const alert = this.alert;
+    const health = alert ? 'red' : this.health;
+    if (this.last && this.last.tray === s.tray && this.last.locale === s.locale && this.last.enrolled === enrolled && this.last.health === health && this.last.alert === alert) return;
+    this.last = { tray: s.tray, locale: s.locale, enrolled, health, alert };
     const t = this.a.t;
     this.tray.setImage(this.icon(s.tray, health));
-    this.tray.setToolTip(health ? `${t(`tray.tooltip.${s.tray}`)}\n${t(`tray.health.${health}`)}` : t(`tray.tooltip.${s.tray}`));
+    this.tray.setToolTip(alert ?? (health ? `${t(`tray.tooltip.${s.tray}`)}\n${t(`tray.health.${health}`)}` : t(`tray.tooltip.${s.tray}`)));
     this.menu = Menu.buildFromTemplate([
         { label: t('tray.requestHelp'), enabled: enrolled, click: () => this.a.requestHelp() },
         { label: t('tray.open'), click: () => this.a.open() },

@@ -35,6 +35,7 @@ import { UpdatesController } from '../updates/controller';
 import { FleetController } from '../fleet/controller';
 import { ScreenController } from '../screen/controller';
 import { BackupConsole } from '../backup/controller';
+import { TripwireConsole } from '../tripwire/controller';
 import { SupportController } from '../support/controller';
 
 export interface ControllerDeps {
@@ -77,6 +78,8 @@ export class ConsoleController {
   readonly screen: ScreenController;
   /** The device's backups in the request workspace (relayed live by the hub). */
   readonly backup: BackupConsole;
+  /** Ransomware tripwire alerts of the request being worked on (evidence, lift). */
+  readonly tripwire: TripwireConsole;
   /** The support as practices see it: hours, phone, this technician's break, alerts past 3 minutes. */
   readonly support: SupportController;
 
@@ -109,6 +112,7 @@ export class ConsoleController {
     this.fleet = new FleetController(deps.client, deps.log);
     this.screen = new ScreenController(deps.client, deps.log);
     this.backup = new BackupConsole(deps.client, deps.log);
+    this.tripwire = new TripwireConsole(deps.client, deps.log);
     this.support = new SupportController({ ...deps, queue: this.queue, ui: this.ui, announce: (text) => this.announce(text) });
     this.resync = new ChatResync({
       fetch: (items) => deps.client.request('chat:resync', { items }),
@@ -142,6 +146,7 @@ export class ConsoleController {
       this.fleet.attach(),
       this.screen.attach(),
       this.backup.attach(),
+      this.tripwire.attach(),
       this.support.attach(),
     );
     const tick = setInterval(() => this.ui.setState({ now: Date.now() }), 1000);
@@ -204,6 +209,7 @@ export class ConsoleController {
     this.fleet.reset();
     this.screen.reset();
     this.backup.reset();
+    this.tripwire.reset();
     this.support.reset();
     this.session.setState({ status: 'anonymous', technician: null, notice });
     this.deps.navigate({ name: 'queue' });

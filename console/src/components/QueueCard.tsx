@@ -8,6 +8,7 @@ import { routeHref } from '../lib/router';
 import { SlaBadge } from './SlaBadge';
 import { DeviceStatus } from './DeviceStatus';
 import { useDurationText } from './format';
+import '../tripwire/tripwire.css';
 import { ToldLine } from '../support/ToldLine';
 
 /** One request of the queue: who, what, how long, and the button to take it. */
@@ -25,8 +26,9 @@ export function QueueCard({ item }: { item: QueueItem }) {
   const level = slaLevel(waitMs);
 
   return (
-    <li className={`queue-card${waiting ? ` queue-card--${level}` : ' queue-card--taken'}`} data-request-id={item.id} aria-labelledby={titleId}>
+    <li className={`queue-card${waiting ? ` queue-card--${level}` : ' queue-card--taken'}${item.urgent ? ' queue-card--urgent' : ''}`} data-request-id={item.id} aria-labelledby={titleId}>
       <div className="queue-card__main">
+        {item.urgent ? <p className="queue-card__urgent">{t('tripwire.urgent')}</p> : null}
         <h3 id={titleId} className="queue-card__practice">
           {item.practiceName}
         </h3>

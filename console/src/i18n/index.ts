@@ -1,6 +1,6 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { BACKUP_STRINGS, SHARED_STRINGS, type Locale } from '@vigie/common';
+import { BACKUP_STRINGS, SHARED_STRINGS, TRIPWIRE_STRINGS, type Locale } from '@vigie/common';
 import { backupConsoleEn, backupConsoleFr } from '../backup/strings';
 import { fr } from './fr';
 import { en } from './en';
@@ -14,8 +14,8 @@ export const DEFAULT_LOCALE: Locale = 'fr';
 
 /** Console strings plus the shared ones (error codes, help topics) under `errors` and `topics`. */
 export const RESOURCES = {
-  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, updates: updatesFr, fleet: fleetFr, deviceHealth: deviceHealthFr, screen: screenFr, support: supportFr, backup: { ...BACKUP_STRINGS.fr, ui: backupConsoleFr } } },
-  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, updates: updatesEn, fleet: fleetEn, deviceHealth: deviceHealthEn, screen: screenEn, support: supportEn, backup: { ...BACKUP_STRINGS.en, ui: backupConsoleEn } } },
+  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, updates: updatesFr, fleet: fleetFr, deviceHealth: deviceHealthFr, screen: screenFr, support: supportFr, tripwire: TRIPWIRE_STRINGS.fr.console, backup: { ...BACKUP_STRINGS.fr, ui: backupConsoleFr } } },
+  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, updates: updatesEn, fleet: fleetEn, deviceHealth: deviceHealthEn, screen: screenEn, support: supportEn, tripwire: TRIPWIRE_STRINGS.en.console, backup: { ...BACKUP_STRINGS.en, ui: backupConsoleEn } } },
 } as const;
 
 export function isLocale(x: unknown): x is Locale {

@@ -41,4 +41,15 @@ describe('orderQueue', () => {
     ];
     expect(orderQueue(list).map((r) => r.id)).toEqual(['w1', 'w2', 't2', 't1']);
   });
+
+  it('puts urgent waiting requests (a ransomware alert) before every other waiting one, oldest urgent first', () => {
+    const list = [
+      item('w1', 'waiting', '2025-11-28T10:00:00Z'),
+      { ...item('u2', 'waiting', '2025-11-28T10:09:00Z'), urgent: true },
+      { ...item('t1', 'assigned', '2025-11-28T09:00:00Z', '2025-11-28T09:05:00Z'), urgent: true },
+      { ...item('u1', 'waiting', '2025-11-28T10:05:00Z'), urgent: true },
+      item('w2', 'waiting', '2025-11-28T10:01:00Z'),
+    ];
+    expect(orderQueue(list).map((r) => r.id)).toEqual(['u1', 'u2', 'w1', 'w2', 't1']);
+  });
 });

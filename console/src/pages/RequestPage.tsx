@@ -11,6 +11,7 @@ import { DeviceStatus } from '../components/DeviceStatus';
 import { DeviceHealthPanel } from '../fleet/DeviceHealthPanel';
 import { ScreenPanel } from '../screen/ScreenPanel';
 import { BackupSection } from '../backup/BackupSection';
+import { TripwireEvidence } from '../tripwire/TripwireEvidence';
 
 /** Workspace of one request: conversation, device facts, resolve / put back. */
 export function RequestPage({ requestId }: { requestId: string }) {
@@ -122,6 +123,7 @@ export function RequestPage({ requestId }: { requestId: string }) {
         <ContextPanel requestId={requestId} />
       </div>
       <DeviceHealthPanel deviceId={request.deviceId} />
+      <TripwireEvidence requestId={requestId} />
       <BackupSection requestId={requestId} />
     </section>
   );

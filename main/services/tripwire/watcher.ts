@@ -35,9 +35,9 @@ export interface WatcherOptions {
   onChanges: (changes: FileChange[]) => Promise<void>;
   /** Paths never reported (Vigie's own files). */
   ignore?: (path: string) => boolean;
-  /** Quiet time after the last hint before the hinted paths are looked at. */
+  /** Quiet time after the last hint before the hinted paths are looked at (default 100 ms). */
   debounceMs?: number;
-  /** Longest a hint waits under a continuous stream of them. */
+  /** Longest a hint waits under a continuous stream of them (default 300 ms: an attack never keeps it quiet). */
   maxDelayMs?: number;
   /** Full walk this often (default 10 min; 1 min when notifications are unavailable). */
   rescanMs?: number;
@@ -188,7 +188,7 @@ export class PracticeWatcher {
     const now = Date.now();
     if (!this.debounce) this.firstHintAt = now;
     else clearTimeout(this.debounce);
-    const wait = Math.max(0, Math.min(this.o.debounceMs ?? 250, this.firstHintAt + (this.o.maxDelayMs ?? 1000) - now));
+    const wait = Math.max(0, Math.min(this.o.debounceMs ?? 100, this.firstHintAt + (this.o.maxDelayMs ?? 300) - now));
     this.debounce = setTimeout(() => {
       this.debounce = null;
       void this.enqueue(() => this.flush());

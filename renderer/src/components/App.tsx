@@ -7,6 +7,7 @@ import { RestoreBanner } from '../backup/RestoreBanner.js';
 import { AccessConsent } from '../backup/AccessConsent.js';
 import { ScreenLayer } from '../screen/ScreenViews.js';
 import { Tabs } from './Tabs.js';
+import { TripwireAlert } from '../tripwire/TripwireAlert.js';
 
 function LanguageSwitch({ locale }: { locale: Locale }) {
   const { t } = useTranslation();
@@ -54,6 +55,7 @@ export function App({ screenLayer = false }: { screenLayer?: boolean }) {
         </p>
       ) : null}
       <main>
+        <TripwireAlert />
         {!app ? (
           <p role="status">{t('app.loading')}</p>
         ) : app.enrollment.status === 'unenrolled' ? (

@@ -1,0 +1,80 @@
+import { createStore } from 'zustand/vanilla';
+import type { ErrorBody, Result, TripwireAlertRecord } from '@vigie/common';
+import type { Logger } from '../lib/log';
+import type { TechClient } from '../lib/socket';
+
+/** The tripwire alerts of one request, as the workspace shows them. */
+export interface RequestAlerts {
+  records: TripwireAlertRecord[];
+  load: 'idle' | 'loading' | 'ready' | 'error';
+  error: ErrorBody | null;
+}
+
+export interface TripwireConsoleState {
+  byRequest: Record<string, RequestAlerts>;
+}
+
+const empty = (): RequestAlerts => ({ records: [], load: 'idle', error: null });
+
+/** Newest alert first; a record replaces the older one of the same alert. */
+export function mergeRecord(records: readonly TripwireAlertRecord[], rec: TripwireAlertRecord): TripwireAlertRecord[] {
+  const others = records.filter((r) => !(r.alert.id === rec.alert.id && r.deviceId === rec.deviceId));
+  const same = records.find((r) => r.alert.id === rec.alert.id && r.deviceId === rec.deviceId);
+  // A late answer never takes a record back (a lifted one stays lifted, evidence only grows).
+  const keep = same && (same.status === 'lifted' && rec.status === 'open' ? true : same.updatedAt > rec.updatedAt) ? same : rec;
+  return [...others, keep].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+}
+
+/**
+ * The ransomware tripwire in the request workspace: the alerts of the request with their
+ * evidence (which files and when, the last good snapshot), kept fresh by the hub's
+ * `tripwire:alert` pushes, and « Lever l'alerte ». The hub decides who may see and lift.
+ */
+export class TripwireConsole {
+  readonly store = createStore<TripwireConsoleState>()(() => ({ byRequest: {} }));
+
+  constructor(
+    private readonly client: TechClient,
+    private readonly log: Logger,
+  ) {}
+
+  attach(): () => void {
+    const offs = [
+      this.client.on('tripwire:alert', (rec) => this.patch(rec.requestId, (e) => ({ records: mergeRecord(e.records, rec) }))),
+      this.client.onStatus((s) => {
+        if (s !== 'connected') return;
+        for (const [id, e] of Object.entries(this.store.getState().byRequest)) if (e.load !== 'idle') void this.load(id);
+      }),
+    ];
+    return () => {
+      for (const off of offs) off();
+    };
+  }
+
+  reset(): void {
+    this.store.setState({ byRequest: {} });
+  }
+
+  async load(requestId: string): Promise<void> {
+    this.patch(requestId, (e) => ({ load: e.load === 'ready' ? 'ready' : 'loading', error: null }));
+    const r = await this.client.request('tripwire:get', { requestId });
+    if (!r.ok) {
+      this.log.debug('tripwire alerts not available', r.error);
+      return this.patch(requestId, () => ({ load: 'error', error: r.error }));
+    }
+    this.patch(requestId, (e) => ({ load: 'ready', records: r.data.reduce((acc, rec) => mergeRecord(acc, rec), e.records) }));
+  }
+
+  async lift(requestId: string, alertId: string): Promise<Result<TripwireAlertRecord>> {
+    const r = await this.client.request('tripwire:lift', { requestId, alertId });
+    if (r.ok) this.patch(requestId, (e) => ({ records: mergeRecord(e.records, r.data) }));
+    return r;
+  }
+
+  private patch(requestId: string, fn: (e: RequestAlerts) => Partial<RequestAlerts>): void {
+    this.store.setState((s) => {
+      const e = s.byRequest[requestId] ?? empty();
+      return { byRequest: { ...s.byRequest, [requestId]: { ...e, ...fn(e) } } };
+    });
+  }
+}
