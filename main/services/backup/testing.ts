@@ -151,6 +151,34 @@ export class RecordingSpawner implements ProcessSpawner {
 }
 
 /**
+ * Holds restic's `backup` runs at the door once armed, until the test lets them go (a file
+ * appears): restic itself runs, only later — a slow safety snapshot, however fast or loaded the
+ * machine is. The held child waits in `sh`; nothing in the test sleeps.
+ */
+export class HeldBackups implements ProcessSpawner {
+  private gate: string | null = null;
+  private count = 0;
+  constructor(
+    private readonly dir: string,
+    private readonly inner: ProcessSpawner = nodeSpawner,
+  ) {}
+  /** From now on, `backup` runs wait for release(). */
+  arm(): void {
+    this.gate = join(this.dir, `gate-${process.pid}-${++this.count}`);
+  }
+  /** Lets the held runs go (and the next ones pass). */
+  async release(): Promise<void> {
+    const gate = this.gate;
+    this.gate = null;
+    if (gate) await writeFile(gate, '');
+  }
+  spawn(command: string, args: readonly string[], options: Parameters<ProcessSpawner['spawn']>[2]): ChildLike {
+    if (!this.gate || args[0] !== 'backup') return this.inner.spawn(command, args, options);
+    return this.inner.spawn('sh', ['-c', 'while [ ! -e "$0" ]; do sleep 0.05; done; exec "$@"', this.gate, command, ...args], options);
+  }
+}
+
+/**
  * Runs restic as root but without the capabilities that let root read any file
  * (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH): a chmod 000 file is then really unreadable to it,
  * while the repository (owned by root, mode 0600/0700) stays accessible.
