@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { TripwireAlert } from '@vigie/common';
+import { TripwireAlert, isWellFormedText, parseOrThrow } from '@vigie/common';
 import { decide, initialState, isInside, type DetectorEffect, type DetectorEvent, type DetectorState } from './detector.js';
 import { entropy, judge, looksText, magicOf, SAMPLE_BYTES, type FileSample } from './signals.js';
 
@@ -314,5 +314,21 @@ describe('the standing alert', () => {
     decide(frozen, { type: 'deleted', at: T0, path: '\u0000' });
     decide(frozen, { type: 'backup', at: T0, snapshotId: null, filesNew: 0, filesChanged: 0, filesUnmodified: 0 });
     expect(JSON.stringify(frozen)).toBe(before);
+  });
+});
+
+describe('evidence the hub accepts', () => {
+  it('carries file names as well-formed text of bounded length (a Windows name may hold a lone surrogate)', () => {
+    const r = new Run(['C:\\Users\\Dr\\Documents']);
+    const odd = `C:\\Users\\Dr\\Documents\\Patients\\bad\uD800name${'x'.repeat(1100)}\uD83D\uDE00.pdf`;
+    for (let i = 0; i < 5; i++) r.write(T0 + i, `${odd}${i}.pdf`, encrypted());
+    const a = r.raised[0]!.alert;
+    expect(a.files).toHaveLength(5);
+    for (const f of a.files) {
+      expect(f.path.length).toBeLessThanOrEqual(1024);
+      expect(f.path).toContain('bad\uFFFDname');
+      expect(isWellFormedText(f.path)).toBe(true);
+    }
+    expect(() => parseOrThrow(TripwireAlert, a)).not.toThrow();
   });
 });

@@ -154,6 +154,13 @@ export function parentOf(path: string): string {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/**
+ * A file name as the alert carries it: at most `max` characters, and well-formed Unicode (a
+ * Windows name may hold a lone surrogate, and a cut may split a pair; the hub refuses such text).
+ */
+export const evidenceText = (s: string, max: number = TRIPWIRE_LIMITS.path): string => s.slice(0, max).replace(LONE_SURROGATE, '\uFFFD');
+
 function percentile90(values: readonly number[]): number | null {
   if (values.length < 3) return null;
   const s = [...values].sort((a, b) => a - b);
@@ -321,18 +328,16 @@ function onBackup(s: DetectorState, e: Extract<DetectorEvent, { type: 'backup' }
   }
 }
 
-const FILE_KINDS = new Set<MarkKind>(['encrypted', 'wiped', 'replaced', 'extension', 'note', 'canary']);
-
 function toFile(m: Mark): TripwireFile {
   const kind: TripwireFileKind = m.kind === 'note-name' ? 'note' : m.kind === 'canary-deleted' ? 'canary' : m.kind;
-  return { path: m.path.slice(0, 1024), at: iso(m.at), kind, entropy: m.entropy };
+  return { path: evidenceText(m.path), at: iso(m.at), kind, entropy: m.entropy };
 }
 
+/** One entry per file (its first mark), oldest first. */
 function evidenceFiles(marks: readonly Mark[]): Mark[] {
   const seen = new Set<string>();
   const out: Mark[] = [];
   for (const m of [...marks].sort((a, b) => a.at - b.at)) {
-    if (!FILE_KINDS.has(m.kind) && m.kind !== 'note-name' && m.kind !== 'canary-deleted') continue;
     if (seen.has(m.path)) continue;
     seen.add(m.path);
     out.push(m);
@@ -341,11 +346,11 @@ function evidenceFiles(marks: readonly Mark[]): Mark[] {
 }
 
 function notesOf(marks: readonly Mark[]): string[] {
-  return [...new Set(marks.filter((m) => m.kind === 'note' || m.kind === 'note-name').map((m) => m.path.slice(0, 1024)))].slice(0, TRIPWIRE_LIMITS.notes);
+  return [...new Set(marks.filter((m) => m.kind === 'note' || m.kind === 'note-name').map((m) => evidenceText(m.path)))].slice(0, TRIPWIRE_LIMITS.notes);
 }
 
 function extensionsOf(marks: readonly Mark[], previous: readonly string[] = []): string[] {
-  return [...new Set([...previous, ...marks.filter((m) => m.kind === 'extension' && m.ext).map((m) => m.ext!)])].slice(0, TRIPWIRE_LIMITS.extensions);
+  return [...new Set([...previous, ...marks.filter((m) => m.kind === 'extension' && m.ext).map((m) => evidenceText(m.ext!, 40))])].slice(0, TRIPWIRE_LIMITS.extensions);
 }
 
 function buildAlert(s: DetectorState, id: string, now: number, reasons: TripwireReason[], cfg: DetectorConfig): TripwireAlert {
@@ -363,13 +368,13 @@ function buildAlert(s: DetectorState, id: string, now: number, reasons: Tripwire
     extensions: extensionsOf(s.marks),
     lastGoodSnapshot: null,
     backup,
-    folders: s.folders.slice(0, TRIPWIRE_LIMITS.folders).map((f) => f.slice(0, 1024)),
+    folders: s.folders.slice(0, TRIPWIRE_LIMITS.folders).map((f) => evidenceText(f)),
   };
 }
 
 function extendAlert(alert: TripwireAlert, fresh: readonly Mark[], reasons: readonly TripwireReason[], s: DetectorState, cfg: DetectorConfig): TripwireAlert {
   const known = new Set(alert.files.map((f) => f.path));
-  const added = evidenceFiles(fresh).filter((m) => !known.has(m.path.slice(0, 1024)));
+  const added = evidenceFiles(fresh).filter((m) => !known.has(evidenceText(m.path)));
   const room = Math.max(0, cfg.maxEvidence - alert.files.length);
   const notes = [...new Set([...alert.notes, ...notesOf(fresh)])].slice(0, TRIPWIRE_LIMITS.notes);
   const backup = alert.backup ?? (s.backupAnomaly ? (({ atMs: _atMs, ...b }) => b)(s.backupAnomaly) : null);

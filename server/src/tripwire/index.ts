@@ -37,6 +37,8 @@ export interface TripwireHubOptions {
   phone: () => Promise<string | null>;
   /** Alerts a device may have standing at once (a device cannot fill the database with ids). */
   maxOpenPerDevice?: number;
+  /** New evidence on one alert is audited at most this often (the row itself always holds the latest). */
+  evidenceAuditMs?: number;
 }
 
 type DeviceCtx = { actor: DeviceActor };
@@ -82,6 +84,8 @@ const selectAlerts = (ex: Executor) =>
 export class TripwireHub {
   readonly deviceHandlers: Handlers<typeof TRIPWIRE_DEVICE_EVENTS, DeviceCtx>;
   readonly techHandlers: Handlers<typeof TRIPWIRE_TECH_EVENTS, TechCtx>;
+  /** When each alert's evidence was last audited (a device sending changes in a loop adds one audit row a minute, not one per event). */
+  private readonly audited = new Map<string, number>();
 
   constructor(private readonly o: TripwireHubOptions) {
     this.deviceHandlers = {
@@ -157,8 +161,16 @@ export class TripwireHub {
   }
 
   private async update(actor: DeviceActor, row: Row, alert: TripwireAlert): Promise<void> {
+    const key = `${actor.id}\0${alert.id}`;
+    const now = Date.now();
+    const audit = now - (this.audited.get(key) ?? 0) >= (this.o.evidenceAuditMs ?? 60_000);
+    if (audit) {
+      if (this.audited.size >= 10_000) this.audited.clear();
+      this.audited.set(key, now);
+    }
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('tripwire_alerts').set({ alert: JSON.stringify(alert), updated_at: nowIso() }).where('device_id', '=', actor.id).where('alert_id', '=', alert.id).where('lifted_at', 'is', null).execute();
+      if (!audit) return;
       await this.o.services.audit.append(
         { actorType: 'device', actorId: actor.id, action: 'tripwire.evidence', subject: row.request_id, data: { alertId: alert.id, reasons: alert.reasons, fileCount: alert.fileCount } },
         trx,

@@ -80,6 +80,10 @@ describe('tripwire alerts on the hub', () => {
     const open = data(await emitAck<QueueSnapshot>(tech.socket, 'queue:list', {}));
     expect(open.requests.filter((q) => q.deviceId === hit.deviceId)).toHaveLength(1);
     expect(await auditActions(t, requestId)).toEqual(['help.create', 'tripwire.alert', 'help.view', 'tripwire.evidence', 'tripwire.view']);
+    // Evidence arriving in a loop is stored each time but audited at most once a minute per alert.
+    for (let n = 41; n <= 45; n++) data(await emitAck(hit.socket, 'tripwire:alert', { alert: alert('dev-1', n) }));
+    expect((await auditActions(t, requestId)).filter((a) => a === 'tripwire.evidence')).toHaveLength(1);
+    expect(data(await emitAck<TripwireAlertRecord[]>(tech.socket, 'tripwire:get', { requestId }))[0]!.alert.fileCount).toBe(45);
   });
 
   it('only the technician holding the request (or a supervisor) lifts it; the device hears it and its next report says so', async () => {
@@ -93,10 +97,10 @@ describe('tripwire alerts on the hub', () => {
     expect(await heard).toEqual({ alertId: 'dev-1' });
     expect(code(await emitAck(tech.socket, 'tripwire:lift', { requestId, alertId: 'dev-1' }))).toBe('CONFLICT');
     // A device that was offline when it was lifted learns it from the answer.
-    expect(data(await emitAck<{ lifted: boolean }>(hit.socket, 'tripwire:alert', { alert: alert('dev-1', 41) })).lifted).toBe(true);
+    expect(data(await emitAck<{ lifted: boolean }>(hit.socket, 'tripwire:alert', { alert: alert('dev-1', 46) })).lifted).toBe(true);
     const req = data(await emitAck<{ request: HelpRequest }>(tech.socket, 'help:get', { requestId })).request;
     expect(req.urgent).toBeUndefined();
-    expect((await auditActions(t, requestId)).filter((a) => a.startsWith('tripwire.'))).toEqual(['tripwire.alert', 'tripwire.evidence', 'tripwire.view', 'tripwire.lift']);
+    expect((await auditActions(t, requestId)).filter((a) => a.startsWith('tripwire.'))).toEqual(['tripwire.alert', 'tripwire.evidence', 'tripwire.view', 'tripwire.view', 'tripwire.lift']);
   });
 
   it("a new alert on a device with an open request raises that request instead of opening another", async () => {
