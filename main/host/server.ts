@@ -21,6 +21,8 @@ import { createTripwireCapability, type TripwireCapability, type TripwireCapabil
 import { hostCsp } from '../services/lib/csp.js';
 import type { InputInjector, SafetyGate, ScreenClock, ScreenDisplays } from '../services/screen/ports.js';
 import { screenCapability, type ScreenCapability } from '../services/screen/capability.js';
+import { interventionsCapability } from '../services/receipts/capability.js';
+import type { Shell } from '../services/backup/ports.js';
 import { createLogger } from '../services/lib/logger.js';
 import { Bridge } from './bridge.js';
 import { serveStatic } from './static.js';
@@ -65,6 +67,11 @@ export interface HostOptions {
    * Tests bring their own injector, displays, clock or consent timeout.
    */
   screen?: false | { injector?: InputInjector; displays?: ScreenDisplays; clock?: ScreenClock; consentTimeoutMs?: number; safetyWaitMs?: number };
+  /**
+   * « Mes interventions » (default: on — receipts saved in `<dataDir>/Interventions`, opened with
+   * xdg-open/open, recorded when there is none); false leaves it out.
+   */
+  interventions?: false | { folder?: string; shell?: Shell };
   hub?: AppOptions['hub'];
   support?: AppOptions['support'];
 }
@@ -131,6 +138,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
       : createNodeHealthCapability({ dataDir: options.dataDir, notifier, logger, locale: () => app.state().locale, ...(backup ? { backup: backup.provider } : {}) });
   // The safety backup before control (issue 12) is the backup capability's, when backups are on.
   const screen = options.screen === false ? null : createHostScreen(options.screen ?? {}, logger, () => backup?.safety ?? null);
+  const interventions =
+    options.interventions === false
+      ? null
+      : interventionsCapability({ folder: options.interventions?.folder ?? join(options.dataDir, 'Interventions'), shell: options.interventions?.shell ?? new NodeShell(logger), locale: () => app.state().locale });
   const app = createApp({
     dataDir: options.dataDir,
     appVersion: options.appVersion ?? packageVersion(),
@@ -145,7 +156,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ...(options.healthSummary ? { healthSummary: options.healthSummary } : health ? { healthSummary: () => health.summary() } : {}),
     ...(options.backupSummary ? { backupSummary: options.backupSummary } : backup ? { backupSummary: () => backup.summary() } : {}),
     // Backup first: the health check [backup-recency] of the first scan reads its summary.
-    capabilities: [...(backup ? [backup] : []), ...(tripwire ? [tripwire] : []), ...(health ? [health] : []), ...(screen ? [screen] : []), ...(options.capabilities ?? [])],
+    capabilities: [...(backup ? [backup] : []), ...(tripwire ? [tripwire] : []), ...(health ? [health] : []), ...(screen ? [screen] : []), ...(interventions ? [interventions] : []), ...(options.capabilities ?? [])],
     ...(options.hub ? { hub: options.hub } : {}),
     ...(options.support ? { support: options.support } : {}),
   });

@@ -20,6 +20,7 @@ import { Popover } from './popover.js';
 import { ElectronDisplays } from '../platform/electron/input-displays.js';
 import { NutInjector } from '../platform/node/input-nutjs.js';
 import { screenCapability } from '../services/screen/capability.js';
+import { interventionsCapability } from '../services/receipts/capability.js';
 import { captureGate, consentedSource, ScreenWindows } from './screen.js';
 import { hardenApp, hardenSession } from './security.js';
 import { TrayController } from './tray.js';
@@ -131,7 +132,8 @@ export class Shell {
       healthSummary: () => health.summary(),
       backupSummary: () => backup.summary(),
       // Backup first: the health check [backup-recency] of the first scan reads its summary.
-      capabilities: [backup, tripwire, health, screenCap],
+      // « Mes interventions »: receipts saved in Documents/Vigie/Interventions, the practice's register.
+      capabilities: [backup, tripwire, health, screenCap, interventionsCapability({ folder: join(app.getPath('documents'), 'Vigie', 'Interventions'), shell: electronShell(shell), locale: () => vigie.state().locale })],
     });
     this.vigie = vigie;
     // The updater never installs while a backup or a restore runs (the screen capability registers

@@ -5,6 +5,7 @@ import { BACKUP_METHODS, BACKUP_PUSH } from './backup.js';
 import { SCREEN_METHODS, SCREEN_PUSH } from './screen.js';
 import { BACKUP_ACCESS_METHODS, BACKUP_ACCESS_PUSH } from './backup-access.js';
 import { TRIPWIRE_METHODS, TRIPWIRE_PUSH } from '../tripwire.js';
+import { INTERVENTIONS_METHODS } from './receipts.js';
 
 export * from './app.js';
 export * from './health.js';
@@ -12,6 +13,7 @@ export * from './backup.js';
 export * from './screen.js';
 export * from './backup-access.js';
 export * from './bridge.js';
+export * from './receipts.js';
 
 /**
  * Every call the renderer can make to the main process (Electron IPC or the browser host's
@@ -26,6 +28,7 @@ export const IPC_METHODS = {
   ...SCREEN_METHODS,
   ...BACKUP_ACCESS_METHODS,
   ...TRIPWIRE_METHODS,
+  ...INTERVENTIONS_METHODS,
 } as const;
 
 /** Main → renderer pushes: `window.vigie.on(name, listener)`. */

@@ -11,6 +11,7 @@ import { DeviceStatus } from '../components/DeviceStatus';
 import { DeviceHealthPanel } from '../fleet/DeviceHealthPanel';
 import { ScreenPanel } from '../screen/ScreenPanel';
 import { BackupSection } from '../backup/BackupSection';
+import { ReceiptDownload } from '../receipts/ReceiptDownload';
 import { TripwireEvidence } from '../tripwire/TripwireEvidence';
 
 /** Workspace of one request: conversation, device facts, resolve / put back. */
@@ -104,6 +105,7 @@ export function RequestPage({ requestId }: { requestId: string }) {
           {request.resolutionNote ? <span className="workspace__note"> — {request.resolutionNote}</span> : null}
         </p>
       ) : null}
+      <ReceiptDownload requestId={requestId} status={request.status} />
       {mine && resolving ? <ResolveForm requestId={requestId} onCancel={() => setResolving(false)} /> : null}
 
       <dl className="workspace__summary">

@@ -4,6 +4,7 @@ import type { AppState } from '@vigie/common';
 import { BackupPanel } from '../backup/BackupPanel.js';
 import { HealthPanel } from '../health/HealthPanel.js';
 import { Support } from './Support.js';
+import { InterventionsPanel } from '../receipts/InterventionsPanel.js';
 
 /**
  * The app's sections. "Sécurité" and "Sauvegardes" plug in here as further entries (label key,
@@ -20,6 +21,7 @@ export const TABS: TabDef[] = [
   { id: 'help', labelKey: 'tabs.help', Panel: Support },
   { id: 'security', labelKey: 'tabs.security', Panel: HealthPanel },
   { id: 'backups', labelKey: 'tabs.backups', Panel: BackupPanel },
+  { id: 'interventions', labelKey: 'interventions.tab', Panel: InterventionsPanel },
 ];
 
 export function Tabs({ app, tabs = TABS }: { app: AppState; tabs?: TabDef[] }) {

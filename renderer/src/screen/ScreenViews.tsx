@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ScreenEndReason, ScreenState } from '@vigie/common';
 import { useStore } from '../store.js';
 import { formatAccelerator, useScreen, type ScreenAction } from './store.js';
+import { TechnicianPhoto } from '../receipts/TechnicianPhoto.js';
 import './screen.css';
 
 type Consent = NonNullable<ScreenState['consent']>;
@@ -74,9 +75,7 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
         {switching ? t('screen.consentSwitchTitle') : view ? t('screen.consentTitle') : t('screen.consentControlTitle')}
       </h1>
       <div className="screen-consent__who">
-        <span className="screen-avatar" aria-hidden="true">
-          {consent.technicianInitials}
-        </span>
+        <TechnicianPhoto sessionId={consent.sessionId} name={consent.technicianName} initials={consent.technicianInitials} />
         <p id={ids.body}>{switching ? t('screen.consentSwitchBody', vars) : view ? t('screen.consentBody', vars) : t('screen.consentControlBody', vars)}</p>
       </div>
       <div className="screen-consent__code" id={ids.code}>
