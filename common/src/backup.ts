@@ -562,7 +562,8 @@ export const BACKUP_STRINGS = {
   fr: {
     headline: {
       ok: 'Tout est sauvegardé',
-      okWithWarning: 'Sauvegardé, sauf {{count}} fichier(s) illisible(s)',
+      okWithWarning_one: 'Sauvegardé, sauf {{count}} fichier illisible',
+      okWithWarning_other: 'Sauvegardé, sauf {{count}} fichiers illisibles',
       running: 'Sauvegarde en cours',
       stale: 'Attention : dernière sauvegarde il y a {{days}} jours',
       staleOneDay: 'Attention : dernière sauvegarde il y a 1 jour',
@@ -618,7 +619,7 @@ export const BACKUP_STRINGS = {
       'repo-missing': { message: 'Aucune sauvegarde n’a été trouvée à l’emplacement prévu.', nextStep: 'Vérifiez que le disque de sauvegarde est branché, puis réessayez.' },
       'repo-unreachable': { message: 'Impossible de joindre l’emplacement des sauvegardes.', nextStep: 'Vérifiez la connexion à Internet ou au réseau, puis réessayez.' },
       locked: { message: 'Une autre opération utilise la sauvegarde en ce moment.', nextStep: 'Réessayez dans quelques minutes. Si cela dure, contactez votre prestataire.' },
-      'unreadable-files': { message: 'Sauvegarde faite, mais {{count}} fichier(s) n’ont pas pu être lus.', nextStep: 'Fermez les programmes qui utilisent ces fichiers : ils seront repris à la prochaine sauvegarde.' },
+      'unreadable-files': { message: 'Sauvegarde faite, mais des fichiers n’ont pas pu être lus.', nextStep: 'Fermez les programmes qui utilisent ces fichiers : ils seront repris à la prochaine sauvegarde.' },
       interrupted: { message: 'La sauvegarde a été interrompue avant la fin.', nextStep: 'Elle reprendra à la prochaine heure prévue, ou cliquez sur « Sauvegarder maintenant ».' },
       'disk-full': { message: 'Il n’y a plus assez de place sur le disque.', nextStep: 'Libérez de la place ou contactez votre prestataire.' },
       'read-only': { message: 'Impossible d’écrire à cet endroit : il est en lecture seule ou protégé.', nextStep: 'Choisissez un autre dossier ou contactez votre prestataire.' },
@@ -647,7 +648,8 @@ export const BACKUP_STRINGS = {
   en: {
     headline: {
       ok: 'Everything is backed up',
-      okWithWarning: 'Backed up, except {{count}} unreadable file(s)',
+      okWithWarning_one: 'Backed up, except {{count}} unreadable file',
+      okWithWarning_other: 'Backed up, except {{count}} unreadable files',
       running: 'Backup in progress',
       stale: 'Warning: last backup {{days}} days ago',
       staleOneDay: 'Warning: last backup 1 day ago',
@@ -702,7 +704,7 @@ export const BACKUP_STRINGS = {
       'repo-missing': { message: 'No backup was found at the expected place.', nextStep: 'Check that the backup drive is plugged in, then try again.' },
       'repo-unreachable': { message: 'The backup location cannot be reached.', nextStep: 'Check the Internet or network connection, then try again.' },
       locked: { message: 'Another operation is using the backup right now.', nextStep: 'Try again in a few minutes. If it lasts, contact your provider.' },
-      'unreadable-files': { message: 'Backup done, but {{count}} file(s) could not be read.', nextStep: 'Close the programs using these files: they will be picked up by the next backup.' },
+      'unreadable-files': { message: 'Backup done, but some files could not be read.', nextStep: 'Close the programs using these files: they will be picked up by the next backup.' },
       interrupted: { message: 'The backup was interrupted before the end.', nextStep: 'It will resume at the next scheduled time, or click “Back up now”.' },
       'disk-full': { message: 'There is not enough space left on the disk.', nextStep: 'Free some space or contact your provider.' },
       'read-only': { message: 'Cannot write there: it is read-only or protected.', nextStep: 'Choose another folder or contact your provider.' },

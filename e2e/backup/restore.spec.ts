@@ -9,7 +9,7 @@
  *    and the file is back, as it was.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createHub, type Hub } from '../../server/src/app.js';
@@ -92,7 +92,7 @@ async function firstBackup(w: World): Promise<void> {
   await w.app.getByTestId('backup-headline').getByText('Attention : aucune sauvegarde pour l’instant').waitFor();
   await w.app.getByRole('button', { name: 'Sauvegarder maintenant' }).click();
   await w.app.getByTestId('backup-headline').getByText('Tout est sauvegardé').waitFor({ timeout: 60_000 });
-  await w.app.getByTestId('backup-strip-summary').getByText(/^1 jour\(s\) sauvegardé\(s\)/).waitFor();
+  await w.app.getByTestId('backup-strip-summary').getByText(/^1 jour sauvegardé/).waitFor();
 }
 
 describe('backups and restore, end to end', () => {
@@ -123,7 +123,10 @@ describe('backups and restore, end to end', () => {
     await app.getByRole('button', { name: 'Continuer' }).click();
 
     await app.getByRole('heading', { name: 'Où remettre « Compte rendu [A].odt » ?' }).waitFor();
-    expect(await app.getByRole('radio', { name: /Restaurer une copie à côté/ }).isChecked()).toBe(true);
+    // The file was deleted: the obvious choice is to put it back, under its own name, at its place.
+    await app.locator('fieldset.backup-modes[data-suggested="in-place"]').waitFor();
+    expect(await app.getByRole('radio', { name: /Remettre à sa place/ }).isChecked()).toBe(true);
+    await app.getByText('L’élément n’y est plus : il revient sous son nom, à sa place, dans Documents.').waitFor();
     await app.getByRole('button', { name: 'Restaurer' }).click();
 
     // The progress step: a progress bar that reaches the end, then the result.
@@ -131,11 +134,10 @@ describe('backups and restore, end to end', () => {
     await bar.first().waitFor();
     await app.getByRole('heading', { name: 'Restauration terminée' }).waitFor({ timeout: 60_000 });
     expect(await bar.getAttribute('value')).toBe('100');
-    const restoredLine = await app.getByText(/^Restauré ici : /).textContent();
-    const restored = restoredLine!.replace(/^Restauré ici : /, '');
-    expect(dirname(restored)).toBe(w.docs);
-    expect(restored).toMatch(/Compte rendu \[A\] \(restauré \d{4}-\d{2}-\d{2} \d{2}h\d{2}\)\.odt$/);
-    expect(await readFile(restored, 'utf8')).toBe(REPORT);
+    // Said as places (never the system path), with the backup's date as « version du … ».
+    await app.getByText(/^Version du .+ à \d{2}:\d{2}, remise ici : Documents › Compte rendu \[A\]\.odt$/).waitFor();
+    expect(await app.locator('.backup-wizard').textContent()).not.toContain(w.docs);
+    expect(await readFile(file, 'utf8')).toBe(REPORT);
 
     await app.getByRole('button', { name: 'Ouvrir le dossier' }).click();
     await app.getByText('Le dossier a été ouvert.').waitFor();
@@ -174,7 +176,8 @@ describe('backups and restore, end to end', () => {
     await banner.getByRole('heading', { name: /Julie Martin (restaure|a restauré) « Dupont 2025\.txt » pour vous/ }).waitFor();
     await banner.locator('progress').waitFor();
     await banner.getByRole('heading', { name: 'Julie Martin a restauré « Dupont 2025.txt » pour vous' }).waitFor({ timeout: 60_000 });
-    await banner.getByText(`Restauré ici : ${file}`).waitFor();
+    await banner.getByText(/remise ici : Documents › Ordonnances › Dupont 2025\.txt$/).waitFor();
+    expect(await banner.textContent()).not.toContain(w.docs);
     // … and the console follows the same restore to its end.
     await section.getByTestId('backup-job').getByText('Restauration terminée').waitFor({ timeout: 30_000 });
 

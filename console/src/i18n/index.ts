@@ -9,6 +9,7 @@ import { deviceHealthEn, deviceHealthFr, fleetEn, fleetFr } from '../fleet/strin
 import { screenEn, screenFr } from '../screen/strings';
 import { receiptsConsoleEn, receiptsConsoleFr } from '../receipts/strings';
 import { supportEn, supportFr } from '../support/strings';
+import { addElisionFormatters, elisionTemplates } from '../../../web/format';
 
 export const LOCALES: readonly Locale[] = ['fr', 'en'];
 export const DEFAULT_LOCALE: Locale = 'fr';
@@ -30,10 +31,12 @@ export function createI18n(lng: Locale = DEFAULT_LOCALE): I18n {
     lng,
     fallbackLng: DEFAULT_LOCALE,
     supportedLngs: [...LOCALES],
-    resources: RESOURCES,
+    // French « de {{device}} » is elided where the name starts with a vowel (« l’écran d’Accueil »).
+    resources: { fr: elisionTemplates(RESOURCES.fr), en: RESOURCES.en },
     initAsync: false,
     interpolation: { escapeValue: false },
     returnNull: false,
   });
+  addElisionFormatters(instance);
   return instance;
 }

@@ -30,7 +30,7 @@ describe('locale formatting', () => {
   });
 
   it('formats sizes with French or English units', () => {
-    expect(formatBytes(512, 'fr')).toBe('512 o');
+    expect(formatBytes(512, 'fr')).toBe('512 octets');
     expect(formatBytes(1536, 'en')).toBe('1.5 KB');
     expect(formatBytes(1.2 * 1024 ** 3, 'fr')).toBe('1,2 Go');
   });

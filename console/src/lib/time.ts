@@ -32,15 +32,5 @@ export function formatDateTime(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(d);
 }
 
-/** Human size in the UI's language ("1,2 Go" / "1.2 GB"). */
-export function formatBytes(bytes: number, locale: string): string {
-  const units = locale.startsWith('fr') ? ['o', 'Ko', 'Mo', 'Go', 'To'] : ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = Math.max(0, bytes);
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  const digits = i === 0 || v >= 100 ? 0 : 1;
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(v)} ${units[i]}`;
-}
+/** Human size in the UI's language (« 1,2 Go » / « 1.2 GB »): the one formatter both UIs share. */
+export { formatBytes } from '../../../web/format';

@@ -186,9 +186,9 @@ describe('failures, produced for real', () => {
     expect(run.snapshotId).not.toBeNull();
     expect(run.unreadable).toEqual([join(f.data, 'verrouillé.txt')]);
     expect(run.unreadableCount).toBe(1);
-    expect(run.error).toMatchObject({ reason: 'unreadable-files', message: 'Sauvegarde faite, mais 1 fichier(s) n’ont pas pu être lus.' });
+    expect(run.error).toMatchObject({ reason: 'unreadable-files', message: 'Sauvegarde faite, mais des fichiers n’ont pas pu être lus.' });
     const status = f.service.status();
-    expect(status).toMatchObject({ headline: 'ok', message: 'Sauvegardé, sauf 1 fichier(s) illisible(s)' });
+    expect(status).toMatchObject({ headline: 'ok', message: 'Sauvegardé, sauf 1 fichier illisible' });
     expect(status.days.at(-1)?.state).toBe('warning');
     const listing = await f.service.browse({ snapshotId: run.snapshotId!, path: f.data });
     expect(listing.entries.map((e) => e.name)).toContain('lisible.txt');

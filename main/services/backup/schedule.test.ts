@@ -86,7 +86,7 @@ describe('status', () => {
     expect(headline({ ...base, lastBackup: old, lastSuccessAt: old.endedAt })).toEqual({ headline: 'stale', message: 'Attention : dernière sauvegarde il y a 3 jours' });
     expect(headline({ ...base, lastBackup: run(local(2026, 3, 30, 8), 'failed'), lastSuccessAt: ok.endedAt })).toEqual({ headline: 'failed', message: 'La sauvegarde a échoué' });
     const warn = run(local(2026, 3, 29, 20), 'warning');
-    expect(headline({ ...base, lastBackup: warn, lastSuccessAt: warn.endedAt }).message).toBe('Sauvegardé, sauf 3 fichier(s) illisible(s)');
+    expect(headline({ ...base, lastBackup: warn, lastSuccessAt: warn.endedAt }).message).toBe('Sauvegardé, sauf 3 fichiers illisibles');
     expect(headline({ ...base, lastBackup: ok, lastSuccessAt: ok.endedAt, checkFailed: true }).headline).toBe('failed');
     expect(headline({ ...base, lastBackup: ok, lastSuccessAt: ok.endedAt, locale: 'en' }).message).toBe('Everything is backed up');
   });

@@ -108,7 +108,11 @@ export function headline(i: HeadlineInput): { headline: BackupHeadline; message:
     const message = days >= 2 ? fill(t.stale, { days }) : days === 1 ? t.staleOneDay : fill(t.staleHours, { hours });
     return { headline: 'stale', message };
   }
-  if (last?.outcome === 'warning') return { headline: 'ok', message: fill(t.okWithWarning, { count: last.unreadableCount }) };
+  if (last?.outcome === 'warning') {
+    const count = last.unreadableCount;
+    const one = new Intl.PluralRules(i.locale === 'en' ? 'en-GB' : 'fr-FR').select(count) === 'one';
+    return { headline: 'ok', message: fill(one ? t.okWithWarning_one : t.okWithWarning_other, { count }) };
+  }
   return { headline: 'ok', message: t.ok };
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { backupHeadlineKey, type AppState, type BackupDay, type BackupStatus, type Locale } from '@vigie/common';
 import { useStore } from '../store.js';
+import { formatNumber, localeTag } from '../../../web/format.js';
 import { longDate, relative, shortDay, size } from './format.js';
 import { ErrorBlock } from './parts.js';
 import { RestoreWizard } from './RestoreWizard.js';
@@ -14,6 +15,12 @@ type T = ReturnType<typeof useTranslation>['t'];
 export function headlineText(t: T, s: BackupStatus, now = Date.now()): string {
   const h = backupHeadlineKey(s, now);
   return t(`backup.${h.key}`, h.vars);
+}
+
+/** « 12 jours sauvegardés, 1 avec des fichiers illisibles et 17 sans sauvegarde. » (only the kinds of day there were; days backed up always said). */
+export function stripSummary(t: T, locale: Locale, n: Record<BackupDay['state'], number>): string {
+  const parts = [t('backup.ui.strip.ok', { count: n.ok }), ...(['warning', 'failed', 'none'] as const).filter((k) => n[k] > 0).map((k) => t(`backup.ui.strip.${k}`, { count: n[k] }))];
+  return `${new Intl.ListFormat(localeTag(locale), { style: 'long', type: 'conjunction' }).format(parts)}.`;
 }
 
 /** The 30-day strip: coloured days for the eye, the same facts as a sentence for everyone. */
@@ -29,7 +36,7 @@ function DayStrip({ days, locale }: { days: BackupDay[]; locale: Locale }) {
         ))}
       </ol>
       <p className="backup-strip__summary" data-testid="backup-strip-summary">
-        {t('backup.ui.strip.summary', { ok: count('ok'), warning: count('warning'), failed: count('failed'), none: count('none') })}
+        {stripSummary(t, locale, { ok: count('ok'), warning: count('warning'), failed: count('failed'), none: count('none') })}
       </p>
       <p className="hint">{t('backup.ui.strip.legend')}</p>
     </div>
@@ -53,11 +60,11 @@ function Facts({ status, locale }: { status: BackupStatus; locale: Locale }) {
       </div>
       <div>
         <dt>{t('backup.ui.size')}</dt>
-        <dd>{status.sizeBytes !== null ? size(status.sizeBytes, locale, t) : unknown}</dd>
+        <dd>{status.sizeBytes !== null ? size(status.sizeBytes, locale) : unknown}</dd>
       </div>
       <div>
         <dt>{t('backup.ui.changed')}</dt>
-        <dd>{status.filesChangedLastRun !== null ? status.filesChangedLastRun : unknown}</dd>
+        <dd>{status.filesChangedLastRun !== null ? formatNumber(status.filesChangedLastRun, locale) : unknown}</dd>
       </div>
     </dl>
   );

@@ -2,14 +2,15 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorBody, RestoreJob } from '@vigie/common';
 import { useStore } from '../store.js';
-import { ErrorBlock, RestoreProgressBar } from './parts.js';
+import { ErrorBlock, RestoreProgressBar, restoredLine, usePlaces } from './parts.js';
 import { backupApi, isFinal, useBackup } from './store.js';
 import './backup.css';
 
 const treeName = (p: string) => p.slice(p.lastIndexOf('/') + 1) || p;
 
 function TechnicianRestore({ job }: { job: RestoreJob }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const places = usePlaces();
   const dismiss = useBackup((s) => s.dismiss);
   const [opened, setOpened] = useState<'idle' | 'ok' | ErrorBody>('idle');
   const name = job.requestedBy?.name ?? '';
@@ -25,7 +26,14 @@ function TechnicianRestore({ job }: { job: RestoreJob }) {
       <div role="status" aria-live="polite">
         <RestoreProgressBar job={job} />
       </div>
-      {job.state === 'done' && job.result ? job.result.items.map((i) => <p key={i.to}>{t('backup.ui.wizard.restoredTo', { path: i.to })}</p>) : null}
+      {job.state === 'done' && job.result
+        ? job.result.items.map((i) => (
+            <div key={i.to}>
+              <p>{restoredLine(t, job.snapshotTime, i.to, places.text, i18n.language === 'en' ? 'en' : 'fr')}</p>
+              {i.previousVersion ? <p className="hint">{t('backup.ui.wizard.previousKept', { place: places.text(i.previousVersion) })}</p> : null}
+            </div>
+          ))
+        : null}
       {job.error && job.state === 'failed' ? <ErrorBlock error={job.error} /> : null}
       {opened === 'ok' ? <p role="status">{t('backup.ui.wizard.folderOpened')}</p> : opened !== 'idle' ? <ErrorBlock error={opened} /> : null}
       {isFinal(job) ? (

@@ -1,9 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { snapshotCrumbs, type BrowseResponse, type ErrorBody, type Locale, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
+import { snapshotCrumbs, type BrowseResponse, type ErrorBody, type FolderList, type Locale, type RestoreMode, type RestorePlan, type SearchResponse, type Snapshot } from '@vigie/common';
 import { Breadcrumbs } from '../../../web/Breadcrumbs.js';
 import { baseName, folderOf, longDate, size } from './format.js';
-import { ErrorBlock, RestoreProgressBar, StepHeading } from './parts.js';
+import { ErrorBlock, RestoreProgressBar, StepHeading, restoredLine, usePlaces } from './parts.js';
 import { backupApi, isFinal, useBackup } from './store.js';
 
 /** What will be restored, from which backup. */
@@ -20,7 +20,7 @@ type Step =
   | { kind: 'mode'; choice: Choice; from: Step }
   | { kind: 'progress'; jobId: string; choice: Choice; from: Step };
 
-const MODES: RestoreMode[] = ['beside', 'in-place', 'folder'];
+const MODES: RestoreMode[] = ['in-place', 'beside', 'folder'];
 const PAGE = 200;
 
 const treeName = (p: string) => p.slice(p.lastIndexOf('/') + 1) || p;
@@ -30,6 +30,8 @@ export function RestoreWizard({ locale, onClose }: { locale: Locale; onClose: ()
   const { t } = useTranslation();
   const [step, setStep] = useState<Step>({ kind: 'date' });
   const n = step.kind === 'date' ? 1 : step.kind === 'browse' ? 2 : 3;
+  const loadPlaces = useBackup((s) => s.loadPlaces);
+  useEffect(() => loadPlaces(), [loadPlaces]);
 
   return (
     <section className="panel backup-wizard" aria-labelledby="wizard-title" data-step={step.kind}>
@@ -85,6 +87,7 @@ function useCall<T>(load: () => Promise<{ ok: true; data: T } | { ok: false; err
 function DateStep({ locale, onSnapshot, onChoice }: { locale: Locale; onSnapshot: (s: Snapshot) => void; onChoice: (c: Choice) => void }) {
   const { t } = useTranslation();
   const api = backupApi();
+  const places = usePlaces();
   const snaps = useCall<Snapshot[]>(() => api?.backup.listSnapshots({}) ?? null, [api]);
   const [query, setQuery] = useState('');
   const [search, setSearch] = useState<{ busy: boolean; result: SearchResponse | null; error: ErrorBody | null }>({ busy: false, result: null, error: null });
@@ -138,12 +141,12 @@ function DateStep({ locale, onSnapshot, onChoice }: { locale: Locale; onSnapshot
                   <span className={h.type === 'dir' ? 'icon-folder' : 'icon-file'} aria-hidden="true" />
                   {h.name}
                 </p>
-                <p className="hint">{t('backup.ui.wizard.hitIn', { folder: folderOf(h.localPath) })}</p>
+                <p className="hint">{t('backup.ui.wizard.hitIn', { folder: places.text(folderOf(h.localPath)) })}</p>
                 <ul className="backup-versions">
                   {h.versions.map((v) => (
                     <li key={`${v.snapshotId}:${v.mtime ?? ''}`}>
                       <button type="button" className="backup-choice" onClick={() => onChoice({ snapshotId: v.snapshotId, snapshotTime: v.snapshotTime, paths: [h.path] })}>
-                        {v.size !== null ? t('backup.ui.wizard.versionSize', { date: longDate(v.snapshotTime, locale), size: size(v.size, locale, t) }) : t('backup.ui.wizard.version', { date: longDate(v.snapshotTime, locale) })}
+                        {v.size !== null ? t('backup.ui.wizard.versionSize', { date: longDate(v.snapshotTime, locale), size: size(v.size, locale) }) : t('backup.ui.wizard.version', { date: longDate(v.snapshotTime, locale) })}
                       </button>
                     </li>
                   ))}
@@ -177,6 +180,7 @@ function BrowseStep({
 }) {
   const { t } = useTranslation();
   const api = backupApi();
+  const places = usePlaces();
   const [limit, setLimit] = useState(PAGE);
   const [selected, setSelected] = useState<string[]>([]);
   const listing = useCall<BrowseResponse>(() => (api && path ? api.backup.browse({ snapshotId: snapshot.id, path, limit }) : null), [api, snapshot.id, path, limit]);
@@ -203,7 +207,7 @@ function BrowseStep({
             <li key={r}>
               <button type="button" className="backup-choice" onClick={() => onPath(r)}>
                 <span className="backup-choice__row">
-                  <span className="icon-folder" aria-hidden="true" /> {snapshot.paths[i] ?? r}
+                  <span className="icon-folder" aria-hidden="true" /> {places.text(snapshot.paths[i] ?? r)}
                 </span>
               </button>
             </li>
@@ -239,7 +243,7 @@ function BrowseStep({
                           <span className="icon-file" aria-hidden="true" /> <span className="backup-entry__name">{e.name}</span>
                         </span>
                         <span className="backup-entry__meta">
-                          {e.size !== null ? size(e.size, locale, t) : ''}
+                          {e.size !== null ? size(e.size, locale) : ''}
                           {e.mtime ? ` · ${longDate(e.mtime, locale)}` : ''}
                         </span>
                       </label>
@@ -277,18 +281,30 @@ function BrowseStep({
 function ModeStep({ locale, choice, onBack, onStarted }: { locale: Locale; choice: Choice; onBack: () => void; onStarted: (jobId: string) => void }) {
   const { t } = useTranslation();
   const api = backupApi();
-  const [mode, setMode] = useState<RestoreMode>('beside');
-  const [targetDir, setTargetDir] = useState('');
+  const places = usePlaces();
+  // The obvious default: « à sa place » when nothing is there any more, « à côté » when something has that name.
+  const plan = useCall<RestorePlan>(() => api?.backup.restorePlan({ snapshotId: choice.snapshotId, paths: choice.paths }) ?? null, [api, choice.snapshotId, choice.paths.join('\0')]);
+  const [chosen, setChosen] = useState<RestoreMode | null>(null);
+  const mode: RestoreMode | null = chosen ?? (plan.loading ? null : (plan.data?.suggestedMode ?? 'beside'));
+  const [targetDir, setTargetDir] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorBody | null>(null);
   const what = choice.paths.length === 1 ? t('backup.relay.what.item', { name: treeName(choice.paths[0]!) }) : t('backup.relay.what.items', { count: choice.paths.length });
 
+  const hint = (m: RestoreMode): string => {
+    const p = plan.data;
+    if (!p || m === 'folder') return t(`backup.ui.wizard.modeHints.${m}`);
+    const place = places.text(p.folder);
+    const taken = p.existing.length > 0;
+    return m === 'beside' ? t(`backup.ui.wizard.modeHintsHere.${taken ? 'besideTaken' : 'besideFree'}`, { place }) : t(`backup.ui.wizard.modeHintsHere.${taken ? 'inPlaceTaken' : 'inPlaceFree'}`, { place });
+  };
+
   const start = async (e: FormEvent) => {
     e.preventDefault();
-    if (!api || busy) return;
+    if (!api || busy || !mode || (mode === 'folder' && !targetDir)) return;
     setBusy(true);
     setError(null);
-    const r = await api.backup.restore({ snapshotId: choice.snapshotId, paths: choice.paths, mode, ...(mode === 'folder' ? { targetDir: targetDir.trim() } : {}) });
+    const r = await api.backup.restore({ snapshotId: choice.snapshotId, paths: choice.paths, mode, ...(mode === 'folder' && targetDir ? { targetDir } : {}) });
     setBusy(false);
     if (r.ok) {
       useBackup.setState((s) => ({ jobs: { ...s.jobs, [r.data.id]: s.jobs[r.data.id] ?? r.data } }));
@@ -300,39 +316,81 @@ function ModeStep({ locale, choice, onBack, onStarted }: { locale: Locale; choic
     <form className="backup-step" onSubmit={(e) => void start(e)}>
       <StepHeading id="wizard-mode">{t('backup.ui.wizard.modeTitle', { what })}</StepHeading>
       <p className="hint">{t('backup.ui.wizard.fromDate', { date: longDate(choice.snapshotTime, locale) })}</p>
-      <fieldset className="backup-modes">
+      {plan.loading ? <p role="status">{t('backup.ui.wizard.planLoading')}</p> : null}
+      <fieldset className="backup-modes" disabled={mode === null} data-suggested={plan.data?.suggestedMode ?? ''}>
         <legend className="visually-hidden">{t('backup.ui.wizard.modeTitle', { what })}</legend>
         {MODES.map((m) => (
           <div key={m} className={`backup-mode${mode === m ? ' selected' : ''}`}>
-            <input type="radio" id={`mode-${m}`} name="restore-mode" value={m} checked={mode === m} onChange={() => setMode(m)} aria-describedby={`mode-${m}-hint`} />
+            <input type="radio" id={`mode-${m}`} name="restore-mode" value={m} checked={mode === m} onChange={() => setChosen(m)} aria-describedby={`mode-${m}-hint`} />
             <label htmlFor={`mode-${m}`}>
               <span className="backup-mode__label">{t(`backup.modes.${m}`)}</span>
               <span className="backup-mode__hint" id={`mode-${m}-hint`}>
-                {t(`backup.ui.wizard.modeHints.${m}`)}
+                {hint(m)}
               </span>
             </label>
           </div>
         ))}
       </fieldset>
-      {mode === 'folder' ? (
-        <div className="backup-target">
-          <label htmlFor="restore-target">{t('backup.ui.wizard.targetDir')}</label>
-          <input id="restore-target" type="text" value={targetDir} onChange={(e) => setTargetDir(e.target.value)} aria-describedby="restore-target-hint" required spellCheck={false} />
-          <p className="hint" id="restore-target-hint">
-            {t('backup.ui.wizard.targetDirHint')}
-          </p>
-        </div>
-      ) : null}
+      {mode === 'folder' ? <FolderPicker value={targetDir} onChange={setTargetDir} /> : null}
       {error ? <ErrorBlock error={error} /> : null}
       <div className="row backup-step__actions">
         <button type="button" className="secondary" onClick={onBack}>
           {t('backup.ui.wizard.back')}
         </button>
-        <button type="submit" className="primary" disabled={busy || (mode === 'folder' && targetDir.trim() === '')}>
+        <button type="submit" className="primary" disabled={busy || mode === null || (mode === 'folder' && !targetDir)}>
           {t('backup.ui.wizard.start')}
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * « Restaurer ailleurs »: a folder picker instead of a typed path. It starts from the folders a
+ * restore may go into (Bureau, Documents…, the backed-up folders) and opens sub-folders; the
+ * folder opened is the one chosen. Only folders the app accepts are listed.
+ */
+function FolderPicker({ value, onChange }: { value: string | null; onChange: (path: string | null) => void }) {
+  const { t } = useTranslation();
+  const api = backupApi();
+  const places = usePlaces();
+  const placeList = useBackup((s) => s.places);
+  const listing = useCall<FolderList>(() => api?.backup.listFolders(value ? { path: value } : {}) ?? null, [api, value]);
+  const nameOf = (path: string, name: string) => {
+    const place = value === null ? placeList.find((p) => p.path === path) : undefined;
+    return place ? places.text(place.path) : name;
+  };
+  const crumbs = [{ path: null as string | null, label: t('backup.ui.wizard.picker.top') }, ...(value ? places.crumbs(value).map((c) => ({ path: c.path as string | null, label: c.label })) : [])];
+  return (
+    <div className="backup-target folder-picker" role="group" aria-labelledby="picker-label">
+      <p id="picker-label" className="folder-picker__label">
+        {t('backup.ui.wizard.picker.label')}
+      </p>
+      <Breadcrumbs crumbs={crumbs} label={t('backup.ui.wizard.picker.label')} onPick={onChange} navClassName="backup-crumbs" buttonClassName="link" />
+      {listing.loading ? <p role="status">{t('backup.ui.wizard.picker.loading')}</p> : null}
+      {listing.error ? <ErrorBlock error={listing.error} /> : null}
+      {listing.data ? (
+        listing.data.folders.length === 0 ? (
+          <p className="hint">{value ? t('backup.ui.wizard.picker.empty') : t('backup.ui.wizard.noSnapshots')}</p>
+        ) : (
+          <ul className="backup-list folder-picker__list">
+            {listing.data.folders.map((f) => (
+              <li key={f.path}>
+                <button type="button" className="backup-choice" onClick={() => onChange(f.path)} aria-label={t('backup.ui.wizard.picker.open', { name: nameOf(f.path, f.name) })}>
+                  <span className="backup-choice__row">
+                    <span className="icon-folder" aria-hidden="true" /> {nameOf(f.path, f.name)}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )
+      ) : null}
+      {listing.data?.truncated ? <p className="hint">{t('backup.ui.wizard.picker.truncated')}</p> : null}
+      <p className="hint" role="status" data-testid="picker-chosen">
+        {value ? t('backup.ui.wizard.picker.chosen', { place: places.text(value) }) : t('backup.ui.wizard.picker.none')}
+      </p>
+    </div>
   );
 }
 
@@ -342,6 +400,8 @@ function ProgressStep({ jobId, onRetry, onClose }: { jobId: string; onRetry: () 
   const { t } = useTranslation();
   const job = useBackup((s) => s.jobs[jobId]);
   const api = backupApi();
+  const places = usePlaces();
+  const { i18n } = useTranslation();
   const [cancelling, setCancelling] = useState(false);
   const [opened, setOpened] = useState<'idle' | 'ok' | ErrorBody>('idle');
   if (!job) return <p role="status">{t('backup.ui.loading')}</p>;
@@ -369,8 +429,8 @@ function ProgressStep({ jobId, onRetry, onClose }: { jobId: string; onRetry: () 
         <ul className="backup-restored">
           {job.result.items.map((i) => (
             <li key={i.to}>
-              <p>{t('backup.ui.wizard.restoredTo', { path: i.to })}</p>
-              {i.previousVersion ? <p className="hint">{t('backup.ui.wizard.previousKept', { path: i.previousVersion })}</p> : null}
+              <p>{restoredLine(t, job.snapshotTime, i.to, places.text, i18n.language === 'en' ? 'en' : 'fr')}</p>
+              {i.previousVersion ? <p className="hint">{t('backup.ui.wizard.previousKept', { place: places.text(i.previousVersion) })}</p> : null}
             </li>
           ))}
         </ul>

@@ -1,7 +1,8 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BackupError, ErrorBody, RestoreJob } from '@vigie/common';
-import { duration } from './format.js';
+import type { BackupError, ErrorBody, Locale, Place, RestoreJob } from '@vigie/common';
+import { baseName, crumbText, duration, longDate, placeCrumbs, type PlaceCrumb } from './format.js';
+import { useBackup } from './store.js';
 
 /** A step heading that takes focus when it appears, so keyboard and screen-reader users follow. */
 export function StepHeading({ id, children, level = 2 }: { id: string; children: ReactNode; level?: 1 | 2 }) {
@@ -98,4 +99,18 @@ export function RestoreProgressBar({ job, showState = true }: { job: RestoreJob;
       </p>
     </div>
   );
+}
+
+/** Local paths as places in the UI's language: `crumbs` (each with its folder) and `text` (« Bureau › Dossier patients »). */
+export function usePlaces(): { crumbs: (path: string) => PlaceCrumb[]; text: (path: string) => string } {
+  const { t } = useTranslation();
+  const places = useBackup((s) => s.places);
+  const label = (p: Place) => (p.kind === 'backed-up' ? baseName(p.path) : t(`backup.ui.places.${p.kind}`));
+  const crumbs = (path: string) => placeCrumbs(path, places, label, t);
+  return { crumbs, text: (path) => crumbText(crumbs(path)) };
+}
+
+/** « Version du mercredi 12 mars 2025 à 12:30, remise ici : Documents › compte rendu.odt ». */
+export function restoredLine(t: T, snapshotTime: string | null, to: string, place: (path: string) => string, locale: Locale): string {
+  return snapshotTime ? t('backup.ui.wizard.restoredTo', { date: longDate(snapshotTime, locale), place: place(to) }) : t('backup.ui.wizard.restoredHere', { place: place(to) });
 }

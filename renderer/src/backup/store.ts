@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BackupStatus, ErrorBody, RestoreJob, VigieApi } from '@vigie/common';
+import type { BackupStatus, ErrorBody, Place, RestoreJob, VigieApi } from '@vigie/common';
 
 const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
 
@@ -17,6 +17,10 @@ interface BackupState {
   dismissed: Record<string, true>;
   runNowBusy: boolean;
   runNowError: ErrorBody | null;
+  /** The user's well-known folders and the backed-up ones: paths are shown as places (« Bureau › … »). */
+  places: Place[];
+  /** Loads (again) the places: at attach, and when the restore wizard opens (the backed-up folders may have changed). */
+  loadPlaces(): void;
   /** Subscribes to backup:status and backup:restoreProgress and loads status and jobs; once per api. */
   attach(api: VigieApi): void;
   runNow(): Promise<boolean>;
@@ -37,6 +41,15 @@ export const useBackup = create<BackupState>((set, get) => ({
   dismissed: {},
   runNowBusy: false,
   runNowError: null,
+  places: [],
+  loadPlaces() {
+    void attached?.backup.places({}).then(
+      (r) => {
+        if (r.ok) set({ places: r.data.places });
+      },
+      () => undefined,
+    );
+  },
   attach(api) {
     if (attached === api) return;
     attached = api;
@@ -60,6 +73,7 @@ export const useBackup = create<BackupState>((set, get) => ({
       },
       () => undefined,
     );
+    get().loadPlaces();
   },
   async runNow() {
     const api = attached;

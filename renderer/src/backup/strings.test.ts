@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupStatus } from '@vigie/common';
 import { createI18n } from '../i18n/index.js';
-import { headlineText } from './BackupPanel.js';
-import { duration, size } from './format.js';
+import type { Place } from '@vigie/common';
+import { headlineText, stripSummary } from './BackupPanel.js';
+import { baseName, crumbText, duration, placeCrumbs, size } from './format.js';
 import { errorSentences } from './parts.js';
 import { BACKUP_UI_EN, BACKUP_UI_FR } from './strings.js';
 
@@ -53,9 +54,9 @@ describe('backup tab strings', () => {
 
   it('formats sizes, times left and errors the way people say them', () => {
     const i18n = createI18n('fr');
-    expect(size(1536, 'fr', i18n.t).replace(/\s/g, ' ')).toBe('1,5 Ko');
-    expect(size(3 * 1024 ** 3, 'fr', i18n.t).replace(/\s/g, ' ')).toBe('3 Go');
-    expect(size(512, 'fr', i18n.t)).toBe('512 octets');
+    expect(size(1536, 'fr').replace(/\s/g, ' ')).toBe('1,5 Ko');
+    expect(size(3 * 1024 ** 3, 'fr').replace(/\s/g, ' ')).toBe('3 Go');
+    expect(size(512, 'fr')).toBe('512 octets');
     expect(duration(20, i18n.t)).toBe('moins d’une minute');
     expect(duration(61, i18n.t)).toBe('2 minutes');
     expect(duration(3700, i18n.t)).toBe('1 h 2 min');
@@ -63,7 +64,7 @@ describe('backup tab strings', () => {
     expect(e).toEqual({ message: 'Une sauvegarde ou une restauration est déjà en cours.', nextStep: 'Attendez qu’elle se termine, puis réessayez.' });
     expect(errorSentences(i18n.t, { code: 'OFFLINE', message: 'x' })).toEqual({ message: 'Connexion perdue. Nouvel essai automatique.', nextStep: '' });
     void i18n.changeLanguage('en');
-    expect(size(1536, 'en', i18n.t)).toBe('1.5 KB');
+    expect(size(1536, 'en')).toBe('1.5 KB');
     expect(errorSentences(i18n.t, { reason: 'not-found', message: 'Introuvable', nextStep: 'Autre date' }).message).toBe('This item cannot be found in this backup.');
   });
 
@@ -85,5 +86,42 @@ describe('backup tab strings', () => {
     void i18n.changeLanguage('en');
     expect(errorSentences(i18n.t, interrupted)).toEqual({ message: 'The restore was interrupted; your current files were not touched.', nextStep: 'You can start the restore again whenever you like.' });
     expect(errorSentences(i18n.t, { reason: 'not-a-folder', message: 'x', nextStep: 'y' }).message).toBe('The chosen destination is a file, not a folder.');
+  });
+
+  it('says where things are as places, never as system paths', () => {
+    const i18n = createI18n('fr');
+    const places: Place[] = [
+      { kind: 'desktop', path: '/Users/marie/Desktop' },
+      { kind: 'documents', path: '/Users/marie/Documents' },
+      { kind: 'home', path: '/Users/marie' },
+      { kind: 'backed-up', path: '/Users/marie/Documents' },
+      { kind: 'backed-up', path: '/Users/marie/Desktop/Dossier patients/Cabinet' },
+    ];
+    const label = (p: Place) => (p.kind === 'backed-up' ? baseName(p.path) : i18n.t(`backup.ui.places.${p.kind}`));
+    const say = (path: string, list: Place[] = places) => crumbText(placeCrumbs(path, list, label, i18n.t));
+    expect(say('/Users/marie/Desktop/Dossier patients/compte rendu.pdf')).toBe('Bureau › Dossier patients › compte rendu.pdf');
+    expect(say('/Users/marie/Documents')).toBe('Documents');
+    expect(say('/Users/marie/Desktop/Dossier patients/Cabinet/2025')).toBe('Cabinet › 2025');
+    expect(say('/Users/marie/Musique/a.mp3')).toBe('Dossier personnel › Musique › a.mp3');
+    expect(say('/Users/mariette/x')).toBe('Cet ordinateur › Users › mariette › x');
+    const win: Place[] = [{ kind: 'desktop', path: 'C:\\Users\\marie\\OneDrive\\Bureau' }, { kind: 'backed-up', path: 'C:\\Julie' }];
+    expect(say('c:\\users\\marie\\onedrive\\bureau\\Ordonnances', win)).toBe('Bureau › Ordonnances');
+    expect(say('C:\\Julie\\Data\\base.db', win)).toBe('Julie › Data › base.db');
+    expect(say('D:\\Archives\\2024', win)).toBe('Disque D › Archives › 2024');
+    // Each crumb keeps its folder (the folder picker opens it).
+    expect(placeCrumbs('/Users/marie/Desktop/Dossier patients', places, label, i18n.t).map((c) => c.path)).toEqual(['/Users/marie/Desktop', '/Users/marie/Desktop/Dossier patients']);
+    void i18n.changeLanguage('en');
+    expect(say('/Users/marie/Desktop/Dossier patients/compte rendu.pdf')).toBe('Desktop › Dossier patients › compte rendu.pdf');
+    expect(say('D:\\Archives', win)).toBe('Drive D › Archives');
+  });
+
+  it('counts days with real plural forms, only the kinds of day there were', () => {
+    const i18n = createI18n('fr');
+    expect(stripSummary(i18n.t, 'fr', { ok: 1, warning: 0, failed: 0, none: 29 })).toBe('1 jour sauvegardé et 29 sans sauvegarde.');
+    expect(stripSummary(i18n.t, 'fr', { ok: 12, warning: 1, failed: 2, none: 15 })).toBe('12 jours sauvegardés, 1 avec des fichiers illisibles, 2 en échec et 15 sans sauvegarde.');
+    expect(stripSummary(i18n.t, 'fr', { ok: 0, warning: 0, failed: 0, none: 30 })).toBe('0 jour sauvegardé et 30 sans sauvegarde.');
+    void i18n.changeLanguage('en');
+    expect(stripSummary(i18n.t, 'en', { ok: 1, warning: 0, failed: 0, none: 29 })).toBe('1 day backed up and 29 without a backup.');
+    expect(i18n.t('backup.headline.okWithWarning', { count: 2 })).toBe('Backed up, except 2 unreadable files');
   });
 });

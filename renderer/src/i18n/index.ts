@@ -6,6 +6,7 @@ import { waitEn, waitFr } from '../help/wait.js';
 import { healthEn, healthFr } from '../health/strings.js';
 import { screenEn, screenFr } from '../screen/strings.js';
 import { interventionsEn, interventionsFr } from '../receipts/strings.js';
+import { addElisionFormatters, elisionTemplates } from '../../../web/format.js';
 import { en } from './en.js';
 import { fr } from './fr.js';
 
@@ -22,8 +23,10 @@ export function createI18n(locale: Locale = 'fr'): I18n {
     fallbackLng: 'fr',
     initAsync: false,
     interpolation: { escapeValue: false },
-    resources: RESOURCES,
+    // French « de {{name}} » is elided where the name starts with a vowel (« l’écran d’Accueil »).
+    resources: { fr: elisionTemplates(RESOURCES.fr), en: RESOURCES.en },
     returnNull: false,
   });
+  addElisionFormatters(inst);
   return inst;
 }
