@@ -62,7 +62,11 @@ export const STATUS_CREDIT: Readonly<Record<HealthStatus, number>> = { ok: 1, wa
 /** Severity order used for "worst": critical > warning > unknown > ok. */
 export const STATUS_SEVERITY: Readonly<Record<HealthStatus, number>> = { ok: 0, unknown: 1, warning: 2, critical: 3 };
 
-/** Why a check could not be verified. Each code has a plain sentence in HEALTH_STRINGS.<locale>.reasons. */
+/**
+ * Why a check could not be verified. Each code has a plain sentence for the practitioner in
+ * HEALTH_STRINGS.<locale>.reasons and the technician's one (which tool, which exit code, what was
+ * missing: its parameters) in HEALTH_STRINGS.<locale>.technicalReasons.
+ */
 export const UNKNOWN_REASONS = [
   'command-missing', // the tool is not on this machine
   'timeout', // the tool did not answer in time (it was stopped)
@@ -99,6 +103,7 @@ export const Evidence = z.object({
 });
 export type Evidence = z.infer<typeof Evidence>;
 
+/** `text`: the practitioner's sentence in French (renderUnknownReason); `params` hold the technician's facts (renderTechnicalReason). */
 export const UnknownReason = z.object({ code: UnknownReasonCode, params: MessageParams, text: z.string().max(1000) });
 export type UnknownReason = z.infer<typeof UnknownReason>;
 
@@ -214,7 +219,15 @@ export function toHistoryEntry(report: Pick<HealthReport, 'finishedAt' | 'score'
 }
 
 // ---------- texts ----------
-type MessageText = { title: string; explanation: string; remediation: string | null };
+/**
+ * A sentence that depends on a number: `one` or `other` is chosen by the parameter that `plural`
+ * names (Intl plural rules: in French 0 and 1 are singular, as in system-messages.ts), `zero` when
+ * that number is 0 and the sentence has a better way to say it. A parameter that is not a number
+ * (a report from an older device) takes `other`.
+ */
+export type PluralText = { plural: string; zero?: string; one: string; other: string };
+export type HealthText = string | PluralText;
+type MessageText = { title: HealthText; explanation: HealthText; remediation: HealthText | null };
 
 const FR_MESSAGES = {
   // disk-encryption
@@ -240,17 +253,22 @@ const FR_MESSAGES = {
   },
   'disk-encryption.in-progress': {
     title: 'Le chiffrement du disque est en cours',
-    explanation: 'Le disque est en train d’être chiffré ({{percent}}). Il n’est protégé qu’une fois l’opération terminée.',
+    explanation: 'Le disque est en train d’être chiffré ({{percent}} %). Il n’est protégé qu’une fois l’opération terminée.',
     remediation: 'Laissez l’ordinateur allumé et branché sur le secteur jusqu’à la fin.',
   },
   'disk-encryption.in-progress-unmeasured': {
     title: 'Le chiffrement du disque est en cours',
-    explanation: 'Le disque est en train d’être chiffré. Depuis un compte sans droits d’administrateur, Windows ne dit pas où en est l’opération. Le disque n’est protégé qu’une fois le chiffrement terminé.',
+    explanation: 'Le disque est en train d’être chiffré. Depuis ce compte, l’ordinateur ne dit pas où en est l’opération. Le disque n’est protégé qu’une fois le chiffrement terminé.',
     remediation: 'Laissez l’ordinateur allumé et branché sur le secteur jusqu’à la fin.',
   },
   'disk-encryption.paused': {
     title: 'Le chiffrement du disque est arrêté en cours de route',
-    explanation: 'Le chiffrement a commencé puis a été mis en pause ({{percent}} du disque) : le reste du disque peut être lu en cas de perte ou de vol.',
+    explanation: 'Le chiffrement a commencé puis a été mis en pause ({{percent}} % du disque) : le reste du disque peut être lu en cas de perte ou de vol.',
+    remediation: 'Demandez à votre prestataire de relancer le chiffrement du disque jusqu’au bout.',
+  },
+  'disk-encryption.paused-unmeasured': {
+    title: 'Le chiffrement du disque est arrêté en cours de route',
+    explanation: 'Le chiffrement a commencé puis a été mis en pause : la partie du disque qui n’est pas encore chiffrée peut être lue en cas de perte ou de vol.',
     remediation: 'Demandez à votre prestataire de relancer le chiffrement du disque jusqu’au bout.',
   },
   'disk-encryption.decryption-paused': {
@@ -291,7 +309,11 @@ const FR_MESSAGES = {
   },
   'antivirus.outdated': {
     title: 'L’antivirus n’est pas à jour',
-    explanation: 'Les définitions de virus de {{name}} ont {{days}} jours : les menaces récentes ne sont pas reconnues.',
+    explanation: {
+      plural: 'days',
+      one: 'Les définitions de virus de {{name}} ont {{days}} jour : les menaces récentes ne sont pas reconnues.',
+      other: 'Les définitions de virus de {{name}} ont {{days}} jours : les menaces récentes ne sont pas reconnues.',
+    },
     remediation: 'Lancez une mise à jour de l’antivirus et vérifiez que l’ordinateur accède à Internet.',
   },
   'antivirus.product-outdated': {
@@ -331,18 +353,18 @@ const FR_MESSAGES = {
   },
   'antivirus.linux-clamav-ok': {
     title: 'Un antivirus est installé',
-    explanation: 'ClamAV est installé avec sa mise à jour automatique des définitions de virus.',
+    explanation: 'Un antivirus est installé et ses définitions de virus se mettent à jour automatiquement.',
     remediation: null,
   },
   'antivirus.linux-clamav-no-updates': {
     title: 'L’antivirus ne se met pas à jour',
-    explanation: 'ClamAV est installé mais sans son service de mise à jour : ses définitions de virus vieillissent.',
-    remediation: 'Demandez à votre prestataire d’installer « clamav-freshclam ».',
+    explanation: 'Un antivirus est installé, mais rien ne met à jour ses définitions de virus : elles vieillissent et les menaces récentes ne sont pas reconnues.',
+    remediation: 'Demandez à votre prestataire d’installer la mise à jour automatique de l’antivirus.',
   },
   'antivirus.linux-none': {
     title: 'Aucun antivirus n’est installé',
     explanation: 'Aucun antivirus n’a été trouvé sur cet ordinateur Linux. Le risque est plus faible que sous Windows, mais les fichiers reçus ne sont pas analysés.',
-    remediation: 'Demandez à votre prestataire si un antivirus (par exemple ClamAV) est utile pour ce poste.',
+    remediation: 'Demandez à votre prestataire si un antivirus est utile pour ce poste.',
   },
   // firewall
   'firewall.on': {
@@ -367,7 +389,7 @@ const FR_MESSAGES = {
   },
   'firewall.off.linux': {
     title: 'Le pare-feu est désactivé',
-    explanation: 'Le pare-feu ({{tool}}) est installé mais inactif : les connexions entrantes ne sont pas filtrées.',
+    explanation: 'Le pare-feu est installé mais inactif : les connexions venues du réseau ne sont pas filtrées.',
     remediation: 'Demandez à votre prestataire d’activer le pare-feu.',
   },
   // os-supported
@@ -383,7 +405,7 @@ const FR_MESSAGES = {
   },
   'os-supported.recent': {
     title: 'Le système reçoit les correctifs de sécurité',
-    explanation: '{{name}} est une version récente, plus récente que les tables de Vigie : elle est suivie par son éditeur.',
+    explanation: '{{name}} est une version récente, plus récente que la liste de Vigie : elle est suivie par son éditeur.',
     remediation: null,
   },
   'os-supported.ending-soon': {
@@ -414,22 +436,38 @@ const FR_MESSAGES = {
   },
   'os-updates.pending': {
     title: 'Des mises à jour attendent',
-    explanation: '{{count}} mise(s) à jour du système attendent d’être installées.',
+    explanation: {
+      plural: 'count',
+      one: '{{count}} mise à jour du système attend d’être installée.',
+      other: '{{count}} mises à jour du système attendent d’être installées.',
+    },
     remediation: 'Installez les mises à jour puis redémarrez l’ordinateur.',
   },
   'os-updates.pending-security': {
     title: 'Des mises à jour de sécurité attendent',
-    explanation: '{{security}} correctif(s) de sécurité (sur {{count}} mises à jour) ne sont pas installés : des failles connues restent ouvertes.',
+    explanation: {
+      plural: 'security',
+      one: '{{security}} correctif de sécurité n’est pas installé (mises à jour en attente : {{count}}) : une faille connue reste ouverte.',
+      other: '{{security}} correctifs de sécurité ne sont pas installés (mises à jour en attente : {{count}}) : des failles connues restent ouvertes.',
+    },
     remediation: 'Installez les mises à jour dès aujourd’hui puis redémarrez l’ordinateur.',
   },
   'os-updates.stale-lists': {
     title: 'La recherche de mises à jour est ancienne',
-    explanation: 'La liste des mises à jour n’a pas été actualisée depuis {{days}} jours : des correctifs récents peuvent manquer.',
+    explanation: {
+      plural: 'days',
+      one: 'La liste des mises à jour n’a pas été actualisée depuis {{days}} jour : des correctifs récents peuvent manquer.',
+      other: 'La liste des mises à jour n’a pas été actualisée depuis {{days}} jours : des correctifs récents peuvent manquer.',
+    },
     remediation: 'Lancez une recherche de mises à jour, ou demandez à votre prestataire de vérifier la mise à jour automatique.',
   },
   'os-updates.too-old': {
     title: 'Aucune mise à jour depuis longtemps',
-    explanation: 'La dernière mise à jour installée date de {{days}} jours alors que des correctifs sortent chaque mois.',
+    explanation: {
+      plural: 'days',
+      one: 'La dernière mise à jour installée date de {{days}} jour alors que des correctifs sortent chaque mois.',
+      other: 'La dernière mise à jour installée date de {{days}} jours alors que des correctifs sortent chaque mois.',
+    },
     remediation: 'Ouvrez Windows Update, installez les mises à jour puis redémarrez.',
   },
   // auto-updates
@@ -456,12 +494,21 @@ const FR_MESSAGES = {
   // screen-lock
   'screen-lock.ok': {
     title: 'L’écran se verrouille tout seul',
-    explanation: 'Après {{minutes}} minute(s) sans activité, l’écran se verrouille et demande le mot de passe.',
+    explanation: {
+      plural: 'minutes',
+      zero: 'Dès la mise en veille, l’écran se verrouille et demande le mot de passe.',
+      one: 'Après {{minutes}} minute sans activité, l’écran se verrouille et demande le mot de passe.',
+      other: 'Après {{minutes}} minutes sans activité, l’écran se verrouille et demande le mot de passe.',
+    },
     remediation: null,
   },
   'screen-lock.too-long': {
     title: 'L’écran met trop longtemps à se verrouiller',
-    explanation: 'L’écran ne se verrouille qu’après {{minutes}} minutes : un passant peut consulter les dossiers ouverts.',
+    explanation: {
+      plural: 'minutes',
+      one: 'L’écran ne se verrouille qu’après {{minutes}} minute : un passant peut consulter les dossiers ouverts.',
+      other: 'L’écran ne se verrouille qu’après {{minutes}} minutes : un passant peut consulter les dossiers ouverts.',
+    },
     remediation: 'Réglez le verrouillage automatique sur 10 minutes au plus.',
   },
   'screen-lock.never': {
@@ -486,9 +533,9 @@ const FR_MESSAGES = {
     remediation: 'Demandez à votre prestataire de créer un compte standard pour le travail quotidien.',
   },
   'admin-user.root': {
-    title: 'Vous travaillez avec le compte « root »',
-    explanation: 'Le compte « root » a tous les droits sur le système : la moindre erreur ou le moindre logiciel malveillant peut tout détruire.',
-    remediation: 'Utilisez un compte personnel standard ; demandez à votre prestataire de le créer.',
+    title: 'Vous travaillez avec le compte qui a tous les droits',
+    explanation: 'Le compte utilisé en ce moment est le compte principal du système, qui peut tout modifier : la moindre erreur ou le moindre logiciel malveillant peut tout détruire.',
+    remediation: 'Utilisez un compte personnel standard pour le travail quotidien ; demandez à votre prestataire de le créer.',
   },
   // auto-login
   'auto-login.off': {
@@ -498,7 +545,7 @@ const FR_MESSAGES = {
   },
   'auto-login.on': {
     title: 'La session s’ouvre sans mot de passe',
-    explanation: 'Au démarrage, la session {{user}} s’ouvre toute seule : quiconque allume l’ordinateur accède aux dossiers.',
+    explanation: 'Au démarrage, la session de {{user}} s’ouvre toute seule : quiconque allume l’ordinateur accède aux dossiers.',
     remediation: 'Désactivez l’ouverture de session automatique (votre prestataire peut le faire).',
   },
   'auto-login.password-left': {
@@ -572,23 +619,23 @@ const FR_MESSAGES = {
   },
   'platform-integrity.sip-off': {
     title: 'La protection du système macOS est désactivée',
-    explanation: 'La protection de l’intégrité du système (SIP) est coupée : un logiciel malveillant peut modifier macOS lui-même.',
-    remediation: 'Faites réactiver SIP par votre prestataire (démarrage en mode de récupération).',
+    explanation: 'La protection qui empêche de modifier macOS lui-même est coupée : un logiciel malveillant peut s’installer au cœur du système.',
+    remediation: 'Demandez à votre prestataire de réactiver la protection du système de macOS.',
   },
   'platform-integrity.sip-custom': {
     title: 'La protection du système macOS est affaiblie',
-    explanation: 'La protection de l’intégrité du système (SIP) est dans une configuration personnalisée : une partie des protections est coupée.',
-    remediation: 'Faites rétablir la configuration normale de SIP par votre prestataire.',
+    explanation: 'La protection qui empêche de modifier macOS lui-même a été en partie coupée.',
+    remediation: 'Demandez à votre prestataire de rétablir la protection complète du système de macOS.',
   },
   'platform-integrity.gatekeeper-off': {
     title: 'Le contrôle des applications est désactivé',
     explanation: 'macOS ne vérifie plus que les applications ouvertes viennent de développeurs identifiés.',
-    remediation: 'Demandez à votre prestataire de réactiver Gatekeeper.',
+    remediation: 'Demandez à votre prestataire de réactiver le contrôle des applications.',
   },
   'platform-integrity.secure-boot-off': {
     title: 'Le démarrage sécurisé est désactivé',
-    explanation: 'L’ordinateur ne vérifie pas que le système qui démarre est authentique.',
-    remediation: 'Demandez à votre prestataire d’activer le démarrage sécurisé (Secure Boot) dans le micrologiciel.',
+    explanation: 'À l’allumage, l’ordinateur ne vérifie pas que le système qui démarre est authentique : un logiciel malveillant pourrait s’installer avant même le système.',
+    remediation: 'Demandez à votre prestataire d’activer le démarrage sécurisé dans les réglages de démarrage de l’ordinateur.',
   },
   'platform-integrity.tamper-off': {
     title: 'La protection contre les falsifications est désactivée',
@@ -597,23 +644,23 @@ const FR_MESSAGES = {
   },
   'platform-integrity.mac-off': {
     title: 'Le cloisonnement des applications est désactivé',
-    explanation: 'Les protections AppArmor ou SELinux qui limitent ce que chaque programme peut faire ne sont pas actives.',
-    remediation: 'Demandez à votre prestataire de réactiver AppArmor.',
+    explanation: 'Les protections qui limitent ce que chaque programme peut faire ne sont pas actives : un programme piégé aurait les mains libres.',
+    remediation: 'Demandez à votre prestataire de réactiver le cloisonnement des applications.',
   },
   // disk-space
   'disk-space.ok': {
     title: 'Il reste assez de place sur le disque',
-    explanation: '{{free}} libres ({{percent}} % du disque).',
+    explanation: '{{freeBytes}} libres ({{percent}} % du disque).',
     remediation: null,
   },
   'disk-space.low': {
     title: 'Le disque est presque plein',
-    explanation: 'Il ne reste que {{free}} ({{percent}} %) : les mises à jour et les sauvegardes risquent d’échouer.',
+    explanation: 'Il ne reste que {{freeBytes}} ({{percent}} %) : les mises à jour et les sauvegardes risquent d’échouer.',
     remediation: 'Videz la corbeille et supprimez les gros fichiers inutiles, ou demandez de l’aide à votre prestataire.',
   },
   'disk-space.full': {
     title: 'Le disque est plein',
-    explanation: 'Il ne reste que {{free}} ({{percent}} %) : les mises à jour, les sauvegardes et vos logiciels peuvent tomber en panne.',
+    explanation: 'Il ne reste que {{freeBytes}} ({{percent}} %) : les mises à jour, les sauvegardes et vos logiciels peuvent tomber en panne.',
     remediation: 'Libérez de la place dès maintenant ou contactez votre prestataire.',
   },
   // time-sync
@@ -629,23 +676,40 @@ const FR_MESSAGES = {
   },
   'time-sync.drift': {
     title: 'L’horloge est décalée',
-    explanation: 'L’horloge a {{seconds}} secondes d’écart avec l’heure exacte.',
+    explanation: {
+      plural: 'seconds',
+      one: 'L’horloge a {{seconds}} seconde d’écart avec l’heure exacte.',
+      other: 'L’horloge a {{seconds}} secondes d’écart avec l’heure exacte.',
+    },
     remediation: 'Activez « Régler l’heure automatiquement » dans les réglages de date et heure.',
   },
   // backup-recency
   'backup-recency.ok': {
     title: 'La sauvegarde est récente',
-    explanation: 'Dernière sauvegarde réussie il y a {{hours}} heure(s).',
+    explanation: {
+      plural: 'hours',
+      zero: 'Dernière sauvegarde réussie il y a moins d’une heure.',
+      one: 'Dernière sauvegarde réussie il y a {{hours}} heure.',
+      other: 'Dernière sauvegarde réussie il y a {{hours}} heures.',
+    },
     remediation: null,
   },
   'backup-recency.stale': {
     title: 'La dernière sauvegarde date un peu',
-    explanation: 'La dernière sauvegarde réussie date de {{days}} jour(s).',
+    explanation: {
+      plural: 'days',
+      one: 'La dernière sauvegarde réussie date de {{days}} jour.',
+      other: 'La dernière sauvegarde réussie date de {{days}} jours.',
+    },
     remediation: 'Laissez l’ordinateur allumé et connecté pour que la sauvegarde se fasse, ou lancez-la depuis Vigie.',
   },
   'backup-recency.old': {
     title: 'Pas de sauvegarde récente',
-    explanation: 'La dernière sauvegarde réussie date de {{days}} jours : en cas de rançongiciel ou de panne, ce travail serait perdu.',
+    explanation: {
+      plural: 'days',
+      one: 'La dernière sauvegarde réussie date de {{days}} jour : en cas de rançongiciel ou de panne, ce travail serait perdu.',
+      other: 'La dernière sauvegarde réussie date de {{days}} jours : en cas de rançongiciel ou de panne, ce travail serait perdu.',
+    },
     remediation: 'Lancez une sauvegarde depuis Vigie ou contactez votre prestataire.',
   },
   'backup-recency.failed': {
@@ -696,17 +760,22 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'disk-encryption.in-progress': {
     title: 'Disk encryption is in progress',
-    explanation: 'The disk is being encrypted ({{percent}}). It is only protected once this is finished.',
+    explanation: 'The disk is being encrypted ({{percent}}%). It is only protected once this is finished.',
     remediation: 'Keep the computer on and plugged in until it is done.',
   },
   'disk-encryption.in-progress-unmeasured': {
     title: 'Disk encryption is in progress',
-    explanation: 'The disk is being encrypted. From an account without administrator rights, Windows does not say how far it has got. The disk is only protected once encryption is finished.',
+    explanation: 'The disk is being encrypted. From this account, the computer does not say how far it has got. The disk is only protected once encryption is finished.',
     remediation: 'Keep the computer on and plugged in until it is done.',
   },
   'disk-encryption.paused': {
     title: 'Disk encryption stopped halfway',
-    explanation: 'Encryption started and was then paused ({{percent}} of the disk): the rest of the disk can be read if the computer is lost or stolen.',
+    explanation: 'Encryption started and was then paused ({{percent}}% of the disk): the rest of the disk can be read if the computer is lost or stolen.',
+    remediation: 'Ask your provider to restart disk encryption and let it finish.',
+  },
+  'disk-encryption.paused-unmeasured': {
+    title: 'Disk encryption stopped halfway',
+    explanation: 'Encryption started and was then paused: the part of the disk not yet encrypted can be read if the computer is lost or stolen.',
     remediation: 'Ask your provider to restart disk encryption and let it finish.',
   },
   'disk-encryption.decryption-paused': {
@@ -746,7 +815,11 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'antivirus.outdated': {
     title: 'The antivirus is out of date',
-    explanation: 'The virus definitions of {{name}} are {{days}} days old: recent threats are not recognised.',
+    explanation: {
+      plural: 'days',
+      one: 'The virus definitions of {{name}} are {{days}} day old: recent threats are not recognised.',
+      other: 'The virus definitions of {{name}} are {{days}} days old: recent threats are not recognised.',
+    },
     remediation: 'Update the antivirus and check that the computer can reach the Internet.',
   },
   'antivirus.product-outdated': {
@@ -786,18 +859,18 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'antivirus.linux-clamav-ok': {
     title: 'An antivirus is installed',
-    explanation: 'ClamAV is installed with automatic updates of its virus definitions.',
+    explanation: 'An antivirus is installed and its virus definitions update automatically.',
     remediation: null,
   },
   'antivirus.linux-clamav-no-updates': {
     title: 'The antivirus does not update',
-    explanation: 'ClamAV is installed without its update service: its virus definitions are getting old.',
-    remediation: 'Ask your provider to install “clamav-freshclam”.',
+    explanation: 'An antivirus is installed, but nothing updates its virus definitions: they are getting old and recent threats are not recognised.',
+    remediation: 'Ask your provider to install the antivirus’s automatic updates.',
   },
   'antivirus.linux-none': {
     title: 'No antivirus is installed',
     explanation: 'No antivirus was found on this Linux computer. The risk is lower than on Windows, but received files are not scanned.',
-    remediation: 'Ask your provider whether an antivirus (ClamAV for instance) is useful for this computer.',
+    remediation: 'Ask your provider whether an antivirus is useful for this computer.',
   },
   'firewall.on': {
     title: 'The firewall is on',
@@ -821,7 +894,7 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'firewall.off.linux': {
     title: 'The firewall is off',
-    explanation: 'The firewall ({{tool}}) is installed but inactive: incoming connections are not filtered.',
+    explanation: 'The firewall is installed but inactive: connections coming from the network are not filtered.',
     remediation: 'Ask your provider to turn the firewall on.',
   },
   'os-supported.ok': {
@@ -836,7 +909,7 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'os-supported.recent': {
     title: 'The system receives security fixes',
-    explanation: '{{name}} is a recent version, newer than Vigie’s tables: it is supported by its vendor.',
+    explanation: '{{name}} is a recent version, newer than Vigie’s list: it is supported by its vendor.',
     remediation: null,
   },
   'os-supported.ending-soon': {
@@ -866,22 +939,38 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'os-updates.pending': {
     title: 'Updates are waiting',
-    explanation: '{{count}} system update(s) are waiting to be installed.',
+    explanation: {
+      plural: 'count',
+      one: '{{count}} system update is waiting to be installed.',
+      other: '{{count}} system updates are waiting to be installed.',
+    },
     remediation: 'Install the updates, then restart the computer.',
   },
   'os-updates.pending-security': {
     title: 'Security updates are waiting',
-    explanation: '{{security}} security fix(es) (out of {{count}} updates) are not installed: known flaws stay open.',
+    explanation: {
+      plural: 'security',
+      one: '{{security}} security fix is not installed (updates waiting: {{count}}): a known flaw stays open.',
+      other: '{{security}} security fixes are not installed (updates waiting: {{count}}): known flaws stay open.',
+    },
     remediation: 'Install the updates today, then restart the computer.',
   },
   'os-updates.stale-lists': {
     title: 'The update check is old',
-    explanation: 'The list of updates has not been refreshed for {{days}} days: recent fixes may be missing.',
+    explanation: {
+      plural: 'days',
+      one: 'The list of updates has not been refreshed for {{days}} day: recent fixes may be missing.',
+      other: 'The list of updates has not been refreshed for {{days}} days: recent fixes may be missing.',
+    },
     remediation: 'Check for updates, or ask your provider to check automatic updates.',
   },
   'os-updates.too-old': {
     title: 'No update for a long time',
-    explanation: 'The last installed update is {{days}} days old, while fixes come out every month.',
+    explanation: {
+      plural: 'days',
+      one: 'The last installed update is {{days}} day old, while fixes come out every month.',
+      other: 'The last installed update is {{days}} days old, while fixes come out every month.',
+    },
     remediation: 'Open Windows Update, install the updates, then restart.',
   },
   'auto-updates.on': {
@@ -906,12 +995,21 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'screen-lock.ok': {
     title: 'The screen locks by itself',
-    explanation: 'After {{minutes}} minute(s) without activity, the screen locks and asks for the password.',
+    explanation: {
+      plural: 'minutes',
+      zero: 'As soon as the computer goes to sleep, the screen locks and asks for the password.',
+      one: 'After {{minutes}} minute without activity, the screen locks and asks for the password.',
+      other: 'After {{minutes}} minutes without activity, the screen locks and asks for the password.',
+    },
     remediation: null,
   },
   'screen-lock.too-long': {
     title: 'The screen takes too long to lock',
-    explanation: 'The screen only locks after {{minutes}} minutes: a passer-by can look at open records.',
+    explanation: {
+      plural: 'minutes',
+      one: 'The screen only locks after {{minutes}} minute: a passer-by can look at open records.',
+      other: 'The screen only locks after {{minutes}} minutes: a passer-by can look at open records.',
+    },
     remediation: 'Set automatic lock to 10 minutes at most.',
   },
   'screen-lock.never': {
@@ -935,9 +1033,9 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
     remediation: 'Ask your provider to create a standard account for daily work.',
   },
   'admin-user.root': {
-    title: 'You are working as “root”',
-    explanation: 'The “root” account has every right on the system: the smallest mistake or any malware can destroy everything.',
-    remediation: 'Use a personal standard account; ask your provider to create it.',
+    title: 'You are working with the all-powerful account',
+    explanation: 'The account in use is the system’s master account, which can change anything: the smallest mistake or any malware can destroy everything.',
+    remediation: 'Use a personal standard account for daily work; ask your provider to create it.',
   },
   'auto-login.off': {
     title: 'Signing in requires a password',
@@ -1016,23 +1114,23 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'platform-integrity.sip-off': {
     title: 'macOS system protection is off',
-    explanation: 'System Integrity Protection (SIP) is off: malware can modify macOS itself.',
-    remediation: 'Have your provider turn SIP back on (start-up in recovery mode).',
+    explanation: 'The protection that stops changes to macOS itself is off: malware can settle in the core of the system.',
+    remediation: 'Ask your provider to turn macOS system protection back on.',
   },
   'platform-integrity.sip-custom': {
     title: 'macOS system protection is weakened',
-    explanation: 'System Integrity Protection (SIP) is in a custom configuration: part of the protections is off.',
-    remediation: 'Have your provider restore the normal SIP configuration.',
+    explanation: 'The protection that stops changes to macOS itself has been partly turned off.',
+    remediation: 'Ask your provider to restore full macOS system protection.',
   },
   'platform-integrity.gatekeeper-off': {
     title: 'Application checking is off',
     explanation: 'macOS no longer checks that opened applications come from identified developers.',
-    remediation: 'Ask your provider to turn Gatekeeper back on.',
+    remediation: 'Ask your provider to turn application checking back on.',
   },
   'platform-integrity.secure-boot-off': {
-    title: 'Secure Boot is off',
-    explanation: 'The computer does not check that the system it starts is genuine.',
-    remediation: 'Ask your provider to turn on Secure Boot in the firmware.',
+    title: 'Secure start-up is off',
+    explanation: 'When it is switched on, the computer does not check that the system it starts is genuine: malware could settle in before the system itself.',
+    remediation: 'Ask your provider to turn on secure start-up in the computer’s start-up settings.',
   },
   'platform-integrity.tamper-off': {
     title: 'Tamper protection is off',
@@ -1041,22 +1139,22 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'platform-integrity.mac-off': {
     title: 'Application confinement is off',
-    explanation: 'The AppArmor or SELinux protections that limit what each program can do are not active.',
-    remediation: 'Ask your provider to turn AppArmor back on.',
+    explanation: 'The protections that limit what each program can do are not active: a booby-trapped program would have a free hand.',
+    remediation: 'Ask your provider to turn application confinement back on.',
   },
   'disk-space.ok': {
     title: 'There is enough disk space',
-    explanation: '{{free}} free ({{percent}}% of the disk).',
+    explanation: '{{freeBytes}} free ({{percent}}% of the disk).',
     remediation: null,
   },
   'disk-space.low': {
     title: 'The disk is almost full',
-    explanation: 'Only {{free}} ({{percent}}%) left: updates and backups may fail.',
+    explanation: 'Only {{freeBytes}} ({{percent}}%) left: updates and backups may fail.',
     remediation: 'Empty the bin and delete large useless files, or ask your provider for help.',
   },
   'disk-space.full': {
     title: 'The disk is full',
-    explanation: 'Only {{free}} ({{percent}}%) left: updates, backups and your software may break.',
+    explanation: 'Only {{freeBytes}} ({{percent}}%) left: updates, backups and your software may break.',
     remediation: 'Free some space now or contact your provider.',
   },
   'time-sync.ok': {
@@ -1071,22 +1169,39 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'time-sync.drift': {
     title: 'The clock is off',
-    explanation: 'The clock is {{seconds}} seconds away from the exact time.',
+    explanation: {
+      plural: 'seconds',
+      one: 'The clock is {{seconds}} second away from the exact time.',
+      other: 'The clock is {{seconds}} seconds away from the exact time.',
+    },
     remediation: 'Turn on “Set time automatically” in the date and time settings.',
   },
   'backup-recency.ok': {
     title: 'The backup is recent',
-    explanation: 'Last successful backup {{hours}} hour(s) ago.',
+    explanation: {
+      plural: 'hours',
+      zero: 'Last successful backup less than an hour ago.',
+      one: 'Last successful backup {{hours}} hour ago.',
+      other: 'Last successful backup {{hours}} hours ago.',
+    },
     remediation: null,
   },
   'backup-recency.stale': {
     title: 'The last backup is getting old',
-    explanation: 'The last successful backup is {{days}} day(s) old.',
+    explanation: {
+      plural: 'days',
+      one: 'The last successful backup is {{days}} day old.',
+      other: 'The last successful backup is {{days}} days old.',
+    },
     remediation: 'Leave the computer on and connected so the backup can run, or start it from Vigie.',
   },
   'backup-recency.old': {
     title: 'No recent backup',
-    explanation: 'The last successful backup is {{days}} days old: after ransomware or a breakdown, that work would be lost.',
+    explanation: {
+      plural: 'days',
+      one: 'The last successful backup is {{days}} day old: after ransomware or a breakdown, that work would be lost.',
+      other: 'The last successful backup is {{days}} days old: after ransomware or a breakdown, that work would be lost.',
+    },
     remediation: 'Start a backup from Vigie or contact your provider.',
   },
   'backup-recency.failed': {
@@ -1112,11 +1227,23 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
 };
 
 /**
- * Words a check names in a `…List` parameter (a comma-separated list of codes, see fillTemplate):
- * network types, remote-access kinds. A code without an entry is a product name (« TeamViewer »)
- * and is written as is in both languages.
+ * Words a check names by code: in a `…List` parameter (a comma-separated list of codes, see
+ * fillTemplate) network types and remote-access kinds; in `edition`, the Windows edition that
+ * follows the system's name. A code without an entry is a product name (« TeamViewer ») and is
+ * written as is in both languages.
  */
-export const HEALTH_TERMS = ['fw-domain', 'fw-private', 'fw-public', 'remote-desktop', 'ssh', 'vnc', 'screen-sharing', 'remote-management'] as const;
+export const HEALTH_TERMS = [
+  'fw-domain',
+  'fw-private',
+  'fw-public',
+  'remote-desktop',
+  'ssh',
+  'vnc',
+  'screen-sharing',
+  'remote-management',
+  'win-enterprise',
+  'win-ltsc',
+] as const;
 export type HealthTerm = (typeof HEALTH_TERMS)[number];
 
 export const HEALTH_STRINGS = {
@@ -1130,6 +1257,8 @@ export const HEALTH_STRINGS = {
       vnc: 'logiciel de partage d’écran',
       'screen-sharing': 'partage d’écran',
       'remote-management': 'gestion à distance d’Apple',
+      'win-enterprise': 'Entreprise ou Éducation',
+      'win-ltsc': 'Entreprise LTSC',
     } satisfies Record<HealthTerm, string>,
     checks: {
       'disk-encryption': 'Chiffrement du disque',
@@ -1151,6 +1280,20 @@ export const HEALTH_STRINGS = {
     } satisfies Record<CheckId, string>,
     status: { ok: 'Tout va bien', warning: 'À surveiller', critical: 'À corriger', unknown: 'Non vérifié' } satisfies Record<HealthStatus, string>,
     reasons: {
+      'command-missing': 'l’outil qui permet de le vérifier n’est pas installé sur cet ordinateur.',
+      timeout: 'la vérification a pris trop de temps et a été arrêtée.',
+      'permission-denied': 'il faut des droits d’administrateur pour le voir.',
+      'command-failed': 'la vérification n’a pas abouti.',
+      unparseable: 'la réponse de l’ordinateur n’a pas été comprise.',
+      'empty-output': 'l’ordinateur n’a rien répondu.',
+      incomplete: 'la réponse de l’ordinateur est incomplète.',
+      'no-network': 'il fallait joindre Internet, sans succès.',
+      'not-supported': 'cette vérification n’est pas possible sur ce système.',
+      'nothing-found': 'aucun élément n’a été trouvé sur cet ordinateur pour en juger.',
+      'no-backup-provider': 'la sauvegarde n’est pas encore configurée dans Vigie.',
+      internal: 'une erreur interne de Vigie est survenue.',
+    } satisfies Record<UnknownReasonCode, string>,
+    technicalReasons: {
       'command-missing': 'l’outil « {{command}} » n’est pas présent sur cet ordinateur.',
       timeout: 'l’outil « {{command}} » n’a pas répondu à temps ({{seconds}} s).',
       'permission-denied': 'l’outil « {{command}} » demande des droits d’administrateur.',
@@ -1190,6 +1333,8 @@ export const HEALTH_STRINGS = {
       vnc: 'screen-sharing software',
       'screen-sharing': 'Screen Sharing',
       'remote-management': 'Apple Remote Management',
+      'win-enterprise': 'Enterprise or Education',
+      'win-ltsc': 'Enterprise LTSC',
     } satisfies Record<HealthTerm, string>,
     checks: {
       'disk-encryption': 'Disk encryption',
@@ -1211,6 +1356,20 @@ export const HEALTH_STRINGS = {
     } satisfies Record<CheckId, string>,
     status: { ok: 'All good', warning: 'Keep an eye on it', critical: 'To fix', unknown: 'Not checked' } satisfies Record<HealthStatus, string>,
     reasons: {
+      'command-missing': 'the tool needed to check it is not installed on this computer.',
+      timeout: 'the check took too long and was stopped.',
+      'permission-denied': 'it takes administrator rights to see it.',
+      'command-failed': 'the check did not succeed.',
+      unparseable: 'the computer’s answer was not understood.',
+      'empty-output': 'the computer answered nothing.',
+      incomplete: 'the computer’s answer is incomplete.',
+      'no-network': 'it needed the Internet, which could not be reached.',
+      'not-supported': 'this check is not possible on this system.',
+      'nothing-found': 'nothing was found on this computer to judge from.',
+      'no-backup-provider': 'no backup is set up in Vigie yet.',
+      internal: 'an internal Vigie error occurred.',
+    } satisfies Record<UnknownReasonCode, string>,
+    technicalReasons: {
       'command-missing': 'the tool “{{command}}” is not on this computer.',
       timeout: 'the tool “{{command}}” did not answer in time ({{seconds}} s).',
       'permission-denied': 'the tool “{{command}}” needs administrator rights.',
@@ -1242,73 +1401,165 @@ export const HEALTH_STRINGS = {
   },
 } as const;
 
+const tagOf = (locale: Locale) => (locale === 'fr' ? 'fr-FR' : 'en-GB');
+
+/** One code of HEALTH_TERMS written in `locale`; anything else (a product name) as is. */
+function termText(code: string, locale: Locale): string {
+  const terms: Record<string, string> = HEALTH_STRINGS[locale].terms;
+  return Object.prototype.hasOwnProperty.call(terms, code) ? terms[code]! : code;
+}
+
 /** A `…List` parameter written in `locale`: known codes translated (HEALTH_TERMS), then joined (« A, B et C »). */
 export function renderTermList(value: string, locale: Locale = 'fr'): string {
-  const terms: Record<string, string> = HEALTH_STRINGS[locale].terms;
   const items = value
     .split(',')
     .map((c) => c.trim())
     .filter(Boolean)
-    .map((c) => (Object.prototype.hasOwnProperty.call(terms, c) ? terms[c]! : c));
-  return new Intl.ListFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'long', type: 'conjunction' }).format(items);
+    .map((c) => termText(c, locale));
+  return new Intl.ListFormat(tagOf(locale), { style: 'long', type: 'conjunction' }).format(items);
 }
 
+/** A number as `locale` writes it: « 41,7 » / « 41.7 » (one decimal at most, no grouping: codes stay whole). */
+function numberText(n: number, locale: Locale): string {
+  return new Intl.NumberFormat(tagOf(locale), { maximumFractionDigits: 1, useGrouping: false }).format(n);
+}
+
+const SIZE_UNITS: Record<Locale, readonly string[]> = { fr: ['octets', 'Ko', 'Mo', 'Go', 'To'], en: ['bytes', 'KB', 'MB', 'GB', 'TB'] };
+/** A size in bytes as `locale` writes it: « 12,3 Go » / « 12.3 GB » (binary multiples, one decimal below 100, as the backup screens write sizes). */
+function sizeText(bytes: number, locale: Locale): string {
+  let v = Math.max(0, bytes);
+  let u = 0;
+  while (v >= 1024 && u < SIZE_UNITS[locale].length - 1) {
+    v /= 1024;
+    u++;
+  }
+  const n = new Intl.NumberFormat(tagOf(locale), { maximumFractionDigits: v >= 100 || u === 0 ? 0 : 1, useGrouping: false }).format(v);
+  return `${n} ${SIZE_UNITS[locale][u]}`;
+}
+
+/** A parameter's value as `locale` writes it (see fillTemplate for the naming rules). */
+function paramText(name: string, v: string | number, locale: Locale): string {
+  if (typeof v === 'number') return name.endsWith('Bytes') ? sizeText(v, locale) : numberText(v, locale);
+  if (name.endsWith('List')) return renderTermList(v, locale);
+  if (name.endsWith('Date') && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    const d = new Date(`${v}T12:00:00Z`);
+    return new Intl.DateTimeFormat(tagOf(locale), { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+  }
+  return v;
+}
+
+/** French elides « de » and « que » before a vowel: « d’Avast », « d’Accueil », « qu’ESET ». */
+const ELIDES_BEFORE = /^[aeiouyàâäéèêëîïôöûüæœ]/i;
+
 /**
- * Replaces `{{name}}`; a parameter whose name ends in `Date` (YYYY-MM-DD) is written as a date of
- * `locale`; one whose name ends in `List` is a comma-separated list of codes (renderTermList).
+ * Replaces `{{name}}`. Numbers are written the way `locale` writes them; a parameter whose name
+ * ends in `Bytes` is a size (« 12,3 Go »), in `Date` (YYYY-MM-DD) a date of `locale`, in `List` a
+ * comma-separated list of codes (renderTermList). A « de » or « que » just before a parameter is
+ * elided in French when the value starts with a vowel, and left out with an empty value (« la
+ * session de {{user}} s’ouvre » → « la session s’ouvre »); empty parentheses and doubled spaces
+ * left behind are closed.
  */
 export function fillTemplate(template: string, params: MessageParams, locale: Locale = 'fr'): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => {
-    const v = params[name];
-    if (v === undefined) return '';
-    if (name.endsWith('List') && typeof v === 'string') return renderTermList(v, locale);
-    if (name.endsWith('Date') && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
-      const d = new Date(`${v}T12:00:00Z`);
-      return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(d);
-    }
-    return String(v);
-  });
+  return template
+    .replace(/(?:(?<=^|[\s(«“])(de|De|que|Que) )?\{\{(\w+)\}\}/g, (_m, word: string | undefined, name: string) => {
+      const v = params[name];
+      const text = v === undefined ? '' : paramText(name, v, locale);
+      if (!word) return text;
+      if (text === '') return '';
+      if (locale === 'fr' && ELIDES_BEFORE.test(text)) return `${word.slice(0, -1)}’${text}`;
+      return `${word} ${text}`;
+    })
+    .replace(/ ?\(\)/g, '')
+    .replace(/ {2,}/g, ' ')
+    .replace(/ ([.,)])/g, (_m, p: string) => p)
+    .replace(/^ /, '');
+}
+
+/** The form of `text` that suits its number parameter (see PluralText), in `locale`. */
+function chooseForm(text: HealthText, params: MessageParams, locale: Locale): string {
+  if (typeof text === 'string') return text;
+  const n = params[text.plural];
+  if (typeof n !== 'number') return text.other;
+  if (n === 0 && text.zero !== undefined) return text.zero;
+  return new Intl.PluralRules(tagOf(locale)).select(n) === 'one' ? text.one : text.other;
 }
 
 export function isHealthMessageKey(key: string): key is HealthMessageKey {
   return Object.prototype.hasOwnProperty.call(FR_MESSAGES, key);
 }
 
+/** Windows editions as the end-of-life table names them (HEALTH_TERMS), and as older devices wrote them in French. */
+const LEGACY_EDITIONS: ReadonlyArray<[RegExp, HealthTerm]> = [
+  [/ Entreprise\/Éducation$/, 'win-enterprise'],
+  [/ LTSC$/, 'win-ltsc'],
+];
+
 /**
- * Reports from devices not yet updated name lists in `services` / `profiles` (ready-made French
- * text); they are shown as given rather than as an empty pair of parentheses.
+ * Parameters as this version writes them, from reports of devices not yet updated: lists given as
+ * ready-made French text (`services` / `profiles`) are shown as given; a size written by the device
+ * (`free`) as given; a percentage written with its sign (« 37 % ») becomes a number; a Windows
+ * edition glued to the system's name in French becomes its code.
  */
-function withLegacyListParams(params: MessageParams): MessageParams {
+function withLegacyParams(params: MessageParams): MessageParams {
   const out: MessageParams = { ...params };
   if (out.servicesList === undefined && typeof out.services === 'string') out.servicesList = out.services;
   if (out.profilesList === undefined && typeof out.profiles === 'string') out.profilesList = out.profiles;
+  if (out.freeBytes === undefined && typeof out.free === 'string') out.freeBytes = out.free;
+  if (typeof out.percent === 'string') {
+    const m = /^\s*(\d+(?:[.,]\d+)?)\s*%?\s*$/.exec(out.percent);
+    if (m) out.percent = Number(m[1]!.replace(',', '.'));
+  }
+  if (out.edition === undefined && typeof out.name === 'string') {
+    for (const [suffix, code] of LEGACY_EDITIONS) {
+      if (suffix.test(out.name)) {
+        out.name = out.name.replace(suffix, '');
+        out.edition = code;
+        break;
+      }
+    }
+  }
   return out;
 }
 
-/** Text of an unknown reason in `locale`. */
+/** The system's name in `locale`: its product name, then its edition when it has one (« Windows 11 24H2 Entreprise ou Éducation »). */
+function systemName(params: MessageParams, locale: Locale): string | number | undefined {
+  const { name, edition } = params;
+  return typeof name === 'string' && typeof edition === 'string' && edition ? `${name} ${termText(edition, locale)}` : name;
+}
+
+/** Plain sentence of an unknown reason in `locale`, for the practitioner (no tool, command or error code). */
 export function renderUnknownReason(locale: Locale, code: UnknownReasonCode, params: MessageParams): string {
   return fillTemplate(HEALTH_STRINGS[locale].reasons[code], params, locale);
 }
 
 /**
- * Title, explanation and remediation of a check result in `locale` (what the UI shows when the
- * user reads English). Unknown keys fall back to the generic "could not check" text.
+ * The technician's sentence of an unknown reason in `locale`: which tool, which exit code, what was
+ * missing (the raw output is in the check's evidence). Never shown to the practitioner.
+ */
+export function renderTechnicalReason(locale: Locale, reason: Pick<UnknownReason, 'code' | 'params'>): string {
+  return fillTemplate(HEALTH_STRINGS[locale].technicalReasons[reason.code], reason.params, locale);
+}
+
+/**
+ * Title, explanation and remediation of a check result in `locale`: the practitioner's words, the
+ * same in the console. Unknown keys fall back to the generic "could not check" text.
  */
 export function renderCheckMessage(
   locale: Locale,
   check: Pick<CheckResult, 'id' | 'message' | 'reason'>,
 ): { title: string; explanation: string; remediation: string | null } {
   const key: HealthMessageKey = isHealthMessageKey(check.message.key) ? check.message.key : 'unknown';
-  const text = HEALTH_STRINGS[locale].messages[key];
-  const params: MessageParams = { ...withLegacyListParams(check.message.params), label: HEALTH_STRINGS[locale].checks[check.id] };
+  const text: MessageText = HEALTH_STRINGS[locale].messages[key];
+  const params: MessageParams = withLegacyParams(check.message.params);
+  const name = systemName(params, locale);
+  if (name !== undefined) params.name = name;
+  params.label = HEALTH_STRINGS[locale].checks[check.id];
   if (key === 'unknown') {
-    params.reason = check.reason ? renderUnknownReason(locale, check.reason.code, check.reason.params) : '';
+    // Without a reason (a message this version does not know, from a newer device): not understood.
+    params.reason = renderUnknownReason(locale, check.reason?.code ?? 'unparseable', check.reason?.params ?? {});
   }
-  return {
-    title: fillTemplate(text.title, params, locale),
-    explanation: fillTemplate(text.explanation, params, locale),
-    remediation: text.remediation === null ? null : fillTemplate(text.remediation, params, locale),
-  };
+  const fill = (t: HealthText) => fillTemplate(chooseForm(t, params, locale), params, locale);
+  return { title: fill(text.title), explanation: fill(text.explanation), remediation: text.remediation === null ? null : fill(text.remediation) };
 }
 
 // ---------- transport to the hub ----------

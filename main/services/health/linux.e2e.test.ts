@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECK_IDS, HealthReport, renderCheckMessage } from '@vigie/common';
 import { silentLogger } from '../lib/logger.js';
 import { createNodeHealthService } from './node.js';
-import { RecordingNotifier } from './testing.js';
+import { PRACTITIONER_JARGON, RecordingNotifier } from './testing.js';
 
 /** The real Linux probes on this machine, end to end, as the app wires them. */
 describe.runIf(process.platform === 'linux')('health on this Linux machine', () => {
@@ -29,6 +29,10 @@ describe.runIf(process.platform === 'linux')('health on this Linux machine', () 
         if (c.id !== 'backup-recency') expect(c.evidence.length, c.id).toBeGreaterThan(0);
         const en = renderCheckMessage('en', c);
         expect(en.title, c.id).not.toBe(c.title);
+        // This machine (root, no systemd, no ufw, no Secure Boot variable…) in the practitioner's words:
+        // plain in both languages; the commands stay in the evidence for the technician.
+        for (const t of [c, en]) expect(`${t.title} ${t.explanation} ${t.remediation ?? ''}`, c.id).not.toMatch(PRACTITIONER_JARGON);
+        if (c.reason) expect(c.reason.text, c.id).not.toMatch(PRACTITIONER_JARGON);
       }
       // What this machine really is: a Debian system whose root file system is a plain disk,
       // with pending apt updates listed and a readable df.

@@ -2,13 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HealthStatus, isHealthMessageKey } from '@vigie/common';
+import { HealthStatus, isHealthMessageKey, renderCheckMessage } from '@vigie/common';
 import { parserRegistry } from './probes/index.js';
 import { asDate, readRecords } from './parsers/records.js';
+import { PRACTITIONER_JARGON } from './testing.js';
 
 /**
  * Every recorded output under fixtures/ goes through its parser and must give the status that
- * fixtures/expected.json declares. A new fixture file without an entry fails: adding a file adds a test.
+ * fixtures/expected.json declares; what the practitioner then reads, in French and English, is in
+ * plain words (the tool and its output stay in the technician's evidence). A new fixture file
+ * without an entry fails: adding a file adds a test.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, 'fixtures');
@@ -96,6 +99,12 @@ describe('health fixtures', () => {
       if (exp.params) expect(f.params).toMatchObject(exp.params);
       if (f.status === 'unknown') expect(f.reason?.code).toBeTruthy();
       else expect(f.reason).toBeUndefined();
+      for (const locale of ['fr', 'en'] as const) {
+        const reason = f.reason ? { ...f.reason, text: '' } : null;
+        // The check only names the "could not check" title; the finding's key and parameters make the words.
+        const t = renderCheckMessage(locale, { id: 'firewall', message: { key: f.key, params: f.params }, reason });
+        expect(`${t.title} ${t.explanation} ${t.remediation ?? ''}`, locale).not.toMatch(PRACTITIONER_JARGON);
+      }
     });
   }
 });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { renderTechnicalReason } from '@vigie/common';
 import { NodeCommandRunner } from './runner-node.js';
 import { findingOf, runChecks } from './scan.js';
 import * as L from './parsers/linux.js';
@@ -48,8 +49,10 @@ describe.runIf(process.platform === 'linux')('NodeCommandRunner', () => {
     const fw = checks.find((c) => c.id === 'firewall')!;
     expect(fw.status).toBe('unknown');
     expect(fw.reason?.code).toBe('timeout');
-    expect(fw.reason?.text).toContain('sleep');
-    expect(fw.evidence[0]).toMatchObject({ failure: 'timeout', exitCode: null });
+    // The practitioner reads what happened; the technician reads which tool, and has its evidence.
+    expect(fw.reason?.text).toBe('la vérification a pris trop de temps et a été arrêtée.');
+    expect(renderTechnicalReason('en', fw.reason!)).toContain('sleep');
+    expect(fw.evidence[0]).toMatchObject({ command: 'sleep 60', failure: 'timeout', exitCode: null });
   });
 
   it('a missing command is unknown with the command-missing reason', async () => {
@@ -60,7 +63,8 @@ describe.runIf(process.platform === 'linux')('NodeCommandRunner', () => {
     const t = checks.find((c) => c.id === 'time-sync')!;
     expect(t.status).toBe('unknown');
     expect(t.reason).toMatchObject({ code: 'command-missing', params: { command: 'vigie-no-such-tool' } });
-    expect(t.reason?.text).toBe('l’outil « vigie-no-such-tool » n’est pas présent sur cet ordinateur.');
+    expect(t.reason?.text).toBe('l’outil qui permet de le vérifier n’est pas installé sur cet ordinateur.');
+    expect(renderTechnicalReason('fr', t.reason!)).toBe('l’outil « vigie-no-such-tool » n’est pas présent sur cet ordinateur.');
   });
 
   it('a file that is not a program is reported, not thrown', async () => {

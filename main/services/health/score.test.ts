@@ -10,6 +10,7 @@ import {
   worstStatus,
   type CheckId,
   type HealthStatus,
+  type HealthText,
 } from '@vigie/common';
 import { judgeLinux, judgeMacos, judgeWindows } from './parsers/eol.js';
 import { judgeBackup } from './scan.js';
@@ -66,12 +67,18 @@ describe('health texts', () => {
     const fr = HEALTH_STRINGS.fr.messages;
     const en = HEALTH_STRINGS.en.messages;
     expect(Object.keys(en).sort()).toEqual(Object.keys(fr).sort());
-    const holes = (t: string | null) => [...(t ?? '').matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    // A plural text: the number it follows, and the placeholders of each of its forms.
+    const holes = (t: HealthText | null) => {
+      const of = (x: string) => [...x.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+      if (t === null || typeof t === 'string') return of(t ?? '');
+      return { plural: t.plural, zero: t.zero === undefined ? null : t.zero.length > 0, one: of(t.one), other: of(t.other) };
+    };
     for (const k of Object.keys(fr) as Array<keyof typeof fr>) {
-      expect(holes(en[k].title), k).toEqual(holes(fr[k].title));
-      expect(holes(en[k].explanation), k).toEqual(holes(fr[k].explanation));
-      expect(holes(en[k].remediation), k).toEqual(holes(fr[k].remediation));
-      expect(en[k].remediation === null, k).toBe(fr[k].remediation === null);
+      const f: { title: HealthText; explanation: HealthText; remediation: HealthText | null } = fr[k];
+      expect(holes(en[k].title), k).toEqual(holes(f.title));
+      expect(holes(en[k].explanation), k).toEqual(holes(f.explanation));
+      expect(holes(en[k].remediation), k).toEqual(holes(f.remediation));
+      expect(en[k].remediation === null, k).toBe(f.remediation === null);
     }
   });
 
@@ -82,7 +89,7 @@ describe('health texts', () => {
     const unknown = { id: 'time-sync' as const, message: { key: 'unknown', params: {} }, reason: { code: 'command-missing' as const, params: { command: 'timedatectl' }, text: '' } };
     expect(renderCheckMessage('en', unknown)).toEqual({
       title: 'Could not check: Computer time',
-      explanation: 'Vigie could not check this point: the tool “timedatectl” is not on this computer.',
+      explanation: 'Vigie could not check this point: the tool needed to check it is not installed on this computer.',
       remediation: 'If this happens again, your provider can look at the technical details.',
     });
   });

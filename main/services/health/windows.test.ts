@@ -37,6 +37,9 @@ describe('Windows parsers on PowerShell 5.1 / 7 shapes', () => {
     const ps7 = W.parseAntivirus(json({ Defender: { ...old, AntivirusSignatureLastUpdated: '2025-11-15T09:46:40.0000000Z' }, Products: [] }), ctx);
     expect(ps51).toEqual(ps7);
     expect(ps51).toMatchObject({ status: 'warning', key: 'antivirus.outdated', params: { days: 378 } });
+    // Out of date by Defender's own flag, age unreadable: said without a number of days.
+    const flagged = W.parseAntivirus(json({ Defender: { AMRunningMode: 'Normal', RealTimeProtectionEnabled: true, DefenderSignaturesOutOfDate: true }, Products: [] }), ctx);
+    expect(flagged).toEqual({ status: 'warning', key: 'antivirus.product-outdated', params: { name: 'Microsoft Defender' } });
   });
 
   it('passive Defender with a third-party antivirus whose real-time protection is on is fine', () => {
@@ -204,9 +207,10 @@ describe('Windows checks that match real machines (CONSTRUCTED shapes of our pro
   it('BitLocker: every conversion state has a verdict, protection on never hides a decryption', () => {
     const bl = (o: Record<string, unknown>) => W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: null, ...o }), ctx);
     expect(bl({ ProtectionStatus: 'On', VolumeStatus: 'DecryptionInProgress', EncryptionPercentage: 80 })).toMatchObject({ status: 'critical', key: 'disk-encryption.decrypting' });
-    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionPaused', EncryptionPercentage: 41.7 })).toMatchObject({ status: 'critical', key: 'disk-encryption.paused', params: { percent: '41 %' } });
+    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionPaused', EncryptionPercentage: 41.7 })).toMatchObject({ status: 'critical', key: 'disk-encryption.paused', params: { percent: 41.7 } });
+    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionPaused' })).toMatchObject({ status: 'critical', key: 'disk-encryption.paused-unmeasured', params: {} });
     expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'DecryptionPaused', EncryptionPercentage: 12 })).toMatchObject({ status: 'critical', key: 'disk-encryption.decryption-paused' });
-    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionInProgress', EncryptionPercentage: 37 })).toMatchObject({ status: 'warning', key: 'disk-encryption.in-progress', params: { percent: '37 %' } });
+    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionInProgress', EncryptionPercentage: 37 })).toMatchObject({ status: 'warning', key: 'disk-encryption.in-progress', params: { percent: 37 } });
     expect(bl({ ProtectionStatus: 'On', VolumeStatus: 'FullyEncrypted', EncryptionPercentage: 100 })).toMatchObject({ status: 'ok' });
     expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'FullyDecrypted', EncryptionPercentage: 0 })).toMatchObject({ status: 'critical', key: 'disk-encryption.off.windows' });
     expect(bl({ ProtectionStatus: 1, VolumeStatus: 4, EncryptionPercentage: 50 })).toMatchObject({ status: 'critical', key: 'disk-encryption.paused' });

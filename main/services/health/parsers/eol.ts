@@ -1,3 +1,4 @@
+import type { HealthTerm } from '@vigie/common';
 import type { Finding } from '../types.js';
 import { critical, daysBetween, ok, unknown, warning } from './util.js';
 
@@ -12,7 +13,10 @@ import { critical, daysBetween, ok, unknown, warning } from './util.js';
  * Windows release (Home/Pro vs Enterprise/Education), Apple security releases. Reviewed 2026-11.
  */
 export interface EolEntry {
+  /** Product name, written as is in every language (« Windows 11 24H2 », « Debian 12 (bookworm) »). */
   name: string;
+  /** The Windows edition whose dates these are, as a code each UI writes in its language (HEALTH_TERMS). */
+  edition?: Extract<HealthTerm, `win-${string}`>;
   until: string;
   extendedUntil?: string;
   /** The extension is a paid programme this computer is enrolled in (Windows 10 ESU). */
@@ -89,15 +93,16 @@ export interface OsSupportData {
 /** Status of an OS given its support entry and today's date. */
 export function judgeSupport(entry: EolEntry, now: Date): Finding<OsSupportData> {
   const data = { name: entry.name };
+  const named: Record<string, string> = entry.edition ? { name: entry.name, edition: entry.edition } : { name: entry.name };
   const until = new Date(`${entry.until}T23:59:59Z`);
   if (now <= until) {
-    if (daysBetween(now, until) < EOL_WARNING_DAYS) return warning('os-supported.ending-soon', { name: entry.name, untilDate: entry.until }, data);
-    return ok(entry.estimated ? 'os-supported.ok-estimated' : 'os-supported.ok', { name: entry.name, untilDate: entry.until }, data);
+    if (daysBetween(now, until) < EOL_WARNING_DAYS) return warning('os-supported.ending-soon', { ...named, untilDate: entry.until }, data);
+    return ok(entry.estimated ? 'os-supported.ok-estimated' : 'os-supported.ok', { ...named, untilDate: entry.until }, data);
   }
   if (entry.extendedUntil && now <= new Date(`${entry.extendedUntil}T23:59:59Z`)) {
-    return warning(entry.paidExtension ? 'os-supported.esu' : 'os-supported.extended', { name: entry.name, untilDate: entry.extendedUntil }, data);
+    return warning(entry.paidExtension ? 'os-supported.esu' : 'os-supported.extended', { ...named, untilDate: entry.extendedUntil }, data);
   }
-  return critical('os-supported.ended', { name: entry.name, sinceDate: entry.extendedUntil ?? entry.until }, data);
+  return critical('os-supported.ended', { ...named, sinceDate: entry.extendedUntil ?? entry.until }, data);
 }
 
 export function judgeLinux(id: string, versionId: string, prettyName: string, now: Date): Finding<OsSupportData> {
@@ -166,12 +171,13 @@ export function judgeWindows(build: number, edition: string, now: Date, esu: Win
     if (build < 14393) return critical('os-supported.ended', { name: `Windows (build ${build})`, sinceDate: '2018-04-10' }, { name: `Windows (build ${build})` });
     return unknown('not-supported', { detail: `Windows build ${build}` });
   }
-  const name = `${rel.name} ${kind === 'ltsc' ? 'LTSC' : kind === 'enterprise' ? 'Entreprise/Éducation' : ''}`.trim();
+  const name = rel.name;
   if (kind === 'ltsc') {
     if (!rel.ltsc) return unknown('not-supported', { detail: `${rel.name} LTSC` });
-    return judgeSupport({ name, until: rel.ltsc }, now);
+    return judgeSupport({ name, edition: 'win-ltsc', until: rel.ltsc }, now);
   }
   const esuUntil = build === WINDOWS10_ESU_BUILD ? windows10EsuUntil(esu, kind === 'consumer') : null;
   const extension = esuUntil ? { extendedUntil: esuUntil, paidExtension: true } : {};
-  return judgeSupport({ name, until: kind === 'enterprise' ? rel.enterprise : rel.consumer, ...extension }, now);
+  if (kind === 'enterprise') return judgeSupport({ name, edition: 'win-enterprise', until: rel.enterprise, ...extension }, now);
+  return judgeSupport({ name, until: rel.consumer, ...extension }, now);
 }

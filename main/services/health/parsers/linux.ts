@@ -6,7 +6,6 @@ import {
   critical,
   daysBetween,
   fileContent,
-  humanBytes,
   iniSections,
   isTruthy,
   keyValues,
@@ -448,8 +447,8 @@ export const parseDfPk: Parser = ({ stdout, exitCode }) => {
     const used = Number(m[3]) * 1024;
     const avail = Number(m[4]) * 1024;
     if (used + avail === 0) continue;
-    const percent = Math.floor((100 * avail) / (used + avail));
-    const params = { free: humanBytes(avail), percent, mount };
+    const percent = Math.floor((1000 * avail) / (used + avail)) / 10;
+    const params = { freeBytes: avail, percent, mount };
     const f =
       percent < DISK_CRITICAL.percent || avail < DISK_CRITICAL.bytes
         ? critical('disk-space.full', params)

@@ -13,8 +13,8 @@ export const parseFdesetupStatus: Parser = (input) => {
   const t = macText(input);
   if (/^FileVault is On\b/m.test(t)) return ok('disk-encryption.on');
   const enc = /Encryption in progress:?.*?Percent completed = ([\d.]+)/i.exec(t);
-  if (enc) return warning('disk-encryption.in-progress', { percent: `${Math.floor(Number(enc[1]))} %` });
-  if (/Encryption in progress/i.test(t)) return warning('disk-encryption.in-progress', { percent: '?' });
+  if (enc) return warning('disk-encryption.in-progress', { percent: Math.floor(Number(enc[1]) * 10) / 10 });
+  if (/Encryption in progress/i.test(t)) return warning('disk-encryption.in-progress-unmeasured');
   if (/Decryption in progress/i.test(t)) return critical('disk-encryption.decrypting');
   if (/Deferred enablement appears to be active/i.test(t)) return warning('disk-encryption.pending');
   if (/^FileVault is Off\b/m.test(t)) return critical('disk-encryption.off.macos');

@@ -118,15 +118,3 @@ export function daysBetween(from: Date, to: Date): number {
 }
 
 export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
-
-/** "12.3 Go" style size in French units (the UI shows it as is in both locales: Go/Mo are understood). */
-export function humanBytes(bytes: number): string {
-  const units = ['o', 'Ko', 'Mo', 'Go', 'To'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 10 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
-}

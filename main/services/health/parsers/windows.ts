@@ -3,7 +3,7 @@ import { judgeWindows, WINDOWS10_ESU_YEARS, type OsSupportData } from './eol.js'
 import { DISK_CRITICAL, DISK_WARNING } from './linux.js';
 import { asBool, asDate, asList, asNumber, asRecord, asString, isDepthTruncated, normKey, readRecords, type Rec } from './records.js';
 import { REMOTE_TOOLS, toolsMatching } from './remote-tools.js';
-import { clean, critical, daysBetween, humanBytes, incomplete, isoDay, ok, unknown, unparseable, warning } from './util.js';
+import { clean, critical, daysBetween, incomplete, isoDay, ok, unknown, unparseable, warning } from './util.js';
 
 /**
  * Windows parsers. Our probes print `ConvertTo-Json` of only the needed properties (Windows
@@ -34,7 +34,7 @@ function conversionOf(v: unknown): string {
 }
 function percentOf(v: unknown): number | null {
   const n = asNumber(typeof v === 'string' ? v.replace(',', '.').replace('%', '').trim() : v);
-  return n !== null && n >= 0 && n <= 100 ? Math.floor(n) : null;
+  return n !== null && n >= 0 && n <= 100 ? Math.floor(n * 10) / 10 : null;
 }
 
 /**
@@ -53,7 +53,7 @@ export const parseBitLocker: Parser = (input) => {
   const protectionText = asString(pick(recs, 'protectionstatus'));
   const conversion = conversionOf(pick(recs, 'volumestatus') ?? pick(recs, 'conversionstatus'));
   const percent = percentOf(pick(recs, 'encryptionpercentage') ?? pick(recs, 'percentageencrypted'));
-  const inProgress = () => (percent === null ? warning('disk-encryption.in-progress-unmeasured') : warning('disk-encryption.in-progress', { percent: `${percent} %` }));
+  const inProgress = () => (percent === null ? warning('disk-encryption.in-progress-unmeasured') : warning('disk-encryption.in-progress', { percent }));
   if (protectionText !== null || conversion) {
     const p = (protectionText ?? '').toLowerCase().replace(/^protection\s+/, '').trim();
     const on = p === 'on' || p === '1';
@@ -64,7 +64,7 @@ export const parseBitLocker: Parser = (input) => {
       case 'decryptionpaused':
         return critical('disk-encryption.decryption-paused');
       case 'encryptionpaused':
-        return critical('disk-encryption.paused', { percent: percent === null ? '?' : `${percent} %` });
+        return percent === null ? critical('disk-encryption.paused-unmeasured') : critical('disk-encryption.paused', { percent });
       case 'encryptioninprogress':
         return inProgress();
       case 'fullydecrypted':
@@ -141,7 +141,7 @@ export const parseAntivirus: Parser = (input, ctx) => {
       const updated = asDate(defender.antivirussignaturelastupdated);
       if (updated) days = Math.max(0, daysBetween(updated, ctx.now));
       if (asBool(defender.defendersignaturesoutofdate) === true || (days !== null && days > SIGNATURE_MAX_DAYS)) {
-        return warning('antivirus.outdated', { name: 'Microsoft Defender', days: days ?? '?' });
+        return days === null ? warning('antivirus.product-outdated', { name: 'Microsoft Defender' }) : warning('antivirus.outdated', { name: 'Microsoft Defender', days });
       }
       return ok('antivirus.defender-ok');
     }
@@ -510,8 +510,8 @@ export const parseWindowsDisk: Parser = (input) => {
   const size = asNumber(r.size);
   const free = asNumber(r.freespace);
   if (size === null || free === null || size <= 0) return unparseable('Win32_LogicalDisk');
-  const percent = Math.floor((100 * free) / size);
-  const params = { free: humanBytes(free), percent, mount: asString(r.deviceid) ?? 'C:' };
+  const percent = Math.floor((1000 * free) / size) / 10;
+  const params = { freeBytes: free, percent, mount: asString(r.deviceid) ?? 'C:' };
   if (percent < DISK_CRITICAL.percent || free < DISK_CRITICAL.bytes) return critical('disk-space.full', params);
   if (percent < DISK_WARNING.percent || free < DISK_WARNING.bytes) return warning('disk-space.low', params);
   return ok('disk-space.ok', params);
