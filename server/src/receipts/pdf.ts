@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
-import { RECEIPT_ATTACHMENT, type InterventionReceipt, type Locale, type ReceiptTechnician } from '@vigie/common';
+import { RECEIPT_ATTACHMENT, type InterventionReceipt, type Locale, type ReceiptSafetyEvent, type ReceiptTechnician } from '@vigie/common';
 import { fill, RECEIPT_PDF_STRINGS, type ReceiptPdfStrings } from './strings.js';
 
 const FONTS = {
@@ -66,10 +66,18 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
     doc.moveDown(0.25);
   };
   const kv = (label: string, value: string) => {
-    doc.font('bold').fontSize(SIZE.body).fillColor(INK).text(`${label} : `, { width, continued: true });
+    doc.font('bold').fontSize(SIZE.body).fillColor(INK).text(`${label}${t.colon}`, { width, continued: true });
     doc.font('regular').text(value);
   };
-  const bullet = (text: string, indent = 0) => body(`•  ${text}`, { indent: 8 + indent });
+  /** A list item with a hanging indent (wrapped lines under the text, not under the bullet). */
+  const bullet = (text: string) => {
+    doc.font('regular').fontSize(SIZE.body).fillColor(INK);
+    if (doc.y + doc.currentLineHeight(true) > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    const y = doc.y;
+    doc.text('•', MARGIN + 4, y, { width: 10, lineBreak: false });
+    doc.text(text, MARGIN + 16, y, { width: width - 16 });
+    doc.x = MARGIN;
+  };
   const techs = new Map(receipt.technicians.map((x) => [x.id, x]));
   const nameOf = (id: string | null) => (id ? (techs.get(id)?.displayName ?? id) : null);
   const items = (n: number) => fill(n > 1 ? t.items_other : t.items_one, { count: n });
@@ -135,9 +143,10 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
     const by = nameOf(r.technicianId);
     bullet(`${fill(t.restoreLine, { date: date(r.askedAt), state: t.restoreStates[r.state], count: items(r.items ?? r.paths.length), mode })}${by ? ` — ${fill(t.by, { name: by })}` : ''}${r.accessId ? ` — ${t.underAccess}` : ''}`);
     if (r.paths.length > 0) {
-      doc.font('regular').fontSize(SIZE.small).fillColor(GREY).text(t.files, { width, indent: 20 });
-      for (const p of r.paths) doc.text(p, { width: width - 28, indent: 28 });
+      doc.font('regular').fontSize(SIZE.small).fillColor(GREY).text(t.files, MARGIN + 16, doc.y, { width: width - 16 });
+      for (const p of r.paths) doc.text(p, MARGIN + 28, doc.y, { width: width - 28 });
       doc.fillColor(INK);
+      doc.x = MARGIN;
     }
   }
 
@@ -150,18 +159,9 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
 
   // ---------- safety snapshot and undo ----------
   h2(t.safety);
-  const safety = [
-    ...receipt.safety.snapshots.map((e) => [t.safetySnapshot, e] as const),
-    ...receipt.safety.undo.map((e) => [t.safetyUndo, e] as const),
-    ...receipt.safety.other.map((e) => [t.safetyOther, e] as const),
-  ].sort((a, b) => a[1].seq - b[1].seq);
+  const safety = [...receipt.safety.snapshots, ...receipt.safety.undo, ...receipt.safety.other].sort((a, b) => a.seq - b.seq);
   if (safety.length === 0) note(t.noSafety);
-  for (const [label, e] of safety) {
-    const details = Object.entries(e.details)
-      .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
-      .join(' · ');
-    bullet(`${date(e.at)} — ${label} (${e.action})${details ? ` — ${details}` : ''}`);
-  }
+  for (const e of safety) bullet(`${date(e.at)} — ${safetyLine(e, t)}`);
 
   // ---------- note ----------
   h2(t.note);
@@ -173,8 +173,10 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   note(t.auditIntro);
   doc.moveDown(0.3);
   for (const e of receipt.audit.entries) {
-    doc.font('regular').fontSize(SIZE.small).fillColor(INK).text(`n° ${e.seq}   ${date(e.at)}   ${e.action}`, { width, continued: true });
-    doc.fillColor(GREY).text(`   ${e.hash}`);
+    if (doc.y + 2 * doc.currentLineHeight(true) > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    doc.font('regular').fontSize(SIZE.small).fillColor(INK).text(`n° ${e.seq}   ${date(e.at)}   ${e.action}`, MARGIN, doc.y, { width });
+    doc.fillColor(GREY).text(e.hash, MARGIN + 16, doc.y, { width: width - 16 });
+    doc.x = MARGIN;
   }
   doc.fillColor(INK).moveDown(0.5);
   const cp = receipt.audit.checkpoint;
@@ -206,6 +208,27 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   }
   doc.end();
   return done;
+}
+
+/** A `safety.*` entry in words (safety.snapshot, safety.changes, safety.undo; any other as recorded). */
+function safetyLine(e: ReceiptSafetyEvent, t: ReceiptPdfStrings): string {
+  const d = e.details;
+  const n = (k: string) => (typeof d[k] === 'number' ? String(d[k]) : '0');
+  const state = typeof d.state === 'string' ? (t.safetyStates[d.state] ?? fill(t.safetyStates.other!, { state: d.state })) : '';
+  const reason = typeof d.reason === 'string' ? ` — ${fill(t.safetyReason, { reason: d.reason })}` : '';
+  if (e.action === 'safety.snapshot') {
+    const before = typeof d.before === 'string' ? (t.safetyBefore[d.before] ?? d.before) : '';
+    const id = typeof d.snapshotId === 'string' ? d.snapshotId.slice(0, 8) : '—';
+    const seconds = typeof d.durationMs === 'number' ? (d.durationMs / 1000).toFixed(1) : '—';
+    return `${t.safetySnapshot}${t.colon}${fill(t.safetySnapshotLine, { state, before, id, seconds })}${reason}`;
+  }
+  if (e.action === 'safety.changes') return `${t.safetyChanges}${t.colon}${fill(t.safetyChangesLine, { added: n('added'), changed: n('changed'), deleted: n('deleted') })}${reason}`;
+  if (e.action === 'safety.undo') return `${t.safetyUndo}${t.colon}${fill(t.safetyUndoLine, { state, restored: n('restored'), total: n('total'), kept: n('keptCopies'), failed: n('failed') })}${reason}`;
+  const details = Object.entries(d)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+    .join(' · ');
+  const label = e.action.startsWith('safety.snapshot') ? t.safetySnapshot : e.action.startsWith('safety.undo') ? t.safetyUndo : t.safetyOther;
+  return `${label} (${e.action})${details ? ` — ${details}` : ''}`;
 }
 
 function verification(x: ReceiptTechnician, t: ReceiptPdfStrings, date: (iso: string | null) => string): string {

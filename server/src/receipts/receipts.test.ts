@@ -21,6 +21,7 @@ import {
   type InterventionListResponse,
   type ReceiptFile,
   type RestoreJob,
+  type SafetyIntervention,
   type Result,
   type ScreenConsentRequest,
   type ScreenSession,
@@ -74,6 +75,15 @@ async function pdfText(pdf: Buffer): Promise<{ text: string; attachments: Record
 
 const fileBytes = (f: ReceiptFile) => Buffer.from(f.base64, 'base64');
 
+const SAFETY_SNAP = 'c'.repeat(64);
+const AFTER_SNAP = 'd'.repeat(64);
+const safetySnapshot = { id: randomUUID(), before: 'control' as const, state: 'done' as const, snapshotId: SAFETY_SNAP, startedAt: TEST_NOW, endedAt: TEST_NOW, durationMs: 2400, error: null };
+/** The safety report the app sends (common/src/safety.ts) as the intervention goes. */
+function safetyReport(requestId: string, patch: Partial<SafetyIntervention>): SafetyIntervention {
+  const at = new Date().toISOString();
+  return { requestId, technicianName: 'Julie Martin', startedAt: TEST_NOW, updatedAt: at, snapshots: [], baseline: { snapshotId: SAFETY_SNAP, time: TEST_NOW }, changes: null, undo: null, ...patch };
+}
+
 let t: TestHub;
 let tech: TestTech;
 let other: TestTech;
@@ -117,8 +127,8 @@ async function intervention(): Promise<void> {
   const done = { ...job, request: { ...job.request, origin: 'technician' as const }, state: 'done' as const, endedAt: TEST_NOW, result: { items: RESTORED.map((p) => ({ from: p, to: p, previousVersion: null })), folder: '/home/cabinet/Documents/Ordonnances' } };
   data(await emitAck(dev.socket, 'backup:restore-progress', { requestId: request.id, job: done }));
 
-  // The safety snapshot taken before control (part 1 of the issue records these rows; written here through the real audit log).
-  await t.hub.services.audit.append({ actorType: 'device', actorId: dev.deviceId, action: 'safety.snapshot_done', subject: dev.deviceId, data: { requestId: request.id, snapshotId: 'c'.repeat(64), seconds: 3 } });
+  // The safety snapshot taken before control, as the app reports it (the hub audits it as safety.snapshot).
+  data(await emitAck(dev.socket, 'backup:safety-report', { requestId: request.id, intervention: safetyReport(request.id, { snapshots: [safetySnapshot] }) }));
 
   data(await emitAck<HelpRequest>(tech.socket, 'help:resolve', { requestId: request.id, note: NOTE }));
 }
@@ -161,7 +171,7 @@ describe('a resolved intervention’s receipt', () => {
     expect(parsed.text).toContain('Prendre la main');
     expect(parsed.text).toContain('reprise par le cabinet');
     expect(parsed.text).toContain('Éléonore « B ».odt');
-    expect(parsed.text).toContain('Sauvegarde de sécurité (safety.snapshot_done)');
+    expect(parsed.text).toContain('Sauvegarde de sécurité : faite avant la prise en main (sauvegarde cccccccc, 2.4 s)');
     expect(parsed.text).toContain(NOTE);
     // The photo beside the verified name: an image XObject in the PDF.
     expect(pdf.toString('latin1')).toMatch(/\/Subtype \/Image/);
@@ -186,7 +196,7 @@ describe('a resolved intervention’s receipt', () => {
     expect(receipt.screenSessions[0]).toMatchObject({ code: shortCode, endReason: 'technician-end', endedBy: 'technician' });
     expect(receipt.restores).toEqual([expect.objectContaining({ paths: RESTORED, mode: 'in-place', state: 'done', items: 2, technicianId: tech.id })]);
     expect(receipt.backupReads).toEqual([]);
-    expect(receipt.safety.snapshots).toEqual([expect.objectContaining({ action: 'safety.snapshot_done', details: { snapshotId: 'c'.repeat(64), seconds: 3 } })]);
+    expect(receipt.safety.snapshots).toEqual([expect.objectContaining({ action: 'safety.snapshot', details: expect.objectContaining({ before: 'control', state: 'done', snapshotId: SAFETY_SNAP, durationMs: 2400 }) })]);
     expect(receipt.safety.undo).toEqual([]);
     expect(receipt.request).toMatchObject({ id: request.id, status: 'resolved', resolutionNote: NOTE });
 
@@ -194,7 +204,7 @@ describe('a resolved intervention’s receipt', () => {
     const chain = new Map((await t.hub.services.audit.list(0, 10_000)).map((e) => [e.seq, e]));
     for (const e of receipt.audit.entries) expect(chain.get(e.seq)).toMatchObject({ hash: e.hash, action: e.action });
     const actions = receipt.audit.entries.map((e) => e.action);
-    for (const a of ['auth.login', 'help.create', 'help.accept', 'screen.request', 'screen.consent.granted', 'screen.control.granted', 'screen.control.revoked', 'screen.control.refused', 'screen.end', 'backup.restore_requested', 'backup.restore_finished', 'safety.snapshot_done', 'help.resolve']) {
+    for (const a of ['auth.login', 'help.create', 'help.accept', 'screen.request', 'screen.consent.granted', 'screen.control.granted', 'screen.control.revoked', 'screen.control.refused', 'screen.end', 'backup.restore_requested', 'backup.restore_finished', 'safety.snapshot', 'help.resolve']) {
       expect(actions).toContain(a);
     }
     expect(actions.some((a) => a.startsWith('receipt.'))).toBe(false);
@@ -323,10 +333,18 @@ describe('a resolved intervention’s receipt', () => {
   });
 
   it('an undo recorded after the resolution makes a version 2; version 1 still verifies and says a newer one exists', async () => {
-    await t.hub.services.audit.append({ actorType: 'device', actorId: dev.deviceId, action: 'safety.undo_done', subject: dev.deviceId, data: { requestId: request.id, restored: 2, files: RESTORED } });
+    // The practitioner looks at the changes and clicks « Annuler les changements de l'intervention » after the request was resolved.
+    const at = new Date().toISOString();
+    const changes = { state: 'ready' as const, afterSnapshotId: AFTER_SNAP, at, counts: { added: 1, changed: 2, deleted: 0 }, items: [], truncated: false, error: null };
+    const undo = { id: randomUUID(), state: 'done' as const, startedAt: at, endedAt: at, total: 2, restored: 2, keptCopies: 2, failed: 0, error: null };
+    data(await emitAck(dev.socket, 'backup:safety-report', { requestId: request.id, intervention: safetyReport(request.id, { snapshots: [safetySnapshot], changes, undo }) }));
     const v2 = InterventionReceipt.parse(JSON.parse(fileBytes(data(await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'json' }))).toString('utf8')));
     expect(v2.version).toBe(2);
-    expect(v2.safety.undo).toEqual([expect.objectContaining({ action: 'safety.undo_done', details: { restored: 2, files: RESTORED } })]);
+    expect(v2.safety.undo).toEqual([expect.objectContaining({ action: 'safety.undo', details: expect.objectContaining({ state: 'done', total: 2, restored: 2, keptCopies: 2, failed: 0 }) })]);
+    expect(v2.safety.other).toEqual([expect.objectContaining({ action: 'safety.changes', details: expect.objectContaining({ added: 1, changed: 2, deleted: 0 }) })]);
+    const v2pdf = await pdfText(fileBytes(data(await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'pdf', locale: 'fr' }))));
+    expect(v2pdf.text).toContain('Annulation des changements : faite : 2 fichier(s) remis sur 2, 2 version(s) actuelle(s) gardée(s) en copie datée, 0 échec(s)');
+    expect(v2pdf.text).toContain('Changements pendant l’intervention : 1 ajouté(s), 2 modifié(s), 0 supprimé(s)');
     const old = await hubCli(t, 'receipt', 'verify', join(t.root, 'recu.pdf'));
     expect(old.rc).toBe(0);
     expect(old.out).toMatch(/a newer version of this receipt exists \(version 2\)/);
