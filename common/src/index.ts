@@ -12,3 +12,4 @@ export * from './tripwire.js';
 export * from './support.js';
 export * from './system-messages.js';
 export * from './receipts.js';
+export * from './plain-words.js';

@@ -23,7 +23,7 @@ function LanguageSwitch({ locale }: { locale: Locale }) {
   );
 }
 
-/** `screenLayer`: draw the remote-screen consent and banner inside this page (browser host; Electron has its own windows). */
+/** `screenLayer`: draw the remote-screen consent and banner inside this page, above the tab bar (browser host; Electron has its own windows). */
 export function App({ screenLayer = false }: { screenLayer?: boolean }) {
   const { t, i18n } = useTranslation();
   const app = useStore((s) => s.app);
@@ -64,12 +64,12 @@ export function App({ screenLayer = false }: { screenLayer?: boolean }) {
           <>
             <AccessConsent />
             <RestoreBanner />
-            <Tabs app={app} />
+            {/* The screen-sharing consent and banner sit with the tab bar, above the panels: they never cover the tabs. */}
+            <Tabs app={app} header={screenLayer ? <ScreenLayer /> : null} />
           </>
         )}
       </main>
       <footer>{app ? <LanguageSwitch locale={app.locale} /> : null}</footer>
-      {screenLayer && app?.enrollment.status === 'enrolled' ? <ScreenLayer /> : null}
     </div>
   );
 }

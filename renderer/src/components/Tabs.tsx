@@ -1,4 +1,4 @@
-import { useState, type ComponentType, type KeyboardEvent } from 'react';
+import { useState, type ComponentType, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppState } from '@vigie/common';
 import { BackupPanel } from '../backup/BackupPanel.js';
@@ -24,13 +24,23 @@ export const TABS: TabDef[] = [
   { id: 'interventions', labelKey: 'interventions.tab', Panel: InterventionsPanel },
 ];
 
-export function Tabs({ app, tabs = TABS }: { app: AppState; tabs?: TabDef[] }) {
+/**
+ * `header`: what stays with the tab bar at the top of the window while the page scrolls (the
+ * screen-sharing consent and banner): above the tabs, never over them.
+ */
+export function Tabs({ app, tabs = TABS, header = null }: { app: AppState; tabs?: TabDef[]; header?: ReactNode }) {
   const { t } = useTranslation();
   const visible = tabs.filter((tab) => tab.available?.(app) ?? true);
   const [active, setActive] = useState(visible[0]?.id ?? '');
   const current = visible.find((tab) => tab.id === active) ?? visible[0];
   if (!current) return null;
-  if (visible.length === 1) return <current.Panel app={app} />;
+  if (visible.length === 1)
+    return (
+      <>
+        {header ? <div className="tabs-head">{header}</div> : null}
+        <current.Panel app={app} />
+      </>
+    );
 
   const onKeyDown = (e: KeyboardEvent) => {
     const i = visible.findIndex((tab) => tab.id === current.id);
@@ -43,21 +53,24 @@ export function Tabs({ app, tabs = TABS }: { app: AppState; tabs?: TabDef[] }) {
 
   return (
     <>
-      <div role="tablist" aria-label={t('tabs.label')} className="tabs" onKeyDown={onKeyDown}>
-        {visible.map((tab) => (
-          <button
-            key={tab.id}
-            id={`tab-${tab.id}`}
-            role="tab"
-            type="button"
-            aria-selected={tab.id === current.id}
-            aria-controls={`panel-${tab.id}`}
-            tabIndex={tab.id === current.id ? 0 : -1}
-            onClick={() => setActive(tab.id)}
-          >
-            {t(tab.labelKey)}
-          </button>
-        ))}
+      <div className="tabs-head">
+        {header}
+        <div role="tablist" aria-label={t('tabs.label')} className="tabs" onKeyDown={onKeyDown}>
+          {visible.map((tab) => (
+            <button
+              key={tab.id}
+              id={`tab-${tab.id}`}
+              role="tab"
+              type="button"
+              aria-selected={tab.id === current.id}
+              aria-controls={`panel-${tab.id}`}
+              tabIndex={tab.id === current.id ? 0 : -1}
+              onClick={() => setActive(tab.id)}
+            >
+              {t(tab.labelKey)}
+            </button>
+          ))}
+        </div>
       </div>
       <div role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
         <current.Panel app={app} />

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HEALTH_STRINGS, renderCheckMessage, type AppState, type CheckResult, type Locale } from '@vigie/common';
+import { localeTag } from '../../../web/format.js';
 import { useStore } from '../store.js';
 import { groupChecks, scoreLevel, type CheckGroups } from './model.js';
 import { useHealth } from './store.js';
@@ -33,7 +34,19 @@ function Check({ check, locale }: { check: CheckResult; locale: Locale }) {
   );
 }
 
-const GROUPS: Array<keyof CheckGroups> = ['toFix', 'toVerify', 'allGood'];
+const GROUPS: Array<Exclude<keyof CheckGroups, 'toVerify'>> = ['toFix', 'allGood'];
+
+/** Checks Vigie could not verify: one quiet line (what they are), never their technical reasons — the technician sees those. */
+function Unverified({ checks, locale }: { checks: CheckResult[]; locale: Locale }) {
+  const { t } = useTranslation();
+  if (checks.length === 0) return null;
+  const names = new Intl.ListFormat(localeTag(locale), { style: 'long', type: 'conjunction' }).format(checks.map((c) => HEALTH_STRINGS[locale].checks[c.id]));
+  return (
+    <p className="hint health__unverified" data-testid="health-unverified" data-count={checks.length}>
+      {t('health.unverified', { count: checks.length, names })}
+    </p>
+  );
+}
 
 /** The "Sécurité" tab: the score in plain words, the checks to fix first, "Vérifier maintenant". */
 export function HealthPanel({ app }: { app: AppState }) {
@@ -108,6 +121,7 @@ export function HealthPanel({ app }: { app: AppState }) {
             </section>
           ))
         : null}
+      {groups ? <Unverified checks={groups.toVerify} locale={locale} /> : null}
       {groups && groups.toFix.length > 0 ? <p className="hint health__help">{t('health.needHelp')}</p> : null}
     </section>
   );

@@ -57,6 +57,9 @@ describe('"Sécurité" panel', () => {
     expect(i18n.t('tabs.security')).toBe('Sécurité');
     void i18n.changeLanguage('en');
     expect(i18n.t('health.scanNow')).toBe('Check now');
-    expect(i18n.t('health.groups.toVerify')).toBe('To check');
+    expect(i18n.t('health.groups.toFix')).toBe('To fix');
+    expect(i18n.t('health.unverified', { count: 1, names: 'Firewall' })).toBe('Vigie could not check one point (Firewall): your provider can.');
+    void i18n.changeLanguage('fr');
+    expect(i18n.t('health.unverified', { count: 3, names: 'Pare-feu, Horloge et Sauvegardes' })).toBe('Vigie n’a pas pu vérifier 3 points (Pare-feu, Horloge et Sauvegardes) : votre prestataire peut le faire.');
   });
 });

@@ -20,14 +20,14 @@ export const healthFr = {
   },
   groups: {
     toFix: 'À corriger',
-    toVerify: 'À vérifier',
     allGood: 'Tout va bien',
   },
   groupIntro: {
     toFix: 'Commencez par le premier : c’est le plus important.',
-    toVerify: 'Vigie n’a pas pu vérifier ces points. Votre prestataire peut le faire.',
     allGood: 'Ces protections sont en place.',
   },
+  unverified_one: 'Vigie n’a pas pu vérifier un point ({{names}}) : votre prestataire peut le faire.',
+  unverified_other: 'Vigie n’a pas pu vérifier {{count}} points ({{names}}) : votre prestataire peut le faire.',
   count_one: '{{count}} point',
   count_other: '{{count}} points',
   whatToDo: 'Que faire ?',
@@ -60,14 +60,14 @@ export const healthEn: HealthUiStrings = {
   },
   groups: {
     toFix: 'To fix',
-    toVerify: 'To check',
     allGood: 'All good',
   },
   groupIntro: {
     toFix: 'Start with the first one: it matters most.',
-    toVerify: 'Vigie could not check these points. Your provider can.',
     allGood: 'These protections are in place.',
   },
+  unverified_one: 'Vigie could not check one point ({{names}}): your provider can.',
+  unverified_other: 'Vigie could not check {{count}} points ({{names}}): your provider can.',
   count_one: '{{count}} point',
   count_other: '{{count}} points',
   whatToDo: 'What to do?',

@@ -114,7 +114,10 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
   );
 }
 
-/** "<Nom> voit votre écran" with "Arrêter", "Reprendre la main" while controlled, and the stop shortcut. */
+/**
+ * "<Nom> voit votre écran" with "Arrêter", and "Reprendre la main" only while control is actually
+ * granted (a control request still waiting is answered in the consent), and the stop shortcut.
+ */
 export function BannerView({ banner }: { banner: Banner }) {
   const { t, i18n } = useTranslation();
   const stop = useScreen((s) => s.stop);
@@ -130,7 +133,7 @@ export function BannerView({ banner }: { banner: Banner }) {
       </p>
       {banner.controlPending ? <p className="screen-banner__pending">{t('screen.controlPending')}</p> : null}
       <div className="screen-banner__actions">
-        {controlled || banner.controlPending ? (
+        {controlled ? (
           <button type="button" className="secondary" disabled={revoking} onClick={() => void revoke()}>
             {t('screen.bannerRevokeControl')}
           </button>
@@ -161,32 +164,22 @@ export function EndedNotice({ ended }: { ended: { sessionId: string; reason: Scr
 }
 
 /**
- * Browser host (one page): the consent as a modal over everything, the banner pinned on top, the
- * end notice; Electron draws the same views in their own always-on-top windows (ScreenWindow).
+ * Browser host (one page): the consent, the banner and the end notice at the top of the page, with
+ * the tab bar (Tabs' header): they push the page down and stay in view while it scrolls, and never
+ * cover the tabs. Electron draws the same views in their own always-on-top windows (ScreenWindow).
  */
 export function ScreenLayer() {
   const state = useScreen((s) => s.state);
   const dismissed = useScreen((s) => s.dismissed);
   if (!state) return null;
   const ended = state.phase === 'ended' && state.ended && state.ended.sessionId !== dismissed ? state.ended : null;
+  if (!state.banner && !ended && !state.consent) return null;
   return (
-    <>
-      {state.banner ? (
-        <div className="screen-layer screen-layer--banner">
-          <BannerView banner={state.banner} />
-        </div>
-      ) : null}
-      {ended ? (
-        <div className="screen-layer screen-layer--banner">
-          <EndedNotice ended={ended} />
-        </div>
-      ) : null}
-      {state.consent ? (
-        <div className="screen-layer screen-layer--modal">
-          <ConsentView consent={state.consent} modal />
-        </div>
-      ) : null}
-    </>
+    <div className="screen-layer">
+      {state.banner ? <BannerView banner={state.banner} /> : null}
+      {ended ? <EndedNotice ended={ended} /> : null}
+      {state.consent ? <ConsentView consent={state.consent} modal={false} /> : null}
+    </div>
   );
 }
 
