@@ -35,6 +35,7 @@ import { UpdatesController } from '../updates/controller';
 import { FleetController } from '../fleet/controller';
 import { ScreenController } from '../screen/controller';
 import { BackupConsole } from '../backup/controller';
+import { SafetyConsole } from '../screen/safety';
 import { TripwireConsole } from '../tripwire/controller';
 import { SupportController } from '../support/controller';
 
@@ -78,6 +79,8 @@ export class ConsoleController {
   readonly screen: ScreenController;
   /** The device's backups in the request workspace (relayed live by the hub). */
   readonly backup: BackupConsole;
+  /** The safety backup before the technician acts and the intervention's changes (issue 12). */
+  readonly safety: SafetyConsole;
   /** Ransomware tripwire alerts of the request being worked on (evidence, lift). */
   readonly tripwire: TripwireConsole;
   /** The support as practices see it: hours, phone, this technician's break, alerts past 3 minutes. */
@@ -112,6 +115,7 @@ export class ConsoleController {
     this.fleet = new FleetController(deps.client, deps.log);
     this.screen = new ScreenController(deps.client, deps.log);
     this.backup = new BackupConsole(deps.client, deps.log);
+    this.safety = new SafetyConsole(deps.client, deps.log);
     this.tripwire = new TripwireConsole(deps.client, deps.log);
     this.support = new SupportController({ ...deps, queue: this.queue, ui: this.ui, announce: (text) => this.announce(text) });
     this.resync = new ChatResync({
@@ -146,6 +150,7 @@ export class ConsoleController {
       this.fleet.attach(),
       this.screen.attach(),
       this.backup.attach(),
+      this.safety.attach(),
       this.tripwire.attach(),
       this.support.attach(),
     );
@@ -209,6 +214,7 @@ export class ConsoleController {
     this.fleet.reset();
     this.screen.reset();
     this.backup.reset();
+    this.safety.reset();
     this.tripwire.reset();
     this.support.reset();
     this.session.setState({ status: 'anonymous', technician: null, notice });

@@ -10,6 +10,7 @@ import { ResolveForm } from '../components/ResolveForm';
 import { DeviceStatus } from '../components/DeviceStatus';
 import { DeviceHealthPanel } from '../fleet/DeviceHealthPanel';
 import { ScreenPanel } from '../screen/ScreenPanel';
+import { SafetyPanel } from '../screen/SafetyPanel';
 import { BackupSection } from '../backup/BackupSection';
 import { ReceiptDownload } from '../receipts/ReceiptDownload';
 import { TripwireEvidence } from '../tripwire/TripwireEvidence';
@@ -120,6 +121,7 @@ export function RequestPage({ requestId }: { requestId: string }) {
       </dl>
 
       {mine ? <ScreenPanel requestId={requestId} deviceName={request.deviceName} canAct={mine} deviceOnline={conv.device?.online ?? false} /> : null}
+      <SafetyPanel requestId={requestId} />
       <div className="workspace__grid">
         <ChatPanel requestId={requestId} canWrite={mine} />
         <ContextPanel requestId={requestId} />

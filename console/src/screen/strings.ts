@@ -1,4 +1,4 @@
-import { SCREEN_STRINGS } from '@vigie/common';
+import { SAFETY_STRINGS, SCREEN_STRINGS } from '@vigie/common';
 
 /** Remote-screen texts of the console (French first, English complete), under `screen` in i18next. */
 export const screenFr = {
@@ -70,6 +70,19 @@ export const screenFr = {
     refused: 'Le cabinet a refusé le partage d’écran.',
     timeout: 'Pas de réponse du cabinet : partage refusé automatiquement.',
   },
+  /** The safety backup before control and the intervention's changes (issue 12; SafetyPanel). */
+  safety: {
+    ...SAFETY_STRINGS.fr,
+    panelTitle: 'Sauvegarde de sécurité',
+    before: { control: 'avant la prise en main', restore: 'avant la restauration' },
+    snapshotRunning: 'Sauvegarde de sécurité en cours ({{before}})…',
+    snapshotDone: 'Sauvegarde de sécurité faite à {{time}} ({{before}}).',
+    snapshotFailed: 'La sauvegarde de sécurité a échoué ({{before}}) : {{reason}}',
+    practiceDecides: 'Le cabinet décide s’il vous laisse la main sans sauvegarde de sécurité.',
+    changesTitle: 'Changements faits pendant l’intervention',
+    practiceUndo: 'Le cabinet peut annuler ces changements depuis son ordinateur.',
+    undoneByPractice: 'Le cabinet a annulé les changements de l’intervention.',
+  },
 } as const;
 
 export const screenEn = {
@@ -140,5 +153,17 @@ export const screenEn = {
     ...SCREEN_STRINGS.en.endReasons,
     refused: 'The practice refused screen sharing.',
     timeout: 'No answer from the practice: sharing refused automatically.',
+  },
+  safety: {
+    ...SAFETY_STRINGS.en,
+    panelTitle: 'Safety backup',
+    before: { control: 'before remote control', restore: 'before the restore' },
+    snapshotRunning: 'Safety backup in progress ({{before}})…',
+    snapshotDone: 'Safety backup done at {{time}} ({{before}}).',
+    snapshotFailed: 'The safety backup failed ({{before}}): {{reason}}',
+    practiceDecides: 'The practice decides whether to give you control without a safety backup.',
+    changesTitle: 'Changes made during the intervention',
+    practiceUndo: 'The practice can undo these changes from its computer.',
+    undoneByPractice: 'The practice undid the intervention’s changes.',
   },
 } satisfies Record<keyof typeof screenFr, unknown>;

@@ -4,6 +4,7 @@ import type { Locale } from '@vigie/common';
 import { useStore } from '../store.js';
 import { Enrollment } from './Enrollment.js';
 import { RestoreBanner } from '../backup/RestoreBanner.js';
+import { SafetyChanges } from '../backup/SafetyChanges.js';
 import { AccessConsent } from '../backup/AccessConsent.js';
 import { ScreenLayer } from '../screen/ScreenViews.js';
 import { Tabs } from './Tabs.js';
@@ -64,6 +65,7 @@ export function App({ screenLayer = false }: { screenLayer?: boolean }) {
           <>
             <AccessConsent />
             <RestoreBanner />
+            <SafetyChanges />
             {/* The screen-sharing consent and banner sit with the tab bar, above the panels: they never cover the tabs. */}
             <Tabs app={app} header={screenLayer ? <ScreenLayer /> : null} />
           </>

@@ -41,6 +41,9 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
   const grant = useScreen((s) => s.grant);
   const refuse = useScreen((s) => s.refuse);
   const busy = useScreen((s) => !!s.busy.grant || !!s.busy.refuse);
+  // The safety backup before control (issue 12): running (control waits a few seconds), or failed (the practitioner decides).
+  const safety = useScreen((s) => (consent.kind === 'control' && consent.safetyBackup && s.state?.sessionId === consent.sessionId ? (s.state.safety ?? null) : null));
+  const safetyFailed = safety?.state === 'failed';
   const seconds = useSecondsLeft(consent.expiresAt);
   const [displayId, setDisplayId] = useState<string | null>(consent.defaultDisplayId);
   const titleRef = useRef<HTMLHeadingElement>(null);
@@ -97,6 +100,25 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
         </fieldset>
       ) : null}
       {!view && !consent.inputAvailable ? <p className="hint">{t('screen.controlUnavailable')}</p> : null}
+      {!view && consent.safetyBackup && !safety ? (
+        <p className="screen-consent__safety" data-testid="consent-safety">
+          {t('screen.safety.consentSentence')}
+        </p>
+      ) : null}
+      {safety?.state === 'running' ? (
+        <p className="screen-consent__safety" role="status" data-testid="consent-safety">
+          {t('screen.safety.waiting')}
+        </p>
+      ) : null}
+      {safetyFailed ? (
+        <div className="error screen-consent__safety" role="alert" data-testid="consent-safety">
+          <p>
+            <strong>{t('screen.safety.failed')}</strong>
+            {safety.reason ? ` — ${t(`backup.reasons.${safety.reason}.message`, { count: 0 })}` : ''}
+          </p>
+          <p>{t('screen.safety.decide')}</p>
+        </div>
+      ) : null}
       <p className="screen-consent__countdown" aria-live="off">
         {t('screen.consentCountdown', { seconds })}
       </p>
@@ -104,8 +126,8 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
         <button type="button" className="secondary" disabled={busy} onClick={() => void refuse()}>
           {t('screen.refuse')}
         </button>
-        <button type="button" className="primary" disabled={busy} onClick={() => void grant(view ? (displayId ?? undefined) : undefined)}>
-          {t('screen.allow')}
+        <button type="button" className="primary" disabled={busy} onClick={() => void grant(view ? (displayId ?? undefined) : undefined, safetyFailed)}>
+          {safetyFailed ? t('screen.safety.allowWithout') : t('screen.allow')}
         </button>
       </div>
       <ActionError action="grant" />
@@ -125,6 +147,9 @@ export function BannerView({ banner }: { banner: Banner }) {
   const stopping = useScreen((s) => !!s.busy.stop);
   const revoking = useScreen((s) => !!s.busy.revokeControl);
   const controlled = banner.mode === 'controlling';
+  const safety = useScreen((s) => (controlled ? (s.state?.safety ?? null) : null));
+  const safetyAcknowledged = useScreen((s) => s.safetyAcknowledged !== null && s.safetyAcknowledged === s.state?.sessionId);
+  const acknowledge = useScreen((s) => s.acknowledgeSafety);
   return (
     <section className="screen-banner" role="region" aria-label={t('screen.bannerLabel')} data-mode={banner.mode}>
       <p className="screen-banner__text" role="status">
@@ -132,6 +157,19 @@ export function BannerView({ banner }: { banner: Banner }) {
         {controlled ? t('screen.bannerControlling', { name: banner.technicianName }) : t('screen.bannerViewing', { name: banner.technicianName })}
       </p>
       {banner.controlPending ? <p className="screen-banner__pending">{t('screen.controlPending')}</p> : null}
+      {safety?.state === 'running' ? (
+        <p className="screen-banner__safety" role="status" data-testid="banner-safety">
+          {t('screen.safety.running')}
+        </p>
+      ) : null}
+      {safety?.state === 'failed' && !safetyAcknowledged ? (
+        <div className="screen-banner__safety screen-banner__safety--failed" role="alert" data-testid="banner-safety">
+          <p>{t('screen.safety.bannerFailed')}</p>
+          <button type="button" className="link" onClick={acknowledge}>
+            {t('screen.safety.bannerKeepGoing')}
+          </button>
+        </div>
+      ) : null}
       <div className="screen-banner__actions">
         {controlled ? (
           <button type="button" className="secondary" disabled={revoking} onClick={() => void revoke()}>

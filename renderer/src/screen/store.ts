@@ -9,13 +9,17 @@ interface ScreenStore {
   error: { action: ScreenAction; body: ErrorBody } | null;
   /** The ended session whose notice the practitioner closed. */
   dismissed: string | null;
+  /** The session whose failed safety backup the practitioner chose to let go on (« Laisser continuer » on the banner). */
+  safetyAcknowledged: string | null;
   /** Subscribes to `screen:state` and loads the current state; once per api. */
   attach(api: VigieApi): void;
-  grant(displayId?: string): Promise<boolean>;
+  /** `withoutSafety`: « Autoriser sans sauvegarde », once the safety backup failed (issue 12). */
+  grant(displayId?: string, withoutSafety?: boolean): Promise<boolean>;
   refuse(): Promise<boolean>;
   stop(): Promise<boolean>;
   revokeControl(): Promise<boolean>;
   dismissEnded(): void;
+  acknowledgeSafety(): void;
 }
 
 let attached: VigieApi | null = null;
@@ -45,6 +49,7 @@ export const useScreen = create<ScreenStore>((set, get) => {
     busy: {},
     error: null,
     dismissed: null,
+    safetyAcknowledged: null,
     attach(api) {
       if (attached === api) return;
       attached = api;
@@ -56,9 +61,10 @@ export const useScreen = create<ScreenStore>((set, get) => {
         () => undefined,
       );
     },
-    grant: (displayId) => {
+    grant: (displayId, withoutSafety) => {
       const sessionId = sessionOf();
-      return sessionId ? run('grant', (api) => api.screen.grant(displayId ? { sessionId, displayId } : { sessionId })) : Promise.resolve(false);
+      const input = { sessionId, ...(displayId ? { displayId } : {}), ...(withoutSafety ? { withoutSafety: true as const } : {}) };
+      return sessionId ? run('grant', (api) => api.screen.grant({ ...input, sessionId })) : Promise.resolve(false);
     },
     refuse: () => {
       const sessionId = sessionOf();
@@ -67,6 +73,7 @@ export const useScreen = create<ScreenStore>((set, get) => {
     stop: () => run('stop', (api) => api.screen.stop({})),
     revokeControl: () => run('revokeControl', (api) => api.screen.revokeControl({})),
     dismissEnded: () => set((s) => ({ dismissed: s.state?.ended?.sessionId ?? null })),
+    acknowledgeSafety: () => set((s) => ({ safetyAcknowledged: s.state?.sessionId ?? null })),
   };
 });
 

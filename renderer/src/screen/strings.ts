@@ -1,4 +1,4 @@
-import { SCREEN_STRINGS } from '@vigie/common';
+import { SAFETY_STRINGS, SCREEN_STRINGS } from '@vigie/common';
 
 /**
  * Texts of the consent window and the session banner (French first, English complete). The
@@ -20,6 +20,8 @@ export const screenFr = {
   dismiss: 'Fermer',
   consentSwitchTitle: 'Demande de changement d’écran',
   consentSwitchBody: '{{name}} ({{provider}}) souhaite voir un autre de vos écrans. Si vous refusez, l’écran partagé reste le même.',
+  /** The safety backup before control and the intervention's changes (issue 12). */
+  safety: { ...SAFETY_STRINGS.fr, undoing: 'Annulation…' },
 } as const;
 
 export const screenEn = {
@@ -37,4 +39,5 @@ export const screenEn = {
   dismiss: 'Close',
   consentSwitchTitle: 'Screen change request',
   consentSwitchBody: '{{name}} ({{provider}}) would like to see another of your screens. If you refuse, the shared screen stays the same.',
+  safety: { ...SAFETY_STRINGS.en, undoing: 'Undoing…' },
 } satisfies Record<keyof typeof screenFr, unknown>;

@@ -1,0 +1,62 @@
+import { create } from 'zustand';
+import type { ErrorBody, SafetyIntervention, VigieApi } from '@vigie/common';
+
+interface SafetyState {
+  /** Interventions kept on this computer, by request id, kept fresh by `backup:safety`. */
+  byRequest: Record<string, SafetyIntervention>;
+  /** Interventions whose change list the practitioner closed (until it changes again). */
+  dismissed: Record<string, string>;
+  undoBusy: string | null;
+  undoError: { requestId: string; body: ErrorBody } | null;
+  attach(api: VigieApi): void;
+  undo(requestId: string): Promise<boolean>;
+  dismiss(requestId: string): void;
+}
+
+let attached: VigieApi | null = null;
+
+/** A report only moves forward: an answer that arrives after a newer push does not take it back. */
+const newer = (a: SafetyIntervention | undefined, b: SafetyIntervention) => (a && a.updatedAt > b.updatedAt ? a : b);
+
+/** The safety backup's interventions (issue 12): what changed during each, and « Annuler les changements de l'intervention ». */
+export const useSafety = create<SafetyState>((set, get) => ({
+  byRequest: {},
+  dismissed: {},
+  undoBusy: null,
+  undoError: null,
+  attach(api) {
+    if (attached === api) return;
+    attached = api;
+    api.on('backup:safety', (i) => set((s) => ({ byRequest: { ...s.byRequest, [i.requestId]: newer(s.byRequest[i.requestId], i) } })));
+    void api.backup.interventions({}).then(
+      (r) => {
+        if (!r.ok) return;
+        set((s) => {
+          const byRequest = { ...s.byRequest };
+          for (const i of r.data) byRequest[i.requestId] = newer(byRequest[i.requestId], i);
+          return { byRequest };
+        });
+      },
+      () => undefined,
+    );
+  },
+  async undo(requestId) {
+    const api = attached;
+    if (!api || get().undoBusy) return false;
+    set({ undoBusy: requestId, undoError: null });
+    try {
+      const r = await api.backup.undoIntervention({ requestId });
+      if (r.ok) set((s) => ({ byRequest: { ...s.byRequest, [requestId]: newer(s.byRequest[requestId], r.data) } }));
+      else set({ undoError: { requestId, body: r.error } });
+      return r.ok;
+    } catch {
+      set({ undoError: { requestId, body: { code: 'INTERNAL', message: '' } } });
+      return false;
+    } finally {
+      set({ undoBusy: null });
+    }
+  },
+  dismiss(requestId) {
+    set((s) => ({ dismissed: { ...s.dismissed, [requestId]: s.byRequest[requestId]?.updatedAt ?? '' } }));
+  },
+}));
