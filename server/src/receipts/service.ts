@@ -326,11 +326,11 @@ export class ReceiptService {
       data: { requestId: req.id, receiptId: row.id, version: row.version, format, ...(format === 'pdf' ? { locale } : {}) },
     });
     const day = (req.closedAt ?? row.issued_at).slice(0, 10);
-    const suffix = format === 'pdf' ? `${locale}.pdf` : 'json';
+    const suffix = format === 'pdf' ? `-${locale}.pdf` : '.json';
     return {
       receiptId: row.id,
       version: row.version,
-      fileName: `recu-intervention-${day}-${req.id.slice(0, 8)}-v${row.version}-${suffix}`.replace(/[^A-Za-z0-9._-]/g, '-'),
+      fileName: `recu-intervention-${day}-${req.id.slice(0, 8)}-v${row.version}${suffix}`.replace(/[^A-Za-z0-9._-]/g, '-'),
       mimeType: format === 'pdf' ? 'application/pdf' : 'application/json',
       base64: bytes.toString('base64'),
       sha256: sha256(bytes),

@@ -1,0 +1,221 @@
+/**
+ * Intervention receipts end to end, in Debian Chromium: a real hub, the browser host (the real
+ * renderer and app services) and the console.
+ * - the technician's photo (set with `user photo`) is on the practitioner's consent window;
+ * - once the request is resolved, the technician downloads the receipt from the console (PDF and
+ *   JSON), and the practitioner opens it from « Mes interventions » (saved in the receipts folder,
+ *   handed to the system's viewer); both PDFs parse, carry the signed JSON and pass `receipt verify`.
+ */
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deflateSync, crc32 } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { InterventionReceipt, RECEIPT_ATTACHMENT } from '@vigie/common';
+import { createHub, type Hub } from '../../server/src/app.js';
+import { runCli } from '../../server/src/cli.js';
+import { startHost, type Host } from '../../main/host/server.js';
+import type { Shell } from '../../main/services/backup/ports.js';
+import { createLogger } from '../../main/services/lib/logger.js';
+import { launchBrowser } from '../support/browser.js';
+import { signInToConsole } from '../support/console.js';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
+import { RENDERER_DIR, ensureRendererBuilt, tempDir, until } from '../practitioner/harness.js';
+import { RecordingInjector } from '../screen/harness.js';
+
+const PASSWORD = 'cheval agrafe pile correcte';
+const PRACTICE = 'Cabinet des Tilleuls';
+const NOTE = 'Imprimante réinstallée, pilote « Brother » à jour.';
+
+class RecordingShell implements Shell {
+  readonly opened: string[] = [];
+  async openPath(path: string): Promise<string> {
+    this.opened.push(path);
+    return '';
+  }
+}
+
+/** A 96×96 PNG the administrator gives to `user photo`. */
+function photo(size = 96): Buffer {
+  const chunk = (type: string, body: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(body.length);
+    const tb = Buffer.concat([Buffer.from(type, 'latin1'), body]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(tb));
+    return Buffer.concat([len, tb, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const raw = Buffer.alloc((size * 3 + 1) * size);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) raw.set([200, 120 + (y % 100), 40], y * (size * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+async function pdfFacts(pdf: Buffer): Promise<{ text: string; json: string }> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), isEvalSupported: false }).promise;
+  let text = '';
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    text += content.items.map((it) => ('str' in it ? `${it.str}${it.hasEOL ? ' ' : ''}` : '')).join('');
+  }
+  const attachments = (await doc.getAttachments()) as Record<string, { content: Uint8Array }>;
+  await doc.destroy();
+  return { text: text.replace(/\s+/g, ' '), json: Buffer.from(attachments[RECEIPT_ATTACHMENT]!.content).toString('utf8') };
+}
+
+describe('intervention receipts in the real UIs', () => {
+  let browser: Browser;
+  let hub: Hub;
+  let host: Host;
+  let app: Page;
+  let con: Page;
+  let shell: RecordingShell;
+  let hubDataDir: string;
+  let appDataDir: string;
+  const dirs: Array<{ remove: () => Promise<void> }> = [];
+
+  /** `npm run hub:cli -- …` on the hub's data folder (as the administrator would, the hub running). */
+  async function cli(...args: string[]): Promise<{ rc: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const rc = await runCli(['--data-dir', hubDataDir, ...args], { out: (s) => out.push(s), err: (s) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' }, {});
+    return { rc, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    ensureConsoleBuilt();
+    const hubDir = await tempDir('receipts-hub');
+    const appDir = await tempDir('receipts-app');
+    dirs.push(hubDir, appDir);
+    hubDataDir = join(hubDir.path, 'data');
+    appDataDir = join(appDir.path, 'app');
+    hub = await createHub({ dataDir: hubDataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, screen: { providerName: 'InfoSanté Services' } });
+    const practice = await hub.admin.createPractice({ name: PRACTICE });
+    const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
+    const photoFile = join(hubDir.path, 'julie.png');
+    await writeFile(photoFile, photo());
+    expect((await cli('user', 'photo', 'julie', photoFile)).rc).toBe(0);
+    shell = new RecordingShell();
+    host = await startHost({
+      hubUrl: hub.url,
+      dataDir: appDataDir,
+      rendererDir: RENDERER_DIR,
+      logger: createLogger({ level: 'silent' }),
+      hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
+      health: false,
+      backup: false,
+      tripwire: false,
+      screen: { injector: new RecordingInjector(), displays: { list: async () => [] } },
+      interventions: { shell },
+      enrollCode: practice.enrollmentCode,
+      deviceName: 'Poste accueil',
+    });
+    browser = await launchBrowser();
+    app = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    con = await (await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true })).newPage();
+
+    await app.goto(host.url);
+    await app.getByRole('button', { name: 'Demander de l’aide' }).click();
+    await app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
+    await signInToConsole(con, hub.url, { login: t.login, password: PASSWORD, totpSecret: t.totpSecret });
+    await con.locator('li.queue-card').filter({ hasText: PRACTICE }).getByRole('button', { name: 'Accepter' }).click();
+    await con.getByRole('heading', { name: `Demande — ${PRACTICE}` }).waitFor();
+    await app.getByText('Julie Martin s’occupe de vous').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await host?.close().catch(() => undefined);
+    await hub?.close().catch(() => undefined);
+    for (const d of dirs) await d.remove();
+  });
+
+  it('the consent window shows the technician’s photo beside the verified name', async () => {
+    await con.getByTestId('screen-panel').getByRole('button', { name: 'Voir l’écran' }).click();
+    const dialog = app.getByRole('alertdialog', { name: 'Demande de partage d’écran' });
+    await dialog.waitFor();
+    const img = dialog.getByRole('img', { name: 'Photo de Julie Martin' });
+    await img.waitFor();
+    expect(await img.getAttribute('src')).toBe(`data:image/png;base64,${photo().toString('base64')}`);
+    expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(96);
+    await dialog.getByRole('button', { name: 'Refuser' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('the technician resolves, then downloads the receipt from the console; it verifies', async () => {
+    const requestId = decodeURIComponent(/#\/requests\/([^/?]+)/.exec(con.url())![1]!);
+    await con.getByRole('button', { name: 'Résoudre' }).click();
+    await con.getByLabel('Note de résolution (visible par le cabinet)').fill(NOTE);
+    await con.getByRole('button', { name: 'Marquer comme résolue' }).click();
+    await con.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
+    // Back to the closed request (the device's history links to it): its receipt is there.
+    await con.goto(`${hub.url}/#/requests/${encodeURIComponent(requestId)}`);
+    await con.getByTestId('closed-notice').waitFor();
+    const section = con.getByTestId('receipt-download');
+    await section.getByRole('heading', { name: 'Reçu d’intervention' }).waitFor();
+    const [download] = await Promise.all([con.waitForEvent('download'), section.getByRole('button', { name: 'Télécharger le reçu (PDF)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^recu-intervention-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}-v1-fr\.pdf$/);
+    const file = join(dirs[0]!.path, 'console-receipt.pdf');
+    await download.saveAs(file);
+    await section.getByText(`Reçu téléchargé : ${download.suggestedFilename()}`).waitFor();
+    const { text, json } = await pdfFacts(await readFile(file));
+    expect(text).toContain('Reçu d’intervention');
+    expect(text).toContain('Julie Martin');
+    expect(text).toContain(NOTE);
+    const receipt = InterventionReceipt.parse(JSON.parse(json));
+    expect(receipt.consents.map((c) => [c.kind, c.decision])).toEqual([['view', 'refused']]);
+    expect(receipt.technician?.photoSha256).toMatch(/^[0-9a-f]{64}$/);
+    const v = await cli('receipt', 'verify', file);
+    expect(v.err).toBe('');
+    expect(v.rc).toBe(0);
+
+    const [jsonDownload] = await Promise.all([con.waitForEvent('download'), section.getByRole('button', { name: 'Données signées (JSON)' }).click()]);
+    const jsonFile = join(dirs[0]!.path, 'console-receipt.json');
+    await jsonDownload.saveAs(jsonFile);
+    expect(await readFile(jsonFile, 'utf8')).toBe(json);
+  });
+
+  it('the practitioner opens « Mes interventions » and the receipt: saved in the receipts folder, opened, verified', async () => {
+    await app.getByRole('tab', { name: 'Mes interventions' }).click();
+    await app.getByRole('heading', { name: 'Mes interventions' }).waitFor();
+    const item = app.getByTestId('intervention').first();
+    await item.getByText('Intervenant : Julie Martin').waitFor();
+    await item.getByText(`Note du technicien : ${NOTE}`).waitFor();
+    await item.getByText(/1 accord demandé · pas de prise en main · aucun fichier restauré/).waitFor();
+    await item.getByRole('button', { name: 'Ouvrir le reçu (PDF)' }).click();
+    const saved = item.getByTestId('receipt-saved');
+    await saved.waitFor();
+    const folder = join(appDataDir, 'Interventions');
+    const names = (await readdir(folder)).sort();
+    expect(names).toHaveLength(2);
+    const pdfName = names.find((n) => n.endsWith('.pdf'))!;
+    expect(names.find((n) => n.endsWith('.json'))).toBeDefined();
+    expect(await saved.textContent()).toBe(`Reçu enregistré : ${join(folder, pdfName)}`);
+    expect(shell.opened).toEqual([join(folder, pdfName)]);
+    const pdf = await readFile(join(folder, pdfName));
+    const { text } = await pdfFacts(pdf);
+    expect(text).toContain('Reçu d’intervention');
+    expect(text).toContain(PRACTICE);
+    expect((await cli('receipt', 'verify', join(folder, pdfName))).rc).toBe(0);
+
+    // Opened again: the same file, nothing written twice.
+    await item.getByRole('button', { name: 'Ouvrir le reçu (PDF)' }).click();
+    await until(() => shell.opened.length === 2, 'the receipt opened a second time');
+    expect((await readdir(folder)).sort()).toEqual(names);
+    expect(shell.opened).toEqual([join(folder, pdfName), join(folder, pdfName)]);
+
+    await app.getByRole('button', { name: 'Afficher le dossier des reçus' }).click();
+    await app.getByText(`Dossier des reçus : ${folder}`).waitFor();
+    expect(shell.opened.at(-1)).toBe(folder);
+
+    // In English, the same list.
+    await app.getByRole('button', { name: 'English' }).click();
+    await app.getByRole('heading', { name: 'My interventions' }).waitFor();
+    await app.getByTestId('intervention').first().getByRole('button', { name: 'Open the receipt (PDF)' }).waitFor();
+  });
+});
