@@ -77,7 +77,7 @@ describe('intervention receipts in the real UIs', () => {
   let shell: RecordingShell;
   let hubDataDir: string;
   let appDataDir: string;
-  const dirs: Array<{ remove: () => Promise<void> }> = [];
+  const dirs: Array<{ path: string; remove: () => Promise<void> }> = [];
 
   /** `npm run hub:cli -- …` on the hub's data folder (as the administrator would, the hub running). */
   async function cli(...args: string[]): Promise<{ rc: number; out: string; err: string }> {
@@ -142,7 +142,7 @@ describe('intervention receipts in the real UIs', () => {
     const img = dialog.getByRole('img', { name: 'Photo de Julie Martin' });
     await img.waitFor();
     expect(await img.getAttribute('src')).toBe(`data:image/png;base64,${photo().toString('base64')}`);
-    expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(96);
+    expect(await img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(96);
     await dialog.getByRole('button', { name: 'Refuser' }).click();
     await dialog.waitFor({ state: 'detached' });
   });
