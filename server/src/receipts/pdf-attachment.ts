@@ -13,10 +13,16 @@ export function embeddedFiles(pdf: Buffer): Buffer[] {
   const text = pdf.toString('latin1');
   const found: Buffer[] = [];
   const marker = /\/Type\s*\/EmbeddedFile\b/g;
-  for (let m = marker.exec(text); m && found.length < 16; m = marker.exec(text)) {
-    const objStart = text.lastIndexOf(' obj', m.index);
-    const streamAt = text.indexOf('stream', m.index);
-    if (objStart < 0 || streamAt < 0 || streamAt - objStart > 4096) continue;
+  // Bounded work whatever the file: at most 64 markers looked at, each within 4 KiB of its object's start.
+  let seen = 0;
+  for (let m = marker.exec(text); m && found.length < 16 && seen < 64; m = marker.exec(text)) {
+    seen++;
+    const from = Math.max(0, m.index - 4096);
+    const back = text.slice(from, m.index).lastIndexOf(' obj');
+    const objStart = back < 0 ? -1 : from + back;
+    const ahead = text.slice(m.index, m.index + 4096).indexOf('stream');
+    const streamAt = ahead < 0 ? -1 : m.index + ahead;
+    if (objStart < 0 || streamAt < 0) continue;
     const dict = text.slice(objStart, streamAt);
     const length = /\/Length\s+(\d{1,9})(?!\s+\d+\s+R)/.exec(dict);
     if (!length) continue;

@@ -26,6 +26,9 @@ const SIZE = { title: 20, h2: 12, body: 9.5, small: 7.5 } as const;
 const GREY = '#555555';
 const INK = '#111111';
 
+/** A value someone typed (a name, a file name), on one line: no control characters, nothing that could look like the receipt's own lines. */
+const one = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+
 function formatDate(iso: string | null, locale: Locale, timeZone: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
@@ -45,7 +48,7 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
     pdfVersion: '1.7',
     lang: o.locale === 'fr' ? 'fr-FR' : 'en-GB',
     displayTitle: true,
-    info: { Title: `${t.title} — ${receipt.practice.name}`, Author: 'Vigie', Subject: `${t.request} ${receipt.request.id}`, Creator: 'Vigie', Producer: 'Vigie', CreationDate: issued, ModDate: issued },
+    info: { Title: `${t.title} — ${one(receipt.practice.name)}`, Author: 'Vigie', Subject: `${t.request} ${receipt.request.id}`, Creator: 'Vigie', Producer: 'Vigie', CreationDate: issued, ModDate: issued },
   });
   doc.registerFont('regular', FONTS.regular);
   doc.registerFont('bold', FONTS.bold);
@@ -79,7 +82,7 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
     doc.x = MARGIN;
   };
   const techs = new Map(receipt.technicians.map((x) => [x.id, x]));
-  const nameOf = (id: string | null) => (id ? (techs.get(id)?.displayName ?? id) : null);
+  const nameOf = (id: string | null) => (id ? one(techs.get(id)?.displayName ?? id) : null);
   const items = (n: number) => fill(n > 1 ? t.items_other : t.items_one, { count: n });
 
   // ---------- head ----------
@@ -88,8 +91,8 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   doc.text(fill(t.issued, { id: receipt.id, version: receipt.version, date: date(receipt.issuedAt) }), { width });
   doc.text(fill(t.timeZone, { zone: o.timeZone }), { width });
   doc.fillColor(INK).moveDown(0.6);
-  kv(t.practice, receipt.practice.name);
-  kv(t.device, `${receipt.device.name} (${receipt.device.os} ${receipt.device.osVersion})`);
+  kv(t.practice, one(receipt.practice.name));
+  kv(t.device, `${one(receipt.device.name)} (${receipt.device.os} ${one(receipt.device.osVersion)})`);
   kv(t.request, receipt.request.id);
   kv(t.status, t.statuses[receipt.request.status]);
   kv(t.topic, receipt.request.topic ? t.topics[receipt.request.topic] : t.none);
@@ -106,7 +109,7 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   if (others.length > 0) {
     doc.moveDown(0.4);
     doc.font('bold').fontSize(SIZE.body).text(t.otherTechnicians, { width });
-    for (const x of others) bullet(`${x.displayName} — ${fill(t.account, { login: x.login, role: t.roles[x.role] })} — ${verification(x, t, date)}`);
+    for (const x of others) bullet(`${one(x.displayName)} — ${fill(t.account, { login: x.login, role: t.roles[x.role] })} — ${verification(x, t, date)}`);
   }
 
   // ---------- consents ----------
@@ -115,7 +118,7 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   for (const c of receipt.consents) {
     const decision = c.answeredAt ? fill(t.answeredOn, { decision: t.decisions[c.decision], date: date(c.answeredAt) }) : t.decisions[c.decision];
     const by = nameOf(c.technicianId);
-    bullet(`${fill(t.consentLine, { kind: t.kinds[c.kind], code: c.code ?? t.noCode, asked: date(c.askedAt), decision })}${by ? ` — ${fill(t.by, { name: by })}` : ''}`);
+    bullet(`${fill(t.consentLine, { kind: t.kinds[c.kind], code: one(c.code ?? t.noCode), asked: date(c.askedAt), decision })}${by ? ` — ${fill(t.by, { name: by })}` : ''}`);
   }
 
   h2(t.screenSessions);
@@ -139,12 +142,12 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   h2(t.restores);
   if (receipt.restores.length === 0) note(t.noRestores);
   for (const r of receipt.restores) {
-    const mode = r.mode === 'beside' || r.mode === 'in-place' ? t.restoreModes[r.mode]! : r.targetDir ? fill(t.restoreModes.elsewhere!, { dir: r.targetDir }) : fill(t.restoreModes.other!, { mode: r.mode ?? '—' });
+    const mode = r.mode === 'beside' || r.mode === 'in-place' ? t.restoreModes[r.mode]! : r.targetDir ? fill(t.restoreModes.elsewhere!, { dir: one(r.targetDir) }) : fill(t.restoreModes.other!, { mode: r.mode ?? '—' });
     const by = nameOf(r.technicianId);
     bullet(`${fill(t.restoreLine, { date: date(r.askedAt), state: t.restoreStates[r.state], count: items(r.items ?? r.paths.length), mode })}${by ? ` — ${fill(t.by, { name: by })}` : ''}${r.accessId ? ` — ${t.underAccess}` : ''}`);
     if (r.paths.length > 0) {
       doc.font('regular').fontSize(SIZE.small).fillColor(GREY).text(t.files, MARGIN + 16, doc.y, { width: width - 16 });
-      for (const p of r.paths) doc.text(p, MARGIN + 28, doc.y, { width: width - 28 });
+      for (const p of r.paths) doc.text(one(p), MARGIN + 28, doc.y, { width: width - 28 });
       doc.fillColor(INK);
       doc.x = MARGIN;
     }
@@ -154,7 +157,7 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   if (receipt.backupReads.length === 0) note(t.noBackupReads);
   for (const r of receipt.backupReads) {
     const what = t.readWhat[r.what] ?? fill(t.readWhat.other!, { what: r.what });
-    bullet(`${date(r.at)} — ${what}${r.detail ? ` « ${r.detail} »` : ''}${nameOf(r.technicianId) ? ` — ${fill(t.by, { name: nameOf(r.technicianId)! })}` : ''}`);
+    bullet(`${date(r.at)} — ${what}${r.detail ? ` « ${one(r.detail)} »` : ''}${nameOf(r.technicianId) ? ` — ${fill(t.by, { name: nameOf(r.technicianId)! })}` : ''}`);
   }
 
   // ---------- safety snapshot and undo ----------
@@ -215,7 +218,7 @@ function safetyLine(e: ReceiptSafetyEvent, t: ReceiptPdfStrings): string {
   const d = e.details;
   const n = (k: string) => (typeof d[k] === 'number' ? String(d[k]) : '0');
   const state = typeof d.state === 'string' ? (t.safetyStates[d.state] ?? fill(t.safetyStates.other!, { state: d.state })) : '';
-  const reason = typeof d.reason === 'string' ? ` — ${fill(t.safetyReason, { reason: d.reason })}` : '';
+  const reason = typeof d.reason === 'string' ? ` — ${fill(t.safetyReason, { reason: one(d.reason) })}` : '';
   if (e.action === 'safety.snapshot') {
     const before = typeof d.before === 'string' ? (t.safetyBefore[d.before] ?? d.before) : '';
     const id = typeof d.snapshotId === 'string' ? d.snapshotId.slice(0, 8) : '—';
@@ -225,7 +228,7 @@ function safetyLine(e: ReceiptSafetyEvent, t: ReceiptPdfStrings): string {
   if (e.action === 'safety.changes') return `${t.safetyChanges}${t.colon}${fill(t.safetyChangesLine, { added: n('added'), changed: n('changed'), deleted: n('deleted') })}${reason}`;
   if (e.action === 'safety.undo') return `${t.safetyUndo}${t.colon}${fill(t.safetyUndoLine, { state, restored: n('restored'), total: n('total'), kept: n('keptCopies'), failed: n('failed') })}${reason}`;
   const details = Object.entries(d)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+    .map(([k, v]) => one(`${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`))
     .join(' · ');
   const label = e.action.startsWith('safety.snapshot') ? t.safetySnapshot : e.action.startsWith('safety.undo') ? t.safetyUndo : t.safetyOther;
   return `${label} (${e.action})${details ? ` — ${details}` : ''}`;
@@ -243,8 +246,8 @@ function technicianBlock(doc: PDFKit.PDFDocument, tech: ReceiptTechnician, photo
   const textX = photo ? x + PHOTO + 14 : x;
   const textWidth = photo ? width - PHOTO - 14 : width;
   if (photo) doc.image(photo, x, top, { fit: [PHOTO, PHOTO], align: 'center', valign: 'center' });
-  doc.font('bold').fontSize(SIZE.h2 + 2).fillColor(INK).text(tech.displayName, textX, top, { width: textWidth });
-  doc.font('regular').fontSize(SIZE.body).text(fill(t.account, { login: tech.login, role: t.roles[tech.role] }), textX, doc.y, { width: textWidth });
+  doc.font('bold').fontSize(SIZE.h2 + 2).fillColor(INK).text(one(tech.displayName), textX, top, { width: textWidth });
+  doc.font('regular').fontSize(SIZE.body).text(fill(t.account, { login: one(tech.login), role: t.roles[tech.role] }), textX, doc.y, { width: textWidth });
   doc.text(verification(tech, t, date), textX, doc.y, { width: textWidth });
   doc.x = x;
   doc.y = Math.max(doc.y, photo ? top + PHOTO + 4 : doc.y);

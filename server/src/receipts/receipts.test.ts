@@ -289,6 +289,11 @@ describe('a resolved intervention’s receipt', () => {
 
     writeFileSync(badPdf, 'pas un reçu');
     expect((await hubCli(t, 'receipt', 'verify', badPdf)).rc).toBe(2);
+    // Hostile files end in a refusal, not a crash or a long wait: markers without end, data nested beyond reason.
+    writeFileSync(badPdf, `%PDF-1.7\n${'1 0 obj << /Type /EmbeddedFile /Length 999999 >> stream\n'.repeat(50_000)}`);
+    expect((await hubCli(t, 'receipt', 'verify', badPdf)).rc).toBe(2);
+    writeFileSync(bad, `${json.trimEnd().slice(0, -1)}, "x": ${'['.repeat(20_000)}${']'.repeat(20_000)} }`);
+    expect((await hubCli(t, 'receipt', 'verify', bad)).rc).toBe(2);
   });
 
   it('is refused to another practice’s device, to another computer of the practice and to another technician; a supervisor gets it', async () => {

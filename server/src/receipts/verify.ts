@@ -98,7 +98,13 @@ export async function verifyReceiptFile(bytes: Buffer, deps: VerifyDeps, opts: {
   if (r.signature.keyId !== k.id || r.hub.receiptKeyId !== k.id || r.hub.publicKey !== k.publicKey.toString('base64') || r.hub.keyId !== deps.key.id) {
     return fail(`signed with another hub's key (receipt key ${r.signature.keyId}, this hub's is ${k.id}): not issued by this hub`);
   }
-  if (!signatureHolds(k.publicKey, signingMessage(raw as Record<string, unknown>), r.signature.value)) return fail('ALTERED: the receipt data does not match its signature');
+  let message: string;
+  try {
+    message = signingMessage(raw as Record<string, unknown>);
+  } catch {
+    return fail('ALTERED: the receipt data does not match its signature'); // nested beyond reason: not what the hub wrote
+  }
+  if (!signatureHolds(k.publicKey, message, r.signature.value)) return fail('ALTERED: the receipt data does not match its signature');
   report.passed.push(`signature (Ed25519, receipt key ${k.id})`);
 
   if (opts.practice && r.practice.id !== opts.practice.id) return fail(`this receipt is about another practice (« ${r.practice.name} »), not « ${opts.practice.name} »`);
