@@ -27,7 +27,7 @@ const GREY = '#555555';
 const INK = '#111111';
 
 /** A value someone typed (a name, a file name), on one line: no control characters, nothing that could look like the receipt's own lines. */
-const one = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+const one = (s: string) => s.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
 
 function formatDate(iso: string | null, locale: Locale, timeZone: string): string {
   if (!iso) return '—';
