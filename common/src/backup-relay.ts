@@ -104,7 +104,8 @@ export const BACKUP_ACCESS_TECH_EVENTS = {
 /** Device → hub: the practitioner's answer, their « Arrêter », a restore's progress under the access. */
 export const BACKUP_ACCESS_DEVICE_EVENTS = {
   'backup:access-answer': { request: z.strictObject({ accessId: Id, decision: BackupAccessDecision }), response: BackupAccess },
-  'backup:access-stop': { request: AccessRef, response: BackupAccess },
+  /** « Arrêter l'accès » — or the device's own deadline passed (`reason: 'expired'`; additive). */
+  'backup:access-stop': { request: z.strictObject({ accessId: Id, reason: z.enum(['practitioner-stop', 'expired']).optional() }), response: BackupAccess },
   /** Progress and end of a restore started under the access (only those the hub started). */
   'backup:access-progress': { request: z.strictObject({ accessId: Id, job: RestoreJob }), response: z.object({}) },
 } as const;

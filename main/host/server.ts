@@ -55,7 +55,7 @@ export interface HostOptions {
    * Backups (default: on — restic repository in `<dataDir>/sauvegardes`, the suggested folders,
    * "Ouvrir le dossier" through xdg-open/open, recorded when there is none); false leaves them out.
    */
-  backup?: false | Pick<BackupCapabilityOptions, 'shell' | 'resticPath' | 'defaultRepository' | 'folders' | 'service'>;
+  backup?: false | Pick<BackupCapabilityOptions, 'shell' | 'resticPath' | 'defaultRepository' | 'folders' | 'service' | 'accessClock'>;
   /**
    * Ransomware tripwire on the backed-up folders (default: on with backups; off without them);
    * false leaves it out. Tests bring their timings (watcher, report throttle).

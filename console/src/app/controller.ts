@@ -36,6 +36,7 @@ import { FleetController } from '../fleet/controller';
 import { ScreenController } from '../screen/controller';
 import { BackupConsole } from '../backup/controller';
 import { SafetyConsole } from '../screen/safety';
+import { AuditController } from '../pages/audit-controller';
 import { TripwireConsole } from '../tripwire/controller';
 import { SupportController } from '../support/controller';
 
@@ -81,6 +82,8 @@ export class ConsoleController {
   readonly backup: BackupConsole;
   /** The safety backup before the technician acts and the intervention's changes (issue 12). */
   readonly safety: SafetyConsole;
+  /** The audit view (supervisors and admins). */
+  readonly audit: AuditController;
   /** Ransomware tripwire alerts of the request being worked on (evidence, lift). */
   readonly tripwire: TripwireConsole;
   /** The support as practices see it: hours, phone, this technician's break, alerts past 3 minutes. */
@@ -116,6 +119,7 @@ export class ConsoleController {
     this.screen = new ScreenController(deps.client, deps.log);
     this.backup = new BackupConsole(deps.client, deps.log);
     this.safety = new SafetyConsole(deps.client, deps.log);
+    this.audit = new AuditController(deps.client);
     this.tripwire = new TripwireConsole(deps.client, deps.log);
     this.support = new SupportController({ ...deps, queue: this.queue, ui: this.ui, announce: (text) => this.announce(text) });
     this.resync = new ChatResync({
@@ -215,6 +219,7 @@ export class ConsoleController {
     this.screen.reset();
     this.backup.reset();
     this.safety.reset();
+    this.audit.reset();
     this.tripwire.reset();
     this.support.reset();
     this.session.setState({ status: 'anonymous', technician: null, notice });

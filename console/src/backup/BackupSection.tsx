@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import { backupHeadlineKey, snapshotCrumbs, type BrowseResponse, type ErrorBody, type RestoreJob, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
+import { backupHeadlineKey, snapshotCrumbs, type BackupSummary, type BrowseResponse, type ErrorBody, type RestoreJob, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
 import { Breadcrumbs } from '../../../web/Breadcrumbs';
 import { useController, useSession, useWorkspace } from '../app/context';
 import { formatBytes, formatDateTime } from '../lib/time';
-import type { BackupConsoleState } from './controller';
+import { scopeKey, type BackupConsoleState, type BackupScope } from './controller';
 import './backup.css';
 
 const useBackups = <T,>(sel: (s: BackupConsoleState) => T): T => useStore(useController().backup.store, sel);
@@ -21,17 +21,19 @@ interface Choice {
   paths: string[];
 }
 
-function useErrorText() {
+export function useErrorText() {
   const { t } = useTranslation();
   return (e: ErrorBody) => {
     const reason = typeof e.details?.reason === 'string' ? e.details.reason : null;
     if (reason && t(`backup.reasons.${reason}.message`, { defaultValue: '' }) !== '') return `${t(`backup.reasons.${reason}.message`, { count: 0 })} ${t(`backup.reasons.${reason}.nextStep`, { count: 0 })}`;
+    // The hub's reasons about an access outside a request (not granted yet, ended, expired…).
+    if (reason && t(`backup.ui.access.refusals.${reason}`, { defaultValue: '' }) !== '') return t(`backup.ui.access.refusals.${reason}`);
     return e.code === 'OFFLINE' || e.code === 'TIMEOUT' || e.code === 'FORBIDDEN' || e.code === 'CONFLICT' ? e.message : t(`errors.${e.code}`);
   };
 }
 
 /** The restore the technician started: live progress, then what was put where. */
-function JobView({ requestId, job }: { requestId: string; job: RestoreJob }) {
+function JobView({ scope, job }: { scope: BackupScope; job: RestoreJob }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
   const errorText = useErrorText();
@@ -43,7 +45,7 @@ function JobView({ requestId, job }: { requestId: string; job: RestoreJob }) {
   const remaining = !final && secs !== null ? t('backup.ui.remaining', { time: secs < 60 ? t('backup.ui.seconds') : t('backup.ui.minutes', { count: Math.ceil(secs / 60) }) }) : null;
   const cancel = async () => {
     setCancelError(null);
-    const r = await controller.backup.cancel(requestId, job.id);
+    const r = await controller.backup.cancel(scope, job.id);
     if (!r.ok) setCancelError(r.error);
   };
   return (
@@ -86,7 +88,7 @@ function JobView({ requestId, job }: { requestId: string; job: RestoreJob }) {
 }
 
 /** Browse one backup of the device: breadcrumbs, folders to open, items to tick (all in one folder). */
-function Browser({ requestId, snapshot, onChoice }: { requestId: string; snapshot: Snapshot; onChoice: (c: Choice | null) => void }) {
+function Browser({ scope, snapshot, onChoice }: { scope: BackupScope; snapshot: Snapshot; onChoice: (c: Choice | null) => void }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
   const errorText = useErrorText();
@@ -107,13 +109,14 @@ function Browser({ requestId, snapshot, onChoice }: { requestId: string; snapsho
     if (!path) return;
     let live = true;
     setListing((l) => ({ ...l, loading: true, error: null }));
-    void controller.backup.browse(requestId, { snapshotId: snapshot.id, path, limit }).then((r) => {
+    void controller.backup.browse(scope, { snapshotId: snapshot.id, path, limit }).then((r) => {
       if (live) setListing(r.ok ? { data: r.data, error: null, loading: false } : { data: null, error: r.error, loading: false });
     });
     return () => {
       live = false;
     };
-  }, [controller, requestId, snapshot.id, path, limit]);
+    // The scope's key, not the object: a new object for the same scope lists nothing again.
+  }, [controller, scopeKey(scope), snapshot.id, path, limit]);
 
   const toggle = (p: string) => {
     const next = selected.includes(p) ? selected.filter((x) => x !== p) : [...selected, p];
@@ -176,7 +179,7 @@ function Browser({ requestId, snapshot, onChoice }: { requestId: string; snapsho
 }
 
 /** Search a name across every backup of the device; pick one version. */
-function Search({ requestId, onChoice }: { requestId: string; onChoice: (c: Choice) => void }) {
+function Search({ scope, onChoice }: { scope: BackupScope; onChoice: (c: Choice) => void }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
   const errorText = useErrorText();
@@ -186,15 +189,15 @@ function Search({ requestId, onChoice }: { requestId: string; onChoice: (c: Choi
     e.preventDefault();
     if (!query.trim() || state.busy) return;
     setState({ busy: true, result: null, error: null });
-    const r = await controller.backup.search(requestId, query);
+    const r = await controller.backup.search(scope, query);
     setState({ busy: false, result: r.ok ? r.data : null, error: r.ok ? null : r.error });
   };
   return (
     <div className="bk-search">
       <form onSubmit={(e) => void submit(e)} role="search" className="bk-search__form">
         <div className="field">
-          <label htmlFor={`bk-search-${requestId}`}>{t('backup.ui.search')}</label>
-          <input id={`bk-search-${requestId}`} type="search" value={query} maxLength={100} onChange={(e) => setQuery(e.target.value)} />
+          <label htmlFor={`bk-search-${scopeKey(scope)}`}>{t('backup.ui.search')}</label>
+          <input id={`bk-search-${scopeKey(scope)}`} type="search" value={query} maxLength={100} onChange={(e) => setQuery(e.target.value)} />
         </div>
         <button type="submit" className="btn" disabled={state.busy || !query.trim()}>
           {state.busy ? t('backup.ui.searching') : t('backup.ui.searchButton')}
@@ -231,32 +234,60 @@ function Search({ requestId, onChoice }: { requestId: string; onChoice: (c: Choi
   );
 }
 
+/** The last summary the device sent (`device:report`), for when its backups cannot be asked live. */
+export function ReportedBackup({ summary, at }: { summary: BackupSummary | null; at: string | null }) {
+  const { t, i18n } = useTranslation();
+  if (!summary || !at) return <p className="muted">{t('backup.ui.noReport')}</p>;
+  const h = backupHeadlineKey(summary);
+  return (
+    <div className="bk-status" data-testid="backup-reported" data-headline={summary.headline}>
+      <p className="muted">{t('backup.ui.reported', { date: formatDateTime(at, i18n.language) })}</p>
+      <p>
+        <span className={`status-pill status-pill--${PILL[summary.headline] ?? 'unknown'}`}>{t(`backup.${h.key}`, h.vars)}</span>
+      </p>
+      <dl className="facts">
+        <div className="facts__row">
+          <dt>{t('backup.ui.lastSuccess')}</dt>
+          <dd>{summary.lastSuccessAt ? formatDateTime(summary.lastSuccessAt, i18n.language) : t('backup.ui.never')}</dd>
+        </div>
+        {summary.nextRunAt ? (
+          <div className="facts__row">
+            <dt>{t('backup.ui.nextRun')}</dt>
+            <dd>{formatDateTime(summary.nextRunAt, i18n.language)}</dd>
+          </div>
+        ) : null}
+        {summary.sizeBytes !== null ? (
+          <div className="facts__row">
+            <dt>{t('backup.ui.size')}</dt>
+            <dd>{formatBytes(summary.sizeBytes, i18n.language)}</dd>
+          </div>
+        ) : null}
+      </dl>
+    </div>
+  );
+}
+
 /**
- * The workspace's "Sauvegardes" section: the device's status asked live, its backups, browse or
- * search, "Restaurer sur le poste" (copy beside by default) and the restore's live progress.
+ * A device's backups, live from the device under `scope` (a request the technician works on, or
+ * an access the practitioner granted): status, backups by date, browse or search, « Restaurer sur
+ * le poste » (copy beside by default) and the restore's live progress. When they cannot be asked
+ * (`unavailable`: not allowed, device offline…), that sentence and the last reported summary.
  */
-export function BackupSection({ requestId }: { requestId: string }) {
+export function BackupBrowser({ scope, unavailable, reported }: { scope: BackupScope; unavailable: string | null; reported: { summary: BackupSummary | null; at: string | null } }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
   const errorText = useErrorText();
-  const conv = useWorkspace((s) => s.conversations[requestId]);
-  const me = useSession((s) => s.technician);
-  const entry = useBackups((s) => s.byRequest[requestId]);
+  const key = scopeKey(scope);
+  const entry = useBackups((s) => s.byScope[key]);
   const [snapshotId, setSnapshotId] = useState<string | null>(null);
   const [choice, setChoice] = useState<Choice | null>(null);
   const [mode, setMode] = useState<RestoreMode>('beside');
   const [sending, setSending] = useState(false);
   const [restoreError, setRestoreError] = useState<ErrorBody | null>(null);
 
-  const request = conv?.request ?? null;
-  const online = conv?.device?.online ?? false;
-  const open = request?.status === 'waiting' || request?.status === 'assigned';
-  const privileged = me?.role === 'supervisor' || me?.role === 'admin';
-  const canAct = !!request && open && ((request.status === 'assigned' && request.technician?.id === me?.id) || privileged);
-
   useEffect(() => {
-    if (canAct && online) void controller.backup.load(requestId);
-  }, [controller, requestId, canAct, online]);
+    if (!unavailable) void controller.backup.load(parseScope(key));
+  }, [controller, key, unavailable]);
 
   const snapshots = entry?.snapshots ?? null;
   const snapshot = snapshots?.find((s) => s.id === snapshotId) ?? snapshots?.[0] ?? null;
@@ -267,15 +298,20 @@ export function BackupSection({ requestId }: { requestId: string }) {
     if (!choice) return;
     setSending(true);
     setRestoreError(null);
-    const r = await controller.backup.restore(requestId, { snapshotId: choice.snapshotId, paths: choice.paths, mode });
+    const r = await controller.backup.restore(scope, { snapshotId: choice.snapshotId, paths: choice.paths, mode });
     setSending(false);
     if (r.ok) controller.announce(t('backup.ui.started'));
     else setRestoreError(r.error);
   };
 
   let body;
-  if (!canAct) body = <p className="muted">{t('backup.ui.notAllowed')}</p>;
-  else if (!online) body = <p className="notice notice--warn">{t('backup.ui.offline')}</p>;
+  if (unavailable)
+    body = (
+      <>
+        <p className="notice notice--warn">{unavailable}</p>
+        <ReportedBackup summary={reported.summary} at={reported.at} />
+      </>
+    );
   else if (!entry || (entry.load === 'loading' && !status && !snapshots))
     body = (
       <p className="muted" role="status">
@@ -290,6 +326,7 @@ export function BackupSection({ requestId }: { requestId: string }) {
             {errorText(entry.error)}
           </p>
         ) : null}
+        {!status && entry.error ? <ReportedBackup summary={reported.summary} at={reported.at} /> : null}
         {status ? (
           <div className="bk-status" data-testid="backup-status" data-headline={status.headline}>
             <p>
@@ -330,8 +367,8 @@ export function BackupSection({ requestId }: { requestId: string }) {
         {snapshots && snapshot ? (
           <>
             <div className="field bk-snapshot">
-              <label htmlFor={`bk-snap-${requestId}`}>{t('backup.ui.snapshot')}</label>
-              <select id={`bk-snap-${requestId}`} value={snapshot.id} onChange={(e) => setSnapshotId(e.target.value)}>
+              <label htmlFor={`bk-snap-${key}`}>{t('backup.ui.snapshot')}</label>
+              <select id={`bk-snap-${key}`} value={snapshot.id} onChange={(e) => setSnapshotId(e.target.value)}>
                 {snapshots.map((s) => (
                   <option key={s.id} value={s.id}>
                     {t('backup.ui.snapshotOption', { date: formatDateTime(s.time, i18n.language) })}
@@ -339,8 +376,8 @@ export function BackupSection({ requestId }: { requestId: string }) {
                 ))}
               </select>
             </div>
-            <Browser requestId={requestId} snapshot={snapshot} onChoice={setChoice} />
-            <Search requestId={requestId} onChoice={setChoice} />
+            <Browser scope={scope} snapshot={snapshot} onChoice={setChoice} />
+            <Search scope={scope} onChoice={setChoice} />
             <div className="bk-restore">
               <p className={choice ? '' : 'muted'} data-testid="backup-choice">
                 {choice
@@ -351,7 +388,7 @@ export function BackupSection({ requestId }: { requestId: string }) {
                 <legend>{t('backup.ui.mode')}</legend>
                 {MODES.map((m) => (
                   <label key={m} className="bk-mode">
-                    <input type="radio" name={`bk-mode-${requestId}`} value={m} checked={mode === m} onChange={() => setMode(m)} />{' '}
+                    <input type="radio" name={`bk-mode-${key}`} value={m} checked={mode === m} onChange={() => setMode(m)} />{' '}
                     <span>
                       <strong>{t(`backup.modes.${m}`)}</strong> <span className="muted">— {t(`backup.ui.modeHints.${m}`)}</span>
                     </span>
@@ -373,19 +410,40 @@ export function BackupSection({ requestId }: { requestId: string }) {
     );
 
   return (
-    <section className="bk-section" aria-labelledby={`bk-title-${requestId}`} data-testid="backup-section">
-      <div className="bk-section__head">
-        <h2 id={`bk-title-${requestId}`} className="panel-title">
-          {t('backup.ui.title')}
-        </h2>
-        {canAct && online ? (
-          <button type="button" className="btn btn--ghost btn--small" onClick={() => void controller.backup.load(requestId)} disabled={entry?.load === 'loading'}>
+    <>
+      {!unavailable ? (
+        <div className="bk-section__tools">
+          <button type="button" className="btn btn--ghost btn--small" onClick={() => void controller.backup.load(scope)} disabled={entry?.load === 'loading'}>
             {t('backup.ui.refresh')}
           </button>
-        ) : null}
-      </div>
+        </div>
+      ) : null}
       {body}
-      {job ? <JobView requestId={requestId} job={job} /> : null}
+      {job ? <JobView scope={scope} job={job} /> : null}
+    </>
+  );
+}
+
+const parseScope = (key: string): BackupScope => (key.startsWith('request:') ? { requestId: key.slice('request:'.length) } : { accessId: key.slice('access:'.length) });
+
+/** The request workspace's « Sauvegardes » section (the technician in charge, or a supervisor, while the request is open). */
+export function BackupSection({ requestId }: { requestId: string }) {
+  const { t } = useTranslation();
+  const conv = useWorkspace((s) => s.conversations[requestId]);
+  const me = useSession((s) => s.technician);
+  const request = conv?.request ?? null;
+  const report = useWorkspace((s) => (request ? s.reports[request.deviceId] : undefined));
+  const online = conv?.device?.online ?? false;
+  const open = request?.status === 'waiting' || request?.status === 'assigned';
+  const privileged = me?.role === 'supervisor' || me?.role === 'admin';
+  const canAct = !!request && open && ((request.status === 'assigned' && request.technician?.id === me?.id) || privileged);
+  const reported = report?.backup ? { summary: report.backup, at: report.reportedAt } : { summary: request?.context?.backup ?? null, at: request?.context?.backup ? (request?.createdAt ?? null) : null };
+  return (
+    <section id="backups" className="bk-section" aria-labelledby={`bk-title-${requestId}`} data-testid="backup-section">
+      <h2 id={`bk-title-${requestId}`} className="panel-title">
+        {t('backup.ui.title')}
+      </h2>
+      <BackupBrowser scope={{ requestId }} unavailable={!canAct ? t('backup.ui.notAllowed') : !online ? t('backup.ui.offline') : null} reported={reported} />
     </section>
   );
 }

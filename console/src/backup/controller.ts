@@ -2,6 +2,8 @@ import { createStore } from 'zustand/vanilla';
 import {
   BACKUP_RELAY_TIMEOUTS,
   err,
+  type BackupAccess,
+  type BackupScope,
   type BackupStatus,
   type BrowseRequest,
   type BrowseResponse,
@@ -13,37 +15,54 @@ import {
   type Snapshot,
 } from '@vigie/common';
 import type { Logger } from '../lib/log';
-import type { TechClient, TechPushPayload } from '../lib/socket';
+import type { TechClient } from '../lib/socket';
 
-/** A device's backups as the request workspace shows them (asked live from the device through the hub). */
+export type { BackupScope };
+
+/** A device's backups as a workspace shows them (asked live from the device through the hub). */
 export interface DeviceBackups {
   status: BackupStatus | null;
   snapshots: Snapshot[] | null;
   load: 'idle' | 'loading' | 'ready' | 'error';
   error: ErrorBody | null;
-  /** Restores started from this console for this request, by id. */
+  /** Restores started from this console under this scope, by id. */
   jobs: Record<string, RestoreJob>;
   /** The most recent one (shown with its live progress). */
   lastJobId: string | null;
 }
 
+/** This technician's access to a device's backups outside a request (device page). */
+export interface DeviceAccess {
+  access: BackupAccess | null;
+  busy: 'ask' | 'end' | null;
+  error: ErrorBody | null;
+}
+
 export interface BackupConsoleState {
-  /** Per request id. */
-  byRequest: Record<string, DeviceBackups>;
+  /** Per scope key (scopeKey): a request's backups, or an access's. */
+  byScope: Record<string, DeviceBackups>;
+  /** Per device id. */
+  access: Record<string, DeviceAccess>;
 }
 
 const empty = (): DeviceBackups => ({ status: null, snapshots: null, load: 'idle', error: null, jobs: {}, lastJobId: null });
+const noAccess = (): DeviceAccess => ({ access: null, busy: null, error: null });
 const DEFAULT_MS = BACKUP_RELAY_TIMEOUTS.defaultMs + BACKUP_RELAY_TIMEOUTS.consoleMarginMs;
 const SEARCH_MS = BACKUP_RELAY_TIMEOUTS.searchMs + BACKUP_RELAY_TIMEOUTS.consoleMarginMs;
 const RANK: Record<RestoreJob['state'], number> = { queued: 0, preparing: 1, restoring: 2, verifying: 3, moving: 4, done: 5, failed: 5, cancelled: 5 };
 
+/** One string per scope: the store's key. */
+export const scopeKey = (s: BackupScope): string => ('requestId' in s ? `request:${s.requestId}` : `access:${s.accessId}`);
+
 /**
- * The "Sauvegardes" section of the workspace: the device's live status and backups, browse and
- * search, "Restaurer sur le poste" and its progress (pushed by the device through the hub). The
- * hub decides who may; an offline device answers OFFLINE.
+ * The « Sauvegardes » of a device in the console: its live status and backups, browse and search,
+ * « Restaurer sur le poste » and its progress (pushed by the device through the hub) — under a
+ * request the technician works on, or under an access the practitioner granted outside any request
+ * (asked from the device page, with the code to read out). The hub decides who may; an offline
+ * device answers OFFLINE.
  */
 export class BackupConsole {
-  readonly store = createStore<BackupConsoleState>()(() => ({ byRequest: {} }));
+  readonly store = createStore<BackupConsoleState>()(() => ({ byScope: {}, access: {} }));
 
   constructor(
     private readonly client: TechClient,
@@ -53,10 +72,13 @@ export class BackupConsole {
   /** Subscribes to the hub client; returns the unsubscribe. */
   attach(): () => void {
     const offs = [
-      this.client.on('backup:restore-progress', (p) => this.onProgress(p)),
+      this.client.on('backup:restore-progress', (p) => this.onProgress({ requestId: p.requestId }, p.job)),
+      this.client.on('backup:access-progress', (p) => this.onProgress({ accessId: p.accessId }, p.job)),
+      this.client.on('backup:access-updated', (a) => this.onAccess(a)),
       this.client.onStatus((s) => {
         if (s !== 'connected') return;
-        for (const [id, e] of Object.entries(this.store.getState().byRequest)) if (e.load !== 'idle') void this.load(id);
+        for (const [key, e] of Object.entries(this.store.getState().byScope)) if (e.load !== 'idle') void this.load(parseKey(key));
+        for (const deviceId of Object.keys(this.store.getState().access)) void this.loadAccess(deviceId);
       }),
     ];
     return () => {
@@ -65,19 +87,16 @@ export class BackupConsole {
   }
 
   reset(): void {
-    this.store.setState({ byRequest: {} });
+    this.store.setState({ byScope: {}, access: {} });
   }
 
-  /** Status and backups of the request's device, live. */
-  async load(requestId: string): Promise<void> {
-    this.patch(requestId, (e) => ({ load: e.load === 'ready' ? 'ready' : 'loading', error: null }));
-    const [status, snaps] = await Promise.all([
-      this.client.request('backup:status', { requestId }, DEFAULT_MS),
-      this.client.request('backup:snapshots', { requestId }, DEFAULT_MS),
-    ]);
+  /** Status and backups of the scope's device, live. */
+  async load(scope: BackupScope): Promise<void> {
+    this.patch(scope, (e) => ({ load: e.load === 'ready' ? 'ready' : 'loading', error: null }));
+    const [status, snaps] = await Promise.all([this.client.request('backup:status', scope, DEFAULT_MS), this.client.request('backup:snapshots', scope, DEFAULT_MS)]);
     const error = !status.ok ? status.error : !snaps.ok ? snaps.error : null;
     if (error) this.log.debug('device backups not available', error);
-    this.patch(requestId, (e) => ({
+    this.patch(scope, (e) => ({
       status: status.ok ? status.data : e.status,
       snapshots: snaps.ok ? snaps.data : e.snapshots,
       load: status.ok || snaps.ok ? 'ready' : 'error',
@@ -85,46 +104,96 @@ export class BackupConsole {
     }));
   }
 
-  browse(requestId: string, input: BrowseRequest): Promise<Result<BrowseResponse>> {
-    return this.client.request('backup:browse', { requestId, input }, DEFAULT_MS);
+  browse(scope: BackupScope, input: BrowseRequest): Promise<Result<BrowseResponse>> {
+    return this.client.request('backup:browse', { ...scope, input }, DEFAULT_MS);
   }
 
-  search(requestId: string, query: string): Promise<Result<SearchResponse>> {
+  search(scope: BackupScope, query: string): Promise<Result<SearchResponse>> {
     const q = query.trim();
     if (!q) return Promise.resolve(err('BAD_REQUEST', 'Nom vide.'));
-    return this.client.request('backup:search', { requestId, input: { query: q } }, SEARCH_MS);
+    return this.client.request('backup:search', { ...scope, input: { query: q } }, SEARCH_MS);
   }
 
-  /** "Restaurer sur le poste": the job comes back at once, its progress follows by push. */
-  async restore(requestId: string, input: RestoreRequestInput): Promise<Result<RestoreJob>> {
-    const r = await this.client.request('backup:restore', { requestId, input }, DEFAULT_MS);
-    if (r.ok) this.patch(requestId, (e) => ({ jobs: { ...e.jobs, [r.data.id]: newer(e.jobs[r.data.id], r.data) }, lastJobId: r.data.id }));
+  /** « Restaurer sur le poste »: the job comes back at once, its progress follows by push. */
+  async restore(scope: BackupScope, input: RestoreRequestInput): Promise<Result<RestoreJob>> {
+    const r = await this.client.request('backup:restore', { ...scope, input }, DEFAULT_MS);
+    if (r.ok) this.patch(scope, (e) => ({ jobs: { ...e.jobs, [r.data.id]: newer(e.jobs[r.data.id], r.data) }, lastJobId: r.data.id }));
     return r;
   }
 
-  async cancel(requestId: string, jobId: string): Promise<Result<RestoreJob>> {
-    const r = await this.client.request('backup:cancel-restore', { requestId, jobId }, DEFAULT_MS);
-    if (r.ok) this.patch(requestId, (e) => ({ jobs: { ...e.jobs, [jobId]: newer(e.jobs[jobId], r.data) } }));
+  async cancel(scope: BackupScope, jobId: string): Promise<Result<RestoreJob>> {
+    const r = await this.client.request('backup:cancel-restore', { ...scope, jobId }, DEFAULT_MS);
+    if (r.ok) this.patch(scope, (e) => ({ jobs: { ...e.jobs, [jobId]: newer(e.jobs[jobId], r.data) } }));
     return r;
   }
 
-  private onProgress(p: TechPushPayload<'backup:restore-progress'>): void {
-    this.patch(p.requestId, (e) => ({ jobs: { ...e.jobs, [p.job.id]: newer(e.jobs[p.job.id], p.job) }, lastJobId: e.lastJobId ?? p.job.id }));
+  // ---------- access outside a request ----------
+
+  /** This technician's latest access to the device (a reload finds a live one again). */
+  async loadAccess(deviceId: string): Promise<void> {
+    const r = await this.client.request('backup:access-get', { deviceId });
+    if (r.ok) this.patchAccess(deviceId, (a) => ({ access: newestAccess(a.access, r.data) }));
+    else this.patchAccess(deviceId, () => ({ error: r.error }));
+  }
+
+  /** « Accéder aux sauvegardes »: the practitioner is asked first (code and countdown shown here). */
+  async askAccess(deviceId: string): Promise<void> {
+    if (this.store.getState().access[deviceId]?.busy) return;
+    this.patchAccess(deviceId, () => ({ busy: 'ask', error: null }));
+    const r = await this.client.request('backup:access-request', { deviceId });
+    this.patchAccess(deviceId, (a) => (r.ok ? { busy: null, access: newestAccess(a.access, r.data) } : { busy: null, error: r.error }));
+  }
+
+  /** « Terminer l'accès ». */
+  async endAccess(deviceId: string): Promise<void> {
+    const a = this.store.getState().access[deviceId]?.access;
+    if (!a || a.state === 'ended' || this.store.getState().access[deviceId]?.busy) return;
+    this.patchAccess(deviceId, () => ({ busy: 'end', error: null }));
+    const r = await this.client.request('backup:access-end', { accessId: a.id });
+    this.patchAccess(deviceId, (x) => (r.ok ? { busy: null, access: newestAccess(x.access, r.data) } : { busy: null, error: r.error }));
+  }
+
+  private onAccess(a: BackupAccess): void {
+    this.patchAccess(a.deviceId, (x) => ({ access: newestAccess(x.access, a) }));
+    if (a.state === 'granted' && this.store.getState().byScope[scopeKey({ accessId: a.id })]?.load !== 'ready') void this.load({ accessId: a.id });
+  }
+
+  private onProgress(scope: BackupScope, job: RestoreJob): void {
+    this.patch(scope, (e) => ({ jobs: { ...e.jobs, [job.id]: newer(e.jobs[job.id], job) }, lastJobId: e.lastJobId ?? job.id }));
     // A finished restore changes what the device holds: refresh the listing's status.
-    if (RANK[p.job.state] === 5 && this.store.getState().byRequest[p.requestId]?.load === 'ready') void this.load(p.requestId);
+    if (RANK[job.state] === 5 && this.store.getState().byScope[scopeKey(scope)]?.load === 'ready') void this.load(scope);
   }
 
-  private patch(requestId: string, fn: (e: DeviceBackups) => Partial<DeviceBackups>): void {
+  private patch(scope: BackupScope, fn: (e: DeviceBackups) => Partial<DeviceBackups>): void {
+    const key = scopeKey(scope);
     this.store.setState((s) => {
-      const e = s.byRequest[requestId] ?? empty();
-      return { byRequest: { ...s.byRequest, [requestId]: { ...e, ...fn(e) } } };
+      const e = s.byScope[key] ?? empty();
+      return { byScope: { ...s.byScope, [key]: { ...e, ...fn(e) } } };
+    });
+  }
+
+  private patchAccess(deviceId: string, fn: (a: DeviceAccess) => Partial<DeviceAccess>): void {
+    this.store.setState((s) => {
+      const a = s.access[deviceId] ?? noAccess();
+      return { access: { ...s.access, [deviceId]: { ...a, ...fn(a) } } };
     });
   }
 }
+
+const parseKey = (key: string): BackupScope => (key.startsWith('request:') ? { requestId: key.slice('request:'.length) } : { accessId: key.slice('access:'.length) });
 
 /** A job only moves forward (a push may overtake the answer). */
 function newer(a: RestoreJob | undefined, b: RestoreJob): RestoreJob {
   if (!a) return b;
   if (RANK[b.state] !== RANK[a.state]) return RANK[b.state] > RANK[a.state] ? b : a;
   return (b.progress?.bytesDone ?? 0) >= (a.progress?.bytesDone ?? 0) ? b : a;
+}
+
+const ACCESS_RANK: Record<BackupAccess['state'], number> = { 'consent-pending': 0, granted: 1, ended: 2 };
+
+/** The newer of two records: a newer access wins; the same access only moves forward. */
+function newestAccess(a: BackupAccess | null, b: BackupAccess | null): BackupAccess | null {
+  if (!a || !b) return b ?? a;
+  if (a.id !== b.id) return b.requestedAt >= a.requestedAt ? b : a;
+  return ACCESS_RANK[b.state] >= ACCESS_RANK[a.state] ? b : a;
 }

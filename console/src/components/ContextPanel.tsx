@@ -1,105 +1,130 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BackupSummary, HealthSummary } from '@vigie/common';
+import type { BackupSummary, ContextSnapshot, Device, HealthSummary } from '@vigie/common';
 import { useWorkspace } from '../app/context';
-import { formatBytes, formatDateTime } from '../lib/time';
+import { routeHref } from '../lib/router';
+import { formatDateTime } from '../lib/time';
 import { useDurationText } from './format';
 import { DeviceStatus } from './DeviceStatus';
 
-function Row({ label, children }: { label: string; children: ReactNode }) {
+/** The newest of two dated summaries (the request's snapshot and the device's latest report). */
+export function newest<T>(a: { value: T; at: string } | null, b: { value: T; at: string } | null): { value: T; at: string } | null {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(b.at) > Date.parse(a.at) ? b : a;
+}
+
+const BACKUP_PILL: Record<BackupSummary['headline'], string> = { ok: 'ok', running: 'unknown', stale: 'warning', failed: 'critical', 'not-configured': 'warning' };
+
+function Fact({ label, children, wide = false }: { label: string; children: ReactNode; wide?: boolean }) {
   return (
-    <div className="facts__row">
+    <div className={`ws-fact${wide ? ' ws-fact--wide' : ''}`}>
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>
   );
 }
 
-function NotProvided() {
-  const { t } = useTranslation();
-  return <span className="muted">{t('context.notProvided')}</span>;
-}
-
-function Health({ health }: { health: HealthSummary }) {
-  const { t } = useTranslation();
+/** Scrolls to a section of the page (the console's routes live in the URL fragment: no in-page anchors). */
+function JumpButton({ target, label, children }: { target: string; label: string; children: ReactNode }) {
   return (
-    <div className={`health health--${health.worst}`}>
-      <span className={`status-pill status-pill--${health.worst}`}>{t(`context.healthStatus.${health.worst}`)}</span> {t('context.healthScore', { score: health.score })}
-      <div className="muted">{t('context.healthCounts', health.counts)}</div>
-      {health.worstCheck ? <div>{t('context.worstCheck', { title: health.worstCheck.title })}</div> : null}
-    </div>
+    <button type="button" className="ws-jump" title={label} aria-label={label} onClick={() => document.getElementById(target)?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>
+      {children}
+    </button>
   );
 }
 
-function Backup({ backup }: { backup: BackupSummary }) {
+/** One health pill and one backup pill: the newest known summaries, linking to their sections. */
+export function SummaryPills({ health, backup, healthTarget, backupTarget }: { health: { value: HealthSummary; at: string } | null; backup: { value: BackupSummary; at: string } | null; healthTarget: string; backupTarget: string }) {
   const { t, i18n } = useTranslation();
-  const pill = backup.headline === 'ok' ? 'ok' : backup.headline === 'running' ? 'unknown' : backup.headline === 'failed' ? 'critical' : 'warning';
+  const notProvided = <span className="muted">{t('context.notProvided')}</span>;
   return (
-    <div className="backup">
-      <span className={`status-pill status-pill--${pill}`}>{t(`context.backupHeadline.${backup.headline}`)}</span>
-      {backup.lastSuccessAt ? <div>{t('context.lastSuccess', { date: formatDateTime(backup.lastSuccessAt, i18n.language) })}</div> : null}
-      {backup.nextRunAt ? <div className="muted">{t('context.nextRun', { date: formatDateTime(backup.nextRunAt, i18n.language) })}</div> : null}
-      {backup.sizeBytes !== null ? <div className="muted">{t('context.size', { size: formatBytes(backup.sizeBytes, i18n.language) })}</div> : null}
-      {backup.message ? <div>{backup.message}</div> : null}
-    </div>
+    <>
+      <Fact label={t('facts.security')}>
+        {health ? (
+          <JumpButton target={healthTarget} label={t('facts.toSecurity')}>
+            <span className={`status-pill status-pill--${health.value.worst}`}>{t('context.healthScore', { score: health.value.score })}</span>{' '}
+            <span className="muted">{t('facts.asOf', { date: formatDateTime(health.at, i18n.language) })}</span>
+          </JumpButton>
+        ) : (
+          notProvided
+        )}
+      </Fact>
+      <Fact label={t('facts.backups')}>
+        {backup ? (
+          <JumpButton target={backupTarget} label={t('facts.toBackups')}>
+            <span className={`status-pill status-pill--${BACKUP_PILL[backup.value.headline]}`}>{t(`context.backupHeadline.${backup.value.headline}`)}</span>{' '}
+            <span className="muted">{t('facts.asOf', { date: formatDateTime(backup.at, i18n.language) })}</span>
+          </JumpButton>
+        ) : (
+          notProvided
+        )}
+      </Fact>
+    </>
   );
 }
 
-/** Facts about the device: as enrolled, as reported with the request, and the latest report. */
-export function ContextPanel({ requestId }: { requestId: string }) {
+/** The device's facts, once: name and practice, system, Vigie version, model, connection, enrolment. */
+export function DeviceFacts({ device, context, children }: { device: Device | null; context?: ContextSnapshot | null; children?: ReactNode }) {
   const { t, i18n } = useTranslation();
   const duration = useDurationText();
-  const conv = useWorkspace((s) => s.conversations[requestId]);
-  const device = conv?.device ?? null;
-  const ctx = conv?.request?.context ?? null;
-  const deviceId = conv?.request?.deviceId;
-  const report = useWorkspace((s) => (deviceId ? s.reports[deviceId] : undefined));
-  const osName = (os: string | undefined) => (os ? t(`os.${os}`) : undefined);
-
+  const os = device?.os ?? context?.os;
+  const osVersion = device?.osVersion ?? context?.osVersion;
   return (
-    <aside className="context" aria-labelledby="ctx-title">
-      <h2 id="ctx-title" className="panel-title">
-        {t('context.title')}
-      </h2>
-      <dl className="facts" data-testid="context">
-        <Row label={t('context.os')}>{ctx ? osName(ctx.os) : <NotProvided />}</Row>
-        <Row label={t('context.osVersion')}>{ctx?.osVersion ? ctx.osVersion : <NotProvided />}</Row>
-        <Row label={t('context.appVersion')}>{ctx?.appVersion ? ctx.appVersion : <NotProvided />}</Row>
-        {ctx?.hostname ? <Row label={t('context.hostname')}>{ctx.hostname}</Row> : null}
-        {ctx?.uptimeSeconds !== undefined ? <Row label={t('context.uptime')}>{duration(ctx.uptimeSeconds * 1000)}</Row> : null}
-        <Row label={t('context.health')}>{ctx?.health ? <Health health={ctx.health} /> : <NotProvided />}</Row>
-        <Row label={t('context.backup')}>{ctx?.backup ? <Backup backup={ctx.backup} /> : <NotProvided />}</Row>
-      </dl>
-
-      {report ? (
-        <>
-          <h3 className="panel-subtitle">{t('context.reportedAt', { date: formatDateTime(report.reportedAt, i18n.language) })}</h3>
-          <dl className="facts">
-            <Row label={t('context.health')}>{report.health ? <Health health={report.health} /> : <NotProvided />}</Row>
-            <Row label={t('context.backup')}>{report.backup ? <Backup backup={report.backup} /> : <NotProvided />}</Row>
-          </dl>
-        </>
-      ) : null}
-
-      <h2 className="panel-title">{t('device.title')}</h2>
+    <dl className="ws-facts__list" data-testid="device-info">
+      <Fact label={t('facts.device')}>
+        {device ? (
+          <>
+            <a href={routeHref({ name: 'device', id: device.id })} className="ws-facts__device">
+              {device.name}
+            </a>{' '}
+            <span className="muted">({device.practiceName})</span>
+          </>
+        ) : (
+          <span className="muted">{t('workspace.loading')}</span>
+        )}
+      </Fact>
+      <Fact label={t('facts.system')}>{os ? `${t(`os.${os}`)} ${osVersion ?? ''}`.trim() : <span className="muted">{t('context.notProvided')}</span>}</Fact>
+      <Fact label={t('facts.app')}>{device?.appVersion ?? context?.appVersion ?? <span className="muted">{t('context.notProvided')}</span>}</Fact>
+      {device?.model ? <Fact label={t('facts.model')}>{device.model}</Fact> : null}
       {device ? (
-        <dl className="facts" data-testid="device-info">
-          <Row label={t('device.name')}>{device.name}</Row>
-          <Row label={t('device.practice')}>{device.practiceName}</Row>
-          <Row label={t('device.os')}>
-            {osName(device.os)} {device.osVersion}
-          </Row>
-          <Row label={t('device.model')}>{device.model || <NotProvided />}</Row>
-          <Row label={t('device.appVersion')}>{device.appVersion}</Row>
-          <Row label={t('device.online')}>
-            <DeviceStatus online={device.online} />
-          </Row>
-          <Row label={t('device.lastSeen')}>{device.lastSeenAt ? formatDateTime(device.lastSeenAt, i18n.language) : t('device.never')}</Row>
-          <Row label={t('device.enrolledAt')}>{formatDateTime(device.enrolledAt, i18n.language)}</Row>
-        </dl>
-      ) : (
-        <p className="muted">{conv?.detail === 'error' && conv.error ? t(`errors.${conv.error}`) : t('workspace.loading')}</p>
-      )}
-    </aside>
+        <Fact label={t('facts.connection')}>
+          <DeviceStatus online={device.online} />
+          {!device.online && device.lastSeenAt ? <span className="muted"> · {t('facts.seenAt', { date: formatDateTime(device.lastSeenAt, i18n.language) })}</span> : null}
+        </Fact>
+      ) : null}
+      {context?.hostname ? <Fact label={t('facts.hostname')}>{context.hostname}</Fact> : null}
+      {context?.uptimeSeconds !== undefined ? <Fact label={t('facts.uptime')}>{duration(context.uptimeSeconds * 1000)}</Fact> : null}
+      {children}
+    </dl>
+  );
+}
+
+/**
+ * The request workspace's facts in one compact block: what the practice asked (topic,
+ * description), the device (once), and one pill each for security and backups — the newest of the
+ * request's snapshot and the device's latest report — that lead to their sections below.
+ */
+export function ContextPanel({ requestId }: { requestId: string }) {
+  const { t } = useTranslation();
+  const conv = useWorkspace((s) => s.conversations[requestId]);
+  const request = conv?.request ?? null;
+  const ctx = request?.context ?? null;
+  const report = useWorkspace((s) => (request ? s.reports[request.deviceId] : undefined));
+  const health = newest(ctx?.health ? { value: ctx.health, at: ctx.health.at } : null, report?.health ? { value: report.health, at: report.health.at } : null);
+  const backup = newest(ctx?.backup && request ? { value: ctx.backup, at: request.createdAt } : null, report?.backup ? { value: report.backup, at: report.reportedAt } : null);
+  return (
+    <section className="ws-facts" aria-label={t('facts.title')} data-testid="context">
+      <dl className="ws-facts__request">
+        <Fact label={t('workspace.topic')}>{request?.topic ? t(`topics.${request.topic}`) : t('queue.noTopic')}</Fact>
+        <Fact label={t('workspace.description')} wide>
+          <span className="workspace__description">{request?.description ?? t('queue.noDescription')}</span>
+        </Fact>
+      </dl>
+      <DeviceFacts device={conv?.device ?? null} context={ctx}>
+        <SummaryPills health={health} backup={backup} healthTarget="device-health" backupTarget="backups" />
+      </DeviceFacts>
+      {conv?.detail === 'error' && conv.error ? <p className="notice notice--error">{t(`errors.${conv.error}`)}</p> : null}
+    </section>
   );
 }

@@ -12,6 +12,8 @@ import { RequestPage } from '../pages/RequestPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { UpdatesPage } from '../updates/UpdatesPage';
 import { FleetPage } from '../fleet/FleetPage';
+import { DevicePage } from '../pages/DevicePage';
+import { AuditPage } from '../pages/AuditPage';
 
 /** Signed-in layout: header, "my requests" sidebar, the routed page. */
 export function Shell() {
@@ -44,7 +46,7 @@ export function Shell() {
   }, [waiting, t]);
 
   // Route change: move focus to the page so keyboard and screen-reader users land on it.
-  const routeKey = route.name === 'request' ? `request:${route.id}` : route.name;
+  const routeKey = route.name === 'request' || route.name === 'device' ? `${route.name}:${route.id}` : route.name;
   useEffect(() => {
     mainRef.current?.focus({ preventScroll: true });
   }, [routeKey]);
@@ -72,9 +74,14 @@ export function Shell() {
               </span>
             ) : null}
           </a>
-          <a href={routeHref({ name: 'fleet' })} className="topnav__link" aria-current={route.name === 'fleet' ? 'page' : undefined}>
+          <a href={routeHref({ name: 'fleet' })} className="topnav__link" aria-current={route.name === 'fleet' || route.name === 'device' ? 'page' : undefined}>
             {t('fleet.nav')}
           </a>
+          {technician?.role === 'supervisor' || technician?.role === 'admin' ? (
+            <a href={routeHref({ name: 'audit' })} className="topnav__link" aria-current={route.name === 'audit' ? 'page' : undefined}>
+              {t('audit.nav')}
+            </a>
+          ) : null}
           {technician?.role === 'admin' ? (
             <a href={routeHref({ name: 'updates' })} className="topnav__link" aria-current={route.name === 'updates' ? 'page' : undefined}>
               {t('updates.nav')}
@@ -101,7 +108,7 @@ export function Shell() {
           <MineList activeId={route.name === 'request' ? route.id : null} />
         </aside>
         <main id="main" ref={mainRef} tabIndex={-1} className="main">
-          {route.name === 'queue' ? <QueuePage /> : route.name === 'fleet' ? <FleetPage /> : route.name === 'request' ? <RequestPage key={route.id} requestId={route.id} /> : route.name === 'updates' ? <UpdatesPage /> : <NotFoundPage />}
+          {route.name === 'queue' ? <QueuePage /> : route.name === 'fleet' ? <FleetPage /> : route.name === 'request' ? <RequestPage key={route.id} requestId={route.id} /> : route.name === 'device' ? <DevicePage key={route.id} deviceId={route.id} /> : route.name === 'audit' ? <AuditPage /> : route.name === 'updates' ? <UpdatesPage /> : <NotFoundPage />}
         </main>
       </div>
       <LiveRegion />

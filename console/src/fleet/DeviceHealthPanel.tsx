@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CHECK_WEIGHTS, HEALTH_STRINGS, STATUS_SEVERITY, renderCheckMessage, type CheckResult, type Evidence, type Locale } from '@vigie/common';
+import { CHECK_WEIGHTS, HEALTH_STRINGS, STATUS_SEVERITY, renderCheckMessage, type CheckResult, type Evidence, type HealthSummary, type Locale } from '@vigie/common';
 import { useController } from '../app/context';
 import { formatDateTime } from '../lib/time';
 import { useFleet } from './hooks';
@@ -56,8 +56,11 @@ function CheckItem({ check, locale }: { check: CheckResult; locale: Locale }) {
   );
 }
 
-/** The device's latest security report in the request workspace: worst first, raw evidence on demand. */
-export function DeviceHealthPanel({ deviceId }: { deviceId: string }) {
+/**
+ * The device's latest security report (request workspace, device page): worst first, raw evidence
+ * on demand. Without a full report yet, the summary the device sent (`fallback`) is shown instead.
+ */
+export function DeviceHealthPanel({ deviceId, fallback = null }: { deviceId: string; fallback?: HealthSummary | null }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
   const entry = useFleet((s) => s.health[deviceId]);
@@ -73,7 +76,7 @@ export function DeviceHealthPanel({ deviceId }: { deviceId: string }) {
   const fine = checks.filter((c) => c.status === 'ok');
 
   return (
-    <section className="device-health" aria-labelledby="dh-title" data-testid="device-health" aria-busy={entry?.status === 'loading'}>
+    <section id="device-health" className="device-health" aria-labelledby="dh-title" data-testid="device-health" aria-busy={entry?.status === 'loading'}>
       <h2 id="dh-title" className="panel-title">
         {t('deviceHealth.title')}
       </h2>
@@ -84,6 +87,15 @@ export function DeviceHealthPanel({ deviceId }: { deviceId: string }) {
       ) : entry.status === 'error' && !report ? (
         <p className="notice notice--error" role="alert">
           {controller.errorText(entry.error ?? 'INTERNAL')}
+        </p>
+      ) : !report && fallback ? (
+        <p className="dh-summary">
+          <span className={`status-pill status-pill--${fallback.worst}`} data-testid="device-health-summary" data-score={fallback.score}>
+            {t('deviceHealth.score', { score: fallback.score })}
+          </span>{' '}
+          <span className="muted">
+            {t('deviceHealth.checkedAt', { date: formatDateTime(fallback.at, locale) })} · {t('deviceHealth.summaryOnly')}
+          </span>
         </p>
       ) : !report ? (
         <p className="muted">{t('deviceHealth.none')}</p>

@@ -1,8 +1,9 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HEALTH_STRINGS, type Locale } from '@vigie/common';
-import { useController, useUi } from '../app/context';
+import { navigate, useController, useUi } from '../app/context';
 import { DeviceStatus } from '../components/DeviceStatus';
+import { routeHref } from '../lib/router';
 import { formatDateTime } from '../lib/time';
 import { relativeAge } from './format';
 import { useFleet } from './hooks';
@@ -30,11 +31,18 @@ function Row({ d, locale, now }: { d: FleetDevice; locale: Locale; now: number }
   const { t } = useTranslation();
   const h = d.health;
   const last = lastReportAt(d);
+  // The whole row opens the device's page; its name is the link keyboards and screen readers use.
+  const open = (e: { target: EventTarget }) => {
+    if (e.target instanceof Element && e.target.closest('a, button, input, select')) return;
+    navigate({ name: 'device', id: d.id });
+  };
   return (
-    <tr data-device-id={d.id} data-score={h?.score ?? ''} data-worst={h?.worst ?? ''} data-online={d.online}>
+    <tr data-device-id={d.id} data-score={h?.score ?? ''} data-worst={h?.worst ?? ''} data-online={d.online} className="fleet-row" onClick={open}>
       <td>{d.practiceName}</td>
       <th scope="row" className="fleet-device" title={`${t(`os.${d.os}`)} ${d.osVersion}`}>
-        {d.name}
+        <a href={routeHref({ name: 'device', id: d.id })} aria-label={t('devicePage.open', { device: d.name })}>
+          {d.name}
+        </a>
       </th>
       <td>
         {h ? (
@@ -124,9 +132,9 @@ export function FleetPage() {
         </button>
       </form>
 
-      {error && status !== 'ready' ? (
-        <p className="notice notice--error" role="alert">
-          {controller.errorText(error)}
+      {error ? (
+        <p className="notice notice--error" role="alert" data-testid="fleet-error">
+          {status === 'ready' ? t('fleet.refreshFailed', { reason: controller.errorText(error) }) : controller.errorText(error)}
         </p>
       ) : null}
       {status === 'idle' || status === 'loading' ? (

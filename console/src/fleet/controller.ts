@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { ErrorCode, HealthReport } from '@vigie/common';
+import type { DeviceHistory, ErrorCode, HealthReport } from '@vigie/common';
 import type { Logger } from '../lib/log';
 import type { TechClient, TechPushPayload } from '../lib/socket';
 import type { FleetDevice } from './model';
@@ -11,15 +11,24 @@ export interface DeviceHealthEntry {
   error: ErrorCode | null;
 }
 
+/** A device's page: facts, latest report and history (`device:history`). */
+export interface DeviceHistoryEntry {
+  data: DeviceHistory | null;
+  status: 'loading' | 'ready' | 'error';
+  error: ErrorCode | null;
+}
+
 export interface FleetState {
   devices: FleetDevice[];
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: ErrorCode | null;
   /** Full reports per device id, for the request workspace. */
   health: Record<string, DeviceHealthEntry>;
+  /** Device pages opened in this session, by device id. */
+  history: Record<string, DeviceHistoryEntry>;
 }
 
-const initial = (): FleetState => ({ devices: [], status: 'idle', error: null, health: {} });
+const initial = (): FleetState => ({ devices: [], status: 'idle', error: null, health: {}, history: {} });
 
 /**
  * The fleet ("Parc") and the devices' security reports: `devices:list` once the page is opened,
@@ -48,6 +57,7 @@ export class FleetController {
         if (s !== 'connected') return;
         if (this.wanted) void this.load();
         for (const id of Object.keys(this.store.getState().health)) void this.loadHealth(id);
+        for (const id of Object.keys(this.store.getState().history)) void this.loadHistory(id);
       }),
     ];
     return () => {
@@ -83,6 +93,17 @@ export class FleetController {
     else this.patchHealth(deviceId, (e) => ({ status: e?.status === 'ready' ? 'ready' : 'error', error: r.error.code }));
   }
 
+  /** A device's page: its facts, latest report and history (the hub audits the read). */
+  async loadHistory(deviceId: string): Promise<void> {
+    this.store.setState((s) => ({ history: { ...s.history, [deviceId]: { data: s.history[deviceId]?.data ?? null, status: s.history[deviceId]?.data ? 'ready' : 'loading', error: null } } }));
+    const r = await this.client.request('device:history', { deviceId });
+    this.store.setState((s) => {
+      const held = s.history[deviceId]?.data ?? null;
+      const entry: DeviceHistoryEntry = r.ok ? { data: r.data, status: 'ready', error: null } : { data: held, status: held ? 'ready' : 'error', error: r.error.code };
+      return { history: { ...s.history, [deviceId]: entry } };
+    });
+  }
+
   /** A report that came with the request details (help:get): no second round trip needed. */
   seedHealth(deviceId: string, report: HealthReport | null | undefined): void {
     if (report === undefined) return;
@@ -113,6 +134,8 @@ export class FleetController {
   }
 
   private onPresence(deviceId: string, online: boolean): void {
+    const h = this.store.getState().history[deviceId];
+    if (h?.data && h.data.device.online !== online) this.store.setState((s) => ({ history: { ...s.history, [deviceId]: { ...h, data: { ...h.data!, device: { ...h.data!.device, online } } } } }));
     const s = this.store.getState();
     if (!s.devices.some((d) => d.id === deviceId)) return this.scheduleReload();
     this.store.setState({ devices: s.devices.map((d) => (d.id === deviceId && d.online !== online ? { ...d, online } : d)) });

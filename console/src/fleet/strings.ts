@@ -48,11 +48,13 @@ export const fleetFr = {
     none: 'Inconnu',
   },
   updated: 'Parc mis à jour.',
+  refreshFailed: 'Le parc n’a pas pu être actualisé (liste ci-dessous telle qu’au dernier chargement) : {{reason}}',
 } as const;
 
 export const deviceHealthFr = {
   title: 'Sécurité du poste',
   none: 'Ce poste n’a pas encore envoyé de rapport de sécurité.',
+  summaryOnly: 'résumé envoyé avec la demande ; le rapport détaillé n’est pas encore arrivé',
   loading: 'Chargement du rapport de sécurité…',
   score: 'Score {{score}}/100',
   checkedAt: 'Vérifié le {{date}}',
@@ -131,11 +133,13 @@ export const fleetEn: Widen<typeof fleetFr> = {
     none: 'Unknown',
   },
   updated: 'Fleet updated.',
+  refreshFailed: 'The fleet could not be refreshed (list below as last loaded): {{reason}}',
 };
 
 export const deviceHealthEn: Widen<typeof deviceHealthFr> = {
   title: 'Computer security',
   none: 'This computer has not sent a security report yet.',
+  summaryOnly: 'summary sent with the request; the detailed report has not arrived yet',
   loading: 'Loading the security report…',
   score: 'Score {{score}}/100',
   checkedAt: 'Checked on {{date}}',

@@ -11,9 +11,12 @@ describe('hash routes', () => {
     expect(parseRoute('#/elsewhere')).toEqual({ name: 'notFound', path: '/elsewhere' });
     expect(parseRoute('#/admin/updates')).toEqual({ name: 'updates' });
     expect(parseRoute('#/admin')).toEqual({ name: 'notFound', path: '/admin' });
+    expect(parseRoute('#/devices/dev-9')).toEqual({ name: 'device', id: 'dev-9' });
+    expect(parseRoute('#/devices/')).toEqual({ name: 'notFound', path: '/devices' });
+    expect(parseRoute('#/audit')).toEqual({ name: 'audit' });
   });
 
   it('round-trips hrefs', () => {
-    for (const r of [{ name: 'queue' } as const, { name: 'request', id: 'a b/c' } as const, { name: 'updates' } as const]) expect(parseRoute(routeHref(r))).toEqual(r);
+    for (const r of [{ name: 'queue' } as const, { name: 'request', id: 'a b/c' } as const, { name: 'updates' } as const, { name: 'device', id: 'd/1 é' } as const, { name: 'audit' } as const]) expect(parseRoute(routeHref(r))).toEqual(r);
   });
 });

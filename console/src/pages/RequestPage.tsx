@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorCode } from '@vigie/common';
 import { useController, useSession, useWorkspace } from '../app/context';
@@ -14,6 +14,31 @@ import { SafetyPanel } from '../screen/SafetyPanel';
 import { BackupSection } from '../backup/BackupSection';
 import { ReceiptDownload } from '../receipts/ReceiptDownload';
 import { TripwireEvidence } from '../tripwire/TripwireEvidence';
+import './workspace.css';
+
+/**
+ * Sets `--ws-fit` on the element: the viewport's height below the element's place in the page, so
+ * the conversation column fills the screen (1440×900 and up) with its composer visible without
+ * scrolling. Measured again when anything above moves (connection banner, window size).
+ */
+function useFitToViewport(ref: RefObject<HTMLElement | null>): void {
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const fit = () => {
+      const top = el.getBoundingClientRect().top + window.scrollY;
+      el.style.setProperty('--ws-fit', `${Math.max(420, Math.floor(window.innerHeight - top - 16))}px`);
+    };
+    fit();
+    const ro = new ResizeObserver(fit);
+    ro.observe(document.body);
+    window.addEventListener('resize', fit);
+    return () => {
+      ro.disconnect();
+      window.removeEventListener('resize', fit);
+    };
+  }, [ref]);
+}
 
 /** Workspace of one request: conversation, device facts, resolve / put back. */
 export function RequestPage({ requestId }: { requestId: string }) {
@@ -24,6 +49,8 @@ export function RequestPage({ requestId }: { requestId: string }) {
   const [resolving, setResolving] = useState(false);
   const [releasing, setReleasing] = useState(false);
   const [actionError, setActionError] = useState<ErrorCode | null>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+  useFitToViewport(gridRef);
 
   useEffect(() => {
     void controller.open(requestId);
@@ -75,60 +102,53 @@ export function RequestPage({ requestId }: { requestId: string }) {
 
   return (
     <section className="page workspace" aria-labelledby="ws-title">
-      <div className="page__head workspace__head">
-        <div>
-          <h1 id="ws-title">{t('workspace.title', { practice: request.practiceName })}</h1>
-          <p className="page__meta">
-            <span className="workspace__device">{request.deviceName}</span> {conv.device ? <DeviceStatus online={conv.device.online} /> : null}
-            <span className="muted"> · {t('workspace.createdAt', { date: formatDateTime(request.createdAt, i18n.language) })}</span>
-          </p>
-        </div>
-        {mine ? (
-          <div className="workspace__actions">
-            <button type="button" className="btn btn--primary" aria-expanded={resolving} aria-controls="resolve-form" onClick={() => setResolving((v) => !v)}>
-              {t('workspace.resolve')}
-            </button>
-            <button type="button" className="btn btn--ghost" disabled={releasing} onClick={() => void release()}>
-              {releasing ? t('workspace.releasing') : t('workspace.release')}
-            </button>
+      <div ref={gridRef} className="ws-grid">
+        <div className="ws-main">
+          <div className="page__head workspace__head">
+            <div>
+              <h1 id="ws-title">{t('workspace.title', { practice: request.practiceName })}</h1>
+              <p className="page__meta">
+                <span className="workspace__device">{request.deviceName}</span> {conv.device ? <DeviceStatus online={conv.device.online} /> : null}
+                <span className="muted"> · {t('workspace.createdAt', { date: formatDateTime(request.createdAt, i18n.language) })}</span>
+              </p>
+            </div>
+            {mine ? (
+              <div className="workspace__actions">
+                <button type="button" className="btn btn--primary" aria-expanded={resolving} aria-controls="resolve-form" onClick={() => setResolving((v) => !v)}>
+                  {t('workspace.resolve')}
+                </button>
+                <button type="button" className="btn btn--ghost" disabled={releasing} onClick={() => void release()}>
+                  {releasing ? t('workspace.releasing') : t('workspace.release')}
+                </button>
+              </div>
+            ) : null}
           </div>
-        ) : null}
-      </div>
 
-      {actionError ? (
-        <p className="notice notice--error" role="alert">
-          {controller.errorText(actionError)}
-        </p>
-      ) : null}
-      {closedText ? (
-        <p className="notice notice--info" role="status" data-testid="closed-notice">
-          {closedText}
-          {request.resolutionNote ? <span className="workspace__note"> — {request.resolutionNote}</span> : null}
-        </p>
-      ) : null}
-      <ReceiptDownload requestId={requestId} status={request.status} />
-      {mine && resolving ? <ResolveForm requestId={requestId} onCancel={() => setResolving(false)} /> : null}
+          {actionError ? (
+            <p className="notice notice--error" role="alert">
+              {controller.errorText(actionError)}
+            </p>
+          ) : null}
+          {closedText ? (
+            <p className="notice notice--info" role="status" data-testid="closed-notice">
+              {closedText}
+              {request.resolutionNote ? <span className="workspace__note"> — {request.resolutionNote}</span> : null}
+            </p>
+          ) : null}
+          <ReceiptDownload requestId={requestId} status={request.status} />
+          {mine && resolving ? <ResolveForm requestId={requestId} onCancel={() => setResolving(false)} /> : null}
 
-      <dl className="workspace__summary">
-        <div>
-          <dt>{t('workspace.topic')}</dt>
-          <dd>{request.topic ? t(`topics.${request.topic}`) : t('queue.noTopic')}</dd>
+          <ContextPanel requestId={requestId} />
+          {mine ? <ScreenPanel requestId={requestId} deviceName={request.deviceName} canAct={mine} deviceOnline={conv.device?.online ?? false} /> : null}
+          <SafetyPanel requestId={requestId} />
+          <DeviceHealthPanel deviceId={request.deviceId} fallback={request.context?.health ?? null} />
+          <TripwireEvidence requestId={requestId} />
+          <BackupSection requestId={requestId} />
         </div>
-        <div>
-          <dt>{t('workspace.description')}</dt>
-          <dd className="workspace__description">{request.description ?? t('queue.noDescription')}</dd>
+        <div className="ws-side">
+          <ChatPanel requestId={requestId} canWrite={mine} />
         </div>
-      </dl>
-
-      {mine ? <ScreenPanel requestId={requestId} deviceName={request.deviceName} canAct={mine} deviceOnline={conv.device?.online ?? false} /> : null}
-      <SafetyPanel requestId={requestId} />
-      <div className="workspace__grid">
-        <ChatPanel requestId={requestId} canWrite={mine} />
-        <ContextPanel requestId={requestId} />
       </div>
-      <DeviceHealthPanel deviceId={request.deviceId} />
-      <TripwireEvidence requestId={requestId} />
-      <BackupSection requestId={requestId} />
     </section>
   );
 }

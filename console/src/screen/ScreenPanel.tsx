@@ -1,10 +1,11 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PointerButton } from '@vigie/common';
-import { useController, useQueue, useUi } from '../app/context';
+import { useController } from '../app/context';
+import { ConsentCode } from '../components/ConsentCode';
 import { canControl, isLive, isOpen, type ScreenController } from './controller';
 import { useScreenView } from './hooks';
-import { controlAnswerLine, errorLine, pendingConsent, secondsLeft, type ScreenLine } from './notice';
+import { controlAnswerLine, errorLine, pendingConsent, type ScreenLine } from './notice';
 import { contentBox, keyMessage, normalize, pointerButton, wheelPixels } from './input';
 import { formatBitrate } from './quality';
 import './screen.css';
@@ -220,27 +221,6 @@ function useLine(): (l: ScreenLine) => string {
 }
 
 /**
- * The code the practitioner sees in their consent window (view, then again for control), with the
- * same deadline: both come from the hub's session, the seconds on the hub's clock.
- */
-function ConsentCode({ kind, code, expiresAt }: { kind: 'view' | 'control'; code: string; expiresAt: string }) {
-  const { t } = useTranslation();
-  useUi((s) => s.now); // the console's one-second tick redraws the countdown
-  const offset = useQueue((s) => s.offsetMs);
-  return (
-    <div className="screen-code" data-testid="screen-code" data-kind={kind}>
-      <span className="screen-code__label">{kind === 'control' ? t('screen.controlCode') : t('screen.code')}</span>
-      <strong className="screen-code__value" aria-label={t('screen.codeSpoken', { code: code.split('').join(' ') })}>
-        {code}
-      </strong>
-      <span className="screen-code__countdown" data-testid="screen-countdown" aria-live="off">
-        {t('screen.countdown', { seconds: secondsLeft(expiresAt, Date.now(), offset) })}
-      </span>
-    </div>
-  );
-}
-
-/**
  * "Écran du poste" in the request workspace: "Voir l'écran" (with the short code to read out),
  * the viewer once the practice consented, "Prendre la main" / "Rendre la main", fullscreen,
  * the live quality line, clipboard on request, "Terminer".
@@ -340,7 +320,7 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
         </div>
 
         {!isOpen(session) && canAct ? <p className="muted">{deviceOnline ? t('screen.intro') : t('screen.offline')}</p> : null}
-        {consent ? <ConsentCode kind={consent.kind} code={consent.code} expiresAt={consent.expiresAt} /> : null}
+        {consent ? <ConsentCode testId="screen" kind={consent.kind} label={consent.kind === 'control' ? t('screen.controlCode') : t('screen.code')} code={consent.code} expiresAt={consent.expiresAt} /> : null}
         <p className="screen-status" role="status" data-testid="screen-status">
           {status}
         </p>

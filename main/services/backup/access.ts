@@ -111,7 +111,7 @@ export class BackupAccessGate {
     const refused = new VigieError('FORBIDDEN', 'Le cabinet n’a pas autorisé cet accès à ses sauvegardes.');
     if (!c || c.state !== 'granted' || c.request.accessId !== call.accessId || c.request.technician.id !== call.technician.id) return refused;
     if (this.clock.now() >= c.until) {
-      this.drop();
+      this.endGranted(c);
       return refused;
     }
     return null;
@@ -191,10 +191,14 @@ export class BackupAccessGate {
     if (r && !r.ok) this.o.logger.warn('hub did not record the backup access answer', { code: r.error.code, decision });
   }
 
+  /** The access's end on this machine's clock: closed here, and the hub told why. */
   private endGranted(c: Current): void {
     if (this.current !== c) return;
     this.o.logger.info('backup access ended by its deadline', { accessId: c.request.accessId });
     this.drop();
+    void this.hub?.emitAck('backup:access-stop', { accessId: c.request.accessId, reason: 'expired' }).then((r) => {
+      if (!r.ok) this.o.logger.debug('hub did not record the end of the backup access', { code: r.error.code });
+    });
   }
 
   private drop(): void {

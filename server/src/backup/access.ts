@@ -93,10 +93,10 @@ export class BackupAccessHub {
     };
     this.deviceHandlers = {
       'backup:access-answer': ({ accessId, decision }, { actor }) => this.answer(actor, accessId, decision),
-      'backup:access-stop': async ({ accessId }, { actor }) => {
+      'backup:access-stop': async ({ accessId, reason }, { actor }) => {
         const r = await this.db.selectFrom('backup_access').selectAll().where('id', '=', accessId).executeTakeFirst();
         if (!r || r.device_id !== actor.id) throw forbidden();
-        return toBackupAccess(await this.end(r.id, 'device', actor.id, r.state === 'consent-pending' ? 'refused' : 'practitioner-stop'));
+        return toBackupAccess(await this.end(r.id, 'device', actor.id, r.state === 'consent-pending' ? 'refused' : (reason ?? 'practitioner-stop')));
       },
     };
   }
