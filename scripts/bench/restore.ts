@@ -8,8 +8,11 @@
  * then full restores through Vigie, bare
  * `restic restore` and `cp -a`, alternating in the same run (best of the rounds, warm page cache
  * for all). Prints a table and one summary line:
- * `single_file_s=… full_restore_s=… overhead_vs_restic=… ratio_vs_cp=…`.
- * Targets: single file < 2 s; Vigie's overhead ≤ 1.10× bare restic.
+ * `single_file_s=… full_restore_s=… overhead_vs_restic=… ratio_vs_cp=… safety_snapshot_s=… safety_changes_s=…`.
+ * Targets: single file < 2 s; Vigie's overhead ≤ 1.10× bare restic. The safety snapshot (issue 12:
+ * what control waits for, a few seconds at most) is measured on the same folder after the first
+ * full backup, and the change list after a session (a snapshot after it + `restic diff`) with
+ * 20 new documents.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -21,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { RestoreRequest } from '@vigie/common';
 import { FileSecretStore } from '../../main/platform/node/secret-store.js';
 import { SECRET_KEYS } from '../../main/services/backup/repository.js';
+import { SafetyService } from '../../main/services/backup/safety.js';
 import { BackupService } from '../../main/services/backup/service.js';
 import { RecordingNotifier, testLogger } from '../../main/services/backup/testing.js';
 
@@ -184,6 +188,30 @@ async function main() {
     cpMs.push(await run('cp', ['-a', data, tc], process.env));
     await rm(tc, { recursive: true, force: true });
   }
+
+  // The safety snapshot before a technician acts (issue 12), after the first full backup: nothing
+  // changed since (the usual case between two scheduled backups), incremental.
+  const safety = new SafetyService({ backup: service, dataDir: join(work, 'app'), logger: testLogger });
+  await safety.start();
+  const safetyMs: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    t0 = performance.now();
+    const out = await safety.before({ requestId: `bench-${r}`, technicianName: 'Bench' });
+    safetyMs.push(performance.now() - t0);
+    if (!out.ok) throw new Error(`safety snapshot failed: ${out.reason}`);
+  }
+  // After the session: 20 new documents, then the snapshot after it and the diff (what the practitioner sees).
+  const added = join(data, 'Nouveaux documents (bench)');
+  await mkdir(added, { recursive: true });
+  for (let i = 0; i < 20; i++) await writeFile(join(added, `document ${i}.bin`), randomBytes(40 * 1024));
+  t0 = performance.now();
+  safety.after(`bench-${ROUNDS - 1}`);
+  await safety.idle();
+  const changesMs = performance.now() - t0;
+  const listed = safety.get(`bench-${ROUNDS - 1}`)?.changes;
+  await rm(added, { recursive: true, force: true });
+  if (listed?.state !== 'ready' || listed.counts.added !== 1 || listed.items[0]?.inside !== 20) throw new Error(`change list: ${JSON.stringify(listed)}`);
+  await safety.stop();
   await service.stop();
 
   const best = (xs: number[]) => Math.min(...xs);
@@ -202,13 +230,17 @@ async function main() {
     ['full copy, `cp -a`', `${fmt(cp)} s`, `rounds: ${cpMs.map((x) => fmt(seconds(x))).join(', ')}`],
     ['Vigie / bare restic', `${fmt(full / bare)}×`, '(target ≤ 1.10×)'],
     ['Vigie / cp -a', `${fmt(full / cp)}×`, ''],
+    ['safety snapshot after the full backup (incremental)', `${fmt(seconds(best(safetyMs)))} s`, `rounds: ${safetyMs.map((x) => fmt(seconds(x))).join(', ')}  (control waits at most 5 s)`],
+    ['changes after a session (snapshot after + restic diff, 20 new files)', `${fmt(seconds(changesMs))} s`, ''],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   say(`\n${'measure'.padEnd(w0)}  ${'value'.padEnd(w1)}  notes`);
   say(`${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ${'-'.repeat(20)}`);
   for (const [a, b, c] of rows) say(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
-  say(`\nsingle_file_s=${fmt(single)} full_restore_s=${fmt(full)} overhead_vs_restic=${fmt(full / bare)} ratio_vs_cp=${fmt(full / cp)}`);
+  say(
+    `\nsingle_file_s=${fmt(single)} full_restore_s=${fmt(full)} overhead_vs_restic=${fmt(full / bare)} ratio_vs_cp=${fmt(full / cp)} safety_snapshot_s=${fmt(seconds(best(safetyMs)))} safety_changes_s=${fmt(seconds(changesMs))}`,
+  );
   await rm(work, { recursive: true, force: true });
 }
 
