@@ -24,7 +24,7 @@ function LanguageSwitch({ locale }: { locale: Locale }) {
   );
 }
 
-/** `screenLayer`: draw the remote-screen consent and banner inside this page, above the tab bar (browser host; Electron has its own windows). */
+/** `screenLayer`: draw the remote-screen consent and banner inside this page, right below the tab bar (browser host; Electron has its own windows). */
 export function App({ screenLayer = false }: { screenLayer?: boolean }) {
   const { t, i18n } = useTranslation();
   const app = useStore((s) => s.app);
@@ -66,7 +66,7 @@ export function App({ screenLayer = false }: { screenLayer?: boolean }) {
             <AccessConsent />
             <RestoreBanner />
             <SafetyChanges />
-            {/* The screen-sharing consent and banner sit with the tab bar, above the panels: they never cover the tabs. */}
+            {/* The screen-sharing consent and banner sit with the tab bar, below it: they never cover the tabs. */}
             <Tabs app={app} header={screenLayer ? <ScreenLayer /> : null} />
           </>
         )}

@@ -26,7 +26,7 @@ export const TABS: TabDef[] = [
 
 /**
  * `header`: what stays with the tab bar at the top of the window while the page scrolls (the
- * screen-sharing consent and banner): above the tabs, never over them.
+ * screen-sharing consent and banner): right below the tabs, never over them.
  */
 export function Tabs({ app, tabs = TABS, header = null }: { app: AppState; tabs?: TabDef[]; header?: ReactNode }) {
   const { t } = useTranslation();
@@ -54,7 +54,6 @@ export function Tabs({ app, tabs = TABS, header = null }: { app: AppState; tabs?
   return (
     <>
       <div className="tabs-head">
-        {header}
         <div role="tablist" aria-label={t('tabs.label')} className="tabs" onKeyDown={onKeyDown}>
           {visible.map((tab) => (
             <button
@@ -71,6 +70,7 @@ export function Tabs({ app, tabs = TABS, header = null }: { app: AppState; tabs?
             </button>
           ))}
         </div>
+        {header}
       </div>
       <div role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
         <current.Panel app={app} />

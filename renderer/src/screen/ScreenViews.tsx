@@ -202,9 +202,9 @@ export function EndedNotice({ ended }: { ended: { sessionId: string; reason: Scr
 }
 
 /**
- * Browser host (one page): the consent, the banner and the end notice at the top of the page, with
- * the tab bar (Tabs' header): they push the page down and stay in view while it scrolls, and never
- * cover the tabs. Electron draws the same views in their own always-on-top windows (ScreenWindow).
+ * Browser host (one page): the consent, the banner and the end notice right below the tab bar
+ * (Tabs' header): they push the page down and stay in view with the tabs while it scrolls, and
+ * never cover them. Electron draws the same views in their own always-on-top windows (ScreenWindow).
  */
 export function ScreenLayer() {
   const state = useScreen((s) => s.state);
