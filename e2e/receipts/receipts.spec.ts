@@ -8,7 +8,6 @@
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deflateSync, crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { InterventionReceipt, RECEIPT_ATTACHMENT } from '@vigie/common';
@@ -22,6 +21,9 @@ import { signInToConsole } from '../support/console.js';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
 import { RENDERER_DIR, ensureRendererBuilt, tempDir, until } from '../practitioner/harness.js';
 import { RecordingInjector } from '../screen/harness.js';
+import { pngPhoto } from '../../server/src/receipts/testing.js';
+
+const photo = () => pngPhoto(96, [200, 120, 40]);
 
 const PASSWORD = 'cheval agrafe pile correcte';
 const PRACTICE = 'Cabinet des Tilleuls';
@@ -33,26 +35,6 @@ class RecordingShell implements Shell {
     this.opened.push(path);
     return '';
   }
-}
-
-/** A 96×96 PNG the administrator gives to `user photo`. */
-function photo(size = 96): Buffer {
-  const chunk = (type: string, body: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(body.length);
-    const tb = Buffer.concat([Buffer.from(type, 'latin1'), body]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(tb));
-    return Buffer.concat([len, tb, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const raw = Buffer.alloc((size * 3 + 1) * size);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) raw.set([200, 120 + (y % 100), 40], y * (size * 3 + 1) + 1 + x * 3);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 async function pdfFacts(pdf: Buffer): Promise<{ text: string; json: string }> {

@@ -8,7 +8,6 @@
 import { createPublicKey, randomUUID, verify as edVerify } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync, crc32 } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -32,30 +31,11 @@ import { code, createHelp, data, hubCli, newDevice, newTech, startTestHub, type 
 import { emitAck, nextEvent } from '../testing.js';
 import { canonicalJson } from '../util.js';
 import { embeddedFiles } from './pdf-attachment.js';
+import { pngPhoto as png } from './testing.js';
 
 const SNAP = 'b'.repeat(64);
 const RESTORED = ['/home/cabinet/Documents/Ordonnances/Dupont 2025.txt', '/home/cabinet/Documents/Ordonnances/Éléonore « B ».odt'];
 const NOTE = 'Imprimante réinstallée ; fichiers « Dupont » restaurés.';
-
-/** A real 64×64 PNG (a plain colour), built with zlib: what `user photo` gets from an admin. */
-function png(size = 64): Buffer {
-  const chunk = (type: string, body: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(body.length);
-    const tb = Buffer.concat([Buffer.from(type, 'latin1'), body]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(tb));
-    return Buffer.concat([len, tb, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  const raw = Buffer.alloc((size * 3 + 1) * size);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) raw.set([30, 90 + x, 160], y * (size * 3 + 1) + 1 + x * 3);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 async function pdfText(pdf: Buffer): Promise<{ text: string; attachments: Record<string, Buffer>; pages: number }> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
