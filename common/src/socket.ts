@@ -136,7 +136,10 @@ export const DEVICE_PUSH = {
   'chat:message': ChatMessage,
   'chat:receipt': ChatReceipts,
   'chat:typing': z.object({ requestId: Id, author: z.literal('technician'), name: z.string(), typing: z.boolean() }),
-  /** The hub revoked this device: the app forgets its token and shows enrollment again. */
+  /**
+   * The hub revoked this device: the app forgets its token and shows enrollment again, saying why
+   * in its own language (errors.REVOKED). `reason` is a key ('revoked'), never a sentence.
+   */
   'device:revoked': z.object({ reason: z.string() }),
   ...SCREEN_DEVICE_PUSH,
   ...BACKUP_DEVICE_PUSH,

@@ -113,7 +113,7 @@ export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, 
 
 /** Tells a revoked device why, then closes its connection. */
 export function revokedSocket(socket: Socket): void {
-  socket.emit('device:revoked', { reason: 'Cet ordinateur n’est plus autorisé par votre prestataire.' });
+  socket.emit('device:revoked', { reason: 'revoked' });
   setImmediate(() => socket.disconnect(true));
 }
 
