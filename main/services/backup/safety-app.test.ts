@@ -15,7 +15,8 @@ import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import { createApp, type VigieApp } from '../app.js';
 import { Backoff } from '../hub/backoff.js';
 import { screenCapability } from '../screen/capability.js';
-import type { InjectorAvailability, InjectResult, InputInjector, ScreenClock } from '../screen/ports.js';
+import type { InjectorAvailability, InjectResult, InputInjector } from '../screen/ports.js';
+import { ManualClock } from '../screen/testing.js';
 import { enrollApp, quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../testing/fixture.js';
 import { createBackupCapability, type BackupCapability } from './capability.js';
 import { repoTarget } from './repository.js';
@@ -35,27 +36,6 @@ class RecordingInjector implements InputInjector {
     return '';
   }
   async writeClipboard() {}
-}
-
-/** Time the test moves: consents and the wait for the safety snapshot end only when it says so. */
-class ManualClock implements ScreenClock {
-  private t = Date.now();
-  private timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
-  now = () => this.t;
-  timer = (fn: () => void, ms: number) => {
-    const entry = { at: this.t + ms, fn, live: true };
-    this.timers.push(entry);
-    return () => {
-      entry.live = false;
-    };
-  };
-  advance(ms: number): void {
-    this.t += ms;
-    for (const e of this.timers.filter((x) => x.live && x.at <= this.t)) {
-      e.live = false;
-      e.fn();
-    }
-  }
 }
 
 const DISPLAY: DisplayInfo = { id: 'main', label: 'Écran 1', bounds: { x: 0, y: 0, width: 1280, height: 720 }, scaleFactor: 1, primary: true };

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackupSettings, IPC_METHODS, parseOrThrow, RestoreRequest, SaveBackupSettingsInput, SearchRequest } from '@vigie/common';
+import { BackupSettings, IPC_METHODS, parseOrThrow, RestoreRequest, SAFETY_METHODS, SaveBackupSettingsInput, SearchRequest } from '@vigie/common';
 import { createApp } from '../app.js';
 import { createDispatch } from '../ipc.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
@@ -168,7 +168,8 @@ describe('IPC handlers', () => {
     const opened: string[] = [];
     f = await makeFixture({ 'a.txt': 'a' }, { shell: { openPath: async (p) => (opened.push(p), '') } });
     const dispatch = createDispatch(backupHandlers(f.service), testLogger);
-    expect(Object.keys(backupHandlers(f.service)).sort()).toEqual(Object.keys(IPC_METHODS).filter((k) => k.startsWith('backup:')).sort());
+    // The safety backup's methods are the capability's (SafetyService, capability.ts).
+    expect(Object.keys(backupHandlers(f.service)).sort()).toEqual(Object.keys(IPC_METHODS).filter((k) => k.startsWith('backup:') && !(k in SAFETY_METHODS)).sort());
 
     const status = await dispatch('backup:getStatus', {});
     expect(status).toMatchObject({ ok: true, data: { configured: true, headline: 'stale' } });

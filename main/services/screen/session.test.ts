@@ -20,10 +20,10 @@ import { createDispatch } from '../ipc.js';
 import { createLogger } from '../lib/logger.js';
 import { ActivityTracker } from '../updates/activity.js';
 import { screenCapability } from './capability.js';
-import type { InjectorAvailability, InjectResult, InputInjector, ScreenClock, ScreenDisplays } from './ports.js';
+import type { InjectorAvailability, InjectResult, InputInjector, ScreenDisplays } from './ports.js';
 import { ScreenSessionService } from './session.js';
 import { toPixel } from './geometry.js';
-import { socketHubLink } from './testing.js';
+import { ManualClock, socketHubLink } from './testing.js';
 
 const log = createLogger({ level: 'silent' });
 
@@ -54,28 +54,7 @@ class RecordingInjector implements InputInjector {
   }
 }
 
-class ManualClock implements ScreenClock {
-  private t = Date.now();
-  private timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
-  now = () => this.t;
-  timer = (fn: () => void, ms: number) => {
-    const entry = { at: this.t + ms, fn, live: true };
-    this.timers.push(entry);
-    return () => {
-      entry.live = false;
-    };
-  };
-  advance(ms: number): void {
-    this.t += ms;
-    for (const e of this.timers.filter((x) => x.live && x.at <= this.t)) {
-      e.live = false;
-      e.fn();
-    }
-  }
-}
-
 const displays: ScreenDisplays = { list: async () => DISPLAYS };
-
 
 function waitState(svc: ScreenSessionService, pred: (s: ScreenState) => boolean, what: string, timeoutMs = 10_000): Promise<ScreenState> {
   if (pred(svc.state())) return Promise.resolve(svc.state());

@@ -44,7 +44,8 @@ export const ResticLsNode = z.object({
 });
 export type ResticLsNode = z.infer<typeof ResticLsNode>;
 
-export function parseLsLine(line: string): ResticLsNode | null {
+/** One JSON line of restic's output whose `struct_type` (0.14) or `message_type` (later) is `type`, parsed with `schema`; null otherwise. */
+function typedLine<S extends z.ZodType>(line: string, type: string, schema: S): z.infer<S> | null {
   if (!line.startsWith('{')) return null;
   let v: unknown;
   try {
@@ -53,9 +54,13 @@ export function parseLsLine(line: string): ResticLsNode | null {
     return null;
   }
   const o = v as { struct_type?: unknown; message_type?: unknown };
-  if (o.struct_type !== 'node' && o.message_type !== 'node') return null;
-  const r = ResticLsNode.safeParse(v);
-  return r.success ? r.data : null;
+  if (o.struct_type !== type && o.message_type !== type) return null;
+  const r = schema.safeParse(v);
+  return r.success ? (r.data as z.infer<S>) : null;
+}
+
+export function parseLsLine(line: string): ResticLsNode | null {
+  return typedLine(line, 'node', ResticLsNode);
 }
 
 /** One line of `diff --json`: `{"message_type":"change","path":"/a/b","modifier":"M"}` (folders end with '/'). */
@@ -66,16 +71,7 @@ export const ResticDiffChange = z.object({
 export type ResticDiffChange = z.infer<typeof ResticDiffChange>;
 
 export function parseDiffLine(line: string): ResticDiffChange | null {
-  if (!line.startsWith('{')) return null;
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if ((v as { message_type?: unknown }).message_type !== 'change') return null;
-  const r = ResticDiffChange.safeParse(v);
-  return r.success ? r.data : null;
+  return typedLine(line, 'change', ResticDiffChange);
 }
 
 export const ResticFindJson = z
