@@ -214,7 +214,7 @@ export const BACKUP_RELAY_STRINGS = {
     failed: 'La restauration demandée par {{name}} n’a pas abouti',
     cancelled: 'La restauration demandée par {{name}} a été annulée',
     follow: 'Vous pouvez suivre la progression dans Vigie, onglet « Sauvegardes ».',
-    doneBody: 'Le fichier restauré est dans : {{folder}}',
+    doneBody: 'Il est dans le dossier « {{folder}} ».',
     nothingChanged: 'Rien n’a été modifié.',
     /** A technician's access to the backups outside a request (consent, then the live access). */
     access: {
@@ -242,7 +242,7 @@ export const BACKUP_RELAY_STRINGS = {
     failed: 'The restore requested by {{name}} did not succeed',
     cancelled: 'The restore requested by {{name}} was cancelled',
     follow: 'You can follow it in Vigie, “Backups” tab.',
-    doneBody: 'The restored file is in: {{folder}}',
+    doneBody: 'It is in the “{{folder}}” folder.',
     nothingChanged: 'Nothing was changed.',
     access: {
       label: 'Request from your technician',

@@ -4,7 +4,7 @@
  * provider) and the technician relay down to the file being back on disk.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupStatus, BrowseResponse, RestoreJob, SearchResponse, Snapshot } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
@@ -152,6 +152,10 @@ describe('backup capability in the app', () => {
     // The practitioner saw it: native notifications with the technician's name, and the UI push.
     const titles = notifier.seen.filter((n) => n.tag === `restore-${job.id}`).map((n) => n.title);
     expect(titles).toEqual(['Julie Martin restaure « Compte rendu [A].odt » pour vous', 'Julie Martin a restauré « Compte rendu [A].odt » pour vous']);
+    // What came back, by name: never a system path in what the practitioner reads.
+    const bodies = notifier.seen.filter((n) => n.tag === `restore-${job.id}`).map((n) => n.body);
+    expect(bodies.at(-1)).toBe(`Il est dans le dossier « ${basename(dirname(file))} ».`);
+    for (const b of bodies) expect(b).not.toContain(dirname(file));
     const uiJobs = pushes.filter((p) => p.name === 'backup:restoreProgress').map((p) => p.payload as RestoreJob).filter((j) => j.id === job.id);
     expect(uiJobs.at(-1)).toMatchObject({ state: 'done', requestedBy: { name: 'Julie Martin' } });
     const listed = ok<RestoreJob[]>(await app.call('backup:listRestores', {}));

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   BACKUP_RELAY_STRINGS,
   IPC_METHODS,
@@ -22,7 +22,7 @@ import {
 import type { Capability, CapabilityContext } from '../app.js';
 import { createDispatch, type Dispatch, type IpcHandlers } from '../ipc.js';
 import { BackupAccessGate, type AccessClock } from './access.js';
-import { fill } from './errors.js';
+import { errorSentence, fill } from './errors.js';
 import { backupCapability } from './handlers.js';
 import type { Logger, Notifier, SecretStore, Shell } from './ports.js';
 import { treeBase } from './restic/paths.js';
@@ -425,9 +425,10 @@ export class BackupCapability implements Capability {
     const what = job.request.paths.length === 1 ? fill(t.what.item, { name: treeBase(job.request.paths[0]!) }) : fill(t.what.items, { count: job.request.paths.length });
     const vars = { name: tj.technician.name, what };
     if (job.state === 'done') {
-      this.opts.notifier.notify({ title: fill(t.done, vars), body: fill(t.doneBody, { folder: job.result?.folder ?? '' }), tag: n.tag! });
+      // The folder by its name, never its system path.
+      this.opts.notifier.notify({ title: fill(t.done, vars), body: fill(t.doneBody, { folder: job.result ? basename(job.result.folder) : '' }), tag: n.tag! });
     } else if (job.state === 'failed') {
-      this.opts.notifier.notify({ title: fill(t.failed, vars), body: `${job.error?.message ?? ''} ${job.error?.nextStep ?? ''}`.trim(), tag: n.tag! });
+      this.opts.notifier.notify({ title: fill(t.failed, vars), body: job.error ? errorSentence(job.error, this.locale()) : '', tag: n.tag! });
     } else if (job.state === 'cancelled') {
       this.opts.notifier.notify({ title: fill(t.cancelled, vars), body: t.nothingChanged, tag: n.tag! });
     } else {

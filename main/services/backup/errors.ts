@@ -29,6 +29,15 @@ export function backupError(
   });
 }
 
+/** What went wrong and what to do, in `locale` (a notification's body): by message key when there is one, else by reason. */
+export function errorSentence(e: BackupError, locale: Locale): string {
+  const t = BACKUP_STRINGS[locale];
+  const nextSteps: Partial<Record<BackupMessageKey, string>> = t.nextSteps;
+  const message = (e.messageKey && t.messages[e.messageKey]) || t.reasons[e.reason].message;
+  const nextStep = (e.messageKey && nextSteps[e.messageKey]) || t.reasons[e.reason].nextStep;
+  return `${message} ${nextStep}`;
+}
+
 /** The backup reason carried by an error, if any. */
 export function reasonOf(e: unknown): BackupReason | null {
   if (!(e instanceof VigieError)) return null;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   BACKUP_STRINGS,
   BackupSettings,
@@ -36,7 +36,7 @@ import { Emitter } from '../lib/emitter.js';
 import { JsonFile } from '../lib/files.js';
 import { suggestFolders, type SuggestOptions } from './defaults.js';
 import { assertRestoreShape } from './containment.js';
-import { backupError, reasonOf, toBackupError } from './errors.js';
+import { backupError, errorSentence, reasonOf, toBackupError } from './errors.js';
 import { listFolders, restorePlan, userPlaces } from './places.js';
 import { clearStaleLocks, type ProcessState } from './locks.js';
 import { nodeSpawner, systemClock, systemTimers } from './node-adapters.js';
@@ -923,7 +923,9 @@ export class BackupService extends Emitter<BackupEvents> {
     this.emit('restore', job);
     if (job.request.origin === 'technician' && (job.state === 'done' || job.state === 'failed')) {
       const t = BACKUP_STRINGS[this.opts.locale?.() ?? 'fr'];
-      const body = job.state === 'done' ? (job.result?.items.map((i) => i.to).join(', ') ?? '') : `${job.error?.message ?? ''} ${job.error?.nextStep ?? ''}`;
+      // What came back by name (never a system path), or why not, in the app's language.
+      const why = job.error ? errorSentence(job.error, this.opts.locale?.() ?? 'fr') : '';
+      const body = job.state === 'done' ? (job.result?.items.map((i) => basename(i.to)).join(', ') ?? '') : why;
       this.opts.notifier.notify({ title: t.restoreStates[job.state], body: body.slice(0, 500), tag: `restore-${job.id}` });
     }
   }
