@@ -56,7 +56,9 @@ const KINDS: Record<string, (kb: number) => Buffer> = { pdf, docx: zipDoc, xlsx:
 const contentFor = (name: string) => KINDS[name.slice(name.lastIndexOf('.') + 1)]!(2 + Math.floor(rnd() * 38));
 
 const LAYOUT: Array<[folder: string, count: number, exts: string[]]> = [
-  ['Patients', 700, ['pdf', 'docx', 'txt']],
+  // Documents at the top of the folder too: the control files there are not the first thing an attack meets.
+  ['', 20, ['docx', 'pdf', 'xlsx']],
+  ['Patients', 680, ['pdf', 'docx', 'txt']],
   ['Courriers', 400, ['docx', 'odt', 'pdf']],
   ['Comptabilite', 200, ['xlsx', 'csv']],
   ['Imagerie', 250, ['jpg', 'dcm']],
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
   for (const [folder, count, exts] of LAYOUT) {
     await mkdir(join(practice, folder), { recursive: true });
     for (let i = 0; i < count; i++, n++) {
-      const name = `${folder.toLowerCase().replace(/ /g, '-')}-${String(i).padStart(4, '0')}.${exts[i % exts.length]}`;
+      const name = `${folder ? folder.toLowerCase().replace(/ /g, '-') : 'courant'}-${String(i).padStart(4, '0')}.${exts[i % exts.length]}`;
       await writeFile(join(practice, folder, name), contentFor(name));
     }
   }

@@ -207,6 +207,7 @@ export class TripwireService extends Emitter<Events> {
         roots: folders,
         logger: this.o.logger,
         ignore: (p) => this.ignored(p),
+        priority: (p) => this.canaries.has(p),
         onChanges: (changes) => this.onChanges(changes),
         ...this.o.watcher,
         ...(this.o.platform ? { platform: this.o.platform } : {}),

@@ -35,6 +35,8 @@ export interface WatcherOptions {
   onChanges: (changes: FileChange[]) => Promise<void>;
   /** Paths never reported (Vigie's own files). */
   ignore?: (path: string) => boolean;
+  /** Paths looked at without waiting for quiet (the control files: nothing else touches them). */
+  priority?: (path: string) => boolean;
   /** Quiet time after the last hint before the hinted paths are looked at (default 100 ms). */
   debounceMs?: number;
   /** Longest a hint waits under a continuous stream of them (default 300 ms: an attack never keeps it quiet). */
@@ -188,7 +190,7 @@ export class PracticeWatcher {
     const now = Date.now();
     if (!this.debounce) this.firstHintAt = now;
     else clearTimeout(this.debounce);
-    const wait = Math.max(0, Math.min(this.o.debounceMs ?? 100, this.firstHintAt + (this.o.maxDelayMs ?? 300) - now));
+    const wait = this.o.priority?.(path) ? 0 : Math.max(0, Math.min(this.o.debounceMs ?? 100, this.firstHintAt + (this.o.maxDelayMs ?? 300) - now));
     this.debounce = setTimeout(() => {
       this.debounce = null;
       void this.enqueue(() => this.flush());
