@@ -238,9 +238,21 @@ describe('safety backup when the practitioner grants control', () => {
     } finally {
       await rename(repoPath + '-away', repoPath);
     }
+    // Control handed back and asked again: a new consent, its own safety backup (the failure was the earlier one's).
+    ok(await emitAck(tech.socket, 'screen:release-control', { sessionId: s.id }));
+    await waitFor(async () => (await state()).phase === 'viewing', 'control handed back');
+    ok(await emitAck(tech.socket, 'screen:control', { sessionId: s.id }));
+    const again = await waitFor(async () => {
+      const x = await state();
+      return x.consent?.kind === 'control' ? x : null;
+    }, 'control consent again');
+    expect(again.safety).toBeNull();
+    const granted = ok<ScreenState>(await app.call('screen:grant', { sessionId: s.id, withoutSafety: true }));
+    expect(granted).toMatchObject({ phase: 'controlling', safety: { state: 'done', reason: null } });
     await endSession(s);
     const rows = (await hub.services.audit.list()).filter((a) => a.action === 'safety.snapshot');
-    expect(rows.at(-1)!.data).toMatchObject({ requestId, state: 'failed', reason: 'repo-missing' });
+    expect(rows.map((r) => r.data.state).slice(-2)).toEqual(['failed', 'done']);
+    expect(rows.at(-2)!.data).toMatchObject({ requestId, state: 'failed', reason: 'repo-missing' });
     // The intervention's baseline is still the first snapshot: undo would go back to before it all.
     expect((await intervention()).baseline?.snapshotId).toBe((await intervention()).snapshots[0]!.snapshotId);
   });

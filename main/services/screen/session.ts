@@ -432,6 +432,8 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
       return;
     }
     this.phase = 'control-pending';
+    // A new control consent: its own safety backup (an earlier one's outcome is not this one's).
+    this.safety = null;
     const p = this.newPending(c.sessionId, 'control', []);
     this.pending = p;
     if (!this.inputAvailable || !this.display) {

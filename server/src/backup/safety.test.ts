@@ -105,6 +105,17 @@ describe('safety reports on the hub', () => {
     expect(code(await emitAck(devA.socket, 'backup:safety-report', { requestId: reqA.id, intervention: bad }))).toBe('BAD_REQUEST');
   });
 
+  it('a device inventing events does not fill the audit chain: at most 500 per intervention', async () => {
+    const dev = await newDevice(t, 'Bavard');
+    const req = (await createHelp(dev)).request;
+    data(await emitAck(tech.socket, 'help:accept', { requestId: req.id }));
+    for (let r = 0; r < 27; r++) {
+      const snapshots = Array.from({ length: 20 }, () => snapshot(randomUUID(), 'done'));
+      data(await emitAck(dev.socket, 'backup:safety-report', { requestId: req.id, intervention: report(req.id, { snapshots }, new Date(Date.now() + r)) }));
+    }
+    expect(await safetyRows(req.id)).toHaveLength(500);
+  });
+
   it('a request no technician took gets no report', async () => {
     const dev = await newDevice(t, 'Secrétariat');
     const req = (await createHelp(dev)).request;
