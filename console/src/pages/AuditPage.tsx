@@ -68,13 +68,15 @@ function Row({ e }: { e: AuditView }) {
       </th>
       <td>{e.practice?.name ?? ''}</td>
       <td>{e.device ? <a href={routeHref({ name: 'device', id: e.device.id })}>{e.device.name}</a> : ''}</td>
-      <td className="audit-details">
-        <span>{details(e.data)}</span>
-        {e.requestId ? (
+      <td>
+        <div className="audit-details">
+          <span>{details(e.data)}</span>
+          {e.requestId ? (
           <button type="button" className="btn btn--small btn--ghost" disabled={exporting === e.requestId} onClick={() => void exportIt()} aria-label={`${t('audit.export')} — ${t('audit.request')} ${e.requestId}`}>
-            {exporting === e.requestId ? t('audit.exporting') : t('audit.export')}
-          </button>
-        ) : null}
+              {exporting === e.requestId ? t('audit.exporting') : t('audit.export')}
+            </button>
+          ) : null}
+        </div>
       </td>
     </tr>
   );

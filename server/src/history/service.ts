@@ -112,9 +112,10 @@ class Names {
     return this;
   }
 
-  /** Learns which device each request named by `rows` belongs to (one query). */
-  async requestsOf(rows: Array<{ requestId: string | null }>): Promise<void> {
-    const ids = [...new Set(rows.map((r) => r.requestId).filter((id): id is string => !!id && !this.requests.has(id)))];
+  /** Learns which device each request `rows` may name belongs to (its data's requestId, or its subject), in one query per 500. */
+  async requestsOf(rows: AuditRow[]): Promise<void> {
+    const named = rows.flatMap((r) => [str(parseData(r.data).requestId), r.subject]);
+    const ids = [...new Set(named.filter((id): id is string => !!id && id.length <= 64 && !this.requests.has(id) && !this.devices.has(id) && !this.practices.has(id)))];
     for (let i = 0; i < ids.length; i += 500) {
       for (const r of await this.db.selectFrom('help_requests').select(['id', 'device_id']).where('id', 'in', ids.slice(i, i + 500)).execute()) this.requests.set(r.id, r.device_id);
     }
@@ -123,7 +124,8 @@ class Names {
   /** The request, device and practice an audit row is about, from its subject, data and actor. */
   refs(r: AuditRow, data: Record<string, unknown>): { requestId: string | null; deviceId: string | null; practiceId: string | null } {
     const subject = r.subject;
-    const requestId = str(data.requestId) ?? (r.action.startsWith('help.') && subject ? subject : null);
+    // A request is named by the data's requestId, or is the subject itself (help.*, tripwire.*, receipt.*…).
+    const requestId = str(data.requestId) ?? (subject && this.requests.has(subject) ? subject : null);
     let deviceId = str(data.deviceId) ?? (r.actor_type === 'device' ? r.actor_id : null) ?? (subject && this.devices.has(subject) ? subject : null);
     if (!deviceId && requestId) deviceId = this.requests.get(requestId) ?? null;
     const ofDevice = deviceId ? this.devices.get(deviceId)?.practiceId : undefined;
@@ -254,7 +256,7 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
     'audit:list': async (query, { actor }) => {
       privileged(actor);
       // Looking at the audit log is itself written in it, with what was looked for.
-      const { limit, ...filters } = query;
+      const { limit: _limit, ...filters } = query;
       await s.audit.append({ actorType: 'technician', actorId: actor.id, action: 'audit.view', data: filters });
       return auditPage(db, query);
     },
@@ -310,7 +312,7 @@ async function auditPage(db: HistoryDb, input: AuditQuery): Promise<AuditPage> {
     if (prefixes.length) q = q.where((eb) => eb.or(prefixes.map((p) => (p.endsWith('.') ? like('action', `${likeLiteral(p)}%`) : eb('action', '=', p)))));
     const rows = await q.orderBy('seq', 'desc').limit(SCAN_BATCH).execute();
     scanned += rows.length;
-    await names.requestsOf(rows.map((r) => ({ requestId: names.refs(r, parseData(r.data)).requestId })));
+    await names.requestsOf(rows);
     for (const r of rows) {
       before = Number(r.seq);
       const v = names.view(r);
