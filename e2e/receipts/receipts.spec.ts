@@ -177,7 +177,7 @@ describe('intervention receipts in the real UIs', () => {
     expect(names).toHaveLength(2);
     const pdfName = names.find((n) => n.endsWith('.pdf'))!;
     expect(names.find((n) => n.endsWith('.json'))).toBeDefined();
-    expect(await saved.textContent()).toBe(`Reçu enregistré : ${join(folder, pdfName)}`);
+    expect(await saved.textContent()).toBe(`Reçu enregistré dans le dossier des reçus : « ${pdfName} ».`);
     expect(shell.opened).toEqual([join(folder, pdfName)]);
     const pdf = await readFile(join(folder, pdfName));
     const { text } = await pdfFacts(pdf);
@@ -192,7 +192,7 @@ describe('intervention receipts in the real UIs', () => {
     expect(shell.opened).toEqual([join(folder, pdfName), join(folder, pdfName)]);
 
     await app.getByRole('button', { name: 'Afficher le dossier des reçus' }).click();
-    await app.getByText(`Dossier des reçus : ${folder}`).waitFor();
+    await app.getByText('Le dossier des reçus est ouvert.').waitFor();
     expect(shell.opened.at(-1)).toBe(folder);
 
     // In English, the same list.

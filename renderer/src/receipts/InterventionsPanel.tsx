@@ -12,6 +12,9 @@ function formatDate(iso: string | null, locale: Locale): string {
   return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short' }).format(d);
 }
 
+/** The file's own name (the folder is « le dossier des reçus »). */
+const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+
 function Intervention({ item, locale }: { item: InterventionSummary; locale: Locale }) {
   const { t } = useTranslation();
   const api = useStore((s) => s.api);
@@ -42,7 +45,7 @@ function Intervention({ item, locale }: { item: InterventionSummary; locale: Loc
       </div>
       {opened ? (
         <p className="hint intervention__path" role="status" data-testid="receipt-saved">
-          {t(opened.opened ? 'interventions.saved' : 'interventions.savedNotOpened', { path: opened.path })}
+          {t(opened.opened ? 'interventions.saved' : 'interventions.savedNotOpened', { name: fileName(opened.path) })}
         </p>
       ) : null}
       {error ? (
@@ -85,7 +88,7 @@ export function InterventionsPanel({ app }: { app: AppState }) {
         </div>
         {opened && opened.requestId === null ? (
           <p className="hint intervention__path" role="status">
-            {t('interventions.folderOpened', { path: opened.path })}
+            {t(opened.opened ? 'interventions.folderOpened' : 'interventions.folderNotOpened')}
           </p>
         ) : null}
         {actionError?.requestId === '' ? (

@@ -328,8 +328,8 @@ describe('a resolved intervention’s receipt', () => {
     expect(v2.safety.undo).toEqual([expect.objectContaining({ action: 'safety.undo', details: expect.objectContaining({ state: 'done', total: 2, restored: 2, keptCopies: 2, failed: 0 }) })]);
     expect(v2.safety.other).toEqual([expect.objectContaining({ action: 'safety.changes', details: expect.objectContaining({ added: 1, changed: 2, deleted: 0 }) })]);
     const v2pdf = await pdfText(fileBytes(data(await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'pdf', locale: 'fr' }))));
-    expect(v2pdf.text).toContain('Annulation des changements : faite : 2 fichier(s) remis sur 2, 2 version(s) actuelle(s) gardée(s) en copie datée, 0 échec(s)');
-    expect(v2pdf.text).toContain('Changements pendant l’intervention : 1 ajouté(s), 2 modifié(s), 0 supprimé(s)');
+    expect(v2pdf.text).toContain('Annulation des changements : faite — fichiers remis : 2 sur 2 · versions actuelles gardées en copie datée : 2 · échecs : 0');
+    expect(v2pdf.text).toContain('Changements pendant l’intervention : ajoutés : 1 · modifiés : 2 · supprimés : 0');
     const old = await hubCli(t, 'receipt', 'verify', join(t.root, 'recu.pdf'));
     expect(old.rc).toBe(0);
     expect(old.out).toMatch(/a newer version of this receipt exists \(version 2\)/);
