@@ -6,7 +6,8 @@ import type { ScreenCapability } from '../services/screen/capability.js';
 import { bannerBounds, centredBounds, pickScreenSource, type CaptureGate } from './screen-policy.js';
 
 const CONSENT_SIZE = { width: 460, height: 600 };
-const BANNER_SIZE = { width: 620, height: 132 };
+// Room for one more line: the safety backup running, or failed with « Laisser continuer » (issue 12).
+const BANNER_SIZE = { width: 620, height: 168 };
 
 /** The session service as the capture gate (no session service yet: nothing may be captured). */
 export function captureGate(cap: ScreenCapability): CaptureGate {
