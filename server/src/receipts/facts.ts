@@ -45,8 +45,9 @@ function rowOf(r: { seq: number | bigint; at: string; actor_type: string; actor_
 }
 
 /**
- * The entries about the request up to `toSeq`: from its creation on, every row whose subject is the
- * request or whose data names it (`requestId`), the screen sessions' rows of those sessions, and
+ * The entries about the request up to `toSeq`: from its creation on, every row about the request,
+ * its device or its screen sessions (by subject, indexed) that is the request's — its subject is
+ * the request, or its data names it (`requestId`: screen, backup, safety rows) — and
  * the rows of the backup accesses a technician of the request asked on its device meanwhile
  * (`accessId`). Then, for each technician, the login that preceded their first step (how the hub
  * verified who they were). Receipt bookkeeping (`receipt.*`) is never part of it.
@@ -61,7 +62,7 @@ export async function collectRows(db: ReceiptsDb, req: RequestRef, toSeq: number
     .selectAll()
     .where('seq', '>=', fromSeq)
     .where('seq', '<=', toSeq)
-    .where((eb) => eb.or([eb('subject', 'in', subjects), eb('action', 'like', 'safety.%')]))
+    .where('subject', 'in', subjects)
     .orderBy('seq')
     .execute();
   const all = raw.map(rowOf).filter((r): r is AuditRow => r !== null && !r.action.startsWith(OWN_PREFIX));

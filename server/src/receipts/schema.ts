@@ -98,6 +98,12 @@ export const receiptsMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  receipts_0002_audit_subject_index: {
+    // A receipt reads the entries about one request (its id, its device, its screen sessions) by subject.
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('audit_log_subject_seq').ifNotExists().on('audit_log').columns(['subject', 'seq']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

@@ -181,8 +181,9 @@ export class ReceiptService {
     if (!this.receiptable(req)) throw new VigieError('CONFLICT', 'Pas de reçu pour cette demande : elle n’est pas close, ou aucun technicien ne l’a prise.');
     const latest = await this.latest(requestId);
     if (latest) {
-      const later = await collectRows(this.db, req, await this.headSeq());
-      if (!later.rows.some((r) => r.seq > latest.to_seq && r.action.startsWith('safety.'))) return { row: latest, receipt: InterventionReceipt.parse(JSON.parse(latest.json)) };
+      // Safety events are recorded under the request (subject): one indexed look for any after the latest receipt.
+      const later = await this.db.selectFrom('audit_log').select('seq').where('subject', '=', req.id).where('seq', '>', latest.to_seq).where('action', 'like', 'safety.%').limit(1).executeTakeFirst();
+      if (!later) return { row: latest, receipt: InterventionReceipt.parse(JSON.parse(latest.json)) };
     }
     return this.issue(req, (latest?.version ?? 0) + 1);
   }
