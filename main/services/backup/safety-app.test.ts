@@ -221,6 +221,30 @@ describe('safety backup when the practitioner grants control', () => {
     await waitFor(async () => (await intervention()).changes?.state === 'ready', 'changes listed');
   });
 
+  it('a slow safety snapshot that then fails: control goes on, the banner and the technician say it failed', async () => {
+    const s = await askControl();
+    held.arm();
+    const granting = app.call('screen:grant', { sessionId: s.id });
+    await waitFor(async () => (await state()).safety?.state === 'running', 'safety snapshot running');
+    clock.advance(5_000);
+    expect(ok<ScreenState>(await granting)).toMatchObject({ phase: 'controlling', safety: { state: 'running' } });
+    const techSees = safetyPush((i) => i.snapshots.at(-1)?.state === 'failed');
+    await rename(repoPath, repoPath + '-away');
+    try {
+      await held.release();
+      expect((await techSees).intervention.snapshots.at(-1)!.error).toMatchObject({ reason: 'repo-missing' });
+      const st = await waitFor(async () => {
+        const x = await state();
+        return x.safety?.state === 'failed' ? x : null;
+      }, 'banner: safety snapshot failed');
+      expect(st).toMatchObject({ phase: 'controlling', banner: { mode: 'controlling' }, safety: { state: 'failed', reason: 'repo-missing' } });
+    } finally {
+      await rename(repoPath + '-away', repoPath);
+    }
+    await endSession(s);
+    await waitFor(async () => (await intervention()).changes?.state === 'ready', 'changes listed');
+  });
+
   it('a failed safety snapshot: the practitioner and the technician are told, and the practitioner decides', async () => {
     const s = await askControl();
     await rename(repoPath, repoPath + '-away');
