@@ -14,6 +14,7 @@ import { createHub, type Hub } from '../../server/src/app.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../../server/src/testing.js';
 import { SCREENSHOTS, launchBrowser } from '../support/browser.js';
 import { signInToConsole } from '../support/console.js';
+import { until } from '../practitioner/harness.js';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './harness.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -99,7 +100,7 @@ describe('audit view', () => {
     await filters.getByLabel('Cabinet', { exact: true }).selectOption({ label: 'Cabinet du Lac' });
     await filters.getByRole('button', { name: 'Filtrer' }).click();
     await rows.filter({ hasText: 'Demande prise en charge' }).filter({ hasText: 'Bruno Durand' }).waitFor();
-    await page.waitForFunction(`[...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].every((tr) => tr.children[3].textContent === 'Cabinet du Lac')`);
+    await until(() => page.evaluate<boolean>(`[...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].every((tr) => tr.children[3].textContent === 'Cabinet du Lac')`), 'only the Lac');
     expect(await rows.filter({ hasText: 'Julie Martin' }).count()).toBe(0);
 
     await filters.getByLabel('Cabinet', { exact: true }).selectOption({ label: 'Tous les cabinets' });
@@ -107,7 +108,7 @@ describe('audit view', () => {
     await filters.getByLabel('Acte', { exact: true }).selectOption({ label: 'Partages d’écran' });
     await filters.getByRole('button', { name: 'Filtrer' }).click();
     await rows.filter({ hasText: 'Partage d’écran demandé' }).waitFor();
-    await page.waitForFunction(`[...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].length === 1`);
+    await until(() => page.evaluate<boolean>(`document.querySelectorAll('[data-testid="audit-table"] tbody tr').length === 1`), 'one row');
 
     // Tomorrow onwards: nothing yet.
     const tomorrow = new Date(Date.now() + 86_400_000);

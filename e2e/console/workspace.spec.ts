@@ -15,6 +15,7 @@ import { createHub, type Hub } from '../../server/src/app.js';
 import { connectDevice, emitAck, enrollDevice, type Socket } from '../../server/src/testing.js';
 import { SCREENSHOTS, launchBrowser } from '../support/browser.js';
 import { signInToConsole } from '../support/console.js';
+import { until } from '../practitioner/harness.js';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './harness.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -121,10 +122,10 @@ describe('request workspace at 1440×900', () => {
     for (const text of ['Linux Debian 12.8', 'accueil-01', 'Fichiers perdus']) expect(await page.locator('main').getByText(text, { exact: true }).count(), text).toBe(1);
     // The security pill leads to the security section.
     await ctx.getByRole('button', { name: 'Voir le détail de la sécurité' }).click();
-    await page.waitForFunction(`(() => {
-      const r = document.getElementById('device-health')?.getBoundingClientRect();
-      return !!r && r.top >= 0 && r.top < window.innerHeight / 2;
-    })()`);
+    await until(
+      () => page.evaluate<boolean>(`(() => { const r = document.getElementById('device-health')?.getBoundingClientRect(); return !!r && r.top >= 0 && r.top < window.innerHeight / 2; })()`),
+      'the security section scrolled into view',
+    );
     await page.evaluate('window.scrollTo(0, 0)');
   });
 

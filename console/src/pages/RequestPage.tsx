@@ -138,8 +138,9 @@ export function RequestPage({ requestId }: { requestId: string }) {
           <ReceiptDownload requestId={requestId} status={request.status} />
           {mine && resolving ? <ResolveForm requestId={requestId} onCancel={() => setResolving(false)} /> : null}
 
-          <ContextPanel requestId={requestId} />
+          {/* The screen first: while it is shared, the picture is what the technician works on. */}
           {mine ? <ScreenPanel requestId={requestId} deviceName={request.deviceName} canAct={mine} deviceOnline={conv.device?.online ?? false} /> : null}
+          <ContextPanel requestId={requestId} />
           <SafetyPanel requestId={requestId} />
           <DeviceHealthPanel deviceId={request.deviceId} fallback={request.context?.health ?? null} />
           <TripwireEvidence requestId={requestId} />
