@@ -9,16 +9,19 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { FAKE_SCREEN_FLAGS, RecordingInjector, SteppingClock, TWO_DISPLAYS, WEBRTC_FLAGS, decoded, ensureConsoleBuilt, ensureRendererBuilt, screenWorld, until, type ScreenWorld } from './harness.js';
 
+/** What the spec needs of a DOM node (e2e files are type-checked without the DOM library). */
+type Node = { contains(other: unknown): boolean; ownerDocument: { elementFromPoint(x: number, y: number): unknown } };
+
 /** The element the pointer would reach at the centre of `target` is `target` itself (or inside it): nothing covers it. */
-async function uncovered(page: Page, target: Locator): Promise<boolean> {
+async function uncovered(_page: Page, target: Locator): Promise<boolean> {
   const box = (await target.boundingBox())!;
-  const handle = await target.elementHandle();
-  return page.evaluate(
-    ([x, y, el]) => {
-      const hit = document.elementFromPoint(x as number, y as number);
-      return !!hit && (hit === el || (el as Element).contains(hit));
+  return target.evaluate(
+    (el, at) => {
+      const node = el as unknown as Node;
+      const hit = node.ownerDocument.elementFromPoint(at.x, at.y);
+      return hit !== null && node.contains(hit);
     },
-    [box.x + box.width / 2, box.y + box.height / 2, handle] as const,
+    { x: box.x + box.width / 2, y: box.y + box.height / 2 },
   );
 }
 
