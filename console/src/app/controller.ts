@@ -703,6 +703,8 @@ export class ConsoleController {
   async enableNotifications(): Promise<void> {
     const p = await this.deps.alerts.requestPermission();
     this.ui.setState({ notificationPermission: p });
+    // The browser closed its question without an answer (or answers none any more): say so, the button would seem to do nothing.
+    if (p === 'default') this.toast(this.deps.i18n.t('alerts.notificationsNotGranted'));
   }
 
   announce(text: string): void {

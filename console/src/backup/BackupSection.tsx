@@ -168,9 +168,14 @@ function Browser({ scope, snapshot, onChoice }: { scope: BackupScope; snapshot: 
             ))}
           </ul>
           {listing.data.total > listing.data.entries.length ? (
-            <button type="button" className="btn btn--ghost btn--small" onClick={() => setLimit((l) => Math.min(1000, l + 200))} disabled={limit >= 1000}>
-              {t('backup.ui.more')}
-            </button>
+            limit >= 1000 ? (
+              // No more pages here: say how to find the rest rather than a button that does nothing.
+              <p className="muted">{t('backup.ui.tooMany', { shown: listing.data.entries.length, total: listing.data.total })}</p>
+            ) : (
+              <button type="button" className="btn btn--ghost btn--small" onClick={() => setLimit((l) => Math.min(1000, l + 200))}>
+                {t('backup.ui.more')}
+              </button>
+            )
           ) : null}
         </>
       ) : null}

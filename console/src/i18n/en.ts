@@ -37,6 +37,7 @@ export const en: ConsoleMessages = {
     notificationsOn: 'Notifications on',
     notificationsBlocked: 'Notifications blocked by the browser',
     notificationsUnsupported: 'Notifications not available',
+    notificationsNotGranted: 'The browser did not turn notifications on: allow them in the site settings (icon left of the address).',
     soundOn: 'Sound on',
     soundOff: 'Sound off',
     soundToggle: 'Sound for new requests',
