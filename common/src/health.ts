@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HealthStatus, HealthSummary, IsoDate, Locale, OsFamily } from './domain.js';
+import { ELIDING, formatBytes, withElision } from './format.js';
 
 /**
  * Security health: the full report of one scan of the machine, its compact history entry, the
@@ -1424,22 +1425,9 @@ function numberText(n: number, locale: Locale): string {
   return new Intl.NumberFormat(tagOf(locale), { maximumFractionDigits: 1, useGrouping: false }).format(n);
 }
 
-const SIZE_UNITS: Record<Locale, readonly string[]> = { fr: ['octets', 'Ko', 'Mo', 'Go', 'To'], en: ['bytes', 'KB', 'MB', 'GB', 'TB'] };
-/** A size in bytes as `locale` writes it: « 12,3 Go » / « 12.3 GB » (binary multiples, one decimal below 100, as the backup screens write sizes). */
-function sizeText(bytes: number, locale: Locale): string {
-  let v = Math.max(0, bytes);
-  let u = 0;
-  while (v >= 1024 && u < SIZE_UNITS[locale].length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const n = new Intl.NumberFormat(tagOf(locale), { maximumFractionDigits: v >= 100 || u === 0 ? 0 : 1, useGrouping: false }).format(v);
-  return `${n} ${SIZE_UNITS[locale][u]}`;
-}
-
 /** A parameter's value as `locale` writes it (see fillTemplate for the naming rules). */
 function paramText(name: string, v: string | number, locale: Locale): string {
-  if (typeof v === 'number') return name.endsWith('Bytes') ? sizeText(v, locale) : numberText(v, locale);
+  if (typeof v === 'number') return name.endsWith('Bytes') ? formatBytes(v, locale) : numberText(v, locale);
   if (name.endsWith('List')) return renderTermList(v, locale);
   if (name.endsWith('Date') && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
     const d = new Date(`${v}T12:00:00Z`);
@@ -1448,8 +1436,6 @@ function paramText(name: string, v: string | number, locale: Locale): string {
   return v;
 }
 
-/** French elides « de » and « que » before a vowel: « d’Avast », « d’Accueil », « qu’ESET ». */
-const ELIDES_BEFORE = /^[aeiouyàâäéèêëîïôöûüæœ]/i;
 
 /**
  * Replaces `{{name}}`. Numbers are written the way `locale` writes them; a parameter whose name
@@ -1466,7 +1452,7 @@ export function fillTemplate(template: string, params: MessageParams, locale: Lo
       const text = v === undefined ? '' : paramText(name, v, locale);
       if (!word) return text;
       if (text === '') return '';
-      if (locale === 'fr' && ELIDES_BEFORE.test(text)) return `${word.slice(0, -1)}’${text}`;
+      if (locale === 'fr') return withElision(word as (typeof ELIDING)[number], text);
       return `${word} ${text}`;
     })
     .replace(/ ?\(\)/g, '')

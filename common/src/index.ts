@@ -1,5 +1,6 @@
 export * from './result.js';
 export * from './domain.js';
+export * from './format.js';
 export * from './http.js';
 export * from './socket.js';
 export * from './chat-sync.js';
