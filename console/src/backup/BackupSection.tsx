@@ -239,6 +239,25 @@ function Search({ scope, onChoice }: { scope: BackupScope; onChoice: (c: Choice)
   );
 }
 
+/** Last success, next run, size and (asked live) how many backups: the same rows for a live status and a reported summary. */
+function BackupFacts({ summary, count }: { summary: Pick<BackupSummary, 'lastSuccessAt' | 'nextRunAt' | 'sizeBytes'>; count: number | null }) {
+  const { t, i18n } = useTranslation();
+  const rows: Array<[string, string]> = [[t('backup.ui.lastSuccess'), summary.lastSuccessAt ? formatDateTime(summary.lastSuccessAt, i18n.language) : t('backup.ui.never')]];
+  if (summary.nextRunAt) rows.push([t('backup.ui.nextRun'), formatDateTime(summary.nextRunAt, i18n.language)]);
+  if (summary.sizeBytes !== null) rows.push([t('backup.ui.size'), formatBytes(summary.sizeBytes, i18n.language)]);
+  if (count !== null) rows.push([t('backup.ui.count'), String(count)]);
+  return (
+    <dl className="facts">
+      {rows.map(([label, value]) => (
+        <div key={label} className="facts__row">
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /** The last summary the device sent (`device:report`), for when its backups cannot be asked live. */
 export function ReportedBackup({ summary, at }: { summary: BackupSummary | null; at: string | null }) {
   const { t, i18n } = useTranslation();
@@ -250,24 +269,7 @@ export function ReportedBackup({ summary, at }: { summary: BackupSummary | null;
       <p>
         <span className={`status-pill status-pill--${PILL[summary.headline] ?? 'unknown'}`}>{t(`backup.${h.key}`, h.vars)}</span>
       </p>
-      <dl className="facts">
-        <div className="facts__row">
-          <dt>{t('backup.ui.lastSuccess')}</dt>
-          <dd>{summary.lastSuccessAt ? formatDateTime(summary.lastSuccessAt, i18n.language) : t('backup.ui.never')}</dd>
-        </div>
-        {summary.nextRunAt ? (
-          <div className="facts__row">
-            <dt>{t('backup.ui.nextRun')}</dt>
-            <dd>{formatDateTime(summary.nextRunAt, i18n.language)}</dd>
-          </div>
-        ) : null}
-        {summary.sizeBytes !== null ? (
-          <div className="facts__row">
-            <dt>{t('backup.ui.size')}</dt>
-            <dd>{formatBytes(summary.sizeBytes, i18n.language)}</dd>
-          </div>
-        ) : null}
-      </dl>
+      <BackupFacts summary={summary} count={null} />
     </div>
   );
 }
@@ -342,30 +344,7 @@ export function BackupBrowser({ scope, unavailable, reported }: { scope: BackupS
                 })()}
               </span>
             </p>
-            <dl className="facts">
-              <div className="facts__row">
-                <dt>{t('backup.ui.lastSuccess')}</dt>
-                <dd>{status.lastSuccessAt ? formatDateTime(status.lastSuccessAt, i18n.language) : t('backup.ui.never')}</dd>
-              </div>
-              {status.nextRunAt ? (
-                <div className="facts__row">
-                  <dt>{t('backup.ui.nextRun')}</dt>
-                  <dd>{formatDateTime(status.nextRunAt, i18n.language)}</dd>
-                </div>
-              ) : null}
-              {status.sizeBytes !== null ? (
-                <div className="facts__row">
-                  <dt>{t('backup.ui.size')}</dt>
-                  <dd>{formatBytes(status.sizeBytes, i18n.language)}</dd>
-                </div>
-              ) : null}
-              {snapshots ? (
-                <div className="facts__row">
-                  <dt>{t('backup.ui.count')}</dt>
-                  <dd>{snapshots.length}</dd>
-                </div>
-              ) : null}
-            </dl>
+            <BackupFacts summary={status} count={snapshots ? snapshots.length : null} />
           </div>
         ) : null}
         {snapshots && snapshots.length === 0 ? <p className="muted">{t('backup.ui.noSnapshots')}</p> : null}

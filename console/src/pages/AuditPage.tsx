@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { AUDIT_ACTS, type AuditView } from '@vigie/common';
 import { useController, useSession } from '../app/context';
+import { saveFile } from '../lib/download';
 import { routeHref } from '../lib/router';
 import { formatDateTime } from '../lib/time';
 import { NO_AUDIT_FILTERS, type AuditFilters } from './audit-controller';
@@ -23,18 +24,6 @@ function details(data: Record<string, unknown>): string {
   return parts.join(' · ');
 }
 
-/** Saves a JSON document as a file download (the console's own data: a blob, nothing fetched). */
-function saveJson(name: string, value: unknown): void {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 function Row({ e }: { e: AuditView }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
@@ -53,7 +42,7 @@ function Row({ e }: { e: AuditView }) {
     const r = await controller.audit.export(e.requestId);
     if (!r.ok) return;
     const file = `intervention-${e.requestId}.json`;
-    saveJson(file, r.data);
+    saveFile(file, new Blob([JSON.stringify(r.data, null, 2)], { type: 'application/json' }));
     controller.toast(t('audit.exported', { file }));
   };
   return (

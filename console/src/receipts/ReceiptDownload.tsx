@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorBody, RECEIPTS_API, type ErrorCode, type HelpStatus, type ReceiptFormat } from '@vigie/common';
+import { saveFile } from '../lib/download';
 
 const CLOSED: HelpStatus[] = ['resolved', 'cancelled'];
 
@@ -35,14 +36,7 @@ export function ReceiptDownload({ requestId, status }: { requestId: string; stat
         return;
       }
       const name = fileNameOf(res, format);
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveFile(name, await res.blob());
       setDone(name);
     } catch {
       setError('OFFLINE');

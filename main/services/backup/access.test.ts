@@ -9,31 +9,8 @@ import type { Hub } from '../../../server/src/app.js';
 import { connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, type Socket } from '../../../server/src/testing.js';
 import { HubConnection } from '../hub/connection.js';
 import { quietLogger, RecordingNotifier, startHub, tempDir, waitFor } from '../testing/fixture.js';
-import { BackupAccessGate, type AccessClock } from './access.js';
-
-/** The real clock, plus `advance(ms)` that fires the timers it passes. */
-class StepClock implements AccessClock {
-  private offset = 0;
-  private timers = new Set<{ at: number; fn: () => void; h: ReturnType<typeof setTimeout> }>();
-  now = () => Date.now() + this.offset;
-  timer = (fn: () => void, ms: number) => {
-    const t = { at: this.now() + ms, fn, h: setTimeout(() => this.fire(t), ms) };
-    this.timers.add(t);
-    return () => {
-      clearTimeout(t.h);
-      this.timers.delete(t);
-    };
-  };
-  advance(ms: number): void {
-    this.offset += ms;
-    for (const t of [...this.timers]) if (t.at <= this.now()) this.fire(t);
-  }
-  private fire(t: { fn: () => void; h: ReturnType<typeof setTimeout> }): void {
-    if (!this.timers.delete(t as never)) return;
-    clearTimeout(t.h);
-    t.fn();
-  }
-}
+import { ManualClock } from '../screen/testing.js';
+import { BackupAccessGate } from './access.js';
 
 const PASSWORD = 'un mot de passe assez long';
 let dir: { path: string; remove: () => Promise<void> };
@@ -43,7 +20,7 @@ let gate: BackupAccessGate;
 let deviceId: string;
 let julie: { id: string; socket: Socket };
 let bruno: { id: string; socket: Socket };
-const clock = new StepClock();
+const clock = new ManualClock();
 const notifier = new RecordingNotifier();
 const views: Array<BackupAccessView | null> = [];
 

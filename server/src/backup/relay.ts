@@ -52,7 +52,7 @@ const scopeRef = (s: Scope): BackupScope => (s.kind === 'request' ? { requestId:
  * have the same columns but the scope's. One code path reads and writes both: the table and the
  * scope column are the only difference (runtime names, checked by the tests of both scopes).
  */
-interface JobRow {
+export interface JobRow {
   device_id: string;
   job_id: string;
   scope_id: string;
@@ -63,11 +63,11 @@ interface JobRow {
   ended_at: string | null;
 }
 type JobDb = Kysely<{ jobs: JobRow }>;
-const JOBS = {
+export const JOBS = {
   request: { table: 'relay_jobs', scope: 'request_id' },
   access: { table: 'backup_access_jobs', scope: 'access_id' },
 } as const;
-const jobsOf = (db: unknown, kind: Scope['kind']) => {
+export const jobsOf = (db: unknown, kind: Scope['kind']) => {
   const spec = JOBS[kind];
   const k = db as JobDb;
   return {

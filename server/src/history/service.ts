@@ -17,6 +17,7 @@ import {
   type RestoreState,
 } from '@vigie/common';
 import { loadDeviceReport } from '../backup/reports.js';
+import { JOBS, jobsOf, type JobRow } from '../backup/relay.js';
 import type { BackupAccessTables } from '../backup/access-schema.js';
 import { toScreenSession, type ScreenTables } from '../screen/index.js';
 import { isPrivileged, type TechActor } from '../services/actors.js';
@@ -63,6 +64,12 @@ export async function migrateHistory<DB>(db: Kysely<DB>): Promise<void> {
 }
 
 // ---------- helpers ----------
+/** The restores the hub started on a device under one kind of scope (relay_jobs, backup_access_jobs), newest first, the scope's id as `scope_id`. */
+async function jobsOfDevice(db: HistoryDb, kind: keyof typeof JOBS, deviceId: string): Promise<JobRow[]> {
+  const rows = await jobsOf(db, kind).select().selectAll().where('device_id', '=', deviceId).orderBy('created_at', 'desc').limit(HISTORY_LIMIT).execute();
+  return rows.map((r) => ({ ...r, scope_id: String((r as unknown as Record<string, unknown>)[JOBS[kind].scope]) }));
+}
+
 const tech = (id: string, name: string | null) => ({ id, displayName: name ?? '—', initials: initials(name ?? '?') });
 /** The last part of a path as the device wrote it (POSIX or Windows). */
 const baseName = (p: string) => p.split(/[\\/]/).filter(Boolean).pop() ?? p;
@@ -183,26 +190,14 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
           .limit(HISTORY_LIMIT)
           .execute(),
         db.selectFrom('screen_sessions').selectAll().where('device_id', '=', deviceId).orderBy('requested_at', 'desc').limit(HISTORY_LIMIT).execute(),
-        db
-          .selectFrom('relay_jobs as j')
-          .innerJoin('technicians as t', 't.id', 'j.technician_id')
-          .select(['j.job_id', 'j.request_id', 'j.technician_id', 't.display_name', 'j.paths', 'j.state', 'j.created_at', 'j.ended_at'])
-          .where('j.device_id', '=', deviceId)
-          .orderBy('j.created_at', 'desc')
-          .limit(HISTORY_LIMIT)
-          .execute(),
-        db
-          .selectFrom('backup_access_jobs as j')
-          .innerJoin('technicians as t', 't.id', 'j.technician_id')
-          .select(['j.job_id', 'j.access_id', 'j.technician_id', 't.display_name', 'j.paths', 'j.state', 'j.created_at', 'j.ended_at'])
-          .where('j.device_id', '=', deviceId)
-          .orderBy('j.created_at', 'desc')
-          .limit(HISTORY_LIMIT)
-          .execute(),
+        jobsOfDevice(db, 'request', deviceId),
+        jobsOfDevice(db, 'access', deviceId),
         db.selectFrom('backup_access').selectAll().where('device_id', '=', deviceId).orderBy('requested_at', 'desc').limit(HISTORY_LIMIT).execute(),
       ]);
+      const techIds = [...new Set([...relayJobs, ...accessJobs].map((j) => j.technician_id))];
+      const names = new Map(techIds.length ? (await db.selectFrom('technicians').select(['id', 'display_name']).where('id', 'in', techIds).execute()).map((t) => [t.id, t.display_name] as const) : []);
       // File names may name patients: only the technician who restored them, or a supervisor, sees them.
-      const restore = (j: { job_id: string; technician_id: string; display_name: string; paths: string; state: string; created_at: string; ended_at: string | null }, scope: { requestId: string | null; accessId: string | null }): DeviceHistoryRestore => {
+      const restore = (j: JobRow, scope: { requestId: string | null; accessId: string | null }): DeviceHistoryRestore => {
         const paths = (() => {
           try {
             const v = JSON.parse(j.paths) as unknown;
@@ -212,9 +207,9 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
           }
         })();
         const named = isPrivileged(actor) || j.technician_id === actor.id;
-        return { jobId: j.job_id, ...scope, technician: tech(j.technician_id, j.display_name), items: paths.length, names: named ? paths.slice(0, 5).map((p) => baseName(p).slice(0, 255)) : [], state: j.state as RestoreState, createdAt: j.created_at, endedAt: j.ended_at };
+        return { jobId: j.job_id, ...scope, technician: tech(j.technician_id, names.get(j.technician_id) ?? null), items: paths.length, names: named ? paths.slice(0, 5).map((p) => baseName(p).slice(0, 255)) : [], state: j.state as RestoreState, createdAt: j.created_at, endedAt: j.ended_at };
       };
-      const restores = [...relayJobs.map((j) => restore(j, { requestId: j.request_id, accessId: null })), ...accessJobs.map((j) => restore(j, { requestId: null, accessId: j.access_id }))]
+      const restores = [...relayJobs.map((j) => restore(j, { requestId: j.scope_id, accessId: null })), ...accessJobs.map((j) => restore(j, { requestId: null, accessId: j.scope_id }))]
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, HISTORY_LIMIT);
       const history: DeviceHistory = {
