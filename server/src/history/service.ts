@@ -18,6 +18,8 @@ import {
 } from '@vigie/common';
 import { loadDeviceReport } from '../backup/reports.js';
 import { JOBS, jobsOf, type JobRow } from '../backup/relay.js';
+import { collectRows } from '../receipts/facts.js';
+import type { ReceiptsDb } from '../receipts/schema.js';
 import type { BackupAccessTables } from '../backup/access-schema.js';
 import { toScreenSession, type ScreenTables } from '../screen/index.js';
 import { isPrivileged, type TechActor } from '../services/actors.js';
@@ -279,7 +281,7 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
         device: { id: request.deviceId, name: request.deviceName, practiceId: request.practiceId, practiceName: request.practiceName },
         messages,
         screenSessions: sessions.map(toScreenSession),
-        audit: (await interventionRows(db, requestId, sessions.map((x) => x.id))).map(toEntry),
+        audit: (await interventionRows(db, request)).map(toEntry),
       };
       return exported;
     },
@@ -322,18 +324,15 @@ async function auditPage(db: HistoryDb, input: AuditQuery): Promise<AuditPage> {
 }
 
 /**
- * The audit rows about one request, in chain order: its own rows (subject or `requestId` in the
- * data) and those of its screen sessions, from its creation on.
+ * The audit rows about one request, in chain order, with their place in the chain: the same rows
+ * its intervention receipt stands on (receipts/facts.ts collectRows — one definition of what
+ * belongs to an intervention), read whole.
  */
-async function interventionRows(db: HistoryDb, requestId: string, sessionIds: string[]): Promise<AuditRow[]> {
-  const created = await db.selectFrom('audit_log').select('seq').where('action', '=', 'help.create').where('subject', '=', requestId).orderBy('seq').executeTakeFirst();
-  const needle = `%${likeLiteral(`"requestId":${JSON.stringify(requestId)}`)}%`;
-  return db
-    .selectFrom('audit_log')
-    .selectAll()
-    .where('seq', '>=', created ? Number(created.seq) : 1)
-    .where((eb) => eb.or([eb('subject', 'in', [requestId, ...sessionIds]), like('data', needle)]))
-    .orderBy('seq')
-    .execute();
+async function interventionRows(db: HistoryDb, request: { id: string; deviceId: string }): Promise<AuditRow[]> {
+  const { rows } = await collectRows(db as unknown as ReceiptsDb, request, Number.MAX_SAFE_INTEGER);
+  const seqs = rows.map((r) => r.seq);
+  const whole: AuditRow[] = [];
+  for (let i = 0; i < seqs.length; i += 500) whole.push(...(await db.selectFrom('audit_log').selectAll().where('seq', 'in', seqs.slice(i, i + 500)).orderBy('seq').execute()));
+  return whole;
 }
 
