@@ -46,6 +46,9 @@ export type RelayTechnician = z.infer<typeof RelayTechnician>;
 export const BACKUP_ACCESS_LIMITS = {
   consentTimeoutMs: 30_000,
   grantMs: 30 * 60_000,
+  /** A technician asks one device at most this many times per `askWindowMs`: a practice is not flooded with consent windows. */
+  asksPerWindow: 5,
+  askWindowMs: 10 * 60_000,
 } as const;
 
 export const BackupAccessState = z.enum(['consent-pending', 'granted', 'ended']);

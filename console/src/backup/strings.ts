@@ -79,6 +79,7 @@ export const backupConsoleFr = {
       'not-granted': 'Le cabinet n’a pas encore autorisé cet accès.',
       expired: 'L’accès a pris fin (durée écoulée). Demandez-le à nouveau.',
       ended: 'Cet accès est terminé. Demandez-le à nouveau.',
+      'too-many-asks': 'Vous avez déjà sollicité ce cabinet plusieurs fois : patientez quelques minutes avant de redemander.',
     },
   },
 } as const;
@@ -165,6 +166,7 @@ export const backupConsoleEn: Strings<typeof backupConsoleFr> = {
       'not-granted': 'The practice has not allowed this access yet.',
       expired: 'The access ended (time is up). Ask again.',
       ended: 'This access has ended. Ask again.',
+      'too-many-asks': 'You have already asked this practice several times: wait a few minutes before asking again.',
     },
   },
 };

@@ -164,17 +164,37 @@ describe('backup access outside a request', () => {
     }
     expect(data(await emitAck<BackupAccess | null>(julie.socket, 'backup:access-get', { deviceId: dev.deviceId }))).toMatchObject({ id: a.id, state: 'ended', endReason: 'expired' });
 
-    a = (await ask(julie, dev)).access;
+    // (A sixth ask in ten minutes would be one too many for Julie: Bruno asks this time.)
+    a = (await ask(bruno, dev)).access;
     data(await emitAck(dev.socket, 'backup:access-answer', { accessId: a.id, decision: 'granted' }));
-    e = ended(a.id);
+    e = nextEvent<BackupAccess>(bruno.socket, 'backup:access-updated', (x) => x.id === a.id && x.state === 'ended');
     dev.socket.close();
     expect(await e).toMatchObject({ endReason: 'disconnect', endedBy: 'system' });
     // Offline: nothing to ask.
-    expect(await emitAck(julie.socket, 'backup:access-request', { deviceId: dev.deviceId })).toMatchObject({ ok: false, error: { code: 'OFFLINE', details: { reason: 'device-offline' } } });
+    expect(await emitAck(bruno.socket, 'backup:access-request', { deviceId: dev.deviceId })).toMatchObject({ ok: false, error: { code: 'OFFLINE', details: { reason: 'device-offline' } } });
 
     const reasons = (await t.hub.services.audit.list(0, 100_000)).filter((x) => x.subject === dev.deviceId && x.action === 'backup.access.end').map((x) => x.data.reason);
     expect(reasons).toEqual(['refused', 'timeout', 'practitioner-stop', 'technician-end', 'expired', 'disconnect']);
     expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
+  });
+
+  it('a technician asking the same practice again and again is slowed down (5 asks per 10 minutes), counted before anything else', async () => {
+    const dev = await newDevice(t, 'Cabinet 7');
+    for (let i = 0; i < 5; i++) {
+      const { access } = await ask(bruno, dev);
+      data(await emitAck(bruno.socket, 'backup:access-end', { accessId: access.id }));
+    }
+    const sixth = await emitAck(bruno.socket, 'backup:access-request', { deviceId: dev.deviceId });
+    expect(sixth).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', details: { reason: 'too-many-asks', retryAfterMs: expect.any(Number) } } });
+    // Another technician is not slowed by Bruno; after the window, Bruno may ask again.
+    const { access } = await ask(julie, dev);
+    data(await emitAck(julie.socket, 'backup:access-end', { accessId: access.id }));
+    skew = 10 * 60_000 + 1000;
+    try {
+      expect(code(await emitAck(bruno.socket, 'backup:access-request', { deviceId: dev.deviceId }))).toBe('OK');
+    } finally {
+      skew = 0;
+    }
   });
 
   it('payloads outside the contract and unknown devices are refused before anything is stored', async () => {

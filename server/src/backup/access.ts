@@ -171,6 +171,14 @@ export class BackupAccessHub {
 
   // ---------- technician ----------
   private async request(actor: TechActor, deviceId: string): Promise<BackupAccess> {
+    // Counted first: a technician does not flood a practice with consent windows (asks of the last window, whatever came of them).
+    const since = iso(this.now() - BACKUP_ACCESS_LIMITS.askWindowMs);
+    const recent = await this.db.selectFrom('backup_access').select('requested_at').where('device_id', '=', deviceId).where('technician_id', '=', actor.id).where('requested_at', '>', since).orderBy('requested_at').execute();
+    const live = await this.db.selectFrom('backup_access').select('id').where('device_id', '=', deviceId).where('technician_id', '=', actor.id).where('state', 'in', LIVE).executeTakeFirst();
+    if (!live && recent.length >= BACKUP_ACCESS_LIMITS.asksPerWindow) {
+      const retryAfterMs = Math.max(1000, Date.parse(recent[0]!.requested_at) + BACKUP_ACCESS_LIMITS.askWindowMs - this.now());
+      throw new VigieError('RATE_LIMITED', 'Trop de demandes d’accès à ce poste à la suite : patientez avant de redemander au cabinet.', { retryAfterMs, reason: 'too-many-asks' });
+    }
     const device = await this.o.services.devices.get(deviceId, false);
     if (!device) throw new VigieError('NOT_FOUND', 'Poste introuvable.');
     if (device.revoked) throw new VigieError('FORBIDDEN', 'Ce poste n’est plus autorisé.', { reason: 'device-revoked' });
