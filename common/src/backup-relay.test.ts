@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKUP_RELAY_STRINGS, BACKUP_TECH_EVENTS, BackupRelayCall, backupHeadlineKey, snapshotCrumbs } from './backup-relay.js';
+import { BACKUP_DEVICE_EVENTS, BACKUP_RELAY_STRINGS, BACKUP_TECH_EVENTS, BackupAccessCall, BackupAccessConsentRequest, BackupRelayCall, backupHeadlineKey, snapshotCrumbs } from './backup-relay.js';
 import { BACKUP_STRINGS } from './backup.js';
 
 describe('backup relay contract', () => {
@@ -12,6 +12,25 @@ describe('backup relay contract', () => {
     expect(BackupRelayCall.safeParse({ ...base, method: 'backup:getStatus', input: {}, extra: 1 }).success).toBe(false);
     expect(BACKUP_TECH_EVENTS['backup:restore'].request.safeParse({ requestId: 'r1', input: { snapshotId: 'abcdef12', paths: ['/a/b'] } }).success).toBe(true);
     expect(BACKUP_TECH_EVENTS['backup:status'].request.safeParse({ requestId: 'r1', deviceId: 'd2' }).success).toBe(false);
+  });
+
+  it('names the right of every technician call: a request or an access, exactly one', () => {
+    const status = BACKUP_TECH_EVENTS['backup:status'].request;
+    expect(status.safeParse({ requestId: 'r1' }).success).toBe(true);
+    expect(status.safeParse({ accessId: 'a1' }).success).toBe(true);
+    expect(status.safeParse({ requestId: 'r1', accessId: 'a1' }).success).toBe(false);
+    expect(status.safeParse({}).success).toBe(false);
+    expect(BACKUP_TECH_EVENTS['backup:restore'].request.safeParse({ accessId: 'a1', input: { snapshotId: 'abcdef12', paths: ['/a/b'] } }).success).toBe(true);
+    // Under an access, the same six methods and nothing else; the call names the access, never a request.
+    const base = { accessId: 'a1', technician: { id: 't1', name: 'Julie Martin' } };
+    expect(BackupAccessCall.safeParse({ ...base, method: 'backup:listSnapshots', input: {} }).success).toBe(true);
+    expect(BackupAccessCall.safeParse({ ...base, method: 'backup:saveSettings', input: {} }).success).toBe(false);
+    expect(BackupAccessCall.safeParse({ ...base, requestId: 'r1', method: 'backup:getStatus', input: {} }).success).toBe(false);
+    expect(BackupRelayCall.safeParse({ ...base, method: 'backup:getStatus', input: {} }).success).toBe(false);
+    // The practitioner's answer and the consent shown: bounded, no free text from the technician.
+    expect(BACKUP_DEVICE_EVENTS['backup:access-answer'].request.safeParse({ accessId: 'a1', decision: 'maybe' }).success).toBe(false);
+    expect(BACKUP_DEVICE_EVENTS['backup:access-stop'].request.safeParse({ accessId: 'a1', reason: 'because' }).success).toBe(false);
+    expect(BackupAccessConsentRequest.safeParse({ accessId: 'a1', technician: { id: 't1', name: 'Julie' }, providerName: 'Vigie', shortCode: 'abc', expiresAt: '2030-01-01T00:00:00.000Z', grantMinutes: 30 }).success).toBe(false);
   });
 
   it('computes the headline key where it is shown', () => {
