@@ -141,6 +141,9 @@ describe('device page and backup access outside a request', () => {
     await access().getByTestId('backup-access-ended').getByText('The practice stopped the access.').waitFor();
     await con.getByTestId('device-history').getByRole('heading', { name: 'History' }).waitFor();
     await con.getByTestId('history-restores').getByText(/outside a request, with the practice’s consent/).waitFor();
+    // Names in English quotes, never « » in the English console.
+    await con.getByTestId('history-restores').getByText(/Julie Martin: “Dupont 2025\.txt”/).waitFor();
+    expect(await con.getByTestId('device-history').textContent()).not.toMatch(/[«»]/);
     await con.getByLabel('Language').selectOption('fr');
   });
 });

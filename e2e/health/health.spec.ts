@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { HEALTH_STRINGS, STATUS_SEVERITY, findJargon, renderCheckMessage, type HealthReport, type HealthStatus } from '@vigie/common';
+import { HEALTH_STRINGS, STATUS_SEVERITY, findJargon, renderCheckMessage, renderTechnicalReason, type HealthReport, type HealthStatus } from '@vigie/common';
 import type { Hub } from '../../server/src/app.js';
 import { createHub } from '../../server/src/app.js';
 import { enrollDevice } from '../../server/src/testing.js';
@@ -227,6 +227,12 @@ describe('security health: this machine, the practitioner, the technician', () =
     const shownOrder = await attrs(panel.locator('li[data-check-id]'), 'data-status');
     const severities = shownOrder.map((s) => STATUS_SEVERITY[s as HealthStatus]);
     expect([...severities].sort((a, b) => b - a)).toEqual(severities);
+
+    // What could not be verified: the technician's reason (which tool, which code) beside the raw evidence.
+    for (const c of report.checks.filter((x) => x.status === 'unknown' && x.reason)) {
+      const reason = panel.locator(`li[data-check-id="${c.id}"]`).getByTestId('check-technical-reason');
+      expect(await reason.textContent()).toBe(`Détail technique : ${renderTechnicalReason('fr', c.reason!)}`);
+    }
 
     // Raw evidence, expandable: the first check with evidence shows its command and output.
     const withEvidence = report.checks.find((c) => c.evidence.length > 0 && c.status !== 'ok') ?? report.checks.find((c) => c.evidence.length > 0);

@@ -1,11 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import { backupHeadlineKey, snapshotCrumbs, type BackupSummary, type BrowseResponse, type ErrorBody, type RestoreJob, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
+import { backupHeadlineKey, snapshotCrumbs, type BackupError, type BackupSummary, type BrowseResponse, type ErrorBody, type RestoreJob, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
 import { Breadcrumbs } from '../../../web/Breadcrumbs';
 import { useController, useSession, useWorkspace } from '../app/context';
+import { quotedNames } from '../components/format';
 import { formatBytes, formatDateTime } from '../lib/time';
 import { scopeKey, type BackupConsoleState, type BackupScope } from './controller';
+import { backupErrorText } from './errors';
 import './backup.css';
 
 const useBackups = <T,>(sel: (s: BackupConsoleState) => T): T => useStore(useController().backup.store, sel);
@@ -21,22 +23,20 @@ interface Choice {
   paths: string[];
 }
 
-export function useErrorText() {
+/** A backup error as the technician reads it (`backupErrorText`; `access`: the error of an access call). */
+export function BackupErrorNotice({ error, access = false, testId }: { error: ErrorBody | BackupError; access?: boolean; testId?: string }) {
   const { t } = useTranslation();
-  return (e: ErrorBody) => {
-    const reason = typeof e.details?.reason === 'string' ? e.details.reason : null;
-    if (reason && t(`backup.reasons.${reason}.message`, { defaultValue: '' }) !== '') return `${t(`backup.reasons.${reason}.message`, { count: 0 })} ${t(`backup.reasons.${reason}.nextStep`, { count: 0 })}`;
-    // The hub's reasons about an access outside a request (not granted yet, ended, expired…).
-    if (reason && t(`backup.ui.access.refusals.${reason}`, { defaultValue: '' }) !== '') return t(`backup.ui.access.refusals.${reason}`);
-    return e.code === 'OFFLINE' || e.code === 'TIMEOUT' || e.code === 'FORBIDDEN' || e.code === 'CONFLICT' ? e.message : t(`errors.${e.code}`);
-  };
+  return (
+    <p className="notice notice--error" role="alert" data-testid={testId}>
+      {backupErrorText(t, error, { access })}
+    </p>
+  );
 }
 
 /** The restore the technician started: live progress, then what was put where. */
 function JobView({ scope, job }: { scope: BackupScope; job: RestoreJob }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
-  const errorText = useErrorText();
   const [cancelError, setCancelError] = useState<ErrorBody | null>(null);
   const final = FINAL.has(job.state);
   const fraction = job.state === 'done' ? 1 : (job.progress?.fraction ?? null);
@@ -67,21 +67,13 @@ function JobView({ scope, job }: { scope: BackupScope; job: RestoreJob }) {
             </p>
           ))
         : null}
-      {job.error && job.state !== 'done' ? (
-        <p className="notice notice--error" role="alert">
-          {t(`backup.reasons.${job.error.reason}.message`, { count: 0 })} {t(`backup.reasons.${job.error.reason}.nextStep`, { count: 0 })}
-        </p>
-      ) : null}
+      {job.error && job.state !== 'done' ? <BackupErrorNotice error={job.error} /> : null}
       {!final && job.state !== 'moving' ? (
         <button type="button" className="btn btn--ghost" onClick={() => void cancel()}>
           {t('backup.ui.cancel')}
         </button>
       ) : null}
-      {cancelError ? (
-        <p className="notice notice--error" role="alert">
-          {errorText(cancelError)}
-        </p>
-      ) : null}
+      {cancelError ? <BackupErrorNotice error={cancelError} /> : null}
       <p className="muted bk-job__when">{formatDateTime(job.createdAt, i18n.language)}</p>
     </div>
   );
@@ -91,7 +83,6 @@ function JobView({ scope, job }: { scope: BackupScope; job: RestoreJob }) {
 function Browser({ scope, snapshot, onChoice }: { scope: BackupScope; snapshot: Snapshot; onChoice: (c: Choice | null) => void }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
-  const errorText = useErrorText();
   const [path, setPath] = useState<string | null>(snapshot.roots.length === 1 ? snapshot.roots[0]! : null);
   const [limit, setLimit] = useState(200);
   const [listing, setListing] = useState<{ data: BrowseResponse | null; error: ErrorBody | null; loading: boolean }>({ data: null, error: null, loading: false });
@@ -144,9 +135,7 @@ function Browser({ scope, snapshot, onChoice }: { scope: BackupScope; snapshot: 
           {t('backup.ui.loading')}
         </p>
       ) : listing.error ? (
-        <p className="notice notice--error" role="alert">
-          {errorText(listing.error)}
-        </p>
+        <BackupErrorNotice error={listing.error} />
       ) : listing.data && listing.data.entries.length === 0 ? (
         <p className="muted">{t('backup.ui.emptyFolder')}</p>
       ) : listing.data ? (
@@ -187,7 +176,6 @@ function Browser({ scope, snapshot, onChoice }: { scope: BackupScope; snapshot: 
 function Search({ scope, onChoice }: { scope: BackupScope; onChoice: (c: Choice) => void }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
-  const errorText = useErrorText();
   const [query, setQuery] = useState('');
   const [state, setState] = useState<{ busy: boolean; result: SearchResponse | null; error: ErrorBody | null }>({ busy: false, result: null, error: null });
   const submit = async (e: FormEvent) => {
@@ -208,11 +196,7 @@ function Search({ scope, onChoice }: { scope: BackupScope; onChoice: (c: Choice)
           {state.busy ? t('backup.ui.searching') : t('backup.ui.searchButton')}
         </button>
       </form>
-      {state.error ? (
-        <p className="notice notice--error" role="alert">
-          {errorText(state.error)}
-        </p>
-      ) : null}
+      {state.error ? <BackupErrorNotice error={state.error} /> : null}
       {state.result ? (
         <ul className="bk-hits" aria-live="polite">
           {state.result.hits.length === 0 ? <li className="muted">{t('backup.ui.noHits')}</li> : null}
@@ -283,7 +267,6 @@ export function ReportedBackup({ summary, at }: { summary: BackupSummary | null;
 export function BackupBrowser({ scope, unavailable, reported }: { scope: BackupScope; unavailable: string | null; reported: { summary: BackupSummary | null; at: string | null } }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
-  const errorText = useErrorText();
   const key = scopeKey(scope);
   const entry = useBackups((s) => s.byScope[key]);
   const [snapshotId, setSnapshotId] = useState<string | null>(null);
@@ -328,11 +311,7 @@ export function BackupBrowser({ scope, unavailable, reported }: { scope: BackupS
   else
     body = (
       <>
-        {entry.error ? (
-          <p className="notice notice--error" role="alert">
-            {errorText(entry.error)}
-          </p>
-        ) : null}
+        {entry.error ? <BackupErrorNotice error={entry.error} /> : null}
         {!status && entry.error ? <ReportedBackup summary={reported.summary} at={reported.at} /> : null}
         {status ? (
           <div className="bk-status" data-testid="backup-status" data-headline={status.headline}>
@@ -365,7 +344,7 @@ export function BackupBrowser({ scope, unavailable, reported }: { scope: BackupS
             <div className="bk-restore">
               <p className={choice ? '' : 'muted'} data-testid="backup-choice">
                 {choice
-                  ? t('backup.ui.chosen', { count: choice.paths.length, names: choice.paths.map((p) => `« ${treeName(p)} »`).join(', '), date: formatDateTime(choice.snapshotTime, i18n.language) })
+                  ? t('backup.ui.chosen', { count: choice.paths.length, names: quotedNames(t, choice.paths.map(treeName)), date: formatDateTime(choice.snapshotTime, i18n.language) })
                   : t('backup.ui.nothingChosen')}
               </p>
               <fieldset className="bk-modes">
@@ -382,11 +361,7 @@ export function BackupBrowser({ scope, unavailable, reported }: { scope: BackupS
               <button type="button" className="btn btn--primary" disabled={!choice || sending} onClick={() => void restore()}>
                 {sending ? t('backup.ui.restoring') : t('backup.ui.restore')}
               </button>
-              {restoreError ? (
-                <p className="notice notice--error" role="alert">
-                  {errorText(restoreError)}
-                </p>
-              ) : null}
+              {restoreError ? <BackupErrorNotice error={restoreError} /> : null}
             </div>
           </>
         ) : null}

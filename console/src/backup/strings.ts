@@ -50,6 +50,13 @@ export const backupConsoleFr = {
   minutes_other: '{{count}} minutes',
   reported: 'Dernier état envoyé par le poste ({{date}}) :',
   noReport: 'Le poste n’a pas encore envoyé l’état de ses sauvegardes.',
+  /** A backup call's error code, said for the device's backups (the hub's own sentence is never shown). */
+  errors: {
+    OFFLINE: 'Le poste est hors ligne : réessayez quand il sera allumé et connecté.',
+    TIMEOUT: 'Le poste n’a pas répondu à temps. Réessayez.',
+    FORBIDDEN: 'Vous n’avez pas accès aux sauvegardes de ce poste d’ici (demande ou accès qui n’est pas le vôtre, ou poste qui n’est plus autorisé).',
+    CONFLICT: 'Ce n’est plus possible : la demande est close, l’accès a pris fin ou la restauration est déjà terminée.',
+  },
   access: {
     title: 'Accès aux sauvegardes hors demande',
     intro: 'Pour consulter les sauvegardes de ce poste ou y restaurer un fichier sans demande en cours, le cabinet doit d’abord accepter. Vous lui lirez le code affiché ici.',
@@ -137,6 +144,12 @@ export const backupConsoleEn: Strings<typeof backupConsoleFr> = {
   minutes_other: '{{count}} minutes',
   reported: 'Last state sent by the device ({{date}}):',
   noReport: 'The device has not sent the state of its backups yet.',
+  errors: {
+    OFFLINE: 'The device is offline: try again once it is switched on and connected.',
+    TIMEOUT: 'The device did not answer in time. Try again.',
+    FORBIDDEN: 'You do not have access to this device’s backups from here (a request or an access that is not yours, or a device no longer authorised).',
+    CONFLICT: 'This is no longer possible: the request is closed, the access has ended or the restore has already finished.',
+  },
   access: {
     title: 'Backup access outside a request',
     intro: 'To look at this device’s backups or restore a file without a request in progress, the practice must accept first. You will read them the code shown here.',

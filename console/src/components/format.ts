@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { durationParts } from '../lib/time';
 
@@ -10,4 +11,9 @@ export function useDurationText(): (ms: number) => string {
     if (minutes > 0) return t('time.minutesSeconds', { minutes, seconds: String(seconds).padStart(2, '0') });
     return t('time.seconds', { seconds });
   };
+}
+
+/** Names in the language's quotes (« a.pdf », « b.pdf » / “a.pdf”, “b.pdf”), never French quotes in English. */
+export function quotedNames(t: TFunction, names: readonly string[]): string {
+  return names.map((name) => t('punctuation.quoted', { name })).join(', ');
 }

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CHECK_WEIGHTS, HEALTH_STRINGS, STATUS_SEVERITY, renderCheckMessage, type CheckResult, type Evidence, type HealthSummary, type Locale } from '@vigie/common';
+import { CHECK_WEIGHTS, HEALTH_STRINGS, STATUS_SEVERITY, renderCheckMessage, renderTechnicalReason, type CheckResult, type Evidence, type HealthSummary, type Locale } from '@vigie/common';
 import { useController } from '../app/context';
 import { formatDateTime } from '../lib/time';
 import { useFleet } from './hooks';
@@ -32,7 +32,8 @@ function EvidenceBlock({ e }: { e: Evidence }) {
   );
 }
 
-function CheckItem({ check, locale }: { check: CheckResult; locale: Locale }) {
+/** One check: the practitioner's words, then for an unverified one the technician's reason (tool, code, what was missing) beside the raw evidence. */
+export function CheckItem({ check, locale }: { check: CheckResult; locale: Locale }) {
   const { t } = useTranslation();
   const text = renderCheckMessage(locale, check);
   const strings = HEALTH_STRINGS[locale];
@@ -46,6 +47,11 @@ function CheckItem({ check, locale }: { check: CheckResult; locale: Locale }) {
       {text.remediation ? (
         <p className="dh-check__todo">
           <strong>{t('deviceHealth.remediation')}</strong> {text.remediation}
+        </p>
+      ) : null}
+      {check.reason ? (
+        <p className="dh-check__technical" data-testid="check-technical-reason">
+          <strong>{t('deviceHealth.technicalReason')}</strong> {renderTechnicalReason(locale, check.reason)}
         </p>
       ) : null}
       <details className="dh-check__evidence">

@@ -9,6 +9,7 @@ export const en: ConsoleMessages = {
     skipToContent: 'Skip to content',
     loading: 'Loading…',
   },
+  punctuation: { quoted: '“{{name}}”', label: '{{label}}:' },
   language: { label: 'Language', fr: 'Français', en: 'English' },
   nav: { label: 'Main navigation', queue: 'Queue', mine: 'My requests' },
   connection: {

@@ -7,6 +7,8 @@ export const fr = {
     skipToContent: 'Aller au contenu',
     loading: 'Chargement…',
   },
+  /** Typography of the language: quotes around a name, a label before its value. */
+  punctuation: { quoted: '« {{name}} »', label: '{{label}} :' },
   language: { label: 'Langue', fr: 'Français', en: 'English' },
   nav: { label: 'Navigation principale', queue: 'File d’attente', mine: 'Mes demandes' },
   connection: {

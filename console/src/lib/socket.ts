@@ -32,6 +32,13 @@ export interface TechClient {
   onStatus(listener: (status: ConnectionStatus, info: { reconnected: boolean; error?: string }) => void): () => void;
 }
 
+/**
+ * `details.side` of the errors the console itself answers (the hub unreachable, or silent): an
+ * OFFLINE or TIMEOUT from the hub is about the device, one of these about the hub.
+ */
+export const CONSOLE_SIDE = { side: 'console' } as const;
+export const isConsoleSide = (e: ErrorBody): boolean => e.details?.side === CONSOLE_SIDE.side;
+
 export interface TechClientOptions {
   /** Hub origin; same origin as the page when omitted. */
   url?: string;
@@ -115,12 +122,12 @@ export function createTechClient(opts: TechClientOptions): TechClient {
     },
     request(event, payload, ms = timeoutMs) {
       const s = socket;
-      if (!s?.connected) return Promise.resolve(err('OFFLINE', 'Hub injoignable.'));
+      if (!s?.connected) return Promise.resolve(err('OFFLINE', 'Hub injoignable.', { ...CONSOLE_SIDE }));
       type Response = TechResponse<typeof event>;
       const responseSchema = TECH_EVENTS[event].response as unknown as SafeParser<Response>;
       return new Promise<Result<Response>>((resolve) => {
         s.timeout(ms).emit(event, payload, (e: Error | null, raw: unknown) => {
-          if (e) return resolve(err(s.connected ? 'TIMEOUT' : 'OFFLINE', 'Pas de réponse du hub.'));
+          if (e) return resolve(err(s.connected ? 'TIMEOUT' : 'OFFLINE', 'Pas de réponse du hub.', { ...CONSOLE_SIDE }));
           resolve(parseResult(raw, responseSchema, event, opts.log));
         });
       });

@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { BackupAccess, DeviceHistory } from '@vigie/common';
 import { useController, useSession } from '../app/context';
-import { BackupBrowser, ReportedBackup, useErrorText } from '../backup/BackupSection';
+import { BackupBrowser, BackupErrorNotice, ReportedBackup } from '../backup/BackupSection';
 import { scopeKey } from '../backup/controller';
 import { ConsentCode } from '../components/ConsentCode';
+import { quotedNames } from '../components/format';
 import { DeviceFacts, SummaryPills } from '../components/ContextPanel';
 import { DeviceStatus } from '../components/DeviceStatus';
 import { DeviceHealthPanel } from '../fleet/DeviceHealthPanel';
@@ -24,7 +25,6 @@ const LIVE: ReadonlyArray<BackupAccess['state']> = ['consent-pending', 'granted'
 function AccessPanel({ deviceId, online, report }: { deviceId: string; online: boolean; report: DeviceHistory['report'] }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
-  const errorText = useErrorText();
   const entry = useStore(controller.backup.store, (s) => s.access[deviceId]);
   useEffect(() => {
     void controller.backup.loadAccess(deviceId);
@@ -75,11 +75,7 @@ function AccessPanel({ deviceId, online, report }: { deviceId: string; online: b
             {t('backup.ui.access.cancel')}
           </button>
         ) : null}
-        {entry?.error ? (
-          <p className="notice notice--error" role="alert" data-testid="backup-access-error">
-            {errorText(entry.error)}
-          </p>
-        ) : null}
+        {entry?.error ? <BackupErrorNotice error={entry.error} access testId="backup-access-error" /> : null}
       </div>
       {access?.state === 'granted' ? <BackupBrowser scope={{ accessId: access.id }} unavailable={null} reported={reported} /> : <ReportedBackup summary={reported.summary} at={reported.at} />}
     </section>
@@ -138,7 +134,7 @@ function History({ h }: { h: DeviceHistory }) {
             {t('devicePage.restore.line', {
               date: when(r.createdAt),
               name: r.technician.displayName,
-              what: r.names.length ? r.names.map((n) => `« ${n} »`).join(', ') : t('devicePage.restore.items', { count: r.items }),
+              what: r.names.length ? quotedNames(t, r.names) : t('devicePage.restore.items', { count: r.items }),
             })}{' '}
             <span className="muted">
               · {t(`devicePage.restore.state.${r.state}`)} · {r.accessId ? t('devicePage.restore.fromAccess') : t('devicePage.restore.fromRequest')}

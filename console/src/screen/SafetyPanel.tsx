@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { SafetySnapshot } from '@vigie/common';
+import { backupErrorSentences } from '../../../web/backup-errors';
 import { SafetyChangeList } from '../../../web/SafetyChangeList';
 import { useController } from '../app/context';
 import { formatTimeOfDay } from '../lib/time';
@@ -59,7 +60,7 @@ export function SafetyPanel({ requestId }: { requestId: string }) {
     const before = t(`screen.safety.before.${s.before}`);
     if (s.state === 'running') return t('screen.safety.snapshotRunning', { before });
     if (s.state === 'done') return t('screen.safety.snapshotDone', { before, time: formatTimeOfDay(s.endedAt ?? s.startedAt, i18n.language) });
-    const reason = s.error ? t(`backup.reasons.${s.error.reason}.message`, { count: 0 }) : '';
+    const reason = s.error ? backupErrorSentences(t, s.error).message : '';
     return t('screen.safety.snapshotFailed', { before, reason });
   }
 }

@@ -16,6 +16,8 @@ function AlertRecord({ requestId, rec }: { requestId: string; rec: TripwireAlert
   const [error, setError] = useState<ErrorBody | null>(null);
   const a = rec.alert;
   const lang = i18n.language;
+  // « Signaux : … » / “Signals: …”: the colon as the language writes it.
+  const label = (key: string) => t('punctuation.label', { label: t(key) });
   const lift = async () => {
     setLifting(true);
     setError(null);
@@ -33,7 +35,7 @@ function AlertRecord({ requestId, rec }: { requestId: string; rec: TripwireAlert
         </li>
         <li data-testid="tripwire-last-good">{a.lastGoodSnapshot ? t('tripwire.lastGood', { date: formatDateTime(a.lastGoodSnapshot.time, lang), id: a.lastGoodSnapshot.id.slice(0, 8) }) : t('tripwire.noGood')}</li>
         <li>
-          {t('tripwire.reasonsLabel')} : {a.reasons.map((r) => t(`tripwire.reasons.${r}`)).join(' · ')}
+          {label('tripwire.reasonsLabel')} {a.reasons.map((r) => t(`tripwire.reasons.${r}`)).join(' · ')}
         </li>
         {a.backup ? <li>{t('tripwire.backup', { touched: a.backup.touched, usual: a.backup.usualTouched })}</li> : null}
       </ul>
@@ -69,16 +71,16 @@ function AlertRecord({ requestId, rec }: { requestId: string; rec: TripwireAlert
       ) : null}
       {a.notes.length > 0 ? (
         <p>
-          {t('tripwire.notes')} : <span className="tw-path">{a.notes.join(', ')}</span>
+          {label('tripwire.notes')} <span className="tw-path">{a.notes.join(', ')}</span>
         </p>
       ) : null}
       {a.extensions.length > 0 ? (
         <p>
-          {t('tripwire.extensions')} : {a.extensions.map((e) => `.${e}`).join(', ')}
+          {label('tripwire.extensions')} {a.extensions.map((e) => `.${e}`).join(', ')}
         </p>
       ) : null}
       <p className="muted">
-        {t('tripwire.folders')} : <span className="tw-path">{a.folders.join(', ')}</span>
+        {label('tripwire.folders')} <span className="tw-path">{a.folders.join(', ')}</span>
       </p>
       {rec.status === 'open' ? (
         <div className="tw-lift">
@@ -90,7 +92,7 @@ function AlertRecord({ requestId, rec }: { requestId: string; rec: TripwireAlert
       ) : null}
       {error ? (
         <p className="notice notice--error" role="alert">
-          {error.code === 'FORBIDDEN' || error.code === 'CONFLICT' ? error.message : t(`errors.${error.code}`)}
+          {controller.errorText(error.code)}
         </p>
       ) : null}
     </article>

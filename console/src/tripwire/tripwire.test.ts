@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TripwireAlertRecord } from '@vigie/common';
+import { ERROR_CODES, type TripwireAlertRecord } from '@vigie/common';
+import { createI18n } from '../i18n';
 import { mergeRecord } from './controller';
 
 const rec = (id: string, receivedAt: string, updatedAt: string, status: 'open' | 'lifted' = 'open', fileCount = 5): TripwireAlertRecord => ({
@@ -40,5 +41,31 @@ describe('tripwire evidence in the console', () => {
     list = mergeRecord(list, rec('a', '2025-03-03T10:00:00Z', '2025-03-03T10:06:00Z', 'lifted', 40));
     list = mergeRecord(list, rec('a', '2025-03-03T10:00:00Z', '2025-03-03T10:07:00Z', 'open', 41));
     expect(list.find((r) => r.alert.id === 'a')!.status).toBe('lifted');
+  });
+});
+
+describe('what the console says about a hub error', () => {
+  // Every view of the console, as written (Vite's glob, the same files the console is built from).
+  const views = import.meta.glob<string>('../**/*.tsx', { query: '?raw', import: 'default', eager: true });
+
+  it('never shows the hub’s own sentence (French) to the technician: every view says errors.<CODE> in its language', () => {
+    expect(Object.keys(views)).toContain('./TripwireEvidence.tsx');
+    const shown = Object.entries(views).flatMap(([file, text]) =>
+      text
+        .split('\n')
+        .map((line, i) => ({ at: `${file}:${i + 1}`, line }))
+        .filter(({ line }) => /(?:error|Error|err)\??\.message\b/.test(line)),
+    );
+    expect(Object.keys(views).length).toBeGreaterThan(20);
+    expect(shown).toEqual([]);
+  });
+
+  it('has the lift’s refusals and the evidence’s labels in English as in French', () => {
+    const en = createI18n('en');
+    const fr = createI18n('fr');
+    for (const code of ERROR_CODES) expect(en.t(`errors.${code}`)).not.toBe(fr.t(`errors.${code}`));
+    expect(en.t('errors.CONFLICT')).toBe('This action is no longer possible: things have changed.');
+    expect(en.t('punctuation.label', { label: en.t('tripwire.reasonsLabel') })).toBe('Signals:');
+    expect(fr.t('punctuation.label', { label: fr.t('tripwire.reasonsLabel') })).toBe('Signaux :');
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupError, ErrorBody, Locale, Place, RestoreJob } from '@vigie/common';
+import { backupErrorSentences } from '../../../web/backup-errors.js';
 import { baseName, crumbText, duration, longDate, placeCrumbs, type PlaceCrumb } from './format.js';
 import { useBackup } from './store.js';
 
@@ -20,33 +21,10 @@ type T = ReturnType<typeof useTranslation>['t'];
 
 /**
  * What went wrong and what to do, in the UI's language: by the message key when there is one
- * (a call's error details or a restore job's error alike), else by the backup reason.
+ * (a call's error details or a restore job's error alike), else by the backup reason. The one
+ * definition both UIs use (web/backup-errors.ts).
  */
-export function errorSentences(t: T, e: ErrorBody | BackupError): { message: string; nextStep: string } {
-  const details: Record<string, unknown> = 'code' in e ? (e.details ?? {}) : { reason: e.reason, messageKey: e.messageKey };
-  const reason = typeof details.reason === 'string' ? details.reason : null;
-  const messageKey = typeof details.messageKey === 'string' ? details.messageKey : null;
-  const count = typeof details.count === 'number' ? details.count : 0;
-  const known = (k: string) => t(k, { defaultValue: '' }) !== '';
-  const hasReason = reason !== null && known(`backup.reasons.${reason}.message`);
-  const message =
-    messageKey && known(`backup.messages.${messageKey}`)
-      ? t(`backup.messages.${messageKey}`)
-      : hasReason
-        ? t(`backup.reasons.${reason}.message`, { count })
-        : 'code' in e
-          ? t(`errors.${e.code}`, { defaultValue: t('errors.INTERNAL') })
-          : e.message;
-  const nextStep =
-    messageKey && known(`backup.nextSteps.${messageKey}`)
-      ? t(`backup.nextSteps.${messageKey}`)
-      : hasReason
-        ? t(`backup.reasons.${reason}.nextStep`, { count })
-        : 'code' in e
-          ? ''
-          : e.nextStep;
-  return { message, nextStep };
-}
+export const errorSentences = backupErrorSentences;
 
 export function ErrorBlock({ error }: { error: ErrorBody | BackupError }) {
   const { t } = useTranslation();
