@@ -1,4 +1,4 @@
-// Lint with the import boundaries of ARCHITECTURE.md enforced as rules.
+// Lint with the import boundaries of docs/architecture.md enforced as rules.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
