@@ -47,7 +47,7 @@ describe('device page and backup access outside a request', () => {
     w = await setUp({ accessClock: clock });
     await firstBackup(w);
     con = await (await w.browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    con.setDefaultTimeout(30_000);
+    con.setDefaultTimeout(120_000);
     await signInToConsole(con, w.hub.url, { ...w.tech, password: PASSWORD });
   });
   afterAll(async () => {
@@ -101,8 +101,8 @@ describe('device page and backup access outside a request', () => {
     await section().getByRole('button', { name: 'Restaurer sur le poste' }).click();
 
     const banner = w.app.getByTestId('technician-restore');
-    await banner.getByRole('heading', { name: /Julie Martin a restauré « Dupont 2025\.txt » pour vous/ }).waitFor({ timeout: 60_000 });
-    await section().getByTestId('backup-job').getByText('Restauration terminée').waitFor({ timeout: 30_000 });
+    await banner.getByRole('heading', { name: /Julie Martin a restauré « Dupont 2025\.txt » pour vous/ }).waitFor({ timeout: 120_000 });
+    await section().getByTestId('backup-job').getByText('Restauration terminée').waitFor({ timeout: 120_000 });
     expect(await readFile(file, 'utf8')).toBe(PRESCRIPTION);
     await con.screenshot({ path: join(SCREENSHOTS, 'device-access-restored-1440x900.png'), fullPage: true });
 

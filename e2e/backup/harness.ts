@@ -85,6 +85,6 @@ export async function firstBackup(w: World): Promise<void> {
   await w.app.getByRole('tab', { name: 'Sauvegardes' }).click();
   await w.app.getByTestId('backup-headline').getByText('Attention : aucune sauvegarde pour l’instant').waitFor();
   await w.app.getByRole('button', { name: 'Sauvegarder maintenant' }).click();
-  await w.app.getByTestId('backup-headline').getByText('Tout est sauvegardé').waitFor({ timeout: 60_000 });
+  await w.app.getByTestId('backup-headline').getByText('Tout est sauvegardé').waitFor({ timeout: 120_000 });
   await w.app.getByTestId('backup-strip-summary').getByText(/^1 jour sauvegardé/).waitFor();
 }

@@ -53,7 +53,7 @@ describe('backups and restore, end to end', () => {
     // The progress step: a progress bar that reaches the end, then the result.
     const bar = app.locator('.backup-wizard progress');
     await bar.first().waitFor();
-    await app.getByRole('heading', { name: 'Restauration terminée' }).waitFor({ timeout: 60_000 });
+    await app.getByRole('heading', { name: 'Restauration terminée' }).waitFor({ timeout: 120_000 });
     expect(await bar.getAttribute('value')).toBe('100');
     // Said as places (never the system path), with the backup's date as « version du … ».
     await app.getByText(/^Version du .+ à \d{2}:\d{2}, remise ici : Documents › Compte rendu \[A\]\.odt$/).waitFor();
@@ -85,7 +85,7 @@ describe('backups and restore, end to end', () => {
 
     // The workspace asks the device: status and backups.
     const section = con.getByTestId('backup-section');
-    await section.getByTestId('backup-status').getByText('Tout est sauvegardé').waitFor({ timeout: 30_000 });
+    await section.getByTestId('backup-status').getByText('Tout est sauvegardé').waitFor({ timeout: 120_000 });
     await section.getByRole('button', { name: 'Ouvrir Ordonnances' }).click();
     await section.getByRole('checkbox', { name: 'Choisir Dupont 2025.txt' }).check();
     await section.getByTestId('backup-choice').getByText(/Choisi : « Dupont 2025\.txt »/).waitFor();
@@ -96,11 +96,11 @@ describe('backups and restore, end to end', () => {
     const banner = w.app.getByTestId('technician-restore');
     await banner.getByRole('heading', { name: /Julie Martin (restaure|a restauré) « Dupont 2025\.txt » pour vous/ }).waitFor();
     await banner.locator('progress').waitFor();
-    await banner.getByRole('heading', { name: 'Julie Martin a restauré « Dupont 2025.txt » pour vous' }).waitFor({ timeout: 60_000 });
+    await banner.getByRole('heading', { name: 'Julie Martin a restauré « Dupont 2025.txt » pour vous' }).waitFor({ timeout: 120_000 });
     await banner.getByText(/remise ici : Documents › Ordonnances › Dupont 2025\.txt$/).waitFor();
     expect(await banner.textContent()).not.toContain(w.docs);
     // … and the console follows the same restore to its end.
-    await section.getByTestId('backup-job').getByText('Restauration terminée').waitFor({ timeout: 30_000 });
+    await section.getByTestId('backup-job').getByText('Restauration terminée').waitFor({ timeout: 120_000 });
 
     expect(await readFile(file, 'utf8')).toBe(PRESCRIPTION);
     const titles = w.notifier.seen.filter((n) => n.tag?.startsWith('restore-')).map((n) => n.title);

@@ -157,9 +157,9 @@ describe('safety backup before a technician acts, end to end', () => {
     // The practitioner sees what changed, the technician the same list.
     const changes = w.app.getByTestId('intervention-changes');
     await changes.getByRole('heading', { name: 'Changements faits pendant l’intervention de Julie Martin' }).waitFor();
-    await changes.getByTestId('safety-changes').waitFor({ timeout: 60_000 });
+    await changes.getByTestId('safety-changes').waitFor({ timeout: 120_000 });
     const session = safetyPanel(w).getByTestId('safety-session');
-    await session.getByTestId('safety-changes').waitFor({ timeout: 60_000 });
+    await session.getByTestId('safety-changes').waitFor({ timeout: 120_000 });
     const lines = (root: ReturnType<Page['getByTestId']>) => root.getByTestId('safety-changes').locator('h3, li').allTextContents();
     const seen = await lines(changes);
     expect(seen).toEqual([
@@ -175,7 +175,7 @@ describe('safety backup before a technician acts, end to end', () => {
     await changes.getByText(S.undoHint).waitFor();
     await changes.getByRole('button', { name: S.undo }).click();
     const undo = changes.getByTestId('safety-undo');
-    await undo.getByText('2 éléments remis comme avant l’intervention.').waitFor({ timeout: 60_000 });
+    await undo.getByText('2 éléments remis comme avant l’intervention.').waitFor({ timeout: 120_000 });
     await undo.getByText('1 version actuelle gardée à côté, sous un nom daté.').waitFor();
     expect(await readFile(join(w.docs, 'Patients', 'Dupont.txt'), 'utf8')).toBe('Tension 12/8, revoir dans 3 mois.\n');
     expect(await readFile(join(w.docs, 'Patients', 'Martin.txt'), 'utf8')).toBe('Allergie à la pénicilline.\n');
@@ -205,7 +205,7 @@ describe('safety backup before a technician acts, end to end', () => {
     await banner(w).getByTestId('banner-safety').getByText(S.running).waitFor();
     await safetyPanel(w).getByTestId('safety-snapshot').getByText('Sauvegarde de sécurité en cours (avant la prise en main)…').waitFor();
     await w.held.release();
-    await safetyPanel(w).getByTestId('safety-snapshot').getByText(/^Sauvegarde de sécurité faite à /).waitFor({ timeout: 60_000 });
+    await safetyPanel(w).getByTestId('safety-snapshot').getByText(/^Sauvegarde de sécurité faite à /).waitFor({ timeout: 120_000 });
     await banner(w).getByTestId('banner-safety').waitFor({ state: 'detached' });
 
     // Control handed back, asked again with the backups' disk gone: the safety backup fails.

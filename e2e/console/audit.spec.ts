@@ -63,7 +63,7 @@ beforeAll(async () => {
 
   browser = await launchBrowser();
   sophiePage = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR', acceptDownloads: true })).newPage();
-  sophiePage.setDefaultTimeout(20_000);
+  sophiePage.setDefaultTimeout(120_000);
 });
 
 afterAll(async () => {

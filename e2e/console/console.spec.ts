@@ -109,7 +109,7 @@ beforeAll(async () => {
   context = await browser.newContext({ locale: 'fr-FR' });
   gate = await SocketGate.install(context);
   page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(120_000);
   page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageProblems.push(`csp: ${m.text()}`);
@@ -172,7 +172,7 @@ describe('technician console', () => {
     const other = await browser.newContext({ locale: 'fr-FR' });
     try {
       const p = await other.newPage();
-      p.setDefaultTimeout(20_000);
+      p.setDefaultTimeout(120_000);
       await p.goto(hub.url);
       await p.getByLabel('Identifiant').fill(dora.login);
       await p.getByLabel('Mot de passe').fill(PASSWORD);
@@ -258,7 +258,7 @@ describe('technician console', () => {
 
     const delivered = nextEvent<ChatMessage>(device1, 'chat:message', (m) => m.text === 'Message écrit pendant la coupure', 30_000);
     gate.restore();
-    await page.getByTestId('connection-lost').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByTestId('connection-lost').waitFor({ state: 'detached', timeout: 120_000 });
     const sent = await delivered;
     await page.getByRole('log').getByText('Il affiche voyant orange.').waitFor();
     await page.getByRole('log').locator(`[data-message-id="${sent.id}"] [data-receipt]`).waitFor();

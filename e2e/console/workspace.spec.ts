@@ -72,7 +72,7 @@ beforeAll(async () => {
   for (let i = 1; i <= 30; i++) data(await emitAck(device, 'chat:send', { requestId: request.id, id: randomUUID(), text: `Message ${i} du cabinet : toujours rien dans la corbeille.`, sentAt: new Date().toISOString() }));
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: VIEWPORT, locale: 'fr-FR' })).newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(120_000);
   await signInToConsole(page, hub.url, { login: tech.login, password: PASSWORD, totpSecret: tech.totpSecret });
 });
 

@@ -169,8 +169,8 @@ describe('help request and chat across the practitioner app, the hub and the con
 
     for (const page of [w.app, w.console]) {
       const log = page.getByRole('log');
-      await log.getByText('Écrit par le cabinet pendant la coupure').waitFor({ timeout: 45_000 });
-      await log.getByText('Écrit par la technicienne pendant la coupure').waitFor({ timeout: 45_000 });
+      await log.getByText('Écrit par le cabinet pendant la coupure').waitFor({ timeout: 120_000 });
+      await log.getByText('Écrit par la technicienne pendant la coupure').waitFor({ timeout: 120_000 });
     }
     // Exactly once, also after the resync settles: a fresh reload of each page reads the hub's history.
     await w.console.reload();

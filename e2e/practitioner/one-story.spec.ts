@@ -134,7 +134,7 @@ describe('one story across tabs, in plain words, in French and English', () => {
     await app.getByText('Une copie est mise à côté de la version actuelle, dans Documents › Courriers, avec « restauré le » et la date d’aujourd’hui dans son nom. Rien n’est remplacé.').waitFor();
     const t0 = new Date();
     await app.getByRole('button', { name: 'Restaurer' }).click();
-    await app.getByRole('heading', { name: 'Restauration terminée' }).waitFor({ timeout: 60_000 });
+    await app.getByRole('heading', { name: 'Restauration terminée' }).waitFor({ timeout: 120_000 });
     const t1 = new Date();
     // « Version du <the backup's date> », the copy's name dated with the restore's own time.
     const line = (await app.getByText(/^Version du .+, remise ici : Documents › Courriers › Lettre \(restauré le .+\)\.txt$/).textContent())!;
@@ -160,7 +160,7 @@ describe('one story across tabs, in plain words, in French and English', () => {
     await app.getByRole('button', { name: 'Open Dossier patients' }).click();
     await app.getByTestId('picker-chosen').getByText('Chosen folder: Desktop › Dossier patients').waitFor();
     await app.getByRole('button', { name: 'Restore' }).click();
-    await app.getByRole('heading', { name: 'Restore complete' }).waitFor({ timeout: 60_000 });
+    await app.getByRole('heading', { name: 'Restore complete' }).waitFor({ timeout: 120_000 });
     await app.getByText(/^Version of .+, put back here: Desktop › Dossier patients › Compte rendu\.odt$/).waitFor();
     expect(await readdir(join(home, 'Desktop', 'Dossier patients'))).toEqual(['Compte rendu.odt']);
     expect(await readFile(join(home, 'Desktop', 'Dossier patients', 'Compte rendu.odt'), 'utf8')).toBe(REPORT);

@@ -24,5 +24,23 @@ export const QUIET_FLAGS = [
 /** Launches headless Chromium for an e2e spec; `extraArgs` for fake media devices and the like. */
 export async function launchBrowser(extraArgs: string[] = [], options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run "node scripts/bootstrap.mjs --test"`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...QUIET_FLAGS, ...extraArgs], ...options });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...QUIET_FLAGS, ...extraArgs], ...options });
+  // Every page waits for what it expects (an element, a text, an event); this is only the backstop
+  // for something that never comes, set far above what a busy 2-core machine needs.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const context = await newContext(...args);
+    context.setDefaultTimeout(WAIT_BACKSTOP_MS);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (...args: Parameters<Browser['newPage']>) => {
+    const page = await newPage(...args);
+    page.context().setDefaultTimeout(WAIT_BACKSTOP_MS);
+    return page;
+  };
+  return browser;
 }
+
+/** How long a Playwright wait may last before it is a failure: a backstop, never a pace. */
+export const WAIT_BACKSTOP_MS = 120_000;

@@ -42,7 +42,7 @@ async function signedIn(who: { login: string; totpSecret: string }): Promise<Pag
   const context = await browser.newContext({ locale: 'fr-FR' });
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(120_000);
   page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageProblems.push(`csp: ${m.text()}`);
