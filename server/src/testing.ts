@@ -54,7 +54,7 @@ export async function enrollDevice(hubUrl: string, code: string, deviceInfo?: Pa
   return { deviceId: data.deviceId, token: data.token };
 }
 
-function connected(socket: Socket, timeoutMs = 10_000): Promise<Socket> {
+function connected(socket: Socket, timeoutMs = 60_000): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.close();
@@ -85,14 +85,14 @@ export function connectTech(hubUrl: string, cookie: string, opts: { reconnection
 }
 
 /** Emits with an ack and resolves with the hub's Result (rejects on timeout). */
-export function emitAck<T = unknown>(socket: Socket, event: string, payload?: unknown, timeoutMs = 10_000): Promise<Result<T>> {
+export function emitAck<T = unknown>(socket: Socket, event: string, payload?: unknown, timeoutMs = 60_000): Promise<Result<T>> {
   return new Promise((resolve, reject) => {
     socket.timeout(timeoutMs).emit(event, payload ?? {}, (e: Error | null, r: Result<T>) => (e ? reject(new Error(`no ack for ${event} within ${timeoutMs} ms`)) : resolve(r)));
   });
 }
 
 /** Resolves with the next `event` payload matching `predicate`. */
-export function nextEvent<T = unknown>(socket: Socket, event: string, predicate: (payload: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+export function nextEvent<T = unknown>(socket: Socket, event: string, predicate: (payload: T) => boolean = () => true, timeoutMs = 60_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const onEvent = (payload: T) => {
       if (!predicate(payload)) return;

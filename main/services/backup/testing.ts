@@ -283,7 +283,7 @@ export async function stepUntil(pid: number, cond: () => Promise<boolean>, slice
   }
 }
 
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, stepMs = 10): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000, stepMs = 10): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -28,7 +28,7 @@ export function startHub(dataDir: string, port = 0): Promise<Hub> {
 }
 
 /** Waits until `predicate` holds, re-checking on every app push and every 25 ms. */
-export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
