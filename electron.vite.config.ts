@@ -21,9 +21,13 @@ function cspMeta(): Plugin {
 export default defineConfig({
   // Main process: ESM, @vigie/common and every devDependency bundled; only the root
   // `dependencies` (socket.io-client, electron-updater) stay external (externalizeDeps default).
+  // Production builds ship no source maps (electron-vite's default, stated here so it stays so).
+  // The main process stays unminified: its stack traces land in the practice machine's log files
+  // and must stay readable there without a map.
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
+      sourcemap: false,
       lib: { entry: resolve(root, 'main/index.ts') },
     },
   },
@@ -32,6 +36,8 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/preload'),
       externalizeDeps: false,
+      sourcemap: false,
+      minify: true,
       lib: { entry: resolve(root, 'preload/index.ts'), formats: ['cjs'] },
       rolldownOptions: { output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false } },
     },
@@ -42,6 +48,9 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
+      // Minified, no source maps: `npm run build` prints the initial JavaScript's size (scripts/size-report.mjs).
+      sourcemap: false,
+      minify: true,
       // No inline assets: the CSP has no data: for scripts and styles.
       assetsInlineLimit: 0,
       rolldownOptions: { input: resolve(root, 'renderer/index.html') },

@@ -1,13 +1,15 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { backupHeadlineKey, type AppState, type BackupDay, type BackupStatus, type Locale } from '@vigie/common';
 import { useStore } from '../store.js';
 import { formatNumber, localeTag } from '../../../web/format.js';
 import { longDate, relative, shortDay, size } from './format.js';
 import { ErrorBlock } from './parts.js';
-import { RestoreWizard } from './RestoreWizard.js';
 import { useBackup } from './store.js';
 import './backup.css';
+
+// The restore wizard is not on the first screen: its code loads when the practitioner opens it.
+const RestoreWizard = lazy(() => import('./RestoreWizard.js').then((m) => ({ default: m.RestoreWizard })));
 
 type T = ReturnType<typeof useTranslation>['t'];
 
@@ -83,7 +85,12 @@ export function BackupPanel({ app }: { app: AppState }) {
     if (api) attach(api);
   }, [api, attach]);
 
-  if (wizard) return <RestoreWizard locale={locale} onClose={() => setWizard(false)} />;
+  if (wizard)
+    return (
+      <Suspense fallback={null}>
+        <RestoreWizard locale={locale} onClose={() => setWizard(false)} />
+      </Suspense>
+    );
 
   if (unavailable || (loaded && !status))
     return (

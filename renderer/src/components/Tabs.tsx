@@ -1,10 +1,12 @@
-import { useState, type ComponentType, type KeyboardEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ComponentType, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppState } from '@vigie/common';
 import { BackupPanel } from '../backup/BackupPanel.js';
 import { HealthPanel } from '../health/HealthPanel.js';
 import { Support } from './Support.js';
-import { InterventionsPanel } from '../receipts/InterventionsPanel.js';
+
+// Past interventions are a later tab, never the first screen: their code loads when the tab opens.
+const InterventionsPanel = lazy(() => import('../receipts/InterventionsPanel.js').then((m) => ({ default: m.InterventionsPanel })));
 
 /**
  * The app's sections. "Sécurité" and "Sauvegardes" plug in here as further entries (label key,
@@ -38,7 +40,9 @@ export function Tabs({ app, tabs = TABS, header = null }: { app: AppState; tabs?
     return (
       <>
         {header ? <div className="tabs-head">{header}</div> : null}
-        <current.Panel app={app} />
+        <Suspense fallback={null}>
+          <current.Panel app={app} />
+        </Suspense>
       </>
     );
 
@@ -73,7 +77,9 @@ export function Tabs({ app, tabs = TABS, header = null }: { app: AppState; tabs?
         {header}
       </div>
       <div role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
-        <current.Panel app={app} />
+        <Suspense fallback={null}>
+          <current.Panel app={app} />
+        </Suspense>
       </div>
     </>
   );
