@@ -1,4 +1,4 @@
-import { compareSemver, parseSemver, type ConsultationHours, type UpdateFailureReason } from '@vigie/common';
+import { backoffDelay, compareSemver, parseSemver, type ConsultationHours, type UpdateFailureReason } from '@vigie/common';
 import { isConsultationTime } from './consultation.js';
 
 /**
@@ -117,8 +117,7 @@ export const isRejection = (reason: UpdateFailureReason): boolean => reason === 
 
 /** Delay before the next try after `attempt` consecutive failures ("equal jitter" exponential back-off). */
 export function retryDelayMs(attempt: number, cfg: UpdatePolicyConfig = DEFAULT_UPDATE_POLICY, random: () => number = Math.random): number {
-  const ceiling = Math.min(cfg.retryMaxMs, cfg.retryBaseMs * 2 ** Math.min(Math.max(0, attempt - 1), 20));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  return backoffDelay(attempt - 1, { baseMs: cfg.retryBaseMs, maxMs: cfg.retryMaxMs, random });
 }
 
 export function nextFailure(previous: FailureRecord | null, reason: UpdateFailureReason, now: number, cfg: UpdatePolicyConfig = DEFAULT_UPDATE_POLICY, random?: () => number): FailureRecord {
