@@ -58,6 +58,8 @@ export interface ControllerDeps {
 const TYPING_SHOWN_MS = 8000;
 /** Conversations whose outbox is sent at the same time (each one in the order it was typed). */
 const PARALLEL_SENDS = 6;
+/** Delivered/read receipts wait this long to leave together (a busy console: a few calls a second, not one per message). */
+const RECEIPT_WINDOW_MS = 250;
 const fromDevice = (m: ChatMessage) => m.author === 'device';
 const SOUND_KEY = 'vigie.console.sound';
 const outboxKey = (technicianId: string) => `vigie.console.outbox.${technicianId}`;
@@ -449,16 +451,21 @@ export class ConsoleController {
   /** Delivered/read receipts of several conversations leave together (one hub call per batch), once the current batch is answered. */
   private wantReceipts(requestId: string): void {
     this.receiptsWanted.add(requestId);
-    if (!this.receiptTimer) this.startReceipts();
+    this.startReceipts();
   }
 
+  /** Receipts of messages arriving together leave together: at most one hub call per RECEIPT_WINDOW_MS. */
   private startReceipts(): void {
-    if (!this.receiptsRunning) this.receiptsRunning = Promise.resolve().then(() => this.sendReceipts());
+    if (this.receiptsRunning || this.receiptTimer) return;
+    this.receiptTimer = setTimeout(() => {
+      this.receiptTimer = null;
+      this.receiptsRunning = Promise.resolve().then(() => this.sendReceipts());
+    }, RECEIPT_WINDOW_MS);
   }
 
   private async sendReceipts(): Promise<void> {
     try {
-      while (this.receiptsWanted.size > 0 && this.connection.getState().status === 'connected') {
+      if (this.receiptsWanted.size > 0 && this.connection.getState().status === 'connected') {
         const s = this.workspace.getState();
         const items: Array<{ requestId: string; kind: 'delivered' | 'read'; upToSeq: number }> = [];
         for (const id of this.receiptsWanted) {
@@ -489,11 +496,12 @@ export class ConsoleController {
             } else retry(item.result.error.code, [item.requestId], Number(item.result.error.details?.retryAfterMs ?? 0));
           }
         }
-        if (this.receiptTimer) return; // a retry is scheduled: the rest waits for it
-        this.receiptFailures = 0;
+        if (!this.receiptTimer) this.receiptFailures = 0; // else a retry is scheduled: the rest waits for it
       }
     } finally {
       this.receiptsRunning = null;
+      // What arrived meanwhile goes in the next window (while offline, the next connection's resync asks again).
+      if (this.receiptsWanted.size > 0 && this.connection.getState().status === 'connected') this.startReceipts();
     }
   }
 
