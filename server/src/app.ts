@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Server } from 'socket.io';
 import { SESSION_COOKIE, VigieError, type TechnicianRole } from '@vigie/common';
 import { loadConfig, type HubConfig, type HubSettingsInput } from './config.js';
@@ -12,7 +11,8 @@ import type { PracticeRecord } from './services/devices.js';
 import { revokedSocket, setupDeviceNamespace } from './socket/device.js';
 import { Realtime, rooms } from './socket/realtime.js';
 import { endSession, setupTechNamespace } from './socket/tech.js';
-import { openDb } from './store/db.js';
+import { describeStore, openHubStore, storeLocation } from './store/db.js';
+import { withMigrationLock } from './store/dialect.js';
 import { createUpdatesService, migrateUpdates, registerUpdateRoutes, type UpdatesService } from './updates/index.js';
 import { migrateSettings, SettingsService } from './settings/index.js';
 import { createReceiptService, migrateReceipts, registerReceiptRoutes, type ReceiptService } from './receipts/index.js';
@@ -36,6 +36,8 @@ export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' 
   keyFile?: string;
   /** Signed audit checkpoints (default VIGIE_AUDIT_CHECKPOINTS, else `<dataDir>.audit-checkpoints.jsonl`). */
   auditCheckpointFile?: string;
+  /** The Postgres store (default VIGIE_DATABASE_URL; none: SQLite in the data folder). */
+  databaseUrl?: string;
 }
 
 export interface HubAdmin {
@@ -66,21 +68,24 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-/** Starts one hub: SQLite store, fastify HTTP (API + console) and socket.io on the same port. */
+/** Starts one hub: SQLite or Postgres store, fastify HTTP (API + console) and socket.io on the same port. */
 export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
-  const { dataDir, env, logger, now, keyFile, auditCheckpointFile, ...overrides } = opts;
-  const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides, paths: { keyFile, auditCheckpointFile } });
+  const { dataDir, env, logger, now, keyFile, auditCheckpointFile, databaseUrl, ...overrides } = opts;
+  const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides, paths: { keyFile, auditCheckpointFile, databaseUrl } });
   const log = logger ?? createLogger(cfg.logLevel);
   const key = loadOrCreateHubKey(cfg.keyFile);
-  const db = await openDb(join(cfg.dataDir, 'hub.sqlite'), { synchronous: cfg.sqliteSynchronous });
+  const db = await openHubStore(cfg, { onPoolError: (err) => log.error({ err }, 'database connection lost (the pool opens another)') });
   const services = createServices(db, cfg, key, { onCheckpoint: (cp) => log.info({ auditCheckpoint: cp }, 'audit checkpoint'), ...(now ? { now } : {}) });
   await prepareServices(services, key);
-  await migrateUpdates(db);
-  await migrateScreen(db);
-  await migrateBackupAccess(db);
-  await migrateHistory(db);
-  await migrateSettings(db);
-  await migrateReceipts(db);
+  // Every module's own migrator, one node at a time (store/dialect.ts).
+  await withMigrationLock(db, async (conn) => {
+    await migrateUpdates(conn);
+    await migrateScreen(conn);
+    await migrateBackupAccess(conn);
+    await migrateHistory(conn);
+    await migrateSettings(conn);
+    await migrateReceipts(conn);
+  });
   const settings = new SettingsService(db, services.audit);
   // Intervention receipts (server/src/receipts): issued when a request is resolved, times in the support's time zone.
   const receipts = createReceiptService({
@@ -166,7 +171,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
   const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
-  log.info({ url, dataDir: cfg.dataDir, console: cfg.consoleDir }, 'hub listening');
+  log.info({ url, dataDir: cfg.dataDir, store: describeStore(storeLocation(cfg)), console: cfg.consoleDir }, 'hub listening');
 
   const admin: HubAdmin = {
     createPractice: ({ name }) => services.devices.createPractice(name),

@@ -1,9 +1,9 @@
-import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP } from '@vigie/common';
 import { runCli } from './cli.js';
 import { PASSWORD, createHelp, data, newDevice, newTech, startTestHub, type TestHub } from './test-fixture.js';
+import { openRawStore, testStoreEnv, testStoreKind } from './test-store.js';
 import { emitAck } from './testing.js';
 
 let t: TestHub;
@@ -52,40 +52,41 @@ describe('audit log', () => {
   });
 
   it('detects an edited row, a deleted row and a deleted tail (the table itself refuses changes)', async () => {
-    const file = join(t.dir, 'hub.sqlite');
-    const raw = new SqliteDatabase(file);
-    try {
-      expect(() => raw.prepare("UPDATE audit_log SET action = 'x' WHERE seq = 3").run()).toThrow(/append-only/);
-      expect(() => raw.prepare('DELETE FROM audit_log WHERE seq = 3').run()).toThrow(/append-only/);
-      // A determined attacker drops the guards first: the chain still tells.
-      raw.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
-      const row = raw.prepare('SELECT * FROM audit_log WHERE seq = 4').get() as Record<string, unknown>;
-      raw.prepare('UPDATE audit_log SET data = ? WHERE seq = 4').run('{"reason":"nothing to see"}');
-      expect(await t.hub.admin.verifyAudit()).toMatchObject({ ok: false, brokenAt: 4, count: 3 });
-      raw.prepare('UPDATE audit_log SET data = ? WHERE seq = 4').run(row.data);
-      expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
-
-      const insert = raw.prepare(
-        'INSERT INTO audit_log (seq, at, actor_type, actor_id, action, subject, data, prev_hash, hash) VALUES (@seq, @at, @actor_type, @actor_id, @action, @subject, @data, @prev_hash, @hash)',
-      );
-      const row5 = raw.prepare('SELECT * FROM audit_log WHERE seq = 5').get();
-      raw.prepare('DELETE FROM audit_log WHERE seq = 5').run();
-      expect(await t.hub.admin.verifyAudit()).toMatchObject({ ok: false, brokenAt: 5 });
+    const raw = await openRawStore(t.dir);
+    const cliVerify = async () => {
       const cli = cliIo();
-      expect(await runCli(['--data-dir', t.dir, 'audit', 'verify'], cli.io, {})).toBe(2);
-      expect(cli.err.join('\n')).toMatch(/AUDIT LOG BROKEN at entry 5/);
-      insert.run(row5);
+      return { rc: await runCli(['--data-dir', t.dir, 'audit', 'verify'], cli.io, await testStoreEnv(t.dir)), ...cli };
+    };
+    try {
+      await expect(sql`UPDATE audit_log SET action = 'x' WHERE seq = 3`.execute(raw)).rejects.toThrow(/append-only/);
+      await expect(sql`DELETE FROM audit_log WHERE seq = 3`.execute(raw)).rejects.toThrow(/append-only/);
+      if (testStoreKind() === 'postgres') await expect(sql`TRUNCATE audit_log`.execute(raw)).rejects.toThrow(/append-only/);
+      // A determined attacker drops the guards first: the chain still tells.
+      await raw.dropAuditGuards();
+      const row = await raw.selectFrom('audit_log').selectAll().where('seq', '=', 4).executeTakeFirstOrThrow();
+      await raw.updateTable('audit_log').set({ data: '{"reason":"nothing to see"}' }).where('seq', '=', 4).execute();
+      expect(await t.hub.admin.verifyAudit()).toMatchObject({ ok: false, brokenAt: 4, count: 3 });
+      await raw.updateTable('audit_log').set({ data: row.data }).where('seq', '=', 4).execute();
       expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
 
-      const last = raw.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number };
-      raw.prepare('DELETE FROM audit_log WHERE seq = ?').run(last.seq);
-      expect(await t.hub.admin.verifyAudit()).toMatchObject({ ok: false, brokenAt: last.seq });
-      insert.run(last);
-      const ok = cliIo();
-      expect(await runCli(['--data-dir', t.dir, 'audit', 'verify'], ok.io, {})).toBe(0);
+      const row5 = await raw.selectFrom('audit_log').selectAll().where('seq', '=', 5).executeTakeFirstOrThrow();
+      await raw.deleteFrom('audit_log').where('seq', '=', 5).execute();
+      expect(await t.hub.admin.verifyAudit()).toMatchObject({ ok: false, brokenAt: 5 });
+      const broken = await cliVerify();
+      expect(broken.rc).toBe(2);
+      expect(broken.err.join('\n')).toMatch(/AUDIT LOG BROKEN at entry 5/);
+      await raw.insertInto('audit_log').values(row5).execute();
+      expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
+
+      const last = await raw.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+      await raw.deleteFrom('audit_log').where('seq', '=', last.seq).execute();
+      expect(await t.hub.admin.verifyAudit()).toMatchObject({ ok: false, brokenAt: Number(last.seq) });
+      await raw.insertInto('audit_log').values(last).execute();
+      const ok = await cliVerify();
+      expect(ok.rc).toBe(0);
       expect(ok.out.join('\n')).toMatch(/intact/);
     } finally {
-      raw.close();
+      await raw.destroy();
     }
   });
 });
@@ -94,7 +95,7 @@ describe('CLI', () => {
   it('manages practices, technicians and devices on the hub’s data folder', async () => {
     const run = async (args: string[], stdin = '') => {
       const c = cliIo(stdin);
-      const rc = await runCli(['--data-dir', t.dir, ...args], c.io, {});
+      const rc = await runCli(['--data-dir', t.dir, ...args], c.io, await testStoreEnv(t.dir));
       return { rc, out: c.out.join('\n'), err: c.err.join('\n') };
     };
     const added = await run(['practice', 'add', 'Maison', 'de', 'santé']);

@@ -4,14 +4,14 @@
  * Uses the same data folder and configuration as the hub (VIGIE_DATA_DIR, <dataDir>/hub.json).
  */
 import { isIP } from 'node:net';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import qrcode from 'qrcode-terminal';
 import { TechnicianRole, VigieError } from '@vigie/common';
 import { loadConfig, ConfigError } from './config.js';
 import { HubKeyError, loadOrCreateHubKey } from './hub-key.js';
 import { createServices, prepareServices, type Services } from './services/index.js';
-import { openDb } from './store/db.js';
+import { openHubStore } from './store/db.js';
+import { withMigrationLock } from './store/dialect.js';
 import { createUpdatesService, migrateUpdates, runUpdatesCommand } from './updates/index.js';
 import { migrateSettings, runSettingsCommand, SettingsService, SETTINGS_CLI_HELP } from './settings/index.js';
 import { createReceiptService, migrateReceipts, RECEIPTS_CLI_HELP, runReceiptsCommand } from './receipts/index.js';
@@ -99,12 +99,12 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
   }
   const cfg = loadConfig({ dataDir, env });
   const key = loadOrCreateHubKey(cfg.keyFile);
-  const db = await openDb(join(cfg.dataDir, 'hub.sqlite'), { synchronous: cfg.sqliteSynchronous });
+  const db = await openHubStore(cfg, { poolSize: 2 });
   const s: Services = createServices(db, cfg, key);
   try {
     await prepareServices(s, key);
     if (group === 'updates') {
-      await migrateUpdates(db);
+      await withMigrationLock(db, migrateUpdates);
       const updates = createUpdatesService({ db, dataDir: cfg.dataDir, audit: (ev) => s.audit.append(ev) });
       return await runUpdatesCommand(cmd === undefined ? [] : [cmd, ...rest], { updates, out: io.out, err: io.err });
     }
@@ -117,7 +117,7 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
       return await runReceiptsCommand(args, { db, audit: s.audit, key, receipts, out: io.out, err: io.err });
     }
     if (group === 'settings') {
-      await migrateSettings(db);
+      await withMigrationLock(db, migrateSettings);
       return await runSettingsCommand(cmd === undefined ? [] : [cmd, ...rest], { settings: new SettingsService(db, s.audit), out: io.out });
     }
     return await runCommand(s, `${group} ${cmd ?? ''}`.trim(), rest, io, env);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { defaultKeyFile } from './hub-key.js';
 import { ScreenSettings } from './screen/config.js';
+import { isPostgresUrl } from './store/dialect.js';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 export type LogLevel = z.infer<typeof LogLevel>;
@@ -45,6 +46,8 @@ export const HubSettings = z.strictObject({
   /** Max HTTP JSON body and socket.io message size, in bytes. */
   bodyLimit: z.number().int().min(1024).max(10_000_000).default(64 * 1024),
   sqliteSynchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /** Postgres store (VIGIE_DATABASE_URL): connections each hub process keeps to the server. */
+  postgresPoolSize: z.number().int().min(1).max(200).default(10),
   session: z
     .strictObject({
       idleMinutes: z.number().positive().default(120),
@@ -133,6 +136,8 @@ export interface HubConfig extends HubSettings {
   keyFile: string;
   /** Signed audit checkpoints, one JSON line each: VIGIE_AUDIT_CHECKPOINTS, else `<dataDir>.audit-checkpoints.jsonl`. */
   auditCheckpointFile: string;
+  /** The Postgres store (`postgres://…`, VIGIE_DATABASE_URL); null: SQLite in the data folder. Never logged (it may hold a password). */
+  databaseUrl: string | null;
 }
 
 /**
@@ -142,6 +147,8 @@ export interface HubConfig extends HubSettings {
 export interface HubSecretPaths {
   keyFile?: string | undefined;
   auditCheckpointFile?: string | undefined;
+  /** Not a path, but like them only from the environment or the caller: it may carry the database password. */
+  databaseUrl?: string | undefined;
 }
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -194,5 +201,7 @@ export function loadConfig(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; ov
   for (const [name, p] of [['VIGIE_KEY_FILE', keyFile], ['VIGIE_AUDIT_CHECKPOINTS', auditCheckpointFile]] as const) {
     if (p === dataDir || p.startsWith(dataDir + sep)) throw new ConfigError(`${name} (${p}) must be outside the data folder ${dataDir}`);
   }
-  return { ...r.data, dataDir, consoleDir: resolve(r.data.consoleDir ?? DEFAULT_CONSOLE_DIR), keyFile, auditCheckpointFile };
+  const databaseUrl = opts.paths?.databaseUrl ?? (env.VIGIE_DATABASE_URL || undefined) ?? null;
+  if (databaseUrl !== null && !isPostgresUrl(databaseUrl)) throw new ConfigError('VIGIE_DATABASE_URL must be a postgres:// (or postgresql://) URL; leave it unset for the SQLite file in the data folder');
+  return { ...r.data, dataDir, consoleDir: resolve(r.data.consoleDir ?? DEFAULT_CONSOLE_DIR), keyFile, auditCheckpointFile, databaseUrl };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { HelpRequest, QueuePosition, Result } from '@vigie/common';
 import { createHub, type CreateHubOptions, type Hub } from './app.js';
 import { runCli } from './cli.js';
+import { testDatabaseUrl, testStoreEnv } from './test-store.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from './testing.js';
 
 export const PASSWORD = 'un mot de passe assez long';
@@ -21,11 +22,15 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
+/**
+ * A hub on a fresh data folder, on the store of this test run (test-store.ts: SQLite, or a fresh
+ * Postgres database in the project hub-postgres).
+ */
 export async function startTestHub(opts: CreateHubOptions = {}): Promise<TestHub> {
   const root = mkdtempSync(join(tmpdir(), 'vigie-hub-test-'));
   const dir = join(root, 'data');
   // No console unless a test brings one: results do not depend on whether console/dist was built.
-  const hub = await createHub({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dir, 'no-console'), ...opts });
+  const hub = await createHub({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dir, 'no-console'), databaseUrl: await testDatabaseUrl(dir), ...opts });
   const practice = await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' });
   const sockets: Socket[] = [];
   return {
@@ -107,6 +112,6 @@ export async function hubCli(t: TestHub, ...args: string[]): Promise<{ rc: numbe
   const out: string[] = [];
   const err: string[] = [];
   const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' };
-  const rc = await runCli(['--data-dir', t.dir, ...args], io, {});
+  const rc = await runCli(['--data-dir', t.dir, ...args], io, await testStoreEnv(t.dir));
   return { rc, out: out.join('\n'), err: err.join('\n') };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppState } from '@vigie/common';
 import { createHub, type Hub } from '../../../server/src/app.js';
+import { testDatabaseUrl } from '../../../server/src/test-store.js';
 import { connectTech, emitAck, loginTechnician, type Socket } from '../../../server/src/testing.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../../platform/node/system-info.js';
@@ -23,8 +24,9 @@ export async function tempDir(prefix: string): Promise<{ path: string; remove: (
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-export function startHub(dataDir: string, port = 0): Promise<Hub> {
-  return createHub({ dataDir, port, host: '127.0.0.1', logLevel: 'silent', env: {} });
+/** A hub on `dataDir`, on the store of this test run (server/src/test-store.ts); the same folder again finds the same data. */
+export async function startHub(dataDir: string, port = 0): Promise<Hub> {
+  return createHub({ dataDir, port, host: '127.0.0.1', logLevel: 'silent', env: {}, databaseUrl: await testDatabaseUrl(dataDir) });
 }
 
 /** Waits until `predicate` holds, re-checking on every app push and every 25 ms. */

@@ -14,6 +14,7 @@ import type { DeviceActor, TechActor } from '../services/actors.js';
 import type { Services } from '../services/index.js';
 import type { Handlers } from '../socket/dispatch.js';
 import { rooms, type Realtime } from '../socket/realtime.js';
+import { lockRow } from '../store/dialect.js';
 import { initials, newId, randomCode } from '../util.js';
 import type { AccessDb, AccessTrx, BackupAccessTable, BackupAccessTables } from './access-schema.js';
 
@@ -184,6 +185,8 @@ export class BackupAccessHub {
     if (device.revoked) throw new VigieError('FORBIDDEN', 'Ce poste n’est plus autorisé.', { reason: 'device-revoked' });
     if (!this.o.realtime.isDeviceOnline(deviceId)) throw new VigieError('OFFLINE', 'Le poste est hors ligne : le cabinet ne peut pas être consulté.', { reason: 'device-offline' });
     const result = await this.db.transaction().execute(async (trx) => {
+      // One live access per device: its row is locked before looking (another technician on another hub node waits, then sees this one).
+      await lockRow(trx, 'devices', deviceId);
       const live = await trx.selectFrom('backup_access').selectAll().where('device_id', '=', deviceId).where('state', 'in', LIVE).execute();
       for (const r of live) {
         if (this.expired(r)) continue; // closed below, after this ask
@@ -232,7 +235,7 @@ export class BackupAccessHub {
   // ---------- device ----------
   private async answer(actor: DeviceActor, accessId: string, decision: BackupAccessDecision): Promise<BackupAccess> {
     const row = await this.db.transaction().execute(async (trx) => {
-      const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).executeTakeFirst();
+      const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).forUpdate().executeTakeFirst();
       if (!r || r.device_id !== actor.id) throw forbidden();
       if (r.state !== 'consent-pending') throw new VigieError('CONFLICT', 'Cette demande d’accès n’attend plus de réponse.', { state: r.state });
       const at = iso(this.now());
@@ -243,8 +246,9 @@ export class BackupAccessHub {
         return { ...r, ...set };
       }
       const answered = this.expired(r) ? 'timeout' : decision;
+      const ended = await this.endIn(trx, { ...r, answered_at: at, decision: answered }, 'device', actor.id, answered === 'granted' ? 'timeout' : answered);
       await this.o.services.audit.append({ actorType: 'device', actorId: actor.id, action: 'backup.access.refused', subject: r.device_id, data: { accessId: r.id, decision: answered } }, trx);
-      return this.endIn(trx, { ...r, answered_at: at, decision: answered }, 'device', actor.id, answered === 'granted' ? 'timeout' : answered);
+      return ended;
     });
     this.publish(row);
     if (decision === 'granted' && row.state !== 'granted') throw new VigieError('CONFLICT', 'La demande d’accès a expiré.', { state: row.state });
@@ -261,7 +265,7 @@ export class BackupAccessHub {
   /** Ends an access once (later calls answer the ended row): audit, pushes to both sides. */
   private async end(accessId: string, by: EndedBy, actorId: string | null, reason: BackupAccessEndReason): Promise<Row> {
     const row = await this.db.transaction().execute(async (trx) => {
-      const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).executeTakeFirst();
+      const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).forUpdate().executeTakeFirst();
       if (!r) throw forbidden();
       if (r.state === 'ended') return r;
       return this.endIn(trx, r, by, actorId, reason);

@@ -232,10 +232,11 @@ export class BackupRelay {
         .values({ device_id: scope.deviceId, job_id: job.id, ...values })
         .onConflict((oc) => oc.columns(['device_id', 'job_id']).doUpdateSet(values))
         .execute();
-      await this.o.services.audit.append({ ...audit, action: 'backup.restore_requested', data: { ...audit.data, jobId: job.id } }, trx);
       // Under a request, both sides read it in the chat; an access has no chat (the practitioner's app shows the restore).
-      if (scope.kind !== 'request') return null;
-      return insertMessage(trx, { id: randomUUID(), requestId: scope.request.id, author: 'system', authorId: null, authorName: 'Vigie', ...BACKUP_SYSTEM_TEXT.started(actor.name, input.paths.length) });
+      const line = scope.kind === 'request' ? await insertMessage(trx, { id: randomUUID(), requestId: scope.request.id, author: 'system', authorId: null, authorName: 'Vigie', ...BACKUP_SYSTEM_TEXT.started(actor.name, input.paths.length) }) : null;
+      // The audit entry last (store/dialect.ts: the chain's lock is taken after every row lock).
+      await this.o.services.audit.append({ ...audit, action: 'backup.restore_requested', data: { ...audit.data, jobId: job.id } }, trx);
+      return line;
     });
     if (message) this.o.realtime.chatMessage(scope.deviceId, message);
     return job;
@@ -289,6 +290,8 @@ export class BackupRelay {
         .where('ended_at', 'is', null)
         .executeTakeFirst();
       if (Number(ended.numUpdatedRows) === 0) return undefined;
+      const line = r && OPEN.has(r.status) ? await insertMessage(trx, { id: randomUUID(), requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...BACKUP_SYSTEM_TEXT[state](paths.length) }) : null;
+      // The audit entry last (store/dialect.ts: the chain's lock is taken after every row lock).
       await this.o.services.audit.append(
         {
           actorType: 'device',
@@ -299,8 +302,7 @@ export class BackupRelay {
         },
         trx,
       );
-      if (!r || !OPEN.has(r.status)) return null;
-      return insertMessage(trx, { id: randomUUID(), requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...BACKUP_SYSTEM_TEXT[state](paths.length) });
+      return line;
     });
     if (message === undefined) return;
     push();

@@ -5,6 +5,7 @@ import { insertMessage } from '../services/chat.js';
 import type { Services } from '../services/index.js';
 import type { Realtime } from '../socket/realtime.js';
 import type { Tx } from '../store/db.js';
+import { lockRow } from '../store/dialect.js';
 import type { ScreenSettings } from './config.js';
 import type { ScreenTables } from './schema.js';
 import type { ScreenDb, ScreenHubDeps } from './service.js';
@@ -35,6 +36,8 @@ export function hubScreenDeps(o: HubScreenDepsOptions): ScreenHubDeps {
     log: o.log,
     isDeviceOnline: (id) => realtime.isDeviceOnline(id),
     assignedRequest: async (requestId, technicianId, trx) => {
+      // Inside a session's transaction the request's row is locked: a release or resolve on another hub node waits for it.
+      if (trx) await lockRow(trx, 'help_requests', requestId);
       const r = await services.help.getById(requestId, (trx as unknown as Tx | undefined) ?? services.db);
       return r && r.status === 'assigned' && r.technician?.id === technicianId ? { deviceId: r.deviceId } : null;
     },

@@ -24,6 +24,7 @@ import {
 } from '@vigie/common';
 import type { Logger } from '../logger.js';
 import type { Handlers } from '../socket/dispatch.js';
+import { lockRow } from '../store/dialect.js';
 import { initials, newId, randomCode } from '../util.js';
 import type { ScreenSettings } from './config.js';
 import { iceConfigFor } from './ice.js';
@@ -207,7 +208,12 @@ export class ScreenHub {
 
   // ---------- technician ----------
   private async request(tech: { id: string; name: string }, socketId: string, requestId: string): Promise<ScreenSession> {
+    // One live session per device: the device's row is locked before looking (a second tab on
+    // another hub node waits, then sees this one), and before the request's row (store/dialect.ts lock order).
+    const probe = await this.deps.assignedRequest(requestId, tech.id);
+    if (!probe) throw forbidden();
     const after = await this.deps.db.transaction().execute(async (trx): Promise<After> => {
+      await lockRow(trx, 'devices', probe.deviceId);
       const assigned = await this.deps.assignedRequest(requestId, tech.id, trx);
       if (!assigned) throw forbidden();
       if (!this.deps.isDeviceOnline(assigned.deviceId)) throw new VigieError('CONFLICT', 'L’ordinateur n’est pas connecté en ce moment.', { reason: 'device-offline' });
@@ -352,13 +358,15 @@ export class ScreenHub {
       if (this.expired(r)) return this.endIn(trx, r, 'system', null, 'timeout');
       if (decision !== 'granted') {
         const at = iso(this.now());
+        const ended = await this.endIn(trx, { ...r, refused_at: at }, 'device', deviceId, decision === 'timeout' ? 'timeout' : 'refused');
         await this.deps.audit({ actorType: 'device', actorId: deviceId, action: 'screen.consent.refused', subject: r.id, data: { requestId: r.request_id, decision } }, trx);
-        return this.endIn(trx, { ...r, refused_at: at }, 'device', deviceId, decision === 'timeout' ? 'timeout' : 'refused');
+        return ended;
       }
       if (!(await this.deps.assignedRequest(r.request_id, r.technician_id, trx))) return this.endIn(trx, r, 'system', null, 'request-closed');
       const row = await this.update(trx, r, { state: 'viewing', consent_at: iso(this.now()), consent_expires_at: null, device_socket_id: socketId });
-      await this.deps.audit({ actorType: 'device', actorId: deviceId, action: 'screen.consent.granted', subject: r.id, data: { requestId: r.request_id, technicianId: r.technician_id } }, trx);
       const message = await this.deps.chat.insert(trx, r.request_id, systemMessage('screen.started'));
+      // The audit entry last (store/dialect.ts: the chain's lock is taken after every row lock).
+      await this.deps.audit({ actorType: 'device', actorId: deviceId, action: 'screen.consent.granted', subject: r.id, data: { requestId: r.request_id, technicianId: r.technician_id } }, trx);
       return { row, message };
     });
     this.publish(after);
@@ -373,7 +381,7 @@ export class ScreenHub {
   /** Answer to a control consent (device) or its expiry (system), kept on the session so the console can say why control did not start. */
   private async controlAnswer(sessionId: string, by: 'device' | 'system', actorId: string | null, decision: ScreenConsentDecision, reason: ScreenControlUnavailableReason | null = null): Promise<Row> {
     const after = await this.deps.db.transaction().execute(async (trx): Promise<After> => {
-      const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
+      const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).forUpdate().executeTakeFirst();
       if (!r) throw forbidden();
       if (r.state !== 'control-pending') throw conflict(r);
       const expired = this.expired(r);
@@ -479,7 +487,7 @@ export class ScreenHub {
   /** Ends a session once (later calls answer the ended record); audit + chat + pushes. */
   private async end(sessionId: string, by: ScreenEndedBy, actorId: string | null, reason: ScreenEndReason, stats?: ScreenInputStats): Promise<Row> {
     const after = await this.deps.db.transaction().execute(async (trx): Promise<After> => {
-      const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
+      const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).forUpdate().executeTakeFirst();
       if (!r) throw forbidden();
       if (r.state === 'ended') return { row: r };
       return this.endIn(trx, r, by, actorId, reason, stats);
@@ -499,17 +507,18 @@ export class ScreenHub {
       input_injected: stats?.injected ?? r.input_injected,
       input_dropped: stats?.dropped ?? r.input_dropped,
     });
+    const message = r.consent_at ? await this.deps.chat.insert(trx, r.request_id, systemMessage('screen.ended')) : null;
     await this.deps.audit(
       { actorType: by, actorId, action: 'screen.end', subject: r.id, data: { requestId: r.request_id, deviceId: r.device_id, technicianId: r.technician_id, from: r.state, reason, ...(stats ? { stats } : {}) } },
       trx,
     );
-    const message = r.consent_at ? await this.deps.chat.insert(trx, r.request_id, systemMessage('screen.ended')) : null;
     return { row, message };
   }
 
   // ---------- helpers ----------
+  /** The session's row, locked until the transaction ends: its transitions happen one at a time on every hub node. */
   private async participantRow(trx: ScreenTrx, side: Side, actorId: string, sessionId: string): Promise<Row> {
-    const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
+    const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).forUpdate().executeTakeFirst();
     if (!r || (side === 'device' ? r.device_id : r.technician_id) !== actorId) throw forbidden();
     if (r.state === 'ended') throw conflict(r);
     return r;

@@ -1,5 +1,5 @@
 /**
- * Test harness of the screen module: a real hub on loopback (createHub: SQLite, help queue, audit,
+ * Test harness of the screen module: a real hub on loopback (createHub: the test run's store, help queue, audit,
  * chat, presence, and the screen events on its own /device and /tech namespaces), practices,
  * technicians, devices and assigned requests. Imported by tests and the benchmark only.
  */
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HelpRequest } from '@vigie/common';
 import { createHub, type CreateHubOptions, type Hub } from '../app.js';
+import { testDatabaseUrl } from '../test-store.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../testing.js';
 import type { ScreenSettingsInput } from './config.js';
 import type { ScreenHub } from './service.js';
@@ -49,6 +50,7 @@ export async function startScreenTestHub(settings: ScreenSettingsInput = {}, opt
     consoleDir: options.consoleDir ?? join(dir, 'no-console'),
     screen: settings,
     now: () => Date.now() + skewMs,
+    databaseUrl: await testDatabaseUrl(dir),
   });
   const code = (await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' })).enrollmentCode;
   const sockets: Socket[] = [];

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { AuditEntry } from '@vigie/common';
 import type { HubKey } from '../hub-key.js';
 import type { Db, Executor } from '../store/db.js';
+import { serialize } from '../store/dialect.js';
 import type { AuditLogTable } from '../store/schema.js';
 import { canonicalJson, nowIso, sha256 } from '../util.js';
 
@@ -16,6 +17,8 @@ export interface AuditEvent {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
+/** The lock every append holds until its commit (Postgres; SQLite transactions never overlap). */
+const CHAIN_LOCK = 'audit-chain';
 
 /** A row as stored: exactly these values enter its MAC. */
 type StoredRow = Omit<AuditLogTable, 'prev_hash' | 'hash'>;
@@ -77,8 +80,10 @@ export interface AuditLogOptions {
  * folder) over the previous hash and the row's stored values, so rewriting the chain needs the
  * key; signed checkpoints of the head, exported outside the data folder, show a cut tail.
  * Appends happen inside the caller's transaction (or their own) and read the head row from the
- * database (never from memory): on SQLite the single connection serialises transactions, and on
- * Postgres the head row is the one to lock.
+ * database (never from memory), one writer at a time across every hub node: on SQLite the single
+ * connection serialises transactions; on Postgres each append first takes the chain's advisory lock
+ * (store/dialect.ts `serialize`), held until its transaction commits, so the next writer reads the
+ * head this one wrote and the chain never forks.
  */
 export class AuditLog {
   private lastCheckpoint: { seq: number; hash: string } | null = null;
@@ -96,6 +101,8 @@ export class AuditLog {
    */
   async init(): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      // Two nodes starting together on a new database: one writes the anchor, the other then sees it.
+      await serialize(trx, CHAIN_LOCK);
       const anchor = await trx.selectFrom('audit_anchor').selectAll().where('id', '=', 1).executeTakeFirst();
       if (anchor) {
         if (anchor.key_id !== this.key.id) {
@@ -116,11 +123,12 @@ export class AuditLog {
 
   /** Appends inside `trx` when given (same commit as the change it records), else in its own transaction. */
   async append(ev: AuditEvent, trx?: Executor): Promise<AuditEntry> {
-    if (trx) return this.appendIn(trx, ev);
+    if (trx?.isTransaction) return this.appendIn(trx, ev);
     return this.db.transaction().execute((t) => this.appendIn(t, ev));
   }
 
   private async appendIn(trx: Executor, ev: AuditEvent): Promise<AuditEntry> {
+    await serialize(trx, CHAIN_LOCK);
     const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
     const prevHash = head?.hash ?? GENESIS_HASH;
     const data = wellFormedDeep(ev.data ?? {}) as Record<string, unknown>;

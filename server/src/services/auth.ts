@@ -3,6 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import { LIMITS, VigieError, type TechnicianPublic, type TechnicianRole, type TechnicianSelf } from '@vigie/common';
 import type { HubConfig } from '../config.js';
 import type { Db } from '../store/db.js';
+import { isUniqueViolation } from '../store/dialect.js';
 import { initials, newId, nowIso, randomToken, sha256 } from '../util.js';
 import type { HubKey } from '../hub-key.js';
 import type { AuditLog } from './audit.js';
@@ -66,6 +67,10 @@ export class AuthService {
         .values({ id, login, display_name: displayName, role, password_hash: passwordHash, totp_secret: '', totp_sealed: sealTotp(this.key, id, secret), totp_last_step: 0, created_at: nowIso(), disabled_at: null })
         .execute();
       await this.audit.append({ actorType: 'cli', action: 'technician.create', subject: id, data: { login, role } }, trx);
+    }).catch((e: unknown) => {
+      // The same login added at the same time (another CLI or node) after the check above.
+      if (isUniqueViolation(e)) throw new VigieError('CONFLICT', 'Cet identifiant existe déjà.');
+      throw e;
     });
     return { id, login, totpSecret: secret, otpauthUri: makeTotp(secret, login).toString() };
   }

@@ -1,5 +1,6 @@
 import { LIMITS, SystemMessageRef, VigieError, type ChatAuthor, type ChatMessage, type ChatReceipts, type ReceiptKind } from '@vigie/common';
 import type { Db, Executor } from '../store/db.js';
+import { isUniqueViolation, lockRow } from '../store/dialect.js';
 import type { ChatMessageTable } from '../store/schema.js';
 import { nowIso } from '../util.js';
 import type { Actor } from './actors.js';
@@ -35,15 +36,23 @@ const toMessage = (r: MessageRow): ChatMessage => {
   };
 };
 
-/** Stores a message with the next seq of its request. Call inside a transaction. */
+/**
+ * Stores a message with the next seq of its request. Call inside a transaction. The seq is taken
+ * by one atomic `update … set last_seq = last_seq + 1 … returning`: concurrent senders (on any hub
+ * node) wait on the request's row and each gets its own number, none skipped, none twice.
+ */
 export async function insertMessage(
   trx: Executor,
   m: { id: string; requestId: string; author: ChatAuthor; authorId: string | null; authorName: string; text: string; sentAt?: string; system?: SystemMessageRef },
 ): Promise<ChatMessage> {
-  const req = await trx.selectFrom('help_requests').select('last_seq').where('id', '=', m.requestId).executeTakeFirstOrThrow();
-  const seq = Number(req.last_seq) + 1;
+  const req = await trx
+    .updateTable('help_requests')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', m.requestId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  const seq = Number(req.last_seq);
   const createdAt = nowIso();
-  await trx.updateTable('help_requests').set({ last_seq: seq }).where('id', '=', m.requestId).execute();
   const row = {
     id: m.id,
     request_id: m.requestId,
@@ -72,6 +81,9 @@ export class ChatService {
   /** Stores once per client UUID; a resend returns the stored message with duplicate=true. */
   async send(actor: Actor, input: { requestId: string; id: string; text: string; sentAt: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
     return this.db.transaction().execute(async (trx) => {
+      // The request's row first: a resend racing its original (another hub node) then finds it, and
+      // a request closed meanwhile is seen closed.
+      await lockRow(trx, 'help_requests', input.requestId);
       const existing = await trx.selectFrom('chat_messages').selectAll().where('id', '=', input.id).executeTakeFirst();
       if (existing) {
         const sameAuthor = existing.author === actor.kind && existing.author_id === actor.id;
@@ -90,6 +102,10 @@ export class ChatService {
         sentAt: input.sentAt,
       });
       return { message, duplicate: false };
+    }).catch((e: unknown) => {
+      // The same id sent at the same instant on another request's row (not serialised by this one's lock).
+      if (isUniqueViolation(e)) throw new VigieError('CONFLICT', 'Identifiant de message déjà utilisé.');
+      throw e;
     });
   }
 

@@ -2,6 +2,7 @@ import { VigieError, type BackupSummary, type Device, type DeviceInfo, type Heal
 import type { HubConfig } from '../config.js';
 import { clientKey, MemoryRateLimiter, type RateLimiter } from '../limits.js';
 import type { Db } from '../store/db.js';
+import { lockRow } from '../store/dialect.js';
 import { formatCode, newId, normalizeCode, nowIso, parseJson, randomCode, randomToken, sha256 } from '../util.js';
 import type { AuditLog } from './audit.js';
 import { healthUpdate } from './health-reports.js';
@@ -200,7 +201,8 @@ export class DeviceService {
 
   async flushSeen(): Promise<number> {
     if (this.seen.size === 0) return 0;
-    const batch = [...this.seen];
+    // In id order: two hub nodes flushing the same devices (a device that moved) lock their rows in the same order.
+    const batch = [...this.seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this.seen = new Map();
     await this.db.transaction().execute(async (trx) => {
       for (const [id, at] of batch) await trx.updateTable('devices').set({ last_seen_at: at }).where('id', '=', id).execute();
@@ -213,6 +215,8 @@ export class DeviceService {
     // Read and write in one transaction: reports of one device arrive concurrently (app version,
     // health, backup at every connection) and each keeps the fields the others sent.
     const { health, backup } = await this.db.transaction().execute(async (trx) => {
+      // The device's row first: reports on other hub nodes wait, then read what this one wrote.
+      await lockRow(trx, 'devices', deviceId);
       const prev = await trx.selectFrom('device_reports').select(['health', 'backup']).where('device_id', '=', deviceId).executeTakeFirst();
       const prevHealth = parseJson<HealthSummary>(prev?.health ?? null);
       // Fields left out keep their previous value; an explicit null clears them.

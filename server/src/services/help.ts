@@ -14,6 +14,7 @@ import {
 } from '@vigie/common';
 import type { HubConfig } from '../config.js';
 import type { Db, Executor, Tx } from '../store/db.js';
+import { isUniqueViolation, lockRow } from '../store/dialect.js';
 import { initials, newId, parseJson } from '../util.js';
 import type { AuditLog } from './audit.js';
 import { isPrivileged, type Actor, type DeviceActor, type TechActor } from './actors.js';
@@ -176,6 +177,9 @@ export class HelpService {
     input: { clientId: string; topic: HelpTopic | null; description: string | null; context: ContextSnapshot },
   ): Promise<{ request: HelpRequest; created: boolean }> {
     return this.db.transaction().execute(async (trx) => {
+      // One open request per device, one request per client id: the device's row first, so a
+      // resend racing its original (or a second request) on another hub node sees the first one.
+      await lockRow(trx, 'devices', device.id);
       const same = await trx.selectFrom('help_requests').select(['id', 'device_id']).where('client_id', '=', input.clientId).executeTakeFirst();
       if (same) {
         if (same.device_id !== device.id) throw new VigieError('CONFLICT', 'Identifiant de demande déjà utilisé.');
@@ -210,11 +214,16 @@ export class HelpService {
         .execute();
       await this.audit.append({ actorType: 'device', actorId: device.id, action: 'help.create', subject: id, data: { topic: input.topic } }, trx);
       return { request: await this.mustGet(id, trx), created: true };
+    }).catch((e: unknown) => {
+      // The same client id from another device at the same instant (not serialised by this device's lock).
+      if (isUniqueViolation(e)) throw new VigieError('CONFLICT', 'Identifiant de demande déjà utilisé.');
+      throw e;
     });
   }
 
   async update(device: DeviceActor, input: { requestId: string; topic?: HelpTopic | null | undefined; description?: string | null | undefined }): Promise<HelpRequest> {
     return this.db.transaction().execute(async (trx) => {
+      await lockRow(trx, 'help_requests', input.requestId);
       const r = await this.getForView(device, input.requestId, trx);
       if (!OPEN.includes(r.status)) throw new VigieError('CONFLICT', 'Cette demande est close.');
       const set: { topic?: string | null; description?: string | null } = {};
@@ -277,6 +286,9 @@ export class HelpService {
    */
   async release(tech: TechActor, requestId: string, toTechnicianId?: string): Promise<HelpChange> {
     return this.db.transaction().execute(async (trx) => {
+      // Who holds it and its status are read under the row's lock: a concurrent accept, release or
+      // reassignment (another hub node) is seen, not overwritten.
+      await lockRow(trx, 'help_requests', requestId);
       const r = await this.mustGet(requestId, trx);
       const mine = r.technician?.id === tech.id;
       if (!mine && !isPrivileged(tech)) throw new VigieError('FORBIDDEN', 'Cette demande ne vous est pas attribuée.');

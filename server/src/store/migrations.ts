@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import { dialectOf } from './dialect.js';
 
 /** Migrations live in code (no files to ship); names sort in application order. */
 const migrations: Record<string, Migration> = {
@@ -131,8 +132,16 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0002_audit_append_only_sqlite': {
-    // Dialect-specific guard (DDL only, never in queries): the audit table refuses UPDATE and DELETE.
+    // Dialect-specific guard (DDL only, never in queries): the audit table refuses UPDATE and DELETE
+    // (and, on Postgres, TRUNCATE, which skips row triggers). Named for SQLite, where it was first written.
     async up(db: Kysely<unknown>) {
+      if (dialectOf(db) === 'postgres') {
+        await sql`CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$`.execute(db);
+        await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(db);
+        await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(db);
+        await sql`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`.execute(db);
+        return;
+      }
       await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
       await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
     },

@@ -13,6 +13,7 @@ import type { Services } from '../services/index.js';
 import type { Handlers } from '../socket/dispatch.js';
 import { rooms, type Realtime } from '../socket/realtime.js';
 import type { Executor } from '../store/db.js';
+import { lockRow } from '../store/dialect.js';
 import { nowIso } from '../util.js';
 
 /**
@@ -115,17 +116,19 @@ export class TripwireHub {
       return { requestId: known.request_id, lifted: false };
     }
     // Counted before anything is created: a device cannot open alerts without bound.
-    const open = await this.db.selectFrom('tripwire_alerts').select((eb) => eb.fn.countAll<number>().as('n')).where('device_id', '=', actor.id).where('lifted_at', 'is', null).executeTakeFirstOrThrow();
-    if (Number(open.n) >= (this.o.maxOpenPerDevice ?? 5)) throw new VigieError('RATE_LIMITED', 'Trop d’alertes en cours pour ce poste : une alerte doit d’abord être levée.');
+    await this.admitNew(actor.id);
     const request = await this.urgentRequest(actor);
     const at = nowIso();
     let raced = false;
     await this.db.transaction().execute(async (trx) => {
+      // The device's row first: the same alert (or one more) arriving on another hub node waits, then is seen.
+      await lockRow(trx, 'devices', actor.id);
       const again = await this.row(actor.id, alert.id, trx);
       if (again) {
         raced = true;
         return;
       }
+      await this.admitNew(actor.id, trx);
       await trx
         .insertInto('tripwire_alerts')
         .values({ device_id: actor.id, alert_id: alert.id, request_id: request.id, alert: JSON.stringify(alert), received_at: at, updated_at: at, lifted_at: null, lifted_by: null })
@@ -142,6 +145,12 @@ export class TripwireHub {
     if (fresh) this.o.realtime.requestChanged(fresh);
     await this.pushRecord(actor.id, alert.id);
     return { requestId: request.id, lifted: false };
+  }
+
+  /** A device cannot open alerts without bound: at most `maxOpenPerDevice` not lifted. */
+  private async admitNew(deviceId: string, ex: Executor = this.db): Promise<void> {
+    const open = await ex.selectFrom('tripwire_alerts').select((eb) => eb.fn.countAll<number>().as('n')).where('device_id', '=', deviceId).where('lifted_at', 'is', null).executeTakeFirstOrThrow();
+    if (Number(open.n) >= (this.o.maxOpenPerDevice ?? 5)) throw new VigieError('RATE_LIMITED', 'Trop d’alertes en cours pour ce poste : une alerte doit d’abord être levée.');
   }
 
   /** The device's open request, or a new one (topic « sécurité », context from what the hub knows of the device). */
@@ -204,6 +213,8 @@ export class TripwireHub {
     if (!isPrivileged(actor) && r.technician?.id !== actor.id) throw new VigieError('FORBIDDEN', 'Cette demande ne vous est pas attribuée.');
     const at = nowIso();
     const changed = await this.db.transaction().execute(async (trx) => {
+      // The request's row first: an alert raised on it meanwhile (another hub node) is seen before « urgent » is cleared.
+      await lockRow(trx, 'help_requests', r.id);
       const res = await trx.updateTable('tripwire_alerts').set({ lifted_at: at, lifted_by: actor.id }).where('request_id', '=', r.id).where('alert_id', '=', alertId).where('lifted_at', 'is', null).executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) {
         const exists = await trx.selectFrom('tripwire_alerts').select('alert_id').where('request_id', '=', r.id).where('alert_id', '=', alertId).executeTakeFirst();

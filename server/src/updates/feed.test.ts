@@ -7,7 +7,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { load } from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReleaseMetadata, VigieError, type TechnicianRole } from '@vigie/common';
-import { openDb, type Db } from '../store/db.js';
+import type { Db } from '../store/db.js';
+import { openTestDb } from '../test-store.js';
 import { migrateUpdates } from './schema.js';
 import { createUpdatesService, type UpdatesService } from './service.js';
 import { ARTIFACT_CACHE_CONTROL, FEED_CACHE_CONTROL, parseRange, registerUpdateRoutes } from './routes.js';
@@ -37,7 +38,7 @@ const rangesAsked: string[] = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vigie-updates-'));
-  db = await openDb(join(dir, 'hub', 'hub.db'));
+  db = await openTestDb(join(dir, 'hub'), 'hub.db');
   await migrateUpdates(db);
   await migrateUpdates(db); // idempotent
   audits.length = 0;

@@ -26,6 +26,7 @@ import {
   type VersionCount,
 } from '@vigie/common';
 import { z } from 'zod';
+import { serialize } from '../store/dialect.js';
 import { ArtifactStore, type StagedFile, type StoredFile } from './storage.js';
 import type { UpdatesDatabase } from './schema.js';
 
@@ -161,9 +162,9 @@ export class UpdatesService {
     const blockmaps = staged.filter((st) => st.name.endsWith('.blockmap'));
 
     const at = this.now().toISOString();
-    const releaseId = existingRelease?.id ?? randomUUID();
+    const newReleaseId = existingRelease?.id ?? randomUUID();
     // 3. Only now, in one transaction, the release and the channel pointer the feed is rendered from.
-    const channel = await this.db.transaction().execute(async (trx) => {
+    const { channel, releaseId } = await this.db.transaction().execute(async (trx) => {
       for (const a of [...files.map((f) => ({ name: f.url, sha512: f.sha512, size: f.size, kind: 'artifact' })), ...blockmaps.map((b) => ({ name: b.name, sha512: b.sha512, size: b.size, kind: 'blockmap' }))]) {
         await trx
           .insertInto('update_artifacts')
@@ -171,11 +172,12 @@ export class UpdatesService {
           .onConflict((oc) => oc.column('name').doNothing())
           .execute();
       }
+      let releaseId = newReleaseId;
       if (!existingRelease) {
-        await trx
+        const inserted = await trx
           .insertInto('update_releases')
           .values({
-            id: releaseId,
+            id: newReleaseId,
             version: input.version,
             platform: input.platform,
             files: JSON.stringify(files),
@@ -184,9 +186,18 @@ export class UpdatesService {
             published_at: at,
             published_by: actorLabel(actor),
           })
-          .execute();
+          .onConflict((oc) => oc.columns(['version', 'platform']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+          // Published meanwhile by someone else (another hub node or CLI): the same files only.
+          const other = await trx.selectFrom('update_releases').select(['id', 'files']).where('version', '=', input.version).where('platform', '=', input.platform).executeTakeFirstOrThrow();
+          if (JSON.stringify(parseFiles(other.files).map((f) => [f.url, f.sha512, f.size])) !== JSON.stringify(files.map((f) => [f.url, f.sha512, f.size]))) {
+            throw new VigieError('CONFLICT', `La version ${input.version} (${input.platform}) est déjà publiée avec d’autres fichiers : changez de numéro de version.`);
+          }
+          releaseId = other.id;
+        }
       }
-      return this.pointChannel(trx, input.channel, input.platform, releaseId, input.version, input.stagingPercentage, actor, at);
+      return { channel: await this.pointChannel(trx, input.channel, input.platform, releaseId, input.version, input.stagingPercentage, actor, at), releaseId };
     });
 
     await this.audit(actor, 'updates.publish', `${input.platform}@${input.version}`, {
@@ -204,7 +215,13 @@ export class UpdatesService {
     const input = parseOrThrow(RolloutInput, raw);
     const at = this.now().toISOString();
     const state = await this.db.transaction().execute(async (trx) => {
-      const current = await trx.selectFrom('update_channels').select(['release_id', 'staging_percentage']).where('channel', '=', input.channel).where('platform', '=', input.platform).executeTakeFirst();
+      const current = await trx
+        .selectFrom('update_channels')
+        .select(['release_id', 'staging_percentage'])
+        .where('channel', '=', input.channel)
+        .where('platform', '=', input.platform)
+        .forUpdate()
+        .executeTakeFirst();
       if (!current) throw new VigieError('NOT_FOUND', `Aucune version publiée sur le canal ${input.channel} (${input.platform}).`);
       await trx
         .updateTable('update_channels')
@@ -491,6 +508,9 @@ export class UpdatesService {
     actor: UpdateActor,
     at: string,
   ): Promise<ChannelState> {
+    // One pointer move at a time per channel and platform (on every hub node and CLI): the version
+    // compared against is the one in force, so two publishes at once never leave the older one.
+    await serialize(trx, `update-channel:${channel}:${platform}`);
     const current = await trx
       .selectFrom('update_channels')
       .innerJoin('update_releases', 'update_releases.id', 'update_channels.release_id')
