@@ -109,9 +109,11 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
       return await runUpdatesCommand(cmd === undefined ? [] : [cmd, ...rest], { updates, out: io.out, err: io.err });
     }
     if (group === 'receipt' || (group === 'user' && cmd === 'photo')) {
-      await migrateScreen(db);
-      await migrateSettings(db);
-      await migrateReceipts(db);
+      await withMigrationLock(db, async (conn) => {
+        await migrateScreen(conn);
+        await migrateSettings(conn);
+        await migrateReceipts(conn);
+      });
       const settings = new SettingsService(db, s.audit);
       const receipts = createReceiptService({ db, audit: s.audit, key, timeZone: async () => (await settings.supportRecord()).settings.timeZone });
       return await runReceiptsCommand(args, { db, audit: s.audit, key, receipts, out: io.out, err: io.err });

@@ -4,6 +4,7 @@ import { isPrivileged, type DeviceActor, type TechActor } from '../services/acto
 import type { Services } from '../services/index.js';
 import type { Handlers } from '../socket/dispatch.js';
 import { rooms, type Realtime } from '../socket/realtime.js';
+import { lockRow } from '../store/dialect.js';
 import { parseJson } from '../util.js';
 
 /**
@@ -110,6 +111,8 @@ export class SafetyRelay {
     if (!r || r.deviceId !== actor.id) throw new VigieError('FORBIDDEN', 'Vous n’avez pas accès à cette demande.');
     if (!r.technician) throw new VigieError('FORBIDDEN', 'Aucun technicien n’a pris cette demande.');
     const kept = await this.o.services.db.transaction().execute(async (trx) => {
+      // The request's row first: the same report arriving twice at once (a retry on another hub node) is audited once.
+      await lockRow(trx, 'help_requests', requestId);
       const row = await trx.selectFrom('safety_reports').selectAll().where('request_id', '=', requestId).executeTakeFirst();
       const previous = row ? parseJson<SafetyIntervention>(row.report) : null;
       // Reports come one at a time from the device; one sent again after a reconnection may be older.

@@ -23,6 +23,7 @@ import type { HubKey } from '../hub-key.js';
 import { isPrivileged, type Actor } from '../services/actors.js';
 import type { AuditLog } from '../services/audit.js';
 import type { Db } from '../store/db.js';
+import { lockRow } from '../store/dialect.js';
 import { canonicalJson } from '../util.js';
 import { chainFacts, collectRows } from './facts.js';
 import { renderReceiptPdf } from './pdf.js';
@@ -233,6 +234,8 @@ export class ReceiptService {
     const digest = receiptDigest(receipt);
 
     const stored = await this.db.transaction().execute(async (trx) => {
+      // The request's row first: a receipt issued at the same time elsewhere (another hub node, the CLI) is seen, not issued twice.
+      await lockRow(trx, 'help_requests', req.id);
       const taken = await trx.selectFrom('receipts').selectAll().where('request_id', '=', req.id).where('version', '>=', version).orderBy('version', 'desc').limit(1).executeTakeFirst();
       if (taken) return taken; // another process issued it meanwhile
       const entry = await this.o.audit.append(

@@ -1,0 +1,144 @@
+/**
+ * Writes that must stay atomic when several hub nodes share one store. On Postgres (project
+ * hub-postgres) two real hubs run on the same database — same hub key, separate processes' worth
+ * of pools, sockets and memory — and every race below goes through both; on SQLite (one process per
+ * file) the same races run on one hub. Either way: exactly one technician wins a request, chat
+ * sequence numbers have no hole and no double, a resend is stored once, and the audit chain never forks.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage, HelpRequest, Result } from '@vigie/common';
+import { createHub, type Hub } from '../app.js';
+import { runCli } from '../cli.js';
+import { PASSWORD, chatPayload, code, context, data } from '../test-fixture.js';
+import { testDatabaseUrl, testStoreEnv, testStoreKind } from '../test-store.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../testing.js';
+
+type SendResult = { message: ChatMessage; duplicate: boolean };
+
+let root: string;
+let dataA: string;
+/** Node A and node B: two hubs on one Postgres database, or the same hub twice on SQLite. */
+let a: Hub;
+let b: Hub;
+let enrollmentCode: string;
+const sockets: Socket[] = [];
+const keep = (s: Socket) => (sockets.push(s), s);
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'vigie-nodes-'));
+  dataA = join(root, 'node-a');
+  // What a cluster's nodes share: the database, the hub key, the audit checkpoints (each node has its own data folder).
+  const shared = { keyFile: join(root, 'hub.key'), auditCheckpointFile: join(root, 'audit-checkpoints.jsonl'), databaseUrl: await testDatabaseUrl(dataA) };
+  const node = (dataDir: string) => createHub({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dataDir, 'no-console'), socket: { ratePerSecond: 1000, burst: 1000 }, ...shared });
+  if (testStoreKind() === 'postgres') {
+    // Both start at once on an empty database: migrations and the audit anchor are written once.
+    [a, b] = await Promise.all([node(dataA), node(join(root, 'node-b'))]);
+  } else {
+    a = await node(dataA);
+    b = a;
+  }
+  enrollmentCode = (await a.admin.createPractice({ name: 'Maison de santé des Deux Rives' })).enrollmentCode;
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await Promise.all([a?.close(), b?.close()]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function technicianOn(hub: Hub, displayName: string): Promise<{ id: string; socket: Socket }> {
+  const login = `tech-${randomUUID().slice(0, 8)}`;
+  const t = await a.admin.addTechnician({ login, displayName, password: PASSWORD });
+  const cookie = await loginTechnician(hub.url, login, PASSWORD, t.totpSecret);
+  return { id: t.id, socket: keep(await connectTech(hub.url, cookie)) };
+}
+
+/** One enrolled device with a socket on each node. */
+async function deviceOnBoth(name: string): Promise<{ deviceId: string; onA: Socket; onB: Socket }> {
+  const { deviceId, token } = await enrollDevice(a.url, enrollmentCode, { name });
+  return { deviceId, onA: keep(await connectDevice(a.url, token)), onB: keep(await connectDevice(b.url, token)) };
+}
+
+const createOn = (s: Socket, clientId = randomUUID()) => emitAck<{ request: HelpRequest }>(s, 'help:create', { clientId, context });
+
+describe(`one store, ${testStoreKind() === 'postgres' ? 'two hub nodes (Postgres)' : 'one hub (SQLite)'}`, () => {
+  it('two technicians accept the same request at the same instant: exactly one wins, every time', async () => {
+    const camille = await technicianOn(a, 'Camille Leroy');
+    const hugo = await technicianOn(b, 'Hugo Martin');
+    for (let round = 0; round < 12; round++) {
+      const dev = await deviceOnBoth(`Accueil ${round}`);
+      const { request } = data(await createOn(dev.onA));
+      const answers = await Promise.all([camille, hugo].map((t) => emitAck<{ request: HelpRequest }>(t.socket, 'help:accept', { requestId: request.id })));
+      expect(answers.map(code).sort()).toEqual(['CONFLICT', 'OK']);
+      const winner = answers[0]!.ok ? camille : hugo;
+      const stored = await b.services.help.getById(request.id);
+      expect(stored).toMatchObject({ status: 'assigned', technician: { id: winner.id } });
+      // One pickup recorded, one « accepted » line in the chat, one audit entry.
+      const lines = await a.services.db.selectFrom('chat_messages').select(['seq', 'system_key']).where('request_id', '=', request.id).execute();
+      expect(lines).toEqual([{ seq: 1, system_key: 'help.accepted' }]);
+      const accepts = await a.services.db.selectFrom('audit_log').select('actor_id').where('action', '=', 'help.accept').where('subject', '=', request.id).execute();
+      expect(accepts).toEqual([{ actor_id: winner.id }]);
+      data(await emitAck(winner.socket, 'help:resolve', { requestId: request.id, note: 'fait' }));
+    }
+    expect(await b.admin.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it('the same help request sent to both nodes at once (an outbox resend) is created once', async () => {
+    const dev = await deviceOnBoth('Secrétariat');
+    const clientId = randomUUID();
+    const [viaA, viaB] = await Promise.all([createOn(dev.onA, clientId), createOn(dev.onB, clientId)]);
+    const requests = [data(viaA), data(viaB)];
+    expect(requests[0]!.request.id).toBe(requests[1]!.request.id);
+    const rows = await a.services.db.selectFrom('help_requests').select('id').where('device_id', '=', dev.deviceId).execute();
+    expect(rows).toHaveLength(1);
+    const created = await b.services.db.selectFrom('audit_log').select('seq').where('action', '=', 'help.create').where('subject', '=', rows[0]!.id).execute();
+    expect(created).toHaveLength(1);
+    // A second request of the same device at the same instant is the open one, not another.
+    const [x, y] = await Promise.all([createOn(dev.onA), createOn(dev.onB)]);
+    expect([data(x).request.id, data(y).request.id]).toEqual([requests[0]!.request.id, requests[0]!.request.id]);
+  });
+
+  it('50 messages sent at once on one request through both nodes, each sent twice: seqs 1..50, none lost, none doubled', async () => {
+    const dev = await deviceOnBoth('Cabinet 2');
+    const { request } = data(await createOn(dev.onA));
+    const payloads = Array.from({ length: 50 }, (_, i) => chatPayload(request.id, `message ${i + 1}`));
+    // Every message through node A and, at the same instant, again through node B (a resend after a lost acknowledgement).
+    const sends = payloads.flatMap((p) => [dev.onA, dev.onB].map((s) => emitAck<SendResult>(s, 'chat:send', p)));
+    const answers = (await Promise.all(sends)).map((r: Result<SendResult>) => data(r));
+    for (const [i, p] of payloads.entries()) {
+      const [first, second] = [answers[2 * i]!, answers[2 * i + 1]!];
+      expect(first.message.id).toBe(p.id);
+      expect(second.message).toEqual(first.message);
+      expect([first.duplicate, second.duplicate].sort()).toEqual([false, true]);
+    }
+    const seqs = answers.filter((r) => !r.duplicate).map((r) => r.message.seq).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const stored = await b.services.db.selectFrom('chat_messages').select(['id', 'seq']).where('request_id', '=', request.id).orderBy('seq').execute();
+    expect(stored.map((m) => m.seq)).toEqual(seqs);
+    expect(new Set(stored.map((m) => m.id))).toEqual(new Set(payloads.map((p) => p.id)));
+    const last = await a.services.db.selectFrom('help_requests').select('last_seq').where('id', '=', request.id).executeTakeFirstOrThrow();
+    expect(last.last_seq).toBe(50);
+  });
+
+  it('audit entries appended at once on both nodes chain one after the other: `audit verify` holds', async () => {
+    const before = (await a.admin.verifyAudit()).count;
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).services.audit.append({ actorType: 'system', action: 'test.concurrent', data: { i } })),
+    );
+    const v = await a.admin.verifyAudit();
+    expect(v).toMatchObject({ ok: true, count: before + 60 });
+    const seqs = (await b.services.audit.list(before, 100)).map((e) => e.seq);
+    expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => before + i + 1));
+    // The CLI (another process) agrees, on the same store.
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' };
+    const rc = await runCli(['--data-dir', dataA, 'audit', 'verify'], io, { ...(await testStoreEnv(dataA)), VIGIE_KEY_FILE: join(root, 'hub.key'), VIGIE_AUDIT_CHECKPOINTS: join(root, 'audit-checkpoints.jsonl') });
+    expect({ rc, err: err.join('\n') }).toEqual({ rc: 0, err: '' });
+    expect(out.join('\n')).toMatch(/intact/);
+  });
+});
