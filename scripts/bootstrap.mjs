@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Makes a fresh checkout ready: checks Node, installs npm dependencies when the lock changed,
 // builds the one native module (better-sqlite3) and, with --test, the system tools the tests
-// need (Chromium, Xvfb, restic, rclone). Installs them with apt-get when root on Debian/Ubuntu;
+// need (Chromium, Xvfb, restic, rclone, a Postgres server for the hub suite's Postgres run). Installs them with apt-get when root on Debian/Ubuntu;
 // otherwise stops with one line saying what to install. Plain Node, no dependencies.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,11 +48,15 @@ if (!forTests) process.exit(0);
 
 // 3. System tools for the tests.
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+// Debian keeps the server's programs off PATH, under /usr/lib/postgresql/<version>/bin (server/src/store/pg-cluster.ts finds them there).
+const hasPostgres = () =>
+  has('initdb') || (existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb'))));
 const tools = [
   { bin: 'chromium', check: () => existsSync('/usr/bin/chromium'), deb: 'chromium', mac: 'Chromium at /usr/bin/chromium (or set VIGIE_CHROMIUM=/path/to/chromium)' },
   { bin: 'Xvfb', check: () => process.platform !== 'linux' || has('Xvfb'), deb: 'xvfb', mac: '' },
   { bin: 'restic', check: () => has('restic'), deb: 'restic', mac: 'restic (brew install restic)' },
   { bin: 'rclone', check: () => has('rclone'), deb: 'rclone', mac: 'rclone (brew install rclone)' },
+  { bin: 'initdb', check: hasPostgres, deb: 'postgresql', mac: 'PostgreSQL server programs (brew install postgresql@16, initdb on PATH)' },
 ];
 if (process.env.VIGIE_CHROMIUM && existsSync(process.env.VIGIE_CHROMIUM)) tools[0].check = () => true;
 const missing = tools.filter((t) => !t.check());
