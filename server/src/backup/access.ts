@@ -235,7 +235,7 @@ export class BackupAccessHub {
   // ---------- device ----------
   private async answer(actor: DeviceActor, accessId: string, decision: BackupAccessDecision): Promise<BackupAccess> {
     const row = await this.db.transaction().execute(async (trx) => {
-      const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).forUpdate().executeTakeFirst();
+      const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).forNoKeyUpdate().executeTakeFirst();
       if (!r || r.device_id !== actor.id) throw forbidden();
       if (r.state !== 'consent-pending') throw new VigieError('CONFLICT', 'Cette demande d’accès n’attend plus de réponse.', { state: r.state });
       const at = iso(this.now());
@@ -265,7 +265,7 @@ export class BackupAccessHub {
   /** Ends an access once (later calls answer the ended row): audit, pushes to both sides. */
   private async end(accessId: string, by: EndedBy, actorId: string | null, reason: BackupAccessEndReason): Promise<Row> {
     const row = await this.db.transaction().execute(async (trx) => {
-      const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).forUpdate().executeTakeFirst();
+      const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).forNoKeyUpdate().executeTakeFirst();
       if (!r) throw forbidden();
       if (r.state === 'ended') return r;
       return this.endIn(trx, r, by, actorId, reason);

@@ -381,7 +381,7 @@ export class ScreenHub {
   /** Answer to a control consent (device) or its expiry (system), kept on the session so the console can say why control did not start. */
   private async controlAnswer(sessionId: string, by: 'device' | 'system', actorId: string | null, decision: ScreenConsentDecision, reason: ScreenControlUnavailableReason | null = null): Promise<Row> {
     const after = await this.deps.db.transaction().execute(async (trx): Promise<After> => {
-      const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).forUpdate().executeTakeFirst();
+      const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).forNoKeyUpdate().executeTakeFirst();
       if (!r) throw forbidden();
       if (r.state !== 'control-pending') throw conflict(r);
       const expired = this.expired(r);
@@ -487,7 +487,7 @@ export class ScreenHub {
   /** Ends a session once (later calls answer the ended record); audit + chat + pushes. */
   private async end(sessionId: string, by: ScreenEndedBy, actorId: string | null, reason: ScreenEndReason, stats?: ScreenInputStats): Promise<Row> {
     const after = await this.deps.db.transaction().execute(async (trx): Promise<After> => {
-      const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).forUpdate().executeTakeFirst();
+      const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).forNoKeyUpdate().executeTakeFirst();
       if (!r) throw forbidden();
       if (r.state === 'ended') return { row: r };
       return this.endIn(trx, r, by, actorId, reason, stats);
@@ -518,7 +518,7 @@ export class ScreenHub {
   // ---------- helpers ----------
   /** The session's row, locked until the transaction ends: its transitions happen one at a time on every hub node. */
   private async participantRow(trx: ScreenTrx, side: Side, actorId: string, sessionId: string): Promise<Row> {
-    const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).forUpdate().executeTakeFirst();
+    const r = await trx.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).forNoKeyUpdate().executeTakeFirst();
     if (!r || (side === 'device' ? r.device_id : r.technician_id) !== actorId) throw forbidden();
     if (r.state === 'ended') throw conflict(r);
     return r;

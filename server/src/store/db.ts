@@ -80,7 +80,16 @@ const types = {
 };
 
 function openPostgres(url: string, opts: OpenDbOptions): Db {
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, types, application_name: 'vigie-hub' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    types,
+    application_name: 'vigie-hub',
+    // A node that stops answering mid-transaction (frozen, cut off) must not hold its row locks, or
+    // the audit chain's, for ever: the server ends such a session, and dead peers are noticed.
+    idle_in_transaction_session_timeout: 60_000,
+    keepAlive: true,
+  });
   // An idle connection that breaks must not take the process down: the pool drops it and opens another when needed.
   pool.on('error', (err) => opts.onPoolError?.(err));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresColumnTypes()] });

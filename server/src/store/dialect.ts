@@ -4,8 +4,8 @@
  * hub nodes, a pool each: transactions run side by side, READ COMMITTED).
  *
  * Services write one set of queries for both:
- * - a row a transaction reads and then changes is read with `.forUpdate()` (Postgres locks it until
- *   the commit; on SQLite, where transactions never overlap, the clause is dropped by
+ * - a row a transaction reads and then changes is read with `.forNoKeyUpdate()` (Postgres locks it
+ *   until the commit; on SQLite, where transactions never overlap, the clause is dropped by
  *   `SqliteRowLocks`);
  * - a counter is moved by one `update … set n = n + 1 … returning n`, never read then written;
  * - "insert unless it is there" is `insert … on conflict do nothing`, then a read;
@@ -61,8 +61,9 @@ function lockKey(name: string): string {
  * overlap (one connection). Must be called inside a transaction.
  */
 export async function serialize(trx: QueryExecutorProvider & { readonly isTransaction: boolean }, name: string): Promise<void> {
-  if (dialectOf(trx) !== 'postgres') return;
+  // Checked on both stores: a call outside a transaction is caught by the SQLite tests too.
   if (!trx.isTransaction) throw new Error(`serialize(${name}) outside a transaction would release the lock at once`);
+  if (dialectOf(trx) !== 'postgres') return;
   await sql`select pg_advisory_xact_lock(${lockKey(name)}::bigint)`.execute(trx);
 }
 
@@ -73,9 +74,10 @@ export async function serialize(trx: QueryExecutorProvider & { readonly isTransa
  * reading what the transaction decides on.
  */
 export async function lockRow(trx: QueryExecutorProvider & { readonly isTransaction: boolean }, table: 'devices' | 'help_requests', id: string): Promise<void> {
-  if (dialectOf(trx) !== 'postgres') return;
   if (!trx.isTransaction) throw new Error(`lockRow(${table}) outside a transaction would release the lock at once`);
-  await sql`select 1 from ${sql.table(table)} where id = ${id} for update`.execute(trx);
+  if (dialectOf(trx) !== 'postgres') return;
+  // NO KEY UPDATE: excludes the other transactions that lock or update the row, not those that only insert rows referring to it.
+  await sql`select 1 from ${sql.table(table)} where id = ${id} for no key update`.execute(trx);
 }
 
 /**

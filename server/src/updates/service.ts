@@ -220,7 +220,7 @@ export class UpdatesService {
         .select(['release_id', 'staging_percentage'])
         .where('channel', '=', input.channel)
         .where('platform', '=', input.platform)
-        .forUpdate()
+        .forNoKeyUpdate()
         .executeTakeFirst();
       if (!current) throw new VigieError('NOT_FOUND', `Aucune version publiée sur le canal ${input.channel} (${input.platform}).`);
       await trx
