@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { AuditEntry } from '@vigie/common';
 import type { HubKey } from '../hub-key.js';
 import type { Db, Executor } from '../store/db.js';
-import { serialize } from '../store/dialect.js';
+import { dialectOf, serialize } from '../store/dialect.js';
 import type { AuditLogTable } from '../store/schema.js';
 import { canonicalJson, nowIso, sha256 } from '../util.js';
 
@@ -236,14 +236,23 @@ export class AuditLog {
    */
   async verify(opts: { checkpointFile?: string } = {}): Promise<AuditVerifyResult> {
     const file = opts.checkpointFile ?? this.opts.checkpointFile;
-    const anchor = await this.db.selectFrom('audit_anchor').selectAll().where('id', '=', 1).executeTakeFirst();
+    // The checkpoints first, then the rows: every checkpoint read names a row already committed.
+    const read = this.readCheckpoints(file);
+    // Appends go on while this reads (the hub beside the CLI, other nodes): one snapshot of the whole
+    // chain — a read transaction (SQLite: a WAL snapshot; Postgres: REPEATABLE READ, read only),
+    // which blocks no writer in another process.
+    const tx = this.db.transaction();
+    return (dialectOf(this.db) === 'postgres' ? tx.setIsolationLevel('repeatable read').setAccessMode('read only') : tx).execute((snapshot) => this.verifyIn(snapshot, file, read));
+  }
+
+  private async verifyIn(db: Executor, file: string, read: ReturnType<AuditLog['readCheckpoints']>): Promise<AuditVerifyResult> {
+    const anchor = await db.selectFrom('audit_anchor').selectAll().where('id', '=', 1).executeTakeFirst();
     if (!anchor) return { ok: false, count: 0, brokenAt: 1, reason: 'the audit log has no key anchor (start the hub once with its key)' };
     const keyedFrom = Number(anchor.keyed_from_seq);
     if (anchor.key_id !== this.key.id) return { ok: false, count: 0, brokenAt: 1, reason: `the audit log was sealed with another hub key (id ${anchor.key_id}, this key is ${this.key.id})` };
     if (!this.key.macEquals(anchor.mac, this.key.auditMac(anchorMessage(anchor.key_id, keyedFrom)))) {
       return { ok: false, count: 0, brokenAt: 1, reason: 'the key anchor was edited' };
     }
-    const read = this.readCheckpoints(file);
     if (!read.ok) return { ok: false, count: 0, reason: read.reason, legacy: keyedFrom - 1 };
     const wanted = new Map<number, AuditCheckpoint[]>();
     for (const c of read.list) wanted.set(c.seq, [...(wanted.get(c.seq) ?? []), c]);
@@ -257,7 +266,7 @@ export class AuditLog {
     let count = 0;
     const page = 1000;
     for (;;) {
-      const rows = await this.db.selectFrom('audit_log').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(page).execute();
+      const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(page).execute();
       for (const r of rows) {
         const seq = Number(r.seq);
         if (seq !== expectedSeq) return fail(count, expectedSeq, 'missing row');
@@ -285,7 +294,7 @@ export class AuditLog {
       }
       if (rows.length < page) break;
     }
-    const head = await this.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+    const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
     const headSeq = Number(head?.seq ?? 0);
     if (headSeq !== count || (head && head.hash !== prevHash)) return fail(count, Math.min(headSeq, count) + 1, 'rows missing at the end of the log');
     if (latest && latest.seq > count) return fail(count, count + 1, `rows missing at the end of the log: the signed checkpoint of ${latest.at} names entry ${latest.seq}`);
