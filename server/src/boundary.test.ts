@@ -6,6 +6,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_EVENTS, HTTP, TECH_EVENTS, type Result } from '@vigie/common';
 import { loadConfig, ConfigError } from './config.js';
+import { describeStore } from './store/db.js';
 import { code, createHelp, data, fakeConsoleDir, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
 import { connectDevice, emitAck } from './testing.js';
 
@@ -210,6 +211,28 @@ describe('configuration', () => {
       expect(() => loadConfig({ dataDir: dir, env: {} })).toThrow(/prot/);
       writeFileSync(join(dir, 'hub.json'), '{ nope');
       expect(() => loadConfig({ dataDir: dir, env: {} })).toThrow(/not valid JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the Postgres store from VIGIE_DATABASE_URL only (never hub.json), a postgres:// URL or nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-cfg-'));
+    try {
+      expect(loadConfig({ dataDir: dir, env: {} }).databaseUrl).toBeNull();
+      expect(loadConfig({ dataDir: dir, env: { VIGIE_DATABASE_URL: '' } }).databaseUrl).toBeNull();
+      const url = 'postgres://vigie:s3cret@db.example:5432/vigie';
+      expect(loadConfig({ dataDir: dir, env: { VIGIE_DATABASE_URL: url } }).databaseUrl).toBe(url);
+      expect(loadConfig({ dataDir: dir, env: { VIGIE_DATABASE_URL: 'postgresql://db/vigie' } }).databaseUrl).toBe('postgresql://db/vigie');
+      for (const bad of ['mysql://db/vigie', '/var/lib/vigie/hub.sqlite', 'postgres:/db']) {
+        expect(() => loadConfig({ dataDir: dir, env: { VIGIE_DATABASE_URL: bad } })).toThrow(/VIGIE_DATABASE_URL must be a postgres/);
+      }
+      // The data folder (writable by whoever runs the hub) cannot point it at another database.
+      writeFileSync(join(dir, 'hub.json'), JSON.stringify({ databaseUrl: url }));
+      expect(() => loadConfig({ dataDir: dir, env: {} })).toThrow(/databaseUrl/);
+      // What the log says about the store: never the password.
+      expect(describeStore(url)).toBe('postgres://db.example:5432/vigie');
+      expect(describeStore(join(dir, 'hub.sqlite'))).toBe(join(dir, 'hub.sqlite'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
