@@ -6,6 +6,8 @@ describe('well-formed text at the boundary', () => {
   it('tells lone surrogates from pairs', () => {
     expect(isWellFormedText('bonjour 😀 é')).toBe(true);
     for (const s of ['\uD800', 'a\uDC00', '\uD83D', '\uDE00\uD83D', 'x\uDBFFy']) expect(isWellFormedText(s)).toBe(false);
+    // U+0000 is Unicode, but no store keeps it (Postgres refuses it in text): refused with them.
+    for (const s of ['\u0000', 'a\u0000b']) expect(isWellFormedText(s)).toBe(false);
   });
 
   it('names the first bad string, values and keys, at any depth, without recursion', () => {

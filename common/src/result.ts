@@ -73,11 +73,14 @@ export function toErr(e: unknown): Err {
   return err('INTERNAL', 'Erreur interne. Réessayez dans un instant.');
 }
 
-/** A UTF-16 code unit of a surrogate pair standing alone (not Unicode text: no UTF-8 form). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * A UTF-16 code unit of a surrogate pair standing alone (not Unicode text: no UTF-8 form), or
+ * U+0000 (no text store keeps it: Postgres refuses it in text, C strings end there).
+ */
+const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
 
-/** True when `s` is well-formed Unicode (no lone surrogate): it survives UTF-8 storage unchanged. */
-export const isWellFormedText = (s: string): boolean => !LONE_SURROGATE.test(s);
+/** True when `s` is well-formed Unicode (no lone surrogate) without U+0000: it survives storage unchanged (SQLite or Postgres). */
+export const isWellFormedText = (s: string): boolean => !UNSTORABLE.test(s);
 
 /**
  * Path of the first string (value or object key) in `value` that is not well-formed Unicode, or
@@ -119,13 +122,13 @@ export function illFormedTextPath(value: unknown): string | null {
 /**
  * Parses `input` with `schema`; a failure becomes a BAD_REQUEST VigieError listing the bad fields.
  * This is the one entry of every socket event, IPC call and HTTP body: a text that is not
- * well-formed Unicode (a lone surrogate) is refused here, whatever the schema, so no such string
- * is ever stored, hashed into the audit chain or shown.
+ * well-formed Unicode (a lone surrogate), or holds U+0000, is refused here, whatever the schema, so
+ * no such string is ever stored (on either store), hashed into the audit chain or shown.
  */
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const illFormed = illFormedTextPath(input);
   if (illFormed !== null) {
-    throw new VigieError('BAD_REQUEST', `Données invalides (${illFormed} : texte Unicode mal formé).`, { issues: [{ path: illFormed, message: 'texte Unicode mal formé' }] });
+    throw new VigieError('BAD_REQUEST', `Données invalides (${illFormed} : texte Unicode mal formé ou caractère nul).`, { issues: [{ path: illFormed, message: 'texte Unicode mal formé ou caractère nul' }] });
   }
   const r = schema.safeParse(input);
   if (r.success) return r.data;

@@ -80,6 +80,11 @@ describe('unauthenticated input never breaks the chain', () => {
     expect(code(await emitAck(dev.socket, 'help:create', { clientId: randomUUID(), context: { os: 'linux', osVersion: '1', appVersion: '1' }, description: 'écran \uD800 noir' }))).toBe('BAD_REQUEST');
     const { request } = await createHelp(dev);
     expect(code(await emitAck(dev.socket, 'chat:send', { requestId: request.id, id: randomUUID(), text: '\uDFFFbonjour', sentAt: new Date().toISOString() }))).toBe('BAD_REQUEST');
+    // U+0000 is refused the same way (Postgres text cannot hold it): a BAD_REQUEST on either store, never an INTERNAL retried for ever.
+    expect(code(await emitAck(dev.socket, 'chat:send', { requestId: request.id, id: randomUUID(), text: 'bon\u0000jour', sentAt: new Date().toISOString() }))).toBe('BAD_REQUEST');
+    expect(code(await emitAck(dev.socket, 'help:update', { requestId: request.id, description: 'écran\u0000noir' }))).toBe('BAD_REQUEST');
+    const nul = await post(HTTP.login, '{"login":"jeanne\\u0000","password":"x","totp":"123456"}');
+    expect(nul.status).toBe(400);
 
     const v = await t.hub.admin.verifyAudit();
     expect(v).toMatchObject({ ok: true });
@@ -88,12 +93,14 @@ describe('unauthenticated input never breaks the chain', () => {
   });
 
   it('whatever a caller hands the audit log, what is stored is what was hashed (verify never fails on it)', async () => {
-    const weird = { '\uDC00key': ['\uD800', 'ok \uD83D\uDE00', { deep: 'x\uDBFF' }], n: -0, big: 1e21, nested: { b: 1, a: [null, true] } };
-    await t.hub.services.audit.append({ actorType: 'device', actorId: 'dev\uD800', action: 'test.weird\uDFFF', subject: 'sujet \uD800', data: weird });
+    const weird = { '\uDC00key': ['\uD800', 'ok \uD83D\uDE00', { deep: 'x\uDBFF', nul: 'a\u0000b' }], n: -0, big: 1e21, nested: { b: 1, a: [null, true] } };
+    await t.hub.services.audit.append({ actorType: 'device', actorId: 'dev\uD800\u0000', action: 'test.weird\uDFFF', subject: 'sujet \uD800\u0000', data: weird });
     const v = await t.hub.admin.verifyAudit();
     expect(v).toMatchObject({ ok: true });
     const last = (await t.hub.services.audit.list()).at(-1)!;
-    expect(last.subject).toBe('sujet \uFFFD');
+    expect(last.subject).toBe('sujet \uFFFD\uFFFD');
+    expect(last.actorId).toBe('dev\uFFFD\uFFFD');
+    expect(JSON.stringify(last.data)).not.toContain('\\u0000');
     expect(JSON.stringify(last.data)).not.toMatch(/\\ud[89a-f]/i);
   });
 });
