@@ -73,14 +73,14 @@ export function toErr(e: unknown): Err {
   return err('INTERNAL', 'Erreur interne. Réessayez dans un instant.');
 }
 
-/**
- * A UTF-16 code unit of a surrogate pair standing alone (not Unicode text: no UTF-8 form), or
- * U+0000 (no text store keeps it: Postgres refuses it in text, C strings end there).
- */
-const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
+/** A UTF-16 code unit of a surrogate pair standing alone (not Unicode text: no UTF-8 form). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** True when `s` is well-formed Unicode (no lone surrogate) without U+0000: it survives storage unchanged (SQLite or Postgres). */
-export const isWellFormedText = (s: string): boolean => !UNSTORABLE.test(s);
+/**
+ * True when `s` is well-formed Unicode (no lone surrogate) without U+0000 (no text store keeps it:
+ * Postgres refuses it in text): it survives storage unchanged, on SQLite or Postgres.
+ */
+export const isWellFormedText = (s: string): boolean => !LONE_SURROGATE.test(s) && !s.includes('\u0000');
 
 /**
  * Path of the first string (value or object key) in `value` that is not well-formed Unicode, or

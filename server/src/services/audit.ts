@@ -36,9 +36,9 @@ function rowMessage(prevHash: string, r: StoredRow): string {
 const checkpointMessage = (c: { keyId: string; seq: number; hash: string; at: string }) => JSON.stringify(['vigie-audit-checkpoint-v1', c.keyId, c.seq, c.hash, c.at]);
 const anchorMessage = (keyId: string, keyedFromSeq: number) => JSON.stringify(['vigie-audit-anchor-v1', keyId, keyedFromSeq]);
 
-const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** Storable text: lone surrogates and U+0000 (refused at the boundary already; Postgres text cannot hold U+0000) become U+FFFD, so what is stored is what was hashed. */
-const wellFormed = (s: string): string => s.replace(UNSTORABLE, '\uFFFD');
+const wellFormed = (s: string): string => s.replace(LONE_SURROGATES, '\uFFFD').replaceAll('\u0000', '\uFFFD');
 function wellFormedDeep(v: unknown): unknown {
   if (typeof v === 'string') return wellFormed(v);
   if (Array.isArray(v)) return v.map(wellFormedDeep);
