@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, HelpRequest, Result } from '@vigie/common';
 import { createHub, type Hub } from '../app.js';
@@ -16,6 +17,9 @@ import { runCli } from '../cli.js';
 import { PASSWORD, chatPayload, code, context, data } from '../test-fixture.js';
 import { testDatabaseUrl, testStoreEnv, testStoreKind } from '../test-store.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../testing.js';
+import { readBuildOutput } from '../updates/build-output.js';
+import type { UpdatesTables } from '../updates/schema.js';
+import { fakeInstaller, makeBuild } from '../updates/testing.js';
 
 type SendResult = { message: ChatMessage; duplicate: boolean };
 
@@ -122,6 +126,31 @@ describe(`one store, ${testStoreKind() === 'postgres' ? 'two hub nodes (Postgres
     expect(new Set(stored.map((m) => m.id))).toEqual(new Set(payloads.map((p) => p.id)));
     const last = await a.services.db.selectFrom('help_requests').select('last_seq').where('id', '=', request.id).executeTakeFirstOrThrow();
     expect(last.last_seq).toBe(50);
+  });
+
+  it('releases published at once on one channel through both nodes: the channel ends on the newest, never back; one release stored once', async () => {
+    const cli = { type: 'cli', id: 'test' } as const;
+    const build = async (version: string) => {
+      const out = join(root, `win-${version}`);
+      await makeBuild(out, 'win', version, [{ name: `Vigie-Setup-${version}.exe`, content: fakeInstaller(40_000) }]);
+      return readBuildOutput([out], 'win');
+    };
+    const publish = (hub: Hub, b: Awaited<ReturnType<typeof build>>) => hub.updates.publish({ platform: 'win', channel: 'stable', stagingPercentage: 100, ...b }, cli);
+    for (let round = 0; round < 4; round++) {
+      const [older, newer] = await Promise.all([build(`1.${2 * round}.0`), build(`1.${2 * round + 1}.0`)]);
+      const [o, n] = await Promise.allSettled([publish(a, older), publish(b, newer)]);
+      // The newer always lands; the older lands only when it came first, else it is refused as older.
+      expect(n.status).toBe('fulfilled');
+      if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'CONFLICT' });
+      expect(await b.updates.channelState('stable', 'win')).toMatchObject({ version: newer.version });
+    }
+    // The same release through both nodes at once (a retried publish): stored once, both answered.
+    const same = await build('2.0.0');
+    const both = await Promise.all([publish(a, same), publish(b, same)]);
+    expect(both[0].release).toEqual(both[1].release);
+    const rows = await (a.services.db as unknown as Kysely<UpdatesTables>).selectFrom('update_releases').select('id').where('version', '=', '2.0.0').execute();
+    expect(rows).toHaveLength(1);
+    expect(await a.updates.channelState('stable', 'win')).toMatchObject({ version: '2.0.0' });
   });
 
   it('audit entries appended at once on both nodes chain one after the other: `audit verify` holds', async () => {
