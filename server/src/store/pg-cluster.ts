@@ -82,7 +82,8 @@ export async function startPgCluster(opts: StartPgClusterOptions = {}): Promise<
   const bin = findPgBin();
   if (!bin) throw new Error('no Postgres server found (initdb, pg_ctl): install Debian\'s postgresql package, or set VIGIE_PG_BIN to the folder holding initdb');
   const owner = runAs();
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-pg-'));
+  // Run as another user, the folder must sit where that user can reach it (a TMPDIR under /root would not do).
+  const dir = mkdtempSync(join(owner ? '/tmp' : tmpdir(), 'vigie-pg-'));
   const data = join(dir, 'data');
   const sockets = join(dir, 'run');
   mkdirSync(sockets);
