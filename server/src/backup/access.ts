@@ -246,9 +246,9 @@ export class BackupAccessHub {
         return { ...r, ...set };
       }
       const answered = this.expired(r) ? 'timeout' : decision;
-      const ended = await this.endIn(trx, { ...r, answered_at: at, decision: answered }, 'device', actor.id, answered === 'granted' ? 'timeout' : answered);
-      await this.o.services.audit.append({ actorType: 'device', actorId: actor.id, action: 'backup.access.refused', subject: r.device_id, data: { accessId: r.id, decision: answered } }, trx);
-      return ended;
+      // The refusal is audited before the end it causes (both after the row's update: audit appends stay last).
+      const refused = { actorType: 'device' as const, actorId: actor.id, action: 'backup.access.refused', subject: r.device_id, data: { accessId: r.id, decision: answered } };
+      return this.endIn(trx, { ...r, answered_at: at, decision: answered }, 'device', actor.id, answered === 'granted' ? 'timeout' : answered, refused);
     });
     this.publish(row);
     if (decision === 'granted' && row.state !== 'granted') throw new VigieError('CONFLICT', 'La demande d’accès a expiré.', { state: row.state });
@@ -274,9 +274,17 @@ export class BackupAccessHub {
     return row;
   }
 
-  private async endIn(trx: AccessTrx, r: Row, by: EndedBy, actorId: string | null, reason: BackupAccessEndReason): Promise<Row> {
+  private async endIn(
+    trx: AccessTrx,
+    r: Row,
+    by: EndedBy,
+    actorId: string | null,
+    reason: BackupAccessEndReason,
+    cause?: Parameters<Services['audit']['append']>[0],
+  ): Promise<Row> {
     const set = { state: 'ended', ended_at: iso(this.now()), ended_by: by, end_reason: reason, consent_expires_at: null, answered_at: r.answered_at, decision: r.decision };
     await this.update(trx, r, set);
+    if (cause) await this.o.services.audit.append(cause, trx);
     await this.o.services.audit.append({ actorType: by, actorId, action: 'backup.access.end', subject: r.device_id, data: { accessId: r.id, technicianId: r.technician_id, from: r.state, reason } }, trx);
     return { ...r, ...set };
   }

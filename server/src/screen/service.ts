@@ -358,9 +358,9 @@ export class ScreenHub {
       if (this.expired(r)) return this.endIn(trx, r, 'system', null, 'timeout');
       if (decision !== 'granted') {
         const at = iso(this.now());
-        const ended = await this.endIn(trx, { ...r, refused_at: at }, 'device', deviceId, decision === 'timeout' ? 'timeout' : 'refused');
-        await this.deps.audit({ actorType: 'device', actorId: deviceId, action: 'screen.consent.refused', subject: r.id, data: { requestId: r.request_id, decision } }, trx);
-        return ended;
+        // The refusal is audited before the end it causes (both after the row and chat writes: audit appends stay last).
+        const refused = { actorType: 'device' as const, actorId: deviceId, action: 'screen.consent.refused', subject: r.id, data: { requestId: r.request_id, decision } };
+        return this.endIn(trx, { ...r, refused_at: at }, 'device', deviceId, decision === 'timeout' ? 'timeout' : 'refused', undefined, refused);
       }
       if (!(await this.deps.assignedRequest(r.request_id, r.technician_id, trx))) return this.endIn(trx, r, 'system', null, 'request-closed');
       const row = await this.update(trx, r, { state: 'viewing', consent_at: iso(this.now()), consent_expires_at: null, device_socket_id: socketId });
@@ -496,7 +496,16 @@ export class ScreenHub {
     return after.row;
   }
 
-  private async endIn(trx: ScreenTrx, r: Row, by: ScreenEndedBy, actorId: string | null, reason: ScreenEndReason, stats?: ScreenInputStats): Promise<After> {
+  private async endIn(
+    trx: ScreenTrx,
+    r: Row,
+    by: ScreenEndedBy,
+    actorId: string | null,
+    reason: ScreenEndReason,
+    stats?: ScreenInputStats,
+    /** What caused the end (a refusal), audited just before it. */
+    cause?: Parameters<ScreenHubDeps['audit']>[0],
+  ): Promise<After> {
     const row = await this.update(trx, r, {
       state: 'ended',
       ended_at: iso(this.now()),
@@ -508,6 +517,7 @@ export class ScreenHub {
       input_dropped: stats?.dropped ?? r.input_dropped,
     });
     const message = r.consent_at ? await this.deps.chat.insert(trx, r.request_id, systemMessage('screen.ended')) : null;
+    if (cause) await this.deps.audit(cause, trx);
     await this.deps.audit(
       { actorType: by, actorId, action: 'screen.end', subject: r.id, data: { requestId: r.request_id, deviceId: r.device_id, technicianId: r.technician_id, from: r.state, reason, ...(stats ? { stats } : {}) } },
       trx,
