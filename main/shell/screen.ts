@@ -1,7 +1,7 @@
 import { desktopCapturer, globalShortcut, screen, type BrowserWindow, type Rectangle } from 'electron';
 import { SCREEN_STOP_ACCELERATOR, type IpcPush, type ScreenState } from '@vigie/common';
 import type { Logger } from '../platform/ports.js';
-import { hardenedWindow } from './security.js';
+import { hardenedWindow, presentOnTop } from './security.js';
 import type { ScreenCapability } from '../services/screen/capability.js';
 import { bannerBounds, centredBounds, pickScreenSource, type CaptureGate } from './screen-policy.js';
 
@@ -97,8 +97,6 @@ export class ScreenWindows {
       title: 'Vigie',
       backgroundColor: '#ffffff',
     }, this.o.preloadPath);
-    win.setAlwaysOnTop(true, 'screen-saver');
-    win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
     // Closing the consent window is a refusal.
     win.on('close', () => {
       const c = this.state?.consent;
@@ -107,16 +105,7 @@ export class ScreenWindows {
     win.on('closed', () => {
       if (this.consent === win) this.consent = null;
     });
-    win.webContents.on('render-process-gone', (_e, details) => {
-      this.o.log.error('consent window renderer gone', { reason: details.reason });
-      win.destroy();
-    });
-    win.once('ready-to-show', () => {
-      win.show();
-      win.focus();
-      win.flashFrame(true);
-    });
-    void win.loadURL(`${this.o.entryUrl}#screen=consent`).catch((e: unknown) => this.o.log.error('consent window failed to load', { err: e }));
+    presentOnTop(win, { url: `${this.o.entryUrl}#screen=consent`, what: 'consent window', focus: true, log: this.o.log });
     this.consent = win;
   }
 

@@ -103,3 +103,23 @@ export function hardenSession(session: Session, opts: { devServer: boolean; capt
     );
   });
 }
+
+/**
+ * An always-on-top window that must be seen (consent, ransomware alert): above full-screen apps on
+ * every workspace, shown and flashed once ready, destroyed if its renderer dies (logged), loaded
+ * from `url` (a load failure logged).
+ */
+export function presentOnTop(win: BrowserWindow, o: { url: string; what: string; focus?: boolean; log: { error(msg: string, data?: Record<string, unknown>): void } }): void {
+  win.setAlwaysOnTop(true, 'screen-saver');
+  win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
+  win.webContents.on('render-process-gone', (_e, details) => {
+    o.log.error(`${o.what} renderer gone`, { reason: details.reason });
+    win.destroy();
+  });
+  win.once('ready-to-show', () => {
+    win.show();
+    if (o.focus) win.focus();
+    win.flashFrame(true);
+  });
+  void win.loadURL(o.url).catch((e: unknown) => o.log.error(`${o.what} failed to load`, { err: e }));
+}

@@ -1,7 +1,7 @@
 import { screen, type BrowserWindow } from 'electron';
 import type { IpcPush, TripwireState } from '@vigie/common';
 import type { Logger } from '../platform/ports.js';
-import { hardenedWindow } from './security.js';
+import { hardenedWindow, presentOnTop } from './security.js';
 
 /** Height of the alert window; its width is the whole screen's. */
 const ALERT_HEIGHT = 460;
@@ -64,20 +64,10 @@ export class TripwireWindow {
       },
       this.o.preloadPath,
     );
-    win.setAlwaysOnTop(true, 'screen-saver');
-    win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
     win.on('closed', () => {
       if (this.win === win) this.win = null;
     });
-    win.webContents.on('render-process-gone', (_e, details) => {
-      this.o.log.error('tripwire alert window renderer gone', { reason: details.reason });
-      win.destroy();
-    });
-    win.once('ready-to-show', () => {
-      win.show();
-      win.flashFrame(true);
-    });
-    void win.loadURL(`${this.o.entryUrl}#tripwire=alert`).catch((e: unknown) => this.o.log.error('tripwire alert window failed to load', { err: e }));
+    presentOnTop(win, { url: `${this.o.entryUrl}#tripwire=alert`, what: 'tripwire alert window', log: this.o.log });
     this.win = win;
   }
 
