@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Makes a fresh checkout ready: checks Node, installs npm dependencies when the lock changed,
 // builds the one native module (better-sqlite3) and, with --test, the system tools the tests
-// need (Chromium, Xvfb, restic, rclone, a Postgres server for the hub suite's Postgres run). Installs them with apt-get when root on Debian/Ubuntu;
-// otherwise stops with one line saying what to install. Plain Node, no dependencies.
+// need (Chromium, Xvfb, restic, rclone, and the cluster's parts: Postgres, Redis, HAProxy, coturn), or with
+// --cluster only the cluster's parts (`npm run demo:cluster`). Installs them with apt-get when root on
+// Debian/Ubuntu; otherwise stops with one line saying what to install. Plain Node, no dependencies.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const forTests = process.argv.includes('--test');
+const forCluster = process.argv.includes('--cluster');
 const say = (m) => process.stdout.write(`[bootstrap] ${m}\n`);
 const stop = (m) => {
   process.stderr.write(`[bootstrap] ${m}\n`);
@@ -44,9 +46,9 @@ if (!canLoadSqlite()) {
   if (!canLoadSqlite()) stop('better-sqlite3 could not be built: install python3, make and a C++ compiler (g++ or Xcode tools).');
 }
 
-if (!forTests) process.exit(0);
+if (!forTests && !forCluster) process.exit(0);
 
-// 3. System tools for the tests.
+// 3. System tools for the tests (all of them) or for the cluster demo (its parts).
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 // Debian keeps the server's programs off PATH, under /usr/lib/postgresql/<version>/bin (server/src/store/pg-cluster.ts finds them there).
 const hasPostgres = () =>
@@ -56,9 +58,12 @@ const tools = [
   { bin: 'Xvfb', check: () => process.platform !== 'linux' || has('Xvfb'), deb: 'xvfb', mac: '' },
   { bin: 'restic', check: () => has('restic'), deb: 'restic', mac: 'restic (brew install restic)' },
   { bin: 'rclone', check: () => has('rclone'), deb: 'rclone', mac: 'rclone (brew install rclone)' },
-  { bin: 'initdb', check: hasPostgres, deb: 'postgresql', mac: 'PostgreSQL server programs (brew install postgresql@16, initdb on PATH)' },
-];
-if (process.env.VIGIE_CHROMIUM && existsSync(process.env.VIGIE_CHROMIUM)) tools[0].check = () => true;
+  { bin: 'initdb', check: hasPostgres, deb: 'postgresql', mac: 'PostgreSQL server programs (brew install postgresql@16, initdb on PATH)', cluster: true },
+  { bin: 'redis-server', check: () => has('redis-server'), deb: 'redis-server', mac: 'Redis (brew install redis)', cluster: true },
+  { bin: 'haproxy', check: () => has('haproxy') || existsSync('/usr/sbin/haproxy'), deb: 'haproxy', mac: 'HAProxy (brew install haproxy)', cluster: true },
+  { bin: 'turnserver', check: () => has('turnserver'), deb: 'coturn', mac: 'coturn (brew install coturn)', cluster: true },
+].filter((t) => forTests || t.cluster);
+if (forTests && process.env.VIGIE_CHROMIUM && existsSync(process.env.VIGIE_CHROMIUM)) tools[0].check = () => true;
 const missing = tools.filter((t) => !t.check());
 if (missing.length === 0) process.exit(0);
 
@@ -68,11 +73,20 @@ if (process.platform === 'linux' && isRoot && has('apt-get')) {
   say(`installing ${pkgs.join(', ')} with apt-get…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The packages' own system services (postgresql, redis-server, haproxy, coturn) are not started: tests and
+  // demos run throwaway processes on loopback. Debian's policy-rc.d refuses service starts during the install.
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = !existsSync(policy);
+  if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  } finally {
+    if (ownPolicy) rmSync(policy, { force: true });
+  }
   const still = missing.filter((t) => !t.check());
   if (still.length) stop(`still missing after apt-get: ${still.map((t) => t.bin).join(', ')}.`);
   try {
-    say(`system tools ready (${execFileSync('restic', ['version']).toString().trim()})`);
+    say(`system tools ready${forTests ? ` (${execFileSync('restic', ['version']).toString().trim()})` : ''}`);
   } catch {
     /* informational only */
   }

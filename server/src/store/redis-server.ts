@@ -1,0 +1,131 @@
+/**
+ * A throwaway Redis: `redis-server` on a free loopback port with a random password, no persistence
+ * (no RDB, no AOF), its folder in a temp directory, stopped and removed by `stop()`. For the hub's
+ * tests (the Postgres + Redis variant of the integration suite, the cluster test), the cluster demo
+ * and benchmarks; production runs a managed Redis (docs/deploying.md).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'node:net';
+import { freePort } from './free-port.js';
+
+export interface RedisServer {
+  /** `redis://:password@127.0.0.1:port` */
+  url: string;
+  port: number;
+  dir: string;
+  /** The server process (tests kill it to see the hub survive a Redis restart). */
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The `redis-server` program: VIGIE_REDIS_SERVER, else on PATH. Null when there is none. */
+export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.VIGIE_REDIS_SERVER) return env.VIGIE_REDIS_SERVER;
+  const r = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
+}
+
+/** Resolves once the server answers PING with PONG on the port (its log says why when it exits first). */
+function waitReady(port: number, password: string, child: ChildProcess, logFile: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (done) return;
+      done = true;
+      let log = '';
+      try {
+        log = readFileSync(logFile, 'utf8').trim().slice(-1500);
+      } catch {
+        /* no log yet */
+      }
+      reject(Object.assign(new Error(`redis-server exited (${code ?? signal}) before answering: ${log}`), { log }));
+    };
+    child.once('exit', onExit);
+    const attempt = () => {
+      if (done) return;
+      const sock = createConnection({ port, host: '127.0.0.1' });
+      let buf = '';
+      sock.on('connect', () => sock.write(`AUTH ${password}\r\nPING\r\n`));
+      sock.on('data', (d) => {
+        buf += d.toString();
+        if (buf.includes('+PONG')) {
+          sock.destroy();
+          if (done) return;
+          done = true;
+          child.off('exit', onExit);
+          resolve();
+        } else if (buf.includes('-LOADING')) {
+          sock.destroy();
+          setTimeout(attempt, 50);
+        }
+      });
+      sock.on('error', () => {
+        sock.destroy();
+        setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+export interface StartRedisOptions {
+  /** Extra directives, one per line in the config file (`maxmemory 64mb`, …). */
+  settings?: Record<string, string | number>;
+}
+
+/** Starts a throwaway Redis on loopback. */
+export async function startRedisServer(opts: StartRedisOptions = {}): Promise<RedisServer> {
+  const bin = findRedisServer();
+  if (!bin) throw new Error('no redis-server found: install Debian\'s redis-server package (brew install redis on macOS), or set VIGIE_REDIS_SERVER');
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-redis-'));
+  const password = randomBytes(18).toString('hex');
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const logFile = join(dir, 'server.log');
+    const conf = {
+      port,
+      bind: '127.0.0.1',
+      'protected-mode': 'yes',
+      requirepass: password,
+      dir,
+      save: '""',
+      appendonly: 'no',
+      daemonize: 'no',
+      logfile: logFile,
+      'unixsocket': '""',
+      ...opts.settings,
+    };
+    const file = join(dir, 'redis.conf');
+    writeFileSync(file, Object.entries(conf).map(([k, v]) => `${k} ${String(v)}`).join('\n') + '\n', { mode: 0o600 });
+    const child = spawn(bin, [file], { cwd: dir, stdio: 'ignore' });
+    try {
+      await waitReady(port, password, child, logFile);
+    } catch (e) {
+      const log = (e as { log?: string }).log ?? '';
+      if (attempt < 5 && /Address already in use/i.test(log)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    let stopped: Promise<void> | null = null;
+    return {
+      url: `redis://:${password}@127.0.0.1:${port}`,
+      port,
+      dir,
+      process: child,
+      stop: () =>
+        (stopped ??= new Promise<void>((resolve) => {
+          const finish = () => {
+            rmSync(dir, { recursive: true, force: true });
+            resolve();
+          };
+          if (child.exitCode !== null || child.signalCode !== null) return finish();
+          child.once('exit', finish);
+          child.kill('SIGTERM');
+        })),
+    };
+  }
+}
