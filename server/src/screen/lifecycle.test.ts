@@ -207,7 +207,7 @@ describe('tick (the sweep)', () => {
     ]);
     expect(go(t.state, tick(), T0 + 301_000).effects).toEqual([]);
     // A control consent asked a moment ago (still within its 30 s) does not hold the renewal back.
-    expect(actions(go(row('control-pending', { consent_expires_at: at(T0 + 390_000) }), tick(), T0 + 400_000))).toEqual(['screen.ice.refresh', 'ice-refresh']);
+    expect(actions(go(row('control-pending', { consent_expires_at: at(T0 + 398_000) }), tick(), T0 + 400_000))).toEqual(['screen.ice.refresh', 'ice-refresh']);
     expect(actions(go(row('controlling'), tick(), T0 + 400_000))).toEqual(['screen.ice.refresh', 'ice-refresh']);
     // Not live (consent not given yet: no credentials handed out; ended): none.
     expect(go(row('consent-pending', { ice_expires_at: at(T0) }), tick(), T0 + 20_000).effects).toEqual([]);
