@@ -2,9 +2,9 @@
  * A throwaway TURN relay: coturn's `turnserver` on a free loopback port, shared-secret auth
  * (`use-auth-secret` + `static-auth-secret`, the scheme the hub's TURN credentials use, see
  * server/src/screen/ice.ts), relaying on loopback only (`relay-ip=127.0.0.1`, `allow-loopback-peers`),
- * no CLI, no TLS/DTLS, its config, user database and log in a temp directory, stopped and removed by
- * `stop()`. For the remote-screen relay test, the cluster demo and benchmarks; production runs coturn
- * as a system service (docs/deploying.md).
+ * no CLI, no TLS/DTLS, its config, user database and verbose log (every allocation with its username)
+ * in a temp directory, stopped and removed by `stop()`. For the remote-screen relay test, the
+ * cluster demo and benchmarks; production runs coturn as a system service (docs/deploying.md).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -165,6 +165,8 @@ export async function startTurnServer(opts: StartTurnServerOptions = {}): Promis
       'log-file': logFile,
       'simple-log': true,
       'no-stdout-log': true,
+      // Every allocation with its username (`… user <expiry:session>: incoming packet ALLOCATE processed, success`): tests read it.
+      verbose: true,
       ...opts.settings,
     };
     const file = join(dir, 'turnserver.conf');
