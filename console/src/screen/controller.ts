@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import { DeviceDataMessage, SCREEN_LIMITS, SignalData, parseDataMessage, type ErrorCode, type IceConfig, type ScreenSession, type TechDataMessage } from '@vigie/common';
 import type { Logger } from '../lib/log';
 import type { TechClient } from '../lib/socket';
+import { applyIce } from '../../../web/ice';
 import type { Peer } from '../../../web/peer';
 import { qualityBetween, readInboundVideo, type Quality, type StatsSample } from './quality';
 
@@ -97,6 +98,12 @@ export class ScreenController {
         if (!st.mine || st.session?.id !== s.sessionId) return;
         if (this.peer) this.peer.signal(s.data);
         else this.early.push(s.data);
+      }),
+      this.client.on('screen:ice-refresh', (r) => {
+        const st = this.store.getState();
+        if (!st.mine || st.session?.id !== r.sessionId || !this.peer) return;
+        // Fresh TURN credentials from the hub: any later gathering of this peer uses them.
+        if (!applyIce(this.peer, r.ice)) this.log.warn('fresh ICE configuration refused by the browser');
       }),
       this.client.onStatus((status) => {
         if (status === 'disconnected' && this.store.getState().mine && isOpen(this.store.getState().session)) {

@@ -21,6 +21,7 @@ import {
   type ScreenDeviceEvent,
   type ScreenEndedBy,
   type ScreenEndReason,
+  type ScreenIceRefresh,
   type ScreenKind,
   type ScreenPhase,
   type ScreenSession,
@@ -159,6 +160,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
       this.o.hub.onPush('screen:updated', (s) => this.onSessionUpdated(s)),
       this.o.hub.onPush('screen:switch-request', (r) => void this.onSwitchRequest(r)),
       this.o.hub.onPush('screen:signal', (s) => this.onHubSignal(s)),
+      this.o.hub.onPush('screen:ice-refresh', (r) => this.onIceRefresh(r)),
       this.o.hub.onConnection((online) => {
         if (!online) this.endLocally('device', 'disconnect');
       }),
@@ -514,6 +516,14 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
       this.leaveControl();
       this.changed();
     }
+  }
+
+  /** Fresh TURN credentials for the live session (the renderer applies them to its peer). */
+  private onIceRefresh(r: ScreenIceRefresh): void {
+    if (!this.canCapture() || this.current?.id !== r.sessionId) return;
+    this.ice = r.ice;
+    this.log.info('ICE configuration renewed', { sessionId: r.sessionId, expiresAt: r.ice.expiresAt });
+    this.changed();
   }
 
   private onHubSignal(s: ScreenSignal): void {
