@@ -1,100 +1,28 @@
-import type { z } from 'zod';
 import {
   parseDataMessage,
   SAFETY_LIMITS,
-  SCREEN_LIMITS,
-  SCREEN_STOP_ACCELERATOR,
   TechDataMessage,
   VigieError,
   type DeviceDataMessage,
   type DisplayInfo,
-  type IceConfig,
-  type BackupReason,
-  type Result,
-  type SCREEN_DEVICE_EVENTS,
-  type SCREEN_DEVICE_PUSH,
   type ScreenConsentRequest,
-  type ScreenDeviceEvent,
-  type ScreenEndedBy,
-  type ScreenEndReason,
   type ScreenIceRefresh,
-  type ScreenKind,
-  type ScreenPhase,
   type ScreenSession,
   type ScreenSignal,
   type ScreenState,
-  type ScreenSwitchDecision,
   type ScreenSwitchRequest,
-  type ScreenControlUnavailableReason,
   type SignalData,
 } from '@vigie/common';
-import type { Logger } from '../../platform/ports.js';
-import { Emitter } from '../lib/emitter.js';
-import { InputPump, type DropReason } from './input-pump.js';
-import { isLivePhase, transition, type Answer, type Asking, type DeviceScreenEvent, type DeviceScreenState } from './lifecycle.js';
-import { systemClock, type InputInjector, type SafetyGate, type SafetyOutcome, type ScreenClock, type ScreenDisplays } from './ports.js';
+import type { Pending } from './consent-window.js';
+import type { DropReason } from './input-pump.js';
+import { isLivePhase, transition, type DeviceScreenEvent } from './lifecycle.js';
+import type { SafetyGate, SafetyOutcome } from './ports.js';
+import { ScreenSessionCore } from './session-core.js';
+import type { Current } from './state-view.js';
 
 export type { DropReason } from './input-pump.js';
-
-type DevicePushName = keyof typeof SCREEN_DEVICE_PUSH;
-
-/** The hub as the screen service sees it (the app's HubConnection, adapted in one line per method). */
-export interface ScreenHubLink {
-  request<K extends ScreenDeviceEvent>(
-    event: K,
-    payload: z.input<(typeof SCREEN_DEVICE_EVENTS)[K]['request']>,
-  ): Promise<Result<z.infer<(typeof SCREEN_DEVICE_EVENTS)[K]['response']>>>;
-  onPush<K extends DevicePushName>(name: K, listener: (payload: z.infer<(typeof SCREEN_DEVICE_PUSH)[K]>) => void): () => void;
-  /** Connection state changes (false: the hub is unreachable). */
-  onConnection(listener: (online: boolean) => void): () => void;
-}
-
-export interface ScreenSessionOptions {
-  hub: ScreenHubLink;
-  injector: InputInjector;
-  displays: ScreenDisplays;
-  logger: Logger;
-  clock?: ScreenClock;
-  /** Consent window lifetime (default SCREEN_LIMITS.consentTimeoutMs, 30 s). */
-  consentTimeoutMs?: number;
-  /** Pending input events kept while the injector is busy; pointer moves coalesce (default 256). */
-  maxQueue?: number;
-  /** The safety backup taken before control starts (issue 12); none: control starts at once. */
-  safety?: () => SafetyGate | null;
-  /** How long control waits for the safety snapshot before starting anyway (default SAFETY_LIMITS.waitMs). */
-  safetyWaitMs?: number;
-}
-
-type ScreenEvents = {
-  state: [ScreenState];
-  /** Signal data from the technician, for the renderer's peer (only once consent is given). */
-  signal: [ScreenSignal];
-};
-
-type Current = {
-  id: string;
-  requestId: string;
-  technicianName: string;
-  technicianInitials: string;
-  providerName: string;
-  shortCode: string;
-};
-
-type Pending = {
-  sessionId: string;
-  kind: ScreenKind;
-  expiresAt: number;
-  displays: DisplayInfo[];
-  inputAvailable: boolean;
-  cancelTimer: () => void;
-  /** Set once an answer (grant, refuse, timeout) is on its way: later answers are ignored. */
-  answered: boolean;
-  /** A view consent asked again during a live session: the technician wants another monitor. */
-  switching?: { index: number; displayId: string };
-};
-
-/** What a step needs beyond the event: the session's request (a new view consent), the monitor asked (a switch). */
-type StepCtx = { request?: ScreenConsentRequest; switching?: { index: number; displayId: string; displays: DisplayInfo[] } };
+export type { ScreenHubLink } from './ports.js';
+export type { ScreenSessionOptions } from './session-core.js';
 
 /**
  * The practitioner side of a remote-screen session. Its lifecycle (lifecycle.ts: which consent is
@@ -105,35 +33,8 @@ type StepCtx = { request?: ScreenConsentRequest; switching?: { index: number; di
  * view goes on. Input from the data channel is parsed, checked (control granted, inside the
  * shared screen) and handed to the InputPump (input-pump.ts); everything else is dropped and counted.
  */
-export class ScreenSessionService extends Emitter<ScreenEvents> {
-  private phase: ScreenPhase = 'idle';
-  private current: Current | null = null;
-  private pending: Pending | null = null;
-  private display: DisplayInfo | null = null;
-  /** The shared monitor's rank among the machine's monitors, for the technician's label. */
-  private displayRank: { index: number; count: number } | null = null;
-  private ice: IceConfig | null = null;
-  private ended: { sessionId: string; by: ScreenEndedBy; reason: ScreenEndReason; at: string } | null = null;
-  private inputAvailable = false;
-  /** Why the injector cannot work here (told to the technician when control is asked). */
-  private inputUnavailable: ScreenControlUnavailableReason | null = null;
-  private readonly pump: InputPump;
-  private readonly clock: ScreenClock;
-  private readonly log: Logger;
-  private readonly consentTimeoutMs: number;
+export class ScreenSessionService extends ScreenSessionCore {
   private unsubscribe: Array<() => void> = [];
-  /** The safety snapshot of this session's latest control grant (issue 12), for the consent and the banner. */
-  private safety: { state: 'running' | 'done' | 'failed'; reason: BackupReason | null } | null = null;
-  /** Control was granted in this session: its changes are listed when it ends. */
-  private controlled = false;
-
-  constructor(private readonly o: ScreenSessionOptions) {
-    super();
-    this.clock = o.clock ?? systemClock;
-    this.log = o.logger.child({ svc: 'screen' });
-    this.consentTimeoutMs = o.consentTimeoutMs ?? SCREEN_LIMITS.consentTimeoutMs;
-    this.pump = new InputPump({ injector: o.injector, log: this.log, maxQueue: o.maxQueue ?? 256, controlling: () => this.phase === 'controlling', display: () => this.display });
-  }
 
   /** Subscribes to the hub and probes the injector once (never loads nut-js without a display). */
   async start(): Promise<void> {
@@ -160,12 +61,6 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
     this.endHere('device', 'disconnect');
   }
 
-  // ---------- what the renderer and the shell read ----------
-  /** True only between a granted view consent and the end: the one gate for capture and signaling. */
-  canCapture(): boolean {
-    return this.current !== null && isLivePhase(this.phase);
-  }
-
   /** The screen the renderer may capture now (null before consent or after the end). */
   captureTarget(): { sessionId: string; display: DisplayInfo | null } | null {
     return this.canCapture() && this.current ? { sessionId: this.current.id, display: this.display } : null;
@@ -177,48 +72,6 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
 
   dropCounts(): Readonly<Record<DropReason, number>> {
     return this.pump.dropCounts();
-  }
-
-  state(): ScreenState {
-    const c = this.current;
-    const p = this.pending;
-    return {
-      phase: this.phase,
-      sessionId: c?.id ?? null,
-      consent:
-        c && p
-          ? {
-              sessionId: p.sessionId,
-              kind: p.kind,
-              technicianName: c.technicianName,
-              technicianInitials: c.technicianInitials,
-              providerName: c.providerName,
-              shortCode: c.shortCode,
-              expiresAt: new Date(p.expiresAt).toISOString(),
-              displays: p.displays,
-              defaultDisplayId: p.switching ? p.switching.displayId : ((p.displays.find((d) => d.primary) ?? p.displays[0])?.id ?? null),
-              inputAvailable: p.inputAvailable,
-              ...(p.switching ? { switching: true } : {}),
-              ...(p.kind === 'control' && this.safetyGate() ? { safetyBackup: true } : {}),
-            }
-          : null,
-      banner:
-        c && isLivePhase(this.phase)
-          ? { mode: this.phase === 'controlling' ? 'controlling' : 'viewing', technicianName: c.technicianName, controlPending: this.phase === 'control-pending', stopAccelerator: SCREEN_STOP_ACCELERATOR }
-          : null,
-      capture:
-        c && this.canCapture()
-          ? {
-              sessionId: c.id,
-              displayId: this.display?.id ?? null,
-              ice: this.ice,
-              display: this.display && this.displayRank ? { label: this.display.label, ...this.displayRank } : null,
-            }
-          : null,
-      safety: c ? this.safety : null,
-      ended: this.ended,
-      input: { available: this.inputAvailable, injected: this.pump.injected, dropped: this.pump.dropped },
-    };
   }
 
   // ---------- the practitioner's answers ----------
@@ -410,12 +263,6 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
     this.emit('signal', s);
   }
 
-  // ---------- safety backup (issue 12) ----------
-  private safetyGate(): SafetyGate | null {
-    const g = this.o.safety?.() ?? null;
-    return g?.available() ? g : null;
-  }
-
   /**
    * Takes the safety snapshot and waits for it a few seconds (never past the consent's deadline):
    * true → control starts (done, or still running: the banner says so); false → it failed and the
@@ -438,8 +285,7 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
     }
     if (first.ok) return true;
     // Failed: the same consent again, with the choice (refuse, or allow without it) and its deadline.
-    p.answered = false;
-    this.armTimer(p);
+    this.consents.showAgain(p);
     this.changed();
     return false;
   }
@@ -450,164 +296,4 @@ export class ScreenSessionService extends Emitter<ScreenEvents> {
     this.changed();
   }
 
-  // ---------- the lifecycle's effects ----------
-  private snapshot(): DeviceScreenState {
-    const p = this.pending;
-    const asking: Asking | null = p ? (p.switching ? 'switch' : p.kind) : null;
-    return { phase: this.phase, asking };
-  }
-
-  /**
-   * One event of the lifecycle: the transition's phase and consent, its local effects at once (the
-   * state pushed), then its messages to the hub in order.
-   */
-  private async step(e: DeviceScreenEvent, sessionId: string, ctx: StepCtx = {}): Promise<void> {
-    const before = this.snapshot();
-    const t = transition(before, e);
-    const stats = this.statsForHub();
-    const hub: Array<() => Promise<void>> = [];
-    for (const fx of t.effects) {
-      if (fx.t === 'open-consent') this.openConsent(fx.kind, sessionId, ctx);
-      else if (fx.t === 'close-consent') {
-        this.pending?.cancelTimer();
-        this.pending = null;
-      } else if (fx.t === 'leave-control') this.leaveControl();
-      else if (fx.t === 'enter-control') {
-        this.pump.nextGeneration();
-        this.controlled = true;
-      } else if (fx.t === 'end') this.endEffect(fx.by, fx.reason);
-      else if (fx.t === 'reply') hub.push(() => this.reply(sessionId, fx.phase, fx.decision));
-      else if (fx.t === 'refuse-unasked') hub.push(() => this.reply(sessionId, fx.phase, 'refused', 'could not refuse a request while busy'));
-      else if (fx.t === 'switch-reply') hub.push(() => this.answerSwitchToHub(sessionId, fx.decision));
-      else if (fx.t === 'tell-end') hub.push(() => this.tellHub('screen:end', { sessionId, reason: fx.reason, stats }, 'hub did not record the end of the session'));
-      else hub.push(() => this.tellHub('screen:revoke-control', { sessionId }, 'hub did not record the control withdrawal'));
-    }
-    this.phase = t.state.phase;
-    if (t.state.phase !== before.phase || t.state.asking !== before.asking || t.effects.some((x) => x.t === 'reply')) this.changed();
-    for (const send of hub) await send();
-  }
-
-  private openConsent(kind: Asking, sessionId: string, ctx: StepCtx): void {
-    if (kind === 'view' && ctx.request) this.beginSession(ctx.request);
-    const p = this.newPending(sessionId, kind === 'control' ? 'control' : 'view', ctx.switching?.displays ?? []);
-    if (kind === 'switch' && ctx.switching) p.switching = { index: ctx.switching.index, displayId: ctx.switching.displayId };
-    this.pending = p;
-  }
-
-  /** A new session asked: who asks, and everything of the previous one forgotten. */
-  private beginSession(c: ScreenConsentRequest): void {
-    this.current = { id: c.sessionId, requestId: c.requestId, technicianName: c.technician.displayName, technicianInitials: c.technician.initials, providerName: c.providerName, shortCode: c.shortCode };
-    this.display = null;
-    this.displayRank = null;
-    this.ice = null;
-    this.ended = null;
-    this.safety = null;
-    this.controlled = false;
-    this.pump.reset();
-  }
-
-  private async reply(sessionId: string, phase: 'view' | 'control', decision: Answer, failure = 'hub did not record the consent answer'): Promise<void> {
-    // Impossible here: the technician is told why (no graphical session, Wayland only…).
-    const reason = decision === 'unavailable' ? (this.inputUnavailable ?? (this.display ? null : 'no-shared-screen')) : null;
-    await this.tellHub('screen:consent', { sessionId, phase, decision, ...(reason ? { reason } : {}) }, failure);
-  }
-
-  private async tellHub<K extends ScreenDeviceEvent>(event: K, payload: z.input<(typeof SCREEN_DEVICE_EVENTS)[K]['request']>, failure: string): Promise<void> {
-    const r = await this.o.hub.request(event, payload);
-    if (!r.ok) this.log.warn(failure, { code: r.error.code });
-  }
-
-  private async answerSwitchToHub(sessionId: string, decision: ScreenSwitchDecision, index?: number): Promise<void> {
-    await this.tellHub('screen:switch-answer', { sessionId, decision, ...(index ? { index } : {}) }, 'hub did not record the monitor switch answer');
-  }
-
-  private async listDisplays(): Promise<DisplayInfo[]> {
-    try {
-      return await this.o.displays.list();
-    } catch (e) {
-      this.log.warn('could not list the screens', { err: e });
-      return [];
-    }
-  }
-
-  private newPending(sessionId: string, kind: ScreenKind, displays: DisplayInfo[]): Pending {
-    const p: Pending = { sessionId, kind, expiresAt: this.clock.now() + this.consentTimeoutMs, displays, inputAvailable: this.inputAvailable, cancelTimer: () => undefined, answered: false };
-    this.armTimer(p);
-    return p;
-  }
-
-  private armTimer(p: Pending): void {
-    p.cancelTimer();
-    const left = Math.max(0, p.expiresAt - this.clock.now());
-    p.cancelTimer = this.clock.timer(() => {
-      if (this.pending !== p || p.answered) return;
-      p.answered = true;
-      this.log.info('consent timed out', { sessionId: p.sessionId, kind: p.kind });
-      this.timedOut(p);
-    }, left);
-  }
-
-  private timedOut(p: Pending): void {
-    void this.step({ type: 'answer', decision: 'timeout' }, p.sessionId).catch((e: unknown) => this.log.error('timeout answer failed', { err: e }));
-  }
-
-  /** The consent shown again after an answer that could not be taken (unknown monitor): its timer resumes. */
-  private showAgain(p: Pending, error: VigieError): never {
-    p.answered = false;
-    this.armTimer(p);
-    throw error;
-  }
-
-  /** The pending consent of `sessionId`, marked answered; CONFLICT when there is none or it expired. */
-  private takePending(sessionId: string): Pending {
-    const p = this.pending;
-    if (!p || p.sessionId !== sessionId || p.answered || !this.current) throw new VigieError('CONFLICT', 'Aucune demande en attente.');
-    p.answered = true;
-    p.cancelTimer();
-    if (this.clock.now() >= p.expiresAt) {
-      this.timedOut(p);
-      throw new VigieError('CONFLICT', 'La demande a expiré.');
-    }
-    return p;
-  }
-
-  private applyEnded(s: ScreenSession): void {
-    void this.step({ type: 'ended', by: s.endedBy ?? 'system', reason: s.endReason ?? 'error' }, s.id);
-  }
-
-  /** Ends here at once (the hub went away, the app stops). */
-  private endHere(by: ScreenEndedBy, reason: ScreenEndReason): void {
-    if (this.current) void this.step({ type: 'ended', by, reason }, this.current.id);
-  }
-
-  /** The end, here: no capture, no input (held keys released by leave-control), what changed listed. */
-  private endEffect(by: ScreenEndedBy, reason: ScreenEndReason): void {
-    const c = this.current;
-    if (!c) return;
-    this.ice = null;
-    this.ended = { sessionId: c.id, by, reason, at: new Date(this.clock.now()).toISOString() };
-    // Control was granted: what changed during the session is listed (in the background).
-    if (this.controlled) this.safetyGate()?.after(c.requestId);
-    this.controlled = false;
-    this.log.info('screen session ended', { sessionId: c.id, by, reason, injected: this.pump.injected, dropped: this.pump.dropped });
-  }
-
-  /** Leaves control: queued events die with the old generation; held keys and buttons are released. */
-  private leaveControl(): void {
-    const wasControlling = this.phase === 'controlling';
-    this.pump.nextGeneration();
-    if (wasControlling) void this.pump.releaseHeld();
-  }
-
-  private statsForHub(): { injected: number; dropped: number } {
-    return { injected: this.pump.injected, dropped: this.pump.dropped };
-  }
-
-  private changed(): void {
-    this.emit('state', this.state());
-  }
-
-  protected override onListenerError(e: unknown): void {
-    this.log.error('screen listener failed', { err: e });
-  }
 }
