@@ -31,6 +31,9 @@ import {
   type SearchResponse,
   type Snapshot,
   type TreeEntry,
+  systemClock,
+  type Clock,
+  type TimerHandle,
 } from '@vigie/common';
 import { Emitter } from '../lib/emitter.js';
 import { JsonFile } from '../lib/files.js';
@@ -39,8 +42,8 @@ import { assertRestoreShape } from './containment.js';
 import { backupError, errorSentence, reasonOf, toBackupError } from './errors.js';
 import { listFolders, restorePlan, userPlaces } from './places.js';
 import { clearStaleLocks, type ProcessState } from './locks.js';
-import { nodeSpawner, systemClock, systemTimers } from './node-adapters.js';
-import type { Clock, Logger, Notifier, ProcessSpawner, SecretStore, Shell, TimerHandle, Timers } from './ports.js';
+import { nodeSpawner } from './node-adapters.js';
+import type { Logger, Notifier, ProcessSpawner, SecretStore, Shell } from './ports.js';
 import { RepoQueue } from './queue.js';
 import { generatePassword, repositoryLabel, repoTarget, SECRET_KEYS } from './repository.js';
 import { entryType, RestoreManager } from './restore.js';
@@ -63,7 +66,6 @@ export interface BackupServiceOptions {
   resticCacheDir?: string;
   spawner?: ProcessSpawner;
   clock?: Clock;
-  timers?: Timers;
   shell?: Shell;
   locale?: () => Locale;
   /** Repository used until settings are saved (the demo uses a local folder); null: not configured. */
@@ -114,7 +116,6 @@ export class BackupService extends Emitter<BackupEvents> {
   private readonly file: JsonFile<BackupStateFile>;
   private readonly log: Logger;
   private readonly clock: Clock;
-  private readonly timers: Timers;
   private state: BackupStateFile = { ...EMPTY_STATE };
   private settings: BackupSettings = BackupSettings.parse({});
   private started = false;
@@ -133,7 +134,6 @@ export class BackupService extends Emitter<BackupEvents> {
     super();
     this.log = opts.logger.child({ svc: 'backup' });
     this.clock = opts.clock ?? systemClock;
-    this.timers = opts.timers ?? systemTimers;
     this.file = new JsonFile(join(opts.dataDir, 'backup', 'state.json'), BackupStateFile, opts.logger);
     this.restic = new Restic({
       bin: opts.resticPath ?? 'restic',
@@ -186,10 +186,10 @@ export class BackupService extends Emitter<BackupEvents> {
         await this.persist((s) => ({ ...s, settings: this.settings }));
       }
     } catch (e) {
-      this.startupError = toBackupError(e, this.clock.now());
+      this.startupError = toBackupError(e, this.now());
       this.log.warn('backup not ready at start', { reason: this.startupError.reason });
     }
-    if (!this.state.lastSlot) await this.persist((s) => ({ ...s, lastSlot: this.clock.now().toISOString() }));
+    if (!this.state.lastSlot) await this.persist((s) => ({ ...s, lastSlot: this.now().toISOString() }));
     this.scheduleTick();
     this.emitStatus();
   }
@@ -197,7 +197,7 @@ export class BackupService extends Emitter<BackupEvents> {
   /** Stops the schedule and interrupts a running backup (restic gets SIGINT and its lock is cleaned). */
   async stop(): Promise<void> {
     this.started = false;
-    if (this.tickTimer !== null) this.timers.clearTimeout(this.tickTimer);
+    if (this.tickTimer !== null) this.clock.clearTimeout(this.tickTimer);
     this.tickTimer = null;
     this.current?.abort.abort();
     for (const j of this.restores.list()) if (!['done', 'failed', 'cancelled', 'moving'].includes(j.state)) this.restores.cancel(j.id);
@@ -344,11 +344,11 @@ export class BackupService extends Emitter<BackupEvents> {
 
   nextRunAt(): Date | null {
     if (!this.settings.enabled || !this.settings.repository || this.settings.folders.length === 0) return null;
-    return nextSlot(this.settings.times, this.clock.now());
+    return nextSlot(this.settings.times, this.now());
   }
 
   status(): BackupStatus {
-    const now = this.clock.now();
+    const now = this.now();
     const configured = this.settings.repository !== null && this.settings.folders.length > 0;
     const last = this.lastRun();
     const conclusive = this.lastConclusiveBackup();
@@ -413,10 +413,14 @@ export class BackupService extends Emitter<BackupEvents> {
 
   // ---------- schedule ----------
 
+  private now(): Date {
+    return new Date(this.clock.now());
+  }
+
   private scheduleTick(): void {
     if (!this.started) return;
-    if (this.tickTimer !== null) this.timers.clearTimeout(this.tickTimer);
-    this.tickTimer = this.timers.setTimeout(() => {
+    if (this.tickTimer !== null) this.clock.clearTimeout(this.tickTimer);
+    this.tickTimer = this.clock.setTimeout(() => {
       this.tickTimer = null;
       void this.tick().finally(() => this.scheduleTick());
     }, this.opts.tickMs ?? 30_000);
@@ -424,7 +428,7 @@ export class BackupService extends Emitter<BackupEvents> {
 
   /** Looks at the schedule now: runs a due backup (or a catch-up), skips one missed too long ago. */
   async tick(): Promise<void> {
-    const now = this.clock.now();
+    const now = this.now();
     const configured = this.settings.enabled && this.settings.repository && this.settings.folders.length > 0;
     if (configured) {
       const d = decide(this.settings.times, now, this.state.lastSlot ? new Date(this.state.lastSlot) : null, this.settings.catchUpMinutes);
@@ -490,7 +494,7 @@ export class BackupService extends Emitter<BackupEvents> {
   }
 
   private async doBackup(trigger: BackupTrigger, entry: { abort: AbortController; progress: BackupProgress | null }): Promise<BackupRun> {
-    const startedAt = this.clock.now();
+    const startedAt = this.now();
     const base = { id: randomUUID(), kind: 'backup' as const, trigger, startedAt: startedAt.toISOString() };
     let target: RepoTarget | null = null;
     try {
@@ -500,7 +504,7 @@ export class BackupService extends Emitter<BackupEvents> {
       const result = await this.resticBackup(t, folders, { tags: [VIGIE_TAG], signal: entry.abort.signal, onStatus: (s) => this.onBackupProgress(entry, s) });
       const run: BackupRun = {
         ...base,
-        endedAt: this.clock.now().toISOString(),
+        endedAt: this.now().toISOString(),
         outcome: result.exitCode === 3 ? 'warning' : 'ok',
         snapshotId: result.summary?.snapshot_id ?? null,
         filesNew: result.summary?.files_new ?? null,
@@ -510,7 +514,7 @@ export class BackupService extends Emitter<BackupEvents> {
         bytesAdded: result.summary?.data_added ?? null,
         unreadable: result.unreadable,
         unreadableCount: result.unreadableCount,
-        error: result.exitCode === 3 ? toBackupError(backupError('unreadable-files', { vars: { count: result.unreadableCount } }), this.clock.now()) : null,
+        error: result.exitCode === 3 ? toBackupError(backupError('unreadable-files', { vars: { count: result.unreadableCount } }), this.now()) : null,
       };
       this.snapshotCache = null;
       this.startupError = null;
@@ -521,8 +525,8 @@ export class BackupService extends Emitter<BackupEvents> {
     } catch (e) {
       let reason = reasonOf(e);
       if (entry.abort.signal.aborted) reason = 'interrupted';
-      const error = reason === 'interrupted' ? toBackupError(backupError('interrupted'), this.clock.now()) : toBackupError(e, this.clock.now());
-      const run = runWithoutData({ ...base, endedAt: this.clock.now().toISOString(), outcome: reason === 'interrupted' ? 'interrupted' : 'failed', error });
+      const error = reason === 'interrupted' ? toBackupError(backupError('interrupted'), this.now()) : toBackupError(e, this.now());
+      const run = runWithoutData({ ...base, endedAt: this.now().toISOString(), outcome: reason === 'interrupted' ? 'interrupted' : 'failed', error });
       if (reason === 'interrupted' && target) await this.cleanupAfterInterrupt(target);
       this.endCurrent(entry);
       await this.record(run, { success: false });
@@ -577,7 +581,7 @@ export class BackupService extends Emitter<BackupEvents> {
     const folders = await this.presentFolders();
     const signal = o.signal ?? new AbortController().signal;
     try {
-      const r = await this.resticBackup(t, folders, { tags: [VIGIE_TAG, ...o.tags], time: o.time ?? this.clock.now(), signal });
+      const r = await this.resticBackup(t, folders, { tags: [VIGIE_TAG, ...o.tags], time: o.time ?? this.now(), signal });
       const id = r.summary?.snapshot_id;
       if (!id || !/^[0-9a-f]{8,64}$/.test(id)) throw backupError('unknown', { details: { what: 'backup summary without snapshot id' } });
       this.snapshotCache = null;
@@ -626,7 +630,7 @@ export class BackupService extends Emitter<BackupEvents> {
   private lockPolicy() {
     return {
       staleMinutes: this.settings.staleLockMinutes,
-      now: this.clock.now(),
+      now: this.now(),
       ...(this.opts.hostname ? { hostname: this.opts.hostname } : {}),
       ...(this.opts.processState ? { processState: this.opts.processState } : {}),
     };
@@ -654,7 +658,7 @@ export class BackupService extends Emitter<BackupEvents> {
   }
 
   private async record(run: BackupRun, o: { success: boolean }): Promise<void> {
-    const now = this.clock.now();
+    const now = this.now();
     await this.persist((s) => ({
       ...s,
       runs: trimRuns([...s.runs, run], now),
@@ -690,32 +694,32 @@ export class BackupService extends Emitter<BackupEvents> {
   /** Retention (`forget --prune`) and `check --read-data-subset`, each when due (or now with force). */
   async runMaintenance(opts: { force?: boolean } = {}): Promise<void> {
     const target = await this.target();
-    const now = this.clock.now();
+    const now = this.now();
     const due = (last: string | null, days: number) => opts.force || !last || now.getTime() - new Date(last).getTime() >= days * 86_400_000 - 60_000;
     // While a tripwire alert stands no snapshot is forgotten, forced or not: the good ones are the way back.
     if (this.opts.retentionHold?.()) this.log.warn('retention frozen: a tripwire alert stands');
     else if (due(this.state.lastForgetAt, this.settings.retention.everyDays)) {
-      const startedAt = this.clock.now();
+      const startedAt = this.now();
       try {
-        await this.queue.run(target.key, 'forget', () => this.withLockRecovery(target, () => this.restic.forget(target, this.settings.retention, { tags: [VIGIE_TAG], keepTags: safetyKeepTags(this.clock.now()) })));
+        await this.queue.run(target.key, 'forget', () => this.withLockRecovery(target, () => this.restic.forget(target, this.settings.retention, { tags: [VIGIE_TAG], keepTags: safetyKeepTags(this.now()) })));
         this.snapshotCache = null;
         this.lsCache.clear();
-        await this.persist((s) => ({ ...s, lastForgetAt: this.clock.now().toISOString() }));
+        await this.persist((s) => ({ ...s, lastForgetAt: this.now().toISOString() }));
         await this.recordMaintenance('forget', startedAt, null);
       } catch (e) {
-        await this.recordMaintenance('forget', startedAt, toBackupError(e, this.clock.now()));
+        await this.recordMaintenance('forget', startedAt, toBackupError(e, this.now()));
       }
     }
     if (due(this.state.lastCheckAt, this.settings.check.everyDays)) {
-      const startedAt = this.clock.now();
+      const startedAt = this.now();
       try {
         const r = await this.queue.run(target.key, 'check', () => this.withLockRecovery(target, () => this.restic.check(target, this.settings.check.readDataSubset)));
-        await this.persist((s) => ({ ...s, lastCheckAt: this.clock.now().toISOString(), lastCheckOk: r.ok }));
-        const err = r.ok ? null : toBackupError(backupError('check-failed', { details: { restic: r.excerpt } }), this.clock.now());
+        await this.persist((s) => ({ ...s, lastCheckAt: this.now().toISOString(), lastCheckOk: r.ok }));
+        const err = r.ok ? null : toBackupError(backupError('check-failed', { details: { restic: r.excerpt } }), this.now());
         await this.recordMaintenance('check', startedAt, err);
         if (err) this.notifyFailure(err);
       } catch (e) {
-        await this.recordMaintenance('check', startedAt, toBackupError(e, this.clock.now()));
+        await this.recordMaintenance('check', startedAt, toBackupError(e, this.now()));
       }
     }
   }
@@ -726,7 +730,7 @@ export class BackupService extends Emitter<BackupEvents> {
       kind,
       trigger: 'schedule',
       startedAt: startedAt.toISOString(),
-      endedAt: this.clock.now().toISOString(),
+      endedAt: this.now().toISOString(),
       outcome: error ? 'failed' : 'ok',
       error,
     });
