@@ -41,29 +41,22 @@ export async function sendReceipts(link: {
 }): Promise<boolean> {
   const cur = link.doc().current;
   if (!isOpen(cur)) return true;
+  const tell = async (kind: 'delivered' | 'read', upToSeq: number): Promise<boolean> => {
+    const r = await link.hub.emitAck('chat:receipt', { requestId: cur.id, kind, upToSeq });
+    if (!r.ok) {
+      link.transient(r.error.code, 'chat:receipt', r.error.details);
+      return false;
+    }
+    const doc = link.doc();
+    if (kind === 'delivered') doc.deliveredSent = upToSeq;
+    else doc.readSent = upToSeq;
+    doc.receipts = mergeReceipts(doc.receipts, r.data);
+    await link.persist();
+    return true;
+  };
   const delivered = deviceReceiptPoint(link.doc());
-  if (delivered > link.doc().deliveredSent) {
-    const r = await link.hub.emitAck('chat:receipt', { requestId: cur.id, kind: 'delivered', upToSeq: delivered });
-    if (!r.ok) {
-      link.transient(r.error.code, 'chat:receipt', r.error.details);
-      return false;
-    }
-    const doc = link.doc();
-    doc.deliveredSent = delivered;
-    doc.receipts = mergeReceipts(doc.receipts, r.data);
-    await link.persist();
-  }
-  if (link.doc().readWanted > link.doc().readSent) {
-    const upTo = link.doc().readWanted;
-    const r = await link.hub.emitAck('chat:receipt', { requestId: cur.id, kind: 'read', upToSeq: upTo });
-    if (!r.ok) {
-      link.transient(r.error.code, 'chat:receipt', r.error.details);
-      return false;
-    }
-    const doc = link.doc();
-    doc.readSent = upTo;
-    doc.receipts = mergeReceipts(doc.receipts, r.data);
-    await link.persist();
-  }
+  if (delivered > link.doc().deliveredSent && !(await tell('delivered', delivered))) return false;
+  const { readWanted, readSent } = link.doc();
+  if (readWanted > readSent && !(await tell('read', readWanted))) return false;
   return true;
 }

@@ -24,11 +24,12 @@ import type { Logger, SystemInfo } from '../../platform/ports.js';
 import type { HubConnection } from '../hub/connection.js';
 import { Emitter } from '../lib/emitter.js';
 import type { JsonFile } from '../lib/files.js';
-import { adoptPendingMessages, dropPendingMessages, flushOutbox, mergeMessage, pendingMessages, resetChat, type OutboxLink } from './outbox.js';
-import { deviceReceiptPoint, sendReceipts, storedMessages } from './receipts.js';
+import { adoptPendingMessages, dropPendingMessages, flushOutbox, mergeMessage, resetChat, type OutboxLink } from './outbox.js';
+import { deviceReceiptPoint, sendReceipts } from './receipts.js';
 import { isOpen, requestTransition, type RequestEvent } from './request.js';
 import { emptyDoc, type OutboxItem, type SupportDoc } from './store.js';
 import { TechnicianTyping } from './typing.js';
+import { supportView } from './view.js';
 import { contextSnapshot } from './context.js';
 
 export interface SupportDeps {
@@ -187,20 +188,7 @@ export class SupportService extends Emitter<SupportEvents> {
   }
 
   state(): SupportState {
-    const d = this.doc;
-    return {
-      connection: this.deps.hub.state,
-      current: d.current,
-      position: d.current?.status === 'waiting' ? d.position : null,
-      messages: [...storedMessages(d), ...pendingMessages(d)],
-      receipts: d.receipts,
-      technicianTyping: this.typing.typing,
-      outboxSize: d.outbox.length,
-      lastClosed: d.lastClosed,
-      pendingRequest: d.pendingHelp
-        ? { clientId: d.pendingHelp.clientId, topic: d.pendingHelp.topic, description: d.pendingHelp.description, createdAt: d.pendingHelp.createdAt }
-        : null,
-    };
+    return supportView(this.doc, this.deps.hub.state, this.typing.typing);
   }
 
   // ---------------------------------------------------------------- user actions
