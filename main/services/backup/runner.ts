@@ -1,28 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import type { BackupError, BackupProgress, BackupRun, BackupSettings, BackupTrigger } from '@vigie/common';
+import type { BackupProgress, BackupRun, BackupTrigger } from '@vigie/common';
 import type { SnapshotCatalogue } from './catalogue.js';
 import { backupError, reasonOf } from './errors.js';
-import { VIGIE_TAG, type Maintenance } from './maintenance.js';
-import type { Logger } from './ports.js';
-import type { RepoQueue } from './queue.js';
-import type { RepoTarget, Restic } from './restic/client.js';
+import { VIGIE_TAG, type Maintenance, type MaintenanceDeps } from './maintenance.js';
+import type { RepoTarget } from './restic/client.js';
 import type { BackupStatusLine } from './restic/parse.js';
 import { runTransition, type RunEvent, type RunState } from './runs.js';
 import { STAGING_PREFIX } from './staging.js';
 
-export interface RunnerDeps {
-  restic: Restic;
-  queue: RepoQueue;
-  log: Logger;
-  now: () => Date;
-  settings: () => BackupSettings;
+export interface RunnerDeps extends Pick<MaintenanceDeps, 'restic' | 'queue' | 'log' | 'now' | 'settings' | 'record' | 'notifyFailure'> {
   extraExcludes?: () => readonly string[];
   target: () => Promise<RepoTarget>;
   catalogue: SnapshotCatalogue;
   maintenance: Maintenance;
-  record: (run: BackupRun, o: { success: boolean }) => Promise<void>;
-  notifyFailure: (error: BackupError) => void;
   pushStatus: () => void;
   track: <T>(p: Promise<T>) => Promise<T>;
   /** After a good backup: repository size, then retention and check when due. */

@@ -2,7 +2,6 @@ import os from 'node:os';
 import { join } from 'node:path';
 import {
   BACKUP_STRINGS,
-  BackupSettings,
   systemClock,
   type BackupError,
   type BackupRun,
@@ -31,22 +30,22 @@ import {
 import { Emitter } from '../lib/emitter.js';
 import { JsonFile } from '../lib/files.js';
 import { SnapshotCatalogue } from './catalogue.js';
-import { suggestFolders, type SuggestOptions } from './defaults.js';
-import { backupError, reasonOf, toBackupError } from './errors.js';
+import type { SuggestOptions } from './defaults.js';
+import { backupError, reasonOf } from './errors.js';
 import type { ProcessState } from './locks.js';
 import { Maintenance } from './maintenance.js';
 import { nodeSpawner } from './node-adapters.js';
 import type { Logger, Notifier, ProcessSpawner, SecretStore, Shell } from './ports.js';
 import { RepoQueue } from './queue.js';
-import { ensureRepository, repoTarget, secretsPresent } from './repository.js';
 import { RestoreManager } from './restore.js';
 import { RestoreDesk } from './restore-desk.js';
 import { Restic, type RepoTarget } from './restic/client.js';
 import type { ResticDiffChange } from './restic/parse.js';
 import { BackupRunner } from './runner.js';
+import { BackupConfig } from './settings.js';
 import { decide, nextSlot } from './schedule.js';
 import { removeLeftoverStagings } from './staging.js';
-import { backupStatus, BackupStateFile, EMPTY_STATE, trimRuns } from './status.js';
+import { backupStatus, BackupStateFile, EMPTY_STATE, summaryOfStatus, withRun } from './status.js';
 
 export { VIGIE_TAG } from './maintenance.js';
 
@@ -101,12 +100,11 @@ export class BackupService extends Emitter<BackupEvents> {
   private readonly log: Logger;
   private readonly clock: Clock;
   private state: BackupStateFile = { ...EMPTY_STATE };
-  private settings: BackupSettings = BackupSettings.parse({});
+  private readonly config: BackupConfig;
   private started = false;
   private tickTimer: TimerHandle | null = null;
   private readonly runner: BackupRunner;
   private readonly desk: RestoreDesk;
-  private startupError: BackupError | null = null;
   private readonly catalogue: SnapshotCatalogue;
   private readonly maintenance: Maintenance;
   private readonly background = new Set<Promise<unknown>>();
@@ -124,38 +122,37 @@ export class BackupService extends Emitter<BackupEvents> {
       ...(opts.resticCacheDir ? { cacheDir: opts.resticCacheDir } : {}),
       ...(opts.baseEnv ? { baseEnv: opts.baseEnv } : {}),
     });
+    this.config = new BackupConfig({ opts, restic: this.restic, queue: this.queue, log: this.log, now: () => this.now(), state: () => this.state, persist: (u) => this.persist(u) });
     this.catalogue = new SnapshotCatalogue(this.restic, () => this.target());
-    this.maintenance = new Maintenance({
+    // What maintenance and the runner share of the service.
+    const shared = {
       restic: this.restic,
       queue: this.queue,
       log: this.log,
       now: () => this.now(),
-      settings: () => this.settings,
+      settings: () => this.config.settings,
+      record: (run: BackupRun, o: { success: boolean }) => this.record(run, o),
+      notifyFailure: (e: BackupError) => this.notifyFailure(e),
+    };
+    this.maintenance = new Maintenance({
+      ...shared,
       state: () => this.state,
       persist: (u) => this.persist(u),
-      record: (run, o) => this.record(run, o),
-      notifyFailure: (e) => this.notifyFailure(e),
       forgotten: () => this.catalogue.clear(),
       ...(opts.retentionHold ? { retentionHold: opts.retentionHold } : {}),
       ...(opts.hostname ? { hostname: opts.hostname } : {}),
       ...(opts.processState ? { processState: opts.processState } : {}),
     });
     this.runner = new BackupRunner({
-      restic: this.restic,
-      queue: this.queue,
-      log: this.log,
-      now: () => this.now(),
-      settings: () => this.settings,
+      ...shared,
       ...(opts.extraExcludes ? { extraExcludes: opts.extraExcludes } : {}),
       target: () => this.target(),
       catalogue: this.catalogue,
       maintenance: this.maintenance,
-      record: (run, o) => this.record(run, o),
-      notifyFailure: (e) => this.notifyFailure(e),
       pushStatus: () => this.emitStatus(),
       track: (p) => this.track(p),
       afterSuccess: (t) => this.afterSuccess(t),
-      succeeded: () => (this.startupError = null),
+      succeeded: () => (this.config.startupError = null),
     });
     this.restores = new RestoreManager({
       restic: this.restic,
@@ -164,7 +161,7 @@ export class BackupService extends Emitter<BackupEvents> {
       logger: opts.logger,
       repo: () => this.target(),
       snapshot: (repo, ref) => this.catalogue.resolve(repo, ref),
-      containment: () => this.containment(),
+      containment: () => this.config.containment(),
       afterInterrupt: (repo) => this.maintenance.cleanupAfterInterrupt(repo),
       known: (snapshotId, path) => this.catalogue.known(snapshotId, path),
       journal: {
@@ -176,10 +173,10 @@ export class BackupService extends Emitter<BackupEvents> {
     });
     this.desk = new RestoreDesk({
       jobs: this.restores,
-      settings: () => this.settings,
+      settings: () => this.config.settings,
       target: () => this.target(),
       catalogue: this.catalogue,
-      containment: () => this.containment(),
+      containment: () => this.config.containment(),
       notifier: opts.notifier,
       shell: opts.shell,
       locale: () => opts.locale?.() ?? 'fr',
@@ -201,22 +198,8 @@ export class BackupService extends Emitter<BackupEvents> {
     if (this.started) return;
     this.started = true;
     this.state = (await this.file.load()) ?? { ...EMPTY_STATE };
-    if (this.state.settings) this.settings = this.state.settings;
-    else {
-      const suggested = await suggestFolders(this.opts.suggest);
-      this.settings = BackupSettings.parse({ repository: this.opts.defaultRepository ?? null, folders: suggested.map((f) => f.path) });
-    }
     await this.cleanLeftoverStagings();
-    try {
-      await this.restic.detect();
-      if (this.settings.repository && !this.state.settings && this.opts.defaultRepository) {
-        await ensureRepository(this.repositoryDeps(), this.settings.repository, {});
-        await this.persist((s) => ({ ...s, settings: this.settings }));
-      }
-    } catch (e) {
-      this.startupError = toBackupError(e, this.now());
-      this.log.warn('backup not ready at start', { reason: this.startupError.reason });
-    }
+    await this.config.load();
     if (!this.state.lastSlot) await this.persist((s) => ({ ...s, lastSlot: this.now().toISOString() }));
     this.scheduleTick();
     this.emitStatus();
@@ -260,50 +243,20 @@ export class BackupService extends Emitter<BackupEvents> {
     await this.persist((s) => ({ ...s, stagings: kept }));
   }
 
-  /** Where restores may write besides the backed-up folders, and what they never touch (containment.ts). */
-  private containment(): { home: string; reserved: string[] } {
-    return { home: this.opts.home ?? os.homedir(), reserved: this.reservedFolders() };
+  // ---------- settings (settings.ts) ----------
+
+  private target(): Promise<RepoTarget> {
+    return this.config.target();
   }
 
-  private reservedFolders(): string[] {
-    const repo = this.settings.repository;
-    return [this.opts.dataDir, ...(this.opts.resticCacheDir ? [this.opts.resticCacheDir] : []), ...(repo?.kind === 'local' ? [repo.path] : [])];
+  getSettings(): Promise<BackupSettingsView> {
+    return this.config.view();
   }
 
-  // ---------- settings ----------
-
-  private async target(): Promise<RepoTarget> {
-    const repo = this.settings.repository;
-    if (!repo) throw backupError('not-configured');
-    await this.restic.detect();
-    return repoTarget(repo, this.opts.secrets);
-  }
-
-  async getSettings(): Promise<BackupSettingsView> {
-    return { settings: this.settings, secrets: await secretsPresent(this.opts.secrets), suggestedFolders: await suggestFolders(this.opts.suggest) };
-  }
-
-  private repositoryDeps() {
-    return { restic: this.restic, queue: this.queue, secrets: this.opts.secrets, log: this.log };
-  }
-
-  /**
-   * Validates and applies settings. A new repository is checked (or created with a generated
-   * password kept in the secret store) before anything is saved: a wrong password or an
-   * unreachable server is reported and the previous settings stay.
-   */
+  /** Checks and applies settings (settings.ts); the schedule and the status follow them. */
   async saveSettings(input: SaveBackupSettingsInput): Promise<BackupSettingsView> {
-    const next = BackupSettings.parse(input.settings);
-    const secrets = input.secrets ?? {};
-    const repoChanged = JSON.stringify(next.repository) !== JSON.stringify(this.settings.repository);
-    if (next.repository && (repoChanged || Object.keys(secrets).length > 0 || this.startupError)) {
-      await this.restic.detect();
-      await ensureRepository(this.repositoryDeps(), next.repository, secrets);
-    }
-    this.settings = next;
-    this.startupError = null;
+    await this.config.save(input);
     this.catalogue.clear();
-    await this.persist((s) => ({ ...s, settings: next }));
     this.scheduleTick();
     this.emitStatus();
     return this.getSettings();
@@ -312,17 +265,17 @@ export class BackupService extends Emitter<BackupEvents> {
   // ---------- status ----------
 
   nextRunAt(): Date | null {
-    if (!this.settings.enabled || !this.settings.repository || this.settings.folders.length === 0) return null;
-    return nextSlot(this.settings.times, this.now());
+    if (!this.config.settings.enabled || !this.config.settings.repository || this.config.settings.folders.length === 0) return null;
+    return nextSlot(this.config.settings.times, this.now());
   }
 
   status(): BackupStatus {
     return backupStatus({
       state: this.state,
-      settings: this.settings,
+      settings: this.config.settings,
       running: this.runner.running,
       progress: this.runner.progress,
-      startupError: this.startupError,
+      startupError: this.config.startupError,
       nextRunAt: this.nextRunAt(),
       resticVersion: this.restic.versionText,
       now: this.now(),
@@ -332,16 +285,7 @@ export class BackupService extends Emitter<BackupEvents> {
 
   /** The small version, for the health check [backup-recency] and the hub report. */
   summary(): BackupSummary {
-    const s = this.status();
-    return {
-      headline: s.headline,
-      lastSuccessAt: s.lastSuccessAt,
-      lastRunAt: s.lastRunAt,
-      nextRunAt: s.nextRunAt,
-      sizeBytes: s.sizeBytes,
-      filesChangedLastRun: s.filesChangedLastRun,
-      ...(s.message !== undefined ? { message: s.message } : {}),
-    };
+    return summaryOfStatus(this.status());
   }
 
   private emitStatus(): void {
@@ -368,9 +312,9 @@ export class BackupService extends Emitter<BackupEvents> {
   /** Looks at the schedule now: runs a due backup (or a catch-up), skips one missed too long ago. */
   async tick(): Promise<void> {
     const now = this.now();
-    const configured = this.settings.enabled && this.settings.repository && this.settings.folders.length > 0;
+    const configured = this.config.settings.enabled && this.config.settings.repository && this.config.settings.folders.length > 0;
     if (configured) {
-      const d = decide(this.settings.times, now, this.state.lastSlot ? new Date(this.state.lastSlot) : null, this.settings.catchUpMinutes);
+      const d = decide(this.config.settings.times, now, this.state.lastSlot ? new Date(this.state.lastSlot) : null, this.config.settings.catchUpMinutes);
       if (d.action !== 'none') {
         await this.persist((s) => ({ ...s, lastSlot: d.slot.toISOString() }));
         if (d.action === 'skip') this.log.info('scheduled backup missed (machine off or asleep), waiting for the next time', { slot: d.slot.toISOString() });
@@ -390,7 +334,7 @@ export class BackupService extends Emitter<BackupEvents> {
 
   /** The folders backed up, and Vigie's own ones (repository, data, cache: never restored into, never watched by the tripwire). */
   folders(): { backedUp: string[]; own: string[] } {
-    return { backedUp: [...this.settings.folders], own: this.reservedFolders() };
+    return { backedUp: [...this.config.settings.folders], own: this.config.reservedFolders() };
   }
 
   /** What is running now (the updater waits for both to be false). */
@@ -400,8 +344,8 @@ export class BackupService extends Emitter<BackupEvents> {
 
   /** "Sauvegarder maintenant": starts a backup (or joins the running one) and answers at once. */
   async runNow(trigger: BackupTrigger = 'manual'): Promise<BackupStatus> {
-    if (!this.settings.repository) throw backupError('not-configured');
-    if (this.settings.folders.length === 0) throw backupError('not-configured', { messageKey: 'noFolders' });
+    if (!this.config.settings.repository) throw backupError('not-configured');
+    if (this.config.settings.folders.length === 0) throw backupError('not-configured', { messageKey: 'noFolders' });
     void this.runBackup(trigger).catch(() => undefined);
     return this.status();
   }
@@ -418,7 +362,7 @@ export class BackupService extends Emitter<BackupEvents> {
 
   /** True when backups can run here (a repository and at least one folder): a safety snapshot can be taken. */
   configured(): boolean {
-    return this.settings.repository !== null && this.settings.folders.length > 0;
+    return this.config.configured();
   }
 
   /** A safety snapshot: a backup's folders and rules, its own tags and time, outside the history (runner.ts). */
@@ -434,14 +378,7 @@ export class BackupService extends Emitter<BackupEvents> {
 
   private async record(run: BackupRun, o: { success: boolean }): Promise<void> {
     const now = this.now();
-    await this.persist((s) => ({
-      ...s,
-      runs: trimRuns([...s.runs, run], now),
-      ...(o.success && run.kind === 'backup' ? { lastSuccessAt: run.endedAt } : {}),
-      // Maintenance is first due one period after the first successful backup.
-      ...(o.success && run.kind === 'backup' && !s.lastForgetAt ? { lastForgetAt: run.endedAt } : {}),
-      ...(o.success && run.kind === 'backup' && !s.lastCheckAt ? { lastCheckAt: run.endedAt } : {}),
-    }));
+    await this.persist((s) => withRun(s, run, o.success, now));
     this.emitStatus();
   }
 

@@ -190,3 +190,29 @@ export function backupStatus(i: {
     lastForgetAt: state.lastForgetAt,
   };
 }
+
+/** The history with one more run: a good backup is the last success, and starts the maintenance clock the first time. */
+export function withRun(s: BackupStateFile, run: BackupRun, success: boolean, now: Date): BackupStateFile {
+  const good = success && run.kind === 'backup';
+  return {
+    ...s,
+    runs: trimRuns([...s.runs, run], now),
+    ...(good ? { lastSuccessAt: run.endedAt } : {}),
+    // Maintenance is first due one period after the first successful backup.
+    ...(good && !s.lastForgetAt ? { lastForgetAt: run.endedAt } : {}),
+    ...(good && !s.lastCheckAt ? { lastCheckAt: run.endedAt } : {}),
+  };
+}
+
+/** The small version of the status, for the health check [backup-recency] and the hub report. */
+export function summaryOfStatus(s: BackupStatus): BackupSummary {
+  return {
+    headline: s.headline,
+    lastSuccessAt: s.lastSuccessAt,
+    lastRunAt: s.lastRunAt,
+    nextRunAt: s.nextRunAt,
+    sizeBytes: s.sizeBytes,
+    filesChangedLastRun: s.filesChangedLastRun,
+    ...(s.message !== undefined ? { message: s.message } : {}),
+  };
+}
