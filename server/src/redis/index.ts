@@ -5,9 +5,10 @@
  * memory implementations: one node, exactly as before.
  */
 import { once } from 'node:events';
-import { RedisAdapter } from '@socket.io/redis-adapter';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
+import type { Adapter } from 'socket.io-adapter';
 import type { HubConfig } from '../config.js';
 import type { AttemptCounter, RateLimiter, SlotCounter } from '../limits.js';
 import type { Logger } from '../logger.js';
@@ -19,37 +20,28 @@ import { RedisPresence } from './presence.js';
 const START_WAIT_MS = 10_000;
 
 /**
- * The pub/sub adapter, made to never throw into the hub: a publish Redis cannot take is dropped
- * (logged; this node's own sockets still get the packet), and while Redis cannot count the nodes,
- * cluster-wide queries (fetchSockets…) answer for this node alone instead of failing.
+ * The socket.io adapter: `@socket.io/redis-adapter`'s sharded adapter (SPUBLISH/SSUBSCRIBE, Redis
+ * 7 or newer; one channel per room, so a node only hears the rooms it has sockets in). Built on
+ * socket.io's ClusterAdapter: joins, leaves and disconnects apply to this node's sockets at once
+ * (the hub emits to a room right after joining sockets to it) and a publish Redis cannot take is
+ * dropped without throwing (this node's own sockets still get the packet). While Redis cannot
+ * count the nodes, cluster-wide queries (fetchSockets…) answer for this node alone instead of failing.
  */
-class HubRedisAdapter extends RedisAdapter {
-  override serverCount(): Promise<number> {
-    return super.serverCount().catch(() => 1);
-  }
-}
-
-function dropFailedPublishes(client: Redis, log: Logger): Redis {
-  let lastLogged = 0;
-  const publish = (channel: string, message: string | Buffer) =>
-    client.publish(channel, message).catch((err: unknown) => {
-      if (Date.now() - lastLogged > 30_000) log.error({ err }, 'redis unavailable: socket.io packet not sent to the other nodes');
-      lastLogged = Date.now();
-      return 0;
-    });
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop === 'publish') return publish;
-      const v: unknown = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
+function hubAdapter(pub: Redis, sub: Redis, channelPrefix: string): (nsp: Namespace) => Adapter {
+  const make = createShardedAdapter(pub, sub, { channelPrefix, subscriptionMode: 'dynamic' }) as (nsp: Namespace) => Adapter;
+  // socket.io calls it with `new`: a function, not an arrow.
+  return function adapter(nsp: Namespace): Adapter {
+    const a = make(nsp) as Adapter & { serverCount(): Promise<number> };
+    const count = a.serverCount.bind(a);
+    a.serverCount = () => count().catch(() => 1);
+    return a;
+  };
 }
 
 export interface RedisParts {
   link: RedisLink;
   presence: RedisPresence;
-  adapter: (nsp: Namespace) => RedisAdapter;
+  adapter: (nsp: Namespace) => Adapter;
   counters: { attempts: AttemptCounter; enroll: RateLimiter; socketEvents: RateLimiter; socketSlots: SlotCounter };
   close(): Promise<void>;
 }
@@ -77,12 +69,11 @@ export async function openRedisParts(cfg: Pick<HubConfig, 'redis'> & { redisUrl:
   if (up.includes(false)) log.error('redis not reachable at start: this node starts alone and joins the others when Redis answers');
   const presence = new RedisPresence({ cmd: link.cmd, sub: presenceSub, prefix, ttlMs: presenceTtlMs, heartbeatMs, log: log.child({ part: 'presence' }) });
   await presence.start();
-  const pub = dropFailedPublishes(link.cmd, log);
   const registry = `${prefix}presence:nodes`;
   return {
     link,
     presence,
-    adapter: (nsp) => new HubRedisAdapter(nsp, pub, adapterSub, { key: `${prefix}io`, requestsTimeout: 5000 }),
+    adapter: hubAdapter(link.cmd, adapterSub, `${prefix}io`),
     counters: {
       attempts: new RedisAttemptCounter(link.cmd, prefix, log),
       enroll: new RedisRateLimiter(link.cmd, `${prefix}enroll:`, log),
