@@ -46,7 +46,8 @@ export interface RedisParts {
   close(): Promise<void>;
 }
 
-async function ready(client: Redis, ms: number): Promise<boolean> {
+/** True once the connection is ready, false when it is not within `ms`. */
+export async function ready(client: Redis, ms: number): Promise<boolean> {
   if (client.status === 'ready') return true;
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), ms);

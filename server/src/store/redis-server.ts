@@ -19,6 +19,8 @@ export interface RedisServer {
   dir: string;
   /** The server process (tests kill it to see the hub survive a Redis restart). */
   process: ChildProcess;
+  /** Kills the server at once (SIGKILL: what it held is gone) and starts it again on the same port and password once `resume` is called. */
+  crash(): Promise<{ resume(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -111,21 +113,35 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Re
       throw e;
     }
     let stopped: Promise<void> | null = null;
-    return {
+    const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
+    const server: RedisServer = {
       url: `redis://:${password}@127.0.0.1:${port}`,
       port,
       dir,
       process: child,
+      crash: async () => {
+        const c = server.process;
+        if (!exited(c)) await new Promise<void>((resolve) => (c.once('exit', () => resolve()), c.kill('SIGKILL')));
+        return {
+          resume: async () => {
+            const again = spawn(bin, [file], { cwd: dir, stdio: 'ignore' });
+            server.process = again;
+            await waitReady(port, password, again, logFile);
+          },
+        };
+      },
       stop: () =>
         (stopped ??= new Promise<void>((resolve) => {
+          const c = server.process;
           const finish = () => {
             rmSync(dir, { recursive: true, force: true });
             resolve();
           };
-          if (child.exitCode !== null || child.signalCode !== null) return finish();
-          child.once('exit', finish);
-          child.kill('SIGTERM');
+          if (exited(c)) return finish();
+          c.once('exit', finish);
+          c.kill('SIGTERM');
         })),
     };
+    return server;
   }
 }
