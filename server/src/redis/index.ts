@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
-import type { Adapter } from 'socket.io-adapter';
+import { Adapter, MessageType, type BroadcastOptions, type Room } from 'socket.io-adapter';
 import type { HubConfig } from '../config.js';
 import type { AttemptCounter, RateLimiter, SlotCounter } from '../limits.js';
 import type { Logger } from '../logger.js';
@@ -19,21 +19,47 @@ import { RedisPresence } from './presence.js';
 /** How long the hub waits for Redis at start before starting without it (it keeps trying meanwhile). */
 const START_WAIT_MS = 10_000;
 
+/** What the hub calls on the cluster adapter beyond the Adapter API. */
+type ClusterParts = Adapter & { serverCount(): Promise<number>; publish(message: { type: MessageType; data: unknown }): void };
+
+const encode = (opts: BroadcastOptions) => ({ rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags });
+
 /**
  * The socket.io adapter: `@socket.io/redis-adapter`'s sharded adapter (SPUBLISH/SSUBSCRIBE, Redis
- * 7 or newer; one channel per room, so a node only hears the rooms it has sockets in). Built on
- * socket.io's ClusterAdapter: joins, leaves and disconnects apply to this node's sockets at once
- * (the hub emits to a room right after joining sockets to it) and a publish Redis cannot take is
- * dropped without throwing (this node's own sockets still get the packet). While Redis cannot
- * count the nodes, cluster-wide queries (fetchSockets…) answer for this node alone instead of failing.
+ * 7 or newer; one channel per room, so a node only hears the rooms it has sockets in), built on
+ * socket.io's ClusterAdapter (a node ignores its own messages). Two changes for the hub:
+ * - this node's sockets are served first and at once, in the order the hub emits, and the other
+ *   nodes are told without waiting (ClusterAdapter waits for Redis before serving its own sockets:
+ *   a push would overtake an acknowledgement, and a slow Redis would slow every push);
+ * - while Redis cannot count the nodes, cluster-wide queries (fetchSockets…) answer for this node
+ *   alone instead of failing. A publish Redis cannot take is dropped without throwing.
  */
 function hubAdapter(pub: Redis, sub: Redis, channelPrefix: string): (nsp: Namespace) => Adapter {
-  const make = createShardedAdapter(pub, sub, { channelPrefix, subscriptionMode: 'dynamic' }) as (nsp: Namespace) => Adapter;
+  const make = createShardedAdapter(pub, sub, { channelPrefix, subscriptionMode: 'dynamic' }) as unknown as (nsp: Namespace) => ClusterParts;
+  const local = Adapter.prototype;
   // socket.io calls it with `new`: a function, not an arrow.
   return function adapter(nsp: Namespace): Adapter {
-    const a = make(nsp) as Adapter & { serverCount(): Promise<number> };
+    const a = make(nsp);
     const count = a.serverCount.bind(a);
     a.serverCount = () => count().catch(() => 1);
+    const others = (opts: BroadcastOptions) => !opts.flags?.local;
+    a.broadcast = (packet: unknown, opts: BroadcastOptions) => {
+      // Published first: the message is encoded before this node's sockets get (and may alter) the packet.
+      if (others(opts)) a.publish({ type: MessageType.BROADCAST, data: { packet, opts: encode(opts) } });
+      local.broadcast.call(a, packet, opts);
+    };
+    a.addSockets = (opts: BroadcastOptions, rooms: Room[]) => {
+      local.addSockets.call(a, opts, rooms);
+      if (others(opts)) a.publish({ type: MessageType.SOCKETS_JOIN, data: { opts: encode(opts), rooms } });
+    };
+    a.delSockets = (opts: BroadcastOptions, rooms: Room[]) => {
+      local.delSockets.call(a, opts, rooms);
+      if (others(opts)) a.publish({ type: MessageType.SOCKETS_LEAVE, data: { opts: encode(opts), rooms } });
+    };
+    a.disconnectSockets = (opts: BroadcastOptions, close: boolean) => {
+      local.disconnectSockets.call(a, opts, close);
+      if (others(opts)) a.publish({ type: MessageType.DISCONNECT_SOCKETS, data: { opts: encode(opts), close } });
+    };
     return a;
   };
 }
