@@ -82,7 +82,7 @@ afterAll(async () => {
 });
 
 describe.runIf(clustered)('hub nodes sharing Postgres and Redis', () => {
-  it('a device on node A, a technician on node B: request, queue, chat, receipts and presence reach across', async () => {
+  it('a device on node A, a technician on node B: request, queue, chat, receipts, screen signaling and presence reach across', async () => {
     const { node } = await cluster('relay', testRedisUrl()!);
     const [a, b] = [await node(), await node()];
     const tech = await technician(a, b);
@@ -109,6 +109,22 @@ describe.runIf(clustered)('hub nodes sharing Postgres and Redis', () => {
     const receipt = nextEvent<ChatReceipts>(tech.socket, 'chat:receipt', (r) => r.requestId === request.id && r.device.read >= got.seq);
     data(await emitAck(dev, 'chat:receipt', { requestId: request.id, kind: 'read', upToSeq: got.seq }));
     await receipt;
+
+    // Remote screen: asked on B, consented on A, signaling relayed both ways between the bound sockets.
+    const consentAsked = nextEvent<{ sessionId: string }>(dev, 'screen:consent-request');
+    const session = data(await emitAck<{ id: string }>(tech.socket, 'screen:request', { requestId: request.id }));
+    expect((await consentAsked).sessionId).toBe(session.id);
+    const viewing = nextEvent<{ state: string }>(tech.socket, 'screen:updated', (x) => x.state === 'viewing');
+    data(await emitAck(dev, 'screen:consent', { sessionId: session.id, phase: 'view', decision: 'granted' }));
+    await viewing;
+    const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
+    const toTechSignal = nextEvent<{ sessionId: string; data: unknown }>(tech.socket, 'screen:signal');
+    data(await emitAck(dev, 'screen:signal', { sessionId: session.id, data: offer }));
+    expect(await toTechSignal).toEqual({ sessionId: session.id, data: offer });
+    const answer = { type: 'answer', sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' };
+    const toDeviceSignal = nextEvent<{ sessionId: string; data: unknown }>(dev, 'screen:signal');
+    data(await emitAck(tech.socket, 'screen:signal', { sessionId: session.id, data: answer }));
+    expect(await toDeviceSignal).toEqual({ sessionId: session.id, data: answer });
 
     // The device also connects to B, then leaves A: still online (B has it); then leaves B: offline, told once.
     const probe = new Redis(testRedisUrl()!);
@@ -208,13 +224,15 @@ describe.runIf(clustered)('hub nodes sharing Postgres and Redis', () => {
 
       await resume();
       // Redis forgot everything: the nodes write their presence again and find each other.
-      await until(() => b.realtime.isDeviceOnline(deviceId) && a.realtime.isTechOnline(tech.id), 'presence back');
       const probe = new Redis(redis.url);
       try {
-        expect(await probe.hexists(`${a.config.redis.prefix}presence:device`, deviceId)).toBe(1);
+        const p = a.config.redis.prefix;
+        await until(async () => (await probe.hexists(`${p}presence:device`, deviceId)) === 1 && (await probe.hexists(`${p}presence:tech`, tech.id)) === 1, 'presence written again');
+        expect(await probe.zcard(`${p}presence:nodes`)).toBe(2);
       } finally {
         probe.disconnect();
       }
+      expect([b.realtime.isDeviceOnline(deviceId), a.realtime.isTechOnline(tech.id)]).toEqual([true, true]);
       const toTech = nextEvent<ChatMessage>(tech.socket, 'chat:message', (m) => m.text === 'Ça remarche.');
       await until(async () => (await emitAck(dev, 'chat:send', chatPayload(request.id, 'Ça remarche.'))).ok, 'message stored');
       await toTech;
