@@ -11,7 +11,6 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../../server/src/app.js';
 import { startHost, type Host } from '../../main/host/server.js';
-import { createLogger } from '../../main/services/lib/logger.js';
 import { launchBrowser } from '../support/browser.js';
 import { signInToConsole } from '../support/console.js';
 import { ensureConsoleBuilt, CONSOLE_DIST } from '../console/harness.js';
@@ -58,7 +57,9 @@ async function setUp(): Promise<World> {
     hubUrl: hub.url,
     dataDir: appDir.path,
     rendererDir: RENDERER_DIR,
-    logger: createLogger({ level: 'silent' }),
+    // The host's own logger: its rotating log files in the data folder, nothing on stderr.
+    logLevel: 'info',
+    logToStderr: false,
     hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
   });
   const browser = await launchBrowser();
@@ -138,6 +139,12 @@ describe('help request and chat across the practitioner app, the hub and the con
     await w.console.getByRole('log').getByText('Bonjour, l’imprimante ne répond plus.').waitFor();
     await say(w.console, CONSOLE_INPUT, 'Bonjour ! Je regarde tout de suite.');
     await w.app.getByRole('log').getByText('Bonjour ! Je regarde tout de suite.').waitFor();
+
+    // The technician reads the device's technical log (redacted at the source); the practitioner is told.
+    await w.console.getByRole('button', { name: 'Afficher les dernières lignes' }).click();
+    await w.console.getByTestId('device-logs-lines').getByText('browser host ready', { exact: false }).waitFor();
+    expect(await w.console.getByTestId('device-logs-lines').textContent()).not.toContain(w.code);
+    await w.app.getByRole('log').getByText('Julie Martin a consulté le journal technique de ce poste.').waitFor();
 
     // Resolve with a note; the practitioner gets the confirmation.
     await w.console.getByRole('button', { name: 'Résoudre' }).click();

@@ -13,7 +13,7 @@ import { connectTech, emitAck, loginTechnician, type Socket } from '../../../ser
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import type { Notification, Notifier } from '../../platform/ports.js';
-import { createApp, type VigieApp } from '../app.js';
+import { createApp, type AppOptions, type VigieApp } from '../app.js';
 import { Backoff } from '../hub/backoff.js';
 import { createLogger } from '../lib/logger.js';
 
@@ -47,7 +47,7 @@ export class RecordingNotifier implements Notifier {
   }
 }
 
-export function makeApp(dataDir: string, hubUrl: string, notifier: Notifier = new RecordingNotifier()): VigieApp {
+export function makeApp(dataDir: string, hubUrl: string, notifier: Notifier = new RecordingNotifier(), extra: Partial<AppOptions> = {}): VigieApp {
   return createApp({
     dataDir,
     appVersion: '0.1.0-test',
@@ -56,6 +56,7 @@ export function makeApp(dataDir: string, hubUrl: string, notifier: Notifier = ne
     ports: { secrets: new FileSecretStore(join(dataDir, 'secrets.json'), quietLogger), notifier, system: new NodeSystemInfo() },
     hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
     support: { retryDelayMs: 200 },
+    ...extra,
   });
 }
 
