@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { HEALTH_STRINGS, STATUS_SEVERITY, findJargon, renderCheckMessage, renderTechnicalReason, type HealthReport, type HealthStatus } from '@vigie/common';
 import type { Hub } from '../../server/src/app.js';
 import { createHub } from '../../server/src/app.js';
-import { enrollDevice } from '../../server/src/testing.js';
+import { enrollDevice } from '../../server/src/test-support/sockets.js';
 import { startHost, type Host } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { launchBrowser } from '../support/browser.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ChatMessage, HelpRequest, QueueSnapshot } from '@vigie/common';
 import type { Hub } from '../../server/src/app.js';
-import { connectDevice, emitAck, enrollDevice, nextEvent, type Socket } from '../../server/src/testing.js';
+import { connectDevice, emitAck, enrollDevice, nextEvent, type Socket } from '../../server/src/test-support/sockets.js';
 import { startHost, type Host } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { launchBrowser } from '../support/browser.js';

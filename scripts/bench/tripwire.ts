@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { deflateSync } from 'node:zlib';
 import type { TripwireAlert } from '@vigie/common';
-import { makeFixture, testLogger } from '../../main/services/backup/testing.js';
+import { makeFixture, testLogger } from '../../main/services/backup/test-support/index.js';
 import { TripwireService } from '../../main/services/tripwire/service.js';
 
 function arg(name: string, env: string): string | undefined {

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupAccess, BackupAccessView } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
-import { connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, type Socket } from '../../../server/src/testing.js';
+import { connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, type Socket } from '../../../server/src/test-support/sockets.js';
 import { HubConnection } from '../hub/connection.js';
-import { quietLogger, RecordingNotifier, startHub, tempDir, waitFor } from '../testing/fixture.js';
-import { ManualClock } from '../screen/testing.js';
+import { quietLogger, RecordingNotifier, startHub, tempDir, waitFor } from '../test-support/fixture.js';
+import { ManualClock } from '../screen/test-support/index.js';
 import { BackupAccessGate } from './access.js';
 
 const PASSWORD = 'un mot de passe assez long';

@@ -10,7 +10,7 @@ import { NodeCommandRunner } from './runner-node.js';
 import { judgeBackup } from './scan.js';
 import { HealthService, SCAN_INTERVAL_MS, type HealthServiceOptions } from './service.js';
 import { JsonHealthStore } from './store.js';
-import { CountingRunner, ManualClock, RecordingNotifier } from './testing.js';
+import { CountingRunner, ManualClock, RecordingNotifier } from './test-support/index.js';
 import type { Probe } from './types.js';
 
 /**

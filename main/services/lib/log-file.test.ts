@@ -1,7 +1,7 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/fixture.js';
+import { tempDir } from '../test-support/fixture.js';
 import { LogFile } from './log-file.js';
 import { createLogger } from './logger.js';
 

@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_LOGS_LIMITS, systemMessageText, type DeviceLogs, type HelpRequest } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
-import { emitAck } from '../../../server/src/testing.js';
+import { emitAck } from '../../../server/src/test-support/sockets.js';
 import type { VigieApp } from '../app.js';
 import { LogFile } from '../lib/log-file.js';
 import { createLogger } from '../lib/logger.js';
-import { quietLogger, enrollApp, makeApp, startHub, technician, tempDir, waitFor } from '../testing/fixture.js';
+import { quietLogger, enrollApp, makeApp, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
 import { deviceLogsHandler } from './device-logs.js';
 
 type Dir = { path: string; remove: () => Promise<void> };

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsultationHours } from '@vigie/common';
-import { ManualClock } from './clock.js';
+import { ManualClock } from './test-support/clock.js';
 import { isConsultationTime, localTime } from './consultation.js';
 import { classifyUpdaterError, createElectronUpdaterEngine, feedUrlFor } from './electron-updater-engine.js';
 import { decideInstall, decideOffer, DEFAULT_UPDATE_POLICY, isRejection, nextFailure, retryDelayMs, type ActivitySnapshot, type InstallSituation } from './policy.js';
 import { fileUpdateStateStore } from './state.js';
-import { createNodeNsisUpdater } from './testing.js';
+import { createNodeNsisUpdater } from './test-support/nsis-updater.js';
 
 const require = createRequire(import.meta.url);
 const { newError, HttpError } = require('builder-util-runtime') as { newError(message: string, code: string): Error; HttpError: new (status: number, message?: string) => Error };

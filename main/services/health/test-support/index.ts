@@ -1,6 +1,6 @@
 /** Test helpers of the health capability (imported by tests only). */
-import type { Notification, Notifier } from '../../platform/ports.js';
-import type { CommandOutput, CommandRunner, CommandSpec, HealthClock, RunOptions } from './types.js';
+import type { Notification, Notifier } from '../../../platform/ports.js';
+import type { CommandOutput, CommandRunner, CommandSpec, HealthClock, RunOptions } from '../types.js';
 
 /** A clock whose time only moves when the test says so; due timers fire, in order, inside advance(). */
 export class ManualClock implements HealthClock {

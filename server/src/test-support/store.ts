@@ -1,7 +1,7 @@
 /**
  * The store the hub's tests run on. The vitest project `unit` runs them on SQLite (a file in each
  * data folder, as `npm run hub` does); the project `hub-postgres` runs the same tests on Postgres:
- * its global setup (test-store.setup.ts) starts one throwaway cluster and each data folder gets its
+ * its global setup (store.setup.ts) starts one throwaway cluster and each data folder gets its
  * own database, so a hub restarted on the same folder (or the CLI run on it) finds its data again.
  * Test-only: imported by fixtures, tests and test harnesses (a benchmark run outside vitest gets
  * SQLite), never by the hub.
@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { openDb, type Db } from './store/db.js';
-import { dialectOf, type StoreDialect } from './store/dialect.js';
+import { openDb, type Db } from '../store/db.js';
+import { dialectOf, type StoreDialect } from '../store/dialect.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
