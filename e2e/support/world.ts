@@ -35,7 +35,11 @@ export interface WorldOptions {
   hub?: Partial<CreateHubOptions>;
   /** The host enrolls with the practice's code at start (default false: the spec enrolls through the UI). */
   enroll?: boolean | { deviceName?: string };
-  /** More browser-host options (capabilities, a notifier…); `dataDir` is the world's own. */
+  /**
+   * More browser-host options (capabilities, a notifier…). `appDir` is the practice machine's
+   * temporary root: the host's data folder is `<appDir>/app`, a spec's own folders (a home, its
+   * documents) go beside it.
+   */
   host?: (dirs: { appDir: string }) => Partial<HostOptions>;
   /** Chromium flags (fake media devices…). */
   browserArgs?: string[];
@@ -59,6 +63,7 @@ export interface WorldHub {
 interface Fixtures {
   world: WorldHub;
   hub: Hub;
+  /** The practice machine's temporary root (the host's data folder is `<appDir>/app`). */
   appDir: string;
   host: Host;
   browser: Browser;
@@ -161,7 +166,7 @@ export function worldTest(options: WorldOptions = {}) {
         ensureRendererBuilt();
         const enroll = options.enroll ? { enrollCode: world.practice.enrollmentCode, deviceName: (typeof options.enroll === 'object' && options.enroll.deviceName) || 'Accueil' } : {};
         // The host's own logger: its rotating log files in the data folder, nothing on stderr.
-        const host = await startHost({ hubUrl: world.hub.url, dataDir: appDir, rendererDir: RENDERER_DIR, logLevel: 'info', logToStderr: false, hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 }, ...enroll, ...options.host?.({ appDir }) });
+        const host = await startHost({ hubUrl: world.hub.url, dataDir: join(appDir, 'app'), rendererDir: RENDERER_DIR, logLevel: 'info', logToStderr: false, hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 }, ...enroll, ...options.host?.({ appDir }) });
         await use(host);
         await host.close().catch(() => undefined);
       },
