@@ -124,9 +124,11 @@ export function worldTest(options: WorldOptions = {}) {
       // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern: none
       async ({}, use) => {
         ensureConsoleBuilt();
+        // The data folder inside the temporary one: the hub key and the audit checkpoints sit beside it, removed with it.
         const dir = await tempDir('world-hub');
+        const dataDir = join(dir.path, 'data');
         const port = await freePort();
-        const start = () => createHub({ dataDir: dir.path, port, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, ...options.hub });
+        const start = () => createHub({ dataDir, port, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, ...options.hub });
         let hub = await start();
         const practice = await hub.admin.createPractice({ name: options.practice ?? 'Cabinet des Lilas' });
         const who = { login: 'julie', displayName: 'Julie Martin', role: 'technician' as const, ...options.technician };
@@ -135,7 +137,7 @@ export function worldTest(options: WorldOptions = {}) {
           get hub() {
             return hub;
           },
-          dataDir: dir.path,
+          dataDir,
           port,
           practice: { id: practice.id, name: practice.name, enrollmentCode: practice.enrollmentCode },
           technician: { id: t.id, login: t.login, displayName: who.displayName, password: PASSWORD, totpSecret: t.totpSecret },
