@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import qrcode from 'qrcode-terminal';
 import { createHub } from '../server/src/app.js';
-import { totpNow } from '../server/src/testing.js';
+import { totpNow } from '../server/src/test-support/sockets.js';
 import { startHost } from '../main/host/server.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
