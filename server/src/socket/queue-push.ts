@@ -99,8 +99,8 @@ export interface QueueFlushPort {
   close(): Promise<void>;
 }
 export interface FlushClaim {
-  /** The key of the last snapshot pushed, by whichever node (a timed look pushes only what changed). */
-  lastKey: string | null;
+  /** Is this the key of the last snapshot pushed, by whichever node? (a timed look pushes only what changed) */
+  unchanged(key: string): boolean;
   /** A change was marked (by any node) since the last round: push even if the key is the same. */
   dirty: boolean;
   /** Ends the claim after a round (`pushedKey`: what it pushed, null if nothing); true when a change was marked meanwhile. */
@@ -111,9 +111,7 @@ export interface FlushClaim {
 export function memoryQueueFlush(): QueueFlushPort {
   let lastKey: string | null = null;
   const claim: FlushClaim = {
-    get lastKey() {
-      return lastKey;
-    },
+    unchanged: (key) => key === lastKey,
     dirty: false,
     release: async (pushedKey) => {
       if (pushedKey !== null) lastKey = pushedKey;
@@ -223,7 +221,7 @@ export class QueuePush {
         const composed = this.compose(await this.facts());
         nextChangeAt = composed.nextChangeAt;
         const key = pushKey(composed.snap);
-        const push = forced || claim.dirty || key !== claim.lastKey;
+        const push = forced || claim.dirty || !claim.unchanged(key);
         if (push) this.emit(composed.snap);
         if (await claim.release(push ? key : null)) this.send({ kind: 'change' });
       } while (this.state.again);
