@@ -10,6 +10,7 @@ import { createScreenHub, hubScreenDeps, migrateScreen, type ScreenHub } from '.
 import type { PracticeRecord } from './services/devices.js';
 import { revokedSocket, setupDeviceNamespace } from './socket/device.js';
 import { Realtime, rooms } from './socket/realtime.js';
+import type { QueueFlushPort } from './socket/queue-push.js';
 import { endSession, setupTechNamespace } from './socket/tech.js';
 import { describeStore, openHubStore, storeLocation } from './store/db.js';
 import { withMigrationLock } from './store/dialect.js';
@@ -38,6 +39,11 @@ export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' 
   auditCheckpointFile?: string;
   /** The Postgres store (default VIGIE_DATABASE_URL; none: SQLite in the data folder). */
   databaseUrl?: string;
+  /**
+   * Who computes and pushes the queue after a change (socket/queue-push.ts). Default: this node.
+   * Several nodes: `redisQueueFlush({ redis })` (socket/queue-flush-redis.ts), one push per cluster.
+   */
+  queueFlush?: QueueFlushPort;
 }
 
 export interface HubAdmin {
@@ -70,7 +76,7 @@ export interface Hub {
 
 /** Starts one hub: SQLite or Postgres store, fastify HTTP (API + console) and socket.io on the same port. */
 export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
-  const { dataDir, env, logger, now, keyFile, auditCheckpointFile, databaseUrl, ...overrides } = opts;
+  const { dataDir, env, logger, now, keyFile, auditCheckpointFile, databaseUrl, queueFlush, ...overrides } = opts;
   const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides, paths: { keyFile, auditCheckpointFile, databaseUrl } });
   const log = logger ?? createLogger(cfg.logLevel);
   const key = loadOrCreateHubKey(cfg.keyFile);
@@ -128,7 +134,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     pingTimeout: 20_000,
     connectTimeout: 15_000,
   });
-  realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), now, cfg.eta.recheckSeconds * 1000);
+  realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), now, cfg.eta.recheckSeconds * 1000, queueFlush);
   const rt = realtime;
   const screen = createScreenHub({ ...hubScreenDeps({ services, realtime: rt, settings: cfg.screen, log: log.child({ part: 'screen' }) }), ...(now ? { now } : {}) });
   screen.attach();
