@@ -58,10 +58,10 @@ function tracked(port: QueueFlushPort, watch: Watch) {
       watch.poke();
       return {
         dirty: c.dirty,
-        unchanged: (key) => c.unchanged(key),
-        release: async (pushedKey) => {
+        unchanged: (snap) => c.unchanged(snap),
+        release: async (pushed) => {
           if (state.gate) await state.gate;
-          const again = await c.release(pushedKey);
+          const again = await c.release(pushed);
           log.push('released');
           watch.poke();
           return again;

@@ -12,7 +12,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { FlushClaim, QueueFlushPort } from './queue-push.js';
+import type { QueueSnapshot } from '@vigie/common';
+import { pushKey, type FlushClaim, type QueueFlushPort } from './queue-push.js';
 
 /** Takes the lease; when taken, clears the dirty mark and returns whether it was set, and the last pushed digest. */
 const CLAIM = `
@@ -35,7 +36,7 @@ export interface RedisQueueFlushOptions {
   leaseMs?: number;
 }
 
-const digest = (key: string) => createHash('sha256').update(key).digest('base64');
+const digest = (snap: QueueSnapshot) => createHash('sha256').update(pushKey(snap)).digest('base64');
 
 export function redisQueueFlush(o: RedisQueueFlushOptions): QueueFlushPort {
   const prefix = o.prefix ?? 'vigie:queue:';
@@ -53,8 +54,8 @@ export function redisQueueFlush(o: RedisQueueFlushOptions): QueueFlushPort {
       const last = r[2] ?? '';
       return {
         dirty: r[1] === 1,
-        unchanged: (key) => last !== '' && digest(key) === last,
-        release: async (pushedKey) => (await o.redis.eval(RELEASE, 3, ...keys, token, pushedKey === null ? '' : digest(pushedKey))) === 1,
+        unchanged: (snap) => last !== '' && digest(snap) === last,
+        release: async (pushed) => (await o.redis.eval(RELEASE, 3, ...keys, token, pushed ? digest(pushed) : '')) === 1,
       };
     },
     close: async () => undefined,

@@ -55,9 +55,12 @@ export interface PushState {
   forced: boolean;
   stopped: boolean;
 }
-export type PushEvent = { kind: 'change' } | { kind: 'look' } | { kind: 'start' } | { kind: 'round' } | { kind: 'end' } | { kind: 'stop' };
+export type PushEvent = { kind: 'change' } | { kind: 'look' } | { kind: 'start' } | { kind: 'round' } | { kind: 'end' } | { kind: 'sent' } | { kind: 'stop' };
 /** `schedule`: run a flush soon; `round`: compute once more (forced or not); `idle`: nothing running nor scheduled. */
 export type PushEffect = { kind: 'schedule' } | { kind: 'round'; forced: boolean } | { kind: 'idle' };
+
+/** Waiting devices told their position per turn of the event loop. */
+const POSITION_SLICE = 64;
 
 export const initialPushState: PushState = { scheduled: false, flushing: false, again: false, forced: false, stopped: false };
 
@@ -80,6 +83,9 @@ export function pushStep(s: PushState, e: PushEvent): { state: PushState; effect
       // A flush runs its rounds while changes come in; should one still be owed, a new flush is scheduled.
       if (s.again && !s.stopped) return { state: { ...s, flushing: false, again: false, scheduled: true }, effects: [{ kind: 'schedule' }] };
       return { state: { ...s, flushing: false }, effects: s.scheduled ? [] : [{ kind: 'idle' }] };
+    case 'sent':
+      // The last positions of a push went out: idle unless a flush is running or scheduled.
+      return { state: s, effects: s.flushing || s.scheduled ? [] : [{ kind: 'idle' }] };
     case 'stop':
       return { state: { ...s, stopped: true }, effects: [] };
   }
@@ -99,22 +105,30 @@ export interface QueueFlushPort {
   close(): Promise<void>;
 }
 export interface FlushClaim {
-  /** Is this the key of the last snapshot pushed, by whichever node? (a timed look pushes only what changed) */
-  unchanged(key: string): boolean;
+  /** Is this what the last push said, by whichever node? (a timed look pushes only what changed; compared on pushKey) */
+  unchanged(snap: QueueSnapshot): boolean;
   /** A change was marked (by any node) since the last round: push even if the key is the same. */
   dirty: boolean;
-  /** Ends the claim after a round (`pushedKey`: what it pushed, null if nothing); true when a change was marked meanwhile. */
-  release(pushedKey: string | null): Promise<boolean>;
+  /** Ends the claim after a round (`pushed`: what it pushed, null if nothing); true when a change was marked meanwhile. */
+  release(pushed: QueueSnapshot | null): Promise<boolean>;
 }
 
-/** One node: it always flushes, and its own rounds cover its own changes. */
+/** One node: it always flushes, and its own rounds cover its own changes. The last push's key is computed only when a timed look asks. */
 export function memoryQueueFlush(): QueueFlushPort {
+  let last: QueueSnapshot | null = null;
   let lastKey: string | null = null;
   const claim: FlushClaim = {
-    unchanged: (key) => key === lastKey,
+    unchanged: (snap) => {
+      if (!last) return false;
+      lastKey ??= pushKey(last);
+      return pushKey(snap) === lastKey;
+    },
     dirty: false,
-    release: async (pushedKey) => {
-      if (pushedKey !== null) lastKey = pushedKey;
+    release: async (pushed) => {
+      if (pushed) {
+        last = pushed;
+        lastKey = null;
+      }
       return false;
     },
   };
@@ -147,9 +161,15 @@ export interface QueuePushOptions {
 export class QueuePush {
   private state = initialPushState;
   private lastFacts: QueueFacts | null = null;
+  /** Changes seen so far, and how many of them the last read of the store started after. */
+  private changes = 0;
+  private factsAfter = -1;
   /** Devices with an open request, as of the last computation. */
   private devicesWithOpen = new Set<string>();
   private idleWaiters: Array<() => void> = [];
+  /** Positions of the last push not yet sent (request id → device, position), and whether slices are going out. */
+  private unsent = new Map<string, { deviceId: string; position: QueuePosition }>();
+  private sending = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly port: QueueFlushPort;
 
@@ -161,6 +181,7 @@ export class QueuePush {
   changed(): void {
     // Marked before this node's claim (one connection keeps the order), so the flusher covers it.
     this.port.markDirty().catch((e: unknown) => this.o.log.error({ err: e }, 'queue change not shared with the other nodes'));
+    this.changes++;
     this.send({ kind: 'change' });
   }
 
@@ -174,14 +195,21 @@ export class QueuePush {
     this.state = state;
     for (const fx of effects) {
       if (fx.kind === 'schedule') setImmediate(() => void this.flush());
-      else if (fx.kind === 'idle') for (const w of this.idleWaiters.splice(0)) w();
+      else if (fx.kind === 'idle' && !this.sending) for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 
-  private async facts(): Promise<QueueFacts> {
+  /**
+   * The facts from the store; `reuse`: the last read will do if it started after every change this
+   * node saw (a request's creation reads them for its position, then its push uses the same).
+   */
+  private async facts(reuse = false): Promise<QueueFacts> {
+    if (reuse && this.lastFacts && this.factsAfter === this.changes) return this.lastFacts;
+    const after = this.changes;
     const [open, pickup, support] = await Promise.all([this.o.help.listOpen(), this.o.help.pickupStats(), this.o.settings.supportRecord()]);
     this.devicesWithOpen = new Set(open.map((r) => r.deviceId));
     this.lastFacts = { open, pickup, support };
+    this.factsAfter = after;
     return this.lastFacts;
   }
 
@@ -195,7 +223,7 @@ export class QueuePush {
 
   /** Position of one waiting request, at this instant (recent facts when they hold it, else fresh ones). */
   async positionOf(requestId: string): Promise<QueuePosition | null> {
-    const f = this.lastFacts && this.lastFacts.open.some((r) => r.id === requestId) ? this.lastFacts : await this.facts();
+    const f = this.lastFacts && this.lastFacts.open.some((r) => r.id === requestId) ? this.lastFacts : await this.facts(true);
     return this.compose(f).snap.positions.find((p) => p.requestId === requestId) ?? null;
   }
 
@@ -218,12 +246,13 @@ export class QueuePush {
           refused = forced;
           continue;
         }
-        const composed = this.compose(await this.facts());
+        // A change's round may use a read that started after it; a timed look reads afresh (it is
+        // there for what this node did not see: a CLI change, another node's change).
+        const composed = this.compose(await this.facts(forced && !this.o.flush));
         nextChangeAt = composed.nextChangeAt;
-        const key = pushKey(composed.snap);
-        const push = forced || claim.dirty || !claim.unchanged(key);
+        const push = forced || claim.dirty || !claim.unchanged(composed.snap);
         if (push) this.emit(composed.snap);
-        if (await claim.release(push ? key : null)) this.send({ kind: 'change' });
+        if (await claim.release(push ? composed.snap : null)) this.send({ kind: 'change' });
       } while (this.state.again);
     } catch (e) {
       this.o.log.error({ err: e }, 'queue broadcast failed');
@@ -234,10 +263,39 @@ export class QueuePush {
     }
   }
 
+  /**
+   * The technicians get the snapshot at once; the waiting devices their positions in slices of
+   * POSITION_SLICE per turn of the event loop, so a long queue never holds other events behind one
+   * write per device. A newer push replaces the positions not yet sent (each device gets the latest;
+   * a request no longer waiting gets none).
+   */
   private emit(snap: QueueSnapshot): void {
     this.o.techNs.to(this.o.allTechsRoom).emit('queue:updated', snap);
     const waiting = snap.requests.filter((r) => r.status === 'waiting');
-    snap.positions.forEach((p, i) => this.o.devNs.to(this.o.deviceRoom(waiting[i]!.deviceId)).emit('help:position', p));
+    this.unsent = new Map(snap.positions.map((p, i) => [p.requestId, { deviceId: waiting[i]!.deviceId, position: p }]));
+    if (!this.sending && this.unsent.size > 0) {
+      this.sending = true;
+      setImmediate(this.sendPositions);
+    }
+  }
+
+  private readonly sendPositions = (): void => {
+    let n = 0;
+    for (const [requestId, { deviceId, position }] of this.unsent) {
+      if (n++ === POSITION_SLICE) break;
+      this.unsent.delete(requestId);
+      this.o.devNs.to(this.o.deviceRoom(deviceId)).emit('help:position', position);
+    }
+    if (this.unsent.size > 0) setImmediate(this.sendPositions);
+    else {
+      this.sending = false;
+      this.send({ kind: 'sent' });
+    }
+  };
+
+  /** A request left the queue (accepted, cancelled…): a position still unsent for it is dropped. */
+  left(requestId: string): void {
+    this.unsent.delete(requestId);
   }
 
   /** The next timed look: when a wait message changes by itself, or within recheckMs (or a claim refused: retryMs). */
@@ -259,9 +317,9 @@ export class QueuePush {
     this.timer = null;
   }
 
-  /** Resolves when no queue broadcast is running or scheduled (used by close and tests). */
+  /** Resolves when no queue broadcast is running or scheduled, and every position is sent (used by close and tests). */
   idle(): Promise<void> {
-    if (!this.state.flushing && !this.state.scheduled) return Promise.resolve();
+    if (!this.state.flushing && !this.state.scheduled && !this.sending) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 }

@@ -115,6 +115,7 @@ export class Realtime {
     this.devNs.to(rooms.device(req.deviceId)).emit('help:updated', req);
     this.techNs.to(rooms.request(req.id)).to(rooms.allTechs).emit('help:updated', req);
     if (message) this.chatMessage(req.deviceId, message);
+    if (req.status !== 'waiting') this.queue.left(req.id);
     this.queueChanged();
   }
 
