@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Namespace } from 'socket.io';
 import type { HelpRequest, QueuePosition, QueueSnapshot, SupportSettingsRecord } from '@vigie/common';
 import type { Logger } from '../logger.js';
@@ -59,8 +60,9 @@ export type PushEvent = { kind: 'change' } | { kind: 'look' } | { kind: 'start' 
 /** `schedule`: run a flush soon; `round`: compute once more (forced or not); `idle`: nothing running nor scheduled. */
 export type PushEffect = { kind: 'schedule' } | { kind: 'round'; forced: boolean } | { kind: 'idle' };
 
-/** Waiting devices told their position per turn of the event loop. */
+/** Waiting devices told their position per turn of the event loop, and how often a pass over them may start. */
 const POSITION_SLICE = 64;
+const POSITION_PASS_MS = 250;
 
 export const initialPushState: PushState = { scheduled: false, flushing: false, again: false, forced: false, stopped: false };
 
@@ -170,6 +172,8 @@ export class QueuePush {
   /** Positions of the last push not yet sent (request id → device, position), and whether slices are going out. */
   private unsent = new Map<string, { deviceId: string; position: QueuePosition }>();
   private sending = false;
+  /** When the last pass over the waiting devices started (real time: it paces work, not what practices are told). */
+  private passStartedAt = -Infinity;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly port: QueueFlushPort;
 
@@ -266,8 +270,10 @@ export class QueuePush {
   /**
    * The technicians get the snapshot at once; the waiting devices their positions in slices of
    * POSITION_SLICE per turn of the event loop, so a long queue never holds other events behind one
-   * write per device. A newer push replaces the positions not yet sent (each device gets the latest;
-   * a request no longer waiting gets none).
+   * write per device, and a pass over them starts at most every POSITION_PASS_MS (the first at once):
+   * a queue changing many times a second costs one write per device per pass, not per change. A
+   * newer push replaces the positions not yet sent (each device gets the latest; a request no
+   * longer waiting gets none).
    */
   private emit(snap: QueueSnapshot): void {
     this.o.techNs.to(this.o.allTechsRoom).emit('queue:updated', snap);
@@ -275,9 +281,16 @@ export class QueuePush {
     this.unsent = new Map(snap.positions.map((p, i) => [p.requestId, { deviceId: waiting[i]!.deviceId, position: p }]));
     if (!this.sending && this.unsent.size > 0) {
       this.sending = true;
-      setImmediate(this.sendPositions);
+      const wait = this.passStartedAt + POSITION_PASS_MS - performance.now();
+      if (wait > 0) setTimeout(this.startPass, wait);
+      else setImmediate(this.startPass);
     }
   }
+
+  private readonly startPass = (): void => {
+    this.passStartedAt = performance.now();
+    this.sendPositions();
+  };
 
   private readonly sendPositions = (): void => {
     let n = 0;
