@@ -211,10 +211,14 @@ export class QueuePush {
     if (reuse && this.lastFacts && this.factsAfter === this.changes) return this.lastFacts;
     const after = this.changes;
     const [open, pickup, support] = await Promise.all([this.o.help.listOpen(), this.o.help.pickupStats(), this.o.settings.supportRecord()]);
-    this.devicesWithOpen = new Set(open.map((r) => r.deviceId));
-    this.lastFacts = { open, pickup, support };
-    this.factsAfter = after;
-    return this.lastFacts;
+    const facts = { open, pickup, support };
+    // Two reads overlapping: the one that started last is kept, whichever ends first.
+    if (after >= this.factsAfter) {
+      this.devicesWithOpen = new Set(open.map((r) => r.deviceId));
+      this.lastFacts = facts;
+      this.factsAfter = after;
+    }
+    return facts;
   }
 
   private compose(f: QueueFacts) {
