@@ -145,14 +145,14 @@ function runDevices(): void {
       case 'help': {
         // Create help requests from the given devices, one every `intervalMs`.
         const indexes = m.indexes as number[];
-        const out: Array<{ clientId: string; t0: number; requestId: string | null; index: number; code: string }> = [];
+        const out: Array<{ clientId: string; t0: number; ackMs: number; requestId: string | null; index: number; code: string }> = [];
         for (const index of indexes) {
           const d = devs[index];
           if (!d?.socket) continue;
           const clientId = randomUUID();
           const t0 = now();
           const r = await ack<{ request: { id: string } }>(d.socket, 'help:create', { clientId, context: { os: 'windows', osVersion: '11', appVersion: '0.1.0' } });
-          out.push({ clientId, t0, requestId: r.ok ? r.data.request.id : null, index, code: r.ok ? 'OK' : r.error.code });
+          out.push({ clientId, t0, ackMs: now() - t0, requestId: r.ok ? r.data.request.id : null, index, code: r.ok ? 'OK' : r.error.code });
           await new Promise((res) => setTimeout(res, m.intervalMs as number));
         }
         send({ type: 'helped', items: out });

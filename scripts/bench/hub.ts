@@ -232,7 +232,7 @@ async function measure(kind: Kind): Promise<Measured> {
   const helpT0 = now();
   const helpIdx = perWorker(HELP).map((count, w) => Array.from({ length: count }, (_, k) => Math.floor((k * perWorker(N)[w]!) / Math.max(1, count))));
   const helped = (
-    await Promise.all(workers.map((w, i) => (w.send({ type: 'help', indexes: helpIdx[i], intervalMs: 50 }), waitFor<{ items: Array<{ clientId: string; t0: number; requestId: string | null; index: number; code: string }> }>(w, 'helped'))))
+    await Promise.all(workers.map((w, i) => (w.send({ type: 'help', indexes: helpIdx[i], intervalMs: 50 }), waitFor<{ items: Array<{ clientId: string; t0: number; ackMs: number; requestId: string | null; index: number; code: string }> }>(w, 'helped'))))
   ).map((r, w) => r.items.map((it) => ({ ...it, worker: w })));
   await new Promise((r) => setTimeout(r, 2000));
   working = false;
@@ -241,6 +241,7 @@ async function measure(kind: Kind): Promise<Measured> {
   const helpLat = helpItems.filter((h) => seenQueue.has(h.clientId)).map((h) => seenQueue.get(h.clientId)! - h.t0);
   const helpUpdLat = helpItems.filter((h) => seenUpdated.has(h.clientId)).map((h) => seenUpdated.get(h.clientId)! - h.t0);
   const helpErrors = helpItems.filter((h) => h.code !== 'OK').length;
+  const helpAcks = helpItems.map((h) => h.ackMs);
   if (Object.keys(workErrors).length) log(`technician errors: ${JSON.stringify(workErrors)}`);
   log(`help: ${helpItems.length} created in ${fmt((now() - helpT0) / 1000)} s, ${helpLat.length} seen in queue:updated, ${helpErrors} errors`);
 
@@ -301,6 +302,7 @@ async function measure(kind: Kind): Promise<Measured> {
     ['help requests (errors)', `${helpItems.length} (${helpErrors})`],
     ['help → queue:updated p50 / p99 (ms)', `${fmt(quantile(helpLat, 0.5))} / ${fmt(quantile(helpLat, 0.99))}`],
     ['help → help:updated p50 / p99 (ms)', `${fmt(quantile(helpUpdLat, 0.5))} / ${fmt(quantile(helpUpdLat, 0.99))}`],
+    ['help:create answered p50 / p99 (ms)', `${fmt(quantile(helpAcks, 0.5))} / ${fmt(quantile(helpAcks, 0.99))}`],
     ['chat messages (errors)', `${chatted.length} (${chatErrors}) on ${acceptedForChat.length} requests`],
     ['chat device → technician p50 / p99 (ms)', `${fmt(quantile(chatLat, 0.5))} / ${fmt(quantile(chatLat, 0.99))}`],
     ['chat max (ms)', fmt(Math.max(...chatLat))],
