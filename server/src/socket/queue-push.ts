@@ -247,7 +247,11 @@ export class QueuePush {
     let nextChangeAt: number | null = null;
     let refused = false;
     try {
-      do {
+      for (let first = true; first || this.state.again; first = false) {
+        // Rounds after the first wait a turn of the event loop: the store's reads are synchronous,
+        // so changes landing during a round would otherwise chain rounds without letting anything
+        // else in (and the changes of that turn join the next round).
+        if (!first) await new Promise((r) => setImmediate(r));
         const forced = this.round();
         const claim = await this.port.claim();
         if (!claim) {
@@ -261,7 +265,7 @@ export class QueuePush {
         const push = forced || claim.dirty || !claim.unchanged(composed.snap);
         if (push) this.emit(composed.snap);
         if (await claim.release(push ? composed.snap : null)) this.send({ kind: 'change' });
-      } while (this.state.again);
+      }
     } catch (e) {
       this.o.log.error({ err: e }, 'queue broadcast failed');
     } finally {
