@@ -40,14 +40,21 @@ export const WeekHours = z
 export type WeekHours = z.infer<typeof WeekHours>;
 
 /** True when `tz` is an IANA time zone this runtime knows. */
+/** Zones already checked (building a formatter costs more than the rest of a settings check; the hub checks its settings at every queue push). */
+const zonesChecked = new Map<string, boolean>();
 export function isTimeZone(tz: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz)) return false;
+  const known = zonesChecked.get(tz);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
+    ok = true;
   } catch {
-    return false;
+    ok = false;
   }
+  if (zonesChecked.size < 512) zonesChecked.set(tz, ok);
+  return ok;
 }
 export const TimeZone = z.string().trim().min(1).max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Paris');
 

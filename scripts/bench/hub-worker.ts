@@ -1,10 +1,11 @@
 /**
  * Child processes of the hub benchmark (scripts/bench/hub.ts):
  *   `hub <dataDir>`  runs one hub alone (so its RSS is its own), provisions a practice and a technician
+ *   `bare`           runs the bare socket.io relay the hub is compared with (bare-relay.ts)
  *   `devices`        simulates many devices as real socket.io clients, driven over IPC
  */
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { HTTP, NS, type Result } from '@vigie/common';
 import { io, type Socket } from 'socket.io-client';
 
@@ -15,12 +16,35 @@ const send = (m: unknown) => {
 // The benchmark went away: nothing left to do.
 process.on('disconnect', () => process.exit(0));
 
+/** The server process's event-loop delay, from `loop-reset` to `loop-stats` (answered with p99 and max in ms). */
+function serveLoopStats(): void {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  process.on('message', (m: { type: string }) => {
+    if (m.type === 'loop-reset') h.reset();
+    if (m.type === 'loop-stats') send({ type: 'loop-stats', p99: h.percentile(99) / 1e6, max: h.max / 1e6 });
+  });
+}
+
+async function runBare(): Promise<void> {
+  const { startBareRelay } = await import('./bare-relay.js');
+  const relay = await startBareRelay();
+  serveLoopStats();
+  send({ type: 'ready', url: relay.url, code: '', login: '', password: '', totpSecret: '', pid: process.pid });
+  const stop = () => void relay.close().then(() => process.exit(0));
+  process.on('message', (m: { type: string }) => {
+    if (m.type === 'stop') stop();
+  });
+  process.on('SIGTERM', stop);
+}
+
 async function runHub(dataDir: string): Promise<void> {
   const { createHub } = await import('../../server/src/app.js');
   const hub = await createHub({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'warn', consoleDir: `${dataDir}/no-console` });
   const practice = await hub.admin.createPractice({ name: 'Cabinet Bench' });
   const password = 'bench password long enough';
   const tech = await hub.admin.addTechnician({ login: 'bench', displayName: 'Bench Tech', password });
+  serveLoopStats();
   send({ type: 'ready', url: hub.url, code: practice.enrollmentCode, login: 'bench', password, totpSecret: tech.totpSecret, pid: process.pid });
   const stop = () => void hub.close().then(() => process.exit(0));
   process.on('message', (m: { type: string }) => {
@@ -121,14 +145,14 @@ function runDevices(): void {
       case 'help': {
         // Create help requests from the given devices, one every `intervalMs`.
         const indexes = m.indexes as number[];
-        const out: Array<{ clientId: string; t0: number; requestId: string | null; index: number; code: string }> = [];
+        const out: Array<{ clientId: string; t0: number; ackMs: number; requestId: string | null; index: number; code: string }> = [];
         for (const index of indexes) {
           const d = devs[index];
           if (!d?.socket) continue;
           const clientId = randomUUID();
           const t0 = now();
           const r = await ack<{ request: { id: string } }>(d.socket, 'help:create', { clientId, context: { os: 'windows', osVersion: '11', appVersion: '0.1.0' } });
-          out.push({ clientId, t0, requestId: r.ok ? r.data.request.id : null, index, code: r.ok ? 'OK' : r.error.code });
+          out.push({ clientId, t0, ackMs: now() - t0, requestId: r.ok ? r.data.request.id : null, index, code: r.ok ? 'OK' : r.error.code });
           await new Promise((res) => setTimeout(res, m.intervalMs as number));
         }
         send({ type: 'helped', items: out });
@@ -164,8 +188,9 @@ function runDevices(): void {
 
 const role = process.argv[2];
 if (role === 'hub') void runHub(process.argv[3]!);
+else if (role === 'bare') void runBare();
 else if (role === 'devices') runDevices();
 else {
-  process.stderr.write('usage: hub-worker.ts hub <dataDir> | devices\n');
+  process.stderr.write('usage: hub-worker.ts hub <dataDir> | bare | devices\n');
   process.exit(1);
 }

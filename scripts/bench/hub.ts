@@ -3,16 +3,20 @@
  * (or BENCH_DEVICES, BENCH_WORKERS, BENCH_HELP, BENCH_CHAT, BENCH_RATE, BENCH_FIND_MAX=1, BENCH_CEILING).
  *
  * One hub in its own process with a fresh data folder; simulated devices are real socket.io clients
- * spread over worker processes; one technician (this process) measures what it sees. Prints a table
- * and one summary line: `devices=… rss_kb_per_device=… help_p99_ms=… chat_p99_ms=…`.
+ * spread over worker processes; one technician (this process) measures what it sees. `--bare` runs
+ * the same load against a bare socket.io relay afterwards (bare-relay.ts) and prints both side by
+ * side. `--hub-prof <dir>` writes the hub process's CPU profile there. Prints a table and one summary
+ * line: `devices=… rss_kb_per_device=… help_p99_ms=… chat_p99_ms=…` (+ `bare_…` and the load average).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { ChatMessage, QueueSnapshot } from '@vigie/common';
+import { io, type Socket } from 'socket.io-client';
+import { NS } from '@vigie/common';
 import { connectTech, emitAck, loginTechnician } from '../../server/src/test-support/sockets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -33,6 +37,10 @@ const CHAT = arg('chat', 'BENCH_CHAT', 500);
 const RATE = arg('rate', 'BENCH_RATE', 500); // connections per second, all workers together
 const FIND_MAX = process.argv.includes('--find-max') || process.env.BENCH_FIND_MAX === '1';
 const CEILING = arg('ceiling', 'BENCH_CEILING', 30_000);
+const profAt = process.argv.indexOf('--hub-prof');
+/** A folder for the hub process's CPU profile (node --cpu-prof), written when it stops. */
+const PROF = profAt >= 0 ? process.argv[profAt + 1] : process.env.BENCH_HUB_PROF;
+const BARE = process.argv.includes('--bare') || process.env.BENCH_BARE === '1';
 
 const quantile = (xs: number[], q: number) => {
   if (xs.length === 0) return NaN;
@@ -59,9 +67,9 @@ function fdLimit(pid: number): string {
 }
 
 /** Runs a child with the highest file-descriptor limit the shell allows. */
-function spawnChild(args: string[]): ChildProcess {
+function spawnChild(args: string[], nodeFlags: string[] = []): ChildProcess {
   // `ulimit -n hard` in a shell, then exec node with the tsx loader: the pid we measure is the node process itself.
-  const cmd = `ulimit -n $(ulimit -Hn) 2>/dev/null; exec "${process.execPath}" --import tsx "${worker}" ${args.map((a) => `"${a}"`).join(' ')}`;
+  const cmd = `ulimit -n $(ulimit -Hn) 2>/dev/null; exec "${process.execPath}" ${nodeFlags.map((a) => `"${a}"`).join(' ')} --import tsx "${worker}" ${args.map((a) => `"${a}"`).join(' ')}`;
   return fork('/bin/sh', [], { execPath: '/bin/sh', execArgv: ['-c', cmd], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
@@ -81,8 +89,53 @@ function waitFor<T>(child: ChildProcess, type: string, onOther?: (m: Record<stri
   });
 }
 
-async function main(): Promise<void> {
+type Kind = 'hub' | 'bare';
+interface Ready {
+  url: string;
+  code: string;
+  login: string;
+  password: string;
+  totpSecret: string;
+  pid: number;
+}
+interface Step {
+  target: number;
+  open: number;
+  failed: number;
+  rssKb: number;
+  fds: number;
+  errors: Record<string, number>;
+  connectPerS: number;
+}
+interface Measured {
+  kind: Kind;
+  load: string;
+  rows: Array<[string, string]>;
+  steps: Step[];
+  online: number;
+  rssPerDevice: number;
+  helpP99: number;
+  chatP99: number;
+}
+
+/** The technician's socket: a logged-in session on the hub, a plain socket on the bare relay. */
+async function technician(kind: Kind, ready: Ready): Promise<Socket> {
+  if (kind === 'bare') {
+    const s = io(ready.url + NS.tech, { transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', resolve);
+      s.once('connect_error', reject);
+    });
+    return s;
+  }
+  return connectTech(ready.url, await loginTechnician(ready.url, ready.login, ready.password, ready.totpSecret));
+}
+
+const loadNow = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function measure(kind: Kind): Promise<Measured> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-bench-'));
+  const loadAtStart = loadNow();
   // Every simulated device enrolls from 127.0.0.1: lift the per-IP enrollment limit for this run.
   // The one technician socket stands for a whole team working the queue (an accept and a resolve per
   // request): lift the per-connection event rate too. Devices send a few events each, far below it.
@@ -90,13 +143,12 @@ async function main(): Promise<void> {
     join(dataDir, 'hub.json'),
     JSON.stringify({ enroll: { perMinutePerIp: 1_000_000, failuresPerMinutePerIp: 100 }, socket: { ratePerSecond: 1000, burst: 2000 } }),
   );
-  const hubProc = spawnChild(['hub', dataDir]);
-  const ready = await waitFor<{ url: string; code: string; login: string; password: string; totpSecret: string; pid: number }>(hubProc, 'ready');
+  const hubProc = spawnChild(kind === 'hub' ? ['hub', dataDir] : ['bare'], PROF && kind === 'hub' ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []);
+  const ready = await waitFor<Ready>(hubProc, 'ready');
   const hubPid = ready.pid;
-  log(`hub ${ready.url} pid ${hubPid}, fd limit ${fdLimit(hubPid)}, data ${dataDir}`);
+  log(`${kind} ${ready.url} pid ${hubPid}, fd limit ${fdLimit(hubPid)}, load ${loadAtStart}`);
 
-  const cookie = await loginTechnician(ready.url, ready.login, ready.password, ready.totpSecret);
-  const tech = await connectTech(ready.url, cookie);
+  const tech = await technician(kind, ready);
   await emitAck(tech, 'tech:hello');
 
   const workers = Array.from({ length: WORKERS }, () => spawnChild(['devices']));
@@ -176,10 +228,11 @@ async function main(): Promise<void> {
       }
     }
   })();
+  hubProc.send({ type: 'loop-reset' });
   const helpT0 = now();
   const helpIdx = perWorker(HELP).map((count, w) => Array.from({ length: count }, (_, k) => Math.floor((k * perWorker(N)[w]!) / Math.max(1, count))));
   const helped = (
-    await Promise.all(workers.map((w, i) => (w.send({ type: 'help', indexes: helpIdx[i], intervalMs: 50 }), waitFor<{ items: Array<{ clientId: string; t0: number; requestId: string | null; index: number; code: string }> }>(w, 'helped'))))
+    await Promise.all(workers.map((w, i) => (w.send({ type: 'help', indexes: helpIdx[i], intervalMs: 50 }), waitFor<{ items: Array<{ clientId: string; t0: number; ackMs: number; requestId: string | null; index: number; code: string }> }>(w, 'helped'))))
   ).map((r, w) => r.items.map((it) => ({ ...it, worker: w })));
   await new Promise((r) => setTimeout(r, 2000));
   working = false;
@@ -188,6 +241,7 @@ async function main(): Promise<void> {
   const helpLat = helpItems.filter((h) => seenQueue.has(h.clientId)).map((h) => seenQueue.get(h.clientId)! - h.t0);
   const helpUpdLat = helpItems.filter((h) => seenUpdated.has(h.clientId)).map((h) => seenUpdated.get(h.clientId)! - h.t0);
   const helpErrors = helpItems.filter((h) => h.code !== 'OK').length;
+  const helpAcks = helpItems.map((h) => h.ackMs);
   if (Object.keys(workErrors).length) log(`technician errors: ${JSON.stringify(workErrors)}`);
   log(`help: ${helpItems.length} created in ${fmt((now() - helpT0) / 1000)} s, ${helpLat.length} seen in queue:updated, ${helpErrors} errors`);
 
@@ -212,8 +266,10 @@ async function main(): Promise<void> {
   const rssEnd = rssKb(hubPid);
 
   // ---------- optional: push N up until something breaks ----------
-  const steps: Array<{ target: number; open: number; failed: number; rssKb: number; fds: number; errors: Record<string, number>; connectPerS: number }> = [];
-  if (FIND_MAX) {
+  hubProc.send({ type: 'loop-stats' });
+  const loop = await waitFor<{ p99: number; max: number }>(hubProc, 'loop-stats');
+  const steps: Step[] = [];
+  if (FIND_MAX && kind === 'hub') {
     let total = N;
     for (;;) {
       const add = Math.min(2500, CEILING - total);
@@ -229,47 +285,69 @@ async function main(): Promise<void> {
     }
   }
 
-  // ---------- report ----------
+  // ---------- results ----------
   const rows: Array<[string, string]> = [
     ['devices requested', String(N)],
     ['devices connected', String(online)],
     ['connect failures', String(conn.failed)],
     ['worker processes', String(WORKERS)],
-    ['hub fd limit (soft/hard)', fdLimit(hubPid)],
-    ['hub open fds with devices', String(fdsConnected)],
+    ['fd limit (soft/hard)', fdLimit(hubPid)],
+    ['open fds with devices', String(fdsConnected)],
     ['enroll rate (/s)', fmt(N / (enrollMs / 1000))],
     ['connect rate (/s)', fmt(conn.ok / (conn.ms / 1000))],
-    ['hub RSS before devices (MB)', fmt(rssBase / 1024)],
-    ['hub RSS with devices (MB)', fmt(rssConnected / 1024)],
-    ['hub RSS per device (kB)', fmt((rssConnected - rssBase) / Math.max(1, online))],
-    ['hub RSS at end (MB)', fmt(rssEnd / 1024)],
+    ['RSS before devices (MB)', fmt(rssBase / 1024)],
+    ['RSS with devices (MB)', fmt(rssConnected / 1024)],
+    ['RSS per device (kB)', fmt((rssConnected - rssBase) / Math.max(1, online))],
+    ['RSS at end (MB)', fmt(rssEnd / 1024)],
     ['help requests (errors)', `${helpItems.length} (${helpErrors})`],
     ['help → queue:updated p50 / p99 (ms)', `${fmt(quantile(helpLat, 0.5))} / ${fmt(quantile(helpLat, 0.99))}`],
     ['help → help:updated p50 / p99 (ms)', `${fmt(quantile(helpUpdLat, 0.5))} / ${fmt(quantile(helpUpdLat, 0.99))}`],
+    ['help:create answered p50 / p99 (ms)', `${fmt(quantile(helpAcks, 0.5))} / ${fmt(quantile(helpAcks, 0.99))}`],
     ['chat messages (errors)', `${chatted.length} (${chatErrors}) on ${acceptedForChat.length} requests`],
     ['chat device → technician p50 / p99 (ms)', `${fmt(quantile(chatLat, 0.5))} / ${fmt(quantile(chatLat, 0.99))}`],
     ['chat max (ms)', fmt(Math.max(...chatLat))],
+    ['process event-loop delay p99 / max, help + chat (ms)', `${fmt(loop.p99)} / ${fmt(loop.max)}`],
+    ['load average at start / end (1, 5, 15 min)', `${loadAtStart} / ${loadNow()}`],
   ];
-  const w1 = Math.max(...rows.map((r) => r[0].length));
-  process.stdout.write(`\n${'measure'.padEnd(w1)}  value\n${'-'.repeat(w1)}  ${'-'.repeat(24)}\n`);
-  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w1)}  ${v}\n`);
-  if (steps.length) {
-    process.stdout.write(`\nfind-max (2500 more devices per step, ceiling ${CEILING})\n`);
-    process.stdout.write(`${'target'.padStart(7)} ${'open'.padStart(7)} ${'failed'.padStart(7)} ${'RSS MB'.padStart(8)} ${'hub fds'.padStart(8)} ${'conn/s'.padStart(7)}  errors\n`);
-    for (const s of steps) {
-      process.stdout.write(`${String(s.target).padStart(7)} ${String(s.open).padStart(7)} ${String(s.failed).padStart(7)} ${fmt(s.rssKb / 1024).padStart(8)} ${String(s.fds).padStart(8)} ${fmt(s.connectPerS).padStart(7)}  ${JSON.stringify(s.errors)}\n`);
-    }
-  }
-  process.stdout.write(
-    `\ndevices=${online} rss_kb_per_device=${fmt((rssConnected - rssBase) / Math.max(1, online))} help_p99_ms=${fmt(quantile(helpLat, 0.99))} chat_p99_ms=${fmt(quantile(chatLat, 0.99))}\n`,
-  );
-
   tech.close();
   await Promise.all(workers.map((w) => (w.send({ type: 'close' }), waitFor(w, 'closed').catch(() => undefined))));
   hubProc.send({ type: 'stop' });
   await new Promise((r) => hubProc.once('exit', r));
   rmSync(dataDir, { recursive: true, force: true });
+  return {
+    kind,
+    load: loadAtStart,
+    rows,
+    steps,
+    online,
+    rssPerDevice: (rssConnected - rssBase) / Math.max(1, online),
+    helpP99: quantile(helpLat, 0.99),
+    chatP99: quantile(chatLat, 0.99),
+  };
 }
+
+async function main(): Promise<void> {
+  const runs = [await measure('hub')];
+  if (BARE) runs.push(await measure('bare'));
+  const [hub, bare] = runs as [Measured, Measured | undefined];
+  const w1 = Math.max(...hub.rows.map((r) => r[0].length));
+  const w2 = Math.max(24, ...hub.rows.map((r) => r[1].length));
+  process.stdout.write(`\n${'measure'.padEnd(w1)}  ${'hub'.padEnd(w2)}${bare ? '  bare socket.io relay' : ''}\n${'-'.repeat(w1)}  ${'-'.repeat(w2)}${bare ? `  ${'-'.repeat(24)}` : ''}\n`);
+  hub.rows.forEach(([k, v], i) => process.stdout.write(`${k.padEnd(w1)}  ${v.padEnd(w2)}${bare ? `  ${bare.rows[i]![1]}` : ''}\n`.replace(/ +\n$/, '\n')));
+  if (bare) process.stdout.write(`${'RSS per device, hub / bare'.padEnd(w1)}  ${fmt(hub.rssPerDevice / bare.rssPerDevice, 2)}× (target ≤ 2×)\n`);
+  if (hub.steps.length) {
+    process.stdout.write(`\nfind-max (2500 more devices per step, ceiling ${CEILING})\n`);
+    process.stdout.write(`${'target'.padStart(7)} ${'open'.padStart(7)} ${'failed'.padStart(7)} ${'RSS MB'.padStart(8)} ${'hub fds'.padStart(8)} ${'conn/s'.padStart(7)}  errors\n`);
+    for (const s of hub.steps) {
+      process.stdout.write(`${String(s.target).padStart(7)} ${String(s.open).padStart(7)} ${String(s.failed).padStart(7)} ${fmt(s.rssKb / 1024).padStart(8)} ${String(s.fds).padStart(8)} ${fmt(s.connectPerS).padStart(7)}  ${JSON.stringify(s.errors)}\n`);
+    }
+  }
+  const bareLine = bare ? ` bare_rss_kb_per_device=${fmt(bare.rssPerDevice)} bare_help_p99_ms=${fmt(bare.helpP99)} bare_chat_p99_ms=${fmt(bare.chatP99)}` : '';
+  process.stdout.write(
+    `\ndevices=${hub.online} rss_kb_per_device=${fmt(hub.rssPerDevice)} help_p99_ms=${fmt(hub.helpP99)} chat_p99_ms=${fmt(hub.chatP99)}${bareLine} load=${hub.load.split(' ')[0]}\n`,
+  );
+}
+
 
 main().then(
   () => process.exit(0),

@@ -12,6 +12,7 @@ import { openRedisParts } from './redis/index.js';
 import { useSocketLimits } from './socket/dispatch.js';
 import { revokedSocket, setupDeviceNamespace } from './socket/device.js';
 import { Realtime, rooms } from './socket/realtime.js';
+import type { QueueFlushPort } from './socket/queue-push.js';
 import { endSession, setupTechNamespace } from './socket/tech.js';
 import { describeStore, openHubStore, storeLocation } from './store/db.js';
 import { withMigrationLock } from './store/dialect.js';
@@ -42,6 +43,11 @@ export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' 
   databaseUrl?: string;
   /** The Redis the hub's nodes share (default VIGIE_REDIS_URL; none: one node, all in memory). */
   redisUrl?: string;
+  /**
+   * Who computes and pushes the queue after a change (socket/queue-push.ts). Default: this node, or
+   * with Redis one node of the cluster per burst (socket/queue-flush-redis.ts). Tests inject their own.
+   */
+  queueFlush?: QueueFlushPort;
 }
 
 export interface HubAdmin {
@@ -74,7 +80,7 @@ export interface Hub {
 
 /** Starts one hub: SQLite or Postgres store, fastify HTTP (API + console) and socket.io on the same port. */
 export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
-  const { dataDir, env, logger, now, keyFile, auditCheckpointFile, databaseUrl, redisUrl, ...overrides } = opts;
+  const { dataDir, env, logger, now, keyFile, auditCheckpointFile, databaseUrl, redisUrl, queueFlush, ...overrides } = opts;
   const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides, paths: { keyFile, auditCheckpointFile, databaseUrl, redisUrl } });
   const log = logger ?? createLogger(cfg.logLevel);
   const key = loadOrCreateHubKey(cfg.keyFile);
@@ -136,7 +142,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     ...(redis ? { adapter: redis.adapter as never } : {}),
   });
   if (redis) useSocketLimits(io, { events: redis.counters.socketEvents, slots: redis.counters.socketSlots });
-  realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), now, cfg.eta.recheckSeconds * 1000, redis?.presence);
+  realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), now, cfg.eta.recheckSeconds * 1000, queueFlush ?? redis?.queueFlush, redis?.presence);
   const rt = realtime;
   const screen = createScreenHub({ ...hubScreenDeps({ services, realtime: rt, settings: cfg.screen, log: log.child({ part: 'screen' }) }), ...(now ? { now } : {}) });
   screen.attach();

@@ -29,11 +29,19 @@ const INK = '#111111';
 /** A value someone typed (a name, a file name), on one line: no control characters, nothing that could look like the receipt's own lines. */
 const one = (s: string) => s.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
 
+/** One formatter per language and time zone (building one costs more than the rest of a date). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatDate(iso: string | null, locale: Locale, timeZone: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium', timeZone }).format(d);
+  const key = `${locale}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium', timeZone });
+    formatters.set(key, f);
+  }
+  return f.format(d);
 }
 
 /** Draws the receipt; resolves with the PDF's bytes. */

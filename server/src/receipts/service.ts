@@ -26,7 +26,7 @@ import type { Db } from '../store/db.js';
 import { lockRow } from '../store/dialect.js';
 import { canonicalJson } from '../util.js';
 import { chainFacts, collectRows } from './facts.js';
-import { renderReceiptPdf } from './pdf.js';
+import { renderReceiptPdfOffThread } from './pdf-renderer.js';
 import { inspectPhoto } from './photo.js';
 import type { ReceiptsDb, ReceiptTable } from './schema.js';
 
@@ -229,7 +229,7 @@ export class ReceiptService {
     const json = `${JSON.stringify(receipt, null, 2)}\n`;
     const photo = receipt.technician ? await this.photoBytes(receipt.technician.id, receipt.technician.photoSha256) : null;
     const timeZone = (await this.o.timeZone?.()) ?? 'Europe/Paris';
-    const pdfs = await Promise.all(RECEIPT_LOCALES.map(async (locale) => ({ locale, pdf: await renderReceiptPdf(receipt, json, { locale, timeZone, photo }) })));
+    const pdfs = await Promise.all(RECEIPT_LOCALES.map(async (locale) => ({ locale, pdf: await renderReceiptPdfOffThread(receipt, json, { locale, timeZone, photo }) })));
     const docs = pdfs.map((d) => ({ ...d, sha256: sha256(d.pdf) }));
     const digest = receiptDigest(receipt);
 

@@ -15,6 +15,8 @@ import type { Logger } from '../logger.js';
 import { connectRedis, type RedisLink } from './connection.js';
 import { RedisAttemptCounter, RedisRateLimiter, RedisSlotCounter } from './limits.js';
 import { RedisPresence } from './presence.js';
+import type { QueueFlushPort } from '../socket/queue-push.js';
+import { redisQueueFlush } from '../socket/queue-flush-redis.js';
 
 /** How long the hub waits for Redis at start before starting without it (it keeps trying meanwhile). */
 const START_WAIT_MS = 10_000;
@@ -69,6 +71,8 @@ export interface RedisParts {
   presence: RedisPresence;
   adapter: (nsp: Namespace) => Adapter;
   counters: { attempts: AttemptCounter; enroll: RateLimiter; socketEvents: RateLimiter; socketSlots: SlotCounter };
+  /** Who pushes the queue: one node of the cluster per burst of changes (socket/queue-flush-redis.ts). */
+  queueFlush: QueueFlushPort;
   close(): Promise<void>;
 }
 
@@ -101,6 +105,7 @@ export async function openRedisParts(cfg: Pick<HubConfig, 'redis'> & { redisUrl:
     link,
     presence,
     adapter: hubAdapter(link.cmd, adapterSub, `${prefix}io`),
+    queueFlush: redisQueueFlush({ redis: link.cmd, prefix: `${prefix}queue:` }),
     counters: {
       attempts: new RedisAttemptCounter(link.cmd, prefix, log),
       enroll: new RedisRateLimiter(link.cmd, `${prefix}enroll:`, log),

@@ -7,6 +7,9 @@ import { formatCode, newId, normalizeCode, nowIso, parseJson, randomCode, random
 import type { AuditLog } from './audit.js';
 import { healthUpdate } from './health-reports.js';
 
+/** Last-seen times written per transaction (flushSeen). */
+const SEEN_PER_TRANSACTION = 200;
+
 export interface PracticeRecord {
   id: string;
   name: string;
@@ -199,21 +202,35 @@ export class DeviceService {
     this.seen.set(deviceId, nowIso());
   }
 
-  async flushSeen(): Promise<number> {
+  /** The flush running, if any: one at a time, so an older time never lands after a newer one. */
+  private seenFlush: Promise<number> = Promise.resolve(0);
+
+  flushSeen(): Promise<number> {
+    const next = this.seenFlush.catch(() => 0).then(() => this.flushSeenNow());
+    this.seenFlush = next;
+    return next;
+  }
+
+  private async flushSeenNow(): Promise<number> {
     if (this.seen.size === 0) return 0;
     // In id order: two hub nodes flushing the same devices (a device that moved) lock their rows in the same order.
     const batch = [...this.seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this.seen = new Map();
-    await this.db.transaction().execute(async (trx) => {
-      // Never backwards: another node may have written a later time for a device that moved to it (ISO times compare as text).
-      for (const [id, at] of batch)
-        await trx
-          .updateTable('devices')
-          .set({ last_seen_at: at })
-          .where('id', '=', id)
-          .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', at)]))
-          .execute();
-    });
+    // In transactions of SEEN_PER_TRANSACTION, a turn of the event loop between them: thousands of
+    // devices connecting at once never hold the hub's other events behind one long write.
+    for (let i = 0; i < batch.length; i += SEEN_PER_TRANSACTION) {
+      if (i > 0) await new Promise((r) => setImmediate(r));
+      await this.db.transaction().execute(async (trx) => {
+        // Never backwards: another node may have written a later time for a device that moved to it (ISO times compare as text).
+        for (const [id, at] of batch.slice(i, i + SEEN_PER_TRANSACTION))
+          await trx
+            .updateTable('devices')
+            .set({ last_seen_at: at })
+            .where('id', '=', id)
+            .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', at)]))
+            .execute();
+      });
+    }
     return batch.length;
   }
 

@@ -1,9 +1,10 @@
 import type { Namespace, Server } from 'socket.io';
-import { NS, type ChatMessage, type ChatReceipts, type HelpRequest, type QueuePosition, type QueueSnapshot, type SupportSettingsRecord } from '@vigie/common';
+import { NS, type ChatMessage, type ChatReceipts, type HelpRequest, type QueuePosition, type QueueSnapshot } from '@vigie/common';
 import type { Logger } from '../logger.js';
 import { MemoryPresence, type Presence, type PresenceChange } from './presence.js';
-import type { HelpService, PickupStats } from '../services/help.js';
-import { SettingsService } from '../settings/service.js';
+import type { HelpService } from '../services/help.js';
+import type { SettingsService } from '../settings/service.js';
+import { QueuePush, type QueueFlushPort } from './queue-push.js';
 
 export const rooms = {
   device: (id: string) => `device:${id}`,
@@ -13,50 +14,44 @@ export const rooms = {
   allTechs: 'techs',
 } as const;
 
-/** What the queue is computed from, read from SQLite (the clock-dependent part is composed from it). */
-interface QueueFacts {
-  open: HelpRequest[];
-  pickup: PickupStats;
-  support: SupportSettingsRecord;
-}
-
 /**
  * Live state and pushes: who is online and available (memory only; everything that matters is in
- * SQLite) and the coalesced queue broadcast (`queue:updated` to technicians, `help:position` to
- * waiting devices). What practices are told about their wait changes with time alone (a minute of
- * an estimate runs out, 3 minutes pass, the support opens): the queue is pushed again at the next
- * such moment, and looked at again every minute in any case (pushed only when something changed).
+ * the store), the pushes of a request's changes, and the coalesced queue broadcast (queue-push.ts).
  */
 export class Realtime {
   readonly devNs: Namespace;
   readonly techNs: Namespace;
-  /** Devices with an open request, as of the last queue computation. */
-  private devicesWithOpen = new Set<string>();
-  private flushing = false;
-  private pending = false;
-  private scheduled = false;
-  private lastFacts: QueueFacts | null = null;
-  private idleWaiters: Array<() => void> = [];
-  /** A change happened since the last push (vs. a timed look, pushed only when the result differs). */
-  private forced = false;
-  private lastPushed = '';
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private stopped = false;
-
+  /** The queue broadcast (`queue:updated`, `help:position`): queue-push.ts. */
+  readonly queue: QueuePush;
   constructor(
     io: Server,
-    private readonly help: HelpService,
-    private readonly settings: SettingsService,
-    private readonly log: Logger,
+    help: HelpService,
+    settings: SettingsService,
+    log: Logger,
     /** The hub's clock (tests move it forward). */
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
     /** The queue is looked at again at least this often (a CLI settings change, a clock that jumped): eta.recheckSeconds. */
-    private readonly recheckMs = 60_000,
+    recheckMs = 60_000,
+    /** Who computes and pushes the queue (default: this node; several nodes: queue-flush-redis.ts). */
+    private readonly flush?: QueueFlushPort,
     /** Who is online: this process (MemoryPresence) or every hub node (redis/presence.ts). */
     private readonly presence: Presence = new MemoryPresence(),
   ) {
     this.devNs = io.of(NS.device);
     this.techNs = io.of(NS.tech);
+    this.queue = new QueuePush({
+      techNs: this.techNs,
+      devNs: this.devNs,
+      allTechsRoom: rooms.allTechs,
+      deviceRoom: rooms.device,
+      help,
+      settings,
+      presence: this,
+      log,
+      now,
+      recheckMs,
+      ...(flush ? { flush } : {}),
+    });
     presence.onChange((c) => this.presenceChanged(c));
   }
 
@@ -79,7 +74,9 @@ export class Realtime {
   private presenceChanged(c: PresenceChange): void {
     if (c.kind === 'device') {
       this.techNs.local.to(rooms.allTechs).emit('device:presence', { deviceId: c.id, online: c.on });
-      if (c.mine && this.devicesWithOpen.has(c.id)) this.queueChanged();
+      // Only the node that computes the queue knows which devices have an open request; with several
+      // nodes (a flush port given) any change that may show in the queue is handed to whoever flushes.
+      if (c.mine && (this.queue.hasOpen(c.id) || this.flush)) this.queueChanged();
     } else if (c.mine) this.queueChanged();
   }
 
@@ -96,6 +93,7 @@ export class Realtime {
     this.devNs.to(rooms.device(req.deviceId)).emit('help:updated', req);
     this.techNs.to(rooms.request(req.id)).to(rooms.allTechs).emit('help:updated', req);
     if (message) this.chatMessage(req.deviceId, message);
+    if (req.status !== 'waiting') this.queue.left(req.id);
     this.queueChanged();
   }
 
@@ -117,112 +115,24 @@ export class Realtime {
     this.techNs.in(rooms.tech(technicianId)).socketsLeave(rooms.request(requestId));
   }
 
-  // ---------- queue ----------
+  // ---------- queue (queue-push.ts) ----------
   /** Schedules one recomputation of the queue (bursts of changes coalesce into one push). */
   queueChanged(): void {
-    this.forced = true;
-    this.schedule();
+    this.queue.changed();
   }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    if (this.flushing) {
-      this.pending = true;
-      return;
-    }
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
+  snapshot(): Promise<QueueSnapshot> {
+    return this.queue.snapshot();
   }
-
-  private async facts(): Promise<QueueFacts> {
-    const [open, pickup, support] = await Promise.all([this.help.listOpen(), this.help.pickupStats(), this.settings.supportRecord()]);
-    this.devicesWithOpen = new Set(open.map((r) => r.deviceId));
-    this.lastFacts = { open, pickup, support };
-    return this.lastFacts;
+  /** Position of one waiting request, at this instant. */
+  positionOf(requestId: string): Promise<QueuePosition | null> {
+    return this.queue.positionOf(requestId);
   }
-
-  /** The snapshot at this instant of the hub's clock, and when what it tells practices changes next. */
-  private compose(f: QueueFacts): { snap: QueueSnapshot; nextChangeAt: number | null } {
-    const nowMs = this.now();
-    const support = SettingsService.status(f.support, nowMs, { online: this.onlineTechCount(), available: this.availableTechCount() });
-    const waiting = f.open.filter((r) => r.status === 'waiting');
-    const { positions, nextChangeAt } = this.help.positions(waiting, { nowMs, pickup: f.pickup, techniciansAvailable: support.techniciansAvailable, support });
-    const snap: QueueSnapshot = {
-      requests: f.open.map((r) => ({ ...r, deviceOnline: this.isDeviceOnline(r.deviceId) })),
-      serverTime: new Date(nowMs).toISOString(),
-      medianPickupSeconds: f.pickup.medianSeconds ?? 0,
-      pickupSamples: f.pickup.samples,
-      positions,
-      support,
-    };
-    return { snap, nextChangeAt };
-  }
-
-  async snapshot(): Promise<QueueSnapshot> {
-    return this.compose(await this.facts()).snap;
-  }
-
-  /** Position of one waiting request, at this instant (recent facts when they hold it, else fresh ones). */
-  async positionOf(requestId: string): Promise<QueuePosition | null> {
-    const f = this.lastFacts && this.lastFacts.open.some((r) => r.id === requestId) ? this.lastFacts : await this.facts();
-    return this.compose(f).snap.positions.find((p) => p.requestId === requestId) ?? null;
-  }
-
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    let nextChangeAt: number | null = null;
-    try {
-      do {
-        this.pending = false;
-        const forced = this.forced;
-        this.forced = false;
-        const composed = this.compose(await this.facts());
-        const { snap } = composed;
-        nextChangeAt = composed.nextChangeAt;
-        // The seconds waited and the clock move on their own: a timed look pushes only what changed.
-        const key = JSON.stringify(snap, (k, v: unknown) => (k === 'serverTime' || k === 'waitedSeconds' ? undefined : v));
-        if (!forced && key === this.lastPushed) continue;
-        this.lastPushed = key;
-        this.techNs.to(rooms.allTechs).emit('queue:updated', snap);
-        const waiting = snap.requests.filter((r) => r.status === 'waiting');
-        snap.positions.forEach((p, i) => this.devNs.to(rooms.device(waiting[i]!.deviceId)).emit('help:position', p));
-      } while (this.pending);
-    } catch (e) {
-      this.log.error({ err: e }, 'queue broadcast failed');
-    } finally {
-      this.flushing = false;
-      this.arm(nextChangeAt);
-      if (!this.scheduled) for (const w of this.idleWaiters.splice(0)) w();
-    }
-  }
-
-  /** The next timed look: when a wait message changes by itself, or within a minute. */
-  private arm(nextChangeAt: number | null): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.stopped) return;
-    const delay = Math.min(this.recheckMs, Math.max(20, nextChangeAt === null ? this.recheckMs : nextChangeAt - this.now()));
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.schedule();
-    }, delay);
-    this.timer.unref();
-  }
-
   /** No more timed looks (the hub is closing). */
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.queue.stop();
   }
-
   /** Resolves when no queue broadcast is running or scheduled (used by close and tests). */
   idle(): Promise<void> {
-    if (!this.flushing && !this.scheduled) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
+    return this.queue.idle();
   }
 }

@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqlite, type SqliteStatement, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -59,6 +59,26 @@ function privateFile(file: string): void {
   }
 }
 
+/**
+ * Kysely prepares every query anew; the statements of the most recent STATEMENTS query texts are
+ * kept instead (the texts are the compiled queries, values apart). One connection, no streaming
+ * reads: a statement is never in use twice at once.
+ */
+const STATEMENTS = 256;
+function preparedOnce(db: KyselySqlite): KyselySqlite {
+  const kept = new Map<string, SqliteStatement>();
+  return {
+    close: () => db.close(),
+    prepare: (sql: string) => {
+      const stmt = kept.get(sql) ?? db.prepare(sql);
+      kept.delete(sql);
+      kept.set(sql, stmt);
+      if (kept.size > STATEMENTS) kept.delete(kept.keys().next().value!);
+      return stmt;
+    },
+  };
+}
+
 function openSqlite(file: string, opts: OpenDbOptions): Db {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   privateFile(file);
@@ -69,7 +89,7 @@ function openSqlite(file: string, opts: OpenDbOptions): Db {
   sqlite.pragma('busy_timeout = 5000');
   // Deleted or overwritten content (ended sessions, secrets sealed at start) is zeroed, not left in free space.
   sqlite.pragma('secure_delete = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new SqliteRowLocks()] });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }), plugins: [new SqliteRowLocks()] });
 }
 
 /** 64-bit integers (`bigint` columns, `count(*)`) and numerics come back as numbers, as they do from SQLite. */

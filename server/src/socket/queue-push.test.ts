@@ -1,0 +1,89 @@
+/**
+ * The queue push's lifecycle as data (pushStep): bursts coalesce into one flush, changes during a
+ * flush make one more round, a timed look never forces a push, a stopped push schedules nothing;
+ * and on a real hub, a queue longer than one slice of positions still reaches every waiting device.
+ */
+import { describe, expect, it } from 'vitest';
+import type { HelpRequest, QueuePosition } from '@vigie/common';
+import { createHelp, newDevice, newTech, startTestHub } from '../test-support/fixture.js';
+import { nextEvent } from '../test-support/sockets.js';
+import { initialPushState, nextLookDelay, pushStep, type PushEffect, type PushEvent, type PushState } from './queue-push.js';
+
+function run(events: PushEvent[], from: PushState = initialPushState): { state: PushState; effects: PushEffect[] } {
+  let state = from;
+  const effects: PushEffect[] = [];
+  for (const e of events) {
+    const r = pushStep(state, e);
+    state = r.state;
+    effects.push(...r.effects);
+  }
+  return { state, effects };
+}
+
+describe('queue push lifecycle', () => {
+  it('a burst of changes schedules one flush whose round is forced, then goes idle', () => {
+    const burst = run([{ kind: 'change' }, { kind: 'change' }, { kind: 'change' }]);
+    expect(burst.effects).toEqual([{ kind: 'schedule' }]);
+    const flushed = run([{ kind: 'start' }, { kind: 'round' }, { kind: 'end' }], burst.state);
+    expect(flushed.effects).toEqual([{ kind: 'round', forced: true }, { kind: 'idle' }]);
+    expect(flushed.state).toEqual(initialPushState);
+  });
+
+  it('a timed look alone computes without forcing a push', () => {
+    const r = run([{ kind: 'look' }, { kind: 'start' }, { kind: 'round' }]);
+    expect(r.effects).toEqual([{ kind: 'schedule' }, { kind: 'round', forced: false }]);
+  });
+
+  it('a change during a flush is owed one more round, forced, without a second flush', () => {
+    const during = run([{ kind: 'look' }, { kind: 'start' }, { kind: 'round' }, { kind: 'change' }]);
+    expect(during.state).toMatchObject({ flushing: true, again: true, forced: true });
+    expect(during.effects.filter((e) => e.kind === 'schedule')).toHaveLength(1);
+    const next = run([{ kind: 'round' }, { kind: 'end' }], during.state);
+    expect(next.effects).toEqual([{ kind: 'round', forced: true }, { kind: 'idle' }]);
+  });
+
+  it('a round still owed when the flush ends schedules a new flush instead of going idle', () => {
+    const r = run([{ kind: 'change' }, { kind: 'start' }, { kind: 'round' }, { kind: 'change' }, { kind: 'end' }]);
+    expect(r.effects.at(-1)).toEqual({ kind: 'schedule' });
+    expect(r.state).toMatchObject({ flushing: false, scheduled: true, forced: true });
+  });
+
+  it('the last positions sent make it idle, unless a flush is running or scheduled', () => {
+    expect(run([{ kind: 'sent' }]).effects).toEqual([{ kind: 'idle' }]);
+    expect(run([{ kind: 'change' }, { kind: 'sent' }]).effects).toEqual([{ kind: 'schedule' }]);
+    expect(run([{ kind: 'change' }, { kind: 'start' }, { kind: 'sent' }]).effects).toEqual([{ kind: 'schedule' }]);
+  });
+
+  it('once stopped, changes schedule nothing', () => {
+    expect(run([{ kind: 'stop' }, { kind: 'change' }, { kind: 'look' }]).effects).toEqual([]);
+  });
+
+  it('the next look: when a message changes by itself, never sooner than 20 ms nor later than the recheck', () => {
+    expect(nextLookDelay(null, 1000, 60_000)).toBe(60_000);
+    expect(nextLookDelay(6000, 1000, 60_000)).toBe(5000);
+    expect(nextLookDelay(900, 1000, 60_000)).toBe(20);
+    expect(nextLookDelay(1_000_000, 1000, 60_000)).toBe(60_000);
+  });
+});
+
+describe('queue push on a real hub', () => {
+  it('a queue longer than one slice of positions: every waiting device is told where it stands after a change', async () => {
+    const t = await startTestHub({ socket: { ratePerSecond: 1000, burst: 1000 }, enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 10 } });
+    try {
+      const devices = await Promise.all(Array.from({ length: 70 }, () => newDevice(t)));
+      const requests: HelpRequest[] = [];
+      for (const d of devices) requests.push((await createHelp(d)).request);
+      await t.hub.realtime.idle();
+      // A technician connecting changes every wait message (someone is available now).
+      const told = devices.map((d, i) => nextEvent<QueuePosition>(d.socket, 'help:position', (p) => p.requestId === requests[i]!.id && p.wait?.params.techniciansAvailable === 1));
+      const tech = await newTech(t);
+      const positions = await Promise.all(told);
+      expect(positions.map((p) => p.position)).toEqual(devices.map((_, i) => i + 1));
+      expect(positions.every((p) => p.waiting === 70)).toBe(true);
+      tech.socket.close();
+      for (const d of devices) d.socket.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
