@@ -53,8 +53,10 @@ export interface UpdatesLogger {
 export interface UpdatesServiceOptions<DB> {
   /** The hub's Kysely database (SQLite or Postgres); the update tables must be migrated (migrateUpdates). */
   db: Kysely<DB>;
-  /** The hub's data directory: artifacts go to `<dataDir>/updates/artifacts/`. */
+  /** The hub's data directory: artifacts go to `<dataDir>/updates/artifacts/` unless `artifactsDir` is given. */
   dataDir: string;
+  /** The folder every hub node shares for artifacts (VIGIE_ARTIFACTS_DIR / hub.json `artifactsDir`). */
+  artifactsDir?: string | undefined;
   logger?: UpdatesLogger;
   audit?: (ev: UpdateAuditEvent) => Promise<unknown>;
   now?: () => Date;
@@ -104,7 +106,7 @@ export class UpdatesService {
 
   constructor(private readonly opts: UpdatesServiceOptions<UpdatesDatabase>) {
     this.db = opts.db;
-    this.store = new ArtifactStore(opts.dataDir);
+    this.store = new ArtifactStore(opts.dataDir, opts.artifactsDir);
     this.now = opts.now ?? (() => new Date());
   }
 
