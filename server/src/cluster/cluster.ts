@@ -25,6 +25,8 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export interface ClusterOptions {
   /** Hub nodes (default 2). */
   nodes?: number;
+  /** The balancer's loopback port (default: a free one). */
+  port?: number;
   /** Kept after stop() when given; a temp folder otherwise. */
   dir?: string;
   /** HAProxy health checks this far apart (default 200 ms: a dead node is out within ~0.5 s). */
@@ -45,6 +47,8 @@ export interface HubNode {
   url: string;
   dataDir: string;
   readonly running: boolean;
+  /** The process id while it runs (the cluster demo prints it: `kill -9` it to watch a failover). */
+  readonly pid: number | null;
   /** Starts the node (again) and resolves when its /healthz answers. */
   start(): Promise<void>;
   /** SIGKILL (a crash) or SIGTERM (drain, then stop); resolves when the process is gone. */
@@ -79,6 +83,9 @@ function startNode(name: string, port: number, dataDir: string, env: Record<stri
     dataDir,
     get running() {
       return child !== null;
+    },
+    get pid() {
+      return child?.pid ?? null;
     },
     async start() {
       if (child) return;
@@ -151,7 +158,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     mkdirSync(artifactsDir, { recursive: true });
     const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
     const names = ports.map((_, i) => `node${i + 1}`);
-    const haproxy = await startHaproxy({ backends: names.map((name, i) => ({ name, port: ports[i]! })), checkIntervalMs, fall: 2, rise: 2 });
+    const haproxy = await startHaproxy({ backends: names.map((name, i) => ({ name, port: ports[i]! })), checkIntervalMs, fall: 2, rise: 2, ...(opts.port ? { port: opts.port } : {}) });
     parts.push(haproxy);
     // Long enough for the balancer to take a draining node out (fall × inter) with room to spare.
     const drainSeconds = opts.drainSeconds ?? Math.max(1, Math.ceil((checkIntervalMs * 4) / 1000));

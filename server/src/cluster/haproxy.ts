@@ -32,6 +32,8 @@ export interface Backend {
 
 export interface HaproxyOptions {
   backends: Backend[];
+  /** Loopback port to listen on (default: a free one). */
+  port?: number;
   /** Health check interval (default 2 s; tests use 200 ms). */
   checkIntervalMs?: number;
   /** Failed checks before a node is out (default 2), successes before it is back in (default 2). */
@@ -108,7 +110,7 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
   if (!bin) throw new Error('no haproxy found: install Debian\'s haproxy package (node scripts/bootstrap.mjs --cluster), or set VIGIE_HAPROXY');
   const dir = mkdtempSync(join(tmpdir(), 'vigie-haproxy-'));
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const adminSocket = join(dir, 'admin.sock');
     const config = haproxyConfig(port, opts, adminSocket);
     const file = join(dir, 'haproxy.cfg');
@@ -124,7 +126,7 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     const ready = await waitListening(port, child);
     if (!ready) {
-      if (attempt < 5 && /cannot bind|Address already in use/i.test(stderr)) continue;
+      if (attempt < 5 && opts.port === undefined && /cannot bind|Address already in use/i.test(stderr)) continue;
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`haproxy exited before listening: ${stderr.trim()}`);
     }
