@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       lines: [
         `Répartiteur        : HAProxy sur ${cluster.url} (contrôle /healthz, WebSocket)`,
         ...cluster.nodes.map((n) => `Nœud ${n.name.padEnd(12)}: ${n.url} (pid ${n.pid ?? '—'} : « kill -9 ${n.pid ?? ''} » pour voir la bascule)`),
-        `Données partagées  : Postgres, Redis${cluster.turn ? `, coturn (${cluster.turn.url})` : ''}, mises à jour dans ${cluster.artifactsDir}`,
+        `Données partagées  : Postgres, Redis${cluster.turn ? `, coturn (${cluster.turn.urls[0]})` : ''}, mises à jour dans ${cluster.artifactsDir}`,
       ],
       stop: () => cluster.stop(),
     });

@@ -6,7 +6,6 @@
  * Used by the cluster test (e2e/cluster), `npm run demo:cluster` and `npm run bench:cluster`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -17,8 +16,8 @@ import { loadOrCreateHubKey } from '../hub-key.js';
 import { startPgCluster, type PgCluster } from '../store/pg-cluster.js';
 import { startRedisServer, type RedisServer } from '../store/redis-server.js';
 import { freePort } from '../store/free-port.js';
+import { startTurnServer, type TurnServer } from '../store/turn-server.js';
 import { startHaproxy, type Haproxy } from './haproxy.js';
-import { startTurnServer, type TurnServer } from './turn-server.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -143,7 +142,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const [pgc, redis, turn] = await Promise.all([
       startPgCluster(),
       startRedisServer(),
-      opts.turn ? startTurnServer({ secret: randomBytes(24).toString('base64url') }) : Promise.resolve(null),
+      opts.turn ? startTurnServer() : Promise.resolve(null),
     ]);
     parts.push(pgc as PgCluster, redis as RedisServer, ...(turn ? [turn] : []));
     const admin = new pg.Client({ connectionString: pgc.adminUrl });
@@ -175,7 +174,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     names.forEach((name, i) => {
       const dataDir = join(dir, name);
       mkdirSync(dataDir, { recursive: true });
-      if (turn) writeFileSync(join(dataDir, 'hub.json'), JSON.stringify({ screen: { turn: { urls: [turn.url], secret: turn.secret } } }, null, 2));
+      if (turn) writeFileSync(join(dataDir, 'hub.json'), JSON.stringify({ screen: { turn: { urls: turn.urls, secret: turn.secret } } }, null, 2));
       nodes.push(startNode(name, ports[i]!, dataDir, { ...env, VIGIE_AUDIT_CHECKPOINTS: join(dir, `${name}.audit-checkpoints.jsonl`) }));
     });
     // The first node migrates the database alone; the others start together after it.

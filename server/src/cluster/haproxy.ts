@@ -16,7 +16,7 @@
  * - `timeout tunnel`: how long an upgraded WebSocket may stay silent (socket.io pings every 25 s).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
@@ -175,7 +175,7 @@ function serverStates(socket: string): Promise<Record<string, string>> {
 }
 
 /** True once `port` accepts a TCP connection, false when `child` exits first. */
-export function waitListening(port: number, child: ChildProcess): Promise<boolean> {
+function waitListening(port: number, child: ChildProcess): Promise<boolean> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (v: boolean) => {
@@ -200,13 +200,4 @@ export function waitListening(port: number, child: ChildProcess): Promise<boolea
     };
     attempt();
   });
-}
-
-/** The last lines of a log file, or '' (used in error messages). */
-export function tail(file: string, chars = 1500): string {
-  try {
-    return readFileSync(file, 'utf8').trim().slice(-chars);
-  } catch {
-    return '';
-  }
 }
