@@ -8,6 +8,8 @@ import { loadOrCreateHubKey } from './hub-key.js';
 import { createServices, prepareServices, type Services } from './services/index.js';
 import { createScreenHub, hubScreenDeps, migrateScreen, type ScreenHub } from './screen/index.js';
 import type { PracticeRecord } from './services/devices.js';
+import { openRedisParts } from './redis/index.js';
+import { useSocketLimits } from './socket/dispatch.js';
 import { revokedSocket, setupDeviceNamespace } from './socket/device.js';
 import { Realtime, rooms } from './socket/realtime.js';
 import { endSession, setupTechNamespace } from './socket/tech.js';
@@ -38,6 +40,8 @@ export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' 
   auditCheckpointFile?: string;
   /** The Postgres store (default VIGIE_DATABASE_URL; none: SQLite in the data folder). */
   databaseUrl?: string;
+  /** The Redis the hub's nodes share (default VIGIE_REDIS_URL; none: one node, all in memory). */
+  redisUrl?: string;
 }
 
 export interface HubAdmin {
@@ -77,12 +81,14 @@ export interface Hub {
 
 /** Starts one hub: SQLite or Postgres store, fastify HTTP (API + console) and socket.io on the same port. */
 export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
-  const { dataDir, env, logger, now, keyFile, auditCheckpointFile, databaseUrl, ...overrides } = opts;
-  const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides, paths: { keyFile, auditCheckpointFile, databaseUrl } });
+  const { dataDir, env, logger, now, keyFile, auditCheckpointFile, databaseUrl, redisUrl, ...overrides } = opts;
+  const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides, paths: { keyFile, auditCheckpointFile, databaseUrl, redisUrl } });
   const log = logger ?? createLogger(cfg.logLevel);
   const key = loadOrCreateHubKey(cfg.keyFile);
   const db = await openHubStore(cfg, { onPoolError: (err) => log.error({ err }, 'database connection lost (the pool opens another)') });
-  const services = createServices(db, cfg, key, { onCheckpoint: (cp) => log.info({ auditCheckpoint: cp }, 'audit checkpoint'), ...(now ? { now } : {}) });
+  // Several nodes: what they share that is short-lived (socket.io rooms, presence, counters) is in Redis (server/src/redis).
+  const redis = cfg.redisUrl ? await openRedisParts({ redis: cfg.redis, redisUrl: cfg.redisUrl }, log.child({ part: 'redis' })) : null;
+  const services = createServices(db, cfg, key, { onCheckpoint: (cp) => log.info({ auditCheckpoint: cp }, 'audit checkpoint'), ...(now ? { now } : {}), ...(redis ? { counters: redis.counters } : {}) });
   await prepareServices(services, key);
   // Every module's own migrator, one node at a time (store/dialect.ts).
   await withMigrationLock(db, async (conn) => {
@@ -136,10 +142,12 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     pingInterval: 25_000,
     pingTimeout: 20_000,
     connectTimeout: 15_000,
+    ...(redis ? { adapter: redis.adapter as never } : {}),
     // A draining node takes no new connection (the client's next attempt goes to another node).
     allowRequest: (_req, callback) => callback(draining ? 'draining' : null, !draining),
   });
-  realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), now, cfg.eta.recheckSeconds * 1000);
+  if (redis) useSocketLimits(io, { events: redis.counters.socketEvents, slots: redis.counters.socketSlots });
+  realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), now, cfg.eta.recheckSeconds * 1000, redis?.presence);
   const rt = realtime;
   const screen = createScreenHub({ ...hubScreenDeps({ services, realtime: rt, settings: cfg.screen, log: log.child({ part: 'screen' }) }), ...(now ? { now } : {}) });
   screen.attach();
@@ -160,9 +168,10 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       const since = lastRevokeCheck;
       lastRevokeCheck = nowIso();
       for (const id of await services.devices.revokedSince(since)) {
-        for (const sock of await rt.devNs.in(rooms.device(id)).fetchSockets()) revokedSocket(sock as never);
+        for (const sock of await rt.devNs.local.in(rooms.device(id)).fetchSockets()) revokedSocket(sock as never);
       }
-      for (const sock of await rt.techNs.fetchSockets()) {
+      // Each node sweeps its own sockets (every node runs this sweep).
+      for (const sock of await rt.techNs.local.fetchSockets()) {
         const sid = (sock.data as { session?: { sessionId: string } }).session?.sessionId;
         if (sid && !(await services.auth.isSessionAlive(sid))) endSession(sock, 'expired');
       }
@@ -217,6 +226,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => undefined);
       await rt.idle();
+      await redis?.close();
       await services.devices.flushSeen().catch((e: unknown) => log.error({ err: e }, 'last-seen flush failed'));
       clearInterval(checkpoints);
       await checkpoint();

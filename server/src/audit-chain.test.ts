@@ -13,7 +13,7 @@ import { runCli } from './cli.js';
 import { loadConfig } from './config.js';
 import { canonicalJson, sha256 } from './util.js';
 import { PASSWORD, code, createHelp, data, newDevice, newTech, startTestHub, type TestHub } from './test-fixture.js';
-import { openRawStore, testDatabaseUrl, testStoreEnv, testStoreKind } from './test-store.js';
+import { openRawStore, testStoreEnv, testStoreKind, testStoreOptions } from './test-store.js';
 import { emitAck } from './testing.js';
 
 function cliIo() {
@@ -234,7 +234,7 @@ describe('a data folder from before the hub key', () => {
     await raw.destroy();
     rmKey(t);
 
-    const hub = await createHub({ dataDir: t.dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(t.dir, 'no-console'), databaseUrl: await testDatabaseUrl(t.dir) });
+    const hub = await createHub({ dataDir: t.dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(t.dir, 'no-console'), ...(await testStoreOptions(t.dir)) });
     try {
       const v = await hub.admin.verifyAudit();
       expect(v).toMatchObject({ ok: true, legacy: expect.any(Number) });

@@ -119,6 +119,20 @@ export const HubSettings = z.strictObject({
       recheckSeconds: z.number().min(1).max(3600).default(60),
     })
     .prefault({}),
+  /** The shared short-lived state of several hub nodes (VIGIE_REDIS_URL): see server/README.md « Redis ». */
+  redis: z
+    .strictObject({
+      /** Prefix of every key and channel the hub uses (several hubs, or test runs, can share one Redis). */
+      prefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('vigie:'),
+      /** A node's presence (its devices and technicians online) is forgotten this long after its last heartbeat. */
+      presenceTtlMs: z.number().int().min(500).max(600_000).default(10_000),
+      /** How often a node renews its presence and removes the nodes that stopped doing so. */
+      heartbeatMs: z.number().int().min(100).max(60_000).default(2_000),
+      /** A Redis command not answered in this time fails (the counters then fall back to this node's memory). */
+      commandTimeoutMs: z.number().int().min(50).max(60_000).default(2_000),
+    })
+    .refine((r) => r.heartbeatMs * 2 <= r.presenceTtlMs, { message: 'heartbeatMs must be at most half of presenceTtlMs', path: ['heartbeatMs'] })
+    .prefault({}),
   audit: z
     .strictObject({
       /** A signed checkpoint of the audit chain's head is exported this often when it moved (and at start and stop). */
@@ -150,6 +164,8 @@ export interface HubConfig extends HubSettings {
   auditCheckpointFile: string;
   /** The Postgres store (`postgres://…`, VIGIE_DATABASE_URL); null: SQLite in the data folder. Never logged (it may hold a password). */
   databaseUrl: string | null;
+  /** The Redis shared by the hub's nodes (`redis://…` or `rediss://…`, VIGIE_REDIS_URL); null: one node, everything in memory. Never logged. */
+  redisUrl: string | null;
 }
 
 /**
@@ -161,6 +177,8 @@ export interface HubSecretPaths {
   auditCheckpointFile?: string | undefined;
   /** Not a path, but like them only from the environment or the caller: it may carry the database password. */
   databaseUrl?: string | undefined;
+  /** Same for Redis: the URL may carry its password. */
+  redisUrl?: string | undefined;
 }
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -217,5 +235,7 @@ export function loadConfig(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; ov
   }
   const databaseUrl = opts.paths?.databaseUrl ?? (env.VIGIE_DATABASE_URL || undefined) ?? null;
   if (databaseUrl !== null && !isPostgresUrl(databaseUrl)) throw new ConfigError('VIGIE_DATABASE_URL must be a postgres:// (or postgresql://) URL; leave it unset for the SQLite file in the data folder');
-  return { ...r.data, dataDir, consoleDir: resolve(r.data.consoleDir ?? DEFAULT_CONSOLE_DIR), artifactsDir: r.data.artifactsDir === undefined ? undefined : resolve(dataDir, r.data.artifactsDir), keyFile, auditCheckpointFile, databaseUrl };
+  const redisUrl = opts.paths?.redisUrl ?? (env.VIGIE_REDIS_URL || undefined) ?? null;
+  if (redisUrl !== null && !/^rediss?:\/\/./i.test(redisUrl)) throw new ConfigError('VIGIE_REDIS_URL must be a redis:// (or rediss://) URL; leave it unset for a single hub node');
+  return { ...r.data, dataDir, consoleDir: resolve(r.data.consoleDir ?? DEFAULT_CONSOLE_DIR), artifactsDir: r.data.artifactsDir === undefined ? undefined : resolve(dataDir, r.data.artifactsDir), keyFile, auditCheckpointFile, databaseUrl, redisUrl };
 }

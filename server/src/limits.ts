@@ -124,8 +124,14 @@ export interface AttemptCounter {
   begin(keys: AttemptKey[]): Promise<Admission>;
   /** `failure` counts a failure on every key; `success` forgets the failures of keys with resetOnSuccess; `void` (nothing was checked) only ends the attempt. */
   end(attempt: Attempt, outcome: AttemptOutcome): Promise<void>;
-  /** Forgets a key's failures and lock-out (an administrator cleared it). */
-  clear(key: string): Promise<void>;
+  /**
+   * Forgets a key's failures and lock-out (an administrator cleared it). `clearId` (the clear's
+   * row id, ids only grow): a shared counter applies each clear once for all nodes, so a node
+   * applying it late never wipes failures counted since.
+   */
+  clear(key: string, clearId?: number): Promise<void>;
+  /** The counts outlive this process and are shared by every node (clears written before it started still apply). */
+  readonly shared?: boolean;
 }
 
 interface AttemptState {

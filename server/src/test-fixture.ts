@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { HelpRequest, QueuePosition, Result } from '@vigie/common';
 import { createHub, type CreateHubOptions, type Hub } from './app.js';
 import { runCli } from './cli.js';
-import { testDatabaseUrl, testStoreEnv } from './test-store.js';
+import { testStoreEnv, testStoreOptions } from './test-store.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from './testing.js';
 
 export const PASSWORD = 'un mot de passe assez long';
@@ -30,7 +30,7 @@ export async function startTestHub(opts: CreateHubOptions = {}): Promise<TestHub
   const root = mkdtempSync(join(tmpdir(), 'vigie-hub-test-'));
   const dir = join(root, 'data');
   // No console unless a test brings one: results do not depend on whether console/dist was built.
-  const hub = await createHub({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dir, 'no-console'), databaseUrl: await testDatabaseUrl(dir), ...opts });
+  const hub = await createHub({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dir, 'no-console'), ...(await testStoreOptions(dir)), ...opts });
   const practice = await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' });
   const sockets: Socket[] = [];
   return {

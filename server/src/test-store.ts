@@ -1,8 +1,10 @@
 /**
  * The store the hub's tests run on. The vitest project `unit` runs them on SQLite (a file in each
- * data folder, as `npm run hub` does); the project `hub-postgres` runs the same tests on Postgres:
- * its global setup (test-store.setup.ts) starts one throwaway cluster and each data folder gets its
- * own database, so a hub restarted on the same folder (or the CLI run on it) finds its data again.
+ * data folder, as `npm run hub` does) and in memory; the project `hub-postgres` runs the same tests
+ * on Postgres and Redis: its global setup (test-store.setup.ts) starts one throwaway cluster and one
+ * redis-server, and each data folder gets its own database and its own Redis key prefix, so a hub
+ * restarted on the same folder (or the CLI run on it) finds its data again, and hubs of different
+ * tests never see each other.
  * Test-only: imported by fixtures, tests and test harnesses (a benchmark run outside vitest gets
  * SQLite), never by the hub.
  */
@@ -17,11 +19,15 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Admin URL of the throwaway Postgres cluster (project hub-postgres only). */
     vigiePostgresUrl?: string;
+    /** URL of the throwaway redis-server (project hub-postgres only). */
+    vigieRedisUrl?: string;
   }
 }
 
 /** Read once; outside vitest (a benchmark using a test harness) there is no run, hence SQLite. */
-const injected: string | undefined = process.env.VITEST ? (await import('vitest')).inject('vigiePostgresUrl') : undefined;
+const vitest = process.env.VITEST ? await import('vitest') : null;
+const injected: string | undefined = vitest?.inject('vigiePostgresUrl');
+const injectedRedis: string | undefined = vitest?.inject('vigieRedisUrl');
 const adminUrl = (): string | undefined => injected;
 
 /** Which store this test run uses. */
@@ -30,9 +36,12 @@ export const testStoreKind = (): StoreDialect => (adminUrl() ? 'postgres' : 'sql
 let admin: pg.Pool | null = null;
 const created = new Map<string, Promise<string>>();
 
+/** The name a data folder's database and Redis prefix are made of. */
+const storeName = (dataDir: string): string => `vigie_${createHash('sha256').update(dataDir).digest('hex').slice(0, 24)}`;
+
 /** The database of a data folder on the test cluster, created at first use. */
 function databaseFor(base: string, dataDir: string): Promise<string> {
-  const name = `vigie_${createHash('sha256').update(dataDir).digest('hex').slice(0, 24)}`;
+  const name = storeName(dataDir);
   let p = created.get(name);
   if (!p) {
     admin ??= new pg.Pool({ connectionString: base, max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
@@ -58,6 +67,19 @@ function databaseFor(base: string, dataDir: string): Promise<string> {
 export async function testDatabaseUrl(dataDir: string): Promise<string | undefined> {
   const base = adminUrl();
   return base ? databaseFor(base, dataDir) : undefined;
+}
+
+/** The throwaway redis-server's URL (project hub-postgres), else undefined. */
+export const testRedisUrl = (): string | undefined => injectedRedis;
+
+/**
+ * `createHub`'s store options for a data folder: `databaseUrl`, and on the project hub-postgres
+ * `redisUrl` with a key prefix of the folder's own (nodes given the same folder share it).
+ */
+export async function testStoreOptions(dataDir: string): Promise<{ databaseUrl?: string; redisUrl?: string; redis?: { prefix: string } }> {
+  const databaseUrl = await testDatabaseUrl(dataDir);
+  const redisUrl = testRedisUrl();
+  return { ...(databaseUrl ? { databaseUrl } : {}), ...(redisUrl ? { redisUrl, redis: { prefix: `${storeName(dataDir)}:` } } : {}) };
 }
 
 /** The environment the CLI needs for a data folder (VIGIE_DATABASE_URL on Postgres). */

@@ -3,7 +3,7 @@
  * "draining", the balancer takes the node out, the node refuses new sockets, then closes its
  * clients' transports — a lost connection, not a socket.io disconnect — so they reconnect by
  * themselves, through the balancer, to another node. On Postgres (project hub-postgres) two real
- * hubs share the database and the device lands on the other one; on SQLite (one hub per file) the
+ * hubs share the database and Redis and the device lands on the other one; on SQLite (one hub per file) the
  * node drains alone and the balancer has nowhere to send it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, NS } from '@vigie/common';
 import { createHub, type Hub } from '../app.js';
-import { testDatabaseUrl, testStoreKind } from '../test-store.js';
+import { testStoreKind, testStoreOptions } from '../test-store.js';
 import { connectDevice, enrollDevice, type Socket } from '../testing.js';
 import { startHaproxy, type Haproxy } from './haproxy.js';
 
@@ -24,7 +24,7 @@ const sockets: Socket[] = [];
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'vigie-drain-'));
-  const shared = { keyFile: join(root, 'hub.key'), databaseUrl: await testDatabaseUrl(join(root, 'node1')), logLevel: 'silent' as const, env: {}, host: '127.0.0.1', port: 0 };
+  const shared = { keyFile: join(root, 'hub.key'), ...(await testStoreOptions(join(root, 'node1'))), logLevel: 'silent' as const, env: {}, host: '127.0.0.1', port: 0 };
   nodes = [await createHub({ dataDir: join(root, 'node1'), ...shared })];
   if (testStoreKind() === 'postgres') nodes.push(await createHub({ dataDir: join(root, 'node2'), ...shared }));
   lb = await startHaproxy({ backends: nodes.map((n, i) => ({ name: `node${i + 1}`, port: n.port })), checkIntervalMs: 100 });
@@ -55,7 +55,7 @@ describe('draining a node behind HAProxy', () => {
     const viaLb = Array.from({ length: 4 }, () => io(lb.url + NS.device, { auth: { token }, transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 500, forceNew: true }));
     sockets.push(...viaLb);
     await Promise.all(viaLb.map((s) => new Promise<void>((r) => s.once('connect', () => r()))));
-    const onNode1 = new Set((await node1.realtime.devNs.fetchSockets()).map((s) => s.id));
+    const onNode1 = new Set((await node1.realtime.devNs.local.fetchSockets()).map((s) => s.id));
     const moving = viaLb.filter((s) => onNode1.has(s.id!));
     expect(moving.length).toBeGreaterThan(0);
     const dropped = moving.map((s) => new Promise<string>((r) => s.once('disconnect', (reason) => r(reason))));
@@ -76,7 +76,7 @@ describe('draining a node behind HAProxy', () => {
     if (nodes.length === 2) {
       // Every client of the balancer is back, on node2 (node1 is out).
       await Promise.all(viaLb.map((s) => new Promise<void>((r) => (s.connected ? r() : s.once('connect', () => r())))));
-      const onNode2 = new Set((await nodes[1]!.realtime.devNs.fetchSockets()).map((s) => s.id));
+      const onNode2 = new Set((await nodes[1]!.realtime.devNs.local.fetchSockets()).map((s) => s.id));
       expect(viaLb.every((s) => onNode2.has(s.id!))).toBe(true);
     } else {
       // Nowhere else to go: their attempts get the balancer's 503 until a node is back.

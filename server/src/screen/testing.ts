@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HelpRequest } from '@vigie/common';
 import { createHub, type CreateHubOptions, type Hub } from '../app.js';
-import { testDatabaseUrl } from '../test-store.js';
+import { testStoreOptions } from '../test-store.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../testing.js';
 import type { ScreenSettingsInput } from './config.js';
 import type { ScreenHub } from './service.js';
@@ -50,7 +50,7 @@ export async function startScreenTestHub(settings: ScreenSettingsInput = {}, opt
     consoleDir: options.consoleDir ?? join(dir, 'no-console'),
     screen: settings,
     now: () => Date.now() + skewMs,
-    databaseUrl: await testDatabaseUrl(dir),
+    ...(await testStoreOptions(dir)),
   });
   const code = (await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' })).enrollmentCode;
   const sockets: Socket[] = [];

@@ -108,9 +108,10 @@ export class LoginGuard {
         keys = [loginKey(login), ...known.map((k) => knownKey(k.id))];
       } else keys = [ipKey(target.ip)];
       const at = nowIso();
-      for (const key of keys) await trx.insertInto('auth_lockout_clears').values({ counter_key: key, created_at: at }).execute();
+      const ids: number[] = [];
+      for (const key of keys) ids.push(Number((await trx.insertInto('auth_lockout_clears').values({ counter_key: key, created_at: at }).returning('id').executeTakeFirstOrThrow()).id));
       await this.audit.append({ actorType: actor.type, action: 'auth.lockout_clear', subject: 'login' in target ? target.login.trim().toLowerCase() : target.ip, data: { ...target } }, trx);
-      await this.applyClearKeys(keys);
+      for (const [i, key] of keys.entries()) await this.counter.clear(key, ids[i]);
       return { keys };
     });
   }
@@ -121,16 +122,13 @@ export class LoginGuard {
       .selectFrom('auth_lockout_clears')
       .select(['id', 'counter_key'])
       .where('id', '>', this.clearsCursor)
-      .where('created_at', '>=', this.startedAt)
+      // Counts in memory start empty with the process: older clears are moot. Shared counts outlive it.
+      .$if(!this.counter.shared, (q) => q.where('created_at', '>=', this.startedAt))
       .orderBy('id')
       .execute();
     if (rows.length === 0) return;
     this.clearsCursor = Math.max(this.clearsCursor, ...rows.map((r) => Number(r.id)));
-    await this.applyClearKeys(rows.map((r) => r.counter_key));
-  }
-
-  private async applyClearKeys(keys: string[]): Promise<void> {
-    for (const key of keys) await this.counter.clear(key);
+    for (const r of rows) await this.counter.clear(r.counter_key, Number(r.id));
   }
 
   /** The browser's known-device record when its cookie is valid for this login and recent enough. */

@@ -14,7 +14,7 @@ export function supportTechHandlers(settings: SettingsService, rt: Realtime): Ha
       return record;
     },
     'tech:availability': async ({ available }, { actor }) => {
-      if (available !== undefined) rt.setTechAvailable(actor.id, available);
+      if (available !== undefined) await rt.setTechAvailable(actor.id, available);
       return { available: rt.isTechAvailable(actor.id) };
     },
   };

@@ -1,6 +1,7 @@
 import type { Namespace, Server } from 'socket.io';
 import { NS, type ChatMessage, type ChatReceipts, type HelpRequest, type QueuePosition, type QueueSnapshot, type SupportSettingsRecord } from '@vigie/common';
 import type { Logger } from '../logger.js';
+import { MemoryPresence, type Presence, type PresenceChange } from './presence.js';
 import type { HelpService, PickupStats } from '../services/help.js';
 import { SettingsService } from '../settings/service.js';
 
@@ -29,10 +30,6 @@ interface QueueFacts {
 export class Realtime {
   readonly devNs: Namespace;
   readonly techNs: Namespace;
-  private readonly devicesOnline = new Map<string, number>();
-  private readonly techsOnline = new Map<string, number>();
-  /** Online technicians who said they are on a break (forgotten when their last socket goes). */
-  private readonly techsOnBreak = new Set<string>();
   /** Devices with an open request, as of the last queue computation. */
   private devicesWithOpen = new Set<string>();
   private flushing = false;
@@ -55,63 +52,40 @@ export class Realtime {
     private readonly now: () => number = Date.now,
     /** The queue is looked at again at least this often (a CLI settings change, a clock that jumped): eta.recheckSeconds. */
     private readonly recheckMs = 60_000,
+    /** Who is online: this process (MemoryPresence) or every hub node (redis/presence.ts). */
+    private readonly presence: Presence = new MemoryPresence(),
   ) {
     this.devNs = io.of(NS.device);
     this.techNs = io.of(NS.tech);
+    presence.onChange((c) => this.presenceChanged(c));
   }
 
-  // ---------- presence ----------
-  isDeviceOnline = (id: string): boolean => (this.devicesOnline.get(id) ?? 0) > 0;
-  isTechOnline = (id: string): boolean => (this.techsOnline.get(id) ?? 0) > 0;
-  onlineTechCount = (): number => this.techsOnline.size;
+  // ---------- presence (socket/presence.ts) ----------
+  isDeviceOnline = (id: string): boolean => this.presence.isDeviceOnline(id);
+  isTechOnline = (id: string): boolean => this.presence.isTechOnline(id);
+  onlineTechCount = (): number => this.presence.onlineTechCount();
   /** Technicians online and not on a break: what waits are estimated with. */
-  availableTechCount = (): number => this.techsOnline.size - [...this.techsOnBreak].filter((id) => this.techsOnline.has(id)).length;
-  isTechAvailable = (id: string): boolean => this.isTechOnline(id) && !this.techsOnBreak.has(id);
-  onlineDeviceCount = (): number => this.devicesOnline.size;
+  availableTechCount = (): number => this.presence.availableTechCount();
+  isTechAvailable = (id: string): boolean => this.presence.isTechOnline(id) && !this.presence.isTechOnBreak(id);
+  onlineDeviceCount = (): number => this.presence.onlineDeviceCount();
+  deviceUp = (id: string): void => this.presence.deviceUp(id);
+  deviceDown = (id: string): void => this.presence.deviceDown(id);
+  techUp = (id: string): void => this.presence.techUp(id);
+  techDown = (id: string): void => this.presence.techDown(id);
 
-  /** Returns true when this is the device's first socket. */
-  deviceUp(id: string): boolean {
-    const n = (this.devicesOnline.get(id) ?? 0) + 1;
-    this.devicesOnline.set(id, n);
-    if (n === 1) {
-      this.techNs.to(rooms.allTechs).emit('device:presence', { deviceId: id, online: true });
-      if (this.devicesWithOpen.has(id)) this.queueChanged();
-    }
-    return n === 1;
-  }
-  deviceDown(id: string): boolean {
-    const n = (this.devicesOnline.get(id) ?? 1) - 1;
-    if (n > 0) {
-      this.devicesOnline.set(id, n);
-      return false;
-    }
-    this.devicesOnline.delete(id);
-    this.techNs.to(rooms.allTechs).emit('device:presence', { deviceId: id, online: false });
-    if (this.devicesWithOpen.has(id)) this.queueChanged();
-    return true;
-  }
-  techUp(id: string): void {
-    const n = (this.techsOnline.get(id) ?? 0) + 1;
-    this.techsOnline.set(id, n);
-    if (n === 1) this.queueChanged(); // ETAs depend on how many technicians are online
-  }
-  techDown(id: string): void {
-    const n = (this.techsOnline.get(id) ?? 1) - 1;
-    if (n > 0) this.techsOnline.set(id, n);
-    else {
-      this.techsOnline.delete(id);
-      this.techsOnBreak.delete(id);
-      this.queueChanged();
-    }
+  /** Each node tells its own technicians; the node that caused a change recomputes the queue (ETAs depend on who is online). */
+  private presenceChanged(c: PresenceChange): void {
+    if (c.kind === 'device') {
+      this.techNs.local.to(rooms.allTechs).emit('device:presence', { deviceId: c.id, online: c.on });
+      if (c.mine && this.devicesWithOpen.has(c.id)) this.queueChanged();
+    } else if (c.mine) this.queueChanged();
   }
 
   /** A technician starts or ends a break (all their tabs hear it); practices' waits are recomputed. */
-  setTechAvailable(id: string, available: boolean): void {
+  async setTechAvailable(id: string, available: boolean): Promise<void> {
     if (!this.isTechOnline(id) || this.isTechAvailable(id) === available) return;
-    if (available) this.techsOnBreak.delete(id);
-    else this.techsOnBreak.add(id);
+    await this.presence.setBreak(id, !available);
     this.techNs.to(rooms.tech(id)).emit('tech:availability', { available });
-    this.queueChanged();
   }
 
   // ---------- pushes ----------

@@ -13,7 +13,7 @@ import type { UpdateReport } from '@vigie/common';
 import { createHub, type Hub } from '../app.js';
 import { runCli } from '../cli.js';
 import { connectDevice, emitAck, enrollDevice, loginTechnician, type Socket } from '../testing.js';
-import { testDatabaseUrl, testStoreEnv } from '../test-store.js';
+import { testStoreEnv, testStoreOptions } from '../test-store.js';
 import { fakeInstaller, makeBuild } from './testing.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -25,7 +25,7 @@ const sockets: Socket[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vigie-hub-updates-'));
-  hub = await createHub({ dataDir: join(dir, 'hub'), port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, databaseUrl: await testDatabaseUrl(join(dir, 'hub')) });
+  hub = await createHub({ dataDir: join(dir, 'hub'), port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, ...(await testStoreOptions(join(dir, 'hub'))) });
   code = (await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' })).enrollmentCode;
 });
 
