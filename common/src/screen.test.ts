@@ -97,8 +97,13 @@ describe('screen contract: signaling and sessions', () => {
   });
 
   it('is wired into the socket pushes and the IPC contract, and strings are complete in both languages', () => {
-    for (const k of ['screen:consent-request', 'screen:signal', 'screen:updated']) expect(k in DEVICE_PUSH).toBe(true);
-    for (const k of ['screen:signal', 'screen:updated']) expect(k in TECH_PUSH).toBe(true);
+    for (const k of ['screen:consent-request', 'screen:signal', 'screen:updated', 'screen:ice-refresh']) expect(k in DEVICE_PUSH).toBe(true);
+    for (const k of ['screen:signal', 'screen:updated', 'screen:ice-refresh']) expect(k in TECH_PUSH).toBe(true);
+    // A refresh carries a whole ICE configuration, bounded like the one handed out at consent.
+    const ice = { iceServers: [{ urls: ['turn:t.example:3478'], username: '1:s', credential: 'c' }], iceTransportPolicy: 'relay', expiresAt: '2026-01-01T00:00:00.000Z' };
+    expect(DEVICE_PUSH['screen:ice-refresh'].safeParse({ sessionId: 's', ice }).success).toBe(true);
+    expect(TECH_PUSH['screen:ice-refresh'].safeParse({ sessionId: 's', ice: { ...ice, iceServers: [{ urls: ['http://x'] }] } }).success).toBe(false);
+    expect(TECH_PUSH['screen:ice-refresh'].safeParse({ sessionId: 's', ice, extra: 1 }).success).toBe(false);
     for (const k of ['screen:getState', 'screen:grant', 'screen:refuse', 'screen:stop', 'screen:revokeControl', 'screen:signal', 'screen:input', 'screen:peerFailed']) expect(k in IPC_METHODS).toBe(true);
     for (const k of ['screen:state', 'screen:signal']) expect(k in IPC_PUSH).toBe(true);
     expect(Object.keys(SCREEN_STRINGS.en).sort()).toEqual(Object.keys(SCREEN_STRINGS.fr).sort());

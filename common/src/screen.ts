@@ -229,6 +229,13 @@ export const SCREEN_TECH_EVENTS = {
   'screen:switch-display': { request: z.strictObject({ sessionId: Id, index: z.number().int().min(1).max(16) }), response: ScreenSession },
 } as const;
 
+/**
+ * Fresh TURN credentials for a live session, pushed by the hub to both bound sockets before the
+ * ones handed out expire (long sessions); applied with RTCPeerConnection.setConfiguration.
+ */
+export const ScreenIceRefresh = z.strictObject({ sessionId: Id, ice: IceConfig });
+export type ScreenIceRefresh = z.infer<typeof ScreenIceRefresh>;
+
 export const SCREEN_DEVICE_PUSH = {
   'screen:consent-request': ScreenConsentRequest,
   /** The technician asks for another monitor (consent window again, the requested monitor preselected). */
@@ -236,11 +243,13 @@ export const SCREEN_DEVICE_PUSH = {
   'screen:signal': ScreenSignal,
   /** Every change of the session (granted, control, ended…). */
   'screen:updated': ScreenSession,
+  'screen:ice-refresh': ScreenIceRefresh,
 } as const;
 
 export const SCREEN_TECH_PUSH = {
   'screen:signal': ScreenSignal,
   'screen:updated': ScreenSession,
+  'screen:ice-refresh': ScreenIceRefresh,
 } as const;
 
 export type ScreenDeviceEvent = keyof typeof SCREEN_DEVICE_EVENTS;

@@ -8,6 +8,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DisplayInfo, InputEvent } from '@vigie/common';
 import { createHub, type Hub } from '../../server/src/app.js';
+import type { ScreenSettingsInput } from '../../server/src/screen/config.js';
 import { totpNow } from '../../server/src/testing.js';
 import { startHost, type Host, type HostOptions } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
@@ -170,11 +171,17 @@ export interface ScreenWorld {
 export async function screenWorld(
   browser: Browser,
   screen: NonNullable<Exclude<HostOptions['screen'], false>>,
-  opts: { appBrowser?: Browser; appViewport?: { width: number; height: number } | null } = {},
+  opts: {
+    appBrowser?: Browser;
+    appViewport?: { width: number; height: number } | null;
+    /** The hub's screen settings (STUN/TURN) and clock. */
+    hubScreen?: ScreenSettingsInput;
+    hubNow?: () => number;
+  } = {},
 ): Promise<ScreenWorld> {
   const hubDir = await tempDir('screen-hub');
   const appDir = await tempDir('screen-app');
-  const hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, screen: { providerName: 'InfoSanté Services' } });
+  const hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, screen: { providerName: 'InfoSanté Services', ...opts.hubScreen }, ...(opts.hubNow ? { now: opts.hubNow } : {}) });
   const practice = await hub.admin.createPractice({ name: PRACTICE });
   const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
   const host = await startHost({

@@ -2,13 +2,14 @@ import { createStore } from 'zustand/vanilla';
 import { DeviceDataMessage, SCREEN_LIMITS, SignalData, parseDataMessage, type ErrorCode, type IceConfig, type ScreenSession, type TechDataMessage } from '@vigie/common';
 import type { Logger } from '../lib/log';
 import type { TechClient } from '../lib/socket';
+import { applyIce } from '../../../web/ice';
 import type { Peer } from '../../../web/peer';
+import { DataChannel } from './channel';
 import { qualityBetween, readInboundVideo, type Quality, type StatsSample } from './quality';
 
 const LIVE: ReadonlyArray<ScreenSession['state']> = ['viewing', 'control-pending', 'controlling'];
 const PING_EVERY_MS = 2000;
 const STATS_EVERY_MS = 1000;
-const CLIPBOARD_TIMEOUT_MS = 10_000;
 const RECHECK_MS = 2000;
 
 export type ScreenBusy = 'request' | 'control' | 'release' | 'switch' | 'end' | 'clipboard' | null;
@@ -80,14 +81,15 @@ export class ScreenController {
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private lastStats: StatsSample | null = null;
   private rttMs: number | null = null;
-  private msgId = 0;
   private recheck: ReturnType<typeof setTimeout> | null = null;
-  private readonly waiting = new Map<number, { resolve: (m: DeviceDataMessage | null) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly channel: DataChannel;
 
   constructor(
     private readonly client: TechClient,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.channel = new DataChannel(() => this.peer, log);
+  }
 
   attach(): () => void {
     const offs = [
@@ -97,6 +99,12 @@ export class ScreenController {
         if (!st.mine || st.session?.id !== s.sessionId) return;
         if (this.peer) this.peer.signal(s.data);
         else this.early.push(s.data);
+      }),
+      this.client.on('screen:ice-refresh', (r) => {
+        const st = this.store.getState();
+        if (!st.mine || st.session?.id !== r.sessionId || !this.peer) return;
+        // Fresh TURN credentials from the hub: any later gathering of this peer uses them.
+        if (!applyIce(this.peer, r.ice)) this.log.warn('fresh ICE configuration refused by the browser');
       }),
       this.client.onStatus((status) => {
         if (status === 'disconnected' && this.store.getState().mine && isOpen(this.store.getState().session)) {
@@ -210,14 +218,14 @@ export class ScreenController {
   /** Sends one input event (only while control is granted; the device checks again). */
   sendInput(ev: TechDataMessage): boolean {
     if (!canControl(this.store.getState())) return false;
-    return this.send(ev);
+    return this.channel.send(ev);
   }
 
   /** Puts text in the device's clipboard. */
   async sendClipboard(text: string): Promise<void> {
     if (!canControl(this.store.getState()) || text.length > SCREEN_LIMITS.clipboardChars) return;
     this.store.setState({ clipboard: { status: 'sending', text: null, error: null } });
-    const reply = await this.ask((id) => ({ t: 'clipboard.set', id, text }));
+    const reply = await this.channel.ask((id) => ({ t: 'clipboard.set', id, text }));
     if (reply?.t === 'clipboard.ok') this.store.setState({ clipboard: { status: 'sent', text: null, error: null } });
     else this.store.setState({ clipboard: { status: 'error', text: null, error: reply?.t === 'clipboard.error' ? reply.code : 'TIMEOUT' } });
   }
@@ -226,7 +234,7 @@ export class ScreenController {
   async readClipboard(): Promise<void> {
     if (!canControl(this.store.getState())) return;
     this.store.setState({ clipboard: { status: 'reading', text: null, error: null } });
-    const reply = await this.ask((id) => ({ t: 'clipboard.get', id }));
+    const reply = await this.channel.ask((id) => ({ t: 'clipboard.get', id }));
     if (reply?.t === 'clipboard.text') this.store.setState({ clipboard: { status: 'read', text: reply.text, error: null } });
     else this.store.setState({ clipboard: { status: 'error', text: null, error: reply?.t === 'clipboard.error' ? reply.code : 'TIMEOUT' } });
   }
@@ -298,7 +306,7 @@ export class ScreenController {
     peer.on('connect', () => {
       if (!current()) return;
       this.store.setState({ channelOpen: true });
-      this.ping();
+      this.channel.ping();
     });
     peer.on('data', (raw) => {
       if (current()) this.onData(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
@@ -314,7 +322,7 @@ export class ScreenController {
     for (const s of this.early.splice(0)) peer.signal(s);
     this.timers.push(
       setInterval(() => void this.sampleStats(), STATS_EVERY_MS),
-      setInterval(() => this.ping(), PING_EVERY_MS),
+      setInterval(() => this.channel.ping(), PING_EVERY_MS),
     );
   }
 
@@ -336,48 +344,7 @@ export class ScreenController {
       const q = this.store.getState().quality;
       if (q) this.store.setState({ quality: { ...q, rttMs: this.rttMs } });
     } else {
-      const w = this.waiting.get(m.id);
-      if (!w) return;
-      this.waiting.delete(m.id);
-      clearTimeout(w.timer);
-      w.resolve(m);
-    }
-  }
-
-  private ask(make: (id: number) => TechDataMessage): Promise<DeviceDataMessage | null> {
-    const id = this.nextId();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        resolve(null);
-      }, CLIPBOARD_TIMEOUT_MS);
-      this.waiting.set(id, { resolve, timer });
-      if (!this.send(make(id))) {
-        this.waiting.delete(id);
-        clearTimeout(timer);
-        resolve(null);
-      }
-    });
-  }
-
-  private ping(): void {
-    this.send({ t: 'ping', id: this.nextId(), sentAt: performance.now() });
-  }
-
-  private nextId(): number {
-    this.msgId = (this.msgId + 1) % 2 ** 31;
-    return this.msgId;
-  }
-
-  private send(m: TechDataMessage): boolean {
-    const p = this.peer;
-    if (!p?.connected) return false;
-    try {
-      p.send(JSON.stringify(m));
-      return true;
-    } catch (e) {
-      this.log.warn('data channel send failed', e);
-      return false;
+      this.channel.settle(m);
     }
   }
 
@@ -399,11 +366,7 @@ export class ScreenController {
   /** Closes the peer and forgets the stream (the device stops its capture on its side). */
   private teardown(): void {
     for (const t of this.timers.splice(0)) clearInterval(t);
-    for (const [id, w] of this.waiting) {
-      clearTimeout(w.timer);
-      w.resolve(null);
-      this.waiting.delete(id);
-    }
+    this.channel.cancelAll();
     const p = this.peer;
     this.peer = null;
     this.early = [];

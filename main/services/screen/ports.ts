@@ -2,7 +2,8 @@
  * Ports of the remote-screen capability. Adapters: main/platform/node/input-nutjs.ts (nut-js, used
  * by Electron's main process and by the browser host alike); tests bring recording ones.
  */
-import type { BackupReason, DisplayInfo, InputEvent } from '@vigie/common';
+import type { z } from 'zod';
+import type { BackupReason, DisplayInfo, InputEvent, Result, SCREEN_DEVICE_EVENTS, SCREEN_DEVICE_PUSH, ScreenDeviceEvent } from '@vigie/common';
 
 export type { DisplayInfo, InputEvent };
 
@@ -64,4 +65,17 @@ export interface SafetyGate {
   before(ctx: { requestId: string; technicianName: string }): Promise<SafetyOutcome>;
   /** The session where control was granted is over: what changed is computed in the background. */
   after(requestId: string): void;
+}
+
+type DevicePushName = keyof typeof SCREEN_DEVICE_PUSH;
+
+/** The hub as the screen service sees it (the app's HubConnection, adapted in one line per method). */
+export interface ScreenHubLink {
+  request<K extends ScreenDeviceEvent>(
+    event: K,
+    payload: z.input<(typeof SCREEN_DEVICE_EVENTS)[K]['request']>,
+  ): Promise<Result<z.infer<(typeof SCREEN_DEVICE_EVENTS)[K]['response']>>>;
+  onPush<K extends DevicePushName>(name: K, listener: (payload: z.infer<(typeof SCREEN_DEVICE_PUSH)[K]>) => void): () => void;
+  /** Connection state changes (false: the hub is unreachable). */
+  onConnection(listener: (online: boolean) => void): () => void;
 }

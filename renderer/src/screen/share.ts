@@ -1,4 +1,5 @@
 import { SCREEN_LIMITS, SignalData, type ScreenState, type VigieApi } from '@vigie/common';
+import { applyIce } from '../../../web/ice.js';
 import type { Peer } from '../../../web/peer.js';
 
 /** Sender cap for a desktop: sharp text at up to 30 fps without flooding a practice's uplink. */
@@ -21,6 +22,8 @@ interface Active {
   capturedId: string | null;
   wantedId: string | null;
   switching: boolean;
+  /** The ICE configuration the peer has (the hub renews TURN credentials during long sessions). */
+  ice: Capture['ice'];
 }
 
 export interface ScreenShareOptions {
@@ -91,6 +94,11 @@ export class ScreenShare {
       a.display = c.display ?? null;
       if (a.peer) void this.switchCapture(a);
     }
+    if (c.ice && JSON.stringify(c.ice) !== JSON.stringify(a.ice)) {
+      // Fresh TURN credentials: the running peer takes them for any later gathering.
+      a.ice = c.ice;
+      if (a.peer && !applyIce(a.peer, c.ice)) this.log('fresh ICE configuration refused by the browser');
+    }
     const controlling = st.phase === 'controlling';
     if (controlling !== a.controlling) {
       a.controlling = controlling;
@@ -99,7 +107,7 @@ export class ScreenShare {
   }
 
   private async start(c: Capture): Promise<void> {
-    const a: Active = { sessionId: c.sessionId, stream: null, peer: null, early: [], controlling: false, tuned: false, display: c.display ?? null, capturedId: c.displayId, wantedId: c.displayId, switching: false };
+    const a: Active = { sessionId: c.sessionId, stream: null, peer: null, early: [], controlling: false, tuned: false, display: c.display ?? null, capturedId: c.displayId, wantedId: c.displayId, switching: false, ice: c.ice };
     this.active = a;
     const stream = await this.capture(a);
     if (!stream) return;
@@ -122,7 +130,7 @@ export class ScreenShare {
       return;
     }
     if (this.active !== a) return; // ended meanwhile: stop() stopped the tracks
-    const ice = c.ice;
+    const ice = a.ice;
     const peer = new SimplePeer({
       initiator: true,
       stream,

@@ -21,17 +21,20 @@ export function turnCredentials(secret: string, subject: string, ttlSeconds: num
   return { username, credential, expiry };
 }
 
+/** When TURN credentials issued at `nowMs` expire (ISO), null without TURN: what the session records. */
+export function turnExpiry(settings: Pick<ScreenSettings, 'turn'>, nowMs: number): string | null {
+  return settings.turn ? new Date((Math.floor(nowMs / 1000) + settings.turn.ttlSeconds) * 1000).toISOString() : null;
+}
+
 /** ICE configuration for one participant of a session: STUN always, TURN when configured. */
 export function iceConfigFor(settings: Pick<ScreenSettings, 'stunUrls' | 'turn'>, subject: string, nowMs: number): IceConfig {
   const iceServers: IceConfig['iceServers'] = [];
   if (settings.stunUrls.length) iceServers.push({ urls: [...settings.stunUrls] });
-  let expiresAt: string | null = null;
   let policy: IceConfig['iceTransportPolicy'] = 'all';
   if (settings.turn) {
     const c = turnCredentials(settings.turn.secret, subject, settings.turn.ttlSeconds, nowMs);
     iceServers.push({ urls: [...settings.turn.urls], username: c.username, credential: c.credential });
-    expiresAt = new Date(c.expiry * 1000).toISOString();
     if (settings.turn.relayOnly) policy = 'relay';
   }
-  return { iceServers, iceTransportPolicy: policy, expiresAt };
+  return { iceServers, iceTransportPolicy: policy, expiresAt: turnExpiry(settings, nowMs) };
 }

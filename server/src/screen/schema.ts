@@ -47,6 +47,8 @@ export type ScreenSessionTable = {
   control_decision: string | null;
   control_answered_at: string | null;
   control_unavailable_reason: string | null;
+  /** When the TURN credentials handed out for this session stop being accepted for new allocations (0004); the sweep hands out fresh ones before. */
+  ice_expires_at: string | null;
 };
 
 export type ScreenTables = {
@@ -105,6 +107,12 @@ export const screenMigrations: Record<string, Migration> = {
       await db.schema.alterTable('screen_sessions').addColumn('control_decision', 'varchar(12)').execute();
       await db.schema.alterTable('screen_sessions').addColumn('control_answered_at', 'varchar(40)').execute();
       await db.schema.alterTable('screen_sessions').addColumn('control_unavailable_reason', 'varchar(24)').execute();
+    },
+  },
+  '0004_screen_ice_expiry': {
+    // Long sessions get fresh TURN credentials before the ones handed out expire.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('screen_sessions').addColumn('ice_expires_at', 'varchar(40)').execute();
     },
   },
 };

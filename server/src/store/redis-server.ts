@@ -4,13 +4,14 @@
  * tests (the Postgres + Redis variant of the integration suite, the cluster test), the cluster demo
  * and benchmarks; production runs a managed Redis (docs/deploying.md).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { freePort } from './free-port.js';
+import { findProgram, stopper } from './throwaway.js';
 
 export interface RedisServer {
   /** `redis://:password@127.0.0.1:port` */
@@ -24,9 +25,7 @@ export interface RedisServer {
 
 /** The `redis-server` program: VIGIE_REDIS_SERVER, else on PATH. Null when there is none. */
 export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env.VIGIE_REDIS_SERVER) return env.VIGIE_REDIS_SERVER;
-  const r = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
+  return findProgram('redis-server', 'VIGIE_REDIS_SERVER', env);
 }
 
 /** Resolves once the server answers PING with PONG on the port (its log says why when it exits first). */
@@ -110,22 +109,12 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Re
       rmSync(dir, { recursive: true, force: true });
       throw e;
     }
-    let stopped: Promise<void> | null = null;
     return {
       url: `redis://:${password}@127.0.0.1:${port}`,
       port,
       dir,
       process: child,
-      stop: () =>
-        (stopped ??= new Promise<void>((resolve) => {
-          const finish = () => {
-            rmSync(dir, { recursive: true, force: true });
-            resolve();
-          };
-          if (child.exitCode !== null || child.signalCode !== null) return finish();
-          child.once('exit', finish);
-          child.kill('SIGTERM');
-        })),
+      stop: stopper(child, dir),
     };
   }
 }

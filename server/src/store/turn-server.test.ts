@@ -5,7 +5,7 @@
  * cannot allocate with a wrong secret or with credentials past their expiry.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { turnCredentials } from '../screen/ice.js';
@@ -47,6 +47,8 @@ describe('throwaway coturn', () => {
     expect(sent, r.out).not.toBeNull();
     expect(Number(sent![1])).toBeGreaterThan(0);
     expect(Number(sent![2])).toBe(Number(sent![1]));
+    // coturn's log names the allocations made with the hub's username.
+    expect(readFileSync(turn.logFile, 'utf8')).toContain(`user <${c.username}>: incoming packet ALLOCATE processed, success`);
   });
 
   it('refuses credentials made with another secret', async () => {

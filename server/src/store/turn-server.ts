@@ -2,17 +2,18 @@
  * A throwaway TURN relay: coturn's `turnserver` on a free loopback port, shared-secret auth
  * (`use-auth-secret` + `static-auth-secret`, the scheme the hub's TURN credentials use, see
  * server/src/screen/ice.ts), relaying on loopback only (`relay-ip=127.0.0.1`, `allow-loopback-peers`),
- * no CLI, no TLS/DTLS, its config, user database and log in a temp directory, stopped and removed by
- * `stop()`. For the remote-screen relay test, the cluster demo and benchmarks; production runs coturn
- * as a system service (docs/deploying.md).
+ * no CLI, no TLS/DTLS, its config, user database and verbose log (every allocation with its username)
+ * in a temp directory, stopped and removed by `stop()`. For the remote-screen relay test, the
+ * cluster demo and benchmarks; production runs coturn as a system service (docs/deploying.md).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { findProgram, stopper } from './throwaway.js';
 
 export interface TurnServer {
   /** `turn:127.0.0.1:port?transport=udp` and `…?transport=tcp`. */
@@ -32,9 +33,7 @@ export interface TurnServer {
 
 /** The `turnserver` program: VIGIE_TURNSERVER, else on PATH. Null when there is none. */
 export function findTurnServer(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env.VIGIE_TURNSERVER) return env.VIGIE_TURNSERVER;
-  const r = spawnSync('sh', ['-c', 'command -v turnserver'], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
+  return findProgram('turnserver', 'VIGIE_TURNSERVER', env);
 }
 
 /** A STUN Binding request (RFC 5389): type 0x0001, no attributes, magic cookie, random transaction id. */
@@ -165,6 +164,8 @@ export async function startTurnServer(opts: StartTurnServerOptions = {}): Promis
       'log-file': logFile,
       'simple-log': true,
       'no-stdout-log': true,
+      // Every allocation with its username (`… user <expiry:session>: incoming packet ALLOCATE processed, success`): tests read it.
+      verbose: true,
       ...opts.settings,
     };
     const file = join(dir, 'turnserver.conf');
@@ -180,7 +181,6 @@ export async function startTurnServer(opts: StartTurnServerOptions = {}): Promis
       rmSync(dir, { recursive: true, force: true });
       throw e;
     }
-    let stopped: Promise<void> | null = null;
     return {
       urls: [`turn:127.0.0.1:${port}?transport=udp`, `turn:127.0.0.1:${port}?transport=tcp`],
       port,
@@ -190,16 +190,7 @@ export async function startTurnServer(opts: StartTurnServerOptions = {}): Promis
       dir,
       logFile,
       process: child,
-      stop: () =>
-        (stopped ??= new Promise<void>((resolve) => {
-          const finish = () => {
-            rmSync(dir, { recursive: true, force: true });
-            resolve();
-          };
-          if (child.exitCode !== null || child.signalCode !== null) return finish();
-          child.once('exit', finish);
-          child.kill('SIGTERM');
-        })),
+      stop: stopper(child, dir),
     };
   }
 }
