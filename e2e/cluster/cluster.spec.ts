@@ -4,6 +4,8 @@
  * technicians, 175 idle, 5 waiting in the queue). Proves, with real processes and real clients:
  * - an update published once is served by every node (the shared artifacts folder);
  * - two technicians on different nodes accepting the same request at the same instant: one wins;
+ * - a remote-screen consent and signaling exchange between a device on one node and its
+ *   technician on the other;
  * - a node killed (SIGKILL) mid-conversation: every device and console is back on the other node
  *   (jittered reconnect), no chat message lost or doubled, every console shows the same queue as
  *   before;
@@ -12,13 +14,14 @@
  * - `audit verify` still holds over everything the nodes wrote.
  * `npm run bench:cluster` runs the same world with 2,000 devices and prints the timings.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, type HelpRequest } from '@vigie/common';
 import { runCli } from '../../server/src/cli.js';
-import { connectTech, emitAck } from '../../server/src/testing.js';
+import { connectDevice, connectTech, emitAck, nextEvent } from '../../server/src/testing.js';
 import { fakeInstaller, makeBuild, sha512Of } from '../../server/src/updates/testing.js';
 import { percentile, until, type ScenarioReport } from '../chat-restart/world';
 import { ClusterWorld } from './world';
@@ -100,6 +103,40 @@ describe('two hub nodes behind HAProxy, 200 devices', () => {
       sockB.disconnect();
     }
     await until(() => world.queuesAgree(SIZE.conversations + SIZE.waiting) && world.queues()[0]!.some((q) => q.startsWith(`${waiting.id}:assigned:`)), 'every console shows the winner', DEADLINE_MS);
+  });
+
+  it('a remote-screen signaling exchange between a device on one node and its technician on the other', async () => {
+    const practice = await world.admin.admin.createPractice({ name: 'Cabinet du Phare' });
+    const { token } = await world.admin.services.devices.enroll(practice.enrollmentCode, { name: 'Poste écran', os: 'linux', osVersion: 'Debian 12', model: 'Test', appVersion: '0.1.0-test' }, '127.0.0.1');
+    const [n1, n2] = world.cluster.nodes;
+    const device = await connectDevice(n1!.url, token);
+    const tech = await connectTech(n2!.url, world.chat.technicians[2]!.cookie);
+    try {
+      const created = await emitAck<{ request: HelpRequest }>(device, 'help:create', { clientId: randomUUID(), context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0-test' } });
+      if (!created.ok) throw new Error(`help:create ${created.error.code}`);
+      const requestId = created.data.request.id;
+      expect((await emitAck(tech, 'help:accept', { requestId })).ok).toBe(true);
+      const asked = nextEvent<{ sessionId: string }>(device, 'screen:consent-request');
+      const session = await emitAck<{ id: string }>(tech, 'screen:request', { requestId });
+      if (!session.ok) throw new Error(`screen:request ${session.error.code}`);
+      expect((await asked).sessionId).toBe(session.data.id);
+      const viewing = nextEvent<{ state: string }>(tech, 'screen:updated', (x) => x.state === 'viewing');
+      expect((await emitAck(device, 'screen:consent', { sessionId: session.data.id, phase: 'view', decision: 'granted' })).ok).toBe(true);
+      await viewing;
+      // Offer from the device (node1) to the technician (node2), answer back.
+      const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
+      const toTech = nextEvent(tech, 'screen:signal');
+      expect(await emitAck(device, 'screen:signal', { sessionId: session.data.id, data: offer })).toEqual({ ok: true, data: {} });
+      expect(await toTech).toEqual({ sessionId: session.data.id, data: offer });
+      const answer = { type: 'answer', sdp: 'v=0\r\n' };
+      const toDevice = nextEvent(device, 'screen:signal');
+      expect(await emitAck(tech, 'screen:signal', { sessionId: session.data.id, data: answer })).toEqual({ ok: true, data: {} });
+      expect(await toDevice).toEqual({ sessionId: session.data.id, data: answer });
+      expect((await emitAck(tech, 'screen:end', { sessionId: session.data.id })).ok).toBe(true);
+    } finally {
+      device.disconnect();
+      tech.disconnect();
+    }
   });
 
   it('a node killed (SIGKILL) mid-conversation: everyone is back on the other node, nothing lost or doubled, the same queue', async () => {

@@ -16,12 +16,13 @@
  * - `timeout tunnel`: how long an upgraded WebSocket may stay silent (socket.io pings every 25 s).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { HTTP } from '@vigie/common';
 import { freePort } from '../store/free-port.js';
+import { findProgram, stopper } from '../store/throwaway.js';
 
 export interface Backend {
   /** Server name in the configuration (letters, digits, dashes). */
@@ -54,11 +55,9 @@ export interface Haproxy {
   stop(): Promise<void>;
 }
 
-/** The `haproxy` program: VIGIE_HAPROXY, else on PATH (Debian: /usr/sbin). Null when there is none. */
+/** The `haproxy` program: VIGIE_HAPROXY, else on PATH, else Debian's /usr/sbin/haproxy (not on a user's PATH). Null when there is none. */
 export function findHaproxy(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env.VIGIE_HAPROXY) return env.VIGIE_HAPROXY;
-  const r = spawnSync('sh', ['-c', 'PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v haproxy'], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
+  return findProgram('haproxy', 'VIGIE_HAPROXY', env) ?? (existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : null);
 }
 
 const NAME = /^[A-Za-z0-9-]{1,32}$/;
@@ -130,7 +129,6 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`haproxy exited before listening: ${stderr.trim()}`);
     }
-    let stopped: Promise<void> | null = null;
     return {
       url: `http://127.0.0.1:${port}`,
       port,
@@ -138,16 +136,7 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
       config,
       process: child,
       serverStates: () => serverStates(adminSocket),
-      stop: () =>
-        (stopped ??= new Promise<void>((resolve) => {
-          const finish = () => {
-            rmSync(dir, { recursive: true, force: true });
-            resolve();
-          };
-          if (child.exitCode !== null || child.signalCode !== null) return finish();
-          child.once('exit', finish);
-          child.kill('SIGTERM');
-        })),
+      stop: stopper(child, dir),
     };
   }
 }
