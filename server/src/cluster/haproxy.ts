@@ -10,7 +10,8 @@
  *   connection, no stickiness needed) and fall back to HTTP long-polling when a proxy blocks it;
  *   polling is a series of requests that must reach the node holding the session, so HAProxy adds a
  *   cookie (`cookie VIGIE_NODE insert indirect nocache`) naming the node. A node going down makes
- *   HAProxy send the cookie's holder elsewhere (`option redispatch`).
+ *   HAProxy send the cookie's holder elsewhere (`option redispatch 1`: every retry to another node),
+ *   and connection errors mark a node down before its checks do (`observe layer4`).
  * - Health: `option httpchk GET /healthz`; a draining node answers 503, so it is taken out after
  *   `fall` checks `inter` apart while its open sockets stay up until the hub closes them.
  * - `timeout tunnel`: how long an upgraded WebSocket may stay silent (socket.io pings every 25 s).
@@ -93,11 +94,13 @@ export function haproxyConfig(port: number, opts: HaproxyOptions, adminSocket?: 
     'backend hubs',
     '  balance leastconn',
     '  cookie VIGIE_NODE insert indirect nocache httponly',
-    '  option redispatch',
+    // Every retry of a refused connection goes to another node (a killed node gets none while its checks catch up).
+    '  option redispatch 1',
     '  retries 2',
     `  option httpchk GET ${HTTP.healthz}`,
     '  http-check expect status 200',
-    `  default-server inter ${inter} fastinter ${inter} downinter ${inter} fall ${fall} rise ${rise}`,
+    // Live traffic marks a node down too: 10 connection errors in a row, without waiting for the checks.
+    `  default-server inter ${inter} fastinter ${inter} downinter ${inter} fall ${fall} rise ${rise} observe layer4 error-limit 10 on-error mark-down`,
     ...opts.backends.map((b) => `  server ${b.name} ${b.host ?? '127.0.0.1'}:${b.port} check cookie ${b.name}`),
     '',
   ].join('\n');
