@@ -1,4 +1,5 @@
 export * from './result.js';
+export * from './clock.js';
 export * from './domain.js';
 export * from './format.js';
 export * from './http.js';

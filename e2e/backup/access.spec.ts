@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
-import { SteppingClock } from '../screen/harness.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
 import { SCREENSHOTS } from '../support/browser.js';
 import { signInToConsole } from '../support/console.js';
 import { ensureConsoleBuilt } from '../console/harness.js';
@@ -23,7 +23,7 @@ import { PASSWORD, PRACTICE, PRESCRIPTION, firstBackup, setUp, tearDown, type Wo
 describe('device page and backup access outside a request', () => {
   let w: World;
   let con: Page;
-  const clock = new SteppingClock();
+  const clock = ManualClock.stepping();
 
   const section = () => con.getByTestId('backup-section');
   const access = () => section().getByTestId('backup-access');

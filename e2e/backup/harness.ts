@@ -6,9 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { Clock } from '@vigie/common';
 import { createHub, type Hub } from '../../server/src/app.js';
 import { startHost, type Host } from '../../main/host/server.js';
-import type { AccessClock } from '../../main/services/backup/access.js';
 import type { Shell } from '../../main/services/backup/ports.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { RecordingNotifier } from '../../main/services/testing/fixture.js';
@@ -41,7 +41,7 @@ export interface World {
   tech: { login: string; totpSecret: string };
 }
 
-export async function setUp(opts: { accessClock?: AccessClock } = {}): Promise<World> {
+export async function setUp(opts: { accessClock?: Clock } = {}): Promise<World> {
   const hubDir = await tempDir('backup-e2e-hub');
   const appDir = await tempDir('backup-e2e-app');
   const hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {} });

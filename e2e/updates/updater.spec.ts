@@ -14,7 +14,7 @@ import { ConsultationHours, type ConsultationHours as Hours, type UpdateReport }
 import { openDb, type Db } from '../../server/src/store/db.js';
 import { createUpdatesService, migrateUpdates, readBuildOutput, registerUpdateRoutes, type UpdatesService } from '../../server/src/updates/index.js';
 import { fakeInstaller, makeBuild } from '../../server/src/updates/testing.js';
-import { ManualClock } from '../../main/services/updates/clock.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
 import { createElectronUpdaterEngine, feedUrlFor } from '../../main/services/updates/electron-updater-engine.js';
 import type { ActivitySnapshot } from '../../main/services/updates/policy.js';
 import { UpdateService } from '../../main/services/updates/service.js';
@@ -131,9 +131,9 @@ async function device(opts: {
       await service.whenIdle();
       const next = clock.nextAt();
       if (next === null || next > target) break;
-      await clock.advanceTo(next);
+      await clock.settleTo(next);
     }
-    await clock.advanceTo(target);
+    await clock.settleTo(target);
     await service.whenIdle();
   };
   return { service, clock, installs: nsis.installs, reports, activity, machine, practice, reporter, store, run };

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { deflateSync } from 'node:zlib';
 import type { TripwireAlert } from '@vigie/common';
+import { ManualClock } from '@vigie/common/test-support/clock';
 import { makeFixture, testLogger } from '../../main/services/backup/testing.js';
 import { TripwireService } from '../../main/services/tripwire/service.js';
 
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   const f = await makeFixture({}, { retentionHold: () => tripwire.holding(), extraExcludes: () => tripwire.excludes() });
   const practice = f.data;
   const outside = join(f.root, 'Program Files', 'Logiciel Medical');
-  let sim = Date.parse('2025-03-03T07:00:00Z');
+  const sim = new ManualClock(Date.parse('2025-03-03T07:00:00Z'));
   const started = performance.now();
 
   // The practice folder: 2,000 files, one of them the mail store.
@@ -101,8 +102,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < 500; i++) await writeFile(join(outside, `module${i}.dll`), Buffer.concat([Buffer.from('MZ'), randomBytes(8 * 1024)]));
 
   const alerts: Array<{ alert: TripwireAlert; at: number }> = [];
-  const tripwire: TripwireService = new TripwireService({ dataDir: join(f.root, 'app'), logger: testLogger, folders: () => [practice], ownFolders: () => f.service.folders().own, now: () => sim });
-  tripwire.on('raise', (alert) => alerts.push({ alert, at: sim }));
+  const tripwire: TripwireService = new TripwireService({ dataDir: join(f.root, 'app'), logger: testLogger, folders: () => [practice], ownFolders: () => f.service.folders().own, clock: sim });
+  tripwire.on('raise', (alert) => alerts.push({ alert, at: sim.now() }));
   await tripwire.start();
   say(`practice folder: ${n} files, ${tripwire.canaryPaths().length} control files placed; watcher ready in ${fmt((performance.now() - started) / 1000, 1)} s`);
 
@@ -113,13 +114,13 @@ async function main(): Promise<void> {
     await tripwire.rescan();
   };
   const tick = (ms: number) => {
-    sim += ms;
+    sim.set(sim.now() + ms);
   };
 
   const rows: Array<{ day: number; what: string; ops: number; backup: string; alerts: number }> = [];
   let backups = 0;
   for (let day = 1; day <= DAYS; day++) {
-    sim = Date.parse('2025-03-03T07:00:00Z') + (day - 1) * DAY;
+    sim.set(Date.parse('2025-03-03T07:00:00Z') + (day - 1) * DAY);
     let ops = 0;
     let what = 'ordinary day';
     const files = await walkFiles(practice);
@@ -199,11 +200,11 @@ async function main(): Promise<void> {
     }
 
     // The evening backup, through restic; its counts go to the tripwire like the capability does.
-    sim = Date.parse('2025-03-03T19:00:00Z') + (day - 1) * DAY;
+    sim.set(Date.parse('2025-03-03T19:00:00Z') + (day - 1) * DAY);
     const run = await f.service.runBackup();
     if (run.outcome !== 'ok' && run.outcome !== 'warning') throw new Error(`backup ${run.outcome}: ${JSON.stringify(run.error)}`);
     backups++;
-    await tripwire.backupFinished({ id: run.id, at: sim, snapshotId: run.snapshotId, filesNew: run.filesNew ?? 0, filesChanged: run.filesChanged ?? 0, filesUnmodified: run.filesUnmodified ?? 0 });
+    await tripwire.backupFinished({ id: run.id, at: sim.now(), snapshotId: run.snapshotId, filesNew: run.filesNew ?? 0, filesChanged: run.filesChanged ?? 0, filesUnmodified: run.filesUnmodified ?? 0 });
     rows.push({ day, what, ops, backup: `+${run.filesNew} ~${run.filesChanged} =${run.filesUnmodified}`, alerts: alerts.length });
     if (day % 5 === 0 || what !== 'ordinary day') say(`day ${String(day).padStart(2)}  ${what.padEnd(48)} ops ${String(ops).padStart(5)}  backup ${rows.at(-1)!.backup}  alerts ${alerts.length}`);
   }
@@ -222,9 +223,9 @@ async function main(): Promise<void> {
   const attack = async (o: { startSim: number; notes: boolean; skipHidden: boolean; max: number }) => {
     const t0 = performance.now();
     const wall = Date.now();
-    sim = o.startSim;
+    sim.set(o.startSim);
     const clock = setInterval(() => {
-      sim = o.startSim + Math.round(performance.now() - t0);
+      sim.set(o.startSim + Math.round(performance.now() - t0));
     }, 5);
     let encrypted = 0;
     let atAlert: number | null = null;

@@ -85,3 +85,47 @@ export function parseStoredOutbox(raw: string | null): OutboxItem[] {
   }
   return out;
 }
+
+/**
+ * One outbox item's lifecycle, pure:
+ *
+ *   queued ──send──▶ sending ──stored──▶ (gone: the hub holds it)
+ *     ▲                 │ transient refusal (offline, slow down, busy) → queued, a retry later
+ *     │                 │ definitive refusal → failed (shown with its reason)
+ *     └──retry / disconnected──┘  failed ──discard──▶ (gone)
+ */
+export type OutboxEvent =
+  | { type: 'send' }
+  | { type: 'stored' }
+  | { type: 'refused'; code: ErrorCode; retryable: boolean; retryAfterMs: number }
+  | { type: 'retry' }
+  | { type: 'disconnected' }
+  | { type: 'discard' };
+
+export type OutboxEffect =
+  /** No send to the hub before `ms` from now, for any conversation (the hub asked to slow down). */
+  | { type: 'pause-sends'; ms: number }
+  /** Try the outbox again after `ms` at least (with back-off). */
+  | { type: 'retry-later'; ms: number };
+
+export function outboxStep(item: OutboxItem, e: OutboxEvent): { item: OutboxItem | null; effects: OutboxEffect[] } {
+  switch (e.type) {
+    case 'send':
+      return { item: { ...item, state: 'sending', attempts: item.attempts + 1 }, effects: [] };
+    case 'stored':
+    case 'discard':
+      return { item: null, effects: [] };
+    case 'retry':
+      return { item: { ...item, state: 'queued', error: undefined }, effects: [] };
+    case 'disconnected':
+      return { item: item.state === 'sending' ? { ...item, state: 'queued' } : item, effects: [] };
+    case 'refused': {
+      if (!e.retryable) return { item: { ...item, state: 'failed', error: e.code }, effects: [] };
+      const effects: OutboxEffect[] = [];
+      if (e.code === 'RATE_LIMITED') effects.push({ type: 'pause-sends', ms: e.retryAfterMs });
+      // Offline: the next connection flushes, no timer.
+      if (e.code !== 'OFFLINE') effects.push({ type: 'retry-later', ms: e.retryAfterMs });
+      return { item: { ...item, state: 'queued' }, effects };
+    }
+  }
+}

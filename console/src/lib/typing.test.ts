@@ -1,34 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '@vigie/common/test-support/clock';
 import { TypingSignal } from './typing';
 
-/** Manual clock and timers: the throttle is pure logic over time. */
+/** The test clock: the throttle is pure logic over time. */
 function harness() {
-  let now = 0;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  let nextId = 1;
+  const clock = new ManualClock(0);
   const sent: boolean[] = [];
-  const signal = new TypingSignal({
-    send: (t) => sent.push(t),
-    now: () => now,
-    repeatMs: 3000,
-    idleMs: 4000,
-    setTimer: (fn, ms) => {
-      const id = nextId++;
-      timers.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clearTimer: (id) => timers.delete(id as number),
-  });
-  const advance = (ms: number) => {
-    now += ms;
-    for (const [id, t] of [...timers]) {
-      if (t.at <= now) {
-        timers.delete(id);
-        t.fn();
-      }
-    }
-  };
-  return { signal, sent, advance };
+  const signal = new TypingSignal({ send: (t) => sent.push(t), clock, repeatMs: 3000, idleMs: 4000 });
+  return { signal, sent, advance: (ms: number) => clock.advance(ms) };
 }
 
 describe('TypingSignal', () => {

@@ -9,7 +9,7 @@ import type { Hub } from '../../../server/src/app.js';
 import { connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, type Socket } from '../../../server/src/testing.js';
 import { HubConnection } from '../hub/connection.js';
 import { quietLogger, RecordingNotifier, startHub, tempDir, waitFor } from '../testing/fixture.js';
-import { ManualClock } from '../screen/testing.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
 import { BackupAccessGate } from './access.js';
 
 const PASSWORD = 'un mot de passe assez long';

@@ -6,6 +6,8 @@ import {
   type BackupAccessCall,
   type BackupAccessConsentRequest,
   type BackupAccessView,
+  systemClock,
+  type Clock,
   type Locale,
 } from '@vigie/common';
 import type { HubConnection } from '../hub/connection.js';
@@ -15,20 +17,6 @@ import type { Logger, Notifier } from './ports.js';
 /** The part of the app's hub connection the access gate uses. */
 export type AccessHub = Pick<HubConnection, 'emitAck' | 'onPush' | 'on'>;
 
-/** Time, injectable for tests (the 30 s consent, the access's end). */
-export interface AccessClock {
-  now(): number;
-  timer(fn: () => void, ms: number): () => void;
-}
-
-const systemClock: AccessClock = {
-  now: () => Date.now(),
-  timer: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return () => clearTimeout(t);
-  },
-};
 
 interface Current {
   request: BackupAccessConsentRequest;
@@ -52,7 +40,7 @@ interface Current {
 export class BackupAccessGate {
   private current: Current | null = null;
   private readonly offs: Array<() => void> = [];
-  private readonly clock: AccessClock;
+  private readonly clock: Clock;
 
   constructor(
     private readonly o: {
@@ -61,7 +49,8 @@ export class BackupAccessGate {
       locale: () => Locale;
       /** Publishes the view to the renderer (push 'backupAccess:state'). */
       publish: (view: BackupAccessView | null) => void;
-      clock?: AccessClock;
+      /** Time of the 30 s consent and of the access's end (tests move it). */
+      clock?: Clock;
     },
   ) {
     this.clock = o.clock ?? systemClock;
@@ -140,7 +129,7 @@ export class BackupAccessGate {
     c.cancelTimer();
     c.state = 'granted';
     c.until = this.clock.now() + Math.min(BACKUP_ACCESS_LIMITS.grantMs, c.request.grantMinutes * 60_000);
-    c.cancelTimer = this.clock.timer(() => this.endGranted(c), c.until - this.clock.now());
+    c.cancelTimer = this.timer(() => this.endGranted(c), c.until - this.clock.now());
     this.o.logger.info('backup access granted', { accessId, technician: c.request.technician.id });
     this.changed();
     return this.view();
@@ -170,7 +159,7 @@ export class BackupAccessGate {
       return;
     }
     const c: Current = { request: req, state: 'pending', until: this.clock.now() + BACKUP_ACCESS_LIMITS.consentTimeoutMs, cancelTimer: () => undefined, answering: false };
-    c.cancelTimer = this.clock.timer(() => {
+    c.cancelTimer = this.timer(() => {
       if (this.current === c && c.state === 'pending' && !c.answering) void this.refuseAndDrop(c, 'timeout');
     }, BACKUP_ACCESS_LIMITS.consentTimeoutMs);
     this.current = c;
@@ -189,6 +178,12 @@ export class BackupAccessGate {
     this.drop();
     const r = await this.hub?.emitAck('backup:access-answer', { accessId: c.request.accessId, decision });
     if (r && !r.ok) this.o.logger.warn('hub did not record the backup access answer', { code: r.error.code, decision });
+  }
+
+  /** Runs `fn` after `ms` on the gate's clock; returns the cancel. */
+  private timer(fn: () => void, ms: number): () => void {
+    const h = this.clock.setTimeout(fn, ms);
+    return () => this.clock.clearTimeout(h);
   }
 
   /** The access's end on this machine's clock: closed here, and the hub told why. */

@@ -18,10 +18,11 @@ import {
   type RestoreJob,
   type Result,
   type SafetyIntervention,
+  type Clock,
 } from '@vigie/common';
 import type { Capability, CapabilityContext } from '../app.js';
 import { createDispatch, type Dispatch, type IpcHandlers } from '../ipc.js';
-import { BackupAccessGate, type AccessClock } from './access.js';
+import { BackupAccessGate } from './access.js';
 import { errorSentence, fill } from './errors.js';
 import { backupCapability } from './handlers.js';
 import type { Logger, Notifier, SecretStore, Shell } from './ports.js';
@@ -47,12 +48,12 @@ export interface BackupCapabilityOptions {
   folders?: string[];
   /** The app's language (notifications, restored names); default French. */
   locale?: () => Locale;
-  /** Anything else of the service (tests: clock, timers, tick…). */
+  /** Anything else of the service (tests: clock, tick…). */
   service?: Partial<BackupServiceOptions>;
   /** A report the hub refused (not for being offline) is sent again after this long (default 30 s). */
   reportRetryMs?: number;
   /** Clock of the technician access consent and its end (tests move it). */
-  accessClock?: AccessClock;
+  accessClock?: Clock;
 }
 
 /** The part of the app's hub connection the capability uses. */

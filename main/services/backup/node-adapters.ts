@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildLike, Clock, ProcessSpawner, Timers } from './ports.js';
+import type { ChildLike, ProcessSpawner } from './ports.js';
 
 /** child_process.spawn, no shell, no inherited environment beyond what the engine passes. */
 export const nodeSpawner: ProcessSpawner = {
@@ -14,17 +14,6 @@ export const nodeSpawner: ProcessSpawner = {
       shell: false,
     });
   },
-};
-
-export const systemClock: Clock = { now: () => new Date() };
-
-export const systemTimers: Timers = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
 /**

@@ -1,7 +1,7 @@
 /**
  * What the backup service needs from the machine, beyond the app-wide ports (Logger, SecretStore,
- * Notifier in platform/ports.ts). Node adapters live in node-adapters.ts; tests inject their own
- * clock and timers, and may wrap the spawner (to run restic without some privileges, for example).
+ * Notifier in platform/ports.ts). Node adapters live in node-adapters.ts; time is @vigie/common's
+ * Clock. Tests inject their own clock, and may wrap the spawner (to run restic without some privileges, for example).
  */
 export type { Logger, Notifier, SecretStore } from '../../platform/ports.js';
 
@@ -38,17 +38,6 @@ export interface SpawnOptions {
 /** Starts processes. Node adapter: child_process.spawn without a shell. */
 export interface ProcessSpawner {
   spawn(command: string, args: readonly string[], options: SpawnOptions): ChildLike;
-}
-
-export interface Clock {
-  now(): Date;
-}
-
-export type TimerHandle = unknown;
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
 }
 
 /** Opens a folder in the OS file manager (Electron: shell.openPath, which answers '' or an error text). */

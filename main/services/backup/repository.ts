@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { RepositorySettings } from '@vigie/common';
-import { backupError } from './errors.js';
-import type { SecretStore } from './ports.js';
-import type { RepoTarget } from './restic/client.js';
+import type { BackupSettingsView, RepositorySettings, SaveBackupSettingsInput } from '@vigie/common';
+import { backupError, reasonOf } from './errors.js';
+import type { Logger, SecretStore } from './ports.js';
+import type { RepoQueue } from './queue.js';
+import type { RepoTarget, Restic } from './restic/client.js';
 
 /** Keys of the backup secrets in the SecretStore. */
 export const SECRET_KEYS = {
@@ -72,4 +73,60 @@ export async function repoTarget(s: RepositorySettings, secrets: SecretStore): P
     }
   }
   return { env, key: repositoryKey(s) };
+}
+
+/** Which backup secrets the store holds (never their values). */
+export async function secretsPresent(store: SecretStore): Promise<BackupSettingsView['secrets']> {
+  const has = async (k: string) => (await store.get(k)) !== null;
+  return {
+    repositoryPassword: await has(SECRET_KEYS.repositoryPassword),
+    restPassword: await has(SECRET_KEYS.restPassword),
+    s3SecretAccessKey: await has(SECRET_KEYS.s3SecretAccessKey),
+  };
+}
+
+/**
+ * Opens the repository with the given/stored secrets, or initialises it when there is none yet
+ * (with a generated password, in the store before init: a crash right after cannot lose it).
+ * On any failure the secrets are put back as they were.
+ */
+export async function ensureRepository(
+  d: { restic: Restic; queue: RepoQueue; secrets: SecretStore; log: Logger },
+  repo: RepositorySettings,
+  given: NonNullable<SaveBackupSettingsInput['secrets']>,
+): Promise<void> {
+  const store = d.secrets;
+  const keys = [SECRET_KEYS.repositoryPassword, SECRET_KEYS.restPassword, SECRET_KEYS.s3SecretAccessKey];
+  const previous = new Map<string, string | null>();
+  for (const k of keys) previous.set(k, await store.get(k));
+  const restore = async () => {
+    for (const [k, v] of previous) {
+      if (v === null) await store.delete(k);
+      else await store.set(k, v);
+    }
+  };
+  try {
+    if (given.restPassword) await store.set(SECRET_KEYS.restPassword, given.restPassword);
+    if (given.s3SecretAccessKey) await store.set(SECRET_KEYS.s3SecretAccessKey, given.s3SecretAccessKey);
+    const generated = !given.repositoryPassword && !previous.get(SECRET_KEYS.repositoryPassword);
+    const password = given.repositoryPassword ?? previous.get(SECRET_KEYS.repositoryPassword) ?? generatePassword();
+    await store.set(SECRET_KEYS.repositoryPassword, password);
+    const target = await repoTarget(repo, store);
+    try {
+      await d.restic.catConfig(target);
+      d.log.info('repository opened', { repo: target.key });
+    } catch (e) {
+      if (reasonOf(e) !== 'repo-missing') {
+        if (reasonOf(e) === 'wrong-password' && generated) {
+          throw backupError('wrong-password', { messageKey: 'existingRepoOtherPassword' });
+        }
+        throw e;
+      }
+      await d.queue.run(target.key, 'init', () => d.restic.init(target));
+      d.log.info('repository created', { repo: target.key, generatedPassword: generated });
+    }
+  } catch (e) {
+    await restore();
+    throw e;
+  }
 }

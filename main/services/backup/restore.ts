@@ -10,13 +10,14 @@ import {
   type RestoreProgress,
   type RestoreRequest,
   type TreeEntryType,
+  type Clock,
 } from '@vigie/common';
 import { Emitter } from '../lib/emitter.js';
 import { createFolders, recheckRestoreTarget, resolveRestoreTarget, stagingParent, type ContainmentPolicy, type RestoreTarget } from './containment.js';
 import { backupError, reasonOf, toBackupError } from './errors.js';
 import { fsReason, measureTree, moveNoReplace, processWrittenBytes, TargetExistsError } from './fsops.js';
 import { datedName, exists, freeName } from './naming.js';
-import type { ChildLike, Clock, Logger } from './ports.js';
+import type { ChildLike, Logger } from './ports.js';
 import type { RepoQueue } from './queue.js';
 import type { RepoTarget, Restic } from './restic/client.js';
 import { parseRestoreLine } from './restic/parse.js';
@@ -124,7 +125,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
 
   /** `before`: awaited while the job is queued (it never fails the job: its own failure is its caller's to tell). */
   start(request: RestoreRequest, before?: () => Promise<void>): RestoreJob {
-    const now = this.deps.clock.now().toISOString();
+    const now = new Date(this.deps.clock.now()).toISOString();
     const job: RestoreJob = {
       id: randomUUID(),
       request,
@@ -183,7 +184,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
 
   private finish(it: Internal, state: 'done' | 'failed' | 'cancelled', error?: unknown, patch: Partial<RestoreJob> = {}): void {
     if (FINAL.has(it.job.state)) return;
-    const at = this.deps.clock.now();
+    const at = new Date(this.deps.clock.now());
     it.job = {
       ...it.job,
       ...patch,
@@ -223,7 +224,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
         'restore',
         async () => {
           if (this.cancelled(it)) return;
-          this.update(it, { state: 'preparing', startedAt: this.deps.clock.now().toISOString() });
+          this.update(it, { state: 'preparing', startedAt: new Date(this.deps.clock.now()).toISOString() });
           const s = await this.deps.snapshot(repo, req.snapshotId);
           snap = s;
           this.update(it, { snapshotTime: s.time.toISOString() });
@@ -425,7 +426,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
 
   private async moveAll(staging: string, destDir: string, expected: Map<string, Expected>, req: RestoreRequest): Promise<RestoredItem[]> {
     const names = this.names();
-    const now = this.deps.clock.now();
+    const now = new Date(this.deps.clock.now());
     const done: Array<{ from: string; to: string; kind: 'file' | 'dir' | 'other' }> = [];
     const items: RestoredItem[] = [];
     const kindOf = (t: TreeEntryType) => (t === 'dir' ? 'dir' : t === 'file' ? 'file' : 'other') as 'file' | 'dir' | 'other';

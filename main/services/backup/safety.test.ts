@@ -5,7 +5,8 @@ import { SAFETY_LIMITS, type SafetyIntervention } from '@vigie/common';
 import { repoTarget } from './repository.js';
 import { fitReport, restoreBatches, SafetyService, summarizeChanges, undoTargets } from './safety.js';
 import { interventionTag, SAFETY_KEEP_DAYS, safetyDayTag, safetyKeepTags } from './safety-tags.js';
-import { backupNow, ManualClock, testLogger, type Fixture } from './testing.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
+import { backupNow, testLogger, type Fixture } from './testing.js';
 import { fixtureScope } from './test-scope.js';
 
 const { fixture, cleanups } = fixtureScope();

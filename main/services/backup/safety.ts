@@ -30,13 +30,14 @@ import {
   type SafetyChanges,
   type SafetySnapshot,
   type SafetyUndo,
+  systemClock,
+  type Clock,
 } from '@vigie/common';
 import { Emitter } from '../lib/emitter.js';
 import { JsonFile } from '../lib/files.js';
 import type { SafetyGate, SafetyOutcome } from '../screen/ports.js';
 import { backupError, toBackupError } from './errors.js';
-import { systemClock } from './node-adapters.js';
-import type { Clock, Logger } from './ports.js';
+import type { Logger } from './ports.js';
 import type { ResticDiffChange } from './restic/parse.js';
 import { treeParent, treeToLocal } from './restic/paths.js';
 import { safetyTags } from './safety-tags.js';
@@ -186,7 +187,7 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
     this.started = true;
     this.abort = new AbortController();
     const saved = await this.file.load();
-    const at = this.clock.now();
+    const at = new Date(this.clock.now());
     const interrupted = toBackupError(backupError('interrupted'), at);
     this.items = (saved?.interventions ?? []).map((i) => ({
       ...i,
@@ -234,13 +235,13 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
   }
 
   private async takeBefore(ctx: { requestId: string; technicianName: string }, before: SafetySnapshot['before']): Promise<SafetyOutcome> {
-    const at = this.clock.now();
+    const at = new Date(this.clock.now());
     const rec: SafetySnapshot = { id: randomUUID(), before, state: 'running', snapshotId: null, startedAt: iso(at), endedAt: null, durationMs: null, error: null };
     await this.update(ctx.requestId, (i) => ({ ...i, snapshots: [...i.snapshots, rec].slice(-SAFETY_LIMITS.snapshots) }), ctx.technicianName);
     const t0 = performance.now();
     const done = (patch: Partial<SafetySnapshot>) => (i: SafetyIntervention) => ({
       ...i,
-      snapshots: i.snapshots.map((s) => (s.id === rec.id ? { ...s, ...patch, endedAt: iso(this.clock.now()), durationMs: Math.round(performance.now() - t0) } : s)),
+      snapshots: i.snapshots.map((s) => (s.id === rec.id ? { ...s, ...patch, endedAt: iso(new Date(this.clock.now())), durationMs: Math.round(performance.now() - t0) } : s)),
     });
     try {
       if (!this.started) throw backupError('interrupted');
@@ -249,7 +250,7 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
       this.log.info('safety snapshot taken', { request: ctx.requestId, before, snapshot: snapshotId.slice(0, 8), ms: Math.round(performance.now() - t0) });
       return { ok: true, snapshotId };
     } catch (e) {
-      const error = toBackupError(e, this.clock.now());
+      const error = toBackupError(e, new Date(this.clock.now()));
       this.log.warn('safety snapshot failed', { request: ctx.requestId, before, reason: error.reason });
       await this.update(ctx.requestId, done({ state: 'failed', error }));
       return { ok: false, reason: error.reason };
@@ -287,7 +288,7 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
     await this.snapshotting.get(requestId);
     const i = this.get(requestId);
     if (!i) return;
-    const at = this.clock.now();
+    const at = new Date(this.clock.now());
     const empty = { afterSnapshotId: null, at: iso(at), counts: { added: 0, changed: 0, deleted: 0 }, items: [], truncated: false, error: null };
     if (!i.baseline) {
       // No safety snapshot succeeded: nothing to compare with (both UIs say so).
@@ -303,13 +304,13 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
       const summary = summarizeChanges(raw);
       await this.update(requestId, (x) => ({
         ...x,
-        changes: { ...empty, ...summary, state: 'ready', afterSnapshotId: snapshotId, at: iso(this.clock.now()) },
+        changes: { ...empty, ...summary, state: 'ready', afterSnapshotId: snapshotId, at: iso(new Date(this.clock.now())) },
         // A new list: what undo would do is that list's (a finished undo belongs to the previous one).
         undo: x.undo?.state === 'running' ? x.undo : null,
       }));
       this.log.info('intervention changes listed', { request: requestId, ...summary.counts });
     } catch (e) {
-      const error = toBackupError(e, this.clock.now());
+      const error = toBackupError(e, new Date(this.clock.now()));
       this.log.warn('intervention changes not listed', { request: requestId, reason: error.reason });
       await this.update(requestId, (x) => ({ ...x, changes: { ...empty, state: 'failed', error } }));
     }
@@ -344,7 +345,7 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
     if (!baseline || !after || this.computing.has(requestId)) throw new VigieError('CONFLICT', 'Les changements de cette intervention ne sont pas encore connus.');
     if (!this.started) throw new VigieError('UNAVAILABLE', 'La sauvegarde démarre : réessayez dans un instant.');
     this.undoing.add(requestId);
-    const undo: SafetyUndo = { id: randomUUID(), state: 'running', startedAt: iso(this.clock.now()), endedAt: null, total: 0, restored: 0, keptCopies: 0, failed: 0, error: null };
+    const undo: SafetyUndo = { id: randomUUID(), state: 'running', startedAt: iso(new Date(this.clock.now())), endedAt: null, total: 0, restored: 0, keptCopies: 0, failed: 0, error: null };
     let next: SafetyIntervention;
     try {
       next = (await this.update(requestId, (x) => ({ ...x, undo })))!;
@@ -380,17 +381,17 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
           }
         } catch (e) {
           tally.failed += paths.length;
-          error ??= toBackupError(e, this.clock.now());
+          error ??= toBackupError(e, new Date(this.clock.now()));
         }
         await patch({ ...tally });
       }
     } catch (e) {
-      error ??= toBackupError(e, this.clock.now());
+      error ??= toBackupError(e, new Date(this.clock.now()));
       if (tally.restored + tally.failed === 0) tally.failed = 1;
     }
     const failed = tally.failed > 0;
     this.log.info('intervention undone', { request: requestId, ...tally });
-    await patch({ ...tally, state: failed ? 'failed' : 'done', endedAt: iso(this.clock.now()), error: failed ? error : null });
+    await patch({ ...tally, state: failed ? 'failed' : 'done', endedAt: iso(new Date(this.clock.now())), error: failed ? error : null });
   }
 
   // ---------- internals ----------
@@ -400,7 +401,7 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
    * absent), saves, pushes. Synchronous up to the save, so concurrent updates never lose one another.
    */
   private async update(requestId: string, fn: (i: SafetyIntervention) => SafetyIntervention, technicianName?: string): Promise<SafetyIntervention | null> {
-    const now = iso(this.clock.now());
+    const now = iso(new Date(this.clock.now()));
     let cur = this.get(requestId);
     if (!cur) {
       if (technicianName === undefined) return null;

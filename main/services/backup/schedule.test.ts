@@ -5,7 +5,8 @@ import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { decide, lastSlot, nextSlot } from './schedule.js';
 import { BackupService } from './service.js';
 import { buildDays, headline } from './status.js';
-import { makeFixture, ManualClock, ManualTimers, RecordingNotifier, testLogger, type Fixture } from './testing.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
+import { makeFixture, RecordingNotifier, testLogger, type Fixture } from './testing.js';
 
 const local = (y: number, mo: number, d: number, h = 0, mi = 0) => new Date(y, mo - 1, d, h, mi);
 
@@ -102,16 +103,15 @@ describe('scheduled backups with a test clock', () => {
   it('runs at the scheduled time, skips a slot missed long ago, catches up a recent one, keeps history', async () => {
     const today = new Date();
     const clock = new ManualClock(local(today.getFullYear(), today.getMonth() + 1, today.getDate(), 12, 29));
-    const timers = new ManualTimers();
-    f = await makeFixture({ 'a.txt': 'a' }, { clock, timers, settings: { times: ['12:30', '20:00'] } });
+    f = await makeFixture({ 'a.txt': 'a' }, { clock, settings: { times: ['12:30', '20:00'] } });
     const { service } = f;
-    expect(timers.pending.size).toBe(1);
+    expect(clock.pending).toBe(1);
     expect(service.status().nextRunAt).toBe(local(today.getFullYear(), today.getMonth() + 1, today.getDate(), 12, 30).toISOString());
 
     await service.tick();
     expect(service.status().lastRunAt).toBeNull();
 
-    clock.advance(90_000); // 12:30:30
+    clock.set(clock.now() + 90_000); // 12:30:30 (the tick timer is left to the test)
     await service.tick();
     await service.idle();
     let s = service.status();
@@ -135,7 +135,7 @@ describe('scheduled backups with a test clock', () => {
     expect(s.days.at(-2)).toMatchObject({ state: 'ok', runs: 1 });
 
     // Nothing for three days: stale, in words.
-    clock.advance(3 * 86_400_000 + 3_600_000);
+    clock.set(clock.now() + 3 * 86_400_000 + 3_600_000);
     expect(service.status()).toMatchObject({ headline: 'stale', message: 'Attention : dernière sauvegarde il y a 3 jours' });
 
     // History survives a restart.
@@ -146,7 +146,6 @@ describe('scheduled backups with a test clock', () => {
       notifier: new RecordingNotifier(),
       logger: testLogger,
       clock,
-      timers: new ManualTimers(),
       suggest: { home: join(f.root, 'home'), env: {} },
     });
     await again.start();

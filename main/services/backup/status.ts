@@ -4,13 +4,17 @@ import {
   BackupRun,
   BackupSettings,
   IsoDate,
+  type BackupError,
+  type BackupProgress,
+  type BackupStatus,
   type BackupDay,
   type BackupDayState,
   type BackupHeadline,
   type BackupSummary,
   type Locale,
 } from '@vigie/common';
-import { fill } from './errors.js';
+import { backupError, fill, toBackupError } from './errors.js';
+import { repositoryLabel } from './repository.js';
 
 /** What the backup service keeps on disk (backup/state.json): history and bookkeeping. */
 export const BackupStateFile = z.object({
@@ -121,4 +125,94 @@ export function summaryOf(
   s: { lastSuccessAt: string | null; lastRunAt: string | null; nextRunAt: string | null; sizeBytes: number | null; filesChangedLastRun: number | null },
 ): BackupSummary {
   return { headline: h.headline, message: h.message.slice(0, 500), ...s };
+}
+
+/** The last backup run (any outcome), or null. */
+export function lastBackupRun(runs: readonly BackupRun[], conclusive = false): BackupRun | null {
+  for (let i = runs.length - 1; i >= 0; i--) {
+    const r = runs[i]!;
+    if (r.kind === 'backup' && (!conclusive || r.outcome !== 'interrupted')) return r;
+  }
+  return null;
+}
+
+/** What the practitioner's backup page shows, from the service's state at `now`. */
+export function backupStatus(i: {
+  state: BackupStateFile;
+  settings: BackupSettings;
+  running: boolean;
+  progress: BackupProgress | null;
+  startupError: BackupError | null;
+  nextRunAt: Date | null;
+  resticVersion: string | null;
+  now: Date;
+  locale: Locale;
+}): BackupStatus {
+  const { state, settings, now } = i;
+  const configured = settings.repository !== null && settings.folders.length > 0;
+  const last = lastBackupRun(state.runs);
+  const conclusive = lastBackupRun(state.runs, true);
+  const h = headline({
+    configured,
+    running: i.running,
+    lastBackup: conclusive,
+    lastSuccessAt: state.lastSuccessAt,
+    checkFailed: state.lastCheckOk === false,
+    staleAfterHours: settings.staleAfterHours,
+    now,
+    locale: i.locale,
+  });
+  const lastError = i.startupError ?? (conclusive?.outcome === 'failed' ? conclusive.error : null) ?? (state.lastCheckOk === false ? toBackupError(backupError('check-failed')) : null);
+  const summary = summaryOf(h, {
+    lastSuccessAt: state.lastSuccessAt,
+    lastRunAt: last?.startedAt ?? null,
+    nextRunAt: i.nextRunAt?.toISOString() ?? null,
+    sizeBytes: state.repoSizeBytes,
+    filesChangedLastRun: conclusive && conclusive.outcome !== 'failed' ? (conclusive.filesNew ?? 0) + (conclusive.filesChanged ?? 0) : null,
+  });
+  const repo = settings.repository;
+  return {
+    ...summary,
+    headline: i.startupError && configured ? 'failed' : summary.headline,
+    ...(i.startupError && configured ? { message: BACKUP_STRINGS[i.locale].headline.failed } : {}),
+    configured,
+    enabled: settings.enabled,
+    running: i.running,
+    progress: i.progress,
+    lastRun: last,
+    lastError: lastError ?? null,
+    days: buildDays(state.runs, now),
+    repository: repo ? { kind: repo.kind, label: repositoryLabel(repo) } : null,
+    resticVersion: i.resticVersion,
+    snapshotCount: state.snapshotCount,
+    lastCheckAt: state.lastCheckAt,
+    lastCheckOk: state.lastCheckOk,
+    lastForgetAt: state.lastForgetAt,
+  };
+}
+
+/** The history with one more run: a good backup is the last success, and starts the maintenance clock the first time. */
+export function withRun(s: BackupStateFile, run: BackupRun, success: boolean, now: Date): BackupStateFile {
+  const good = success && run.kind === 'backup';
+  return {
+    ...s,
+    runs: trimRuns([...s.runs, run], now),
+    ...(good ? { lastSuccessAt: run.endedAt } : {}),
+    // Maintenance is first due one period after the first successful backup.
+    ...(good && !s.lastForgetAt ? { lastForgetAt: run.endedAt } : {}),
+    ...(good && !s.lastCheckAt ? { lastCheckAt: run.endedAt } : {}),
+  };
+}
+
+/** The small version of the status, for the health check [backup-recency] and the hub report. */
+export function summaryOfStatus(s: BackupStatus): BackupSummary {
+  return {
+    headline: s.headline,
+    lastSuccessAt: s.lastSuccessAt,
+    lastRunAt: s.lastRunAt,
+    nextRunAt: s.nextRunAt,
+    sizeBytes: s.sizeBytes,
+    filesChangedLastRun: s.filesChangedLastRun,
+    ...(s.message !== undefined ? { message: s.message } : {}),
+  };
 }

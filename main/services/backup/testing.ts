@@ -1,6 +1,6 @@
 /**
  * Helpers for the backup tests and the restore benchmark: real restic, real temp folders, the
- * real file secret store. Only the clock and timers are test-controlled (schedule tests), and a
+ * real file secret store. Only the clock is test-controlled (schedule tests: @vigie/common's ManualClock), and a
  * spawner wrapper can run restic with fewer privileges or hand the test its process.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import type { Notification } from '../../platform/ports.js';
 import { createLogger } from '../lib/logger.js';
 import { nodeSpawner } from './node-adapters.js';
 import { generatePassword, SECRET_KEYS } from './repository.js';
-import type { ChildLike, Clock, Logger, Notifier, ProcessSpawner, TimerHandle, Timers } from './ports.js';
+import type { ChildLike, Logger, Notifier, ProcessSpawner } from './ports.js';
 import { STAGING_PREFIX } from './staging.js';
 import { BackupService, type BackupServiceOptions } from './service.js';
 
@@ -82,39 +82,6 @@ export class RecordingNotifier implements Notifier {
   readonly sent: Notification[] = [];
   notify(n: Notification): void {
     this.sent.push(n);
-  }
-}
-
-/** A clock the test moves. */
-export class ManualClock implements Clock {
-  constructor(private t: Date) {}
-  now(): Date {
-    return new Date(this.t);
-  }
-  set(d: Date): void {
-    this.t = new Date(d);
-  }
-  advance(ms: number): void {
-    this.t = new Date(this.t.getTime() + ms);
-  }
-}
-
-/** Timers that only fire when the test says so. */
-export class ManualTimers implements Timers {
-  private next = 1;
-  readonly pending = new Map<number, () => void>();
-  setTimeout(fn: () => void, _ms: number): TimerHandle {
-    const id = this.next++;
-    this.pending.set(id, fn);
-    return id;
-  }
-  clearTimeout(h: TimerHandle): void {
-    this.pending.delete(h as number);
-  }
-  fireAll(): void {
-    const fns = [...this.pending.values()];
-    this.pending.clear();
-    for (const f of fns) f();
   }
 }
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HealthReport, HelpRequest, QueueSnapshot } from '@vigie/common';
+import { systemClock, type HealthReport, type HelpRequest, type QueueSnapshot } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
 import { emitAck, nextEvent } from '../../../server/src/testing.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
@@ -53,7 +53,7 @@ async function setUp(): Promise<World> {
   const service = new HealthService({
     runner: new NodeCommandRunner(),
     platform: { os: 'linux', name: 'Linux de test', version: '6.1' },
-    clock: { now: () => new Date(), setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+    clock: systemClock,
     store: new JsonHealthStore(appDir.path, quietLogger),
     notifier,
     probes: [probe],

@@ -1,23 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { release, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { Locale, OsFamily } from '@vigie/common';
+import { systemClock, type Clock, type Locale, type OsFamily } from '@vigie/common';
 import type { Logger, Notifier } from '../../platform/ports.js';
 import { NodeCommandRunner } from './runner-node.js';
 import { HealthService } from './service.js';
 import { JsonHealthStore } from './store.js';
-import type { BackupSummaryProvider, HealthClock } from './types.js';
-
-/** Real time; timers do not keep the process alive. */
-export const systemHealthClock: HealthClock = {
-  now: () => new Date(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+import type { BackupSummaryProvider } from './types.js';
 
 export function currentOsFamily(platform: NodeJS.Platform = process.platform): OsFamily {
   return platform === 'darwin' ? 'macos' : platform === 'win32' ? 'windows' : 'linux';
@@ -36,7 +25,7 @@ export interface NodeHealthOptions {
   notifier: Notifier;
   logger?: Logger;
   backup?: BackupSummaryProvider;
-  clock?: HealthClock;
+  clock?: Clock;
   locale?: () => Locale;
 }
 
@@ -54,7 +43,7 @@ export function createNodeHealthService(o: NodeHealthOptions): HealthService {
   return new HealthService({
     runner: new NodeCommandRunner(),
     platform: { os, version: release() },
-    clock: o.clock ?? systemHealthClock,
+    clock: o.clock ?? systemClock,
     store: new JsonHealthStore(o.dataDir, o.logger),
     notifier: o.notifier,
     ...(o.backup ? { backup: o.backup } : {}),

@@ -10,7 +10,8 @@ import { NodeCommandRunner } from './runner-node.js';
 import { judgeBackup } from './scan.js';
 import { HealthService, SCAN_INTERVAL_MS, type HealthServiceOptions } from './service.js';
 import { JsonHealthStore } from './store.js';
-import { CountingRunner, ManualClock, RecordingNotifier } from './testing.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
+import { CountingRunner, RecordingNotifier } from './testing.js';
 import type { Probe } from './types.js';
 
 /**
@@ -36,7 +37,7 @@ function firewallProbe(): Probe {
 }
 
 function makeService(over: Partial<HealthServiceOptions> = {}) {
-  const clock = new ManualClock(START);
+  const clock = new ManualClock(Date.parse(START));
   const runner = new CountingRunner(new NodeCommandRunner());
   const notifier = new RecordingNotifier();
   const service = new HealthService({
@@ -195,7 +196,7 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
       backup: {
         getSummary: () => ({
           headline: 'ok',
-          lastSuccessAt: new Date(clock.now().getTime() - 5 * 3_600_000).toISOString(),
+          lastSuccessAt: new Date(clock.now() - 5 * 3_600_000).toISOString(),
           lastRunAt: null,
           nextRunAt: null,
           sizeBytes: null,
@@ -235,7 +236,7 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
     expect(running.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'warning', message: { key: 'backup-recency.never' } });
     clock.advance(60_000);
     pushed = nextReport(service);
-    change({ ...summary, headline: 'ok', lastSuccessAt: clock.now().toISOString() });
+    change({ ...summary, headline: 'ok', lastSuccessAt: new Date(clock.now()).toISOString() });
     const done = await pushed;
     expect(done.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'ok', message: { key: 'backup-recency.ok', params: { hours: 0 } } });
     expect(done.score).toBe(first.score + CHECK_WEIGHTS['backup-recency']);

@@ -1,4 +1,5 @@
 import {
+  type Clock,
   HEALTH_HISTORY_MAX,
   HEALTH_STRINGS,
   computeHealthSummary,
@@ -21,7 +22,7 @@ import { silentLogger } from '../lib/logger.js';
 import { probesFor, type ProbeOptions } from './probes/index.js';
 import { backupCheck, runChecks } from './scan.js';
 import type { HealthState, HealthStore } from './store.js';
-import type { BackupSummaryProvider, CommandRunner, HealthClock, Probe } from './types.js';
+import type { BackupSummaryProvider, CommandRunner, Probe } from './types.js';
 
 export const SCAN_INTERVAL_MS = 4 * 3_600_000;
 /** The schedule wakes up at least this often, so a scan missed during sleep happens soon after wake-up. */
@@ -31,7 +32,7 @@ export interface HealthServiceOptions {
   runner: CommandRunner;
   /** The machine: OS family and a fallback name/version for the report. */
   platform: { os: OsFamily; name?: string; version?: string };
-  clock: HealthClock;
+  clock: Clock;
   store: HealthStore;
   notifier: Notifier;
   /** Backup status for the backup-recency check; absent → that check says no backup is set up yet. */
@@ -175,7 +176,7 @@ export class HealthService extends Emitter<HealthEvents> {
     await this.whenIdle();
     const previous = this.state.latest;
     if (!previous || !this.o.backup) return previous;
-    let now = this.o.clock.now();
+    let now = new Date(this.o.clock.now());
     const { result } = await backupCheck(this.o.backup, now);
     // A scan started or ended meanwhile: judged again on its report (it may have read the status before this change).
     if (this.inflight || this.state.latest !== previous) return this.doRefreshBackup();
@@ -225,7 +226,7 @@ export class HealthService extends Emitter<HealthEvents> {
     if (!this.firstScanDone) return 0;
     const last = this.state.latest ? Date.parse(this.state.latest.finishedAt) : Number.NaN;
     if (Number.isNaN(last)) return 0;
-    return last + this.intervalMs - this.o.clock.now().getTime();
+    return last + this.intervalMs - this.o.clock.now();
   }
 
   private async tick(): Promise<void> {
@@ -242,7 +243,7 @@ export class HealthService extends Emitter<HealthEvents> {
 
   private async doScan(trigger: ScanTrigger): Promise<HealthReport> {
     await this.ensureLoaded();
-    const startedAt = this.o.clock.now();
+    const startedAt = new Date(this.o.clock.now());
     const { checks, findings } = await runChecks({
       runner: this.o.runner,
       probes: this.probes,
@@ -250,7 +251,7 @@ export class HealthService extends Emitter<HealthEvents> {
       ...(this.o.backup ? { backup: this.o.backup } : {}),
       ...(this.o.maxParallel ? { maxParallel: this.o.maxParallel } : {}),
     });
-    let finishedAt = this.o.clock.now();
+    let finishedAt = new Date(this.o.clock.now());
     if (finishedAt < startedAt) finishedAt = startedAt;
     const osName = (findings.get('os-supported')?.data as { name?: string } | undefined)?.name;
     const os: HealthOsInfo = {

@@ -1,41 +1,6 @@
 /** Test helpers of the health capability (imported by tests only). */
 import type { Notification, Notifier } from '../../platform/ports.js';
-import type { CommandOutput, CommandRunner, CommandSpec, HealthClock, RunOptions } from './types.js';
-
-/** A clock whose time only moves when the test says so; due timers fire, in order, inside advance(). */
-export class ManualClock implements HealthClock {
-  private t: number;
-  private seq = 0;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-  constructor(start: Date | string) {
-    this.t = new Date(start).getTime();
-  }
-  now(): Date {
-    return new Date(this.t);
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  get pending(): number {
-    return this.timers.size;
-  }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      const due = [...this.timers.entries()].filter(([, v]) => v.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.t = Math.max(this.t, due[1].at);
-      due[1].fn();
-    }
-    this.t = end;
-  }
-}
+import type { CommandOutput, CommandRunner, CommandSpec, RunOptions } from './types.js';
 
 /** Wraps a real runner and counts what it runs. */
 export class CountingRunner implements CommandRunner {

@@ -89,9 +89,3 @@ export interface BackupSummaryProvider {
   onChange?(listener: () => void): () => void;
 }
 
-/** Time and timers, injectable so the schedule can be tested with a controllable clock. */
-export interface HealthClock {
-  now(): Date;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}

@@ -7,10 +7,10 @@ import {
   hasGap,
   isRetryable,
   mergeReceipts,
-  receiptPoint,
+  systemClock,
   type BackupSummary,
+  type Clock,
   type ChatMessage,
-  type ContextSnapshot,
   type ErrorCode,
   type HealthSummary,
   type HelpRequest,
@@ -18,12 +18,19 @@ import {
   type Locale,
   type LocalChatMessage,
   type SupportState,
+  type TimerHandle,
 } from '@vigie/common';
 import type { Logger, SystemInfo } from '../../platform/ports.js';
 import type { HubConnection } from '../hub/connection.js';
 import { Emitter } from '../lib/emitter.js';
 import type { JsonFile } from '../lib/files.js';
+import { adoptPendingMessages, dropPendingMessages, flushOutbox, mergeMessage, resetChat, type OutboxLink } from './outbox.js';
+import { deviceReceiptPoint, sendReceipts } from './receipts.js';
+import { isOpen, requestTransition, type RequestEvent } from './request.js';
 import { emptyDoc, type OutboxItem, type SupportDoc } from './store.js';
+import { TechnicianTyping } from './typing.js';
+import { supportView } from './view.js';
+import { contextSnapshot } from './context.js';
 
 export interface SupportDeps {
   hub: HubConnection;
@@ -39,6 +46,7 @@ export interface SupportDeps {
   retryDelayMs?: number;
   /** The technician-typing indicator switches itself off after this long without news (default 15 s). */
   typingTtlMs?: number;
+  clock?: Clock;
 }
 
 /** Something the user may want to be told about (the app turns these into notifications). */
@@ -49,21 +57,10 @@ export type SupportEvent =
 
 type SupportEvents = { change: []; event: [SupportEvent] };
 
-const isOpen = (r: HelpRequest | null): r is HelpRequest => !!r && (r.status === 'waiting' || r.status === 'assigned');
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
-  } catch {
-    return undefined;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
- * Help requests and chat for this device.
+ * Help requests and chat for this device: the connection and sync routine (here), the request's
+ * lifecycle (request.ts, a pure transition), the outbox (outbox.ts), receipts (receipts.ts), the
+ * technician's typing indicator (typing.ts); the chat resync is common/chat-sync's ChatResync.
  *
  * Everything that must not be lost (the help click made offline, messages not yet acknowledged)
  * is written to support.json before anything is sent. A single sync routine, run after every
@@ -80,9 +77,11 @@ export class SupportService extends Emitter<SupportEvents> {
   /** Set by every (re)connection: the next sync starts with device:hello and a full chat:sync. */
   private needHello = true;
   private needChatSync = true;
-  private technicianTyping = false;
-  private typingTimer: NodeJS.Timeout | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly typing: TechnicianTyping;
+  /** What the outbox and receipts modules use of this service while they send. */
+  private readonly link: OutboxLink;
+  private readonly clock: Clock;
+  private retryTimer: TimerHandle | null = null;
   private failures = 0;
   private readonly resync: ChatResync;
   private readonly unsubscribe: Array<() => void> = [];
@@ -91,12 +90,22 @@ export class SupportService extends Emitter<SupportEvents> {
   constructor(private readonly deps: SupportDeps) {
     super();
     this.log = deps.logger.child({ svc: 'support' });
+    this.clock = deps.clock ?? systemClock;
+    this.typing = new TechnicianTyping(() => this.changed(), deps.typingTtlMs ?? 15_000, this.clock);
+    this.link = {
+      hub: deps.hub,
+      doc: () => this.doc,
+      log: this.log,
+      persist: () => this.persist(),
+      transient: (code, what, details) => this.transient(code, what, details),
+      gapSeen: () => (this.needChatSync = true),
+    };
     this.resync = new ChatResync({
       fetch: (items) => deps.hub.emitAck('chat:resync', { items }),
       cursor: (requestId) => (this.doc.current?.id === requestId ? gaplessSeq(this.doc.messages) : 0),
       apply: async (requestId, page) => {
         if (this.doc.current?.id !== requestId) return;
-        for (const m of page.messages) this.mergeMessage(m);
+        for (const m of page.messages) mergeMessage(this.doc, m);
         this.doc.receipts = mergeReceipts(this.doc.receipts, page.receipts);
         await this.persist();
       },
@@ -130,7 +139,7 @@ export class SupportService extends Emitter<SupportEvents> {
       }),
       hub.on('state', (st) => {
         // Offline, nobody can be seen typing.
-        if (st !== 'online') this.setTechnicianTyping(false);
+        if (st !== 'online') this.typing.set(false);
         this.changed();
       }),
       hub.onPush('chat:message', (m) => this.onMessage(m)),
@@ -141,13 +150,15 @@ export class SupportService extends Emitter<SupportEvents> {
       }),
       hub.onPush('chat:typing', (t) => {
         if (t.requestId !== this.doc.current?.id) return;
-        this.setTechnicianTyping(t.typing);
+        this.typing.set(t.typing);
       }),
-      hub.onPush('help:updated', (r) => this.onRequestUpdated(r)),
-      hub.onPush('help:position', (p) => {
-        if (p.requestId !== this.doc.current?.id) return;
-        this.doc.position = p;
+      hub.onPush('help:updated', (r) => {
+        if (!this.request({ type: 'updated', request: r, source: 'push' })) return;
         this.save();
+        this.kick();
+      }),
+      hub.onPush('help:position', (p) => {
+        if (this.request({ type: 'position', position: p })) this.save();
       }),
     );
     this.changed();
@@ -158,9 +169,9 @@ export class SupportService extends Emitter<SupportEvents> {
     this.stopped = true;
     this.resync.stop();
     for (const u of this.unsubscribe.splice(0)) u();
-    if (this.typingTimer) clearTimeout(this.typingTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.typingTimer = this.retryTimer = null;
+    this.typing.stop();
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     await this.chain.catch(() => undefined);
     await this.deps.file.flush();
   }
@@ -172,62 +183,12 @@ export class SupportService extends Emitter<SupportEvents> {
     }
     this.doc = emptyDoc(deviceId);
     this.needHello = this.needChatSync = true;
-    this.setTechnicianTyping(false);
+    this.typing.set(false);
     await this.persist();
   }
 
   state(): SupportState {
-    const d = this.doc;
-    const currentId = d.current?.id ?? null;
-    const techRead = d.receipts?.technician.read ?? 0;
-    const techDelivered = d.receipts?.technician.delivered ?? 0;
-    const deviceRead = Math.max(d.receipts?.device.read ?? 0, d.readSent);
-    const stored: LocalChatMessage[] = d.messages.map((m) => ({
-      id: m.id,
-      requestId: m.requestId,
-      seq: m.seq,
-      author: m.author,
-      authorName: m.authorName,
-      text: m.text,
-      ...(m.system ? { system: m.system } : {}),
-      sentAt: m.sentAt,
-      status:
-        m.author === 'device'
-          ? techRead >= m.seq
-            ? 'read'
-            : techDelivered >= m.seq
-              ? 'delivered'
-              : 'sent'
-          : deviceRead >= m.seq
-            ? 'read'
-            : 'delivered',
-    }));
-    const visiblePendingId = currentId ?? d.pendingHelp?.clientId ?? null;
-    const pending: LocalChatMessage[] = d.outbox
-      .filter((o) => (o.requestId ?? d.pendingHelp?.clientId ?? null) === visiblePendingId && visiblePendingId !== null)
-      .map((o) => ({
-        id: o.id,
-        requestId: o.requestId ?? visiblePendingId!,
-        seq: null,
-        author: 'device',
-        authorName: '',
-        text: o.text,
-        sentAt: o.sentAt,
-        status: 'pending',
-      }));
-    return {
-      connection: this.deps.hub.state,
-      current: d.current,
-      position: d.current?.status === 'waiting' ? d.position : null,
-      messages: [...stored, ...pending],
-      receipts: d.receipts,
-      technicianTyping: this.technicianTyping,
-      outboxSize: d.outbox.length,
-      lastClosed: d.lastClosed,
-      pendingRequest: d.pendingHelp
-        ? { clientId: d.pendingHelp.clientId, topic: d.pendingHelp.topic, description: d.pendingHelp.description, createdAt: d.pendingHelp.createdAt }
-        : null,
-    };
+    return supportView(this.doc, this.deps.hub.state, this.typing.typing);
   }
 
   // ---------------------------------------------------------------- user actions
@@ -242,17 +203,10 @@ export class SupportService extends Emitter<SupportEvents> {
       return this.doc.current;
     }
     if (!this.doc.pendingHelp) {
-      this.doc.pendingHelp = {
-        clientId: randomUUID(),
-        topic: input.topic ?? null,
-        description: input.description?.trim() || null,
-        context: await this.snapshot(),
-        createdAt: new Date().toISOString(),
-      };
-      this.doc.lastClosed = null;
+      const pending = { clientId: randomUUID(), topic: input.topic ?? null, description: input.description?.trim() || null, context: await contextSnapshot(this.deps), createdAt: new Date(this.clock.now()).toISOString() };
+      this.request({ type: 'click', pending });
     } else {
-      if (input.topic !== undefined) this.doc.pendingHelp.topic = input.topic;
-      if (input.description !== undefined) this.doc.pendingHelp.description = input.description?.trim() || null;
+      this.request({ type: 'edit-pending', ...(input.topic !== undefined ? { topic: input.topic } : {}), ...(input.description !== undefined ? { description: input.description?.trim() || null } : {}) });
     }
     await this.persist();
     await this.serial(() => this.createPending(true));
@@ -263,9 +217,9 @@ export class SupportService extends Emitter<SupportEvents> {
   async updateRequest(input: { topic?: HelpTopic | null; description?: string | null }): Promise<HelpRequest | null> {
     const description = input.description === undefined ? undefined : input.description?.trim() || null;
     if (!isOpen(this.doc.current)) {
-      if (!this.doc.pendingHelp) throw new VigieError('CONFLICT', 'Aucune demande en cours.');
-      if (input.topic !== undefined) this.doc.pendingHelp.topic = input.topic;
-      if (description !== undefined) this.doc.pendingHelp.description = description;
+      if (!this.request({ type: 'edit-pending', ...(input.topic !== undefined ? { topic: input.topic } : {}), ...(description !== undefined ? { description } : {}) })) {
+        throw new VigieError('CONFLICT', 'Aucune demande en cours.');
+      }
       await this.persist();
       return null;
     }
@@ -277,27 +231,24 @@ export class SupportService extends Emitter<SupportEvents> {
         ...(description !== undefined ? { description } : {}),
       });
       if (!r.ok) throw new VigieError(r.error.code, r.error.message, r.error.details);
-      this.applyRequest(r.data);
+      this.request({ type: 'updated', request: r.data, source: 'answer' });
+      this.save();
       return r.data;
     });
   }
 
   async cancel(): Promise<void> {
     if (!isOpen(this.doc.current)) {
-      if (!this.doc.pendingHelp) return;
       // Never reached the hub: cancelling is local. Messages typed for it go with it.
-      const dropped = this.doc.outbox.filter((o) => o.requestId === null).length;
-      this.doc.outbox = this.doc.outbox.filter((o) => o.requestId !== null);
-      this.doc.pendingHelp = null;
-      this.log.info('pending help request cancelled before reaching the hub', { droppedMessages: dropped });
-      await this.persist();
+      if (this.request({ type: 'cancel-local' })) await this.persist();
       return;
     }
     const requestId = this.doc.current.id;
     await this.serial(async () => {
       const r = await this.deps.hub.emitAck('help:cancel', { requestId });
       if (!r.ok) throw new VigieError(r.error.code, r.error.message, r.error.details);
-      this.applyRequest(r.data);
+      this.request({ type: 'updated', request: r.data, source: 'answer' });
+      this.save();
     });
   }
 
@@ -307,7 +258,7 @@ export class SupportService extends Emitter<SupportEvents> {
     if (!body) throw new VigieError('BAD_REQUEST', 'Message vide.');
     const requestId = isOpen(this.doc.current) ? this.doc.current.id : null;
     if (!requestId && !this.doc.pendingHelp) throw new VigieError('CONFLICT', 'Aucune demande en cours.');
-    const item: OutboxItem = { id: randomUUID(), requestId, text: body, sentAt: new Date().toISOString() };
+    const item: OutboxItem = { id: randomUUID(), requestId, text: body, sentAt: new Date(this.clock.now()).toISOString() };
     this.doc.outbox.push(item);
     await this.persist();
     this.kick();
@@ -316,7 +267,7 @@ export class SupportService extends Emitter<SupportEvents> {
 
   /** The user saw every message shown: tell the technician (now or after reconnection). */
   async markRead(): Promise<void> {
-    const top = this.receiptPoint();
+    const top = deviceReceiptPoint(this.doc);
     if (top <= this.doc.readWanted) return;
     this.doc.readWanted = top;
     await this.persist();
@@ -331,9 +282,7 @@ export class SupportService extends Emitter<SupportEvents> {
   }
 
   async dismissClosed(): Promise<void> {
-    if (!this.doc.lastClosed) return;
-    this.doc.lastClosed = null;
-    await this.persist();
+    if (this.request({ type: 'dismiss-closed' })) await this.persist();
   }
 
   /** Resolves when everything queued so far has been attempted (tests, shutdown). */
@@ -364,7 +313,8 @@ export class SupportService extends Emitter<SupportEvents> {
       const hello = await hub.emitAck('device:hello', {});
       if (!hello.ok) return this.transient(hello.error.code, 'device:hello', hello.error.details);
       this.needHello = false;
-      this.reconcile(hello.data.current, hello.data.position);
+      // The hub's view of the open request wins; a request that ended while we were away becomes lastClosed.
+      this.request({ type: 'hello', remote: hello.data.current, position: hello.data.position });
       await this.persist();
     }
     if (!(await this.createPending(false))) return;
@@ -373,28 +323,9 @@ export class SupportService extends Emitter<SupportEvents> {
       if (!(await this.resync.run())) return; // it schedules its own retry (a kick)
       this.needChatSync = false;
     }
-    if (!(await this.flushOutbox())) return;
-    if (await this.sendReceipts()) this.failures = 0;
+    if (!(await flushOutbox(this.link))) return;
+    if (await sendReceipts(this.link)) this.failures = 0;
     if (this.needChatSync && isOpen(this.doc.current)) this.kick();
-  }
-
-  /** After hello: the hub's view of the open request wins; a request that ended while we were away becomes lastClosed. */
-  private reconcile(remote: HelpRequest | null, position: SupportDoc['position']): void {
-    const local = this.doc.current;
-    if (local && (!remote || remote.id !== local.id)) {
-      // Ended while we were away (the hub only reports open requests): show it as closed.
-      this.closeLocal(local);
-    }
-    if (remote) {
-      if (this.doc.pendingHelp && this.doc.pendingHelp.clientId !== remote.clientId) {
-        this.log.warn('pending help click dropped: the hub already has an open request for this device', { requestId: remote.id });
-        this.adoptPendingMessages(remote.id);
-      }
-      if (this.doc.pendingHelp?.clientId === remote.clientId) this.adoptPendingMessages(remote.id);
-      this.doc.pendingHelp = null;
-      this.applyRequest(remote, false);
-      this.doc.position = remote.status === 'waiting' ? position : null;
-    }
   }
 
   /** Sends the pending help click. Returns false when the hub cannot be reached (stop this run). */
@@ -409,75 +340,14 @@ export class SupportService extends Emitter<SupportEvents> {
       }
       // The hub refused the request itself (bad data, not allowed): keep nothing half-done.
       this.log.error('help request refused by the hub', { code: r.error.code });
-      this.doc.pendingHelp = null;
+      this.request({ type: 'create-refused' });
       await this.persist();
       if (fromUser) throw new VigieError(r.error.code, r.error.message, r.error.details);
       return true;
     }
-    if (this.doc.pendingHelp?.clientId === p.clientId) this.doc.pendingHelp = null;
-    this.adoptPendingMessages(r.data.request.id);
-    this.resetChat();
-    this.applyRequest(r.data.request, false);
-    this.doc.position = r.data.position;
-    this.needChatSync = true;
+    this.request({ type: 'created', clientId: p.clientId, request: r.data.request, position: r.data.position });
     await this.persist();
     this.kick();
-    return true;
-  }
-
-  /** Sends the outbox in order; each item leaves the outbox only once the hub acknowledged it. */
-  private async flushOutbox(): Promise<boolean> {
-    while (this.doc.outbox.length > 0) {
-      const item = this.doc.outbox[0]!;
-      const requestId = item.requestId ?? (isOpen(this.doc.current) ? this.doc.current.id : null);
-      if (!requestId) return true; // waiting for the request itself
-      const r = await this.deps.hub.emitAck('chat:send', { requestId, id: item.id, text: item.text, sentAt: item.sentAt });
-      if (!r.ok) {
-        if (isRetryable(r.error.code)) {
-          this.transient(r.error.code, 'chat:send', r.error.details);
-          return false;
-        }
-        // Definitive refusal (the request ended, the text breaks the rules): it can never be delivered.
-        this.log.warn('message refused by the hub and removed from the outbox', { code: r.error.code, id: item.id, requestId });
-        this.removeFromOutbox(item.id);
-        await this.persist();
-        continue;
-      }
-      this.removeFromOutbox(item.id);
-      if (r.data.message.requestId === this.doc.current?.id) this.mergeMessage(r.data.message);
-      // Our own message numbered past what we hold: something was missed meanwhile.
-      if (hasGap(this.doc.messages)) this.needChatSync = true;
-      await this.persist();
-    }
-    return true;
-  }
-
-  /** Delivered/read receipts, never past a gap. Returns false when the hub could not be told (a retry is scheduled). */
-  private async sendReceipts(): Promise<boolean> {
-    const cur = this.doc.current;
-    if (!isOpen(cur)) return true;
-    const delivered = this.receiptPoint();
-    if (delivered > this.doc.deliveredSent) {
-      const r = await this.deps.hub.emitAck('chat:receipt', { requestId: cur.id, kind: 'delivered', upToSeq: delivered });
-      if (!r.ok) {
-        this.transient(r.error.code, 'chat:receipt', r.error.details);
-        return false;
-      }
-      this.doc.deliveredSent = delivered;
-      this.doc.receipts = mergeReceipts(this.doc.receipts, r.data);
-      await this.persist();
-    }
-    if (this.doc.readWanted > this.doc.readSent) {
-      const upTo = this.doc.readWanted;
-      const r = await this.deps.hub.emitAck('chat:receipt', { requestId: cur.id, kind: 'read', upToSeq: upTo });
-      if (!r.ok) {
-        this.transient(r.error.code, 'chat:receipt', r.error.details);
-        return false;
-      }
-      this.doc.readSent = upTo;
-      this.doc.receipts = mergeReceipts(this.doc.receipts, r.data);
-      await this.persist();
-    }
     return true;
   }
 
@@ -487,129 +357,45 @@ export class SupportService extends Emitter<SupportEvents> {
     if (code === 'TIMEOUT') this.needHello = true; // something may have been applied without our knowing
     if (this.retryTimer) return;
     const backoff = backoffDelay(this.failures++, { baseMs: this.deps.retryDelayMs ?? 1000, maxMs: 10_000 });
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null;
       this.kick();
     }, Math.max(backoff, typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : 0));
-    this.retryTimer.unref?.();
   }
 
   // ---------------------------------------------------------------- pushes
 
   private onMessage(m: ChatMessage): void {
     if (m.requestId !== this.doc.current?.id) return;
-    const isNew = this.mergeMessage(m);
+    const isNew = mergeMessage(this.doc, m);
     if (hasGap(this.doc.messages)) this.needChatSync = true; // something was missed: resync from the gap
     if (m.author === 'technician' && isNew) {
-      this.setTechnicianTyping(false);
+      this.typing.set(false);
       this.emit('event', { type: 'message', message: m });
     }
     this.save();
     this.kick();
   }
 
-  private onRequestUpdated(r: HelpRequest): void {
-    // A request the hub opened for this device by itself (a ransomware tripwire alert) becomes the current one.
-    const openedByHub = !isOpen(this.doc.current) && !this.doc.pendingHelp && r.deviceId === this.doc.deviceId && isOpen(r);
-    const mine = r.id === this.doc.current?.id || (this.doc.pendingHelp && r.clientId === this.doc.pendingHelp.clientId) || openedByHub;
-    if (!mine) return;
-    if (this.doc.pendingHelp?.clientId === r.clientId) {
-      this.adoptPendingMessages(r.id);
-      this.doc.pendingHelp = null;
-    }
-    this.applyRequest(r);
-    this.kick();
-  }
-
   // ---------------------------------------------------------------- state helpers
 
-  /** Applies a newer view of the current request: assignment, closure. */
-  private applyRequest(r: HelpRequest, notify = true): void {
-    const prev = this.doc.current;
-    if (prev && prev.id !== r.id) this.resetChat();
-    if (r.status === 'resolved' || r.status === 'cancelled') {
-      if (prev?.id === r.id || !prev) this.closeLocal(r);
-      this.save();
-      if (notify) this.emit('event', { type: 'closed', request: r });
-      return;
+  /** One step of the request's lifecycle (request.ts), its effects applied. Returns false when the event was not ours. */
+  private request(event: RequestEvent): boolean {
+    const step = requestTransition(this.doc, event);
+    if (!step.handled) return false;
+    Object.assign(this.doc, step.state);
+    for (const e of step.effects) {
+      if (e.type === 'adopt-pending-messages') adoptPendingMessages(this.doc.outbox, e.requestId);
+      else if (e.type === 'drop-pending-messages') this.log.info('pending help request cancelled before reaching the hub', { droppedMessages: dropPendingMessages(this.doc) });
+      else if (e.type === 'reset-chat') resetChat(this.doc);
+      else if (e.type === 'typing-off') this.typing.set(false);
+      else if (e.type === 'sync-chat') this.needChatSync = true;
+      else if (e.type === 'notify') this.emit('event', e.event);
+      else this.log.warn('pending help click dropped: the hub already has an open request for this device', { requestId: e.requestId });
     }
-    this.doc.current = r;
-    if (r.status !== 'waiting') this.doc.position = null;
-    if (notify && r.status === 'assigned' && r.technician && (prev?.status !== 'assigned' || prev.technician?.id !== r.technician.id)) {
-      this.emit('event', { type: 'assigned', request: r });
-    }
-    this.save();
-  }
-
-  private closeLocal(r: HelpRequest): void {
-    this.doc.lastClosed = r;
-    this.doc.current = null;
-    this.doc.position = null;
-    this.resetChat();
-    this.setTechnicianTyping(false);
-  }
-
-  private resetChat(): void {
-    this.doc.messages = [];
-    this.doc.receipts = null;
-    this.doc.deliveredSent = this.doc.readWanted = this.doc.readSent = 0;
-  }
-
-  /** Messages typed before the request reached the hub now belong to it. */
-  private adoptPendingMessages(requestId: string): void {
-    for (const o of this.doc.outbox) if (o.requestId === null) o.requestId = requestId;
-  }
-
-  /** Inserts by seq, ignoring a message already held (same id). Returns true when it was new. */
-  private mergeMessage(m: ChatMessage): boolean {
-    const list = this.doc.messages;
-    if (list.some((x) => x.id === m.id)) return false;
-    let i = list.length;
-    while (i > 0 && list[i - 1]!.seq > m.seq) i--;
-    list.splice(i, 0, m);
-    if (this.doc.outbox.some((o) => o.id === m.id)) this.removeFromOutbox(m.id);
     return true;
   }
 
-  private removeFromOutbox(id: string): void {
-    this.doc.outbox = this.doc.outbox.filter((o) => o.id !== id);
-  }
-
-  /** How far delivered/read may claim: the other side's messages (technician, system) held with no gap before them. */
-  private receiptPoint(): number {
-    return receiptPoint(this.doc.messages, (m) => m.author !== 'device');
-  }
-
-  private setTechnicianTyping(typing: boolean): void {
-    if (this.typingTimer) clearTimeout(this.typingTimer);
-    this.typingTimer = null;
-    if (typing) {
-      this.typingTimer = setTimeout(() => this.setTechnicianTyping(false), this.deps.typingTtlMs ?? 15_000);
-      this.typingTimer.unref?.();
-    }
-    if (this.technicianTyping === typing) return;
-    this.technicianTyping = typing;
-    this.changed();
-  }
-
-  private async snapshot(): Promise<ContextSnapshot> {
-    const [machine, health, backup] = await Promise.all([
-      this.deps.system.read(),
-      this.deps.healthSummary ? withTimeout(this.deps.healthSummary(), 2000) : Promise.resolve(undefined),
-      this.deps.backupSummary ? withTimeout(this.deps.backupSummary(), 2000) : Promise.resolve(undefined),
-    ]);
-    return {
-      os: machine.os,
-      osVersion: machine.osVersion,
-      appVersion: this.deps.appVersion,
-      ...(machine.model ? { model: machine.model } : {}),
-      hostname: machine.hostname,
-      locale: this.deps.locale(),
-      uptimeSeconds: machine.uptimeSeconds,
-      ...(health !== undefined ? { health } : {}),
-      ...(backup !== undefined ? { backup } : {}),
-    };
-  }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);

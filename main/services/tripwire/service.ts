@@ -3,7 +3,7 @@ import { readFileSync, renameSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { TripwireAlert, type TripwireSnapshot, type TripwireState } from '@vigie/common';
+import { systemClock, TripwireAlert, type Clock, type TripwireSnapshot, type TripwireState } from '@vigie/common';
 import type { Logger } from '../../platform/ports.js';
 import { STAGING_PREFIX } from '../backup/staging.js';
 import { Emitter } from '../lib/emitter.js';
@@ -23,7 +23,7 @@ export interface TripwireServiceOptions {
   /** Folders inside the practice folders that are Vigie's own (a local backup repository): never watched. */
   ownFolders?: () => readonly string[];
   /** The clock every observation is stamped with (the benchmark runs a simulated month on it). */
-  now?: () => number;
+  clock?: Clock;
   config?: Partial<DetectorConfig>;
   platform?: NodeJS.Platform;
   /** Hides a control file where a leading dot does not (Windows: `attrib +h`). */
@@ -115,7 +115,8 @@ export class TripwireService extends Emitter<Events> {
     this.log = o.logger.child({ svc: 'tripwire' });
     this.cfg = { ...DEFAULT_DETECTOR_CONFIG, ...o.config };
     this.platform = o.platform ?? process.platform;
-    this.now = o.now ?? Date.now;
+    const clock = o.clock ?? systemClock;
+    this.now = () => clock.now();
     const path = join(o.dataDir, 'tripwire', 'state.json');
     this.file = new JsonFile(path, TripwireFile, o.logger);
     this.doc = loadSync(path, this.log) ?? {

@@ -17,7 +17,7 @@ import { Backoff } from '../hub/backoff.js';
 import { enrollApp, quietLogger, RecordingNotifier, startHub, tempDir, waitFor } from '../testing/fixture.js';
 import { ActivityTracker } from './activity.js';
 import { AppUpdater, hubUpdateReporter } from './app-updater.js';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
 import { createElectronUpdaterEngine } from './electron-updater-engine.js';
 import { fileUpdateStateStore } from './state.js';
 import { createNodeNsisUpdater } from './testing.js';
@@ -82,9 +82,9 @@ async function updater(a: VigieApp, version: string, clock: ManualClock, machine
       await u.running?.whenIdle();
       const next = clock.nextAt();
       if (next === null || next > target) break;
-      await clock.advanceTo(next);
+      await clock.settleTo(next);
     }
-    await clock.advanceTo(target);
+    await clock.settleTo(target);
     await u.running?.whenIdle();
   };
   return { u, nsis, feeds, run };

@@ -1,8 +1,7 @@
-import { VigieError, type EnrollmentState, type UpdateChannel, type UpdateReport } from '@vigie/common';
+import { VigieError, type Clock, type EnrollmentState, type UpdateChannel, type UpdateReport } from '@vigie/common';
 import type { Logger } from '../../platform/ports.js';
 import type { HubConnection } from '../hub/connection.js';
 import type { SettingsStore } from '../settings/settings.js';
-import type { Clock } from './clock.js';
 import { feedUrlFor } from './electron-updater-engine.js';
 import type { UpdatePolicyConfig } from './policy.js';
 import type { ActivitySource, IdleTime, UpdaterEngine, UpdateReporter } from './ports.js';

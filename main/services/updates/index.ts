@@ -3,7 +3,6 @@ export { createElectronUpdaterEngine, classifyUpdaterError, feedUrlFor, type Aut
 export { UpdateEngineError, type UpdaterEngine, type UpdateOffer, type IdleTime, type ActivitySource, type ConsultationHoursSource, type UpdateReporter } from './ports.js';
 export { decideInstall, decideOffer, retryDelayMs, nextFailure, isRejection, DEFAULT_UPDATE_POLICY, type UpdatePolicyConfig, type ActivitySnapshot, type InstallDecision, type InstallBlocker, type OfferDecision } from './policy.js';
 export { isConsultationTime, localTime } from './consultation.js';
-export { ManualClock, systemClock, type Clock } from './clock.js';
 export { fileUpdateStateStore, memoryUpdateStateStore, PersistedUpdateState, type UpdateStateStore } from './state.js';
 export { AppUpdater, hubUpdateReporter, type AppUpdaterOptions, type UpdaterAppLink } from './app-updater.js';
 export { ActivityTracker, type BusyFlags } from './activity.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsultationHours } from '@vigie/common';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
 import { isConsultationTime, localTime } from './consultation.js';
 import { classifyUpdaterError, createElectronUpdaterEngine, feedUrlFor } from './electron-updater-engine.js';
 import { decideInstall, decideOffer, DEFAULT_UPDATE_POLICY, isRejection, nextFailure, retryDelayMs, type ActivitySnapshot, type InstallSituation } from './policy.js';

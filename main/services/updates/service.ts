@@ -1,8 +1,7 @@
-import type { UpdateChannel, UpdateFailureReason, UpdateReport } from '@vigie/common';
+import { systemClock, type Clock, type UpdateChannel, type UpdateFailureReason, type UpdateReport } from '@vigie/common';
 import type { Logger } from '../../platform/ports.js';
 import { Emitter } from '../lib/emitter.js';
 import { silentLogger } from '../lib/logger.js';
-import { systemClock, type Clock } from './clock.js';
 import {
   decideInstall,
   decideOffer,

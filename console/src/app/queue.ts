@@ -1,0 +1,89 @@
+import { err, type HelpRequest, type QueueSnapshot, type Result } from '@vigie/common';
+import { arrivals, orderQueue } from '../lib/queue';
+import type { ConsoleCore } from './core';
+
+/** The waiting queue: snapshots from the hub, the bell and notifications for new requests, taking one. */
+export class ConsoleQueue {
+  /** Requests this technician just released: their coming back is no arrival. */
+  private readonly justReleased = new Set<string>();
+
+  constructor(
+    private readonly core: ConsoleCore,
+    /** A request was taken by this technician (it becomes one of mine, its workspace opens). */
+    private readonly taken: (r: HelpRequest) => void,
+  ) {}
+
+  released(requestId: string): void {
+    this.justReleased.add(requestId);
+  }
+
+  /** A queue snapshot; `silent` (the first after sign-in): no bell for what was already waiting. */
+  apply(q: QueueSnapshot, silent: boolean): void {
+    const { core } = this;
+    const prev = core.queue.getState();
+    const fresh = arrivals(prev.knownWaiting, q.requests).filter((r) => !this.justReleased.has(r.id));
+    this.justReleased.clear();
+    core.queue.setState({
+      requests: orderQueue(q.requests),
+      loaded: true,
+      offsetMs: Date.parse(q.serverTime) - core.clock.now() || 0,
+      medianPickupSeconds: q.medianPickupSeconds,
+      positions: q.positions,
+      support: q.support,
+      knownWaiting: new Set(q.requests.filter((r) => r.status === 'waiting').map((r) => r.id)),
+    });
+    if (silent || fresh.length === 0) return;
+    const { deps } = core;
+    const t = deps.i18n.t.bind(deps.i18n);
+    if (core.ui.getState().soundEnabled) deps.alerts.chime('request');
+    const first = fresh[0]!;
+    core.announce(t('alerts.announceRequest', { practice: first.practiceName, device: first.deviceName }));
+    if (!deps.hasAttention()) {
+      for (const r of fresh.slice(0, 3)) {
+        deps.alerts.notify(t('alerts.newRequestTitle'), t('alerts.newRequestBody', { practice: r.practiceName, device: r.deviceName }), `request-${r.id}`, () => deps.navigate({ name: 'queue' }));
+      }
+    }
+  }
+
+  /** A request changed: updated in the queue while open, gone once closed. */
+  updated(r: HelpRequest): void {
+    this.core.queue.setState((s) => {
+      const i = s.requests.findIndex((q) => q.id === r.id);
+      if (i < 0) return {};
+      const open = r.status === 'waiting' || r.status === 'assigned';
+      const requests = open ? s.requests.map((q) => (q.id === r.id ? { ...r, deviceOnline: q.deviceOnline } : q)) : s.requests.filter((q) => q.id !== r.id);
+      return { requests: orderQueue(requests) };
+    });
+  }
+
+  /** A device came or went: shown on its requests. */
+  presence(deviceId: string, online: boolean): void {
+    this.core.queue.setState((s) => ({ requests: s.requests.map((r) => (r.deviceId === deviceId && r.deviceOnline !== online ? { ...r, deviceOnline: online } : r)) }));
+  }
+
+  async refresh(): Promise<void> {
+    const r = await this.core.deps.client.request('queue:list', {});
+    if (r.ok) this.apply(r.data, false);
+  }
+
+  dismissNotice(): void {
+    this.core.queue.setState({ notice: null });
+  }
+
+  /** Takes a waiting request. CONFLICT (a colleague was faster) is shown and the queue refreshed. */
+  async accept(requestId: string): Promise<Result<HelpRequest>> {
+    const { queue, deps } = this.core;
+    if (queue.getState().accepting) return err('CONFLICT', 'Une prise en charge est déjà en cours.');
+    queue.setState({ accepting: requestId, notice: null });
+    const r = await deps.client.request('help:accept', { requestId });
+    queue.setState({ accepting: null });
+    if (r.ok) {
+      this.taken(r.data);
+      deps.navigate({ name: 'request', id: r.data.id });
+      return r;
+    }
+    queue.setState({ notice: r.error.code === 'CONFLICT' ? { kind: 'taken', requestId } : { kind: 'error', code: r.error.code, requestId } });
+    if (r.error.code === 'CONFLICT' || r.error.code === 'NOT_FOUND') await this.refresh();
+    return r;
+  }
+}
