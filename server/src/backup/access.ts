@@ -106,18 +106,11 @@ export class BackupAccessHub {
   attach(): void {
     if (this.attached) return;
     this.attached = true;
-    const rt = this.o.realtime;
-    rt.devNs.on('connection', (socket) => {
-      const actor = socket.data.actor as { kind?: string; id?: string } | undefined;
-      if (actor?.kind !== 'device' || !actor.id) return;
-      const deviceId = actor.id;
-      socket.on('disconnect', () => {
-        // Presence is updated on the same event: look once it has been.
-        setImmediate(() => {
-          if (rt.isDeviceOnline(deviceId)) return;
-          void this.endForDevice(deviceId, 'disconnect').catch((e: unknown) => this.o.log.error({ err: e }, 'backup access: device disconnect handling failed'));
-        });
-      });
+    // The device is offline for the whole hub (its last socket on any node went, or its node died):
+    // the node that saw it ends its accesses, once.
+    this.o.realtime.onPresenceChange((c) => {
+      if (c.kind !== 'device' || c.on || !c.mine) return;
+      void this.endForDevice(c.id, 'disconnect').catch((e: unknown) => this.o.log.error({ err: e }, 'backup access: device disconnect handling failed'));
     });
     this.sweepTimer = setInterval(() => void this.sweep(), this.o.sweepIntervalMs);
     this.sweepTimer.unref();

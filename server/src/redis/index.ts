@@ -5,9 +5,10 @@
  * memory implementations: one node, exactly as before.
  */
 import { once } from 'node:events';
-import { RedisAdapter } from '@socket.io/redis-adapter';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
+import { Adapter, MessageType, type BroadcastOptions, type Room } from 'socket.io-adapter';
 import type { HubConfig } from '../config.js';
 import type { AttemptCounter, RateLimiter, SlotCounter } from '../limits.js';
 import type { Logger } from '../logger.js';
@@ -18,43 +19,61 @@ import { RedisPresence } from './presence.js';
 /** How long the hub waits for Redis at start before starting without it (it keeps trying meanwhile). */
 const START_WAIT_MS = 10_000;
 
-/**
- * The pub/sub adapter, made to never throw into the hub: a publish Redis cannot take is dropped
- * (logged; this node's own sockets still get the packet), and while Redis cannot count the nodes,
- * cluster-wide queries (fetchSockets…) answer for this node alone instead of failing.
- */
-class HubRedisAdapter extends RedisAdapter {
-  override serverCount(): Promise<number> {
-    return super.serverCount().catch(() => 1);
-  }
-}
+/** What the hub calls on the cluster adapter beyond the Adapter API. */
+type ClusterParts = Adapter & { serverCount(): Promise<number>; publish(message: { type: MessageType; data: unknown }): void };
 
-function dropFailedPublishes(client: Redis, log: Logger): Redis {
-  let lastLogged = 0;
-  const publish = (channel: string, message: string | Buffer) =>
-    client.publish(channel, message).catch((err: unknown) => {
-      if (Date.now() - lastLogged > 30_000) log.error({ err }, 'redis unavailable: socket.io packet not sent to the other nodes');
-      lastLogged = Date.now();
-      return 0;
-    });
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop === 'publish') return publish;
-      const v: unknown = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
+const encode = (opts: BroadcastOptions) => ({ rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags });
+
+/**
+ * The socket.io adapter: `@socket.io/redis-adapter`'s sharded adapter (SPUBLISH/SSUBSCRIBE, Redis
+ * 7 or newer; one channel per room, so a node only hears the rooms it has sockets in), built on
+ * socket.io's ClusterAdapter (a node ignores its own messages). Two changes for the hub:
+ * - this node's sockets are served first and at once, in the order the hub emits, and the other
+ *   nodes are told without waiting (ClusterAdapter waits for Redis before serving its own sockets:
+ *   a push would overtake an acknowledgement, and a slow Redis would slow every push);
+ * - while Redis cannot count the nodes, cluster-wide queries (fetchSockets…) answer for this node
+ *   alone instead of failing. A publish Redis cannot take is dropped without throwing.
+ */
+function hubAdapter(pub: Redis, sub: Redis, channelPrefix: string): (nsp: Namespace) => Adapter {
+  const make = createShardedAdapter(pub, sub, { channelPrefix, subscriptionMode: 'dynamic' }) as unknown as (nsp: Namespace) => ClusterParts;
+  const local = Adapter.prototype;
+  // socket.io calls it with `new`: a function, not an arrow.
+  return function adapter(nsp: Namespace): Adapter {
+    const a = make(nsp);
+    const count = a.serverCount.bind(a);
+    a.serverCount = () => count().catch(() => 1);
+    const others = (opts: BroadcastOptions) => !opts.flags?.local;
+    a.broadcast = (packet: unknown, opts: BroadcastOptions) => {
+      // Published first: the message is encoded before this node's sockets get (and may alter) the packet.
+      if (others(opts)) a.publish({ type: MessageType.BROADCAST, data: { packet, opts: encode(opts) } });
+      local.broadcast.call(a, packet, opts);
+    };
+    a.addSockets = (opts: BroadcastOptions, rooms: Room[]) => {
+      local.addSockets.call(a, opts, rooms);
+      if (others(opts)) a.publish({ type: MessageType.SOCKETS_JOIN, data: { opts: encode(opts), rooms } });
+    };
+    a.delSockets = (opts: BroadcastOptions, rooms: Room[]) => {
+      local.delSockets.call(a, opts, rooms);
+      if (others(opts)) a.publish({ type: MessageType.SOCKETS_LEAVE, data: { opts: encode(opts), rooms } });
+    };
+    a.disconnectSockets = (opts: BroadcastOptions, close: boolean) => {
+      local.disconnectSockets.call(a, opts, close);
+      if (others(opts)) a.publish({ type: MessageType.DISCONNECT_SOCKETS, data: { opts: encode(opts), close } });
+    };
+    return a;
+  };
 }
 
 export interface RedisParts {
   link: RedisLink;
   presence: RedisPresence;
-  adapter: (nsp: Namespace) => RedisAdapter;
+  adapter: (nsp: Namespace) => Adapter;
   counters: { attempts: AttemptCounter; enroll: RateLimiter; socketEvents: RateLimiter; socketSlots: SlotCounter };
   close(): Promise<void>;
 }
 
-async function ready(client: Redis, ms: number): Promise<boolean> {
+/** True once the connection is ready, false when it is not within `ms`. */
+export async function ready(client: Redis, ms: number): Promise<boolean> {
   if (client.status === 'ready') return true;
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), ms);
@@ -77,12 +96,11 @@ export async function openRedisParts(cfg: Pick<HubConfig, 'redis'> & { redisUrl:
   if (up.includes(false)) log.error('redis not reachable at start: this node starts alone and joins the others when Redis answers');
   const presence = new RedisPresence({ cmd: link.cmd, sub: presenceSub, prefix, ttlMs: presenceTtlMs, heartbeatMs, log: log.child({ part: 'presence' }) });
   await presence.start();
-  const pub = dropFailedPublishes(link.cmd, log);
   const registry = `${prefix}presence:nodes`;
   return {
     link,
     presence,
-    adapter: (nsp) => new HubRedisAdapter(nsp, pub, adapterSub, { key: `${prefix}io`, requestsTimeout: 5000 }),
+    adapter: hubAdapter(link.cmd, adapterSub, `${prefix}io`),
     counters: {
       attempts: new RedisAttemptCounter(link.cmd, prefix, log),
       enroll: new RedisRateLimiter(link.cmd, `${prefix}enroll:`, log),

@@ -302,6 +302,8 @@ export class RedisPresence extends PresenceBase {
       this.failed(e);
       this.dirty = true;
       this.reload = true;
+      // A break waiting for its flip is answered from what this node knows rather than held until Redis is back.
+      for (const w of this.waiters.splice(0)) w.resolve();
     }
   }
 

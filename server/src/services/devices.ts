@@ -205,7 +205,14 @@ export class DeviceService {
     const batch = [...this.seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this.seen = new Map();
     await this.db.transaction().execute(async (trx) => {
-      for (const [id, at] of batch) await trx.updateTable('devices').set({ last_seen_at: at }).where('id', '=', id).execute();
+      // Never backwards: another node may have written a later time for a device that moved to it (ISO times compare as text).
+      for (const [id, at] of batch)
+        await trx
+          .updateTable('devices')
+          .set({ last_seen_at: at })
+          .where('id', '=', id)
+          .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', at)]))
+          .execute();
     });
     return batch.length;
   }

@@ -68,6 +68,8 @@ export class Realtime {
   availableTechCount = (): number => this.presence.availableTechCount();
   isTechAvailable = (id: string): boolean => this.presence.isTechOnline(id) && !this.presence.isTechOnBreak(id);
   onlineDeviceCount = (): number => this.presence.onlineDeviceCount();
+  /** Someone came online or went offline for the whole hub (`mine`: this node saw it first and acts on it for the hub). */
+  onPresenceChange = (listener: (c: PresenceChange) => void): void => this.presence.onChange(listener);
   deviceUp = (id: string): void => this.presence.deviceUp(id);
   deviceDown = (id: string): void => this.presence.deviceDown(id);
   techUp = (id: string): void => this.presence.techUp(id);

@@ -15,7 +15,7 @@ import type { ChatMessage, HelpRequest, Result } from '@vigie/common';
 import { createHub, type Hub } from '../app.js';
 import { runCli } from '../cli.js';
 import { PASSWORD, chatPayload, code, context, data } from '../test-fixture.js';
-import { testDatabaseUrl, testStoreEnv, testStoreKind } from '../test-store.js';
+import { testStoreEnv, testStoreKind, testStoreOptions } from '../test-store.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../testing.js';
 import { readBuildOutput } from '../updates/build-output.js';
 import type { UpdatesTables } from '../updates/schema.js';
@@ -36,7 +36,8 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'vigie-nodes-'));
   dataA = join(root, 'node-a');
   // What a cluster's nodes share: the database, the hub key, the audit checkpoints (each node has its own data folder).
-  const shared = { keyFile: join(root, 'hub.key'), auditCheckpointFile: join(root, 'audit-checkpoints.jsonl'), databaseUrl: await testDatabaseUrl(dataA) };
+  // On the project hub-postgres they share Redis too (one key prefix), as a real cluster does.
+  const shared = { keyFile: join(root, 'hub.key'), auditCheckpointFile: join(root, 'audit-checkpoints.jsonl'), ...(await testStoreOptions(dataA)) };
   const node = (dataDir: string) => createHub({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dataDir, 'no-console'), socket: { ratePerSecond: 1000, burst: 1000 }, ...shared });
   if (testStoreKind() === 'postgres') {
     // Both start at once on an empty database: migrations and the audit anchor are written once.

@@ -20,6 +20,8 @@ export interface RedisServer {
   dir: string;
   /** The server process (tests kill it to see the hub survive a Redis restart). */
   process: ChildProcess;
+  /** Kills the server at once (SIGKILL: what it held is gone) and starts it again on the same port and password once `resume` is called. */
+  crash(): Promise<{ resume(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -109,12 +111,25 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Re
       rmSync(dir, { recursive: true, force: true });
       throw e;
     }
-    return {
+    const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
+    const server: RedisServer = {
       url: `redis://:${password}@127.0.0.1:${port}`,
       port,
       dir,
       process: child,
-      stop: stopper(child, dir),
+      crash: async () => {
+        const c = server.process;
+        if (!exited(c)) await new Promise<void>((resolve) => (c.once('exit', () => resolve()), c.kill('SIGKILL')));
+        return {
+          resume: async () => {
+            const again = spawn(bin, [file], { cwd: dir, stdio: 'ignore' });
+            server.process = again;
+            await waitReady(port, password, again, logFile);
+          },
+        };
+      },
+      stop: stopper(() => server.process, dir),
     };
+    return server;
   }
 }

@@ -13,10 +13,12 @@ export function findProgram(name: string, envVar: string, env: NodeJS.ProcessEnv
 }
 
 /** `stop()` of a throwaway server: SIGTERM, its exit awaited, its folder removed; later calls share the first. */
-export function stopper(child: ChildProcess, dir: string): () => Promise<void> {
+export function stopper(process: ChildProcess | (() => ChildProcess), dir: string): () => Promise<void> {
   let stopped: Promise<void> | null = null;
   return () =>
     (stopped ??= new Promise<void>((resolve) => {
+      // A server restarted in place (redis-server.ts crash/resume) is stopped as the process it is now.
+      const child = typeof process === 'function' ? process() : process;
       const finish = () => {
         rmSync(dir, { recursive: true, force: true });
         resolve();
