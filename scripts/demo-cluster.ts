@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       title: 'Vigie — démonstration en grappe (deux nœuds derrière HAProxy)',
       lines: [
         `Répartiteur        : HAProxy sur ${cluster.url} (contrôle /healthz, WebSocket)`,
-        ...cluster.nodes.map((n) => `Nœud ${n.name.padEnd(12)}: ${n.url} (pid ${n.pid ?? '—'} : « kill -9 ${n.pid ?? ''} » pour voir la bascule)`),
+        ...cluster.nodes.map((n) => `${`Nœud ${n.name}`.padEnd(19)}: ${n.url} (pid ${n.pid ?? '—'} : « kill -9 ${n.pid ?? ''} » pour voir la bascule)`),
         `Données partagées  : Postgres, Redis${cluster.turn ? `, coturn (${cluster.turn.urls[0]})` : ''}, mises à jour dans ${cluster.artifactsDir}`,
       ],
       stop: () => cluster.stop(),
