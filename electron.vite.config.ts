@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import { RENDERER_CSP } from './main/services/lib/csp.js';
+import { noTestSupport } from './scripts/no-test-support.js';
 
 const root = import.meta.dirname;
 
@@ -24,7 +25,9 @@ export default defineConfig({
   // Production builds ship no source maps (electron-vite's default, stated here so it stays so).
   // The main process stays unminified: its stack traces land in the practice machine's log files
   // and must stay readable there without a map.
+  // Test support (`test-support/` folders) never reaches a bundle: the build fails on it.
   main: {
+    plugins: [noTestSupport()],
     build: {
       outDir: resolve(root, 'out/main'),
       sourcemap: false,
@@ -33,6 +36,7 @@ export default defineConfig({
   },
   // Sandboxed preload: one CommonJS file, nothing external but electron.
   preload: {
+    plugins: [noTestSupport()],
     build: {
       outDir: resolve(root, 'out/preload'),
       externalizeDeps: false,
@@ -44,7 +48,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'renderer'),
-    plugins: [react(), cspMeta()],
+    plugins: [react(), cspMeta(), noTestSupport()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'url', 'util', 'stream', 'events', 'worker_threads', 'tls', 'dns', 'zlib', 'readline', 'process', 'buffer'];
 const noNode = [...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`), 'node:*'];
@@ -41,5 +42,30 @@ export default tseslint.config(
   {
     files: ['server/**/*.ts'],
     rules: restrict(['electron', 'react'], ['**/main/**', '**/renderer/**', '**/console/src/**'], 'the hub does not import the app or the console.'),
+  },
+  // Imports resolved as TypeScript does (`./x.js` is `./x.ts`), for the two rules below.
+  {
+    files: ['**/*.{ts,tsx,mjs,js}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'], extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } })],
+    },
+    rules: {
+      // No import cycles (type-only imports included: a cycle of types is still two modules that
+      // cannot be understood apart).
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  // Test support (fixtures, fakes, test clocks) lives in `test-support/` folders: tests, e2e specs,
+  // benchmarks and the demo use it; production code never does (the builds fail on it too).
+  {
+    files: ['common/src/**/*.ts', 'server/src/**/*.ts', 'main/**/*.ts', 'preload/**/*.ts', 'renderer/src/**/*.{ts,tsx}', 'console/src/**/*.{ts,tsx}', 'web/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', '**/test-support/**'],
+    plugins: { 'import-x': importX },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: [{ target: '.', from: '**/test-support/**', message: 'test support is for tests: production code may not import it.' }] }],
+    },
   },
 );

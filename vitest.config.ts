@@ -16,12 +16,12 @@ export default defineConfig({
       },
       {
         // The hub's integration suite again, on Postgres: one throwaway cluster for the run
-        // (server/src/test-store.setup.ts), one database per hub data folder (server/src/test-store.ts).
+        // (server/src/test-support/store.setup.ts), one database per hub data folder (server/src/test-support/store.ts).
         test: {
           name: 'hub-postgres',
           include: ['server/src/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['server/src/test-store.setup.ts'],
+          globalSetup: ['server/src/test-support/store.setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { noTestSupport } from '../scripts/no-test-support.js';
 
 // Technician console: built into console/dist and served by the hub (same origin, strict CSP).
 // `npm run build:console` at the repository root; `npx vite --config console/vite.config.ts` for dev
@@ -11,7 +12,8 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: 'public',
-  plugins: [react()],
+  // Test support (`test-support/` folders) never reaches the bundle: the build fails on it.
+  plugins: [react(), noTestSupport()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -4,10 +4,14 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
+import { LogFile } from './services/lib/log-file.js';
 import { createLogger } from './services/lib/logger.js';
-import { Shell } from './shell/index.js';
+import { Shell, shellDataDir } from './shell/index.js';
 
-const log = createLogger({ level: app.isPackaged ? 'info' : 'debug' });
+// Rotating log files in the data folder (<data>/logs/vigie.<n>.log), redacted line by line.
+const logFile = new LogFile({ dir: join(shellDataDir(), 'logs') });
+const log = createLogger({ level: app.isPackaged ? 'info' : 'debug', file: logFile });
+logFile.open().catch((e: unknown) => log.warn('log files unavailable', { err: e }));
 /** Longest a quit may take: the updater's last look at the feed, then saving and disconnecting. */
 const QUIT_TIMEOUT_MS = 15_000;
 
@@ -15,7 +19,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   const mainDir = fileURLToPath(new URL('.', import.meta.url));
-  const shell = new Shell({ mainDir, assetsDir: join(app.getAppPath(), 'assets') }, log);
+  const shell = new Shell({ mainDir, assetsDir: join(app.getAppPath(), 'assets') }, log, logFile);
   let stopping = false;
 
   app.on('second-instance', () => shell.open());
@@ -32,6 +36,7 @@ if (!app.requestSingleInstanceLock()) {
       .updatesQuitting()
       .catch((err: unknown) => log.error('update at quit failed', { err }))
       .then(() => shell.stop())
+      .then(() => logFile.close())
       .finally(() => {
         clearTimeout(fallback);
         app.exit(0);

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import qrcode from 'qrcode-terminal';
 import type { HubAdmin } from '../server/src/app.js';
-import { totpNow } from '../server/src/testing.js';
+import { totpNow } from '../server/src/test-support/sockets.js';
 import { startHost } from '../main/host/server.js';
 
 export const root = resolve(fileURLToPath(new URL('..', import.meta.url)));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeviceLogsCall } from './device-logs.js';
 import { SAFETY_DEVICE_EVENTS, SAFETY_TECH_EVENTS, SAFETY_TECH_PUSH } from './safety.js';
 import { Id, IsoDate, LIMITS, TechnicianPublic, type BackupSummary } from './domain.js';
 import {
@@ -182,6 +183,8 @@ export type BackupAccessCall = z.infer<typeof BackupAccessCall>;
 export const HUB_DEVICE_CALLS = {
   'backup:relay': { request: BackupRelayCall },
   'backup:access-relay': { request: BackupAccessCall },
+  /** The device's last log lines for the technician of its open request (device-logs.ts). */
+  'device:logs': { request: DeviceLogsCall },
 } as const;
 export type HubDeviceCall = keyof typeof HUB_DEVICE_CALLS;
 

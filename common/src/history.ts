@@ -83,7 +83,7 @@ export const AUDIT_ACTS = {
   control: ['screen.control.'],
   screen: ['screen.'],
   access: ['backup.access.'],
-  reads: ['help.view', 'device.health_view', 'device.history_view', 'devices.list', 'backup.read', 'audit.view', 'audit.export', 'receipt.download', 'receipt.list', 'tripwire.view'],
+  reads: ['help.view', 'device.health_view', 'device.history_view', 'device.logs_view', 'devices.list', 'backup.read', 'audit.view', 'audit.export', 'receipt.download', 'receipt.list', 'tripwire.view'],
   backups: ['backup.', 'safety.'],
   alerts: ['tripwire.'],
   requests: ['help.', 'receipt.'],

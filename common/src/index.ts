@@ -7,6 +7,7 @@ export * from './socket.js';
 export * from './chat-sync.js';
 export * from './backup-relay.js';
 export * from './history.js';
+export * from './device-logs.js';
 export * from './ipc/index.js';
 export * from './i18n.js';
 export * from './updates.js';

@@ -22,6 +22,7 @@ import { SCREEN_DEVICE_EVENTS, SCREEN_DEVICE_PUSH, SCREEN_TECH_EVENTS, SCREEN_TE
 import { BACKUP_DEVICE_EVENTS, BACKUP_DEVICE_PUSH, BACKUP_TECH_EVENTS, BACKUP_TECH_PUSH } from './backup-relay.js';
 import { HealthReport } from './health.js';
 import { HISTORY_TECH_EVENTS } from './history.js';
+import { DEVICE_LOGS_TECH_EVENTS } from './device-logs.js';
 import { UPDATE_DEVICE_EVENTS } from './updates.js';
 import { TRIPWIRE_DEVICE_EVENTS, TRIPWIRE_DEVICE_PUSH, TRIPWIRE_TECH_EVENTS, TRIPWIRE_TECH_PUSH } from './tripwire.js';
 import { SUPPORT_TECH_EVENTS, SUPPORT_TECH_PUSH, SupportStatus } from './support.js';
@@ -193,6 +194,7 @@ export const TECH_EVENTS = {
   ...BACKUP_TECH_EVENTS,
   ...SCREEN_TECH_EVENTS,
   ...HISTORY_TECH_EVENTS,
+  ...DEVICE_LOGS_TECH_EVENTS,
   ...TRIPWIRE_TECH_EVENTS,
   ...SUPPORT_TECH_EVENTS,
 } as const;

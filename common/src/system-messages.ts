@@ -24,6 +24,7 @@ export const SYSTEM_MESSAGE_KEYS = [
   'backup.cancelled',
   'screen.started',
   'screen.ended',
+  'logs.viewed',
 ] as const;
 export type SystemMessageKey = (typeof SYSTEM_MESSAGE_KEYS)[number];
 
@@ -43,6 +44,7 @@ export const SYSTEM_MESSAGE_STRINGS = {
     'backup.cancelled': { one: 'Restauration de l’élément annulée ; rien n’a été modifié.', other: 'Restauration des {{count}} éléments annulée ; rien n’a été modifié.' },
     'screen.started': 'Partage d’écran commencé',
     'screen.ended': 'Partage d’écran terminé',
+    'logs.viewed': '{{name}} a consulté le journal technique de ce poste.',
   },
   en: {
     'help.accepted': '{{name}} has taken charge of your request.',
@@ -56,6 +58,7 @@ export const SYSTEM_MESSAGE_STRINGS = {
     'backup.cancelled': { one: 'Restore of the item cancelled; nothing was changed.', other: 'Restore of the {{count}} items cancelled; nothing was changed.' },
     'screen.started': 'Screen sharing started',
     'screen.ended': 'Screen sharing ended',
+    'logs.viewed': '{{name}} looked at the technical log of this computer.',
   },
 } as const satisfies Record<Locale, Record<SystemMessageKey, Template>>;
 

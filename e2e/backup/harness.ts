@@ -11,7 +11,7 @@ import { createHub, type Hub } from '../../server/src/app.js';
 import { startHost, type Host } from '../../main/host/server.js';
 import type { Shell } from '../../main/services/backup/ports.js';
 import { createLogger } from '../../main/services/lib/logger.js';
-import { RecordingNotifier } from '../../main/services/testing/fixture.js';
+import { RecordingNotifier } from '../../main/services/test-support/fixture.js';
 import { launchBrowser } from '../support/browser.js';
 import { CONSOLE_DIST } from '../console/harness.js';
 import { RENDERER_DIR, tempDir } from '../practitioner/harness.js';

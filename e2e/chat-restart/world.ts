@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { HTTP, gaplessSeq, type ChatMessage } from '@vigie/common';
 import { createHub } from '../../server/src/app.js';
 import { freePort } from '../../server/src/store/free-port.js';
-import { loginTechnician } from '../../server/src/testing.js';
+import { loginTechnician } from '../../server/src/test-support/sockets.js';
 import { HubConnection } from '../../main/services/hub/connection.js';
 import { SupportService } from '../../main/services/support/support.js';
 import { supportFile } from '../../main/services/support/store.js';

@@ -21,8 +21,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, type HelpRequest } from '@vigie/common';
 import { runCli } from '../../server/src/cli.js';
-import { connectDevice, connectTech, emitAck, nextEvent } from '../../server/src/testing.js';
-import { fakeInstaller, makeBuild, sha512Of } from '../../server/src/updates/testing.js';
+import { connectDevice, connectTech, emitAck, nextEvent } from '../../server/src/test-support/sockets.js';
+import { fakeInstaller, makeBuild, sha512Of } from '../../server/src/updates/test-support/index.js';
 import { percentile, until, type ScenarioReport } from '../chat-restart/world';
 import { ClusterWorld } from './world';
 

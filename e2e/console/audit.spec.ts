@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { InterventionExport, type HelpRequest, type Result, type ScreenSession } from '@vigie/common';
 import { createHub, type Hub } from '../../server/src/app.js';
-import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../../server/src/testing.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../../server/src/test-support/sockets.js';
 import { SCREENSHOTS, launchBrowser } from '../support/browser.js';
 import { signInToConsole } from '../support/console.js';
 import { until } from '../practitioner/harness.js';

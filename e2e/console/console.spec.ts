@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ChatMessage, ChatReceipts, HelpRequest, Result } from '@vigie/common';
 import { createHub, type Hub } from '../../server/src/app.js';
-import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, totpNow, type Socket } from '../../server/src/testing.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, totpNow, type Socket } from '../../server/src/test-support/sockets.js';
 import { launchBrowser } from '../support/browser.js';
 import { CONSOLE_DIST, SocketGate, ensureConsoleBuilt, freshTotp, wrongTotp } from './harness.js';
 

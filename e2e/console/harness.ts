@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, WebSocketRoute } from 'playwright-core';
-import { totpNow } from '../../server/src/testing.js';
+import { totpNow } from '../../server/src/test-support/sockets.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CONSOLE_DIST = join(REPO, 'console', 'dist');

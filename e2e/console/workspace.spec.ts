@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { err, type HelpRequest, type Result } from '@vigie/common';
 import { createHub, type Hub } from '../../server/src/app.js';
-import { connectDevice, emitAck, enrollDevice, type Socket } from '../../server/src/testing.js';
+import { connectDevice, emitAck, enrollDevice, type Socket } from '../../server/src/test-support/sockets.js';
 import { SCREENSHOTS, launchBrowser } from '../support/browser.js';
 import { signInToConsole } from '../support/console.js';
 import { until } from '../practitioner/harness.js';

@@ -6,31 +6,39 @@
  * practice's help request and sees the device's full report there. Nothing below hard-codes a
  * result of the machine: every expectation is read from the service's own report.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
 import { HEALTH_STRINGS, STATUS_SEVERITY, findJargon, renderCheckMessage, renderTechnicalReason, type HealthReport, type HealthStatus } from '@vigie/common';
 import type { Hub } from '../../server/src/app.js';
-import { createHub } from '../../server/src/app.js';
-import { enrollDevice } from '../../server/src/testing.js';
-import { startHost, type Host } from '../../main/host/server.js';
-import { createLogger } from '../../main/services/lib/logger.js';
-import { launchBrowser } from '../support/browser.js';
-import { signInToConsole } from '../support/console.js';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
-import { RENDERER_DIR, ensureRendererBuilt, tempDir, until } from '../practitioner/harness.js';
+import { enrollDevice } from '../../server/src/test-support/sockets.js';
+import type { Host } from '../../main/host/server.js';
+import { until } from '../practitioner/harness.js';
+import { worldTest } from '../support/world.js';
 
-const PASSWORD = 'cheval agrafe pile correcte';
 const PRACTICE = 'Cabinet des Lilas';
+
+// One world for the file: the tests follow one machine from its first scan to a help request.
+const test = worldTest({ practice: PRACTICE, enroll: true, appViewport: { width: 420, height: 900 }, consoleViewport: { width: 1280, height: 900 }, scope: 'file' });
 
 let hub: Hub;
 let host: Host;
-let browser: Browser;
 let app: Page;
 let tech: Page;
 let deviceId: string;
-let totpSecret: string;
-const dirs: Array<{ remove: () => Promise<void> }> = [];
+let signIn: () => Promise<void>;
 const problems: string[] = [];
+
+test.beforeEach(async ({ hub: h, host: ho, app: a, console: c, signIn: s }) => {
+  if (hub) return;
+  [hub, host, app, tech, signIn] = [h, ho, a, c, s];
+  // A second practice's device, never connected: no report, offline.
+  const other = await hub.admin.createPractice({ name: 'Maison médicale du Port' });
+  await enrollDevice(hub.url, other.enrollmentCode, { name: 'Secrétariat' });
+  const st = host.app.state().enrollment;
+  if (st.status !== 'enrolled') throw new Error('the host did not enroll');
+  deviceId = st.deviceId;
+  for (const p of [app, tech]) p.on('pageerror', (e) => problems.push(e.message));
+});
 
 /** The service's latest report (what the panel and the console must show). */
 async function latest(): Promise<HealthReport> {
@@ -54,45 +62,8 @@ const statusesOf = (r: HealthReport) => Object.fromEntries(r.checks.map((c) => [
 /** What the practitioner's tab draws as checks: all but the unverified ones (those are one quiet line). */
 const shownOf = (r: HealthReport) => Object.fromEntries(r.checks.filter((c) => c.status !== 'unknown').map((c) => [c.id, c.status]));
 
-beforeAll(async () => {
-  ensureRendererBuilt();
-  ensureConsoleBuilt();
-  const hubDir = await tempDir('health-hub');
-  const appDir = await tempDir('health-app');
-  dirs.push(hubDir, appDir);
-  hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {} });
-  const practice = await hub.admin.createPractice({ name: PRACTICE });
-  const other = await hub.admin.createPractice({ name: 'Maison médicale du Port' });
-  // A second device, never connected: no report, offline.
-  await enrollDevice(hub.url, other.enrollmentCode, { name: 'Secrétariat' });
-  totpSecret = (await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD })).totpSecret;
-  host = await startHost({
-    hubUrl: hub.url,
-    dataDir: appDir.path,
-    rendererDir: RENDERER_DIR,
-    logger: createLogger({ level: 'silent' }),
-    enrollCode: practice.enrollmentCode,
-    deviceName: 'Accueil',
-    hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
-  });
-  const st = host.app.state().enrollment;
-  if (st.status !== 'enrolled') throw new Error('the host did not enroll');
-  deviceId = st.deviceId;
-  browser = await launchBrowser();
-  app = await (await browser.newContext({ viewport: { width: 420, height: 900 } })).newPage();
-  tech = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  for (const p of [app, tech]) p.on('pageerror', (e) => problems.push(e.message));
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await host?.close().catch(() => undefined);
-  await hub?.close().catch(() => undefined);
-  for (const d of dirs) await d.remove();
-});
-
-describe('security health: this machine, the practitioner, the technician', () => {
-  it('the "Sécurité" tab shows this machine’s real results, grouped, in French and English', async () => {
+test.describe('security health: this machine, the practitioner, the technician', () => {
+  test('the "Sécurité" tab shows this machine’s real results, grouped, in French and English', async () => {
     const report = await latest();
     // A complete report of the real probes: every check, and an unknown only with its reason.
     expect(report.checks).toHaveLength(Object.keys(HEALTH_STRINGS.fr.checks).length);
@@ -140,9 +111,9 @@ describe('security health: this machine, the practitioner, the technician', () =
     await app.getByRole('button', { name: 'Vérifier maintenant' }).waitFor();
   });
 
-  it('the technician logs in (real TOTP) and finds the device in the fleet page with the same score; "Vérifier maintenant" updates both sides live; sort and filters', async () => {
+  test('the technician logs in (real TOTP) and finds the device in the fleet page with the same score; "Vérifier maintenant" updates both sides live; sort and filters', async () => {
     const report = await latest();
-    await signInToConsole(tech, hub.url, { login: 'julie', password: PASSWORD, totpSecret });
+    await signIn();
     await tech.getByRole('link', { name: 'Parc' }).click();
     await tech.getByRole('heading', { name: 'Parc des postes' }).waitFor();
 
@@ -206,7 +177,7 @@ describe('security health: this machine, the practitioner, the technician', () =
     await row.waitFor();
   });
 
-  it('after a help request, the request workspace shows the device’s full report, worst first, with raw evidence on demand', async () => {
+  test('after a help request, the request workspace shows the device’s full report, worst first, with raw evidence on demand', async () => {
     const report = await latest();
     await app.getByRole('tab', { name: 'Assistance' }).click();
     await app.getByRole('button', { name: 'Demander de l’aide' }).click();

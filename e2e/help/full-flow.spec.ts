@@ -6,103 +6,30 @@
  * technician resolves. A second spec stops the hub mid-conversation and starts it again on the same
  * data folder and port: what both typed during the outage arrives exactly once on both sides.
  */
-import { createServer } from 'node:net';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { Hub } from '../../server/src/app.js';
-import { startHost, type Host } from '../../main/host/server.js';
-import { createLogger } from '../../main/services/lib/logger.js';
-import { launchBrowser } from '../support/browser.js';
-import { signInToConsole } from '../support/console.js';
-import { ensureConsoleBuilt, CONSOLE_DIST } from '../console/harness.js';
-import { RENDERER_DIR, ensureRendererBuilt, tempDir } from '../practitioner/harness.js';
-import { createHub } from '../../server/src/app.js';
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Host } from '../../main/host/server.js';
+import { worldTest, type WorldHub } from '../support/world.js';
 
-const PASSWORD = 'cheval agrafe pile correcte';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface World {
-  hub: Hub;
-  host: Host;
-  browser: Browser;
-  app: Page;
-  console: Page;
-  dirs: Array<{ remove: () => Promise<void> }>;
-  hubDir: string;
-  port: number;
-  code: string;
-  tech: { login: string; totpSecret: string };
-}
-
-const startTheHub = (dataDir: string, port: number) =>
-  createHub({ dataDir, port, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {} });
-
-async function setUp(): Promise<World> {
-  const hubDir = await tempDir('flow-hub');
-  const appDir = await tempDir('flow-app');
-  const port = await freePort();
-  const hub = await startTheHub(hubDir.path, port);
-  const practice = await hub.admin.createPractice({ name: 'Maison de santé des Lilas' });
-  const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
-  const host = await startHost({
-    hubUrl: hub.url,
-    dataDir: appDir.path,
-    rendererDir: RENDERER_DIR,
-    logger: createLogger({ level: 'silent' }),
-    hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
-  });
-  const browser = await launchBrowser();
-  const app = await (await browser.newContext({ viewport: { width: 420, height: 720 } })).newPage();
-  const consolePage = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  return {
-    hub,
-    host,
-    browser,
-    app,
-    console: consolePage,
-    dirs: [hubDir, appDir],
-    hubDir: hubDir.path,
-    port,
-    code: practice.enrollmentCode,
-    tech: { login: t.login, totpSecret: t.totpSecret },
-  };
-}
-
-async function tearDown(w: World | undefined): Promise<void> {
-  if (!w) return;
-  await w.browser.close().catch(() => undefined);
-  await w.host.close().catch(() => undefined);
-  await w.hub.close().catch(() => undefined);
-  for (const d of w.dirs) await d.remove();
-}
+const test = worldTest({ practice: 'Maison de santé des Lilas', appViewport: { width: 420, height: 720 }, consoleViewport: { width: 1280, height: 800 } });
 
 /** Enrollment through the practitioner UI, then one click on the big button. */
-async function practitionerAsksForHelp(w: World): Promise<void> {
-  await w.app.goto(w.host.url);
-  await w.app.getByLabel('Code du cabinet').fill(w.code);
-  await w.app.getByRole('button', { name: 'Relier cet ordinateur' }).click();
-  await w.app.getByRole('heading', { name: 'Besoin d’aide ?' }).waitFor();
-  await w.app.getByRole('button', { name: 'Demander de l’aide' }).click();
-  await w.app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
+async function practitionerAsksForHelp(app: Page, host: Host, world: WorldHub): Promise<void> {
+  await app.goto(host.url);
+  await app.getByLabel('Code du cabinet').fill(world.practice.enrollmentCode);
+  await app.getByRole('button', { name: 'Relier cet ordinateur' }).click();
+  await app.getByRole('heading', { name: 'Besoin d’aide ?' }).waitFor();
+  await app.getByRole('button', { name: 'Demander de l’aide' }).click();
+  await app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
 }
 
 /** Login with password and the real TOTP code of the moment, then accept the practice's request. */
-async function technicianAccepts(w: World): Promise<void> {
-  await signInToConsole(w.console, w.hub.url, { ...w.tech, password: PASSWORD });
-  const card = w.console.locator('li.queue-card').filter({ hasText: 'Maison de santé des Lilas' });
+async function technicianAccepts(console: Page, signIn: () => Promise<void>): Promise<void> {
+  await signIn();
+  const card = console.locator('li.queue-card').filter({ hasText: 'Maison de santé des Lilas' });
   await card.getByText('Dans les temps').waitFor();
   await card.getByRole('button', { name: 'Accepter' }).click();
-  await w.console.getByRole('heading', { name: 'Demande — Maison de santé des Lilas' }).waitFor();
+  await console.getByRole('heading', { name: 'Demande — Maison de santé des Lilas' }).waitFor();
 }
 
 async function say(page: Page, label: string, text: string): Promise<void> {
@@ -114,21 +41,11 @@ async function say(page: Page, label: string, text: string): Promise<void> {
 const APP_INPUT = 'Votre message';
 const CONSOLE_INPUT = 'Votre message';
 
-describe('help request and chat across the practitioner app, the hub and the console', () => {
-  let w: World | undefined;
-  beforeAll(() => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-  });
-  afterEach(async () => {
-    await tearDown(w);
-    w = undefined;
-  });
-
-  it('one click, the technician sees it, accepts, both chat, the name shows, resolve', async () => {
-    w = await setUp();
-    await practitionerAsksForHelp(w);
-    await technicianAccepts(w);
+test.describe('help request and chat across the practitioner app, the hub and the console', () => {
+  test('one click, the technician sees it, accepts, both chat, the name shows, resolve', async ({ world, host, app, console, signIn }) => {
+    const w = { app, console, code: world.practice.enrollmentCode };
+    await practitionerAsksForHelp(app, host, world);
+    await technicianAccepts(console, signIn);
 
     // The practitioner sees who is helping.
     await w.app.getByText('Julie Martin s’occupe de vous').waitFor();
@@ -139,6 +56,12 @@ describe('help request and chat across the practitioner app, the hub and the con
     await say(w.console, CONSOLE_INPUT, 'Bonjour ! Je regarde tout de suite.');
     await w.app.getByRole('log').getByText('Bonjour ! Je regarde tout de suite.').waitFor();
 
+    // The technician reads the device's technical log (redacted at the source); the practitioner is told.
+    await w.console.getByRole('button', { name: 'Afficher les dernières lignes' }).click();
+    await w.console.getByTestId('device-logs-lines').getByText('browser host ready', { exact: false }).waitFor();
+    expect(await w.console.getByTestId('device-logs-lines').textContent()).not.toContain(w.code);
+    await w.app.getByRole('log').getByText('Julie Martin a consulté le journal technique de ce poste.').waitFor();
+
     // Resolve with a note; the practitioner gets the confirmation.
     await w.console.getByRole('button', { name: 'Résoudre' }).click();
     await w.console.getByLabel('Note de résolution (visible par le cabinet)').fill('Imprimante relancée.');
@@ -146,18 +69,18 @@ describe('help request and chat across the practitioner app, the hub and the con
     await w.console.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
     await w.app.getByText('Imprimante relancée.').first().waitFor();
 
-    const audit = await w.hub.admin.verifyAudit();
+    const audit = await world.hub.admin.verifyAudit();
     expect(audit.ok).toBe(true);
   });
 
-  it('the hub stops mid-conversation and comes back: messages typed meanwhile arrive exactly once on both sides', async () => {
-    w = await setUp();
-    await practitionerAsksForHelp(w);
-    await technicianAccepts(w);
+  test('the hub stops mid-conversation and comes back: messages typed meanwhile arrive exactly once on both sides', async ({ world, host, app, console, signIn }) => {
+    const w = { app, console };
+    await practitionerAsksForHelp(app, host, world);
+    await technicianAccepts(console, signIn);
     await say(w.app, APP_INPUT, 'Avant la coupure');
     await w.console.getByRole('log').getByText('Avant la coupure').waitFor();
 
-    await w.hub.close();
+    await world.hub.close();
     // Both sides see the outage and can still type.
     await w.app.getByText('Connexion perdue — vos messages partiront dès le retour du réseau').waitFor();
     await w.console.getByText('Connexion perdue — reconnexion…').waitFor();
@@ -165,7 +88,7 @@ describe('help request and chat across the practitioner app, the hub and the con
     await say(w.console, CONSOLE_INPUT, 'Écrit par la technicienne pendant la coupure');
 
     // Same data folder, same port: the app and the console reconnect by themselves.
-    w.hub = await startTheHub(w.hubDir, w.port);
+    await world.restart();
 
     for (const page of [w.app, w.console]) {
       const log = page.getByRole('log');

@@ -7,65 +7,22 @@
  * (when it reopens), and past 3 minutes (still first, a technician alerted, no countdown) — in
  * French, then in English.
  */
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { SLA, WEEKDAYS } from '@vigie/common';
-import { createHub, type Hub } from '../../server/src/app.js';
 import { wallTime } from '../../server/src/settings/hours.js';
-import { startHost, type Host } from '../../main/host/server.js';
-import { createLogger } from '../../main/services/lib/logger.js';
-import { launchBrowser } from '../support/browser.js';
-import { signInToConsole } from '../support/console.js';
-import { ensureConsoleBuilt, CONSOLE_DIST } from '../console/harness.js';
-import { RENDERER_DIR, ensureRendererBuilt, tempDir } from '../practitioner/harness.js';
+import { worldTest } from '../support/world.js';
 
-const PASSWORD = 'cheval agrafe pile correcte';
 const PRACTICE = 'Maison de santé des Lilas';
 const PHONE = '01 23 45 67 89';
 
+/** How far the hub's clock is ahead of the real one (the test moves it). */
+let skew = 0;
+const test = worldTest({ practice: PRACTICE, technician: { role: 'admin' }, hub: { now: () => Date.now() + skew }, appViewport: { width: 420, height: 760 }, consoleViewport: { width: 1280, height: 900 } });
+
 interface World {
-  hub: Hub;
-  host: Host;
-  browser: Browser;
   app: Page;
   console: Page;
-  dirs: Array<{ remove: () => Promise<void> }>;
-  code: string;
-  tech: { login: string; totpSecret: string };
-  /** Moves the hub's clock forward. */
-  advance(ms: number): void;
-}
-
-async function setUp(): Promise<World> {
-  const hubDir = await tempDir('wait-hub');
-  const appDir = await tempDir('wait-app');
-  let skew = 0;
-  const hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, now: () => Date.now() + skew });
-  await hub.settings.updateSupport({ phone: PHONE }, { type: 'cli', id: null });
-  const practice = await hub.admin.createPractice({ name: PRACTICE });
-  const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD, role: 'admin' });
-  const host = await startHost({ hubUrl: hub.url, dataDir: appDir.path, rendererDir: RENDERER_DIR, logger: createLogger({ level: 'silent' }), hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 } });
-  const browser = await launchBrowser();
-  const app = await (await browser.newContext({ viewport: { width: 420, height: 760 } })).newPage();
-  const consolePage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  return {
-    hub,
-    host,
-    browser,
-    app,
-    console: consolePage,
-    dirs: [hubDir, appDir],
-    code: practice.enrollmentCode,
-    tech: { login: t.login, totpSecret: t.totpSecret },
-    advance: (ms) => void (skew += ms),
-  };
-}
-
-async function tearDown(w: World): Promise<void> {
-  await w.browser.close().catch(() => undefined);
-  await w.host.close().catch(() => undefined);
-  await w.hub.close().catch(() => undefined);
-  for (const d of w.dirs) await d.remove();
 }
 
 /** The practitioner's waiting status, once it shows `key`. */
@@ -83,19 +40,15 @@ async function consoleSays(w: World, key: string, text: string): Promise<void> {
   expect(await told.innerText()).toContain(text);
 }
 
-describe('waiting time: the practitioner and the console agree, and say only what is true', () => {
-  beforeAll(() => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-  });
-
-  it('nobody connected, a technician without pickups, a break, closed hours, past 3 minutes — fr then en', async () => {
-    const w = await setUp();
-    onTestFinished(() => tearDown(w));
+test.describe('waiting time: the practitioner and the console agree, and say only what is true', () => {
+  test('nobody connected, a technician without pickups, a break, closed hours, past 3 minutes — fr then en', async ({ world, hub, host, app, console, signIn }) => {
+    const w: World = { app, console };
+    skew = 0;
+    await hub.settings.updateSupport({ phone: PHONE }, { type: 'cli', id: null });
 
     // ---- nobody connected: the practitioner is told so, what happens next and the number to call.
-    await w.app.goto(w.host.url);
-    await w.app.getByLabel('Code du cabinet').fill(w.code);
+    await w.app.goto(host.url);
+    await w.app.getByLabel('Code du cabinet').fill(world.practice.enrollmentCode);
     await w.app.getByRole('button', { name: 'Relier cet ordinateur' }).click();
     await w.app.getByRole('button', { name: 'Demander de l’aide' }).click();
     await w.app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
@@ -109,7 +62,7 @@ describe('waiting time: the practitioner and the console agree, and say only wha
     expect(await nobody.innerText()).not.toMatch(/\bmin\b/);
 
     // ---- a technician connects: both sides say one is available; no pickup was ever recorded, so no number.
-    await signInToConsole(w.console, w.hub.url, { ...w.tech, password: PASSWORD });
+    await signIn();
     await consoleSays(w, 'noEstimate', 'Annoncé au cabinet : un technicien est disponible, sans délai chiffré');
     expect(await (await appSays(w, 'noEstimate', 'Un technicien est disponible : il prendra votre demande dès que possible.')).innerText()).not.toMatch(/\bmin\b/);
     const panel = w.console.getByTestId('support-panel');
@@ -150,8 +103,8 @@ describe('waiting time: the practitioner and the console agree, and say only wha
     // ---- back from the break, then 3 minutes pass on the hub's clock: no countdown, still first, alerted.
     await panel.getByRole('button', { name: 'Reprendre' }).click();
     await consoleSays(w, 'noEstimate', 'un technicien est disponible');
-    w.advance(SLA.breachMs + 1_000);
-    w.hub.realtime.queueChanged();
+    skew += SLA.breachMs + 1_000;
+    hub.realtime.queueChanged();
     const overdue = await appSays(w, 'overdue', 'Votre demande est toujours la première ; un technicien a été alerté.', `Si c’est urgent, appelez le ${PHONE}.`);
     expect(await overdue.innerText()).not.toMatch(/\bmin\b/);
     await consoleSays(w, 'overdue', 'toujours 1re de la file, un technicien a été alerté');

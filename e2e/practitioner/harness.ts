@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { startHub, technician, tempDir, waitFor as until } from '../../main/services/testing/fixture.js';
+export { startHub, technician, tempDir, waitFor as until } from '../../main/services/test-support/fixture.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const RENDERER_DIR = join(REPO, 'out', 'renderer');

@@ -4,58 +4,29 @@
  * queue, a technician (real socket.io client) accepts, chat both ways with statuses and typing,
  * the network drops and comes back (outbox), resolution and its confirmation.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, expect } from 'vitest';
 import type { ChatMessage, HelpRequest, QueueSnapshot } from '@vigie/common';
-import type { Hub } from '../../server/src/app.js';
-import { connectDevice, emitAck, enrollDevice, nextEvent, type Socket } from '../../server/src/testing.js';
-import { startHost, type Host } from '../../main/host/server.js';
-import { createLogger } from '../../main/services/lib/logger.js';
-import { launchBrowser } from '../support/browser.js';
-import { RENDERER_DIR, ensureRendererBuilt, startHub, technician, tempDir, until } from './harness.js';
+import { connectDevice, emitAck, enrollDevice, nextEvent, type Socket } from '../../server/src/test-support/sockets.js';
+import { worldTest } from '../support/world.js';
+import { technician, until } from './harness.js';
 
-describe('practitioner: help request and chat in the browser host', () => {
-  let hubDir: { path: string; remove: () => Promise<void> };
-  let appDir: { path: string; remove: () => Promise<void> };
-  let hub: Hub;
-  let host: Host;
-  let browser: Browser;
-  let page: Page;
+// One world for the file: the second test goes on where the first one left the app.
+const test = worldTest({ practice: 'Cabinet du Parc', appViewport: { width: 1280, height: 720 }, scope: 'file' });
+
+test.describe('practitioner: help request and chat in the browser host', () => {
   const sockets: Socket[] = [];
-
-  beforeAll(async () => {
-    ensureRendererBuilt();
-    hubDir = await tempDir('hub');
-    appDir = await tempDir('app');
-    hub = await startHub(hubDir.path);
-    host = await startHost({
-      hubUrl: hub.url,
-      dataDir: appDir.path,
-      rendererDir: RENDERER_DIR,
-      logger: createLogger({ level: 'silent' }),
-      hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
-    });
-    browser = await launchBrowser();
-    page = await browser.newPage();
+  afterAll(() => {
+    for (const s of sockets.splice(0)) s.close();
   });
 
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await browser?.close();
-    await host?.close();
-    await hub?.close();
-    await hubDir?.remove();
-    await appDir?.remove();
-  });
-
-  it('enrolls, asks for help in one click, chats with the technician through a network cut, and sees the resolution', async () => {
-    const practice = await hub.admin.createPractice({ name: 'Cabinet du Parc' });
-    const tech = await technician(hub, 'Julie Martin');
+  test('enrolls, asks for help in one click, chats with the technician through a network cut, and sees the resolution', async ({ world, host, app: page }) => {
+    const practice = world.practice;
+    const tech = await technician(world.hub, 'Julie Martin');
     sockets.push(tech.socket);
 
     // Someone else is already waiting: the practitioner will be 2nd in line.
-    const other = await enrollDevice(hub.url, practice.enrollmentCode, { name: 'Salle 2' });
-    const otherSock = await connectDevice(hub.url, other.token);
+    const other = await enrollDevice(world.hub.url, practice.enrollmentCode, { name: 'Salle 2' });
+    const otherSock = await connectDevice(world.hub.url, other.token);
     sockets.push(otherSock);
     expect((await emitAck(otherSock, 'help:create', { clientId: crypto.randomUUID(), context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' } })).ok).toBe(true);
 
@@ -113,17 +84,15 @@ describe('practitioner: help request and chat in the browser host', () => {
     expect(await page.getByText('Julie Martin est en train d’écrire…').count()).toBe(0);
 
     // ---- the network drops: typing and sending still work, messages wait in the outbox
-    const port = hub.port;
     tech.socket.close();
-    await hub.close();
+    await world.hub.close();
     await page.getByText('Connexion perdue — vos messages partiront dès le retour du réseau.').waitFor();
     await input.fill('Elle affiche un voyant orange');
     await page.getByRole('button', { name: 'Envoyer' }).click();
     const offlineMessage = page.locator('li.message.from-device', { hasText: 'Elle affiche un voyant orange' });
     await offlineMessage.getByText('en attente').waitFor();
 
-    hub = await startHub(hubDir.path, port);
-    const back = await tech.reconnect(hub.url);
+    const back = await tech.reconnect((await world.restart()).url);
     sockets.push(back);
     await offlineMessage.getByText('envoyé').waitFor();
     expect(await page.getByText('Connexion perdue — vos messages partiront dès le retour du réseau.').count()).toBe(0);
@@ -139,7 +108,7 @@ describe('practitioner: help request and chat in the browser host', () => {
     await page.getByRole('button', { name: 'Demander de l’aide' }).waitFor();
   });
 
-  it('switches to English and keeps the page behind its key', async () => {
+  test('switches to English and keeps the page behind its key', async ({ host, app: page, browser }) => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Ask for help' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');

@@ -8,72 +8,53 @@
  *   du … » for the backup's date) only when a file with that name is there; places, never system
  *   paths; « restaurer ailleurs » with a folder picker.
  */
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { findJargon, type HealthReport } from '@vigie/common';
-import { createHub, type Hub } from '../../server/src/app.js';
-import { startHost, type Host } from '../../main/host/server.js';
+import type { Host } from '../../main/host/server.js';
+import type { Page } from 'playwright-core';
 import { nameStamp } from '../../main/services/backup/naming.js';
-import { createLogger } from '../../main/services/lib/logger.js';
-import { launchBrowser } from '../support/browser.js';
-import { CONSOLE_DIST } from '../console/harness.js';
-import { RENDERER_DIR, ensureRendererBuilt, tempDir, until } from './harness.js';
+import { worldTest } from '../support/world.js';
+import { until } from './harness.js';
 
 const REPORT = 'Compte rendu de consultation — Mme Durand\n';
 const LETTER = 'Lettre au confrère, version sauvegardée\n';
 
-let hub: Hub;
 let host: Host;
-let browser: Browser;
 let app: Page;
 let home: string;
 let docs: string;
-const dirs: Array<{ remove: () => Promise<void> }> = [];
 const problems: string[] = [];
+
+/** The practitioner's own folders, made before the host starts: a desktop with a patients folder; Documents is backed up. */
+function folders(appDir: string) {
+  home = join(appDir, 'home');
+  docs = join(home, 'Documents');
+  mkdirSync(join(home, 'Desktop', 'Dossier patients'), { recursive: true });
+  mkdirSync(join(docs, 'Courriers'), { recursive: true });
+  writeFileSync(join(docs, 'Compte rendu.odt'), REPORT);
+  writeFileSync(join(docs, 'Courriers', 'Lettre.txt'), LETTER);
+  return { backup: { folders: [docs], service: { home, resticCacheDir: join(appDir, 'cache'), restorePollMs: 50 } } };
+}
+
+// One world for the file: the tests tell one story on the same machine.
+const test = worldTest({ enroll: true, host: ({ appDir }) => folders(appDir), appViewport: { width: 440, height: 900 }, scope: 'file' });
+
+/** The world's host and practitioner page, for the helpers below. */
+test.beforeEach(({ host: h, app: a }) => {
+  if (host) return;
+  host = h;
+  app = a;
+  app.on('pageerror', (e) => problems.push(e.message));
+});
 
 const backupCheck = () => app.locator('li[data-check-id="backup-recency"]');
 const score = async () => Number(await app.getByTestId('health-score').getAttribute('data-score'));
 
-beforeAll(async () => {
-  ensureRendererBuilt();
-  const hubDir = await tempDir('story-hub');
-  const appDir = await tempDir('story-app');
-  dirs.push(hubDir, appDir);
-  hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {} });
-  const practice = await hub.admin.createPractice({ name: 'Cabinet des Lilas' });
-  // The practitioner's own folders: a desktop with a patients folder; Documents is backed up.
-  home = join(appDir.path, 'home');
-  docs = join(home, 'Documents');
-  await mkdir(join(home, 'Desktop', 'Dossier patients'), { recursive: true });
-  await mkdir(join(docs, 'Courriers'), { recursive: true });
-  await writeFile(join(docs, 'Compte rendu.odt'), REPORT);
-  await writeFile(join(docs, 'Courriers', 'Lettre.txt'), LETTER);
-  host = await startHost({
-    hubUrl: hub.url,
-    dataDir: join(appDir.path, 'app'),
-    rendererDir: RENDERER_DIR,
-    logger: createLogger({ level: 'silent' }),
-    enrollCode: practice.enrollmentCode,
-    deviceName: 'Accueil',
-    hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
-    backup: { folders: [docs], service: { home, resticCacheDir: join(appDir.path, 'cache'), restorePollMs: 50 } },
-  });
-  browser = await launchBrowser();
-  app = await (await browser.newContext({ viewport: { width: 440, height: 900 } })).newPage();
-  app.on('pageerror', (e) => problems.push(e.message));
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await host?.close().catch(() => undefined);
-  await hub?.close().catch(() => undefined);
-  for (const d of dirs) await d.remove();
-});
-
-describe('one story across tabs, in plain words, in French and English', () => {
-  it('« Sécurité » follows « Sauvegardes »: no backup yet, then backed up — the score rises without a new check; unverified checks are one line; no jargon', async () => {
+test.describe('one story across tabs, in plain words, in French and English', () => {
+  test('« Sécurité » follows « Sauvegardes »: no backup yet, then backed up — the score rises without a new check; unverified checks are one line; no jargon', async () => {
     const first = await until(() => host.health?.latest() ?? null, 'the first security report', 120_000);
     await app.goto(host.url);
     await app.getByRole('tab', { name: 'Sécurité' }).click();
@@ -116,7 +97,7 @@ describe('one story across tabs, in plain words, in French and English', () => {
     await app.getByRole('tab', { name: 'Sauvegardes' }).waitFor();
   });
 
-  it('restore defaults: a copy beside only when the name is taken, dated with the restore’s time; places, never paths; « restaurer ailleurs » with a folder picker (English)', async () => {
+  test('restore defaults: a copy beside only when the name is taken, dated with the restore’s time; places, never paths; « restaurer ailleurs » with a folder picker (English)', async () => {
     // The letter was changed since the backup: its name is taken.
     const letter = join(docs, 'Courriers', 'Lettre.txt');
     await writeFile(letter, 'Lettre réécrite aujourd’hui\n');

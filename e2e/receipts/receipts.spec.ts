@@ -21,7 +21,7 @@ import { signInToConsole } from '../support/console.js';
 import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
 import { RENDERER_DIR, ensureRendererBuilt, tempDir, until } from '../practitioner/harness.js';
 import { RecordingInjector } from '../screen/harness.js';
-import { pngPhoto } from '../../server/src/receipts/testing.js';
+import { pngPhoto } from '../../server/src/receipts/test-support/index.js';
 
 const photo = () => pngPhoto(96, [200, 120, 40]);
 

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DisplayInfo, InputEvent } from '@vigie/common';
 import { createHub, type Hub } from '../../server/src/app.js';
 import type { ScreenSettingsInput } from '../../server/src/screen/config.js';
-import { totpNow } from '../../server/src/testing.js';
+import { totpNow } from '../../server/src/test-support/sockets.js';
 import { startHost, type Host, type HostOptions } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import type { InjectorAvailability, InjectResult, InputInjector, ScreenClock } from '../../main/services/screen/ports.js';

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { SCREEN_STRINGS, SHARED_STRINGS } from '@vigie/common';
-import { connectDevice, connectTech, emitAck, enrollDevice } from '../../server/src/testing.js';
+import { connectDevice, connectTech, emitAck, enrollDevice } from '../../server/src/test-support/sockets.js';
 import { launchBrowser } from '../support/browser.js';
 import {
   FAKE_SCREEN_FLAGS,

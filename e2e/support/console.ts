@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { totpNow } from '../../server/src/testing.js';
+import { totpNow } from '../../server/src/test-support/sockets.js';
 
 /** Technician sign-in through the console UI with the TOTP code of the moment; lands on the queue. */
 export async function signInToConsole(page: Page, hubUrl: string, who: { login: string; password: string; totpSecret: string }): Promise<void> {

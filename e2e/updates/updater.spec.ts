@@ -13,14 +13,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsultationHours, type ConsultationHours as Hours, type UpdateReport } from '@vigie/common';
 import { openDb, type Db } from '../../server/src/store/db.js';
 import { createUpdatesService, migrateUpdates, readBuildOutput, registerUpdateRoutes, type UpdatesService } from '../../server/src/updates/index.js';
-import { fakeInstaller, makeBuild } from '../../server/src/updates/testing.js';
+import { fakeInstaller, makeBuild } from '../../server/src/updates/test-support/index.js';
 import { ManualClock } from '@vigie/common/test-support/clock';
 import { createElectronUpdaterEngine, feedUrlFor } from '../../main/services/updates/electron-updater-engine.js';
 import type { ActivitySnapshot } from '../../main/services/updates/policy.js';
 import { UpdateService } from '../../main/services/updates/service.js';
 import { memoryUpdateStateStore } from '../../main/services/updates/state.js';
 import { createLogger } from '../../main/services/lib/logger.js';
-import { createNodeNsisUpdater, type InstallCall } from '../../main/services/updates/testing.js';
+import { createNodeNsisUpdater, type InstallCall } from '../../main/services/updates/test-support/nsis-updater.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BRIDGE, type AppState } from '@vigie/common';
-import { quietLogger, startHub, tempDir, waitFor } from '../services/testing/fixture.js';
+import { quietLogger, startHub, tempDir, waitFor } from '../services/test-support/fixture.js';
 import { resolveInside } from './static.js';
 import { startHost, type Host } from './server.js';
 

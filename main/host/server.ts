@@ -24,6 +24,7 @@ import { screenCapability, type ScreenCapability } from '../services/screen/capa
 import { interventionsCapability } from '../services/receipts/capability.js';
 import type { Shell } from '../services/backup/ports.js';
 import { createLogger } from '../services/lib/logger.js';
+import { LogFile } from '../services/lib/log-file.js';
 import { Bridge } from './bridge.js';
 import { serveStatic } from './static.js';
 
@@ -40,8 +41,15 @@ export interface HostOptions {
   enrollCode?: string;
   deviceName?: string;
   appVersion?: string;
+  /** The caller's logger: then the host writes no log file of its own (tests, mostly). */
   logger?: Logger;
   logLevel?: LogLevel;
+  /**
+   * Without `logger`: lines go to stderr (unless false) and to the rotating log files in
+   * `<dataDir>/logs` (unless `logFile: false`), which the technician of the open request may read.
+   */
+  logToStderr?: boolean;
+  logFile?: false;
   /** Replaces the log notifier (tests record notifications). */
   notifier?: Notifier;
   system?: SystemInfo;
@@ -108,7 +116,9 @@ function packageVersion(): string {
  * same renderer build on loopback with window.vigie carried by an authenticated WebSocket.
  */
 export async function startHost(options: HostOptions): Promise<Host> {
-  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
+  const logFile = options.logger || options.logFile === false ? null : new LogFile({ dir: join(options.dataDir, 'logs') });
+  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', ...(options.logToStderr === false ? { write: () => undefined } : {}), ...(logFile ? { file: logFile } : {}) });
+  await logFile?.open();
   const log = logger.child({ svc: 'host' });
   const rendererDir = options.rendererDir ?? here('../../out/renderer/');
   const secret = randomBytes(32).toString('hex');
@@ -159,6 +169,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     capabilities: [...(backup ? [backup] : []), ...(tripwire ? [tripwire] : []), ...(health ? [health] : []), ...(screen ? [screen] : []), ...(interventions ? [interventions] : []), ...(options.capabilities ?? [])],
     ...(options.hub ? { hub: options.hub } : {}),
     ...(options.support ? { support: options.support } : {}),
+    logFile,
   });
 
   let port = 0;
@@ -222,6 +233,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         server.closeAllConnections();
       });
       await app.stop();
+      await logFile?.close();
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Capability } from './app.js';
 import { createApp, trayStateOf } from './app.js';
 import { FileSecretStore } from '../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../platform/node/system-info.js';
-import { RecordingNotifier, quietLogger, tempDir, waitFor } from './testing/fixture.js';
+import { RecordingNotifier, quietLogger, tempDir, waitFor } from './test-support/fixture.js';
 import { join } from 'node:path';
 
 describe('app composition', () => {

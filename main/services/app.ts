@@ -5,6 +5,8 @@ import { HubConnection } from './hub/connection.js';
 import { createMainI18n, type MainI18n } from './i18n.js';
 import { createDispatch, type Dispatch, type IpcHandlers } from './ipc.js';
 import { Emitter } from './lib/emitter.js';
+import type { LogFile } from './lib/log-file.js';
+import { deviceLogsHandler } from './logs/device-logs.js';
 import { EnrollmentService } from './settings/enrollment.js';
 import { SettingsStore } from './settings/settings.js';
 import { supportFile } from './support/store.js';
@@ -34,6 +36,8 @@ export interface AppOptions {
   /** Other capabilities (health, backup, updates, screen…): their IPC handlers, pushes and lifecycle. */
   capabilities?: Capability[];
   support?: { retryDelayMs?: number; typingTtlMs?: number };
+  /** The app's rotating log files (lib/log-file.ts): the technician of the open request may read their last lines. */
+  logFile?: LogFile | null;
 }
 
 type AppEvents = { push: [name: IpcPush, payload: unknown] };
@@ -146,6 +150,7 @@ export class VigieApp extends Emitter<AppEvents> {
     this.hub.on('rejected', (code) => void this.unenroll(code));
     this.hub.onPush('device:revoked', () => void this.unenroll('REVOKED'));
     this.hub.on('connected', () => void this.reportAppVersion());
+    this.hub.handleCall('device:logs', deviceLogsHandler({ file: this.options.logFile ?? null, current: () => this.support.state().current, logger: this.options.logger }));
 
     let enrollment = this.enrollment.state();
     const token = enrollment.status === 'enrolled' ? await this.enrollment.token() : null;

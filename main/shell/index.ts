@@ -28,6 +28,7 @@ import { TripwireWindow } from './tripwire.js';
 import { isTrustedRendererUrl, rendererEntryUrl } from './trust.js';
 import { createShellUpdater, updatesSupported } from './updates.js';
 import type { AppUpdater } from '../services/updates/index.js';
+import type { LogFile } from '../services/lib/log-file.js';
 
 export interface ShellPaths {
   /** out/main (where the bundled main process runs from). */
@@ -54,6 +55,11 @@ function secretStore(dataDir: string, log: Logger): SecretStore {
   return new FileSecretStore(join(dataDir, 'secrets.plain.json'), log);
 }
 
+/** The app's data folder: Electron's userData, or VIGIE_DATA_DIR in development and the demo. */
+export function shellDataDir(): string {
+  return (!app.isPackaged && process.env.VIGIE_DATA_DIR) || app.getPath('userData');
+}
+
 /**
  * Hardening, the app services, the tray and the popover, wired together. Called once, before
  * `app.whenReady()` resolves for the hardening part.
@@ -70,6 +76,8 @@ export class Shell {
   constructor(
     private readonly paths: ShellPaths,
     private readonly log: Logger,
+    /** The rotating log files the logger writes (main/index.ts), read for the technician. */
+    private readonly logFile: LogFile | null = null,
   ) {
     hardenApp(app, log);
   }
@@ -91,10 +99,8 @@ export class Shell {
     if (process.platform === 'win32') app.setAppUserModelId('fr.vigie.app');
 
     // Development and demo only (scripts/demo.ts starts Electron this way): data dir and enrollment code from the environment.
-    const devEnv = app.isPackaged
-      ? {}
-      : { dataDir: process.env.VIGIE_DATA_DIR, enrollCode: process.env.VIGIE_ENROLL_CODE, backupFolders: process.env.VIGIE_BACKUP_FOLDERS?.split(delimiter).filter(Boolean) };
-    const dataDir = devEnv.dataDir || app.getPath('userData');
+    const devEnv = app.isPackaged ? {} : { enrollCode: process.env.VIGIE_ENROLL_CODE, backupFolders: process.env.VIGIE_BACKUP_FOLDERS?.split(delimiter).filter(Boolean) };
+    const dataDir = shellDataDir();
     let popover: Popover | null = null;
     const notifier = new ElectronNotifier(() => this.open(), log);
     // Security health: scans at start and every 4 h; a point turning critical notifies through the same notifier.
@@ -133,6 +139,7 @@ export class Shell {
       backupSummary: () => backup.summary(),
       // Backup first: the health check [backup-recency] of the first scan reads its summary.
       // « Mes interventions »: receipts saved in Documents/Vigie/Interventions, the practice's register.
+      logFile: this.logFile,
       capabilities: [backup, tripwire, health, screenCap, interventionsCapability({ folder: join(app.getPath('documents'), 'Vigie', 'Interventions'), shell: electronShell(shell), locale: () => vigie.state().locale })],
     });
     this.vigie = vigie;

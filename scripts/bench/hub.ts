@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { ChatMessage, QueueSnapshot } from '@vigie/common';
-import { connectTech, emitAck, loginTechnician } from '../../server/src/testing.js';
+import { connectTech, emitAck, loginTechnician } from '../../server/src/test-support/sockets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const worker = join(here, 'hub-worker.ts');

@@ -26,7 +26,7 @@ import { FileSecretStore } from '../../main/platform/node/secret-store.js';
 import { SECRET_KEYS } from '../../main/services/backup/repository.js';
 import { SafetyService } from '../../main/services/backup/safety.js';
 import { BackupService } from '../../main/services/backup/service.js';
-import { RecordingNotifier, testLogger } from '../../main/services/backup/testing.js';
+import { RecordingNotifier, testLogger } from '../../main/services/backup/test-support/index.js';
 
 function arg(name: string, env: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:screen` (tsx scripts/bench/screen.ts): the remote-screen path end to end, measured.
  *
- * - Hub: a real hub on loopback with the screen module (server/src/screen/testing.ts).
+ * - Hub: a real hub on loopback with the screen module (server/src/screen/test-support/index.ts).
  * - Practice machine: ScreenSessionService with the real nut-js injector, under a private Xvfb
  *   (1280×720); its "renderer" is a headed Chromium window on that X screen that captures the real
  *   screen (getDisplayMedia, --auto-select-desktop-capture-source), contentHint "detail", a bitrate
@@ -25,9 +25,9 @@ import { NutDisplays, NutInjector } from '../../main/platform/node/input-nutjs.j
 import { startXvfb } from '../../main/platform/node/input-xvfb.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { ScreenSessionService } from '../../main/services/screen/session.js';
-import { socketHubLink } from '../../main/services/screen/testing.js';
-import { startScreenTestHub } from '../../server/src/screen/testing.js';
-import { emitAck } from '../../server/src/testing.js';
+import { socketHubLink } from '../../main/services/screen/test-support/index.js';
+import { startScreenTestHub } from '../../server/src/screen/test-support/index.js';
+import { emitAck } from '../../server/src/test-support/sockets.js';
 
 const WIDTH = 1280;
 const HEIGHT = 720;

@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { deflateSync } from 'node:zlib';
 import type { TripwireAlert } from '@vigie/common';
 import { ManualClock } from '@vigie/common/test-support/clock';
-import { makeFixture, testLogger } from '../../main/services/backup/testing.js';
+import { makeFixture, testLogger } from '../../main/services/backup/test-support/index.js';
 import { TripwireService } from '../../main/services/tripwire/service.js';
 
 function arg(name: string, env: string): string | undefined {

@@ -107,11 +107,12 @@ describe('electron-builder.yml', () => {
     expect(c.appId).toBe('fr.vigie.app');
   });
 
-  it('ships restic and the hub URL as resources, and points the updater at the hub feed', async () => {
+  it('ships restic, the hub URL and the PowerShell / shell scripts as resources, and points the updater at the hub feed', async () => {
     const c = await readConfig();
     expect(c.extraResources).toEqual([
       { from: 'build/generated/vigie.json', to: 'vigie.json' },
       { from: 'build/bin/${platform}-${arch}', to: 'bin' },
+      { from: 'main/resources/scripts', to: 'scripts' },
     ]);
     expect(c.publish).toEqual([{ provider: 'generic', url: '${env.VIGIE_HUB_URL}/updates/stable', channel: 'latest', useMultipleRangeRequest: true }]);
   });

@@ -12,9 +12,9 @@ import { createHub } from './app.js';
 import { runCli } from './cli.js';
 import { loadConfig } from './config.js';
 import { canonicalJson, sha256 } from './util.js';
-import { PASSWORD, code, createHelp, data, newDevice, newTech, startTestHub, type TestHub } from './test-fixture.js';
-import { openRawStore, testStoreEnv, testStoreKind, testStoreOptions } from './test-store.js';
-import { emitAck } from './testing.js';
+import { PASSWORD, code, createHelp, data, newDevice, newTech, startTestHub, type TestHub } from './test-support/fixture.js';
+import { openRawStore, testStoreEnv, testStoreKind, testStoreOptions } from './test-support/store.js';
+import { emitAck } from './test-support/sockets.js';
 
 function cliIo() {
   const out: string[] = [];
@@ -245,7 +245,7 @@ describe('a data folder from before the hub key', () => {
       expect(row.totp_secret).toBe('');
       expect(row.totp_sealed).not.toContain(created.totpSecret);
       // The sealed secret still logs in.
-      const { loginTechnician } = await import('./testing.js');
+      const { loginTechnician } = await import('./test-support/sockets.js');
       expect(await loginTechnician(hub.url, 'ancien', PASSWORD, created.totpSecret)).toMatch(/^vigie_session=/);
       // Nothing in the database file reads as the secret any more (a Postgres store's files are the server's).
       await hub.close();
@@ -268,7 +268,7 @@ describe('TOTP secrets sealed with the hub key', () => {
     const t = await startTestHub();
     try {
       const { id, totpSecret } = await t.hub.admin.addTechnician({ login: 'tronque', displayName: 'Tom Tronqué', password: PASSWORD });
-      const { totpNow } = await import('./testing.js');
+      const { totpNow } = await import('./test-support/sockets.js');
       const row = await t.hub.services.db.selectFrom('technicians').select('totp_sealed').where('id', '=', id).executeTakeFirstOrThrow();
       const [v, iv, ct, tag] = row.totp_sealed!.split('.');
       // GCM checks only as many tag bytes as it is given: 4 of them are a 1-in-2^32 guess for whoever can write the row.

@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP } from '@vigie/common';
 import { runCli } from './cli.js';
-import { PASSWORD, createHelp, data, newDevice, newTech, startTestHub, type TestHub } from './test-fixture.js';
-import { openRawStore, testStoreEnv, testStoreKind } from './test-store.js';
-import { emitAck } from './testing.js';
+import { PASSWORD, createHelp, data, newDevice, newTech, startTestHub, type TestHub } from './test-support/fixture.js';
+import { openRawStore, testStoreEnv, testStoreKind } from './test-support/store.js';
+import { emitAck } from './test-support/sockets.js';
 
 let t: TestHub;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, SESSION_COOKIE } from '@vigie/common';
-import { PASSWORD, code, newDevice, startTestHub, type TestHub } from './test-fixture.js';
-import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, totpNow } from './testing.js';
+import { PASSWORD, code, newDevice, startTestHub, type TestHub } from './test-support/fixture.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, totpNow } from './test-support/sockets.js';
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

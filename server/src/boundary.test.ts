@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_EVENTS, HTTP, TECH_EVENTS, type Result } from '@vigie/common';
 import { loadConfig, ConfigError } from './config.js';
 import { describeStore } from './store/db.js';
-import { code, createHelp, data, fakeConsoleDir, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
-import { connectDevice, emitAck } from './testing.js';
+import { code, createHelp, data, fakeConsoleDir, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import { connectDevice, emitAck } from './test-support/sockets.js';
 
 /** Payloads no event of the contract accepts. */
 const MALFORMED: unknown[] = ['text', 42, null, true, [], { junk: 1 }, { requestId: 12 }, { requestId: 'x'.repeat(100) }, { clientId: 'not-a-uuid', context: {} }];
@@ -242,7 +242,7 @@ describe('configuration', () => {
     const secure = await startTestHub({ publicUrl: 'https://vigie.example.fr' });
     try {
       const tech = await secure.hub.admin.addTechnician({ login: 'sec', displayName: 'Sé Cure', password: 'un mot de passe assez long' });
-      const { totpNow } = await import('./testing.js');
+      const { totpNow } = await import('./test-support/sockets.js');
       const res = await fetch(secure.hub.url + HTTP.login, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

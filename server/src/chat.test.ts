@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemMessageText, type ChatMessage, type ChatReceipts } from '@vigie/common';
-import { chatPayload, code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
-import { connectDevice, emitAck, nextEvent } from './testing.js';
+import { chatPayload, code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import { connectDevice, emitAck, nextEvent } from './test-support/sockets.js';
 
 type SendResult = { message: ChatMessage; duplicate: boolean };
 type SyncResult = { messages: ChatMessage[]; receipts: ChatReceipts; more: boolean };

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, type ChatMessage, type HelpRequest, type RestoreJob } from '@vigie/common';
 import { BACKUP_SYSTEM_TEXT } from './backup/relay.js';
-import { TEST_NOW, answer, restoreJob } from './backup/testing.js';
+import { TEST_NOW, answer, restoreJob } from './backup/test-support/index.js';
 import { UPDATE_REPORTS_PER_DEVICE } from './updates/service.js';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
-import { emitAck, nextEvent } from './testing.js';
+import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import { emitAck, nextEvent } from './test-support/sockets.js';
 
 const SNAP = 'b'.repeat(64);
 /** A file name chosen by the device (it comes from the device's own backup listing). */

@@ -15,8 +15,8 @@ import {
   type HelpDetail,
   type Result,
 } from '@vigie/common';
-import { code, context, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
-import { connectDevice, emitAck, nextEvent } from './testing.js';
+import { code, context, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import { connectDevice, emitAck, nextEvent } from './test-support/sockets.js';
 
 type Listed = { id: string; appVersion: string; health: HealthSummary | null; reportedAt: string | null };
 

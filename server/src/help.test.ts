@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, HelpDetail, HelpRequest, QueuePosition, QueueSnapshot } from '@vigie/common';
-import { code, context, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
-import { emitAck, nextEvent } from './testing.js';
+import { code, context, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import { emitAck, nextEvent } from './test-support/sockets.js';
 
 let t: TestHub;
 beforeAll(async () => {

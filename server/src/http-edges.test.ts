@@ -7,9 +7,9 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP } from '@vigie/common';
-import { PASSWORD, fakeConsoleDir, startTestHub, type TestHub } from './test-fixture.js';
-import { testStoreKind } from './test-store.js';
-import { loginTechnician } from './testing.js';
+import { PASSWORD, fakeConsoleDir, startTestHub, type TestHub } from './test-support/fixture.js';
+import { testStoreKind } from './test-support/store.js';
+import { loginTechnician } from './test-support/sockets.js';
 
 let t: TestHub;
 let consoleDir: string;

@@ -11,8 +11,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { loadOrCreateHubKey } from './hub-key.js';
 import { clientKey, MemoryAttemptCounter, MemoryRateLimiter, type AttemptKey } from './limits.js';
 import { sealTotp } from './services/totp-vault.js';
-import { PASSWORD, code, hubCli as cli, newDevice, newTech, startTestHub, type TestHub } from './test-fixture.js';
-import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, totpNow, type Socket } from './testing.js';
+import { PASSWORD, code, hubCli as cli, newDevice, newTech, startTestHub, type TestHub } from './test-support/fixture.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, totpNow, type Socket } from './test-support/sockets.js';
 
 interface Answer {
   status: number;

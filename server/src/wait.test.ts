@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SLA, WEEKDAYS, type QueuePosition, type QueueSnapshot, type WaitMessage } from '@vigie/common';
-import { createHelp, data, hubCli, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-fixture.js';
-import { emitAck, nextEvent } from './testing.js';
+import { createHelp, data, hubCli, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import { emitAck, nextEvent } from './test-support/sockets.js';
 import { wallTime } from './settings/hours.js';
 
 interface ClockHub extends TestHub {

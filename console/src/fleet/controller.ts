@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { DeviceHistory, ErrorCode, HealthReport } from '@vigie/common';
+import type { DeviceHistory, DeviceLogs, ErrorCode, HealthReport, Result } from '@vigie/common';
 import type { Logger } from '../lib/log';
 import type { TechClient, TechPushPayload } from '../lib/socket';
 import type { FleetDevice } from './model';
@@ -102,6 +102,15 @@ export class FleetController {
       const entry: DeviceHistoryEntry = r.ok ? { data: r.data, status: 'ready', error: null } : { data: held, status: held ? 'ready' : 'error', error: r.error.code };
       return { history: { ...s.history, [deviceId]: entry } };
     });
+  }
+
+  /**
+   * The last lines of the technical log of the device of `requestId` (its assigned technician
+   * only; redacted by the device). Not kept: every look is an ask the hub audits and the
+   * practitioner is told of.
+   */
+  deviceLogs(requestId: string, lines?: number): Promise<Result<DeviceLogs>> {
+    return this.client.request('device:logs', { requestId, ...(lines ? { lines } : {}) });
   }
 
   /** A report that came with the request details (help:get): no second round trip needed. */

@@ -172,3 +172,30 @@ export const deviceHealthEn: Widen<typeof deviceHealthFr> = {
   empty: '(empty)',
   newer: 'A newer report arrived.',
 };
+
+/** The device's technical log in the request workspace (the assigned technician only). */
+export const deviceLogsFr = {
+  title: 'Journal technique du poste',
+  intro: 'Les dernières lignes du journal de Vigie sur ce poste, sans mots de passe ni noms de fichiers. Le cabinet voit que vous l’avez consulté.',
+  show: 'Afficher les dernières lignes',
+  refresh: 'Relire',
+  loading: 'Lecture du journal du poste…',
+  readAt: 'Lu sur le poste le {{date}}',
+  count_one: '{{count}} ligne',
+  count_other: '{{count}} lignes',
+  truncated: 'Les lignes plus anciennes ne sont pas affichées.',
+  empty: 'Le journal est vide.',
+};
+
+export const deviceLogsEn: Widen<typeof deviceLogsFr> = {
+  title: 'Technical log of the computer',
+  intro: 'The last lines of Vigie’s log on this computer, without passwords or file names. The practice sees that you looked at it.',
+  show: 'Show the last lines',
+  refresh: 'Read again',
+  loading: 'Reading the computer’s log…',
+  readAt: 'Read on the computer on {{date}}',
+  count_one: '{{count}} line',
+  count_other: '{{count}} lines',
+  truncated: 'Older lines are not shown.',
+  empty: 'The log is empty.',
+};

@@ -9,6 +9,7 @@ import { ContextPanel } from '../components/ContextPanel';
 import { ResolveForm } from '../components/ResolveForm';
 import { DeviceStatus } from '../components/DeviceStatus';
 import { DeviceHealthPanel } from '../fleet/DeviceHealthPanel';
+import { DeviceLogsPanel } from '../fleet/DeviceLogsPanel';
 import { ScreenPanel } from '../screen/ScreenPanel';
 import { SafetyPanel } from '../screen/SafetyPanel';
 import { BackupSection } from '../backup/BackupSection';
@@ -145,6 +146,7 @@ export function RequestPage({ requestId }: { requestId: string }) {
           <DeviceHealthPanel deviceId={request.deviceId} fallback={request.context?.health ?? null} />
           <TripwireEvidence requestId={requestId} />
           <BackupSection requestId={requestId} />
+          {mine && request.status === 'assigned' ? <DeviceLogsPanel requestId={requestId} /> : null}
         </div>
         <div className="ws-side">
           <ChatPanel requestId={requestId} canWrite={mine} />

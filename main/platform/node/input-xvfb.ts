@@ -1,33 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SCRIPTS, scriptPath } from './scripts.js';
 
 export type XvfbStart = { ok: true; display: string; close: () => Promise<void> } | { ok: false; reason: string };
 
 /**
- * Shell watchdog around Xvfb: Xvfb runs until this process's end of the stdin pipe closes —
- * close() or this process exiting in any way (even killed) — then it is stopped. So no Xvfb is
- * left behind, and a process that loaded nut-js can simply exit: libnut closes its X connection
- * at exit and Xlib would turn a vanished server into "XIO fatal IO error" and exit status 1.
+ * Xvfb runs inside a shell watchdog (main/resources/scripts/linux/xvfb-watchdog.sh) until this
+ * process's end of the stdin pipe closes — close() or this process exiting in any way (even
+ * killed) — then it is stopped. So no Xvfb is left behind, and a process that loaded nut-js can
+ * simply exit: libnut closes its X connection at exit and Xlib would turn a vanished server into
+ * "XIO fatal IO error" and exit status 1.
  */
-const WATCHDOG = [
-  'command -v Xvfb >/dev/null 2>&1 || { echo "Xvfb is not installed" >&2; exit 127; }',
-  // A background job's stdin is /dev/null in sh: keep ours on fd 9 for the watchdog.
-  'exec 9<&0',
-  'Xvfb "$@" & x=$!',
-  '(cat <&9 >/dev/null; kill $x 2>/dev/null) &',
-  'wait $x',
-].join('\n');
-
 /**
  * Starts a private Xvfb on the first free display number (-displayfd): for the input-injection
  * tests and the screen benchmark. Answers `{ ok: false, reason }` when Xvfb cannot start here.
- * A process that loaded nut-js must not call close(): let its own exit stop Xvfb (see WATCHDOG).
+ * A process that loaded nut-js must not call close(): let its own exit stop Xvfb (see the watchdog above).
  */
 export function startXvfb(opts: { width?: number; height?: number; timeoutMs?: number } = {}): Promise<XvfbStart> {
   const { width = 1280, height = 720, timeoutMs = 15_000 } = opts;
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawn('sh', ['-c', WATCHDOG, 'sh', '-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', '-nocursor'], {
+      child = spawn('sh', [scriptPath(SCRIPTS.linux.xvfbWatchdog), '-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', '-nocursor'], {
         stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
       });
     } catch (e) {

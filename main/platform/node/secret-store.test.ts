@@ -1,7 +1,7 @@
 import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../services/testing/fixture.js';
+import { tempDir } from '../../services/test-support/fixture.js';
 import { FileSecretStore, type SecretCodec } from './secret-store.js';
 
 describe('file secret store (Node adapter)', () => {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { OsFamily } from '@vigie/common';
 import type { MachineInfo, SystemInfo } from '../ports.js';
+import { SCRIPTS, powershellFileArgs } from './scripts.js';
 
 function osFamily(platform: NodeJS.Platform): OsFamily {
   if (platform === 'win32') return 'windows';
@@ -30,7 +31,7 @@ async function linuxRelease(): Promise<string> {
 async function model(family: OsFamily): Promise<string> {
   if (family === 'macos') return run('sysctl', ['-n', 'hw.model']);
   if (family === 'windows') {
-    return run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', '(Get-CimInstance Win32_ComputerSystem).Model']);
+    return run('powershell.exe', powershellFileArgs(SCRIPTS.windows.computerModel));
   }
   for (const f of ['/sys/devices/virtual/dmi/id/product_name', '/sys/firmware/devicetree/base/model']) {
     try {

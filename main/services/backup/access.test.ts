@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupAccess, BackupAccessView } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
-import { connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, type Socket } from '../../../server/src/testing.js';
+import { connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, type Socket } from '../../../server/src/test-support/sockets.js';
 import { HubConnection } from '../hub/connection.js';
-import { quietLogger, RecordingNotifier, startHub, tempDir, waitFor } from '../testing/fixture.js';
+import { quietLogger, RecordingNotifier, startHub, tempDir, waitFor } from '../test-support/fixture.js';
 import { ManualClock } from '@vigie/common/test-support/clock';
 import { BackupAccessGate } from './access.js';
 

@@ -8,12 +8,12 @@ import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupStatus, BrowseResponse, RestoreJob, SearchResponse, Snapshot } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
-import { emitAck, nextEvent, type Socket } from '../../../server/src/testing.js';
+import { emitAck, nextEvent, type Socket } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import { createApp, type VigieApp } from '../app.js';
 import { Backoff } from '../hub/backoff.js';
-import { enrollApp, quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../testing/fixture.js';
+import { enrollApp, quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
 import { createBackupCapability, type BackupCapability } from './capability.js';
 import { localToTree } from './restic/paths.js';
 

@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RestoreRequest, type BackupMessageKey, type VigieError } from '@vigie/common';
 import { isWithin, systemFolders, validLocalDir, validTreePath } from './containment.js';
-import { backupNow, randomContent, RecordingSpawner, restoreAndWait, stagingsIn, stepUntil } from './testing.js';
-import { fixtureScope } from './test-scope.js';
+import { backupNow, randomContent, RecordingSpawner, restoreAndWait, stagingsIn, stepUntil } from './test-support/index.js';
+import { fixtureScope } from './test-support/scope.js';
 
 const { fixture, cleanups } = fixtureScope();
 

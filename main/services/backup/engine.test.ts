@@ -9,7 +9,7 @@ import { featuresOf, parseResticVersion } from './restic/version.js';
 import { judgeLock } from './locks.js';
 import { reasonOf } from './errors.js';
 import { SECRET_KEYS } from './repository.js';
-import { canDropReadCaps, isRoot, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, locksOf, unprivilegedSpawner, type Fixture } from './testing.js';
+import { canDropReadCaps, isRoot, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, locksOf, unprivilegedSpawner, type Fixture } from './test-support/index.js';
 
 const fixtures: Fixture[] = [];
 async function fixture(...args: Parameters<typeof makeFixture>): Promise<Fixture> {

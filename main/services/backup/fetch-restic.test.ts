@@ -5,7 +5,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasCommand, removeDir, tempDir } from './testing.js';
+import { hasCommand, removeDir, tempDir } from './test-support/index.js';
 
 const script = join(import.meta.dirname, '..', '..', '..', 'scripts', 'fetch-restic.mjs');
 const run = (...args: string[]) => {

@@ -2,8 +2,8 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userPlaces } from './places.js';
-import { backupNow, restoreAndWait, tempDir, removeDir } from './testing.js';
-import { fixtureScope } from './test-scope.js';
+import { backupNow, restoreAndWait, tempDir, removeDir } from './test-support/index.js';
+import { fixtureScope } from './test-support/scope.js';
 
 const { fixture, cleanups } = fixtureScope();
 

@@ -8,7 +8,7 @@ import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { nameStamp } from './naming.js';
 import { SECRET_KEYS } from './repository.js';
 import { BackupService } from './service.js';
-import { hasCommand, RecordingNotifier, RecordingSpawner, removeDir, tempDir, testLogger, writeTree } from './testing.js';
+import { hasCommand, RecordingNotifier, RecordingSpawner, removeDir, tempDir, testLogger, writeTree } from './test-support/index.js';
 
 /** `rclone serve restic` on loopback, random port, basic auth. */
 async function serveRest(dir: string, user: string, pass: string): Promise<{ url: string; child: ChildProcess }> {

@@ -25,8 +25,8 @@ import {
   testLogger,
   writeTree,
   type Fixture,
-} from './testing.js';
-import { fixtureScope } from './test-scope.js';
+} from './test-support/index.js';
+import { fixtureScope } from './test-support/scope.js';
 
 const { fixture, cleanups } = fixtureScope();
 

@@ -20,8 +20,8 @@ import {
   testLogger,
   waitFor,
   type Fixture,
-} from './testing.js';
-import { fixtureScope } from './test-scope.js';
+} from './test-support/index.js';
+import { fixtureScope } from './test-support/scope.js';
 import { BackupService } from './service.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 

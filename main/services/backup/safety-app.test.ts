@@ -9,18 +9,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupStatus, DisplayInfo, HelpRequest, InputEvent, SafetyIntervention, ScreenSession, ScreenState } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
-import { emitAck, nextEvent, type Socket } from '../../../server/src/testing.js';
+import { emitAck, nextEvent, type Socket } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import { createApp, type VigieApp } from '../app.js';
 import { Backoff } from '../hub/backoff.js';
 import { screenCapability } from '../screen/capability.js';
 import type { InjectorAvailability, InjectResult, InputInjector } from '../screen/ports.js';
-import { ManualClock } from '../screen/testing.js';
-import { enrollApp, quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../testing/fixture.js';
+import { ManualClock } from '../screen/test-support/index.js';
+import { enrollApp, quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
 import { createBackupCapability, type BackupCapability } from './capability.js';
 import { repoTarget } from './repository.js';
-import { HeldBackups } from './testing.js';
+import { HeldBackups } from './test-support/index.js';
 
 class RecordingInjector implements InputInjector {
   readonly name = 'recording';

@@ -6,8 +6,8 @@ import { repoTarget } from './repository.js';
 import { fitReport, restoreBatches, SafetyService, summarizeChanges, undoTargets } from './safety.js';
 import { interventionTag, SAFETY_KEEP_DAYS, safetyDayTag, safetyKeepTags } from './safety-tags.js';
 import { ManualClock } from '@vigie/common/test-support/clock';
-import { backupNow, testLogger, type Fixture } from './testing.js';
-import { fixtureScope } from './test-scope.js';
+import { backupNow, testLogger, type Fixture } from './test-support/index.js';
+import { fixtureScope } from './test-support/scope.js';
 
 const { fixture, cleanups } = fixtureScope();
 const DAY = 86_400_000;

@@ -6,7 +6,7 @@ import { decide, lastSlot, nextSlot } from './schedule.js';
 import { BackupService } from './service.js';
 import { buildDays, headline } from './status.js';
 import { ManualClock } from '@vigie/common/test-support/clock';
-import { makeFixture, RecordingNotifier, testLogger, type Fixture } from './testing.js';
+import { makeFixture, RecordingNotifier, testLogger, type Fixture } from './test-support/index.js';
 
 const local = (y: number, mo: number, d: number, h = 0, mi = 0) => new Date(y, mo - 1, d, h, mi);
 

@@ -14,7 +14,7 @@ import { datedName, nameStamp, splitExtension } from './naming.js';
 import { RepoQueue } from './queue.js';
 import { escapePattern, includePatternFor, localToTree, treeParent, treeToLocal } from './restic/paths.js';
 import { isoTime, parseBackupLine, parseLsLine, parseRestoreLine } from './restic/parse.js';
-import { makeFixture, RecordingNotifier, removeDir, tempDir, testLogger, waitFor, type Fixture } from './testing.js';
+import { makeFixture, RecordingNotifier, removeDir, tempDir, testLogger, waitFor, type Fixture } from './test-support/index.js';
 
 describe('restic patterns and paths', () => {
   it('escapes \\ * ? [ ] literally (POSIX: backslash; Windows: one-character classes)', () => {

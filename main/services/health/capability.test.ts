@@ -3,18 +3,18 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, type HealthReport, type HelpRequest, type QueueSnapshot } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
-import { emitAck, nextEvent } from '../../../server/src/testing.js';
+import { emitAck, nextEvent } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import { createApp, type VigieApp } from '../app.js';
 import { Backoff } from '../hub/backoff.js';
-import { enrollApp, quietLogger, startHub, technician, tempDir, waitFor } from '../testing/fixture.js';
+import { enrollApp, quietLogger, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
 import { HealthCapability } from './capability.js';
 import * as L from './parsers/linux.js';
 import { NodeCommandRunner } from './runner-node.js';
 import { HealthService } from './service.js';
 import { JsonHealthStore } from './store.js';
-import { RecordingNotifier } from './testing.js';
+import { RecordingNotifier } from './test-support/index.js';
 import type { Probe } from './types.js';
 
 /**

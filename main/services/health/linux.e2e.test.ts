@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECK_IDS, HealthReport, renderCheckMessage } from '@vigie/common';
 import { silentLogger } from '../lib/logger.js';
 import { createNodeHealthService } from './node.js';
-import { PRACTITIONER_JARGON, RecordingNotifier } from './testing.js';
+import { PRACTITIONER_JARGON, RecordingNotifier } from './test-support/index.js';
 
 /** The real Linux probes on this machine, end to end, as the app wires them. */
 describe.runIf(process.platform === 'linux')('health on this Linux machine', () => {

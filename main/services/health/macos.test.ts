@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import * as M from './parsers/macos.js';
-import { macosProbes, XPROTECT_SCRIPT } from './probes/macos.js';
+import { macosProbes, xprotectCommand } from './probes/macos.js';
 import type { Finding } from './types.js';
 
 /**
@@ -13,8 +13,10 @@ const f = (status: Finding['status'], key: Finding['key'], params: Finding['para
 const probe = (check: string) => macosProbes().find((p) => p.check === check)!;
 
 describe('macOS XProtect', () => {
-  it('the probe script prints what the parser reads (run for real by /bin/sh on this Linux machine, where no XProtect exists)', () => {
-    const r = spawnSync('/bin/sh', ['-c', XPROTECT_SCRIPT], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+  it('the probe script file prints what the parser reads (run for real by /bin/sh on this Linux machine, where no XProtect exists)', () => {
+    const spec = xprotectCommand();
+    expect(probe('antivirus').commands[0]!.spec).toEqual(spec);
+    const r = spawnSync(spec.file, spec.args, { encoding: 'utf8', env: { ...process.env, ...spec.env } });
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([...M.XPROTECT_BUNDLES.map((b) => `${b}|absent||`), 'tool|absent']);
     expect(M.parseXProtectBundles({ stdout: r.stdout, stderr: r.stderr, exitCode: r.status }, ctx)).toMatchObject({ status: 'critical', key: 'antivirus.macos-missing' });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { HealthStatus, isHealthMessageKey, renderCheckMessage } from '@vigie/common';
 import { parserRegistry } from './probes/index.js';
 import { asDate, readRecords } from './parsers/records.js';
-import { PRACTITIONER_JARGON } from './testing.js';
+import { PRACTITIONER_JARGON } from './test-support/index.js';
 
 /**
  * Every recorded output under fixtures/ goes through its parser and must give the status that

@@ -11,7 +11,7 @@ import { judgeBackup } from './scan.js';
 import { HealthService, SCAN_INTERVAL_MS, type HealthServiceOptions } from './service.js';
 import { JsonHealthStore } from './store.js';
 import { ManualClock } from '@vigie/common/test-support/clock';
-import { CountingRunner, RecordingNotifier } from './testing.js';
+import { CountingRunner, RecordingNotifier } from './test-support/index.js';
 import type { Probe } from './types.js';
 
 /**

@@ -11,7 +11,7 @@ import {
   type Locale,
   type MessageParams,
 } from '@vigie/common';
-import { PRACTITIONER_JARGON } from './testing.js';
+import { PRACTITIONER_JARGON } from './test-support/index.js';
 
 /**
  * The practitioner's texts of every check (title, verdict, what to do), in both languages, in plain

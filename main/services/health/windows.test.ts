@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as W from './parsers/windows.js';
-import { WINDOWS_SCRIPTS, windowsProbes } from './probes/windows.js';
+import { readScript, scriptPath } from '../../platform/node/scripts.js';
+import { WINDOWS_SCRIPT_PARAMS, WINDOWS_SCRIPTS, windowsProbes } from './probes/windows.js';
+
+const script = (name: keyof typeof WINDOWS_SCRIPTS) => readScript(WINDOWS_SCRIPTS[name]);
 
 /**
  * Windows pitfalls on the JSON shapes our scripts print. These inputs are CONSTRUCTED here in the
@@ -11,22 +14,32 @@ const ctx = { now: new Date('2026-11-28T12:00:00Z'), username: 'dr.martin' };
 const json = (v: unknown, pretty = false) => ({ stdout: (pretty ? JSON.stringify(v, null, 4) : JSON.stringify(v)) + '\r\n', stderr: '', exitCode: 0 });
 
 describe('Windows probes', () => {
-  it('call system tools by absolute path and PowerShell without profile, non-interactive, UTF-8', () => {
+  it('call system tools by absolute path and PowerShell script files without profile, non-interactive, UTF-8', () => {
     const probes = windowsProbes({ systemRoot: 'D:\\WINNT' });
+    const used = new Set<string>();
     for (const p of probes) {
       for (const c of p.commands) {
         expect(c.spec.file.startsWith('D:\\WINNT\\System32\\'), c.parserId).toBe(true);
         if (c.spec.file.endsWith('powershell.exe')) {
-          expect(c.spec.args.slice(0, 3)).toEqual(['-NoProfile', '-NonInteractive', '-Command']);
-          expect(c.spec.args[3]).toContain('[Console]::OutputEncoding=[Text.Encoding]::UTF8');
-          expect(c.spec.args[3]).toContain('ConvertTo-Json');
+          expect(c.spec.args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File']);
+          const name = Object.values(WINDOWS_SCRIPTS).find((n) => scriptPath(n) === c.spec.args[5]);
+          expect(name, c.parserId).toBeDefined();
+          used.add(name!);
+          const text = readScript(name!);
+          expect(text).toContain('[Console]::OutputEncoding = [Text.Encoding]::UTF8');
+          expect(text).toContain('ConvertTo-Json');
         }
       }
     }
+    // Every check script is used by a probe (the computer model is system-info.ts's).
+    expect([...used].sort()).toEqual(Object.values(WINDOWS_SCRIPTS).filter((n) => n !== WINDOWS_SCRIPTS.computerModel).sort());
   });
 
-  it('scripts contain no double quote (Windows command-line quoting would eat it)', () => {
-    for (const [name, script] of Object.entries(WINDOWS_SCRIPTS)) expect(script.includes('"'), name).toBe(false);
+  it('scripts contain no double quote (the same text ran on the command line before) and take their constants as parameters', () => {
+    for (const name of Object.keys(WINDOWS_SCRIPTS) as Array<keyof typeof WINDOWS_SCRIPTS>) expect(script(name).includes('"'), name).toBe(false);
+    for (const [name, params] of Object.entries(WINDOWS_SCRIPT_PARAMS)) {
+      for (const key of Object.keys(params)) expect(script(name as keyof typeof WINDOWS_SCRIPTS), `${name} -${key}`).toMatch(new RegExp(`\\[string\\]\\$${key}\\b`));
+    }
   });
 });
 
@@ -229,8 +242,8 @@ describe('Windows checks that match real machines (CONSTRUCTED shapes of our pro
     expect(W.parseWinlogon(json({ AutoAdminLogon: '1', DefaultUserName: 'accueil', DefaultPasswordSet: true }), ctx)).toMatchObject({ status: 'critical', key: 'auto-login.on' });
     expect(W.parseWinlogon(json({ AutoAdminLogon: null, DefaultUserName: null, DefaultPasswordSet: false }), ctx).status).toBe('ok');
     // Our script only says whether a password is there.
-    expect(WINDOWS_SCRIPTS.winlogon).toContain('DefaultPasswordSet=');
-    expect(WINDOWS_SCRIPTS.winlogon).not.toMatch(/DefaultPassword=\$w\.DefaultPassword|Select-Object[^|]*DefaultPassword\b/);
+    expect(script('winlogon')).toContain('DefaultPasswordSet=');
+    expect(script('winlogon')).not.toMatch(/DefaultPassword=\$w\.DefaultPassword|Select-Object[^|]*DefaultPassword\b/);
   });
 
   it('SMBv1: « off » needs both sides read; both sides on is said once', () => {
@@ -250,16 +263,19 @@ describe('Windows checks that match real machines (CONSTRUCTED shapes of our pro
   });
 
   it('the probe scripts ask for what the parsers read, without administrator rights', () => {
-    for (const id of ['f520e45e-7413-4a34-a497-d2765967d094', '1043add5-23b1-4afb-9a0f-64343c8f3f8d', '83d49986-add3-41d7-ba33-87c7bfb5c0fb']) expect(WINDOWS_SCRIPTS.version).toContain(`ID=''${id}''`);
-    expect(WINDOWS_SCRIPTS.firewall).toMatch(/Get-NetConnectionProfile/);
-    expect(WINDOWS_SCRIPTS.firewall).toMatch(/PartOfDomain/);
-    expect(WINDOWS_SCRIPTS.remoteAccess).toContain('Policies\\Microsoft\\Windows NT\\Terminal Services');
-    expect(WINDOWS_SCRIPTS.remoteAccess).toContain('WinStations\\RDP-Tcp');
-    expect(WINDOWS_SCRIPTS.smbServer).toContain('SMB1Protocol-Server');
+    for (const id of ['f520e45e-7413-4a34-a497-d2765967d094', '1043add5-23b1-4afb-9a0f-64343c8f3f8d', '83d49986-add3-41d7-ba33-87c7bfb5c0fb']) expect(WINDOWS_SCRIPT_PARAMS.version!.EsuFilter).toContain(`ID='${id}'`);
+    expect(script('version')).toContain('-Filter $EsuFilter');
+    expect(script('firewall')).toMatch(/Get-NetConnectionProfile/);
+    expect(script('firewall')).toMatch(/PartOfDomain/);
+    expect(script('remoteAccess')).toContain('Policies\\Microsoft\\Windows NT\\Terminal Services');
+    expect(script('remoteAccess')).toContain('WinStations\\RDP-Tcp');
+    expect(script('smbServer')).toContain('SMB1Protocol-Server');
     // Nothing that needs elevation: no Get-SmbServerConfiguration, no Get-WindowsOptionalFeature, no slmgr.
-    for (const script of Object.values(WINDOWS_SCRIPTS)) expect(script).not.toMatch(/Get-SmbServerConfiguration|Get-WindowsOptionalFeature|slmgr/i);
+    for (const name of Object.keys(WINDOWS_SCRIPTS) as Array<keyof typeof WINDOWS_SCRIPTS>) expect(script(name)).not.toMatch(/Get-SmbServerConfiguration|Get-WindowsOptionalFeature|slmgr/i);
     // The patterns given to PowerShell's -match are the ones the parser uses, and are valid regular expressions.
-    const pattern = /-match '([^']+)'/.exec(WINDOWS_SCRIPTS.remoteAccess)![1]!;
+    expect(script('remoteAccess')).toContain('-match $ServicePattern');
+    expect(script('remoteAccess')).toContain('-match $ProcessPattern');
+    const pattern = WINDOWS_SCRIPT_PARAMS.remoteAccess!.ServicePattern!;
     expect(() => new RegExp(pattern, 'i')).not.toThrow();
     expect(new RegExp(pattern, 'i').test('TeamViewer')).toBe(true);
   });

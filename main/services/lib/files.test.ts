@@ -2,7 +2,7 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { tempDir } from '../testing/fixture.js';
+import { tempDir } from '../test-support/fixture.js';
 import { JsonFile, readJsonFile, writeFileAtomic } from './files.js';
 
 const Doc = z.object({ n: z.number() });

@@ -1,4 +1,5 @@
 import type { Logger, LogLevel } from '../../platform/ports.js';
+import { redactText, redactValue } from './redact.js';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -7,6 +8,8 @@ export interface LoggerOptions {
   /** Where a finished JSON line goes; stderr by default. */
   write?: (line: string) => void;
   bindings?: Record<string, unknown>;
+  /** A second place every line goes: the app's rotating log files (lib/log-file.ts). */
+  file?: { write(line: string): void };
 }
 
 /** Serialises values a log line may carry (errors become { name, message, code }). */
@@ -21,16 +24,26 @@ function safe(data: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** The one logger of the app: JSON lines, one level threshold, child loggers with bindings. */
+/**
+ * The one logger of the app: JSON lines, one level threshold, child loggers with bindings. Every
+ * line is redacted (lib/redact.ts: secrets, patient file names) before it is written anywhere.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
-  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const out = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const file = options.file;
+  const write = file
+    ? (line: string) => {
+        out(line);
+        file.write(line);
+      }
+    : out;
   const bindings = options.bindings ?? {};
   const log = (lvl: Exclude<LogLevel, 'silent'>, msg: string, data?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
     let line: string;
     try {
-      line = JSON.stringify({ time: new Date().toISOString(), level: lvl, ...bindings, msg, ...(data ? safe(data) : {}) });
+      line = JSON.stringify({ time: new Date().toISOString(), level: lvl, ...bindings, msg: redactText(msg), ...(data ? (redactValue(safe(data)) as Record<string, unknown>) : {}) });
     } catch {
       line = JSON.stringify({ time: new Date().toISOString(), level: lvl, ...bindings, msg, unserializable: true });
     }
@@ -41,7 +54,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     info: (m, d) => log('info', m, d),
     warn: (m, d) => log('warn', m, d),
     error: (m, d) => log('error', m, d),
-    child: (b) => createLogger({ level, write, bindings: { ...bindings, ...b } }),
+    child: (b) => createLogger({ level, write, bindings: { ...bindings, ...(redactValue(b) as Record<string, unknown>) } }),
   };
 }
 

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HelpRequest, InterventionListResponse } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
-import { emitAck } from '../../../server/src/testing.js';
+import { emitAck } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import { createApp, type VigieApp } from '../app.js';
 import type { Shell } from '../backup/ports.js';
 import { Backoff } from '../hub/backoff.js';
-import { RecordingNotifier, enrollApp, quietLogger, startHub, technician, tempDir, waitFor } from '../testing/fixture.js';
+import { RecordingNotifier, enrollApp, quietLogger, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
 import { interventionsCapability } from './capability.js';
 
 class RecordingShell implements Shell {

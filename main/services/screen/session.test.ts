@@ -1,5 +1,5 @@
 /**
- * ScreenSessionService against a real hub on loopback (server/src/screen/testing.ts) and real
+ * ScreenSessionService against a real hub on loopback (server/src/screen/test-support/index.ts) and real
  * socket.io technicians. The InputInjector here records what it is asked to inject (the real
  * nut-js injector is tested under Xvfb in platform/node/input-nutjs.test.ts); the clock is manual
  * for the 30 s consent.
@@ -12,8 +12,8 @@ import {
   type ScreenSignal,
   type ScreenState,
 } from '@vigie/common';
-import { emitAck, nextEvent, type Socket } from '../../../server/src/testing.js';
-import { startScreenTestHub, type ScreenTestDevice, type ScreenTestHub, type ScreenTestTech } from '../../../server/src/screen/testing.js';
+import { emitAck, nextEvent, type Socket } from '../../../server/src/test-support/sockets.js';
+import { startScreenTestHub, type ScreenTestDevice, type ScreenTestHub, type ScreenTestTech } from '../../../server/src/screen/test-support/index.js';
 import { nutKeyFor } from '../../platform/node/input-keymap.js';
 import { HubConnection } from '../hub/connection.js';
 import { createDispatch } from '../ipc.js';
@@ -23,7 +23,7 @@ import { screenCapability } from './capability.js';
 import type { InjectorAvailability, InjectResult, InputInjector, ScreenDisplays } from './ports.js';
 import { ScreenSessionService } from './session.js';
 import { toPixel } from './geometry.js';
-import { ManualClock, socketHubLink } from './testing.js';
+import { ManualClock, socketHubLink } from './test-support/index.js';
 
 const log = createLogger({ level: 'silent' });
 

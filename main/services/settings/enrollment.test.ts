@@ -2,9 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../../server/src/app.js';
-import { enrollDevice, connectDevice } from '../../../server/src/testing.js';
+import { enrollDevice, connectDevice } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
-import { RecordingNotifier, makeApp, quietLogger, startHub, tempDir, waitFor } from '../testing/fixture.js';
+import { RecordingNotifier, makeApp, quietLogger, startHub, tempDir, waitFor } from '../test-support/fixture.js';
 import { TOKEN_KEY, normalizeHubUrl } from './enrollment.js';
 
 describe('enrollment and settings (real hub)', () => {

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatReceipts, HelpRequest, QueueSnapshot } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
-import { connectDevice, emitAck, nextEvent, type Socket } from '../../../server/src/testing.js';
+import { connectDevice, emitAck, nextEvent, type Socket } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import type { VigieApp } from '../app.js';
 import { TOKEN_KEY } from '../settings/enrollment.js';
-import { RecordingNotifier, enrollApp, makeApp, startHub, technician, tempDir, waitFor } from '../testing/fixture.js';
+import { RecordingNotifier, enrollApp, makeApp, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
 
 type Dir = { path: string; remove: () => Promise<void> };
 

@@ -11,9 +11,9 @@ import { deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowseResponse, QueueSnapshot, Snapshot, TripwireAlert, TripwireAlertRecord, TripwireState } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
-import { connectDevice, emitAck, enrollDevice } from '../../../server/src/testing.js';
+import { connectDevice, emitAck, enrollDevice } from '../../../server/src/test-support/sockets.js';
 import { startHost, type Host } from '../../host/server.js';
-import { quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../testing/fixture.js';
+import { quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
 import { TripwireService } from './service.js';
 
 const cleanups: Array<() => Promise<void>> = [];

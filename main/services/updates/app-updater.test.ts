@@ -2,25 +2,25 @@
  * The updater wired into the app (AppUpdater): the real app composition enrolled with a real hub,
  * electron-updater's real Windows updater on the hub's feed, update reports over the app's hub
  * connection, channel and consultation hours from the app's settings, activity from the app.
- * Only the OS boundaries are stand-ins (Authenticode check, NSIS run: see ./testing.ts).
+ * Only the OS boundaries are stand-ins (Authenticode check, NSIS run: see ./test-support/nsis-updater.ts).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsultationHours, type UpdateReport } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
-import { fakeInstaller, makeBuild } from '../../../server/src/updates/testing.js';
+import { fakeInstaller, makeBuild } from '../../../server/src/updates/test-support/index.js';
 import { readBuildOutput } from '../../../server/src/updates/index.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import { createApp, type VigieApp } from '../app.js';
 import { Backoff } from '../hub/backoff.js';
-import { enrollApp, quietLogger, RecordingNotifier, startHub, tempDir, waitFor } from '../testing/fixture.js';
+import { enrollApp, quietLogger, RecordingNotifier, startHub, tempDir, waitFor } from '../test-support/fixture.js';
 import { ActivityTracker } from './activity.js';
 import { AppUpdater, hubUpdateReporter } from './app-updater.js';
 import { ManualClock } from '@vigie/common/test-support/clock';
 import { createElectronUpdaterEngine } from './electron-updater-engine.js';
 import { fileUpdateStateStore } from './state.js';
-import { createNodeNsisUpdater } from './testing.js';
+import { createNodeNsisUpdater } from './test-support/nsis-updater.js';
 
 const MIN = 60_000;
 /** Consultation every day, all day: a silent install is never allowed. */

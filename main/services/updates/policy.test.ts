@@ -9,7 +9,7 @@ import { isConsultationTime, localTime } from './consultation.js';
 import { classifyUpdaterError, createElectronUpdaterEngine, feedUrlFor } from './electron-updater-engine.js';
 import { decideInstall, decideOffer, DEFAULT_UPDATE_POLICY, isRejection, nextFailure, retryDelayMs, type ActivitySnapshot, type InstallSituation } from './policy.js';
 import { fileUpdateStateStore } from './state.js';
-import { createNodeNsisUpdater } from './testing.js';
+import { createNodeNsisUpdater } from './test-support/nsis-updater.js';
 
 const require = createRequire(import.meta.url);
 const { newError, HttpError } = require('builder-util-runtime') as { newError(message: string, code: string): Error; HttpError: new (status: number, message?: string) => Error };

@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupAccessCall, ok, type BackupAccess, type BackupAccessConsentRequest, type BackupStatus, type RestoreJob } from '@vigie/common';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-fixture.js';
-import { emitAck, nextEvent } from '../testing.js';
-import { TEST_NOW } from './testing.js';
+import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import { emitAck, nextEvent } from '../test-support/sockets.js';
+import { TEST_NOW } from './test-support/index.js';
 
 let t: TestHub;
 let skew = 0;

@@ -17,10 +17,10 @@ import {
   type Snapshot,
 } from '@vigie/common';
 import { createLogger } from '../logger.js';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-fixture.js';
-import { emitAck, nextEvent } from '../testing.js';
+import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { BACKUP_SYSTEM_TEXT, createBackupRelay } from './relay.js';
-import { TEST_NOW, answer, restoreJob } from './testing.js';
+import { TEST_NOW, answer, restoreJob } from './test-support/index.js';
 
 const NOW = TEST_NOW;
 const SNAP = 'a'.repeat(64);

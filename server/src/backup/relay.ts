@@ -4,8 +4,6 @@ import {
   BACKUP_RELAY_TIMEOUTS,
   IPC_METHODS,
   VigieError,
-  illFormedTextPath,
-  resultSchema,
   systemMessage,
   type BACKUP_ACCESS_TECH_EVENTS,
   type BACKUP_DEVICE_EVENTS,
@@ -13,7 +11,6 @@ import {
   type BackupRelayCall,
   type BackupRelayMethod,
   type BackupScope,
-  type ErrorBody,
   type HelpRequest,
   type RestoreJob,
 } from '@vigie/common';
@@ -22,6 +19,7 @@ import { isPrivileged, type DeviceActor, type TechActor } from '../services/acto
 import { insertMessage } from '../services/chat.js';
 import type { Services } from '../services/index.js';
 import type { Handlers } from '../socket/dispatch.js';
+import { askDevice } from '../socket/ask-device.js';
 import { rooms, type Realtime } from '../socket/realtime.js';
 import type { Tx } from '../store/db.js';
 import type { BackupAccessHub } from './access.js';
@@ -157,45 +155,16 @@ export class BackupRelay {
     return { kind: 'request', request: r, deviceId: r.deviceId };
   }
 
-  private offline(): VigieError {
-    return new VigieError('OFFLINE', 'Le poste est hors ligne : réessayez quand il sera allumé et connecté.');
-  }
-
   /**
-   * Sends one call to one socket of the device and waits for its Result. OFFLINE when the device
-   * has no socket (or lost it meanwhile), TIMEOUT when it does not answer in time; the answer is
-   * checked against the IPC response of `method`. A request's calls go as 'backup:relay', an
+   * Sends one call to one socket of the device and waits for its Result, checked against the IPC
+   * response of `method` (socket/ask-device.ts). A request's calls go as 'backup:relay', an
    * access's as 'backup:access-relay' (the device checks its own grant for those).
    */
   private async call<M extends BackupRelayMethod>(scope: Scope, actor: TechActor, method: M, input: Extract<BackupRelayCall, { method: M }>['input']): Promise<unknown> {
-    const rt = this.o.realtime;
-    const deviceId = scope.deviceId;
-    if (!rt.isDeviceOnline(deviceId)) throw this.offline();
-    const sockets = await rt.devNs.in(rooms.device(deviceId)).fetchSockets();
-    // One socket only: a device briefly connected twice (restart) must not restore twice.
-    const target = sockets[sockets.length - 1];
-    if (!target) throw this.offline();
     const ms = method === 'backup:search' ? this.searchMs : this.defaultMs;
     const technician = { id: actor.id, name: actor.name };
-    const [event, call] = scope.kind === 'request' ? (['backup:relay', { requestId: scope.request.id, technician, method, input }] as const) : (['backup:access-relay', { accessId: scope.accessId, technician, method, input }] as const);
-    let answers: unknown[];
-    try {
-      answers = (await rt.devNs.to(target.id).timeout(ms).emitWithAck(event, call)) as unknown[];
-    } catch {
-      if (!rt.isDeviceOnline(deviceId)) throw this.offline();
-      throw new VigieError('TIMEOUT', 'Le poste n’a pas répondu à temps. Réessayez.');
-    }
-    if (answers.length === 0) throw this.offline();
-    const parsed = resultSchema(IPC_METHODS[method].response).safeParse(answers[0]);
-    if (!parsed.success || illFormedTextPath(answers[0]) !== null) {
-      this.o.log.warn({ deviceId, method }, 'device answered a backup call outside the contract');
-      throw new VigieError('INTERNAL', 'Réponse inattendue du poste.');
-    }
-    if (!parsed.data.ok) {
-      const e: ErrorBody = parsed.data.error;
-      throw new VigieError(e.code, e.message, e.details);
-    }
-    return parsed.data.data;
+    const [event, payload] = scope.kind === 'request' ? (['backup:relay', { requestId: scope.request.id, technician, method, input }] as const) : (['backup:access-relay', { accessId: scope.accessId, technician, method, input }] as const);
+    return askDevice({ realtime: this.o.realtime, log: this.o.log, deviceId: scope.deviceId, event, payload, ms, response: IPC_METHODS[method].response });
   }
 
   private async relay<M extends ReadMethod>(actor: TechActor, ref: BackupScope, method: M, input: Extract<BackupRelayCall, { method: M }>['input']): Promise<never> {

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelpRequest, SafetyIntervention } from '@vigie/common';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-fixture.js';
-import { emitAck, nextEvent } from '../testing.js';
+import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import { emitAck, nextEvent } from '../test-support/sockets.js';
 
 const SNAP = 'b'.repeat(64);
 const AFTER = 'c'.repeat(64);

@@ -13,8 +13,8 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, NS } from '@vigie/common';
 import { createHub, type Hub } from '../app.js';
-import { testStoreKind, testStoreOptions } from '../test-store.js';
-import { connectDevice, enrollDevice, type Socket } from '../testing.js';
+import { testStoreKind, testStoreOptions } from '../test-support/store.js';
+import { connectDevice, enrollDevice, type Socket } from '../test-support/sockets.js';
 import { startHaproxy, type Haproxy } from './haproxy.js';
 
 let root: string;

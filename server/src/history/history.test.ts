@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditOptions, AuditPage, DeviceHistory, HelpRequest, InterventionExport, ScreenSession } from '@vigie/common';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-fixture.js';
-import { connectDevice, emitAck, enrollDevice } from '../testing.js';
-import { answer, restoreJob } from '../backup/testing.js';
+import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import { connectDevice, emitAck, enrollDevice } from '../test-support/sockets.js';
+import { answer, restoreJob } from '../backup/test-support/index.js';
 import { ok } from '@vigie/common';
 
 let t: TestHub;

@@ -26,12 +26,12 @@ import {
   type ScreenSession,
   type TechnicianPhoto,
 } from '@vigie/common';
-import { answer, restoreJob, TEST_NOW } from '../backup/testing.js';
-import { code, createHelp, data, hubCli, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-fixture.js';
-import { emitAck, nextEvent } from '../testing.js';
+import { answer, restoreJob, TEST_NOW } from '../backup/test-support/index.js';
+import { code, createHelp, data, hubCli, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { canonicalJson } from '../util.js';
 import { embeddedFiles } from './pdf-attachment.js';
-import { pngPhoto as png } from './testing.js';
+import { pngPhoto as png } from './test-support/index.js';
 
 const SNAP = 'b'.repeat(64);
 const RESTORED = ['/home/cabinet/Documents/Ordonnances/Dupont 2025.txt', '/home/cabinet/Documents/Ordonnances/Éléonore « B ».odt'];
@@ -278,7 +278,7 @@ describe('a resolved intervention’s receipt', () => {
 
   it('is refused to another practice’s device, to another computer of the practice and to another technician; a supervisor gets it', async () => {
     const otherPractice = await t.hub.admin.createPractice({ name: 'Cabinet du Lac' });
-    const { enrollDevice, connectDevice } = await import('../testing.js');
+    const { enrollDevice, connectDevice } = await import('../test-support/sockets.js');
     const enrolled = await enrollDevice(t.hub.url, otherPractice.enrollmentCode, { name: 'Lac accueil' });
     const foreign = await connectDevice(t.hub.url, enrolled.token);
     try {

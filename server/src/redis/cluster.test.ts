@@ -15,9 +15,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP, type ChatMessage, type ChatReceipts, type HelpRequest, type QueueSnapshot } from '@vigie/common';
 import { createHub, type CreateHubOptions, type Hub } from '../app.js';
-import { PASSWORD, chatPayload, code, context, data } from '../test-fixture.js';
-import { testDatabaseUrl, testRedisUrl, testStoreKind } from '../test-store.js';
-import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, type Socket } from '../testing.js';
+import { PASSWORD, chatPayload, code, context, data } from '../test-support/fixture.js';
+import { testDatabaseUrl, testRedisUrl, testStoreKind } from '../test-support/store.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, type Socket } from '../test-support/sockets.js';
 import { startRedisServer, type RedisServer } from '../store/redis-server.js';
 
 const clustered = testStoreKind() === 'postgres' && !!testRedisUrl();

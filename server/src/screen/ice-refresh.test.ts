@@ -7,9 +7,9 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IceConfig, ScreenSession } from '@vigie/common';
-import { emitAck, nextEvent } from '../testing.js';
+import { emitAck, nextEvent } from '../test-support/sockets.js';
 import type { ScreenTables } from './schema.js';
-import { startScreenTestHub, type ScreenTestHub } from './testing.js';
+import { startScreenTestHub, type ScreenTestHub } from './test-support/index.js';
 
 const TURN_SECRET = 'un-secret-partage-coturn-de-test';
 

@@ -6,11 +6,11 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCREEN_STRINGS, type ChatMessage, type IceConfig, type ScreenConsentRequest, type ScreenSession } from '@vigie/common';
-import { emitAck, nextEvent, type Socket } from '../testing.js';
+import { emitAck, nextEvent, type Socket } from '../test-support/sockets.js';
 import { ScreenSettings } from './config.js';
 import { iceConfigFor, turnCredentials } from './ice.js';
 import type { ScreenTables } from './schema.js';
-import { startScreenTestHub, type ScreenTestHub } from './testing.js';
+import { startScreenTestHub, type ScreenTestHub } from './test-support/index.js';
 
 const TURN_SECRET = 'un-secret-partage-coturn-de-test';
 

@@ -1,10 +1,9 @@
-import { LIMITS, SystemMessageRef, VigieError, type ChatAuthor, type ChatMessage, type ChatReceipts, type ReceiptKind } from '@vigie/common';
+import { LIMITS, SystemMessageRef, VigieError, type ChatAuthor, type ChatMessage, type ChatReceipts, type HelpRequest, type ReceiptKind } from '@vigie/common';
 import type { Db, Executor } from '../store/db.js';
 import { isUniqueViolation, lockRow } from '../store/dialect.js';
 import type { ChatMessageTable } from '../store/schema.js';
 import { nowIso } from '../util.js';
 import type { Actor } from './actors.js';
-import type { HelpService } from './help.js';
 
 type MessageRow = Omit<ChatMessageTable, 'author_id'>;
 
@@ -71,11 +70,21 @@ export async function insertMessage(
   return toMessage(row);
 }
 
+/**
+ * What the chat asks of the help requests (HelpService answers it): the request, if `actor` may
+ * view it, or act on it (inside the caller's transaction). A port, so that help.ts (which writes
+ * its system lines with insertMessage) and chat.ts do not import each other.
+ */
+export interface RequestAccess {
+  getForView(actor: Actor, requestId: string, ex?: Executor): Promise<HelpRequest>;
+  getForAct(actor: Actor, requestId: string, ex?: Executor): Promise<HelpRequest>;
+}
+
 /** Chat of a request: idempotent send, paged resync, monotonic receipts. */
 export class ChatService {
   constructor(
     private readonly db: Db,
-    private readonly help: HelpService,
+    private readonly help: RequestAccess,
   ) {}
 
   /** Stores once per client UUID; a resend returns the stored message with duplicate=true. */

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuePosition, QueueSnapshot, SupportSettingsRecord, WeekHours } from '@vigie/common';
-import { code, createHelp, data, hubCli, newDevice, newTech, startTestHub, type TestHub, type TestTech } from '../test-fixture.js';
-import { emitAck, nextEvent } from '../testing.js';
+import { code, createHelp, data, hubCli, newDevice, newTech, startTestHub, type TestHub, type TestTech } from '../test-support/fixture.js';
+import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { isOpenAt, nextChangeAt } from './hours.js';
 import { parseWeekSpec } from './cli.js';
 

@@ -1,7 +1,8 @@
 import type { Socket } from 'socket.io';
-import { SESSION_COOKIE, TECH_EVENTS, VigieError, type BACKUP_TECH_EVENTS, type HISTORY_TECH_EVENTS, type SCREEN_TECH_EVENTS, type SUPPORT_TECH_EVENTS, type TRIPWIRE_TECH_EVENTS } from '@vigie/common';
+import { SESSION_COOKIE, TECH_EVENTS, VigieError, type BACKUP_TECH_EVENTS, type HISTORY_TECH_EVENTS, type DEVICE_LOGS_TECH_EVENTS, type SCREEN_TECH_EVENTS, type SUPPORT_TECH_EVENTS, type TRIPWIRE_TECH_EVENTS } from '@vigie/common';
 import { createBackupRelay, loadDeviceReport, type BackupAccessHub } from '../backup/index.js';
 import { historyTechHandlers } from '../history/index.js';
+import { deviceLogsTechHandlers } from '../logs/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { isPrivileged, type TechActor } from '../services/actors.js';
@@ -20,7 +21,7 @@ import type { ReceiptService } from '../receipts/service.js';
 
 type Ctx = { actor: TechActor; session: SessionInfo; socket: Socket };
 
-const handlers = (s: Services, rt: Realtime, screen: ScreenHub, receipts?: ReceiptService): Omit<Handlers<typeof TECH_EVENTS, Ctx>, keyof typeof BACKUP_TECH_EVENTS | keyof typeof SCREEN_TECH_EVENTS | keyof typeof HISTORY_TECH_EVENTS | keyof typeof SUPPORT_TECH_EVENTS | keyof typeof TRIPWIRE_TECH_EVENTS> => ({
+const handlers = (s: Services, rt: Realtime, screen: ScreenHub, receipts?: ReceiptService): Omit<Handlers<typeof TECH_EVENTS, Ctx>, keyof typeof BACKUP_TECH_EVENTS | keyof typeof SCREEN_TECH_EVENTS | keyof typeof HISTORY_TECH_EVENTS | keyof typeof DEVICE_LOGS_TECH_EVENTS | keyof typeof SUPPORT_TECH_EVENTS | keyof typeof TRIPWIRE_TECH_EVENTS> => ({
   'tech:hello': async (_input, { session, actor, socket }) => {
     const [queue, mine] = await Promise.all([rt.snapshot(), s.help.listMine(actor.id)]);
     for (const r of mine) void socket.join(rooms.request(r.id));
@@ -120,6 +121,7 @@ export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, lo
     ...createBackupRelay({ services: s, realtime: rt, log, ...(backupAccess ? { access: backupAccess } : {}) }).techHandlers,
     ...screen.techHandlers,
     ...historyTechHandlers(s, rt),
+    ...deviceLogsTechHandlers({ services: s, realtime: rt, log }),
     ...supportTechHandlers(settings, rt),
     ...tripwire.techHandlers,
   };

@@ -14,12 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, HelpRequest, Result } from '@vigie/common';
 import { createHub, type Hub } from '../app.js';
 import { runCli } from '../cli.js';
-import { PASSWORD, chatPayload, code, context, data } from '../test-fixture.js';
-import { testStoreEnv, testStoreKind, testStoreOptions } from '../test-store.js';
-import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../testing.js';
+import { PASSWORD, chatPayload, code, context, data } from '../test-support/fixture.js';
+import { testStoreEnv, testStoreKind, testStoreOptions } from '../test-support/store.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../test-support/sockets.js';
 import { readBuildOutput } from '../updates/build-output.js';
 import type { UpdatesTables } from '../updates/schema.js';
-import { fakeInstaller, makeBuild } from '../updates/testing.js';
+import { fakeInstaller, makeBuild } from '../updates/test-support/index.js';
 
 type SendResult = { message: ChatMessage; duplicate: boolean };
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Generated, Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, testStoreKind } from '../test-store.js';
+import { openTestDb, testStoreKind } from '../test-support/store.js';
 import type { Db } from './db.js';
 import { dialectOf, isUniqueViolation, lockRow, serialize } from './dialect.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelpRequest, QueuePosition, QueueSnapshot, TripwireAlert, TripwireAlertRecord } from '@vigie/common';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-fixture.js';
-import { emitAck, nextEvent } from '../testing.js';
+import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import { emitAck, nextEvent } from '../test-support/sockets.js';
 
 const ROOT = '/home/dr/Documents/Cabinet';
 

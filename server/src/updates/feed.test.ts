@@ -8,7 +8,7 @@ import { load } from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReleaseMetadata, VigieError, type TechnicianRole } from '@vigie/common';
 import type { Db } from '../store/db.js';
-import { openTestDb } from '../test-store.js';
+import { openTestDb } from '../test-support/store.js';
 import { migrateUpdates } from './schema.js';
 import { createUpdatesService, type UpdatesService } from './service.js';
 import { ARTIFACT_CACHE_CONTROL, FEED_CACHE_CONTROL, parseRange, registerUpdateRoutes } from './routes.js';
@@ -24,7 +24,7 @@ import {
   updaterDifferentialDownload,
   updaterDownload,
   updaterProvider,
-} from './testing.js';
+} from './test-support/index.js';
 
 const CLI = { type: 'cli', id: 'test' } as const;
 

@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpdateReport } from '@vigie/common';
 import { createHub, type Hub } from '../app.js';
 import { runCli } from '../cli.js';
-import { connectDevice, emitAck, enrollDevice, loginTechnician, type Socket } from '../testing.js';
-import { testStoreEnv, testStoreOptions } from '../test-store.js';
-import { fakeInstaller, makeBuild } from './testing.js';
+import { connectDevice, emitAck, enrollDevice, loginTechnician, type Socket } from '../test-support/sockets.js';
+import { testStoreEnv, testStoreOptions } from '../test-support/store.js';
+import { fakeInstaller, makeBuild } from './test-support/index.js';
 
 const PASSWORD = 'correct horse battery staple';
 

@@ -3,6 +3,7 @@ import * as L from '../parsers/linux.js';
 import * as M from '../parsers/macos.js';
 import { critical, ok, warning } from '../parsers/util.js';
 import { bestUnknown, strict } from './combine.js';
+import { SCRIPTS, scriptPath } from '../../../platform/node/scripts.js';
 
 /** macOS probes: absolute paths of Apple's tools, no admin rights, LC_ALL=C. */
 
@@ -15,12 +16,12 @@ const pc = <D>(parserId: string, spec: CommandSpec, parse: ProbeCommand<D>['pars
   ...(spec.file === '/bin/cat' ? { textFile: true } : {}),
 });
 
-/** Prints one `path|state|version|mtime` line per XProtect bundle, then whether the xprotect tool exists (parsers/macos.ts). */
-export const XPROTECT_SCRIPT =
-  `for b in ${M.XPROTECT_BUNDLES.join(' ')}; do p="$b/Contents/Info.plist"; ` +
-  `if [ -r "$p" ]; then echo "$b|read|$(/usr/bin/defaults read "$p" CFBundleShortVersionString 2>/dev/null | tr -cd '0-9A-Za-z.')|$(/usr/bin/stat -f %m "$p" 2>/dev/null)"; ` +
-  `elif [ -e "$b" ]; then echo "$b|unreadable||"; else echo "$b|absent||"; fi; done; ` +
-  `if [ -x /usr/bin/xprotect ]; then echo 'tool|present'; else echo 'tool|absent'; fi`;
+/**
+ * Prints one `path|state|version|mtime` line per XProtect bundle, then whether the xprotect tool
+ * exists (parsers/macos.ts): main/resources/scripts/macos/xprotect-bundles.sh, given the bundles.
+ */
+export const XPROTECT_SCRIPT = SCRIPTS.macos.xprotectBundles;
+export const xprotectCommand = (): CommandSpec => cmd('/bin/sh', [scriptPath(XPROTECT_SCRIPT), ...M.XPROTECT_BUNDLES]);
 
 /** macOS's screen saver starts after 20 minutes of inactivity when idleTime was never set. */
 export const MACOS_DEFAULT_SCREENSAVER_SECONDS = 1200;
@@ -32,7 +33,7 @@ export function macosProbes(): Probe[] {
     {
       check: 'antivirus',
       os: 'macos',
-      commands: [pc('macos.xprotect-bundles', cmd('/bin/sh', ['-c', XPROTECT_SCRIPT]), M.parseXProtectBundles), pc('macos.softwareupdate-prefs-xprotect', suPrefs, M.parseSoftwareUpdatePrefsForXProtect)],
+      commands: [pc('macos.xprotect-bundles', xprotectCommand(), M.parseXProtectBundles), pc('macos.softwareupdate-prefs-xprotect', suPrefs, M.parseSoftwareUpdatePrefsForXProtect)],
       // Missing or outdated definitions first, then updates turned off; the dated verdict when all is well.
       combine: ([bundles, prefs]) => {
         if (bundles && (bundles.status === 'critical' || bundles.status === 'warning')) return bundles;

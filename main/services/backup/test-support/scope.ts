@@ -3,7 +3,7 @@
  * fixtures and clean-ups undone after each test, last first.
  */
 import { afterEach } from 'vitest';
-import { makeFixture, type Fixture } from './testing.js';
+import { makeFixture, type Fixture } from './index.js';
 
 export function fixtureScope(): { fixture: (...args: Parameters<typeof makeFixture>) => Promise<Fixture>; cleanups: Array<() => Promise<void>> } {
   const cleanups: Array<() => Promise<void>> = [];

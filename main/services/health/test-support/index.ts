@@ -1,6 +1,6 @@
 /** Test helpers of the health capability (imported by tests only). */
-import type { Notification, Notifier } from '../../platform/ports.js';
-import type { CommandOutput, CommandRunner, CommandSpec, RunOptions } from './types.js';
+import type { Notification, Notifier } from '../../../platform/ports.js';
+import type { CommandOutput, CommandRunner, CommandSpec, RunOptions } from '../types.js';
 
 /** Wraps a real runner and counts what it runs. */
 export class CountingRunner implements CommandRunner {

@@ -1,8 +1,8 @@
 /** Test helper: a device's socket.io socket as the screen service's hub link (the app adapts HubConnection instead). Tests only. */
 import type { Socket } from 'socket.io-client';
 import { resultSchema, SCREEN_DEVICE_EVENTS, SCREEN_DEVICE_PUSH } from '@vigie/common';
-import type { ScreenClock } from './ports.js';
-import type { ScreenHubLink } from './session.js';
+import type { ScreenClock } from '../ports.js';
+import type { ScreenHubLink } from '../session.js';
 
 export function socketHubLink(socket: Socket): ScreenHubLink {
   return {

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HelpRequest } from '@vigie/common';
-import { createHub, type CreateHubOptions, type Hub } from '../app.js';
-import { testStoreOptions } from '../test-store.js';
-import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../testing.js';
-import type { ScreenSettingsInput } from './config.js';
-import type { ScreenHub } from './service.js';
+import { createHub, type CreateHubOptions, type Hub } from '../../app.js';
+import { testStoreOptions } from '../../test-support/store.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../../test-support/sockets.js';
+import type { ScreenSettingsInput } from '../config.js';
+import type { ScreenHub } from '../service.js';
 
 export const TEST_PASSWORD = 'un mot de passe assez long';
 

@@ -1,7 +1,7 @@
 /** Helpers for tests that play the device's side of the backup relay. */
 import { randomUUID } from 'node:crypto';
 import { BackupRelayCall, type RestoreJob, type Result } from '@vigie/common';
-import type { TestDevice } from '../test-fixture.js';
+import type { TestDevice } from '../../test-support/fixture.js';
 
 export const TEST_NOW = '2025-03-12T11:30:00.000Z';
 

@@ -10,14 +10,14 @@ import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RestoreRequest, type RestoreJob, type RestoreRequestInput } from '@vigie/common';
-import { FileSecretStore } from '../../platform/node/secret-store.js';
-import type { Notification } from '../../platform/ports.js';
-import { createLogger } from '../lib/logger.js';
-import { nodeSpawner } from './node-adapters.js';
-import { generatePassword, SECRET_KEYS } from './repository.js';
-import type { ChildLike, Logger, Notifier, ProcessSpawner } from './ports.js';
-import { STAGING_PREFIX } from './staging.js';
-import { BackupService, type BackupServiceOptions } from './service.js';
+import { FileSecretStore } from '../../../platform/node/secret-store.js';
+import type { Notification } from '../../../platform/ports.js';
+import { createLogger } from '../../lib/logger.js';
+import { nodeSpawner } from '../node-adapters.js';
+import { generatePassword, SECRET_KEYS } from '../repository.js';
+import type { ChildLike, Logger, Notifier, ProcessSpawner } from '../ports.js';
+import { STAGING_PREFIX } from '../staging.js';
+import { BackupService, type BackupServiceOptions } from '../service.js';
 
 export const testLogger: Logger = createLogger({ level: (process.env.VIGIE_TEST_LOG as 'debug' | undefined) ?? 'silent' });
 

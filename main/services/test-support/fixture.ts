@@ -1,6 +1,6 @@
 /**
  * Test fixture for the app services: a real hub on loopback (createHub), real socket.io
- * technicians (server/src/testing.ts), the real app composition on a temp data dir.
+ * technicians (server/src/test-support/sockets.ts), the real app composition on a temp data dir.
  * Imported by tests only.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppState } from '@vigie/common';
 import { createHub, type Hub } from '../../../server/src/app.js';
-import { testDatabaseUrl } from '../../../server/src/test-store.js';
-import { connectTech, emitAck, loginTechnician, type Socket } from '../../../server/src/testing.js';
+import { testDatabaseUrl } from '../../../server/src/test-support/store.js';
+import { connectTech, emitAck, loginTechnician, type Socket } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import type { Notification, Notifier } from '../../platform/ports.js';
-import { createApp, type VigieApp } from '../app.js';
+import { createApp, type AppOptions, type VigieApp } from '../app.js';
 import { Backoff } from '../hub/backoff.js';
 import { createLogger } from '../lib/logger.js';
 
@@ -24,7 +24,7 @@ export async function tempDir(prefix: string): Promise<{ path: string; remove: (
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** A hub on `dataDir`, on the store of this test run (server/src/test-store.ts); the same folder again finds the same data. */
+/** A hub on `dataDir`, on the store of this test run (server/src/test-support/store.ts); the same folder again finds the same data. */
 export async function startHub(dataDir: string, port = 0): Promise<Hub> {
   return createHub({ dataDir, port, host: '127.0.0.1', logLevel: 'silent', env: {}, databaseUrl: await testDatabaseUrl(dataDir) });
 }
@@ -47,7 +47,7 @@ export class RecordingNotifier implements Notifier {
   }
 }
 
-export function makeApp(dataDir: string, hubUrl: string, notifier: Notifier = new RecordingNotifier()): VigieApp {
+export function makeApp(dataDir: string, hubUrl: string, notifier: Notifier = new RecordingNotifier(), extra: Partial<AppOptions> = {}): VigieApp {
   return createApp({
     dataDir,
     appVersion: '0.1.0-test',
@@ -56,6 +56,7 @@ export function makeApp(dataDir: string, hubUrl: string, notifier: Notifier = ne
     ports: { secrets: new FileSecretStore(join(dataDir, 'secrets.json'), quietLogger), notifier, system: new NodeSystemInfo() },
     hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
     support: { retryDelayMs: 200 },
+    ...extra,
   });
 }
 

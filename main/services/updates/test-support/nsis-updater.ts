@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { AutoUpdaterLike } from './electron-updater-engine.js';
+import type { AutoUpdaterLike } from '../electron-updater-engine.js';
 
 const require = createRequire(import.meta.url);
 

@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HelpRequest, QueuePosition, Result } from '@vigie/common';
-import { createHub, type CreateHubOptions, type Hub } from './app.js';
-import { runCli } from './cli.js';
-import { testStoreEnv, testStoreOptions } from './test-store.js';
-import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from './testing.js';
+import { createHub, type CreateHubOptions, type Hub } from '../app.js';
+import { runCli } from '../cli.js';
+import { testStoreEnv, testStoreOptions } from './store.js';
+import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from './sockets.js';
 
 export const PASSWORD = 'un mot de passe assez long';
 
@@ -23,7 +23,7 @@ export interface TestHub {
 }
 
 /**
- * A hub on a fresh data folder, on the store of this test run (test-store.ts: SQLite, or a fresh
+ * A hub on a fresh data folder, on the store of this test run (test-support/store.ts: SQLite, or a fresh
  * Postgres database in the project hub-postgres).
  */
 export async function startTestHub(opts: CreateHubOptions = {}): Promise<TestHub> {

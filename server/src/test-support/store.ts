@@ -12,8 +12,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { openDb, type Db } from './store/db.js';
-import { dialectOf, type StoreDialect } from './store/dialect.js';
+import { openDb, type Db } from '../store/db.js';
+import { dialectOf, type StoreDialect } from '../store/dialect.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
