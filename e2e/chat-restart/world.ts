@@ -11,12 +11,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HTTP, gaplessSeq, type ChatMessage } from '@vigie/common';
 import { createHub } from '../../server/src/app.js';
+import { freePort } from '../../server/src/store/free-port.js';
 import { loginTechnician } from '../../server/src/test-support/sockets.js';
 import { HubConnection } from '../../main/services/hub/connection.js';
 import { SupportService } from '../../main/services/support/support.js';
@@ -61,17 +61,6 @@ class MemoryStorage implements Storage {
   setItem(k: string, v: string) {
     this.map.set(k, v);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === 'object' ? res(a.port) : rej(new Error('no port'))));
-    });
-  });
 }
 
 /** Resolves when `probe` holds; re-checks when `subscribe` signals a change and every `everyMs`. */
@@ -119,6 +108,11 @@ export interface WorldOptions {
   technicians: number;
   /** Kept for inspection when set; a temp folder otherwise. */
   dir?: string;
+  /**
+   * Hub nodes already running behind a load balancer (e2e/cluster): the world seeds their database
+   * and connects to the balancer instead of starting its own hub process.
+   */
+  cluster?: { url: string; databaseUrl: string; keyFile: string };
 }
 
 export interface ScenarioReport {
@@ -158,15 +152,16 @@ export class ChatWorld {
     readonly root: string,
     readonly port: number,
     private readonly keepDir: boolean,
+    private readonly cluster: WorldOptions['cluster'] | undefined,
   ) {}
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.cluster?.url ?? `http://127.0.0.1:${this.port}`;
   }
 
   static async create(opts: WorldOptions): Promise<ChatWorld> {
     const root = opts.dir ?? (await mkdtemp(join(tmpdir(), 'vigie-chat-restart-')));
-    const world = new ChatWorld(root, await freePort(), !!opts.dir);
+    const world = new ChatWorld(root, await freePort(), !!opts.dir, opts.cluster);
     await world.seed(opts);
     return world;
   }
@@ -174,7 +169,8 @@ export class ChatWorld {
   /** Practice, devices and technician accounts, made with the hub in this process; then the hub runs on its own. */
   private async seed(opts: WorldOptions): Promise<void> {
     const hubDir = join(this.root, 'hub');
-    const hub = await createHub({ dataDir: hubDir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {} });
+    const store = this.cluster ? { databaseUrl: this.cluster.databaseUrl, keyFile: this.cluster.keyFile } : {};
+    const hub = await createHub({ dataDir: hubDir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, ...store });
     const tokens: Array<{ deviceId: string; token: string }> = [];
     const techs: Array<{ cookie: string }> = [];
     try {
@@ -249,6 +245,12 @@ export class ChatWorld {
   // ---------------------------------------------------------------- hub process
 
   async startHub(): Promise<void> {
+    if (this.cluster) {
+      // The nodes run on their own (e2e/cluster kills and restarts them): start counting from now.
+      this.hubReadyAt = Date.now();
+      this.watchResync();
+      return;
+    }
     // One process (tsx as a loader, not its CLI, which would run the hub in a child that SIGKILL misses).
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'server', 'src', 'main.ts')], {
       cwd: REPO,
@@ -495,6 +497,11 @@ export class ChatWorld {
       return t === undefined ? Number.POSITIVE_INFINITY : Math.max(0, (t - this.hubReadyAt) / 1000);
     };
     return [...this.practices.map((p) => since(p.connectedAt)), ...this.technicians.map((t) => since(t.connectedAt))];
+  }
+
+  /** Ids of the messages sent so far, in the order they were sent. */
+  sentIds(): string[] {
+    return this.sent.map((x) => x.id);
   }
 
   /** Messages sent so far (all scenarios). */

@@ -75,6 +75,13 @@ export interface Hub {
   backupAccess: BackupAccessHub;
   /** Settings administrators change while the hub runs (server/src/settings): support hours, phone. */
   settings: SettingsService;
+  /**
+   * Takes this node out of a cluster without dropping a conversation: /healthz answers 503
+   * "draining" and new sockets are refused, for `drainSeconds` (the balancer stops sending clients
+   * here); then every socket's transport is closed — not a socket.io disconnect, so apps and
+   * consoles reconnect by themselves, through the balancer, to another node. Call close() after.
+   */
+  drain(seconds?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,10 +114,12 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     timeZone: async () => (await settings.supportRecord()).settings.timeZone,
     onError: (e, requestId) => log.error({ err: e, requestId }, 'receipt not issued'),
   });
-  const updates = createUpdatesService({ db, dataDir: cfg.dataDir, logger: log.child({ part: 'updates' }), audit: (ev) => services.audit.append(ev) });
+  const updates = createUpdatesService({ db, dataDir: cfg.dataDir, artifactsDir: cfg.artifactsDir, logger: log.child({ part: 'updates' }), audit: (ev) => services.audit.append(ev) });
 
   let realtime: Realtime | null = null;
+  let draining = false;
   const app = await createHttpServer(cfg, services, log, {
+    draining: () => draining,
     onLogout: (sessionId) => {
       realtime?.techNs.in(rooms.session(sessionId)).fetchSockets().then(
         (socks) => socks.forEach((sock) => endSession(sock, 'logout')),
@@ -140,6 +149,8 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     pingTimeout: 20_000,
     connectTimeout: 15_000,
     ...(redis ? { adapter: redis.adapter as never } : {}),
+    // A draining node takes no new connection (the client's next attempt goes to another node).
+    allowRequest: (_req, callback) => callback(draining ? 'draining' : null, !draining),
   });
   if (redis) useSocketLimits(io, { events: redis.counters.socketEvents, slots: redis.counters.socketSlots });
   realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), now, cfg.eta.recheckSeconds * 1000, queueFlush ?? redis?.queueFlush, redis?.presence);
@@ -198,6 +209,17 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     verifyAudit: () => services.audit.verify(),
   };
 
+  let drained: Promise<void> | null = null;
+  const drain = (seconds = cfg.drainSeconds) =>
+    (drained ??= (async () => {
+      draining = true;
+      log.info({ seconds }, 'draining: /healthz answers 503, new sockets refused');
+      if (seconds > 0) await new Promise((r) => setTimeout(r, seconds * 1000));
+      const open = io.engine.clientsCount;
+      io.engine.close();
+      log.info({ sockets: open }, 'drained: connections closed, clients reconnect through the load balancer');
+    })());
+
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
@@ -218,5 +240,5 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
       log.info('hub stopped');
     })());
 
-  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, screen, backupAccess, settings, receipts, close };
+  return { url, port, config: cfg, log, admin, services, realtime: rt, updates, screen, backupAccess, settings, receipts, drain, close };
 }

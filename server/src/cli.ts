@@ -105,7 +105,7 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
     await prepareServices(s, key);
     if (group === 'updates') {
       await withMigrationLock(db, migrateUpdates);
-      const updates = createUpdatesService({ db, dataDir: cfg.dataDir, audit: (ev) => s.audit.append(ev) });
+      const updates = createUpdatesService({ db, dataDir: cfg.dataDir, artifactsDir: cfg.artifactsDir, audit: (ev) => s.audit.append(ev) });
       return await runUpdatesCommand(cmd === undefined ? [] : [cmd, ...rest], { updates, out: io.out, err: io.err });
     }
     if (group === 'receipt' || (group === 'user' && cmd === 'photo')) {

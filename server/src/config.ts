@@ -36,6 +36,18 @@ export const HubSettings = z.strictObject({
   logLevel: LogLevel.default('info'),
   consoleDir: z.string().min(1).optional(),
   /**
+   * Update artifacts (installers, blockmaps): default `<dataDir>/updates/artifacts`. Several hub
+   * nodes need one folder they all reach (NFS or another shared file system): a release published
+   * through one node is downloaded from any (docs/deploying.md).
+   */
+  artifactsDir: z.string().min(1).optional(),
+  /**
+   * On SIGTERM, seconds the node answers 503 on /healthz (and refuses new sockets) before it closes
+   * its sockets, so the load balancer has taken it out first and the clients reconnect elsewhere.
+   * 0 (default): a single hub stops at once. Behind a balancer: more than its checks' `inter × fall`.
+   */
+  drainSeconds: z.number().min(0).max(600).default(0),
+  /**
    * Behind a reverse proxy (TLS termination): whose `X-Forwarded-For` to believe for client IPs
    * (counters, audit). `false` (default): nobody's, the peer address is the client. A list of the
    * proxies' addresses or CIDR ranges (or `loopback`, `linklocal`, `uniquelocal`), or a hop count
@@ -179,6 +191,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.VIGIE_PUBLIC_URL) out.publicUrl = env.VIGIE_PUBLIC_URL;
   if (env.VIGIE_LOG_LEVEL) out.logLevel = env.VIGIE_LOG_LEVEL;
   if (env.VIGIE_CONSOLE_DIR) out.consoleDir = env.VIGIE_CONSOLE_DIR;
+  if (env.VIGIE_ARTIFACTS_DIR) out.artifactsDir = env.VIGIE_ARTIFACTS_DIR;
+  if (env.VIGIE_DRAIN_SECONDS) out.drainSeconds = Number(env.VIGIE_DRAIN_SECONDS);
   if (env.VIGIE_TRUST_PROXY) out.trustProxy = /^\d+$/.test(env.VIGIE_TRUST_PROXY) ? Number(env.VIGIE_TRUST_PROXY) : env.VIGIE_TRUST_PROXY === 'false' ? false : env.VIGIE_TRUST_PROXY;
   return out;
 }
@@ -223,5 +237,5 @@ export function loadConfig(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; ov
   if (databaseUrl !== null && !isPostgresUrl(databaseUrl)) throw new ConfigError('VIGIE_DATABASE_URL must be a postgres:// (or postgresql://) URL; leave it unset for the SQLite file in the data folder');
   const redisUrl = opts.paths?.redisUrl ?? (env.VIGIE_REDIS_URL || undefined) ?? null;
   if (redisUrl !== null && !/^rediss?:\/\/./i.test(redisUrl)) throw new ConfigError('VIGIE_REDIS_URL must be a redis:// (or rediss://) URL; leave it unset for a single hub node');
-  return { ...r.data, dataDir, consoleDir: resolve(r.data.consoleDir ?? DEFAULT_CONSOLE_DIR), keyFile, auditCheckpointFile, databaseUrl, redisUrl };
+  return { ...r.data, dataDir, consoleDir: resolve(r.data.consoleDir ?? DEFAULT_CONSOLE_DIR), artifactsDir: r.data.artifactsDir === undefined ? undefined : resolve(dataDir, r.data.artifactsDir), keyFile, auditCheckpointFile, databaseUrl, redisUrl };
 }

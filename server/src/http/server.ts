@@ -78,6 +78,8 @@ const PRIVATE_FILE = /\.map$/i;
 export interface HttpHooks {
   /** Called after a logout so the session's sockets are closed. */
   onLogout(sessionId: string): void;
+  /** True while the node drains (SIGTERM behind a load balancer): /healthz answers 503 so the balancer takes it out. */
+  draining?(): boolean;
 }
 
 export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger, hooks: HttpHooks) {
@@ -152,7 +154,10 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
 
   // ---------- API ----------
   const started = Date.now();
-  app.get(HTTP.healthz, async (_req, reply) => reply.send({ status: 'ok', version: HUB_VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
+  app.get(HTTP.healthz, async (_req, reply) => {
+    const draining = hooks.draining?.() === true;
+    return reply.code(draining ? 503 : 200).send({ status: draining ? 'draining' : 'ok', version: HUB_VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
+  });
 
   // Rate limits (per client IP, counted before the body is checked) and code expiry: DeviceService.
   app.post(

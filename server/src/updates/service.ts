@@ -15,8 +15,10 @@ export { UPDATE_REPORTS_PER_DEVICE } from './reports.js';
 export interface UpdatesServiceOptions<DB> {
   /** The hub's Kysely database (SQLite or Postgres); the update tables must be migrated (migrateUpdates). */
   db: Kysely<DB>;
-  /** The hub's data directory: artifacts go to `<dataDir>/updates/artifacts/`. */
+  /** The hub's data directory: artifacts go to `<dataDir>/updates/artifacts/` unless `artifactsDir` is given. */
   dataDir: string;
+  /** The folder every hub node shares for artifacts (VIGIE_ARTIFACTS_DIR / hub.json `artifactsDir`). */
+  artifactsDir?: string | undefined;
   logger?: UpdatesLogger;
   audit?: (ev: UpdateAuditEvent) => Promise<unknown>;
   now?: () => Date;
@@ -39,7 +41,7 @@ export class UpdatesService {
   private readonly reports: DeviceReports;
 
   constructor(opts: UpdatesServiceOptions<UpdatesDatabase>) {
-    this.store = new ArtifactStore(opts.dataDir);
+    this.store = new ArtifactStore(opts.dataDir, opts.artifactsDir);
     const ctx: UpdatesContext = {
       db: opts.db,
       now: opts.now ?? (() => new Date()),

@@ -23,7 +23,9 @@ export async function hashFile(path: string): Promise<StoredFile> {
 }
 
 /**
- * Immutable artifact files of the feed, flat in `<dataDir>/updates/artifacts/`. A name is stored
+ * Immutable artifact files of the feed, flat in `<dataDir>/updates/artifacts/`, or in the folder
+ * every hub node shares (VIGIE_ARTIFACTS_DIR: a cluster publishes on one node and serves from all;
+ * files are staged in its `.incoming/`, on the same file system, a name no artifact can have). A name is stored
  * once: ingesting the same name again with the same content is a no-op, with different content a
  * CONFLICT (served files carry a one-year immutable cache lifetime, so they must never change).
  */
@@ -31,9 +33,9 @@ export class ArtifactStore {
   readonly root: string;
   private readonly incoming: string;
 
-  constructor(dataDir: string) {
-    this.root = resolve(dataDir, 'updates', 'artifacts');
-    this.incoming = resolve(dataDir, 'updates', 'incoming');
+  constructor(dataDir: string, artifactsDir?: string) {
+    this.root = artifactsDir ? resolve(artifactsDir) : resolve(dataDir, 'updates', 'artifacts');
+    this.incoming = artifactsDir ? join(this.root, '.incoming') : resolve(dataDir, 'updates', 'incoming');
   }
 
   /** Absolute path of a stored name; throws on anything that is not one plain file name. */
