@@ -60,20 +60,24 @@ if (maj < RUNTIME_MAJOR) {
 }
 const version = spawnSync(runtime, ['-p', 'process.versions.node'], { encoding: 'utf8' });
 if (version.status !== 0 || Number(version.stdout.split('.')[0]) < RUNTIME_MAJOR) stop(`${runtime} does not run as Node ${RUNTIME_MAJOR}: remove .tools/node/ and try again.`);
-mkdirSync(binDir, { recursive: true });
-const link = join(binDir, 'node');
-let current = null;
-try {
-  current = readlinkSync(link);
-} catch {
-  // not there yet
-}
-if (current !== runtime) {
-  rmSync(link, { force: true });
-  symlinkSync(runtime, link);
+// Windows (a release build machine, with its own Node 24) gets the runtime's folder on PATH instead of a link.
+const pathDir = process.platform === 'win32' ? dirname(runtime) : binDir;
+if (process.platform !== 'win32') {
+  mkdirSync(binDir, { recursive: true });
+  const link = join(binDir, 'node');
+  let current = null;
+  try {
+    current = readlinkSync(link);
+  } catch {
+    // not there yet
+  }
+  if (current !== runtime) {
+    rmSync(link, { force: true });
+    symlinkSync(runtime, link);
+  }
 }
 // Every npm, npx and tsx started from here runs on the runtime (their shebang is `env node`).
-const env = { ...process.env, PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}` };
+const env = { ...process.env, PATH: `${pathDir}${delimiter}${process.env.PATH ?? ''}` };
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...opts });
