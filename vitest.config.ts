@@ -6,7 +6,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['common/src/**/*.test.ts', 'server/src/**/*.test.ts', 'main/**/*.test.ts', 'scripts/**/*.test.ts', 'renderer/src/**/*.test.ts', 'console/src/**/*.test.ts'],
+          include: [
+            'common/src/**/*.test.ts',
+            'server/src/**/*.test.ts',
+            'main/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'renderer/src/**/*.test.ts',
+            'console/src/**/*.test.ts',
+          ],
           environment: 'node',
           // A backstop for a test that hangs, far above what a loaded machine needs: tests wait for
           // events, never for a time limit (a busy 2-core CI must not turn slowness into failures).

@@ -51,15 +51,22 @@ if (maj < RUNTIME_MAJOR) {
     mkdirSync(toolsDir, { recursive: true });
     for (const f of ['package.json', 'package-lock.json']) writeFileSync(join(toolsDir, f), readFileSync(join(pinDir, f)));
     // Only the package for this platform installs (each declares its os and cpu); none runs a script.
-    const r = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: toolsDir, stdio: 'inherit' });
+    const r = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: toolsDir,
+      stdio: 'inherit',
+    });
     if (r.status !== 0) stop(`installing the pinned Node failed (exit ${r.status}).`);
-    if (!existsSync(pinned)) stop(`no pinned Node ${RUNTIME_MAJOR} for ${process.platform}-${process.arch} in scripts/node/: install Node ${RUNTIME_MAJOR} LTS and try again.`);
+    if (!existsSync(pinned))
+      stop(
+        `no pinned Node ${RUNTIME_MAJOR} for ${process.platform}-${process.arch} in scripts/node/: install Node ${RUNTIME_MAJOR} LTS and try again.`,
+      );
     writeFileSync(pinStamp, pinHash);
   }
   runtime = realpathSync(pinned);
 }
 const version = spawnSync(runtime, ['-p', 'process.versions.node'], { encoding: 'utf8' });
-if (version.status !== 0 || Number(version.stdout.split('.')[0]) < RUNTIME_MAJOR) stop(`${runtime} does not run as Node ${RUNTIME_MAJOR}: remove .tools/node/ and try again.`);
+if (version.status !== 0 || Number(version.stdout.split('.')[0]) < RUNTIME_MAJOR)
+  stop(`${runtime} does not run as Node ${RUNTIME_MAJOR}: remove .tools/node/ and try again.`);
 // Windows (a release build machine, with its own Node 24) gets the runtime's folder on PATH instead of a link.
 const pathDir = process.platform === 'win32' ? dirname(runtime) : binDir;
 if (process.platform !== 'win32') {
@@ -96,10 +103,15 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
 
 // 2. better-sqlite3, the one native module: its package ships Node-API bindings for Linux (glibc and musl),
 // macOS and Windows on x64 and arm64, built once for every Node from 22 on; nothing is compiled here.
-const sqlite = spawnSync(runtime, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { cwd: join(root, 'server'), encoding: 'utf8' });
+const sqlite = spawnSync(runtime, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
+  cwd: join(root, 'server'),
+  encoding: 'utf8',
+});
 if (sqlite.status !== 0) {
   process.stderr.write(sqlite.stderr);
-  stop(`better-sqlite3 does not load on Node ${version.stdout.trim()} (${process.platform}-${process.arch}): its package has bindings for Linux, macOS and Windows on x64 and arm64 only.`);
+  stop(
+    `better-sqlite3 does not load on Node ${version.stdout.trim()} (${process.platform}-${process.arch}): its package has bindings for Linux, macOS and Windows on x64 and arm64 only.`,
+  );
 }
 
 // 3. System tools for the tests (all of them) or for the cluster demo (its parts).
@@ -109,15 +121,34 @@ function systemTools() {
   const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
   // Debian keeps the server's programs off PATH, under /usr/lib/postgresql/<version>/bin (server/src/store/pg-cluster.ts finds them there).
   const hasPostgres = () =>
-    has('initdb') || (existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb'))));
+    has('initdb') ||
+    (existsSync('/usr/lib/postgresql') &&
+      readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin', 'initdb'))));
   const tools = [
-    { bin: 'chromium', check: () => existsSync('/usr/bin/chromium'), deb: 'chromium', mac: 'Chromium at /usr/bin/chromium (or set VIGIE_CHROMIUM=/path/to/chromium)' },
+    {
+      bin: 'chromium',
+      check: () => existsSync('/usr/bin/chromium'),
+      deb: 'chromium',
+      mac: 'Chromium at /usr/bin/chromium (or set VIGIE_CHROMIUM=/path/to/chromium)',
+    },
     { bin: 'Xvfb', check: () => process.platform !== 'linux' || has('Xvfb'), deb: 'xvfb', mac: '' },
     { bin: 'restic', check: () => has('restic'), deb: 'restic', mac: 'restic (brew install restic)' },
     { bin: 'rclone', check: () => has('rclone'), deb: 'rclone', mac: 'rclone (brew install rclone)' },
-    { bin: 'initdb', check: hasPostgres, deb: 'postgresql', mac: 'PostgreSQL server programs (brew install postgresql@16, initdb on PATH)', cluster: true },
+    {
+      bin: 'initdb',
+      check: hasPostgres,
+      deb: 'postgresql',
+      mac: 'PostgreSQL server programs (brew install postgresql@16, initdb on PATH)',
+      cluster: true,
+    },
     { bin: 'redis-server', check: () => has('redis-server'), deb: 'redis-server', mac: 'Redis (brew install redis)', cluster: true },
-    { bin: 'haproxy', check: () => has('haproxy') || existsSync('/usr/sbin/haproxy'), deb: 'haproxy', mac: 'HAProxy (brew install haproxy)', cluster: true },
+    {
+      bin: 'haproxy',
+      check: () => has('haproxy') || existsSync('/usr/sbin/haproxy'),
+      deb: 'haproxy',
+      mac: 'HAProxy (brew install haproxy)',
+      cluster: true,
+    },
     { bin: 'turnserver', check: () => has('turnserver'), deb: 'coturn', mac: 'coturn (brew install coturn)', cluster: true },
   ].filter((t) => forTests || t.cluster);
   if (forTests && process.env.VIGIE_CHROMIUM && existsSync(process.env.VIGIE_CHROMIUM)) tools[0].check = () => true;

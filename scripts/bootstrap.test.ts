@@ -22,15 +22,25 @@ function bootstrap(node: string, command: string[], env: NodeJS.ProcessEnv = pro
 
 /** The first `node` on PATH once the project's own entries (.tools/node/bin, node_modules/.bin) are left out: the system's. */
 function systemNode(): { path: string; major: number } | null {
-  const PATH = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== TOOLS_BIN && !d.includes('node_modules')).join(delimiter);
-  const r = spawnSync('node', ['-p', 'process.execPath + "\\n" + process.versions.node'], { env: { ...process.env, PATH }, encoding: 'utf8' });
+  const PATH = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((d) => d !== TOOLS_BIN && !d.includes('node_modules'))
+    .join(delimiter);
+  const r = spawnSync('node', ['-p', 'process.execPath + "\\n" + process.versions.node'], {
+    env: { ...process.env, PATH },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) return null;
   const [path = '', version = ''] = r.stdout.trim().split('\n');
   return { path, major: Number(version.split('.')[0]) };
 }
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'scripts', 'node', 'package.json'), 'utf8')) as { optionalDependencies: Record<string, string> };
-const lock = JSON.parse(readFileSync(join(ROOT, 'scripts', 'node', 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+const manifest = JSON.parse(readFileSync(join(ROOT, 'scripts', 'node', 'package.json'), 'utf8')) as {
+  optionalDependencies: Record<string, string>;
+};
+const lock = JSON.parse(readFileSync(join(ROOT, 'scripts', 'node', 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, LockEntry>;
+};
 
 describe('the pinned Node 24 (scripts/node/)', () => {
   it('has exactly one Node 24 binary package for each of Linux and macOS on x64 and arm64, locked with its checksum', () => {

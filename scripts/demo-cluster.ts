@@ -22,9 +22,25 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
   process.stdout.write('Démarrage de Postgres, Redis, coturn, HAProxy et de deux nœuds du hub…\n');
   // Health checks every second, as a provider would (the tests use 200 ms).
-  const cluster = await startCluster({ nodes: 2, port, dir: join(dataDir, 'cluster'), turn: true, checkIntervalMs: 1000, logLevel: 'warn' });
+  const cluster = await startCluster({
+    nodes: 2,
+    port,
+    dir: join(dataDir, 'cluster'),
+    turn: true,
+    checkIntervalMs: 1000,
+    logLevel: 'warn',
+  });
   // Seeding through a hub in this process on the same database and key (it closes right after).
-  const seed = await createHub({ dataDir: join(dataDir, 'seed'), port: 0, host: '127.0.0.1', logLevel: 'warn', env: {}, databaseUrl: cluster.databaseUrl, keyFile: cluster.keyFile, artifactsDir: cluster.artifactsDir });
+  const seed = await createHub({
+    dataDir: join(dataDir, 'seed'),
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'warn',
+    env: {},
+    databaseUrl: cluster.databaseUrl,
+    keyFile: cluster.keyFile,
+    artifactsDir: cluster.artifactsDir,
+  });
   try {
     await runDemo({
       hubUrl: cluster.url,
@@ -34,7 +50,9 @@ async function main(): Promise<void> {
       title: 'Vigie — démonstration en grappe (deux nœuds derrière HAProxy)',
       lines: [
         `Répartiteur        : HAProxy sur ${cluster.url} (contrôle /healthz, WebSocket)`,
-        ...cluster.nodes.map((n) => `${`Nœud ${n.name}`.padEnd(19)}: ${n.url} (pid ${n.pid ?? '—'} : « kill -9 ${n.pid ?? ''} » pour voir la bascule)`),
+        ...cluster.nodes.map(
+          (n) => `${`Nœud ${n.name}`.padEnd(19)}: ${n.url} (pid ${n.pid ?? '—'} : « kill -9 ${n.pid ?? ''} » pour voir la bascule)`,
+        ),
         `Données partagées  : Postgres, Redis${cluster.turn ? `, coturn (${cluster.turn.urls[0]})` : ''}, mises à jour dans ${cluster.artifactsDir}`,
       ],
       stop: () => cluster.stop(),

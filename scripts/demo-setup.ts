@@ -31,7 +31,9 @@ function newestMtime(dir: string): number {
 export function ensureBuilt(): void {
   const outputs = [join(root, 'out/renderer/index.html'), join(root, 'console/dist/index.html')];
   const built = Math.min(...outputs.map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
-  const sources = Math.max(...['common/src', 'renderer', 'console/src', 'console/index.html', 'main', 'preload'].map((d) => newestMtime(join(root, d))));
+  const sources = Math.max(
+    ...['common/src', 'renderer', 'console/src', 'console/index.html', 'main', 'preload'].map((d) => newestMtime(join(root, d))),
+  );
   if (built > sources) return;
   process.stdout.write('Construction de l’application et de la console…\n');
   const r = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
@@ -97,7 +99,13 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   if (bin) {
     electron = spawn(bin, [root], {
       stdio: 'inherit',
-      env: { ...process.env, VIGIE_HUB_URL: hubUrl, VIGIE_ENROLL_CODE: practice.enrollmentCode, VIGIE_DATA_DIR: join(dataDir, 'app'), VIGIE_BACKUP_FOLDERS: demoDocs },
+      env: {
+        ...process.env,
+        VIGIE_HUB_URL: hubUrl,
+        VIGIE_ENROLL_CODE: practice.enrollmentCode,
+        VIGIE_DATA_DIR: join(dataDir, 'app'),
+        VIGIE_BACKUP_FOLDERS: demoDocs,
+      },
     });
   } else {
     host = await startHost({
@@ -116,7 +124,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const line = '─'.repeat(72);
   process.stdout.write(`\n${line}\n ${opts.title}\n${line}\n`);
   process.stdout.write(` Console technicien : ${hubUrl}/\n`);
-  process.stdout.write(`   identifiant      : ${tech.login}\n   mot de passe     : ${password}\n   secret TOTP      : ${tech.totpSecret}\n`);
+  process.stdout.write(
+    `   identifiant      : ${tech.login}\n   mot de passe     : ${password}\n   secret TOTP      : ${tech.totpSecret}\n`,
+  );
   process.stdout.write(`   (Entrée : affiche le code à 6 chiffres du moment — ou scannez le QR code ci-dessous)\n`);
   qrcode.generate(tech.otpauthUri, { small: true }, (qr: string) => process.stdout.write(qr + '\n'));
   process.stdout.write(` Cabinet            : ${practice.name} (code d’enrôlement ${practice.enrollmentCode})\n`);

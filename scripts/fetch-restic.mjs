@@ -95,7 +95,8 @@ export function unzipSingle(buf, wanted) {
 
 function bunzip2(buf) {
   const r = spawnSync('bzip2', ['-dc'], { input: buf, maxBuffer: 512 * 1024 * 1024 });
-  if (r.error || r.status !== 0) throw new FetchError('cannot decompress the .bz2 release: install bzip2 (it is on every macOS and Linux build machine)');
+  if (r.error || r.status !== 0)
+    throw new FetchError('cannot decompress the .bz2 release: install bzip2 (it is on every macOS and Linux build machine)');
   return r.stdout;
 }
 
@@ -104,7 +105,9 @@ async function download(url) {
   try {
     res = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(120_000) });
   } catch (e) {
-    throw new FetchError(`cannot download ${url} (${e.cause?.code ?? e.cause?.message ?? e.message}): check the network, or put the release file in build/cache/restic/ and run again`);
+    throw new FetchError(
+      `cannot download ${url} (${e.cause?.code ?? e.cause?.message ?? e.message}): check the network, or put the release file in build/cache/restic/ and run again`,
+    );
   }
   if (!res.ok) throw new FetchError(`cannot download ${url}: HTTP ${res.status}`);
   return Buffer.from(await res.arrayBuffer());

@@ -66,8 +66,14 @@ const bar = (x1, y1, x2, y2, w) => (x, y) => {
   return (x - x1 - t * dx) ** 2 + (y - y1 - t * dy) ** 2 <= (w / 2) ** 2;
 };
 const not = (f) => (x, y) => !f(x, y);
-const and = (...fs) => (x, y) => fs.every((f) => f(x, y));
-const or = (...fs) => (x, y) => fs.some((f) => f(x, y));
+const and =
+  (...fs) =>
+  (x, y) =>
+    fs.every((f) => f(x, y));
+const or =
+  (...fs) =>
+  (x, y) =>
+    fs.some((f) => f(x, y));
 
 // The Vigie mark: a watchful eye (ring + pupil), offset to leave room for a badge top-right.
 // Offline: the eye is closed (no pupil) and struck through.
@@ -201,7 +207,8 @@ function files() {
     ]) {
       out.push([`tray-${state}${scale}.png`, encodePng(size, render(size, v.colour))]);
       out.push([`tray-${state}Template${scale}.png`, encodePng(size, render(size, v.template))]);
-      for (const colour of Object.keys(HEALTH)) out.push([`tray-${state}-${colour}${scale}.png`, encodePng(size, render(size, healthLayers(state, colour)))]);
+      for (const colour of Object.keys(HEALTH))
+        out.push([`tray-${state}-${colour}${scale}.png`, encodePng(size, render(size, healthLayers(state, colour)))]);
     }
   }
   return out;

@@ -21,11 +21,19 @@ async function project(entry: string): Promise<string> {
 }
 
 const bundle = (dir: string) =>
-  build({ root: dir, logLevel: 'silent', configFile: false, plugins: [noTestSupport()], build: { write: false, lib: { entry: join(dir, 'entry.js'), formats: ['es'], fileName: 'out' } } });
+  build({
+    root: dir,
+    logLevel: 'silent',
+    configFile: false,
+    plugins: [noTestSupport()],
+    build: { write: false, lib: { entry: join(dir, 'entry.js'), formats: ['es'], fileName: 'out' } },
+  });
 
 describe('production builds refuse test support', () => {
   it('a build that reaches a test-support module fails, naming it; one that does not, passes', async () => {
-    await expect(bundle(await project("import { clock } from './test-support/clock.js';\nexport default clock;\n"))).rejects.toThrow(/test support in a production build: .*test-support[\\/]clock\.js/);
+    await expect(bundle(await project("import { clock } from './test-support/clock.js';\nexport default clock;\n"))).rejects.toThrow(
+      /test support in a production build: .*test-support[\\/]clock\.js/,
+    );
     await expect(bundle(await project("import { real } from './real.js';\nexport default real;\n"))).resolves.toBeDefined();
   });
 

@@ -32,7 +32,8 @@ function pageScripts(html) {
 /** Relative static imports of an emitted chunk (`import … from "./x.js"`, `import "./x.js"`); `import("./x.js")` is not one. */
 function staticImports(code) {
   const out = [];
-  for (const m of code.matchAll(/(?:^|[;\s}])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'](\.{1,2}\/[^"']+\.js)["']/g)) out.push(m[1]);
+  for (const m of code.matchAll(/(?:^|[;\s}])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'](\.{1,2}\/[^"']+\.js)["']/g))
+    out.push(m[1]);
   return out;
 }
 
@@ -92,7 +93,9 @@ function main() {
   console.log('\nBuild size report');
   for (const ui of UIS) report(ui);
   const maps = MAP_DIRS.flatMap((d) => walk(join(root, d))).filter((f) => f.endsWith('.map'));
-  console.log(maps.length ? `source maps produced (should be none): ${maps.map((f) => relative(root, f)).join(', ')}` : 'source maps: none');
+  console.log(
+    maps.length ? `source maps produced (should be none): ${maps.map((f) => relative(root, f)).join(', ')}` : 'source maps: none',
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

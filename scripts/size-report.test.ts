@@ -23,8 +23,10 @@ describe('size report: which chunks a first load fetches', () => {
   it('follows the page scripts and their static imports; dynamic imports are "later", even when they import initial chunks', () => {
     // Shapes as rolldown emits them, minified.
     const dir = build({
-      'index.html': '<script type="module" crossorigin src="./assets/index.js"></script><link rel="modulepreload" crossorigin href="./assets/rt.js">',
-      'assets/index.js': 'import{t as e}from"./jsx.js";import"./side.js";const a=()=>import("./lazy.js"),b=import(`./peer.js`);export{e as x}from"./reexp.js"',
+      'index.html':
+        '<script type="module" crossorigin src="./assets/index.js"></script><link rel="modulepreload" crossorigin href="./assets/rt.js">',
+      'assets/index.js':
+        'import{t as e}from"./jsx.js";import"./side.js";const a=()=>import("./lazy.js"),b=import(`./peer.js`);export{e as x}from"./reexp.js"',
       'assets/rt.js': 'var e=1;export{e as t}',
       'assets/jsx.js': 'import{t}from"./rt.js";export{t}',
       'assets/side.js': 'globalThis.x=1',

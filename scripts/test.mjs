@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The whole test suite, exactly what CI runs: types, lint, build (the e2e specs drive the real
+// The whole test suite, exactly what CI runs: types, lint, formatting (Prettier), build (the e2e specs drive the real
 // renderer and console builds), then every vitest project (unit, integration, end to end).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,8 +10,20 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const steps = [
   ['typecheck', ['npm', 'run', '-s', 'typecheck']],
   ['lint', ['npm', 'run', '-s', 'lint']],
+  ['format', ['npm', 'run', '-s', 'format:check']],
   ['build', ['npm', 'run', '-s', 'build']],
-  ['vitest', ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${join('.tmp', 'vitest-results.json')}`, ...process.argv.slice(2)]],
+  [
+    'vitest',
+    [
+      'npx',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${join('.tmp', 'vitest-results.json')}`,
+      ...process.argv.slice(2),
+    ],
+  ],
 ];
 const results = join(root, '.tmp', 'vitest-results.json');
 mkdirSync(dirname(results), { recursive: true });

@@ -25,7 +25,9 @@ export function SafetyChangeList({ changes, t, className }: { changes: SafetyCha
                 .map((c) => (
                   <li key={c.path}>
                     <span className="safety-path">{c.localPath}</span>
-                    {c.type === 'dir' && c.inside > 0 ? <span className="safety-inside"> {t('screen.safety.inside', { count: c.inside })}</span> : null}
+                    {c.type === 'dir' && c.inside > 0 ? (
+                      <span className="safety-inside"> {t('screen.safety.inside', { count: c.inside })}</span>
+                    ) : null}
                   </li>
                 ))}
             </ul>

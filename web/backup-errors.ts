@@ -16,7 +16,11 @@ export interface BackupErrorSentences {
  * real `details.count` when the error has one), else by `codeText` (the UI's words for a code;
  * `errors.<CODE>` by default).
  */
-export function backupErrorSentences(t: Translate, e: ErrorBody | BackupError, codeText: (e: ErrorBody) => string = (x) => t(`errors.${x.code}`, { defaultValue: t('errors.INTERNAL') })): BackupErrorSentences {
+export function backupErrorSentences(
+  t: Translate,
+  e: ErrorBody | BackupError,
+  codeText: (e: ErrorBody) => string = (x) => t(`errors.${x.code}`, { defaultValue: t('errors.INTERNAL') }),
+): BackupErrorSentences {
   const details: Record<string, unknown> = 'code' in e ? (e.details ?? {}) : { reason: e.reason, messageKey: e.messageKey };
   const reason = typeof details.reason === 'string' ? details.reason : null;
   const messageKey = typeof details.messageKey === 'string' ? details.messageKey : null;
@@ -25,7 +29,13 @@ export function backupErrorSentences(t: Translate, e: ErrorBody | BackupError, c
   const known = (k: string) => t(k, { defaultValue: '' }) !== '';
   const byKey = messageKey !== null && known(`backup.messages.${messageKey}`);
   const byReason = reason !== null && known(`backup.reasons.${reason}.message`);
-  const message = byKey ? t(`backup.messages.${messageKey}`) : byReason ? reasonText(`backup.reasons.${reason}.message`) : 'code' in e ? codeText(e) : t('backup.reasons.unknown.message');
+  const message = byKey
+    ? t(`backup.messages.${messageKey}`)
+    : byReason
+      ? reasonText(`backup.reasons.${reason}.message`)
+      : 'code' in e
+        ? codeText(e)
+        : t('backup.reasons.unknown.message');
   const nextStep =
     byKey && known(`backup.nextSteps.${messageKey}`)
       ? t(`backup.nextSteps.${messageKey}`)

@@ -16,7 +16,16 @@ function validDate(iso: string): Date | null {
 /** « mercredi 12 mars 2025 à 12:30 » / « Wednesday 12 March 2025 at 12:30 »; '' for an invalid date. */
 export function formatLongDate(iso: string, locale: Locale | string): string {
   const d = validDate(iso);
-  return d ? new Intl.DateTimeFormat(localeTag(locale), { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d) : '';
+  return d
+    ? new Intl.DateTimeFormat(localeTag(locale), {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(d)
+    : '';
 }
 
 /** « 12 mars 2025 à 14:05 » / « 12 March 2025 at 14:05 »; '' for an invalid date. */
@@ -33,7 +42,11 @@ export function formatDateTime(iso: string, locale: Locale | string): string {
  */
 export function elisionTemplates<T>(resources: T): T {
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.replace(/(^|[\s(«“])(de|De|que|Que) \{\{(\w+)\}\}/g, (_m, before: string, word: (typeof ELIDING)[number], name: string) => `${before}{{${name}, ${formatterName(word)}}}`);
+    if (typeof v === 'string')
+      return v.replace(
+        /(^|[\s(«“])(de|De|que|Que) \{\{(\w+)\}\}/g,
+        (_m, before: string, word: (typeof ELIDING)[number], name: string) => `${before}{{${name}, ${formatterName(word)}}}`,
+      );
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
@@ -45,6 +58,11 @@ export function elisionTemplates<T>(resources: T): T {
 const formatterName = (word: (typeof ELIDING)[number]) => `elision${word.toLowerCase()}${word[0] === word[0]!.toUpperCase() ? 'cap' : ''}`;
 
 /** The i18next formatters of elisionTemplates (« de », « De », « que », « Que »). */
-export function addElisionFormatters(i18n: { services: { formatter?: { add(name: string, fn: (value: unknown) => string): void } } }): void {
-  for (const word of ELIDING) i18n.services.formatter?.add(formatterName(word), (value) => withElision(word, value === undefined || value === null ? '' : String(value)));
+export function addElisionFormatters(i18n: {
+  services: { formatter?: { add(name: string, fn: (value: unknown) => string): void } };
+}): void {
+  for (const word of ELIDING)
+    i18n.services.formatter?.add(formatterName(word), (value) =>
+      withElision(word, value === undefined || value === null ? '' : String(value)),
+    );
 }

@@ -56,7 +56,16 @@ export const BackupAccessState = z.enum(['consent-pending', 'granted', 'ended'])
 export type BackupAccessState = z.infer<typeof BackupAccessState>;
 
 /** refused / timeout (no answer) / unavailable (the app cannot ask: backups off…), then how a granted access ended. */
-export const BackupAccessEndReason = z.enum(['refused', 'timeout', 'unavailable', 'practitioner-stop', 'technician-end', 'expired', 'disconnect', 'device-revoked']);
+export const BackupAccessEndReason = z.enum([
+  'refused',
+  'timeout',
+  'unavailable',
+  'practitioner-stop',
+  'technician-end',
+  'expired',
+  'disconnect',
+  'device-revoked',
+]);
 export type BackupAccessEndReason = z.infer<typeof BackupAccessEndReason>;
 
 /** Short code shown on both sides (same alphabet as the screen's). */
@@ -88,7 +97,11 @@ export const BackupAccessConsentRequest = z.object({
   shortCode: BackupAccessCode,
   expiresAt: IsoDate,
   /** How long the access lasts once granted. */
-  grantMinutes: z.number().int().positive().max(24 * 60),
+  grantMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60),
 });
 export type BackupAccessConsentRequest = z.infer<typeof BackupAccessConsentRequest>;
 
@@ -109,7 +122,10 @@ export const BACKUP_ACCESS_TECH_EVENTS = {
 export const BACKUP_ACCESS_DEVICE_EVENTS = {
   'backup:access-answer': { request: z.strictObject({ accessId: Id, decision: BackupAccessDecision }), response: BackupAccess },
   /** « Arrêter l'accès » — or the device's own deadline passed (`reason: 'expired'`; additive). */
-  'backup:access-stop': { request: z.strictObject({ accessId: Id, reason: z.enum(['practitioner-stop', 'expired']).optional() }), response: BackupAccess },
+  'backup:access-stop': {
+    request: z.strictObject({ accessId: Id, reason: z.enum(['practitioner-stop', 'expired']).optional() }),
+    response: BackupAccess,
+  },
   /** Progress and end of a restore started under the access (only those the hub started). */
   'backup:access-progress': { request: z.strictObject({ accessId: Id, job: RestoreJob }), response: z.object({}) },
 } as const;
@@ -126,7 +142,8 @@ export const BACKUP_DEVICE_PUSH = {
  * (`requestId`), or an access to the device's backups the practitioner granted outside any request
  * (`accessId`, see « Access outside a request » below; additive).
  */
-const scoped = <T extends z.ZodRawShape>(extra: T) => z.union([z.strictObject({ requestId: Id, ...extra }), z.strictObject({ accessId: Id, ...extra })]);
+const scoped = <T extends z.ZodRawShape>(extra: T) =>
+  z.union([z.strictObject({ requestId: Id, ...extra }), z.strictObject({ accessId: Id, ...extra })]);
 export type BackupScope = { requestId: string } | { accessId: string };
 
 /** Technician → hub (namespace /tech), acknowledged with a Result. */
@@ -148,7 +165,6 @@ export const BACKUP_TECH_EVENTS = {
   'backup:cancel-restore': { request: scoped({ jobId: Id }), response: RestoreJob },
   ...BACKUP_ACCESS_TECH_EVENTS,
 } as const;
-
 
 /** The six device methods a technician may reach, each with its input, on top of `base` (who and why). */
 const relayCallOf = <T extends z.ZodRawShape>(base: T) =>
@@ -280,7 +296,9 @@ export function backupHeadlineKey(
 ): { key: string; vars: Record<string, number> } {
   switch (s.headline) {
     case 'ok':
-      return s.lastRun?.outcome === 'warning' ? { key: 'headline.okWithWarning', vars: { count: s.lastRun.unreadableCount } } : { key: 'headline.ok', vars: {} };
+      return s.lastRun?.outcome === 'warning'
+        ? { key: 'headline.okWithWarning', vars: { count: s.lastRun.unreadableCount } }
+        : { key: 'headline.ok', vars: {} };
     case 'stale': {
       if (!s.lastSuccessAt) return { key: 'headline.never', vars: {} };
       const hours = Math.max(0, Math.floor((now - Date.parse(s.lastSuccessAt)) / 3_600_000));

@@ -125,9 +125,17 @@ export const TreePath = z
   .min(1)
   .max(4096)
   .refine((p) => p.startsWith('/') && !p.includes('\0'), { message: 'chemin de sauvegarde invalide' })
-  .refine((p) => p === '/' || p.slice(1).split('/').every((s) => s !== '' && s !== '.' && s !== '..'), {
-    message: 'chemin de sauvegarde invalide',
-  });
+  .refine(
+    (p) =>
+      p === '/' ||
+      p
+        .slice(1)
+        .split('/')
+        .every((s) => s !== '' && s !== '.' && s !== '..'),
+    {
+      message: 'chemin de sauvegarde invalide',
+    },
+  );
 
 /** A snapshot id, full (64 hex) or short (8+ hex). */
 export const SnapshotRef = z
@@ -220,11 +228,26 @@ export const BackupSettings = z.strictObject({
   retention: RetentionSettings.default({ daily: 7, weekly: 5, monthly: 12, everyDays: 1 }),
   check: CheckSettings.default({ everyDays: 7, readDataSubset: '2%' }),
   /** After this long without a successful backup the headline turns to "stale". */
-  staleAfterHours: z.number().int().min(12).max(24 * 30).default(48),
+  staleAfterHours: z
+    .number()
+    .int()
+    .min(12)
+    .max(24 * 30)
+    .default(48),
   /** A missed time (machine off or asleep) is caught up on wake only within this window. */
-  catchUpMinutes: z.number().int().min(0).max(24 * 60).default(120),
+  catchUpMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(120),
   /** A repository lock older than this (or left by a dead process on this machine) is removed. */
-  staleLockMinutes: z.number().int().min(30).max(24 * 60).default(30),
+  staleLockMinutes: z
+    .number()
+    .int()
+    .min(30)
+    .max(24 * 60)
+    .default(30),
 });
 export type BackupSettings = z.infer<typeof BackupSettings>;
 export type BackupSettingsInput = z.input<typeof BackupSettings>;
@@ -498,7 +521,10 @@ export const RestoreJob = z.object({
   result: z.object({ items: z.array(RestoredItem), folder: z.string() }).nullable(),
   error: BackupError.nullable(),
   /** A technician's restore: who started it, as the hub verified it (shown to the practitioner). */
-  requestedBy: z.object({ name: z.string().max(100) }).nullable().optional(),
+  requestedBy: z
+    .object({ name: z.string().max(100) })
+    .nullable()
+    .optional(),
 });
 export type RestoreJob = z.infer<typeof RestoreJob>;
 
@@ -572,7 +598,12 @@ export const BACKUP_STRINGS = {
       failed: 'La sauvegarde a échoué',
       'not-configured': 'La sauvegarde n’est pas configurée',
     },
-    day: { ok: 'Sauvegarde réussie', warning: 'Sauvegarde avec des fichiers illisibles', failed: 'Sauvegarde échouée', none: 'Pas de sauvegarde' },
+    day: {
+      ok: 'Sauvegarde réussie',
+      warning: 'Sauvegarde avec des fichiers illisibles',
+      failed: 'Sauvegarde échouée',
+      none: 'Pas de sauvegarde',
+    },
     actions: { runNow: 'Sauvegarder maintenant', openFolder: 'Ouvrir le dossier', cancel: 'Annuler' },
     modes: {
       beside: 'Restaurer une copie à côté',
@@ -613,36 +644,87 @@ export const BACKUP_STRINGS = {
     } satisfies Partial<Record<BackupMessageKey, string>>,
     names: { restored: 'restauré le', beforeRestore: 'avant restauration' },
     reasons: {
-      'not-configured': { message: 'La sauvegarde n’est pas encore configurée.', nextStep: 'Choisissez où enregistrer les sauvegardes dans les réglages.' },
-      'restic-missing': { message: 'Le programme de sauvegarde est introuvable sur cet ordinateur.', nextStep: 'Réinstallez Vigie ou contactez votre prestataire.' },
-      'wrong-password': { message: 'Le mot de passe de la sauvegarde est incorrect.', nextStep: 'Vérifiez le mot de passe dans les réglages ou contactez votre prestataire.' },
-      'repo-missing': { message: 'Aucune sauvegarde n’a été trouvée à l’emplacement prévu.', nextStep: 'Vérifiez que le disque de sauvegarde est branché, puis réessayez.' },
-      'repo-unreachable': { message: 'Impossible de joindre l’emplacement des sauvegardes.', nextStep: 'Vérifiez la connexion à Internet ou au réseau, puis réessayez.' },
-      locked: { message: 'Une autre opération utilise la sauvegarde en ce moment.', nextStep: 'Réessayez dans quelques minutes. Si cela dure, contactez votre prestataire.' },
-      'unreadable-files': { message: 'Sauvegarde faite, mais des fichiers n’ont pas pu être lus.', nextStep: 'Fermez les programmes qui utilisent ces fichiers : ils seront repris à la prochaine sauvegarde.' },
-      interrupted: { message: 'La sauvegarde a été interrompue avant la fin.', nextStep: 'Elle reprendra à la prochaine heure prévue, ou cliquez sur « Sauvegarder maintenant ».' },
-      'disk-full': { message: 'Il n’y a plus assez de place sur le disque.', nextStep: 'Libérez de la place ou contactez votre prestataire.' },
-      'read-only': { message: 'Impossible d’écrire à cet endroit : il est en lecture seule ou protégé.', nextStep: 'Choisissez un autre dossier ou contactez votre prestataire.' },
-      'in-use': { message: 'Le fichier ou le dossier est utilisé par un autre programme.', nextStep: 'Fermez ce programme, puis réessayez.' },
+      'not-configured': {
+        message: 'La sauvegarde n’est pas encore configurée.',
+        nextStep: 'Choisissez où enregistrer les sauvegardes dans les réglages.',
+      },
+      'restic-missing': {
+        message: 'Le programme de sauvegarde est introuvable sur cet ordinateur.',
+        nextStep: 'Réinstallez Vigie ou contactez votre prestataire.',
+      },
+      'wrong-password': {
+        message: 'Le mot de passe de la sauvegarde est incorrect.',
+        nextStep: 'Vérifiez le mot de passe dans les réglages ou contactez votre prestataire.',
+      },
+      'repo-missing': {
+        message: 'Aucune sauvegarde n’a été trouvée à l’emplacement prévu.',
+        nextStep: 'Vérifiez que le disque de sauvegarde est branché, puis réessayez.',
+      },
+      'repo-unreachable': {
+        message: 'Impossible de joindre l’emplacement des sauvegardes.',
+        nextStep: 'Vérifiez la connexion à Internet ou au réseau, puis réessayez.',
+      },
+      locked: {
+        message: 'Une autre opération utilise la sauvegarde en ce moment.',
+        nextStep: 'Réessayez dans quelques minutes. Si cela dure, contactez votre prestataire.',
+      },
+      'unreadable-files': {
+        message: 'Sauvegarde faite, mais des fichiers n’ont pas pu être lus.',
+        nextStep: 'Fermez les programmes qui utilisent ces fichiers : ils seront repris à la prochaine sauvegarde.',
+      },
+      interrupted: {
+        message: 'La sauvegarde a été interrompue avant la fin.',
+        nextStep: 'Elle reprendra à la prochaine heure prévue, ou cliquez sur « Sauvegarder maintenant ».',
+      },
+      'disk-full': {
+        message: 'Il n’y a plus assez de place sur le disque.',
+        nextStep: 'Libérez de la place ou contactez votre prestataire.',
+      },
+      'read-only': {
+        message: 'Impossible d’écrire à cet endroit : il est en lecture seule ou protégé.',
+        nextStep: 'Choisissez un autre dossier ou contactez votre prestataire.',
+      },
+      'in-use': {
+        message: 'Le fichier ou le dossier est utilisé par un autre programme.',
+        nextStep: 'Fermez ce programme, puis réessayez.',
+      },
       busy: { message: 'Une sauvegarde ou une restauration est déjà en cours.', nextStep: 'Attendez qu’elle se termine, puis réessayez.' },
       cancelled: { message: 'Opération annulée : rien n’a été modifié.', nextStep: 'Vous pouvez recommencer quand vous voulez.' },
       'not-found': { message: 'Cet élément est introuvable dans cette sauvegarde.', nextStep: 'Choisissez une autre date.' },
-      'restored-nothing': { message: 'Rien n’a été restauré : l’élément n’est pas dans cette sauvegarde.', nextStep: 'Choisissez une autre date ou vérifiez le nom du fichier.' },
-      'verify-failed': { message: 'La copie restaurée est incomplète ; vos fichiers actuels n’ont pas été touchés.', nextStep: 'Réessayez. Si cela recommence, contactez votre prestataire.' },
-      'move-failed': { message: 'La restauration n’a pas pu être mise en place ; vos fichiers actuels ont été laissés tels quels.', nextStep: 'Fermez les programmes ouverts sur ces fichiers, puis réessayez.' },
+      'restored-nothing': {
+        message: 'Rien n’a été restauré : l’élément n’est pas dans cette sauvegarde.',
+        nextStep: 'Choisissez une autre date ou vérifiez le nom du fichier.',
+      },
+      'verify-failed': {
+        message: 'La copie restaurée est incomplète ; vos fichiers actuels n’ont pas été touchés.',
+        nextStep: 'Réessayez. Si cela recommence, contactez votre prestataire.',
+      },
+      'move-failed': {
+        message: 'La restauration n’a pas pu être mise en place ; vos fichiers actuels ont été laissés tels quels.',
+        nextStep: 'Fermez les programmes ouverts sur ces fichiers, puis réessayez.',
+      },
       'check-failed': { message: 'La vérification des sauvegardes a détecté un problème.', nextStep: 'Contactez votre prestataire.' },
       timeout: { message: 'L’opération prend trop de temps.', nextStep: 'Réessayez plus tard.' },
-      'not-allowed': { message: 'Vigie ne restaure pas à cet endroit : il est en dehors des dossiers autorisés.', nextStep: 'Choisissez un dossier à vous, par exemple dans Documents ou sur le Bureau.' },
+      'not-allowed': {
+        message: 'Vigie ne restaure pas à cet endroit : il est en dehors des dossiers autorisés.',
+        nextStep: 'Choisissez un dossier à vous, par exemple dans Documents ou sur le Bureau.',
+      },
       'link-in-path': {
         message: 'Un dossier sur le chemin a été remplacé par un lien depuis la sauvegarde : par sécurité, rien n’a été restauré.',
         nextStep: 'Restaurez dans un autre dossier, ou contactez votre prestataire.',
       },
-      'not-a-folder': { message: 'La destination choisie est un fichier, pas un dossier.', nextStep: 'Choisissez un dossier, ou renommez ce fichier puis réessayez.' },
+      'not-a-folder': {
+        message: 'La destination choisie est un fichier, pas un dossier.',
+        nextStep: 'Choisissez un dossier, ou renommez ce fichier puis réessayez.',
+      },
       'path-too-long': {
         message: 'Le chemin est trop long pour le système (trop de dossiers imbriqués ou des noms trop longs).',
         nextStep: 'Restaurez dans un dossier au chemin plus court, par exemple sur le Bureau, ou contactez votre prestataire.',
       },
-      unknown: { message: 'La sauvegarde a rencontré une erreur inattendue.', nextStep: 'Réessayez ; si cela recommence, contactez votre prestataire.' },
+      unknown: {
+        message: 'La sauvegarde a rencontré une erreur inattendue.',
+        nextStep: 'Réessayez ; si cela recommence, contactez votre prestataire.',
+      },
     } satisfies Record<BackupReason, ReasonText>,
   },
   en: {
@@ -699,30 +781,69 @@ export const BACKUP_STRINGS = {
     names: { restored: 'restored on', beforeRestore: 'before restore' },
     reasons: {
       'not-configured': { message: 'Backup is not set up yet.', nextStep: 'Choose where to store backups in the settings.' },
-      'restic-missing': { message: 'The backup program cannot be found on this computer.', nextStep: 'Reinstall Vigie or contact your provider.' },
-      'wrong-password': { message: 'The backup password is wrong.', nextStep: 'Check the password in the settings or contact your provider.' },
-      'repo-missing': { message: 'No backup was found at the expected place.', nextStep: 'Check that the backup drive is plugged in, then try again.' },
-      'repo-unreachable': { message: 'The backup location cannot be reached.', nextStep: 'Check the Internet or network connection, then try again.' },
-      locked: { message: 'Another operation is using the backup right now.', nextStep: 'Try again in a few minutes. If it lasts, contact your provider.' },
-      'unreadable-files': { message: 'Backup done, but some files could not be read.', nextStep: 'Close the programs using these files: they will be picked up by the next backup.' },
-      interrupted: { message: 'The backup was interrupted before the end.', nextStep: 'It will resume at the next scheduled time, or click “Back up now”.' },
+      'restic-missing': {
+        message: 'The backup program cannot be found on this computer.',
+        nextStep: 'Reinstall Vigie or contact your provider.',
+      },
+      'wrong-password': {
+        message: 'The backup password is wrong.',
+        nextStep: 'Check the password in the settings or contact your provider.',
+      },
+      'repo-missing': {
+        message: 'No backup was found at the expected place.',
+        nextStep: 'Check that the backup drive is plugged in, then try again.',
+      },
+      'repo-unreachable': {
+        message: 'The backup location cannot be reached.',
+        nextStep: 'Check the Internet or network connection, then try again.',
+      },
+      locked: {
+        message: 'Another operation is using the backup right now.',
+        nextStep: 'Try again in a few minutes. If it lasts, contact your provider.',
+      },
+      'unreadable-files': {
+        message: 'Backup done, but some files could not be read.',
+        nextStep: 'Close the programs using these files: they will be picked up by the next backup.',
+      },
+      interrupted: {
+        message: 'The backup was interrupted before the end.',
+        nextStep: 'It will resume at the next scheduled time, or click “Back up now”.',
+      },
       'disk-full': { message: 'There is not enough space left on the disk.', nextStep: 'Free some space or contact your provider.' },
-      'read-only': { message: 'Cannot write there: it is read-only or protected.', nextStep: 'Choose another folder or contact your provider.' },
+      'read-only': {
+        message: 'Cannot write there: it is read-only or protected.',
+        nextStep: 'Choose another folder or contact your provider.',
+      },
       'in-use': { message: 'The file or folder is being used by another program.', nextStep: 'Close that program, then try again.' },
       busy: { message: 'A backup or a restore is already running.', nextStep: 'Wait for it to finish, then try again.' },
       cancelled: { message: 'Cancelled: nothing was changed.', nextStep: 'You can start again whenever you like.' },
       'not-found': { message: 'This item cannot be found in this backup.', nextStep: 'Choose another date.' },
-      'restored-nothing': { message: 'Nothing was restored: the item is not in this backup.', nextStep: 'Choose another date or check the file name.' },
-      'verify-failed': { message: 'The restored copy is incomplete; your current files were not touched.', nextStep: 'Try again. If it happens again, contact your provider.' },
-      'move-failed': { message: 'The restore could not be put in place; your current files were left as they were.', nextStep: 'Close programs that have these files open, then try again.' },
+      'restored-nothing': {
+        message: 'Nothing was restored: the item is not in this backup.',
+        nextStep: 'Choose another date or check the file name.',
+      },
+      'verify-failed': {
+        message: 'The restored copy is incomplete; your current files were not touched.',
+        nextStep: 'Try again. If it happens again, contact your provider.',
+      },
+      'move-failed': {
+        message: 'The restore could not be put in place; your current files were left as they were.',
+        nextStep: 'Close programs that have these files open, then try again.',
+      },
       'check-failed': { message: 'The backup check found a problem.', nextStep: 'Contact your provider.' },
       timeout: { message: 'The operation is taking too long.', nextStep: 'Try again later.' },
-      'not-allowed': { message: 'Vigie does not restore there: it is outside the allowed folders.', nextStep: 'Choose a folder of your own, for example in Documents or on the Desktop.' },
+      'not-allowed': {
+        message: 'Vigie does not restore there: it is outside the allowed folders.',
+        nextStep: 'Choose a folder of your own, for example in Documents or on the Desktop.',
+      },
       'link-in-path': {
         message: 'A folder on the way has been replaced by a link since the backup: for safety, nothing was restored.',
         nextStep: 'Restore to another folder, or contact your provider.',
       },
-      'not-a-folder': { message: 'The chosen destination is a file, not a folder.', nextStep: 'Choose a folder, or rename this file and try again.' },
+      'not-a-folder': {
+        message: 'The chosen destination is a file, not a folder.',
+        nextStep: 'Choose a folder, or rename this file and try again.',
+      },
       'path-too-long': {
         message: 'The path is too long for the system (too many nested folders or names too long).',
         nextStep: 'Restore to a folder with a shorter path, for example on the Desktop, or contact your provider.',

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ChatResync, backoffDelay, gaplessSeq, hasGap, lastSeq, mergeMessages, mergeReceipts, receiptPoint, type ResyncFetch, type ResyncPage } from './chat-sync.js';
+import {
+  ChatResync,
+  backoffDelay,
+  gaplessSeq,
+  hasGap,
+  lastSeq,
+  mergeMessages,
+  mergeReceipts,
+  receiptPoint,
+  type ResyncFetch,
+  type ResyncPage,
+} from './chat-sync.js';
 import type { ChatMessage, ChatReceipts } from './domain.js';
 import { err, ok } from './result.js';
 
@@ -8,7 +19,16 @@ let n = 0;
 const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 function msg(seq: number, author: ChatMessage['author'] = 'device', requestId = REQ, id = uuid(++n)): ChatMessage {
   const at = new Date(Date.UTC(2025, 10, 28, 10, 0, seq)).toISOString();
-  return { id, requestId, seq, author, authorName: author === 'device' ? 'Dr Martin' : 'Alice', text: `m${seq}`, sentAt: at, createdAt: at };
+  return {
+    id,
+    requestId,
+    seq,
+    author,
+    authorName: author === 'device' ? 'Dr Martin' : 'Alice',
+    text: `m${seq}`,
+    sentAt: at,
+    createdAt: at,
+  };
 }
 const receipts = (device: [number, number], technician: [number, number] = [0, 0], requestId = REQ): ChatReceipts => ({
   requestId,

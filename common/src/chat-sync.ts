@@ -11,7 +11,14 @@ import type { ErrorCode, Result } from './result.js';
  */
 
 /** Errors after which the same call can still succeed later: the message stays queued, the resync is retried. */
-export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['OFFLINE', 'TIMEOUT', 'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE', 'UNAUTHORIZED']);
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'OFFLINE',
+  'TIMEOUT',
+  'RATE_LIMITED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'UNAUTHORIZED',
+]);
 
 export const isRetryable = (code: ErrorCode): boolean => RETRYABLE_CODES.has(code);
 
@@ -101,7 +108,9 @@ export interface ResyncPage {
   more: boolean;
 }
 
-export type ResyncFetch = (items: Array<{ requestId: string; afterSeq: number }>) => Promise<Result<Array<{ requestId: string; result: Result<ResyncPage> }>>>;
+export type ResyncFetch = (
+  items: Array<{ requestId: string; afterSeq: number }>,
+) => Promise<Result<Array<{ requestId: string; result: Result<ResyncPage> }>>>;
 
 export interface ChatResyncDeps {
   /** Asks the hub for several conversations at once (one page each). */

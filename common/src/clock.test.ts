@@ -13,7 +13,10 @@ describe('ManualClock', () => {
     clock.clearTimeout(cleared);
     expect(clock.nextAt()).toBe(1_100);
     clock.advance(300);
-    expect(seen).toEqual([['a', 1_100], ['b', 1_200]]);
+    expect(seen).toEqual([
+      ['a', 1_100],
+      ['b', 1_200],
+    ]);
     expect(clock.now()).toBe(1_300);
     expect(clock.pending).toBe(1);
   });

@@ -39,7 +39,10 @@ export const DeviceLogs = z.strictObject({
 });
 export type DeviceLogs = z.infer<typeof DeviceLogs>;
 
-export const DeviceLogsRequest = z.strictObject({ requestId: Id, lines: z.number().int().min(1).max(DEVICE_LOGS_LIMITS.maxLines).optional() });
+export const DeviceLogsRequest = z.strictObject({
+  requestId: Id,
+  lines: z.number().int().min(1).max(DEVICE_LOGS_LIMITS.maxLines).optional(),
+});
 export type DeviceLogsRequest = z.infer<typeof DeviceLogsRequest>;
 
 /** Hub → device: who asks, under which request, how many lines. */

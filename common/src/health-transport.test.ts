@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceReportRequest, HelpDetail, TECH_EVENTS, TECH_PUSH } from './socket.js';
-import { HEALTH_REPORT_MAX_BYTES, HealthReport, computeHealthSummary, fitHealthReport, healthReportBytes, type CheckResult } from './health.js';
+import {
+  HEALTH_REPORT_MAX_BYTES,
+  HealthReport,
+  computeHealthSummary,
+  fitHealthReport,
+  healthReportBytes,
+  type CheckResult,
+} from './health.js';
 
 /** A constructed report (not a recorded output): two checks whose evidence is `evidenceChars` long. */
 function report(evidenceChars: number): HealthReport {
@@ -13,12 +20,32 @@ function report(evidenceChars: number): HealthReport {
     remediation: status === 'ok' ? null : 'Faites ceci.',
     message: { key: `${id}.x`, params: {} },
     reason: null,
-    evidence: [{ command: 'lsblk -J', stdout: 'é'.repeat(evidenceChars), stderr: 'x'.repeat(evidenceChars), exitCode: 0, durationMs: 12, truncated: false, failure: null }],
+    evidence: [
+      {
+        command: 'lsblk -J',
+        stdout: 'é'.repeat(evidenceChars),
+        stderr: 'x'.repeat(evidenceChars),
+        exitCode: 0,
+        durationMs: 12,
+        truncated: false,
+        failure: null,
+      },
+    ],
     durationMs: 12,
   });
   const checks = [check('disk-encryption', 'critical'), check('firewall', 'ok')];
   const summary = computeHealthSummary({ checks, finishedAt });
-  return HealthReport.parse({ version: 1, checks, score: summary.score, worst: summary.worst, summary, startedAt: finishedAt, finishedAt, os: { family: 'linux', name: 'Debian', version: '12' }, trigger: 'manual' });
+  return HealthReport.parse({
+    version: 1,
+    checks,
+    score: summary.score,
+    worst: summary.worst,
+    summary,
+    startedAt: finishedAt,
+    finishedAt,
+    os: { family: 'linux', name: 'Debian', version: '12' },
+    trigger: 'manual',
+  });
 }
 
 describe('health report transport', () => {
@@ -36,7 +63,9 @@ describe('health report transport', () => {
     expect(healthReportBytes(fitted!)).toBeLessThanOrEqual(max);
     expect(HealthReport.safeParse(fitted).success).toBe(true);
     expect(fitted!.score).toBe(r.score);
-    expect(fitted!.checks.map((c) => [c.id, c.status, c.title, c.explanation])).toEqual(r.checks.map((c) => [c.id, c.status, c.title, c.explanation]));
+    expect(fitted!.checks.map((c) => [c.id, c.status, c.title, c.explanation])).toEqual(
+      r.checks.map((c) => [c.id, c.status, c.title, c.explanation]),
+    );
     expect(fitted!.checks.every((c) => c.evidence[0]!.truncated)).toBe(true);
     expect(fitted!.checks[0]!.evidence[0]!.stdout.length).toBeLessThan(4000);
   });
@@ -58,7 +87,9 @@ describe('health report transport', () => {
     expect(DeviceReportRequest.safeParse({ healthReport: report(10) }).success).toBe(true);
     expect(DeviceReportRequest.safeParse({ healthReport: { version: 2 } }).success).toBe(false);
     expect(DeviceReportRequest.safeParse({ deviceId: 'someone-else', health: null }).success).toBe(false);
-    expect(TECH_PUSH['device:report'].safeParse({ deviceId: 'd1', health: null, backup: null, reportedAt: '2025-11-28T10:00:00.000Z' }).success).toBe(true);
+    expect(
+      TECH_PUSH['device:report'].safeParse({ deviceId: 'd1', health: null, backup: null, reportedAt: '2025-11-28T10:00:00.000Z' }).success,
+    ).toBe(true);
     expect(TECH_EVENTS['device:health'].request.safeParse({ deviceId: 'd1' }).success).toBe(true);
     expect(HelpDetail.shape.healthReport.safeParse(undefined).success).toBe(true);
   });

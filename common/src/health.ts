@@ -199,7 +199,10 @@ export function worstCheck<T extends Scored>(checks: readonly T[]): T | undefine
 }
 
 /** The summary the hub and the help request carry. */
-export function computeHealthSummary(report: { checks: readonly Pick<CheckResult, 'id' | 'status' | 'title'>[]; finishedAt: string }): HealthSummary {
+export function computeHealthSummary(report: {
+  checks: readonly Pick<CheckResult, 'id' | 'status' | 'title'>[];
+  finishedAt: string;
+}): HealthSummary {
   const counts = { ok: 0, warning: 0, critical: 0, unknown: 0 };
   for (const c of report.checks) counts[c.status] += 1;
   const worst = worstStatus(report.checks.map((c) => c.status));
@@ -245,7 +248,8 @@ const FR_MESSAGES = {
   'disk-encryption.off.windows': {
     title: 'Le disque n’est pas chiffré',
     explanation: 'En cas de perte ou de vol de l’ordinateur, les dossiers des patients peuvent être lus par n’importe qui.',
-    remediation: 'Activez le chiffrement dans Paramètres > Confidentialité et sécurité > Chiffrement de l’appareil, ou demandez-le à votre prestataire.',
+    remediation:
+      'Activez le chiffrement dans Paramètres > Confidentialité et sécurité > Chiffrement de l’appareil, ou demandez-le à votre prestataire.',
   },
   'disk-encryption.off.linux': {
     title: 'Le disque n’est pas chiffré',
@@ -259,22 +263,26 @@ const FR_MESSAGES = {
   },
   'disk-encryption.in-progress-unmeasured': {
     title: 'Le chiffrement du disque est en cours',
-    explanation: 'Le disque est en train d’être chiffré. Depuis ce compte, l’ordinateur ne dit pas où en est l’opération. Le disque n’est protégé qu’une fois le chiffrement terminé.',
+    explanation:
+      'Le disque est en train d’être chiffré. Depuis ce compte, l’ordinateur ne dit pas où en est l’opération. Le disque n’est protégé qu’une fois le chiffrement terminé.',
     remediation: 'Laissez l’ordinateur allumé et branché sur le secteur jusqu’à la fin.',
   },
   'disk-encryption.paused': {
     title: 'Le chiffrement du disque est arrêté en cours de route',
-    explanation: 'Le chiffrement a commencé puis a été mis en pause ({{percent}} % du disque) : le reste du disque peut être lu en cas de perte ou de vol.',
+    explanation:
+      'Le chiffrement a commencé puis a été mis en pause ({{percent}} % du disque) : le reste du disque peut être lu en cas de perte ou de vol.',
     remediation: 'Demandez à votre prestataire de relancer le chiffrement du disque jusqu’au bout.',
   },
   'disk-encryption.paused-unmeasured': {
     title: 'Le chiffrement du disque est arrêté en cours de route',
-    explanation: 'Le chiffrement a commencé puis a été mis en pause : la partie du disque qui n’est pas encore chiffrée peut être lue en cas de perte ou de vol.',
+    explanation:
+      'Le chiffrement a commencé puis a été mis en pause : la partie du disque qui n’est pas encore chiffrée peut être lue en cas de perte ou de vol.',
     remediation: 'Demandez à votre prestataire de relancer le chiffrement du disque jusqu’au bout.',
   },
   'disk-encryption.decryption-paused': {
     title: 'Le retrait du chiffrement est en pause',
-    explanation: 'Quelqu’un a commencé à retirer le chiffrement du disque puis l’a mis en pause : une partie des données n’est déjà plus protégée en cas de vol.',
+    explanation:
+      'Quelqu’un a commencé à retirer le chiffrement du disque puis l’a mis en pause : une partie des données n’est déjà plus protégée en cas de vol.',
     remediation: 'Si ce n’est pas voulu, contactez votre prestataire tout de suite pour rétablir le chiffrement.',
   },
   'disk-encryption.pending': {
@@ -284,7 +292,8 @@ const FR_MESSAGES = {
   },
   'disk-encryption.suspended': {
     title: 'Le chiffrement du disque est suspendu',
-    explanation: 'Le disque est chiffré mais sa protection est désactivée : la clé est laissée accessible et le disque peut être lu en cas de vol.',
+    explanation:
+      'Le disque est chiffré mais sa protection est désactivée : la clé est laissée accessible et le disque peut être lu en cas de vol.',
     remediation: 'Demandez à votre prestataire de réactiver la protection du disque.',
   },
   'disk-encryption.decrypting': {
@@ -329,7 +338,8 @@ const FR_MESSAGES = {
   },
   'antivirus.macos-ok': {
     title: 'La protection intégrée de macOS est active',
-    explanation: 'macOS contrôle les applications et reçoit automatiquement les mises à jour de sa protection contre les logiciels malveillants.',
+    explanation:
+      'macOS contrôle les applications et reçoit automatiquement les mises à jour de sa protection contre les logiciels malveillants.',
     remediation: null,
   },
   'antivirus.macos-current': {
@@ -339,18 +349,23 @@ const FR_MESSAGES = {
   },
   'antivirus.macos-outdated': {
     title: 'La protection intégrée de macOS n’est pas à jour',
-    explanation: 'La liste des logiciels malveillants connus de macOS date du {{sinceDate}} : Apple la met à jour chaque semaine ou presque, les menaces récentes ne sont donc pas reconnues.',
-    remediation: 'Vérifiez que l’ordinateur accède à Internet ; dans Réglages Système > Général > Mise à jour de logiciels, activez « Installer les réponses de sécurité et les fichiers système ».',
+    explanation:
+      'La liste des logiciels malveillants connus de macOS date du {{sinceDate}} : Apple la met à jour chaque semaine ou presque, les menaces récentes ne sont donc pas reconnues.',
+    remediation:
+      'Vérifiez que l’ordinateur accède à Internet ; dans Réglages Système > Général > Mise à jour de logiciels, activez « Installer les réponses de sécurité et les fichiers système ».',
   },
   'antivirus.macos-missing': {
     title: 'La protection intégrée de macOS est absente',
-    explanation: 'La liste des logiciels malveillants connus de macOS est introuvable sur cet ordinateur : les applications ne sont plus contrôlées contre les menaces connues.',
-    remediation: 'Demandez à votre prestataire de remettre en place les fichiers de sécurité de macOS (une mise à jour du système les réinstalle).',
+    explanation:
+      'La liste des logiciels malveillants connus de macOS est introuvable sur cet ordinateur : les applications ne sont plus contrôlées contre les menaces connues.',
+    remediation:
+      'Demandez à votre prestataire de remettre en place les fichiers de sécurité de macOS (une mise à jour du système les réinstalle).',
   },
   'antivirus.macos-updates-off': {
     title: 'La protection intégrée de macOS ne se met plus à jour',
     explanation: 'L’installation automatique des fichiers de sécurité est coupée : les nouvelles menaces ne sont pas reconnues.',
-    remediation: 'Dans Réglages Système > Général > Mise à jour de logiciels, activez « Installer les réponses de sécurité et les fichiers système ».',
+    remediation:
+      'Dans Réglages Système > Général > Mise à jour de logiciels, activez « Installer les réponses de sécurité et les fichiers système ».',
   },
   'antivirus.linux-clamav-ok': {
     title: 'Un antivirus est installé',
@@ -359,12 +374,14 @@ const FR_MESSAGES = {
   },
   'antivirus.linux-clamav-no-updates': {
     title: 'L’antivirus ne se met pas à jour',
-    explanation: 'Un antivirus est installé, mais rien ne met à jour ses définitions de virus : elles vieillissent et les menaces récentes ne sont pas reconnues.',
+    explanation:
+      'Un antivirus est installé, mais rien ne met à jour ses définitions de virus : elles vieillissent et les menaces récentes ne sont pas reconnues.',
     remediation: 'Demandez à votre prestataire d’installer la mise à jour automatique de l’antivirus.',
   },
   'antivirus.linux-none': {
     title: 'Aucun antivirus n’est installé',
-    explanation: 'Aucun antivirus n’a été trouvé sur cet ordinateur Linux. Le risque est plus faible que sous Windows, mais les fichiers reçus ne sont pas analysés.',
+    explanation:
+      'Aucun antivirus n’a été trouvé sur cet ordinateur Linux. Le risque est plus faible que sous Windows, mais les fichiers reçus ne sont pas analysés.',
     remediation: 'Demandez à votre prestataire si un antivirus est utile pour ce poste.',
   },
   // firewall
@@ -380,12 +397,14 @@ const FR_MESSAGES = {
   },
   'firewall.off.windows': {
     title: 'Le pare-feu est désactivé',
-    explanation: 'Le pare-feu est coupé pour le réseau utilisé en ce moment ({{profilesList}}) : les autres appareils de ce réseau peuvent se connecter librement à cet ordinateur.',
+    explanation:
+      'Le pare-feu est coupé pour le réseau utilisé en ce moment ({{profilesList}}) : les autres appareils de ce réseau peuvent se connecter librement à cet ordinateur.',
     remediation: 'Activez le pare-feu dans Sécurité Windows > Pare-feu et protection du réseau, pour tous les types de réseau.',
   },
   'firewall.unused-off.windows': {
     title: 'Le pare-feu est coupé pour un type de réseau',
-    explanation: 'Le pare-feu protège le réseau utilisé en ce moment, mais il est coupé pour un type de réseau qui ne sert pas actuellement ({{profilesList}}) : l’ordinateur serait exposé dès qu’il s’y connecterait.',
+    explanation:
+      'Le pare-feu protège le réseau utilisé en ce moment, mais il est coupé pour un type de réseau qui ne sert pas actuellement ({{profilesList}}) : l’ordinateur serait exposé dès qu’il s’y connecterait.',
     remediation: 'Activez le pare-feu dans Sécurité Windows > Pare-feu et protection du réseau, pour tous les types de réseau.',
   },
   'firewall.off.linux': {
@@ -421,12 +440,14 @@ const FR_MESSAGES = {
   },
   'os-supported.esu': {
     title: 'Le système reçoit des correctifs prolongés payants',
-    explanation: '{{name}} n’est plus suivi normalement par Microsoft, mais cet ordinateur est inscrit au programme payant de correctifs de sécurité prolongés, jusqu’au {{untilDate}}.',
+    explanation:
+      '{{name}} n’est plus suivi normalement par Microsoft, mais cet ordinateur est inscrit au programme payant de correctifs de sécurité prolongés, jusqu’au {{untilDate}}.',
     remediation: 'Prévoyez avec votre prestataire le passage à Windows 11 avant cette date.',
   },
   'os-supported.ended': {
     title: 'Le système n’est plus mis à jour',
-    explanation: '{{name}} ne reçoit plus de correctifs de sécurité depuis le {{sinceDate}} : les failles découvertes depuis restent ouvertes.',
+    explanation:
+      '{{name}} ne reçoit plus de correctifs de sécurité depuis le {{sinceDate}} : les failles découvertes depuis restent ouvertes.',
     remediation: 'Faites mettre à niveau le système (ou remplacer l’ordinateur) par votre prestataire.',
   },
   // os-updates
@@ -449,7 +470,8 @@ const FR_MESSAGES = {
     explanation: {
       plural: 'security',
       one: '{{security}} correctif de sécurité n’est pas installé (mises à jour en attente : {{count}}) : une faille connue reste ouverte.',
-      other: '{{security}} correctifs de sécurité ne sont pas installés (mises à jour en attente : {{count}}) : des failles connues restent ouvertes.',
+      other:
+        '{{security}} correctifs de sécurité ne sont pas installés (mises à jour en attente : {{count}}) : des failles connues restent ouvertes.',
     },
     remediation: 'Installez les mises à jour dès aujourd’hui puis redémarrez l’ordinateur.',
   },
@@ -525,17 +547,20 @@ const FR_MESSAGES = {
   // admin-user
   'admin-user.standard': {
     title: 'Vous utilisez un compte standard',
-    explanation: 'Votre compte de tous les jours n’a pas les droits d’administrateur : un logiciel malveillant ouvert par erreur est limité.',
+    explanation:
+      'Votre compte de tous les jours n’a pas les droits d’administrateur : un logiciel malveillant ouvert par erreur est limité.',
     remediation: null,
   },
   'admin-user.admin': {
     title: 'Votre compte est administrateur',
-    explanation: 'Le compte utilisé tous les jours ({{user}}) peut tout modifier : un logiciel malveillant ouvert par erreur aurait les mêmes droits.',
+    explanation:
+      'Le compte utilisé tous les jours ({{user}}) peut tout modifier : un logiciel malveillant ouvert par erreur aurait les mêmes droits.',
     remediation: 'Demandez à votre prestataire de créer un compte standard pour le travail quotidien.',
   },
   'admin-user.root': {
     title: 'Vous travaillez avec le compte qui a tous les droits',
-    explanation: 'Le compte utilisé en ce moment est le compte principal du système, qui peut tout modifier : la moindre erreur ou le moindre logiciel malveillant peut tout détruire.',
+    explanation:
+      'Le compte utilisé en ce moment est le compte principal du système, qui peut tout modifier : la moindre erreur ou le moindre logiciel malveillant peut tout détruire.',
     remediation: 'Utilisez un compte personnel standard pour le travail quotidien ; demandez à votre prestataire de le créer.',
   },
   // auto-login
@@ -551,7 +576,8 @@ const FR_MESSAGES = {
   },
   'auto-login.password-left': {
     title: 'Un mot de passe est resté enregistré en clair',
-    explanation: 'La session ne s’ouvre plus toute seule, mais le mot de passe qui servait à l’ouvrir ({{user}}) est encore écrit en clair dans la configuration de l’ordinateur : n’importe quel programme peut le lire.',
+    explanation:
+      'La session ne s’ouvre plus toute seule, mais le mot de passe qui servait à l’ouvrir ({{user}}) est encore écrit en clair dans la configuration de l’ordinateur : n’importe quel programme peut le lire.',
     remediation: 'Demandez à votre prestataire d’effacer ce mot de passe enregistré, puis changez le mot de passe de ce compte.',
   },
   // guest-account
@@ -568,48 +594,59 @@ const FR_MESSAGES = {
   // remote-access
   'remote-access.off': {
     title: 'Aucun accès à distance connu n’est ouvert',
-    explanation: 'Vigie n’a trouvé ni bureau à distance, ni partage d’écran, ni logiciel de prise en main à distance actif parmi ceux qu’il sait reconnaître. Vigie, lui, demande toujours votre accord.',
+    explanation:
+      'Vigie n’a trouvé ni bureau à distance, ni partage d’écran, ni logiciel de prise en main à distance actif parmi ceux qu’il sait reconnaître. Vigie, lui, demande toujours votre accord.',
     remediation: null,
   },
   'remote-access.on': {
     title: 'Un accès à distance est ouvert',
-    explanation: 'Cet ordinateur peut être pris en main à distance ({{servicesList}}) : c’est une porte d’entrée courante des attaques et des arnaques au faux support.',
+    explanation:
+      'Cet ordinateur peut être pris en main à distance ({{servicesList}}) : c’est une porte d’entrée courante des attaques et des arnaques au faux support.',
     remediation: 'Si personne n’en a besoin, demandez à votre prestataire de fermer cet accès ou de désinstaller ce logiciel.',
   },
   'remote-access.rdp-unprotected': {
     title: 'Le bureau à distance est ouvert sans protection',
-    explanation: 'Le bureau à distance est ouvert sans identification préalable : n’importe qui sur le réseau atteint l’écran de connexion et peut essayer des mots de passe. C’est ainsi qu’entrent beaucoup de rançongiciels.',
-    remediation: 'Demandez aujourd’hui à votre prestataire de fermer le bureau à distance, ou au moins d’exiger l’identification avant la connexion.',
+    explanation:
+      'Le bureau à distance est ouvert sans identification préalable : n’importe qui sur le réseau atteint l’écran de connexion et peut essayer des mots de passe. C’est ainsi qu’entrent beaucoup de rançongiciels.',
+    remediation:
+      'Demandez aujourd’hui à votre prestataire de fermer le bureau à distance, ou au moins d’exiger l’identification avant la connexion.',
   },
   'remote-access.rdp-unprotected-and-others': {
     title: 'Le bureau à distance est ouvert sans protection',
-    explanation: 'Le bureau à distance est ouvert sans identification préalable : n’importe qui sur le réseau atteint l’écran de connexion et peut essayer des mots de passe. D’autres accès à distance sont aussi ouverts : {{servicesList}}.',
-    remediation: 'Demandez aujourd’hui à votre prestataire de fermer le bureau à distance, ou au moins d’exiger l’identification avant la connexion, et de fermer les accès dont personne n’a besoin.',
+    explanation:
+      'Le bureau à distance est ouvert sans identification préalable : n’importe qui sur le réseau atteint l’écran de connexion et peut essayer des mots de passe. D’autres accès à distance sont aussi ouverts : {{servicesList}}.',
+    remediation:
+      'Demandez aujourd’hui à votre prestataire de fermer le bureau à distance, ou au moins d’exiger l’identification avant la connexion, et de fermer les accès dont personne n’a besoin.',
   },
   // smbv1
   'smbv1.off': {
     title: 'L’ancien partage de fichiers est coupé',
-    explanation: 'La très vieille façon de partager des fichiers sur le réseau, par laquelle des rançongiciels se sont propagés d’un ordinateur à l’autre, n’est pas active.',
+    explanation:
+      'La très vieille façon de partager des fichiers sur le réseau, par laquelle des rançongiciels se sont propagés d’un ordinateur à l’autre, n’est pas active.',
     remediation: null,
   },
   'smbv1.on': {
     title: 'L’ancien partage de fichiers est actif',
-    explanation: 'Cet ordinateur peut encore ouvrir des dossiers partagés par une très vieille méthode, par laquelle des rançongiciels se sont propagés d’un ordinateur à l’autre.',
+    explanation:
+      'Cet ordinateur peut encore ouvrir des dossiers partagés par une très vieille méthode, par laquelle des rançongiciels se sont propagés d’un ordinateur à l’autre.',
     remediation: 'Demandez à votre prestataire de désactiver l’ancien partage de fichiers.',
   },
   'smbv1.server-on': {
     title: 'L’ancien partage de fichiers est ouvert aux autres',
-    explanation: 'Cet ordinateur accepte encore que les autres appareils du réseau lisent ses dossiers partagés par une très vieille méthode : un poste infecté du cabinet pourrait s’en servir pour l’atteindre.',
+    explanation:
+      'Cet ordinateur accepte encore que les autres appareils du réseau lisent ses dossiers partagés par une très vieille méthode : un poste infecté du cabinet pourrait s’en servir pour l’atteindre.',
     remediation: 'Demandez à votre prestataire de désactiver l’ancien partage de fichiers.',
   },
   'smbv1.both-on': {
     title: 'L’ancien partage de fichiers est actif',
-    explanation: 'Cet ordinateur utilise et accepte encore une très vieille méthode de partage de fichiers, par laquelle des rançongiciels se sont propagés d’un ordinateur à l’autre.',
+    explanation:
+      'Cet ordinateur utilise et accepte encore une très vieille méthode de partage de fichiers, par laquelle des rançongiciels se sont propagés d’un ordinateur à l’autre.',
     remediation: 'Demandez à votre prestataire de désactiver l’ancien partage de fichiers.',
   },
   'smbv1.allowed': {
     title: 'L’ancien partage de fichiers reste autorisé',
-    explanation: 'Le système accepte encore d’utiliser une très vieille méthode de partage de fichiers si un appareil du réseau la propose.',
+    explanation:
+      'Le système accepte encore d’utiliser une très vieille méthode de partage de fichiers si un appareil du réseau la propose.',
     remediation: 'Demandez à votre prestataire d’interdire l’ancien partage de fichiers.',
   },
   // platform-integrity
@@ -620,7 +657,8 @@ const FR_MESSAGES = {
   },
   'platform-integrity.sip-off': {
     title: 'La protection du système macOS est désactivée',
-    explanation: 'La protection qui empêche de modifier macOS lui-même est coupée : un logiciel malveillant peut s’installer au cœur du système.',
+    explanation:
+      'La protection qui empêche de modifier macOS lui-même est coupée : un logiciel malveillant peut s’installer au cœur du système.',
     remediation: 'Demandez à votre prestataire de réactiver la protection du système de macOS.',
   },
   'platform-integrity.sip-custom': {
@@ -635,7 +673,8 @@ const FR_MESSAGES = {
   },
   'platform-integrity.secure-boot-off': {
     title: 'Le démarrage sécurisé est désactivé',
-    explanation: 'À l’allumage, l’ordinateur ne vérifie pas que le système qui démarre est authentique : un logiciel malveillant pourrait s’installer avant même le système.',
+    explanation:
+      'À l’allumage, l’ordinateur ne vérifie pas que le système qui démarre est authentique : un logiciel malveillant pourrait s’installer avant même le système.',
     remediation: 'Demandez à votre prestataire d’activer le démarrage sécurisé dans les réglages de démarrage de l’ordinateur.',
   },
   'platform-integrity.tamper-off': {
@@ -645,7 +684,8 @@ const FR_MESSAGES = {
   },
   'platform-integrity.mac-off': {
     title: 'Le cloisonnement des applications est désactivé',
-    explanation: 'Les protections qui limitent ce que chaque programme peut faire ne sont pas actives : un programme piégé aurait les mains libres.',
+    explanation:
+      'Les protections qui limitent ce que chaque programme peut faire ne sont pas actives : un programme piégé aurait les mains libres.',
     remediation: 'Demandez à votre prestataire de réactiver le cloisonnement des applications.',
   },
   // disk-space
@@ -661,7 +701,8 @@ const FR_MESSAGES = {
   },
   'disk-space.full': {
     title: 'Le disque est plein',
-    explanation: 'Il ne reste que {{freeBytes}} ({{percent}} %) : les mises à jour, les sauvegardes et vos logiciels peuvent tomber en panne.',
+    explanation:
+      'Il ne reste que {{freeBytes}} ({{percent}} %) : les mises à jour, les sauvegardes et vos logiciels peuvent tomber en panne.',
     remediation: 'Libérez de la place dès maintenant ou contactez votre prestataire.',
   },
   // time-sync
@@ -766,22 +807,26 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'disk-encryption.in-progress-unmeasured': {
     title: 'Disk encryption is in progress',
-    explanation: 'The disk is being encrypted. From this account, the computer does not say how far it has got. The disk is only protected once encryption is finished.',
+    explanation:
+      'The disk is being encrypted. From this account, the computer does not say how far it has got. The disk is only protected once encryption is finished.',
     remediation: 'Keep the computer on and plugged in until it is done.',
   },
   'disk-encryption.paused': {
     title: 'Disk encryption stopped halfway',
-    explanation: 'Encryption started and was then paused ({{percent}}% of the disk): the rest of the disk can be read if the computer is lost or stolen.',
+    explanation:
+      'Encryption started and was then paused ({{percent}}% of the disk): the rest of the disk can be read if the computer is lost or stolen.',
     remediation: 'Ask your provider to restart disk encryption and let it finish.',
   },
   'disk-encryption.paused-unmeasured': {
     title: 'Disk encryption stopped halfway',
-    explanation: 'Encryption started and was then paused: the part of the disk not yet encrypted can be read if the computer is lost or stolen.',
+    explanation:
+      'Encryption started and was then paused: the part of the disk not yet encrypted can be read if the computer is lost or stolen.',
     remediation: 'Ask your provider to restart disk encryption and let it finish.',
   },
   'disk-encryption.decryption-paused': {
     title: 'Removing encryption is paused',
-    explanation: 'Someone started to remove disk encryption and then paused it: part of the data is already unprotected if the computer is stolen.',
+    explanation:
+      'Someone started to remove disk encryption and then paused it: part of the data is already unprotected if the computer is stolen.',
     remediation: 'If this is not intended, contact your provider right away to restore encryption.',
   },
   'disk-encryption.pending': {
@@ -845,12 +890,15 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'antivirus.macos-outdated': {
     title: 'macOS built-in protection is out of date',
-    explanation: 'The list of known malware of macOS dates from {{sinceDate}}: Apple updates it almost every week, so recent threats are not recognised.',
-    remediation: 'Check that the computer can reach the Internet; in System Settings > General > Software Update, turn on “Install Security Responses and system files”.',
+    explanation:
+      'The list of known malware of macOS dates from {{sinceDate}}: Apple updates it almost every week, so recent threats are not recognised.',
+    remediation:
+      'Check that the computer can reach the Internet; in System Settings > General > Software Update, turn on “Install Security Responses and system files”.',
   },
   'antivirus.macos-missing': {
     title: 'macOS built-in protection is missing',
-    explanation: 'The list of known malware of macOS cannot be found on this computer: applications are no longer checked against known threats.',
+    explanation:
+      'The list of known malware of macOS cannot be found on this computer: applications are no longer checked against known threats.',
     remediation: 'Ask your provider to restore the macOS security files (a system update reinstalls them).',
   },
   'antivirus.macos-updates-off': {
@@ -865,7 +913,8 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'antivirus.linux-clamav-no-updates': {
     title: 'The antivirus does not update',
-    explanation: 'An antivirus is installed, but nothing updates its virus definitions: they are getting old and recent threats are not recognised.',
+    explanation:
+      'An antivirus is installed, but nothing updates its virus definitions: they are getting old and recent threats are not recognised.',
     remediation: 'Ask your provider to install the antivirus’s automatic updates.',
   },
   'antivirus.linux-none': {
@@ -885,12 +934,14 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'firewall.off.windows': {
     title: 'The firewall is off',
-    explanation: 'The firewall is off for the network in use right now ({{profilesList}}): other devices on that network can freely connect to this computer.',
+    explanation:
+      'The firewall is off for the network in use right now ({{profilesList}}): other devices on that network can freely connect to this computer.',
     remediation: 'Turn on the firewall in Windows Security > Firewall & network protection, for every type of network.',
   },
   'firewall.unused-off.windows': {
     title: 'The firewall is off for one type of network',
-    explanation: 'The firewall protects the network in use right now, but it is off for a type of network not in use at the moment ({{profilesList}}): the computer would be exposed as soon as it joins such a network.',
+    explanation:
+      'The firewall protects the network in use right now, but it is off for a type of network not in use at the moment ({{profilesList}}): the computer would be exposed as soon as it joins such a network.',
     remediation: 'Turn on the firewall in Windows Security > Firewall & network protection, for every type of network.',
   },
   'firewall.off.linux': {
@@ -925,7 +976,8 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'os-supported.esu': {
     title: 'The system receives paid extended fixes',
-    explanation: '{{name}} is no longer supported as usual by Microsoft, but this computer is enrolled in the paid extended security updates programme, until {{untilDate}}.',
+    explanation:
+      '{{name}} is no longer supported as usual by Microsoft, but this computer is enrolled in the paid extended security updates programme, until {{untilDate}}.',
     remediation: 'Plan the move to Windows 11 with your provider before that date.',
   },
   'os-supported.ended': {
@@ -1035,7 +1087,8 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'admin-user.root': {
     title: 'You are working with the all-powerful account',
-    explanation: 'The account in use is the system’s master account, which can change anything: the smallest mistake or any malware can destroy everything.',
+    explanation:
+      'The account in use is the system’s master account, which can change anything: the smallest mistake or any malware can destroy everything.',
     remediation: 'Use a personal standard account for daily work; ask your provider to create it.',
   },
   'auto-login.off': {
@@ -1050,7 +1103,8 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'auto-login.password-left': {
     title: 'A password is left stored in clear',
-    explanation: 'The session no longer opens by itself, but the password it used ({{user}}) is still written in clear in the computer’s configuration: any program can read it.',
+    explanation:
+      'The session no longer opens by itself, but the password it used ({{user}}) is still written in clear in the computer’s configuration: any program can read it.',
     remediation: 'Ask your provider to erase this stored password, then change the password of that account.',
   },
   'guest-account.off': {
@@ -1065,7 +1119,8 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'remote-access.off': {
     title: 'No known remote access is open',
-    explanation: 'Vigie found no remote desktop, screen sharing or remote-control software running among those it can recognise. Vigie itself always asks for your consent.',
+    explanation:
+      'Vigie found no remote desktop, screen sharing or remote-control software running among those it can recognise. Vigie itself always asks for your consent.',
     remediation: null,
   },
   'remote-access.on': {
@@ -1075,17 +1130,21 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'remote-access.rdp-unprotected': {
     title: 'Remote Desktop is open without protection',
-    explanation: 'Remote Desktop is open without identification first: anyone on the network reaches the sign-in screen and can try passwords. This is how much ransomware gets in.',
+    explanation:
+      'Remote Desktop is open without identification first: anyone on the network reaches the sign-in screen and can try passwords. This is how much ransomware gets in.',
     remediation: 'Ask your provider today to close Remote Desktop, or at least to require identification before connecting.',
   },
   'remote-access.rdp-unprotected-and-others': {
     title: 'Remote Desktop is open without protection',
-    explanation: 'Remote Desktop is open without identification first: anyone on the network reaches the sign-in screen and can try passwords. Other remote accesses are open too: {{servicesList}}.',
-    remediation: 'Ask your provider today to close Remote Desktop, or at least to require identification before connecting, and to close the accesses nobody needs.',
+    explanation:
+      'Remote Desktop is open without identification first: anyone on the network reaches the sign-in screen and can try passwords. Other remote accesses are open too: {{servicesList}}.',
+    remediation:
+      'Ask your provider today to close Remote Desktop, or at least to require identification before connecting, and to close the accesses nobody needs.',
   },
   'smbv1.off': {
     title: 'Old file sharing is off',
-    explanation: 'The very old way of sharing files over the network, through which ransomware spread from computer to computer, is not active.',
+    explanation:
+      'The very old way of sharing files over the network, through which ransomware spread from computer to computer, is not active.',
     remediation: null,
   },
   'smbv1.on': {
@@ -1095,12 +1154,14 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'smbv1.server-on': {
     title: 'Old file sharing is open to others',
-    explanation: 'This computer still lets other devices on the network read its shared folders the very old way: an infected computer of the practice could use it to reach this one.',
+    explanation:
+      'This computer still lets other devices on the network read its shared folders the very old way: an infected computer of the practice could use it to reach this one.',
     remediation: 'Ask your provider to turn off old file sharing.',
   },
   'smbv1.both-on': {
     title: 'Old file sharing is on',
-    explanation: 'This computer still uses and accepts a very old way of sharing files, through which ransomware spread from computer to computer.',
+    explanation:
+      'This computer still uses and accepts a very old way of sharing files, through which ransomware spread from computer to computer.',
     remediation: 'Ask your provider to turn off old file sharing.',
   },
   'smbv1.allowed': {
@@ -1130,7 +1191,8 @@ const EN_MESSAGES: Record<HealthMessageKey, MessageText> = {
   },
   'platform-integrity.secure-boot-off': {
     title: 'Secure start-up is off',
-    explanation: 'When it is switched on, the computer does not check that the system it starts is genuine: malware could settle in before the system itself.',
+    explanation:
+      'When it is switched on, the computer does not check that the system it starts is genuine: malware could settle in before the system itself.',
     remediation: 'Ask your provider to turn on secure start-up in the computer’s start-up settings.',
   },
   'platform-integrity.tamper-off': {
@@ -1279,7 +1341,10 @@ export const HEALTH_STRINGS = {
       'time-sync': 'Heure de l’ordinateur',
       'backup-recency': 'Sauvegarde',
     } satisfies Record<CheckId, string>,
-    status: { ok: 'Tout va bien', warning: 'À surveiller', critical: 'À corriger', unknown: 'Non vérifié' } satisfies Record<HealthStatus, string>,
+    status: { ok: 'Tout va bien', warning: 'À surveiller', critical: 'À corriger', unknown: 'Non vérifié' } satisfies Record<
+      HealthStatus,
+      string
+    >,
     reasons: {
       'command-missing': 'l’outil qui permet de le vérifier n’est pas installé sur cet ordinateur.',
       timeout: 'la vérification a pris trop de temps et a été arrêtée.',
@@ -1355,7 +1420,10 @@ export const HEALTH_STRINGS = {
       'time-sync': 'Computer time',
       'backup-recency': 'Backup',
     } satisfies Record<CheckId, string>,
-    status: { ok: 'All good', warning: 'Keep an eye on it', critical: 'To fix', unknown: 'Not checked' } satisfies Record<HealthStatus, string>,
+    status: { ok: 'All good', warning: 'Keep an eye on it', critical: 'To fix', unknown: 'Not checked' } satisfies Record<
+      HealthStatus,
+      string
+    >,
     reasons: {
       'command-missing': 'the tool needed to check it is not installed on this computer.',
       timeout: 'the check took too long and was stopped.',
@@ -1435,7 +1503,6 @@ function paramText(name: string, v: string | number, locale: Locale): string {
   }
   return v;
 }
-
 
 /**
  * Replaces `{{name}}`. Numbers are written the way `locale` writes them; a parameter whose name
@@ -1545,7 +1612,11 @@ export function renderCheckMessage(
     params.reason = renderUnknownReason(locale, check.reason?.code ?? 'unparseable', check.reason?.params ?? {});
   }
   const fill = (t: HealthText) => fillTemplate(chooseForm(t, params, locale), params, locale);
-  return { title: fill(text.title), explanation: fill(text.explanation), remediation: text.remediation === null ? null : fill(text.remediation) };
+  return {
+    title: fill(text.title),
+    explanation: fill(text.explanation),
+    remediation: text.remediation === null ? null : fill(text.remediation),
+  };
 }
 
 // ---------- transport to the hub ----------
@@ -1579,7 +1650,13 @@ export function fitHealthReport(report: HealthReport, maxBytes: number = HEALTH_
         evidence: c.evidence.map((e) => {
           const stdout = cut(e.stdout, max);
           const stderr = cut(e.stderr, max);
-          return { ...e, command: cut(e.command, Math.max(max, 200)), stdout, stderr, truncated: e.truncated || stdout !== e.stdout || stderr !== e.stderr };
+          return {
+            ...e,
+            command: cut(e.command, Math.max(max, 200)),
+            stdout,
+            stderr,
+            truncated: e.truncated || stdout !== e.stdout || stderr !== e.stderr,
+          };
         }),
       })),
     };

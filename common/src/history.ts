@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { AuditEntry, BackupSummary, ChatMessage, Device, HealthSummary, HelpRequest, HelpStatus, HelpTopic, Id, IsoDate, TechnicianPublic } from './domain.js';
+import {
+  AuditEntry,
+  BackupSummary,
+  ChatMessage,
+  Device,
+  HealthSummary,
+  HelpRequest,
+  HelpStatus,
+  HelpTopic,
+  Id,
+  IsoDate,
+  TechnicianPublic,
+} from './domain.js';
 import { BackupAccessEndReason } from './backup-relay.js';
 import { RestoreState } from './backup.js';
 import { ScreenEndReason, ScreenKind, ScreenSession, ScreenSessionState } from './screen.js';
@@ -83,7 +95,19 @@ export const AUDIT_ACTS = {
   control: ['screen.control.'],
   screen: ['screen.'],
   access: ['backup.access.'],
-  reads: ['help.view', 'device.health_view', 'device.history_view', 'device.logs_view', 'devices.list', 'backup.read', 'audit.view', 'audit.export', 'receipt.download', 'receipt.list', 'tripwire.view'],
+  reads: [
+    'help.view',
+    'device.health_view',
+    'device.history_view',
+    'device.logs_view',
+    'devices.list',
+    'backup.read',
+    'audit.view',
+    'audit.export',
+    'receipt.download',
+    'receipt.list',
+    'tripwire.view',
+  ],
   backups: ['backup.', 'safety.'],
   alerts: ['tripwire.'],
   requests: ['help.', 'receipt.'],

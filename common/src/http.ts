@@ -35,7 +35,11 @@ export type EnrollResponse = z.infer<typeof EnrollResponse>;
 export const LoginBody = z.strictObject({
   login: z.string().trim().min(1).max(LIMITS.login),
   password: z.string().min(1).max(LIMITS.password),
-  totp: z.string().trim().regex(/^\d{6}$/, '6 chiffres attendus').optional(),
+  totp: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, '6 chiffres attendus')
+    .optional(),
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 

@@ -5,7 +5,10 @@
  * they mean and what to do. Used by the tests that scan every practitioner-facing string.
  */
 export const JARGON: ReadonlyArray<readonly [string, RegExp]> = [
-  ['command or tool name', /\b(ufw|iptables|nftables|firewalld|systemd|systemctl|launchctl|journalctl|gdm3?|lightdm|sddm|sudo|apt(-get)?|dpkg|fdesetup|manage-bde|netsh|reg(\.exe)?\s+query|powershell|cmd\.exe|wmic|restic|rclone|chattr|Get-[A-Z]\w*|Set-[A-Z]\w*)\b/i],
+  [
+    'command or tool name',
+    /\b(ufw|iptables|nftables|firewalld|systemd|systemctl|launchctl|journalctl|gdm3?|lightdm|sddm|sudo|apt(-get)?|dpkg|fdesetup|manage-bde|netsh|reg(\.exe)?\s+query|powershell|cmd\.exe|wmic|restic|rclone|chattr|Get-[A-Z]\w*|Set-[A-Z]\w*)\b/i,
+  ],
   ['protocol or file format', /\b(SMBv?1|SMB|RDP|NLA|SSH|VNC|JSON|YAML|XML|TCP|UDP|HTTPS?|URL|API|CLI|UEFI|BIOS|TPM|GPO)\b/],
   ['malware or CVE name', /\b(WannaCry|NotPetya|Emotet|CVE-\d+)/i],
   ['system account or path', /\b(root|HKLM|HKEY_\w+|\/etc\/|\/usr\/|%\w+%|C:\\)/],

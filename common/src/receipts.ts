@@ -180,7 +180,11 @@ export const InterventionReceiptBody = z.object({
   controlPeriods: z.array(ReceiptControlPeriod).max(1000),
   restores: z.array(ReceiptRestore).max(500),
   backupReads: z.array(ReceiptBackupRead).max(5000),
-  safety: z.object({ snapshots: z.array(ReceiptSafetyEvent).max(200), undo: z.array(ReceiptSafetyEvent).max(200), other: z.array(ReceiptSafetyEvent).max(200) }),
+  safety: z.object({
+    snapshots: z.array(ReceiptSafetyEvent).max(200),
+    undo: z.array(ReceiptSafetyEvent).max(200),
+    other: z.array(ReceiptSafetyEvent).max(200),
+  }),
   audit: z.object({
     /** Entries of the chain up to this one were read to build the receipt. */
     toSeq: z.number().int().positive(),
@@ -252,7 +256,10 @@ export type TechnicianPhoto = z.infer<typeof TechnicianPhoto>;
 /** Device → hub (namespace /device): its own closed interventions and their receipts. */
 export const RECEIPT_DEVICE_EVENTS = {
   'intervention:list': { request: InterventionListRequest, response: InterventionListResponse },
-  'intervention:receipt': { request: z.strictObject({ requestId: Id, format: ReceiptFormat.default('pdf'), locale: Locale.default('fr') }), response: ReceiptFile },
+  'intervention:receipt': {
+    request: z.strictObject({ requestId: Id, format: ReceiptFormat.default('pdf'), locale: Locale.default('fr') }),
+    response: ReceiptFile,
+  },
   /** The photo of the technician of a screen session live on this device (consent window), null when none was set. */
   'technician:photo': { request: z.strictObject({ sessionId: Id }), response: TechnicianPhoto.nullable() },
 } as const;
@@ -265,7 +272,8 @@ export const RECEIPT_DEVICE_EVENTS = {
  */
 export const RECEIPTS_API = {
   list: '/api/receipts',
-  file: (requestId: string, format: ReceiptFormat, locale: Locale = 'fr') => `/api/receipts/${encodeURIComponent(requestId)}/${format}${format === 'pdf' ? `?locale=${locale}` : ''}`,
+  file: (requestId: string, format: ReceiptFormat, locale: Locale = 'fr') =>
+    `/api/receipts/${encodeURIComponent(requestId)}/${format}${format === 'pdf' ? `?locale=${locale}` : ''}`,
   key: '/api/receipts/key',
 } as const;
 

@@ -40,10 +40,7 @@ export type Err = { ok: false; error: ErrorBody };
 export type Result<T> = Ok<T> | Err;
 
 export function resultSchema<T extends z.ZodType>(data: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), data }),
-    z.object({ ok: z.literal(false), error: ErrorBody }),
-  ]);
+  return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: ErrorBody })]);
 }
 
 export const ok = <T>(data: T): Ok<T> => ({ ok: true, data });
@@ -128,15 +125,15 @@ export function illFormedTextPath(value: unknown): string | null {
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const illFormed = illFormedTextPath(input);
   if (illFormed !== null) {
-    throw new VigieError('BAD_REQUEST', `Données invalides (${illFormed} : texte Unicode mal formé ou caractère nul).`, { issues: [{ path: illFormed, message: 'texte Unicode mal formé ou caractère nul' }] });
+    throw new VigieError('BAD_REQUEST', `Données invalides (${illFormed} : texte Unicode mal formé ou caractère nul).`, {
+      issues: [{ path: illFormed, message: 'texte Unicode mal formé ou caractère nul' }],
+    });
   }
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issues = r.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = issues[0];
-  throw new VigieError(
-    'BAD_REQUEST',
-    first ? `Données invalides (${first.path || 'corps'} : ${first.message}).` : 'Données invalides.',
-    { issues },
-  );
+  throw new VigieError('BAD_REQUEST', first ? `Données invalides (${first.path || 'corps'} : ${first.message}).` : 'Données invalides.', {
+    issues,
+  });
 }

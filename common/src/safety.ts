@@ -144,7 +144,8 @@ export const SAFETY_TECH_PUSH = {
  */
 export const SAFETY_STRINGS = {
   fr: {
-    consentSentence: 'Avant la prise en main, Vigie fait une sauvegarde de sécurité de vos dossiers : vous pourrez annuler les changements faits pendant l’intervention.',
+    consentSentence:
+      'Avant la prise en main, Vigie fait une sauvegarde de sécurité de vos dossiers : vous pourrez annuler les changements faits pendant l’intervention.',
     waiting: 'Sauvegarde de sécurité en cours… La prise en main commence dans un instant.',
     running: 'Sauvegarde de sécurité en cours',
     done: 'Sauvegarde de sécurité faite',
@@ -164,7 +165,8 @@ export const SAFETY_STRINGS = {
     noBaseline: 'Pas de sauvegarde de sécurité pour cette intervention : les changements ne peuvent pas être listés.',
     changesFailed: 'Les changements n’ont pas pu être listés.',
     undo: 'Annuler les changements de l’intervention',
-    undoHint: 'Les fichiers modifiés ou supprimés sont remis comme avant l’intervention ; leurs versions actuelles sont gardées à côté, sous un nom daté « avant restauration ». Les fichiers ajoutés restent en place.',
+    undoHint:
+      'Les fichiers modifiés ou supprimés sont remis comme avant l’intervention ; leurs versions actuelles sont gardées à côté, sous un nom daté « avant restauration ». Les fichiers ajoutés restent en place.',
     undoRunning: 'Annulation des changements en cours…',
     undoDone_one: '{{count}} élément remis comme avant l’intervention.',
     undoDone_other: '{{count}} éléments remis comme avant l’intervention.',
@@ -176,7 +178,8 @@ export const SAFETY_STRINGS = {
     dismiss: 'Fermer',
   },
   en: {
-    consentSentence: 'Before remote control starts, Vigie makes a safety backup of your folders: you will be able to undo the changes made during the intervention.',
+    consentSentence:
+      'Before remote control starts, Vigie makes a safety backup of your folders: you will be able to undo the changes made during the intervention.',
     waiting: 'Safety backup in progress… Remote control starts in a moment.',
     running: 'Safety backup in progress',
     done: 'Safety backup done',
@@ -196,7 +199,8 @@ export const SAFETY_STRINGS = {
     noBaseline: 'No safety backup for this intervention: the changes cannot be listed.',
     changesFailed: 'The changes could not be listed.',
     undo: 'Undo the intervention’s changes',
-    undoHint: 'Changed or deleted files are put back as they were before the intervention; their current versions are kept alongside, under a dated “before restore” name. Added files stay where they are.',
+    undoHint:
+      'Changed or deleted files are put back as they were before the intervention; their current versions are kept alongside, under a dated “before restore” name. Added files stay where they are.',
     undoRunning: 'Undoing the changes…',
     undoDone_one: '{{count}} item put back as it was before the intervention.',
     undoDone_other: '{{count}} items put back as they were before the intervention.',

@@ -50,7 +50,16 @@ export type ScreenEndedBy = z.infer<typeof ScreenEndedBy>;
  * disconnect (one side's socket went away), request-closed (the request was resolved, released or
  * reassigned), error (capture or peer failure).
  */
-export const ScreenEndReason = z.enum(['refused', 'timeout', 'practitioner-stop', 'technician-end', 'shortcut', 'disconnect', 'request-closed', 'error']);
+export const ScreenEndReason = z.enum([
+  'refused',
+  'timeout',
+  'practitioner-stop',
+  'technician-end',
+  'shortcut',
+  'disconnect',
+  'request-closed',
+  'error',
+]);
 export type ScreenEndReason = z.infer<typeof ScreenEndReason>;
 
 /** Short code shown on both sides so the practitioner can check who is asking (4–6 readable characters). */
@@ -110,7 +119,14 @@ export type ScreenConsentDecision = z.infer<typeof ScreenConsentDecision>;
  * injector's own reason (no graphical session, display not reachable, Wayland only, module failed
  * to load, system not supported), or no shared screen known to map the pointer to.
  */
-export const ScreenControlUnavailableReason = z.enum(['no-display', 'display-unreachable', 'wayland-only', 'load-failed', 'unsupported-os', 'no-shared-screen']);
+export const ScreenControlUnavailableReason = z.enum([
+  'no-display',
+  'display-unreachable',
+  'wayland-only',
+  'load-failed',
+  'unsupported-os',
+  'no-shared-screen',
+]);
 export type ScreenControlUnavailableReason = z.infer<typeof ScreenControlUnavailableReason>;
 
 /** The practitioner's last answer to « Prendre la main » in a session (additive): the console says why control did not start. */
@@ -148,7 +164,12 @@ export const ScreenSession = z.object({
    * machine's monitors), when, and the practitioner's answer (null while the consent is shown).
    */
   displaySwitch: z
-    .object({ index: z.number().int().min(1).max(16), requestedAt: IsoDate, answeredAt: IsoDate.nullable(), decision: z.enum(['granted', 'refused', 'timeout']).nullable() })
+    .object({
+      index: z.number().int().min(1).max(16),
+      requestedAt: IsoDate,
+      answeredAt: IsoDate.nullable(),
+      decision: z.enum(['granted', 'refused', 'timeout']).nullable(),
+    })
     .nullable()
     .optional(),
   /** How many times the practitioner accepted to share another monitor in this session (additive). */
@@ -178,7 +199,6 @@ export const ScreenConsentRequest = z.object({
 });
 export type ScreenConsentRequest = z.infer<typeof ScreenConsentRequest>;
 
-
 /** Counters the device reports when a session ends (audit data). */
 export const ScreenInputStats = z.strictObject({
   injected: z.number().int().nonnegative(),
@@ -193,14 +213,23 @@ export const SCREEN_DEVICE_EVENTS = {
   /** Answer to a consent request; `phase` is the kind that was asked. ICE config comes back with a granted view. */
   'screen:consent': {
     /** `reason`: why control is impossible here (phase 'control', decision 'unavailable'; additive). */
-    request: z.strictObject({ sessionId: Id, phase: ScreenKind, decision: ScreenConsentDecision, reason: ScreenControlUnavailableReason.optional() }),
+    request: z.strictObject({
+      sessionId: Id,
+      phase: ScreenKind,
+      decision: ScreenConsentDecision,
+      reason: ScreenControlUnavailableReason.optional(),
+    }),
     response: z.object({ session: ScreenSession, ice: IceConfig.nullable() }),
   },
   'screen:signal': { request: ScreenSignal, response: z.object({}) },
   /** The practitioner withdraws control; the view goes on. */
   'screen:revoke-control': { request: SessionRef, response: ScreenSession },
   'screen:end': {
-    request: z.strictObject({ sessionId: Id, reason: z.enum(['practitioner-stop', 'shortcut', 'error', 'timeout']), stats: ScreenInputStats.optional() }),
+    request: z.strictObject({
+      sessionId: Id,
+      reason: z.enum(['practitioner-stop', 'shortcut', 'error', 'timeout']),
+      stats: ScreenInputStats.optional(),
+    }),
     response: ScreenSession,
   },
   'screen:ice': { request: SessionRef, response: IceConfig },
@@ -268,7 +297,11 @@ export type KeyModifiers = z.infer<typeof KeyModifiers>;
 export const KeyCode = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,31}$/);
 
 const Delta = z.number().min(-SCREEN_LIMITS.wheelDelta).max(SCREEN_LIMITS.wheelDelta);
-const MsgId = z.number().int().min(0).max(2 ** 31 - 1);
+const MsgId = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 const ClipText = z.string().max(SCREEN_LIMITS.clipboardChars);
 
 export const PointerMove = z.strictObject({ t: z.literal('pointer.move'), x: Norm, y: Norm });
@@ -309,11 +342,17 @@ export const DeviceDataMessage = z.discriminatedUnion('t', [
   /** Sent by the device when control starts or stops, so the viewer stops sending input at once. */
   z.strictObject({ t: z.literal('control'), granted: z.boolean() }),
   /** Which monitor is shared (its name on the practice's computer, n of count), for the viewer's label. */
-  z.strictObject({ t: z.literal('display'), label: z.string().max(200), index: z.number().int().min(1).max(16), count: z.number().int().min(1).max(16) }),
+  z.strictObject({
+    t: z.literal('display'),
+    label: z.string().max(200),
+    index: z.number().int().min(1).max(16),
+    count: z.number().int().min(1).max(16),
+  }),
 ]);
 export type DeviceDataMessage = z.infer<typeof DeviceDataMessage>;
 
-export type DataParse<T> = { ok: true; message: T } | { ok: false; reason: 'too-large' | 'not-json' | 'invalid' | 'outside'; issues?: string[] };
+export type DataParse<T> =
+  { ok: true; message: T } | { ok: false; reason: 'too-large' | 'not-json' | 'invalid' | 'outside'; issues?: string[] };
 
 /**
  * Parses one raw data-channel message (the JSON text as received). Too long → too-large before

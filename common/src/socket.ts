@@ -178,18 +178,32 @@ export const HelpDetail = z.object({
 export type HelpDetail = z.infer<typeof HelpDetail>;
 
 export const TECH_EVENTS = {
-  'tech:hello': { request: z.strictObject({}), response: z.object({ technician: TechnicianSelf, queue: QueueSnapshot, mine: z.array(HelpRequest) }) },
+  'tech:hello': {
+    request: z.strictObject({}),
+    response: z.object({ technician: TechnicianSelf, queue: QueueSnapshot, mine: z.array(HelpRequest) }),
+  },
   'queue:list': { request: z.strictObject({}), response: QueueSnapshot },
   'help:mine': { request: z.strictObject({}), response: z.array(HelpRequest) },
   'help:get': { request: RequestRef, response: HelpDetail },
   'help:accept': { request: RequestRef, response: HelpRequest },
   /** Back to the queue (no target) or reassigned to another technician. */
   'help:release': { request: z.strictObject({ requestId: Id, toTechnicianId: Id.optional() }), response: HelpRequest },
-  'help:resolve': { request: z.strictObject({ requestId: Id, note: z.string().trim().min(1).max(LIMITS.resolutionNote) }), response: HelpRequest },
+  'help:resolve': {
+    request: z.strictObject({ requestId: Id, note: z.string().trim().min(1).max(LIMITS.resolutionNote) }),
+    response: HelpRequest,
+  },
   'technicians:list': { request: z.strictObject({}), response: z.array(TechnicianPublic.extend({ online: z.boolean() })) },
-  'devices:list': { request: z.strictObject({}), response: z.array(Device.extend({ health: HealthSummary.nullable(), backup: BackupSummary.nullable(), reportedAt: IsoDate.nullable() })) },
+  'devices:list': {
+    request: z.strictObject({}),
+    response: z.array(
+      Device.extend({ health: HealthSummary.nullable(), backup: BackupSummary.nullable(), reportedAt: IsoDate.nullable() }),
+    ),
+  },
   /** A device's latest full security-health report, with when the hub received it (any technician may read it, like devices:list). */
-  'device:health': { request: z.strictObject({ deviceId: Id }), response: z.object({ report: HealthReport.nullable(), reportedAt: IsoDate.nullable() }) },
+  'device:health': {
+    request: z.strictObject({ deviceId: Id }),
+    response: z.object({ report: HealthReport.nullable(), reportedAt: IsoDate.nullable() }),
+  },
   ...chatEvents,
   ...BACKUP_TECH_EVENTS,
   ...SCREEN_TECH_EVENTS,

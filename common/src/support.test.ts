@@ -36,16 +36,39 @@ describe('support settings contract', () => {
   });
 
   it('time zones are IANA names this runtime knows; phone numbers are only digits and separators', () => {
-    for (const tz of ['Europe/Paris', 'America/Martinique', 'Indian/Reunion', 'Pacific/Noumea', 'UTC', 'Etc/GMT+4', 'America/Argentina/Buenos_Aires']) expect(TimeZone.safeParse(tz).success, tz).toBe(true);
-    for (const tz of ['Mars/Olympus', '../etc/passwd', 'Europe/Paris;x', 'Europe/Pa ris', '', 'x'.repeat(65), 'Europe//Paris']) expect(TimeZone.safeParse(tz).success, tz).toBe(false);
-    for (const p of ['01 23 45 67 89', '+33 1 23 45 67 89', '01.23.45.67.89', '+33 (0)1 23-45-67-89', '3615']) expect(PhoneNumber.safeParse(p).success, p).toBe(true);
-    for (const p of ['appelez-nous', '01 23 <b>45</b>', 'javascript:1', '+', '12', '1'.repeat(21), '01 23 45 67 89\u202e', '０１ ２３']) expect(PhoneNumber.safeParse(p).success, p).toBe(false);
+    for (const tz of [
+      'Europe/Paris',
+      'America/Martinique',
+      'Indian/Reunion',
+      'Pacific/Noumea',
+      'UTC',
+      'Etc/GMT+4',
+      'America/Argentina/Buenos_Aires',
+    ])
+      expect(TimeZone.safeParse(tz).success, tz).toBe(true);
+    for (const tz of ['Mars/Olympus', '../etc/passwd', 'Europe/Paris;x', 'Europe/Pa ris', '', 'x'.repeat(65), 'Europe//Paris'])
+      expect(TimeZone.safeParse(tz).success, tz).toBe(false);
+    for (const p of ['01 23 45 67 89', '+33 1 23 45 67 89', '01.23.45.67.89', '+33 (0)1 23-45-67-89', '3615'])
+      expect(PhoneNumber.safeParse(p).success, p).toBe(true);
+    for (const p of ['appelez-nous', '01 23 <b>45</b>', 'javascript:1', '+', '12', '1'.repeat(21), '01 23 45 67 89\u202e', '０１ ２３'])
+      expect(PhoneNumber.safeParse(p).success, p).toBe(false);
     expect(PhoneNumber.parse('  05 56 00 00 00 ')).toBe('05 56 00 00 00');
     expect(TimeZone.parse(' Europe/Paris\n')).toBe('Europe/Paris');
   });
 
   it('a wait message carries only known keys and well-formed facts', () => {
-    const params = { position: 1, waiting: 1, waitedSeconds: 0, techniciansAvailable: 0, etaMinutes: null, medianPickupSeconds: null, samples: 0, opensAt: null, timeZone: 'Europe/Paris', phone: null };
+    const params = {
+      position: 1,
+      waiting: 1,
+      waitedSeconds: 0,
+      techniciansAvailable: 0,
+      etaMinutes: null,
+      medianPickupSeconds: null,
+      samples: 0,
+      opensAt: null,
+      timeZone: 'Europe/Paris',
+      phone: null,
+    };
     expect(WaitMessage.safeParse({ key: 'noTechnician', params }).success).toBe(true);
     expect(WaitMessage.safeParse({ key: 'soon', params }).success).toBe(false);
     expect(WaitMessage.safeParse({ key: 'estimate', params: { ...params, etaMinutes: 0 } }).success).toBe(false);

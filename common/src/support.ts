@@ -136,11 +136,13 @@ export function parseDayRanges(text: string): { ok: true; ranges: DayRanges } | 
   if (parts.length > MAX_RANGES_PER_DAY) return { ok: false, error: 'tooMany' };
   const ranges: TimeRange[] = [];
   for (const p of parts) {
-    const m = /^(\d{1,2})\s*[:h]\s*(\d{2})?\s*[-–—à]\s*(\d{1,2})\s*[:h]\s*(\d{2})?$/.exec(p) ?? /^(\d{1,2})()\s*[-–—]\s*(\d{1,2})()$/.exec(p);
+    const m =
+      /^(\d{1,2})\s*[:h]\s*(\d{2})?\s*[-–—à]\s*(\d{1,2})\s*[:h]\s*(\d{2})?$/.exec(p) ?? /^(\d{1,2})()\s*[-–—]\s*(\d{1,2})()$/.exec(p);
     if (!m) return { ok: false, error: 'format' };
     const fmt = (h: string, mm: string | undefined) => `${h.padStart(2, '0')}:${mm || '00'}`;
     const r = TimeRange.safeParse({ from: fmt(m[1]!, m[2]), to: fmt(m[3]!, m[4]) });
-    if (!r.success) return { ok: false, error: r.error.issues.some((i) => i.path[0] === 'to' && i.message.startsWith('the end')) ? 'order' : 'format' };
+    if (!r.success)
+      return { ok: false, error: r.error.issues.some((i) => i.path[0] === 'to' && i.message.startsWith('the end')) ? 'order' : 'format' };
     ranges.push(r.data);
   }
   const day = DayRanges.safeParse(ranges);

@@ -36,12 +36,18 @@ export const SYSTEM_MESSAGE_STRINGS = {
     'help.released': 'Votre demande est de nouveau dans la file d’attente.',
     'help.reassigned': 'Votre demande a été confiée à {{name}}.',
     'backup.started': { one: '{{name}} restaure un élément sur ce poste.', other: '{{name}} restaure {{count}} éléments sur ce poste.' },
-    'backup.done': { one: 'Restauration terminée : l’élément est de retour.', other: 'Restauration terminée : les {{count}} éléments sont de retour.' },
+    'backup.done': {
+      one: 'Restauration terminée : l’élément est de retour.',
+      other: 'Restauration terminée : les {{count}} éléments sont de retour.',
+    },
     'backup.failed': {
       one: 'La restauration de l’élément n’a pas abouti ; rien n’a été écrasé.',
       other: 'La restauration des {{count}} éléments n’a pas abouti ; rien n’a été écrasé.',
     },
-    'backup.cancelled': { one: 'Restauration de l’élément annulée ; rien n’a été modifié.', other: 'Restauration des {{count}} éléments annulée ; rien n’a été modifié.' },
+    'backup.cancelled': {
+      one: 'Restauration de l’élément annulée ; rien n’a été modifié.',
+      other: 'Restauration des {{count}} éléments annulée ; rien n’a été modifié.',
+    },
     'screen.started': 'Partage d’écran commencé',
     'screen.ended': 'Partage d’écran terminé',
     'logs.viewed': '{{name}} a consulté le journal technique de ce poste.',
@@ -52,10 +58,19 @@ export const SYSTEM_MESSAGE_STRINGS = {
     'help.cancelled': 'Request cancelled.',
     'help.released': 'Your request is back in the queue.',
     'help.reassigned': 'Your request has been handed over to {{name}}.',
-    'backup.started': { one: '{{name}} is restoring one item on this computer.', other: '{{name}} is restoring {{count}} items on this computer.' },
+    'backup.started': {
+      one: '{{name}} is restoring one item on this computer.',
+      other: '{{name}} is restoring {{count}} items on this computer.',
+    },
     'backup.done': { one: 'Restore finished: the item is back.', other: 'Restore finished: the {{count}} items are back.' },
-    'backup.failed': { one: 'The restore of the item did not succeed; nothing was overwritten.', other: 'The restore of the {{count}} items did not succeed; nothing was overwritten.' },
-    'backup.cancelled': { one: 'Restore of the item cancelled; nothing was changed.', other: 'Restore of the {{count}} items cancelled; nothing was changed.' },
+    'backup.failed': {
+      one: 'The restore of the item did not succeed; nothing was overwritten.',
+      other: 'The restore of the {{count}} items did not succeed; nothing was overwritten.',
+    },
+    'backup.cancelled': {
+      one: 'Restore of the item cancelled; nothing was changed.',
+      other: 'Restore of the {{count}} items cancelled; nothing was changed.',
+    },
     'screen.started': 'Screen sharing started',
     'screen.ended': 'Screen sharing ended',
     'logs.viewed': '{{name}} looked at the technical log of this computer.',

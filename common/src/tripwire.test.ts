@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { TRIPWIRE_FILE_KINDS, TRIPWIRE_LIMITS, TRIPWIRE_REASONS, TRIPWIRE_STRINGS, TripwireAlert, fitTripwireAlert } from './tripwire.js';
 
 function keys(o: object, prefix = ''): string[] {
-  return Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v as object, `${prefix}${k}.`))).sort();
+  return Object.entries(o)
+    .flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v as object, `${prefix}${k}.`)))
+    .sort();
 }
 
 const alert = (files: number, pathLength = 200): TripwireAlert => ({
@@ -10,7 +12,12 @@ const alert = (files: number, pathLength = 200): TripwireAlert => ({
   raisedAt: '2025-03-03T10:00:05.000Z',
   firstChangeAt: '2025-03-03T10:00:00.000Z',
   reasons: ['burst', 'canary'],
-  files: Array.from({ length: files }, (_, i) => ({ path: `/home/dr/${String(i).padStart(pathLength - 10, 'x')}.pdf`, at: '2025-03-03T10:00:00.000Z', kind: 'encrypted' as const, entropy: 7.9 })),
+  files: Array.from({ length: files }, (_, i) => ({
+    path: `/home/dr/${String(i).padStart(pathLength - 10, 'x')}.pdf`,
+    at: '2025-03-03T10:00:00.000Z',
+    kind: 'encrypted' as const,
+    entropy: 7.9,
+  })),
   fileCount: files + 1000,
   notes: [],
   extensions: ['locked'],
@@ -25,7 +32,11 @@ describe('tripwire contract', () => {
     for (const l of ['fr', 'en'] as const) {
       expect(Object.keys(TRIPWIRE_STRINGS[l].console.reasons).sort()).toEqual([...TRIPWIRE_REASONS].sort());
       expect(Object.keys(TRIPWIRE_STRINGS[l].console.kinds).sort()).toEqual([...TRIPWIRE_FILE_KINDS].sort());
-      expect(keys(TRIPWIRE_STRINGS[l]).every((k) => k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], TRIPWIRE_STRINGS[l]) !== '')).toBe(true);
+      expect(
+        keys(TRIPWIRE_STRINGS[l]).every(
+          (k) => k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], TRIPWIRE_STRINGS[l]) !== '',
+        ),
+      ).toBe(true);
     }
   });
 

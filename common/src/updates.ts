@@ -86,7 +86,8 @@ export const UpdatePlatform = z.enum(UPDATE_PLATFORMS);
 export type UpdatePlatform = z.infer<typeof UpdatePlatform>;
 
 /** The OS family a device reports, as the feed platform it updates from. */
-export const platformOfOs = (os: z.infer<typeof OsFamily>): UpdatePlatform | null => (os === 'macos' ? 'mac' : os === 'windows' ? 'win' : null);
+export const platformOfOs = (os: z.infer<typeof OsFamily>): UpdatePlatform | null =>
+  os === 'macos' ? 'mac' : os === 'windows' ? 'win' : null;
 
 /**
  * Name of the feed file electron-updater's generic provider asks for: `latest.yml` /
@@ -171,7 +172,10 @@ export const PublishInput = z.strictObject({
   /** Installers/archives listed in the feed (mac: both arches' zip, optional dmg; win: the NSIS exe). */
   files: z.array(PublishFile).min(1).max(16),
   /** `<file>.blockmap` files for differential downloads, stored beside their artifact. */
-  blockmaps: z.array(z.strictObject({ name: ArtifactName, source: z.string().min(1).max(4096) })).max(16).default([]),
+  blockmaps: z
+    .array(z.strictObject({ name: ArtifactName, source: z.string().min(1).max(4096) }))
+    .max(16)
+    .default([]),
   releaseDate: IsoDate.optional(),
   releaseNotes: z.string().max(10_000).optional(),
 });

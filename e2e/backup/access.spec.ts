@@ -33,11 +33,20 @@ describe('device page and backup access outside a request', () => {
   async function ask(): Promise<string> {
     await access().getByRole('button', { name: 'Demander l’accès au cabinet' }).click();
     const code = (await access().getByTestId('access-code').locator('strong').textContent())!.trim();
-    await access().getByTestId('access-countdown').getByText(/Refus automatique dans \d+ s/).waitFor();
+    await access()
+      .getByTestId('access-countdown')
+      .getByText(/Refus automatique dans \d+ s/)
+      .waitFor();
     await consent().waitFor();
     expect((await consent().locator('.screen-code').textContent())!.trim()).toBe(code);
-    await consent().getByText('Julie Martin (Vigie) souhaite consulter vos sauvegardes et, si besoin, restaurer des fichiers sur cet ordinateur.', { exact: false }).waitFor();
-    await consent().getByText(/Refus automatique dans \d+ s/).waitFor();
+    await consent()
+      .getByText('Julie Martin (Vigie) souhaite consulter vos sauvegardes et, si besoin, restaurer des fichiers sur cet ordinateur.', {
+        exact: false,
+      })
+      .waitFor();
+    await consent()
+      .getByText(/Refus automatique dans \d+ s/)
+      .waitFor();
     return code;
   }
 
@@ -90,14 +99,21 @@ describe('device page and backup access outside a request', () => {
     await rm(file);
     await ask();
     await consent().getByRole('button', { name: 'Autoriser' }).click();
-    await w.app.getByTestId('backup-access').getByRole('heading', { name: /Julie Martin a accès à vos sauvegardes jusqu’à \d{2}:\d{2}/ }).waitFor();
-    await access().getByText(/Le cabinet a autorisé l’accès jusqu’à \d{2}:\d{2}\./).waitFor();
+    await w.app
+      .getByTestId('backup-access')
+      .getByRole('heading', { name: /Julie Martin a accès à vos sauvegardes jusqu’à \d{2}:\d{2}/ })
+      .waitFor();
+    await access()
+      .getByText(/Le cabinet a autorisé l’accès jusqu’à \d{2}:\d{2}\./)
+      .waitFor();
 
     // The device's backups, live, under the access.
     await section().getByTestId('backup-status').getByText('Tout est sauvegardé').waitFor();
     await section().getByRole('button', { name: 'Ouvrir Ordonnances' }).click();
     await section().getByRole('checkbox', { name: 'Choisir Dupont 2025.txt' }).check();
-    await section().getByRole('radio', { name: /Remettre à sa place/ }).check();
+    await section()
+      .getByRole('radio', { name: /Remettre à sa place/ })
+      .check();
     await section().getByRole('button', { name: 'Restaurer sur le poste' }).click();
 
     const banner = w.app.getByTestId('technician-restore');
@@ -114,10 +130,18 @@ describe('device page and backup access outside a request', () => {
 
     // The history tells it; the audit trail holds every step.
     const history = con.getByTestId('device-history');
-    await history.getByTestId('history-restores').getByText(/Julie Martin : « Dupont 2025\.txt »/).waitFor();
-    await history.getByTestId('history-restores').getByText(/hors demande, avec l’accord du cabinet/).waitFor();
+    await history
+      .getByTestId('history-restores')
+      .getByText(/Julie Martin : « Dupont 2025\.txt »/)
+      .waitFor();
+    await history
+      .getByTestId('history-restores')
+      .getByText(/hors demande, avec l’accord du cabinet/)
+      .waitFor();
     await history.getByTestId('history-accesses').getByText('Le cabinet a arrêté l’accès.').waitFor();
-    const actions = (await w.hub.services.audit.list(0, 100_000)).map((e) => e.action).filter((a) => a.startsWith('backup.access.') || a.startsWith('backup.restore_'));
+    const actions = (await w.hub.services.audit.list(0, 100_000))
+      .map((e) => e.action)
+      .filter((a) => a.startsWith('backup.access.') || a.startsWith('backup.restore_'));
     expect(actions).toEqual([
       'backup.access.request',
       'backup.access.refused',
@@ -140,9 +164,15 @@ describe('device page and backup access outside a request', () => {
     await access().getByRole('button', { name: 'Ask the practice for access' }).waitFor();
     await access().getByTestId('backup-access-ended').getByText('The practice stopped the access.').waitFor();
     await con.getByTestId('device-history').getByRole('heading', { name: 'History' }).waitFor();
-    await con.getByTestId('history-restores').getByText(/outside a request, with the practice’s consent/).waitFor();
+    await con
+      .getByTestId('history-restores')
+      .getByText(/outside a request, with the practice’s consent/)
+      .waitFor();
     // Names in English quotes, never « » in the English console.
-    await con.getByTestId('history-restores').getByText(/Julie Martin: “Dupont 2025\.txt”/).waitFor();
+    await con
+      .getByTestId('history-restores')
+      .getByText(/Julie Martin: “Dupont 2025\.txt”/)
+      .waitFor();
     expect(await con.getByTestId('device-history').textContent()).not.toMatch(/[«»]/);
     await con.getByLabel('Language').selectOption('fr');
   });

@@ -63,7 +63,12 @@ export async function setUp(opts: { accessClock?: Clock } = {}): Promise<World> 
     health: false,
     enrollCode: practice.enrollmentCode,
     deviceName: 'Accueil',
-    backup: { folders: [docs], shell, service: { resticCacheDir: join(appDir.path, 'cache'), restorePollMs: 50 }, ...(opts.accessClock ? { accessClock: opts.accessClock } : {}) },
+    backup: {
+      folders: [docs],
+      shell,
+      service: { resticCacheDir: join(appDir.path, 'cache'), restorePollMs: 50 },
+      ...(opts.accessClock ? { accessClock: opts.accessClock } : {}),
+    },
     hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
   });
   const browser = await launchBrowser();
@@ -86,5 +91,8 @@ export async function firstBackup(w: World): Promise<void> {
   await w.app.getByTestId('backup-headline').getByText('Attention : aucune sauvegarde pour l’instant').waitFor();
   await w.app.getByRole('button', { name: 'Sauvegarder maintenant' }).click();
   await w.app.getByTestId('backup-headline').getByText('Tout est sauvegardé').waitFor({ timeout: 120_000 });
-  await w.app.getByTestId('backup-strip-summary').getByText(/^1 jour sauvegardé/).waitFor();
+  await w.app
+    .getByTestId('backup-strip-summary')
+    .getByText(/^1 jour sauvegardé/)
+    .waitFor();
 }

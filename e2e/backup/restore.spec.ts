@@ -88,7 +88,10 @@ describe('backups and restore, end to end', () => {
     await section.getByTestId('backup-status').getByText('Tout est sauvegardé').waitFor({ timeout: 120_000 });
     await section.getByRole('button', { name: 'Ouvrir Ordonnances' }).click();
     await section.getByRole('checkbox', { name: 'Choisir Dupont 2025.txt' }).check();
-    await section.getByTestId('backup-choice').getByText(/Choisi : « Dupont 2025\.txt »/).waitFor();
+    await section
+      .getByTestId('backup-choice')
+      .getByText(/Choisi : « Dupont 2025\.txt »/)
+      .waitFor();
     await section.getByRole('radio', { name: /Remettre à sa place/ }).check();
     await section.getByRole('button', { name: 'Restaurer sur le poste' }).click();
 
@@ -104,7 +107,10 @@ describe('backups and restore, end to end', () => {
 
     expect(await readFile(file, 'utf8')).toBe(PRESCRIPTION);
     const titles = w.notifier.seen.filter((n) => n.tag?.startsWith('restore-')).map((n) => n.title);
-    expect(titles).toEqual(['Julie Martin restaure « Dupont 2025.txt » pour vous', 'Julie Martin a restauré « Dupont 2025.txt » pour vous']);
+    expect(titles).toEqual([
+      'Julie Martin restaure « Dupont 2025.txt » pour vous',
+      'Julie Martin a restauré « Dupont 2025.txt » pour vous',
+    ]);
     // Both sides read it in the chat; the hub audited it.
     await w.app.getByRole('tab', { name: 'Assistance' }).click();
     await w.app.getByRole('log').getByText('Julie Martin restaure un élément sur ce poste.').waitFor();

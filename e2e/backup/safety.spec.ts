@@ -34,7 +34,13 @@ const PRACTICE = 'Cabinet des Marronniers';
 const S = SAFETY_STRINGS.fr;
 /** The few seconds control waits for the safety backup (the app's default). */
 const SAFETY_WAIT_FOR_SLOW = 5_000;
-const DISPLAY: DisplayInfo = { id: 'screen-0', label: 'Écran principal', bounds: { x: 0, y: 0, width: 1280, height: 720 }, scaleFactor: 1, primary: true };
+const DISPLAY: DisplayInfo = {
+  id: 'screen-0',
+  label: 'Écran principal',
+  bounds: { x: 0, y: 0, width: 1280, height: 720 },
+  scaleFactor: 1,
+  primary: true,
+};
 
 interface World {
   hub: Hub;
@@ -54,7 +60,15 @@ interface World {
 async function setUp(safetyWaitMs: number): Promise<World> {
   const hubDir = await tempDir('safety-e2e-hub');
   const appDir = await tempDir('safety-e2e-app');
-  const hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, screen: { providerName: 'InfoSanté Services' } });
+  const hub = await createHub({
+    dataDir: hubDir.path,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    consoleDir: CONSOLE_DIST,
+    env: {},
+    screen: { providerName: 'InfoSanté Services' },
+  });
   const practice = await hub.admin.createPractice({ name: PRACTICE });
   const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
   const docs = join(appDir.path, 'Documents');
@@ -142,7 +156,10 @@ describe('safety backup before a technician acts, end to end', () => {
     await banner(w).getByText('Julie Martin contrôle votre ordinateur').waitFor();
     // Control started once the backup was done: the banner has nothing more to say about it.
     expect(await banner(w).getByText(S.running).count()).toBe(0);
-    await safetyPanel(w).getByTestId('safety-snapshot').getByText(/^Sauvegarde de sécurité faite à \d{2}:\d{2} \(avant la prise en main\)\.$/).waitFor();
+    await safetyPanel(w)
+      .getByTestId('safety-snapshot')
+      .getByText(/^Sauvegarde de sécurité faite à \d{2}:\d{2} \(avant la prise en main\)\.$/)
+      .waitFor();
     // Tagged for the intervention (the help request).
     const target = await repoTarget({ kind: 'local', path: w.repoPath }, new FileSecretStore(join(w.dataDir, 'secrets.json')));
     const tags = (await w.host.backup!.service.restic.snapshots(target)).flatMap((s) => s.tags ?? []);
@@ -179,14 +196,18 @@ describe('safety backup before a technician acts, end to end', () => {
     await undo.getByText('1 version actuelle gardée à côté, sous un nom daté.').waitFor();
     expect(await readFile(join(w.docs, 'Patients', 'Dupont.txt'), 'utf8')).toBe('Tension 12/8, revoir dans 3 mois.\n');
     expect(await readFile(join(w.docs, 'Patients', 'Martin.txt'), 'utf8')).toBe('Allergie à la pénicilline.\n');
-    const kept = (await readdir(join(w.docs, 'Patients'))).filter((n) => /^Dupont \(avant restauration \d{4}-\d{2}-\d{2} \d{2}h\d{2}\)\.txt$/.test(n));
+    const kept = (await readdir(join(w.docs, 'Patients'))).filter((n) =>
+      /^Dupont \(avant restauration \d{4}-\d{2}-\d{2} \d{2}h\d{2}\)\.txt$/.test(n),
+    );
     expect(kept).toHaveLength(1);
     expect(await readFile(join(w.docs, 'Patients', kept[0]!), 'utf8')).toBe('Tension 15/9 — modifié pendant l’intervention.\n');
     expect(await readFile(join(w.docs, 'Nettoyage.txt'), 'utf8')).toBe('Fichier laissé par le technicien.\n');
     // The console follows: the practice undid the changes.
     await safetyPanel(w).getByTestId('safety-undo').getByText('Le cabinet a annulé les changements de l’intervention.').waitFor();
 
-    const actions = (await w.hub.services.audit.list(0, 5000)).filter((a) => a.action.startsWith('safety.')).map((a) => [a.action, a.subject]);
+    const actions = (await w.hub.services.audit.list(0, 5000))
+      .filter((a) => a.action.startsWith('safety.'))
+      .map((a) => [a.action, a.subject]);
     expect(actions).toEqual([
       ['safety.snapshot', w.requestId],
       ['safety.changes', w.requestId],
@@ -205,7 +226,10 @@ describe('safety backup before a technician acts, end to end', () => {
     await banner(w).getByTestId('banner-safety').getByText(S.running).waitFor();
     await safetyPanel(w).getByTestId('safety-snapshot').getByText('Sauvegarde de sécurité en cours (avant la prise en main)…').waitFor();
     await w.held.release();
-    await safetyPanel(w).getByTestId('safety-snapshot').getByText(/^Sauvegarde de sécurité faite à /).waitFor({ timeout: 120_000 });
+    await safetyPanel(w)
+      .getByTestId('safety-snapshot')
+      .getByText(/^Sauvegarde de sécurité faite à /)
+      .waitFor({ timeout: 120_000 });
     await banner(w).getByTestId('banner-safety').waitFor({ state: 'detached' });
 
     // Control handed back, asked again with the backups' disk gone: the safety backup fails.
@@ -219,7 +243,10 @@ describe('safety backup before a technician acts, end to end', () => {
       await why.getByText('Aucune sauvegarde n’a été trouvée à l’emplacement prévu.', { exact: false }).waitFor();
       await why.getByText(S.decide).waitFor();
       // The technician is told, and that the practice decides; control has not started.
-      await safetyPanel(w).getByTestId('safety-snapshot').getByText('La sauvegarde de sécurité a échoué (avant la prise en main) : Aucune sauvegarde n’a été trouvée à l’emplacement prévu.').waitFor();
+      await safetyPanel(w)
+        .getByTestId('safety-snapshot')
+        .getByText('La sauvegarde de sécurité a échoué (avant la prise en main) : Aucune sauvegarde n’a été trouvée à l’emplacement prévu.')
+        .waitFor();
       await safetyPanel(w).getByText('Le cabinet décide s’il vous laisse la main sans sauvegarde de sécurité.').waitFor();
       expect(w.host.screen!.service!.state().phase).toBe('control-pending');
       // The practitioner lets it go on without it.

@@ -208,7 +208,14 @@ export class ChatWorld {
   private async startPractice(index: number, { deviceId, token }: { deviceId: string; token: string }, tech: number): Promise<Practice> {
     const dir = join(this.root, `practice-${index + 1}`);
     const connection = new HubConnection({ logger: quiet });
-    const support = new SupportService({ hub: connection, file: supportFile(dir, quiet), system: new NodeSystemInfo(), appVersion: '0.1.0-test', locale: () => 'fr', logger: quiet });
+    const support = new SupportService({
+      hub: connection,
+      file: supportFile(dir, quiet),
+      system: new NodeSystemInfo(),
+      appVersion: '0.1.0-test',
+      locale: () => 'fr',
+      logger: quiet,
+    });
     const p: Practice = { index, dir, connection, support, requestId: '', tech, connectedAt: [] };
     connection.on('connected', () => p.connectedAt.push(Date.now()));
     // The practitioner reads what arrives (read receipts go back).
@@ -223,7 +230,11 @@ export class ChatWorld {
 
   private async startTechnician(index: number, cookie: string): Promise<Technician> {
     const client = createTechClient({ url: this.url, log: consoleLog, extraHeaders: { cookie } });
-    const api = createApi({ base: this.url, log: consoleLog, fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } }) });
+    const api = createApi({
+      base: this.url,
+      log: consoleLog,
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } }),
+    });
     const controller = new ConsoleController({
       client,
       api,
@@ -236,7 +247,11 @@ export class ChatWorld {
       hasAttention: () => true,
     });
     const t: Technician = { index, cookie, controller, connectedAt: [] };
-    this.unsubscribe.push(controller.connection.subscribe((s, prev) => s.status === 'connected' && prev.status !== 'connected' && t.connectedAt.push(Date.now())));
+    this.unsubscribe.push(
+      controller.connection.subscribe(
+        (s, prev) => s.status === 'connected' && prev.status !== 'connected' && t.connectedAt.push(Date.now()),
+      ),
+    );
     await controller.start();
     await until(() => controller.connection.getState().status === 'connected', `technician ${index + 1} connected`, 60_000);
     return t;
@@ -254,7 +269,13 @@ export class ChatWorld {
     // One process (tsx as a loader, not its CLI, which would run the hub in a child that SIGKILL misses).
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'server', 'src', 'main.ts')], {
       cwd: REPO,
-      env: { ...process.env, VIGIE_DATA_DIR: join(this.root, 'hub'), VIGIE_PORT: String(this.port), VIGIE_HOST: '127.0.0.1', VIGIE_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        VIGIE_DATA_DIR: join(this.root, 'hub'),
+        VIGIE_PORT: String(this.port),
+        VIGIE_HOST: '127.0.0.1',
+        VIGIE_LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -286,7 +307,8 @@ export class ChatWorld {
         if (this.resyncedAfter.has(p.index)) continue;
         const d = new Set(this.deviceScreen(p).map((m) => m.id));
         const c = new Set(this.consoleScreen(p).map((m) => m.id));
-        if ((before.get(p.index) ?? []).every((x) => d.has(x.id) && c.has(x.id))) this.resyncedAfter.set(p.index, (Date.now() - this.hubReadyAt) / 1000);
+        if ((before.get(p.index) ?? []).every((x) => d.has(x.id) && c.has(x.id)))
+          this.resyncedAfter.set(p.index, (Date.now() - this.hubReadyAt) / 1000);
       }
       if (this.resyncedAfter.size === this.practices.length && this.resyncWatch) {
         clearInterval(this.resyncWatch);
@@ -362,7 +384,16 @@ export class ChatWorld {
     return p.support
       .state()
       .messages.filter((m) => m.seq !== null)
-      .map((m) => ({ id: m.id, requestId: m.requestId, seq: m.seq!, author: m.author, authorName: m.authorName, text: m.text, sentAt: m.sentAt, createdAt: m.sentAt }));
+      .map((m) => ({
+        id: m.id,
+        requestId: m.requestId,
+        seq: m.seq!,
+        author: m.author,
+        authorName: m.authorName,
+        text: m.text,
+        sentAt: m.sentAt,
+        createdAt: m.sentAt,
+      }));
   }
 
   /** The technician's screen for a conversation. */
@@ -378,7 +409,10 @@ export class ChatWorld {
         if (!r || r.requestId !== p.requestId) return;
         const held = gaplessSeq(this.consoleScreen(p));
         const claimed = Math.max(r.technician.delivered, r.technician.read);
-        if (claimed > held) this.dishonest.push(`conversation ${p.index + 1}: practice sees « distribué/lu » up to ${claimed}, technician holds up to ${held}`);
+        if (claimed > held)
+          this.dishonest.push(
+            `conversation ${p.index + 1}: practice sees « distribué/lu » up to ${claimed}, technician holds up to ${held}`,
+          );
       };
       this.unsubscribe.push(p.support.on('change', check));
     }
@@ -391,7 +425,10 @@ export class ChatWorld {
             if (!r) continue;
             const claimed = Math.max(r.device.delivered, r.device.read);
             const held = gaplessSeq(this.deviceScreen(p));
-            if (claimed > held) this.dishonest.push(`conversation ${p.index + 1}: technician sees « distribué/lu » up to ${claimed}, practice holds up to ${held}`);
+            if (claimed > held)
+              this.dishonest.push(
+                `conversation ${p.index + 1}: technician sees « distribué/lu » up to ${claimed}, practice holds up to ${held}`,
+              );
           }
         }),
       );
@@ -459,7 +496,8 @@ export class ChatWorld {
         }
         // Seqs shown must be 1…n with nothing missing (nothing the hub stored left off a screen).
         const shown = screen.map((m) => m.seq);
-        if (shown.some((seq, i) => seq !== i + 1)) report.details.push(`conversation ${p.index + 1}: ${side} screen has a hole (${gaplessSeq(screen)} of ${shown.length})`);
+        if (shown.some((seq, i) => seq !== i + 1))
+          report.details.push(`conversation ${p.index + 1}: ${side} screen has a hole (${gaplessSeq(screen)} of ${shown.length})`);
       }
       if (lostHere > 0) {
         report.conversationsWithLoss++;
@@ -474,13 +512,24 @@ export class ChatWorld {
   private whereAre(p: Practice, sent: Sent[]): string {
     const onDevice = new Set(this.deviceScreen(p).map((m) => m.id));
     const onConsole = new Set(this.consoleScreen(p).map((m) => m.id));
-    const deviceOutbox = new Set(p.support.state().messages.filter((m) => m.status === 'pending').map((m) => m.id));
-    const consoleOutbox = new Map(this.technicians[p.tech]!.controller.workspace.getState().outbox.map((o) => [o.id, `${o.state}${o.error ? `:${o.error}` : ''}`]));
+    const deviceOutbox = new Set(
+      p.support
+        .state()
+        .messages.filter((m) => m.status === 'pending')
+        .map((m) => m.id),
+    );
+    const consoleOutbox = new Map(
+      this.technicians[p.tech]!.controller.workspace.getState().outbox.map((o) => [o.id, `${o.state}${o.error ? `:${o.error}` : ''}`]),
+    );
     const where: string[] = [];
     for (const s of sent) {
       if (onDevice.has(s.id) && onConsole.has(s.id)) continue;
       const screens = `${onDevice.has(s.id) ? 'P' : '-'}${onConsole.has(s.id) ? 'T' : '-'}`;
-      const box = deviceOutbox.has(s.id) ? 'practice outbox' : consoleOutbox.has(s.id) ? `console outbox ${consoleOutbox.get(s.id)}` : 'no outbox';
+      const box = deviceOutbox.has(s.id)
+        ? 'practice outbox'
+        : consoleOutbox.has(s.id)
+          ? `console outbox ${consoleOutbox.get(s.id)}`
+          : 'no outbox';
       where.push(`${s.author} ${screens} ${box}`);
     }
     const seqOnDevice = new Map(this.deviceScreen(p).map((m) => [m.id, m.seq]));
@@ -511,12 +560,18 @@ export class ChatWorld {
 
   /** Every practice and technician has seen the hub go away. */
   allOffline(): boolean {
-    return this.practices.every((p) => !p.connection.connected) && this.technicians.every((t) => t.controller.connection.getState().status !== 'connected');
+    return (
+      this.practices.every((p) => !p.connection.connected) &&
+      this.technicians.every((t) => t.controller.connection.getState().status !== 'connected')
+    );
   }
 
   /** Every practice and technician is connected again. */
   allOnline(): boolean {
-    return this.practices.every((p) => p.connection.connected) && this.technicians.every((t) => t.controller.connection.getState().status === 'connected');
+    return (
+      this.practices.every((p) => p.connection.connected) &&
+      this.technicians.every((t) => t.controller.connection.getState().status === 'connected')
+    );
   }
 
   /** Starts counting anew (a new scenario on the same world). */

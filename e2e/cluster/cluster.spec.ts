@@ -46,7 +46,12 @@ describe('two hub nodes behind HAProxy, 200 devices', () => {
 
   const expectNothingLost = (r: ScenarioReport) => {
     expect(r.details).toEqual([]);
-    expect({ lost: r.lost, duplicated: r.duplicated, misordered: r.misordered, dishonestReceipts: r.dishonestReceipts }).toEqual({ lost: 0, duplicated: 0, misordered: 0, dishonestReceipts: 0 });
+    expect({ lost: r.lost, duplicated: r.duplicated, misordered: r.misordered, dishonestReceipts: r.dishonestReceipts }).toEqual({
+      lost: 0,
+      duplicated: 0,
+      misordered: 0,
+      dishonestReceipts: 0,
+    });
     expect(r.messages).toBeGreaterThan(0);
   };
 
@@ -71,9 +76,23 @@ describe('two hub nodes behind HAProxy, 200 devices', () => {
     const out = join(dir, 'build');
     const content = fakeInstaller(64_000);
     await makeBuild(out, 'win', '3.1.0', [{ name: 'Vigie-Setup-3.1.0.exe', content }]);
-    const env = { VIGIE_DATA_DIR: join(dir, 'cli'), VIGIE_DATABASE_URL: world.cluster.databaseUrl, VIGIE_KEY_FILE: world.cluster.keyFile, VIGIE_ARTIFACTS_DIR: world.cluster.artifactsDir };
+    const env = {
+      VIGIE_DATA_DIR: join(dir, 'cli'),
+      VIGIE_DATABASE_URL: world.cluster.databaseUrl,
+      VIGIE_KEY_FILE: world.cluster.keyFile,
+      VIGIE_ARTIFACTS_DIR: world.cluster.artifactsDir,
+    };
     const err: string[] = [];
-    const code = await runCli(['updates', 'publish', '--platform', 'win', '--channel', 'stable', '--percent', '100', '--dir', out], { out: () => undefined, err: (l) => err.push(l), readPassword: () => Promise.reject(new Error('no prompt here')), readStdin: () => Promise.resolve('') }, env);
+    const code = await runCli(
+      ['updates', 'publish', '--platform', 'win', '--channel', 'stable', '--percent', '100', '--dir', out],
+      {
+        out: () => undefined,
+        err: (l) => err.push(l),
+        readPassword: () => Promise.reject(new Error('no prompt here')),
+        readStdin: () => Promise.resolve(''),
+      },
+      env,
+    );
     expect({ code, err }).toEqual({ code: 0, err: [] });
     for (const node of world.cluster.nodes) {
       const feed = await fetch(`${node.url}/updates/stable/latest.yml`);
@@ -95,24 +114,38 @@ describe('two hub nodes behind HAProxy, 200 devices', () => {
     const sockA = await connectTech(n1!.url, a!.cookie);
     const sockB = await connectTech(n2!.url, b!.cookie);
     try {
-      const results = await Promise.all([emitAck<HelpRequest>(sockA, 'help:accept', { requestId: waiting.id }), emitAck<HelpRequest>(sockB, 'help:accept', { requestId: waiting.id })]);
+      const results = await Promise.all([
+        emitAck<HelpRequest>(sockA, 'help:accept', { requestId: waiting.id }),
+        emitAck<HelpRequest>(sockB, 'help:accept', { requestId: waiting.id }),
+      ]);
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     } finally {
       sockA.disconnect();
       sockB.disconnect();
     }
-    await until(() => world.queuesAgree(SIZE.conversations + SIZE.waiting) && world.queues()[0]!.some((q) => q.startsWith(`${waiting.id}:assigned:`)), 'every console shows the winner', DEADLINE_MS);
+    await until(
+      () => world.queuesAgree(SIZE.conversations + SIZE.waiting) && world.queues()[0]!.some((q) => q.startsWith(`${waiting.id}:assigned:`)),
+      'every console shows the winner',
+      DEADLINE_MS,
+    );
   });
 
   it('a remote-screen signaling exchange between a device on one node and its technician on the other', async () => {
     const practice = await world.admin.admin.createPractice({ name: 'Cabinet du Phare' });
-    const { token } = await world.admin.services.devices.enroll(practice.enrollmentCode, { name: 'Poste écran', os: 'linux', osVersion: 'Debian 12', model: 'Test', appVersion: '0.1.0-test' }, '127.0.0.1');
+    const { token } = await world.admin.services.devices.enroll(
+      practice.enrollmentCode,
+      { name: 'Poste écran', os: 'linux', osVersion: 'Debian 12', model: 'Test', appVersion: '0.1.0-test' },
+      '127.0.0.1',
+    );
     const [n1, n2] = world.cluster.nodes;
     const device = await connectDevice(n1!.url, token);
     const tech = await connectTech(n2!.url, world.chat.technicians[2]!.cookie);
     try {
-      const created = await emitAck<{ request: HelpRequest }>(device, 'help:create', { clientId: randomUUID(), context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0-test' } });
+      const created = await emitAck<{ request: HelpRequest }>(device, 'help:create', {
+        clientId: randomUUID(),
+        context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0-test' },
+      });
       if (!created.ok) throw new Error(`help:create ${created.error.code}`);
       const requestId = created.data.request.id;
       expect((await emitAck(tech, 'help:accept', { requestId })).ok).toBe(true);
@@ -151,7 +184,9 @@ describe('two hub nodes behind HAProxy, 200 devices', () => {
     expect(moved.length).toBeLessThan(world.devices + SIZE.technicians);
     await until(() => world.queuesAgree(queueBefore.length), 'every console shows the queue again', DEADLINE_MS);
     expect(world.queues()[0]).toEqual(queueBefore);
-    process.stdout.write(`[cluster] kill: ${moved.length} clients moved, p50 ${percentile(moved, 50)} s, max ${percentile(moved, 100)} s; ${report.messages} messages\n`);
+    process.stdout.write(
+      `[cluster] kill: ${moved.length} clients moved, p50 ${percentile(moved, 50)} s, max ${percentile(moved, 100)} s; ${report.messages} messages\n`,
+    );
   });
 
   it('a node drained (SIGTERM) while its clients chat: /healthz says draining, they move, nothing lost', async () => {
@@ -162,7 +197,11 @@ describe('two hub nodes behind HAProxy, 200 devices', () => {
     const report = await underTraffic('drain', async () => {
       const drained = world.failover(1, 'SIGTERM', DEADLINE_MS);
       // The node flips to draining when the signal arrives: its health check says so until it closes.
-      do health = await fetch(node.url + HTTP.healthz).then((r) => r.status, () => 0);
+      do
+        health = await fetch(node.url + HTTP.healthz).then(
+          (r) => r.status,
+          () => 0,
+        );
       while (health === 200);
       moved = await drained;
     });

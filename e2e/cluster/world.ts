@@ -55,7 +55,11 @@ export class ClusterWorld {
     const cluster = await startCluster(opts.cluster);
     try {
       const store = { databaseUrl: cluster.databaseUrl, keyFile: cluster.keyFile, artifactsDir: cluster.artifactsDir };
-      const chat = await ChatWorld.create({ conversations: opts.conversations, technicians: opts.technicians, cluster: { url: cluster.url, ...store } });
+      const chat = await ChatWorld.create({
+        conversations: opts.conversations,
+        technicians: opts.technicians,
+        cluster: { url: cluster.url, ...store },
+      });
       const admin = await createHub({ dataDir: join(root, 'admin'), port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, ...store });
       const world = new ClusterWorld(root, cluster, chat, admin);
       await world.addDevices(opts.idle, opts.waiting);
@@ -82,7 +86,14 @@ export class ClusterWorld {
           const x: Extra = { connection, support: null, connectedAt: [] };
           connection.on('connected', () => x.connectedAt.push(Date.now()));
           if (i + j >= idle) {
-            x.support = new SupportService({ hub: connection, file: supportFile(join(this.root, `device-${i + j}`), quiet), system: new NodeSystemInfo(), appVersion: '0.1.0-test', locale: () => 'fr', logger: quiet });
+            x.support = new SupportService({
+              hub: connection,
+              file: supportFile(join(this.root, `device-${i + j}`), quiet),
+              system: new NodeSystemInfo(),
+              appVersion: '0.1.0-test',
+              locale: () => 'fr',
+              logger: quiet,
+            });
             await x.support.start(deviceId);
           }
           connection.start(this.cluster.url, token);
@@ -145,7 +156,9 @@ export class ClusterWorld {
           unsubscribe();
           resolve();
         };
-        const unsubscribe = fromDevice ? this.chat.technicians[p.tech]!.controller.workspace.subscribe(check) : p.support.on('change', check);
+        const unsubscribe = fromDevice
+          ? this.chat.technicians[p.tech]!.controller.workspace.subscribe(check)
+          : p.support.on('change', check);
         check();
       });
       out.push(Date.now() - at);
@@ -185,7 +198,11 @@ export class ClusterWorld {
     await this.cluster.nodes[node]!.stop(signal);
     await this.cluster.balancerSees({ [name]: 'DOWN' });
     await until(() => this.allOnline(), 'every device and console connected again', deadlineMs);
-    const moved = (connectedAt: number[]) => connectedAt.filter((t) => t >= at).slice(0, 1).map((t) => (t - at) / 1000);
+    const moved = (connectedAt: number[]) =>
+      connectedAt
+        .filter((t) => t >= at)
+        .slice(0, 1)
+        .map((t) => (t - at) / 1000);
     return [
       ...this.chat.practices.flatMap((p) => moved(p.connectedAt)),
       ...this.chat.technicians.flatMap((t) => moved(t.connectedAt)),

@@ -51,18 +51,38 @@ beforeAll(async () => {
   const julieSock = await connectTech(hub.url, await loginTechnician(hub.url, 'julie', PASSWORD, julie.totpSecret));
   const brunoSock = await connectTech(hub.url, await loginTechnician(hub.url, 'bruno', PASSWORD, bruno.totpSecret));
   sockets.push(devParc, devLac, julieSock, brunoSock);
-  request = data(await emitAck<{ request: HelpRequest }>(devParc, 'help:create', { clientId: randomUUID(), topic: 'printer', context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' } })).request;
+  request = data(
+    await emitAck<{ request: HelpRequest }>(devParc, 'help:create', {
+      clientId: randomUUID(),
+      topic: 'printer',
+      context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' },
+    }),
+  ).request;
   data(await emitAck(julieSock, 'help:accept', { requestId: request.id }));
   const session = data(await emitAck<ScreenSession>(julieSock, 'screen:request', { requestId: request.id }));
   data(await emitAck(devParc, 'screen:consent', { sessionId: session.id, phase: 'view', decision: 'refused' }));
-  data(await emitAck(julieSock, 'chat:send', { requestId: request.id, id: randomUUID(), text: 'L’imprimante est repartie.', sentAt: new Date().toISOString() }));
+  data(
+    await emitAck(julieSock, 'chat:send', {
+      requestId: request.id,
+      id: randomUUID(),
+      text: 'L’imprimante est repartie.',
+      sentAt: new Date().toISOString(),
+    }),
+  );
   data(await emitAck(julieSock, 'help:resolve', { requestId: request.id, note: 'Pilote réinstallé.' }));
   // Bruno at the Lac.
-  const other = data(await emitAck<{ request: HelpRequest }>(devLac, 'help:create', { clientId: randomUUID(), context: { os: 'windows', osVersion: '11', appVersion: '0.1.0' } })).request;
+  const other = data(
+    await emitAck<{ request: HelpRequest }>(devLac, 'help:create', {
+      clientId: randomUUID(),
+      context: { os: 'windows', osVersion: '11', appVersion: '0.1.0' },
+    }),
+  ).request;
   data(await emitAck(brunoSock, 'help:accept', { requestId: other.id }));
 
   browser = await launchBrowser();
-  sophiePage = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR', acceptDownloads: true })).newPage();
+  sophiePage = await (
+    await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR', acceptDownloads: true })
+  ).newPage();
   sophiePage.setDefaultTimeout(120_000);
 });
 
@@ -91,7 +111,9 @@ describe('audit view', () => {
     const table = page.getByTestId('audit-table');
     const rows = table.locator('tbody tr');
     await rows.filter({ hasText: 'Partage d’écran refusé' }).first().waitFor();
-    const seqs = await page.evaluate<number[]>(`[...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].map((tr) => Number(tr.getAttribute('data-seq')))`);
+    const seqs = await page.evaluate<number[]>(
+      `[...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].map((tr) => Number(tr.getAttribute('data-seq')))`,
+    );
     expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'audit-1440x900.png') });
@@ -100,7 +122,13 @@ describe('audit view', () => {
     await filters.getByLabel('Cabinet', { exact: true }).selectOption({ label: 'Cabinet du Lac' });
     await filters.getByRole('button', { name: 'Filtrer' }).click();
     await rows.filter({ hasText: 'Demande prise en charge' }).filter({ hasText: 'Bruno Durand' }).waitFor();
-    await until(() => page.evaluate<boolean>(`[...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].every((tr) => tr.children[3].textContent === 'Cabinet du Lac')`), 'only the Lac');
+    await until(
+      () =>
+        page.evaluate<boolean>(
+          `[...document.querySelectorAll('[data-testid="audit-table"] tbody tr')].every((tr) => tr.children[3].textContent === 'Cabinet du Lac')`,
+        ),
+      'only the Lac',
+    );
     expect(await rows.filter({ hasText: 'Julie Martin' }).count()).toBe(0);
 
     await filters.getByLabel('Cabinet', { exact: true }).selectOption({ label: 'Tous les cabinets' });
@@ -121,22 +149,33 @@ describe('audit view', () => {
 
     // Each look is in the log, with what was looked for.
     const views = (await hub.services.audit.list(0, 100_000)).filter((e) => e.action === 'audit.view' && e.actorId === sophie.id);
-    expect(views.map((v) => v.data)).toEqual(expect.arrayContaining([{ practiceId: expect.any(String) }, { technicianId: julie.id, act: 'screen' }]));
+    expect(views.map((v) => v.data)).toEqual(
+      expect.arrayContaining([{ practiceId: expect.any(String) }, { technicianId: julie.id, act: 'screen' }]),
+    );
   });
 
   it('exports one intervention as a file: the request, its conversation, its chain entries', async () => {
     const page = sophiePage;
     const row = page.getByTestId('audit-table').locator('tbody tr').filter({ hasText: 'Demande résolue' }).first();
-    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: /Exporter l’intervention/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('button', { name: /Exporter l’intervention/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`intervention-${request.id}.json`);
     const file = join(dir, 'export.json');
     await download.saveAs(file);
     const x = InterventionExport.parse(JSON.parse(readFileSync(file, 'utf8')));
     expect(x.request).toMatchObject({ id: request.id, status: 'resolved', resolutionNote: 'Pilote réinstallé.' });
     expect(x.messages.map((m) => m.text)).toContain('L’imprimante est repartie.');
-    expect(x.audit.map((e) => e.action)).toEqual(expect.arrayContaining(['help.create', 'help.accept', 'screen.request', 'screen.consent.refused', 'help.resolve']));
+    expect(x.audit.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['help.create', 'help.accept', 'screen.request', 'screen.consent.refused', 'help.resolve']),
+    );
     await page.getByText(`Intervention exportée : intervention-${request.id}.json`).waitFor();
-    expect((await hub.services.audit.list(0, 100_000)).some((e) => e.action === 'audit.export' && e.actorId === sophie.id && e.subject === request.id)).toBe(true);
+    expect(
+      (await hub.services.audit.list(0, 100_000)).some(
+        (e) => e.action === 'audit.export' && e.actorId === sophie.id && e.subject === request.id,
+      ),
+    ).toBe(true);
   });
 
   it('in English too', async () => {

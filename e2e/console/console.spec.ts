@@ -11,7 +11,16 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ChatMessage, ChatReceipts, HelpRequest, Result } from '@vigie/common';
 import { createHub, type Hub } from '../../server/src/app.js';
-import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, nextEvent, totpNow, type Socket } from '../../server/src/test-support/sockets.js';
+import {
+  connectDevice,
+  connectTech,
+  emitAck,
+  enrollDevice,
+  loginTechnician,
+  nextEvent,
+  totpNow,
+  type Socket,
+} from '../../server/src/test-support/sockets.js';
 import { launchBrowser } from '../support/browser.js';
 import { CONSOLE_DIST, SocketGate, ensureConsoleBuilt, freshTotp, wrongTotp } from './harness.js';
 
@@ -44,7 +53,12 @@ function ok<T>(r: Result<T>): T {
 }
 
 async function newDevice(name: string): Promise<Socket> {
-  const { token } = await enrollDevice(hub.url, practice.enrollmentCode, { name, os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' });
+  const { token } = await enrollDevice(hub.url, practice.enrollmentCode, {
+    name,
+    os: 'linux',
+    osVersion: 'Debian 12',
+    appVersion: '0.1.0',
+  });
   const s = await connectDevice(hub.url, token);
   sockets.push(s);
   ok(await emitAck(s, 'device:hello', {}));
@@ -99,7 +113,15 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   dataDir = mkdtempSync(join(tmpdir(), 'vigie-console-e2e-'));
   // A long back-off so the lockout check does not depend on timing.
-  hub = await createHub({ dataDir, port: 0, host: '127.0.0.1', consoleDir: CONSOLE_DIST, logLevel: 'silent', env: {}, login: { baseDelayMs: 60_000 } });
+  hub = await createHub({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    consoleDir: CONSOLE_DIST,
+    logLevel: 'silent',
+    env: {},
+    login: { baseDelayMs: 60_000 },
+  });
   practice = await hub.admin.createPractice({ name: 'Cabinet du Parc' });
   alice = await hub.admin.addTechnician({ login: 'alice', displayName: 'Alice Martin', password: PASSWORD });
   bob = await hub.admin.addTechnician({ login: 'bob', displayName: 'Bob Durand', password: PASSWORD });
@@ -217,10 +239,17 @@ describe('technician console', () => {
     ok(await emitAck(device1, 'chat:typing', { requestId: request1.id, typing: true }));
     await page.getByTestId('typing').getByText('Poste accueil écrit…').waitFor();
     const fromDevice = ok(
-      await emitAck<{ message: ChatMessage }>(device1, 'chat:send', { requestId: request1.id, id: randomUUID(), text: 'Bonjour, rien ne sort de l’imprimante.', sentAt: new Date().toISOString() }),
+      await emitAck<{ message: ChatMessage }>(device1, 'chat:send', {
+        requestId: request1.id,
+        id: randomUUID(),
+        text: 'Bonjour, rien ne sort de l’imprimante.',
+        sentAt: new Date().toISOString(),
+      }),
     ).message;
     await log.getByText('Bonjour, rien ne sort de l’imprimante.').waitFor();
-    expect((await receiptOnDevice(device1, request1.id, (r) => r.technician.read >= fromDevice.seq)).technician.read).toBeGreaterThanOrEqual(fromDevice.seq);
+    expect(
+      (await receiptOnDevice(device1, request1.id, (r) => r.technician.read >= fromDevice.seq)).technician.read,
+    ).toBeGreaterThanOrEqual(fromDevice.seq);
     expect(await page.getByTestId('typing').innerText()).toBe(''); // a message ends "typing"
 
     // Console → device, with the typing signal first.
@@ -254,7 +283,14 @@ describe('technician console', () => {
     await pending.locator('[data-receipt="queued"]').waitFor();
 
     // The practice writes while the console is away.
-    ok(await emitAck(device1, 'chat:send', { requestId: request1.id, id: randomUUID(), text: 'Il affiche voyant orange.', sentAt: new Date().toISOString() }));
+    ok(
+      await emitAck(device1, 'chat:send', {
+        requestId: request1.id,
+        id: randomUUID(),
+        text: 'Il affiche voyant orange.',
+        sentAt: new Date().toISOString(),
+      }),
+    );
 
     const delivered = nextEvent<ChatMessage>(device1, 'chat:message', (m) => m.text === 'Message écrit pendant la coupure', 30_000);
     gate.restore();
@@ -295,7 +331,14 @@ describe('technician console', () => {
 
   it('counts unread messages per request in "Mes demandes" and clears them when opened', async () => {
     const item = page.locator(`.mine__item[data-request-id="${request1.id}"]`);
-    ok(await emitAck(device1, 'chat:send', { requestId: request1.id, id: randomUUID(), text: 'Vous êtes toujours là ?', sentAt: new Date().toISOString() }));
+    ok(
+      await emitAck(device1, 'chat:send', {
+        requestId: request1.id,
+        id: randomUUID(),
+        text: 'Vous êtes toujours là ?',
+        sentAt: new Date().toISOString(),
+      }),
+    );
     await item.getByTestId('unread').getByText('1 message non lu').waitFor();
     await page.getByText('Nouveau message de Poste accueil (Cabinet du Parc).').waitFor();
     await item.click();
@@ -346,7 +389,11 @@ describe('technician console', () => {
     // The session is closed elsewhere (another tab, expiry…): the hub pushes session:ended.
     const cookie = (await context.cookies(hub.url)).find((c) => c.name === 'vigie_session');
     expect(cookie).toBeDefined();
-    const res = await fetch(`${hub.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `vigie_session=${cookie!.value}` }, body: '{}' });
+    const res = await fetch(`${hub.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `vigie_session=${cookie!.value}` },
+      body: '{}',
+    });
     expect(res.status).toBe(200);
     await page.getByText('Votre session a pris fin. Reconnectez-vous.').waitFor();
     await page.getByRole('heading', { name: 'Connexion technicien' }).waitFor();

@@ -16,7 +16,10 @@ export const CONSOLE_DIST = join(REPO, 'console', 'dist');
 export function ensureConsoleBuilt(): void {
   if (existsSync(join(CONSOLE_DIST, 'index.html'))) return;
   const vite = join(REPO, 'node_modules', 'vite', 'bin', 'vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: REPO,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error(`console build failed (exit ${r.status ?? r.signal})`);
 }
 

@@ -46,10 +46,17 @@ beforeAll(async () => {
   hub = await createHub({ dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', consoleDir: CONSOLE_DIST, logLevel: 'silent', env: {} });
   const practice = await hub.admin.createPractice({ name: 'Cabinet du Parc' });
   const tech = await hub.admin.addTechnician({ login: 'alice', displayName: 'Alice Martin', password: PASSWORD });
-  const { token } = await enrollDevice(hub.url, practice.enrollmentCode, { name: 'Poste accueil', os: 'linux', osVersion: 'Debian 12.8', appVersion: '0.1.0' });
+  const { token } = await enrollDevice(hub.url, practice.enrollmentCode, {
+    name: 'Poste accueil',
+    os: 'linux',
+    osVersion: 'Debian 12.8',
+    appVersion: '0.1.0',
+  });
   device = await connectDevice(hub.url, token);
   // This device has no backups to show: it says so at once (the console shows what it last reported).
-  device.on('backup:relay', (_call: unknown, ack: (r: unknown) => void) => ack(err('UNAVAILABLE', 'Les sauvegardes ne sont pas disponibles sur cet ordinateur.')));
+  device.on('backup:relay', (_call: unknown, ack: (r: unknown) => void) =>
+    ack(err('UNAVAILABLE', 'Les sauvegardes ne sont pas disponibles sur cet ordinateur.')),
+  );
   data(await emitAck(device, 'device:hello', {}));
   const now = new Date().toISOString();
   request = data(
@@ -69,7 +76,15 @@ beforeAll(async () => {
     }),
   ).request;
   // A long conversation: 30 lines from the practice.
-  for (let i = 1; i <= 30; i++) data(await emitAck(device, 'chat:send', { requestId: request.id, id: randomUUID(), text: `Message ${i} du cabinet : toujours rien dans la corbeille.`, sentAt: new Date().toISOString() }));
+  for (let i = 1; i <= 30; i++)
+    data(
+      await emitAck(device, 'chat:send', {
+        requestId: request.id,
+        id: randomUUID(),
+        text: `Message ${i} du cabinet : toujours rien dans la corbeille.`,
+        sentAt: new Date().toISOString(),
+      }),
+    );
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: VIEWPORT, locale: 'fr-FR' })).newPage();
   page.setDefaultTimeout(120_000);
@@ -119,11 +134,15 @@ describe('request workspace at 1440×900', () => {
     await ctx.getByText('Score 85/100').waitFor();
     await ctx.getByText('À jour', { exact: true }).waitFor();
     // Each once in the page (the sections below hold the detail; the sidebar lists my requests apart).
-    for (const text of ['Linux Debian 12.8', 'accueil-01', 'Fichiers perdus']) expect(await page.locator('main').getByText(text, { exact: true }).count(), text).toBe(1);
+    for (const text of ['Linux Debian 12.8', 'accueil-01', 'Fichiers perdus'])
+      expect(await page.locator('main').getByText(text, { exact: true }).count(), text).toBe(1);
     // The security pill leads to the security section.
     await ctx.getByRole('button', { name: 'Voir le détail de la sécurité' }).click();
     await until(
-      () => page.evaluate<boolean>(`(() => { const r = document.getElementById('device-health')?.getBoundingClientRect(); return !!r && r.top >= 0 && r.top < window.innerHeight / 2; })()`),
+      () =>
+        page.evaluate<boolean>(
+          `(() => { const r = document.getElementById('device-health')?.getBoundingClientRect(); return !!r && r.top >= 0 && r.top < window.innerHeight / 2; })()`,
+        ),
       'the security section scrolled into view',
     );
     await page.evaluate('window.scrollTo(0, 0)');

@@ -8,7 +8,15 @@
  */
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { HEALTH_STRINGS, STATUS_SEVERITY, findJargon, renderCheckMessage, renderTechnicalReason, type HealthReport, type HealthStatus } from '@vigie/common';
+import {
+  HEALTH_STRINGS,
+  STATUS_SEVERITY,
+  findJargon,
+  renderCheckMessage,
+  renderTechnicalReason,
+  type HealthReport,
+  type HealthStatus,
+} from '@vigie/common';
 import type { Hub } from '../../server/src/app.js';
 import { enrollDevice } from '../../server/src/test-support/sockets.js';
 import type { Host } from '../../main/host/server.js';
@@ -18,7 +26,13 @@ import { worldTest } from '../support/world.js';
 const PRACTICE = 'Cabinet des Lilas';
 
 // One world for the file: the tests follow one machine from its first scan to a help request.
-const test = worldTest({ practice: PRACTICE, enroll: true, appViewport: { width: 420, height: 900 }, consoleViewport: { width: 1280, height: 900 }, scope: 'file' });
+const test = worldTest({
+  practice: PRACTICE,
+  enroll: true,
+  appViewport: { width: 420, height: 900 },
+  consoleViewport: { width: 1280, height: 900 },
+  scope: 'file',
+});
 
 let hub: Hub;
 let host: Host;
@@ -72,7 +86,10 @@ test.describe('security health: this machine, the practitioner, the technician',
     await app.goto(host.url);
     await app.getByRole('tab', { name: 'Sécurité' }).click();
     const score = app.getByTestId('health-score');
-    await until(async () => (await score.getAttribute('data-score').catch(() => null)) === String(report.score), 'the score of the service’s report');
+    await until(
+      async () => (await score.getAttribute('data-score').catch(() => null)) === String(report.score),
+      'the score of the service’s report',
+    );
     await app.getByText(`Note de sécurité : ${report.score} sur 100`).waitFor({ state: 'attached' });
     expect(await shownStatuses(app, '.health')).toEqual(shownOf(report));
 
@@ -106,7 +123,8 @@ test.describe('security health: this machine, the practitioner, the technician',
     // English complete: the same checks, in English.
     await app.getByRole('button', { name: 'English' }).click();
     await app.getByRole('button', { name: 'Check now' }).waitFor();
-    for (const c of report.checks.filter((x) => x.status !== 'unknown')) expect(await app.locator(`li[data-check-id="${c.id}"] h3`).textContent()).toBe(renderCheckMessage('en', c).title);
+    for (const c of report.checks.filter((x) => x.status !== 'unknown'))
+      expect(await app.locator(`li[data-check-id="${c.id}"] h3`).textContent()).toBe(renderCheckMessage('en', c).title);
     await app.getByRole('button', { name: 'Français' }).click();
     await app.getByRole('button', { name: 'Vérifier maintenant' }).waitFor();
   });
@@ -118,7 +136,10 @@ test.describe('security health: this machine, the practitioner, the technician',
     await tech.getByRole('heading', { name: 'Parc des postes' }).waitFor();
 
     const row = tech.locator(`tr[data-device-id="${deviceId}"]`);
-    await until(async () => (await row.getAttribute('data-score').catch(() => null)) === String(report.score), 'the device’s score in the fleet');
+    await until(
+      async () => (await row.getAttribute('data-score').catch(() => null)) === String(report.score),
+      'the device’s score in the fleet',
+    );
     expect(await row.getAttribute('data-worst')).toBe(report.worst);
     expect(await row.getByTestId('fleet-score').textContent()).toBe(`${report.score}/100`);
     const worst = report.summary.worstCheck;
@@ -148,7 +169,13 @@ test.describe('security health: this machine, the practitioner, the technician',
     await app.getByRole('button', { name: 'Vérifier maintenant' }).waitFor();
     expect(await app.evaluate('window.seenScanLabels')).toContain('Vérification en cours…|true');
     await until(async () => (await score.getAttribute('data-score')) === String(after.score), 'the new score');
-    await until(async () => (await app.getByTestId('health-last-check').textContent())?.includes(new Intl.DateTimeFormat('fr-FR', { timeStyle: 'short' }).format(new Date(after.finishedAt))), 'the new check time');
+    await until(
+      async () =>
+        (await app.getByTestId('health-last-check').textContent())?.includes(
+          new Intl.DateTimeFormat('fr-FR', { timeStyle: 'short' }).format(new Date(after.finishedAt)),
+        ),
+      'the new check time',
+    );
     expect(await shownStatuses(app, '.health')).toEqual(shownOf(after));
     // The fleet page, open all along, follows the device:report push: new check time, same score as the service's.
     await row.locator(`time[datetime="${after.finishedAt}"]`).waitFor();
@@ -189,7 +216,14 @@ test.describe('security health: this machine, the practitioner, the technician',
     await tech.getByRole('heading', { name: `Demande — ${PRACTICE}` }).waitFor();
 
     const panel = tech.getByTestId('device-health');
-    await until(async () => (await panel.getByTestId('device-health-score').getAttribute('data-score').catch(() => null)) === String(report.score), 'the report in the workspace');
+    await until(
+      async () =>
+        (await panel
+          .getByTestId('device-health-score')
+          .getAttribute('data-score')
+          .catch(() => null)) === String(report.score),
+      'the report in the workspace',
+    );
     // The request's context snapshot carried the same summary.
     expect(await tech.getByTestId('context').textContent()).toContain(`Score ${report.score}/100`);
 
@@ -206,7 +240,8 @@ test.describe('security health: this machine, the practitioner, the technician',
     }
 
     // Raw evidence, expandable: the first check with evidence shows its command and output.
-    const withEvidence = report.checks.find((c) => c.evidence.length > 0 && c.status !== 'ok') ?? report.checks.find((c) => c.evidence.length > 0);
+    const withEvidence =
+      report.checks.find((c) => c.evidence.length > 0 && c.status !== 'ok') ?? report.checks.find((c) => c.evidence.length > 0);
     if (withEvidence) {
       const li = panel.locator(`li[data-check-id="${withEvidence.id}"]`);
       await li.locator('details.dh-check__evidence > summary').click();

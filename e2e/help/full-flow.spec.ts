@@ -11,7 +11,11 @@ import type { Page } from 'playwright-core';
 import type { Host } from '../../main/host/server.js';
 import { worldTest, type WorldHub } from '../support/world.js';
 
-const test = worldTest({ practice: 'Maison de santé des Lilas', appViewport: { width: 420, height: 720 }, consoleViewport: { width: 1280, height: 800 } });
+const test = worldTest({
+  practice: 'Maison de santé des Lilas',
+  appViewport: { width: 420, height: 720 },
+  consoleViewport: { width: 1280, height: 800 },
+});
 
 /** Enrollment through the practitioner UI, then one click on the big button. */
 async function practitionerAsksForHelp(app: Page, host: Host, world: WorldHub): Promise<void> {
@@ -73,7 +77,13 @@ test.describe('help request and chat across the practitioner app, the hub and th
     expect(audit.ok).toBe(true);
   });
 
-  test('the hub stops mid-conversation and comes back: messages typed meanwhile arrive exactly once on both sides', async ({ world, host, app, console, signIn }) => {
+  test('the hub stops mid-conversation and comes back: messages typed meanwhile arrive exactly once on both sides', async ({
+    world,
+    host,
+    app,
+    console,
+    signIn,
+  }) => {
     const w = { app, console };
     await practitionerAsksForHelp(app, host, world);
     await technicianAccepts(console, signIn);

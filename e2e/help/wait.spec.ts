@@ -18,7 +18,13 @@ const PHONE = '01 23 45 67 89';
 
 /** How far the hub's clock is ahead of the real one (the test moves it). */
 let skew = 0;
-const test = worldTest({ practice: PRACTICE, technician: { role: 'admin' }, hub: { now: () => Date.now() + skew }, appViewport: { width: 420, height: 760 }, consoleViewport: { width: 1280, height: 900 } });
+const test = worldTest({
+  practice: PRACTICE,
+  technician: { role: 'admin' },
+  hub: { now: () => Date.now() + skew },
+  appViewport: { width: 420, height: 760 },
+  consoleViewport: { width: 1280, height: 900 },
+});
 
 interface World {
   app: Page;
@@ -41,7 +47,14 @@ async function consoleSays(w: World, key: string, text: string): Promise<void> {
 }
 
 test.describe('waiting time: the practitioner and the console agree, and say only what is true', () => {
-  test('nobody connected, a technician without pickups, a break, closed hours, past 3 minutes — fr then en', async ({ world, hub, host, app, console, signIn }) => {
+  test('nobody connected, a technician without pickups, a break, closed hours, past 3 minutes — fr then en', async ({
+    world,
+    hub,
+    host,
+    app,
+    console,
+    signIn,
+  }) => {
     const w: World = { app, console };
     skew = 0;
     await hub.settings.updateSupport({ phone: PHONE }, { type: 'cli', id: null });
@@ -64,7 +77,9 @@ test.describe('waiting time: the practitioner and the console agree, and say onl
     // ---- a technician connects: both sides say one is available; no pickup was ever recorded, so no number.
     await signIn();
     await consoleSays(w, 'noEstimate', 'Annoncé au cabinet : un technicien est disponible, sans délai chiffré');
-    expect(await (await appSays(w, 'noEstimate', 'Un technicien est disponible : il prendra votre demande dès que possible.')).innerText()).not.toMatch(/\bmin\b/);
+    expect(
+      await (await appSays(w, 'noEstimate', 'Un technicien est disponible : il prendra votre demande dès que possible.')).innerText(),
+    ).not.toMatch(/\bmin\b/);
     const panel = w.console.getByTestId('support-panel');
     await panel.getByText('1 technicien disponible sur 1 en ligne.').waitFor();
     await panel.getByText(`Numéro donné aux cabinets quand personne n’est disponible : ${PHONE}.`).waitFor();
@@ -78,7 +93,9 @@ test.describe('waiting time: the practitioner and the console agree, and say onl
     // ---- the admin announces hours from the console: open two days from now, 10:00–11:00 (closed now).
     const today = wallTime(Date.now(), 'Europe/Paris').weekday;
     const day = WEEKDAYS[(today + 2) % 7]!;
-    const weekday = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + WEEKDAYS.indexOf(day)))); // 2024-01-01 was a Monday
+    const weekday = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(2024, 0, 1 + WEEKDAYS.indexOf(day))),
+    ); // 2024-01-01 was a Monday
     await panel.getByRole('button', { name: 'Modifier les horaires et le numéro' }).click();
     await panel.getByLabel('Annoncer des horaires d’ouverture').check();
     const dayLabel = { mon: 'Lundi', tue: 'Mardi', wed: 'Mercredi', thu: 'Jeudi', fri: 'Vendredi', sat: 'Samedi', sun: 'Dimanche' }[day];
@@ -105,12 +122,20 @@ test.describe('waiting time: the practitioner and the console agree, and say onl
     await consoleSays(w, 'noEstimate', 'un technicien est disponible');
     skew += SLA.breachMs + 1_000;
     hub.realtime.queueChanged();
-    const overdue = await appSays(w, 'overdue', 'Votre demande est toujours la première ; un technicien a été alerté.', `Si c’est urgent, appelez le ${PHONE}.`);
+    const overdue = await appSays(
+      w,
+      'overdue',
+      'Votre demande est toujours la première ; un technicien a été alerté.',
+      `Si c’est urgent, appelez le ${PHONE}.`,
+    );
     expect(await overdue.innerText()).not.toMatch(/\bmin\b/);
     await consoleSays(w, 'overdue', 'toujours 1re de la file, un technicien a été alerté');
     const card = w.console.locator('li.queue-card').filter({ hasText: PRACTICE });
     await card.getByText('Délai dépassé').waitFor();
-    await w.console.getByTestId('announcer').getByText(`Demande en attente depuis plus de 3 minutes : ${PRACTICE},`, { exact: false }).waitFor();
+    await w.console
+      .getByTestId('announcer')
+      .getByText(`Demande en attente depuis plus de 3 minutes : ${PRACTICE},`, { exact: false })
+      .waitFor();
 
     // ---- in English, both sides, the same state.
     await w.console.getByLabel('Langue').selectOption('en');

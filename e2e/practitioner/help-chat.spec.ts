@@ -19,7 +19,11 @@ test.describe('practitioner: help request and chat in the browser host', () => {
     for (const s of sockets.splice(0)) s.close();
   });
 
-  test('enrolls, asks for help in one click, chats with the technician through a network cut, and sees the resolution', async ({ world, host, app: page }) => {
+  test('enrolls, asks for help in one click, chats with the technician through a network cut, and sees the resolution', async ({
+    world,
+    host,
+    app: page,
+  }) => {
     const practice = world.practice;
     const tech = await technician(world.hub, 'Julie Martin');
     sockets.push(tech.socket);
@@ -28,7 +32,14 @@ test.describe('practitioner: help request and chat in the browser host', () => {
     const other = await enrollDevice(world.hub.url, practice.enrollmentCode, { name: 'Salle 2' });
     const otherSock = await connectDevice(world.hub.url, other.token);
     sockets.push(otherSock);
-    expect((await emitAck(otherSock, 'help:create', { clientId: crypto.randomUUID(), context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' } })).ok).toBe(true);
+    expect(
+      (
+        await emitAck(otherSock, 'help:create', {
+          clientId: crypto.randomUUID(),
+          context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' },
+        })
+      ).ok,
+    ).toBe(true);
 
     // ---- enrollment through the UI (the URL carries the host's secret in its fragment)
     await page.goto(host.url);
@@ -40,7 +51,9 @@ test.describe('practitioner: help request and chat in the browser host', () => {
     await page.getByText('Cabinet : Cabinet du Parc').waitFor();
 
     // ---- one click
-    const queued = nextEvent<QueueSnapshot>(tech.socket, 'queue:updated', (q) => q.requests.some((r) => r.practiceName === 'Cabinet du Parc' && r.deviceName !== 'Salle 2'));
+    const queued = nextEvent<QueueSnapshot>(tech.socket, 'queue:updated', (q) =>
+      q.requests.some((r) => r.practiceName === 'Cabinet du Parc' && r.deviceName !== 'Salle 2'),
+    );
     await page.getByRole('button', { name: 'Demander de l’aide' }).click();
     await page.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
     // A technician is connected but no pickup was ever recorded: where it stands, no number made up.
@@ -52,7 +65,10 @@ test.describe('practitioner: help request and chat in the browser host', () => {
 
     // Optional details after the click.
     await page.getByRole('button', { name: 'Imprimante ou scanner' }).click();
-    await until(async () => (await page.getByRole('button', { name: 'Imprimante ou scanner' }).getAttribute('aria-pressed')) === 'true', 'topic saved');
+    await until(
+      async () => (await page.getByRole('button', { name: 'Imprimante ou scanner' }).getAttribute('aria-pressed')) === 'true',
+      'topic saved',
+    );
     await page.getByLabel('En quelques mots').fill('L’imprimante de l’accueil n’imprime plus.');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByText('Enregistré.').waitFor();
@@ -78,7 +94,12 @@ test.describe('practitioner: help request and chat in the browser host', () => {
     await emitAck(tech.socket, 'chat:typing', { requestId: mine.id, typing: true });
     await page.getByText('Julie Martin est en train d’écrire…').waitFor();
     const readByDevice = nextEvent<{ device: { read: number } }>(tech.socket, 'chat:receipt', (r) => r.device.read > first.seq);
-    await emitAck(tech.socket, 'chat:send', { requestId: mine.id, id: crypto.randomUUID(), text: 'Je regarde votre imprimante.', sentAt: new Date().toISOString() });
+    await emitAck(tech.socket, 'chat:send', {
+      requestId: mine.id,
+      id: crypto.randomUUID(),
+      text: 'Je regarde votre imprimante.',
+      sentAt: new Date().toISOString(),
+    });
     await page.getByRole('log').getByText('Je regarde votre imprimante.').waitFor();
     await readByDevice; // the page is in front of the user: read receipt sent
     expect(await page.getByText('Julie Martin est en train d’écrire…').count()).toBe(0);
@@ -98,7 +119,10 @@ test.describe('practitioner: help request and chat in the browser host', () => {
     expect(await page.getByText('Connexion perdue — vos messages partiront dès le retour du réseau.').count()).toBe(0);
     const sync = await emitAck<{ messages: ChatMessage[] }>(back, 'chat:sync', { requestId: mine.id, afterSeq: 0 });
     if (!sync.ok) throw new Error(sync.error.code);
-    expect(sync.data.messages.filter((m) => m.author === 'device').map((m) => m.text)).toEqual(['Bonjour, merci de votre aide', 'Elle affiche un voyant orange']);
+    expect(sync.data.messages.filter((m) => m.author === 'device').map((m) => m.text)).toEqual([
+      'Bonjour, merci de votre aide',
+      'Elle affiche un voyant orange',
+    ]);
 
     // ---- resolution and its confirmation
     expect((await emitAck(back, 'help:resolve', { requestId: mine.id, note: 'Cartouche remplacée' })).ok).toBe(true);

@@ -58,7 +58,14 @@ test.describe('one story across tabs, in plain words, in French and English', ()
     const first = await until(() => host.health?.latest() ?? null, 'the first security report', 120_000);
     await app.goto(host.url);
     await app.getByRole('tab', { name: 'Sécurité' }).click();
-    await until(async () => (await app.getByTestId('health-score').getAttribute('data-score').catch(() => null)) === String(first.score), 'the first score');
+    await until(
+      async () =>
+        (await app
+          .getByTestId('health-score')
+          .getAttribute('data-score')
+          .catch(() => null)) === String(first.score),
+      'the first score',
+    );
     expect(await backupCheck().getAttribute('data-status')).toBe('critical');
     await backupCheck().getByText('Aucune sauvegarde n’a encore réussi').waitFor();
     const before = await score();
@@ -73,12 +80,21 @@ test.describe('one story across tabs, in plain words, in French and English', ()
     await app.getByRole('tab', { name: 'Sauvegardes' }).click();
     await app.getByRole('button', { name: 'Sauvegarder maintenant' }).click();
     await app.getByTestId('backup-headline').getByText('Tout est sauvegardé').waitFor({ timeout: 120_000 });
-    await app.getByTestId('backup-strip-summary').getByText(/^1 jour sauvegardé et 29 sans sauvegarde\.$/).waitFor();
+    await app
+      .getByTestId('backup-strip-summary')
+      .getByText(/^1 jour sauvegardé et 29 sans sauvegarde\.$/)
+      .waitFor();
 
     // Back to « Sécurité »: the same story, and the score it earns — no « Vérifier maintenant » needed.
     const scans = (await host.health!.latest())!.trigger;
     await app.getByRole('tab', { name: 'Sécurité' }).click();
-    await until(async () => (await backupCheck().getAttribute('data-status').catch(() => null)) === 'ok', 'the backup check in « Tout va bien »');
+    await until(
+      async () =>
+        (await backupCheck()
+          .getAttribute('data-status')
+          .catch(() => null)) === 'ok',
+      'the backup check in « Tout va bien »',
+    );
     await backupCheck().getByText('La sauvegarde est récente').waitFor();
     expect(await app.locator('section.health').textContent()).not.toContain('Aucune sauvegarde');
     const after: HealthReport = (await host.health!.latest())!;
@@ -92,7 +108,10 @@ test.describe('one story across tabs, in plain words, in French and English', ()
     expect(findJargon('Security', await app.locator('section.health').textContent())).toEqual([]);
     await app.getByRole('tab', { name: 'Backups' }).click();
     await app.getByTestId('backup-headline').getByText('Everything is backed up').waitFor();
-    await app.getByTestId('backup-strip-summary').getByText(/^1 day backed up and 29 without a backup\.$/).waitFor();
+    await app
+      .getByTestId('backup-strip-summary')
+      .getByText(/^1 day backed up and 29 without a backup\.$/)
+      .waitFor();
     await app.getByRole('button', { name: 'Français' }).click();
     await app.getByRole('tab', { name: 'Sauvegardes' }).waitFor();
   });
@@ -112,13 +131,19 @@ test.describe('one story across tabs, in plain words, in French and English', ()
     await app.getByRole('button', { name: 'Continuer' }).click();
     await app.locator('fieldset.backup-modes[data-suggested="beside"]').waitFor();
     expect(await app.getByRole('radio', { name: /Restaurer une copie à côté/ }).isChecked()).toBe(true);
-    await app.getByText('Une copie est mise à côté de la version actuelle, dans Documents › Courriers, avec « restauré le » et la date d’aujourd’hui dans son nom. Rien n’est remplacé.').waitFor();
+    await app
+      .getByText(
+        'Une copie est mise à côté de la version actuelle, dans Documents › Courriers, avec « restauré le » et la date d’aujourd’hui dans son nom. Rien n’est remplacé.',
+      )
+      .waitFor();
     const t0 = new Date();
     await app.getByRole('button', { name: 'Restaurer' }).click();
     await app.getByRole('heading', { name: 'Restauration terminée' }).waitFor({ timeout: 120_000 });
     const t1 = new Date();
     // « Version du <the backup's date> », the copy's name dated with the restore's own time.
-    const line = (await app.getByText(/^Version du .+, remise ici : Documents › Courriers › Lettre \(restauré le .+\)\.txt$/).textContent())!;
+    const line = (await app
+      .getByText(/^Version du .+, remise ici : Documents › Courriers › Lettre \(restauré le .+\)\.txt$/)
+      .textContent())!;
     const stamp = /\(restauré le (.+)\)\.txt$/.exec(line)![1]!;
     expect([nameStamp(t0), nameStamp(t1)]).toContain(stamp);
     expect(await readFile(join(docs, 'Courriers', `Lettre (restauré le ${stamp}).txt`), 'utf8')).toBe(LETTER);

@@ -65,7 +65,11 @@ describe('intervention receipts in the real UIs', () => {
   async function cli(...args: string[]): Promise<{ rc: number; out: string; err: string }> {
     const out: string[] = [];
     const err: string[] = [];
-    const rc = await runCli(['--data-dir', hubDataDir, ...args], { out: (s) => out.push(s), err: (s) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' }, {});
+    const rc = await runCli(
+      ['--data-dir', hubDataDir, ...args],
+      { out: (s) => out.push(s), err: (s) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' },
+      {},
+    );
     return { rc, out: out.join('\n'), err: err.join('\n') };
   }
 
@@ -77,7 +81,15 @@ describe('intervention receipts in the real UIs', () => {
     dirs.push(hubDir, appDir);
     hubDataDir = join(hubDir.path, 'data');
     appDataDir = join(appDir.path, 'app');
-    hub = await createHub({ dataDir: hubDataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, screen: { providerName: 'InfoSanté Services' } });
+    hub = await createHub({
+      dataDir: hubDataDir,
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      consoleDir: CONSOLE_DIST,
+      env: {},
+      screen: { providerName: 'InfoSanté Services' },
+    });
     const practice = await hub.admin.createPractice({ name: PRACTICE });
     const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
     const photoFile = join(hubDir.path, 'julie.png');
@@ -140,7 +152,10 @@ describe('intervention receipts in the real UIs', () => {
     await con.getByTestId('closed-notice').waitFor();
     const section = con.getByTestId('receipt-download');
     await section.getByRole('heading', { name: 'Reçu d’intervention' }).waitFor();
-    const [download] = await Promise.all([con.waitForEvent('download'), section.getByRole('button', { name: 'Télécharger le reçu (PDF)' }).click()]);
+    const [download] = await Promise.all([
+      con.waitForEvent('download'),
+      section.getByRole('button', { name: 'Télécharger le reçu (PDF)' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^recu-intervention-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}-v1-fr\.pdf$/);
     const file = join(dirs[0]!.path, 'console-receipt.pdf');
     await download.saveAs(file);
@@ -156,7 +171,10 @@ describe('intervention receipts in the real UIs', () => {
     expect(v.err).toBe('');
     expect(v.rc).toBe(0);
 
-    const [jsonDownload] = await Promise.all([con.waitForEvent('download'), section.getByRole('button', { name: 'Données signées (JSON)' }).click()]);
+    const [jsonDownload] = await Promise.all([
+      con.waitForEvent('download'),
+      section.getByRole('button', { name: 'Données signées (JSON)' }).click(),
+    ]);
     const jsonFile = join(dirs[0]!.path, 'console-receipt.json');
     await jsonDownload.saveAs(jsonFile);
     expect(await readFile(jsonFile, 'utf8')).toBe(json);

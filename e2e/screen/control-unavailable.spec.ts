@@ -8,12 +8,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { InjectorAvailability } from '../../main/services/screen/ports.js';
 import { launchBrowser } from '../support/browser.js';
-import { FAKE_SCREEN_FLAGS, RecordingInjector, TWO_DISPLAYS, WEBRTC_FLAGS, decoded, ensureConsoleBuilt, ensureRendererBuilt, screenWorld, until, type ScreenWorld } from './harness.js';
+import {
+  FAKE_SCREEN_FLAGS,
+  RecordingInjector,
+  TWO_DISPLAYS,
+  WEBRTC_FLAGS,
+  decoded,
+  ensureConsoleBuilt,
+  ensureRendererBuilt,
+  screenWorld,
+  until,
+  type ScreenWorld,
+} from './harness.js';
 
 /** What nut-js answers under a Wayland-only session. */
 class WaylandInjector extends RecordingInjector {
   override async availability(): Promise<InjectorAvailability> {
-    return { available: false, code: 'UNAVAILABLE', reason: 'wayland-only', message: 'Session Wayland : la prise en main n’est pas possible.' };
+    return {
+      available: false,
+      code: 'UNAVAILABLE',
+      reason: 'wayland-only',
+      message: 'Session Wayland : la prise en main n’est pas possible.',
+    };
   }
 }
 
@@ -41,7 +57,9 @@ describe('remote control impossible on the practice machine', () => {
 
     await panel.getByRole('button', { name: 'Prendre la main' }).click();
     const answer = w.console.getByTestId('screen-control-answer');
-    await answer.getByText('Prise de main impossible sur ce poste : la session graphique (Wayland) ne permet pas de piloter la souris et le clavier.').waitFor();
+    await answer
+      .getByText('Prise de main impossible sur ce poste : la session graphique (Wayland) ne permet pas de piloter la souris et le clavier.')
+      .waitFor();
     // Nothing was asked of the practitioner, nothing injected; the picture is still there.
     expect(await w.app.getByRole('alertdialog', { name: 'Demande de prise en main' }).count()).toBe(0);
     expect(injector.events).toEqual([]);
@@ -49,7 +67,11 @@ describe('remote control impossible on the practice machine', () => {
     await panel.getByRole('button', { name: 'Prendre la main' }).waitFor();
 
     await w.console.getByLabel('Langue').selectOption('en');
-    await answer.getByText('Remote control is not possible on this computer: the graphical session (Wayland) does not allow driving the mouse and keyboard.').waitFor();
+    await answer
+      .getByText(
+        'Remote control is not possible on this computer: the graphical session (Wayland) does not allow driving the mouse and keyboard.',
+      )
+      .waitFor();
     await w.console.getByLabel('Language').selectOption('fr');
 
     // The hub kept the answer and the reason in the audit trail.

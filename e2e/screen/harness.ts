@@ -25,7 +25,11 @@ export const PRACTICE = 'Cabinet médical des Acacias';
 /** WebRTC between pages of this machine: plain host candidates, video plays without a gesture. */
 export const WEBRTC_FLAGS = ['--disable-features=WebRtcHideLocalIpsWithMdns', '--autoplay-policy=no-user-gesture-required'];
 /** getDisplayMedia answers with Chromium's synthetic screen, no picker (headless: the size of the page's viewport, 1280×720 here). */
-export const FAKE_SCREEN_FLAGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--auto-select-desktop-capture-source=Entire screen'];
+export const FAKE_SCREEN_FLAGS = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--auto-select-desktop-capture-source=Entire screen',
+];
 
 /** An InputInjector that records what it is asked to inject (and keeps a text clipboard). */
 export class RecordingInjector implements InputInjector {
@@ -181,7 +185,16 @@ export async function screenWorld(
 ): Promise<ScreenWorld> {
   const hubDir = await tempDir('screen-hub');
   const appDir = await tempDir('screen-app');
-  const hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, screen: { providerName: 'InfoSanté Services', ...opts.hubScreen }, ...(opts.hubNow ? { now: opts.hubNow } : {}) });
+  const hub = await createHub({
+    dataDir: hubDir.path,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    consoleDir: CONSOLE_DIST,
+    env: {},
+    screen: { providerName: 'InfoSanté Services', ...opts.hubScreen },
+    ...(opts.hubNow ? { now: opts.hubNow } : {}),
+  });
   const practice = await hub.admin.createPractice({ name: PRACTICE });
   const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
   const host = await startHost({
@@ -196,7 +209,9 @@ export async function screenWorld(
     enrollCode: practice.enrollmentCode,
     deviceName: 'Poste accueil',
   });
-  const appContext = await (opts.appBrowser ?? browser).newContext({ viewport: opts.appViewport === undefined ? { width: 1280, height: 720 } : opts.appViewport });
+  const appContext = await (opts.appBrowser ?? browser).newContext({
+    viewport: opts.appViewport === undefined ? { width: 1280, height: 720 } : opts.appViewport,
+  });
   const consoleContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await appContext.addInitScript(PAGE_PROBE);
   await consoleContext.addInitScript(PAGE_PROBE);

@@ -7,7 +7,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
-import { FAKE_SCREEN_FLAGS, RecordingInjector, SteppingClock, TWO_DISPLAYS, WEBRTC_FLAGS, decoded, ensureConsoleBuilt, ensureRendererBuilt, screenWorld, until, type ScreenWorld } from './harness.js';
+import {
+  FAKE_SCREEN_FLAGS,
+  RecordingInjector,
+  SteppingClock,
+  TWO_DISPLAYS,
+  WEBRTC_FLAGS,
+  decoded,
+  ensureConsoleBuilt,
+  ensureRendererBuilt,
+  screenWorld,
+  until,
+  type ScreenWorld,
+} from './harness.js';
 
 /** What the spec needs of a DOM node (e2e files are type-checked without the DOM library). */
 type Node = { contains(other: unknown): boolean; ownerDocument: { elementFromPoint(x: number, y: number): unknown } };
@@ -25,7 +37,8 @@ async function uncovered(_page: Page, target: Locator): Promise<boolean> {
   );
 }
 
-const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 describe('around a remote session: tabs never covered, control offered back only when given, every line in both languages', () => {
   let browser: Browser;
@@ -36,7 +49,11 @@ describe('around a remote session: tabs never covered, control offered back only
     ensureConsoleBuilt();
     browser = await launchBrowser([...WEBRTC_FLAGS, ...FAKE_SCREEN_FLAGS]);
     // A small window, as the tray popover is: a covered tab bar would show at once.
-    w = await screenWorld(browser, { injector: new RecordingInjector(), displays: { list: async () => TWO_DISPLAYS }, clock: new SteppingClock() }, { appViewport: { width: 420, height: 720 } });
+    w = await screenWorld(
+      browser,
+      { injector: new RecordingInjector(), displays: { list: async () => TWO_DISPLAYS }, clock: new SteppingClock() },
+      { appViewport: { width: 420, height: 720 } },
+    );
   });
   afterAll(async () => {
     await w?.close();

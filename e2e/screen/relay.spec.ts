@@ -119,7 +119,10 @@ describe('remote screen through the TURN relay (coturn on loopback, relay-only I
     await until(async () => (await decoded(w.console)).framesDecoded > 0, 'frames decoded by the technician through the relay');
     const sessionId = w.host.screen!.service!.state().sessionId!;
     // The data channel answers through the relay too (ping → pong: the round trip on the quality line).
-    await w.console.getByTestId('screen-quality').getByText(/aller-retour \d+ ms/).waitFor();
+    await w.console
+      .getByTestId('screen-quality')
+      .getByText(/aller-retour \d+ ms/)
+      .waitFor();
 
     // Both ends of both selected pairs are relay candidates, with bytes through them.
     for (const page of [w.app, w.console]) {
@@ -151,7 +154,9 @@ describe('remote screen through the TURN relay (coturn on loopback, relay-only I
     expect(expiry - Number(before.split(':')[0])).toBeGreaterThanOrEqual(TTL_SECONDS / 2);
     expect(renewed.endsWith(`:${sessionId}`)).toBe(true);
     expect(w.host.screen!.service!.state().capture?.ice?.expiresAt).toBe(new Date(expiry * 1000).toISOString());
-    const audited = (await w.hub.services.audit.list(0, 100_000)).filter((e) => e.subject === sessionId && e.action === 'screen.ice.refresh');
+    const audited = (await w.hub.services.audit.list(0, 100_000)).filter(
+      (e) => e.subject === sessionId && e.action === 'screen.ice.refresh',
+    );
     expect(audited).toHaveLength(1);
 
     // The session goes on through the same relays, and the applied configuration allocates on coturn.

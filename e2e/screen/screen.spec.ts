@@ -84,7 +84,10 @@ describe('remote screen between the practitioner app and the console (synthetic 
     expect(d).toMatchObject({ videoWidth: 1280, videoHeight: 720 });
     expect(d.framesDecoded).toBeGreaterThan(0);
     await w.app.getByRole('region', { name: 'Partage d’écran en cours' }).getByText('Julie Martin voit votre écran').waitFor();
-    await w.console.getByTestId('screen-quality').getByText(/images\/s · 1280 × 720 · .* · aller-retour \d+ ms/).waitFor();
+    await w.console
+      .getByTestId('screen-quality')
+      .getByText(/images\/s · 1280 × 720 · .* · aller-retour \d+ ms/)
+      .waitFor();
     // The practitioner shared the main one of their two screens (chosen by default).
     await w.console.getByTestId('screen-monitor').getByText('Écran partagé : Écran principal (1 sur 2)').waitFor();
     for (const page of [w.app, w.console]) await page.getByRole('log').getByText(SCREEN_STRINGS.fr.chatStarted).waitFor();
@@ -169,7 +172,12 @@ describe('remote screen between the practitioner app and the console (synthetic 
     await w.app.getByRole('region', { name: 'Partage d’écran en cours' }).getByRole('button', { name: 'Arrêter' }).click();
     await consoleStatus().getByText('Partage arrêté par le cabinet.').waitFor();
     await nothingLeft();
-    expect(liveSession()).toMatchObject({ phase: 'ended', capture: null, banner: null, ended: { reason: 'practitioner-stop', by: 'device' } });
+    expect(liveSession()).toMatchObject({
+      phase: 'ended',
+      capture: null,
+      banner: null,
+      ended: { reason: 'practitioner-stop', by: 'device' },
+    });
     expect(await w.console.getByTestId('screen-video').count()).toBe(0);
   });
 
@@ -250,7 +258,10 @@ describe('remote screen between the practitioner app and the console (synthetic 
     await startViewing();
     const requestId = w.host.app.state().support.current!.id;
     const sessionId = liveSession().sessionId!;
-    const candidate = { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 10.0.0.9 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
+    const candidate = {
+      type: 'candidate',
+      candidate: { candidate: 'candidate:1 1 udp 2122260223 10.0.0.9 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+    };
 
     // Marc signs in to the console (one TOTP code), and his session cookie opens a socket too.
     const marc = await w.hub.admin.addTechnician({ login: 'marc', displayName: 'Marc Lefort', password: PASSWORD });

@@ -62,7 +62,16 @@ describe('remote control on a real X screen (Xvfb, nut-js)', () => {
     if (!x.ok) return;
     // The host's nut-js opens this process's DISPLAY: the Xvfb one.
     process.env.DISPLAY = x.display;
-    const headed = (r: typeof APP) => launchBrowser([...WEBRTC_FLAGS, `--window-position=${r.x},${r.y}`, `--window-size=${r.width},${r.height}`, '--auto-select-desktop-capture-source=Entire screen'], { headless: false, env: { ...process.env } });
+    const headed = (r: typeof APP) =>
+      launchBrowser(
+        [
+          ...WEBRTC_FLAGS,
+          `--window-position=${r.x},${r.y}`,
+          `--window-size=${r.width},${r.height}`,
+          '--auto-select-desktop-capture-source=Entire screen',
+        ],
+        { headless: false, env: { ...process.env } },
+      );
     const appBrowser = await headed(APP);
     browsers.push(appBrowser);
     const techBrowser = await launchBrowser(WEBRTC_FLAGS);
@@ -94,10 +103,14 @@ describe('remote control on a real X screen (Xvfb, nut-js)', () => {
     const panel = world.console.getByTestId('screen-panel');
     await panel.getByRole('button', { name: 'Voir l’écran' }).click();
     await world.app.getByRole('alertdialog', { name: 'Demande de partage d’écran' }).getByRole('button', { name: 'Autoriser' }).click();
-    await until(async () => {
-      const d = await decoded(world.console);
-      return d.framesDecoded > 0 && d.videoWidth === WIDTH && d.videoHeight === HEIGHT;
-    }, 'the real X screen, decoded at 1280×720', 30_000);
+    await until(
+      async () => {
+        const d = await decoded(world.console);
+        return d.framesDecoded > 0 && d.videoWidth === WIDTH && d.videoHeight === HEIGHT;
+      },
+      'the real X screen, decoded at 1280×720',
+      30_000,
+    );
 
     // Control: second consent.
     await panel.getByRole('button', { name: 'Prendre la main' }).click();
@@ -105,7 +118,14 @@ describe('remote control on a real X screen (Xvfb, nut-js)', () => {
     await world.console.getByTestId('screen-status').getByText('Vous contrôlez la souris et le clavier du poste.').waitFor();
 
     // Where the target page sits on the X screen (its window, then its viewport inside it), roughly.
-    const geo = await target.evaluate<{ sx: number; sy: number; ox: number; oy: number; pad: { x: number; y: number }; field: { x: number; y: number } }>(`(() => {
+    const geo = await target.evaluate<{
+      sx: number;
+      sy: number;
+      ox: number;
+      oy: number;
+      pad: { x: number; y: number };
+      field: { x: number; y: number };
+    }>(`(() => {
       const r = (id) => { const b = document.getElementById(id).getBoundingClientRect(); return { x: b.left + b.width / 2, y: b.top + b.height / 2 }; };
       return { sx: window.screenX, sy: window.screenY, ox: window.outerWidth - window.innerWidth, oy: window.outerHeight - window.innerHeight, pad: r('pad'), field: r('field') };
     })()`);
@@ -121,14 +141,20 @@ describe('remote control on a real X screen (Xvfb, nut-js)', () => {
       return b >= 0 && b < 60;
     }, 'the black pad in the picture');
     await clickAt(pad);
-    const down = await until(async () => (await target.evaluate<Recorded[]>('window.events')).find((e) => e.type === 'mousedown'), 'the injected mousedown');
+    const down = await until(
+      async () => (await target.evaluate<Recorded[]>('window.events')).find((e) => e.type === 'mousedown'),
+      'the injected mousedown',
+    );
     expect(down.trusted).toBe(true);
     await until(async () => (await brightnessAt(world.console, pad.x, pad.y)) > 200, 'the pad turning white in the technician’s picture');
 
     // The exact offset of the page on the screen, from the trusted event itself; then the text field.
     const field = { x: (geo.field.x + down.sx - down.cx) / WIDTH, y: (geo.field.y + down.sy - down.cy) / HEIGHT };
     await clickAt(field);
-    await until(async () => (await target.evaluate<boolean>('document.activeElement?.id === "field"')) || null, 'the field focused by the injected click');
+    await until(
+      async () => (await target.evaluate<boolean>('document.activeElement?.id === "field"')) || null,
+      'the field focused by the injected click',
+    );
     await world.console.keyboard.type('vigie3');
     await until(async () => ((await target.inputValue('#field')) === 'vigie3' ? true : null), 'the text typed by the technician');
     const evs = await target.evaluate<Recorded[]>('window.events');

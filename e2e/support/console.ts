@@ -2,7 +2,11 @@ import type { Page } from 'playwright-core';
 import { totpNow } from '../../server/src/test-support/sockets.js';
 
 /** Technician sign-in through the console UI with the TOTP code of the moment; lands on the queue. */
-export async function signInToConsole(page: Page, hubUrl: string, who: { login: string; password: string; totpSecret: string }): Promise<void> {
+export async function signInToConsole(
+  page: Page,
+  hubUrl: string,
+  who: { login: string; password: string; totpSecret: string },
+): Promise<void> {
   await page.goto(hubUrl + '/');
   await page.getByLabel('Identifiant').fill(who.login);
   await page.getByLabel('Mot de passe').fill(who.password);

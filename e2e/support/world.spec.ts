@@ -28,8 +28,16 @@ test.fails('a failing test leaves its trace and screenshots', async ({ app }) =>
 test('the failed test’s trace (a zip) and screenshot (a PNG) are in test-results', async ({ app }) => {
   const failed = stem('a-failing-test-leaves-its-trace-and-screenshots');
   // A zip file starts with PK, a PNG with its signature.
-  expect(readFileSync(failed + '.zip').subarray(0, 2).toString('latin1')).toBe('PK');
-  expect(readFileSync(failed + '.png').subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect(
+    readFileSync(failed + '.zip')
+      .subarray(0, 2)
+      .toString('latin1'),
+  ).toBe('PK');
+  expect(
+    readFileSync(failed + '.png')
+      .subarray(1, 4)
+      .toString('latin1'),
+  ).toBe('PNG');
   // Playwright's trace format: the entry names are plain in the zip.
   expect(readFileSync(failed + '.zip').includes(Buffer.from('.trace'))).toBe(true);
   expect(app.context().pages()).toHaveLength(1);

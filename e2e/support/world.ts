@@ -107,7 +107,8 @@ async function keepOnFailure(task: TestContext['task']): Promise<void> {
       await t.context.tracing.stopChunk().catch(() => undefined);
       continue;
     }
-    for (const [i, page] of t.context.pages().entries()) await page.screenshot({ path: `${stem}${i ? `-${i}` : ''}.png`, fullPage: true }).catch(() => undefined);
+    for (const [i, page] of t.context.pages().entries())
+      await page.screenshot({ path: `${stem}${i ? `-${i}` : ''}.png`, fullPage: true }).catch(() => undefined);
     await t.context.tracing.stopChunk({ path: `${stem}.zip` }).catch(() => undefined);
   }
 }
@@ -128,7 +129,8 @@ export function worldTest(options: WorldOptions = {}) {
         const dir = await tempDir('world-hub');
         const dataDir = join(dir.path, 'data');
         const port = await freePort();
-        const start = () => createHub({ dataDir, port, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, ...options.hub });
+        const start = () =>
+          createHub({ dataDir, port, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {}, ...options.hub });
         let hub = await start();
         const practice = await hub.admin.createPractice({ name: options.practice ?? 'Cabinet des Lilas' });
         const who = { login: 'julie', displayName: 'Julie Martin', role: 'technician' as const, ...options.technician };
@@ -166,9 +168,23 @@ export function worldTest(options: WorldOptions = {}) {
     host: [
       async ({ world, appDir }, use) => {
         ensureRendererBuilt();
-        const enroll = options.enroll ? { enrollCode: world.practice.enrollmentCode, deviceName: (typeof options.enroll === 'object' && options.enroll.deviceName) || 'Accueil' } : {};
+        const enroll = options.enroll
+          ? {
+              enrollCode: world.practice.enrollmentCode,
+              deviceName: (typeof options.enroll === 'object' && options.enroll.deviceName) || 'Accueil',
+            }
+          : {};
         // The host's own logger: its rotating log files in the data folder, nothing on stderr.
-        const host = await startHost({ hubUrl: world.hub.url, dataDir: join(appDir, 'app'), rendererDir: RENDERER_DIR, logLevel: 'info', logToStderr: false, hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 }, ...enroll, ...options.host?.({ appDir }) });
+        const host = await startHost({
+          hubUrl: world.hub.url,
+          dataDir: join(appDir, 'app'),
+          rendererDir: RENDERER_DIR,
+          logLevel: 'info',
+          logToStderr: false,
+          hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
+          ...enroll,
+          ...options.host?.({ appDir }),
+        });
         await use(host);
         await host.close().catch(() => undefined);
       },
@@ -185,7 +201,10 @@ export function worldTest(options: WorldOptions = {}) {
       { scope },
     ],
     app: [async ({ browser }, use) => use(await tracedPage(browser, 'app', options.appViewport ?? { width: 420, height: 760 })), { scope }],
-    console: [async ({ browser }, use) => use(await tracedPage(browser, 'console', options.consoleViewport ?? { width: 1280, height: 900 })), { scope }],
+    console: [
+      async ({ browser }, use) => use(await tracedPage(browser, 'console', options.consoleViewport ?? { width: 1280, height: 900 })),
+      { scope },
+    ],
     signIn: [async ({ world, console: page }, use) => use(() => signInToConsole(page, world.hub.url, world.technician)), { scope }],
     // Per test, always: a fresh trace chunk in every traced context; kept only if the test fails.
     trace: [

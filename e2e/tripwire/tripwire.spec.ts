@@ -53,7 +53,10 @@ describe('ransomware tripwire, end to end', () => {
     // Another machine of the practice was already waiting.
     const accueil = await enrollDevice(hub.url, practice.enrollmentCode, { name: 'Accueil' });
     other = await connectDevice(hub.url, accueil.token);
-    const waiting = await emitAck(other, 'help:create', { clientId: '0d5b0e57-7c1f-4f7e-a7a8-9d1c7b1e2f30', context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' } });
+    const waiting = await emitAck(other, 'help:create', {
+      clientId: '0d5b0e57-7c1f-4f7e-a7a8-9d1c7b1e2f30',
+      context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' },
+    });
     expect(waiting.ok).toBe(true);
 
     const docs = join(appDir.path, 'Documents');
@@ -81,7 +84,13 @@ describe('ransomware tripwire, end to end', () => {
       hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
     });
     const h = host;
-    await until(async () => (await h.app.call('tripwire:getState', {})).ok && h.tripwire!.service.state().status === 'watching' && h.tripwire!.service.state().supportPhone !== null, 'tripwire watching');
+    await until(
+      async () =>
+        (await h.app.call('tripwire:getState', {})).ok &&
+        h.tripwire!.service.state().status === 'watching' &&
+        h.tripwire!.service.state().supportPhone !== null,
+      'tripwire watching',
+    );
     const good = await h.backup!.service.runBackup();
     expect(good.outcome).toBe('ok');
 
@@ -97,7 +106,10 @@ describe('ransomware tripwire, end to end', () => {
       await writeFile(f, randomBytes((await lstat(f)).size));
       await rename(f, `${f}.kq7z`);
     }
-    await until(() => h.tripwire!.service.holding() || h.tripwire!.service.rescan().then(() => h.tripwire!.service.holding()), 'alert on the device');
+    await until(
+      () => h.tripwire!.service.holding() || h.tripwire!.service.rescan().then(() => h.tripwire!.service.holding()),
+      'alert on the device',
+    );
 
     // The practitioner: a full-width alert saying what to do, with the support's number.
     const alert = app.getByTestId('tripwire-alert');
@@ -126,9 +138,18 @@ describe('ransomware tripwire, end to end', () => {
     // Which files and when, the signals, the last good backup.
     const evidence = con.getByTestId('tripwire-evidence');
     await evidence.getByRole('heading', { name: 'Alerte rançongiciel' }).waitFor();
-    await evidence.getByTestId('tripwire-last-good').getByText(/^Dernière sauvegarde avant le premier fichier touché/).waitFor();
-    await evidence.getByRole('cell', { name: /document-\d+\.txt/ }).first().waitFor();
-    await evidence.getByText(/fichiers? touchés?$/).first().waitFor();
+    await evidence
+      .getByTestId('tripwire-last-good')
+      .getByText(/^Dernière sauvegarde avant le premier fichier touché/)
+      .waitFor();
+    await evidence
+      .getByRole('cell', { name: /document-\d+\.txt/ })
+      .first()
+      .waitFor();
+    await evidence
+      .getByText(/fichiers? touchés?$/)
+      .first()
+      .waitFor();
 
     // Lifted: the practice machine's alert goes away.
     await evidence.getByRole('button', { name: 'Lever l’alerte (poste sain)' }).click();

@@ -34,7 +34,11 @@ let tech: { id: string; login: string; totpSecret: string };
 async function hubCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(['--data-dir', dataDir, ...args], { out: (s) => out.push(s), err: (s) => err.push(s), readPassword: async () => '', readStdin: async () => '' }, {});
+  const code = await runCli(
+    ['--data-dir', dataDir, ...args],
+    { out: (s) => out.push(s), err: (s) => err.push(s), readPassword: async () => '', readStdin: async () => '' },
+    {},
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -145,8 +149,17 @@ describe('console admin page: updates', () => {
 
     // The hub CLI shows what the console did; the audit chain names the admin.
     expect((await hubCli(['updates', 'list'])).out).toMatch(/pilot\s+win\s+1\.5\.0\s+SUSPENDUE \(0 %\)/);
-    const audit = await hub.services.db.selectFrom('audit_log').select(['action', 'actor_type', 'actor_id']).where('action', 'like', 'updates.%').orderBy('seq').execute();
-    expect(audit.map((a) => `${a.action}:${a.actor_type}`)).toEqual(['updates.publish:cli', 'updates.rollout:technician', 'updates.halt:technician']);
+    const audit = await hub.services.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_type', 'actor_id'])
+      .where('action', 'like', 'updates.%')
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((a) => `${a.action}:${a.actor_type}`)).toEqual([
+      'updates.publish:cli',
+      'updates.rollout:technician',
+      'updates.halt:technician',
+    ]);
     expect(audit[2]?.actor_id).toBe(admin.id);
 
     // English is complete on this page too.

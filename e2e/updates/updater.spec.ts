@@ -12,7 +12,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsultationHours, type ConsultationHours as Hours, type UpdateReport } from '@vigie/common';
 import { openDb, type Db } from '../../server/src/store/db.js';
-import { createUpdatesService, migrateUpdates, readBuildOutput, registerUpdateRoutes, type UpdatesService } from '../../server/src/updates/index.js';
+import {
+  createUpdatesService,
+  migrateUpdates,
+  readBuildOutput,
+  registerUpdateRoutes,
+  type UpdatesService,
+} from '../../server/src/updates/index.js';
 import { fakeInstaller, makeBuild } from '../../server/src/updates/test-support/index.js';
 import { ManualClock } from '@vigie/common/test-support/clock';
 import { createElectronUpdaterEngine, feedUrlFor } from '../../main/services/updates/electron-updater-engine.js';
@@ -30,11 +36,23 @@ const TUESDAY_EVENING = Date.parse('2026-03-03T20:00:00Z');
 const TUESDAY_MORNING = Date.parse('2026-03-03T09:00:00Z');
 const HOURS = ConsultationHours.parse({
   week: {
-    mon: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '19:00' }],
-    tue: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '19:00' }],
+    mon: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '19:00' },
+    ],
+    tue: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '19:00' },
+    ],
     wed: [{ start: '08:30', end: '12:00' }],
-    thu: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '19:00' }],
-    fri: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '19:00' }],
+    thu: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '19:00' },
+    ],
+    fri: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '19:00' },
+    ],
   },
 });
 
@@ -97,7 +115,11 @@ async function device(opts: {
   name?: string;
 }): Promise<Device> {
   const channel = opts.channel ?? 'stable';
-  const nsis = await createNodeNsisUpdater({ dir: join(dir, opts.name ?? `device-${opts.version}`), version: opts.version, ...(opts.verifySignature ? { verifySignature: opts.verifySignature } : {}) });
+  const nsis = await createNodeNsisUpdater({
+    dir: join(dir, opts.name ?? `device-${opts.version}`),
+    version: opts.version,
+    ...(opts.verifySignature ? { verifySignature: opts.verifySignature } : {}),
+  });
   const engine = createElectronUpdaterEngine(nsis.updater, { feedUrl: feedUrlFor(hubUrl, channel), channel });
   const clock = new ManualClock(opts.at);
   const reports: UpdateReport[] = [];
@@ -160,7 +182,13 @@ describe('silent update', () => {
     expect(outcomes(after)).toEqual(['installed']);
     expect(after.installs).toEqual([]);
     const [last] = await feed.recentReports(1);
-    expect(last).toMatchObject({ deviceId: 'device-1', outcome: 'installed', currentVersion: '1.3.0', targetVersion: '1.3.0', channel: 'stable' });
+    expect(last).toMatchObject({
+      deviceId: 'device-1',
+      outcome: 'installed',
+      currentVersion: '1.3.0',
+      targetVersion: '1.3.0',
+      channel: 'stable',
+    });
     after.service.stop();
   });
 

@@ -103,7 +103,10 @@ export class Bridge {
     }
     const parsed = BridgeCall.safeParse(raw);
     if (!parsed.success) {
-      const id = typeof (raw as { id?: unknown })?.id === 'number' && Number.isInteger((raw as { id: number }).id) ? (raw as { id: number }).id : null;
+      const id =
+        typeof (raw as { id?: unknown })?.id === 'number' && Number.isInteger((raw as { id: number }).id)
+          ? (raw as { id: number }).id
+          : null;
       return reply(id !== null && id >= 0 ? id : null, err('BAD_REQUEST', 'Trame invalide.'));
     }
     const { id, method, input } = parsed.data;

@@ -8,7 +8,9 @@ import { quietLogger, startHub, tempDir, waitFor } from '../services/test-suppor
 import { resolveInside } from './static.js';
 import { startHost, type Host } from './server.js';
 
-type Frame = { t: 'result'; id: number | null; result: { ok: boolean; data?: unknown; error?: { code: string } } } | { t: 'push'; name: string; payload: unknown };
+type Frame =
+  | { t: 'result'; id: number | null; result: { ok: boolean; data?: unknown; error?: { code: string } } }
+  | { t: 'push'; name: string; payload: unknown };
 
 function open(host: Host, protocols: string[], origin = host.origin): Promise<{ ws: WebSocket; frames: Frame[] } | { status: number }> {
   return new Promise((resolve) => {
@@ -88,7 +90,8 @@ describe('browser host', () => {
       const first = await until(() => frames.find((f) => f.t === 'push'), 'state push');
       expect(first).toMatchObject({ name: 'app:state', payload: { enrollment: { status: 'unenrolled' }, locale: 'fr' } });
 
-      const result = (id: number) => until(() => frames.find((f): f is Extract<Frame, { t: 'result' }> => f.t === 'result' && f.id === id), `result ${id}`);
+      const result = (id: number) =>
+        until(() => frames.find((f): f is Extract<Frame, { t: 'result' }> => f.t === 'result' && f.id === id), `result ${id}`);
       ws.send(JSON.stringify({ t: 'call', id: 1, method: 'app:getState', input: {} }));
       const r1 = await result(1);
       expect(r1.result.ok).toBe(true);
@@ -149,9 +152,20 @@ describe('browser host with a hub', () => {
     const hub = await startHub(join(dir.path, 'hub'));
     try {
       const practice = await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' });
-      const options = { hubUrl: hub.url, dataDir: join(dir.path, 'app'), rendererDir: dir.path, enrollCode: practice.enrollmentCode, deviceName: 'Accueil — poste 1', logger: quietLogger };
+      const options = {
+        hubUrl: hub.url,
+        dataDir: join(dir.path, 'app'),
+        rendererDir: dir.path,
+        enrollCode: practice.enrollmentCode,
+        deviceName: 'Accueil — poste 1',
+        logger: quietLogger,
+      };
       let host = await startHost(options);
-      expect(host.app.state().enrollment).toMatchObject({ status: 'enrolled', deviceName: 'Accueil — poste 1', practiceName: 'Cabinet des Tilleuls' });
+      expect(host.app.state().enrollment).toMatchObject({
+        status: 'enrolled',
+        deviceName: 'Accueil — poste 1',
+        practiceName: 'Cabinet des Tilleuls',
+      });
       await waitFor(() => host.app.state().support.connection === 'online', 'online');
       const deviceId = (host.app.state().enrollment as { deviceId: string }).deviceId;
       await host.close();

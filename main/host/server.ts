@@ -74,7 +74,8 @@ export interface HostOptions {
    * else control is refused as unavailable; one display, the whole screen); false leaves it out.
    * Tests bring their own injector, displays, clock or consent timeout.
    */
-  screen?: false | { injector?: InputInjector; displays?: ScreenDisplays; clock?: ScreenClock; consentTimeoutMs?: number; safetyWaitMs?: number };
+  screen?:
+    false | { injector?: InputInjector; displays?: ScreenDisplays; clock?: ScreenClock; consentTimeoutMs?: number; safetyWaitMs?: number };
   /**
    * « Mes interventions » (default: on — receipts saved in `<dataDir>/Interventions`, opened with
    * xdg-open/open, recorded when there is none); false leaves it out.
@@ -117,7 +118,13 @@ function packageVersion(): string {
  */
 export async function startHost(options: HostOptions): Promise<Host> {
   const logFile = options.logger || options.logFile === false ? null : new LogFile({ dir: join(options.dataDir, 'logs') });
-  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', ...(options.logToStderr === false ? { write: () => undefined } : {}), ...(logFile ? { file: logFile } : {}) });
+  const logger =
+    options.logger ??
+    createLogger({
+      level: options.logLevel ?? 'info',
+      ...(options.logToStderr === false ? { write: () => undefined } : {}),
+      ...(logFile ? { file: logFile } : {}),
+    });
   await logFile?.open();
   const log = logger.child({ svc: 'host' });
   const rendererDir = options.rendererDir ?? here('../../out/renderer/');
@@ -128,7 +135,15 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const tripwire: TripwireCapability | null =
     options.backup === false || options.tripwire === false
       ? null
-      : createTripwireCapability({ dataDir: options.dataDir, logger, notifier, locale: () => app.state().locale, backup: (): BackupService | null => backup?.service ?? null, ...options.tripwire, service: { hide: hideFile, ...options.tripwire?.service } });
+      : createTripwireCapability({
+          dataDir: options.dataDir,
+          logger,
+          notifier,
+          locale: () => app.state().locale,
+          backup: (): BackupService | null => backup?.service ?? null,
+          ...options.tripwire,
+          service: { hide: hideFile, ...options.tripwire?.service },
+        });
   const backup: BackupCapability | null =
     options.backup === false
       ? null
@@ -145,13 +160,23 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const health =
     options.health === false
       ? null
-      : createNodeHealthCapability({ dataDir: options.dataDir, notifier, logger, locale: () => app.state().locale, ...(backup ? { backup: backup.provider } : {}) });
+      : createNodeHealthCapability({
+          dataDir: options.dataDir,
+          notifier,
+          logger,
+          locale: () => app.state().locale,
+          ...(backup ? { backup: backup.provider } : {}),
+        });
   // The safety backup before control (issue 12) is the backup capability's, when backups are on.
   const screen = options.screen === false ? null : createHostScreen(options.screen ?? {}, logger, () => backup?.safety ?? null);
   const interventions =
     options.interventions === false
       ? null
-      : interventionsCapability({ folder: options.interventions?.folder ?? join(options.dataDir, 'Interventions'), shell: options.interventions?.shell ?? new NodeShell(logger), locale: () => app.state().locale });
+      : interventionsCapability({
+          folder: options.interventions?.folder ?? join(options.dataDir, 'Interventions'),
+          shell: options.interventions?.shell ?? new NodeShell(logger),
+          locale: () => app.state().locale,
+        });
   const app = createApp({
     dataDir: options.dataDir,
     appVersion: options.appVersion ?? packageVersion(),
@@ -166,7 +191,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ...(options.healthSummary ? { healthSummary: options.healthSummary } : health ? { healthSummary: () => health.summary() } : {}),
     ...(options.backupSummary ? { backupSummary: options.backupSummary } : backup ? { backupSummary: () => backup.summary() } : {}),
     // Backup first: the health check [backup-recency] of the first scan reads its summary.
-    capabilities: [...(backup ? [backup] : []), ...(tripwire ? [tripwire] : []), ...(health ? [health] : []), ...(screen ? [screen] : []), ...(interventions ? [interventions] : []), ...(options.capabilities ?? [])],
+    capabilities: [
+      ...(backup ? [backup] : []),
+      ...(tripwire ? [tripwire] : []),
+      ...(health ? [health] : []),
+      ...(screen ? [screen] : []),
+      ...(interventions ? [interventions] : []),
+      ...(options.capabilities ?? []),
+    ],
     ...(options.hub ? { hub: options.hub } : {}),
     ...(options.support ? { support: options.support } : {}),
     logFile,
@@ -209,7 +241,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
   port = (server.address() as AddressInfo).port;
 
   if (options.enrollCode) {
-    await app.enrollIfNeeded({ code: options.enrollCode, hubUrl: options.hubUrl, ...(options.deviceName ? { deviceName: options.deviceName } : {}) });
+    await app.enrollIfNeeded({
+      code: options.enrollCode,
+      hubUrl: options.hubUrl,
+      ...(options.deviceName ? { deviceName: options.deviceName } : {}),
+    });
   }
 
   const origin = `http://127.0.0.1:${port}`;
@@ -239,7 +275,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
 }
 
 /** The remote-screen capability of the browser host: nut-js on this process's DISPLAY unless given. */
-function createHostScreen(o: Exclude<HostOptions['screen'], false | undefined>, logger: Logger, safety: () => SafetyGate | null): ScreenCapability {
+function createHostScreen(
+  o: Exclude<HostOptions['screen'], false | undefined>,
+  logger: Logger,
+  safety: () => SafetyGate | null,
+): ScreenCapability {
   const nut = o.injector ? null : new NutInjector({ logger });
   const injector = o.injector ?? nut!;
   const displays = o.displays ?? (nut ? new NutDisplays(nut) : { list: async () => [] });

@@ -41,7 +41,11 @@ describe('app composition', () => {
       appVersion: '0.1.0-test',
       defaultHubUrl: 'http://127.0.0.1:9',
       logger: quietLogger,
-      ports: { secrets: new FileSecretStore(join(dir.path, 'secrets.json')), notifier: new RecordingNotifier(), system: new NodeSystemInfo() },
+      ports: {
+        secrets: new FileSecretStore(join(dir.path, 'secrets.json')),
+        notifier: new RecordingNotifier(),
+        system: new NodeSystemInfo(),
+      },
       capabilities: [health, failing],
     });
     app.onPush((name, payload) => pushes.push([name, payload]));
@@ -76,7 +80,12 @@ describe('app composition', () => {
         appVersion: '0.1.0-test',
         defaultHubUrl: 'http://127.0.0.1:9',
         logger: quietLogger,
-        ports: { secrets: new FileSecretStore(join(dir.path, 'secrets.json')), notifier: new RecordingNotifier(), system: new NodeSystemInfo(), autoStart },
+        ports: {
+          secrets: new FileSecretStore(join(dir.path, 'secrets.json')),
+          notifier: new RecordingNotifier(),
+          system: new NodeSystemInfo(),
+          autoStart,
+        },
       });
     try {
       const first = make();
@@ -95,13 +104,32 @@ describe('app composition', () => {
 
   it('derives the tray state from enrollment, connection and the request', () => {
     const enrolled = { status: 'enrolled', hubUrl: 'h', deviceId: 'd', deviceName: 'n', practiceName: 'p' } as const;
-    const support: AppState['support'] = { connection: 'online', current: null, position: null, messages: [], receipts: null, technicianTyping: false, outboxSize: 0, lastClosed: null };
+    const support: AppState['support'] = {
+      connection: 'online',
+      current: null,
+      position: null,
+      messages: [],
+      receipts: null,
+      technicianTyping: false,
+      outboxSize: 0,
+      lastClosed: null,
+    };
     const req = (status: 'waiting' | 'assigned') => ({ status }) as unknown as AppState['support']['current'];
-    expect(trayStateOf({ enrollment: { status: 'unenrolled', hubUrl: '', lastError: null }, support: { ...support, connection: 'offline' } })).toBe('idle');
+    expect(
+      trayStateOf({ enrollment: { status: 'unenrolled', hubUrl: '', lastError: null }, support: { ...support, connection: 'offline' } }),
+    ).toBe('idle');
     expect(trayStateOf({ enrollment: enrolled, support })).toBe('idle');
     expect(trayStateOf({ enrollment: enrolled, support: { ...support, connection: 'connecting' } })).toBe('offline');
     expect(trayStateOf({ enrollment: enrolled, support: { ...support, current: req('waiting') } })).toBe('requested');
-    expect(trayStateOf({ enrollment: enrolled, support: { ...support, pendingRequest: { clientId: crypto.randomUUID(), topic: null, description: null, createdAt: new Date().toISOString() } } })).toBe('requested');
+    expect(
+      trayStateOf({
+        enrollment: enrolled,
+        support: {
+          ...support,
+          pendingRequest: { clientId: crypto.randomUUID(), topic: null, description: null, createdAt: new Date().toISOString() },
+        },
+      }),
+    ).toBe('requested');
     expect(trayStateOf({ enrollment: enrolled, support: { ...support, current: req('assigned') } })).toBe('connected');
   });
 });

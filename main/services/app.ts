@@ -1,4 +1,18 @@
-import { VigieError, systemMessageText, type AppState, type IpcMethod, type IpcPush, type IpcRequest, type IpcResponse, type Result, type BackupSummary, type ErrorCode, type HealthSummary, type Locale, type TrayState } from '@vigie/common';
+import {
+  VigieError,
+  systemMessageText,
+  type AppState,
+  type IpcMethod,
+  type IpcPush,
+  type IpcRequest,
+  type IpcResponse,
+  type Result,
+  type BackupSummary,
+  type ErrorCode,
+  type HealthSummary,
+  type Locale,
+  type TrayState,
+} from '@vigie/common';
 import type { AutoStart, Logger, Notifier, SecretStore, SystemInfo } from '../platform/ports.js';
 import type { Backoff } from './hub/backoff.js';
 import { HubConnection } from './hub/connection.js';
@@ -150,7 +164,10 @@ export class VigieApp extends Emitter<AppEvents> {
     this.hub.on('rejected', (code) => void this.unenroll(code));
     this.hub.onPush('device:revoked', () => void this.unenroll('REVOKED'));
     this.hub.on('connected', () => void this.reportAppVersion());
-    this.hub.handleCall('device:logs', deviceLogsHandler({ file: this.options.logFile ?? null, current: () => this.support.state().current, logger: this.options.logger }));
+    this.hub.handleCall(
+      'device:logs',
+      deviceLogsHandler({ file: this.options.logFile ?? null, current: () => this.support.state().current, logger: this.options.logger }),
+    );
 
     let enrollment = this.enrollment.state();
     const token = enrollment.status === 'enrolled' ? await this.enrollment.token() : null;
@@ -162,7 +179,12 @@ export class VigieApp extends Emitter<AppEvents> {
     if (enrollment.status === 'enrolled' && token) this.hub.start(enrollment.hubUrl, token);
     for (const c of this.options.capabilities ?? []) {
       try {
-        await c.start?.({ publish: (name, payload) => this.publish(name, payload), logger: this.options.logger.child({ capability: c.name }), hub: this.hub, activity: this.activity });
+        await c.start?.({
+          publish: (name, payload) => this.publish(name, payload),
+          logger: this.options.logger.child({ capability: c.name }),
+          hub: this.hub,
+          activity: this.activity,
+        });
       } catch (e) {
         // One capability failing to start must not take help requests down with it.
         this.log.error('capability failed to start', { capability: c.name, err: e });
@@ -219,7 +241,21 @@ export class VigieApp extends Emitter<AppEvents> {
     return this.i18n.t(key, vars);
   }
 
-  private buildHandlers(): Required<Pick<IpcHandlers, 'app:getState' | 'app:setLocale' | 'enrollment:enroll' | 'support:requestHelp' | 'support:updateRequest' | 'support:cancel' | 'support:sendChat' | 'support:markRead' | 'support:setTyping' | 'support:dismissClosed'>> {
+  private buildHandlers(): Required<
+    Pick<
+      IpcHandlers,
+      | 'app:getState'
+      | 'app:setLocale'
+      | 'enrollment:enroll'
+      | 'support:requestHelp'
+      | 'support:updateRequest'
+      | 'support:cancel'
+      | 'support:sendChat'
+      | 'support:markRead'
+      | 'support:setTyping'
+      | 'support:dismissClosed'
+    >
+  > {
     return {
       'app:getState': async () => this.state(),
       'app:setLocale': async ({ locale }) => {
@@ -227,7 +263,8 @@ export class VigieApp extends Emitter<AppEvents> {
         return {};
       },
       'enrollment:enroll': async (input) => {
-        if (this.enrollment.state().status === 'enrolled') throw new VigieError('CONFLICT', 'Cet ordinateur est déjà relié à votre prestataire.');
+        if (this.enrollment.state().status === 'enrolled')
+          throw new VigieError('CONFLICT', 'Cet ordinateur est déjà relié à votre prestataire.');
         const st = await this.enrollment.enroll(input);
         if (st.status !== 'enrolled') throw new VigieError('INTERNAL', 'Inscription incomplète.');
         await this.support.reset(st.deviceId);
@@ -292,7 +329,8 @@ export class VigieApp extends Emitter<AppEvents> {
   }
 
   private requireEnrolled(): void {
-    if (this.enrollment.state().status !== 'enrolled') throw new VigieError('NOT_ENROLLED', 'Cet ordinateur n’est pas encore relié à votre prestataire.');
+    if (this.enrollment.state().status !== 'enrolled')
+      throw new VigieError('NOT_ENROLLED', 'Cet ordinateur n’est pas encore relié à votre prestataire.');
   }
 
   /** The hub refused or revoked the token: forget it, clear support, back to enrollment. */
@@ -301,7 +339,8 @@ export class VigieApp extends Emitter<AppEvents> {
     this.unenrolling = true;
     try {
       this.hub.stop();
-      if (code === 'REVOKED') this.options.ports.notifier.notify({ title: this.t('notify.title'), body: this.t('notify.revoked'), tag: 'enrollment' });
+      if (code === 'REVOKED')
+        this.options.ports.notifier.notify({ title: this.t('notify.title'), body: this.t('notify.revoked'), tag: 'enrollment' });
       await this.support.reset(null);
       await this.enrollment.forget(code);
     } finally {
@@ -314,7 +353,11 @@ export class VigieApp extends Emitter<AppEvents> {
     if (this.options.isUserLooking?.()) return;
     const n = this.options.ports.notifier;
     if (e.type === 'assigned' && e.request.technician) {
-      n.notify({ title: this.t('notify.title'), body: this.t('notify.assigned', { name: e.request.technician.displayName }), tag: 'request' });
+      n.notify({
+        title: this.t('notify.title'),
+        body: this.t('notify.assigned', { name: e.request.technician.displayName }),
+        tag: 'request',
+      });
     } else if (e.type === 'message') {
       const said = systemMessageText(this.settings.get().locale, e.message);
       const text = said.length > 140 ? `${said.slice(0, 139)}…` : said;

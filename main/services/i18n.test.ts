@@ -9,7 +9,8 @@ describe('the tray and notifications', () => {
   });
 
   it('have every French text in English', () => {
-    const keys = (o: object, p = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [p + k] : keys(v as object, `${p}${k}.`)));
+    const keys = (o: object, p = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [p + k] : keys(v as object, `${p}${k}.`)));
     expect(keys(MAIN_STRINGS.en).sort()).toEqual(keys(MAIN_STRINGS.fr).sort());
     expect(createMainI18n('en').t('notify.messageFrom', { name: 'Julie Martin' })).toBe('Message from Julie Martin');
   });

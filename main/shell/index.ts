@@ -88,25 +88,45 @@ export class Shell {
     const origin = { indexHtmlPath: join(this.paths.mainDir, '../renderer/index.html'), devServerUrl };
     // Remote screen: consent, capture gate, input through nut-js (loaded only where a display answers).
     // The safety backup before control (issue 12) is the backup capability's, built below.
-    const screenCap = screenCapability({ injector: new NutInjector({ logger: log }), displays: new ElectronDisplays(), safety: () => backup.safety });
+    const screenCap = screenCapability({
+      injector: new NutInjector({ logger: log }),
+      displays: new ElectronDisplays(),
+      safety: () => backup.safety,
+    });
     const gate = captureGate(screenCap);
     hardenSession(
       session.defaultSession,
-      { devServer: !!devServerUrl, capture: { allowed: () => gate.canCapture(), source: () => consentedSource(gate, log), trusted: (url) => isTrustedRendererUrl(url, origin) } },
+      {
+        devServer: !!devServerUrl,
+        capture: {
+          allowed: () => gate.canCapture(),
+          source: () => consentedSource(gate, log),
+          trusted: (url) => isTrustedRendererUrl(url, origin),
+        },
+      },
       log,
     );
     if (process.platform === 'darwin') app.dock?.hide();
     if (process.platform === 'win32') app.setAppUserModelId('fr.vigie.app');
 
     // Development and demo only (scripts/demo.ts starts Electron this way): data dir and enrollment code from the environment.
-    const devEnv = app.isPackaged ? {} : { enrollCode: process.env.VIGIE_ENROLL_CODE, backupFolders: process.env.VIGIE_BACKUP_FOLDERS?.split(delimiter).filter(Boolean) };
+    const devEnv = app.isPackaged
+      ? {}
+      : { enrollCode: process.env.VIGIE_ENROLL_CODE, backupFolders: process.env.VIGIE_BACKUP_FOLDERS?.split(delimiter).filter(Boolean) };
     const dataDir = shellDataDir();
     let popover: Popover | null = null;
     const notifier = new ElectronNotifier(() => this.open(), log);
     // Security health: scans at start and every 4 h; a point turning critical notifies through the same notifier.
     const secrets = secretStore(dataDir, log);
     // Ransomware tripwire on the backed-up folders; while an alert stands, retention forgets nothing.
-    const tripwire = createTripwireCapability({ dataDir, logger: log, notifier, locale: () => vigie.state().locale, backup: () => backup.service, service: { hide: hideFile } });
+    const tripwire = createTripwireCapability({
+      dataDir,
+      logger: log,
+      notifier,
+      locale: () => vigie.state().locale,
+      backup: () => backup.service,
+      service: { hide: hideFile },
+    });
     // Backups with the installer's pinned restic; development and the demo back up into a local
     // repository of the data dir, the installed app into the provider's (set in the settings).
     const backup = createBackupCapability({
@@ -121,7 +141,13 @@ export class Shell {
       locale: () => vigie.state().locale,
       service: tripwire.backupHooks(),
     });
-    const health = createNodeHealthCapability({ dataDir, notifier, logger: log, locale: () => vigie.state().locale, backup: backup.provider });
+    const health = createNodeHealthCapability({
+      dataDir,
+      notifier,
+      logger: log,
+      locale: () => vigie.state().locale,
+      backup: backup.provider,
+    });
     const vigie = createApp({
       dataDir,
       appVersion: app.getVersion(),
@@ -140,23 +166,47 @@ export class Shell {
       // Backup first: the health check [backup-recency] of the first scan reads its summary.
       // « Mes interventions »: receipts saved in Documents/Vigie/Interventions, the practice's register.
       logFile: this.logFile,
-      capabilities: [backup, tripwire, health, screenCap, interventionsCapability({ folder: join(app.getPath('documents'), 'Vigie', 'Interventions'), shell: electronShell(shell), locale: () => vigie.state().locale })],
+      capabilities: [
+        backup,
+        tripwire,
+        health,
+        screenCap,
+        interventionsCapability({
+          folder: join(app.getPath('documents'), 'Vigie', 'Interventions'),
+          shell: electronShell(shell),
+          locale: () => vigie.state().locale,
+        }),
+      ],
     });
     this.vigie = vigie;
     // The updater never installs while a backup or a restore runs (the screen capability registers
     // its session itself through ctx.activity).
     vigie.activity.register(() => backup.service.activity());
-    popover = new Popover({ preloadPath: join(this.paths.mainDir, '../preload/index.cjs'), entryUrl: rendererEntryUrl(origin), title: 'Vigie', log });
+    popover = new Popover({
+      preloadPath: join(this.paths.mainDir, '../preload/index.cjs'),
+      entryUrl: rendererEntryUrl(origin),
+      title: 'Vigie',
+      log,
+    });
     this.popover = popover;
     this.unregisterIpc = registerIpc(ipcMain, vigie.dispatch, (url) => isTrustedRendererUrl(url, origin), log);
     vigie.onPush((name, payload) => popover.send(name, payload));
-    const screenWindows = new ScreenWindows({ preloadPath: join(this.paths.mainDir, '../preload/index.cjs'), entryUrl: rendererEntryUrl(origin), screen: screenCap, log });
+    const screenWindows = new ScreenWindows({
+      preloadPath: join(this.paths.mainDir, '../preload/index.cjs'),
+      entryUrl: rendererEntryUrl(origin),
+      screen: screenCap,
+      log,
+    });
     this.screenWindows = screenWindows;
     vigie.onPush((name, payload) => {
       screenWindows.send(name, payload);
       if (name === 'screen:state') screenWindows.update(payload as ScreenState);
     });
-    const tripwireWindow = new TripwireWindow({ preloadPath: join(this.paths.mainDir, '../preload/index.cjs'), entryUrl: rendererEntryUrl(origin), log });
+    const tripwireWindow = new TripwireWindow({
+      preloadPath: join(this.paths.mainDir, '../preload/index.cjs'),
+      entryUrl: rendererEntryUrl(origin),
+      log,
+    });
     this.tripwireWindow = tripwireWindow;
 
     this.tray = new TrayController(this.paths.assetsDir, {
@@ -199,7 +249,8 @@ export class Shell {
       this.updater = updater;
       updater.start().catch((e: unknown) => log.error('updater failed to start', { err: e }));
     }
-    if (devEnv.enrollCode) await vigie.enrollIfNeeded({ code: devEnv.enrollCode, ...(process.env.VIGIE_HUB_URL ? { hubUrl: process.env.VIGIE_HUB_URL } : {}) });
+    if (devEnv.enrollCode)
+      await vigie.enrollIfNeeded({ code: devEnv.enrollCode, ...(process.env.VIGIE_HUB_URL ? { hubUrl: process.env.VIGIE_HUB_URL } : {}) });
     tray.update(vigie.state());
     if (!process.argv.includes('--hidden') && vigie.state().enrollment.status !== 'enrolled') this.open();
   }

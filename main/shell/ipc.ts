@@ -8,7 +8,12 @@ import type { Dispatch } from '../services/ipc.js';
  * each refusing frames that are not our renderer's top frame, then handing the raw input to the
  * shared dispatch (which parses it with IPC_METHODS and answers a Result).
  */
-export function registerIpc(ipcMain: IpcMain, dispatch: Dispatch, isTrusted: (url: string | undefined) => boolean, log: Logger): () => void {
+export function registerIpc(
+  ipcMain: IpcMain,
+  dispatch: Dispatch,
+  isTrusted: (url: string | undefined) => boolean,
+  log: Logger,
+): () => void {
   const methods = Object.keys(IPC_METHODS) as IpcMethod[];
   for (const method of methods) {
     ipcMain.handle(method, async (event: IpcMainInvokeEvent, input: unknown) => {

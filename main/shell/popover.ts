@@ -12,9 +12,7 @@ export class Popover {
   /** When the popover last hid itself on blur: a click on the tray icon blurs it first. */
   private hiddenOnBlurAt = 0;
 
-  constructor(
-    private readonly o: { preloadPath: string; entryUrl: string; title: string; log: Logger },
-  ) {}
+  constructor(private readonly o: { preloadPath: string; entryUrl: string; title: string; log: Logger }) {}
 
   get window(): BrowserWindow | null {
     return this.win && !this.win.isDestroyed() ? this.win : null;
@@ -26,20 +24,23 @@ export class Popover {
   }
 
   private create(): BrowserWindow {
-    const win = hardenedWindow({
-      ...SIZE,
-      show: false,
-      frame: false,
-      resizable: false,
-      movable: false,
-      minimizable: false,
-      maximizable: false,
-      fullscreenable: false,
-      skipTaskbar: true,
-      alwaysOnTop: true,
-      title: this.o.title,
-      backgroundColor: '#f5f7fa',
-    }, this.o.preloadPath);
+    const win = hardenedWindow(
+      {
+        ...SIZE,
+        show: false,
+        frame: false,
+        resizable: false,
+        movable: false,
+        minimizable: false,
+        maximizable: false,
+        fullscreenable: false,
+        skipTaskbar: true,
+        alwaysOnTop: true,
+        title: this.o.title,
+        backgroundColor: '#f5f7fa',
+      },
+      this.o.preloadPath,
+    );
     win.on('blur', () => {
       if (win.webContents.isDevToolsOpened()) return;
       win.hide();

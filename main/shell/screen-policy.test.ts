@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { DisplayInfo } from '@vigie/common';
 import { bannerBounds, centredBounds, pickScreenSource } from './screen-policy.js';
 
-const display = (id: string): DisplayInfo => ({ id, label: id, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, scaleFactor: 1, primary: id === '1' });
+const display = (id: string): DisplayInfo => ({
+  id,
+  label: id,
+  bounds: { x: 0, y: 0, width: 1920, height: 1080 },
+  scaleFactor: 1,
+  primary: id === '1',
+});
 const src = (id: string, display_id: string) => ({ id, display_id, name: `Écran ${display_id}` });
 
 describe('the consented screen as capture source', () => {
@@ -25,11 +31,31 @@ describe('the consented screen as capture source', () => {
 
 describe('screen windows placement', () => {
   it('puts the banner at the top centre of the shared screen, inside its work area', () => {
-    expect(bannerBounds({ x: 1920, y: 25, width: 1440, height: 875 }, { width: 620, height: 132 })).toEqual({ x: 2330, y: 33, width: 620, height: 132 });
-    expect(bannerBounds({ x: 0, y: 0, width: 500, height: 400 }, { width: 620, height: 132 })).toEqual({ x: 0, y: 8, width: 500, height: 132 });
+    expect(bannerBounds({ x: 1920, y: 25, width: 1440, height: 875 }, { width: 620, height: 132 })).toEqual({
+      x: 2330,
+      y: 33,
+      width: 620,
+      height: 132,
+    });
+    expect(bannerBounds({ x: 0, y: 0, width: 500, height: 400 }, { width: 620, height: 132 })).toEqual({
+      x: 0,
+      y: 8,
+      width: 500,
+      height: 132,
+    });
   });
   it('centres the consent window and keeps it on screen', () => {
-    expect(centredBounds({ x: 0, y: 0, width: 1920, height: 1040 }, { width: 460, height: 600 })).toEqual({ x: 730, y: 220, width: 460, height: 600 });
-    expect(centredBounds({ x: 0, y: 30, width: 400, height: 500 }, { width: 460, height: 600 })).toEqual({ x: 0, y: 30, width: 400, height: 500 });
+    expect(centredBounds({ x: 0, y: 0, width: 1920, height: 1040 }, { width: 460, height: 600 })).toEqual({
+      x: 730,
+      y: 220,
+      width: 460,
+      height: 600,
+    });
+    expect(centredBounds({ x: 0, y: 30, width: 400, height: 500 }, { width: 460, height: 600 })).toEqual({
+      x: 0,
+      y: 30,
+      width: 400,
+      height: 500,
+    });
   });
 });

@@ -28,14 +28,25 @@ export function pickScreenSource<S extends ScreenSourceLike>(sources: S[], displ
 }
 
 /** The session banner: centred at the top of the shared screen's work area. */
-export function bannerBounds(workArea: { x: number; y: number; width: number; height: number }, size: { width: number; height: number }): { x: number; y: number; width: number; height: number } {
+export function bannerBounds(
+  workArea: { x: number; y: number; width: number; height: number },
+  size: { width: number; height: number },
+): { x: number; y: number; width: number; height: number } {
   const width = Math.min(size.width, workArea.width);
   return { x: Math.round(workArea.x + (workArea.width - width) / 2), y: workArea.y + 8, width, height: size.height };
 }
 
 /** The consent window: centred on the work area. */
-export function centredBounds(workArea: { x: number; y: number; width: number; height: number }, size: { width: number; height: number }): { x: number; y: number; width: number; height: number } {
+export function centredBounds(
+  workArea: { x: number; y: number; width: number; height: number },
+  size: { width: number; height: number },
+): { x: number; y: number; width: number; height: number } {
   const width = Math.min(size.width, workArea.width);
   const height = Math.min(size.height, workArea.height);
-  return { x: Math.round(workArea.x + (workArea.width - width) / 2), y: Math.round(workArea.y + (workArea.height - height) / 2), width, height };
+  return {
+    x: Math.round(workArea.x + (workArea.width - width) / 2),
+    y: Math.round(workArea.y + (workArea.height - height) / 2),
+    width,
+    height,
+  };
 }

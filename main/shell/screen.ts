@@ -31,7 +31,11 @@ export async function consentedSource(gate: CaptureGate, log: Logger): Promise<E
   // Consent may have been withdrawn while the sources were listed.
   if (!gate.canCapture() || gate.captureTarget()?.sessionId !== target.sessionId) return null;
   const source = pickScreenSource(sources, target.display);
-  if (!source) log.warn('screen capture refused: the consented screen is not among the sources', { display: target.display?.id ?? null, sources: sources.length });
+  if (!source)
+    log.warn('screen capture refused: the consented screen is not among the sources', {
+      display: target.display?.id ?? null,
+      sources: sources.length,
+    });
   return source;
 }
 
@@ -47,9 +51,7 @@ export class ScreenWindows {
   private shortcut = false;
   private state: ScreenState | null = null;
 
-  constructor(
-    private readonly o: { preloadPath: string; entryUrl: string; screen: ScreenCapability; log: Logger },
-  ) {}
+  constructor(private readonly o: { preloadPath: string; entryUrl: string; screen: ScreenCapability; log: Logger }) {}
 
   update(state: ScreenState): void {
     this.state = state;
@@ -85,18 +87,21 @@ export class ScreenWindows {
       return;
     }
     const area = screen.getPrimaryDisplay().workArea;
-    const win = hardenedWindow({
-      ...centredBounds(area, CONSENT_SIZE),
-      show: false,
-      resizable: false,
-      minimizable: false,
-      maximizable: false,
-      fullscreenable: false,
-      alwaysOnTop: true,
-      skipTaskbar: false,
-      title: 'Vigie',
-      backgroundColor: '#ffffff',
-    }, this.o.preloadPath);
+    const win = hardenedWindow(
+      {
+        ...centredBounds(area, CONSENT_SIZE),
+        show: false,
+        resizable: false,
+        minimizable: false,
+        maximizable: false,
+        fullscreenable: false,
+        alwaysOnTop: true,
+        skipTaskbar: false,
+        title: 'Vigie',
+        backgroundColor: '#ffffff',
+      },
+      this.o.preloadPath,
+    );
     // Closing the consent window is a refusal.
     win.on('close', () => {
       const c = this.state?.consent;
@@ -113,23 +118,27 @@ export class ScreenWindows {
     if (this.banner && !this.banner.isDestroyed()) return;
     const display = state.capture?.displayId ? screen.getAllDisplays().find((d) => String(d.id) === state.capture?.displayId) : undefined;
     const area: Rectangle = (display ?? screen.getPrimaryDisplay()).workArea;
-    const win = hardenedWindow({
-      ...bannerBounds(area, BANNER_SIZE),
-      show: false,
-      frame: false,
-      resizable: false,
-      minimizable: false,
-      maximizable: false,
-      fullscreenable: false,
-      closable: false,
-      alwaysOnTop: true,
-      skipTaskbar: false,
-      title: 'Vigie',
-      backgroundColor: '#7a1f1a',
-    }, this.o.preloadPath, {
-      // The capture and the peer live here: never throttled when the banner is covered.
-      backgroundThrottling: false,
-    });
+    const win = hardenedWindow(
+      {
+        ...bannerBounds(area, BANNER_SIZE),
+        show: false,
+        frame: false,
+        resizable: false,
+        minimizable: false,
+        maximizable: false,
+        fullscreenable: false,
+        closable: false,
+        alwaysOnTop: true,
+        skipTaskbar: false,
+        title: 'Vigie',
+        backgroundColor: '#7a1f1a',
+      },
+      this.o.preloadPath,
+      {
+        // The capture and the peer live here: never throttled when the banner is covered.
+        backgroundThrottling: false,
+      },
+    );
     win.setAlwaysOnTop(true, 'screen-saver');
     win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
     win.webContents.on('render-process-gone', (_e, details) => {

@@ -72,7 +72,9 @@ export interface CapturePolicy {
  */
 export function hardenSession(session: Session, opts: { devServer: boolean; capture?: CapturePolicy }, log: Logger): void {
   // The dev server needs React refresh's inline preamble and its HMR socket; the packaged app never loads it.
-  const csp = opts.devServer ? RENDERER_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") + "; frame-ancestors 'none'" : RENDERER_CSP + "; frame-ancestors 'none'";
+  const csp = opts.devServer
+    ? RENDERER_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") + "; frame-ancestors 'none'"
+    : RENDERER_CSP + "; frame-ancestors 'none'";
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
     for (const k of Object.keys(headers)) if (k.toLowerCase() === 'content-security-policy') delete headers[k];
@@ -81,7 +83,8 @@ export function hardenSession(session: Session, opts: { devServer: boolean; capt
     callback({ responseHeaders: headers });
   });
   const capture = opts.capture;
-  const mayCapture = (permission: string, url: string | undefined) => permission === 'display-capture' && !!capture && capture.allowed() && capture.trusted(url);
+  const mayCapture = (permission: string, url: string | undefined) =>
+    permission === 'display-capture' && !!capture && capture.allowed() && capture.trusted(url);
   session.setPermissionRequestHandler((wc, permission, callback) => {
     if (mayCapture(permission, wc.getURL())) return callback(true);
     log.warn('permission refused', { permission });
@@ -109,7 +112,10 @@ export function hardenSession(session: Session, opts: { devServer: boolean; capt
  * every workspace, shown and flashed once ready, destroyed if its renderer dies (logged), loaded
  * from `url` (a load failure logged).
  */
-export function presentOnTop(win: BrowserWindow, o: { url: string; what: string; focus?: boolean; log: { error(msg: string, data?: Record<string, unknown>): void } }): void {
+export function presentOnTop(
+  win: BrowserWindow,
+  o: { url: string; what: string; focus?: boolean; log: { error(msg: string, data?: Record<string, unknown>): void } },
+): void {
   win.setAlwaysOnTop(true, 'screen-saver');
   win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
   win.webContents.on('render-process-gone', (_e, details) => {

@@ -77,27 +77,35 @@ export class TrayController {
     const enrolled = s.enrollment.status === 'enrolled';
     const alert = this.alert;
     const health = alert ? 'red' : this.health;
-    if (this.last && this.last.tray === s.tray && this.last.locale === s.locale && this.last.enrolled === enrolled && this.last.health === health && this.last.alert === alert) return;
+    if (
+      this.last &&
+      this.last.tray === s.tray &&
+      this.last.locale === s.locale &&
+      this.last.enrolled === enrolled &&
+      this.last.health === health &&
+      this.last.alert === alert
+    )
+      return;
     this.last = { tray: s.tray, locale: s.locale, enrolled, health, alert };
     const t = this.a.t;
     this.tray.setImage(this.icon(s.tray, health));
     this.tray.setToolTip(alert ?? (health ? `${t(`tray.tooltip.${s.tray}`)}\n${t(`tray.health.${health}`)}` : t(`tray.tooltip.${s.tray}`)));
     this.menu = Menu.buildFromTemplate([
-        { label: t('tray.requestHelp'), enabled: enrolled, click: () => this.a.requestHelp() },
-        { label: t('tray.open'), click: () => this.a.open() },
-        { type: 'separator' },
-        {
-          label: t('tray.language'),
-          submenu: (['fr', 'en'] as const).map((l) => ({
-            label: t(`languages.${l}`),
-            type: 'radio' as const,
-            checked: s.locale === l,
-            click: () => this.a.setLocale(l),
-          })),
-        },
-        { type: 'separator' },
-        { label: t('tray.quit'), click: () => this.a.quit() },
-      ]);
+      { label: t('tray.requestHelp'), enabled: enrolled, click: () => this.a.requestHelp() },
+      { label: t('tray.open'), click: () => this.a.open() },
+      { type: 'separator' },
+      {
+        label: t('tray.language'),
+        submenu: (['fr', 'en'] as const).map((l) => ({
+          label: t(`languages.${l}`),
+          type: 'radio' as const,
+          checked: s.locale === l,
+          click: () => this.a.setLocale(l),
+        })),
+      },
+      { type: 'separator' },
+      { label: t('tray.quit'), click: () => this.a.quit() },
+    ]);
     if (process.platform !== 'darwin') this.tray.setContextMenu(this.menu);
   }
 

@@ -7,7 +7,12 @@ import { hardenedWindow, presentOnTop } from './security.js';
 const ALERT_HEIGHT = 460;
 
 /** The alert window's place: the full width of the work area, at its top. */
-export function alertBounds(workArea: { x: number; y: number; width: number; height: number }): { x: number; y: number; width: number; height: number } {
+export function alertBounds(workArea: { x: number; y: number; width: number; height: number }): {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+} {
   return { x: workArea.x, y: workArea.y, width: workArea.width, height: Math.min(ALERT_HEIGHT, workArea.height) };
 }
 

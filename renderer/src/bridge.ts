@@ -1,4 +1,14 @@
-import { BRIDGE, BridgeServerFrame, IPC_PUSH, buildVigieApi, err, type IpcMethod, type IpcPush, type Result, type VigieApi } from '@vigie/common';
+import {
+  BRIDGE,
+  BridgeServerFrame,
+  IPC_PUSH,
+  buildVigieApi,
+  err,
+  type IpcMethod,
+  type IpcPush,
+  type Result,
+  type VigieApi,
+} from '@vigie/common';
 
 const STORAGE_KEY = 'vigie.bridge.k';
 const CALL_TIMEOUT_MS = 20_000;

@@ -33,7 +33,13 @@ export async function startBareRelay(): Promise<{ url: string; close(): Promise<
     }
     res.writeHead(404).end();
   });
-  const io = new Server(http, { serveClient: false, maxHttpBufferSize: 65_536, pingInterval: 25_000, pingTimeout: 20_000, connectTimeout: 15_000 });
+  const io = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: 65_536,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    connectTimeout: 15_000,
+  });
   const open = new Map<string, Open>();
   const techs = io.of(NS.tech);
   const devices = io.of(NS.device);
@@ -49,7 +55,13 @@ export async function startBareRelay(): Promise<{ url: string; close(): Promise<
       ack(ok({ request: r, position: null }));
     });
     socket.on('chat:send', (input: { requestId: string; id: string; text: string }, ack: Ack) => {
-      techs.emit('chat:message', { id: input.id, requestId: input.requestId, author: 'device', text: input.text, at: new Date().toISOString() });
+      techs.emit('chat:message', {
+        id: input.id,
+        requestId: input.requestId,
+        author: 'device',
+        text: input.text,
+        at: new Date().toISOString(),
+      });
       ack(ok({ duplicate: false }));
     });
   });

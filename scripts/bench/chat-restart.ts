@@ -29,8 +29,14 @@ function table(r: ScenarioReport): void {
     ['out of order', String(r.misordered)],
     ['conversations with a loss', String(r.conversationsWithLoss)],
     ['receipts claiming a message not held', String(r.dishonestReceipts)],
-    ['reconnect p50 / p99 / max (s)', `${fmt(percentile(r.reconnectSeconds, 50))} / ${fmt(percentile(r.reconnectSeconds, 99))} / ${fmt(Math.max(...r.reconnectSeconds))}`],
-    ['resynced p50 / p99 / max (s)', `${fmt(percentile(r.resyncSeconds, 50))} / ${fmt(percentile(r.resyncSeconds, 99))} / ${fmt(Math.max(...r.resyncSeconds))}`],
+    [
+      'reconnect p50 / p99 / max (s)',
+      `${fmt(percentile(r.reconnectSeconds, 50))} / ${fmt(percentile(r.reconnectSeconds, 99))} / ${fmt(Math.max(...r.reconnectSeconds))}`,
+    ],
+    [
+      'resynced p50 / p99 / max (s)',
+      `${fmt(percentile(r.resyncSeconds, 50))} / ${fmt(percentile(r.resyncSeconds, 99))} / ${fmt(Math.max(...r.resyncSeconds))}`,
+    ],
     ['all screens complete after restart (s)', fmt(r.convergedSeconds)],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));

@@ -32,9 +32,16 @@ const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
 const dist = (xs: number[], d = 0) => `${fmt(percentile(xs, 50), d)} / ${fmt(percentile(xs, 99), d)} / ${fmt(Math.max(...xs), d)}`;
 
 async function main(): Promise<void> {
-  console.log(`cluster benchmark: 2 nodes behind HAProxy, ${DEVICES} devices (${CHATS} chatting, ${WAITING} asking for help), ${TECHS} technicians`);
+  console.log(
+    `cluster benchmark: 2 nodes behind HAProxy, ${DEVICES} devices (${CHATS} chatting, ${WAITING} asking for help), ${TECHS} technicians`,
+  );
   const t0 = Date.now();
-  const world = await ClusterWorld.create({ conversations: CHATS, technicians: TECHS, waiting: WAITING, idle: Math.max(0, DEVICES - CHATS - WAITING) });
+  const world = await ClusterWorld.create({
+    conversations: CHATS,
+    technicians: TECHS,
+    waiting: WAITING,
+    idle: Math.max(0, DEVICES - CHATS - WAITING),
+  });
   console.log(`world ready in ${fmt((Date.now() - t0) / 1000)} s`);
   try {
     const help = await world.askForHelp();

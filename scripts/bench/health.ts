@@ -65,7 +65,14 @@ async function benchScan() {
       const c0 = childrenCpuMs();
       const report = await service.scan('manual');
       const wall = performance.now() - w0;
-      rows.push({ run: i === 0 ? 'cold' : String(i), wall, self: selfCpuMs() - s0, children: childrenCpuMs() - c0, worst: report.worst, score: report.score });
+      rows.push({
+        run: i === 0 ? 'cold' : String(i),
+        wall,
+        self: selfCpuMs() - s0,
+        children: childrenCpuMs() - c0,
+        worst: report.worst,
+        score: report.score,
+      });
     }
   } finally {
     await service.stop();
@@ -75,10 +82,16 @@ async function benchScan() {
 }
 
 function benchParsers() {
-  const expected = JSON.parse(readFileSync(join(fixturesDir, 'expected.json'), 'utf8')) as Record<string, { parser?: string; stream?: string; exitCode?: number }>;
+  const expected = JSON.parse(readFileSync(join(fixturesDir, 'expected.json'), 'utf8')) as Record<
+    string,
+    { parser?: string; stream?: string; exitCode?: number }
+  >;
   const registry = parserRegistry();
   const inputs: Array<{ parse: RegisteredParser['parse']; input: { stdout: string; stderr: string; exitCode: number } }> = [];
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.txt') ? [join(dir, e.name)] : []));
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.txt') ? [join(dir, e.name)] : [],
+    );
   for (const file of walk(fixturesDir)) {
     const exp = expected[relative(fixturesDir, file).split('\\').join('/')];
     const parser = exp?.parser ? registry.get(exp.parser) : undefined;
@@ -86,7 +99,10 @@ function benchParsers() {
     const text = readFileSync(file, 'utf8');
     const body = text.slice(text.indexOf('\n') + 1);
     const stream = exp.stream ?? 'stdout';
-    inputs.push({ parse: parser.parse, input: { stdout: stream === 'stdout' ? body : '', stderr: stream === 'stderr' ? body : '', exitCode: exp.exitCode ?? 0 } });
+    inputs.push({
+      parse: parser.parse,
+      input: { stdout: stream === 'stdout' ? body : '', stderr: stream === 'stderr' ? body : '', exitCode: exp.exitCode ?? 0 },
+    });
   }
   const ctx = { now: new Date(), username: 'bench' };
   let n = 0;
@@ -102,12 +118,19 @@ function benchParsers() {
 
 const rows = await benchScan();
 console.log(`\nSecurity-health scan on this machine (${process.platform}, ${RUNS} measured runs after one cold run)\n`);
-console.log(`${pad('run', 5)} ${pad('wall ms', 9)} ${pad('cpu self', 9)} ${pad('cpu kids', 9)} ${pad('cpu total', 10)} ${pad('score', 6)}  worst`);
-for (const r of rows) console.log(`${pad(r.run, 5)} ${pad(r.wall.toFixed(0), 9)} ${pad(r.self.toFixed(0), 9)} ${pad(r.children.toFixed(0), 9)} ${pad((r.self + r.children).toFixed(0), 10)} ${pad(r.score, 6)}  ${r.worst}`);
+console.log(
+  `${pad('run', 5)} ${pad('wall ms', 9)} ${pad('cpu self', 9)} ${pad('cpu kids', 9)} ${pad('cpu total', 10)} ${pad('score', 6)}  worst`,
+);
+for (const r of rows)
+  console.log(
+    `${pad(r.run, 5)} ${pad(r.wall.toFixed(0), 9)} ${pad(r.self.toFixed(0), 9)} ${pad(r.children.toFixed(0), 9)} ${pad((r.self + r.children).toFixed(0), 10)} ${pad(r.score, 6)}  ${r.worst}`,
+  );
 const measured = rows.slice(1);
 const wall = median(measured.map((r) => r.wall));
 const cpu = median(measured.map((r) => r.self + r.children));
-console.log(`${pad('med', 5)} ${pad(wall.toFixed(0), 9)} ${pad(median(measured.map((r) => r.self)).toFixed(0), 9)} ${pad(median(measured.map((r) => r.children)).toFixed(0), 9)} ${pad(cpu.toFixed(0), 10)}`);
+console.log(
+  `${pad('med', 5)} ${pad(wall.toFixed(0), 9)} ${pad(median(measured.map((r) => r.self)).toFixed(0), 9)} ${pad(median(measured.map((r) => r.children)).toFixed(0), 9)} ${pad(cpu.toFixed(0), 10)}`,
+);
 if (!ticksPerSecond) console.log('(children CPU is only measured on Linux: the CPU column is this process alone here)');
 
 const p = benchParsers();

@@ -45,7 +45,15 @@ async function runHub(dataDir: string): Promise<void> {
   const password = 'bench password long enough';
   const tech = await hub.admin.addTechnician({ login: 'bench', displayName: 'Bench Tech', password });
   serveLoopStats();
-  send({ type: 'ready', url: hub.url, code: practice.enrollmentCode, login: 'bench', password, totpSecret: tech.totpSecret, pid: process.pid });
+  send({
+    type: 'ready',
+    url: hub.url,
+    code: practice.enrollmentCode,
+    login: 'bench',
+    password,
+    totpSecret: tech.totpSecret,
+    pid: process.pid,
+  });
   const stop = () => void hub.close().then(() => process.exit(0));
   process.on('message', (m: { type: string }) => {
     if (m.type === 'stop') stop();
@@ -60,7 +68,11 @@ interface Dev {
 
 function ack<T>(socket: Socket, event: string, payload: unknown, timeoutMs = 30_000): Promise<Result<T>> {
   return new Promise((resolve) =>
-    socket.timeout(timeoutMs).emit(event, payload, (e: Error | null, r: Result<T>) => resolve(e ? { ok: false, error: { code: 'TIMEOUT', message: e.message } } : r)),
+    socket
+      .timeout(timeoutMs)
+      .emit(event, payload, (e: Error | null, r: Result<T>) =>
+        resolve(e ? { ok: false, error: { code: 'TIMEOUT', message: e.message } } : r),
+      ),
   );
 }
 
@@ -98,7 +110,10 @@ function runDevices(): void {
           const res = await fetch(url + HTTP.enroll, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ code: m.code, device: { name: `Poste ${m.prefix}-${i}`, os: 'windows', osVersion: '11', appVersion: '0.1.0' } }),
+            body: JSON.stringify({
+              code: m.code,
+              device: { name: `Poste ${m.prefix}-${i}`, os: 'windows', osVersion: '11', appVersion: '0.1.0' },
+            }),
           }).catch(() => null);
           const r = res ? ((await res.json()) as Result<{ token: string }>) : null;
           if (r?.ok) devs[i] = { token: r.data.token, socket: null };
@@ -118,11 +133,20 @@ function runDevices(): void {
         await pool(todo, Math.max(1, Math.ceil(rate / 10)), async ({ d }, k) => {
           const due = t0 + (k / rate) * 1000;
           if (due > now()) await new Promise((r) => setTimeout(r, due - now()));
-          const socket = io(url + NS.device, { auth: { token: d.token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 30_000 });
+          const socket = io(url + NS.device, {
+            auth: { token: d.token },
+            transports: ['websocket'],
+            reconnection: false,
+            forceNew: true,
+            timeout: 30_000,
+          });
           const res = await new Promise<string>((resolve) => {
             socket.once('connect', () => resolve('ok'));
             socket.once('connect_error', (e: Error & { data?: { code?: string }; description?: { message?: string } }) =>
-              resolve(e.data?.code ?? (e.description && typeof e.description === 'object' ? String(e.description.message ?? e.message) : e.message)),
+              resolve(
+                e.data?.code ??
+                  (e.description && typeof e.description === 'object' ? String(e.description.message ?? e.message) : e.message),
+              ),
             );
           });
           if (res === 'ok') {
@@ -139,7 +163,14 @@ function runDevices(): void {
           }
         });
         clearInterval(progress);
-        send({ type: 'connected', ok, failed, ms: now() - t0, errors: Object.fromEntries(errors), open: devs.filter((d) => d?.socket).length });
+        send({
+          type: 'connected',
+          ok,
+          failed,
+          ms: now() - t0,
+          errors: Object.fromEntries(errors),
+          open: devs.filter((d) => d?.socket).length,
+        });
         return;
       }
       case 'help': {
@@ -151,8 +182,18 @@ function runDevices(): void {
           if (!d?.socket) continue;
           const clientId = randomUUID();
           const t0 = now();
-          const r = await ack<{ request: { id: string } }>(d.socket, 'help:create', { clientId, context: { os: 'windows', osVersion: '11', appVersion: '0.1.0' } });
-          out.push({ clientId, t0, ackMs: now() - t0, requestId: r.ok ? r.data.request.id : null, index, code: r.ok ? 'OK' : r.error.code });
+          const r = await ack<{ request: { id: string } }>(d.socket, 'help:create', {
+            clientId,
+            context: { os: 'windows', osVersion: '11', appVersion: '0.1.0' },
+          });
+          out.push({
+            clientId,
+            t0,
+            ackMs: now() - t0,
+            requestId: r.ok ? r.data.request.id : null,
+            index,
+            code: r.ok ? 'OK' : r.error.code,
+          });
           await new Promise((res) => setTimeout(res, m.intervalMs as number));
         }
         send({ type: 'helped', items: out });
@@ -167,7 +208,12 @@ function runDevices(): void {
             if (!d?.socket) continue;
             const id = randomUUID();
             const t0 = now();
-            const r = await ack(d.socket, 'chat:send', { requestId: it.requestId, id, text: `message ${round}`, sentAt: new Date().toISOString() });
+            const r = await ack(d.socket, 'chat:send', {
+              requestId: it.requestId,
+              id,
+              text: `message ${round}`,
+              sentAt: new Date().toISOString(),
+            });
             out.push({ id, t0, code: r.ok ? 'OK' : r.error.code });
             await new Promise((res) => setTimeout(res, m.intervalMs as number));
           }

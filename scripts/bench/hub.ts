@@ -131,7 +131,10 @@ async function technician(kind: Kind, ready: Ready): Promise<Socket> {
   return connectTech(ready.url, await loginTechnician(ready.url, ready.login, ready.password, ready.totpSecret));
 }
 
-const loadNow = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadNow = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function measure(kind: Kind): Promise<Measured> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-bench-'));
@@ -143,7 +146,10 @@ async function measure(kind: Kind): Promise<Measured> {
     join(dataDir, 'hub.json'),
     JSON.stringify({ enroll: { perMinutePerIp: 1_000_000, failuresPerMinutePerIp: 100 }, socket: { ratePerSecond: 1000, burst: 2000 } }),
   );
-  const hubProc = spawnChild(kind === 'hub' ? ['hub', dataDir] : ['bare'], PROF && kind === 'hub' ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []);
+  const hubProc = spawnChild(
+    kind === 'hub' ? ['hub', dataDir] : ['bare'],
+    PROF && kind === 'hub' ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : [],
+  );
   const ready = await waitFor<Ready>(hubProc, 'ready');
   const hubPid = ready.pid;
   log(`${kind} ${ready.url} pid ${hubPid}, fd limit ${fdLimit(hubPid)}, load ${loadAtStart}`);
@@ -160,14 +166,28 @@ async function measure(kind: Kind): Promise<Measured> {
 
   // ---------- enroll + connect ----------
   const enrollT0 = now();
-  const enrolled = await Promise.all(workers.map((w, i) => (w.send({ type: 'enroll', url: ready.url, code: ready.code, count: perWorker(N)[i], prefix: i }), waitFor<{ failed: number; total: number }>(w, 'enrolled'))));
+  const enrolled = await Promise.all(
+    workers.map(
+      (w, i) => (
+        w.send({ type: 'enroll', url: ready.url, code: ready.code, count: perWorker(N)[i], prefix: i }),
+        waitFor<{ failed: number; total: number }>(w, 'enrolled')
+      ),
+    ),
+  );
   const enrollMs = now() - enrollT0;
-  log(`enrolled ${enrolled.reduce((a, e) => a + e.total, 0)} devices in ${fmt(enrollMs / 1000)} s (${enrolled.reduce((a, e) => a + e.failed, 0)} failed)`);
+  log(
+    `enrolled ${enrolled.reduce((a, e) => a + e.total, 0)} devices in ${fmt(enrollMs / 1000)} s (${enrolled.reduce((a, e) => a + e.failed, 0)} failed)`,
+  );
 
   const connectAll = async (rate: number) => {
     const t0 = now();
     const results = await Promise.all(
-      workers.map((w) => (w.send({ type: 'connect', rate: rate / WORKERS }), waitFor<{ ok: number; failed: number; open: number; errors: Record<string, number> }>(w, 'connected'))),
+      workers.map(
+        (w) => (
+          w.send({ type: 'connect', rate: rate / WORKERS }),
+          waitFor<{ ok: number; failed: number; open: number; errors: Record<string, number> }>(w, 'connected')
+        ),
+      ),
     );
     return {
       ms: now() - t0,
@@ -230,9 +250,21 @@ async function measure(kind: Kind): Promise<Measured> {
   })();
   hubProc.send({ type: 'loop-reset' });
   const helpT0 = now();
-  const helpIdx = perWorker(HELP).map((count, w) => Array.from({ length: count }, (_, k) => Math.floor((k * perWorker(N)[w]!) / Math.max(1, count))));
+  const helpIdx = perWorker(HELP).map((count, w) =>
+    Array.from({ length: count }, (_, k) => Math.floor((k * perWorker(N)[w]!) / Math.max(1, count))),
+  );
   const helped = (
-    await Promise.all(workers.map((w, i) => (w.send({ type: 'help', indexes: helpIdx[i], intervalMs: 50 }), waitFor<{ items: Array<{ clientId: string; t0: number; ackMs: number; requestId: string | null; index: number; code: string }> }>(w, 'helped'))))
+    await Promise.all(
+      workers.map(
+        (w, i) => (
+          w.send({ type: 'help', indexes: helpIdx[i], intervalMs: 50 }),
+          waitFor<{ items: Array<{ clientId: string; t0: number; ackMs: number; requestId: string | null; index: number; code: string }> }>(
+            w,
+            'helped',
+          )
+        ),
+      ),
+    )
   ).map((r, w) => r.items.map((it) => ({ ...it, worker: w })));
   await new Promise((r) => setTimeout(r, 2000));
   working = false;
@@ -243,7 +275,9 @@ async function measure(kind: Kind): Promise<Measured> {
   const helpErrors = helpItems.filter((h) => h.code !== 'OK').length;
   const helpAcks = helpItems.map((h) => h.ackMs);
   if (Object.keys(workErrors).length) log(`technician errors: ${JSON.stringify(workErrors)}`);
-  log(`help: ${helpItems.length} created in ${fmt((now() - helpT0) / 1000)} s, ${helpLat.length} seen in queue:updated, ${helpErrors} errors`);
+  log(
+    `help: ${helpItems.length} created in ${fmt((now() - helpT0) / 1000)} s, ${helpLat.length} seen in queue:updated, ${helpErrors} errors`,
+  );
 
   // ---------- chat: device → technician ----------
   const received = new Map<string, number>();
@@ -258,7 +292,14 @@ async function measure(kind: Kind): Promise<Measured> {
   }
   const perRequest = Math.ceil(CHAT / Math.max(1, acceptedForChat.length));
   const chatted = (
-    await Promise.all(workers.map((w, i) => (w.send({ type: 'chat', items: chatItems[i], perRequest, intervalMs: 20 }), waitFor<{ items: Array<{ id: string; t0: number; code: string }> }>(w, 'chatted'))))
+    await Promise.all(
+      workers.map(
+        (w, i) => (
+          w.send({ type: 'chat', items: chatItems[i], perRequest, intervalMs: 20 }),
+          waitFor<{ items: Array<{ id: string; t0: number; code: string }> }>(w, 'chatted')
+        ),
+      ),
+    )
   ).flatMap((r) => r.items);
   await new Promise((r) => setTimeout(r, 1000));
   const chatLat = chatted.filter((c) => received.has(c.id)).map((c) => received.get(c.id)! - c.t0);
@@ -275,11 +316,26 @@ async function measure(kind: Kind): Promise<Measured> {
       const add = Math.min(2500, CEILING - total);
       if (add <= 0) break;
       total += add;
-      await Promise.all(workers.map((w, i) => (w.send({ type: 'enroll', url: ready.url, code: ready.code, count: perWorker(add)[i], prefix: `x${total}-${i}` }), waitFor(w, 'enrolled'))));
+      await Promise.all(
+        workers.map(
+          (w, i) => (
+            w.send({ type: 'enroll', url: ready.url, code: ready.code, count: perWorker(add)[i], prefix: `x${total}-${i}` }),
+            waitFor(w, 'enrolled')
+          ),
+        ),
+      );
       const c = await connectAll(RATE);
       await new Promise((r) => setTimeout(r, 2000));
       const alive = hubProc.exitCode === null;
-      steps.push({ target: total, open: c.open, failed: c.failed, rssKb: alive ? rssKb(hubPid) : NaN, fds: alive ? openFds(hubPid) : NaN, errors: c.errors, connectPerS: c.ok / (c.ms / 1000) });
+      steps.push({
+        target: total,
+        open: c.open,
+        failed: c.failed,
+        rssKb: alive ? rssKb(hubPid) : NaN,
+        fds: alive ? openFds(hubPid) : NaN,
+        errors: c.errors,
+        connectPerS: c.ok / (c.ms / 1000),
+      });
       log(`step ${total}: open ${c.open}, failed ${c.failed}, errors ${JSON.stringify(c.errors)}`);
       if (!alive || c.failed > add * 0.01) break;
     }
@@ -332,22 +388,32 @@ async function main(): Promise<void> {
   const [hub, bare] = runs as [Measured, Measured | undefined];
   const w1 = Math.max(...hub.rows.map((r) => r[0].length));
   const w2 = Math.max(24, ...hub.rows.map((r) => r[1].length));
-  process.stdout.write(`\n${'measure'.padEnd(w1)}  ${'hub'.padEnd(w2)}${bare ? '  bare socket.io relay' : ''}\n${'-'.repeat(w1)}  ${'-'.repeat(w2)}${bare ? `  ${'-'.repeat(24)}` : ''}\n`);
-  hub.rows.forEach(([k, v], i) => process.stdout.write(`${k.padEnd(w1)}  ${v.padEnd(w2)}${bare ? `  ${bare.rows[i]![1]}` : ''}\n`.replace(/ +\n$/, '\n')));
-  if (bare) process.stdout.write(`${'RSS per device, hub / bare'.padEnd(w1)}  ${fmt(hub.rssPerDevice / bare.rssPerDevice, 2)}× (target ≤ 2×)\n`);
+  process.stdout.write(
+    `\n${'measure'.padEnd(w1)}  ${'hub'.padEnd(w2)}${bare ? '  bare socket.io relay' : ''}\n${'-'.repeat(w1)}  ${'-'.repeat(w2)}${bare ? `  ${'-'.repeat(24)}` : ''}\n`,
+  );
+  hub.rows.forEach(([k, v], i) =>
+    process.stdout.write(`${k.padEnd(w1)}  ${v.padEnd(w2)}${bare ? `  ${bare.rows[i]![1]}` : ''}\n`.replace(/ +\n$/, '\n')),
+  );
+  if (bare)
+    process.stdout.write(`${'RSS per device, hub / bare'.padEnd(w1)}  ${fmt(hub.rssPerDevice / bare.rssPerDevice, 2)}× (target ≤ 2×)\n`);
   if (hub.steps.length) {
     process.stdout.write(`\nfind-max (2500 more devices per step, ceiling ${CEILING})\n`);
-    process.stdout.write(`${'target'.padStart(7)} ${'open'.padStart(7)} ${'failed'.padStart(7)} ${'RSS MB'.padStart(8)} ${'hub fds'.padStart(8)} ${'conn/s'.padStart(7)}  errors\n`);
+    process.stdout.write(
+      `${'target'.padStart(7)} ${'open'.padStart(7)} ${'failed'.padStart(7)} ${'RSS MB'.padStart(8)} ${'hub fds'.padStart(8)} ${'conn/s'.padStart(7)}  errors\n`,
+    );
     for (const s of hub.steps) {
-      process.stdout.write(`${String(s.target).padStart(7)} ${String(s.open).padStart(7)} ${String(s.failed).padStart(7)} ${fmt(s.rssKb / 1024).padStart(8)} ${String(s.fds).padStart(8)} ${fmt(s.connectPerS).padStart(7)}  ${JSON.stringify(s.errors)}\n`);
+      process.stdout.write(
+        `${String(s.target).padStart(7)} ${String(s.open).padStart(7)} ${String(s.failed).padStart(7)} ${fmt(s.rssKb / 1024).padStart(8)} ${String(s.fds).padStart(8)} ${fmt(s.connectPerS).padStart(7)}  ${JSON.stringify(s.errors)}\n`,
+      );
     }
   }
-  const bareLine = bare ? ` bare_rss_kb_per_device=${fmt(bare.rssPerDevice)} bare_help_p99_ms=${fmt(bare.helpP99)} bare_chat_p99_ms=${fmt(bare.chatP99)}` : '';
+  const bareLine = bare
+    ? ` bare_rss_kb_per_device=${fmt(bare.rssPerDevice)} bare_help_p99_ms=${fmt(bare.helpP99)} bare_chat_p99_ms=${fmt(bare.chatP99)}`
+    : '';
   process.stdout.write(
     `\ndevices=${hub.online} rss_kb_per_device=${fmt(hub.rssPerDevice)} help_p99_ms=${fmt(hub.helpP99)} chat_p99_ms=${fmt(hub.chatP99)}${bareLine} load=${hub.load.split(' ')[0]}\n`,
   );
 }
-
 
 main().then(
   () => process.exit(0),

@@ -44,13 +44,16 @@ const say = (m: string) => process.stdout.write(`${m}\n`);
 /** Deterministic mixed sizes: many small documents, some scans, a few large images. */
 function sizes(): number[] {
   let seed = 0x5eed;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const out: number[] = [];
   for (let i = 0; i < FILES; i++) {
     const r = rnd();
-    if (i % 400 === 0) out.push(Math.floor((40 + rnd() * 30) * 1024 * 1024)); // 5 files of 40–70 MB
-    else if (r < 0.6) out.push(Math.floor(2048 + rnd() * 60 * 1024)); // documents: 2–62 KB
-    else if (r < 0.9) out.push(Math.floor(64 * 1024 + rnd() * 700 * 1024)); // scans: 64–764 KB
+    if (i % 400 === 0)
+      out.push(Math.floor((40 + rnd() * 30) * 1024 * 1024)); // 5 files of 40–70 MB
+    else if (r < 0.6)
+      out.push(Math.floor(2048 + rnd() * 60 * 1024)); // documents: 2–62 KB
+    else if (r < 0.9)
+      out.push(Math.floor(64 * 1024 + rnd() * 700 * 1024)); // scans: 64–764 KB
     else out.push(Math.floor(1024 * 1024 + rnd() * 4 * 1024 * 1024)); // images: 1–5 MB
   }
   const total = out.reduce((a, b) => a + b, 0);
@@ -86,7 +89,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<numbe
     let err = '';
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${cmd} ${args[0]} failed (${code}): ${err.slice(-400)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${cmd} ${args[0]} failed (${code}): ${err.slice(-400)}`)),
+    );
   });
 }
 
@@ -102,7 +107,8 @@ async function treeBytes(dir: string): Promise<{ files: number; bytes: number }>
 }
 
 async function main() {
-  if (spawnSync('restic', ['version']).status !== 0) throw new Error('restic is not installed (apt-get install restic / brew install restic)');
+  if (spawnSync('restic', ['version']).status !== 0)
+    throw new Error('restic is not installed (apt-get install restic / brew install restic)');
   const data = join(BASE, 'data');
   await mkdir(BASE, { recursive: true });
   const set = await ensureData(data);
@@ -138,7 +144,13 @@ async function main() {
   // The panel lists the dates before anything is restored.
   const [snap] = await service.listSnapshots();
   if (!snap) throw new Error('no snapshot');
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', RESTIC_REPOSITORY: repo, RESTIC_PASSWORD: (await secrets.get(SECRET_KEYS.repositoryPassword))!, RESTIC_CACHE_DIR: cacheDir };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    RESTIC_REPOSITORY: repo,
+    RESTIC_PASSWORD: (await secrets.get(SECRET_KEYS.repositoryPassword))!,
+    RESTIC_CACHE_DIR: cacheDir,
+  };
 
   // Single file through Vigie (copy beside, the default), a 700 KB scan in a folder of 100 files.
   // "panel": the practitioner opened the folder (or searched the name) before clicking Restaurer,
@@ -151,7 +163,13 @@ async function main() {
     const ms = performance.now() - t;
     if (done.state !== 'done') throw new Error(`single-file restore failed: ${JSON.stringify(done.error)}`);
     const to = done.result!.items[0]!.to;
-    const same = createHash('sha256').update(await readFile(to)).digest('hex') === createHash('sha256').update(await readFile(one)).digest('hex');
+    const same =
+      createHash('sha256')
+        .update(await readFile(to))
+        .digest('hex') ===
+      createHash('sha256')
+        .update(await readFile(one))
+        .digest('hex');
     if (!same) throw new Error('restored file differs');
     await rm(to);
     return ms;
@@ -210,7 +228,8 @@ async function main() {
   const changesMs = performance.now() - t0;
   const listed = safety.get(`bench-${ROUNDS - 1}`)?.changes;
   await rm(added, { recursive: true, force: true });
-  if (listed?.state !== 'ready' || listed.counts.added !== 1 || listed.items[0]?.inside !== 20) throw new Error(`change list: ${JSON.stringify(listed)}`);
+  if (listed?.state !== 'ready' || listed.counts.added !== 1 || listed.items[0]?.inside !== 20)
+    throw new Error(`change list: ${JSON.stringify(listed)}`);
   await safety.stop();
   await service.stop();
 
@@ -222,15 +241,31 @@ async function main() {
   const rows: Array<[string, string, string]> = [
     ['data set', `${set.files} files, ${fmt(set.bytes / 1024 ** 3)} GiB`, ''],
     ['restic', version, ''],
-    ['backup through Vigie (first, fresh repo)', `${fmt(seconds(backupMs))} s`, `${fmt(set.bytes / 1024 ** 2 / seconds(backupMs), 0)} MiB/s`],
-    ['single file through Vigie (700 KB, beside, from the panel)', `${fmt(single)} s`, `rounds: ${singleMs.map((x) => fmt(seconds(x))).join(', ')}  (target < 2 s)`],
-    ['single file through Vigie, nothing listed before', `${fmt(seconds(best(coldMs)))} s`, `rounds: ${coldMs.map((x) => fmt(seconds(x))).join(', ')}`],
+    [
+      'backup through Vigie (first, fresh repo)',
+      `${fmt(seconds(backupMs))} s`,
+      `${fmt(set.bytes / 1024 ** 2 / seconds(backupMs), 0)} MiB/s`,
+    ],
+    [
+      'single file through Vigie (700 KB, beside, from the panel)',
+      `${fmt(single)} s`,
+      `rounds: ${singleMs.map((x) => fmt(seconds(x))).join(', ')}  (target < 2 s)`,
+    ],
+    [
+      'single file through Vigie, nothing listed before',
+      `${fmt(seconds(best(coldMs)))} s`,
+      `rounds: ${coldMs.map((x) => fmt(seconds(x))).join(', ')}`,
+    ],
     ['full restore through Vigie (staging, verify, move)', `${fmt(full)} s`, `rounds: ${vigieMs.map((x) => fmt(seconds(x))).join(', ')}`],
     ['full restore, bare `restic restore`', `${fmt(bare)} s`, `rounds: ${resticMs.map((x) => fmt(seconds(x))).join(', ')}`],
     ['full copy, `cp -a`', `${fmt(cp)} s`, `rounds: ${cpMs.map((x) => fmt(seconds(x))).join(', ')}`],
     ['Vigie / bare restic', `${fmt(full / bare)}×`, '(target ≤ 1.10×)'],
     ['Vigie / cp -a', `${fmt(full / cp)}×`, ''],
-    ['safety snapshot after the full backup (incremental)', `${fmt(seconds(best(safetyMs)))} s`, `rounds: ${safetyMs.map((x) => fmt(seconds(x))).join(', ')}  (control waits at most 5 s)`],
+    [
+      'safety snapshot after the full backup (incremental)',
+      `${fmt(seconds(best(safetyMs)))} s`,
+      `rounds: ${safetyMs.map((x) => fmt(seconds(x))).join(', ')}  (control waits at most 5 s)`,
+    ],
     ['changes after a session (snapshot after + restic diff, 20 new files)', `${fmt(seconds(changesMs))} s`, ''],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));

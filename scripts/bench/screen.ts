@@ -202,8 +202,18 @@ async function main(): Promise<void> {
 
     const devBrowser = await launchBrowser(
       x.ok
-        ? [...WEBRTC_FLAGS, '--window-position=0,0', `--window-size=${WIDTH},${HEIGHT}`, '--auto-select-desktop-capture-source=Entire screen']
-        : [...WEBRTC_FLAGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream=fps=30', '--auto-select-desktop-capture-source=Entire screen'],
+        ? [
+            ...WEBRTC_FLAGS,
+            '--window-position=0,0',
+            `--window-size=${WIDTH},${HEIGHT}`,
+            '--auto-select-desktop-capture-source=Entire screen',
+          ]
+        : [
+            ...WEBRTC_FLAGS,
+            '--use-fake-ui-for-media-stream',
+            '--use-fake-device-for-media-stream=fps=30',
+            '--auto-select-desktop-capture-source=Entire screen',
+          ],
       x.ok ? { headless: false, env: { ...process.env } } : {},
     );
     browsers.push(devBrowser);
@@ -217,7 +227,9 @@ async function main(): Promise<void> {
     let sessionId = '';
     let firstFrameAt = 0;
     let firstFrameSize = '';
-    await devPage.exposeFunction('vigieSignal', (json: string) => service.sendSignal(sessionId, JSON.parse(json)).catch((e: unknown) => console.error('device signal refused', e)));
+    await devPage.exposeFunction('vigieSignal', (json: string) =>
+      service.sendSignal(sessionId, JSON.parse(json)).catch((e: unknown) => console.error('device signal refused', e)),
+    );
     await devPage.exposeFunction('vigieInput', async (sid: string, text: string) => {
       const reply = await service.handleData(sid, text);
       return reply ? JSON.stringify(reply) : null;
@@ -241,7 +253,11 @@ async function main(): Promise<void> {
     const techIce = await emitAck<IceConfig>(t, 'screen:ice', { sessionId });
     if (!techIce.ok) throw new Error(`screen:ice ${techIce.error.code}`);
     await techPage.evaluate((ice) => (globalThis as unknown as W).setup!(ice), techIce.data);
-    const settings = await devPage.evaluate(({ sid, ice, max }) => (globalThis as unknown as W).startShare!(sid, ice, max), { sid: sessionId, ice: st.capture!.ice, max: MAX_BITRATE });
+    const settings = await devPage.evaluate(({ sid, ice, max }) => (globalThis as unknown as W).startShare!(sid, ice, max), {
+      sid: sessionId,
+      ice: st.capture!.ice,
+      max: MAX_BITRATE,
+    });
     await until(() => firstFrameAt > 0, 'the first decoded frame');
     const firstFrameMs = firstFrameAt - consentAt;
 
@@ -276,8 +292,13 @@ async function main(): Promise<void> {
 
     const rtt = percentile(rtts, 50);
     const c50 = percentile(seen, 50);
-    const captureSize = settings && typeof settings === 'object' ? `${(settings as { width?: number }).width}×${(settings as { height?: number }).height}` : '?';
-    console.log(`\nRemote screen, end to end (${x.ok ? `real X screen under Xvfb ${x.display}` : 'synthetic screen'}; hub on loopback; Chromium ${devBrowser.version()})\n`);
+    const captureSize =
+      settings && typeof settings === 'object'
+        ? `${(settings as { width?: number }).width}×${(settings as { height?: number }).height}`
+        : '?';
+    console.log(
+      `\nRemote screen, end to end (${x.ok ? `real X screen under Xvfb ${x.display}` : 'synthetic screen'}; hub on loopback; Chromium ${devBrowser.version()})\n`,
+    );
     console.log(`${pad('measure', 36)} ${pad('value', 14)} target`);
     const row = (m: string, v: string, target = '') => console.log(`${pad(m, 36)} ${pad(v, 14)} ${target}`);
     row('consent → first decoded frame', `${firstFrameMs.toFixed(0)} ms`, '< 1000 ms');
@@ -293,8 +314,12 @@ async function main(): Promise<void> {
     } else row('click → pixel seen', 'n/a', x.ok ? 'control refused' : 'needs Xvfb');
     row('input injected / dropped', `${service.state().input.injected} / ${service.state().input.dropped}`);
     const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
-    console.log(`\nTargets: first frame ${met(firstFrameMs < 1000)}, fps ${met(fps >= 25)}, click → visible ${controlOk ? met(c50 < 200) : 'not measured'}`);
-    console.log(`first_frame_ms=${Math.round(firstFrameMs)} fps=${fps.toFixed(1)} rtt_ms=${rtt.toFixed(1)} click_to_pixel_p50_ms=${controlOk && seen.length ? Math.round(c50) : 'n/a'}`);
+    console.log(
+      `\nTargets: first frame ${met(firstFrameMs < 1000)}, fps ${met(fps >= 25)}, click → visible ${controlOk ? met(c50 < 200) : 'not measured'}`,
+    );
+    console.log(
+      `first_frame_ms=${Math.round(firstFrameMs)} fps=${fps.toFixed(1)} rtt_ms=${rtt.toFixed(1)} click_to_pixel_p50_ms=${controlOk && seen.length ? Math.round(c50) : 'n/a'}`,
+    );
   } finally {
     svc?.stop();
     for (const b of browsers) await b.close().catch(() => undefined);

@@ -38,22 +38,50 @@ const fmt = (x: number, d = 2) => x.toFixed(d);
 
 // Deterministic choices (the content itself is random bytes where it should be).
 let seed = 0x7e1e;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 
 // ---------- content of the usual kinds ----------
 
-const pdf = (kb: number) => Buffer.concat([Buffer.from('%PDF-1.6\n1 0 obj\n<< /Type /XObject /Subtype /Image /Filter /FlateDecode >>\nstream\n'), deflateSync(randomBytes(kb * 1024)), Buffer.from('\nendstream\nendobj\n%%EOF\n')]);
+const pdf = (kb: number) =>
+  Buffer.concat([
+    Buffer.from('%PDF-1.6\n1 0 obj\n<< /Type /XObject /Subtype /Image /Filter /FlateDecode >>\nstream\n'),
+    deflateSync(randomBytes(kb * 1024)),
+    Buffer.from('\nendstream\nendobj\n%%EOF\n'),
+  ]);
 const zipDoc = (kb: number) => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), randomBytes(kb * 1024)]);
-const jpeg = (kb: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]), randomBytes(kb * 1024)]);
+const jpeg = (kb: number) =>
+  Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]), randomBytes(kb * 1024)]);
 const dicom = (kb: number) => Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), randomBytes(kb * 1024)]);
 const text = (kb: number) => {
-  const words = ['patient', 'consultation', 'ordonnance', 'tension', 'traitement', 'suivi', 'bilan', 'renouvellement', 'douleur', 'examen', 'résultats', 'normal'];
+  const words = [
+    'patient',
+    'consultation',
+    'ordonnance',
+    'tension',
+    'traitement',
+    'suivi',
+    'bilan',
+    'renouvellement',
+    'douleur',
+    'examen',
+    'résultats',
+    'normal',
+  ];
   let s = '';
   while (s.length < kb * 1024) s += `${Array.from({ length: 12 }, () => pick(words)).join(' ')}.\n`;
   return Buffer.from(s);
 };
-const KINDS: Record<string, (kb: number) => Buffer> = { pdf, docx: zipDoc, xlsx: zipDoc, odt: zipDoc, jpg: jpeg, dcm: dicom, txt: text, csv: text };
+const KINDS: Record<string, (kb: number) => Buffer> = {
+  pdf,
+  docx: zipDoc,
+  xlsx: zipDoc,
+  odt: zipDoc,
+  jpg: jpeg,
+  dcm: dicom,
+  txt: text,
+  csv: text,
+};
 const contentFor = (name: string) => KINDS[name.slice(name.lastIndexOf('.') + 1)]!(2 + Math.floor(rnd() * 38));
 
 const LAYOUT: Array<[folder: string, count: number, exts: string[]]> = [
@@ -102,10 +130,18 @@ async function main(): Promise<void> {
   for (let i = 0; i < 500; i++) await writeFile(join(outside, `module${i}.dll`), Buffer.concat([Buffer.from('MZ'), randomBytes(8 * 1024)]));
 
   const alerts: Array<{ alert: TripwireAlert; at: number }> = [];
-  const tripwire: TripwireService = new TripwireService({ dataDir: join(f.root, 'app'), logger: testLogger, folders: () => [practice], ownFolders: () => f.service.folders().own, clock: sim });
+  const tripwire: TripwireService = new TripwireService({
+    dataDir: join(f.root, 'app'),
+    logger: testLogger,
+    folders: () => [practice],
+    ownFolders: () => f.service.folders().own,
+    clock: sim,
+  });
   tripwire.on('raise', (alert) => alerts.push({ alert, at: sim.now() }));
   await tripwire.start();
-  say(`practice folder: ${n} files, ${tripwire.canaryPaths().length} control files placed; watcher ready in ${fmt((performance.now() - started) / 1000, 1)} s`);
+  say(
+    `practice folder: ${n} files, ${tripwire.canaryPaths().length} control files placed; watcher ready in ${fmt((performance.now() - started) / 1000, 1)} s`,
+  );
 
   /** Lets the watcher's notifications in, then walks (the safety net) before the clock moves on. */
   const settle = async () => {
@@ -171,7 +207,10 @@ async function main(): Promise<void> {
       await mkdir(own, { recursive: true });
       for (let i = 0; i < 300; i++, ops++) {
         tick(50);
-        await writeFile(join(own, i % 2 ? `lib${i}.dll` : `cache${i}.dat`), i % 2 ? Buffer.concat([Buffer.from('MZ'), randomBytes(16_384)]) : randomBytes(16_384));
+        await writeFile(
+          join(own, i % 2 ? `lib${i}.dll` : `cache${i}.dat`),
+          i % 2 ? Buffer.concat([Buffer.from('MZ'), randomBytes(16_384)]) : randomBytes(16_384),
+        );
       }
       await settle();
     } else if (day === 20) {
@@ -204,12 +243,28 @@ async function main(): Promise<void> {
     const run = await f.service.runBackup();
     if (run.outcome !== 'ok' && run.outcome !== 'warning') throw new Error(`backup ${run.outcome}: ${JSON.stringify(run.error)}`);
     backups++;
-    await tripwire.backupFinished({ id: run.id, at: sim.now(), snapshotId: run.snapshotId, filesNew: run.filesNew ?? 0, filesChanged: run.filesChanged ?? 0, filesUnmodified: run.filesUnmodified ?? 0 });
+    await tripwire.backupFinished({
+      id: run.id,
+      at: sim.now(),
+      snapshotId: run.snapshotId,
+      filesNew: run.filesNew ?? 0,
+      filesChanged: run.filesChanged ?? 0,
+      filesUnmodified: run.filesUnmodified ?? 0,
+    });
     rows.push({ day, what, ops, backup: `+${run.filesNew} ~${run.filesChanged} =${run.filesUnmodified}`, alerts: alerts.length });
-    if (day % 5 === 0 || what !== 'ordinary day') say(`day ${String(day).padStart(2)}  ${what.padEnd(48)} ops ${String(ops).padStart(5)}  backup ${rows.at(-1)!.backup}  alerts ${alerts.length}`);
+    if (day % 5 === 0 || what !== 'ordinary day')
+      say(
+        `day ${String(day).padStart(2)}  ${what.padEnd(48)} ops ${String(ops).padStart(5)}  backup ${rows.at(-1)!.backup}  alerts ${alerts.length}`,
+      );
   }
   const falseAlarms = alerts.length;
-  for (const a of alerts) say(`FALSE ALARM: ${a.alert.reasons.join(',')} — ${a.alert.files.slice(0, 3).map((x) => `${x.kind} ${x.path}`).join('; ')}`);
+  for (const a of alerts)
+    say(
+      `FALSE ALARM: ${a.alert.reasons.join(',')} — ${a.alert.files
+        .slice(0, 3)
+        .map((x) => `${x.kind} ${x.path}`)
+        .join('; ')}`,
+    );
   await f.service.idle();
   const snapshotsBefore = (await f.service.listSnapshots()).length;
 
@@ -239,7 +294,9 @@ async function main(): Promise<void> {
     const order: string[] = [];
     const walkInOrder = async (d: string): Promise<void> => {
       const entries = await readdir(d, { withFileTypes: true });
-      for (const e of entries) if (e.isFile() && !(o.skipHidden && e.name.startsWith('.')) && !/\.[0-9a-f]{6}$/.test(e.name) && !e.name.startsWith('HOW_TO')) order.push(join(d, e.name));
+      for (const e of entries)
+        if (e.isFile() && !(o.skipHidden && e.name.startsWith('.')) && !/\.[0-9a-f]{6}$/.test(e.name) && !e.name.startsWith('HOW_TO'))
+          order.push(join(d, e.name));
       for (const e of entries) if (e.isDirectory()) await walkInOrder(join(d, e.name));
     };
     await walkInOrder(practice);
@@ -247,7 +304,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < Math.min(order.length, o.max) && atAlert === null; i++) {
       const p = order[i]!;
       const folder = join(p, '..');
-      if (o.notes && lastFolder && folder !== lastFolder) await writeFile(join(lastFolder, 'HOW_TO_RECOVER_FILES.txt'), 'All your files have been encrypted. To get them back, pay 2 BTC. Contact us on our .onion site with your ID.');
+      if (o.notes && lastFolder && folder !== lastFolder)
+        await writeFile(
+          join(lastFolder, 'HOW_TO_RECOVER_FILES.txt'),
+          'All your files have been encrypted. To get them back, pay 2 BTC. Contact us on our .onion site with your ID.',
+        );
       lastFolder = folder;
       const size = (await stat(p).catch(() => null))?.size;
       if (size === undefined) continue;
@@ -261,7 +322,14 @@ async function main(): Promise<void> {
     if (atAlert === null) await settle();
     clearInterval(clock);
     off();
-    return { detected: atAlert !== null, detectMs: detectMs as number | null, before: (atAlert as number | null) ?? encrypted, ext, wall, alert: tripwire.alert() };
+    return {
+      detected: atAlert !== null,
+      detectMs: detectMs as number | null,
+      before: (atAlert as number | null) ?? encrypted,
+      ext,
+      wall,
+      alert: tripwire.alert(),
+    };
   };
 
   const main1 = await attack({ startSim: Date.parse('2025-03-03T09:00:00Z') + DAYS * DAY, notes: true, skipHidden: false, max: 600 });
@@ -291,13 +359,19 @@ async function main(): Promise<void> {
   say('|---|---|');
   say(`| normal days simulated (each with a real restic backup) | ${DAYS} (${backups} backups) |`);
   say(`| false alarms (scan import, software update, mail re-index, reorganisation included) | ${falseAlarms} |`);
-  say(`| attack: ${RATE} files/s, random bytes, extension ${main1.ext}, a note per folder | detected ${main1.detected ? 'yes' : 'NO'} in ${secs(main1.detectMs)}, ${main1.before} files encrypted before the alert (${main1.alert?.reasons.join(', ') ?? '—'}) |`);
-  say(`| same pace, hidden files left alone, no note | detected ${quiet.detected ? 'yes' : 'NO'} in ${secs(quiet.detectMs)}, ${quiet.before} files encrypted before the alert (${quiet.alert?.reasons.join(', ') ?? '—'}) |`);
+  say(
+    `| attack: ${RATE} files/s, random bytes, extension ${main1.ext}, a note per folder | detected ${main1.detected ? 'yes' : 'NO'} in ${secs(main1.detectMs)}, ${main1.before} files encrypted before the alert (${main1.alert?.reasons.join(', ') ?? '—'}) |`,
+  );
+  say(
+    `| same pace, hidden files left alone, no note | detected ${quiet.detected ? 'yes' : 'NO'} in ${secs(quiet.detectMs)}, ${quiet.before} files encrypted before the alert (${quiet.alert?.reasons.join(', ') ?? '—'}) |`,
+  );
   say(`| last snapshot before the first changed file | ${lastGood} |`);
   say(`| retention frozen while the alert stands (backup + forced forget) | ${frozen} |`);
   say(`| wall time | ${fmt((performance.now() - started) / 1000, 1)} s |`);
   say('');
-  say(`attack_detected=${main1.detected ? 1 : 0} detect_s=${main1.detectMs === null ? 'NA' : fmt(main1.detectMs / 1000)} files_encrypted_before_alert=${main1.before} false_alarms=${falseAlarms} normal_days=${DAYS}`);
+  say(
+    `attack_detected=${main1.detected ? 1 : 0} detect_s=${main1.detectMs === null ? 'NA' : fmt(main1.detectMs / 1000)} files_encrypted_before_alert=${main1.before} false_alarms=${falseAlarms} normal_days=${DAYS}`,
+  );
   process.exitCode = main1.detected && quiet.detected && falseAlarms === 0 ? 0 : 1;
 }
 

@@ -39,7 +39,12 @@ export function plan(target, env = process.env) {
   const builderEnv = signing.localTest ? { CSC_IDENTITY_AUTO_DISCOVERY: 'false' } : {};
   const steps = [
     { name: 'app', cmd: 'npm', args: ['run', '-s', 'build:app'], env: {} },
-    { name: 'installers', cmd: 'npx', args: ['electron-builder', ...t.builderArgs, '--publish', 'never', ...(signing.localTest ? LOCAL_TEST_OVERRIDES : [])], env: builderEnv },
+    {
+      name: 'installers',
+      cmd: 'npx',
+      args: ['electron-builder', ...t.builderArgs, '--publish', 'never', ...(signing.localTest ? LOCAL_TEST_OVERRIDES : [])],
+      env: builderEnv,
+    },
   ];
   const ok = signing.ok && (signing.localTest || missingRestic.length === 0);
   return { ok, target, signing, missingRestic, steps };

@@ -5,4 +5,9 @@ export interface SigningCheck {
   notes: string[];
 }
 export function checkSigning(platform: string, env?: Record<string, string | undefined>): SigningCheck;
-export function report(platform: string, result: SigningCheck, out?: { write(s: string): unknown }, err?: { write(s: string): unknown }): number;
+export function report(
+  platform: string,
+  result: SigningCheck,
+  out?: { write(s: string): unknown },
+  err?: { write(s: string): unknown },
+): number;

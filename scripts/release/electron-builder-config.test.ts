@@ -114,7 +114,9 @@ describe('electron-builder.yml', () => {
       { from: 'build/bin/${platform}-${arch}', to: 'bin' },
       { from: 'main/resources/scripts', to: 'scripts' },
     ]);
-    expect(c.publish).toEqual([{ provider: 'generic', url: '${env.VIGIE_HUB_URL}/updates/stable', channel: 'latest', useMultipleRangeRequest: true }]);
+    expect(c.publish).toEqual([
+      { provider: 'generic', url: '${env.VIGIE_HUB_URL}/updates/stable', channel: 'latest', useMultipleRangeRequest: true },
+    ]);
   });
 
   it('has a 1024 px application icon', async () => {
@@ -138,7 +140,15 @@ describe('Electron fuses', () => {
       const D = fuses.FuseState.DISABLE;
       const E = fuses.FuseState.ENABLE;
       const defaults = [E, D, E, E, D, D, D, E, E];
-      await writeFile(exe, Buffer.concat([Buffer.alloc(4096, 7), Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, defaults.length, ...defaults]), Buffer.alloc(4096, 9)]));
+      await writeFile(
+        exe,
+        Buffer.concat([
+          Buffer.alloc(4096, 7),
+          Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'),
+          Buffer.from([1, defaults.length, ...defaults]),
+          Buffer.alloc(4096, 9),
+        ]),
+      );
       await fuses.flipFuses(exe, config as Parameters<typeof fuses.flipFuses>[1]);
       const wire = await fuses.getCurrentFuseWire(exe);
       const O = fuses.FuseV1Options;

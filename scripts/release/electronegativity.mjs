@@ -31,12 +31,27 @@ function loadRunner() {
   const i18n = egRequire('i18n');
   const localesDir = join(pkgDir, 'dist', 'locales');
   const offline = () => {
-    i18n.configure({ locales: ['en-US', 'es-ES', 'fr-FR'], defaultLocale: 'en-US', directory: localesDir, updateFiles: false, objectNotation: true, retryInDefaultLocale: true, register: global });
+    i18n.configure({
+      locales: ['en-US', 'es-ES', 'fr-FR'],
+      defaultLocale: 'en-US',
+      directory: localesDir,
+      updateFiles: false,
+      objectNotation: true,
+      retryInDefaultLocale: true,
+      register: global,
+    });
     i18n.setLocale('en-US');
     return Promise.resolve();
   };
   const i18nModule = join(localesDir, 'i18n.js');
-  require.cache[i18nModule] = { id: i18nModule, filename: i18nModule, loaded: true, exports: Object.assign(offline, { default: offline }), children: [], paths: [] };
+  require.cache[i18nModule] = {
+    id: i18nModule,
+    filename: i18nModule,
+    loaded: true,
+    exports: Object.assign(offline, { default: offline }),
+    children: [],
+    paths: [],
+  };
   runner = egRequire('./dist/runner.js');
   return runner;
 }
@@ -68,7 +83,17 @@ export async function scan(dirs = DEFAULT_DIRS, { version = electronVersion() } 
       for (const [link, rel] of roots) if (file === link || file.startsWith(link + sep)) return join(rel, file.slice(link.length + 1));
       return file;
     };
-    const r = await run({ input: app, isRelative: false, electronVersionOverride: version, customScan: [], excludeFromScan: [...OFFLINE_EXCLUDED], parserPlugins: [] }, false);
+    const r = await run(
+      {
+        input: app,
+        isRelative: false,
+        electronVersionOverride: version,
+        customScan: [],
+        excludeFromScan: [...OFFLINE_EXCLUDED],
+        parserPlugins: [],
+      },
+      false,
+    );
     const errors = r.errors.filter((e) => !e.tolerable).map((e) => ({ file: toRepo(e.file), message: e.message }));
     const findings = [];
     for (const i of r.issues) {
@@ -96,10 +121,14 @@ export async function scan(dirs = DEFAULT_DIRS, { version = electronVersion() } 
 export function format(result) {
   const lines = [];
   const order = { HIGH: 0, MEDIUM: 1, LOW: 2, INFORMATIONAL: 3 };
-  const sorted = [...result.findings].sort((a, b) => (order[a.severity] ?? 9) - (order[b.severity] ?? 9) || a.file.localeCompare(b.file) || a.line - b.line);
+  const sorted = [...result.findings].sort(
+    (a, b) => (order[a.severity] ?? 9) - (order[b.severity] ?? 9) || a.file.localeCompare(b.file) || a.line - b.line,
+  );
   for (const f of sorted) {
     const mark = FAILING.includes(f.severity) ? '✗' : '·';
-    lines.push(`${mark} ${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.id}  ${f.file}:${f.line}:${f.column}${f.manualReview ? '  (à revoir à la main)' : ''}`);
+    lines.push(
+      `${mark} ${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.id}  ${f.file}:${f.line}:${f.column}${f.manualReview ? '  (à revoir à la main)' : ''}`,
+    );
     if (FAILING.includes(f.severity)) lines.push(`    ${f.description}${f.url ? `  ${f.url}` : ''}`);
   }
   for (const e of result.errors) lines.push(`! analyse impossible : ${e.file} : ${e.message}`);

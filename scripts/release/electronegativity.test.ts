@@ -35,7 +35,10 @@ export function open(preload: string) {
 `,
   );
   // A test file with unsafe settings: not shipped, so not part of the verdict.
-  await writeFile(join(fixtures, 'hardened', 'window.test.ts'), `import { BrowserWindow } from 'electron';\nnew BrowserWindow({ webPreferences: { contextIsolation: false } });\n`);
+  await writeFile(
+    join(fixtures, 'hardened', 'window.test.ts'),
+    `import { BrowserWindow } from 'electron';\nnew BrowserWindow({ webPreferences: { contextIsolation: false } });\n`,
+  );
 });
 
 afterAll(async () => {
@@ -51,8 +54,18 @@ describe('Electronegativity', () => {
 
   it('catches an unsafe window (the check is not vacuous) and the script exits 1, printing it', async () => {
     const result = await scan([join(fixtures, 'unsafe')]);
-    expect(result.failing.map((f) => f.id)).toEqual(expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK']));
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'release', 'electronegativity.mjs'), join(fixtures, 'unsafe')], { cwd: ROOT, encoding: 'utf8' });
+    expect(result.failing.map((f) => f.id)).toEqual(
+      expect.arrayContaining([
+        'CONTEXT_ISOLATION_JS_CHECK',
+        'SANDBOX_JS_CHECK',
+        'LIMIT_NAVIGATION_GLOBAL_CHECK',
+        'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+      ]),
+    );
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'release', 'electronegativity.mjs'), join(fixtures, 'unsafe')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/✗ HIGH\s+\S+\s+CONTEXT_ISOLATION_JS_CHECK\s+\S*window\.ts:2/);
   });

@@ -45,7 +45,10 @@ const raw = Buffer.alloc((SIZE * 4 + 1) * SIZE);
 for (let py = 0; py < SIZE; py++) {
   raw[py * (SIZE * 4 + 1)] = 0; // filter: none
   for (let px = 0; px < SIZE; px++) {
-    let r = 0, g = 0, b = 0, a = 0;
+    let r = 0,
+      g = 0,
+      b = 0,
+      a = 0;
     for (let sy = 0; sy < SS; sy++) {
       for (let sx = 0; sx < SS; sx++) {
         const c = colourAt(px + (sx + 0.5) / SS, py + (sy + 0.5) / SS);

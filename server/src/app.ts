@@ -52,7 +52,12 @@ export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' 
 
 export interface HubAdmin {
   createPractice(input: { name: string }): Promise<PracticeRecord>;
-  addTechnician(input: { login: string; displayName: string; password: string; role?: TechnicianRole }): Promise<{ id: string; login: string; totpSecret: string; otpauthUri: string }>;
+  addTechnician(input: {
+    login: string;
+    displayName: string;
+    password: string;
+    role?: TechnicianRole;
+  }): Promise<{ id: string; login: string; totpSecret: string; otpauthUri: string }>;
   revokeDevice(deviceId: string): Promise<void>;
   verifyAudit(): Promise<AuditVerifyResult>;
 }
@@ -94,7 +99,11 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   const db = await openHubStore(cfg, { onPoolError: (err) => log.error({ err }, 'database connection lost (the pool opens another)') });
   // Several nodes: what they share that is short-lived (socket.io rooms, presence, counters) is in Redis (server/src/redis).
   const redis = cfg.redisUrl ? await openRedisParts({ redis: cfg.redis, redisUrl: cfg.redisUrl }, log.child({ part: 'redis' })) : null;
-  const services = createServices(db, cfg, key, { onCheckpoint: (cp) => log.info({ auditCheckpoint: cp }, 'audit checkpoint'), ...(now ? { now } : {}), ...(redis ? { counters: redis.counters } : {}) });
+  const services = createServices(db, cfg, key, {
+    onCheckpoint: (cp) => log.info({ auditCheckpoint: cp }, 'audit checkpoint'),
+    ...(now ? { now } : {}),
+    ...(redis ? { counters: redis.counters } : {}),
+  });
   await prepareServices(services, key);
   // Every module's own migrator, one node at a time (store/dialect.ts).
   await withMigrationLock(db, async (conn) => {
@@ -114,17 +123,26 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     timeZone: async () => (await settings.supportRecord()).settings.timeZone,
     onError: (e, requestId) => log.error({ err: e, requestId }, 'receipt not issued'),
   });
-  const updates = createUpdatesService({ db, dataDir: cfg.dataDir, artifactsDir: cfg.artifactsDir, logger: log.child({ part: 'updates' }), audit: (ev) => services.audit.append(ev) });
+  const updates = createUpdatesService({
+    db,
+    dataDir: cfg.dataDir,
+    artifactsDir: cfg.artifactsDir,
+    logger: log.child({ part: 'updates' }),
+    audit: (ev) => services.audit.append(ev),
+  });
 
   let realtime: Realtime | null = null;
   let draining = false;
   const app = await createHttpServer(cfg, services, log, {
     draining: () => draining,
     onLogout: (sessionId) => {
-      realtime?.techNs.in(rooms.session(sessionId)).fetchSockets().then(
-        (socks) => socks.forEach((sock) => endSession(sock, 'logout')),
-        () => undefined,
-      );
+      realtime?.techNs
+        .in(rooms.session(sessionId))
+        .fetchSockets()
+        .then(
+          (socks) => socks.forEach((sock) => endSession(sock, 'logout')),
+          () => undefined,
+        );
     },
   });
   // Update feed (public, read-only) and the admin rollout API (session cookie, role admin).
@@ -153,14 +171,39 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     allowRequest: (_req, callback) => callback(draining ? 'draining' : null, !draining),
   });
   if (redis) useSocketLimits(io, { events: redis.counters.socketEvents, slots: redis.counters.socketSlots });
-  realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), now, cfg.eta.recheckSeconds * 1000, queueFlush ?? redis?.queueFlush, redis?.presence);
+  realtime = new Realtime(
+    io,
+    services.help,
+    settings,
+    log.child({ part: 'realtime' }),
+    now,
+    cfg.eta.recheckSeconds * 1000,
+    queueFlush ?? redis?.queueFlush,
+    redis?.presence,
+  );
   const rt = realtime;
-  const screen = createScreenHub({ ...hubScreenDeps({ services, realtime: rt, settings: cfg.screen, log: log.child({ part: 'screen' }) }), ...(now ? { now } : {}) });
+  const screen = createScreenHub({
+    ...hubScreenDeps({ services, realtime: rt, settings: cfg.screen, log: log.child({ part: 'screen' }) }),
+    ...(now ? { now } : {}),
+  });
   screen.attach();
   // Ransomware tripwire alerts: urgent requests with their evidence (server/src/tripwire).
-  const tripwire = createTripwireHub({ services, realtime: rt, log: log.child({ part: 'tripwire' }), phone: async () => (await settings.supportRecord()).settings.phone });
+  const tripwire = createTripwireHub({
+    services,
+    realtime: rt,
+    log: log.child({ part: 'tripwire' }),
+    phone: async () => (await settings.supportRecord()).settings.phone,
+  });
   // A technician's access to a device's backups outside a request, granted by the practitioner (server/src/backup/access.ts).
-  const backupAccess = createBackupAccess({ services, realtime: rt, log: log.child({ part: 'backup-access' }), providerName: cfg.screen.providerName, consentGraceMs: cfg.screen.consentGraceMs, sweepIntervalMs: cfg.screen.sweepIntervalMs, ...(now ? { now } : {}) });
+  const backupAccess = createBackupAccess({
+    services,
+    realtime: rt,
+    log: log.child({ part: 'backup-access' }),
+    providerName: cfg.screen.providerName,
+    consentGraceMs: cfg.screen.consentGraceMs,
+    sweepIntervalMs: cfg.screen.sweepIntervalMs,
+    ...(now ? { now } : {}),
+  });
   backupAccess.attach();
   setupDeviceNamespace(rt, services, cfg, log.child({ part: 'device' }), updates, screen, tripwire, backupAccess, receipts);
   setupTechNamespace(rt, services, cfg, log.child({ part: 'tech' }), screen, settings, tripwire, backupAccess, receipts);
@@ -186,11 +229,15 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   }, 30_000);
   sweep.unref();
   // Signed head of the audit chain, exported outside the data folder (file + log line) when it moved.
-  const checkpoint = () => services.audit.checkpoint().catch((e: unknown) => log.error({ err: e, file: cfg.auditCheckpointFile }, 'audit checkpoint failed'));
+  const checkpoint = () =>
+    services.audit.checkpoint().catch((e: unknown) => log.error({ err: e, file: cfg.auditCheckpointFile }, 'audit checkpoint failed'));
   await checkpoint();
   const checkpoints = setInterval(() => void checkpoint(), cfg.audit.checkpointMinutes * 60_000);
   checkpoints.unref();
-  const seenFlush = setInterval(() => void services.devices.flushSeen().catch((e: unknown) => log.error({ err: e }, 'last-seen flush failed')), 5_000);
+  const seenFlush = setInterval(
+    () => void services.devices.flushSeen().catch((e: unknown) => log.error({ err: e }, 'last-seen flush failed')),
+    5_000,
+  );
   seenFlush.unref();
 
   await app.listen({ port: cfg.port, host: cfg.host });

@@ -11,7 +11,11 @@ beforeAll(async () => {
   t = await startTestHub();
   // A bit of everything that must be audited.
   const tech = await newTech(t);
-  await fetch(t.hub.url + HTTP.login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: tech.login, password: 'wrong', totp: '000000' }) });
+  await fetch(t.hub.url + HTTP.login, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: tech.login, password: 'wrong', totp: '000000' }),
+  });
   const dev = await newDevice(t);
   const { request } = await createHelp(dev);
   data(await emitAck(tech.socket, 'help:accept', { requestId: request.id }));
@@ -27,7 +31,12 @@ function cliIo(stdin = '') {
   return {
     out,
     err,
-    io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => stdin },
+    io: {
+      out: (s: string) => out.push(s),
+      err: (s: string) => err.push(s),
+      readPassword: async () => PASSWORD,
+      readStdin: async () => stdin,
+    },
   };
 }
 
@@ -35,7 +44,18 @@ describe('audit log', () => {
   it('records every step, each row chained to the previous one', async () => {
     const entries = await t.hub.services.audit.list();
     const actions = entries.map((e) => e.action);
-    for (const a of ['practice.create', 'technician.create', 'auth.login', 'auth.login_failed', 'device.enroll', 'help.create', 'help.accept', 'help.resolve', 'auth.logout', 'device.revoke']) {
+    for (const a of [
+      'practice.create',
+      'technician.create',
+      'auth.login',
+      'auth.login_failed',
+      'device.enroll',
+      'help.create',
+      'help.accept',
+      'help.resolve',
+      'auth.logout',
+      'device.revoke',
+    ]) {
       expect(actions).toContain(a);
     }
     expect(entries.find((e) => e.action === 'auth.login_failed')?.data).toMatchObject({ reason: 'wrong password' });
@@ -47,7 +67,9 @@ describe('audit log', () => {
   });
 
   it('concurrent writes never fork the chain', async () => {
-    await Promise.all(Array.from({ length: 50 }, (_, i) => t.hub.services.audit.append({ actorType: 'system', action: 'test.concurrent', data: { i } })));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => t.hub.services.audit.append({ actorType: 'system', action: 'test.concurrent', data: { i } })),
+    );
     expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
   });
 
@@ -108,8 +130,12 @@ describe('CLI', () => {
     expect(user.rc).toBe(0);
     expect(user.out).toMatch(/otpauth:\/\/totp\/Vigie:jeanne\?.*secret=[A-Z2-7]+/);
     expect((await run(['user', 'list'])).out).toMatch(/jeanne\s+Jeanne Roux\s+admin/);
-    await expect(run(['user', 'add', 'jeanne', '--name', 'Encore', '--password-stdin'], PASSWORD)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(run(['user', 'add', 'court', '--name', 'Court', '--password-stdin'], 'short')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(run(['user', 'add', 'jeanne', '--name', 'Encore', '--password-stdin'], PASSWORD)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(run(['user', 'add', 'court', '--name', 'Court', '--password-stdin'], 'short')).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     const reset = await run(['user', 'reset-totp', 'jeanne']);
     expect(reset.out).toMatch(/otpauth:\/\//);
 

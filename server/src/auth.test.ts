@@ -5,7 +5,11 @@ import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, nex
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as { ok: boolean; data?: unknown; error?: { code: string; details?: Record<string, unknown> } }, res };
+  return {
+    status: res.status,
+    body: (await res.json()) as { ok: boolean; data?: unknown; error?: { code: string; details?: Record<string, unknown> } },
+    res,
+  };
 }
 
 /** A 6-digit code accepted by none of the steps in the ±1 window. */
@@ -27,7 +31,10 @@ afterAll(() => t.close());
 describe('enrollment', () => {
   it('enrolls with a good code whatever its case, spaces and dashes, and the token opens a device socket', async () => {
     const messy = ` ${t.code.toLowerCase().replace('-', ' - ')} `;
-    const r = await post(t.hub.url + HTTP.enroll, { code: messy, device: { name: 'Accueil', os: 'windows', osVersion: '11', appVersion: '0.1.0' } });
+    const r = await post(t.hub.url + HTTP.enroll, {
+      code: messy,
+      device: { name: 'Accueil', os: 'windows', osVersion: '11', appVersion: '0.1.0' },
+    });
     expect(r.status).toBe(200);
     const d = r.body.data as { deviceId: string; token: string; practice: { id: string; name: string } };
     expect(d.practice).toEqual({ id: t.practiceId, name: 'Cabinet des Tilleuls' });
@@ -45,7 +52,9 @@ describe('enrollment', () => {
   it('refuses an unknown code with INVALID_CODE and a bad body with BAD_REQUEST', async () => {
     const device = { name: 'Accueil', os: 'windows', osVersion: '11', appVersion: '0.1.0' };
     expect((await post(t.hub.url + HTTP.enroll, { code: 'AAAA-AAAA', device })).body.error?.code).toBe('INVALID_CODE');
-    expect((await post(t.hub.url + HTTP.enroll, { code: t.code, device: { ...device, os: 'amiga' } })).body.error?.code).toBe('BAD_REQUEST');
+    expect((await post(t.hub.url + HTTP.enroll, { code: t.code, device: { ...device, os: 'amiga' } })).body.error?.code).toBe(
+      'BAD_REQUEST',
+    );
     expect((await post(t.hub.url + HTTP.enroll, { code: t.code, device, extra: 1 })).body.error?.code).toBe('BAD_REQUEST');
   });
 
@@ -145,7 +154,12 @@ describe('technician login', () => {
     const created = await t.hub.admin.addTechnician({ login: 'origin', displayName: 'Olga Rigin', password: PASSWORD });
     const cookie = await loginTechnician(t.hub.url, 'origin', PASSWORD, created.totpSecret);
     const { io } = await import('socket.io-client');
-    const evil = io(`${t.hub.url}/tech`, { extraHeaders: { cookie, origin: 'https://evil.example' }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const evil = io(`${t.hub.url}/tech`, {
+      extraHeaders: { cookie, origin: 'https://evil.example' },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     const refused = await new Promise<{ data?: { code?: string } }>((resolve) => evil.once('connect_error', resolve));
     expect(refused.data?.code).toBe('UNAUTHORIZED');
     evil.close();
@@ -154,7 +168,8 @@ describe('technician login', () => {
   it('backs off after repeated failures for a login: LOCKED_OUT with retryAfterMs, even with the right code', async () => {
     const created = await t.hub.admin.addTechnician({ login: 'lock', displayName: 'Léa Ock', password: PASSWORD });
     const codes: string[] = [];
-    for (let i = 0; i < 4; i++) codes.push((await post(t.hub.url + HTTP.login, { login: 'lock', password: 'wrong password', totp: '000000' })).body.error!.code);
+    for (let i = 0; i < 4; i++)
+      codes.push((await post(t.hub.url + HTTP.login, { login: 'lock', password: 'wrong password', totp: '000000' })).body.error!.code);
     expect(codes).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS']);
     const locked = await post(t.hub.url + HTTP.login, { login: 'lock', password: PASSWORD, totp: totpNow(created.totpSecret) });
     expect(locked.status).toBe(429);
@@ -169,7 +184,8 @@ describe('technician login', () => {
     const small = await startTestHub({ login: { freeAttemptsPerIp: 2, freeAttemptsPerLogin: 100, baseDelayMs: 60_000 } });
     try {
       const results: string[] = [];
-      for (const l of ['a1', 'a2', 'a3', 'a4']) results.push((await post(small.hub.url + HTTP.login, { login: l, password: 'x', totp: '000000' })).body.error!.code);
+      for (const l of ['a1', 'a2', 'a3', 'a4'])
+        results.push((await post(small.hub.url + HTTP.login, { login: l, password: 'x', totp: '000000' })).body.error!.code);
       expect(results).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'LOCKED_OUT']);
     } finally {
       await small.close();

@@ -7,15 +7,38 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_EVENTS, HTTP, TECH_EVENTS, type Result } from '@vigie/common';
 import { loadConfig, ConfigError } from './config.js';
 import { describeStore } from './store/db.js';
-import { code, createHelp, data, fakeConsoleDir, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import {
+  code,
+  createHelp,
+  data,
+  fakeConsoleDir,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from './test-support/fixture.js';
 import { connectDevice, emitAck } from './test-support/sockets.js';
 
 /** Payloads no event of the contract accepts. */
-const MALFORMED: unknown[] = ['text', 42, null, true, [], { junk: 1 }, { requestId: 12 }, { requestId: 'x'.repeat(100) }, { clientId: 'not-a-uuid', context: {} }];
+const MALFORMED: unknown[] = [
+  'text',
+  42,
+  null,
+  true,
+  [],
+  { junk: 1 },
+  { requestId: 12 },
+  { requestId: 'x'.repeat(100) },
+  { clientId: 'not-a-uuid', context: {} },
+];
 
 /** Emits with a raw payload and an ack (no default payload). */
 function rawEmit(socket: TestDevice['socket'], event: string, ...args: unknown[]): Promise<Result<unknown>> {
-  return new Promise((resolve, reject) => socket.timeout(10_000).emit(event, ...args, (e: Error | null, r: Result<unknown>) => (e ? reject(e) : resolve(r))));
+  return new Promise((resolve, reject) =>
+    socket.timeout(10_000).emit(event, ...args, (e: Error | null, r: Result<unknown>) => (e ? reject(e) : resolve(r))),
+  );
 }
 
 let t: TestHub;
@@ -83,7 +106,8 @@ describe('bad input barrage', () => {
   });
 
   it('HTTP: malformed JSON, wrong content type, oversized bodies and unknown routes get envelopes', async () => {
-    const post = (body: string, type = 'application/json') => fetch(t.hub.url + HTTP.enroll, { method: 'POST', headers: { 'content-type': type }, body });
+    const post = (body: string, type = 'application/json') =>
+      fetch(t.hub.url + HTTP.enroll, { method: 'POST', headers: { 'content-type': type }, body });
     const bad = await post('{"code": ');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
@@ -93,8 +117,13 @@ describe('bad input barrage', () => {
     const big = await post(JSON.stringify({ code: 'x'.repeat(100_000) }));
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    for (const body of ['null', '[]', '"x"', '{}', '{"code":1}']) expect(((await (await post(body)).json()) as Result<unknown>).ok).toBe(false);
-    const login = await fetch(t.hub.url + HTTP.login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"login":"a","password":"b","totp":"12"}' });
+    for (const body of ['null', '[]', '"x"', '{}', '{"code":1}'])
+      expect(((await (await post(body)).json()) as Result<unknown>).ok).toBe(false);
+    const login = await fetch(t.hub.url + HTTP.login, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"login":"a","password":"b","totp":"12"}',
+    });
     expect(await login.json()).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     const missing = await fetch(`${t.hub.url}/api/does-not-exist`);
     expect(missing.status).toBe(404);
@@ -202,10 +231,21 @@ describe('configuration', () => {
   it('reads hub.json, lets the environment override it, validates everything', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigie-cfg-'));
     try {
-      expect(loadConfig({ dataDir: dir, env: {} })).toMatchObject({ host: '127.0.0.1', port: 8750, logLevel: 'info', dataDir: dir, session: { idleMinutes: 120, absoluteHours: 12 } });
+      expect(loadConfig({ dataDir: dir, env: {} })).toMatchObject({
+        host: '127.0.0.1',
+        port: 8750,
+        logLevel: 'info',
+        dataDir: dir,
+        session: { idleMinutes: 120, absoluteHours: 12 },
+      });
       writeFileSync(join(dir, 'hub.json'), JSON.stringify({ port: 9000, logLevel: 'warn', eta: { defaultPickupSeconds: 60 } }));
       const cfg = loadConfig({ dataDir: dir, env: { VIGIE_PORT: '9100', VIGIE_PUBLIC_URL: 'https://vigie.example.fr' } });
-      expect(cfg).toMatchObject({ port: 9100, logLevel: 'warn', publicUrl: 'https://vigie.example.fr', eta: { defaultPickupSeconds: 60, sampleSize: 20 } });
+      expect(cfg).toMatchObject({
+        port: 9100,
+        logLevel: 'warn',
+        publicUrl: 'https://vigie.example.fr',
+        eta: { defaultPickupSeconds: 60, sampleSize: 20 },
+      });
       expect(() => loadConfig({ dataDir: dir, env: { VIGIE_PORT: 'abc' } })).toThrow(ConfigError);
       writeFileSync(join(dir, 'hub.json'), JSON.stringify({ prot: 1 }));
       expect(() => loadConfig({ dataDir: dir, env: {} })).toThrow(/prot/);

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemMessageText, type ChatMessage, type ChatReceipts } from '@vigie/common';
-import { chatPayload, code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import {
+  chatPayload,
+  code,
+  createHelp,
+  data,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from './test-support/fixture.js';
 import { connectDevice, emitAck, nextEvent } from './test-support/sockets.js';
 
 type SendResult = { message: ChatMessage; duplicate: boolean };
@@ -75,7 +86,11 @@ describe('chat', () => {
 
   it('typing is relayed to the other side and not stored', async () => {
     const { dev, requestId } = await assignedRequest();
-    const atTech = nextEvent<{ requestId: string; author: string; name: string; typing: boolean }>(tech.socket, 'chat:typing', (p) => p.requestId === requestId);
+    const atTech = nextEvent<{ requestId: string; author: string; name: string; typing: boolean }>(
+      tech.socket,
+      'chat:typing',
+      (p) => p.requestId === requestId,
+    );
     data(await emitAck(dev.socket, 'chat:typing', { requestId, typing: true }));
     expect(await atTech).toEqual({ requestId, author: 'device', name: 'Poste Chat', typing: true });
     const atDev = nextEvent<{ author: string; name: string; typing: boolean }>(dev.socket, 'chat:typing');
@@ -98,7 +113,9 @@ describe('chat', () => {
     expect(missed.more).toBe(false);
     const ids = new Set([...seen, ...missed.messages].map((m) => m.id));
     expect(ids.size).toBe(seen.length + texts.length);
-    const nothing = data(await emitAck<SyncResult>(back, 'chat:sync', { requestId, afterSeq: missed.messages[missed.messages.length - 1]!.seq }));
+    const nothing = data(
+      await emitAck<SyncResult>(back, 'chat:sync', { requestId, afterSeq: missed.messages[missed.messages.length - 1]!.seq }),
+    );
     expect(nothing.messages).toEqual([]);
     // The outbox resends a message whose ack was lost: stored once.
     const outboxed = chatPayload(requestId, 'envoyé pendant la coupure');
@@ -110,7 +127,8 @@ describe('chat', () => {
   it('pages long histories', async () => {
     const { dev, requestId } = await assignedRequest();
     const actor = { kind: 'device' as const, id: dev.deviceId, name: dev.name, practiceId: t.practiceId, practiceName: '' };
-    for (let i = 0; i < 520; i++) await t.hub.services.chat.send(actor, { requestId, id: randomUUID(), text: `m${i}`, sentAt: new Date().toISOString() });
+    for (let i = 0; i < 520; i++)
+      await t.hub.services.chat.send(actor, { requestId, id: randomUUID(), text: `m${i}`, sentAt: new Date().toISOString() });
     const page1 = data(await emitAck<SyncResult>(dev.socket, 'chat:sync', { requestId, afterSeq: 0 }));
     expect(page1.messages).toHaveLength(500);
     expect(page1.more).toBe(true);
@@ -151,7 +169,14 @@ describe('chat', () => {
     expect(accepted.text).toBe('Nina Support a pris en charge votre demande.');
     expect(systemMessageText('en', accepted)).toBe('Nina Support has taken charge of your request.');
     // A person's message never carries a key: the contract refuses it, and the hub stores none.
-    expect(code(await emitAck(dev.socket, 'chat:send', { ...chatPayload(request.id, 'x'), system: { key: 'help.resolved', params: { note: 'faux' } } }))).toBe('BAD_REQUEST');
+    expect(
+      code(
+        await emitAck(dev.socket, 'chat:send', {
+          ...chatPayload(request.id, 'x'),
+          system: { key: 'help.resolved', params: { note: 'faux' } },
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
     data(await emitAck(dev.socket, 'chat:send', chatPayload(request.id, 'Merci')));
     data(await emitAck(tech.socket, 'help:resolve', { requestId: request.id, note: 'Imprimante réinstallée' }));
     const sync = data(await emitAck<SyncResult>(dev.socket, 'chat:sync', { requestId: request.id, afterSeq: 0 }));
@@ -160,7 +185,11 @@ describe('chat', () => {
       null,
       { key: 'help.resolved', params: { note: 'Imprimante réinstallée' } },
     ]);
-    expect(sync.messages.map((m) => systemMessageText('en', m))).toEqual(['Nina Support has taken charge of your request.', 'Merci', 'Request resolved: Imprimante réinstallée']);
+    expect(sync.messages.map((m) => systemMessageText('en', m))).toEqual([
+      'Nina Support has taken charge of your request.',
+      'Merci',
+      'Request resolved: Imprimante réinstallée',
+    ]);
     // A stored row whose parameters do not read back stays a plain text line (never a crash).
     await t.hub.services.db.updateTable('chat_messages').set({ system_params: '{not json' }).where('id', '=', accepted.id).execute();
     const again = data(await emitAck<SyncResult>(dev.socket, 'chat:sync', { requestId: request.id, afterSeq: 0 }));

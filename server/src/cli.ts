@@ -80,7 +80,11 @@ function table(rows: Array<Record<string, string | number>>): string {
   if (rows.length === 0) return '(none)';
   const cols = Object.keys(rows[0]!);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
 }
 
@@ -115,7 +119,12 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
         await migrateReceipts(conn);
       });
       const settings = new SettingsService(db, s.audit);
-      const receipts = createReceiptService({ db, audit: s.audit, key, timeZone: async () => (await settings.supportRecord()).settings.timeZone });
+      const receipts = createReceiptService({
+        db,
+        audit: s.audit,
+        key,
+        timeZone: async () => (await settings.supportRecord()).settings.timeZone,
+      });
       return await runReceiptsCommand(args, { db, audit: s.audit, key, receipts, out: io.out, err: io.err });
     }
     if (group === 'settings') {
@@ -159,16 +168,21 @@ async function runCommand(s: Services, command: string, rest: string[], io: Io, 
       const id = rest.join(' ').trim();
       if (!id) throw new VigieError('BAD_REQUEST', 'usage: practice rotate-code <practice-id|name> [--ttl-hours N]');
       const p = await s.devices.rotateEnrollmentCode(id, { type: 'cli' }, { ttlHours });
-      io.out(`New enrollment code for "${p.name}": ${p.enrollmentCode} (the previous one no longer works).\nValid until: ${p.enrollmentCodeExpiresAt}`);
+      io.out(
+        `New enrollment code for "${p.name}": ${p.enrollmentCode} (the previous one no longer works).\nValid until: ${p.enrollmentCodeExpiresAt}`,
+      );
       return 0;
     }
     case 'lockout clear': {
       const login = takeOption(rest, '--login');
       const ip = takeOption(rest, '--ip');
-      if ((login === undefined) === (ip === undefined) || rest.length > 0) throw new VigieError('BAD_REQUEST', 'usage: lockout clear --login <login> | --ip <address>');
+      if ((login === undefined) === (ip === undefined) || rest.length > 0)
+        throw new VigieError('BAD_REQUEST', 'usage: lockout clear --login <login> | --ip <address>');
       if (ip !== undefined && isIP(ip) === 0) throw new VigieError('BAD_REQUEST', `not an IP address: ${ip}`);
       await s.auth.guard.requestClear(login !== undefined ? { login } : { ip: ip! }, { type: 'cli' });
-      io.out(`Lock-out of ${login !== undefined ? `login ${login}` : `IP ${ip}`} cleared (a running hub applies it at its next login attempt).`);
+      io.out(
+        `Lock-out of ${login !== undefined ? `login ${login}` : `IP ${ip}`} cleared (a running hub applies it at its next login attempt).`,
+      );
       return 0;
     }
     case 'user add': {
@@ -176,7 +190,11 @@ async function runCommand(s: Services, command: string, rest: string[], io: Io, 
       const displayName = takeOption(rest, '--name');
       const role = TechnicianRole.parse(takeOption(rest, '--role') ?? 'technician');
       const login = rest[0];
-      if (!login || !displayName || rest.length > 1) throw new VigieError('BAD_REQUEST', 'usage: user add <login> --name "Full Name" [--role technician|supervisor|admin] [--password-stdin]');
+      if (!login || !displayName || rest.length > 1)
+        throw new VigieError(
+          'BAD_REQUEST',
+          'usage: user add <login> --name "Full Name" [--role technician|supervisor|admin] [--password-stdin]',
+        );
       let password: string;
       if (passwordStdin) password = (await io.readStdin()).replace(/\r?\n$/, '');
       else if (env.VIGIE_PASSWORD) password = env.VIGIE_PASSWORD;
@@ -192,7 +210,18 @@ async function runCommand(s: Services, command: string, rest: string[], io: Io, 
     }
     case 'user list': {
       const list = await s.auth.listTechnicians();
-      io.out(table(list.map((t) => ({ id: t.id, login: t.login, name: t.displayName, role: t.role, created: t.createdAt, disabled: t.disabled ? 'yes' : '' }))));
+      io.out(
+        table(
+          list.map((t) => ({
+            id: t.id,
+            login: t.login,
+            name: t.displayName,
+            role: t.role,
+            created: t.createdAt,
+            disabled: t.disabled ? 'yes' : '',
+          })),
+        ),
+      );
       return 0;
     }
     case 'user reset-totp': {
@@ -207,7 +236,15 @@ async function runCommand(s: Services, command: string, rest: string[], io: Io, 
       const list = await s.devices.list(() => false, { includeRevoked: all });
       io.out(
         table(
-          list.map((d) => ({ id: d.id, practice: d.practiceName, name: d.name, os: `${d.os} ${d.osVersion}`, app: d.appVersion, lastSeen: d.lastSeenAt ?? '', revoked: d.revoked ? 'yes' : '' })),
+          list.map((d) => ({
+            id: d.id,
+            practice: d.practiceName,
+            name: d.name,
+            os: `${d.os} ${d.osVersion}`,
+            app: d.appVersion,
+            lastSeen: d.lastSeenAt ?? '',
+            revoked: d.revoked ? 'yes' : '',
+          })),
         ),
       );
       return 0;
@@ -229,7 +266,8 @@ async function runCommand(s: Services, command: string, rest: string[], io: Io, 
       io.out(`Audit log intact: ${r.count} entries, chain verified with the hub key.`);
       if (r.legacy) io.out(`${r.legacy} entries predate the hub key (SHA-256 chain, anchored by the first keyed entry).`);
       const cp = r.checkpoints;
-      if (cp?.latest) io.out(`${cp.count} signed checkpoint(s) in ${cp.file} all match; the latest (${cp.latest.at}) names entry ${cp.latest.seq}.`);
+      if (cp?.latest)
+        io.out(`${cp.count} signed checkpoint(s) in ${cp.file} all match; the latest (${cp.latest.at}) names entry ${cp.latest.seq}.`);
       else io.out(`No signed checkpoint in ${cp?.file ?? 'the checkpoint file'}: a cut at the end of the log could not be seen.`);
       return 0;
     }
@@ -282,7 +320,12 @@ if (isMain) {
   }).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      const msg = e instanceof VigieError || e instanceof ConfigError || e instanceof HubKeyError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+      const msg =
+        e instanceof VigieError || e instanceof ConfigError || e instanceof HubKeyError
+          ? e.message
+          : e instanceof Error
+            ? (e.stack ?? e.message)
+            : String(e);
       process.stderr.write(`vigie: ${msg}\n`);
       process.exit(1);
     },

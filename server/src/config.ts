@@ -20,11 +20,17 @@ const TrustProxy = z.union(
     ProxyList,
     z
       .string()
-      .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      )
       .pipe(ProxyList),
   ],
   {
-    error: () => 'expected false, a list of the proxies’ addresses/CIDR ranges, or a hop count (1–10); true would trust any client’s X-Forwarded-For',
+    error: () =>
+      'expected false, a list of the proxies’ addresses/CIDR ranges, or a hop count (1–10); true would trust any client’s X-Forwarded-For',
   },
 );
 
@@ -56,7 +62,12 @@ export const HubSettings = z.strictObject({
    */
   trustProxy: TrustProxy.default(false),
   /** Max HTTP JSON body and socket.io message size, in bytes. */
-  bodyLimit: z.number().int().min(1024).max(10_000_000).default(64 * 1024),
+  bodyLimit: z
+    .number()
+    .int()
+    .min(1024)
+    .max(10_000_000)
+    .default(64 * 1024),
   sqliteSynchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** Postgres store (VIGIE_DATABASE_URL): connections each hub process keeps to the server. */
   postgresPoolSize: z.number().int().min(1).max(200).default(10),
@@ -72,9 +83,17 @@ export const HubSettings = z.strictObject({
       freeAttemptsPerLogin: z.number().int().min(0).default(3),
       freeAttemptsPerIp: z.number().int().min(0).default(20),
       baseDelayMs: z.number().int().min(0).default(1000),
-      maxDelayMs: z.number().int().min(0).default(15 * 60_000),
+      maxDelayMs: z
+        .number()
+        .int()
+        .min(0)
+        .default(15 * 60_000),
       /** Failures are forgotten after this much quiet. */
-      forgetAfterMs: z.number().int().min(0).default(30 * 60_000),
+      forgetAfterMs: z
+        .number()
+        .int()
+        .min(0)
+        .default(30 * 60_000),
       /** Logins being checked at the same time, per login and per client IP (argon2 is expensive). */
       maxInFlightPerLogin: z.number().int().min(1).default(2),
       maxInFlightPerIp: z.number().int().min(1).default(8),
@@ -89,7 +108,11 @@ export const HubSettings = z.strictObject({
       /** Wrong codes per client IP per minute; beyond it wrong codes get RATE_LIMITED (a valid code still enrolls). */
       failuresPerMinutePerIp: z.number().positive().default(10),
       /** Lifetime of an enrollment code (new practice, or `practice rotate-code`). */
-      codeTtlHours: z.number().positive().max(24 * 366).default(7 * 24),
+      codeTtlHours: z
+        .number()
+        .positive()
+        .max(24 * 366)
+        .default(7 * 24),
     })
     .prefault({}),
   socket: z
@@ -123,7 +146,10 @@ export const HubSettings = z.strictObject({
   redis: z
     .strictObject({
       /** Prefix of every key and channel the hub uses (several hubs, or test runs, can share one Redis). */
-      prefix: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('vigie:'),
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9:_.-]{1,64}$/)
+        .default('vigie:'),
       /** A node's presence (its devices and technicians online) is forgotten this long after its last heartbeat. */
       presenceTtlMs: z.number().int().min(500).max(600_000).default(10_000),
       /** How often a node renews its presence and removes the nodes that stopped doing so. */
@@ -131,7 +157,10 @@ export const HubSettings = z.strictObject({
       /** A Redis command not answered in this time fails (the counters then fall back to this node's memory). */
       commandTimeoutMs: z.number().int().min(50).max(60_000).default(2_000),
     })
-    .refine((r) => r.heartbeatMs * 2 <= r.presenceTtlMs, { message: 'heartbeatMs must be at most half of presenceTtlMs', path: ['heartbeatMs'] })
+    .refine((r) => r.heartbeatMs * 2 <= r.presenceTtlMs, {
+      message: 'heartbeatMs must be at most half of presenceTtlMs',
+      path: ['heartbeatMs'],
+    })
     .prefault({}),
   audit: z
     .strictObject({
@@ -193,7 +222,12 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.VIGIE_CONSOLE_DIR) out.consoleDir = env.VIGIE_CONSOLE_DIR;
   if (env.VIGIE_ARTIFACTS_DIR) out.artifactsDir = env.VIGIE_ARTIFACTS_DIR;
   if (env.VIGIE_DRAIN_SECONDS) out.drainSeconds = Number(env.VIGIE_DRAIN_SECONDS);
-  if (env.VIGIE_TRUST_PROXY) out.trustProxy = /^\d+$/.test(env.VIGIE_TRUST_PROXY) ? Number(env.VIGIE_TRUST_PROXY) : env.VIGIE_TRUST_PROXY === 'false' ? false : env.VIGIE_TRUST_PROXY;
+  if (env.VIGIE_TRUST_PROXY)
+    out.trustProxy = /^\d+$/.test(env.VIGIE_TRUST_PROXY)
+      ? Number(env.VIGIE_TRUST_PROXY)
+      : env.VIGIE_TRUST_PROXY === 'false'
+        ? false
+        : env.VIGIE_TRUST_PROXY;
   return out;
 }
 
@@ -205,7 +239,9 @@ export class ConfigError extends Error {
  * Resolves the configuration: defaults < `<dataDir>/hub.json` < environment < explicit overrides.
  * Throws a ConfigError naming the bad fields.
  */
-export function loadConfig(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown>; paths?: HubSecretPaths } = {}): HubConfig {
+export function loadConfig(
+  opts: { dataDir?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown>; paths?: HubSecretPaths } = {},
+): HubConfig {
   const env = opts.env ?? process.env;
   const dataDir = resolve(opts.dataDir ?? env.VIGIE_DATA_DIR ?? '.vigie-data');
   const file = join(dataDir, 'hub.json');
@@ -216,26 +252,46 @@ export function loadConfig(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; ov
     } catch (e) {
       throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
     }
-    if (typeof fileValues !== 'object' || fileValues === null || Array.isArray(fileValues)) throw new ConfigError(`${file}: expected a JSON object`);
+    if (typeof fileValues !== 'object' || fileValues === null || Array.isArray(fileValues))
+      throw new ConfigError(`${file}: expected a JSON object`);
   }
   const defined = Object.fromEntries(Object.entries(opts.overrides ?? {}).filter(([, v]) => v !== undefined));
   const merged = { ...fileValues, ...fromEnv(env), ...defined };
   const r = HubSettings.refine((v) => typeof v.trustProxy !== 'number' || LOOPBACK_HOST.test(v.host), {
     path: ['trustProxy'],
-    message: 'a hop count is only trusted when the hub listens on loopback (only the proxy can reach it); give the proxy’s addresses instead',
+    message:
+      'a hop count is only trusted when the hub listens on loopback (only the proxy can reach it); give the proxy’s addresses instead',
   }).safeParse(merged);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid hub configuration (${existsSync(file) ? file + ', ' : ''}environment): ${issues}`);
   }
   const keyFile = resolve(opts.paths?.keyFile ?? env.VIGIE_KEY_FILE ?? defaultKeyFile(dataDir));
-  const auditCheckpointFile = resolve(opts.paths?.auditCheckpointFile ?? env.VIGIE_AUDIT_CHECKPOINTS ?? `${dataDir}.audit-checkpoints.jsonl`);
-  for (const [name, p] of [['VIGIE_KEY_FILE', keyFile], ['VIGIE_AUDIT_CHECKPOINTS', auditCheckpointFile]] as const) {
+  const auditCheckpointFile = resolve(
+    opts.paths?.auditCheckpointFile ?? env.VIGIE_AUDIT_CHECKPOINTS ?? `${dataDir}.audit-checkpoints.jsonl`,
+  );
+  for (const [name, p] of [
+    ['VIGIE_KEY_FILE', keyFile],
+    ['VIGIE_AUDIT_CHECKPOINTS', auditCheckpointFile],
+  ] as const) {
     if (p === dataDir || p.startsWith(dataDir + sep)) throw new ConfigError(`${name} (${p}) must be outside the data folder ${dataDir}`);
   }
   const databaseUrl = opts.paths?.databaseUrl ?? (env.VIGIE_DATABASE_URL || undefined) ?? null;
-  if (databaseUrl !== null && !isPostgresUrl(databaseUrl)) throw new ConfigError('VIGIE_DATABASE_URL must be a postgres:// (or postgresql://) URL; leave it unset for the SQLite file in the data folder');
+  if (databaseUrl !== null && !isPostgresUrl(databaseUrl))
+    throw new ConfigError(
+      'VIGIE_DATABASE_URL must be a postgres:// (or postgresql://) URL; leave it unset for the SQLite file in the data folder',
+    );
   const redisUrl = opts.paths?.redisUrl ?? (env.VIGIE_REDIS_URL || undefined) ?? null;
-  if (redisUrl !== null && !/^rediss?:\/\/./i.test(redisUrl)) throw new ConfigError('VIGIE_REDIS_URL must be a redis:// (or rediss://) URL; leave it unset for a single hub node');
-  return { ...r.data, dataDir, consoleDir: resolve(r.data.consoleDir ?? DEFAULT_CONSOLE_DIR), artifactsDir: r.data.artifactsDir === undefined ? undefined : resolve(dataDir, r.data.artifactsDir), keyFile, auditCheckpointFile, databaseUrl, redisUrl };
+  if (redisUrl !== null && !/^rediss?:\/\/./i.test(redisUrl))
+    throw new ConfigError('VIGIE_REDIS_URL must be a redis:// (or rediss://) URL; leave it unset for a single hub node');
+  return {
+    ...r.data,
+    dataDir,
+    consoleDir: resolve(r.data.consoleDir ?? DEFAULT_CONSOLE_DIR),
+    artifactsDir: r.data.artifactsDir === undefined ? undefined : resolve(dataDir, r.data.artifactsDir),
+    keyFile,
+    auditCheckpointFile,
+    databaseUrl,
+    redisUrl,
+  };
 }

@@ -15,7 +15,18 @@ import {
   type HelpDetail,
   type Result,
 } from '@vigie/common';
-import { code, context, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import {
+  code,
+  context,
+  createHelp,
+  data,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from './test-support/fixture.js';
 import { connectDevice, emitAck, nextEvent } from './test-support/sockets.js';
 
 type Listed = { id: string; appVersion: string; health: HealthSummary | null; reportedAt: string | null };
@@ -24,7 +35,11 @@ type Listed = { id: string; appVersion: string; health: HealthSummary | null; re
  * A report as the app builds it (constructed here, not a recorded output): the statuses given,
  * each check with one piece of evidence of `evidenceChars` characters per stream.
  */
-function makeReport(statuses: Partial<Record<CheckResult['id'], CheckResult['status']>>, finishedAt = new Date().toISOString(), evidenceChars = 50): HealthReport {
+function makeReport(
+  statuses: Partial<Record<CheckResult['id'], CheckResult['status']>>,
+  finishedAt = new Date().toISOString(),
+  evidenceChars = 50,
+): HealthReport {
   const checks: CheckResult[] = Object.entries(statuses).map(([id, status]) => ({
     id: id as CheckResult['id'],
     status: status!,
@@ -32,15 +47,42 @@ function makeReport(statuses: Partial<Record<CheckResult['id'], CheckResult['sta
     explanation: `Explication de ${id}`,
     remediation: status === 'ok' ? null : `Que faire pour ${id}`,
     message: { key: `${id}.test`, params: {} },
-    reason: status === 'unknown' ? { code: 'command-missing', params: { command: 'ufw' }, text: 'l’outil « ufw » n’est pas présent.' } : null,
-    evidence: [{ command: `probe ${id}`, stdout: 'o'.repeat(evidenceChars), stderr: 'e'.repeat(evidenceChars), exitCode: 0, durationMs: 5, truncated: false, failure: null }],
+    reason:
+      status === 'unknown' ? { code: 'command-missing', params: { command: 'ufw' }, text: 'l’outil « ufw » n’est pas présent.' } : null,
+    evidence: [
+      {
+        command: `probe ${id}`,
+        stdout: 'o'.repeat(evidenceChars),
+        stderr: 'e'.repeat(evidenceChars),
+        exitCode: 0,
+        durationMs: 5,
+        truncated: false,
+        failure: null,
+      },
+    ],
     durationMs: 5,
   }));
   const summary = computeHealthSummary({ checks, finishedAt });
-  return HealthReport.parse({ version: 1, checks, score: summary.score, worst: summary.worst, summary, startedAt: finishedAt, finishedAt, os: { family: 'linux', name: 'Debian GNU/Linux 12 (bookworm)', version: '6.1' }, trigger: 'manual' });
+  return HealthReport.parse({
+    version: 1,
+    checks,
+    score: summary.score,
+    worst: summary.worst,
+    summary,
+    startedAt: finishedAt,
+    finishedAt,
+    os: { family: 'linux', name: 'Debian GNU/Linux 12 (bookworm)', version: '6.1' },
+    trigger: 'manual',
+  });
 }
 
-const REPORT = makeReport({ 'disk-encryption': 'critical', antivirus: 'warning', firewall: 'unknown', 'os-updates': 'ok', 'backup-recency': 'ok' });
+const REPORT = makeReport({
+  'disk-encryption': 'critical',
+  antivirus: 'warning',
+  firewall: 'unknown',
+  'os-updates': 'ok',
+  'backup-recency': 'ok',
+});
 
 let t: TestHub;
 let dev: TestDevice;
@@ -53,7 +95,8 @@ async function listed(deviceId: string): Promise<Listed> {
   if (!d) throw new Error(`device ${deviceId} not listed`);
   return d;
 }
-const storedReport = async (deviceId: string) => data(await emitAck<{ report: HealthReport | null; reportedAt: string | null }>(tech.socket, 'device:health', { deviceId }));
+const storedReport = async (deviceId: string) =>
+  data(await emitAck<{ report: HealthReport | null; reportedAt: string | null }>(tech.socket, 'device:health', { deviceId }));
 
 beforeAll(async () => {
   t = await startTestHub();
@@ -65,7 +108,11 @@ afterAll(() => t.close());
 
 describe('device health reports', () => {
   it('stores the full report, pushes its summary to technicians and serves both', async () => {
-    const pushed = nextEvent<{ deviceId: string; health: HealthSummary | null; appVersion?: string }>(tech.socket, 'device:report', (p) => p.deviceId === dev.deviceId);
+    const pushed = nextEvent<{ deviceId: string; health: HealthSummary | null; appVersion?: string }>(
+      tech.socket,
+      'device:report',
+      (p) => p.deviceId === dev.deviceId,
+    );
     expect(code(await emitAck(dev.socket, 'device:report', { healthReport: REPORT, appVersion: '0.2.0' }))).toBe('OK');
 
     const push = await pushed;
@@ -109,7 +156,11 @@ describe('device health reports', () => {
     try {
       const d = await newDevice(big);
       const bt = await newTech(big);
-      const huge = makeReport({ 'disk-encryption': 'critical', antivirus: 'ok', firewall: 'ok', 'os-updates': 'warning', 'screen-lock': 'ok', 'time-sync': 'ok' }, undefined, 4000);
+      const huge = makeReport(
+        { 'disk-encryption': 'critical', antivirus: 'ok', firewall: 'ok', 'os-updates': 'warning', 'screen-lock': 'ok', 'time-sync': 'ok' },
+        undefined,
+        4000,
+      );
       const many = { ...huge, checks: huge.checks.map((c) => ({ ...c, evidence: Array.from({ length: 4 }, () => c.evidence[0]!) })) };
       expect(healthReportBytes(many)).toBeGreaterThan(HEALTH_REPORT_MAX_BYTES);
       data(await emitAck(d.socket, 'device:report', { healthReport: many }));
@@ -166,10 +217,21 @@ describe('authorization and bad reports', () => {
       ['unknown status', { healthReport: { ...base, checks: [{ ...base.checks[0]!, status: 'fine' }] } }],
       ['wrong version', { healthReport: { ...base, version: 2 } }],
       ['not an object', { healthReport: 'all good' }],
-      ['evidence too long', { healthReport: { ...base, checks: [{ ...base.checks[0]!, evidence: [{ ...base.checks[0]!.evidence[0]!, stdout: 'x'.repeat(5000) }] }] } }],
+      [
+        'evidence too long',
+        {
+          healthReport: {
+            ...base,
+            checks: [{ ...base.checks[0]!, evidence: [{ ...base.checks[0]!.evidence[0]!, stdout: 'x'.repeat(5000) }] }],
+          },
+        },
+      ],
       ['score not matching the checks', { healthReport: { ...base, score: 100, summary: { ...base.summary, score: 100 } } }],
       ['worst not matching the checks', { healthReport: { ...base, worst: 'ok', summary: { ...base.summary, worst: 'ok' } } }],
-      ['counts not matching the checks', { healthReport: { ...base, summary: { ...base.summary, counts: { ok: 2, warning: 0, critical: 0, unknown: 0 } } } }],
+      [
+        'counts not matching the checks',
+        { healthReport: { ...base, summary: { ...base.summary, counts: { ok: 2, warning: 0, critical: 0, unknown: 0 } } } },
+      ],
       ['summary beside it disagrees', { healthReport: base, health: { ...base.summary, score: 99 } }],
       ['null summary beside a report', { healthReport: base, health: null }],
       ['extra field', { healthReport: base, owner: 'someone' }],

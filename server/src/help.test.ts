@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, HelpDetail, HelpRequest, QueuePosition, QueueSnapshot } from '@vigie/common';
-import { code, context, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import {
+  code,
+  context,
+  createHelp,
+  data,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from './test-support/fixture.js';
 import { emitAck, nextEvent } from './test-support/sockets.js';
 
 let t: TestHub;
@@ -31,9 +42,18 @@ describe('help requests', () => {
     expect(a.request.status).toBe('waiting');
     // No pickup recorded yet: one technician available, but no number to promise (legacy etaSeconds: the 90 s default).
     expect(a.position).toMatchObject({ requestId: a.request.id, position: 1, waiting: 1, etaSeconds: 90 });
-    expect(a.position?.wait).toMatchObject({ key: 'noEstimate', params: { position: 1, waiting: 1, techniciansAvailable: 1, etaMinutes: null, medianPickupSeconds: null, samples: 0 } });
+    expect(a.position?.wait).toMatchObject({
+      key: 'noEstimate',
+      params: { position: 1, waiting: 1, techniciansAvailable: 1, etaMinutes: null, medianPickupSeconds: null, samples: 0 },
+    });
     const snap = await queued;
-    expect(snap.requests[0]).toMatchObject({ id: a.request.id, topic: 'printer', deviceName: 'Poste A', deviceOnline: true, practiceName: 'Cabinet des Tilleuls' });
+    expect(snap.requests[0]).toMatchObject({
+      id: a.request.id,
+      topic: 'printer',
+      deviceName: 'Poste A',
+      deviceOnline: true,
+      practiceName: 'Cabinet des Tilleuls',
+    });
     expect(snap.medianPickupSeconds).toBe(0);
     expect(snap.pickupSamples).toBe(0);
     expect(await posA).toMatchObject({ position: 1, etaSeconds: 90, wait: { key: 'noEstimate' } });
@@ -104,7 +124,11 @@ describe('help requests', () => {
     expect(code(await emitAck(tech2.socket, 'help:release', { requestId: request.id }))).toBe('FORBIDDEN');
     expect(code(await emitAck(tech2.socket, 'help:resolve', { requestId: request.id, note: 'x' }))).toBe('FORBIDDEN');
     expect(code(await emitAck(tech2.socket, 'help:get', { requestId: request.id }))).toBe('FORBIDDEN');
-    expect(code(await emitAck(tech2.socket, 'chat:send', { requestId: request.id, id: randomUUID(), text: 'hi', sentAt: new Date().toISOString() }))).toBe('FORBIDDEN');
+    expect(
+      code(
+        await emitAck(tech2.socket, 'chat:send', { requestId: request.id, id: randomUUID(), text: 'hi', sentAt: new Date().toISOString() }),
+      ),
+    ).toBe('FORBIDDEN');
 
     // Release: waiting again, keeps its creation time (its place in the queue).
     const released = data(await emitAck<HelpRequest>(tech1.socket, 'help:release', { requestId: request.id }));
@@ -122,7 +146,9 @@ describe('help requests', () => {
     expect(resolved.closedAt).toBeTruthy();
     expect(code(await emitAck(tech2.socket, 'help:resolve', { requestId: request.id, note: 'again' }))).toBe('CONFLICT');
     expect(code(await emitAck(tech2.socket, 'help:release', { requestId: request.id }))).toBe('CONFLICT');
-    const texts = data(await emitAck<{ messages: ChatMessage[] }>(dev.socket, 'chat:sync', { requestId: request.id, afterSeq: 0 })).messages.map((m) => m.text);
+    const texts = data(
+      await emitAck<{ messages: ChatMessage[] }>(dev.socket, 'chat:sync', { requestId: request.id, afterSeq: 0 }),
+    ).messages.map((m) => m.text);
     expect(texts).toEqual([
       'Alice Martin a pris en charge votre demande.',
       'Votre demande est de nouveau dans la file d’attente.',
@@ -140,16 +166,31 @@ describe('help requests', () => {
     const { request } = await createHelp(dev);
     data(await emitAck(tech1.socket, 'help:accept', { requestId: request.id }));
     const techUpd = nextEvent<HelpRequest>(tech1.socket, 'help:updated', (r) => r.id === request.id && r.status === 'cancelled');
-    const techMsg = nextEvent<ChatMessage>(tech1.socket, 'chat:message', (m) => m.requestId === request.id && m.text === 'Demande annulée.');
+    const techMsg = nextEvent<ChatMessage>(
+      tech1.socket,
+      'chat:message',
+      (m) => m.requestId === request.id && m.text === 'Demande annulée.',
+    );
     data(await emitAck(dev.socket, 'help:cancel', { requestId: request.id }));
     await Promise.all([techUpd, techMsg]);
-    expect(code(await emitAck(dev.socket, 'chat:send', { requestId: request.id, id: randomUUID(), text: 'encore', sentAt: new Date().toISOString() }))).toBe('CONFLICT');
+    expect(
+      code(
+        await emitAck(dev.socket, 'chat:send', {
+          requestId: request.id,
+          id: randomUUID(),
+          text: 'encore',
+          sentAt: new Date().toISOString(),
+        }),
+      ),
+    ).toBe('CONFLICT');
   });
 
   it('help:update changes topic/description of an open request', async () => {
     const dev = await newDevice(t);
     const { request } = await createHelp(dev);
-    const updated = data(await emitAck<HelpRequest>(dev.socket, 'help:update', { requestId: request.id, topic: 'email', description: 'Plus de mails' }));
+    const updated = data(
+      await emitAck<HelpRequest>(dev.socket, 'help:update', { requestId: request.id, topic: 'email', description: 'Plus de mails' }),
+    );
     expect(updated).toMatchObject({ topic: 'email', description: 'Plus de mails' });
     data(await emitAck(dev.socket, 'help:cancel', { requestId: request.id }));
     expect(code(await emitAck(dev.socket, 'help:update', { requestId: request.id, topic: 'other' }))).toBe('CONFLICT');
@@ -161,7 +202,9 @@ describe('help requests', () => {
     const { request } = await createHelp(owner);
     const r = { requestId: request.id };
     expect(code(await emitAck(intruder.socket, 'chat:sync', { ...r, afterSeq: 0 }))).toBe('FORBIDDEN');
-    expect(code(await emitAck(intruder.socket, 'chat:send', { ...r, id: randomUUID(), text: 'coucou', sentAt: new Date().toISOString() }))).toBe('FORBIDDEN');
+    expect(
+      code(await emitAck(intruder.socket, 'chat:send', { ...r, id: randomUUID(), text: 'coucou', sentAt: new Date().toISOString() })),
+    ).toBe('FORBIDDEN');
     expect(code(await emitAck(intruder.socket, 'chat:receipt', { ...r, kind: 'read', upToSeq: 1 }))).toBe('FORBIDDEN');
     expect(code(await emitAck(intruder.socket, 'chat:typing', { ...r, typing: true }))).toBe('FORBIDDEN');
     expect(code(await emitAck(intruder.socket, 'help:cancel', r))).toBe('FORBIDDEN');
@@ -173,7 +216,9 @@ describe('help requests', () => {
   it('help:get gives details to technicians who may see it; supervisors see all and reassign', async () => {
     const sup = await newTech(t, 'supervisor', 'Sophie Chef');
     const dev = await newDevice(t);
-    await emitAck(dev.socket, 'device:report', { health: { score: 80, worst: 'warning', counts: { ok: 8, warning: 1, critical: 0, unknown: 0 }, at: new Date().toISOString() } });
+    await emitAck(dev.socket, 'device:report', {
+      health: { score: 80, worst: 'warning', counts: { ok: 8, warning: 1, critical: 0, unknown: 0 }, at: new Date().toISOString() },
+    });
     const { request } = await createHelp(dev);
     const detail = data(await emitAck<HelpDetail>(tech2.socket, 'help:get', { requestId: request.id }));
     expect(detail.device).toMatchObject({ id: dev.deviceId, online: true, name: dev.name });
@@ -182,7 +227,11 @@ describe('help requests', () => {
     expect(code(await emitAck(tech2.socket, 'help:get', { requestId: request.id }))).toBe('FORBIDDEN');
     expect(code(await emitAck(sup.socket, 'help:get', { requestId: request.id }))).toBe('OK');
     // Supervisors reassign but do not act in someone else's chat.
-    expect(code(await emitAck(sup.socket, 'chat:send', { requestId: request.id, id: randomUUID(), text: 'x', sentAt: new Date().toISOString() }))).toBe('FORBIDDEN');
+    expect(
+      code(
+        await emitAck(sup.socket, 'chat:send', { requestId: request.id, id: randomUUID(), text: 'x', sentAt: new Date().toISOString() }),
+      ),
+    ).toBe('FORBIDDEN');
     const moved = data(await emitAck<HelpRequest>(sup.socket, 'help:release', { requestId: request.id, toTechnicianId: tech2.id }));
     expect(moved.technician?.id).toBe(tech2.id);
     expect(code(await emitAck(sup.socket, 'help:release', { requestId: request.id, toTechnicianId: randomUUID() }))).toBe('NOT_FOUND');
@@ -192,7 +241,7 @@ describe('help requests', () => {
 
   it('the ETA follows the median pickup time once requests were picked up', async () => {
     const snap = data(await emitAck<QueueSnapshot>(tech1.socket, 'queue:list'));
-    const median = (await t.hub.services.help.medianPickupSeconds());
+    const median = await t.hub.services.help.medianPickupSeconds();
     expect(snap.medianPickupSeconds).toBe(median);
     expect(median).not.toBe(90); // several pickups happened above, all far quicker than 90 s
     const dev = await newDevice(t);
@@ -203,13 +252,34 @@ describe('help requests', () => {
 
   it('devices:list and device:report: latest report stored and pushed; presence pushed', async () => {
     const dev = await newDevice(t, 'Poste Rapport');
-    const pushed = nextEvent<{ deviceId: string; backup: { headline: string } | null }>(tech1.socket, 'device:report', (p) => p.deviceId === dev.deviceId);
-    const backup = { headline: 'ok', lastSuccessAt: new Date().toISOString(), lastRunAt: null, nextRunAt: null, sizeBytes: 1024, filesChangedLastRun: 3 };
+    const pushed = nextEvent<{ deviceId: string; backup: { headline: string } | null }>(
+      tech1.socket,
+      'device:report',
+      (p) => p.deviceId === dev.deviceId,
+    );
+    const backup = {
+      headline: 'ok',
+      lastSuccessAt: new Date().toISOString(),
+      lastRunAt: null,
+      nextRunAt: null,
+      sizeBytes: 1024,
+      filesChangedLastRun: 3,
+    };
     data(await emitAck(dev.socket, 'device:report', { backup, appVersion: '0.2.0' }));
     expect((await pushed).backup?.headline).toBe('ok');
     await t.hub.services.devices.flushSeen();
-    const list = data(await emitAck<Array<{ id: string; backup: unknown; appVersion: string; online: boolean; lastSeenAt: string | null }>>(tech1.socket, 'devices:list'));
-    expect(list.find((d) => d.id === dev.deviceId)).toMatchObject({ backup, appVersion: '0.2.0', online: true, lastSeenAt: expect.any(String) });
+    const list = data(
+      await emitAck<Array<{ id: string; backup: unknown; appVersion: string; online: boolean; lastSeenAt: string | null }>>(
+        tech1.socket,
+        'devices:list',
+      ),
+    );
+    expect(list.find((d) => d.id === dev.deviceId)).toMatchObject({
+      backup,
+      appVersion: '0.2.0',
+      online: true,
+      lastSeenAt: expect.any(String),
+    });
     const offline = nextEvent<{ deviceId: string; online: boolean }>(tech1.socket, 'device:presence', (p) => p.deviceId === dev.deviceId);
     dev.socket.close();
     expect(await offline).toEqual({ deviceId: dev.deviceId, online: false });

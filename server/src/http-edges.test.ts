@@ -37,7 +37,10 @@ async function expectEnvelope(res: Response, status: number): Promise<void> {
 }
 
 /** A raw request (fetch refuses to send some of these). */
-function raw(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function raw(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const u = new URL(t.hub.url);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: u.hostname, port: u.port, path, method: 'GET', headers, insecureHTTPParser: false }, (res) => {
@@ -82,14 +85,21 @@ describe('HTTP edges', () => {
       expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(await res.json()).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }
-    const json = await fetch(t.hub.url + HTTP.login, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"login":"a","password":"b"}' });
+    const json = await fetch(t.hub.url + HTTP.login, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"login":"a","password":"b"}',
+    });
     expect(json.status).toBe(401); // TOTP_REQUIRED: JSON still goes through
   });
 
   it('the console’s CSP lets it connect to its own origin only (no ws:/wss: to any host)', async () => {
     for (const path of ['/', '/api/auth/me', '/assets/app.js']) {
       const csp = (await fetch(t.hub.url + path)).headers.get('content-security-policy')!;
-      const connect = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src'));
+      const connect = csp
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith('connect-src'));
       expect(connect).toBe("connect-src 'self'");
       expect(csp).not.toMatch(/\bwss?:/);
     }
@@ -106,14 +116,21 @@ describe('HTTP edges', () => {
 
   it('TOTP secrets are sealed with the hub key at rest and still log in', async () => {
     const created = await t.hub.admin.addTechnician({ login: 'scelle', displayName: 'Secret Scellé', password: PASSWORD });
-    const row = await t.hub.services.db.selectFrom('technicians').select(['totp_secret', 'totp_sealed']).where('login', '=', 'scelle').executeTakeFirstOrThrow();
+    const row = await t.hub.services.db
+      .selectFrom('technicians')
+      .select(['totp_secret', 'totp_sealed'])
+      .where('login', '=', 'scelle')
+      .executeTakeFirstOrThrow();
     expect(row.totp_secret).toBe('');
     expect(row.totp_sealed).toMatch(/^v1\./);
     expect(row.totp_sealed).not.toContain(created.totpSecret);
     expect(await loginTechnician(t.hub.url, 'scelle', PASSWORD, created.totpSecret)).toMatch(/^vigie_session=/);
     if (testStoreKind() === 'sqlite') {
       // The file itself (a Postgres store's files are the database server's, out of the hub's reach).
-      const onDisk = Buffer.concat([readFileSync(join(t.dir, 'hub.sqlite')), ...['-wal'].map((s) => readFileSync(join(t.dir, `hub.sqlite${s}`)))]);
+      const onDisk = Buffer.concat([
+        readFileSync(join(t.dir, 'hub.sqlite')),
+        ...['-wal'].map((s) => readFileSync(join(t.dir, `hub.sqlite${s}`))),
+      ]);
       expect(onDisk.includes(Buffer.from(created.totpSecret))).toBe(false);
     }
   });

@@ -8,8 +8,31 @@
  * and whoever can write there must not be able to point the hub at a key of their own.
  * Created at first start (0600, never replacing an existing file); a looser mode is tightened at every start.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, hkdfSync, randomBytes, sign, timingSafeEqual } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  hkdfSync,
+  randomBytes,
+  sign,
+  timingSafeEqual,
+} from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 const KEY_BYTES = 32;
@@ -130,7 +153,9 @@ export function loadOrCreateHubKey(file: string): HubKey {
       linkSync(tmp, file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new HubKeyError(`cannot create the hub key ${file} (${(e as Error).message}); set VIGIE_KEY_FILE to a writable path outside the data folder`);
+        throw new HubKeyError(
+          `cannot create the hub key ${file} (${(e as Error).message}); set VIGIE_KEY_FILE to a writable path outside the data folder`,
+        );
       }
     } finally {
       rmSync(tmp, { force: true });

@@ -25,10 +25,16 @@ interface Answer {
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const r = (await res.json()) as Result<unknown>;
-  return { status: res.status, code: r.ok ? 'OK' : r.error.code, details: r.ok ? undefined : r.error.details, cookies: res.headers.getSetCookie().map((c) => c.split(';')[0]!) };
+  return {
+    status: res.status,
+    code: r.ok ? 'OK' : r.error.code,
+    details: r.ok ? undefined : r.error.details,
+    cookies: res.headers.getSetCookie().map((c) => c.split(';')[0]!),
+  };
 }
 
-const login = (t: TestHub, body: { login: string; password: string; totp?: string }, headers: Record<string, string> = {}) => post(t.hub.url + HTTP.login, body, headers);
+const login = (t: TestHub, body: { login: string; password: string; totp?: string }, headers: Record<string, string> = {}) =>
+  post(t.hub.url + HTTP.login, body, headers);
 const device = { name: 'Poste accueil', os: 'linux', osVersion: '12', appVersion: '0.1.0' };
 const enroll = (t: TestHub, code: string, headers: Record<string, string> = {}) => post(t.hub.url + HTTP.enroll, { code, device }, headers);
 
@@ -39,7 +45,12 @@ function count(codes: string[]): Record<string, number> {
 }
 
 async function auditRows(t: TestHub, action: string) {
-  const rows = await t.hub.services.db.selectFrom('audit_log').select(['subject', 'data']).where('action', '=', action).orderBy('seq').execute();
+  const rows = await t.hub.services.db
+    .selectFrom('audit_log')
+    .select(['subject', 'data'])
+    .where('action', '=', action)
+    .orderBy('seq')
+    .execute();
   return rows.map((r) => ({ subject: r.subject, data: JSON.parse(r.data) as Record<string, unknown> }));
 }
 
@@ -55,13 +66,17 @@ function serverDisconnected(t: TestHub, client: Socket): Promise<void> {
 describe('login lock-outs', () => {
   let t: TestHub;
   beforeAll(async () => {
-    t = await startTestHub({ login: { freeAttemptsPerLogin: 3, freeAttemptsPerIp: 1000, baseDelayMs: 60_000, maxInFlightPerLogin: 100, maxInFlightPerIp: 100 } });
+    t = await startTestHub({
+      login: { freeAttemptsPerLogin: 3, freeAttemptsPerIp: 1000, baseDelayMs: 60_000, maxInFlightPerLogin: 100, maxInFlightPerIp: 100 },
+    });
   });
   afterAll(() => t.close());
 
   it('counts attempts before the password check: a burst of simultaneous logins gets no more checks than the same attempts one by one', async () => {
     const { totpSecret } = await t.hub.admin.addTechnician({ login: 'rafale', displayName: 'Ra Fale', password: PASSWORD });
-    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => login(t, { login: 'rafale', password: `mauvais mot de passe ${i}`, totp: '000000' })));
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => login(t, { login: 'rafale', password: `mauvais mot de passe ${i}`, totp: '000000' })),
+    );
     const codes = count(burst.map((a) => a.code));
     // 3 free failures, the 4th starts the back-off: at most 4 passwords were ever checked.
     expect(codes.INVALID_CREDENTIALS ?? 0).toBeGreaterThanOrEqual(1);
@@ -77,9 +92,13 @@ describe('login lock-outs', () => {
   });
 
   it('caps a burst spread over many logins from one IP at the IP’s free attempts', async () => {
-    const small = await startTestHub({ login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 5, baseDelayMs: 60_000, maxInFlightPerLogin: 100, maxInFlightPerIp: 100 } });
+    const small = await startTestHub({
+      login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 5, baseDelayMs: 60_000, maxInFlightPerLogin: 100, maxInFlightPerIp: 100 },
+    });
     try {
-      const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => login(small, { login: `inconnu${i}`, password: 'x', totp: '000000' })));
+      const burst = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => login(small, { login: `inconnu${i}`, password: 'x', totp: '000000' })),
+      );
       const codes = count(burst.map((a) => a.code));
       expect(codes.INVALID_CREDENTIALS ?? 0).toBeLessThanOrEqual(6);
       expect((codes.INVALID_CREDENTIALS ?? 0) + (codes.LOCKED_OUT ?? 0)).toBe(40);
@@ -112,11 +131,18 @@ describe('login lock-outs', () => {
       expect(audit.map((r) => r.data.knownDevice)).toEqual([false, true]);
 
       // The cookie names a browser of Claire's, not a pass for another login.
-      const { totpSecret: otherSecret } = await shared.hub.admin.addTechnician({ login: 'marc', displayName: 'Marc Petit', password: PASSWORD });
-      expect((await login(shared, { login: 'marc', password: PASSWORD, totp: totpNow(otherSecret) }, { cookie: known! })).code).toBe('LOCKED_OUT');
+      const { totpSecret: otherSecret } = await shared.hub.admin.addTechnician({
+        login: 'marc',
+        displayName: 'Marc Petit',
+        password: PASSWORD,
+      });
+      expect((await login(shared, { login: 'marc', password: PASSWORD, totp: totpNow(otherSecret) }, { cookie: known! })).code).toBe(
+        'LOCKED_OUT',
+      );
       // Wrong guesses from Claire's browser lock that browser only.
       const fromKnown: string[] = [];
-      for (let i = 0; i < 5; i++) fromKnown.push((await login(shared, { login: 'claire', password: `faux ${i}`, totp: '123456' }, { cookie: known! })).code);
+      for (let i = 0; i < 5; i++)
+        fromKnown.push((await login(shared, { login: 'claire', password: `faux ${i}`, totp: '123456' }, { cookie: known! })).code);
       expect(fromKnown).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'LOCKED_OUT']);
     } finally {
       await shared.close();
@@ -159,7 +185,11 @@ describe('login lock-outs', () => {
     try {
       const { id, totpSecret } = await sealed.hub.admin.addTechnician({ login: 'scelle', displayName: 'Sam Scellé', password: PASSWORD });
       const other = loadOrCreateHubKey(join(sealed.root, 'autre.key'));
-      await sealed.hub.services.db.updateTable('technicians').set({ totp_sealed: sealTotp(other, id, totpSecret) }).where('id', '=', id).execute();
+      await sealed.hub.services.db
+        .updateTable('technicians')
+        .set({ totp_sealed: sealTotp(other, id, totpSecret) })
+        .where('id', '=', id)
+        .execute();
       const wrong = await login(sealed, { login: 'scelle', password: 'pas le bon mot de passe', totp: totpNow(totpSecret) });
       const right = await login(sealed, { login: 'scelle', password: PASSWORD, totp: totpNow(totpSecret) });
       expect([wrong.status, wrong.code]).toEqual([401, 'INVALID_CREDENTIALS']);
@@ -167,7 +197,11 @@ describe('login lock-outs', () => {
       // The right password counted as a failure too: the third attempt starts the back-off.
       expect((await login(sealed, { login: 'scelle', password: PASSWORD, totp: totpNow(totpSecret) })).code).toBe('INVALID_CREDENTIALS');
       expect((await login(sealed, { login: 'scelle', password: PASSWORD, totp: totpNow(totpSecret) })).code).toBe('LOCKED_OUT');
-      expect((await auditRows(sealed, 'auth.login_failed')).map((r) => r.data.reason)).toEqual(['wrong password', 'totp secret unreadable', 'totp secret unreadable']);
+      expect((await auditRows(sealed, 'auth.login_failed')).map((r) => r.data.reason)).toEqual([
+        'wrong password',
+        'totp secret unreadable',
+        'totp secret unreadable',
+      ]);
     } finally {
       await sealed.close();
     }
@@ -278,7 +312,11 @@ describe('socket rate limits per device and per technician session', () => {
       for (let i = 0; i < 4; i++) {
         const open = await (await fetch(base)).text();
         const { sid } = JSON.parse(open.slice(1)) as { sid: string };
-        const res = await fetch(`${base}&sid=${sid}`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: `40/device,${JSON.stringify({ token: d.token })}\x1e1` });
+        const res = await fetch(`${base}&sid=${sid}`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain;charset=UTF-8' },
+          body: `40/device,${JSON.stringify({ token: d.token })}\x1e1`,
+        });
         expect(res.status).toBe(200);
       }
       // Both slots are still free for the device itself.
@@ -343,7 +381,11 @@ describe('proxy trust', () => {
   ];
   for (const [label, trustProxy] of proxies) {
     it(`behind a proxy given by ${label}, a rotating X-Forwarded-For neither resets the client’s counters nor forges the audited IP`, async () => {
-      const t = await startTestHub({ trustProxy, login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 2, baseDelayMs: 60_000 }, enroll: { failuresPerMinutePerIp: 2 } });
+      const t = await startTestHub({
+        trustProxy,
+        login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 2, baseDelayMs: 60_000 },
+        enroll: { failuresPerMinutePerIp: 2 },
+      });
       try {
         // The proxy (this test, on loopback) appends the real client address to what the client sent.
         const via = (i: number) => ({ 'x-forwarded-for': `198.51.100.${i}, 10.${i}.0.1, 203.0.113.7` });
@@ -359,7 +401,9 @@ describe('proxy trust', () => {
         expect((await auditRows(t, 'device.enroll_failed')).map((r) => r.data.ip)).toEqual(['203.0.113.7', '203.0.113.7']);
 
         // Another client behind the same proxy has its own counters.
-        expect((await login(t, { login: 'u9', password: 'x', totp: '000000' }, { 'x-forwarded-for': '203.0.113.8' })).code).toBe('INVALID_CREDENTIALS');
+        expect((await login(t, { login: 'u9', password: 'x', totp: '000000' }, { 'x-forwarded-for': '203.0.113.8' })).code).toBe(
+          'INVALID_CREDENTIALS',
+        );
       } finally {
         await t.close();
       }
@@ -372,7 +416,11 @@ describe('proxy trust', () => {
     expect(clientKey('[::ffff:192.0.2.1]:443')).toBe(clientKey('192.0.2.1'));
     expect(clientKey('::ffff:c000:201')).toBe(clientKey('192.0.2.1'));
     expect(clientKey('::ffff:c000:202')).not.toBe(clientKey('192.0.2.1'));
-    const t = await startTestHub({ trustProxy: ['127.0.0.1'], login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 2, baseDelayMs: 60_000 }, enroll: { failuresPerMinutePerIp: 2 } });
+    const t = await startTestHub({
+      trustProxy: ['127.0.0.1'],
+      login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 2, baseDelayMs: 60_000 },
+      enroll: { failuresPerMinutePerIp: 2 },
+    });
     try {
       const via = (i: number) => ({ 'x-forwarded-for': `198.51.100.${i}, 203.0.113.7:${40_000 + i}` });
       const logins: string[] = [];
@@ -390,7 +438,8 @@ describe('proxy trust', () => {
     const t = await startTestHub({ login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 2, baseDelayMs: 60_000 } });
     try {
       const logins: string[] = [];
-      for (let i = 0; i < 4; i++) logins.push((await login(t, { login: `v${i}`, password: 'x', totp: '000000' }, { 'x-forwarded-for': `198.51.100.${i}` })).code);
+      for (let i = 0; i < 4; i++)
+        logins.push((await login(t, { login: `v${i}`, password: 'x', totp: '000000' }, { 'x-forwarded-for': `198.51.100.${i}` })).code);
       expect(logins).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'LOCKED_OUT']);
       expect((await auditRows(t, 'auth.login_failed')).map((r) => r.data.ip)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
     } finally {
@@ -403,10 +452,17 @@ describe('proxy trust', () => {
     expect(clientKey('2001:db8:1:2::1')).not.toBe(clientKey('2001:db8:1:3::1'));
     expect(clientKey('::ffff:192.0.2.1')).toBe(clientKey('192.0.2.1'));
     expect(clientKey('192.0.2.1')).not.toBe(clientKey('192.0.2.2'));
-    const t = await startTestHub({ trustProxy: ['loopback'], login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 2, baseDelayMs: 60_000 } });
+    const t = await startTestHub({
+      trustProxy: ['loopback'],
+      login: { freeAttemptsPerLogin: 100, freeAttemptsPerIp: 2, baseDelayMs: 60_000 },
+    });
     try {
       const logins: string[] = [];
-      for (let i = 0; i < 4; i++) logins.push((await login(t, { login: `w${i}`, password: 'x', totp: '000000' }, { 'x-forwarded-for': `2001:db8:5:6:${i + 1}::${i + 7}` })).code);
+      for (let i = 0; i < 4; i++)
+        logins.push(
+          (await login(t, { login: `w${i}`, password: 'x', totp: '000000' }, { 'x-forwarded-for': `2001:db8:5:6:${i + 1}::${i + 7}` }))
+            .code,
+        );
       expect(logins).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'LOCKED_OUT']);
     } finally {
       await t.close();
@@ -426,7 +482,11 @@ describe('enrollment codes', () => {
   it('expire: an expired code enrolls nothing, says so, and counts as a failure', async () => {
     const p = await t.hub.services.devices.createPractice('Cabinet expiré');
     expect(Date.parse(p.enrollmentCodeExpiresAt)).toBeGreaterThan(Date.now() + 6 * 24 * 3_600_000); // default: 7 days
-    await t.hub.services.db.updateTable('practices').set({ enrollment_code_expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', p.id).execute();
+    await t.hub.services.db
+      .updateTable('practices')
+      .set({ enrollment_code_expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', p.id)
+      .execute();
     const r = await enroll(t, p.enrollmentCode);
     expect(r).toMatchObject({ status: 400, code: 'INVALID_CODE', details: { reason: 'expired' } });
     expect(await t.hub.services.db.selectFrom('devices').select('id').where('practice_id', '=', p.id).execute()).toEqual([]);

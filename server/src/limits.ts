@@ -166,7 +166,11 @@ export class MemoryAttemptCounter implements AttemptCounter {
       const budget = Math.max(1, rule.free + 1 - s.failures);
       if (s.inFlight >= Math.min(budget, rule.maxInFlight)) {
         const reason = s.inFlight >= budget ? 'backoff' : 'busy';
-        return Promise.resolve({ ok: false, reason, retryAfterMs: Math.max(BUSY_RETRY_MS, reason === 'backoff' ? backoffDelayMs(rule, s.failures + 1) : 0) });
+        return Promise.resolve({
+          ok: false,
+          reason,
+          retryAfterMs: Math.max(BUSY_RETRY_MS, reason === 'backoff' ? backoffDelayMs(rule, s.failures + 1) : 0),
+        });
       }
     }
     for (const { key } of keys) {

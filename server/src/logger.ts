@@ -8,6 +8,9 @@ export function createLogger(level: LogLevel): Logger {
   return pino({
     level,
     base: { app: 'vigie-hub' },
-    redact: { paths: ['password', '*.password', 'token', '*.token', 'totp', '*.totp', 'req.headers.cookie', 'headers.cookie'], censor: '[redacted]' },
+    redact: {
+      paths: ['password', '*.password', 'token', '*.token', 'totp', '*.totp', 'req.headers.cookie', 'headers.cookie'],
+      censor: '[redacted]',
+    },
   });
 }

@@ -29,7 +29,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function initials(displayName: string): string {
-  const parts = displayName.trim().split(/[\s-]+/).filter(Boolean);
+  const parts = displayName
+    .trim()
+    .split(/[\s-]+/)
+    .filter(Boolean);
   const letters = parts.length >= 2 ? [parts[0]!, parts[parts.length - 1]!].map((p) => p[0]) : [parts[0]?.slice(0, 2) ?? '?'];
   return letters.join('').toUpperCase().slice(0, 4);
 }

@@ -5,7 +5,17 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SLA, WEEKDAYS, type QueuePosition, type QueueSnapshot, type WaitMessage } from '@vigie/common';
-import { createHelp, data, hubCli, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from './test-support/fixture.js';
+import {
+  createHelp,
+  data,
+  hubCli,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from './test-support/fixture.js';
 import { emitAck, nextEvent } from './test-support/sockets.js';
 import { wallTime } from './settings/hours.js';
 
@@ -44,7 +54,15 @@ async function settled(t: ClockHub, dev: TestDevice, tech: TestTech | null, requ
 }
 
 /** The next push of this request's position whose wait has `key`, and the consoles' queue saying the same. */
-async function bothSay(dev: TestDevice, tech: TestTech | null, requestId: string, key: WaitMessage['key'], trigger: () => unknown, t: ClockHub, also: (w: WaitMessage) => boolean = () => true) {
+async function bothSay(
+  dev: TestDevice,
+  tech: TestTech | null,
+  requestId: string,
+  key: WaitMessage['key'],
+  trigger: () => unknown,
+  t: ClockHub,
+  also: (w: WaitMessage) => boolean = () => true,
+) {
   await settled(t, dev, tech, requestId);
   const says = (w: WaitMessage | undefined) => w?.key === key && also(w);
   const pushed = nextEvent<QueuePosition>(dev.socket, 'help:position', (p) => p.requestId === requestId && says(p.wait));
@@ -63,14 +81,33 @@ describe('waiting time tells the truth', () => {
     expect((await hubCli(t, 'settings', 'phone', 'set', '01 23 45 67 89')).rc).toBe(0);
     const dev = await newDevice(t, 'Accueil');
     const { request, position } = await createHelp(dev);
-    expect(position?.wait).toMatchObject({ key: 'noTechnician', params: { position: 1, waiting: 1, techniciansAvailable: 0, etaMinutes: null, phone: '01 23 45 67 89', opensAt: null, timeZone: 'Europe/Paris' } });
+    expect(position?.wait).toMatchObject({
+      key: 'noTechnician',
+      params: {
+        position: 1,
+        waiting: 1,
+        techniciansAvailable: 0,
+        etaMinutes: null,
+        phone: '01 23 45 67 89',
+        opensAt: null,
+        timeZone: 'Europe/Paris',
+      },
+    });
     // The queue the consoles get says the same for this request.
     expect(stable(positionIn(await t.hub.realtime.snapshot(), request.id)?.wait)).toEqual(stable(position?.wait));
 
     // Still true past 3 minutes: nobody was alerted, the practice is told nobody is there.
     t.advance(SLA.breachMs + 5_000);
     // The push that reflects the moved clock (one composed just before may still be on its way).
-    const later = await bothSay(dev, null, request.id, 'noTechnician', () => t.hub.realtime.queueChanged(), t, (w) => w.params.waitedSeconds > SLA.breachMs / 1000);
+    const later = await bothSay(
+      dev,
+      null,
+      request.id,
+      'noTechnician',
+      () => t.hub.realtime.queueChanged(),
+      t,
+      (w) => w.params.waitedSeconds > SLA.breachMs / 1000,
+    );
     expect(later.wait?.params.waitedSeconds).toBeGreaterThan(SLA.breachMs / 1000);
   });
 
@@ -82,14 +119,31 @@ describe('waiting time tells the truth', () => {
     const tech = await newTech(t, 'technician', 'Julie Martin');
     expect((await pushed).wait?.params.techniciansAvailable).toBe(1);
 
-    const onBreak = await bothSay(dev, tech, request.id, 'noTechnician', async () => expect(data(await emitAck(tech.socket, 'tech:availability', { available: false }))).toEqual({ available: false }), t);
+    const onBreak = await bothSay(
+      dev,
+      tech,
+      request.id,
+      'noTechnician',
+      async () => expect(data(await emitAck(tech.socket, 'tech:availability', { available: false }))).toEqual({ available: false }),
+      t,
+    );
     expect(onBreak.wait?.params.techniciansAvailable).toBe(0);
     const snap = await t.hub.realtime.snapshot();
     expect(snap.support).toMatchObject({ techniciansOnline: 1, techniciansAvailable: 0 });
     // Every tab of that technician hears it; a new tab reads it.
     const other = await newTech(t, 'technician', 'Bruno Durand');
     expect(data(await emitAck(other.socket, 'tech:availability', {}))).toEqual({ available: true });
-    const back = await bothSay(dev, tech, request.id, 'noEstimate', () => emitAck(other.socket, 'tech:availability', { available: false }).then(() => emitAck(tech.socket, 'tech:availability', { available: true })), t);
+    const back = await bothSay(
+      dev,
+      tech,
+      request.id,
+      'noEstimate',
+      () =>
+        emitAck(other.socket, 'tech:availability', { available: false }).then(() =>
+          emitAck(tech.socket, 'tech:availability', { available: true }),
+        ),
+      t,
+    );
     expect(back.wait?.params.techniciansAvailable).toBe(1);
     // A break ends with the technician's last socket.
     await bothSay(dev, null, request.id, 'noTechnician', () => tech.socket.close(), t);
@@ -104,10 +158,21 @@ describe('waiting time tells the truth', () => {
     expect((await hubCli(t, 'settings', 'phone', 'set', '+33 1 23 45 67 89')).rc).toBe(0);
     const dev = await newDevice(t);
     const { position } = await createHelp(dev);
-    expect(position?.wait).toMatchObject({ key: 'closed', params: { phone: '+33 1 23 45 67 89', timeZone: 'Europe/Paris', techniciansAvailable: 0, etaMinutes: null } });
+    expect(position?.wait).toMatchObject({
+      key: 'closed',
+      params: { phone: '+33 1 23 45 67 89', timeZone: 'Europe/Paris', techniciansAvailable: 0, etaMinutes: null },
+    });
     const opensAt = new Date(position!.wait!.params.opensAt!);
-    const paris = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(opensAt);
-    const shortDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short' }).format(new Date(Date.UTC(2024, 0, 1 + WEEKDAYS.indexOf(day)))); // 2024-01-01 was a Monday
+    const paris = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(opensAt);
+    const shortDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short' }).format(
+      new Date(Date.UTC(2024, 0, 1 + WEEKDAYS.indexOf(day))),
+    ); // 2024-01-01 was a Monday
     expect(paris).toBe(`${shortDay} 10:00`);
     expect(opensAt.getTime() - Date.now()).toBeGreaterThan(24 * 3_600_000);
     expect(opensAt.getTime() - Date.now()).toBeLessThan(3 * 24 * 3_600_000 + 3_600_000);
@@ -134,7 +199,10 @@ describe('waiting time tells the truth', () => {
 
     const devA = await newDevice(t, 'Poste A');
     const a = await createHelp(devA);
-    expect(a.position?.wait).toMatchObject({ key: 'estimate', params: { position: 1, etaMinutes: 2, samples: 1, techniciansAvailable: 1 } });
+    expect(a.position?.wait).toMatchObject({
+      key: 'estimate',
+      params: { position: 1, etaMinutes: 2, samples: 1, techniciansAvailable: 1 },
+    });
     expect(a.position!.wait!.params.medianPickupSeconds).toBeGreaterThanOrEqual(119);
     const devB = await newDevice(t, 'Poste B');
     const b = await createHelp(devB);
@@ -142,7 +210,15 @@ describe('waiting time tells the truth', () => {
 
     // A second technician available: twice as fast, pushed to both sides.
     const bHalf = nextEvent<QueuePosition>(devB.socket, 'help:position', (p) => p.wait?.params.etaMinutes === 2);
-    const aHalf = await bothSay(devA, tech, a.request.id, 'estimate', () => newTech(t, 'technician', 'Bruno Durand'), t, (w) => w.params.techniciansAvailable === 2);
+    const aHalf = await bothSay(
+      devA,
+      tech,
+      a.request.id,
+      'estimate',
+      () => newTech(t, 'technician', 'Bruno Durand'),
+      t,
+      (w) => w.params.techniciansAvailable === 2,
+    );
     expect(aHalf.wait?.params).toMatchObject({ etaMinutes: 1, techniciansAvailable: 2 });
     await bHalf;
 
@@ -166,6 +242,9 @@ describe('waiting time tells the truth', () => {
     await newTech(t);
     const dev = await newDevice(t);
     const { position } = await createHelp(dev);
-    expect(position?.wait).toMatchObject({ key: 'noEstimate', params: { etaMinutes: null, medianPickupSeconds: null, samples: 0, techniciansAvailable: 1 } });
+    expect(position?.wait).toMatchObject({
+      key: 'noEstimate',
+      params: { etaMinutes: null, medianPickupSeconds: null, samples: 0, techniciansAvailable: 1 },
+    });
   });
 });

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { ChatReceipts, HelpRequest, HelpTopic, Id, IsoDate, LIMITS, Locale, QueuePosition, Uuid, ChatAuthor, SystemMessageRef } from '../domain.js';
+import {
+  ChatReceipts,
+  HelpRequest,
+  HelpTopic,
+  Id,
+  IsoDate,
+  LIMITS,
+  Locale,
+  QueuePosition,
+  Uuid,
+  ChatAuthor,
+  SystemMessageRef,
+} from '../domain.js';
 
 /** A chat message as the app holds it: pending ones have no seq yet (they sit in the outbox). */
 export const LocalChatMessage = z.object({
@@ -78,11 +90,17 @@ export const APP_METHODS = {
   'enrollment:enroll': { request: EnrollInput, response: EnrollmentState },
   /** One click is enough: topic and description are optional and can be added afterwards. */
   'support:requestHelp': {
-    request: z.strictObject({ topic: HelpTopic.nullable().optional(), description: z.string().trim().max(LIMITS.description).nullable().optional() }),
+    request: z.strictObject({
+      topic: HelpTopic.nullable().optional(),
+      description: z.string().trim().max(LIMITS.description).nullable().optional(),
+    }),
     response: HelpRequest.nullable(),
   },
   'support:updateRequest': {
-    request: z.strictObject({ topic: HelpTopic.nullable().optional(), description: z.string().trim().max(LIMITS.description).nullable().optional() }),
+    request: z.strictObject({
+      topic: HelpTopic.nullable().optional(),
+      description: z.string().trim().max(LIMITS.description).nullable().optional(),
+    }),
     response: HelpRequest.nullable(),
   },
   'support:cancel': { request: z.strictObject({}), response: z.object({}) },

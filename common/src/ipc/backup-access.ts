@@ -28,7 +28,10 @@ export const BACKUP_ACCESS_METHODS = {
   /** Asked or live, or null. */
   'backupAccess:get': { request: z.strictObject({}), response: BackupAccessView.nullable() },
   /** « Autoriser » / « Refuser » on the consent. */
-  'backupAccess:answer': { request: z.strictObject({ accessId: Id, decision: z.enum(['granted', 'refused']) }), response: BackupAccessView.nullable() },
+  'backupAccess:answer': {
+    request: z.strictObject({ accessId: Id, decision: z.enum(['granted', 'refused']) }),
+    response: BackupAccessView.nullable(),
+  },
   /** « Arrêter l'accès » (also refuses a consent still shown). */
   'backupAccess:stop': { request: z.strictObject({ accessId: Id }), response: BackupAccessView.nullable() },
 } as const;

@@ -72,7 +72,10 @@ export const ScreenState = z.object({
       displayId: z.string().nullable(),
       ice: IceConfig.nullable(),
       /** The shared monitor's name and rank among the machine's monitors (the technician's label). */
-      display: z.object({ label: z.string(), index: z.number().int().min(1), count: z.number().int().min(1) }).nullable().optional(),
+      display: z
+        .object({ label: z.string(), index: z.number().int().min(1), count: z.number().int().min(1) })
+        .nullable()
+        .optional(),
     })
     .nullable(),
   /**
@@ -80,7 +83,10 @@ export const ScreenState = z.object({
    * says so (a few seconds), then control starts anyway and the banner says it; failed → the
    * practitioner decides (allow without it, refuse, or take control back). Null when none was taken.
    */
-  safety: z.object({ state: z.enum(['running', 'done', 'failed']), reason: BackupReason.nullable() }).nullable().optional(),
+  safety: z
+    .object({ state: z.enum(['running', 'done', 'failed']), reason: BackupReason.nullable() })
+    .nullable()
+    .optional(),
   /** The last session that ended, for a short message. */
   ended: z.object({ sessionId: Id, by: ScreenEndedBy, reason: ScreenEndReason, at: IsoDate }).nullable(),
   input: z.object({

@@ -93,7 +93,8 @@ export class ManualClock implements Clock {
 
   private due(target: number): [number, Timer] | null {
     let best: [number, Timer] | null = null;
-    for (const e of this.timers) if (e[1].at <= target && (best === null || e[1].at < best[1].at || (e[1].at === best[1].at && e[0] < best[0]))) best = e;
+    for (const e of this.timers)
+      if (e[1].at <= target && (best === null || e[1].at < best[1].at || (e[1].at === best[1].at && e[0] < best[0]))) best = e;
     return best;
   }
 

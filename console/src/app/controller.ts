@@ -52,7 +52,6 @@ export class ConsoleController {
   /** The support as practices see it: hours, phone, this technician's break, alerts past 3 minutes. */
   readonly support: SupportController;
 
-
   private readonly clock: Clock;
   private readonly core: ConsoleCore;
   private readonly sessionPart: ConsoleSession;
@@ -105,7 +104,8 @@ export class ConsoleController {
       disconnected: () => this.outbox.disconnected(),
       leaving: () => this.conversations.stop(),
       ended: () => {
-        for (const part of [this.updates, this.fleet, this.screen, this.backup, this.safety, this.audit, this.tripwire, this.support]) part.reset();
+        for (const part of [this.updates, this.fleet, this.screen, this.backup, this.safety, this.audit, this.tripwire, this.support])
+          part.reset();
       },
     });
   }

@@ -1,4 +1,15 @@
-import { ChatResync, LIMITS, err, gaplessSeq, hasGap, mergeMessages, mergeReceipts, type ChatMessage, type HelpRequest, type Result } from '@vigie/common';
+import {
+  ChatResync,
+  LIMITS,
+  err,
+  gaplessSeq,
+  hasGap,
+  mergeMessages,
+  mergeReceipts,
+  type ChatMessage,
+  type HelpRequest,
+  type Result,
+} from '@vigie/common';
 import { pruneOutbox } from '../lib/chat';
 import type { TechPushPayload } from '../lib/socket';
 import { TypingSignal } from '../lib/typing';
@@ -28,7 +39,10 @@ export class Conversations {
       fetch: (items) => core.deps.client.request('chat:resync', { items }),
       cursor: (requestId) => gaplessSeq(core.workspace.getState().conversations[requestId]?.messages ?? []),
       apply: (requestId, page) => {
-        patchConversation(core, requestId, (conv) => ({ messages: mergeMessages(conv.messages, page.messages), receipts: mergeReceipts(conv.receipts, page.receipts) }));
+        patchConversation(core, requestId, (conv) => ({
+          messages: mergeMessages(conv.messages, page.messages),
+          receipts: mergeReceipts(conv.receipts, page.receipts),
+        }));
         this.afterMessages(requestId);
       },
       log: (message, details) => core.deps.log.debug(message, details),
@@ -118,8 +132,19 @@ export class Conversations {
     this.fleet.seedHealth(device.id, r.data.healthReport);
     const latest = r.data.deviceReport;
     // The device's latest summaries (backup, health) show at once, not only after its next report.
-    if (latest) core.workspace.setState((s) => (s.reports[device.id] && s.reports[device.id]!.reportedAt >= latest.reportedAt ? {} : { reports: { ...s.reports, [device.id]: latest } }));
-    this.mergeInto(requestId, messages, { request, device, receipts: mergeReceipts(core.workspace.getState().conversations[requestId]?.receipts ?? null, receipts), detail: 'ready', error: null });
+    if (latest)
+      core.workspace.setState((s) =>
+        s.reports[device.id] && s.reports[device.id]!.reportedAt >= latest.reportedAt
+          ? {}
+          : { reports: { ...s.reports, [device.id]: latest } },
+      );
+    this.mergeInto(requestId, messages, {
+      request,
+      device,
+      receipts: mergeReceipts(core.workspace.getState().conversations[requestId]?.receipts ?? null, receipts),
+      detail: 'ready',
+      error: null,
+    });
   }
 
   /** Adds messages to a conversation; a hole before the newest one asks for a resync of that conversation. */
@@ -156,12 +181,17 @@ export class Conversations {
     const practice = known?.request?.practiceName ?? s.mine.find((r) => r.id === m.requestId)?.practiceName ?? '';
     if (core.ui.getState().soundEnabled) deps.alerts.chime('message');
     core.announce(t('alerts.announceMessage', { name: m.authorName, practice }));
-    if (!deps.hasAttention()) deps.alerts.notify(t('alerts.newMessageTitle', { practice }), m.text.slice(0, 140), `chat-${m.requestId}`, () => deps.navigate({ name: 'request', id: m.requestId }));
+    if (!deps.hasAttention())
+      deps.alerts.notify(t('alerts.newMessageTitle', { practice }), m.text.slice(0, 140), `chat-${m.requestId}`, () =>
+        deps.navigate({ name: 'request', id: m.requestId }),
+      );
   }
 
   /** The practitioner is typing (or stopped). */
   practitionerTyping(p: TechPushPayload<'chat:typing'>): void {
-    patchConversation(this.core, p.requestId, () => ({ typing: p.typing ? { name: p.name, until: this.core.clock.now() + TYPING_SHOWN_MS } : null }));
+    patchConversation(this.core, p.requestId, () => ({
+      typing: p.typing ? { name: p.name, until: this.core.clock.now() + TYPING_SHOWN_MS } : null,
+    }));
   }
 
   /** The message box changed: throttled "typing" signal to the practice. */
@@ -203,6 +233,8 @@ export class Conversations {
   }
 
   report(p: TechPushPayload<'device:report'>): void {
-    this.core.workspace.setState((s) => ({ reports: { ...s.reports, [p.deviceId]: { health: p.health, backup: p.backup, reportedAt: p.reportedAt } } }));
+    this.core.workspace.setState((s) => ({
+      reports: { ...s.reports, [p.deviceId]: { health: p.health, backup: p.backup, reportedAt: p.reportedAt } },
+    }));
   }
 }

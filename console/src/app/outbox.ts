@@ -53,7 +53,14 @@ export class ConsoleOutbox {
     const body = text.trim();
     if (!body) return err('BAD_REQUEST', 'Message vide.');
     if (body.length > LIMITS.chatText) return err('BAD_REQUEST', 'Message trop long.');
-    const item: OutboxItem = { id: uuidV4(), requestId, text: body, sentAt: new Date(this.core.clock.now()).toISOString(), state: 'queued', attempts: 0 };
+    const item: OutboxItem = {
+      id: uuidV4(),
+      requestId,
+      text: body,
+      sentAt: new Date(this.core.clock.now()).toISOString(),
+      state: 'queued',
+      attempts: 0,
+    };
     this.core.workspace.setState((s) => ({ outbox: [...s.outbox, item] }));
     queued?.();
     void this.flush();
@@ -110,7 +117,12 @@ export class ConsoleOutbox {
   /** One send; true when it should be tried again later (transient failure: a retry is scheduled). */
   private async attemptSend(item: OutboxItem): Promise<boolean> {
     this.step(item.id, { type: 'send' });
-    const r = await this.core.deps.client.request('chat:send', { requestId: item.requestId, id: item.id, text: item.text, sentAt: item.sentAt });
+    const r = await this.core.deps.client.request('chat:send', {
+      requestId: item.requestId,
+      id: item.id,
+      text: item.text,
+      sentAt: item.sentAt,
+    });
     if (r.ok) {
       this.sendFailures = 0;
       this.step(item.id, { type: 'stored' });
@@ -127,7 +139,9 @@ export class ConsoleOutbox {
     const item = this.core.workspace.getState().outbox.find((o) => o.id === id);
     if (!item) return;
     const { item: next, effects } = outboxStep(item, event);
-    this.core.workspace.setState((s) => ({ outbox: next ? s.outbox.map((o) => (o.id === id ? next : o)) : s.outbox.filter((o) => o.id !== id) }));
+    this.core.workspace.setState((s) => ({
+      outbox: next ? s.outbox.map((o) => (o.id === id ? next : o)) : s.outbox.filter((o) => o.id !== id),
+    }));
     for (const e of effects) {
       // Slowing down is for every conversation, not only this one.
       if (e.type === 'pause-sends') this.sendPausedUntil = this.core.clock.now() + e.ms;

@@ -40,7 +40,12 @@ export class ConsoleQueue {
     core.announce(t('alerts.announceRequest', { practice: first.practiceName, device: first.deviceName }));
     if (!deps.hasAttention()) {
       for (const r of fresh.slice(0, 3)) {
-        deps.alerts.notify(t('alerts.newRequestTitle'), t('alerts.newRequestBody', { practice: r.practiceName, device: r.deviceName }), `request-${r.id}`, () => deps.navigate({ name: 'queue' }));
+        deps.alerts.notify(
+          t('alerts.newRequestTitle'),
+          t('alerts.newRequestBody', { practice: r.practiceName, device: r.deviceName }),
+          `request-${r.id}`,
+          () => deps.navigate({ name: 'queue' }),
+        );
       }
     }
   }
@@ -51,14 +56,18 @@ export class ConsoleQueue {
       const i = s.requests.findIndex((q) => q.id === r.id);
       if (i < 0) return {};
       const open = r.status === 'waiting' || r.status === 'assigned';
-      const requests = open ? s.requests.map((q) => (q.id === r.id ? { ...r, deviceOnline: q.deviceOnline } : q)) : s.requests.filter((q) => q.id !== r.id);
+      const requests = open
+        ? s.requests.map((q) => (q.id === r.id ? { ...r, deviceOnline: q.deviceOnline } : q))
+        : s.requests.filter((q) => q.id !== r.id);
       return { requests: orderQueue(requests) };
     });
   }
 
   /** A device came or went: shown on its requests. */
   presence(deviceId: string, online: boolean): void {
-    this.core.queue.setState((s) => ({ requests: s.requests.map((r) => (r.deviceId === deviceId && r.deviceOnline !== online ? { ...r, deviceOnline: online } : r)) }));
+    this.core.queue.setState((s) => ({
+      requests: s.requests.map((r) => (r.deviceId === deviceId && r.deviceOnline !== online ? { ...r, deviceOnline: online } : r)),
+    }));
   }
 
   async refresh(): Promise<void> {
@@ -82,7 +91,9 @@ export class ConsoleQueue {
       deps.navigate({ name: 'request', id: r.data.id });
       return r;
     }
-    queue.setState({ notice: r.error.code === 'CONFLICT' ? { kind: 'taken', requestId } : { kind: 'error', code: r.error.code, requestId } });
+    queue.setState({
+      notice: r.error.code === 'CONFLICT' ? { kind: 'taken', requestId } : { kind: 'error', code: r.error.code, requestId },
+    });
     if (r.error.code === 'CONFLICT' || r.error.code === 'NOT_FOUND') await this.refresh();
     return r;
   }

@@ -1,4 +1,13 @@
-import { LIMITS, backoffDelay, isRetryable, mergeReceipts, receiptPoint, type ChatMessage, type ErrorCode, type TimerHandle } from '@vigie/common';
+import {
+  LIMITS,
+  backoffDelay,
+  isRetryable,
+  mergeReceipts,
+  receiptPoint,
+  type ChatMessage,
+  type ErrorCode,
+  type TimerHandle,
+} from '@vigie/common';
 import { isConnected, patchConversation, type ConsoleCore } from './core';
 
 /** Delivered/read receipts wait this long to leave together (a busy console: a few calls a second, not one per message). */
@@ -70,7 +79,8 @@ export class ConsoleReceipts {
           const read = s.localRead[id] ?? 0;
           const delivered = receiptPoint(c.messages, fromDevice);
           if (read > (c.receipts?.technician.read ?? 0)) items.push({ requestId: id, kind: 'read', upToSeq: read });
-          if (delivered > Math.max(read, c.receipts?.technician.delivered ?? 0)) items.push({ requestId: id, kind: 'delivered', upToSeq: delivered });
+          if (delivered > Math.max(read, c.receipts?.technician.delivered ?? 0))
+            items.push({ requestId: id, kind: 'delivered', upToSeq: delivered });
         }
         this.wanted.clear();
         for (let i = 0; i < items.length; i += LIMITS.chatBatch) {
@@ -82,7 +92,11 @@ export class ConsoleReceipts {
             if (code !== 'OFFLINE') this.retryLater(after);
           };
           if (!r.ok) {
-            retry(r.error.code, batch.map((b) => b.requestId), Number(r.error.details?.retryAfterMs ?? 0));
+            retry(
+              r.error.code,
+              batch.map((b) => b.requestId),
+              Number(r.error.details?.retryAfterMs ?? 0),
+            );
             continue;
           }
           for (const item of r.data) {

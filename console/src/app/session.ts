@@ -1,4 +1,12 @@
-import { backoffDelay, isRetryable, type HelpRequest, type QueueSnapshot, type Result, type TechnicianSelf, type TimerHandle } from '@vigie/common';
+import {
+  backoffDelay,
+  isRetryable,
+  type HelpRequest,
+  type QueueSnapshot,
+  type Result,
+  type TechnicianSelf,
+  type TimerHandle,
+} from '@vigie/common';
 import { parseStoredOutbox } from '../lib/chat';
 import type { ConnectionStatus } from '../lib/socket';
 import { initialQueueState } from '../stores/queue';
@@ -123,10 +131,13 @@ export class ConsoleSession {
       // A hub busy with a reconnect storm may not answer in time: ask again (the next connection does too).
       else if (isRetryable(r.error.code) && r.error.code !== 'OFFLINE') {
         const after = Number(r.error.details?.retryAfterMs ?? 0);
-        this.helloTimer = core.clock.setTimeout(() => {
-          this.helloTimer = null;
-          if (core.connection.getState().status === 'connected') void this.hello(attempt + 1);
-        }, Math.max(after, backoffDelay(attempt, { baseMs: 1000, maxMs: 10_000 })));
+        this.helloTimer = core.clock.setTimeout(
+          () => {
+            this.helloTimer = null;
+            if (core.connection.getState().status === 'connected') void this.hello(attempt + 1);
+          },
+          Math.max(after, backoffDelay(attempt, { baseMs: 1000, maxMs: 10_000 })),
+        );
       }
       return;
     }

@@ -1,7 +1,18 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import { backupHeadlineKey, snapshotCrumbs, type BackupError, type BackupSummary, type BrowseResponse, type ErrorBody, type RestoreJob, type RestoreMode, type SearchResponse, type Snapshot } from '@vigie/common';
+import {
+  backupHeadlineKey,
+  snapshotCrumbs,
+  type BackupError,
+  type BackupSummary,
+  type BrowseResponse,
+  type ErrorBody,
+  type RestoreJob,
+  type RestoreMode,
+  type SearchResponse,
+  type Snapshot,
+} from '@vigie/common';
 import { Breadcrumbs } from '../../../web/Breadcrumbs';
 import { useController, useSession, useWorkspace } from '../app/context';
 import { quotedNames } from '../components/format';
@@ -24,7 +35,15 @@ interface Choice {
 }
 
 /** A backup error as the technician reads it (`backupErrorText`; `access`: the error of an access call). */
-export function BackupErrorNotice({ error, access = false, testId }: { error: ErrorBody | BackupError; access?: boolean; testId?: string }) {
+export function BackupErrorNotice({
+  error,
+  access = false,
+  testId,
+}: {
+  error: ErrorBody | BackupError;
+  access?: boolean;
+  testId?: string;
+}) {
   const { t } = useTranslation();
   return (
     <p className="notice notice--error" role="alert" data-testid={testId}>
@@ -42,7 +61,10 @@ function JobView({ scope, job }: { scope: BackupScope; job: RestoreJob }) {
   const fraction = job.state === 'done' ? 1 : (job.progress?.fraction ?? null);
   const percent = fraction === null ? null : Math.round(fraction * 100);
   const secs = job.progress?.secondsRemaining ?? null;
-  const remaining = !final && secs !== null ? t('backup.ui.remaining', { time: secs < 60 ? t('backup.ui.seconds') : t('backup.ui.minutes', { count: Math.ceil(secs / 60) }) }) : null;
+  const remaining =
+    !final && secs !== null
+      ? t('backup.ui.remaining', { time: secs < 60 ? t('backup.ui.seconds') : t('backup.ui.minutes', { count: Math.ceil(secs / 60) }) })
+      : null;
   const cancel = async () => {
     setCancelError(null);
     const r = await controller.backup.cancel(scope, job.id);
@@ -52,7 +74,11 @@ function JobView({ scope, job }: { scope: BackupScope; job: RestoreJob }) {
     <div className="bk-job" data-testid="backup-job" data-state={job.state}>
       <h3 className="panel-subtitle">{t('backup.ui.progress')}</h3>
       <div role="status" aria-live="polite">
-        {percent === null ? <progress aria-label={t(`backup.restoreStates.${job.state}`)} /> : <progress max={100} value={percent} aria-label={t(`backup.restoreStates.${job.state}`)} />}
+        {percent === null ? (
+          <progress aria-label={t(`backup.restoreStates.${job.state}`)} />
+        ) : (
+          <progress max={100} value={percent} aria-label={t(`backup.restoreStates.${job.state}`)} />
+        )}
         <p>
           <strong>{t(`backup.restoreStates.${job.state}`)}</strong>
           {percent !== null ? ` · ${t('backup.ui.percent', { percent })}` : ''}
@@ -85,7 +111,11 @@ function Browser({ scope, snapshot, onChoice }: { scope: BackupScope; snapshot: 
   const controller = useController();
   const [path, setPath] = useState<string | null>(snapshot.roots.length === 1 ? snapshot.roots[0]! : null);
   const [limit, setLimit] = useState(200);
-  const [listing, setListing] = useState<{ data: BrowseResponse | null; error: ErrorBody | null; loading: boolean }>({ data: null, error: null, loading: false });
+  const [listing, setListing] = useState<{ data: BrowseResponse | null; error: ErrorBody | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: false,
+  });
   const [selected, setSelected] = useState<string[]>([]);
 
   useEffect(() => {
@@ -119,7 +149,13 @@ function Browser({ scope, snapshot, onChoice }: { scope: BackupScope; snapshot: 
 
   return (
     <div className="bk-browser">
-      <Breadcrumbs crumbs={crumbs} label={t('backup.ui.breadcrumb')} onPick={setPath} navClassName="bk-crumbs" buttonClassName="btn btn--ghost btn--small" />
+      <Breadcrumbs
+        crumbs={crumbs}
+        label={t('backup.ui.breadcrumb')}
+        onPick={setPath}
+        navClassName="bk-crumbs"
+        buttonClassName="btn btn--ghost btn--small"
+      />
       {path === null ? (
         <ul className="bk-entries">
           {snapshot.roots.map((r, i) => (
@@ -143,14 +179,26 @@ function Browser({ scope, snapshot, onChoice }: { scope: BackupScope; snapshot: 
           <ul className="bk-entries" data-testid="backup-entries">
             {listing.data.entries.map((e) => (
               <li key={e.path} className="bk-entry">
-                <input type="checkbox" id={`bk-${e.path}`} checked={selected.includes(e.path)} onChange={() => toggle(e.path)} aria-label={t('backup.ui.select', { name: e.name })} />
+                <input
+                  type="checkbox"
+                  id={`bk-${e.path}`}
+                  checked={selected.includes(e.path)}
+                  onChange={() => toggle(e.path)}
+                  aria-label={t('backup.ui.select', { name: e.name })}
+                />
                 {e.type === 'dir' ? (
-                  <button type="button" className="bk-entry__open" onClick={() => setPath(e.path)} aria-label={t('backup.ui.open', { name: e.name })}>
+                  <button
+                    type="button"
+                    className="bk-entry__open"
+                    onClick={() => setPath(e.path)}
+                    aria-label={t('backup.ui.open', { name: e.name })}
+                  >
                     <span className="bk-icon bk-icon--folder" aria-hidden="true" /> {e.name}
                   </button>
                 ) : (
                   <label htmlFor={`bk-${e.path}`} className="bk-entry__label">
-                    <span className="bk-icon bk-icon--file" aria-hidden="true" /> {e.name} <span className="muted">{e.size !== null ? formatBytes(e.size, i18n.language) : ''}</span>
+                    <span className="bk-icon bk-icon--file" aria-hidden="true" /> {e.name}{' '}
+                    <span className="muted">{e.size !== null ? formatBytes(e.size, i18n.language) : ''}</span>
                   </label>
                 )}
               </li>
@@ -177,7 +225,11 @@ function Search({ scope, onChoice }: { scope: BackupScope; onChoice: (c: Choice)
   const { t, i18n } = useTranslation();
   const controller = useController();
   const [query, setQuery] = useState('');
-  const [state, setState] = useState<{ busy: boolean; result: SearchResponse | null; error: ErrorBody | null }>({ busy: false, result: null, error: null });
+  const [state, setState] = useState<{ busy: boolean; result: SearchResponse | null; error: ErrorBody | null }>({
+    busy: false,
+    result: null,
+    error: null,
+  });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!query.trim() || state.busy) return;
@@ -190,7 +242,13 @@ function Search({ scope, onChoice }: { scope: BackupScope; onChoice: (c: Choice)
       <form onSubmit={(e) => void submit(e)} role="search" className="bk-search__form">
         <div className="field">
           <label htmlFor={`bk-search-${scopeKey(scope)}`}>{t('backup.ui.search')}</label>
-          <input id={`bk-search-${scopeKey(scope)}`} type="search" value={query} maxLength={100} onChange={(e) => setQuery(e.target.value)} />
+          <input
+            id={`bk-search-${scopeKey(scope)}`}
+            type="search"
+            value={query}
+            maxLength={100}
+            onChange={(e) => setQuery(e.target.value)}
+          />
         </div>
         <button type="submit" className="btn" disabled={state.busy || !query.trim()}>
           {state.busy ? t('backup.ui.searching') : t('backup.ui.searchButton')}
@@ -208,7 +266,11 @@ function Search({ scope, onChoice }: { scope: BackupScope; onChoice: (c: Choice)
                   <li key={`${v.snapshotId}:${v.mtime ?? ''}`}>
                     {t('backup.ui.version', { date: formatDateTime(v.snapshotTime, i18n.language) })}
                     {v.size !== null ? <span className="muted"> · {formatBytes(v.size, i18n.language)}</span> : null}{' '}
-                    <button type="button" className="btn btn--small" onClick={() => onChoice({ snapshotId: v.snapshotId, snapshotTime: v.snapshotTime, paths: [h.path] })}>
+                    <button
+                      type="button"
+                      className="btn btn--small"
+                      onClick={() => onChoice({ snapshotId: v.snapshotId, snapshotTime: v.snapshotTime, paths: [h.path] })}
+                    >
                       {t('backup.ui.choose')}
                     </button>
                   </li>
@@ -224,9 +286,17 @@ function Search({ scope, onChoice }: { scope: BackupScope; onChoice: (c: Choice)
 }
 
 /** Last success, next run, size and (asked live) how many backups: the same rows for a live status and a reported summary. */
-function BackupFacts({ summary, count }: { summary: Pick<BackupSummary, 'lastSuccessAt' | 'nextRunAt' | 'sizeBytes'>; count: number | null }) {
+function BackupFacts({
+  summary,
+  count,
+}: {
+  summary: Pick<BackupSummary, 'lastSuccessAt' | 'nextRunAt' | 'sizeBytes'>;
+  count: number | null;
+}) {
   const { t, i18n } = useTranslation();
-  const rows: Array<[string, string]> = [[t('backup.ui.lastSuccess'), summary.lastSuccessAt ? formatDateTime(summary.lastSuccessAt, i18n.language) : t('backup.ui.never')]];
+  const rows: Array<[string, string]> = [
+    [t('backup.ui.lastSuccess'), summary.lastSuccessAt ? formatDateTime(summary.lastSuccessAt, i18n.language) : t('backup.ui.never')],
+  ];
   if (summary.nextRunAt) rows.push([t('backup.ui.nextRun'), formatDateTime(summary.nextRunAt, i18n.language)]);
   if (summary.sizeBytes !== null) rows.push([t('backup.ui.size'), formatBytes(summary.sizeBytes, i18n.language)]);
   if (count !== null) rows.push([t('backup.ui.count'), String(count)]);
@@ -264,7 +334,15 @@ export function ReportedBackup({ summary, at }: { summary: BackupSummary | null;
  * le poste » (copy beside by default) and the restore's live progress. When they cannot be asked
  * (`unavailable`: not allowed, device offline…), that sentence and the last reported summary.
  */
-export function BackupBrowser({ scope, unavailable, reported }: { scope: BackupScope; unavailable: string | null; reported: { summary: BackupSummary | null; at: string | null } }) {
+export function BackupBrowser({
+  scope,
+  unavailable,
+  reported,
+}: {
+  scope: BackupScope;
+  unavailable: string | null;
+  reported: { summary: BackupSummary | null; at: string | null };
+}) {
   const { t, i18n } = useTranslation();
   const controller = useController();
   const key = scopeKey(scope);
@@ -344,7 +422,11 @@ export function BackupBrowser({ scope, unavailable, reported }: { scope: BackupS
             <div className="bk-restore">
               <p className={choice ? '' : 'muted'} data-testid="backup-choice">
                 {choice
-                  ? t('backup.ui.chosen', { count: choice.paths.length, names: quotedNames(t, choice.paths.map(treeName)), date: formatDateTime(choice.snapshotTime, i18n.language) })
+                  ? t('backup.ui.chosen', {
+                      count: choice.paths.length,
+                      names: quotedNames(t, choice.paths.map(treeName)),
+                      date: formatDateTime(choice.snapshotTime, i18n.language),
+                    })
                   : t('backup.ui.nothingChosen')}
               </p>
               <fieldset className="bk-modes">
@@ -372,7 +454,12 @@ export function BackupBrowser({ scope, unavailable, reported }: { scope: BackupS
     <>
       {!unavailable ? (
         <div className="bk-section__tools">
-          <button type="button" className="btn btn--ghost btn--small" onClick={() => void controller.backup.load(scope)} disabled={entry?.load === 'loading'}>
+          <button
+            type="button"
+            className="btn btn--ghost btn--small"
+            onClick={() => void controller.backup.load(scope)}
+            disabled={entry?.load === 'loading'}
+          >
             {t('backup.ui.refresh')}
           </button>
         </div>
@@ -383,7 +470,8 @@ export function BackupBrowser({ scope, unavailable, reported }: { scope: BackupS
   );
 }
 
-const parseScope = (key: string): BackupScope => (key.startsWith('request:') ? { requestId: key.slice('request:'.length) } : { accessId: key.slice('access:'.length) });
+const parseScope = (key: string): BackupScope =>
+  key.startsWith('request:') ? { requestId: key.slice('request:'.length) } : { accessId: key.slice('access:'.length) };
 
 /** The request workspace's « Sauvegardes » section (the technician in charge, or a supervisor, while the request is open). */
 export function BackupSection({ requestId }: { requestId: string }) {
@@ -396,13 +484,19 @@ export function BackupSection({ requestId }: { requestId: string }) {
   const open = request?.status === 'waiting' || request?.status === 'assigned';
   const privileged = me?.role === 'supervisor' || me?.role === 'admin';
   const canAct = !!request && open && ((request.status === 'assigned' && request.technician?.id === me?.id) || privileged);
-  const reported = report?.backup ? { summary: report.backup, at: report.reportedAt } : { summary: request?.context?.backup ?? null, at: request?.context?.backup ? (request?.createdAt ?? null) : null };
+  const reported = report?.backup
+    ? { summary: report.backup, at: report.reportedAt }
+    : { summary: request?.context?.backup ?? null, at: request?.context?.backup ? (request?.createdAt ?? null) : null };
   return (
     <section id="backups" className="bk-section" aria-labelledby={`bk-title-${requestId}`} data-testid="backup-section">
       <h2 id={`bk-title-${requestId}`} className="panel-title">
         {t('backup.ui.title')}
       </h2>
-      <BackupBrowser scope={{ requestId }} unavailable={!canAct ? t('backup.ui.notAllowed') : !online ? t('backup.ui.offline') : null} reported={reported} />
+      <BackupBrowser
+        scope={{ requestId }}
+        unavailable={!canAct ? t('backup.ui.notAllowed') : !online ? t('backup.ui.offline') : null}
+        reported={reported}
+      />
     </section>
   );
 }

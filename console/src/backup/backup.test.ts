@@ -32,22 +32,34 @@ describe('console backup strings', () => {
 });
 
 describe('console backup errors', () => {
-  const interrupted = { reason: 'interrupted', messageKey: 'restoreInterrupted', message: 'La sauvegarde a été interrompue avant la fin.', nextStep: 'x' } as const;
+  const interrupted = {
+    reason: 'interrupted',
+    messageKey: 'restoreInterrupted',
+    message: 'La sauvegarde a été interrompue avant la fin.',
+    nextStep: 'x',
+  } as const;
 
   it('says a killed or cancelled restore by its message key, in the console’s language', () => {
     const fr = createI18n('fr');
-    expect(backupErrorText(fr.t, interrupted)).toBe('La restauration a été interrompue ; vos fichiers actuels n’ont pas été touchés. Vous pouvez relancer la restauration quand vous voulez.');
+    expect(backupErrorText(fr.t, interrupted)).toBe(
+      'La restauration a été interrompue ; vos fichiers actuels n’ont pas été touchés. Vous pouvez relancer la restauration quand vous voulez.',
+    );
     const en = createI18n('en');
-    expect(backupErrorText(en.t, interrupted)).toBe('The restore was interrupted; your current files were not touched. You can start the restore again whenever you like.');
+    expect(backupErrorText(en.t, interrupted)).toBe(
+      'The restore was interrupted; your current files were not touched. You can start the restore again whenever you like.',
+    );
     // The same key carried by a call's error details.
-    expect(backupErrorText(en.t, { code: 'CONFLICT', message: 'x', details: { reason: 'interrupted', messageKey: 'restoreInterrupted' } })).toContain('The restore was interrupted');
+    expect(
+      backupErrorText(en.t, { code: 'CONFLICT', message: 'x', details: { reason: 'interrupted', messageKey: 'restoreInterrupted' } }),
+    ).toContain('The restore was interrupted');
     // Without a key, the reason (a backup interrupted, then).
     expect(backupErrorText(en.t, { reason: 'interrupted', message: 'x', nextStep: 'y' })).toContain('The backup was interrupted');
   });
 
   it('shows a restore job’s error by its key in the job view’s notice, in French and in English', () => {
     const job: BackupError = { ...interrupted, at: '2025-03-03T10:00:00.000Z' };
-    const html = (lng: 'fr' | 'en') => renderToStaticMarkup(createElement(I18nextProvider, { i18n: createI18n(lng) }, createElement(BackupErrorNotice, { error: job })));
+    const html = (lng: 'fr' | 'en') =>
+      renderToStaticMarkup(createElement(I18nextProvider, { i18n: createI18n(lng) }, createElement(BackupErrorNotice, { error: job })));
     expect(html('fr')).toContain('La restauration a été interrompue ; vos fichiers actuels n’ont pas été touchés.');
     expect(html('fr')).not.toContain('La sauvegarde a été interrompue');
     expect(html('en')).toContain('The restore was interrupted; your current files were not touched.');
@@ -74,19 +86,40 @@ describe('console backup errors', () => {
   it('never shows the hub’s French sentence: the code said for the device’s backups, or the generic one when the hub itself is out of reach', () => {
     const en = createI18n('en');
     const said = (e: ErrorBody, access = false) => backupErrorText(en.t, e, { access });
-    expect(said({ code: 'CONFLICT', message: 'Cette demande est close : les sauvegardes du poste ne sont plus accessibles d’ici.' })).toBe(backupConsoleEn.errors.CONFLICT);
+    expect(said({ code: 'CONFLICT', message: 'Cette demande est close : les sauvegardes du poste ne sont plus accessibles d’ici.' })).toBe(
+      backupConsoleEn.errors.CONFLICT,
+    );
     expect(said({ code: 'FORBIDDEN', message: 'Cette demande ne vous est pas attribuée.' })).toBe(backupConsoleEn.errors.FORBIDDEN);
-    expect(said({ code: 'OFFLINE', message: 'Le poste est hors ligne : réessayez quand il sera allumé et connecté.' })).toBe('The device is offline: try again once it is switched on and connected.');
-    expect(said({ code: 'TIMEOUT', message: 'Le poste n’a pas répondu à temps. Réessayez.' })).toBe('The device did not answer in time. Try again.');
-    expect(said({ code: 'OFFLINE', message: 'Hub injoignable.', details: { ...CONSOLE_SIDE } })).toBe('Connection lost. Retrying automatically.');
-    expect(said({ code: 'TIMEOUT', message: 'Pas de réponse du hub.', details: { ...CONSOLE_SIDE } })).toBe('No answer in time. Please try again.');
-    expect(said({ code: 'RATE_LIMITED', message: 'Trop.', details: { reason: 'too-many-asks', retryAfterMs: 1000 } }, true)).toBe(backupConsoleEn.access.refusals['too-many-asks']);
+    expect(said({ code: 'OFFLINE', message: 'Le poste est hors ligne : réessayez quand il sera allumé et connecté.' })).toBe(
+      'The device is offline: try again once it is switched on and connected.',
+    );
+    expect(said({ code: 'TIMEOUT', message: 'Le poste n’a pas répondu à temps. Réessayez.' })).toBe(
+      'The device did not answer in time. Try again.',
+    );
+    expect(said({ code: 'OFFLINE', message: 'Hub injoignable.', details: { ...CONSOLE_SIDE } })).toBe(
+      'Connection lost. Retrying automatically.',
+    );
+    expect(said({ code: 'TIMEOUT', message: 'Pas de réponse du hub.', details: { ...CONSOLE_SIDE } })).toBe(
+      'No answer in time. Please try again.',
+    );
+    expect(said({ code: 'RATE_LIMITED', message: 'Trop.', details: { reason: 'too-many-asks', retryAfterMs: 1000 } }, true)).toBe(
+      backupConsoleEn.access.refusals['too-many-asks'],
+    );
     expect(said({ code: 'NOT_FOUND', message: 'Introuvable.' })).toBe('Not found.');
     // « busy » of an access call is another technician; of a device call, a restore already running.
     expect(said({ code: 'CONFLICT', message: 'x', details: { reason: 'busy' } }, true)).toBe(backupConsoleEn.access.refusals.busy);
-    expect(said({ code: 'CONFLICT', message: 'x', details: { reason: 'busy' } })).toBe('A backup or a restore is already running. Wait for it to finish, then try again.');
-    expect(said({ code: 'CONFLICT', message: 'x', details: { reason: 'not-granted' } })).toBe(backupConsoleEn.access.refusals['not-granted']);
-    for (const e of [said({ code: 'CONFLICT', message: 'é' }), said({ code: 'OFFLINE', message: 'é' }), said({ code: 'FORBIDDEN', message: 'é' })]) expect(e).not.toMatch(/[éèà]/);
+    expect(said({ code: 'CONFLICT', message: 'x', details: { reason: 'busy' } })).toBe(
+      'A backup or a restore is already running. Wait for it to finish, then try again.',
+    );
+    expect(said({ code: 'CONFLICT', message: 'x', details: { reason: 'not-granted' } })).toBe(
+      backupConsoleEn.access.refusals['not-granted'],
+    );
+    for (const e of [
+      said({ code: 'CONFLICT', message: 'é' }),
+      said({ code: 'OFFLINE', message: 'é' }),
+      said({ code: 'FORBIDDEN', message: 'é' }),
+    ])
+      expect(e).not.toMatch(/[éèà]/);
     expect(backupErrorText(createI18n('fr').t, { code: 'OFFLINE', message: 'x' })).toBe(backupConsoleFr.errors.OFFLINE);
   });
 
@@ -96,6 +129,8 @@ describe('console backup errors', () => {
     expect(quotedNames(fr.t, ['a.pdf', 'Dupont 2025.txt'])).toBe('« a.pdf », « Dupont 2025.txt »');
     expect(quotedNames(en.t, ['a.pdf', 'Dupont 2025.txt'])).toBe('“a.pdf”, “Dupont 2025.txt”');
     expect(en.t('backup.ui.chosen', { count: 1, names: quotedNames(en.t, ['a.pdf']), date: 'x' })).toBe('Chosen: “a.pdf” (backup of x)');
-    expect(en.t('devicePage.restore.line', { date: 'x', name: 'Julie Martin', what: quotedNames(en.t, ['a.pdf']) })).toBe('x — Julie Martin: “a.pdf”');
+    expect(en.t('devicePage.restore.line', { date: 'x', name: 'Julie Martin', what: quotedNames(en.t, ['a.pdf']) })).toBe(
+      'x — Julie Martin: “a.pdf”',
+    );
   });
 });

@@ -49,7 +49,16 @@ const empty = (): DeviceBackups => ({ status: null, snapshots: null, load: 'idle
 const noAccess = (): DeviceAccess => ({ access: null, busy: null, error: null });
 const DEFAULT_MS = BACKUP_RELAY_TIMEOUTS.defaultMs + BACKUP_RELAY_TIMEOUTS.consoleMarginMs;
 const SEARCH_MS = BACKUP_RELAY_TIMEOUTS.searchMs + BACKUP_RELAY_TIMEOUTS.consoleMarginMs;
-const RANK: Record<RestoreJob['state'], number> = { queued: 0, preparing: 1, restoring: 2, verifying: 3, moving: 4, done: 5, failed: 5, cancelled: 5 };
+const RANK: Record<RestoreJob['state'], number> = {
+  queued: 0,
+  preparing: 1,
+  restoring: 2,
+  verifying: 3,
+  moving: 4,
+  done: 5,
+  failed: 5,
+  cancelled: 5,
+};
 
 /** One string per scope: the store's key. */
 export const scopeKey = (s: BackupScope): string => ('requestId' in s ? `request:${s.requestId}` : `access:${s.accessId}`);
@@ -93,7 +102,10 @@ export class BackupConsole {
   /** Status and backups of the scope's device, live. */
   async load(scope: BackupScope): Promise<void> {
     this.patch(scope, (e) => ({ load: e.load === 'ready' ? 'ready' : 'loading', error: null }));
-    const [status, snaps] = await Promise.all([this.client.request('backup:status', scope, DEFAULT_MS), this.client.request('backup:snapshots', scope, DEFAULT_MS)]);
+    const [status, snaps] = await Promise.all([
+      this.client.request('backup:status', scope, DEFAULT_MS),
+      this.client.request('backup:snapshots', scope, DEFAULT_MS),
+    ]);
     const error = !status.ok ? status.error : !snaps.ok ? snaps.error : null;
     if (error) this.log.debug('device backups not available', error);
     this.patch(scope, (e) => ({
@@ -155,7 +167,8 @@ export class BackupConsole {
 
   private onAccess(a: BackupAccess): void {
     this.patchAccess(a.deviceId, (x) => ({ access: newestAccess(x.access, a) }));
-    if (a.state === 'granted' && this.store.getState().byScope[scopeKey({ accessId: a.id })]?.load !== 'ready') void this.load({ accessId: a.id });
+    if (a.state === 'granted' && this.store.getState().byScope[scopeKey({ accessId: a.id })]?.load !== 'ready')
+      void this.load({ accessId: a.id });
   }
 
   private onProgress(scope: BackupScope, job: RestoreJob): void {
@@ -180,7 +193,8 @@ export class BackupConsole {
   }
 }
 
-const parseKey = (key: string): BackupScope => (key.startsWith('request:') ? { requestId: key.slice('request:'.length) } : { accessId: key.slice('access:'.length) });
+const parseKey = (key: string): BackupScope =>
+  key.startsWith('request:') ? { requestId: key.slice('request:'.length) } : { accessId: key.slice('access:'.length) };
 
 /** A job only moves forward (a push may overtake the answer). */
 function newer(a: RestoreJob | undefined, b: RestoreJob): RestoreJob {

@@ -12,7 +12,10 @@ import { isConsoleSide } from '../lib/socket';
  */
 export function backupErrorText(t: Translate, e: ErrorBody | BackupError, opts: { access?: boolean } = {}): string {
   const reason = 'code' in e && typeof e.details?.reason === 'string' ? e.details.reason : null;
-  const refusal = reason !== null && t(`backup.ui.access.refusals.${reason}`, { defaultValue: '' }) !== '' ? t(`backup.ui.access.refusals.${reason}`) : null;
+  const refusal =
+    reason !== null && t(`backup.ui.access.refusals.${reason}`, { defaultValue: '' }) !== ''
+      ? t(`backup.ui.access.refusals.${reason}`)
+      : null;
   if (opts.access && refusal) return refusal;
   const codeText = (x: ErrorBody): string => {
     if (refusal) return refusal;

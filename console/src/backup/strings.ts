@@ -54,12 +54,14 @@ export const backupConsoleFr = {
   errors: {
     OFFLINE: 'Le poste est hors ligne : réessayez quand il sera allumé et connecté.',
     TIMEOUT: 'Le poste n’a pas répondu à temps. Réessayez.',
-    FORBIDDEN: 'Vous n’avez pas accès aux sauvegardes de ce poste d’ici (demande ou accès qui n’est pas le vôtre, ou poste qui n’est plus autorisé).',
+    FORBIDDEN:
+      'Vous n’avez pas accès aux sauvegardes de ce poste d’ici (demande ou accès qui n’est pas le vôtre, ou poste qui n’est plus autorisé).',
     CONFLICT: 'Ce n’est plus possible : la demande est close, l’accès a pris fin ou la restauration est déjà terminée.',
   },
   access: {
     title: 'Accès aux sauvegardes hors demande',
-    intro: 'Pour consulter les sauvegardes de ce poste ou y restaurer un fichier sans demande en cours, le cabinet doit d’abord accepter. Vous lui lirez le code affiché ici.',
+    intro:
+      'Pour consulter les sauvegardes de ce poste ou y restaurer un fichier sans demande en cours, le cabinet doit d’abord accepter. Vous lui lirez le code affiché ici.',
     ask: 'Demander l’accès au cabinet',
     asking: 'Demande en cours…',
     offline: 'Le poste est hors ligne : le cabinet ne peut pas être sollicité pour l’instant.',
@@ -147,12 +149,14 @@ export const backupConsoleEn: Strings<typeof backupConsoleFr> = {
   errors: {
     OFFLINE: 'The device is offline: try again once it is switched on and connected.',
     TIMEOUT: 'The device did not answer in time. Try again.',
-    FORBIDDEN: 'You do not have access to this device’s backups from here (a request or an access that is not yours, or a device no longer authorised).',
+    FORBIDDEN:
+      'You do not have access to this device’s backups from here (a request or an access that is not yours, or a device no longer authorised).',
     CONFLICT: 'This is no longer possible: the request is closed, the access has ended or the restore has already finished.',
   },
   access: {
     title: 'Backup access outside a request',
-    intro: 'To look at this device’s backups or restore a file without a request in progress, the practice must accept first. You will read them the code shown here.',
+    intro:
+      'To look at this device’s backups or restore a file without a request in progress, the practice must accept first. You will read them the code shown here.',
     ask: 'Ask the practice for access',
     asking: 'Asking…',
     offline: 'The device is offline: the practice cannot be asked right now.',

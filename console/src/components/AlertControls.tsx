@@ -9,7 +9,13 @@ export function AlertControls() {
   const permission = useUi((s) => s.notificationPermission);
   return (
     <div className="alert-controls">
-      <button type="button" className="btn btn--ghost btn--compact" aria-pressed={sound} title={t('alerts.soundToggle')} onClick={() => controller.setSound(!sound)}>
+      <button
+        type="button"
+        className="btn btn--ghost btn--compact"
+        aria-pressed={sound}
+        title={t('alerts.soundToggle')}
+        onClick={() => controller.setSound(!sound)}
+      >
         <span className={`sound-icon${sound ? '' : ' sound-icon--off'}`} aria-hidden="true" />
         {sound ? t('alerts.soundOn') : t('alerts.soundOff')}
       </button>
@@ -19,7 +25,11 @@ export function AlertControls() {
         </button>
       ) : (
         <span className="alert-controls__state">
-          {permission === 'granted' ? t('alerts.notificationsOn') : permission === 'denied' ? t('alerts.notificationsBlocked') : t('alerts.notificationsUnsupported')}
+          {permission === 'granted'
+            ? t('alerts.notificationsOn')
+            : permission === 'denied'
+              ? t('alerts.notificationsBlocked')
+              : t('alerts.notificationsUnsupported')}
         </span>
       )}
     </div>

@@ -31,7 +31,9 @@ function MessageItem({ message, receipts, myName }: { message: ChatMessage; rece
           {formatTimeOfDay(message.createdAt, i18n.language)}
         </time>
       </div>
-      <p className="msg__text">{message.author === 'system' ? systemMessageText(isLocale(i18n.language) ? i18n.language : DEFAULT_LOCALE, message) : message.text}</p>
+      <p className="msg__text">
+        {message.author === 'system' ? systemMessageText(isLocale(i18n.language) ? i18n.language : DEFAULT_LOCALE, message) : message.text}
+      </p>
       {own ? <Receipt state={deliveryState(message.seq, receipts)} /> : null}
     </li>
   );
@@ -119,10 +121,22 @@ export function ChatPanel({ requestId, canWrite }: { requestId: string; canWrite
       <h2 id="chat-title" className="panel-title">
         {t('chat.title')}
       </h2>
-      <ol ref={logRef} className="chat__log" role="log" aria-live="polite" aria-relevant="additions" aria-labelledby="chat-title" tabIndex={0}>
+      <ol
+        ref={logRef}
+        className="chat__log"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-labelledby="chat-title"
+        tabIndex={0}
+      >
         {entries.length === 0 ? <li className="chat__empty muted">{t('chat.empty')}</li> : null}
         {entries.map((e) =>
-          e.kind === 'message' ? <MessageItem key={e.message.id} message={e.message} receipts={receipts} myName={myName} /> : <PendingItem key={e.item.id} item={e.item} />,
+          e.kind === 'message' ? (
+            <MessageItem key={e.message.id} message={e.message} receipts={receipts} myName={myName} />
+          ) : (
+            <PendingItem key={e.item.id} item={e.item} />
+          ),
         )}
       </ol>
       <p className="chat__typing" data-testid="typing">

@@ -8,7 +8,19 @@ import '../screen/screen.css';
  * from the hub's record (screen session, backup access), the seconds counted on the hub's clock
  * (local time + the offset the queue snapshots measured), redrawn by the console's one-second tick.
  */
-export function ConsentCode({ label, code, expiresAt, kind, testId }: { label: string; code: string; expiresAt: string; kind: string; testId: string }) {
+export function ConsentCode({
+  label,
+  code,
+  expiresAt,
+  kind,
+  testId,
+}: {
+  label: string;
+  code: string;
+  expiresAt: string;
+  kind: string;
+  testId: string;
+}) {
   const { t } = useTranslation();
   useUi((s) => s.now);
   const offset = useQueue((s) => s.offsetMs);

@@ -14,7 +14,13 @@ export function newest<T>(a: { value: T; at: string } | null, b: { value: T; at:
   return Date.parse(b.at) > Date.parse(a.at) ? b : a;
 }
 
-const BACKUP_PILL: Record<BackupSummary['headline'], string> = { ok: 'ok', running: 'unknown', stale: 'warning', failed: 'critical', 'not-configured': 'warning' };
+const BACKUP_PILL: Record<BackupSummary['headline'], string> = {
+  ok: 'ok',
+  running: 'unknown',
+  stale: 'warning',
+  failed: 'critical',
+  'not-configured': 'warning',
+};
 
 function Fact({ label, children, wide = false }: { label: string; children: ReactNode; wide?: boolean }) {
   return (
@@ -28,14 +34,30 @@ function Fact({ label, children, wide = false }: { label: string; children: Reac
 /** Scrolls to a section of the page (the console's routes live in the URL fragment: no in-page anchors). */
 function JumpButton({ target, label, children }: { target: string; label: string; children: ReactNode }) {
   return (
-    <button type="button" className="ws-jump" title={label} aria-label={label} onClick={() => document.getElementById(target)?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>
+    <button
+      type="button"
+      className="ws-jump"
+      title={label}
+      aria-label={label}
+      onClick={() => document.getElementById(target)?.scrollIntoView({ behavior: 'smooth', block: 'start' })}
+    >
       {children}
     </button>
   );
 }
 
 /** One health pill and one backup pill: the newest known summaries, linking to their sections. */
-export function SummaryPills({ health, backup, healthTarget, backupTarget }: { health: { value: HealthSummary; at: string } | null; backup: { value: BackupSummary; at: string } | null; healthTarget: string; backupTarget: string }) {
+export function SummaryPills({
+  health,
+  backup,
+  healthTarget,
+  backupTarget,
+}: {
+  health: { value: HealthSummary; at: string } | null;
+  backup: { value: BackupSummary; at: string } | null;
+  healthTarget: string;
+  backupTarget: string;
+}) {
   const { t, i18n } = useTranslation();
   const notProvided = <span className="muted">{t('context.notProvided')}</span>;
   return (
@@ -43,7 +65,9 @@ export function SummaryPills({ health, backup, healthTarget, backupTarget }: { h
       <Fact label={t('facts.security')}>
         {health ? (
           <JumpButton target={healthTarget} label={t('facts.toSecurity')}>
-            <span className={`status-pill status-pill--${health.value.worst}`}>{t('context.healthScore', { score: health.value.score })}</span>{' '}
+            <span className={`status-pill status-pill--${health.value.worst}`}>
+              {t('context.healthScore', { score: health.value.score })}
+            </span>{' '}
             <span className="muted">{t('facts.asOf', { date: formatDateTime(health.at, i18n.language) })}</span>
           </JumpButton>
         ) : (
@@ -53,7 +77,9 @@ export function SummaryPills({ health, backup, healthTarget, backupTarget }: { h
       <Fact label={t('facts.backups')}>
         {backup ? (
           <JumpButton target={backupTarget} label={t('facts.toBackups')}>
-            <span className={`status-pill status-pill--${BACKUP_PILL[backup.value.headline]}`}>{t(`context.backupHeadline.${backup.value.headline}`)}</span>{' '}
+            <span className={`status-pill status-pill--${BACKUP_PILL[backup.value.headline]}`}>
+              {t(`context.backupHeadline.${backup.value.headline}`)}
+            </span>{' '}
             <span className="muted">{t('facts.asOf', { date: formatDateTime(backup.at, i18n.language) })}</span>
           </JumpButton>
         ) : (
@@ -65,7 +91,15 @@ export function SummaryPills({ health, backup, healthTarget, backupTarget }: { h
 }
 
 /** The device's facts, once: name and practice, system, Vigie version, model, connection, enrolment. */
-export function DeviceFacts({ device, context, children }: { device: Device | null; context?: ContextSnapshot | null; children?: ReactNode }) {
+export function DeviceFacts({
+  device,
+  context,
+  children,
+}: {
+  device: Device | null;
+  context?: ContextSnapshot | null;
+  children?: ReactNode;
+}) {
   const { t, i18n } = useTranslation();
   const duration = useDurationText();
   const os = device?.os ?? context?.os;
@@ -84,13 +118,19 @@ export function DeviceFacts({ device, context, children }: { device: Device | nu
           <span className="muted">{t('workspace.loading')}</span>
         )}
       </Fact>
-      <Fact label={t('facts.system')}>{os ? `${t(`os.${os}`)} ${osVersion ?? ''}`.trim() : <span className="muted">{t('context.notProvided')}</span>}</Fact>
-      <Fact label={t('facts.app')}>{device?.appVersion ?? context?.appVersion ?? <span className="muted">{t('context.notProvided')}</span>}</Fact>
+      <Fact label={t('facts.system')}>
+        {os ? `${t(`os.${os}`)} ${osVersion ?? ''}`.trim() : <span className="muted">{t('context.notProvided')}</span>}
+      </Fact>
+      <Fact label={t('facts.app')}>
+        {device?.appVersion ?? context?.appVersion ?? <span className="muted">{t('context.notProvided')}</span>}
+      </Fact>
       {device?.model ? <Fact label={t('facts.model')}>{device.model}</Fact> : null}
       {device ? (
         <Fact label={t('facts.connection')}>
           <DeviceStatus online={device.online} />
-          {!device.online && device.lastSeenAt ? <span className="muted"> · {t('facts.seenAt', { date: formatDateTime(device.lastSeenAt, i18n.language) })}</span> : null}
+          {!device.online && device.lastSeenAt ? (
+            <span className="muted"> · {t('facts.seenAt', { date: formatDateTime(device.lastSeenAt, i18n.language) })}</span>
+          ) : null}
         </Fact>
       ) : null}
       {context?.hostname ? <Fact label={t('facts.hostname')}>{context.hostname}</Fact> : null}
@@ -111,8 +151,14 @@ export function ContextPanel({ requestId }: { requestId: string }) {
   const request = conv?.request ?? null;
   const ctx = request?.context ?? null;
   const report = useWorkspace((s) => (request ? s.reports[request.deviceId] : undefined));
-  const health = newest(ctx?.health ? { value: ctx.health, at: ctx.health.at } : null, report?.health ? { value: report.health, at: report.health.at } : null);
-  const backup = newest(ctx?.backup && request ? { value: ctx.backup, at: request.createdAt } : null, report?.backup ? { value: report.backup, at: report.reportedAt } : null);
+  const health = newest(
+    ctx?.health ? { value: ctx.health, at: ctx.health.at } : null,
+    report?.health ? { value: report.health, at: report.health.at } : null,
+  );
+  const backup = newest(
+    ctx?.backup && request ? { value: ctx.backup, at: request.createdAt } : null,
+    report?.backup ? { value: report.backup, at: report.reportedAt } : null,
+  );
   return (
     <section className="ws-facts" aria-label={t('facts.title')} data-testid="context">
       <dl className="ws-facts__request">

@@ -26,7 +26,11 @@ export function QueueCard({ item }: { item: QueueItem }) {
   const level = slaLevel(waitMs);
 
   return (
-    <li className={`queue-card${waiting ? ` queue-card--${level}` : ' queue-card--taken'}${item.urgent ? ' queue-card--urgent' : ''}`} data-request-id={item.id} aria-labelledby={titleId}>
+    <li
+      className={`queue-card${waiting ? ` queue-card--${level}` : ' queue-card--taken'}${item.urgent ? ' queue-card--urgent' : ''}`}
+      data-request-id={item.id}
+      aria-labelledby={titleId}
+    >
       <div className="queue-card__main">
         {item.urgent ? <p className="queue-card__urgent">{t('tripwire.urgent')}</p> : null}
         <h3 id={titleId} className="queue-card__practice">
@@ -36,7 +40,9 @@ export function QueueCard({ item }: { item: QueueItem }) {
           <span>{item.deviceName}</span> <DeviceStatus online={item.deviceOnline} />
         </p>
         <p className="queue-card__topic">{item.topic ? t(`topics.${item.topic}`) : <span className="muted">{t('queue.noTopic')}</span>}</p>
-        <p className="queue-card__description">{item.description ? item.description : <span className="muted">{t('queue.noDescription')}</span>}</p>
+        <p className="queue-card__description">
+          {item.description ? item.description : <span className="muted">{t('queue.noDescription')}</span>}
+        </p>
         {waiting ? <ToldLine requestId={item.id} /> : null}
       </div>
       <div className="queue-card__side">

@@ -74,7 +74,11 @@ export function Shell() {
               </span>
             ) : null}
           </a>
-          <a href={routeHref({ name: 'fleet' })} className="topnav__link" aria-current={route.name === 'fleet' || route.name === 'device' ? 'page' : undefined}>
+          <a
+            href={routeHref({ name: 'fleet' })}
+            className="topnav__link"
+            aria-current={route.name === 'fleet' || route.name === 'device' ? 'page' : undefined}
+          >
             {t('fleet.nav')}
           </a>
           {technician?.role === 'supervisor' || technician?.role === 'admin' ? (
@@ -108,7 +112,21 @@ export function Shell() {
           <MineList activeId={route.name === 'request' ? route.id : null} />
         </aside>
         <main id="main" ref={mainRef} tabIndex={-1} className="main">
-          {route.name === 'queue' ? <QueuePage /> : route.name === 'fleet' ? <FleetPage /> : route.name === 'request' ? <RequestPage key={route.id} requestId={route.id} /> : route.name === 'device' ? <DevicePage key={route.id} deviceId={route.id} /> : route.name === 'audit' ? <AuditPage /> : route.name === 'updates' ? <UpdatesPage /> : <NotFoundPage />}
+          {route.name === 'queue' ? (
+            <QueuePage />
+          ) : route.name === 'fleet' ? (
+            <FleetPage />
+          ) : route.name === 'request' ? (
+            <RequestPage key={route.id} requestId={route.id} />
+          ) : route.name === 'device' ? (
+            <DevicePage key={route.id} deviceId={route.id} />
+          ) : route.name === 'audit' ? (
+            <AuditPage />
+          ) : route.name === 'updates' ? (
+            <UpdatesPage />
+          ) : (
+            <NotFoundPage />
+          )}
         </main>
       </div>
       <LiveRegion />

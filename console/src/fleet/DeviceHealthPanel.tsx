@@ -1,12 +1,23 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CHECK_WEIGHTS, HEALTH_STRINGS, STATUS_SEVERITY, renderCheckMessage, renderTechnicalReason, type CheckResult, type Evidence, type HealthSummary, type Locale } from '@vigie/common';
+import {
+  CHECK_WEIGHTS,
+  HEALTH_STRINGS,
+  STATUS_SEVERITY,
+  renderCheckMessage,
+  renderTechnicalReason,
+  type CheckResult,
+  type Evidence,
+  type HealthSummary,
+  type Locale,
+} from '@vigie/common';
 import { useController } from '../app/context';
 import { formatDateTime } from '../lib/time';
 import { useFleet } from './hooks';
 import './fleet.css';
 
-const worstFirst = (a: CheckResult, b: CheckResult) => STATUS_SEVERITY[b.status] - STATUS_SEVERITY[a.status] || CHECK_WEIGHTS[b.id] - CHECK_WEIGHTS[a.id];
+const worstFirst = (a: CheckResult, b: CheckResult) =>
+  STATUS_SEVERITY[b.status] - STATUS_SEVERITY[a.status] || CHECK_WEIGHTS[b.id] - CHECK_WEIGHTS[a.id];
 
 function EvidenceBlock({ e }: { e: Evidence }) {
   const { t } = useTranslation();
@@ -15,7 +26,8 @@ function EvidenceBlock({ e }: { e: Evidence }) {
       <p className="evidence__meta">
         <code className="evidence__command">{e.command}</code>{' '}
         <span className="muted">
-          {e.exitCode === null ? t('deviceHealth.noExitCode') : t('deviceHealth.exitCode', { code: e.exitCode })} · {t('deviceHealth.duration', { ms: Math.round(e.durationMs) })}
+          {e.exitCode === null ? t('deviceHealth.noExitCode') : t('deviceHealth.exitCode', { code: e.exitCode })} ·{' '}
+          {t('deviceHealth.duration', { ms: Math.round(e.durationMs) })}
           {e.failure ? ` · ${t(`deviceHealth.failure.${e.failure}`)}` : ''}
           {e.truncated ? ` · ${t('deviceHealth.truncated')}` : ''}
         </span>
@@ -40,7 +52,8 @@ export function CheckItem({ check, locale }: { check: CheckResult; locale: Local
   return (
     <li className={`dh-check dh-check--${check.status}`} data-check-id={check.id} data-status={check.status}>
       <p className="dh-check__head">
-        <span className={`status-pill status-pill--${check.status}`}>{strings.status[check.status]}</span> <span className="muted">{strings.checks[check.id]}</span>
+        <span className={`status-pill status-pill--${check.status}`}>{strings.status[check.status]}</span>{' '}
+        <span className="muted">{strings.checks[check.id]}</span>
       </p>
       <p className="dh-check__title">{text.title}</p>
       <p className="dh-check__explanation">{text.explanation}</p>
@@ -56,7 +69,11 @@ export function CheckItem({ check, locale }: { check: CheckResult; locale: Local
       ) : null}
       <details className="dh-check__evidence">
         <summary>{t('deviceHealth.evidence', { count: check.evidence.length })}</summary>
-        {check.evidence.length === 0 ? <p className="muted">{t('deviceHealth.noEvidence')}</p> : check.evidence.map((e, i) => <EvidenceBlock key={i} e={e} />)}
+        {check.evidence.length === 0 ? (
+          <p className="muted">{t('deviceHealth.noEvidence')}</p>
+        ) : (
+          check.evidence.map((e, i) => <EvidenceBlock key={i} e={e} />)
+        )}
       </details>
     </li>
   );
@@ -82,7 +99,13 @@ export function DeviceHealthPanel({ deviceId, fallback = null }: { deviceId: str
   const fine = checks.filter((c) => c.status === 'ok');
 
   return (
-    <section id="device-health" className="device-health" aria-labelledby="dh-title" data-testid="device-health" aria-busy={entry?.status === 'loading'}>
+    <section
+      id="device-health"
+      className="device-health"
+      aria-labelledby="dh-title"
+      data-testid="device-health"
+      aria-busy={entry?.status === 'loading'}
+    >
       <h2 id="dh-title" className="panel-title">
         {t('deviceHealth.title')}
       </h2>
@@ -112,7 +135,8 @@ export function DeviceHealthPanel({ deviceId, fallback = null }: { deviceId: str
               {t('deviceHealth.score', { score: report.score })}
             </span>{' '}
             <span className="muted">
-              {t('deviceHealth.checkedAt', { date: formatDateTime(report.finishedAt, locale) })} ({t(`deviceHealth.trigger.${report.trigger}`)}) · {t('deviceHealth.system', { name: report.os.name })}
+              {t('deviceHealth.checkedAt', { date: formatDateTime(report.finishedAt, locale) })} (
+              {t(`deviceHealth.trigger.${report.trigger}`)}) · {t('deviceHealth.system', { name: report.os.name })}
             </span>
           </p>
           {toHandle.length > 0 ? (

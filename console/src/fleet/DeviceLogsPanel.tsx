@@ -47,7 +47,8 @@ export function DeviceLogsPanel({ requestId }: { requestId: string }) {
       {logs ? (
         <>
           <p className="muted" data-testid="device-logs-meta">
-            {t('deviceLogs.readAt', { date: formatDateTime(logs.readAt, i18n.language) })} · {t('deviceLogs.count', { count: logs.lines.length })}
+            {t('deviceLogs.readAt', { date: formatDateTime(logs.readAt, i18n.language) })} ·{' '}
+            {t('deviceLogs.count', { count: logs.lines.length })}
             {logs.truncated ? ` · ${t('deviceLogs.truncated')}` : ''}
           </p>
           <pre className="device-logs__lines" data-testid="device-logs-lines">

@@ -7,7 +7,20 @@ import { routeHref } from '../lib/router';
 import { formatDateTime } from '../lib/time';
 import { relativeAge } from './format';
 import { useFleet } from './hooks';
-import { NO_FILTER, RISK_FIRST, filterDevices, lastReportAt, nextSort, practicesOf, sortDevices, worstLabel, type FleetDevice, type FleetFilter, type Sort, type SortKey } from './model';
+import {
+  NO_FILTER,
+  RISK_FIRST,
+  filterDevices,
+  lastReportAt,
+  nextSort,
+  practicesOf,
+  sortDevices,
+  worstLabel,
+  type FleetDevice,
+  type FleetFilter,
+  type Sort,
+  type SortKey,
+} from './model';
 import './fleet.css';
 
 const COLUMNS: Array<Exclude<SortKey, 'risk'>> = ['practice', 'device', 'score', 'worst', 'lastReport', 'online', 'appVersion', 'backup'];
@@ -37,7 +50,14 @@ function Row({ d, locale, now }: { d: FleetDevice; locale: Locale; now: number }
     navigate({ name: 'device', id: d.id });
   };
   return (
-    <tr data-device-id={d.id} data-score={h?.score ?? ''} data-worst={h?.worst ?? ''} data-online={d.online} className="fleet-row" onClick={open}>
+    <tr
+      data-device-id={d.id}
+      data-score={h?.score ?? ''}
+      data-worst={h?.worst ?? ''}
+      data-online={d.online}
+      className="fleet-row"
+      onClick={open}
+    >
       <td>{d.practiceName}</td>
       <th scope="row" className="fleet-device" title={`${t(`os.${d.os}`)} ${d.osVersion}`}>
         <a href={routeHref({ name: 'device', id: d.id })} aria-label={t('devicePage.open', { device: d.name })}>
@@ -56,18 +76,33 @@ function Row({ d, locale, now }: { d: FleetDevice; locale: Locale; now: number }
       <td>
         {!h ? null : h.worstCheck ? (
           <>
-            <span className={`fleet-worst fleet-worst--${h.worstCheck.status}`}>{HEALTH_STRINGS[locale].status[h.worstCheck.status]}</span> {worstLabel(d, locale)}
+            <span className={`fleet-worst fleet-worst--${h.worstCheck.status}`}>{HEALTH_STRINGS[locale].status[h.worstCheck.status]}</span>{' '}
+            {worstLabel(d, locale)}
           </>
         ) : (
           <span className="muted">{t('fleet.nothingToFix')}</span>
         )}
       </td>
-      <td>{last ? <time dateTime={last} title={formatDateTime(last, locale)}>{relativeAge(last, now, locale)}</time> : <span className="muted">{t('fleet.never')}</span>}</td>
+      <td>
+        {last ? (
+          <time dateTime={last} title={formatDateTime(last, locale)}>
+            {relativeAge(last, now, locale)}
+          </time>
+        ) : (
+          <span className="muted">{t('fleet.never')}</span>
+        )}
+      </td>
       <td>
         <DeviceStatus online={d.online} />
       </td>
       <td>{d.appVersion}</td>
-      <td>{d.backup ? <span className={`fleet-backup fleet-backup--${d.backup.headline}`}>{t(`fleet.backup.${d.backup.headline}`)}</span> : <span className="muted">{t('fleet.backup.none')}</span>}</td>
+      <td>
+        {d.backup ? (
+          <span className={`fleet-backup fleet-backup--${d.backup.headline}`}>{t(`fleet.backup.${d.backup.headline}`)}</span>
+        ) : (
+          <span className="muted">{t('fleet.backup.none')}</span>
+        )}
+      </td>
     </tr>
   );
 }
@@ -93,14 +128,19 @@ export function FleetPage() {
   const practices = useMemo(() => practicesOf(devices), [devices]);
   const shown = useMemo(() => sortDevices(filterDevices(devices, filter, locale), sort, locale), [devices, filter, sort, locale]);
   const onSort = (k: SortKey) => setSort((s) => nextSort(s, k));
-  const sortName = sort.key === 'risk' ? t('fleet.riskFirst') : `${t(`fleet.columns.${sort.key}`)} (${sort.dir === 'asc' ? t('fleet.sortAsc') : t('fleet.sortDesc')})`;
+  const sortName =
+    sort.key === 'risk'
+      ? t('fleet.riskFirst')
+      : `${t(`fleet.columns.${sort.key}`)} (${sort.dir === 'asc' ? t('fleet.sortAsc') : t('fleet.sortDesc')})`;
 
   return (
     <section className="page fleet" aria-labelledby="fleet-title">
       <div className="page__head">
         <h1 id="fleet-title">{t('fleet.title')}</h1>
         <p className="page__meta" data-testid="fleet-count">
-          {filter === NO_FILTER || shown.length === devices.length ? t('fleet.count', { count: devices.length }) : t('fleet.shown', { shown: shown.length, total: devices.length })}
+          {filter === NO_FILTER || shown.length === devices.length
+            ? t('fleet.count', { count: devices.length })
+            : t('fleet.shown', { shown: shown.length, total: devices.length })}
         </p>
         <button type="button" className="btn btn--ghost" onClick={() => void controller.fleet.load()}>
           {t('fleet.refresh')}
@@ -122,10 +162,21 @@ export function FleetPage() {
         </div>
         <div className="field fleet-filters__search">
           <label htmlFor={searchId}>{t('fleet.search')}</label>
-          <input id={searchId} type="search" value={filter.text} placeholder={t('fleet.searchPlaceholder')} onChange={(e) => setFilter((f) => ({ ...f, text: e.target.value }))} />
+          <input
+            id={searchId}
+            type="search"
+            value={filter.text}
+            placeholder={t('fleet.searchPlaceholder')}
+            onChange={(e) => setFilter((f) => ({ ...f, text: e.target.value }))}
+          />
         </div>
         <label className="fleet-filters__check">
-          <input type="checkbox" checked={filter.offlineOnly} onChange={(e) => setFilter((f) => ({ ...f, offlineOnly: e.target.checked }))} /> {t('fleet.offlineOnly')}
+          <input
+            type="checkbox"
+            checked={filter.offlineOnly}
+            onChange={(e) => setFilter((f) => ({ ...f, offlineOnly: e.target.checked }))}
+          />{' '}
+          {t('fleet.offlineOnly')}
         </label>
         <button type="button" className="btn btn--ghost" aria-pressed={sort.key === 'risk'} onClick={() => setSort(RISK_FIRST)}>
           {t('fleet.riskFirst')}

@@ -95,11 +95,18 @@ export class FleetController {
 
   /** A device's page: its facts, latest report and history (the hub audits the read). */
   async loadHistory(deviceId: string): Promise<void> {
-    this.store.setState((s) => ({ history: { ...s.history, [deviceId]: { data: s.history[deviceId]?.data ?? null, status: s.history[deviceId]?.data ? 'ready' : 'loading', error: null } } }));
+    this.store.setState((s) => ({
+      history: {
+        ...s.history,
+        [deviceId]: { data: s.history[deviceId]?.data ?? null, status: s.history[deviceId]?.data ? 'ready' : 'loading', error: null },
+      },
+    }));
     const r = await this.client.request('device:history', { deviceId });
     this.store.setState((s) => {
       const held = s.history[deviceId]?.data ?? null;
-      const entry: DeviceHistoryEntry = r.ok ? { data: r.data, status: 'ready', error: null } : { data: held, status: held ? 'ready' : 'error', error: r.error.code };
+      const entry: DeviceHistoryEntry = r.ok
+        ? { data: r.data, status: 'ready', error: null }
+        : { data: held, status: held ? 'ready' : 'error', error: r.error.code };
       return { history: { ...s.history, [deviceId]: entry } };
     });
   }
@@ -134,7 +141,9 @@ export class FleetController {
     if (s.devices.some((d) => d.id === p.deviceId)) {
       this.store.setState({
         devices: s.devices.map((d) =>
-          d.id === p.deviceId ? { ...d, health: p.health, backup: p.backup, reportedAt: p.reportedAt, ...(p.appVersion ? { appVersion: p.appVersion } : {}) } : d,
+          d.id === p.deviceId
+            ? { ...d, health: p.health, backup: p.backup, reportedAt: p.reportedAt, ...(p.appVersion ? { appVersion: p.appVersion } : {}) }
+            : d,
         ),
       });
     } else this.scheduleReload();
@@ -144,7 +153,10 @@ export class FleetController {
 
   private onPresence(deviceId: string, online: boolean): void {
     const h = this.store.getState().history[deviceId];
-    if (h?.data && h.data.device.online !== online) this.store.setState((s) => ({ history: { ...s.history, [deviceId]: { ...h, data: { ...h.data!, device: { ...h.data!.device, online } } } } }));
+    if (h?.data && h.data.device.online !== online)
+      this.store.setState((s) => ({
+        history: { ...s.history, [deviceId]: { ...h, data: { ...h.data!, device: { ...h.data!.device, online } } } },
+      }));
     const s = this.store.getState();
     if (!s.devices.some((d) => d.id === deviceId)) return this.scheduleReload();
     this.store.setState({ devices: s.devices.map((d) => (d.id === deviceId && d.online !== online ? { ...d, online } : d)) });

@@ -14,11 +14,14 @@ const unverified: CheckResult = {
   remediation: null,
   message: { key: 'unknown', params: {} },
   reason: { code: 'command-failed', params: { command: 'ufw status', exitCode: 127 }, text: 'x' },
-  evidence: [{ command: 'ufw status', stdout: '', stderr: 'ufw: command not found', exitCode: 127, durationMs: 12, truncated: false, failure: null }],
+  evidence: [
+    { command: 'ufw status', stdout: '', stderr: 'ufw: command not found', exitCode: 127, durationMs: 12, truncated: false, failure: null },
+  ],
   durationMs: 12,
 };
 
-const render = (check: CheckResult, locale: Locale) => renderToStaticMarkup(createElement(I18nextProvider, { i18n: createI18n(locale) }, createElement(CheckItem, { check, locale })));
+const render = (check: CheckResult, locale: Locale) =>
+  renderToStaticMarkup(createElement(I18nextProvider, { i18n: createI18n(locale) }, createElement(CheckItem, { check, locale })));
 
 describe('a device’s security check in the console', () => {
   it('gives the technician the reason an unverified check could not be checked (tool, code), beside the raw evidence, in both languages', () => {

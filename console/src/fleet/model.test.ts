@@ -7,7 +7,10 @@ import { deviceHealthEn, deviceHealthFr, fleetEn, fleetFr } from './strings';
 
 const AT = '2025-11-28T10:00:00.000Z';
 
-function device(id: string, over: Partial<FleetDevice> & { score?: number; worst?: HealthStatus; worstId?: string; worstStatus?: HealthStatus } = {}): FleetDevice {
+function device(
+  id: string,
+  over: Partial<FleetDevice> & { score?: number; worst?: HealthStatus; worstId?: string; worstStatus?: HealthStatus } = {},
+): FleetDevice {
   const { score, worst, worstId, worstStatus, ...rest } = over;
   return {
     id,
@@ -58,12 +61,25 @@ describe('fleet page model', () => {
     expect(ids(sortDevices(fleet, { key: 'score', dir: 'asc' }, 'fr'))).toEqual(['crit-low', 'crit-high', 'warn', 'unk', 'ok', 'none']);
     expect(ids(sortDevices(fleet, { key: 'score', dir: 'desc' }, 'fr'))).toEqual(['ok', 'unk', 'warn', 'crit-high', 'crit-low', 'none']);
     expect(ids(sortDevices(fleet, { key: 'practice', dir: 'desc' }, 'fr'))[0]).toBe('warn');
-    expect(ids(sortDevices(fleet, { key: 'online', dir: 'asc' }, 'fr')).slice(0, 2).sort()).toEqual(['unk', 'warn']);
+    expect(
+      ids(sortDevices(fleet, { key: 'online', dir: 'asc' }, 'fr'))
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['unk', 'warn']);
     expect(ids(sortDevices(fleet, { key: 'appVersion', dir: 'desc' }, 'fr'))[0]).toBe('crit-low'); // 0.10.0 > 0.1.0
-    expect(ids(sortDevices(fleet, { key: 'worst', dir: 'desc' }, 'fr')).slice(0, 2).sort()).toEqual(['crit-high', 'crit-low']);
+    expect(
+      ids(sortDevices(fleet, { key: 'worst', dir: 'desc' }, 'fr'))
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['crit-high', 'crit-low']);
     expect(ids(sortDevices(fleet, { key: 'worst', dir: 'asc' }, 'fr')).at(-1)).toBe('none');
     expect(ids(sortDevices(fleet, { key: 'lastReport', dir: 'desc' }, 'fr')).at(-1)).toBe('none');
-    const withBackup = [device('b1', { backup: { headline: 'failed', lastSuccessAt: null, lastRunAt: null, nextRunAt: null, sizeBytes: null, filesChangedLastRun: null } }), device('b0')];
+    const withBackup = [
+      device('b1', {
+        backup: { headline: 'failed', lastSuccessAt: null, lastRunAt: null, nextRunAt: null, sizeBytes: null, filesChangedLastRun: null },
+      }),
+      device('b0'),
+    ];
     expect(ids(sortDevices(withBackup, { key: 'backup', dir: 'asc' }, 'fr'))).toEqual(['b1', 'b0']);
   });
 
@@ -108,7 +124,8 @@ describe('fleet page model', () => {
   });
 
   it('has every text in English too', () => {
-    const keys = (o: object, p = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [p + k] : keys(v as object, `${p}${k}.`)));
+    const keys = (o: object, p = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [p + k] : keys(v as object, `${p}${k}.`)));
     expect(keys(fleetEn).sort()).toEqual(keys(fleetFr).sort());
     expect(keys(deviceHealthEn).sort()).toEqual(keys(deviceHealthFr).sort());
   });

@@ -53,7 +53,11 @@ function compareBy(key: SortKey, a: FleetDevice, b: FleetDevice, locale: Locale)
   switch (key) {
     case 'risk':
       // Ascending "risk" = safest first; the default is descending.
-      return riskRank(a) - riskRank(b) || (b.health?.score ?? -1) - (a.health?.score ?? -1) || time(b.health?.at ?? null) - time(a.health?.at ?? null);
+      return (
+        riskRank(a) - riskRank(b) ||
+        (b.health?.score ?? -1) - (a.health?.score ?? -1) ||
+        time(b.health?.at ?? null) - time(a.health?.at ?? null)
+      );
     case 'practice':
       return text(a.practiceName, b.practiceName);
     case 'device':
@@ -61,7 +65,10 @@ function compareBy(key: SortKey, a: FleetDevice, b: FleetDevice, locale: Locale)
     case 'score':
       return (a.health?.score ?? -1) - (b.health?.score ?? -1);
     case 'worst':
-      return (a.health ? STATUS_SEVERITY[a.health.worstCheck?.status ?? 'ok'] : -1) - (b.health ? STATUS_SEVERITY[b.health.worstCheck?.status ?? 'ok'] : -1) || text(worstLabel(a, locale), worstLabel(b, locale));
+      return (
+        (a.health ? STATUS_SEVERITY[a.health.worstCheck?.status ?? 'ok'] : -1) -
+          (b.health ? STATUS_SEVERITY[b.health.worstCheck?.status ?? 'ok'] : -1) || text(worstLabel(a, locale), worstLabel(b, locale))
+      );
     case 'lastReport':
       return time(lastReportAt(a)) - time(lastReportAt(b));
     case 'online':
@@ -97,7 +104,9 @@ export function filterDevices(devices: readonly FleetDevice[], f: FleetFilter, l
     if (f.practiceId && d.practiceId !== f.practiceId) return false;
     if (f.offlineOnly && d.online) return false;
     if (!needle) return true;
-    const hay = [d.name, d.practiceName, d.appVersion, worstLabel(d, locale), d.health?.worstCheck?.title ?? '', d.osVersion].join('\n').toLocaleLowerCase(locale);
+    const hay = [d.name, d.practiceName, d.appVersion, worstLabel(d, locale), d.health?.worstCheck?.title ?? '', d.osVersion]
+      .join('\n')
+      .toLocaleLowerCase(locale);
     return hay.includes(needle);
   });
 }

@@ -176,7 +176,8 @@ export const deviceHealthEn: Widen<typeof deviceHealthFr> = {
 /** The device's technical log in the request workspace (the assigned technician only). */
 export const deviceLogsFr = {
   title: 'Journal technique du poste',
-  intro: 'Les dernières lignes du journal de Vigie sur ce poste, sans mots de passe ni noms de fichiers. Le cabinet voit que vous l’avez consulté.',
+  intro:
+    'Les dernières lignes du journal de Vigie sur ce poste, sans mots de passe ni noms de fichiers. Le cabinet voit que vous l’avez consulté.',
   show: 'Afficher les dernières lignes',
   refresh: 'Relire',
   loading: 'Lecture du journal du poste…',

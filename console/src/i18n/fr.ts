@@ -37,7 +37,8 @@ export const fr = {
     notificationsOn: 'Notifications activées',
     notificationsBlocked: 'Notifications bloquées par le navigateur',
     notificationsUnsupported: 'Notifications non disponibles',
-    notificationsNotGranted: 'Le navigateur n’a pas activé les notifications : autorisez-les dans les réglages du site (icône à gauche de l’adresse).',
+    notificationsNotGranted:
+      'Le navigateur n’a pas activé les notifications : autorisez-les dans les réglages du site (icône à gauche de l’adresse).',
     soundOn: 'Son activé',
     soundOff: 'Son coupé',
     soundToggle: 'Son des nouvelles demandes',

@@ -17,8 +17,40 @@ export const DEFAULT_LOCALE: Locale = 'fr';
 
 /** Console strings plus the shared ones (error codes, help topics) under `errors` and `topics`. */
 export const RESOURCES = {
-  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, updates: updatesFr, fleet: fleetFr, deviceHealth: deviceHealthFr, deviceLogs: deviceLogsFr, screen: screenFr, receipts: receiptsConsoleFr, support: supportFr, tripwire: TRIPWIRE_STRINGS.fr.console, backup: { ...BACKUP_STRINGS.fr, ui: backupConsoleFr }, ...pagesFr } },
-  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, updates: updatesEn, fleet: fleetEn, deviceHealth: deviceHealthEn, deviceLogs: deviceLogsEn, screen: screenEn, receipts: receiptsConsoleEn, support: supportEn, tripwire: TRIPWIRE_STRINGS.en.console, backup: { ...BACKUP_STRINGS.en, ui: backupConsoleEn }, ...pagesEn } },
+  fr: {
+    translation: {
+      ...fr,
+      errors: SHARED_STRINGS.fr.errors,
+      topics: SHARED_STRINGS.fr.topics,
+      updates: updatesFr,
+      fleet: fleetFr,
+      deviceHealth: deviceHealthFr,
+      deviceLogs: deviceLogsFr,
+      screen: screenFr,
+      receipts: receiptsConsoleFr,
+      support: supportFr,
+      tripwire: TRIPWIRE_STRINGS.fr.console,
+      backup: { ...BACKUP_STRINGS.fr, ui: backupConsoleFr },
+      ...pagesFr,
+    },
+  },
+  en: {
+    translation: {
+      ...en,
+      errors: SHARED_STRINGS.en.errors,
+      topics: SHARED_STRINGS.en.topics,
+      updates: updatesEn,
+      fleet: fleetEn,
+      deviceHealth: deviceHealthEn,
+      deviceLogs: deviceLogsEn,
+      screen: screenEn,
+      receipts: receiptsConsoleEn,
+      support: supportEn,
+      tripwire: TRIPWIRE_STRINGS.en.console,
+      backup: { ...BACKUP_STRINGS.en, ui: backupConsoleEn },
+      ...pagesEn,
+    },
+  },
 } as const;
 
 export function isLocale(x: unknown): x is Locale {

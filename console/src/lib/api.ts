@@ -1,4 +1,16 @@
-import { ChannelState, HTTP, LoginResponse, TechnicianSelf, UPDATES_API, UpdatesOverview, err, type HaltInput, type LoginBody, type Result, type RolloutInput } from '@vigie/common';
+import {
+  ChannelState,
+  HTTP,
+  LoginResponse,
+  TechnicianSelf,
+  UPDATES_API,
+  UpdatesOverview,
+  err,
+  type HaltInput,
+  type LoginBody,
+  type Result,
+  type RolloutInput,
+} from '@vigie/common';
 import { z } from 'zod';
 import { parseResult } from './socket';
 import type { Logger } from './log';
@@ -21,7 +33,11 @@ export interface Api {
 const MeResponse = z.union([LoginResponse.transform((r) => r.technician), TechnicianSelf]);
 const LoginAnswer = LoginResponse.transform((r) => r.technician);
 
-const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 export function createApi(opts: { base?: string; fetch?: typeof fetch; log: Logger }): Api {
   const base = opts.base ?? '';
@@ -30,7 +46,11 @@ export function createApi(opts: { base?: string; fetch?: typeof fetch; log: Logg
   async function call<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<Result<T>> {
     let res: Response;
     try {
-      res = await doFetch(`${base}${path}`, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...(init.headers ?? {}) } });
+      res = await doFetch(`${base}${path}`, {
+        credentials: 'same-origin',
+        ...init,
+        headers: { accept: 'application/json', ...(init.headers ?? {}) },
+      });
     } catch {
       return err('OFFLINE', 'Hub injoignable.');
     }
@@ -44,7 +64,8 @@ export function createApi(opts: { base?: string; fetch?: typeof fetch; log: Logg
   }
 
   return {
-    login: (body) => call(HTTP.login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, LoginAnswer),
+    login: (body) =>
+      call(HTTP.login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, LoginAnswer),
     logout: () => call(HTTP.logout, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, z.unknown()),
     me: () => call(HTTP.me, { method: 'GET' }, MeResponse),
     updatesOverview: () => call(UPDATES_API.overview, { method: 'GET' }, UpdatesOverview),

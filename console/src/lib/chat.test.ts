@@ -7,7 +7,16 @@ let n = 0;
 const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 function msg(seq: number, author: ChatMessage['author'] = 'device', id = uuid(++n)): ChatMessage {
   const at = new Date(Date.UTC(2025, 10, 28, 10, 0, seq)).toISOString();
-  return { id, requestId: REQ, seq, author, authorName: author === 'device' ? 'Dr Martin' : 'Alice', text: `m${seq}`, sentAt: at, createdAt: at };
+  return {
+    id,
+    requestId: REQ,
+    seq,
+    author,
+    authorName: author === 'device' ? 'Dr Martin' : 'Alice',
+    text: `m${seq}`,
+    sentAt: at,
+    createdAt: at,
+  };
 }
 function out(id: string, sentAt: string, state: OutboxItem['state'] = 'queued', requestId = REQ): OutboxItem {
   return { id, requestId, text: `t-${id}`, sentAt, state, attempts: 0 };
@@ -39,7 +48,12 @@ describe('outbox', () => {
 
   it('timeline shows stored messages, then this request pending items once (not those already stored)', () => {
     const stored = msg(1, 'technician', uuid(800));
-    const box = [out(uuid(800), '2025-11-28T10:00:01.000Z'), out('p2', '2025-11-28T10:00:05.000Z'), out('p1', '2025-11-28T10:00:04.000Z'), out('other', '2025-11-28T10:00:00.000Z', 'queued', 'req-2')];
+    const box = [
+      out(uuid(800), '2025-11-28T10:00:01.000Z'),
+      out('p2', '2025-11-28T10:00:05.000Z'),
+      out('p1', '2025-11-28T10:00:04.000Z'),
+      out('other', '2025-11-28T10:00:00.000Z', 'queued', 'req-2'),
+    ];
     const tl = timeline([stored], box, REQ);
     expect(tl.map((e) => (e.kind === 'message' ? e.message.id : e.item.id))).toEqual([uuid(800), 'p1', 'p2']);
   });

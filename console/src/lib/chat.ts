@@ -45,17 +45,16 @@ export function deliveryState(seq: number, receipts: ChatReceipts | null): Exclu
   return 'sent';
 }
 
-export type TimelineEntry =
-  | { kind: 'message'; message: ChatMessage }
-  | { kind: 'pending'; item: OutboxItem };
+export type TimelineEntry = { kind: 'message'; message: ChatMessage } | { kind: 'pending'; item: OutboxItem };
 
 /** Stored messages in hub order, then this request's pending outbox items in the order they were typed. */
 export function timeline(messages: readonly ChatMessage[], outbox: readonly OutboxItem[], requestId: string): TimelineEntry[] {
   const stored = new Set(messages.map((m) => m.id));
-  const pending = outbox
-    .filter((o) => o.requestId === requestId && !stored.has(o.id))
-    .sort((a, b) => a.sentAt.localeCompare(b.sentAt));
-  return [...messages.map((message) => ({ kind: 'message' as const, message })), ...pending.map((item) => ({ kind: 'pending' as const, item }))];
+  const pending = outbox.filter((o) => o.requestId === requestId && !stored.has(o.id)).sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+  return [
+    ...messages.map((message) => ({ kind: 'message' as const, message })),
+    ...pending.map((item) => ({ kind: 'pending' as const, item })),
+  ];
 }
 
 /** Outbox items worth sending now: queued ones (after a disconnect) and ones whose send never answered. */
@@ -79,7 +78,14 @@ export function parseStoredOutbox(raw: string | null): OutboxItem[] {
     const o = x as Record<string, unknown>;
     if (typeof o.id !== 'string' || typeof o.requestId !== 'string' || typeof o.text !== 'string' || typeof o.sentAt !== 'string') continue;
     const state: OutboxState = o.state === 'failed' ? 'failed' : 'queued';
-    const item: OutboxItem = { id: o.id, requestId: o.requestId, text: o.text, sentAt: o.sentAt, state, attempts: typeof o.attempts === 'number' ? o.attempts : 0 };
+    const item: OutboxItem = {
+      id: o.id,
+      requestId: o.requestId,
+      text: o.text,
+      sentAt: o.sentAt,
+      state,
+      attempts: typeof o.attempts === 'number' ? o.attempts : 0,
+    };
     if (state === 'failed' && typeof o.error === 'string') item.error = o.error as ErrorCode;
     out.push(item);
   }

@@ -21,10 +21,18 @@ describe('outboxStep: one message of the console outbox, pure', () => {
     const sending = { ...item, state: 'sending' as const };
     expect(outboxStep(sending, { type: 'refused', code: 'RATE_LIMITED', retryable: true, retryAfterMs: 2000 })).toEqual({
       item: { ...item, state: 'queued' },
-      effects: [{ type: 'pause-sends', ms: 2000 }, { type: 'retry-later', ms: 2000 }],
+      effects: [
+        { type: 'pause-sends', ms: 2000 },
+        { type: 'retry-later', ms: 2000 },
+      ],
     });
-    expect(outboxStep(sending, { type: 'refused', code: 'TIMEOUT', retryable: true, retryAfterMs: 0 }).effects).toEqual([{ type: 'retry-later', ms: 0 }]);
-    expect(outboxStep(sending, { type: 'refused', code: 'OFFLINE', retryable: true, retryAfterMs: 0 })).toEqual({ item: { ...item, state: 'queued' }, effects: [] });
+    expect(outboxStep(sending, { type: 'refused', code: 'TIMEOUT', retryable: true, retryAfterMs: 0 }).effects).toEqual([
+      { type: 'retry-later', ms: 0 },
+    ]);
+    expect(outboxStep(sending, { type: 'refused', code: 'OFFLINE', retryable: true, retryAfterMs: 0 })).toEqual({
+      item: { ...item, state: 'queued' },
+      effects: [],
+    });
   });
 
   it('a disconnect puts a message in flight back in the queue; others stay as they are', () => {

@@ -25,7 +25,11 @@ function item(id: string, status: QueueItem['status'], createdAt: string, assign
 
 describe('arrivals', () => {
   it('returns waiting requests not seen waiting before (new ones and ones put back in the queue)', () => {
-    const list = [item('a', 'waiting', '2025-11-28T10:00:00Z'), item('b', 'waiting', '2025-11-28T10:01:00Z'), item('c', 'assigned', '2025-11-28T09:00:00Z')];
+    const list = [
+      item('a', 'waiting', '2025-11-28T10:00:00Z'),
+      item('b', 'waiting', '2025-11-28T10:01:00Z'),
+      item('c', 'assigned', '2025-11-28T09:00:00Z'),
+    ];
     expect(arrivals(new Set(['a']), list).map((r) => r.id)).toEqual(['b']);
     expect(arrivals(new Set(['a', 'b']), list)).toEqual([]);
   });

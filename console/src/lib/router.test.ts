@@ -17,6 +17,13 @@ describe('hash routes', () => {
   });
 
   it('round-trips hrefs', () => {
-    for (const r of [{ name: 'queue' } as const, { name: 'request', id: 'a b/c' } as const, { name: 'updates' } as const, { name: 'device', id: 'd/1 é' } as const, { name: 'audit' } as const]) expect(parseRoute(routeHref(r))).toEqual(r);
+    for (const r of [
+      { name: 'queue' } as const,
+      { name: 'request', id: 'a b/c' } as const,
+      { name: 'updates' } as const,
+      { name: 'device', id: 'd/1 é' } as const,
+      { name: 'audit' } as const,
+    ])
+      expect(parseRoute(routeHref(r))).toEqual(r);
   });
 });

@@ -18,7 +18,8 @@ function details(data: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(data)) {
     if (HIDDEN.has(k) || v === null || v === undefined) continue;
-    const text = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : Array.isArray(v) ? `${v.length}` : null;
+    const text =
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : Array.isArray(v) ? `${v.length}` : null;
     if (text !== null) parts.push(`${k}: ${text.length > 60 ? `${text.slice(0, 57)}…` : text}`);
   }
   return parts.join(' · ');
@@ -61,7 +62,13 @@ function Row({ e }: { e: AuditView }) {
         <div className="audit-details">
           <span>{details(e.data)}</span>
           {e.requestId ? (
-          <button type="button" className="btn btn--small btn--ghost" disabled={exporting === e.requestId} onClick={() => void exportIt()} aria-label={`${t('audit.export')} — ${t('audit.request')} ${e.requestId}`}>
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              disabled={exporting === e.requestId}
+              onClick={() => void exportIt()}
+              aria-label={`${t('audit.export')} — ${t('audit.request')} ${e.requestId}`}
+            >
               {exporting === e.requestId ? t('audit.exporting') : t('audit.export')}
             </button>
           ) : null}
@@ -206,7 +213,12 @@ export function AuditPage() {
         </div>
       )}
       {st.next ? (
-        <button type="button" className="btn btn--ghost audit-more" disabled={st.status === 'loading'} onClick={() => void controller.audit.more()}>
+        <button
+          type="button"
+          className="btn btn--ghost audit-more"
+          disabled={st.status === 'loading'}
+          onClick={() => void controller.audit.more()}
+        >
           {t('audit.more')}
         </button>
       ) : null}

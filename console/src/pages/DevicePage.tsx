@@ -49,13 +49,26 @@ function AccessPanel({ deviceId, online, report }: { deviceId: string; online: b
               </p>
             ) : null}
             <p className="muted">{online ? t('backup.ui.access.intro') : t('backup.ui.access.offline')}</p>
-            <button type="button" className="btn btn--primary" disabled={!online || entry?.busy === 'ask'} onClick={() => void controller.backup.askAccess(deviceId)}>
+            <button
+              type="button"
+              className="btn btn--primary"
+              disabled={!online || entry?.busy === 'ask'}
+              onClick={() => void controller.backup.askAccess(deviceId)}
+            >
               {entry?.busy === 'ask' ? t('backup.ui.access.asking') : t('backup.ui.access.ask')}
             </button>
           </>
         ) : access.state === 'consent-pending' ? (
           <>
-            {access.consentExpiresAt ? <ConsentCode testId="access" kind="access" label={t('backup.ui.access.code')} code={access.shortCode} expiresAt={access.consentExpiresAt} /> : null}
+            {access.consentExpiresAt ? (
+              <ConsentCode
+                testId="access"
+                kind="access"
+                label={t('backup.ui.access.code')}
+                code={access.shortCode}
+                expiresAt={access.consentExpiresAt}
+              />
+            ) : null}
             <p className="screen-status" role="status">
               {t('backup.ui.access.waiting')}
             </p>
@@ -65,19 +78,33 @@ function AccessPanel({ deviceId, online, report }: { deviceId: string; online: b
             <p className="notice notice--info" role="status">
               {t('backup.ui.access.granted', { time: access.expiresAt ? time(access.expiresAt) : '' })}
             </p>
-            <button type="button" className="btn btn--ghost" disabled={entry?.busy === 'end'} onClick={() => void controller.backup.endAccess(deviceId)}>
+            <button
+              type="button"
+              className="btn btn--ghost"
+              disabled={entry?.busy === 'end'}
+              onClick={() => void controller.backup.endAccess(deviceId)}
+            >
               {entry?.busy === 'end' ? t('backup.ui.access.ending') : t('backup.ui.access.end')}
             </button>
           </div>
         )}
         {live && access.state === 'consent-pending' ? (
-          <button type="button" className="btn btn--ghost" disabled={entry?.busy === 'end'} onClick={() => void controller.backup.endAccess(deviceId)}>
+          <button
+            type="button"
+            className="btn btn--ghost"
+            disabled={entry?.busy === 'end'}
+            onClick={() => void controller.backup.endAccess(deviceId)}
+          >
             {t('backup.ui.access.cancel')}
           </button>
         ) : null}
         {entry?.error ? <BackupErrorNotice error={entry.error} access testId="backup-access-error" /> : null}
       </div>
-      {access?.state === 'granted' ? <BackupBrowser scope={{ accessId: access.id }} unavailable={null} reported={reported} /> : <ReportedBackup summary={reported.summary} at={reported.at} />}
+      {access?.state === 'granted' ? (
+        <BackupBrowser scope={{ accessId: access.id }} unavailable={null} reported={reported} />
+      ) : (
+        <ReportedBackup summary={reported.summary} at={reported.at} />
+      )}
     </section>
   );
 }
@@ -109,13 +136,21 @@ function History({ h }: { h: DeviceHistory }) {
       <HistoryList title={t('devicePage.requests')} count={h.requests.length} testId="history-requests">
         {h.requests.map((r) => (
           <li key={r.id} data-request-id={r.id}>
-            <span className={`status-pill status-pill--${r.status === 'resolved' ? 'ok' : r.status === 'cancelled' ? 'unknown' : 'warning'}`}>{t(`devicePage.request.status.${r.status}`)}</span>{' '}
+            <span
+              className={`status-pill status-pill--${r.status === 'resolved' ? 'ok' : r.status === 'cancelled' ? 'unknown' : 'warning'}`}
+            >
+              {t(`devicePage.request.status.${r.status}`)}
+            </span>{' '}
             {privileged || r.technician?.id === me?.id ? (
-              <a href={routeHref({ name: 'request', id: r.id })}>{t('devicePage.request.line', { date: when(r.createdAt), topic: r.topic ? t(`topics.${r.topic}`) : t('queue.noTopic') })}</a>
+              <a href={routeHref({ name: 'request', id: r.id })}>
+                {t('devicePage.request.line', { date: when(r.createdAt), topic: r.topic ? t(`topics.${r.topic}`) : t('queue.noTopic') })}
+              </a>
             ) : (
               t('devicePage.request.line', { date: when(r.createdAt), topic: r.topic ? t(`topics.${r.topic}`) : t('queue.noTopic') })
             )}{' '}
-            <span className="muted">{r.technician ? t('devicePage.request.by', { name: r.technician.displayName }) : t('devicePage.request.unassigned')}</span>
+            <span className="muted">
+              {r.technician ? t('devicePage.request.by', { name: r.technician.displayName }) : t('devicePage.request.unassigned')}
+            </span>
             {r.resolutionNote ? <p className="device-history__note">{t('devicePage.request.note', { note: r.resolutionNote })}</p> : null}
           </li>
         ))}
@@ -123,7 +158,8 @@ function History({ h }: { h: DeviceHistory }) {
       <HistoryList title={t('devicePage.sessions')} count={h.sessions.length} testId="history-sessions">
         {h.sessions.map((s) => (
           <li key={s.id}>
-            {t('devicePage.session.line', { date: when(s.requestedAt), name: s.technician.displayName })} — {s.consentAt ? t(`devicePage.session.kind.${s.kind}`) : t('devicePage.session.notStarted')}
+            {t('devicePage.session.line', { date: when(s.requestedAt), name: s.technician.displayName })} —{' '}
+            {s.consentAt ? t(`devicePage.session.kind.${s.kind}`) : t('devicePage.session.notStarted')}
             <span className="muted"> · {s.endReason ? t(`screen.endReasons.${s.endReason}`) : t('devicePage.session.live')}</span>
           </li>
         ))}
@@ -137,7 +173,8 @@ function History({ h }: { h: DeviceHistory }) {
               what: r.names.length ? quotedNames(t, r.names) : t('devicePage.restore.items', { count: r.items }),
             })}{' '}
             <span className="muted">
-              · {t(`devicePage.restore.state.${r.state}`)} · {r.accessId ? t('devicePage.restore.fromAccess') : t('devicePage.restore.fromRequest')}
+              · {t(`devicePage.restore.state.${r.state}`)} ·{' '}
+              {r.accessId ? t('devicePage.restore.fromAccess') : t('devicePage.restore.fromRequest')}
             </span>
           </li>
         ))}
@@ -146,7 +183,15 @@ function History({ h }: { h: DeviceHistory }) {
         {h.accesses.map((a) => (
           <li key={a.id}>
             {t('devicePage.access.line', { date: when(a.requestedAt), name: a.technician.displayName })}
-            <span className="muted"> · {a.endReason ? t(`backup.ui.access.ended.${a.endReason}`) : a.grantedAt ? t('devicePage.session.live') : t('backup.ui.access.waiting')}</span>
+            <span className="muted">
+              {' '}
+              ·{' '}
+              {a.endReason
+                ? t(`backup.ui.access.ended.${a.endReason}`)
+                : a.grantedAt
+                  ? t('devicePage.session.live')
+                  : t('backup.ui.access.waiting')}
+            </span>
           </li>
         ))}
       </HistoryList>

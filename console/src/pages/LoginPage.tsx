@@ -90,7 +90,15 @@ export function LoginPage() {
         <form onSubmit={(e) => void submit(e)} noValidate className="form">
           <div className="field">
             <label htmlFor="login">{t('login.login')}</label>
-            <input ref={loginRef} id="login" name="username" autoComplete="username" required value={login} onChange={(e) => setLogin(e.target.value)} />
+            <input
+              ref={loginRef}
+              id="login"
+              name="username"
+              autoComplete="username"
+              required
+              value={login}
+              onChange={(e) => setLogin(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="password">{t('login.password')}</label>

@@ -91,7 +91,13 @@ export function RequestPage({ requestId }: { requestId: string }) {
 
   const mine = request.status === 'assigned' && request.technician?.id === me;
   const closedText =
-    request.status === 'resolved' ? t('workspace.closedResolved') : request.status === 'cancelled' ? t('workspace.closedCancelled') : !mine ? t('workspace.notMine') : null;
+    request.status === 'resolved'
+      ? t('workspace.closedResolved')
+      : request.status === 'cancelled'
+        ? t('workspace.closedCancelled')
+        : !mine
+          ? t('workspace.notMine')
+          : null;
 
   async function release() {
     setReleasing(true);
@@ -109,13 +115,20 @@ export function RequestPage({ requestId }: { requestId: string }) {
             <div>
               <h1 id="ws-title">{t('workspace.title', { practice: request.practiceName })}</h1>
               <p className="page__meta">
-                <span className="workspace__device">{request.deviceName}</span> {conv.device ? <DeviceStatus online={conv.device.online} /> : null}
+                <span className="workspace__device">{request.deviceName}</span>{' '}
+                {conv.device ? <DeviceStatus online={conv.device.online} /> : null}
                 <span className="muted"> · {t('workspace.createdAt', { date: formatDateTime(request.createdAt, i18n.language) })}</span>
               </p>
             </div>
             {mine ? (
               <div className="workspace__actions">
-                <button type="button" className="btn btn--primary" aria-expanded={resolving} aria-controls="resolve-form" onClick={() => setResolving((v) => !v)}>
+                <button
+                  type="button"
+                  className="btn btn--primary"
+                  aria-expanded={resolving}
+                  aria-controls="resolve-form"
+                  onClick={() => setResolving((v) => !v)}
+                >
                   {t('workspace.resolve')}
                 </button>
                 <button type="button" className="btn btn--ghost" disabled={releasing} onClick={() => void release()}>
@@ -140,7 +153,9 @@ export function RequestPage({ requestId }: { requestId: string }) {
           {mine && resolving ? <ResolveForm requestId={requestId} onCancel={() => setResolving(false)} /> : null}
 
           {/* The screen first: while it is shared, the picture is what the technician works on. */}
-          {mine ? <ScreenPanel requestId={requestId} deviceName={request.deviceName} canAct={mine} deviceOnline={conv.device?.online ?? false} /> : null}
+          {mine ? (
+            <ScreenPanel requestId={requestId} deviceName={request.deviceName} canAct={mine} deviceOnline={conv.device?.online ?? false} />
+          ) : null}
           <ContextPanel requestId={requestId} />
           <SafetyPanel requestId={requestId} />
           <DeviceHealthPanel deviceId={request.deviceId} fallback={request.context?.health ?? null} />

@@ -26,13 +26,23 @@ export interface AuditState {
   exporting: string | null;
 }
 
-const initial = (): AuditState => ({ options: null, filters: NO_AUDIT_FILTERS, entries: [], next: null, status: 'idle', error: null, exporting: null });
+const initial = (): AuditState => ({
+  options: null,
+  filters: NO_AUDIT_FILTERS,
+  entries: [],
+  next: null,
+  status: 'idle',
+  error: null,
+  exporting: null,
+});
 
 /** A local day (YYYY-MM-DD) as the ISO instant of its first or last millisecond. */
 export function dayBound(day: string, end: boolean): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return undefined;
-  const d = end ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59, 999) : new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const d = end
+    ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59, 999)
+    : new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 

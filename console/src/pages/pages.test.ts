@@ -20,7 +20,8 @@ describe('device page, audit view and access strings', () => {
     for (const lng of ['fr', 'en'] as const) {
       const i18n = createI18n(lng);
       for (const act of Object.keys(AUDIT_ACTS)) expect(i18n.t(`audit.acts.${act}`)).not.toContain('audit.acts');
-      for (const a of ['screen.control.refused', 'backup.access.granted', 'help.resolve', 'audit.export', 'device.history_view']) expect(i18n.t(`audit.actions.${a.replace(/\./g, '_')}`)).not.toContain('audit.actions');
+      for (const a of ['screen.control.refused', 'backup.access.granted', 'help.resolve', 'audit.export', 'device.history_view'])
+        expect(i18n.t(`audit.actions.${a.replace(/\./g, '_')}`)).not.toContain('audit.actions');
     }
     expect(createI18n('fr').t('audit.actions.screen_control_refused')).toBe('Prise de main refusée ou impossible');
     expect(createI18n('en').t('backup.ui.access.ended.timeout')).toBe('No answer from the practice: access refused automatically.');

@@ -56,7 +56,16 @@ export const pagesFr = {
       items_other: '{{count}} éléments',
       fromRequest: 'pendant une demande',
       fromAccess: 'hors demande, avec l’accord du cabinet',
-      state: { queued: 'En attente', preparing: 'Préparation', restoring: 'En cours', verifying: 'Vérification', moving: 'Mise en place', done: 'Terminée', failed: 'Échouée', cancelled: 'Annulée' },
+      state: {
+        queued: 'En attente',
+        preparing: 'Préparation',
+        restoring: 'En cours',
+        verifying: 'Vérification',
+        moving: 'Mise en place',
+        done: 'Terminée',
+        failed: 'Échouée',
+        cancelled: 'Annulée',
+      },
     },
     access: {
       line: '{{date}} — {{name}}',
@@ -68,7 +77,8 @@ export const pagesFr = {
   audit: {
     nav: 'Journal',
     title: 'Journal d’audit',
-    intro: 'Tout ce que les techniciens ont fait ou consulté, et ce que les postes ont accepté ou refusé. Chaque consultation de ce journal y est inscrite.',
+    intro:
+      'Tout ce que les techniciens ont fait ou consulté, et ce que les postes ont accepté ou refusé. Chaque consultation de ce journal y est inscrite.',
     filters: 'Filtres',
     practice: 'Cabinet',
     allPractices: 'Tous les cabinets',
@@ -225,7 +235,16 @@ export const pagesEn: Widen<typeof pagesFr> = {
       items_other: '{{count}} items',
       fromRequest: 'during a request',
       fromAccess: 'outside a request, with the practice’s consent',
-      state: { queued: 'Waiting', preparing: 'Preparing', restoring: 'In progress', verifying: 'Checking', moving: 'Putting in place', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
+      state: {
+        queued: 'Waiting',
+        preparing: 'Preparing',
+        restoring: 'In progress',
+        verifying: 'Checking',
+        moving: 'Putting in place',
+        done: 'Done',
+        failed: 'Failed',
+        cancelled: 'Cancelled',
+      },
     },
     access: {
       line: '{{date}} — {{name}}',

@@ -39,9 +39,13 @@ export function SafetyPanel({ requestId }: { requestId: string }) {
         <div data-testid="safety-session" data-state={c.state}>
           <h3 className="panel-subtitle">{t('screen.safety.changesTitle')}</h3>
           {c.state === 'computing' ? <p className="muted">{t('screen.safety.computing')}</p> : null}
-          {c.state === 'failed' ? <p className="notice notice--warn">{i.baseline ? t('screen.safety.changesFailed') : t('screen.safety.noBaseline')}</p> : null}
+          {c.state === 'failed' ? (
+            <p className="notice notice--warn">{i.baseline ? t('screen.safety.changesFailed') : t('screen.safety.noBaseline')}</p>
+          ) : null}
           {c.state === 'ready' ? <SafetyChangeList changes={c} t={(k, v) => t(k, v ?? {})} className="safety-list" /> : null}
-          {c.state === 'ready' && !u && c.counts.changed + c.counts.deleted > 0 ? <p className="muted">{t('screen.safety.practiceUndo')}</p> : null}
+          {c.state === 'ready' && !u && c.counts.changed + c.counts.deleted > 0 ? (
+            <p className="muted">{t('screen.safety.practiceUndo')}</p>
+          ) : null}
           {u?.state === 'running' ? <p role="status">{t('screen.safety.undoRunning')}</p> : null}
           {u && u.state !== 'running' ? (
             <div role="status" data-testid="safety-undo" data-state={u.state}>
@@ -59,7 +63,8 @@ export function SafetyPanel({ requestId }: { requestId: string }) {
   function snapshotLine(s: SafetySnapshot): string {
     const before = t(`screen.safety.before.${s.before}`);
     if (s.state === 'running') return t('screen.safety.snapshotRunning', { before });
-    if (s.state === 'done') return t('screen.safety.snapshotDone', { before, time: formatTimeOfDay(s.endedAt ?? s.startedAt, i18n.language) });
+    if (s.state === 'done')
+      return t('screen.safety.snapshotDone', { before, time: formatTimeOfDay(s.endedAt ?? s.startedAt, i18n.language) });
     const reason = s.error ? backupErrorSentences(t, s.error).message : '';
     return t('screen.safety.snapshotFailed', { before, reason });
   }

@@ -16,7 +16,17 @@ const NO_MODS = { alt: false, ctrl: false, meta: false, shift: false };
  * The picture, fitted to the element, and — only while control is granted — the technician's
  * pointer, wheel and keyboard turned into normalized messages on the data channel.
  */
-function Viewer({ screen, stream, control, label }: { screen: ScreenController; stream: MediaStream | null; control: boolean; label: string }) {
+function Viewer({
+  screen,
+  stream,
+  control,
+  label,
+}: {
+  screen: ScreenController;
+  stream: MediaStream | null;
+  control: boolean;
+  label: string;
+}) {
   const { t } = useTranslation();
   const videoRef = useRef<HTMLVideoElement>(null);
   const stageRef = useRef<HTMLDivElement>(null);
@@ -168,7 +178,10 @@ function QualityLine() {
         width: q.width || unknown,
         height: q.height || unknown,
         bitrate: q.kbps === null ? unknown : formatBitrate(q.kbps, i18n.language),
-        rtt: q.rttMs === null ? unknown : t('screen.rtt', { ms: new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 0 }).format(q.rttMs) }),
+        rtt:
+          q.rttMs === null
+            ? unknown
+            : t('screen.rtt', { ms: new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 0 }).format(q.rttMs) }),
       })}
     </p>
   );
@@ -225,7 +238,17 @@ function useLine(): (l: ScreenLine) => string {
  * the viewer once the practice consented, "Prendre la main" / "Rendre la main", fullscreen,
  * the live quality line, clipboard on request, "Terminer".
  */
-export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { requestId: string; deviceName: string; canAct: boolean; deviceOnline: boolean }) {
+export function ScreenPanel({
+  requestId,
+  deviceName,
+  canAct,
+  deviceOnline,
+}: {
+  requestId: string;
+  deviceName: string;
+  canAct: boolean;
+  deviceOnline: boolean;
+}) {
   const { t } = useTranslation();
   const controller = useController();
   const screen = controller.screen;
@@ -286,13 +309,23 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
           <div className="screen-panel__actions">
             {!mine || !isOpen(session) ? (
               canAct ? (
-                <button type="button" className="btn btn--primary" disabled={!!st.busy || !deviceOnline || otherTab} onClick={() => void screen.request(requestId)}>
+                <button
+                  type="button"
+                  className="btn btn--primary"
+                  disabled={!!st.busy || !deviceOnline || otherTab}
+                  onClick={() => void screen.request(requestId)}
+                >
                   {st.busy === 'request' ? t('screen.asking') : t('screen.view')}
                 </button>
               ) : null
             ) : null}
             {live && (session?.state === 'viewing' || session?.state === 'control-pending') ? (
-              <button type="button" className="btn" disabled={!!st.busy || session.state === 'control-pending' || !st.channelOpen || switchPending} onClick={() => void screen.takeControl()}>
+              <button
+                type="button"
+                className="btn"
+                disabled={!!st.busy || session.state === 'control-pending' || !st.channelOpen || switchPending}
+                onClick={() => void screen.takeControl()}
+              >
                 {t('screen.takeControl')}
               </button>
             ) : null}
@@ -320,7 +353,15 @@ export function ScreenPanel({ requestId, deviceName, canAct, deviceOnline }: { r
         </div>
 
         {!isOpen(session) && canAct ? <p className="muted">{deviceOnline ? t('screen.intro') : t('screen.offline')}</p> : null}
-        {consent ? <ConsentCode testId="screen" kind={consent.kind} label={consent.kind === 'control' ? t('screen.controlCode') : t('screen.code')} code={consent.code} expiresAt={consent.expiresAt} /> : null}
+        {consent ? (
+          <ConsentCode
+            testId="screen"
+            kind={consent.kind}
+            label={consent.kind === 'control' ? t('screen.controlCode') : t('screen.code')}
+            code={consent.code}
+            expiresAt={consent.expiresAt}
+          />
+        ) : null}
         <p className="screen-status" role="status" data-testid="screen-status">
           {status}
         </p>

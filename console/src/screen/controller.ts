@@ -1,5 +1,14 @@
 import { createStore } from 'zustand/vanilla';
-import { DeviceDataMessage, SCREEN_LIMITS, SignalData, parseDataMessage, type ErrorCode, type IceConfig, type ScreenSession, type TechDataMessage } from '@vigie/common';
+import {
+  DeviceDataMessage,
+  SCREEN_LIMITS,
+  SignalData,
+  parseDataMessage,
+  type ErrorCode,
+  type IceConfig,
+  type ScreenSession,
+  type TechDataMessage,
+} from '@vigie/common';
 import type { Logger } from '../lib/log';
 import type { TechClient } from '../lib/socket';
 import { applyIce } from '../../../web/ice';
@@ -65,7 +74,8 @@ export const isLive = (s: ScreenSession | null): boolean => !!s && LIVE.includes
 export const isOpen = (s: ScreenSession | null): boolean => !!s && s.state !== 'ended';
 
 /** Input may be sent: the hub says controlling and the device has not said otherwise. */
-export const canControl = (s: ScreenViewState): boolean => s.mine && s.session?.state === 'controlling' && s.deviceControl !== false && s.channelOpen;
+export const canControl = (s: ScreenViewState): boolean =>
+  s.mine && s.session?.state === 'controlling' && s.deviceControl !== false && s.channelOpen;
 
 /**
  * The technician's side of a remote-screen session: asks (`screen:request`), follows the session
@@ -198,7 +208,9 @@ export class ScreenController {
 
   private async act(
     busy: Exclude<ScreenBusy, null>,
-    call: (sessionId: string) => Promise<{ ok: true; data: ScreenSession } | { ok: false; error: { code: ErrorCode; details?: Record<string, unknown> } }>,
+    call: (
+      sessionId: string,
+    ) => Promise<{ ok: true; data: ScreenSession } | { ok: false; error: { code: ErrorCode; details?: Record<string, unknown> } }>,
     anyTab = false,
   ): Promise<void> {
     const st = this.store.getState();
@@ -227,7 +239,8 @@ export class ScreenController {
     this.store.setState({ clipboard: { status: 'sending', text: null, error: null } });
     const reply = await this.channel.ask((id) => ({ t: 'clipboard.set', id, text }));
     if (reply?.t === 'clipboard.ok') this.store.setState({ clipboard: { status: 'sent', text: null, error: null } });
-    else this.store.setState({ clipboard: { status: 'error', text: null, error: reply?.t === 'clipboard.error' ? reply.code : 'TIMEOUT' } });
+    else
+      this.store.setState({ clipboard: { status: 'error', text: null, error: reply?.t === 'clipboard.error' ? reply.code : 'TIMEOUT' } });
   }
 
   /** Reads the device's clipboard text. */
@@ -236,7 +249,8 @@ export class ScreenController {
     this.store.setState({ clipboard: { status: 'reading', text: null, error: null } });
     const reply = await this.channel.ask((id) => ({ t: 'clipboard.get', id }));
     if (reply?.t === 'clipboard.text') this.store.setState({ clipboard: { status: 'read', text: reply.text, error: null } });
-    else this.store.setState({ clipboard: { status: 'error', text: null, error: reply?.t === 'clipboard.error' ? reply.code : 'TIMEOUT' } });
+    else
+      this.store.setState({ clipboard: { status: 'error', text: null, error: reply?.t === 'clipboard.error' ? reply.code : 'TIMEOUT' } });
   }
 
   // ---------------------------------------------------------------- session
@@ -374,6 +388,7 @@ export class ScreenController {
     this.rttMs = null;
     p?.destroy();
     const st = this.store.getState();
-    if (st.stream || st.channelOpen || st.quality || st.display) this.store.setState({ stream: null, channelOpen: false, quality: null, deviceControl: null, display: null });
+    if (st.stream || st.channelOpen || st.quality || st.display)
+      this.store.setState({ stream: null, channelOpen: false, quality: null, deviceControl: null, display: null });
   }
 }

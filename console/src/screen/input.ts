@@ -8,7 +8,11 @@ export interface ContentBox {
   height: number;
 }
 
-export function contentBox(el: { left: number; top: number; width: number; height: number }, videoWidth: number, videoHeight: number): ContentBox | null {
+export function contentBox(
+  el: { left: number; top: number; width: number; height: number },
+  videoWidth: number,
+  videoHeight: number,
+): ContentBox | null {
   if (videoWidth <= 0 || videoHeight <= 0 || el.width <= 0 || el.height <= 0) return null;
   const scale = Math.min(el.width / videoWidth, el.height / videoHeight);
   const width = videoWidth * scale;
@@ -47,7 +51,10 @@ export function modifiers(e: { altKey: boolean; ctrlKey: boolean; metaKey: boole
 const KEY_CODE = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
 
 /** A key event for the device (physical key code + modifiers); null for keys without a usable code. */
-export function keyMessage(kind: 'down' | 'up', e: { code: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }): InputEvent | null {
+export function keyMessage(
+  kind: 'down' | 'up',
+  e: { code: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean },
+): InputEvent | null {
   if (!KEY_CODE.test(e.code)) return null;
   return { t: kind === 'down' ? 'key.down' : 'key.up', code: e.code, mods: modifiers(e) };
 }

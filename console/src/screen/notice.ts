@@ -29,7 +29,8 @@ export function controlAnswerLine(s: ScreenSession | null): ScreenLine | null {
   if (!s || !a || s.state !== 'viewing') return null;
   if (a.decision === 'refused') return { key: 'screen.controlAnswers.refused' };
   if (a.decision === 'timeout') return { key: 'screen.controlAnswers.timeout' };
-  if (a.decision === 'unavailable') return { key: 'screen.controlAnswers.unavailable', vars: { reasonKey: `screen.unavailableReasons.${a.reason ?? 'unknown'}` } };
+  if (a.decision === 'unavailable')
+    return { key: 'screen.controlAnswers.unavailable', vars: { reasonKey: `screen.unavailableReasons.${a.reason ?? 'unknown'}` } };
   return null;
 }
 

@@ -21,7 +21,13 @@ export function readInboundVideo(report: Iterable<Record<string, unknown>>): Sta
   for (const s of report) {
     if (s.type !== 'inbound-rtp' || s.kind !== 'video') continue;
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-    return { at: num(s.timestamp), framesDecoded: num(s.framesDecoded), bytesReceived: num(s.bytesReceived), width: num(s.frameWidth), height: num(s.frameHeight) };
+    return {
+      at: num(s.timestamp),
+      framesDecoded: num(s.framesDecoded),
+      bytesReceived: num(s.bytesReceived),
+      width: num(s.frameWidth),
+      height: num(s.frameHeight),
+    };
   }
   return null;
 }
@@ -41,6 +47,7 @@ export function qualityBetween(prev: StatsSample | null, next: StatsSample, rttM
 
 /** "1,8 Mbit/s" / "850 kbit/s" in the UI's language. */
 export function formatBitrate(kbps: number, locale: string): string {
-  if (kbps >= 1000) return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(kbps / 1000)} Mbit/s`;
+  if (kbps >= 1000)
+    return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(kbps / 1000)} Mbit/s`;
   return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(kbps)} kbit/s`;
 }

@@ -33,7 +33,9 @@ export class SafetyConsole {
 
   attach(): () => void {
     const offs = [
-      this.client.on('backup:safety', (p) => this.patch(p.requestId, (v) => ({ intervention: newer(v.intervention, p.intervention), load: 'ready', error: null }))),
+      this.client.on('backup:safety', (p) =>
+        this.patch(p.requestId, (v) => ({ intervention: newer(v.intervention, p.intervention), load: 'ready', error: null })),
+      ),
       this.client.onStatus((s) => {
         if (s !== 'connected') return;
         for (const [id, v] of Object.entries(this.store.getState().byRequest)) if (v.load !== 'idle') void this.load(id);
@@ -52,7 +54,9 @@ export class SafetyConsole {
     this.patch(requestId, (v) => ({ load: v.load === 'ready' ? 'ready' : 'loading' }));
     const r = await this.client.request('backup:safety-get', { requestId });
     if (!r.ok) this.log.debug('safety report not available', r.error);
-    this.patch(requestId, (v) => (r.ok ? { intervention: newer(v.intervention, r.data), load: 'ready', error: null } : { load: 'error', error: r.error }));
+    this.patch(requestId, (v) =>
+      r.ok ? { intervention: newer(v.intervention, r.data), load: 'ready', error: null } : { load: 'error', error: r.error },
+    );
   }
 
   private patch(requestId: string, fn: (v: SafetyView) => Partial<SafetyView>): void {

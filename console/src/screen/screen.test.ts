@@ -32,7 +32,11 @@ describe('viewer input', () => {
     expect(wheelPixels({ deltaX: 0, deltaY: 1, deltaMode: 2 }, 700)).toEqual({ dx: 0, dy: 700 });
     expect(wheelPixels({ deltaX: 0, deltaY: 1e9, deltaMode: 0 }, 700)).toEqual({ dx: 0, dy: 10_000 });
     const mods = { altKey: false, ctrlKey: true, metaKey: false, shiftKey: true };
-    expect(keyMessage('down', { code: 'KeyA', ...mods })).toEqual({ t: 'key.down', code: 'KeyA', mods: { alt: false, ctrl: true, meta: false, shift: true } });
+    expect(keyMessage('down', { code: 'KeyA', ...mods })).toEqual({
+      t: 'key.down',
+      code: 'KeyA',
+      mods: { alt: false, ctrl: true, meta: false, shift: true },
+    });
     expect(keyMessage('up', { code: 'Enter', ...mods })).toMatchObject({ t: 'key.up', code: 'Enter' });
     expect(keyMessage('down', { code: '', ...mods })).toBeNull();
     expect(keyMessage('down', { code: 'Unidentified key', ...mods })).toBeNull();
@@ -44,7 +48,15 @@ describe('quality line', () => {
     const report = [
       { type: 'candidate-pair', currentRoundTripTime: 0.01 },
       { type: 'inbound-rtp', kind: 'audio', bytesReceived: 5 },
-      { type: 'inbound-rtp', kind: 'video', timestamp: 10_000, framesDecoded: 100, bytesReceived: 1_000_000, frameWidth: 1280, frameHeight: 720 },
+      {
+        type: 'inbound-rtp',
+        kind: 'video',
+        timestamp: 10_000,
+        framesDecoded: 100,
+        bytesReceived: 1_000_000,
+        frameWidth: 1280,
+        frameHeight: 720,
+      },
     ];
     const a = readInboundVideo(report)!;
     expect(a).toEqual({ at: 10_000, framesDecoded: 100, bytesReceived: 1_000_000, width: 1280, height: 720 });
@@ -95,8 +107,16 @@ const session = (over: Partial<ScreenSession>): ScreenSession => ({
 describe('what the technician is told', () => {
   it('shows the code and the hub’s deadline while a view or a control consent is asked, nothing otherwise', () => {
     const at = '2030-01-01T10:00:30.000Z';
-    expect(pendingConsent(session({ state: 'consent-pending', consentExpiresAt: at }))).toEqual({ kind: 'view', code: 'K7Q2MX', expiresAt: at });
-    expect(pendingConsent(session({ state: 'control-pending', consentExpiresAt: at }))).toEqual({ kind: 'control', code: 'K7Q2MX', expiresAt: at });
+    expect(pendingConsent(session({ state: 'consent-pending', consentExpiresAt: at }))).toEqual({
+      kind: 'view',
+      code: 'K7Q2MX',
+      expiresAt: at,
+    });
+    expect(pendingConsent(session({ state: 'control-pending', consentExpiresAt: at }))).toEqual({
+      kind: 'control',
+      code: 'K7Q2MX',
+      expiresAt: at,
+    });
     expect(pendingConsent(session({ state: 'viewing' }))).toBeNull();
     expect(pendingConsent(null)).toBeNull();
     // Seconds on the hub's clock: this console runs 4 s behind the hub.
@@ -122,7 +142,9 @@ describe('what the technician is told', () => {
     expect(say(fr, controlAnswerLine(answered('unavailable', 'wayland-only')))).toBe(
       'Prise de main impossible sur ce poste : la session graphique (Wayland) ne permet pas de piloter la souris et le clavier.',
     );
-    expect(say(en, controlAnswerLine(answered('unavailable')))).toBe('Remote control is not possible on this computer: the computer did not say why.');
+    expect(say(en, controlAnswerLine(answered('unavailable')))).toBe(
+      'Remote control is not possible on this computer: the computer did not say why.',
+    );
     for (const reason of ScreenControlUnavailableReason.options) {
       for (const i of [fr, en]) expect(say(i, controlAnswerLine(answered('unavailable', reason)))).not.toContain('unavailableReasons');
     }
@@ -138,7 +160,9 @@ describe('what the technician is told', () => {
       const l = errorLine({ code: 'CONFLICT', reason });
       expect(fr.t(l.key)).not.toBe(l.key);
     }
-    expect(fr.t(errorLine({ code: 'CONFLICT', reason: 'device-offline' }).key)).toBe('Le poste n’est pas connecté : son écran ne peut pas être partagé pour l’instant.');
+    expect(fr.t(errorLine({ code: 'CONFLICT', reason: 'device-offline' }).key)).toBe(
+      'Le poste n’est pas connecté : son écran ne peut pas être partagé pour l’instant.',
+    );
     expect(errorLine({ code: 'FORBIDDEN', reason: 'something-new' })).toEqual({ key: 'errors.FORBIDDEN' });
     expect(fr.t('screen.endReasons.refused')).toBe('Le cabinet a refusé le partage d’écran.');
   });

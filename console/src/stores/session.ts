@@ -11,6 +11,5 @@ export interface SessionState {
   notice: SessionNotice;
 }
 
-export const createSessionStore = () =>
-  createStore<SessionState>()(() => ({ status: 'checking', technician: null, notice: null }));
+export const createSessionStore = () => createStore<SessionState>()(() => ({ status: 'checking', technician: null, notice: null }));
 export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -46,7 +46,14 @@ export const emptyConversation = (requestId: string, request: HelpRequest | null
   error: null,
 });
 
-export const initialWorkspaceState = (): WorkspaceState => ({ mine: [], conversations: {}, outbox: [], localRead: {}, reports: {}, activeId: null });
+export const initialWorkspaceState = (): WorkspaceState => ({
+  mine: [],
+  conversations: {},
+  outbox: [],
+  localRead: {},
+  reports: {},
+  activeId: null,
+});
 
 export const createWorkspaceStore = () => createStore<WorkspaceState>()(initialWorkspaceState);
 export type WorkspaceStore = ReturnType<typeof createWorkspaceStore>;

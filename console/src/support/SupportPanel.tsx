@@ -1,7 +1,17 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import { PhoneNumber, TimeZone, WEEKDAYS, formatDayRanges, parseDayRanges, type DayRanges, type SupportStatus, type Weekday, type WeekHours } from '@vigie/common';
+import {
+  PhoneNumber,
+  TimeZone,
+  WEEKDAYS,
+  formatDayRanges,
+  parseDayRanges,
+  type DayRanges,
+  type SupportStatus,
+  type Weekday,
+  type WeekHours,
+} from '@vigie/common';
 import { useController, useQueue, useSession, useUi } from '../app/context';
 import { DEFAULT_LOCALE, isLocale } from '../i18n';
 import type { SupportState } from './controller';
@@ -34,14 +44,23 @@ export function SupportPanel() {
       </h2>
       <ul className="support-panel__facts">
         <li data-testid="support-hours">{hoursText(t, locale, status, now)}</li>
-        <li data-testid="support-technicians">{t('support.panel.technicians', { count: status.techniciansAvailable, online: status.techniciansOnline })}</li>
-        <li data-testid="support-phone">{status.settings.phone ? t('support.panel.phone', { phone: status.settings.phone }) : t('support.panel.noPhone')}</li>
+        <li data-testid="support-technicians">
+          {t('support.panel.technicians', { count: status.techniciansAvailable, online: status.techniciansOnline })}
+        </li>
+        <li data-testid="support-phone">
+          {status.settings.phone ? t('support.panel.phone', { phone: status.settings.phone }) : t('support.panel.noPhone')}
+        </li>
       </ul>
       <div className="support-panel__me">
         <p className="support-panel__me-text" role="status">
           {available === false ? t('support.panel.onBreak') : available ? t('support.panel.available') : null}
         </p>
-        <button type="button" className="btn btn--ghost" disabled={switching || available === null} onClick={() => void controller.support.setAvailable(available === false)}>
+        <button
+          type="button"
+          className="btn btn--ghost"
+          disabled={switching || available === null}
+          onClick={() => void controller.support.setAvailable(available === false)}
+        >
           {available === false ? t('support.panel.endBreak') : t('support.panel.takeBreak')}
         </button>
       </div>
@@ -72,12 +91,19 @@ const draftOf = (s: SupportStatus): Draft => ({
   version: s.version,
   announce: s.settings.hours !== null,
   timeZone: s.settings.timeZone,
-  days: Object.fromEntries(WEEKDAYS.map((d) => [d, s.settings.hours ? formatDayRanges(s.settings.hours[d]) : ''])) as Record<Weekday, string>,
+  days: Object.fromEntries(WEEKDAYS.map((d) => [d, s.settings.hours ? formatDayRanges(s.settings.hours[d]) : ''])) as Record<
+    Weekday,
+    string
+  >,
   phone: s.settings.phone ?? '',
 });
 
 /** The draft as the hub's settings, or what is wrong with each field (the same rules as the hub's). */
-export function readDraft(d: Draft): { ok: true; value: { timeZone: string; hours: WeekHours | null; phone: string | null } } | { ok: false; errors: Partial<Record<Weekday | 'hours' | 'timeZone' | 'phone', FieldError>> } {
+export function readDraft(
+  d: Draft,
+):
+  | { ok: true; value: { timeZone: string; hours: WeekHours | null; phone: string | null } }
+  | { ok: false; errors: Partial<Record<Weekday | 'hours' | 'timeZone' | 'phone', FieldError>> } {
   const errors: Partial<Record<Weekday | 'hours' | 'timeZone' | 'phone', FieldError>> = {};
   const week = {} as Record<Weekday, DayRanges>;
   if (d.announce) {
@@ -137,7 +163,13 @@ function SupportSettingsForm({ status, onDone }: { status: SupportStatus; onDone
     return (
       <div className="field" key={key}>
         <label htmlFor={id}>{label}</label>
-        <input id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={err ? 'true' : undefined} aria-describedby={hint || err ? `${id}-note` : undefined} />
+        <input
+          id={id}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-invalid={err ? 'true' : undefined}
+          aria-describedby={hint || err ? `${id}-note` : undefined}
+        />
         {err ? (
           <p className="field__error" id={`${id}-note`}>
             {err}
@@ -169,16 +201,25 @@ function SupportSettingsForm({ status, onDone }: { status: SupportStatus; onDone
         </p>
       ) : null}
       <label className="support-form__check">
-        <input type="checkbox" checked={draft.announce} onChange={(e) => setDraft({ ...draft, announce: e.target.checked })} /> {t('support.form.announceHours')}
+        <input type="checkbox" checked={draft.announce} onChange={(e) => setDraft({ ...draft, announce: e.target.checked })} />{' '}
+        {t('support.form.announceHours')}
       </label>
       {draft.announce ? (
         <fieldset className="support-form__days">
           <legend className="field__hint">{t('support.form.dayHint')}</legend>
-          {WEEKDAYS.map((d) => field(d, t(`support.form.days.${d}`), draft.days[d], (v) => setDraft({ ...draft, days: { ...draft.days, [d]: v } })))}
+          {WEEKDAYS.map((d) =>
+            field(d, t(`support.form.days.${d}`), draft.days[d], (v) => setDraft({ ...draft, days: { ...draft.days, [d]: v } })),
+          )}
           {errors.hours ? <p className="field__error">{error('hours')}</p> : null}
         </fieldset>
       ) : null}
-      {field('timeZone', t('support.form.timeZone'), draft.timeZone, (v) => setDraft({ ...draft, timeZone: v }), t('support.form.timeZoneHint'))}
+      {field(
+        'timeZone',
+        t('support.form.timeZone'),
+        draft.timeZone,
+        (v) => setDraft({ ...draft, timeZone: v }),
+        t('support.form.timeZoneHint'),
+      )}
       {field('phone', t('support.form.phone'), draft.phone, (v) => setDraft({ ...draft, phone: v }), t('support.form.phoneHint'))}
       <div className="support-form__actions">
         <button type="submit" className="btn btn--primary" disabled={saving}>

@@ -9,7 +9,8 @@ import type { QueueState, QueueStore } from '../stores/queue';
 import type { UiStore } from '../stores/ui';
 
 /** What the last save of the settings form did. */
-export type SupportSaveResult = { id: number; kind: 'saved' } | { id: number; kind: 'conflict' } | { id: number; kind: 'failed'; code: ErrorCode };
+export type SupportSaveResult =
+  { id: number; kind: 'saved' } | { id: number; kind: 'conflict' } | { id: number; kind: 'failed'; code: ErrorCode };
 
 export interface SupportState {
   /** This technician counts among the technicians available (null: not known yet). */
@@ -83,7 +84,14 @@ export class SupportController {
     this.store.setState({ saving: true });
     const r = await this.deps.client.request('settings:support', update);
     const id = ++this.saveSeq;
-    this.store.setState({ saving: false, lastSave: r.ok ? { id, kind: 'saved' } : r.error.code === 'CONFLICT' ? { id, kind: 'conflict' } : { id, kind: 'failed', code: r.error.code } });
+    this.store.setState({
+      saving: false,
+      lastSave: r.ok
+        ? { id, kind: 'saved' }
+        : r.error.code === 'CONFLICT'
+          ? { id, kind: 'conflict' }
+          : { id, kind: 'failed', code: r.error.code },
+    });
     if (r.ok) {
       // The hub pushes the new queue too; taking the record now keeps the form's version right at once.
       this.deps.queue.setState((s) => (s.support && s.support.version < r.data.version ? { support: { ...s.support, ...r.data } } : {}));
@@ -107,8 +115,11 @@ export class SupportController {
     this.deps.announce(t('support.alert.overdueAnnounce', { practice: first.practiceName, device: first.deviceName }));
     if (!this.deps.hasAttention()) {
       for (const r of fresh.slice(0, 3)) {
-        alerts.notify(t('support.alert.overdueTitle'), t('support.alert.overdueBody', { practice: r.practiceName, device: r.deviceName }), `overdue-${r.id}`, () =>
-          this.deps.navigate({ name: 'queue' }),
+        alerts.notify(
+          t('support.alert.overdueTitle'),
+          t('support.alert.overdueBody', { practice: r.practiceName, device: r.deviceName }),
+          `overdue-${r.id}`,
+          () => this.deps.navigate({ name: 'queue' }),
         );
       }
     }

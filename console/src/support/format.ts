@@ -28,7 +28,10 @@ export function toldText(t: T, locale: Locale, position: QueuePosition | undefin
     case 'noTechnician':
       return t('support.wait.noTechnician') + phone;
     case 'closed':
-      return (p.opensAt ? t('support.wait.closed', { when: when(t, p.opensAt, p.timeZone, nowMs, locale) }) : t('support.wait.closedUnknown')) + phone;
+      return (
+        (p.opensAt ? t('support.wait.closed', { when: when(t, p.opensAt, p.timeZone, nowMs, locale) }) : t('support.wait.closedUnknown')) +
+        phone
+      );
   }
 }
 

@@ -27,13 +27,21 @@ function AlertRecord({ requestId, rec }: { requestId: string; rec: TripwireAlert
   };
   return (
     <article className={`tw-alert tw-alert--${rec.status}`} data-testid="tripwire-record" data-alert-id={a.id} data-status={rec.status}>
-      <h3 className="panel-subtitle">{rec.status === 'open' ? t('tripwire.open') : t('tripwire.lifted', { date: formatDateTime(rec.liftedAt ?? rec.updatedAt, lang), name: rec.liftedBy ?? '' })}</h3>
+      <h3 className="panel-subtitle">
+        {rec.status === 'open'
+          ? t('tripwire.open')
+          : t('tripwire.lifted', { date: formatDateTime(rec.liftedAt ?? rec.updatedAt, lang), name: rec.liftedBy ?? '' })}
+      </h3>
       <ul className="tw-facts">
         <li>{t('tripwire.raisedAt', { date: formatDateTime(a.raisedAt, lang) })}</li>
         <li>
           <strong>{t('tripwire.firstChange', { date: formatDateTime(a.firstChangeAt, lang) })}</strong>
         </li>
-        <li data-testid="tripwire-last-good">{a.lastGoodSnapshot ? t('tripwire.lastGood', { date: formatDateTime(a.lastGoodSnapshot.time, lang), id: a.lastGoodSnapshot.id.slice(0, 8) }) : t('tripwire.noGood')}</li>
+        <li data-testid="tripwire-last-good">
+          {a.lastGoodSnapshot
+            ? t('tripwire.lastGood', { date: formatDateTime(a.lastGoodSnapshot.time, lang), id: a.lastGoodSnapshot.id.slice(0, 8) })
+            : t('tripwire.noGood')}
+        </li>
         <li>
           {label('tripwire.reasonsLabel')} {a.reasons.map((r) => t(`tripwire.reasons.${r}`)).join(' · ')}
         </li>

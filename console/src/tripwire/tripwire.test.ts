@@ -3,7 +3,13 @@ import { ERROR_CODES, type TripwireAlertRecord } from '@vigie/common';
 import { createI18n } from '../i18n';
 import { mergeRecord } from './controller';
 
-const rec = (id: string, receivedAt: string, updatedAt: string, status: 'open' | 'lifted' = 'open', fileCount = 5): TripwireAlertRecord => ({
+const rec = (
+  id: string,
+  receivedAt: string,
+  updatedAt: string,
+  status: 'open' | 'lifted' = 'open',
+  fileCount = 5,
+): TripwireAlertRecord => ({
   alert: {
     id,
     raisedAt: receivedAt,

@@ -44,7 +44,11 @@ function UpdatesAdmin() {
     void controller.load();
   }, [controller]);
 
-  const label = (s: ChannelState) => ({ version: s.version, channel: t(`updates.channel.${s.channel}`), platform: t(`updates.platform.${s.platform}`) });
+  const label = (s: ChannelState) => ({
+    version: s.version,
+    channel: t(`updates.channel.${s.channel}`),
+    platform: t(`updates.platform.${s.platform}`),
+  });
   const actionText = !lastAction
     ? ''
     : lastAction.kind === 'raised'
@@ -81,7 +85,11 @@ function UpdatesAdmin() {
 
       {overview ? (
         <>
-          <Channels overview={overview} onRaise={(state, trigger) => setDialog({ kind: 'raise', state, trigger })} onHalt={(state, trigger) => setDialog({ kind: 'halt', state, trigger })} />
+          <Channels
+            overview={overview}
+            onRaise={(state, trigger) => setDialog({ kind: 'raise', state, trigger })}
+            onHalt={(state, trigger) => setDialog({ kind: 'halt', state, trigger })}
+          />
           <Versions overview={overview} />
           <Releases overview={overview} locale={i18n.language} />
           <Reports overview={overview} locale={i18n.language} />
@@ -132,7 +140,15 @@ function Table({ caption, head, children, testId }: { caption: string; head: str
   );
 }
 
-function Channels({ overview, onRaise, onHalt }: { overview: UpdatesOverview; onRaise: (s: ChannelState, trigger: HTMLElement) => void; onHalt: (s: ChannelState, trigger: HTMLElement) => void }) {
+function Channels({
+  overview,
+  onRaise,
+  onHalt,
+}: {
+  overview: UpdatesOverview;
+  onRaise: (s: ChannelState, trigger: HTMLElement) => void;
+  onHalt: (s: ChannelState, trigger: HTMLElement) => void;
+}) {
   const { t, i18n } = useTranslation();
   const pending = useUpdates((s) => s.pending);
   return (
@@ -146,7 +162,13 @@ function Channels({ overview, onRaise, onHalt }: { overview: UpdatesOverview; on
         <Table
           testId="updates-channels"
           caption={t('updates.channels.caption')}
-          head={[t('updates.channels.channel'), t('updates.channels.platform'), t('updates.channels.version'), t('updates.channels.rollout'), t('updates.channels.actions')]}
+          head={[
+            t('updates.channels.channel'),
+            t('updates.channels.platform'),
+            t('updates.channels.version'),
+            t('updates.channels.rollout'),
+            t('updates.channels.actions'),
+          ]}
         >
           {overview.channels.map((s) => {
             const names = { version: s.version, channel: t(`updates.channel.${s.channel}`), platform: t(`updates.platform.${s.platform}`) };
@@ -161,26 +183,48 @@ function Channels({ overview, onRaise, onHalt }: { overview: UpdatesOverview; on
                 <td className="updates__version">{s.version}</td>
                 <td>
                   <div className="updates__rollout">
-                    <progress max={100} value={s.stagingPercentage} aria-label={t('updates.channels.rolloutLabel', { percent: s.stagingPercentage })} />
+                    <progress
+                      max={100}
+                      value={s.stagingPercentage}
+                      aria-label={t('updates.channels.rolloutLabel', { percent: s.stagingPercentage })}
+                    />
                     {s.halted ? (
                       <span className="updates__badge updates__badge--halted" data-testid="rollout-state">
                         {t('updates.channels.halted')}
                       </span>
                     ) : (
-                      <span data-testid="rollout-state">{s.stagingPercentage >= 100 ? t('updates.channels.all') : t('updates.channels.percent', { percent: s.stagingPercentage })}</span>
+                      <span data-testid="rollout-state">
+                        {s.stagingPercentage >= 100
+                          ? t('updates.channels.all')
+                          : t('updates.channels.percent', { percent: s.stagingPercentage })}
+                      </span>
                     )}
                   </div>
-                  <span className="muted updates__hint">{t('updates.channels.updatedAt', { date: formatDateTime(s.updatedAt, i18n.language) })}</span>
+                  <span className="muted updates__hint">
+                    {t('updates.channels.updatedAt', { date: formatDateTime(s.updatedAt, i18n.language) })}
+                  </span>
                 </td>
                 <td>
                   <div className="updates__actions">
                     {raiseChoices(s.stagingPercentage).length > 0 ? (
-                      <button type="button" className="btn btn--primary btn--small" disabled={busy} aria-label={t('updates.raiseLabel', names)} onClick={(e) => onRaise(s, e.currentTarget)}>
+                      <button
+                        type="button"
+                        className="btn btn--primary btn--small"
+                        disabled={busy}
+                        aria-label={t('updates.raiseLabel', names)}
+                        onClick={(e) => onRaise(s, e.currentTarget)}
+                      >
                         {t('updates.raise')}
                       </button>
                     ) : null}
                     {!s.halted ? (
-                      <button type="button" className="btn updates__danger btn--small" disabled={busy} aria-label={t('updates.haltLabel', names)} onClick={(e) => onHalt(s, e.currentTarget)}>
+                      <button
+                        type="button"
+                        className="btn updates__danger btn--small"
+                        disabled={busy}
+                        aria-label={t('updates.haltLabel', names)}
+                        onClick={(e) => onHalt(s, e.currentTarget)}
+                      >
                         {t('updates.halt')}
                       </button>
                     ) : null}
@@ -207,7 +251,11 @@ function Versions({ overview }: { overview: UpdatesOverview }) {
         <p className="empty-state">{t('updates.versions.empty')}</p>
       ) : (
         <>
-          <Table testId="updates-versions" caption={t('updates.versions.caption')} head={[t('updates.versions.version'), t('updates.versions.os'), t('updates.versions.devices')]}>
+          <Table
+            testId="updates-versions"
+            caption={t('updates.versions.caption')}
+            head={[t('updates.versions.version'), t('updates.versions.os'), t('updates.versions.devices')]}
+          >
             {overview.versions.map((v) => (
               <tr key={`${v.appVersion}:${v.os}`}>
                 <td className="updates__version">{v.appVersion}</td>
@@ -236,7 +284,13 @@ function Releases({ overview, locale }: { overview: UpdatesOverview; locale: str
         <Table
           testId="updates-releases"
           caption={t('updates.releases.caption')}
-          head={[t('updates.releases.version'), t('updates.releases.platform'), t('updates.releases.publishedAt'), t('updates.releases.publishedBy'), t('updates.releases.files')]}
+          head={[
+            t('updates.releases.version'),
+            t('updates.releases.platform'),
+            t('updates.releases.publishedAt'),
+            t('updates.releases.publishedBy'),
+            t('updates.releases.files'),
+          ]}
         >
           {overview.releases.map((r) => (
             <tr key={`${r.version}:${r.platform}`}>
@@ -264,9 +318,16 @@ function Reports({ overview, locale }: { overview: UpdatesOverview; locale: stri
       {latest.length === 0 ? (
         <p className="empty-state">{t('updates.reports.empty')}</p>
       ) : (
-        <Table testId="updates-reports" caption={t('updates.reports.caption')} head={[t('updates.reports.at'), t('updates.reports.outcome'), t('updates.reports.version'), t('updates.reports.reason')]}>
+        <Table
+          testId="updates-reports"
+          caption={t('updates.reports.caption')}
+          head={[t('updates.reports.at'), t('updates.reports.outcome'), t('updates.reports.version'), t('updates.reports.reason')]}
+        >
           {latest.map((r, i) => (
-            <tr key={`${r.deviceId}:${r.receivedAt}:${i}`} className={r.outcome === 'failed' || r.outcome === 'rejected' ? 'updates__row--bad' : undefined}>
+            <tr
+              key={`${r.deviceId}:${r.receivedAt}:${i}`}
+              className={r.outcome === 'failed' || r.outcome === 'rejected' ? 'updates__row--bad' : undefined}
+            >
               <td>{formatDateTime(r.at, locale)}</td>
               <td>{t(`updates.outcome.${r.outcome}`)}</td>
               <td className="updates__version">{r.targetVersion ?? r.currentVersion}</td>
@@ -280,7 +341,17 @@ function Reports({ overview, locale }: { overview: UpdatesOverview; locale: stri
 }
 
 /** A modal confirmation (native <dialog>: focus kept inside, Escape cancels). */
-function ConfirmDialog({ title, children, onCancel, testId }: { title: string; children: ReactNode; onCancel: () => void; testId: string }) {
+function ConfirmDialog({
+  title,
+  children,
+  onCancel,
+  testId,
+}: {
+  title: string;
+  children: ReactNode;
+  onCancel: () => void;
+  testId: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -305,12 +376,24 @@ function ConfirmDialog({ title, children, onCancel, testId }: { title: string; c
   );
 }
 
-function RaiseDialog({ state, onCancel, onConfirm }: { state: ChannelState; onCancel: () => void; onConfirm: (percent: number) => Promise<void> }) {
+function RaiseDialog({
+  state,
+  onCancel,
+  onConfirm,
+}: {
+  state: ChannelState;
+  onCancel: () => void;
+  onConfirm: (percent: number) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const choices = raiseChoices(state.stagingPercentage);
   const [percent, setPercent] = useState(choices[0] ?? 100);
   const [working, setWorking] = useState(false);
-  const names = { version: state.version, channel: t(`updates.channel.${state.channel}`), platform: t(`updates.platform.${state.platform}`) };
+  const names = {
+    version: state.version,
+    channel: t(`updates.channel.${state.channel}`),
+    platform: t(`updates.platform.${state.platform}`),
+  };
   const current = state.halted ? t('updates.channels.halted') : t('updates.channels.percent', { percent: state.stagingPercentage });
   return (
     <ConfirmDialog title={t('updates.raiseDialog.title')} onCancel={onCancel} testId="raise-dialog">
@@ -347,7 +430,11 @@ function RaiseDialog({ state, onCancel, onConfirm }: { state: ChannelState; onCa
 function HaltDialog({ state, onCancel, onConfirm }: { state: ChannelState; onCancel: () => void; onConfirm: () => Promise<void> }) {
   const { t } = useTranslation();
   const [working, setWorking] = useState(false);
-  const names = { version: state.version, channel: t(`updates.channel.${state.channel}`), platform: t(`updates.platform.${state.platform}`) };
+  const names = {
+    version: state.version,
+    channel: t(`updates.channel.${state.channel}`),
+    platform: t(`updates.platform.${state.platform}`),
+  };
   return (
     <ConfirmDialog title={t('updates.haltDialog.title')} onCancel={onCancel} testId="halt-dialog">
       <p>{t('updates.haltDialog.text', names)}</p>

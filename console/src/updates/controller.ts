@@ -64,7 +64,10 @@ export class UpdatesController {
     this.store.setState({ pending: key });
     const r = await call();
     const id = ++this.seq;
-    this.store.setState({ pending: null, lastAction: r.ok ? { id, kind, state: r.data } : { id, kind: 'failed', code: r.error.code, message: r.error.message } });
+    this.store.setState({
+      pending: null,
+      lastAction: r.ok ? { id, kind, state: r.data } : { id, kind: 'failed', code: r.error.code, message: r.error.message },
+    });
     await this.load();
     return r;
   }

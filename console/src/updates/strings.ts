@@ -6,7 +6,8 @@
 export const updatesFr = {
   nav: 'Mises à jour',
   title: 'Mises à jour de Vigie',
-  intro: 'Les versions de l’application proposées aux postes des cabinets, et combien de postes les ont déjà. Les nouvelles versions se publient depuis la ligne de commande du hub.',
+  intro:
+    'Les versions de l’application proposées aux postes des cabinets, et combien de postes les ont déjà. Les nouvelles versions se publient depuis la ligne de commande du hub.',
   loading: 'Chargement…',
   refresh: 'Actualiser',
   loadFailed: 'Impossible d’afficher les mises à jour : {{reason}}',
@@ -109,7 +110,8 @@ type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen
 export const updatesEn: Widen<typeof updatesFr> = {
   nav: 'Updates',
   title: 'Vigie updates',
-  intro: 'The app versions offered to the practices’ computers, and how many computers already run them. New versions are published from the hub’s command line.',
+  intro:
+    'The app versions offered to the practices’ computers, and how many computers already run them. New versions are published from the hub’s command line.',
   loading: 'Loading…',
   refresh: 'Refresh',
   loadFailed: 'Updates cannot be shown: {{reason}}',

@@ -20,7 +20,9 @@ describe('updates admin page', () => {
       for (const r of UPDATE_FAILURE_REASONS) expect(i18n.exists(`updates.reason.${r}`)).toBe(true);
     }
     expect(createI18n('fr').t('updates.versions.total', { count: 1 })).toBe('1 poste au total');
-    expect(createI18n('en').t('updates.raised', { version: '2.0.0', channel: 'pilot', platform: 'Windows', percent: 50 })).toBe('Rollout of 2.0.0 (pilot, Windows) widened to 50 %.');
+    expect(createI18n('en').t('updates.raised', { version: '2.0.0', channel: 'pilot', platform: 'Windows', percent: 50 })).toBe(
+      'Rollout of 2.0.0 (pilot, Windows) widened to 50 %.',
+    );
   });
 
   it('offers only wider shares; a halted rollout can resume at any of them, a full one not at all', () => {

@@ -10,8 +10,10 @@ import type { ScreenDisplays } from '../../services/screen/ports.js';
 export class ElectronDisplays implements ScreenDisplays {
   async list(): Promise<DisplayInfo[]> {
     const primaryId = screen.getPrimaryDisplay().id;
-    return screen.getAllDisplays().map((d, index) =>
-      displayFromMonitor(d, { platform: process.platform, primaryId, index, toScreenRect: (b) => screen.dipToScreenRect(null, b) }),
-    );
+    return screen
+      .getAllDisplays()
+      .map((d, index) =>
+        displayFromMonitor(d, { platform: process.platform, primaryId, index, toScreenRect: (b) => screen.dipToScreenRect(null, b) }),
+      );
   }
 }

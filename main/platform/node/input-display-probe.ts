@@ -76,7 +76,12 @@ function openSocket(t: Target, abstract: boolean): Socket {
 }
 
 /** Sends the setup request and reads the server's answer: 1 success, 0 failed (with reason), 2 authenticate. */
-function handshake(t: Target, cookie: Buffer | null, abstract: boolean, timeoutMs: number): Promise<{ status: number; reason: string } | { error: string }> {
+function handshake(
+  t: Target,
+  cookie: Buffer | null,
+  abstract: boolean,
+  timeoutMs: number,
+): Promise<{ status: number; reason: string } | { error: string }> {
   return new Promise((resolve) => {
     const sock = openSocket(t, abstract);
     let got = Buffer.alloc(0);
@@ -112,7 +117,12 @@ function handshake(t: Target, cookie: Buffer | null, abstract: boolean, timeoutM
 export async function probeX11Display(env: NodeJS.ProcessEnv = process.env, timeoutMs = 2_000): Promise<DisplayProbe> {
   const display = env.DISPLAY?.trim();
   if (!display) {
-    if (env.WAYLAND_DISPLAY) return { ok: false, reason: 'wayland-only', message: 'Session Wayland sans serveur X (XWayland) : la prise en main n’est pas disponible.' };
+    if (env.WAYLAND_DISPLAY)
+      return {
+        ok: false,
+        reason: 'wayland-only',
+        message: 'Session Wayland sans serveur X (XWayland) : la prise en main n’est pas disponible.',
+      };
     return { ok: false, reason: 'no-display', message: 'Aucun écran graphique (DISPLAY absent) : la prise en main n’est pas disponible.' };
   }
   const target = parseDisplay(display);
@@ -130,5 +140,9 @@ export async function probeX11Display(env: NodeJS.ProcessEnv = process.env, time
     if ('status' in r && r.status === 1) return { ok: true, display };
     last = 'error' in r ? r.error : r.reason || `status ${r.status}`;
   }
-  return { ok: false, reason: 'display-unreachable', message: `L’écran « ${display} » ne répond pas (${last}) : la prise en main n’est pas disponible.` };
+  return {
+    ok: false,
+    reason: 'display-unreachable',
+    message: `L’écran « ${display} » ne répond pas (${last}) : la prise en main n’est pas disponible.`,
+  };
 }

@@ -18,7 +18,10 @@ const injector = new NutInjector({
 const availability = await injector.availability();
 let injectError: string | null = null;
 try {
-  await injector.inject({ t: 'pointer.move', x: 0.5, y: 0.5 }, { id: 'screen-0', label: 'Écran', bounds: { x: 0, y: 0, width: 800, height: 600 }, scaleFactor: 1, primary: true });
+  await injector.inject(
+    { t: 'pointer.move', x: 0.5, y: 0.5 },
+    { id: 'screen-0', label: 'Écran', bounds: { x: 0, y: 0, width: 800, height: 600 }, scaleFactor: 1, primary: true },
+  );
 } catch (e) {
   injectError = e instanceof VigieError ? e.code : String(e);
 }

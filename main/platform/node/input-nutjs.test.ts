@@ -28,7 +28,17 @@ const log = createLogger({ level: 'silent' });
 const WIDTH = 1280;
 const HEIGHT = 720;
 
-type Recorded = { type: string; trusted: boolean; sx: number; sy: number; cx: number; cy: number; code: string; button: number; dy: number };
+type Recorded = {
+  type: string;
+  trusted: boolean;
+  sx: number;
+  sy: number;
+  cx: number;
+  cy: number;
+  code: string;
+  button: number;
+  dy: number;
+};
 
 const PAGE = `<!doctype html><html><body style="margin:0;height:100vh">
 <input id="t" autocomplete="off" style="position:absolute;left:200px;top:150px;width:400px;height:40px;font-size:20px">
@@ -52,7 +62,11 @@ async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, wh
 
 function runGuardChild(env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'input-guard-child.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'input-guard-child.ts')], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -110,7 +124,11 @@ describe('no display: nut-js is never loaded', () => {
     const r = await runGuardChild(env);
     expect(r.signal, r.err).toBeNull();
     expect(r.code, r.err).toBe(0);
-    const out = JSON.parse(r.out.trim()) as { availability: { available: boolean; code?: string; reason?: string; message?: string }; loaded: boolean; injectError: string | null };
+    const out = JSON.parse(r.out.trim()) as {
+      availability: { available: boolean; code?: string; reason?: string; message?: string };
+      loaded: boolean;
+      injectError: string | null;
+    };
     expect(out.availability).toMatchObject({ available: false, code: 'UNAVAILABLE', reason });
     expect(out.availability.message).toBeTruthy();
     expect(out.loaded).toBe(false);
@@ -160,7 +178,9 @@ describe('under Xvfb', () => {
     expect(probe).toEqual({ ok: true, display: (x as { display: string }).display });
     expect(await injector.availability()).toEqual({ available: true });
     const displays = await new NutDisplays(injector).list();
-    expect(displays).toEqual([{ id: 'screen-0', label: 'Écran', bounds: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, scaleFactor: 1, primary: true }]);
+    expect(displays).toEqual([
+      { id: 'screen-0', label: 'Écran', bounds: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, scaleFactor: 1, primary: true },
+    ]);
     screen = displays[0]!;
 
     // Calibrate: where the page's viewport sits on the X screen.
@@ -197,7 +217,15 @@ describe('under Xvfb', () => {
     expect(evs.filter((e) => ['mousedown', 'mouseup', 'click', 'keydown', 'keyup'].includes(e.type)).every((e) => e.trusted)).toBe(true);
     const down = evs.find((e) => e.type === 'mousedown')!;
     expect({ x: down.cx, y: down.cy, button: down.button }).toEqual({ x: 300, y: 170, button: 0 });
-    expect(evs.filter((e) => e.type === 'keydown').map((e) => e.code)).toEqual(['ShiftLeft', 'KeyV', 'KeyI', 'KeyG', 'KeyI', 'KeyE', 'Digit3']);
+    expect(evs.filter((e) => e.type === 'keydown').map((e) => e.code)).toEqual([
+      'ShiftLeft',
+      'KeyV',
+      'KeyI',
+      'KeyG',
+      'KeyI',
+      'KeyE',
+      'Digit3',
+    ]);
 
     // Wheel over the scrollable box: two notches down.
     await clearEvents();
@@ -277,4 +305,3 @@ describe('under Xvfb', () => {
     });
   });
 });
-

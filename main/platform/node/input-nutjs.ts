@@ -52,7 +52,12 @@ export class NutInjector implements InputInjector {
   private async check(): Promise<InjectorAvailability> {
     const platform = this.o.platform ?? process.platform;
     if (platform !== 'linux' && platform !== 'win32' && platform !== 'darwin') {
-      return { available: false, code: 'UNAVAILABLE', reason: 'unsupported-os', message: 'Système non pris en charge pour la prise en main.' };
+      return {
+        available: false,
+        code: 'UNAVAILABLE',
+        reason: 'unsupported-os',
+        message: 'Système non pris en charge pour la prise en main.',
+      };
     }
     if (platform === 'linux') {
       // libnut opens the display named by this process's own DISPLAY: probe exactly that one.
@@ -68,7 +73,12 @@ export class NutInjector implements InputInjector {
     } catch (e) {
       this.loaded = null;
       this.log.warn('nut-js could not be loaded', { err: e });
-      return { available: false, code: 'UNAVAILABLE', reason: 'load-failed', message: 'Le module de prise en main n’a pas pu être chargé.' };
+      return {
+        available: false,
+        code: 'UNAVAILABLE',
+        reason: 'load-failed',
+        message: 'Le module de prise en main n’a pas pu être chargé.',
+      };
     }
   }
 
@@ -168,6 +178,8 @@ export class NutDisplays implements ScreenDisplays {
   async list(): Promise<DisplayInfo[]> {
     const size = await this.injector.screenSize();
     if (!size) return [];
-    return [{ id: 'screen-0', label: 'Écran', bounds: { x: 0, y: 0, width: size.width, height: size.height }, scaleFactor: 1, primary: true }];
+    return [
+      { id: 'screen-0', label: 'Écran', bounds: { x: 0, y: 0, width: size.width, height: size.height }, scaleFactor: 1, primary: true },
+    ];
   }
 }

@@ -20,9 +20,23 @@ export function startXvfb(opts: { width?: number; height?: number; timeoutMs?: n
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawn('sh', [scriptPath(SCRIPTS.linux.xvfbWatchdog), '-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', '-nocursor'], {
-        stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
-      });
+      child = spawn(
+        'sh',
+        [
+          scriptPath(SCRIPTS.linux.xvfbWatchdog),
+          '-displayfd',
+          '3',
+          '-screen',
+          '0',
+          `${width}x${height}x24`,
+          '-nolisten',
+          'tcp',
+          '-nocursor',
+        ],
+        {
+          stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
+        },
+      );
     } catch (e) {
       resolve({ ok: false, reason: `Xvfb could not be spawned: ${(e as Error).message}` });
       return;
@@ -50,7 +64,9 @@ export function startXvfb(opts: { width?: number; height?: number; timeoutMs?: n
     child.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
     });
-    child.once('exit', (code, signal) => done({ ok: false, reason: `Xvfb exited (${code ?? signal}): ${stderr.trim().slice(-300) || 'no output'}` }));
+    child.once('exit', (code, signal) =>
+      done({ ok: false, reason: `Xvfb exited (${code ?? signal}): ${stderr.trim().slice(-300) || 'no output'}` }),
+    );
     child.stdio[3]?.on('data', (d: Buffer) => {
       fd += d.toString();
       const m = /^(\d+)\s/.exec(fd);

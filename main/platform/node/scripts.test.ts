@@ -18,8 +18,21 @@ describe('scripts as files (main/resources/scripts)', () => {
   });
 
   it('each one is used by the code that runs it (and nowhere is a script inlined again)', () => {
-    const sources = ['main/services/health/probes/windows.ts', 'main/services/health/probes/macos.ts', 'main/platform/node/input-xvfb.ts', 'main/platform/node/system-info.ts'].map((f) => readFileSync(join(REPO, f), 'utf8')).join('\n');
-    for (const key of ['SCRIPTS.windows[script]', 'SCRIPTS.macos.xprotectBundles', 'SCRIPTS.linux.xvfbWatchdog', 'SCRIPTS.windows.computerModel']) expect(sources).toContain(key);
+    const sources = [
+      'main/services/health/probes/windows.ts',
+      'main/services/health/probes/macos.ts',
+      'main/platform/node/input-xvfb.ts',
+      'main/platform/node/system-info.ts',
+    ]
+      .map((f) => readFileSync(join(REPO, f), 'utf8'))
+      .join('\n');
+    for (const key of [
+      'SCRIPTS.windows[script]',
+      'SCRIPTS.macos.xprotectBundles',
+      'SCRIPTS.linux.xvfbWatchdog',
+      'SCRIPTS.windows.computerModel',
+    ])
+      expect(sources).toContain(key);
     expect(sources).not.toMatch(/'-Command'|\['-c'/);
   });
 

@@ -65,5 +65,13 @@ export function readScript(name: ScriptName): string {
 
 /** How a PowerShell script file is run: Windows PowerShell 5.1, no profile, not interactive, this file only. */
 export function powershellFileArgs(name: ScriptName, params: Record<string, string> = {}): string[] {
-  return ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', scriptPath(name), ...Object.entries(params).flatMap(([k, v]) => [`-${k}`, v])];
+  return [
+    '-NoProfile',
+    '-NonInteractive',
+    '-ExecutionPolicy',
+    'Bypass',
+    '-File',
+    scriptPath(name),
+    ...Object.entries(params).flatMap(([k, v]) => [`-${k}`, v]),
+  ];
 }

@@ -36,7 +36,8 @@ describe('file secret store (Node adapter)', () => {
       const rot13: SecretCodec = {
         backend: 'test-rot13',
         encode: (v) => v.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97)),
-        decode: (s) => (s.startsWith('!') ? null : s.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97))),
+        decode: (s) =>
+          s.startsWith('!') ? null : s.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97)),
       };
       const store = new FileSecretStore(p, undefined, rot13);
       await store.set('token', 'abc');

@@ -65,7 +65,13 @@ afterAll(async () => {
 describe('backup access: the practitioner’s gate', () => {
   it('shows who asks (the hub’s name), the code the console shows and 30 s; nothing opens before « Autoriser »', async () => {
     const { access, view } = await ask();
-    expect(view).toMatchObject({ state: 'pending', technicianName: 'Julie Martin', shortCode: access.shortCode, grantMinutes: 30, grantedUntil: null });
+    expect(view).toMatchObject({
+      state: 'pending',
+      technicianName: 'Julie Martin',
+      shortCode: access.shortCode,
+      grantMinutes: 30,
+      grantedUntil: null,
+    });
     expect(Date.parse(view.consentExpiresAt!) - clock.now()).toBeLessThanOrEqual(30_000);
     expect(notifier.seen.at(-1)).toMatchObject({ title: 'Julie Martin demande l’accès à vos sauvegardes', tag: `access-${access.id}` });
     expect(gate.refusal(call(access.id))).toMatchObject({ code: 'FORBIDDEN' });

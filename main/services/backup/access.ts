@@ -17,7 +17,6 @@ import type { Logger, Notifier } from './ports.js';
 /** The part of the app's hub connection the access gate uses. */
 export type AccessHub = Pick<HubConnection, 'emitAck' | 'onPush' | 'on'>;
 
-
 interface Current {
   request: BackupAccessConsentRequest;
   state: 'pending' | 'granted';
@@ -98,7 +97,8 @@ export class BackupAccessGate {
   refusal(call: Pick<BackupAccessCall, 'accessId' | 'technician'>): VigieError | null {
     const c = this.current;
     const refused = new VigieError('FORBIDDEN', 'Le cabinet n’a pas autorisé cet accès à ses sauvegardes.');
-    if (!c || c.state !== 'granted' || c.request.accessId !== call.accessId || c.request.technician.id !== call.technician.id) return refused;
+    if (!c || c.state !== 'granted' || c.request.accessId !== call.accessId || c.request.technician.id !== call.technician.id)
+      return refused;
     if (this.clock.now() >= c.until) {
       this.endGranted(c);
       return refused;
@@ -109,7 +109,8 @@ export class BackupAccessGate {
   /** « Autoriser » / « Refuser ». */
   async answer(accessId: string, decision: 'granted' | 'refused'): Promise<BackupAccessView | null> {
     const c = this.current;
-    if (!c || c.state !== 'pending' || c.request.accessId !== accessId || c.answering) throw new VigieError('CONFLICT', 'Aucune demande d’accès en attente.');
+    if (!c || c.state !== 'pending' || c.request.accessId !== accessId || c.answering)
+      throw new VigieError('CONFLICT', 'Aucune demande d’accès en attente.');
     if (this.clock.now() >= c.until) {
       await this.refuseAndDrop(c, 'timeout');
       throw new VigieError('CONFLICT', 'La demande a expiré.');
@@ -158,13 +159,23 @@ export class BackupAccessGate {
       if (r && !r.ok) this.o.logger.warn('could not refuse a second backup access', { code: r.error.code });
       return;
     }
-    const c: Current = { request: req, state: 'pending', until: this.clock.now() + BACKUP_ACCESS_LIMITS.consentTimeoutMs, cancelTimer: () => undefined, answering: false };
+    const c: Current = {
+      request: req,
+      state: 'pending',
+      until: this.clock.now() + BACKUP_ACCESS_LIMITS.consentTimeoutMs,
+      cancelTimer: () => undefined,
+      answering: false,
+    };
     c.cancelTimer = this.timer(() => {
       if (this.current === c && c.state === 'pending' && !c.answering) void this.refuseAndDrop(c, 'timeout');
     }, BACKUP_ACCESS_LIMITS.consentTimeoutMs);
     this.current = c;
     const t = BACKUP_RELAY_STRINGS[this.o.locale()].access;
-    this.o.notifier.notify({ title: fill(t.notifyTitle, { name: req.technician.name }), body: t.notifyBody, tag: `access-${req.accessId}` });
+    this.o.notifier.notify({
+      title: fill(t.notifyTitle, { name: req.technician.name }),
+      body: t.notifyBody,
+      tag: `access-${req.accessId}`,
+    });
     this.changed();
   }
 

@@ -89,14 +89,20 @@ afterAll(async () => {
 
 describe('backup capability in the app', () => {
   it('backs up the folders given at first start into the local repository of the data dir', async () => {
-    const settings = ok<{ settings: { folders: string[]; repository: { kind: string; path: string } } }>(await app.call('backup:getSettings', {}));
+    const settings = ok<{ settings: { folders: string[]; repository: { kind: string; path: string } } }>(
+      await app.call('backup:getSettings', {}),
+    );
     expect(settings.settings.folders).toEqual([docs]);
     expect(settings.settings.repository).toEqual({ kind: 'local', path: join(appDir.path, 'app', 'sauvegardes') });
     ok(await app.call('backup:runNow', {}));
-    const status = await waitFor(async () => {
-      const s = ok<BackupStatus>(await app.call('backup:getStatus', {}));
-      return !s.running && s.lastSuccessAt ? s : null;
-    }, 'first backup', 60_000);
+    const status = await waitFor(
+      async () => {
+        const s = ok<BackupStatus>(await app.call('backup:getStatus', {}));
+        return !s.running && s.lastSuccessAt ? s : null;
+      },
+      'first backup',
+      60_000,
+    );
     expect(status.headline).toBe('ok');
     expect(backup.provider.getSummary()).toMatchObject({ headline: 'ok', lastSuccessAt: status.lastSuccessAt });
     // What the updater reads: nothing running now.
@@ -104,7 +110,10 @@ describe('backup capability in the app', () => {
   });
 
   it('reports its summary to the hub (device:report) and puts it in help requests', async () => {
-    await waitFor(async () => (await hub.services.devices.list(() => true)).find((d) => d.id === deviceId && d.backup?.headline === 'ok'), 'backup summary on the hub');
+    await waitFor(
+      async () => (await hub.services.devices.list(() => true)).find((d) => d.id === deviceId && d.backup?.headline === 'ok'),
+      'backup summary on the hub',
+    );
     const req = ok<{ id: string; context: { backup: { headline: string } | null } }>(await app.call('support:requestHelp', {}));
     expect(req.context.backup).toMatchObject({ headline: 'ok' });
     requestId = req.id;
@@ -119,7 +128,9 @@ describe('backup capability in the app', () => {
     expect(snaps).toHaveLength(1);
     const root = localToTree(docs);
     expect(snaps[0]!.roots).toEqual([root]);
-    const listing = ok<BrowseResponse>(await emitAck(tech.socket, 'backup:browse', { requestId, input: { snapshotId: snaps[0]!.id, path: root } }));
+    const listing = ok<BrowseResponse>(
+      await emitAck(tech.socket, 'backup:browse', { requestId, input: { snapshotId: snaps[0]!.id, path: root } }),
+    );
     expect(listing.entries.map((e) => [e.name, e.type])).toEqual([
       ['Ordonnances', 'dir'],
       ['Compte rendu [A].odt', 'file'],
@@ -132,12 +143,22 @@ describe('backup capability in the app', () => {
     const file = join(docs, 'Compte rendu [A].odt');
     await rm(file);
     const snaps = ok<Snapshot[]>(await emitAck(tech.socket, 'backup:snapshots', { requestId }));
-    const done = nextEvent<{ requestId: string; job: RestoreJob }>(tech.socket, 'backup:restore-progress', (p) => p.job.state === 'done', 60_000);
+    const done = nextEvent<{ requestId: string; job: RestoreJob }>(
+      tech.socket,
+      'backup:restore-progress',
+      (p) => p.job.state === 'done',
+      60_000,
+    );
     const busy: boolean[] = [];
     const offBusy = app.onPush((name) => {
       if (name === 'backup:restoreProgress') busy.push(app.activity.snapshot().restoreRunning);
     });
-    const job = ok<RestoreJob>(await emitAck(tech.socket, 'backup:restore', { requestId, input: { snapshotId: snaps[0]!.id, paths: [localToTree(file)], mode: 'in-place' } }));
+    const job = ok<RestoreJob>(
+      await emitAck(tech.socket, 'backup:restore', {
+        requestId,
+        input: { snapshotId: snaps[0]!.id, paths: [localToTree(file)], mode: 'in-place' },
+      }),
+    );
     expect(job.request.origin).toBe('technician');
     expect(job.requestedBy).toEqual({ name: 'Julie Martin' });
     const end = await done;
@@ -151,12 +172,18 @@ describe('backup capability in the app', () => {
 
     // The practitioner saw it: native notifications with the technician's name, and the UI push.
     const titles = notifier.seen.filter((n) => n.tag === `restore-${job.id}`).map((n) => n.title);
-    expect(titles).toEqual(['Julie Martin restaure « Compte rendu [A].odt » pour vous', 'Julie Martin a restauré « Compte rendu [A].odt » pour vous']);
+    expect(titles).toEqual([
+      'Julie Martin restaure « Compte rendu [A].odt » pour vous',
+      'Julie Martin a restauré « Compte rendu [A].odt » pour vous',
+    ]);
     // What came back, by name: never a system path in what the practitioner reads.
     const bodies = notifier.seen.filter((n) => n.tag === `restore-${job.id}`).map((n) => n.body);
     expect(bodies.at(-1)).toBe(`Il est dans le dossier « ${basename(dirname(file))} ».`);
     for (const b of bodies) expect(b).not.toContain(dirname(file));
-    const uiJobs = pushes.filter((p) => p.name === 'backup:restoreProgress').map((p) => p.payload as RestoreJob).filter((j) => j.id === job.id);
+    const uiJobs = pushes
+      .filter((p) => p.name === 'backup:restoreProgress')
+      .map((p) => p.payload as RestoreJob)
+      .filter((j) => j.id === job.id);
     expect(uiJobs.at(-1)).toMatchObject({ state: 'done', requestedBy: { name: 'Julie Martin' } });
     const listed = ok<RestoreJob[]>(await app.call('backup:listRestores', {}));
     expect(listed.find((j) => j.id === job.id)?.requestedBy).toEqual({ name: 'Julie Martin' });
@@ -174,10 +201,20 @@ describe('backup capability in the app', () => {
     const before = await readdir(appDir.path);
     for (const [input, messageKey] of [
       [{ paths: [localToTree(appDir.path)], mode: 'in-place' }, 'outsideBackedUpFolders'],
-      [{ paths: [localToTree(join(docs, 'Compte rendu [A].odt'))], mode: 'folder', targetDir: join(appDir.path, 'home') }, 'technicianBackedUpOnly'],
+      [
+        { paths: [localToTree(join(docs, 'Compte rendu [A].odt'))], mode: 'folder', targetDir: join(appDir.path, 'home') },
+        'technicianBackedUpOnly',
+      ],
     ] as const) {
-      const end = nextEvent<{ requestId: string; job: RestoreJob }>(tech.socket, 'backup:restore-progress', (p) => p.job.state === 'failed', 60_000);
-      const job = ok<RestoreJob>(await emitAck(tech.socket, 'backup:restore', { requestId, input: { snapshotId: snaps[0]!.id, ...input } }));
+      const end = nextEvent<{ requestId: string; job: RestoreJob }>(
+        tech.socket,
+        'backup:restore-progress',
+        (p) => p.job.state === 'failed',
+        60_000,
+      );
+      const job = ok<RestoreJob>(
+        await emitAck(tech.socket, 'backup:restore', { requestId, input: { snapshotId: snaps[0]!.id, ...input } }),
+      );
       expect(job.request.origin).toBe('technician');
       const failed = await end;
       expect(failed.job.id).toBe(job.id);

@@ -144,7 +144,12 @@ export class BackupCapability implements Capability {
     });
     // Registered at once: a relayed restore is recognised while service.restore() runs.
     this.service.on('restore', (job) => this.onJob(job));
-    this.safety = new SafetyService({ backup: this.service, dataDir: opts.dataDir, logger: opts.logger, ...(opts.service?.clock ? { clock: opts.service.clock } : {}) });
+    this.safety = new SafetyService({
+      backup: this.service,
+      dataDir: opts.dataDir,
+      logger: opts.logger,
+      ...(opts.service?.clock ? { clock: opts.service.clock } : {}),
+    });
     this.base = backupCapability(this.service);
     this.access = new BackupAccessGate({
       notifier: opts.notifier,
@@ -167,7 +172,6 @@ export class BackupCapability implements Capability {
     };
     // Relayed calls take the renderer's road: parsed by the contract, same handlers, answer checked.
     this.dispatch = createDispatch(this.handlers, opts.logger);
-
   }
 
   /** The current summary (null before start: nothing known yet). */
@@ -190,7 +194,8 @@ export class BackupCapability implements Capability {
   async start(ctx: Pick<CapabilityContext, 'publish' | 'logger' | 'activity'> & { hub: BackupHub }): Promise<void> {
     // Saved settings (the user's, or an earlier start's) always win over the composition's folders.
     const firstStart = !existsSync(join(this.opts.dataDir, 'backup', 'state.json'));
-    const publish = (name: IpcPush, payload: unknown) => ctx.publish(name, name === 'backup:restoreProgress' ? this.decorate(payload as RestoreJob) : payload);
+    const publish = (name: IpcPush, payload: unknown) =>
+      ctx.publish(name, name === 'backup:restoreProgress' ? this.decorate(payload as RestoreJob) : payload);
     await this.base.start?.({ ...ctx, publish } as CapabilityContext);
     await this.safety.start();
     this.started = true;
@@ -370,7 +375,10 @@ export class BackupCapability implements Capability {
     this.sending = this.sending
       .then(async () => {
         if (!hub.connected) return; // the end is sent again on reconnection (flushForwards)
-        const r = 'requestId' in f.scope ? await hub.emitAck('backup:restore-progress', { requestId: f.scope.requestId, job }) : await hub.emitAck('backup:access-progress', { accessId: f.scope.accessId, job });
+        const r =
+          'requestId' in f.scope
+            ? await hub.emitAck('backup:restore-progress', { requestId: f.scope.requestId, job })
+            : await hub.emitAck('backup:access-progress', { accessId: f.scope.accessId, job });
         if (r.ok && FINAL.has(job.state) && this.forwards.get(job.id) === f) this.forwards.delete(job.id);
         if (!r.ok) this.log.debug('restore progress not delivered', { code: r.error.code });
       })
@@ -388,7 +396,8 @@ export class BackupCapability implements Capability {
   /** On (re)connection: the recent interventions again (the hub keeps the newest and audits each event once). */
   private resendSafety(): void {
     const since = new Date(Date.now() - SAFETY_RESEND_MS).toISOString();
-    for (const i of this.safety.list()) if (i.updatedAt >= since && !this.safetyOutbox.has(i.requestId)) this.safetyOutbox.set(i.requestId, i);
+    for (const i of this.safety.list())
+      if (i.updatedAt >= since && !this.safetyOutbox.has(i.requestId)) this.safetyOutbox.set(i.requestId, i);
     this.flushSafety();
   }
 
@@ -423,13 +432,24 @@ export class BackupCapability implements Capability {
     const job = id ? this.service.restores.get(id) : null;
     if (!tj || !job) return this.opts.notifier.notify(n);
     const t = BACKUP_RELAY_STRINGS[this.locale()];
-    const what = job.request.paths.length === 1 ? fill(t.what.item, { name: treeBase(job.request.paths[0]!) }) : fill(t.what.items, { count: job.request.paths.length });
+    const what =
+      job.request.paths.length === 1
+        ? fill(t.what.item, { name: treeBase(job.request.paths[0]!) })
+        : fill(t.what.items, { count: job.request.paths.length });
     const vars = { name: tj.technician.name, what };
     if (job.state === 'done') {
       // The folder by its name, never its system path.
-      this.opts.notifier.notify({ title: fill(t.done, vars), body: fill(t.doneBody, { folder: job.result ? basename(job.result.folder) : '' }), tag: n.tag! });
+      this.opts.notifier.notify({
+        title: fill(t.done, vars),
+        body: fill(t.doneBody, { folder: job.result ? basename(job.result.folder) : '' }),
+        tag: n.tag!,
+      });
     } else if (job.state === 'failed') {
-      this.opts.notifier.notify({ title: fill(t.failed, vars), body: job.error ? errorSentence(job.error, this.locale()) : '', tag: n.tag! });
+      this.opts.notifier.notify({
+        title: fill(t.failed, vars),
+        body: job.error ? errorSentence(job.error, this.locale()) : '',
+        tag: n.tag!,
+      });
     } else if (job.state === 'cancelled') {
       this.opts.notifier.notify({ title: fill(t.cancelled, vars), body: t.nothingChanged, tag: n.tag! });
     } else {

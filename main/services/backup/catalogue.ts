@@ -107,7 +107,15 @@ export class SnapshotCatalogue {
       for (const e of found) this.remember(snap.id, e.path, e.type, e.size);
       if (this.lsCache.size > 50) this.lsCache.delete(this.lsCache.keys().next().value!);
     }
-    return { snapshotId: snap.id, path, parent: treeParent(path), entries: entries.slice(offset, offset + limit), total: entries.length, offset, limit };
+    return {
+      snapshotId: snap.id,
+      path,
+      parent: treeParent(path),
+      entries: entries.slice(offset, offset + limit),
+      total: entries.length,
+      offset,
+      limit,
+    };
   }
 
   /**

@@ -60,7 +60,9 @@ describe('containment rules, Windows and POSIX forms', () => {
 
   it('knows the system folders of each OS', () => {
     const win = systemFolders('win32', { SystemRoot: 'C:\\WINDOWS', ProgramFiles: 'C:\\Program Files', ProgramData: 'C:\\ProgramData' });
-    expect(win).toEqual(expect.arrayContaining(['C:\\WINDOWS', 'C:\\Program Files', 'C:\\Program Files (x86)', 'C:\\ProgramData\\Microsoft']));
+    expect(win).toEqual(
+      expect.arrayContaining(['C:\\WINDOWS', 'C:\\Program Files', 'C:\\Program Files (x86)', 'C:\\ProgramData\\Microsoft']),
+    );
     expect(win.some((z) => isWithin('c:\\windows\\system32', z, 'win32'))).toBe(true);
     expect(win.some((z) => isWithin('C:\\Julie', z, 'win32'))).toBe(false);
     expect(systemFolders('darwin')).toEqual(expect.arrayContaining(['/System', '/private/etc', '/etc']));
@@ -84,7 +86,11 @@ describe('restore containment: refused before anything is written', () => {
     ]) {
       const { job } = await restoreAndWait(f, { snapshotId: snap.id, ...input });
       expect(job.state, JSON.stringify(input)).toBe('failed');
-      expect(job.error).toMatchObject({ reason: 'not-allowed', messageKey: 'outsideBackedUpFolders', message: 'Cet élément n’est pas dans les dossiers sauvegardés : la restauration est refusée.' });
+      expect(job.error).toMatchObject({
+        reason: 'not-allowed',
+        messageKey: 'outsideBackedUpFolders',
+        message: 'Cet élément n’est pas dans les dossiers sauvegardés : la restauration est refusée.',
+      });
     }
     expect(dataRuns(spawner, before.spawned)).toEqual([]);
     expect(await readdir(f.root)).toEqual(before.root);
@@ -98,7 +104,12 @@ describe('restore containment: refused before anything is written', () => {
     const outside = join(dirname(f.root), escape);
     cleanups.push(() => rm(outside, { recursive: true, force: true }));
     // The contract refuses it at the IPC boundary; the service refuses it too, for a caller that skips the contract.
-    const input = { snapshotId: snap.id, paths: [join(f.data, 'lettre.txt')], mode: 'folder', targetDir: `${f.root}/ailleurs/../../${escape}` } as const;
+    const input = {
+      snapshotId: snap.id,
+      paths: [join(f.data, 'lettre.txt')],
+      mode: 'folder',
+      targetDir: `${f.root}/ailleurs/../../${escape}`,
+    } as const;
     expect(RestoreRequest.safeParse(input).success).toBe(false);
     const req = { ...RestoreRequest.parse({ ...input, targetDir: f.root }), targetDir: input.targetDir };
     expect(thrown(() => f.service.restore(req)).details).toMatchObject({ reason: 'not-allowed', messageKey: 'invalidPath' });
@@ -156,9 +167,19 @@ describe('restore containment: refused before anything is written', () => {
     await mkdir(desk);
     const file = join(f.data, 'lettre.txt');
     const tech = await restoreAndWait(f, { snapshotId: snap.id, paths: [file], mode: 'folder', targetDir: desk, origin: 'technician' });
-    expect(tech.job.error).toMatchObject({ reason: 'not-allowed', messageKey: 'technicianBackedUpOnly', message: 'Un technicien ne peut restaurer que dans les dossiers sauvegardés.' });
+    expect(tech.job.error).toMatchObject({
+      reason: 'not-allowed',
+      messageKey: 'technicianBackedUpOnly',
+      message: 'Un technicien ne peut restaurer que dans les dossiers sauvegardés.',
+    });
     expect(await readdir(desk)).toEqual([]);
-    const inside = await restoreAndWait(f, { snapshotId: snap.id, paths: [file], mode: 'folder', targetDir: join(f.data, 'Restaurés'), origin: 'technician' });
+    const inside = await restoreAndWait(f, {
+      snapshotId: snap.id,
+      paths: [file],
+      mode: 'folder',
+      targetDir: join(f.data, 'Restaurés'),
+      origin: 'technician',
+    });
     expect(inside.job.state).toBe('done');
     expect(await readFile(join(f.data, 'Restaurés', 'lettre.txt'), 'utf8')).toBe('L');
     // The backed-up folder as a whole would go into its parent: not a technician's to write.
@@ -182,8 +203,16 @@ describe('restore containment: refused before anything is written', () => {
     const notDir = join(f.root, 'Bureau.txt');
     await writeFile(notDir, 'un fichier');
     for (const targetDir of [notDir, join(notDir, 'sous-dossier')]) {
-      const { job } = await restoreAndWait(f, { snapshotId: snap.id, paths: [join(f.data, 'Dossier', 'a.txt')], mode: 'folder', targetDir });
-      expect(job.error, targetDir).toMatchObject({ reason: 'not-a-folder', message: 'La destination choisie est un fichier, pas un dossier.' });
+      const { job } = await restoreAndWait(f, {
+        snapshotId: snap.id,
+        paths: [join(f.data, 'Dossier', 'a.txt')],
+        mode: 'folder',
+        targetDir,
+      });
+      expect(job.error, targetDir).toMatchObject({
+        reason: 'not-a-folder',
+        message: 'La destination choisie est un fichier, pas un dossier.',
+      });
     }
     expect(await readFile(notDir, 'utf8')).toBe('un fichier');
     // Back in place, where its folder has become a file.

@@ -83,7 +83,13 @@ function badName(s: string, platform: Platform): boolean {
 /** A path inside a snapshot ('/'-separated) whose every name is safe here. */
 export function validTreePath(p: string, platform: Platform): boolean {
   if (!p.startsWith('/') || p.length > 4096) return false;
-  return p === '/' || p.slice(1).split('/').every((s) => !badName(s, platform));
+  return (
+    p === '/' ||
+    p
+      .slice(1)
+      .split('/')
+      .every((s) => !badName(s, platform))
+  );
 }
 
 /** An absolute local folder with no `.`/`..` part (Windows: drive or UNC share, no device namespace). */
@@ -109,12 +115,51 @@ export function validLocalDir(p: string, platform: Platform): boolean {
 export function systemFolders(platform: Platform, env: NodeJS.ProcessEnv = process.env): string[] {
   if (platform === 'win32') {
     const drive = (env.SystemDrive ?? 'C:').replace(/[\\/]+$/, '');
-    const found = [env.SystemRoot, env.windir, env.ProgramFiles, env['ProgramFiles(x86)'], env.ProgramW6432, env.ProgramData && path.win32.join(env.ProgramData, 'Microsoft')];
-    const usual = ['Windows', 'Program Files', 'Program Files (x86)', 'ProgramData\\Microsoft', '$Recycle.Bin', 'System Volume Information', 'Recovery', 'Boot'].map((n) => `${drive}\\${n}`);
+    const found = [
+      env.SystemRoot,
+      env.windir,
+      env.ProgramFiles,
+      env['ProgramFiles(x86)'],
+      env.ProgramW6432,
+      env.ProgramData && path.win32.join(env.ProgramData, 'Microsoft'),
+    ];
+    const usual = [
+      'Windows',
+      'Program Files',
+      'Program Files (x86)',
+      'ProgramData\\Microsoft',
+      '$Recycle.Bin',
+      'System Volume Information',
+      'Recovery',
+      'Boot',
+    ].map((n) => `${drive}\\${n}`);
     return [...new Set([...found, ...usual].filter((p): p is string => !!p))];
   }
-  const unix = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/run', '/sbin', '/snap', '/sys', '/usr', '/var/cache', '/var/lib', '/var/log', '/var/mail', '/var/run', '/var/spool'];
-  return platform === 'darwin' ? [...unix, '/System', '/Library', '/Applications', '/cores', '/private/etc', '/private/var/db', '/private/var/log'] : unix;
+  const unix = [
+    '/bin',
+    '/boot',
+    '/dev',
+    '/etc',
+    '/lib',
+    '/lib32',
+    '/lib64',
+    '/libx32',
+    '/proc',
+    '/run',
+    '/sbin',
+    '/snap',
+    '/sys',
+    '/usr',
+    '/var/cache',
+    '/var/lib',
+    '/var/log',
+    '/var/mail',
+    '/var/run',
+    '/var/spool',
+  ];
+  return platform === 'darwin'
+    ? [...unix, '/System', '/Library', '/Applications', '/cores', '/private/etc', '/private/var/db', '/private/var/log']
+    : unix;
 }
 
 /** Inside the home folder, what is not the user's documents: hidden folders (~/.ssh, ~/.config), AppData, ~/Library. */
@@ -131,12 +176,17 @@ function notAllowed(messageKey: BackupMessageKey, details: Record<string, unknow
 /** Refused at once, before a job exists: the shape of what a caller sent (the schema may have been bypassed). */
 export function assertRestoreShape(req: Pick<RestoreRequest, 'paths' | 'mode' | 'targetDir'>, platform: Platform): void {
   const paths: unknown = req.paths;
-  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '/' && validTreePath(p, platform))) {
+  if (
+    !Array.isArray(paths) ||
+    paths.length === 0 ||
+    !paths.every((p) => typeof p === 'string' && p !== '/' && validTreePath(p, platform))
+  ) {
     throw notAllowed('invalidPath');
   }
   const parent = treeParent(paths[0] as string);
   if (!paths.every((p: string) => treeParent(p) === parent)) throw notAllowed('invalidPath');
-  if (req.mode === 'folder' && (typeof req.targetDir !== 'string' || !validLocalDir(req.targetDir, platform))) throw notAllowed('invalidPath');
+  if (req.mode === 'folder' && (typeof req.targetDir !== 'string' || !validLocalDir(req.targetDir, platform)))
+    throw notAllowed('invalidPath');
 }
 
 type Kind = 'dir' | 'missing' | 'link' | 'file';
@@ -179,7 +229,11 @@ async function reservedZones(policy: ContainmentPolicy): Promise<string[]> {
  * path-too-long, not-found) before anything is written. `snapshotPaths`: the folders the
  * snapshot was made of, as restic recorded them.
  */
-export async function resolveRestoreTarget(req: RestoreRequest, snapshotPaths: readonly string[], policy: ContainmentPolicy): Promise<RestoreTarget> {
+export async function resolveRestoreTarget(
+  req: RestoreRequest,
+  snapshotPaths: readonly string[],
+  policy: ContainmentPolicy,
+): Promise<RestoreTarget> {
   const { platform } = policy;
   const a = api(platform);
   assertRestoreShape(req, platform);
@@ -247,7 +301,8 @@ export async function resolveRestoreTarget(req: RestoreRequest, snapshotPaths: r
   if (req.mode === 'folder') {
     const home = a.resolve(policy.home);
     for (const h of new Set([home, await realpath(home).catch(() => home)])) {
-      if (isWithin(resolved, h, platform) && reservedInHome(segmentsBetween(h, resolved, platform), platform)) throw notAllowed('reservedFolder', { dir: resolved });
+      if (isWithin(resolved, h, platform) && reservedInHome(segmentsBetween(h, resolved, platform), platform))
+        throw notAllowed('reservedFolder', { dir: resolved });
     }
   }
 
@@ -269,7 +324,12 @@ export async function resolveRestoreTarget(req: RestoreRequest, snapshotPaths: r
  * The same checks again (just before the final moves): the folder must still be there, still
  * resolve to the same place, with no link below the starting folder.
  */
-export async function recheckRestoreTarget(target: RestoreTarget, req: RestoreRequest, snapshotPaths: readonly string[], policy: ContainmentPolicy): Promise<void> {
+export async function recheckRestoreTarget(
+  target: RestoreTarget,
+  req: RestoreRequest,
+  snapshotPaths: readonly string[],
+  policy: ContainmentPolicy,
+): Promise<void> {
   const again = await resolveRestoreTarget(req, snapshotPaths, policy);
   if (again.missing.length > 0) throw backupError('not-found', { messageKey: 'folderGone', details: { dir: again.missing[0] } });
   if (again.resolved !== target.resolved || again.dir !== target.dir) throw backupError('link-in-path', { details: { at: target.dir } });

@@ -9,7 +9,18 @@ import { featuresOf, parseResticVersion } from './restic/version.js';
 import { judgeLock } from './locks.js';
 import { reasonOf } from './errors.js';
 import { SECRET_KEYS } from './repository.js';
-import { canDropReadCaps, isRoot, makeFixture, randomContent, RecordingSpawner, stepUntil, waitFor, locksOf, unprivilegedSpawner, type Fixture } from './test-support/index.js';
+import {
+  canDropReadCaps,
+  isRoot,
+  makeFixture,
+  randomContent,
+  RecordingSpawner,
+  stepUntil,
+  waitFor,
+  locksOf,
+  unprivilegedSpawner,
+  type Fixture,
+} from './test-support/index.js';
 
 const fixtures: Fixture[] = [];
 async function fixture(...args: Parameters<typeof makeFixture>): Promise<Fixture> {
@@ -25,7 +36,13 @@ afterEach(async () => {
 async function exclusiveLockHolder(f: Fixture): Promise<ChildProcess> {
   const password = (await f.secrets.get(SECRET_KEYS.repositoryPassword))!;
   const child = spawn('restic', ['key', 'passwd'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', RESTIC_REPOSITORY: f.repoPath, RESTIC_PASSWORD: password, RESTIC_CACHE_DIR: join(f.root, 'cache') },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      RESTIC_REPOSITORY: f.repoPath,
+      RESTIC_PASSWORD: password,
+      RESTIC_CACHE_DIR: join(f.root, 'cache'),
+    },
     stdio: ['pipe', 'ignore', 'ignore'],
   });
   await waitFor(async () => (await locksOf(f.repoPath)).length > 0);
@@ -43,10 +60,27 @@ describe('restic versions', () => {
     expect(v.major).toBe(0);
     expect(f.service.status().resticVersion).toBe(v.text);
     const flags = (text: string) => featuresOf(parseResticVersion(text)!);
-    expect(flags('restic 0.14.0 compiled with go1.19.8 on linux/amd64')).toEqual({ restoreJson: false, snapshotSummary: false, exitCodes: false, structuredErrors: false });
-    expect(flags('restic 0.16.4 compiled with go1.21.6 on darwin/arm64')).toMatchObject({ restoreJson: true, snapshotSummary: false, exitCodes: false });
-    expect(flags('restic 0.17.3 compiled with go1.23.3 on windows/amd64')).toMatchObject({ restoreJson: true, snapshotSummary: true, exitCodes: true });
-    expect(flags('restic 0.19.0 compiled with go1.25 on linux/amd64')).toMatchObject({ restoreJson: true, snapshotSummary: true, exitCodes: true });
+    expect(flags('restic 0.14.0 compiled with go1.19.8 on linux/amd64')).toEqual({
+      restoreJson: false,
+      snapshotSummary: false,
+      exitCodes: false,
+      structuredErrors: false,
+    });
+    expect(flags('restic 0.16.4 compiled with go1.21.6 on darwin/arm64')).toMatchObject({
+      restoreJson: true,
+      snapshotSummary: false,
+      exitCodes: false,
+    });
+    expect(flags('restic 0.17.3 compiled with go1.23.3 on windows/amd64')).toMatchObject({
+      restoreJson: true,
+      snapshotSummary: true,
+      exitCodes: true,
+    });
+    expect(flags('restic 0.19.0 compiled with go1.25 on linux/amd64')).toMatchObject({
+      restoreJson: true,
+      snapshotSummary: true,
+      exitCodes: true,
+    });
     expect(parseResticVersion('not restic')).toBeNull();
   });
 });
@@ -167,8 +201,18 @@ describe('failures, produced for real', () => {
 
   it('judges locks: old, dead local process, live, other machine', () => {
     const now = new Date('2026-03-02T10:00:00Z');
-    const lock = (minutesAgo: number, hostname: string, pid: number) => ({ time: new Date(now.getTime() - minutesAgo * 60_000).toISOString(), exclusive: true, hostname, pid });
-    const p = { staleMinutes: 30, now, hostname: 'cabinet', processState: (pid: number) => (pid === 1 ? ('alive' as const) : ('dead' as const)) };
+    const lock = (minutesAgo: number, hostname: string, pid: number) => ({
+      time: new Date(now.getTime() - minutesAgo * 60_000).toISOString(),
+      exclusive: true,
+      hostname,
+      pid,
+    });
+    const p = {
+      staleMinutes: 30,
+      now,
+      hostname: 'cabinet',
+      processState: (pid: number) => (pid === 1 ? ('alive' as const) : ('dead' as const)),
+    };
     expect(judgeLock('a', lock(45, 'other', 1), p)).toMatchObject({ stale: true, why: 'old' });
     expect(judgeLock('b', lock(2, 'cabinet', 999), p)).toMatchObject({ stale: true, why: 'dead-process' });
     expect(judgeLock('c', lock(2, 'cabinet', 1), p)).toMatchObject({ stale: false, why: 'live' });
@@ -214,18 +258,38 @@ describe('failures, produced for real', () => {
 });
 
 describe('classification of restic failures', () => {
-  const result = (p: Partial<RunResult>): RunResult => ({ code: 1, signal: null, stdout: '', stderr: '', timedOut: false, aborted: false, spawnError: null, durationMs: 1, pid: 1, ...p });
+  const result = (p: Partial<RunResult>): RunResult => ({
+    code: 1,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    timedOut: false,
+    aborted: false,
+    spawnError: null,
+    durationMs: 1,
+    pid: 1,
+    ...p,
+  });
   const v14 = featuresOf(parseResticVersion('restic 0.14.0')!);
   const v17 = featuresOf(parseResticVersion('restic 0.17.3')!);
 
   it('reads restic 0.14 stderr texts (recorded from real runs here)', () => {
     expect(classify(result({ stderr: 'Fatal: wrong password or no key found\n' }), v14).reason).toBe('wrong-password');
     expect(
-      classify(result({ stderr: 'Fatal: unable to open config file: stat /x/config: no such file or directory\nIs there a repository at the following location?\n/x\n' }), v14).reason,
+      classify(
+        result({
+          stderr:
+            'Fatal: unable to open config file: stat /x/config: no such file or directory\nIs there a repository at the following location?\n/x\n',
+        }),
+        v14,
+      ).reason,
     ).toBe('repo-missing');
     expect(
       classify(
-        result({ stderr: 'Fatal: unable to open config file: client.Head: Head "http://127.0.0.1:1/config": dial tcp 127.0.0.1:1: connect: connection refused\nIs there a repository at the following location?\n' }),
+        result({
+          stderr:
+            'Fatal: unable to open config file: client.Head: Head "http://127.0.0.1:1/config": dial tcp 127.0.0.1:1: connect: connection refused\nIs there a repository at the following location?\n',
+        }),
         v14,
       ).reason,
     ).toBe('repo-unreachable');
@@ -236,11 +300,20 @@ describe('classification of restic failures', () => {
       }),
       v14,
     );
-    expect(locked).toEqual({ reason: 'locked', lock: { exclusive: true, pid: 10263, host: 'vm', user: 'root', age: '1.653607316s', storageId: 'e7d40357' } });
-    expect(classify(result({ stderr: 'ignoring error for /a: write /t/a: no space left on device\nFatal: There were 1 errors\n' }), v14).reason).toBe('disk-full');
+    expect(locked).toEqual({
+      reason: 'locked',
+      lock: { exclusive: true, pid: 10263, host: 'vm', user: 'root', age: '1.653607316s', storageId: 'e7d40357' },
+    });
+    expect(
+      classify(result({ stderr: 'ignoring error for /a: write /t/a: no space left on device\nFatal: There were 1 errors\n' }), v14).reason,
+    ).toBe('disk-full');
     expect(classify(result({ code: 130, stderr: 'signal interrupt received, cleaning up\n' }), v14).reason).toBe('interrupted');
-    expect(classify(result({ code: 3, stderr: 'Warning: at least one source file could not be read\n' }), v14).reason).toBe('unreadable-files');
-    expect(classify(result({ code: null, spawnError: Object.assign(new Error('spawn restic ENOENT'), { code: 'ENOENT' }) }), null).reason).toBe('restic-missing');
+    expect(classify(result({ code: 3, stderr: 'Warning: at least one source file could not be read\n' }), v14).reason).toBe(
+      'unreadable-files',
+    );
+    expect(
+      classify(result({ code: null, spawnError: Object.assign(new Error('spawn restic ENOENT'), { code: 'ENOENT' }) }), null).reason,
+    ).toBe('restic-missing');
   });
 
   it('uses exit codes 10/11/12 from restic 0.17', () => {

@@ -1,4 +1,12 @@
-import { BACKUP_REASON_CODES, BACKUP_STRINGS, BackupMessageKey, BackupReason, VigieError, type BackupError, type Locale } from '@vigie/common';
+import {
+  BACKUP_REASON_CODES,
+  BACKUP_STRINGS,
+  BackupMessageKey,
+  BackupReason,
+  VigieError,
+  type BackupError,
+  type Locale,
+} from '@vigie/common';
 
 /** Fills {{name}} placeholders. */
 export function fill(template: string, vars: Record<string, string | number> = {}): string {

@@ -71,7 +71,9 @@ describe('scripts/fetch-restic.mjs', () => {
     const bad = run('--verify', file, '--asset', 'restic_0.18.1_linux_amd64.bz2');
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(bad.stderr).toContain('checksum mismatch for restic_0.18.1_linux_amd64.bz2: expected 680838f19d67151adba227e1570cdd8af12c19cf1735783ed1ba928bc41f363d');
+    expect(bad.stderr).toContain(
+      'checksum mismatch for restic_0.18.1_linux_amd64.bz2: expected 680838f19d67151adba227e1570cdd8af12c19cf1735783ed1ba928bc41f363d',
+    );
     const sums = join(dir, 'sums.txt');
     await writeFile(sums, `${sha(content)}  restic_0.18.1_linux_amd64.bz2\n`);
     const good = run('--verify', file, '--asset', 'restic_0.18.1_linux_amd64.bz2', '--checksums', sums);
@@ -84,7 +86,9 @@ describe('scripts/fetch-restic.mjs', () => {
     const r = run('--only', 'linux-x64', '--base-url', 'http://127.0.0.1:1', '--out', join(dir, 'bin'), '--cache', join(dir, 'cache'));
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^\[fetch-restic\] cannot download http:\/\/127\.0\.0\.1:1\/v0\.18\.1\/restic_0\.18\.1_linux_amd64\.bz2 .*build\/cache\/restic/);
+    expect(r.stderr).toMatch(
+      /^\[fetch-restic\] cannot download http:\/\/127\.0\.0\.1:1\/v0\.18\.1\/restic_0\.18\.1_linux_amd64\.bz2 .*build\/cache\/restic/,
+    );
     expect(existsSync(join(dir, 'bin'))).toBe(false);
   });
 

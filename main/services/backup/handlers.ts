@@ -52,7 +52,10 @@ export function backupCapability(service: BackupService): Capability {
 }
 
 /** Wires the service's events to a publisher (VigieApp.publish). Returns the unsubscribe. */
-export function publishBackupEvents(service: BackupService, publish: (name: 'backup:status' | 'backup:restoreProgress', payload: unknown) => void): () => void {
+export function publishBackupEvents(
+  service: BackupService,
+  publish: (name: 'backup:status' | 'backup:restoreProgress', payload: unknown) => void,
+): () => void {
   const a = service.on('status', (s) => publish('backup:status', s));
   const b = service.on('restore', (j) => publish('backup:restoreProgress', j));
   return () => {

@@ -57,7 +57,12 @@ export async function inspectLocks(restic: Restic, repo: RepoTarget, p: LockPoli
  * this host, never `--remove-all`). A fresh lock of a live process is never touched.
  * Returns how many stale locks were removed and the live ones.
  */
-export async function clearStaleLocks(restic: Restic, repo: RepoTarget, p: LockPolicy, logger: Logger): Promise<{ removed: number; live: LockVerdict[] }> {
+export async function clearStaleLocks(
+  restic: Restic,
+  repo: RepoTarget,
+  p: LockPolicy,
+  logger: Logger,
+): Promise<{ removed: number; live: LockVerdict[] }> {
   const before = await inspectLocks(restic, repo, p);
   const stale = before.filter((v) => v.stale);
   if (stale.length === 0) return { removed: 0, live: before.filter((v) => v.why === 'live') };

@@ -49,7 +49,11 @@ export class Maintenance {
     else if (maintenanceDue(d.state().lastForgetAt, settings.retention.everyDays, now, opts.force)) {
       const startedAt = d.now();
       try {
-        await d.queue.run(target.key, 'forget', () => this.withLockRecovery(target, () => d.restic.forget(target, d.settings().retention, { tags: [VIGIE_TAG], keepTags: safetyKeepTags(d.now()) })));
+        await d.queue.run(target.key, 'forget', () =>
+          this.withLockRecovery(target, () =>
+            d.restic.forget(target, d.settings().retention, { tags: [VIGIE_TAG], keepTags: safetyKeepTags(d.now()) }),
+          ),
+        );
         d.forgotten();
         await d.persist((s) => ({ ...s, lastForgetAt: d.now().toISOString() }));
         await this.record('forget', startedAt, null);
@@ -60,7 +64,9 @@ export class Maintenance {
     if (maintenanceDue(d.state().lastCheckAt, settings.check.everyDays, now, opts.force)) {
       const startedAt = d.now();
       try {
-        const r = await d.queue.run(target.key, 'check', () => this.withLockRecovery(target, () => d.restic.check(target, d.settings().check.readDataSubset)));
+        const r = await d.queue.run(target.key, 'check', () =>
+          this.withLockRecovery(target, () => d.restic.check(target, d.settings().check.readDataSubset)),
+        );
         await d.persist((s) => ({ ...s, lastCheckAt: d.now().toISOString(), lastCheckOk: r.ok }));
         const err = r.ok ? null : toBackupError(backupError('check-failed', { details: { restic: r.excerpt } }), d.now());
         await this.record('check', startedAt, err);
@@ -72,7 +78,15 @@ export class Maintenance {
   }
 
   private async record(kind: 'forget' | 'check', startedAt: Date, error: BackupError | null): Promise<void> {
-    const run = runWithoutData({ id: randomUUID(), kind, trigger: 'schedule', startedAt: startedAt.toISOString(), endedAt: this.d.now().toISOString(), outcome: error ? 'failed' : 'ok', error });
+    const run = runWithoutData({
+      id: randomUUID(),
+      kind,
+      trigger: 'schedule',
+      startedAt: startedAt.toISOString(),
+      endedAt: this.d.now().toISOString(),
+      outcome: error ? 'failed' : 'ok',
+      error,
+    });
     await this.d.record(run, { success: false });
   }
 
@@ -99,7 +113,10 @@ export class Maintenance {
       if (removed === 0) {
         const holder = live[0]?.lock;
         throw backupError('locked', {
-          details: { ...(e as VigieError).details, holder: holder ? { host: holder.hostname, pid: holder.pid, since: holder.time, exclusive: holder.exclusive } : null },
+          details: {
+            ...(e as VigieError).details,
+            holder: holder ? { host: holder.hostname, pid: holder.pid, since: holder.time, exclusive: holder.exclusive } : null,
+          },
         });
       }
       return fn();

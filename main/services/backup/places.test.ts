@@ -15,7 +15,10 @@ describe('places: where things are, in the practitioner’s words', () => {
     await mkdir(join(home, 'Documents'));
     await mkdir(join(home, 'Images'));
     await mkdir(join(home, '.config'));
-    await writeFile(join(home, '.config', 'user-dirs.dirs'), '# written by xdg-user-dirs-update\nXDG_DESKTOP_DIR="$HOME/Bureau"\nXDG_DOWNLOAD_DIR="$HOME/Téléchargements"\n');
+    await writeFile(
+      join(home, '.config', 'user-dirs.dirs'),
+      '# written by xdg-user-dirs-update\nXDG_DESKTOP_DIR="$HOME/Bureau"\nXDG_DOWNLOAD_DIR="$HOME/Téléchargements"\n',
+    );
     expect(await userPlaces({ platform: 'linux', home, env: {} })).toEqual([
       { kind: 'desktop', path: join(home, 'Bureau') },
       { kind: 'documents', path: join(home, 'Documents') },
@@ -23,8 +26,18 @@ describe('places: where things are, in the practitioner’s words', () => {
       { kind: 'home', path: home },
     ]);
 
-    const existing = new Set(['C:\\Users\\marie', 'C:\\Users\\marie\\OneDrive\\Bureau', 'C:\\Users\\marie\\Documents', 'C:\\Users\\marie\\Downloads']);
-    const win = await userPlaces({ platform: 'win32', home: 'C:\\Users\\marie', env: { USERPROFILE: 'C:\\Users\\marie', OneDrive: 'C:\\Users\\marie\\OneDrive' }, isDir: async (p) => existing.has(p) });
+    const existing = new Set([
+      'C:\\Users\\marie',
+      'C:\\Users\\marie\\OneDrive\\Bureau',
+      'C:\\Users\\marie\\Documents',
+      'C:\\Users\\marie\\Downloads',
+    ]);
+    const win = await userPlaces({
+      platform: 'win32',
+      home: 'C:\\Users\\marie',
+      env: { USERPROFILE: 'C:\\Users\\marie', OneDrive: 'C:\\Users\\marie\\OneDrive' },
+      isDir: async (p) => existing.has(p),
+    });
     expect(win).toEqual([
       { kind: 'desktop', path: 'C:\\Users\\marie\\OneDrive\\Bureau' },
       { kind: 'documents', path: 'C:\\Users\\marie\\Documents' },
@@ -43,9 +56,13 @@ describe('places: where things are, in the practitioner’s words', () => {
     expect(both).toEqual({ folder: f.data, existing: [join(f.data, 'lettre.txt')], suggestedMode: 'beside' });
     // The suggested mode does what it says: the deleted file is back, under its own name, at its place.
     const { job } = await restoreAndWait(f, { snapshotId: snap.id, paths: [join(f.data, 'Ordonnance.pdf')], mode: deleted.suggestedMode });
-    expect(job.result?.items).toEqual([{ from: join(f.data, 'Ordonnance.pdf'), to: join(f.data, 'Ordonnance.pdf'), previousVersion: null }]);
+    expect(job.result?.items).toEqual([
+      { from: join(f.data, 'Ordonnance.pdf'), to: join(f.data, 'Ordonnance.pdf'), previousVersion: null },
+    ]);
     // A path outside the backed-up folders gets no plan (the same refusal as a restore).
-    await expect(f.service.restorePlan({ snapshotId: snap.id, paths: ['/etc/passwd'] })).rejects.toMatchObject({ details: { reason: 'not-allowed' } });
+    await expect(f.service.restorePlan({ snapshotId: snap.id, paths: ['/etc/passwd'] })).rejects.toMatchObject({
+      details: { reason: 'not-allowed' },
+    });
   });
 
   it('the folder picker offers exactly where a restore « ailleurs » may go: no hidden, reserved or linked folder', async () => {

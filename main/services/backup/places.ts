@@ -94,8 +94,16 @@ export async function userPlaces(o: PlaceOptions): Promise<Place[]> {
 }
 
 /** The default of a restore: the folder the items were in, which of them have something at their place, and the obvious mode. */
-export async function restorePlan(req: Pick<RestoreRequest, 'snapshotId' | 'paths'>, snapshotPaths: readonly string[], policy: ContainmentPolicy): Promise<RestorePlan> {
-  const target = await resolveRestoreTarget({ snapshotId: req.snapshotId, paths: req.paths, mode: 'in-place', origin: 'practitioner' }, snapshotPaths, policy);
+export async function restorePlan(
+  req: Pick<RestoreRequest, 'snapshotId' | 'paths'>,
+  snapshotPaths: readonly string[],
+  policy: ContainmentPolicy,
+): Promise<RestorePlan> {
+  const target = await resolveRestoreTarget(
+    { snapshotId: req.snapshotId, paths: req.paths, mode: 'in-place', origin: 'practitioner' },
+    snapshotPaths,
+    policy,
+  );
   const a = api(policy.platform);
   const existing: string[] = [];
   // A folder still to create holds nothing yet.
@@ -119,7 +127,11 @@ export async function canRestoreInto(dir: string, o: Pick<FolderListOptions, 'po
   if (!root) return false;
   const probe = `${localToTree(root, o.policy.platform).replace(/\/$/, '')}/x`;
   try {
-    await resolveRestoreTarget({ snapshotId: '00000000', paths: [probe], mode: 'folder', targetDir: dir, origin: 'practitioner' }, o.backedUp, o.policy);
+    await resolveRestoreTarget(
+      { snapshotId: '00000000', paths: [probe], mode: 'folder', targetDir: dir, origin: 'practitioner' },
+      o.backedUp,
+      o.policy,
+    );
     return true;
   } catch {
     return false;

@@ -67,8 +67,13 @@ describe.runIf(hasCommand('rclone'))('REST repository (rclone serve restic on lo
   });
 
   it('refuses wrong credentials and keeps the previous settings', async () => {
-    const settings = { repository: { kind: 'rest' as const, url: `${server.url}cabinet-dupont/`, username: 'cabinet' }, folders: [join(root, 'data')] };
-    await expect(service.saveSettings({ settings, secrets: { restPassword: 'pas-le-bon' } })).rejects.toMatchObject({ details: { reason: 'wrong-password' } });
+    const settings = {
+      repository: { kind: 'rest' as const, url: `${server.url}cabinet-dupont/`, username: 'cabinet' },
+      folders: [join(root, 'data')],
+    };
+    await expect(service.saveSettings({ settings, secrets: { restPassword: 'pas-le-bon' } })).rejects.toMatchObject({
+      details: { reason: 'wrong-password' },
+    });
     expect((await service.getSettings()).settings.repository).toBeNull();
     expect(await secrets.get(SECRET_KEYS.restPassword)).toBeNull();
     expect(await secrets.get(SECRET_KEYS.repositoryPassword)).toBeNull();

@@ -1,6 +1,17 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { BACKUP_STRINGS, type BackupSettings, type FolderList, type FolderListRequest, type Locale, type PlacesResponse, type RestoreJob, type RestorePlan, type RestorePlanRequest, type RestoreRequest } from '@vigie/common';
+import {
+  BACKUP_STRINGS,
+  type BackupSettings,
+  type FolderList,
+  type FolderListRequest,
+  type Locale,
+  type PlacesResponse,
+  type RestoreJob,
+  type RestorePlan,
+  type RestorePlanRequest,
+  type RestoreRequest,
+} from '@vigie/common';
 import type { SnapshotCatalogue } from './catalogue.js';
 import { assertRestoreShape } from './containment.js';
 import { backupError, errorSentence } from './errors.js';
@@ -41,7 +52,11 @@ export class RestoreDesk {
     const job = this.d.jobs.start(req, before);
     if (req.origin === 'technician') {
       const t = BACKUP_STRINGS[this.d.locale()];
-      this.d.notifier.notify({ title: t.restoreStates.restoring, body: req.paths.map((p) => treeBase(p)).join(', '), tag: `restore-${job.id}` });
+      this.d.notifier.notify({
+        title: t.restoreStates.restoring,
+        body: req.paths.map((p) => treeBase(p)).join(', '),
+        tag: `restore-${job.id}`,
+      });
     }
     return job;
   }
@@ -75,7 +90,11 @@ export class RestoreDesk {
   async listFolders(input: FolderListRequest): Promise<FolderList> {
     const { home, reserved } = this.d.containment();
     const mine = await userPlaces({ platform: process.platform, home });
-    return listFolders(input.path, { policy: { home, reserved, platform: process.platform }, backedUp: this.d.settings().folders, places: mine });
+    return listFolders(input.path, {
+      policy: { home, reserved, platform: process.platform },
+      backedUp: this.d.settings().folders,
+      places: mine,
+    });
   }
 
   /** A technician's restore ended: the practitioner is told what came back, or why not. */

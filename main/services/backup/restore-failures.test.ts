@@ -48,12 +48,14 @@ async function serviceOn(f: Fixture, dataDir: string, extra: Partial<BackupServi
   return s;
 }
 
-const stagingsJournaled = async (dataDir: string) => (JSON.parse(await readFile(join(dataDir, 'backup', 'state.json'), 'utf8')) as { stagings: string[] }).stagings;
+const stagingsJournaled = async (dataDir: string) =>
+  (JSON.parse(await readFile(join(dataDir, 'backup', 'state.json'), 'utf8')) as { stagings: string[] }).stagings;
 
 /** Nested folders (names of up to 200 characters) under `base`, about `length` characters in all. */
 function deepFolder(base: string, length: number): string {
   let p = base;
-  for (let i = 0; p.length < length; i++) p = join(p, String(i).padStart(3, '0') + 'd'.repeat(Math.max(0, Math.min(200, length - p.length - 1) - 3)));
+  for (let i = 0; p.length < length; i++)
+    p = join(p, String(i).padStart(3, '0') + 'd'.repeat(Math.max(0, Math.min(200, length - p.length - 1) - 3)));
   return p;
 }
 
@@ -103,29 +105,32 @@ describe('a restore that fails cleans up after itself', () => {
     expect(await readFile(join(f.data, 'ordonnance.txt'), 'utf8')).toBe('sauvegardée');
   });
 
-  it.runIf(canChattr())('a staging folder left by a crash that cannot be removed yet stays journaled, and goes at a later start', async () => {
-    const f = await fixture({ 'Dossier/a.txt': 'a' });
-    await f.service.stop();
-    const app = join(f.root, 'app');
-    const parent = join(f.data, 'Dossier');
-    const leftover = join(parent, `${STAGING_PREFIX}abc123`);
-    await writeTree(leftover, { 'partiel/x.bin': 'moitié' });
-    const statePath = join(app, 'backup', 'state.json');
-    await writeFile(statePath, JSON.stringify({ ...JSON.parse(await readFile(statePath, 'utf8')), stagings: [leftover] }));
-    sh('chattr', ['+i', parent]);
-    let immutable = true;
-    cleanups.push(async () => {
-      if (immutable) sh('chattr', ['-i', parent]);
-    });
-    await (await serviceOn(f, app)).stop();
-    sh('chattr', ['-i', parent]);
-    immutable = false;
-    expect(await stagingsIn(parent)).toEqual([`${STAGING_PREFIX}abc123`]);
-    expect(await stagingsJournaled(app)).toEqual([leftover]);
-    await (await serviceOn(f, app)).stop();
-    expect(await readdir(parent)).toEqual(['a.txt']);
-    expect(await stagingsJournaled(app)).toEqual([]);
-  });
+  it.runIf(canChattr())(
+    'a staging folder left by a crash that cannot be removed yet stays journaled, and goes at a later start',
+    async () => {
+      const f = await fixture({ 'Dossier/a.txt': 'a' });
+      await f.service.stop();
+      const app = join(f.root, 'app');
+      const parent = join(f.data, 'Dossier');
+      const leftover = join(parent, `${STAGING_PREFIX}abc123`);
+      await writeTree(leftover, { 'partiel/x.bin': 'moitié' });
+      const statePath = join(app, 'backup', 'state.json');
+      await writeFile(statePath, JSON.stringify({ ...JSON.parse(await readFile(statePath, 'utf8')), stagings: [leftover] }));
+      sh('chattr', ['+i', parent]);
+      let immutable = true;
+      cleanups.push(async () => {
+        if (immutable) sh('chattr', ['-i', parent]);
+      });
+      await (await serviceOn(f, app)).stop();
+      sh('chattr', ['-i', parent]);
+      immutable = false;
+      expect(await stagingsIn(parent)).toEqual([`${STAGING_PREFIX}abc123`]);
+      expect(await stagingsJournaled(app)).toEqual([leftover]);
+      await (await serviceOn(f, app)).stop();
+      expect(await readdir(parent)).toEqual(['a.txt']);
+      expect(await stagingsJournaled(app)).toEqual([]);
+    },
+  );
 });
 
 describe('deep paths', () => {

@@ -66,7 +66,9 @@ describe('restore: copy beside, folders, names', () => {
     const again = await restore(f, { snapshotId: snap.id, paths: [original] });
     expect(spawner.spawned.slice(before).map((r) => r.args[0])).toEqual(['restore']);
     const second = again.job.result!.items[0]!.to;
-    expect(second === expected.replace(/\.pdf$/, ' (2).pdf') || stampOf(second, join(f.data, 'Ordonnance Dupont'), '.pdf', t0, new Date())).toBe(true);
+    expect(
+      second === expected.replace(/\.pdf$/, ' (2).pdf') || stampOf(second, join(f.data, 'Ordonnance Dupont'), '.pdf', t0, new Date()),
+    ).toBe(true);
     expect(second).not.toBe(expected);
     expect(await readFile(expected, 'utf8')).toBe('version sauvegardée');
   });
@@ -251,7 +253,11 @@ describe('restore interrupted or impossible: the original stays intact', () => {
     process.kill(rec.child.pid!, 'SIGCONT');
     const done = await f.service.restores.settled(job.id);
     expect(done.state).toBe('cancelled');
-    expect(done.error).toMatchObject({ reason: 'cancelled', messageKey: 'restoreInterrupted', message: 'La restauration a été interrompue ; vos fichiers actuels n’ont pas été touchés.' });
+    expect(done.error).toMatchObject({
+      reason: 'cancelled',
+      messageKey: 'restoreInterrupted',
+      message: 'La restauration a été interrompue ; vos fichiers actuels n’ont pas été touchés.',
+    });
     expect(await readFile(join(dir, 'scan1.dcm'), 'utf8')).toBe('version actuelle');
     expect((await readdir(f.data)).sort()).toEqual(['imagerie']);
     expect(await locksOf(f.repoPath)).toEqual([]);
@@ -299,7 +305,9 @@ describe('restore interrupted or impossible: the original stays intact', () => {
 describe('restore progress and bookkeeping', () => {
   it('restic 0.14: progress measured from the staging folder, with the total from the snapshot', async () => {
     const spawner = new RecordingSpawner();
-    const files = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`lot/f${String(i).padStart(2, '0')}.bin`, randomContent(256 << 10)]));
+    const files = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`lot/f${String(i).padStart(2, '0')}.bin`, randomContent(256 << 10)]),
+    );
     const f = await fixture(files, { spawner });
     const snap = await backup(f);
     expect(f.service.restic.features?.restoreJson).toBe(false);
@@ -307,7 +315,9 @@ describe('restore progress and bookkeeping', () => {
     const events: RestoreJob[] = [];
     f.service.on('restore', (j) => events.push(j));
     const next = spawner.next('restore');
-    const job = f.service.restore(RestoreRequest.parse({ snapshotId: snap.id, paths: [join(f.data, 'lot')], mode: 'folder', targetDir: target }));
+    const job = f.service.restore(
+      RestoreRequest.parse({ snapshotId: snap.id, paths: [join(f.data, 'lot')], mode: 'folder', targetDir: target }),
+    );
     const rec = await next;
     // Let restic run in small steps until it has written part of the files, then watch a measurement come in.
     // The staging folder is as high as the allowed folder goes on that disk: the home folder, here the temp root.

@@ -13,7 +13,14 @@ import {
   type Clock,
 } from '@vigie/common';
 import { Emitter } from '../lib/emitter.js';
-import { createFolders, recheckRestoreTarget, resolveRestoreTarget, stagingParent, type ContainmentPolicy, type RestoreTarget } from './containment.js';
+import {
+  createFolders,
+  recheckRestoreTarget,
+  resolveRestoreTarget,
+  stagingParent,
+  type ContainmentPolicy,
+  type RestoreTarget,
+} from './containment.js';
 import { backupError, reasonOf, toBackupError } from './errors.js';
 import { fsReason, measureTree, moveNoReplace, processWrittenBytes, TargetExistsError } from './fsops.js';
 import { datedName, exists, freeName } from './naming.js';
@@ -138,7 +145,14 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
       result: null,
       error: null,
     };
-    const it: Internal = { job, abort: new AbortController(), child: null, lastProgressEmit: 0, done: Promise.resolve(), ...(before ? { before } : {}) };
+    const it: Internal = {
+      job,
+      abort: new AbortController(),
+      child: null,
+      lastProgressEmit: 0,
+      done: Promise.resolve(),
+      ...(before ? { before } : {}),
+    };
     this.jobs.set(job.id, it);
     this.prune();
     this.emit('job', job);
@@ -162,7 +176,9 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
 
   private prune(): void {
     const keep = this.deps.keepFinished ?? 20;
-    const finished = [...this.jobs.values()].filter((i) => FINAL.has(i.job.state)).sort((a, b) => a.job.createdAt.localeCompare(b.job.createdAt));
+    const finished = [...this.jobs.values()]
+      .filter((i) => FINAL.has(i.job.state))
+      .sort((a, b) => a.job.createdAt.localeCompare(b.job.createdAt));
     for (const i of finished.slice(0, Math.max(0, finished.length - keep))) this.jobs.delete(i.job.id);
   }
 
@@ -298,7 +314,12 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
   }
 
   /** The snapshot's nodes under the requested paths (each path itself included). */
-  private async expected(repo: RepoTarget, snapshotId: string, paths: readonly string[], signal: AbortSignal): Promise<Map<string, Expected>> {
+  private async expected(
+    repo: RepoTarget,
+    snapshotId: string,
+    paths: readonly string[],
+    signal: AbortSignal,
+  ): Promise<Map<string, Expected>> {
     const out = new Map<string, Expected>();
     const wanted = new Set(paths);
     const under = (p: string) => paths.some((root) => p === root || p.startsWith(root + '/'));
@@ -415,7 +436,13 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
       }
       present++;
       const ok =
-        e.type === 'file' ? st.isFile() && st.size === e.size : e.type === 'dir' ? st.isDirectory() : e.type === 'symlink' ? st.isSymbolicLink() : true;
+        e.type === 'file'
+          ? st.isFile() && st.size === e.size
+          : e.type === 'dir'
+            ? st.isDirectory()
+            : e.type === 'symlink'
+              ? st.isSymbolicLink()
+              : true;
       if (!ok) problems.push(`différent : ${e.path}`);
     }
     const roots = paths.filter((p) => expected.has(p));

@@ -98,7 +98,11 @@ export class BackupRunner {
       target = await this.d.target();
       const t = target;
       const folders = await this.presentFolders();
-      const result = await this.resticBackup(t, folders, { tags: [VIGIE_TAG], signal: abort.signal, onStatus: (line) => void this.step({ type: 'progress', line, at: Date.now() }) });
+      const result = await this.resticBackup(t, folders, {
+        tags: [VIGIE_TAG],
+        signal: abort.signal,
+        onStatus: (line) => void this.step({ type: 'progress', line, at: Date.now() }),
+      });
       this.d.catalogue.invalidate();
       this.d.succeeded();
       return (await this.step({ type: 'succeeded', result, at: this.d.now() }, t))!;
@@ -113,7 +117,13 @@ export class BackupRunner {
   private async presentFolders(): Promise<string[]> {
     const folders: string[] = [];
     for (const f of this.d.settings().folders) {
-      if (await stat(f).then((s) => s.isDirectory() || s.isFile(), () => false)) folders.push(f);
+      if (
+        await stat(f).then(
+          (s) => s.isDirectory() || s.isFile(),
+          () => false,
+        )
+      )
+        folders.push(f);
       else this.d.log.warn('folder to back up is missing', { folder: f });
     }
     if (folders.length === 0) throw backupError('not-found', { messageKey: 'foldersMissing' });
@@ -121,7 +131,11 @@ export class BackupRunner {
   }
 
   /** One `restic backup` of `folders` in the repository's queue (shared lock), with the excludes every backup has. */
-  private resticBackup(t: RepoTarget, folders: string[], o: { tags: string[]; time?: Date; signal: AbortSignal; onStatus?: (s: BackupStatusLine) => void }) {
+  private resticBackup(
+    t: RepoTarget,
+    folders: string[],
+    o: { tags: string[]; time?: Date; signal: AbortSignal; onStatus?: (s: BackupStatusLine) => void },
+  ) {
     return this.d.queue.run(t.key, 'backup', () =>
       this.d.maintenance.withLockRecovery(t, () =>
         this.d.restic.backup(t, folders, {

@@ -46,10 +46,19 @@ const PROGRESS_PUSH_MS = 1000;
 export function runTransition(s: RunState, e: RunEvent): RunStep {
   if (e.type === 'start') {
     if (s.phase === 'running') return { state: s, effects: [] };
-    return { state: { phase: 'running', id: e.id, trigger: e.trigger, startedAt: e.at.toISOString(), progress: null, progressPushedAt: 0 }, effects: [{ type: 'push-status' }] };
+    return {
+      state: { phase: 'running', id: e.id, trigger: e.trigger, startedAt: e.at.toISOString(), progress: null, progressPushedAt: 0 },
+      effects: [{ type: 'push-status' }],
+    };
   }
   if (s.phase !== 'running') return { state: s, effects: [] };
-  const ended = (at: Date) => ({ id: s.id, kind: 'backup' as const, trigger: s.trigger, startedAt: s.startedAt, endedAt: at.toISOString() });
+  const ended = (at: Date) => ({
+    id: s.id,
+    kind: 'backup' as const,
+    trigger: s.trigger,
+    startedAt: s.startedAt,
+    endedAt: at.toISOString(),
+  });
   switch (e.type) {
     case 'progress': {
       const l = e.line;
@@ -63,7 +72,10 @@ export function runTransition(s: RunState, e: RunEvent): RunStep {
         currentFile: l.current_files?.[0] ?? null,
       };
       const push = e.at - s.progressPushedAt >= PROGRESS_PUSH_MS;
-      return { state: { ...s, progress, progressPushedAt: push ? e.at : s.progressPushedAt }, effects: push ? [{ type: 'push-status' }] : [] };
+      return {
+        state: { ...s, progress, progressPushedAt: push ? e.at : s.progressPushedAt },
+        effects: push ? [{ type: 'push-status' }] : [],
+      };
     }
     case 'succeeded': {
       const r = e.result;
@@ -89,7 +101,12 @@ export function runTransition(s: RunState, e: RunEvent): RunStep {
       const run = runWithoutData({ ...ended(e.at), outcome: interrupted ? 'interrupted' : 'failed', error });
       return {
         state: { phase: 'idle' },
-        effects: [...(interrupted ? [{ type: 'clean-locks' } as const] : []), { type: 'end' }, { type: 'record', run, success: false }, ...(interrupted ? [] : [{ type: 'notify-failure', error } as const])],
+        effects: [
+          ...(interrupted ? [{ type: 'clean-locks' } as const] : []),
+          { type: 'end' },
+          { type: 'record', run, success: false },
+          ...(interrupted ? [] : [{ type: 'notify-failure', error } as const]),
+        ],
       };
     }
   }
@@ -97,5 +114,15 @@ export function runTransition(s: RunState, e: RunEvent): RunStep {
 
 /** A run that produced no snapshot (failed, interrupted, maintenance). */
 export function runWithoutData(r: Pick<BackupRun, 'id' | 'kind' | 'trigger' | 'startedAt' | 'endedAt' | 'outcome' | 'error'>): BackupRun {
-  return { ...r, snapshotId: null, filesNew: null, filesChanged: null, filesUnmodified: null, bytesProcessed: null, bytesAdded: null, unreadable: [], unreadableCount: 0 };
+  return {
+    ...r,
+    snapshotId: null,
+    filesNew: null,
+    filesChanged: null,
+    filesUnmodified: null,
+    bytesProcessed: null,
+    bytesAdded: null,
+    unreadable: [],
+    unreadableCount: 0,
+  };
 }

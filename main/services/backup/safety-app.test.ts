@@ -38,7 +38,13 @@ class RecordingInjector implements InputInjector {
   async writeClipboard() {}
 }
 
-const DISPLAY: DisplayInfo = { id: 'main', label: 'Écran 1', bounds: { x: 0, y: 0, width: 1280, height: 720 }, scaleFactor: 1, primary: true };
+const DISPLAY: DisplayInfo = {
+  id: 'main',
+  label: 'Écran 1',
+  bounds: { x: 0, y: 0, width: 1280, height: 720 },
+  scaleFactor: 1,
+  primary: true,
+};
 
 let hubDir: { path: string; remove: () => Promise<void> };
 let appDir: { path: string; remove: () => Promise<void> };
@@ -58,7 +64,8 @@ const ok = <T>(r: { ok: boolean; data?: unknown; error?: { code: string } }): T 
   return r.data as T;
 };
 const state = async () => ok<ScreenState>(await app.call('screen:getState', {}));
-const intervention = async () => ok<SafetyIntervention[]>(await app.call('backup:interventions', {})).find((i) => i.requestId === requestId)!;
+const intervention = async () =>
+  ok<SafetyIntervention[]>(await app.call('backup:interventions', {})).find((i) => i.requestId === requestId)!;
 
 beforeAll(async () => {
   hubDir = await tempDir('safety-app-hub');
@@ -82,9 +89,19 @@ beforeAll(async () => {
     logger: quietLogger,
     folders: [docs],
     locale: () => app.state().locale,
-    service: { resticCacheDir: join(appDir.path, 'cache'), suggest: { home: join(appDir.path, 'home'), env: {} }, restorePollMs: 50, spawner: held },
+    service: {
+      resticCacheDir: join(appDir.path, 'cache'),
+      suggest: { home: join(appDir.path, 'home'), env: {} },
+      restorePollMs: 50,
+      spawner: held,
+    },
   });
-  const screen = screenCapability({ injector: new RecordingInjector(), displays: { list: async () => [DISPLAY] }, clock, safety: () => backup.safety });
+  const screen = screenCapability({
+    injector: new RecordingInjector(),
+    displays: { list: async () => [DISPLAY] },
+    clock,
+    safety: () => backup.safety,
+  });
   app = createApp({
     dataDir,
     appVersion: '0.1.0-test',
@@ -99,10 +116,14 @@ beforeAll(async () => {
   await app.start();
   await enrollApp(app, hub);
   ok(await app.call('backup:runNow', {}));
-  await waitFor(async () => {
-    const s = ok<BackupStatus>(await app.call('backup:getStatus', {}));
-    return !s.running && s.lastSuccessAt;
-  }, 'first backup', 60_000);
+  await waitFor(
+    async () => {
+      const s = ok<BackupStatus>(await app.call('backup:getStatus', {}));
+      return !s.running && s.lastSuccessAt;
+    },
+    'first backup',
+    60_000,
+  );
   requestId = ok<HelpRequest>(await app.call('support:requestHelp', {})).id;
   tech = await technician(hub, 'Julie Martin');
   ok(await emitAck(tech.socket, 'help:accept', { requestId }));
@@ -136,7 +157,12 @@ async function endSession(s: ScreenSession): Promise<void> {
 }
 
 const safetyPush = (pred: (i: SafetyIntervention) => boolean, timeoutMs = 60_000) =>
-  nextEvent<{ requestId: string; intervention: SafetyIntervention }>(tech.socket, 'backup:safety', (p) => p.requestId === requestId && pred(p.intervention), timeoutMs);
+  nextEvent<{ requestId: string; intervention: SafetyIntervention }>(
+    tech.socket,
+    'backup:safety',
+    (p) => p.requestId === requestId && pred(p.intervention),
+    timeoutMs,
+  );
 
 describe('safety backup when the practitioner grants control', () => {
   it('control starts once the safety snapshot is done; the technician is told; the session’s changes are listed on both sides; undo puts them back; all audited once', async () => {
@@ -157,7 +183,11 @@ describe('safety backup when the practitioner grants control', () => {
     const reported = (await told).intervention;
     expect(reported).toMatchObject({ requestId, technicianName: 'Julie Martin', snapshots: [{ before: 'control', state: 'done' }] });
     const snapshotId = reported.snapshots[0]!.snapshotId!;
-    const tags = (await backup.service.restic.snapshots(await repoTarget({ kind: 'local', path: repoPath }, new FileSecretStore(join(appDir.path, 'app', 'secrets.json'), quietLogger)))).find((x) => x.id === snapshotId)!.tags;
+    const tags = (
+      await backup.service.restic.snapshots(
+        await repoTarget({ kind: 'local', path: repoPath }, new FileSecretStore(join(appDir.path, 'app', 'secrets.json'), quietLogger)),
+      )
+    ).find((x) => x.id === snapshotId)!.tags;
     expect(tags).toEqual(expect.arrayContaining(['vigie', 'vigie-safety', `before-intervention-${requestId}`]));
 
     // What the technician does while in control.
@@ -237,7 +267,11 @@ describe('safety backup when the practitioner grants control', () => {
         const x = await state();
         return x.safety?.state === 'failed' ? x : null;
       }, 'banner: safety snapshot failed');
-      expect(st).toMatchObject({ phase: 'controlling', banner: { mode: 'controlling' }, safety: { state: 'failed', reason: 'repo-missing' } });
+      expect(st).toMatchObject({
+        phase: 'controlling',
+        banner: { mode: 'controlling' },
+        safety: { state: 'failed', reason: 'repo-missing' },
+      });
     } finally {
       await rename(repoPath + '-away', repoPath);
     }
@@ -252,7 +286,11 @@ describe('safety backup when the practitioner grants control', () => {
       const techSees = safetyPush((i) => i.snapshots.at(-1)?.state === 'failed');
       const st = ok<ScreenState>(await app.call('screen:grant', { sessionId: s.id }));
       // No control yet: the consent is shown again, with why.
-      expect(st).toMatchObject({ phase: 'control-pending', consent: { kind: 'control', safetyBackup: true }, safety: { state: 'failed', reason: 'repo-missing' } });
+      expect(st).toMatchObject({
+        phase: 'control-pending',
+        consent: { kind: 'control', safetyBackup: true },
+        safety: { state: 'failed', reason: 'repo-missing' },
+      });
       expect((await techSees).intervention.snapshots.at(-1)!.error).toMatchObject({ reason: 'repo-missing' });
       const hubSession = ok<ScreenSession | null>(await emitAck(tech.socket, 'screen:get', { requestId }))!;
       expect(hubSession.state).toBe('control-pending');

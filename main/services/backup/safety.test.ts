@@ -46,7 +46,9 @@ describe('safety snapshot before a technician acts (real restic)', () => {
     expect(snap.parent).toBe(first.id);
     const taken = safety.get('req-42')!;
     expect(taken.baseline).toEqual({ snapshotId: out.snapshotId, time: taken.snapshots[0]!.startedAt });
-    expect(taken.snapshots).toEqual([expect.objectContaining({ before: 'control', state: 'done', snapshotId: out.snapshotId, error: null })]);
+    expect(taken.snapshots).toEqual([
+      expect.objectContaining({ before: 'control', state: 'done', snapshotId: out.snapshotId, error: null }),
+    ]);
     expect(pushed.map((i) => i.snapshots[0]?.state)).toEqual(['running', 'done']);
 
     // What the technician does during the session.
@@ -106,7 +108,9 @@ describe('safety snapshot before a technician acts (real restic)', () => {
     expect(out).toEqual({ ok: false, reason: 'repo-missing' });
     const i = safety.get('req-7')!;
     expect(i.baseline).toBeNull();
-    expect(i.snapshots).toEqual([expect.objectContaining({ state: 'failed', snapshotId: null, error: expect.objectContaining({ reason: 'repo-missing' }) })]);
+    expect(i.snapshots).toEqual([
+      expect.objectContaining({ state: 'failed', snapshotId: null, error: expect.objectContaining({ reason: 'repo-missing' }) }),
+    ]);
     await rename(f.repoPath + '-away', f.repoPath);
     safety.after('req-7');
     await safety.idle();
@@ -150,7 +154,9 @@ describe('retention keeps safety snapshots for 30 days (real restic)', () => {
     await writeFile(join(f.data, 'a.txt'), 'c');
     const latest = await backupNow(f);
     // The normal policy keeps one snapshot (the newest): both safety snapshots fall outside it.
-    await f.service.saveSettings({ settings: { ...(await f.service.getSettings()).settings, retention: { daily: 1, weekly: 0, monthly: 0, everyDays: 1 } } });
+    await f.service.saveSettings({
+      settings: { ...(await f.service.getSettings()).settings, retention: { daily: 1, weekly: 0, monthly: 0, everyDays: 1 } },
+    });
     await f.service.runMaintenance({ force: true });
     const ids = (await resticSnapshots(f)).map((s) => s.id).sort();
     expect(ids).toEqual([recent.snapshotId, latest.id].sort());
@@ -162,7 +168,16 @@ describe('safety: pure parts', () => {
 
   it('a folder added or deleted is one entry with what was inside, even when a sibling sorts between it and its children', () => {
     const s = summarizeChanges(
-      [ch('deleted', '/d/b', true), ch('deleted', '/d/b c'), ch('deleted', '/d/b/x'), ch('deleted', '/d/b/y', true), ch('deleted', '/d/b/y/z'), ch('added', '/d/n', true), ch('added', '/d/n/1'), ch('changed', '/d/m')],
+      [
+        ch('deleted', '/d/b', true),
+        ch('deleted', '/d/b c'),
+        ch('deleted', '/d/b/x'),
+        ch('deleted', '/d/b/y', true),
+        ch('deleted', '/d/b/y/z'),
+        ch('added', '/d/n', true),
+        ch('added', '/d/n/1'),
+        ch('changed', '/d/m'),
+      ],
       'linux',
     );
     expect(s.counts).toEqual({ added: 1, changed: 1, deleted: 2 });
@@ -173,18 +188,26 @@ describe('safety: pure parts', () => {
       ['added', '/d/n', 1],
     ]);
     expect(s.truncated).toBe(false);
-    const many = summarizeChanges(Array.from({ length: SAFETY_LIMITS.items + 5 }, (_, i) => ch('added', `/d/f${i}`)), 'linux');
+    const many = summarizeChanges(
+      Array.from({ length: SAFETY_LIMITS.items + 5 }, (_, i) => ch('added', `/d/f${i}`)),
+      'linux',
+    );
     expect(many.items).toHaveLength(SAFETY_LIMITS.items);
     expect(many.truncated).toBe(true);
     expect(many.counts.added).toBe(SAFETY_LIMITS.items + 5);
   });
 
   it('undo puts back the topmost changed or deleted entries only, in batches of one folder and 100 paths', () => {
-    expect(undoTargets([ch('deleted', '/d/b', true), ch('deleted', '/d/b/x'), ch('changed', '/d/t'), ch('deleted', '/d/t/old'), ch('added', '/d/n'), ch('changed', '/d/b c')])).toEqual([
-      '/d/b',
-      '/d/b c',
-      '/d/t',
-    ]);
+    expect(
+      undoTargets([
+        ch('deleted', '/d/b', true),
+        ch('deleted', '/d/b/x'),
+        ch('changed', '/d/t'),
+        ch('deleted', '/d/t/old'),
+        ch('added', '/d/n'),
+        ch('changed', '/d/b c'),
+      ]),
+    ).toEqual(['/d/b', '/d/b c', '/d/t']);
     const paths = [...Array.from({ length: 150 }, (_, i) => `/d/a/f${i}`), '/d/b/x', '/d/y'];
     const batches = restoreBatches(paths);
     expect(batches.map((b) => b.length)).toEqual([100, 50, 1, 1]);
@@ -193,7 +216,13 @@ describe('safety: pure parts', () => {
 
   it('a report too big for the hub is shortened (entries dropped, said truncated), never its facts', () => {
     const long = '/d/' + 'x'.repeat(3000);
-    const items = Array.from({ length: 60 }, (_, i) => ({ kind: 'added' as const, path: `${long}${i}`, localPath: `${long}${i}`, type: 'file' as const, inside: 0 }));
+    const items = Array.from({ length: 60 }, (_, i) => ({
+      kind: 'added' as const,
+      path: `${long}${i}`,
+      localPath: `${long}${i}`,
+      type: 'file' as const,
+      inside: 0,
+    }));
     const at = new Date().toISOString();
     const i: SafetyIntervention = {
       requestId: 'r',
@@ -202,7 +231,15 @@ describe('safety: pure parts', () => {
       updatedAt: at,
       snapshots: [],
       baseline: null,
-      changes: { state: 'ready', afterSnapshotId: null, at, counts: { added: 60, changed: 0, deleted: 0 }, items, truncated: false, error: null },
+      changes: {
+        state: 'ready',
+        afterSnapshotId: null,
+        at,
+        counts: { added: 60, changed: 0, deleted: 0 },
+        items,
+        truncated: false,
+        error: null,
+      },
       undo: null,
     };
     const fitted = fitReport(i);

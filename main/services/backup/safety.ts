@@ -82,7 +82,15 @@ function rawChange(c: ResticDiffChange): RawChange | null {
   if (!kind) return null;
   const dir = c.path.endsWith('/');
   const path = dir ? c.path.slice(0, -1) : c.path;
-  if (!path.startsWith('/') || path.includes('\0') || path.slice(1).split('/').some((s) => s === '' || s === '.' || s === '..')) return null;
+  if (
+    !path.startsWith('/') ||
+    path.includes('\0') ||
+    path
+      .slice(1)
+      .split('/')
+      .some((s) => s === '' || s === '.' || s === '..')
+  )
+    return null;
   return { kind, path, dir };
 }
 
@@ -100,7 +108,10 @@ const byPath = (a: string, b: string) => depth(a) - depth(b) || (a < b ? -1 : a 
  * The change list: a folder added or deleted is one entry (what was inside counted, not listed),
  * deleted and changed first (what undo puts back), then added; at most SAFETY_LIMITS.items.
  */
-export function summarizeChanges(raw: readonly RawChange[], platform: NodeJS.Platform = process.platform): Pick<SafetyChanges, 'counts' | 'items' | 'truncated'> {
+export function summarizeChanges(
+  raw: readonly RawChange[],
+  platform: NodeJS.Platform = process.platform,
+): Pick<SafetyChanges, 'counts' | 'items' | 'truncated'> {
   const entries: SafetyChange[] = [];
   // Folders added or deleted as a whole, by kind and path (parents come before their children).
   const folders = new Map<string, SafetyChange>();
@@ -112,7 +123,13 @@ export function summarizeChanges(raw: readonly RawChange[], platform: NodeJS.Pla
       parent.inside++;
       continue;
     }
-    const e: SafetyChange = { kind: c.kind, path: c.path, localPath: treeToLocal(c.path, platform), type: c.dir ? 'dir' : 'file', inside: 0 };
+    const e: SafetyChange = {
+      kind: c.kind,
+      path: c.path,
+      localPath: treeToLocal(c.path, platform),
+      type: c.dir ? 'dir' : 'file',
+      inside: 0,
+    };
     entries.push(e);
     if (c.dir && c.kind !== 'changed') folders.set(`${c.kind}\0${c.path}`, e);
   }
@@ -140,7 +157,8 @@ export function restoreBatches(paths: readonly string[]): string[][] {
     byParent.set(parent, list);
   }
   const out: string[][] = [];
-  for (const list of byParent.values()) for (let i = 0; i < list.length; i += PATHS_PER_RESTORE) out.push(list.slice(i, i + PATHS_PER_RESTORE));
+  for (const list of byParent.values())
+    for (let i = 0; i < list.length; i += PATHS_PER_RESTORE) out.push(list.slice(i, i + PATHS_PER_RESTORE));
   return out;
 }
 
@@ -191,7 +209,9 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
     const interrupted = toBackupError(backupError('interrupted'), at);
     this.items = (saved?.interventions ?? []).map((i) => ({
       ...i,
-      snapshots: i.snapshots.map((s) => (s.state === 'running' ? { ...s, state: 'failed' as const, endedAt: iso(at), error: interrupted } : s)),
+      snapshots: i.snapshots.map((s) =>
+        s.state === 'running' ? { ...s, state: 'failed' as const, endedAt: iso(at), error: interrupted } : s,
+      ),
       changes: i.changes?.state === 'computing' ? { ...i.changes, state: 'failed' as const, error: interrupted } : i.changes,
       undo: i.undo?.state === 'running' ? { ...i.undo, state: 'failed' as const, endedAt: iso(at), error: interrupted } : i.undo,
     }));
@@ -236,18 +256,45 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
 
   private async takeBefore(ctx: { requestId: string; technicianName: string }, before: SafetySnapshot['before']): Promise<SafetyOutcome> {
     const at = new Date(this.clock.now());
-    const rec: SafetySnapshot = { id: randomUUID(), before, state: 'running', snapshotId: null, startedAt: iso(at), endedAt: null, durationMs: null, error: null };
-    await this.update(ctx.requestId, (i) => ({ ...i, snapshots: [...i.snapshots, rec].slice(-SAFETY_LIMITS.snapshots) }), ctx.technicianName);
+    const rec: SafetySnapshot = {
+      id: randomUUID(),
+      before,
+      state: 'running',
+      snapshotId: null,
+      startedAt: iso(at),
+      endedAt: null,
+      durationMs: null,
+      error: null,
+    };
+    await this.update(
+      ctx.requestId,
+      (i) => ({ ...i, snapshots: [...i.snapshots, rec].slice(-SAFETY_LIMITS.snapshots) }),
+      ctx.technicianName,
+    );
     const t0 = performance.now();
     const done = (patch: Partial<SafetySnapshot>) => (i: SafetyIntervention) => ({
       ...i,
-      snapshots: i.snapshots.map((s) => (s.id === rec.id ? { ...s, ...patch, endedAt: iso(new Date(this.clock.now())), durationMs: Math.round(performance.now() - t0) } : s)),
+      snapshots: i.snapshots.map((s) =>
+        s.id === rec.id ? { ...s, ...patch, endedAt: iso(new Date(this.clock.now())), durationMs: Math.round(performance.now() - t0) } : s,
+      ),
     });
     try {
       if (!this.started) throw backupError('interrupted');
-      const { snapshotId } = await this.o.backup.safetySnapshot({ tags: safetyTags('before', ctx.requestId, at), time: at, signal: this.abort.signal });
-      await this.update(ctx.requestId, (i) => ({ ...done({ state: 'done', snapshotId })(i), baseline: i.baseline ?? { snapshotId, time: rec.startedAt } }));
-      this.log.info('safety snapshot taken', { request: ctx.requestId, before, snapshot: snapshotId.slice(0, 8), ms: Math.round(performance.now() - t0) });
+      const { snapshotId } = await this.o.backup.safetySnapshot({
+        tags: safetyTags('before', ctx.requestId, at),
+        time: at,
+        signal: this.abort.signal,
+      });
+      await this.update(ctx.requestId, (i) => ({
+        ...done({ state: 'done', snapshotId })(i),
+        baseline: i.baseline ?? { snapshotId, time: rec.startedAt },
+      }));
+      this.log.info('safety snapshot taken', {
+        request: ctx.requestId,
+        before,
+        snapshot: snapshotId.slice(0, 8),
+        ms: Math.round(performance.now() - t0),
+      });
       return { ok: true, snapshotId };
     } catch (e) {
       const error = toBackupError(e, new Date(this.clock.now()));
@@ -289,7 +336,14 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
     const i = this.get(requestId);
     if (!i) return;
     const at = new Date(this.clock.now());
-    const empty = { afterSnapshotId: null, at: iso(at), counts: { added: 0, changed: 0, deleted: 0 }, items: [], truncated: false, error: null };
+    const empty = {
+      afterSnapshotId: null,
+      at: iso(at),
+      counts: { added: 0, changed: 0, deleted: 0 },
+      items: [],
+      truncated: false,
+      error: null,
+    };
     if (!i.baseline) {
       // No safety snapshot succeeded: nothing to compare with (both UIs say so).
       await this.update(requestId, (x) => ({ ...x, changes: { ...empty, state: 'failed' } }));
@@ -299,7 +353,11 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
     await this.update(requestId, (x) => ({ ...x, changes: { ...empty, state: 'computing' } }));
     try {
       if (!this.started) throw backupError('interrupted');
-      const { snapshotId } = await this.o.backup.safetySnapshot({ tags: safetyTags('after', requestId, at), time: at, signal: this.abort.signal });
+      const { snapshotId } = await this.o.backup.safetySnapshot({
+        tags: safetyTags('after', requestId, at),
+        time: at,
+        signal: this.abort.signal,
+      });
       const raw = await this.diff(baseline, snapshotId);
       const summary = summarizeChanges(raw);
       await this.update(requestId, (x) => ({
@@ -342,10 +400,21 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
     if (i.undo?.state === 'running' || this.undoing.has(requestId)) return i;
     const baseline = i.baseline?.snapshotId;
     const after = i.changes?.state === 'ready' ? i.changes.afterSnapshotId : null;
-    if (!baseline || !after || this.computing.has(requestId)) throw new VigieError('CONFLICT', 'Les changements de cette intervention ne sont pas encore connus.');
+    if (!baseline || !after || this.computing.has(requestId))
+      throw new VigieError('CONFLICT', 'Les changements de cette intervention ne sont pas encore connus.');
     if (!this.started) throw new VigieError('UNAVAILABLE', 'La sauvegarde démarre : réessayez dans un instant.');
     this.undoing.add(requestId);
-    const undo: SafetyUndo = { id: randomUUID(), state: 'running', startedAt: iso(new Date(this.clock.now())), endedAt: null, total: 0, restored: 0, keptCopies: 0, failed: 0, error: null };
+    const undo: SafetyUndo = {
+      id: randomUUID(),
+      state: 'running',
+      startedAt: iso(new Date(this.clock.now())),
+      endedAt: null,
+      total: 0,
+      restored: 0,
+      keptCopies: 0,
+      failed: 0,
+      error: null,
+    };
     let next: SafetyIntervention;
     try {
       next = (await this.update(requestId, (x) => ({ ...x, undo })))!;
@@ -360,7 +429,8 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
   }
 
   private async runUndo(requestId: string, undoId: string, baseline: string, after: string): Promise<void> {
-    const patch = (p: Partial<SafetyUndo>) => this.update(requestId, (x) => (x.undo?.id === undoId ? { ...x, undo: { ...x.undo, ...p } } : x));
+    const patch = (p: Partial<SafetyUndo>) =>
+      this.update(requestId, (x) => (x.undo?.id === undoId ? { ...x, undo: { ...x.undo, ...p } } : x));
     const tally = { restored: 0, keptCopies: 0, failed: 0 };
     let error: SafetyUndo['error'] = null;
     try {
@@ -400,16 +470,31 @@ export class SafetyService extends Emitter<{ intervention: [SafetyIntervention] 
    * Applies `fn` to the intervention of `requestId` (created with `technicianName` when given and
    * absent), saves, pushes. Synchronous up to the save, so concurrent updates never lose one another.
    */
-  private async update(requestId: string, fn: (i: SafetyIntervention) => SafetyIntervention, technicianName?: string): Promise<SafetyIntervention | null> {
+  private async update(
+    requestId: string,
+    fn: (i: SafetyIntervention) => SafetyIntervention,
+    technicianName?: string,
+  ): Promise<SafetyIntervention | null> {
     const now = iso(new Date(this.clock.now()));
     let cur = this.get(requestId);
     if (!cur) {
       if (technicianName === undefined) return null;
-      cur = { requestId, technicianName: technicianName.slice(0, 100), startedAt: now, updatedAt: now, snapshots: [], baseline: null, changes: null, undo: null };
+      cur = {
+        requestId,
+        technicianName: technicianName.slice(0, 100),
+        startedAt: now,
+        updatedAt: now,
+        snapshots: [],
+        baseline: null,
+        changes: null,
+        undo: null,
+      };
       this.items.push(cur);
       // Keep the newest ones (never one with work in flight).
       while (this.items.length > SAFETY_LIMITS.interventions) {
-        const idx = this.items.findIndex((x) => !this.snapshotting.has(x.requestId) && !this.computing.has(x.requestId) && !this.undoing.has(x.requestId) && x !== cur);
+        const idx = this.items.findIndex(
+          (x) => !this.snapshotting.has(x.requestId) && !this.computing.has(x.requestId) && !this.undoing.has(x.requestId) && x !== cur,
+        );
         if (idx < 0) break;
         this.items.splice(idx, 1);
       }

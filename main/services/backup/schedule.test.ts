@@ -25,8 +25,16 @@ describe('schedule', () => {
   it('runs a due time, catches up a late one within the window, skips an old one', () => {
     const handled = local(2026, 3, 2, 9, 0);
     expect(decide(times, local(2026, 3, 2, 12, 0), handled, 120)).toEqual({ action: 'none' });
-    expect(decide(times, local(2026, 3, 2, 12, 30, ), handled, 120)).toEqual({ action: 'run', slot: local(2026, 3, 2, 12, 30), catchUp: false });
-    expect(decide(times, local(2026, 3, 2, 13, 45), handled, 120)).toEqual({ action: 'run', slot: local(2026, 3, 2, 12, 30), catchUp: true });
+    expect(decide(times, local(2026, 3, 2, 12, 30), handled, 120)).toEqual({
+      action: 'run',
+      slot: local(2026, 3, 2, 12, 30),
+      catchUp: false,
+    });
+    expect(decide(times, local(2026, 3, 2, 13, 45), handled, 120)).toEqual({
+      action: 'run',
+      slot: local(2026, 3, 2, 12, 30),
+      catchUp: true,
+    });
     expect(decide(times, local(2026, 3, 2, 15, 0), handled, 120)).toEqual({ action: 'skip', slot: local(2026, 3, 2, 12, 30) });
     expect(decide(times, local(2026, 3, 2, 15, 0), local(2026, 3, 2, 12, 30), 120)).toEqual({ action: 'none' });
   });
@@ -84,8 +92,14 @@ describe('status', () => {
     const ok = run(local(2026, 3, 29, 20), 'ok');
     expect(headline({ ...base, lastBackup: ok, lastSuccessAt: ok.endedAt })).toEqual({ headline: 'ok', message: 'Tout est sauvegardé' });
     const old = run(local(2026, 3, 27, 8), 'ok');
-    expect(headline({ ...base, lastBackup: old, lastSuccessAt: old.endedAt })).toEqual({ headline: 'stale', message: 'Attention : dernière sauvegarde il y a 3 jours' });
-    expect(headline({ ...base, lastBackup: run(local(2026, 3, 30, 8), 'failed'), lastSuccessAt: ok.endedAt })).toEqual({ headline: 'failed', message: 'La sauvegarde a échoué' });
+    expect(headline({ ...base, lastBackup: old, lastSuccessAt: old.endedAt })).toEqual({
+      headline: 'stale',
+      message: 'Attention : dernière sauvegarde il y a 3 jours',
+    });
+    expect(headline({ ...base, lastBackup: run(local(2026, 3, 30, 8), 'failed'), lastSuccessAt: ok.endedAt })).toEqual({
+      headline: 'failed',
+      message: 'La sauvegarde a échoué',
+    });
     const warn = run(local(2026, 3, 29, 20), 'warning');
     expect(headline({ ...base, lastBackup: warn, lastSuccessAt: warn.endedAt }).message).toBe('Sauvegardé, sauf 3 fichiers illisibles');
     expect(headline({ ...base, lastBackup: ok, lastSuccessAt: ok.endedAt, checkFailed: true }).headline).toBe('failed');

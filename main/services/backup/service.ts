@@ -122,7 +122,15 @@ export class BackupService extends Emitter<BackupEvents> {
       ...(opts.resticCacheDir ? { cacheDir: opts.resticCacheDir } : {}),
       ...(opts.baseEnv ? { baseEnv: opts.baseEnv } : {}),
     });
-    this.config = new BackupConfig({ opts, restic: this.restic, queue: this.queue, log: this.log, now: () => this.now(), state: () => this.state, persist: (u) => this.persist(u) });
+    this.config = new BackupConfig({
+      opts,
+      restic: this.restic,
+      queue: this.queue,
+      log: this.log,
+      now: () => this.now(),
+      state: () => this.state,
+      persist: (u) => this.persist(u),
+    });
     this.catalogue = new SnapshotCatalogue(this.restic, () => this.target());
     // What maintenance and the runner share of the service.
     const shared = {
@@ -219,7 +227,11 @@ export class BackupService extends Emitter<BackupEvents> {
   /** Resolves when no backup, maintenance or restore started by this service is running. */
   async idle(): Promise<void> {
     for (;;) {
-      const pending = [...this.background, ...(this.runner.pending ? [this.runner.pending] : []), ...this.restores.list().map((j) => this.restores.settled(j.id))];
+      const pending = [
+        ...this.background,
+        ...(this.runner.pending ? [this.runner.pending] : []),
+        ...this.restores.list().map((j) => this.restores.settled(j.id)),
+      ];
       if (pending.length === 0) return;
       await Promise.allSettled(pending);
       if (!this.runner.pending && this.background.size === 0 && !this.restores.hasActive()) return;
@@ -314,10 +326,16 @@ export class BackupService extends Emitter<BackupEvents> {
     const now = this.now();
     const configured = this.config.settings.enabled && this.config.settings.repository && this.config.settings.folders.length > 0;
     if (configured) {
-      const d = decide(this.config.settings.times, now, this.state.lastSlot ? new Date(this.state.lastSlot) : null, this.config.settings.catchUpMinutes);
+      const d = decide(
+        this.config.settings.times,
+        now,
+        this.state.lastSlot ? new Date(this.state.lastSlot) : null,
+        this.config.settings.catchUpMinutes,
+      );
       if (d.action !== 'none') {
         await this.persist((s) => ({ ...s, lastSlot: d.slot.toISOString() }));
-        if (d.action === 'skip') this.log.info('scheduled backup missed (machine off or asleep), waiting for the next time', { slot: d.slot.toISOString() });
+        if (d.action === 'skip')
+          this.log.info('scheduled backup missed (machine off or asleep), waiting for the next time', { slot: d.slot.toISOString() });
         else void this.runBackup(d.catchUp ? 'catch-up' : 'schedule').catch(() => undefined);
       }
     }

@@ -65,7 +65,11 @@ export class BackupConfig {
   }
 
   async view(): Promise<BackupSettingsView> {
-    return { settings: this.settings, secrets: await secretsPresent(this.d.opts.secrets), suggestedFolders: await suggestFolders(this.d.opts.suggest) };
+    return {
+      settings: this.settings,
+      secrets: await secretsPresent(this.d.opts.secrets),
+      suggestedFolders: await suggestFolders(this.d.opts.suggest),
+    };
   }
 
   /**
@@ -98,6 +102,10 @@ export class BackupConfig {
   /** Vigie's own folders: the app's data, restic's cache, a local repository. */
   reservedFolders(): string[] {
     const repo = this.settings.repository;
-    return [this.d.opts.dataDir, ...(this.d.opts.resticCacheDir ? [this.d.opts.resticCacheDir] : []), ...(repo?.kind === 'local' ? [repo.path] : [])];
+    return [
+      this.d.opts.dataDir,
+      ...(this.d.opts.resticCacheDir ? [this.d.opts.resticCacheDir] : []),
+      ...(repo?.kind === 'local' ? [repo.path] : []),
+    ];
   }
 }

@@ -122,7 +122,13 @@ export function headline(i: HeadlineInput): { headline: BackupHeadline; message:
 
 export function summaryOf(
   h: { headline: BackupHeadline; message: string },
-  s: { lastSuccessAt: string | null; lastRunAt: string | null; nextRunAt: string | null; sizeBytes: number | null; filesChangedLastRun: number | null },
+  s: {
+    lastSuccessAt: string | null;
+    lastRunAt: string | null;
+    nextRunAt: string | null;
+    sizeBytes: number | null;
+    filesChangedLastRun: number | null;
+  },
 ): BackupSummary {
   return { headline: h.headline, message: h.message.slice(0, 500), ...s };
 }
@@ -162,7 +168,10 @@ export function backupStatus(i: {
     now,
     locale: i.locale,
   });
-  const lastError = i.startupError ?? (conclusive?.outcome === 'failed' ? conclusive.error : null) ?? (state.lastCheckOk === false ? toBackupError(backupError('check-failed')) : null);
+  const lastError =
+    i.startupError ??
+    (conclusive?.outcome === 'failed' ? conclusive.error : null) ??
+    (state.lastCheckOk === false ? toBackupError(backupError('check-failed')) : null);
   const summary = summaryOf(h, {
     lastSuccessAt: state.lastSuccessAt,
     lastRunAt: last?.startedAt ?? null,

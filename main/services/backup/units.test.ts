@@ -1,7 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackupSettings, IPC_METHODS, parseOrThrow, RestoreRequest, SAFETY_METHODS, SaveBackupSettingsInput, SearchRequest } from '@vigie/common';
+import {
+  BackupSettings,
+  IPC_METHODS,
+  parseOrThrow,
+  RestoreRequest,
+  SAFETY_METHODS,
+  SaveBackupSettingsInput,
+  SearchRequest,
+} from '@vigie/common';
 import { createApp } from '../app.js';
 import { createDispatch } from '../ipc.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
@@ -38,16 +46,27 @@ describe('restic patterns and paths', () => {
     expect(parseLsLine('{"name":"a","type":"file","path":"/a","size":3,"message_type":"node"}')).toMatchObject({ path: '/a' });
     expect(parseLsLine('{"time":"x","paths":["/a"],"struct_type":"snapshot"}')).toBeNull();
     expect(parseLsLine('garbage')).toBeNull();
-    expect(parseBackupLine('{"message_type":"error","error":{"Op":"open","Path":"/x","Err":13},"during":"archival","item":"/x"}')).toMatchObject({ kind: 'error', v: { item: '/x' } });
-    expect(parseBackupLine('{"message_type":"error","error":{"message":"permission denied"},"during":"archival","item":"/y"}')).toMatchObject({ kind: 'error', v: { item: '/y' } });
+    expect(
+      parseBackupLine('{"message_type":"error","error":{"Op":"open","Path":"/x","Err":13},"during":"archival","item":"/x"}'),
+    ).toMatchObject({ kind: 'error', v: { item: '/x' } });
+    expect(
+      parseBackupLine('{"message_type":"error","error":{"message":"permission denied"},"during":"archival","item":"/y"}'),
+    ).toMatchObject({ kind: 'error', v: { item: '/y' } });
     // restore --json from restic 0.16 (status, summary); 0.14 prints no JSON for restore.
-    expect(parseRestoreLine('{"message_type":"status","seconds_elapsed":1,"percent_done":0.25,"total_files":4,"files_restored":1,"total_bytes":4096,"bytes_restored":1024}')).toMatchObject({
+    expect(
+      parseRestoreLine(
+        '{"message_type":"status","seconds_elapsed":1,"percent_done":0.25,"total_files":4,"files_restored":1,"total_bytes":4096,"bytes_restored":1024}',
+      ),
+    ).toMatchObject({
       message_type: 'status',
       percent_done: 0.25,
       bytes_restored: 1024,
       total_bytes: 4096,
     });
-    expect(parseRestoreLine('{"message_type":"summary","total_files":4,"files_restored":4,"total_bytes":4096,"bytes_restored":4096}')?.message_type).toBe('summary');
+    expect(
+      parseRestoreLine('{"message_type":"summary","total_files":4,"files_restored":4,"total_bytes":4096,"bytes_restored":4096}')
+        ?.message_type,
+    ).toBe('summary');
     expect(parseRestoreLine('restoring <Snapshot 211bc3e5 of [/tmp/rt/data]> to st')).toBeNull();
     expect(isoTime('2026-11-28T15:33:30.103295042Z')).toBe('2026-11-28T15:33:30.103Z');
     expect(isoTime('2026-11-28T16:33:30.103295042+01:00')).toBe('2026-11-28T15:33:30.103Z');
@@ -91,10 +110,14 @@ describe('contract: settings and requests are validated with clear messages', ()
     expect(bad({ folders: ['Documents'] })).toContain('chemin complet attendu');
     expect(bad({ repository: { kind: 'rest', url: 'https://user:pw@backup.example/' } })).toContain('ne mettez pas l’identifiant');
     expect(bad({ repository: { kind: 'rest', url: 'ftp://backup.example/' } })).toContain('adresse http(s):// attendue');
-    expect(bad({ repository: { kind: 's3', endpoint: 'https://s3.fr', bucket: 'UPPER', accessKeyId: 'k' } })).toContain('nom de compartiment invalide');
+    expect(bad({ repository: { kind: 's3', endpoint: 'https://s3.fr', bucket: 'UPPER', accessKeyId: 'k' } })).toContain(
+      'nom de compartiment invalide',
+    );
     expect(bad({ retention: { daily: 0, weekly: 0, monthly: 0 } })).toContain('gardez au moins une sauvegarde');
     expect(bad({ times: ['12:30', '12:30'] })).toContain('heures en double');
-    expect(bad({ repository: { kind: 's3', endpoint: 'https://s3.fr-par.example', bucket: 'cabinet-dupont', accessKeyId: 'AK' } })).toBe('accepted');
+    expect(bad({ repository: { kind: 's3', endpoint: 'https://s3.fr-par.example', bucket: 'cabinet-dupont', accessKeyId: 'AK' } })).toBe(
+      'accepted',
+    );
   });
 
   it('refuses restore requests that could escape or mix folders', () => {
@@ -121,9 +144,16 @@ describe('suggested folders', () => {
   it('suggests Documents and practice-software folders that exist, nothing else', async () => {
     dir = await tempDir();
     await mkdir(join(dir, 'Documents'));
-    expect(await suggestFolders({ platform: 'linux', home: dir, env: {} })).toEqual([{ path: join(dir, 'Documents'), kind: 'documents', label: 'Documents' }]);
+    expect(await suggestFolders({ platform: 'linux', home: dir, env: {} })).toEqual([
+      { path: join(dir, 'Documents'), kind: 'documents', label: 'Documents' },
+    ]);
     const existing = new Set(['C:\\Users\\dr\\Documents', 'C:\\Julie']);
-    const win = await suggestFolders({ platform: 'win32', home: 'C:\\Users\\dr', env: { USERPROFILE: 'C:\\Users\\dr' }, isDir: async (p) => existing.has(p) });
+    const win = await suggestFolders({
+      platform: 'win32',
+      home: 'C:\\Users\\dr',
+      env: { USERPROFILE: 'C:\\Users\\dr' },
+      isDir: async (p) => existing.has(p),
+    });
     expect(win).toEqual([
       { path: 'C:\\Users\\dr\\Documents', kind: 'documents', label: 'Documents' },
       { path: 'C:\\Julie', kind: 'software', label: 'Julie' },
@@ -140,7 +170,12 @@ describe('repository queue', () => {
     const backup = q.run('r', 'backup', () => new Promise<void>((r) => (releaseBackup = r)).then(() => void order.push('backup')));
     const forget = q.run('r', 'forget', async () => void order.push('forget'));
     // Not behind the backup, and ahead of the queued prune.
-    const restore = q.run('r', 'restore', () => new Promise<void>((r) => (releaseRestore = r)).then(() => void order.push('restore')), 'high');
+    const restore = q.run(
+      'r',
+      'restore',
+      () => new Promise<void>((r) => (releaseRestore = r)).then(() => void order.push('restore')),
+      'high',
+    );
     const other = q.run('other', 'check', async () => void order.push('other repo'));
     await other;
     expect(q.running('r')).toBe('backup');
@@ -169,12 +204,22 @@ describe('IPC handlers', () => {
     f = await makeFixture({ 'a.txt': 'a' }, { shell: { openPath: async (p) => (opened.push(p), '') } });
     const dispatch = createDispatch(backupHandlers(f.service), testLogger);
     // The safety backup's methods are the capability's (SafetyService, capability.ts).
-    expect(Object.keys(backupHandlers(f.service)).sort()).toEqual(Object.keys(IPC_METHODS).filter((k) => k.startsWith('backup:') && !(k in SAFETY_METHODS)).sort());
+    expect(Object.keys(backupHandlers(f.service)).sort()).toEqual(
+      Object.keys(IPC_METHODS)
+        .filter((k) => k.startsWith('backup:') && !(k in SAFETY_METHODS))
+        .sort(),
+    );
 
     const status = await dispatch('backup:getStatus', {});
     expect(status).toMatchObject({ ok: true, data: { configured: true, headline: 'stale' } });
-    expect(await dispatch('backup:browse', { snapshotId: 'nothex!', path: '/' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await dispatch('backup:restore', { snapshotId: 'abcdef12', paths: ['/x'], mode: 'folder' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await dispatch('backup:browse', { snapshotId: 'nothex!', path: '/' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await dispatch('backup:restore', { snapshotId: 'abcdef12', paths: ['/x'], mode: 'folder' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
 
     await f.service.runBackup();
     await f.service.idle();
@@ -189,11 +234,16 @@ describe('IPC handlers', () => {
     expect(await dispatch('backup:openFolder', { jobId })).toEqual({ ok: true, data: {} });
     expect(opened).toEqual([f.data]);
     expect(await dispatch('backup:cancelRestore', { jobId })).toMatchObject({ ok: true, data: { state: 'done' } });
-    expect(await dispatch('backup:openFolder', { jobId: 'unknown' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', details: { reason: 'not-found' } } });
+    expect(await dispatch('backup:openFolder', { jobId: 'unknown' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', details: { reason: 'not-found' } },
+    });
 
     const settings = await dispatch('backup:getSettings', {});
     expect(settings).toMatchObject({ ok: true, data: { secrets: { repositoryPassword: true } } });
-    const saved = await dispatch('backup:saveSettings', { settings: { ...(settings as { data: { settings: object } }).data.settings, times: ['13:00'] } });
+    const saved = await dispatch('backup:saveSettings', {
+      settings: { ...(settings as { data: { settings: object } }).data.settings, times: ['13:00'] },
+    });
     expect(saved).toMatchObject({ ok: true, data: { settings: { times: ['13:00'] } } });
     const wrong = await dispatch('backup:saveSettings', {
       settings: { repository: { kind: 'local', path: f.repoPath }, folders: [f.data] },
@@ -262,14 +312,29 @@ describe('repository environment', () => {
   it('puts the location and every secret in the environment, none in the key', async () => {
     dir = await tempDir();
     const secrets = new FileSecretStore(join(dir, 's.json'));
-    await expect(repoTarget({ kind: 'local', path: '/mnt/sauvegarde' }, secrets)).rejects.toMatchObject({ details: { reason: 'wrong-password' } });
+    await expect(repoTarget({ kind: 'local', path: '/mnt/sauvegarde' }, secrets)).rejects.toMatchObject({
+      details: { reason: 'wrong-password' },
+    });
     await secrets.set(SECRET_KEYS.repositoryPassword, 'mot-de-passe-depot');
     await secrets.set(SECRET_KEYS.restPassword, 'p@ss/word');
     await secrets.set(SECRET_KEYS.s3SecretAccessKey, 'cle-secrete');
     const rest = await repoTarget({ kind: 'rest', url: 'https://sauvegarde.example:8000/cabinet/', username: 'dupont' }, secrets);
-    expect(rest.env).toEqual({ RESTIC_PASSWORD: 'mot-de-passe-depot', RESTIC_REPOSITORY: 'rest:https://dupont:p%40ss%2Fword@sauvegarde.example:8000/cabinet/' });
+    expect(rest.env).toEqual({
+      RESTIC_PASSWORD: 'mot-de-passe-depot',
+      RESTIC_REPOSITORY: 'rest:https://dupont:p%40ss%2Fword@sauvegarde.example:8000/cabinet/',
+    });
     expect(rest.key).toBe('rest:https://sauvegarde.example:8000/cabinet/');
-    const s3 = await repoTarget({ kind: 's3', endpoint: 'https://s3.fr-par.example/', bucket: 'cabinet-dupont', prefix: 'poste-1', region: 'fr-par', accessKeyId: 'AKID' }, secrets);
+    const s3 = await repoTarget(
+      {
+        kind: 's3',
+        endpoint: 'https://s3.fr-par.example/',
+        bucket: 'cabinet-dupont',
+        prefix: 'poste-1',
+        region: 'fr-par',
+        accessKeyId: 'AKID',
+      },
+      secrets,
+    );
     expect(s3.env).toEqual({
       RESTIC_PASSWORD: 'mot-de-passe-depot',
       RESTIC_REPOSITORY: 's3:https://s3.fr-par.example/cabinet-dupont/poste-1',
@@ -301,10 +366,17 @@ describe('without restic', () => {
     });
     await service.start();
     const s = service.status();
-    expect(s).toMatchObject({ configured: true, headline: 'failed', resticVersion: null, lastError: { reason: 'restic-missing', nextStep: 'Réinstallez Vigie ou contactez votre prestataire.' } });
+    expect(s).toMatchObject({
+      configured: true,
+      headline: 'failed',
+      resticVersion: null,
+      lastError: { reason: 'restic-missing', nextStep: 'Réinstallez Vigie ou contactez votre prestataire.' },
+    });
     expect(await service.runBackup()).toMatchObject({ outcome: 'failed', error: { reason: 'restic-missing' } });
     await expect(service.listSnapshots()).rejects.toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'restic-missing' } });
-    await expect(service.saveSettings({ settings: { repository: { kind: 'local', path: join(dir, 'depot') }, folders: [dir] } })).rejects.toMatchObject({
+    await expect(
+      service.saveSettings({ settings: { repository: { kind: 'local', path: join(dir, 'depot') }, folders: [dir] } }),
+    ).rejects.toMatchObject({
       code: 'UNAVAILABLE',
       details: { reason: 'restic-missing' },
     });

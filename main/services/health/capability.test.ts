@@ -48,7 +48,13 @@ async function setUp(): Promise<World> {
   const hub = await startHub(hubDir.path);
   const ufwConf = join(appDir.path, 'ufw.conf');
   await writeFile(ufwConf, 'ENABLED=yes\n');
-  const probe: Probe = { check: 'firewall', os: 'linux', commands: [{ parserId: 'linux.ufw-conf', textFile: true, spec: { file: 'cat', args: [ufwConf], env: { LC_ALL: 'C' } }, parse: L.parseUfwConf }] };
+  const probe: Probe = {
+    check: 'firewall',
+    os: 'linux',
+    commands: [
+      { parserId: 'linux.ufw-conf', textFile: true, spec: { file: 'cat', args: [ufwConf], env: { LC_ALL: 'C' } }, parse: L.parseUfwConf },
+    ],
+  };
   const notifier = new RecordingNotifier();
   const service = new HealthService({
     runner: new NodeCommandRunner(),
@@ -105,7 +111,11 @@ describe.runIf(process.platform === 'linux')('health capability in the app', () 
 
     // "Vérifier maintenant" with the firewall turned off: the hub gets the new report, technicians the new summary.
     await writeFile(world.ufwConf, 'ENABLED=no\n');
-    const pushed = nextEvent<{ deviceId: string; health: HealthReport['summary'] | null }>(tech.socket, 'device:report', (p) => p.deviceId === deviceId && p.health?.at !== first.finishedAt);
+    const pushed = nextEvent<{ deviceId: string; health: HealthReport['summary'] | null }>(
+      tech.socket,
+      'device:report',
+      (p) => p.deviceId === deviceId && p.health?.at !== first.finishedAt,
+    );
     const scanned = await world.app.call('health:scan', {});
     if (!scanned.ok) throw new Error(scanned.error.code);
     const second = scanned.data;

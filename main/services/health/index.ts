@@ -14,4 +14,10 @@ export { JsonHealthStore, HealthState, type HealthStore } from './store.js';
 export { probesFor, parserRegistry, type ProbeOptions } from './probes/index.js';
 export { runChecks, judgeBackup } from './scan.js';
 export type { BackupSummaryProvider, CommandOutput, CommandRunner, CommandSpec, Finding, Parser, ParserInput, Probe } from './types.js';
-export { HealthCapability, createNodeHealthCapability, type HealthCapabilityOptions, type HealthHub, type NodeHealthCapabilityOptions } from './capability.js';
+export {
+  HealthCapability,
+  createNodeHealthCapability,
+  type HealthCapabilityOptions,
+  type HealthHub,
+  type NodeHealthCapabilityOptions,
+} from './capability.js';

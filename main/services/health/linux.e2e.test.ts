@@ -41,7 +41,9 @@ describe.runIf(process.platform === 'linux')('health on this Linux machine', () 
       expect(byId.get('admin-user')?.status).not.toBe('unknown');
       expect(byId.get('remote-access')?.status).not.toBe('unknown');
       expect(byId.get('os-updates')?.evidence[0]?.command).toContain('apt list --upgradable');
-      expect(report.summary.counts.ok + report.summary.counts.warning + report.summary.counts.critical + report.summary.counts.unknown).toBe(CHECK_IDS.length);
+      expect(
+        report.summary.counts.ok + report.summary.counts.warning + report.summary.counts.critical + report.summary.counts.unknown,
+      ).toBe(CHECK_IDS.length);
       expect(await service.latest()).toEqual(report);
     } finally {
       await rm(dataDir, { recursive: true, force: true });

@@ -19,7 +19,10 @@ describe('macOS XProtect', () => {
     const r = spawnSync(spec.file, spec.args, { encoding: 'utf8', env: { ...process.env, ...spec.env } });
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([...M.XPROTECT_BUNDLES.map((b) => `${b}|absent||`), 'tool|absent']);
-    expect(M.parseXProtectBundles({ stdout: r.stdout, stderr: r.stderr, exitCode: r.status }, ctx)).toMatchObject({ status: 'critical', key: 'antivirus.macos-missing' });
+    expect(M.parseXProtectBundles({ stdout: r.stdout, stderr: r.stderr, exitCode: r.status }, ctx)).toMatchObject({
+      status: 'critical',
+      key: 'antivirus.macos-missing',
+    });
   });
 
   it('the antivirus verdict weighs definitions first, then the update setting', () => {
@@ -52,10 +55,20 @@ describe('macOS XProtect', () => {
 describe('macOS remote access', () => {
   it('names every open access, Remote Management and remote-control software included', () => {
     const p = probe('remote-access');
-    expect(p.commands.map((c) => c.parserId)).toEqual(['macos.launchctl-sshd', 'macos.launchctl-screensharing', 'macos.remote-management', 'macos.launchd-remote-tools']);
+    expect(p.commands.map((c) => c.parserId)).toEqual([
+      'macos.launchctl-sshd',
+      'macos.launchctl-screensharing',
+      'macos.remote-management',
+      'macos.launchd-remote-tools',
+    ]);
     const off = f('ok', 'remote-access.off');
     const r = p.combine!(
-      [f('warning', 'remote-access.on', { servicesList: 'ssh' }), off, f('warning', 'remote-access.on', { servicesList: 'remote-management' }), f('warning', 'remote-access.on', { servicesList: 'TeamViewer,AnyDesk' })],
+      [
+        f('warning', 'remote-access.on', { servicesList: 'ssh' }),
+        off,
+        f('warning', 'remote-access.on', { servicesList: 'remote-management' }),
+        f('warning', 'remote-access.on', { servicesList: 'TeamViewer,AnyDesk' }),
+      ],
       ctx,
     );
     expect(r).toMatchObject({ status: 'warning', params: { servicesList: 'ssh,remote-management,TeamViewer,AnyDesk' } });
@@ -66,12 +79,22 @@ describe('macOS remote access', () => {
   });
 
   it('reads Remote Management and launchd job files strictly', () => {
-    expect(M.parseRemoteManagement({ stdout: 'enabled\n', stderr: '', exitCode: 0 }, ctx)).toMatchObject({ status: 'warning', params: { servicesList: 'remote-management' } });
-    expect(M.parseRemoteManagement({ stdout: '', stderr: 'cat: x: Permission denied\n', exitCode: 1 }, ctx)).toMatchObject({ status: 'unknown', reason: { code: 'permission-denied' } });
+    expect(M.parseRemoteManagement({ stdout: 'enabled\n', stderr: '', exitCode: 0 }, ctx)).toMatchObject({
+      status: 'warning',
+      params: { servicesList: 'remote-management' },
+    });
+    expect(M.parseRemoteManagement({ stdout: '', stderr: 'cat: x: Permission denied\n', exitCode: 1 }, ctx)).toMatchObject({
+      status: 'unknown',
+      reason: { code: 'permission-denied' },
+    });
     expect(M.parseRemoteManagement({ stdout: 'enabled please\n', stderr: '', exitCode: 0 }, ctx).status).toBe('unknown');
     const ls = (stdout: string, stderr = '', exitCode = 0) => M.parseLaunchdRemoteTools({ stdout, stderr, exitCode }, ctx);
-    expect(ls('/Library/LaunchDaemons:\ncom.realvnc.vncserver.plist\n', 'ls: /Library/LaunchAgents: No such file or directory\n', 1)).toMatchObject({ status: 'warning', params: { servicesList: 'vnc' } });
-    expect(ls('/Library/LaunchAgents:\norg.chromium.chromoting.plist\n\n/Library/LaunchDaemons:\ncom.splashtop.streamer-daemon.plist\n')).toMatchObject({ params: { servicesList: 'Chrome Remote Desktop,Splashtop' } });
+    expect(
+      ls('/Library/LaunchDaemons:\ncom.realvnc.vncserver.plist\n', 'ls: /Library/LaunchAgents: No such file or directory\n', 1),
+    ).toMatchObject({ status: 'warning', params: { servicesList: 'vnc' } });
+    expect(
+      ls('/Library/LaunchAgents:\norg.chromium.chromoting.plist\n\n/Library/LaunchDaemons:\ncom.splashtop.streamer-daemon.plist\n'),
+    ).toMatchObject({ params: { servicesList: 'Chrome Remote Desktop,Splashtop' } });
     expect(ls('', 'ls: /Library/LaunchDaemons: Operation not permitted\n', 1).status).toBe('unknown');
     expect(ls('/Library/LaunchAgents:\nsome file with spaces.plist\n').status).toBe('unknown');
   });

@@ -11,10 +11,14 @@ import type { CommandOutput, ProbeCommand } from './types.js';
  * every parser, through the same guarded path a scan uses (scan.ts findingOf).
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const expected = JSON.parse(readFileSync(join(here, 'fixtures', 'expected.json'), 'utf8')) as Record<string, { parser?: string; stream?: string; exitCode?: number }>;
+const expected = JSON.parse(readFileSync(join(here, 'fixtures', 'expected.json'), 'utf8')) as Record<
+  string,
+  { parser?: string; stream?: string; exitCode?: number }
+>;
 
 const commands = new Map<string, ProbeCommand>();
-for (const os of ['linux', 'macos', 'windows'] as const) for (const p of probesFor(os)) for (const c of p.commands) if (!commands.has(c.parserId)) commands.set(c.parserId, c);
+for (const os of ['linux', 'macos', 'windows'] as const)
+  for (const p of probesFor(os)) for (const c of p.commands) if (!commands.has(c.parserId)) commands.set(c.parserId, c);
 
 /**
  * Parsers for which an EMPTY answer with exit code 0 is a real, documented answer:
@@ -66,7 +70,9 @@ const ctx = { now: new Date('2026-11-28T12:00:00Z'), username: 'alice' };
 
 /** A real fixture for this parser, cut in the middle of a line (as an interrupted command leaves it). */
 function cutFixture(parserId: string): string | null {
-  const entry = Object.entries(expected).find(([, e]) => e.parser === parserId && (e.stream ?? 'stdout') === 'stdout' && (e.exitCode ?? 0) === 0);
+  const entry = Object.entries(expected).find(
+    ([, e]) => e.parser === parserId && (e.stream ?? 'stdout') === 'stdout' && (e.exitCode ?? 0) === 0,
+  );
   if (!entry) return null;
   const text = readFileSync(join(here, 'fixtures', entry[0]), 'utf8');
   const output = text.slice(text.indexOf('\n') + 1);

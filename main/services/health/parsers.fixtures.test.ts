@@ -39,7 +39,11 @@ const registry = parserRegistry();
 
 function fixtureFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? fixtureFiles(join(dir, e.name)) : e.name.endsWith('.txt') ? [relative(root, join(dir, e.name)).split('\\').join('/')] : [],
+    e.isDirectory()
+      ? fixtureFiles(join(dir, e.name))
+      : e.name.endsWith('.txt')
+        ? [relative(root, join(dir, e.name)).split('\\').join('/')]
+        : [],
   );
 }
 const files = fixtureFiles(root).sort();

@@ -30,7 +30,10 @@ async function waitGone(pid: number): Promise<boolean> {
 
 describe.runIf(process.platform === 'linux')('NodeCommandRunner', () => {
   it('returns stdout, stderr and the exit code, with LC_ALL passed', async () => {
-    const r = await runner.run({ file: 'sh', args: ['-c', 'echo "$LC_ALL"; echo oops >&2; exit 3'], env: { LC_ALL: 'C' } }, { timeoutMs: 10_000 });
+    const r = await runner.run(
+      { file: 'sh', args: ['-c', 'echo "$LC_ALL"; echo oops >&2; exit 3'], env: { LC_ALL: 'C' } },
+      { timeoutMs: 10_000 },
+    );
     expect(r).toMatchObject({ stdout: 'C\n', stderr: 'oops\n', exitCode: 3, failure: null, truncated: false });
   });
 
@@ -44,7 +47,11 @@ describe.runIf(process.platform === 'linux')('NodeCommandRunner', () => {
   });
 
   it('a hanging probe becomes unknown with the timeout reason', async () => {
-    const probe: Probe = { check: 'firewall', os: 'linux', commands: [{ parserId: 'linux.ufw-status', spec: { file: 'sleep', args: ['60'], timeoutMs: 300 }, parse: L.parseUfwStatus }] };
+    const probe: Probe = {
+      check: 'firewall',
+      os: 'linux',
+      commands: [{ parserId: 'linux.ufw-status', spec: { file: 'sleep', args: ['60'], timeoutMs: 300 }, parse: L.parseUfwStatus }],
+    };
     const { checks } = await runChecks({ runner, probes: [probe], ctx });
     const fw = checks.find((c) => c.id === 'firewall')!;
     expect(fw.status).toBe('unknown');
@@ -58,7 +65,11 @@ describe.runIf(process.platform === 'linux')('NodeCommandRunner', () => {
   it('a missing command is unknown with the command-missing reason', async () => {
     const r = await runner.run({ file: 'vigie-no-such-tool', args: ['--status'] }, { timeoutMs: 5000 });
     expect(r.failure).toBe('not-found');
-    const probe: Probe = { check: 'time-sync', os: 'linux', commands: [{ parserId: 'linux.timedatectl-show', spec: { file: 'vigie-no-such-tool', args: [] }, parse: L.parseTimedatectlShow }] };
+    const probe: Probe = {
+      check: 'time-sync',
+      os: 'linux',
+      commands: [{ parserId: 'linux.timedatectl-show', spec: { file: 'vigie-no-such-tool', args: [] }, parse: L.parseTimedatectlShow }],
+    };
     const { checks } = await runChecks({ runner, probes: [probe], ctx });
     const t = checks.find((c) => c.id === 'time-sync')!;
     expect(t.status).toBe('unknown');

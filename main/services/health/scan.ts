@@ -9,7 +9,16 @@ import {
   type CheckResult,
   type Evidence,
 } from '@vigie/common';
-import type { BackupSummaryProvider, CommandOutput, CommandRunner, CommandSpec, Finding, ParseContext, Probe, ProbeCommand } from './types.js';
+import type {
+  BackupSummaryProvider,
+  CommandOutput,
+  CommandRunner,
+  CommandSpec,
+  Finding,
+  ParseContext,
+  Probe,
+  ProbeCommand,
+} from './types.js';
 import { critical, looksBinary, ok, unknown, warning } from './parsers/util.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -65,7 +74,8 @@ export function findingOf(command: ProbeCommand, out: CommandOutput, ctx: ParseC
   if (looksBinary(out.stdout) || looksBinary(out.stderr)) return unknown('unparseable', { command: label });
   if (out.truncated) return unknown('incomplete', { command: label, detail: 'réponse trop longue, coupée' });
   // Tools end their answer with a newline: an answer cut in the middle of a line was interrupted.
-  if (!command.textFile && out.stdout.length > 0 && !out.stdout.endsWith('\n')) return unknown('incomplete', { command: label, detail: 'réponse coupée' });
+  if (!command.textFile && out.stdout.length > 0 && !out.stdout.endsWith('\n'))
+    return unknown('incomplete', { command: label, detail: 'réponse coupée' });
   try {
     const f = command.parse({ stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode }, ctx);
     return f.status === 'unknown' && !f.reason ? unknown('unparseable', { command: label }) : f;
@@ -103,15 +113,22 @@ export function judgeBackup(summary: BackupSummary | null, now: Date): Finding {
   if (summary.headline === 'not-configured') return critical('backup-recency.not-configured');
   const last = summary.lastSuccessAt ? new Date(summary.lastSuccessAt) : null;
   const hours = last ? Math.max(0, (now.getTime() - last.getTime()) / 3_600_000) : null;
-  if (summary.headline === 'failed') return hours !== null && hours <= BACKUP_OK_HOURS ? warning('backup-recency.failed') : critical('backup-recency.failed');
+  if (summary.headline === 'failed')
+    return hours !== null && hours <= BACKUP_OK_HOURS ? warning('backup-recency.failed') : critical('backup-recency.failed');
   if (hours === null) return summary.headline === 'running' ? warning('backup-recency.never') : critical('backup-recency.never');
   if (hours <= BACKUP_OK_HOURS || summary.headline === 'ok') return ok('backup-recency.ok', { hours: Math.floor(hours) });
   const days = Math.floor(hours / 24);
-  return hours <= BACKUP_WARN_HOURS ? warning('backup-recency.stale', { days: Math.max(1, days) }) : critical('backup-recency.old', { days });
+  return hours <= BACKUP_WARN_HOURS
+    ? warning('backup-recency.stale', { days: Math.max(1, days) })
+    : critical('backup-recency.old', { days });
 }
 
 /** The backup-recency check from the provider now (a provider that throws: unknown, internal). */
-export async function backupCheck(provider: BackupSummaryProvider | undefined, now: Date, elapsed: () => number = () => performance.now()): Promise<{ finding: Finding; result: CheckResult }> {
+export async function backupCheck(
+  provider: BackupSummaryProvider | undefined,
+  now: Date,
+  elapsed: () => number = () => performance.now(),
+): Promise<{ finding: Finding; result: CheckResult }> {
   const t0 = elapsed();
   let summary: BackupSummary | null = null;
   let failed = false;
@@ -128,9 +145,22 @@ export async function backupCheck(provider: BackupSummaryProvider | undefined, n
 
 export function toCheckResult(id: CheckId, f: Finding, evidence: Evidence[], durationMs: number): CheckResult {
   const message = { key: f.key, params: f.params };
-  const reason = f.status === 'unknown' && f.reason ? { code: f.reason.code, params: f.reason.params, text: renderUnknownReason('fr', f.reason.code, f.reason.params) } : null;
+  const reason =
+    f.status === 'unknown' && f.reason
+      ? { code: f.reason.code, params: f.reason.params, text: renderUnknownReason('fr', f.reason.code, f.reason.params) }
+      : null;
   const text = renderCheckMessage('fr', { id, message, reason });
-  return { id, status: f.status, title: text.title, explanation: text.explanation, remediation: text.remediation, message, reason, evidence: evidence.slice(0, 12), durationMs: Math.round(durationMs) };
+  return {
+    id,
+    status: f.status,
+    title: text.title,
+    explanation: text.explanation,
+    remediation: text.remediation,
+    message,
+    reason,
+    evidence: evidence.slice(0, 12),
+    durationMs: Math.round(durationMs),
+  };
 }
 
 export interface RunChecksOptions {
@@ -162,9 +192,15 @@ export async function runChecks(o: RunChecksOptions): Promise<ChecksRun> {
     let p = cache.get(key);
     if (!p) {
       const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      p = run(() => o.runner.run(spec, { timeoutMs })).catch(
-        (e: unknown): CommandOutput => ({ stdout: '', stderr: '', exitCode: null, failure: 'spawn-failed', failureDetail: String(e), durationMs: 0, truncated: false }),
-      );
+      p = run(() => o.runner.run(spec, { timeoutMs })).catch((e: unknown): CommandOutput => ({
+        stdout: '',
+        stderr: '',
+        exitCode: null,
+        failure: 'spawn-failed',
+        failureDetail: String(e),
+        durationMs: 0,
+        truncated: false,
+      }));
       cache.set(key, p);
     }
     return p;
@@ -204,7 +240,8 @@ export async function runChecks(o: RunChecksOptions): Promise<ChecksRun> {
 
   const checks: CheckResult[] = [];
   for (const id of CHECK_IDS) {
-    const r = results.get(id) ?? toCheckResult(id, unknown('not-supported', { detail: `${HEALTH_STRINGS.fr.checks[id]} sur ce système` }), [], 0);
+    const r =
+      results.get(id) ?? toCheckResult(id, unknown('not-supported', { detail: `${HEALTH_STRINGS.fr.checks[id]} sur ce système` }), [], 0);
     checks.push(r);
   }
   return { checks, findings };

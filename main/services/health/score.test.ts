@@ -15,7 +15,8 @@ import {
 import { judgeLinux, judgeMacos, judgeWindows } from './parsers/eol.js';
 import { judgeBackup } from './scan.js';
 
-const all = (status: HealthStatus, over: Partial<Record<CheckId, HealthStatus>> = {}) => CHECK_IDS.map((id) => ({ id, status: over[id] ?? status, title: id }));
+const all = (status: HealthStatus, over: Partial<Record<CheckId, HealthStatus>> = {}) =>
+  CHECK_IDS.map((id) => ({ id, status: over[id] ?? status, title: id }));
 
 describe('health score, worst status and tray colour', () => {
   it('weights add up to 100 and the four main checks make most of them', () => {
@@ -36,8 +37,12 @@ describe('health score, worst status and tray colour', () => {
     const guestOn = computeHealthScore(all('ok', { 'guest-account': 'critical' }));
     expect(unencrypted).toBe(80);
     expect(guestOn).toBe(99);
-    const bigFour = computeHealthScore(all('ok', { 'disk-encryption': 'critical', antivirus: 'critical', 'os-updates': 'critical', 'backup-recency': 'critical' }));
-    const allOthers = computeHealthScore(all('critical', { 'disk-encryption': 'ok', antivirus: 'ok', 'os-updates': 'ok', 'backup-recency': 'ok' }));
+    const bigFour = computeHealthScore(
+      all('ok', { 'disk-encryption': 'critical', antivirus: 'critical', 'os-updates': 'critical', 'backup-recency': 'critical' }),
+    );
+    const allOthers = computeHealthScore(
+      all('critical', { 'disk-encryption': 'ok', antivirus: 'ok', 'os-updates': 'ok', 'backup-recency': 'ok' }),
+    );
     expect(bigFour).toBeLessThan(allOthers);
   });
 
@@ -83,10 +88,22 @@ describe('health texts', () => {
   });
 
   it('renders a result in English, dates in the reader’s language', () => {
-    const check = { id: 'os-supported' as const, message: { key: 'os-supported.extended', params: { name: 'Debian 12 (bookworm)', untilDate: '2028-06-30' } }, reason: null };
-    expect(renderCheckMessage('en', check).explanation).toBe('Debian 12 (bookworm) only receives limited extended fixes, until 30 June 2028.');
-    expect(renderCheckMessage('fr', check).explanation).toBe('Debian 12 (bookworm) ne reçoit plus que des correctifs prolongés, limités, jusqu’au 30 juin 2028.');
-    const unknown = { id: 'time-sync' as const, message: { key: 'unknown', params: {} }, reason: { code: 'command-missing' as const, params: { command: 'timedatectl' }, text: '' } };
+    const check = {
+      id: 'os-supported' as const,
+      message: { key: 'os-supported.extended', params: { name: 'Debian 12 (bookworm)', untilDate: '2028-06-30' } },
+      reason: null,
+    };
+    expect(renderCheckMessage('en', check).explanation).toBe(
+      'Debian 12 (bookworm) only receives limited extended fixes, until 30 June 2028.',
+    );
+    expect(renderCheckMessage('fr', check).explanation).toBe(
+      'Debian 12 (bookworm) ne reçoit plus que des correctifs prolongés, limités, jusqu’au 30 juin 2028.',
+    );
+    const unknown = {
+      id: 'time-sync' as const,
+      message: { key: 'unknown', params: {} },
+      reason: { code: 'command-missing' as const, params: { command: 'timedatectl' }, text: '' },
+    };
     expect(renderCheckMessage('en', unknown)).toEqual({
       title: 'Could not check: Computer time',
       explanation: 'Vigie could not check this point: the tool needed to check it is not installed on this computer.',
@@ -103,16 +120,43 @@ describe('end-of-life table against the clock', () => {
     expect(judgeWindows(26200, 'Core', now)).toMatchObject({ status: 'ok' });
     expect(judgeWindows(22631, 'Education', now)).toMatchObject({ status: 'critical' });
     // Windows 10 after 2025-10-14: ended unless this computer shows a paid extension (ESU).
-    expect(judgeWindows(19045, 'Professional', new Date('2026-03-01T00:00:00Z'))).toMatchObject({ status: 'critical', key: 'os-supported.ended', params: { sinceDate: '2025-10-14' } });
-    expect(judgeWindows(19045, 'Professional', new Date('2026-03-01T00:00:00Z'), { licensedYears: [1], ubr: 6575 })).toMatchObject({ status: 'warning', key: 'os-supported.esu', params: { untilDate: '2026-10-13' } });
-    expect(judgeWindows(19045, 'Core', now, { licensedYears: [], ubr: 6575 })).toMatchObject({ status: 'warning', key: 'os-supported.esu', params: { untilDate: '2027-10-12' } });
-    expect(judgeWindows(19045, 'Core', now, { licensedYears: [], ubr: 6456 })).toMatchObject({ status: 'critical', key: 'os-supported.ended' });
+    expect(judgeWindows(19045, 'Professional', new Date('2026-03-01T00:00:00Z'))).toMatchObject({
+      status: 'critical',
+      key: 'os-supported.ended',
+      params: { sinceDate: '2025-10-14' },
+    });
+    expect(judgeWindows(19045, 'Professional', new Date('2026-03-01T00:00:00Z'), { licensedYears: [1], ubr: 6575 })).toMatchObject({
+      status: 'warning',
+      key: 'os-supported.esu',
+      params: { untilDate: '2026-10-13' },
+    });
+    expect(judgeWindows(19045, 'Core', now, { licensedYears: [], ubr: 6575 })).toMatchObject({
+      status: 'warning',
+      key: 'os-supported.esu',
+      params: { untilDate: '2027-10-12' },
+    });
+    expect(judgeWindows(19045, 'Core', now, { licensedYears: [], ubr: 6456 })).toMatchObject({
+      status: 'critical',
+      key: 'os-supported.ended',
+    });
     // Enterprise editions have no consumer programme: an ESU-only update without a licence visible proves nothing more.
-    expect(judgeWindows(19045, 'Enterprise', now, { licensedYears: [], ubr: 6691 })).toMatchObject({ status: 'critical', key: 'os-supported.ended' });
-    expect(judgeWindows(19045, 'Enterprise', now, { licensedYears: [1, 2, 3], ubr: 6691 })).toMatchObject({ status: 'warning', params: { untilDate: '2028-10-10' } });
-    expect(judgeWindows(19045, 'Enterprise', new Date('2028-10-11T00:00:00Z'), { licensedYears: [1, 2, 3], ubr: 6691 })).toMatchObject({ status: 'critical', params: { sinceDate: '2028-10-10' } });
+    expect(judgeWindows(19045, 'Enterprise', now, { licensedYears: [], ubr: 6691 })).toMatchObject({
+      status: 'critical',
+      key: 'os-supported.ended',
+    });
+    expect(judgeWindows(19045, 'Enterprise', now, { licensedYears: [1, 2, 3], ubr: 6691 })).toMatchObject({
+      status: 'warning',
+      params: { untilDate: '2028-10-10' },
+    });
+    expect(judgeWindows(19045, 'Enterprise', new Date('2028-10-11T00:00:00Z'), { licensedYears: [1, 2, 3], ubr: 6691 })).toMatchObject({
+      status: 'critical',
+      params: { sinceDate: '2028-10-10' },
+    });
     // ESU is Windows 10 22H2 only: Windows 11 ignores it.
-    expect(judgeWindows(22631, 'Professional', now, { licensedYears: [1], ubr: 9999 })).toMatchObject({ status: 'critical', key: 'os-supported.ended' });
+    expect(judgeWindows(22631, 'Professional', now, { licensedYears: [1], ubr: 9999 })).toMatchObject({
+      status: 'critical',
+      key: 'os-supported.ended',
+    });
     expect(judgeWindows(19044, 'EnterpriseS', now)).toMatchObject({ status: 'warning', key: 'os-supported.ending-soon' });
     expect(judgeWindows(27000, 'Professional', now)).toMatchObject({ status: 'ok', key: 'os-supported.recent' });
     expect(judgeWindows(10240, 'Professional', now)).toMatchObject({ status: 'critical' });
@@ -121,7 +165,10 @@ describe('end-of-life table against the clock', () => {
     expect(judgeLinux('debian', '12', 'Debian 12', now)).toMatchObject({ status: 'warning', key: 'os-supported.extended' });
     expect(judgeLinux('debian', '13', 'Debian 13', now)).toMatchObject({ status: 'ok' });
     expect(judgeLinux('debian', '10', 'Debian 10', now)).toMatchObject({ status: 'critical' });
-    expect(judgeLinux('ubuntu', '22.04', 'Ubuntu', new Date('2027-04-15T00:00:00Z'))).toMatchObject({ status: 'warning', key: 'os-supported.ending-soon' });
+    expect(judgeLinux('ubuntu', '22.04', 'Ubuntu', new Date('2027-04-15T00:00:00Z'))).toMatchObject({
+      status: 'warning',
+      key: 'os-supported.ending-soon',
+    });
     expect(judgeLinux('fedora', '40', 'Fedora Linux 40', now)).toMatchObject({ status: 'unknown', reason: { code: 'not-supported' } });
     expect(judgeMacos('15.5', now)).toMatchObject({ status: 'ok', key: 'os-supported.ok-estimated' });
     expect(judgeMacos('14.7.1', now)).toMatchObject({ status: 'critical' });
@@ -135,12 +182,30 @@ describe('backup recency', () => {
   const ago = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
   it('from the backup summary', () => {
     expect(judgeBackup(null, now)).toMatchObject({ status: 'unknown', reason: { code: 'no-backup-provider' } });
-    expect(judgeBackup({ ...base, headline: 'not-configured', lastSuccessAt: null }, now)).toMatchObject({ status: 'critical', key: 'backup-recency.not-configured' });
+    expect(judgeBackup({ ...base, headline: 'not-configured', lastSuccessAt: null }, now)).toMatchObject({
+      status: 'critical',
+      key: 'backup-recency.not-configured',
+    });
     expect(judgeBackup({ ...base, headline: 'ok', lastSuccessAt: ago(3) }, now)).toMatchObject({ status: 'ok', params: { hours: 3 } });
-    expect(judgeBackup({ ...base, headline: 'stale', lastSuccessAt: ago(50) }, now)).toMatchObject({ status: 'warning', key: 'backup-recency.stale' });
-    expect(judgeBackup({ ...base, headline: 'stale', lastSuccessAt: ago(24 * 9) }, now)).toMatchObject({ status: 'critical', params: { days: 9 } });
-    expect(judgeBackup({ ...base, headline: 'failed', lastSuccessAt: ago(2) }, now)).toMatchObject({ status: 'warning', key: 'backup-recency.failed' });
-    expect(judgeBackup({ ...base, headline: 'failed', lastSuccessAt: null }, now)).toMatchObject({ status: 'critical', key: 'backup-recency.failed' });
-    expect(judgeBackup({ ...base, headline: 'running', lastSuccessAt: null }, now)).toMatchObject({ status: 'warning', key: 'backup-recency.never' });
+    expect(judgeBackup({ ...base, headline: 'stale', lastSuccessAt: ago(50) }, now)).toMatchObject({
+      status: 'warning',
+      key: 'backup-recency.stale',
+    });
+    expect(judgeBackup({ ...base, headline: 'stale', lastSuccessAt: ago(24 * 9) }, now)).toMatchObject({
+      status: 'critical',
+      params: { days: 9 },
+    });
+    expect(judgeBackup({ ...base, headline: 'failed', lastSuccessAt: ago(2) }, now)).toMatchObject({
+      status: 'warning',
+      key: 'backup-recency.failed',
+    });
+    expect(judgeBackup({ ...base, headline: 'failed', lastSuccessAt: null }, now)).toMatchObject({
+      status: 'critical',
+      key: 'backup-recency.failed',
+    });
+    expect(judgeBackup({ ...base, headline: 'running', lastSuccessAt: null }, now)).toMatchObject({
+      status: 'warning',
+      key: 'backup-recency.never',
+    });
   });
 });

@@ -2,7 +2,15 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHECK_IDS, CHECK_WEIGHTS, HEALTH_HISTORY_MAX, HealthReport, toHistoryEntry, type BackupSummary, type HealthReport as Report } from '@vigie/common';
+import {
+  CHECK_IDS,
+  CHECK_WEIGHTS,
+  HEALTH_HISTORY_MAX,
+  HealthReport,
+  toHistoryEntry,
+  type BackupSummary,
+  type HealthReport as Report,
+} from '@vigie/common';
 import { createDispatch } from '../ipc.js';
 import { silentLogger } from '../lib/logger.js';
 import * as L from './parsers/linux.js';
@@ -33,7 +41,13 @@ afterEach(async () => {
 });
 
 function firewallProbe(): Probe {
-  return { check: 'firewall', os: 'linux', commands: [{ parserId: 'linux.ufw-conf', textFile: true, spec: { file: 'cat', args: [ufwConf], env: { LC_ALL: 'C' } }, parse: L.parseUfwConf }] };
+  return {
+    check: 'firewall',
+    os: 'linux',
+    commands: [
+      { parserId: 'linux.ufw-conf', textFile: true, spec: { file: 'cat', args: [ufwConf], env: { LC_ALL: 'C' } }, parse: L.parseUfwConf },
+    ],
+  };
 }
 
 function makeService(over: Partial<HealthServiceOptions> = {}) {
@@ -62,7 +76,10 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
     expect(HealthReport.safeParse(report).success).toBe(true);
     expect(report.checks.map((c) => c.id)).toEqual([...CHECK_IDS]);
     expect(report.checks.find((c) => c.id === 'firewall')).toMatchObject({ status: 'ok', title: 'Le pare-feu est actif' });
-    expect(report.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'unknown', reason: { code: 'no-backup-provider' } });
+    expect(report.checks.find((c) => c.id === 'backup-recency')).toMatchObject({
+      status: 'unknown',
+      reason: { code: 'no-backup-provider' },
+    });
     expect(report.summary).toMatchObject({ score: report.score, worst: report.worst, at: report.finishedAt });
     expect(report.trigger).toBe('manual');
   });
@@ -120,7 +137,9 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
     await writeFile(ufwConf, 'ENABLED=no\n');
     const r = await service.scan();
     expect(r.checks.find((c) => c.id === 'firewall')?.status).toBe('critical');
-    expect(notifier.seen).toEqual([{ title: 'Vigie : un point de sécurité est à corriger', body: 'Le pare-feu est désactivé', tag: 'health' }]);
+    expect(notifier.seen).toEqual([
+      { title: 'Vigie : un point de sécurité est à corriger', body: 'Le pare-feu est désactivé', tag: 'health' },
+    ]);
 
     await service.scan();
     expect(notifier.seen).toHaveLength(1);
@@ -156,7 +175,9 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
   it('keeps at most 90 history entries, newest first', async () => {
     const a = makeService();
     const r = await a.service.scan();
-    const old = Array.from({ length: HEALTH_HISTORY_MAX }, (_, i) => toHistoryEntry({ ...r, finishedAt: new Date(Date.parse(START) - (i + 1) * 3_600_000).toISOString() }));
+    const old = Array.from({ length: HEALTH_HISTORY_MAX }, (_, i) =>
+      toHistoryEntry({ ...r, finishedAt: new Date(Date.parse(START) - (i + 1) * 3_600_000).toISOString() }),
+    );
     await new JsonHealthStore(dir).save({ version: 1, latest: r, history: old });
     const b = makeService();
     const r2 = await b.service.scan();
@@ -205,12 +226,22 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
       },
     });
     const r = await service.scan();
-    expect(r.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'ok', message: { key: 'backup-recency.ok', params: { hours: 5 } } });
+    expect(r.checks.find((c) => c.id === 'backup-recency')).toMatchObject({
+      status: 'ok',
+      message: { key: 'backup-recency.ok', params: { hours: 5 } },
+    });
   });
 
   it('the backup check follows the backup status: a backup that ends makes a new report at once (no scan), with its score; a kept report is judged again at start', async () => {
     const listeners = new Set<() => void>();
-    let summary: BackupSummary = { headline: 'stale', lastSuccessAt: null, lastRunAt: null, nextRunAt: null, sizeBytes: null, filesChangedLastRun: null };
+    let summary: BackupSummary = {
+      headline: 'stale',
+      lastSuccessAt: null,
+      lastRunAt: null,
+      nextRunAt: null,
+      sizeBytes: null,
+      filesChangedLastRun: null,
+    };
     const backup = {
       getSummary: () => summary,
       onChange: (l: () => void) => {
@@ -225,7 +256,10 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
     const { service, clock, runner } = makeService({ backup });
     await service.start();
     const first = await service.scan();
-    expect(first.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'critical', message: { key: 'backup-recency.never' } });
+    expect(first.checks.find((c) => c.id === 'backup-recency')).toMatchObject({
+      status: 'critical',
+      message: { key: 'backup-recency.never' },
+    });
     const scans = runner.calls.length;
 
     // « Sauvegarder maintenant »: running, then done — each verdict pushed without running the probes again.
@@ -233,12 +267,18 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
     let pushed = nextReport(service);
     change({ ...summary, headline: 'running' });
     const running = await pushed;
-    expect(running.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'warning', message: { key: 'backup-recency.never' } });
+    expect(running.checks.find((c) => c.id === 'backup-recency')).toMatchObject({
+      status: 'warning',
+      message: { key: 'backup-recency.never' },
+    });
     clock.advance(60_000);
     pushed = nextReport(service);
     change({ ...summary, headline: 'ok', lastSuccessAt: new Date(clock.now()).toISOString() });
     const done = await pushed;
-    expect(done.checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'ok', message: { key: 'backup-recency.ok', params: { hours: 0 } } });
+    expect(done.checks.find((c) => c.id === 'backup-recency')).toMatchObject({
+      status: 'ok',
+      message: { key: 'backup-recency.ok', params: { hours: 0 } },
+    });
     expect(done.score).toBe(first.score + CHECK_WEIGHTS['backup-recency']);
     expect(done.summary).toMatchObject({ score: done.score, at: done.finishedAt });
     expect(Date.parse(done.finishedAt)).toBeGreaterThan(Date.parse(first.finishedAt));
@@ -255,7 +295,10 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
     const again = makeService({ backup });
     const rejudged = nextReport(again.service);
     await again.service.start();
-    expect((await rejudged).checks.find((c) => c.id === 'backup-recency')).toMatchObject({ status: 'warning', message: { key: 'backup-recency.failed' } });
+    expect((await rejudged).checks.find((c) => c.id === 'backup-recency')).toMatchObject({
+      status: 'warning',
+      message: { key: 'backup-recency.failed' },
+    });
     await again.service.stop();
   });
 
@@ -264,7 +307,13 @@ describe.runIf(process.platform === 'linux')('HealthService', () => {
     const at = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
     const base = { lastRunAt: null, nextRunAt: null, sizeBytes: null, filesChangedLastRun: null };
     expect(judgeBackup({ ...base, headline: 'ok', lastSuccessAt: at(40) }, now)).toMatchObject({ status: 'ok', key: 'backup-recency.ok' });
-    expect(judgeBackup({ ...base, headline: 'stale', lastSuccessAt: at(50) }, now)).toMatchObject({ status: 'warning', key: 'backup-recency.stale' });
-    expect(judgeBackup({ ...base, headline: 'stale', lastSuccessAt: null }, now)).toMatchObject({ status: 'critical', key: 'backup-recency.never' });
+    expect(judgeBackup({ ...base, headline: 'stale', lastSuccessAt: at(50) }, now)).toMatchObject({
+      status: 'warning',
+      key: 'backup-recency.stale',
+    });
+    expect(judgeBackup({ ...base, headline: 'stale', lastSuccessAt: null }, now)).toMatchObject({
+      status: 'critical',
+      key: 'backup-recency.never',
+    });
   });
 });

@@ -181,17 +181,33 @@ export class HealthService extends Emitter<HealthEvents> {
     // A scan started or ended meanwhile: judged again on its report (it may have read the status before this change).
     if (this.inflight || this.state.latest !== previous) return this.doRefreshBackup();
     const before = previous.checks.find((c) => c.id === 'backup-recency');
-    if (before && before.status === result.status && before.message.key === result.message.key && JSON.stringify(before.message.params) === JSON.stringify(result.message.params)) {
+    if (
+      before &&
+      before.status === result.status &&
+      before.message.key === result.message.key &&
+      JSON.stringify(before.message.params) === JSON.stringify(result.message.params)
+    ) {
       return previous;
     }
     const checks = previous.checks.map((c) => (c.id === 'backup-recency' ? result : c));
     if (!before) checks.push(result);
     if (now.getTime() < Date.parse(previous.finishedAt)) now = new Date(previous.finishedAt);
     const summary = computeHealthSummary({ checks, finishedAt: now.toISOString() });
-    const report: HealthReport = { ...previous, checks, score: summary.score, worst: worstStatus(checks.map((c) => c.status)), summary, finishedAt: now.toISOString() };
+    const report: HealthReport = {
+      ...previous,
+      checks,
+      score: summary.score,
+      worst: worstStatus(checks.map((c) => c.status)),
+      summary,
+      finishedAt: now.toISOString(),
+    };
     const entry = toHistoryEntry(report);
     const statusChanged = before?.status !== result.status;
-    this.state = { version: 1, latest: report, history: statusChanged ? [entry, ...this.state.history].slice(0, HEALTH_HISTORY_MAX) : this.state.history };
+    this.state = {
+      version: 1,
+      latest: report,
+      history: statusChanged ? [entry, ...this.state.history].slice(0, HEALTH_HISTORY_MAX) : this.state.history,
+    };
     try {
       await this.o.store.save(this.state);
     } catch (e) {
@@ -216,10 +232,13 @@ export class HealthService extends Emitter<HealthEvents> {
   private arm(delayMs: number): void {
     if (!this.running) return;
     if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
-    this.timer = this.o.clock.setTimeout(() => {
-      this.timer = null;
-      void this.tick();
-    }, Math.max(0, delayMs));
+    this.timer = this.o.clock.setTimeout(
+      () => {
+        this.timer = null;
+        void this.tick();
+      },
+      Math.max(0, delayMs),
+    );
   }
 
   private dueInMs(): number {
@@ -247,7 +266,11 @@ export class HealthService extends Emitter<HealthEvents> {
     const { checks, findings } = await runChecks({
       runner: this.o.runner,
       probes: this.probes,
-      ctx: { now: startedAt, ...(this.o.user?.username ? { username: this.o.user.username } : {}), ...(this.o.user?.desktop ? { desktop: this.o.user.desktop } : {}) },
+      ctx: {
+        now: startedAt,
+        ...(this.o.user?.username ? { username: this.o.user.username } : {}),
+        ...(this.o.user?.desktop ? { desktop: this.o.user.desktop } : {}),
+      },
       ...(this.o.backup ? { backup: this.o.backup } : {}),
       ...(this.o.maxParallel ? { maxParallel: this.o.maxParallel } : {}),
     });

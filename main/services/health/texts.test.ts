@@ -119,13 +119,24 @@ const SAMPLES = {
 const ON_SCREEN: Partial<Record<HealthMessageKey, RegExp>> = { 'disk-encryption.off.macos': /FileVault/g };
 
 /** What a technician's parameters look like: they explain the failure to them, never to the practitioner. */
-const TECHNICAL_PARAMS: MessageParams = { command: 'ufw status', exitCode: 127, seconds: 20, detail: 'systemd n’est pas actif sur cette machine' };
+const TECHNICAL_PARAMS: MessageParams = {
+  command: 'ufw status',
+  exitCode: 127,
+  seconds: 20,
+  detail: 'systemd n’est pas actif sur cette machine',
+};
 
 const LOCALES: Locale[] = ['fr', 'en'];
 type Rendered = { title: string; explanation: string; remediation: string | null };
-const render = (locale: Locale, id: CheckId, key: string, params: MessageParams, reason: { code: (typeof UNKNOWN_REASONS)[number]; params: MessageParams } | null = null): Rendered =>
-  renderCheckMessage(locale, { id, message: { key, params }, reason: reason && { ...reason, text: '' } });
-const all = (t: Rendered, id: CheckId, locale: Locale) => [HEALTH_STRINGS[locale].checks[id], t.title, t.explanation, t.remediation ?? ''].join(' | ');
+const render = (
+  locale: Locale,
+  id: CheckId,
+  key: string,
+  params: MessageParams,
+  reason: { code: (typeof UNKNOWN_REASONS)[number]; params: MessageParams } | null = null,
+): Rendered => renderCheckMessage(locale, { id, message: { key, params }, reason: reason && { ...reason, text: '' } });
+const all = (t: Rendered, id: CheckId, locale: Locale) =>
+  [HEALTH_STRINGS[locale].checks[id], t.title, t.explanation, t.remediation ?? ''].join(' | ');
 
 /** The checks a practitioner must be able to read: no jargon, no code or hole left, no « (s) ». */
 function expectPlain(text: string, what: string) {
@@ -154,13 +165,17 @@ describe('practitioner texts of every check', () => {
         const t = render(locale, 'time-sync', 'unknown', {}, { code, params: TECHNICAL_PARAMS });
         expectPlain(all(t, 'time-sync', locale), `${locale} unknown ${code}`);
         expect(t.explanation, code).not.toMatch(/127|ufw|systemd/);
-        expect(t.explanation.length, code).toBeGreaterThan(locale === 'fr' ? 'Vigie n’a pas pu vérifier ce point : '.length : 'Vigie could not check this point: '.length);
+        expect(t.explanation.length, code).toBeGreaterThan(
+          locale === 'fr' ? 'Vigie n’a pas pu vérifier ce point : '.length : 'Vigie could not check this point: '.length,
+        );
       }
       // The technician's own sentence keeps what happened, in their language.
       const tech = renderTechnicalReason(locale, { code: 'command-failed', params: { command: 'ufw status', exitCode: 127 } });
       expect(tech).toContain('ufw status');
       expect(tech).toContain('127');
-      expect(renderTechnicalReason(locale, { code: 'timeout', params: { command: 'apt list --upgradable', seconds: 60 } })).toContain('apt list --upgradable');
+      expect(renderTechnicalReason(locale, { code: 'timeout', params: { command: 'apt list --upgradable', seconds: 60 } })).toContain(
+        'apt list --upgradable',
+      );
     });
   }
 
@@ -175,10 +190,18 @@ describe('practitioner texts of every check', () => {
   });
 
   it('lists are translated and joined the way each language writes them', () => {
-    const fw = { id: 'firewall' as const, message: { key: 'firewall.unused-off.windows', params: { profilesList: 'fw-private,fw-public' } }, reason: null };
+    const fw = {
+      id: 'firewall' as const,
+      message: { key: 'firewall.unused-off.windows', params: { profilesList: 'fw-private,fw-public' } },
+      reason: null,
+    };
     expect(renderCheckMessage('fr', fw).explanation).toContain('(réseau privé et réseau public)');
     expect(renderCheckMessage('en', fw).explanation).toContain('(private network and public network)');
-    const ra = { id: 'remote-access' as const, message: { key: 'remote-access.on', params: { servicesList: 'remote-desktop,TeamViewer,ssh' } }, reason: null };
+    const ra = {
+      id: 'remote-access' as const,
+      message: { key: 'remote-access.on', params: { servicesList: 'remote-desktop,TeamViewer,ssh' } },
+      reason: null,
+    };
     expect(renderCheckMessage('fr', ra).explanation).toContain('(bureau à distance, TeamViewer et connexion à distance en mode texte)');
     expect(renderCheckMessage('en', ra).explanation).toContain('(Remote Desktop, TeamViewer and remote text-mode access)');
   });
@@ -248,9 +271,13 @@ describe('plurals, numbers and elisions', () => {
   });
 
   it('French elides « de » and « que » before a vowel, never in English', () => {
-    expect(say('fr', 'antivirus.realtime-off', { name: 'Avast Antivirus' })).toContain('La surveillance permanente d’Avast Antivirus est coupée');
+    expect(say('fr', 'antivirus.realtime-off', { name: 'Avast Antivirus' })).toContain(
+      'La surveillance permanente d’Avast Antivirus est coupée',
+    );
     expect(say('fr', 'antivirus.realtime-off', { name: 'Norton 360' })).toContain('La surveillance permanente de Norton 360 est coupée');
-    expect(say('fr', 'antivirus.outdated', { name: 'ESET Security', days: 9 })).toContain('Les définitions de virus d’ESET Security ont 9 jours');
+    expect(say('fr', 'antivirus.outdated', { name: 'ESET Security', days: 9 })).toContain(
+      'Les définitions de virus d’ESET Security ont 9 jours',
+    );
     expect(say('fr', 'antivirus.product-outdated', { name: 'Microsoft Defender' })).toContain('de Microsoft Defender ne sont pas à jour');
     expect(say('fr', 'auto-login.on', { user: 'Accueil' })).toContain('la session d’Accueil s’ouvre toute seule');
     expect(say('fr', 'auto-login.on', { user: 'dr-martin' })).toContain('la session de dr-martin s’ouvre toute seule');
@@ -262,7 +289,11 @@ describe('plurals, numbers and elisions', () => {
 
 describe('reports from devices not yet updated', () => {
   it('still show their ready-made lists', () => {
-    const old = { id: 'remote-access' as const, message: { key: 'remote-access.on', params: { services: 'Bureau à distance (RDP)' } }, reason: null };
+    const old = {
+      id: 'remote-access' as const,
+      message: { key: 'remote-access.on', params: { services: 'Bureau à distance (RDP)' } },
+      reason: null,
+    };
     expect(renderCheckMessage('fr', old).explanation).toContain('(Bureau à distance (RDP))');
     const fw = { id: 'firewall' as const, message: { key: 'firewall.off.windows', params: { profiles: 'Public' } }, reason: null };
     expect(renderCheckMessage('en', fw).explanation).toContain('(Public)');

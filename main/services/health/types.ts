@@ -88,4 +88,3 @@ export interface BackupSummaryProvider {
   /** Calls `listener` whenever the backup status changes (a backup starts, ends, fails…); returns the unsubscribe. */
   onChange?(listener: () => void): () => void;
 }
-

@@ -11,7 +11,11 @@ const script = (name: keyof typeof WINDOWS_SCRIPTS) => readScript(WINDOWS_SCRIPT
  * Windows outputs are in fixtures/windows and run in parsers.fixtures.test.ts.
  */
 const ctx = { now: new Date('2026-11-28T12:00:00Z'), username: 'dr.martin' };
-const json = (v: unknown, pretty = false) => ({ stdout: (pretty ? JSON.stringify(v, null, 4) : JSON.stringify(v)) + '\r\n', stderr: '', exitCode: 0 });
+const json = (v: unknown, pretty = false) => ({
+  stdout: (pretty ? JSON.stringify(v, null, 4) : JSON.stringify(v)) + '\r\n',
+  stderr: '',
+  exitCode: 0,
+});
 
 describe('Windows probes', () => {
   it('call system tools by absolute path and PowerShell script files without profile, non-interactive, UTF-8', () => {
@@ -32,13 +36,19 @@ describe('Windows probes', () => {
       }
     }
     // Every check script is used by a probe (the computer model is system-info.ts's).
-    expect([...used].sort()).toEqual(Object.values(WINDOWS_SCRIPTS).filter((n) => n !== WINDOWS_SCRIPTS.computerModel).sort());
+    expect([...used].sort()).toEqual(
+      Object.values(WINDOWS_SCRIPTS)
+        .filter((n) => n !== WINDOWS_SCRIPTS.computerModel)
+        .sort(),
+    );
   });
 
   it('scripts contain no double quote (the same text ran on the command line before) and take their constants as parameters', () => {
-    for (const name of Object.keys(WINDOWS_SCRIPTS) as Array<keyof typeof WINDOWS_SCRIPTS>) expect(script(name).includes('"'), name).toBe(false);
+    for (const name of Object.keys(WINDOWS_SCRIPTS) as Array<keyof typeof WINDOWS_SCRIPTS>)
+      expect(script(name).includes('"'), name).toBe(false);
     for (const [name, params] of Object.entries(WINDOWS_SCRIPT_PARAMS)) {
-      for (const key of Object.keys(params)) expect(script(name as keyof typeof WINDOWS_SCRIPTS), `${name} -${key}`).toMatch(new RegExp(`\\[string\\]\\$${key}\\b`));
+      for (const key of Object.keys(params))
+        expect(script(name as keyof typeof WINDOWS_SCRIPTS), `${name} -${key}`).toMatch(new RegExp(`\\[string\\]\\$${key}\\b`));
     }
   });
 });
@@ -46,12 +56,21 @@ describe('Windows probes', () => {
 describe('Windows parsers on PowerShell 5.1 / 7 shapes', () => {
   it('dates: 5.1 "\\/Date(ms)\\/" and 7 ISO-8601 give the same answer', () => {
     const old = { AMRunningMode: 'Normal', RealTimeProtectionEnabled: true, AntivirusSignatureAge: 0 };
-    const ps51 = W.parseAntivirus(json({ Defender: { ...old, AntivirusSignatureLastUpdated: '/Date(1763200000000)/' }, Products: [] }, true), ctx);
-    const ps7 = W.parseAntivirus(json({ Defender: { ...old, AntivirusSignatureLastUpdated: '2025-11-15T09:46:40.0000000Z' }, Products: [] }), ctx);
+    const ps51 = W.parseAntivirus(
+      json({ Defender: { ...old, AntivirusSignatureLastUpdated: '/Date(1763200000000)/' }, Products: [] }, true),
+      ctx,
+    );
+    const ps7 = W.parseAntivirus(
+      json({ Defender: { ...old, AntivirusSignatureLastUpdated: '2025-11-15T09:46:40.0000000Z' }, Products: [] }),
+      ctx,
+    );
     expect(ps51).toEqual(ps7);
     expect(ps51).toMatchObject({ status: 'warning', key: 'antivirus.outdated', params: { days: 378 } });
     // Out of date by Defender's own flag, age unreadable: said without a number of days.
-    const flagged = W.parseAntivirus(json({ Defender: { AMRunningMode: 'Normal', RealTimeProtectionEnabled: true, DefenderSignaturesOutOfDate: true }, Products: [] }), ctx);
+    const flagged = W.parseAntivirus(
+      json({ Defender: { AMRunningMode: 'Normal', RealTimeProtectionEnabled: true, DefenderSignaturesOutOfDate: true }, Products: [] }),
+      ctx,
+    );
     expect(flagged).toEqual({ status: 'warning', key: 'antivirus.product-outdated', params: { name: 'Microsoft Defender' } });
   });
 
@@ -70,7 +89,13 @@ describe('Windows parsers on PowerShell 5.1 / 7 shapes', () => {
   });
 
   it('passive Defender and a third-party antivirus switched off is critical', () => {
-    const r = W.parseAntivirus(json({ Defender: { AMRunningMode: 'Passive Mode', RealTimeProtectionEnabled: true }, Products: { displayName: 'ESET Security', productState: 262144 } }), ctx);
+    const r = W.parseAntivirus(
+      json({
+        Defender: { AMRunningMode: 'Passive Mode', RealTimeProtectionEnabled: true },
+        Products: { displayName: 'ESET Security', productState: 262144 },
+      }),
+      ctx,
+    );
     expect(r).toMatchObject({ status: 'critical', key: 'antivirus.realtime-off' });
   });
 
@@ -82,79 +107,173 @@ describe('Windows parsers on PowerShell 5.1 / 7 shapes', () => {
   });
 
   it('JSON cut by ConvertTo-Json depth is incomplete, never ok', () => {
-    const r = W.parseAntivirus(json({ Defender: '@{AMRunningMode=Normal; RealTimeProtectionEnabled=True}', Products: 'System.Object[]' }), ctx);
+    const r = W.parseAntivirus(
+      json({ Defender: '@{AMRunningMode=Normal; RealTimeProtectionEnabled=True}', Products: 'System.Object[]' }),
+      ctx,
+    );
     expect(r).toMatchObject({ status: 'unknown', reason: { code: 'incomplete' } });
   });
 
   it('no antivirus at all is critical; Defender on with real-time off is critical', () => {
     expect(W.parseAntivirus(json({ Defender: null, Products: [] }), ctx)).toMatchObject({ status: 'critical', key: 'antivirus.none' });
-    expect(W.parseAntivirus(json({ Defender: { AMRunningMode: 'Normal', RealTimeProtectionEnabled: false }, Products: [] }), ctx)).toMatchObject({ status: 'critical' });
+    expect(
+      W.parseAntivirus(json({ Defender: { AMRunningMode: 'Normal', RealTimeProtectionEnabled: false }, Products: [] }), ctx),
+    ).toMatchObject({ status: 'critical' });
   });
 
   it('firewall: every profile must be on; enums cast to strings or numbers both read', () => {
-    const on = [{ Name: 'Domain', Enabled: 'True' }, { Name: 'Private', Enabled: 'True' }, { Name: 'Public', Enabled: 1 }];
+    const on = [
+      { Name: 'Domain', Enabled: 'True' },
+      { Name: 'Private', Enabled: 'True' },
+      { Name: 'Public', Enabled: 1 },
+    ];
     expect(W.parseFirewallProfiles(json(on), ctx)).toMatchObject({ status: 'ok' });
     // Without the connected networks (a pasted list), every profile counts as in force.
-    expect(W.parseFirewallProfiles(json([on[0], on[1], { Name: 'Public', Enabled: 'False' }]), ctx)).toMatchObject({ status: 'critical', params: { profilesList: 'fw-public' } });
-    expect(W.parseFirewallProfiles(json({ Name: 'Domain', Enabled: 'True' }), ctx)).toMatchObject({ status: 'unknown', reason: { code: 'incomplete' } });
+    expect(W.parseFirewallProfiles(json([on[0], on[1], { Name: 'Public', Enabled: 'False' }]), ctx)).toMatchObject({
+      status: 'critical',
+      params: { profilesList: 'fw-public' },
+    });
+    expect(W.parseFirewallProfiles(json({ Name: 'Domain', Enabled: 'True' }), ctx)).toMatchObject({
+      status: 'unknown',
+      reason: { code: 'incomplete' },
+    });
   });
 
   it('BitLocker from the no-admin shell property', () => {
     expect(W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: 1 }), ctx).status).toBe('ok');
-    expect(W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: 2 }), ctx)).toMatchObject({ status: 'critical', key: 'disk-encryption.off.windows' });
-    expect(W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: 5 }), ctx)).toMatchObject({ status: 'critical', key: 'disk-encryption.suspended' });
-    expect(W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: null }), ctx)).toMatchObject({ status: 'unknown', reason: { code: 'not-supported' } });
-    expect(W.parseBitLocker(json({ MountPoint: 'C:', ProtectionStatus: 'On', VolumeStatus: 'FullyEncrypted', BitLockerProtection: 1 }), ctx).status).toBe('ok');
+    expect(W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: 2 }), ctx)).toMatchObject({
+      status: 'critical',
+      key: 'disk-encryption.off.windows',
+    });
+    expect(W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: 5 }), ctx)).toMatchObject({
+      status: 'critical',
+      key: 'disk-encryption.suspended',
+    });
+    expect(W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: null }), ctx)).toMatchObject({
+      status: 'unknown',
+      reason: { code: 'not-supported' },
+    });
+    expect(
+      W.parseBitLocker(json({ MountPoint: 'C:', ProtectionStatus: 'On', VolumeStatus: 'FullyEncrypted', BitLockerProtection: 1 }), ctx)
+        .status,
+    ).toBe('ok');
   });
 
   it('version, updates, policies, accounts, disk and time', () => {
-    expect(W.parseWindowsVersion(json({ ProductName: 'Windows 10 Pro', EditionID: 'Professional', DisplayVersion: '24H2', CurrentBuild: '26100', UBR: 4349 }), ctx)).toMatchObject({
+    expect(
+      W.parseWindowsVersion(
+        json({ ProductName: 'Windows 10 Pro', EditionID: 'Professional', DisplayVersion: '24H2', CurrentBuild: '26100', UBR: 4349 }),
+        ctx,
+      ),
+    ).toMatchObject({
       status: 'critical',
       params: { name: 'Windows 11 24H2' },
     });
-    expect(W.parseWindowsUpdates(json({ Pending: [], LastInstalled: '2026-11-12T03:00:00.0000000Z' }), ctx)).toMatchObject({ status: 'ok' });
-    expect(W.parseWindowsUpdates(json({ Pending: { Title: 'KB5050001', Severity: 'Critical', Security: true }, LastInstalled: '/Date(1794452400000)/' }), ctx)).toMatchObject({
+    expect(W.parseWindowsUpdates(json({ Pending: [], LastInstalled: '2026-11-12T03:00:00.0000000Z' }), ctx)).toMatchObject({
+      status: 'ok',
+    });
+    expect(
+      W.parseWindowsUpdates(
+        json({ Pending: { Title: 'KB5050001', Severity: 'Critical', Security: true }, LastInstalled: '/Date(1794452400000)/' }),
+        ctx,
+      ),
+    ).toMatchObject({
       status: 'critical',
       key: 'os-updates.pending-security',
     });
-    expect(W.parseWindowsUpdates(json({ Pending: [{ Title: 'Pilote', Severity: '', Security: false }], LastInstalled: '2026-08-01T00:00:00Z' }), ctx)).toMatchObject({
+    expect(
+      W.parseWindowsUpdates(
+        json({ Pending: [{ Title: 'Pilote', Severity: '', Security: false }], LastInstalled: '2026-08-01T00:00:00Z' }),
+        ctx,
+      ),
+    ).toMatchObject({
       status: 'critical',
       key: 'os-updates.too-old',
     });
     expect(W.parseWindowsUpdates(json({ SearchError: 'Exception 0x80240024' }), ctx)).toMatchObject({ status: 'unknown' });
-    expect(W.parseWindowsAutoUpdate(json({ NoAutoUpdate: 1, AUOptions: null, PauseUpdatesExpiryTime: null, WuauservStartType: 'Manual' }), ctx).status).toBe('critical');
-    expect(W.parseWindowsAutoUpdate(json({ NoAutoUpdate: null, AUOptions: null, PauseUpdatesExpiryTime: '2026-12-05T10:00:00Z', WuauservStartType: 'Manual' }), ctx)).toMatchObject({
+    expect(
+      W.parseWindowsAutoUpdate(json({ NoAutoUpdate: 1, AUOptions: null, PauseUpdatesExpiryTime: null, WuauservStartType: 'Manual' }), ctx)
+        .status,
+    ).toBe('critical');
+    expect(
+      W.parseWindowsAutoUpdate(
+        json({ NoAutoUpdate: null, AUOptions: null, PauseUpdatesExpiryTime: '2026-12-05T10:00:00Z', WuauservStartType: 'Manual' }),
+        ctx,
+      ),
+    ).toMatchObject({
       status: 'warning',
       key: 'auto-updates.paused',
       params: { untilDate: '2026-12-05' },
     });
-    expect(W.parseWindowsAutoUpdate(json({ NoAutoUpdate: null, AUOptions: null, PauseUpdatesExpiryTime: null, WuauservStartType: 'Manual' }), ctx).status).toBe('ok');
-    expect(W.parseWindowsScreenLock(json({ ScreenSaveActive: '1', ScreenSaverIsSecure: '1', ScreenSaveTimeOut: '600', InactivityTimeoutSecs: null }), ctx)).toMatchObject({ status: 'ok', params: { minutes: 10 } });
-    expect(W.parseWindowsScreenLock(json({ ScreenSaveActive: '1', ScreenSaverIsSecure: '0', ScreenSaveTimeOut: '300', InactivityTimeoutSecs: null }), ctx).status).toBe('critical');
-    expect(W.parseWindowsScreenLock(json({ ScreenSaveActive: '0', ScreenSaverIsSecure: '0', ScreenSaveTimeOut: '900', InactivityTimeoutSecs: 300 }), ctx).status).toBe('ok');
-    expect(W.parseWinlogon(json({ AutoAdminLogon: '1', DefaultUserName: 'accueil' }), ctx)).toMatchObject({ status: 'critical', params: { user: 'accueil' } });
+    expect(
+      W.parseWindowsAutoUpdate(
+        json({ NoAutoUpdate: null, AUOptions: null, PauseUpdatesExpiryTime: null, WuauservStartType: 'Manual' }),
+        ctx,
+      ).status,
+    ).toBe('ok');
+    expect(
+      W.parseWindowsScreenLock(
+        json({ ScreenSaveActive: '1', ScreenSaverIsSecure: '1', ScreenSaveTimeOut: '600', InactivityTimeoutSecs: null }),
+        ctx,
+      ),
+    ).toMatchObject({ status: 'ok', params: { minutes: 10 } });
+    expect(
+      W.parseWindowsScreenLock(
+        json({ ScreenSaveActive: '1', ScreenSaverIsSecure: '0', ScreenSaveTimeOut: '300', InactivityTimeoutSecs: null }),
+        ctx,
+      ).status,
+    ).toBe('critical');
+    expect(
+      W.parseWindowsScreenLock(
+        json({ ScreenSaveActive: '0', ScreenSaverIsSecure: '0', ScreenSaveTimeOut: '900', InactivityTimeoutSecs: 300 }),
+        ctx,
+      ).status,
+    ).toBe('ok');
+    expect(W.parseWinlogon(json({ AutoAdminLogon: '1', DefaultUserName: 'accueil' }), ctx)).toMatchObject({
+      status: 'critical',
+      params: { user: 'accueil' },
+    });
     expect(W.parseWinlogon(json({ AutoAdminLogon: '0', DefaultUserName: 'accueil' }), ctx).status).toBe('ok');
     // The guest account is found by SID (-501), whatever its localized name ("Invité", "Guest").
     expect(W.parseGuestAccount(json({ Name: 'Invité', SID: 'S-1-5-21-1-2-3-501', Disabled: true }), ctx).status).toBe('ok');
     expect(W.parseGuestAccount(json([{ Name: 'Invité', SID: 'S-1-5-21-1-2-3-501', Disabled: false }]), ctx).status).toBe('warning');
-    expect(W.parseWindowsDisk(json({ DeviceID: 'C:', Size: 256_000_000_000, FreeSpace: 20_000_000_000 }), ctx)).toMatchObject({ status: 'warning', key: 'disk-space.low' });
+    expect(W.parseWindowsDisk(json({ DeviceID: 'C:', Size: 256_000_000_000, FreeSpace: 20_000_000_000 }), ctx)).toMatchObject({
+      status: 'warning',
+      key: 'disk-space.low',
+    });
     expect(W.parseW32Time(json({ Type: 'NoSync', StartType: 'Manual', Status: 'Stopped' }), ctx).status).toBe('warning');
     expect(W.parseW32Time(json({ Type: 'NTP', StartType: 'Manual', Status: 'Stopped' }), ctx).status).toBe('ok');
     expect(W.parseWindowsPlatform(json({ SecureBoot: 1, TamperProtected: true, AMRunningMode: 'Normal' }), ctx).status).toBe('ok');
-    expect(W.parseWindowsPlatform(json({ SecureBoot: 1, TamperProtected: false, AMRunningMode: 'Normal' }), ctx)).toMatchObject({ key: 'platform-integrity.tamper-off' });
+    expect(W.parseWindowsPlatform(json({ SecureBoot: 1, TamperProtected: false, AMRunningMode: 'Normal' }), ctx)).toMatchObject({
+      key: 'platform-integrity.tamper-off',
+    });
   });
 
   it('admin membership is read from the SID, with French group names', () => {
-    const csv = '"Tout le monde","Groupe bien connu","S-1-1-0","Groupe obligatoire, Activé par défaut, Groupe activé"\r\n"BUILTIN\\Administrateurs","Alias","S-1-5-32-544","Groupe utilisé pour refuser uniquement"\r\n';
-    expect(W.parseWhoamiGroups({ stdout: csv, stderr: '', exitCode: 0 }, ctx)).toMatchObject({ status: 'warning', params: { user: 'dr.martin' } });
-    const std = '"Tout le monde","Groupe bien connu","S-1-1-0","Groupe obligatoire"\r\n"BUILTIN\\Utilisateurs","Alias","S-1-5-32-545","Groupe obligatoire"\r\n';
+    const csv =
+      '"Tout le monde","Groupe bien connu","S-1-1-0","Groupe obligatoire, Activé par défaut, Groupe activé"\r\n"BUILTIN\\Administrateurs","Alias","S-1-5-32-544","Groupe utilisé pour refuser uniquement"\r\n';
+    expect(W.parseWhoamiGroups({ stdout: csv, stderr: '', exitCode: 0 }, ctx)).toMatchObject({
+      status: 'warning',
+      params: { user: 'dr.martin' },
+    });
+    const std =
+      '"Tout le monde","Groupe bien connu","S-1-1-0","Groupe obligatoire"\r\n"BUILTIN\\Utilisateurs","Alias","S-1-5-32-545","Groupe obligatoire"\r\n';
     expect(W.parseWhoamiGroups({ stdout: std, stderr: '', exitCode: 0 }, ctx).status).toBe('ok');
   });
 });
 
 describe('Windows checks that match real machines (CONSTRUCTED shapes of our probe scripts)', () => {
   const ra = (o: Record<string, unknown>) =>
-    json({ fDenyTSConnections: 1, UserAuthentication: 1, PortNumber: 3389, PolicyDenyTSConnections: null, PolicyUserAuthentication: null, Services: [], Processes: [], ...o });
+    json({
+      fDenyTSConnections: 1,
+      UserAuthentication: 1,
+      PortNumber: 3389,
+      PolicyDenyTSConnections: null,
+      PolicyUserAuthentication: null,
+      Services: [],
+      Processes: [],
+      ...o,
+    });
   const svc = (Name: string, Status: string, StartType: string, DisplayName = Name) => ({ Name, DisplayName, Status, StartType });
 
   it('firewall: only the profiles of the connected networks are critical; categories read as names or 5.1 numbers', () => {
@@ -163,35 +282,69 @@ describe('Windows checks that match real machines (CONSTRUCTED shapes of our pro
       { Name: 'Private', Enabled: 'False' },
       { Name: 'Public', Enabled: 'False' },
     ];
-    expect(W.parseFirewallProfiles(json({ Profiles: profiles, Connections: [{ NetworkCategory: 2 }], PartOfDomain: true }), ctx)).toMatchObject({
+    expect(
+      W.parseFirewallProfiles(json({ Profiles: profiles, Connections: [{ NetworkCategory: 2 }], PartOfDomain: true }), ctx),
+    ).toMatchObject({
       status: 'warning',
       key: 'firewall.unused-off.windows',
       params: { profilesList: 'fw-private,fw-public' },
     });
-    expect(W.parseFirewallProfiles(json({ Profiles: profiles, Connections: { NetworkCategory: 'Private' }, PartOfDomain: false }), ctx)).toMatchObject({
+    expect(
+      W.parseFirewallProfiles(json({ Profiles: profiles, Connections: { NetworkCategory: 'Private' }, PartOfDomain: false }), ctx),
+    ).toMatchObject({
       status: 'critical',
       params: { profilesList: 'fw-private' },
     });
     // Two networks at once: both profiles are in force.
-    const two = json({ Profiles: [{ Name: 'Domain', Enabled: 'True' }, { Name: 'Private', Enabled: 'True' }, { Name: 'Public', Enabled: 'False' }], Connections: [{ NetworkCategory: 'Private' }, { NetworkCategory: 'Public' }], PartOfDomain: false });
+    const two = json({
+      Profiles: [
+        { Name: 'Domain', Enabled: 'True' },
+        { Name: 'Private', Enabled: 'True' },
+        { Name: 'Public', Enabled: 'False' },
+      ],
+      Connections: [{ NetworkCategory: 'Private' }, { NetworkCategory: 'Public' }],
+      PartOfDomain: false,
+    });
     expect(W.parseFirewallProfiles(two, ctx)).toMatchObject({ status: 'critical', params: { profilesList: 'fw-public' } });
-    expect(W.parseFirewallProfiles(json({ Profiles: profiles, Connections: [{ NetworkCategory: 'Guest' }], PartOfDomain: false }), ctx).status).toBe('unknown');
-    expect(W.parseFirewallProfiles(json({ Profiles: 'System.Object[]', Connections: [], PartOfDomain: false }), ctx)).toMatchObject({ status: 'unknown', reason: { code: 'incomplete' } });
+    expect(
+      W.parseFirewallProfiles(json({ Profiles: profiles, Connections: [{ NetworkCategory: 'Guest' }], PartOfDomain: false }), ctx).status,
+    ).toBe('unknown');
+    expect(W.parseFirewallProfiles(json({ Profiles: 'System.Object[]', Connections: [], PartOfDomain: false }), ctx)).toMatchObject({
+      status: 'unknown',
+      reason: { code: 'incomplete' },
+    });
     // The profile in force must be listed to say anything good.
-    expect(W.parseFirewallProfiles(json({ Profiles: [{ Name: 'Domain', Enabled: 'True' }], Connections: [{ NetworkCategory: 'Public' }], PartOfDomain: false }), ctx).status).toBe('unknown');
+    expect(
+      W.parseFirewallProfiles(
+        json({ Profiles: [{ Name: 'Domain', Enabled: 'True' }], Connections: [{ NetworkCategory: 'Public' }], PartOfDomain: false }),
+        ctx,
+      ).status,
+    ).toBe('unknown');
   });
 
   it('Remote Desktop: open without NLA is critical and names the other open accesses; group policy overrides', () => {
-    expect(W.parseRemoteAccess(ra({ fDenyTSConnections: 0, UserAuthentication: 0, Services: [svc('AnyDesk', 'Running', 'Automatic')] }), ctx)).toMatchObject({
+    expect(
+      W.parseRemoteAccess(ra({ fDenyTSConnections: 0, UserAuthentication: 0, Services: [svc('AnyDesk', 'Running', 'Automatic')] }), ctx),
+    ).toMatchObject({
       status: 'critical',
       key: 'remote-access.rdp-unprotected-and-others',
       params: { servicesList: 'AnyDesk' },
     });
     // A missing UserAuthentication value is Microsoft's documented default: not required.
-    expect(W.parseRemoteAccess(ra({ fDenyTSConnections: 0, UserAuthentication: null }), ctx)).toMatchObject({ status: 'critical', key: 'remote-access.rdp-unprotected' });
-    expect(W.parseRemoteAccess(ra({ fDenyTSConnections: 1, PolicyDenyTSConnections: 0, UserAuthentication: 1 }), ctx)).toMatchObject({ status: 'warning', params: { servicesList: 'remote-desktop' } });
-    expect(W.parseRemoteAccess(ra({ fDenyTSConnections: 0, UserAuthentication: 0, PolicyUserAuthentication: 1 }), ctx)).toMatchObject({ status: 'warning' });
-    expect(W.parseRemoteAccess(ra({ fDenyTSConnections: 0, UserAuthentication: 1, Services: [svc('TeamViewer', 'Running', 'Automatic')] }), ctx)).toMatchObject({
+    expect(W.parseRemoteAccess(ra({ fDenyTSConnections: 0, UserAuthentication: null }), ctx)).toMatchObject({
+      status: 'critical',
+      key: 'remote-access.rdp-unprotected',
+    });
+    expect(W.parseRemoteAccess(ra({ fDenyTSConnections: 1, PolicyDenyTSConnections: 0, UserAuthentication: 1 }), ctx)).toMatchObject({
+      status: 'warning',
+      params: { servicesList: 'remote-desktop' },
+    });
+    expect(W.parseRemoteAccess(ra({ fDenyTSConnections: 0, UserAuthentication: 0, PolicyUserAuthentication: 1 }), ctx)).toMatchObject({
+      status: 'warning',
+    });
+    expect(
+      W.parseRemoteAccess(ra({ fDenyTSConnections: 0, UserAuthentication: 1, Services: [svc('TeamViewer', 'Running', 'Automatic')] }), ctx),
+    ).toMatchObject({
       status: 'warning',
       params: { servicesList: 'remote-desktop,TeamViewer' },
     });
@@ -199,10 +352,21 @@ describe('Windows checks that match real machines (CONSTRUCTED shapes of our pro
 
   it('remote-control software counts when running or starting by itself, found by service, display name or process', () => {
     const r = (Services: unknown, Processes: unknown = []) => W.parseRemoteAccess(ra({ Services, Processes }), ctx);
-    expect(r([svc('TeamViewer', 'Stopped', 'Manual'), svc('tvnserver', 'Stopped', 'Disabled', 'TightVNC Server')])).toMatchObject({ status: 'ok', key: 'remote-access.off' });
-    expect(r([svc('uvnc_service', 'Stopped', 'Automatic', 'uvnc_service')])).toMatchObject({ status: 'warning', params: { servicesList: 'vnc' } });
+    expect(r([svc('TeamViewer', 'Stopped', 'Manual'), svc('tvnserver', 'Stopped', 'Disabled', 'TightVNC Server')])).toMatchObject({
+      status: 'ok',
+      key: 'remote-access.off',
+    });
+    expect(r([svc('uvnc_service', 'Stopped', 'Automatic', 'uvnc_service')])).toMatchObject({
+      status: 'warning',
+      params: { servicesList: 'vnc' },
+    });
     expect(r([svc('ScreenConnect Client (4f2a)', 'Running', 'Automatic')])).toMatchObject({ params: { servicesList: 'ScreenConnect' } });
-    expect(r([svc('sshd', 'Running', 'Automatic', 'OpenSSH SSH Server'), svc('ssh-agent', 'Running', 'Automatic', 'OpenSSH Authentication Agent')])).toMatchObject({ params: { servicesList: 'ssh' } });
+    expect(
+      r([
+        svc('sshd', 'Running', 'Automatic', 'OpenSSH SSH Server'),
+        svc('ssh-agent', 'Running', 'Automatic', 'OpenSSH Authentication Agent'),
+      ]),
+    ).toMatchObject({ params: { servicesList: 'ssh' } });
     // A single service is unwrapped to an object by 5.1; a single process name to a string.
     expect(r(svc('AnyDesk', 'Running', 'Automatic'), 'TeamViewer')).toMatchObject({ params: { servicesList: 'TeamViewer,AnyDesk' } });
     expect(r([], ['rustdesk'])).toMatchObject({ params: { servicesList: 'RustDesk' } });
@@ -213,24 +377,56 @@ describe('Windows checks that match real machines (CONSTRUCTED shapes of our pro
   });
 
   it('a pasted reg query with UserAuthentication 0 is read too', () => {
-    const text = 'HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\r\n    fDenyTSConnections    REG_DWORD    0x0\r\n\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp\r\n    UserAuthentication    REG_DWORD    0x0\r\n';
-    expect(W.parseRemoteAccess({ stdout: text, stderr: '', exitCode: 0 }, ctx)).toMatchObject({ status: 'critical', key: 'remote-access.rdp-unprotected' });
+    const text =
+      'HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\r\n    fDenyTSConnections    REG_DWORD    0x0\r\n\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp\r\n    UserAuthentication    REG_DWORD    0x0\r\n';
+    expect(W.parseRemoteAccess({ stdout: text, stderr: '', exitCode: 0 }, ctx)).toMatchObject({
+      status: 'critical',
+      key: 'remote-access.rdp-unprotected',
+    });
   });
 
   it('BitLocker: every conversion state has a verdict, protection on never hides a decryption', () => {
     const bl = (o: Record<string, unknown>) => W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: null, ...o }), ctx);
-    expect(bl({ ProtectionStatus: 'On', VolumeStatus: 'DecryptionInProgress', EncryptionPercentage: 80 })).toMatchObject({ status: 'critical', key: 'disk-encryption.decrypting' });
-    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionPaused', EncryptionPercentage: 41.7 })).toMatchObject({ status: 'critical', key: 'disk-encryption.paused', params: { percent: 41.7 } });
-    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionPaused' })).toMatchObject({ status: 'critical', key: 'disk-encryption.paused-unmeasured', params: {} });
-    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'DecryptionPaused', EncryptionPercentage: 12 })).toMatchObject({ status: 'critical', key: 'disk-encryption.decryption-paused' });
-    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionInProgress', EncryptionPercentage: 37 })).toMatchObject({ status: 'warning', key: 'disk-encryption.in-progress', params: { percent: 37 } });
+    expect(bl({ ProtectionStatus: 'On', VolumeStatus: 'DecryptionInProgress', EncryptionPercentage: 80 })).toMatchObject({
+      status: 'critical',
+      key: 'disk-encryption.decrypting',
+    });
+    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionPaused', EncryptionPercentage: 41.7 })).toMatchObject({
+      status: 'critical',
+      key: 'disk-encryption.paused',
+      params: { percent: 41.7 },
+    });
+    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionPaused' })).toMatchObject({
+      status: 'critical',
+      key: 'disk-encryption.paused-unmeasured',
+      params: {},
+    });
+    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'DecryptionPaused', EncryptionPercentage: 12 })).toMatchObject({
+      status: 'critical',
+      key: 'disk-encryption.decryption-paused',
+    });
+    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'EncryptionInProgress', EncryptionPercentage: 37 })).toMatchObject({
+      status: 'warning',
+      key: 'disk-encryption.in-progress',
+      params: { percent: 37 },
+    });
     expect(bl({ ProtectionStatus: 'On', VolumeStatus: 'FullyEncrypted', EncryptionPercentage: 100 })).toMatchObject({ status: 'ok' });
-    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'FullyDecrypted', EncryptionPercentage: 0 })).toMatchObject({ status: 'critical', key: 'disk-encryption.off.windows' });
-    expect(bl({ ProtectionStatus: 1, VolumeStatus: 4, EncryptionPercentage: 50 })).toMatchObject({ status: 'critical', key: 'disk-encryption.paused' });
+    expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'FullyDecrypted', EncryptionPercentage: 0 })).toMatchObject({
+      status: 'critical',
+      key: 'disk-encryption.off.windows',
+    });
+    expect(bl({ ProtectionStatus: 1, VolumeStatus: 4, EncryptionPercentage: 50 })).toMatchObject({
+      status: 'critical',
+      key: 'disk-encryption.paused',
+    });
     expect(bl({ ProtectionStatus: 'Unknown', VolumeStatus: 'FullyEncrypted' })).toMatchObject({ status: 'unknown' });
     expect(bl({ ProtectionStatus: 'Off', VolumeStatus: 'SomethingNew' })).toMatchObject({ status: 'unknown' });
     // No administrator rights: state from the shell property, no percentage to show.
-    expect(W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: 3 }), ctx)).toMatchObject({ status: 'warning', key: 'disk-encryption.in-progress-unmeasured', params: {} });
+    expect(W.parseBitLocker(json({ MountPoint: 'C:', BitLockerProtection: 3 }), ctx)).toMatchObject({
+      status: 'warning',
+      key: 'disk-encryption.in-progress-unmeasured',
+      params: {},
+    });
   });
 
   it('a DefaultPassword left behind warns, and is never repeated in the verdict', () => {
@@ -238,8 +434,16 @@ describe('Windows checks that match real machines (CONSTRUCTED shapes of our pro
     const f = W.parseWinlogon({ stdout: pasted, stderr: '', exitCode: 0 }, ctx);
     expect(f).toMatchObject({ status: 'warning', key: 'auto-login.password-left' });
     expect(JSON.stringify(f)).not.toContain('Cabinet2019');
-    expect(W.parseWinlogon({ stdout: 'AutoAdminLogon  : 0\r\nDefaultUserName : secretariat\r\nDefaultPassword : \r\n', stderr: '', exitCode: 0 }, ctx).status).toBe('ok');
-    expect(W.parseWinlogon(json({ AutoAdminLogon: '1', DefaultUserName: 'accueil', DefaultPasswordSet: true }), ctx)).toMatchObject({ status: 'critical', key: 'auto-login.on' });
+    expect(
+      W.parseWinlogon(
+        { stdout: 'AutoAdminLogon  : 0\r\nDefaultUserName : secretariat\r\nDefaultPassword : \r\n', stderr: '', exitCode: 0 },
+        ctx,
+      ).status,
+    ).toBe('ok');
+    expect(W.parseWinlogon(json({ AutoAdminLogon: '1', DefaultUserName: 'accueil', DefaultPasswordSet: true }), ctx)).toMatchObject({
+      status: 'critical',
+      key: 'auto-login.on',
+    });
     expect(W.parseWinlogon(json({ AutoAdminLogon: null, DefaultUserName: null, DefaultPasswordSet: false }), ctx).status).toBe('ok');
     // Our script only says whether a password is there.
     expect(script('winlogon')).toContain('DefaultPasswordSet=');
@@ -249,10 +453,23 @@ describe('Windows checks that match real machines (CONSTRUCTED shapes of our pro
   it('SMBv1: « off » needs both sides read; both sides on is said once', () => {
     const probe = windowsProbes().find((p) => p.check === 'smbv1')!;
     expect(probe.commands.map((c) => c.parserId)).toEqual(['windows.sc-qc-lanmanworkstation', 'windows.smb-server']);
-    const client = (on: boolean) => ({ status: on ? ('critical' as const) : ('ok' as const), key: on ? ('smbv1.on' as const) : ('smbv1.off' as const), params: {} });
-    const server = W.parseSmbServer(json({ ServerSMB1: null, LanmanServerStart: 2, FeatureServer: 1, Srv1Present: true, Srv1Start: 3 }), ctx);
-    const serverOff = W.parseSmbServer(json({ ServerSMB1: null, LanmanServerStart: 4, FeatureServer: 1, Srv1Present: true, Srv1Start: 3 }), ctx);
-    const serverUnknown = W.parseSmbServer(json({ ServerSMB1: null, LanmanServerStart: 2, FeatureServer: null, Srv1Present: null, Srv1Start: null }), ctx);
+    const client = (on: boolean) => ({
+      status: on ? ('critical' as const) : ('ok' as const),
+      key: on ? ('smbv1.on' as const) : ('smbv1.off' as const),
+      params: {},
+    });
+    const server = W.parseSmbServer(
+      json({ ServerSMB1: null, LanmanServerStart: 2, FeatureServer: 1, Srv1Present: true, Srv1Start: 3 }),
+      ctx,
+    );
+    const serverOff = W.parseSmbServer(
+      json({ ServerSMB1: null, LanmanServerStart: 4, FeatureServer: 1, Srv1Present: true, Srv1Start: 3 }),
+      ctx,
+    );
+    const serverUnknown = W.parseSmbServer(
+      json({ ServerSMB1: null, LanmanServerStart: 2, FeatureServer: null, Srv1Present: null, Srv1Start: null }),
+      ctx,
+    );
     expect(serverOff).toMatchObject({ status: 'ok' });
     expect(serverUnknown.status).toBe('unknown');
     expect(probe.combine!([client(true), server], ctx)).toMatchObject({ status: 'critical', key: 'smbv1.both-on' });
@@ -263,7 +480,12 @@ describe('Windows checks that match real machines (CONSTRUCTED shapes of our pro
   });
 
   it('the probe scripts ask for what the parsers read, without administrator rights', () => {
-    for (const id of ['f520e45e-7413-4a34-a497-d2765967d094', '1043add5-23b1-4afb-9a0f-64343c8f3f8d', '83d49986-add3-41d7-ba33-87c7bfb5c0fb']) expect(WINDOWS_SCRIPT_PARAMS.version!.EsuFilter).toContain(`ID='${id}'`);
+    for (const id of [
+      'f520e45e-7413-4a34-a497-d2765967d094',
+      '1043add5-23b1-4afb-9a0f-64343c8f3f8d',
+      '83d49986-add3-41d7-ba33-87c7bfb5c0fb',
+    ])
+      expect(WINDOWS_SCRIPT_PARAMS.version!.EsuFilter).toContain(`ID='${id}'`);
     expect(script('version')).toContain('-Filter $EsuFilter');
     expect(script('firewall')).toMatch(/Get-NetConnectionProfile/);
     expect(script('firewall')).toMatch(/PartOfDomain/);
@@ -271,7 +493,8 @@ describe('Windows checks that match real machines (CONSTRUCTED shapes of our pro
     expect(script('remoteAccess')).toContain('WinStations\\RDP-Tcp');
     expect(script('smbServer')).toContain('SMB1Protocol-Server');
     // Nothing that needs elevation: no Get-SmbServerConfiguration, no Get-WindowsOptionalFeature, no slmgr.
-    for (const name of Object.keys(WINDOWS_SCRIPTS) as Array<keyof typeof WINDOWS_SCRIPTS>) expect(script(name)).not.toMatch(/Get-SmbServerConfiguration|Get-WindowsOptionalFeature|slmgr/i);
+    for (const name of Object.keys(WINDOWS_SCRIPTS) as Array<keyof typeof WINDOWS_SCRIPTS>)
+      expect(script(name)).not.toMatch(/Get-SmbServerConfiguration|Get-WindowsOptionalFeature|slmgr/i);
     // The patterns given to PowerShell's -match are the ones the parser uses, and are valid regular expressions.
     expect(script('remoteAccess')).toContain('-match $ServicePattern');
     expect(script('remoteAccess')).toContain('-match $ProcessPattern');

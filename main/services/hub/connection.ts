@@ -150,7 +150,11 @@ export class HubConnection extends Emitter<ConnectionEvents> {
   }
 
   /** Acknowledged emit: OFFLINE when not connected, TIMEOUT when the hub does not answer in time. */
-  async emitAck<K extends DeviceEvent>(event: K, payload: DeviceRequest<K>, timeoutMs = this.ackTimeoutMs): Promise<Result<DeviceResponse<K>>> {
+  async emitAck<K extends DeviceEvent>(
+    event: K,
+    payload: DeviceRequest<K>,
+    timeoutMs = this.ackTimeoutMs,
+  ): Promise<Result<DeviceResponse<K>>> {
     const s = this.socket;
     if (!s?.connected) return err('OFFLINE', 'Connexion au serveur indisponible.');
     let raw: unknown;

@@ -32,7 +32,13 @@ const FILE_RE = /^vigie\.(\d+)\.log$/;
 /** Lines written before the file is open are kept (the first ones of a start), up to this many. */
 const PENDING_MAX = 1000;
 
-type Sink = { write(s: string): boolean; flushSync(): void; end(): void; once(e: string, f: (...a: unknown[]) => void): unknown; on(e: string, f: (...a: unknown[]) => void): unknown };
+type Sink = {
+  write(s: string): boolean;
+  flushSync(): void;
+  end(): void;
+  once(e: string, f: (...a: unknown[]) => void): unknown;
+  on(e: string, f: (...a: unknown[]) => void): unknown;
+};
 
 export class LogFile {
   readonly dir: string;

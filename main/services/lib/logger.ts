@@ -43,7 +43,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     if (ORDER[lvl] < ORDER[level]) return;
     let line: string;
     try {
-      line = JSON.stringify({ time: new Date().toISOString(), level: lvl, ...bindings, msg: redactText(msg), ...(data ? (redactValue(safe(data)) as Record<string, unknown>) : {}) });
+      line = JSON.stringify({
+        time: new Date().toISOString(),
+        level: lvl,
+        ...bindings,
+        msg: redactText(msg),
+        ...(data ? (redactValue(safe(data)) as Record<string, unknown>) : {}),
+      });
     } catch {
       line = JSON.stringify({ time: new Date().toISOString(), level: lvl, ...bindings, msg, unserializable: true });
     }

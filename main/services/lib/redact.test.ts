@@ -17,7 +17,10 @@ describe('redactPath: root, depth and last extension kept, names dropped', () =>
 
 describe('redactText: secrets and absolute paths in free text', () => {
   it.each([
-    ['restore failed for /home/cabinet/Patients/Dupont Jeanne/radio du 3 mars.pdf: permission denied', 'restore failed for /…/…/…/…/….pdf: permission denied'],
+    [
+      'restore failed for /home/cabinet/Patients/Dupont Jeanne/radio du 3 mars.pdf: permission denied',
+      'restore failed for /…/…/…/…/….pdf: permission denied',
+    ],
     ['lstat "C:\\Users\\dr\\Patients\\Martin Paul.docx" failed', 'lstat "C:\\…\\…\\…\\….docx" failed'],
     ['Authorization: Bearer eyJhbGciOi.abc.def', `Authorization: Bearer ${REDACTED}`],
     ['password=hunter2&user=dr', `password=${REDACTED}&user=dr`],
@@ -25,7 +28,10 @@ describe('redactText: secrets and absolute paths in free text', () => {
     [`token ${'a'.repeat(64)}`, `token ${REDACTED}`],
     // Kept: URLs, ids, dates, words with a slash.
     ['connected to http://127.0.0.1:8750/device', 'connected to http://127.0.0.1:8750/device'],
-    ['request 3f2b6c1e-8a7d-4c2b-9e1f-0a1b2c3d4e5f at 2026-12-03T10:00:00.000Z', 'request 3f2b6c1e-8a7d-4c2b-9e1f-0a1b2c3d4e5f at 2026-12-03T10:00:00.000Z'],
+    [
+      'request 3f2b6c1e-8a7d-4c2b-9e1f-0a1b2c3d4e5f at 2026-12-03T10:00:00.000Z',
+      'request 3f2b6c1e-8a7d-4c2b-9e1f-0a1b2c3d4e5f at 2026-12-03T10:00:00.000Z',
+    ],
     ['and/or 3/4 done', 'and/or 3/4 done'],
   ])('%s', (input, out) => expect(redactText(input)).toBe(out));
 });
@@ -75,9 +81,17 @@ describe('redactValue: by field name, at any depth', () => {
   it('the logger redacts every line it writes, its bindings included', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'debug', write: (l) => lines.push(l) }).child({ repository: '/mnt/nas/Cabinet Dupont' });
-    log.info('backup of /home/dr/Patients/Dupont.pdf done', { password: 'p', err: Object.assign(new Error('EACCES /home/dr/x/Leroy.odt'), { code: 'EACCES' }) });
+    log.info('backup of /home/dr/Patients/Dupont.pdf done', {
+      password: 'p',
+      err: Object.assign(new Error('EACCES /home/dr/x/Leroy.odt'), { code: 'EACCES' }),
+    });
     const o = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(o).toMatchObject({ repository: '/…/…/…', msg: 'backup of /…/…/…/….pdf done', password: REDACTED, err: { name: 'Error', message: 'EACCES /…/…/…/….odt', code: 'EACCES' } });
+    expect(o).toMatchObject({
+      repository: '/…/…/…',
+      msg: 'backup of /…/…/…/….pdf done',
+      password: REDACTED,
+      err: { name: 'Error', message: 'EACCES /…/…/…/….odt', code: 'EACCES' },
+    });
     expect(lines[0]).not.toMatch(/Dupont|Leroy/);
   });
 });

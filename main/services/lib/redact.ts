@@ -19,9 +19,11 @@ export const REDACTED = '[redacted]';
 const ELLIPSIS = '…';
 
 /** Field names whose value is a secret, whatever it looks like. */
-const SECRET_KEY = /(token|passw|passphrase|secret|totp|otp$|cookie|authorization|apikey|api_key|privatekey|private_key|credential|enroll.*code|^key$|[a-z]Key$|_key$)/i;
+const SECRET_KEY =
+  /(token|passw|passphrase|secret|totp|otp$|cookie|authorization|apikey|api_key|privatekey|private_key|credential|enroll.*code|^key$|[a-z]Key$|_key$)/i;
 /** Field names whose value is a path or a list of paths. */
-const PATH_KEY = /^(path|paths|file|files|filename|folder|folders|dir|dirs|targetDir|root|roots|cwd|repository|repo|staging|includes|excludes)$/i;
+const PATH_KEY =
+  /^(path|paths|file|files|filename|folder|folders|dir|dirs|targetDir|root|roots|cwd|repository|repo|staging|includes|excludes)$/i;
 
 const EXT = /\.[A-Za-z0-9]{1,8}$/;
 

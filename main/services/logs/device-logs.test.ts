@@ -47,7 +47,15 @@ beforeAll(async () => {
     note: 'password=hunter2 then code 7N7Q-7DJ6',
   });
   // …and a line an older version wrote without redaction: the device redacts it again as it reads.
-  logFile.write(JSON.stringify({ level: 'info', msg: 'enrolled', enrollCode: '7N7Q-7DJ6', folder: 'C:\\Users\\dr\\Documents\\Patients\\Leroy Anne', totp: '123456' }));
+  logFile.write(
+    JSON.stringify({
+      level: 'info',
+      msg: 'enrolled',
+      enrollCode: '7N7Q-7DJ6',
+      folder: 'C:\\Users\\dr\\Documents\\Patients\\Leroy Anne',
+      totp: '123456',
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -67,7 +75,8 @@ describe('device:logs through the real app and hub', () => {
     expect(text).toContain('restore failed for /…/…/…/…/….pdf: permission denied');
     expect(text).toContain('"paths":["/…/…/…/….docx"]');
     expect(text).toContain('"folder":"C:\\\\…\\\\…\\\\…\\\\…\\\\…"');
-    for (const secret of ['Dupont', 'Jeanne', 'Martin Paul', 'Leroy', 'hunter2', '7N7Q-7DJ6', 'tok_4f9a', '123456', 'cabinet/Patients']) expect(text).not.toContain(secret);
+    for (const secret of ['Dupont', 'Jeanne', 'Martin Paul', 'Leroy', 'hunter2', '7N7Q-7DJ6', 'tok_4f9a', '123456', 'cabinet/Patients'])
+      expect(text).not.toContain(secret);
     expect(r.data.lines.length).toBeLessThanOrEqual(50);
     // The practitioner's chat: one line signed « Vigie », worded by the app in its language.
     const seen = await waitFor(() => app.state().support.messages.find((m) => m.system?.key === 'logs.viewed'), 'logs.viewed line');
@@ -86,9 +95,17 @@ describe('device:logs through the real app and hub', () => {
     const handler = deviceLogsHandler({ file: logFile, current: () => current, logger: quietLogger });
     const wrongTech = await handler({ requestId, technician: { id: other.id, name: 'Bruno Durand' }, lines: 10 });
     expect(wrongTech.ok ? 'OK' : wrongTech.error.code).toBe('FORBIDDEN');
-    const wrongRequest = await handler({ requestId: '00000000-0000-4000-8000-000000000000', technician: { id: tech.id, name: 'Julie Martin' }, lines: 10 });
+    const wrongRequest = await handler({
+      requestId: '00000000-0000-4000-8000-000000000000',
+      technician: { id: tech.id, name: 'Julie Martin' },
+      lines: 10,
+    });
     expect(wrongRequest.ok ? 'OK' : wrongRequest.error.code).toBe('FORBIDDEN');
-    const none = await deviceLogsHandler({ file: logFile, current: () => null, logger: quietLogger })({ requestId, technician: { id: tech.id, name: 'Julie Martin' }, lines: 10 });
+    const none = await deviceLogsHandler({ file: logFile, current: () => null, logger: quietLogger })({
+      requestId,
+      technician: { id: tech.id, name: 'Julie Martin' },
+      lines: 10,
+    });
     expect(none.ok ? 'OK' : none.error.code).toBe('FORBIDDEN');
     const right = await handler({ requestId, technician: { id: tech.id, name: 'Julie Martin' }, lines: 2 });
     expect(right.ok && right.data.lines).toHaveLength(2);

@@ -27,8 +27,15 @@ export function deviceLogsHandler(o: DeviceLogsOptions): (call: DeviceLogsCall) 
       return err('FORBIDDEN', 'Ce poste ne donne son journal qu’au technicien de sa demande en cours.');
     }
     if (!o.file) return err('UNAVAILABLE', 'Ce poste ne tient pas de journal technique.');
-    const tail = await o.file.tail(Math.min(call.lines, DEVICE_LOGS_LIMITS.maxLines), { maxBytes: DEVICE_LOGS_LIMITS.maxBytes, maxLineChars: DEVICE_LOGS_LIMITS.maxLineChars });
-    log.info('technical log read by the technician', { requestId: call.requestId, technicianId: call.technician.id, lines: tail.lines.length });
+    const tail = await o.file.tail(Math.min(call.lines, DEVICE_LOGS_LIMITS.maxLines), {
+      maxBytes: DEVICE_LOGS_LIMITS.maxBytes,
+      maxLineChars: DEVICE_LOGS_LIMITS.maxLineChars,
+    });
+    log.info('technical log read by the technician', {
+      requestId: call.requestId,
+      technicianId: call.technician.id,
+      lines: tail.lines.length,
+    });
     return ok({ lines: tail.lines, truncated: tail.truncated, readAt: (o.now?.() ?? new Date()).toISOString() });
   };
 }

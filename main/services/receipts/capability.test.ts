@@ -38,7 +38,11 @@ describe('« Mes interventions » (app ↔ hub)', () => {
     const hubDir = await tempDir('interventions-hub');
     const appDir = await tempDir('interventions-app');
     const hub: Hub = await startHub(join(hubDir.path, 'data'));
-    cleanups.push(() => hubDir.remove(), () => appDir.remove(), () => hub.close());
+    cleanups.push(
+      () => hubDir.remove(),
+      () => appDir.remove(),
+      () => hub.close(),
+    );
     const folder = join(appDir.path, 'Documents', 'Vigie', 'Interventions');
     const shell = new RecordingShell();
     const app: VigieApp = createApp({
@@ -46,7 +50,11 @@ describe('« Mes interventions » (app ↔ hub)', () => {
       appVersion: '0.1.0-test',
       defaultHubUrl: hub.url,
       logger: quietLogger,
-      ports: { secrets: new FileSecretStore(join(appDir.path, 'secrets.json'), quietLogger), notifier: new RecordingNotifier(), system: new NodeSystemInfo() },
+      ports: {
+        secrets: new FileSecretStore(join(appDir.path, 'secrets.json'), quietLogger),
+        notifier: new RecordingNotifier(),
+        system: new NodeSystemInfo(),
+      },
       hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
       capabilities: [interventionsCapability({ folder, shell, locale: () => app.state().locale })],
     });
@@ -79,7 +87,12 @@ describe('« Mes interventions » (app ↔ hub)', () => {
     expect(page.items.map((i) => [i.requestId, i.status, i.resolutionNote])).toEqual([[id, 'resolved', 'Messagerie réparée.']]);
 
     // Someone's file already has the receipt's name; a link and a folder take the next ones.
-    const file = await w.hub.receipts.file({ kind: 'device', id: page.items[0]!.deviceId, name: '', practiceId: '', practiceName: '' }, id, 'pdf', 'fr');
+    const file = await w.hub.receipts.file(
+      { kind: 'device', id: page.items[0]!.deviceId, name: '', practiceId: '', practiceName: '' },
+      id,
+      'pdf',
+      'fr',
+    );
     await mkdir(w.folder, { recursive: true });
     const theirs = join(w.folder, file.fileName);
     await writeFile(theirs, 'mon propre fichier');
@@ -116,7 +129,11 @@ describe('« Mes interventions » (app ↔ hub)', () => {
       appVersion: '0.1.0-test',
       defaultHubUrl: w.hub.url,
       logger: quietLogger,
-      ports: { secrets: new FileSecretStore(join(w.folder, '..', '..', 'other-secrets.json'), quietLogger), notifier: new RecordingNotifier(), system: new NodeSystemInfo() },
+      ports: {
+        secrets: new FileSecretStore(join(w.folder, '..', '..', 'other-secrets.json'), quietLogger),
+        notifier: new RecordingNotifier(),
+        system: new NodeSystemInfo(),
+      },
       hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
     });
     await other.start();

@@ -32,7 +32,8 @@ export function screenHandlers(get: () => ScreenSessionService): Required<Pick<I
 export function hubConnectionLink(hub: HubConnection): ScreenHubLink {
   return {
     request: async (event, payload) => {
-      if (!Object.prototype.hasOwnProperty.call(DEVICE_EVENTS, event)) return err('UNAVAILABLE', 'Le partage d’écran n’est pas encore pris en charge par le serveur.') as never;
+      if (!Object.prototype.hasOwnProperty.call(DEVICE_EVENTS, event))
+        return err('UNAVAILABLE', 'Le partage d’écran n’est pas encore pris en charge par le serveur.') as never;
       return hub.emitAck(event as never, payload as never) as never;
     },
     onPush: (name, listener) => hub.onPush(name, listener as never),

@@ -30,7 +30,15 @@ export class ConsentWindows {
   ) {}
 
   open(sessionId: string, kind: ScreenKind, displays: DisplayInfo[], inputAvailable: boolean): Pending {
-    const p: Pending = { sessionId, kind, expiresAt: this.clock.now() + this.timeoutMs, displays, inputAvailable, cancelTimer: () => undefined, answered: false };
+    const p: Pending = {
+      sessionId,
+      kind,
+      expiresAt: this.clock.now() + this.timeoutMs,
+      displays,
+      inputAvailable,
+      cancelTimer: () => undefined,
+      answered: false,
+    };
     this.arm(p);
     return p;
   }

@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { SCREEN_LIMITS, VigieError, type DeviceDataMessage, type DisplayInfo, type InputEvent, type PointerButton, type TechDataMessage } from '@vigie/common';
+import {
+  SCREEN_LIMITS,
+  VigieError,
+  type DeviceDataMessage,
+  type DisplayInfo,
+  type InputEvent,
+  type PointerButton,
+  type TechDataMessage,
+} from '@vigie/common';
 import type { Logger } from '../../platform/ports.js';
 import type { InputInjector } from './ports.js';
 
@@ -39,7 +47,16 @@ export class InputPump {
   private readonly heldButtons = new Set<PointerButton>();
   private lastPointer: { x: number; y: number } = { x: 0.5, y: 0.5 };
   private injectedCount = 0;
-  private readonly drops: Record<DropReason, number> = { 'not-live': 0, 'not-controlling': 0, invalid: 0, outside: 0, 'too-large': 0, unsupported: 0, overflow: 0, failed: 0 };
+  private readonly drops: Record<DropReason, number> = {
+    'not-live': 0,
+    'not-controlling': 0,
+    invalid: 0,
+    outside: 0,
+    'too-large': 0,
+    unsupported: 0,
+    overflow: 0,
+    failed: 0,
+  };
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly o: InputPumpOptions) {}
@@ -174,7 +191,11 @@ export class InputPump {
   }
 
   /** A modifier the technician no longer holds (key-up lost when their window lost focus) is released. */
-  private async releaseStuckModifiers(mods: Record<'alt' | 'ctrl' | 'meta' | 'shift', boolean>, display: DisplayInfo, current: string): Promise<void> {
+  private async releaseStuckModifiers(
+    mods: Record<'alt' | 'ctrl' | 'meta' | 'shift', boolean>,
+    display: DisplayInfo,
+    current: string,
+  ): Promise<void> {
     for (const [mod, codes] of Object.entries(MODIFIER_KEYS) as Array<[keyof typeof MODIFIER_KEYS, string[]]>) {
       if (mods[mod]) continue;
       for (const code of codes) {

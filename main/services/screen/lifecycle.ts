@@ -81,7 +81,12 @@ const active = (p: ScreenPhase) => p !== 'idle' && p !== 'ended';
 const same = (state: DeviceScreenState): DeviceTransition => ({ state, effects: [] });
 const ended = (s: DeviceScreenState, by: ScreenEndedBy, reason: ScreenEndReason, then: DeviceScreenEffect[] = []): DeviceTransition => ({
   state: { phase: 'ended', asking: null },
-  effects: [...(s.asking ? [{ t: 'close-consent' } as const] : []), ...(s.phase === 'controlling' || s.phase === 'control-pending' ? [{ t: 'leave-control' } as const] : []), { t: 'end', by, reason }, ...then],
+  effects: [
+    ...(s.asking ? [{ t: 'close-consent' } as const] : []),
+    ...(s.phase === 'controlling' || s.phase === 'control-pending' ? [{ t: 'leave-control' } as const] : []),
+    { t: 'end', by, reason },
+    ...then,
+  ],
 });
 
 export function transition(s: DeviceScreenState, e: DeviceScreenEvent): DeviceTransition {
@@ -101,15 +106,23 @@ export function transition(s: DeviceScreenState, e: DeviceScreenEvent): DeviceTr
       return { state: { phase: 'control-pending', asking: 'control' }, effects: [{ t: 'open-consent', kind: 'control' }] };
     case 'switch-asked':
       if (e.sameSession && s.asking === 'switch') return same(s); // already shown
-      if (!e.sameSession || (s.phase !== 'viewing' && s.phase !== 'controlling') || s.asking || !e.known) return { state: s, effects: [{ t: 'switch-reply', decision: 'refused' }] };
+      if (!e.sameSession || (s.phase !== 'viewing' && s.phase !== 'controlling') || s.asking || !e.known)
+        return { state: s, effects: [{ t: 'switch-reply', decision: 'refused' }] };
       return { state: { phase: s.phase, asking: 'switch' }, effects: [{ t: 'open-consent', kind: 'switch' }] };
     case 'answer': {
       if (s.asking === 'control') {
         const phase = s.phase === 'control-pending' ? 'viewing' : s.phase;
-        return { state: { phase, asking: null }, effects: [{ t: 'close-consent' }, { t: 'reply', phase: 'control', decision: e.decision }] };
+        return {
+          state: { phase, asking: null },
+          effects: [{ t: 'close-consent' }, { t: 'reply', phase: 'control', decision: e.decision }],
+        };
       }
       // Refused or no answer: the current monitor stays shared.
-      if (s.asking === 'switch') return { state: { phase: s.phase, asking: null }, effects: [{ t: 'close-consent' }, { t: 'switch-reply', decision: e.decision === 'timeout' ? 'timeout' : 'refused' }] };
+      if (s.asking === 'switch')
+        return {
+          state: { phase: s.phase, asking: null },
+          effects: [{ t: 'close-consent' }, { t: 'switch-reply', decision: e.decision === 'timeout' ? 'timeout' : 'refused' }],
+        };
       if (s.asking === 'view') {
         const decision = e.decision === 'timeout' ? 'timeout' : 'refused';
         return ended(s, 'device', decision, [{ t: 'reply', phase: 'view', decision }]);
@@ -120,7 +133,9 @@ export function transition(s: DeviceScreenState, e: DeviceScreenEvent): DeviceTr
       return s.phase === 'consent-pending' ? { state: { phase: 'viewing', asking: null }, effects: [{ t: 'close-consent' }] } : same(s);
     case 'control-granted':
       if (s.phase !== 'control-pending') return same(s);
-      return e.ok ? { state: { phase: 'controlling', asking: null }, effects: [{ t: 'close-consent' }, { t: 'enter-control' }] } : { state: { phase: 'viewing', asking: null }, effects: [{ t: 'close-consent' }] };
+      return e.ok
+        ? { state: { phase: 'controlling', asking: null }, effects: [{ t: 'close-consent' }, { t: 'enter-control' }] }
+        : { state: { phase: 'viewing', asking: null }, effects: [{ t: 'close-consent' }] };
     case 'switch-granted':
       return s.asking === 'switch' ? { state: { phase: s.phase, asking: null }, effects: [{ t: 'close-consent' }] } : same(s);
     case 'stop':
@@ -130,10 +145,16 @@ export function transition(s: DeviceScreenState, e: DeviceScreenEvent): DeviceTr
       return ended(s, 'device', e.reason, [{ t: 'tell-end', reason: e.reason }]);
     case 'revoke':
       if (s.phase !== 'controlling' && s.phase !== 'control-pending') return same(s);
-      return { state: { phase: 'viewing', asking: s.asking === 'control' ? null : s.asking }, effects: [...(s.asking === 'control' ? [{ t: 'close-consent' } as const] : []), { t: 'leave-control' }, { t: 'tell-revoke' }] };
+      return {
+        state: { phase: 'viewing', asking: s.asking === 'control' ? null : s.asking },
+        effects: [...(s.asking === 'control' ? [{ t: 'close-consent' } as const] : []), { t: 'leave-control' }, { t: 'tell-revoke' }],
+      };
     case 'hub-viewing':
       if (s.phase === 'controlling' || (s.phase === 'control-pending' && !e.answered)) {
-        return { state: { phase: 'viewing', asking: null }, effects: [...(s.asking ? [{ t: 'close-consent' } as const] : []), { t: 'leave-control' }] };
+        return {
+          state: { phase: 'viewing', asking: null },
+          effects: [...(s.asking ? [{ t: 'close-consent' } as const] : []), { t: 'leave-control' }],
+        };
       }
       return same(s);
     case 'ended':

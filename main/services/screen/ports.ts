@@ -3,15 +3,22 @@
  * by Electron's main process and by the browser host alike); tests bring recording ones.
  */
 import type { z } from 'zod';
-import type { BackupReason, DisplayInfo, InputEvent, Result, SCREEN_DEVICE_EVENTS, SCREEN_DEVICE_PUSH, ScreenDeviceEvent } from '@vigie/common';
+import type {
+  BackupReason,
+  DisplayInfo,
+  InputEvent,
+  Result,
+  SCREEN_DEVICE_EVENTS,
+  SCREEN_DEVICE_PUSH,
+  ScreenDeviceEvent,
+} from '@vigie/common';
 
 export type { DisplayInfo, InputEvent };
 
 export type InjectorUnavailableReason = 'no-display' | 'display-unreachable' | 'wayland-only' | 'load-failed' | 'unsupported-os';
 
 export type InjectorAvailability =
-  | { available: true }
-  | { available: false; code: 'UNAVAILABLE'; reason: InjectorUnavailableReason; message: string };
+  { available: true } | { available: false; code: 'UNAVAILABLE'; reason: InjectorUnavailableReason; message: string };
 
 /** What an injection did: `unsupported` when the event cannot be reproduced here (unknown key code…). */
 export type InjectResult = 'injected' | 'unsupported';

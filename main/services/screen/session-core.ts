@@ -82,8 +82,19 @@ export abstract class ScreenSessionCore extends Emitter<ScreenEvents> {
     super();
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ svc: 'screen' });
-    this.consents = new ConsentWindows(this.clock, o.consentTimeoutMs ?? SCREEN_LIMITS.consentTimeoutMs, () => this.pending, (p) => this.timedOut(p));
-    this.pump = new InputPump({ injector: o.injector, log: this.log, maxQueue: o.maxQueue ?? 256, controlling: () => this.phase === 'controlling', display: () => this.display });
+    this.consents = new ConsentWindows(
+      this.clock,
+      o.consentTimeoutMs ?? SCREEN_LIMITS.consentTimeoutMs,
+      () => this.pending,
+      (p) => this.timedOut(p),
+    );
+    this.pump = new InputPump({
+      injector: o.injector,
+      log: this.log,
+      maxQueue: o.maxQueue ?? 256,
+      controlling: () => this.phase === 'controlling',
+      display: () => this.display,
+    });
   }
 
   // ---------- what the renderer and the shell read ----------
@@ -140,9 +151,11 @@ export abstract class ScreenSessionCore extends Emitter<ScreenEvents> {
         this.controlled = true;
       } else if (fx.t === 'end') this.endEffect(fx.by, fx.reason);
       else if (fx.t === 'reply') hub.push(() => this.reply(sessionId, fx.phase, fx.decision));
-      else if (fx.t === 'refuse-unasked') hub.push(() => this.reply(sessionId, fx.phase, 'refused', 'could not refuse a request while busy'));
+      else if (fx.t === 'refuse-unasked')
+        hub.push(() => this.reply(sessionId, fx.phase, 'refused', 'could not refuse a request while busy'));
       else if (fx.t === 'switch-reply') hub.push(() => this.answerSwitchToHub(sessionId, fx.decision));
-      else if (fx.t === 'tell-end') hub.push(() => this.tellHub('screen:end', { sessionId, reason: fx.reason, stats }, 'hub did not record the end of the session'));
+      else if (fx.t === 'tell-end')
+        hub.push(() => this.tellHub('screen:end', { sessionId, reason: fx.reason, stats }, 'hub did not record the end of the session'));
       else hub.push(() => this.tellHub('screen:revoke-control', { sessionId }, 'hub did not record the control withdrawal'));
     }
     this.phase = t.state.phase;
@@ -159,7 +172,14 @@ export abstract class ScreenSessionCore extends Emitter<ScreenEvents> {
 
   /** A new session asked: who asks, and everything of the previous one forgotten. */
   protected beginSession(c: ScreenConsentRequest): void {
-    this.current = { id: c.sessionId, requestId: c.requestId, technicianName: c.technician.displayName, technicianInitials: c.technician.initials, providerName: c.providerName, shortCode: c.shortCode };
+    this.current = {
+      id: c.sessionId,
+      requestId: c.requestId,
+      technicianName: c.technician.displayName,
+      technicianInitials: c.technician.initials,
+      providerName: c.providerName,
+      shortCode: c.shortCode,
+    };
     this.display = null;
     this.displayRank = null;
     this.ice = null;
@@ -169,19 +189,32 @@ export abstract class ScreenSessionCore extends Emitter<ScreenEvents> {
     this.pump.reset();
   }
 
-  protected async reply(sessionId: string, phase: 'view' | 'control', decision: Answer, failure = 'hub did not record the consent answer'): Promise<void> {
+  protected async reply(
+    sessionId: string,
+    phase: 'view' | 'control',
+    decision: Answer,
+    failure = 'hub did not record the consent answer',
+  ): Promise<void> {
     // Impossible here: the technician is told why (no graphical session, Wayland only…).
     const reason = decision === 'unavailable' ? (this.inputUnavailable ?? (this.display ? null : 'no-shared-screen')) : null;
     await this.tellHub('screen:consent', { sessionId, phase, decision, ...(reason ? { reason } : {}) }, failure);
   }
 
-  protected async tellHub<K extends ScreenDeviceEvent>(event: K, payload: z.input<(typeof SCREEN_DEVICE_EVENTS)[K]['request']>, failure: string): Promise<void> {
+  protected async tellHub<K extends ScreenDeviceEvent>(
+    event: K,
+    payload: z.input<(typeof SCREEN_DEVICE_EVENTS)[K]['request']>,
+    failure: string,
+  ): Promise<void> {
     const r = await this.o.hub.request(event, payload);
     if (!r.ok) this.log.warn(failure, { code: r.error.code });
   }
 
   protected async answerSwitchToHub(sessionId: string, decision: ScreenSwitchDecision, index?: number): Promise<void> {
-    await this.tellHub('screen:switch-answer', { sessionId, decision, ...(index ? { index } : {}) }, 'hub did not record the monitor switch answer');
+    await this.tellHub(
+      'screen:switch-answer',
+      { sessionId, decision, ...(index ? { index } : {}) },
+      'hub did not record the monitor switch answer',
+    );
   }
 
   protected async listDisplays(): Promise<DisplayInfo[]> {
@@ -195,7 +228,9 @@ export abstract class ScreenSessionCore extends Emitter<ScreenEvents> {
 
   protected timedOut(p: Pending): void {
     this.log.info('consent timed out', { sessionId: p.sessionId, kind: p.kind });
-    void this.step({ type: 'answer', decision: 'timeout' }, p.sessionId).catch((e: unknown) => this.log.error('timeout answer failed', { err: e }));
+    void this.step({ type: 'answer', decision: 'timeout' }, p.sessionId).catch((e: unknown) =>
+      this.log.error('timeout answer failed', { err: e }),
+    );
   }
 
   /** The consent shown again after an answer that could not be taken (unknown monitor): its timer resumes. */

@@ -5,15 +5,14 @@
  * for the 30 s consent.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DisplayInfo,
-  type InputEvent,
-  type ScreenSession,
-  type ScreenSignal,
-  type ScreenState,
-} from '@vigie/common';
+import { type DisplayInfo, type InputEvent, type ScreenSession, type ScreenSignal, type ScreenState } from '@vigie/common';
 import { emitAck, nextEvent, type Socket } from '../../../server/src/test-support/sockets.js';
-import { startScreenTestHub, type ScreenTestDevice, type ScreenTestHub, type ScreenTestTech } from '../../../server/src/screen/test-support/index.js';
+import {
+  startScreenTestHub,
+  type ScreenTestDevice,
+  type ScreenTestHub,
+  type ScreenTestTech,
+} from '../../../server/src/screen/test-support/index.js';
 import { nutKeyFor } from '../../platform/node/input-keymap.js';
 import { HubConnection } from '../hub/connection.js';
 import { createDispatch } from '../ipc.js';
@@ -87,7 +86,16 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-type Rig = { svc: ScreenSessionService; injector: RecordingInjector; clock: ManualClock; tech: ScreenTestTech; dev: ScreenTestDevice; t: Socket; d: Socket; requestId: string };
+type Rig = {
+  svc: ScreenSessionService;
+  injector: RecordingInjector;
+  clock: ManualClock;
+  tech: ScreenTestTech;
+  dev: ScreenTestDevice;
+  t: Socket;
+  d: Socket;
+  requestId: string;
+};
 
 async function rig(opts: { inputAvailable?: boolean } = {}): Promise<Rig> {
   counter++;
@@ -138,7 +146,14 @@ describe('ScreenSessionService: consent', () => {
     const s = await ask(r);
     const st = r.svc.state();
     expect(st.phase).toBe('consent-pending');
-    expect(st.consent).toMatchObject({ kind: 'view', technicianName: 'Technicien ' + counter, providerName: 'InfoSanté Services', shortCode: s.shortCode, defaultDisplayId: 'left', inputAvailable: true });
+    expect(st.consent).toMatchObject({
+      kind: 'view',
+      technicianName: 'Technicien ' + counter,
+      providerName: 'InfoSanté Services',
+      shortCode: s.shortCode,
+      defaultDisplayId: 'left',
+      inputAvailable: true,
+    });
     expect(Date.parse(st.consent!.expiresAt) - r.clock.now()).toBe(30_000);
     expect(r.svc.canCapture()).toBe(false);
     expect(st.capture).toBeNull();
@@ -149,7 +164,12 @@ describe('ScreenSessionService: consent', () => {
     r.clock.advance(29_999);
     expect(r.svc.state().phase).toBe('consent-pending');
     r.clock.advance(1);
-    expect(r.svc.state()).toMatchObject({ phase: 'ended', consent: null, capture: null, ended: { sessionId: s.id, reason: 'timeout', by: 'device' } });
+    expect(r.svc.state()).toMatchObject({
+      phase: 'ended',
+      consent: null,
+      capture: null,
+      ended: { sessionId: s.id, reason: 'timeout', by: 'device' },
+    });
     expect(await ended).toMatchObject({ endReason: 'timeout', endedBy: 'device' });
     await expect(r.svc.grant(s.id)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(r.svc.canCapture()).toBe(false);
@@ -170,7 +190,12 @@ describe('ScreenSessionService: consent', () => {
     const s = await ask(r);
     await expect(r.svc.grant(s.id, 'nope')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const st = await r.svc.grant(s.id, 'right');
-    expect(st).toMatchObject({ phase: 'viewing', consent: null, banner: { mode: 'viewing', technicianName: `Technicien ${counter}` }, capture: { sessionId: s.id, displayId: 'right' } });
+    expect(st).toMatchObject({
+      phase: 'viewing',
+      consent: null,
+      banner: { mode: 'viewing', technicianName: `Technicien ${counter}` },
+      capture: { sessionId: s.id, displayId: 'right' },
+    });
     expect(st.capture!.ice!.iceServers).toEqual([{ urls: ['stun:stun.example.org:3478'] }]);
     expect(r.svc.captureTarget()).toMatchObject({ sessionId: s.id, display: { id: 'right' } });
 
@@ -201,12 +226,18 @@ describe('ScreenSessionService: consent', () => {
 
     const s2 = await viewing(r);
     expect((await emitAck(r.t, 'screen:end', { sessionId: s2.id })).ok).toBe(true);
-    expect(await waitState(r.svc, (x) => x.phase === 'ended', 'ended by the technician')).toMatchObject({ capture: null, ended: { reason: 'technician-end', by: 'technician' } });
+    expect(await waitState(r.svc, (x) => x.phase === 'ended', 'ended by the technician')).toMatchObject({
+      capture: null,
+      ended: { reason: 'technician-end', by: 'technician' },
+    });
 
     const s3 = await viewing(r);
     const gone = nextEvent<ScreenSession>(r.t, 'screen:updated', (x) => x.id === s3.id && x.state === 'ended');
     r.d.disconnect();
-    expect(await waitState(r.svc, (x) => x.phase === 'ended', 'ended by the disconnect')).toMatchObject({ capture: null, ended: { reason: 'disconnect' } });
+    expect(await waitState(r.svc, (x) => x.phase === 'ended', 'ended by the disconnect')).toMatchObject({
+      capture: null,
+      ended: { reason: 'disconnect' },
+    });
     expect(await gone).toMatchObject({ endReason: 'disconnect', endedBy: 'device' });
   });
 });
@@ -321,11 +352,22 @@ describe('ScreenSessionService: control and input', () => {
     expect(await r.svc.handleData(s.id, json({ t: 'clipboard.get', id: 1 }))).toEqual({ t: 'clipboard.error', id: 1, code: 'FORBIDDEN' });
     expect(await r.svc.handleData(s.id, json({ t: 'ping', id: 2, sentAt: 123.5 }))).toEqual({ t: 'pong', id: 2, sentAt: 123.5 });
     await controlling(r, s);
-    expect(await r.svc.handleData(s.id, json({ t: 'clipboard.get', id: 3 }))).toEqual({ t: 'clipboard.text', id: 3, text: 'texte du cabinet' });
-    expect(await r.svc.handleData(s.id, json({ t: 'clipboard.set', id: 4, text: 'mot de passe Wi-Fi' }))).toEqual({ t: 'clipboard.ok', id: 4 });
+    expect(await r.svc.handleData(s.id, json({ t: 'clipboard.get', id: 3 }))).toEqual({
+      t: 'clipboard.text',
+      id: 3,
+      text: 'texte du cabinet',
+    });
+    expect(await r.svc.handleData(s.id, json({ t: 'clipboard.set', id: 4, text: 'mot de passe Wi-Fi' }))).toEqual({
+      t: 'clipboard.ok',
+      id: 4,
+    });
     expect(r.injector.clipboard).toBe('mot de passe Wi-Fi');
     await r.svc.revokeControl();
-    expect(await r.svc.handleData(s.id, json({ t: 'clipboard.set', id: 5, text: 'x' }))).toEqual({ t: 'clipboard.error', id: 5, code: 'FORBIDDEN' });
+    expect(await r.svc.handleData(s.id, json({ t: 'clipboard.set', id: 5, text: 'x' }))).toEqual({
+      t: 'clipboard.error',
+      id: 5,
+      code: 'FORBIDDEN',
+    });
     expect(r.injector.clipboard).toBe('mot de passe Wi-Fi');
   });
 });
@@ -347,13 +389,21 @@ describe('ScreenSessionService: monitor switch', () => {
 
     const st = await askSwitch(r, s.id, 2);
     // Same consent window, the requested monitor preselected; nothing switched yet, control goes on.
-    expect(st).toMatchObject({ phase: 'controlling', consent: { kind: 'view', switching: true, defaultDisplayId: 'right', sessionId: s.id }, capture: { displayId: 'left' } });
+    expect(st).toMatchObject({
+      phase: 'controlling',
+      consent: { kind: 'view', switching: true, defaultDisplayId: 'right', sessionId: s.id },
+      capture: { displayId: 'left' },
+    });
     expect(st.consent!.displays.map((d) => d.id)).toEqual(['left', 'right']);
     expect(r.svc.captureTarget()?.display?.id).toBe('left');
 
     const recorded = nextEvent<ScreenSession>(r.t, 'screen:updated', (x) => x.id === s.id && x.displaySwitch?.decision === 'granted');
     const after = await r.svc.grant(s.id);
-    expect(after).toMatchObject({ phase: 'controlling', consent: null, capture: { sessionId: s.id, displayId: 'right', display: { label: 'Écran 2', index: 2, count: 2 } } });
+    expect(after).toMatchObject({
+      phase: 'controlling',
+      consent: null,
+      capture: { sessionId: s.id, displayId: 'right', display: { label: 'Écran 2', index: 2, count: 2 } },
+    });
     expect(r.svc.captureTarget()).toMatchObject({ sessionId: s.id, display: { id: 'right' } });
     // The key held on the old monitor was released there.
     expect(r.injector.events.at(-1)).toEqual({ ev: { t: 'key.up', code: 'ShiftLeft', mods }, display: 'left' });
@@ -371,7 +421,11 @@ describe('ScreenSessionService: monitor switch', () => {
     const s = await viewing(r, 'right');
     await askSwitch(r, s.id, 1);
     const refused = nextEvent<ScreenSession>(r.t, 'screen:updated', (x) => x.id === s.id && x.displaySwitch?.decision === 'refused');
-    expect(await r.svc.refuse(s.id)).toMatchObject({ phase: 'viewing', consent: null, capture: { displayId: 'right', display: { index: 2 } } });
+    expect(await r.svc.refuse(s.id)).toMatchObject({
+      phase: 'viewing',
+      consent: null,
+      capture: { displayId: 'right', display: { index: 2 } },
+    });
     expect(await refused).toMatchObject({ state: 'viewing', displaySwitches: 0 });
 
     await askSwitch(r, s.id, 1);
@@ -381,7 +435,11 @@ describe('ScreenSessionService: monitor switch', () => {
     expect(await timedOut).toMatchObject({ state: 'viewing', displaySwitches: 0 });
     expect(r.svc.captureTarget()?.display?.id).toBe('right');
     // A monitor this machine does not have is refused without asking.
-    const none = nextEvent<ScreenSession>(r.t, 'screen:updated', (x) => x.id === s.id && x.displaySwitch?.index === 5 && x.displaySwitch.decision === 'refused');
+    const none = nextEvent<ScreenSession>(
+      r.t,
+      'screen:updated',
+      (x) => x.id === s.id && x.displaySwitch?.index === 5 && x.displaySwitch.decision === 'refused',
+    );
     expect((await emitAck(r.t, 'screen:switch-display', { sessionId: s.id, index: 5 })).ok).toBe(true);
     await none;
     expect(r.svc.state()).toMatchObject({ consent: null, capture: { displayId: 'right' } });
@@ -415,9 +473,18 @@ describe('screen capability', () => {
     expect(published.some(([n, p]) => n === 'screen:state' && (p as ScreenState).phase === 'consent-pending')).toBe(true);
     expect(activity.snapshot().remoteSession).toBe(true);
     expect(await dispatch('screen:grant', { sessionId: 42 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await dispatch('screen:signal', { sessionId: asked.data.id, data: { type: 'offer', sdp: 'v=0' } })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    expect(await dispatch('screen:input', { sessionId: asked.data.id, message: JSON.stringify({ t: 'ping', id: 1, sentAt: 1 }) })).toEqual({ ok: true, data: { reply: null } });
-    expect(await dispatch('screen:refuse', { sessionId: asked.data.id })).toMatchObject({ ok: true, data: { phase: 'ended', ended: { reason: 'refused' } } });
+    expect(await dispatch('screen:signal', { sessionId: asked.data.id, data: { type: 'offer', sdp: 'v=0' } })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    expect(await dispatch('screen:input', { sessionId: asked.data.id, message: JSON.stringify({ t: 'ping', id: 1, sentAt: 1 }) })).toEqual({
+      ok: true,
+      data: { reply: null },
+    });
+    expect(await dispatch('screen:refuse', { sessionId: asked.data.id })).toMatchObject({
+      ok: true,
+      data: { phase: 'ended', ended: { reason: 'refused' } },
+    });
     expect(activity.snapshot().remoteSession).toBe(false);
   });
 });

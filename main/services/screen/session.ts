@@ -109,7 +109,8 @@ export class ScreenSessionService extends ScreenSessionCore {
     const gate = this.safetyGate();
     if (gate && !(withoutSafety && this.safety?.state === 'failed') && !(await this.safetyFirst(p, c, gate))) return this.state();
     const r = await this.o.hub.request('screen:consent', { sessionId, phase: 'control', decision: 'granted' });
-    if (this.current !== c || this.phase !== 'control-pending') throw new VigieError('CONFLICT', 'Le partage d’écran a changé entre-temps.');
+    if (this.current !== c || this.phase !== 'control-pending')
+      throw new VigieError('CONFLICT', 'Le partage d’écran a changé entre-temps.');
     const ok = r.ok && r.data.session.state === 'controlling';
     await this.step({ type: 'control-granted', ok }, sessionId);
     if (!r.ok) throw new VigieError(r.error.code, r.error.message);
@@ -153,7 +154,8 @@ export class ScreenSessionService extends ScreenSessionCore {
   // ---------- signaling ----------
   /** simple-peer signal data from the renderer: forwarded only once consent is given. */
   async sendSignal(sessionId: string, data: SignalData): Promise<void> {
-    if (!this.canCapture() || this.current?.id !== sessionId) throw new VigieError('CONFLICT', 'Aucun partage d’écran autorisé en ce moment.');
+    if (!this.canCapture() || this.current?.id !== sessionId)
+      throw new VigieError('CONFLICT', 'Aucun partage d’écran autorisé en ce moment.');
     const r = await this.o.hub.request('screen:signal', { sessionId, data });
     if (!r.ok) throw new VigieError(r.error.code, r.error.message);
   }
@@ -211,7 +213,11 @@ export class ScreenSessionService extends ScreenSessionCore {
    */
   private async onSwitchRequest(r: ScreenSwitchRequest): Promise<void> {
     const c = this.current;
-    const asked = (known: boolean): DeviceScreenEvent => ({ type: 'switch-asked', sameSession: this.current === c && c?.id === r.sessionId, known });
+    const asked = (known: boolean): DeviceScreenEvent => ({
+      type: 'switch-asked',
+      sameSession: this.current === c && c?.id === r.sessionId,
+      known,
+    });
     // Looked at before listing the monitors (a refusal needs no list), and again after.
     if (transition(this.snapshot(), asked(true)).effects[0]?.t !== 'open-consent') return this.step(asked(true), r.sessionId);
     const displays = await this.listDisplays();
@@ -295,5 +301,4 @@ export class ScreenSessionService extends ScreenSessionCore {
     this.safety = o.ok ? { state: 'done', reason: null } : { state: 'failed', reason: o.reason };
     this.changed();
   }
-
 }

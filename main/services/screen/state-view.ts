@@ -1,4 +1,13 @@
-import { SCREEN_STOP_ACCELERATOR, type BackupReason, type DisplayInfo, type IceConfig, type ScreenEndedBy, type ScreenEndReason, type ScreenPhase, type ScreenState } from '@vigie/common';
+import {
+  SCREEN_STOP_ACCELERATOR,
+  type BackupReason,
+  type DisplayInfo,
+  type IceConfig,
+  type ScreenEndedBy,
+  type ScreenEndReason,
+  type ScreenPhase,
+  type ScreenState,
+} from '@vigie/common';
 import type { Pending } from './consent-window.js';
 import { isLivePhase } from './lifecycle.js';
 
@@ -55,7 +64,12 @@ export function screenState(v: ScreenStateInput): ScreenState {
           }
         : null,
     banner: live
-      ? { mode: v.phase === 'controlling' ? 'controlling' : 'viewing', technicianName: c.technicianName, controlPending: v.phase === 'control-pending', stopAccelerator: SCREEN_STOP_ACCELERATOR }
+      ? {
+          mode: v.phase === 'controlling' ? 'controlling' : 'viewing',
+          technicianName: c.technicianName,
+          controlPending: v.phase === 'control-pending',
+          stopAccelerator: SCREEN_STOP_ACCELERATOR,
+        }
       : null,
     capture: live
       ? {

@@ -61,10 +61,19 @@ describe('enrollment and settings (real hub)', () => {
       await app.start();
       expect(await app.call('enrollment:enroll', { code: 'NOPE-1234' })).toMatchObject({ ok: false, error: { code: 'INVALID_CODE' } });
       expect(await app.call('enrollment:enroll', { code: 'x' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-      expect(await app.call('enrollment:enroll', { code: 'ABCD1234', hubUrl: 'ftp://example.org' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-      expect(await app.dispatch('enrollment:enroll', { code: 'ABCD1234', extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      expect(await app.call('enrollment:enroll', { code: 'ABCD1234', hubUrl: 'ftp://example.org' })).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_REQUEST' },
+      });
+      expect(await app.dispatch('enrollment:enroll', { code: 'ABCD1234', extra: 1 })).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_REQUEST' },
+      });
       // Nothing listens on port 9 of loopback.
-      expect(await app.call('enrollment:enroll', { code: 'ABCD1234', hubUrl: 'http://127.0.0.1:9' })).toMatchObject({ ok: false, error: { code: 'OFFLINE' } });
+      expect(await app.call('enrollment:enroll', { code: 'ABCD1234', hubUrl: 'http://127.0.0.1:9' })).toMatchObject({
+        ok: false,
+        error: { code: 'OFFLINE' },
+      });
       expect(app.state().enrollment.status).toBe('unenrolled');
       expect(await app.call('support:requestHelp', {})).toMatchObject({ ok: false, error: { code: 'NOT_ENROLLED' } });
     } finally {

@@ -1,12 +1,4 @@
-import {
-  EnrollResponse,
-  HTTP,
-  VigieError,
-  resultSchema,
-  type EnrollBody,
-  type EnrollmentState,
-  type ErrorCode,
-} from '@vigie/common';
+import { EnrollResponse, HTTP, VigieError, resultSchema, type EnrollBody, type EnrollmentState, type ErrorCode } from '@vigie/common';
 import type { Logger, SecretStore, SystemInfo } from '../../platform/ports.js';
 import type { SettingsStore } from './settings.js';
 
@@ -39,7 +31,9 @@ export function normalizeHubUrl(raw: string): string {
     throw new VigieError('BAD_REQUEST', 'Adresse du serveur invalide.', { issues: [{ path: 'hubUrl', message: 'URL' }] });
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new VigieError('BAD_REQUEST', 'L’adresse du serveur doit commencer par https://.', { issues: [{ path: 'hubUrl', message: 'protocol' }] });
+    throw new VigieError('BAD_REQUEST', 'L’adresse du serveur doit commencer par https://.', {
+      issues: [{ path: 'hubUrl', message: 'protocol' }],
+    });
   }
   u.hash = '';
   u.search = '';
@@ -64,7 +58,13 @@ export class EnrollmentService {
     const s = this.deps.settings.get();
     const hubUrl = s.hubUrl ?? this.deps.defaultHubUrl;
     if (s.deviceId && s.hubUrl) {
-      return { status: 'enrolled', hubUrl: s.hubUrl, deviceId: s.deviceId, deviceName: s.deviceName ?? '', practiceName: s.practiceName ?? '' };
+      return {
+        status: 'enrolled',
+        hubUrl: s.hubUrl,
+        deviceId: s.deviceId,
+        deviceName: s.deviceName ?? '',
+        practiceName: s.practiceName ?? '',
+      };
     }
     return { status: 'unenrolled', hubUrl, lastError: s.lastError };
   }

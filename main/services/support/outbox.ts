@@ -62,7 +62,16 @@ export function pendingMessages(d: SupportDoc): LocalChatMessage[] {
   if (visiblePendingId === null) return [];
   return d.outbox
     .filter((o) => (o.requestId ?? d.pendingHelp?.clientId ?? null) === visiblePendingId)
-    .map((o) => ({ id: o.id, requestId: o.requestId ?? visiblePendingId, seq: null, author: 'device', authorName: '', text: o.text, sentAt: o.sentAt, status: 'pending' }));
+    .map((o) => ({
+      id: o.id,
+      requestId: o.requestId ?? visiblePendingId,
+      seq: null,
+      author: 'device',
+      authorName: '',
+      text: o.text,
+      sentAt: o.sentAt,
+      status: 'pending',
+    }));
 }
 
 /** Sends the outbox in order. Returns false when the hub cannot be reached (stop this run). */

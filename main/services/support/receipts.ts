@@ -28,7 +28,16 @@ export function storedMessages(d: SupportDoc): LocalChatMessage[] {
     text: m.text,
     ...(m.system ? { system: m.system } : {}),
     sentAt: m.sentAt,
-    status: m.author === 'device' ? (techRead >= m.seq ? 'read' : techDelivered >= m.seq ? 'delivered' : 'sent') : deviceRead >= m.seq ? 'read' : 'delivered',
+    status:
+      m.author === 'device'
+        ? techRead >= m.seq
+          ? 'read'
+          : techDelivered >= m.seq
+            ? 'delivered'
+            : 'sent'
+        : deviceRead >= m.seq
+          ? 'read'
+          : 'delivered',
   }));
 }
 

@@ -47,13 +47,20 @@ describe('requestTransition: the help request on the device, pure', () => {
   });
 
   it('created by the hub: open, the offline messages adopted, the chat started afresh and fetched', () => {
-    const s = requestTransition({ ...empty, pendingHelp: pending() }, { type: 'created', clientId: req().clientId, request: req(), position: position() });
+    const s = requestTransition(
+      { ...empty, pendingHelp: pending() },
+      { type: 'created', clientId: req().clientId, request: req(), position: position() },
+    );
     expect(s.state).toMatchObject({ pendingHelp: null, current: { id: 'req-1' }, position: { position: 1 } });
     expect(s.effects).toEqual([{ type: 'adopt-pending-messages', requestId: 'req-1' }, { type: 'reset-chat' }, { type: 'sync-chat' }]);
   });
 
   it('cancelled before reaching the hub: local, its messages dropped; refused by the hub: forgotten', () => {
-    expect(requestTransition({ ...empty, pendingHelp: pending() }, { type: 'cancel-local' })).toEqual({ state: empty, effects: [{ type: 'drop-pending-messages' }], handled: true });
+    expect(requestTransition({ ...empty, pendingHelp: pending() }, { type: 'cancel-local' })).toEqual({
+      state: empty,
+      effects: [{ type: 'drop-pending-messages' }],
+      handled: true,
+    });
     expect(requestTransition(empty, { type: 'cancel-local' }).handled).toBe(false);
     expect(requestTransition({ ...empty, pendingHelp: pending() }, { type: 'create-refused' }).state.pendingHelp).toBeNull();
   });
@@ -63,19 +70,31 @@ describe('requestTransition: the help request on the device, pure', () => {
     const s = requestTransition(open, { type: 'updated', request: req({ status: 'assigned', technician: julie }), source: 'push' });
     expect(s.state).toMatchObject({ current: { status: 'assigned' }, position: null });
     expect(s.effects).toEqual([{ type: 'notify', event: { type: 'assigned', request: req({ status: 'assigned', technician: julie }) } }]);
-    expect(requestTransition(s.state, { type: 'updated', request: req({ status: 'assigned', technician: julie }), source: 'push' }).effects).toEqual([]);
+    expect(
+      requestTransition(s.state, { type: 'updated', request: req({ status: 'assigned', technician: julie }), source: 'push' }).effects,
+    ).toEqual([]);
   });
 
   it('closure: shown as last closed, chat reset, typing off, the user told', () => {
     const done = req({ status: 'resolved', closedAt: '2026-12-03T10:00:00.000Z' });
     const s = requestTransition({ ...empty, current: req() }, { type: 'updated', request: done, source: 'answer' });
     expect(s.state).toMatchObject({ current: null, position: null, lastClosed: { id: 'req-1', status: 'resolved' } });
-    expect(s.effects).toEqual([{ type: 'reset-chat' }, { type: 'typing-off' }, { type: 'notify', event: { type: 'closed', request: done } }]);
+    expect(s.effects).toEqual([
+      { type: 'reset-chat' },
+      { type: 'typing-off' },
+      { type: 'notify', event: { type: 'closed', request: done } },
+    ]);
     expect(requestTransition(s.state, { type: 'dismiss-closed' }).state.lastClosed).toBeNull();
   });
 
   it('pushes: another device’s request is ignored; one the hub opened for this device (an alert) becomes current', () => {
-    expect(requestTransition(empty, { type: 'updated', request: req({ id: 'x', clientId: '00000000-0000-4000-8000-000000000009', deviceId: 'other' }), source: 'push' }).handled).toBe(false);
+    expect(
+      requestTransition(empty, {
+        type: 'updated',
+        request: req({ id: 'x', clientId: '00000000-0000-4000-8000-000000000009', deviceId: 'other' }),
+        source: 'push',
+      }).handled,
+    ).toBe(false);
     const alert = req({ id: 'alert', clientId: '00000000-0000-4000-8000-000000000002', urgent: true });
     expect(requestTransition(empty, { type: 'updated', request: alert, source: 'push' }).state.current?.id).toBe('alert');
     // The push for our pending click: adopted.
@@ -92,15 +111,24 @@ describe('requestTransition: the help request on the device, pure', () => {
     const remote = req({ id: 'req-2', clientId: '00000000-0000-4000-8000-000000000003' });
     const lost = requestTransition({ ...empty, pendingHelp: pending() }, { type: 'hello', remote, position: position('req-2') });
     expect(lost.state).toMatchObject({ pendingHelp: null, current: { id: 'req-2' }, position: { requestId: 'req-2' } });
-    expect(lost.effects).toEqual([{ type: 'pending-dropped', requestId: 'req-2' }, { type: 'adopt-pending-messages', requestId: 'req-2' }]);
+    expect(lost.effects).toEqual([
+      { type: 'pending-dropped', requestId: 'req-2' },
+      { type: 'adopt-pending-messages', requestId: 'req-2' },
+    ]);
 
-    const assigned = requestTransition(empty, { type: 'hello', remote: req({ status: 'assigned', technician: julie }), position: position() });
+    const assigned = requestTransition(empty, {
+      type: 'hello',
+      remote: req({ status: 'assigned', technician: julie }),
+      position: position(),
+    });
     expect(assigned.state.position).toBeNull();
     expect(assigned.effects).toEqual([]);
   });
 
   it('a position for another request changes nothing', () => {
     expect(requestTransition({ ...empty, current: req() }, { type: 'position', position: position('other') }).handled).toBe(false);
-    expect(requestTransition({ ...empty, current: req() }, { type: 'position', position: position() }).state.position?.requestId).toBe('req-1');
+    expect(requestTransition({ ...empty, current: req() }, { type: 'position', position: position() }).state.position?.requestId).toBe(
+      'req-1',
+    );
   });
 });

@@ -67,7 +67,11 @@ export function requestTransition(s: RequestState, e: RequestEvent): RequestStep
       if (!s.pendingHelp) return { state: s, effects, handled: false };
       return done({
         ...s,
-        pendingHelp: { ...s.pendingHelp, ...(e.topic !== undefined ? { topic: e.topic } : {}), ...(e.description !== undefined ? { description: e.description } : {}) },
+        pendingHelp: {
+          ...s.pendingHelp,
+          ...(e.topic !== undefined ? { topic: e.topic } : {}),
+          ...(e.description !== undefined ? { description: e.description } : {}),
+        },
       });
     case 'cancel-local':
       if (!s.pendingHelp || isOpen(s.current)) return { state: s, effects, handled: false };

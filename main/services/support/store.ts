@@ -59,4 +59,5 @@ export const emptyDoc = (deviceId: string | null): SupportDoc => ({
   lastClosed: null,
 });
 
-export const supportFile = (dataDir: string, logger?: Logger) => new JsonFile<SupportDoc>(join(dataDir, 'support.json'), SupportDoc, logger);
+export const supportFile = (dataDir: string, logger?: Logger) =>
+  new JsonFile<SupportDoc>(join(dataDir, 'support.json'), SupportDoc, logger);

@@ -95,7 +95,10 @@ describe('support: help requests and chat (real hub)', () => {
     expect(app.state().support.pendingRequest).toMatchObject({ topic: 'internet' });
     expect(app.state().tray).toBe('offline');
     // Text typed while the request itself has not reached the hub yet.
-    expect(await app.call('support:sendChat', { text: 'Plus de réseau au cabinet' })).toMatchObject({ ok: true, data: { status: 'pending' } });
+    expect(await app.call('support:sendChat', { text: 'Plus de réseau au cabinet' })).toMatchObject({
+      ok: true,
+      data: { status: 'pending' },
+    });
     // A second click offline reuses the same pending click.
     const clientId = app.state().support.pendingRequest!.clientId;
     await app.call('support:requestHelp', { description: 'La box clignote' });
@@ -155,7 +158,12 @@ describe('support: help requests and chat (real hub)', () => {
 
     // Technician → device: delivered automatically, read when the UI says so.
     const delivered = nextEvent<ChatReceipts>(t.socket, 'chat:receipt', (r) => r.device.delivered > onHub.seq);
-    const m = await emitAck<{ message: ChatMessage }>(t.socket, 'chat:send', { requestId, id: crypto.randomUUID(), text: 'Je regarde ça.', sentAt: new Date().toISOString() });
+    const m = await emitAck<{ message: ChatMessage }>(t.socket, 'chat:send', {
+      requestId,
+      id: crypto.randomUUID(),
+      text: 'Je regarde ça.',
+      sentAt: new Date().toISOString(),
+    });
     if (!m.ok) throw new Error(m.error.code);
     await waitFor(() => app.state().support.messages.some((x) => x.id === m.data.message.id), 'technician message shown');
     expect(app.state().support.technicianTyping).toBe(false);
@@ -169,7 +177,11 @@ describe('support: help requests and chat (real hub)', () => {
     // Resolution: confirmation, back to idle.
     expect((await emitAck(t.socket, 'help:resolve', { requestId, note: 'Imprimante relancée' })).ok).toBe(true);
     const closed = await waitFor(() => (app.state().support.lastClosed ? app.state() : null), 'resolved');
-    expect(closed.support).toMatchObject({ current: null, lastClosed: { id: requestId, status: 'resolved', resolutionNote: 'Imprimante relancée' }, messages: [] });
+    expect(closed.support).toMatchObject({
+      current: null,
+      lastClosed: { id: requestId, status: 'resolved', resolutionNote: 'Imprimante relancée' },
+      messages: [],
+    });
     expect(closed.tray).toBe('idle');
     expect(await app.call('support:dismissClosed', {})).toEqual({ ok: true, data: {} });
     expect(app.state().support.lastClosed).toBeNull();
@@ -186,7 +198,12 @@ describe('support: help requests and chat (real hub)', () => {
     expect(app.state().tray).toBe('offline');
     for (const text of ['un', 'deux', 'trois']) expect((await app.call('support:sendChat', { text })).ok).toBe(true);
     expect(app.state().support.outboxSize).toBe(3);
-    expect(app.state().support.messages.filter((m) => m.status === 'pending').map((m) => m.text)).toEqual(['un', 'deux', 'trois']);
+    expect(
+      app
+        .state()
+        .support.messages.filter((m) => m.status === 'pending')
+        .map((m) => m.text),
+    ).toEqual(['un', 'deux', 'trois']);
     const onDisk = JSON.parse(await readFile(join(appDir.path, 'support.json'), 'utf8')) as { outbox: unknown[] };
     expect(onDisk.outbox).toHaveLength(3);
 
@@ -196,7 +213,12 @@ describe('support: help requests and chat (real hub)', () => {
     sockets.push(t2);
     const msgs = (await hubMessages(t2, requestId)).filter((m) => m.author === 'device');
     expect(msgs.map((m) => m.text)).toEqual(['un', 'deux', 'trois']);
-    expect(app.state().support.messages.filter((m) => m.author === 'device').map((m) => m.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(
+      app
+        .state()
+        .support.messages.filter((m) => m.author === 'device')
+        .map((m) => m.status),
+    ).toEqual(['sent', 'sent', 'sent']);
   });
 
   it('outbox survives an app restart, and a message stored by the hub before the crash is not doubled', async () => {
@@ -223,7 +245,10 @@ describe('support: help requests and chat (real hub)', () => {
     const restarted = newApp();
     await restarted.start();
     expect(restarted.state().support.outboxSize).toBe(2);
-    await waitFor(() => restarted.state().support.connection === 'online' && restarted.state().support.outboxSize === 0, 'flushed after app restart');
+    await waitFor(
+      () => restarted.state().support.connection === 'online' && restarted.state().support.outboxSize === 0,
+      'flushed after app restart',
+    );
     const t2 = await t.reconnect(hub.url);
     sockets.push(t2);
     const msgs = (await hubMessages(t2, requestId)).filter((m) => m.author === 'device');

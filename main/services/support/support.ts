@@ -51,9 +51,7 @@ export interface SupportDeps {
 
 /** Something the user may want to be told about (the app turns these into notifications). */
 export type SupportEvent =
-  | { type: 'assigned'; request: HelpRequest }
-  | { type: 'message'; message: ChatMessage }
-  | { type: 'closed'; request: HelpRequest };
+  { type: 'assigned'; request: HelpRequest } | { type: 'message'; message: ChatMessage } | { type: 'closed'; request: HelpRequest };
 
 type SupportEvents = { change: []; event: [SupportEvent] };
 
@@ -203,10 +201,20 @@ export class SupportService extends Emitter<SupportEvents> {
       return this.doc.current;
     }
     if (!this.doc.pendingHelp) {
-      const pending = { clientId: randomUUID(), topic: input.topic ?? null, description: input.description?.trim() || null, context: await contextSnapshot(this.deps), createdAt: new Date(this.clock.now()).toISOString() };
+      const pending = {
+        clientId: randomUUID(),
+        topic: input.topic ?? null,
+        description: input.description?.trim() || null,
+        context: await contextSnapshot(this.deps),
+        createdAt: new Date(this.clock.now()).toISOString(),
+      };
       this.request({ type: 'click', pending });
     } else {
-      this.request({ type: 'edit-pending', ...(input.topic !== undefined ? { topic: input.topic } : {}), ...(input.description !== undefined ? { description: input.description?.trim() || null } : {}) });
+      this.request({
+        type: 'edit-pending',
+        ...(input.topic !== undefined ? { topic: input.topic } : {}),
+        ...(input.description !== undefined ? { description: input.description?.trim() || null } : {}),
+      });
     }
     await this.persist();
     await this.serial(() => this.createPending(true));
@@ -217,7 +225,13 @@ export class SupportService extends Emitter<SupportEvents> {
   async updateRequest(input: { topic?: HelpTopic | null; description?: string | null }): Promise<HelpRequest | null> {
     const description = input.description === undefined ? undefined : input.description?.trim() || null;
     if (!isOpen(this.doc.current)) {
-      if (!this.request({ type: 'edit-pending', ...(input.topic !== undefined ? { topic: input.topic } : {}), ...(description !== undefined ? { description } : {}) })) {
+      if (
+        !this.request({
+          type: 'edit-pending',
+          ...(input.topic !== undefined ? { topic: input.topic } : {}),
+          ...(description !== undefined ? { description } : {}),
+        })
+      ) {
         throw new VigieError('CONFLICT', 'Aucune demande en cours.');
       }
       await this.persist();
@@ -262,7 +276,16 @@ export class SupportService extends Emitter<SupportEvents> {
     this.doc.outbox.push(item);
     await this.persist();
     this.kick();
-    return { id: item.id, requestId: requestId ?? this.doc.pendingHelp!.clientId, seq: null, author: 'device', authorName: '', text: body, sentAt: item.sentAt, status: 'pending' };
+    return {
+      id: item.id,
+      requestId: requestId ?? this.doc.pendingHelp!.clientId,
+      seq: null,
+      author: 'device',
+      authorName: '',
+      text: body,
+      sentAt: item.sentAt,
+      status: 'pending',
+    };
   }
 
   /** The user saw every message shown: tell the technician (now or after reconnection). */
@@ -332,7 +355,12 @@ export class SupportService extends Emitter<SupportEvents> {
   private async createPending(fromUser: boolean): Promise<boolean> {
     const p = this.doc.pendingHelp;
     if (!p || isOpen(this.doc.current)) return true;
-    const r = await this.deps.hub.emitAck('help:create', { clientId: p.clientId, topic: p.topic, description: p.description, context: p.context });
+    const r = await this.deps.hub.emitAck('help:create', {
+      clientId: p.clientId,
+      topic: p.topic,
+      description: p.description,
+      context: p.context,
+    });
     if (!r.ok) {
       if (isRetryable(r.error.code)) {
         this.transient(r.error.code, 'help:create', r.error.details);
@@ -357,10 +385,13 @@ export class SupportService extends Emitter<SupportEvents> {
     if (code === 'TIMEOUT') this.needHello = true; // something may have been applied without our knowing
     if (this.retryTimer) return;
     const backoff = backoffDelay(this.failures++, { baseMs: this.deps.retryDelayMs ?? 1000, maxMs: 10_000 });
-    this.retryTimer = this.clock.setTimeout(() => {
-      this.retryTimer = null;
-      this.kick();
-    }, Math.max(backoff, typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : 0));
+    this.retryTimer = this.clock.setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.kick();
+      },
+      Math.max(backoff, typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : 0),
+    );
   }
 
   // ---------------------------------------------------------------- pushes
@@ -386,7 +417,8 @@ export class SupportService extends Emitter<SupportEvents> {
     Object.assign(this.doc, step.state);
     for (const e of step.effects) {
       if (e.type === 'adopt-pending-messages') adoptPendingMessages(this.doc.outbox, e.requestId);
-      else if (e.type === 'drop-pending-messages') this.log.info('pending help request cancelled before reaching the hub', { droppedMessages: dropPendingMessages(this.doc) });
+      else if (e.type === 'drop-pending-messages')
+        this.log.info('pending help request cancelled before reaching the hub', { droppedMessages: dropPendingMessages(this.doc) });
       else if (e.type === 'reset-chat') resetChat(this.doc);
       else if (e.type === 'typing-off') this.typing.set(false);
       else if (e.type === 'sync-chat') this.needChatSync = true;
@@ -395,7 +427,6 @@ export class SupportService extends Emitter<SupportEvents> {
     }
     return true;
   }
-
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);

@@ -15,7 +15,12 @@ export function supportView(d: SupportDoc, connection: SupportState['connection'
     outboxSize: d.outbox.length,
     lastClosed: d.lastClosed,
     pendingRequest: d.pendingHelp
-      ? { clientId: d.pendingHelp.clientId, topic: d.pendingHelp.topic, description: d.pendingHelp.description, createdAt: d.pendingHelp.createdAt }
+      ? {
+          clientId: d.pendingHelp.clientId,
+          topic: d.pendingHelp.topic,
+          description: d.pendingHelp.description,
+          createdAt: d.pendingHelp.createdAt,
+        }
       : null,
   };
 }

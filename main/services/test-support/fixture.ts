@@ -30,7 +30,11 @@ export async function startHub(dataDir: string, port = 0): Promise<Hub> {
 }
 
 /** Waits until `predicate` holds, re-checking on every app push and every 25 ms. */
-export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 120_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -47,7 +51,12 @@ export class RecordingNotifier implements Notifier {
   }
 }
 
-export function makeApp(dataDir: string, hubUrl: string, notifier: Notifier = new RecordingNotifier(), extra: Partial<AppOptions> = {}): VigieApp {
+export function makeApp(
+  dataDir: string,
+  hubUrl: string,
+  notifier: Notifier = new RecordingNotifier(),
+  extra: Partial<AppOptions> = {},
+): VigieApp {
   return createApp({
     dataDir,
     appVersion: '0.1.0-test',

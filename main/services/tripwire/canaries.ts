@@ -33,7 +33,13 @@ export function canaryNames(platform: NodeJS.Platform): Array<{ name: string; ki
 /** A small valid PDF (one page of text) or a CSV; `token` makes this installation's content its own. */
 export function canaryContent(kind: CanaryKind, token: string): Buffer {
   if (kind === 'csv') {
-    const lines = ['Date;Libellé;Quantité;Montant', '03/01/2018;Fournitures de bureau;12;84,20', '17/01/2018;Gants d’examen (boîtes);20;131,00', '02/02/2018;Papier pour table d’examen;6;47,40', `28/02/2018;Réf. ${token};1;0,00`];
+    const lines = [
+      'Date;Libellé;Quantité;Montant',
+      '03/01/2018;Fournitures de bureau;12;84,20',
+      '17/01/2018;Gants d’examen (boîtes);20;131,00',
+      '02/02/2018;Papier pour table d’examen;6;47,40',
+      `28/02/2018;Réf. ${token};1;0,00`,
+    ];
     return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
   }
   const text = `(Archives 2019 - ref ${token}) Tj`;
@@ -72,7 +78,10 @@ export async function canaryFolders(roots: readonly string[], max: number): Prom
   for (const r of roots) {
     if (out.length >= max) break;
     const entries = await readdir(r, { withFileTypes: true }).catch(() => []);
-    const subs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith(STAGING_PREFIX)).map((e) => e.name).sort((a, b) => a.localeCompare(b, 'fr'));
+    const subs = entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith(STAGING_PREFIX))
+      .map((e) => e.name)
+      .sort((a, b) => a.localeCompare(b, 'fr'));
     for (const name of subs) {
       if (out.length >= max) break;
       out.push(join(r, name));
@@ -86,7 +95,10 @@ export async function canaryFolders(roots: readonly string[], max: number): Prom
  * a file), hidden through `hide` (Windows), recognised as ours when one with our content already
  * stands there. A name taken by a file of the user's is left alone (that folder gets one less).
  */
-export async function plantCanaries(folders: readonly string[], o: { platform: NodeJS.Platform; token: string; hide?: (path: string) => Promise<void> }): Promise<Canary[]> {
+export async function plantCanaries(
+  folders: readonly string[],
+  o: { platform: NodeJS.Platform; token: string; hide?: (path: string) => Promise<void> },
+): Promise<Canary[]> {
   const planted: Canary[] = [];
   for (const folder of folders) {
     for (const { name, kind } of canaryNames(o.platform)) {

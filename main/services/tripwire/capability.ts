@@ -114,7 +114,13 @@ export class TripwireCapability implements Capability {
     const run = s.lastRun;
     if (!run || run.kind !== 'backup' || run.id === this.lastRunSeen) return;
     this.lastRunSeen = run.id;
-    if ((run.outcome !== 'ok' && run.outcome !== 'warning') || run.filesNew === null || run.filesChanged === null || run.filesUnmodified === null) return;
+    if (
+      (run.outcome !== 'ok' && run.outcome !== 'warning') ||
+      run.filesNew === null ||
+      run.filesChanged === null ||
+      run.filesUnmodified === null
+    )
+      return;
     void this.service.backupFinished({
       id: run.id,
       at: Date.parse(run.endedAt ?? run.startedAt),

@@ -13,17 +13,23 @@ const HOUR = 60 * MIN;
 /** What the sampler would read of `content`: its first 4 KB, and 4 KB of its middle when it is large. */
 function sample(content: Buffer): FileSample {
   const s: FileSample = { size: content.length, head: content.subarray(0, SAMPLE_BYTES) };
-  if (content.length >= 4 * SAMPLE_BYTES) s.middle = content.subarray(Math.floor(content.length / 2), Math.floor(content.length / 2) + SAMPLE_BYTES);
+  if (content.length >= 4 * SAMPLE_BYTES)
+    s.middle = content.subarray(Math.floor(content.length / 2), Math.floor(content.length / 2) + SAMPLE_BYTES);
   return s;
 }
 
 /** A real-looking scanned PDF: header, then a deflated (high-entropy) image stream. */
 function pdf(bytes = 60_000): Buffer {
   const stream = deflateSync(randomBytes(bytes));
-  return Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /XObject /Subtype /Image /Filter /FlateDecode >>\nstream\n'), stream, Buffer.from('\nendstream\nendobj\n%%EOF\n')]);
+  return Buffer.concat([
+    Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /XObject /Subtype /Image /Filter /FlateDecode >>\nstream\n'),
+    stream,
+    Buffer.from('\nendstream\nendobj\n%%EOF\n'),
+  ]);
 }
 const docx = (bytes = 20_000) => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(bytes)]);
-const text = (lines = 400) => Buffer.from(Array.from({ length: lines }, (_, i) => `Patient ${i};Consultation du ${i % 28}/03;Ordonnance renouvelée`).join('\n'));
+const text = (lines = 400) =>
+  Buffer.from(Array.from({ length: lines }, (_, i) => `Patient ${i};Consultation du ${i % 28}/03;Ordonnance renouvelée`).join('\n'));
 const encrypted = (size = 30_000) => randomBytes(size);
 
 class Run {
@@ -182,7 +188,13 @@ describe('rewrites with a jump in entropy', () => {
 describe('ransom notes and extensions', () => {
   it('a ransom note with ransom words raises the alert', () => {
     const r = new Run();
-    r.write(T0, `${ROOT}/HOW_TO_DECRYPT.txt`, Buffer.from('All your files are encrypted. To get the decryption key, pay 0.5 bitcoin to the address below. Contact us on our .onion site.'));
+    r.write(
+      T0,
+      `${ROOT}/HOW_TO_DECRYPT.txt`,
+      Buffer.from(
+        'All your files are encrypted. To get the decryption key, pay 0.5 bitcoin to the address below. Contact us on our .onion site.',
+      ),
+    );
     expect(r.raised.map((e) => e.alert.reasons)).toEqual([['note']]);
     expect(r.raised[0]!.alert.notes).toEqual([`${ROOT}/HOW_TO_DECRYPT.txt`]);
   });
@@ -197,7 +209,8 @@ describe('ransom notes and extensions', () => {
 
   it('ordinary read-me files are not notes', () => {
     const r = new Run();
-    for (let i = 0; i < 20; i++) r.write(T0 + i, `${ROOT}/Logiciel ${i}/README.txt`, Buffer.from('Installation : lancez setup.exe. Licence : voir LICENCE.txt.'));
+    for (let i = 0; i < 20; i++)
+      r.write(T0 + i, `${ROOT}/Logiciel ${i}/README.txt`, Buffer.from('Installation : lancez setup.exe. Licence : voir LICENCE.txt.'));
     r.write(T0 + 100, `${ROOT}/Patients/dupont.pdf`, encrypted());
     expect(r.raised).toHaveLength(0);
   });
@@ -211,11 +224,13 @@ describe('ransom notes and extensions', () => {
 });
 
 describe("each backup's own counts", () => {
-  const backup = (r: Run, at: number, n: { filesNew: number; filesChanged: number; filesUnmodified: number }) => r.feed({ type: 'backup', at, snapshotId: `s${at}`, ...n });
+  const backup = (r: Run, at: number, n: { filesNew: number; filesChanged: number; filesUnmodified: number }) =>
+    r.feed({ type: 'backup', at, snapshotId: `s${at}`, ...n });
 
   it('a backup far above the usual changes alone (folders reorganised) raises nothing; with two encrypted files it does', () => {
     const r = new Run();
-    for (let d = 0; d < 10; d++) backup(r, T0 + d * 24 * HOUR, { filesNew: 20, filesChanged: 30 + (d % 3), filesUnmodified: 1970 + d * 20 });
+    for (let d = 0; d < 10; d++)
+      backup(r, T0 + d * 24 * HOUR, { filesNew: 20, filesChanged: 30 + (d % 3), filesUnmodified: 1970 + d * 20 });
     // 800 files moved into new folders: 800 gone, 800 new.
     backup(r, T0 + 10 * 24 * HOUR, { filesNew: 800, filesChanged: 25, filesUnmodified: 1355 });
     expect(r.state.backupAnomaly).toMatchObject({ touched: expect.any(Number) as number });
@@ -251,14 +266,20 @@ describe('benign bulk events never trip it', () => {
       if (i % 5 === 0) r.del(T0 + i * 20 + 5, path.replace('module', 'old'));
     }
     // Its executables inside the practice folder keep their header.
-    for (let i = 0; i < 300; i++) r.write(T0 + 70_000 + i * 20, `C:\\Users\\Dr\\Documents\\Cabinet\\Logiciel\\bin\\m${i}.dll`, Buffer.concat([Buffer.from('MZ'), randomBytes(20_000)]));
+    for (let i = 0; i < 300; i++)
+      r.write(
+        T0 + 70_000 + i * 20,
+        `C:\\Users\\Dr\\Documents\\Cabinet\\Logiciel\\bin\\m${i}.dll`,
+        Buffer.concat([Buffer.from('MZ'), randomBytes(20_000)]),
+      );
     expect(r.raised).toHaveLength(0);
   });
 
   it('a mail re-index rewriting its store and hundreds of index blobs', () => {
     const r = new Run();
     const box = `${ROOT}/Fichiers Outlook`;
-    for (let pass = 0; pass < 5; pass++) r.write(T0 + pass * 1000, `${box}/archive.pst`, Buffer.concat([Buffer.from('!BDN'), randomBytes(200_000)]));
+    for (let pass = 0; pass < 5; pass++)
+      r.write(T0 + pass * 1000, `${box}/archive.pst`, Buffer.concat([Buffer.from('!BDN'), randomBytes(200_000)]));
     for (let i = 0; i < 800; i++) {
       r.write(T0 + 5000 + i * 50, `${box}/index/${i}.idx`, encrypted(16_000));
       r.del(T0 + 5000 + i * 50 + 10, `${box}/index/old-${i}.idx`);

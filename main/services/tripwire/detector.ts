@@ -1,4 +1,11 @@
-import type { TripwireAlert, TripwireBackupEvidence, TripwireFile, TripwireFileKind, TripwireReason, TripwireSnapshot } from '@vigie/common';
+import type {
+  TripwireAlert,
+  TripwireBackupEvidence,
+  TripwireFile,
+  TripwireFileKind,
+  TripwireReason,
+  TripwireSnapshot,
+} from '@vigie/common';
 import { TRIPWIRE_LIMITS } from '@vigie/common';
 import { expectedOf, isNoteName, judge, noteWords, ransomExtension, type FileSample } from './signals.js';
 
@@ -130,7 +137,18 @@ export type DetectorEffect =
   | { type: 'replant'; path: string };
 
 export function initialState(seed: string): DetectorState {
-  return { seed, raised: 0, folders: [], marks: [], opaque: [], deleted: [], backups: [], lastBackup: null, backupAnomaly: null, alert: null };
+  return {
+    seed,
+    raised: 0,
+    folders: [],
+    marks: [],
+    opaque: [],
+    deleted: [],
+    backups: [],
+    lastBackup: null,
+    backupAnomaly: null,
+    alert: null,
+  };
 }
 
 const DESTROYED = new Set<MarkKind>(['encrypted', 'wiped', 'replaced']);
@@ -172,8 +190,18 @@ function percentile90(values: readonly number[]): number | null {
  * to do. Unknown or malformed input never throws: a file outside the watched folders, an empty
  * sample, a lift for another alert are simply ignored.
  */
-export function decide(state: DetectorState, event: DetectorEvent, cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG): { state: DetectorState; effects: DetectorEffect[] } {
-  const s: DetectorState = { ...state, marks: [...state.marks], opaque: [...state.opaque], deleted: [...state.deleted], backups: [...state.backups] };
+export function decide(
+  state: DetectorState,
+  event: DetectorEvent,
+  cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG,
+): { state: DetectorState; effects: DetectorEffect[] } {
+  const s: DetectorState = {
+    ...state,
+    marks: [...state.marks],
+    opaque: [...state.opaque],
+    deleted: [...state.deleted],
+    backups: [...state.backups],
+  };
   const effects: DetectorEffect[] = [];
   const fresh: Mark[] = [];
   const watched = (path: string) => s.folders.some((f) => isInside(path, f));
@@ -212,14 +240,16 @@ export function decide(state: DetectorState, event: DetectorEvent, cfg: Detector
       const j = judge(event.path, event.sample);
       const ext = ransomExtension(event.path);
       if (ext) mark({ at: event.at, path: event.path, kind: 'extension', entropy: j.entropy, folder, ext });
-      if (j.verdict === 'encrypted' || j.verdict === 'wiped') mark({ at: event.at, path: event.path, kind: j.verdict, entropy: j.entropy, folder });
+      if (j.verdict === 'encrypted' || j.verdict === 'wiped')
+        mark({ at: event.at, path: event.path, kind: j.verdict, entropy: j.entropy, folder });
       else if (j.verdict === 'opaque') s.opaque.push({ at: event.at, path: event.path, folder, entropy: j.entropy });
       break;
     }
     case 'deleted':
       if (!watched(event.path)) return { state: s, effects };
       // Only documents of a known type count: a cache or a lock file going away says nothing.
-      if (expectedOf(event.path).expected !== null) s.deleted.push({ at: event.at, path: event.path, folder: parentOf(event.path), entropy: null });
+      if (expectedOf(event.path).expected !== null)
+        s.deleted.push({ at: event.at, path: event.path, folder: parentOf(event.path), entropy: null });
       break;
     case 'canary': {
       const folder = parentOf(event.path);
@@ -235,7 +265,8 @@ export function decide(state: DetectorState, event: DetectorEvent, cfg: Detector
   prune(s, now, cfg);
 
   const reasons = reasonsNow(s, now, cfg);
-  if (event.type === 'canary' && event.change === 'deleted' && reasons.length === 0 && !s.alert) effects.push({ type: 'replant', path: event.path });
+  if (event.type === 'canary' && event.change === 'deleted' && reasons.length === 0 && !s.alert)
+    effects.push({ type: 'replant', path: event.path });
 
   if (reasons.length > 0 && !s.alert) {
     s.raised += 1;
@@ -308,7 +339,10 @@ function onBackup(s: DetectorState, e: Extract<DetectorEvent, { type: 'backup' }
   const gone = Math.max(0, prev.total - e.filesUnmodified - e.filesChanged);
   const touched = e.filesChanged + gone;
   const usual = percentile90(s.backups);
-  const abnormal = touched >= cfg.backupMinTouched && touched >= cfg.backupMinShare * prev.total && (usual === null || touched >= cfg.backupFactor * Math.max(1, usual));
+  const abnormal =
+    touched >= cfg.backupMinTouched &&
+    touched >= cfg.backupMinShare * prev.total &&
+    (usual === null || touched >= cfg.backupFactor * Math.max(1, usual));
   if (abnormal) {
     s.backupAnomaly = {
       snapshotId: e.snapshotId,
@@ -346,11 +380,17 @@ function evidenceFiles(marks: readonly Mark[]): Mark[] {
 }
 
 function notesOf(marks: readonly Mark[]): string[] {
-  return [...new Set(marks.filter((m) => m.kind === 'note' || m.kind === 'note-name').map((m) => evidenceText(m.path)))].slice(0, TRIPWIRE_LIMITS.notes);
+  return [...new Set(marks.filter((m) => m.kind === 'note' || m.kind === 'note-name').map((m) => evidenceText(m.path)))].slice(
+    0,
+    TRIPWIRE_LIMITS.notes,
+  );
 }
 
 function extensionsOf(marks: readonly Mark[], previous: readonly string[] = []): string[] {
-  return [...new Set([...previous, ...marks.filter((m) => m.kind === 'extension' && m.ext).map((m) => evidenceText(m.ext!, 40))])].slice(0, TRIPWIRE_LIMITS.extensions);
+  return [...new Set([...previous, ...marks.filter((m) => m.kind === 'extension' && m.ext).map((m) => evidenceText(m.ext!, 40))])].slice(
+    0,
+    TRIPWIRE_LIMITS.extensions,
+  );
 }
 
 function buildAlert(s: DetectorState, id: string, now: number, reasons: TripwireReason[], cfg: DetectorConfig): TripwireAlert {
@@ -372,7 +412,13 @@ function buildAlert(s: DetectorState, id: string, now: number, reasons: Tripwire
   };
 }
 
-function extendAlert(alert: TripwireAlert, fresh: readonly Mark[], reasons: readonly TripwireReason[], s: DetectorState, cfg: DetectorConfig): TripwireAlert {
+function extendAlert(
+  alert: TripwireAlert,
+  fresh: readonly Mark[],
+  reasons: readonly TripwireReason[],
+  s: DetectorState,
+  cfg: DetectorConfig,
+): TripwireAlert {
   const known = new Set(alert.files.map((f) => f.path));
   const added = evidenceFiles(fresh).filter((m) => !known.has(evidenceText(m.path)));
   const room = Math.max(0, cfg.maxEvidence - alert.files.length);

@@ -8,8 +8,28 @@ import type { Logger } from '../../platform/ports.js';
 import { STAGING_PREFIX } from '../backup/staging.js';
 import { Emitter } from '../lib/emitter.js';
 import { JsonFile } from '../lib/files.js';
-import { canaryDigest, canaryFolders, canaryNames, canaryContent, checkCanary, excludePattern, plantCanaries, plantOne, type Canary } from './canaries.js';
-import { DEFAULT_DETECTOR_CONFIG, decide, initialState, isInside, parentOf, type DetectorConfig, type DetectorEffect, type DetectorEvent, type DetectorState } from './detector.js';
+import {
+  canaryDigest,
+  canaryFolders,
+  canaryNames,
+  canaryContent,
+  checkCanary,
+  excludePattern,
+  plantCanaries,
+  plantOne,
+  type Canary,
+} from './canaries.js';
+import {
+  DEFAULT_DETECTOR_CONFIG,
+  decide,
+  initialState,
+  isInside,
+  parentOf,
+  type DetectorConfig,
+  type DetectorEffect,
+  type DetectorEvent,
+  type DetectorState,
+} from './detector.js';
 import { sampleFile } from './sampler.js';
 import { baseName } from './signals.js';
 import { PracticeWatcher, type FileChange, type WatcherOptions } from './watcher.js';
@@ -134,7 +154,13 @@ export class TripwireService extends Emitter<Events> {
       canaries: [],
     };
     for (const c of this.doc.canaries) this.canaries.set(c.path, c);
-    this.det = { ...initialState(this.doc.seed), raised: this.doc.raised, backups: this.doc.backups, lastBackup: this.doc.lastBackup, alert: this.doc.alert };
+    this.det = {
+      ...initialState(this.doc.seed),
+      raised: this.doc.raised,
+      backups: this.doc.backups,
+      lastBackup: this.doc.lastBackup,
+      alert: this.doc.alert,
+    };
   }
 
   protected override onListenerError(e: unknown): void {
@@ -216,7 +242,12 @@ export class TripwireService extends Emitter<Events> {
       await watcher.start();
       if (!this.started) return void (await watcher.stop());
       this.watcher = watcher;
-      this.log.info('watching the practice folders', { folders: folders.length, files: watcher.size, canaries: this.canaries.size, polling: watcher.polling });
+      this.log.info('watching the practice folders', {
+        folders: folders.length,
+        files: watcher.size,
+        canaries: this.canaries.size,
+        polling: watcher.polling,
+      });
       this.publish();
     });
   }
@@ -239,7 +270,14 @@ export class TripwireService extends Emitter<Events> {
     return this.enqueue(async () => {
       if (run.id === this.doc.lastRunId) return;
       this.doc.lastRunId = run.id;
-      this.step({ type: 'backup', at: run.at, snapshotId: run.snapshotId, filesNew: run.filesNew, filesChanged: run.filesChanged, filesUnmodified: run.filesUnmodified });
+      this.step({
+        type: 'backup',
+        at: run.at,
+        snapshotId: run.snapshotId,
+        filesNew: run.filesNew,
+        filesChanged: run.filesChanged,
+        filesUnmodified: run.filesUnmodified,
+      });
       await this.save();
     });
   }
@@ -304,7 +342,9 @@ export class TripwireService extends Emitter<Events> {
       }
       // A control file that reappears under a longer name (`… 2019.pdf.locked`) was renamed.
       if (c.created) {
-        const renamed = [...this.canaries.values()].find((k) => k.folder === parentOf(c.path) && baseName(c.path).startsWith(`${baseName(k.path)}.`));
+        const renamed = [...this.canaries.values()].find(
+          (k) => k.folder === parentOf(c.path) && baseName(c.path).startsWith(`${baseName(k.path)}.`),
+        );
         if (renamed) this.step({ type: 'canary', at, path: renamed.path, change: 'renamed' });
       }
       const sample = await sampleFile(c.path);
@@ -372,7 +412,11 @@ export class TripwireService extends Emitter<Events> {
     // During an alert nothing is written into the practice folders.
     if (!this.det.alert && folders.length > 0) {
       const targets = await canaryFolders(folders, this.o.maxCanaryFolders ?? 20);
-      const planted = await plantCanaries(targets, { platform: this.platform, token: this.doc.token, ...(this.o.hide ? { hide: this.o.hide } : {}) });
+      const planted = await plantCanaries(targets, {
+        platform: this.platform,
+        token: this.doc.token,
+        ...(this.o.hide ? { hide: this.o.hide } : {}),
+      });
       for (const c of planted) this.canaries.set(c.path, c);
     }
     await this.save();

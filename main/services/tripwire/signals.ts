@@ -42,7 +42,8 @@ export type Magic =
   | 'xml'
   | 'bom-text';
 
-const startsWith = (b: Uint8Array, sig: readonly number[], at = 0): boolean => b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
+const startsWith = (b: Uint8Array, sig: readonly number[], at = 0): boolean =>
+  b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
 const SIGNATURES: Array<[Magic, readonly number[], number?]> = [

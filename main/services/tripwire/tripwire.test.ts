@@ -27,7 +27,12 @@ async function dir(prefix: string): Promise<string> {
   return d.path;
 }
 
-const scanPdf = () => Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj\n<< /Filter /FlateDecode >>\nstream\n'), deflateSync(randomBytes(12_000)), Buffer.from('\nendstream\nendobj\n%%EOF\n')]);
+const scanPdf = () =>
+  Buffer.concat([
+    Buffer.from('%PDF-1.7\n1 0 obj\n<< /Filter /FlateDecode >>\nstream\n'),
+    deflateSync(randomBytes(12_000)),
+    Buffer.from('\nendstream\nendobj\n%%EOF\n'),
+  ]);
 const docx = () => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(9_000)]);
 const note = (i: number) => Buffer.from(`Compte rendu ${i}\nPatient suivi pour hypertension. Traitement poursuivi.\n`.repeat(20));
 
@@ -37,7 +42,8 @@ async function practice(root: string, perFolder = 15): Promise<string[]> {
   for (const sub of ['Patients', 'Courriers', 'Comptabilite']) {
     await mkdir(join(root, sub), { recursive: true });
     for (let i = 0; i < perFolder; i++) {
-      const [name, content] = i % 3 === 0 ? [`dossier-${i}.pdf`, scanPdf()] : i % 3 === 1 ? [`lettre-${i}.docx`, docx()] : [`compte-rendu-${i}.txt`, note(i)];
+      const [name, content] =
+        i % 3 === 0 ? [`dossier-${i}.pdf`, scanPdf()] : i % 3 === 1 ? [`lettre-${i}.docx`, docx()] : [`compte-rendu-${i}.txt`, note(i)];
       const p = join(root, sub, name);
       await writeFile(p, content);
       files.push(p);
@@ -62,7 +68,8 @@ async function encrypt(files: string[], stop: () => boolean): Promise<number> {
     folders.add(join(f, '..'));
     done++;
   }
-  for (const d of folders) if (!stop()) await writeFile(join(d, 'HOW_TO_DECRYPT.txt'), 'Your files are encrypted. Pay 1 bitcoin to get the decryption key.');
+  for (const d of folders)
+    if (!stop()) await writeFile(join(d, 'HOW_TO_DECRYPT.txt'), 'Your files are encrypted. Pay 1 bitcoin to get the decryption key.');
   return done;
 }
 
@@ -71,7 +78,12 @@ describe('tripwire service on a real folder', () => {
     const root = await dir('tw-practice');
     const data = await dir('tw-data');
     const files = await practice(root);
-    const service = new TripwireService({ dataDir: data, logger: quietLogger, folders: () => [root], watcher: { debounceMs: 30, maxDelayMs: 200 } });
+    const service = new TripwireService({
+      dataDir: data,
+      logger: quietLogger,
+      folders: () => [root],
+      watcher: { debounceMs: 30, maxDelayMs: 200 },
+    });
     const raised: TripwireAlert[] = [];
     service.on('raise', (a) => raised.push(a));
     await service.start();
@@ -97,7 +109,14 @@ describe('tripwire service on a real folder', () => {
     await rename(tidied, join(data, 'moved-away.pdf'));
     await service.rescan();
     expect(raised).toEqual([]);
-    await waitFor(() => lstat(tidied).then(() => true, () => false), 'control file put back');
+    await waitFor(
+      () =>
+        lstat(tidied).then(
+          () => true,
+          () => false,
+        ),
+      'control file put back',
+    );
 
     // The attack: files encrypted one after the other until the alert stands.
     const targets = [...files.slice(1)].sort();
@@ -142,7 +161,10 @@ describe('tripwire end to end (browser host, real restic, real hub)', () => {
     const other = await enrollDevice(hub.url, practiceRec.enrollmentCode, { name: 'Accueil' });
     const otherSocket = await connectDevice(hub.url, other.token);
     cleanups.push(async () => void otherSocket.close());
-    const earlier = await emitAck<{ request: { id: string } }>(otherSocket, 'help:create', { clientId: '6f1b8a2e-8c61-4a3e-9d3b-5f2a1c0d9e7f', context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' } });
+    const earlier = await emitAck<{ request: { id: string } }>(otherSocket, 'help:create', {
+      clientId: '6f1b8a2e-8c61-4a3e-9d3b-5f2a1c0d9e7f',
+      context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' },
+    });
     if (!earlier.ok) throw new Error(earlier.error.code);
 
     const renderer = join(appDir, 'renderer');
@@ -190,10 +212,18 @@ describe('tripwire end to end (browser host, real restic, real hub)', () => {
     expect(before).toHaveLength(3);
     const listing: BrowseResponse = await backup.browse({ snapshotId: before[0]!.id, path: before[0]!.roots[0]!, offset: 0, limit: 200 });
     expect(listing.entries.map((e) => e.name).sort()).toEqual(['Comptabilite', 'Courriers', 'Patients']);
-    const patients: BrowseResponse = await backup.browse({ snapshotId: before[0]!.id, path: `${before[0]!.roots[0]!}/Patients`, offset: 0, limit: 200 });
+    const patients: BrowseResponse = await backup.browse({
+      snapshotId: before[0]!.id,
+      path: `${before[0]!.roots[0]!}/Patients`,
+      offset: 0,
+      limit: 200,
+    });
     expect(patients.entries.some((e) => e.name.startsWith('.000 - '))).toBe(false);
     expect(patients.total).toBe(15);
-    await waitFor(() => tripwire.state().status === 'watching' && before[0]!.id.startsWith(backup.status().lastRun?.snapshotId ?? '-'), 'backups seen');
+    await waitFor(
+      () => tripwire.state().status === 'watching' && before[0]!.id.startsWith(backup.status().lastRun?.snapshotId ?? '-'),
+      'backups seen',
+    );
 
     // The attack.
     const tech = await technician(hub);
@@ -202,7 +232,10 @@ describe('tripwire end to end (browser host, real restic, real hub)', () => {
     await waitFor(() => tripwire.holding() || tripwire.rescan().then(() => tripwire.holding()), 'alert on the device');
 
     // The practitioner: notified, the alert state (red tray, full-width alert) with the phone.
-    expect(notifier.seen.find((n) => n.tag === 'tripwire')).toMatchObject({ title: 'Vigie — alerte : fichiers en danger', body: 'Débranchez le câble réseau et appelez votre prestataire au 04 72 00 00 00.' });
+    expect(notifier.seen.find((n) => n.tag === 'tripwire')).toMatchObject({
+      title: 'Vigie — alerte : fichiers en danger',
+      body: 'Débranchez le câble réseau et appelez votre prestataire au 04 72 00 00 00.',
+    });
     const onDevice: TripwireState = await waitFor(async () => {
       const s = await state();
       return s.reported ? s : null;

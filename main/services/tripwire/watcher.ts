@@ -190,7 +190,9 @@ export class PracticeWatcher {
     const now = Date.now();
     if (!this.debounce) this.firstHintAt = now;
     else clearTimeout(this.debounce);
-    const wait = this.o.priority?.(path) ? 0 : Math.max(0, Math.min(this.o.debounceMs ?? 100, this.firstHintAt + (this.o.maxDelayMs ?? 300) - now));
+    const wait = this.o.priority?.(path)
+      ? 0
+      : Math.max(0, Math.min(this.o.debounceMs ?? 100, this.firstHintAt + (this.o.maxDelayMs ?? 300) - now));
     this.debounce = setTimeout(() => {
       this.debounce = null;
       void this.enqueue(() => this.flush());

@@ -51,7 +51,11 @@ function app(dataDir: string, appVersion: string): VigieApp {
     appVersion,
     defaultHubUrl: hub.url,
     logger: quietLogger,
-    ports: { secrets: new FileSecretStore(join(dataDir, 'secrets.json'), quietLogger), notifier: new RecordingNotifier(), system: new NodeSystemInfo() },
+    ports: {
+      secrets: new FileSecretStore(join(dataDir, 'secrets.json'), quietLogger),
+      notifier: new RecordingNotifier(),
+      system: new NodeSystemInfo(),
+    },
     hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
   });
   apps.push(a);
@@ -103,7 +107,10 @@ describe('the app updater', () => {
   it('follows the enrolled hub and the settings, waits for the app’s activity, installs at quit, reports over the hub connection and after the restart', async () => {
     const build = join(dir.path, 'build-1.1.0');
     await makeBuild(build, 'win', '1.1.0', [{ name: 'Vigie-Setup-1.1.0.exe', content: fakeInstaller(100_000) }]);
-    await hub.updates.publish({ platform: 'win', channel: 'pilot', stagingPercentage: 100, ...(await readBuildOutput([build], 'win')) }, { type: 'cli', id: 'test' });
+    await hub.updates.publish(
+      { platform: 'win', channel: 'pilot', stagingPercentage: 100, ...(await readBuildOutput([build], 'win')) },
+      { type: 'cli', id: 'test' },
+    );
 
     const dataDir = join(dir.path, 'device');
     const before = app(dataDir, '1.0.0');
@@ -179,7 +186,13 @@ describe('the app updater', () => {
     const dataDir = join(dir.path, 'device-reporter');
     const a = app(dataDir, '3.0.0');
     await a.start();
-    const report: UpdateReport = { outcome: 'available', currentVersion: '3.0.0', targetVersion: '3.1.0', channel: 'stable', at: new Date().toISOString() };
+    const report: UpdateReport = {
+      outcome: 'available',
+      currentVersion: '3.0.0',
+      targetVersion: '3.1.0',
+      channel: 'stable',
+      at: new Date().toISOString(),
+    };
     const reporter = hubUpdateReporter(a.hub, quietLogger);
     await expect(reporter.report(report)).rejects.toMatchObject({ code: 'OFFLINE' });
     const { deviceId } = await enrollApp(a, hub, 'Cabinet Curie');

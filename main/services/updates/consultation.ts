@@ -1,6 +1,14 @@
 import { CONSULTATION_DAYS, type ConsultationDay, type ConsultationHours } from '@vigie/common';
 
-const WEEKDAY_INDEX: Record<string, ConsultationDay> = { Mon: 'mon', Tue: 'tue', Wed: 'wed', Thu: 'thu', Fri: 'fri', Sat: 'sat', Sun: 'sun' };
+const WEEKDAY_INDEX: Record<string, ConsultationDay> = {
+  Mon: 'mon',
+  Tue: 'tue',
+  Wed: 'wed',
+  Thu: 'thu',
+  Fri: 'fri',
+  Sat: 'sat',
+  Sun: 'sun',
+};
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {

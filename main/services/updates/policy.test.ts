@@ -7,21 +7,49 @@ import { ConsultationHours } from '@vigie/common';
 import { ManualClock } from '@vigie/common/test-support/clock';
 import { isConsultationTime, localTime } from './consultation.js';
 import { classifyUpdaterError, createElectronUpdaterEngine, feedUrlFor } from './electron-updater-engine.js';
-import { decideInstall, decideOffer, DEFAULT_UPDATE_POLICY, isRejection, nextFailure, retryDelayMs, type ActivitySnapshot, type InstallSituation } from './policy.js';
+import {
+  decideInstall,
+  decideOffer,
+  DEFAULT_UPDATE_POLICY,
+  isRejection,
+  nextFailure,
+  retryDelayMs,
+  type ActivitySnapshot,
+  type InstallSituation,
+} from './policy.js';
 import { fileUpdateStateStore } from './state.js';
 import { createNodeNsisUpdater } from './test-support/nsis-updater.js';
 
 const require = createRequire(import.meta.url);
-const { newError, HttpError } = require('builder-util-runtime') as { newError(message: string, code: string): Error; HttpError: new (status: number, message?: string) => Error };
+const { newError, HttpError } = require('builder-util-runtime') as {
+  newError(message: string, code: string): Error;
+  HttpError: new (status: number, message?: string) => Error;
+};
 
 /** Mon–Fri 08:30–12:00 and 14:00–18:30, Saturday morning, practice in Paris. */
 const HOURS = ConsultationHours.parse({
   week: {
-    mon: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '18:30' }],
-    tue: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '18:30' }],
-    wed: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '18:30' }, { start: '23:55', end: '23:59' }],
-    thu: [{ start: '00:05', end: '01:00' }, { start: '08:30', end: '12:00' }],
-    fri: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '18:30' }],
+    mon: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '18:30' },
+    ],
+    tue: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '18:30' },
+    ],
+    wed: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '18:30' },
+      { start: '23:55', end: '23:59' },
+    ],
+    thu: [
+      { start: '00:05', end: '01:00' },
+      { start: '08:30', end: '12:00' },
+    ],
+    fri: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '18:30' },
+    ],
     sat: [{ start: '09:00', end: '12:00' }],
   },
 });
@@ -62,7 +90,11 @@ describe('install decision table', () => {
     ['Sunday: no consultation', { now: SUN_WINTER_1000 }, 'install'],
     ['no consultation hours set by the practice', { now: TUE_WINTER_1000, consultationHours: null }, 'install'],
     ['late Wednesday: in a slot that runs to 23:59', { now: WED_WINTER_2352 }, 'wait:consultation-hours'],
-    ['quit, practitioner active: installs on the way out', { trigger: 'quit', systemIdleSeconds: 0, activity: { lastAppUseAt: TUE_WINTER_2100 } }, 'install'],
+    [
+      'quit, practitioner active: installs on the way out',
+      { trigger: 'quit', systemIdleSeconds: 0, activity: { lastAppUseAt: TUE_WINTER_2100 } },
+      'install',
+    ],
     ['quit during a remote session', { trigger: 'quit', activity: { remoteSession: true } }, 'wait:remote-session'],
     ['quit during a restore', { trigger: 'quit', activity: { restoreRunning: true } }, 'wait:restore'],
     ['quit during consultation hours', { trigger: 'quit', now: TUE_WINTER_1000 }, 'wait:consultation-hours'],
@@ -136,8 +168,16 @@ describe('failures: rejected files are never installed and are retried later wit
   it('classifies what electron-updater, Squirrel.Mac and the network throw', () => {
     const rows: Array<[unknown, string]> = [
       [newError('sha512 checksum mismatch, expected a, got b', 'ERR_CHECKSUM_MISMATCH'), 'checksum'],
-      [newError('New version 1.4.0 is not signed by the application owner: publisherNames: Vigie SAS', 'ERR_UPDATER_INVALID_SIGNATURE'), 'signature'],
-      [new Error('Code signature at URL file:///private/var/folders/x/Vigie.app/ did not pass validation: code failed to satisfy specified code requirement(s)'), 'signature'],
+      [
+        newError('New version 1.4.0 is not signed by the application owner: publisherNames: Vigie SAS', 'ERR_UPDATER_INVALID_SIGNATURE'),
+        'signature',
+      ],
+      [
+        new Error(
+          'Code signature at URL file:///private/var/folders/x/Vigie.app/ did not pass validation: code failed to satisfy specified code requirement(s)',
+        ),
+        'signature',
+      ],
       [newError('Cannot find channel "pilot.yml" update info: HttpError: 404', 'ERR_UPDATER_CHANNEL_FILE_NOT_FOUND'), 'feed'],
       [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }), 'network'],
       [new HttpError(503, 'Service Unavailable'), 'network'],
@@ -193,7 +233,11 @@ describe('persisted state', () => {
     try {
       const path = join(dir, 'updates.json');
       const store = fileUpdateStateStore(path);
-      await store.save({ installing: { from: '1.2.0', to: '1.3.0', at: 1 }, failures: { '1.4.0': { attempt: 2, retryAt: 5, reason: 'checksum' } }, outbox: [] });
+      await store.save({
+        installing: { from: '1.2.0', to: '1.3.0', at: 1 },
+        failures: { '1.4.0': { attempt: 2, retryAt: 5, reason: 'checksum' } },
+        outbox: [],
+      });
       expect(await fileUpdateStateStore(path).load()).toMatchObject({ installing: { to: '1.3.0' }, failures: { '1.4.0': { attempt: 2 } } });
       await writeFile(path, '{"installing": 12');
       expect(await fileUpdateStateStore(path).load()).toBeNull();

@@ -80,7 +80,8 @@ export function decideOffer(input: {
 
 // ---------- installing ----------
 
-export type InstallBlocker = 'nothing-pending' | 'remote-session' | 'restore' | 'backup' | 'consultation-hours' | 'machine-in-use' | 'app-in-use';
+export type InstallBlocker =
+  'nothing-pending' | 'remote-session' | 'restore' | 'backup' | 'consultation-hours' | 'machine-in-use' | 'app-in-use';
 export type InstallDecision = { action: 'install' } | { action: 'wait'; reason: InstallBlocker };
 
 export interface InstallSituation {
@@ -103,7 +104,8 @@ export function decideInstall(s: InstallSituation, cfg: UpdatePolicyConfig = DEF
   if (s.activity.remoteSession) return { action: 'wait', reason: 'remote-session' };
   if (s.activity.restoreRunning) return { action: 'wait', reason: 'restore' };
   if (s.activity.backupRunning) return { action: 'wait', reason: 'backup' };
-  if (isConsultationTime(s.consultationHours, s.now, cfg.consultationMarginMinutes)) return { action: 'wait', reason: 'consultation-hours' };
+  if (isConsultationTime(s.consultationHours, s.now, cfg.consultationMarginMinutes))
+    return { action: 'wait', reason: 'consultation-hours' };
   if (s.trigger === 'quit') return { action: 'install' };
   if (s.systemIdleSeconds < cfg.machineIdleSeconds) return { action: 'wait', reason: 'machine-in-use' };
   if (s.activity.lastAppUseAt !== null && s.now - s.activity.lastAppUseAt < cfg.appIdleMs) return { action: 'wait', reason: 'app-in-use' };
@@ -120,7 +122,13 @@ export function retryDelayMs(attempt: number, cfg: UpdatePolicyConfig = DEFAULT_
   return backoffDelay(attempt - 1, { baseMs: cfg.retryBaseMs, maxMs: cfg.retryMaxMs, random });
 }
 
-export function nextFailure(previous: FailureRecord | null, reason: UpdateFailureReason, now: number, cfg: UpdatePolicyConfig = DEFAULT_UPDATE_POLICY, random?: () => number): FailureRecord {
+export function nextFailure(
+  previous: FailureRecord | null,
+  reason: UpdateFailureReason,
+  now: number,
+  cfg: UpdatePolicyConfig = DEFAULT_UPDATE_POLICY,
+  random?: () => number,
+): FailureRecord {
   const attempt = (previous?.attempt ?? 0) + 1;
   return { attempt, reason, retryAt: now + retryDelayMs(attempt, cfg, random) };
 }

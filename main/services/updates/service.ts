@@ -82,7 +82,15 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     this.clock = o.clock ?? systemClock;
     this.log = o.logger ?? silentLogger;
     this.store = o.store ?? memoryUpdateStateStore();
-    this.st = { phase: 'idle', currentVersion: o.currentVersion, pendingVersion: null, waitingFor: null, lastCheckAt: null, nextCheckAt: null, lastFailure: null };
+    this.st = {
+      phase: 'idle',
+      currentVersion: o.currentVersion,
+      pendingVersion: null,
+      waitingFor: null,
+      lastCheckAt: null,
+      nextCheckAt: null,
+      lastFailure: null,
+    };
   }
 
   status(): UpdaterStatus {
@@ -108,7 +116,14 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
           // The installer ran but we still are the old version: count it as a failure of that version.
           const f = nextFailure(this.state.failures[inst.to] ?? null, 'install', this.clock.now(), this.cfg, this.o.random);
           this.state.failures[inst.to] = f;
-          await this.report({ outcome: 'failed', currentVersion: this.o.currentVersion, targetVersion: inst.to, reason: 'install', attempt: f.attempt, retryAt: iso(f.retryAt) });
+          await this.report({
+            outcome: 'failed',
+            currentVersion: this.o.currentVersion,
+            targetVersion: inst.to,
+            reason: 'install',
+            attempt: f.attempt,
+            retryAt: iso(f.retryAt),
+          });
         }
       }
       await this.save();
@@ -167,9 +182,13 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
         return false;
       }
       // A rollout halted since the download must stop here too; no answer in time → not now.
-      const offer = await this.withTimeout(this.engineCall(() => this.o.engine.check()), QUIT_CONFIRM_MS).catch(() => undefined);
+      const offer = await this.withTimeout(
+        this.engineCall(() => this.o.engine.check()),
+        QUIT_CONFIRM_MS,
+      ).catch(() => undefined);
       if (offer === undefined || offer === null || offer.version !== pending) {
-        if (offer === null || (offer && offer.version !== pending)) this.withdraw('the feed no longer offers it (rollout halted or replaced)');
+        if (offer === null || (offer && offer.version !== pending))
+          this.withdraw('the feed no longer offers it (rollout halted or replaced)');
         return false;
       }
       await this.markInstalling(pending);
@@ -270,10 +289,17 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
         return;
       }
       const failure = this.state.failures[offer.version] ?? null;
-      const d = decideOffer({ now, currentVersion: this.o.currentVersion, offeredVersion: offer.version, pendingVersion: this.st.pendingVersion, failure });
+      const d = decideOffer({
+        now,
+        currentVersion: this.o.currentVersion,
+        offeredVersion: offer.version,
+        pendingVersion: this.st.pendingVersion,
+        failure,
+      });
       switch (d.action) {
         case 'ignore':
-          if (d.reason === 'downgrade' || d.reason === 'invalid-version') this.log.warn('update offer ignored', { version: offer.version, reason: d.reason });
+          if (d.reason === 'downgrade' || d.reason === 'invalid-version')
+            this.log.warn('update offer ignored', { version: offer.version, reason: d.reason });
           return;
         case 'wait':
           nextDelay = Math.min(nextDelay, Math.max(0, d.until - now));
@@ -323,8 +349,19 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     // version goes too: the updater's cache now holds the failed download, not that one.)
     if (this.evalTimer !== null) this.clock.clearTimeout(this.evalTimer);
     this.evalTimer = null;
-    this.set({ phase: 'idle', pendingVersion: null, waitingFor: null, lastFailure: { version, reason, attempt: f.attempt, retryAt: f.retryAt } });
-    this.log.warn(isRejection(reason) ? 'update rejected' : 'update failed', { version, reason, attempt: f.attempt, retryAt: iso(f.retryAt), message: e.message });
+    this.set({
+      phase: 'idle',
+      pendingVersion: null,
+      waitingFor: null,
+      lastFailure: { version, reason, attempt: f.attempt, retryAt: f.retryAt },
+    });
+    this.log.warn(isRejection(reason) ? 'update rejected' : 'update failed', {
+      version,
+      reason,
+      attempt: f.attempt,
+      retryAt: iso(f.retryAt),
+      message: e.message,
+    });
     await this.report({
       outcome: isRejection(reason) ? 'rejected' : 'failed',
       currentVersion: this.o.currentVersion,

@@ -8,7 +8,9 @@ export const PersistedUpdateState = z.object({
   /** Set just before installing: on the next start the app reports whether it took. */
   installing: z.object({ from: z.string(), to: z.string(), at: z.number() }).nullable().default(null),
   /** Consecutive failures per version (retry schedule). */
-  failures: z.record(z.string(), z.object({ attempt: z.number().int().positive(), retryAt: z.number(), reason: UpdateFailureReason })).default({}),
+  failures: z
+    .record(z.string(), z.object({ attempt: z.number().int().positive(), retryAt: z.number(), reason: UpdateFailureReason }))
+    .default({}),
   /** Reports not yet acknowledged by the hub (oldest first, bounded). */
   outbox: z.array(UpdateReport).max(100).default([]),
 });
@@ -26,7 +28,9 @@ export function fileUpdateStateStore(path: string, logger?: Logger): UpdateState
 }
 
 /** Keeps the state in memory only (browser host, tests that do not restart). */
-export function memoryUpdateStateStore(initial: PersistedUpdateState | null = null): UpdateStateStore & { current: PersistedUpdateState | null } {
+export function memoryUpdateStateStore(
+  initial: PersistedUpdateState | null = null,
+): UpdateStateStore & { current: PersistedUpdateState | null } {
   const store = {
     current: initial,
     load: async () => (store.current ? structuredClone(store.current) : null),

@@ -87,13 +87,25 @@ export function AccessConsent() {
   const vars = { name: view.technicianName, provider: view.providerName };
 
   if (view.state === 'granted') {
-    const time = view.grantedUntil ? new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' }).format(new Date(view.grantedUntil)) : '';
+    const time = view.grantedUntil
+      ? new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' }).format(new Date(view.grantedUntil))
+      : '';
     return (
       <section className="panel access-banner" aria-labelledby={ids.title} data-testid="backup-access" data-state="granted">
         <h2 id={ids.title}>{t('backup.relay.access.granted', { name: view.technicianName, time })}</h2>
         <p className="hint">{t('backup.relay.access.grantedHint')}</p>
         <div className="row">
-          <button type="button" className="danger" disabled={busy} onClick={() => void act((a) => a.backupAccess.stop({ accessId: view.accessId }), () => setStopped(true))}>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() =>
+              void act(
+                (a) => a.backupAccess.stop({ accessId: view.accessId }),
+                () => setStopped(true),
+              )
+            }
+          >
             {t('backup.relay.access.stop')}
           </button>
         </div>
@@ -136,10 +148,20 @@ export function AccessConsent() {
         {t('backup.relay.access.countdown', { seconds })}
       </p>
       <div className="row screen-consent__actions">
-        <button type="button" className="secondary" disabled={busy} onClick={() => void act((a) => a.backupAccess.answer({ accessId: view.accessId, decision: 'refused' }))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy}
+          onClick={() => void act((a) => a.backupAccess.answer({ accessId: view.accessId, decision: 'refused' }))}
+        >
           {t('backup.relay.access.refuse')}
         </button>
-        <button type="button" className="primary" disabled={busy} onClick={() => void act((a) => a.backupAccess.answer({ accessId: view.accessId, decision: 'granted' }))}>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => void act((a) => a.backupAccess.answer({ accessId: view.accessId, decision: 'granted' }))}
+        >
           {t('backup.relay.access.allow')}
         </button>
       </div>

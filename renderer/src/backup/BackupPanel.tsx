@@ -21,7 +21,10 @@ export function headlineText(t: T, s: BackupStatus, now = Date.now()): string {
 
 /** « 12 jours sauvegardés, 1 avec des fichiers illisibles et 17 sans sauvegarde. » (only the kinds of day there were; days backed up always said). */
 export function stripSummary(t: T, locale: Locale, n: Record<BackupDay['state'], number>): string {
-  const parts = [t('backup.ui.strip.ok', { count: n.ok }), ...(['warning', 'failed', 'none'] as const).filter((k) => n[k] > 0).map((k) => t(`backup.ui.strip.${k}`, { count: n[k] }))];
+  const parts = [
+    t('backup.ui.strip.ok', { count: n.ok }),
+    ...(['warning', 'failed', 'none'] as const).filter((k) => n[k] > 0).map((k) => t(`backup.ui.strip.${k}`, { count: n[k] })),
+  ];
   return `${new Intl.ListFormat(localeTag(locale), { style: 'long', type: 'conjunction' }).format(parts)}.`;
 }
 
@@ -34,7 +37,11 @@ function DayStrip({ days, locale }: { days: BackupDay[]; locale: Locale }) {
       <h2 id="backup-strip-title">{t('backup.ui.strip.title')}</h2>
       <ol className="backup-strip__days" aria-hidden="true">
         {days.map((d) => (
-          <li key={d.date} className={`backup-strip__day backup-strip__day--${d.state}`} title={t('backup.ui.strip.day', { date: shortDay(d.date, locale), state: t(`backup.day.${d.state}`) })} />
+          <li
+            key={d.date}
+            className={`backup-strip__day backup-strip__day--${d.state}`}
+            title={t('backup.ui.strip.day', { date: shortDay(d.date, locale), state: t(`backup.day.${d.state}`) })}
+          />
         ))}
       </ol>
       <p className="backup-strip__summary" data-testid="backup-strip-summary">
@@ -53,7 +60,12 @@ function Facts({ status, locale }: { status: BackupStatus; locale: Locale }) {
       <div>
         <dt>{t('backup.ui.lastSuccess')}</dt>
         <dd data-testid="backup-last-success">
-          {status.lastSuccessAt ? t('backup.ui.lastSuccessValue', { age: relative(status.lastSuccessAt, locale, t), date: longDate(status.lastSuccessAt, locale) }) : t('backup.ui.never')}
+          {status.lastSuccessAt
+            ? t('backup.ui.lastSuccessValue', {
+                age: relative(status.lastSuccessAt, locale, t),
+                date: longDate(status.lastSuccessAt, locale),
+              })
+            : t('backup.ui.never')}
         </dd>
       </div>
       <div>
@@ -123,14 +135,23 @@ export function BackupPanel({ app }: { app: AppState }) {
         {status.headline === 'not-configured' ? <p className="hint">{t('backup.ui.notConfiguredHint')}</p> : null}
         {status.running ? (
           <div className="backup-running">
-            {percent === null ? <progress aria-label={t('backup.headline.running')} /> : <progress max={100} value={percent} aria-label={t('backup.headline.running')} />}
+            {percent === null ? (
+              <progress aria-label={t('backup.headline.running')} />
+            ) : (
+              <progress max={100} value={percent} aria-label={t('backup.headline.running')} />
+            )}
             {percent !== null ? <p className="hint">{t('backup.ui.runningProgress', { percent })}</p> : null}
           </div>
         ) : null}
         {status.lastError && status.headline === 'failed' ? <ErrorBlock error={status.lastError} /> : null}
         {status.configured ? <Facts status={status} locale={locale} /> : null}
         <div className="row backup-actions">
-          <button type="button" className="primary" disabled={runNowBusy || status.running || !status.configured} onClick={() => void onRunNow()}>
+          <button
+            type="button"
+            className="primary"
+            disabled={runNowBusy || status.running || !status.configured}
+            onClick={() => void onRunNow()}
+          >
             {t('backup.actions.runNow')}
           </button>
           <button type="button" className="secondary" disabled={!status.configured} onClick={() => setWizard(true)}>

@@ -14,14 +14,22 @@ function TechnicianRestore({ job }: { job: RestoreJob }) {
   const dismiss = useBackup((s) => s.dismiss);
   const [opened, setOpened] = useState<'idle' | 'ok' | ErrorBody>('idle');
   const name = job.requestedBy?.name ?? '';
-  const what = job.request.paths.length === 1 ? t('backup.relay.what.item', { name: treeName(job.request.paths[0]!) }) : t('backup.relay.what.items', { count: job.request.paths.length });
+  const what =
+    job.request.paths.length === 1
+      ? t('backup.relay.what.item', { name: treeName(job.request.paths[0]!) })
+      : t('backup.relay.what.items', { count: job.request.paths.length });
   const key = job.state === 'done' ? 'done' : job.state === 'failed' ? 'failed' : job.state === 'cancelled' ? 'cancelled' : 'restoring';
   const open = async () => {
     const r = await backupApi()?.backup.openFolder({ jobId: job.id });
     if (r) setOpened(r.ok ? 'ok' : r.error);
   };
   return (
-    <section className={`panel restore-banner restore-banner--${key}`} aria-labelledby={`tech-restore-${job.id}`} data-testid="technician-restore" data-state={job.state}>
+    <section
+      className={`panel restore-banner restore-banner--${key}`}
+      aria-labelledby={`tech-restore-${job.id}`}
+      data-testid="technician-restore"
+      data-state={job.state}
+    >
       <h2 id={`tech-restore-${job.id}`}>{t(`backup.relay.${key}`, { name, what })}</h2>
       <div role="status" aria-live="polite">
         <RestoreProgressBar job={job} />
@@ -30,12 +38,18 @@ function TechnicianRestore({ job }: { job: RestoreJob }) {
         ? job.result.items.map((i) => (
             <div key={i.to}>
               <p>{restoredLine(t, job.snapshotTime, i.to, places.text, i18n.language === 'en' ? 'en' : 'fr')}</p>
-              {i.previousVersion ? <p className="hint">{t('backup.ui.wizard.previousKept', { place: places.text(i.previousVersion) })}</p> : null}
+              {i.previousVersion ? (
+                <p className="hint">{t('backup.ui.wizard.previousKept', { place: places.text(i.previousVersion) })}</p>
+              ) : null}
             </div>
           ))
         : null}
       {job.error && job.state === 'failed' ? <ErrorBlock error={job.error} /> : null}
-      {opened === 'ok' ? <p role="status">{t('backup.ui.wizard.folderOpened')}</p> : opened !== 'idle' ? <ErrorBlock error={opened} /> : null}
+      {opened === 'ok' ? (
+        <p role="status">{t('backup.ui.wizard.folderOpened')}</p>
+      ) : opened !== 'idle' ? (
+        <ErrorBlock error={opened} />
+      ) : null}
       {isFinal(job) ? (
         <div className="row">
           {job.state === 'done' ? (

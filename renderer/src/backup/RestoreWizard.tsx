@@ -1,6 +1,16 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { snapshotCrumbs, type BrowseResponse, type ErrorBody, type FolderList, type Locale, type RestoreMode, type RestorePlan, type SearchResponse, type Snapshot } from '@vigie/common';
+import {
+  snapshotCrumbs,
+  type BrowseResponse,
+  type ErrorBody,
+  type FolderList,
+  type Locale,
+  type RestoreMode,
+  type RestorePlan,
+  type SearchResponse,
+  type Snapshot,
+} from '@vigie/common';
 import { Breadcrumbs } from '../../../web/Breadcrumbs.js';
 import { baseName, folderOf, longDate, size } from './format.js';
 import { ErrorBlock, RestoreProgressBar, StepHeading, restoredLine, usePlaces } from './parts.js';
@@ -45,7 +55,11 @@ export function RestoreWizard({ locale, onClose }: { locale: Locale; onClose: ()
       </div>
       {step.kind !== 'progress' ? <p className="hint">{t('backup.ui.wizard.steps', { n })}</p> : null}
       {step.kind === 'date' ? (
-        <DateStep locale={locale} onSnapshot={(snapshot) => setStep({ kind: 'browse', snapshot, path: snapshot.roots.length === 1 ? snapshot.roots[0]! : null })} onChoice={(choice) => setStep({ kind: 'mode', choice, from: step })} />
+        <DateStep
+          locale={locale}
+          onSnapshot={(snapshot) => setStep({ kind: 'browse', snapshot, path: snapshot.roots.length === 1 ? snapshot.roots[0]! : null })}
+          onChoice={(choice) => setStep({ kind: 'mode', choice, from: step })}
+        />
       ) : step.kind === 'browse' ? (
         <BrowseStep
           locale={locale}
@@ -53,10 +67,17 @@ export function RestoreWizard({ locale, onClose }: { locale: Locale; onClose: ()
           path={step.path}
           onPath={(path) => setStep({ ...step, path })}
           onBack={() => setStep({ kind: 'date' })}
-          onChoice={(paths) => setStep({ kind: 'mode', choice: { snapshotId: step.snapshot.id, snapshotTime: step.snapshot.time, paths }, from: step })}
+          onChoice={(paths) =>
+            setStep({ kind: 'mode', choice: { snapshotId: step.snapshot.id, snapshotTime: step.snapshot.time, paths }, from: step })
+          }
         />
       ) : step.kind === 'mode' ? (
-        <ModeStep locale={locale} choice={step.choice} onBack={() => setStep(step.from)} onStarted={(jobId) => setStep({ kind: 'progress', jobId, choice: step.choice, from: step })} />
+        <ModeStep
+          locale={locale}
+          choice={step.choice}
+          onBack={() => setStep(step.from)}
+          onStarted={(jobId) => setStep({ kind: 'progress', jobId, choice: step.choice, from: step })}
+        />
       ) : (
         <ProgressStep jobId={step.jobId} onRetry={() => setStep(step.from)} onClose={onClose} />
       )}
@@ -65,7 +86,11 @@ export function RestoreWizard({ locale, onClose }: { locale: Locale; onClose: ()
 }
 
 function useCall<T>(load: () => Promise<{ ok: true; data: T } | { ok: false; error: ErrorBody }> | null, deps: unknown[]) {
-  const [state, setState] = useState<{ data: T | null; error: ErrorBody | null; loading: boolean }>({ data: null, error: null, loading: true });
+  const [state, setState] = useState<{ data: T | null; error: ErrorBody | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  });
   useEffect(() => {
     let live = true;
     const p = load();
@@ -90,7 +115,11 @@ function DateStep({ locale, onSnapshot, onChoice }: { locale: Locale; onSnapshot
   const places = usePlaces();
   const snaps = useCall<Snapshot[]>(() => api?.backup.listSnapshots({}) ?? null, [api]);
   const [query, setQuery] = useState('');
-  const [search, setSearch] = useState<{ busy: boolean; result: SearchResponse | null; error: ErrorBody | null }>({ busy: false, result: null, error: null });
+  const [search, setSearch] = useState<{ busy: boolean; result: SearchResponse | null; error: ErrorBody | null }>({
+    busy: false,
+    result: null,
+    error: null,
+  });
 
   const onSearch = async (e: FormEvent) => {
     e.preventDefault();
@@ -114,7 +143,9 @@ function DateStep({ locale, onSnapshot, onChoice }: { locale: Locale; onSnapshot
             <li key={s.id}>
               <button type="button" className="backup-choice" onClick={() => onSnapshot(s)}>
                 <span className="backup-choice__main">{longDate(s.time, locale)}</span>
-                {s.filesCount !== null ? <span className="backup-choice__meta">{t('backup.ui.wizard.snapshotFiles', { count: s.filesCount })}</span> : null}
+                {s.filesCount !== null ? (
+                  <span className="backup-choice__meta">{t('backup.ui.wizard.snapshotFiles', { count: s.filesCount })}</span>
+                ) : null}
               </button>
             </li>
           ))}
@@ -124,7 +155,14 @@ function DateStep({ locale, onSnapshot, onChoice }: { locale: Locale; onSnapshot
       <form className="backup-search" onSubmit={(e) => void onSearch(e)} role="search">
         <label htmlFor="backup-search-input">{t('backup.ui.wizard.searchLabel')}</label>
         <div className="row">
-          <input id="backup-search-input" type="search" value={query} maxLength={100} placeholder={t('backup.ui.wizard.searchPlaceholder')} onChange={(e) => setQuery(e.target.value)} />
+          <input
+            id="backup-search-input"
+            type="search"
+            value={query}
+            maxLength={100}
+            placeholder={t('backup.ui.wizard.searchPlaceholder')}
+            onChange={(e) => setQuery(e.target.value)}
+          />
           <button type="submit" className="secondary" disabled={search.busy || query.trim() === ''}>
             {search.busy ? t('backup.ui.wizard.searching') : t('backup.ui.wizard.search')}
           </button>
@@ -145,8 +183,14 @@ function DateStep({ locale, onSnapshot, onChoice }: { locale: Locale; onSnapshot
                 <ul className="backup-versions">
                   {h.versions.map((v) => (
                     <li key={`${v.snapshotId}:${v.mtime ?? ''}`}>
-                      <button type="button" className="backup-choice" onClick={() => onChoice({ snapshotId: v.snapshotId, snapshotTime: v.snapshotTime, paths: [h.path] })}>
-                        {v.size !== null ? t('backup.ui.wizard.versionSize', { date: longDate(v.snapshotTime, locale), size: size(v.size, locale) }) : t('backup.ui.wizard.version', { date: longDate(v.snapshotTime, locale) })}
+                      <button
+                        type="button"
+                        className="backup-choice"
+                        onClick={() => onChoice({ snapshotId: v.snapshotId, snapshotTime: v.snapshotTime, paths: [h.path] })}
+                      >
+                        {v.size !== null
+                          ? t('backup.ui.wizard.versionSize', { date: longDate(v.snapshotTime, locale), size: size(v.size, locale) })
+                          : t('backup.ui.wizard.version', { date: longDate(v.snapshotTime, locale) })}
                       </button>
                     </li>
                   ))}
@@ -183,14 +227,20 @@ function BrowseStep({
   const places = usePlaces();
   const [limit, setLimit] = useState(PAGE);
   const [selected, setSelected] = useState<string[]>([]);
-  const listing = useCall<BrowseResponse>(() => (api && path ? api.backup.browse({ snapshotId: snapshot.id, path, limit }) : null), [api, snapshot.id, path, limit]);
+  const listing = useCall<BrowseResponse>(
+    () => (api && path ? api.backup.browse({ snapshotId: snapshot.id, path, limit }) : null),
+    [api, snapshot.id, path, limit],
+  );
   useEffect(() => {
     setSelected([]);
     setLimit(PAGE);
   }, [path]);
 
   // Breadcrumbs from the backed-up folder the user is in.
-  const crumbs = snapshotCrumbs(snapshot, path).map((c) => ({ path: c.path, label: c.kind === 'folders' ? t('backup.ui.wizard.savedFolders') : c.kind === 'root' ? baseName(c.name!) || c.name! : c.name! }));
+  const crumbs = snapshotCrumbs(snapshot, path).map((c) => ({
+    path: c.path,
+    label: c.kind === 'folders' ? t('backup.ui.wizard.savedFolders') : c.kind === 'root' ? baseName(c.name!) || c.name! : c.name!,
+  }));
   const toggle = (p: string) => setSelected((s) => (s.includes(p) ? s.filter((x) => x !== p) : [...s, p]));
 
   return (
@@ -199,7 +249,13 @@ function BrowseStep({
       <p className="hint">
         {t('backup.ui.wizard.fromDate', { date: longDate(snapshot.time, locale) })}. {t('backup.ui.wizard.browseHint')}
       </p>
-      <Breadcrumbs crumbs={crumbs} label={t('backup.ui.wizard.breadcrumb')} onPick={onPath} navClassName="backup-crumbs" buttonClassName="link" />
+      <Breadcrumbs
+        crumbs={crumbs}
+        label={t('backup.ui.wizard.breadcrumb')}
+        onPick={onPath}
+        navClassName="backup-crumbs"
+        buttonClassName="link"
+      />
 
       {path === null ? (
         <ul className="backup-list">
@@ -232,7 +288,12 @@ function BrowseStep({
                       aria-label={t('backup.ui.wizard.select', { name: e.name })}
                     />
                     {e.type === 'dir' ? (
-                      <button type="button" className="backup-entry__open" onClick={() => onPath(e.path)} aria-label={t('backup.ui.wizard.open', { name: e.name })}>
+                      <button
+                        type="button"
+                        className="backup-entry__open"
+                        onClick={() => onPath(e.path)}
+                        aria-label={t('backup.ui.wizard.open', { name: e.name })}
+                      >
                         <span className="backup-entry__row">
                           <span className="icon-folder" aria-hidden="true" /> <span className="backup-entry__name">{e.name}</span>
                         </span>
@@ -278,25 +339,43 @@ function BrowseStep({
 
 // ---------- step 3: where to put it ----------
 
-function ModeStep({ locale, choice, onBack, onStarted }: { locale: Locale; choice: Choice; onBack: () => void; onStarted: (jobId: string) => void }) {
+function ModeStep({
+  locale,
+  choice,
+  onBack,
+  onStarted,
+}: {
+  locale: Locale;
+  choice: Choice;
+  onBack: () => void;
+  onStarted: (jobId: string) => void;
+}) {
   const { t } = useTranslation();
   const api = backupApi();
   const places = usePlaces();
   // The obvious default: « à sa place » when nothing is there any more, « à côté » when something has that name.
-  const plan = useCall<RestorePlan>(() => api?.backup.restorePlan({ snapshotId: choice.snapshotId, paths: choice.paths }) ?? null, [api, choice.snapshotId, choice.paths.join('\0')]);
+  const plan = useCall<RestorePlan>(
+    () => api?.backup.restorePlan({ snapshotId: choice.snapshotId, paths: choice.paths }) ?? null,
+    [api, choice.snapshotId, choice.paths.join('\0')],
+  );
   const [chosen, setChosen] = useState<RestoreMode | null>(null);
   const mode: RestoreMode | null = chosen ?? (plan.loading ? null : (plan.data?.suggestedMode ?? 'beside'));
   const [targetDir, setTargetDir] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorBody | null>(null);
-  const what = choice.paths.length === 1 ? t('backup.relay.what.item', { name: treeName(choice.paths[0]!) }) : t('backup.relay.what.items', { count: choice.paths.length });
+  const what =
+    choice.paths.length === 1
+      ? t('backup.relay.what.item', { name: treeName(choice.paths[0]!) })
+      : t('backup.relay.what.items', { count: choice.paths.length });
 
   const hint = (m: RestoreMode): string => {
     const p = plan.data;
     if (!p || m === 'folder') return t(`backup.ui.wizard.modeHints.${m}`);
     const place = places.text(p.folder);
     const taken = p.existing.length > 0;
-    return m === 'beside' ? t(`backup.ui.wizard.modeHintsHere.${taken ? 'besideTaken' : 'besideFree'}`, { place }) : t(`backup.ui.wizard.modeHintsHere.${taken ? 'inPlaceTaken' : 'inPlaceFree'}`, { place });
+    return m === 'beside'
+      ? t(`backup.ui.wizard.modeHintsHere.${taken ? 'besideTaken' : 'besideFree'}`, { place })
+      : t(`backup.ui.wizard.modeHintsHere.${taken ? 'inPlaceTaken' : 'inPlaceFree'}`, { place });
   };
 
   const start = async (e: FormEvent) => {
@@ -304,7 +383,12 @@ function ModeStep({ locale, choice, onBack, onStarted }: { locale: Locale; choic
     if (!api || busy || !mode || (mode === 'folder' && !targetDir)) return;
     setBusy(true);
     setError(null);
-    const r = await api.backup.restore({ snapshotId: choice.snapshotId, paths: choice.paths, mode, ...(mode === 'folder' && targetDir ? { targetDir } : {}) });
+    const r = await api.backup.restore({
+      snapshotId: choice.snapshotId,
+      paths: choice.paths,
+      mode,
+      ...(mode === 'folder' && targetDir ? { targetDir } : {}),
+    });
     setBusy(false);
     if (r.ok) {
       useBackup.setState((s) => ({ jobs: { ...s.jobs, [r.data.id]: s.jobs[r.data.id] ?? r.data } }));
@@ -321,7 +405,15 @@ function ModeStep({ locale, choice, onBack, onStarted }: { locale: Locale; choic
         <legend className="visually-hidden">{t('backup.ui.wizard.modeTitle', { what })}</legend>
         {MODES.map((m) => (
           <div key={m} className={`backup-mode${mode === m ? ' selected' : ''}`}>
-            <input type="radio" id={`mode-${m}`} name="restore-mode" value={m} checked={mode === m} onChange={() => setChosen(m)} aria-describedby={`mode-${m}-hint`} />
+            <input
+              type="radio"
+              id={`mode-${m}`}
+              name="restore-mode"
+              value={m}
+              checked={mode === m}
+              onChange={() => setChosen(m)}
+              aria-describedby={`mode-${m}-hint`}
+            />
             <label htmlFor={`mode-${m}`}>
               <span className="backup-mode__label">{t(`backup.modes.${m}`)}</span>
               <span className="backup-mode__hint" id={`mode-${m}-hint`}>
@@ -360,13 +452,22 @@ function FolderPicker({ value, onChange }: { value: string | null; onChange: (pa
     const place = value === null ? placeList.find((p) => p.path === path) : undefined;
     return place ? places.text(place.path) : name;
   };
-  const crumbs = [{ path: null as string | null, label: t('backup.ui.wizard.picker.top') }, ...(value ? places.crumbs(value).map((c) => ({ path: c.path as string | null, label: c.label })) : [])];
+  const crumbs = [
+    { path: null as string | null, label: t('backup.ui.wizard.picker.top') },
+    ...(value ? places.crumbs(value).map((c) => ({ path: c.path as string | null, label: c.label })) : []),
+  ];
   return (
     <div className="backup-target folder-picker" role="group" aria-labelledby="picker-label">
       <p id="picker-label" className="folder-picker__label">
         {t('backup.ui.wizard.picker.label')}
       </p>
-      <Breadcrumbs crumbs={crumbs} label={t('backup.ui.wizard.picker.label')} onPick={onChange} navClassName="backup-crumbs" buttonClassName="link" />
+      <Breadcrumbs
+        crumbs={crumbs}
+        label={t('backup.ui.wizard.picker.label')}
+        onPick={onChange}
+        navClassName="backup-crumbs"
+        buttonClassName="link"
+      />
       {listing.loading ? <p role="status">{t('backup.ui.wizard.picker.loading')}</p> : null}
       {listing.error ? <ErrorBlock error={listing.error} /> : null}
       {listing.data ? (
@@ -376,7 +477,12 @@ function FolderPicker({ value, onChange }: { value: string | null; onChange: (pa
           <ul className="backup-list folder-picker__list">
             {listing.data.folders.map((f) => (
               <li key={f.path}>
-                <button type="button" className="backup-choice" onClick={() => onChange(f.path)} aria-label={t('backup.ui.wizard.picker.open', { name: nameOf(f.path, f.name) })}>
+                <button
+                  type="button"
+                  className="backup-choice"
+                  onClick={() => onChange(f.path)}
+                  aria-label={t('backup.ui.wizard.picker.open', { name: nameOf(f.path, f.name) })}
+                >
                   <span className="backup-choice__row">
                     <span className="icon-folder" aria-hidden="true" /> {nameOf(f.path, f.name)}
                   </span>
@@ -421,7 +527,9 @@ function ProgressStep({ jobId, onRetry, onClose }: { jobId: string; onRetry: () 
 
   return (
     <div className="backup-step" data-job-state={job.state}>
-      <StepHeading id={`wizard-progress-${final ? 'end' : 'run'}`}>{final ? t(`backup.restoreStates.${job.state}`) : t('backup.ui.wizard.progressTitle')}</StepHeading>
+      <StepHeading id={`wizard-progress-${final ? 'end' : 'run'}`}>
+        {final ? t(`backup.restoreStates.${job.state}`) : t('backup.ui.wizard.progressTitle')}
+      </StepHeading>
       <div role="status" aria-live="polite">
         <RestoreProgressBar job={job} showState={!final} />
       </div>
@@ -430,13 +538,19 @@ function ProgressStep({ jobId, onRetry, onClose }: { jobId: string; onRetry: () 
           {job.result.items.map((i) => (
             <li key={i.to}>
               <p>{restoredLine(t, job.snapshotTime, i.to, places.text, i18n.language === 'en' ? 'en' : 'fr')}</p>
-              {i.previousVersion ? <p className="hint">{t('backup.ui.wizard.previousKept', { place: places.text(i.previousVersion) })}</p> : null}
+              {i.previousVersion ? (
+                <p className="hint">{t('backup.ui.wizard.previousKept', { place: places.text(i.previousVersion) })}</p>
+              ) : null}
             </li>
           ))}
         </ul>
       ) : null}
       {job.error && job.state !== 'done' ? <ErrorBlock error={job.error} /> : null}
-      {opened === 'ok' ? <p role="status">{t('backup.ui.wizard.folderOpened')}</p> : opened !== 'idle' ? <ErrorBlock error={opened} /> : null}
+      {opened === 'ok' ? (
+        <p role="status">{t('backup.ui.wizard.folderOpened')}</p>
+      ) : opened !== 'idle' ? (
+        <ErrorBlock error={opened} />
+      ) : null}
       <div className="row backup-step__actions">
         {!final && job.state !== 'moving' ? (
           <button type="button" className="secondary" onClick={() => void cancel()} disabled={cancelling}>

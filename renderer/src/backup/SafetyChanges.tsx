@@ -30,7 +30,8 @@ function Intervention({ i }: { i: SafetyIntervention }) {
   const busy = useSafety((s) => s.undoBusy === i.requestId);
   const error = useSafety((s) => (s.undoError?.requestId === i.requestId ? s.undoError.body : null));
   const c = i.changes!;
-  const undoable = c.state === 'ready' && c.counts.changed + c.counts.deleted > 0 && i.undo?.state !== 'running' && i.undo?.state !== 'done';
+  const undoable =
+    c.state === 'ready' && c.counts.changed + c.counts.deleted > 0 && i.undo?.state !== 'running' && i.undo?.state !== 'done';
   const titleId = `safety-${i.requestId}`;
   return (
     <section className="panel safety-changes" aria-labelledby={titleId} data-testid="intervention-changes" data-state={c.state}>

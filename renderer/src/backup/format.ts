@@ -72,7 +72,8 @@ export function placeCrumbs(path: string, places: readonly Place[], label: (p: P
     if (windowsPath(place.path) !== win) continue;
     const base = norm(place.path);
     if (!within(base)) continue;
-    if (!best || base.length > best.base.length || (base.length === best.base.length && RANK[place.kind] < RANK[best.place.kind])) best = { place, base };
+    if (!best || base.length > best.base.length || (base.length === best.base.length && RANK[place.kind] < RANK[best.place.kind]))
+      best = { place, base };
   }
   const crumbs: PlaceCrumb[] = [];
   let cur: string;

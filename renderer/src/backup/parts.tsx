@@ -58,7 +58,13 @@ export function RestoreProgressBar({ job, showState = true }: { job: RestoreJob;
       {percent === null ? (
         <progress className="restore-progress__bar" aria-label={label} />
       ) : (
-        <progress className="restore-progress__bar" max={100} value={percent} aria-label={label} aria-valuetext={t('backup.ui.wizard.percent', { percent })} />
+        <progress
+          className="restore-progress__bar"
+          max={100}
+          value={percent}
+          aria-label={label}
+          aria-valuetext={t('backup.ui.wizard.percent', { percent })}
+        />
       )}
       <p className="restore-progress__text">
         {[
@@ -90,5 +96,7 @@ export function usePlaces(): { crumbs: (path: string) => PlaceCrumb[]; text: (pa
 
 /** « Version du mercredi 12 mars 2025 à 12:30, remise ici : Documents › compte rendu.odt ». */
 export function restoredLine(t: T, snapshotTime: string | null, to: string, place: (path: string) => string, locale: Locale): string {
-  return snapshotTime ? t('backup.ui.wizard.restoredTo', { date: longDate(snapshotTime, locale), place: place(to) }) : t('backup.ui.wizard.restoredHere', { place: place(to) });
+  return snapshotTime
+    ? t('backup.ui.wizard.restoredTo', { date: longDate(snapshotTime, locale), place: place(to) })
+    : t('backup.ui.wizard.restoredHere', { place: place(to) });
 }

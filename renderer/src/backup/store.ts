@@ -97,7 +97,16 @@ export const useBackup = create<BackupState>((set, get) => ({
 }));
 
 /** A job only moves forward: an answer that arrives after a newer push does not take it back. */
-const RANK: Record<RestoreJob['state'], number> = { queued: 0, preparing: 1, restoring: 2, verifying: 3, moving: 4, done: 5, failed: 5, cancelled: 5 };
+const RANK: Record<RestoreJob['state'], number> = {
+  queued: 0,
+  preparing: 1,
+  restoring: 2,
+  verifying: 3,
+  moving: 4,
+  done: 5,
+  failed: 5,
+  cancelled: 5,
+};
 function newerJob(a: RestoreJob | undefined, b: RestoreJob): RestoreJob {
   if (!a) return b;
   if (RANK[b.state] > RANK[a.state]) return b;

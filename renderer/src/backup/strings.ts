@@ -65,14 +65,18 @@ export const BACKUP_UI_FR = {
     modeTitle: 'Où remettre {{what}} ?',
     fromDate: 'Version du {{date}}',
     modeHints: {
-      beside: 'Une copie est remise dans le même dossier. Si un élément porte déjà ce nom, la copie reçoit « restauré le » et la date d’aujourd’hui dans son nom. Rien n’est remplacé.',
-      'in-place': 'L’élément reprend sa place, sous son nom. S’il y a une version actuelle, elle est gardée à côté, avec « avant restauration » et la date d’aujourd’hui dans son nom.',
+      beside:
+        'Une copie est remise dans le même dossier. Si un élément porte déjà ce nom, la copie reçoit « restauré le » et la date d’aujourd’hui dans son nom. Rien n’est remplacé.',
+      'in-place':
+        'L’élément reprend sa place, sous son nom. S’il y a une version actuelle, elle est gardée à côté, avec « avant restauration » et la date d’aujourd’hui dans son nom.',
       folder: 'Une copie est créée dans le dossier de votre choix, parmi vos dossiers personnels ou les dossiers sauvegardés.',
     },
     modeHintsHere: {
-      besideTaken: 'Une copie est mise à côté de la version actuelle, dans {{place}}, avec « restauré le » et la date d’aujourd’hui dans son nom. Rien n’est remplacé.',
+      besideTaken:
+        'Une copie est mise à côté de la version actuelle, dans {{place}}, avec « restauré le » et la date d’aujourd’hui dans son nom. Rien n’est remplacé.',
       besideFree: 'Rien ne porte ce nom dans {{place}} : l’élément y revient sous son nom.',
-      inPlaceTaken: 'L’élément reprend sa place dans {{place}}. La version actuelle est gardée à côté, avec « avant restauration » et la date d’aujourd’hui dans son nom.',
+      inPlaceTaken:
+        'L’élément reprend sa place dans {{place}}. La version actuelle est gardée à côté, avec « avant restauration » et la date d’aujourd’hui dans son nom.',
       inPlaceFree: 'L’élément n’y est plus : il revient sous son nom, à sa place, dans {{place}}.',
     },
     planLoading: 'Vigie regarde ce qui se trouve à cet endroit aujourd’hui…',
@@ -186,14 +190,18 @@ export const BACKUP_UI_EN: Strings<typeof BACKUP_UI_FR> = {
     modeTitle: 'Where should {{what}} go?',
     fromDate: 'Version of {{date}}',
     modeHints: {
-      beside: 'A copy is put back in the same folder. If something already has that name, the copy gets “restored on” and today’s date in its name. Nothing is replaced.',
-      'in-place': 'The item goes back to its place, under its own name. If there is a current version, it is kept alongside, with “before restore” and today’s date in its name.',
+      beside:
+        'A copy is put back in the same folder. If something already has that name, the copy gets “restored on” and today’s date in its name. Nothing is replaced.',
+      'in-place':
+        'The item goes back to its place, under its own name. If there is a current version, it is kept alongside, with “before restore” and today’s date in its name.',
       folder: 'A copy is made in the folder of your choice, among your personal folders or the backed-up folders.',
     },
     modeHintsHere: {
-      besideTaken: 'A copy is put next to the current version, in {{place}}, with “restored on” and today’s date in its name. Nothing is replaced.',
+      besideTaken:
+        'A copy is put next to the current version, in {{place}}, with “restored on” and today’s date in its name. Nothing is replaced.',
       besideFree: 'Nothing has that name in {{place}}: the item comes back there under its own name.',
-      inPlaceTaken: 'The item goes back to its place in {{place}}. The current version is kept alongside, with “before restore” and today’s date in its name.',
+      inPlaceTaken:
+        'The item goes back to its place in {{place}}. The current version is kept alongside, with “before restore” and today’s date in its name.',
       inPlaceFree: 'The item is no longer there: it comes back under its own name, in its place, in {{place}}.',
     },
     planLoading: 'Vigie is looking at what is there today…',

@@ -16,7 +16,14 @@ function LanguageSwitch({ locale }: { locale: Locale }) {
   return (
     <div className="language" role="group" aria-label={t('language.label')}>
       {(['fr', 'en'] as const).map((l) => (
-        <button key={l} type="button" lang={l} aria-pressed={l === locale} className={l === locale ? 'selected' : ''} onClick={() => void setLocale(l)}>
+        <button
+          key={l}
+          type="button"
+          lang={l}
+          aria-pressed={l === locale}
+          className={l === locale ? 'selected' : ''}
+          onClick={() => void setLocale(l)}
+        >
           {t(`language.${l}`)}
         </button>
       ))}

@@ -108,7 +108,15 @@ export function Chat({ messages, typingName, locale }: { messages: LocalChatMess
     <section className="card chat" aria-labelledby="chat-title">
       <h2 id="chat-title">{t('chat.title')}</h2>
       {messages.length === 0 ? <p className="hint">{t('chat.empty')}</p> : null}
-      <ol className="messages" ref={listRef} role="log" aria-live="polite" aria-relevant="additions" aria-labelledby="chat-title" tabIndex={0}>
+      <ol
+        className="messages"
+        ref={listRef}
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-labelledby="chat-title"
+        tabIndex={0}
+      >
         {messages.map((m) => (
           <Message key={m.id} m={m} locale={locale} />
         ))}

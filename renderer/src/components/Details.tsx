@@ -31,7 +31,14 @@ export function Details({ topic, description }: { topic: HelpTopic | null; descr
         <legend>{t('details.topic')}</legend>
         <div className="topics">
           {HELP_TOPICS.map((id) => (
-            <button key={id} type="button" className={id === topic ? 'topic selected' : 'topic'} aria-pressed={id === topic} disabled={busy} onClick={() => void chooseTopic(id)}>
+            <button
+              key={id}
+              type="button"
+              className={id === topic ? 'topic selected' : 'topic'}
+              aria-pressed={id === topic}
+              disabled={busy}
+              onClick={() => void chooseTopic(id)}
+            >
               {t(`topics.${id}`)}
             </button>
           ))}

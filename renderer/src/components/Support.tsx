@@ -38,11 +38,14 @@ function Home() {
 function Closed({ request }: { request: HelpRequest }) {
   const { t } = useTranslation();
   const dismiss = useStore((s) => s.dismissClosed);
-  const title = request.status === 'resolved' ? t('closed.resolved') : request.status === 'cancelled' ? t('closed.cancelled') : t('closed.ended');
+  const title =
+    request.status === 'resolved' ? t('closed.resolved') : request.status === 'cancelled' ? t('closed.cancelled') : t('closed.ended');
   return (
     <section className="panel closed" aria-labelledby="closed-title" data-status={request.status}>
       <StepTitle id="closed-title">{title}</StepTitle>
-      {request.status === 'resolved' && request.technician ? <p>{t('closed.resolvedBy', { name: request.technician.displayName })}</p> : null}
+      {request.status === 'resolved' && request.technician ? (
+        <p>{t('closed.resolvedBy', { name: request.technician.displayName })}</p>
+      ) : null}
       {request.resolutionNote ? <p className="note">{t('closed.note', { note: request.resolutionNote })}</p> : null}
       <p className="hint">{t('closed.again')}</p>
       <button type="button" className="primary" onClick={() => void dismiss()}>

@@ -48,7 +48,12 @@ export function Tabs({ app, tabs = TABS, header = null }: { app: AppState; tabs?
 
   const onKeyDown = (e: KeyboardEvent) => {
     const i = visible.findIndex((tab) => tab.id === current.id);
-    const next = e.key === 'ArrowRight' ? visible[(i + 1) % visible.length] : e.key === 'ArrowLeft' ? visible[(i - 1 + visible.length) % visible.length] : null;
+    const next =
+      e.key === 'ArrowRight'
+        ? visible[(i + 1) % visible.length]
+        : e.key === 'ArrowLeft'
+          ? visible[(i - 1 + visible.length) % visible.length]
+          : null;
     if (!next) return;
     e.preventDefault();
     setActive(next.id);

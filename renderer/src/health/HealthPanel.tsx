@@ -40,7 +40,9 @@ const GROUPS: Array<Exclude<keyof CheckGroups, 'toVerify'>> = ['toFix', 'allGood
 function Unverified({ checks, locale }: { checks: CheckResult[]; locale: Locale }) {
   const { t } = useTranslation();
   if (checks.length === 0) return null;
-  const names = new Intl.ListFormat(localeTag(locale), { style: 'long', type: 'conjunction' }).format(checks.map((c) => HEALTH_STRINGS[locale].checks[c.id]));
+  const names = new Intl.ListFormat(localeTag(locale), { style: 'long', type: 'conjunction' }).format(
+    checks.map((c) => HEALTH_STRINGS[locale].checks[c.id]),
+  );
   return (
     <p className="hint health__unverified" data-testid="health-unverified" data-count={checks.length}>
       {t('health.unverified', { count: checks.length, names })}

@@ -50,7 +50,9 @@ describe('"Sécurité" panel', () => {
 
   it('has every text in English too, none empty, reachable through the renderer’s i18n', () => {
     expect(keys(healthEn).sort()).toEqual(keys(healthFr).sort());
-    expect(keys(healthFr).every((k) => k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], healthFr) !== '')).toBe(true);
+    expect(keys(healthFr).every((k) => k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], healthFr) !== '')).toBe(
+      true,
+    );
     const i18n = createI18n('fr');
     expect(i18n.t('health.scanNow')).toBe('Vérifier maintenant');
     expect(i18n.t('health.count', { count: 2 })).toBe('2 points');
@@ -58,8 +60,12 @@ describe('"Sécurité" panel', () => {
     void i18n.changeLanguage('en');
     expect(i18n.t('health.scanNow')).toBe('Check now');
     expect(i18n.t('health.groups.toFix')).toBe('To fix');
-    expect(i18n.t('health.unverified', { count: 1, names: 'Firewall' })).toBe('Vigie could not check one point (Firewall): your provider can.');
+    expect(i18n.t('health.unverified', { count: 1, names: 'Firewall' })).toBe(
+      'Vigie could not check one point (Firewall): your provider can.',
+    );
     void i18n.changeLanguage('fr');
-    expect(i18n.t('health.unverified', { count: 3, names: 'Pare-feu, Horloge et Sauvegardes' })).toBe('Vigie n’a pas pu vérifier 3 points (Pare-feu, Horloge et Sauvegardes) : votre prestataire peut le faire.');
+    expect(i18n.t('health.unverified', { count: 3, names: 'Pare-feu, Horloge et Sauvegardes' })).toBe(
+      'Vigie n’a pas pu vérifier 3 points (Pare-feu, Horloge et Sauvegardes) : votre prestataire peut le faire.',
+    );
   });
 });

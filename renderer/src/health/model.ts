@@ -20,7 +20,8 @@ export interface CheckGroups {
   allGood: CheckResult[];
 }
 
-const byImportance = (a: CheckResult, b: CheckResult) => STATUS_SEVERITY[b.status] - STATUS_SEVERITY[a.status] || CHECK_WEIGHTS[b.id] - CHECK_WEIGHTS[a.id];
+const byImportance = (a: CheckResult, b: CheckResult) =>
+  STATUS_SEVERITY[b.status] - STATUS_SEVERITY[a.status] || CHECK_WEIGHTS[b.id] - CHECK_WEIGHTS[a.id];
 
 /** The panel's three groups: "À corriger", "À vérifier", "Tout va bien". */
 export function groupChecks(checks: readonly CheckResult[]): CheckGroups {

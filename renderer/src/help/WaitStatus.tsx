@@ -8,7 +8,17 @@ import './wait.css';
  * hub is not connected (`offline`: out of reach, or still connecting) nothing more than « bien
  * arrivée » is said: an old estimate would no longer be a fact.
  */
-export function WaitStatus({ position, locale, offline, nowMs = Date.now() }: { position: QueuePosition | null; locale: Locale; offline: boolean; nowMs?: number }) {
+export function WaitStatus({
+  position,
+  locale,
+  offline,
+  nowMs = Date.now(),
+}: {
+  position: QueuePosition | null;
+  locale: Locale;
+  offline: boolean;
+  nowMs?: number;
+}) {
   const { t } = useTranslation();
   const texts = waitTexts(t, locale, offline ? null : position, nowMs);
   return (

@@ -105,11 +105,21 @@ export function waitTexts(t: I18n['t'], locale: Locale, position: QueuePosition 
   const phone = p.phone ? [t('wait.phone', { phone: p.phone })] : [];
   switch (w.key) {
     case 'estimate':
-      return { key: w.key, position: where, main: t('wait.estimate.main', { minutes: p.etaMinutes ?? 1 }), details: [t('wait.estimate.basis', { count: p.samples })] };
+      return {
+        key: w.key,
+        position: where,
+        main: t('wait.estimate.main', { minutes: p.etaMinutes ?? 1 }),
+        details: [t('wait.estimate.basis', { count: p.samples })],
+      };
     case 'noEstimate':
       return { key: w.key, position: where, main: t('wait.noEstimate.main', { count: Math.max(1, p.techniciansAvailable) }), details: [] };
     case 'overdue':
-      return { key: w.key, position: null, main: p.position <= 1 ? t('wait.overdue.first') : t('wait.overdue.nth', { position: p.position }), details: phone };
+      return {
+        key: w.key,
+        position: null,
+        main: p.position <= 1 ? t('wait.overdue.first') : t('wait.overdue.nth', { position: p.position }),
+        details: phone,
+      };
     case 'noTechnician':
       return { key: w.key, position: where, main: t('wait.noTechnician.main'), details: [t('wait.noTechnician.next'), ...phone] };
     case 'closed': {

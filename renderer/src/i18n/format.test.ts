@@ -22,7 +22,10 @@ describe('numbers, sizes and elisions as people write them (web/format, both UIs
     expect(withElision('que', 'ESET')).toBe('qu’ESET');
     expect(withElision('de', '')).toBe('');
     // The sentence around a name is never touched (« le ou les »), only « de {{x}} ».
-    expect(elisionTemplates({ a: 'cochez le ou les éléments de {{name}}', b: 'De {{x}} à {{y}}' })).toEqual({ a: 'cochez le ou les éléments {{name, elisionde}}', b: '{{x, elisiondecap}} à {{y}}' });
+    expect(elisionTemplates({ a: 'cochez le ou les éléments de {{name}}', b: 'De {{x}} à {{y}}' })).toEqual({
+      a: 'cochez le ou les éléments {{name, elisionde}}',
+      b: '{{x, elisiondecap}} à {{y}}',
+    });
   });
 
   it('the practitioner app and the console write « d’Accueil » in French, « of Accueil » stays English', () => {

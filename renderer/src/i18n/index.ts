@@ -11,8 +11,32 @@ import { en } from './en.js';
 import { fr } from './fr.js';
 
 export const RESOURCES = {
-  fr: { translation: { ...fr, errors: SHARED_STRINGS.fr.errors, topics: SHARED_STRINGS.fr.topics, health: healthFr, screen: screenFr, interventions: interventionsFr, wait: waitFr, tripwire: TRIPWIRE_STRINGS.fr.app, backup: { ...BACKUP_STRINGS.fr, ui: BACKUP_UI_FR, relay: BACKUP_RELAY_STRINGS.fr } } },
-  en: { translation: { ...en, errors: SHARED_STRINGS.en.errors, topics: SHARED_STRINGS.en.topics, health: healthEn, screen: screenEn, interventions: interventionsEn, wait: waitEn, tripwire: TRIPWIRE_STRINGS.en.app, backup: { ...BACKUP_STRINGS.en, ui: BACKUP_UI_EN, relay: BACKUP_RELAY_STRINGS.en } } },
+  fr: {
+    translation: {
+      ...fr,
+      errors: SHARED_STRINGS.fr.errors,
+      topics: SHARED_STRINGS.fr.topics,
+      health: healthFr,
+      screen: screenFr,
+      interventions: interventionsFr,
+      wait: waitFr,
+      tripwire: TRIPWIRE_STRINGS.fr.app,
+      backup: { ...BACKUP_STRINGS.fr, ui: BACKUP_UI_FR, relay: BACKUP_RELAY_STRINGS.fr },
+    },
+  },
+  en: {
+    translation: {
+      ...en,
+      errors: SHARED_STRINGS.en.errors,
+      topics: SHARED_STRINGS.en.topics,
+      health: healthEn,
+      screen: screenEn,
+      interventions: interventionsEn,
+      wait: waitEn,
+      tripwire: TRIPWIRE_STRINGS.en.app,
+      backup: { ...BACKUP_STRINGS.en, ui: BACKUP_UI_EN, relay: BACKUP_RELAY_STRINGS.en },
+    },
+  },
 } as const;
 
 /** The renderer's one i18next instance: French by default, English complete, shared errors and topics merged. */

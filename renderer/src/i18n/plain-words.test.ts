@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { BACKUP_RELAY_STRINGS, BACKUP_STRINGS, HEALTH_STRINGS, SCREEN_STRINGS, SHARED_STRINGS, SYSTEM_MESSAGE_STRINGS, TRIPWIRE_STRINGS, findJargon, type JargonFound as Found } from '@vigie/common';
+import {
+  BACKUP_RELAY_STRINGS,
+  BACKUP_STRINGS,
+  HEALTH_STRINGS,
+  SCREEN_STRINGS,
+  SHARED_STRINGS,
+  SYSTEM_MESSAGE_STRINGS,
+  TRIPWIRE_STRINGS,
+  findJargon,
+  type JargonFound as Found,
+} from '@vigie/common';
 import { RESOURCES } from './index.js';
 
 /**
@@ -37,7 +47,23 @@ describe('plain words for the practitioner', () => {
 
   it('the scan knows jargon when it sees it', () => {
     const found: Found[] = [];
-    findJargon('t', ['Activez ufw', 'le service systemd', 'Get-MpComputerStatus', 'SMBv1 est actif', 'WannaCry', 'compte root', 'réponse JSON', 'UEFI', 'code EACCES', '2 jour(s)', 'Restauré ici : {{path}}'], found);
+    findJargon(
+      't',
+      [
+        'Activez ufw',
+        'le service systemd',
+        'Get-MpComputerStatus',
+        'SMBv1 est actif',
+        'WannaCry',
+        'compte root',
+        'réponse JSON',
+        'UEFI',
+        'code EACCES',
+        '2 jour(s)',
+        'Restauré ici : {{path}}',
+      ],
+      found,
+    );
     expect(found.map((f) => f.why)).toEqual([
       'command or tool name',
       'command or tool name',

@@ -24,7 +24,12 @@ function Intervention({ item, locale }: { item: InterventionSummary; locale: Loc
   const open = useInterventions((s) => s.open);
   const r = item.receipt;
   const facts = r
-    ? [t('interventions.consents', { count: r.consents }), t('interventions.control', { count: r.controlPeriods }), t('interventions.restores', { count: r.restores }), ...(r.safety ? [t('interventions.safety')] : [])].join(' · ')
+    ? [
+        t('interventions.consents', { count: r.consents }),
+        t('interventions.control', { count: r.controlPeriods }),
+        t('interventions.restores', { count: r.restores }),
+        ...(r.safety ? [t('interventions.safety')] : []),
+      ].join(' · ')
     : t('interventions.receiptPending');
   return (
     <li className="panel intervention" data-testid="intervention" data-request-id={item.requestId}>
@@ -39,7 +44,12 @@ function Intervention({ item, locale }: { item: InterventionSummary; locale: Loc
       <p className="hint intervention__facts">{facts}</p>
       {item.resolutionNote ? <p className="intervention__note">{t('interventions.note', { note: item.resolutionNote })}</p> : null}
       <div className="row">
-        <button type="button" className="secondary" disabled={!api || opening !== null} onClick={() => api && void open(api, item.requestId)}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!api || opening !== null}
+          onClick={() => api && void open(api, item.requestId)}
+        >
           {opening === item.requestId ? t('interventions.opening') : t('interventions.open')}
         </button>
       </div>

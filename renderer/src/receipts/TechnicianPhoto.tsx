@@ -32,5 +32,12 @@ export function TechnicianPhoto({ sessionId, name, initials }: { sessionId: stri
         {initials}
       </span>
     );
-  return <img className="screen-avatar screen-avatar--photo" src={src} alt={t('interventions.photoAlt', { name })} data-testid="technician-photo" />;
+  return (
+    <img
+      className="screen-avatar screen-avatar--photo"
+      src={src}
+      alt={t('interventions.photoAlt', { name })}
+      data-testid="technician-photo"
+    />
+  );
 }

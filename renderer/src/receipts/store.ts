@@ -47,7 +47,12 @@ export const useInterventions = create<InterventionsState>((set, get) => ({
     set({ load: 'loading', error: null });
     try {
       const r = await api.interventions.list({ before: { closedAt: last.closedAt, requestId: last.requestId } });
-      if (r.ok) set((s) => ({ items: [...s.items, ...r.data.items.filter((i) => !s.items.some((x) => x.requestId === i.requestId))], more: r.data.more, load: 'ready' }));
+      if (r.ok)
+        set((s) => ({
+          items: [...s.items, ...r.data.items.filter((i) => !s.items.some((x) => x.requestId === i.requestId))],
+          more: r.data.more,
+          load: 'ready',
+        }));
       else set({ load: 'error', error: r.error });
     } catch (e) {
       set({ load: 'error', error: failed(e) });

@@ -42,7 +42,9 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
   const refuse = useScreen((s) => s.refuse);
   const busy = useScreen((s) => !!s.busy.grant || !!s.busy.refuse);
   // The safety backup before control (issue 12): running (control waits a few seconds), or failed (the practitioner decides).
-  const safety = useScreen((s) => (consent.kind === 'control' && consent.safetyBackup && s.state?.sessionId === consent.sessionId ? (s.state.safety ?? null) : null));
+  const safety = useScreen((s) =>
+    consent.kind === 'control' && consent.safetyBackup && s.state?.sessionId === consent.sessionId ? (s.state.safety ?? null) : null,
+  );
   const safetyFailed = safety?.state === 'failed';
   const seconds = useSecondsLeft(consent.expiresAt);
   const [displayId, setDisplayId] = useState<string | null>(consent.defaultDisplayId);
@@ -79,7 +81,9 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
       </h1>
       <div className="screen-consent__who">
         <TechnicianPhoto sessionId={consent.sessionId} name={consent.technicianName} initials={consent.technicianInitials} />
-        <p id={ids.body}>{switching ? t('screen.consentSwitchBody', vars) : view ? t('screen.consentBody', vars) : t('screen.consentControlBody', vars)}</p>
+        <p id={ids.body}>
+          {switching ? t('screen.consentSwitchBody', vars) : view ? t('screen.consentBody', vars) : t('screen.consentControlBody', vars)}
+        </p>
       </div>
       <div className="screen-consent__code" id={ids.code}>
         <span className="screen-consent__code-label">{t('screen.codeLabel')}</span>
@@ -93,7 +97,13 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
           <legend>{t('screen.consentScreen')}</legend>
           {consent.displays.map((d) => (
             <label key={d.id} className="screen-display">
-              <input type="radio" name={`display-${consent.sessionId}`} value={d.id} checked={displayId === d.id} onChange={() => setDisplayId(d.id)} />
+              <input
+                type="radio"
+                name={`display-${consent.sessionId}`}
+                value={d.id}
+                checked={displayId === d.id}
+                onChange={() => setDisplayId(d.id)}
+              />
               {d.label} ({d.bounds.width}×{d.bounds.height})
             </label>
           ))}
@@ -126,7 +136,12 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
         <button type="button" className="secondary" disabled={busy} onClick={() => void refuse()}>
           {t('screen.refuse')}
         </button>
-        <button type="button" className="primary" disabled={busy} onClick={() => void grant(view ? (displayId ?? undefined) : undefined, safetyFailed)}>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => void grant(view ? (displayId ?? undefined) : undefined, safetyFailed)}
+        >
           {safetyFailed ? t('screen.safety.allowWithout') : t('screen.allow')}
         </button>
       </div>
@@ -154,7 +169,9 @@ export function BannerView({ banner }: { banner: Banner }) {
     <section className="screen-banner" role="region" aria-label={t('screen.bannerLabel')} data-mode={banner.mode}>
       <p className="screen-banner__text" role="status">
         <span className="screen-banner__dot" aria-hidden="true" />
-        {controlled ? t('screen.bannerControlling', { name: banner.technicianName }) : t('screen.bannerViewing', { name: banner.technicianName })}
+        {controlled
+          ? t('screen.bannerControlling', { name: banner.technicianName })
+          : t('screen.bannerViewing', { name: banner.technicianName })}
       </p>
       {banner.controlPending ? <p className="screen-banner__pending">{t('screen.controlPending')}</p> : null}
       {safety?.state === 'running' ? (
@@ -180,7 +197,9 @@ export function BannerView({ banner }: { banner: Banner }) {
           {stopping ? t('screen.stopping') : t('screen.bannerStop')}
         </button>
       </div>
-      <p className="screen-banner__shortcut hint">{t('screen.bannerShortcut', { keys: formatAccelerator(banner.stopAccelerator, isMac(), i18n.language) })}</p>
+      <p className="screen-banner__shortcut hint">
+        {t('screen.bannerShortcut', { keys: formatAccelerator(banner.stopAccelerator, isMac(), i18n.language) })}
+      </p>
       <ActionError action="stop" />
       <ActionError action="revokeControl" />
     </section>

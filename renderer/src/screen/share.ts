@@ -107,7 +107,19 @@ export class ScreenShare {
   }
 
   private async start(c: Capture): Promise<void> {
-    const a: Active = { sessionId: c.sessionId, stream: null, peer: null, early: [], controlling: false, tuned: false, display: c.display ?? null, capturedId: c.displayId, wantedId: c.displayId, switching: false, ice: c.ice };
+    const a: Active = {
+      sessionId: c.sessionId,
+      stream: null,
+      peer: null,
+      early: [],
+      controlling: false,
+      tuned: false,
+      display: c.display ?? null,
+      capturedId: c.displayId,
+      wantedId: c.displayId,
+      switching: false,
+      ice: c.ice,
+    };
     this.active = a;
     const stream = await this.capture(a);
     if (!stream) return;
@@ -221,7 +233,8 @@ export class ScreenShare {
         a.stream = stream;
         a.capturedId = wanted;
         for (const t of old?.getTracks() ?? []) t.stop();
-        if (a.display) this.sendTo(a, { t: 'display', label: a.display.label.slice(0, 200), index: a.display.index, count: a.display.count });
+        if (a.display)
+          this.sendTo(a, { t: 'display', label: a.display.label.slice(0, 200), index: a.display.index, count: a.display.count });
       }
     } finally {
       a.switching = false;

@@ -26,7 +26,10 @@ let attached: VigieApi | null = null;
 
 /** The remote-screen state the consent window and the banner draw, and the practitioner's answers. */
 export const useScreen = create<ScreenStore>((set, get) => {
-  async function run(action: ScreenAction, call: (api: VigieApi) => Promise<{ ok: true; data: ScreenState } | { ok: false; error: ErrorBody }>): Promise<boolean> {
+  async function run(
+    action: ScreenAction,
+    call: (api: VigieApi) => Promise<{ ok: true; data: ScreenState } | { ok: false; error: ErrorBody }>,
+  ): Promise<boolean> {
     const api = attached;
     if (!api || get().busy[action]) return false;
     set((s) => ({ busy: { ...s.busy, [action]: true }, error: null }));
@@ -87,7 +90,16 @@ export function screenWindowOf(hash: string): 'consent' | 'banner' | null {
 export function formatAccelerator(accel: string, mac: boolean, locale = 'fr'): string {
   const names: Record<string, string> = mac
     ? { CommandOrControl: '⌘', CmdOrCtrl: '⌘', Command: '⌘', Cmd: '⌘', Control: '⌃', Ctrl: '⌃', Alt: '⌥', Option: '⌥', Shift: '⇧' }
-    : { CommandOrControl: 'Ctrl', CmdOrCtrl: 'Ctrl', Control: 'Ctrl', Ctrl: 'Ctrl', Alt: 'Alt', Shift: locale === 'fr' ? 'Maj' : 'Shift', Super: 'Windows', Meta: 'Windows' };
+    : {
+        CommandOrControl: 'Ctrl',
+        CmdOrCtrl: 'Ctrl',
+        Control: 'Ctrl',
+        Ctrl: 'Ctrl',
+        Alt: 'Alt',
+        Shift: locale === 'fr' ? 'Maj' : 'Shift',
+        Super: 'Windows',
+        Meta: 'Windows',
+      };
   return accel
     .split('+')
     .map((k) => names[k] ?? k)

@@ -37,7 +37,13 @@ export function TripwireAlert({ window: ownWindow = false }: { window?: boolean 
     );
   }
   return (
-    <section className={`tripwire-alert${ownWindow ? ' tripwire-alert--window' : ''}`} role="alert" aria-labelledby="tripwire-title" data-testid="tripwire-alert" data-alert-id={alert.id}>
+    <section
+      className={`tripwire-alert${ownWindow ? ' tripwire-alert--window' : ''}`}
+      role="alert"
+      aria-labelledby="tripwire-title"
+      data-testid="tripwire-alert"
+      data-alert-id={alert.id}
+    >
       <p className="tripwire-alert__label">{t('tripwire.label')}</p>
       <h2 id="tripwire-title">{t('tripwire.title')}</h2>
       <p className="tripwire-alert__lead">{t('tripwire.lead')}</p>

@@ -103,7 +103,12 @@ const provider: MigrationProvider = {
 
 /** Brings the access tables to the latest version (idempotent). Call once after the hub opened its database. */
 export async function migrateBackupAccess<DB>(db: Kysely<DB>): Promise<void> {
-  const migrator = new Migrator({ db, provider, migrationTableName: BACKUP_ACCESS_MIGRATION_TABLE, migrationLockTableName: BACKUP_ACCESS_MIGRATION_LOCK_TABLE });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: BACKUP_ACCESS_MIGRATION_TABLE,
+    migrationLockTableName: BACKUP_ACCESS_MIGRATION_LOCK_TABLE,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

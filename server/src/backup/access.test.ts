@@ -6,8 +6,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackupAccessCall, ok, type BackupAccess, type BackupAccessConsentRequest, type BackupStatus, type RestoreJob } from '@vigie/common';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import {
+  BackupAccessCall,
+  ok,
+  type BackupAccess,
+  type BackupAccessConsentRequest,
+  type BackupStatus,
+  type RestoreJob,
+} from '@vigie/common';
+import {
+  code,
+  createHelp,
+  data,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from '../test-support/fixture.js';
 import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { TEST_NOW } from './test-support/index.js';
 
@@ -18,7 +35,27 @@ let bruno: TestTech;
 let sophie: TestTech;
 
 const SNAP = 'b'.repeat(64);
-const status = { headline: 'ok', lastSuccessAt: TEST_NOW, lastRunAt: TEST_NOW, nextRunAt: null, sizeBytes: 1, filesChangedLastRun: 0, configured: true, enabled: true, running: false, progress: null, lastRun: null, lastError: null, days: [], repository: { kind: 'local', label: '/srv' }, resticVersion: '0.14.0', snapshotCount: 1, lastCheckAt: null, lastCheckOk: null, lastForgetAt: null } as unknown as BackupStatus;
+const status = {
+  headline: 'ok',
+  lastSuccessAt: TEST_NOW,
+  lastRunAt: TEST_NOW,
+  nextRunAt: null,
+  sizeBytes: 1,
+  filesChangedLastRun: 0,
+  configured: true,
+  enabled: true,
+  running: false,
+  progress: null,
+  lastRun: null,
+  lastError: null,
+  days: [],
+  repository: { kind: 'local', label: '/srv' },
+  resticVersion: '0.14.0',
+  snapshotCount: 1,
+  lastCheckAt: null,
+  lastCheckOk: null,
+  lastForgetAt: null,
+} as unknown as BackupStatus;
 
 /** The device answers the hub's calls under an access with `reply`; returns the calls received. */
 function answerAccess(dev: TestDevice, reply: (c: BackupAccessCall) => unknown): BackupAccessCall[] {
@@ -52,8 +89,19 @@ describe('backup access outside a request', () => {
     const dev = await newDevice(t, 'Accueil');
     const calls = answerAccess(dev, (c) => (c.method === 'backup:getStatus' ? ok(status) : ok([])));
     const { access, consent } = await ask(julie, dev);
-    expect(access).toMatchObject({ state: 'consent-pending', deviceId: dev.deviceId, technician: { id: julie.id, displayName: 'Julie Martin' }, grantedAt: null });
-    expect(consent).toMatchObject({ accessId: access.id, technician: { id: julie.id, name: 'Julie Martin' }, shortCode: access.shortCode, expiresAt: access.consentExpiresAt, grantMinutes: 30 });
+    expect(access).toMatchObject({
+      state: 'consent-pending',
+      deviceId: dev.deviceId,
+      technician: { id: julie.id, displayName: 'Julie Martin' },
+      grantedAt: null,
+    });
+    expect(consent).toMatchObject({
+      accessId: access.id,
+      technician: { id: julie.id, name: 'Julie Martin' },
+      shortCode: access.shortCode,
+      expiresAt: access.consentExpiresAt,
+      grantMinutes: 30,
+    });
     expect(Date.parse(access.consentExpiresAt!) - Date.parse(access.requestedAt)).toBe(30_000);
     // A second click: the same access; another technician meanwhile: busy.
     expect(data(await emitAck<BackupAccess>(julie.socket, 'backup:access-request', { deviceId: dev.deviceId })).id).toBe(access.id);
@@ -61,7 +109,10 @@ describe('backup access outside a request', () => {
     expect(busy).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'busy' } } });
 
     // Nothing reaches the device before the answer.
-    expect(await emitAck(julie.socket, 'backup:status', { accessId: access.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'not-granted' } } });
+    expect(await emitAck(julie.socket, 'backup:status', { accessId: access.id })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', details: { reason: 'not-granted' } },
+    });
     // Another device cannot answer for it.
     const other = await newDevice(t, 'Cabinet 2');
     expect(code(await emitAck(other.socket, 'backup:access-answer', { accessId: access.id, decision: 'granted' }))).toBe('FORBIDDEN');
@@ -75,7 +126,8 @@ describe('backup access outside a request', () => {
     expect(data(await emitAck<BackupStatus>(julie.socket, 'backup:status', { accessId: access.id }))).toEqual(status);
     expect(calls[0]).toMatchObject({ accessId: access.id, technician: { id: julie.id, name: 'Julie Martin' }, method: 'backup:getStatus' });
     // Only the technician the practitioner said yes to: not a colleague, not a supervisor.
-    for (const who of [bruno, sophie]) expect(code(await emitAck(who.socket, 'backup:snapshots', { accessId: access.id }))).toBe('FORBIDDEN');
+    for (const who of [bruno, sophie])
+      expect(code(await emitAck(who.socket, 'backup:snapshots', { accessId: access.id }))).toBe('FORBIDDEN');
     expect(calls).toHaveLength(1);
 
     const audit = (await t.hub.services.audit.list(0, 100_000)).filter((e) => e.subject === dev.deviceId);
@@ -90,28 +142,56 @@ describe('backup access outside a request', () => {
     let started: RestoreJob | null = null;
     answerAccess(dev, (c) => {
       if (c.method !== 'backup:restore') return ok(null);
-      started = { id: randomUUID(), request: { ...c.input, mode: c.input.mode ?? 'beside', origin: 'technician' }, state: 'queued', progress: null, snapshotTime: null, createdAt: TEST_NOW, startedAt: null, endedAt: null, result: null, error: null, requestedBy: { name: 'Julie Martin' } };
+      started = {
+        id: randomUUID(),
+        request: { ...c.input, mode: c.input.mode ?? 'beside', origin: 'technician' },
+        state: 'queued',
+        progress: null,
+        snapshotTime: null,
+        createdAt: TEST_NOW,
+        startedAt: null,
+        endedAt: null,
+        result: null,
+        error: null,
+        requestedBy: { name: 'Julie Martin' },
+      };
       return ok(started);
     });
     const input = { snapshotId: SNAP, paths: ['/home/cabinet/Documents/Compte rendu.odt'], mode: 'beside' as const };
-    const job = data(await emitAck<RestoreJob>(julie.socket, 'backup:restore', { accessId: access.id, input: { ...input, origin: 'practitioner' } }));
+    const job = data(
+      await emitAck<RestoreJob>(julie.socket, 'backup:restore', { accessId: access.id, input: { ...input, origin: 'practitioner' } }),
+    );
     expect(job.request.origin).toBe('technician');
 
     // A job the hub did not start, another access, another device: refused.
-    expect(code(await emitAck(dev.socket, 'backup:access-progress', { accessId: access.id, job: { ...job, id: randomUUID() } }))).toBe('FORBIDDEN');
+    expect(code(await emitAck(dev.socket, 'backup:access-progress', { accessId: access.id, job: { ...job, id: randomUUID() } }))).toBe(
+      'FORBIDDEN',
+    );
     expect(code(await emitAck(dev.socket, 'backup:access-progress', { accessId: randomUUID(), job }))).toBe('FORBIDDEN');
     const stranger = await newDevice(t, 'Salle 4');
     expect(code(await emitAck(stranger.socket, 'backup:access-progress', { accessId: access.id, job }))).toBe('FORBIDDEN');
 
     const pushed = nextEvent<{ accessId: string; job: RestoreJob }>(julie.socket, 'backup:access-progress', (p) => p.job.state === 'done');
-    const done = { ...job, state: 'done' as const, endedAt: TEST_NOW, result: { items: [{ from: input.paths[0]!, to: '/home/cabinet/Documents/Compte rendu (restauré).odt', previousVersion: null }], folder: '/home/cabinet/Documents' } };
+    const done = {
+      ...job,
+      state: 'done' as const,
+      endedAt: TEST_NOW,
+      result: {
+        items: [{ from: input.paths[0]!, to: '/home/cabinet/Documents/Compte rendu (restauré).odt', previousVersion: null }],
+        folder: '/home/cabinet/Documents',
+      },
+    };
     data(await emitAck(dev.socket, 'backup:access-progress', { accessId: access.id, job: done }));
     expect(await pushed).toMatchObject({ accessId: access.id, deviceId: dev.deviceId, job: { id: job.id, state: 'done' } });
     // The same end again changes nothing; another end is refused.
     expect(code(await emitAck(dev.socket, 'backup:access-progress', { accessId: access.id, job: done }))).toBe('OK');
-    expect(code(await emitAck(dev.socket, 'backup:access-progress', { accessId: access.id, job: { ...done, state: 'failed' } }))).toBe('CONFLICT');
+    expect(code(await emitAck(dev.socket, 'backup:access-progress', { accessId: access.id, job: { ...done, state: 'failed' } }))).toBe(
+      'CONFLICT',
+    );
 
-    const audit = (await t.hub.services.audit.list(0, 100_000)).filter((e) => e.subject === dev.deviceId && e.action.startsWith('backup.restore_'));
+    const audit = (await t.hub.services.audit.list(0, 100_000)).filter(
+      (e) => e.subject === dev.deviceId && e.action.startsWith('backup.restore_'),
+    );
     expect(audit.map((e) => [e.action, e.data.accessId])).toEqual([
       ['backup.restore_requested', access.id],
       ['backup.restore_finished', access.id],
@@ -125,7 +205,11 @@ describe('backup access outside a request', () => {
 
     let a = (await ask(julie, dev)).access;
     let e = ended(a.id);
-    expect(data(await emitAck<BackupAccess>(dev.socket, 'backup:access-answer', { accessId: a.id, decision: 'refused' }))).toMatchObject({ state: 'ended', endReason: 'refused', endedBy: 'device' });
+    expect(data(await emitAck<BackupAccess>(dev.socket, 'backup:access-answer', { accessId: a.id, decision: 'refused' }))).toMatchObject({
+      state: 'ended',
+      endReason: 'refused',
+      endedBy: 'device',
+    });
     await e;
 
     a = (await ask(julie, dev)).access;
@@ -143,26 +227,41 @@ describe('backup access outside a request', () => {
     data(await emitAck(dev.socket, 'backup:access-answer', { accessId: a.id, decision: 'granted' }));
     e = ended(a.id);
     const deviceSeen = nextEvent<BackupAccess>(dev.socket, 'backup:access-updated', (x) => x.id === a.id && x.state === 'ended');
-    expect(data(await emitAck<BackupAccess>(dev.socket, 'backup:access-stop', { accessId: a.id }))).toMatchObject({ endReason: 'practitioner-stop' });
+    expect(data(await emitAck<BackupAccess>(dev.socket, 'backup:access-stop', { accessId: a.id }))).toMatchObject({
+      endReason: 'practitioner-stop',
+    });
     await Promise.all([e, deviceSeen]);
-    expect(await emitAck(julie.socket, 'backup:status', { accessId: a.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'ended' } } });
+    expect(await emitAck(julie.socket, 'backup:status', { accessId: a.id })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', details: { reason: 'ended' } },
+    });
 
     a = (await ask(julie, dev)).access;
     data(await emitAck(dev.socket, 'backup:access-answer', { accessId: a.id, decision: 'granted' }));
     expect(code(await emitAck(bruno.socket, 'backup:access-end', { accessId: a.id }))).toBe('FORBIDDEN');
     const byDevice = nextEvent<BackupAccess>(dev.socket, 'backup:access-updated', (x) => x.id === a.id && x.state === 'ended');
-    expect(data(await emitAck<BackupAccess>(julie.socket, 'backup:access-end', { accessId: a.id }))).toMatchObject({ endReason: 'technician-end', endedBy: 'technician' });
+    expect(data(await emitAck<BackupAccess>(julie.socket, 'backup:access-end', { accessId: a.id }))).toMatchObject({
+      endReason: 'technician-end',
+      endedBy: 'technician',
+    });
     await byDevice;
 
     a = (await ask(julie, dev)).access;
     data(await emitAck(dev.socket, 'backup:access-answer', { accessId: a.id, decision: 'granted' }));
     skew = 30 * 60_000 + 1000;
     try {
-      expect(await emitAck(julie.socket, 'backup:status', { accessId: a.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { reason: 'expired' } } });
+      expect(await emitAck(julie.socket, 'backup:status', { accessId: a.id })).toMatchObject({
+        ok: false,
+        error: { code: 'CONFLICT', details: { reason: 'expired' } },
+      });
     } finally {
       skew = 0;
     }
-    expect(data(await emitAck<BackupAccess | null>(julie.socket, 'backup:access-get', { deviceId: dev.deviceId }))).toMatchObject({ id: a.id, state: 'ended', endReason: 'expired' });
+    expect(data(await emitAck<BackupAccess | null>(julie.socket, 'backup:access-get', { deviceId: dev.deviceId }))).toMatchObject({
+      id: a.id,
+      state: 'ended',
+      endReason: 'expired',
+    });
 
     // (A sixth ask in ten minutes would be one too many for Julie: Bruno asks this time.)
     a = (await ask(bruno, dev)).access;
@@ -171,9 +270,14 @@ describe('backup access outside a request', () => {
     dev.socket.close();
     expect(await e).toMatchObject({ endReason: 'disconnect', endedBy: 'system' });
     // Offline: nothing to ask.
-    expect(await emitAck(bruno.socket, 'backup:access-request', { deviceId: dev.deviceId })).toMatchObject({ ok: false, error: { code: 'OFFLINE', details: { reason: 'device-offline' } } });
+    expect(await emitAck(bruno.socket, 'backup:access-request', { deviceId: dev.deviceId })).toMatchObject({
+      ok: false,
+      error: { code: 'OFFLINE', details: { reason: 'device-offline' } },
+    });
 
-    const reasons = (await t.hub.services.audit.list(0, 100_000)).filter((x) => x.subject === dev.deviceId && x.action === 'backup.access.end').map((x) => x.data.reason);
+    const reasons = (await t.hub.services.audit.list(0, 100_000))
+      .filter((x) => x.subject === dev.deviceId && x.action === 'backup.access.end')
+      .map((x) => x.data.reason);
     expect(reasons).toEqual(['refused', 'timeout', 'practitioner-stop', 'technician-end', 'expired', 'disconnect']);
     expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
   });
@@ -185,7 +289,10 @@ describe('backup access outside a request', () => {
       data(await emitAck(bruno.socket, 'backup:access-end', { accessId: access.id }));
     }
     const sixth = await emitAck(bruno.socket, 'backup:access-request', { deviceId: dev.deviceId });
-    expect(sixth).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', details: { reason: 'too-many-asks', retryAfterMs: expect.any(Number) } } });
+    expect(sixth).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED', details: { reason: 'too-many-asks', retryAfterMs: expect.any(Number) } },
+    });
     // Another technician is not slowed by Bruno; after the window, Bruno may ask again.
     const { access } = await ask(julie, dev);
     data(await emitAck(julie.socket, 'backup:access-end', { accessId: access.id }));
@@ -198,7 +305,8 @@ describe('backup access outside a request', () => {
   });
 
   it('payloads outside the contract and unknown devices are refused before anything is stored', async () => {
-    for (const payload of [{}, { deviceId: '' }, { deviceId: 'x', extra: 1 }]) expect(code(await emitAck(julie.socket, 'backup:access-request', payload))).toBe('BAD_REQUEST');
+    for (const payload of [{}, { deviceId: '' }, { deviceId: 'x', extra: 1 }])
+      expect(code(await emitAck(julie.socket, 'backup:access-request', payload))).toBe('BAD_REQUEST');
     expect(code(await emitAck(julie.socket, 'backup:access-request', { deviceId: 'no-such-device' }))).toBe('NOT_FOUND');
     expect(code(await emitAck(julie.socket, 'backup:status', { accessId: 'nope' }))).toBe('FORBIDDEN');
     expect(code(await emitAck(julie.socket, 'backup:status', { accessId: 'a', requestId: 'b' }))).toBe('BAD_REQUEST');

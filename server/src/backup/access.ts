@@ -83,7 +83,14 @@ export class BackupAccessHub {
     this.techHandlers = {
       'backup:access-request': ({ deviceId }, { actor }) => this.request(actor, deviceId),
       'backup:access-get': async ({ deviceId }, { actor }) => {
-        const r = await this.db.selectFrom('backup_access').selectAll().where('device_id', '=', deviceId).where('technician_id', '=', actor.id).orderBy('requested_at', 'desc').orderBy('id').executeTakeFirst();
+        const r = await this.db
+          .selectFrom('backup_access')
+          .selectAll()
+          .where('device_id', '=', deviceId)
+          .where('technician_id', '=', actor.id)
+          .orderBy('requested_at', 'desc')
+          .orderBy('id')
+          .executeTakeFirst();
         return r ? toBackupAccess(await this.settle(r)) : null;
       },
       'backup:access-end': async ({ accessId }, { actor }) => {
@@ -97,7 +104,9 @@ export class BackupAccessHub {
       'backup:access-stop': async ({ accessId, reason }, { actor }) => {
         const r = await this.db.selectFrom('backup_access').selectAll().where('id', '=', accessId).executeTakeFirst();
         if (!r || r.device_id !== actor.id) throw forbidden();
-        return toBackupAccess(await this.end(r.id, 'device', actor.id, r.state === 'consent-pending' ? 'refused' : (reason ?? 'practitioner-stop')));
+        return toBackupAccess(
+          await this.end(r.id, 'device', actor.id, r.state === 'consent-pending' ? 'refused' : (reason ?? 'practitioner-stop')),
+        );
       },
     };
   }
@@ -110,7 +119,9 @@ export class BackupAccessHub {
     // the node that saw it ends its accesses, once.
     this.o.realtime.onPresenceChange((c) => {
       if (c.kind !== 'device' || c.on || !c.mine) return;
-      void this.endForDevice(c.id, 'disconnect').catch((e: unknown) => this.o.log.error({ err: e }, 'backup access: device disconnect handling failed'));
+      void this.endForDevice(c.id, 'disconnect').catch((e: unknown) =>
+        this.o.log.error({ err: e }, 'backup access: device disconnect handling failed'),
+      );
     });
     this.sweepTimer = setInterval(() => void this.sweep(), this.o.sweepIntervalMs);
     this.sweepTimer.unref();
@@ -139,7 +150,12 @@ export class BackupAccessHub {
 
   /** Ends every live access of a device (offline, revoked). */
   async endForDevice(deviceId: string, reason: BackupAccessEndReason): Promise<void> {
-    const rows = await this.db.selectFrom('backup_access').select('id').where('device_id', '=', deviceId).where('state', 'in', LIVE).execute();
+    const rows = await this.db
+      .selectFrom('backup_access')
+      .select('id')
+      .where('device_id', '=', deviceId)
+      .where('state', 'in', LIVE)
+      .execute();
     for (const r of rows) await this.end(r.id, 'system', null, reason);
   }
 
@@ -151,8 +167,12 @@ export class BackupAccessHub {
     const found = await this.db.selectFrom('backup_access').selectAll().where('id', '=', accessId).executeTakeFirst();
     if (!found || found.technician_id !== actor.id) throw forbidden();
     const r = await this.settle(found);
-    if (r.state === 'consent-pending') throw new VigieError('CONFLICT', 'Le cabinet n’a pas encore autorisé cet accès.', { reason: 'not-granted' });
-    if (r.state !== 'granted') throw new VigieError('CONFLICT', 'Cet accès aux sauvegardes est terminé.', { reason: r.end_reason === 'expired' ? 'expired' : 'ended' });
+    if (r.state === 'consent-pending')
+      throw new VigieError('CONFLICT', 'Le cabinet n’a pas encore autorisé cet accès.', { reason: 'not-granted' });
+    if (r.state !== 'granted')
+      throw new VigieError('CONFLICT', 'Cet accès aux sauvegardes est terminé.', {
+        reason: r.end_reason === 'expired' ? 'expired' : 'ended',
+      });
     if (!(await this.o.services.devices.isActive(r.device_id))) throw new VigieError('FORBIDDEN', 'Ce poste n’est plus autorisé.');
     return { id: r.id, deviceId: r.device_id };
   }
@@ -167,16 +187,33 @@ export class BackupAccessHub {
   private async request(actor: TechActor, deviceId: string): Promise<BackupAccess> {
     // Counted first: a technician does not flood a practice with consent windows (asks of the last window, whatever came of them).
     const since = iso(this.now() - BACKUP_ACCESS_LIMITS.askWindowMs);
-    const recent = await this.db.selectFrom('backup_access').select('requested_at').where('device_id', '=', deviceId).where('technician_id', '=', actor.id).where('requested_at', '>', since).orderBy('requested_at').execute();
-    const live = await this.db.selectFrom('backup_access').select('id').where('device_id', '=', deviceId).where('technician_id', '=', actor.id).where('state', 'in', LIVE).executeTakeFirst();
+    const recent = await this.db
+      .selectFrom('backup_access')
+      .select('requested_at')
+      .where('device_id', '=', deviceId)
+      .where('technician_id', '=', actor.id)
+      .where('requested_at', '>', since)
+      .orderBy('requested_at')
+      .execute();
+    const live = await this.db
+      .selectFrom('backup_access')
+      .select('id')
+      .where('device_id', '=', deviceId)
+      .where('technician_id', '=', actor.id)
+      .where('state', 'in', LIVE)
+      .executeTakeFirst();
     if (!live && recent.length >= BACKUP_ACCESS_LIMITS.asksPerWindow) {
       const retryAfterMs = Math.max(1000, Date.parse(recent[0]!.requested_at) + BACKUP_ACCESS_LIMITS.askWindowMs - this.now());
-      throw new VigieError('RATE_LIMITED', 'Trop de demandes d’accès à ce poste à la suite : patientez avant de redemander au cabinet.', { retryAfterMs, reason: 'too-many-asks' });
+      throw new VigieError('RATE_LIMITED', 'Trop de demandes d’accès à ce poste à la suite : patientez avant de redemander au cabinet.', {
+        retryAfterMs,
+        reason: 'too-many-asks',
+      });
     }
     const device = await this.o.services.devices.get(deviceId, false);
     if (!device) throw new VigieError('NOT_FOUND', 'Poste introuvable.');
     if (device.revoked) throw new VigieError('FORBIDDEN', 'Ce poste n’est plus autorisé.', { reason: 'device-revoked' });
-    if (!this.o.realtime.isDeviceOnline(deviceId)) throw new VigieError('OFFLINE', 'Le poste est hors ligne : le cabinet ne peut pas être consulté.', { reason: 'device-offline' });
+    if (!this.o.realtime.isDeviceOnline(deviceId))
+      throw new VigieError('OFFLINE', 'Le poste est hors ligne : le cabinet ne peut pas être consulté.', { reason: 'device-offline' });
     const result = await this.db.transaction().execute(async (trx) => {
       // One live access per device: its row is locked before looking (another technician on another hub node waits, then sees this one).
       await lockRow(trx, 'devices', deviceId);
@@ -206,7 +243,16 @@ export class BackupAccessHub {
         end_reason: null,
       };
       await trx.insertInto('backup_access').values(row).execute();
-      await this.o.services.audit.append({ actorType: 'technician', actorId: actor.id, action: 'backup.access.request', subject: deviceId, data: { accessId: row.id, practiceId: device.practiceId } }, trx);
+      await this.o.services.audit.append(
+        {
+          actorType: 'technician',
+          actorId: actor.id,
+          action: 'backup.access.request',
+          subject: deviceId,
+          data: { accessId: row.id, practiceId: device.practiceId },
+        },
+        trx,
+      );
       return { row, fresh: true, stale: live };
     });
     for (const r of result.stale) if (this.expired(r)) await this.settle(r);
@@ -230,21 +276,52 @@ export class BackupAccessHub {
     const row = await this.db.transaction().execute(async (trx) => {
       const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).forNoKeyUpdate().executeTakeFirst();
       if (!r || r.device_id !== actor.id) throw forbidden();
-      if (r.state !== 'consent-pending') throw new VigieError('CONFLICT', 'Cette demande d’accès n’attend plus de réponse.', { state: r.state });
+      if (r.state !== 'consent-pending')
+        throw new VigieError('CONFLICT', 'Cette demande d’accès n’attend plus de réponse.', { state: r.state });
       const at = iso(this.now());
       if (decision === 'granted' && !this.expired(r)) {
-        const set = { state: 'granted', answered_at: at, decision, granted_at: at, consent_expires_at: null, expires_at: iso(this.now() + BACKUP_ACCESS_LIMITS.grantMs) };
+        const set = {
+          state: 'granted',
+          answered_at: at,
+          decision,
+          granted_at: at,
+          consent_expires_at: null,
+          expires_at: iso(this.now() + BACKUP_ACCESS_LIMITS.grantMs),
+        };
         await this.update(trx, r, set);
-        await this.o.services.audit.append({ actorType: 'device', actorId: actor.id, action: 'backup.access.granted', subject: r.device_id, data: { accessId: r.id, technicianId: r.technician_id } }, trx);
+        await this.o.services.audit.append(
+          {
+            actorType: 'device',
+            actorId: actor.id,
+            action: 'backup.access.granted',
+            subject: r.device_id,
+            data: { accessId: r.id, technicianId: r.technician_id },
+          },
+          trx,
+        );
         return { ...r, ...set };
       }
       const answered = this.expired(r) ? 'timeout' : decision;
       // The refusal is audited before the end it causes (both after the row's update: audit appends stay last).
-      const refused = { actorType: 'device' as const, actorId: actor.id, action: 'backup.access.refused', subject: r.device_id, data: { accessId: r.id, decision: answered } };
-      return this.endIn(trx, { ...r, answered_at: at, decision: answered }, 'device', actor.id, answered === 'granted' ? 'timeout' : answered, refused);
+      const refused = {
+        actorType: 'device' as const,
+        actorId: actor.id,
+        action: 'backup.access.refused',
+        subject: r.device_id,
+        data: { accessId: r.id, decision: answered },
+      };
+      return this.endIn(
+        trx,
+        { ...r, answered_at: at, decision: answered },
+        'device',
+        actor.id,
+        answered === 'granted' ? 'timeout' : answered,
+        refused,
+      );
     });
     this.publish(row);
-    if (decision === 'granted' && row.state !== 'granted') throw new VigieError('CONFLICT', 'La demande d’accès a expiré.', { state: row.state });
+    if (decision === 'granted' && row.state !== 'granted')
+      throw new VigieError('CONFLICT', 'La demande d’accès a expiré.', { state: row.state });
     return toBackupAccess(row);
   }
 
@@ -275,10 +352,27 @@ export class BackupAccessHub {
     reason: BackupAccessEndReason,
     cause?: Parameters<Services['audit']['append']>[0],
   ): Promise<Row> {
-    const set = { state: 'ended', ended_at: iso(this.now()), ended_by: by, end_reason: reason, consent_expires_at: null, answered_at: r.answered_at, decision: r.decision };
+    const set = {
+      state: 'ended',
+      ended_at: iso(this.now()),
+      ended_by: by,
+      end_reason: reason,
+      consent_expires_at: null,
+      answered_at: r.answered_at,
+      decision: r.decision,
+    };
     await this.update(trx, r, set);
     if (cause) await this.o.services.audit.append(cause, trx);
-    await this.o.services.audit.append({ actorType: by, actorId, action: 'backup.access.end', subject: r.device_id, data: { accessId: r.id, technicianId: r.technician_id, from: r.state, reason } }, trx);
+    await this.o.services.audit.append(
+      {
+        actorType: by,
+        actorId,
+        action: 'backup.access.end',
+        subject: r.device_id,
+        data: { accessId: r.id, technicianId: r.technician_id, from: r.state, reason },
+      },
+      trx,
+    );
     return { ...r, ...set };
   }
 

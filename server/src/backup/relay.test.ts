@@ -17,7 +17,17 @@ import {
   type Snapshot,
 } from '@vigie/common';
 import { createLogger } from '../logger.js';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import {
+  code,
+  createHelp,
+  data,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from '../test-support/fixture.js';
 import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { BACKUP_SYSTEM_TEXT, createBackupRelay } from './relay.js';
 import { TEST_NOW, answer, restoreJob } from './test-support/index.js';
@@ -89,7 +99,9 @@ afterAll(() => t.close());
 
 describe('backup relay: reading the device', () => {
   it('the assigned technician reads the status and snapshots live from the device, named as the hub knows them', async () => {
-    const calls = answer(devA, (c) => (c.method === 'backup:getStatus' ? ok(status) : c.method === 'backup:listSnapshots' ? ok([snapshot]) : null));
+    const calls = answer(devA, (c) =>
+      c.method === 'backup:getStatus' ? ok(status) : c.method === 'backup:listSnapshots' ? ok([snapshot]) : null,
+    );
     expect(data(await emitAck<BackupStatus>(tech.socket, 'backup:status', { requestId: reqA.id }))).toEqual(status);
     expect(data(await emitAck<Snapshot[]>(tech.socket, 'backup:snapshots', { requestId: reqA.id }))).toEqual([snapshot]);
     expect(calls.map((c) => c.method)).toEqual(['backup:getStatus', 'backup:listSnapshots']);
@@ -99,14 +111,30 @@ describe('backup relay: reading the device', () => {
   it('browse and search reach the device parsed (defaults filled) and the device’s errors come back as they are', async () => {
     const calls = answer(devA, (c) =>
       c.method === 'backup:browse'
-        ? err('NOT_FOUND', 'Ce dossier n’existe pas dans cette sauvegarde.', { reason: 'not-found', nextStep: 'Choisissez une autre date.' })
+        ? err('NOT_FOUND', 'Ce dossier n’existe pas dans cette sauvegarde.', {
+            reason: 'not-found',
+            nextStep: 'Choisissez une autre date.',
+          })
         : c.method === 'backup:search'
           ? ok({ hits: [], truncated: false })
           : null,
     );
-    const browse = await emitAck(tech.socket, 'backup:browse', { requestId: reqA.id, input: { snapshotId: SNAP.slice(0, 8), path: '/home/cabinet/Documents' } });
-    expect(browse).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Ce dossier n’existe pas dans cette sauvegarde.', details: { reason: 'not-found', nextStep: 'Choisissez une autre date.' } } });
-    expect(data(await emitAck(tech.socket, 'backup:search', { requestId: reqA.id, input: { query: 'compte [A]' } }))).toEqual({ hits: [], truncated: false });
+    const browse = await emitAck(tech.socket, 'backup:browse', {
+      requestId: reqA.id,
+      input: { snapshotId: SNAP.slice(0, 8), path: '/home/cabinet/Documents' },
+    });
+    expect(browse).toEqual({
+      ok: false,
+      error: {
+        code: 'NOT_FOUND',
+        message: 'Ce dossier n’existe pas dans cette sauvegarde.',
+        details: { reason: 'not-found', nextStep: 'Choisissez une autre date.' },
+      },
+    });
+    expect(data(await emitAck(tech.socket, 'backup:search', { requestId: reqA.id, input: { query: 'compte [A]' } }))).toEqual({
+      hits: [],
+      truncated: false,
+    });
     expect(calls[0]!.input).toEqual({ snapshotId: SNAP.slice(0, 8), path: '/home/cabinet/Documents', offset: 0, limit: 200 });
     expect(calls[1]!.input).toEqual({ query: 'compte [A]', limit: 100 });
   });
@@ -153,7 +181,8 @@ describe('backup relay: who may', () => {
       ['backup:cancel-restore', { requestId: reqA.id }],
       ['backup:status', 'nonsense'],
     ] as const;
-    for (const [event, payload] of bad) expect(code(await emitAck(tech.socket, event, payload)), `${event} ${JSON.stringify(payload)}`).toBe('BAD_REQUEST');
+    for (const [event, payload] of bad)
+      expect(code(await emitAck(tech.socket, event, payload)), `${event} ${JSON.stringify(payload)}`).toBe('BAD_REQUEST');
     expect(calls).toHaveLength(0);
   });
 
@@ -162,35 +191,71 @@ describe('backup relay: who may', () => {
     const reqD = (await createHelp(devD)).request;
     data(await emitAck(tech.socket, 'help:accept', { requestId: reqD.id }));
     answer(devD, () => null); // never acknowledges
-    const relay = createBackupRelay({ services: t.hub.services, realtime: t.hub.realtime, log: createLogger('silent'), timeouts: { defaultMs: 300 } });
+    const relay = createBackupRelay({
+      services: t.hub.services,
+      realtime: t.hub.realtime,
+      log: createLogger('silent'),
+      timeouts: { defaultMs: 300 },
+    });
     const actor = { kind: 'technician' as const, id: tech.id, name: 'Julie Martin', role: 'technician' as const };
     await expect(relay.techHandlers['backup:status']({ requestId: reqD.id }, { actor })).rejects.toMatchObject({ code: 'TIMEOUT' });
 
     devD.socket.close();
-    await nextEvent(tech.socket, 'device:presence', (p: { deviceId: string; online: boolean }) => p.deviceId === devD.deviceId && !p.online);
+    await nextEvent(
+      tech.socket,
+      'device:presence',
+      (p: { deviceId: string; online: boolean }) => p.deviceId === devD.deviceId && !p.online,
+    );
     expect(code(await emitAck(tech.socket, 'backup:status', { requestId: reqD.id }))).toBe('OFFLINE');
     const restore = await emitAck(tech.socket, 'backup:restore', { requestId: reqD.id, input: restoreInput });
     expect(restore.ok ? null : restore.error).toMatchObject({ code: 'OFFLINE', message: expect.stringContaining('hors ligne') });
     const audit = await t.hub.services.audit.list();
-    expect(audit.find((a) => a.action === 'backup.restore_refused' && a.subject === devD.deviceId)?.data).toMatchObject({ requestId: reqD.id, code: 'OFFLINE' });
+    expect(audit.find((a) => a.action === 'backup.restore_refused' && a.subject === devD.deviceId)?.data).toMatchObject({
+      requestId: reqD.id,
+      code: 'OFFLINE',
+    });
   });
 });
 
 describe('backup relay: a technician’s restore', () => {
   it('is started as the technician’s (whatever origin was sent), audited, told in the chat, and its progress reaches the technician', async () => {
-    const calls = answer(devA, (c) => (c.method === 'backup:restore' ? ok(job(c as BackupRelayCall & { method: 'backup:restore' })) : null));
+    const calls = answer(devA, (c) =>
+      c.method === 'backup:restore' ? ok(job(c as BackupRelayCall & { method: 'backup:restore' })) : null,
+    );
     const chatLine = nextEvent<ChatMessage>(devA.socket, 'chat:message', (m) => m.author === 'system' && m.text.includes('restaure'));
-    const started = data(await emitAck<RestoreJob>(tech.socket, 'backup:restore', { requestId: reqA.id, input: { ...restoreInput, origin: 'practitioner' } }));
-    expect(calls[0]).toMatchObject({ method: 'backup:restore', input: { ...restoreInput, origin: 'technician' }, technician: { name: 'Julie Martin' } });
+    const started = data(
+      await emitAck<RestoreJob>(tech.socket, 'backup:restore', { requestId: reqA.id, input: { ...restoreInput, origin: 'practitioner' } }),
+    );
+    expect(calls[0]).toMatchObject({
+      method: 'backup:restore',
+      input: { ...restoreInput, origin: 'technician' },
+      technician: { name: 'Julie Martin' },
+    });
     expect((await chatLine).text).toBe(BACKUP_SYSTEM_TEXT.started('Julie Martin', restoreInput.paths.length).text);
 
     const running = { ...started, request: { ...started.request, origin: 'technician' as const }, state: 'restoring' as const };
-    const pushed = nextEvent<{ requestId: string; deviceId: string; job: RestoreJob }>(tech.socket, 'backup:restore-progress', (p) => p.job.state === 'restoring');
+    const pushed = nextEvent<{ requestId: string; deviceId: string; job: RestoreJob }>(
+      tech.socket,
+      'backup:restore-progress',
+      (p) => p.job.state === 'restoring',
+    );
     data(await emitAck(devA.socket, 'backup:restore-progress', { requestId: reqA.id, job: running }));
     expect(await pushed).toMatchObject({ requestId: reqA.id, deviceId: devA.deviceId, job: { id: started.id, state: 'restoring' } });
 
-    const done = { ...running, state: 'done' as const, endedAt: NOW, result: { items: [{ from: restoreInput.paths[0]!, to: '/home/cabinet/Documents/Compte rendu [A].odt', previousVersion: null }], folder: '/home/cabinet/Documents' } };
-    const endLine = nextEvent<ChatMessage>(tech.socket, 'chat:message', (m) => m.author === 'system' && m.text.startsWith('Restauration terminée'));
+    const done = {
+      ...running,
+      state: 'done' as const,
+      endedAt: NOW,
+      result: {
+        items: [{ from: restoreInput.paths[0]!, to: '/home/cabinet/Documents/Compte rendu [A].odt', previousVersion: null }],
+        folder: '/home/cabinet/Documents',
+      },
+    };
+    const endLine = nextEvent<ChatMessage>(
+      tech.socket,
+      'chat:message',
+      (m) => m.author === 'system' && m.text.startsWith('Restauration terminée'),
+    );
     data(await emitAck(devA.socket, 'backup:restore-progress', { requestId: reqA.id, job: done }));
     await endLine;
 
@@ -199,13 +264,24 @@ describe('backup relay: a technician’s restore', () => {
       ['backup.restore_requested', 'technician', tech.id],
       ['backup.restore_finished', 'device', devA.deviceId],
     ]);
-    expect(audit[0]!.data).toMatchObject({ requestId: reqA.id, jobId: started.id, snapshotId: SNAP, paths: restoreInput.paths, mode: 'in-place' });
+    expect(audit[0]!.data).toMatchObject({
+      requestId: reqA.id,
+      jobId: started.id,
+      snapshotId: SNAP,
+      paths: restoreInput.paths,
+      mode: 'in-place',
+    });
     expect(audit[1]!.data).toMatchObject({ jobId: started.id, state: 'done', items: 1 });
     expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
   });
 
   it('a device cannot report on another device’s request, nor on the practitioner’s own restores', async () => {
-    const c = { requestId: reqA.id, technician: { id: tech.id, name: 'Julie Martin' }, method: 'backup:restore' as const, input: { ...restoreInput, origin: 'technician' as const } };
+    const c = {
+      requestId: reqA.id,
+      technician: { id: tech.id, name: 'Julie Martin' },
+      method: 'backup:restore' as const,
+      input: { ...restoreInput, origin: 'technician' as const },
+    };
     const techJob = job(c, { request: { ...restoreInput, origin: 'technician' } });
     expect(code(await emitAck(devB.socket, 'backup:restore-progress', { requestId: reqA.id, job: techJob }))).toBe('FORBIDDEN');
     const own = job(c, { request: { ...restoreInput, origin: 'practitioner' } });
@@ -215,13 +291,24 @@ describe('backup relay: a technician’s restore', () => {
 
   it('cancelling goes to the device (its refusal comes back) and a cancel it accepted is audited', async () => {
     const unknown = randomUUID();
-    const c = { requestId: reqA.id, technician: { id: tech.id, name: 'Julie Martin' }, method: 'backup:restore' as const, input: { ...restoreInput, origin: 'technician' as const } };
+    const c = {
+      requestId: reqA.id,
+      technician: { id: tech.id, name: 'Julie Martin' },
+      method: 'backup:restore' as const,
+      input: { ...restoreInput, origin: 'technician' as const },
+    };
     const cancelled = job(c, { state: 'cancelled', request: { ...restoreInput, origin: 'technician' } });
     const calls = answer(devA, (x) =>
-      x.method !== 'backup:cancelRestore' ? null : x.input.jobId === cancelled.id ? ok(cancelled) : err('NOT_FOUND', 'Cette restauration est introuvable.'),
+      x.method !== 'backup:cancelRestore'
+        ? null
+        : x.input.jobId === cancelled.id
+          ? ok(cancelled)
+          : err('NOT_FOUND', 'Cette restauration est introuvable.'),
     );
     expect(code(await emitAck(tech.socket, 'backup:cancel-restore', { requestId: reqA.id, jobId: unknown }))).toBe('NOT_FOUND');
-    expect(data(await emitAck<RestoreJob>(tech.socket, 'backup:cancel-restore', { requestId: reqA.id, jobId: cancelled.id })).state).toBe('cancelled');
+    expect(data(await emitAck<RestoreJob>(tech.socket, 'backup:cancel-restore', { requestId: reqA.id, jobId: cancelled.id })).state).toBe(
+      'cancelled',
+    );
     expect(calls.map((x) => x.input)).toEqual([{ jobId: unknown }, { jobId: cancelled.id }]);
     const audit = (await t.hub.services.audit.list()).filter((a) => a.action === 'backup.restore_cancel');
     expect(audit.map((a) => a.data)).toEqual([{ requestId: reqA.id, jobId: cancelled.id, state: 'cancelled' }]);
@@ -232,23 +319,42 @@ describe('device reports: the backup summary is kept beside the others', () => {
   it('reports sent at the same time (backup, health, app version) are all stored, none lost, and served by devices:list', async () => {
     const dev = await newDevice(t, 'Secrétariat');
     const health = { score: 80, worst: 'warning' as const, counts: { ok: 10, warning: 2, critical: 0, unknown: 0 }, at: NOW };
-    const backup = { headline: 'ok' as const, lastSuccessAt: NOW, lastRunAt: NOW, nextRunAt: null, sizeBytes: 2048, filesChangedLastRun: 3 };
+    const backup = {
+      headline: 'ok' as const,
+      lastSuccessAt: NOW,
+      lastRunAt: NOW,
+      nextRunAt: null,
+      sizeBytes: 2048,
+      filesChangedLastRun: 3,
+    };
     const answers = await Promise.all([
       emitAck(dev.socket, 'device:report', { backup }),
       emitAck(dev.socket, 'device:report', { health }),
       emitAck(dev.socket, 'device:report', { appVersion: '1.2.3' }),
     ]);
     expect(answers.map(code)).toEqual(['OK', 'OK', 'OK']);
-    const listed = data(await emitAck<Array<{ id: string; backup: unknown; health: unknown; appVersion: string }>>(tech.socket, 'devices:list', {})).find((d) => d.id === dev.deviceId);
+    const listed = data(
+      await emitAck<Array<{ id: string; backup: unknown; health: unknown; appVersion: string }>>(tech.socket, 'devices:list', {}),
+    ).find((d) => d.id === dev.deviceId);
     expect(listed).toMatchObject({ backup, health, appVersion: '1.2.3' });
   });
 });
 
 describe('help:get', () => {
   it('serves the device’s latest reported backup summary with the request', async () => {
-    const backup = { headline: 'stale' as const, lastSuccessAt: NOW, lastRunAt: NOW, nextRunAt: null, sizeBytes: 10, filesChangedLastRun: 0, message: 'Attention : dernière sauvegarde il y a 3 jours' };
+    const backup = {
+      headline: 'stale' as const,
+      lastSuccessAt: NOW,
+      lastRunAt: NOW,
+      nextRunAt: null,
+      sizeBytes: 10,
+      filesChangedLastRun: 0,
+      message: 'Attention : dernière sauvegarde il y a 3 jours',
+    };
     data(await emitAck(devA.socket, 'device:report', { backup }));
-    const detail = data(await emitAck<{ deviceReport: { backup: unknown; reportedAt: string } | null }>(tech.socket, 'help:get', { requestId: reqA.id }));
+    const detail = data(
+      await emitAck<{ deviceReport: { backup: unknown; reportedAt: string } | null }>(tech.socket, 'help:get', { requestId: reqA.id }),
+    );
     expect(detail.deviceReport?.backup).toEqual(backup);
   });
 });

@@ -141,7 +141,8 @@ export class BackupRelay {
   /** The scope, when this technician may act on its device's backups through it. */
   private async authorize(actor: TechActor, ref: BackupScope): Promise<Scope> {
     if ('accessId' in ref) {
-      if (!this.o.access) throw new VigieError('UNAVAILABLE', 'Les accès aux sauvegardes hors demande ne sont pas pris en charge par ce serveur.');
+      if (!this.o.access)
+        throw new VigieError('UNAVAILABLE', 'Les accès aux sauvegardes hors demande ne sont pas pris en charge par ce serveur.');
       const a = await this.o.access.usable(actor, ref.accessId);
       return { kind: 'access', accessId: a.id, deviceId: a.deviceId };
     }
@@ -150,7 +151,8 @@ export class BackupRelay {
     if (!isPrivileged(actor) && !(r.status === 'assigned' && r.technician?.id === actor.id)) {
       throw new VigieError('FORBIDDEN', 'Cette demande ne vous est pas attribuée.');
     }
-    if (!OPEN.has(r.status)) throw new VigieError('CONFLICT', 'Cette demande est close : les sauvegardes du poste ne sont plus accessibles d’ici.');
+    if (!OPEN.has(r.status))
+      throw new VigieError('CONFLICT', 'Cette demande est close : les sauvegardes du poste ne sont plus accessibles d’ici.');
     if (!(await this.o.services.devices.isActive(r.deviceId))) throw new VigieError('FORBIDDEN', 'Ce poste n’est plus autorisé.');
     return { kind: 'request', request: r, deviceId: r.deviceId };
   }
@@ -160,27 +162,64 @@ export class BackupRelay {
    * response of `method` (socket/ask-device.ts). A request's calls go as 'backup:relay', an
    * access's as 'backup:access-relay' (the device checks its own grant for those).
    */
-  private async call<M extends BackupRelayMethod>(scope: Scope, actor: TechActor, method: M, input: Extract<BackupRelayCall, { method: M }>['input']): Promise<unknown> {
+  private async call<M extends BackupRelayMethod>(
+    scope: Scope,
+    actor: TechActor,
+    method: M,
+    input: Extract<BackupRelayCall, { method: M }>['input'],
+  ): Promise<unknown> {
     const ms = method === 'backup:search' ? this.searchMs : this.defaultMs;
     const technician = { id: actor.id, name: actor.name };
-    const [event, payload] = scope.kind === 'request' ? (['backup:relay', { requestId: scope.request.id, technician, method, input }] as const) : (['backup:access-relay', { accessId: scope.accessId, technician, method, input }] as const);
-    return askDevice({ realtime: this.o.realtime, log: this.o.log, deviceId: scope.deviceId, event, payload, ms, response: IPC_METHODS[method].response });
+    const [event, payload] =
+      scope.kind === 'request'
+        ? (['backup:relay', { requestId: scope.request.id, technician, method, input }] as const)
+        : (['backup:access-relay', { accessId: scope.accessId, technician, method, input }] as const);
+    return askDevice({
+      realtime: this.o.realtime,
+      log: this.o.log,
+      deviceId: scope.deviceId,
+      event,
+      payload,
+      ms,
+      response: IPC_METHODS[method].response,
+    });
   }
 
-  private async relay<M extends ReadMethod>(actor: TechActor, ref: BackupScope, method: M, input: Extract<BackupRelayCall, { method: M }>['input']): Promise<never> {
+  private async relay<M extends ReadMethod>(
+    actor: TechActor,
+    ref: BackupScope,
+    method: M,
+    input: Extract<BackupRelayCall, { method: M }>['input'],
+  ): Promise<never> {
     const scope = await this.authorize(actor, ref);
     // A technician looking at a practice's backups is a read of its data: audited before the device is asked.
-    await this.o.services.audit.append({ actorType: 'technician', actorId: actor.id, action: 'backup.read', subject: scope.deviceId, data: { ...scopeRef(scope), what: method.slice('backup:'.length), ...input } });
+    await this.o.services.audit.append({
+      actorType: 'technician',
+      actorId: actor.id,
+      action: 'backup.read',
+      subject: scope.deviceId,
+      data: { ...scopeRef(scope), what: method.slice('backup:'.length), ...input },
+    });
     return (await this.call<ReadMethod>(scope, actor, method, input as never)) as never;
   }
 
-  private async restore(actor: TechActor, ref: BackupScope, input: Extract<BackupRelayCall, { method: 'backup:restore' }>['input']): Promise<RestoreJob> {
+  private async restore(
+    actor: TechActor,
+    ref: BackupScope,
+    input: Extract<BackupRelayCall, { method: 'backup:restore' }>['input'],
+  ): Promise<RestoreJob> {
     const scope = await this.authorize(actor, ref);
     const audit = {
       actorType: 'technician' as const,
       actorId: actor.id,
       subject: scope.deviceId,
-      data: { ...scopeRef(scope), snapshotId: input.snapshotId, paths: input.paths, mode: input.mode, ...(input.targetDir ? { targetDir: input.targetDir } : {}) },
+      data: {
+        ...scopeRef(scope),
+        snapshotId: input.snapshotId,
+        paths: input.paths,
+        mode: input.mode,
+        ...(input.targetDir ? { targetDir: input.targetDir } : {}),
+      },
     };
     let job: RestoreJob;
     try {
@@ -195,14 +234,31 @@ export class BackupRelay {
       const at = new Date().toISOString();
       const jobs = jobsOf(trx, scope.kind);
       const scopeId = scope.kind === 'request' ? scope.request.id : scope.accessId;
-      const values = { [jobs.scope]: scopeId, technician_id: actor.id, paths: JSON.stringify(input.paths), state: job.state, created_at: at, ended_at: null } as Omit<JobRow, 'device_id' | 'job_id'>;
+      const values = {
+        [jobs.scope]: scopeId,
+        technician_id: actor.id,
+        paths: JSON.stringify(input.paths),
+        state: job.state,
+        created_at: at,
+        ended_at: null,
+      } as Omit<JobRow, 'device_id' | 'job_id'>;
       await jobs
         .insert()
         .values({ device_id: scope.deviceId, job_id: job.id, ...values })
         .onConflict((oc) => oc.columns(['device_id', 'job_id']).doUpdateSet(values))
         .execute();
       // Under a request, both sides read it in the chat; an access has no chat (the practitioner's app shows the restore).
-      const line = scope.kind === 'request' ? await insertMessage(trx, { id: randomUUID(), requestId: scope.request.id, author: 'system', authorId: null, authorName: 'Vigie', ...BACKUP_SYSTEM_TEXT.started(actor.name, input.paths.length) }) : null;
+      const line =
+        scope.kind === 'request'
+          ? await insertMessage(trx, {
+              id: randomUUID(),
+              requestId: scope.request.id,
+              author: 'system',
+              authorId: null,
+              authorName: 'Vigie',
+              ...BACKUP_SYSTEM_TEXT.started(actor.name, input.paths.length),
+            })
+          : null;
       // The audit entry last (store/dialect.ts: the chain's lock is taken after every row lock).
       await this.o.services.audit.append({ ...audit, action: 'backup.restore_requested', data: { ...audit.data, jobId: job.id } }, trx);
       return line;
@@ -214,7 +270,13 @@ export class BackupRelay {
   private async cancel(actor: TechActor, ref: BackupScope, jobId: string): Promise<RestoreJob> {
     const scope = await this.authorize(actor, ref);
     const job = (await this.call(scope, actor, 'backup:cancelRestore', { jobId })) as RestoreJob;
-    await this.o.services.audit.append({ actorType: 'technician', actorId: actor.id, action: 'backup.restore_cancel', subject: scope.deviceId, data: { ...scopeRef(scope), jobId, state: job.state } });
+    await this.o.services.audit.append({
+      actorType: 'technician',
+      actorId: actor.id,
+      action: 'backup.restore_cancel',
+      subject: scope.deviceId,
+      data: { ...scopeRef(scope), jobId, state: job.state },
+    });
     return job;
   }
 
@@ -226,12 +288,19 @@ export class BackupRelay {
    * technician asked for; the end is audited, and written in the request's chat.
    */
   private async progress(actor: DeviceActor, ref: BackupScope, reported: RestoreJob): Promise<void> {
-    if (reported.request.origin !== 'technician') throw new VigieError('BAD_REQUEST', 'Seules les restaurations demandées par un technicien sont transmises.');
+    if (reported.request.origin !== 'technician')
+      throw new VigieError('BAD_REQUEST', 'Seules les restaurations demandées par un technicien sont transmises.');
     const kind = 'requestId' in ref ? 'request' : 'access';
     const scopeId = 'requestId' in ref ? ref.requestId : ref.accessId;
     const r = 'requestId' in ref ? await this.o.services.help.getById(ref.requestId) : null;
     if ('requestId' in ref && (!r || r.deviceId !== actor.id)) throw new VigieError('FORBIDDEN', 'Vous n’avez pas accès à cette demande.');
-    const started = await jobsOf(this.o.services.db, kind).select().selectAll().where('device_id', '=', actor.id).where('job_id', '=', reported.id).where(jobsOf(null, kind).scope, '=', scopeId).executeTakeFirst();
+    const started = await jobsOf(this.o.services.db, kind)
+      .select()
+      .selectAll()
+      .where('device_id', '=', actor.id)
+      .where('job_id', '=', reported.id)
+      .where(jobsOf(null, kind).scope, '=', scopeId)
+      .executeTakeFirst();
     if (!started) throw new VigieError('FORBIDDEN', 'Cette restauration n’a pas été demandée par un technicien depuis cette demande.');
     if (started.ended_at) {
       if (started.state === reported.state) return;
@@ -240,11 +309,21 @@ export class BackupRelay {
     const paths = JSON.parse(started.paths) as string[];
     const job: RestoreJob = { ...reported, request: { ...reported.request, paths, origin: 'technician' } };
     const push = () => {
-      if (kind === 'request') this.o.realtime.techNs.to(rooms.request(scopeId)).emit('backup:restore-progress', { requestId: scopeId, deviceId: actor.id, job });
-      else this.o.realtime.techNs.to(rooms.tech(started.technician_id)).emit('backup:access-progress', { accessId: scopeId, deviceId: actor.id, job });
+      if (kind === 'request')
+        this.o.realtime.techNs.to(rooms.request(scopeId)).emit('backup:restore-progress', { requestId: scopeId, deviceId: actor.id, job });
+      else
+        this.o.realtime.techNs
+          .to(rooms.tech(started.technician_id))
+          .emit('backup:access-progress', { accessId: scopeId, deviceId: actor.id, job });
     };
     if (!FINAL.has(job.state)) {
-      await jobsOf(this.o.services.db, kind).update().set({ state: job.state }).where('device_id', '=', actor.id).where('job_id', '=', job.id).where('ended_at', 'is', null).execute();
+      await jobsOf(this.o.services.db, kind)
+        .update()
+        .set({ state: job.state })
+        .where('device_id', '=', actor.id)
+        .where('job_id', '=', job.id)
+        .where('ended_at', 'is', null)
+        .execute();
       push();
       return;
     }
@@ -259,7 +338,17 @@ export class BackupRelay {
         .where('ended_at', 'is', null)
         .executeTakeFirst();
       if (Number(ended.numUpdatedRows) === 0) return undefined;
-      const line = r && OPEN.has(r.status) ? await insertMessage(trx, { id: randomUUID(), requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...BACKUP_SYSTEM_TEXT[state](paths.length) }) : null;
+      const line =
+        r && OPEN.has(r.status)
+          ? await insertMessage(trx, {
+              id: randomUUID(),
+              requestId: r.id,
+              author: 'system',
+              authorId: null,
+              authorName: 'Vigie',
+              ...BACKUP_SYSTEM_TEXT[state](paths.length),
+            })
+          : null;
       // The audit entry last (store/dialect.ts: the chain's lock is taken after every row lock).
       await this.o.services.audit.append(
         {
@@ -283,8 +372,15 @@ export class BackupRelay {
 const unavailable = async (): Promise<never> => {
   throw new VigieError('UNAVAILABLE', 'Les accès aux sauvegardes hors demande ne sont pas pris en charge par ce serveur.');
 };
-const noAccess: Handlers<typeof BACKUP_ACCESS_TECH_EVENTS, TechCtx> = { 'backup:access-request': unavailable, 'backup:access-get': async () => null, 'backup:access-end': unavailable };
-const noAccessAnswers: Pick<Handlers<typeof BACKUP_DEVICE_EVENTS, DeviceCtx>, 'backup:access-answer' | 'backup:access-stop'> = { 'backup:access-answer': unavailable, 'backup:access-stop': unavailable };
+const noAccess: Handlers<typeof BACKUP_ACCESS_TECH_EVENTS, TechCtx> = {
+  'backup:access-request': unavailable,
+  'backup:access-get': async () => null,
+  'backup:access-end': unavailable,
+};
+const noAccessAnswers: Pick<Handlers<typeof BACKUP_DEVICE_EVENTS, DeviceCtx>, 'backup:access-answer' | 'backup:access-stop'> = {
+  'backup:access-answer': unavailable,
+  'backup:access-stop': unavailable,
+};
 
 export function createBackupRelay(o: BackupRelayOptions): BackupRelay {
   return new BackupRelay(o);

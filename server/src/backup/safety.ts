@@ -48,7 +48,13 @@ export function safetyEvents(i: SafetyIntervention): AuditRow[] {
     out.push({
       action: 'safety.snapshot',
       eventId: s.id,
-      data: { before: s.before, state: s.state, snapshotId: s.snapshotId, durationMs: s.durationMs, ...(s.error ? { reason: s.error.reason } : {}) },
+      data: {
+        before: s.before,
+        state: s.state,
+        snapshotId: s.snapshotId,
+        durationMs: s.durationMs,
+        ...(s.error ? { reason: s.error.reason } : {}),
+      },
     });
   }
   const c = i.changes;
@@ -57,7 +63,13 @@ export function safetyEvents(i: SafetyIntervention): AuditRow[] {
     out.push({
       action: 'safety.changes',
       eventId: c.afterSnapshotId ?? `failed:${c.at}`,
-      data: { state: c.state, afterSnapshotId: c.afterSnapshotId, baselineSnapshotId: i.baseline?.snapshotId ?? null, ...c.counts, ...(c.error ? { reason: c.error.reason } : {}) },
+      data: {
+        state: c.state,
+        afterSnapshotId: c.afterSnapshotId,
+        baselineSnapshotId: i.baseline?.snapshotId ?? null,
+        ...c.counts,
+        ...(c.error ? { reason: c.error.reason } : {}),
+      },
     });
   }
   const u = i.undo;
@@ -65,7 +77,15 @@ export function safetyEvents(i: SafetyIntervention): AuditRow[] {
     out.push({
       action: 'safety.undo',
       eventId: u.id,
-      data: { state: u.state, total: u.total, restored: u.restored, keptCopies: u.keptCopies, failed: u.failed, baselineSnapshotId: i.baseline?.snapshotId ?? null, ...(u.error ? { reason: u.error.reason } : {}) },
+      data: {
+        state: u.state,
+        total: u.total,
+        restored: u.restored,
+        keptCopies: u.keptCopies,
+        failed: u.failed,
+        baselineSnapshotId: i.baseline?.snapshotId ?? null,
+        ...(u.error ? { reason: u.error.reason } : {}),
+      },
     });
   }
   return out;
@@ -94,10 +114,21 @@ export class SafetyRelay {
   private async get(actor: TechActor, requestId: string): Promise<SafetyIntervention | null> {
     const r = await this.o.services.help.getById(requestId);
     if (!r) throw new VigieError('NOT_FOUND', 'Demande introuvable.');
-    if (!isPrivileged(actor) && r.technician?.id !== actor.id) throw new VigieError('FORBIDDEN', 'Cette demande ne vous est pas attribuée.');
-    const row = await this.o.services.db.selectFrom('safety_reports').select(['report']).where('request_id', '=', requestId).executeTakeFirst();
+    if (!isPrivileged(actor) && r.technician?.id !== actor.id)
+      throw new VigieError('FORBIDDEN', 'Cette demande ne vous est pas attribuée.');
+    const row = await this.o.services.db
+      .selectFrom('safety_reports')
+      .select(['report'])
+      .where('request_id', '=', requestId)
+      .executeTakeFirst();
     // The list names the practice's files: reading it is audited like the other reads of its backups.
-    await this.o.services.audit.append({ actorType: 'technician', actorId: actor.id, action: 'backup.read', subject: r.deviceId, data: { requestId, what: 'safety' } });
+    await this.o.services.audit.append({
+      actorType: 'technician',
+      actorId: actor.id,
+      action: 'backup.read',
+      subject: r.deviceId,
+      data: { requestId, what: 'safety' },
+    });
     return row ? parseJson<SafetyIntervention>(row.report) : null;
   }
 
@@ -127,12 +158,23 @@ export class SafetyRelay {
           break;
         }
         await this.o.services.audit.append(
-          { actorType: 'device', actorId: actor.id, action: ev.action, subject: requestId, data: { requestId, deviceId: actor.id, eventId: ev.eventId, ...ev.data } },
+          {
+            actorType: 'device',
+            actorId: actor.id,
+            action: ev.action,
+            subject: requestId,
+            data: { requestId, deviceId: actor.id, eventId: ev.eventId, ...ev.data },
+          },
           trx,
         );
         audited.add(key);
       }
-      const values = { device_id: actor.id, report: JSON.stringify(intervention), audited: JSON.stringify([...audited]), updated_at: new Date().toISOString() };
+      const values = {
+        device_id: actor.id,
+        report: JSON.stringify(intervention),
+        audited: JSON.stringify([...audited]),
+        updated_at: new Date().toISOString(),
+      };
       await trx
         .insertInto('safety_reports')
         .values({ request_id: requestId, ...values })

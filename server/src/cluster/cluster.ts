@@ -157,7 +157,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     mkdirSync(artifactsDir, { recursive: true });
     const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
     const names = ports.map((_, i) => `node${i + 1}`);
-    const haproxy = await startHaproxy({ backends: names.map((name, i) => ({ name, port: ports[i]! })), checkIntervalMs, fall: 2, rise: 2, ...(opts.port ? { port: opts.port } : {}) });
+    const haproxy = await startHaproxy({
+      backends: names.map((name, i) => ({ name, port: ports[i]! })),
+      checkIntervalMs,
+      fall: 2,
+      rise: 2,
+      ...(opts.port ? { port: opts.port } : {}),
+    });
     parts.push(haproxy);
     // Long enough for the balancer to take a draining node out (fall × inter) with room to spare.
     const drainSeconds = opts.drainSeconds ?? Math.max(1, Math.ceil((checkIntervalMs * 4) / 1000));
@@ -174,7 +180,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     names.forEach((name, i) => {
       const dataDir = join(dir, name);
       mkdirSync(dataDir, { recursive: true });
-      if (turn) writeFileSync(join(dataDir, 'hub.json'), JSON.stringify({ screen: { turn: { urls: turn.urls, secret: turn.secret } } }, null, 2));
+      if (turn)
+        writeFileSync(join(dataDir, 'hub.json'), JSON.stringify({ screen: { turn: { urls: turn.urls, secret: turn.secret } } }, null, 2));
       nodes.push(startNode(name, ports[i]!, dataDir, { ...env, VIGIE_AUDIT_CHECKPOINTS: join(dir, `${name}.audit-checkpoints.jsonl`) }));
     });
     // The first node migrates the database alone; the others start together after it.
@@ -188,7 +195,19 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       }
     };
     await balancerSees(Object.fromEntries(names.map((n) => [n, 'UP'])));
-    return { url: haproxy.url, nodes, databaseUrl, keyFile, artifactsDir, redisUrl: redis.url, turn, haproxy, dir, balancerSees, stop: stopAll };
+    return {
+      url: haproxy.url,
+      nodes,
+      databaseUrl,
+      keyFile,
+      artifactsDir,
+      redisUrl: redis.url,
+      turn,
+      haproxy,
+      dir,
+      balancerSees,
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;

@@ -24,7 +24,14 @@ const sockets: Socket[] = [];
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'vigie-drain-'));
-  const shared = { keyFile: join(root, 'hub.key'), ...(await testStoreOptions(join(root, 'node1'))), logLevel: 'silent' as const, env: {}, host: '127.0.0.1', port: 0 };
+  const shared = {
+    keyFile: join(root, 'hub.key'),
+    ...(await testStoreOptions(join(root, 'node1'))),
+    logLevel: 'silent' as const,
+    env: {},
+    host: '127.0.0.1',
+    port: 0,
+  };
   nodes = [await createHub({ dataDir: join(root, 'node1'), ...shared })];
   if (testStoreKind() === 'postgres') nodes.push(await createHub({ dataDir: join(root, 'node2'), ...shared }));
   lb = await startHaproxy({ backends: nodes.map((n, i) => ({ name: `node${i + 1}`, port: n.port })), checkIntervalMs: 100 });
@@ -52,7 +59,15 @@ describe('draining a node behind HAProxy', () => {
     // socket.io's own jittered reconnection.
     const direct = await connectDevice(node1.url, token);
     sockets.push(direct);
-    const viaLb = Array.from({ length: 4 }, () => io(lb.url + NS.device, { auth: { token }, transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 500, forceNew: true }));
+    const viaLb = Array.from({ length: 4 }, () =>
+      io(lb.url + NS.device, {
+        auth: { token },
+        transports: ['websocket'],
+        reconnectionDelay: 100,
+        reconnectionDelayMax: 500,
+        forceNew: true,
+      }),
+    );
     sockets.push(...viaLb);
     await Promise.all(viaLb.map((s) => new Promise<void>((r) => s.once('connect', () => r()))));
     const onNode1 = new Set((await node1.realtime.devNs.local.fetchSockets()).map((s) => s.id));
@@ -69,9 +84,12 @@ describe('draining a node behind HAProxy', () => {
     await balancerSees('node1', 'DOWN');
     await drained;
     // A lost transport (the client retries), never "io server disconnect" (which it would not retry).
-    expect(await Promise.all([new Promise<string>((r) => (direct.disconnected ? r('transport close') : direct.once('disconnect', r))), ...dropped])).toEqual(
-      Array(moving.length + 1).fill('transport close'),
-    );
+    expect(
+      await Promise.all([
+        new Promise<string>((r) => (direct.disconnected ? r('transport close') : direct.once('disconnect', r))),
+        ...dropped,
+      ]),
+    ).toEqual(Array(moving.length + 1).fill('transport close'));
 
     if (nodes.length === 2) {
       // Every client of the balancer is back, on node2 (node1 is out).

@@ -109,7 +109,8 @@ export function haproxyConfig(port: number, opts: HaproxyOptions, adminSocket?: 
 /** Starts HAProxy on a free loopback port; resolves once it accepts connections. */
 export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
   const bin = findHaproxy();
-  if (!bin) throw new Error('no haproxy found: install Debian\'s haproxy package (node scripts/bootstrap.mjs --cluster), or set VIGIE_HAPROXY');
+  if (!bin)
+    throw new Error("no haproxy found: install Debian's haproxy package (node scripts/bootstrap.mjs --cluster), or set VIGIE_HAPROXY");
   const dir = mkdtempSync(join(tmpdir(), 'vigie-haproxy-'));
   for (let attempt = 0; ; attempt++) {
     const port = opts.port ?? (await freePort());

@@ -5,7 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditOptions, AuditPage, DeviceHistory, HelpRequest, InterventionExport, ScreenSession } from '@vigie/common';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import {
+  code,
+  createHelp,
+  data,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from '../test-support/fixture.js';
 import { connectDevice, emitAck, enrollDevice } from '../test-support/sockets.js';
 import { answer, restoreJob } from '../backup/test-support/index.js';
 import { ok } from '@vigie/common';
@@ -29,7 +39,12 @@ beforeAll(async () => {
   const p = await t.hub.admin.createPractice({ name: 'Cabinet du Lac' });
   otherPractice = { id: p.id, name: p.name };
   const enrolled = await enrollDevice(t.hub.url, p.enrollmentCode, { name: 'Poste du Lac' });
-  other = { deviceId: enrolled.deviceId, token: enrolled.token, socket: await connectDevice(t.hub.url, enrolled.token), name: 'Poste du Lac' };
+  other = {
+    deviceId: enrolled.deviceId,
+    token: enrolled.token,
+    socket: await connectDevice(t.hub.url, enrolled.token),
+    name: 'Poste du Lac',
+  };
 
   // An intervention on Accueil: accepted by Julie, a screen session refused, a restore, a chat line, resolved.
   req = (await createHelp(accueil, { topic: 'files', description: 'Un fichier a disparu' })).request;
@@ -37,8 +52,20 @@ beforeAll(async () => {
   session = data(await emitAck<ScreenSession>(julie.socket, 'screen:request', { requestId: req.id }));
   data(await emitAck(accueil.socket, 'screen:consent', { sessionId: session.id, phase: 'view', decision: 'refused' }));
   answer(accueil, (c) => (c.method === 'backup:restore' ? ok(restoreJob(c as never)) : null));
-  data(await emitAck(julie.socket, 'backup:restore', { requestId: req.id, input: { snapshotId: 'c'.repeat(64), paths: ['/home/cabinet/Documents/Dupont 2025.txt'], mode: 'beside' } }));
-  data(await emitAck(julie.socket, 'chat:send', { requestId: req.id, id: randomUUID(), text: 'Je restaure le fichier.', sentAt: new Date().toISOString() }));
+  data(
+    await emitAck(julie.socket, 'backup:restore', {
+      requestId: req.id,
+      input: { snapshotId: 'c'.repeat(64), paths: ['/home/cabinet/Documents/Dupont 2025.txt'], mode: 'beside' },
+    }),
+  );
+  data(
+    await emitAck(julie.socket, 'chat:send', {
+      requestId: req.id,
+      id: randomUUID(),
+      text: 'Je restaure le fichier.',
+      sentAt: new Date().toISOString(),
+    }),
+  );
   data(await emitAck(julie.socket, 'help:resolve', { requestId: req.id, note: 'Fichier restauré.' }));
   // Something on the other practice, by Bruno.
   const r2 = (await createHelp(other)).request;
@@ -50,13 +77,30 @@ describe('device history', () => {
   it('any technician reads it (audited); file names only for the technician who restored them or a supervisor', async () => {
     const seen = data(await emitAck<DeviceHistory>(julie.socket, 'device:history', { deviceId: accueil.deviceId }));
     expect(seen.device).toMatchObject({ id: accueil.deviceId, name: 'Accueil', practiceName: 'Cabinet des Tilleuls', online: true });
-    expect(seen.requests).toEqual([expect.objectContaining({ id: req.id, status: 'resolved', topic: 'files', resolutionNote: 'Fichier restauré.', technician: expect.objectContaining({ id: julie.id, displayName: 'Julie Martin' }) })]);
-    expect(seen.sessions).toEqual([expect.objectContaining({ id: session.id, requestId: req.id, state: 'ended', endReason: 'refused', consentAt: null })]);
-    expect(seen.restores).toEqual([expect.objectContaining({ requestId: req.id, accessId: null, items: 1, names: ['Dupont 2025.txt'], state: 'queued' })]);
+    expect(seen.requests).toEqual([
+      expect.objectContaining({
+        id: req.id,
+        status: 'resolved',
+        topic: 'files',
+        resolutionNote: 'Fichier restauré.',
+        technician: expect.objectContaining({ id: julie.id, displayName: 'Julie Martin' }),
+      }),
+    ]);
+    expect(seen.sessions).toEqual([
+      expect.objectContaining({ id: session.id, requestId: req.id, state: 'ended', endReason: 'refused', consentAt: null }),
+    ]);
+    expect(seen.restores).toEqual([
+      expect.objectContaining({ requestId: req.id, accessId: null, items: 1, names: ['Dupont 2025.txt'], state: 'queued' }),
+    ]);
     expect(seen.accesses).toEqual([]);
     // Bruno sees that a restore happened, not what was restored; Sophie (supervisor) sees the name.
-    expect(data(await emitAck<DeviceHistory>(bruno.socket, 'device:history', { deviceId: accueil.deviceId })).restores[0]).toMatchObject({ items: 1, names: [] });
-    expect(data(await emitAck<DeviceHistory>(sophie.socket, 'device:history', { deviceId: accueil.deviceId })).restores[0]!.names).toEqual(['Dupont 2025.txt']);
+    expect(data(await emitAck<DeviceHistory>(bruno.socket, 'device:history', { deviceId: accueil.deviceId })).restores[0]).toMatchObject({
+      items: 1,
+      names: [],
+    });
+    expect(data(await emitAck<DeviceHistory>(sophie.socket, 'device:history', { deviceId: accueil.deviceId })).restores[0]!.names).toEqual([
+      'Dupont 2025.txt',
+    ]);
     // Nothing of another device.
     const lake = data(await emitAck<DeviceHistory>(julie.socket, 'device:history', { deviceId: other.deviceId }));
     expect(lake.requests.map((r) => r.id)).not.toContain(req.id);
@@ -89,7 +133,12 @@ describe('audit view', () => {
     const views = (await t.hub.services.audit.list(0, 100_000)).filter((e) => e.action === 'audit.view');
     expect(views.at(-1)).toMatchObject({ actorId: sophie.id, data: { practiceId: otherPractice.id } });
     // The look itself is the newest entry about that practice: a read of its data like any other.
-    expect(page.entries[0]).toMatchObject({ action: 'audit.view', act: 'reads', actor: { id: sophie.id, name: 'Sophie Leroy' }, practice: otherPractice });
+    expect(page.entries[0]).toMatchObject({
+      action: 'audit.view',
+      act: 'reads',
+      actor: { id: sophie.id, name: 'Sophie Leroy' },
+      practice: otherPractice,
+    });
   });
 
   it('filters by practice, technician, act and dates, newest first, with names as the hub knows them', async () => {
@@ -97,20 +146,32 @@ describe('audit view', () => {
     expect(lake.entries.length).toBeGreaterThan(0);
     expect(lake.entries.every((e) => e.practice?.id === otherPractice.id)).toBe(true);
     expect(lake.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['help.create', 'help.accept', 'device.enroll']));
-    expect(lake.entries.find((e) => e.action === 'help.accept')).toMatchObject({ actor: { id: bruno.id, name: 'Bruno Durand' }, device: { name: 'Poste du Lac' }, act: 'requests' });
+    expect(lake.entries.find((e) => e.action === 'help.accept')).toMatchObject({
+      actor: { id: bruno.id, name: 'Bruno Durand' },
+      device: { name: 'Poste du Lac' },
+      act: 'requests',
+    });
     const seqs = lake.entries.map((e) => e.seq);
     expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
 
     const byJulie = data(await list(sophie, { technicianId: julie.id, limit: 200 }));
     expect(byJulie.entries.every((e) => e.actorType === 'technician' && e.actor?.id === julie.id)).toBe(true);
-    expect(byJulie.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['help.accept', 'screen.request', 'backup.restore_requested', 'help.resolve', 'auth.login']));
+    expect(byJulie.entries.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['help.accept', 'screen.request', 'backup.restore_requested', 'help.resolve', 'auth.login']),
+    );
 
     const screen = data(await list(sophie, { act: 'screen', limit: 200 }));
     expect(new Set(screen.entries.map((e) => e.action))).toEqual(new Set(['screen.request', 'screen.consent.refused', 'screen.end']));
     expect(screen.entries.every((e) => e.requestId === req.id && e.practice?.name === 'Cabinet des Tilleuls')).toBe(true);
     const reads = data(await list(sophie, { act: 'reads', limit: 200 }));
     expect(reads.entries.length).toBeGreaterThan(0);
-    expect(reads.entries.every((e) => ['help.view', 'device.health_view', 'device.history_view', 'devices.list', 'backup.read', 'audit.view', 'audit.export'].includes(e.action))).toBe(true);
+    expect(
+      reads.entries.every((e) =>
+        ['help.view', 'device.health_view', 'device.history_view', 'devices.list', 'backup.read', 'audit.view', 'audit.export'].includes(
+          e.action,
+        ),
+      ),
+    ).toBe(true);
 
     const all = await t.hub.services.audit.list(0, 100_000);
     const middle = all[Math.floor(all.length / 2)]!;
@@ -132,16 +193,40 @@ describe('audit view', () => {
   });
 
   it('refuses filters outside the contract', async () => {
-    for (const q of [{ act: 'everything' }, { limit: 0 }, { limit: 201 }, { from: 'yesterday' }, { beforeSeq: -1 }, { practiceId: '' }, { sql: '1=1' }]) expect(code(await list(sophie, q)), JSON.stringify(q)).toBe('BAD_REQUEST');
+    for (const q of [
+      { act: 'everything' },
+      { limit: 0 },
+      { limit: 201 },
+      { from: 'yesterday' },
+      { beforeSeq: -1 },
+      { practiceId: '' },
+      { sql: '1=1' },
+    ])
+      expect(code(await list(sophie, q)), JSON.stringify(q)).toBe('BAD_REQUEST');
   });
 
   it('exports one intervention: the request, its conversation, its screen sessions and its chain entries in order (audited)', async () => {
     const x = data(await emitAck<InterventionExport>(sophie.socket, 'audit:export', { requestId: req.id }));
-    expect(x).toMatchObject({ format: 'vigie.intervention-export', version: 1, exportedBy: { id: sophie.id, name: 'Sophie Leroy' }, request: { id: req.id, status: 'resolved' }, device: { id: accueil.deviceId, practiceName: 'Cabinet des Tilleuls' } });
+    expect(x).toMatchObject({
+      format: 'vigie.intervention-export',
+      version: 1,
+      exportedBy: { id: sophie.id, name: 'Sophie Leroy' },
+      request: { id: req.id, status: 'resolved' },
+      device: { id: accueil.deviceId, practiceName: 'Cabinet des Tilleuls' },
+    });
     expect(x.messages.map((m) => m.text)).toEqual(expect.arrayContaining(['Je restaure le fichier.']));
     expect(x.screenSessions.map((s) => s.id)).toEqual([session.id]);
     const actions = x.audit.map((e) => e.action);
-    for (const a of ['help.create', 'help.accept', 'screen.request', 'screen.consent.refused', 'screen.end', 'backup.restore_requested', 'help.resolve']) expect(actions).toContain(a);
+    for (const a of [
+      'help.create',
+      'help.accept',
+      'screen.request',
+      'screen.consent.refused',
+      'screen.end',
+      'backup.restore_requested',
+      'help.resolve',
+    ])
+      expect(actions).toContain(a);
     // Nothing of the other practice's request; entries as the chain holds them.
     expect(x.audit.every((e) => e.subject === req.id || e.data.requestId === req.id || e.subject === session.id)).toBe(true);
     const chain = new Map((await t.hub.services.audit.list(0, 100_000)).map((e) => [e.seq, e]));

@@ -58,7 +58,12 @@ const provider: MigrationProvider = {
 
 /** Brings the history module's indexes to the latest version (idempotent). */
 export async function migrateHistory<DB>(db: Kysely<DB>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider, migrationTableName: HISTORY_MIGRATION_TABLE, migrationLockTableName: HISTORY_MIGRATION_LOCK_TABLE }).migrateToLatest();
+  const { error, results } = await new Migrator({
+    db,
+    provider,
+    migrationTableName: HISTORY_MIGRATION_TABLE,
+    migrationLockTableName: HISTORY_MIGRATION_LOCK_TABLE,
+  }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`history migration failed${failed ? ` (${failed.migrationName})` : ''}: ${String(error)}`);
@@ -68,7 +73,13 @@ export async function migrateHistory<DB>(db: Kysely<DB>): Promise<void> {
 // ---------- helpers ----------
 /** The restores the hub started on a device under one kind of scope (relay_jobs, backup_access_jobs), newest first, the scope's id as `scope_id`. */
 async function jobsOfDevice(db: HistoryDb, kind: keyof typeof JOBS, deviceId: string): Promise<JobRow[]> {
-  const rows = await jobsOf(db, kind).select().selectAll().where('device_id', '=', deviceId).orderBy('created_at', 'desc').limit(HISTORY_LIMIT).execute();
+  const rows = await jobsOf(db, kind)
+    .select()
+    .selectAll()
+    .where('device_id', '=', deviceId)
+    .orderBy('created_at', 'desc')
+    .limit(HISTORY_LIMIT)
+    .execute();
   return rows.map((r) => ({ ...r, scope_id: String((r as unknown as Record<string, unknown>)[JOBS[kind].scope]) }));
 }
 
@@ -79,7 +90,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 
 /** LIKE pattern for a literal text (`\` escapes `%`, `_` and itself; see `like`). */
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** `column LIKE pattern ESCAPE '\'` (SQLite has no default escape character; Postgres accepts the clause too). */
-const like = (column: 'action' | 'data', pattern: string): Expression<SqlBool> => sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
+const like = (column: 'action' | 'data', pattern: string): Expression<SqlBool> =>
+  sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
 
 function parseData(text: string): Record<string, unknown> {
   try {
@@ -115,18 +127,31 @@ class Names {
   constructor(private readonly db: HistoryDb) {}
 
   async load(): Promise<this> {
-    for (const d of await this.db.selectFrom('devices').select(['id', 'name', 'practice_id']).execute()) this.devices.set(d.id, { name: d.name, practiceId: d.practice_id });
+    for (const d of await this.db.selectFrom('devices').select(['id', 'name', 'practice_id']).execute())
+      this.devices.set(d.id, { name: d.name, practiceId: d.practice_id });
     for (const p of await this.db.selectFrom('practices').select(['id', 'name']).execute()) this.practices.set(p.id, p.name);
-    for (const t of await this.db.selectFrom('technicians').select(['id', 'display_name']).execute()) this.technicians.set(t.id, t.display_name);
+    for (const t of await this.db.selectFrom('technicians').select(['id', 'display_name']).execute())
+      this.technicians.set(t.id, t.display_name);
     return this;
   }
 
   /** Learns which device each request `rows` may name belongs to (its data's requestId, or its subject), in one query per 500. */
   async requestsOf(rows: AuditRow[]): Promise<void> {
     const named = rows.flatMap((r) => [str(parseData(r.data).requestId), r.subject]);
-    const ids = [...new Set(named.filter((id): id is string => !!id && id.length <= 64 && !this.requests.has(id) && !this.devices.has(id) && !this.practices.has(id)))];
+    const ids = [
+      ...new Set(
+        named.filter(
+          (id): id is string => !!id && id.length <= 64 && !this.requests.has(id) && !this.devices.has(id) && !this.practices.has(id),
+        ),
+      ),
+    ];
     for (let i = 0; i < ids.length; i += 500) {
-      for (const r of await this.db.selectFrom('help_requests').select(['id', 'device_id']).where('id', 'in', ids.slice(i, i + 500)).execute()) this.requests.set(r.id, r.device_id);
+      for (const r of await this.db
+        .selectFrom('help_requests')
+        .select(['id', 'device_id'])
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute())
+        this.requests.set(r.id, r.device_id);
     }
   }
 
@@ -135,18 +160,28 @@ class Names {
     const subject = r.subject;
     // A request is named by the data's requestId, or is the subject itself (help.*, tripwire.*, receipt.*…).
     const requestId = str(data.requestId) ?? (subject && this.requests.has(subject) ? subject : null);
-    let deviceId = str(data.deviceId) ?? (r.actor_type === 'device' ? r.actor_id : null) ?? (subject && this.devices.has(subject) ? subject : null);
+    let deviceId =
+      str(data.deviceId) ?? (r.actor_type === 'device' ? r.actor_id : null) ?? (subject && this.devices.has(subject) ? subject : null);
     if (!deviceId && requestId) deviceId = this.requests.get(requestId) ?? null;
     const ofDevice = deviceId ? this.devices.get(deviceId)?.practiceId : undefined;
     const ofSubject = subject && this.practices.has(subject) ? subject : undefined;
     const practiceId = str(data.practiceId) ?? ofDevice ?? ofSubject ?? null;
-    return { requestId, deviceId: deviceId && this.devices.has(deviceId) ? deviceId : null, practiceId: practiceId && this.practices.has(practiceId) ? practiceId : null };
+    return {
+      requestId,
+      deviceId: deviceId && this.devices.has(deviceId) ? deviceId : null,
+      practiceId: practiceId && this.practices.has(practiceId) ? practiceId : null,
+    };
   }
 
   view(r: AuditRow): AuditView {
     const data = parseData(r.data);
     const { requestId, deviceId, practiceId } = this.refs(r, data);
-    const actorName = r.actor_type === 'technician' && r.actor_id ? this.technicians.get(r.actor_id) : r.actor_type === 'device' && r.actor_id ? this.devices.get(r.actor_id)?.name : undefined;
+    const actorName =
+      r.actor_type === 'technician' && r.actor_id
+        ? this.technicians.get(r.actor_id)
+        : r.actor_type === 'device' && r.actor_id
+          ? this.devices.get(r.actor_id)?.name
+          : undefined;
     return {
       seq: Number(r.seq),
       at: r.at,
@@ -180,7 +215,13 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
     'device:history': async ({ deviceId }, { actor }) => {
       const device = await s.devices.get(deviceId, rt.isDeviceOnline(deviceId));
       if (!device) throw new VigieError('NOT_FOUND', 'Poste introuvable.');
-      await s.audit.append({ actorType: 'technician', actorId: actor.id, action: 'device.history_view', subject: deviceId, data: { practiceId: device.practiceId } });
+      await s.audit.append({
+        actorType: 'technician',
+        actorId: actor.id,
+        action: 'device.history_view',
+        subject: deviceId,
+        data: { practiceId: device.practiceId },
+      });
       const [report, requests, sessions, relayJobs, accessJobs, accesses] = await Promise.all([
         loadDeviceReport(s.db, deviceId),
         db
@@ -191,13 +232,31 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
           .orderBy('h.created_at', 'desc')
           .limit(HISTORY_LIMIT)
           .execute(),
-        db.selectFrom('screen_sessions').selectAll().where('device_id', '=', deviceId).orderBy('requested_at', 'desc').limit(HISTORY_LIMIT).execute(),
+        db
+          .selectFrom('screen_sessions')
+          .selectAll()
+          .where('device_id', '=', deviceId)
+          .orderBy('requested_at', 'desc')
+          .limit(HISTORY_LIMIT)
+          .execute(),
         jobsOfDevice(db, 'request', deviceId),
         jobsOfDevice(db, 'access', deviceId),
-        db.selectFrom('backup_access').selectAll().where('device_id', '=', deviceId).orderBy('requested_at', 'desc').limit(HISTORY_LIMIT).execute(),
+        db
+          .selectFrom('backup_access')
+          .selectAll()
+          .where('device_id', '=', deviceId)
+          .orderBy('requested_at', 'desc')
+          .limit(HISTORY_LIMIT)
+          .execute(),
       ]);
       const techIds = [...new Set([...relayJobs, ...accessJobs].map((j) => j.technician_id))];
-      const names = new Map(techIds.length ? (await db.selectFrom('technicians').select(['id', 'display_name']).where('id', 'in', techIds).execute()).map((t) => [t.id, t.display_name] as const) : []);
+      const names = new Map(
+        techIds.length
+          ? (await db.selectFrom('technicians').select(['id', 'display_name']).where('id', 'in', techIds).execute()).map(
+              (t) => [t.id, t.display_name] as const,
+            )
+          : [],
+      );
       // File names may name patients: only the technician who restored them, or a supervisor, sees them.
       const restore = (j: JobRow, scope: { requestId: string | null; accessId: string | null }): DeviceHistoryRestore => {
         const paths = (() => {
@@ -209,9 +268,21 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
           }
         })();
         const named = isPrivileged(actor) || j.technician_id === actor.id;
-        return { jobId: j.job_id, ...scope, technician: tech(j.technician_id, names.get(j.technician_id) ?? null), items: paths.length, names: named ? paths.slice(0, 5).map((p) => baseName(p).slice(0, 255)) : [], state: j.state as RestoreState, createdAt: j.created_at, endedAt: j.ended_at };
+        return {
+          jobId: j.job_id,
+          ...scope,
+          technician: tech(j.technician_id, names.get(j.technician_id) ?? null),
+          items: paths.length,
+          names: named ? paths.slice(0, 5).map((p) => baseName(p).slice(0, 255)) : [],
+          state: j.state as RestoreState,
+          createdAt: j.created_at,
+          endedAt: j.ended_at,
+        };
       };
-      const restores = [...relayJobs.map((j) => restore(j, { requestId: j.scope_id, accessId: null })), ...accessJobs.map((j) => restore(j, { requestId: null, accessId: j.scope_id }))]
+      const restores = [
+        ...relayJobs.map((j) => restore(j, { requestId: j.scope_id, accessId: null })),
+        ...accessJobs.map((j) => restore(j, { requestId: null, accessId: j.scope_id })),
+      ]
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .slice(0, HISTORY_LIMIT);
       const history: DeviceHistory = {
@@ -228,7 +299,17 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
         })),
         sessions: sessions.map((x) => {
           const full = toScreenSession(x);
-          return { id: full.id, requestId: full.requestId, technician: full.technician, kind: full.kind, state: full.state, requestedAt: full.requestedAt, consentAt: full.consentAt, endedAt: full.endedAt, endReason: full.endReason };
+          return {
+            id: full.id,
+            requestId: full.requestId,
+            technician: full.technician,
+            kind: full.kind,
+            state: full.state,
+            requestedAt: full.requestedAt,
+            consentAt: full.consentAt,
+            endedAt: full.endedAt,
+            endReason: full.endReason,
+          };
         }),
         restores,
         accesses: accesses.map((a) => ({
@@ -246,7 +327,10 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
 
     'audit:options': async (_input, { actor }) => {
       privileged(actor);
-      const [practices, technicians] = await Promise.all([db.selectFrom('practices').select(['id', 'name']).orderBy('name').execute(), s.auth.listTechnicians()]);
+      const [practices, technicians] = await Promise.all([
+        db.selectFrom('practices').select(['id', 'name']).orderBy('name').execute(),
+        s.auth.listTechnicians(),
+      ]);
       return { practices, technicians: technicians.map((t) => ({ id: t.id, name: t.displayName, disabled: t.disabled })) };
     },
 
@@ -262,16 +346,27 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
       privileged(actor);
       const request = await s.help.getById(requestId);
       if (!request) throw new VigieError('NOT_FOUND', 'Demande introuvable.');
-      await s.audit.append({ actorType: 'technician', actorId: actor.id, action: 'audit.export', subject: requestId, data: { practiceId: request.practiceId, deviceId: request.deviceId } });
+      await s.audit.append({
+        actorType: 'technician',
+        actorId: actor.id,
+        action: 'audit.export',
+        subject: requestId,
+        data: { practiceId: request.practiceId, deviceId: request.deviceId },
+      });
       const messages: ChatMessage[] = [];
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await s.chat.sync(actor, { requestId, afterSeq: after });
         messages.push(...page.messages);
         const last = page.messages[page.messages.length - 1];
         if (!page.more || !last) break;
         after = last.seq;
       }
-      const sessions = await db.selectFrom('screen_sessions').selectAll().where('request_id', '=', requestId).orderBy('requested_at').execute();
+      const sessions = await db
+        .selectFrom('screen_sessions')
+        .selectAll()
+        .where('request_id', '=', requestId)
+        .orderBy('requested_at')
+        .execute();
       const exported: InterventionExport = {
         format: 'vigie.intervention-export',
         version: 1,
@@ -306,7 +401,8 @@ async function auditPage(db: HistoryDb, input: AuditQuery): Promise<AuditPage> {
     if (input.technicianId) q = q.where('actor_type', '=', 'technician').where('actor_id', '=', input.technicianId);
     if (input.from) q = q.where('at', '>=', input.from);
     if (input.to) q = q.where('at', '<=', input.to);
-    if (prefixes.length) q = q.where((eb) => eb.or(prefixes.map((p) => (p.endsWith('.') ? like('action', `${likeLiteral(p)}%`) : eb('action', '=', p)))));
+    if (prefixes.length)
+      q = q.where((eb) => eb.or(prefixes.map((p) => (p.endsWith('.') ? like('action', `${likeLiteral(p)}%`) : eb('action', '=', p)))));
     const rows = await q.orderBy('seq', 'desc').limit(SCAN_BATCH).execute();
     scanned += rows.length;
     await names.requestsOf(rows);
@@ -332,7 +428,14 @@ async function interventionRows(db: HistoryDb, request: { id: string; deviceId: 
   const { rows } = await collectRows(db as unknown as ReceiptsDb, request, Number.MAX_SAFE_INTEGER);
   const seqs = rows.map((r) => r.seq);
   const whole: AuditRow[] = [];
-  for (let i = 0; i < seqs.length; i += 500) whole.push(...(await db.selectFrom('audit_log').selectAll().where('seq', 'in', seqs.slice(i, i + 500)).orderBy('seq').execute()));
+  for (let i = 0; i < seqs.length; i += 500)
+    whole.push(
+      ...(await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('seq', 'in', seqs.slice(i, i + 500))
+        .orderBy('seq')
+        .execute()),
+    );
   return whole;
 }
-

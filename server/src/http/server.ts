@@ -109,8 +109,19 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
       if (!socket.writable) return socket.destroy();
       const tooLarge = e.code === 'HPE_HEADER_OVERFLOW';
       const body = JSON.stringify(err('BAD_REQUEST', tooLarge ? 'En-têtes de requête trop volumineux.' : 'Requête HTTP invalide.'));
-      const headers = { ...SECURITY_HEADERS, ...(secureCookie ? { 'Strict-Transport-Security': HSTS } : {}), 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
-      socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+      const headers = {
+        ...SECURITY_HEADERS,
+        ...(secureCookie ? { 'Strict-Transport-Security': HSTS } : {}),
+        'Cache-Control': 'no-store',
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': String(Buffer.byteLength(body)),
+        Connection: 'close',
+      };
+      socket.end(
+        `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n${Object.entries(headers)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\r\n')}\r\n\r\n${body}`,
+      );
     },
   });
   const securityHeaders = (reply: FastifyReply) => {
@@ -125,18 +136,20 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
 
   const send = (reply: FastifyReply, r: Result<unknown>) => {
     const status = r.ok ? 200 : (STATUS[r.error.code] ?? 400);
-    if (!r.ok && r.error.details?.retryAfterMs !== undefined) reply.header('Retry-After', Math.ceil(Number(r.error.details.retryAfterMs) / 1000));
+    if (!r.ok && r.error.details?.retryAfterMs !== undefined)
+      reply.header('Retry-After', Math.ceil(Number(r.error.details.retryAfterMs) / 1000));
     return reply.code(status).type('application/json; charset=utf-8').send(r);
   };
-  const route = (handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
-    try {
-      const data = await handler(req, reply);
-      return send(reply, ok(data));
-    } catch (e) {
-      if (!(e instanceof VigieError)) log.error({ err: e, url: req.url }, 'http handler failed');
-      return send(reply, toErr(e));
-    }
-  };
+  const route =
+    (handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const data = await handler(req, reply);
+        return send(reply, ok(data));
+      } catch (e) {
+        if (!(e instanceof VigieError)) log.error({ err: e, url: req.url }, 'http handler failed');
+        return send(reply, toErr(e));
+      }
+    };
 
   app.addHook('onSend', async (_req, reply, payload) => {
     securityHeaders(reply);
@@ -146,8 +159,10 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
   app.setErrorHandler((error: { code?: string; statusCode?: number; message?: string }, req, reply) => {
     const status = error.statusCode ?? 500;
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(err('BAD_REQUEST', 'Requête trop volumineuse.'));
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(err('BAD_REQUEST', 'Type de contenu non pris en charge : JSON attendu.'));
-    if (status >= 400 && status < 500) return reply.code(status).send(err('BAD_REQUEST', 'Requête invalide (JSON illisible ou incomplet).'));
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return reply.code(415).send(err('BAD_REQUEST', 'Type de contenu non pris en charge : JSON attendu.'));
+    if (status >= 400 && status < 500)
+      return reply.code(status).send(err('BAD_REQUEST', 'Requête invalide (JSON illisible ou incomplet).'));
     log.error({ err: error, url: req.url }, 'http error');
     return reply.code(500).send(err('INTERNAL', 'Erreur interne. Réessayez dans un instant.'));
   });
@@ -156,7 +171,9 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
   const started = Date.now();
   app.get(HTTP.healthz, async (_req, reply) => {
     const draining = hooks.draining?.() === true;
-    return reply.code(draining ? 503 : 200).send({ status: draining ? 'draining' : 'ok', version: HUB_VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
+    return reply
+      .code(draining ? 503 : 200)
+      .send({ status: draining ? 'draining' : 'ok', version: HUB_VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
   });
 
   // Rate limits (per client IP, counted before the body is checked) and code expiry: DeviceService.
@@ -182,7 +199,13 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
         maxAge: cfg.session.absoluteHours * 3600,
       });
       // This browser is known from now on: its next logins have their own lock-out counter.
-      reply.setCookie(KNOWN_DEVICE_COOKIE, knownDevice, { httpOnly: true, sameSite: 'strict', secure: secureCookie, path: HTTP.login, maxAge: Math.round(cfg.login.knownDeviceDays * 86_400) });
+      reply.setCookie(KNOWN_DEVICE_COOKIE, knownDevice, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookie,
+        path: HTTP.login,
+        maxAge: Math.round(cfg.login.knownDeviceDays * 86_400),
+      });
       return { technician: session.technician };
     }),
   );
@@ -216,11 +239,18 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
   // ---------- console ----------
   const hasConsole = existsSync(join(cfg.consoleDir, 'index.html'));
   if (hasConsole) {
-    await app.register(fastifyStatic, { root: cfg.consoleDir, prefix: '/', index: ['index.html'], wildcard: false, allowedPath: (path) => !PRIVATE_FILE.test(path) });
+    await app.register(fastifyStatic, {
+      root: cfg.consoleDir,
+      prefix: '/',
+      index: ['index.html'],
+      wildcard: false,
+      allowedPath: (path) => !PRIVATE_FILE.test(path),
+    });
   } else {
     log.warn({ consoleDir: cfg.consoleDir }, 'console not built: serving a notice instead');
   }
-  const notBuilt = 'La console Vigie n’est pas construite. Lancez « npm run build:console » puis redémarrez le hub.\n(The Vigie console is not built: run "npm run build:console" and restart the hub.)\n';
+  const notBuilt =
+    'La console Vigie n’est pas construite. Lancez « npm run build:console » puis redémarrez le hub.\n(The Vigie console is not built: run "npm run build:console" and restart the hub.)\n';
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';

@@ -3,8 +3,27 @@
  * hub's call itself (the app's side, with its real log files, is main/services/logs/device-logs.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVICE_LOGS_LIMITS, DeviceLogsCall, err, ok, type ChatMessage, type DeviceLogs, type HelpRequest, type Result } from '@vigie/common';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import {
+  DEVICE_LOGS_LIMITS,
+  DeviceLogsCall,
+  err,
+  ok,
+  type ChatMessage,
+  type DeviceLogs,
+  type HelpRequest,
+  type Result,
+} from '@vigie/common';
+import {
+  code,
+  createHelp,
+  data,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from '../test-support/fixture.js';
 import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { DEVICE_LOGS_AUDIT } from './service.js';
 
@@ -29,7 +48,8 @@ function answer(d: TestDevice, reply: (call: DeviceLogsCall) => Result<unknown>)
 
 const logs = (lines: string[]): DeviceLogs => ({ lines, truncated: false, readAt: new Date().toISOString() });
 
-const auditRows = () => t.hub.services.db.selectFrom('audit_log').selectAll().where('action', '=', DEVICE_LOGS_AUDIT).orderBy('seq').execute();
+const auditRows = () =>
+  t.hub.services.db.selectFrom('audit_log').selectAll().where('action', '=', DEVICE_LOGS_AUDIT).orderBy('seq').execute();
 
 beforeAll(async () => {
   t = await startTestHub({ socket: { ratePerSecond: 1000, burst: 1000 } });
@@ -71,7 +91,9 @@ describe('device:logs', () => {
     answer(devB, () => ok(logs([])));
     expect(code(await emitAck(tech.socket, 'device:logs', { requestId: waiting.id }))).toBe('FORBIDDEN');
     // Outside the contract: too many lines, unknown fields.
-    expect(code(await emitAck(tech.socket, 'device:logs', { requestId: req.id, lines: DEVICE_LOGS_LIMITS.maxLines + 1 }))).toBe('BAD_REQUEST');
+    expect(code(await emitAck(tech.socket, 'device:logs', { requestId: req.id, lines: DEVICE_LOGS_LIMITS.maxLines + 1 }))).toBe(
+      'BAD_REQUEST',
+    );
     expect(code(await emitAck(tech.socket, 'device:logs', { requestId: req.id, path: '/etc/passwd' }))).toBe('BAD_REQUEST');
     expect(calls).toHaveLength(0);
     expect(await auditRows()).toHaveLength(2); // the two asks of the first test only
@@ -85,7 +107,9 @@ describe('device:logs', () => {
     dev.socket.on('chat:message', counting);
     answer(dev, () => err('FORBIDDEN', 'Ce poste ne donne son journal qu’au technicien de sa demande en cours.'));
     expect(code(await emitAck(tech.socket, 'device:logs', { requestId: req.id }))).toBe('FORBIDDEN');
-    answer(dev, () => ok({ lines: ['x'.repeat(DEVICE_LOGS_LIMITS.maxLineChars + 10)], truncated: false, readAt: new Date().toISOString() }));
+    answer(dev, () =>
+      ok({ lines: ['x'.repeat(DEVICE_LOGS_LIMITS.maxLineChars + 10)], truncated: false, readAt: new Date().toISOString() }),
+    );
     expect(code(await emitAck(tech.socket, 'device:logs', { requestId: req.id }))).toBe('INTERNAL');
     answer(dev, () => ok({ lines: 'everything' }) as Result<unknown>);
     expect(code(await emitAck(tech.socket, 'device:logs', { requestId: req.id }))).toBe('INTERNAL');
@@ -111,7 +135,11 @@ describe('device:logs', () => {
     const devC = await newDevice(t, 'Cabinet 3');
     const r = (await createHelp(devC)).request;
     data(await emitAck(tech.socket, 'help:accept', { requestId: r.id }));
-    const gone = nextEvent<{ deviceId: string; online: boolean }>(tech.socket, 'device:presence', (p) => p.deviceId === devC.deviceId && !p.online);
+    const gone = nextEvent<{ deviceId: string; online: boolean }>(
+      tech.socket,
+      'device:presence',
+      (p) => p.deviceId === devC.deviceId && !p.online,
+    );
     devC.socket.close();
     await gone;
     expect(code(await emitAck(tech.socket, 'device:logs', { requestId: r.id }))).toBe('OFFLINE');

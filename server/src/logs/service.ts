@@ -39,7 +39,8 @@ export function deviceLogsTechHandlers(o: DeviceLogsOptions): Handlers<typeof DE
     'device:logs': async ({ requestId, lines }, { actor }) => {
       const r = await s.help.getById(requestId);
       if (!r) throw new VigieError('NOT_FOUND', 'Demande introuvable.');
-      if (r.status !== 'assigned' || r.technician?.id !== actor.id) throw new VigieError('FORBIDDEN', 'Seul le technicien de cette demande en cours peut lire le journal du poste.');
+      if (r.status !== 'assigned' || r.technician?.id !== actor.id)
+        throw new VigieError('FORBIDDEN', 'Seul le technicien de cette demande en cours peut lire le journal du poste.');
       if (!(await s.devices.isActive(r.deviceId))) throw new VigieError('FORBIDDEN', 'Ce poste n’est plus autorisé.');
       const since = new Date(now() - DEVICE_LOGS_LIMITS.askWindowMs).toISOString();
       const recent = await s.db
@@ -57,7 +58,13 @@ export function deviceLogsTechHandlers(o: DeviceLogsOptions): Handlers<typeof DE
       }
       const count = lines ?? DEVICE_LOGS_LIMITS.defaultLines;
       // A read of the practice's data: audited before the device is asked (a refused or lost ask stays counted).
-      await s.audit.append({ actorType: 'technician', actorId: actor.id, action: DEVICE_LOGS_AUDIT, subject: r.deviceId, data: { requestId, lines: count } });
+      await s.audit.append({
+        actorType: 'technician',
+        actorId: actor.id,
+        action: DEVICE_LOGS_AUDIT,
+        subject: r.deviceId,
+        data: { requestId, lines: count },
+      });
       const answer = await askDevice({
         realtime: o.realtime,
         log: o.log,
@@ -69,7 +76,14 @@ export function deviceLogsTechHandlers(o: DeviceLogsOptions): Handlers<typeof DE
       });
       // The practitioner is told, in the request's chat, signed « Vigie » (only the hub's facts: the technician's name).
       const message = await s.db.transaction().execute((trx) =>
-        insertMessage(trx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', ...systemMessage('logs.viewed', { name: actor.name }) }),
+        insertMessage(trx, {
+          id: randomUUID(),
+          requestId,
+          author: 'system',
+          authorId: null,
+          authorName: 'Vigie',
+          ...systemMessage('logs.viewed', { name: actor.name }),
+        }),
       );
       o.realtime.chatMessage(r.deviceId, message);
       return { ...answer, lines: answer.lines.slice(-count) };

@@ -64,20 +64,29 @@ export async function runReceiptsCommand(args: string[], ctx: ReceiptsCliContext
       if (!file || rest.length > 1) throw usage();
       let practice: { id: string; name: string } | undefined;
       if (practiceRef) {
-        const p = await ctx.db.selectFrom('practices').select(['id', 'name']).where((eb) => eb.or([eb('id', '=', practiceRef), eb('name', '=', practiceRef)])).executeTakeFirst();
+        const p = await ctx.db
+          .selectFrom('practices')
+          .select(['id', 'name'])
+          .where((eb) => eb.or([eb('id', '=', practiceRef), eb('name', '=', practiceRef)]))
+          .executeTakeFirst();
         if (!p) throw new VigieError('NOT_FOUND', `no practice "${practiceRef}"`);
         practice = p;
       }
       const report = await verifyReceiptFile(readSmallFile(file, MAX_RECEIPT_FILE_BYTES, 'a receipt'), ctx, practice ? { practice } : {});
       const r = report.receipt;
-      if (r) ctx.out(`Receipt ${r.id} (version ${r.version}) — « ${r.practice} », computer « ${r.device} », request ${r.requestId}, technician ${r.technician ?? '(none)'}, issued ${r.issuedAt}`);
+      if (r)
+        ctx.out(
+          `Receipt ${r.id} (version ${r.version}) — « ${r.practice} », computer « ${r.device} », request ${r.requestId}, technician ${r.technician ?? '(none)'}, issued ${r.issuedAt}`,
+        );
       for (const p of report.passed) ctx.out(`  ok  ${p}`);
       if (!report.ok) {
         ctx.err(`NOT VALID: ${report.failure}`);
         return 2;
       }
       for (const n of report.notes) ctx.out(`  note: ${n}`);
-      ctx.out(`INTACT: this ${report.kind === 'pdf' ? 'PDF' : 'JSON'} receipt is exactly what this hub issued, and the audit chain agrees.`);
+      ctx.out(
+        `INTACT: this ${report.kind === 'pdf' ? 'PDF' : 'JSON'} receipt is exactly what this hub issued, and the audit chain agrees.`,
+      );
       return 0;
     }
     case 'receipt export': {
@@ -95,7 +104,12 @@ export async function runReceiptsCommand(args: string[], ctx: ReceiptsCliContext
       const base = join(out, `recu-intervention-${requestId.slice(0, 8)}-v${row.version}`);
       writeFileSync(`${base}-${locale.data}.pdf`, pdf, { mode: 0o600 });
       writeFileSync(`${base}.json`, row.json, { mode: 0o600 });
-      await ctx.audit.append({ actorType: 'cli', action: 'receipt.export', subject: requestId, data: { requestId, receiptId: row.id, version: row.version, locale: locale.data } });
+      await ctx.audit.append({
+        actorType: 'cli',
+        action: 'receipt.export',
+        subject: requestId,
+        data: { requestId, receiptId: row.id, version: row.version, locale: locale.data },
+      });
       ctx.out(`Receipt ${row.id} (version ${row.version}) written:\n  ${base}-${locale.data}.pdf\n  ${base}.json`);
       return 0;
     }
@@ -106,7 +120,9 @@ export async function runReceiptsCommand(args: string[], ctx: ReceiptsCliContext
       const page = await ctx.receipts.list(cli, { deviceId, limit: 100 });
       if (page.items.length === 0) ctx.out('(none)');
       for (const i of page.items) {
-        ctx.out(`${i.closedAt}  ${i.requestId}  ${i.status}  ${i.technician?.displayName ?? '-'}  ${i.receipt ? `receipt v${i.receipt.version} (${i.receipt.id})` : 'no receipt yet (receipt export issues it)'}`);
+        ctx.out(
+          `${i.closedAt}  ${i.requestId}  ${i.status}  ${i.technician?.displayName ?? '-'}  ${i.receipt ? `receipt v${i.receipt.version} (${i.receipt.id})` : 'no receipt yet (receipt export issues it)'}`,
+        );
       }
       if (page.more) ctx.out('(more: only the 100 newest are listed)');
       return 0;
@@ -127,7 +143,9 @@ export async function runReceiptsCommand(args: string[], ctx: ReceiptsCliContext
         return 0;
       }
       const p = await ctx.receipts.setPhoto(login, readSmallFile(file!, 16 * 1024 * 1024, 'a photo'));
-      ctx.out(`Photo of ${login} set (${p.mime}, ${p.width}×${p.height}, sha256 ${p.sha256}): shown on the consent window and on the next receipts.`);
+      ctx.out(
+        `Photo of ${login} set (${p.mime}, ${p.width}×${p.height}, sha256 ${p.sha256}): shown on the consent window and on the next receipts.`,
+      );
       return 0;
     }
     default:

@@ -25,7 +25,13 @@ const OWN_PREFIX = 'receipt.';
 
 const str = (v: unknown, max = 4096): string | null => (typeof v === 'string' ? v.slice(0, max) : null);
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null);
-const strings = (v: unknown, max = 1000): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, max).map((x) => x.slice(0, 4096)) : []);
+const strings = (v: unknown, max = 1000): string[] =>
+  Array.isArray(v)
+    ? v
+        .filter((x): x is string => typeof x === 'string')
+        .slice(0, max)
+        .map((x) => x.slice(0, 4096))
+    : [];
 
 /** The request as the hub has it, for choosing its rows. */
 export interface RequestRef {
@@ -33,7 +39,16 @@ export interface RequestRef {
   deviceId: string;
 }
 
-function rowOf(r: { seq: number | bigint; at: string; actor_type: string; actor_id: string | null; action: string; subject: string | null; data: string; hash: string }): AuditRow | null {
+function rowOf(r: {
+  seq: number | bigint;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  subject: string | null;
+  data: string;
+  hash: string;
+}): AuditRow | null {
   let data: unknown;
   try {
     data = JSON.parse(r.data);
@@ -41,7 +56,16 @@ function rowOf(r: { seq: number | bigint; at: string; actor_type: string; actor_
     return null;
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
-  return { seq: Number(r.seq), at: r.at, actorType: r.actor_type as AuditRow['actorType'], actorId: r.actor_id, action: r.action, subject: r.subject, data: data as Record<string, unknown>, hash: r.hash };
+  return {
+    seq: Number(r.seq),
+    at: r.at,
+    actorType: r.actor_type as AuditRow['actorType'],
+    actorId: r.actor_id,
+    action: r.action,
+    subject: r.subject,
+    data: data as Record<string, unknown>,
+    hash: r.hash,
+  };
 }
 
 /**
@@ -53,7 +77,13 @@ function rowOf(r: { seq: number | bigint; at: string; actor_type: string; actor_
  * verified who they were). Receipt bookkeeping (`receipt.*`) is never part of it.
  */
 export async function collectRows(db: ReceiptsDb, req: RequestRef, toSeq: number): Promise<{ rows: AuditRow[]; logins: AuditRow[] }> {
-  const created = await db.selectFrom('audit_log').select('seq').where('action', '=', 'help.create').where('subject', '=', req.id).orderBy('seq').executeTakeFirst();
+  const created = await db
+    .selectFrom('audit_log')
+    .select('seq')
+    .where('action', '=', 'help.create')
+    .where('subject', '=', req.id)
+    .orderBy('seq')
+    .executeTakeFirst();
   const fromSeq = created ? Number(created.seq) : 1;
   const sessionIds = (await db.selectFrom('screen_sessions').select('id').where('request_id', '=', req.id).execute()).map((s) => s.id);
   const subjects = [req.id, req.deviceId, ...sessionIds];
@@ -72,22 +102,42 @@ export async function collectRows(db: ReceiptsDb, req: RequestRef, toSeq: number
   // Backup accesses (outside the request) a technician of the request asked on this device while it was open.
   const accesses = new Set(
     all
-      .filter((r) => r.action === 'backup.access.request' && r.subject === req.deviceId && r.actorId !== null && technicians.has(r.actorId) && typeof r.data.accessId === 'string')
+      .filter(
+        (r) =>
+          r.action === 'backup.access.request' &&
+          r.subject === req.deviceId &&
+          r.actorId !== null &&
+          technicians.has(r.actorId) &&
+          typeof r.data.accessId === 'string',
+      )
       .map((r) => r.data.accessId as string),
   );
-  const rows = all.filter((r) => ofRequest(r) || (r.subject === req.deviceId && typeof r.data.accessId === 'string' && accesses.has(r.data.accessId)));
+  const rows = all.filter(
+    (r) => ofRequest(r) || (r.subject === req.deviceId && typeof r.data.accessId === 'string' && accesses.has(r.data.accessId)),
+  );
 
   const logins: AuditRow[] = [];
   for (const id of [...new Set(rows.filter((r) => r.actorType === 'technician' && r.actorId).map((r) => r.actorId!))].sort()) {
     const first = rows.find((r) => r.actorType === 'technician' && r.actorId === id)!;
-    const login = await db.selectFrom('audit_log').selectAll().where('action', '=', 'auth.login').where('actor_id', '=', id).where('seq', '<', first.seq).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const login = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'auth.login')
+      .where('actor_id', '=', id)
+      .where('seq', '<', first.seq)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     const row = login ? rowOf(login) : null;
     if (row) logins.push(row);
   }
   return { rows, logins };
 }
 
-export type ChainFacts = Pick<InterventionReceiptBody, 'consents' | 'screenSessions' | 'controlPeriods' | 'restores' | 'backupReads' | 'safety'> & {
+export type ChainFacts = Pick<
+  InterventionReceiptBody,
+  'consents' | 'screenSessions' | 'controlPeriods' | 'restores' | 'backupReads' | 'safety'
+> & {
   entries: ReceiptAuditEntry[];
   pickedUpAt: string | null;
   /** Technicians who did something, in order of their first step. */
@@ -148,7 +198,16 @@ export function chainFacts(rows: AuditRow[], logins: AuditRow[], codeOf: CodeOf 
         pickedUpAt ??= r.at;
         break;
       case 'screen.request':
-        sessions.set(sid, { id: sid, code: codeOf('screen', sid), technicianId: tech, requestedAt: r.at, viewFrom: null, endedAt: null, endedBy: null, endReason: null });
+        sessions.set(sid, {
+          id: sid,
+          code: codeOf('screen', sid),
+          technicianId: tech,
+          requestedAt: r.at,
+          viewFrom: null,
+          endedAt: null,
+          endedBy: null,
+          endReason: null,
+        });
         ask(`view:${sid}`, { kind: 'view', ref: sid, code: codeOf('screen', sid), technicianId: tech, askedAt: r.at, askedSeq: r.seq });
         break;
       case 'screen.consent.granted': {
@@ -161,7 +220,14 @@ export function chainFacts(rows: AuditRow[], logins: AuditRow[], codeOf: CodeOf 
         answer(`view:${sid}`, r, decisionOf(r.data.decision));
         break;
       case 'screen.control.request':
-        ask(`control:${sid}`, { kind: 'control', ref: sid, code: codeOf('screen', sid), technicianId: tech, askedAt: r.at, askedSeq: r.seq });
+        ask(`control:${sid}`, {
+          kind: 'control',
+          ref: sid,
+          code: codeOf('screen', sid),
+          technicianId: tech,
+          askedAt: r.at,
+          askedSeq: r.seq,
+        });
         break;
       case 'screen.control.granted': {
         answer(`control:${sid}`, r, 'granted');
@@ -178,7 +244,14 @@ export function chainFacts(rows: AuditRow[], logins: AuditRow[], codeOf: CodeOf 
         else answer(`control:${sid}`, r, 'withdrawn');
         break;
       case 'screen.display.request':
-        ask(`display:${sid}`, { kind: 'display', ref: sid, code: codeOf('screen', sid), technicianId: tech, askedAt: r.at, askedSeq: r.seq });
+        ask(`display:${sid}`, {
+          kind: 'display',
+          ref: sid,
+          code: codeOf('screen', sid),
+          technicianId: tech,
+          askedAt: r.at,
+          askedSeq: r.seq,
+        });
         break;
       case 'screen.display.granted':
       case 'screen.display.refused':
@@ -258,7 +331,18 @@ export function chainFacts(rows: AuditRow[], logins: AuditRow[], codeOf: CodeOf 
     .sort((a, b) => a.seq - b.seq)
     .map((r): ReceiptAuditEntry => ({ seq: r.seq, at: r.at, action: r.action, actorType: r.actorType, actorId: r.actorId, hash: r.hash }));
   const loginMap = new Map(logins.map((l) => [l.actorId ?? '', { at: l.at, seq: l.seq }]));
-  return { consents, screenSessions: [...sessions.values()], controlPeriods, restores, backupReads, safety, entries, pickedUpAt, technicianIds, logins: loginMap };
+  return {
+    consents,
+    screenSessions: [...sessions.values()],
+    controlPeriods,
+    restores,
+    backupReads,
+    safety,
+    entries,
+    pickedUpAt,
+    technicianIds,
+    logins: loginMap,
+  };
 }
 
 /** A `safety.*` row's scalar facts (and lists of names), without the request id it was chosen by. */
@@ -274,7 +358,11 @@ function safetyEvent(r: AuditRow): ReceiptSafetyEvent {
 }
 
 /** The parts of a receipt recomputed from the chain by `receipt verify` (codes are the signature's to vouch for). */
-export function chainView(f: Pick<InterventionReceiptBody, 'consents' | 'screenSessions' | 'controlPeriods' | 'restores' | 'backupReads' | 'safety'> & { entries: ReceiptAuditEntry[] }) {
+export function chainView(
+  f: Pick<InterventionReceiptBody, 'consents' | 'screenSessions' | 'controlPeriods' | 'restores' | 'backupReads' | 'safety'> & {
+    entries: ReceiptAuditEntry[];
+  },
+) {
   return {
     entries: f.entries,
     consents: f.consents.map(({ code: _code, ...c }) => c),

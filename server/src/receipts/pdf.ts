@@ -56,7 +56,15 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
     pdfVersion: '1.7',
     lang: o.locale === 'fr' ? 'fr-FR' : 'en-GB',
     displayTitle: true,
-    info: { Title: `${t.title} — ${one(receipt.practice.name)}`, Author: 'Vigie', Subject: `${t.request} ${receipt.request.id}`, Creator: 'Vigie', Producer: 'Vigie', CreationDate: issued, ModDate: issued },
+    info: {
+      Title: `${t.title} — ${one(receipt.practice.name)}`,
+      Author: 'Vigie',
+      Subject: `${t.request} ${receipt.request.id}`,
+      Creator: 'Vigie',
+      Producer: 'Vigie',
+      CreationDate: issued,
+      ModDate: issued,
+    },
   });
   doc.registerFont('regular', FONTS.regular);
   doc.registerFont('bold', FONTS.bold);
@@ -68,7 +76,12 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   });
 
   const width = doc.page.width - MARGIN * 2;
-  const body = (text: string, opts: PDFKit.Mixins.TextOptions = {}) => doc.font('regular').fontSize(SIZE.body).fillColor(INK).text(text, { width, ...opts });
+  const body = (text: string, opts: PDFKit.Mixins.TextOptions = {}) =>
+    doc
+      .font('regular')
+      .fontSize(SIZE.body)
+      .fillColor(INK)
+      .text(text, { width, ...opts });
   const note = (text: string) => doc.font('regular').fontSize(SIZE.body).fillColor(GREY).text(text, { width }).fillColor(INK);
   const h2 = (text: string) => {
     doc.moveDown(0.8);
@@ -117,16 +130,21 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   if (others.length > 0) {
     doc.moveDown(0.4);
     doc.font('bold').fontSize(SIZE.body).text(t.otherTechnicians, { width });
-    for (const x of others) bullet(`${one(x.displayName)} — ${fill(t.account, { login: x.login, role: t.roles[x.role] })} — ${verification(x, t, date)}`);
+    for (const x of others)
+      bullet(`${one(x.displayName)} — ${fill(t.account, { login: x.login, role: t.roles[x.role] })} — ${verification(x, t, date)}`);
   }
 
   // ---------- consents ----------
   h2(t.consents);
   if (receipt.consents.length === 0) note(t.noConsents);
   for (const c of receipt.consents) {
-    const decision = c.answeredAt ? fill(t.answeredOn, { decision: t.decisions[c.decision], date: date(c.answeredAt) }) : t.decisions[c.decision];
+    const decision = c.answeredAt
+      ? fill(t.answeredOn, { decision: t.decisions[c.decision], date: date(c.answeredAt) })
+      : t.decisions[c.decision];
     const by = nameOf(c.technicianId);
-    bullet(`${fill(t.consentLine, { kind: t.kinds[c.kind], code: one(c.code ?? t.noCode), asked: date(c.askedAt), decision })}${by ? ` — ${fill(t.by, { name: by })}` : ''}`);
+    bullet(
+      `${fill(t.consentLine, { kind: t.kinds[c.kind], code: one(c.code ?? t.noCode), asked: date(c.askedAt), decision })}${by ? ` — ${fill(t.by, { name: by })}` : ''}`,
+    );
   }
 
   h2(t.screenSessions);
@@ -150,11 +168,22 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   h2(t.restores);
   if (receipt.restores.length === 0) note(t.noRestores);
   for (const r of receipt.restores) {
-    const mode = r.mode === 'beside' || r.mode === 'in-place' ? t.restoreModes[r.mode]! : r.targetDir ? fill(t.restoreModes.elsewhere!, { dir: one(r.targetDir) }) : fill(t.restoreModes.other!, { mode: r.mode ?? '—' });
+    const mode =
+      r.mode === 'beside' || r.mode === 'in-place'
+        ? t.restoreModes[r.mode]!
+        : r.targetDir
+          ? fill(t.restoreModes.elsewhere!, { dir: one(r.targetDir) })
+          : fill(t.restoreModes.other!, { mode: r.mode ?? '—' });
     const by = nameOf(r.technicianId);
-    bullet(`${fill(t.restoreLine, { date: date(r.askedAt), state: t.restoreStates[r.state], count: items(r.items ?? r.paths.length), mode })}${by ? ` — ${fill(t.by, { name: by })}` : ''}${r.accessId ? ` — ${t.underAccess}` : ''}`);
+    bullet(
+      `${fill(t.restoreLine, { date: date(r.askedAt), state: t.restoreStates[r.state], count: items(r.items ?? r.paths.length), mode })}${by ? ` — ${fill(t.by, { name: by })}` : ''}${r.accessId ? ` — ${t.underAccess}` : ''}`,
+    );
     if (r.paths.length > 0) {
-      doc.font('regular').fontSize(SIZE.small).fillColor(GREY).text(t.files, MARGIN + 16, doc.y, { width: width - 16 });
+      doc
+        .font('regular')
+        .fontSize(SIZE.small)
+        .fillColor(GREY)
+        .text(t.files, MARGIN + 16, doc.y, { width: width - 16 });
       for (const p of r.paths) doc.text(one(p), MARGIN + 28, doc.y, { width: width - 28 });
       doc.fillColor(INK);
       doc.x = MARGIN;
@@ -165,7 +194,9 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   if (receipt.backupReads.length === 0) note(t.noBackupReads);
   for (const r of receipt.backupReads) {
     const what = t.readWhat[r.what] ?? fill(t.readWhat.other!, { what: r.what });
-    bullet(`${date(r.at)} — ${what}${r.detail ? ` « ${one(r.detail)} »` : ''}${nameOf(r.technicianId) ? ` — ${fill(t.by, { name: nameOf(r.technicianId)! })}` : ''}`);
+    bullet(
+      `${date(r.at)} — ${what}${r.detail ? ` « ${one(r.detail)} »` : ''}${nameOf(r.technicianId) ? ` — ${fill(t.by, { name: nameOf(r.technicianId)! })}` : ''}`,
+    );
   }
 
   // ---------- safety snapshot and undo ----------
@@ -185,13 +216,20 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
   doc.moveDown(0.3);
   for (const e of receipt.audit.entries) {
     if (doc.y + 2 * doc.currentLineHeight(true) > doc.page.height - doc.page.margins.bottom) doc.addPage();
-    doc.font('regular').fontSize(SIZE.small).fillColor(INK).text(`n° ${e.seq}   ${date(e.at)}   ${e.action}`, MARGIN, doc.y, { width });
+    doc
+      .font('regular')
+      .fontSize(SIZE.small)
+      .fillColor(INK)
+      .text(`n° ${e.seq}   ${date(e.at)}   ${e.action}`, MARGIN, doc.y, { width });
     doc.fillColor(GREY).text(e.hash, MARGIN + 16, doc.y, { width: width - 16 });
     doc.x = MARGIN;
   }
   doc.fillColor(INK).moveDown(0.5);
   const cp = receipt.audit.checkpoint;
-  doc.font('regular').fontSize(SIZE.small).text(fill(t.checkpoint, { seq: cp.seq, date: date(cp.at), hash: cp.hash, keyId: cp.keyId }), { width });
+  doc
+    .font('regular')
+    .fontSize(SIZE.small)
+    .text(fill(t.checkpoint, { seq: cp.seq, date: date(cp.at), hash: cp.hash, keyId: cp.keyId }), { width });
 
   h2(t.signature);
   body(fill(t.signatureText, { file: RECEIPT_ATTACHMENT, keyId: receipt.signature.keyId }));
@@ -214,7 +252,11 @@ export function renderReceiptPdf(receipt: InterventionReceipt, json: string, o: 
       .font('regular')
       .fontSize(SIZE.small)
       .fillColor(GREY)
-      .text(fill(t.footer, { id: receipt.id, page: i - range.start + 1, pages: range.count }), MARGIN, doc.page.height - MARGIN + 12, { width, align: 'center', lineBreak: false });
+      .text(fill(t.footer, { id: receipt.id, page: i - range.start + 1, pages: range.count }), MARGIN, doc.page.height - MARGIN + 12, {
+        width,
+        align: 'center',
+        lineBreak: false,
+      });
     doc.page.margins.bottom = bottom;
   }
   doc.end();
@@ -233,29 +275,51 @@ function safetyLine(e: ReceiptSafetyEvent, t: ReceiptPdfStrings): string {
     const seconds = typeof d.durationMs === 'number' ? (d.durationMs / 1000).toFixed(1) : '—';
     return `${t.safetySnapshot}${t.colon}${fill(t.safetySnapshotLine, { state, before, id, seconds })}${reason}`;
   }
-  if (e.action === 'safety.changes') return `${t.safetyChanges}${t.colon}${fill(t.safetyChangesLine, { added: n('added'), changed: n('changed'), deleted: n('deleted') })}${reason}`;
-  if (e.action === 'safety.undo') return `${t.safetyUndo}${t.colon}${fill(t.safetyUndoLine, { state, restored: n('restored'), total: n('total'), kept: n('keptCopies'), failed: n('failed') })}${reason}`;
+  if (e.action === 'safety.changes')
+    return `${t.safetyChanges}${t.colon}${fill(t.safetyChangesLine, { added: n('added'), changed: n('changed'), deleted: n('deleted') })}${reason}`;
+  if (e.action === 'safety.undo')
+    return `${t.safetyUndo}${t.colon}${fill(t.safetyUndoLine, { state, restored: n('restored'), total: n('total'), kept: n('keptCopies'), failed: n('failed') })}${reason}`;
   const details = Object.entries(d)
     .map(([k, v]) => one(`${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`))
     .join(' · ');
-  const label = e.action.startsWith('safety.snapshot') ? t.safetySnapshot : e.action.startsWith('safety.undo') ? t.safetyUndo : t.safetyOther;
+  const label = e.action.startsWith('safety.snapshot')
+    ? t.safetySnapshot
+    : e.action.startsWith('safety.undo')
+      ? t.safetyUndo
+      : t.safetyOther;
   return `${label} (${e.action})${details ? ` — ${details}` : ''}`;
 }
 
 function verification(x: ReceiptTechnician, t: ReceiptPdfStrings, date: (iso: string | null) => string): string {
-  return x.verification.at && x.verification.seq ? fill(t.verified, { date: date(x.verification.at), seq: x.verification.seq }) : t.verifiedNoLogin;
+  return x.verification.at && x.verification.seq
+    ? fill(t.verified, { date: date(x.verification.at), seq: x.verification.seq })
+    : t.verifiedNoLogin;
 }
 
 /** The verified name, account and how it was verified, with the photo on the left when there is one. */
-function technicianBlock(doc: PDFKit.PDFDocument, tech: ReceiptTechnician, photo: Buffer | null, t: ReceiptPdfStrings, date: (iso: string | null) => string, width: number): void {
+function technicianBlock(
+  doc: PDFKit.PDFDocument,
+  tech: ReceiptTechnician,
+  photo: Buffer | null,
+  t: ReceiptPdfStrings,
+  date: (iso: string | null) => string,
+  width: number,
+): void {
   const PHOTO = 72;
   const top = doc.y;
   const x = doc.page.margins.left;
   const textX = photo ? x + PHOTO + 14 : x;
   const textWidth = photo ? width - PHOTO - 14 : width;
   if (photo) doc.image(photo, x, top, { fit: [PHOTO, PHOTO], align: 'center', valign: 'center' });
-  doc.font('bold').fontSize(SIZE.h2 + 2).fillColor(INK).text(one(tech.displayName), textX, top, { width: textWidth });
-  doc.font('regular').fontSize(SIZE.body).text(fill(t.account, { login: one(tech.login), role: t.roles[tech.role] }), textX, doc.y, { width: textWidth });
+  doc
+    .font('bold')
+    .fontSize(SIZE.h2 + 2)
+    .fillColor(INK)
+    .text(one(tech.displayName), textX, top, { width: textWidth });
+  doc
+    .font('regular')
+    .fontSize(SIZE.body)
+    .text(fill(t.account, { login: one(tech.login), role: t.roles[tech.role] }), textX, doc.y, { width: textWidth });
   doc.text(verification(tech, t, date), textX, doc.y, { width: textWidth });
   doc.x = x;
   doc.y = Math.max(doc.y, photo ? top + PHOTO + 4 : doc.y);

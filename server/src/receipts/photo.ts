@@ -51,13 +51,20 @@ function jpegSize(b: Buffer): { width: number; height: number } | null {
 export function inspectPhoto(bytes: Buffer): PhotoInfo {
   const { maxBytes, minPixels, maxPixels } = TECHNICIAN_PHOTO_LIMITS;
   if (bytes.length === 0) throw new VigieError('BAD_REQUEST', 'The photo file is empty.');
-  if (bytes.length > maxBytes) throw new VigieError('BAD_REQUEST', `The photo is too large (${bytes.length} bytes; at most ${maxBytes}): make it smaller (e.g. 400×400 JPEG).`);
+  if (bytes.length > maxBytes)
+    throw new VigieError(
+      'BAD_REQUEST',
+      `The photo is too large (${bytes.length} bytes; at most ${maxBytes}): make it smaller (e.g. 400×400 JPEG).`,
+    );
   const png = pngSize(bytes);
   const jpeg = png ? null : jpegSize(bytes);
   const size = png ?? jpeg;
   if (!size) throw new VigieError('BAD_REQUEST', 'The photo must be a JPEG or PNG image.');
   if (size.width < minPixels || size.height < minPixels || size.width > maxPixels || size.height > maxPixels) {
-    throw new VigieError('BAD_REQUEST', `The photo must be between ${minPixels} and ${maxPixels} pixels on each side (this one is ${size.width}×${size.height}).`);
+    throw new VigieError(
+      'BAD_REQUEST',
+      `The photo must be between ${minPixels} and ${maxPixels} pixels on each side (this one is ${size.width}×${size.height}).`,
+    );
   }
   return { mime: png ? 'image/png' : 'image/jpeg', ...size };
 }

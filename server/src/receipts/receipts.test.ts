@@ -27,7 +27,18 @@ import {
   type TechnicianPhoto,
 } from '@vigie/common';
 import { answer, restoreJob, TEST_NOW } from '../backup/test-support/index.js';
-import { code, createHelp, data, hubCli, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import {
+  code,
+  createHelp,
+  data,
+  hubCli,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from '../test-support/fixture.js';
 import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { canonicalJson } from '../util.js';
 import { embeddedFiles } from './pdf-attachment.js';
@@ -57,11 +68,30 @@ const fileBytes = (f: ReceiptFile) => Buffer.from(f.base64, 'base64');
 
 const SAFETY_SNAP = 'c'.repeat(64);
 const AFTER_SNAP = 'd'.repeat(64);
-const safetySnapshot = { id: randomUUID(), before: 'control' as const, state: 'done' as const, snapshotId: SAFETY_SNAP, startedAt: TEST_NOW, endedAt: TEST_NOW, durationMs: 2400, error: null };
+const safetySnapshot = {
+  id: randomUUID(),
+  before: 'control' as const,
+  state: 'done' as const,
+  snapshotId: SAFETY_SNAP,
+  startedAt: TEST_NOW,
+  endedAt: TEST_NOW,
+  durationMs: 2400,
+  error: null,
+};
 /** The safety report the app sends (common/src/safety.ts) as the intervention goes. */
 function safetyReport(requestId: string, patch: Partial<SafetyIntervention>): SafetyIntervention {
   const at = new Date().toISOString();
-  return { requestId, technicianName: 'Julie Martin', startedAt: TEST_NOW, updatedAt: at, snapshots: [], baseline: { snapshotId: SAFETY_SNAP, time: TEST_NOW }, changes: null, undo: null, ...patch };
+  return {
+    requestId,
+    technicianName: 'Julie Martin',
+    startedAt: TEST_NOW,
+    updatedAt: at,
+    snapshots: [],
+    baseline: { snapshotId: SAFETY_SNAP, time: TEST_NOW },
+    changes: null,
+    undo: null,
+    ...patch,
+  };
 }
 
 let t: TestHub;
@@ -103,12 +133,28 @@ async function intervention(): Promise<void> {
 
   // A restore started from the console, done on the device.
   answer(dev, (c) => (c.method === 'backup:restore' ? ok(restoreJob(c as BackupRelayCall & { method: 'backup:restore' })) : null));
-  const job = data(await emitAck<RestoreJob>(tech.socket, 'backup:restore', { requestId: request.id, input: { snapshotId: SNAP, paths: RESTORED, mode: 'in-place' } }));
-  const done = { ...job, request: { ...job.request, origin: 'technician' as const }, state: 'done' as const, endedAt: TEST_NOW, result: { items: RESTORED.map((p) => ({ from: p, to: p, previousVersion: null })), folder: '/home/cabinet/Documents/Ordonnances' } };
+  const job = data(
+    await emitAck<RestoreJob>(tech.socket, 'backup:restore', {
+      requestId: request.id,
+      input: { snapshotId: SNAP, paths: RESTORED, mode: 'in-place' },
+    }),
+  );
+  const done = {
+    ...job,
+    request: { ...job.request, origin: 'technician' as const },
+    state: 'done' as const,
+    endedAt: TEST_NOW,
+    result: { items: RESTORED.map((p) => ({ from: p, to: p, previousVersion: null })), folder: '/home/cabinet/Documents/Ordonnances' },
+  };
   data(await emitAck(dev.socket, 'backup:restore-progress', { requestId: request.id, job: done }));
 
   // The safety snapshot taken before control, as the app reports it (the hub audits it as safety.snapshot).
-  data(await emitAck(dev.socket, 'backup:safety-report', { requestId: request.id, intervention: safetyReport(request.id, { snapshots: [safetySnapshot] }) }));
+  data(
+    await emitAck(dev.socket, 'backup:safety-report', {
+      requestId: request.id,
+      intervention: safetyReport(request.id, { snapshots: [safetySnapshot] }),
+    }),
+  );
 
   data(await emitAck<HelpRequest>(tech.socket, 'help:resolve', { requestId: request.id, note: NOTE }));
 }
@@ -132,13 +178,20 @@ describe('a resolved intervention’s receipt', () => {
   it('is issued at resolution and listed for the device, with what happened', async () => {
     const list = data(await emitAck<InterventionListResponse>(dev.socket, 'intervention:list', {}));
     expect(list.items).toHaveLength(1);
-    expect(list.items[0]).toMatchObject({ requestId: request.id, status: 'resolved', technician: { id: tech.id, displayName: 'Julie Martin' }, receipt: { version: 1, consents: 3, controlPeriods: 1, restores: 1, safety: true } });
+    expect(list.items[0]).toMatchObject({
+      requestId: request.id,
+      status: 'resolved',
+      technician: { id: tech.id, displayName: 'Julie Martin' },
+      receipt: { version: 1, consents: 3, controlPeriods: 1, restores: 1, safety: true },
+    });
     // Another computer of the same practice has no intervention of its own.
     expect(data(await emitAck<InterventionListResponse>(sameOffice.socket, 'intervention:list', {})).items).toEqual([]);
   });
 
   it('is a PDF that parses, in French, with the JSON attached, the photo drawn and the same facts', async () => {
-    const file = data(await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'pdf', locale: 'fr' }));
+    const file = data(
+      await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'pdf', locale: 'fr' }),
+    );
     pdf = fileBytes(file);
     expect(file).toMatchObject({ mimeType: 'application/pdf', version: 1 });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -163,7 +216,12 @@ describe('a resolved intervention’s receipt', () => {
 
     expect(receipt.practice.name).toBe('Cabinet des Tilleuls');
     expect(receipt.device).toMatchObject({ id: dev.deviceId, name: 'Accueil' });
-    expect(receipt.technician).toMatchObject({ id: tech.id, login: tech.login, displayName: 'Julie Martin', verification: { method: 'password+totp' } });
+    expect(receipt.technician).toMatchObject({
+      id: tech.id,
+      login: tech.login,
+      displayName: 'Julie Martin',
+      verification: { method: 'password+totp' },
+    });
     expect(receipt.technician!.verification.seq).toBeGreaterThan(0);
     expect(receipt.technician!.photoSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(receipt.consents.map((c) => [c.kind, c.code, c.decision])).toEqual([
@@ -174,9 +232,16 @@ describe('a resolved intervention’s receipt', () => {
     expect(receipt.controlPeriods).toHaveLength(1);
     expect(receipt.controlPeriods[0]).toMatchObject({ endedBy: 'device' });
     expect(receipt.screenSessions[0]).toMatchObject({ code: shortCode, endReason: 'technician-end', endedBy: 'technician' });
-    expect(receipt.restores).toEqual([expect.objectContaining({ paths: RESTORED, mode: 'in-place', state: 'done', items: 2, technicianId: tech.id })]);
+    expect(receipt.restores).toEqual([
+      expect.objectContaining({ paths: RESTORED, mode: 'in-place', state: 'done', items: 2, technicianId: tech.id }),
+    ]);
     expect(receipt.backupReads).toEqual([]);
-    expect(receipt.safety.snapshots).toEqual([expect.objectContaining({ action: 'safety.snapshot', details: expect.objectContaining({ before: 'control', state: 'done', snapshotId: SAFETY_SNAP, durationMs: 2400 }) })]);
+    expect(receipt.safety.snapshots).toEqual([
+      expect.objectContaining({
+        action: 'safety.snapshot',
+        details: expect.objectContaining({ before: 'control', state: 'done', snapshotId: SAFETY_SNAP, durationMs: 2400 }),
+      }),
+    ]);
     expect(receipt.safety.undo).toEqual([]);
     expect(receipt.request).toMatchObject({ id: request.id, status: 'resolved', resolutionNote: NOTE });
 
@@ -184,7 +249,21 @@ describe('a resolved intervention’s receipt', () => {
     const chain = new Map((await t.hub.services.audit.list(0, 10_000)).map((e) => [e.seq, e]));
     for (const e of receipt.audit.entries) expect(chain.get(e.seq)).toMatchObject({ hash: e.hash, action: e.action });
     const actions = receipt.audit.entries.map((e) => e.action);
-    for (const a of ['auth.login', 'help.create', 'help.accept', 'screen.request', 'screen.consent.granted', 'screen.control.granted', 'screen.control.revoked', 'screen.control.refused', 'screen.end', 'backup.restore_requested', 'backup.restore_finished', 'safety.snapshot', 'help.resolve']) {
+    for (const a of [
+      'auth.login',
+      'help.create',
+      'help.accept',
+      'screen.request',
+      'screen.consent.granted',
+      'screen.control.granted',
+      'screen.control.revoked',
+      'screen.control.refused',
+      'screen.end',
+      'backup.restore_requested',
+      'backup.restore_finished',
+      'safety.snapshot',
+      'help.resolve',
+    ]) {
       expect(actions).toContain(a);
     }
     expect(actions.some((a) => a.startsWith('receipt.'))).toBe(false);
@@ -194,7 +273,11 @@ describe('a resolved intervention’s receipt', () => {
     const own = [...chain.values()].filter((e) => e.subject === request.id && e.action.startsWith('receipt.')).map((e) => e.action);
     expect(own).toEqual(['receipt.issued', 'receipt.download', 'receipt.download']);
 
-    const en = await pdfText(fileBytes(data(await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'pdf', locale: 'en' }))));
+    const en = await pdfText(
+      fileBytes(
+        data(await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'pdf', locale: 'en' })),
+      ),
+    );
     expect(en.text).toContain('Intervention receipt');
     expect(en.attachments[RECEIPT_ATTACHMENT]!.toString('utf8')).toBe(json);
   });
@@ -203,7 +286,9 @@ describe('a resolved intervention’s receipt', () => {
     const key = data((await (await fetch(t.hub.url + RECEIPTS_API.key)).json()) as Result<{ spkiPem: string; keyId: string }>);
     const { signature, ...body } = JSON.parse(json) as Record<string, unknown> & { signature: { value: string; keyId: string } };
     expect(signature.keyId).toBe(key.keyId);
-    expect(edVerify(null, Buffer.from(canonicalJson(body)), createPublicKey(key.spkiPem), Buffer.from(signature.value, 'base64'))).toBe(true);
+    expect(edVerify(null, Buffer.from(canonicalJson(body)), createPublicKey(key.spkiPem), Buffer.from(signature.value, 'base64'))).toBe(
+      true,
+    );
 
     const pdfFile = join(t.root, 'recu.pdf');
     const jsonFile = join(t.root, 'recu.json');
@@ -296,8 +381,12 @@ describe('a resolved intervention’s receipt', () => {
     const refused = await get(other, RECEIPTS_API.file(request.id, 'pdf'));
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(((await (await get(other, `${RECEIPTS_API.list}?deviceId=${dev.deviceId}`)).json()) as Result<InterventionListResponse>).ok).toBe(true);
-    expect(data((await (await get(other, `${RECEIPTS_API.list}?deviceId=${dev.deviceId}`)).json()) as Result<InterventionListResponse>).items).toEqual([]);
+    expect(
+      ((await (await get(other, `${RECEIPTS_API.list}?deviceId=${dev.deviceId}`)).json()) as Result<InterventionListResponse>).ok,
+    ).toBe(true);
+    expect(
+      data((await (await get(other, `${RECEIPTS_API.list}?deviceId=${dev.deviceId}`)).json()) as Result<InterventionListResponse>).items,
+    ).toEqual([]);
 
     const mine = await get(tech, RECEIPTS_API.file(request.id, 'pdf'));
     expect(mine.status).toBe(200);
@@ -307,7 +396,10 @@ describe('a resolved intervention’s receipt', () => {
     const sup = await get(supervisor, RECEIPTS_API.file(request.id, 'json'));
     expect(sup.status).toBe(200);
     expect(await sup.text()).toBe(json);
-    expect(data((await (await get(supervisor, `${RECEIPTS_API.list}?deviceId=${dev.deviceId}`)).json()) as Result<InterventionListResponse>).items).toHaveLength(1);
+    expect(
+      data((await (await get(supervisor, `${RECEIPTS_API.list}?deviceId=${dev.deviceId}`)).json()) as Result<InterventionListResponse>)
+        .items,
+    ).toHaveLength(1);
 
     // The CLI refuses it as another practice's register.
     const file = join(t.root, 'recu.pdf');
@@ -320,15 +412,57 @@ describe('a resolved intervention’s receipt', () => {
   it('an undo recorded after the resolution makes a version 2; version 1 still verifies and says a newer one exists', async () => {
     // The practitioner looks at the changes and clicks « Annuler les changements de l'intervention » after the request was resolved.
     const at = new Date().toISOString();
-    const changes = { state: 'ready' as const, afterSnapshotId: AFTER_SNAP, at, counts: { added: 1, changed: 2, deleted: 0 }, items: [], truncated: false, error: null };
-    const undo = { id: randomUUID(), state: 'done' as const, startedAt: at, endedAt: at, total: 2, restored: 2, keptCopies: 2, failed: 0, error: null };
-    data(await emitAck(dev.socket, 'backup:safety-report', { requestId: request.id, intervention: safetyReport(request.id, { snapshots: [safetySnapshot], changes, undo }) }));
-    const v2 = InterventionReceipt.parse(JSON.parse(fileBytes(data(await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'json' }))).toString('utf8')));
+    const changes = {
+      state: 'ready' as const,
+      afterSnapshotId: AFTER_SNAP,
+      at,
+      counts: { added: 1, changed: 2, deleted: 0 },
+      items: [],
+      truncated: false,
+      error: null,
+    };
+    const undo = {
+      id: randomUUID(),
+      state: 'done' as const,
+      startedAt: at,
+      endedAt: at,
+      total: 2,
+      restored: 2,
+      keptCopies: 2,
+      failed: 0,
+      error: null,
+    };
+    data(
+      await emitAck(dev.socket, 'backup:safety-report', {
+        requestId: request.id,
+        intervention: safetyReport(request.id, { snapshots: [safetySnapshot], changes, undo }),
+      }),
+    );
+    const v2 = InterventionReceipt.parse(
+      JSON.parse(
+        fileBytes(data(await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'json' }))).toString(
+          'utf8',
+        ),
+      ),
+    );
     expect(v2.version).toBe(2);
-    expect(v2.safety.undo).toEqual([expect.objectContaining({ action: 'safety.undo', details: expect.objectContaining({ state: 'done', total: 2, restored: 2, keptCopies: 2, failed: 0 }) })]);
-    expect(v2.safety.other).toEqual([expect.objectContaining({ action: 'safety.changes', details: expect.objectContaining({ added: 1, changed: 2, deleted: 0 }) })]);
-    const v2pdf = await pdfText(fileBytes(data(await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'pdf', locale: 'fr' }))));
-    expect(v2pdf.text).toContain('Annulation des changements : faite — fichiers remis : 2 sur 2 · versions actuelles gardées en copie datée : 2 · échecs : 0');
+    expect(v2.safety.undo).toEqual([
+      expect.objectContaining({
+        action: 'safety.undo',
+        details: expect.objectContaining({ state: 'done', total: 2, restored: 2, keptCopies: 2, failed: 0 }),
+      }),
+    ]);
+    expect(v2.safety.other).toEqual([
+      expect.objectContaining({ action: 'safety.changes', details: expect.objectContaining({ added: 1, changed: 2, deleted: 0 }) }),
+    ]);
+    const v2pdf = await pdfText(
+      fileBytes(
+        data(await emitAck<ReceiptFile>(dev.socket, 'intervention:receipt', { requestId: request.id, format: 'pdf', locale: 'fr' })),
+      ),
+    );
+    expect(v2pdf.text).toContain(
+      'Annulation des changements : faite — fichiers remis : 2 sur 2 · versions actuelles gardées en copie datée : 2 · échecs : 0',
+    );
     expect(v2pdf.text).toContain('Changements pendant l’intervention : ajoutés : 1 · modifiés : 2 · supprimés : 0');
     const old = await hubCli(t, 'receipt', 'verify', join(t.root, 'recu.pdf'));
     expect(old.rc).toBe(0);

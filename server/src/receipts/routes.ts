@@ -1,12 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import { z } from 'zod';
-import { Id, IsoDate, Locale, ReceiptFormat, RECEIPTS_API, SESSION_COOKIE, VigieError, ok, parseOrThrow, toErr, type ErrorCode, type Result } from '@vigie/common';
+import {
+  Id,
+  IsoDate,
+  Locale,
+  ReceiptFormat,
+  RECEIPTS_API,
+  SESSION_COOKIE,
+  VigieError,
+  ok,
+  parseOrThrow,
+  toErr,
+  type ErrorCode,
+  type Result,
+} from '@vigie/common';
 import type { TechActor } from '../services/actors.js';
 import type { Services } from '../services/index.js';
 import type { ReceiptService } from './service.js';
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, INTERNAL: 500 };
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INTERNAL: 500,
+};
 
 const ListQuery = z.strictObject({
   deviceId: Id,
@@ -22,7 +42,10 @@ const FileQuery = z.strictObject({ locale: Locale.default('fr') });
  * technician, or a supervisor): a device's closed interventions, a receipt's PDF or JSON as a
  * download (audited), and the public key that checks receipts' signatures (no session needed).
  */
-export function registerReceiptRoutes<L extends FastifyBaseLogger>(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>, o: { services: Services; receipts: ReceiptService }): void {
+export function registerReceiptRoutes<L extends FastifyBaseLogger>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>,
+  o: { services: Services; receipts: ReceiptService },
+): void {
   const technician = async (req: FastifyRequest): Promise<TechActor> => {
     const session = await o.services.auth.authenticate(req.cookies[SESSION_COOKIE]);
     await o.services.auth.touch(session.sessionId);
@@ -42,7 +65,8 @@ export function registerReceiptRoutes<L extends FastifyBaseLogger>(app: FastifyI
     try {
       const actor = await technician(req);
       const q = parseOrThrow(ListQuery, req.query ?? {});
-      if ((q.beforeClosedAt === undefined) !== (q.beforeRequestId === undefined)) throw new VigieError('BAD_REQUEST', 'beforeClosedAt and beforeRequestId go together.');
+      if ((q.beforeClosedAt === undefined) !== (q.beforeRequestId === undefined))
+        throw new VigieError('BAD_REQUEST', 'beforeClosedAt and beforeRequestId go together.');
       const before = q.beforeClosedAt && q.beforeRequestId ? { closedAt: q.beforeClosedAt, requestId: q.beforeRequestId } : undefined;
       const page = await o.receipts.list(actor, { deviceId: q.deviceId, limit: q.limit, ...(before ? { before } : {}) });
       return reply.type('application/json; charset=utf-8').send(ok(page));

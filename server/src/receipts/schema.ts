@@ -114,7 +114,12 @@ const provider: MigrationProvider = {
 
 /** Brings the receipt tables to the latest version (idempotent). Hub and CLI call it after opening the database. */
 export async function migrateReceipts<DB>(db: Kysely<DB>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider, migrationTableName: RECEIPTS_MIGRATION_TABLE, migrationLockTableName: RECEIPTS_MIGRATION_LOCK_TABLE }).migrateToLatest();
+  const { error, results } = await new Migrator({
+    db,
+    provider,
+    migrationTableName: RECEIPTS_MIGRATION_TABLE,
+    migrationLockTableName: RECEIPTS_MIGRATION_LOCK_TABLE,
+  }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`receipts migration failed${failed ? ` (${failed.migrationName})` : ''}: ${String(error)}`);

@@ -144,7 +144,15 @@ export class ReceiptService {
   }
 
   private async latest(requestId: string): Promise<Row | null> {
-    return (await this.db.selectFrom('receipts').selectAll().where('request_id', '=', requestId).orderBy('version', 'desc').limit(1).executeTakeFirst()) ?? null;
+    return (
+      (await this.db
+        .selectFrom('receipts')
+        .selectAll()
+        .where('request_id', '=', requestId)
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst()) ?? null
+    );
   }
 
   /**
@@ -179,11 +187,19 @@ export class ReceiptService {
   private async ensureNow(requestId: string): Promise<IssuedReceipt> {
     const req = await this.requestFacts(requestId);
     if (!req) throw new VigieError('NOT_FOUND', 'Demande introuvable.');
-    if (!this.receiptable(req)) throw new VigieError('CONFLICT', 'Pas de reçu pour cette demande : elle n’est pas close, ou aucun technicien ne l’a prise.');
+    if (!this.receiptable(req))
+      throw new VigieError('CONFLICT', 'Pas de reçu pour cette demande : elle n’est pas close, ou aucun technicien ne l’a prise.');
     const latest = await this.latest(requestId);
     if (latest) {
       // Safety events are recorded under the request (subject): one indexed look for any after the latest receipt.
-      const later = await this.db.selectFrom('audit_log').select('seq').where('subject', '=', req.id).where('seq', '>', latest.to_seq).where('action', 'like', 'safety.%').limit(1).executeTakeFirst();
+      const later = await this.db
+        .selectFrom('audit_log')
+        .select('seq')
+        .where('subject', '=', req.id)
+        .where('seq', '>', latest.to_seq)
+        .where('action', 'like', 'safety.%')
+        .limit(1)
+        .executeTakeFirst();
       if (!later) return { row: latest, receipt: InterventionReceipt.parse(JSON.parse(latest.json)) };
     }
     return this.issue(req, (latest?.version ?? 0) + 1);
@@ -201,7 +217,9 @@ export class ReceiptService {
     const checkpoint = await this.o.audit.checkpoint({ force: true });
     if (!checkpoint) throw new VigieError('INTERNAL', 'Journal d’audit vide.');
     const codes = await this.codes(req);
-    const facts = chainFacts(rows, logins, (kind, ref) => (kind === 'screen' ? (codes.screen.get(ref) ?? null) : (codes.access.get(ref) ?? null)));
+    const facts = chainFacts(rows, logins, (kind, ref) =>
+      kind === 'screen' ? (codes.screen.get(ref) ?? null) : (codes.access.get(ref) ?? null),
+    );
     const ids = [...new Set([...facts.technicianIds, ...(req.technicianId ? [req.technicianId] : [])])];
     const technicians = await this.technicians(ids, facts.logins);
     const k = this.o.key.receipts;
@@ -214,7 +232,15 @@ export class ReceiptService {
       hub: { keyId: this.o.key.id, receiptKeyId: k.id, publicKey: k.publicKey.toString('base64') },
       practice: { id: req.practiceId, name: req.practiceName },
       device: { id: req.deviceId, name: req.deviceName, os: req.os, osVersion: req.osVersion },
-      request: { id: req.id, status: req.status, topic: req.topic, createdAt: req.createdAt, pickedUpAt: facts.pickedUpAt ?? req.firstAssignedAt, closedAt: req.closedAt, resolutionNote: req.resolutionNote },
+      request: {
+        id: req.id,
+        status: req.status,
+        topic: req.topic,
+        createdAt: req.createdAt,
+        pickedUpAt: facts.pickedUpAt ?? req.firstAssignedAt,
+        closedAt: req.closedAt,
+        resolutionNote: req.resolutionNote,
+      },
       technician: technicians.find((x) => x.id === req.technicianId) ?? null,
       technicians,
       consents: facts.consents,
@@ -223,33 +249,68 @@ export class ReceiptService {
       restores: facts.restores,
       backupReads: facts.backupReads,
       safety: facts.safety,
-      audit: { toSeq, entries: facts.entries, checkpoint: { v: 1, seq: checkpoint.seq, hash: checkpoint.hash, at: checkpoint.at, keyId: checkpoint.keyId, mac: checkpoint.mac } },
+      audit: {
+        toSeq,
+        entries: facts.entries,
+        checkpoint: { v: 1, seq: checkpoint.seq, hash: checkpoint.hash, at: checkpoint.at, keyId: checkpoint.keyId, mac: checkpoint.mac },
+      },
     };
     const receipt = InterventionReceipt.parse({ ...body, signature: { alg: 'Ed25519', keyId: k.id, value: k.sign(signingMessage(body)) } });
     const json = `${JSON.stringify(receipt, null, 2)}\n`;
     const photo = receipt.technician ? await this.photoBytes(receipt.technician.id, receipt.technician.photoSha256) : null;
     const timeZone = (await this.o.timeZone?.()) ?? 'Europe/Paris';
-    const pdfs = await Promise.all(RECEIPT_LOCALES.map(async (locale) => ({ locale, pdf: await renderReceiptPdfOffThread(receipt, json, { locale, timeZone, photo }) })));
+    const pdfs = await Promise.all(
+      RECEIPT_LOCALES.map(async (locale) => ({ locale, pdf: await renderReceiptPdfOffThread(receipt, json, { locale, timeZone, photo }) })),
+    );
     const docs = pdfs.map((d) => ({ ...d, sha256: sha256(d.pdf) }));
     const digest = receiptDigest(receipt);
 
     const stored = await this.db.transaction().execute(async (trx) => {
       // The request's row first: a receipt issued at the same time elsewhere (another hub node, the CLI) is seen, not issued twice.
       await lockRow(trx, 'help_requests', req.id);
-      const taken = await trx.selectFrom('receipts').selectAll().where('request_id', '=', req.id).where('version', '>=', version).orderBy('version', 'desc').limit(1).executeTakeFirst();
+      const taken = await trx
+        .selectFrom('receipts')
+        .selectAll()
+        .where('request_id', '=', req.id)
+        .where('version', '>=', version)
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       if (taken) return taken; // another process issued it meanwhile
       const entry = await this.o.audit.append(
         {
           actorType: 'system',
           action: 'receipt.issued',
           subject: req.id,
-          data: { requestId: req.id, receiptId: receipt.id, version, sha256: digest, pdf: Object.fromEntries(docs.map((d) => [d.locale, d.sha256])), toSeq },
+          data: {
+            requestId: req.id,
+            receiptId: receipt.id,
+            version,
+            sha256: digest,
+            pdf: Object.fromEntries(docs.map((d) => [d.locale, d.sha256])),
+            toSeq,
+          },
         },
         trx,
       );
-      const row: Row = { id: receipt.id, request_id: req.id, version, issued_at: receipt.issuedAt, device_id: req.deviceId, practice_id: req.practiceId, json, sha256: digest, to_seq: toSeq, audit_seq: entry.seq };
+      const row: Row = {
+        id: receipt.id,
+        request_id: req.id,
+        version,
+        issued_at: receipt.issuedAt,
+        device_id: req.deviceId,
+        practice_id: req.practiceId,
+        json,
+        sha256: digest,
+        to_seq: toSeq,
+        audit_seq: entry.seq,
+      };
       await trx.insertInto('receipts').values(row).execute();
-      for (const d of docs) await trx.insertInto('receipt_documents').values({ receipt_id: receipt.id, locale: d.locale, pdf: d.pdf, sha256: d.sha256 }).execute();
+      for (const d of docs)
+        await trx
+          .insertInto('receipt_documents')
+          .values({ receipt_id: receipt.id, locale: d.locale, pdf: d.pdf, sha256: d.sha256 })
+          .execute();
       return row;
     });
     return { row: stored, receipt: InterventionReceipt.parse(JSON.parse(stored.json)) };
@@ -257,11 +318,19 @@ export class ReceiptService {
 
   /** Short codes of the request's screen sessions and of backup accesses on its device (null when unknown). */
   private async codes(req: RequestFacts): Promise<{ screen: Map<string, string>; access: Map<string, string> }> {
-    const screen = new Map((await this.db.selectFrom('screen_sessions').select(['id', 'short_code']).where('request_id', '=', req.id).execute()).map((s) => [s.id, s.short_code]));
+    const screen = new Map(
+      (await this.db.selectFrom('screen_sessions').select(['id', 'short_code']).where('request_id', '=', req.id).execute()).map((s) => [
+        s.id,
+        s.short_code,
+      ]),
+    );
     const access = new Map<string, string>();
     // Backup accesses live in the backup module's own table, when that module is there.
     if ((await this.db.introspection.getTables()).some((t) => t.name === 'backup_access')) {
-      const rows = await sql<{ id: string; short_code: string }>`select id, short_code from backup_access where device_id = ${req.deviceId}`.execute(this.db);
+      const rows = await sql<{
+        id: string;
+        short_code: string;
+      }>`select id, short_code from backup_access where device_id = ${req.deviceId}`.execute(this.db);
       for (const r of rows.rows) access.set(r.id, r.short_code);
     }
     return { screen, access };
@@ -270,7 +339,11 @@ export class ReceiptService {
   private async technicians(ids: string[], logins: Map<string, { at: string; seq: number }>): Promise<ReceiptTechnician[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.selectFrom('technicians').select(['id', 'login', 'display_name', 'role']).where('id', 'in', ids).execute();
-    const photos = new Map((await this.db.selectFrom('technician_photos').select(['technician_id', 'sha256']).where('technician_id', 'in', ids).execute()).map((p) => [p.technician_id, p.sha256]));
+    const photos = new Map(
+      (await this.db.selectFrom('technician_photos').select(['technician_id', 'sha256']).where('technician_id', 'in', ids).execute()).map(
+        (p) => [p.technician_id, p.sha256],
+      ),
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids
       .map((id) => byId.get(id))
@@ -290,7 +363,11 @@ export class ReceiptService {
 
   private async photoBytes(technicianId: string, sha: string | null): Promise<Buffer | null> {
     if (!sha) return null;
-    const p = await this.db.selectFrom('technician_photos').select(['bytes', 'sha256']).where('technician_id', '=', technicianId).executeTakeFirst();
+    const p = await this.db
+      .selectFrom('technician_photos')
+      .select(['bytes', 'sha256'])
+      .where('technician_id', '=', technicianId)
+      .executeTakeFirst();
     return p && p.sha256 === sha ? Buffer.from(p.bytes) : null;
   }
 
@@ -304,13 +381,19 @@ export class ReceiptService {
     } else if (req.technicianId !== actor.id && !isPrivileged(actor)) {
       throw new VigieError('FORBIDDEN', 'Seul le technicien de cette demande (ou un superviseur) peut obtenir son reçu.');
     }
-    if (!this.receiptable(req)) throw new VigieError('CONFLICT', 'Pas encore de reçu : la demande n’est pas close, ou aucun technicien ne l’a prise.');
+    if (!this.receiptable(req))
+      throw new VigieError('CONFLICT', 'Pas encore de reçu : la demande n’est pas close, ou aucun technicien ne l’a prise.');
     return req;
   }
 
   /** The PDF of an issued receipt in `locale`, as issued. */
   async pdf(receiptId: string, locale: Locale): Promise<Buffer> {
-    const doc = await this.db.selectFrom('receipt_documents').select(['pdf']).where('receipt_id', '=', receiptId).where('locale', '=', locale).executeTakeFirst();
+    const doc = await this.db
+      .selectFrom('receipt_documents')
+      .select(['pdf'])
+      .where('receipt_id', '=', receiptId)
+      .where('locale', '=', locale)
+      .executeTakeFirst();
     if (!doc) throw new VigieError('NOT_FOUND', 'Reçu introuvable dans cette langue.');
     return Buffer.from(doc.pdf);
   }
@@ -345,7 +428,10 @@ export class ReceiptService {
    * Closed interventions of a device, newest first: its own (device), or the ones the technician
    * held (supervisors and admins: all). A technician's look is audited (a read of the practice's data).
    */
-  async list(actor: Actor, input: { deviceId?: string; limit: number; before?: { closedAt: string; requestId: string } }): Promise<InterventionListResponse> {
+  async list(
+    actor: Actor,
+    input: { deviceId?: string; limit: number; before?: { closedAt: string; requestId: string } },
+  ): Promise<InterventionListResponse> {
     const deviceId = actor.kind === 'device' ? actor.id : input.deviceId;
     if (!deviceId) throw new VigieError('BAD_REQUEST', 'Ordinateur manquant.');
     let q = this.db
@@ -353,18 +439,46 @@ export class ReceiptService {
       .innerJoin('devices as d', 'd.id', 'h.device_id')
       .innerJoin('practices as p', 'p.id', 'd.practice_id')
       .leftJoin('technicians as t', 't.id', 'h.technician_id')
-      .select(['h.id', 'h.status', 'h.topic', 'h.created_at', 'h.closed_at', 'h.technician_id', 'h.resolution_note', 'd.id as device_id', 'd.name as device_name', 'p.name as practice_name', 't.display_name as technician_name'])
+      .select([
+        'h.id',
+        'h.status',
+        'h.topic',
+        'h.created_at',
+        'h.closed_at',
+        'h.technician_id',
+        'h.resolution_note',
+        'd.id as device_id',
+        'd.name as device_name',
+        'p.name as practice_name',
+        't.display_name as technician_name',
+      ])
       .where('h.device_id', '=', deviceId)
       .where('h.status', 'in', CLOSED)
       .where('h.first_assigned_at', 'is not', null)
       .where('h.closed_at', 'is not', null);
     if (actor.kind === 'technician' && !isPrivileged(actor)) q = q.where('h.technician_id', '=', actor.id);
     const before = input.before;
-    if (before) q = q.where((eb) => eb.or([eb('h.closed_at', '<', before.closedAt), eb.and([eb('h.closed_at', '=', before.closedAt), eb('h.id', '<', before.requestId)])]));
-    const rows = await q.orderBy('h.closed_at', 'desc').orderBy('h.id', 'desc').limit(input.limit + 1).execute();
+    if (before)
+      q = q.where((eb) =>
+        eb.or([
+          eb('h.closed_at', '<', before.closedAt),
+          eb.and([eb('h.closed_at', '=', before.closedAt), eb('h.id', '<', before.requestId)]),
+        ]),
+      );
+    const rows = await q
+      .orderBy('h.closed_at', 'desc')
+      .orderBy('h.id', 'desc')
+      .limit(input.limit + 1)
+      .execute();
     const page = rows.slice(0, input.limit);
     if (actor.kind === 'technician') {
-      await this.o.audit.append({ actorType: 'technician', actorId: actor.id, action: 'receipt.list', subject: deviceId, data: { deviceId, count: page.length } });
+      await this.o.audit.append({
+        actorType: 'technician',
+        actorId: actor.id,
+        action: 'receipt.list',
+        subject: deviceId,
+        data: { deviceId, count: page.length },
+      });
     }
     const receipts = page.length
       ? await this.db
@@ -413,20 +527,38 @@ export class ReceiptService {
 
   // ---------- photos ----------
   /** `user photo <login> <file>`: a JPEG or PNG within TECHNICIAN_PHOTO_LIMITS that the PDF library can draw. */
-  async setPhoto(login: string, bytes: Buffer): Promise<{ technicianId: string; sha256: string; mime: string; width: number; height: number }> {
+  async setPhoto(
+    login: string,
+    bytes: Buffer,
+  ): Promise<{ technicianId: string; sha256: string; mime: string; width: number; height: number }> {
     const tech = await this.db.selectFrom('technicians').select(['id']).where('login', '=', login).executeTakeFirst();
     if (!tech) throw new VigieError('NOT_FOUND', `No technician with login "${login}".`);
     const info = inspectPhoto(bytes);
     drawable(bytes);
     const digest = sha256(bytes);
     await this.db.transaction().execute(async (trx) => {
-      const values = { mime: info.mime, bytes, sha256: digest, width: info.width, height: info.height, updated_at: new Date().toISOString() };
+      const values = {
+        mime: info.mime,
+        bytes,
+        sha256: digest,
+        width: info.width,
+        height: info.height,
+        updated_at: new Date().toISOString(),
+      };
       await trx
         .insertInto('technician_photos')
         .values({ technician_id: tech.id, ...values })
         .onConflict((oc) => oc.column('technician_id').doUpdateSet(values))
         .execute();
-      await this.o.audit.append({ actorType: 'cli', action: 'technician.photo', subject: tech.id, data: { login, sha256: digest, mime: info.mime, width: info.width, height: info.height, bytes: bytes.length } }, trx);
+      await this.o.audit.append(
+        {
+          actorType: 'cli',
+          action: 'technician.photo',
+          subject: tech.id,
+          data: { login, sha256: digest, mime: info.mime, width: info.width, height: info.height, bytes: bytes.length },
+        },
+        trx,
+      );
     });
     return { technicianId: tech.id, sha256: digest, ...info };
   }
@@ -444,10 +576,21 @@ export class ReceiptService {
 
   /** The photo of the technician of a screen session live on this device (the consent window), null when none was set. */
   async photoForSession(deviceId: string, sessionId: string): Promise<TechnicianPhoto | null> {
-    const s = await this.db.selectFrom('screen_sessions').select(['technician_id', 'device_id', 'state']).where('id', '=', sessionId).executeTakeFirst();
-    if (!s || s.device_id !== deviceId || s.state === 'ended') throw new VigieError('FORBIDDEN', 'Aucun partage d’écran en cours avec ce technicien.');
-    const p = await this.db.selectFrom('technician_photos').select(['mime', 'bytes', 'sha256']).where('technician_id', '=', s.technician_id).executeTakeFirst();
-    return p ? { mimeType: p.mime as TechnicianPhoto['mimeType'], base64: Buffer.from(p.bytes).toString('base64'), sha256: p.sha256 } : null;
+    const s = await this.db
+      .selectFrom('screen_sessions')
+      .select(['technician_id', 'device_id', 'state'])
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
+    if (!s || s.device_id !== deviceId || s.state === 'ended')
+      throw new VigieError('FORBIDDEN', 'Aucun partage d’écran en cours avec ce technicien.');
+    const p = await this.db
+      .selectFrom('technician_photos')
+      .select(['mime', 'bytes', 'sha256'])
+      .where('technician_id', '=', s.technician_id)
+      .executeTakeFirst();
+    return p
+      ? { mimeType: p.mime as TechnicianPhoto['mimeType'], base64: Buffer.from(p.bytes).toString('base64'), sha256: p.sha256 }
+      : null;
   }
 }
 

@@ -30,7 +30,8 @@ export const RECEIPT_PDF_FR = {
   none: 'aucun',
   technician: 'Technicien',
   noTechnician: 'Aucun technicien n’a pris cette demande.',
-  verified: 'Identité vérifiée par le serveur : mot de passe et code à usage unique (TOTP), connexion du {{date}} (entrée n° {{seq}} du journal).',
+  verified:
+    'Identité vérifiée par le serveur : mot de passe et code à usage unique (TOTP), connexion du {{date}} (entrée n° {{seq}} du journal).',
   verifiedNoLogin: 'Identité vérifiée par le serveur : mot de passe et code à usage unique (TOTP).',
   account: 'Compte : {{login}} · rôle : {{role}}',
   roles: { technician: 'technicien', supervisor: 'superviseur', admin: 'administrateur' },
@@ -69,19 +70,42 @@ export const RECEIPT_PDF_FR = {
   controlPeriods: 'Prises en main',
   noControl: 'Le technicien n’a pas pris la main sur l’ordinateur.',
   controlLine: 'du {{from}} au {{to}} — {{how}}',
-  controlEnded: { device: 'reprise par le cabinet', technician: 'rendue par le technicien', system: 'fin du partage', cli: 'fin du partage', open: 'pas de fin enregistrée' },
+  controlEnded: {
+    device: 'reprise par le cabinet',
+    technician: 'rendue par le technicien',
+    system: 'fin du partage',
+    cli: 'fin du partage',
+    open: 'pas de fin enregistrée',
+  },
   restores: 'Restaurations de fichiers',
   noRestores: 'Aucun fichier n’a été restauré.',
   restoreLine: '{{date}} — {{state}} — {{count}} — {{mode}}',
-  restoreStates: { done: 'terminée', failed: 'échouée, rien n’a été écrasé', cancelled: 'annulée', refused: 'refusée par l’ordinateur', running: 'aucune fin signalée' },
-  restoreModes: { beside: 'copie datée à côté de l’original', 'in-place': 'remis à sa place (version actuelle gardée sous un nom daté)', elsewhere: 'dans {{dir}}', other: '{{mode}}' } as Record<string, string>,
+  restoreStates: {
+    done: 'terminée',
+    failed: 'échouée, rien n’a été écrasé',
+    cancelled: 'annulée',
+    refused: 'refusée par l’ordinateur',
+    running: 'aucune fin signalée',
+  },
+  restoreModes: {
+    beside: 'copie datée à côté de l’original',
+    'in-place': 'remis à sa place (version actuelle gardée sous un nom daté)',
+    elsewhere: 'dans {{dir}}',
+    other: '{{mode}}',
+  } as Record<string, string>,
   items_one: '{{count}} élément',
   items_other: '{{count}} éléments',
   underAccess: 'sous l’accès aux sauvegardes accordé',
   files: 'Fichiers et dossiers :',
   backupReads: 'Consultations des sauvegardes par le technicien',
   noBackupReads: 'Aucune.',
-  readWhat: { getStatus: 'état des sauvegardes', listSnapshots: 'liste des sauvegardes', browse: 'dossier', search: 'recherche du nom', other: '{{what}}' } as Record<string, string>,
+  readWhat: {
+    getStatus: 'état des sauvegardes',
+    listSnapshots: 'liste des sauvegardes',
+    browse: 'dossier',
+    search: 'recherche du nom',
+    other: '{{what}}',
+  } as Record<string, string>,
   safety: 'Sauvegarde de sécurité et annulation',
   noSafety: 'Aucune sauvegarde de sécurité ni annulation n’est enregistrée pour cette intervention.',
   safetySnapshot: 'Sauvegarde de sécurité',
@@ -92,7 +116,8 @@ export const RECEIPT_PDF_FR = {
   safetyStates: { done: 'faite', failed: 'échouée', partial: 'en partie', other: '{{state}}' } as Record<string, string>,
   safetySnapshotLine: '{{state}} {{before}} (sauvegarde {{id}}, {{seconds}} s)',
   safetyChangesLine: 'ajoutés : {{added}} · modifiés : {{changed}} · supprimés : {{deleted}}',
-  safetyUndoLine: '{{state}} — fichiers remis : {{restored}} sur {{total}} · versions actuelles gardées en copie datée : {{kept}} · échecs : {{failed}}',
+  safetyUndoLine:
+    '{{state}} — fichiers remis : {{restored}} sur {{total}} · versions actuelles gardées en copie datée : {{kept}} · échecs : {{failed}}',
   safetyReason: 'raison : {{reason}}',
   note: 'Note du technicien',
   noNote: 'Pas de note.',
@@ -105,7 +130,9 @@ export const RECEIPT_PDF_FR = {
   footer: 'Vigie — reçu d’intervention {{id}} — page {{page}} sur {{pages}}',
 } as const;
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : T[K] extends Record<string, string> ? Record<keyof T[K], string> : Strings<T[K]> };
+type Strings<T> = {
+  [K in keyof T]: T[K] extends string ? string : T[K] extends Record<string, string> ? Record<keyof T[K], string> : Strings<T[K]>;
+};
 export type ReceiptPdfStrings = Strings<typeof RECEIPT_PDF_FR>;
 
 export const RECEIPT_PDF_EN: ReceiptPdfStrings = {
@@ -175,12 +202,29 @@ export const RECEIPT_PDF_EN: ReceiptPdfStrings = {
   controlPeriods: 'Remote control',
   noControl: 'The technician did not take control of the computer.',
   controlLine: 'from {{from}} to {{to}} — {{how}}',
-  controlEnded: { device: 'taken back by the practice', technician: 'handed back by the technician', system: 'end of sharing', cli: 'end of sharing', open: 'no end recorded' },
+  controlEnded: {
+    device: 'taken back by the practice',
+    technician: 'handed back by the technician',
+    system: 'end of sharing',
+    cli: 'end of sharing',
+    open: 'no end recorded',
+  },
   restores: 'File restores',
   noRestores: 'No file was restored.',
   restoreLine: '{{date}} — {{state}} — {{count}} — {{mode}}',
-  restoreStates: { done: 'done', failed: 'failed, nothing was overwritten', cancelled: 'cancelled', refused: 'refused by the computer', running: 'no end reported' },
-  restoreModes: { beside: 'dated copy beside the original', 'in-place': 'put back in place (current version kept under a dated name)', elsewhere: 'into {{dir}}', other: '{{mode}}' },
+  restoreStates: {
+    done: 'done',
+    failed: 'failed, nothing was overwritten',
+    cancelled: 'cancelled',
+    refused: 'refused by the computer',
+    running: 'no end reported',
+  },
+  restoreModes: {
+    beside: 'dated copy beside the original',
+    'in-place': 'put back in place (current version kept under a dated name)',
+    elsewhere: 'into {{dir}}',
+    other: '{{mode}}',
+  },
   items_one: '{{count}} item',
   items_other: '{{count}} items',
   underAccess: 'under the granted access to the backups',
@@ -198,7 +242,8 @@ export const RECEIPT_PDF_EN: ReceiptPdfStrings = {
   safetyStates: { done: 'done', failed: 'failed', partial: 'partly', other: '{{state}}' },
   safetySnapshotLine: '{{state}} {{before}} (backup {{id}}, {{seconds}} s)',
   safetyChangesLine: 'added: {{added}} · changed: {{changed}} · deleted: {{deleted}}',
-  safetyUndoLine: '{{state}} — files put back: {{restored}} of {{total}} · current versions kept as dated copies: {{kept}} · failures: {{failed}}',
+  safetyUndoLine:
+    '{{state}} — files put back: {{restored}} of {{total}} · current versions kept as dated copies: {{kept}} · failures: {{failed}}',
   safetyReason: 'reason: {{reason}}',
   note: 'Technician’s note',
   noNote: 'No note.',

@@ -22,7 +22,16 @@ export interface VerifyReport {
   ok: boolean;
   kind: 'pdf' | 'json' | 'unknown';
   /** What the receipt says it is about (when it could be read). */
-  receipt: { id: string; version: number; requestId: string; practice: string; device: string; technician: string | null; issuedAt: string; entries: number } | null;
+  receipt: {
+    id: string;
+    version: number;
+    requestId: string;
+    practice: string;
+    device: string;
+    technician: string | null;
+    issuedAt: string;
+    entries: number;
+  } | null;
   /** Checks that held, in order. */
   passed: string[];
   /** The first check that failed (why the receipt cannot be trusted). */
@@ -51,7 +60,11 @@ export interface VerifyDeps {
   receipts: ReceiptService;
 }
 
-export async function verifyReceiptFile(bytes: Buffer, deps: VerifyDeps, opts: { practice?: { id: string; name: string } } = {}): Promise<VerifyReport> {
+export async function verifyReceiptFile(
+  bytes: Buffer,
+  deps: VerifyDeps,
+  opts: { practice?: { id: string; name: string } } = {},
+): Promise<VerifyReport> {
   const report: VerifyReport = { ok: false, kind: 'unknown', receipt: null, passed: [], failure: null, notes: [] };
   const fail = (why: string) => ({ ...report, failure: why });
   if (bytes.length > MAX_RECEIPT_FILE_BYTES) return fail('the file is too large to be a Vigie receipt');
@@ -74,12 +87,18 @@ export async function verifyReceiptFile(bytes: Buffer, deps: VerifyDeps, opts: {
   try {
     raw = JSON.parse(text);
   } catch {
-    return fail(report.kind === 'pdf' ? 'the receipt data attached to this PDF is not readable JSON: it was altered' : 'this file is neither a Vigie receipt PDF nor its JSON');
+    return fail(
+      report.kind === 'pdf'
+        ? 'the receipt data attached to this PDF is not readable JSON: it was altered'
+        : 'this file is neither a Vigie receipt PDF nor its JSON',
+    );
   }
   const parsed = InterventionReceipt.safeParse(raw);
   if (!parsed.success || !raw || typeof raw !== 'object' || Array.isArray(raw)) {
     const issue = parsed.success ? null : parsed.error.issues[0];
-    return fail(`not a Vigie intervention receipt, or its data was altered${issue ? ` (${issue.path.join('.') || 'root'}: ${issue.message})` : ''}`);
+    return fail(
+      `not a Vigie intervention receipt, or its data was altered${issue ? ` (${issue.path.join('.') || 'root'}: ${issue.message})` : ''}`,
+    );
   }
   const r = parsed.data;
   report.receipt = {
@@ -95,7 +114,12 @@ export async function verifyReceiptFile(bytes: Buffer, deps: VerifyDeps, opts: {
 
   // 2. The signature, over the data exactly as it is in the file (any added, removed or changed field breaks it).
   const k = deps.key.receipts;
-  if (r.signature.keyId !== k.id || r.hub.receiptKeyId !== k.id || r.hub.publicKey !== k.publicKey.toString('base64') || r.hub.keyId !== deps.key.id) {
+  if (
+    r.signature.keyId !== k.id ||
+    r.hub.receiptKeyId !== k.id ||
+    r.hub.publicKey !== k.publicKey.toString('base64') ||
+    r.hub.keyId !== deps.key.id
+  ) {
     return fail(`signed with another hub's key (receipt key ${r.signature.keyId}, this hub's is ${k.id}): not issued by this hub`);
   }
   let message: string;
@@ -107,16 +131,27 @@ export async function verifyReceiptFile(bytes: Buffer, deps: VerifyDeps, opts: {
   if (!signatureHolds(k.publicKey, message, r.signature.value)) return fail('ALTERED: the receipt data does not match its signature');
   report.passed.push(`signature (Ed25519, receipt key ${k.id})`);
 
-  if (opts.practice && r.practice.id !== opts.practice.id) return fail(`this receipt is about another practice (« ${r.practice.name} »), not « ${opts.practice.name} »`);
+  if (opts.practice && r.practice.id !== opts.practice.id)
+    return fail(`this receipt is about another practice (« ${r.practice.name} »), not « ${opts.practice.name} »`);
 
   // 3. The chain it stands on holds (keyed MACs, links, head, signed checkpoints).
   const chain = await deps.audit.verify();
-  if (!chain.ok) return fail(`the audit chain itself does not hold (${chain.reason ?? 'broken'}${chain.brokenAt ? ` at entry ${chain.brokenAt}` : ''}): run "audit verify"`);
+  if (!chain.ok)
+    return fail(
+      `the audit chain itself does not hold (${chain.reason ?? 'broken'}${chain.brokenAt ? ` at entry ${chain.brokenAt}` : ''}): run "audit verify"`,
+    );
   const db = deps.db as unknown as ReceiptsDb;
   const rowAt = async (seq: number) => db.selectFrom('audit_log').selectAll().where('seq', '=', seq).executeTakeFirst();
   for (const e of r.audit.entries) {
     const row = await rowAt(e.seq);
-    if (!row || row.hash !== e.hash || row.action !== e.action || row.at !== e.at || row.actor_type !== e.actorType || row.actor_id !== e.actorId) {
+    if (
+      !row ||
+      row.hash !== e.hash ||
+      row.action !== e.action ||
+      row.at !== e.at ||
+      row.actor_type !== e.actorType ||
+      row.actor_id !== e.actorId
+    ) {
       return fail(`ALTERED: audit entry ${e.seq} listed by the receipt is not the chain's`);
     }
   }
@@ -125,38 +160,54 @@ export async function verifyReceiptFile(bytes: Buffer, deps: VerifyDeps, opts: {
   const cpRow = await rowAt(cp.seq);
   const maxSeq = r.audit.entries.reduce((m, e) => Math.max(m, e.seq), 0);
   if (!deps.audit.checkpointSigned(cp) || !cpRow || cpRow.hash !== cp.hash || cp.seq < maxSeq || cp.seq < r.audit.toSeq) {
-    return fail('ALTERED: the receipt\'s checkpoint is not a checkpoint of this chain signed by the hub key, or does not cover its entries');
+    return fail("ALTERED: the receipt's checkpoint is not a checkpoint of this chain signed by the hub key, or does not cover its entries");
   }
   report.passed.push(`checkpoint of entry ${cp.seq} signed by the hub key (${cp.keyId}) and on the chain`);
 
   // 4. Recomputed from the chain: the entries about the request up to `toSeq` and what they say.
   const req = await deps.receipts.requestFacts(r.request.id);
-  if (!req || req.deviceId !== r.device.id || req.practiceId !== r.practice.id) return fail('ALTERED: the request, device or practice named by the receipt is not the hub\'s');
+  if (!req || req.deviceId !== r.device.id || req.practiceId !== r.practice.id)
+    return fail("ALTERED: the request, device or practice named by the receipt is not the hub's");
   const { rows, logins } = await collectRows(db, req, r.audit.toSeq);
   const recomputed = chainFacts(rows, logins);
   const mine = chainView({ ...r, entries: r.audit.entries });
   const theirs = chainView(recomputed);
   for (const part of Object.keys(theirs) as Array<keyof typeof theirs>) {
-    if (canonicalJson(mine[part]) !== canonicalJson(theirs[part])) return fail(`ALTERED: its ${part} differ from what the audit chain records about this request`);
+    if (canonicalJson(mine[part]) !== canonicalJson(theirs[part]))
+      return fail(`ALTERED: its ${part} differ from what the audit chain records about this request`);
   }
-  if (!sameIdentities(r, recomputed.logins)) return fail('ALTERED: the technicians\' verified logins differ from the audit chain');
+  if (!sameIdentities(r, recomputed.logins)) return fail("ALTERED: the technicians' verified logins differ from the audit chain");
   report.passed.push('recomputed from the audit chain: same entries, consents, control periods, restores, backup reads and safety events');
 
   // 5. Issued by this hub: its `receipt.issued` entry names this receipt's digest (and this PDF's).
-  const issued = (await db.selectFrom('audit_log').selectAll().where('action', '=', 'receipt.issued').where('subject', '=', r.request.id).orderBy('seq').execute()).map((x) => ({
+  const issued = (
+    await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'receipt.issued')
+      .where('subject', '=', r.request.id)
+      .orderBy('seq')
+      .execute()
+  ).map((x) => ({
     seq: Number(x.seq),
     data: JSON.parse(x.data) as Record<string, unknown>,
   }));
   const mineIssued = issued.find((x) => x.data.receiptId === r.id);
-  if (!mineIssued || mineIssued.data.sha256 !== receiptDigest(raw)) return fail('ALTERED: the hub has no record of issuing this receipt as it is');
+  if (!mineIssued || mineIssued.data.sha256 !== receiptDigest(raw))
+    return fail('ALTERED: the hub has no record of issuing this receipt as it is');
   report.passed.push(`issued by this hub (audit entry ${mineIssued.seq})`);
   if (report.kind === 'pdf') {
-    const pdfs = mineIssued.data.pdf && typeof mineIssued.data.pdf === 'object' ? Object.values(mineIssued.data.pdf as Record<string, unknown>) : [];
-    if (!pdfs.includes(sha256(bytes))) return fail('ALTERED: the PDF differs from the one the hub issued (its attached data is intact: the pages were changed)');
+    const pdfs =
+      mineIssued.data.pdf && typeof mineIssued.data.pdf === 'object' ? Object.values(mineIssued.data.pdf as Record<string, unknown>) : [];
+    if (!pdfs.includes(sha256(bytes)))
+      return fail('ALTERED: the PDF differs from the one the hub issued (its attached data is intact: the pages were changed)');
     report.passed.push('the PDF is byte for byte the one the hub issued');
   }
   const newer = issued.filter((x) => typeof x.data.version === 'number' && (x.data.version as number) > r.version);
-  if (newer.length > 0) report.notes.push(`a newer version of this receipt exists (version ${Math.max(...newer.map((x) => x.data.version as number))}): something about the request was recorded after this one`);
+  if (newer.length > 0)
+    report.notes.push(
+      `a newer version of this receipt exists (version ${Math.max(...newer.map((x) => x.data.version as number))}): something about the request was recorded after this one`,
+    );
   return { ...report, ok: true };
 }
 

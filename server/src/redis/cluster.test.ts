@@ -28,7 +28,11 @@ const sockets: Socket[] = [];
 const keep = (s: Socket) => (sockets.push(s), s);
 
 /** Two (or more) nodes of one hub: same database, key, checkpoints, Redis and prefix; fast presence expiry. */
-async function cluster(name: string, redisUrl: string, extra: Partial<CreateHubOptions> = {}): Promise<{ node: () => Promise<Hub>; shared: CreateHubOptions }> {
+async function cluster(
+  name: string,
+  redisUrl: string,
+  extra: Partial<CreateHubOptions> = {},
+): Promise<{ node: () => Promise<Hub>; shared: CreateHubOptions }> {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   const shared: CreateHubOptions = {
@@ -88,12 +92,18 @@ describe.runIf(clustered)('hub nodes sharing Postgres and Redis', () => {
     const tech = await technician(a, b);
     const code8 = (await a.admin.createPractice({ name: 'Cabinet des Tilleuls' })).enrollmentCode;
     const { deviceId, token } = await enrollDevice(a.url, code8, { name: 'Accueil' });
-    const online = nextEvent<{ deviceId: string; online: boolean }>(tech.socket, 'device:presence', (p) => p.deviceId === deviceId && p.online);
+    const online = nextEvent<{ deviceId: string; online: boolean }>(
+      tech.socket,
+      'device:presence',
+      (p) => p.deviceId === deviceId && p.online,
+    );
     const dev = keep(await connectDevice(a.url, token));
     await online;
     expect(b.realtime.isDeviceOnline(deviceId)).toBe(true);
 
-    const queued = nextEvent<QueueSnapshot>(tech.socket, 'queue:updated', (q) => q.requests.some((r) => r.deviceId === deviceId && r.deviceOnline));
+    const queued = nextEvent<QueueSnapshot>(tech.socket, 'queue:updated', (q) =>
+      q.requests.some((r) => r.deviceId === deviceId && r.deviceOnline),
+    );
     const { request } = data(await emitAck<{ request: HelpRequest }>(dev, 'help:create', { clientId: randomUUID(), context }));
     await queued;
     const accepted = nextEvent<ChatMessage>(dev, 'chat:message', (m) => m.requestId === request.id && m.author === 'system');
@@ -137,7 +147,11 @@ describe.runIf(clustered)('hub nodes sharing Postgres and Redis', () => {
       dev.close();
       await until(async () => (await nodesWith()) === 1, 'device left A');
       expect([a.realtime.isDeviceOnline(deviceId), b.realtime.isDeviceOnline(deviceId)]).toEqual([true, true]);
-      const offline = nextEvent(tech.socket, 'device:presence', (p: { deviceId: string; online: boolean }) => p.deviceId === deviceId && !p.online);
+      const offline = nextEvent(
+        tech.socket,
+        'device:presence',
+        (p: { deviceId: string; online: boolean }) => p.deviceId === deviceId && !p.online,
+      );
       devB.close();
       await offline;
       expect(presence).toEqual([false]);
@@ -155,10 +169,18 @@ describe.runIf(clustered)('hub nodes sharing Postgres and Redis', () => {
     const { deviceId, token } = await enrollDevice(a.url, code8, { name: 'Secrétariat' });
     const child = await spawnNode(shared, join(root, 'killed', 'child'));
     try {
-      const online = nextEvent<{ deviceId: string; online: boolean }>(tech.socket, 'device:presence', (p) => p.deviceId === deviceId && p.online);
+      const online = nextEvent<{ deviceId: string; online: boolean }>(
+        tech.socket,
+        'device:presence',
+        (p) => p.deviceId === deviceId && p.online,
+      );
       keep(await connectDevice(child.url, token, { reconnection: false }));
       await online;
-      const offline = nextEvent<{ deviceId: string; online: boolean }>(tech.socket, 'device:presence', (p) => p.deviceId === deviceId && !p.online);
+      const offline = nextEvent<{ deviceId: string; online: boolean }>(
+        tech.socket,
+        'device:presence',
+        (p) => p.deviceId === deviceId && !p.online,
+      );
       child.process.kill('SIGKILL');
       await offline;
       expect(a.realtime.isDeviceOnline(deviceId)).toBe(false);
@@ -173,9 +195,11 @@ describe.runIf(clustered)('hub nodes sharing Postgres and Redis', () => {
     const login = `lea-${randomUUID().slice(0, 6)}`;
     const t = await a.admin.addTechnician({ login, displayName: 'Léa Roux', password: PASSWORD });
     const attempt = (hub: Hub, password = 'wrong password') =>
-      fetch(hub.url + HTTP.login, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password, totp: '000000' }) }).then(
-        async (r) => ((await r.json()) as { error?: { code: string } }).error?.code ?? 'OK',
-      );
+      fetch(hub.url + HTTP.login, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login, password, totp: '000000' }),
+      }).then(async (r) => ((await r.json()) as { error?: { code: string } }).error?.code ?? 'OK');
     const burst = await Promise.all(Array.from({ length: 24 }, (_, i) => attempt(i % 2 ? a : b)));
     const checked = burst.filter((c) => c === 'INVALID_CREDENTIALS').length;
     expect(checked + burst.filter((c) => c === 'LOCKED_OUT').length).toBe(24);
@@ -183,9 +207,15 @@ describe.runIf(clustered)('hub nodes sharing Postgres and Redis', () => {
     expect(checked).toBeLessThanOrEqual(4); // free + 1 for the whole hub (each node alone would have allowed 4)
     // One at a time, alternating nodes: the hub checks exactly free + 1 = 4 wrong passwords in all.
     const after: string[] = [];
-    for (let i = 0; after.at(-1) !== 'LOCKED_OUT' || after.filter((c) => c === 'LOCKED_OUT').length < 2; i++) after.push(await attempt(i % 2 ? b : a));
+    for (let i = 0; after.at(-1) !== 'LOCKED_OUT' || after.filter((c) => c === 'LOCKED_OUT').length < 2; i++)
+      after.push(await attempt(i % 2 ? b : a));
     expect(checked + after.filter((c) => c === 'INVALID_CREDENTIALS').length).toBe(4);
-    const failed = await a.services.db.selectFrom('audit_log').select('seq').where('action', '=', 'auth.login_failed').where('subject', '=', login).execute();
+    const failed = await a.services.db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('action', '=', 'auth.login_failed')
+      .where('subject', '=', login)
+      .execute();
     expect(failed).toHaveLength(4);
     // The right password on either node: locked too.
     expect(await attempt(b, PASSWORD)).toBe('LOCKED_OUT');
@@ -227,7 +257,11 @@ describe.runIf(clustered)('hub nodes sharing Postgres and Redis', () => {
       const probe = new Redis(redis.url);
       try {
         const p = a.config.redis.prefix;
-        await until(async () => (await probe.hexists(`${p}presence:device`, deviceId)) === 1 && (await probe.hexists(`${p}presence:tech`, tech.id)) === 1, 'presence written again');
+        await until(
+          async () =>
+            (await probe.hexists(`${p}presence:device`, deviceId)) === 1 && (await probe.hexists(`${p}presence:tech`, tech.id)) === 1,
+          'presence written again',
+        );
         expect(await probe.zcard(`${p}presence:nodes`)).toBe(2);
       } finally {
         probe.disconnect();

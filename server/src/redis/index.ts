@@ -37,7 +37,9 @@ const encode = (opts: BroadcastOptions) => ({ rooms: [...opts.rooms], except: [.
  *   alone instead of failing. A publish Redis cannot take is dropped without throwing.
  */
 function hubAdapter(pub: Redis, sub: Redis, channelPrefix: string): (nsp: Namespace) => Adapter {
-  const make = createShardedAdapter(pub, sub, { channelPrefix, subscriptionMode: 'dynamic' }) as unknown as (nsp: Namespace) => ClusterParts;
+  const make = createShardedAdapter(pub, sub, { channelPrefix, subscriptionMode: 'dynamic' }) as unknown as (
+    nsp: Namespace,
+  ) => ClusterParts;
   const local = Adapter.prototype;
   // socket.io calls it with `new`: a function, not an arrow.
   return function adapter(nsp: Namespace): Adapter {
@@ -98,7 +100,14 @@ export async function openRedisParts(cfg: Pick<HubConfig, 'redis'> & { redisUrl:
   const presenceSub = link.subscriber('presence');
   const up = await Promise.all([link.cmd, adapterSub, presenceSub].map((c) => ready(c, START_WAIT_MS)));
   if (up.includes(false)) log.error('redis not reachable at start: this node starts alone and joins the others when Redis answers');
-  const presence = new RedisPresence({ cmd: link.cmd, sub: presenceSub, prefix, ttlMs: presenceTtlMs, heartbeatMs, log: log.child({ part: 'presence' }) });
+  const presence = new RedisPresence({
+    cmd: link.cmd,
+    sub: presenceSub,
+    prefix,
+    ttlMs: presenceTtlMs,
+    heartbeatMs,
+    log: log.child({ part: 'presence' }),
+  });
   await presence.start();
   const registry = `${prefix}presence:nodes`;
   return {

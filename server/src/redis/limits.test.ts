@@ -38,7 +38,9 @@ describe('Redis counters shared by two nodes', () => {
   it('token bucket: a burst split over two nodes takes exactly `burst` tokens; the refused get the wait', async () => {
     const p = prefix();
     const nodes = [new RedisRateLimiter(a, p, log), new RedisRateLimiter(b, p, log)];
-    const waits = await Promise.all(Array.from({ length: 60 }, (_, i) => nodes[i % 2]!.take('device:1', { ratePerSecond: 0.01, burst: 25 })));
+    const waits = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => nodes[i % 2]!.take('device:1', { ratePerSecond: 0.01, burst: 25 })),
+    );
     expect(waits.filter((w) => w === 0)).toHaveLength(25);
     for (const w of waits.filter((x) => x !== 0)) expect(w).toBeGreaterThan(90_000); // 1 token at 0.01/s: about 100 s
     // Another key has its own bucket; a reset bucket is full again.

@@ -7,7 +7,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { MemoryAttemptCounter, MemoryRateLimiter, MemorySlotCounter, type Admission, type Attempt, type AttemptCounter, type AttemptKey, type AttemptOutcome, type RateLimiter, type RateRule, type SlotCounter } from '../limits.js';
+import {
+  MemoryAttemptCounter,
+  MemoryRateLimiter,
+  MemorySlotCounter,
+  type Admission,
+  type Attempt,
+  type AttemptCounter,
+  type AttemptKey,
+  type AttemptOutcome,
+  type RateLimiter,
+  type RateRule,
+  type SlotCounter,
+} from '../limits.js';
 import type { Logger } from '../logger.js';
 import { LUA_NOW, luaScript } from './script.js';
 
@@ -187,7 +199,11 @@ export class RedisAttemptCounter implements AttemptCounter {
   async begin(keys: AttemptKey[]): Promise<Admission> {
     const id = randomUUID();
     try {
-      const r = (await BEGIN(this.redis, this.keysOf(keys), [id, this.leaseMs, ...keys.flatMap((k) => [...ruleArgs(k), k.rule.maxInFlight])])) as [number, string?, number?];
+      const r = (await BEGIN(this.redis, this.keysOf(keys), [
+        id,
+        this.leaseMs,
+        ...keys.flatMap((k) => [...ruleArgs(k), k.rule.maxInFlight]),
+      ])) as [number, string?, number?];
       this.notice.ok();
       const attempt: RedisAttempt = { keys, id };
       if (r[0] === 0) return { ok: true, attempt };
@@ -254,7 +270,9 @@ export class RedisSlotCounter implements SlotCounter {
     try {
       if (this.unreleased.length > 0) {
         const batch = this.unreleased.splice(0);
-        await Promise.all(batch.map(([bk, m]) => this.redis.zrem(bk, m).catch((e: unknown) => (this.unreleased.push([bk, m]), Promise.reject(e)))));
+        await Promise.all(
+          batch.map(([bk, m]) => this.redis.zrem(bk, m).catch((e: unknown) => (this.unreleased.push([bk, m]), Promise.reject(e)))),
+        );
       }
       const got = Number(await ACQUIRE(this.redis, [k, this.registryKey], [member, max]));
       this.notice.ok();

@@ -97,7 +97,13 @@ return 0`);
 const SNAPSHOT = luaScript(`local P = ARGV[1]
 return {tonumber(redis.call('GET', P .. 'presence:seq')) or 0, redis.call('HKEYS', P .. 'presence:device'), redis.call('HKEYS', P .. 'presence:tech'), redis.call('SMEMBERS', P .. 'presence:break')}`);
 
-const Flip = z.tuple([z.number().int().positive(), z.enum(['device', 'tech', 'break']), z.string().min(1).max(200), z.union([z.literal(0), z.literal(1)]), z.string().min(1).max(100)]);
+const Flip = z.tuple([
+  z.number().int().positive(),
+  z.enum(['device', 'tech', 'break']),
+  z.string().min(1).max(200),
+  z.union([z.literal(0), z.literal(1)]),
+  z.string().min(1).max(100),
+]);
 type Flip = z.infer<typeof Flip>;
 const Snapshot = z.tuple([z.number().int().nonnegative(), z.array(z.string()), z.array(z.string()), z.array(z.string())]);
 
@@ -263,7 +269,8 @@ export class RedisPresence extends PresenceBase {
       const next = { device: new Set(devices), tech: new Set(techs), break: new Set(breaks) };
       for (const kind of ['device', 'tech', 'break'] as const) {
         const ids = new Set([...this.mirror[kind], ...next[kind]]);
-        for (const id of ids) this.mutate(kind, id, () => (next[kind].has(id) ? this.mirror[kind].add(id) : this.mirror[kind].delete(id)), true);
+        for (const id of ids)
+          this.mutate(kind, id, () => (next[kind].has(id) ? this.mirror[kind].add(id) : this.mirror[kind].delete(id)), true);
       }
       this.appliedSeq = seq;
       this.reload = false;
@@ -310,7 +317,11 @@ export class RedisPresence extends PresenceBase {
   private async sync(): Promise<void> {
     this.dirty = false;
     try {
-      await SYNC(this.o.cmd, [], this.args(this.o.ttlMs, JSON.stringify([...this.local.device.ids()]), JSON.stringify([...this.local.tech.ids()])));
+      await SYNC(
+        this.o.cmd,
+        [],
+        this.args(this.o.ttlMs, JSON.stringify([...this.local.device.ids()]), JSON.stringify([...this.local.tech.ids()])),
+      );
     } catch (e) {
       this.dirty = true;
       throw e;

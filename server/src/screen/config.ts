@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
-const StunUrl = z.string().max(512).regex(/^stuns?:[^\s]+$/, 'URL stun: ou stuns: attendue');
-const TurnUrl = z.string().max(512).regex(/^turns?:[^\s]+$/, 'URL turn: ou turns: attendue');
+const StunUrl = z
+  .string()
+  .max(512)
+  .regex(/^stuns?:[^\s]+$/, 'URL stun: ou stuns: attendue');
+const TurnUrl = z
+  .string()
+  .max(512)
+  .regex(/^turns?:[^\s]+$/, 'URL turn: ou turns: attendue');
 
 /**
  * Remote-screen settings of the hub (to be nested as `screen` in hub.json).
@@ -17,7 +23,12 @@ export const ScreenSettings = z.strictObject({
       urls: z.array(TurnUrl).min(1).max(8),
       /** coturn's static-auth-secret. */
       secret: z.string().min(16).max(512),
-      ttlSeconds: z.number().int().min(60).max(86_400).default(6 * 3600),
+      ttlSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(86_400)
+        .default(6 * 3600),
       /** Force every media path through TURN (iceTransportPolicy "relay"). */
       relayOnly: z.boolean().default(false),
     })

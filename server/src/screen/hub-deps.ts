@@ -43,7 +43,15 @@ export function hubScreenDeps(o: HubScreenDepsOptions): ScreenHubDeps {
     },
     audit: (ev, trx) => services.audit.append(ev, trx as unknown as Tx),
     chat: {
-      insert: (trx, requestId, line) => insertMessage(trx as unknown as Tx, { id: randomUUID(), requestId, author: 'system', authorId: null, authorName: 'Vigie', ...line }),
+      insert: (trx, requestId, line) =>
+        insertMessage(trx as unknown as Tx, {
+          id: randomUUID(),
+          requestId,
+          author: 'system',
+          authorId: null,
+          authorName: 'Vigie',
+          ...line,
+        }),
       push: (deviceId, message) => realtime.chatMessage(deviceId, message),
     },
   };

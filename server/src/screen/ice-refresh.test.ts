@@ -64,7 +64,9 @@ describe('TURN credentials of a long session', () => {
     expect(turn.credential).toBe(createHmac('sha1', TURN_SECRET).update(turn.username!).digest('base64'));
     expect((await sessions().where('id', '=', s.data.id).executeTakeFirstOrThrow()).ice_expires_at).toBe(d.ice.expiresAt);
     // The second sweep at the same time found nothing due: one renewal, audited by the system.
-    const refreshes = (await h.hub.services.audit.list(0, 100_000)).filter((e) => e.subject === s.data.id && e.action === 'screen.ice.refresh');
+    const refreshes = (await h.hub.services.audit.list(0, 100_000)).filter(
+      (e) => e.subject === s.data.id && e.action === 'screen.ice.refresh',
+    );
     expect(refreshes.map((e) => [e.actorType, e.data])).toEqual([['system', { requestId: req.id, expiresAt: d.ice.expiresAt }]]);
     expect(await h.hub.admin.verifyAudit()).toMatchObject({ ok: true });
     await emitAck(t, 'screen:end', { sessionId: s.data.id });

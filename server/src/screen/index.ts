@@ -12,6 +12,25 @@
  */
 export { ScreenSettings, type ScreenSettingsInput } from './config.js';
 export { iceConfigFor, turnCredentials, type TurnCredentials } from './ice.js';
-export { migrateScreen, screenMigrations, screenMigrationProvider, SCREEN_MIGRATION_TABLE, SCREEN_MIGRATION_LOCK_TABLE, type ScreenTables, type ScreenSessionTable } from './schema.js';
-export { createScreenHub, ScreenHub, screenRooms, toScreenSession, type ScreenHubDeps, type ScreenDeviceCtx, type ScreenTechCtx, type ScreenAuditEvent, type ScreenDb, type ScreenTrx } from './service.js';
+export {
+  migrateScreen,
+  screenMigrations,
+  screenMigrationProvider,
+  SCREEN_MIGRATION_TABLE,
+  SCREEN_MIGRATION_LOCK_TABLE,
+  type ScreenTables,
+  type ScreenSessionTable,
+} from './schema.js';
+export {
+  createScreenHub,
+  ScreenHub,
+  screenRooms,
+  toScreenSession,
+  type ScreenHubDeps,
+  type ScreenDeviceCtx,
+  type ScreenTechCtx,
+  type ScreenAuditEvent,
+  type ScreenDb,
+  type ScreenTrx,
+} from './service.js';
 export { hubScreenDeps, type HubScreenDepsOptions } from './hub-deps.js';

@@ -17,12 +17,22 @@ const at = (ms: number) => new Date(ms).toISOString();
 
 /** A session in `state` as the hub would have it (bound sockets once consented). */
 function row(state: ScreenSessionState, patch: Partial<SessionRow> = {}): SessionRow {
-  const r = newSessionRow({ id: 'sess1', shortCode: 'ABC123', requestId: 'req1', deviceId: 'dev1', tech: { id: 'tech1', name: 'Julie Martin' }, socketId: 'tsock', now: T0 });
+  const r = newSessionRow({
+    id: 'sess1',
+    shortCode: 'ABC123',
+    requestId: 'req1',
+    deviceId: 'dev1',
+    tech: { id: 'tech1', name: 'Julie Martin' },
+    socketId: 'tsock',
+    now: T0,
+  });
   const consented = state !== 'consent-pending';
   return {
     ...r,
     state,
-    ...(consented ? { consent_at: at(T0 + 1000), consent_expires_at: null, device_socket_id: 'dsock', ice_expires_at: at(T0 + 601_000) } : {}),
+    ...(consented
+      ? { consent_at: at(T0 + 1000), consent_expires_at: null, device_socket_id: 'dsock', ice_expires_at: at(T0 + 601_000) }
+      : {}),
     ...(state === 'control-pending' ? { control_requested_at: at(T0 + 2000), consent_expires_at: at(T0 + 32_000) } : {}),
     ...(state === 'controlling' ? { kind: 'control', control_granted_at: at(T0 + 3000) } : {}),
     ...(state === 'ended' ? { ended_at: at(T0 + 4000), ended_by: 'device', end_reason: 'practitioner-stop' } : {}),
@@ -42,9 +52,19 @@ const refusal = (f: () => unknown) => {
   throw new Error('not refused');
 };
 
-const consent = (decision: 'granted' | 'refused' | 'timeout', o: Partial<Extract<ScreenEvent, { type: 'consent' }>> = {}): ScreenEvent => ({ type: 'consent', deviceId: 'dev1', socketId: 'dsock', decision, assigned: true, ...o });
+const consent = (decision: 'granted' | 'refused' | 'timeout', o: Partial<Extract<ScreenEvent, { type: 'consent' }>> = {}): ScreenEvent => ({
+  type: 'consent',
+  deviceId: 'dev1',
+  socketId: 'dsock',
+  decision,
+  assigned: true,
+  ...o,
+});
 const ask: ScreenEvent = { type: 'control-ask', techId: 'tech1', socketId: 'tsock', assigned: true };
-const answer = (decision: 'granted' | 'refused' | 'timeout' | 'unavailable', o: Partial<Extract<ScreenEvent, { type: 'control-answer' }>> = {}): ScreenEvent => ({
+const answer = (
+  decision: 'granted' | 'refused' | 'timeout' | 'unavailable',
+  o: Partial<Extract<ScreenEvent, { type: 'control-answer' }>> = {},
+): ScreenEvent => ({
   type: 'control-answer',
   by: 'device',
   actorId: 'dev1',
@@ -59,7 +79,13 @@ const ALL: ScreenSessionState[] = ['consent-pending', 'viewing', 'control-pendin
 describe('view consent', () => {
   it('granted: viewing, the answering socket bound, TURN expiry recorded, chat line then audit', () => {
     const t = go(row('consent-pending'), consent('granted'));
-    expect(t.state).toMatchObject({ state: 'viewing', consent_at: at(T0 + 5000), consent_expires_at: null, device_socket_id: 'dsock', ice_expires_at: at(T0 + 5000 + 600_000) });
+    expect(t.state).toMatchObject({
+      state: 'viewing',
+      consent_at: at(T0 + 5000),
+      consent_expires_at: null,
+      device_socket_id: 'dsock',
+      ice_expires_at: at(T0 + 5000 + 600_000),
+    });
     expect(actions(t)).toEqual(['chat:screen.started', 'screen.consent.granted']);
     expect(go(row('consent-pending'), consent('granted'), T0 + 5000, noTurn).state.ice_expires_at).toBeNull();
   });
@@ -67,7 +93,11 @@ describe('view consent', () => {
     const refused = go(row('consent-pending'), consent('refused'));
     expect(refused.state).toMatchObject({ state: 'ended', ended_by: 'device', end_reason: 'refused', refused_at: at(T0 + 5000) });
     expect(actions(refused)).toEqual(['screen.consent.refused', 'screen.end']);
-    expect(go(row('consent-pending'), consent('timeout')).state).toMatchObject({ state: 'ended', end_reason: 'timeout', ended_by: 'device' });
+    expect(go(row('consent-pending'), consent('timeout')).state).toMatchObject({
+      state: 'ended',
+      end_reason: 'timeout',
+      ended_by: 'device',
+    });
   });
   it('past 30 s + grace: ended by the system as timeout, whatever the answer', () => {
     const t = go(row('consent-pending'), consent('granted'), T0 + 30_000 + settings.consentGraceMs + 1);
@@ -75,7 +105,11 @@ describe('view consent', () => {
     expect(actions(t)).toEqual(['screen.end']);
   });
   it('granted after the request left the technician: ended as request-closed', () => {
-    expect(go(row('consent-pending'), consent('granted', { assigned: false })).state).toMatchObject({ state: 'ended', end_reason: 'request-closed', ended_by: 'system' });
+    expect(go(row('consent-pending'), consent('granted', { assigned: false })).state).toMatchObject({
+      state: 'ended',
+      end_reason: 'request-closed',
+      ended_by: 'system',
+    });
   });
   it('refused from another device, and in every state but consent-pending', () => {
     expect(refusal(() => go(row('consent-pending'), consent('granted', { deviceId: 'dev2' }))).code).toBe('FORBIDDEN');
@@ -86,7 +120,13 @@ describe('view consent', () => {
 describe('control', () => {
   it('asked while viewing: control-pending with its own 30 s, the consent pushed after the audit', () => {
     const t = go(row('viewing', { control_decision: 'refused', control_answered_at: at(T0) }), ask);
-    expect(t.state).toMatchObject({ state: 'control-pending', control_requested_at: at(T0 + 5000), consent_expires_at: at(T0 + 35_000), control_decision: null, control_answered_at: null });
+    expect(t.state).toMatchObject({
+      state: 'control-pending',
+      control_requested_at: at(T0 + 5000),
+      consent_expires_at: at(T0 + 35_000),
+      control_decision: null,
+      control_answered_at: null,
+    });
     expect(actions(t)).toEqual(['screen.control.request', 'consent-request']);
   });
   it('asked again while pending or granted: nothing changes (a double click)', () => {
@@ -94,27 +134,56 @@ describe('control', () => {
   });
   it('refused: other technician, other window, request no longer assigned, before consent, after the end, during an unanswered monitor switch', () => {
     expect(refusal(() => go(row('viewing'), { ...ask, techId: 'tech2' })).code).toBe('FORBIDDEN');
-    expect(refusal(() => go(row('viewing'), { ...ask, socketId: 'other' }))).toMatchObject({ code: 'FORBIDDEN', message: 'Cette session est ouverte dans une autre fenêtre.' });
-    expect(refusal(() => go(row('viewing'), { ...ask, assigned: false }))).toMatchObject({ code: 'FORBIDDEN', message: 'Cette demande n’est plus attribuée à ce technicien.' });
+    expect(refusal(() => go(row('viewing'), { ...ask, socketId: 'other' }))).toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'Cette session est ouverte dans une autre fenêtre.',
+    });
+    expect(refusal(() => go(row('viewing'), { ...ask, assigned: false }))).toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'Cette demande n’est plus attribuée à ce technicien.',
+    });
     expect(refusal(() => go(row('consent-pending'), ask)).code).toBe('CONFLICT');
     expect(refusal(() => go(row('ended'), ask))).toMatchObject({ code: 'CONFLICT', message: 'Ce partage d’écran est terminé.' });
-    expect(refusal(() => go(row('viewing', { switch_index: 2, switch_requested_at: at(T0 + 4000) }), ask)).message).toBe('Le cabinet n’a pas encore répondu au changement d’écran.');
+    expect(refusal(() => go(row('viewing', { switch_index: 2, switch_requested_at: at(T0 + 4000) }), ask)).message).toBe(
+      'Le cabinet n’a pas encore répondu au changement d’écran.',
+    );
     // A switch left unanswered past its 30 s + grace no longer blocks.
     expect(go(row('viewing', { switch_index: 2, switch_requested_at: at(T0) }), ask, T0 + 40_000).state.state).toBe('control-pending');
   });
   it('granted in time: controlling, kind control; granted too late: timeout, back to viewing', () => {
     const t = go(row('control-pending'), answer('granted'));
-    expect(t.state).toMatchObject({ state: 'controlling', kind: 'control', control_granted_at: at(T0 + 5000), control_decision: 'granted', consent_expires_at: null });
+    expect(t.state).toMatchObject({
+      state: 'controlling',
+      kind: 'control',
+      control_granted_at: at(T0 + 5000),
+      control_decision: 'granted',
+      consent_expires_at: null,
+    });
     expect(actions(t)).toEqual(['screen.control.granted']);
     const late = go(row('control-pending'), answer('granted'), T0 + 32_000 + settings.consentGraceMs + 1);
     expect(late.state).toMatchObject({ state: 'viewing', control_decision: 'timeout' });
-    expect(late.effects).toEqual([{ t: 'audit', ev: { actorType: 'device', actorId: 'dev1', action: 'screen.control.refused', subject: 'sess1', data: { requestId: 'req1', decision: 'timeout' } } }]);
+    expect(late.effects).toEqual([
+      {
+        t: 'audit',
+        ev: {
+          actorType: 'device',
+          actorId: 'dev1',
+          action: 'screen.control.refused',
+          subject: 'sess1',
+          data: { requestId: 'req1', decision: 'timeout' },
+        },
+      },
+    ]);
   });
   it('granted after the request left the technician: FORBIDDEN, nothing changes', () => {
     expect(refusal(() => go(row('control-pending'), answer('granted', { assigned: false }))).code).toBe('FORBIDDEN');
   });
   it('refused, or impossible here (with why): back to viewing, the answer kept for the console', () => {
-    expect(go(row('control-pending'), answer('refused')).state).toMatchObject({ state: 'viewing', control_decision: 'refused', control_unavailable_reason: null });
+    expect(go(row('control-pending'), answer('refused')).state).toMatchObject({
+      state: 'viewing',
+      control_decision: 'refused',
+      control_unavailable_reason: null,
+    });
     const u = go(row('control-pending'), answer('unavailable', { reason: 'wayland-only' }));
     expect(u.state).toMatchObject({ state: 'viewing', control_decision: 'unavailable', control_unavailable_reason: 'wayland-only' });
     expect(u.effects[0]).toMatchObject({ ev: { data: { decision: 'unavailable', reason: 'wayland-only' } } });
@@ -128,9 +197,25 @@ describe('revoke', () => {
   it('the practitioner withdraws control (granted: revoked time; still shown: a refusal), the technician hands it back', () => {
     const granted = go(row('controlling'), { type: 'revoke', side: 'device', actorId: 'dev1' });
     expect(granted.state).toMatchObject({ state: 'viewing', control_revoked_at: at(T0 + 5000), control_decision: null });
-    expect(granted.effects).toEqual([{ t: 'audit', ev: { actorType: 'device', actorId: 'dev1', action: 'screen.control.revoked', subject: 'sess1', data: { requestId: 'req1', from: 'controlling' } } }]);
+    expect(granted.effects).toEqual([
+      {
+        t: 'audit',
+        ev: {
+          actorType: 'device',
+          actorId: 'dev1',
+          action: 'screen.control.revoked',
+          subject: 'sess1',
+          data: { requestId: 'req1', from: 'controlling' },
+        },
+      },
+    ]);
     const shown = go(row('control-pending'), { type: 'revoke', side: 'device', actorId: 'dev1' });
-    expect(shown.state).toMatchObject({ state: 'viewing', control_revoked_at: null, control_decision: 'refused', control_answered_at: at(T0 + 5000) });
+    expect(shown.state).toMatchObject({
+      state: 'viewing',
+      control_revoked_at: null,
+      control_decision: 'refused',
+      control_answered_at: at(T0 + 5000),
+    });
     const back = go(row('control-pending'), { type: 'revoke', side: 'technician', actorId: 'tech1' });
     expect(back.state).toMatchObject({ state: 'viewing', control_decision: null });
   });
@@ -151,7 +236,8 @@ describe('monitor switch', () => {
       expect(t.effects.at(-1)).toEqual({ t: 'switch-request', index: 2, expiresAt: at(T0 + 35_000) });
       expect(go(t.state, { ...switchAsk, index: 1 }, T0 + 6000).effects).toEqual([]);
     }
-    for (const s of ['consent-pending', 'control-pending', 'ended'] as const) expect(refusal(() => go(row(s), switchAsk)).code).toBe('CONFLICT');
+    for (const s of ['consent-pending', 'control-pending', 'ended'] as const)
+      expect(refusal(() => go(row(s), switchAsk)).code).toBe('CONFLICT');
     expect(refusal(() => go(row('viewing'), { ...switchAsk, socketId: 'x' })).code).toBe('FORBIDDEN');
     expect(refusal(() => go(row('viewing'), { ...switchAsk, assigned: false })).code).toBe('FORBIDDEN');
   });
@@ -162,8 +248,13 @@ describe('monitor switch', () => {
     expect(actions(ok)).toEqual(['screen.display.granted']);
     const no = go(asked, { type: 'switch-answer', deviceId: 'dev1', socketId: 'dsock', decision: 'refused' });
     expect(no.state).toMatchObject({ switch_index: 2, switch_decision: 'refused', display_switches: 0 });
-    expect(refusal(() => go(ok.state, { type: 'switch-answer', deviceId: 'dev1', socketId: 'dsock', decision: 'granted' })).code).toBe('CONFLICT');
-    expect(refusal(() => go(asked, { type: 'switch-answer', deviceId: 'dev1', socketId: 'other', decision: 'granted' }))).toMatchObject({ code: 'FORBIDDEN', message: 'Cette session est liée à une autre connexion.' });
+    expect(refusal(() => go(ok.state, { type: 'switch-answer', deviceId: 'dev1', socketId: 'dsock', decision: 'granted' })).code).toBe(
+      'CONFLICT',
+    );
+    expect(refusal(() => go(asked, { type: 'switch-answer', deviceId: 'dev1', socketId: 'other', decision: 'granted' }))).toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'Cette session est liée à une autre connexion.',
+    });
   });
 });
 
@@ -171,9 +262,19 @@ describe('end', () => {
   it('from every live or pending state: ended once, the chat line only if sharing had started, the device’s counters kept', () => {
     for (const s of ALL.filter((x) => x !== 'ended')) {
       const t = go(row(s), { type: 'end', by: 'device', actorId: 'dev1', reason: 'practitioner-stop', stats: { injected: 4, dropped: 1 } });
-      expect(t.state).toMatchObject({ state: 'ended', ended_by: 'device', end_reason: 'practitioner-stop', ended_at: at(T0 + 5000), consent_expires_at: null, input_injected: 4, input_dropped: 1 });
+      expect(t.state).toMatchObject({
+        state: 'ended',
+        ended_by: 'device',
+        end_reason: 'practitioner-stop',
+        ended_at: at(T0 + 5000),
+        consent_expires_at: null,
+        input_injected: 4,
+        input_dropped: 1,
+      });
       expect(actions(t)).toEqual(s === 'consent-pending' ? ['screen.end'] : ['chat:screen.ended', 'screen.end']);
-      expect(t.effects.at(-1)).toMatchObject({ ev: { data: { from: s, reason: 'practitioner-stop', stats: { injected: 4, dropped: 1 } } } });
+      expect(t.effects.at(-1)).toMatchObject({
+        ev: { data: { from: s, reason: 'practitioner-stop', stats: { injected: 4, dropped: 1 } } },
+      });
     }
   });
   it('an ended session answers the ended record, unchanged', () => {
@@ -184,7 +285,8 @@ describe('end', () => {
 describe('tick (the sweep)', () => {
   const tick = (assigned = true): ScreenEvent => ({ type: 'tick', assigned });
   it('request no longer assigned: every live or pending session ends as request-closed', () => {
-    for (const s of ALL.filter((x) => x !== 'ended')) expect(go(row(s), tick(false)).state).toMatchObject({ state: 'ended', ended_by: 'system', end_reason: 'request-closed' });
+    for (const s of ALL.filter((x) => x !== 'ended'))
+      expect(go(row(s), tick(false)).state).toMatchObject({ state: 'ended', ended_by: 'system', end_reason: 'request-closed' });
     expect(go(row('ended'), tick(false)).effects).toEqual([]);
   });
   it('consent unanswered past 30 s + grace: a view consent ends (timeout), a control consent goes back to viewing (answer: timeout, by the system)', () => {
@@ -202,12 +304,24 @@ describe('tick (the sweep)', () => {
     const t = go(r, tick(), T0 + 301_000);
     expect(t.state.ice_expires_at).toBe(at(T0 + 301_000 + 600_000));
     expect(t.effects).toEqual([
-      { t: 'audit', ev: { actorType: 'system', actorId: null, action: 'screen.ice.refresh', subject: 'sess1', data: { requestId: 'req1', expiresAt: at(T0 + 901_000) } } },
+      {
+        t: 'audit',
+        ev: {
+          actorType: 'system',
+          actorId: null,
+          action: 'screen.ice.refresh',
+          subject: 'sess1',
+          data: { requestId: 'req1', expiresAt: at(T0 + 901_000) },
+        },
+      },
       { t: 'ice-refresh' },
     ]);
     expect(go(t.state, tick(), T0 + 301_000).effects).toEqual([]);
     // A control consent asked a moment ago (still within its 30 s) does not hold the renewal back.
-    expect(actions(go(row('control-pending', { consent_expires_at: at(T0 + 398_000) }), tick(), T0 + 400_000))).toEqual(['screen.ice.refresh', 'ice-refresh']);
+    expect(actions(go(row('control-pending', { consent_expires_at: at(T0 + 398_000) }), tick(), T0 + 400_000))).toEqual([
+      'screen.ice.refresh',
+      'ice-refresh',
+    ]);
     expect(actions(go(row('controlling'), tick(), T0 + 400_000))).toEqual(['screen.ice.refresh', 'ice-refresh']);
     // Not live (consent not given yet: no credentials handed out; ended): none.
     expect(go(row('consent-pending', { ice_expires_at: at(T0) }), tick(), T0 + 20_000).effects).toEqual([]);
@@ -222,7 +336,13 @@ describe('tick (the sweep)', () => {
 describe('changedColumns', () => {
   it('is what the UPDATE sets: only the columns the transition changed', () => {
     const r = row('consent-pending');
-    expect(changedColumns(r, go(r, consent('granted')).state)).toEqual({ state: 'viewing', consent_at: at(T0 + 5000), consent_expires_at: null, device_socket_id: 'dsock', ice_expires_at: at(T0 + 605_000) });
+    expect(changedColumns(r, go(r, consent('granted')).state)).toEqual({
+      state: 'viewing',
+      consent_at: at(T0 + 5000),
+      consent_expires_at: null,
+      device_socket_id: 'dsock',
+      ice_expires_at: at(T0 + 605_000),
+    });
     expect(changedColumns(r, r)).toEqual({});
   });
 });

@@ -55,7 +55,14 @@ export type ScreenEvent =
   /** « Prendre la main ». */
   | { type: 'control-ask'; techId: string; socketId: string; assigned: boolean }
   /** The answer to a control consent (device), or its expiry (system). */
-  | { type: 'control-answer'; by: 'device' | 'system'; actorId: string | null; decision: ScreenConsentDecision; reason: ScreenControlUnavailableReason | null; assigned: boolean }
+  | {
+      type: 'control-answer';
+      by: 'device' | 'system';
+      actorId: string | null;
+      decision: ScreenConsentDecision;
+      reason: ScreenControlUnavailableReason | null;
+      assigned: boolean;
+    }
   /** Control withdrawn by the practitioner or handed back by the technician. */
   | { type: 'revoke'; side: Side; actorId: string }
   /** « Changer d'écran ». */
@@ -85,7 +92,13 @@ export interface TransitionCtx {
 }
 
 const same = (state: SessionRow): Transition => ({ state, effects: [] });
-const audit = (actorType: ScreenAuditEvent['actorType'], actorId: string | null, action: string, r: SessionRow, data: Record<string, unknown>): ScreenEffect => ({
+const audit = (
+  actorType: ScreenAuditEvent['actorType'],
+  actorId: string | null,
+  action: string,
+  r: SessionRow,
+  data: Record<string, unknown>,
+): ScreenEffect => ({
   t: 'audit',
   ev: { actorType, actorId, action, subject: r.id, data },
 });
@@ -106,12 +119,27 @@ export function transition(r: SessionRow, e: ScreenEvent, ctx: TransitionCtx): T
       if (e.decision !== 'granted') {
         // The refusal is audited before the end it causes (both after the row and chat writes: audit appends stay last).
         const refused = audit('device', e.deviceId, 'screen.consent.refused', r, { requestId: r.request_id, decision: e.decision });
-        return end({ ...r, refused_at: iso(now) }, { type: 'end', by: 'device', actorId: e.deviceId, reason: e.decision === 'timeout' ? 'timeout' : 'refused' }, now, refused);
+        return end(
+          { ...r, refused_at: iso(now) },
+          { type: 'end', by: 'device', actorId: e.deviceId, reason: e.decision === 'timeout' ? 'timeout' : 'refused' },
+          now,
+          refused,
+        );
       }
       if (!e.assigned) return end(r, { type: 'end', by: 'system', actorId: null, reason: 'request-closed' }, now);
       return {
-        state: { ...r, state: 'viewing', consent_at: iso(now), consent_expires_at: null, device_socket_id: e.socketId, ice_expires_at: turnExpiry(settings, now) },
-        effects: [{ t: 'chat', key: 'screen.started' }, audit('device', e.deviceId, 'screen.consent.granted', r, { requestId: r.request_id, technicianId: r.technician_id })],
+        state: {
+          ...r,
+          state: 'viewing',
+          consent_at: iso(now),
+          consent_expires_at: null,
+          device_socket_id: e.socketId,
+          ice_expires_at: turnExpiry(settings, now),
+        },
+        effects: [
+          { t: 'chat', key: 'screen.started' },
+          audit('device', e.deviceId, 'screen.consent.granted', r, { requestId: r.request_id, technicianId: r.technician_id }),
+        ],
       };
     }
     case 'control-ask': {
@@ -120,7 +148,8 @@ export function transition(r: SessionRow, e: ScreenEvent, ctx: TransitionCtx): T
       if (!e.assigned) throw notAssigned();
       if (r.state === 'control-pending' || r.state === 'controlling') return same(r);
       if (r.state !== 'viewing') throw conflict(r);
-      if (switchPending(r, now, settings)) throw new VigieError('CONFLICT', 'Le cabinet n’a pas encore répondu au changement d’écran.', { state: r.state });
+      if (switchPending(r, now, settings))
+        throw new VigieError('CONFLICT', 'Le cabinet n’a pas encore répondu au changement d’écran.', { state: r.state });
       const state: SessionRow = {
         ...r,
         state: 'control-pending',
@@ -130,7 +159,13 @@ export function transition(r: SessionRow, e: ScreenEvent, ctx: TransitionCtx): T
         control_answered_at: null,
         control_unavailable_reason: null,
       };
-      return { state, effects: [audit('technician', e.techId, 'screen.control.request', r, { requestId: r.request_id, deviceId: r.device_id }), { t: 'consent-request', kind: 'control' }] };
+      return {
+        state,
+        effects: [
+          audit('technician', e.techId, 'screen.control.request', r, { requestId: r.request_id, deviceId: r.device_id }),
+          { t: 'consent-request', kind: 'control' },
+        ],
+      };
     }
     case 'control-answer': {
       if (r.state !== 'control-pending') throw conflict(r);
@@ -139,15 +174,38 @@ export function transition(r: SessionRow, e: ScreenEvent, ctx: TransitionCtx): T
         if (!e.assigned) throw notAssigned();
         const at = iso(now);
         return {
-          state: { ...r, state: 'controlling', kind: 'control', control_granted_at: at, control_revoked_at: null, consent_expires_at: null, control_decision: 'granted', control_answered_at: at, control_unavailable_reason: null },
+          state: {
+            ...r,
+            state: 'controlling',
+            kind: 'control',
+            control_granted_at: at,
+            control_revoked_at: null,
+            consent_expires_at: null,
+            control_decision: 'granted',
+            control_answered_at: at,
+            control_unavailable_reason: null,
+          },
           effects: [audit(e.by, e.actorId, 'screen.control.granted', r, { requestId: r.request_id, technicianId: r.technician_id })],
         };
       }
       const answered = expired ? 'timeout' : e.decision;
       const why = answered === 'unavailable' ? e.reason : null;
       return {
-        state: { ...r, state: 'viewing', consent_expires_at: null, control_decision: answered, control_answered_at: iso(now), control_unavailable_reason: why },
-        effects: [audit(e.by, e.actorId, 'screen.control.refused', r, { requestId: r.request_id, decision: answered, ...(why ? { reason: why } : {}) })],
+        state: {
+          ...r,
+          state: 'viewing',
+          consent_expires_at: null,
+          control_decision: answered,
+          control_answered_at: iso(now),
+          control_unavailable_reason: why,
+        },
+        effects: [
+          audit(e.by, e.actorId, 'screen.control.refused', r, {
+            requestId: r.request_id,
+            decision: answered,
+            ...(why ? { reason: why } : {}),
+          }),
+        ],
       };
     }
     case 'revoke': {
@@ -189,8 +247,21 @@ export function transition(r: SessionRow, e: ScreenEvent, ctx: TransitionCtx): T
       const granted = e.decision === 'granted';
       const shown = granted ? (e.index ?? r.switch_index) : r.switch_index;
       return {
-        state: { ...r, switch_answered_at: iso(now), switch_decision: e.decision, switch_index: shown, display_switches: (r.display_switches ?? 0) + (granted ? 1 : 0) },
-        effects: [audit('device', e.deviceId, granted ? 'screen.display.granted' : 'screen.display.refused', r, { requestId: r.request_id, asked: r.switch_index, index: shown, decision: e.decision })],
+        state: {
+          ...r,
+          switch_answered_at: iso(now),
+          switch_decision: e.decision,
+          switch_index: shown,
+          display_switches: (r.display_switches ?? 0) + (granted ? 1 : 0),
+        },
+        effects: [
+          audit('device', e.deviceId, granted ? 'screen.display.granted' : 'screen.display.refused', r, {
+            requestId: r.request_id,
+            asked: r.switch_index,
+            index: shown,
+            decision: e.decision,
+          }),
+        ],
       };
     }
     case 'end':
@@ -200,11 +271,18 @@ export function transition(r: SessionRow, e: ScreenEvent, ctx: TransitionCtx): T
       if (!e.assigned) return end(r, { type: 'end', by: 'system', actorId: null, reason: 'request-closed' }, now);
       if (consentExpired(r, now, settings)) {
         if (r.state === 'consent-pending') return end(r, { type: 'end', by: 'system', actorId: null, reason: 'timeout' }, now);
-        return transition(r, { type: 'control-answer', by: 'system', actorId: null, decision: 'timeout', reason: null, assigned: true }, ctx);
+        return transition(
+          r,
+          { type: 'control-answer', by: 'system', actorId: null, decision: 'timeout', reason: null, assigned: true },
+          ctx,
+        );
       }
       if (iceRefreshDue(r, now, settings)) {
         const expiresAt = turnExpiry(settings, now);
-        return { state: { ...r, ice_expires_at: expiresAt }, effects: [audit('system', null, 'screen.ice.refresh', r, { requestId: r.request_id, expiresAt }), { t: 'ice-refresh' }] };
+        return {
+          state: { ...r, ice_expires_at: expiresAt },
+          effects: [audit('system', null, 'screen.ice.refresh', r, { requestId: r.request_id, expiresAt }), { t: 'ice-refresh' }],
+        };
       }
       return same(r);
     }
@@ -226,7 +304,16 @@ function end(r: SessionRow, e: Extract<ScreenEvent, { type: 'end' }>, now: numbe
   };
   const effects: ScreenEffect[] = r.consent_at ? [{ t: 'chat', key: 'screen.ended' }] : [];
   if (cause) effects.push(cause);
-  effects.push(audit(by, actorId, 'screen.end', r, { requestId: r.request_id, deviceId: r.device_id, technicianId: r.technician_id, from: r.state, reason, ...(stats ? { stats } : {}) }));
+  effects.push(
+    audit(by, actorId, 'screen.end', r, {
+      requestId: r.request_id,
+      deviceId: r.device_id,
+      technicianId: r.technician_id,
+      from: r.state,
+      reason,
+      ...(stats ? { stats } : {}),
+    }),
+  );
   return { state, effects };
 }
 

@@ -51,18 +51,35 @@ export function toScreenSession(r: SessionRow): ScreenSession {
     endReason: r.end_reason as ScreenEndReason | null,
     displaySwitch:
       r.switch_index !== null && r.switch_requested_at !== null
-        ? { index: r.switch_index, requestedAt: r.switch_requested_at, answeredAt: r.switch_answered_at, decision: r.switch_decision as ScreenSwitchDecision | null }
+        ? {
+            index: r.switch_index,
+            requestedAt: r.switch_requested_at,
+            answeredAt: r.switch_answered_at,
+            decision: r.switch_decision as ScreenSwitchDecision | null,
+          }
         : null,
     displaySwitches: r.display_switches ?? 0,
     controlAnswer:
       r.control_decision !== null && r.control_answered_at !== null
-        ? { decision: r.control_decision as ScreenConsentDecision, reason: (r.control_unavailable_reason as ScreenControlUnavailableReason | null) ?? null, at: r.control_answered_at }
+        ? {
+            decision: r.control_decision as ScreenConsentDecision,
+            reason: (r.control_unavailable_reason as ScreenControlUnavailableReason | null) ?? null,
+            at: r.control_answered_at,
+          }
         : null,
   };
 }
 
 /** A new session asked by a technician on their socket: consent pending for 30 s. */
-export function newSessionRow(o: { id: string; shortCode: string; requestId: string; deviceId: string; tech: { id: string; name: string }; socketId: string; now: number }): SessionRow {
+export function newSessionRow(o: {
+  id: string;
+  shortCode: string;
+  requestId: string;
+  deviceId: string;
+  tech: { id: string; name: string };
+  socketId: string;
+  now: number;
+}): SessionRow {
   return {
     id: o.id,
     request_id: o.requestId,
@@ -128,7 +145,15 @@ export function boundSocket(r: SessionRow, side: Side): string | null {
 
 export function consentRequest(r: SessionRow, kind: ScreenKind, providerName: string, now: number): ScreenConsentRequest {
   const s = toScreenSession(r);
-  return { sessionId: r.id, requestId: r.request_id, kind, technician: s.technician, providerName, shortCode: r.short_code, expiresAt: r.consent_expires_at ?? iso(now) };
+  return {
+    sessionId: r.id,
+    requestId: r.request_id,
+    kind,
+    technician: s.technician,
+    providerName,
+    shortCode: r.short_code,
+    expiresAt: r.consent_expires_at ?? iso(now),
+  };
 }
 
 export const forbidden = (): VigieError => new VigieError('FORBIDDEN', 'Ce partage d’écran ne vous concerne pas.');
@@ -136,4 +161,8 @@ export const otherConnection = (): VigieError => new VigieError('FORBIDDEN', 'Ce
 export const otherWindow = (): VigieError => new VigieError('FORBIDDEN', 'Cette session est ouverte dans une autre fenêtre.');
 export const notAssigned = (): VigieError => new VigieError('FORBIDDEN', 'Cette demande n’est plus attribuée à ce technicien.');
 export const conflict = (r: SessionRow): VigieError =>
-  new VigieError('CONFLICT', r.state === 'ended' ? 'Ce partage d’écran est terminé.' : 'Cette action n’est plus possible à ce stade du partage.', { state: r.state });
+  new VigieError(
+    'CONFLICT',
+    r.state === 'ended' ? 'Ce partage d’écran est terminé.' : 'Cette action n’est plus possible à ce stade du partage.',
+    { state: r.state },
+  );

@@ -98,7 +98,10 @@ export const screenMigrations: Record<string, Migration> = {
       await db.schema.alterTable('screen_sessions').addColumn('switch_requested_at', 'varchar(40)').execute();
       await db.schema.alterTable('screen_sessions').addColumn('switch_answered_at', 'varchar(40)').execute();
       await db.schema.alterTable('screen_sessions').addColumn('switch_decision', 'varchar(10)').execute();
-      await db.schema.alterTable('screen_sessions').addColumn('display_switches', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('screen_sessions')
+        .addColumn('display_switches', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
     },
   },
   '0003_console_control_answer': {

@@ -27,7 +27,20 @@ import { newId, randomCode } from '../util.js';
 import type { ScreenSettings } from './config.js';
 import { iceConfigFor, turnExpiry } from './ice.js';
 import { changedColumns, transition, type ScreenAuditEvent, type ScreenEvent, type Transition } from './lifecycle.js';
-import { boundSocket, conflict, consentExpired, consentRequest, forbidden, isLive, isParticipant, newSessionRow, otherConnection, toScreenSession, type SessionRow, type Side } from './record.js';
+import {
+  boundSocket,
+  conflict,
+  consentExpired,
+  consentRequest,
+  forbidden,
+  isLive,
+  isParticipant,
+  newSessionRow,
+  otherConnection,
+  toScreenSession,
+  type SessionRow,
+  type Side,
+} from './record.js';
 import type { ScreenTables } from './schema.js';
 
 export type { ScreenAuditEvent } from './lifecycle.js';
@@ -51,7 +64,10 @@ export interface ScreenHubDeps {
   /** Appends to the hub's audit chain inside `trx`. */
   audit(ev: ScreenAuditEvent, trx: ScreenTrx): Promise<unknown>;
   /** System chat message of the request, stored inside `trx`, pushed to both sides after commit. */
-  chat: { insert(trx: ScreenTrx, requestId: string, line: { text: string; system: SystemMessageRef }): Promise<ChatMessage>; push(deviceId: string, message: ChatMessage): void };
+  chat: {
+    insert(trx: ScreenTrx, requestId: string, line: { text: string; system: SystemMessageRef }): Promise<ChatMessage>;
+    push(deviceId: string, message: ChatMessage): void;
+  };
   log: Logger;
   now?: () => number;
 }
@@ -63,7 +79,13 @@ export type ScreenTechCtx = { actor: { id: string; name: string }; socket: { id:
 export const screenRooms = { device: (id: string) => `screen:dev:${id}` } as const;
 
 /** Pushes to send once the transaction that decided them has committed. */
-type After = { row: SessionRow; message?: ChatMessage | null; consent?: ScreenConsentRequest | null; switchRequest?: ScreenSwitchRequest | null; ice?: boolean };
+type After = {
+  row: SessionRow;
+  message?: ChatMessage | null;
+  consent?: ScreenConsentRequest | null;
+  switchRequest?: ScreenSwitchRequest | null;
+  ice?: boolean;
+};
 
 /** An event whose facts (is the request still assigned?) are asked inside the transaction, once the row is locked. */
 type Asked = (assigned: boolean) => ScreenEvent;
@@ -89,20 +111,25 @@ export class ScreenHub {
     const device = (actorId: string, socketId: string) => ({ side: 'device' as const, actorId, socketId });
     const tech = (actorId: string, socketId: string) => ({ side: 'technician' as const, actorId, socketId });
     this.deviceHandlers = {
-      'screen:consent': ({ sessionId, phase, decision, reason }, { actor, socket }) => this.consent(actor.id, socket.id, sessionId, phase, decision, reason),
+      'screen:consent': ({ sessionId, phase, decision, reason }, { actor, socket }) =>
+        this.consent(actor.id, socket.id, sessionId, phase, decision, reason),
       'screen:signal': async ({ sessionId, data }, { actor, socket }) => {
         await this.relay(device(actor.id, socket.id), sessionId, data);
         return {};
       },
-      'screen:revoke-control': ({ sessionId }, { actor }) => this.step(sessionId, () => ({ type: 'revoke', side: 'device', actorId: actor.id }), false),
+      'screen:revoke-control': ({ sessionId }, { actor }) =>
+        this.step(sessionId, () => ({ type: 'revoke', side: 'device', actorId: actor.id }), false),
       'screen:end': ({ sessionId, reason, stats }, { actor }) => this.endByParticipant('device', actor.id, sessionId, reason, stats),
       'screen:ice': ({ sessionId }, { actor, socket }) => this.ice(device(actor.id, socket.id), sessionId),
-      'screen:switch-answer': ({ sessionId, decision, index }, { actor, socket }) => this.switchAnswer(actor.id, socket.id, sessionId, decision, index),
+      'screen:switch-answer': ({ sessionId, decision, index }, { actor, socket }) =>
+        this.switchAnswer(actor.id, socket.id, sessionId, decision, index),
     };
     this.techHandlers = {
       'screen:request': ({ requestId }, { actor, socket }) => this.request(actor, socket.id, requestId),
-      'screen:control': ({ sessionId }, { actor, socket }) => this.step(sessionId, (assigned) => ({ type: 'control-ask', techId: actor.id, socketId: socket.id, assigned })),
-      'screen:release-control': ({ sessionId }, { actor }) => this.step(sessionId, () => ({ type: 'revoke', side: 'technician', actorId: actor.id }), false),
+      'screen:control': ({ sessionId }, { actor, socket }) =>
+        this.step(sessionId, (assigned) => ({ type: 'control-ask', techId: actor.id, socketId: socket.id, assigned })),
+      'screen:release-control': ({ sessionId }, { actor }) =>
+        this.step(sessionId, () => ({ type: 'revoke', side: 'technician', actorId: actor.id }), false),
       'screen:signal': async ({ sessionId, data }, { actor, socket }) => {
         await this.relay(tech(actor.id, socket.id), sessionId, data);
         return {};
@@ -111,10 +138,17 @@ export class ScreenHub {
       'screen:ice': ({ sessionId }, { actor, socket }) => this.ice(tech(actor.id, socket.id), sessionId),
       'screen:get': async ({ requestId }, { actor }) => {
         if (!(await this.deps.assignedRequest(requestId, actor.id))) throw forbidden();
-        const row = await this.deps.db.selectFrom('screen_sessions').selectAll().where('request_id', '=', requestId).orderBy('requested_at', 'desc').orderBy('id').executeTakeFirst();
+        const row = await this.deps.db
+          .selectFrom('screen_sessions')
+          .selectAll()
+          .where('request_id', '=', requestId)
+          .orderBy('requested_at', 'desc')
+          .orderBy('id')
+          .executeTakeFirst();
         return row ? toScreenSession(row) : null;
       },
-      'screen:switch-display': ({ sessionId, index }, { actor, socket }) => this.step(sessionId, (assigned) => ({ type: 'switch-ask', techId: actor.id, socketId: socket.id, index, assigned })),
+      'screen:switch-display': ({ sessionId, index }, { actor, socket }) =>
+        this.step(sessionId, (assigned) => ({ type: 'switch-ask', techId: actor.id, socketId: socket.id, index, assigned })),
     };
   }
 
@@ -130,10 +164,22 @@ export class ScreenHub {
       if (actor?.kind !== 'device' || !actor.id) return;
       const deviceId = actor.id;
       void socket.join(screenRooms.device(deviceId));
-      socket.on('disconnect', () => void this.socketGone('device', socket.id, deviceId).catch((e: unknown) => this.deps.log.error({ err: e }, 'screen: device disconnect handling failed')));
+      socket.on(
+        'disconnect',
+        () =>
+          void this.socketGone('device', socket.id, deviceId).catch((e: unknown) =>
+            this.deps.log.error({ err: e }, 'screen: device disconnect handling failed'),
+          ),
+      );
     });
     this.deps.techNs.on('connection', (socket) => {
-      socket.on('disconnect', () => void this.socketGone('technician', socket.id, null).catch((e: unknown) => this.deps.log.error({ err: e }, 'screen: technician disconnect handling failed')));
+      socket.on(
+        'disconnect',
+        () =>
+          void this.socketGone('technician', socket.id, null).catch((e: unknown) =>
+            this.deps.log.error({ err: e }, 'screen: technician disconnect handling failed'),
+          ),
+      );
     });
     this.sweepTimer = setInterval(() => void this.sweep(), this.deps.settings.sweepIntervalMs);
     this.sweepTimer.unref();
@@ -148,7 +194,12 @@ export class ScreenHub {
 
   /** Ends the live session of a request (call after help:release / help:resolve / help:cancel). */
   async endForRequest(requestId: string, reason: ScreenEndReason = 'request-closed'): Promise<void> {
-    const rows = await this.deps.db.selectFrom('screen_sessions').select('id').where('request_id', '=', requestId).where('state', '!=', 'ended').execute();
+    const rows = await this.deps.db
+      .selectFrom('screen_sessions')
+      .select('id')
+      .where('request_id', '=', requestId)
+      .where('state', '!=', 'ended')
+      .execute();
     for (const r of rows) await this.end(r.id, 'system', null, reason);
   }
 
@@ -218,7 +269,13 @@ export class ScreenHub {
     return after;
   }
 
-  private async end(sessionId: string, by: ScreenEndedBy, actorId: string | null, reason: ScreenEndReason, stats?: ScreenInputStats): Promise<SessionRow> {
+  private async end(
+    sessionId: string,
+    by: ScreenEndedBy,
+    actorId: string | null,
+    reason: ScreenEndReason,
+    stats?: ScreenInputStats,
+  ): Promise<SessionRow> {
     return (await this.stepRow(sessionId, () => ({ type: 'end', by, actorId, reason, ...(stats ? { stats } : {}) }), false)).row;
   }
 
@@ -232,8 +289,14 @@ export class ScreenHub {
       await lockRow(trx, 'devices', probe.deviceId);
       const assigned = await this.deps.assignedRequest(requestId, tech.id, trx);
       if (!assigned) throw forbidden();
-      if (!this.deps.isDeviceOnline(assigned.deviceId)) throw new VigieError('CONFLICT', 'L’ordinateur n’est pas connecté en ce moment.', { reason: 'device-offline' });
-      const live = await trx.selectFrom('screen_sessions').selectAll().where('device_id', '=', assigned.deviceId).where('state', '!=', 'ended').execute();
+      if (!this.deps.isDeviceOnline(assigned.deviceId))
+        throw new VigieError('CONFLICT', 'L’ordinateur n’est pas connecté en ce moment.', { reason: 'device-offline' });
+      const live = await trx
+        .selectFrom('screen_sessions')
+        .selectAll()
+        .where('device_id', '=', assigned.deviceId)
+        .where('state', '!=', 'ended')
+        .execute();
       for (const r of live) {
         if (r.state === 'consent-pending' && consentExpired(r, this.now(), this.deps.settings)) {
           await this.apply(trx, r, this.decide(r, { type: 'end', by: 'system', actorId: null, reason: 'timeout' }));
@@ -241,11 +304,30 @@ export class ScreenHub {
         }
         // A double click on "Voir l'écran": the same session again.
         if (r.request_id === requestId && r.technician_id === tech.id && r.tech_socket_id === socketId) return { row: r };
-        throw new VigieError('CONFLICT', 'Un partage d’écran est déjà en cours sur cet ordinateur.', { reason: r.request_id === requestId && r.technician_id === tech.id ? 'other-tab' : 'busy' });
+        throw new VigieError('CONFLICT', 'Un partage d’écran est déjà en cours sur cet ordinateur.', {
+          reason: r.request_id === requestId && r.technician_id === tech.id ? 'other-tab' : 'busy',
+        });
       }
-      const row = newSessionRow({ id: newId(), shortCode: randomCode(6), requestId, deviceId: assigned.deviceId, tech, socketId, now: this.now() });
+      const row = newSessionRow({
+        id: newId(),
+        shortCode: randomCode(6),
+        requestId,
+        deviceId: assigned.deviceId,
+        tech,
+        socketId,
+        now: this.now(),
+      });
       await trx.insertInto('screen_sessions').values(row).execute();
-      await this.deps.audit({ actorType: 'technician', actorId: tech.id, action: 'screen.request', subject: row.id, data: { requestId, deviceId: row.device_id, kind: 'view' } }, trx);
+      await this.deps.audit(
+        {
+          actorType: 'technician',
+          actorId: tech.id,
+          action: 'screen.request',
+          subject: row.id,
+          data: { requestId, deviceId: row.device_id, kind: 'view' },
+        },
+        trx,
+      );
       return { row, consent: consentRequest(row, 'view', this.deps.settings.providerName, this.now()) };
     });
     this.publish(after);
@@ -254,8 +336,18 @@ export class ScreenHub {
 
   // ---------- device ----------
   /** The practitioner's answer to a monitor switch (on the device socket bound to the session). */
-  private switchAnswer(deviceId: string, socketId: string, sessionId: string, decision: ScreenSwitchDecision, index?: number): Promise<ScreenSession> {
-    return this.step(sessionId, () => ({ type: 'switch-answer', deviceId, socketId, decision, ...(index !== undefined ? { index } : {}) }), false);
+  private switchAnswer(
+    deviceId: string,
+    socketId: string,
+    sessionId: string,
+    decision: ScreenSwitchDecision,
+    index?: number,
+  ): Promise<ScreenSession> {
+    return this.step(
+      sessionId,
+      () => ({ type: 'switch-answer', deviceId, socketId, decision, ...(index !== undefined ? { index } : {}) }),
+      false,
+    );
   }
 
   private async consent(
@@ -283,8 +375,18 @@ export class ScreenHub {
   }
 
   /** Answer to a control consent (device) or its expiry (system), kept on the session so the console can say why control did not start. */
-  private async controlAnswer(sessionId: string, by: 'device' | 'system', actorId: string | null, decision: ScreenConsentDecision, reason: ScreenControlUnavailableReason | null = null): Promise<SessionRow> {
-    const { row } = await this.stepRow(sessionId, (assigned) => ({ type: 'control-answer', by, actorId, decision, reason, assigned }), decision === 'granted');
+  private async controlAnswer(
+    sessionId: string,
+    by: 'device' | 'system',
+    actorId: string | null,
+    decision: ScreenConsentDecision,
+    reason: ScreenControlUnavailableReason | null = null,
+  ): Promise<SessionRow> {
+    const { row } = await this.stepRow(
+      sessionId,
+      (assigned) => ({ type: 'control-answer', by, actorId, decision, reason, assigned }),
+      decision === 'granted',
+    );
     if (decision === 'granted' && row.state !== 'controlling') throw conflict(row);
     return row;
   }
@@ -317,18 +419,33 @@ export class ScreenHub {
     const now = this.now();
     const expiresAt = turnExpiry(this.deps.settings, now);
     // The earliest expiry handed out is the one renewal is due for.
-    if (expiresAt && r.ice_expires_at === null) await this.deps.db.updateTable('screen_sessions').set({ ice_expires_at: expiresAt }).where('id', '=', r.id).where('ice_expires_at', 'is', null).execute();
+    if (expiresAt && r.ice_expires_at === null)
+      await this.deps.db
+        .updateTable('screen_sessions')
+        .set({ ice_expires_at: expiresAt })
+        .where('id', '=', r.id)
+        .where('ice_expires_at', 'is', null)
+        .execute();
     return iceConfigFor(this.deps.settings, r.id, now);
   }
 
-  private async endByParticipant(side: Side, actorId: string, sessionId: string, reason: ScreenEndReason, stats?: ScreenInputStats): Promise<ScreenSession> {
+  private async endByParticipant(
+    side: Side,
+    actorId: string,
+    sessionId: string,
+    reason: ScreenEndReason,
+    stats?: ScreenInputStats,
+  ): Promise<ScreenSession> {
     const r = await this.deps.db.selectFrom('screen_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
     if (!r || !isParticipant(r, side, actorId)) throw forbidden();
     return toScreenSession(await this.end(sessionId, side, actorId, reason, stats));
   }
 
   private async socketGone(side: Side, socketId: string, deviceId: string | null): Promise<void> {
-    let q = this.deps.db.selectFrom('screen_sessions').select(['id', 'device_id', 'device_socket_id', 'state']).where('state', '!=', 'ended');
+    let q = this.deps.db
+      .selectFrom('screen_sessions')
+      .select(['id', 'device_id', 'device_socket_id', 'state'])
+      .where('state', '!=', 'ended');
     q = side === 'technician' ? q.where('tech_socket_id', '=', socketId) : q.where('device_id', '=', deviceId ?? '');
     for (const r of await q.execute()) {
       const bound = r.device_socket_id === socketId;
@@ -343,8 +460,10 @@ export class ScreenHub {
     const s = toScreenSession(r);
     this.deps.techNs.to(r.tech_socket_id).emit('screen:updated', s);
     this.deps.devNs.to(screenRooms.device(r.device_id)).emit('screen:updated', s);
-    if (after.consent) this.deps.devNs.to(r.device_socket_id ?? screenRooms.device(r.device_id)).emit('screen:consent-request', after.consent);
-    if (after.switchRequest && r.device_socket_id) this.deps.devNs.to(r.device_socket_id).emit('screen:switch-request', after.switchRequest);
+    if (after.consent)
+      this.deps.devNs.to(r.device_socket_id ?? screenRooms.device(r.device_id)).emit('screen:consent-request', after.consent);
+    if (after.switchRequest && r.device_socket_id)
+      this.deps.devNs.to(r.device_socket_id).emit('screen:switch-request', after.switchRequest);
     if (after.message) this.deps.chat.push(r.device_id, after.message);
     if (after.ice) {
       // Fresh TURN credentials to both bound sockets (applied with RTCPeerConnection.setConfiguration).

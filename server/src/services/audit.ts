@@ -25,7 +25,10 @@ type StoredRow = Omit<AuditLogTable, 'prev_hash' | 'hash'>;
 
 /** Rows written before the hub had a key (legacy): sha256(prevHash + canonical JSON of the parsed row). */
 function legacyHash(prevHash: string, r: StoredRow, data: Record<string, unknown>): string {
-  return sha256(prevHash + canonicalJson({ seq: r.seq, at: r.at, actorType: r.actor_type, actorId: r.actor_id, action: r.action, subject: r.subject, data }));
+  return sha256(
+    prevHash +
+      canonicalJson({ seq: r.seq, at: r.at, actorType: r.actor_type, actorId: r.actor_id, action: r.action, subject: r.subject, data }),
+  );
 }
 
 /** Keyed rows: HMAC of the stored column values themselves (no re-encoding between write and verify). */
@@ -33,7 +36,8 @@ function rowMessage(prevHash: string, r: StoredRow): string {
   return JSON.stringify(['vigie-audit-v1', prevHash, r.seq, r.at, r.actor_type, r.actor_id, r.action, r.subject, r.data]);
 }
 
-const checkpointMessage = (c: { keyId: string; seq: number; hash: string; at: string }) => JSON.stringify(['vigie-audit-checkpoint-v1', c.keyId, c.seq, c.hash, c.at]);
+const checkpointMessage = (c: { keyId: string; seq: number; hash: string; at: string }) =>
+  JSON.stringify(['vigie-audit-checkpoint-v1', c.keyId, c.seq, c.hash, c.at]);
 const anchorMessage = (keyId: string, keyedFromSeq: number) => JSON.stringify(['vigie-audit-anchor-v1', keyId, keyedFromSeq]);
 
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -42,7 +46,8 @@ const wellFormed = (s: string): string => s.replace(LONE_SURROGATES, '\uFFFD').r
 function wellFormedDeep(v: unknown): unknown {
   if (typeof v === 'string') return wellFormed(v);
   if (Array.isArray(v)) return v.map(wellFormedDeep);
-  if (v !== null && typeof v === 'object' && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [wellFormed(k), wellFormedDeep(x)]));
+  if (v !== null && typeof v === 'object' && !(v instanceof Date))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [wellFormed(k), wellFormedDeep(x)]));
   return v;
 }
 
@@ -106,7 +111,9 @@ export class AuditLog {
       const anchor = await trx.selectFrom('audit_anchor').selectAll().where('id', '=', 1).executeTakeFirst();
       if (anchor) {
         if (anchor.key_id !== this.key.id) {
-          throw new Error(`the hub key ${this.key.file} (id ${this.key.id}) is not the key this data folder's audit log was sealed with (id ${anchor.key_id}): restore that key file or set VIGIE_KEY_FILE to it`);
+          throw new Error(
+            `the hub key ${this.key.file} (id ${this.key.id}) is not the key this data folder's audit log was sealed with (id ${anchor.key_id}): restore that key file or set VIGIE_KEY_FILE to it`,
+          );
         }
         return;
       }
@@ -115,9 +122,16 @@ export class AuditLog {
       const keyedFrom = legacy + 1;
       await trx
         .insertInto('audit_anchor')
-        .values({ id: 1, key_id: this.key.id, keyed_from_seq: keyedFrom, mac: this.key.auditMac(anchorMessage(this.key.id, keyedFrom)), created_at: nowIso() })
+        .values({
+          id: 1,
+          key_id: this.key.id,
+          keyed_from_seq: keyedFrom,
+          mac: this.key.auditMac(anchorMessage(this.key.id, keyedFrom)),
+          created_at: nowIso(),
+        })
         .execute();
-      if (legacy > 0) await this.appendIn(trx, { actorType: 'system', action: 'audit.chain_keyed', data: { legacyEntries: legacy, keyId: this.key.id } });
+      if (legacy > 0)
+        await this.appendIn(trx, { actorType: 'system', action: 'audit.chain_keyed', data: { legacyEntries: legacy, keyId: this.key.id } });
     });
   }
 
@@ -148,7 +162,17 @@ export class AuditLog {
       .execute();
     if (head) await trx.updateTable('audit_head').set({ seq: row.seq, hash }).where('id', '=', 1).execute();
     else await trx.insertInto('audit_head').values({ id: 1, seq: row.seq, hash }).execute();
-    return { seq: row.seq, at: row.at, actorType: ev.actorType, actorId: row.actor_id, action: row.action, subject: row.subject, data, prevHash, hash };
+    return {
+      seq: row.seq,
+      at: row.at,
+      actorType: ev.actorType,
+      actorId: row.actor_id,
+      action: row.action,
+      subject: row.subject,
+      data,
+      prevHash,
+      hash,
+    };
   }
 
   async list(afterSeq = 0, limit = 500): Promise<AuditEntry[]> {
@@ -216,10 +240,19 @@ export class AuditLog {
       const c = (o && typeof o === 'object' && 'auditCheckpoint' in o ? o.auditCheckpoint : o) as Record<string, unknown> | null;
       if (!c || typeof c !== 'object' || c.v !== 1 || !('mac' in c)) continue;
       const { seq, hash, at, keyId, mac } = c;
-      if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1 || typeof hash !== 'string' || typeof at !== 'string' || typeof keyId !== 'string' || typeof mac !== 'string') {
+      if (
+        typeof seq !== 'number' ||
+        !Number.isSafeInteger(seq) ||
+        seq < 1 ||
+        typeof hash !== 'string' ||
+        typeof at !== 'string' ||
+        typeof keyId !== 'string' ||
+        typeof mac !== 'string'
+      ) {
         return { ok: false, reason: `checkpoint on line ${i + 1} of ${file} is malformed` };
       }
-      if (keyId !== this.key.id) return { ok: false, reason: `checkpoint on line ${i + 1} of ${file} was signed with another hub key (id ${keyId})` };
+      if (keyId !== this.key.id)
+        return { ok: false, reason: `checkpoint on line ${i + 1} of ${file} was signed with another hub key (id ${keyId})` };
       if (!this.key.macEquals(mac, this.key.auditMac(checkpointMessage({ keyId, seq, hash, at })))) {
         return { ok: false, reason: `checkpoint on line ${i + 1} of ${file} is not signed by this hub's key (forged or edited)` };
       }
@@ -242,14 +275,22 @@ export class AuditLog {
     // chain — a read transaction (SQLite: a WAL snapshot; Postgres: REPEATABLE READ, read only),
     // which blocks no writer in another process.
     const tx = this.db.transaction();
-    return (dialectOf(this.db) === 'postgres' ? tx.setIsolationLevel('repeatable read').setAccessMode('read only') : tx).execute((snapshot) => this.verifyIn(snapshot, file, read));
+    return (dialectOf(this.db) === 'postgres' ? tx.setIsolationLevel('repeatable read').setAccessMode('read only') : tx).execute(
+      (snapshot) => this.verifyIn(snapshot, file, read),
+    );
   }
 
   private async verifyIn(db: Executor, file: string, read: ReturnType<AuditLog['readCheckpoints']>): Promise<AuditVerifyResult> {
     const anchor = await db.selectFrom('audit_anchor').selectAll().where('id', '=', 1).executeTakeFirst();
     if (!anchor) return { ok: false, count: 0, brokenAt: 1, reason: 'the audit log has no key anchor (start the hub once with its key)' };
     const keyedFrom = Number(anchor.keyed_from_seq);
-    if (anchor.key_id !== this.key.id) return { ok: false, count: 0, brokenAt: 1, reason: `the audit log was sealed with another hub key (id ${anchor.key_id}, this key is ${this.key.id})` };
+    if (anchor.key_id !== this.key.id)
+      return {
+        ok: false,
+        count: 0,
+        brokenAt: 1,
+        reason: `the audit log was sealed with another hub key (id ${anchor.key_id}, this key is ${this.key.id})`,
+      };
     if (!this.key.macEquals(anchor.mac, this.key.auditMac(anchorMessage(anchor.key_id, keyedFrom)))) {
       return { ok: false, count: 0, brokenAt: 1, reason: 'the key anchor was edited' };
     }
@@ -259,7 +300,14 @@ export class AuditLog {
     const latest = read.list.reduce<AuditCheckpoint | null>((a, c) => (!a || c.seq > a.seq ? c : a), null);
     const checkpoints = { file, count: read.list.length, latest: latest ? { seq: latest.seq, at: latest.at } : null };
     const legacy = keyedFrom - 1;
-    const fail = (count: number, brokenAt: number, reason: string): AuditVerifyResult => ({ ok: false, count, brokenAt, reason, legacy, checkpoints });
+    const fail = (count: number, brokenAt: number, reason: string): AuditVerifyResult => ({
+      ok: false,
+      count,
+      brokenAt,
+      reason,
+      legacy,
+      checkpoints,
+    });
 
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
@@ -271,7 +319,15 @@ export class AuditLog {
         const seq = Number(r.seq);
         if (seq !== expectedSeq) return fail(count, expectedSeq, 'missing row');
         if (r.prev_hash !== prevHash) return fail(count, seq, 'broken link');
-        const stored: StoredRow = { seq, at: r.at, actor_type: r.actor_type, actor_id: r.actor_id, action: r.action, subject: r.subject, data: r.data };
+        const stored: StoredRow = {
+          seq,
+          at: r.at,
+          actor_type: r.actor_type,
+          actor_id: r.actor_id,
+          action: r.action,
+          subject: r.subject,
+          data: r.data,
+        };
         let hash: string;
         if (seq >= keyedFrom) {
           hash = this.key.auditMac(rowMessage(prevHash, stored));
@@ -296,8 +352,10 @@ export class AuditLog {
     }
     const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
     const headSeq = Number(head?.seq ?? 0);
-    if (headSeq !== count || (head && head.hash !== prevHash)) return fail(count, Math.min(headSeq, count) + 1, 'rows missing at the end of the log');
-    if (latest && latest.seq > count) return fail(count, count + 1, `rows missing at the end of the log: the signed checkpoint of ${latest.at} names entry ${latest.seq}`);
+    if (headSeq !== count || (head && head.hash !== prevHash))
+      return fail(count, Math.min(headSeq, count) + 1, 'rows missing at the end of the log');
+    if (latest && latest.seq > count)
+      return fail(count, count + 1, `rows missing at the end of the log: the signed checkpoint of ${latest.at} names entry ${latest.seq}`);
     return { ok: true, count, legacy, checkpoints };
   }
 }

@@ -49,29 +49,50 @@ export class AuthService {
     this.guard = new LoginGuard(db, audit, cfg.login, counter);
   }
 
-  async addTechnician(input: { login: string; displayName: string; password: string; role?: TechnicianRole }): Promise<{ id: string; login: string; totpSecret: string; otpauthUri: string }> {
+  async addTechnician(input: {
+    login: string;
+    displayName: string;
+    password: string;
+    role?: TechnicianRole;
+  }): Promise<{ id: string; login: string; totpSecret: string; otpauthUri: string }> {
     const login = input.login.trim().toLowerCase();
-    if (!/^[a-z0-9._-]{2,64}$/.test(login) || login.length > LIMITS.login) throw new VigieError('BAD_REQUEST', 'Identifiant invalide (lettres, chiffres, . _ -).');
+    if (!/^[a-z0-9._-]{2,64}$/.test(login) || login.length > LIMITS.login)
+      throw new VigieError('BAD_REQUEST', 'Identifiant invalide (lettres, chiffres, . _ -).');
     const displayName = input.displayName.trim();
     if (!displayName || displayName.length > LIMITS.displayName) throw new VigieError('BAD_REQUEST', 'Nom affiché invalide.');
-    if (input.password.length < 12 || input.password.length > LIMITS.password) throw new VigieError('BAD_REQUEST', 'Le mot de passe doit faire au moins 12 caractères.');
+    if (input.password.length < 12 || input.password.length > LIMITS.password)
+      throw new VigieError('BAD_REQUEST', 'Le mot de passe doit faire au moins 12 caractères.');
     const role = input.role ?? 'technician';
     const exists = await this.db.selectFrom('technicians').select('id').where('login', '=', login).executeTakeFirst();
     if (exists) throw new VigieError('CONFLICT', 'Cet identifiant existe déjà.');
     const id = newId();
     const secret = new Secret({ size: 20 }).base32;
     const passwordHash = await argonHash(input.password);
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('technicians')
-        .values({ id, login, display_name: displayName, role, password_hash: passwordHash, totp_secret: '', totp_sealed: sealTotp(this.key, id, secret), totp_last_step: 0, created_at: nowIso(), disabled_at: null })
-        .execute();
-      await this.audit.append({ actorType: 'cli', action: 'technician.create', subject: id, data: { login, role } }, trx);
-    }).catch((e: unknown) => {
-      // The same login added at the same time (another CLI or node) after the check above.
-      if (isUniqueViolation(e)) throw new VigieError('CONFLICT', 'Cet identifiant existe déjà.');
-      throw e;
-    });
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .insertInto('technicians')
+          .values({
+            id,
+            login,
+            display_name: displayName,
+            role,
+            password_hash: passwordHash,
+            totp_secret: '',
+            totp_sealed: sealTotp(this.key, id, secret),
+            totp_last_step: 0,
+            created_at: nowIso(),
+            disabled_at: null,
+          })
+          .execute();
+        await this.audit.append({ actorType: 'cli', action: 'technician.create', subject: id, data: { login, role } }, trx);
+      })
+      .catch((e: unknown) => {
+        // The same login added at the same time (another CLI or node) after the check above.
+        if (isUniqueViolation(e)) throw new VigieError('CONFLICT', 'Cet identifiant existe déjà.');
+        throw e;
+      });
     return { id, login, totpSecret: secret, otpauthUri: makeTotp(secret, login).toString() };
   }
 
@@ -81,7 +102,11 @@ export class AuthService {
     await this.db.transaction().execute(async (trx) => {
       const t = await trx.selectFrom('technicians').select('id').where('login', '=', norm).executeTakeFirst();
       if (!t) throw new VigieError('NOT_FOUND', 'Technicien inconnu.');
-      await trx.updateTable('technicians').set({ totp_secret: '', totp_sealed: sealTotp(this.key, t.id, secret), totp_last_step: 0 }).where('id', '=', t.id).execute();
+      await trx
+        .updateTable('technicians')
+        .set({ totp_secret: '', totp_sealed: sealTotp(this.key, t.id, secret), totp_last_step: 0 })
+        .where('id', '=', t.id)
+        .execute();
       await trx.deleteFrom('sessions').where('technician_id', '=', t.id).execute();
       await this.guard.forgetDevices(trx, t.id);
       await this.audit.append({ actorType: 'cli', action: 'technician.reset_totp', subject: t.id, data: { login: norm } }, trx);
@@ -132,7 +157,9 @@ export class AuthService {
   ): Promise<{ ok: true; result: { token: string; session: SessionInfo; knownDevice: string } } | { ok: false }> {
     if (!input.totp) throw new VigieError('TOTP_REQUIRED', 'Code à 6 chiffres requis.');
     const row = await this.db.selectFrom('technicians').selectAll().where('login', '=', login).executeTakeFirst();
-    const passwordOk = row ? await argonVerify(row.password_hash, input.password) : (await argonVerify(await this.getDummyHash(), input.password), false);
+    const passwordOk = row
+      ? await argonVerify(row.password_hash, input.password)
+      : (await argonVerify(await this.getDummyHash(), input.password), false);
     let reason: string | null = null;
     let step = 0;
     if (!row) reason = 'unknown login';
@@ -152,7 +179,13 @@ export class AuthService {
     }
     const knownDevice = attempt.knownDevice !== null;
     if (reason || !row) {
-      await this.audit.append({ actorType: 'technician', actorId: row?.id ?? null, action: 'auth.login_failed', subject: login, data: { reason, ip, knownDevice } });
+      await this.audit.append({
+        actorType: 'technician',
+        actorId: row?.id ?? null,
+        action: 'auth.login_failed',
+        subject: login,
+        data: { reason, ip, knownDevice },
+      });
       return { ok: false };
     }
     const token = randomToken();
@@ -161,18 +194,40 @@ export class AuthService {
     const expiresAt = new Date(now.getTime() + this.cfg.session.absoluteHours * 3_600_000).toISOString();
     const accepted = await this.db.transaction().execute(async (trx) => {
       // Conditional update: two logins racing with the same code, only one wins.
-      const upd = await trx.updateTable('technicians').set({ totp_last_step: step }).where('id', '=', row.id).where('totp_last_step', '<', step).executeTakeFirst();
+      const upd = await trx
+        .updateTable('technicians')
+        .set({ totp_last_step: step })
+        .where('id', '=', row.id)
+        .where('totp_last_step', '<', step)
+        .executeTakeFirst();
       if (Number(upd.numUpdatedRows) === 0) return null;
       await trx
         .insertInto('sessions')
-        .values({ id: sessionId, technician_id: row.id, token_hash: sha256(token), created_at: now.toISOString(), last_used_at: now.toISOString(), expires_at: expiresAt, ip })
+        .values({
+          id: sessionId,
+          technician_id: row.id,
+          token_hash: sha256(token),
+          created_at: now.toISOString(),
+          last_used_at: now.toISOString(),
+          expires_at: expiresAt,
+          ip,
+        })
         .execute();
       const known = await this.guard.remember(trx, attempt, row.id);
-      await this.audit.append({ actorType: 'technician', actorId: row.id, action: 'auth.login', subject: login, data: { ip, sessionId, knownDevice } }, trx);
+      await this.audit.append(
+        { actorType: 'technician', actorId: row.id, action: 'auth.login', subject: login, data: { ip, sessionId, knownDevice } },
+        trx,
+      );
       return known;
     });
     if (accepted === null) {
-      await this.audit.append({ actorType: 'technician', actorId: row.id, action: 'auth.login_failed', subject: login, data: { reason: 'replayed totp', ip, knownDevice } });
+      await this.audit.append({
+        actorType: 'technician',
+        actorId: row.id,
+        action: 'auth.login_failed',
+        subject: login,
+        data: { reason: 'replayed totp', ip, knownDevice },
+      });
       return { ok: false };
     }
     return { ok: true, result: { token, session: { sessionId, technician: toSelf(row), expiresAt }, knownDevice: accepted } };
@@ -209,7 +264,11 @@ export class AuthService {
     const now = Date.now();
     if (now - (this.lastTouch.get(sessionId) ?? 0) < 60_000) return;
     this.lastTouch.set(sessionId, now);
-    await this.db.updateTable('sessions').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', sessionId).execute();
+    await this.db
+      .updateTable('sessions')
+      .set({ last_used_at: new Date(now).toISOString() })
+      .where('id', '=', sessionId)
+      .execute();
   }
 
   /** Is this session still valid now? (used by the periodic sweep of connected sockets) */
@@ -222,7 +281,10 @@ export class AuthService {
     this.lastTouch.delete(sessionId);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('sessions').where('id', '=', sessionId).execute();
-      await this.audit.append({ actorType: 'technician', actorId: technicianId, action: 'auth.logout', subject: technicianId, data: { sessionId } }, trx);
+      await this.audit.append(
+        { actorType: 'technician', actorId: technicianId, action: 'auth.logout', subject: technicianId, data: { sessionId } },
+        trx,
+      );
     });
   }
 

@@ -1,4 +1,13 @@
-import { LIMITS, SystemMessageRef, VigieError, type ChatAuthor, type ChatMessage, type ChatReceipts, type HelpRequest, type ReceiptKind } from '@vigie/common';
+import {
+  LIMITS,
+  SystemMessageRef,
+  VigieError,
+  type ChatAuthor,
+  type ChatMessage,
+  type ChatReceipts,
+  type HelpRequest,
+  type ReceiptKind,
+} from '@vigie/common';
 import type { Db, Executor } from '../store/db.js';
 import { isUniqueViolation, lockRow } from '../store/dialect.js';
 import type { ChatMessageTable } from '../store/schema.js';
@@ -42,7 +51,16 @@ const toMessage = (r: MessageRow): ChatMessage => {
  */
 export async function insertMessage(
   trx: Executor,
-  m: { id: string; requestId: string; author: ChatAuthor; authorId: string | null; authorName: string; text: string; sentAt?: string; system?: SystemMessageRef },
+  m: {
+    id: string;
+    requestId: string;
+    author: ChatAuthor;
+    authorId: string | null;
+    authorName: string;
+    text: string;
+    sentAt?: string;
+    system?: SystemMessageRef;
+  },
 ): Promise<ChatMessage> {
   const req = await trx
     .updateTable('help_requests')
@@ -88,38 +106,49 @@ export class ChatService {
   ) {}
 
   /** Stores once per client UUID; a resend returns the stored message with duplicate=true. */
-  async send(actor: Actor, input: { requestId: string; id: string; text: string; sentAt: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
-      // The request's row first: a resend racing its original (another hub node) then finds it, and
-      // a request closed meanwhile is seen closed.
-      await lockRow(trx, 'help_requests', input.requestId);
-      const existing = await trx.selectFrom('chat_messages').selectAll().where('id', '=', input.id).executeTakeFirst();
-      if (existing) {
-        const sameAuthor = existing.author === actor.kind && existing.author_id === actor.id;
-        if (existing.request_id !== input.requestId || !sameAuthor) throw new VigieError('CONFLICT', 'Identifiant de message déjà utilisé.');
-        return { message: toMessage(existing), duplicate: true };
-      }
-      const r = await this.help.getForAct(actor, input.requestId, trx);
-      if (r.status !== 'waiting' && r.status !== 'assigned') throw new VigieError('CONFLICT', 'Cette demande est close : le message n’a pas été envoyé.');
-      const message = await insertMessage(trx, {
-        id: input.id,
-        requestId: r.id,
-        author: actor.kind,
-        authorId: actor.id,
-        authorName: actor.name,
-        text: input.text,
-        sentAt: input.sentAt,
+  async send(
+    actor: Actor,
+    input: { requestId: string; id: string; text: string; sentAt: string },
+  ): Promise<{ message: ChatMessage; duplicate: boolean }> {
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        // The request's row first: a resend racing its original (another hub node) then finds it, and
+        // a request closed meanwhile is seen closed.
+        await lockRow(trx, 'help_requests', input.requestId);
+        const existing = await trx.selectFrom('chat_messages').selectAll().where('id', '=', input.id).executeTakeFirst();
+        if (existing) {
+          const sameAuthor = existing.author === actor.kind && existing.author_id === actor.id;
+          if (existing.request_id !== input.requestId || !sameAuthor)
+            throw new VigieError('CONFLICT', 'Identifiant de message déjà utilisé.');
+          return { message: toMessage(existing), duplicate: true };
+        }
+        const r = await this.help.getForAct(actor, input.requestId, trx);
+        if (r.status !== 'waiting' && r.status !== 'assigned')
+          throw new VigieError('CONFLICT', 'Cette demande est close : le message n’a pas été envoyé.');
+        const message = await insertMessage(trx, {
+          id: input.id,
+          requestId: r.id,
+          author: actor.kind,
+          authorId: actor.id,
+          authorName: actor.name,
+          text: input.text,
+          sentAt: input.sentAt,
+        });
+        return { message, duplicate: false };
+      })
+      .catch((e: unknown) => {
+        // The same id sent at the same instant on another request's row (not serialised by this one's lock).
+        if (isUniqueViolation(e)) throw new VigieError('CONFLICT', 'Identifiant de message déjà utilisé.');
+        throw e;
       });
-      return { message, duplicate: false };
-    }).catch((e: unknown) => {
-      // The same id sent at the same instant on another request's row (not serialised by this one's lock).
-      if (isUniqueViolation(e)) throw new VigieError('CONFLICT', 'Identifiant de message déjà utilisé.');
-      throw e;
-    });
   }
 
   /** Messages after `afterSeq` (one page) and the receipts: the resync after a reconnect. */
-  async sync(actor: Actor, input: { requestId: string; afterSeq: number }): Promise<{ messages: ChatMessage[]; receipts: ChatReceipts; more: boolean }> {
+  async sync(
+    actor: Actor,
+    input: { requestId: string; afterSeq: number },
+  ): Promise<{ messages: ChatMessage[]; receipts: ChatReceipts; more: boolean }> {
     const r = await this.help.getForView(actor, input.requestId);
     const rows = await this.db
       .selectFrom('chat_messages')
@@ -151,7 +180,10 @@ export class ChatService {
    * Records "delivered/read up to seq" for the actor's side. Monotonic (never goes back), capped
    * at the last seq, and reading implies delivery. Returns the receipts and whether they changed.
    */
-  async receipt(actor: Actor, input: { requestId: string; kind: ReceiptKind; upToSeq: number }): Promise<{ receipts: ChatReceipts; changed: boolean }> {
+  async receipt(
+    actor: Actor,
+    input: { requestId: string; kind: ReceiptKind; upToSeq: number },
+  ): Promise<{ receipts: ChatReceipts; changed: boolean }> {
     return this.db.transaction().execute(async (trx) => {
       const r = await this.help.getForAct(actor, input.requestId, trx);
       const last = await trx.selectFrom('help_requests').select('last_seq').where('id', '=', r.id).executeTakeFirstOrThrow();
@@ -160,10 +192,20 @@ export class ChatService {
       const delivered = `${side}_delivered` as const;
       const read = `${side}_read` as const;
       let changed = false;
-      const d = await trx.updateTable('help_requests').set({ [delivered]: upTo }).where('id', '=', r.id).where(delivered, '<', upTo).executeTakeFirst();
+      const d = await trx
+        .updateTable('help_requests')
+        .set({ [delivered]: upTo })
+        .where('id', '=', r.id)
+        .where(delivered, '<', upTo)
+        .executeTakeFirst();
       changed ||= Number(d.numUpdatedRows) > 0;
       if (input.kind === 'read') {
-        const rd = await trx.updateTable('help_requests').set({ [read]: upTo }).where('id', '=', r.id).where(read, '<', upTo).executeTakeFirst();
+        const rd = await trx
+          .updateTable('help_requests')
+          .set({ [read]: upTo })
+          .where('id', '=', r.id)
+          .where(read, '<', upTo)
+          .executeTakeFirst();
         changed ||= Number(rd.numUpdatedRows) > 0;
       }
       return { receipts: await this.receipts(r.id, trx), changed };

@@ -43,7 +43,8 @@ export class DeviceService {
 
   private expiryFrom(ttlHours: number | undefined): string {
     const hours = ttlHours ?? this.enrollCfg.codeTtlHours;
-    if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 366) throw new VigieError('BAD_REQUEST', 'Durée de validité du code invalide (en heures, au plus un an).');
+    if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 366)
+      throw new VigieError('BAD_REQUEST', 'Durée de validité du code invalide (en heures, au plus un an).');
     return new Date(Date.now() + hours * 3_600_000).toISOString();
   }
 
@@ -56,31 +57,66 @@ export class DeviceService {
     }
   }
 
-  async createPractice(name: string, actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' }, opts: { ttlHours?: number } = {}): Promise<PracticeRecord> {
+  async createPractice(
+    name: string,
+    actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' },
+    opts: { ttlHours?: number } = {},
+  ): Promise<PracticeRecord> {
     const clean = name.trim();
     if (!clean || clean.length > 200) throw new VigieError('BAD_REQUEST', 'Nom de cabinet invalide.');
     const id = newId();
     const expiresAt = this.expiryFrom(opts.ttlHours);
     const code = await this.freshCode();
     await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('practices').values({ id, name: clean, enrollment_code: code, created_at: nowIso(), enrollment_code_expires_at: expiresAt }).execute();
-      await this.audit.append({ actorType: actor.type, actorId: actor.id ?? null, action: 'practice.create', subject: id, data: { name: clean, codeExpiresAt: expiresAt } }, trx);
+      await trx
+        .insertInto('practices')
+        .values({ id, name: clean, enrollment_code: code, created_at: nowIso(), enrollment_code_expires_at: expiresAt })
+        .execute();
+      await this.audit.append(
+        {
+          actorType: actor.type,
+          actorId: actor.id ?? null,
+          action: 'practice.create',
+          subject: id,
+          data: { name: clean, codeExpiresAt: expiresAt },
+        },
+        trx,
+      );
     });
     return { id, name: clean, enrollmentCode: formatCode(code), enrollmentCodeExpiresAt: expiresAt };
   }
 
   /** Replaces a practice's enrollment code (practice given by id, or by its exact name when unique): the old one stops working at once. */
-  async rotateEnrollmentCode(practice: string, actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' }, opts: { ttlHours?: number } = {}): Promise<PracticeRecord> {
+  async rotateEnrollmentCode(
+    practice: string,
+    actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' },
+    opts: { ttlHours?: number } = {},
+  ): Promise<PracticeRecord> {
     const expiresAt = this.expiryFrom(opts.ttlHours);
     const code = await this.freshCode();
     return this.db.transaction().execute(async (trx) => {
       const byId = await trx.selectFrom('practices').select(['id', 'name']).where('id', '=', practice).executeTakeFirst();
-      const byName = byId ? [] : await trx.selectFrom('practices').select(['id', 'name']).where('name', '=', practice.trim()).limit(2).execute();
+      const byName = byId
+        ? []
+        : await trx.selectFrom('practices').select(['id', 'name']).where('name', '=', practice.trim()).limit(2).execute();
       if (byName.length > 1) throw new VigieError('CONFLICT', 'Plusieurs cabinets portent ce nom : donnez son identifiant.');
       const p = byId ?? byName[0];
       if (!p) throw new VigieError('NOT_FOUND', 'Cabinet inconnu.');
-      await trx.updateTable('practices').set({ enrollment_code: code, enrollment_code_expires_at: expiresAt }).where('id', '=', p.id).execute();
-      await this.audit.append({ actorType: actor.type, actorId: actor.id ?? null, action: 'practice.rotate_code', subject: p.id, data: { codeExpiresAt: expiresAt } }, trx);
+      await trx
+        .updateTable('practices')
+        .set({ enrollment_code: code, enrollment_code_expires_at: expiresAt })
+        .where('id', '=', p.id)
+        .execute();
+      await this.audit.append(
+        {
+          actorType: actor.type,
+          actorId: actor.id ?? null,
+          action: 'practice.rotate_code',
+          subject: p.id,
+          data: { codeExpiresAt: expiresAt },
+        },
+        trx,
+      );
       return { id: p.id, name: p.name, enrollmentCode: formatCode(code), enrollmentCodeExpiresAt: expiresAt };
     });
   }
@@ -117,18 +153,31 @@ export class DeviceService {
    * `enroll.failuresPerMinutePerIp` wrong codes get RATE_LIMITED (and are no longer audited one by
    * one) — but a valid code from the same IP (one NAT for a whole practice) still enrolls.
    */
-  async enroll(code: string, info: DeviceInfo, ip: string | null): Promise<{ deviceId: string; token: string; practice: { id: string; name: string } }> {
+  async enroll(
+    code: string,
+    info: DeviceInfo,
+    ip: string | null,
+  ): Promise<{ deviceId: string; token: string; practice: { id: string; name: string } }> {
     const practice = await this.db
       .selectFrom('practices')
       .select(['id', 'name', 'enrollment_code_expires_at'])
       .where('enrollment_code', '=', normalizeCode(code))
       .executeTakeFirst();
-    const expired = !!practice && (practice.enrollment_code_expires_at === null || Date.parse(practice.enrollment_code_expires_at) <= Date.now());
+    const expired =
+      !!practice && (practice.enrollment_code_expires_at === null || Date.parse(practice.enrollment_code_expires_at) <= Date.now());
     if (!practice || expired) {
       const wait = await this.limiter.take(`enroll-failed-${clientKey(ip)}`, perMinute(this.enrollCfg.failuresPerMinutePerIp));
       if (wait > 0) throw new VigieError('RATE_LIMITED', 'Trop d’essais d’inscription. Patientez un instant.', { retryAfterMs: wait });
-      await this.audit.append({ actorType: 'device', action: 'device.enroll_failed', subject: expired ? practice.id : null, data: { reason: expired ? 'expired code' : 'unknown code', ip } });
-      if (expired) throw new VigieError('INVALID_CODE', 'Ce code d’inscription a expiré. Demandez-en un nouveau à votre prestataire.', { reason: 'expired' });
+      await this.audit.append({
+        actorType: 'device',
+        action: 'device.enroll_failed',
+        subject: expired ? practice.id : null,
+        data: { reason: expired ? 'expired code' : 'unknown code', ip },
+      });
+      if (expired)
+        throw new VigieError('INVALID_CODE', 'Ce code d’inscription a expiré. Demandez-en un nouveau à votre prestataire.', {
+          reason: 'expired',
+        });
       throw new VigieError('INVALID_CODE', 'Code du cabinet inconnu.');
     }
     const token = randomToken();
@@ -151,7 +200,13 @@ export class DeviceService {
         })
         .execute();
       await this.audit.append(
-        { actorType: 'device', actorId: deviceId, action: 'device.enroll', subject: deviceId, data: { practiceId: practice.id, name: info.name, os: info.os, ip } },
+        {
+          actorType: 'device',
+          actorId: deviceId,
+          action: 'device.enroll',
+          subject: deviceId,
+          data: { practiceId: practice.id, name: info.name, os: info.os, ip },
+        },
         trx,
       );
     });
@@ -160,7 +215,8 @@ export class DeviceService {
 
   /** Resolves a device token: UNAUTHORIZED when unknown, REVOKED when revoked. */
   async authenticate(token: unknown): Promise<AuthedDevice> {
-    if (typeof token !== 'string' || token.length < 32 || token.length > 128) throw new VigieError('UNAUTHORIZED', 'Jeton d’appareil manquant ou invalide.');
+    if (typeof token !== 'string' || token.length < 32 || token.length > 128)
+      throw new VigieError('UNAUTHORIZED', 'Jeton d’appareil manquant ou invalide.');
     const row = await this.db
       .selectFrom('devices as d')
       .innerJoin('practices as p', 'p.id', 'd.practice_id')
@@ -174,7 +230,12 @@ export class DeviceService {
 
   async revoke(deviceId: string, actor: { type: 'cli' | 'technician'; id?: string } = { type: 'cli' }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const res = await trx.updateTable('devices').set({ revoked_at: nowIso() }).where('id', '=', deviceId).where('revoked_at', 'is', null).executeTakeFirst();
+      const res = await trx
+        .updateTable('devices')
+        .set({ revoked_at: nowIso() })
+        .where('id', '=', deviceId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) {
         const exists = await trx.selectFrom('devices').select('id').where('id', '=', deviceId).executeTakeFirst();
         throw exists ? new VigieError('CONFLICT', 'Appareil déjà révoqué.') : new VigieError('NOT_FOUND', 'Appareil inconnu.');
@@ -234,7 +295,10 @@ export class DeviceService {
     return batch.length;
   }
 
-  async saveReport(deviceId: string, report: { health?: HealthSummary | null; backup?: BackupSummary | null; appVersion?: string; healthReport?: HealthReport | null }) {
+  async saveReport(
+    deviceId: string,
+    report: { health?: HealthSummary | null; backup?: BackupSummary | null; appVersion?: string; healthReport?: HealthReport | null },
+  ) {
     const reportedAt = nowIso();
     // Read and write in one transaction: reports of one device arrive concurrently (app version,
     // health, backup at every connection) and each keeps the fields the others sent.
@@ -251,10 +315,16 @@ export class DeviceService {
         health: health ? JSON.stringify(health) : null,
         backup: backup ? JSON.stringify(backup) : null,
         reported_at: reportedAt,
-        ...(update.report !== undefined ? { health_report: update.report?.json ?? null, health_report_bytes: update.report?.bytes ?? null } : {}),
+        ...(update.report !== undefined
+          ? { health_report: update.report?.json ?? null, health_report_bytes: update.report?.bytes ?? null }
+          : {}),
       };
       if (prev) await trx.updateTable('device_reports').set(values).where('device_id', '=', deviceId).execute();
-      else await trx.insertInto('device_reports').values({ device_id: deviceId, ...values }).execute();
+      else
+        await trx
+          .insertInto('device_reports')
+          .values({ device_id: deviceId, ...values })
+          .execute();
       if (report.appVersion) await trx.updateTable('devices').set({ app_version: report.appVersion }).where('id', '=', deviceId).execute();
       return { health, backup };
     });
@@ -309,7 +379,19 @@ export class DeviceService {
     const r = await this.db
       .selectFrom('devices as d')
       .innerJoin('practices as p', 'p.id', 'd.practice_id')
-      .select(['d.id', 'd.practice_id', 'p.name as practice_name', 'd.name', 'd.os', 'd.os_version', 'd.model', 'd.app_version', 'd.enrolled_at', 'd.last_seen_at', 'd.revoked_at'])
+      .select([
+        'd.id',
+        'd.practice_id',
+        'p.name as practice_name',
+        'd.name',
+        'd.os',
+        'd.os_version',
+        'd.model',
+        'd.app_version',
+        'd.enrolled_at',
+        'd.last_seen_at',
+        'd.revoked_at',
+      ])
       .where('d.id', '=', deviceId)
       .executeTakeFirst();
     if (!r) return null;

@@ -17,7 +17,13 @@ export interface HealthUpdate {
 }
 
 const sameVerdict = (a: HealthSummary, b: HealthSummary) =>
-  a.score === b.score && a.worst === b.worst && a.at === b.at && a.counts.ok === b.counts.ok && a.counts.warning === b.counts.warning && a.counts.critical === b.counts.critical && a.counts.unknown === b.counts.unknown;
+  a.score === b.score &&
+  a.worst === b.worst &&
+  a.at === b.at &&
+  a.counts.ok === b.counts.ok &&
+  a.counts.warning === b.counts.warning &&
+  a.counts.critical === b.counts.critical &&
+  a.counts.unknown === b.counts.unknown;
 
 /**
  * Decides what to store from a device's report (already parsed by the contract):
@@ -27,7 +33,10 @@ const sameVerdict = (a: HealthSummary, b: HealthSummary) =>
  * - a report older than the stored summary (delivered late, after a newer one) changes nothing;
  * - the stored report is made to fit HEALTH_REPORT_MAX_BYTES (raw evidence cut first).
  */
-export function healthUpdate(input: { health?: HealthSummary | null; healthReport?: HealthReport | null }, previous: HealthSummary | null): HealthUpdate {
+export function healthUpdate(
+  input: { health?: HealthSummary | null; healthReport?: HealthReport | null },
+  previous: HealthSummary | null,
+): HealthUpdate {
   const report = input.healthReport;
   if (report === undefined) {
     // Summary only (older apps): an explicit null clears the details as well.
@@ -37,7 +46,9 @@ export function healthUpdate(input: { health?: HealthSummary | null; healthRepor
 
   const own = computeHealthSummary({ checks: report.checks, finishedAt: report.finishedAt });
   if (!sameVerdict(own, report.summary) || report.score !== own.score || report.worst !== own.worst) {
-    throw new VigieError('BAD_REQUEST', 'Rapport de sécurité incohérent : la note ne correspond pas aux vérifications.', { field: 'healthReport' });
+    throw new VigieError('BAD_REQUEST', 'Rapport de sécurité incohérent : la note ne correspond pas aux vérifications.', {
+      field: 'healthReport',
+    });
   }
   if (input.health !== undefined && (input.health === null || !sameVerdict(input.health, report.summary))) {
     throw new VigieError('BAD_REQUEST', 'Le résumé de sécurité ne correspond pas au rapport envoyé.', { field: 'health' });
@@ -45,13 +56,24 @@ export function healthUpdate(input: { health?: HealthSummary | null; healthRepor
   if (previous && Date.parse(report.finishedAt) < Date.parse(previous.at)) return { health: undefined, report: undefined };
 
   const fitted = fitHealthReport(report, HEALTH_REPORT_MAX_BYTES);
-  if (!fitted) throw new VigieError('BAD_REQUEST', 'Rapport de sécurité trop volumineux.', { field: 'healthReport', maxBytes: HEALTH_REPORT_MAX_BYTES });
+  if (!fitted)
+    throw new VigieError('BAD_REQUEST', 'Rapport de sécurité trop volumineux.', {
+      field: 'healthReport',
+      maxBytes: HEALTH_REPORT_MAX_BYTES,
+    });
   return { health: report.summary, report: { json: JSON.stringify(fitted), bytes: healthReportBytes(fitted) } };
 }
 
 /** The stored full report of a device and when the hub last heard from it; nulls when there is none (or it no longer reads). */
-export async function loadHealthReport(db: Executor, deviceId: string): Promise<{ report: HealthReport | null; reportedAt: string | null }> {
-  const row = await db.selectFrom('device_reports').select(['health_report', 'reported_at']).where('device_id', '=', deviceId).executeTakeFirst();
+export async function loadHealthReport(
+  db: Executor,
+  deviceId: string,
+): Promise<{ report: HealthReport | null; reportedAt: string | null }> {
+  const row = await db
+    .selectFrom('device_reports')
+    .select(['health_report', 'reported_at'])
+    .where('device_id', '=', deviceId)
+    .executeTakeFirst();
   if (!row) return { report: null, reportedAt: null };
   const parsed = HealthReport.safeParse(parseJson<unknown>(row.health_report));
   return { report: parsed.success ? parsed.data : null, reportedAt: row.reported_at };

@@ -91,7 +91,10 @@ function toRequest(r: Row): HelpRequest {
     createdAt: r.created_at,
     assignedAt: r.assigned_at,
     closedAt: r.closed_at,
-    technician: r.technician_id && r.technician_name ? { id: r.technician_id, displayName: r.technician_name, initials: initials(r.technician_name) } : null,
+    technician:
+      r.technician_id && r.technician_name
+        ? { id: r.technician_id, displayName: r.technician_name, initials: initials(r.technician_name) }
+        : null,
     resolutionNote: r.resolution_note,
     ...(r.urgent ? { urgent: true } : {}),
   };
@@ -168,7 +171,11 @@ export class HelpService {
   }
 
   async openForDevice(deviceId: string, ex: Executor = this.db): Promise<HelpRequest | null> {
-    const r = await selectRequests(ex).where('h.device_id', '=', deviceId).where('h.status', 'in', OPEN).orderBy('h.created_at').executeTakeFirst();
+    const r = await selectRequests(ex)
+      .where('h.device_id', '=', deviceId)
+      .where('h.status', 'in', OPEN)
+      .orderBy('h.created_at')
+      .executeTakeFirst();
     return r ? toRequest(r) : null;
   }
 
@@ -176,52 +183,65 @@ export class HelpService {
     device: DeviceActor,
     input: { clientId: string; topic: HelpTopic | null; description: string | null; context: ContextSnapshot },
   ): Promise<{ request: HelpRequest; created: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
-      // One open request per device, one request per client id: the device's row first, so a
-      // resend racing its original (or a second request) on another hub node sees the first one.
-      await lockRow(trx, 'devices', device.id);
-      const same = await trx.selectFrom('help_requests').select(['id', 'device_id']).where('client_id', '=', input.clientId).executeTakeFirst();
-      if (same) {
-        if (same.device_id !== device.id) throw new VigieError('CONFLICT', 'Identifiant de demande déjà utilisé.');
-        return { request: await this.mustGet(same.id, trx), created: false };
-      }
-      const open = await this.openForDevice(device.id, trx);
-      if (open) return { request: open, created: false };
-      const id = newId();
-      await trx
-        .insertInto('help_requests')
-        .values({
-          id,
-          client_id: input.clientId,
-          device_id: device.id,
-          status: 'waiting',
-          topic: input.topic,
-          description: input.description || null,
-          context: JSON.stringify(input.context),
-          created_at: this.iso(),
-          assigned_at: null,
-          first_assigned_at: null,
-          pickup_ms: null,
-          closed_at: null,
-          technician_id: null,
-          resolution_note: null,
-          last_seq: 0,
-          device_delivered: 0,
-          device_read: 0,
-          tech_delivered: 0,
-          tech_read: 0,
-        })
-        .execute();
-      await this.audit.append({ actorType: 'device', actorId: device.id, action: 'help.create', subject: id, data: { topic: input.topic } }, trx);
-      return { request: await this.mustGet(id, trx), created: true };
-    }).catch((e: unknown) => {
-      // The same client id from another device at the same instant (not serialised by this device's lock).
-      if (isUniqueViolation(e)) throw new VigieError('CONFLICT', 'Identifiant de demande déjà utilisé.');
-      throw e;
-    });
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        // One open request per device, one request per client id: the device's row first, so a
+        // resend racing its original (or a second request) on another hub node sees the first one.
+        await lockRow(trx, 'devices', device.id);
+        const same = await trx
+          .selectFrom('help_requests')
+          .select(['id', 'device_id'])
+          .where('client_id', '=', input.clientId)
+          .executeTakeFirst();
+        if (same) {
+          if (same.device_id !== device.id) throw new VigieError('CONFLICT', 'Identifiant de demande déjà utilisé.');
+          return { request: await this.mustGet(same.id, trx), created: false };
+        }
+        const open = await this.openForDevice(device.id, trx);
+        if (open) return { request: open, created: false };
+        const id = newId();
+        await trx
+          .insertInto('help_requests')
+          .values({
+            id,
+            client_id: input.clientId,
+            device_id: device.id,
+            status: 'waiting',
+            topic: input.topic,
+            description: input.description || null,
+            context: JSON.stringify(input.context),
+            created_at: this.iso(),
+            assigned_at: null,
+            first_assigned_at: null,
+            pickup_ms: null,
+            closed_at: null,
+            technician_id: null,
+            resolution_note: null,
+            last_seq: 0,
+            device_delivered: 0,
+            device_read: 0,
+            tech_delivered: 0,
+            tech_read: 0,
+          })
+          .execute();
+        await this.audit.append(
+          { actorType: 'device', actorId: device.id, action: 'help.create', subject: id, data: { topic: input.topic } },
+          trx,
+        );
+        return { request: await this.mustGet(id, trx), created: true };
+      })
+      .catch((e: unknown) => {
+        // The same client id from another device at the same instant (not serialised by this device's lock).
+        if (isUniqueViolation(e)) throw new VigieError('CONFLICT', 'Identifiant de demande déjà utilisé.');
+        throw e;
+      });
   }
 
-  async update(device: DeviceActor, input: { requestId: string; topic?: HelpTopic | null | undefined; description?: string | null | undefined }): Promise<HelpRequest> {
+  async update(
+    device: DeviceActor,
+    input: { requestId: string; topic?: HelpTopic | null | undefined; description?: string | null | undefined },
+  ): Promise<HelpRequest> {
     return this.db.transaction().execute(async (trx) => {
       await lockRow(trx, 'help_requests', input.requestId);
       const r = await this.getForView(device, input.requestId, trx);
@@ -231,7 +251,10 @@ export class HelpService {
       if (input.description !== undefined) set.description = input.description || null;
       if (Object.keys(set).length === 0) return r;
       await trx.updateTable('help_requests').set(set).where('id', '=', r.id).execute();
-      await this.audit.append({ actorType: 'device', actorId: device.id, action: 'help.update', subject: r.id, data: { fields: Object.keys(set) } }, trx);
+      await this.audit.append(
+        { actorType: 'device', actorId: device.id, action: 'help.update', subject: r.id, data: { fields: Object.keys(set) } },
+        trx,
+      );
       return this.mustGet(r.id, trx);
     });
   }
@@ -246,8 +269,18 @@ export class HelpService {
         .where('status', 'in', OPEN)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'Cette demande est déjà close.');
-      const message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...SYSTEM_TEXT.cancelled(), id: randomUUID() });
-      await this.audit.append({ actorType: 'device', actorId: device.id, action: 'help.cancel', subject: r.id, data: { from: r.status } }, trx);
+      const message = await insertMessage(trx, {
+        requestId: r.id,
+        author: 'system',
+        authorId: null,
+        authorName: 'Vigie',
+        ...SYSTEM_TEXT.cancelled(),
+        id: randomUUID(),
+      });
+      await this.audit.append(
+        { actorType: 'device', actorId: device.id, action: 'help.cancel', subject: r.id, data: { from: r.status } },
+        trx,
+      );
       return { request: await this.mustGet(r.id, trx), message, previousTechnicianId: null };
     });
   }
@@ -266,7 +299,11 @@ export class HelpService {
         await this.mustGet(requestId, trx);
         throw new VigieError('CONFLICT', 'Cette demande a déjà été prise en charge ou close.');
       }
-      const row = await trx.selectFrom('help_requests').select(['created_at', 'first_assigned_at']).where('id', '=', requestId).executeTakeFirstOrThrow();
+      const row = await trx
+        .selectFrom('help_requests')
+        .select(['created_at', 'first_assigned_at'])
+        .where('id', '=', requestId)
+        .executeTakeFirstOrThrow();
       if (!row.first_assigned_at) {
         await trx
           .updateTable('help_requests')
@@ -274,7 +311,14 @@ export class HelpService {
           .where('id', '=', requestId)
           .execute();
       }
-      const message = await insertMessage(trx, { requestId, author: 'system', authorId: null, authorName: 'Vigie', ...SYSTEM_TEXT.accepted(tech.name), id: randomUUID() });
+      const message = await insertMessage(trx, {
+        requestId,
+        author: 'system',
+        authorId: null,
+        authorName: 'Vigie',
+        ...SYSTEM_TEXT.accepted(tech.name),
+        id: randomUUID(),
+      });
       await this.audit.append({ actorType: 'technician', actorId: tech.id, action: 'help.accept', subject: requestId }, trx);
       return { request: await this.mustGet(requestId, trx), message, previousTechnicianId: null };
     });
@@ -298,7 +342,11 @@ export class HelpService {
       const previousTechnicianId = r.technician?.id ?? null;
       let message: ChatMessage;
       if (toTechnicianId) {
-        const target = await trx.selectFrom('technicians').select(['id', 'display_name', 'disabled_at']).where('id', '=', toTechnicianId).executeTakeFirst();
+        const target = await trx
+          .selectFrom('technicians')
+          .select(['id', 'display_name', 'disabled_at'])
+          .where('id', '=', toTechnicianId)
+          .executeTakeFirst();
         if (!target || target.disabled_at) throw new VigieError('NOT_FOUND', 'Technicien inconnu.');
         if (target.id === previousTechnicianId) throw new VigieError('CONFLICT', 'La demande est déjà attribuée à ce technicien.');
         const at = this.iso();
@@ -309,7 +357,11 @@ export class HelpService {
           .where('status', '=', r.status)
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'La demande a changé entre-temps.');
-        const first = await trx.selectFrom('help_requests').select(['created_at', 'first_assigned_at']).where('id', '=', r.id).executeTakeFirstOrThrow();
+        const first = await trx
+          .selectFrom('help_requests')
+          .select(['created_at', 'first_assigned_at'])
+          .where('id', '=', r.id)
+          .executeTakeFirstOrThrow();
         if (!first.first_assigned_at) {
           await trx
             .updateTable('help_requests')
@@ -317,8 +369,24 @@ export class HelpService {
             .where('id', '=', r.id)
             .execute();
         }
-        message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...SYSTEM_TEXT.reassigned(target.display_name), id: randomUUID() });
-        await this.audit.append({ actorType: 'technician', actorId: tech.id, action: 'help.reassign', subject: r.id, data: { from: previousTechnicianId, to: target.id } }, trx);
+        message = await insertMessage(trx, {
+          requestId: r.id,
+          author: 'system',
+          authorId: null,
+          authorName: 'Vigie',
+          ...SYSTEM_TEXT.reassigned(target.display_name),
+          id: randomUUID(),
+        });
+        await this.audit.append(
+          {
+            actorType: 'technician',
+            actorId: tech.id,
+            action: 'help.reassign',
+            subject: r.id,
+            data: { from: previousTechnicianId, to: target.id },
+          },
+          trx,
+        );
       } else {
         const res = await trx
           .updateTable('help_requests')
@@ -327,8 +395,18 @@ export class HelpService {
           .where('status', '=', 'assigned')
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'La demande a changé entre-temps.');
-        message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...SYSTEM_TEXT.released(), id: randomUUID() });
-        await this.audit.append({ actorType: 'technician', actorId: tech.id, action: 'help.release', subject: r.id, data: { from: previousTechnicianId } }, trx);
+        message = await insertMessage(trx, {
+          requestId: r.id,
+          author: 'system',
+          authorId: null,
+          authorName: 'Vigie',
+          ...SYSTEM_TEXT.released(),
+          id: randomUUID(),
+        });
+        await this.audit.append(
+          { actorType: 'technician', actorId: tech.id, action: 'help.release', subject: r.id, data: { from: previousTechnicianId } },
+          trx,
+        );
       }
       return { request: await this.mustGet(r.id, trx), message, previousTechnicianId };
     });
@@ -346,7 +424,14 @@ export class HelpService {
         .where('technician_id', '=', tech.id)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'Cette demande est déjà close.');
-      const message = await insertMessage(trx, { requestId: r.id, author: 'system', authorId: null, authorName: 'Vigie', ...SYSTEM_TEXT.resolved(note), id: randomUUID() });
+      const message = await insertMessage(trx, {
+        requestId: r.id,
+        author: 'system',
+        authorId: null,
+        authorName: 'Vigie',
+        ...SYSTEM_TEXT.resolved(note),
+        id: randomUUID(),
+      });
       await this.audit.append({ actorType: 'technician', actorId: tech.id, action: 'help.resolve', subject: r.id, data: { note } }, trx);
       return { request: await this.mustGet(r.id, trx), message, previousTechnicianId: null };
     });
@@ -361,7 +446,11 @@ export class HelpService {
   }
 
   async listMine(technicianId: string): Promise<HelpRequest[]> {
-    const rows = await selectRequests(this.db).where('h.technician_id', '=', technicianId).where('h.status', '=', 'assigned').orderBy('h.assigned_at').execute();
+    const rows = await selectRequests(this.db)
+      .where('h.technician_id', '=', technicianId)
+      .where('h.status', '=', 'assigned')
+      .orderBy('h.assigned_at')
+      .execute();
     return rows.map(toRequest);
   }
 

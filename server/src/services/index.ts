@@ -24,10 +24,25 @@ export interface SharedCounters {
   enroll?: RateLimiter;
 }
 
-export function createServices(db: Db, cfg: HubConfig, key: HubKey, opts: { onCheckpoint?: (cp: AuditCheckpoint) => void; now?: () => number; counters?: SharedCounters } = {}): Services {
-  const audit = new AuditLog(db, key, { checkpointFile: cfg.auditCheckpointFile, ...(opts.onCheckpoint ? { onCheckpoint: opts.onCheckpoint } : {}) });
+export function createServices(
+  db: Db,
+  cfg: HubConfig,
+  key: HubKey,
+  opts: { onCheckpoint?: (cp: AuditCheckpoint) => void; now?: () => number; counters?: SharedCounters } = {},
+): Services {
+  const audit = new AuditLog(db, key, {
+    checkpointFile: cfg.auditCheckpointFile,
+    ...(opts.onCheckpoint ? { onCheckpoint: opts.onCheckpoint } : {}),
+  });
   const help = new HelpService(db, audit, cfg.eta, opts.now);
-  return { db, audit, devices: new DeviceService(db, audit, cfg.enroll, opts.counters?.enroll), auth: new AuthService(db, audit, cfg, key, opts.counters?.attempts), help, chat: new ChatService(db, help) };
+  return {
+    db,
+    audit,
+    devices: new DeviceService(db, audit, cfg.enroll, opts.counters?.enroll),
+    auth: new AuthService(db, audit, cfg, key, opts.counters?.attempts),
+    help,
+    chat: new ChatService(db, help),
+  };
 }
 
 /** Start-up steps that need the hub key (hub and CLI, idempotent): the audit chain's key anchor, TOTP secrets sealed. */

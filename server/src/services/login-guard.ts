@@ -1,6 +1,14 @@
 import { VigieError } from '@vigie/common';
 import type { HubConfig } from '../config.js';
-import { clientKey, MemoryAttemptCounter, type Attempt, type AttemptCounter, type AttemptKey, type AttemptOutcome, type AttemptRule } from '../limits.js';
+import {
+  clientKey,
+  MemoryAttemptCounter,
+  type Attempt,
+  type AttemptCounter,
+  type AttemptKey,
+  type AttemptOutcome,
+  type AttemptRule,
+} from '../limits.js';
 import type { Db, Executor } from '../store/db.js';
 import { newId, nowIso, randomToken, sha256 } from '../util.js';
 import type { AuditLog } from './audit.js';
@@ -78,8 +86,17 @@ export class LoginGuard {
       return a.knownDevice.token;
     }
     const token = randomToken();
-    await trx.insertInto('auth_known_devices').values({ id: newId(), technician_id: technicianId, token_hash: sha256(token), created_at: now, last_used_at: now }).execute();
-    const rows = await trx.selectFrom('auth_known_devices').select('id').where('technician_id', '=', technicianId).orderBy('last_used_at', 'desc').orderBy('id').execute();
+    await trx
+      .insertInto('auth_known_devices')
+      .values({ id: newId(), technician_id: technicianId, token_hash: sha256(token), created_at: now, last_used_at: now })
+      .execute();
+    const rows = await trx
+      .selectFrom('auth_known_devices')
+      .select('id')
+      .where('technician_id', '=', technicianId)
+      .orderBy('last_used_at', 'desc')
+      .orderBy('id')
+      .execute();
     const stale = rows.slice(KNOWN_DEVICES_PER_TECHNICIAN).map((r) => r.id);
     if (stale.length > 0) await trx.deleteFrom('auth_known_devices').where('id', 'in', stale).execute();
     return token;
@@ -109,8 +126,27 @@ export class LoginGuard {
       } else keys = [ipKey(target.ip)];
       const at = nowIso();
       const ids: number[] = [];
-      for (const key of keys) ids.push(Number((await trx.insertInto('auth_lockout_clears').values({ counter_key: key, created_at: at }).returning('id').executeTakeFirstOrThrow()).id));
-      await this.audit.append({ actorType: actor.type, action: 'auth.lockout_clear', subject: 'login' in target ? target.login.trim().toLowerCase() : target.ip, data: { ...target } }, trx);
+      for (const key of keys)
+        ids.push(
+          Number(
+            (
+              await trx
+                .insertInto('auth_lockout_clears')
+                .values({ counter_key: key, created_at: at })
+                .returning('id')
+                .executeTakeFirstOrThrow()
+            ).id,
+          ),
+        );
+      await this.audit.append(
+        {
+          actorType: actor.type,
+          action: 'auth.lockout_clear',
+          subject: 'login' in target ? target.login.trim().toLowerCase() : target.ip,
+          data: { ...target },
+        },
+        trx,
+      );
       for (const [i, key] of keys.entries()) await this.counter.clear(key, ids[i]);
       return { keys };
     });

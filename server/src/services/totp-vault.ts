@@ -27,7 +27,12 @@ export function openTotp(key: HubKey, row: { id: string; totp_sealed: string | n
 export async function sealTotpSecrets(db: Db, key: HubKey): Promise<number> {
   const rows = await db.selectFrom('technicians').select(['id', 'totp_secret']).where('totp_secret', '!=', '').execute();
   for (const r of rows) {
-    await db.updateTable('technicians').set({ totp_sealed: sealTotp(key, r.id, r.totp_secret), totp_secret: '' }).where('id', '=', r.id).where('totp_secret', '=', r.totp_secret).execute();
+    await db
+      .updateTable('technicians')
+      .set({ totp_sealed: sealTotp(key, r.id, r.totp_secret), totp_secret: '' })
+      .where('id', '=', r.id)
+      .where('totp_secret', '=', r.totp_secret)
+      .execute();
   }
   return rows.length;
 }

@@ -1,4 +1,14 @@
-import { PhoneNumber, TimeZone, VigieError, WEEKDAYS, formatDayRanges, parseDayRanges, type DayRanges, type WeekHours, type Weekday } from '@vigie/common';
+import {
+  PhoneNumber,
+  TimeZone,
+  VigieError,
+  WEEKDAYS,
+  formatDayRanges,
+  parseDayRanges,
+  type DayRanges,
+  type WeekHours,
+  type Weekday,
+} from '@vigie/common';
 import type { SettingsActor, SettingsService } from './service.js';
 
 export const SETTINGS_CLI_HELP = `  settings show                            support hours, time zone and fallback phone number
@@ -12,8 +22,20 @@ export const SETTINGS_CLI_HELP = `  settings show                            sup
                                            (a running hub tells practices within a minute)`;
 
 const DAY_NAMES: Record<string, Weekday> = {
-  mon: 'mon', tue: 'tue', wed: 'wed', thu: 'thu', fri: 'fri', sat: 'sat', sun: 'sun',
-  lun: 'mon', mar: 'tue', mer: 'wed', jeu: 'thu', ven: 'fri', sam: 'sat', dim: 'sun',
+  mon: 'mon',
+  tue: 'tue',
+  wed: 'wed',
+  thu: 'thu',
+  fri: 'fri',
+  sat: 'sat',
+  sun: 'sun',
+  lun: 'mon',
+  mar: 'tue',
+  mer: 'wed',
+  jeu: 'thu',
+  ven: 'fri',
+  sam: 'sat',
+  dim: 'sun',
 };
 
 function dayOf(name: string): Weekday {
@@ -26,7 +48,10 @@ function dayOf(name: string): Weekday {
 export function parseWeekSpec(spec: string): WeekHours {
   const week = Object.fromEntries(WEEKDAYS.map((d) => [d, [] as DayRanges])) as Record<Weekday, DayRanges>;
   const seen = new Set<Weekday>();
-  for (const part of spec.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\S+)\s+(.+)$/.exec(part);
     if (!m) throw new VigieError('BAD_REQUEST', `"${part}": expected days then hours, e.g. "mon-fri 08:30-18:30"`);
     const days: Weekday[] = [];
@@ -42,7 +67,11 @@ export function parseWeekSpec(spec: string): WeekHours {
     }
     const ranges = parseDayRanges(m[2]!);
     if (!ranges.ok) {
-      const why = { format: 'expected HH:MM-HH:MM, separated by commas', order: 'each range ends after it starts, ranges in order without overlap', tooMany: 'at most 4 ranges a day' }[ranges.error];
+      const why = {
+        format: 'expected HH:MM-HH:MM, separated by commas',
+        order: 'each range ends after it starts, ranges in order without overlap',
+        tooMany: 'at most 4 ranges a day',
+      }[ranges.error];
       throw new VigieError('BAD_REQUEST', `"${m[2]}": ${why}`);
     }
     for (const d of days) {
@@ -51,7 +80,8 @@ export function parseWeekSpec(spec: string): WeekHours {
       week[d] = ranges.ranges;
     }
   }
-  if (!WEEKDAYS.some((d) => week[d].length > 0)) throw new VigieError('BAD_REQUEST', 'no opening range given (use "settings hours clear" to announce none)');
+  if (!WEEKDAYS.some((d) => week[d].length > 0))
+    throw new VigieError('BAD_REQUEST', 'no opening range given (use "settings hours clear" to announce none)');
   return week;
 }
 
@@ -60,14 +90,21 @@ export function formatWeek(hours: WeekHours | null): string[] {
   return WEEKDAYS.map((d) => `  ${d}  ${hours[d].length ? formatDayRanges(hours[d]) : 'closed'}`);
 }
 
-function valueOf<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ message: string }> } } }, v: string | undefined, what: string): T {
+function valueOf<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ message: string }> } } },
+  v: string | undefined,
+  what: string,
+): T {
   const r = schema.safeParse(v);
   if (!r.success) throw new VigieError('BAD_REQUEST', `${what}: ${r.error.issues[0]?.message ?? 'invalid'}`);
   return r.data;
 }
 
 /** Runs `settings …` of the hub CLI; returns the exit code (errors are thrown as VigieError, like the other commands). */
-export async function runSettingsCommand(args: string[], ctx: { settings: SettingsService; out: (s: string) => void; actor?: SettingsActor }): Promise<number> {
+export async function runSettingsCommand(
+  args: string[],
+  ctx: { settings: SettingsService; out: (s: string) => void; actor?: SettingsActor },
+): Promise<number> {
   const actor: SettingsActor = ctx.actor ?? { type: 'cli', id: process.env.SUDO_USER || process.env.USER || null };
   const [what, verb, ...rest] = args;
   const value = rest.join(' ').trim();

@@ -9,7 +9,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -32,7 +41,14 @@ export function wallTime(ms: number, timeZone: string): WallTime {
   for (const p of formatter(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const { year, month, day, hour, minute, second } = parts as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
   const asUtcMs = Date.UTC(year, month - 1, day, hour, minute, second);
-  return { year, month, day, minutes: hour * 60 + minute, weekday: (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7, asUtcMs };
+  return {
+    year,
+    month,
+    day,
+    minutes: hour * 60 + minute,
+    weekday: (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7,
+    asUtcMs,
+  };
 }
 
 /** The instant at which the wall clock of `timeZone` shows this date and minute (the later one across a DST gap). */

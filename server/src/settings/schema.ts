@@ -53,7 +53,12 @@ const provider: MigrationProvider = {
 
 /** Brings the settings table to the latest version (idempotent). Hub and CLI call it after opening the database. */
 export async function migrateSettings<DB>(db: Kysely<DB>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider, migrationTableName: SETTINGS_MIGRATION_TABLE, migrationLockTableName: SETTINGS_MIGRATION_LOCK_TABLE }).migrateToLatest();
+  const { error, results } = await new Migrator({
+    db,
+    provider,
+    migrationTableName: SETTINGS_MIGRATION_TABLE,
+    migrationLockTableName: SETTINGS_MIGRATION_LOCK_TABLE,
+  }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`settings migration failed${failed ? ` (${failed.migrationName})` : ''}: ${String(error)}`);

@@ -39,7 +39,11 @@ export class SettingsService {
   }
 
   async supportRecord(ex: Kysely<SettingsTables> = this.db): Promise<SupportSettingsRecord> {
-    const row = await ex.selectFrom('hub_settings').select(['value', 'version', 'updated_at']).where('key', '=', 'support').executeTakeFirst();
+    const row = await ex
+      .selectFrom('hub_settings')
+      .select(['value', 'version', 'updated_at'])
+      .where('key', '=', 'support')
+      .executeTakeFirst();
     if (!row) return { settings: DEFAULT_SUPPORT_SETTINGS, version: 0, updatedAt: null };
     let value: unknown;
     try {
@@ -64,7 +68,10 @@ export class SettingsService {
         if (expectedVersion !== undefined && current.version !== expectedVersion) {
           throw new VigieError('CONFLICT', 'Ces réglages ont été modifiés entre-temps : rechargez-les avant de les changer.');
         }
-        const next = parseOrThrow(SupportSettings, { ...current.settings, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) });
+        const next = parseOrThrow(SupportSettings, {
+          ...current.settings,
+          ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)),
+        });
         const changed = FIELDS.filter((f) => JSON.stringify(next[f]) !== JSON.stringify(current.settings[f]));
         if (changed.length === 0) return current;
         const at = nowIso();
@@ -76,13 +83,20 @@ export class SettingsService {
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) return null; // someone else wrote in between
         await this.audit.append(
-          { actorType: actor.type, actorId: actor.id, action: 'settings.support', subject: 'support', data: { changed, ...Object.fromEntries(changed.map((f) => [f, next[f]])) } },
+          {
+            actorType: actor.type,
+            actorId: actor.id,
+            action: 'settings.support',
+            subject: 'support',
+            data: { changed, ...Object.fromEntries(changed.map((f) => [f, next[f]])) },
+          },
           trx as unknown as Executor,
         );
         return { settings: next, version: current.version + 1, updatedAt: at };
       });
       if (r) return r;
-      if (expectedVersion !== undefined || attempt >= CLI_ATTEMPTS) throw new VigieError('CONFLICT', 'Ces réglages ont été modifiés entre-temps : rechargez-les avant de les changer.');
+      if (expectedVersion !== undefined || attempt >= CLI_ATTEMPTS)
+        throw new VigieError('CONFLICT', 'Ces réglages ont été modifiés entre-temps : rechargez-les avant de les changer.');
     }
   }
 

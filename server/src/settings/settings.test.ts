@@ -51,7 +51,15 @@ describe('support hours against the clock', () => {
   });
 
   it('reads a week as written in the CLI, French or English day names; refuses what it cannot read', () => {
-    expect(week('lun-ven 8h30-12h30, 14h-18h30')).toMatchObject({ mon: [{ from: '08:30', to: '12:30' }, { from: '14:00', to: '18:30' }], fri: [{ from: '08:30' }, { to: '18:30' }], sat: [], sun: [] });
+    expect(week('lun-ven 8h30-12h30, 14h-18h30')).toMatchObject({
+      mon: [
+        { from: '08:30', to: '12:30' },
+        { from: '14:00', to: '18:30' },
+      ],
+      fri: [{ from: '08:30' }, { to: '18:30' }],
+      sat: [],
+      sun: [],
+    });
     expect(week('mon,wed 09:00-17:00').wed).toEqual([{ from: '09:00', to: '17:00' }]);
     expect(() => week('mon 18:00-08:00')).toThrow(/ends after it starts/);
     expect(() => week('mon 08:00-12:00,11:00-14:00')).toThrow(/without overlap/);
@@ -97,7 +105,13 @@ describe('support settings on a running hub', () => {
     // Nothing of the refused values was stored; each accepted change was audited once.
     const rec = await t.hub.settings.supportRecord();
     expect(rec).toMatchObject({ version: 3, settings: { timeZone: 'America/Martinique', phone: '05 56 00 00 00' } });
-    const audited = (await t.hub.services.db.selectFrom('audit_log').select(['action', 'actor_type', 'data']).where('action', '=', 'settings.support').execute()).map((r) => ({ ...r, data: JSON.parse(r.data) as { changed: string[] } }));
+    const audited = (
+      await t.hub.services.db
+        .selectFrom('audit_log')
+        .select(['action', 'actor_type', 'data'])
+        .where('action', '=', 'settings.support')
+        .execute()
+    ).map((r) => ({ ...r, data: JSON.parse(r.data) as { changed: string[] } }));
     expect(audited.map((a) => [a.actor_type, a.data.changed])).toEqual([
       ['cli', ['hours']],
       ['cli', ['phone']],
@@ -111,7 +125,11 @@ describe('support settings on a running hub', () => {
   it('a CLI change reaches the practices waiting on a running hub (the queue is looked at again)', async () => {
     const dev = await newDevice(t);
     const { request } = await createHelp(dev);
-    const told = nextEvent<QueuePosition>(dev.socket, 'help:position', (p) => p.requestId === request.id && p.wait?.params.phone === '09 70 00 00 00');
+    const told = nextEvent<QueuePosition>(
+      dev.socket,
+      'help:position',
+      (p) => p.requestId === request.id && p.wait?.params.phone === '09 70 00 00 00',
+    );
     const consoles = nextEvent<QueueSnapshot>(tech.socket, 'queue:updated', (s) => s.support.settings.phone === '09 70 00 00 00');
     expect((await hubCli(t, 'settings', 'phone', 'set', '09 70 00 00 00')).rc).toBe(0);
     await Promise.all([told, consoles]);
@@ -125,9 +143,19 @@ describe('support settings on a running hub', () => {
 
     const dev = await newDevice(t);
     const { request } = await createHelp(dev);
-    const told = nextEvent<QueuePosition>(dev.socket, 'help:position', (p) => p.requestId === request.id && p.wait?.params.phone === '01 02 03 04 05');
-    const consoles = nextEvent<QueueSnapshot>(tech.socket, 'queue:updated', (s) => s.support.settings.phone === '01 02 03 04 05' && s.support.version === before.version + 1);
-    const saved = data(await emitAck<SupportSettingsRecord>(admin.socket, 'settings:support', { version: before.version, phone: '01 02 03 04 05', hours }));
+    const told = nextEvent<QueuePosition>(
+      dev.socket,
+      'help:position',
+      (p) => p.requestId === request.id && p.wait?.params.phone === '01 02 03 04 05',
+    );
+    const consoles = nextEvent<QueueSnapshot>(
+      tech.socket,
+      'queue:updated',
+      (s) => s.support.settings.phone === '01 02 03 04 05' && s.support.version === before.version + 1,
+    );
+    const saved = data(
+      await emitAck<SupportSettingsRecord>(admin.socket, 'settings:support', { version: before.version, phone: '01 02 03 04 05', hours }),
+    );
     expect(saved).toMatchObject({ version: before.version + 1, settings: { phone: '01 02 03 04 05', hours, timeZone: 'Europe/Paris' } });
     await Promise.all([told, consoles]);
 
@@ -141,7 +169,16 @@ describe('support settings on a running hub', () => {
       { version: saved.version, phone: 'javascript:alert(1)' },
       { version: saved.version, timeZone: 'Nowhere/Land' },
       { version: saved.version, hours: { ...hours, mon: [{ from: '17:00', to: '09:00' }] } },
-      { version: saved.version, hours: { ...hours, mon: [{ from: '09:00', to: '12:00' }, { from: '11:00', to: '13:00' }] } },
+      {
+        version: saved.version,
+        hours: {
+          ...hours,
+          mon: [
+            { from: '09:00', to: '12:00' },
+            { from: '11:00', to: '13:00' },
+          ],
+        },
+      },
       { version: saved.version, hours: { mon: [] } },
       { version: saved.version, hours: Object.fromEntries(Object.keys(hours).map((d) => [d, []])) },
       { version: -1 },
@@ -153,7 +190,13 @@ describe('support settings on a running hub', () => {
     const cleared = data(await emitAck<SupportSettingsRecord>(admin.socket, 'settings:support', { version: saved.version, hours: null }));
     expect(cleared.settings.hours).toBeNull();
     expect((await t.hub.realtime.snapshot()).support).toMatchObject({ open: null, nextChangeAt: null });
-    const audit = await t.hub.services.db.selectFrom('audit_log').select(['actor_type', 'actor_id']).where('action', '=', 'settings.support').orderBy('seq', 'desc').limit(2).execute();
+    const audit = await t.hub.services.db
+      .selectFrom('audit_log')
+      .select(['actor_type', 'actor_id'])
+      .where('action', '=', 'settings.support')
+      .orderBy('seq', 'desc')
+      .limit(2)
+      .execute();
     expect(audit).toEqual([
       { actor_type: 'technician', actor_id: admin.id },
       { actor_type: 'technician', actor_id: admin.id },

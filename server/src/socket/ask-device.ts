@@ -10,7 +10,15 @@ import { rooms, type Realtime } from './realtime.js';
  * the contract, the device's own error otherwise. The answer is the acknowledgement of this very
  * call, so a device can never report something the hub did not ask for.
  */
-export async function askDevice<T extends z.ZodType>(o: { realtime: Realtime; log: Logger; deviceId: string; event: string; payload: unknown; ms: number; response: T }): Promise<z.infer<T>> {
+export async function askDevice<T extends z.ZodType>(o: {
+  realtime: Realtime;
+  log: Logger;
+  deviceId: string;
+  event: string;
+  payload: unknown;
+  ms: number;
+  response: T;
+}): Promise<z.infer<T>> {
   const rt = o.realtime;
   const offline = () => new VigieError('OFFLINE', 'Le poste est hors ligne : réessayez quand il sera allumé et connecté.');
   if (!rt.isDeviceOnline(o.deviceId)) throw offline();

@@ -23,7 +23,10 @@ export function chatHandlers(s: Services, rt: Realtime) {
     return page;
   };
 
-  const receipt = async (input: { requestId: string; kind: 'delivered' | 'read'; upToSeq: number }, { actor }: ChatCtx): Promise<ChatReceipts> => {
+  const receipt = async (
+    input: { requestId: string; kind: 'delivered' | 'read'; upToSeq: number },
+    { actor }: ChatCtx,
+  ): Promise<ChatReceipts> => {
     const { receipts, changed } = await s.chat.receipt(actor, input);
     const deviceId = changed ? await deviceOf(actor, input.requestId) : null;
     if (deviceId) rt.receipts(deviceId, receipts);
@@ -31,7 +34,10 @@ export function chatHandlers(s: Services, rt: Realtime) {
   };
 
   /** Each item on its own: one conversation refused never fails the others. */
-  const each = async <I extends { requestId: string }, T>(items: I[], fn: (item: I) => Promise<T>): Promise<Array<{ requestId: string; result: Result<T> }>> => {
+  const each = async <I extends { requestId: string }, T>(
+    items: I[],
+    fn: (item: I) => Promise<T>,
+  ): Promise<Array<{ requestId: string; result: Result<T> }>> => {
     const out: Array<{ requestId: string; result: Result<T> }> = [];
     for (const item of items) {
       try {
@@ -52,8 +58,11 @@ export function chatHandlers(s: Services, rt: Realtime) {
     },
     'chat:sync': sync,
     'chat:receipt': receipt,
-    'chat:resync': async ({ items }: { items: Array<{ requestId: string; afterSeq: number }> }, ctx: ChatCtx) => each(items, (item) => sync(item, ctx)),
-    'chat:receipts': async ({ items }: { items: Array<{ requestId: string; kind: 'delivered' | 'read'; upToSeq: number }> }, ctx: ChatCtx) =>
-      each(items, (item) => receipt(item, ctx)),
+    'chat:resync': async ({ items }: { items: Array<{ requestId: string; afterSeq: number }> }, ctx: ChatCtx) =>
+      each(items, (item) => sync(item, ctx)),
+    'chat:receipts': async (
+      { items }: { items: Array<{ requestId: string; kind: 'delivered' | 'read'; upToSeq: number }> },
+      ctx: ChatCtx,
+    ) => each(items, (item) => receipt(item, ctx)),
   };
 }

@@ -1,5 +1,12 @@
 import type { Socket } from 'socket.io';
-import { DEVICE_EVENTS, VigieError, type BACKUP_DEVICE_EVENTS, type RECEIPT_DEVICE_EVENTS, type SCREEN_DEVICE_EVENTS, type TRIPWIRE_DEVICE_EVENTS } from '@vigie/common';
+import {
+  DEVICE_EVENTS,
+  VigieError,
+  type BACKUP_DEVICE_EVENTS,
+  type RECEIPT_DEVICE_EVENTS,
+  type SCREEN_DEVICE_EVENTS,
+  type TRIPWIRE_DEVICE_EVENTS,
+} from '@vigie/common';
 import { createBackupRelay, type BackupAccessHub } from '../backup/index.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -18,11 +25,29 @@ import type { ReceiptService } from '../receipts/service.js';
 type Ctx = { actor: DeviceActor; socket: Socket };
 
 /** The hub's own device events; other modules' events (updates…) are merged in setupDeviceNamespace. */
-const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<typeof DEVICE_EVENTS, Ctx>, 'update:report' | keyof typeof BACKUP_DEVICE_EVENTS | keyof typeof SCREEN_DEVICE_EVENTS | keyof typeof TRIPWIRE_DEVICE_EVENTS | keyof typeof RECEIPT_DEVICE_EVENTS> => ({
+const handlers = (
+  s: Services,
+  rt: Realtime,
+  screen: ScreenHub,
+): Omit<
+  Handlers<typeof DEVICE_EVENTS, Ctx>,
+  | 'update:report'
+  | keyof typeof BACKUP_DEVICE_EVENTS
+  | keyof typeof SCREEN_DEVICE_EVENTS
+  | keyof typeof TRIPWIRE_DEVICE_EVENTS
+  | keyof typeof RECEIPT_DEVICE_EVENTS
+> => ({
   'device:hello': async (_input, { actor }) => {
     const current = await s.help.openForDevice(actor.id);
     const position = current?.status === 'waiting' ? await rt.positionOf(current.id) : null;
-    return { deviceId: actor.id, deviceName: actor.name, practice: { id: actor.practiceId, name: actor.practiceName }, current, position, serverTime: nowIso() };
+    return {
+      deviceId: actor.id,
+      deviceName: actor.name,
+      practice: { id: actor.practiceId, name: actor.practiceName },
+      current,
+      position,
+      serverTime: nowIso(),
+    };
   },
   'device:report': async (input, { actor }) => {
     const saved = await s.devices.saveReport(actor.id, input);
@@ -55,7 +80,17 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub): Omit<Handlers<t
 });
 
 /** `/device` namespace: token auth, presence, the device's events. */
-export function setupDeviceNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, updates: UpdatesService, screen: ScreenHub, tripwire: TripwireHub, backupAccess?: BackupAccessHub, receipts?: ReceiptService): void {
+export function setupDeviceNamespace(
+  rt: Realtime,
+  s: Services,
+  cfg: HubConfig,
+  log: Logger,
+  updates: UpdatesService,
+  screen: ScreenHub,
+  tripwire: TripwireHub,
+  backupAccess?: BackupAccessHub,
+  receipts?: ReceiptService,
+): void {
   const h: Handlers<typeof DEVICE_EVENTS, Ctx> = {
     ...handlers(s, rt, screen),
     ...updateDeviceHandlers(updates),

@@ -91,7 +91,9 @@ export function dispatch<M extends EventMap, C>(socket: Socket, events: M, handl
     if (typeof event === 'string' && known.has(event)) return;
     const ack = lastFn(args);
     admit(ack).then(
-      (admitted) => admitted && safeAck(ack, err('UNKNOWN_EVENT', 'Action inconnue.', { event: typeof event === 'string' ? event.slice(0, 64) : null })),
+      (admitted) =>
+        admitted &&
+        safeAck(ack, err('UNKNOWN_EVENT', 'Action inconnue.', { event: typeof event === 'string' ? event.slice(0, 64) : null })),
       (e: unknown) => opts.log.error({ err: e, nsp: socket.nsp.name }, 'socket rate limiter failed'),
     );
   });

@@ -68,14 +68,23 @@ describe('queue push lifecycle', () => {
 
 describe('queue push on a real hub', () => {
   it('a queue longer than one slice of positions: every waiting device is told where it stands after a change', async () => {
-    const t = await startTestHub({ socket: { ratePerSecond: 1000, burst: 1000 }, enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 10 } });
+    const t = await startTestHub({
+      socket: { ratePerSecond: 1000, burst: 1000 },
+      enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 10 },
+    });
     try {
       const devices = await Promise.all(Array.from({ length: 70 }, () => newDevice(t)));
       const requests: HelpRequest[] = [];
       for (const d of devices) requests.push((await createHelp(d)).request);
       await t.hub.realtime.idle();
       // A technician connecting changes every wait message (someone is available now).
-      const told = devices.map((d, i) => nextEvent<QueuePosition>(d.socket, 'help:position', (p) => p.requestId === requests[i]!.id && p.wait?.params.techniciansAvailable === 1));
+      const told = devices.map((d, i) =>
+        nextEvent<QueuePosition>(
+          d.socket,
+          'help:position',
+          (p) => p.requestId === requests[i]!.id && p.wait?.params.techniciansAvailable === 1,
+        ),
+      );
       const tech = await newTech(t);
       const positions = await Promise.all(told);
       expect(positions.map((p) => p.position)).toEqual(devices.map((_, i) => i + 1));

@@ -20,10 +20,23 @@ export interface QueuePresence {
 }
 
 /** The snapshot at `nowMs`, and when what it tells practices changes next (pure). */
-export function composeQueue(f: QueueFacts, presence: QueuePresence, help: Pick<HelpService, 'positions'>, nowMs: number): { snap: QueueSnapshot; nextChangeAt: number | null } {
-  const support = SettingsService.status(f.support, nowMs, { online: presence.onlineTechCount(), available: presence.availableTechCount() });
+export function composeQueue(
+  f: QueueFacts,
+  presence: QueuePresence,
+  help: Pick<HelpService, 'positions'>,
+  nowMs: number,
+): { snap: QueueSnapshot; nextChangeAt: number | null } {
+  const support = SettingsService.status(f.support, nowMs, {
+    online: presence.onlineTechCount(),
+    available: presence.availableTechCount(),
+  });
   const waiting = f.open.filter((r) => r.status === 'waiting');
-  const { positions, nextChangeAt } = help.positions(waiting, { nowMs, pickup: f.pickup, techniciansAvailable: support.techniciansAvailable, support });
+  const { positions, nextChangeAt } = help.positions(waiting, {
+    nowMs,
+    pickup: f.pickup,
+    techniciansAvailable: support.techniciansAvailable,
+    support,
+  });
   const snap: QueueSnapshot = {
     requests: f.open.map((r) => ({ ...r, deviceOnline: presence.isDeviceOnline(r.deviceId) })),
     serverTime: new Date(nowMs).toISOString(),
@@ -36,7 +49,8 @@ export function composeQueue(f: QueueFacts, presence: QueuePresence, help: Pick<
 }
 
 /** What a push is compared on: the seconds waited and the clock move on their own, so a timed look pushes only what changed. */
-export const pushKey = (snap: QueueSnapshot): string => JSON.stringify(snap, (k, v: unknown) => (k === 'serverTime' || k === 'waitedSeconds' ? undefined : v));
+export const pushKey = (snap: QueueSnapshot): string =>
+  JSON.stringify(snap, (k, v: unknown) => (k === 'serverTime' || k === 'waitedSeconds' ? undefined : v));
 
 /** Milliseconds until the next timed look: when a wait message changes by itself, or within `recheckMs`. */
 export const nextLookDelay = (nextChangeAt: number | null, nowMs: number, recheckMs: number): number =>
@@ -56,7 +70,8 @@ export interface PushState {
   forced: boolean;
   stopped: boolean;
 }
-export type PushEvent = { kind: 'change' } | { kind: 'look' } | { kind: 'start' } | { kind: 'round' } | { kind: 'end' } | { kind: 'sent' } | { kind: 'stop' };
+export type PushEvent =
+  { kind: 'change' } | { kind: 'look' } | { kind: 'start' } | { kind: 'round' } | { kind: 'end' } | { kind: 'sent' } | { kind: 'stop' };
 /** `schedule`: run a flush soon; `round`: compute once more (forced or not); `idle`: nothing running nor scheduled. */
 export type PushEffect = { kind: 'schedule' } | { kind: 'round'; forced: boolean } | { kind: 'idle' };
 
@@ -83,7 +98,8 @@ export function pushStep(s: PushState, e: PushEvent): { state: PushState; effect
       return { state: { ...s, again: false, forced: false }, effects: [{ kind: 'round', forced: s.forced }] };
     case 'end':
       // A flush runs its rounds while changes come in; should one still be owed, a new flush is scheduled.
-      if (s.again && !s.stopped) return { state: { ...s, flushing: false, again: false, scheduled: true }, effects: [{ kind: 'schedule' }] };
+      if (s.again && !s.stopped)
+        return { state: { ...s, flushing: false, again: false, scheduled: true }, effects: [{ kind: 'schedule' }] };
       return { state: { ...s, flushing: false }, effects: s.scheduled ? [] : [{ kind: 'idle' }] };
     case 'sent':
       // The last positions of a push went out: idle unless a flush is running or scheduled.

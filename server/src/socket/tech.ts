@@ -1,5 +1,15 @@
 import type { Socket } from 'socket.io';
-import { SESSION_COOKIE, TECH_EVENTS, VigieError, type BACKUP_TECH_EVENTS, type HISTORY_TECH_EVENTS, type DEVICE_LOGS_TECH_EVENTS, type SCREEN_TECH_EVENTS, type SUPPORT_TECH_EVENTS, type TRIPWIRE_TECH_EVENTS } from '@vigie/common';
+import {
+  SESSION_COOKIE,
+  TECH_EVENTS,
+  VigieError,
+  type BACKUP_TECH_EVENTS,
+  type HISTORY_TECH_EVENTS,
+  type DEVICE_LOGS_TECH_EVENTS,
+  type SCREEN_TECH_EVENTS,
+  type SUPPORT_TECH_EVENTS,
+  type TRIPWIRE_TECH_EVENTS,
+} from '@vigie/common';
 import { createBackupRelay, loadDeviceReport, type BackupAccessHub } from '../backup/index.js';
 import { historyTechHandlers } from '../history/index.js';
 import { deviceLogsTechHandlers } from '../logs/index.js';
@@ -21,7 +31,20 @@ import type { ReceiptService } from '../receipts/service.js';
 
 type Ctx = { actor: TechActor; session: SessionInfo; socket: Socket };
 
-const handlers = (s: Services, rt: Realtime, screen: ScreenHub, receipts?: ReceiptService): Omit<Handlers<typeof TECH_EVENTS, Ctx>, keyof typeof BACKUP_TECH_EVENTS | keyof typeof SCREEN_TECH_EVENTS | keyof typeof HISTORY_TECH_EVENTS | keyof typeof DEVICE_LOGS_TECH_EVENTS | keyof typeof SUPPORT_TECH_EVENTS | keyof typeof TRIPWIRE_TECH_EVENTS> => ({
+const handlers = (
+  s: Services,
+  rt: Realtime,
+  screen: ScreenHub,
+  receipts?: ReceiptService,
+): Omit<
+  Handlers<typeof TECH_EVENTS, Ctx>,
+  | keyof typeof BACKUP_TECH_EVENTS
+  | keyof typeof SCREEN_TECH_EVENTS
+  | keyof typeof HISTORY_TECH_EVENTS
+  | keyof typeof DEVICE_LOGS_TECH_EVENTS
+  | keyof typeof SUPPORT_TECH_EVENTS
+  | keyof typeof TRIPWIRE_TECH_EVENTS
+> => ({
   'tech:hello': async (_input, { session, actor, socket }) => {
     const [queue, mine] = await Promise.all([rt.snapshot(), s.help.listMine(actor.id)]);
     for (const r of mine) void socket.join(rooms.request(r.id));
@@ -34,7 +57,13 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub, receipts?: Recei
     const device = await s.devices.get(request.deviceId, rt.isDeviceOnline(request.deviceId));
     if (!device) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
     // Reads of a practice's data by a technician are audited (request view, health report, fleet list, backups: backup/relay.ts).
-    await s.audit.append({ actorType: 'technician', actorId: actor.id, action: 'help.view', subject: request.id, data: { deviceId: request.deviceId, practiceId: request.practiceId } });
+    await s.audit.append({
+      actorType: 'technician',
+      actorId: actor.id,
+      action: 'help.view',
+      subject: request.id,
+      data: { deviceId: request.deviceId, practiceId: request.practiceId },
+    });
     const sync = await s.chat.sync(actor, { requestId, afterSeq: 0 });
     // Following a request it may see: live chat, receipts and typing arrive on this socket.
     void socket.join(rooms.request(request.id));
@@ -70,7 +99,9 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub, receipts?: Recei
   },
   'technicians:list': async () => {
     const all = await s.auth.listTechnicians();
-    return all.filter((t) => !t.disabled).map((t) => ({ id: t.id, displayName: t.displayName, initials: t.initials, online: rt.isTechOnline(t.id) }));
+    return all
+      .filter((t) => !t.disabled)
+      .map((t) => ({ id: t.id, displayName: t.displayName, initials: t.initials, online: rt.isTechOnline(t.id) }));
   },
   'devices:list': async (_input, { actor }) => {
     await s.audit.append({ actorType: 'technician', actorId: actor.id, action: 'devices.list' });
@@ -79,13 +110,21 @@ const handlers = (s: Services, rt: Realtime, screen: ScreenHub, receipts?: Recei
   'device:health': async ({ deviceId }, { actor }) => {
     const device = await s.devices.get(deviceId, false);
     if (!device) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
-    await s.audit.append({ actorType: 'technician', actorId: actor.id, action: 'device.health_view', subject: deviceId, data: { practiceId: device.practiceId } });
+    await s.audit.append({
+      actorType: 'technician',
+      actorId: actor.id,
+      action: 'device.health_view',
+      subject: deviceId,
+      data: { practiceId: device.practiceId },
+    });
     return loadHealthReport(s.db, deviceId);
   },
   ...chatHandlers(s, rt),
   'chat:typing': async (input, { actor }) => {
     const r = await s.help.getForAct(actor, input.requestId);
-    rt.devNs.to(rooms.device(r.deviceId)).emit('chat:typing', { requestId: r.id, author: 'technician', name: actor.name, typing: input.typing });
+    rt.devNs
+      .to(rooms.device(r.deviceId))
+      .emit('chat:typing', { requestId: r.id, author: 'technician', name: actor.name, typing: input.typing });
     return {};
   },
 });
@@ -115,7 +154,17 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** `/tech` namespace: session cookie auth (same origin only), presence, the technician's events. */
-export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, log: Logger, screen: ScreenHub, settings: SettingsService, tripwire: TripwireHub, backupAccess?: BackupAccessHub, receipts?: ReceiptService): void {
+export function setupTechNamespace(
+  rt: Realtime,
+  s: Services,
+  cfg: HubConfig,
+  log: Logger,
+  screen: ScreenHub,
+  settings: SettingsService,
+  tripwire: TripwireHub,
+  backupAccess?: BackupAccessHub,
+  receipts?: ReceiptService,
+): void {
   const h: Handlers<typeof TECH_EVENTS, Ctx> = {
     ...handlers(s, rt, screen, receipts),
     ...createBackupRelay({ services: s, realtime: rt, log, ...(backupAccess ? { access: backupAccess } : {}) }).techHandlers,
@@ -135,7 +184,12 @@ export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, lo
       .authenticate(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE))
       .then((session) => {
         socket.data.session = session;
-        socket.data.actor = { kind: 'technician', id: session.technician.id, name: session.technician.displayName, role: session.technician.role } satisfies TechActor;
+        socket.data.actor = {
+          kind: 'technician',
+          id: session.technician.id,
+          name: session.technician.displayName,
+          role: session.technician.role,
+        } satisfies TechActor;
         next();
       })
       .catch((e: unknown) => next(connectError(e, log)));
@@ -157,7 +211,10 @@ export function setupTechNamespace(rt: Realtime, s: Services, cfg: HubConfig, lo
   });
 }
 
-export function endSession(socket: { emit: (ev: string, p: unknown) => unknown; disconnect: (close?: boolean) => unknown }, reason: string): void {
+export function endSession(
+  socket: { emit: (ev: string, p: unknown) => unknown; disconnect: (close?: boolean) => unknown },
+  reason: string,
+): void {
   socket.emit('session:ended', { reason });
   setImmediate(() => socket.disconnect(true));
 }

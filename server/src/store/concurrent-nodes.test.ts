@@ -37,8 +37,22 @@ beforeAll(async () => {
   dataA = join(root, 'node-a');
   // What a cluster's nodes share: the database, the hub key, the audit checkpoints (each node has its own data folder).
   // On the project hub-postgres they share Redis too (one key prefix), as a real cluster does.
-  const shared = { keyFile: join(root, 'hub.key'), auditCheckpointFile: join(root, 'audit-checkpoints.jsonl'), ...(await testStoreOptions(dataA)) };
-  const node = (dataDir: string) => createHub({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dataDir, 'no-console'), socket: { ratePerSecond: 1000, burst: 1000 }, ...shared });
+  const shared = {
+    keyFile: join(root, 'hub.key'),
+    auditCheckpointFile: join(root, 'audit-checkpoints.jsonl'),
+    ...(await testStoreOptions(dataA)),
+  };
+  const node = (dataDir: string) =>
+    createHub({
+      dataDir,
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      env: {},
+      consoleDir: join(dataDir, 'no-console'),
+      socket: { ratePerSecond: 1000, burst: 1000 },
+      ...shared,
+    });
   if (testStoreKind() === 'postgres') {
     // Both start at once on an empty database: migrations and the audit anchor are written once.
     [a, b] = await Promise.all([node(dataA), node(join(root, 'node-b'))]);
@@ -77,15 +91,26 @@ describe(`one store, ${testStoreKind() === 'postgres' ? 'two hub nodes (Postgres
     for (let round = 0; round < 12; round++) {
       const dev = await deviceOnBoth(`Accueil ${round}`);
       const { request } = data(await createOn(dev.onA));
-      const answers = await Promise.all([camille, hugo].map((t) => emitAck<{ request: HelpRequest }>(t.socket, 'help:accept', { requestId: request.id })));
+      const answers = await Promise.all(
+        [camille, hugo].map((t) => emitAck<{ request: HelpRequest }>(t.socket, 'help:accept', { requestId: request.id })),
+      );
       expect(answers.map(code).sort()).toEqual(['CONFLICT', 'OK']);
       const winner = answers[0]!.ok ? camille : hugo;
       const stored = await b.services.help.getById(request.id);
       expect(stored).toMatchObject({ status: 'assigned', technician: { id: winner.id } });
       // One pickup recorded, one « accepted » line in the chat, one audit entry.
-      const lines = await a.services.db.selectFrom('chat_messages').select(['seq', 'system_key']).where('request_id', '=', request.id).execute();
+      const lines = await a.services.db
+        .selectFrom('chat_messages')
+        .select(['seq', 'system_key'])
+        .where('request_id', '=', request.id)
+        .execute();
       expect(lines).toEqual([{ seq: 1, system_key: 'help.accepted' }]);
-      const accepts = await a.services.db.selectFrom('audit_log').select('actor_id').where('action', '=', 'help.accept').where('subject', '=', request.id).execute();
+      const accepts = await a.services.db
+        .selectFrom('audit_log')
+        .select('actor_id')
+        .where('action', '=', 'help.accept')
+        .where('subject', '=', request.id)
+        .execute();
       expect(accepts).toEqual([{ actor_id: winner.id }]);
       data(await emitAck(winner.socket, 'help:resolve', { requestId: request.id, note: 'fait' }));
     }
@@ -100,7 +125,12 @@ describe(`one store, ${testStoreKind() === 'postgres' ? 'two hub nodes (Postgres
     expect(requests[0]!.request.id).toBe(requests[1]!.request.id);
     const rows = await a.services.db.selectFrom('help_requests').select('id').where('device_id', '=', dev.deviceId).execute();
     expect(rows).toHaveLength(1);
-    const created = await b.services.db.selectFrom('audit_log').select('seq').where('action', '=', 'help.create').where('subject', '=', rows[0]!.id).execute();
+    const created = await b.services.db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('action', '=', 'help.create')
+      .where('subject', '=', rows[0]!.id)
+      .execute();
     expect(created).toHaveLength(1);
     // A second request of the same device at the same instant is the open one, not another.
     const [x, y] = await Promise.all([createOn(dev.onA), createOn(dev.onB)]);
@@ -120,9 +150,17 @@ describe(`one store, ${testStoreKind() === 'postgres' ? 'two hub nodes (Postgres
       expect(second.message).toEqual(first.message);
       expect([first.duplicate, second.duplicate].sort()).toEqual([false, true]);
     }
-    const seqs = answers.filter((r) => !r.duplicate).map((r) => r.message.seq).sort((x, y) => x - y);
+    const seqs = answers
+      .filter((r) => !r.duplicate)
+      .map((r) => r.message.seq)
+      .sort((x, y) => x - y);
     expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    const stored = await b.services.db.selectFrom('chat_messages').select(['id', 'seq']).where('request_id', '=', request.id).orderBy('seq').execute();
+    const stored = await b.services.db
+      .selectFrom('chat_messages')
+      .select(['id', 'seq'])
+      .where('request_id', '=', request.id)
+      .orderBy('seq')
+      .execute();
     expect(stored.map((m) => m.seq)).toEqual(seqs);
     expect(new Set(stored.map((m) => m.id))).toEqual(new Set(payloads.map((p) => p.id)));
     const last = await a.services.db.selectFrom('help_requests').select('last_seq').where('id', '=', request.id).executeTakeFirstOrThrow();
@@ -136,7 +174,8 @@ describe(`one store, ${testStoreKind() === 'postgres' ? 'two hub nodes (Postgres
       await makeBuild(out, 'win', version, [{ name: `Vigie-Setup-${version}.exe`, content: fakeInstaller(40_000) }]);
       return readBuildOutput([out], 'win');
     };
-    const publish = (hub: Hub, b: Awaited<ReturnType<typeof build>>) => hub.updates.publish({ platform: 'win', channel: 'stable', stagingPercentage: 100, ...b }, cli);
+    const publish = (hub: Hub, b: Awaited<ReturnType<typeof build>>) =>
+      hub.updates.publish({ platform: 'win', channel: 'stable', stagingPercentage: 100, ...b }, cli);
     for (let round = 0; round < 4; round++) {
       const [older, newer] = await Promise.all([build(`1.${2 * round}.0`), build(`1.${2 * round + 1}.0`)]);
       const [o, n] = await Promise.allSettled([publish(a, older), publish(b, newer)]);
@@ -149,14 +188,20 @@ describe(`one store, ${testStoreKind() === 'postgres' ? 'two hub nodes (Postgres
     const same = await build('2.0.0');
     const both = await Promise.all([publish(a, same), publish(b, same)]);
     expect(both[0].release).toEqual(both[1].release);
-    const rows = await (a.services.db as unknown as Kysely<UpdatesTables>).selectFrom('update_releases').select('id').where('version', '=', '2.0.0').execute();
+    const rows = await (a.services.db as unknown as Kysely<UpdatesTables>)
+      .selectFrom('update_releases')
+      .select('id')
+      .where('version', '=', '2.0.0')
+      .execute();
     expect(rows).toHaveLength(1);
     expect(await a.updates.channelState('stable', 'win')).toMatchObject({ version: '2.0.0' });
   });
 
   it('audit entries appended at once on both nodes chain one after the other: `audit verify` holds', async () => {
     const before = (await a.admin.verifyAudit()).count;
-    const appends = Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).services.audit.append({ actorType: 'system', action: 'test.concurrent', data: { i } }));
+    const appends = Array.from({ length: 60 }, (_, i) =>
+      (i % 2 ? a : b).services.audit.append({ actorType: 'system', action: 'test.concurrent', data: { i } }),
+    );
     // Verifying while the others append sees one consistent chain (a snapshot), never a false break.
     const meanwhile = Array.from({ length: 6 }, (_, i) => (i % 2 ? b : a).admin.verifyAudit());
     await Promise.all(appends);
@@ -168,8 +213,17 @@ describe(`one store, ${testStoreKind() === 'postgres' ? 'two hub nodes (Postgres
     // The CLI (another process) agrees, on the same store.
     const out: string[] = [];
     const err: string[] = [];
-    const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' };
-    const rc = await runCli(['--data-dir', dataA, 'audit', 'verify'], io, { ...(await testStoreEnv(dataA)), VIGIE_KEY_FILE: join(root, 'hub.key'), VIGIE_AUDIT_CHECKPOINTS: join(root, 'audit-checkpoints.jsonl') });
+    const io = {
+      out: (s: string) => out.push(s),
+      err: (s: string) => err.push(s),
+      readPassword: async () => PASSWORD,
+      readStdin: async () => '',
+    };
+    const rc = await runCli(['--data-dir', dataA, 'audit', 'verify'], io, {
+      ...(await testStoreEnv(dataA)),
+      VIGIE_KEY_FILE: join(root, 'hub.key'),
+      VIGIE_AUDIT_CHECKPOINTS: join(root, 'audit-checkpoints.jsonl'),
+    });
     expect({ rc, err: err.join('\n') }).toEqual({ rc: 0, err: '' });
     expect(out.join('\n')).toMatch(/intact/);
   });

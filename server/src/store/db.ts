@@ -1,7 +1,14 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqlite, type SqliteStatement, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as KyselySqlite,
+  type SqliteStatement,
+  type Transaction,
+} from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -31,7 +38,10 @@ export function storeLocation(cfg: { dataDir: string; databaseUrl: string | null
  * The hub's store for a configuration (hub and CLI): the data folder exists, private (0700), on
  * either store — it holds hub.json and the update artifacts even when the tables are in Postgres.
  */
-export function openHubStore(cfg: { dataDir: string; databaseUrl: string | null; sqliteSynchronous: 'FULL' | 'NORMAL'; postgresPoolSize: number }, opts: Pick<OpenDbOptions, 'onPoolError' | 'poolSize'> = {}): Promise<Db> {
+export function openHubStore(
+  cfg: { dataDir: string; databaseUrl: string | null; sqliteSynchronous: 'FULL' | 'NORMAL'; postgresPoolSize: number },
+  opts: Pick<OpenDbOptions, 'onPoolError' | 'poolSize'> = {},
+): Promise<Db> {
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
   return openDb(storeLocation(cfg), { synchronous: cfg.sqliteSynchronous, poolSize: cfg.postgresPoolSize, ...opts });
 }
@@ -96,7 +106,9 @@ function openSqlite(file: string, opts: OpenDbOptions): Db {
 const NUMERIC_TYPES = new Set([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    NUMERIC_TYPES.has(oid) && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    NUMERIC_TYPES.has(oid) && format !== 'binary'
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 function openPostgres(url: string, opts: OpenDbOptions): Db {
@@ -124,7 +136,9 @@ export async function openDb(location: string, opts: OpenDbOptions = {}): Promis
   const db = isPostgresUrl(location) ? openPostgres(location, opts) : openSqlite(location, opts);
   try {
     // Numbered in the order they were written; a migration added on a branch that lands later still runs (never skipped).
-    const { error, results } = await withMigrationLock(db, (conn) => new Migrator({ db: conn, provider: migrationProvider, allowUnorderedMigrations: true }).migrateToLatest());
+    const { error, results } = await withMigrationLock(db, (conn) =>
+      new Migrator({ db: conn, provider: migrationProvider, allowUnorderedMigrations: true }).migrateToLatest(),
+    );
     if (error) {
       const failed = results?.find((r) => r.status === 'Error');
       throw new Error(`database migration failed${failed ? ` (${failed.migrationName})` : ''}: ${String(error)}`);

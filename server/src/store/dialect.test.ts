@@ -58,7 +58,10 @@ describe(`store dialect (${testStoreKind()})`, () => {
     expect(rows.map((r) => Buffer.from(r.bytes).toString('hex'))).toEqual(['', '706466', '000102ff']);
     expect(new Set(rows.map((r) => typeof r.id))).toEqual(new Set(['number']));
     expect(new Set(rows.map((r) => r.id)).size).toBe(3);
-    const n = await k.selectFrom('scratch').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await k
+      .selectFrom('scratch')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(n.n).toBe(3);
   });
 
@@ -67,9 +70,16 @@ describe(`store dialect (${testStoreKind()})`, () => {
       .insertInto('scratch')
       .values({ code: 'B', big: 1, bytes: Buffer.alloc(0), label: null })
       .execute()
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(isUniqueViolation(dup)).toBe(true);
-    const ignored = await k.insertInto('scratch').values({ code: 'B', big: 1, bytes: Buffer.alloc(0), label: null }).onConflict((oc) => oc.column('code').doNothing()).executeTakeFirst();
+    const ignored = await k
+      .insertInto('scratch')
+      .values({ code: 'B', big: 1, bytes: Buffer.alloc(0), label: null })
+      .onConflict((oc) => oc.column('code').doNothing())
+      .executeTakeFirst();
     expect(Number(ignored.numInsertedOrUpdatedRows ?? 0)).toBe(0);
   });
 
@@ -78,10 +88,24 @@ describe(`store dialect (${testStoreKind()})`, () => {
       await lockRow(trx, 'devices', 'no-such-device');
       await serialize(trx, 'test');
       await serialize(trx, 'test'); // the same transaction again: no wait
-      const r = await (trx as unknown as Kysely<Scratch>).selectFrom('scratch').select('big').where('code', '=', 'a').forNoKeyUpdate().executeTakeFirstOrThrow();
+      const r = await (trx as unknown as Kysely<Scratch>)
+        .selectFrom('scratch')
+        .select('big')
+        .where('code', '=', 'a')
+        .forNoKeyUpdate()
+        .executeTakeFirstOrThrow();
       expect(r.big).toBe(0);
     });
-    await Promise.all(Array.from({ length: 20 }, () => k.updateTable('scratch').set((eb) => ({ big: eb('big', '+', 1) })).where('code', '=', 'a').returning('big').executeTakeFirstOrThrow()));
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        k
+          .updateTable('scratch')
+          .set((eb) => ({ big: eb('big', '+', 1) }))
+          .where('code', '=', 'a')
+          .returning('big')
+          .executeTakeFirstOrThrow(),
+      ),
+    );
     expect((await k.selectFrom('scratch').select('big').where('code', '=', 'a').executeTakeFirstOrThrow()).big).toBe(20);
     // Outside a transaction a lock would end at once: refused on both stores.
     await expect(serialize(db, 'outside')).rejects.toThrow(/outside a transaction/);

@@ -4,7 +4,7 @@ import { dialectOf } from './dialect.js';
 
 /** Migrations live in code (no files to ship); names sort in application order. */
 const migrations: Record<string, Migration> = {
-  'i18n_0001_chat_system_keys': {
+  i18n_0001_chat_system_keys: {
     async up(db: Kysely<unknown>) {
       // System lines as a message key and its parameters: each UI writes them in its own language.
       await db.schema.alterTable('chat_messages').addColumn('system_key', 'varchar(64)').execute();
@@ -136,14 +136,26 @@ const migrations: Record<string, Migration> = {
     // (and, on Postgres, TRUNCATE, which skips row triggers). Named for SQLite, where it was first written.
     async up(db: Kysely<unknown>) {
       if (dialectOf(db) === 'postgres') {
-        await sql`CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$`.execute(db);
-        await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(db);
-        await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(db);
-        await sql`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`.execute(db);
+        await sql`CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$`.execute(
+          db,
+        );
+        await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(
+          db,
+        );
+        await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(
+          db,
+        );
+        await sql`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`.execute(
+          db,
+        );
         return;
       }
-      await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
-      await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+      await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(
+        db,
+      );
+      await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(
+        db,
+      );
     },
   },
   '0003_device_health_report': {
@@ -212,10 +224,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  'tripwire_0001_alerts': {
+  tripwire_0001_alerts: {
     async up(db: Kysely<unknown>) {
       // Requests an alert opened or raised go first in the queue.
-      await db.schema.alterTable('help_requests').addColumn('urgent', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('help_requests')
+        .addColumn('urgent', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema
         .createTable('tripwire_alerts')
         .addColumn('device_id', 'varchar(64)', (c) => c.notNull().references('devices.id'))
@@ -231,7 +246,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('tripwire_alerts_request').on('tripwire_alerts').column('request_id').execute();
     },
   },
-  'safety_0001_reports': {
+  safety_0001_reports: {
     async up(db: Kysely<unknown>) {
       // The latest safety backup / changes / undo report of each intervention (issue 12), and the events already audited.
       await db.schema

@@ -51,7 +51,9 @@ function runAs(): { uid: number; gid: number } | null {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw new Error('Postgres cannot run as root and there is no "postgres" user: install Debian\'s postgresql package (it creates the user) or run the tests as another user');
+    throw new Error(
+      'Postgres cannot run as root and there is no "postgres" user: install Debian\'s postgresql package (it creates the user) or run the tests as another user',
+    );
   }
 }
 
@@ -68,7 +70,10 @@ export interface StartPgClusterOptions {
  */
 export async function startPgCluster(opts: StartPgClusterOptions = {}): Promise<PgCluster> {
   const bin = findPgBin();
-  if (!bin) throw new Error('no Postgres server found (initdb, pg_ctl): install Debian\'s postgresql package, or set VIGIE_PG_BIN to the folder holding initdb');
+  if (!bin)
+    throw new Error(
+      "no Postgres server found (initdb, pg_ctl): install Debian's postgresql package, or set VIGIE_PG_BIN to the folder holding initdb",
+    );
   const owner = runAs();
   // Run as another user, the folder must sit where that user can reach it (a TMPDIR under /root would not do).
   const dir = mkdtempSync(join(owner ? '/tmp' : tmpdir(), 'vigie-pg-'));
@@ -82,11 +87,25 @@ export async function startPgCluster(opts: StartPgClusterOptions = {}): Promise<
   if (owner) for (const p of [dir, sockets, pwfile]) chownSync(p, owner.uid, owner.gid);
   const run = (cmd: string, args: string[]) => {
     const r = spawnSync(join(bin, cmd), args, { encoding: 'utf8', cwd: dir, ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C' } });
-    if (r.status !== 0) throw new Error(`${cmd} failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim().slice(-2000)}`);
+    if (r.status !== 0)
+      throw new Error(`${cmd} failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim().slice(-2000)}`);
   };
   try {
     // Byte-order text comparison (C collation), UTF-8: the same ordering as SQLite's.
-    run('initdb', ['-D', data, '-U', user, '--pwfile', pwfile, '--auth', 'scram-sha-256', '--encoding', 'UTF8', '--no-locale', '--no-sync']);
+    run('initdb', [
+      '-D',
+      data,
+      '-U',
+      user,
+      '--pwfile',
+      pwfile,
+      '--auth',
+      'scram-sha-256',
+      '--encoding',
+      'UTF8',
+      '--no-locale',
+      '--no-sync',
+    ]);
     rmSync(pwfile, { force: true });
     const settings: Record<string, string | number> = {
       listen_addresses: '127.0.0.1',
@@ -113,7 +132,8 @@ export async function startPgCluster(opts: StartPgClusterOptions = {}): Promise<
         if (attempt < 5 && /could not bind|Address already in use/i.test(log)) continue;
         throw e;
       }
-      const url = (name: string) => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(name)}`;
+      const url = (name: string) =>
+        `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(name)}`;
       let stopped = false;
       return {
         adminUrl: url('postgres'),

@@ -81,7 +81,10 @@ export interface StartRedisOptions {
 /** Starts a throwaway Redis on loopback. */
 export async function startRedisServer(opts: StartRedisOptions = {}): Promise<RedisServer> {
   const bin = findRedisServer();
-  if (!bin) throw new Error('no redis-server found: install Debian\'s redis-server package (brew install redis on macOS), or set VIGIE_REDIS_SERVER');
+  if (!bin)
+    throw new Error(
+      "no redis-server found: install Debian's redis-server package (brew install redis on macOS), or set VIGIE_REDIS_SERVER",
+    );
   const dir = mkdtempSync(join(tmpdir(), 'vigie-redis-'));
   const password = randomBytes(18).toString('hex');
   for (let attempt = 0; ; attempt++) {
@@ -97,11 +100,17 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Re
       appendonly: 'no',
       daemonize: 'no',
       logfile: logFile,
-      'unixsocket': '""',
+      unixsocket: '""',
       ...opts.settings,
     };
     const file = join(dir, 'redis.conf');
-    writeFileSync(file, Object.entries(conf).map(([k, v]) => `${k} ${String(v)}`).join('\n') + '\n', { mode: 0o600 });
+    writeFileSync(
+      file,
+      Object.entries(conf)
+        .map(([k, v]) => `${k} ${String(v)}`)
+        .join('\n') + '\n',
+      { mode: 0o600 },
+    );
     const child = spawn(bin, [file], { cwd: dir, stdio: 'ignore' });
     try {
       await waitReady(port, password, child, logFile);

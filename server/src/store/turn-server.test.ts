@@ -23,7 +23,11 @@ afterAll(async () => {
 /** Runs turnutils_uclient in client-to-client mode (two relays on the server, packets between them). */
 function uclient(username: string, password: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn('turnutils_uclient', ['-y', '-n', '5', '-m', '1', '-l', '100', '-u', username, '-w', password, '-p', String(turn.port), '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'turnutils_uclient',
+      ['-y', '-n', '5', '-m', '1', '-l', '100', '-u', username, '-w', password, '-p', String(turn.port), '127.0.0.1'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

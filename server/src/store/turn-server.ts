@@ -128,7 +128,11 @@ function relayRange(count: number): { min: number; max: number } {
 }
 
 function configText(entries: Record<string, string | number | true>): string {
-  return Object.entries(entries).map(([k, v]) => (v === true ? k : `${k}=${String(v)}`)).join('\n') + '\n';
+  return (
+    Object.entries(entries)
+      .map(([k, v]) => (v === true ? k : `${k}=${String(v)}`))
+      .join('\n') + '\n'
+  );
 }
 
 /** Starts a throwaway coturn on loopback. */

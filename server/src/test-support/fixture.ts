@@ -30,7 +30,16 @@ export async function startTestHub(opts: CreateHubOptions = {}): Promise<TestHub
   const root = mkdtempSync(join(tmpdir(), 'vigie-hub-test-'));
   const dir = join(root, 'data');
   // No console unless a test brings one: results do not depend on whether console/dist was built.
-  const hub = await createHub({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, consoleDir: join(dir, 'no-console'), ...(await testStoreOptions(dir)), ...opts });
+  const hub = await createHub({
+    dataDir: dir,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    env: {},
+    consoleDir: join(dir, 'no-console'),
+    ...(await testStoreOptions(dir)),
+    ...opts,
+  });
   const practice = await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' });
   const sockets: Socket[] = [];
   return {
@@ -54,7 +63,10 @@ export async function startTestHub(opts: CreateHubOptions = {}): Promise<TestHub
 export function fakeConsoleDir(extra: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-console-'));
   mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body><div id="root"></div></body></html>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body><div id="root"></div></body></html>',
+  );
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log("console");');
   for (const [path, content] of Object.entries(extra)) writeFileSync(join(dir, path), content);
   return dir;
@@ -82,7 +94,11 @@ export interface TestTech {
   displayName: string;
 }
 
-export async function newTech(t: TestHub, role: 'technician' | 'supervisor' | 'admin' = 'technician', displayName = 'Camille Technicienne'): Promise<TestTech> {
+export async function newTech(
+  t: TestHub,
+  role: 'technician' | 'supervisor' | 'admin' = 'technician',
+  displayName = 'Camille Technicienne',
+): Promise<TestTech> {
   const login = `tech-${randomUUID().slice(0, 8)}`;
   const created = await t.hub.admin.addTechnician({ login, displayName, password: PASSWORD, role });
   const cookie = await loginTechnician(t.hub.url, login, PASSWORD, created.totpSecret);
@@ -102,16 +118,32 @@ export function code(r: Result<unknown>): string {
 }
 
 export async function createHelp(dev: TestDevice, extra: Record<string, unknown> = {}) {
-  return data(await emitAck<{ request: HelpRequest; position: QueuePosition | null }>(dev.socket, 'help:create', { clientId: randomUUID(), context, ...extra }));
+  return data(
+    await emitAck<{ request: HelpRequest; position: QueuePosition | null }>(dev.socket, 'help:create', {
+      clientId: randomUUID(),
+      context,
+      ...extra,
+    }),
+  );
 }
 
-export const chatPayload = (requestId: string, text: string, id = randomUUID()) => ({ requestId, id, text, sentAt: new Date().toISOString() });
+export const chatPayload = (requestId: string, text: string, id = randomUUID()) => ({
+  requestId,
+  id,
+  text,
+  sentAt: new Date().toISOString(),
+});
 
 /** Runs one admin CLI command on the hub's data folder (as another process would): exit code and output. */
 export async function hubCli(t: TestHub, ...args: string[]): Promise<{ rc: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' };
+  const io = {
+    out: (s: string) => out.push(s),
+    err: (s: string) => err.push(s),
+    readPassword: async () => PASSWORD,
+    readStdin: async () => '',
+  };
   const rc = await runCli(['--data-dir', t.dir, ...args], io, await testStoreEnv(t.dir));
   return { rc, out: out.join('\n'), err: err.join('\n') };
 }

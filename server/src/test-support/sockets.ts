@@ -15,7 +15,11 @@ export function totpNow(secret: string, stepOffset = 0): string {
   return totpFor(secret).generate({ timestamp: Date.now() + stepOffset * 30_000 });
 }
 
-async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; result: Result<unknown>; setCookie: string[] }> {
+async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; result: Result<unknown>; setCookie: string[] }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const result = (await res.json()) as Result<unknown>;
   return { status: res.status, result, setCookie: res.headers.getSetCookie() };
@@ -37,7 +41,8 @@ export async function loginTechnician(hubUrl: string, login: string, password: s
       if (!cookie) throw new Error('login succeeded without a session cookie');
       return cookie;
     }
-    if (result.error.code !== 'INVALID_CREDENTIALS' || Date.now() > deadline) throw new Error(`login failed: ${result.error.code} ${result.error.message}`);
+    if (result.error.code !== 'INVALID_CREDENTIALS' || Date.now() > deadline)
+      throw new Error(`login failed: ${result.error.code} ${result.error.message}`);
     if (attempt >= 1) {
       const msToNextStep = 30_000 - (Date.now() % 30_000) + 50;
       await new Promise((r) => setTimeout(r, msToNextStep));
@@ -46,7 +51,11 @@ export async function loginTechnician(hubUrl: string, login: string, password: s
 }
 
 /** Enrolls a device with a practice code; returns its id and token. */
-export async function enrollDevice(hubUrl: string, code: string, deviceInfo?: Partial<DeviceInfo>): Promise<{ deviceId: string; token: string }> {
+export async function enrollDevice(
+  hubUrl: string,
+  code: string,
+  deviceInfo?: Partial<DeviceInfo>,
+): Promise<{ deviceId: string; token: string }> {
   const device = { name: 'Poste test', os: 'linux', osVersion: 'Debian 12', model: 'Test', appVersion: '0.1.0', ...deviceInfo };
   const { result } = await postJson(hubUrl + HTTP.enroll, { code, device });
   if (!result.ok) throw new Error(`enroll failed: ${result.error.code} ${result.error.message}`);
@@ -76,23 +85,36 @@ function connected(socket: Socket, timeoutMs = 60_000): Promise<Socket> {
 
 /** A connected `/device` socket (websocket transport, no automatic reconnection). */
 export function connectDevice(hubUrl: string, token: string, opts: { reconnection?: boolean } = {}): Promise<Socket> {
-  return connected(io(hubUrl + NS.device, { auth: { token }, transports: ['websocket'], reconnection: opts.reconnection ?? false, forceNew: true }));
+  return connected(
+    io(hubUrl + NS.device, { auth: { token }, transports: ['websocket'], reconnection: opts.reconnection ?? false, forceNew: true }),
+  );
 }
 
 /** A connected `/tech` socket authenticated by the session cookie. */
 export function connectTech(hubUrl: string, cookie: string, opts: { reconnection?: boolean } = {}): Promise<Socket> {
-  return connected(io(hubUrl + NS.tech, { extraHeaders: { cookie }, transports: ['websocket'], reconnection: opts.reconnection ?? false, forceNew: true }));
+  return connected(
+    io(hubUrl + NS.tech, { extraHeaders: { cookie }, transports: ['websocket'], reconnection: opts.reconnection ?? false, forceNew: true }),
+  );
 }
 
 /** Emits with an ack and resolves with the hub's Result (rejects on timeout). */
 export function emitAck<T = unknown>(socket: Socket, event: string, payload?: unknown, timeoutMs = 60_000): Promise<Result<T>> {
   return new Promise((resolve, reject) => {
-    socket.timeout(timeoutMs).emit(event, payload ?? {}, (e: Error | null, r: Result<T>) => (e ? reject(new Error(`no ack for ${event} within ${timeoutMs} ms`)) : resolve(r)));
+    socket
+      .timeout(timeoutMs)
+      .emit(event, payload ?? {}, (e: Error | null, r: Result<T>) =>
+        e ? reject(new Error(`no ack for ${event} within ${timeoutMs} ms`)) : resolve(r),
+      );
   });
 }
 
 /** Resolves with the next `event` payload matching `predicate`. */
-export function nextEvent<T = unknown>(socket: Socket, event: string, predicate: (payload: T) => boolean = () => true, timeoutMs = 60_000): Promise<T> {
+export function nextEvent<T = unknown>(
+  socket: Socket,
+  event: string,
+  predicate: (payload: T) => boolean = () => true,
+  timeoutMs = 60_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const onEvent = (payload: T) => {
       if (!predicate(payload)) return;

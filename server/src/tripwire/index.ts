@@ -80,7 +80,17 @@ const selectAlerts = (ex: Executor) =>
   ex
     .selectFrom('tripwire_alerts as a')
     .leftJoin('technicians as t', 't.id', 'a.lifted_by')
-    .select(['a.device_id', 'a.alert_id', 'a.request_id', 'a.alert', 'a.received_at', 'a.updated_at', 'a.lifted_at', 'a.lifted_by', 't.display_name as lifted_by_name']);
+    .select([
+      'a.device_id',
+      'a.alert_id',
+      'a.request_id',
+      'a.alert',
+      'a.received_at',
+      'a.updated_at',
+      'a.lifted_at',
+      'a.lifted_by',
+      't.display_name as lifted_by_name',
+    ]);
 
 export class TripwireHub {
   readonly deviceHandlers: Handlers<typeof TRIPWIRE_DEVICE_EVENTS, DeviceCtx>;
@@ -131,16 +141,34 @@ export class TripwireHub {
       await this.admitNew(actor.id, trx);
       await trx
         .insertInto('tripwire_alerts')
-        .values({ device_id: actor.id, alert_id: alert.id, request_id: request.id, alert: JSON.stringify(alert), received_at: at, updated_at: at, lifted_at: null, lifted_by: null })
+        .values({
+          device_id: actor.id,
+          alert_id: alert.id,
+          request_id: request.id,
+          alert: JSON.stringify(alert),
+          received_at: at,
+          updated_at: at,
+          lifted_at: null,
+          lifted_by: null,
+        })
         .execute();
       await trx.updateTable('help_requests').set({ urgent: 1 }).where('id', '=', request.id).execute();
       await this.o.services.audit.append(
-        { actorType: 'device', actorId: actor.id, action: 'tripwire.alert', subject: request.id, data: { alertId: alert.id, reasons: alert.reasons, fileCount: alert.fileCount, practiceId: actor.practiceId } },
+        {
+          actorType: 'device',
+          actorId: actor.id,
+          action: 'tripwire.alert',
+          subject: request.id,
+          data: { alertId: alert.id, reasons: alert.reasons, fileCount: alert.fileCount, practiceId: actor.practiceId },
+        },
         trx,
       );
     });
     if (raced) return this.receive(actor, alert);
-    this.o.log.warn({ deviceId: actor.id, requestId: request.id, alertId: alert.id, reasons: alert.reasons, files: alert.fileCount }, 'tripwire alert: urgent request');
+    this.o.log.warn(
+      { deviceId: actor.id, requestId: request.id, alertId: alert.id, reasons: alert.reasons, files: alert.fileCount },
+      'tripwire alert: urgent request',
+    );
     const fresh = await this.o.services.help.getById(request.id);
     if (fresh) this.o.realtime.requestChanged(fresh);
     await this.pushRecord(actor.id, alert.id);
@@ -149,8 +177,14 @@ export class TripwireHub {
 
   /** A device cannot open alerts without bound: at most `maxOpenPerDevice` not lifted. */
   private async admitNew(deviceId: string, ex: Executor = this.db): Promise<void> {
-    const open = await ex.selectFrom('tripwire_alerts').select((eb) => eb.fn.countAll<number>().as('n')).where('device_id', '=', deviceId).where('lifted_at', 'is', null).executeTakeFirstOrThrow();
-    if (Number(open.n) >= (this.o.maxOpenPerDevice ?? 5)) throw new VigieError('RATE_LIMITED', 'Trop d’alertes en cours pour ce poste : une alerte doit d’abord être levée.');
+    const open = await ex
+      .selectFrom('tripwire_alerts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('device_id', '=', deviceId)
+      .where('lifted_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(open.n) >= (this.o.maxOpenPerDevice ?? 5))
+      throw new VigieError('RATE_LIMITED', 'Trop d’alertes en cours pour ce poste : une alerte doit d’abord être levée.');
   }
 
   /** The device's open request, or a new one (topic « sécurité », context from what the hub knows of the device). */
@@ -164,7 +198,12 @@ export class TripwireHub {
       clientId: randomUUID(),
       topic: 'security',
       description: null,
-      context: { os: device.os, osVersion: device.osVersion.slice(0, 100), appVersion: device.appVersion.slice(0, 40), model: device.model.slice(0, 100) },
+      context: {
+        os: device.os,
+        osVersion: device.osVersion.slice(0, 100),
+        appVersion: device.appVersion.slice(0, 40),
+        model: device.model.slice(0, 100),
+      },
     });
     return request;
   }
@@ -178,10 +217,22 @@ export class TripwireHub {
       this.audited.set(key, now);
     }
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('tripwire_alerts').set({ alert: JSON.stringify(alert), updated_at: nowIso() }).where('device_id', '=', actor.id).where('alert_id', '=', alert.id).where('lifted_at', 'is', null).execute();
+      await trx
+        .updateTable('tripwire_alerts')
+        .set({ alert: JSON.stringify(alert), updated_at: nowIso() })
+        .where('device_id', '=', actor.id)
+        .where('alert_id', '=', alert.id)
+        .where('lifted_at', 'is', null)
+        .execute();
       if (!audit) return;
       await this.o.services.audit.append(
-        { actorType: 'device', actorId: actor.id, action: 'tripwire.evidence', subject: row.request_id, data: { alertId: alert.id, reasons: alert.reasons, fileCount: alert.fileCount } },
+        {
+          actorType: 'device',
+          actorId: actor.id,
+          action: 'tripwire.evidence',
+          subject: row.request_id,
+          data: { alertId: alert.id, reasons: alert.reasons, fileCount: alert.fileCount },
+        },
         trx,
       );
     });
@@ -199,7 +250,13 @@ export class TripwireHub {
   async list(actor: TechActor, requestId: string): Promise<TripwireAlertRecord[]> {
     const r = await this.o.services.help.getForView(actor, requestId);
     const rows = await selectAlerts(this.db).where('a.request_id', '=', r.id).orderBy('a.received_at', 'desc').execute();
-    await this.o.services.audit.append({ actorType: 'technician', actorId: actor.id, action: 'tripwire.view', subject: r.id, data: { deviceId: r.deviceId, practiceId: r.practiceId, alerts: rows.length } });
+    await this.o.services.audit.append({
+      actorType: 'technician',
+      actorId: actor.id,
+      action: 'tripwire.view',
+      subject: r.id,
+      data: { deviceId: r.deviceId, practiceId: r.practiceId, alerts: rows.length },
+    });
     return rows.map(toRecord).filter((x): x is TripwireAlertRecord => x !== null);
   }
 
@@ -210,19 +267,45 @@ export class TripwireHub {
   async lift(actor: TechActor, requestId: string, alertId: string): Promise<TripwireAlertRecord> {
     const r = await this.o.services.help.getById(requestId);
     if (!r) throw new VigieError('NOT_FOUND', 'Demande introuvable.');
-    if (!isPrivileged(actor) && r.technician?.id !== actor.id) throw new VigieError('FORBIDDEN', 'Cette demande ne vous est pas attribuée.');
+    if (!isPrivileged(actor) && r.technician?.id !== actor.id)
+      throw new VigieError('FORBIDDEN', 'Cette demande ne vous est pas attribuée.');
     const at = nowIso();
     const changed = await this.db.transaction().execute(async (trx) => {
       // The request's row first: an alert raised on it meanwhile (another hub node) is seen before « urgent » is cleared.
       await lockRow(trx, 'help_requests', r.id);
-      const res = await trx.updateTable('tripwire_alerts').set({ lifted_at: at, lifted_by: actor.id }).where('request_id', '=', r.id).where('alert_id', '=', alertId).where('lifted_at', 'is', null).executeTakeFirst();
+      const res = await trx
+        .updateTable('tripwire_alerts')
+        .set({ lifted_at: at, lifted_by: actor.id })
+        .where('request_id', '=', r.id)
+        .where('alert_id', '=', alertId)
+        .where('lifted_at', 'is', null)
+        .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) {
-        const exists = await trx.selectFrom('tripwire_alerts').select('alert_id').where('request_id', '=', r.id).where('alert_id', '=', alertId).executeTakeFirst();
+        const exists = await trx
+          .selectFrom('tripwire_alerts')
+          .select('alert_id')
+          .where('request_id', '=', r.id)
+          .where('alert_id', '=', alertId)
+          .executeTakeFirst();
         throw exists ? new VigieError('CONFLICT', 'Cette alerte est déjà levée.') : new VigieError('NOT_FOUND', 'Alerte introuvable.');
       }
-      const still = await trx.selectFrom('tripwire_alerts').select('alert_id').where('request_id', '=', r.id).where('lifted_at', 'is', null).executeTakeFirst();
+      const still = await trx
+        .selectFrom('tripwire_alerts')
+        .select('alert_id')
+        .where('request_id', '=', r.id)
+        .where('lifted_at', 'is', null)
+        .executeTakeFirst();
       if (!still) await trx.updateTable('help_requests').set({ urgent: 0 }).where('id', '=', r.id).execute();
-      await this.o.services.audit.append({ actorType: 'technician', actorId: actor.id, action: 'tripwire.lift', subject: r.id, data: { alertId, deviceId: r.deviceId, practiceId: r.practiceId } }, trx);
+      await this.o.services.audit.append(
+        {
+          actorType: 'technician',
+          actorId: actor.id,
+          action: 'tripwire.lift',
+          subject: r.id,
+          data: { alertId, deviceId: r.deviceId, practiceId: r.practiceId },
+        },
+        trx,
+      );
       return !still;
     });
     this.o.realtime.devNs.to(rooms.device(r.deviceId)).emit('tripwire:lifted', { alertId });

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelpRequest, QueuePosition, QueueSnapshot, TripwireAlert, TripwireAlertRecord } from '@vigie/common';
-import { code, createHelp, data, newDevice, newTech, startTestHub, type TestDevice, type TestHub, type TestTech } from '../test-support/fixture.js';
+import {
+  code,
+  createHelp,
+  data,
+  newDevice,
+  newTech,
+  startTestHub,
+  type TestDevice,
+  type TestHub,
+  type TestTech,
+} from '../test-support/fixture.js';
 import { emitAck, nextEvent } from '../test-support/sockets.js';
 
 const ROOT = '/home/dr/Documents/Cabinet';
@@ -12,7 +22,12 @@ function alert(id: string, files = 5, extra: Partial<TripwireAlert> = {}): Tripw
     raisedAt: new Date(t0 + files * 1000).toISOString(),
     firstChangeAt: new Date(t0).toISOString(),
     reasons: ['burst'],
-    files: Array.from({ length: Math.min(files, 200) }, (_, i) => ({ path: `${ROOT}/Patients/p${i}.pdf`, at: new Date(t0 + i * 1000).toISOString(), kind: 'encrypted' as const, entropy: 7.95 })),
+    files: Array.from({ length: Math.min(files, 200) }, (_, i) => ({
+      path: `${ROOT}/Patients/p${i}.pdf`,
+      at: new Date(t0 + i * 1000).toISOString(),
+      kind: 'encrypted' as const,
+      entropy: 7.95,
+    })),
     fileCount: files,
     notes: [],
     extensions: [],
@@ -100,11 +115,21 @@ describe('tripwire alerts on the hub', () => {
     expect(data(await emitAck<{ lifted: boolean }>(hit.socket, 'tripwire:alert', { alert: alert('dev-1', 46) })).lifted).toBe(true);
     const req = data(await emitAck<{ request: HelpRequest }>(tech.socket, 'help:get', { requestId })).request;
     expect(req.urgent).toBeUndefined();
-    expect((await auditActions(t, requestId)).filter((a) => a.startsWith('tripwire.'))).toEqual(['tripwire.alert', 'tripwire.evidence', 'tripwire.view', 'tripwire.view', 'tripwire.lift']);
+    expect((await auditActions(t, requestId)).filter((a) => a.startsWith('tripwire.'))).toEqual([
+      'tripwire.alert',
+      'tripwire.evidence',
+      'tripwire.view',
+      'tripwire.view',
+      'tripwire.lift',
+    ]);
   });
 
-  it("a new alert on a device with an open request raises that request instead of opening another", async () => {
-    const r = data(await emitAck<{ requestId: string }>(hit.socket, 'tripwire:alert', { alert: alert('dev-2', 7, { reasons: ['canary', 'note'], notes: [`${ROOT}/HOW_TO_DECRYPT.txt`] }) }));
+  it('a new alert on a device with an open request raises that request instead of opening another', async () => {
+    const r = data(
+      await emitAck<{ requestId: string }>(hit.socket, 'tripwire:alert', {
+        alert: alert('dev-2', 7, { reasons: ['canary', 'note'], notes: [`${ROOT}/HOW_TO_DECRYPT.txt`] }),
+      }),
+    );
     expect(r.requestId).toBe(requestId);
     const req = data(await emitAck<{ request: HelpRequest }>(tech.socket, 'help:get', { requestId })).request;
     expect(req.urgent).toBe(true);
@@ -119,7 +144,13 @@ describe('tripwire alerts on the hub', () => {
     const too = alert('big', 201);
     too.files = Array.from({ length: 201 }, (_, i) => ({ path: `/x/${i}`, at: too.raisedAt, kind: 'encrypted' as const, entropy: 8 }));
     expect(code(await emitAck(hit.socket, 'tripwire:alert', { alert: too }))).toBe('BAD_REQUEST');
-    expect(code(await emitAck(hit.socket, 'tripwire:alert', { alert: { ...alert('long'), files: [{ path: 'x'.repeat(5000), at: too.raisedAt, kind: 'encrypted', entropy: 8 }] } }))).toBe('BAD_REQUEST');
+    expect(
+      code(
+        await emitAck(hit.socket, 'tripwire:alert', {
+          alert: { ...alert('long'), files: [{ path: 'x'.repeat(5000), at: too.raisedAt, kind: 'encrypted', entropy: 8 }] },
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
     expect(code(await emitAck(hit.socket, 'tripwire:alert', { alert: { ...alert('nope'), reasons: [] } }))).toBe('BAD_REQUEST');
     // Technicians cannot send alerts; devices cannot read or lift them.
     expect(code(await emitAck(tech.socket, 'tripwire:alert', { alert: alert('x') }))).toBe('UNKNOWN_EVENT');

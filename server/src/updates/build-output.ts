@@ -37,7 +37,10 @@ export async function readBuildOutput(
     try {
       text = await readFile(feedPath, 'utf8');
     } catch {
-      throw new VigieError('BAD_REQUEST', `${builderFeedFile(platform)} introuvable dans ${dir} : est-ce bien le dossier de sortie d’electron-builder pour ${platform === 'mac' ? 'macOS' : 'Windows'} ?`);
+      throw new VigieError(
+        'BAD_REQUEST',
+        `${builderFeedFile(platform)} introuvable dans ${dir} : est-ce bien le dossier de sortie d’electron-builder pour ${platform === 'mac' ? 'macOS' : 'Windows'} ?`,
+      );
     }
     let doc: unknown;
     try {

@@ -30,13 +30,20 @@ export const UPDATES_CLI_HELP = `Mises à jour de l'application Vigie (flux du h
 function percentOf(v: string | undefined): number {
   if (v === undefined) throw new VigieError('BAD_REQUEST', 'Indiquez --percent (0 à 100).');
   const n = Number(v.replace(/%$/, ''));
-  if (!Number.isInteger(n) || n < 0 || n > 100) throw new VigieError('BAD_REQUEST', `--percent doit être un entier de 0 à 100 (reçu « ${v} »).`);
+  if (!Number.isInteger(n) || n < 0 || n > 100)
+    throw new VigieError('BAD_REQUEST', `--percent doit être un entier de 0 à 100 (reçu « ${v} »).`);
   return n;
 }
 
-function enumOf<T extends string>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, v: string | undefined, flag: string, allowed: readonly string[]): T {
+function enumOf<T extends string>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  v: string | undefined,
+  flag: string,
+  allowed: readonly string[],
+): T {
   const r = schema.safeParse(v);
-  if (!r.success) throw new VigieError('BAD_REQUEST', `--${flag} doit valoir ${allowed.join(' ou ')}${v === undefined ? '' : ` (reçu « ${v} »)`}.`);
+  if (!r.success)
+    throw new VigieError('BAD_REQUEST', `--${flag} doit valoir ${allowed.join(' ou ')}${v === undefined ? '' : ` (reçu « ${v} »)`}.`);
   return r.data;
 }
 
@@ -74,9 +81,13 @@ export async function runUpdatesCommand(argv: string[], ctx: UpdatesCliContext):
         const stagingPercentage = percentOf(values.percent);
         const build = await readBuildOutput(values.dir ?? [], platform);
         const releaseNotes = values.notes ? await readFile(values.notes, 'utf8') : undefined;
-        const r = await updates.publish({ platform, channel, stagingPercentage, ...build, ...(releaseNotes ? { releaseNotes } : {}) }, actor);
+        const r = await updates.publish(
+          { platform, channel, stagingPercentage, ...build, ...(releaseNotes ? { releaseNotes } : {}) },
+          actor,
+        );
         out(`Publié : ${r.release.version} (${platform}) sur le canal ${channel} à ${stagingPercentage} %.`);
-        for (const f of r.release.files) out(`  ${f.name}  ${f.size} octets${r.reused.includes(f.name) ? '  (déjà présent, identique)' : ''}`);
+        for (const f of r.release.files)
+          out(`  ${f.name}  ${f.size} octets${r.reused.includes(f.name) ? '  (déjà présent, identique)' : ''}`);
         out(fmtState(r.channel));
         return 0;
       }
@@ -99,7 +110,10 @@ export async function runUpdatesCommand(argv: string[], ctx: UpdatesCliContext):
       case 'promote': {
         const platform = enumOf(UpdatePlatform, values.platform, 'platform', UPDATE_PLATFORMS);
         const channel = enumOf(UpdateChannel, values.channel, 'channel', UpdateChannel.options);
-        const s = await updates.promote({ version: values.version ?? '', platform, channel, stagingPercentage: percentOf(values.percent) }, actor);
+        const s = await updates.promote(
+          { version: values.version ?? '', platform, channel, stagingPercentage: percentOf(values.percent) },
+          actor,
+        );
         out(fmtState(s));
         return 0;
       }
@@ -110,7 +124,8 @@ export async function runUpdatesCommand(argv: string[], ctx: UpdatesCliContext):
         if (o.channels.length === 0) out('  (aucune version publiée)');
         for (const s of o.channels) out(`  ${fmtState(s)}`);
         out('Versions publiées :');
-        for (const r of o.releases.slice(0, 20)) out(`  ${r.version.padEnd(16)} ${r.platform.padEnd(4)} ${r.publishedAt}  ${r.files.map((f) => f.name).join(', ')}`);
+        for (const r of o.releases.slice(0, 20))
+          out(`  ${r.version.padEnd(16)} ${r.platform.padEnd(4)} ${r.publishedAt}  ${r.files.map((f) => f.name).join(', ')}`);
         out('Appareils par version :');
         if (o.versions.length === 0) out('  (aucun appareil)');
         for (const v of o.versions) out(`  ${v.appVersion.padEnd(16)} ${v.os.padEnd(8)} ${v.devices}`);

@@ -169,7 +169,10 @@ describe('publishing', () => {
 
 describe('malformed uploads are refused with a clear error and leave the feed untouched', () => {
   async function feedSnapshot() {
-    return { states: await updates.channelStates(), files: (await readdir(join(dir, 'hub', 'updates', 'artifacts')).catch(() => [])).sort() };
+    return {
+      states: await updates.channelStates(),
+      files: (await readdir(join(dir, 'hub', 'updates', 'artifacts')).catch(() => [])).sort(),
+    };
   }
 
   it('missing file, size and sha512 mismatches, bad version, unsafe names, wrong types', async () => {
@@ -191,12 +194,26 @@ describe('malformed uploads are refused with a clear error and leave the feed un
     await expectRefused(updates.publish(input({}, { sha512: sha512Of(Buffer.from('other')) }), CLI), 'BAD_REQUEST', /sha512 incorrecte/);
     await expectRefused(updates.publish(input({ version: '1.2' }), CLI), 'BAD_REQUEST', /version invalide/);
     await expectRefused(updates.publish(input({ version: 'v1.2.0' }), CLI), 'BAD_REQUEST', /version invalide/);
-    for (const name of ['../Vigie-Setup-1.2.0.exe', '..\\Vigie-Setup-1.2.0.exe', '/etc/Vigie-Setup-1.2.0.exe', 'sub/Vigie-Setup-1.2.0.exe', '.Vigie-Setup-1.2.0.exe']) {
+    for (const name of [
+      '../Vigie-Setup-1.2.0.exe',
+      '..\\Vigie-Setup-1.2.0.exe',
+      '/etc/Vigie-Setup-1.2.0.exe',
+      'sub/Vigie-Setup-1.2.0.exe',
+      '.Vigie-Setup-1.2.0.exe',
+    ]) {
       await expectRefused(updates.publish(input({}, { name }), CLI), 'BAD_REQUEST', /nom de fichier invalide/);
     }
-    await expectRefused(updates.publish(input({}, { name: 'Vigie-1.2.0.zip' }), CLI), 'BAD_REQUEST', /n’est pas un fichier de mise à jour Windows/);
+    await expectRefused(
+      updates.publish(input({}, { name: 'Vigie-1.2.0.zip' }), CLI),
+      'BAD_REQUEST',
+      /n’est pas un fichier de mise à jour Windows/,
+    );
     await expectRefused(updates.publish(input({}, { name: 'Vigie-Setup.exe' }), CLI), 'BAD_REQUEST', /ne contient pas la version 1\.2\.0/);
-    await expectRefused(updates.publish(input({}, { name: 'Vigie-Setup-1.2.0-UNSIGNED.exe' }), CLI), 'BAD_REQUEST', /build de test local non signé/);
+    await expectRefused(
+      updates.publish(input({}, { name: 'Vigie-Setup-1.2.0-UNSIGNED.exe' }), CLI),
+      'BAD_REQUEST',
+      /build de test local non signé/,
+    );
     await expectRefused(updates.publish(input({ stagingPercentage: 101 }), CLI), 'BAD_REQUEST', /stagingPercentage/);
     await expectRefused(
       updates.publish(input({ blockmaps: [{ name: 'Vigie-Setup-1.2.0.exe.blockmap', source: f.path }] }), CLI),
@@ -231,7 +248,11 @@ describe('malformed uploads are refused with a clear error and leave the feed un
     const older = await winBuild('1.1.0');
     await expectRefused(publishDirs([older.dir], 'win', 'stable', 100), 'CONFLICT', /ne reviennent jamais en arrière/);
     await publishDirs([older.dir], 'win', 'pilot', 100); // another channel may carry it
-    await expectRefused(updates.promote({ version: '1.1.0', platform: 'win', channel: 'stable', stagingPercentage: 100 }, CLI), 'CONFLICT', /jamais en arrière/);
+    await expectRefused(
+      updates.promote({ version: '1.1.0', platform: 'win', channel: 'stable', stagingPercentage: 100 }, CLI),
+      'CONFLICT',
+      /jamais en arrière/,
+    );
   });
 });
 
@@ -293,7 +314,11 @@ describe('channels and staged rollout', () => {
     await publishDirs([(await winBuild('1.2.0-pilot.1')).dir], 'win', 'pilot', 100);
     await updates.halt('pilot', 'win', CLI);
     expect((await getFeed('/updates/pilot/pilot.yml')).doc).toMatchObject({ version: '1.1.0' });
-    await expectRefused(updates.setRollout({ channel: 'stable', platform: 'mac', stagingPercentage: 5 }, CLI), 'NOT_FOUND', /Aucune version publiée/);
+    await expectRefused(
+      updates.setRollout({ channel: 'stable', platform: 'mac', stagingPercentage: 5 }, CLI),
+      'NOT_FOUND',
+      /Aucune version publiée/,
+    );
   });
 
   it('promotes the pilot release to stable without uploading again', async () => {
@@ -301,7 +326,11 @@ describe('channels and staged rollout', () => {
     const s = await updates.promote({ version: '1.2.0', platform: 'win', channel: 'stable', stagingPercentage: 25 }, CLI);
     expect(s).toMatchObject({ channel: 'stable', version: '1.2.0', stagingPercentage: 25 });
     expect((await getFeed('/updates/stable/latest.yml')).doc).toMatchObject({ version: '1.2.0', stagingPercentage: 25 });
-    await expectRefused(updates.promote({ version: '9.9.9', platform: 'win', channel: 'stable', stagingPercentage: 25 }, CLI), 'NOT_FOUND', /jamais été publiée/);
+    await expectRefused(
+      updates.promote({ version: '9.9.9', platform: 'win', channel: 'stable', stagingPercentage: 25 }, CLI),
+      'NOT_FOUND',
+      /jamais été publiée/,
+    );
   });
 });
 
@@ -378,7 +407,13 @@ describe('feed routes over HTTP', () => {
 
   it('serves what electron-updater needs for a differential download (old + new blockmaps, multipart ranges)', async () => {
     const old = fakeInstaller(400_000);
-    const next = Buffer.concat([old.subarray(0, 100_000), fakeInstaller(30_000), old.subarray(130_000, 300_000), fakeInstaller(20_000), old.subarray(320_000)]);
+    const next = Buffer.concat([
+      old.subarray(0, 100_000),
+      fakeInstaller(30_000),
+      old.subarray(130_000, 300_000),
+      fakeInstaller(20_000),
+      old.subarray(320_000),
+    ]);
     const v1 = await winBuild('1.1.0', old);
     await publishDirs([v1.dir], 'win', 'stable', 100);
     const v2 = await winBuild('1.2.0', next);
@@ -431,19 +466,31 @@ describe('feed routes over HTTP', () => {
     // Many 1-byte ranges whose part headers would outweigh the file: the whole file instead.
     const small = await winBuild('1.2.1', fakeInstaller(20_000), 'win-small');
     await publishDirs([small.dir], 'win', 'stable', 100);
-    const res = await fetch(`${base}/updates/stable/Vigie-Setup-1.2.1.exe`, { headers: { range: `bytes=${Array.from({ length: 1000 }, (_, i) => `${i * 20}-${i * 20}`).join(',')}` } });
+    const res = await fetch(`${base}/updates/stable/Vigie-Setup-1.2.1.exe`, {
+      headers: { range: `bytes=${Array.from({ length: 1000 }, (_, i) => `${i * 20}-${i * 20}`).join(',')}` },
+    });
     expect(res.status).toBe(200);
     expect((await res.arrayBuffer()).byteLength).toBe(20_000);
     // More than the cap: the whole file, once.
-    const many = await bodyOf(Array.from({ length: 1001 }, (_, i) => `${i * 50}-${i * 50 + 1}`).join(',').replace(/^/, 'bytes='));
+    const many = await bodyOf(
+      Array.from({ length: 1001 }, (_, i) => `${i * 50}-${i * 50 + 1}`)
+        .join(',')
+        .replace(/^/, 'bytes='),
+    );
     expect(many.status).toBe(200);
     expect(many.body.length).toBe(size);
   });
 
   it('parses ranges like RFC 9110 says', () => {
-    expect(parseRange('bytes=0-9,5-19,100-109', 1000)).toEqual([{ start: 0, end: 19 }, { start: 100, end: 109 }]);
+    expect(parseRange('bytes=0-9,5-19,100-109', 1000)).toEqual([
+      { start: 0, end: 19 },
+      { start: 100, end: 109 },
+    ]);
     expect(parseRange('bytes=0-,0-,-10', 100)).toEqual([{ start: 0, end: 99 }]);
-    expect(parseRange('bytes=50-59,0-9', 100)).toEqual([{ start: 50, end: 59 }, { start: 0, end: 9 }]); // no overlap: order kept
+    expect(parseRange('bytes=50-59,0-9', 100)).toEqual([
+      { start: 50, end: 59 },
+      { start: 0, end: 9 },
+    ]); // no overlap: order kept
     expect(parseRange(undefined, 100)).toBeNull();
     expect(parseRange('items=0-1', 100)).toBeNull();
     expect(parseRange('bytes=5-1', 100)).toBeNull();
@@ -468,19 +515,37 @@ describe('admin API: only admins change a rollout', () => {
       }).then(async (r) => ({ status: r.status, json: (await r.json()) as { ok: boolean; data?: unknown; error?: { code: string } } }));
 
     const rollout = { channel: 'stable', platform: 'win', stagingPercentage: 60 };
-    expect(await call('/api/updates/rollout', undefined, rollout)).toMatchObject({ status: 401, json: { ok: false, error: { code: 'UNAUTHORIZED' } } });
+    expect(await call('/api/updates/rollout', undefined, rollout)).toMatchObject({
+      status: 401,
+      json: { ok: false, error: { code: 'UNAUTHORIZED' } },
+    });
     for (const role of ['technician', 'supervisor']) {
-      expect(await call('/api/updates/rollout', role, rollout)).toMatchObject({ status: 403, json: { ok: false, error: { code: 'FORBIDDEN' } } });
+      expect(await call('/api/updates/rollout', role, rollout)).toMatchObject({
+        status: 403,
+        json: { ok: false, error: { code: 'FORBIDDEN' } },
+      });
       expect(await call('/api/updates/halt', role, { channel: 'stable', platform: 'win' })).toMatchObject({ status: 403 });
       expect(await call('/api/updates/overview', role)).toMatchObject({ status: 403 });
     }
     expect((await updates.channelState('stable', 'win'))!.stagingPercentage).toBe(10);
 
-    expect(await call('/api/updates/rollout', 'admin', rollout)).toMatchObject({ status: 200, json: { ok: true, data: { stagingPercentage: 60 } } });
-    expect(await call('/api/updates/rollout', 'admin', { ...rollout, stagingPercentage: 'lots' })).toMatchObject({ status: 400, json: { error: { code: 'BAD_REQUEST' } } });
-    expect(await call('/api/updates/halt', 'admin', { channel: 'stable', platform: 'win' })).toMatchObject({ status: 200, json: { data: { halted: true } } });
+    expect(await call('/api/updates/rollout', 'admin', rollout)).toMatchObject({
+      status: 200,
+      json: { ok: true, data: { stagingPercentage: 60 } },
+    });
+    expect(await call('/api/updates/rollout', 'admin', { ...rollout, stagingPercentage: 'lots' })).toMatchObject({
+      status: 400,
+      json: { error: { code: 'BAD_REQUEST' } },
+    });
+    expect(await call('/api/updates/halt', 'admin', { channel: 'stable', platform: 'win' })).toMatchObject({
+      status: 200,
+      json: { data: { halted: true } },
+    });
     const overview = await call('/api/updates/overview', 'admin');
-    expect(overview).toMatchObject({ status: 200, json: { ok: true, data: { channels: [{ channel: 'stable', platform: 'win', version: '1.2.0', halted: true }] } } });
+    expect(overview).toMatchObject({
+      status: 200,
+      json: { ok: true, data: { channels: [{ channel: 'stable', platform: 'win', version: '1.2.0', halted: true }] } },
+    });
     expect(audits.at(-1)).toMatchObject({ action: 'updates.halt', subject: 'win@1.2.0' });
   });
 });
@@ -499,7 +564,19 @@ describe('devices and reports', () => {
     for (const [i, [v, os, revoked]] of versions.entries()) {
       await db
         .insertInto('devices')
-        .values({ id: `d${i}`, practice_id: 'p1', name: `PC ${i}`, os, os_version: 'x', model: '', app_version: v, token_hash: `h${i}`, enrolled_at: now, last_seen_at: null, revoked_at: revoked })
+        .values({
+          id: `d${i}`,
+          practice_id: 'p1',
+          name: `PC ${i}`,
+          os,
+          os_version: 'x',
+          model: '',
+          app_version: v,
+          token_hash: `h${i}`,
+          enrolled_at: now,
+          last_seen_at: null,
+          revoked_at: revoked,
+        })
         .execute();
     }
     expect(await updates.versionCounts()).toEqual([
@@ -508,8 +585,21 @@ describe('devices and reports', () => {
       { appVersion: '1.1.0', os: 'windows', devices: 2 },
     ]);
 
-    await updates.recordReport('d0', { outcome: 'rejected', currentVersion: '1.1.0', targetVersion: '1.2.0', channel: 'stable', reason: 'signature', attempt: 2, retryAt: now, at: now });
-    await expectRefused(updates.recordReport('d0', { outcome: 'exploded', currentVersion: '1.1.0', targetVersion: null, channel: 'stable', at: now }), 'BAD_REQUEST', /outcome/);
+    await updates.recordReport('d0', {
+      outcome: 'rejected',
+      currentVersion: '1.1.0',
+      targetVersion: '1.2.0',
+      channel: 'stable',
+      reason: 'signature',
+      attempt: 2,
+      retryAt: now,
+      at: now,
+    });
+    await expectRefused(
+      updates.recordReport('d0', { outcome: 'exploded', currentVersion: '1.1.0', targetVersion: null, channel: 'stable', at: now }),
+      'BAD_REQUEST',
+      /outcome/,
+    );
     const [report] = await updates.recentReports();
     expect(report).toMatchObject({ deviceId: 'd0', outcome: 'rejected', reason: 'signature', attempt: 2, targetVersion: '1.2.0' });
   });
@@ -522,11 +612,18 @@ describe('CLI', () => {
     const ctx = { updates, out: (l: string) => lines.push(l), err: (l: string) => errors.push(l), actor: CLI };
     const m = await macBuilds('1.4.0');
 
-    expect(await runUpdatesCommand(['publish', '--platform', 'mac', '--channel', 'pilot', '--percent', '100', '--dir', m.dirs[0]!, '--dir', m.dirs[1]!], ctx)).toBe(0);
+    expect(
+      await runUpdatesCommand(
+        ['publish', '--platform', 'mac', '--channel', 'pilot', '--percent', '100', '--dir', m.dirs[0]!, '--dir', m.dirs[1]!],
+        ctx,
+      ),
+    ).toBe(0);
     expect(lines[0]).toBe('Publié : 1.4.0 (mac) sur le canal pilot à 100 %.');
     expect((await getFeed('/updates/pilot/pilot-mac.yml')).doc!.files).toHaveLength(4);
 
-    expect(await runUpdatesCommand(['promote', '--version', '1.4.0', '--platform', 'mac', '--channel', 'stable', '--percent', '10'], ctx)).toBe(0);
+    expect(
+      await runUpdatesCommand(['promote', '--version', '1.4.0', '--platform', 'mac', '--channel', 'stable', '--percent', '10'], ctx),
+    ).toBe(0);
     expect(await runUpdatesCommand(['rollout', '--platform', 'mac', '--channel', 'stable', '--percent', '50%'], ctx)).toBe(0);
     expect((await getFeed('/updates/stable/latest-mac.yml')).doc!.stagingPercentage).toBe(50);
     expect(await runUpdatesCommand(['halt', '--channel', 'stable'], ctx)).toBe(0);
@@ -539,9 +636,13 @@ describe('CLI', () => {
 
     expect(await runUpdatesCommand(['rollout', '--platform', 'mac', '--channel', 'stable', '--percent', '150'], ctx)).toBe(2);
     expect(errors.at(-1)).toBe('Erreur : --percent doit être un entier de 0 à 100 (reçu « 150 »).');
-    expect(await runUpdatesCommand(['publish', '--platform', 'linux', '--channel', 'pilot', '--percent', '5', '--dir', m.dirs[0]!], ctx)).toBe(2);
+    expect(
+      await runUpdatesCommand(['publish', '--platform', 'linux', '--channel', 'pilot', '--percent', '5', '--dir', m.dirs[0]!], ctx),
+    ).toBe(2);
     expect(errors.at(-1)).toMatch(/--platform doit valoir mac ou win/);
-    expect(await runUpdatesCommand(['publish', '--platform', 'win', '--channel', 'pilot', '--percent', '5', '--dir', m.dirs[0]!], ctx)).toBe(2);
+    expect(
+      await runUpdatesCommand(['publish', '--platform', 'win', '--channel', 'pilot', '--percent', '5', '--dir', m.dirs[0]!], ctx),
+    ).toBe(2);
     expect(errors.at(-1)).toMatch(/latest\.yml introuvable/);
     expect(await runUpdatesCommand(['publish', '--bogus'], ctx)).toBe(2);
     expect(await runUpdatesCommand(['explode'], ctx)).toBe(1);
@@ -553,7 +654,16 @@ describe('storage hygiene', () => {
     const b = await winBuild('1.2.0');
     const f = b.files[0]!;
     await expectRefused(
-      updates.publish({ platform: 'win', channel: 'stable', version: '1.2.0', stagingPercentage: 5, files: [{ name: f.name, source: f.path, sha512: sha512Of(gzipSync('x')), size: f.size }] }, CLI),
+      updates.publish(
+        {
+          platform: 'win',
+          channel: 'stable',
+          version: '1.2.0',
+          stagingPercentage: 5,
+          files: [{ name: f.name, source: f.path, sha512: sha512Of(gzipSync('x')), size: f.size }],
+        },
+        CLI,
+      ),
       'BAD_REQUEST',
       /sha512/,
     );

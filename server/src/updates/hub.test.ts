@@ -25,7 +25,14 @@ const sockets: Socket[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vigie-hub-updates-'));
-  hub = await createHub({ dataDir: join(dir, 'hub'), port: 0, host: '127.0.0.1', logLevel: 'silent', env: {}, ...(await testStoreOptions(join(dir, 'hub'))) });
+  hub = await createHub({
+    dataDir: join(dir, 'hub'),
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    env: {},
+    ...(await testStoreOptions(join(dir, 'hub'))),
+  });
   code = (await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' })).enrollmentCode;
 });
 
@@ -55,12 +62,16 @@ const report = (over: Partial<UpdateReport> = {}): UpdateReport => ({
 async function cli(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(['--data-dir', join(dir, 'hub'), ...args], {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    readPassword: async () => '',
-    readStdin: async () => '',
-  }, await testStoreEnv(join(dir, 'hub')));
+  const code = await runCli(
+    ['--data-dir', join(dir, 'hub'), ...args],
+    {
+      out: (s) => out.push(s),
+      err: (s) => err.push(s),
+      readPassword: async () => '',
+      readStdin: async () => '',
+    },
+    await testStoreEnv(join(dir, 'hub')),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -76,7 +87,13 @@ describe('update feed in the hub', () => {
     const c = await device('Mac du secrétariat', '1.0.0', 'macos');
 
     // Outside the contract: refused with BAD_REQUEST, nothing stored.
-    for (const bad of [{}, { ...report(), outcome: 'exploded' }, { ...report(), channel: 'beta' }, { ...report(), extra: 1 }, { ...report(), message: 'x'.repeat(501) }]) {
+    for (const bad of [
+      {},
+      { ...report(), outcome: 'exploded' },
+      { ...report(), channel: 'beta' },
+      { ...report(), extra: 1 },
+      { ...report(), message: 'x'.repeat(501) },
+    ]) {
       const r = await emitAck(a.socket, 'update:report', bad);
       expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }
@@ -87,7 +104,14 @@ describe('update feed in the hub', () => {
     // An update report carries it too: the version the device runs now.
     const installed = report({ currentVersion: '1.1.0', targetVersion: '1.1.0' });
     expect(await emitAck(b.socket, 'update:report', installed)).toEqual({ ok: true, data: {} });
-    const failed = report({ outcome: 'rejected', currentVersion: '1.0.0', targetVersion: '1.1.0', reason: 'signature', attempt: 1, retryAt: new Date(Date.now() + 1_800_000).toISOString() });
+    const failed = report({
+      outcome: 'rejected',
+      currentVersion: '1.0.0',
+      targetVersion: '1.1.0',
+      reason: 'signature',
+      attempt: 1,
+      retryAt: new Date(Date.now() + 1_800_000).toISOString(),
+    });
     expect(await emitAck(c.socket, 'update:report', failed)).toEqual({ ok: true, data: {} });
 
     const o = await hub.updates.overview();
@@ -101,7 +125,11 @@ describe('update feed in the hub', () => {
 
     // A revoked device is no longer counted.
     await hub.admin.revokeDevice(a.deviceId);
-    expect((await hub.updates.versionCounts()).find((v) => v.appVersion === '1.1.0')).toEqual({ appVersion: '1.1.0', os: 'windows', devices: 1 });
+    expect((await hub.updates.versionCounts()).find((v) => v.appVersion === '1.1.0')).toEqual({
+      appVersion: '1.1.0',
+      os: 'windows',
+      devices: 1,
+    });
   });
 
   it('publishes from the hub CLI into the running hub: the feed is served, the admin API is admin-only', async () => {
@@ -136,14 +164,19 @@ describe('update feed in the hub', () => {
     const overview = await fetch(`${hub.url}/api/updates/overview`, { headers: { cookie: adminCookie } });
     expect(overview.status).toBe(200);
     const body = (await overview.json()) as { ok: true; data: { channels: unknown[]; releases: unknown[] } };
-    expect(body.data.channels).toEqual([expect.objectContaining({ channel: 'pilot', platform: 'win', version: '2.0.0', stagingPercentage: 20, halted: false })]);
+    expect(body.data.channels).toEqual([
+      expect.objectContaining({ channel: 'pilot', platform: 'win', version: '2.0.0', stagingPercentage: 20, halted: false }),
+    ]);
     const raised = await fetch(`${hub.url}/api/updates/rollout`, {
       method: 'POST',
       headers: { cookie: adminCookie, 'content-type': 'application/json' },
       body: JSON.stringify({ channel: 'pilot', platform: 'win', stagingPercentage: 50 }),
     });
     expect(raised.status).toBe(200);
-    expect(load(await (await fetch(`${hub.url}/updates/pilot/pilot.yml`)).text())).toMatchObject({ version: '2.0.0', stagingPercentage: 50 });
+    expect(load(await (await fetch(`${hub.url}/updates/pilot/pilot.yml`)).text())).toMatchObject({
+      version: '2.0.0',
+      stagingPercentage: 50,
+    });
 
     // The CLI sees what the console did, and halts it.
     expect((await cli(['updates', 'list'])).out).toMatch(/pilot\s+win\s+2\.0\.0\s+50 %/);
@@ -151,7 +184,12 @@ describe('update feed in the hub', () => {
     expect(load(await (await fetch(`${hub.url}/updates/pilot/pilot.yml`)).text())).toMatchObject({ stagingPercentage: 0 });
 
     // Every change is in the hub's audit chain, which still verifies.
-    const audit = await hub.services.db.selectFrom('audit_log').select(['action', 'actor_type']).where('action', 'like', 'updates.%').orderBy('seq').execute();
+    const audit = await hub.services.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_type'])
+      .where('action', 'like', 'updates.%')
+      .orderBy('seq')
+      .execute();
     expect(audit).toEqual([
       { action: 'updates.publish', actor_type: 'cli' },
       { action: 'updates.rollout', actor_type: 'technician' },
@@ -170,7 +208,9 @@ describe('update feed in the hub', () => {
       const req = request(`${hub.url}/updates/pilot/Vigie-Setup-2.0.0.exe`, { headers: { range, 'x-padding': pad } }, (r) => {
         const chunks: Buffer[] = [];
         r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => resolve({ status: r.statusCode ?? 0, type: String(r.headers['content-type']), body: Buffer.concat(chunks).toString('latin1') }));
+        r.on('end', () =>
+          resolve({ status: r.statusCode ?? 0, type: String(r.headers['content-type']), body: Buffer.concat(chunks).toString('latin1') }),
+        );
         r.on('error', reject);
       });
       req.on('error', reject);

@@ -7,7 +7,13 @@
  *   // cli.ts:  case 'updates': return runUpdatesCommand(args, { updates });
  *   // device socket: 'update:report' → updates.recordReport(deviceId, payload) (updateDeviceHandlers)
  */
-export { migrateUpdates, updatesMigrations, updatesMigrationProvider, UPDATES_MIGRATION_TABLE, UPDATES_MIGRATION_LOCK_TABLE } from './schema.js';
+export {
+  migrateUpdates,
+  updatesMigrations,
+  updatesMigrationProvider,
+  UPDATES_MIGRATION_TABLE,
+  UPDATES_MIGRATION_LOCK_TABLE,
+} from './schema.js';
 export type { UpdatesTables, UpdatesDatabase } from './schema.js';
 export { createUpdatesService, UpdatesService } from './service.js';
 export type { UpdateActor, UpdateAuditEvent, UpdatesServiceOptions, FeedDocument, ArtifactInfo, PublishResult } from './service.js';

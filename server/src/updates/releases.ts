@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { ArtifactName, compareSemver, parseOrThrow, PublishInput, VigieError, type ChannelState, type ReleaseFile, type ReleaseSummary, type UpdatePlatform } from '@vigie/common';
+import {
+  ArtifactName,
+  compareSemver,
+  parseOrThrow,
+  PublishInput,
+  VigieError,
+  type ChannelState,
+  type ReleaseFile,
+  type ReleaseSummary,
+  type UpdatePlatform,
+} from '@vigie/common';
 import { actorLabel, parseFiles, type UpdateActor, type UpdatesContext } from './context.js';
 import type { Rollout } from './rollout.js';
 import type { ArtifactStore, StagedFile, StoredFile } from './storage.js';
@@ -51,7 +61,10 @@ export class Releases {
       const before = JSON.stringify(parseFiles(existingRelease.files).map((f) => [f.url, f.sha512, f.size]));
       const after = JSON.stringify(input.files.map((f) => [f.name, f.sha512, f.size]));
       if (before !== after) {
-        throw new VigieError('CONFLICT', `La version ${input.version} (${input.platform}) est déjà publiée avec d’autres fichiers : changez de numéro de version.`);
+        throw new VigieError(
+          'CONFLICT',
+          `La version ${input.version} (${input.platform}) est déjà publiée avec d’autres fichiers : changez de numéro de version.`,
+        );
       }
     }
 
@@ -88,7 +101,10 @@ export class Releases {
     const newReleaseId = existingRelease?.id ?? randomUUID();
     // 3. Only now, in one transaction, the release and the channel pointer the feed is rendered from.
     const { channel, action, releaseId } = await this.ctx.db.transaction().execute(async (trx) => {
-      for (const a of [...files.map((f) => ({ name: f.url, sha512: f.sha512, size: f.size, kind: 'artifact' })), ...blockmaps.map((b) => ({ name: b.name, sha512: b.sha512, size: b.size, kind: 'blockmap' }))]) {
+      for (const a of [
+        ...files.map((f) => ({ name: f.url, sha512: f.sha512, size: f.size, kind: 'artifact' })),
+        ...blockmaps.map((b) => ({ name: b.name, sha512: b.sha512, size: b.size, kind: 'blockmap' })),
+      ]) {
         await trx
           .insertInto('update_artifacts')
           .values({ name: a.name, sha512: a.sha512, size: a.size, kind: a.kind, stored_at: at })
@@ -113,14 +129,37 @@ export class Releases {
           .executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
           // Published meanwhile by someone else (another hub node or CLI): the same files only.
-          const other = await trx.selectFrom('update_releases').select(['id', 'files']).where('version', '=', input.version).where('platform', '=', input.platform).executeTakeFirstOrThrow();
-          if (JSON.stringify(parseFiles(other.files).map((f) => [f.url, f.sha512, f.size])) !== JSON.stringify(files.map((f) => [f.url, f.sha512, f.size]))) {
-            throw new VigieError('CONFLICT', `La version ${input.version} (${input.platform}) est déjà publiée avec d’autres fichiers : changez de numéro de version.`);
+          const other = await trx
+            .selectFrom('update_releases')
+            .select(['id', 'files'])
+            .where('version', '=', input.version)
+            .where('platform', '=', input.platform)
+            .executeTakeFirstOrThrow();
+          if (
+            JSON.stringify(parseFiles(other.files).map((f) => [f.url, f.sha512, f.size])) !==
+            JSON.stringify(files.map((f) => [f.url, f.sha512, f.size]))
+          ) {
+            throw new VigieError(
+              'CONFLICT',
+              `La version ${input.version} (${input.platform}) est déjà publiée avec d’autres fichiers : changez de numéro de version.`,
+            );
           }
           releaseId = other.id;
         }
       }
-      const pointed = await this.rollout.point(trx, { channel: input.channel, platform: input.platform, releaseId, version: input.version, stagingPercentage: input.stagingPercentage, via: 'publish' }, actor, at);
+      const pointed = await this.rollout.point(
+        trx,
+        {
+          channel: input.channel,
+          platform: input.platform,
+          releaseId,
+          version: input.version,
+          stagingPercentage: input.stagingPercentage,
+          via: 'publish',
+        },
+        actor,
+        at,
+      );
       return { channel: pointed.state, action: pointed.action, releaseId };
     });
 
@@ -137,7 +176,11 @@ export class Releases {
   /** A stored artifact (installer, archive or blockmap) by its served name; null when unknown. */
   async artifact(name: string): Promise<ArtifactInfo | null> {
     if (!ArtifactName.safeParse(name).success) return null;
-    const row = await this.ctx.db.selectFrom('update_artifacts').select(['name', 'sha512', 'size']).where('name', '=', name).executeTakeFirst();
+    const row = await this.ctx.db
+      .selectFrom('update_artifacts')
+      .select(['name', 'sha512', 'size'])
+      .where('name', '=', name)
+      .executeTakeFirst();
     if (!row) return null;
     const st = await this.store.statOf(row.name);
     if (!st || st.size !== Number(row.size)) {
@@ -150,9 +193,7 @@ export class Releases {
 
   async releases(): Promise<ReleaseSummary[]> {
     const rows = await this.ctx.db.selectFrom('update_releases').selectAll().execute();
-    return rows
-      .sort((a, b) => compareSemver(b.version, a.version) || a.platform.localeCompare(b.platform))
-      .map((r) => toSummary(r));
+    return rows.sort((a, b) => compareSemver(b.version, a.version) || a.platform.localeCompare(b.platform)).map((r) => toSummary(r));
   }
 
   /** The id of a release already on the hub, or null. */
@@ -168,18 +209,32 @@ export class Releases {
     }
     for (const f of input.files) {
       if (/unsigned/i.test(f.name)) {
-        throw new VigieError('BAD_REQUEST', `${f.name} vient d’un build de test local non signé (VIGIE_LOCAL_TEST_BUILD=1) : il ne peut pas être publié.`, { file: f.name });
+        throw new VigieError(
+          'BAD_REQUEST',
+          `${f.name} vient d’un build de test local non signé (VIGIE_LOCAL_TEST_BUILD=1) : il ne peut pas être publié.`,
+          { file: f.name },
+        );
       }
       if (!FILE_TYPES[input.platform].test(f.name)) {
-        throw new VigieError('BAD_REQUEST', `${f.name} n’est pas un fichier de mise à jour ${input.platform === 'mac' ? 'macOS (.zip ou .dmg)' : 'Windows (.exe)'}.`, { file: f.name });
+        throw new VigieError(
+          'BAD_REQUEST',
+          `${f.name} n’est pas un fichier de mise à jour ${input.platform === 'mac' ? 'macOS (.zip ou .dmg)' : 'Windows (.exe)'}.`,
+          { file: f.name },
+        );
       }
       if (!f.name.includes(input.version)) {
-        throw new VigieError('BAD_REQUEST', `Le nom ${f.name} ne contient pas la version ${input.version} : les fichiers publiés doivent être propres à leur version.`, { file: f.name });
+        throw new VigieError(
+          'BAD_REQUEST',
+          `Le nom ${f.name} ne contient pas la version ${input.version} : les fichiers publiés doivent être propres à leur version.`,
+          { file: f.name },
+        );
       }
     }
     for (const b of input.blockmaps) {
       if (!input.files.some((f) => `${f.name}.blockmap` === b.name)) {
-        throw new VigieError('BAD_REQUEST', `${b.name} ne correspond à aucun fichier publié (attendu : <fichier>.blockmap).`, { file: b.name });
+        throw new VigieError('BAD_REQUEST', `${b.name} ne correspond à aucun fichier publié (attendu : <fichier>.blockmap).`, {
+          file: b.name,
+        });
       }
     }
     if (input.platform === 'mac') {
@@ -187,7 +242,10 @@ export class Releases {
       const arm = zips.some((f) => f.name.includes('arm64'));
       const intel = zips.some((f) => !f.name.includes('arm64'));
       if (!arm || !intel) {
-        throw new VigieError('BAD_REQUEST', `La version macOS doit contenir les deux archives .zip (Apple Silicon « arm64 » et Intel « x64 ») : il manque ${arm ? 'Intel (x64)' : 'Apple Silicon (arm64)'}.`);
+        throw new VigieError(
+          'BAD_REQUEST',
+          `La version macOS doit contenir les deux archives .zip (Apple Silicon « arm64 » et Intel « x64 ») : il manque ${arm ? 'Intel (x64)' : 'Apple Silicon (arm64)'}.`,
+        );
       }
       // The updater takes the first zip of its architecture: keep zips first so `path` is a zip.
       input.files.sort((a, b) => Number(/\.dmg$/i.test(a.name)) - Number(/\.dmg$/i.test(b.name)));
@@ -203,7 +261,8 @@ export class Releases {
     } catch {
       ok = false;
     }
-    if (!ok) throw new VigieError('BAD_REQUEST', `${name} n’est pas une blockmap valide (JSON compressé gzip attendu).`, { file: name, source });
+    if (!ok)
+      throw new VigieError('BAD_REQUEST', `${name} n’est pas une blockmap valide (JSON compressé gzip attendu).`, { file: name, source });
   }
 
   private async knownArtifacts(names: string[]): Promise<Map<string, StoredFile>> {
@@ -213,7 +272,12 @@ export class Releases {
   }
 
   private releaseRow(version: string, platform: UpdatePlatform) {
-    return this.ctx.db.selectFrom('update_releases').selectAll().where('version', '=', version).where('platform', '=', platform).executeTakeFirst();
+    return this.ctx.db
+      .selectFrom('update_releases')
+      .selectAll()
+      .where('version', '=', version)
+      .where('platform', '=', platform)
+      .executeTakeFirst();
   }
 
   private async releaseSummary(id: string): Promise<ReleaseSummary> {
@@ -222,7 +286,14 @@ export class Releases {
   }
 }
 
-function toSummary(r: { version: string; platform: string; files: string; release_date: string; published_at: string; published_by: string | null }): ReleaseSummary {
+function toSummary(r: {
+  version: string;
+  platform: string;
+  files: string;
+  release_date: string;
+  published_at: string;
+  published_by: string | null;
+}): ReleaseSummary {
   return {
     version: r.version,
     platform: r.platform as UpdatePlatform,

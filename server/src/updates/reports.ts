@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { compareSemver, parseOrThrow, parseSemver, UpdateReport, type UpdateChannel, type UpdatesOverview, type VersionCount } from '@vigie/common';
+import {
+  compareSemver,
+  parseOrThrow,
+  parseSemver,
+  UpdateReport,
+  type UpdateChannel,
+  type UpdatesOverview,
+  type VersionCount,
+} from '@vigie/common';
 import type { UpdatesContext } from './context.js';
 import type { UpdatesDatabase } from './schema.js';
 
@@ -44,7 +52,12 @@ export class DeviceReports {
       await this.insertReport(trx, deviceId, r);
       await this.pruneReports(trx, deviceId);
       if (parseSemver(r.currentVersion)) {
-        await trx.updateTable('devices').set({ app_version: r.currentVersion }).where('id', '=', deviceId).where('app_version', '!=', r.currentVersion).execute();
+        await trx
+          .updateTable('devices')
+          .set({ app_version: r.currentVersion })
+          .where('id', '=', deviceId)
+          .where('app_version', '!=', r.currentVersion)
+          .execute();
       }
     });
     if (r.outcome === 'rejected' || r.outcome === 'failed') this.ctx.logger?.warn({ deviceId, ...r }, 'device update failed');
@@ -72,7 +85,13 @@ export class DeviceReports {
 
   /** Keeps the newest UPDATE_REPORTS_PER_DEVICE reports of a device. */
   private async pruneReports(trx: Kysely<UpdatesDatabase>, deviceId: string): Promise<void> {
-    const keep = trx.selectFrom('update_reports').select('id').where('device_id', '=', deviceId).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(UPDATE_REPORTS_PER_DEVICE);
+    const keep = trx
+      .selectFrom('update_reports')
+      .select('id')
+      .where('device_id', '=', deviceId)
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(UPDATE_REPORTS_PER_DEVICE);
     await trx.deleteFrom('update_reports').where('device_id', '=', deviceId).where('id', 'not in', keep).execute();
   }
 

@@ -18,8 +18,14 @@ describe('rolloutTransition: a channel pointer, pure', () => {
       state: at('1.3.0', 100),
       effects: [{ type: 'write' }, { type: 'audit', action: 'updates.promote', from: 0, to: 100 }],
     });
-    expect(rolloutTransition(at('1.2.0', 50), { type: 'point', via: 'publish', version: '1.2.0', stagingPercentage: 50 })).toMatchObject({ ok: true, state: at('1.2.0', 50) });
-    expect(rolloutTransition(at('1.10.0', 50), { type: 'point', via: 'publish', version: '1.9.0', stagingPercentage: 100 })).toEqual({ ok: false, refusal: 'older-version' });
+    expect(rolloutTransition(at('1.2.0', 50), { type: 'point', via: 'publish', version: '1.2.0', stagingPercentage: 50 })).toMatchObject({
+      ok: true,
+      state: at('1.2.0', 50),
+    });
+    expect(rolloutTransition(at('1.10.0', 50), { type: 'point', via: 'publish', version: '1.9.0', stagingPercentage: 100 })).toEqual({
+      ok: false,
+      refusal: 'older-version',
+    });
   });
 
   it('the share moves on the version in force: 0 is a halt, anything else a rollout (resume included)', () => {
@@ -35,7 +41,10 @@ describe('rolloutTransition: a channel pointer, pure', () => {
   });
 
   it('no share to move on a channel where nothing is published', () => {
-    expect(rolloutTransition(null, { type: 'set-percentage', stagingPercentage: 100 })).toEqual({ ok: false, refusal: 'nothing-published' });
+    expect(rolloutTransition(null, { type: 'set-percentage', stagingPercentage: 100 })).toEqual({
+      ok: false,
+      refusal: 'nothing-published',
+    });
   });
 });
 

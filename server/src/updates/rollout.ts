@@ -1,7 +1,20 @@
 import { createHash } from 'node:crypto';
 import { dump } from 'js-yaml';
 import type { Kysely } from 'kysely';
-import { compareSemver, feedFileName, parseOrThrow, PromoteInput, RolloutInput, UPDATE_CHANNELS, UPDATE_PLATFORMS, VigieError, type ChannelState, type ReleaseMetadata, type UpdateChannel, type UpdatePlatform } from '@vigie/common';
+import {
+  compareSemver,
+  feedFileName,
+  parseOrThrow,
+  PromoteInput,
+  RolloutInput,
+  UPDATE_CHANNELS,
+  UPDATE_PLATFORMS,
+  VigieError,
+  type ChannelState,
+  type ReleaseMetadata,
+  type UpdateChannel,
+  type UpdatePlatform,
+} from '@vigie/common';
 import { serialize } from '../store/dialect.js';
 import { actorLabel, olderVersion, parseFiles, type UpdateActor, type UpdatesContext } from './context.js';
 import type { UpdatesDatabase } from './schema.js';
@@ -42,14 +55,30 @@ export function rolloutTransition(current: ChannelPointer | null, event: Rollout
     return {
       ok: true,
       state: { version: event.version, stagingPercentage: event.stagingPercentage },
-      effects: [{ type: 'write' }, { type: 'audit', action: event.via === 'publish' ? 'updates.publish' : 'updates.promote', from: current?.stagingPercentage ?? null, to: event.stagingPercentage }],
+      effects: [
+        { type: 'write' },
+        {
+          type: 'audit',
+          action: event.via === 'publish' ? 'updates.publish' : 'updates.promote',
+          from: current?.stagingPercentage ?? null,
+          to: event.stagingPercentage,
+        },
+      ],
     };
   }
   if (!current) return { ok: false, refusal: 'nothing-published' };
   return {
     ok: true,
     state: { ...current, stagingPercentage: event.stagingPercentage },
-    effects: [{ type: 'write' }, { type: 'audit', action: event.stagingPercentage === 0 ? 'updates.halt' : 'updates.rollout', from: current.stagingPercentage, to: event.stagingPercentage }],
+    effects: [
+      { type: 'write' },
+      {
+        type: 'audit',
+        action: event.stagingPercentage === 0 ? 'updates.halt' : 'updates.rollout',
+        from: current.stagingPercentage,
+        to: event.stagingPercentage,
+      },
+    ],
   };
 }
 
@@ -85,8 +114,13 @@ export class Rollout {
         .where('platform', '=', input.platform)
         .forNoKeyUpdate()
         .executeTakeFirst();
-      const release = current ? await trx.selectFrom('update_releases').select('version').where('id', '=', current.release_id).executeTakeFirst() : undefined;
-      const s = rolloutTransition(current && release ? { version: release.version, stagingPercentage: current.staging_percentage } : null, { type: 'set-percentage', stagingPercentage: input.stagingPercentage });
+      const release = current
+        ? await trx.selectFrom('update_releases').select('version').where('id', '=', current.release_id).executeTakeFirst()
+        : undefined;
+      const s = rolloutTransition(current && release ? { version: release.version, stagingPercentage: current.staging_percentage } : null, {
+        type: 'set-percentage',
+        stagingPercentage: input.stagingPercentage,
+      });
       if (!s.ok) throw new VigieError('NOT_FOUND', `Aucune version publiée sur le canal ${input.channel} (${input.platform}).`);
       await trx
         .updateTable('update_channels')
@@ -107,13 +141,34 @@ export class Rollout {
   }
 
   /** Points a channel at a release already on the hub (e.g. the pilot's release goes to stable). */
-  async promote(raw: unknown, actor: UpdateActor, releaseId: (version: string, platform: UpdatePlatform) => Promise<string | null>): Promise<ChannelState> {
+  async promote(
+    raw: unknown,
+    actor: UpdateActor,
+    releaseId: (version: string, platform: UpdatePlatform) => Promise<string | null>,
+  ): Promise<ChannelState> {
     const input = parseOrThrow(PromoteInput, raw);
     const id = await releaseId(input.version, input.platform);
     if (!id) throw new VigieError('NOT_FOUND', `La version ${input.version} (${input.platform}) n’a jamais été publiée sur ce hub.`);
     const at = this.ctx.now().toISOString();
-    const { state, action } = await this.ctx.db.transaction().execute((trx) => this.point(trx, { channel: input.channel, platform: input.platform, releaseId: id, version: input.version, stagingPercentage: input.stagingPercentage, via: 'promote' }, actor, at));
-    await this.ctx.audit(actor, action, `${input.platform}@${input.version}`, { channel: input.channel, stagingPercentage: input.stagingPercentage });
+    const { state, action } = await this.ctx.db.transaction().execute((trx) =>
+      this.point(
+        trx,
+        {
+          channel: input.channel,
+          platform: input.platform,
+          releaseId: id,
+          version: input.version,
+          stagingPercentage: input.stagingPercentage,
+          via: 'promote',
+        },
+        actor,
+        at,
+      ),
+    );
+    await this.ctx.audit(actor, action, `${input.platform}@${input.version}`, {
+      channel: input.channel,
+      stagingPercentage: input.stagingPercentage,
+    });
     return state;
   }
 
@@ -123,7 +178,14 @@ export class Rollout {
    */
   async point(
     trx: Kysely<UpdatesDatabase>,
-    p: { channel: UpdateChannel; platform: UpdatePlatform; releaseId: string; version: string; stagingPercentage: number; via: 'publish' | 'promote' },
+    p: {
+      channel: UpdateChannel;
+      platform: UpdatePlatform;
+      releaseId: string;
+      version: string;
+      stagingPercentage: number;
+      via: 'publish' | 'promote';
+    },
     actor: UpdateActor,
     at: string,
   ): Promise<{ state: ChannelState; action: string }> {
@@ -138,30 +200,57 @@ export class Rollout {
       .where('update_channels.channel', '=', channel)
       .where('update_channels.platform', '=', platform)
       .executeTakeFirst();
-    const step = rolloutTransition(current ? { version: current.version, stagingPercentage: current.staging_percentage } : null, { type: 'point', via: p.via, version: p.version, stagingPercentage });
+    const step = rolloutTransition(current ? { version: current.version, stagingPercentage: current.staging_percentage } : null, {
+      type: 'point',
+      via: p.via,
+      version: p.version,
+      stagingPercentage,
+    });
     if (!step.ok) throw olderVersion(channel, platform, current!.version, p.version);
     await trx
       .insertInto('update_channels')
-      .values({ channel, platform, release_id: releaseId, staging_percentage: stagingPercentage, updated_at: at, updated_by: actorLabel(actor) })
-      .onConflict((oc) => oc.columns(['channel', 'platform']).doUpdateSet({ release_id: releaseId, staging_percentage: stagingPercentage, updated_at: at, updated_by: actorLabel(actor) }))
+      .values({
+        channel,
+        platform,
+        release_id: releaseId,
+        staging_percentage: stagingPercentage,
+        updated_at: at,
+        updated_by: actorLabel(actor),
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['channel', 'platform'])
+          .doUpdateSet({ release_id: releaseId, staging_percentage: stagingPercentage, updated_at: at, updated_by: actorLabel(actor) }),
+      )
       .execute();
     const audit = step.effects.find((e) => e.type === 'audit')!;
-    return { state: { channel, platform, version: step.state.version, stagingPercentage, halted: stagingPercentage === 0, updatedAt: at }, action: audit.action };
+    return {
+      state: { channel, platform, version: step.state.version, stagingPercentage, halted: stagingPercentage === 0, updatedAt: at },
+      action: audit.action,
+    };
   }
 
   /** Refuses early (before any file is copied) a version older than the channel's. */
   async checkNotOlder(channel: UpdateChannel, platform: UpdatePlatform, version: string): Promise<void> {
     const current = await this.channelState(channel, platform);
-    if (current && !rolloutTransition(current, { type: 'point', via: 'publish', version, stagingPercentage: current.stagingPercentage }).ok) throw olderVersion(channel, platform, current.version, version);
+    if (current && !rolloutTransition(current, { type: 'point', via: 'publish', version, stagingPercentage: current.stagingPercentage }).ok)
+      throw olderVersion(channel, platform, current.version, version);
   }
 
   async channelStates(): Promise<ChannelState[]> {
     const rows = await this.ctx.db
       .selectFrom('update_channels')
       .innerJoin('update_releases', 'update_releases.id', 'update_channels.release_id')
-      .select(['update_channels.channel', 'update_channels.platform', 'update_channels.staging_percentage', 'update_channels.updated_at', 'update_releases.version'])
+      .select([
+        'update_channels.channel',
+        'update_channels.platform',
+        'update_channels.staging_percentage',
+        'update_channels.updated_at',
+        'update_releases.version',
+      ])
       .execute();
-    const order = (c: string, p: string) => UPDATE_CHANNELS.indexOf(c as UpdateChannel) * 10 + UPDATE_PLATFORMS.indexOf(p as UpdatePlatform);
+    const order = (c: string, p: string) =>
+      UPDATE_CHANNELS.indexOf(c as UpdateChannel) * 10 + UPDATE_PLATFORMS.indexOf(p as UpdatePlatform);
     return rows
       .map((r) => ({
         channel: r.channel as UpdateChannel,
@@ -188,7 +277,14 @@ export class Rollout {
     const rows = await this.ctx.db
       .selectFrom('update_channels')
       .innerJoin('update_releases', 'update_releases.id', 'update_channels.release_id')
-      .select(['update_channels.channel', 'update_channels.staging_percentage', 'update_releases.version', 'update_releases.files', 'update_releases.release_date', 'update_releases.release_notes'])
+      .select([
+        'update_channels.channel',
+        'update_channels.staging_percentage',
+        'update_releases.version',
+        'update_releases.files',
+        'update_releases.release_date',
+        'update_releases.release_notes',
+      ])
       .where('update_channels.platform', '=', platform)
       .where('update_channels.channel', 'in', [...candidates])
       .execute();

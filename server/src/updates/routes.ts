@@ -35,7 +35,14 @@ export interface UpdateRoutesOptions {
   authenticate?: (req: FastifyRequest) => Promise<{ id: string; role: TechnicianRole } | null>;
 }
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, INTERNAL: 500 };
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INTERNAL: 500,
+};
 
 const CONTENT_TYPES: Array<[RegExp, string]> = [
   [/\.zip$/i, 'application/zip'],
@@ -44,7 +51,6 @@ const CONTENT_TYPES: Array<[RegExp, string]> = [
 ];
 const contentTypeOf = (name: string) => CONTENT_TYPES.find(([re]) => re.test(name))?.[1] ?? 'application/octet-stream';
 
-
 /**
  * Registers the feed (public, read-only) and the admin rollout API on the hub's fastify instance:
  * - GET|HEAD /updates/:channel/:file — `latest*.yml` / `pilot*.yml` (Cache-Control: no-cache, ETag)
@@ -52,7 +58,10 @@ const contentTypeOf = (name: string) => CONTENT_TYPES.find(([re]) => re.test(nam
  * - GET /api/updates/overview, POST /api/updates/{rollout,halt,promote} — admin technicians only.
  * Publishing itself (uploading installers) is CLI-only: see runUpdatesCommand.
  */
-export function registerUpdateRoutes<L extends FastifyBaseLogger>(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>, opts: UpdateRoutesOptions): void {
+export function registerUpdateRoutes<L extends FastifyBaseLogger>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L>,
+  opts: UpdateRoutesOptions,
+): void {
   const { updates } = opts;
 
   app.route({

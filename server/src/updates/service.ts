@@ -117,6 +117,11 @@ export class UpdatesService {
   }
 
   async overview(): Promise<UpdatesOverview> {
-    return { channels: await this.channelStates(), releases: await this.releases(), versions: await this.versionCounts(), reports: await this.recentReports() };
+    return {
+      channels: await this.channelStates(),
+      releases: await this.releases(),
+      versions: await this.versionCounts(),
+      reports: await this.recentReports(),
+    };
   }
 }

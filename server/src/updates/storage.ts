@@ -42,7 +42,8 @@ export class ArtifactStore {
   pathOf(name: string): string {
     if (!ArtifactName.safeParse(name).success) throw new VigieError('BAD_REQUEST', `Nom de fichier refusé : « ${name} ».`);
     const p = resolve(this.root, name);
-    if (dirname(p) !== this.root || !p.startsWith(this.root + sep)) throw new VigieError('BAD_REQUEST', `Nom de fichier refusé : « ${name} ».`);
+    if (dirname(p) !== this.root || !p.startsWith(this.root + sep))
+      throw new VigieError('BAD_REQUEST', `Nom de fichier refusé : « ${name} ».`);
     return p;
   }
 
@@ -101,11 +102,15 @@ export class ArtifactStore {
       }
       const actual = { sha512: h.digest('base64'), size };
       if (expected && (actual.sha512 !== expected.sha512 || actual.size !== expected.size)) {
-        throw new VigieError('BAD_REQUEST', `Empreinte sha512 incorrecte pour ${name} : le fichier ne correspond pas à celui annoncé par la compilation.`, {
-          file: name,
-          expectedSha512: expected.sha512,
-          actualSha512: actual.sha512,
-        });
+        throw new VigieError(
+          'BAD_REQUEST',
+          `Empreinte sha512 incorrecte pour ${name} : le fichier ne correspond pas à celui annoncé par la compilation.`,
+          {
+            file: name,
+            expectedSha512: expected.sha512,
+            actualSha512: actual.sha512,
+          },
+        );
       }
       return { name, tmp, ...actual };
     } catch (e) {
@@ -123,7 +128,9 @@ export class ArtifactStore {
     const existing = known ?? (existsSync(target) ? await hashFile(target) : null);
     if (!existing) return false;
     if (existing.sha512 !== staged.sha512 || existing.size !== staged.size) {
-      throw new VigieError('CONFLICT', `${staged.name} existe déjà sur le hub avec un contenu différent : changez de numéro de version.`, { file: staged.name });
+      throw new VigieError('CONFLICT', `${staged.name} existe déjà sur le hub avec un contenu différent : changez de numéro de version.`, {
+        file: staged.name,
+      });
     }
     return true;
   }
@@ -138,7 +145,8 @@ export class ArtifactStore {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const existing = await hashFile(target);
-      if (existing.sha512 !== staged.sha512) throw new VigieError('CONFLICT', `${staged.name} existe déjà sur le hub avec un contenu différent.`, { file: staged.name });
+      if (existing.sha512 !== staged.sha512)
+        throw new VigieError('CONFLICT', `${staged.name} existe déjà sur le hub avec un contenu différent.`, { file: staged.name });
       return false;
     } finally {
       await unlink(staged.tmp).catch(() => undefined);

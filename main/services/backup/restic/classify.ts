@@ -20,7 +20,8 @@ export interface Classified {
 
 const UNREACHABLE =
   /dial tcp|connection refused|no such host|network is unreachable|i\/o timeout|context deadline exceeded|TLS handshake|x509:|certificate|connection reset|EOF$|server misbehaving|temporary failure in name resolution|Client\.Timeout/im;
-const MISSING = /no such file or directory|does not exist|NoSuchBucket|NoSuchKey|404 Not Found|unexpected HTTP response \(404\)|The specified bucket does not exist|not found/i;
+const MISSING =
+  /no such file or directory|does not exist|NoSuchBucket|NoSuchKey|404 Not Found|unexpected HTTP response \(404\)|The specified bucket does not exist|not found/i;
 
 export function parseLockConflict(stderr: string): LockConflict | undefined {
   const m = /repository is already locked (exclusively )?by PID (\d+) on (\S+) by ([^\n(]+?)\s*(?:\(UID|\n|$)/.exec(stderr);
@@ -59,15 +60,26 @@ export function classify(r: RunResult, features: ResticFeatures | null): Classif
     if (r.code === 11) return { reason: 'locked', lock: parseLockConflict(err) ?? emptyLock() };
     if (r.code === 12) return { reason: 'wrong-password' };
   }
-  if (/wrong password|no key found|an empty password is not a password|password is not valid/i.test(err)) return { reason: 'wrong-password' };
+  if (/wrong password|no key found|an empty password is not a password|password is not valid/i.test(err))
+    return { reason: 'wrong-password' };
   // The server refused the credentials (REST basic auth, S3 keys).
-  if (/unexpected HTTP response \((401|403)\)|\b401 Unauthorized|\b403 Forbidden|AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch/i.test(err)) return { reason: 'wrong-password' };
+  if (
+    /unexpected HTTP response \((401|403)\)|\b401 Unauthorized|\b403 Forbidden|AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch/i.test(
+      err,
+    )
+  )
+    return { reason: 'wrong-password' };
   const lock = parseLockConflict(err);
   if (lock) return { reason: 'locked', lock };
-  if (/no space left on device|disk quota exceeded|not enough space on the disk|There is not enough space/i.test(err)) return { reason: 'disk-full' };
+  if (/no space left on device|disk quota exceeded|not enough space on the disk|There is not enough space/i.test(err))
+    return { reason: 'disk-full' };
   if (/read-only file system/i.test(err)) return { reason: 'read-only' };
   if (/file name too long|filename or extension is too long/i.test(err)) return { reason: 'path-too-long' };
-  if (/Is there a repository at the following location\?|unable to open config file|repository does not exist|config file does not exist/i.test(err)) {
+  if (
+    /Is there a repository at the following location\?|unable to open config file|repository does not exist|config file does not exist/i.test(
+      err,
+    )
+  ) {
     if (UNREACHABLE.test(err)) return { reason: 'repo-unreachable' };
     return { reason: MISSING.test(err) ? 'repo-missing' : 'repo-unreachable' };
   }

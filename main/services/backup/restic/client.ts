@@ -42,9 +42,30 @@ export interface ResticOptions {
 
 /** Variables a child needs to find its home, temp dir, proxy and (Windows) system; nothing else is inherited. */
 const INHERITED = [
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'XDG_CACHE_HOME',
-  'USERPROFILE', 'APPDATA', 'LOCALAPPDATA', 'SystemRoot', 'SYSTEMROOT', 'ComSpec', 'windir', 'PATHEXT',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'LANG',
+  'LC_ALL',
+  'XDG_CACHE_HOME',
+  'USERPROFILE',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'SystemRoot',
+  'SYSTEMROOT',
+  'ComSpec',
+  'windir',
+  'PATHEXT',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
 ];
 
 export function inheritedEnv(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
@@ -100,7 +121,14 @@ export class Restic {
   /** `restic version`, once. Throws restic-missing when there is no usable restic. */
   async detect(): Promise<ResticVersion> {
     if (this.version) return this.version;
-    const r = await runProcess(this.opts.spawner, this.opts.bin, ['version'], this.env({}), { collectStdout: true, timeoutMs: 30_000 }, this.log);
+    const r = await runProcess(
+      this.opts.spawner,
+      this.opts.bin,
+      ['version'],
+      this.env({}),
+      { collectStdout: true, timeoutMs: 30_000 },
+      this.log,
+    );
     const v = r.code === 0 ? parseResticVersion(r.stdout) : null;
     if (!v) {
       this.log.error('restic not usable', { bin: this.opts.bin, code: r.code, err: r.spawnError ?? undefined });
@@ -147,7 +175,10 @@ export class Restic {
 
   /** Succeeds when the repository exists and the password opens it. */
   async catConfig(repo: RepoTarget): Promise<void> {
-    const r = await this.exec(repo, ['cat', 'config', '--no-lock'], { timeoutMs: this.opts.queryTimeoutMs ?? 120_000, collectStdout: true });
+    const r = await this.exec(repo, ['cat', 'config', '--no-lock'], {
+      timeoutMs: this.opts.queryTimeoutMs ?? 120_000,
+      collectStdout: true,
+    });
     if (r.code === 0) return;
     // A missing repository is the expected answer before the first `init`: not worth a warning.
     if (classify(r, this.feats).reason === 'repo-missing') {
@@ -175,7 +206,12 @@ export class Restic {
    * Streams the nodes of `dirs` in a snapshot (the directory itself, its children and, when
    * recursive, everything below). `--no-lock`: a read-only query never blocks a backup.
    */
-  async ls(repo: RepoTarget, snapshotId: string, dirs: string | readonly string[], opts: { recursive?: boolean; onNode: (n: ResticLsNode) => void; signal?: AbortSignal }): Promise<void> {
+  async ls(
+    repo: RepoTarget,
+    snapshotId: string,
+    dirs: string | readonly string[],
+    opts: { recursive?: boolean; onNode: (n: ResticLsNode) => void; signal?: AbortSignal },
+  ): Promise<void> {
     const args = ['ls', '--json', '--no-lock'];
     if (opts.recursive) args.push('--recursive');
     args.push(snapshotId, ...(typeof dirs === 'string' ? [dirs] : dirs));
@@ -188,7 +224,11 @@ export class Restic {
     });
   }
 
-  async find(repo: RepoTarget, pattern: string, opts: { ignoreCase?: boolean; tags?: readonly string[] } = {}): Promise<NonNullable<ResticFindJson>> {
+  async find(
+    repo: RepoTarget,
+    pattern: string,
+    opts: { ignoreCase?: boolean; tags?: readonly string[] } = {},
+  ): Promise<NonNullable<ResticFindJson>> {
     const args = ['find', '--json', '--no-lock'];
     if (opts.ignoreCase) args.push('--ignore-case');
     for (const t of opts.tags ?? []) args.push('--tag', t);
@@ -254,8 +294,21 @@ export class Restic {
   }
 
   /** `keepTags`: snapshots carrying any of these tags are kept whatever the policy says (`--keep-tag`). */
-  async forget(repo: RepoTarget, keep: { daily: number; weekly: number; monthly: number }, opts: { tags?: readonly string[]; keepTags?: readonly string[]; signal?: AbortSignal } = {}): Promise<void> {
-    const args = ['forget', '--prune', '--keep-daily', String(keep.daily), '--keep-weekly', String(keep.weekly), '--keep-monthly', String(keep.monthly)];
+  async forget(
+    repo: RepoTarget,
+    keep: { daily: number; weekly: number; monthly: number },
+    opts: { tags?: readonly string[]; keepTags?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const args = [
+      'forget',
+      '--prune',
+      '--keep-daily',
+      String(keep.daily),
+      '--keep-weekly',
+      String(keep.weekly),
+      '--keep-monthly',
+      String(keep.monthly),
+    ];
     for (const t of opts.tags ?? []) args.push('--tag', t);
     for (const t of opts.keepTags ?? []) args.push('--keep-tag', t);
     const r = await this.exec(repo, args, opts.signal ? { signal: opts.signal } : {});
@@ -299,7 +352,12 @@ export class Restic {
    * path added (+), removed (-), whose content changed (M) or whose type changed (T); folders end
    * with '/'. Metadata-only changes are not asked for. `--no-lock`: it only reads.
    */
-  async diff(repo: RepoTarget, from: string, to: string, opts: { onChange: (c: ResticDiffChange) => void; signal?: AbortSignal }): Promise<void> {
+  async diff(
+    repo: RepoTarget,
+    from: string,
+    to: string,
+    opts: { onChange: (c: ResticDiffChange) => void; signal?: AbortSignal },
+  ): Promise<void> {
     await this.query(repo, ['diff', '--json', '--no-lock', from, to], 'diff', {
       onStdoutLine: (line) => {
         const c = parseDiffLine(line);

@@ -149,10 +149,7 @@ export const RestoreStatusLine = z.object({
 export type RestoreStatusLine = z.infer<typeof RestoreStatusLine>;
 
 export type BackupLine =
-  | { kind: 'status'; v: BackupStatusLine }
-  | { kind: 'summary'; v: BackupSummaryLine }
-  | { kind: 'error'; v: ErrorLine }
-  | { kind: 'other' };
+  { kind: 'status'; v: BackupStatusLine } | { kind: 'summary'; v: BackupSummaryLine } | { kind: 'error'; v: ErrorLine } | { kind: 'other' };
 
 export function parseBackupLine(line: string): BackupLine {
   if (!line.startsWith('{')) return { kind: 'other' };

@@ -175,7 +175,15 @@ function templateRepo(): Promise<{ path: string; password: string }> {
     const dir = await tempDir('vigie-restic-template-');
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const password = generatePassword();
-    const r = spawnSync('restic', ['init'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', RESTIC_REPOSITORY: join(dir, 'repo'), RESTIC_PASSWORD: password, RESTIC_CACHE_DIR: join(dir, 'cache') } });
+    const r = spawnSync('restic', ['init'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/root',
+        RESTIC_REPOSITORY: join(dir, 'repo'),
+        RESTIC_PASSWORD: password,
+        RESTIC_CACHE_DIR: join(dir, 'cache'),
+      },
+    });
     if (r.status !== 0) throw new Error(`restic init failed: ${r.stderr.toString()}`);
     return { path: join(dir, 'repo'), password };
   })();
@@ -279,7 +287,10 @@ export async function backupNow(f: Pick<Fixture, 'service'>): Promise<{ id: stri
 }
 
 /** Starts a restore and waits for its end; with the job's own events, in order. */
-export async function restoreAndWait(f: Pick<Fixture, 'service'>, input: RestoreRequestInput): Promise<{ job: RestoreJob; events: RestoreJob[] }> {
+export async function restoreAndWait(
+  f: Pick<Fixture, 'service'>,
+  input: RestoreRequestInput,
+): Promise<{ job: RestoreJob; events: RestoreJob[] }> {
   const events: RestoreJob[] = [];
   const off = f.service.on('restore', (j) => events.push(j));
   try {

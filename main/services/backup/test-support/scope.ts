@@ -5,7 +5,10 @@
 import { afterEach } from 'vitest';
 import { makeFixture, type Fixture } from './index.js';
 
-export function fixtureScope(): { fixture: (...args: Parameters<typeof makeFixture>) => Promise<Fixture>; cleanups: Array<() => Promise<void>> } {
+export function fixtureScope(): {
+  fixture: (...args: Parameters<typeof makeFixture>) => Promise<Fixture>;
+  cleanups: Array<() => Promise<void>>;
+} {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     while (cleanups.length) await cleanups.pop()!();

@@ -108,7 +108,7 @@ export function judgeSupport(entry: EolEntry, now: Date): Finding<OsSupportData>
 export function judgeLinux(id: string, versionId: string, prettyName: string, now: Date): Finding<OsSupportData> {
   const table = id === 'debian' ? DEBIAN_EOL : id === 'ubuntu' ? UBUNTU_EOL : null;
   if (!table) return unknown('not-supported', { detail: prettyName || id || 'Linux' });
-  const key = id === 'debian' ? versionId.split('.')[0] ?? '' : versionId;
+  const key = id === 'debian' ? (versionId.split('.')[0] ?? '') : versionId;
   const entry = table[key];
   if (!entry) return unknown('not-supported', { detail: prettyName || `${id} ${versionId}` });
   return judgeSupport(entry, now);
@@ -122,7 +122,8 @@ export function judgeMacos(version: string, now: Date): Finding<OsSupportData> {
   const entry = MACOS_EOL[key];
   if (entry) return judgeSupport(entry, now);
   if (major > MACOS_NEWEST && major < 100) return ok('os-supported.recent', { name: `macOS ${version}` }, { name: `macOS ${version}` });
-  if (major === 10) return critical('os-supported.ended', { name: `macOS ${version}`, sinceDate: '2022-09-12' }, { name: `macOS ${version}` });
+  if (major === 10)
+    return critical('os-supported.ended', { name: `macOS ${version}`, sinceDate: '2022-09-12' }, { name: `macOS ${version}` });
   return unknown('not-supported', { detail: `macOS ${version}` });
 }
 
@@ -163,12 +164,27 @@ export function windows10EsuUntil(esu: WindowsEsu, consumerEdition: boolean): st
 }
 
 /** `edition` is the registry EditionID (Core, Professional, Enterprise, EnterpriseS, Education, IoTEnterpriseS…). */
-export function judgeWindows(build: number, edition: string, now: Date, esu: WindowsEsu = { licensedYears: [], ubr: null }): Finding<OsSupportData> {
-  const kind: WinEdition = /EnterpriseS/i.test(edition) ? 'ltsc' : /^(Enterprise|Education|IoTEnterprise)/i.test(edition) ? 'enterprise' : 'consumer';
+export function judgeWindows(
+  build: number,
+  edition: string,
+  now: Date,
+  esu: WindowsEsu = { licensedYears: [], ubr: null },
+): Finding<OsSupportData> {
+  const kind: WinEdition = /EnterpriseS/i.test(edition)
+    ? 'ltsc'
+    : /^(Enterprise|Education|IoTEnterprise)/i.test(edition)
+      ? 'enterprise'
+      : 'consumer';
   const rel = WINDOWS_RELEASES.find((r) => r.build === build);
   if (!rel) {
-    if (build > WINDOWS_NEWEST) return ok('os-supported.recent', { name: `Windows (build ${build})` }, { name: `Windows (build ${build})` });
-    if (build < 14393) return critical('os-supported.ended', { name: `Windows (build ${build})`, sinceDate: '2018-04-10' }, { name: `Windows (build ${build})` });
+    if (build > WINDOWS_NEWEST)
+      return ok('os-supported.recent', { name: `Windows (build ${build})` }, { name: `Windows (build ${build})` });
+    if (build < 14393)
+      return critical(
+        'os-supported.ended',
+        { name: `Windows (build ${build})`, sinceDate: '2018-04-10' },
+        { name: `Windows (build ${build})` },
+      );
     return unknown('not-supported', { detail: `Windows build ${build}` });
   }
   const name = rel.name;

@@ -116,7 +116,9 @@ export const parseNftRuleset: Parser = ({ stdout, stderr, exitCode }) => {
   if (!text.trim()) return critical('firewall.off.linux', { tool: 'nftables' });
   if (!/\btable\s+\w+/.test(text)) return unparseable('nft list ruleset');
   const chains = text.split(/\bchain\s+/).slice(1);
-  const filtering = chains.some((c) => /hook\s+input\b/.test(c) && (/policy\s+drop\b/.test(c) || /\b(drop|reject)\b/.test(c.replace(/policy\s+\w+/, ''))));
+  const filtering = chains.some(
+    (c) => /hook\s+input\b/.test(c) && (/policy\s+drop\b/.test(c) || /\b(drop|reject)\b/.test(c.replace(/policy\s+\w+/, ''))),
+  );
   return filtering ? ok('firewall.on', { tool: 'nftables' }) : critical('firewall.off.linux', { tool: 'nftables' });
 };
 
@@ -125,7 +127,9 @@ export const parseFirewalldState: Parser = ({ stdout, stderr, exitCode }) => {
   const t = `${clean(stdout)}\n${clean(stderr)}`.trim();
   if (/^running$/m.test(t)) return ok('firewall.on', { tool: 'firewalld' });
   if (/not running/i.test(t)) return critical('firewall.off.linux', { tool: 'firewalld' });
-  return exitCode === 0 ? unparseable('firewall-cmd --state') : unknown('command-failed', { command: 'firewall-cmd --state', exitCode: exitCode ?? -1 });
+  return exitCode === 0
+    ? unparseable('firewall-cmd --state')
+    : unknown('command-failed', { command: 'firewall-cmd --state', exitCode: exitCode ?? -1 });
 };
 
 // ---------- os-supported: cat /etc/os-release ----------
@@ -145,7 +149,8 @@ export interface AptData {
 }
 export const parseAptUpgradable: Parser<AptData> = ({ stdout, stderr, exitCode }) => {
   if (exitCode !== 0) {
-    if (/Permission denied|Could not open lock/i.test(clean(stderr))) return unknown('permission-denied', { command: 'apt list --upgradable' });
+    if (/Permission denied|Could not open lock/i.test(clean(stderr)))
+      return unknown('permission-denied', { command: 'apt list --upgradable' });
     return unknown('command-failed', { command: 'apt list --upgradable', exitCode: exitCode ?? -1 });
   }
   const lines = nonEmptyLines(stdout);
@@ -180,7 +185,10 @@ export const STALE_LISTS_DAYS = 14;
 export const parseAptListsAge: Parser<{ days: number }> = ({ stdout, exitCode }, ctx) => {
   const times = nonEmptyLines(stdout).map(Number);
   if (times.some((t) => !Number.isFinite(t))) return unparseable('find /var/lib/apt/lists');
-  if (times.length === 0) return unknown('nothing-found', { detail: exitCode === 0 ? 'aucune liste de paquets téléchargée' : 'dossier /var/lib/apt/lists illisible' });
+  if (times.length === 0)
+    return unknown('nothing-found', {
+      detail: exitCode === 0 ? 'aucune liste de paquets téléchargée' : 'dossier /var/lib/apt/lists illisible',
+    });
   const newest = new Date(Math.max(...times) * 1000);
   const days = Math.max(0, daysBetween(newest, ctx.now));
   return days > STALE_LISTS_DAYS ? warning('os-updates.stale-lists', { days }, { days }) : ok('os-updates.none', {}, { days });
@@ -210,7 +218,9 @@ export const parseAptPeriodic: Parser<{ unattended: boolean; updateLists: boolea
 export const parseUnattendedPackage: Parser<{ installed: boolean }> = (input) => {
   const s = dpkgInstalled(input);
   if (!s || !s.has('unattended-upgrades')) return unparseable('dpkg-query');
-  return s.get('unattended-upgrades') ? ok('auto-updates.on', {}, { installed: true }) : warning('auto-updates.off', {}, { installed: false });
+  return s.get('unattended-upgrades')
+    ? ok('auto-updates.on', {}, { installed: true })
+    : warning('auto-updates.off', {}, { installed: false });
 };
 
 // ---------- screen-lock: gsettings ----------
@@ -223,7 +233,9 @@ export const parseGsettingsUint: Parser<{ seconds: number }> = ({ stdout, stderr
   const m = /^(?:uint32\s+)?(\d+)$/.exec(clean(stdout).trim());
   if (!m) return unparseable('gsettings');
   const seconds = Number(m[1]);
-  return seconds === 0 ? critical('screen-lock.never', {}, { seconds }) : ok('screen-lock.ok', { minutes: Math.ceil(seconds / 60) }, { seconds });
+  return seconds === 0
+    ? critical('screen-lock.never', {}, { seconds })
+    : ok('screen-lock.ok', { minutes: Math.ceil(seconds / 60) }, { seconds });
 };
 
 /** `gsettings get org.gnome.desktop.screensaver lock-enabled` → "true" / "false". */
@@ -301,7 +313,8 @@ export const parseLightdmGuest: Parser = (input) => {
   if (f.state === 'absent') return unknown('nothing-found', { detail: 'LightDM absent' });
   if (f.state === 'denied') return unknown('permission-denied', { command: 'cat lightdm.conf' });
   if (!looksLikeIni(f.text)) return unparseable('cat lightdm.conf');
-  for (const [name, sec] of iniSections(f.text)) if (/^seat/.test(name) && isTruthy(sec.get('allow-guest'))) return warning('guest-account.on');
+  for (const [name, sec] of iniSections(f.text))
+    if (/^seat/.test(name) && isTruthy(sec.get('allow-guest'))) return warning('guest-account.on');
   return ok('guest-account.off');
 };
 
@@ -376,7 +389,8 @@ export const parseFstabCifs: Parser = (input) => {
   for (const line of nonEmptyLines(f.text)) {
     if (line.startsWith('#')) continue;
     const cols = line.split(/\s+/);
-    if (cols.length < 3 || !/^(\/|none$|swap$)/.test(cols[1] ?? '') || !/^[\w.+-]+$/.test(cols[2] ?? '')) return unparseable('cat /etc/fstab');
+    if (cols.length < 3 || !/^(\/|none$|swap$)/.test(cols[1] ?? '') || !/^[\w.+-]+$/.test(cols[2] ?? ''))
+      return unparseable('cat /etc/fstab');
     if (cols[2] === 'cifs' && /(^|,)vers=1\.0(,|$)/.test(cols[3] ?? '')) return critical('smbv1.on');
   }
   return ok('smbv1.off');
@@ -388,7 +402,8 @@ export const parseMokutilSbState: Parser = ({ stdout, stderr }) => {
   const t = `${clean(stdout)}\n${clean(stderr)}`;
   if (/SecureBoot enabled/i.test(t)) return ok('platform-integrity.ok');
   if (/SecureBoot disabled/i.test(t)) return warning('platform-integrity.secure-boot-off');
-  if (/EFI variables are not supported|doesn't support Secure Boot|not supported/i.test(t)) return unknown('not-supported', { detail: 'démarrage sans UEFI' });
+  if (/EFI variables are not supported|doesn't support Secure Boot|not supported/i.test(t))
+    return unknown('not-supported', { detail: 'démarrage sans UEFI' });
   return unparseable('mokutil --sb-state');
 };
 
@@ -433,7 +448,9 @@ export const DISK_WARNING = { percent: 10, bytes: 10 * 1024 ** 3 };
 const WATCHED_MOUNTS = ['/', '/home', '/System/Volumes/Data'];
 
 export const parseDfPk: Parser = ({ stdout, exitCode }) => {
-  const lines = clean(stdout).split('\n').filter((l) => l.trim());
+  const lines = clean(stdout)
+    .split('\n')
+    .filter((l) => l.trim());
   if (!lines[0] || !/^Filesystem\s+1024-blocks\s+Used\s+Avail(able)?\s+Capacity\s+Mounted on/.test(lines[0])) {
     return exitCode === 0 ? unparseable('df -Pk') : unknown('command-failed', { command: 'df -Pk', exitCode: exitCode ?? -1 });
   }

@@ -1,7 +1,22 @@
 import type { Parser } from '../types.js';
 import { judgeMacos, type OsSupportData } from './eol.js';
 import { toolsMatching } from './remote-tools.js';
-import { clean, combined, critical, daysBetween, fileContent, incomplete, iniSections, isoDay, looksLikeIni, ok, stripMacLogPrefix, unknown, unparseable, warning } from './util.js';
+import {
+  clean,
+  combined,
+  critical,
+  daysBetween,
+  fileContent,
+  incomplete,
+  iniSections,
+  isoDay,
+  looksLikeIni,
+  ok,
+  stripMacLogPrefix,
+  unknown,
+  unparseable,
+  warning,
+} from './util.js';
 
 /** macOS parsers (commands run with LC_ALL=C). Many macOS tools answer on stderr: we read both. */
 
@@ -71,7 +86,9 @@ export interface XProtectData {
  */
 export const parseXProtectBundles: Parser<XProtectData> = (input, ctx) => {
   if (input.exitCode !== 0) return unknown('command-failed', { command: 'XProtect', exitCode: input.exitCode ?? -1 });
-  const lines = clean(input.stdout).split('\n').filter((l) => l.trim());
+  const lines = clean(input.stdout)
+    .split('\n')
+    .filter((l) => l.trim());
   const bundles: Array<{ path: string; state: string; version: string; mtime: number | null }> = [];
   let tool: boolean | null = null;
   for (const line of lines) {
@@ -106,7 +123,11 @@ export const parseXProtectBundles: Parser<XProtectData> = (input, ctx) => {
 export const parseSoftwareUpdatePrefsForAutoUpdates: Parser<{ check: boolean; critical: boolean; download: boolean }> = (input) => {
   const d = readDefaultsDict(input);
   if (!d) return unparseable('defaults read com.apple.SoftwareUpdate');
-  const data = { check: d.get('AutomaticCheckEnabled') !== '0', critical: d.get('CriticalUpdateInstall') !== '0', download: d.get('AutomaticDownload') !== '0' };
+  const data = {
+    check: d.get('AutomaticCheckEnabled') !== '0',
+    critical: d.get('CriticalUpdateInstall') !== '0',
+    download: d.get('AutomaticDownload') !== '0',
+  };
   if (!data.check) return warning('auto-updates.off', {}, data);
   if (!data.critical || !data.download) return warning('auto-updates.check-only', {}, data);
   return ok('auto-updates.on', {}, data);
@@ -126,7 +147,8 @@ export const parseSoftwareUpdateSchedule: Parser = (input) => {
 export const parseSocketfilterfwGlobalState: Parser = (input) => {
   const t = macText(input);
   const m = /\(State = (\d+)\)/.exec(t);
-  if (m) return m[1] === '0' ? critical('firewall.off.macos') : m[1] === '1' || m[1] === '2' ? ok('firewall.on') : unparseable('socketfilterfw');
+  if (m)
+    return m[1] === '0' ? critical('firewall.off.macos') : m[1] === '1' || m[1] === '2' ? ok('firewall.on') : unparseable('socketfilterfw');
   if (/Firewall is blocking all/i.test(t) || /^Firewall is enabled\b/im.test(t)) return ok('firewall.on');
   if (/^Firewall is disabled\b/im.test(t)) return critical('firewall.off.macos');
   return unparseable('socketfilterfw --getglobalstate');
@@ -150,10 +172,13 @@ export const parseSoftwareUpdateList: Parser<{ count: number; security: number }
   if (labels.length > 0) {
     const security = titles.filter((l) => /Security|Sécurité|Rapid Security Response/i.test(l)).length;
     const data = { count: labels.length, security };
-    return security > 0 ? critical('os-updates.pending-security', { count: labels.length, security }, data) : warning('os-updates.pending', { count: labels.length }, data);
+    return security > 0
+      ? critical('os-updates.pending-security', { count: labels.length, security }, data)
+      : warning('os-updates.pending', { count: labels.length }, data);
   }
   if (/No new software available/i.test(t)) return ok('os-updates.none', {}, { count: 0, security: 0 });
-  if (/network|internet|connect|offline|could not|can['’]t|unable|timed out|-1009|NSURLErrorDomain/i.test(t)) return unknown('no-network', { command: 'softwareupdate --list' });
+  if (/network|internet|connect|offline|could not|can['’]t|unable|timed out|-1009|NSURLErrorDomain/i.test(t))
+    return unknown('no-network', { command: 'softwareupdate --list' });
   return unparseable('softwareupdate --list');
 };
 
@@ -206,13 +231,16 @@ export const parseDsclAdminMembers: Parser<{ members: string[] }> = (input, ctx)
   }
   if (!ctx.username) return unknown('incomplete', { command: 'dscl', detail: 'utilisateur courant inconnu' });
   if (ctx.username === 'root') return critical('admin-user.root', { user: 'root' }, { members });
-  return members.includes(ctx.username) ? warning('admin-user.admin', { user: ctx.username }, { members }) : ok('admin-user.standard', { user: ctx.username }, { members });
+  return members.includes(ctx.username)
+    ? warning('admin-user.admin', { user: ctx.username }, { members })
+    : ok('admin-user.standard', { user: ctx.username }, { members });
 };
 
 // ---------- auto-login / guest: defaults read /Library/Preferences/com.apple.loginwindow KEY ----------
 export const parseLoginwindowAutoLoginUser: Parser = (input) => {
   const t = macText(input);
-  if (input.exitCode !== 0) return missingDefault(t) ? ok('auto-login.off') : unparseable('defaults read com.apple.loginwindow autoLoginUser');
+  if (input.exitCode !== 0)
+    return missingDefault(t) ? ok('auto-login.off') : unparseable('defaults read com.apple.loginwindow autoLoginUser');
   const user = clean(input.stdout).trim();
   if (!/^[\w.@-]{1,64}$/.test(user)) return unparseable('defaults read com.apple.loginwindow autoLoginUser');
   return critical('auto-login.on', { user });
@@ -220,7 +248,8 @@ export const parseLoginwindowAutoLoginUser: Parser = (input) => {
 
 export const parseLoginwindowGuestEnabled: Parser = (input) => {
   const t = macText(input);
-  if (input.exitCode !== 0) return missingDefault(t) ? ok('guest-account.off') : unparseable('defaults read com.apple.loginwindow GuestEnabled');
+  if (input.exitCode !== 0)
+    return missingDefault(t) ? ok('guest-account.off') : unparseable('defaults read com.apple.loginwindow GuestEnabled');
   const v = clean(input.stdout).trim();
   if (v === '0') return ok('guest-account.off');
   if (v === '1') return warning('guest-account.on');
@@ -232,7 +261,8 @@ function launchctlService(label: string, command: string): Parser<{ on: boolean 
   return (input) => {
     const t = macText(input);
     if (/Could not find service/i.test(t)) return ok('remote-access.off', {}, { on: false });
-    if (input.exitCode === 0 && /\bstate\s*=|\bprogram\s*=|\bpath\s*=/i.test(t)) return warning('remote-access.on', { servicesList: label }, { on: true });
+    if (input.exitCode === 0 && /\bstate\s*=|\bprogram\s*=|\bpath\s*=/i.test(t))
+      return warning('remote-access.on', { servicesList: label }, { on: true });
     return unparseable(command);
   };
 }
@@ -265,7 +295,10 @@ export const parseLaunchdRemoteTools: Parser<{ tools: string[] }> = (input) => {
   if (input.exitCode !== 0 && !/^ls: \/Library\/Launch(Daemons|Agents): No such file or directory$/m.test(err)) {
     return unknown('command-failed', { command: 'ls /Library/LaunchDaemons', exitCode: input.exitCode ?? -1 });
   }
-  const lines = clean(input.stdout).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = clean(input.stdout)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const headings = lines.filter((l) => /^\/Library\/Launch(Daemons|Agents):$/.test(l));
   const files = lines.filter((l) => !headings.includes(l));
   if (headings.length === 0 || files.some((f) => !/^[\w.@+-]+$/.test(f))) return unparseable('ls /Library/LaunchDaemons');
@@ -301,7 +334,9 @@ export const parseCsrutilStatus: Parser = (input) => {
   const state = (m[1] ?? '').toLowerCase();
   const custom = /custom/i.test(m[3] ?? '');
   if (custom) {
-    return /Filesystem Protections:\s*disabled/i.test(t) ? critical('platform-integrity.sip-off') : warning('platform-integrity.sip-custom');
+    return /Filesystem Protections:\s*disabled/i.test(t)
+      ? critical('platform-integrity.sip-off')
+      : warning('platform-integrity.sip-custom');
   }
   if (state === 'enabled') return ok('platform-integrity.ok');
   if (state === 'disabled') return critical('platform-integrity.sip-off');
@@ -330,4 +365,3 @@ export const parseSntp: Parser<{ offset: number }> = (input) => {
   if (offset <= 60) return ok('time-sync.ok', {}, { offset });
   return offset <= 300 ? warning('time-sync.drift', { seconds }, { offset }) : critical('time-sync.drift', { seconds }, { offset });
 };
-

@@ -36,13 +36,18 @@ export function readRecords(text: string): RecordsResult {
       docs = parts;
     }
     const arr = docs.flatMap((v) => (Array.isArray(v) ? v : [v]));
-    const records = arr.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)).map(normaliseObject);
+    const records = arr
+      .filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x))
+      .map(normaliseObject);
     return records.length ? { kind: 'json', records } : { kind: 'error', detail: 'JSON sans objet' };
   }
   const lines = t.split('\n').filter((l) => !/^\s*(PS [^>]*>|[A-Z]:\\[^>]*>)/.test(l));
   const embedded = /^\s*[{[]/m.test(t) ? splitJsonDocuments(lines.filter((l) => /^\s*[{}[\]"]/.test(l)).join('\n')) : null;
   if (embedded) {
-    const records = embedded.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null).map(normaliseObject);
+    const records = embedded
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null)
+      .map(normaliseObject);
     if (records.length) return { kind: 'json', records };
   }
   const table = readTable(lines);

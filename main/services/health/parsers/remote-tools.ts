@@ -19,7 +19,12 @@ export const REMOTE_TOOLS: readonly RemoteTool[] = [
   { term: 'TeamViewer', service: /^TeamViewer/i, process: /^TeamViewer(_Service)?$/i, launchd: /^com\.teamviewer\./i },
   { term: 'AnyDesk', service: /^AnyDesk/i, process: /^AnyDesk$/i, launchd: /^com\.philandro\.anydesk/i },
   { term: 'RustDesk', service: /^RustDesk/i, process: /^RustDesk$/i, launchd: /rustdesk/i },
-  { term: 'vnc', service: /^(vncserver|tvnserver|uvnc_service|winvnc|TigerVNC|RealVNC)/i, process: /^(winvnc|tvnserver|vncserver)/i, launchd: /^com\.realvnc\.|vncserver/i },
+  {
+    term: 'vnc',
+    service: /^(vncserver|tvnserver|uvnc_service|winvnc|TigerVNC|RealVNC)/i,
+    process: /^(winvnc|tvnserver|vncserver)/i,
+    launchd: /^com\.realvnc\.|vncserver/i,
+  },
   { term: 'ssh', service: /^sshd$/i, process: /^sshd$/i },
   { term: 'Chrome Remote Desktop', service: /^chromoting$/i, process: /^remoting_host$/i, launchd: /chromoting/i },
   { term: 'Splashtop', service: /^Splashtop/i, launchd: /splashtop/i },

@@ -2,7 +2,12 @@ import type { HealthMessageKey, HealthStatus, MessageParams, UnknownReasonCode }
 import type { Finding, ParserInput } from '../types.js';
 
 // ---------- findings ----------
-export function finding<D>(status: Exclude<HealthStatus, 'unknown'>, key: HealthMessageKey, params: MessageParams = {}, data?: D): Finding<D> {
+export function finding<D>(
+  status: Exclude<HealthStatus, 'unknown'>,
+  key: HealthMessageKey,
+  params: MessageParams = {},
+  data?: D,
+): Finding<D> {
   return data === undefined ? { status, key, params } : { status, key, params, data };
 }
 export const ok = <D>(key: HealthMessageKey, params: MessageParams = {}, data?: D) => finding('ok', key, params, data);
@@ -19,7 +24,11 @@ export const incomplete = (command: string, detail: string) => unknown('incomple
 // ---------- text ----------
 /** Normalises line ends and strips a BOM and NULs (UTF-16 read as UTF-8 leaves NULs). */
 export function clean(text: string): string {
-  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\u0000').join('');
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\u0000')
+    .join('');
 }
 
 /** True for output that is not text: many control characters or replacement characters. */
@@ -65,7 +74,8 @@ export function keyValues(text: string, sep = '='): Map<string, string> {
     if (i <= 0) continue;
     const k = line.slice(0, i).trim();
     let v = line.slice(i + sep.length).trim();
-    if ((v.startsWith('"') && v.endsWith('"') && v.length >= 2) || (v.startsWith("'") && v.endsWith("'") && v.length >= 2)) v = v.slice(1, -1);
+    if ((v.startsWith('"') && v.endsWith('"') && v.length >= 2) || (v.startsWith("'") && v.endsWith("'") && v.length >= 2))
+      v = v.slice(1, -1);
     if (!map.has(k)) map.set(k, v);
   }
   return map;

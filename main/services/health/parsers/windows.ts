@@ -24,7 +24,14 @@ const pick = (recs: Rec[], key: string): unknown => recs.find((r) => r[key] !== 
 
 // ---------- disk-encryption ----------
 /** Win32_EncryptableVolume ConversionStatus numbers (Microsoft Learn, GetConversionStatus) and their names. */
-const CONVERSION_BY_NUMBER = ['fullydecrypted', 'fullyencrypted', 'encryptioninprogress', 'decryptioninprogress', 'encryptionpaused', 'decryptionpaused'];
+const CONVERSION_BY_NUMBER = [
+  'fullydecrypted',
+  'fullyencrypted',
+  'encryptioninprogress',
+  'decryptioninprogress',
+  'encryptionpaused',
+  'decryptionpaused',
+];
 function conversionOf(v: unknown): string {
   const n = asNumber(v);
   if (n !== null) return CONVERSION_BY_NUMBER[n] ?? '';
@@ -53,9 +60,13 @@ export const parseBitLocker: Parser = (input) => {
   const protectionText = asString(pick(recs, 'protectionstatus'));
   const conversion = conversionOf(pick(recs, 'volumestatus') ?? pick(recs, 'conversionstatus'));
   const percent = percentOf(pick(recs, 'encryptionpercentage') ?? pick(recs, 'percentageencrypted'));
-  const inProgress = () => (percent === null ? warning('disk-encryption.in-progress-unmeasured') : warning('disk-encryption.in-progress', { percent }));
+  const inProgress = () =>
+    percent === null ? warning('disk-encryption.in-progress-unmeasured') : warning('disk-encryption.in-progress', { percent });
   if (protectionText !== null || conversion) {
-    const p = (protectionText ?? '').toLowerCase().replace(/^protection\s+/, '').trim();
+    const p = (protectionText ?? '')
+      .toLowerCase()
+      .replace(/^protection\s+/, '')
+      .trim();
     const on = p === 'on' || p === '1';
     const off = p === 'off' || p === '0';
     switch (conversion) {
@@ -101,7 +112,8 @@ export const parseBitLocker: Parser = (input) => {
         return unknown('not-supported', { detail: `état BitLocker ${shell}` });
     }
   }
-  if (recs.some((r) => 'bitlockerprotection' in r)) return unknown('not-supported', { detail: 'BitLocker indisponible sur ce volume ou cette édition' });
+  if (recs.some((r) => 'bitlockerprotection' in r))
+    return unknown('not-supported', { detail: 'BitLocker indisponible sur ce volume ou cette édition' });
   return unparseable('BitLocker');
 };
 
@@ -124,7 +136,8 @@ export const parseAntivirus: Parser = (input, ctx) => {
   let products: Rec[] | null;
   const top = recs[0];
   if (recs.length === 1 && top && ('defender' in top || 'products' in top)) {
-    if (isDepthTruncated(top.defender) || isDepthTruncated(top.products)) return incomplete('Get-MpComputerStatus', 'réponse JSON trop peu profonde');
+    if (isDepthTruncated(top.defender) || isDepthTruncated(top.products))
+      return incomplete('Get-MpComputerStatus', 'réponse JSON trop peu profonde');
     defender = asRecord(top.defender);
     products = asList(top.products);
   } else {
@@ -141,7 +154,9 @@ export const parseAntivirus: Parser = (input, ctx) => {
       const updated = asDate(defender.antivirussignaturelastupdated);
       if (updated) days = Math.max(0, daysBetween(updated, ctx.now));
       if (asBool(defender.defendersignaturesoutofdate) === true || (days !== null && days > SIGNATURE_MAX_DAYS)) {
-        return days === null ? warning('antivirus.product-outdated', { name: 'Microsoft Defender' }) : warning('antivirus.outdated', { name: 'Microsoft Defender', days });
+        return days === null
+          ? warning('antivirus.product-outdated', { name: 'Microsoft Defender' })
+          : warning('antivirus.outdated', { name: 'Microsoft Defender', days });
       }
       return ok('antivirus.defender-ok');
     }
@@ -151,7 +166,9 @@ export const parseAntivirus: Parser = (input, ctx) => {
   const judged = products
     .map((p) => ({ name: asString(p.displayname) ?? 'Antivirus', state: asNumber(p.productstate) }))
     .filter((p) => !(defender && isMsDefender(p.name)));
-  const readable = judged.filter((p): p is { name: string; state: number } => p.state !== null).map((p) => ({ name: p.name, ...decodeProductState(p.state) }));
+  const readable = judged
+    .filter((p): p is { name: string; state: number } => p.state !== null)
+    .map((p) => ({ name: p.name, ...decodeProductState(p.state) }));
   const good = readable.find((p) => p.enabled && p.upToDate);
   if (good) return ok(isMsDefender(good.name) ? 'antivirus.defender-ok' : 'antivirus.product-ok', { name: good.name });
   const stale = readable.find((p) => p.enabled);
@@ -229,7 +246,8 @@ export const parseFirewallProfiles: Parser<FirewallData> = (input) => {
     const top = recs[0];
     let profiles = recs;
     if (recs.length === 1 && top && 'profiles' in top) {
-      if (isDepthTruncated(top.profiles) || isDepthTruncated(top.connections)) return incomplete('Get-NetFirewallProfile', 'réponse JSON trop peu profonde');
+      if (isDepthTruncated(top.profiles) || isDepthTruncated(top.connections))
+        return incomplete('Get-NetFirewallProfile', 'réponse JSON trop peu profonde');
       profiles = asList(top.profiles) ?? [];
       partOfDomain = asBool(top.partofdomain);
       const connections = top.connections === null || top.connections === undefined ? null : asList(top.connections);
@@ -260,7 +278,8 @@ export const parseFirewallProfiles: Parser<FirewallData> = (input) => {
   const offInForce = off.filter((p) => mattering.includes(p));
   const list = (ps: Profile[]) => ps.map((p) => PROFILE_TERM[p]).join(',');
   if (offInForce.length) return critical('firewall.off.windows', { profilesList: list(offInForce) }, data);
-  if (mattering.some((p) => known.get(p) === undefined)) return incomplete('Get-NetFirewallProfile', 'tous les profils réseau ne sont pas listés');
+  if (mattering.some((p) => known.get(p) === undefined))
+    return incomplete('Get-NetFirewallProfile', 'tous les profils réseau ne sont pas listés');
   if (off.length) return warning('firewall.unused-off.windows', { profilesList: list(off) }, data);
   return ok('firewall.on', {}, data);
 };
@@ -294,7 +313,10 @@ export const parseWindowsUpdates: Parser = (input, ctx) => {
   const days = last ? Math.max(0, daysBetween(last, ctx.now)) : null;
   if (pending === null) {
     if (days !== null && days > WINDOWS_UPDATE_MAX_DAYS) return critical('os-updates.too-old', { days });
-    return incomplete('Windows Update', asString(top.searcherror) ? 'recherche des mises à jour impossible' : 'liste des mises à jour absente');
+    return incomplete(
+      'Windows Update',
+      asString(top.searcherror) ? 'recherche des mises à jour impossible' : 'liste des mises à jour absente',
+    );
   }
   const security = pending.filter((p) => asBool(p.security) === true || /^(critical|important)$/i.test(asString(p.severity) ?? '')).length;
   if (pending.length && days !== null && days > WINDOWS_UPDATE_MAX_DAYS) return critical('os-updates.too-old', { days });
@@ -344,7 +366,10 @@ export const parseWindowsScreenLock: Parser = (input) => {
 export const ADMINISTRATORS_SID = 'S-1-5-32-544';
 export const parseWhoamiGroups: Parser = (input, ctx) => {
   const t = clean(input.stdout);
-  if (!/\bS-1-(1-0|5-\d+)/.test(t)) return input.exitCode === 0 ? unparseable('whoami /groups') : unknown('command-failed', { command: 'whoami /groups', exitCode: input.exitCode ?? -1 });
+  if (!/\bS-1-(1-0|5-\d+)/.test(t))
+    return input.exitCode === 0
+      ? unparseable('whoami /groups')
+      : unknown('command-failed', { command: 'whoami /groups', exitCode: input.exitCode ?? -1 });
   const user = ctx.username ?? '';
   // Present even when UAC filters it ("Group used for deny only"): the account IS an administrator.
   return new RegExp(`\\b${ADMINISTRATORS_SID}\\b`).test(t) ? warning('admin-user.admin', { user }) : ok('admin-user.standard', { user });
@@ -416,7 +441,10 @@ export const parseRemoteAccess: Parser<RemoteAccessData> = (input) => {
   }
   if (isDepthTruncated(r.services)) return incomplete('Terminal Server', 'réponse JSON trop peu profonde');
   const deny = asNumber(r.policydenytsconnections) ?? asNumber(r.fdenytsconnections);
-  if (deny === null) return 'fdenytsconnections' in r ? incomplete('Terminal Server', 'réglage du bureau à distance absent') : unparseable('Terminal Server');
+  if (deny === null)
+    return 'fdenytsconnections' in r
+      ? incomplete('Terminal Server', 'réglage du bureau à distance absent')
+      : unparseable('Terminal Server');
   const nlaKnown = 'userauthentication' in r || 'policyuserauthentication' in r;
   const nla = (asNumber(r.policyuserauthentication) ?? asNumber(r.userauthentication) ?? 0) === 1;
   const rdp: RemoteAccessData['rdp'] = deny !== 0 ? 'off' : !nlaKnown ? 'on-unknown-nla' : nla ? 'nla' : 'no-nla';
@@ -439,7 +467,9 @@ export const parseRemoteAccess: Parser<RemoteAccessData> = (input) => {
   }
   const data: RemoteAccessData = { rdp, tools };
   if (rdp === 'no-nla') {
-    return tools && tools.length ? critical('remote-access.rdp-unprotected-and-others', { servicesList: tools.join(',') }, data) : critical('remote-access.rdp-unprotected', {}, data);
+    return tools && tools.length
+      ? critical('remote-access.rdp-unprotected-and-others', { servicesList: tools.join(',') }, data)
+      : critical('remote-access.rdp-unprotected', {}, data);
   }
   const open = [...(rdp === 'off' ? [] : ['remote-desktop']), ...(tools ?? [])];
   if (open.length) return warning('remote-access.on', { servicesList: open.join(',') }, data);
@@ -452,7 +482,10 @@ export const parseRemoteAccess: Parser<RemoteAccessData> = (input) => {
 export const parseScQcLanmanWorkstation: Parser = (input) => {
   const lines = clean(input.stdout).split('\n');
   const i = lines.findIndex((l) => /^\s*DEPENDENCIES\s*:/.test(l));
-  if (i < 0) return input.exitCode === 0 ? unparseable('sc.exe qc lanmanworkstation') : unknown('command-failed', { command: 'sc.exe qc lanmanworkstation', exitCode: input.exitCode ?? -1 });
+  if (i < 0)
+    return input.exitCode === 0
+      ? unparseable('sc.exe qc lanmanworkstation')
+      : unknown('command-failed', { command: 'sc.exe qc lanmanworkstation', exitCode: input.exitCode ?? -1 });
   const deps: string[] = [(lines[i] ?? '').replace(/^\s*DEPENDENCIES\s*:\s*/, '').trim()];
   for (const l of lines.slice(i + 1)) {
     const m = /^\s+:\s*(\S.*)$/.exec(l);

@@ -26,7 +26,8 @@ export function bestUnknown(findings: Finding[], detail: string): Finding {
   const unknowns = findings.filter((f) => f.status === 'unknown' && f.reason);
   if (unknowns.length === 0) return unknown('nothing-found', { detail });
   // When nothing was found anywhere, say what was looked for rather than the first tool's absence.
-  if (unknowns.every((f) => f.reason?.code === 'nothing-found' || f.reason?.code === 'command-missing')) return unknown('nothing-found', { detail });
+  if (unknowns.every((f) => f.reason?.code === 'nothing-found' || f.reason?.code === 'command-missing'))
+    return unknown('nothing-found', { detail });
   const sorted = [...unknowns].sort((a, b) => REASON_ORDER.indexOf(a.reason!.code) - REASON_ORDER.indexOf(b.reason!.code));
   return sorted[0]!;
 }

@@ -15,7 +15,12 @@ export interface LinuxProbeOptions {
 }
 
 const C = { LC_ALL: 'C' } as const;
-const cmd = (file: string, args: string[], timeoutMs?: number): CommandSpec => ({ file, args, env: C, ...(timeoutMs ? { timeoutMs } : {}) });
+const cmd = (file: string, args: string[], timeoutMs?: number): CommandSpec => ({
+  file,
+  args,
+  env: C,
+  ...(timeoutMs ? { timeoutMs } : {}),
+});
 const cat = (path: string) => cmd('cat', [path]);
 const pc = <D>(parserId: string, spec: CommandSpec, parse: ProbeCommand<D>['parse']): ProbeCommand => ({
   parserId,
@@ -44,7 +49,13 @@ export function linuxProbes(options: LinuxProbeOptions = {}): Probe[] {
     {
       check: 'antivirus',
       os: 'linux',
-      commands: [pc('linux.dpkg-clamav', cmd('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\\n', 'clamav', 'clamav-daemon', 'clamav-freshclam']), L.parseClamavPackages)],
+      commands: [
+        pc(
+          'linux.dpkg-clamav',
+          cmd('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\\n', 'clamav', 'clamav-daemon', 'clamav-freshclam']),
+          L.parseClamavPackages,
+        ),
+      ],
     },
     {
       check: 'firewall',
@@ -63,7 +74,11 @@ export function linuxProbes(options: LinuxProbeOptions = {}): Probe[] {
       os: 'linux',
       commands: [
         pc('linux.apt-list-upgradable', cmd('apt', aptArgs, 60_000), L.parseAptUpgradable),
-        pc('linux.apt-lists-age', cmd('find', ['/var/lib/apt/lists', '-maxdepth', '1', '-name', '*_InRelease', '-printf', '%T@\\n']), L.parseAptListsAge),
+        pc(
+          'linux.apt-lists-age',
+          cmd('find', ['/var/lib/apt/lists', '-maxdepth', '1', '-name', '*_InRelease', '-printf', '%T@\\n']),
+          L.parseAptListsAge,
+        ),
       ],
       combine: ([apt, age]) => {
         if (!apt || apt.status !== 'ok') return apt ?? unknown('nothing-found', { detail: 'apt' });
@@ -75,12 +90,19 @@ export function linuxProbes(options: LinuxProbeOptions = {}): Probe[] {
       os: 'linux',
       commands: [
         pc('linux.apt-config-periodic', cmd('apt-config', ['dump', 'APT::Periodic']), L.parseAptPeriodic),
-        pc('linux.dpkg-unattended-upgrades', cmd('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\\n', 'unattended-upgrades']), L.parseUnattendedPackage),
+        pc(
+          'linux.dpkg-unattended-upgrades',
+          cmd('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\\n', 'unattended-upgrades']),
+          L.parseUnattendedPackage,
+        ),
       ],
       combine: ([periodic, pkg]) => {
         if (pkg?.status === 'warning') return pkg; // not installed: nothing installs updates by itself
         if (periodic && periodic.status !== 'unknown') return periodic;
-        return bestUnknown([periodic, pkg].filter((f): f is Finding => !!f), 'unattended-upgrades');
+        return bestUnknown(
+          [periodic, pkg].filter((f): f is Finding => !!f),
+          'unattended-upgrades',
+        );
       },
     },
     {
@@ -92,7 +114,8 @@ export function linuxProbes(options: LinuxProbeOptions = {}): Probe[] {
         pc('linux.gsettings-uint', gs('org.gnome.desktop.screensaver', 'lock-delay'), L.parseGsettingsUint),
       ],
       combine: ([idle, lock, delay], ctx) => {
-        if (ctx.desktop && !/gnome|unity|ubuntu|pop/i.test(ctx.desktop)) return unknown('not-supported', { detail: `bureau ${ctx.desktop}` });
+        if (ctx.desktop && !/gnome|unity|ubuntu|pop/i.test(ctx.desktop))
+          return unknown('not-supported', { detail: `bureau ${ctx.desktop}` });
         const all = [idle, lock, delay].filter((f): f is Finding => !!f);
         if (all.some((f) => f.status === 'unknown')) return bestUnknown(all, 'réglages GNOME');
         const idleS = (idle?.data as { seconds: number }).seconds;
@@ -124,7 +147,10 @@ export function linuxProbes(options: LinuxProbeOptions = {}): Probe[] {
     {
       check: 'smbv1',
       os: 'linux',
-      commands: [pc('linux.samba-conf', cat('/etc/samba/smb.conf'), L.parseSambaConf), pc('linux.fstab-cifs', cat('/etc/fstab'), L.parseFstabCifs)],
+      commands: [
+        pc('linux.samba-conf', cat('/etc/samba/smb.conf'), L.parseSambaConf),
+        pc('linux.fstab-cifs', cat('/etc/fstab'), L.parseFstabCifs),
+      ],
       combine: worstKnown('configuration Samba'),
     },
     {

@@ -20,7 +20,11 @@ export interface WindowsProbeOptions {
   systemRoot?: string;
 }
 
-const pc = <D>(parserId: string, spec: CommandSpec, parse: ProbeCommand<D>['parse']): ProbeCommand => ({ parserId, spec, parse: parse as ProbeCommand['parse'] });
+const pc = <D>(parserId: string, spec: CommandSpec, parse: ProbeCommand<D>['parse']): ProbeCommand => ({
+  parserId,
+  spec,
+  parse: parse as ProbeCommand['parse'],
+});
 
 /** WQL filter on the three Windows 10 ESU activation IDs, given to version.ps1. */
 const ESU_FILTER = WINDOWS10_ESU_YEARS.map((y) => `ID='${y.activationId}'`).join(' OR ');
@@ -53,7 +57,11 @@ export function windowsProbes(options: WindowsProbeOptions = {}): Probe[] {
     { check: 'os-updates', os: 'windows', commands: [pc('windows.updates', ps('updates', 180_000), W.parseWindowsUpdates)] },
     { check: 'auto-updates', os: 'windows', commands: [pc('windows.auto-update-policy', ps('autoUpdates'), W.parseWindowsAutoUpdate)] },
     { check: 'screen-lock', os: 'windows', commands: [pc('windows.screen-lock', ps('screenLock'), W.parseWindowsScreenLock)] },
-    { check: 'admin-user', os: 'windows', commands: [pc('windows.whoami-groups', exe('whoami.exe', ['/groups', '/fo', 'csv', '/nh']), W.parseWhoamiGroups)] },
+    {
+      check: 'admin-user',
+      os: 'windows',
+      commands: [pc('windows.whoami-groups', exe('whoami.exe', ['/groups', '/fo', 'csv', '/nh']), W.parseWhoamiGroups)],
+    },
     { check: 'auto-login', os: 'windows', commands: [pc('windows.winlogon', ps('winlogon'), W.parseWinlogon)] },
     { check: 'guest-account', os: 'windows', commands: [pc('windows.guest-account', ps('guest'), W.parseGuestAccount)] },
     { check: 'remote-access', os: 'windows', commands: [pc('windows.remote-access', ps('remoteAccess'), W.parseRemoteAccess)] },

@@ -6,7 +6,8 @@ import type { ScreenHubLink } from '../session.js';
 
 export function socketHubLink(socket: Socket): ScreenHubLink {
   return {
-    request: async (event, payload) => resultSchema(SCREEN_DEVICE_EVENTS[event].response).parse(await socket.timeout(10_000).emitWithAck(event, payload)) as never,
+    request: async (event, payload) =>
+      resultSchema(SCREEN_DEVICE_EVENTS[event].response).parse(await socket.timeout(10_000).emitWithAck(event, payload)) as never,
     onPush: (name, listener) => {
       const h = (p: unknown) => listener(SCREEN_DEVICE_PUSH[name].parse(p) as never);
       socket.on(name as string, h);

@@ -31,7 +31,9 @@ type Verify = (publisherNames: string[], file: string) => Promise<string | null>
  * app-update.yml electron-builder writes, publisher "Vigie SAS").
  */
 export async function createNodeNsisUpdater(opts: { dir: string; version: string; verifySignature?: Verify }): Promise<NodeNsisUpdater> {
-  const { NsisUpdater } = require('electron-updater/out/NsisUpdater.js') as { NsisUpdater: new (options: unknown, app: unknown) => AutoUpdaterLike & Record<string, unknown> };
+  const { NsisUpdater } = require('electron-updater/out/NsisUpdater.js') as {
+    NsisUpdater: new (options: unknown, app: unknown) => AutoUpdaterLike & Record<string, unknown>;
+  };
   const { NodeHttpExecutor } = require('builder-util/out/nodeHttpExecutor.js') as { NodeHttpExecutor: new () => Record<string, unknown> };
   const runtime = require('builder-util-runtime') as {
     configureRequestUrl(url: URL, options: Record<string, unknown>): void;
@@ -40,7 +42,10 @@ export async function createNodeNsisUpdater(opts: { dir: string; version: string
   const resources = join(opts.dir, 'resources');
   await mkdir(resources, { recursive: true });
   const appUpdateConfigPath = join(resources, 'app-update.yml');
-  await writeFile(appUpdateConfigPath, 'provider: generic\nurl: http://127.0.0.1:9/updates/stable\nupdaterCacheDirName: vigie-updater\npublisherName:\n  - Vigie SAS\n');
+  await writeFile(
+    appUpdateConfigPath,
+    'provider: generic\nurl: http://127.0.0.1:9/updates/stable\nupdaterCacheDirName: vigie-updater\npublisherName:\n  - Vigie SAS\n',
+  );
   const app = {
     version: opts.version,
     name: 'Vigie',
@@ -57,13 +62,37 @@ export async function createNodeNsisUpdater(opts: { dir: string; version: string
   // Node's HTTP client with the download method of electron-updater's Electron executor (same code:
   // the response goes through builder-util-runtime's sha512 DigestTransform into the file).
   const executor = new NodeHttpExecutor();
-  const doDownload = executor.doDownload as (requestOptions: Record<string, unknown>, options: Record<string, unknown>, redirects: number) => void;
-  executor.download = (url: URL, destination: string, options: { headers?: unknown; cancellationToken: { createPromise<R>(cb: (resolve: (v: R) => void, reject: (e: Error) => void, onCancel: unknown) => void): Promise<R> } }) =>
+  const doDownload = executor.doDownload as (
+    requestOptions: Record<string, unknown>,
+    options: Record<string, unknown>,
+    redirects: number,
+  ) => void;
+  executor.download = (
+    url: URL,
+    destination: string,
+    options: {
+      headers?: unknown;
+      cancellationToken: {
+        createPromise<R>(cb: (resolve: (v: R) => void, reject: (e: Error) => void, onCancel: unknown) => void): Promise<R>;
+      };
+    },
+  ) =>
     options.cancellationToken.createPromise<string>((resolve, reject, onCancel) => {
       const requestOptions: Record<string, unknown> = { headers: options.headers || undefined, redirect: 'manual' };
       runtime.configureRequestUrl(url, requestOptions);
       runtime.configureRequestOptions(requestOptions);
-      doDownload.call(executor, requestOptions, { destination, options, onCancel, callback: (e: Error | null) => (e == null ? resolve(destination) : reject(e)), responseHandler: null }, 0);
+      doDownload.call(
+        executor,
+        requestOptions,
+        {
+          destination,
+          options,
+          onCancel,
+          callback: (e: Error | null) => (e == null ? resolve(destination) : reject(e)),
+          responseHandler: null,
+        },
+        0,
+      );
     });
   updater.httpExecutor = executor;
   updater.logger = null;

@@ -36,7 +36,10 @@ export interface ScreenTestHub {
   close(): Promise<void>;
 }
 
-export async function startScreenTestHub(settings: ScreenSettingsInput = {}, options: Pick<CreateHubOptions, 'consoleDir'> = {}): Promise<ScreenTestHub> {
+export async function startScreenTestHub(
+  settings: ScreenSettingsInput = {},
+  options: Pick<CreateHubOptions, 'consoleDir'> = {},
+): Promise<ScreenTestHub> {
   const root = mkdtempSync(join(tmpdir(), 'vigie-screen-test-'));
   // The data folder inside a throw-away folder: the hub key and audit checkpoints sit beside it.
   const dir = join(root, 'data');
@@ -76,7 +79,10 @@ export async function startScreenTestHub(settings: ScreenSettingsInput = {}, opt
       return { deviceId, token, main: keep(await connectDevice(hub.url, token)) };
     },
     async openRequest(d, t) {
-      const created = await emitAck<{ request: HelpRequest }>(d.main, 'help:create', { clientId: randomUUID(), context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' } });
+      const created = await emitAck<{ request: HelpRequest }>(d.main, 'help:create', {
+        clientId: randomUUID(),
+        context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' },
+      });
       if (!created.ok) throw new Error(`help:create ${created.error.code}`);
       const accepted = await emitAck<HelpRequest>(t.main, 'help:accept', { requestId: created.data.request.id });
       if (!accepted.ok) throw new Error(`help:accept ${accepted.error.code}`);

@@ -30,7 +30,12 @@ const { buildBlockMap } = require('app-builder-lib/out/targets/blockmap/blockmap
  * Writes `files` into `dir` like electron-builder does: each file, its `.blockmap` (built by
  * electron-builder's own code) and `latest.yml` / `latest-mac.yml` listing them.
  */
-export async function makeBuild(dir: string, platform: UpdatePlatform, version: string, files: Array<{ name: string; content: Buffer }>): Promise<BuiltFile[]> {
+export async function makeBuild(
+  dir: string,
+  platform: UpdatePlatform,
+  version: string,
+  files: Array<{ name: string; content: Buffer }>,
+): Promise<BuiltFile[]> {
   await mkdir(dir, { recursive: true });
   const out: BuiltFile[] = [];
   for (const f of files) {
@@ -84,23 +89,40 @@ interface GenericProviderLike {
   getBlockMapFiles(url: URL, oldVersion: string, newVersion: string): URL[];
 }
 const { GenericProvider } = require('electron-updater/out/providers/GenericProvider.js') as {
-  GenericProvider: new (config: { provider: 'generic'; url: string; channel?: string }, updater: { channel: string | null; isAddNoCacheQuery: boolean }, runtime: { executor: NodeExecutor; platform: string; isUseMultipleRangeRequest: boolean }) => GenericProviderLike;
+  GenericProvider: new (
+    config: { provider: 'generic'; url: string; channel?: string },
+    updater: { channel: string | null; isAddNoCacheQuery: boolean },
+    runtime: { executor: NodeExecutor; platform: string; isUseMultipleRangeRequest: boolean },
+  ) => GenericProviderLike;
 };
-const { AppUpdater } = require('electron-updater/out/AppUpdater.js') as { AppUpdater: { prototype: { isStagingMatch(this: unknown, info: UpdateInfoLike): Promise<boolean> } } };
+const { AppUpdater } = require('electron-updater/out/AppUpdater.js') as {
+  AppUpdater: { prototype: { isStagingMatch(this: unknown, info: UpdateInfoLike): Promise<boolean> } };
+};
 const { GenericDifferentialDownloader } = require('electron-updater/out/differentialDownloader/GenericDifferentialDownloader.js') as {
-  GenericDifferentialDownloader: new (fileInfo: { size: number; sha512: string }, executor: NodeExecutor, options: Record<string, unknown>) => { download(oldMap: unknown, newMap: unknown): Promise<void> };
+  GenericDifferentialDownloader: new (
+    fileInfo: { size: number; sha512: string },
+    executor: NodeExecutor,
+    options: Record<string, unknown>,
+  ) => { download(oldMap: unknown, newMap: unknown): Promise<void> };
 };
 
 const quietLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** electron-updater's generic provider as an app would configure it (channel = Vigie channel's updater name). */
 export function updaterProvider(feedBaseUrl: string, updaterChannel: string | null, platform: 'darwin' | 'win32'): GenericProviderLike {
-  return new GenericProvider({ provider: 'generic', url: feedBaseUrl }, { channel: updaterChannel, isAddNoCacheQuery: true }, { executor: new NodeHttpExecutor(), platform, isUseMultipleRangeRequest: true });
+  return new GenericProvider(
+    { provider: 'generic', url: feedBaseUrl },
+    { channel: updaterChannel, isAddNoCacheQuery: true },
+    { executor: new NodeHttpExecutor(), platform, isUseMultipleRangeRequest: true },
+  );
 }
 
 /** electron-updater's staged-rollout test for one install id (its `.updaterId` UUID). */
 export function isInRollout(info: UpdateInfoLike, stagingUserId: string): Promise<boolean> {
-  return AppUpdater.prototype.isStagingMatch.call({ stagingUserIdPromise: { value: Promise.resolve(stagingUserId) }, _logger: quietLogger }, info);
+  return AppUpdater.prototype.isStagingMatch.call(
+    { stagingUserIdPromise: { value: Promise.resolve(stagingUserId) }, _logger: quietLogger },
+    info,
+  );
 }
 
 /** Downloads like electron-updater does: the sha512 from the feed is checked while streaming (ERR_CHECKSUM_MISMATCH otherwise). */
@@ -113,7 +135,13 @@ export function updaterDownload(url: URL, destination: string, sha512: string): 
     configureRequestOptions(requestOptions);
     executor.doDownload(
       requestOptions,
-      { destination, options: { sha512, cancellationToken }, onCancel, callback: (e: Error | null) => (e ? reject(e) : resolve()), responseHandler: null },
+      {
+        destination,
+        options: { sha512, cancellationToken },
+        onCancel,
+        callback: (e: Error | null) => (e ? reject(e) : resolve()),
+        responseHandler: null,
+      },
       0,
     );
   });
@@ -127,7 +155,15 @@ export async function fetchBlockMap(url: URL): Promise<unknown> {
 }
 
 /** Rebuilds `newFile` from `oldFile` plus the ranges electron-updater's differential downloader requests. */
-export async function updaterDifferentialDownload(opts: { newUrl: URL; newSize: number; newSha512: string; oldFile: string; newFile: string; oldBlockMap: unknown; newBlockMap: unknown }): Promise<void> {
+export async function updaterDifferentialDownload(opts: {
+  newUrl: URL;
+  newSize: number;
+  newSha512: string;
+  oldFile: string;
+  newFile: string;
+  oldBlockMap: unknown;
+  newBlockMap: unknown;
+}): Promise<void> {
   const downloader = new GenericDifferentialDownloader({ size: opts.newSize, sha512: opts.newSha512 }, new NodeHttpExecutor(), {
     newUrl: opts.newUrl,
     oldFile: opts.oldFile,
