@@ -14,9 +14,7 @@ import {
   type Clock,
   type FolderList,
   type FolderListRequest,
-  type Locale,
   type PlacesResponse,
-  type RepositorySettings,
   type RestoreJob,
   type RestorePlan,
   type RestorePlanRequest,
@@ -30,56 +28,24 @@ import {
 import { Emitter } from '../lib/emitter.js';
 import { JsonFile } from '../lib/files.js';
 import { SnapshotCatalogue } from './catalogue.js';
-import type { SuggestOptions } from './defaults.js';
 import { backupError, reasonOf } from './errors.js';
-import type { ProcessState } from './locks.js';
 import { Maintenance } from './maintenance.js';
 import { nodeSpawner } from './node-adapters.js';
-import type { Logger, Notifier, ProcessSpawner, SecretStore, Shell } from './ports.js';
+import type { Logger } from './ports.js';
 import { RepoQueue } from './queue.js';
 import { RestoreManager } from './restore.js';
 import { RestoreDesk } from './restore-desk.js';
 import { Restic, type RepoTarget } from './restic/client.js';
 import type { ResticDiffChange } from './restic/parse.js';
 import { BackupRunner } from './runner.js';
+import type { BackupServiceOptions } from './options.js';
 import { BackupConfig } from './settings.js';
 import { decide, nextSlot } from './schedule.js';
 import { removeLeftoverStagings } from './staging.js';
 import { backupStatus, BackupStateFile, EMPTY_STATE, summaryOfStatus, withRun } from './status.js';
 
 export { VIGIE_TAG } from './maintenance.js';
-
-export interface BackupServiceOptions {
-  /** The app's data dir: backup/state.json lives below it. */
-  dataDir: string;
-  secrets: SecretStore;
-  notifier: Notifier;
-  logger: Logger;
-  /** The restic binary (the pinned one shipped in the app's resources, or "restic" from PATH). */
-  resticPath?: string;
-  resticCacheDir?: string;
-  spawner?: ProcessSpawner;
-  clock?: Clock;
-  shell?: Shell;
-  locale?: () => Locale;
-  /** Repository used until settings are saved (the demo uses a local folder); null: not configured. */
-  defaultRepository?: RepositorySettings | null;
-  /** Where to look for folders worth backing up (tests point it at a temp home). */
-  suggest?: SuggestOptions;
-  /** The user's own folders, where « restaurer ailleurs » may write (default: the OS home folder). */
-  home?: string;
-  /** How often the schedule is looked at. */
-  tickMs?: number;
-  restorePollMs?: number;
-  hostname?: string;
-  processState?: (pid: number) => ProcessState;
-  /** Env the restic children start from (default: a whitelist of process.env). */
-  baseEnv?: Record<string, string>;
-  /** True while retention must forget nothing (a ransomware tripwire alert stands); backups keep running. */
-  retentionHold?: () => boolean;
-  /** More exact-path excludes for every backup (the tripwire's hidden control files). */
-  extraExcludes?: () => readonly string[];
-}
+export type { BackupServiceOptions } from './options.js';
 
 type BackupEvents = { status: [BackupStatus]; restore: [RestoreJob] };
 

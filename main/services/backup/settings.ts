@@ -6,7 +6,7 @@ import type { Logger } from './ports.js';
 import type { RepoQueue } from './queue.js';
 import { ensureRepository, repoTarget, secretsPresent } from './repository.js';
 import type { RepoTarget, Restic } from './restic/client.js';
-import type { BackupServiceOptions } from './service.js';
+import type { BackupServiceOptions } from './options.js';
 import type { BackupStateFile } from './status.js';
 
 export interface BackupConfigDeps {
