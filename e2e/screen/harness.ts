@@ -3,7 +3,7 @@
  * renderer build and services as the Electron app) enrolled to it, Chromium pages for the
  * practitioner and the technician (real TOTP login), a page probe that records the pages' own
  * WebRTC objects, and the test ports the host may be given (a recording input injector — the real
- * nut-js one is exercised under Xvfb — fixed displays, a clock the test moves).
+ * nut-js one is exercised under Xvfb — fixed displays; the clock is `ManualClock.stepping()` of @vigie/common).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DisplayInfo, InputEvent } from '@vigie/common';
@@ -12,7 +12,7 @@ import type { ScreenSettingsInput } from '../../server/src/screen/config.js';
 import { totpNow } from '../../server/src/test-support/sockets.js';
 import { startHost, type Host, type HostOptions } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
-import type { InjectorAvailability, InjectResult, InputInjector, ScreenClock } from '../../main/services/screen/ports.js';
+import type { InjectorAvailability, InjectResult, InputInjector } from '../../main/services/screen/ports.js';
 import { CONSOLE_DIST } from '../console/harness.js';
 import { RENDERER_DIR, tempDir } from '../practitioner/harness.js';
 
@@ -48,30 +48,6 @@ export class RecordingInjector implements InputInjector {
   }
   async writeClipboard(text: string): Promise<void> {
     this.clipboard = text;
-  }
-}
-
-/** The real clock, plus `advance(ms)` that moves time forward and fires the timers it passes. */
-export class SteppingClock implements ScreenClock {
-  private offset = 0;
-  private readonly timers = new Set<{ at: number; fn: () => void; handle: ReturnType<typeof setTimeout> }>();
-  now = (): number => Date.now() + this.offset;
-  timer = (fn: () => void, ms: number): (() => void) => {
-    const t = { at: this.now() + ms, fn, handle: setTimeout(() => this.fire(t), ms) };
-    this.timers.add(t);
-    return () => {
-      clearTimeout(t.handle);
-      this.timers.delete(t);
-    };
-  };
-  advance(ms: number): void {
-    this.offset += ms;
-    for (const t of [...this.timers]) if (t.at <= this.now()) this.fire(t);
-  }
-  private fire(t: { fn: () => void; handle: ReturnType<typeof setTimeout> }): void {
-    if (!this.timers.delete(t as never)) return;
-    clearTimeout(t.handle);
-    t.fn();
   }
 }
 

@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { ManualClock } from '@vigie/common/test-support/clock';
 import { launchBrowser } from '../support/browser.js';
 import {
   FAKE_SCREEN_FLAGS,
   RecordingInjector,
-  SteppingClock,
   TWO_DISPLAYS,
   WEBRTC_FLAGS,
   decoded,
@@ -51,7 +51,7 @@ describe('around a remote session: tabs never covered, control offered back only
     // A small window, as the tray popover is: a covered tab bar would show at once.
     w = await screenWorld(
       browser,
-      { injector: new RecordingInjector(), displays: { list: async () => TWO_DISPLAYS }, clock: new SteppingClock() },
+      { injector: new RecordingInjector(), displays: { list: async () => TWO_DISPLAYS }, clock: ManualClock.stepping() },
       { appViewport: { width: 420, height: 720 } },
     );
   });

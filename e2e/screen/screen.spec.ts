@@ -9,12 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { SCREEN_STRINGS, SHARED_STRINGS } from '@vigie/common';
 import { connectDevice, connectTech, emitAck, enrollDevice } from '../../server/src/test-support/sockets.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
 import { launchBrowser } from '../support/browser.js';
 import {
   FAKE_SCREEN_FLAGS,
   PASSWORD,
   RecordingInjector,
-  SteppingClock,
   TWO_DISPLAYS,
   WEBRTC_FLAGS,
   decoded,
@@ -32,7 +32,7 @@ describe('remote screen between the practitioner app and the console (synthetic 
   let browser: Browser;
   let w: ScreenWorld;
   const injector = new RecordingInjector();
-  const clock = new SteppingClock();
+  const clock = ManualClock.stepping();
 
   const panel = () => w.console.getByTestId('screen-panel');
   const consoleStatus = () => w.console.getByTestId('screen-status');

@@ -19,7 +19,8 @@ import type { BackupService } from '../services/backup/service.js';
 import { createNodeHealthCapability, type HealthCapability } from '../services/health/capability.js';
 import { createTripwireCapability, type TripwireCapability, type TripwireCapabilityOptions } from '../services/tripwire/capability.js';
 import { hostCsp } from '../services/lib/csp.js';
-import type { InputInjector, SafetyGate, ScreenClock, ScreenDisplays } from '../services/screen/ports.js';
+import type { Clock } from '@vigie/common';
+import type { InputInjector, SafetyGate, ScreenDisplays } from '../services/screen/ports.js';
 import { screenCapability, type ScreenCapability } from '../services/screen/capability.js';
 import { interventionsCapability } from '../services/receipts/capability.js';
 import type { Shell } from '../services/backup/ports.js';
@@ -74,8 +75,7 @@ export interface HostOptions {
    * else control is refused as unavailable; one display, the whole screen); false leaves it out.
    * Tests bring their own injector, displays, clock or consent timeout.
    */
-  screen?:
-    false | { injector?: InputInjector; displays?: ScreenDisplays; clock?: ScreenClock; consentTimeoutMs?: number; safetyWaitMs?: number };
+  screen?: false | { injector?: InputInjector; displays?: ScreenDisplays; clock?: Clock; consentTimeoutMs?: number; safetyWaitMs?: number };
   /**
    * « Mes interventions » (default: on — receipts saved in `<dataDir>/Interventions`, opened with
    * xdg-open/open, recorded when there is none); false leaves it out.

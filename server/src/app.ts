@@ -1,5 +1,5 @@
 import { Server } from 'socket.io';
-import { SESSION_COOKIE, VigieError, type TechnicianRole } from '@vigie/common';
+import { SESSION_COOKIE, VigieError, type Clock, type TechnicianRole } from '@vigie/common';
 import { loadConfig, type HubConfig, type HubSettingsInput } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -34,7 +34,7 @@ export interface CreateHubOptions extends Partial<Omit<HubSettingsInput, 'port' 
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
   /** The hub's clock for remote-screen consent expiry and for what practices are told about their wait; tests move it forward. */
-  now?: () => number;
+  now?: Clock['now'];
   /** The hub key file (default VIGIE_KEY_FILE, else `<dataDir>.key`); never inside the data folder. */
   keyFile?: string;
   /** Signed audit checkpoints (default VIGIE_AUDIT_CHECKPOINTS, else `<dataDir>.audit-checkpoints.jsonl`). */

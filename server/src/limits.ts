@@ -5,6 +5,7 @@
  * swaps them for shared ones (Redis) without touching the callers, which is why every method is
  * async and every rule travels with the call (the store keeps no configuration).
  */
+import type { Clock } from '@vigie/common';
 import { isIPv6 } from 'node:net';
 
 // ---------------------------------------------------------------------------------------------
@@ -35,7 +36,7 @@ interface Bucket {
 export class MemoryRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   constructor(
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock['now'] = Date.now,
     private readonly maxKeys = 200_000,
   ) {}
 
@@ -153,7 +154,7 @@ export class MemoryAttemptCounter implements AttemptCounter {
   private readonly states = new Map<string, AttemptState>();
   private readonly ended = new WeakSet<Attempt>();
   constructor(
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock['now'] = Date.now,
     private readonly maxKeys = 100_000,
   ) {}
 

@@ -16,7 +16,7 @@ import { createApp, type VigieApp } from '../app.js';
 import { Backoff } from '../hub/backoff.js';
 import { screenCapability } from '../screen/capability.js';
 import type { InjectorAvailability, InjectResult, InputInjector } from '../screen/ports.js';
-import { ManualClock } from '../screen/test-support/index.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
 import { enrollApp, quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
 import { createBackupCapability, type BackupCapability } from './capability.js';
 import { repoTarget } from './repository.js';

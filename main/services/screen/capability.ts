@@ -2,7 +2,8 @@ import { DEVICE_EVENTS, err, VigieError } from '@vigie/common';
 import type { Capability } from '../app.js';
 import type { HubConnection } from '../hub/connection.js';
 import type { IpcHandlers } from '../ipc.js';
-import type { InputInjector, SafetyGate, ScreenClock, ScreenDisplays } from './ports.js';
+import type { Clock } from '@vigie/common';
+import type { InputInjector, SafetyGate, ScreenDisplays } from './ports.js';
 import { ScreenSessionService, type ScreenHubLink } from './session.js';
 
 type ScreenMethod = Extract<keyof IpcHandlers, `screen:${string}`>;
@@ -44,7 +45,7 @@ export function hubConnectionLink(hub: HubConnection): ScreenHubLink {
 export interface ScreenCapabilityOptions {
   injector: InputInjector;
   displays: ScreenDisplays;
-  clock?: ScreenClock;
+  clock?: Clock;
   consentTimeoutMs?: number;
   /** The safety backup before control (issue 12): the backup capability's SafetyService, looked up when control is granted. */
   safety?: () => SafetyGate | null;

@@ -1,5 +1,5 @@
 import { VigieError, type DisplayInfo, type ScreenKind } from '@vigie/common';
-import type { ScreenClock } from './ports.js';
+import type { Clock } from '@vigie/common';
 
 /** A consent shown to the practitioner: which one, until when, on which monitors. */
 export type Pending = {
@@ -22,7 +22,7 @@ export type Pending = {
  */
 export class ConsentWindows {
   constructor(
-    private readonly clock: ScreenClock,
+    private readonly clock: Clock,
     private readonly timeoutMs: number,
     /** The consent on screen now. */
     private readonly shown: () => Pending | null,
@@ -65,10 +65,11 @@ export class ConsentWindows {
   private arm(p: Pending): void {
     p.cancelTimer();
     const left = Math.max(0, p.expiresAt - this.clock.now());
-    p.cancelTimer = this.clock.timer(() => {
+    const timer = this.clock.setTimeout(() => {
       if (this.shown() !== p || p.answered) return;
       p.answered = true;
       this.onTimeout(p);
     }, left);
+    p.cancelTimer = () => this.clock.clearTimeout(timer);
   }
 }

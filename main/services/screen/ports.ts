@@ -42,22 +42,6 @@ export interface ScreenDisplays {
   list(): Promise<DisplayInfo[]>;
 }
 
-/** Time, injectable for tests (the 30 s consent). */
-export interface ScreenClock {
-  now(): number;
-  /** Runs `fn` after `ms`; returns a cancel function. */
-  timer(fn: () => void, ms: number): () => void;
-}
-
-export const systemClock: ScreenClock = {
-  now: () => Date.now(),
-  timer: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return () => clearTimeout(t);
-  },
-};
-
 /** How a safety snapshot went (issue 12). */
 export type SafetyOutcome = { ok: true; snapshotId: string } | { ok: false; reason: BackupReason };
 

@@ -22,7 +22,8 @@ import { Emitter } from '../lib/emitter.js';
 import { ConsentWindows, type Pending } from './consent-window.js';
 import { InputPump } from './input-pump.js';
 import { isLivePhase, transition, type Answer, type Asking, type DeviceScreenEvent, type DeviceScreenState } from './lifecycle.js';
-import { systemClock, type InputInjector, type SafetyGate, type ScreenClock, type ScreenDisplays, type ScreenHubLink } from './ports.js';
+import { systemClock, type Clock } from '@vigie/common';
+import type { InputInjector, SafetyGate, ScreenDisplays, ScreenHubLink } from './ports.js';
 import { screenState, type Current } from './state-view.js';
 
 export interface ScreenSessionOptions {
@@ -30,7 +31,7 @@ export interface ScreenSessionOptions {
   injector: InputInjector;
   displays: ScreenDisplays;
   logger: Logger;
-  clock?: ScreenClock;
+  clock?: Clock;
   /** Consent window lifetime (default SCREEN_LIMITS.consentTimeoutMs, 30 s). */
   consentTimeoutMs?: number;
   /** Pending input events kept while the injector is busy; pointer moves coalesce (default 256). */
@@ -70,7 +71,7 @@ export abstract class ScreenSessionCore extends Emitter<ScreenEvents> {
   /** Why the injector cannot work here (told to the technician when control is asked). */
   protected inputUnavailable: ScreenControlUnavailableReason | null = null;
   protected readonly pump: InputPump;
-  protected readonly clock: ScreenClock;
+  protected readonly clock: Clock;
   protected readonly log: Logger;
   protected readonly consents: ConsentWindows;
   /** The safety snapshot of this session's latest control grant (issue 12), for the consent and the banner. */

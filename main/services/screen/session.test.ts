@@ -22,7 +22,8 @@ import { screenCapability } from './capability.js';
 import type { InjectorAvailability, InjectResult, InputInjector, ScreenDisplays } from './ports.js';
 import { ScreenSessionService } from './session.js';
 import { toPixel } from './geometry.js';
-import { ManualClock, socketHubLink } from './test-support/index.js';
+import { ManualClock } from '@vigie/common/test-support/clock';
+import { socketHubLink } from './test-support/index.js';
 
 const log = createLogger({ level: 'silent' });
 

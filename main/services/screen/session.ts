@@ -12,6 +12,7 @@ import {
   type ScreenState,
   type ScreenSwitchRequest,
   type SignalData,
+  type TimerHandle,
 } from '@vigie/common';
 import type { Pending } from './consent-window.js';
 import type { DropReason } from './input-pump.js';
@@ -280,10 +281,13 @@ export class ScreenSessionService extends ScreenSessionCore {
     const outcome = gate.before({ requestId: c.requestId, technicianName: c.technicianName });
     // Registered first: the state is right before the wait below resumes, and later for the banner.
     void outcome.then((o) => this.safetyOver(c, o));
-    let cancel: () => void = () => undefined;
+    let timer: TimerHandle = undefined;
     const wait = Math.max(0, Math.min(this.o.safetyWaitMs ?? SAFETY_LIMITS.waitMs, p.expiresAt - this.clock.now()));
-    const first = await Promise.race([outcome, new Promise<'slow'>((resolve) => (cancel = this.clock.timer(() => resolve('slow'), wait)))]);
-    cancel();
+    const first = await Promise.race([
+      outcome,
+      new Promise<'slow'>((resolve) => (timer = this.clock.setTimeout(() => resolve('slow'), wait))),
+    ]);
+    this.clock.clearTimeout(timer);
     if (this.current !== c || this.pending !== p || this.phase !== 'control-pending') return false;
     if (first === 'slow') {
       this.log.info('safety snapshot still running: control starts anyway', { sessionId: c.id });

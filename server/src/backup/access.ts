@@ -8,6 +8,7 @@ import {
   type BackupAccessConsentRequest,
   type BackupAccessDecision,
   type BackupAccessEndReason,
+  type Clock,
 } from '@vigie/common';
 import type { Logger } from '../logger.js';
 import type { DeviceActor, TechActor } from '../services/actors.js';
@@ -32,7 +33,7 @@ export interface BackupAccessOptions {
   /** How often unanswered consents and finished accesses are closed. */
   sweepIntervalMs: number;
   /** The hub's clock (tests move it). */
-  now?: () => number;
+  now?: Clock['now'];
 }
 
 type TechCtx = { actor: TechActor };
@@ -72,7 +73,7 @@ export class BackupAccessHub {
   readonly techHandlers: Handlers<typeof BACKUP_ACCESS_TECH_EVENTS, TechCtx>;
   readonly deviceHandlers: Handlers<AnswerEvents, DeviceCtx>;
   private readonly db: AccessDb;
-  private readonly now: () => number;
+  private readonly now: Clock['now'];
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
   private attached = false;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEVICE_LOGS_LIMITS, DeviceLogs, VigieError, systemMessage, type DEVICE_LOGS_TECH_EVENTS } from '@vigie/common';
+import { DEVICE_LOGS_LIMITS, DeviceLogs, VigieError, systemMessage, type Clock, type DEVICE_LOGS_TECH_EVENTS } from '@vigie/common';
 import type { Logger } from '../logger.js';
 import type { TechActor } from '../services/actors.js';
 import { insertMessage } from '../services/chat.js';
@@ -16,7 +16,7 @@ export interface DeviceLogsOptions {
   log: Logger;
   /** How long the device may take (tests shorten it). */
   timeoutMs?: number;
-  now?: () => number;
+  now?: Clock['now'];
 }
 
 /** The audit action of a technician reading a device's log (a read of practice data, act « reads »). */

@@ -19,6 +19,7 @@ import {
   type SCREEN_DEVICE_EVENTS,
   type SCREEN_TECH_EVENTS,
   type SignalData,
+  type Clock,
 } from '@vigie/common';
 import type { Logger } from '../logger.js';
 import type { Handlers } from '../socket/dispatch.js';
@@ -69,7 +70,7 @@ export interface ScreenHubDeps {
     push(deviceId: string, message: ChatMessage): void;
   };
   log: Logger;
-  now?: () => number;
+  now?: Clock['now'];
 }
 
 /** Handler contexts: the same objects the hub's dispatch gives its own handlers. */
@@ -103,7 +104,7 @@ export class ScreenHub {
   readonly techHandlers: Handlers<typeof SCREEN_TECH_EVENTS, ScreenTechCtx>;
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
-  private readonly now: () => number;
+  private readonly now: Clock['now'];
   private attached = false;
 
   constructor(private readonly deps: ScreenHubDeps) {

@@ -11,6 +11,7 @@ import {
   type WaitKey,
   SLA,
   systemMessage,
+  type Clock,
 } from '@vigie/common';
 import type { HubConfig } from '../config.js';
 import type { Db, Executor, Tx } from '../store/db.js';
@@ -134,7 +135,7 @@ export class HelpService {
     private readonly audit: AuditLog,
     private readonly cfg: HubConfig['eta'],
     /** The hub's clock: requests' times (creation, pickup, closing) and waits are read on it. */
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock['now'] = Date.now,
   ) {}
 
   private iso(): string {

@@ -1,3 +1,4 @@
+import type { Clock } from '@vigie/common';
 import type { HubConfig } from '../config.js';
 import type { HubKey } from '../hub-key.js';
 import type { AttemptCounter, RateLimiter } from '../limits.js';
@@ -28,7 +29,7 @@ export function createServices(
   db: Db,
   cfg: HubConfig,
   key: HubKey,
-  opts: { onCheckpoint?: (cp: AuditCheckpoint) => void; now?: () => number; counters?: SharedCounters } = {},
+  opts: { onCheckpoint?: (cp: AuditCheckpoint) => void; now?: Clock['now']; counters?: SharedCounters } = {},
 ): Services {
   const audit = new AuditLog(db, key, {
     checkpointFile: cfg.auditCheckpointFile,

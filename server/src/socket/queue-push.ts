@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Namespace } from 'socket.io';
-import type { HelpRequest, QueuePosition, QueueSnapshot, SupportSettingsRecord } from '@vigie/common';
+import type { Clock, HelpRequest, QueuePosition, QueueSnapshot, SupportSettingsRecord } from '@vigie/common';
 import type { Logger } from '../logger.js';
 import type { HelpService, PickupStats } from '../services/help.js';
 import { SettingsService } from '../settings/service.js';
@@ -163,7 +163,7 @@ export interface QueuePushOptions {
   settings: SettingsService;
   presence: QueuePresence;
   log: Logger;
-  now: () => number;
+  now: Clock['now'];
   /** The queue is looked at again at least this often (eta.recheckSeconds). */
   recheckMs: number;
   /** Who flushes (default: this node). */

@@ -1,5 +1,13 @@
 import type { Namespace, Server } from 'socket.io';
-import { NS, type ChatMessage, type ChatReceipts, type HelpRequest, type QueuePosition, type QueueSnapshot } from '@vigie/common';
+import {
+  NS,
+  type ChatMessage,
+  type Clock,
+  type ChatReceipts,
+  type HelpRequest,
+  type QueuePosition,
+  type QueueSnapshot,
+} from '@vigie/common';
 import type { Logger } from '../logger.js';
 import { MemoryPresence, type Presence, type PresenceChange } from './presence.js';
 import type { HelpService } from '../services/help.js';
@@ -29,7 +37,7 @@ export class Realtime {
     settings: SettingsService,
     log: Logger,
     /** The hub's clock (tests move it forward). */
-    now: () => number = Date.now,
+    now: Clock['now'] = Date.now,
     /** The queue is looked at again at least this often (a CLI settings change, a clock that jumped): eta.recheckSeconds. */
     recheckMs = 60_000,
     /** Who computes and pushes the queue (default: this node; several nodes: queue-flush-redis.ts). */
