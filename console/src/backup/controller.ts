@@ -1,7 +1,9 @@
 import { createStore } from 'zustand/vanilla';
 import {
   BACKUP_RELAY_TIMEOUTS,
+  backoffDelay,
   err,
+  isRetryable,
   type BackupAccess,
   type BackupScope,
   type BackupStatus,
@@ -48,6 +50,8 @@ export interface BackupConsoleState {
 const empty = (): DeviceBackups => ({ status: null, snapshots: null, load: 'idle', error: null, jobs: {}, lastJobId: null });
 const noAccess = (): DeviceAccess => ({ access: null, busy: null, error: null });
 const DEFAULT_MS = BACKUP_RELAY_TIMEOUTS.defaultMs + BACKUP_RELAY_TIMEOUTS.consoleMarginMs;
+/** A device or hub too busy to answer (TIMEOUT, OFFLINE for a moment…) is asked again, a few times, with back-off. */
+const LOAD_RETRIES = 4;
 const SEARCH_MS = BACKUP_RELAY_TIMEOUTS.searchMs + BACKUP_RELAY_TIMEOUTS.consoleMarginMs;
 const RANK: Record<RestoreJob['state'], number> = {
   queued: 0,
@@ -100,7 +104,7 @@ export class BackupConsole {
   }
 
   /** Status and backups of the scope's device, live. */
-  async load(scope: BackupScope): Promise<void> {
+  async load(scope: BackupScope, attempt = 0): Promise<void> {
     this.patch(scope, (e) => ({ load: e.load === 'ready' ? 'ready' : 'loading', error: null }));
     const [status, snaps] = await Promise.all([
       this.client.request('backup:status', scope, DEFAULT_MS),
@@ -108,6 +112,16 @@ export class BackupConsole {
     ]);
     const error = !status.ok ? status.error : !snaps.ok ? snaps.error : null;
     if (error) this.log.debug('device backups not available', error);
+    // The error is shown meanwhile (what is known); the device is asked again while the section is open.
+    if (error && isRetryable(error.code) && attempt < LOAD_RETRIES) {
+      const key = scopeKey(scope);
+      setTimeout(
+        () => {
+          if (this.store.getState().byScope[key]) void this.load(scope, attempt + 1);
+        },
+        backoffDelay(attempt, { baseMs: 1_000, maxMs: 8_000 }),
+      );
+    }
     this.patch(scope, (e) => ({
       status: status.ok ? status.data : e.status,
       snapshots: snaps.ok ? snaps.data : e.snapshots,
