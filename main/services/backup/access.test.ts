@@ -77,7 +77,13 @@ describe('backup access: the practitioner’s gate', () => {
     expect(gate.refusal(call(access.id))).toMatchObject({ code: 'FORBIDDEN' });
 
     const granted = nextEvent<BackupAccess>(julie.socket, 'backup:access-updated', (a) => a.id === access.id && a.state === 'granted');
-    expect(await gate.answer(access.id, 'granted')).toMatchObject({ state: 'granted', consentExpiresAt: null });
+    const answered = gate.answer(access.id, 'granted');
+    // « Autoriser » clicked, the hub's answer not read yet: a call the hub relays meanwhile (its console
+    // already heard of the grant) runs; another technician's or another access's does not.
+    expect(gate.refusal(call(access.id))).toBeNull();
+    expect(gate.refusal(call(access.id, bruno.id))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(gate.refusal(call('another-access'))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await answered).toMatchObject({ state: 'granted', consentExpiresAt: null });
     await granted;
     // Under the grant: the asker's calls only, on this access only.
     expect(gate.refusal(call(access.id))).toBeNull();

@@ -25,6 +25,8 @@ interface Current {
   cancelTimer: () => void;
   /** An answer is on its way: later clicks change nothing. */
   answering: boolean;
+  /** « Autoriser » was clicked and is on its way to the hub. */
+  granting: boolean;
 }
 
 /**
@@ -97,8 +99,11 @@ export class BackupAccessGate {
   refusal(call: Pick<BackupAccessCall, 'accessId' | 'technician'>): VigieError | null {
     const c = this.current;
     const refused = new VigieError('FORBIDDEN', 'Le cabinet n’a pas autorisé cet accès à ses sauvegardes.');
-    if (!c || c.state !== 'granted' || c.request.accessId !== call.accessId || c.request.technician.id !== call.technician.id)
-      return refused;
+    // « Autoriser » clicked here and on its way to the hub counts as granted: the hub relays calls only
+    // for an access it has recorded as granted, and may do so (the technician's console hears of the
+    // grant) before this side has read the hub's answer — the practitioner's own click opened it.
+    const granted = c && (c.state === 'granted' || (c.state === 'pending' && c.granting));
+    if (!c || !granted || c.request.accessId !== call.accessId || c.request.technician.id !== call.technician.id) return refused;
     if (this.clock.now() >= c.until) {
       this.endGranted(c);
       return refused;
@@ -120,8 +125,10 @@ export class BackupAccessGate {
       return null;
     }
     c.answering = true;
+    c.granting = true;
     const r = await this.hub?.emitAck('backup:access-answer', { accessId, decision: 'granted' });
     c.answering = false;
+    c.granting = false;
     if (this.current !== c) throw new VigieError('CONFLICT', 'La demande d’accès a été arrêtée entre-temps.');
     if (!r?.ok || r.data.state !== 'granted') {
       this.drop();
@@ -165,6 +172,7 @@ export class BackupAccessGate {
       until: this.clock.now() + BACKUP_ACCESS_LIMITS.consentTimeoutMs,
       cancelTimer: () => undefined,
       answering: false,
+      granting: false,
     };
     c.cancelTimer = this.timer(() => {
       if (this.current === c && c.state === 'pending' && !c.answering) void this.refuseAndDrop(c, 'timeout');
