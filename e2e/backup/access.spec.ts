@@ -15,8 +15,7 @@ import type { Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { ManualClock } from '@vigie/common/test-support/clock';
 import { SCREENSHOTS } from '../support/browser.js';
-import { signInToConsole } from '../support/console.js';
-import { ensureConsoleBuilt } from '../console/harness.js';
+import { ensureConsoleBuilt, signInToConsole } from '../support/console.js';
 import { ensureRendererBuilt } from '../practitioner/harness.js';
 import { PASSWORD, PRACTICE, PRESCRIPTION, firstBackup, setUp, tearDown, type World } from './harness.js';
 

@@ -13,7 +13,7 @@ import type { Shell } from '../../main/services/backup/ports.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { RecordingNotifier } from '../../main/services/test-support/fixture.js';
 import { launchBrowser } from '../support/browser.js';
-import { CONSOLE_DIST } from '../console/harness.js';
+import { CONSOLE_DIST } from '../support/console.js';
 import { RENDERER_DIR, tempDir } from '../practitioner/harness.js';
 
 export const PASSWORD = 'cheval agrafe pile correcte';

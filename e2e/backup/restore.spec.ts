@@ -11,8 +11,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { signInToConsole } from '../support/console.js';
-import { ensureConsoleBuilt } from '../console/harness.js';
+import { ensureConsoleBuilt, signInToConsole } from '../support/console.js';
 import { ensureRendererBuilt } from '../practitioner/harness.js';
 import { PASSWORD, PRACTICE, PRESCRIPTION, REPORT, firstBackup, setUp, tearDown, type World } from './harness.js';
 

@@ -24,8 +24,7 @@ import { HeldBackups } from '../../main/services/backup/test-support/index.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { RecordingNotifier } from '../../main/services/test-support/fixture.js';
 import { launchBrowser } from '../support/browser.js';
-import { signInToConsole } from '../support/console.js';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
+import { CONSOLE_DIST, ensureConsoleBuilt, signInToConsole } from '../support/console.js';
 import { RENDERER_DIR, ensureRendererBuilt, tempDir } from '../practitioner/harness.js';
 import { FAKE_SCREEN_FLAGS, PAGE_PROBE, RecordingInjector, WEBRTC_FLAGS, decoded, until } from '../screen/harness.js';
 

@@ -15,9 +15,8 @@ import { createHub, type Hub } from '../../server/src/app.js';
 import { runCli } from '../../server/src/cli.js';
 import { connectDevice, emitAck, enrollDevice, type Socket } from '../../server/src/test-support/sockets.js';
 import { fakeInstaller, makeBuild } from '../../server/src/updates/test-support/index.js';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
+import { CONSOLE_DIST, ensureConsoleBuilt, signInToConsole } from '../support/console.js';
 import { launchBrowser } from '../support/browser.js';
-import { signInToConsole } from '../support/console.js';
 
 const PASSWORD = 'correct horse battery staple';
 
