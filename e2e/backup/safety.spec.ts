@@ -23,7 +23,7 @@ import { repoTarget } from '../../main/services/backup/repository.js';
 import { HeldBackups } from '../../main/services/backup/test-support/index.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { RecordingNotifier } from '../../main/services/test-support/fixture.js';
-import { worldTest } from '../support/world.js';
+import { helpAccepted, worldTest } from '../support/world.js';
 import { FAKE_SCREEN_FLAGS, PAGE_PROBE, RecordingInjector, WEBRTC_FLAGS, decoded, until } from '../screen/harness.js';
 
 const PRACTICE = 'Cabinet des Marronniers';
@@ -88,12 +88,7 @@ function safetyTest(safetyWaitMs: number) {
       if (first.outcome !== 'ok') throw new Error(`first backup: ${first.outcome}`);
       await app.context().addInitScript(PAGE_PROBE);
       await con.context().addInitScript(PAGE_PROBE);
-      await app.goto(host.url);
-      await app.getByRole('button', { name: 'Demander de l’aide' }).click();
-      await app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
-      await signIn();
-      await con.locator('li.queue-card').filter({ hasText: PRACTICE }).getByRole('button', { name: 'Accepter' }).click();
-      await con.getByRole('heading', { name: `Demande — ${PRACTICE}` }).waitFor();
+      await helpAccepted({ app, console: con, host, signIn }, PRACTICE);
       const requestId = (await world.hub.services.help.listMine(world.technician.id))[0]!.id;
       const dataDir = join(appDir, 'app');
       const w: World = {

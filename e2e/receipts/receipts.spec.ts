@@ -14,25 +14,17 @@ import { InterventionReceipt, RECEIPT_ATTACHMENT } from '@vigie/common';
 import type { Hub } from '../../server/src/app.js';
 import { runCli } from '../../server/src/cli.js';
 import type { Host } from '../../main/host/server.js';
-import type { Shell } from '../../main/services/backup/ports.js';
 import { createLogger } from '../../main/services/lib/logger.js';
-import { PASSWORD, worldTest } from '../support/world.js';
+import { PASSWORD, helpAccepted, worldTest } from '../support/world.js';
 import { until } from '../practitioner/harness.js';
 import { RecordingInjector } from '../screen/harness.js';
+import { RecordingShell } from '../backup/harness.js';
 import { pngPhoto } from '../../server/src/receipts/test-support/index.js';
 
 const photo = () => pngPhoto(96, [200, 120, 40]);
 
 const PRACTICE = 'Cabinet des Tilleuls';
 const NOTE = 'Imprimante réinstallée, pilote « Brother » à jour.';
-
-class RecordingShell implements Shell {
-  readonly opened: string[] = [];
-  async openPath(path: string): Promise<string> {
-    this.opened.push(path);
-    return '';
-  }
-}
 
 async function pdfFacts(pdf: Buffer): Promise<{ text: string; json: string }> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -105,12 +97,7 @@ describe('intervention receipts in the real UIs', () => {
     hubDir = dirname(hubDataDir);
     appDataDir = join(appDir, 'app');
 
-    await app.goto(host.url);
-    await app.getByRole('button', { name: 'Demander de l’aide' }).click();
-    await app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
-    await signIn();
-    await con.locator('li.queue-card').filter({ hasText: PRACTICE }).getByRole('button', { name: 'Accepter' }).click();
-    await con.getByRole('heading', { name: `Demande — ${PRACTICE}` }).waitFor();
+    await helpAccepted({ app, console, host, signIn }, PRACTICE);
     await app.getByText('Julie Martin s’occupe de vous').waitFor();
   });
 

@@ -250,3 +250,19 @@ export function worldTest(options: WorldOptions = {}) {
     ],
   });
 }
+
+/**
+ * The practitioner asks for help from the app page (opened on the host), the world's technician
+ * signs in and accepts it: the request's workspace is open in the console.
+ */
+export async function helpAccepted(
+  w: { app: Page; console: Page; host: Host; signIn: () => Promise<void> },
+  practice: string,
+): Promise<void> {
+  await w.app.goto(w.host.url);
+  await w.app.getByRole('button', { name: 'Demander de l’aide' }).click();
+  await w.app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
+  await w.signIn();
+  await w.console.locator('li.queue-card').filter({ hasText: practice }).getByRole('button', { name: 'Accepter' }).click();
+  await w.console.getByRole('heading', { name: `Demande — ${practice}` }).waitFor();
+}
