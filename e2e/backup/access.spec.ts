@@ -10,20 +10,20 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { ManualClock } from '@vigie/common/test-support/clock';
 import { SCREENSHOTS } from '../support/browser.js';
-import { signInToConsole } from '../support/console.js';
-import { ensureConsoleBuilt } from '../console/harness.js';
-import { ensureRendererBuilt } from '../practitioner/harness.js';
-import { PASSWORD, PRACTICE, PRESCRIPTION, firstBackup, setUp, tearDown, type World } from './harness.js';
+import { PRACTICE, PRESCRIPTION, backupTest, firstBackup, type World } from './harness.js';
+
+const clock = ManualClock.stepping();
+// One story: the same world (consent clock moved by the test) from the device page to the stopped access.
+const test = backupTest({ accessClock: clock, scope: 'file', consoleViewport: { width: 1440, height: 900 } });
 
 describe('device page and backup access outside a request', () => {
   let w: World;
   let con: Page;
-  const clock = ManualClock.stepping();
 
   const section = () => con.getByTestId('backup-section');
   const access = () => section().getByTestId('backup-access');
@@ -50,20 +50,14 @@ describe('device page and backup access outside a request', () => {
     return code;
   }
 
-  beforeAll(async () => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-    w = await setUp({ accessClock: clock });
+  test.beforeAll(async ({ w: world, console, signIn }) => {
+    w = world;
     await firstBackup(w);
-    con = await (await w.browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    con.setDefaultTimeout(120_000);
-    await signInToConsole(con, w.hub.url, { ...w.tech, password: PASSWORD });
-  });
-  afterAll(async () => {
-    await tearDown(w);
+    con = console;
+    await signIn();
   });
 
-  it('a « Parc » row opens the device: facts, security, last reported backups, an empty history', async () => {
+  test('a « Parc » row opens the device: facts, security, last reported backups, an empty history', async () => {
     await con.getByRole('link', { name: 'Parc' }).click();
     const row = con.locator('tr[data-device-id]').filter({ hasText: 'Accueil' });
     await row.getByText(PRACTICE).click();
@@ -79,7 +73,7 @@ describe('device page and backup access outside a request', () => {
     expect((await w.hub.services.audit.list(0, 100_000)).some((e) => e.action === 'device.history_view')).toBe(true);
   });
 
-  it('the practitioner refuses: the console says « Le cabinet a refusé »; no answer: « Pas de réponse »', async () => {
+  test('the practitioner refuses: the console says « Le cabinet a refusé »; no answer: « Pas de réponse »', async () => {
     await ask();
     mkdirSync(SCREENSHOTS, { recursive: true });
     await con.screenshot({ path: join(SCREENSHOTS, 'device-access-asked-1440x900.png') });
@@ -94,7 +88,7 @@ describe('device page and backup access outside a request', () => {
     await consent().waitFor({ state: 'detached' });
   });
 
-  it('allowed: the technician restores a deleted file from the device page; the practitioner sees who, the file is back; « Arrêter l’accès » closes it', async () => {
+  test('allowed: the technician restores a deleted file from the device page; the practitioner sees who, the file is back; « Arrêter l’accès » closes it', async () => {
     const file = join(w.docs, 'Ordonnances', 'Dupont 2025.txt');
     await rm(file);
     await ask();
@@ -158,7 +152,7 @@ describe('device page and backup access outside a request', () => {
     expect((await w.hub.admin.verifyAudit()).ok).toBe(true);
   });
 
-  it('in English too', async () => {
+  test('in English too', async () => {
     await con.getByLabel('Langue').selectOption('en');
     await con.getByRole('heading', { name: `Accueil — ${PRACTICE}` }).waitFor();
     await access().getByRole('button', { name: 'Ask the practice for access' }).waitFor();

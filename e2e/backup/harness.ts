@@ -7,16 +7,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Clock } from '@vigie/common';
-import { createHub, type Hub } from '../../server/src/app.js';
-import { startHost, type Host } from '../../main/host/server.js';
+import type { Hub } from '../../server/src/app.js';
+import type { Host } from '../../main/host/server.js';
 import type { Shell } from '../../main/services/backup/ports.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { RecordingNotifier } from '../../main/services/test-support/fixture.js';
-import { launchBrowser } from '../support/browser.js';
-import { CONSOLE_DIST } from '../console/harness.js';
-import { RENDERER_DIR, tempDir } from '../practitioner/harness.js';
+import { worldTest } from '../support/world.js';
 
-export const PASSWORD = 'cheval agrafe pile correcte';
+export { PASSWORD } from '../support/world.js';
 export const PRACTICE = 'Cabinet des Tilleuls';
 export const REPORT = 'Compte rendu de consultation — Mme Durand\nTension 12/8, revoir dans 3 mois.\n';
 export const PRESCRIPTION = 'Paracétamol 1 g, 3 fois par jour pendant 5 jours.\n';
@@ -37,51 +35,61 @@ export interface World {
   docs: string;
   shell: RecordingShell;
   notifier: RecordingNotifier;
-  dirs: Array<{ remove: () => Promise<void> }>;
   tech: { login: string; totpSecret: string };
 }
 
-export async function setUp(opts: { accessClock?: Clock } = {}): Promise<World> {
-  const hubDir = await tempDir('backup-e2e-hub');
-  const appDir = await tempDir('backup-e2e-app');
-  const hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {} });
-  const practice = await hub.admin.createPractice({ name: PRACTICE });
-  const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
-  // A small practice folder, with the names restic patterns would trip on.
-  const docs = join(appDir.path, 'Documents');
-  await mkdir(join(docs, 'Ordonnances'), { recursive: true });
-  await writeFile(join(docs, 'Compte rendu [A].odt'), REPORT);
-  await writeFile(join(docs, 'Ordonnances', 'Dupont 2025.txt'), PRESCRIPTION);
-  const shell = new RecordingShell();
-  const notifier = new RecordingNotifier();
-  const host = await startHost({
-    hubUrl: hub.url,
-    dataDir: join(appDir.path, 'app'),
-    rendererDir: RENDERER_DIR,
-    logger: createLogger({ level: 'silent' }),
-    notifier,
-    health: false,
-    enrollCode: practice.enrollmentCode,
-    deviceName: 'Accueil',
-    backup: {
-      folders: [docs],
-      shell,
-      service: { resticCacheDir: join(appDir.path, 'cache'), restorePollMs: 50 },
-      ...(opts.accessClock ? { accessClock: opts.accessClock } : {}),
+/**
+ * The world fixture for the backup specs: the host enrolled with a small practice folder (written
+ * before it starts), real restic, the practitioner's page; `w` gathers what the specs use.
+ */
+export function backupTest(
+  opts: { accessClock?: Clock; scope?: 'test' | 'file'; consoleViewport?: { width: number; height: number } } = {},
+) {
+  // The host's shell and notifier, fresh for each host the fixture starts.
+  let ports = { shell: new RecordingShell(), notifier: new RecordingNotifier() };
+  const docsOf = (appDir: string) => join(appDir, 'Documents');
+  return worldTest({
+    practice: PRACTICE,
+    enroll: { deviceName: 'Accueil' },
+    appViewport: { width: 440, height: 900 },
+    consoleViewport: opts.consoleViewport ?? { width: 1280, height: 1000 },
+    scope: opts.scope,
+    // A small practice folder, with the names restic patterns would trip on.
+    beforeHost: async ({ appDir }) => {
+      const docs = docsOf(appDir);
+      await mkdir(join(docs, 'Ordonnances'), { recursive: true });
+      await writeFile(join(docs, 'Compte rendu [A].odt'), REPORT);
+      await writeFile(join(docs, 'Ordonnances', 'Dupont 2025.txt'), PRESCRIPTION);
     },
-    hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
+    host: ({ appDir }) => {
+      ports = { shell: new RecordingShell(), notifier: new RecordingNotifier() };
+      return {
+        logger: createLogger({ level: 'silent' }),
+        notifier: ports.notifier,
+        health: false,
+        backup: {
+          folders: [docsOf(appDir)],
+          shell: ports.shell,
+          service: { resticCacheDir: join(appDir, 'cache'), restorePollMs: 50 },
+          ...(opts.accessClock ? { accessClock: opts.accessClock } : {}),
+        },
+      };
+    },
+  }).extend<{ w: World }>({
+    w: [
+      async ({ world, host, browser, app, appDir }, use) =>
+        use({
+          hub: world.hub,
+          host,
+          browser,
+          app,
+          docs: docsOf(appDir),
+          ...ports,
+          tech: { login: world.technician.login, totpSecret: world.technician.totpSecret },
+        }),
+      { scope: opts.scope ?? 'test' },
+    ],
   });
-  const browser = await launchBrowser();
-  const app = await (await browser.newContext({ viewport: { width: 440, height: 900 } })).newPage();
-  return { hub, host, browser, app, docs, shell, notifier, dirs: [hubDir, appDir], tech: { login: t.login, totpSecret: t.totpSecret } };
-}
-
-export async function tearDown(w: World | undefined): Promise<void> {
-  if (!w) return;
-  await w.browser.close().catch(() => undefined);
-  await w.host.close().catch(() => undefined);
-  await w.hub.close().catch(() => undefined);
-  for (const d of w.dirs) await d.remove();
 }
 
 /** The practitioner opens "Sauvegardes" and clicks "Sauvegarder maintenant" until all is backed up. */

@@ -10,25 +10,14 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { signInToConsole } from '../support/console.js';
-import { ensureConsoleBuilt } from '../console/harness.js';
-import { ensureRendererBuilt } from '../practitioner/harness.js';
-import { PASSWORD, PRACTICE, PRESCRIPTION, REPORT, firstBackup, setUp, tearDown, type World } from './harness.js';
+import { describe, expect } from 'vitest';
+import { PRACTICE, PRESCRIPTION, REPORT, backupTest, firstBackup } from './harness.js';
+
+// A fresh world (hub, host with its practice folder, browser) for each test.
+const test = backupTest();
 
 describe('backups and restore, end to end', () => {
-  let w: World | undefined;
-  beforeAll(() => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-  });
-  afterEach(async () => {
-    await tearDown(w);
-    w = undefined;
-  });
-
-  it('the practitioner deletes a file and gets it back from the panel, with progress, then opens its folder', async () => {
-    w = await setUp();
+  test('the practitioner deletes a file and gets it back from the panel, with progress, then opens its folder', async ({ w }) => {
     await firstBackup(w);
     const file = join(w.docs, 'Compte rendu [A].odt');
     await rm(file);
@@ -67,8 +56,11 @@ describe('backups and restore, end to end', () => {
     expect(w.notifier.seen.filter((n) => n.tag?.startsWith('restore-'))).toEqual([]);
   });
 
-  it('the technician restores a file on the practice machine from the console; the practitioner sees it and the file is back', async () => {
-    w = await setUp();
+  test('the technician restores a file on the practice machine from the console; the practitioner sees it and the file is back', async ({
+    w,
+    console: con,
+    signIn,
+  }) => {
     await firstBackup(w);
     const file = join(w.docs, 'Ordonnances', 'Dupont 2025.txt');
     await rm(file);
@@ -77,8 +69,7 @@ describe('backups and restore, end to end', () => {
     await w.app.getByRole('tab', { name: 'Assistance' }).click();
     await w.app.getByRole('button', { name: 'Demander de l’aide' }).click();
     await w.app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
-    const con = await (await w.browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    await signInToConsole(con, w.hub.url, { ...w.tech, password: PASSWORD });
+    await signIn();
     const card = con.locator('li.queue-card').filter({ hasText: PRACTICE });
     await card.getByRole('button', { name: 'Accepter' }).click();
     await con.getByRole('heading', { name: `Demande — ${PRACTICE}` }).waitFor();

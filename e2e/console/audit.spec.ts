@@ -3,30 +3,31 @@
  * filters by practice, technician, act and dates; one intervention is exported as a file; every
  * look is itself in the log. In French and English.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect } from 'vitest';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { InterventionExport, type HelpRequest, type Result, type ScreenSession } from '@vigie/common';
-import { createHub, type Hub } from '../../server/src/app.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../../server/src/test-support/sockets.js';
-import { SCREENSHOTS, launchBrowser } from '../support/browser.js';
+import { SCREENSHOTS } from '../support/browser.js';
 import { signInToConsole } from '../support/console.js';
+import { PASSWORD, worldTest } from '../support/world.js';
 import { until } from '../practitioner/harness.js';
-import { CONSOLE_DIST, ensureConsoleBuilt } from './harness.js';
 
-const PASSWORD = 'correct horse battery staple';
+// One story: the tests continue on the same hub and the supervisor's console page (downloads allowed).
+const test = worldTest({
+  scope: 'file',
+  practice: 'Cabinet du Parc',
+  consoleViewport: { width: 1440, height: 900 },
+  contextOptions: { locale: 'fr-FR', acceptDownloads: true },
+});
 
 function data<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`hub answered ${r.error.code}: ${r.error.message}`);
   return r.data;
 }
 
-let dir: string;
-let hub: Hub;
-let browser: Browser;
 let sophiePage: Page;
 const sockets: Socket[] = [];
 let julie: { id: string; login: string; totpSecret: string };
@@ -34,13 +35,10 @@ let sophie: { id: string; login: string; totpSecret: string };
 let marc: { id: string; login: string; totpSecret: string };
 let request: HelpRequest;
 
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'vigie-audit-e2e-'));
-  hub = await createHub({ dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', consoleDir: CONSOLE_DIST, logLevel: 'silent', env: {} });
-  const parc = await hub.admin.createPractice({ name: 'Cabinet du Parc' });
+test.beforeAll(async ({ world, hub, console }) => {
+  const parc = world.practice;
   const lac = await hub.admin.createPractice({ name: 'Cabinet du Lac' });
-  julie = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
+  julie = world.technician;
   sophie = await hub.admin.addTechnician({ login: 'sophie', displayName: 'Sophie Leroy', password: PASSWORD, role: 'supervisor' });
   const bruno = await hub.admin.addTechnician({ login: 'bruno', displayName: 'Bruno Durand', password: PASSWORD });
   marc = await hub.admin.addTechnician({ login: 'marc', displayName: 'Marc Lefort', password: PASSWORD });
@@ -79,23 +77,16 @@ beforeAll(async () => {
   ).request;
   data(await emitAck(brunoSock, 'help:accept', { requestId: other.id }));
 
-  browser = await launchBrowser();
-  sophiePage = await (
-    await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'fr-FR', acceptDownloads: true })
-  ).newPage();
-  sophiePage.setDefaultTimeout(120_000);
+  sophiePage = console;
 });
 
-afterAll(async () => {
+test.afterAll(() => {
   for (const s of sockets) s.close();
-  await browser?.close();
-  await hub?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('audit view', () => {
-  it('is not offered to a technician, and says so if they go there', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  test('is not offered to a technician, and says so if they go there', async ({ hub, newPage }) => {
+    const page = await newPage('marc');
     await signInToConsole(page, hub.url, { ...marc, password: PASSWORD });
     expect(await page.getByRole('link', { name: 'Journal' }).count()).toBe(0);
     await page.goto(`${hub.url}/#/audit`);
@@ -103,7 +94,7 @@ describe('audit view', () => {
     await page.context().close();
   });
 
-  it('a supervisor sees every act, newest first, and filters by practice, technician, act and date', async () => {
+  test('a supervisor sees every act, newest first, and filters by practice, technician, act and date', async ({ hub }) => {
     const page = sophiePage;
     await signInToConsole(page, hub.url, { ...sophie, password: PASSWORD });
     await page.getByRole('link', { name: 'Journal' }).click();
@@ -154,7 +145,7 @@ describe('audit view', () => {
     );
   });
 
-  it('exports one intervention as a file: the request, its conversation, its chain entries', async () => {
+  test('exports one intervention as a file: the request, its conversation, its chain entries', async ({ hub, appDir }) => {
     const page = sophiePage;
     const row = page.getByTestId('audit-table').locator('tbody tr').filter({ hasText: 'Demande résolue' }).first();
     const [download] = await Promise.all([
@@ -162,7 +153,7 @@ describe('audit view', () => {
       row.getByRole('button', { name: /Exporter l’intervention/ }).click(),
     ]);
     expect(download.suggestedFilename()).toBe(`intervention-${request.id}.json`);
-    const file = join(dir, 'export.json');
+    const file = join(appDir, 'export.json');
     await download.saveAs(file);
     const x = InterventionExport.parse(JSON.parse(readFileSync(file, 'utf8')));
     expect(x.request).toMatchObject({ id: request.id, status: 'resolved', resolutionNote: 'Pilote réinstallé.' });
@@ -178,7 +169,7 @@ describe('audit view', () => {
     ).toBe(true);
   });
 
-  it('in English too', async () => {
+  test('in English too', async () => {
     const page = sophiePage;
     await page.getByLabel('Langue').selectOption('en');
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();

@@ -3,14 +3,11 @@
  * queue fed by a real device socket, accept, chat both ways with receipts and typing, outbox
  * across a cut connection, accept race, resolve, logout, session end and lockout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ChatMessage, ChatReceipts, HelpRequest, Result } from '@vigie/common';
-import { createHub, type Hub } from '../../server/src/app.js';
+import type { Hub } from '../../server/src/app.js';
 import {
   connectDevice,
   connectTech,
@@ -21,10 +18,18 @@ import {
   totpNow,
   type Socket,
 } from '../../server/src/test-support/sockets.js';
-import { launchBrowser } from '../support/browser.js';
-import { CONSOLE_DIST, SocketGate, ensureConsoleBuilt, freshTotp, wrongTotp } from './harness.js';
+import { SocketGate, freshTotp, wrongTotp } from '../support/console.js';
+import { PASSWORD, worldTest } from '../support/world.js';
 
-const PASSWORD = 'correct horse battery staple';
+// One story: the tests continue on the same hub and console page (alice's), its socket behind a gate.
+const test = worldTest({
+  scope: 'file',
+  practice: 'Cabinet du Parc',
+  technician: { login: 'alice', displayName: 'Alice Martin' },
+  // A long back-off so the lockout check does not depend on timing.
+  hub: { login: { baseDelayMs: 60_000 } },
+  contextOptions: { locale: 'fr-FR' },
+});
 
 interface Tech {
   id: string;
@@ -32,7 +37,6 @@ interface Tech {
   totpSecret: string;
 }
 
-let dataDir: string;
 let hub: Hub;
 let browser: Browser;
 let context: BrowserContext;
@@ -56,7 +60,7 @@ async function newDevice(name: string): Promise<Socket> {
   const { token } = await enrollDevice(hub.url, practice.enrollmentCode, {
     name,
     os: 'linux',
-    osVersion: 'Debian 12',
+    osVersion: 'Debian 12.8',
     appVersion: '0.1.0',
   });
   const s = await connectDevice(hub.url, token);
@@ -109,47 +113,32 @@ async function loginAlice(): Promise<void> {
   await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
 }
 
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  dataDir = mkdtempSync(join(tmpdir(), 'vigie-console-e2e-'));
-  // A long back-off so the lockout check does not depend on timing.
-  hub = await createHub({
-    dataDir,
-    port: 0,
-    host: '127.0.0.1',
-    consoleDir: CONSOLE_DIST,
-    logLevel: 'silent',
-    env: {},
-    login: { baseDelayMs: 60_000 },
-  });
-  practice = await hub.admin.createPractice({ name: 'Cabinet du Parc' });
-  alice = await hub.admin.addTechnician({ login: 'alice', displayName: 'Alice Martin', password: PASSWORD });
+test.beforeAll(async ({ world, browser: b, console }) => {
+  hub = world.hub;
+  browser = b;
+  practice = world.practice;
+  alice = world.technician;
   bob = await hub.admin.addTechnician({ login: 'bob', displayName: 'Bob Durand', password: PASSWORD });
   carole = await hub.admin.addTechnician({ login: 'carole', displayName: 'Carole Petit', password: PASSWORD });
   dora = await hub.admin.addTechnician({ login: 'dora', displayName: 'Dora Blanc', password: PASSWORD });
-  browser = await launchBrowser();
-  context = await browser.newContext({ locale: 'fr-FR' });
+  page = console;
+  context = page.context();
   gate = await SocketGate.install(context);
-  page = await context.newPage();
-  page.setDefaultTimeout(120_000);
   page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageProblems.push(`csp: ${m.text()}`);
   });
 });
 
-afterAll(async () => {
+test.afterAll(() => {
   for (const s of sockets) s.close();
-  await browser?.close();
-  await hub?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('technician console', () => {
   let device1: Socket;
   let request1: HelpRequest;
 
-  it('refuses a wrong TOTP with a clear message, then signs in with a real one', async () => {
+  test('refuses a wrong TOTP with a clear message, then signs in with a real one', async () => {
     await page.goto(hub.url);
     await page.getByRole('heading', { name: 'Connexion technicien' }).waitFor();
     await loginThroughUi(alice.login, wrongTotp(alice.totpSecret));
@@ -166,7 +155,7 @@ describe('technician console', () => {
     expect(csp).toContain("style-src 'self'");
   });
 
-  it('shows a new request live with practice, device, topic, description, waiting time and SLA label', async () => {
+  test('shows a new request live with practice, device, topic, description, waiting time and SLA label', async () => {
     device1 = await newDevice('Poste accueil');
     request1 = await createRequest(device1, 'printer', 'L’imprimante du secrétariat ne répond plus.');
     const c = card(request1.id);
@@ -189,7 +178,7 @@ describe('technician console', () => {
     await c.getByText('En ligne').waitFor();
   });
 
-  it('turns the SLA label orange after 2 minutes and red after 3 (words, not only colour)', async () => {
+  test('turns the SLA label orange after 2 minutes and red after 3 (words, not only colour)', async () => {
     // Another console whose clock is moved forward; timers keep running, the hub is untouched.
     const other = await browser.newContext({ locale: 'fr-FR' });
     try {
@@ -215,7 +204,7 @@ describe('technician console', () => {
     }
   });
 
-  it('accepts a request and opens its workspace with the device context', async () => {
+  test('accepts a request and opens its workspace with the device context', async () => {
     const assigned = nextEvent<HelpRequest>(device1, 'help:updated', (r) => r.id === request1.id && r.status === 'assigned');
     await card(request1.id).getByRole('button', { name: 'Accepter' }).click();
     await page.getByRole('heading', { name: 'Demande — Cabinet du Parc' }).waitFor();
@@ -232,7 +221,7 @@ describe('technician console', () => {
     await page.getByRole('log').getByText('Alice Martin a pris en charge votre demande.').waitFor();
   });
 
-  it('chats both ways with typing and delivered/read receipts', async () => {
+  test('chats both ways with typing and delivered/read receipts', async () => {
     const log = page.getByRole('log');
 
     // Device → console; the console, visible, reports it read.
@@ -272,7 +261,7 @@ describe('technician console', () => {
     expect(await input.inputValue()).toBe('');
   });
 
-  it('keeps messages typed while disconnected and sends them once after reconnecting; resyncs what it missed', async () => {
+  test('keeps messages typed while disconnected and sends them once after reconnecting; resyncs what it missed', async () => {
     gate.cut();
     await page.getByText('Connexion perdue — reconnexion…').waitFor();
 
@@ -306,7 +295,7 @@ describe('technician console', () => {
     expect(await page.getByRole('log').getByText('Il affiche voyant orange.').count()).toBe(1);
   });
 
-  it('tells clearly when a colleague took the request first, and refreshes the list', async () => {
+  test('tells clearly when a colleague took the request first, and refreshes the list', async () => {
     await page.getByRole('link', { name: /File d’attente/ }).click();
     await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
     const device2 = await newDevice('Poste cabinet 2');
@@ -329,7 +318,7 @@ describe('technician console', () => {
     await page.getByTestId('queue-notice').waitFor({ state: 'detached' });
   });
 
-  it('counts unread messages per request in "Mes demandes" and clears them when opened', async () => {
+  test('counts unread messages per request in "Mes demandes" and clears them when opened', async () => {
     const item = page.locator(`.mine__item[data-request-id="${request1.id}"]`);
     ok(
       await emitAck(device1, 'chat:send', {
@@ -346,7 +335,7 @@ describe('technician console', () => {
     await item.getByTestId('unread').waitFor({ state: 'detached' });
   });
 
-  it('requires a short note to resolve, then closes the request on both sides', async () => {
+  test('requires a short note to resolve, then closes the request on both sides', async () => {
     const resolved = nextEvent<HelpRequest>(device1, 'help:updated', (r) => r.id === request1.id && r.status === 'resolved');
     await page.getByRole('button', { name: 'Résoudre' }).click();
     await page.getByRole('button', { name: 'Marquer comme résolue' }).click();
@@ -359,7 +348,7 @@ describe('technician console', () => {
     await page.getByText('Aucune demande en cours.').waitFor();
   });
 
-  it('puts a request back in the queue', async () => {
+  test('puts a request back in the queue', async () => {
     const device3 = await newDevice('Poste secrétariat');
     const request3 = await createRequest(device3, 'software', 'Le logiciel de facturation plante.');
     await card(request3.id).getByRole('button', { name: 'Accepter' }).click();
@@ -372,7 +361,7 @@ describe('technician console', () => {
     await page.getByText('Aucune demande en cours.').waitFor();
   });
 
-  it('switches to English completely', async () => {
+  test('switches to English completely', async () => {
     await page.getByLabel('Langue').selectOption('en');
     await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
     await page.getByText('No request in progress.').waitFor();
@@ -381,7 +370,7 @@ describe('technician console', () => {
     await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
   });
 
-  it('signs out, and goes back to the login page when the hub ends the session', async () => {
+  test('signs out, and goes back to the login page when the hub ends the session', async () => {
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.getByText('Vous êtes déconnecté.').waitFor();
 
@@ -399,7 +388,7 @@ describe('technician console', () => {
     await page.getByRole('heading', { name: 'Connexion technicien' }).waitFor();
   });
 
-  it('shows the wait after too many failed attempts (LOCKED_OUT)', async () => {
+  test('shows the wait after too many failed attempts (LOCKED_OUT)', async () => {
     const wrong = wrongTotp(carole.totpSecret);
     const error = page.getByTestId('login-error');
     for (let i = 0; i < 4; i++) {
@@ -413,7 +402,7 @@ describe('technician console', () => {
     expect(await page.getByRole('button', { name: 'Se connecter' }).isDisabled()).toBe(true);
   });
 
-  it('ran without script errors or CSP violations', () => {
+  test('ran without script errors or CSP violations', () => {
     expect(pageProblems).toEqual([]);
   });
 });

@@ -4,22 +4,26 @@
  * rest of the page scrolls; the device's facts are said once (no second « contexte » block). A
  * screenshot of the page is written for people to look at (VIGIE_SCREENSHOTS, else the temp folder).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect } from 'vitest';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { err, type HelpRequest, type Result } from '@vigie/common';
-import { createHub, type Hub } from '../../server/src/app.js';
 import { connectDevice, emitAck, enrollDevice, type Socket } from '../../server/src/test-support/sockets.js';
-import { SCREENSHOTS, launchBrowser } from '../support/browser.js';
-import { signInToConsole } from '../support/console.js';
+import { SCREENSHOTS } from '../support/browser.js';
+import { worldTest } from '../support/world.js';
 import { until } from '../practitioner/harness.js';
-import { CONSOLE_DIST, ensureConsoleBuilt } from './harness.js';
 
-const PASSWORD = 'correct horse battery staple';
 const VIEWPORT = { width: 1440, height: 900 };
+// One story: the tests continue on the same hub, device and signed-in console page.
+const test = worldTest({
+  scope: 'file',
+  practice: 'Cabinet du Parc',
+  technician: { login: 'alice', displayName: 'Alice Martin' },
+  consoleViewport: VIEWPORT,
+  contextOptions: { locale: 'fr-FR' },
+});
 
 function data<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`hub answered ${r.error.code}: ${r.error.message}`);
@@ -33,19 +37,12 @@ async function inView(page: Page, l: Locator): Promise<boolean> {
   return !!box && box.y >= 0 && box.x >= 0 && box.y + box.height <= vp.height && box.x + box.width <= vp.width;
 }
 
-let dir: string;
-let hub: Hub;
-let browser: Browser;
 let page: Page;
 let device: Socket;
 let request: HelpRequest;
 
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'vigie-workspace-e2e-'));
-  hub = await createHub({ dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', consoleDir: CONSOLE_DIST, logLevel: 'silent', env: {} });
-  const practice = await hub.admin.createPractice({ name: 'Cabinet du Parc' });
-  const tech = await hub.admin.addTechnician({ login: 'alice', displayName: 'Alice Martin', password: PASSWORD });
+test.beforeAll(async ({ hub, world, console, signIn }) => {
+  const practice = world.practice;
   const { token } = await enrollDevice(hub.url, practice.enrollmentCode, {
     name: 'Poste accueil',
     os: 'linux',
@@ -85,21 +82,16 @@ beforeAll(async () => {
         sentAt: new Date().toISOString(),
       }),
     );
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: VIEWPORT, locale: 'fr-FR' })).newPage();
-  page.setDefaultTimeout(120_000);
-  await signInToConsole(page, hub.url, { login: tech.login, password: PASSWORD, totpSecret: tech.totpSecret });
+  page = console;
+  await signIn();
 });
 
-afterAll(async () => {
+test.afterAll(() => {
   device?.close();
-  await browser?.close();
-  await hub?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('request workspace at 1440×900', () => {
-  it('shows the whole conversation column without scrolling, and keeps it in view while the page scrolls', async () => {
+  test('shows the whole conversation column without scrolling, and keeps it in view while the page scrolls', async () => {
     await page.locator(`li.queue-card[data-request-id="${request.id}"]`).getByRole('button', { name: 'Accepter' }).click();
     await page.getByRole('heading', { name: 'Demande — Cabinet du Parc' }).waitFor();
     const log = page.getByRole('log');
@@ -123,7 +115,7 @@ describe('request workspace at 1440×900', () => {
     await page.evaluate('window.scrollTo(0, 0)');
   });
 
-  it('says each fact once: the request, the device, one security and one backup summary leading to their sections', async () => {
+  test('says each fact once: the request, the device, one security and one backup summary leading to their sections', async () => {
     const ctx = page.getByTestId('context');
     expect(await page.getByTestId('context').count()).toBe(1);
     expect(await page.getByTestId('device-info').count()).toBe(1);
@@ -148,7 +140,7 @@ describe('request workspace at 1440×900', () => {
     await page.evaluate('window.scrollTo(0, 0)');
   });
 
-  it('in English too', async () => {
+  test('in English too', async () => {
     await page.getByLabel('Langue').selectOption('en');
     await page.getByRole('heading', { name: 'Request — Cabinet du Parc' }).waitFor();
     const ctx = page.getByTestId('context');

@@ -7,35 +7,24 @@
  *   handed to the system's viewer); both PDFs parse, carry the signed JSON and pass `receipt verify`.
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { dirname, join } from 'node:path';
+import { describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
 import { InterventionReceipt, RECEIPT_ATTACHMENT } from '@vigie/common';
-import { createHub, type Hub } from '../../server/src/app.js';
+import type { Hub } from '../../server/src/app.js';
 import { runCli } from '../../server/src/cli.js';
-import { startHost, type Host } from '../../main/host/server.js';
-import type { Shell } from '../../main/services/backup/ports.js';
+import type { Host } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
-import { launchBrowser } from '../support/browser.js';
-import { signInToConsole } from '../support/console.js';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
-import { RENDERER_DIR, ensureRendererBuilt, tempDir, until } from '../practitioner/harness.js';
+import { PASSWORD, helpAccepted, worldTest } from '../support/world.js';
+import { until } from '../practitioner/harness.js';
 import { RecordingInjector } from '../screen/harness.js';
+import { RecordingShell } from '../backup/harness.js';
 import { pngPhoto } from '../../server/src/receipts/test-support/index.js';
 
 const photo = () => pngPhoto(96, [200, 120, 40]);
 
-const PASSWORD = 'cheval agrafe pile correcte';
 const PRACTICE = 'Cabinet des Tilleuls';
 const NOTE = 'Imprimante réinstallée, pilote « Brother » à jour.';
-
-class RecordingShell implements Shell {
-  readonly opened: string[] = [];
-  async openPath(path: string): Promise<string> {
-    this.opened.push(path);
-    return '';
-  }
-}
 
 async function pdfFacts(pdf: Buffer): Promise<{ text: string; json: string }> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -50,86 +39,69 @@ async function pdfFacts(pdf: Buffer): Promise<{ text: string; json: string }> {
   return { text: text.replace(/\s+/g, ' '), json: Buffer.from(attachments[RECEIPT_ATTACHMENT]!.content).toString('utf8') };
 }
 
+/** `npm run hub:cli -- …` on the hub's data folder (as the administrator would, the hub running). */
+async function cli(dataDir: string, ...args: string[]): Promise<{ rc: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const rc = await runCli(
+    ['--data-dir', dataDir, ...args],
+    { out: (s) => out.push(s), err: (s) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' },
+    {},
+  );
+  return { rc, out: out.join('\n'), err: err.join('\n') };
+}
+
+const shell = new RecordingShell();
+
+// One story: the request is taken, the screen share refused, then resolved and its receipt fetched on both sides.
+const test = worldTest({
+  scope: 'file',
+  practice: PRACTICE,
+  hub: { screen: { providerName: 'InfoSanté Services' } },
+  enroll: { deviceName: 'Poste accueil' },
+  appViewport: { width: 1100, height: 900 },
+  consoleViewport: { width: 1280, height: 1000 },
+  contextOptions: { acceptDownloads: true },
+  // Before the host starts: the technician's photo, set by the administrator's CLI.
+  beforeHost: async ({ world }) => {
+    const photoFile = join(dirname(world.dataDir), 'julie.png');
+    await writeFile(photoFile, photo());
+    expect((await cli(world.dataDir, 'user', 'photo', 'julie', photoFile)).rc).toBe(0);
+  },
+  host: () => ({
+    logger: createLogger({ level: 'silent' }),
+    health: false,
+    backup: false,
+    tripwire: false,
+    screen: { injector: new RecordingInjector(), displays: { list: async () => [] } },
+    interventions: { shell },
+  }),
+});
+
 describe('intervention receipts in the real UIs', () => {
-  let browser: Browser;
   let hub: Hub;
   let host: Host;
   let app: Page;
   let con: Page;
-  let shell: RecordingShell;
+  /** The hub's temporary folder (its data folder inside) and the practice machine's data folder. */
+  let hubDir: string;
   let hubDataDir: string;
   let appDataDir: string;
-  const dirs: Array<{ path: string; remove: () => Promise<void> }> = [];
 
-  /** `npm run hub:cli -- …` on the hub's data folder (as the administrator would, the hub running). */
-  async function cli(...args: string[]): Promise<{ rc: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const rc = await runCli(
-      ['--data-dir', hubDataDir, ...args],
-      { out: (s) => out.push(s), err: (s) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' },
-      {},
-    );
-    return { rc, out: out.join('\n'), err: err.join('\n') };
-  }
+  test.beforeAll(async ({ world, host: h, app: a, console, appDir, signIn }) => {
+    hub = world.hub;
+    host = h;
+    app = a;
+    con = console;
+    hubDataDir = world.dataDir;
+    hubDir = dirname(hubDataDir);
+    appDataDir = join(appDir, 'app');
 
-  beforeAll(async () => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-    const hubDir = await tempDir('receipts-hub');
-    const appDir = await tempDir('receipts-app');
-    dirs.push(hubDir, appDir);
-    hubDataDir = join(hubDir.path, 'data');
-    appDataDir = join(appDir.path, 'app');
-    hub = await createHub({
-      dataDir: hubDataDir,
-      port: 0,
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      consoleDir: CONSOLE_DIST,
-      env: {},
-      screen: { providerName: 'InfoSanté Services' },
-    });
-    const practice = await hub.admin.createPractice({ name: PRACTICE });
-    const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
-    const photoFile = join(hubDir.path, 'julie.png');
-    await writeFile(photoFile, photo());
-    expect((await cli('user', 'photo', 'julie', photoFile)).rc).toBe(0);
-    shell = new RecordingShell();
-    host = await startHost({
-      hubUrl: hub.url,
-      dataDir: appDataDir,
-      rendererDir: RENDERER_DIR,
-      logger: createLogger({ level: 'silent' }),
-      hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
-      health: false,
-      backup: false,
-      tripwire: false,
-      screen: { injector: new RecordingInjector(), displays: { list: async () => [] } },
-      interventions: { shell },
-      enrollCode: practice.enrollmentCode,
-      deviceName: 'Poste accueil',
-    });
-    browser = await launchBrowser();
-    app = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
-    con = await (await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true })).newPage();
-
-    await app.goto(host.url);
-    await app.getByRole('button', { name: 'Demander de l’aide' }).click();
-    await app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
-    await signInToConsole(con, hub.url, { login: t.login, password: PASSWORD, totpSecret: t.totpSecret });
-    await con.locator('li.queue-card').filter({ hasText: PRACTICE }).getByRole('button', { name: 'Accepter' }).click();
-    await con.getByRole('heading', { name: `Demande — ${PRACTICE}` }).waitFor();
+    await helpAccepted({ app, console, host, signIn }, PRACTICE);
     await app.getByText('Julie Martin s’occupe de vous').waitFor();
   });
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await host?.close().catch(() => undefined);
-    await hub?.close().catch(() => undefined);
-    for (const d of dirs) await d.remove();
-  });
 
-  it('the consent window shows the technician’s photo beside the verified name', async () => {
+  test('the consent window shows the technician’s photo beside the verified name', async () => {
     await con.getByTestId('screen-panel').getByRole('button', { name: 'Voir l’écran' }).click();
     const dialog = app.getByRole('alertdialog', { name: 'Demande de partage d’écran' });
     await dialog.waitFor();
@@ -141,7 +113,7 @@ describe('intervention receipts in the real UIs', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
-  it('the technician resolves, then downloads the receipt from the console; it verifies', async () => {
+  test('the technician resolves, then downloads the receipt from the console; it verifies', async () => {
     const requestId = decodeURIComponent(/#\/requests\/([^/?]+)/.exec(con.url())![1]!);
     await con.getByRole('button', { name: 'Résoudre' }).click();
     await con.getByLabel('Note de résolution (visible par le cabinet)').fill(NOTE);
@@ -157,7 +129,7 @@ describe('intervention receipts in the real UIs', () => {
       section.getByRole('button', { name: 'Télécharger le reçu (PDF)' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^recu-intervention-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}-v1-fr\.pdf$/);
-    const file = join(dirs[0]!.path, 'console-receipt.pdf');
+    const file = join(hubDir, 'console-receipt.pdf');
     await download.saveAs(file);
     await section.getByText(`Reçu téléchargé : ${download.suggestedFilename()}`).waitFor();
     const { text, json } = await pdfFacts(await readFile(file));
@@ -167,7 +139,7 @@ describe('intervention receipts in the real UIs', () => {
     const receipt = InterventionReceipt.parse(JSON.parse(json));
     expect(receipt.consents.map((c) => [c.kind, c.decision])).toEqual([['view', 'refused']]);
     expect(receipt.technician?.photoSha256).toMatch(/^[0-9a-f]{64}$/);
-    const v = await cli('receipt', 'verify', file);
+    const v = await cli(hubDataDir, 'receipt', 'verify', file);
     expect(v.err).toBe('');
     expect(v.rc).toBe(0);
 
@@ -175,12 +147,12 @@ describe('intervention receipts in the real UIs', () => {
       con.waitForEvent('download'),
       section.getByRole('button', { name: 'Données signées (JSON)' }).click(),
     ]);
-    const jsonFile = join(dirs[0]!.path, 'console-receipt.json');
+    const jsonFile = join(hubDir, 'console-receipt.json');
     await jsonDownload.saveAs(jsonFile);
     expect(await readFile(jsonFile, 'utf8')).toBe(json);
   });
 
-  it('the practitioner opens « Mes interventions » and the receipt: saved in the receipts folder, opened, verified', async () => {
+  test('the practitioner opens « Mes interventions » and the receipt: saved in the receipts folder, opened, verified', async () => {
     await app.getByRole('tab', { name: 'Mes interventions' }).click();
     await app.getByRole('heading', { name: 'Mes interventions' }).waitFor();
     const item = app.getByTestId('intervention').first();
@@ -201,7 +173,7 @@ describe('intervention receipts in the real UIs', () => {
     const { text } = await pdfFacts(pdf);
     expect(text).toContain('Reçu d’intervention');
     expect(text).toContain(PRACTICE);
-    expect((await cli('receipt', 'verify', join(folder, pdfName))).rc).toBe(0);
+    expect((await cli(hubDataDir, 'receipt', 'verify', join(folder, pdfName))).rc).toBe(0);
 
     // Opened again: the same file, nothing written twice.
     await item.getByRole('button', { name: 'Ouvrir le reçu (PDF)' }).click();

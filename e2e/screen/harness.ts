@@ -13,10 +13,10 @@ import { totpNow } from '../../server/src/test-support/sockets.js';
 import { startHost, type Host, type HostOptions } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import type { InjectorAvailability, InjectResult, InputInjector } from '../../main/services/screen/ports.js';
-import { CONSOLE_DIST } from '../console/harness.js';
+import { CONSOLE_DIST } from '../support/console.js';
 import { RENDERER_DIR, tempDir } from '../practitioner/harness.js';
 
-export { ensureConsoleBuilt } from '../console/harness.js';
+export { ensureConsoleBuilt } from '../support/console.js';
 export { ensureRendererBuilt, until } from '../practitioner/harness.js';
 
 export const PASSWORD = 'cheval agrafe pile correcte';

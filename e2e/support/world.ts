@@ -12,16 +12,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { test as base, type TestContext } from 'vitest';
 import { startHost, type Host, type HostOptions } from '../../main/host/server.js';
 import { tempDir } from '../../main/services/test-support/fixture.js';
 import { createHub, type CreateHubOptions, type Hub } from '../../server/src/app.js';
 import { freePort } from '../../server/src/store/free-port.js';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
 import { REPO, RENDERER_DIR, ensureRendererBuilt } from '../practitioner/harness.js';
 import { launchBrowser } from './browser.js';
-import { signInToConsole } from './console.js';
+import { CONSOLE_DIST, ensureConsoleBuilt, signInToConsole } from './console.js';
 
 export const PASSWORD = 'cheval agrafe pile correcte';
 export const RESULTS = join(REPO, 'test-results', 'e2e');
@@ -41,10 +40,17 @@ export interface WorldOptions {
    * documents) go beside it.
    */
   host?: (dirs: { appDir: string }) => Partial<HostOptions>;
+  /**
+   * Setup the practice machine needs before the host starts (its documents, another device already
+   * waiting, the hub's settings…): run once the hub is up and `appDir` exists, just before `startHost`.
+   */
+  beforeHost?: (ctx: { world: WorldHub; appDir: string }) => Promise<void> | void;
   /** Chromium flags (fake media devices…). */
   browserArgs?: string[];
   appViewport?: { width: number; height: number };
   consoleViewport?: { width: number; height: number };
+  /** More options for every browser context of the world (a locale, downloads…). */
+  contextOptions?: Omit<BrowserContextOptions, 'viewport'>;
   /** 'test' (default): a fresh world per test; 'file': one world for the whole spec file. */
   scope?: 'test' | 'file';
 }
@@ -73,16 +79,26 @@ interface Fixtures {
   console: Page;
   /** Signs the world's technician in to the console page; lands on the queue. */
   signIn: () => Promise<void>;
+  /** Another traced page in its own browser context (a second technician, another console…). */
+  newPage: (label: string, viewport?: { width: number; height: number }) => Promise<Page>;
 }
 
 /** Browser contexts of this spec file, with whether a trace chunk is open for the running test. */
 const traced: Array<{ context: BrowserContext; label: string; chunk: boolean }> = [];
 
-async function tracedPage(browser: Browser, label: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
+async function tracedPage(
+  browser: Browser,
+  label: string,
+  viewport: { width: number; height: number },
+  options: Omit<BrowserContextOptions, 'viewport'> = {},
+): Promise<Page> {
+  const context = await browser.newContext({ ...options, viewport });
   await context.tracing.start({ screenshots: true, snapshots: true, title: label });
   await context.tracing.startChunk();
-  traced.push({ context, label, chunk: true });
+  const entry = { context, label, chunk: true };
+  traced.push(entry);
+  // A context the test closes takes its trace with it.
+  context.on('close', () => traced.splice(traced.indexOf(entry), 1));
   return context.newPage();
 }
 
@@ -168,6 +184,7 @@ export function worldTest(options: WorldOptions = {}) {
     host: [
       async ({ world, appDir }, use) => {
         ensureRendererBuilt();
+        await options.beforeHost?.({ world, appDir });
         const enroll = options.enroll
           ? {
               enrollCode: world.practice.enrollmentCode,
@@ -200,9 +217,21 @@ export function worldTest(options: WorldOptions = {}) {
       },
       { scope },
     ],
-    app: [async ({ browser }, use) => use(await tracedPage(browser, 'app', options.appViewport ?? { width: 420, height: 760 })), { scope }],
+    app: [
+      async ({ browser }, use) =>
+        use(await tracedPage(browser, 'app', options.appViewport ?? { width: 420, height: 760 }, options.contextOptions)),
+      { scope },
+    ],
     console: [
-      async ({ browser }, use) => use(await tracedPage(browser, 'console', options.consoleViewport ?? { width: 1280, height: 900 })),
+      async ({ browser }, use) =>
+        use(await tracedPage(browser, 'console', options.consoleViewport ?? { width: 1280, height: 900 }, options.contextOptions)),
+      { scope },
+    ],
+    newPage: [
+      async ({ browser }, use) =>
+        use((label, viewport) =>
+          tracedPage(browser, label, viewport ?? options.consoleViewport ?? { width: 1280, height: 900 }, options.contextOptions),
+        ),
       { scope },
     ],
     signIn: [async ({ world, console: page }, use) => use(() => signInToConsole(page, world.hub.url, world.technician)), { scope }],
@@ -220,4 +249,20 @@ export function worldTest(options: WorldOptions = {}) {
       { auto: true },
     ],
   });
+}
+
+/**
+ * The practitioner asks for help from the app page (opened on the host), the world's technician
+ * signs in and accepts it: the request's workspace is open in the console.
+ */
+export async function helpAccepted(
+  w: { app: Page; console: Page; host: Host; signIn: () => Promise<void> },
+  practice: string,
+): Promise<void> {
+  await w.app.goto(w.host.url);
+  await w.app.getByRole('button', { name: 'Demander de l’aide' }).click();
+  await w.app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
+  await w.signIn();
+  await w.console.locator('li.queue-card').filter({ hasText: practice }).getByRole('button', { name: 'Accepter' }).click();
+  await w.console.getByRole('heading', { name: `Demande — ${practice}` }).waitFor();
 }

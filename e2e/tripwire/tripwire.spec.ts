@@ -9,58 +9,36 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createHub, type Hub } from '../../server/src/app.js';
+import { afterEach, describe, expect } from 'vitest';
 import { connectDevice, emitAck, enrollDevice, type Socket } from '../../server/src/test-support/sockets.js';
-import { startHost, type Host } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { RecordingNotifier } from '../../main/services/test-support/fixture.js';
-import { launchBrowser } from '../support/browser.js';
-import { signInToConsole } from '../support/console.js';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
-import { RENDERER_DIR, ensureRendererBuilt, tempDir, until } from '../practitioner/harness.js';
+import { until } from '../practitioner/harness.js';
+import { worldTest } from '../support/world.js';
 
-const PASSWORD = 'cheval agrafe pile correcte';
 const PRACTICE = 'Cabinet des Lilas';
 
-describe('ransomware tripwire, end to end', () => {
-  let hub: Hub | undefined;
-  let host: Host | undefined;
-  let browser: Browser | undefined;
-  let other: Socket | undefined;
-  const dirs: Array<{ remove: () => Promise<void> }> = [];
-  beforeAll(() => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-  });
-  afterEach(async () => {
-    other?.close();
-    await browser?.close().catch(() => undefined);
-    await host?.close().catch(() => undefined);
-    await hub?.close().catch(() => undefined);
-    for (const d of dirs.splice(0)) await d.remove();
-  });
+let other: Socket | undefined;
+const files: string[] = [];
 
-  it('the practitioner is told what to do, the technician gets an urgent request with the evidence and lifts it', async () => {
-    const hubDir = await tempDir('tripwire-e2e-hub');
-    const appDir = await tempDir('tripwire-e2e-app');
-    dirs.push(hubDir, appDir);
-    hub = await createHub({ dataDir: hubDir.path, port: 0, host: '127.0.0.1', logLevel: 'silent', consoleDir: CONSOLE_DIST, env: {} });
+const test = worldTest({
+  practice: PRACTICE,
+  enroll: { deviceName: 'Cabinet 2' },
+  appViewport: { width: 900, height: 900 },
+  consoleViewport: { width: 1280, height: 1000 },
+  // Before the host starts: the support's number, another machine of the practice already waiting, the practice folder.
+  beforeHost: async ({ world, appDir }) => {
+    const hub = world.hub;
     await hub.settings.updateSupport({ phone: '04 72 00 00 00' }, { type: 'cli', id: null });
-    const practice = await hub.admin.createPractice({ name: PRACTICE });
-    const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
-    // Another machine of the practice was already waiting.
-    const accueil = await enrollDevice(hub.url, practice.enrollmentCode, { name: 'Accueil' });
+    const accueil = await enrollDevice(hub.url, world.practice.enrollmentCode, { name: 'Accueil' });
     other = await connectDevice(hub.url, accueil.token);
     const waiting = await emitAck(other, 'help:create', {
       clientId: '0d5b0e57-7c1f-4f7e-a7a8-9d1c7b1e2f30',
       context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' },
     });
     expect(waiting.ok).toBe(true);
-
-    const docs = join(appDir.path, 'Documents');
-    const files: string[] = [];
+    const docs = join(appDir, 'Documents');
+    files.splice(0);
     for (const sub of ['Patients', 'Courriers']) {
       await mkdir(join(docs, sub), { recursive: true });
       for (let i = 0; i < 15; i++) {
@@ -69,20 +47,28 @@ describe('ransomware tripwire, end to end', () => {
         files.push(p);
       }
     }
-    host = await startHost({
-      hubUrl: hub.url,
-      dataDir: join(appDir.path, 'app'),
-      rendererDir: RENDERER_DIR,
-      logger: createLogger({ level: 'silent' }),
-      notifier: new RecordingNotifier(),
-      health: false,
-      screen: false,
-      enrollCode: practice.enrollmentCode,
-      deviceName: 'Cabinet 2',
-      backup: { folders: [docs], service: { resticCacheDir: join(appDir.path, 'cache') } },
-      tripwire: { reportEveryMs: 200 },
-      hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
-    });
+  },
+  host: ({ appDir }) => ({
+    logger: createLogger({ level: 'silent' }),
+    notifier: new RecordingNotifier(),
+    health: false,
+    screen: false,
+    backup: { folders: [join(appDir, 'Documents')], service: { resticCacheDir: join(appDir, 'cache') } },
+    tripwire: { reportEveryMs: 200 },
+  }),
+});
+
+describe('ransomware tripwire, end to end', () => {
+  afterEach(() => {
+    other?.close();
+  });
+
+  test('the practitioner is told what to do, the technician gets an urgent request with the evidence and lifts it', async ({
+    host,
+    app,
+    console: con,
+    signIn,
+  }) => {
     const h = host;
     await until(
       async () =>
@@ -94,8 +80,6 @@ describe('ransomware tripwire, end to end', () => {
     const good = await h.backup!.service.runBackup();
     expect(good.outcome).toBe('ok');
 
-    browser = await launchBrowser();
-    const app = await (await browser.newContext({ viewport: { width: 900, height: 900 } })).newPage();
     await app.goto(h.url);
     await app.getByRole('tab', { name: 'Assistance' }).waitFor();
     expect(await app.getByTestId('tripwire-alert').count()).toBe(0);
@@ -126,8 +110,7 @@ describe('ransomware tripwire, end to end', () => {
     await app.getByTestId('tripwire-bar').waitFor();
 
     // The technician: the urgent request first in the queue, above the one that waited.
-    const con = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    await signInToConsole(con, hub.url, { login: t.login, totpSecret: t.totpSecret, password: PASSWORD });
+    await signIn();
     const first = con.locator('li.queue-card').first();
     await first.getByText('Urgent — alerte rançongiciel').waitFor();
     await first.getByText('Cabinet 2').waitFor();

@@ -9,22 +9,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHub, type Hub } from '../../server/src/app.js';
+import type { Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import type { Hub } from '../../server/src/app.js';
 import { runCli } from '../../server/src/cli.js';
 import { connectDevice, emitAck, enrollDevice, type Socket } from '../../server/src/test-support/sockets.js';
 import { fakeInstaller, makeBuild } from '../../server/src/updates/test-support/index.js';
-import { CONSOLE_DIST, ensureConsoleBuilt } from '../console/harness.js';
-import { launchBrowser } from '../support/browser.js';
 import { signInToConsole } from '../support/console.js';
+import { PASSWORD, worldTest } from '../support/world.js';
 
-const PASSWORD = 'correct horse battery staple';
+// One hub for the file: the admin (the world's technician) publishes and steers; a technician is refused.
+const test = worldTest({
+  scope: 'file',
+  practice: 'Cabinet du Parc',
+  technician: { login: 'admin', displayName: 'Agnès Admin', role: 'admin' },
+  contextOptions: { locale: 'fr-FR' },
+});
 
 let dataDir: string;
 let hub: Hub;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let newPage: (label: string) => Promise<Page>;
 const sockets: Socket[] = [];
 const pageProblems: string[] = [];
 let admin: { id: string; login: string; totpSecret: string };
@@ -43,10 +47,7 @@ async function hubCli(args: string[]): Promise<{ code: number; out: string; err:
 }
 
 async function signedIn(who: { login: string; totpSecret: string }): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(120_000);
+  const page = await newPage(who.login);
   page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageProblems.push(`csp: ${m.text()}`);
@@ -61,16 +62,15 @@ async function feedPercent(): Promise<number | undefined> {
   return (load(await res.text()) as { stagingPercentage?: number }).stagingPercentage;
 }
 
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  dataDir = mkdtempSync(join(tmpdir(), 'vigie-updates-console-'));
-  hub = await createHub({ dataDir, port: 0, host: '127.0.0.1', consoleDir: CONSOLE_DIST, logLevel: 'silent', env: {} });
-  admin = await hub.admin.addTechnician({ login: 'admin', displayName: 'Agnès Admin', password: PASSWORD, role: 'admin' });
+test.beforeAll(async ({ world, newPage: open }) => {
+  dataDir = world.dataDir;
+  hub = world.hub;
+  newPage = open;
+  admin = world.technician;
   tech = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
-  browser = await launchBrowser();
 
   // Three machines: two still on 1.4.0, one already on 1.5.0 (it says so when it connects).
-  const practice = await hub.admin.createPractice({ name: 'Cabinet du Parc' });
+  const practice = world.practice;
   for (const [name, version] of [
     ['Accueil', '1.4.0'],
     ['Cabinet 1', '1.4.0'],
@@ -83,16 +83,12 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
+test.afterAll(() => {
   for (const s of sockets) s.disconnect();
-  for (const c of contexts) await c.close();
-  await browser?.close();
-  await hub?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('console admin page: updates', () => {
-  it('an admin sees a release published with the hub CLI, widens its rollout, then halts it', async () => {
+  test('an admin sees a release published with the hub CLI, widens its rollout, then halts it', async () => {
     // A (fake, unsigned-by-nobody) Windows build in a temp dir, exactly as electron-builder lays it out.
     const build = mkdtempSync(join(tmpdir(), 'vigie-build-'));
     await makeBuild(build, 'win', '1.5.0', [{ name: 'Vigie-Setup-1.5.0.exe', content: fakeInstaller(80_000) }]);
@@ -171,7 +167,7 @@ describe('console admin page: updates', () => {
     expect(pageProblems).toEqual([]);
   });
 
-  it('a technician who is not an admin has no link, is refused on the page, and gets 403 from the API', async () => {
+  test('a technician who is not an admin has no link, is refused on the page, and gets 403 from the API', async () => {
     const before = await feedPercent();
     const page = await signedIn(tech);
     expect(await page.getByRole('link', { name: 'Mises à jour' }).count()).toBe(0);
