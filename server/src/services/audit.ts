@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AuditEntry } from '@vigie/common';
 import type { HubKey } from '../hub-key.js';
@@ -202,15 +203,16 @@ export class AuditLog {
     if (!opts.force && this.lastCheckpoint?.seq === seq && this.lastCheckpoint.hash === head.hash) return null;
     const base = { seq, hash: head.hash, at: nowIso(), keyId: this.key.id };
     const cp: AuditCheckpoint = { v: 1, ...base, mac: this.key.auditMac(checkpointMessage(base)) };
-    mkdirSync(dirname(this.opts.checkpointFile), { recursive: true, mode: 0o700 });
-    const fd = openSync(this.opts.checkpointFile, 'a', 0o600);
+    // Appended and synced off the event loop (the thread pool): the line is on disk before the promise resolves.
+    await mkdir(dirname(this.opts.checkpointFile), { recursive: true, mode: 0o700 });
+    const fh = await open(this.opts.checkpointFile, 'a', 0o600);
     try {
-      writeSync(fd, `${JSON.stringify(cp)}\n`);
-      fsyncSync(fd);
+      await fh.write(`${JSON.stringify(cp)}\n`);
+      await fh.sync();
     } finally {
-      closeSync(fd);
+      await fh.close();
     }
-    this.lastCheckpoint = { seq, hash: head.hash };
+    if (!this.lastCheckpoint || this.lastCheckpoint.seq <= seq) this.lastCheckpoint = { seq, hash: head.hash };
     this.opts.onCheckpoint?.(cp);
     return cp;
   }
