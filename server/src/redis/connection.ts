@@ -63,10 +63,47 @@ export function connectRedis(url: string, opts: { commandTimeoutMs: number; log:
   return {
     cmd,
     // A subscriber queues its SUBSCRIBE until connected, and ioredis subscribes again after each reconnect.
-    subscriber: (name) => open(name, { enableOfflineQueue: true, maxRetriesPerRequest: null }),
+    subscriber: (name) => guardShardedSubscriptions(open(name, { enableOfflineQueue: true, maxRetriesPerRequest: null }), opts.log),
     close: async () => {
       for (const c of all) c.disconnect();
       await Promise.resolve();
     },
   };
+}
+
+/**
+ * The socket.io adapter subscribes to a room's channel when the room is created and unsubscribes
+ * when it is deleted, without looking at the result: while Redis is away (or the connection is
+ * closing) those calls reject and nobody handles it — an unhandled rejection in the hub. Here a
+ * failed SSUBSCRIBE is logged and issued again once the connection is ready (ioredis only
+ * re-subscribes the channels Redis had confirmed), unless the room went away meanwhile; a failed
+ * SUNSUBSCRIBE is only logged (the next reconnect drops what was not confirmed).
+ */
+export function guardShardedSubscriptions(client: Redis, log: Logger): Redis {
+  const retry = new Set<string>();
+  const ssubscribe = client.ssubscribe.bind(client) as (...channels: string[]) => Promise<unknown>;
+  const sunsubscribe = client.sunsubscribe.bind(client) as (...channels: string[]) => Promise<unknown>;
+  const subscribe = (channels: string[]): Promise<unknown> => {
+    for (const ch of channels) retry.delete(ch);
+    const p = ssubscribe(...channels);
+    p.catch((err: unknown) => {
+      for (const ch of channels) retry.add(ch);
+      log.debug({ err, channels }, 'redis channel subscription not done yet (again when Redis is back)');
+    });
+    return p;
+  };
+  client.on('ready', () => {
+    if (retry.size > 0) void subscribe([...retry]);
+  });
+  Object.assign(client, {
+    ssubscribe: (...channels: string[]) => subscribe(channels.flat()),
+    sunsubscribe: (...channels: string[]) => {
+      const flat = channels.flat();
+      for (const ch of flat) retry.delete(ch);
+      const p = sunsubscribe(...flat);
+      p.catch((err: unknown) => log.debug({ err, channels: flat }, 'redis channel unsubscription not done'));
+      return p;
+    },
+  });
+  return client;
 }
