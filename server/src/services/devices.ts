@@ -336,39 +336,13 @@ export class DeviceService {
       .selectFrom('devices as d')
       .innerJoin('practices as p', 'p.id', 'd.practice_id')
       .leftJoin('device_reports as r', 'r.device_id', 'd.id')
-      .select([
-        'd.id',
-        'd.practice_id',
-        'p.name as practice_name',
-        'd.name',
-        'd.os',
-        'd.os_version',
-        'd.model',
-        'd.app_version',
-        'd.enrolled_at',
-        'd.last_seen_at',
-        'd.revoked_at',
-        'r.health',
-        'r.backup',
-        'r.reported_at',
-      ])
+      .select([...DEVICE_COLUMNS, 'r.health', 'r.backup', 'r.reported_at'])
       .orderBy('p.name')
       .orderBy('d.name');
     if (!filter.includeRevoked) q = q.where('d.revoked_at', 'is', null);
     const rows = await q.execute();
     return rows.map((r) => ({
-      id: r.id,
-      practiceId: r.practice_id,
-      practiceName: r.practice_name,
-      name: r.name,
-      os: r.os as Device['os'],
-      osVersion: r.os_version,
-      model: r.model,
-      appVersion: r.app_version,
-      online: isOnline(r.id),
-      enrolledAt: r.enrolled_at,
-      lastSeenAt: r.last_seen_at,
-      revoked: r.revoked_at !== null,
+      ...deviceOf(r, isOnline(r.id)),
       health: parseJson<HealthSummary>(r.health),
       backup: parseJson<BackupSummary>(r.backup),
       reportedAt: r.reported_at,
@@ -379,38 +353,56 @@ export class DeviceService {
     const r = await this.db
       .selectFrom('devices as d')
       .innerJoin('practices as p', 'p.id', 'd.practice_id')
-      .select([
-        'd.id',
-        'd.practice_id',
-        'p.name as practice_name',
-        'd.name',
-        'd.os',
-        'd.os_version',
-        'd.model',
-        'd.app_version',
-        'd.enrolled_at',
-        'd.last_seen_at',
-        'd.revoked_at',
-      ])
+      .select(DEVICE_COLUMNS)
       .where('d.id', '=', deviceId)
       .executeTakeFirst();
-    if (!r) return null;
-    return {
-      id: r.id,
-      practiceId: r.practice_id,
-      practiceName: r.practice_name,
-      name: r.name,
-      os: r.os as Device['os'],
-      osVersion: r.os_version,
-      model: r.model,
-      appVersion: r.app_version,
-      online,
-      enrolledAt: r.enrolled_at,
-      lastSeenAt: r.last_seen_at,
-      revoked: r.revoked_at !== null,
-    };
+    return r ? deviceOf(r, online) : null;
   }
 }
+
+/** A device's own columns with its practice's name (devices as d, practices as p), read by list() and get(). */
+const DEVICE_COLUMNS = [
+  'd.id',
+  'd.practice_id',
+  'p.name as practice_name',
+  'd.name',
+  'd.os',
+  'd.os_version',
+  'd.model',
+  'd.app_version',
+  'd.enrolled_at',
+  'd.last_seen_at',
+  'd.revoked_at',
+] as const;
+
+interface DeviceRow {
+  id: string;
+  practice_id: string;
+  practice_name: string;
+  name: string;
+  os: string;
+  os_version: string;
+  model: string;
+  app_version: string;
+  enrolled_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
+const deviceOf = (r: DeviceRow, online: boolean): Device => ({
+  id: r.id,
+  practiceId: r.practice_id,
+  practiceName: r.practice_name,
+  name: r.name,
+  os: r.os as Device['os'],
+  osVersion: r.os_version,
+  model: r.model,
+  appVersion: r.app_version,
+  online,
+  enrolledAt: r.enrolled_at,
+  lastSeenAt: r.last_seen_at,
+  revoked: r.revoked_at !== null,
+});
 
 /** A token bucket allowing `n` per minute, all of them at once after a quiet minute. */
 const perMinute = (n: number) => ({ ratePerSecond: n / 60, burst: Math.max(1, n) });
