@@ -96,7 +96,10 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   const cfg = loadConfig({ dataDir, env: env ?? process.env, overrides, paths: { keyFile, auditCheckpointFile, databaseUrl, redisUrl } });
   const log = logger ?? createLogger(cfg.logLevel);
   const key = loadOrCreateHubKey(cfg.keyFile);
-  const db = await openHubStore(cfg, { onPoolError: (err) => log.error({ err }, 'database connection lost (the pool opens another)') });
+  const db = await openHubStore(cfg, {
+    onPoolError: (err) => log.error({ err }, 'database connection lost (the pool opens another)'),
+    onCheckpointError: (why) => log.warn({ why }, 'store checkpoint thread'),
+  });
   // Several nodes: what they share that is short-lived (socket.io rooms, presence, counters) is in Redis (server/src/redis).
   const redis = cfg.redisUrl ? await openRedisParts({ redis: cfg.redis, redisUrl: cfg.redisUrl }, log.child({ part: 'redis' })) : null;
   const services = createServices(db, cfg, key, {

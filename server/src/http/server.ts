@@ -19,6 +19,7 @@ import {
 import { fastifyTrustProxy, type HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
+import { durable } from '../store/db.js';
 import { KNOWN_DEVICE_COOKIE } from '../services/login-guard.js';
 
 export const HUB_VERSION = '0.1.0';
@@ -153,6 +154,8 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
 
   app.addHook('onSend', async (_req, reply, payload) => {
     securityHeaders(reply);
+    // Nothing is answered before what the request wrote is on disk (group commit, store/db.ts).
+    await durable(s.db);
     return payload;
   });
 

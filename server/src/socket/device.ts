@@ -12,6 +12,7 @@ import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DeviceActor } from '../services/actors.js';
 import type { Services } from '../services/index.js';
+import { durable } from '../store/db.js';
 import { updateDeviceHandlers, type UpdatesService } from '../updates/index.js';
 import { nowIso } from '../util.js';
 import { chatHandlers } from './chat.js';
@@ -142,7 +143,7 @@ export function setupDeviceNamespace(
       revokedSocket(socket);
       throw new VigieError('REVOKED', 'Cet appareil a été révoqué.');
     };
-    dispatch(socket, DEVICE_EVENTS, h, { actor, socket }, { ...cfg.socket, log, beforeEach });
+    dispatch(socket, DEVICE_EVENTS, h, { actor, socket }, { ...cfg.socket, log, beforeEach, durable: () => durable(s.db) });
   });
 }
 

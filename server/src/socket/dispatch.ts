@@ -21,6 +21,8 @@ export interface DispatchOptions {
   rateKey?: string;
   /** Where the buckets live; default: the socket.io server's (socketLimits). */
   limiter?: RateLimiter;
+  /** Resolves once what the store committed is on disk (store/db.ts durable): awaited before every answer. */
+  durable?: () => Promise<void>;
 }
 
 /** The counters of one hub's sockets: event buckets (dispatch) and connection slots (/device). */
@@ -63,7 +65,7 @@ type Ack = (r: Result<unknown>) => void;
 
 /**
  * The one place where socket events enter the hub: rate limit, ack check, contract parsing,
- * Result envelope, error logging. Handlers only see parsed input and return data or throw
+ * Result envelope (sent once the handler's writes are on disk), error logging. Handlers only see parsed input and return data or throw
  * VigieError. Events without an ack are ignored; unknown events get UNKNOWN_EVENT.
  */
 export function dispatch<M extends EventMap, C>(socket: Socket, events: M, handlers: Handlers<M, C>, ctx: C, opts: DispatchOptions): void {
@@ -111,10 +113,13 @@ export function dispatch<M extends EventMap, C>(socket: Socket, events: M, handl
           const input = parseOrThrow(schema, payload);
           if (opts.beforeEach) await opts.beforeEach();
           const data = await handler(input, ctx);
+          await opts.durable?.();
           safeAck(ack, ok(data));
         } catch (e) {
           if (!(e instanceof VigieError)) opts.log.error({ err: e, event: name, nsp: socket.nsp.name }, 'socket handler failed');
           else if (e.code === 'UNAUTHORIZED') setImmediate(() => socket.disconnect(true));
+          // A refusal may have been recorded (audit) too: answered once that is on disk as well.
+          await opts.durable?.().catch((d: unknown) => opts.log.error({ err: d }, 'store sync failed'));
           safeAck(ack, toErr(e));
         }
       })();

@@ -19,6 +19,7 @@ import { isPrivileged, type TechActor } from '../services/actors.js';
 import type { SessionInfo } from '../services/auth.js';
 import { loadHealthReport } from '../services/health-reports.js';
 import type { Services } from '../services/index.js';
+import { durable } from '../store/db.js';
 import { connectError } from './device.js';
 import { chatHandlers } from './chat.js';
 import { dispatch, type Handlers } from './dispatch.js';
@@ -207,7 +208,7 @@ export function setupTechNamespace(
       }
       await s.auth.touch(session.sessionId);
     };
-    dispatch(socket, TECH_EVENTS, h, { actor, session, socket }, { ...cfg.socket, log, beforeEach });
+    dispatch(socket, TECH_EVENTS, h, { actor, session, socket }, { ...cfg.socket, log, beforeEach, durable: () => durable(s.db) });
   });
 }
 

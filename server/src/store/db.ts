@@ -13,6 +13,8 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import { Checkpointer } from './checkpointer.js';
+import { GroupCommit } from './group-commit.js';
 import { isPostgresUrl, PostgresColumnTypes, SqliteRowLocks, withMigrationLock } from './dialect.js';
 
 export type Db = Kysely<Database>;
@@ -27,6 +29,8 @@ export interface OpenDbOptions {
   poolSize?: number;
   /** Postgres: an idle pooled connection failed (server restart, network); the pool replaces it. Default: ignored. */
   onPoolError?: (err: Error) => void;
+  /** SQLite: the checkpoint thread failed (the connection then checkpoints itself). Default: ignored. */
+  onCheckpointError?: (why: string) => void;
 }
 
 /** Where a hub keeps its data: the Postgres database of `databaseUrl` when set, else `<dataDir>/hub.sqlite`. */
@@ -40,7 +44,7 @@ export function storeLocation(cfg: { dataDir: string; databaseUrl: string | null
  */
 export function openHubStore(
   cfg: { dataDir: string; databaseUrl: string | null; sqliteSynchronous: 'FULL' | 'NORMAL'; postgresPoolSize: number },
-  opts: Pick<OpenDbOptions, 'onPoolError' | 'poolSize'> = {},
+  opts: Pick<OpenDbOptions, 'onPoolError' | 'onCheckpointError' | 'poolSize'> = {},
 ): Promise<Db> {
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
   return openDb(storeLocation(cfg), { synchronous: cfg.sqliteSynchronous, poolSize: cfg.postgresPoolSize, ...opts });
@@ -72,15 +76,43 @@ function privateFile(file: string): void {
 /**
  * Kysely prepares every query anew; the statements of the most recent STATEMENTS query texts are
  * kept instead (the texts are the compiled queries, values apart). One connection, no streaming
- * reads: a statement is never in use twice at once.
+ * reads: a statement is never in use twice at once. With `commits`, each statement that ends a
+ * write transaction (or writes outside one) is counted there (group commit).
  */
 const STATEMENTS = 256;
-function preparedOnce(db: KyselySqlite): KyselySqlite {
+function preparedOnce(db: SqliteDatabase.Database, commits: GroupCommit | null, beforeClose: () => void): KyselySqlite {
   const kept = new Map<string, SqliteStatement>();
+  let wrote = false;
+  const counted = (stmt: SqliteDatabase.Statement): SqliteStatement => {
+    // COMMIT and RELEASE are "read-only" statements to SQLite: a write is remembered until the
+    // connection leaves its transaction (a rollback then costs one needless fsync, nothing more).
+    const after = <T>(result: T): T => {
+      if (!stmt.readonly) wrote = true;
+      if (wrote && !db.inTransaction) {
+        wrote = false;
+        commits!.commit();
+      }
+      return result;
+    };
+    return {
+      get reader() {
+        return stmt.reader;
+      },
+      all: (parameters) => after(stmt.all(parameters as unknown[])),
+      run: (parameters) => after(stmt.run(parameters as unknown[])),
+      // Kysely streams only SELECTs; a write through iterate() is counted at its first row.
+      iterate: (parameters) => after(stmt.iterate(parameters as unknown[])),
+    };
+  };
   return {
-    close: () => db.close(),
+    close: () => {
+      beforeClose();
+      // Closing the last connection checkpoints the log into the file (synced); the log's handle then goes.
+      db.close();
+      void commits?.close();
+    },
     prepare: (sql: string) => {
-      const stmt = kept.get(sql) ?? db.prepare(sql);
+      const stmt = kept.get(sql) ?? (commits ? counted(db.prepare(sql)) : (db.prepare(sql) as unknown as SqliteStatement));
       kept.delete(sql);
       kept.set(sql, stmt);
       if (kept.size > STATEMENTS) kept.delete(kept.keys().next().value!);
@@ -89,17 +121,44 @@ function preparedOnce(db: KyselySqlite): KyselySqlite {
   };
 }
 
+/** The group commit of each SQLite store opened with `synchronous: 'FULL'` (see durable). */
+const groupCommits = new WeakMap<object, GroupCommit>();
+
+/**
+ * Resolves once every write the store has committed so far is on disk: awaited before the hub
+ * acknowledges anything to a client (socket/dispatch.ts, http/server.ts). At once on Postgres (a
+ * commit returns once durable) and on SQLite with `synchronous: 'NORMAL'` (durability given up by
+ * configuration).
+ */
+export function durable(db: Db): Promise<void> {
+  return groupCommits.get(db)?.durable() ?? Promise.resolve();
+}
+
+/** The group commit's figures of a SQLite store (commits, commits on disk, fsync calls); null on other stores. */
+export function storeSyncStats(db: Db): ReturnType<GroupCommit['stats']> | null {
+  return groupCommits.get(db)?.stats() ?? null;
+}
+
 function openSqlite(file: string, opts: OpenDbOptions): Db {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   privateFile(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+  // FULL is kept by syncing the log off the event loop, once per turn (store/group-commit.ts): the
+  // connection itself runs NORMAL, which still syncs at each checkpoint and log restart. Checkpoints
+  // run in a worker thread (store/checkpointer.ts).
+  const grouped = (opts.synchronous ?? 'FULL') === 'FULL';
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   // Deleted or overwritten content (ended sessions, secrets sealed at start) is zeroed, not left in free space.
   sqlite.pragma('secure_delete = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }), plugins: [new SqliteRowLocks()] });
+  const commits = grouped ? new GroupCommit(`${file}-wal`) : null;
+  const checkpointer = new Checkpointer(file, sqlite, opts.onCheckpointError);
+  const database = preparedOnce(sqlite, commits, () => checkpointer.stop());
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new SqliteRowLocks()] });
+  if (commits) groupCommits.set(db, commits);
+  return db;
 }
 
 /** 64-bit integers (`bigint` columns, `count(*)`) and numerics come back as numbers, as they do from SQLite. */

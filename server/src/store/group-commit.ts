@@ -1,0 +1,111 @@
+/**
+ * Group commit for the embedded SQLite store: every acknowledged write on disk, without an fsync
+ * on the event loop at each commit.
+ *
+ * With `synchronous = FULL`, SQLite syncs the write-ahead log inside every COMMIT — a call that
+ * blocks the hub's only thread for as long as the disk takes (75–290 ms on a busy shared disk),
+ * while every other device and technician waits. Instead the connection runs `synchronous =
+ * NORMAL` (a commit writes the log, SQLite still syncs its header when the log restarts and both
+ * files at each checkpoint) and this module syncs the log itself: after the commits of one turn of
+ * the event loop, one `fsync` of the `-wal` file on the thread pool covers all of them (group
+ * commit). Whoever answers a client — the socket acknowledgement in socket/dispatch.ts, the HTTP
+ * reply in http/server.ts — first awaits `durable()`, which resolves once every commit made so
+ * far is on disk. Same guarantee as FULL for what the hub acknowledges; the event loop never
+ * waits for the disk.
+ */
+import { close, fsync, open } from 'node:fs';
+
+type Waiter = { upTo: number; resolve: () => void; reject: (e: Error) => void };
+
+export class GroupCommit {
+  /** Commits made so far (counted by the connection wrapper) and how many of them are on disk. */
+  private committed = 0;
+  private synced = 0;
+  private waiters: Waiter[] = [];
+  private pending = false; // a sync is scheduled or running
+  private fd: Promise<number | null> | null = null;
+  private closed = false;
+  /** fsync calls made: fewer than commits when commits are grouped. */
+  private syncs = 0;
+
+  constructor(private readonly walFile: string) {}
+
+  /** A transaction (or a statement outside one) that changed something has just committed. */
+  commit(): void {
+    this.committed++;
+    this.schedule();
+  }
+
+  /** Resolves once every commit made before this call is on disk; rejects if the disk refused the sync. */
+  durable(): Promise<void> {
+    if (this.synced >= this.committed) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ upTo: this.committed, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Commits counted, how many of them are known on disk, and the fsync calls that took (figures). */
+  stats(): { committed: number; synced: number; syncs: number } {
+    return { committed: this.committed, synced: this.synced, syncs: this.syncs };
+  }
+
+  /** Syncs what is left, then lets the file go (the store is closing). */
+  async close(): Promise<void> {
+    await this.durable().catch(() => undefined);
+    this.closed = true;
+    const fd = await this.fd?.catch(() => null);
+    if (fd !== null && fd !== undefined) await new Promise<void>((r) => close(fd, () => r()));
+  }
+
+  private schedule(): void {
+    if (this.pending || this.closed) return;
+    this.pending = true;
+    // After the current turn: the commits this turn makes share the one fsync.
+    setImmediate(() => void this.syncNow());
+  }
+
+  private walFd(): Promise<number | null> {
+    // Opened once, at the first sync: the log exists from the first commit on and keeps its inode
+    // while the store is open (SQLite rewinds it after a checkpoint, never deletes it).
+    this.fd ??= new Promise((resolve, reject) =>
+      open(this.walFile, 'r', (e, fd) => (e ? (e.code === 'ENOENT' ? resolve(null) : reject(e)) : resolve(fd))),
+    );
+    return this.fd;
+  }
+
+  private async syncNow(): Promise<void> {
+    const upTo = this.committed;
+    let failed = false;
+    try {
+      const fd = await this.walFd();
+      if (fd !== null) {
+        await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+        this.syncs++;
+      }
+      this.synced = Math.max(this.synced, upTo);
+      this.settle(
+        (w) => w.upTo <= upTo,
+        (w) => w.resolve(),
+      );
+    } catch (e) {
+      // Nothing acknowledged on a failed sync: those waiting are told, later commits try again.
+      failed = true;
+      const error = e instanceof Error ? e : new Error(String(e));
+      this.settle(
+        (w) => w.upTo <= upTo,
+        (w) => w.reject(error),
+      );
+    } finally {
+      this.pending = false;
+      // After a failure, only for those still waiting (no retry loop of its own).
+      if (this.committed > this.synced && (!failed || this.waiters.length > 0)) this.schedule();
+    }
+  }
+
+  private settle(match: (w: Waiter) => boolean, act: (w: Waiter) => void): void {
+    const done = this.waiters.filter(match);
+    this.waiters = this.waiters.filter((w) => !match(w));
+    for (const w of done) act(w);
+  }
+}
