@@ -189,7 +189,11 @@ export const WaitMessage = z.object({
 });
 export type WaitMessage = z.infer<typeof WaitMessage>;
 
-/** Live position of a waiting request, pushed to its device. */
+/**
+ * Live position of a waiting request, pushed to its device whenever what its practitioner reads
+ * changes (place, wait key, estimate, technicians available, opening, phone) — not when a request
+ * joins behind it: `waiting` and the wait's `waitedSeconds` are as of the message.
+ */
 export const QueuePosition = z.object({
   requestId: Id,
   position: z.number().int().min(1),

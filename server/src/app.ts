@@ -14,7 +14,7 @@ import { revokedSocket, setupDeviceNamespace } from './socket/device.js';
 import { Realtime, rooms } from './socket/realtime.js';
 import type { QueueFlushPort } from './socket/queue-push.js';
 import { endSession, setupTechNamespace } from './socket/tech.js';
-import { describeStore, openHubStore, storeLocation } from './store/db.js';
+import { describeStore, durable, openHubStore, storeLocation } from './store/db.js';
 import { withMigrationLock } from './store/dialect.js';
 import { createUpdatesService, migrateUpdates, registerUpdateRoutes, type UpdatesService } from './updates/index.js';
 import { migrateSettings, SettingsService } from './settings/index.js';
@@ -174,16 +174,13 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     allowRequest: (_req, callback) => callback(draining ? 'draining' : null, !draining),
   });
   if (redis) useSocketLimits(io, { events: redis.counters.socketEvents, slots: redis.counters.socketSlots });
-  realtime = new Realtime(
-    io,
-    services.help,
-    settings,
-    log.child({ part: 'realtime' }),
+  realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), {
     now,
-    cfg.eta.recheckSeconds * 1000,
-    queueFlush ?? redis?.queueFlush,
-    redis?.presence,
-  );
+    recheckMs: cfg.eta.recheckSeconds * 1000,
+    flush: queueFlush ?? redis?.queueFlush,
+    presence: redis?.presence,
+    durable: () => durable(services.db),
+  });
   const rt = realtime;
   const screen = createScreenHub({
     ...hubScreenDeps({ services, realtime: rt, settings: cfg.screen, log: log.child({ part: 'screen' }) }),

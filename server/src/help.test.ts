@@ -37,7 +37,12 @@ describe('help requests', () => {
 
   it('queues oldest first, pushes queue:updated to technicians and position + ETA to waiting devices', async () => {
     const queued = nextEvent<QueueSnapshot>(tech1.socket, 'queue:updated', (s) => s.requests.length === 1);
-    const posA = nextEvent<QueuePosition>(devA.socket, 'help:position');
+    // Each device is told its place in the answer to help:create, then pushed only what changes for it.
+    const told: Record<'A' | 'B', QueuePosition[]> = { A: [], B: [] };
+    const onA = (p: QueuePosition) => told.A.push(p);
+    const onB = (p: QueuePosition) => told.B.push(p);
+    devA.socket.on('help:position', onA);
+    devB.socket.on('help:position', onB);
     const a = await createHelp(devA, { topic: 'printer', description: 'L’imprimante ne répond plus' });
     expect(a.request.status).toBe('waiting');
     // No pickup recorded yet: one technician available, but no number to promise (legacy etaSeconds: the 90 s default).
@@ -56,18 +61,20 @@ describe('help requests', () => {
     });
     expect(snap.medianPickupSeconds).toBe(0);
     expect(snap.pickupSamples).toBe(0);
-    expect(await posA).toMatchObject({ position: 1, etaSeconds: 90, wait: { key: 'noEstimate' } });
 
-    const posB = nextEvent<QueuePosition>(devB.socket, 'help:position');
+    // B joins behind A: A reads the same as before, B was told in its answer — no push to either.
     const b = await createHelp(devB);
     expect(b.position).toMatchObject({ position: 2, waiting: 2, etaSeconds: 180 });
-    expect(await posB).toMatchObject({ position: 2, waiting: 2 });
 
-    // A second technician online halves the ETAs, pushed live.
+    // A second technician online halves the ETAs, pushed live: the first pushes either device gets.
     const posB2 = nextEvent<QueuePosition>(devB.socket, 'help:position', (p) => p.etaSeconds === 90);
     const posA2 = nextEvent<QueuePosition>(devA.socket, 'help:position', (p) => p.etaSeconds === 45);
     tech2 = await newTech(t, 'technician', 'Bruno Durand');
     await Promise.all([posA2, posB2]);
+    devA.socket.off('help:position', onA);
+    devB.socket.off('help:position', onB);
+    expect(told.A.map((p) => [p.position, p.etaSeconds])).toEqual([[1, 45]]);
+    expect(told.B.map((p) => [p.position, p.etaSeconds])).toEqual([[2, 90]]);
     const list = data(await emitAck<QueueSnapshot>(tech2.socket, 'queue:list'));
     expect(waitingIds(list)).toEqual([a.request.id, b.request.id]);
   });

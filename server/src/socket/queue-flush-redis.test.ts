@@ -58,6 +58,7 @@ function tracked(port: QueueFlushPort, watch: Watch) {
       watch.poke();
       return {
         dirty: c.dirty,
+        continues: c.continues,
         unchanged: (snap) => c.unchanged(snap),
         release: async (pushed) => {
           if (state.gate) await state.gate;
@@ -165,5 +166,25 @@ describe('queue push, several hub nodes on one Redis', () => {
     expect(a.pushes).toHaveLength(2);
     expect(holds(a.pushes[1], first.id) && holds(a.pushes[1], second.id)).toBe(true);
     expect(b.pushes).toHaveLength(0);
+  });
+
+  it('a node continues its own pushes only: after another node pushed, it tells every waiting device again', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const conns = [new Redis(redis.url), new Redis(redis.url)];
+    closers.push(async () => conns.forEach((c) => c.disconnect()));
+    const [a, b] = conns.map((c) => redisQueueFlush({ redis: c, prefix }));
+    const snap = await t.hub.realtime.snapshot();
+    const round = async (port: QueueFlushPort, pushed: QueueSnapshot | null) => {
+      const claim = (await port.claim())!;
+      await claim.release(pushed);
+      return claim.continues;
+    };
+    expect(await round(a!, snap)).toBe(false); // nobody pushed yet
+    expect(await round(a!, snap)).toBe(true); // A made the last push
+    expect(await round(a!, null)).toBe(true); // a round that pushed nothing leaves A the last pusher
+    expect(await round(b!, snap)).toBe(false); // B did not
+    expect(await round(a!, null)).toBe(false); // B pushed last: A's memory of what devices hold is stale
+    expect(await round(a!, snap)).toBe(false);
+    expect(await round(a!, snap)).toBe(true);
   });
 });

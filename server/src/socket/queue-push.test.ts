@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HelpRequest, QueuePosition } from '@vigie/common';
-import { createHelp, newDevice, newTech, startTestHub } from '../test-support/fixture.js';
-import { nextEvent } from '../test-support/sockets.js';
+import { createHelp, data, newDevice, newTech, startTestHub } from '../test-support/fixture.js';
+import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { initialPushState, nextLookDelay, pushStep, type PushEffect, type PushEvent, type PushState } from './queue-push.js';
 
 function run(events: PushEvent[], from: PushState = initialPushState): { state: PushState; effects: PushEffect[] } {
@@ -67,7 +67,7 @@ describe('queue push lifecycle', () => {
 });
 
 describe('queue push on a real hub', () => {
-  it('a queue longer than one slice of positions: every waiting device is told where it stands after a change', async () => {
+  it('a queue longer than one slice of positions: every waiting device is told where it stands after a change, and only when what it reads changes', async () => {
     const t = await startTestHub({
       socket: { ratePerSecond: 1000, burst: 1000 },
       enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 10 },
@@ -89,6 +89,28 @@ describe('queue push on a real hub', () => {
       const positions = await Promise.all(told);
       expect(positions.map((p) => p.position)).toEqual(devices.map((_, i) => i + 1));
       expect(positions.every((p) => p.waiting === 70)).toBe(true);
+
+      // From here, count what each device is pushed.
+      const pushed = devices.map(() => [] as QueuePosition[]);
+      devices.forEach((d, i) => d.socket.on('help:position', (p: QueuePosition) => pushed[i]!.push(p)));
+      /** Every push so far has reached every device (none running, then one round trip each: a socket keeps its order). */
+      const settled = async () => {
+        await t.hub.realtime.idle();
+        await Promise.all(devices.map((d, i) => emitAck(d.socket, 'chat:sync', { requestId: requests[i]!.id, afterSeq: 0 })));
+      };
+      // A 71st request at the back: what the 70 ahead read does not change — not one message to them.
+      const last = await newDevice(t);
+      expect((await createHelp(last)).position).toMatchObject({ position: 71, waiting: 71 });
+      await settled();
+      expect(pushed.map((p) => p.length)).toEqual(devices.map(() => 0));
+      // The first is picked up: every one behind moves up, one message each.
+      const moved = nextEvent<QueuePosition>(last.socket, 'help:position', (p) => p.position === 70);
+      data(await emitAck(tech.socket, 'help:accept', { requestId: requests[0]!.id }));
+      await moved;
+      await settled();
+      expect(pushed[0]).toEqual([]);
+      expect(pushed.slice(1).map((p) => p.map((x) => x.position))).toEqual(devices.slice(1).map((_, i) => [i + 1]));
+      last.socket.close();
       tech.socket.close();
       for (const d of devices) d.socket.close();
     } finally {

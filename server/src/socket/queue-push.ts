@@ -48,6 +48,20 @@ export function composeQueue(
   return { snap, nextChangeAt };
 }
 
+/**
+ * What a waiting practice reads (its place, the wait message's key and the facts its sentences use,
+ * the legacy estimate): a device is sent `help:position` only when this changes. A request joining
+ * behind it, or a second passing, changes nothing it shows — the `waiting` total and
+ * `waitedSeconds` it carries are as of the last message.
+ */
+export const toldKey = (p: QueuePosition): string => {
+  const w = p.wait;
+  const facts = w
+    ? [w.key, w.params.etaMinutes, w.params.samples, w.params.techniciansAvailable, w.params.opensAt, w.params.timeZone, w.params.phone]
+    : null;
+  return JSON.stringify([p.position, p.etaSeconds, facts]);
+};
+
 /** What a push is compared on: the seconds waited and the clock move on their own, so a timed look pushes only what changed. */
 export const pushKey = (snap: QueueSnapshot): string =>
   JSON.stringify(snap, (k, v: unknown) => (k === 'serverTime' || k === 'waitedSeconds' ? undefined : v));
@@ -127,6 +141,11 @@ export interface FlushClaim {
   unchanged(snap: QueueSnapshot): boolean;
   /** A change was marked (by any node) since the last round: push even if the key is the same. */
   dirty: boolean;
+  /**
+   * This node made the last push: what it remembers each waiting device was told is still what the
+   * device holds (else it tells every waiting device again).
+   */
+  continues: boolean;
   /** Ends the claim after a round (`pushed`: what it pushed, null if nothing); true when a change was marked meanwhile. */
   release(pushed: QueueSnapshot | null): Promise<boolean>;
 }
@@ -142,6 +161,7 @@ export function memoryQueueFlush(): QueueFlushPort {
       return pushKey(snap) === lastKey;
     },
     dirty: false,
+    continues: true,
     release: async (pushed) => {
       if (pushed) {
         last = pushed;
@@ -168,6 +188,11 @@ export interface QueuePushOptions {
   recheckMs: number;
   /** Who flushes (default: this node). */
   flush?: QueueFlushPort;
+  /**
+   * Resolves once the store's commits so far are on disk (store/db.ts durable): a push never shows
+   * what a crash could still undo, and never overtakes the answer of the request that caused it.
+   */
+  durable?: () => Promise<void>;
 }
 
 /**
@@ -187,6 +212,8 @@ export class QueuePush {
   private idleWaiters: Array<() => void> = [];
   /** Positions of the last push not yet sent (request id → device, position), and whether slices are going out. */
   private unsent = new Map<string, { deviceId: string; position: QueuePosition }>();
+  /** What each waiting request's device was last told (toldKey), so that a push sends only what changed for it. */
+  private told = new Map<string, string>();
   private sending = false;
   /** When the last pass over the waiting devices started (real time: it paces work, not what practices are told). */
   private passStartedAt = -Infinity;
@@ -245,10 +272,15 @@ export class QueuePush {
     return this.compose(await this.facts()).snap;
   }
 
-  /** Position of one waiting request, at this instant (recent facts when they hold it, else fresh ones). */
+  /**
+   * Position of one waiting request, at this instant (recent facts when they hold it, else fresh
+   * ones); its device gets it in an answer (help:create, device:hello), which counts as told.
+   */
   async positionOf(requestId: string): Promise<QueuePosition | null> {
     const f = this.lastFacts && this.lastFacts.open.some((r) => r.id === requestId) ? this.lastFacts : await this.facts(true);
-    return this.compose(f).snap.positions.find((p) => p.requestId === requestId) ?? null;
+    const position = this.compose(f).snap.positions.find((p) => p.requestId === requestId) ?? null;
+    if (position) this.told.set(requestId, toldKey(position));
+    return position;
   }
 
   /** Starts the next round: whether it must push even an unchanged queue. */
@@ -274,12 +306,16 @@ export class QueuePush {
           refused = forced;
           continue;
         }
+        if (!claim.continues) this.told.clear();
         // A change's round may use a read that started after it; a timed look reads afresh (it is
         // there for what this node did not see: a CLI change, another node's change).
         const composed = this.compose(await this.facts(forced && !this.o.flush));
         nextChangeAt = composed.nextChangeAt;
         const push = forced || claim.dirty || !claim.unchanged(composed.snap);
-        if (push) this.emit(composed.snap);
+        if (push) {
+          await this.o.durable?.();
+          this.emit(composed.snap);
+        }
         if (await claim.release(push ? composed.snap : null)) this.send({ kind: 'change' });
       }
     } catch (e) {
@@ -302,7 +338,15 @@ export class QueuePush {
   private emit(snap: QueueSnapshot): void {
     this.o.techNs.to(this.o.allTechsRoom).emit('queue:updated', snap);
     const waiting = snap.requests.filter((r) => r.status === 'waiting');
-    this.unsent = new Map(snap.positions.map((p, i) => [p.requestId, { deviceId: waiting[i]!.deviceId, position: p }]));
+    // Only the devices whose place or wait message changed: a new request at the back of a long
+    // queue is one message, not one per waiting practice.
+    this.unsent = new Map();
+    const still = new Set<string>();
+    snap.positions.forEach((p, i) => {
+      still.add(p.requestId);
+      if (this.told.get(p.requestId) !== toldKey(p)) this.unsent.set(p.requestId, { deviceId: waiting[i]!.deviceId, position: p });
+    });
+    for (const id of this.told.keys()) if (!still.has(id)) this.told.delete(id);
     if (!this.sending && this.unsent.size > 0) {
       this.sending = true;
       const wait = this.passStartedAt + POSITION_PASS_MS - performance.now();
@@ -321,6 +365,7 @@ export class QueuePush {
     for (const [requestId, { deviceId, position }] of this.unsent) {
       if (n++ === POSITION_SLICE) break;
       this.unsent.delete(requestId);
+      this.told.set(requestId, toldKey(position));
       this.o.devNs.to(this.o.deviceRoom(deviceId)).emit('help:position', position);
     }
     if (this.unsent.size > 0) setImmediate(this.sendPositions);
@@ -333,6 +378,7 @@ export class QueuePush {
   /** A request left the queue (accepted, cancelled…): a position still unsent for it is dropped. */
   left(requestId: string): void {
     this.unsent.delete(requestId);
+    this.told.delete(requestId);
   }
 
   /** The next timed look: when a wait message changes by itself, or within recheckMs (or a claim refused: retryMs). */

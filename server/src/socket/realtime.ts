@@ -31,20 +31,30 @@ export class Realtime {
   readonly techNs: Namespace;
   /** The queue broadcast (`queue:updated`, `help:position`): queue-push.ts. */
   readonly queue: QueuePush;
+  private readonly presence: Presence;
+  /** Several nodes share the queue push (a flush port was given). */
+  private readonly clustered: boolean;
   constructor(
     io: Server,
     help: HelpService,
     settings: SettingsService,
     log: Logger,
-    /** The hub's clock (tests move it forward). */
-    now: Clock['now'] = Date.now,
-    /** The queue is looked at again at least this often (a CLI settings change, a clock that jumped): eta.recheckSeconds. */
-    recheckMs = 60_000,
-    /** Who computes and pushes the queue (default: this node; several nodes: queue-flush-redis.ts). */
-    private readonly flush?: QueueFlushPort,
-    /** Who is online: this process (MemoryPresence) or every hub node (redis/presence.ts). */
-    private readonly presence: Presence = new MemoryPresence(),
+    opts: {
+      /** The hub's clock (tests move it forward). */
+      now?: Clock['now'];
+      /** The queue is looked at again at least this often (a CLI settings change, a clock that jumped): eta.recheckSeconds. */
+      recheckMs?: number;
+      /** Who computes and pushes the queue (default: this node; several nodes: queue-flush-redis.ts). */
+      flush?: QueueFlushPort | undefined;
+      /** Who is online: this process (MemoryPresence) or every hub node (redis/presence.ts). */
+      presence?: Presence | undefined;
+      /** Resolves once the store's commits so far are on disk (store/db.ts durable): the queue is pushed after it. */
+      durable?: () => Promise<void>;
+    } = {},
   ) {
+    const presence = opts.presence ?? new MemoryPresence();
+    this.presence = presence;
+    this.clustered = opts.flush !== undefined;
     this.devNs = io.of(NS.device);
     this.techNs = io.of(NS.tech);
     this.queue = new QueuePush({
@@ -56,9 +66,10 @@ export class Realtime {
       settings,
       presence: this,
       log,
-      now,
-      recheckMs,
-      ...(flush ? { flush } : {}),
+      now: opts.now ?? Date.now,
+      recheckMs: opts.recheckMs ?? 60_000,
+      ...(opts.flush ? { flush: opts.flush } : {}),
+      ...(opts.durable ? { durable: opts.durable } : {}),
     });
     presence.onChange((c) => this.presenceChanged(c));
   }
@@ -84,7 +95,7 @@ export class Realtime {
       this.techNs.local.to(rooms.allTechs).emit('device:presence', { deviceId: c.id, online: c.on });
       // Only the node that computes the queue knows which devices have an open request; with several
       // nodes (a flush port given) any change that may show in the queue is handed to whoever flushes.
-      if (c.mine && (this.queue.hasOpen(c.id) || this.flush)) this.queueChanged();
+      if (c.mine && (this.queue.hasOpen(c.id) || this.clustered)) this.queueChanged();
     } else if (c.mine) this.queueChanged();
   }
 
