@@ -73,7 +73,7 @@ export interface WorldOptions {
    * hub's `screen.turn` has its URLs and secret, with these settings (lifetime, relay only).
    */
   turn?: Omit<NonNullable<ScreenSettingsInput['turn']>, 'urls' | 'secret'>;
-  /** The practitioner's viewport; null: the window's own size (a headed window). */
+  /** The practitioner's viewport (default 420×760); null: the window's own size (the default of a headed window). */
   appViewport?: { width: number; height: number } | null;
   consoleViewport?: { width: number; height: number };
   /** More options for every browser context of the world (a locale, downloads…). */
@@ -399,7 +399,8 @@ export function worldTest(options: WorldOptions = {}) {
               traced,
               appBrowser,
               'app',
-              options.appViewport === undefined ? { width: 420, height: 760 } : options.appViewport,
+              // A headed window's page is the window's size, unless the spec says otherwise.
+              options.appViewport !== undefined ? options.appViewport : window ? null : { width: 420, height: 760 },
               options.contextOptions,
               options.initScripts,
             ),
