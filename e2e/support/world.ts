@@ -212,6 +212,19 @@ export function worldTest(options: WorldOptions = {}) {
   const window = options.practitionerBrowser?.window;
   const needsX = Boolean(window || options.xvfb);
   const screenSize = options.xvfb ?? { width: 1280, height: 720 };
+  const appArgs = options.practitionerBrowser?.args ?? options.browserArgs ?? [];
+  const consoleViewport = options.consoleViewport ?? { width: 1280, height: 900 };
+
+  /** A traced page of this world in a new context of `browser`. */
+  const page = (browser: Browser, label: string, viewport: { width: number; height: number } | null) =>
+    tracedPage(traced, browser, label, viewport, options.contextOptions, options.initScripts);
+
+  /** A browser of the world's own, for a fixture's lifetime. */
+  async function ownBrowser(launched: Promise<Browser>, use: (browser: Browser) => Promise<void>): Promise<void> {
+    const browser = await launched;
+    await use(browser);
+    await closeBrowser(traced, browser);
+  }
 
   /** The hub of the world, on `turn` when it has one. */
   async function startWorld(turn: TurnServer | null, use: (world: WorldHub) => Promise<void>): Promise<void> {
@@ -355,11 +368,7 @@ export function worldTest(options: WorldOptions = {}) {
       ],
       browser: [
         // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern: none
-        async ({}, use) => {
-          const browser = await launchBrowser(options.browserArgs ?? []);
-          await use(browser);
-          await closeBrowser(traced, browser);
-        },
+        async ({}, use) => ownBrowser(launchBrowser(options.browserArgs ?? []), use),
         { scope },
       ],
       appBrowser: [
@@ -367,17 +376,9 @@ export function worldTest(options: WorldOptions = {}) {
           ? async ({ browser }, use) => use(browser)
           : window
             ? // On the world's X screen: `xvfb` is here as the dependency that starts it.
-              async ({ xvfb: _up }, use) => {
-                const browser = await launchWindow(window, options.practitionerBrowser?.args ?? options.browserArgs ?? []);
-                await use(browser);
-                await closeBrowser(traced, browser);
-              }
+              async ({ xvfb: _up }, use) => ownBrowser(launchWindow(window, appArgs), use)
             : // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern: none
-              async ({}, use) => {
-                const browser = await launchBrowser(options.practitionerBrowser?.args ?? options.browserArgs ?? []);
-                await use(browser);
-                await closeBrowser(traced, browser);
-              },
+              async ({}, use) => ownBrowser(launchBrowser(appArgs), use),
         { scope },
       ],
       xvfbPage: [
@@ -386,55 +387,26 @@ export function worldTest(options: WorldOptions = {}) {
           await use(async (label, at, args = []) => {
             const browser = await launchWindow(at, args);
             browsers.push(browser);
-            return tracedPage(traced, browser, label, null, options.contextOptions, options.initScripts);
+            return page(browser, label, null);
           });
           for (const browser of browsers) await closeBrowser(traced, browser);
         },
         { scope },
       ],
+      // A headed window's page is the window's size, unless the spec says otherwise.
       app: [
         async ({ appBrowser }, use) =>
           use(
-            await tracedPage(
-              traced,
+            await page(
               appBrowser,
               'app',
-              // A headed window's page is the window's size, unless the spec says otherwise.
               options.appViewport !== undefined ? options.appViewport : window ? null : { width: 420, height: 760 },
-              options.contextOptions,
-              options.initScripts,
             ),
           ),
         { scope },
       ],
-      console: [
-        async ({ browser }, use) =>
-          use(
-            await tracedPage(
-              traced,
-              browser,
-              'console',
-              options.consoleViewport ?? { width: 1280, height: 900 },
-              options.contextOptions,
-              options.initScripts,
-            ),
-          ),
-        { scope },
-      ],
-      newPage: [
-        async ({ browser }, use) =>
-          use((label, viewport) =>
-            tracedPage(
-              traced,
-              browser,
-              label,
-              viewport ?? options.consoleViewport ?? { width: 1280, height: 900 },
-              options.contextOptions,
-              options.initScripts,
-            ),
-          ),
-        { scope },
-      ],
+      console: [async ({ browser }, use) => use(await page(browser, 'console', consoleViewport)), { scope }],
+      newPage: [async ({ browser }, use) => use((label, viewport) => page(browser, label, viewport ?? consoleViewport)), { scope }],
       signIn: [async ({ world, console: page }, use) => use(() => signInToConsole(page, world.hub.url, world.technician)), { scope }],
       // Per test, always: a fresh trace chunk in every traced context; kept only if the test fails.
       trace: [
