@@ -65,6 +65,7 @@ function safetyTest(safetyWaitMs: number) {
     browserArgs: [...WEBRTC_FLAGS, ...FAKE_SCREEN_FLAGS],
     appViewport: { width: 1280, height: 900 },
     consoleViewport: { width: 1280, height: 1000 },
+    initScripts: [PAGE_PROBE],
     beforeHost: async ({ appDir }) => {
       const docs = docsOf(appDir);
       await mkdir(join(docs, 'Patients'), { recursive: true });
@@ -86,8 +87,6 @@ function safetyTest(safetyWaitMs: number) {
     w: async ({ world, host, browser, app, console: con, appDir, signIn }, use) => {
       const first = await host.backup!.service.runBackup('manual');
       if (first.outcome !== 'ok') throw new Error(`first backup: ${first.outcome}`);
-      await app.context().addInitScript(PAGE_PROBE);
-      await con.context().addInitScript(PAGE_PROBE);
       await helpAccepted({ app, console: con, host, signIn }, PRACTICE);
       const requestId = (await world.hub.services.help.listMine(world.technician.id))[0]!.id;
       const dataDir = join(appDir, 'app');

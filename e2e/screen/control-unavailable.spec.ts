@@ -4,22 +4,9 @@
  * honoured, and the technician reads why, in French and in English — never a button that does
  * nothing. Real hub, browser host, console, Chromium's synthetic screen.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect } from 'vitest';
 import type { InjectorAvailability } from '../../main/services/screen/ports.js';
-import { launchBrowser } from '../support/browser.js';
-import {
-  FAKE_SCREEN_FLAGS,
-  RecordingInjector,
-  TWO_DISPLAYS,
-  WEBRTC_FLAGS,
-  decoded,
-  ensureConsoleBuilt,
-  ensureRendererBuilt,
-  screenWorld,
-  until,
-  type ScreenWorld,
-} from './harness.js';
+import { RecordingInjector, TWO_DISPLAYS, decoded, screenTest, until } from './harness.js';
 
 /** What nut-js answers under a Wayland-only session. */
 class WaylandInjector extends RecordingInjector {
@@ -33,23 +20,11 @@ class WaylandInjector extends RecordingInjector {
   }
 }
 
-describe('remote control impossible on the practice machine', () => {
-  let browser: Browser;
-  let w: ScreenWorld;
-  const injector = new WaylandInjector();
+const injector = new WaylandInjector();
+const test = screenTest({ screen: { injector, displays: { list: async () => TWO_DISPLAYS } } });
 
-  beforeAll(async () => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-    browser = await launchBrowser([...WEBRTC_FLAGS, ...FAKE_SCREEN_FLAGS]);
-    w = await screenWorld(browser, { injector, displays: { list: async () => TWO_DISPLAYS } });
-  });
-  afterAll(async () => {
-    await w?.close();
-    await browser?.close();
-  });
-
-  it('the console says « Prise de main impossible sur ce poste » and why; the view goes on', async () => {
+test.describe('remote control impossible on the practice machine', () => {
+  test('the console says « Prise de main impossible sur ce poste » and why; the view goes on', async ({ w }) => {
     const panel = w.console.getByTestId('screen-panel');
     await panel.getByRole('button', { name: 'Voir l’écran' }).click();
     await w.app.getByRole('alertdialog', { name: 'Demande de partage d’écran' }).getByRole('button', { name: 'Autoriser' }).click();

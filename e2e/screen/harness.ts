@@ -1,25 +1,20 @@
 /**
- * Support for the remote-screen specs: a real hub serving the console, the browser host (same
- * renderer build and services as the Electron app) enrolled to it, Chromium pages for the
- * practitioner and the technician (real TOTP login), a page probe that records the pages' own
- * WebRTC objects, and the test ports the host may be given (a recording input injector — the real
- * nut-js one is exercised under Xvfb — fixed displays; the clock is `ManualClock.stepping()` of @vigie/common).
+ * Support for the remote-screen specs: their world (the e2e world fixture, e2e/support/world.ts,
+ * with the request accepted), a page probe that records the pages' own WebRTC objects, and the
+ * test ports the host may be given (a recording input injector — the real nut-js one is exercised
+ * under Xvfb — fixed displays; the clock is `ManualClock.stepping()` of @vigie/common).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { DisplayInfo, InputEvent } from '@vigie/common';
-import { createHub, type Hub } from '../../server/src/app.js';
+import type { Hub } from '../../server/src/app.js';
 import type { ScreenSettingsInput } from '../../server/src/screen/config.js';
-import { totpNow } from '../../server/src/test-support/sockets.js';
-import { startHost, type Host, type HostOptions } from '../../main/host/server.js';
-import { createLogger } from '../../main/services/lib/logger.js';
+import type { Host, HostOptions } from '../../main/host/server.js';
 import type { InjectorAvailability, InjectResult, InputInjector } from '../../main/services/screen/ports.js';
-import { CONSOLE_DIST } from '../support/console.js';
-import { RENDERER_DIR, tempDir } from '../practitioner/harness.js';
+import { helpAccepted, worldTest, type WorldHub, type WorldOptions } from '../support/world.js';
 
-export { ensureConsoleBuilt } from '../support/console.js';
-export { ensureRendererBuilt, until } from '../practitioner/harness.js';
+export { until } from '../practitioner/harness.js';
+export { PASSWORD } from '../support/world.js';
 
-export const PASSWORD = 'cheval agrafe pile correcte';
 export const PRACTICE = 'Cabinet médical des Acacias';
 
 /** WebRTC between pages of this machine: plain host candidates, video plays without a gesture. */
@@ -133,103 +128,64 @@ export function sendRaw(page: Page, message: unknown): Promise<void> {
   })()`);
 }
 
+/** What the screen specs use of their world, once the practitioner's request is accepted. */
 export interface ScreenWorld {
+  world: WorldHub;
   hub: Hub;
   host: Host;
+  /** The practitioner's page: the app, help asked, « Julie Martin s’occupe de vous ». */
   app: Page;
+  /** Julie Martin's console: signed in with a real TOTP code, the request accepted, its workspace open. */
   console: Page;
-  contexts: BrowserContext[];
-  code: string;
-  tech: { id: string; login: string; totpSecret: string; displayName: string };
-  close(): Promise<void>;
+}
+
+export interface ScreenTestOptions {
+  /** The host's screen ports (an injector, displays, a clock); `{}`: the real ones. */
+  screen: NonNullable<Exclude<HostOptions['screen'], false>>;
+  /** The hub's screen settings (STUN, sweep…); `turn` relays it through a throwaway coturn. */
+  hubScreen?: Omit<ScreenSettingsInput, 'turn'>;
+  turn?: WorldOptions['turn'];
+  /** The hub's clock. */
+  hubNow?: () => number;
+  /** Flags of the world's browser (default: WebRTC between pages, Chromium's synthetic screen). */
+  browserArgs?: string[];
+  /** The practitioner's viewport (default 1280×720, the synthetic screen's size); null: a headed window's own. */
+  appViewport?: { width: number; height: number } | null;
+  practitionerBrowser?: WorldOptions['practitionerBrowser'];
+  xvfb?: WorldOptions['xvfb'];
 }
 
 /**
- * Hub + browser host enrolled to it + the practitioner page (asked for help) + the console page
- * (Julie Martin logged in with a real TOTP code, request accepted, workspace open).
+ * The world of a screen spec file (one world for the file, e2e/support/world.ts): hub (provider «
+ * InfoSanté Services ») + browser host enrolled to it (« Poste accueil ») + the practitioner's page
+ * and the console's, both probed (PAGE_PROBE); `w`: the practitioner has asked for help and Julie
+ * Martin has accepted it, the workspace is open.
  */
-export async function screenWorld(
-  browser: Browser,
-  screen: NonNullable<Exclude<HostOptions['screen'], false>>,
-  opts: {
-    appBrowser?: Browser;
-    appViewport?: { width: number; height: number } | null;
-    /** The hub's screen settings (STUN/TURN) and clock. */
-    hubScreen?: ScreenSettingsInput;
-    hubNow?: () => number;
-  } = {},
-): Promise<ScreenWorld> {
-  const hubDir = await tempDir('screen-hub');
-  const appDir = await tempDir('screen-app');
-  const hub = await createHub({
-    dataDir: hubDir.path,
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    consoleDir: CONSOLE_DIST,
-    env: {},
-    screen: { providerName: 'InfoSanté Services', ...opts.hubScreen },
-    ...(opts.hubNow ? { now: opts.hubNow } : {}),
-  });
-  const practice = await hub.admin.createPractice({ name: PRACTICE });
-  const t = await hub.admin.addTechnician({ login: 'julie', displayName: 'Julie Martin', password: PASSWORD });
-  const host = await startHost({
-    hubUrl: hub.url,
-    dataDir: appDir.path,
-    rendererDir: RENDERER_DIR,
-    logger: createLogger({ level: (process.env.VIGIE_TEST_LOG as 'debug' | undefined) ?? 'silent' }),
-    hub: { ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
-    health: false,
-    backup: false,
-    screen,
-    enrollCode: practice.enrollmentCode,
-    deviceName: 'Poste accueil',
-  });
-  const appContext = await (opts.appBrowser ?? browser).newContext({
-    viewport: opts.appViewport === undefined ? { width: 1280, height: 720 } : opts.appViewport,
-  });
-  const consoleContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await appContext.addInitScript(PAGE_PROBE);
-  await consoleContext.addInitScript(PAGE_PROBE);
-  const app = await appContext.newPage();
-  const consolePage = await consoleContext.newPage();
-  const world: ScreenWorld = {
-    hub,
-    host,
-    app,
-    console: consolePage,
-    contexts: [appContext, consoleContext],
-    code: practice.enrollmentCode,
-    tech: { id: t.id, login: t.login, totpSecret: t.totpSecret, displayName: 'Julie Martin' },
-    async close() {
-      for (const c of world.contexts) await c.close().catch(() => undefined);
-      await host.close().catch(() => undefined);
-      await hub.close().catch(() => undefined);
-      await hubDir.remove();
-      await appDir.remove();
+export function screenTest(opts: ScreenTestOptions) {
+  return worldTest({
+    scope: 'file',
+    practice: PRACTICE,
+    enroll: { deviceName: 'Poste accueil' },
+    hub: {
+      screen: { providerName: 'InfoSanté Services', ...opts.hubScreen },
+      ...(opts.hubNow ? { now: opts.hubNow } : {}),
     },
-  };
-  try {
-    await app.goto(host.url);
-    await app.getByRole('button', { name: 'Demander de l’aide' }).click();
-    await app.getByRole('heading', { name: 'Demande envoyée' }).waitFor();
-    await loginAndOpen(consolePage, hub.url, t.login, t.totpSecret);
-    await consolePage.locator('li.queue-card').filter({ hasText: PRACTICE }).getByRole('button', { name: 'Accepter' }).click();
-    await consolePage.getByRole('heading', { name: `Demande — ${PRACTICE}` }).waitFor();
-    await app.getByText('Julie Martin s’occupe de vous').waitFor();
-  } catch (e) {
-    await world.close();
-    throw e;
-  }
-  return world;
-}
-
-/** Console login with password and the TOTP code of the moment; lands on the queue. */
-export async function loginAndOpen(page: Page, hubUrl: string, login: string, totpSecret: string): Promise<void> {
-  await page.goto(hubUrl + '/');
-  await page.getByLabel('Identifiant').fill(login);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByLabel('Code à 6 chiffres').fill(totpNow(totpSecret));
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
+    ...(opts.turn ? { turn: opts.turn } : {}),
+    host: () => ({ health: false, backup: false, screen: opts.screen }),
+    browserArgs: opts.browserArgs ?? [...WEBRTC_FLAGS, ...FAKE_SCREEN_FLAGS],
+    appViewport: opts.appViewport === undefined ? { width: 1280, height: 720 } : opts.appViewport,
+    consoleViewport: { width: 1280, height: 900 },
+    initScripts: [PAGE_PROBE],
+    ...(opts.practitionerBrowser ? { practitionerBrowser: opts.practitionerBrowser } : {}),
+    ...(opts.xvfb ? { xvfb: opts.xvfb } : {}),
+  }).extend<{ w: ScreenWorld }>({
+    w: [
+      async ({ world, host, app, console, signIn }, use) => {
+        await helpAccepted({ app, console, host, signIn }, PRACTICE);
+        await app.getByText('Julie Martin s’occupe de vous').waitFor();
+        await use({ world, hub: world.hub, host, app, console });
+      },
+      { scope: 'file' },
+    ],
+  });
 }

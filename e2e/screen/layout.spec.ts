@@ -4,22 +4,10 @@
  * la main » is offered only while control is actually granted; the hub's chat lines are written
  * in each side's own language (the console in English is English).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { ManualClock } from '@vigie/common/test-support/clock';
-import { launchBrowser } from '../support/browser.js';
-import {
-  FAKE_SCREEN_FLAGS,
-  RecordingInjector,
-  TWO_DISPLAYS,
-  WEBRTC_FLAGS,
-  decoded,
-  ensureConsoleBuilt,
-  ensureRendererBuilt,
-  screenWorld,
-  until,
-  type ScreenWorld,
-} from './harness.js';
+import { RecordingInjector, TWO_DISPLAYS, decoded, screenTest, until } from './harness.js';
 
 /** What the spec needs of a DOM node (e2e files are type-checked without the DOM library). */
 type Node = { contains(other: unknown): boolean; ownerDocument: { elementFromPoint(x: number, y: number): unknown } };
@@ -40,27 +28,16 @@ async function uncovered(_page: Page, target: Locator): Promise<boolean> {
 const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
-describe('around a remote session: tabs never covered, control offered back only when given, every line in both languages', () => {
-  let browser: Browser;
-  let w: ScreenWorld;
+const test = screenTest({
+  screen: { injector: new RecordingInjector(), displays: { list: async () => TWO_DISPLAYS }, clock: ManualClock.stepping() },
+  // A small window, as the tray popover is: a covered tab bar would show at once.
+  appViewport: { width: 420, height: 720 },
+});
 
-  beforeAll(async () => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-    browser = await launchBrowser([...WEBRTC_FLAGS, ...FAKE_SCREEN_FLAGS]);
-    // A small window, as the tray popover is: a covered tab bar would show at once.
-    w = await screenWorld(
-      browser,
-      { injector: new RecordingInjector(), displays: { list: async () => TWO_DISPLAYS }, clock: ManualClock.stepping() },
-      { appViewport: { width: 420, height: 720 } },
-    );
-  });
-  afterAll(async () => {
-    await w?.close();
-    await browser?.close();
-  });
-
-  it('French then English: consent and banner sit below the tabs, never over them; « Reprendre la main » only under control; chat lines in each side’s language', async () => {
+test.describe('around a remote session: tabs never covered, control offered back only when given, every line in both languages', () => {
+  test('French then English: consent and banner sit below the tabs, never over them; « Reprendre la main » only under control; chat lines in each side’s language', async ({
+    w,
+  }) => {
     const app = w.app;
     const panel = w.console.getByTestId('screen-panel');
     const tablist = app.getByRole('tablist');

@@ -9,24 +9,9 @@
  * frames keep coming, and the applied configuration allocates a new relay on coturn.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Browser } from 'playwright-core';
-import { startTurnServer, type TurnServer } from '../../server/src/store/turn-server.js';
-import { launchBrowser } from '../support/browser.js';
-import {
-  FAKE_SCREEN_FLAGS,
-  RecordingInjector,
-  TWO_DISPLAYS,
-  WEBRTC_FLAGS,
-  decoded,
-  ensureConsoleBuilt,
-  ensureRendererBuilt,
-  probe,
-  screenWorld,
-  until,
-  type ScreenWorld,
-} from './harness.js';
+import { RecordingInjector, TWO_DISPLAYS, decoded, probe, screenTest, until } from './harness.js';
 
 /** The newest peer's selected candidate pair (both ends' candidate types), bytes through it, and the TURN username it is configured with. */
 interface PathReport {
@@ -84,35 +69,21 @@ function allocateWithCurrentConfig(page: Page): Promise<string | null> {
   })()`);
 }
 
-describe('remote screen through the TURN relay (coturn on loopback, relay-only ICE)', () => {
-  let browser: Browser;
-  let turn: TurnServer;
-  let w: ScreenWorld;
-  let skewMs = 0;
-  const injector = new RecordingInjector();
-  const TTL_SECONDS = 60;
+let skewMs = 0;
+const injector = new RecordingInjector();
+const TTL_SECONDS = 60;
+const test = screenTest({
+  screen: { injector, displays: { list: async () => TWO_DISPLAYS } },
+  turn: { ttlSeconds: TTL_SECONDS, relayOnly: true },
+  hubScreen: { sweepIntervalMs: 60_000 },
+  hubNow: () => Date.now() + skewMs,
+});
 
-  beforeAll(async () => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-    turn = await startTurnServer();
-    browser = await launchBrowser([...WEBRTC_FLAGS, ...FAKE_SCREEN_FLAGS]);
-    w = await screenWorld(
-      browser,
-      { injector, displays: { list: async () => TWO_DISPLAYS } },
-      {
-        hubScreen: { turn: { urls: turn.urls, secret: turn.secret, ttlSeconds: TTL_SECONDS, relayOnly: true }, sweepIntervalMs: 60_000 },
-        hubNow: () => Date.now() + skewMs,
-      },
-    );
-  });
-  afterAll(async () => {
-    await w?.close();
-    await browser?.close();
-    await turn?.stop();
-  });
-
-  it('frames and the data channel go relay ↔ relay through coturn with the hub’s credentials; fresh credentials reach both peers before they expire', async () => {
+test.describe('remote screen through the TURN relay (coturn on loopback, relay-only ICE)', () => {
+  test('frames and the data channel go relay ↔ relay through coturn with the hub’s credentials; fresh credentials reach both peers before they expire', async ({
+    w,
+    turn,
+  }) => {
     const panel = w.console.getByTestId('screen-panel');
     await panel.getByRole('button', { name: 'Voir l’écran' }).click();
     await w.app.getByRole('alertdialog', { name: 'Demande de partage d’écran' }).getByRole('button', { name: 'Autoriser' }).click();

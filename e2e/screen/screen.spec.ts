@@ -5,35 +5,23 @@
  * path (consent → capture → simple-peer → hub signaling → decoded frames). Input is injected by a
  * recording InputInjector given to the host (nut-js itself runs under Xvfb in xvfb.spec.ts).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect } from 'vitest';
 import { SCREEN_STRINGS, SHARED_STRINGS } from '@vigie/common';
 import { connectDevice, connectTech, emitAck, enrollDevice } from '../../server/src/test-support/sockets.js';
 import { ManualClock } from '@vigie/common/test-support/clock';
-import { launchBrowser } from '../support/browser.js';
-import {
-  FAKE_SCREEN_FLAGS,
-  PASSWORD,
-  RecordingInjector,
-  TWO_DISPLAYS,
-  WEBRTC_FLAGS,
-  decoded,
-  ensureConsoleBuilt,
-  ensureRendererBuilt,
-  loginAndOpen,
-  probe,
-  screenWorld,
-  sendRaw,
-  until,
-  type ScreenWorld,
-} from './harness.js';
+import { signInToConsole } from '../support/console.js';
+import { PASSWORD, RecordingInjector, TWO_DISPLAYS, decoded, probe, screenTest, sendRaw, until, type ScreenWorld } from './harness.js';
 
-describe('remote screen between the practitioner app and the console (synthetic screen)', () => {
-  let browser: Browser;
-  let w: ScreenWorld;
-  const injector = new RecordingInjector();
-  const clock = ManualClock.stepping();
+const injector = new RecordingInjector();
+const clock = ManualClock.stepping();
+const test = screenTest({ screen: { injector, displays: { list: async () => TWO_DISPLAYS }, clock } });
+/** The file's world (one for all its cases), for the helpers below. */
+let w: ScreenWorld;
+test.beforeEach(({ w: world }) => {
+  w = world;
+});
 
+test.describe('remote screen between the practitioner app and the console (synthetic screen)', () => {
   const panel = () => w.console.getByTestId('screen-panel');
   const consoleStatus = () => w.console.getByTestId('screen-status');
   const liveSession = () => w.host.screen!.service!.state();
@@ -56,25 +44,15 @@ describe('remote screen between the practitioner app and the console (synthetic 
     }, 'tracks stopped and peers closed on both sides');
   }
 
-  beforeAll(async () => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-    browser = await launchBrowser([...WEBRTC_FLAGS, ...FAKE_SCREEN_FLAGS]);
-    w = await screenWorld(browser, { injector, displays: { list: async () => TWO_DISPLAYS }, clock });
-  });
   // Each case starts with no session: one that a failed case left open is stopped by the practice.
-  afterEach(async () => {
+  test.afterEach(async () => {
     const svc = w?.host.screen?.service;
     if (!svc || svc.state().phase === 'idle' || svc.state().phase === 'ended') return;
     await svc.stopSharing();
     await panel().getByRole('button', { name: 'Voir l’écran' }).waitFor();
   });
-  afterAll(async () => {
-    await w?.close();
-    await browser?.close();
-  });
 
-  it('consent given: the technician decodes real frames; "Terminer" stops the capture and closes both peers', async () => {
+  test('consent given: the technician decodes real frames; "Terminer" stops the capture and closes both peers', async () => {
     await startViewing();
     // The real size of the shared screen (the first frames may come smaller while the link warms up).
     const d = await until(async () => {
@@ -98,7 +76,7 @@ describe('remote screen between the practitioner app and the console (synthetic 
     expect(await w.app.getByRole('region', { name: 'Partage d’écran en cours' }).count()).toBe(0);
     for (const page of [w.app, w.console]) await page.getByRole('log').getByText(SCREEN_STRINGS.fr.chatEnded).first().waitFor();
   });
-  it('control is a second consent: pointer, wheel and keys reach the injector as normalized events; clipboard both ways; "Reprendre la main" stops input; "Arrêter" ends both sides', async () => {
+  test('control is a second consent: pointer, wheel and keys reach the injector as normalized events; clipboard both ways; "Reprendre la main" stops input; "Arrêter" ends both sides', async () => {
     await startViewing();
     await panel().getByRole('button', { name: 'Prendre la main' }).click();
     const dialog = w.app.getByRole('alertdialog', { name: 'Demande de prise en main' });
@@ -181,7 +159,7 @@ describe('remote screen between the practitioner app and the console (synthetic 
     expect(await w.console.getByTestId('screen-video').count()).toBe(0);
   });
 
-  it('refused: nothing is captured and no peer is created; the console says so', async () => {
+  test('refused: nothing is captured and no peer is created; the console says so', async () => {
     const [app0, tech0] = await Promise.all([probe(w.app), probe(w.console)]);
     await panel().getByRole('button', { name: 'Voir l’écran' }).click();
     const dialog = w.app.getByRole('alertdialog', { name: 'Demande de partage d’écran' });
@@ -197,7 +175,7 @@ describe('remote screen between the practitioner app and the console (synthetic 
     expect(liveSession()).toMatchObject({ phase: 'ended', capture: null, ended: { reason: 'refused' } });
   });
 
-  it('no answer: refused by itself when the consent expires (device clock moved past 30 s); nothing captured', async () => {
+  test('no answer: refused by itself when the consent expires (device clock moved past 30 s); nothing captured', async () => {
     const [app0, tech0] = await Promise.all([probe(w.app), probe(w.console)]);
     await panel().getByRole('button', { name: 'Voir l’écran' }).click();
     const dialog = w.app.getByRole('alertdialog', { name: 'Demande de partage d’écran' });
@@ -211,7 +189,7 @@ describe('remote screen between the practitioner app and the console (synthetic 
     expect(liveSession()).toMatchObject({ phase: 'ended', ended: { reason: 'timeout' } });
   });
 
-  it('« Prendre la main »: the technician sees the code and the countdown the practitioner sees; refused, withdrawn and unanswered asks are each said — in French and English', async () => {
+  test('« Prendre la main »: the technician sees the code and the countdown the practitioner sees; refused, withdrawn and unanswered asks are each said — in French and English', async () => {
     await startViewing();
     const code = w.console.getByTestId('screen-code');
     const answer = w.console.getByTestId('screen-control-answer');
@@ -254,7 +232,7 @@ describe('remote screen between the practitioner app and the console (synthetic 
     await nothingLeft();
   });
 
-  it('a technician not assigned to the request, or another device, can neither view nor signal', async () => {
+  test('a technician not assigned to the request, or another device, can neither view nor signal', async ({ newPage }) => {
     await startViewing();
     const requestId = w.host.app.state().support.current!.id;
     const sessionId = liveSession().sessionId!;
@@ -265,13 +243,11 @@ describe('remote screen between the practitioner app and the console (synthetic 
 
     // Marc signs in to the console (one TOTP code), and his session cookie opens a socket too.
     const marc = await w.hub.admin.addTechnician({ login: 'marc', displayName: 'Marc Lefort', password: PASSWORD });
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    w.contexts.push(ctx);
-    const page = await ctx.newPage();
-    await loginAndOpen(page, w.hub.url, 'marc', marc.totpSecret);
-    const session = (await ctx.cookies()).find((c) => c.name === 'vigie_session')!;
+    const page = await newPage('marc', { width: 1280, height: 800 });
+    await signInToConsole(page, w.hub.url, { login: 'marc', password: PASSWORD, totpSecret: marc.totpSecret });
+    const session = (await page.context().cookies()).find((c) => c.name === 'vigie_session')!;
     const other = await connectTech(w.hub.url, `${session.name}=${session.value}`);
-    const device = await enrollDevice(w.hub.url, w.code, { name: 'Poste du cabinet voisin' });
+    const device = await enrollDevice(w.hub.url, w.world.practice.enrollmentCode, { name: 'Poste du cabinet voisin' });
     const otherDevice = await connectDevice(w.hub.url, device.token);
     try {
       for (const [sock, event, payload] of [
@@ -303,7 +279,7 @@ describe('remote screen between the practitioner app and the console (synthetic 
     await panel().getByRole('button', { name: 'Terminer' }).click();
     await nothingLeft();
   });
-  it('"Changer d’écran": the practitioner consents again, the other monitor is captured on the same peer, frames keep decoding, the label changes; a refusal keeps it', async () => {
+  test('"Changer d’écran": the practitioner consents again, the other monitor is captured on the same peer, frames keep decoding, the label changes; a refusal keeps it', async () => {
     await startViewing();
     const monitor = () => w.console.getByTestId('screen-monitor');
     await monitor().getByText('Écran partagé : Écran principal (1 sur 2)').waitFor();
@@ -342,7 +318,7 @@ describe('remote screen between the practitioner app and the console (synthetic 
     await panel().getByRole('button', { name: 'Terminer' }).click();
     await nothingLeft();
   });
-  it('a console reload ends the session (the technician’s connection went away): the capture stops, the reloaded workspace says why', async () => {
+  test('a console reload ends the session (the technician’s connection went away): the capture stops, the reloaded workspace says why', async () => {
     await startViewing();
     await w.console.reload();
     await w.console.getByRole('heading', { name: /^Demande — / }).waitFor();

@@ -7,11 +7,9 @@
  * injects; the target page receives trusted events; the technician sees the pixels change in the
  * decoded video.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startXvfb, type XvfbStart } from '../../main/platform/node/input-xvfb.js';
-import { launchBrowser } from '../support/browser.js';
-import { WEBRTC_FLAGS, decoded, ensureConsoleBuilt, ensureRendererBuilt, screenWorld, until, type ScreenWorld } from './harness.js';
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { WEBRTC_FLAGS, decoded, screenTest, until } from './harness.js';
 
 const WIDTH = 1280;
 const HEIGHT = 720;
@@ -49,54 +47,27 @@ function brightnessAt(page: Page, x: number, y: number): Promise<number> {
   })()`);
 }
 
-describe('remote control on a real X screen (Xvfb, nut-js)', () => {
-  let x: XvfbStart;
-  const browsers: Browser[] = [];
-  let w: ScreenWorld | null = null;
-  let target: Page;
+/** Flags of the headed windows: WebRTC between pages, the whole X screen captured without a picker. */
+const WINDOW_FLAGS = [...WEBRTC_FLAGS, '--auto-select-desktop-capture-source=Entire screen'];
 
-  beforeAll(async () => {
-    ensureRendererBuilt();
-    ensureConsoleBuilt();
-    x = await startXvfb({ width: WIDTH, height: HEIGHT });
-    if (!x.ok) return;
-    // The host's nut-js opens this process's DISPLAY: the Xvfb one.
-    process.env.DISPLAY = x.display;
-    const headed = (r: typeof APP) =>
-      launchBrowser(
-        [
-          ...WEBRTC_FLAGS,
-          `--window-position=${r.x},${r.y}`,
-          `--window-size=${r.width},${r.height}`,
-          '--auto-select-desktop-capture-source=Entire screen',
-        ],
-        { headless: false, env: { ...process.env } },
-      );
-    const appBrowser = await headed(APP);
-    browsers.push(appBrowser);
-    const techBrowser = await launchBrowser(WEBRTC_FLAGS);
-    browsers.push(techBrowser);
-    w = await screenWorld(techBrowser, {}, { appBrowser, appViewport: null });
-    const targetBrowser = await headed(TARGET);
-    browsers.push(targetBrowser);
-    target = await (await targetBrowser.newContext({ viewport: null })).newPage();
+// The world's private Xvfb (the test is skipped, saying why, when it cannot start here): the
+// practitioner's app in a headed Chromium window on it, the technician's console headless, the
+// host with the real nut-js injector on that DISPLAY (its screen ports: the real ones).
+const test = screenTest({
+  screen: {},
+  xvfb: { width: WIDTH, height: HEIGHT },
+  practitionerBrowser: { args: WINDOW_FLAGS, window: APP },
+  browserArgs: WEBRTC_FLAGS,
+  appViewport: null,
+});
+
+test.describe('remote control on a real X screen (Xvfb, nut-js)', () => {
+  test('the technician clicks and types in the viewer: nut-js injects, the page gets trusted events, the technician sees the pixels change', async ({
+    w: world,
+    xvfbPage,
+  }) => {
+    const target = await xvfbPage('target', TARGET, WINDOW_FLAGS);
     await target.setContent(TARGET_PAGE);
-  });
-
-  // No Xvfb close(): this process loaded nut-js, whose X connection closes at exit; Xvfb stops by
-  // itself once this worker exits (see startXvfb).
-  afterAll(async () => {
-    await w?.close();
-    for (const b of browsers) await b.close().catch(() => undefined);
-  });
-
-  it('the technician clicks and types in the viewer: nut-js injects, the page gets trusted events, the technician sees the pixels change', async (ctx) => {
-    if (!x.ok) {
-      console.warn(`[screen xvfb] skipped: Xvfb could not start here (${x.reason})`);
-      ctx.skip(`Xvfb could not start: ${x.reason}`);
-      return;
-    }
-    const world = w!;
     expect(world.host.screen!.service!.state().input.available).toBe(true);
 
     // Consent (one screen: the whole X screen), then the real capture reaches the technician.
