@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BACKUP_STRINGS, type RestoreJob } from '@vigie/common';
 import { technicianNotice } from './relay-notice.js';
+import { restoreJobOf } from './test-support/jobs.js';
 
-const job = (over: Partial<RestoreJob> = {}): RestoreJob => ({
-  id: 'job-1',
-  request: { snapshotId: 'abcd1234', paths: ['/home/dr/Documents/Dupont.odt'], mode: 'beside', origin: 'technician' },
-  state: 'restoring',
-  progress: null,
-  snapshotTime: null,
-  createdAt: '2026-12-03T12:30:00.000Z',
-  startedAt: null,
-  endedAt: null,
-  result: null,
-  error: null,
-  ...over,
-});
+const job = (over: Partial<RestoreJob> = {}): RestoreJob =>
+  restoreJobOf({ request: { ...restoreJobOf().request, origin: 'technician' }, ...over });
 
 describe('technicianNotice: the practitioner told of a technician’s restore', () => {
   it('names the technician and what is restored, in French and English', () => {

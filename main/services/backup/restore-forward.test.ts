@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RestoreJob } from '@vigie/common';
 import { FORWARD_EVERY_MS, forwardDelay } from './restore-forward.js';
+import { restoreJobOf } from './test-support/jobs.js';
 
-const job = (state: RestoreJob['state']): RestoreJob => ({
-  id: 'job-1',
-  request: { snapshotId: 'abcd1234', paths: ['/data/a.txt'], mode: 'beside', origin: 'technician' },
-  state,
-  progress: null,
-  snapshotTime: null,
-  createdAt: '2026-12-03T12:30:00.000Z',
-  startedAt: null,
-  endedAt: null,
-  result: null,
-  error: null,
-});
+const job = (state: RestoreJob['state']): RestoreJob =>
+  restoreJobOf({ state, request: { ...restoreJobOf().request, origin: 'technician' } });
 
 describe('forwardDelay: when a technician restore’s news goes to the hub', () => {
   it.each([

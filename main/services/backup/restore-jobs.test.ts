@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupError, RestoreJob, RestoreProgress } from '@vigie/common';
 import { reasonOf } from './errors.js';
+import { restoreJobOf } from './test-support/jobs.js';
 import { cancelStep, interruption, jobsToForget, jobTransition, orderJobs, type JobSlot } from './restore-jobs.js';
 
 const T0 = new Date('2026-12-03T12:30:00.000Z');
-const job = (over: Partial<RestoreJob> = {}): RestoreJob => ({
-  id: 'job-1',
-  request: { snapshotId: 'abcd1234', paths: ['/data/a.txt'], mode: 'beside', origin: 'practitioner' },
-  state: 'restoring',
-  progress: null,
-  snapshotTime: null,
-  createdAt: T0.toISOString(),
-  startedAt: T0.toISOString(),
-  endedAt: null,
-  result: null,
-  error: null,
-  ...over,
-});
+const job = (over: Partial<RestoreJob> = {}): RestoreJob => restoreJobOf({ startedAt: T0.toISOString(), ...over });
 const slot = (over: Partial<RestoreJob> = {}, lastProgressEmit = 0): JobSlot => ({ job: job(over), lastProgressEmit });
 const progress = (bytesDone: number): RestoreProgress => ({
   fraction: bytesDone / 100,
