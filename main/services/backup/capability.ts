@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import {
-  BACKUP_RELAY_STRINGS,
   IPC_METHODS,
   err,
   ok,
@@ -17,18 +16,20 @@ import {
   type RepositorySettings,
   type RestoreJob,
   type Result,
-  type SafetyIntervention,
   type Clock,
 } from '@vigie/common';
 import type { Capability, CapabilityContext } from '../app.js';
 import { createDispatch, type Dispatch, type IpcHandlers } from '../ipc.js';
 import { BackupAccessGate } from './access.js';
-import { errorSentence, fill } from './errors.js';
 import { backupCapability } from './handlers.js';
+import { HubSender } from './hub-sender.js';
 import type { Logger, Notifier, SecretStore, Shell } from './ports.js';
-import { treeBase } from './restic/paths.js';
+import { technicianNotice } from './relay-notice.js';
+import { ProgressForwarder } from './restore-forward.js';
 import { SafetyService } from './safety.js';
+import { SafetyReports } from './safety-reports.js';
 import { BackupService, type BackupServiceOptions } from './service.js';
+import { SummaryReport } from './summary-report.js';
 
 export interface BackupCapabilityOptions {
   /** The app's data dir (backup/state.json, and the demo repository below it). */
@@ -62,26 +63,13 @@ export type BackupHub = Pick<CapabilityContext['hub'], 'connected' | 'on' | 'emi
 /** The demo default: a restic repository in the app data dir. */
 export const defaultLocalRepository = (dataDir: string): RepositorySettings => ({ kind: 'local', path: join(dataDir, 'sauvegardes') });
 
-const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
-/** Progress of a technician's restore goes to the hub at most this often (state changes at once). */
-const FORWARD_EVERY_MS = 500;
 /** Technician jobs remembered (to name who asked, in lists and notifications). */
 const KEEP_TECH_JOBS = 50;
-/** On (re)connection, interventions changed this recently are reported again (a restarted hub gets them back). */
-const SAFETY_RESEND_MS = 7 * 86_400_000;
 
 interface TechJob {
   /** The request, or the access granted outside a request, the restore was asked under. */
   scope: BackupScope;
   technician: RelayTechnician;
-}
-
-interface Forward {
-  scope: BackupScope;
-  latest: RestoreJob;
-  lastState: RestoreJob['state'] | null;
-  lastAt: number;
-  timer: ReturnType<typeof setTimeout> | null;
 }
 
 /**
@@ -92,7 +80,9 @@ interface Forward {
  *   (`provider`), and in `device:report` on each change and on every (re)connection;
  * - the technician relay: hub calls 'backup:relay' run through the same handlers (same schemas,
  *   same safe restore path); a technician's restore is shown with their name (renderer and a
- *   native notification) and its progress goes back to the hub.
+ *   native notification, relay-notice.ts) and its progress goes back to the hub (restore-forward.ts);
+ * - the safety backup and undo (safety.ts), its interventions reported to the hub (safety-reports.ts).
+ * The summary's report is summary-report.ts; the hub sends that keep their order, hub-sender.ts.
  * Build it before the app: `backupSummary: () => backup.summary()` and `capabilities: [backup]`
  * in AppOptions, `backup: backup.provider` for the health service.
  */
@@ -112,25 +102,30 @@ export class BackupCapability implements Capability {
   private readonly base: Capability;
   private readonly dispatch: Dispatch;
   private readonly techJobs = new Map<string, TechJob>();
-  private readonly forwards = new Map<string, Forward>();
   /** Set only during the synchronous `service.restore()` of a relayed call. */
   private incoming: TechJob | null = null;
   private hub: BackupHub | null = null;
   private started = false;
   private readonly offs: Array<() => void> = [];
-  private reported: string | null = null;
-  private reporting: Promise<void> | null = null;
-  private reportAgain = false;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private sending: Promise<unknown> = Promise.resolve();
-  /** Safety reports not yet acknowledged by the hub, the latest per request. */
-  private readonly safetyOutbox = new Map<string, SafetyIntervention>();
+  private readonly summaryReport: SummaryReport;
+  private readonly forwards: ProgressForwarder;
+  private readonly safetyReports: SafetyReports;
   /** A technician's access outside a request: the practitioner's consent, then the only door for 'backup:access-relay'. */
   private readonly access: BackupAccessGate;
   private publishAccess: (view: unknown) => void = () => undefined;
 
   constructor(private readonly opts: BackupCapabilityOptions) {
     this.log = opts.logger.child({ svc: 'backup-app' });
+    const sender = new HubSender(() => this.hub, this.log);
+    this.forwards = new ProgressForwarder(sender, this.log);
+    this.safetyReports = new SafetyReports(sender, this.log);
+    this.summaryReport = new SummaryReport({
+      hub: () => this.hub,
+      summary: () => this.service.summary(),
+      active: () => this.started,
+      log: this.log,
+      ...(opts.reportRetryMs !== undefined ? { retryMs: opts.reportRetryMs } : {}),
+    });
     this.service = new BackupService({
       dataDir: opts.dataDir,
       secrets: opts.secrets,
@@ -204,16 +199,15 @@ export class BackupCapability implements Capability {
     this.hub = ctx.hub;
     this.access.start(ctx.hub);
     this.offs.push(
-      this.service.on('status', () => this.report()),
+      this.service.on('status', () => this.summaryReport.report()),
       this.safety.on('intervention', (i) => {
         ctx.publish('backup:safety', i);
-        this.reportSafety(i);
+        this.safetyReports.report(i);
       }),
       ctx.hub.on('connected', () => {
-        this.reported = null;
-        this.report();
-        this.flushForwards();
-        this.resendSafety();
+        this.summaryReport.reconnected();
+        this.forwards.flush();
+        this.safetyReports.resend(this.safety.list());
       }),
       ctx.hub.handleCall('backup:relay', (call) => this.relay(call)),
       ctx.hub.handleCall('backup:access-relay', async (call) => {
@@ -225,14 +219,13 @@ export class BackupCapability implements Capability {
       // The updater never installs during a backup or a restore.
       ...(ctx.activity ? [ctx.activity.register(() => this.service.activity())] : []),
     );
-    this.report();
+    this.summaryReport.report();
   }
 
   async stop(): Promise<void> {
     for (const off of this.offs.splice(0)) off();
-    for (const f of this.forwards.values()) if (f.timer) clearTimeout(f.timer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.forwards.stop();
+    this.summaryReport.stop();
     await this.safety.stop();
     await this.base.stop?.();
     this.started = false;
@@ -247,44 +240,6 @@ export class BackupCapability implements Capability {
     } catch (e) {
       this.log.warn('initial backup folders not applied', { err: e });
     }
-  }
-
-  // ---------- hub report ----------
-
-  /** Sends the summary to the hub when it changed since the last one it acknowledged (one at a time). */
-  private report(): void {
-    const hub = this.hub;
-    if (!this.started || !hub) return;
-    if (this.reporting) {
-      this.reportAgain = true;
-      return;
-    }
-    this.reporting = (async () => {
-      do {
-        this.reportAgain = false;
-        if (!hub.connected) return;
-        const summary = this.service.summary();
-        const key = JSON.stringify(summary);
-        if (key === this.reported) continue;
-        const r = await hub.emitAck('device:report', { backup: summary });
-        if (r.ok) this.reported = key;
-        else {
-          this.log.debug('backup report not delivered', { code: r.error.code });
-          // Offline: the next connection sends it. Anything else: try again a little later.
-          if (r.error.code !== 'OFFLINE' && !this.retryTimer && this.started) {
-            this.retryTimer = setTimeout(() => {
-              this.retryTimer = null;
-              this.report();
-            }, this.opts.reportRetryMs ?? 30_000);
-            this.retryTimer.unref?.();
-          }
-        }
-      } while (this.reportAgain);
-    })()
-      .catch((e: unknown) => this.log.warn('backup report failed', { err: e }))
-      .finally(() => {
-        this.reporting = null;
-      });
   }
 
   // ---------- technician relay ----------
@@ -341,86 +296,9 @@ export class BackupCapability implements Capability {
       while (this.techJobs.size > KEEP_TECH_JOBS) this.techJobs.delete(this.techJobs.keys().next().value!);
     }
     const tj = this.techJobs.get(job.id)!;
-    this.forward(tj.scope, this.decorate(job));
+    this.forwards.forward(tj.scope, this.decorate(job));
     // Files were put back within a request: what changed in the intervention is listed again.
     if (job.state === 'done' && 'requestId' in tj.scope) this.safety.after(tj.scope.requestId);
-  }
-
-  /** Progress to the hub: every state change, and the progress itself at most every 500 ms. */
-  private forward(scope: BackupScope, job: RestoreJob): void {
-    let f = this.forwards.get(job.id);
-    if (!f) this.forwards.set(job.id, (f = { scope, latest: job, lastState: null, lastAt: 0, timer: null }));
-    f.latest = job;
-    const wait = job.state !== f.lastState || FINAL.has(job.state) ? 0 : Math.max(0, FORWARD_EVERY_MS - (Date.now() - f.lastAt));
-    if (wait === 0) {
-      if (f.timer) clearTimeout(f.timer);
-      f.timer = null;
-      this.send(f);
-    } else if (!f.timer) {
-      const entry = f;
-      f.timer = setTimeout(() => {
-        entry.timer = null;
-        this.send(entry);
-      }, wait);
-      f.timer.unref?.();
-    }
-  }
-
-  private send(f: Forward): void {
-    const job = f.latest;
-    f.lastState = job.state;
-    f.lastAt = Date.now();
-    const hub = this.hub;
-    if (!hub) return;
-    this.sending = this.sending
-      .then(async () => {
-        if (!hub.connected) return; // the end is sent again on reconnection (flushForwards)
-        const r =
-          'requestId' in f.scope
-            ? await hub.emitAck('backup:restore-progress', { requestId: f.scope.requestId, job })
-            : await hub.emitAck('backup:access-progress', { accessId: f.scope.accessId, job });
-        if (r.ok && FINAL.has(job.state) && this.forwards.get(job.id) === f) this.forwards.delete(job.id);
-        if (!r.ok) this.log.debug('restore progress not delivered', { code: r.error.code });
-      })
-      .catch((e: unknown) => this.log.warn('restore progress failed', { err: e }));
-  }
-
-  // ---------- safety reports (issue 12) ----------
-
-  /** The intervention as it stands goes to the hub (the latest per request, until acknowledged). */
-  private reportSafety(i: SafetyIntervention): void {
-    this.safetyOutbox.set(i.requestId, i);
-    this.flushSafety();
-  }
-
-  /** On (re)connection: the recent interventions again (the hub keeps the newest and audits each event once). */
-  private resendSafety(): void {
-    const since = new Date(Date.now() - SAFETY_RESEND_MS).toISOString();
-    for (const i of this.safety.list())
-      if (i.updatedAt >= since && !this.safetyOutbox.has(i.requestId)) this.safetyOutbox.set(i.requestId, i);
-    this.flushSafety();
-  }
-
-  private flushSafety(): void {
-    const hub = this.hub;
-    if (!hub) return;
-    this.sending = this.sending
-      .then(async () => {
-        for (const [requestId, i] of [...this.safetyOutbox]) {
-          if (!hub.connected) return; // the next connection sends it
-          const r = await hub.emitAck('backup:safety-report', { requestId, intervention: i });
-          // Delivered, or refused for good (not this device's request…): not sent again unless it changes.
-          const retry = !r.ok && ['OFFLINE', 'TIMEOUT', 'RATE_LIMITED', 'UNAVAILABLE'].includes(r.error.code);
-          if (!retry && this.safetyOutbox.get(requestId) === i) this.safetyOutbox.delete(requestId);
-          if (!r.ok) this.log.debug('safety report not delivered', { code: r.error.code });
-        }
-      })
-      .catch((e: unknown) => this.log.warn('safety report failed', { err: e }));
-  }
-
-  /** After a reconnection: the last word on each technician restore not yet delivered. */
-  private flushForwards(): void {
-    for (const f of this.forwards.values()) if (FINAL.has(f.latest.state) && !f.timer) this.send(f);
   }
 
   // ---------- notifications ----------
@@ -431,30 +309,7 @@ export class BackupCapability implements Capability {
     const tj = id ? this.techJobs.get(id) : undefined;
     const job = id ? this.service.restores.get(id) : null;
     if (!tj || !job) return this.opts.notifier.notify(n);
-    const t = BACKUP_RELAY_STRINGS[this.locale()];
-    const what =
-      job.request.paths.length === 1
-        ? fill(t.what.item, { name: treeBase(job.request.paths[0]!) })
-        : fill(t.what.items, { count: job.request.paths.length });
-    const vars = { name: tj.technician.name, what };
-    if (job.state === 'done') {
-      // The folder by its name, never its system path.
-      this.opts.notifier.notify({
-        title: fill(t.done, vars),
-        body: fill(t.doneBody, { folder: job.result ? basename(job.result.folder) : '' }),
-        tag: n.tag!,
-      });
-    } else if (job.state === 'failed') {
-      this.opts.notifier.notify({
-        title: fill(t.failed, vars),
-        body: job.error ? errorSentence(job.error, this.locale()) : '',
-        tag: n.tag!,
-      });
-    } else if (job.state === 'cancelled') {
-      this.opts.notifier.notify({ title: fill(t.cancelled, vars), body: t.nothingChanged, tag: n.tag! });
-    } else {
-      this.opts.notifier.notify({ title: fill(t.restoring, vars), body: t.follow, tag: n.tag! });
-    }
+    this.opts.notifier.notify(technicianNotice(job, tj.technician.name, n.tag!, this.locale()));
   }
 }
 

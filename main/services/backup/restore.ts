@@ -1,17 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { lstat, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import {
-  BACKUP_STRINGS,
-  VigieError,
-  type Locale,
-  type RestoredItem,
-  type RestoreJob,
-  type RestoreProgress,
-  type RestoreRequest,
-  type TreeEntryType,
-  type Clock,
-} from '@vigie/common';
+import { rmdir } from 'node:fs/promises';
+import { BACKUP_STRINGS, VigieError, type Locale, type RestoreJob, type RestoreRequest, type Clock } from '@vigie/common';
 import { Emitter } from '../lib/emitter.js';
 import {
   createFolders,
@@ -22,14 +11,18 @@ import {
   type RestoreTarget,
 } from './containment.js';
 import { backupError, reasonOf, toBackupError } from './errors.js';
-import { fsReason, measureTree, moveNoReplace, processWrittenBytes, TargetExistsError } from './fsops.js';
-import { datedName, exists, freeName } from './naming.js';
-import type { ChildLike, Logger } from './ports.js';
+import { fsReason } from './fsops.js';
+import type { Logger } from './ports.js';
 import type { RepoQueue } from './queue.js';
+import { knownFiles, listExpected, sumFiles, type Expected, type KnownEntries } from './restore-expected.js';
+import { cancelStep, FINAL, interruption, jobsToForget, jobTransition, orderJobs, type JobEvent } from './restore-jobs.js';
+import { moveIntoPlace } from './restore-moves.js';
+import { restoreIntoStaging } from './restore-restic.js';
+import { verifyStaging } from './restore-verify.js';
 import type { RepoTarget, Restic } from './restic/client.js';
-import { parseRestoreLine } from './restic/parse.js';
 import { makeStaging, removeStaging, type StagingJournal } from './staging.js';
-import { includePatternFor, treeBase, treeSegments } from './restic/paths.js';
+
+export { entryType } from './restore-expected.js';
 
 export interface RestoreDeps {
   restic: Restic;
@@ -46,7 +39,7 @@ export interface RestoreDeps {
    * Files already listed from this snapshot (the folder browsed or the search made before
    * choosing them): a snapshot never changes, so their type and size need no second `ls`.
    */
-  known?: (snapshotId: string, path: string) => { type: TreeEntryType; size: number | null } | null;
+  known?: KnownEntries;
   journal: StagingJournal;
   /** After restic was interrupted or killed: remove the lock it may have left (it is stale now). */
   afterInterrupt?: (repo: RepoTarget) => Promise<void>;
@@ -58,41 +51,30 @@ export interface RestoreDeps {
   keepFinished?: number;
 }
 
-interface Expected {
-  path: string;
-  type: TreeEntryType;
-  size: number | null;
-}
-
 interface Internal {
   job: RestoreJob;
   abort: AbortController;
-  child: ChildLike | null;
   lastProgressEmit: number;
   done: Promise<void>;
   /** Awaited while the job is queued, before anything else (the safety snapshot before a technician's restore). */
   before?: () => Promise<void>;
 }
 
-export function entryType(resticType: string): TreeEntryType {
-  return resticType === 'file' || resticType === 'dir' || resticType === 'symlink' ? resticType : 'other';
-}
-
-const FINAL: ReadonlySet<RestoreJob['state']> = new Set(['done', 'failed', 'cancelled']);
-
 /**
- * Self-service restore, safe by construction:
+ * Self-service restore, safe by construction (the job's record: restore-jobs.ts):
  * 0. where it may write is decided by containment.ts before any folder is created or restic
  *    starts, and checked again just before the final moves;
  * 1. restic restores ONLY into a new, empty, private (0700) staging folder created as high as
  *    possible on the destination's disk, inside the allowed folder (the final moves are atomic
  *    renames, and deep paths still fit; restic never writes at a target path, so it never follows
- *    a symlink placed there); the staging folder is journaled before it is created;
+ *    a symlink placed there); the staging folder is journaled before it is created (staging.ts,
+ *    restore-restic.ts);
  * 2. includes are escaped (`\ * ? [ ]`), and "restic restored nothing" is an error;
  * 3. what was restored is checked against the snapshot listing (present, type, size) before the
- *    destination is touched;
+ *    destination is touched (restore-expected.ts, restore-verify.ts);
  * 4. moves never replace anything (link+unlink / lstat+rename), the current version is first
- *    renamed to a dated copy in place mode, and a failed move rolls back the earlier ones;
+ *    renamed to a dated copy in place mode, and a failed move rolls back the earlier ones
+ *    (restore-moves.ts);
  * 5. the staging folder is removed on every path (success, failure, cancel).
  */
 export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
@@ -114,8 +96,7 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
 
   /** Running jobs first, then finished ones, newest first. */
   list(): RestoreJob[] {
-    const all = [...this.jobs.values()].map((i) => i.job);
-    return all.sort((a, b) => Number(FINAL.has(a.state)) - Number(FINAL.has(b.state)) || b.createdAt.localeCompare(a.createdAt));
+    return orderJobs([...this.jobs.values()].map((i) => i.job));
   }
 
   hasActive(): boolean {
@@ -148,7 +129,6 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
     const it: Internal = {
       job,
       abort: new AbortController(),
-      child: null,
       lastProgressEmit: 0,
       done: Promise.resolve(),
       ...(before ? { before } : {}),
@@ -168,48 +148,37 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
   cancel(id: string): RestoreJob {
     const it = this.jobs.get(id);
     if (!it) throw backupError('not-found');
-    if (FINAL.has(it.job.state) || it.job.state === 'moving') return it.job;
+    const step = cancelStep(it.job.state);
+    if (step === 'none') return it.job;
     it.abort.abort();
-    if (it.job.state === 'queued') this.finish(it, 'cancelled', interruption('cancelled'));
+    if (step === 'abort-and-finish') this.finish(it, 'cancelled', interruption('cancelled'));
     return it.job;
   }
 
   private prune(): void {
-    const keep = this.deps.keepFinished ?? 20;
-    const finished = [...this.jobs.values()]
-      .filter((i) => FINAL.has(i.job.state))
-      .sort((a, b) => a.job.createdAt.localeCompare(b.job.createdAt));
-    for (const i of finished.slice(0, Math.max(0, finished.length - keep))) this.jobs.delete(i.job.id);
+    const jobs = [...this.jobs.values()].map((i) => i.job);
+    for (const id of jobsToForget(jobs, this.deps.keepFinished ?? 20)) this.jobs.delete(id);
+  }
+
+  /** One change of the job's record (restore-jobs.ts), then what it asks: push the job, forget old ones. */
+  private apply(it: Internal, e: JobEvent): void {
+    const step = jobTransition({ job: it.job, lastProgressEmit: it.lastProgressEmit }, e);
+    it.job = step.state.job;
+    it.lastProgressEmit = step.state.lastProgressEmit;
+    for (const effect of step.effects) {
+      if (effect === 'emit') this.emit('job', it.job);
+      else this.prune();
+    }
   }
 
   private update(it: Internal, patch: Partial<RestoreJob>): void {
-    if (FINAL.has(it.job.state)) return;
-    it.job = { ...it.job, ...patch };
-    this.emit('job', it.job);
-  }
-
-  private progress(it: Internal, p: RestoreProgress, force = false): void {
-    const now = Date.now();
-    if (!force && now - it.lastProgressEmit < 200) {
-      it.job = { ...it.job, progress: p };
-      return;
-    }
-    it.lastProgressEmit = now;
-    this.update(it, { progress: p });
+    this.apply(it, { type: 'patch', patch });
   }
 
   private finish(it: Internal, state: 'done' | 'failed' | 'cancelled', error?: unknown, patch: Partial<RestoreJob> = {}): void {
     if (FINAL.has(it.job.state)) return;
     const at = new Date(this.deps.clock.now());
-    it.job = {
-      ...it.job,
-      ...patch,
-      state,
-      endedAt: at.toISOString(),
-      error: error === undefined ? null : toBackupError(error, at),
-    };
-    this.emit('job', it.job);
-    this.prune();
+    this.apply(it, { type: 'finish', state, at, patch, error: error === undefined ? null : toBackupError(error, at) });
   }
 
   private cancelled(it: Internal): boolean {
@@ -248,13 +217,26 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
           const t = await resolveRestoreTarget(req, s.paths, policy);
           target = t;
           // What the snapshot holds for these paths: listed while restic restores (no lock needed).
-          expectedP = this.knownFiles(s.id, req.paths) ?? this.expected(repo, s.id, req.paths, it.abort.signal);
+          expectedP =
+            knownFiles(this.deps.known, s.id, req.paths) ?? listExpected(this.deps.restic, repo, s.id, req.paths, it.abort.signal);
           expectedP.catch(() => undefined);
           await createFolders(t.missing, createdDirs);
           staging = await makeStaging(await stagingParent(t, platform), this.deps.journal);
           if (this.cancelled(it)) return;
           this.update(it, { state: 'restoring' });
-          await this.restoreInto(it, repo, s.id, staging, req.paths, expectedP, platform);
+          await restoreIntoStaging({
+            restic: this.deps.restic,
+            repo,
+            snapshotId: s.id,
+            staging,
+            paths: req.paths,
+            expected: expectedP,
+            platform,
+            signal: it.abort.signal,
+            ...(this.deps.pollMs !== undefined ? { pollMs: this.deps.pollMs } : {}),
+            onProgress: (p) => this.apply(it, { type: 'progress', progress: p, at: Date.now() }),
+            ...(this.deps.afterInterrupt ? { afterInterrupt: this.deps.afterInterrupt } : {}),
+          });
         },
         'high',
       );
@@ -264,13 +246,21 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
       const t: RestoreTarget = target;
 
       this.update(it, { state: 'verifying' });
-      await this.verify(staging, expected, req.paths);
+      await verifyStaging(staging, expected, req.paths);
       if (this.cancelled(it)) throw backupError('cancelled');
 
       // The same checks again, just before the final moves: no folder on the way became a link meanwhile.
       await recheckRestoreTarget(t, req, s.paths, policy);
       this.update(it, { state: 'moving' });
-      const items = await this.moveAll(staging, t.dir, expected, req);
+      const items = await moveIntoPlace({
+        staging,
+        destDir: t.dir,
+        expected,
+        req,
+        names: this.names(),
+        now: new Date(this.deps.clock.now()),
+        log: this.log,
+      });
       ok = true;
       const total = sumFiles(expected);
       this.finish(it, 'done', undefined, {
@@ -301,241 +291,4 @@ export class RestoreManager extends Emitter<{ job: [RestoreJob] }> {
       }
     }
   }
-
-  /** The requested paths when they are all files already listed; null when restic must list them. */
-  private knownFiles(snapshotId: string, paths: readonly string[]): Promise<Map<string, Expected>> | null {
-    const out = new Map<string, Expected>();
-    for (const p of paths) {
-      const k = this.deps.known?.(snapshotId, p);
-      if (!k || k.type === 'dir') return null;
-      out.set(p, { path: p, type: k.type, size: k.type === 'file' ? (k.size ?? 0) : null });
-    }
-    return Promise.resolve(out);
-  }
-
-  /** The snapshot's nodes under the requested paths (each path itself included). */
-  private async expected(
-    repo: RepoTarget,
-    snapshotId: string,
-    paths: readonly string[],
-    signal: AbortSignal,
-  ): Promise<Map<string, Expected>> {
-    const out = new Map<string, Expected>();
-    const wanted = new Set(paths);
-    const under = (p: string) => paths.some((root) => p === root || p.startsWith(root + '/'));
-    await this.deps.restic.ls(repo, snapshotId, paths, {
-      recursive: true,
-      signal,
-      onNode: (n) => {
-        if (under(n.path)) out.set(n.path, { path: n.path, type: entryType(n.type), size: n.type === 'file' ? (n.size ?? 0) : null });
-      },
-    });
-    for (const p of wanted) if (!out.has(p)) throw backupError('not-found', { details: { path: p } });
-    return out;
-  }
-
-  private async restoreInto(
-    it: Internal,
-    repo: RepoTarget,
-    snapshotId: string,
-    staging: string,
-    paths: readonly string[],
-    expectedP: Promise<Map<string, Expected>>,
-    platform: NodeJS.Platform,
-  ): Promise<void> {
-    const includes = paths.map((p) => includePatternFor(p, platform));
-    const started = Date.now();
-    let total: { bytes: number; files: number } | null = null;
-    expectedP.then((m) => (total = sumFiles(m))).catch(() => undefined);
-    let fromRestic = false;
-    let pid: number | undefined;
-    let measured = 0;
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-
-    const remaining = (done: number, tot: number | null): number | null => {
-      const elapsed = (Date.now() - started) / 1000;
-      if (!tot || done <= 0 || elapsed < 1) return null;
-      return Math.max(0, ((tot - done) * elapsed) / done);
-    };
-
-    // restic < 0.16 prints no restore progress: measure the staging folder (bounded by what the
-    // process has really written where the OS tells, since restic preallocates files).
-    const poll = async () => {
-      if (stopped || fromRestic) return;
-      const t0 = Date.now();
-      const m = await measureTree(staging);
-      const written = await processWrittenBytes(pid);
-      const t = total as { bytes: number; files: number } | null;
-      let bytes = written === null ? m.bytes : Math.min(m.bytes, written);
-      if (t) bytes = Math.min(bytes, t.bytes);
-      measured = Math.max(measured, bytes);
-      if (!stopped && !fromRestic) {
-        this.progress(it, {
-          fraction: t && t.bytes > 0 ? Math.min(0.99, measured / t.bytes) : null,
-          bytesDone: measured,
-          totalBytes: t?.bytes ?? null,
-          filesDone: m.files,
-          totalFiles: t?.files ?? null,
-          secondsRemaining: remaining(measured, t?.bytes ?? null),
-          source: 'staging',
-        });
-      }
-      // Measuring must stay cheap next to the restore itself: at most ~5% of the time.
-      const cost = Date.now() - t0;
-      if (!stopped) timer = setTimeout(() => void poll(), Math.max(this.deps.pollMs ?? 500, cost * 20));
-    };
-    if (!this.deps.restic.features?.restoreJson) timer = setTimeout(() => void poll(), this.deps.pollMs ?? 500);
-
-    const r = await this.deps.restic
-      .restore(repo, snapshotId, staging, includes, {
-        signal: it.abort.signal,
-        onSpawn: (c) => {
-          it.child = c;
-          pid = c.pid;
-        },
-        onStdoutLine: (line) => {
-          const s = parseRestoreLine(line);
-          if (!s) return;
-          fromRestic = true;
-          const tot = s.total_bytes ?? null;
-          const done = s.bytes_restored ?? 0;
-          this.progress(it, {
-            fraction: s.percent_done !== undefined ? Math.min(1, s.percent_done) : tot ? Math.min(1, done / tot) : null,
-            bytesDone: done,
-            totalBytes: tot,
-            filesDone: s.files_restored ?? null,
-            totalFiles: s.total_files ?? null,
-            secondsRemaining: s.seconds_remaining ?? remaining(done, tot),
-            source: 'restic',
-          });
-        },
-      })
-      .finally(() => {
-        stopped = true;
-        if (timer) clearTimeout(timer);
-        it.child = null;
-      });
-    if (r.aborted || r.signal) await this.deps.afterInterrupt?.(repo);
-    if (r.aborted || this.cancelled(it)) throw backupError('cancelled');
-    if (r.code !== 0) this.deps.restic.fail(r, 'restore', repo);
-  }
-
-  /** Everything listed in the snapshot is in the staging folder, with the right type and size. */
-  private async verify(staging: string, expected: Map<string, Expected>, paths: readonly string[]): Promise<void> {
-    let present = 0;
-    const problems: string[] = [];
-    for (const e of expected.values()) {
-      const local = join(staging, ...treeSegments(e.path));
-      let st;
-      try {
-        st = await lstat(local);
-      } catch {
-        if (e.type !== 'other') problems.push(`manquant : ${e.path}`);
-        continue;
-      }
-      present++;
-      const ok =
-        e.type === 'file'
-          ? st.isFile() && st.size === e.size
-          : e.type === 'dir'
-            ? st.isDirectory()
-            : e.type === 'symlink'
-              ? st.isSymbolicLink()
-              : true;
-      if (!ok) problems.push(`différent : ${e.path}`);
-    }
-    const roots = paths.filter((p) => expected.has(p));
-    const rootsPresent = await Promise.all(roots.map((p) => exists(join(staging, ...treeSegments(p)))));
-    if (present === 0 || rootsPresent.every((x) => !x)) throw backupError('restored-nothing', { details: { paths } });
-    if (problems.length) throw backupError('verify-failed', { details: { count: problems.length, first: problems.slice(0, 5) } });
-  }
-
-  private async moveAll(staging: string, destDir: string, expected: Map<string, Expected>, req: RestoreRequest): Promise<RestoredItem[]> {
-    const names = this.names();
-    const now = new Date(this.deps.clock.now());
-    const done: Array<{ from: string; to: string; kind: 'file' | 'dir' | 'other' }> = [];
-    const items: RestoredItem[] = [];
-    const kindOf = (t: TreeEntryType) => (t === 'dir' ? 'dir' : t === 'file' ? 'file' : 'other') as 'file' | 'dir' | 'other';
-    try {
-      for (const p of req.paths) {
-        const e = expected.get(p)!;
-        const kind = kindOf(e.type);
-        const isDir = e.type === 'dir';
-        const src = join(staging, ...treeSegments(p));
-        const base = treeBase(p);
-        if (req.mode === 'in-place') {
-          const dest = join(destDir, base);
-          let previous: string | null = null;
-          let cur;
-          try {
-            cur = await lstat(dest);
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-          }
-          if (cur) {
-            // The current version (a symlink included: renamed as a link, never followed) is kept beside.
-            const curKind = cur.isDirectory() ? 'dir' : cur.isFile() ? 'file' : 'other';
-            const prevName = await freeName(destDir, (n) => datedName(base, names.beforeRestore, now, cur.isDirectory(), n));
-            previous = join(destDir, prevName);
-            await moveNoReplace(dest, previous, curKind);
-            done.push({ from: dest, to: previous, kind: curKind });
-          }
-          await moveNoReplace(src, dest, kind);
-          done.push({ from: src, to: dest, kind });
-          items.push({ from: p, to: dest, previousVersion: previous });
-        } else {
-          // beside and folder: the item's own name when it is free (a deleted file comes back as it
-          // was), else a name dated with the time of this restore (« restauré le … »).
-          const candidate = (n: number) => (n === 1 ? base : datedName(base, names.restored, now, isDir, n - 1));
-          let dest = '';
-          for (let attempt = 0; ; attempt++) {
-            dest = join(destDir, await freeName(destDir, candidate));
-            try {
-              await moveNoReplace(src, dest, kind);
-              break;
-            } catch (err) {
-              // Someone created that name between our check and the move: take the next free one.
-              if (!(err instanceof TargetExistsError) || attempt >= 5) throw err;
-            }
-          }
-          done.push({ from: src, to: dest, kind });
-          items.push({ from: p, to: dest, previousVersion: null });
-        }
-      }
-      return items;
-    } catch (e) {
-      let rollbackFailed = false;
-      for (const op of done.reverse()) {
-        try {
-          await moveNoReplace(op.to, op.from, op.kind);
-        } catch (re) {
-          rollbackFailed = true;
-          this.log.error('restore rollback step failed', { from: op.to, to: op.from, err: re });
-        }
-      }
-      const r = fsReason(e);
-      throw backupError(r === 'in-use' || r === 'read-only' || r === 'disk-full' || r === 'path-too-long' ? r : 'move-failed', {
-        details: { rollbackFailed, code: (e as NodeJS.ErrnoException)?.code },
-      });
-    }
-  }
-}
-
-function sumFiles(m: Map<string, Expected>): { bytes: number; files: number } {
-  let bytes = 0;
-  let files = 0;
-  for (const e of m.values()) {
-    if (e.type === 'file') {
-      bytes += e.size ?? 0;
-      files++;
-    }
-  }
-  return { bytes, files };
-}
-
-/** A restore stopped before anything was put in place (cancelled, or restic killed): said as such, not in backup words. */
-function interruption(reason: 'cancelled' | 'interrupted', cause: Record<string, unknown> = {}): VigieError {
-  const { reason: _reason, nextStep: _nextStep, messageKey: _key, ...details } = cause;
-  return backupError(reason, { messageKey: 'restoreInterrupted', details });
 }

@@ -1,9 +1,6 @@
 import os from 'node:os';
-import { join } from 'node:path';
 import {
-  BACKUP_STRINGS,
   systemClock,
-  type BackupError,
   type BackupRun,
   type BackupSettingsView,
   type BackupStatus,
@@ -23,26 +20,23 @@ import {
   type SearchRequest,
   type SearchResponse,
   type Snapshot,
-  type TimerHandle,
 } from '@vigie/common';
 import { Emitter } from '../lib/emitter.js';
-import { JsonFile } from '../lib/files.js';
-import { SnapshotCatalogue } from './catalogue.js';
-import { backupError, reasonOf } from './errors.js';
-import { Maintenance } from './maintenance.js';
-import { nodeSpawner } from './node-adapters.js';
-import type { Logger } from './ports.js';
-import { RepoQueue } from './queue.js';
-import { RestoreManager } from './restore.js';
-import { RestoreDesk } from './restore-desk.js';
-import { Restic, type RepoTarget } from './restic/client.js';
-import type { ResticDiffChange } from './restic/parse.js';
-import { BackupRunner } from './runner.js';
+import type { SnapshotCatalogue } from './catalogue.js';
+import { backupError } from './errors.js';
+import type { Maintenance } from './maintenance.js';
 import type { BackupServiceOptions } from './options.js';
-import { BackupConfig } from './settings.js';
-import { decide, nextSlot } from './schedule.js';
-import { removeLeftoverStagings } from './staging.js';
-import { backupStatus, BackupStateFile, EMPTY_STATE, summaryOfStatus, withRun } from './status.js';
+import { buildParts } from './parts.js';
+import type { Logger } from './ports.js';
+import type { RestoreManager } from './restore.js';
+import type { RestoreDesk } from './restore-desk.js';
+import type { Restic, RepoTarget } from './restic/client.js';
+import type { ResticDiffChange } from './restic/parse.js';
+import type { BackupRunner } from './runner.js';
+import type { BackupScheduler } from './scheduler.js';
+import type { BackupConfig } from './settings.js';
+import type { BackupStateStore } from './state-store.js';
+import { backupStatus, summaryOfStatus } from './status.js';
 
 export { VIGIE_TAG } from './maintenance.js';
 export type { BackupServiceOptions } from './options.js';
@@ -50,25 +44,25 @@ export type { BackupServiceOptions } from './options.js';
 type BackupEvents = { status: [BackupStatus]; restore: [RestoreJob] };
 
 /**
- * Backups and self-service restore over restic, Electron-free. Owns the settings, the schedule
- * (schedule.ts decides), the history (30-day strip, status.ts), the backup run (runs.ts, a pure
- * transition), and hands the rest to one module per job: the repository's secrets
- * (repository.ts), retention, check and locks (maintenance.ts), what the repository holds
- * (catalogue.ts), the `restic backup` runs (runner.ts), the restore jobs (restore.ts) and what is
- * asked around them (restore-desk.ts). Pushes: 'status' (BackupStatus) and 'restore'
- * (RestoreJob); `summary()` feeds the health check and the hub report.
+ * Backups and self-service restore over restic, Electron-free: the one entry the app, the IPC
+ * handlers and the safety service use. It starts and stops, pushes 'status' (BackupStatus, with
+ * the 30-day history of status.ts) and 'restore' (RestoreJob), and hands each job to its module,
+ * built and connected in parts.ts: the saved state (state-store.ts), the settings (settings.ts),
+ * the schedule (scheduler.ts; schedule.ts decides), the repository's secrets (repository.ts),
+ * the `restic backup` runs (runner.ts, their lifecycle a pure transition in runs.ts) and what
+ * follows them (run-outcome.ts), retention, check and locks (maintenance.ts), what the repository
+ * holds (catalogue.ts), the restore jobs (restore.ts) and what is asked around them
+ * (restore-desk.ts). `summary()` feeds the health check and the hub report.
  */
 export class BackupService extends Emitter<BackupEvents> {
   readonly restic: Restic;
   readonly restores: RestoreManager;
-  private readonly queue = new RepoQueue();
-  private readonly file: JsonFile<BackupStateFile>;
+  private readonly store: BackupStateStore;
   private readonly log: Logger;
   private readonly clock: Clock;
-  private state: BackupStateFile = { ...EMPTY_STATE };
   private readonly config: BackupConfig;
   private started = false;
-  private tickTimer: TimerHandle | null = null;
+  private readonly scheduler: BackupScheduler;
   private readonly runner: BackupRunner;
   private readonly desk: RestoreDesk;
   private readonly catalogue: SnapshotCatalogue;
@@ -80,85 +74,28 @@ export class BackupService extends Emitter<BackupEvents> {
     super();
     this.log = opts.logger.child({ svc: 'backup' });
     this.clock = opts.clock ?? systemClock;
-    this.file = new JsonFile(join(opts.dataDir, 'backup', 'state.json'), BackupStateFile, opts.logger);
-    this.restic = new Restic({
-      bin: opts.resticPath ?? 'restic',
-      spawner: opts.spawner ?? nodeSpawner,
-      logger: opts.logger,
-      ...(opts.resticCacheDir ? { cacheDir: opts.resticCacheDir } : {}),
-      ...(opts.baseEnv ? { baseEnv: opts.baseEnv } : {}),
-    });
-    this.config = new BackupConfig({
-      opts,
-      restic: this.restic,
-      queue: this.queue,
+    // The parts and what each sees of the others (parts.ts).
+    const p = buildParts(opts, {
       log: this.log,
-      now: () => this.now(),
-      state: () => this.state,
-      persist: (u) => this.persist(u),
-    });
-    this.catalogue = new SnapshotCatalogue(this.restic, () => this.target());
-    // What maintenance and the runner share of the service.
-    const shared = {
-      restic: this.restic,
-      queue: this.queue,
-      log: this.log,
-      now: () => this.now(),
-      settings: () => this.config.settings,
-      record: (run: BackupRun, o: { success: boolean }) => this.record(run, o),
-      notifyFailure: (e: BackupError) => this.notifyFailure(e),
-    };
-    this.maintenance = new Maintenance({
-      ...shared,
-      state: () => this.state,
-      persist: (u) => this.persist(u),
-      forgotten: () => this.catalogue.clear(),
-      ...(opts.retentionHold ? { retentionHold: opts.retentionHold } : {}),
-      ...(opts.hostname ? { hostname: opts.hostname } : {}),
-      ...(opts.processState ? { processState: opts.processState } : {}),
-    });
-    this.runner = new BackupRunner({
-      ...shared,
-      ...(opts.extraExcludes ? { extraExcludes: opts.extraExcludes } : {}),
-      target: () => this.target(),
-      catalogue: this.catalogue,
-      maintenance: this.maintenance,
-      pushStatus: () => this.emitStatus(),
-      track: (p) => this.track(p),
-      afterSuccess: (t) => this.afterSuccess(t),
-      succeeded: () => (this.config.startupError = null),
-    });
-    this.restores = new RestoreManager({
-      restic: this.restic,
-      queue: this.queue,
       clock: this.clock,
-      logger: opts.logger,
-      repo: () => this.target(),
-      snapshot: (repo, ref) => this.catalogue.resolve(repo, ref),
-      containment: () => this.config.containment(),
-      afterInterrupt: (repo) => this.maintenance.cleanupAfterInterrupt(repo),
-      known: (snapshotId, path) => this.catalogue.known(snapshotId, path),
-      journal: {
-        add: (p) => this.persist((s) => ({ ...s, stagings: [...s.stagings, p] })),
-        remove: (p) => this.persist((s) => ({ ...s, stagings: s.stagings.filter((x) => x !== p) })),
-      },
-      ...(opts.locale ? { locale: opts.locale } : {}),
-      ...(opts.restorePollMs ? { pollMs: opts.restorePollMs } : {}),
+      now: () => this.now(),
+      started: () => this.started,
+      pushStatus: () => this.emitStatus(),
+      track: (x) => this.track(x),
+      tick: () => this.tick(),
+      runBackup: (trigger) => void this.runBackup(trigger).catch(() => undefined),
+      maintain: () => this.runMaintenance(),
+      restoreChanged: (job) => this.emit('restore', job),
     });
-    this.desk = new RestoreDesk({
-      jobs: this.restores,
-      settings: () => this.config.settings,
-      target: () => this.target(),
-      catalogue: this.catalogue,
-      containment: () => this.config.containment(),
-      notifier: opts.notifier,
-      shell: opts.shell,
-      locale: () => opts.locale?.() ?? 'fr',
-    });
-    this.restores.on('job', (job) => {
-      this.emit('restore', job);
-      this.desk.jobChanged(job);
-    });
+    this.store = p.store;
+    this.restic = p.restic;
+    this.config = p.config;
+    this.catalogue = p.catalogue;
+    this.maintenance = p.maintenance;
+    this.runner = p.runner;
+    this.restores = p.restores;
+    this.desk = p.desk;
+    this.scheduler = p.scheduler;
   }
 
   protected override onListenerError(e: unknown): void {
@@ -171,23 +108,21 @@ export class BackupService extends Emitter<BackupEvents> {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.state = (await this.file.load()) ?? { ...EMPTY_STATE };
-    await this.cleanLeftoverStagings();
+    await this.store.load();
     await this.config.load();
-    if (!this.state.lastSlot) await this.persist((s) => ({ ...s, lastSlot: this.now().toISOString() }));
-    this.scheduleTick();
+    if (!this.store.state.lastSlot) await this.store.persist((s) => ({ ...s, lastSlot: this.now().toISOString() }));
+    this.scheduler.arm();
     this.emitStatus();
   }
 
   /** Stops the schedule and interrupts a running backup (restic gets SIGINT and its lock is cleaned). */
   async stop(): Promise<void> {
     this.started = false;
-    if (this.tickTimer !== null) this.clock.clearTimeout(this.tickTimer);
-    this.tickTimer = null;
+    this.scheduler.disarm();
     this.runner.cancel();
     for (const j of this.restores.list()) if (!['done', 'failed', 'cancelled', 'moving'].includes(j.state)) this.restores.cancel(j.id);
     await this.idle();
-    await this.file.flush();
+    await this.store.flush();
   }
 
   /** Resolves when no backup, maintenance or restore started by this service is running. */
@@ -210,17 +145,6 @@ export class BackupService extends Emitter<BackupEvents> {
     return p;
   }
 
-  private async persist(update: (s: BackupStateFile) => BackupStateFile): Promise<void> {
-    this.state = update(this.state);
-    await this.file.save(this.state);
-  }
-
-  private async cleanLeftoverStagings(): Promise<void> {
-    if (this.state.stagings.length === 0) return;
-    const kept = await removeLeftoverStagings(this.state.stagings, this.log);
-    await this.persist((s) => ({ ...s, stagings: kept }));
-  }
-
   // ---------- settings (settings.ts) ----------
 
   private target(): Promise<RepoTarget> {
@@ -235,7 +159,7 @@ export class BackupService extends Emitter<BackupEvents> {
   async saveSettings(input: SaveBackupSettingsInput): Promise<BackupSettingsView> {
     await this.config.save(input);
     this.catalogue.clear();
-    this.scheduleTick();
+    this.scheduler.arm();
     this.emitStatus();
     return this.getSettings();
   }
@@ -243,13 +167,12 @@ export class BackupService extends Emitter<BackupEvents> {
   // ---------- status ----------
 
   nextRunAt(): Date | null {
-    if (!this.config.settings.enabled || !this.config.settings.repository || this.config.settings.folders.length === 0) return null;
-    return nextSlot(this.config.settings.times, this.now());
+    return this.scheduler.nextRunAt();
   }
 
   status(): BackupStatus {
     return backupStatus({
-      state: this.state,
+      state: this.store.state,
       settings: this.config.settings,
       running: this.runner.running,
       progress: this.runner.progress,
@@ -278,33 +201,9 @@ export class BackupService extends Emitter<BackupEvents> {
     return new Date(this.clock.now());
   }
 
-  private scheduleTick(): void {
-    if (!this.started) return;
-    if (this.tickTimer !== null) this.clock.clearTimeout(this.tickTimer);
-    this.tickTimer = this.clock.setTimeout(() => {
-      this.tickTimer = null;
-      void this.tick().finally(() => this.scheduleTick());
-    }, this.opts.tickMs ?? 30_000);
-  }
-
-  /** Looks at the schedule now: runs a due backup (or a catch-up), skips one missed too long ago. */
+  /** Looks at the schedule now (scheduler.ts), then pushes the status when its headline changed. */
   async tick(): Promise<void> {
-    const now = this.now();
-    const configured = this.config.settings.enabled && this.config.settings.repository && this.config.settings.folders.length > 0;
-    if (configured) {
-      const d = decide(
-        this.config.settings.times,
-        now,
-        this.state.lastSlot ? new Date(this.state.lastSlot) : null,
-        this.config.settings.catchUpMinutes,
-      );
-      if (d.action !== 'none') {
-        await this.persist((s) => ({ ...s, lastSlot: d.slot.toISOString() }));
-        if (d.action === 'skip')
-          this.log.info('scheduled backup missed (machine off or asleep), waiting for the next time', { slot: d.slot.toISOString() });
-        else void this.runBackup(d.catchUp ? 'catch-up' : 'schedule').catch(() => undefined);
-      }
-    }
+    await this.scheduler.check();
     const s = this.status();
     if (`${s.headline}|${s.message ?? ''}` !== this.lastHeadline) this.emitStatus();
   }
@@ -358,33 +257,6 @@ export class BackupService extends Emitter<BackupEvents> {
   async diffSnapshots(from: string, to: string, onChange: (c: ResticDiffChange) => void, signal?: AbortSignal): Promise<void> {
     const t = await this.target();
     await this.restic.diff(t, from, to, { onChange, ...(signal ? { signal } : {}) });
-  }
-
-  private async record(run: BackupRun, o: { success: boolean }): Promise<void> {
-    const now = this.now();
-    await this.persist((s) => withRun(s, run, o.success, now));
-    this.emitStatus();
-  }
-
-  private notifyFailure(error: BackupError): void {
-    const t = BACKUP_STRINGS[this.opts.locale?.() ?? 'fr'];
-    try {
-      this.opts.notifier.notify({ title: t.headline.failed, body: `${error.message} ${error.nextStep}`, tag: 'backup' });
-    } catch (e) {
-      this.log.warn('notification failed', { err: e });
-    }
-  }
-
-  /** After a good backup: repository size, and retention / check when they are due. */
-  private async afterSuccess(target: RepoTarget): Promise<void> {
-    try {
-      const size = await this.restic.repoSize(target);
-      await this.persist((s) => ({ ...s, repoSizeBytes: size.bytes, snapshotCount: size.snapshots ?? s.snapshotCount }));
-      this.emitStatus();
-    } catch (e) {
-      this.log.warn('repository size unavailable', { reason: reasonOf(e) });
-    }
-    await this.runMaintenance();
   }
 
   /** Retention (`forget --prune`) and `check --read-data-subset`, each when due (or now with force). */
