@@ -4,6 +4,7 @@ import type { Logger } from '../../platform/ports.js';
 import { STAGING_PREFIX } from '../backup/staging.js';
 import { Emitter } from '../lib/emitter.js';
 import { JsonFile } from '../lib/files.js';
+import { alertReportAfter, type AlertReportEvent } from './alert-report.js';
 import { checkCanary } from './canaries.js';
 import { CanarySet } from './canary-set.js';
 import {
@@ -226,10 +227,7 @@ export class TripwireService extends Emitter<Events> {
   /** The hub has the alert: its urgent request. */
   markReported(alertId: string, requestId: string): Promise<void> {
     return this.enqueue(async () => {
-      if (this.det.alert?.id !== alertId) return;
-      if (this.doc.reported && this.doc.requestId === requestId) return;
-      this.doc.reported = true;
-      this.doc.requestId = requestId;
+      if (!this.reportStep({ type: 'reported', alertId, requestId, standingAlertId: this.det.alert?.id ?? null })) return;
       await this.save();
       this.publish();
     });
@@ -291,8 +289,7 @@ export class TripwireService extends Emitter<Events> {
   private apply(e: DetectorEffect): void {
     switch (e.type) {
       case 'raise':
-        this.doc.reported = false;
-        this.doc.requestId = null;
+        this.reportStep({ type: 'raised' });
         this.log.warn('tripwire alert raised', { alert: e.alert.id, reasons: e.alert.reasons, files: e.alert.fileCount });
         this.emit('raise', e.alert);
         this.publish();
@@ -303,8 +300,7 @@ export class TripwireService extends Emitter<Events> {
         break;
       case 'lifted':
         this.log.info('tripwire alert lifted', { alert: e.alertId });
-        this.doc.reported = false;
-        this.doc.requestId = null;
+        this.reportStep({ type: 'lifted' });
         this.emit('lifted', e.alertId);
         this.publish();
         void this.enqueue(() => this.afterLift());
@@ -313,6 +309,13 @@ export class TripwireService extends Emitter<Events> {
         void this.enqueue(() => this.replant(e.path));
         break;
     }
+  }
+
+  /** One step of whether the hub has the alert (alert-report.ts); false when nothing changed. */
+  private reportStep(event: AlertReportEvent): boolean {
+    const next = alertReportAfter(this.doc, event);
+    if (next) this.doc = { ...this.doc, ...next };
+    return next !== null;
   }
 
   private publish(): void {
