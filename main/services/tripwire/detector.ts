@@ -37,15 +37,8 @@ import { expectedOf, isNoteName, judge, noteWords, ransomExtension } from './sig
  * carries in evidence.ts, path comparisons in paths.ts.
  */
 
-export {
-  DEFAULT_DETECTOR_CONFIG,
-  initialState,
-  type DetectorConfig,
-  type DetectorEffect,
-  type DetectorEvent,
-  type DetectorState,
-  type Mark,
-} from './detector-state.js';
+export { DEFAULT_DETECTOR_CONFIG, initialState } from './detector-state.js';
+export type { DetectorConfig, DetectorEffect, DetectorEvent, DetectorState, Mark } from './detector-state.js';
 export { evidenceText } from './evidence.js';
 export { isInside, parentOf } from './paths.js';
 
