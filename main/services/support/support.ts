@@ -1,33 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ChatResync,
   VigieError,
-  backoffDelay,
-  gaplessSeq,
   hasGap,
-  isRetryable,
   mergeReceipts,
   systemClock,
   type BackupSummary,
   type Clock,
   type ChatMessage,
-  type ErrorCode,
   type HealthSummary,
   type HelpRequest,
   type HelpTopic,
   type Locale,
   type LocalChatMessage,
   type SupportState,
-  type TimerHandle,
 } from '@vigie/common';
 import type { Logger, SystemInfo } from '../../platform/ports.js';
 import type { HubConnection } from '../hub/connection.js';
 import { Emitter } from '../lib/emitter.js';
 import type { JsonFile } from '../lib/files.js';
-import { adoptPendingMessages, dropPendingMessages, flushOutbox, mergeMessage, resetChat, type OutboxLink } from './outbox.js';
-import { deviceReceiptPoint, sendReceipts } from './receipts.js';
+import { adoptPendingMessages, dropPendingMessages, mergeMessage, resetChat } from './outbox.js';
+import { deviceReceiptPoint } from './receipts.js';
 import { isOpen, requestTransition, type RequestEvent } from './request.js';
 import { emptyDoc, type OutboxItem, type SupportDoc } from './store.js';
+import { SupportSync } from './sync.js';
 import { TechnicianTyping } from './typing.js';
 import { supportView } from './view.js';
 import { contextSnapshot } from './context.js';
@@ -56,67 +51,44 @@ export type SupportEvent =
 type SupportEvents = { change: []; event: [SupportEvent] };
 
 /**
- * Help requests and chat for this device: the connection and sync routine (here), the request's
- * lifecycle (request.ts, a pure transition), the outbox (outbox.ts), receipts (receipts.ts), the
- * technician's typing indicator (typing.ts); the chat resync is common/chat-sync's ChatResync.
+ * Help requests and chat for this device: the user's actions and the hub's pushes (here), the
+ * sync routine (sync.ts), the request's lifecycle (request.ts, a pure transition), the outbox
+ * (outbox.ts), receipts (receipts.ts), the technician's typing indicator (typing.ts); the chat
+ * resync is common/chat-sync's ChatResync.
  *
  * Everything that must not be lost (the help click made offline, messages not yet acknowledged)
  * is written to support.json before anything is sent. A single sync routine, run after every
- * (re)connection and after every local change, brings the hub and the device level: hello →
- * create the pending request (same clientId, so never twice) → chat resync from the last seq held
- * without a gap (common/chat-sync) → send the outbox in order until acknowledged (the hub dedups by
- * message id) → receipts, never past a gap.
+ * (re)connection and after every local change, brings the hub and the device level (sync.ts).
  */
 export class SupportService extends Emitter<SupportEvents> {
   private doc: SupportDoc = emptyDoc(null);
   private readonly log: Logger;
   private chain: Promise<unknown> = Promise.resolve();
-  private syncQueued = false;
-  /** Set by every (re)connection: the next sync starts with device:hello and a full chat:sync. */
-  private needHello = true;
-  private needChatSync = true;
   private readonly typing: TechnicianTyping;
-  /** What the outbox and receipts modules use of this service while they send. */
-  private readonly link: OutboxLink;
   private readonly clock: Clock;
-  private retryTimer: TimerHandle | null = null;
-  private failures = 0;
-  private readonly resync: ChatResync;
+  private readonly sync: SupportSync;
   private readonly unsubscribe: Array<() => void> = [];
-  private stopped = false;
 
   constructor(private readonly deps: SupportDeps) {
     super();
     this.log = deps.logger.child({ svc: 'support' });
     this.clock = deps.clock ?? systemClock;
     this.typing = new TechnicianTyping(() => this.changed(), deps.typingTtlMs ?? 15_000, this.clock);
-    this.link = {
+    this.sync = new SupportSync({
       hub: deps.hub,
       doc: () => this.doc,
       log: this.log,
+      clock: this.clock,
       persist: () => this.persist(),
-      transient: (code, what, details) => this.transient(code, what, details),
-      gapSeen: () => (this.needChatSync = true),
-    };
-    this.resync = new ChatResync({
-      fetch: (items) => deps.hub.emitAck('chat:resync', { items }),
-      cursor: (requestId) => (this.doc.current?.id === requestId ? gaplessSeq(this.doc.messages) : 0),
-      apply: async (requestId, page) => {
-        if (this.doc.current?.id !== requestId) return;
-        for (const m of page.messages) mergeMessage(this.doc, m);
-        this.doc.receipts = mergeReceipts(this.doc.receipts, page.receipts);
-        await this.persist();
-      },
-      retry: () => this.kick(),
-      log: (message, details) => this.log.info(message, details),
-      backoff: { baseMs: deps.retryDelayMs ?? 1000, maxMs: 10_000 },
+      request: (event) => this.request(event),
+      serial: (fn) => this.serial(fn),
+      retryDelayMs: deps.retryDelayMs ?? 1000,
     });
   }
 
   /** Loads support.json (a different enrollment starts fresh) and listens to the hub. */
   async start(deviceId: string | null): Promise<void> {
-    this.stopped = false;
-    this.resync.resume();
+    this.sync.start();
     const loaded = await this.deps.file.load();
     if (loaded && loaded.deviceId === deviceId) this.doc = loaded;
     else {
@@ -128,13 +100,7 @@ export class SupportService extends Emitter<SupportEvents> {
     }
     const hub = this.deps.hub;
     this.unsubscribe.push(
-      hub.on('connected', () => {
-        this.needHello = true;
-        this.needChatSync = true;
-        this.failures = 0;
-        this.resync.resume();
-        this.kick();
-      }),
+      hub.on('connected', () => this.sync.connected()),
       hub.on('state', (st) => {
         // Offline, nobody can be seen typing.
         if (st !== 'online') this.typing.set(false);
@@ -164,12 +130,9 @@ export class SupportService extends Emitter<SupportEvents> {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.resync.stop();
+    this.sync.stop();
     for (const u of this.unsubscribe.splice(0)) u();
     this.typing.stop();
-    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
-    this.retryTimer = null;
     await this.chain.catch(() => undefined);
     await this.deps.file.flush();
   }
@@ -180,7 +143,7 @@ export class SupportService extends Emitter<SupportEvents> {
       this.log.warn('support data dropped with the enrollment', { outbox: this.doc.outbox.length, pendingHelp: !!this.doc.pendingHelp });
     }
     this.doc = emptyDoc(deviceId);
-    this.needHello = this.needChatSync = true;
+    this.sync.reset();
     this.typing.set(false);
     await this.persist();
   }
@@ -217,7 +180,7 @@ export class SupportService extends Emitter<SupportEvents> {
       });
     }
     await this.persist();
-    await this.serial(() => this.createPending(true));
+    await this.serial(() => this.sync.createPending(true));
     return isOpen(this.doc.current) ? this.doc.current : null;
   }
 
@@ -317,81 +280,9 @@ export class SupportService extends Emitter<SupportEvents> {
     }
   }
 
-  // ---------------------------------------------------------------- sync
-
   /** Schedules one sync run (coalesced with any run not started yet). */
   kick(): void {
-    if (this.syncQueued || this.stopped) return;
-    this.syncQueued = true;
-    void this.serial(async () => {
-      this.syncQueued = false;
-      await this.sync();
-    }).catch((e) => this.log.error('sync failed', { err: e }));
-  }
-
-  private async sync(): Promise<void> {
-    const hub = this.deps.hub;
-    if (!hub.connected || this.stopped) return;
-    if (this.needHello) {
-      const hello = await hub.emitAck('device:hello', {});
-      if (!hello.ok) return this.transient(hello.error.code, 'device:hello', hello.error.details);
-      this.needHello = false;
-      // The hub's view of the open request wins; a request that ended while we were away becomes lastClosed.
-      this.request({ type: 'hello', remote: hello.data.current, position: hello.data.position });
-      await this.persist();
-    }
-    if (!(await this.createPending(false))) return;
-    if (this.needChatSync && isOpen(this.doc.current)) {
-      this.resync.want([this.doc.current.id]);
-      if (!(await this.resync.run())) return; // it schedules its own retry (a kick)
-      this.needChatSync = false;
-    }
-    if (!(await flushOutbox(this.link))) return;
-    if (await sendReceipts(this.link)) this.failures = 0;
-    if (this.needChatSync && isOpen(this.doc.current)) this.kick();
-  }
-
-  /** Sends the pending help click. Returns false when the hub cannot be reached (stop this run). */
-  private async createPending(fromUser: boolean): Promise<boolean> {
-    const p = this.doc.pendingHelp;
-    if (!p || isOpen(this.doc.current)) return true;
-    const r = await this.deps.hub.emitAck('help:create', {
-      clientId: p.clientId,
-      topic: p.topic,
-      description: p.description,
-      context: p.context,
-    });
-    if (!r.ok) {
-      if (isRetryable(r.error.code)) {
-        this.transient(r.error.code, 'help:create', r.error.details);
-        return false;
-      }
-      // The hub refused the request itself (bad data, not allowed): keep nothing half-done.
-      this.log.error('help request refused by the hub', { code: r.error.code });
-      this.request({ type: 'create-refused' });
-      await this.persist();
-      if (fromUser) throw new VigieError(r.error.code, r.error.message, r.error.details);
-      return true;
-    }
-    this.request({ type: 'created', clientId: p.clientId, request: r.data.request, position: r.data.position });
-    await this.persist();
-    this.kick();
-    return true;
-  }
-
-  private transient(code: ErrorCode, what: string, details?: Record<string, unknown>): void {
-    this.log.info('hub not reachable right now, will retry', { what, code });
-    if (code === 'OFFLINE' || this.stopped) return; // the next 'connected' event runs a sync
-    if (code === 'TIMEOUT') this.needHello = true; // something may have been applied without our knowing
-    if (this.retryTimer) return;
-    const backoff = backoffDelay(this.failures++, { baseMs: this.deps.retryDelayMs ?? 1000, maxMs: 10_000 });
-    this.retryTimer = this.clock.setTimeout(
-      () => {
-        this.retryTimer = null;
-        this.kick();
-      },
-      Math.max(backoff, typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : 0),
-    );
+    this.sync.kick();
   }
 
   // ---------------------------------------------------------------- pushes
@@ -399,7 +290,7 @@ export class SupportService extends Emitter<SupportEvents> {
   private onMessage(m: ChatMessage): void {
     if (m.requestId !== this.doc.current?.id) return;
     const isNew = mergeMessage(this.doc, m);
-    if (hasGap(this.doc.messages)) this.needChatSync = true; // something was missed: resync from the gap
+    if (hasGap(this.doc.messages)) this.sync.chatGap(); // something was missed: resync from the gap
     if (m.author === 'technician' && isNew) {
       this.typing.set(false);
       this.emit('event', { type: 'message', message: m });
@@ -421,7 +312,7 @@ export class SupportService extends Emitter<SupportEvents> {
         this.log.info('pending help request cancelled before reaching the hub', { droppedMessages: dropPendingMessages(this.doc) });
       else if (e.type === 'reset-chat') resetChat(this.doc);
       else if (e.type === 'typing-off') this.typing.set(false);
-      else if (e.type === 'sync-chat') this.needChatSync = true;
+      else if (e.type === 'sync-chat') this.sync.chatGap();
       else if (e.type === 'notify') this.emit('event', e.event);
       else this.log.warn('pending help click dropped: the hub already has an open request for this device', { requestId: e.requestId });
     }

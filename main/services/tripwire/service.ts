@@ -1,30 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { systemClock, TripwireAlert, type Clock, type TripwireSnapshot, type TripwireState } from '@vigie/common';
+import { systemClock, type Clock, type TripwireAlert, type TripwireSnapshot, type TripwireState } from '@vigie/common';
 import type { Logger } from '../../platform/ports.js';
 import { STAGING_PREFIX } from '../backup/staging.js';
 import { Emitter } from '../lib/emitter.js';
 import { JsonFile } from '../lib/files.js';
-import {
-  canaryDigest,
-  canaryFolders,
-  canaryNames,
-  canaryContent,
-  checkCanary,
-  excludePattern,
-  plantCanaries,
-  plantOne,
-  type Canary,
-} from './canaries.js';
+import { alertReportAfter, type AlertReportEvent } from './alert-report.js';
+import { checkCanary } from './canaries.js';
+import { CanarySet } from './canary-set.js';
 import {
   DEFAULT_DETECTOR_CONFIG,
   decide,
   initialState,
   isInside,
-  parentOf,
   type DetectorConfig,
   type DetectorEffect,
   type DetectorEvent,
@@ -32,6 +19,7 @@ import {
 } from './detector.js';
 import { sampleFile } from './sampler.js';
 import { baseName } from './signals.js';
+import { freshTripwireFile, loadSync, TripwireFile } from './store.js';
 import { PracticeWatcher, type FileChange, type WatcherOptions } from './watcher.js';
 
 export interface TripwireServiceOptions {
@@ -63,53 +51,7 @@ export interface BackupRunFacts {
   filesUnmodified: number;
 }
 
-const CanaryRecord = z.object({ path: z.string(), folder: z.string(), sha256: z.string() });
-
-/** What survives a restart: the standing alert (retention stays frozen), the control files, the backups' usual pattern. */
-const TripwireFile = z.object({
-  version: z.literal(1),
-  seed: z.string().min(1).max(32),
-  token: z.string().min(1).max(64),
-  raised: z.number().int().nonnegative(),
-  backups: z.array(z.number().int().nonnegative()).max(200),
-  lastBackup: z.object({ total: z.number().int().nonnegative(), at: z.number() }).nullable(),
-  lastRunId: z.string().nullable(),
-  alert: TripwireAlert.nullable(),
-  reported: z.boolean(),
-  requestId: z.string().nullable(),
-  supportPhone: z.string().max(40).nullable(),
-  canaries: z.array(CanaryRecord).max(2_000),
-});
-type TripwireFile = z.infer<typeof TripwireFile>;
-
 type Events = { state: [TripwireState]; raise: [TripwireAlert]; evidence: [TripwireAlert]; lifted: [alertId: string] };
-
-/** Reads the saved state at construction, synchronously: retention is frozen from the first instant if an alert stands. */
-function loadSync(path: string, log: Logger): TripwireFile | null {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.error('tripwire state unreadable', { err: e });
-    return null;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  const r = TripwireFile.safeParse(parsed);
-  if (r.success) return r.data;
-  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  try {
-    renameSync(path, aside);
-  } catch {
-    /* left where it is */
-  }
-  log.warn('tripwire state set aside', { path, aside });
-  return null;
-}
 
 /**
  * The tripwire on this machine: control files in the practice folders, the watcher and the
@@ -128,7 +70,7 @@ export class TripwireService extends Emitter<Events> {
   private watched: string[] = [];
   private chain: Promise<void> = Promise.resolve();
   private started = false;
-  private canaries = new Map<string, Canary>();
+  private readonly canaries: CanarySet;
 
   constructor(private readonly o: TripwireServiceOptions) {
     super();
@@ -139,21 +81,11 @@ export class TripwireService extends Emitter<Events> {
     this.now = () => clock.now();
     const path = join(o.dataDir, 'tripwire', 'state.json');
     this.file = new JsonFile(path, TripwireFile, o.logger);
-    this.doc = loadSync(path, this.log) ?? {
-      version: 1,
-      seed: randomBytes(6).toString('hex'),
-      token: randomBytes(8).toString('hex'),
-      raised: 0,
-      backups: [],
-      lastBackup: null,
-      lastRunId: null,
-      alert: null,
-      reported: false,
-      requestId: null,
-      supportPhone: null,
-      canaries: [],
-    };
-    for (const c of this.doc.canaries) this.canaries.set(c.path, c);
+    this.doc = loadSync(path, this.log) ?? freshTripwireFile();
+    this.canaries = new CanarySet(
+      { platform: this.platform, token: this.doc.token, maxFolders: o.maxCanaryFolders ?? 20, ...(o.hide ? { hide: o.hide } : {}) },
+      this.doc.canaries,
+    );
     this.det = {
       ...initialState(this.doc.seed),
       raised: this.doc.raised,
@@ -178,12 +110,12 @@ export class TripwireService extends Emitter<Events> {
 
   /** restic `--exclude` patterns of the control files: never in a backup, the restore browser or its counts. */
   excludes(): string[] {
-    return [...this.canaries.keys()].map((p) => excludePattern(p, this.platform));
+    return this.canaries.excludes();
   }
 
   /** Paths of the control files placed (tests, the benchmark). */
   canaryPaths(): string[] {
-    return [...this.canaries.keys()];
+    return this.canaries.paths();
   }
 
   state(): TripwireState {
@@ -295,10 +227,7 @@ export class TripwireService extends Emitter<Events> {
   /** The hub has the alert: its urgent request. */
   markReported(alertId: string, requestId: string): Promise<void> {
     return this.enqueue(async () => {
-      if (this.det.alert?.id !== alertId) return;
-      if (this.doc.reported && this.doc.requestId === requestId) return;
-      this.doc.reported = true;
-      this.doc.requestId = requestId;
+      if (!this.reportStep({ type: 'reported', alertId, requestId, standingAlertId: this.det.alert?.id ?? null })) return;
       await this.save();
       this.publish();
     });
@@ -342,9 +271,7 @@ export class TripwireService extends Emitter<Events> {
       }
       // A control file that reappears under a longer name (`… 2019.pdf.locked`) was renamed.
       if (c.created) {
-        const renamed = [...this.canaries.values()].find(
-          (k) => k.folder === parentOf(c.path) && baseName(c.path).startsWith(`${baseName(k.path)}.`),
-        );
+        const renamed = this.canaries.renamedAs(c.path);
         if (renamed) this.step({ type: 'canary', at, path: renamed.path, change: 'renamed' });
       }
       const sample = await sampleFile(c.path);
@@ -362,8 +289,7 @@ export class TripwireService extends Emitter<Events> {
   private apply(e: DetectorEffect): void {
     switch (e.type) {
       case 'raise':
-        this.doc.reported = false;
-        this.doc.requestId = null;
+        this.reportStep({ type: 'raised' });
         this.log.warn('tripwire alert raised', { alert: e.alert.id, reasons: e.alert.reasons, files: e.alert.fileCount });
         this.emit('raise', e.alert);
         this.publish();
@@ -374,8 +300,7 @@ export class TripwireService extends Emitter<Events> {
         break;
       case 'lifted':
         this.log.info('tripwire alert lifted', { alert: e.alertId });
-        this.doc.reported = false;
-        this.doc.requestId = null;
+        this.reportStep({ type: 'lifted' });
         this.emit('lifted', e.alertId);
         this.publish();
         void this.enqueue(() => this.afterLift());
@@ -384,6 +309,13 @@ export class TripwireService extends Emitter<Events> {
         void this.enqueue(() => this.replant(e.path));
         break;
     }
+  }
+
+  /** One step of whether the hub has the alert (alert-report.ts); false when nothing changed. */
+  private reportStep(event: AlertReportEvent): boolean {
+    const next = alertReportAfter(this.doc, event);
+    if (next) this.doc = { ...this.doc, ...next };
+    return next !== null;
   }
 
   private publish(): void {
@@ -397,45 +329,26 @@ export class TripwireService extends Emitter<Events> {
       backups: this.det.backups,
       lastBackup: this.det.lastBackup,
       alert: this.det.alert,
-      canaries: [...this.canaries.values()],
+      canaries: this.canaries.records(),
     };
     await this.file.save(this.doc).catch((e: unknown) => this.log.error('tripwire state not saved', { err: e }));
   }
 
   /** Control files of the current folders placed; those of folders no longer watched taken away (if still ours). */
   private async placeCanaries(folders: readonly string[]): Promise<void> {
-    for (const c of [...this.canaries.values()]) {
-      if (folders.some((f) => isInside(c.folder, f))) continue;
-      this.canaries.delete(c.path);
-      if ((await canaryDigest(c.path)) === c.sha256) await unlink(c.path).catch(() => undefined);
-    }
     // During an alert nothing is written into the practice folders.
-    if (!this.det.alert && folders.length > 0) {
-      const targets = await canaryFolders(folders, this.o.maxCanaryFolders ?? 20);
-      const planted = await plantCanaries(targets, {
-        platform: this.platform,
-        token: this.doc.token,
-        ...(this.o.hide ? { hide: this.o.hide } : {}),
-      });
-      for (const c of planted) this.canaries.set(c.path, c);
-    }
+    await this.canaries.place(folders, !this.det.alert);
     await this.save();
   }
 
   private async replant(path: string): Promise<void> {
-    const c = this.canaries.get(path);
-    if (!c || this.det.alert) return;
-    const kind = canaryNames(this.platform).find((n) => n.name === baseName(path))?.kind;
-    if (!kind) return;
-    const digest = await plantOne(path, canaryContent(kind, this.doc.token), this.o.hide);
-    // A file of someone else's took the name: that one is not ours any more.
-    if (digest !== c.sha256) this.canaries.delete(path);
-    await this.save();
+    if (this.det.alert) return;
+    if (await this.canaries.replant(path)) await this.save();
   }
 
   /** After an alert: control files that were touched are forgotten (never overwritten) and fresh ones placed where names are free. */
   private async afterLift(): Promise<void> {
-    for (const c of [...this.canaries.values()]) if ((await checkCanary(c)) !== 'ok') this.canaries.delete(c.path);
+    await this.canaries.forgetTouched();
     await this.placeCanaries(this.watched);
   }
 }

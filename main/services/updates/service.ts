@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type UpdateChannel, type UpdateFailureReason, type UpdateReport } from '@vigie/common';
+import { systemClock, type Clock, type UpdateChannel, type UpdateReport } from '@vigie/common';
 import type { Logger } from '../../platform/ports.js';
 import { Emitter } from '../lib/emitter.js';
 import { silentLogger } from '../lib/logger.js';
@@ -7,14 +7,18 @@ import {
   decideOffer,
   DEFAULT_UPDATE_POLICY,
   isRejection,
-  nextFailure,
-  type InstallBlocker,
   type InstallDecision,
   type InstallSituation,
   type UpdatePolicyConfig,
 } from './policy.js';
 import type { ActivitySource, ConsultationHoursSource, IdleTime, UpdateEngineError, UpdaterEngine, UpdateReporter } from './ports.js';
+import { failureRecorded, failureReport, installOutcome } from './outcomes.js';
+import { iso, queueReport, ReportOutbox, type UpdateReportDraft } from './reports.js';
 import { memoryUpdateStateStore, type PersistedUpdateState, type UpdateStateStore } from './state.js';
+import { initialStatus, statusAfter, type UpdaterStatus, type UpdaterStatusEvent } from './status.js';
+import { TimerSlot, withTimeout } from './timers.js';
+
+export type { UpdaterPhase, UpdaterStatus } from './status.js';
 
 export interface UpdateServiceOptions {
   engine: UpdaterEngine;
@@ -33,22 +37,7 @@ export interface UpdateServiceOptions {
   random?: () => number;
 }
 
-export type UpdaterPhase = 'idle' | 'checking' | 'downloading' | 'ready' | 'installing';
-
-export interface UpdaterStatus {
-  phase: UpdaterPhase;
-  currentVersion: string;
-  /** Downloaded and verified, waiting for a good moment. */
-  pendingVersion: string | null;
-  /** Why the pending update is not installed yet. */
-  waitingFor: InstallBlocker | null;
-  lastCheckAt: number | null;
-  nextCheckAt: number | null;
-  lastFailure: { version: string; reason: UpdateFailureReason; attempt: number; retryAt: number } | null;
-}
-
 const EMPTY_STATE: PersistedUpdateState = { installing: null, failures: {}, outbox: [] };
-const OUTBOX_MAX = 100;
 /** How long quitting waits for the feed to confirm the update is still offered. */
 const QUIT_CONFIRM_MS = 5_000;
 /** How long installing waits for the 'installing' report to reach the hub. */
@@ -69,10 +58,10 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
   private state: PersistedUpdateState = structuredClone(EMPTY_STATE);
   private st: UpdaterStatus;
   private chain: Promise<unknown> = Promise.resolve();
-  private checkTimer: unknown = null;
-  private evalTimer: unknown = null;
+  private readonly checkTimer: TimerSlot;
+  private readonly evalTimer: TimerSlot;
   private inEngineCall = false;
-  private flushing = false;
+  private readonly outbox: ReportOutbox;
   private started = false;
   private unsubscribe: (() => void) | null = null;
 
@@ -80,17 +69,16 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     super();
     this.cfg = { ...DEFAULT_UPDATE_POLICY, ...o.policy };
     this.clock = o.clock ?? systemClock;
+    this.checkTimer = new TimerSlot(this.clock);
+    this.evalTimer = new TimerSlot(this.clock);
     this.log = o.logger ?? silentLogger;
     this.store = o.store ?? memoryUpdateStateStore();
-    this.st = {
-      phase: 'idle',
-      currentVersion: o.currentVersion,
-      pendingVersion: null,
-      waitingFor: null,
-      lastCheckAt: null,
-      nextCheckAt: null,
-      lastFailure: null,
-    };
+    this.st = initialStatus(o.currentVersion);
+    this.outbox = new ReportOutbox(
+      o.reporter,
+      () => this.state,
+      () => this.save(),
+    );
   }
 
   status(): UpdaterStatus {
@@ -107,25 +95,9 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     });
     return this.enqueue(async () => {
       this.state = { ...structuredClone(EMPTY_STATE), ...((await this.store.load()) ?? {}) };
-      const inst = this.state.installing;
-      if (inst) {
-        this.state.installing = null;
-        if (this.o.currentVersion === inst.to) {
-          await this.report({ outcome: 'installed', currentVersion: this.o.currentVersion, targetVersion: inst.to });
-        } else {
-          // The installer ran but we still are the old version: count it as a failure of that version.
-          const f = nextFailure(this.state.failures[inst.to] ?? null, 'install', this.clock.now(), this.cfg, this.o.random);
-          this.state.failures[inst.to] = f;
-          await this.report({
-            outcome: 'failed',
-            currentVersion: this.o.currentVersion,
-            targetVersion: inst.to,
-            reason: 'install',
-            attempt: f.attempt,
-            retryAt: iso(f.retryAt),
-          });
-        }
-      }
+      const outcome = installOutcome(this.state, this.o.currentVersion, this.clock.now(), this.cfg, this.o.random);
+      this.state = outcome.state;
+      if (outcome.report) await this.report(outcome.report);
       await this.save();
       void this.flush();
       this.scheduleCheck(0);
@@ -136,9 +108,8 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     this.started = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    if (this.checkTimer !== null) this.clock.clearTimeout(this.checkTimer);
-    if (this.evalTimer !== null) this.clock.clearTimeout(this.evalTimer);
-    this.checkTimer = this.evalTimer = null;
+    this.checkTimer.cancel();
+    this.evalTimer.cancel();
   }
 
   /** Resolves when the work queued so far is done. */
@@ -182,7 +153,8 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
         return false;
       }
       // A rollout halted since the download must stop here too; no answer in time → not now.
-      const offer = await this.withTimeout(
+      const offer = await withTimeout(
+        this.clock,
         this.engineCall(() => this.o.engine.check()),
         QUIT_CONFIRM_MS,
       ).catch(() => undefined);
@@ -192,27 +164,11 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
         return false;
       }
       await this.markInstalling(pending);
-      this.set({ phase: 'installing', waitingFor: null });
+      this.to({ type: 'installing' });
       this.log.info('installing update at quit', { from: this.o.currentVersion, to: pending });
       this.o.engine.quitAndInstall({ relaunch: false });
       return true;
     })();
-  }
-
-  private withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-    return new Promise((resolve, reject) => {
-      const t = this.clock.setTimeout(() => resolve(undefined), ms);
-      p.then(
-        (v) => {
-          this.clock.clearTimeout(t);
-          resolve(v);
-        },
-        (e: unknown) => {
-          this.clock.clearTimeout(t);
-          reject(e);
-        },
-      );
-    });
   }
 
   // ---------- internals ----------
@@ -223,8 +179,11 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     return run;
   }
 
-  private set(patch: Partial<UpdaterStatus>): void {
-    this.st = { ...this.st, ...patch };
+  /** One step of the status (status.ts), pushed when it changed. */
+  private to(event: UpdaterStatusEvent): void {
+    const next = statusAfter(this.st, event);
+    if (next === this.st) return;
+    this.st = next;
     this.emit('status', this.status());
   }
 
@@ -241,22 +200,14 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
 
   private scheduleCheck(delayMs: number): void {
     if (!this.started) return;
-    if (this.checkTimer !== null) this.clock.clearTimeout(this.checkTimer);
     const at = this.clock.now() + delayMs;
-    this.checkTimer = this.clock.setTimeout(() => {
-      this.checkTimer = null;
-      void this.checkNow();
-    }, delayMs);
-    this.set({ nextCheckAt: at });
+    this.checkTimer.set(delayMs, () => void this.checkNow());
+    this.to({ type: 'check-scheduled', at });
   }
 
   private scheduleEvaluate(): void {
     if (!this.started) return;
-    if (this.evalTimer !== null) this.clock.clearTimeout(this.evalTimer);
-    this.evalTimer = this.clock.setTimeout(() => {
-      this.evalTimer = null;
-      void this.evaluateNow();
-    }, this.cfg.recheckPendingMs);
+    this.evalTimer.set(this.cfg.recheckPendingMs, () => void this.evaluateNow());
   }
 
   private async engineCall<T>(fn: () => Promise<T>): Promise<T> {
@@ -270,7 +221,7 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
 
   private async check(): Promise<void> {
     const now = this.clock.now();
-    this.set({ phase: this.st.pendingVersion ? 'ready' : 'checking', lastCheckAt: now });
+    this.to({ type: 'check-started', at: now });
     await this.flush(); // reports held while the hub was unreachable
     let nextDelay = this.cfg.checkIntervalMs;
     try {
@@ -318,14 +269,14 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
       }
       await this.evaluate();
     } finally {
-      if (this.st.phase === 'checking') this.set({ phase: 'idle' });
+      this.to({ type: 'check-ended' });
       this.scheduleCheck(nextDelay);
     }
   }
 
   private async download(version: string): Promise<boolean> {
     await this.report({ outcome: 'available', currentVersion: this.o.currentVersion, targetVersion: version });
-    this.set({ phase: 'downloading' });
+    this.to({ type: 'downloading' });
     try {
       await this.engineCall(() => this.o.engine.download());
     } catch (e) {
@@ -334,27 +285,21 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     }
     delete this.state.failures[version];
     await this.save();
-    this.set({ phase: 'ready', pendingVersion: version, lastFailure: null });
+    this.to({ type: 'downloaded', version });
     await this.report({ outcome: 'downloaded', currentVersion: this.o.currentVersion, targetVersion: version });
     return true;
   }
 
   private async recordFailure(version: string, e: UpdateEngineError): Promise<void> {
     const reason = e.reason ?? 'unknown';
-    const f = nextFailure(this.state.failures[version] ?? null, reason, this.clock.now(), this.cfg, this.o.random);
-    this.state.failures[version] = f;
-    if (this.state.installing?.to === version) this.state.installing = null;
+    const recorded = failureRecorded(this.state, version, reason, this.clock.now(), this.cfg, this.o.random);
+    this.state = recorded.state;
+    const f = recorded.failure;
     await this.save();
     // Whatever was downloaded is forgotten: not installed now, not at quit. (An older pending
     // version goes too: the updater's cache now holds the failed download, not that one.)
-    if (this.evalTimer !== null) this.clock.clearTimeout(this.evalTimer);
-    this.evalTimer = null;
-    this.set({
-      phase: 'idle',
-      pendingVersion: null,
-      waitingFor: null,
-      lastFailure: { version, reason, attempt: f.attempt, retryAt: f.retryAt },
-    });
+    this.evalTimer.cancel();
+    this.to({ type: 'failed', failure: { version, reason, attempt: f.attempt, retryAt: f.retryAt } });
     this.log.warn(isRejection(reason) ? 'update rejected' : 'update failed', {
       version,
       reason,
@@ -362,15 +307,7 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
       retryAt: iso(f.retryAt),
       message: e.message,
     });
-    await this.report({
-      outcome: isRejection(reason) ? 'rejected' : 'failed',
-      currentVersion: this.o.currentVersion,
-      targetVersion: version,
-      reason,
-      message: e.message?.slice(0, 500),
-      attempt: f.attempt,
-      retryAt: iso(f.retryAt),
-    });
+    await this.report(failureReport(this.o.currentVersion, version, f, e.message));
   }
 
   private async evaluate(): Promise<InstallDecision> {
@@ -378,7 +315,7 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     if (!pending) return { action: 'wait', reason: 'nothing-pending' };
     const d = decideInstall(this.situation('idle'), this.cfg);
     if (d.action === 'wait') {
-      this.set({ waitingFor: d.reason });
+      this.to({ type: 'waiting', reason: d.reason });
       this.scheduleEvaluate();
       return d;
     }
@@ -398,12 +335,12 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     // The check took a moment: the situation must still allow it.
     const again = decideInstall(this.situation('idle'), this.cfg);
     if (again.action === 'wait') {
-      this.set({ waitingFor: again.reason });
+      this.to({ type: 'waiting', reason: again.reason });
       this.scheduleEvaluate();
       return again;
     }
     await this.markInstalling(pending);
-    this.set({ phase: 'installing', waitingFor: null });
+    this.to({ type: 'installing' });
     this.log.info('installing update silently', { from: this.o.currentVersion, to: pending });
     this.o.engine.quitAndInstall({ relaunch: true });
     return again;
@@ -414,14 +351,13 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     await this.save();
     // Queued (and saved) before the app goes away; delivered now if the hub answers quickly, else after the restart.
     await this.report({ outcome: 'installing', currentVersion: this.o.currentVersion, targetVersion: version }, false);
-    await this.withTimeout(this.flush(), REPORT_BEFORE_INSTALL_MS).catch(() => undefined);
+    await withTimeout(this.clock, this.flush(), REPORT_BEFORE_INSTALL_MS).catch(() => undefined);
   }
 
   private withdraw(why: string): void {
     this.log.info('pending update withdrawn', { version: this.st.pendingVersion, why });
-    if (this.evalTimer !== null) this.clock.clearTimeout(this.evalTimer);
-    this.evalTimer = null;
-    this.set({ phase: 'idle', pendingVersion: null, waitingFor: null });
+    this.evalTimer.cancel();
+    this.to({ type: 'withdrawn' });
   }
 
   private async onEngineError(e: UpdateEngineError): Promise<void> {
@@ -436,32 +372,16 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
 
   // ---------- reports ----------
 
-  private async report(r: Omit<UpdateReport, 'channel' | 'at'>, flushNow = true): Promise<void> {
+  private async report(r: UpdateReportDraft, flushNow = true): Promise<void> {
     const full: UpdateReport = { ...r, channel: this.o.channel, at: iso(this.clock.now()) };
-    this.state.outbox.push(full);
-    if (this.state.outbox.length > OUTBOX_MAX) this.state.outbox.splice(0, this.state.outbox.length - OUTBOX_MAX);
+    this.state.outbox = queueReport(this.state.outbox, full);
     await this.save();
     if (flushNow) await this.flush();
   }
 
   /** Sends queued reports in order; stops at the first failure (kept for the next try). */
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.state.outbox.length > 0) {
-        const next = this.state.outbox[0]!;
-        try {
-          await this.o.reporter.report(next);
-        } catch {
-          return;
-        }
-        if (this.state.outbox[0] === next) this.state.outbox.shift();
-        await this.save();
-      }
-    } finally {
-      this.flushing = false;
-    }
+  private flush(): Promise<void> {
+    return this.outbox.flush();
   }
 
   private async save(): Promise<void> {
@@ -472,5 +392,3 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
     }
   }
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
