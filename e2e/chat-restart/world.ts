@@ -8,100 +8,27 @@
  * It records what every screen shows and checks, per message id, that it appears exactly once on
  * both sides, in the order it was sent, and that no receipt ever claims a message the other side
  * does not hold at that moment.
+ *
+ * This module runs the world (seeding, traffic, what the screens show, the checks); its parts have
+ * their modules beside it: hub-process (the hub's OS process), clients (practices and technicians),
+ * ledger (the accounting, pure), scenario (the phases of one outage) and wait.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { HTTP, gaplessSeq, type ChatMessage } from '@vigie/common';
+import { join } from 'node:path';
+import { gaplessSeq, type ChatMessage } from '@vigie/common';
 import { createHub } from '../../server/src/app.js';
 import { freePort } from '../../server/src/store/free-port.js';
 import { loginTechnician } from '../../server/src/test-support/sockets.js';
-import { HubConnection } from '../../main/services/hub/connection.js';
-import { SupportService } from '../../main/services/support/support.js';
-import { supportFile } from '../../main/services/support/store.js';
-import { createLogger } from '../../main/services/lib/logger.js';
-import { NodeSystemInfo } from '../../main/platform/node/system-info.js';
-import { ConsoleController } from '../../console/src/app/controller';
-import { createApi } from '../../console/src/lib/api';
-import { createTechClient } from '../../console/src/lib/socket';
-import { createI18n } from '../../console/src/i18n';
-import type { Alerts } from '../../console/src/lib/alerts';
+import { startPractice, startTechnician, type Practice, type Technician } from './clients';
+import { HubProcess } from './hub-process';
+import { sentByConversation, tallyConversation, type ScenarioReport, type Sent } from './ledger';
+import { until } from './wait';
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-const quiet = createLogger({ level: 'silent' });
-const consoleLog = { debug: () => undefined, warn: () => undefined, error: () => undefined };
-const silentAlerts: Alerts = {
-  install: () => () => undefined,
-  chime: () => undefined,
-  permission: () => 'denied',
-  requestPermission: async () => 'denied',
-  notify: () => undefined,
-};
-
-class MemoryStorage implements Storage {
-  private readonly map = new Map<string, string>();
-  get length() {
-    return this.map.size;
-  }
-  clear() {
-    this.map.clear();
-  }
-  getItem(k: string) {
-    return this.map.get(k) ?? null;
-  }
-  key(i: number) {
-    return [...this.map.keys()][i] ?? null;
-  }
-  removeItem(k: string) {
-    this.map.delete(k);
-  }
-  setItem(k: string, v: string) {
-    this.map.set(k, v);
-  }
-}
-
-/** Resolves when `probe` holds; re-checks when `subscribe` signals a change and every `everyMs`. */
-export function until<T>(probe: () => T | null | undefined | false, what: string, deadlineMs: number, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  return new Promise((res, rej) => {
-    const tick = () => {
-      let v: T | null | undefined | false;
-      try {
-        v = probe();
-      } catch (e) {
-        rej(e as Error);
-        return;
-      }
-      if (v) return res(v);
-      if (Date.now() > deadline) return rej(new Error(`still waiting for: ${what}`));
-      setTimeout(tick, everyMs);
-    };
-    tick();
-  });
-}
-
-type Sent = { id: string; author: 'device' | 'technician'; conversation: number; order: number };
-
-interface Practice {
-  index: number;
-  dir: string;
-  connection: HubConnection;
-  support: SupportService;
-  requestId: string;
-  tech: number;
-  /** ms timestamps (Date.now) of each 'connected' event. */
-  connectedAt: number[];
-}
-
-interface Technician {
-  index: number;
-  cookie: string;
-  controller: ConsoleController;
-  connectedAt: number[];
-}
+export { REPO } from './hub-process';
+export { percentile, type ScenarioReport } from './ledger';
+export { runScenario } from './scenario';
+export { until } from './wait';
 
 export interface WorldOptions {
   conversations: number;
@@ -115,28 +42,9 @@ export interface WorldOptions {
   cluster?: { url: string; databaseUrl: string; keyFile: string };
 }
 
-export interface ScenarioReport {
-  scenario: string;
-  messages: number;
-  lost: number;
-  duplicated: number;
-  misordered: number;
-  conversationsWithLoss: number;
-  /** Receipts that claimed a message the other side did not hold when the claim was seen. */
-  dishonestReceipts: number;
-  /** Seconds from the hub answering again to each client's next connection. */
-  reconnectSeconds: number[];
-  /** Per conversation: seconds from the hub answering again to both screens holding every message sent before. */
-  resyncSeconds: number[];
-  /** Seconds from the hub answering again to every screen holding every message (traffic stopped by then). */
-  convergedSeconds: number;
-  details: string[];
-}
-
 /** The world: a hub process, its practices and technicians. */
 export class ChatWorld {
-  private hub: ChildProcess | null = null;
-  private hubExited: Promise<void> = Promise.resolve();
+  private readonly hub: HubProcess;
   readonly practices: Practice[] = [];
   readonly technicians: Technician[] = [];
   private sent: Sent[] = [];
@@ -153,7 +61,9 @@ export class ChatWorld {
     readonly port: number,
     private readonly keepDir: boolean,
     private readonly cluster: WorldOptions['cluster'] | undefined,
-  ) {}
+  ) {
+    this.hub = new HubProcess(join(root, 'hub'), port, this.url);
+  }
 
   get url(): string {
     return this.cluster?.url ?? `http://127.0.0.1:${this.port}`;
@@ -190,8 +100,8 @@ export class ChatWorld {
       await hub.close();
     }
     await this.startHub();
-    for (let i = 0; i < techs.length; i++) this.technicians.push(await this.startTechnician(i, techs[i]!.cookie));
-    for (let i = 0; i < tokens.length; i++) this.practices.push(await this.startPractice(i, tokens[i]!, i % techs.length));
+    for (let i = 0; i < techs.length; i++) this.technicians.push(await startTechnician(this.url, i, techs[i]!.cookie, this.unsubscribe));
+    for (let i = 0; i < tokens.length; i++) this.practices.push(await startPractice(this.root, this.url, i, tokens[i]!, i % techs.length));
     // Every practice asks for help; its technician takes it and opens it.
     await Promise.all(this.practices.map((p) => p.support.requestHelp({ topic: 'other', description: `Demande ${p.index + 1}` })));
     for (const p of this.practices) {
@@ -205,58 +115,6 @@ export class ChatWorld {
     this.watchReceipts();
   }
 
-  private async startPractice(index: number, { deviceId, token }: { deviceId: string; token: string }, tech: number): Promise<Practice> {
-    const dir = join(this.root, `practice-${index + 1}`);
-    const connection = new HubConnection({ logger: quiet });
-    const support = new SupportService({
-      hub: connection,
-      file: supportFile(dir, quiet),
-      system: new NodeSystemInfo(),
-      appVersion: '0.1.0-test',
-      locale: () => 'fr',
-      logger: quiet,
-    });
-    const p: Practice = { index, dir, connection, support, requestId: '', tech, connectedAt: [] };
-    connection.on('connected', () => p.connectedAt.push(Date.now()));
-    // The practitioner reads what arrives (read receipts go back).
-    support.on('event', (e) => {
-      if (e.type === 'message') void support.markRead();
-    });
-    await support.start(deviceId);
-    connection.start(this.url, token);
-    await until(() => connection.connected, `practice ${index + 1} connected`, 60_000);
-    return p;
-  }
-
-  private async startTechnician(index: number, cookie: string): Promise<Technician> {
-    const client = createTechClient({ url: this.url, log: consoleLog, extraHeaders: { cookie } });
-    const api = createApi({
-      base: this.url,
-      log: consoleLog,
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } }),
-    });
-    const controller = new ConsoleController({
-      client,
-      api,
-      alerts: silentAlerts,
-      log: consoleLog,
-      i18n: createI18n('fr'),
-      storage: new MemoryStorage(),
-      navigate: () => undefined,
-      isVisible: () => true,
-      hasAttention: () => true,
-    });
-    const t: Technician = { index, cookie, controller, connectedAt: [] };
-    this.unsubscribe.push(
-      controller.connection.subscribe(
-        (s, prev) => s.status === 'connected' && prev.status !== 'connected' && t.connectedAt.push(Date.now()),
-      ),
-    );
-    await controller.start();
-    await until(() => controller.connection.getState().status === 'connected', `technician ${index + 1} connected`, 60_000);
-    return t;
-  }
-
   // ---------------------------------------------------------------- hub process
 
   async startHub(): Promise<void> {
@@ -266,33 +124,7 @@ export class ChatWorld {
       this.watchResync();
       return;
     }
-    // One process (tsx as a loader, not its CLI, which would run the hub in a child that SIGKILL misses).
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'server', 'src', 'main.ts')], {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        VIGIE_DATA_DIR: join(this.root, 'hub'),
-        VIGIE_PORT: String(this.port),
-        VIGIE_HOST: '127.0.0.1',
-        VIGIE_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    this.hub = child;
-    this.hubExited = new Promise((res) => child.once('exit', () => res()));
-    let exited = false;
-    void this.hubExited.then(() => (exited = true));
-    for (;;) {
-      if (exited) throw new Error(`hub exited at start: ${stderr}`);
-      const ok = await fetch(this.url + HTTP.healthz).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await this.hub.start();
     this.hubReadyAt = Date.now();
     this.watchResync();
   }
@@ -301,7 +133,7 @@ export class ChatWorld {
   private watchResync(): void {
     if (this.resyncWatch) clearInterval(this.resyncWatch);
     this.resyncedAfter = new Map();
-    const before = this.sentByConversation();
+    const before = sentByConversation(this.sent);
     const check = () => {
       for (const p of this.practices) {
         if (this.resyncedAfter.has(p.index)) continue;
@@ -319,12 +151,8 @@ export class ChatWorld {
   }
 
   /** Stops the hub: SIGKILL (crash) or SIGTERM (graceful), and waits until the process is gone. */
-  async stopHub(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
-    const child = this.hub;
-    if (!child) return;
-    this.hub = null;
-    child.kill(signal);
-    await this.hubExited;
+  stopHub(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+    return this.hub.stop(signal);
   }
 
   // ---------------------------------------------------------------- traffic
@@ -437,7 +265,7 @@ export class ChatWorld {
 
   /** Every message sent is stored, shown on both screens, and both outboxes are empty. */
   converged(): boolean {
-    const byConv = this.sentByConversation();
+    const byConv = sentByConversation(this.sent);
     for (const p of this.practices) {
       const ids = byConv.get(p.index) ?? [];
       const d = new Set(this.deviceScreen(p).map((m) => m.id));
@@ -446,12 +274,6 @@ export class ChatWorld {
       if (p.support.state().outboxSize > 0) return false;
     }
     return this.technicians.every((t) => t.controller.workspace.getState().outbox.length === 0);
-  }
-
-  private sentByConversation(): Map<number, Sent[]> {
-    const m = new Map<number, Sent[]>();
-    for (const s of this.sent) m.set(s.conversation, [...(m.get(s.conversation) ?? []), s]);
-    return m;
   }
 
   /** Waits until every screen holds every message (or `deadlineMs`), then counts what went wrong. */
@@ -473,70 +295,35 @@ export class ChatWorld {
       convergedSeconds: convergedAt ? (convergedAt - this.hubReadyAt) / 1000 : Number.NaN,
       details: this.dishonest.slice(0, 5),
     };
-    const byConv = this.sentByConversation();
+    const byConv = sentByConversation(this.sent);
     for (const p of this.practices) {
-      const sent = byConv.get(p.index) ?? [];
-      let lostHere = 0;
-      for (const [side, screen] of [
-        ['practice', this.deviceScreen(p)],
-        ['technician', this.consoleScreen(p)],
-      ] as const) {
-        const count = new Map<string, number>();
-        for (const m of screen) count.set(m.id, (count.get(m.id) ?? 0) + 1);
-        for (const s of sent) {
-          const n = count.get(s.id) ?? 0;
-          if (n === 0) lostHere++;
-          if (n > 1) report.duplicated += n - 1;
-        }
-        // In the order each author sent them.
-        const seqOf = new Map(screen.map((m) => [m.id, m.seq]));
-        for (const author of ['device', 'technician'] as const) {
-          const seqs = sent.filter((s) => s.author === author && seqOf.has(s.id)).map((s) => seqOf.get(s.id)!);
-          for (let i = 1; i < seqs.length; i++) if (seqs[i]! <= seqs[i - 1]!) report.misordered++;
-        }
-        // Seqs shown must be 1…n with nothing missing (nothing the hub stored left off a screen).
-        const shown = screen.map((m) => m.seq);
-        if (shown.some((seq, i) => seq !== i + 1))
-          report.details.push(`conversation ${p.index + 1}: ${side} screen has a hole (${gaplessSeq(screen)} of ${shown.length})`);
-      }
-      if (lostHere > 0) {
-        report.conversationsWithLoss++;
-        report.details.push(`conversation ${p.index + 1}: ${lostHere} message(s) missing on a screen — ${this.whereAre(p, sent)}`);
-      }
-      report.lost += lostHere;
+      const tally = tallyConversation(this.conversation(p, byConv.get(p.index) ?? []));
+      report.lost += tally.lost;
+      report.duplicated += tally.duplicated;
+      report.misordered += tally.misordered;
+      if (tally.lost > 0) report.conversationsWithLoss++;
+      report.details.push(...tally.details);
     }
     return report;
   }
 
-  /** Where messages missing from a screen are: still in an outbox (and in what state), or nowhere. */
-  private whereAre(p: Practice, sent: Sent[]): string {
-    const onDevice = new Set(this.deviceScreen(p).map((m) => m.id));
-    const onConsole = new Set(this.consoleScreen(p).map((m) => m.id));
-    const deviceOutbox = new Set(
-      p.support
-        .state()
-        .messages.filter((m) => m.status === 'pending')
-        .map((m) => m.id),
-    );
-    const consoleOutbox = new Map(
-      this.technicians[p.tech]!.controller.workspace.getState().outbox.map((o) => [o.id, `${o.state}${o.error ? `:${o.error}` : ''}`]),
-    );
-    const where: string[] = [];
-    for (const s of sent) {
-      if (onDevice.has(s.id) && onConsole.has(s.id)) continue;
-      const screens = `${onDevice.has(s.id) ? 'P' : '-'}${onConsole.has(s.id) ? 'T' : '-'}`;
-      const box = deviceOutbox.has(s.id)
-        ? 'practice outbox'
-        : consoleOutbox.has(s.id)
-          ? `console outbox ${consoleOutbox.get(s.id)}`
-          : 'no outbox';
-      where.push(`${s.author} ${screens} ${box}`);
-    }
-    const seqOnDevice = new Map(this.deviceScreen(p).map((m) => [m.id, m.seq]));
-    const missingSeqs = sent.filter((x) => !onConsole.has(x.id) && seqOnDevice.has(x.id)).map((x) => seqOnDevice.get(x.id));
-    const c = this.consoleScreen(p);
-    const d = this.deviceScreen(p);
-    return `${where.slice(0, 4).join('; ')} [practice holds ${gaplessSeq(d)}/${d.length}, technician ${gaplessSeq(c)}/${c.length}${missingSeqs.length ? `, missing on technician: seq ${missingSeqs.slice(0, 5).join(',')}` : ''}]`;
+  /** One conversation as the ledger reads it: what was sent, both screens, both outboxes. */
+  private conversation(p: Practice, sent: Sent[]) {
+    return {
+      index: p.index,
+      sent,
+      device: this.deviceScreen(p),
+      console: this.consoleScreen(p),
+      deviceOutbox: new Set(
+        p.support
+          .state()
+          .messages.filter((m) => m.status === 'pending')
+          .map((m) => m.id),
+      ),
+      consoleOutbox: new Map(
+        this.technicians[p.tech]!.controller.workspace.getState().outbox.map((o) => [o.id, `${o.state}${o.error ? `:${o.error}` : ''}`]),
+      ),
+    };
   }
 
   /** Seconds from the last hub start to each client's first connection after it. */
@@ -590,50 +377,4 @@ export class ChatWorld {
     await this.stopHub('SIGTERM');
     if (!this.keepDir) await rm(this.root, { recursive: true, force: true });
   }
-}
-
-/** p-th percentile of `values` (nearest rank). */
-export function percentile(values: number[], p: number): number {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-/**
- * One scenario: live traffic both ways; the hub goes down the chosen way; traffic goes on while it
- * is down (everyone has noticed, `down` more messages typed); it comes back on the same data folder
- * and traffic goes on through the reconnections (everyone back, `after` more messages); then
- * traffic stops and every screen must hold every message. Phases end on events, not on timers.
- */
-export async function runScenario(
-  world: ChatWorld,
-  kind: 'kill' | 'sigterm' | 'kill-in-burst',
-  opts: { perSecond: number; before: number; down: number; after: number; burst: number; deadlineMs: number },
-): Promise<ScenarioReport> {
-  world.resetCounts();
-  const phase = (what: string, probe: () => boolean) => until(probe, what, opts.deadlineMs);
-  const traffic = world.traffic(opts.perSecond);
-  try {
-    const start = world.sentCount;
-    await phase('traffic before the outage', () => world.sentCount >= start + opts.before);
-    if (kind === 'kill-in-burst') {
-      const burst = world.burst(opts.burst);
-      // Mid-burst: part of it is stored, part is in flight, part still in the outboxes.
-      await new Promise((r) => setImmediate(r));
-      await world.stopHub('SIGKILL');
-      await burst;
-    } else {
-      await world.stopHub(kind === 'kill' ? 'SIGKILL' : 'SIGTERM');
-    }
-    await phase('everyone noticed the outage', () => world.allOffline());
-    const down = world.sentCount;
-    await phase('messages typed while the hub is down', () => world.sentCount >= down + opts.down);
-    await world.startHub();
-    await phase('everyone reconnected', () => world.allOnline());
-    const back = world.sentCount;
-    await phase('traffic after the reconnections', () => world.sentCount >= back + opts.after);
-  } finally {
-    await traffic.stop();
-  }
-  return world.settle(kind, opts.deadlineMs);
 }
