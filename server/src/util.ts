@@ -69,3 +69,10 @@ export class TokenBucket {
     return Math.max(0, Math.ceil(((n - this.tokens) / this.rate) * 1000));
   }
 }
+
+/** The columns a row's new version changed (what a compare-and-set UPDATE of a decided transition sets). */
+export function changedColumns<R extends object>(before: R, after: R): Partial<R> {
+  const set: Partial<R> = {};
+  for (const k of Object.keys(after) as Array<keyof R>) if (after[k] !== before[k]) set[k] = after[k];
+  return set;
+}

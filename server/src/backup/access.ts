@@ -1,11 +1,9 @@
-import type { Selectable } from 'kysely';
 import {
   BACKUP_ACCESS_LIMITS,
   VigieError,
   type BACKUP_ACCESS_DEVICE_EVENTS,
   type BACKUP_ACCESS_TECH_EVENTS,
   type BackupAccess,
-  type BackupAccessConsentRequest,
   type BackupAccessDecision,
   type BackupAccessEndReason,
   type Clock,
@@ -16,11 +14,12 @@ import type { Services } from '../services/index.js';
 import type { Handlers } from '../socket/dispatch.js';
 import { rooms, type Realtime } from '../socket/realtime.js';
 import { lockRow } from '../store/dialect.js';
-import { initials, newId, randomCode } from '../util.js';
-import type { AccessDb, AccessTrx, BackupAccessTable, BackupAccessTables } from './access-schema.js';
+import { changedColumns, newId, randomCode } from '../util.js';
+import { askRefusal, liveAsk, overdue, transition, type AccessClock, type AccessEvent } from './access-lifecycle.js';
+import { consentRequestOf, forbidden, iso, LIVE, newAccessRow, toBackupAccess, type AccessRow, type EndedBy } from './access-record.js';
+import type { AccessDb, BackupAccessTables } from './access-schema.js';
 
-type Row = Selectable<BackupAccessTable>;
-type EndedBy = 'device' | 'technician' | 'system';
+export { toBackupAccess } from './access-record.js';
 
 export interface BackupAccessOptions {
   services: Services;
@@ -39,26 +38,6 @@ export interface BackupAccessOptions {
 type TechCtx = { actor: TechActor };
 type DeviceCtx = { actor: DeviceActor };
 type AnswerEvents = Pick<typeof BACKUP_ACCESS_DEVICE_EVENTS, 'backup:access-answer' | 'backup:access-stop'>;
-
-const LIVE = ['consent-pending', 'granted'];
-const iso = (ms: number) => new Date(ms).toISOString();
-
-export function toBackupAccess(r: Row): BackupAccess {
-  return {
-    id: r.id,
-    deviceId: r.device_id,
-    technician: { id: r.technician_id, displayName: r.technician_name, initials: initials(r.technician_name) },
-    state: r.state as BackupAccess['state'],
-    shortCode: r.short_code,
-    requestedAt: r.requested_at,
-    consentExpiresAt: r.consent_expires_at,
-    grantedAt: r.granted_at,
-    expiresAt: r.expires_at,
-    endedAt: r.ended_at,
-    endedBy: r.ended_by as EndedBy | null,
-    endReason: r.end_reason as BackupAccessEndReason | null,
-  };
-}
 
 /**
  * A technician's access to a device's backups outside any help request, « like screen sharing »:
@@ -196,20 +175,19 @@ export class BackupAccessHub {
       .where('requested_at', '>', since)
       .orderBy('requested_at')
       .execute();
-    const live = await this.db
+    const mine = await this.db
       .selectFrom('backup_access')
       .select('id')
       .where('device_id', '=', deviceId)
       .where('technician_id', '=', actor.id)
       .where('state', 'in', LIVE)
       .executeTakeFirst();
-    if (!live && recent.length >= BACKUP_ACCESS_LIMITS.asksPerWindow) {
-      const retryAfterMs = Math.max(1000, Date.parse(recent[0]!.requested_at) + BACKUP_ACCESS_LIMITS.askWindowMs - this.now());
-      throw new VigieError('RATE_LIMITED', 'Trop de demandes d’accès à ce poste à la suite : patientez avant de redemander au cabinet.', {
-        retryAfterMs,
-        reason: 'too-many-asks',
-      });
-    }
+    const tooMany = askRefusal(
+      recent.map((r) => r.requested_at),
+      !!mine,
+      this.now(),
+    );
+    if (tooMany) throw tooMany;
     const device = await this.o.services.devices.get(deviceId, false);
     if (!device) throw new VigieError('NOT_FOUND', 'Poste introuvable.');
     if (device.revoked) throw new VigieError('FORBIDDEN', 'Ce poste n’est plus autorisé.', { reason: 'device-revoked' });
@@ -219,30 +197,10 @@ export class BackupAccessHub {
       // One live access per device: its row is locked before looking (another technician on another hub node waits, then sees this one).
       await lockRow(trx, 'devices', deviceId);
       const live = await trx.selectFrom('backup_access').selectAll().where('device_id', '=', deviceId).where('state', 'in', LIVE).execute();
-      for (const r of live) {
-        if (this.expired(r)) continue; // closed below, after this ask
-        // A second click: the same access.
-        if (r.technician_id === actor.id) return { row: r, fresh: false, stale: live };
-        throw new VigieError('CONFLICT', 'Un autre technicien a déjà un accès en cours aux sauvegardes de ce poste.', { reason: 'busy' });
-      }
-      const nowMs = this.now();
-      const row: Row = {
-        id: newId(),
-        device_id: deviceId,
-        technician_id: actor.id,
-        technician_name: actor.name,
-        short_code: randomCode(6),
-        state: 'consent-pending',
-        requested_at: iso(nowMs),
-        consent_expires_at: iso(nowMs + BACKUP_ACCESS_LIMITS.consentTimeoutMs),
-        answered_at: null,
-        decision: null,
-        granted_at: null,
-        expires_at: null,
-        ended_at: null,
-        ended_by: null,
-        end_reason: null,
-      };
+      // A second click: the same access (past-deadline ones are closed below, after this ask).
+      const same = liveAsk(live, actor.id, this.clock());
+      if (same) return { row: same, fresh: false, stale: live };
+      const row = newAccessRow({ id: newId(), shortCode: randomCode(6), deviceId, tech: actor, nowMs: this.now() });
       await trx.insertInto('backup_access').values(row).execute();
       await this.o.services.audit.append(
         {
@@ -256,147 +214,65 @@ export class BackupAccessHub {
       );
       return { row, fresh: true, stale: live };
     });
-    for (const r of result.stale) if (this.expired(r)) await this.settle(r);
-    if (result.fresh) {
-      const consent: BackupAccessConsentRequest = {
-        accessId: result.row.id,
-        technician: { id: actor.id, name: actor.name },
-        providerName: this.o.providerName,
-        shortCode: result.row.short_code,
-        expiresAt: result.row.consent_expires_at!,
-        grantMinutes: BACKUP_ACCESS_LIMITS.grantMs / 60_000,
-      };
-      this.o.realtime.devNs.to(rooms.device(deviceId)).emit('backup:access-consent', consent);
-    }
+    for (const r of result.stale) await this.settle(r);
+    if (result.fresh)
+      this.o.realtime.devNs.to(rooms.device(deviceId)).emit('backup:access-consent', consentRequestOf(result.row, this.o.providerName));
     this.publish(result.row);
     return toBackupAccess(result.row);
   }
 
   // ---------- device ----------
   private async answer(actor: DeviceActor, accessId: string, decision: BackupAccessDecision): Promise<BackupAccess> {
-    const row = await this.db.transaction().execute(async (trx) => {
-      const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).forNoKeyUpdate().executeTakeFirst();
-      if (!r || r.device_id !== actor.id) throw forbidden();
-      if (r.state !== 'consent-pending')
-        throw new VigieError('CONFLICT', 'Cette demande d’accès n’attend plus de réponse.', { state: r.state });
-      const at = iso(this.now());
-      if (decision === 'granted' && !this.expired(r)) {
-        const set = {
-          state: 'granted',
-          answered_at: at,
-          decision,
-          granted_at: at,
-          consent_expires_at: null,
-          expires_at: iso(this.now() + BACKUP_ACCESS_LIMITS.grantMs),
-        };
-        await this.update(trx, r, set);
-        await this.o.services.audit.append(
-          {
-            actorType: 'device',
-            actorId: actor.id,
-            action: 'backup.access.granted',
-            subject: r.device_id,
-            data: { accessId: r.id, technicianId: r.technician_id },
-          },
-          trx,
-        );
-        return { ...r, ...set };
-      }
-      const answered = this.expired(r) ? 'timeout' : decision;
-      // The refusal is audited before the end it causes (both after the row's update: audit appends stay last).
-      const refused = {
-        actorType: 'device' as const,
-        actorId: actor.id,
-        action: 'backup.access.refused',
-        subject: r.device_id,
-        data: { accessId: r.id, decision: answered },
-      };
-      return this.endIn(
-        trx,
-        { ...r, answered_at: at, decision: answered },
-        'device',
-        actor.id,
-        answered === 'granted' ? 'timeout' : answered,
-        refused,
-      );
-    });
-    this.publish(row);
+    const row = await this.step(accessId, { type: 'answer', deviceId: actor.id, decision });
     if (decision === 'granted' && row.state !== 'granted')
       throw new VigieError('CONFLICT', 'La demande d’accès a expiré.', { state: row.state });
     return toBackupAccess(row);
   }
 
   // ---------- both ----------
+  private clock(): AccessClock {
+    return { now: this.now(), consentGraceMs: this.o.consentGraceMs };
+  }
+
   /** Closes an access whose deadline passed (consent unanswered: timeout; granted: expired); answers the row as it is now. */
-  private async settle(r: Row): Promise<Row> {
-    if (!LIVE.includes(r.state) || !this.expired(r)) return r;
-    return this.end(r.id, 'system', null, r.state === 'consent-pending' ? 'timeout' : 'expired');
+  private async settle(r: AccessRow): Promise<AccessRow> {
+    const reason = overdue(r, this.clock());
+    return reason ? this.end(r.id, 'system', null, reason) : r;
   }
 
   /** Ends an access once (later calls answer the ended row): audit, pushes to both sides. */
-  private async end(accessId: string, by: EndedBy, actorId: string | null, reason: BackupAccessEndReason): Promise<Row> {
+  private end(accessId: string, by: EndedBy, actorId: string | null, reason: BackupAccessEndReason): Promise<AccessRow> {
+    return this.step(accessId, { type: 'end', by, actorId, reason });
+  }
+
+  /**
+   * One event on one access: its row locked until the transaction ends, access-lifecycle.ts's
+   * decision written (the changed columns, only if nobody changed its state meanwhile; then its audit
+   * entries in order), pushes to both sides after commit.
+   */
+  private async step(accessId: string, event: AccessEvent): Promise<AccessRow> {
     const row = await this.db.transaction().execute(async (trx) => {
       const r = await trx.selectFrom('backup_access').selectAll().where('id', '=', accessId).forNoKeyUpdate().executeTakeFirst();
       if (!r) throw forbidden();
-      if (r.state === 'ended') return r;
-      return this.endIn(trx, r, by, actorId, reason);
+      const t = transition(r, event, this.clock());
+      const set = changedColumns(r, t.state);
+      if (Object.keys(set).length) {
+        const res = await trx.updateTable('backup_access').set(set).where('id', '=', r.id).where('state', '=', r.state).executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) throw new VigieError('CONFLICT', 'L’accès aux sauvegardes a changé entre-temps.');
+      }
+      for (const ev of t.audit) await this.o.services.audit.append(ev, trx);
+      return t.state;
     });
     this.publish(row);
     return row;
   }
 
-  private async endIn(
-    trx: AccessTrx,
-    r: Row,
-    by: EndedBy,
-    actorId: string | null,
-    reason: BackupAccessEndReason,
-    cause?: Parameters<Services['audit']['append']>[0],
-  ): Promise<Row> {
-    const set = {
-      state: 'ended',
-      ended_at: iso(this.now()),
-      ended_by: by,
-      end_reason: reason,
-      consent_expires_at: null,
-      answered_at: r.answered_at,
-      decision: r.decision,
-    };
-    await this.update(trx, r, set);
-    if (cause) await this.o.services.audit.append(cause, trx);
-    await this.o.services.audit.append(
-      {
-        actorType: by,
-        actorId,
-        action: 'backup.access.end',
-        subject: r.device_id,
-        data: { accessId: r.id, technicianId: r.technician_id, from: r.state, reason },
-      },
-      trx,
-    );
-    return { ...r, ...set };
-  }
-
-  private async update(trx: AccessTrx, r: Row, set: Partial<Row>): Promise<void> {
-    const res = await trx.updateTable('backup_access').set(set).where('id', '=', r.id).where('state', '=', r.state).executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new VigieError('CONFLICT', 'L’accès aux sauvegardes a changé entre-temps.');
-  }
-
-  private expired(r: Row): boolean {
-    const now = this.now();
-    if (r.state === 'consent-pending') return !!r.consent_expires_at && now > Date.parse(r.consent_expires_at) + this.o.consentGraceMs;
-    if (r.state === 'granted') return !!r.expires_at && now >= Date.parse(r.expires_at);
-    return false;
-  }
-
-  private publish(r: Row): void {
+  private publish(r: AccessRow): void {
     const a = toBackupAccess(r);
     this.o.realtime.techNs.to(rooms.tech(r.technician_id)).emit('backup:access-updated', a);
     this.o.realtime.devNs.to(rooms.device(r.device_id)).emit('backup:access-updated', a);
   }
 }
-
-const forbidden = () => new VigieError('FORBIDDEN', 'Cet accès aux sauvegardes ne vous concerne pas.');
 
 export function createBackupAccess(o: BackupAccessOptions): BackupAccessHub {
   return new BackupAccessHub(o);

@@ -318,8 +318,4 @@ function end(r: SessionRow, e: Extract<ScreenEvent, { type: 'end' }>, now: numbe
 }
 
 /** The columns an applied transition changed (what the UPDATE sets). */
-export function changedColumns(before: SessionRow, after: SessionRow): Partial<SessionRow> {
-  const set: Record<string, unknown> = {};
-  for (const k of Object.keys(after) as Array<keyof SessionRow>) if (after[k] !== before[k]) set[k] = after[k];
-  return set as Partial<SessionRow>;
-}
+export { changedColumns } from '../util.js';

@@ -1,23 +1,16 @@
 import { VigieError, type BackupSummary, type Device, type DeviceInfo, type HealthReport, type HealthSummary } from '@vigie/common';
-import type { HubConfig } from '../config.js';
-import { clientKey, MemoryRateLimiter, type RateLimiter } from '../limits.js';
+import { MemoryRateLimiter, type RateLimiter } from '../limits.js';
 import type { Db } from '../store/db.js';
 import { lockRow } from '../store/dialect.js';
-import { formatCode, newId, normalizeCode, nowIso, parseJson, randomCode, randomToken, sha256 } from '../util.js';
+import { nowIso, parseJson, sha256 } from '../util.js';
 import type { AuditLog } from './audit.js';
+import { admitEnrollment, enroll, type EnrollContext, type EnrollSettings } from './enrollment.js';
 import { healthUpdate } from './health-reports.js';
+import { LastSeen } from './last-seen.js';
+import { createPractice, listPractices, rotateEnrollmentCode, type PracticeActor, type PracticeRecord } from './practices.js';
 
-/** Last-seen times written per transaction (flushSeen). */
-const SEEN_PER_TRANSACTION = 200;
-
-export interface PracticeRecord {
-  id: string;
-  name: string;
-  /** Display form, e.g. `ACDE-FG34`; accepted case/space/dash-insensitively. */
-  enrollmentCode: string;
-  /** The code enrolls nothing after this (ISO); `practice rotate-code` issues a new one. */
-  enrollmentCodeExpiresAt: string;
-}
+export type { EnrollSettings } from './enrollment.js';
+export type { PracticeRecord } from './practices.js';
 
 export interface AuthedDevice {
   id: string;
@@ -28,123 +21,55 @@ export interface AuthedDevice {
 
 export type DeviceWithReport = Device & { health: HealthSummary | null; backup: BackupSummary | null; reportedAt: string | null };
 
-/** Enrollment settings: rate limits per client IP and code lifetime. */
-export type EnrollSettings = HubConfig['enroll'];
-
-/** Practices, enrollment, device tokens, revocation and the latest report of each device. */
+/**
+ * Practices, enrollment, device tokens, revocation and the latest report of each device. The entry:
+ * practices and their codes (practices.ts), enrollment (enrollment.ts) and last-seen times
+ * (last-seen.ts) are their own modules; tokens, revocation, reports and the fleet's rows are here.
+ */
 export class DeviceService {
+  private readonly lastSeen: LastSeen;
+  private readonly enrollment: EnrollContext;
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
     private readonly enrollCfg: EnrollSettings,
     /** Enrollment counters (per client IP); in memory unless a shared one is given. */
-    private readonly limiter: RateLimiter = new MemoryRateLimiter(),
-  ) {}
-
-  private expiryFrom(ttlHours: number | undefined): string {
-    const hours = ttlHours ?? this.enrollCfg.codeTtlHours;
-    if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 366)
-      throw new VigieError('BAD_REQUEST', 'Durée de validité du code invalide (en heures, au plus un an).');
-    return new Date(Date.now() + hours * 3_600_000).toISOString();
+    limiter: RateLimiter = new MemoryRateLimiter(),
+  ) {
+    this.lastSeen = new LastSeen(db);
+    this.enrollment = { db, audit, cfg: enrollCfg, limiter };
   }
 
-  /** A fresh code no practice uses (retried on the rare collision). */
-  private async freshCode(): Promise<string> {
-    for (let attempt = 0; ; attempt++) {
-      const code = randomCode(8);
-      const taken = await this.db.selectFrom('practices').select('id').where('enrollment_code', '=', code).executeTakeFirst();
-      if (!taken || attempt >= 10) return code;
-    }
-  }
-
-  async createPractice(
-    name: string,
-    actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' },
-    opts: { ttlHours?: number } = {},
-  ): Promise<PracticeRecord> {
-    const clean = name.trim();
-    if (!clean || clean.length > 200) throw new VigieError('BAD_REQUEST', 'Nom de cabinet invalide.');
-    const id = newId();
-    const expiresAt = this.expiryFrom(opts.ttlHours);
-    const code = await this.freshCode();
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('practices')
-        .values({ id, name: clean, enrollment_code: code, created_at: nowIso(), enrollment_code_expires_at: expiresAt })
-        .execute();
-      await this.audit.append(
-        {
-          actorType: actor.type,
-          actorId: actor.id ?? null,
-          action: 'practice.create',
-          subject: id,
-          data: { name: clean, codeExpiresAt: expiresAt },
-        },
-        trx,
-      );
-    });
-    return { id, name: clean, enrollmentCode: formatCode(code), enrollmentCodeExpiresAt: expiresAt };
+  // ---------- practices (practices.ts) ----------
+  createPractice(name: string, actor: PracticeActor = { type: 'cli' }, opts: { ttlHours?: number } = {}): Promise<PracticeRecord> {
+    return createPractice(this.practiceContext(), name, actor, opts);
   }
 
   /** Replaces a practice's enrollment code (practice given by id, or by its exact name when unique): the old one stops working at once. */
-  async rotateEnrollmentCode(
+  rotateEnrollmentCode(
     practice: string,
-    actor: { type: 'cli' | 'system'; id?: string } = { type: 'cli' },
+    actor: PracticeActor = { type: 'cli' },
     opts: { ttlHours?: number } = {},
   ): Promise<PracticeRecord> {
-    const expiresAt = this.expiryFrom(opts.ttlHours);
-    const code = await this.freshCode();
-    return this.db.transaction().execute(async (trx) => {
-      const byId = await trx.selectFrom('practices').select(['id', 'name']).where('id', '=', practice).executeTakeFirst();
-      const byName = byId
-        ? []
-        : await trx.selectFrom('practices').select(['id', 'name']).where('name', '=', practice.trim()).limit(2).execute();
-      if (byName.length > 1) throw new VigieError('CONFLICT', 'Plusieurs cabinets portent ce nom : donnez son identifiant.');
-      const p = byId ?? byName[0];
-      if (!p) throw new VigieError('NOT_FOUND', 'Cabinet inconnu.');
-      await trx
-        .updateTable('practices')
-        .set({ enrollment_code: code, enrollment_code_expires_at: expiresAt })
-        .where('id', '=', p.id)
-        .execute();
-      await this.audit.append(
-        {
-          actorType: actor.type,
-          actorId: actor.id ?? null,
-          action: 'practice.rotate_code',
-          subject: p.id,
-          data: { codeExpiresAt: expiresAt },
-        },
-        trx,
-      );
-      return { id: p.id, name: p.name, enrollmentCode: formatCode(code), enrollmentCodeExpiresAt: expiresAt };
-    });
+    return rotateEnrollmentCode(this.practiceContext(), practice, actor, opts);
   }
 
-  async listPractices(): Promise<Array<PracticeRecord & { devices: number }>> {
-    const rows = await this.db
-      .selectFrom('practices as p')
-      .leftJoin('devices as d', (j) => j.onRef('d.practice_id', '=', 'p.id').on('d.revoked_at', 'is', null))
-      .select(({ fn }) => ['p.id', 'p.name', 'p.enrollment_code', 'p.enrollment_code_expires_at', fn.count<number>('d.id').as('devices')])
-      .groupBy(['p.id', 'p.name', 'p.enrollment_code', 'p.enrollment_code_expires_at'])
-      .orderBy('p.name')
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      enrollmentCode: formatCode(r.enrollment_code),
-      enrollmentCodeExpiresAt: r.enrollment_code_expires_at ?? new Date(0).toISOString(),
-      devices: Number(r.devices),
-    }));
+  listPractices(): Promise<Array<PracticeRecord & { devices: number }>> {
+    return listPractices(this.db);
   }
 
+  private practiceContext() {
+    return { db: this.db, audit: this.audit, codeTtlHours: this.enrollCfg.codeTtlHours };
+  }
+
+  // ---------- enrollment (enrollment.ts) ----------
   /**
    * Counts one enrollment attempt of a client IP (IPv6: its /64), before anything is read or
    * checked: RATE_LIMITED beyond `enroll.perMinutePerIp`.
    */
-  async admitEnrollment(ip: string | null): Promise<void> {
-    const wait = await this.limiter.take(`enroll-${clientKey(ip)}`, perMinute(this.enrollCfg.perMinutePerIp));
-    if (wait > 0) throw new VigieError('RATE_LIMITED', 'Trop d’essais d’inscription. Patientez un instant.', { retryAfterMs: wait });
+  admitEnrollment(ip: string | null): Promise<void> {
+    return admitEnrollment(this.enrollment, ip);
   }
 
   /**
@@ -153,66 +78,15 @@ export class DeviceService {
    * `enroll.failuresPerMinutePerIp` wrong codes get RATE_LIMITED (and are no longer audited one by
    * one) — but a valid code from the same IP (one NAT for a whole practice) still enrolls.
    */
-  async enroll(
+  enroll(
     code: string,
     info: DeviceInfo,
     ip: string | null,
   ): Promise<{ deviceId: string; token: string; practice: { id: string; name: string } }> {
-    const practice = await this.db
-      .selectFrom('practices')
-      .select(['id', 'name', 'enrollment_code_expires_at'])
-      .where('enrollment_code', '=', normalizeCode(code))
-      .executeTakeFirst();
-    const expired =
-      !!practice && (practice.enrollment_code_expires_at === null || Date.parse(practice.enrollment_code_expires_at) <= Date.now());
-    if (!practice || expired) {
-      const wait = await this.limiter.take(`enroll-failed-${clientKey(ip)}`, perMinute(this.enrollCfg.failuresPerMinutePerIp));
-      if (wait > 0) throw new VigieError('RATE_LIMITED', 'Trop d’essais d’inscription. Patientez un instant.', { retryAfterMs: wait });
-      await this.audit.append({
-        actorType: 'device',
-        action: 'device.enroll_failed',
-        subject: expired ? practice.id : null,
-        data: { reason: expired ? 'expired code' : 'unknown code', ip },
-      });
-      if (expired)
-        throw new VigieError('INVALID_CODE', 'Ce code d’inscription a expiré. Demandez-en un nouveau à votre prestataire.', {
-          reason: 'expired',
-        });
-      throw new VigieError('INVALID_CODE', 'Code du cabinet inconnu.');
-    }
-    const token = randomToken();
-    const deviceId = newId();
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('devices')
-        .values({
-          id: deviceId,
-          practice_id: practice.id,
-          name: info.name,
-          os: info.os,
-          os_version: info.osVersion,
-          model: info.model ?? '',
-          app_version: info.appVersion,
-          token_hash: sha256(token),
-          enrolled_at: nowIso(),
-          last_seen_at: null,
-          revoked_at: null,
-        })
-        .execute();
-      await this.audit.append(
-        {
-          actorType: 'device',
-          actorId: deviceId,
-          action: 'device.enroll',
-          subject: deviceId,
-          data: { practiceId: practice.id, name: info.name, os: info.os, ip },
-        },
-        trx,
-      );
-    });
-    return { deviceId, token, practice: { id: practice.id, name: practice.name } };
+    return enroll(this.enrollment, code, info, ip);
   }
 
+  // ---------- devices ----------
   /** Resolves a device token: UNAUTHORIZED when unknown, REVOKED when revoked. */
   async authenticate(token: unknown): Promise<AuthedDevice> {
     if (typeof token !== 'string' || token.length < 32 || token.length > 128)
@@ -256,43 +130,14 @@ export class DeviceService {
     return rows.map((r) => r.id);
   }
 
-  private seen = new Map<string, string>();
-
   /** Notes that a device was seen now; written in batches by flushSeen (one transaction for many devices). */
   markSeen(deviceId: string): void {
-    this.seen.set(deviceId, nowIso());
+    this.lastSeen.mark(deviceId);
   }
 
-  /** The flush running, if any: one at a time, so an older time never lands after a newer one. */
-  private seenFlush: Promise<number> = Promise.resolve(0);
-
+  /** Writes the last-seen times noted so far, one flush at a time (last-seen.ts). */
   flushSeen(): Promise<number> {
-    const next = this.seenFlush.catch(() => 0).then(() => this.flushSeenNow());
-    this.seenFlush = next;
-    return next;
-  }
-
-  private async flushSeenNow(): Promise<number> {
-    if (this.seen.size === 0) return 0;
-    // In id order: two hub nodes flushing the same devices (a device that moved) lock their rows in the same order.
-    const batch = [...this.seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    this.seen = new Map();
-    // In transactions of SEEN_PER_TRANSACTION, a turn of the event loop between them: thousands of
-    // devices connecting at once never hold the hub's other events behind one long write.
-    for (let i = 0; i < batch.length; i += SEEN_PER_TRANSACTION) {
-      if (i > 0) await new Promise((r) => setImmediate(r));
-      await this.db.transaction().execute(async (trx) => {
-        // Never backwards: another node may have written a later time for a device that moved to it (ISO times compare as text).
-        for (const [id, at] of batch.slice(i, i + SEEN_PER_TRANSACTION))
-          await trx
-            .updateTable('devices')
-            .set({ last_seen_at: at })
-            .where('id', '=', id)
-            .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', at)]))
-            .execute();
-      });
-    }
-    return batch.length;
+    return this.lastSeen.flush();
   }
 
   async saveReport(
@@ -403,6 +248,3 @@ const deviceOf = (r: DeviceRow, online: boolean): Device => ({
   lastSeenAt: r.last_seen_at,
   revoked: r.revoked_at !== null,
 });
-
-/** A token bucket allowing `n` per minute, all of them at once after a quiet minute. */
-const perMinute = (n: number) => ({ ratePerSecond: n / 60, burst: Math.max(1, n) });

@@ -1,53 +1,26 @@
-import { randomUUID } from 'node:crypto';
 import {
   VigieError,
   type ChatMessage,
   type ContextSnapshot,
   type HelpRequest,
-  type HelpStatus,
   type HelpTopic,
   type QueuePosition,
-  type SupportStatus,
-  type WaitKey,
-  SLA,
-  systemMessage,
   type Clock,
 } from '@vigie/common';
 import type { HubConfig } from '../config.js';
 import type { Db, Executor, Tx } from '../store/db.js';
 import { isUniqueViolation, lockRow } from '../store/dialect.js';
-import { initials, newId, parseJson } from '../util.js';
+import { newId } from '../util.js';
 import type { AuditLog } from './audit.js';
-import { isPrivileged, type Actor, type DeviceActor, type TechActor } from './actors.js';
-import { insertMessage } from './chat.js';
+import type { Actor, DeviceActor, TechActor } from './actors.js';
+import { actRefusal, canView, releaseRefusal } from './help-access.js';
+import { recordFirstPickup, SYSTEM_TEXT, systemLine } from './help-lines.js';
+import { OPEN, selectRequests, toRequest } from './help-record.js';
+import { pickupStatsOf, waitPositions, type PickupStats, type WaitFacts } from './help-wait.js';
 
-const OPEN: HelpStatus[] = ['waiting', 'assigned'];
-
-/** Recent pickup times: their median (null when none was recorded) and how many it is taken over. */
-export interface PickupStats {
-  medianSeconds: number | null;
-  samples: number;
-}
-
-/** The facts a wait message is built from (WaitMessage in the contract). */
-export interface WaitFacts {
-  /** The hub's clock. */
-  nowMs: number;
-  pickup: PickupStats;
-  /** Technicians connected and not on a break. */
-  techniciansAvailable: number;
-  /** Support settings and whether it is open now. */
-  support: SupportStatus;
-}
-
-/** System lines of a request's chat: message keys with their parameters (each UI writes them in its language), French text for older clients. */
-export const SYSTEM_TEXT = {
-  accepted: (name: string) => systemMessage('help.accepted', { name }),
-  resolved: (note: string) => systemMessage('help.resolved', { note }),
-  cancelled: () => systemMessage('help.cancelled'),
-  released: () => systemMessage('help.released'),
-  reassigned: (name: string) => systemMessage('help.reassigned', { name }),
-} as const;
+export { canView } from './help-access.js';
+export { SYSTEM_TEXT } from './help-lines.js';
+export type { PickupStats, WaitFacts } from './help-wait.js';
 
 export interface HelpChange {
   request: HelpRequest;
@@ -57,78 +30,12 @@ export interface HelpChange {
   previousTechnicianId: string | null;
 }
 
-type Row = {
-  id: string;
-  client_id: string;
-  device_id: string;
-  device_name: string;
-  practice_id: string;
-  practice_name: string;
-  status: string;
-  topic: string | null;
-  description: string | null;
-  context: string | null;
-  created_at: string;
-  assigned_at: string | null;
-  closed_at: string | null;
-  technician_id: string | null;
-  technician_name: string | null;
-  resolution_note: string | null;
-  urgent: number;
-};
-
-function toRequest(r: Row): HelpRequest {
-  return {
-    id: r.id,
-    clientId: r.client_id,
-    deviceId: r.device_id,
-    deviceName: r.device_name,
-    practiceId: r.practice_id,
-    practiceName: r.practice_name,
-    status: r.status as HelpStatus,
-    topic: r.topic as HelpTopic | null,
-    description: r.description,
-    context: parseJson<ContextSnapshot>(r.context),
-    createdAt: r.created_at,
-    assignedAt: r.assigned_at,
-    closedAt: r.closed_at,
-    technician:
-      r.technician_id && r.technician_name
-        ? { id: r.technician_id, displayName: r.technician_name, initials: initials(r.technician_name) }
-        : null,
-    resolutionNote: r.resolution_note,
-    ...(r.urgent ? { urgent: true } : {}),
-  };
-}
-
-function selectRequests(ex: Executor) {
-  return ex
-    .selectFrom('help_requests as h')
-    .innerJoin('devices as d', 'd.id', 'h.device_id')
-    .innerJoin('practices as p', 'p.id', 'd.practice_id')
-    .leftJoin('technicians as t', 't.id', 'h.technician_id')
-    .select([
-      'h.id',
-      'h.client_id',
-      'h.device_id',
-      'd.name as device_name',
-      'p.id as practice_id',
-      'p.name as practice_name',
-      'h.status',
-      'h.topic',
-      'h.description',
-      'h.context',
-      'h.created_at',
-      'h.assigned_at',
-      'h.closed_at',
-      'h.technician_id',
-      't.display_name as technician_name',
-      'h.resolution_note',
-      'h.urgent',
-    ]);
-}
-
-/** Help requests: the queue (waiting → assigned → resolved | cancelled), ETAs and who may see what. */
+/**
+ * Help requests: the queue (waiting → assigned → resolved | cancelled), ETAs and who may see what.
+ * The entry point and the changes' transactions; the stored form (help-record.ts), who may do what
+ * (help-access.ts), the chat lines and first pickup a change writes (help-lines.ts) and the wait
+ * messages (help-wait.ts) are their own modules.
+ */
 export class HelpService {
   constructor(
     private readonly db: Db,
@@ -163,11 +70,8 @@ export class HelpService {
   /** Write access (chat, receipts): the device on its own open request, the assigned technician on theirs. */
   async getForAct(actor: Actor, requestId: string, ex: Executor = this.db): Promise<HelpRequest> {
     const r = await this.mustGet(requestId, ex);
-    if (actor.kind === 'device') {
-      if (r.deviceId !== actor.id) throw new VigieError('FORBIDDEN', 'Vous n’avez pas accès à cette demande.');
-    } else if (r.technician?.id !== actor.id) {
-      throw new VigieError('FORBIDDEN', 'Cette demande ne vous est pas attribuée.');
-    }
+    const refused = actRefusal(actor, r);
+    if (refused) throw refused;
     return r;
   }
 
@@ -270,14 +174,7 @@ export class HelpService {
         .where('status', 'in', OPEN)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'Cette demande est déjà close.');
-      const message = await insertMessage(trx, {
-        requestId: r.id,
-        author: 'system',
-        authorId: null,
-        authorName: 'Vigie',
-        ...SYSTEM_TEXT.cancelled(),
-        id: randomUUID(),
-      });
+      const message = await systemLine(trx, r.id, SYSTEM_TEXT.cancelled());
       await this.audit.append(
         { actorType: 'device', actorId: device.id, action: 'help.cancel', subject: r.id, data: { from: r.status } },
         trx,
@@ -300,26 +197,8 @@ export class HelpService {
         await this.mustGet(requestId, trx);
         throw new VigieError('CONFLICT', 'Cette demande a déjà été prise en charge ou close.');
       }
-      const row = await trx
-        .selectFrom('help_requests')
-        .select(['created_at', 'first_assigned_at'])
-        .where('id', '=', requestId)
-        .executeTakeFirstOrThrow();
-      if (!row.first_assigned_at) {
-        await trx
-          .updateTable('help_requests')
-          .set({ first_assigned_at: at, pickup_ms: Math.max(0, Date.parse(at) - Date.parse(row.created_at)) })
-          .where('id', '=', requestId)
-          .execute();
-      }
-      const message = await insertMessage(trx, {
-        requestId,
-        author: 'system',
-        authorId: null,
-        authorName: 'Vigie',
-        ...SYSTEM_TEXT.accepted(tech.name),
-        id: randomUUID(),
-      });
+      await recordFirstPickup(trx, requestId, at);
+      const message = await systemLine(trx, requestId, SYSTEM_TEXT.accepted(tech.name));
       await this.audit.append({ actorType: 'technician', actorId: tech.id, action: 'help.accept', subject: requestId }, trx);
       return { request: await this.mustGet(requestId, trx), message, previousTechnicianId: null };
     });
@@ -335,11 +214,8 @@ export class HelpService {
       // reassignment (another hub node) is seen, not overwritten.
       await lockRow(trx, 'help_requests', requestId);
       const r = await this.mustGet(requestId, trx);
-      const mine = r.technician?.id === tech.id;
-      if (!mine && !isPrivileged(tech)) throw new VigieError('FORBIDDEN', 'Cette demande ne vous est pas attribuée.');
-      if (r.status !== 'assigned' && !(r.status === 'waiting' && toTechnicianId && isPrivileged(tech))) {
-        throw new VigieError('CONFLICT', r.status === 'waiting' ? 'Cette demande est déjà dans la file.' : 'Cette demande est close.');
-      }
+      const refused = releaseRefusal(tech, r, toTechnicianId);
+      if (refused) throw refused;
       const previousTechnicianId = r.technician?.id ?? null;
       let message: ChatMessage;
       if (toTechnicianId) {
@@ -358,26 +234,8 @@ export class HelpService {
           .where('status', '=', r.status)
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'La demande a changé entre-temps.');
-        const first = await trx
-          .selectFrom('help_requests')
-          .select(['created_at', 'first_assigned_at'])
-          .where('id', '=', r.id)
-          .executeTakeFirstOrThrow();
-        if (!first.first_assigned_at) {
-          await trx
-            .updateTable('help_requests')
-            .set({ first_assigned_at: at, pickup_ms: Math.max(0, Date.parse(at) - Date.parse(first.created_at)) })
-            .where('id', '=', r.id)
-            .execute();
-        }
-        message = await insertMessage(trx, {
-          requestId: r.id,
-          author: 'system',
-          authorId: null,
-          authorName: 'Vigie',
-          ...SYSTEM_TEXT.reassigned(target.display_name),
-          id: randomUUID(),
-        });
+        await recordFirstPickup(trx, r.id, at);
+        message = await systemLine(trx, r.id, SYSTEM_TEXT.reassigned(target.display_name));
         await this.audit.append(
           {
             actorType: 'technician',
@@ -396,14 +254,7 @@ export class HelpService {
           .where('status', '=', 'assigned')
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'La demande a changé entre-temps.');
-        message = await insertMessage(trx, {
-          requestId: r.id,
-          author: 'system',
-          authorId: null,
-          authorName: 'Vigie',
-          ...SYSTEM_TEXT.released(),
-          id: randomUUID(),
-        });
+        message = await systemLine(trx, r.id, SYSTEM_TEXT.released());
         await this.audit.append(
           { actorType: 'technician', actorId: tech.id, action: 'help.release', subject: r.id, data: { from: previousTechnicianId } },
           trx,
@@ -425,14 +276,7 @@ export class HelpService {
         .where('technician_id', '=', tech.id)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) throw new VigieError('CONFLICT', 'Cette demande est déjà close.');
-      const message = await insertMessage(trx, {
-        requestId: r.id,
-        author: 'system',
-        authorId: null,
-        authorName: 'Vigie',
-        ...SYSTEM_TEXT.resolved(note),
-        id: randomUUID(),
-      });
+      const message = await systemLine(trx, r.id, SYSTEM_TEXT.resolved(note));
       await this.audit.append({ actorType: 'technician', actorId: tech.id, action: 'help.resolve', subject: r.id, data: { note } }, trx);
       return { request: await this.mustGet(r.id, trx), message, previousTechnicianId: null };
     });
@@ -464,11 +308,7 @@ export class HelpService {
       .orderBy('first_assigned_at', 'desc')
       .limit(this.cfg.sampleSize)
       .execute();
-    const values = rows.map((r) => Number(r.pickup_ms ?? 0)).sort((a, b) => a - b);
-    if (values.length === 0) return { medianSeconds: null, samples: 0 };
-    const mid = Math.floor(values.length / 2);
-    const median = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
-    return { medianSeconds: Math.round(median / 100) / 10, samples: values.length };
+    return pickupStatsOf(rows.map((r) => Number(r.pickup_ms ?? 0)));
   }
 
   /** The median pickup in seconds, or the configured default (eta.defaultPickupSeconds) when none was recorded. */
@@ -483,63 +323,8 @@ export class HelpService {
    * the support opens or closes), so the hub can push it then.
    */
   positions(waiting: HelpRequest[], facts: WaitFacts): { positions: QueuePosition[]; nextChangeAt: number | null } {
-    const { nowMs, pickup, techniciansAvailable: techs, support } = facts;
-    let next: number | null = support.nextChangeAt ? Date.parse(support.nextChangeAt) : null;
-    const soonest = (t: number) => {
-      if (t > nowMs && (next === null || t < next)) next = t;
-    };
-    const positions = waiting.map((r, i): QueuePosition => {
-      const position = i + 1;
-      const created = Date.parse(r.createdAt);
-      const waitedMs = Math.max(0, nowMs - created);
-      const legacy = Math.max(0, Math.round(((pickup.medianSeconds ?? this.cfg.defaultPickupSeconds) * position) / Math.max(1, techs)));
-      let key: WaitKey;
-      let etaMinutes: number | null = null;
-      let etaSeconds = legacy;
-      if (techs > 0) {
-        const breachAt = created + SLA.breachMs + 1;
-        if (waitedMs > SLA.breachMs) key = 'overdue';
-        else {
-          soonest(breachAt);
-          const remainingMs = pickup.medianSeconds === null ? 0 : (pickup.medianSeconds * 1000 * position) / techs - waitedMs;
-          if (remainingMs > 0) {
-            key = 'estimate';
-            etaMinutes = Math.ceil(remainingMs / 60_000);
-            etaSeconds = Math.ceil(remainingMs / 1000);
-            // The shown minute count drops when the remainder reaches the minute below.
-            soonest(nowMs + Math.ceil(remainingMs - (etaMinutes - 1) * 60_000));
-          } else key = 'noEstimate';
-        }
-      } else key = support.open === false ? 'closed' : 'noTechnician';
-      return {
-        requestId: r.id,
-        position,
-        waiting: waiting.length,
-        etaSeconds,
-        wait: {
-          key,
-          params: {
-            position,
-            waiting: waiting.length,
-            waitedSeconds: Math.floor(waitedMs / 1000),
-            techniciansAvailable: techs,
-            etaMinutes,
-            medianPickupSeconds: pickup.medianSeconds,
-            samples: pickup.samples,
-            opensAt: key === 'closed' ? support.nextChangeAt : null,
-            timeZone: support.settings.timeZone,
-            phone: support.settings.phone,
-          },
-        },
-      };
-    });
-    return { positions, nextChangeAt: next };
+    return waitPositions(waiting, facts, this.cfg.defaultPickupSeconds);
   }
-}
-
-export function canView(actor: Actor, r: HelpRequest): boolean {
-  if (actor.kind === 'device') return r.deviceId === actor.id;
-  return r.status === 'waiting' || r.technician?.id === actor.id || isPrivileged(actor);
 }
 
 export type { Tx };
