@@ -15,7 +15,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { QueueSnapshot } from '@vigie/common';
-import { pushKey, type FlushClaim, type QueueFlushPort } from './queue-push.js';
+import { pushKey } from './queue-compose.js';
+import type { FlushClaim, QueueFlushPort } from './queue-flush.js';
 
 /** Takes the lease; when taken, clears the dirty mark and returns whether it was set, and the last pushed digest. */
 const CLAIM = `

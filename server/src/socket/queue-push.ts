@@ -1,74 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import type { Namespace } from 'socket.io';
-import type { Clock, HelpRequest, QueuePosition, QueueSnapshot, SupportSettingsRecord } from '@vigie/common';
+import type { Clock, QueuePosition, QueueSnapshot } from '@vigie/common';
 import type { Logger } from '../logger.js';
-import type { HelpService, PickupStats } from '../services/help.js';
-import { SettingsService } from '../settings/service.js';
+import type { HelpService } from '../services/help.js';
+import type { SettingsService } from '../settings/service.js';
+import { composeQueue, nextLookDelay, toldKey, type QueueFacts, type QueuePresence } from './queue-compose.js';
+import { memoryQueueFlush, type QueueFlushPort } from './queue-flush.js';
 
-/** What the queue is computed from, read from the store (the clock-dependent part is composed from it). */
-export interface QueueFacts {
-  open: HelpRequest[];
-  pickup: PickupStats;
-  support: SupportSettingsRecord;
-}
-
-/** Who is online and available, as the live state knows it (Realtime's presence). */
-export interface QueuePresence {
-  isDeviceOnline(id: string): boolean;
-  onlineTechCount(): number;
-  availableTechCount(): number;
-}
-
-/** The snapshot at `nowMs`, and when what it tells practices changes next (pure). */
-export function composeQueue(
-  f: QueueFacts,
-  presence: QueuePresence,
-  help: Pick<HelpService, 'positions'>,
-  nowMs: number,
-): { snap: QueueSnapshot; nextChangeAt: number | null } {
-  const support = SettingsService.status(f.support, nowMs, {
-    online: presence.onlineTechCount(),
-    available: presence.availableTechCount(),
-  });
-  const waiting = f.open.filter((r) => r.status === 'waiting');
-  const { positions, nextChangeAt } = help.positions(waiting, {
-    nowMs,
-    pickup: f.pickup,
-    techniciansAvailable: support.techniciansAvailable,
-    support,
-  });
-  const snap: QueueSnapshot = {
-    requests: f.open.map((r) => ({ ...r, deviceOnline: presence.isDeviceOnline(r.deviceId) })),
-    serverTime: new Date(nowMs).toISOString(),
-    medianPickupSeconds: f.pickup.medianSeconds ?? 0,
-    pickupSamples: f.pickup.samples,
-    positions,
-    support,
-  };
-  return { snap, nextChangeAt };
-}
-
-/**
- * What a waiting practice reads (its place, the wait message's key and the facts its sentences use,
- * the legacy estimate): a device is sent `help:position` only when this changes. A request joining
- * behind it, or a second passing, changes nothing it shows — the `waiting` total and
- * `waitedSeconds` it carries are as of the last message.
- */
-export const toldKey = (p: QueuePosition): string => {
-  const w = p.wait;
-  const facts = w
-    ? [w.key, w.params.etaMinutes, w.params.samples, w.params.techniciansAvailable, w.params.opensAt, w.params.timeZone, w.params.phone]
-    : null;
-  return JSON.stringify([p.position, p.etaSeconds, facts]);
-};
-
-/** What a push is compared on: the seconds waited and the clock move on their own, so a timed look pushes only what changed. */
-export const pushKey = (snap: QueueSnapshot): string =>
-  JSON.stringify(snap, (k, v: unknown) => (k === 'serverTime' || k === 'waitedSeconds' ? undefined : v));
-
-/** Milliseconds until the next timed look: when a wait message changes by itself, or within `recheckMs`. */
-export const nextLookDelay = (nextChangeAt: number | null, nowMs: number, recheckMs: number): number =>
-  Math.min(recheckMs, Math.max(20, nextChangeAt === null ? recheckMs : nextChangeAt - nowMs));
+export { composeQueue, nextLookDelay, pushKey, toldKey, type QueueFacts, type QueuePresence } from './queue-compose.js';
+export { memoryQueueFlush, type FlushClaim, type QueueFlushPort } from './queue-flush.js';
 
 /**
  * The push's lifecycle, as data: a change (forced: pushed even when equal) or a timed look
@@ -123,56 +63,6 @@ export function pushStep(s: PushState, e: PushEvent): { state: PushState; effect
   }
 }
 
-/**
- * Who computes and pushes the queue after a change. One hub node: always this one
- * (memoryQueueFlush). Several: one node of the cluster per burst of changes (queue-flush-redis.ts).
- */
-export interface QueueFlushPort {
-  /** A change on this node, for whichever node flushes next; issued before this node's next claim. */
-  markDirty(): Promise<void>;
-  /** The right to compute and push now, or null when another node is at it (it sees the dirty mark). */
-  claim(): Promise<FlushClaim | null>;
-  /** After a refused claim, a forced round is tried again this much later (the holder may have died). */
-  readonly retryMs: number;
-  close(): Promise<void>;
-}
-export interface FlushClaim {
-  /** Is this what the last push said, by whichever node? (a timed look pushes only what changed; compared on pushKey) */
-  unchanged(snap: QueueSnapshot): boolean;
-  /** A change was marked (by any node) since the last round: push even if the key is the same. */
-  dirty: boolean;
-  /**
-   * This node made the last push: what it remembers each waiting device was told is still what the
-   * device holds (else it tells every waiting device again).
-   */
-  continues: boolean;
-  /** Ends the claim after a round (`pushed`: what it pushed, null if nothing); true when a change was marked meanwhile. */
-  release(pushed: QueueSnapshot | null): Promise<boolean>;
-}
-
-/** One node: it always flushes, and its own rounds cover its own changes. The last push's key is computed only when a timed look asks. */
-export function memoryQueueFlush(): QueueFlushPort {
-  let last: QueueSnapshot | null = null;
-  let lastKey: string | null = null;
-  const claim: FlushClaim = {
-    unchanged: (snap) => {
-      if (!last) return false;
-      lastKey ??= pushKey(last);
-      return pushKey(snap) === lastKey;
-    },
-    dirty: false,
-    continues: true,
-    release: async (pushed) => {
-      if (pushed) {
-        last = pushed;
-        lastKey = null;
-      }
-      return false;
-    },
-  };
-  return { markDirty: async () => undefined, claim: async () => claim, retryMs: 0, close: async () => undefined };
-}
-
 export interface QueuePushOptions {
   techNs: Namespace;
   devNs: Namespace;
@@ -189,8 +79,10 @@ export interface QueuePushOptions {
   /** Who flushes (default: this node). */
   flush?: QueueFlushPort;
   /**
-   * Resolves once the store's commits so far are on disk (store/db.ts durable): a push never shows
-   * what a crash could still undo, and never overtakes the answer of the request that caused it.
+   * Resolves once the store's commits so far are on disk (store/db.ts durable): the waiting devices'
+   * positions go out after it, so a push never overtakes the answer to a device's own request. The
+   * technicians' queue goes out at once (a power cut in the next milliseconds could undo a request
+   * they saw; its device, never answered, sends it again).
    */
   durable?: () => Promise<void>;
 }
@@ -312,10 +204,7 @@ export class QueuePush {
         const composed = this.compose(await this.facts(forced && !this.o.flush));
         nextChangeAt = composed.nextChangeAt;
         const push = forced || claim.dirty || !claim.unchanged(composed.snap);
-        if (push) {
-          await this.o.durable?.();
-          this.emit(composed.snap);
-        }
+        if (push) this.emit(composed.snap);
         if (await claim.release(push ? composed.snap : null)) this.send({ kind: 'change' });
       }
     } catch (e) {
@@ -357,7 +246,14 @@ export class QueuePush {
 
   private readonly startPass = (): void => {
     this.passStartedAt = performance.now();
-    this.sendPositions();
+    // After the store's commits so far are on disk: never ahead of the answer to a device's own
+    // request (help:create, device:hello carry its position), which waits for the same sync.
+    const durable = this.o.durable?.();
+    if (!durable) return this.sendPositions();
+    durable.then(this.sendPositions, (e: unknown) => {
+      this.o.log.error({ err: e }, 'store sync failed: positions sent anyway');
+      this.sendPositions();
+    });
   };
 
   private readonly sendPositions = (): void => {

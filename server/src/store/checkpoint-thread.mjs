@@ -38,7 +38,9 @@ if (Atomics.compareExchange(state, 0, STARTING, OPEN) === STARTING) {
     throw e;
   }
   let timer;
+  // On the hub's word (enough commits) or, for what is left, on the timer.
   const checkpoint = () => {
+    clearTimeout(timer);
     try {
       const [row] = db.pragma('wal_checkpoint(PASSIVE)');
       if (row && row.checkpointed > 0) parentPort.postMessage({ type: 'checkpointed', frames: row.checkpointed });
@@ -49,6 +51,7 @@ if (Atomics.compareExchange(state, 0, STARTING, OPEN) === STARTING) {
   };
   timer = setTimeout(checkpoint, everyMs);
   parentPort.on('message', (m) => {
+    if (m === 'checkpoint') return checkpoint();
     if (m !== 'stop') return;
     clearTimeout(timer);
     try {

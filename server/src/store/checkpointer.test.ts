@@ -49,6 +49,30 @@ describe('Checkpointer', () => {
     expect(failures).toEqual([]);
   });
 
+  it('checkpoints every `everyCommits` commits the hub tells it of, without waiting for its timer', async () => {
+    const { file, sqlite } = walStore();
+    const before = statSync(file).size;
+    let copied!: () => void;
+    const inFile = new Promise<void>((r) => (copied = r));
+    const cp = new Checkpointer(file, sqlite, undefined, {
+      everyMs: 3_600_000,
+      everyCommits: 3,
+      onCheckpoint: () => statSync(file).size > before + 100_000 && copied(),
+    });
+    const insert = sqlite.prepare('insert into t values (?, ?)');
+    for (let i = 0; i < 3; i++) {
+      sqlite.transaction(() => {
+        for (let j = 0; j < 100; j++) insert.run(j, 'x'.repeat(500));
+      })();
+      expect(cp.checkpoints).toBe(0);
+      cp.commit();
+    }
+    await inFile;
+    expect(cp.checkpoints).toBe(1);
+    cp.stop();
+    sqlite.close();
+  });
+
   it('if its thread fails, the hub connection checkpoints itself again', async () => {
     const { sqlite } = walStore();
     const failed = new Promise<string>(

@@ -3,9 +3,10 @@
  * the commit that crosses 1,000 log pages — on the hub's thread, with two fsyncs (the log, then
  * the database file) — and holds every socket event meanwhile. Here the hub's connection never
  * checkpoints (`wal_autocheckpoint = 0`); a worker thread with its own connection
- * (checkpoint-thread.mjs) runs a PASSIVE checkpoint every second, which neither waits for nor
- * blocks the hub's writes. Should the thread fail, the hub's connection checkpoints again itself
- * (the log never grows without bound).
+ * (checkpoint-thread.mjs) runs a PASSIVE checkpoint — which neither waits for nor blocks the
+ * hub's writes — every `everyCommits` commits (about SQLite's own 1,000 pages) and every `everyMs`
+ * for what is left: as seldom as SQLite would, since each one syncs both files. Should the thread
+ * fail, the hub's connection checkpoints again itself (the log never grows without bound).
  */
 import { Worker } from 'node:worker_threads';
 import type SqliteDatabase from 'better-sqlite3';
@@ -21,6 +22,8 @@ export class Checkpointer {
   private readonly worker: Worker;
   private readonly state = new Int32Array(new SharedArrayBuffer(4));
   private stopped = false;
+  private commits = 0;
+  private readonly everyCommits: number;
   /** Checkpoints that copied pages into the database file (figures). */
   checkpoints = 0;
 
@@ -28,9 +31,10 @@ export class Checkpointer {
     file: string,
     private readonly sqlite: SqliteDatabase.Database,
     private readonly onFailure: (why: string) => void = () => undefined,
-    opts: { everyMs?: number; onCheckpoint?: (frames: number) => void } = {},
+    opts: { everyMs?: number; everyCommits?: number; onCheckpoint?: (frames: number) => void } = {},
   ) {
-    const everyMs = opts.everyMs ?? 1000;
+    const everyMs = opts.everyMs ?? 10_000;
+    this.everyCommits = opts.everyCommits ?? 500;
     sqlite.pragma('wal_autocheckpoint = 0');
     this.worker = new Worker(new URL('./checkpoint-thread.mjs', import.meta.url), {
       workerData: { file, everyMs, stateBuffer: this.state.buffer },
@@ -45,6 +49,13 @@ export class Checkpointer {
     });
     this.worker.on('error', (e) => this.fallBack(`checkpoint thread failed: ${e.message}`));
     this.worker.on('exit', (code) => this.fallBack(`checkpoint thread stopped (${code})`));
+  }
+
+  /** The hub's connection committed a write: every `everyCommits` of them, the thread checkpoints. */
+  commit(): void {
+    if (this.stopped || ++this.commits < this.everyCommits) return;
+    this.commits = 0;
+    this.worker.postMessage('checkpoint');
   }
 
   /**

@@ -76,11 +76,11 @@ function privateFile(file: string): void {
 /**
  * Kysely prepares every query anew; the statements of the most recent STATEMENTS query texts are
  * kept instead (the texts are the compiled queries, values apart). One connection, no streaming
- * reads: a statement is never in use twice at once. With `commits`, each statement that ends a
- * write transaction (or writes outside one) is counted there (group commit).
+ * reads: a statement is never in use twice at once. Each statement that ends a write transaction
+ * (or writes outside one) is told to `committed` (group commit, checkpoints).
  */
 const STATEMENTS = 256;
-function preparedOnce(db: SqliteDatabase.Database, commits: GroupCommit | null, beforeClose: () => void): KyselySqlite {
+function preparedOnce(db: SqliteDatabase.Database, committed: () => void, beforeClose: () => void): KyselySqlite {
   const kept = new Map<string, SqliteStatement>();
   let wrote = false;
   const counted = (stmt: SqliteDatabase.Statement): SqliteStatement => {
@@ -90,7 +90,7 @@ function preparedOnce(db: SqliteDatabase.Database, commits: GroupCommit | null, 
       if (!stmt.readonly) wrote = true;
       if (wrote && !db.inTransaction) {
         wrote = false;
-        commits!.commit();
+        committed();
       }
       return result;
     };
@@ -100,19 +100,18 @@ function preparedOnce(db: SqliteDatabase.Database, commits: GroupCommit | null, 
       },
       all: (parameters) => after(stmt.all(parameters as unknown[])),
       run: (parameters) => after(stmt.run(parameters as unknown[])),
-      // Kysely streams only SELECTs; a write through iterate() is counted at its first row.
+      // Kysely streams only SELECTs (read-only: nothing to count).
       iterate: (parameters) => after(stmt.iterate(parameters as unknown[])),
     };
   };
   return {
     close: () => {
       beforeClose();
-      // Closing the last connection checkpoints the log into the file (synced); the log's handle then goes.
+      // Closing the last connection checkpoints the log into the file (synced).
       db.close();
-      void commits?.close();
     },
     prepare: (sql: string) => {
-      const stmt = kept.get(sql) ?? (commits ? counted(db.prepare(sql)) : (db.prepare(sql) as unknown as SqliteStatement));
+      const stmt = kept.get(sql) ?? counted(db.prepare(sql));
       kept.delete(sql);
       kept.set(sql, stmt);
       if (kept.size > STATEMENTS) kept.delete(kept.keys().next().value!);
@@ -155,7 +154,17 @@ function openSqlite(file: string, opts: OpenDbOptions): Db {
   sqlite.pragma('secure_delete = ON');
   const commits = grouped ? new GroupCommit(`${file}-wal`) : null;
   const checkpointer = new Checkpointer(file, sqlite, opts.onCheckpointError);
-  const database = preparedOnce(sqlite, commits, () => checkpointer.stop());
+  const database = preparedOnce(
+    sqlite,
+    () => {
+      commits?.commit();
+      checkpointer.commit();
+    },
+    () => {
+      checkpointer.stop();
+      void commits?.close();
+    },
+  );
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new SqliteRowLocks()] });
   if (commits) groupCommits.set(db, commits);
   return db;
