@@ -78,7 +78,7 @@ describe('enrollment', () => {
       for (let i = 0; i < 5; i++) codes.push((await post(small.hub.url + HTTP.enroll, { code: 'WRONG-CODE', device })).body.error!.code);
       expect(codes.slice(0, 3)).toEqual(['INVALID_CODE', 'INVALID_CODE', 'INVALID_CODE']);
       expect(codes.slice(3)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
-      // Failures do not block a valid code (limits.test.ts); the flood budget (7 a minute) blocks everything.
+      // Failures do not block a valid code (limits-login.test.ts); the flood budget (7 a minute) blocks everything.
       expect((await post(small.hub.url + HTTP.enroll, { code: small.code, device })).status).toBe(200);
       expect((await post(small.hub.url + HTTP.enroll, { code: small.code, device })).status).toBe(200);
       const limited = await post(small.hub.url + HTTP.enroll, { code: small.code, device });

@@ -2,7 +2,7 @@
  * The hub's session lifecycle as a pure function: every state the record can be in against every
  * event that matters (consent, control, revoke, monitor switch, end, the sweep's tick with its
  * timeouts, closed requests and TURN renewal), with the record after it, the effects in order and
- * the refusals. No hub, no database: screen.test.ts runs the same rules through the real hub.
+ * the refusals. No hub, no database: screen-signaling.test.ts and screen-session.test.ts run the same rules through the real hub.
  */
 import { describe, expect, it } from 'vitest';
 import { VigieError, type ScreenSessionState } from '@vigie/common';

@@ -2,7 +2,7 @@
  * Enrollment codes as a table: when a new code stops enrolling (the lifetime asked, or the
  * configured one; refused beyond a year, at zero or below, or not a number), and what a code entered
  * on a device is worth at a given time (unknown, expired — its time reached, or none recorded — or
- * valid). limits.test.ts and the hub suites enroll through the real hub.
+ * valid). limits-login.test.ts and the hub suites enroll through the real hub.
  */
 import { describe, expect, it } from 'vitest';
 import { codeState } from './enrollment.js';
