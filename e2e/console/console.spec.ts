@@ -5,21 +5,31 @@
  */
 import { describe, expect } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { ChatMessage, ChatReceipts, HelpRequest, Result } from '@vigie/common';
-import type { Hub } from '../../server/src/app.js';
-import {
-  connectDevice,
-  connectTech,
-  emitAck,
-  enrollDevice,
-  loginTechnician,
-  nextEvent,
-  totpNow,
-  type Socket,
-} from '../../server/src/test-support/sockets.js';
-import { SocketGate, freshTotp, wrongTotp } from '../support/console.js';
+import type { ChatMessage, HelpRequest } from '@vigie/common';
+import { connectTech, emitAck, loginTechnician, nextEvent, totpNow, type Socket } from '../../server/src/test-support/sockets.js';
+import { wrongTotp } from '../support/console.js';
 import { PASSWORD, worldTest } from '../support/world.js';
+import {
+  alice,
+  bob,
+  browser,
+  card,
+  carole,
+  castConsoleStory,
+  context,
+  createRequest,
+  dora,
+  gate,
+  hub,
+  loginAlice,
+  loginThroughUi,
+  newDevice,
+  ok,
+  page,
+  pageProblems,
+  receiptOnDevice,
+  sockets,
+} from './story.js';
 
 // One story: the tests continue on the same hub and console page (alice's), its socket behind a gate.
 const test = worldTest({
@@ -30,109 +40,7 @@ const test = worldTest({
   hub: { login: { baseDelayMs: 60_000 } },
   contextOptions: { locale: 'fr-FR' },
 });
-
-interface Tech {
-  id: string;
-  login: string;
-  totpSecret: string;
-}
-
-let hub: Hub;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let gate: SocketGate;
-let alice: Tech;
-let bob: Tech;
-let carole: Tech;
-let dora: Tech;
-let practice: { id: string; name: string; enrollmentCode: string };
-let aliceLastStep = 0;
-const sockets: Socket[] = [];
-const pageProblems: string[] = [];
-
-function ok<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`hub answered ${r.error.code}: ${r.error.message}`);
-  return r.data;
-}
-
-async function newDevice(name: string): Promise<Socket> {
-  const { token } = await enrollDevice(hub.url, practice.enrollmentCode, {
-    name,
-    os: 'linux',
-    osVersion: 'Debian 12.8',
-    appVersion: '0.1.0',
-  });
-  const s = await connectDevice(hub.url, token);
-  sockets.push(s);
-  ok(await emitAck(s, 'device:hello', {}));
-  return s;
-}
-
-async function createRequest(device: Socket, topic: string, description: string): Promise<HelpRequest> {
-  const r = await emitAck<{ request: HelpRequest }>(device, 'help:create', {
-    clientId: randomUUID(),
-    topic,
-    description,
-    context: {
-      os: 'linux',
-      osVersion: 'Debian 12.8',
-      appVersion: '0.1.0',
-      health: { score: 85, worst: 'warning', counts: { ok: 6, warning: 1, critical: 0, unknown: 0 }, at: new Date().toISOString() },
-    },
-  });
-  return ok(r).request;
-}
-
-/** Receipts as the device sees them, once `predicate` holds (current state first, then pushes). */
-async function receiptOnDevice(device: Socket, requestId: string, predicate: (r: ChatReceipts) => boolean): Promise<ChatReceipts> {
-  const pushed = nextEvent<ChatReceipts>(device, 'chat:receipt', (r) => r.requestId === requestId && predicate(r));
-  const now = ok(await emitAck<{ receipts: ChatReceipts }>(device, 'chat:sync', { requestId, afterSeq: 0 })).receipts;
-  if (predicate(now)) {
-    pushed.catch(() => undefined);
-    return now;
-  }
-  return pushed;
-}
-
-function card(requestId: string) {
-  return page.locator(`li.queue-card[data-request-id="${requestId}"]`);
-}
-
-async function loginThroughUi(login: string, totp: string): Promise<void> {
-  await page.getByLabel('Identifiant').fill(login);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByLabel('Code à 6 chiffres').fill(totp);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-}
-
-async function loginAlice(): Promise<void> {
-  const { code, step } = freshTotp(alice.totpSecret, aliceLastStep);
-  aliceLastStep = step;
-  await loginThroughUi(alice.login, code);
-  await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();
-}
-
-test.beforeAll(async ({ world, browser: b, console }) => {
-  hub = world.hub;
-  browser = b;
-  practice = world.practice;
-  alice = world.technician;
-  bob = await hub.admin.addTechnician({ login: 'bob', displayName: 'Bob Durand', password: PASSWORD });
-  carole = await hub.admin.addTechnician({ login: 'carole', displayName: 'Carole Petit', password: PASSWORD });
-  dora = await hub.admin.addTechnician({ login: 'dora', displayName: 'Dora Blanc', password: PASSWORD });
-  page = console;
-  context = page.context();
-  gate = await SocketGate.install(context);
-  page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageProblems.push(`csp: ${m.text()}`);
-  });
-});
-
-test.afterAll(() => {
-  for (const s of sockets) s.close();
-});
+castConsoleStory(test);
 
 describe('technician console', () => {
   let device1: Socket;

@@ -8,19 +8,17 @@
  * side. `--hub-prof <dir>` writes the hub process's CPU profile there. Prints a table and one summary
  * line: `devices=… rss_kb_per_device=… help_p99_ms=… chat_p99_ms=…` (+ `bare_…` and the load average).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import type { ChatMessage, QueueSnapshot } from '@vigie/common';
 import { io, type Socket } from 'socket.io-client';
 import { NS } from '@vigie/common';
 import { connectTech, emitAck, loginTechnician } from '../../server/src/test-support/sockets.js';
+import { fdLimit, loadNow, openFds, rssKb, spawnChild, waitFor, type Kind, type Ready } from './hub-procs.js';
+import { fmt, printReport, quantile, type Measured, type Step } from './hub-report.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const worker = join(here, 'hub-worker.ts');
 const now = () => performance.timeOrigin + performance.now();
 
 function arg(name: string, env: string, def: number): number {
@@ -42,81 +40,7 @@ const profAt = process.argv.indexOf('--hub-prof');
 const PROF = profAt >= 0 ? process.argv[profAt + 1] : process.env.BENCH_HUB_PROF;
 const BARE = process.argv.includes('--bare') || process.env.BENCH_BARE === '1';
 
-const quantile = (xs: number[], q: number) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
-};
-const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const log = (s: string) => process.stdout.write(`[bench] ${s}\n`);
-
-function rssKb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
-function openFds(pid: number): number {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).length;
-  } catch {
-    return NaN;
-  }
-}
-function fdLimit(pid: number): string {
-  const m = /Max open files\s+(\d+)\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
-  return m ? `${m[1]}/${m[2]}` : '?';
-}
-
-/** Runs a child with the highest file-descriptor limit the shell allows. */
-function spawnChild(args: string[], nodeFlags: string[] = []): ChildProcess {
-  // `ulimit -n hard` in a shell, then exec node with the tsx loader: the pid we measure is the node process itself.
-  const cmd = `ulimit -n $(ulimit -Hn) 2>/dev/null; exec "${process.execPath}" ${nodeFlags.map((a) => `"${a}"`).join(' ')} --import tsx "${worker}" ${args.map((a) => `"${a}"`).join(' ')}`;
-  return fork('/bin/sh', [], { execPath: '/bin/sh', execArgv: ['-c', cmd], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-}
-
-function waitFor<T>(child: ChildProcess, type: string, onOther?: (m: Record<string, unknown>) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMsg = (m: Record<string, unknown>) => {
-      if (m.type === type) {
-        child.off('message', onMsg);
-        child.off('exit', onExit);
-        resolve(m as T);
-      } else if (m.type === 'error') reject(new Error(String(m.message)));
-      else onOther?.(m);
-    };
-    const onExit = (code: number | null) => reject(new Error(`child exited (${code}) while waiting for ${type}`));
-    child.on('message', onMsg);
-    child.once('exit', onExit);
-  });
-}
-
-type Kind = 'hub' | 'bare';
-interface Ready {
-  url: string;
-  code: string;
-  login: string;
-  password: string;
-  totpSecret: string;
-  pid: number;
-}
-interface Step {
-  target: number;
-  open: number;
-  failed: number;
-  rssKb: number;
-  fds: number;
-  errors: Record<string, number>;
-  connectPerS: number;
-}
-interface Measured {
-  kind: Kind;
-  load: string;
-  rows: Array<[string, string]>;
-  steps: Step[];
-  online: number;
-  rssPerDevice: number;
-  helpP99: number;
-  chatP99: number;
-}
 
 /** The technician's socket: a logged-in session on the hub, a plain socket on the bare relay. */
 async function technician(kind: Kind, ready: Ready): Promise<Socket> {
@@ -130,11 +54,6 @@ async function technician(kind: Kind, ready: Ready): Promise<Socket> {
   }
   return connectTech(ready.url, await loginTechnician(ready.url, ready.login, ready.password, ready.totpSecret));
 }
-
-const loadNow = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
 
 async function measure(kind: Kind): Promise<Measured> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigie-bench-'));
@@ -386,33 +305,7 @@ async function main(): Promise<void> {
   const runs = [await measure('hub')];
   if (BARE) runs.push(await measure('bare'));
   const [hub, bare] = runs as [Measured, Measured | undefined];
-  const w1 = Math.max(...hub.rows.map((r) => r[0].length));
-  const w2 = Math.max(24, ...hub.rows.map((r) => r[1].length));
-  process.stdout.write(
-    `\n${'measure'.padEnd(w1)}  ${'hub'.padEnd(w2)}${bare ? '  bare socket.io relay' : ''}\n${'-'.repeat(w1)}  ${'-'.repeat(w2)}${bare ? `  ${'-'.repeat(24)}` : ''}\n`,
-  );
-  hub.rows.forEach(([k, v], i) =>
-    process.stdout.write(`${k.padEnd(w1)}  ${v.padEnd(w2)}${bare ? `  ${bare.rows[i]![1]}` : ''}\n`.replace(/ +\n$/, '\n')),
-  );
-  if (bare)
-    process.stdout.write(`${'RSS per device, hub / bare'.padEnd(w1)}  ${fmt(hub.rssPerDevice / bare.rssPerDevice, 2)}× (target ≤ 2×)\n`);
-  if (hub.steps.length) {
-    process.stdout.write(`\nfind-max (2500 more devices per step, ceiling ${CEILING})\n`);
-    process.stdout.write(
-      `${'target'.padStart(7)} ${'open'.padStart(7)} ${'failed'.padStart(7)} ${'RSS MB'.padStart(8)} ${'hub fds'.padStart(8)} ${'conn/s'.padStart(7)}  errors\n`,
-    );
-    for (const s of hub.steps) {
-      process.stdout.write(
-        `${String(s.target).padStart(7)} ${String(s.open).padStart(7)} ${String(s.failed).padStart(7)} ${fmt(s.rssKb / 1024).padStart(8)} ${String(s.fds).padStart(8)} ${fmt(s.connectPerS).padStart(7)}  ${JSON.stringify(s.errors)}\n`,
-      );
-    }
-  }
-  const bareLine = bare
-    ? ` bare_rss_kb_per_device=${fmt(bare.rssPerDevice)} bare_help_p99_ms=${fmt(bare.helpP99)} bare_chat_p99_ms=${fmt(bare.chatP99)}`
-    : '';
-  process.stdout.write(
-    `\ndevices=${hub.online} rss_kb_per_device=${fmt(hub.rssPerDevice)} help_p99_ms=${fmt(hub.helpP99)} chat_p99_ms=${fmt(hub.chatP99)}${bareLine} load=${hub.load.split(' ')[0]}\n`,
-  );
+  printReport(hub, bare, CEILING);
 }
 
 main().then(
