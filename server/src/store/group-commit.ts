@@ -67,11 +67,16 @@ export class GroupCommit {
 
   private walFd(): Promise<number | null> {
     // Opened once, at the first sync: the log exists from the first commit on and keeps its inode
-    // while the store is open (SQLite rewinds it after a checkpoint, never deletes it).
-    this.fd ??= new Promise((resolve, reject) =>
-      open(this.walFile, 'r', (e, fd) => (e ? (e.code === 'ENOENT' ? resolve(null) : reject(e)) : resolve(fd))),
+    // while the store is open (SQLite rewinds it after a checkpoint, never deletes it). No log yet
+    // (nothing written to it): asked again at the next sync rather than remembered.
+    const fd = (this.fd ??= new Promise((resolve, reject) =>
+      open(this.walFile, 'r', (e, n) => (e ? (e.code === 'ENOENT' ? resolve(null) : reject(e)) : resolve(n))),
+    ));
+    void fd.then(
+      (n) => n === null && this.fd === fd && (this.fd = null),
+      () => this.fd === fd && (this.fd = null),
     );
-    return this.fd;
+    return fd;
   }
 
   private async syncNow(): Promise<void> {
