@@ -6,9 +6,10 @@
  * - `dirty`: set by every change on any node before it tries the lease; the holder clears it when it
  *   takes the lease (what it reads next covers every change marked before) and, once it let go of the
  *   lease, flushes again if it was set meanwhile;
- * - `last`: which node made the last push and the digest of its snapshot, so a timed look on any node
- *   pushes only what changed, and a node knows whether what it remembers telling each waiting device
- *   still holds (it made the last push) or must tell them all again.
+ * - `last`: the digest of the last snapshot pushed, so a timed look on any node pushes only what changed.
+ * No claim here `continues` (FlushClaim): another node may have told a device its position in an
+ * answer (device:hello, help:create) that the pushing node cannot know of, so every push tells every
+ * waiting device, as on one node before a change.
  * A holder that dies lets its lease expire: a node whose claim was refused tries again after the
  * lease's time and finds the dirty mark still there.
  */
@@ -42,7 +43,6 @@ export interface RedisQueueFlushOptions {
 const digest = (snap: QueueSnapshot) => createHash('sha256').update(pushKey(snap)).digest('base64');
 
 export function redisQueueFlush(o: RedisQueueFlushOptions): QueueFlushPort {
-  const node = randomUUID();
   const prefix = o.prefix ?? 'vigie:queue:';
   const keys = [`${prefix}lease`, `${prefix}dirty`, `${prefix}last`] as const;
   const leaseMs = o.leaseMs ?? 2000;
@@ -61,13 +61,12 @@ export function redisQueueFlush(o: RedisQueueFlushOptions): QueueFlushPort {
         return { dirty: true, continues: false, unchanged: () => false, release: async () => false };
       }
       if (r[0] !== 1) return null;
-      // `<node> <digest>` (a value without a node — from an older hub — continues nobody's pushes).
-      const [lastNode, last] = (r[2] ?? '').includes(' ') ? (r[2] ?? '').split(' ', 2) : ['', r[2] ?? ''];
+      const last = r[2] ?? '';
       return {
         dirty: r[1] === 1,
-        continues: lastNode === node,
+        continues: false,
         unchanged: (snap) => last !== '' && digest(snap) === last,
-        release: async (pushed) => (await o.redis.eval(RELEASE, 3, ...keys, token, pushed ? `${node} ${digest(pushed)}` : '')) === 1,
+        release: async (pushed) => (await o.redis.eval(RELEASE, 3, ...keys, token, pushed ? digest(pushed) : '')) === 1,
       };
     },
     close: async () => undefined,

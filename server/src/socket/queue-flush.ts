@@ -20,8 +20,9 @@ export interface FlushClaim {
   /** A change was marked (by any node) since the last round: push even if the key is the same. */
   dirty: boolean;
   /**
-   * This node made the last push: what it remembers each waiting device was told is still what the
-   * device holds (else it tells every waiting device again).
+   * What this node remembers telling each waiting device is still what the devices hold: it made the
+   * last push and every answer carrying a position (device:hello, help:create) came from it too —
+   * one node (memoryQueueFlush). Else every waiting device is told again.
    */
   continues: boolean;
   /** Ends the claim after a round (`pushed`: what it pushed, null if nothing); true when a change was marked meanwhile. */
