@@ -68,9 +68,9 @@ describe('GroupCommit', () => {
   });
 });
 
-describe('SQLite store with synchronous FULL', () => {
+describe('SQLite store with synchronous GROUP', () => {
   it('counts one commit per write transaction or lone write, none for reads, and syncs them in groups', async () => {
-    const db = await openDb(join(tmp(), 'hub.sqlite'));
+    const db = await openDb(join(tmp(), 'hub.sqlite'), { synchronous: 'GROUP' });
     await sql`create table t (n integer)`.execute(db);
     await durable(db);
     const base = storeSyncStats(db)!;
@@ -101,11 +101,13 @@ describe('SQLite store with synchronous FULL', () => {
     await db.destroy();
   });
 
-  it('synchronous NORMAL: no group commit, durable() answers at once', async () => {
-    const db = await openDb(join(tmp(), 'hub.sqlite'), { synchronous: 'NORMAL' });
-    expect(storeSyncStats(db)).toBeNull();
-    await durable(db);
-    await db.destroy();
+  it('synchronous FULL (the default) and NORMAL: no group commit, durable() answers at once', async () => {
+    for (const synchronous of ['FULL', 'NORMAL', undefined] as const) {
+      const db = await openDb(join(tmp(), 'hub.sqlite'), synchronous ? { synchronous } : {});
+      expect(storeSyncStats(db)).toBeNull();
+      await durable(db);
+      await db.destroy();
+    }
   });
 });
 
