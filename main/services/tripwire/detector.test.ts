@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { TripwireAlert, isWellFormedText, parseOrThrow } from '@vigie/common';
@@ -30,7 +30,14 @@ function pdf(bytes = 60_000): Buffer {
 const docx = (bytes = 20_000) => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(bytes)]);
 const text = (lines = 400) =>
   Buffer.from(Array.from({ length: lines }, (_, i) => `Patient ${i};Consultation du ${i % 28}/03;Ordonnance renouvelée`).join('\n'));
-const encrypted = (size = 30_000) => randomBytes(size);
+/**
+ * What ransomware leaves: AES output, the same bytes on every run (random bytes would start with
+ * some two-byte signature once in ~13,000 draws and make a test pass or fail by chance).
+ */
+const encrypted = (size = 30_000, seed = 1) =>
+  createCipheriv('aes-256-ctr', Buffer.alloc(32, seed), Buffer.alloc(16)).update(Buffer.alloc(size));
+/** Encrypted bytes that happen to start with `prefix` (one file in thousands does). */
+const encryptedStartingWith = (prefix: number[], size = 30_000) => Buffer.concat([Buffer.from(prefix), encrypted(size - prefix.length)]);
 
 class Run {
   state: DetectorState = initialState('test');
@@ -90,6 +97,32 @@ describe('signals', () => {
     expect(judge('index.idx', sample(text())).verdict).toBe('unknown');
     expect(judge('rapport.pdf.locked', sample(encrypted())).verdict).toBe('encrypted');
     expect(judge('vide.pdf', { size: 0, head: Buffer.alloc(0) }).verdict).toBe('unknown');
+  });
+
+  it('takes two bytes of chance for a header only when the name promises that format', () => {
+    const MZ = [0x4d, 0x5a];
+    const BM = [0x42, 0x4d];
+    const GZIP = [0x1f, 0x8b];
+    const UTF16LE = [0xff, 0xfe];
+    for (const prefix of [MZ, BM, GZIP, UTF16LE, [0xfe, 0xff]]) {
+      expect(judge('scan.pdf', sample(encryptedStartingWith(prefix))).verdict).toBe('encrypted');
+      expect(judge('lettre.docx', sample(encryptedStartingWith(prefix))).verdict).toBe('encrypted');
+      expect(judge('patients.csv', sample(encryptedStartingWith(prefix))).verdict).toBe('encrypted');
+      expect(judge('a8f9e2c1', sample(encryptedStartingWith(prefix))).verdict).toBe('opaque');
+    }
+    // The promise kept: an image, an installer, an archive.
+    expect(judge('radio.bmp', sample(encryptedStartingWith(BM))).verdict).toBe('intact');
+    expect(judge('setup.exe', sample(encryptedStartingWith(MZ))).verdict).toBe('intact');
+    expect(judge('export.gz', sample(encryptedStartingWith(GZIP))).verdict).toBe('intact');
+    // Three bytes or more prove a format whatever the name (a .doc saved as JPEG is no ransomware).
+    expect(judge('a.doc', sample(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), encrypted(10_000)]))).verdict).toBe('intact');
+    // Real UTF-16 text (what Windows' Notepad and Excel's « Unicode text » write) stays intact, head and middle.
+    const utf16 = Buffer.concat([Buffer.from(UTF16LE), Buffer.from(text(400).toString('utf8'), 'utf16le')]);
+    expect(utf16.length).toBeGreaterThan(4 * SAMPLE_BYTES);
+    expect(judge('export.txt', sample(utf16)).verdict).toBe('intact');
+    const middle = Math.floor(utf16.length / 2);
+    const utf16Half = Buffer.concat([utf16.subarray(0, middle), encrypted(8192), utf16.subarray(middle + 8192)]);
+    expect(judge('export.txt', sample(utf16Half)).verdict).toBe('encrypted');
   });
 
   it('compares Windows paths without case and by whole names', () => {

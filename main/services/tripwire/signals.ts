@@ -78,8 +78,27 @@ const SIGNATURES: Array<[Magic, readonly number[], number?]> = [
 
 /** The format the first bytes announce, or null when none is recognised. */
 export function magicOf(head: Uint8Array): Magic | null {
-  for (const [magic, sig, at] of SIGNATURES) if (startsWith(head, sig, at ?? 0)) return magic;
+  return signatureOf(head)?.magic ?? null;
+}
+
+/**
+ * The signature the first bytes match. A signature of two bytes (`MZ`, `BM`, gzip, UTF-16 byte
+ * order marks) is weak evidence: one encrypted file in about 13,000 starts with one of them by chance.
+ */
+function signatureOf(head: Uint8Array): { magic: Magic; weak: boolean } | null {
+  for (const [magic, sig, at] of SIGNATURES) if (startsWith(head, sig, at ?? 0)) return { magic, weak: sig.length < 3 };
   return null;
+}
+
+/**
+ * The format the head proves: a signature of three bytes or more, or a two-byte one the name
+ * promises (a `.bmp` starting with `BM`). A `.pdf` now starting with `MZ` proves nothing: its
+ * bytes are judged on their entropy like any other headerless content.
+ */
+function provenFormat(head: Uint8Array, promised: readonly Magic[]): Magic | null {
+  const sig = signatureOf(head);
+  if (!sig) return null;
+  return !sig.weak || promised.includes(sig.magic) ? sig.magic : null;
 }
 
 /** Shannon entropy in bits per byte (0 for constant content, close to 8 for random or encrypted bytes). */
@@ -242,6 +261,7 @@ export interface Judgement {
 export function judge(name: string, sample: FileSample): Judgement {
   const { expected, appended } = expectedOf(name);
   const magic = magicOf(sample.head);
+  const proven = provenFormat(sample.head, expected?.kind === 'binary' ? expected.magics : []);
   const hHead = entropy(sample.head);
   const hMid = sample.middle ? entropy(sample.middle) : null;
   const h = Math.max(hHead, hMid ?? 0);
@@ -249,21 +269,24 @@ export function judge(name: string, sample: FileSample): Judgement {
   if (sample.size === 0 || sample.head.length === 0) return out('unknown');
   const blank = hHead < BLANK_ENTROPY && (hMid === null || hMid < BLANK_ENTROPY) && sample.head.length >= 64;
   if (expected === null) {
-    if (magic === null && hHead >= HIGH_ENTROPY && !looksText(sample.head)) return out('opaque');
+    if (proven === null && hHead >= HIGH_ENTROPY && !looksText(sample.head)) return out('opaque');
     return out('unknown');
   }
   if (expected.kind === 'binary') {
     // Any recognised format is not ransomware output (a .doc that is really RTF, a .xls saved as XML).
-    if (magic !== null) return out('intact');
+    if (proven !== null) return out('intact');
     if (blank) return out('wiped');
     if (hHead >= HIGH_ENTROPY) return out('encrypted');
     return out('unknown');
   }
   // Text: both slices must read as text (a text file encrypted after its first KB is still caught).
-  const headText = magic === 'bom-text' || magic === 'xml' || looksText(sample.head);
-  const midText = !sample.middle || looksText(sample.middle);
+  // UTF-16 text (a byte order mark, then a zero byte in every other place) never reads as UTF-8
+  // but stays far from random; two bytes of mark before random bytes are chance, not text.
+  const utf16 = magic === 'bom-text' && sample.head[0] !== 0xef && hHead < HIGH_ENTROPY - 0.7;
+  const headText = utf16 || magic === 'xml' || looksText(sample.head);
+  const midText = !sample.middle || looksText(sample.middle) || (utf16 && entropy(sample.middle) < HIGH_ENTROPY - 0.7);
   if (headText && midText) return out('intact');
-  if (magic !== null && magic !== 'bom-text' && magic !== 'xml') return out('intact');
+  if (proven !== null && proven !== 'bom-text' && proven !== 'xml') return out('intact');
   if (blank) return out('wiped');
   if (h >= HIGH_ENTROPY - 0.7) return out('encrypted');
   return out('unknown');
