@@ -5,7 +5,7 @@
  *   `devices`        simulates many devices as real socket.io clients, driven over IPC
  */
 import { randomUUID } from 'node:crypto';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { HTTP, NS, type Result } from '@vigie/common';
 import { io, type Socket } from 'socket.io-client';
 
@@ -16,13 +16,31 @@ const send = (m: unknown) => {
 // The benchmark went away: nothing left to do.
 process.on('disconnect', () => process.exit(0));
 
-/** The server process's event-loop delay, from `loop-reset` to `loop-stats` (answered with p99 and max in ms). */
+/**
+ * The server process's event-loop delay and garbage-collection pauses, from `loop-reset` to
+ * `loop-stats` (answered with the delay's p99 and max, and the pauses' count, total and longest, in ms).
+ */
 function serveLoopStats(): void {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
+  let gc: number[] = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc.push(e.duration);
+  }).observe({ entryTypes: ['gc'] });
   process.on('message', (m: { type: string }) => {
-    if (m.type === 'loop-reset') h.reset();
-    if (m.type === 'loop-stats') send({ type: 'loop-stats', p99: h.percentile(99) / 1e6, max: h.max / 1e6 });
+    if (m.type === 'loop-reset') {
+      h.reset();
+      gc = [];
+    }
+    if (m.type === 'loop-stats')
+      send({
+        type: 'loop-stats',
+        p99: h.percentile(99) / 1e6,
+        max: h.max / 1e6,
+        gcCount: gc.length,
+        gcTotal: gc.reduce((a, b) => a + b, 0),
+        gcMax: gc.length ? Math.max(...gc) : 0,
+      });
   });
 }
 

@@ -227,7 +227,7 @@ async function measure(kind: Kind): Promise<Measured> {
 
   // ---------- optional: push N up until something breaks ----------
   hubProc.send({ type: 'loop-stats' });
-  const loop = await waitFor<{ p99: number; max: number }>(hubProc, 'loop-stats');
+  const loop = await waitFor<{ p99: number; max: number; gcCount: number; gcTotal: number; gcMax: number }>(hubProc, 'loop-stats');
   const steps: Step[] = [];
   if (FIND_MAX && kind === 'hub') {
     let total = N;
@@ -282,6 +282,7 @@ async function measure(kind: Kind): Promise<Measured> {
     ['chat device → technician p50 / p99 (ms)', `${fmt(quantile(chatLat, 0.5))} / ${fmt(quantile(chatLat, 0.99))}`],
     ['chat max (ms)', fmt(Math.max(...chatLat))],
     ['process event-loop delay p99 / max, help + chat (ms)', `${fmt(loop.p99)} / ${fmt(loop.max)}`],
+    ['garbage-collection pauses, help + chat: count / total / longest (ms)', `${loop.gcCount} / ${fmt(loop.gcTotal)} / ${fmt(loop.gcMax)}`],
     ['load average at start / end (1, 5, 15 min)', `${loadAtStart} / ${loadNow()}`],
   ];
   tech.close();

@@ -1,4 +1,5 @@
 import { Server } from 'socket.io';
+import { Adapter } from 'socket.io-adapter';
 import { SESSION_COOKIE, VigieError, type Clock, type TechnicianRole } from '@vigie/common';
 import { loadConfig, type HubConfig, type HubSettingsInput } from './config.js';
 import { createHttpServer } from './http/server.js';
@@ -14,7 +15,8 @@ import { revokedSocket, setupDeviceNamespace } from './socket/device.js';
 import { Realtime, rooms } from './socket/realtime.js';
 import type { QueueFlushPort } from './socket/queue-push.js';
 import { endSession, setupTechNamespace } from './socket/tech.js';
-import { describeStore, durable, openHubStore, storeLocation } from './store/db.js';
+import { describeStore, openHubStore, storeLocation, storeOutbound } from './store/db.js';
+import { gatedAdapter, useOutbound } from './socket/outbound.js';
 import { withMigrationLock } from './store/dialect.js';
 import { createUpdatesService, migrateUpdates, registerUpdateRoutes, type UpdatesService } from './updates/index.js';
 import { migrateSettings, SettingsService } from './settings/index.js';
@@ -169,17 +171,18 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     pingInterval: 25_000,
     pingTimeout: 20_000,
     connectTimeout: 15_000,
-    ...(redis ? { adapter: redis.adapter as never } : {}),
+    // Every emit and room change in the store's outbound line: nothing said before it is on disk (socket/outbound.ts).
+    adapter: gatedAdapter(redis?.adapter ?? Adapter, () => storeOutbound(services.db)) as never,
     // A draining node takes no new connection (the client's next attempt goes to another node).
     allowRequest: (_req, callback) => callback(draining ? 'draining' : null, !draining),
   });
+  useOutbound(io, storeOutbound(services.db));
   if (redis) useSocketLimits(io, { events: redis.counters.socketEvents, slots: redis.counters.socketSlots });
   realtime = new Realtime(io, services.help, settings, log.child({ part: 'realtime' }), {
     now,
     recheckMs: cfg.eta.recheckSeconds * 1000,
     flush: queueFlush ?? redis?.queueFlush,
     presence: redis?.presence,
-    durable: () => durable(services.db),
   });
   const rt = realtime;
   const screen = createScreenHub({

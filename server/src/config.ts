@@ -68,7 +68,7 @@ export const HubSettings = z.strictObject({
     .min(1024)
     .max(10_000_000)
     .default(64 * 1024),
-  sqliteSynchronous: z.enum(['FULL', 'GROUP', 'NORMAL']).default('FULL'),
+  sqliteSynchronous: z.enum(['FULL', 'GROUP', 'NORMAL']).default('GROUP'),
   /** Postgres store (VIGIE_DATABASE_URL): connections each hub process keeps to the server. */
   postgresPoolSize: z.number().int().min(1).max(200).default(10),
   session: z

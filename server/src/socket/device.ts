@@ -12,11 +12,11 @@ import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DeviceActor } from '../services/actors.js';
 import type { Services } from '../services/index.js';
-import { durable } from '../store/db.js';
 import { updateDeviceHandlers, type UpdatesService } from '../updates/index.js';
 import { nowIso } from '../util.js';
 import { chatHandlers } from './chat.js';
 import { dispatch, socketLimits, type Handlers } from './dispatch.js';
+import { closeWith } from './outbound.js';
 import { rooms, type Realtime } from './realtime.js';
 import type { ScreenHub } from '../screen/index.js';
 import type { TripwireHub } from '../tripwire/index.js';
@@ -143,14 +143,13 @@ export function setupDeviceNamespace(
       revokedSocket(socket);
       throw new VigieError('REVOKED', 'Cet appareil a été révoqué.');
     };
-    dispatch(socket, DEVICE_EVENTS, h, { actor, socket }, { ...cfg.socket, log, beforeEach, durable: () => durable(s.db) });
+    dispatch(socket, DEVICE_EVENTS, h, { actor, socket }, { ...cfg.socket, log, beforeEach });
   });
 }
 
 /** Tells a revoked device why, then closes its connection. */
-export function revokedSocket(socket: Socket): void {
-  socket.emit('device:revoked', { reason: 'revoked' });
-  setImmediate(() => socket.disconnect(true));
+export function revokedSocket(socket: Parameters<typeof closeWith>[0]): void {
+  closeWith(socket, 'device:revoked', { reason: 'revoked' });
 }
 
 /** Socket.io connect errors carry `{ code, message }` in `err.data` for the client. */

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { err, ok, parseOrThrow, toErr, VigieError, type EventMap, type Result } from '@vigie/common';
 import { MemoryRateLimiter, MemorySlotCounter, type RateLimiter, type SlotCounter } from '../limits.js';
 import type { Logger } from '../logger.js';
+import { outboundOf, type Outbound } from './outbound.js';
 
 export type Handlers<M extends EventMap, C> = {
   [K in keyof M]: (input: z.infer<M[K]['request']>, ctx: C) => Promise<z.infer<M[K]['response']>>;
@@ -21,8 +22,8 @@ export interface DispatchOptions {
   rateKey?: string;
   /** Where the buckets live; default: the socket.io server's (socketLimits). */
   limiter?: RateLimiter;
-  /** Resolves once what the store committed is on disk (store/db.ts durable): awaited before every answer. */
-  durable?: () => Promise<void>;
+  /** The line answers wait in until what they tell is on disk (socket/outbound.ts); default: the server's. */
+  outbound?: Outbound;
 }
 
 /** The counters of one hub's sockets: event buckets (dispatch) and connection slots (/device). */
@@ -65,11 +66,28 @@ type Ack = (r: Result<unknown>) => void;
 
 /**
  * The one place where socket events enter the hub: rate limit, ack check, contract parsing,
- * Result envelope (sent once the handler's writes are on disk), error logging. Handlers only see parsed input and return data or throw
- * VigieError. Events without an ack are ignored; unknown events get UNKNOWN_EVENT.
+ * Result envelope, error logging. Every answer goes out through the outbound line (socket/outbound.ts):
+ * once what the handler wrote is on disk, in order with the pushes made before it. Handlers only see
+ * parsed input and return data or throw VigieError. Events without an ack are ignored; unknown events
+ * get UNKNOWN_EVENT.
  */
 export function dispatch<M extends EventMap, C>(socket: Socket, events: M, handlers: Handlers<M, C>, ctx: C, opts: DispatchOptions): void {
   const limiter = opts.limiter ?? socketLimits(socket.nsp.server).events;
+  const out = opts.outbound ?? outboundOf(socket.nsp.server);
+  /** An answer, in line; `then` runs right after it (a refusal that closes the socket). */
+  const answer = (ack: Ack | undefined, r: Result<unknown>, then?: () => void) =>
+    out.after(
+      () => {
+        safeAck(ack, r);
+        then?.();
+      },
+      (e) => {
+        // The disk refused the sync: a success is not acknowledged (the client tries again); a refusal still is.
+        opts.log.error({ err: e }, 'store sync failed');
+        safeAck(ack, r.ok ? toErr(e) : r);
+        then?.();
+      },
+    );
   const key = opts.rateKey ?? ownerKey(socket);
   const rule = { ratePerSecond: opts.ratePerSecond, burst: opts.burst };
   // Refusals are a bucket too: floodDisconnectAfter of them within about 10 s close the socket.
@@ -85,7 +103,7 @@ export function dispatch<M extends EventMap, C>(socket: Socket, events: M, handl
       socket.disconnect(true);
       return false;
     }
-    safeAck(ack, err('RATE_LIMITED', 'Trop de demandes à la suite. Patientez quelques secondes.', { retryAfterMs: wait }));
+    answer(ack, err('RATE_LIMITED', 'Trop de demandes à la suite. Patientez quelques secondes.', { retryAfterMs: wait }));
     return false;
   };
 
@@ -94,8 +112,7 @@ export function dispatch<M extends EventMap, C>(socket: Socket, events: M, handl
     const ack = lastFn(args);
     admit(ack).then(
       (admitted) =>
-        admitted &&
-        safeAck(ack, err('UNKNOWN_EVENT', 'Action inconnue.', { event: typeof event === 'string' ? event.slice(0, 64) : null })),
+        admitted && answer(ack, err('UNKNOWN_EVENT', 'Action inconnue.', { event: typeof event === 'string' ? event.slice(0, 64) : null })),
       (e: unknown) => opts.log.error({ err: e, nsp: socket.nsp.name }, 'socket rate limiter failed'),
     );
   });
@@ -112,15 +129,13 @@ export function dispatch<M extends EventMap, C>(socket: Socket, events: M, handl
           if (!ack) return; // the contract requires an ack: nothing to answer, nothing done
           const input = parseOrThrow(schema, payload);
           if (opts.beforeEach) await opts.beforeEach();
-          const data = await handler(input, ctx);
-          await opts.durable?.();
-          safeAck(ack, ok(data));
+          answer(ack, ok(await handler(input, ctx)));
         } catch (e) {
           if (!(e instanceof VigieError)) opts.log.error({ err: e, event: name, nsp: socket.nsp.name }, 'socket handler failed');
-          else if (e.code === 'UNAUTHORIZED') setImmediate(() => socket.disconnect(true));
-          // A refusal may have been recorded (audit) too: answered once that is on disk as well.
-          await opts.durable?.().catch((d: unknown) => opts.log.error({ err: d }, 'store sync failed'));
-          safeAck(ack, toErr(e));
+          // A refusal may have been recorded (audit) too: answered in line as well, then the socket closed if it must be.
+          const close =
+            e instanceof VigieError && e.code === 'UNAUTHORIZED' ? () => setImmediate(() => socket.disconnect(true)) : undefined;
+          answer(ack, toErr(e), close);
         }
       })();
     });

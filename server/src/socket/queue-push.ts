@@ -78,13 +78,6 @@ export interface QueuePushOptions {
   recheckMs: number;
   /** Who flushes (default: this node). */
   flush?: QueueFlushPort;
-  /**
-   * Resolves once the store's commits so far are on disk (store/db.ts durable): the waiting devices'
-   * positions go out after it, so a push never overtakes the answer to a device's own request. The
-   * technicians' queue goes out at once (a power cut in the next milliseconds could undo a request
-   * they saw; its device, never answered, sends it again).
-   */
-  durable?: () => Promise<void>;
 }
 
 /**
@@ -244,16 +237,12 @@ export class QueuePush {
     }
   }
 
+  // The queue and the positions leave through the namespaces' adapter, in the outbound line
+  // (socket/outbound.ts): after the commits they tell of, never ahead of the answer to a device's
+  // own request (help:create, device:hello carry its position).
   private readonly startPass = (): void => {
     this.passStartedAt = performance.now();
-    // After the store's commits so far are on disk: never ahead of the answer to a device's own
-    // request (help:create, device:hello carry its position), which waits for the same sync.
-    const durable = this.o.durable?.();
-    if (!durable) return this.sendPositions();
-    durable.then(this.sendPositions, (e: unknown) => {
-      this.o.log.error({ err: e }, 'store sync failed: positions sent anyway');
-      this.sendPositions();
-    });
+    this.sendPositions();
   };
 
   private readonly sendPositions = (): void => {

@@ -48,8 +48,6 @@ export class Realtime {
       flush?: QueueFlushPort | undefined;
       /** Who is online: this process (MemoryPresence) or every hub node (redis/presence.ts). */
       presence?: Presence | undefined;
-      /** Resolves once the store's commits so far are on disk (store/db.ts durable): the queue is pushed after it. */
-      durable?: () => Promise<void>;
     } = {},
   ) {
     const presence = opts.presence ?? new MemoryPresence();
@@ -69,7 +67,6 @@ export class Realtime {
       now: opts.now ?? Date.now,
       recheckMs: opts.recheckMs ?? 60_000,
       ...(opts.flush ? { flush: opts.flush } : {}),
-      ...(opts.durable ? { durable: opts.durable } : {}),
     });
     presence.onChange((c) => this.presenceChanged(c));
   }

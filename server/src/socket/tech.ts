@@ -19,10 +19,10 @@ import { isPrivileged, type TechActor } from '../services/actors.js';
 import type { SessionInfo } from '../services/auth.js';
 import { loadHealthReport } from '../services/health-reports.js';
 import type { Services } from '../services/index.js';
-import { durable } from '../store/db.js';
 import { connectError } from './device.js';
 import { chatHandlers } from './chat.js';
 import { dispatch, type Handlers } from './dispatch.js';
+import { closeWith } from './outbound.js';
 import { rooms, type Realtime } from './realtime.js';
 import type { ScreenHub } from '../screen/index.js';
 import type { TripwireHub } from '../tripwire/index.js';
@@ -208,16 +208,12 @@ export function setupTechNamespace(
       }
       await s.auth.touch(session.sessionId);
     };
-    dispatch(socket, TECH_EVENTS, h, { actor, session, socket }, { ...cfg.socket, log, beforeEach, durable: () => durable(s.db) });
+    dispatch(socket, TECH_EVENTS, h, { actor, session, socket }, { ...cfg.socket, log, beforeEach });
   });
 }
 
-export function endSession(
-  socket: { emit: (ev: string, p: unknown) => unknown; disconnect: (close?: boolean) => unknown },
-  reason: string,
-): void {
-  socket.emit('session:ended', { reason });
-  setImmediate(() => socket.disconnect(true));
+export function endSession(socket: Parameters<typeof closeWith>[0], reason: string): void {
+  closeWith(socket, 'session:ended', { reason });
 }
 
 function sameOrigin(origin: string, host: string | undefined, publicUrl: string | undefined): boolean {

@@ -14,7 +14,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import { Checkpointer } from './checkpointer.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, immediateOutbound, type Outbound } from './group-commit.js';
 import { isPostgresUrl, PostgresColumnTypes, SqliteRowLocks, withMigrationLock } from './dialect.js';
 
 export type Db = Kysely<Database>;
@@ -24,9 +24,9 @@ export type Executor = Db | Tx;
 
 export interface OpenDbOptions {
   /**
-   * SQLite: `FULL` (default) syncs every commit to disk before the hub acknowledges it, inside the
-   * commit; `GROUP` gives the same guarantee with one fsync per turn off the event loop
-   * (group-commit.ts; answers then wait for it); `NORMAL` acknowledges before the disk has it.
+   * SQLite: `GROUP` (default) has every commit on disk before the hub tells anyone of it, with one
+   * fsync per turn off the event loop (group-commit.ts; messages wait for it, in order); `FULL`
+   * syncs inside each commit, on the event loop; `NORMAL` tells before the disk has it.
    */
   synchronous?: 'FULL' | 'GROUP' | 'NORMAL';
   /** Postgres: connections this process keeps to the server (default 10). */
@@ -129,12 +129,20 @@ const groupCommits = new WeakMap<object, GroupCommit>();
 
 /**
  * Resolves once every write the store has committed so far is on disk: awaited before the hub
- * acknowledges anything to a client (socket/dispatch.ts, http/server.ts). At once on Postgres (a
- * commit returns once durable), on SQLite with `FULL` (each commit synced itself) and with `NORMAL`
- * (durability given up by configuration).
+ * answers an HTTP request (http/server.ts). At once on Postgres (a commit returns once durable), on
+ * SQLite with `FULL` (each commit synced itself) and with `NORMAL` (durability given up by
+ * configuration).
  */
 export function durable(db: Db): Promise<void> {
   return groupCommits.get(db)?.durable() ?? Promise.resolve();
+}
+
+/**
+ * The line every socket.io message waits in until what it tells is on disk, in the order messages
+ * were made (socket/outbound.ts); runs them at once where each commit is durable by itself.
+ */
+export function storeOutbound(db: Db): Outbound {
+  return groupCommits.get(db) ?? immediateOutbound;
 }
 
 /** The group commit's figures of a SQLite store (commits, commits on disk, fsync calls); null on other stores. */
@@ -148,12 +156,11 @@ function openSqlite(file: string, opts: OpenDbOptions): Db {
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  // GROUP keeps FULL's guarantee by syncing the log off the event loop, once per turn
-  // (store/group-commit.ts): the connection itself then runs NORMAL, which still syncs at each
-  // checkpoint and log restart. Not the default yet: answers wait for the sync while pushes do not,
-  // and the app's screen consent does not yet cope with a push arriving before an answer (issue 13's
-  // note). Checkpoints run in a worker thread (store/checkpointer.ts) in every mode.
-  const synchronous = opts.synchronous ?? 'FULL';
+  // GROUP (the default) keeps FULL's guarantee by syncing the log off the event loop, once per
+  // turn (store/group-commit.ts): the connection itself then runs NORMAL, which still syncs at each
+  // checkpoint and log restart. FULL syncs inside each commit, on the event loop. Checkpoints run in
+  // a worker thread (store/checkpointer.ts) in every mode.
+  const synchronous = opts.synchronous ?? 'GROUP';
   const grouped = synchronous === 'GROUP';
   sqlite.pragma(`synchronous = ${grouped ? 'NORMAL' : synchronous}`);
   sqlite.pragma('busy_timeout = 5000');

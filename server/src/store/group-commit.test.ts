@@ -8,11 +8,13 @@ import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Result } from '@vigie/common';
+import { Adapter } from 'socket.io-adapter';
+import { VigieError, type Result } from '@vigie/common';
 import { createLogger } from '../logger.js';
 import { dispatch } from '../socket/dispatch.js';
+import { gatedAdapter, useOutbound } from '../socket/outbound.js';
 import { durable, openDb, storeSyncStats } from './db.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, type Outbound } from './group-commit.js';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -101,9 +103,12 @@ describe('SQLite store with synchronous GROUP', () => {
     await db.destroy();
   });
 
-  it('synchronous FULL (the default) and NORMAL: no group commit, durable() answers at once', async () => {
-    for (const synchronous of ['FULL', 'NORMAL', undefined] as const) {
-      const db = await openDb(join(tmp(), 'hub.sqlite'), synchronous ? { synchronous } : {});
+  it('is the default; FULL and NORMAL: no group commit, durable() answers at once', async () => {
+    const byDefault = await openDb(join(tmp(), 'hub.sqlite'));
+    expect(storeSyncStats(byDefault)).not.toBeNull();
+    await byDefault.destroy();
+    for (const synchronous of ['FULL', 'NORMAL'] as const) {
+      const db = await openDb(join(tmp(), 'hub.sqlite'), { synchronous });
       expect(storeSyncStats(db)).toBeNull();
       await durable(db);
       await db.destroy();
@@ -111,52 +116,116 @@ describe('SQLite store with synchronous GROUP', () => {
   });
 });
 
-describe('dispatch', () => {
-  it('acknowledges an event only once what its handler wrote is on disk', async () => {
+describe('dispatch and the adapter, through the outbound line', () => {
+  /** An outbound line the test opens: holds every message until release(), then lets them go in order. */
+  class HeldLine implements Outbound {
+    held: Array<() => void> = [];
+    private open = false;
+    private onHeld: Array<() => void> = [];
+    after(run: () => void): void {
+      if (this.open && this.held.length === 0) return run();
+      this.held.push(run);
+      this.onHeld.splice(0).forEach((w) => w());
+    }
+    /** Resolves once `n` messages are held. */
+    async holding(n: number): Promise<void> {
+      while (this.held.length < n) await new Promise<void>((r) => this.onHeld.push(r));
+    }
+    release(): void {
+      this.open = true;
+      for (const run of this.held.splice(0)) run();
+    }
+  }
+
+  it('an answer and a push made after it leave in that order, neither before the line lets them', async () => {
+    const line = new HeldLine();
     const http = createServer();
-    const server = new Server(http);
+    const server = new Server(http, { adapter: gatedAdapter(Adapter, () => line) as never });
+    useOutbound(server, line);
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const events = {
-      write: { request: z.object({}), response: z.object({ done: z.literal(true) }) },
-      read: { request: z.object({}), response: z.object({ done: z.literal(true) }) },
-    };
-    // The first answer's sync is held by the test; the others are on disk at once.
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let calledDurable!: () => void;
-    const durableCalled = new Promise<void>((r) => (calledDurable = r));
-    let first = true;
-    const syncs = () => {
-      if (!first) return Promise.resolve();
-      first = false;
-      calledDurable();
-      return held;
+      consent: { request: z.object({}), response: z.object({ viewing: z.literal(true) }) },
+      refused: { request: z.object({}), response: z.object({}) },
     };
     server.on('connection', (socket) =>
       dispatch(
         socket,
         events,
-        { write: async () => ({ done: true as const }), read: async () => ({ done: true as const }) },
+        {
+          consent: async () => ({ viewing: true as const }),
+          refused: async () => {
+            throw new VigieError('UNAUTHORIZED', 'Session expirée.');
+          },
+        },
         {},
-        { ratePerSecond: 100, burst: 100, floodDisconnectAfter: 100, log: createLogger('silent'), durable: syncs },
+        { ratePerSecond: 100, burst: 100, floodDisconnectAfter: 100, log: createLogger('silent') },
       ),
     );
     const client = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });
-    const answers: string[] = [];
-    const ask = (event: string) =>
-      new Promise<Result<unknown>>((resolve) => client.emit(event, {}, (r: Result<unknown>) => resolve(r))).then((r) => {
-        answers.push(event);
-        return r;
-      });
-    const write = ask('write');
-    await durableCalled; // the handler is done; its answer waits for the sync
-    // An answer sent after it on the same socket arrives while the first is still held.
-    expect(await ask('read')).toEqual({ ok: true, data: { done: true } });
-    expect(answers).toEqual(['read']);
-    release();
-    expect(await write).toEqual({ ok: true, data: { done: true } });
-    expect(answers).toEqual(['read', 'write']);
+    await new Promise<void>((r) => client.once('connect', () => r()));
+    const arrived: string[] = [];
+    const asked = new Promise<void>((r) =>
+      client.on('control-asked', () => {
+        arrived.push('control-asked');
+        r();
+      }),
+    );
+    // The practitioner consents to the view; the technician's control request is pushed after the answer is made.
+    const consent = new Promise<Result<unknown>>((r) =>
+      client.emit('consent', {}, (a: Result<unknown>) => {
+        arrived.push('consent answer'); // as it arrives (a promise's then would run after both)
+        r(a);
+      }),
+    );
+    await line.holding(1);
+    server.to(client.id!).emit('control-asked', { requestId: 'r1' });
+    await line.holding(2); // both held: nothing has left
+    expect(arrived).toEqual([]);
+    line.release();
+    expect(await consent).toEqual({ ok: true, data: { viewing: true } });
+    await asked;
+    expect(arrived).toEqual(['consent answer', 'control-asked']);
+
+    // A refusal that ends the session: the answer first, then the socket closes.
+    const closed = new Promise<string>((r) => client.once('disconnect', r));
+    expect(await new Promise<Result<unknown>>((r) => client.emit('refused', {}, r))).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    });
+    expect(await closed).toBe('io server disconnect');
     client.close();
     await server.close();
+  });
+
+  it('a real group commit: a message waits for the sync of the commits made before it, a refused sync answers INTERNAL', async () => {
+    const file = join(tmp(), 'log');
+    writeFileSync(file, 'x');
+    const gc = new GroupCommit(file);
+    const order: string[] = [];
+    gc.after(() => order.push('nothing pending: at once'));
+    expect(order).toEqual(['nothing pending: at once']);
+    gc.commit();
+    gc.after(() => order.push(`a (synced ${gc.stats().synced})`));
+    gc.after(() => order.push('b'));
+    expect(order).toHaveLength(1); // held until the disk has the commit
+    await gc.durable();
+    expect(order).toEqual(['nothing pending: at once', 'a (synced 1)', 'b']);
+    // Held behind an earlier message even when its own commits are on disk: first in, first out.
+    gc.commit();
+    gc.after(() => order.push('c'));
+    await new Promise<void>((r) => setImmediate(r)); // the sync of commit 2 has started
+    gc.commit();
+    gc.after(() => order.push(`d (synced ${gc.stats().synced})`));
+    await gc.durable();
+    expect(order.slice(3)).toEqual(['c', 'd (synced 3)']);
+    await gc.close();
+
+    const notADir = join(tmp(), 'file');
+    writeFileSync(notADir, 'x');
+    const broken = new GroupCommit(join(notADir, 'log'));
+    broken.commit();
+    const refused = new Promise<Error>((r) => broken.after(() => order.push('never'), r));
+    expect((await refused).message).toMatch(/ENOTDIR/);
+    expect(order).not.toContain('never');
   });
 });

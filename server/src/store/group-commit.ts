@@ -8,20 +8,33 @@
  * NORMAL` (a commit writes the log, SQLite still syncs its header when the log restarts and both
  * files at each checkpoint) and this module syncs the log itself: after the commits of one turn of
  * the event loop, one `fsync` of the `-wal` file on the thread pool covers all of them (group
- * commit). Whoever answers a client — the socket acknowledgement in socket/dispatch.ts, the HTTP
- * reply in http/server.ts — first awaits `durable()`, which resolves once every commit made so
- * far is on disk. Same guarantee as FULL for what the hub acknowledges; the event loop never
- * waits for the disk.
+ * commit). The hub tells nobody about a write before it is on disk: every socket.io message
+ * (answers in socket/dispatch.ts, pushes and room changes through socket/outbound.ts) goes through
+ * `after()`, a first-in first-out line released as syncs complete, so messages leave in the order
+ * they were made — the order FULL gives — each after the commits made before it; the HTTP reply
+ * (http/server.ts) awaits `durable()`. Same guarantee as FULL for what the hub says; the event loop
+ * never waits for the disk.
  */
 import { close, fsync, open } from 'node:fs';
 
 type Waiter = { upTo: number; resolve: () => void; reject: (e: Error) => void };
+/** A message held until the commits before it are on disk; `refused`: what to do if the disk refused them (default: run). */
+type Held = { upTo: number; run: () => void; refused?: ((e: Error) => void) | undefined };
 
-export class GroupCommit {
+/** Sends something to clients once what it tells is on disk (GroupCommit.after; at once where each commit is durable). */
+export interface Outbound {
+  after(run: () => void, refused?: (e: Error) => void): void;
+}
+/** Where every commit returns once on disk (Postgres, SQLite FULL) or durability is given up (NORMAL): at once. */
+export const immediateOutbound: Outbound = { after: (run) => run() };
+
+export class GroupCommit implements Outbound {
   /** Commits made so far (counted by the connection wrapper) and how many of them are on disk. */
   private committed = 0;
   private synced = 0;
   private waiters: Waiter[] = [];
+  /** Messages in the order they were made, each waiting for the commits before it. */
+  private held: Held[] = [];
   private pending = false; // a sync is scheduled or running
   private fd: Promise<number | null> | null = null;
   private closed = false;
@@ -45,6 +58,17 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Runs `run` once every commit made before this call is on disk, after everything handed here
+   * earlier (first in, first out): at once when nothing is pending. If the disk refused the sync,
+   * `refused` runs instead (default: `run`, logged by whoever cares).
+   */
+  after(run: () => void, refused?: (e: Error) => void): void {
+    if (this.closed || (this.held.length === 0 && this.synced >= this.committed)) return run();
+    this.held.push({ upTo: this.committed, run, refused });
+    this.schedule();
+  }
+
   /** Commits counted, how many of them are known on disk, and the fsync calls that took (figures). */
   stats(): { committed: number; synced: number; syncs: number } {
     return { committed: this.committed, synced: this.synced, syncs: this.syncs };
@@ -54,6 +78,7 @@ export class GroupCommit {
   async close(): Promise<void> {
     await this.durable().catch(() => undefined);
     this.closed = true;
+    this.release(Infinity, null);
     const fd = await this.fd?.catch(() => null);
     if (fd !== null && fd !== undefined) await new Promise<void>((r) => close(fd, () => r()));
   }
@@ -93,6 +118,7 @@ export class GroupCommit {
         (w) => w.upTo <= upTo,
         (w) => w.resolve(),
       );
+      this.release(upTo, null);
     } catch (e) {
       // Nothing acknowledged on a failed sync: those waiting are told, later commits try again.
       failed = true;
@@ -101,10 +127,24 @@ export class GroupCommit {
         (w) => w.upTo <= upTo,
         (w) => w.reject(error),
       );
+      this.release(upTo, error);
     } finally {
       this.pending = false;
       // After a failure, only for those still waiting (no retry loop of its own).
-      if (this.committed > this.synced && (!failed || this.waiters.length > 0)) this.schedule();
+      if (this.committed > this.synced && (!failed || this.waiters.length > 0 || this.held.length > 0)) this.schedule();
+    }
+  }
+
+  /** The held messages whose commits this sync covered, in order (a message may hand over another: it joins the line). */
+  private release(upTo: number, error: Error | null): void {
+    while (this.held.length > 0 && this.held[0]!.upTo <= upTo) {
+      const h = this.held.shift()!;
+      try {
+        if (error && h.refused) h.refused(error);
+        else h.run();
+      } catch {
+        // A message that throws (its socket gone) does not hold back the next ones.
+      }
     }
   }
 
