@@ -18,9 +18,11 @@ process.on('disconnect', () => process.exit(0));
 
 /**
  * The server process's event-loop delay and garbage-collection pauses, from `loop-reset` to
- * `loop-stats` (answered with the delay's p99 and max, and the pauses' count, total and longest, in ms).
+ * `loop-stats` (answered with the delay's p99 and max, and the pauses' count, total and longest, in ms),
+ * and how much each of the server's `counters` grew meanwhile (a `most…` one: its value).
  */
-function serveLoopStats(): void {
+function serveLoopStats(counters: () => Record<string, number> = () => ({})): void {
+  let base = counters();
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   let gc: number[] = [];
@@ -31,6 +33,7 @@ function serveLoopStats(): void {
     if (m.type === 'loop-reset') {
       h.reset();
       gc = [];
+      base = counters();
     }
     if (m.type === 'loop-stats')
       send({
@@ -40,6 +43,8 @@ function serveLoopStats(): void {
         gcCount: gc.length,
         gcTotal: gc.reduce((a, b) => a + b, 0),
         gcMax: gc.length ? Math.max(...gc) : 0,
+        // Counts grow (their growth is reported); a `most…` is a high-water mark (reported as is).
+        counters: Object.fromEntries(Object.entries(counters()).map(([k, v]) => [k, k.startsWith('most') ? v : v - (base[k] ?? 0)])),
       });
   });
 }
@@ -58,11 +63,12 @@ async function runBare(): Promise<void> {
 
 async function runHub(dataDir: string): Promise<void> {
   const { createHub } = await import('../../server/src/app.js');
+  const { storeSyncStats } = await import('../../server/src/store/db.js');
   const hub = await createHub({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'warn', consoleDir: `${dataDir}/no-console` });
   const practice = await hub.admin.createPractice({ name: 'Cabinet Bench' });
   const password = 'bench password long enough';
   const tech = await hub.admin.addTechnician({ login: 'bench', displayName: 'Bench Tech', password });
-  serveLoopStats();
+  serveLoopStats(() => ({ ...hub.realtime.queue.stats(), ...(storeSyncStats(hub.services.db) ?? {}) }));
   send({
     type: 'ready',
     url: hub.url,

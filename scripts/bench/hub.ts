@@ -132,17 +132,27 @@ async function measure(kind: Kind): Promise<Measured> {
   const toAccept: string[] = [];
   const acceptedForChat: Array<{ requestId: string; clientId: string }> = [];
   const chatRequests = Math.min(20, HELP);
+  // The console shows a request from whichever comes first: its own help:updated (at once) or a queue snapshot (paced).
+  const toWork = new Set<string>();
+  const work = (id: string) => {
+    if (toWork.has(id)) return;
+    toWork.add(id);
+    toAccept.push(id);
+  };
   tech.on('queue:updated', (snap: QueueSnapshot) => {
     const t = now();
     for (const r of snap.requests) {
       if (r.status === 'waiting' && !seenQueue.has(r.clientId)) {
         seenQueue.set(r.clientId, t);
-        toAccept.push(r.id);
+        work(r.id);
       }
     }
   });
-  tech.on('help:updated', (r: { clientId: string; status: string }) => {
-    if (r.status === 'waiting' && !seenUpdated.has(r.clientId)) seenUpdated.set(r.clientId, now());
+  tech.on('help:updated', (r: { id: string; clientId: string; status: string }) => {
+    if (r.status === 'waiting' && !seenUpdated.has(r.clientId)) {
+      seenUpdated.set(r.clientId, now());
+      work(r.id);
+    }
   });
   // The technician works the queue: accepts what arrives; keeps the first ones open for the chat phase, resolves the rest.
   let working = true;
@@ -189,13 +199,15 @@ async function measure(kind: Kind): Promise<Measured> {
   working = false;
   await workLoop;
   const helpItems = helped.flat();
-  const helpLat = helpItems.filter((h) => seenQueue.has(h.clientId)).map((h) => seenQueue.get(h.clientId)! - h.t0);
+  const seen = (id: string) => Math.min(seenQueue.get(id) ?? Infinity, seenUpdated.get(id) ?? Infinity);
+  const helpLat = helpItems.filter((h) => Number.isFinite(seen(h.clientId))).map((h) => seen(h.clientId) - h.t0);
+  const helpQueueLat = helpItems.filter((h) => seenQueue.has(h.clientId)).map((h) => seenQueue.get(h.clientId)! - h.t0);
   const helpUpdLat = helpItems.filter((h) => seenUpdated.has(h.clientId)).map((h) => seenUpdated.get(h.clientId)! - h.t0);
   const helpErrors = helpItems.filter((h) => h.code !== 'OK').length;
   const helpAcks = helpItems.map((h) => h.ackMs);
   if (Object.keys(workErrors).length) log(`technician errors: ${JSON.stringify(workErrors)}`);
   log(
-    `help: ${helpItems.length} created in ${fmt((now() - helpT0) / 1000)} s, ${helpLat.length} seen in queue:updated, ${helpErrors} errors`,
+    `help: ${helpItems.length} created in ${fmt((now() - helpT0) / 1000)} s, ${helpLat.length} seen by the technician, ${helpErrors} errors`,
   );
 
   // ---------- chat: device → technician ----------
@@ -227,7 +239,15 @@ async function measure(kind: Kind): Promise<Measured> {
 
   // ---------- optional: push N up until something breaks ----------
   hubProc.send({ type: 'loop-stats' });
-  const loop = await waitFor<{ p99: number; max: number; gcCount: number; gcTotal: number; gcMax: number }>(hubProc, 'loop-stats');
+  const loop = await waitFor<{
+    p99: number;
+    max: number;
+    gcCount: number;
+    gcTotal: number;
+    gcMax: number;
+    counters: Record<string, number>;
+  }>(hubProc, 'loop-stats');
+  const c = (k: string) => String(loop.counters[k] ?? '—');
   const steps: Step[] = [];
   if (FIND_MAX && kind === 'hub') {
     let total = N;
@@ -275,7 +295,8 @@ async function measure(kind: Kind): Promise<Measured> {
     ['RSS per device (kB)', fmt((rssConnected - rssBase) / Math.max(1, online))],
     ['RSS at end (MB)', fmt(rssEnd / 1024)],
     ['help requests (errors)', `${helpItems.length} (${helpErrors})`],
-    ['help → queue:updated p50 / p99 (ms)', `${fmt(quantile(helpLat, 0.5))} / ${fmt(quantile(helpLat, 0.99))}`],
+    ['help → on the technician\'s console p50 / p99 (ms)', `${fmt(quantile(helpLat, 0.5))} / ${fmt(quantile(helpLat, 0.99))}`],
+    ['help → queue:updated p50 / p99 (ms)', `${fmt(quantile(helpQueueLat, 0.5))} / ${fmt(quantile(helpQueueLat, 0.99))}`],
     ['help → help:updated p50 / p99 (ms)', `${fmt(quantile(helpUpdLat, 0.5))} / ${fmt(quantile(helpUpdLat, 0.99))}`],
     ['help:create answered p50 / p99 (ms)', `${fmt(quantile(helpAcks, 0.5))} / ${fmt(quantile(helpAcks, 0.99))}`],
     ['chat messages (errors)', `${chatted.length} (${chatErrors}) on ${acceptedForChat.length} requests`],
@@ -283,6 +304,11 @@ async function measure(kind: Kind): Promise<Measured> {
     ['chat max (ms)', fmt(Math.max(...chatLat))],
     ['process event-loop delay p99 / max, help + chat (ms)', `${fmt(loop.p99)} / ${fmt(loop.max)}`],
     ['garbage-collection pauses, help + chat: count / total / longest (ms)', `${loop.gcCount} / ${fmt(loop.gcTotal)} / ${fmt(loop.gcMax)}`],
+    [
+      'queue, help + chat: rounds / pushes / positions sent / most waiting',
+      `${c('rounds')} / ${c('pushes')} / ${c('positions')} / ${c('mostWaiting')}`,
+    ],
+    ['store, help + chat: commits / fsyncs (group commit)', `${c('committed')} / ${c('syncs')}`],
     ['load average at start / end (1, 5, 15 min)', `${loadAtStart} / ${loadNow()}`],
   ];
   tech.close();

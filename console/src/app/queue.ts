@@ -2,10 +2,19 @@ import { err, type HelpRequest, type QueueSnapshot, type Result } from '@vigie/c
 import { arrivals, orderQueue } from '../lib/queue';
 import type { ConsoleCore } from './core';
 
-/** The waiting queue: snapshots from the hub, the bell and notifications for new requests, taking one. */
+/**
+ * The waiting queue: snapshots from the hub (the whole queue with its positions, a few times a second
+ * at most), each request's changes as they happen (`help:updated`: a new request appears and rings at
+ * once), the bell and notifications for new requests, taking one.
+ */
 export class ConsoleQueue {
   /** Requests this technician just released: their coming back is no arrival. */
   private readonly justReleased = new Set<string>();
+  /**
+   * Requests heard of through `help:updated` since the last snapshot: one that a snapshot read
+   * before it was made does not hold is kept until the next (it is not gone, the snapshot is older).
+   */
+  private heardSinceSnapshot = new Set<string>();
 
   constructor(
     private readonly core: ConsoleCore,
@@ -23,16 +32,26 @@ export class ConsoleQueue {
     const prev = core.queue.getState();
     const fresh = arrivals(prev.knownWaiting, q.requests).filter((r) => !this.justReleased.has(r.id));
     this.justReleased.clear();
+    const inSnapshot = new Set(q.requests.map((r) => r.id));
+    const heard = silent ? [] : prev.requests.filter((r) => this.heardSinceSnapshot.has(r.id) && !inSnapshot.has(r.id));
+    this.heardSinceSnapshot = new Set();
+    const requests = [...q.requests, ...heard];
     core.queue.setState({
-      requests: orderQueue(q.requests),
+      requests: orderQueue(requests),
       loaded: true,
       offsetMs: Date.parse(q.serverTime) - core.clock.now() || 0,
       medianPickupSeconds: q.medianPickupSeconds,
       positions: q.positions,
       support: q.support,
-      knownWaiting: new Set(q.requests.filter((r) => r.status === 'waiting').map((r) => r.id)),
+      knownWaiting: new Set(requests.filter((r) => r.status === 'waiting').map((r) => r.id)),
     });
-    if (silent || fresh.length === 0) return;
+    if (!silent) this.ring(fresh);
+  }
+
+  /** The bell, the screen reader's announcement and (when the console is not looked at) notifications for new requests. */
+  private ring(fresh: readonly HelpRequest[]): void {
+    if (fresh.length === 0) return;
+    const { core } = this;
     const { deps } = core;
     const t = deps.i18n.t.bind(deps.i18n);
     if (core.ui.getState().soundEnabled) deps.alerts.chime('request');
@@ -50,8 +69,22 @@ export class ConsoleQueue {
     }
   }
 
-  /** A request changed: updated in the queue while open, gone once closed. */
+  /**
+   * A request changed: updated in the queue while open, gone once closed; a new waiting request
+   * joins the queue and rings at once (its device just asked: shown online until told otherwise).
+   */
   updated(r: HelpRequest): void {
+    const s0 = this.core.queue.getState();
+    if (s0.loaded && r.status === 'waiting' && !s0.requests.some((q) => q.id === r.id)) {
+      this.heardSinceSnapshot.add(r.id);
+      const known = s0.knownWaiting.has(r.id);
+      this.core.queue.setState((s) => ({
+        requests: orderQueue([...s.requests, { ...r, deviceOnline: true }]),
+        knownWaiting: new Set([...s.knownWaiting, r.id]),
+      }));
+      if (!known && !this.justReleased.has(r.id)) this.ring([r]);
+      return;
+    }
     this.core.queue.setState((s) => {
       const i = s.requests.findIndex((q) => q.id === r.id);
       if (i < 0) return {};

@@ -1,10 +1,12 @@
 /**
  * The queue push's lifecycle as data (pushStep): bursts coalesce into one flush, changes during a
- * flush make one more round, a timed look never forces a push, a stopped push schedules nothing;
- * and on a real hub, a queue longer than one slice of positions still reaches every waiting device.
+ * flush make one more, a timed look never forces a push, a stopped push schedules nothing; and on
+ * a real hub, a queue longer than one slice of positions still reaches every waiting device, and a
+ * queue changing many times a second is recomputed a few times a second while every technician
+ * hears of each request at once.
  */
 import { describe, expect, it } from 'vitest';
-import type { HelpRequest, QueuePosition } from '@vigie/common';
+import type { HelpRequest, QueuePosition, QueueSnapshot } from '@vigie/common';
 import { createHelp, data, newDevice, newTech, startTestHub } from '../test-support/fixture.js';
 import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { testRedisUrl } from '../test-support/store.js';
@@ -117,6 +119,43 @@ describe('queue push on a real hub', () => {
         expect(pushed.slice(1).map((p) => p.map((x) => x.position))).toEqual(devices.slice(1).map((_, i) => [i + 1]));
       } else expect(pushed.slice(1).map((p) => p.at(-1)?.position)).toEqual(devices.slice(1).map((_, i) => i + 1));
       last.socket.close();
+      tech.socket.close();
+      for (const d of devices) d.socket.close();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a queue changing many times a second: recomputed at most every 250 ms after the first, each new request heard of at once, the last state pushed', async () => {
+    const t = await startTestHub({
+      socket: { ratePerSecond: 1000, burst: 1000 },
+      enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 10 },
+    });
+    try {
+      const tech = await newTech(t);
+      const devices = await Promise.all(Array.from({ length: 40 }, () => newDevice(t)));
+      await t.hub.realtime.idle();
+      // What the console hears, in order: a request's own help:updated never waits for the (paced) queue.
+      const heard: string[] = [];
+      tech.socket.on('help:updated', (r: HelpRequest) => r.status === 'waiting' && heard.push(`request ${r.id}`));
+      tech.socket.on('queue:updated', (q: QueueSnapshot) => q.requests.forEach((r) => heard.push(`queue ${r.id}`)));
+      const before = t.hub.realtime.queue.stats();
+      const started = performance.now();
+      // 40 requests, one after the other as fast as the hub answers.
+      const created: HelpRequest[] = [];
+      for (const d of devices) created.push((await createHelp(d)).request);
+      const lastQueue = nextEvent<QueueSnapshot>(tech.socket, 'queue:updated', (q) => q.positions.length === 40);
+      await t.hub.realtime.idle();
+      const elapsed = performance.now() - started;
+      const rounds = t.hub.realtime.queue.stats().rounds - before.rounds;
+      // Paced: never more than one round per 250 ms after the first (plus the one a change right at the end owes).
+      expect(rounds).toBeLessThanOrEqual(Math.floor(elapsed / 250) + 2);
+      expect(rounds).toBeLessThan(40);
+      expect((await lastQueue).positions.map((p) => p.requestId)).toEqual(created.map((r) => r.id));
+      for (const r of created) {
+        expect(heard.indexOf(`request ${r.id}`)).toBeGreaterThanOrEqual(0);
+        expect(heard.indexOf(`request ${r.id}`)).toBeLessThan(heard.indexOf(`queue ${r.id}`));
+      }
       tech.socket.close();
       for (const d of devices) d.socket.close();
     } finally {

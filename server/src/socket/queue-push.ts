@@ -12,13 +12,13 @@ export { memoryQueueFlush, type FlushClaim, type QueueFlushPort } from './queue-
 
 /**
  * The push's lifecycle, as data: a change (forced: pushed even when equal) or a timed look
- * schedules one flush; changes during a flush make it run one more round; a round pushes when
- * forced or when its key differs from the last one pushed.
+ * schedules one flush (paced: QueuePush.schedule); changes during a flush schedule one more; a
+ * flush's round pushes when forced or when its key differs from the last one pushed.
  */
 export interface PushState {
   scheduled: boolean;
   flushing: boolean;
-  /** Something changed while a flush ran: one more round. */
+  /** Something changed while a flush ran: one more flush. */
   again: boolean;
   /** A change (not only a timed look) happened since the last round. */
   forced: boolean;
@@ -29,9 +29,9 @@ export type PushEvent =
 /** `schedule`: run a flush soon; `round`: compute once more (forced or not); `idle`: nothing running nor scheduled. */
 export type PushEffect = { kind: 'schedule' } | { kind: 'round'; forced: boolean } | { kind: 'idle' };
 
-/** Waiting devices told their position per turn of the event loop, and how often a pass over them may start. */
+/** Waiting devices told their position per turn of the event loop, and how often a flush, or a pass over the devices, may start. */
 const POSITION_SLICE = 64;
-const POSITION_PASS_MS = 250;
+const PASS_MS = 250;
 
 export const initialPushState: PushState = { scheduled: false, flushing: false, again: false, forced: false, stopped: false };
 
@@ -100,10 +100,13 @@ export class QueuePush {
   /** What each waiting request's device was last told (toldKey), so that a push sends only what changed for it. */
   private told = new Map<string, string>();
   private sending = false;
-  /** When the last pass over the waiting devices started (real time: it paces work, not what practices are told). */
+  /** When the last pass over the waiting devices, and the last flush, started (real time: it paces work, not what anyone is told). */
   private passStartedAt = -Infinity;
+  private flushStartedAt = -Infinity;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly port: QueueFlushPort;
+  /** What this node did (figures for bench:hub): rounds computed, queues pushed, positions sent, most requests waiting at once. */
+  private readonly counts = { rounds: 0, pushes: 0, positions: 0, mostWaiting: 0 };
 
   constructor(private readonly o: QueuePushOptions) {
     this.port = o.flush ?? memoryQueueFlush();
@@ -117,6 +120,19 @@ export class QueuePush {
     this.send({ kind: 'change' });
   }
 
+  /**
+   * The next flush: at once (next turn) when the last one started PASS_MS ago or more, else when it
+   * will have. A quiet queue's change goes out at once; a queue changing many times a second is
+   * recomputed and sent at most every PASS_MS — each technician's console learns of every change at
+   * once from `help:updated` (a new request included) and gets the whole queue with its positions
+   * at this pace, so a long queue costs a few snapshots a second, not one per change.
+   */
+  private schedule(): void {
+    const wait = this.flushStartedAt + PASS_MS - performance.now();
+    if (wait > 0) setTimeout(() => void this.flush(), wait);
+    else setImmediate(() => void this.flush());
+  }
+
   /** Does this device have an open request (as of the last computation)? Its presence then shows in the queue. */
   hasOpen(deviceId: string): boolean {
     return this.devicesWithOpen.has(deviceId);
@@ -126,7 +142,7 @@ export class QueuePush {
     const { state, effects } = pushStep(this.state, e);
     this.state = state;
     for (const fx of effects) {
-      if (fx.kind === 'schedule') setImmediate(() => void this.flush());
+      if (fx.kind === 'schedule') this.schedule();
       else if (fx.kind === 'idle' && !this.sending) for (const w of this.idleWaiters.splice(0)) w();
     }
   }
@@ -177,25 +193,21 @@ export class QueuePush {
 
   private async flush(): Promise<void> {
     this.send({ kind: 'start' });
+    this.flushStartedAt = performance.now();
     let nextChangeAt: number | null = null;
     let refused = false;
     try {
-      for (let first = true; first || this.state.again; first = false) {
-        // Rounds after the first wait a turn of the event loop: the store's reads are synchronous,
-        // so changes landing during a round would otherwise chain rounds without letting anything
-        // else in (and the changes of that turn join the next round).
-        if (!first) await new Promise((r) => setImmediate(r));
-        const forced = this.round();
-        const claim = await this.port.claim();
-        if (!claim) {
-          refused = forced;
-          continue;
-        }
+      // One round per flush: changes made meanwhile schedule the next flush (paced, see schedule).
+      const forced = this.round();
+      const claim = await this.port.claim();
+      if (!claim) refused = forced;
+      else {
         if (!claim.continues) this.told.clear();
         // A change's round may use a read that started after it; a timed look reads afresh (it is
         // there for what this node did not see: a CLI change, another node's change).
         const composed = this.compose(await this.facts(forced && !this.o.flush));
         nextChangeAt = composed.nextChangeAt;
+        this.counts.rounds++;
         const push = forced || claim.dirty || !claim.unchanged(composed.snap);
         if (push) this.emit(composed.snap);
         if (await claim.release(push ? composed.snap : null)) this.send({ kind: 'change' });
@@ -212,12 +224,14 @@ export class QueuePush {
   /**
    * The technicians get the snapshot at once; the waiting devices their positions in slices of
    * POSITION_SLICE per turn of the event loop, so a long queue never holds other events behind one
-   * write per device, and a pass over them starts at most every POSITION_PASS_MS (the first at once):
+   * write per device, and a pass over them starts at most every PASS_MS (the first at once):
    * a queue changing many times a second costs one write per device per pass, not per change. A
    * newer push replaces the positions not yet sent (each device gets the latest; a request no
    * longer waiting gets none).
    */
   private emit(snap: QueueSnapshot): void {
+    this.counts.pushes++;
+    this.counts.mostWaiting = Math.max(this.counts.mostWaiting, snap.positions.length);
     this.o.techNs.to(this.o.allTechsRoom).emit('queue:updated', snap);
     const waiting = snap.requests.filter((r) => r.status === 'waiting');
     // Only the devices whose place or wait message changed: a new request at the back of a long
@@ -231,7 +245,7 @@ export class QueuePush {
     for (const id of this.told.keys()) if (!still.has(id)) this.told.delete(id);
     if (!this.sending && this.unsent.size > 0) {
       this.sending = true;
-      const wait = this.passStartedAt + POSITION_PASS_MS - performance.now();
+      const wait = this.passStartedAt + PASS_MS - performance.now();
       if (wait > 0) setTimeout(this.startPass, wait);
       else setImmediate(this.startPass);
     }
@@ -251,6 +265,7 @@ export class QueuePush {
       if (n++ === POSITION_SLICE) break;
       this.unsent.delete(requestId);
       this.told.set(requestId, toldKey(position));
+      this.counts.positions++;
       this.o.devNs.to(this.o.deviceRoom(deviceId)).emit('help:position', position);
     }
     if (this.unsent.size > 0) setImmediate(this.sendPositions);
@@ -276,6 +291,11 @@ export class QueuePush {
       this.send({ kind: 'look' });
     }, delayMs);
     this.timer.unref();
+  }
+
+  /** What this node did so far: rounds computed, queues pushed, positions sent, most requests waiting at once. */
+  stats(): { rounds: number; pushes: number; positions: number; mostWaiting: number } {
+    return { ...this.counts };
   }
 
   /** No more timed looks (the hub is closing). */

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { HelpRequest, QueueSnapshot } from '@vigie/common';
+import { ManualClock } from '@vigie/common/test-support/clock';
+import { createI18n } from '../i18n';
+import type { Alerts } from '../lib/alerts';
+import { createConnectionStore } from '../stores/connection';
+import { createQueueStore } from '../stores/queue';
+import { createSessionStore } from '../stores/session';
+import { createUiStore } from '../stores/ui';
+import { createWorkspaceStore } from '../stores/workspace';
+import type { ConsoleCore, ControllerDeps } from './core';
+import { ConsoleQueue } from './queue';
+
+const T0 = Date.parse('2026-12-03T09:00:00Z');
+
+function request(id: string, status: HelpRequest['status'] = 'waiting', createdAt = new Date(T0).toISOString()): HelpRequest {
+  return {
+    id,
+    clientId: `00000000-0000-4000-8000-${id.padStart(12, '0')}`,
+    deviceId: `dev-${id}`,
+    deviceName: `Poste ${id}`,
+    practiceId: 'p1',
+    practiceName: 'Cabinet du Parc',
+    status,
+    topic: null,
+    description: null,
+    context: null,
+    createdAt,
+    assignedAt: status === 'assigned' ? createdAt : null,
+    closedAt: null,
+    technician: null,
+    resolutionNote: null,
+  };
+}
+
+function snapshot(requests: HelpRequest[]): QueueSnapshot {
+  return {
+    requests: requests.map((r) => ({ ...r, deviceOnline: true })),
+    serverTime: new Date(T0).toISOString(),
+    medianPickupSeconds: 0,
+    pickupSamples: 0,
+    positions: [],
+    support: null as unknown as QueueSnapshot['support'],
+  };
+}
+
+/** A console queue on real stores and i18n; what it rang and announced is recorded. */
+function consoleQueue() {
+  const rang: string[] = [];
+  const announced: string[] = [];
+  const alerts: Alerts = {
+    install: () => () => undefined,
+    chime: (kind) => rang.push(kind),
+    permission: () => 'granted',
+    requestPermission: async () => 'granted',
+    notify: () => undefined,
+  };
+  const clock = new ManualClock(T0);
+  const core: ConsoleCore = {
+    deps: { alerts, i18n: createI18n('fr'), hasAttention: () => true, navigate: () => undefined } as unknown as ControllerDeps,
+    clock,
+    session: createSessionStore(),
+    connection: createConnectionStore(),
+    queue: createQueueStore(),
+    workspace: createWorkspaceStore(),
+    ui: createUiStore({ soundEnabled: true, notificationPermission: 'granted' }),
+    announce: (text) => announced.push(text),
+    toast: () => undefined,
+  };
+  const queue = new ConsoleQueue(core, () => undefined);
+  const ids = () => core.queue.getState().requests.map((r) => r.id);
+  return { queue, core, rang, announced, ids };
+}
+
+describe('the console queue: whole snapshots a few times a second, each request as it changes', () => {
+  it('a new request appears and rings at once from its help:updated; the snapshot that follows does not ring again', () => {
+    const c = consoleQueue();
+    c.queue.updated(request('1')); // before the first snapshot: nothing known yet, nothing shown
+    expect(c.ids()).toEqual([]);
+    c.queue.apply(snapshot([request('0')]), true); // the first after sign-in: silent
+    expect(c.rang).toEqual([]);
+
+    c.queue.updated(request('1'));
+    expect(c.ids()).toEqual(['0', '1']);
+    expect(c.core.queue.getState().requests[1]!.deviceOnline).toBe(true);
+    expect(c.rang).toEqual(['request']);
+    expect(c.announced).toEqual(['Nouvelle demande : Cabinet du Parc, Poste 1.']);
+
+    c.queue.apply(snapshot([request('0'), request('1')]), false);
+    expect(c.rang).toEqual(['request']);
+    // A change of a request already shown is no arrival.
+    c.queue.updated(request('1', 'assigned'));
+    expect(c.core.queue.getState().requests.find((r) => r.id === '1')!.status).toBe('assigned');
+    expect(c.rang).toEqual(['request']);
+  });
+
+  it('a snapshot read before a request was made keeps it shown; the next one decides', () => {
+    const c = consoleQueue();
+    c.queue.apply(snapshot([]), true);
+    c.queue.updated(request('1'));
+    // Older than the request (read before it was made, on another node): the request stays.
+    c.queue.apply(snapshot([]), false);
+    expect(c.ids()).toEqual(['1']);
+    expect(c.rang).toEqual(['request']);
+    // The next snapshot holds it: still one arrival.
+    c.queue.apply(snapshot([request('1')]), false);
+    expect(c.ids()).toEqual(['1']);
+    expect(c.rang).toEqual(['request']);
+    // From then on the snapshots decide: one without it (its change missed) takes it off.
+    c.queue.apply(snapshot([]), false);
+    expect(c.ids()).toEqual([]);
+  });
+
+  it('a request arriving only in a snapshot still rings (a hub that sends no help:updated for it)', () => {
+    const c = consoleQueue();
+    c.queue.apply(snapshot([]), true);
+    c.queue.apply(snapshot([request('2')]), false);
+    expect(c.rang).toEqual(['request']);
+    expect(c.ids()).toEqual(['2']);
+  });
+});
