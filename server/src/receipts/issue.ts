@@ -85,7 +85,7 @@ export async function issueReceipt(c: IssueContext, req: RequestFacts, version: 
   const photo = receipt.technician ? await photoBytes(db, receipt.technician.id, receipt.technician.photoSha256) : null;
   const timeZone = (await c.timeZone?.()) ?? 'Europe/Paris';
   const pdfs = await Promise.all(
-    RECEIPT_LOCALES.map(async (locale) => ({ locale, pdf: await renderReceiptPdfOffThread(receipt, json, { locale, timeZone, photo }) })),
+    RECEIPT_LOCALES.map(async (locale) => ({ locale, pdf: await renderReceiptPdfOffThread(json, { locale, timeZone, photo }) })),
   );
   const docs = pdfs.map((d) => ({ ...d, sha256: sha256(d.pdf) }));
   const digest = receiptDigest(receipt);

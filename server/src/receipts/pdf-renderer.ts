@@ -5,7 +5,6 @@
  * (pdf.ts); the thread starts at the first receipt, and holds the process open only while it draws.
  */
 import { Worker } from 'node:worker_threads';
-import type { InterventionReceipt } from '@vigie/common';
 import type { PdfOptions } from './pdf.js';
 
 interface Pending {
@@ -47,13 +46,19 @@ function thread(): Worker {
   return w;
 }
 
-/** Draws the receipt in the PDF thread; resolves with the PDF's bytes (exactly renderReceiptPdf's). */
-export function renderReceiptPdfOffThread(receipt: InterventionReceipt, json: string, options: PdfOptions): Promise<Buffer> {
+/**
+ * Draws the receipt whose signed JSON is `json` in the PDF thread; resolves with the PDF's bytes
+ * (exactly renderReceiptPdf's for JSON.parse(json)). Only the string crosses threads — one copy,
+ * where the receipt as an object would be cloned field by field on the hub's thread — and the
+ * photo in a buffer of its own, moved rather than copied.
+ */
+export function renderReceiptPdfOffThread(json: string, options: PdfOptions): Promise<Buffer> {
   const w = thread();
   const id = nextId++;
   return new Promise<Buffer>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     w.ref();
-    w.postMessage({ id, receipt, json, options });
+    const photo = options.photo ? new Uint8Array(options.photo) : null;
+    w.postMessage({ id, json, options: { ...options, photo } }, photo ? [photo.buffer] : []);
   });
 }

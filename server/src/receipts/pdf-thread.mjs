@@ -10,7 +10,8 @@ register();
 const { renderReceiptPdf } = await import('./pdf.ts');
 
 parentPort.on('message', (job) => {
-  const { id, receipt, json, options } = job;
+  const { id, json, options } = job;
+  const receipt = JSON.parse(json);
   const photo = options.photo ? Buffer.from(options.photo.buffer, options.photo.byteOffset, options.photo.byteLength) : null;
   renderReceiptPdf(receipt, json, { ...options, photo }).then(
     (pdf) => parentPort.postMessage({ id, pdf }),
