@@ -10,7 +10,8 @@ import {
 import { buildAlert, extendAlert } from './evidence.js';
 import { isInside, parentOf } from './paths.js';
 import { pair, prune, reasonsNow } from './rules.js';
-import { expectedOf, isNoteName, judge, noteWords, ransomExtension } from './signals.js';
+import { isNoteName, noteWords, ransomExtension } from './ransom-names.js';
+import { expectedOf, judge } from './signals.js';
 
 /**
  * The tripwire's decisions as one pure function, `decide(state, event) → { state, effects }`: no
