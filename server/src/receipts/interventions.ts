@@ -12,6 +12,7 @@ import {
   type InterventionSummary,
 } from '@vigie/common';
 import { isPrivileged, type Actor } from '../services/actors.js';
+import { requestsJoined } from '../services/help-record.js';
 import type { AuditLog } from '../services/audit.js';
 import { CLOSED } from './policy.js';
 import type { ReceiptsDb, ReceiptTable } from './schema.js';
@@ -30,11 +31,7 @@ export async function listInterventions(
 ): Promise<InterventionListResponse> {
   const deviceId = actor.kind === 'device' ? actor.id : input.deviceId;
   if (!deviceId) throw new VigieError('BAD_REQUEST', 'Ordinateur manquant.');
-  let q = db
-    .selectFrom('help_requests as h')
-    .innerJoin('devices as d', 'd.id', 'h.device_id')
-    .innerJoin('practices as p', 'p.id', 'd.practice_id')
-    .leftJoin('technicians as t', 't.id', 'h.technician_id')
+  let q = requestsJoined(db)
     .select([
       'h.id',
       'h.status',

@@ -3,6 +3,7 @@
  * the latest receipt issued for it, whether safety entries came after that one, and an issued PDF.
  */
 import { InterventionReceipt, VigieError, type HelpStatus, type HelpTopic, type Locale, type OsFamily } from '@vigie/common';
+import { requestsJoined } from '../services/help-record.js';
 import type { ReceiptsDb, ReceiptTable } from './schema.js';
 
 /** A request as the receipts need it. */
@@ -32,10 +33,7 @@ export interface IssuedReceipt {
 export const issued = (row: ReceiptTable): IssuedReceipt => ({ row, receipt: InterventionReceipt.parse(JSON.parse(row.json)) });
 
 export async function requestFacts(db: ReceiptsDb, requestId: string): Promise<RequestFacts | null> {
-  const r = await db
-    .selectFrom('help_requests as h')
-    .innerJoin('devices as d', 'd.id', 'h.device_id')
-    .innerJoin('practices as p', 'p.id', 'd.practice_id')
+  const r = await requestsJoined(db)
     .select([
       'h.id',
       'h.status',
