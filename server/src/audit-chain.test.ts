@@ -10,9 +10,8 @@ import { createHub } from './app.js';
 import { runCli } from './cli.js';
 import { loadConfig } from './config.js';
 import { canonicalJson, sha256 } from './util.js';
-import { PASSWORD, createHelp, data, newDevice, newTech, startTestHub, type TestHub } from './test-support/fixture.js';
+import { acceptedHelp, newDevice, newTech, PASSWORD, startTestHub, type TestHub } from './test-support/fixture.js';
 import { openRawStore, testStoreEnv, testStoreKind, testStoreOptions } from './test-support/store.js';
-import { emitAck } from './test-support/sockets.js';
 
 function cliIo() {
   const out: string[] = [];
@@ -87,8 +86,7 @@ describe('keyed chain and signed checkpoints', () => {
     t = await startTestHub();
     const tech = await newTech(t);
     const dev = await newDevice(t);
-    const { request } = await createHelp(dev);
-    data(await emitAck(tech.socket, 'help:accept', { requestId: request.id }));
+    await acceptedHelp(dev, tech);
     for (let i = 0; i < 5; i++) await t.hub.services.audit.append({ actorType: 'system', action: 'test.filler', data: { i } });
   });
   afterAll(() => t.close());

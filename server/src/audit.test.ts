@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP } from '@vigie/common';
 import { runCli } from './cli.js';
-import { PASSWORD, createHelp, data, newDevice, newTech, startTestHub, type TestHub } from './test-support/fixture.js';
+import { acceptedHelp, data, newDevice, newTech, PASSWORD, startTestHub, type TestHub } from './test-support/fixture.js';
 import { openRawStore, testStoreEnv, testStoreKind } from './test-support/store.js';
 import { emitAck } from './test-support/sockets.js';
 
@@ -17,8 +17,7 @@ beforeAll(async () => {
     body: JSON.stringify({ login: tech.login, password: 'wrong', totp: '000000' }),
   });
   const dev = await newDevice(t);
-  const { request } = await createHelp(dev);
-  data(await emitAck(tech.socket, 'help:accept', { requestId: request.id }));
+  const request = await acceptedHelp(dev, tech);
   data(await emitAck(tech.socket, 'help:resolve', { requestId: request.id, note: 'fait' }));
   await fetch(t.hub.url + HTTP.logout, { method: 'POST', headers: { cookie: tech.cookie } });
   await t.hub.admin.revokeDevice(dev.deviceId);

@@ -106,6 +106,21 @@ export async function newTech(
   return { id: created.id, login, totpSecret: created.totpSecret, cookie, socket, displayName };
 }
 
+/** The people most hub tests need: two technicians and their supervisor. */
+export interface TestTeam {
+  julie: TestTech;
+  bruno: TestTech;
+  sophie: TestTech;
+}
+
+export async function newTeam(t: TestHub): Promise<TestTeam> {
+  return {
+    julie: await newTech(t, 'technician', 'Julie Martin'),
+    bruno: await newTech(t, 'technician', 'Bruno Durand'),
+    sophie: await newTech(t, 'supervisor', 'Sophie Leroy'),
+  };
+}
+
 export const context = { os: 'linux' as const, osVersion: 'Debian 12', appVersion: '0.1.0' };
 
 /** Expects an ok Result and returns its data. */
@@ -125,6 +140,27 @@ export async function createHelp(dev: TestDevice, extra: Record<string, unknown>
       ...extra,
     }),
   );
+}
+
+/** A help request from `dev` that `tech` accepted: the request as the hub now holds it. */
+export async function acceptedHelp(dev: TestDevice, tech: TestTech, extra: Record<string, unknown> = {}): Promise<HelpRequest> {
+  const { request } = await createHelp(dev, extra);
+  return data(await emitAck<HelpRequest>(tech.socket, 'help:accept', { requestId: request.id }));
+}
+
+/** The team, and two devices (Accueil, Cabinet 2) with a request each: Julie holds A's, Bruno B's. */
+export interface TestScene extends TestTeam {
+  devA: TestDevice;
+  devB: TestDevice;
+  reqA: HelpRequest;
+  reqB: HelpRequest;
+}
+
+export async function newScene(t: TestHub): Promise<TestScene> {
+  const team = await newTeam(t);
+  const devA = await newDevice(t, 'Accueil');
+  const devB = await newDevice(t, 'Cabinet 2');
+  return { ...team, devA, devB, reqA: await acceptedHelp(devA, team.julie), reqB: await acceptedHelp(devB, team.bruno) };
 }
 
 export const chatPayload = (requestId: string, text: string, id = randomUUID()) => ({
