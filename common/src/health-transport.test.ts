@@ -3,7 +3,7 @@ import { DeviceReportRequest, HelpDetail, TECH_EVENTS, TECH_PUSH } from './socke
 import {
   HEALTH_REPORT_MAX_BYTES,
   HealthReport,
-  computeHealthSummary,
+  scoredReport,
   fitHealthReport,
   healthReportBytes,
   type CheckResult,
@@ -34,15 +34,10 @@ function report(evidenceChars: number): HealthReport {
     durationMs: 12,
   });
   const checks = [check('disk-encryption', 'critical'), check('firewall', 'ok')];
-  const summary = computeHealthSummary({ checks, finishedAt });
   return HealthReport.parse({
     version: 1,
-    checks,
-    score: summary.score,
-    worst: summary.worst,
-    summary,
+    ...scoredReport(checks, finishedAt),
     startedAt: finishedAt,
-    finishedAt,
     os: { family: 'linux', name: 'Debian', version: '12' },
     trigger: 'manual',
   });
