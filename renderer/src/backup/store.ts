@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BackupStatus, ErrorBody, Place, RestoreJob, VigieApi } from '@vigie/common';
+import { newerRestoreJob, type BackupStatus, type ErrorBody, type Place, type RestoreJob, type VigieApi } from '@vigie/common';
 
 const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
 
@@ -54,7 +54,7 @@ export const useBackup = create<BackupState>((set, get) => ({
     if (attached === api) return;
     attached = api;
     api.on('backup:status', (status) => set({ status, loaded: true, unavailable: false }));
-    api.on('backup:restoreProgress', (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: newerJob(s.jobs[job.id], job) } })));
+    api.on('backup:restoreProgress', (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: newerRestoreJob(s.jobs[job.id], job) } })));
     void api.backup.getStatus({}).then(
       (r) => {
         if (r.ok) set((s) => ({ loaded: true, status: s.status ?? r.data }));
@@ -67,7 +67,7 @@ export const useBackup = create<BackupState>((set, get) => ({
         if (!r.ok) return;
         set((s) => {
           const jobs = { ...s.jobs };
-          for (const j of r.data) jobs[j.id] = newerJob(jobs[j.id], j);
+          for (const j of r.data) jobs[j.id] = newerRestoreJob(jobs[j.id], j);
           return { jobs };
         });
       },
@@ -95,21 +95,3 @@ export const useBackup = create<BackupState>((set, get) => ({
     set((s) => ({ dismissed: { ...s.dismissed, [jobId]: true } }));
   },
 }));
-
-/** A job only moves forward: an answer that arrives after a newer push does not take it back. */
-const RANK: Record<RestoreJob['state'], number> = {
-  queued: 0,
-  preparing: 1,
-  restoring: 2,
-  verifying: 3,
-  moving: 4,
-  done: 5,
-  failed: 5,
-  cancelled: 5,
-};
-function newerJob(a: RestoreJob | undefined, b: RestoreJob): RestoreJob {
-  if (!a) return b;
-  if (RANK[b.state] > RANK[a.state]) return b;
-  if (RANK[b.state] < RANK[a.state]) return a;
-  return (b.progress?.bytesDone ?? 0) >= (a.progress?.bytesDone ?? 0) ? b : a;
-}
