@@ -170,16 +170,35 @@ export const chatPayload = (requestId: string, text: string, id = randomUUID()) 
   sentAt: new Date().toISOString(),
 });
 
-/** Runs one admin CLI command on the hub's data folder (as another process would): exit code and output. */
-export async function hubCli(t: TestHub, ...args: string[]): Promise<{ rc: number; out: string; err: string }> {
+export interface CliRun {
+  rc: number;
+  out: string;
+  err: string;
+}
+
+/**
+ * Runs one admin CLI command on the data folder `dataDir` (as the administrator's `npm run hub:cli`
+ * would, another process): exit code and output. The password asked is PASSWORD unless given;
+ * `stdin` is what it reads on its input; `env` the environment it sees (the store's, the key's…).
+ */
+export async function runHubCli(
+  dataDir: string,
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; stdin?: string; password?: string } = {},
+): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const io = {
     out: (s: string) => out.push(s),
     err: (s: string) => err.push(s),
-    readPassword: async () => PASSWORD,
-    readStdin: async () => '',
+    readPassword: async () => opts.password ?? PASSWORD,
+    readStdin: async () => opts.stdin ?? '',
   };
-  const rc = await runCli(['--data-dir', t.dir, ...args], io, await testStoreEnv(t.dir));
+  const rc = await runCli(['--data-dir', dataDir, ...args], io, opts.env ?? {});
   return { rc, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** Runs one admin CLI command on the test hub's data folder, on its store. */
+export async function hubCli(t: TestHub, ...args: string[]): Promise<CliRun> {
+  return runHubCli(t.dir, args, { env: await testStoreEnv(t.dir) });
 }
