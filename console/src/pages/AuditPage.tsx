@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { AUDIT_ACTS, type AuditView } from '@vigie/common';
 import { useController, useSession } from '../app/context';
+import { ChoiceField, Field } from '../components/Field';
 import { saveFile } from '../lib/download';
 import { routeHref } from '../lib/router';
 import { formatDateTime } from '../lib/time';
@@ -121,47 +122,36 @@ export function AuditPage() {
       </div>
       <p className="muted">{t('audit.intro')}</p>
       <form className="fleet-filters audit-filters" role="search" aria-label={t('audit.filters')} onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={ids.practice}>{t('audit.practice')}</label>
-          <select id={ids.practice} value={form.practiceId} onChange={set('practiceId')}>
-            <option value="">{t('audit.allPractices')}</option>
-            {st.options?.practices.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.tech}>{t('audit.technician')}</label>
-          <select id={ids.tech} value={form.technicianId} onChange={set('technicianId')}>
-            <option value="">{t('audit.allTechnicians')}</option>
-            {st.options?.technicians.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.act}>{t('audit.act')}</label>
-          <select id={ids.act} value={form.act} onChange={set('act')}>
-            <option value="">{t('audit.allActs')}</option>
-            {ACTS.map((a) => (
-              <option key={a} value={a}>
-                {t(`audit.acts.${a}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.from}>{t('audit.from')}</label>
+        <ChoiceField
+          id={ids.practice}
+          label={t('audit.practice')}
+          all={t('audit.allPractices')}
+          options={(st.options?.practices ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          value={form.practiceId}
+          onChange={set('practiceId')}
+        />
+        <ChoiceField
+          id={ids.tech}
+          label={t('audit.technician')}
+          all={t('audit.allTechnicians')}
+          options={(st.options?.technicians ?? []).map((x) => ({ value: x.id, label: x.name }))}
+          value={form.technicianId}
+          onChange={set('technicianId')}
+        />
+        <ChoiceField
+          id={ids.act}
+          label={t('audit.act')}
+          all={t('audit.allActs')}
+          options={ACTS.map((a) => ({ value: a, label: t(`audit.acts.${a}`) }))}
+          value={form.act}
+          onChange={set('act')}
+        />
+        <Field id={ids.from} label={t('audit.from')}>
           <input id={ids.from} type="date" value={form.from} onChange={set('from')} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.to}>{t('audit.to')}</label>
+        </Field>
+        <Field id={ids.to} label={t('audit.to')}>
           <input id={ids.to} type="date" value={form.to} onChange={set('to')} />
-        </div>
+        </Field>
         <button type="submit" className="btn btn--primary" disabled={st.status === 'loading'}>
           {t('audit.apply')}
         </button>
