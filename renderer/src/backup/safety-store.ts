@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { ErrorBody, SafetyIntervention, VigieApi } from '@vigie/common';
+import { answerOf } from '../api.js';
 
 interface SafetyState {
   /** Interventions kept on this computer, by request id, kept fresh by `backup:safety`. */
@@ -44,17 +45,10 @@ export const useSafety = create<SafetyState>((set, get) => ({
     const api = attached;
     if (!api || get().undoBusy) return false;
     set({ undoBusy: requestId, undoError: null });
-    try {
-      const r = await api.backup.undoIntervention({ requestId });
-      if (r.ok) set((s) => ({ byRequest: { ...s.byRequest, [requestId]: newer(s.byRequest[requestId], r.data) } }));
-      else set({ undoError: { requestId, body: r.error } });
-      return r.ok;
-    } catch {
-      set({ undoError: { requestId, body: { code: 'INTERNAL', message: '' } } });
-      return false;
-    } finally {
-      set({ undoBusy: null });
-    }
+    const r = await answerOf(() => api.backup.undoIntervention({ requestId }));
+    if (r.ok) set((s) => ({ undoBusy: null, byRequest: { ...s.byRequest, [requestId]: newer(s.byRequest[requestId], r.data) } }));
+    else set({ undoBusy: null, undoError: { requestId, body: r.error } });
+    return r.ok;
   },
   dismiss(requestId) {
     set((s) => ({ dismissed: { ...s.dismissed, [requestId]: s.byRequest[requestId]?.updatedAt ?? '' } }));

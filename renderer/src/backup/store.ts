@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { newerRestoreJob, type BackupStatus, type ErrorBody, type Place, type RestoreJob, type VigieApi } from '@vigie/common';
+import { answerOf } from '../api.js';
 
 const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
 
@@ -79,17 +80,9 @@ export const useBackup = create<BackupState>((set, get) => ({
     const api = attached;
     if (!api || get().runNowBusy) return false;
     set({ runNowBusy: true, runNowError: null });
-    try {
-      const r = await api.backup.runNow({});
-      if (r.ok) set({ status: r.data });
-      else set({ runNowError: r.error });
-      return r.ok;
-    } catch {
-      set({ runNowError: { code: 'INTERNAL', message: '' } });
-      return false;
-    } finally {
-      set({ runNowBusy: false });
-    }
+    const r = await answerOf(() => api.backup.runNow({}));
+    set(r.ok ? { runNowBusy: false, status: r.data } : { runNowBusy: false, runNowError: r.error });
+    return r.ok;
   },
   dismiss(jobId) {
     set((s) => ({ dismissed: { ...s.dismissed, [jobId]: true } }));
