@@ -17,6 +17,7 @@ import type {
 } from '@vigie/common';
 import type { AuditEntry } from '@vigie/common';
 import type { ReceiptsDb } from './schema.js';
+import type { AuditLogTable } from '../store/schema.js';
 
 export type AuditRow = Omit<AuditEntry, 'prevHash'>;
 
@@ -39,16 +40,8 @@ export interface RequestRef {
   deviceId: string;
 }
 
-function rowOf(r: {
-  seq: number | bigint;
-  at: string;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  subject: string | null;
-  data: string;
-  hash: string;
-}): AuditRow | null {
+/** An audit_log row as read (Postgres may give its seq as a bigint). */
+function rowOf(r: Omit<AuditLogTable, 'seq' | 'prev_hash'> & { seq: number | bigint }): AuditRow | null {
   let data: unknown;
   try {
     data = JSON.parse(r.data);
