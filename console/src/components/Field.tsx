@@ -10,6 +10,11 @@ export function Field({ id, label, className, children }: { id: string; label: s
   );
 }
 
+export interface ChoiceOption {
+  value: string;
+  label: string;
+}
+
 /** A filter's choice under a label: « all » (the empty value) first, then `options`. */
 export function ChoiceField({
   id,
@@ -22,7 +27,7 @@ export function ChoiceField({
   id: string;
   label: string;
   all: string;
-  options: readonly { value: string; label: string }[];
+  options: readonly ChoiceOption[];
   value: string;
   onChange: (e: { target: { value: string } }) => void;
 }) {

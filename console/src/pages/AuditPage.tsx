@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { AUDIT_ACTS, type AuditView } from '@vigie/common';
 import { useController, useSession } from '../app/context';
-import { ChoiceField, Field } from '../components/Field';
+import { ChoiceField, Field, type ChoiceOption } from '../components/Field';
 import { saveFile } from '../lib/download';
 import { routeHref } from '../lib/router';
 import { formatDateTime } from '../lib/time';
@@ -114,6 +114,9 @@ export function AuditPage() {
     void controller.audit.search(form);
   };
   const set = (k: keyof AuditFilters) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const choice = (key: 'practiceId' | 'technicianId' | 'act', id: string, label: string, all: string, options: ChoiceOption[]) => (
+    <ChoiceField id={id} label={label} all={all} options={options} value={form[key]} onChange={set(key)} />
+  );
 
   return (
     <section className="page audit" aria-labelledby="audit-title">
@@ -122,30 +125,27 @@ export function AuditPage() {
       </div>
       <p className="muted">{t('audit.intro')}</p>
       <form className="fleet-filters audit-filters" role="search" aria-label={t('audit.filters')} onSubmit={submit}>
-        <ChoiceField
-          id={ids.practice}
-          label={t('audit.practice')}
-          all={t('audit.allPractices')}
-          options={(st.options?.practices ?? []).map((p) => ({ value: p.id, label: p.name }))}
-          value={form.practiceId}
-          onChange={set('practiceId')}
-        />
-        <ChoiceField
-          id={ids.tech}
-          label={t('audit.technician')}
-          all={t('audit.allTechnicians')}
-          options={(st.options?.technicians ?? []).map((x) => ({ value: x.id, label: x.name }))}
-          value={form.technicianId}
-          onChange={set('technicianId')}
-        />
-        <ChoiceField
-          id={ids.act}
-          label={t('audit.act')}
-          all={t('audit.allActs')}
-          options={ACTS.map((a) => ({ value: a, label: t(`audit.acts.${a}`) }))}
-          value={form.act}
-          onChange={set('act')}
-        />
+        {choice(
+          'practiceId',
+          ids.practice,
+          t('audit.practice'),
+          t('audit.allPractices'),
+          (st.options?.practices ?? []).map((p) => ({ value: p.id, label: p.name })),
+        )}
+        {choice(
+          'technicianId',
+          ids.tech,
+          t('audit.technician'),
+          t('audit.allTechnicians'),
+          (st.options?.technicians ?? []).map((x) => ({ value: x.id, label: x.name })),
+        )}
+        {choice(
+          'act',
+          ids.act,
+          t('audit.act'),
+          t('audit.allActs'),
+          ACTS.map((a) => ({ value: a, label: t(`audit.acts.${a}`) })),
+        )}
         <Field id={ids.from} label={t('audit.from')}>
           <input id={ids.from} type="date" value={form.from} onChange={set('from')} />
         </Field>
