@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceReportRequest, HelpDetail, TECH_EVENTS, TECH_PUSH } from './socket.js';
-import {
-  HEALTH_REPORT_MAX_BYTES,
-  HealthReport,
-  scoredReport,
-  fitHealthReport,
-  healthReportBytes,
-  type CheckResult,
-} from './health.js';
+import { HEALTH_REPORT_MAX_BYTES, HealthReport, scoredReport, fitHealthReport, healthReportBytes, type CheckResult } from './health.js';
 
 /** A constructed report (not a recorded output): two checks whose evidence is `evidenceChars` long. */
 function report(evidenceChars: number): HealthReport {

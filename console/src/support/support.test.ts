@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {QueuePosition, SupportStatus, WEEKDAYS, type Locale, type QueueItem} from '@vigie/common';
+import { QueuePosition, SupportStatus, WEEKDAYS, type Locale, type QueueItem } from '@vigie/common';
 import { helpRequest, queuePosition as pos } from '@vigie/common/test-support/samples';
 import { createI18n } from '../i18n';
 import type { Alerts } from '../lib/alerts';

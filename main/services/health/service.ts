@@ -1,4 +1,19 @@
-import {type Clock, HEALTH_HISTORY_MAX, HEALTH_STRINGS, scoredReport, fillTemplate, renderCheckMessage, toHistoryEntry, type CheckResult, type HealthHistoryEntry, type HealthOsInfo, type HealthReport, type HealthSummary, type Locale, type OsFamily} from '@vigie/common';
+import {
+  type Clock,
+  HEALTH_HISTORY_MAX,
+  HEALTH_STRINGS,
+  scoredReport,
+  fillTemplate,
+  renderCheckMessage,
+  toHistoryEntry,
+  type CheckResult,
+  type HealthHistoryEntry,
+  type HealthOsInfo,
+  type HealthReport,
+  type HealthSummary,
+  type Locale,
+  type OsFamily,
+} from '@vigie/common';
 import type { Logger, Notifier } from '../../platform/ports.js';
 import type { IpcHandlers } from '../ipc.js';
 import { Emitter } from '../lib/emitter.js';

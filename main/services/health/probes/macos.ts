@@ -1,4 +1,4 @@
-import type {CommandSpec, Probe, ProbeCommand} from '../types.js';
+import type { CommandSpec, Probe, ProbeCommand } from '../types.js';
 import * as L from '../parsers/linux.js';
 import * as M from '../parsers/macos.js';
 import { critical, ok, warning } from '../parsers/util.js';
