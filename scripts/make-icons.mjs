@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodePng } from './png.mjs';
+import { encodePng, rasterise } from './png.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets', 'tray');
 
@@ -123,40 +123,13 @@ function healthLayers(state, colour) {
   throw new Error(`unknown state ${state}`);
 }
 
-/** Rasterises layers with 8×8 supersampling (anti-aliased edges). */
+/** Rasterises layers (unit coordinates, the last layer hit on top) with 8×8 supersampling. */
 function render(size, layers) {
-  const px = new Uint8Array(size * size * 4);
-  const S = 8;
-  for (let py = 0; py < size; py++) {
-    for (let pxX = 0; pxX < size; pxX++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let a = 0;
-      for (let sy = 0; sy < S; sy++) {
-        for (let sx = 0; sx < S; sx++) {
-          const x = (pxX + (sx + 0.5) / S) / size;
-          const y = (py + (sy + 0.5) / S) / size;
-          let hit = null;
-          for (const [shape, colour] of layers) if (shape(x, y)) hit = colour;
-          if (hit) {
-            r += hit[0];
-            g += hit[1];
-            b += hit[2];
-            a += 1;
-          }
-        }
-      }
-      const i = (py * size + pxX) * 4;
-      if (a > 0) {
-        px[i] = Math.round(r / a);
-        px[i + 1] = Math.round(g / a);
-        px[i + 2] = Math.round(b / a);
-        px[i + 3] = Math.round((a / (S * S)) * 255);
-      }
-    }
-  }
-  return px;
+  return rasterise(size, 8, (x, y) => {
+    let hit = null;
+    for (const [shape, colour] of layers) if (shape(x / size, y / size)) hit = colour;
+    return hit;
+  });
 }
 
 function files() {

@@ -1,5 +1,5 @@
-// A tiny PNG encoder (no image library): the tray icons (make-icons.mjs), the application icon
-// (release/make-icon.mjs) and the hub tests' technician photos are all written with it.
+// A tiny PNG encoder and rasteriser (no image library): the tray icons (make-icons.mjs), the
+// application icon (release/make-icon.mjs) and the hub tests' technician photos are written with it.
 import { deflateSync } from 'node:zlib';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -19,6 +19,41 @@ function chunk(type, data) {
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(crc32(body));
   return Buffer.concat([len, body, crc]);
+}
+
+/**
+ * Draws a size×size RGBA image with `samples`×`samples` supersampling (anti-aliased edges):
+ * `colourAt(x, y)` (pixel units, 0..size) gives the [r, g, b] at a point, or null where there is
+ * nothing; a pixel is the mean colour of its covered samples, as opaque as the share covered.
+ */
+export function rasterise(size, samples, colourAt) {
+  const px = new Uint8Array(size * size * 4);
+  for (let py = 0; py < size; py++) {
+    for (let pxX = 0; pxX < size; pxX++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let a = 0;
+      for (let sy = 0; sy < samples; sy++) {
+        for (let sx = 0; sx < samples; sx++) {
+          const c = colourAt(pxX + (sx + 0.5) / samples, py + (sy + 0.5) / samples);
+          if (!c) continue;
+          r += c[0];
+          g += c[1];
+          b += c[2];
+          a += 1;
+        }
+      }
+      const i = (py * size + pxX) * 4;
+      if (a > 0) {
+        px[i] = Math.round(r / a);
+        px[i + 1] = Math.round(g / a);
+        px[i + 2] = Math.round(b / a);
+        px[i + 3] = Math.round((a / (samples * samples)) * 255);
+      }
+    }
+  }
+  return px;
 }
 
 /** A size×size image, `channels` bytes a pixel (4: RGBA, 3: RGB), rows top to bottom → PNG bytes. */

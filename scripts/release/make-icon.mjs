@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodePng } from '../png.mjs';
+import { encodePng, rasterise } from '../png.mjs';
 
 const SIZE = 1024;
 const SS = 4; // supersampling per axis for smooth edges
@@ -41,34 +41,7 @@ function colourAt(x, y) {
   return mix(TOP, BOTTOM, (y - 64) / (SIZE - 128));
 }
 
-const rgba = Buffer.alloc(SIZE * SIZE * 4);
-for (let py = 0; py < SIZE; py++) {
-  for (let px = 0; px < SIZE; px++) {
-    let r = 0,
-      g = 0,
-      b = 0,
-      a = 0;
-    for (let sy = 0; sy < SS; sy++) {
-      for (let sx = 0; sx < SS; sx++) {
-        const c = colourAt(px + (sx + 0.5) / SS, py + (sy + 0.5) / SS);
-        if (!c) continue;
-        r += c[0];
-        g += c[1];
-        b += c[2];
-        a += 1;
-      }
-    }
-    const o = (py * SIZE + px) * 4;
-    if (a > 0) {
-      rgba[o] = Math.round(r / a);
-      rgba[o + 1] = Math.round(g / a);
-      rgba[o + 2] = Math.round(b / a);
-    }
-    rgba[o + 3] = Math.round((a / (SS * SS)) * 255);
-  }
-}
-
-const png = encodePng(SIZE, rgba);
+const png = encodePng(SIZE, rasterise(SIZE, SS, colourAt));
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'icon.png');
 writeFileSync(out, png);
 process.stdout.write(`wrote ${out} (${png.length} bytes)\n`);
