@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { newerRestoreJob, type BackupStatus, type ErrorBody, type Place, type RestoreJob, type VigieApi } from '@vigie/common';
 import { answerOf } from '../api.js';
+import { mergeNewer } from './merge.js';
 
 const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
 
@@ -55,7 +56,8 @@ export const useBackup = create<BackupState>((set, get) => ({
     if (attached === api) return;
     attached = api;
     api.on('backup:status', (status) => set({ status, loaded: true, unavailable: false }));
-    api.on('backup:restoreProgress', (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: newerRestoreJob(s.jobs[job.id], job) } })));
+    const keep = (jobs: RestoreJob[]) => set((s) => ({ jobs: mergeNewer(s.jobs, jobs, (j) => j.id, newerRestoreJob) }));
+    api.on('backup:restoreProgress', (job) => keep([job]));
     void api.backup.getStatus({}).then(
       (r) => {
         if (r.ok) set((s) => ({ loaded: true, status: s.status ?? r.data }));
@@ -63,17 +65,7 @@ export const useBackup = create<BackupState>((set, get) => ({
       },
       () => set({ loaded: true }),
     );
-    void api.backup.listRestores({}).then(
-      (r) => {
-        if (!r.ok) return;
-        set((s) => {
-          const jobs = { ...s.jobs };
-          for (const j of r.data) jobs[j.id] = newerRestoreJob(jobs[j.id], j);
-          return { jobs };
-        });
-      },
-      () => undefined,
-    );
+    void answerOf(() => api.backup.listRestores({})).then((r) => r.ok && keep(r.data));
     get().loadPlaces();
   },
   async runNow() {
