@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { AppState, ErrorBody, HelpTopic, Locale, Result, VigieApi } from '@vigie/common';
 import type { TransportStatus } from './bridge.js';
@@ -65,3 +66,11 @@ export const useStore = create<Store>((set, get) => {
     setLocale: (locale) => run('setLocale', (api) => api.app.setLocale({ locale })),
   };
 });
+
+/** Attaches a store (its pushes, its first load) to the app's API as soon as there is one. */
+export function useAttach(attach: (api: VigieApi) => void): void {
+  const api = useStore((s) => s.api);
+  useEffect(() => {
+    if (api) attach(api);
+  }, [api, attach]);
+}
