@@ -109,7 +109,7 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
         db,
         audit: s.audit,
         key,
-        timeZone: async () => (await settings.supportRecord()).settings.timeZone,
+        timeZone: () => settings.timeZone(),
       });
       return await runReceiptsCommand(args, { db, audit: s.audit, key, receipts, out: io.out, err: io.err });
     }
