@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates the tray icons (assets/tray/) with a tiny PNG encoder: no image library, no network.
+// Generates the tray icons (assets/tray/) with the tiny PNG encoder of png.mjs: no image library, no network.
 // Per state (idle / requested / connected / offline): a coloured icon for Windows/Linux at 16 px
 // and 32 px (@2x), and a black-and-alpha "Template" image for the macOS menu bar, whose shape
 // alone tells the state (colour is never the only signal); plus, per state, one variant per
@@ -9,48 +9,9 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
+import { encodePng, rasterise } from './png.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets', 'tray');
-
-// ---------- PNG ----------
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-/** RGBA pixels (Uint8Array, size*size*4) → PNG bytes. */
-export function encodePng(size, rgba) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 6; // RGBA
-  const raw = Buffer.alloc(size * (size * 4 + 1));
-  for (let y = 0; y < size; y++) {
-    raw[y * (size * 4 + 1)] = 0; // filter: none
-    Buffer.from(rgba.buffer, rgba.byteOffset + y * size * 4, size * 4).copy(raw, y * (size * 4 + 1) + 1);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 // ---------- shapes in unit coordinates (0..1), as "inside?" predicates ----------
 const disc = (cx, cy, r) => (x, y) => (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
@@ -162,40 +123,13 @@ function healthLayers(state, colour) {
   throw new Error(`unknown state ${state}`);
 }
 
-/** Rasterises layers with 8×8 supersampling (anti-aliased edges). */
+/** Rasterises layers (unit coordinates, the last layer hit on top) with 8×8 supersampling. */
 function render(size, layers) {
-  const px = new Uint8Array(size * size * 4);
-  const S = 8;
-  for (let py = 0; py < size; py++) {
-    for (let pxX = 0; pxX < size; pxX++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let a = 0;
-      for (let sy = 0; sy < S; sy++) {
-        for (let sx = 0; sx < S; sx++) {
-          const x = (pxX + (sx + 0.5) / S) / size;
-          const y = (py + (sy + 0.5) / S) / size;
-          let hit = null;
-          for (const [shape, colour] of layers) if (shape(x, y)) hit = colour;
-          if (hit) {
-            r += hit[0];
-            g += hit[1];
-            b += hit[2];
-            a += 1;
-          }
-        }
-      }
-      const i = (py * size + pxX) * 4;
-      if (a > 0) {
-        px[i] = Math.round(r / a);
-        px[i + 1] = Math.round(g / a);
-        px[i + 2] = Math.round(b / a);
-        px[i + 3] = Math.round((a / (S * S)) * 255);
-      }
-    }
-  }
-  return px;
+  return rasterise(size, 8, (x, y) => {
+    let hit = null;
+    for (const [shape, colour] of layers) if (shape(x / size, y / size)) hit = colour;
+    return hit;
+  });
 }
 
 function files() {

@@ -1,4 +1,5 @@
 import type { SafetyChangeKind, SafetyChanges } from '@vigie/common';
+import './SafetyChangeList.css';
 
 /** Texts under `screen.safety` of the UI's i18next (SAFETY_STRINGS in @vigie/common). */
 type T = (key: string, vars?: Record<string, unknown>) => string;

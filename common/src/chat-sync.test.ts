@@ -13,23 +13,10 @@ import {
 } from './chat-sync.js';
 import type { ChatMessage, ChatReceipts } from './domain.js';
 import { err, ok } from './result.js';
+import { chatMessage } from './test-support/samples.js';
 
 const REQ = 'req-1';
-let n = 0;
-const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-function msg(seq: number, author: ChatMessage['author'] = 'device', requestId = REQ, id = uuid(++n)): ChatMessage {
-  const at = new Date(Date.UTC(2025, 10, 28, 10, 0, seq)).toISOString();
-  return {
-    id,
-    requestId,
-    seq,
-    author,
-    authorName: author === 'device' ? 'Dr Martin' : 'Alice',
-    text: `m${seq}`,
-    sentAt: at,
-    createdAt: at,
-  };
-}
+const msg = chatMessage;
 const receipts = (device: [number, number], technician: [number, number] = [0, 0], requestId = REQ): ChatReceipts => ({
   requestId,
   device: { delivered: device[0], read: device[1] },

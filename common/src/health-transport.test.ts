@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceReportRequest, HelpDetail, TECH_EVENTS, TECH_PUSH } from './socket.js';
-import {
-  HEALTH_REPORT_MAX_BYTES,
-  HealthReport,
-  computeHealthSummary,
-  fitHealthReport,
-  healthReportBytes,
-  type CheckResult,
-} from './health.js';
+import { HEALTH_REPORT_MAX_BYTES, HealthReport, scoredReport, fitHealthReport, healthReportBytes, type CheckResult } from './health.js';
 
 /** A constructed report (not a recorded output): two checks whose evidence is `evidenceChars` long. */
 function report(evidenceChars: number): HealthReport {
@@ -34,15 +27,10 @@ function report(evidenceChars: number): HealthReport {
     durationMs: 12,
   });
   const checks = [check('disk-encryption', 'critical'), check('firewall', 'ok')];
-  const summary = computeHealthSummary({ checks, finishedAt });
   return HealthReport.parse({
     version: 1,
-    checks,
-    score: summary.score,
-    worst: summary.worst,
-    summary,
+    ...scoredReport(checks, finishedAt),
     startedAt: finishedAt,
-    finishedAt,
     os: { family: 'linux', name: 'Debian', version: '12' },
     trigger: 'manual',
   });

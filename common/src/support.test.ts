@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PhoneNumber, WaitMessage } from './domain.js';
 import { SupportSettingsUpdate, TimeZone, WEEKDAYS, WeekHours, formatDayRanges, parseDayRanges } from './support.js';
+import { waitParams } from './test-support/samples.js';
 
 describe('support settings contract', () => {
   it('reads a day’s ranges as people write them, and writes them back', () => {
@@ -57,18 +58,7 @@ describe('support settings contract', () => {
   });
 
   it('a wait message carries only known keys and well-formed facts', () => {
-    const params = {
-      position: 1,
-      waiting: 1,
-      waitedSeconds: 0,
-      techniciansAvailable: 0,
-      etaMinutes: null,
-      medianPickupSeconds: null,
-      samples: 0,
-      opensAt: null,
-      timeZone: 'Europe/Paris',
-      phone: null,
-    };
+    const params = waitParams({ waitedSeconds: 0, techniciansAvailable: 0 });
     expect(WaitMessage.safeParse({ key: 'noTechnician', params }).success).toBe(true);
     expect(WaitMessage.safeParse({ key: 'soon', params }).success).toBe(false);
     expect(WaitMessage.safeParse({ key: 'estimate', params: { ...params, etaMinutes: 0 } }).success).toBe(false);

@@ -6,8 +6,9 @@
  * exactly once, in the order it was sent; no receipt ever claims a message the other side does not
  * hold. `npm run bench:chat-restart` runs the same world with 100 conversations.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatWorld, runScenario, type ScenarioReport } from './world';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { expectNothingLost } from './expect';
+import { ChatWorld, runScenario } from './world';
 
 const SIZE = { conversations: 20, technicians: 3 };
 // Message counts, not durations: each phase ends on what happened, whatever the machine's load.
@@ -23,17 +24,6 @@ describe('chat through hub restarts, 20 live conversations', () => {
   afterAll(async () => {
     await world?.close();
   });
-
-  const expectNothingLost = (r: ScenarioReport) => {
-    expect(r.details).toEqual([]);
-    expect({ lost: r.lost, duplicated: r.duplicated, misordered: r.misordered, dishonestReceipts: r.dishonestReceipts }).toEqual({
-      lost: 0,
-      duplicated: 0,
-      misordered: 0,
-      dishonestReceipts: 0,
-    });
-    expect(r.messages).toBeGreaterThan(0);
-  };
 
   it('hub killed (SIGKILL) mid-conversation', async () => {
     expectNothingLost(await runScenario(world, 'kill', PHASES));

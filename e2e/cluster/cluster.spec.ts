@@ -23,6 +23,7 @@ import { HTTP, type HelpRequest } from '@vigie/common';
 import { runCli } from '../../server/src/cli.js';
 import { connectDevice, connectTech, emitAck, nextEvent } from '../../server/src/test-support/sockets.js';
 import { fakeInstaller, makeBuild, sha512Of } from '../../server/src/updates/test-support/index.js';
+import { expectNothingLost } from '../chat-restart/expect';
 import { percentile, until, type ScenarioReport } from '../chat-restart/world';
 import { ClusterWorld } from './world';
 
@@ -43,17 +44,6 @@ describe('two hub nodes behind HAProxy, 200 devices', () => {
     await world?.close();
     await rm(dir, { recursive: true, force: true });
   });
-
-  const expectNothingLost = (r: ScenarioReport) => {
-    expect(r.details).toEqual([]);
-    expect({ lost: r.lost, duplicated: r.duplicated, misordered: r.misordered, dishonestReceipts: r.dishonestReceipts }).toEqual({
-      lost: 0,
-      duplicated: 0,
-      misordered: 0,
-      dishonestReceipts: 0,
-    });
-    expect(r.messages).toBeGreaterThan(0);
-  };
 
   /** Live chat both ways around `during` (`before` messages first, `after` more once it returned), then every screen is checked. */
   const underTraffic = async (scenario: string, during: () => Promise<void>): Promise<ScenarioReport> => {

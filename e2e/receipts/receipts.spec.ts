@@ -12,7 +12,7 @@ import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { InterventionReceipt, RECEIPT_ATTACHMENT } from '@vigie/common';
 import type { Hub } from '../../server/src/app.js';
-import { runCli } from '../../server/src/cli.js';
+import { runHubCli } from '../../server/src/test-support/fixture.js';
 import type { Host } from '../../main/host/server.js';
 import { createLogger } from '../../main/services/lib/logger.js';
 import { PASSWORD, helpAccepted, worldTest } from '../support/world.js';
@@ -40,16 +40,7 @@ async function pdfFacts(pdf: Buffer): Promise<{ text: string; json: string }> {
 }
 
 /** `npm run hub:cli -- …` on the hub's data folder (as the administrator would, the hub running). */
-async function cli(dataDir: string, ...args: string[]): Promise<{ rc: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const rc = await runCli(
-    ['--data-dir', dataDir, ...args],
-    { out: (s) => out.push(s), err: (s) => err.push(s), readPassword: async () => PASSWORD, readStdin: async () => '' },
-    {},
-  );
-  return { rc, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (dataDir: string, ...args: string[]) => runHubCli(dataDir, args, { password: PASSWORD });
 
 const shell = new RecordingShell();
 

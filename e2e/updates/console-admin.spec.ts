@@ -12,7 +12,7 @@ import { load } from 'js-yaml';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import type { Hub } from '../../server/src/app.js';
-import { runCli } from '../../server/src/cli.js';
+import { runHubCli } from '../../server/src/test-support/fixture.js';
 import { connectDevice, emitAck, enrollDevice, type Socket } from '../../server/src/test-support/sockets.js';
 import { fakeInstaller, makeBuild } from '../../server/src/updates/test-support/index.js';
 import { signInToConsole } from '../support/console.js';
@@ -35,16 +35,7 @@ let admin: { id: string; login: string; totpSecret: string };
 let tech: { id: string; login: string; totpSecret: string };
 
 /** The hub CLI, as `npm run hub:cli -- …` runs it, on the running hub's data folder. */
-async function hubCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(
-    ['--data-dir', dataDir, ...args],
-    { out: (s) => out.push(s), err: (s) => err.push(s), readPassword: async () => '', readStdin: async () => '' },
-    {},
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const hubCli = (args: string[]) => runHubCli(dataDir, args, { password: '' });
 
 async function signedIn(who: { login: string; totpSecret: string }): Promise<Page> {
   const page = await newPage(who.login);
@@ -94,7 +85,7 @@ describe('console admin page: updates', () => {
     await makeBuild(build, 'win', '1.5.0', [{ name: 'Vigie-Setup-1.5.0.exe', content: fakeInstaller(80_000) }]);
     try {
       const published = await hubCli(['updates', 'publish', '--platform', 'win', '--channel', 'pilot', '--percent', '10', '--dir', build]);
-      expect(published).toMatchObject({ code: 0, err: '' });
+      expect(published).toMatchObject({ rc: 0, err: '' });
     } finally {
       rmSync(build, { recursive: true, force: true });
     }

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '@vigie/common';
 import type { Capability } from './app.js';
-import { createApp, trayStateOf } from './app.js';
-import { FileSecretStore } from '../platform/node/secret-store.js';
-import { NodeSystemInfo } from '../platform/node/system-info.js';
-import { RecordingNotifier, quietLogger, tempDir, waitFor } from './test-support/fixture.js';
-import { join } from 'node:path';
+import { trayStateOf } from './app.js';
+import { makeApp, RecordingNotifier, tempDir, waitFor } from './test-support/fixture.js';
 
 describe('app composition', () => {
   it('plugs capabilities in: their handlers answer through the same dispatch, their pushes reach the stream, their lifecycle follows the app', async () => {
@@ -36,18 +33,7 @@ describe('app composition', () => {
         throw new Error('no restic here');
       },
     };
-    const app = createApp({
-      dataDir: dir.path,
-      appVersion: '0.1.0-test',
-      defaultHubUrl: 'http://127.0.0.1:9',
-      logger: quietLogger,
-      ports: {
-        secrets: new FileSecretStore(join(dir.path, 'secrets.json')),
-        notifier: new RecordingNotifier(),
-        system: new NodeSystemInfo(),
-      },
-      capabilities: [health, failing],
-    });
+    const app = makeApp(dir.path, 'http://127.0.0.1:9', new RecordingNotifier(), { capabilities: [health, failing] });
     app.onPush((name, payload) => pushes.push([name, payload]));
     try {
       await app.start();
@@ -74,19 +60,7 @@ describe('app composition', () => {
     const calls: boolean[] = [];
     let enabled = false;
     const autoStart = { supported: true, isEnabled: () => enabled, setEnabled: (v: boolean) => void (calls.push(v), (enabled = v)) };
-    const make = () =>
-      createApp({
-        dataDir: dir.path,
-        appVersion: '0.1.0-test',
-        defaultHubUrl: 'http://127.0.0.1:9',
-        logger: quietLogger,
-        ports: {
-          secrets: new FileSecretStore(join(dir.path, 'secrets.json')),
-          notifier: new RecordingNotifier(),
-          system: new NodeSystemInfo(),
-          autoStart,
-        },
-      });
+    const make = () => makeApp(dir.path, 'http://127.0.0.1:9', new RecordingNotifier(), { ports: { autoStart } });
     try {
       const first = make();
       await first.start();

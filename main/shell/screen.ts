@@ -1,7 +1,7 @@
 import { desktopCapturer, globalShortcut, screen, type BrowserWindow, type Rectangle } from 'electron';
 import { SCREEN_STOP_ACCELERATOR, type IpcPush, type ScreenState } from '@vigie/common';
 import type { Logger } from '../platform/ports.js';
-import { hardenedWindow, presentOnTop } from './security.js';
+import { MUST_SEE_FRAME, hardenedWindow, presentOnTop } from './security.js';
 import type { ScreenCapability } from '../services/screen/capability.js';
 import { bannerBounds, centredBounds, pickScreenSource, type CaptureGate } from './screen-policy.js';
 
@@ -91,12 +91,7 @@ export class ScreenWindows {
       {
         ...centredBounds(area, CONSENT_SIZE),
         show: false,
-        resizable: false,
-        minimizable: false,
-        maximizable: false,
-        fullscreenable: false,
-        alwaysOnTop: true,
-        skipTaskbar: false,
+        ...MUST_SEE_FRAME,
         title: 'Vigie',
         backgroundColor: '#ffffff',
       },
@@ -123,13 +118,8 @@ export class ScreenWindows {
         ...bannerBounds(area, BANNER_SIZE),
         show: false,
         frame: false,
-        resizable: false,
-        minimizable: false,
-        maximizable: false,
-        fullscreenable: false,
+        ...MUST_SEE_FRAME,
         closable: false,
-        alwaysOnTop: true,
-        skipTaskbar: false,
         title: 'Vigie',
         backgroundColor: '#7a1f1a',
       },

@@ -107,6 +107,16 @@ export function hardenSession(session: Session, opts: { devServer: boolean; capt
   });
 }
 
+/** The frame of a window that must be seen (consent, alert, sharing banner): its own size, always on top, in the task bar. */
+export const MUST_SEE_FRAME = {
+  resizable: false,
+  minimizable: false,
+  maximizable: false,
+  fullscreenable: false,
+  alwaysOnTop: true,
+  skipTaskbar: false,
+} as const satisfies Omit<BrowserWindowConstructorOptions, 'webPreferences'>;
+
 /**
  * An always-on-top window that must be seen (consent, ransomware alert): above full-screen apps on
  * every workspace, shown and flashed once ready, destroyed if its renderer dies (logged), loaded

@@ -1,7 +1,7 @@
 import { screen, type BrowserWindow } from 'electron';
 import type { IpcPush, TripwireState } from '@vigie/common';
 import type { Logger } from '../platform/ports.js';
-import { hardenedWindow, presentOnTop } from './security.js';
+import { MUST_SEE_FRAME, hardenedWindow, presentOnTop } from './security.js';
 
 /** Height of the alert window; its width is the whole screen's. */
 const ALERT_HEIGHT = 460;
@@ -58,12 +58,7 @@ export class TripwireWindow {
         ...alertBounds(screen.getPrimaryDisplay().workArea),
         show: false,
         frame: false,
-        resizable: false,
-        minimizable: false,
-        maximizable: false,
-        fullscreenable: false,
-        alwaysOnTop: true,
-        skipTaskbar: false,
+        ...MUST_SEE_FRAME,
         title: 'Vigie — alerte',
         backgroundColor: '#8b1a14',
       },

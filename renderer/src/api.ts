@@ -1,11 +1,22 @@
-import type { VigieApi } from '@vigie/common';
-import { BRIDGE } from '@vigie/common';
+import { BRIDGE, err, type Result, type VigieApi } from '@vigie/common';
 import { createBridge, takeSecret, type TransportStatus } from './bridge.js';
 
 declare global {
   interface Window {
     /** Provided by Electron's preload; absent in the browser host, where the bridge builds it. */
     vigie?: VigieApi;
+  }
+}
+
+/**
+ * The app's answer to one call; a call that throws instead (the bridge lost, the app gone) answers
+ * INTERNAL, which the screens say in plain words like any other error.
+ */
+export async function answerOf<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await call();
+  } catch {
+    return err('INTERNAL', '');
   }
 }
 

@@ -1,6 +1,8 @@
+import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { AppState, ErrorBody, HelpTopic, Locale, Result, VigieApi } from '@vigie/common';
 import type { TransportStatus } from './bridge.js';
+import { answerOf } from './api.js';
 
 /** What the UI calls; each answers a Result and records a failure in `error`. */
 export type Action = 'enroll' | 'requestHelp' | 'updateRequest' | 'cancel' | 'sendChat' | 'dismissClosed' | 'setLocale';
@@ -32,16 +34,9 @@ export const useStore = create<Store>((set, get) => {
     const api = get().api;
     if (!api) return false;
     set((s) => ({ busy: { ...s.busy, [action]: true }, error: s.error?.action === action ? null : s.error }));
-    try {
-      const r = await call(api);
-      if (!r.ok) set({ error: { action, body: r.error } });
-      return r.ok;
-    } catch {
-      set({ error: { action, body: { code: 'INTERNAL', message: '' } } });
-      return false;
-    } finally {
-      set((s) => ({ busy: { ...s.busy, [action]: false } }));
-    }
+    const r = await answerOf(() => call(api));
+    set((s) => ({ busy: { ...s.busy, [action]: false }, ...(r.ok ? {} : { error: { action, body: r.error } }) }));
+    return r.ok;
   }
 
   return {
@@ -71,3 +66,11 @@ export const useStore = create<Store>((set, get) => {
     setLocale: (locale) => run('setLocale', (api) => api.app.setLocale({ locale })),
   };
 });
+
+/** Attaches a store (its pushes, its first load) to the app's API as soon as there is one. */
+export function useAttach(attach: (api: VigieApi) => void): void {
+  const api = useStore((s) => s.api);
+  useEffect(() => {
+    if (api) attach(api);
+  }, [api, attach]);
+}

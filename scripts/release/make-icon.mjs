@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
+import { encodePng, rasterise } from '../png.mjs';
 
 const SIZE = 1024;
 const SS = 4; // supersampling per axis for smooth edges
@@ -41,63 +41,7 @@ function colourAt(x, y) {
   return mix(TOP, BOTTOM, (y - 64) / (SIZE - 128));
 }
 
-const raw = Buffer.alloc((SIZE * 4 + 1) * SIZE);
-for (let py = 0; py < SIZE; py++) {
-  raw[py * (SIZE * 4 + 1)] = 0; // filter: none
-  for (let px = 0; px < SIZE; px++) {
-    let r = 0,
-      g = 0,
-      b = 0,
-      a = 0;
-    for (let sy = 0; sy < SS; sy++) {
-      for (let sx = 0; sx < SS; sx++) {
-        const c = colourAt(px + (sx + 0.5) / SS, py + (sy + 0.5) / SS);
-        if (!c) continue;
-        r += c[0];
-        g += c[1];
-        b += c[2];
-        a += 1;
-      }
-    }
-    const o = py * (SIZE * 4 + 1) + 1 + px * 4;
-    if (a > 0) {
-      raw[o] = Math.round(r / a);
-      raw[o + 1] = Math.round(g / a);
-      raw[o + 2] = Math.round(b / a);
-    }
-    raw[o + 3] = Math.round((a / (SS * SS)) * 255);
-  }
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const crc32 = (buf) => {
-  let c = 0xffffffff;
-  for (const byte of buf) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-};
-const chunk = (type, data) => {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-};
-const ihdr = Buffer.alloc(13);
-ihdr.writeUInt32BE(SIZE, 0);
-ihdr.writeUInt32BE(SIZE, 4);
-ihdr[8] = 8; // bit depth
-ihdr[9] = 6; // RGBA
-const png = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  chunk('IHDR', ihdr),
-  chunk('IDAT', deflateSync(raw, { level: 9 })),
-  chunk('IEND', Buffer.alloc(0)),
-]);
+const png = encodePng(SIZE, rasterise(SIZE, SS, colourAt));
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'icon.png');
 writeFileSync(out, png);
 process.stdout.write(`wrote ${out} (${png.length} bytes)\n`);

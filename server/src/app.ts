@@ -125,7 +125,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
     db,
     audit: services.audit,
     key,
-    timeZone: async () => (await settings.supportRecord()).settings.timeZone,
+    timeZone: () => settings.timeZone(),
     onError: (e, requestId) => log.error({ err: e, requestId }, 'receipt not issued'),
   });
   const updates = createUpdatesService({

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP } from '@vigie/common';
-import { runCli } from './cli.js';
-import { PASSWORD, createHelp, data, newDevice, newTech, startTestHub, type TestHub } from './test-support/fixture.js';
+import { hubCli, runHubCli, acceptedHelp, data, newDevice, newTech, PASSWORD, startTestHub, type TestHub } from './test-support/fixture.js';
 import { openRawStore, testStoreEnv, testStoreKind } from './test-support/store.js';
 import { emitAck } from './test-support/sockets.js';
 
@@ -17,28 +16,12 @@ beforeAll(async () => {
     body: JSON.stringify({ login: tech.login, password: 'wrong', totp: '000000' }),
   });
   const dev = await newDevice(t);
-  const { request } = await createHelp(dev);
-  data(await emitAck(tech.socket, 'help:accept', { requestId: request.id }));
+  const request = await acceptedHelp(dev, tech);
   data(await emitAck(tech.socket, 'help:resolve', { requestId: request.id, note: 'fait' }));
   await fetch(t.hub.url + HTTP.logout, { method: 'POST', headers: { cookie: tech.cookie } });
   await t.hub.admin.revokeDevice(dev.deviceId);
 });
 afterAll(() => t.close());
-
-function cliIo(stdin = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      out: (s: string) => out.push(s),
-      err: (s: string) => err.push(s),
-      readPassword: async () => PASSWORD,
-      readStdin: async () => stdin,
-    },
-  };
-}
 
 describe('audit log', () => {
   it('records every step, each row chained to the previous one', async () => {
@@ -75,10 +58,7 @@ describe('audit log', () => {
 
   it('detects an edited row, a deleted row and a deleted tail (the table itself refuses changes)', async () => {
     const raw = await openRawStore(t.dir);
-    const cliVerify = async () => {
-      const cli = cliIo();
-      return { rc: await runCli(['--data-dir', t.dir, 'audit', 'verify'], cli.io, await testStoreEnv(t.dir)), ...cli };
-    };
+    const cliVerify = () => hubCli(t, 'audit', 'verify');
     try {
       await expect(sql`UPDATE audit_log SET action = 'x' WHERE seq = 3`.execute(raw)).rejects.toThrow(/append-only/);
       await expect(sql`DELETE FROM audit_log WHERE seq = 3`.execute(raw)).rejects.toThrow(/append-only/);
@@ -96,7 +76,7 @@ describe('audit log', () => {
       expect(await t.hub.admin.verifyAudit()).toMatchObject({ ok: false, brokenAt: 5 });
       const broken = await cliVerify();
       expect(broken.rc).toBe(2);
-      expect(broken.err.join('\n')).toMatch(/AUDIT LOG BROKEN at entry 5/);
+      expect(broken.err).toMatch(/AUDIT LOG BROKEN at entry 5/);
       await raw.insertInto('audit_log').values(row5).execute();
       expect((await t.hub.admin.verifyAudit()).ok).toBe(true);
 
@@ -106,7 +86,7 @@ describe('audit log', () => {
       await raw.insertInto('audit_log').values(last).execute();
       const ok = await cliVerify();
       expect(ok.rc).toBe(0);
-      expect(ok.out.join('\n')).toMatch(/intact/);
+      expect(ok.out).toMatch(/intact/);
     } finally {
       await raw.destroy();
     }
@@ -115,11 +95,7 @@ describe('audit log', () => {
 
 describe('CLI', () => {
   it('manages practices, technicians and devices on the hub’s data folder', async () => {
-    const run = async (args: string[], stdin = '') => {
-      const c = cliIo(stdin);
-      const rc = await runCli(['--data-dir', t.dir, ...args], c.io, await testStoreEnv(t.dir));
-      return { rc, out: c.out.join('\n'), err: c.err.join('\n') };
-    };
+    const run = async (args: string[], stdin = '') => runHubCli(t.dir, args, { env: await testStoreEnv(t.dir), stdin });
     const added = await run(['practice', 'add', 'Maison', 'de', 'santé']);
     expect(added.rc).toBe(0);
     const codeMatch = /Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(added.out);

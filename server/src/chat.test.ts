@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemMessageText, type ChatMessage, type ChatReceipts } from '@vigie/common';
 import {
+  acceptedHelp,
   chatPayload,
   code,
   createHelp,
@@ -28,8 +29,7 @@ afterAll(() => t.close());
 
 async function assignedRequest(): Promise<{ dev: TestDevice; requestId: string }> {
   const dev = await newDevice(t, 'Poste Chat');
-  const { request } = await createHelp(dev);
-  data(await emitAck(tech.socket, 'help:accept', { requestId: request.id }));
+  const request = await acceptedHelp(dev, tech);
   return { dev, requestId: request.id };
 }
 

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { createInterface } from 'node:readline';
 import qrcode from 'qrcode-terminal';
 import { TechnicianRole, VigieError } from '@vigie/common';
+import { takeFlag, takeOption } from './cli-args.js';
 import { loadConfig, ConfigError } from './config.js';
 import { HubKeyError, loadOrCreateHubKey } from './hub-key.js';
 import { createServices, prepareServices, type Services } from './services/index.js';
@@ -50,21 +51,6 @@ interface Io {
   err: (s: string) => void;
   readPassword: (prompt: string) => Promise<string>;
   readStdin: () => Promise<string>;
-}
-
-function takeFlag(args: string[], name: string): boolean {
-  const i = args.indexOf(name);
-  if (i < 0) return false;
-  args.splice(i, 1);
-  return true;
-}
-function takeOption(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new VigieError('BAD_REQUEST', `${name} needs a value`);
-  args.splice(i, 2);
-  return v;
 }
 
 /** `--ttl-hours N` (a positive number of hours) when given. */
@@ -123,7 +109,7 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv = pr
         db,
         audit: s.audit,
         key,
-        timeZone: async () => (await settings.supportRecord()).settings.timeZone,
+        timeZone: () => settings.timeZone(),
       });
       return await runReceiptsCommand(args, { db, audit: s.audit, key, receipts, out: io.out, err: io.err });
     }

@@ -8,6 +8,7 @@ import { BACKUP_SYSTEM_TEXT } from './backup/relay.js';
 import { TEST_NOW, answer, restoreJob } from './backup/test-support/index.js';
 import { UPDATE_REPORTS_PER_DEVICE } from './updates/service.js';
 import {
+  acceptedHelp,
   code,
   createHelp,
   data,
@@ -46,8 +47,7 @@ beforeAll(async () => {
   t = await startTestHub({ socket: { ratePerSecond: 10_000, burst: 10_000 } });
   tech = await newTech(t, 'technician', 'Julie Martin');
   dev = await newDevice(t, 'Accueil');
-  req = (await createHelp(dev)).request;
-  data(await emitAck(tech.socket, 'help:accept', { requestId: req.id }));
+  req = await acceptedHelp(dev, tech);
 });
 afterAll(() => t.close());
 

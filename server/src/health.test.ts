@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HEALTH_REPORT_MAX_BYTES,
   HealthReport,
-  computeHealthSummary,
+  scoredReport,
   healthReportBytes,
   type CheckResult,
   type HealthSummary,
@@ -62,15 +62,10 @@ function makeReport(
     ],
     durationMs: 5,
   }));
-  const summary = computeHealthSummary({ checks, finishedAt });
   return HealthReport.parse({
     version: 1,
-    checks,
-    score: summary.score,
-    worst: summary.worst,
-    summary,
+    ...scoredReport(checks, finishedAt),
     startedAt: finishedAt,
-    finishedAt,
     os: { family: 'linux', name: 'Debian GNU/Linux 12 (bookworm)', version: '6.1' },
     trigger: 'manual',
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, HelpDetail, HelpRequest, QueuePosition, QueueSnapshot } from '@vigie/common';
 import {
+  acceptedHelp,
   code,
   context,
   createHelp,
@@ -177,8 +178,7 @@ describe('help requests', () => {
 
   it('the device can cancel an assigned request: both sides hear it', async () => {
     const dev = await newDevice(t);
-    const { request } = await createHelp(dev);
-    data(await emitAck(tech1.socket, 'help:accept', { requestId: request.id }));
+    const request = await acceptedHelp(dev, tech1);
     const techUpd = nextEvent<HelpRequest>(tech1.socket, 'help:updated', (r) => r.id === request.id && r.status === 'cancelled');
     const techMsg = nextEvent<ChatMessage>(
       tech1.socket,

@@ -92,6 +92,30 @@ export const RestoreJob = z.object({
 });
 export type RestoreJob = z.infer<typeof RestoreJob>;
 
+/** How far along a job is; done, failed and cancelled are all the end. */
+export const RESTORE_STATE_RANK: Readonly<Record<RestoreState, number>> = {
+  queued: 0,
+  preparing: 1,
+  restoring: 2,
+  verifying: 3,
+  moving: 4,
+  done: 5,
+  failed: 5,
+  cancelled: 5,
+};
+
+/**
+ * Of two reports of the same job, the one to keep: a job only moves forward, so an answer that
+ * arrives after a newer push does not take it back; at the same step, the one further in bytes.
+ */
+export function newerRestoreJob(a: RestoreJob | undefined, b: RestoreJob): RestoreJob {
+  if (!a) return b;
+  const ra = RESTORE_STATE_RANK[a.state];
+  const rb = RESTORE_STATE_RANK[b.state];
+  if (rb !== ra) return rb > ra ? b : a;
+  return (b.progress?.bytesDone ?? 0) >= (a.progress?.bytesDone ?? 0) ? b : a;
+}
+
 // ---------- places: where things are, in the practitioner's words ----------
 
 /**

@@ -98,6 +98,15 @@ export function computeHealthSummary(report: {
   };
 }
 
+/** A report's scored part, worked out from its checks (the hub works it out again from the checks it receives). */
+export function scoredReport(
+  checks: CheckResult[],
+  finishedAt: string,
+): Pick<HealthReport, 'checks' | 'score' | 'worst' | 'summary' | 'finishedAt'> {
+  const summary = computeHealthSummary({ checks, finishedAt });
+  return { checks, score: summary.score, worst: summary.worst, summary, finishedAt };
+}
+
 export function toHistoryEntry(report: Pick<HealthReport, 'finishedAt' | 'score' | 'worst' | 'checks'>): HealthHistoryEntry {
   const statuses: Partial<Record<CheckId, HealthStatus>> = {};
   for (const c of report.checks) statuses[c.id] = c.status;

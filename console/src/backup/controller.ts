@@ -4,6 +4,8 @@ import {
   backoffDelay,
   err,
   isRetryable,
+  newerRestoreJob,
+  RESTORE_STATE_RANK,
   type BackupAccess,
   type BackupScope,
   type BackupStatus,
@@ -53,16 +55,6 @@ const DEFAULT_MS = BACKUP_RELAY_TIMEOUTS.defaultMs + BACKUP_RELAY_TIMEOUTS.conso
 /** A device or hub too busy to answer (TIMEOUT, OFFLINE for a moment…) is asked again, a few times, with back-off. */
 const LOAD_RETRIES = 4;
 const SEARCH_MS = BACKUP_RELAY_TIMEOUTS.searchMs + BACKUP_RELAY_TIMEOUTS.consoleMarginMs;
-const RANK: Record<RestoreJob['state'], number> = {
-  queued: 0,
-  preparing: 1,
-  restoring: 2,
-  verifying: 3,
-  moving: 4,
-  done: 5,
-  failed: 5,
-  cancelled: 5,
-};
 
 /** One string per scope: the store's key. */
 export const scopeKey = (s: BackupScope): string => ('requestId' in s ? `request:${s.requestId}` : `access:${s.accessId}`);
@@ -143,13 +135,14 @@ export class BackupConsole {
   /** « Restaurer sur le poste »: the job comes back at once, its progress follows by push. */
   async restore(scope: BackupScope, input: RestoreRequestInput): Promise<Result<RestoreJob>> {
     const r = await this.client.request('backup:restore', { ...scope, input }, DEFAULT_MS);
-    if (r.ok) this.patch(scope, (e) => ({ jobs: { ...e.jobs, [r.data.id]: newer(e.jobs[r.data.id], r.data) }, lastJobId: r.data.id }));
+    if (r.ok)
+      this.patch(scope, (e) => ({ jobs: { ...e.jobs, [r.data.id]: newerRestoreJob(e.jobs[r.data.id], r.data) }, lastJobId: r.data.id }));
     return r;
   }
 
   async cancel(scope: BackupScope, jobId: string): Promise<Result<RestoreJob>> {
     const r = await this.client.request('backup:cancel-restore', { ...scope, jobId }, DEFAULT_MS);
-    if (r.ok) this.patch(scope, (e) => ({ jobs: { ...e.jobs, [jobId]: newer(e.jobs[jobId], r.data) } }));
+    if (r.ok) this.patch(scope, (e) => ({ jobs: { ...e.jobs, [jobId]: newerRestoreJob(e.jobs[jobId], r.data) } }));
     return r;
   }
 
@@ -186,9 +179,10 @@ export class BackupConsole {
   }
 
   private onProgress(scope: BackupScope, job: RestoreJob): void {
-    this.patch(scope, (e) => ({ jobs: { ...e.jobs, [job.id]: newer(e.jobs[job.id], job) }, lastJobId: e.lastJobId ?? job.id }));
+    this.patch(scope, (e) => ({ jobs: { ...e.jobs, [job.id]: newerRestoreJob(e.jobs[job.id], job) }, lastJobId: e.lastJobId ?? job.id }));
     // A finished restore changes what the device holds: refresh the listing's status.
-    if (RANK[job.state] === 5 && this.store.getState().byScope[scopeKey(scope)]?.load === 'ready') void this.load(scope);
+    if (RESTORE_STATE_RANK[job.state] === RESTORE_STATE_RANK.done && this.store.getState().byScope[scopeKey(scope)]?.load === 'ready')
+      void this.load(scope);
   }
 
   private patch(scope: BackupScope, fn: (e: DeviceBackups) => Partial<DeviceBackups>): void {
@@ -209,13 +203,6 @@ export class BackupConsole {
 
 const parseKey = (key: string): BackupScope =>
   key.startsWith('request:') ? { requestId: key.slice('request:'.length) } : { accessId: key.slice('access:'.length) };
-
-/** A job only moves forward (a push may overtake the answer). */
-function newer(a: RestoreJob | undefined, b: RestoreJob): RestoreJob {
-  if (!a) return b;
-  if (RANK[b.state] !== RANK[a.state]) return RANK[b.state] > RANK[a.state] ? b : a;
-  return (b.progress?.bytesDone ?? 0) >= (a.progress?.bytesDone ?? 0) ? b : a;
-}
 
 const ACCESS_RANK: Record<BackupAccess['state'], number> = { 'consent-pending': 0, granted: 1, ended: 2 };
 

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { HEALTH_STRINGS, type Locale } from '@vigie/common';
 import { navigate, useController, useUi } from '../app/context';
 import { DeviceStatus } from '../components/DeviceStatus';
+import { ChoiceField, Field } from '../components/Field';
 import { routeHref } from '../lib/router';
 import { formatDateTime } from '../lib/time';
 import { relativeAge } from './format';
@@ -149,19 +150,15 @@ export function FleetPage() {
       <p className="muted">{t('fleet.intro')}</p>
 
       <form className="fleet-filters" role="search" aria-label={t('fleet.filters')} onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor={practiceId}>{t('fleet.practice')}</label>
-          <select id={practiceId} value={filter.practiceId} onChange={(e) => setFilter((f) => ({ ...f, practiceId: e.target.value }))}>
-            <option value="">{t('fleet.allPractices')}</option>
-            {practices.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field fleet-filters__search">
-          <label htmlFor={searchId}>{t('fleet.search')}</label>
+        <ChoiceField
+          id={practiceId}
+          label={t('fleet.practice')}
+          all={t('fleet.allPractices')}
+          options={practices.map((p) => ({ value: p.id, label: p.name }))}
+          value={filter.practiceId}
+          onChange={(e) => setFilter((f) => ({ ...f, practiceId: e.target.value }))}
+        />
+        <Field id={searchId} label={t('fleet.search')} className="fleet-filters__search">
           <input
             id={searchId}
             type="search"
@@ -169,7 +166,7 @@ export function FleetPage() {
             placeholder={t('fleet.searchPlaceholder')}
             onChange={(e) => setFilter((f) => ({ ...f, text: e.target.value }))}
           />
-        </div>
+        </Field>
         <label className="fleet-filters__check">
           <input
             type="checkbox"

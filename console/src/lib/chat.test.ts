@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatReceipts } from '@vigie/common';
+import { chatMessage, uuid } from '@vigie/common/test-support/samples';
 import { deliveryState, parseStoredOutbox, pruneOutbox, sendable, timeline, unreadCount, type OutboxItem } from './chat';
 
 const REQ = 'req-1';
-let n = 0;
-const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-function msg(seq: number, author: ChatMessage['author'] = 'device', id = uuid(++n)): ChatMessage {
-  const at = new Date(Date.UTC(2025, 10, 28, 10, 0, seq)).toISOString();
-  return {
-    id,
-    requestId: REQ,
-    seq,
-    author,
-    authorName: author === 'device' ? 'Dr Martin' : 'Alice',
-    text: `m${seq}`,
-    sentAt: at,
-    createdAt: at,
-  };
-}
+const msg = (seq: number, author: ChatMessage['author'] = 'device', id?: string) => chatMessage(seq, author, REQ, id);
 function out(id: string, sentAt: string, state: OutboxItem['state'] = 'queued', requestId = REQ): OutboxItem {
   return { id, requestId, text: `t-${id}`, sentAt, state, attempts: 0 };
 }

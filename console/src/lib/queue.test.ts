@@ -1,24 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueItem } from '@vigie/common';
+import { helpRequest } from '@vigie/common/test-support/samples';
 import { arrivals, orderQueue } from './queue';
 
 function item(id: string, status: QueueItem['status'], createdAt: string, assignedAt: string | null = null): QueueItem {
   return {
-    id,
-    clientId: '00000000-0000-4000-8000-000000000001',
-    deviceId: `dev-${id}`,
-    deviceName: `Poste ${id}`,
-    practiceId: 'p1',
-    practiceName: 'Cabinet',
-    status,
-    topic: null,
-    description: null,
-    context: null,
-    createdAt,
-    assignedAt,
-    closedAt: null,
-    technician: null,
-    resolutionNote: null,
+    ...helpRequest({
+      id,
+      clientId: '00000000-0000-4000-8000-000000000001',
+      deviceId: `dev-${id}`,
+      deviceName: `Poste ${id}`,
+      status,
+      createdAt,
+      assignedAt,
+    }),
     deviceOnline: true,
   };
 }

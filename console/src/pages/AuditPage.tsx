@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { AUDIT_ACTS, type AuditView } from '@vigie/common';
 import { useController, useSession } from '../app/context';
+import { ChoiceField, Field, type ChoiceOption } from '../components/Field';
 import { saveFile } from '../lib/download';
 import { routeHref } from '../lib/router';
 import { formatDateTime } from '../lib/time';
@@ -113,6 +114,9 @@ export function AuditPage() {
     void controller.audit.search(form);
   };
   const set = (k: keyof AuditFilters) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const choice = (key: 'practiceId' | 'technicianId' | 'act', id: string, label: string, all: string, options: ChoiceOption[]) => (
+    <ChoiceField id={id} label={label} all={all} options={options} value={form[key]} onChange={set(key)} />
+  );
 
   return (
     <section className="page audit" aria-labelledby="audit-title">
@@ -121,47 +125,33 @@ export function AuditPage() {
       </div>
       <p className="muted">{t('audit.intro')}</p>
       <form className="fleet-filters audit-filters" role="search" aria-label={t('audit.filters')} onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={ids.practice}>{t('audit.practice')}</label>
-          <select id={ids.practice} value={form.practiceId} onChange={set('practiceId')}>
-            <option value="">{t('audit.allPractices')}</option>
-            {st.options?.practices.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.tech}>{t('audit.technician')}</label>
-          <select id={ids.tech} value={form.technicianId} onChange={set('technicianId')}>
-            <option value="">{t('audit.allTechnicians')}</option>
-            {st.options?.technicians.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.act}>{t('audit.act')}</label>
-          <select id={ids.act} value={form.act} onChange={set('act')}>
-            <option value="">{t('audit.allActs')}</option>
-            {ACTS.map((a) => (
-              <option key={a} value={a}>
-                {t(`audit.acts.${a}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.from}>{t('audit.from')}</label>
+        {choice(
+          'practiceId',
+          ids.practice,
+          t('audit.practice'),
+          t('audit.allPractices'),
+          (st.options?.practices ?? []).map((p) => ({ value: p.id, label: p.name })),
+        )}
+        {choice(
+          'technicianId',
+          ids.tech,
+          t('audit.technician'),
+          t('audit.allTechnicians'),
+          (st.options?.technicians ?? []).map((x) => ({ value: x.id, label: x.name })),
+        )}
+        {choice(
+          'act',
+          ids.act,
+          t('audit.act'),
+          t('audit.allActs'),
+          ACTS.map((a) => ({ value: a, label: t(`audit.acts.${a}`) })),
+        )}
+        <Field id={ids.from} label={t('audit.from')}>
           <input id={ids.from} type="date" value={form.from} onChange={set('from')} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.to}>{t('audit.to')}</label>
+        </Field>
+        <Field id={ids.to} label={t('audit.to')}>
           <input id={ids.to} type="date" value={form.to} onChange={set('to')} />
-        </div>
+        </Field>
         <button type="submit" className="btn btn--primary" disabled={st.status === 'loading'}>
           {t('audit.apply')}
         </button>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorBody } from '@vigie/common';
 import { useController, useSession, useUi } from '../app/context';
+import { Field } from '../components/Field';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 
 /** Milliseconds to wait after LOCKED_OUT, from the hub's details (retryAfterMs or retryAfterSeconds). */
@@ -88,8 +89,7 @@ export function LoginPage() {
           </p>
         ) : null}
         <form onSubmit={(e) => void submit(e)} noValidate className="form">
-          <div className="field">
-            <label htmlFor="login">{t('login.login')}</label>
+          <Field id="login" label={t('login.login')}>
             <input
               ref={loginRef}
               id="login"
@@ -99,9 +99,8 @@ export function LoginPage() {
               value={login}
               onChange={(e) => setLogin(e.target.value)}
             />
-          </div>
-          <div className="field">
-            <label htmlFor="password">{t('login.password')}</label>
+          </Field>
+          <Field id="password" label={t('login.password')}>
             <input
               ref={passwordRef}
               id="password"
@@ -112,9 +111,8 @@ export function LoginPage() {
               value={password}
               onChange={(e) => setPassword(e.target.value)}
             />
-          </div>
-          <div className="field">
-            <label htmlFor="totp">{t('login.totp')}</label>
+          </Field>
+          <Field id="totp" label={t('login.totp')}>
             <input
               ref={totpRef}
               id="totp"
@@ -132,7 +130,7 @@ export function LoginPage() {
             <p id="totp-hint" className="field__hint">
               {t('login.totpHint')}
             </p>
-          </div>
+          </Field>
           <div className="login__error" role="alert" data-testid="login-error">
             {errorText ? <p className="notice notice--error">{errorText}</p> : null}
           </div>

@@ -1,18 +1,14 @@
-import { createStore } from 'zustand/vanilla';
-import type { ErrorBody, SafetyIntervention } from '@vigie/common';
+import type { SafetyIntervention } from '@vigie/common';
 import type { Logger } from '../lib/log';
+import { PerRequestViews, type PerRequestState, type RequestView } from '../lib/per-request';
 import type { TechClient } from '../lib/socket';
 
 /** A request's intervention as the practice's app reported it (issue 12), kept fresh by `backup:safety`. */
-export interface SafetyView {
+export interface SafetyView extends RequestView {
   intervention: SafetyIntervention | null;
-  load: 'idle' | 'loading' | 'ready' | 'error';
-  error: ErrorBody | null;
 }
 
-export interface SafetyConsoleState {
-  byRequest: Record<string, SafetyView>;
-}
+export type SafetyConsoleState = PerRequestState<SafetyView>;
 
 const empty = (): SafetyView => ({ intervention: null, load: 'idle', error: null });
 /** A report only moves forward: an answer that arrives after a newer push does not take it back. */
@@ -23,31 +19,20 @@ const newer = (a: SafetyIntervention | null, b: SafetyIntervention | null) => (a
  * shows them: the hub's kept report (`backup:safety-get`, on open and after a reconnection) and
  * every new one pushed by the hub (`backup:safety`).
  */
-export class SafetyConsole {
-  readonly store = createStore<SafetyConsoleState>()(() => ({ byRequest: {} }));
-
+export class SafetyConsole extends PerRequestViews<SafetyView> {
   constructor(
-    private readonly client: TechClient,
+    client: TechClient,
     private readonly log: Logger,
-  ) {}
+  ) {
+    super(client, empty);
+  }
 
   attach(): () => void {
-    const offs = [
+    return this.listen(
       this.client.on('backup:safety', (p) =>
         this.patch(p.requestId, (v) => ({ intervention: newer(v.intervention, p.intervention), load: 'ready', error: null })),
       ),
-      this.client.onStatus((s) => {
-        if (s !== 'connected') return;
-        for (const [id, v] of Object.entries(this.store.getState().byRequest)) if (v.load !== 'idle') void this.load(id);
-      }),
-    ];
-    return () => {
-      for (const off of offs) off();
-    };
-  }
-
-  reset(): void {
-    this.store.setState({ byRequest: {} });
+    );
   }
 
   async load(requestId: string): Promise<void> {
@@ -57,12 +42,5 @@ export class SafetyConsole {
     this.patch(requestId, (v) =>
       r.ok ? { intervention: newer(v.intervention, r.data), load: 'ready', error: null } : { load: 'error', error: r.error },
     );
-  }
-
-  private patch(requestId: string, fn: (v: SafetyView) => Partial<SafetyView>): void {
-    this.store.setState((s) => {
-      const v = s.byRequest[requestId] ?? empty();
-      return { byRequest: { ...s.byRequest, [requestId]: { ...v, ...fn(v) } } };
-    });
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { QueuePosition, SupportStatus, WEEKDAYS, type Locale, type QueueItem, type WaitMessage } from '@vigie/common';
+import { QueuePosition, SupportStatus, WEEKDAYS, type Locale, type QueueItem } from '@vigie/common';
+import { helpRequest, queuePosition as pos } from '@vigie/common/test-support/samples';
 import { createI18n } from '../i18n';
 import type { Alerts } from '../lib/alerts';
 import { createLogger } from '../lib/log';
@@ -14,22 +15,6 @@ import { supportEn, supportFr } from './strings';
 // Monday 6 January 2025, 21:00 in Paris.
 const NOW = Date.parse('2025-01-06T20:00:00Z');
 
-function pos(key: WaitMessage['key'], params: Partial<WaitMessage['params']> = {}, requestId = 'r1'): QueuePosition {
-  const p = {
-    position: 1,
-    waiting: 1,
-    waitedSeconds: 20,
-    techniciansAvailable: 1,
-    etaMinutes: null,
-    medianPickupSeconds: null,
-    samples: 0,
-    opensAt: null,
-    timeZone: 'Europe/Paris',
-    phone: null,
-    ...params,
-  };
-  return QueuePosition.parse({ requestId, position: p.position, waiting: p.waiting, etaSeconds: 90, wait: { key, params: p } });
-}
 const told = (locale: Locale, p: QueuePosition | undefined, now = NOW) => toldText(createI18n(locale).t, locale, p, now);
 
 describe('what the console says each practice is told', () => {
@@ -159,25 +144,17 @@ describe('the alert past 3 minutes', () => {
     const off = c.attach();
     return { c, calls, announced, queue, off };
   }
-  const item = (id: string, practiceName: string): QueueItem =>
-    ({
+  const item = (id: string, practiceName: string): QueueItem => ({
+    ...helpRequest({
       id,
       clientId: crypto.randomUUID(),
       deviceId: `d-${id}`,
-      deviceName: 'Accueil',
       practiceId: 'p',
       practiceName,
-      status: 'waiting',
-      topic: null,
-      description: null,
-      context: null,
       createdAt: '2025-01-06T19:56:00.000Z',
-      assignedAt: null,
-      closedAt: null,
-      technician: null,
-      resolutionNote: null,
-      deviceOnline: true,
-    }) satisfies QueueItem;
+    }),
+    deviceOnline: true,
+  });
 
   it('chimes, announces and notifies once when a request becomes overdue; again only after it left that state', () => {
     const { calls, announced, queue, off } = setUp({ attention: false });

@@ -1,18 +1,14 @@
-import { createStore } from 'zustand/vanilla';
-import type { ErrorBody, Result, TripwireAlertRecord } from '@vigie/common';
+import type { Result, TripwireAlertRecord } from '@vigie/common';
 import type { Logger } from '../lib/log';
+import { PerRequestViews, type PerRequestState, type RequestView } from '../lib/per-request';
 import type { TechClient } from '../lib/socket';
 
 /** The tripwire alerts of one request, as the workspace shows them. */
-export interface RequestAlerts {
+export interface RequestAlerts extends RequestView {
   records: TripwireAlertRecord[];
-  load: 'idle' | 'loading' | 'ready' | 'error';
-  error: ErrorBody | null;
 }
 
-export interface TripwireConsoleState {
-  byRequest: Record<string, RequestAlerts>;
-}
+export type TripwireConsoleState = PerRequestState<RequestAlerts>;
 
 const empty = (): RequestAlerts => ({ records: [], load: 'idle', error: null });
 
@@ -30,29 +26,18 @@ export function mergeRecord(records: readonly TripwireAlertRecord[], rec: Tripwi
  * evidence (which files and when, the last good snapshot), kept fresh by the hub's
  * `tripwire:alert` pushes, and « Lever l'alerte ». The hub decides who may see and lift.
  */
-export class TripwireConsole {
-  readonly store = createStore<TripwireConsoleState>()(() => ({ byRequest: {} }));
-
+export class TripwireConsole extends PerRequestViews<RequestAlerts> {
   constructor(
-    private readonly client: TechClient,
+    client: TechClient,
     private readonly log: Logger,
-  ) {}
-
-  attach(): () => void {
-    const offs = [
-      this.client.on('tripwire:alert', (rec) => this.patch(rec.requestId, (e) => ({ records: mergeRecord(e.records, rec) }))),
-      this.client.onStatus((s) => {
-        if (s !== 'connected') return;
-        for (const [id, e] of Object.entries(this.store.getState().byRequest)) if (e.load !== 'idle') void this.load(id);
-      }),
-    ];
-    return () => {
-      for (const off of offs) off();
-    };
+  ) {
+    super(client, empty);
   }
 
-  reset(): void {
-    this.store.setState({ byRequest: {} });
+  attach(): () => void {
+    return this.listen(
+      this.client.on('tripwire:alert', (rec) => this.patch(rec.requestId, (e) => ({ records: mergeRecord(e.records, rec) }))),
+    );
   }
 
   async load(requestId: string): Promise<void> {
@@ -69,12 +54,5 @@ export class TripwireConsole {
     const r = await this.client.request('tripwire:lift', { requestId, alertId });
     if (r.ok) this.patch(requestId, (e) => ({ records: mergeRecord(e.records, r.data) }));
     return r;
-  }
-
-  private patch(requestId: string, fn: (e: RequestAlerts) => Partial<RequestAlerts>): void {
-    this.store.setState((s) => {
-      const e = s.byRequest[requestId] ?? empty();
-      return { byRequest: { ...s.byRequest, [requestId]: { ...e, ...fn(e) } } };
-    });
   }
 }

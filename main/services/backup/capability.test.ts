@@ -10,20 +10,20 @@ import type { BackupStatus, BrowseResponse, RestoreJob, SearchResponse, Snapshot
 import type { Hub } from '../../../server/src/app.js';
 import { emitAck, nextEvent, type Socket } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
-import { NodeSystemInfo } from '../../platform/node/system-info.js';
-import { createApp, type VigieApp } from '../app.js';
-import { Backoff } from '../hub/backoff.js';
-import { enrollApp, quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
+import { type VigieApp } from '../app.js';
+import {
+  makeApp,
+  RecordingShell,
+  enrollApp,
+  quietLogger,
+  RecordingNotifier,
+  startHub,
+  technician,
+  tempDir,
+  waitFor,
+} from '../test-support/fixture.js';
 import { createBackupCapability, type BackupCapability } from './capability.js';
 import { localToTree } from './restic/paths.js';
-
-class RecordingShell {
-  readonly opened: string[] = [];
-  async openPath(path: string): Promise<string> {
-    this.opened.push(path);
-    return '';
-  }
-}
 
 const ORIGINAL = 'Compte rendu de consultation — Mme Durand\n';
 
@@ -65,16 +65,7 @@ beforeAll(async () => {
     locale: () => app.state().locale,
     service: { resticCacheDir: join(appDir.path, 'cache'), suggest: { home: join(appDir.path, 'home'), env: {} }, restorePollMs: 50 },
   });
-  app = createApp({
-    dataDir,
-    appVersion: '0.1.0-test',
-    defaultHubUrl: hub.url,
-    logger: quietLogger,
-    ports: { secrets, notifier, system: new NodeSystemInfo() },
-    backupSummary: () => backup.summary(),
-    capabilities: [backup],
-    hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
-  });
+  app = makeApp(dataDir, hub.url, notifier, { ports: { secrets }, backupSummary: () => backup.summary(), capabilities: [backup] });
   app.onPush((name, payload) => pushes.push({ name, payload }));
   await app.start();
   ({ deviceId } = await enrollApp(app, hub));

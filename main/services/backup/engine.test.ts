@@ -157,7 +157,7 @@ describe('failures, produced for real', () => {
     expect(run.outcome).toBe('failed');
     expect(run.error).toMatchObject({ reason: 'wrong-password', message: 'Le mot de passe de la sauvegarde est incorrect.' });
     expect(f.service.status()).toMatchObject({ headline: 'failed', message: 'La sauvegarde a échoué' });
-    expect(f.notifier.sent.at(-1)?.body).toContain('mot de passe');
+    expect(f.notifier.seen.at(-1)?.body).toContain('mot de passe');
     const e = await f.service.listSnapshots().catch((x: unknown) => x);
     expect(e).toBeInstanceOf(VigieError);
     expect(e).toMatchObject({ code: 'INVALID_CREDENTIALS', details: { reason: 'wrong-password' } });
@@ -253,7 +253,7 @@ describe('failures, produced for real', () => {
     expect(r.error?.reason).toBe('interrupted');
     expect(await locksOf(f.repoPath)).toHaveLength(0);
     expect(f.service.status().headline).toBe('stale');
-    expect(f.notifier.sent).toHaveLength(0);
+    expect(f.notifier.seen).toHaveLength(0);
   });
 });
 

@@ -7,36 +7,18 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackupStatus, DisplayInfo, HelpRequest, InputEvent, SafetyIntervention, ScreenSession, ScreenState } from '@vigie/common';
+import type { BackupStatus, DisplayInfo, HelpRequest, SafetyIntervention, ScreenSession, ScreenState } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
 import { emitAck, nextEvent, type Socket } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
-import { NodeSystemInfo } from '../../platform/node/system-info.js';
-import { createApp, type VigieApp } from '../app.js';
-import { Backoff } from '../hub/backoff.js';
+import { type VigieApp } from '../app.js';
 import { screenCapability } from '../screen/capability.js';
-import type { InjectorAvailability, InjectResult, InputInjector } from '../screen/ports.js';
 import { ManualClock } from '@vigie/common/test-support/clock';
-import { enrollApp, quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
+import { makeApp, enrollApp, quietLogger, RecordingNotifier, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
 import { createBackupCapability, type BackupCapability } from './capability.js';
 import { repoTarget } from './repository.js';
 import { HeldBackups } from './test-support/index.js';
-
-class RecordingInjector implements InputInjector {
-  readonly name = 'recording';
-  readonly events: InputEvent[] = [];
-  async availability(): Promise<InjectorAvailability> {
-    return { available: true };
-  }
-  async inject(ev: InputEvent): Promise<InjectResult> {
-    this.events.push(ev);
-    return 'injected';
-  }
-  async readClipboard() {
-    return '';
-  }
-  async writeClipboard() {}
-}
+import { RecordingInjector } from '../screen/test-support/session.js';
 
 const DISPLAY: DisplayInfo = {
   id: 'main',
@@ -102,16 +84,7 @@ beforeAll(async () => {
     clock,
     safety: () => backup.safety,
   });
-  app = createApp({
-    dataDir,
-    appVersion: '0.1.0-test',
-    defaultHubUrl: hub.url,
-    logger: quietLogger,
-    ports: { secrets, notifier, system: new NodeSystemInfo() },
-    backupSummary: () => backup.summary(),
-    capabilities: [backup, screen],
-    hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
-  });
+  app = makeApp(dataDir, hub.url, notifier, { ports: { secrets }, backupSummary: () => backup.summary(), capabilities: [backup, screen] });
   app.onPush((name, payload) => pushes.push({ name, payload }));
   await app.start();
   await enrollApp(app, hub);

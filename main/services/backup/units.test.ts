@@ -10,10 +10,9 @@ import {
   SaveBackupSettingsInput,
   SearchRequest,
 } from '@vigie/common';
-import { createApp } from '../app.js';
+import { makeApp } from '../test-support/fixture.js';
 import { createDispatch } from '../ipc.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
-import { NodeSystemInfo } from '../../platform/node/system-info.js';
 import { suggestFolders } from './defaults.js';
 import { backupCapability, backupHandlers } from './handlers.js';
 import { repoTarget, SECRET_KEYS } from './repository.js';
@@ -274,12 +273,9 @@ describe('app composition', () => {
       suggest: { home: join(dir, 'home'), env: {} },
       resticCacheDir: join(dir, 'cache'),
     });
-    const app = createApp({
-      dataDir: join(dir, 'app'),
-      appVersion: '0.1.0-test',
-      defaultHubUrl: 'http://127.0.0.1:9',
+    const app = makeApp(join(dir, 'app'), 'http://127.0.0.1:9', new RecordingNotifier(), {
       logger: testLogger,
-      ports: { secrets, notifier: new RecordingNotifier(), system: new NodeSystemInfo() },
+      ports: { secrets },
       capabilities: [backupCapability(service)],
       backupSummary: async () => service.summary(),
     });

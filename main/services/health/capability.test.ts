@@ -4,11 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, type HealthReport, type HelpRequest, type QueueSnapshot } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
 import { emitAck, nextEvent } from '../../../server/src/test-support/sockets.js';
-import { FileSecretStore } from '../../platform/node/secret-store.js';
-import { NodeSystemInfo } from '../../platform/node/system-info.js';
-import { createApp, type VigieApp } from '../app.js';
-import { Backoff } from '../hub/backoff.js';
-import { enrollApp, quietLogger, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
+import { type VigieApp } from '../app.js';
+import { makeApp, enrollApp, quietLogger, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
 import { HealthCapability } from './capability.js';
 import * as L from './parsers/linux.js';
 import { NodeCommandRunner } from './runner-node.js';
@@ -66,16 +63,7 @@ async function setUp(): Promise<World> {
     logger: quietLogger,
   });
   const health = new HealthCapability({ service, retryMs: 200 });
-  const app = createApp({
-    dataDir: appDir.path,
-    appVersion: '0.1.0-test',
-    defaultHubUrl: hub.url,
-    logger: quietLogger,
-    ports: { secrets: new FileSecretStore(join(appDir.path, 'secrets.json'), quietLogger), notifier, system: new NodeSystemInfo() },
-    hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
-    healthSummary: () => health.summary(),
-    capabilities: [health],
-  });
+  const app = makeApp(appDir.path, hub.url, notifier, { healthSummary: () => health.summary(), capabilities: [health] });
   const pushes: HealthReport[] = [];
   app.onPush((name, payload) => {
     if (name === 'health:report') pushes.push(payload as HealthReport);

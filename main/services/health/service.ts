@@ -2,11 +2,10 @@ import {
   type Clock,
   HEALTH_HISTORY_MAX,
   HEALTH_STRINGS,
-  computeHealthSummary,
+  scoredReport,
   fillTemplate,
   renderCheckMessage,
   toHistoryEntry,
-  worstStatus,
   type CheckResult,
   type HealthHistoryEntry,
   type HealthOsInfo,
@@ -192,15 +191,7 @@ export class HealthService extends Emitter<HealthEvents> {
     const checks = previous.checks.map((c) => (c.id === 'backup-recency' ? result : c));
     if (!before) checks.push(result);
     if (now.getTime() < Date.parse(previous.finishedAt)) now = new Date(previous.finishedAt);
-    const summary = computeHealthSummary({ checks, finishedAt: now.toISOString() });
-    const report: HealthReport = {
-      ...previous,
-      checks,
-      score: summary.score,
-      worst: worstStatus(checks.map((c) => c.status)),
-      summary,
-      finishedAt: now.toISOString(),
-    };
+    const report: HealthReport = { ...previous, ...scoredReport(checks, now.toISOString()) };
     const entry = toHistoryEntry(report);
     const statusChanged = before?.status !== result.status;
     this.state = {
@@ -282,15 +273,10 @@ export class HealthService extends Emitter<HealthEvents> {
       name: (osName ?? this.o.platform.name ?? this.o.platform.os).slice(0, 200),
       version: (this.o.platform.version ?? '').slice(0, 100),
     };
-    const summary = computeHealthSummary({ checks, finishedAt: finishedAt.toISOString() });
     const report: HealthReport = {
       version: 1,
-      checks,
-      score: summary.score,
-      worst: worstStatus(checks.map((c) => c.status)),
-      summary,
+      ...scoredReport(checks, finishedAt.toISOString()),
       startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
       os,
       trigger,
     };

@@ -11,20 +11,19 @@ import type { HelpRequest, InterventionListResponse } from '@vigie/common';
 import type { Hub } from '../../../server/src/app.js';
 import { emitAck } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
-import { NodeSystemInfo } from '../../platform/node/system-info.js';
-import { createApp, type VigieApp } from '../app.js';
-import type { Shell } from '../backup/ports.js';
-import { Backoff } from '../hub/backoff.js';
-import { RecordingNotifier, enrollApp, quietLogger, startHub, technician, tempDir, waitFor } from '../test-support/fixture.js';
+import { type VigieApp } from '../app.js';
+import {
+  makeApp,
+  RecordingShell,
+  RecordingNotifier,
+  enrollApp,
+  quietLogger,
+  startHub,
+  technician,
+  tempDir,
+  waitFor,
+} from '../test-support/fixture.js';
 import { interventionsCapability } from './capability.js';
-
-class RecordingShell implements Shell {
-  readonly opened: string[] = [];
-  async openPath(path: string): Promise<string> {
-    this.opened.push(path);
-    return '';
-  }
-}
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -45,17 +44,8 @@ describe('« Mes interventions » (app ↔ hub)', () => {
     );
     const folder = join(appDir.path, 'Documents', 'Vigie', 'Interventions');
     const shell = new RecordingShell();
-    const app: VigieApp = createApp({
-      dataDir: join(appDir.path, 'app'),
-      appVersion: '0.1.0-test',
-      defaultHubUrl: hub.url,
-      logger: quietLogger,
-      ports: {
-        secrets: new FileSecretStore(join(appDir.path, 'secrets.json'), quietLogger),
-        notifier: new RecordingNotifier(),
-        system: new NodeSystemInfo(),
-      },
-      hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
+    const app: VigieApp = makeApp(join(appDir.path, 'app'), hub.url, new RecordingNotifier(), {
+      ports: { secrets: new FileSecretStore(join(appDir.path, 'secrets.json'), quietLogger) },
       capabilities: [interventionsCapability({ folder, shell, locale: () => app.state().locale })],
     });
     await app.start();
@@ -124,17 +114,8 @@ describe('« Mes interventions » (app ↔ hub)', () => {
 
   it('a request of another computer is refused; offline, the list says so', async () => {
     const w = await world();
-    const other = createApp({
-      dataDir: join(w.folder, '..', '..', 'other'),
-      appVersion: '0.1.0-test',
-      defaultHubUrl: w.hub.url,
-      logger: quietLogger,
-      ports: {
-        secrets: new FileSecretStore(join(w.folder, '..', '..', 'other-secrets.json'), quietLogger),
-        notifier: new RecordingNotifier(),
-        system: new NodeSystemInfo(),
-      },
-      hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
+    const other = makeApp(join(w.folder, '..', '..', 'other'), w.hub.url, new RecordingNotifier(), {
+      ports: { secrets: new FileSecretStore(join(w.folder, '..', '..', 'other-secrets.json'), quietLogger) },
     });
     await other.start();
     cleanups.push(() => other.stop());

@@ -12,9 +12,10 @@ import { testDatabaseUrl } from '../../../server/src/test-support/store.js';
 import { connectTech, emitAck, loginTechnician, type Socket } from '../../../server/src/test-support/sockets.js';
 import { FileSecretStore } from '../../platform/node/secret-store.js';
 import { NodeSystemInfo } from '../../platform/node/system-info.js';
-import type { Notification, Notifier } from '../../platform/ports.js';
+import type { Notifier } from '../../platform/ports.js';
 import { createApp, type AppOptions, type VigieApp } from '../app.js';
 import { Backoff } from '../hub/backoff.js';
+import { RecordingNotifier } from './recording.js';
 import { createLogger } from '../lib/logger.js';
 
 export const quietLogger = createLogger({ level: (process.env.VIGIE_TEST_LOG as 'debug' | undefined) ?? 'silent' });
@@ -44,28 +45,28 @@ export async function waitFor<T>(
   }
 }
 
-export class RecordingNotifier implements Notifier {
-  readonly seen: Notification[] = [];
-  notify(n: Notification): void {
-    this.seen.push(n);
-  }
-}
+export { RecordingNotifier, RecordingShell } from './recording.js';
 
+/**
+ * The real app on `dataDir` for hub `hubUrl`, with quick reconnection and retries; `extra` on top
+ * (its `ports` replace only the ports it names: the secrets of `dataDir`, the notifier, the system).
+ */
 export function makeApp(
   dataDir: string,
   hubUrl: string,
   notifier: Notifier = new RecordingNotifier(),
-  extra: Partial<AppOptions> = {},
+  extra: Omit<Partial<AppOptions>, 'ports'> & { ports?: Partial<AppOptions['ports']> } = {},
 ): VigieApp {
+  const { ports, ...rest } = extra;
   return createApp({
     dataDir,
     appVersion: '0.1.0-test',
     defaultHubUrl: hubUrl,
     logger: quietLogger,
-    ports: { secrets: new FileSecretStore(join(dataDir, 'secrets.json'), quietLogger), notifier, system: new NodeSystemInfo() },
+    ports: { secrets: new FileSecretStore(join(dataDir, 'secrets.json'), quietLogger), notifier, system: new NodeSystemInfo(), ...ports },
     hub: { backoff: new Backoff(50, 400), ackTimeoutMs: 5000, connectTimeoutMs: 5000 },
     support: { retryDelayMs: 200 },
-    ...extra,
+    ...rest,
   });
 }
 

@@ -163,10 +163,7 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
           this.withdraw('the feed no longer offers it (rollout halted or replaced)');
         return false;
       }
-      await this.markInstalling(pending);
-      this.to({ type: 'installing' });
-      this.log.info('installing update at quit', { from: this.o.currentVersion, to: pending });
-      this.o.engine.quitAndInstall({ relaunch: false });
+      await this.install(pending, 'at quit');
       return true;
     })();
   }
@@ -339,19 +336,20 @@ export class UpdateService extends Emitter<{ status: [UpdaterStatus] }> {
       this.scheduleEvaluate();
       return again;
     }
-    await this.markInstalling(pending);
-    this.to({ type: 'installing' });
-    this.log.info('installing update silently', { from: this.o.currentVersion, to: pending });
-    this.o.engine.quitAndInstall({ relaunch: true });
+    await this.install(pending, 'silently');
     return again;
   }
 
-  private async markInstalling(version: string): Promise<void> {
+  /** Installs `version` now: recorded and reported first, then the app quits (and comes back, unless at quit). */
+  private async install(version: string, when: 'at quit' | 'silently'): Promise<void> {
     this.state.installing = { from: this.o.currentVersion, to: version, at: this.clock.now() };
     await this.save();
     // Queued (and saved) before the app goes away; delivered now if the hub answers quickly, else after the restart.
     await this.report({ outcome: 'installing', currentVersion: this.o.currentVersion, targetVersion: version }, false);
     await withTimeout(this.clock, this.flush(), REPORT_BEFORE_INSTALL_MS).catch(() => undefined);
+    this.to({ type: 'installing' });
+    this.log.info(`installing update ${when}`, { from: this.o.currentVersion, to: version });
+    this.o.engine.quitAndInstall({ relaunch: when === 'silently' });
   }
 
   private withdraw(why: string): void {

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupAccessView, ErrorBody, VigieApi } from '@vigie/common';
 import { useStore } from '../store.js';
+import { ConsentCode } from '../components/ConsentCode.js';
 import { ErrorBlock } from './parts.js';
 import '../screen/screen.css';
 import './backup.css';
@@ -137,13 +138,12 @@ export function AccessConsent() {
       <p id={ids.body}>
         {t('backup.relay.access.body', vars)} {t('backup.relay.access.duration', { minutes: view.grantMinutes })}
       </p>
-      <div className="screen-consent__code" id={ids.code}>
-        <span className="screen-consent__code-label">{t('backup.relay.access.codeLabel')}</span>
-        <strong className="screen-code" aria-label={view.shortCode.split('').join(' ')}>
-          {view.shortCode}
-        </strong>
-        <span className="hint">{t('backup.relay.access.codeHint')}</span>
-      </div>
+      <ConsentCode
+        id={ids.code}
+        code={view.shortCode}
+        label={t('backup.relay.access.codeLabel')}
+        hint={t('backup.relay.access.codeHint')}
+      />
       <p className="screen-consent__countdown" aria-live="off">
         {t('backup.relay.access.countdown', { seconds })}
       </p>

@@ -1,7 +1,7 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { backupHeadlineKey, type AppState, type BackupDay, type BackupStatus, type Locale } from '@vigie/common';
-import { useStore } from '../store.js';
+import { useAttach } from '../store.js';
 import { formatNumber, localeTag } from '../../../web/format.js';
 import { longDate, relative, shortDay, size } from './format.js';
 import { ErrorBlock } from './parts.js';
@@ -87,15 +87,12 @@ function Facts({ status, locale }: { status: BackupStatus; locale: Locale }) {
 /** The "Sauvegardes" tab: one headline, the facts, the 30-day strip, "Sauvegarder maintenant", "Récupérer un fichier". */
 export function BackupPanel({ app }: { app: AppState }) {
   const { t } = useTranslation();
-  const api = useStore((s) => s.api);
   const { status, loaded, unavailable, runNowBusy, runNowError, attach, runNow } = useBackup();
   const [wizard, setWizard] = useState(false);
   const [started, setStarted] = useState(false);
   const locale = app.locale;
 
-  useEffect(() => {
-    if (api) attach(api);
-  }, [api, attach]);
+  useAttach(attach);
 
   if (wizard)
     return (

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorBody, RestoreJob } from '@vigie/common';
-import { useStore } from '../store.js';
+import { useAttach } from '../store.js';
 import { ErrorBlock, RestoreProgressBar, restoredLine, usePlaces } from './parts.js';
 import { backupApi, isFinal, useBackup } from './store.js';
 import './backup.css';
@@ -71,13 +71,10 @@ function TechnicianRestore({ job }: { job: RestoreJob }) {
  * « rapport.pdf » pour vous", the progress, then the result (closed by the practitioner).
  */
 export function RestoreBanner() {
-  const api = useStore((s) => s.api);
   const attach = useBackup((s) => s.attach);
   const jobs = useBackup((s) => s.jobs);
   const dismissed = useBackup((s) => s.dismissed);
-  useEffect(() => {
-    if (api) attach(api);
-  }, [api, attach]);
+  useAttach(attach);
   const shown = Object.values(jobs)
     .filter((j) => j.request.origin === 'technician' && j.requestedBy && !dismissed[j.id])
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))

@@ -1,8 +1,7 @@
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SafetyIntervention } from '@vigie/common';
 import { SafetyChangeList } from '../../../web/SafetyChangeList.js';
-import { useStore } from '../store.js';
+import { useAttach } from '../store.js';
 import { ErrorBlock } from './parts.js';
 import { useSafety } from './safety-store.js';
 import './backup.css';
@@ -69,13 +68,10 @@ function Intervention({ i }: { i: SafetyIntervention }) {
  * until closed (it comes back if the list changes).
  */
 export function SafetyChanges() {
-  const api = useStore((s) => s.api);
   const attach = useSafety((s) => s.attach);
   const byRequest = useSafety((s) => s.byRequest);
   const dismissed = useSafety((s) => s.dismissed);
-  useEffect(() => {
-    if (api) attach(api);
-  }, [api, attach]);
+  useAttach(attach);
   const shown = Object.values(byRequest)
     .filter((i) => i.changes !== null && dismissed[i.requestId] !== i.updatedAt)
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))

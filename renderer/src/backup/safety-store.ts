@@ -1,5 +1,7 @@
 import { create } from 'zustand';
 import type { ErrorBody, SafetyIntervention, VigieApi } from '@vigie/common';
+import { answerOf } from '../api.js';
+import { mergeNewer } from './merge.js';
 
 interface SafetyState {
   /** Interventions kept on this computer, by request id, kept fresh by `backup:safety`. */
@@ -27,34 +29,18 @@ export const useSafety = create<SafetyState>((set, get) => ({
   attach(api) {
     if (attached === api) return;
     attached = api;
-    api.on('backup:safety', (i) => set((s) => ({ byRequest: { ...s.byRequest, [i.requestId]: newer(s.byRequest[i.requestId], i) } })));
-    void api.backup.interventions({}).then(
-      (r) => {
-        if (!r.ok) return;
-        set((s) => {
-          const byRequest = { ...s.byRequest };
-          for (const i of r.data) byRequest[i.requestId] = newer(byRequest[i.requestId], i);
-          return { byRequest };
-        });
-      },
-      () => undefined,
-    );
+    const keep = (items: SafetyIntervention[]) => set((s) => ({ byRequest: mergeNewer(s.byRequest, items, (i) => i.requestId, newer) }));
+    api.on('backup:safety', (i) => keep([i]));
+    void answerOf(() => api.backup.interventions({})).then((r) => r.ok && keep(r.data));
   },
   async undo(requestId) {
     const api = attached;
     if (!api || get().undoBusy) return false;
     set({ undoBusy: requestId, undoError: null });
-    try {
-      const r = await api.backup.undoIntervention({ requestId });
-      if (r.ok) set((s) => ({ byRequest: { ...s.byRequest, [requestId]: newer(s.byRequest[requestId], r.data) } }));
-      else set({ undoError: { requestId, body: r.error } });
-      return r.ok;
-    } catch {
-      set({ undoError: { requestId, body: { code: 'INTERNAL', message: '' } } });
-      return false;
-    } finally {
-      set({ undoBusy: null });
-    }
+    const r = await answerOf(() => api.backup.undoIntervention({ requestId }));
+    if (r.ok) set((s) => ({ undoBusy: null, byRequest: mergeNewer(s.byRequest, [r.data], (i) => i.requestId, newer) }));
+    else set({ undoBusy: null, undoError: { requestId, body: r.error } });
+    return r.ok;
   },
   dismiss(requestId) {
     set((s) => ({ dismissed: { ...s.dismissed, [requestId]: s.byRequest[requestId]?.updatedAt ?? '' } }));

@@ -1,5 +1,7 @@
 import { create } from 'zustand';
-import type { BackupStatus, ErrorBody, Place, RestoreJob, VigieApi } from '@vigie/common';
+import { newerRestoreJob, type BackupStatus, type ErrorBody, type Place, type RestoreJob, type VigieApi } from '@vigie/common';
+import { answerOf } from '../api.js';
+import { mergeNewer } from './merge.js';
 
 const FINAL = new Set<RestoreJob['state']>(['done', 'failed', 'cancelled']);
 
@@ -54,7 +56,8 @@ export const useBackup = create<BackupState>((set, get) => ({
     if (attached === api) return;
     attached = api;
     api.on('backup:status', (status) => set({ status, loaded: true, unavailable: false }));
-    api.on('backup:restoreProgress', (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: newerJob(s.jobs[job.id], job) } })));
+    const keep = (jobs: RestoreJob[]) => set((s) => ({ jobs: mergeNewer(s.jobs, jobs, (j) => j.id, newerRestoreJob) }));
+    api.on('backup:restoreProgress', (job) => keep([job]));
     void api.backup.getStatus({}).then(
       (r) => {
         if (r.ok) set((s) => ({ loaded: true, status: s.status ?? r.data }));
@@ -62,54 +65,18 @@ export const useBackup = create<BackupState>((set, get) => ({
       },
       () => set({ loaded: true }),
     );
-    void api.backup.listRestores({}).then(
-      (r) => {
-        if (!r.ok) return;
-        set((s) => {
-          const jobs = { ...s.jobs };
-          for (const j of r.data) jobs[j.id] = newerJob(jobs[j.id], j);
-          return { jobs };
-        });
-      },
-      () => undefined,
-    );
+    void answerOf(() => api.backup.listRestores({})).then((r) => r.ok && keep(r.data));
     get().loadPlaces();
   },
   async runNow() {
     const api = attached;
     if (!api || get().runNowBusy) return false;
     set({ runNowBusy: true, runNowError: null });
-    try {
-      const r = await api.backup.runNow({});
-      if (r.ok) set({ status: r.data });
-      else set({ runNowError: r.error });
-      return r.ok;
-    } catch {
-      set({ runNowError: { code: 'INTERNAL', message: '' } });
-      return false;
-    } finally {
-      set({ runNowBusy: false });
-    }
+    const r = await answerOf(() => api.backup.runNow({}));
+    set(r.ok ? { runNowBusy: false, status: r.data } : { runNowBusy: false, runNowError: r.error });
+    return r.ok;
   },
   dismiss(jobId) {
     set((s) => ({ dismissed: { ...s.dismissed, [jobId]: true } }));
   },
 }));
-
-/** A job only moves forward: an answer that arrives after a newer push does not take it back. */
-const RANK: Record<RestoreJob['state'], number> = {
-  queued: 0,
-  preparing: 1,
-  restoring: 2,
-  verifying: 3,
-  moving: 4,
-  done: 5,
-  failed: 5,
-  cancelled: 5,
-};
-function newerJob(a: RestoreJob | undefined, b: RestoreJob): RestoreJob {
-  if (!a) return b;
-  if (RANK[b.state] > RANK[a.state]) return b;
-  if (RANK[b.state] < RANK[a.state]) return a;
-  return (b.progress?.bytesDone ?? 0) >= (a.progress?.bytesDone ?? 0) ? b : a;
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupStatus } from '@vigie/common';
+import { backupStatus } from '@vigie/common/test-support/samples';
 import { createI18n } from '../i18n/index.js';
 import type { Place } from '@vigie/common';
 import { headlineText, stripSummary } from './BackupPanel.js';
@@ -11,27 +12,7 @@ function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v as object, `${prefix}${k}.`)));
 }
 
-const base: BackupStatus = {
-  headline: 'ok',
-  lastSuccessAt: null,
-  lastRunAt: null,
-  nextRunAt: null,
-  sizeBytes: null,
-  filesChangedLastRun: null,
-  configured: true,
-  enabled: true,
-  running: false,
-  progress: null,
-  lastRun: null,
-  lastError: null,
-  days: [],
-  repository: null,
-  resticVersion: null,
-  snapshotCount: null,
-  lastCheckAt: null,
-  lastCheckOk: null,
-  lastForgetAt: null,
-};
+const base: BackupStatus = backupStatus();
 
 describe('backup tab strings', () => {
   it('English has exactly the French keys, none empty', () => {

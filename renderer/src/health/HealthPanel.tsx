@@ -1,8 +1,7 @@
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HEALTH_STRINGS, renderCheckMessage, type AppState, type CheckResult, type Locale } from '@vigie/common';
 import { localeTag } from '../../../web/format.js';
-import { useStore } from '../store.js';
+import { useAttach } from '../store.js';
 import { groupChecks, scoreLevel, type CheckGroups } from './model.js';
 import { useHealth } from './store.js';
 import './health.css';
@@ -53,13 +52,10 @@ function Unverified({ checks, locale }: { checks: CheckResult[]; locale: Locale 
 /** The "Sécurité" tab: the score in plain words, the checks to fix first, "Vérifier maintenant". */
 export function HealthPanel({ app }: { app: AppState }) {
   const { t } = useTranslation();
-  const api = useStore((s) => s.api);
   const { report, loaded, unavailable, scanning, done, error, attach, scan } = useHealth();
   const locale = app.locale;
 
-  useEffect(() => {
-    if (api) attach(api);
-  }, [api, attach]);
+  useAttach(attach);
 
   if (unavailable)
     return (

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { ErrorBody, HealthReport, VigieApi } from '@vigie/common';
+import { answerOf } from '../api.js';
 
 interface HealthState {
   report: HealthReport | null;
@@ -32,27 +33,18 @@ export const useHealth = create<HealthState>((set, get) => ({
     if (attached === api) return;
     attached = api;
     api.on('health:report', (report) => set((s) => ({ report: newer(s.report, report) })));
-    void api.health.getReport({}).then(
-      (r) => {
-        if (r.ok) set((s) => ({ loaded: true, report: newer(s.report, r.data) }));
-        else set({ loaded: true, unavailable: r.error.code === 'UNAVAILABLE', error: r.error.code === 'UNAVAILABLE' ? null : r.error });
-      },
-      () => set({ loaded: true, error: { code: 'INTERNAL', message: '' } }),
-    );
+    void answerOf(() => api.health.getReport({})).then((r) => {
+      if (r.ok) set((s) => ({ loaded: true, report: newer(s.report, r.data) }));
+      else set({ loaded: true, unavailable: r.error.code === 'UNAVAILABLE', error: r.error.code === 'UNAVAILABLE' ? null : r.error });
+    });
   },
   async scan() {
     const api = attached;
     if (!api || get().scanning) return;
     set({ scanning: true, error: null, done: null });
-    try {
-      const r = await api.health.scan({});
-      if (r.ok) set((s) => ({ report: newer(s.report, r.data), done: { score: r.data.score, at: r.data.finishedAt } }));
-      else set({ error: r.error, unavailable: r.error.code === 'UNAVAILABLE' });
-    } catch {
-      set({ error: { code: 'INTERNAL', message: '' } });
-    } finally {
-      set({ scanning: false });
-    }
+    const r = await answerOf(() => api.health.scan({}));
+    if (r.ok) set((s) => ({ scanning: false, report: newer(s.report, r.data), done: { score: r.data.score, at: r.data.finishedAt } }));
+    else set({ scanning: false, error: r.error, unavailable: r.error.code === 'UNAVAILABLE' });
   },
 }));
 

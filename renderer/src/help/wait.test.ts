@@ -2,31 +2,14 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
-import { QueuePosition, type Locale, type WaitMessage } from '@vigie/common';
+import { QueuePosition, type Locale } from '@vigie/common';
+import { queuePosition as pos } from '@vigie/common/test-support/samples';
 import { createI18n } from '../i18n/index.js';
 import { WaitStatus } from './WaitStatus.js';
 import { waitEn, waitFr, waitTexts } from './wait.js';
 
 // Monday 6 January 2025, 21:00 in Paris.
 const NOW = Date.parse('2025-01-06T20:00:00Z');
-
-/** A position as the hub pushes it (checked against the contract). */
-function pos(key: WaitMessage['key'], params: Partial<WaitMessage['params']> = {}): QueuePosition {
-  const p = {
-    position: 1,
-    waiting: 1,
-    waitedSeconds: 20,
-    techniciansAvailable: 1,
-    etaMinutes: null,
-    medianPickupSeconds: null,
-    samples: 0,
-    opensAt: null,
-    timeZone: 'Europe/Paris',
-    phone: null,
-    ...params,
-  };
-  return QueuePosition.parse({ requestId: 'r1', position: p.position, waiting: p.waiting, etaSeconds: 90, wait: { key, params: p } });
-}
 
 function texts(locale: Locale, position: QueuePosition | null) {
   const i18n = createI18n(locale);

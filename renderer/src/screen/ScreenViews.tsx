@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ScreenEndReason, ScreenState } from '@vigie/common';
 import { useStore } from '../store.js';
 import { formatAccelerator, useScreen, type ScreenAction } from './store.js';
+import { ConsentCode } from '../components/ConsentCode.js';
 import { TechnicianPhoto } from '../receipts/TechnicianPhoto.js';
 import './screen.css';
 
@@ -85,13 +86,7 @@ export function ConsentView({ consent, modal }: { consent: Consent; modal: boole
           {switching ? t('screen.consentSwitchBody', vars) : view ? t('screen.consentBody', vars) : t('screen.consentControlBody', vars)}
         </p>
       </div>
-      <div className="screen-consent__code" id={ids.code}>
-        <span className="screen-consent__code-label">{t('screen.codeLabel')}</span>
-        <strong className="screen-code" aria-label={consent.shortCode.split('').join(' ')}>
-          {consent.shortCode}
-        </strong>
-        <span className="hint">{t('screen.codeHint')}</span>
-      </div>
+      <ConsentCode id={ids.code} code={consent.shortCode} label={t('screen.codeLabel')} hint={t('screen.codeHint')} />
       {view && consent.displays.length > 1 ? (
         <fieldset className="screen-consent__displays">
           <legend>{t('screen.consentScreen')}</legend>

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { ErrorBody, ScreenState, VigieApi } from '@vigie/common';
+import { answerOf } from '../api.js';
 
 export type ScreenAction = 'grant' | 'refuse' | 'stop' | 'revokeControl';
 
@@ -33,17 +34,9 @@ export const useScreen = create<ScreenStore>((set, get) => {
     const api = attached;
     if (!api || get().busy[action]) return false;
     set((s) => ({ busy: { ...s.busy, [action]: true }, error: null }));
-    try {
-      const r = await call(api);
-      if (r.ok) set({ state: r.data });
-      else set({ error: { action, body: r.error } });
-      return r.ok;
-    } catch {
-      set({ error: { action, body: { code: 'INTERNAL', message: '' } } });
-      return false;
-    } finally {
-      set((s) => ({ busy: { ...s.busy, [action]: false } }));
-    }
+    const r = await answerOf(() => call(api));
+    set((s) => ({ busy: { ...s.busy, [action]: false }, ...(r.ok ? { state: r.data } : { error: { action, body: r.error } }) }));
+    return r.ok;
   }
   const sessionOf = () => get().state?.consent?.sessionId ?? null;
 

@@ -1,6 +1,5 @@
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useStore } from '../store.js';
+import { useAttach } from '../store.js';
 import { telHref, useTripwire } from './store.js';
 import './tripwire.css';
 
@@ -13,14 +12,11 @@ import './tripwire.css';
  */
 export function TripwireAlert({ window: ownWindow = false }: { window?: boolean }) {
   const { t, i18n } = useTranslation();
-  const api = useStore((s) => s.api);
   const state = useTripwire((s) => s.state);
   const folded = useTripwire((s) => s.folded);
   const fold = useTripwire((s) => s.fold);
   const attach = useTripwire((s) => s.attach);
-  useEffect(() => {
-    if (api) attach(api);
-  }, [api, attach]);
+  useAttach(attach);
 
   const alert = state?.status === 'alert' ? state.alert : null;
   if (!alert || !state) return null;

@@ -13,20 +13,22 @@ import {
   type BackupAccessConsentRequest,
   type BackupStatus,
   type RestoreJob,
+  type Result,
 } from '@vigie/common';
+import { backupStatus } from '@vigie/common/test-support/samples';
 import {
+  acceptedHelp,
   code,
-  createHelp,
   data,
   newDevice,
-  newTech,
+  newTeam,
   startTestHub,
   type TestDevice,
   type TestHub,
   type TestTech,
 } from '../test-support/fixture.js';
-import { emitAck, nextEvent } from '../test-support/sockets.js';
-import { TEST_NOW } from './test-support/index.js';
+import { answerCalls, emitAck, nextEvent } from '../test-support/sockets.js';
+import { TEST_NOW, restoreJob } from './test-support/index.js';
 
 let t: TestHub;
 let skew = 0;
@@ -35,38 +37,19 @@ let bruno: TestTech;
 let sophie: TestTech;
 
 const SNAP = 'b'.repeat(64);
-const status = {
-  headline: 'ok',
+const status = backupStatus({
   lastSuccessAt: TEST_NOW,
   lastRunAt: TEST_NOW,
-  nextRunAt: null,
   sizeBytes: 1,
   filesChangedLastRun: 0,
-  configured: true,
-  enabled: true,
-  running: false,
-  progress: null,
-  lastRun: null,
-  lastError: null,
-  days: [],
   repository: { kind: 'local', label: '/srv' },
   resticVersion: '0.14.0',
   snapshotCount: 1,
-  lastCheckAt: null,
-  lastCheckOk: null,
-  lastForgetAt: null,
-} as unknown as BackupStatus;
+});
 
 /** The device answers the hub's calls under an access with `reply`; returns the calls received. */
-function answerAccess(dev: TestDevice, reply: (c: BackupAccessCall) => unknown): BackupAccessCall[] {
-  const calls: BackupAccessCall[] = [];
-  dev.socket.removeAllListeners('backup:access-relay');
-  dev.socket.on('backup:access-relay', (raw: unknown, ack: (r: unknown) => void) => {
-    const c = BackupAccessCall.parse(raw);
-    calls.push(c);
-    ack(reply(c));
-  });
-  return calls;
+function answerAccess(dev: TestDevice, reply: (c: BackupAccessCall) => Result<unknown>): BackupAccessCall[] {
+  return answerCalls(dev.socket, 'backup:access-relay', BackupAccessCall, reply);
 }
 
 /** Julie asks; the device receives the consent; returns both. */
@@ -78,9 +61,7 @@ async function ask(tech: TestTech, dev: TestDevice): Promise<{ access: BackupAcc
 
 beforeAll(async () => {
   t = await startTestHub({ socket: { ratePerSecond: 1000, burst: 1000 }, now: () => Date.now() + skew });
-  julie = await newTech(t, 'technician', 'Julie Martin');
-  bruno = await newTech(t, 'technician', 'Bruno Durand');
-  sophie = await newTech(t, 'supervisor', 'Sophie Leroy');
+  ({ julie, bruno, sophie } = await newTeam(t));
 });
 afterAll(() => t.close());
 
@@ -142,19 +123,7 @@ describe('backup access outside a request', () => {
     let started: RestoreJob | null = null;
     answerAccess(dev, (c) => {
       if (c.method !== 'backup:restore') return ok(null);
-      started = {
-        id: randomUUID(),
-        request: { ...c.input, mode: c.input.mode ?? 'beside', origin: 'technician' },
-        state: 'queued',
-        progress: null,
-        snapshotTime: null,
-        createdAt: TEST_NOW,
-        startedAt: null,
-        endedAt: null,
-        result: null,
-        error: null,
-        requestedBy: { name: 'Julie Martin' },
-      };
+      started = restoreJob(c, { request: { ...c.input, mode: c.input.mode ?? 'beside', origin: 'technician' } });
       return ok(started);
     });
     const input = { snapshotId: SNAP, paths: ['/home/cabinet/Documents/Compte rendu.odt'], mode: 'beside' as const };
@@ -312,8 +281,7 @@ describe('backup access outside a request', () => {
     expect(code(await emitAck(julie.socket, 'backup:status', { accessId: 'a', requestId: 'b' }))).toBe('BAD_REQUEST');
     // A request the technician works on gives no access to another device's backups by its id.
     const dev = await newDevice(t, 'Cabinet 6');
-    const req = (await createHelp(dev)).request;
-    data(await emitAck(julie.socket, 'help:accept', { requestId: req.id }));
+    const req = await acceptedHelp(dev, julie);
     expect(code(await emitAck(julie.socket, 'backup:status', { accessId: req.id }))).toBe('FORBIDDEN');
   });
 });

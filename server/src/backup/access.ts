@@ -188,8 +188,7 @@ export class BackupAccessHub {
       this.now(),
     );
     if (tooMany) throw tooMany;
-    const device = await this.o.services.devices.get(deviceId, false);
-    if (!device) throw new VigieError('NOT_FOUND', 'Poste introuvable.');
+    const device = await this.o.services.devices.require(deviceId, false);
     if (device.revoked) throw new VigieError('FORBIDDEN', 'Ce poste n’est plus autorisé.', { reason: 'device-revoked' });
     if (!this.o.realtime.isDeviceOnline(deviceId))
       throw new VigieError('OFFLINE', 'Le poste est hors ligne : le cabinet ne peut pas être consulté.', { reason: 'device-offline' });

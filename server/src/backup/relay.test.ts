@@ -16,13 +16,15 @@ import {
   type Result,
   type Snapshot,
 } from '@vigie/common';
+import { backupStatus } from '@vigie/common/test-support/samples';
 import { createLogger } from '../logger.js';
 import {
+  acceptedHelp,
   code,
   createHelp,
   data,
   newDevice,
-  newTech,
+  newScene,
   startTestHub,
   type TestDevice,
   type TestHub,
@@ -35,28 +37,17 @@ import { TEST_NOW, answer, restoreJob } from './test-support/index.js';
 const NOW = TEST_NOW;
 const SNAP = 'a'.repeat(64);
 
-const status: BackupStatus = {
-  headline: 'ok',
+const status = backupStatus({
   lastSuccessAt: NOW,
   lastRunAt: NOW,
   nextRunAt: '2025-03-12T19:00:00.000Z',
   sizeBytes: 1234,
   filesChangedLastRun: 2,
   message: 'Tout est sauvegardé',
-  configured: true,
-  enabled: true,
-  running: false,
-  progress: null,
-  lastRun: null,
-  lastError: null,
-  days: [],
   repository: { kind: 'local', label: '/srv/sauvegardes' },
   resticVersion: '0.14.0',
   snapshotCount: 1,
-  lastCheckAt: null,
-  lastCheckOk: null,
-  lastForgetAt: null,
-};
+});
 
 const snapshot: Snapshot = {
   id: SNAP,
@@ -85,15 +76,7 @@ let reqB: HelpRequest;
 
 beforeAll(async () => {
   t = await startTestHub({ socket: { ratePerSecond: 1000, burst: 1000 } });
-  tech = await newTech(t, 'technician', 'Julie Martin');
-  other = await newTech(t, 'technician', 'Bruno Durand');
-  supervisor = await newTech(t, 'supervisor', 'Sophie Leroy');
-  devA = await newDevice(t, 'Accueil');
-  devB = await newDevice(t, 'Cabinet 2');
-  reqA = (await createHelp(devA)).request;
-  reqB = (await createHelp(devB)).request;
-  data(await emitAck(tech.socket, 'help:accept', { requestId: reqA.id }));
-  data(await emitAck(other.socket, 'help:accept', { requestId: reqB.id }));
+  ({ julie: tech, bruno: other, sophie: supervisor, devA, devB, reqA, reqB } = await newScene(t));
 });
 afterAll(() => t.close());
 
@@ -188,8 +171,7 @@ describe('backup relay: who may', () => {
 
   it('an offline device answers OFFLINE at once; a device that does not answer gives TIMEOUT', async () => {
     const devD = await newDevice(t, 'Portable');
-    const reqD = (await createHelp(devD)).request;
-    data(await emitAck(tech.socket, 'help:accept', { requestId: reqD.id }));
+    const reqD = await acceptedHelp(devD, tech);
     answer(devD, () => null); // never acknowledges
     const relay = createBackupRelay({
       services: t.hub.services,

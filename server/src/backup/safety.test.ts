@@ -7,11 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HelpRequest, SafetyIntervention } from '@vigie/common';
 import {
+  acceptedHelp,
   code,
   createHelp,
   data,
   newDevice,
-  newTech,
+  newScene,
   startTestHub,
   type TestDevice,
   type TestHub,
@@ -66,15 +67,7 @@ const snapshot = (id: string, state: 'running' | 'done' | 'failed') => ({
 
 beforeAll(async () => {
   t = await startTestHub({ socket: { ratePerSecond: 1000, burst: 1000 } });
-  tech = await newTech(t, 'technician', 'Julie Martin');
-  other = await newTech(t, 'technician', 'Bruno Durand');
-  supervisor = await newTech(t, 'supervisor', 'Sophie Leroy');
-  devA = await newDevice(t, 'Accueil');
-  devB = await newDevice(t, 'Cabinet 2');
-  reqA = (await createHelp(devA)).request;
-  reqB = (await createHelp(devB)).request;
-  data(await emitAck(tech.socket, 'help:accept', { requestId: reqA.id }));
-  data(await emitAck(other.socket, 'help:accept', { requestId: reqB.id }));
+  ({ julie: tech, bruno: other, sophie: supervisor, devA, devB, reqA, reqB } = await newScene(t));
 });
 afterAll(() => t.close());
 
@@ -193,8 +186,7 @@ describe('safety reports on the hub', () => {
 
   it('a device inventing events does not fill the audit chain: at most 500 per intervention', async () => {
     const dev = await newDevice(t, 'Bavard');
-    const req = (await createHelp(dev)).request;
-    data(await emitAck(tech.socket, 'help:accept', { requestId: req.id }));
+    const req = await acceptedHelp(dev, tech);
     for (let r = 0; r < 27; r++) {
       const snapshots = Array.from({ length: 20 }, () => snapshot(randomUUID(), 'done'));
       data(

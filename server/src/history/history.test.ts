@@ -6,11 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditOptions, AuditPage, DeviceHistory, HelpRequest, InterventionExport, ScreenSession } from '@vigie/common';
 import {
+  acceptedHelp,
   code,
   createHelp,
   data,
   newDevice,
-  newTech,
+  newTeam,
   startTestHub,
   type TestDevice,
   type TestHub,
@@ -32,9 +33,7 @@ let session: ScreenSession;
 
 beforeAll(async () => {
   t = await startTestHub({ socket: { ratePerSecond: 1000, burst: 1000 } });
-  julie = await newTech(t, 'technician', 'Julie Martin');
-  bruno = await newTech(t, 'technician', 'Bruno Durand');
-  sophie = await newTech(t, 'supervisor', 'Sophie Leroy');
+  ({ julie, bruno, sophie } = await newTeam(t));
   accueil = await newDevice(t, 'Accueil');
   const p = await t.hub.admin.createPractice({ name: 'Cabinet du Lac' });
   otherPractice = { id: p.id, name: p.name };
@@ -68,8 +67,7 @@ beforeAll(async () => {
   );
   data(await emitAck(julie.socket, 'help:resolve', { requestId: req.id, note: 'Fichier restauré.' }));
   // Something on the other practice, by Bruno.
-  const r2 = (await createHelp(other)).request;
-  data(await emitAck(bruno.socket, 'help:accept', { requestId: r2.id }));
+  await acceptedHelp(other, bruno);
 });
 afterAll(() => t.close());
 

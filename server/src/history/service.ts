@@ -32,15 +32,7 @@ export function historyTechHandlers(s: Services, rt: Realtime): Handlers<typeof 
 
   return {
     'device:history': async ({ deviceId }, { actor }) => {
-      const device = await s.devices.get(deviceId, rt.isDeviceOnline(deviceId));
-      if (!device) throw new VigieError('NOT_FOUND', 'Poste introuvable.');
-      await s.audit.append({
-        actorType: 'technician',
-        actorId: actor.id,
-        action: 'device.history_view',
-        subject: deviceId,
-        data: { practiceId: device.practiceId },
-      });
+      const device = await s.devices.viewedBy(actor.id, deviceId, 'device.history_view', rt.isDeviceOnline(deviceId));
       return deviceHistory(s.db, db, actor, device);
     },
 

@@ -3,44 +3,17 @@ import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import {
-  EnrollBody,
-  HTTP,
-  LoginBody,
-  SESSION_COOKIE,
-  VigieError,
-  err,
-  ok,
-  parseOrThrow,
-  toErr,
-  type ErrorCode,
-  type Result,
-} from '@vigie/common';
+import { EnrollBody, HTTP, LoginBody, SESSION_COOKIE, VigieError, err, ok, parseOrThrow, toErr, type Result } from '@vigie/common';
 import { fastifyTrustProxy, type HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { durable } from '../store/db.js';
 import { KNOWN_DEVICE_COOKIE } from '../services/login-guard.js';
+import { httpStatus } from './status.js';
 
 export const HUB_VERSION = '0.1.0';
 /** Request header limit (Node's default is 16 KiB): room for the updater's multi-range requests. */
 export const MAX_HEADER_BYTES = 64 * 1024;
-
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  BAD_REQUEST: 400,
-  INVALID_CODE: 400,
-  UNAUTHORIZED: 401,
-  INVALID_CREDENTIALS: 401,
-  TOTP_REQUIRED: 401,
-  REVOKED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  LOCKED_OUT: 429,
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
 
 /**
  * The console's policy. `connect-src 'self'` also covers the socket.io websocket of the same
@@ -136,7 +109,7 @@ export async function createHttpServer(cfg: HubConfig, s: Services, log: Logger,
   await app.register(cookie);
 
   const send = (reply: FastifyReply, r: Result<unknown>) => {
-    const status = r.ok ? 200 : (STATUS[r.error.code] ?? 400);
+    const status = httpStatus(r);
     if (!r.ok && r.error.details?.retryAfterMs !== undefined)
       reply.header('Retry-After', Math.ceil(Number(r.error.details.retryAfterMs) / 1000));
     return reply.code(status).type('application/json; charset=utf-8').send(r);

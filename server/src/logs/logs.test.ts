@@ -14,17 +14,18 @@ import {
   type Result,
 } from '@vigie/common';
 import {
+  acceptedHelp,
   code,
   createHelp,
   data,
   newDevice,
-  newTech,
+  newTeam,
   startTestHub,
   type TestDevice,
   type TestHub,
   type TestTech,
 } from '../test-support/fixture.js';
-import { emitAck, nextEvent } from '../test-support/sockets.js';
+import { answerCalls, emitAck, nextEvent } from '../test-support/sockets.js';
 import { DEVICE_LOGS_AUDIT } from './service.js';
 
 let t: TestHub;
@@ -36,14 +37,7 @@ let req: HelpRequest;
 
 /** The device answers each call with `reply`; the calls it got are recorded. */
 function answer(d: TestDevice, reply: (call: DeviceLogsCall) => Result<unknown>): DeviceLogsCall[] {
-  const calls: DeviceLogsCall[] = [];
-  d.socket.removeAllListeners('device:logs');
-  d.socket.on('device:logs', (raw: unknown, ack: (r: Result<unknown>) => void) => {
-    const call = DeviceLogsCall.parse(raw);
-    calls.push(call);
-    ack(reply(call));
-  });
-  return calls;
+  return answerCalls(d.socket, 'device:logs', DeviceLogsCall, reply);
 }
 
 const logs = (lines: string[]): DeviceLogs => ({ lines, truncated: false, readAt: new Date().toISOString() });
@@ -53,12 +47,9 @@ const auditRows = () =>
 
 beforeAll(async () => {
   t = await startTestHub({ socket: { ratePerSecond: 1000, burst: 1000 } });
-  tech = await newTech(t, 'technician', 'Julie Martin');
-  other = await newTech(t, 'technician', 'Bruno Durand');
-  supervisor = await newTech(t, 'supervisor', 'Sophie Leroy');
+  ({ julie: tech, bruno: other, sophie: supervisor } = await newTeam(t));
   dev = await newDevice(t, 'Accueil');
-  req = (await createHelp(dev)).request;
-  data(await emitAck(tech.socket, 'help:accept', { requestId: req.id }));
+  req = await acceptedHelp(dev, tech);
 });
 afterAll(() => t.close());
 
@@ -133,8 +124,7 @@ describe('device:logs', () => {
 
   it('an offline device: OFFLINE, nothing in the chat (the ask still counted and audited)', async () => {
     const devC = await newDevice(t, 'Cabinet 3');
-    const r = (await createHelp(devC)).request;
-    data(await emitAck(tech.socket, 'help:accept', { requestId: r.id }));
+    const r = await acceptedHelp(devC, tech);
     const gone = nextEvent<{ deviceId: string; online: boolean }>(
       tech.socket,
       'device:presence',

@@ -1,6 +1,7 @@
 import { readFileSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Locale, VigieError } from '@vigie/common';
+import { takeOption } from '../cli-args.js';
 import type { HubKey } from '../hub-key.js';
 import type { AuditLog } from '../services/audit.js';
 import type { Db } from '../store/db.js';
@@ -30,15 +31,6 @@ export interface ReceiptsCliContext {
 
 const usage = () => new VigieError('BAD_REQUEST', `usage:\n${RECEIPTS_CLI_HELP}`);
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new VigieError('BAD_REQUEST', `${name} needs a value`);
-  args.splice(i, 2);
-  return v;
-}
-
 function readSmallFile(path: string, max: number, what: string): Buffer {
   let size: number;
   try {
@@ -59,7 +51,7 @@ export async function runReceiptsCommand(args: string[], ctx: ReceiptsCliContext
   const command = `${group ?? ''} ${verb ?? ''}`.trim();
   switch (command) {
     case 'receipt verify': {
-      const practiceRef = option(rest, '--practice');
+      const practiceRef = takeOption(rest, '--practice');
       const file = rest[0];
       if (!file || rest.length > 1) throw usage();
       let practice: { id: string; name: string } | undefined;
@@ -90,8 +82,8 @@ export async function runReceiptsCommand(args: string[], ctx: ReceiptsCliContext
       return 0;
     }
     case 'receipt export': {
-      const out = resolve(option(rest, '--out') ?? '.');
-      const localeArg = option(rest, '--locale') ?? 'fr';
+      const out = resolve(takeOption(rest, '--out') ?? '.');
+      const localeArg = takeOption(rest, '--locale') ?? 'fr';
       const locale = Locale.safeParse(localeArg);
       if (!locale.success) throw new VigieError('BAD_REQUEST', '--locale is fr or en');
       const requestId = rest[0];
@@ -114,7 +106,7 @@ export async function runReceiptsCommand(args: string[], ctx: ReceiptsCliContext
       return 0;
     }
     case 'receipt list': {
-      const deviceId = option(rest, '--device');
+      const deviceId = takeOption(rest, '--device');
       if (!deviceId || rest.length > 0) throw usage();
       const cli = { kind: 'technician' as const, id: 'cli', name: 'cli', role: 'admin' as const };
       const page = await ctx.receipts.list(cli, { deviceId, limit: 100 });

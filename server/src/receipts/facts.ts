@@ -10,6 +10,7 @@ import type {
   ReceiptBackupRead,
   ReceiptConsent,
   ReceiptConsentDecision,
+  ReceiptConsentKind,
   ReceiptControlPeriod,
   ReceiptRestore,
   ReceiptSafetyEvent,
@@ -17,6 +18,7 @@ import type {
 } from '@vigie/common';
 import type { AuditEntry } from '@vigie/common';
 import type { ReceiptsDb } from './schema.js';
+import type { AuditLogTable } from '../store/schema.js';
 
 export type AuditRow = Omit<AuditEntry, 'prevHash'>;
 
@@ -39,16 +41,8 @@ export interface RequestRef {
   deviceId: string;
 }
 
-function rowOf(r: {
-  seq: number | bigint;
-  at: string;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  subject: string | null;
-  data: string;
-  hash: string;
-}): AuditRow | null {
+/** An audit_log row as read (Postgres may give its seq as a bigint). */
+function rowOf(r: Omit<AuditLogTable, 'seq' | 'prev_hash'> & { seq: number | bigint }): AuditRow | null {
   let data: unknown;
   try {
     data = JSON.parse(r.data);
@@ -167,10 +161,22 @@ export function chainFacts(rows: AuditRow[], logins: AuditRow[], codeOf: CodeOf 
   const technicianIds: string[] = [];
   let pickedUpAt: string | null = null;
 
-  const ask = (key: string, c: Omit<ReceiptConsent, 'answeredAt' | 'answeredSeq' | 'decision'>) => {
-    const consent: ReceiptConsent = { ...c, answeredAt: null, answeredSeq: null, decision: 'unanswered' };
+  /** A consent row `r` asks for, about `ref` (a screen session, or a backup access for a restore): pending under `kind:ref`. */
+  const ask = (kind: ReceiptConsentKind, ref: string, r: AuditRow, technicianId: string | null) => {
+    const code = codeOf(kind === 'restore' ? 'access' : 'screen', ref);
+    const consent: ReceiptConsent = {
+      kind,
+      ref,
+      code,
+      technicianId,
+      askedAt: r.at,
+      askedSeq: r.seq,
+      answeredAt: null,
+      answeredSeq: null,
+      decision: 'unanswered',
+    };
     consents.push(consent);
-    pending.set(key, consent);
+    pending.set(`${kind}:${ref}`, consent);
   };
   const answer = (key: string, r: AuditRow, decision: ReceiptConsentDecision) => {
     const c = pending.get(key);
@@ -208,7 +214,7 @@ export function chainFacts(rows: AuditRow[], logins: AuditRow[], codeOf: CodeOf 
           endedBy: null,
           endReason: null,
         });
-        ask(`view:${sid}`, { kind: 'view', ref: sid, code: codeOf('screen', sid), technicianId: tech, askedAt: r.at, askedSeq: r.seq });
+        ask('view', sid, r, tech);
         break;
       case 'screen.consent.granted': {
         answer(`view:${sid}`, r, 'granted');
@@ -220,14 +226,7 @@ export function chainFacts(rows: AuditRow[], logins: AuditRow[], codeOf: CodeOf 
         answer(`view:${sid}`, r, decisionOf(r.data.decision));
         break;
       case 'screen.control.request':
-        ask(`control:${sid}`, {
-          kind: 'control',
-          ref: sid,
-          code: codeOf('screen', sid),
-          technicianId: tech,
-          askedAt: r.at,
-          askedSeq: r.seq,
-        });
+        ask('control', sid, r, tech);
         break;
       case 'screen.control.granted': {
         answer(`control:${sid}`, r, 'granted');
@@ -244,14 +243,7 @@ export function chainFacts(rows: AuditRow[], logins: AuditRow[], codeOf: CodeOf 
         else answer(`control:${sid}`, r, 'withdrawn');
         break;
       case 'screen.display.request':
-        ask(`display:${sid}`, {
-          kind: 'display',
-          ref: sid,
-          code: codeOf('screen', sid),
-          technicianId: tech,
-          askedAt: r.at,
-          askedSeq: r.seq,
-        });
+        ask('display', sid, r, tech);
         break;
       case 'screen.display.granted':
       case 'screen.display.refused':
@@ -271,7 +263,7 @@ export function chainFacts(rows: AuditRow[], logins: AuditRow[], codeOf: CodeOf 
       }
       case 'backup.access.request': {
         const id = str(r.data.accessId, 64) ?? '';
-        ask(`restore:${id}`, { kind: 'restore', ref: id, code: codeOf('access', id), technicianId: tech, askedAt: r.at, askedSeq: r.seq });
+        ask('restore', id, r, tech);
         break;
       }
       case 'backup.access.granted':

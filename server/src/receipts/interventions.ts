@@ -14,6 +14,7 @@ import {
 import { isPrivileged, type Actor } from '../services/actors.js';
 import type { AuditLog } from '../services/audit.js';
 import { CLOSED } from './policy.js';
+import { selectRequestFacts } from './records.js';
 import type { ReceiptsDb, ReceiptTable } from './schema.js';
 
 export interface InterventionListInput {
@@ -30,24 +31,7 @@ export async function listInterventions(
 ): Promise<InterventionListResponse> {
   const deviceId = actor.kind === 'device' ? actor.id : input.deviceId;
   if (!deviceId) throw new VigieError('BAD_REQUEST', 'Ordinateur manquant.');
-  let q = db
-    .selectFrom('help_requests as h')
-    .innerJoin('devices as d', 'd.id', 'h.device_id')
-    .innerJoin('practices as p', 'p.id', 'd.practice_id')
-    .leftJoin('technicians as t', 't.id', 'h.technician_id')
-    .select([
-      'h.id',
-      'h.status',
-      'h.topic',
-      'h.created_at',
-      'h.closed_at',
-      'h.technician_id',
-      'h.resolution_note',
-      'd.id as device_id',
-      'd.name as device_name',
-      'p.name as practice_name',
-      't.display_name as technician_name',
-    ])
+  let q = selectRequestFacts(db)
     .where('h.device_id', '=', deviceId)
     .where('h.status', 'in', CLOSED)
     .where('h.first_assigned_at', 'is not', null)

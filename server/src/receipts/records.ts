@@ -3,6 +3,7 @@
  * the latest receipt issued for it, whether safety entries came after that one, and an issued PDF.
  */
 import { InterventionReceipt, VigieError, type HelpStatus, type HelpTopic, type Locale, type OsFamily } from '@vigie/common';
+import { requestsJoined } from '../services/help-record.js';
 import type { ReceiptsDb, ReceiptTable } from './schema.js';
 
 /** A request as the receipts need it. */
@@ -31,29 +32,29 @@ export interface IssuedReceipt {
 /** A stored receipt row with its parsed body. */
 export const issued = (row: ReceiptTable): IssuedReceipt => ({ row, receipt: InterventionReceipt.parse(JSON.parse(row.json)) });
 
+/** Requests with what the receipts read of them: their facts, device, practice and technician's name. */
+export function selectRequestFacts(db: ReceiptsDb) {
+  return requestsJoined(db).select([
+    'h.id',
+    'h.status',
+    'h.topic',
+    'h.created_at',
+    'h.closed_at',
+    'h.first_assigned_at',
+    'h.technician_id',
+    'h.resolution_note',
+    'd.id as device_id',
+    'd.name as device_name',
+    'd.os',
+    'd.os_version',
+    'p.id as practice_id',
+    'p.name as practice_name',
+    't.display_name as technician_name',
+  ]);
+}
+
 export async function requestFacts(db: ReceiptsDb, requestId: string): Promise<RequestFacts | null> {
-  const r = await db
-    .selectFrom('help_requests as h')
-    .innerJoin('devices as d', 'd.id', 'h.device_id')
-    .innerJoin('practices as p', 'p.id', 'd.practice_id')
-    .select([
-      'h.id',
-      'h.status',
-      'h.topic',
-      'h.created_at',
-      'h.closed_at',
-      'h.first_assigned_at',
-      'h.technician_id',
-      'h.resolution_note',
-      'd.id as device_id',
-      'd.name as device_name',
-      'd.os',
-      'd.os_version',
-      'p.id as practice_id',
-      'p.name as practice_name',
-    ])
-    .where('h.id', '=', requestId)
-    .executeTakeFirst();
+  const r = await selectRequestFacts(db).where('h.id', '=', requestId).executeTakeFirst();
   if (!r) return null;
   return {
     id: r.id,

@@ -12,21 +12,12 @@ import {
   ok,
   parseOrThrow,
   toErr,
-  type ErrorCode,
   type Result,
 } from '@vigie/common';
 import type { TechActor } from '../services/actors.js';
 import type { Services } from '../services/index.js';
 import type { ReceiptService } from './service.js';
-
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  INTERNAL: 500,
-};
+import { httpStatus } from '../http/status.js';
 
 const ListQuery = z.strictObject({
   deviceId: Id,
@@ -55,7 +46,7 @@ export function registerReceiptRoutes<L extends FastifyBaseLogger>(
   const answer = (reply: FastifyReply, req: FastifyRequest, e: unknown) => {
     if (!(e instanceof VigieError)) req.log.error({ err: e, url: req.url }, 'receipts route failed');
     const r: Result<never> = toErr(e);
-    const status = r.ok ? 200 : (HTTP_STATUS[r.error.code] ?? 400);
+    const status = httpStatus(r);
     return reply.code(status).type('application/json; charset=utf-8').send(r);
   };
 

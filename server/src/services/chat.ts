@@ -191,23 +191,18 @@ export class ChatService {
       const side = actor.kind === 'device' ? 'device' : 'tech';
       const delivered = `${side}_delivered` as const;
       const read = `${side}_read` as const;
-      let changed = false;
-      const d = await trx
-        .updateTable('help_requests')
-        .set({ [delivered]: upTo })
-        .where('id', '=', r.id)
-        .where(delivered, '<', upTo)
-        .executeTakeFirst();
-      changed ||= Number(d.numUpdatedRows) > 0;
-      if (input.kind === 'read') {
-        const rd = await trx
+      /** Moves `column` up to `upTo` (never back); whether it moved. */
+      const raise = async (column: typeof delivered | typeof read) => {
+        const u = await trx
           .updateTable('help_requests')
-          .set({ [read]: upTo })
+          .set({ [column]: upTo })
           .where('id', '=', r.id)
-          .where(read, '<', upTo)
+          .where(column, '<', upTo)
           .executeTakeFirst();
-        changed ||= Number(rd.numUpdatedRows) > 0;
-      }
+        return Number(u.numUpdatedRows) > 0;
+      };
+      let changed = await raise(delivered);
+      if (input.kind === 'read') changed = (await raise(read)) || changed;
       return { receipts: await this.receipts(r.id, trx), changed };
     });
   }

@@ -203,6 +203,26 @@ export class DeviceService {
       .executeTakeFirst();
     return r ? deviceOf(r, online) : null;
   }
+
+  /** The device, or NOT_FOUND. */
+  async require(deviceId: string, online: boolean): Promise<Device> {
+    const device = await this.get(deviceId, online);
+    if (!device) throw new VigieError('NOT_FOUND', 'Poste introuvable.');
+    return device;
+  }
+
+  /** A part of a device's page a technician opens (`action`, e.g. device.health_view): the device, the look audited. */
+  async viewedBy(technicianId: string, deviceId: string, action: string, online: boolean): Promise<Device> {
+    const device = await this.require(deviceId, online);
+    await this.audit.append({
+      actorType: 'technician',
+      actorId: technicianId,
+      action,
+      subject: deviceId,
+      data: { practiceId: device.practiceId },
+    });
+    return device;
+  }
 }
 
 /** A device's own columns with its practice's name (devices as d, practices as p), read by list() and get(). */

@@ -5,29 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HelpRequest, HelpStatus, TechnicianRole } from '@vigie/common';
+import { helpRequest } from '@vigie/common/test-support/samples';
 import type { Actor, TechActor } from './actors.js';
 import { actRefusal, canView, releaseRefusal } from './help-access.js';
 
 const device = (id: string): Actor => ({ kind: 'device', id, name: 'Accueil', practiceId: 'p1', practiceName: 'Cabinet' });
 const tech = (id: string, role: TechnicianRole = 'technician'): TechActor => ({ kind: 'technician', id, name: 'Julie', role });
 function req(status: HelpStatus, holder: string | null): HelpRequest {
-  return {
-    id: 'r1',
-    clientId: 'c1',
-    deviceId: 'dev1',
-    deviceName: 'Accueil',
-    practiceId: 'p1',
-    practiceName: 'Cabinet',
+  return helpRequest({
     status,
-    topic: null,
-    description: null,
-    context: null,
-    createdAt: '2026-03-02T09:00:00.000Z',
     assignedAt: holder ? '2026-03-02T09:01:00.000Z' : null,
     closedAt: status === 'resolved' || status === 'cancelled' ? '2026-03-02T09:05:00.000Z' : null,
     technician: holder ? { id: holder, displayName: 'Julie Martin', initials: 'JM' } : null,
-    resolutionNote: null,
-  };
+  });
 }
 
 describe('help request access', () => {

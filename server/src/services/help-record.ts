@@ -9,25 +9,8 @@ import { initials, parseJson } from '../util.js';
 /** Statuses of a request still in the queue (waiting for a technician, or held by one). */
 export const OPEN: HelpStatus[] = ['waiting', 'assigned'];
 
-type Row = {
-  id: string;
-  client_id: string;
-  device_id: string;
-  device_name: string;
-  practice_id: string;
-  practice_name: string;
-  status: string;
-  topic: string | null;
-  description: string | null;
-  context: string | null;
-  created_at: string;
-  assigned_at: string | null;
-  closed_at: string | null;
-  technician_id: string | null;
-  technician_name: string | null;
-  resolution_note: string | null;
-  urgent: number;
-};
+/** A row of `selectRequests`. */
+type Row = Awaited<ReturnType<ReturnType<typeof selectRequests>['executeTakeFirstOrThrow']>>;
 
 export function toRequest(r: Row): HelpRequest {
   return {
@@ -53,29 +36,37 @@ export function toRequest(r: Row): HelpRequest {
   };
 }
 
-export function selectRequests(ex: Executor) {
+/**
+ * Help requests (`h`) joined to their device (`d`), its practice (`p`) and the technician holding them,
+ * if any (`t`): the one join every read of a request starts from; the caller picks the columns.
+ */
+export function requestsJoined(ex: Executor) {
   return ex
     .selectFrom('help_requests as h')
     .innerJoin('devices as d', 'd.id', 'h.device_id')
     .innerJoin('practices as p', 'p.id', 'd.practice_id')
-    .leftJoin('technicians as t', 't.id', 'h.technician_id')
-    .select([
-      'h.id',
-      'h.client_id',
-      'h.device_id',
-      'd.name as device_name',
-      'p.id as practice_id',
-      'p.name as practice_name',
-      'h.status',
-      'h.topic',
-      'h.description',
-      'h.context',
-      'h.created_at',
-      'h.assigned_at',
-      'h.closed_at',
-      'h.technician_id',
-      't.display_name as technician_name',
-      'h.resolution_note',
-      'h.urgent',
-    ]);
+    .leftJoin('technicians as t', 't.id', 'h.technician_id');
+}
+
+/** Requests with every column `toRequest` maps. */
+export function selectRequests(ex: Executor) {
+  return requestsJoined(ex).select([
+    'h.id',
+    'h.client_id',
+    'h.device_id',
+    'd.name as device_name',
+    'p.id as practice_id',
+    'p.name as practice_name',
+    'h.status',
+    'h.topic',
+    'h.description',
+    'h.context',
+    'h.created_at',
+    'h.assigned_at',
+    'h.closed_at',
+    'h.technician_id',
+    't.display_name as technician_name',
+    'h.resolution_note',
+    'h.urgent',
+  ]);
 }

@@ -38,6 +38,11 @@ export class SettingsService {
     this.db = db as unknown as Kysely<SettingsTables>;
   }
 
+  /** The support's time zone (receipts state their times in it). */
+  async timeZone(): Promise<string> {
+    return (await this.supportRecord()).settings.timeZone;
+  }
+
   async supportRecord(ex: Kysely<SettingsTables> = this.db): Promise<SupportSettingsRecord> {
     const row = await ex
       .selectFrom('hub_settings')

@@ -55,8 +55,7 @@ const handlers = (
   'help:mine': async (_input, { actor }) => s.help.listMine(actor.id),
   'help:get': async ({ requestId }, { actor, socket }) => {
     const request = await s.help.getForView(actor, requestId);
-    const device = await s.devices.get(request.deviceId, rt.isDeviceOnline(request.deviceId));
-    if (!device) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
+    const device = await s.devices.require(request.deviceId, rt.isDeviceOnline(request.deviceId));
     // Reads of a practice's data by a technician are audited (request view, health report, fleet list, backups: backup/relay.ts).
     await s.audit.append({
       actorType: 'technician',
@@ -109,15 +108,7 @@ const handlers = (
     return s.devices.list(rt.isDeviceOnline);
   },
   'device:health': async ({ deviceId }, { actor }) => {
-    const device = await s.devices.get(deviceId, false);
-    if (!device) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
-    await s.audit.append({
-      actorType: 'technician',
-      actorId: actor.id,
-      action: 'device.health_view',
-      subject: deviceId,
-      data: { practiceId: device.practiceId },
-    });
+    await s.devices.viewedBy(actor.id, deviceId, 'device.health_view', false);
     return loadHealthReport(s.db, deviceId);
   },
   ...chatHandlers(s, rt),

@@ -13,8 +13,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, HelpRequest, Result } from '@vigie/common';
 import { createHub, type Hub } from '../app.js';
-import { runCli } from '../cli.js';
-import { PASSWORD, chatPayload, code, context, data } from '../test-support/fixture.js';
+import { runHubCli, PASSWORD, chatPayload, code, context, data } from '../test-support/fixture.js';
 import { testStoreEnv, testStoreKind, testStoreOptions } from '../test-support/store.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../test-support/sockets.js';
 import { readBuildOutput } from '../updates/build-output.js';
@@ -211,20 +210,14 @@ describe(`one store, ${testStoreKind() === 'postgres' ? 'two hub nodes (Postgres
     const seqs = (await b.services.audit.list(before, 100)).map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => before + i + 1));
     // The CLI (another process) agrees, on the same store.
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = {
-      out: (s: string) => out.push(s),
-      err: (s: string) => err.push(s),
-      readPassword: async () => PASSWORD,
-      readStdin: async () => '',
-    };
-    const rc = await runCli(['--data-dir', dataA, 'audit', 'verify'], io, {
-      ...(await testStoreEnv(dataA)),
-      VIGIE_KEY_FILE: join(root, 'hub.key'),
-      VIGIE_AUDIT_CHECKPOINTS: join(root, 'audit-checkpoints.jsonl'),
+    const verified = await runHubCli(dataA, ['audit', 'verify'], {
+      env: {
+        ...(await testStoreEnv(dataA)),
+        VIGIE_KEY_FILE: join(root, 'hub.key'),
+        VIGIE_AUDIT_CHECKPOINTS: join(root, 'audit-checkpoints.jsonl'),
+      },
     });
-    expect({ rc, err: err.join('\n') }).toEqual({ rc: 0, err: '' });
-    expect(out.join('\n')).toMatch(/intact/);
+    expect({ rc: verified.rc, err: verified.err }).toEqual({ rc: 0, err: '' });
+    expect(verified.out).toMatch(/intact/);
   });
 });

@@ -106,6 +106,21 @@ export async function newTech(
   return { id: created.id, login, totpSecret: created.totpSecret, cookie, socket, displayName };
 }
 
+/** The people most hub tests need: two technicians and their supervisor. */
+export interface TestTeam {
+  julie: TestTech;
+  bruno: TestTech;
+  sophie: TestTech;
+}
+
+export async function newTeam(t: TestHub): Promise<TestTeam> {
+  return {
+    julie: await newTech(t, 'technician', 'Julie Martin'),
+    bruno: await newTech(t, 'technician', 'Bruno Durand'),
+    sophie: await newTech(t, 'supervisor', 'Sophie Leroy'),
+  };
+}
+
 export const context = { os: 'linux' as const, osVersion: 'Debian 12', appVersion: '0.1.0' };
 
 /** Expects an ok Result and returns its data. */
@@ -127,6 +142,27 @@ export async function createHelp(dev: TestDevice, extra: Record<string, unknown>
   );
 }
 
+/** A help request from `dev` that `tech` accepted: the request as the hub now holds it. */
+export async function acceptedHelp(dev: TestDevice, tech: TestTech, extra: Record<string, unknown> = {}): Promise<HelpRequest> {
+  const { request } = await createHelp(dev, extra);
+  return data(await emitAck<HelpRequest>(tech.socket, 'help:accept', { requestId: request.id }));
+}
+
+/** The team, and two devices (Accueil, Cabinet 2) with a request each: Julie holds A's, Bruno B's. */
+export interface TestScene extends TestTeam {
+  devA: TestDevice;
+  devB: TestDevice;
+  reqA: HelpRequest;
+  reqB: HelpRequest;
+}
+
+export async function newScene(t: TestHub): Promise<TestScene> {
+  const team = await newTeam(t);
+  const devA = await newDevice(t, 'Accueil');
+  const devB = await newDevice(t, 'Cabinet 2');
+  return { ...team, devA, devB, reqA: await acceptedHelp(devA, team.julie), reqB: await acceptedHelp(devB, team.bruno) };
+}
+
 export const chatPayload = (requestId: string, text: string, id = randomUUID()) => ({
   requestId,
   id,
@@ -134,16 +170,35 @@ export const chatPayload = (requestId: string, text: string, id = randomUUID()) 
   sentAt: new Date().toISOString(),
 });
 
-/** Runs one admin CLI command on the hub's data folder (as another process would): exit code and output. */
-export async function hubCli(t: TestHub, ...args: string[]): Promise<{ rc: number; out: string; err: string }> {
+export interface CliRun {
+  rc: number;
+  out: string;
+  err: string;
+}
+
+/**
+ * Runs one admin CLI command on the data folder `dataDir` (as the administrator's `npm run hub:cli`
+ * would, another process): exit code and output. The password asked is PASSWORD unless given;
+ * `stdin` is what it reads on its input; `env` the environment it sees (the store's, the key's…).
+ */
+export async function runHubCli(
+  dataDir: string,
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; stdin?: string; password?: string } = {},
+): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const io = {
     out: (s: string) => out.push(s),
     err: (s: string) => err.push(s),
-    readPassword: async () => PASSWORD,
-    readStdin: async () => '',
+    readPassword: async () => opts.password ?? PASSWORD,
+    readStdin: async () => opts.stdin ?? '',
   };
-  const rc = await runCli(['--data-dir', t.dir, ...args], io, await testStoreEnv(t.dir));
+  const rc = await runCli(['--data-dir', dataDir, ...args], io, opts.env ?? {});
   return { rc, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** Runs one admin CLI command on the test hub's data folder, on its store. */
+export async function hubCli(t: TestHub, ...args: string[]): Promise<CliRun> {
+  return runHubCli(t.dir, args, { env: await testStoreEnv(t.dir) });
 }

@@ -129,3 +129,20 @@ export function nextEvent<T = unknown>(
     socket.on(event, onEvent);
   });
 }
+
+/**
+ * Makes a test device's socket answer the hub's `event` calls itself: each call is parsed with `schema`,
+ * kept, and acknowledged with `reply(call)` (not acknowledged when that is null). Returns the calls
+ * received; answering again replaces the previous answerer.
+ */
+export function answerCalls<C>(socket: Socket, event: string, schema: { parse(raw: unknown): C }, reply: (call: C) => unknown): C[] {
+  const calls: C[] = [];
+  socket.removeAllListeners(event);
+  socket.on(event, (raw: unknown, ack: (r: unknown) => void) => {
+    const call = schema.parse(raw);
+    calls.push(call);
+    const r = reply(call);
+    if (r !== null) ack(r);
+  });
+  return calls;
+}

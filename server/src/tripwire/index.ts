@@ -15,6 +15,7 @@ import { rooms, type Realtime } from '../socket/realtime.js';
 import type { Executor } from '../store/db.js';
 import { lockRow } from '../store/dialect.js';
 import { nowIso } from '../util.js';
+import type { TripwireAlertTable } from '../store/schema.js';
 
 /**
  * The hub's part of the ransomware tripwire (issue 12, part 2). Wiring: the device and tech
@@ -45,17 +46,8 @@ export interface TripwireHubOptions {
 type DeviceCtx = { actor: DeviceActor };
 type TechCtx = { actor: TechActor };
 
-type Row = {
-  device_id: string;
-  alert_id: string;
-  request_id: string;
-  alert: string;
-  received_at: string;
-  updated_at: string;
-  lifted_at: string | null;
-  lifted_by: string | null;
-  lifted_by_name: string | null;
-};
+/** An alert's row with the name of who lifted it. */
+type Row = TripwireAlertTable & { lifted_by_name: string | null };
 
 function toRecord(r: Row): TripwireAlertRecord | null {
   let alert: TripwireAlert;
@@ -192,8 +184,7 @@ export class TripwireHub {
     const help = this.o.services.help;
     const open = await help.openForDevice(actor.id);
     if (open) return open;
-    const device = await this.o.services.devices.get(actor.id, true);
-    if (!device) throw new VigieError('NOT_FOUND', 'Appareil introuvable.');
+    const device = await this.o.services.devices.require(actor.id, true);
     const { request } = await help.create(actor, {
       clientId: randomUUID(),
       topic: 'security',

@@ -11,10 +11,10 @@ import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpdateReport } from '@vigie/common';
 import { createHub, type Hub } from '../app.js';
-import { runCli } from '../cli.js';
 import { connectDevice, emitAck, enrollDevice, loginTechnician, type Socket } from '../test-support/sockets.js';
 import { testStoreEnv, testStoreOptions } from '../test-support/store.js';
 import { fakeInstaller, makeBuild } from './test-support/index.js';
+import { runHubCli } from '../test-support/fixture.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -59,21 +59,7 @@ const report = (over: Partial<UpdateReport> = {}): UpdateReport => ({
 });
 
 /** Runs the hub CLI against the running hub's data folder; returns exit code and output. */
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(
-    ['--data-dir', join(dir, 'hub'), ...args],
-    {
-      out: (s) => out.push(s),
-      err: (s) => err.push(s),
-      readPassword: async () => '',
-      readStdin: async () => '',
-    },
-    await testStoreEnv(join(dir, 'hub')),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = async (args: string[]) => runHubCli(join(dir, 'hub'), args, { env: await testStoreEnv(join(dir, 'hub')), password: '' });
 
 async function technicianCookie(login: string, role: 'technician' | 'admin') {
   const t = await hub.admin.addTechnician({ login, displayName: login, password: PASSWORD, role });
@@ -136,7 +122,7 @@ describe('update feed in the hub', () => {
     const out = join(dir, 'build-2.0.0');
     await makeBuild(out, 'win', '2.0.0', [{ name: 'Vigie-Setup-2.0.0.exe', content: fakeInstaller(120_000) }]);
     const published = await cli(['updates', 'publish', '--platform', 'win', '--channel', 'pilot', '--percent', '20', '--dir', out]);
-    expect(published).toMatchObject({ code: 0, err: '' });
+    expect(published).toMatchObject({ rc: 0, err: '' });
     expect(published.out).toContain('Publié : 2.0.0 (win) sur le canal pilot à 20 %');
 
     const feed = await fetch(`${hub.url}/updates/pilot/pilot.yml`);
@@ -180,7 +166,7 @@ describe('update feed in the hub', () => {
 
     // The CLI sees what the console did, and halts it.
     expect((await cli(['updates', 'list'])).out).toMatch(/pilot\s+win\s+2\.0\.0\s+50 %/);
-    expect(await cli(['updates', 'halt', '--channel', 'pilot'])).toMatchObject({ code: 0 });
+    expect(await cli(['updates', 'halt', '--channel', 'pilot'])).toMatchObject({ rc: 0 });
     expect(load(await (await fetch(`${hub.url}/updates/pilot/pilot.yml`)).text())).toMatchObject({ stagingPercentage: 0 });
 
     // Every change is in the hub's audit chain, which still verifies.

@@ -11,11 +11,11 @@ import {
   toErr,
   UpdateChannel,
   VigieError,
-  type ErrorCode,
   type Result,
   type TechnicianRole,
 } from '@vigie/common';
 import type { ArtifactInfo, UpdatesService } from './service.js';
+import { httpStatus } from '../http/status.js';
 
 /** URL prefix of the feed: `<hub>/updates/<channel>/` is the generic provider's base URL. */
 export const UPDATES_PREFIX = '/updates';
@@ -34,15 +34,6 @@ export interface UpdateRoutesOptions {
    */
   authenticate?: (req: FastifyRequest) => Promise<{ id: string; role: TechnicianRole } | null>;
 }
-
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  INTERNAL: 500,
-};
 
 const CONTENT_TYPES: Array<[RegExp, string]> = [
   [/\.zip$/i, 'application/zip'],
@@ -103,7 +94,7 @@ export function registerUpdateRoutes<L extends FastifyBaseLogger>(
       if (!(e instanceof VigieError)) req.log.error({ err: e, url: req.url }, 'updates route failed');
       r = toErr(e);
     }
-    const status = r.ok ? 200 : (HTTP_STATUS[r.error.code] ?? 400);
+    const status = httpStatus(r);
     return reply.code(status).header('Cache-Control', 'no-store').type('application/json; charset=utf-8').send(r);
   };
 

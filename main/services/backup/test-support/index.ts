@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RestoreRequest, type RestoreJob, type RestoreRequestInput } from '@vigie/common';
 import { FileSecretStore } from '../../../platform/node/secret-store.js';
-import type { Notification } from '../../../platform/ports.js';
 import { createLogger } from '../../lib/logger.js';
 import { nodeSpawner } from '../node-adapters.js';
 import { generatePassword, SECRET_KEYS } from '../repository.js';
-import type { ChildLike, Logger, Notifier, ProcessSpawner } from '../ports.js';
+import type { ChildLike, Logger, ProcessSpawner } from '../ports.js';
 import { STAGING_PREFIX } from '../staging.js';
+import { RecordingNotifier } from '../../test-support/recording.js';
 import { BackupService, type BackupServiceOptions } from '../service.js';
 
 export const testLogger: Logger = createLogger({ level: (process.env.VIGIE_TEST_LOG as 'debug' | undefined) ?? 'silent' });
@@ -77,13 +77,7 @@ export function randomContent(bytes: number): Buffer {
   return randomBytes(bytes);
 }
 
-/** Records notifications (the Notifier port). */
-export class RecordingNotifier implements Notifier {
-  readonly sent: Notification[] = [];
-  notify(n: Notification): void {
-    this.sent.push(n);
-  }
-}
+export { RecordingNotifier } from '../../test-support/recording.js';
 
 export interface SpawnRecord {
   args: readonly string[];

@@ -21,9 +21,9 @@ const REASON_ORDER: UnknownReasonCode[] = [
   'no-backup-provider',
 ];
 
-/** The most telling unknown among `findings` (all unknown), or a generic one. */
-export function bestUnknown(findings: Finding[], detail: string): Finding {
-  const unknowns = findings.filter((f) => f.status === 'unknown' && f.reason);
+/** The most telling unknown among `findings` (those a command gave: missing ones are passed over), or a generic one. */
+export function bestUnknown(findings: ReadonlyArray<Finding | undefined>, detail: string): Finding {
+  const unknowns = findings.filter((f): f is Finding => f?.status === 'unknown' && !!f.reason);
   if (unknowns.length === 0) return unknown('nothing-found', { detail });
   // When nothing was found anywhere, say what was looked for rather than the first tool's absence.
   if (unknowns.every((f) => f.reason?.code === 'nothing-found' || f.reason?.code === 'command-missing'))

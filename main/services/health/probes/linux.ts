@@ -99,10 +99,7 @@ export function linuxProbes(options: LinuxProbeOptions = {}): Probe[] {
       combine: ([periodic, pkg]) => {
         if (pkg?.status === 'warning') return pkg; // not installed: nothing installs updates by itself
         if (periodic && periodic.status !== 'unknown') return periodic;
-        return bestUnknown(
-          [periodic, pkg].filter((f): f is Finding => !!f),
-          'unattended-upgrades',
-        );
+        return bestUnknown([periodic, pkg], 'unattended-upgrades');
       },
     },
     {

@@ -1,4 +1,4 @@
-import type { CommandSpec, Finding, Probe, ProbeCommand } from '../types.js';
+import type { CommandSpec, Probe, ProbeCommand } from '../types.js';
 import * as L from '../parsers/linux.js';
 import * as M from '../parsers/macos.js';
 import { critical, ok, warning } from '../parsers/util.js';
@@ -52,10 +52,7 @@ export function macosProbes(): Probe[] {
         if (prefs?.status === 'warning') return prefs;
         if (bundles?.status === 'ok') return bundles;
         if (prefs?.status === 'ok') return prefs;
-        return bestUnknown(
-          [bundles, prefs].filter((f): f is Finding => !!f),
-          'définitions XProtect',
-        );
+        return bestUnknown([bundles, prefs], 'définitions XProtect');
       },
     },
     {
@@ -86,12 +83,7 @@ export function macosProbes(): Probe[] {
       combine: ([schedule, prefs]) => {
         if (schedule?.status === 'warning') return schedule;
         if (prefs && prefs.status !== 'unknown') return prefs;
-        return schedule && schedule.status !== 'unknown'
-          ? schedule
-          : bestUnknown(
-              [schedule, prefs].filter((f): f is Finding => !!f),
-              'réglages de mise à jour',
-            );
+        return schedule && schedule.status !== 'unknown' ? schedule : bestUnknown([schedule, prefs], 'réglages de mise à jour');
       },
     },
     {
@@ -114,11 +106,7 @@ export function macosProbes(): Probe[] {
             ? MACOS_DEFAULT_SCREENSAVER_SECONDS
             : (saver?.data as { seconds?: number } | undefined)?.seconds;
         const displayS = (display?.data as { seconds?: number } | undefined)?.seconds;
-        if (saverS === undefined && displayS === undefined)
-          return bestUnknown(
-            [saver, display].filter((f): f is Finding => !!f),
-            'délai de mise en veille',
-          );
+        if (saverS === undefined && displayS === undefined) return bestUnknown([saver, display], 'délai de mise en veille');
         const candidates = [saverS, displayS].filter((s): s is number => typeof s === 'number' && s > 0);
         if (candidates.length === 0) return critical('screen-lock.never');
         const delay = (password.data as { delaySeconds: number | null }).delaySeconds ?? 0;

@@ -1,5 +1,4 @@
 /** Test helpers of the health capability (imported by tests only). */
-import type { Notification, Notifier } from '../../../platform/ports.js';
 import type { CommandOutput, CommandRunner, CommandSpec, RunOptions } from '../types.js';
 
 /** Wraps a real runner and counts what it runs. */
@@ -12,12 +11,7 @@ export class CountingRunner implements CommandRunner {
   }
 }
 
-export class RecordingNotifier implements Notifier {
-  readonly seen: Notification[] = [];
-  notify(n: Notification): void {
-    this.seen.push(n);
-  }
-}
+export { RecordingNotifier } from '../../test-support/recording.js';
 
 /**
  * Words a practitioner should never have to read in a check's title, verdict or what to do: tool and

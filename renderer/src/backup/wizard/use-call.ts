@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ErrorBody } from '@vigie/common';
+import { answerOf } from '../../api.js';
 
 /**
  * One call of the app's backup API as a step shows it: loading, then its data or its error. The
@@ -17,9 +18,8 @@ export function useCall<T>(load: () => Promise<{ ok: true; data: T } | { ok: fal
     const p = load();
     if (!p) return;
     setState((s) => ({ ...s, loading: true, error: null }));
-    p.then(
+    void answerOf(() => p).then(
       (r) => live && setState(r.ok ? { data: r.data, error: null, loading: false } : { data: null, error: r.error, loading: false }),
-      () => live && setState({ data: null, error: { code: 'INTERNAL', message: '' }, loading: false }),
     );
     return () => {
       live = false;

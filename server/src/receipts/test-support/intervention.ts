@@ -22,8 +22,8 @@ import {
 } from '@vigie/common';
 import { answer, restoreJob, TEST_NOW } from '../../backup/test-support/index.js';
 import {
+  acceptedHelp,
   code,
-  createHelp,
   data,
   hubCli,
   newDevice,
@@ -97,8 +97,7 @@ export let shortCode: string;
 
 /** Plays the whole intervention: view consent, control granted then taken back, a second control refused, a restore, safety entries, resolution. */
 async function intervention(): Promise<void> {
-  request = (await createHelp(dev)).request;
-  data(await emitAck(tech.socket, 'help:accept', { requestId: request.id }));
+  request = await acceptedHelp(dev, tech);
 
   const ask = nextEvent<ScreenConsentRequest>(dev.socket, 'screen:consent-request', (c) => c.kind === 'view');
   const session = data(await emitAck<ScreenSession>(tech.socket, 'screen:request', { requestId: request.id }));

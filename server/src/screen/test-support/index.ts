@@ -4,17 +4,14 @@
  * technicians, devices and assigned requests. Imported by tests and the benchmark only.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { HelpRequest } from '@vigie/common';
-import { createHub, type CreateHubOptions, type Hub } from '../../app.js';
-import { testStoreOptions } from '../../test-support/store.js';
+import type { CreateHubOptions, Hub } from '../../app.js';
+import { PASSWORD, context, startTestHub } from '../../test-support/fixture.js';
 import { connectDevice, connectTech, emitAck, enrollDevice, loginTechnician, type Socket } from '../../test-support/sockets.js';
 import type { ScreenSettingsInput } from '../config.js';
 import type { ScreenHub } from '../service.js';
 
-export const TEST_PASSWORD = 'un mot de passe assez long';
+export const TEST_PASSWORD = PASSWORD;
 
 export type ScreenTestTech = { id: string; cookie: string; main: Socket; displayName: string };
 export type ScreenTestDevice = { deviceId: string; token: string; main: Socket };
@@ -40,22 +37,13 @@ export async function startScreenTestHub(
   settings: ScreenSettingsInput = {},
   options: Pick<CreateHubOptions, 'consoleDir'> = {},
 ): Promise<ScreenTestHub> {
-  const root = mkdtempSync(join(tmpdir(), 'vigie-screen-test-'));
-  // The data folder inside a throw-away folder: the hub key and audit checkpoints sit beside it.
-  const dir = join(root, 'data');
   let skewMs = 0;
-  const hub = await createHub({
-    dataDir: dir,
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    env: {},
-    consoleDir: options.consoleDir ?? join(dir, 'no-console'),
+  const base = await startTestHub({
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     screen: settings,
     now: () => Date.now() + skewMs,
-    ...(await testStoreOptions(dir)),
   });
-  const code = (await hub.admin.createPractice({ name: 'Cabinet des Tilleuls' })).enrollmentCode;
+  const { hub, code } = base;
   const sockets: Socket[] = [];
   const keep = (sock: Socket) => {
     sockets.push(sock);
@@ -81,7 +69,7 @@ export async function startScreenTestHub(
     async openRequest(d, t) {
       const created = await emitAck<{ request: HelpRequest }>(d.main, 'help:create', {
         clientId: randomUUID(),
-        context: { os: 'linux', osVersion: 'Debian 12', appVersion: '0.1.0' },
+        context,
       });
       if (!created.ok) throw new Error(`help:create ${created.error.code}`);
       const accepted = await emitAck<HelpRequest>(t.main, 'help:accept', { requestId: created.data.request.id });
@@ -92,8 +80,7 @@ export async function startScreenTestHub(
     screenTech: async (t) => keep(await connectTech(hub.url, t.cookie)),
     async close() {
       for (const sock of sockets) sock.close();
-      await hub.close();
-      rmSync(root, { recursive: true, force: true });
+      await base.close();
     },
   };
 }
