@@ -107,6 +107,8 @@ export class VigieApp extends Emitter<AppEvents> {
   private pushScheduled = false;
   private started = false;
   private unenrolling = false;
+  /** What the app does on its own after a hub event (forget a revoked token, report its version): awaited by stop(). */
+  private readonly background = new Set<Promise<void>>();
 
   constructor(private readonly options: AppOptions) {
     super();
@@ -161,9 +163,9 @@ export class VigieApp extends Emitter<AppEvents> {
     }
     this.support.on('change', () => this.schedulePush());
     this.support.on('event', (e) => this.notifyFor(e));
-    this.hub.on('rejected', (code) => void this.unenroll(code));
-    this.hub.onPush('device:revoked', () => void this.unenroll('REVOKED'));
-    this.hub.on('connected', () => void this.reportAppVersion());
+    this.hub.on('rejected', (code) => this.inBackground('unenroll', () => this.unenroll(code)));
+    this.hub.onPush('device:revoked', () => this.inBackground('unenroll', () => this.unenroll('REVOKED')));
+    this.hub.on('connected', () => this.inBackground('report the app version', () => this.reportAppVersion()));
     this.hub.handleCall(
       'device:logs',
       deviceLogsHandler({ file: this.options.logFile ?? null, current: () => this.support.state().current, logger: this.options.logger }),
@@ -202,7 +204,19 @@ export class VigieApp extends Emitter<AppEvents> {
       }
     }
     this.hub.stop();
+    // Nothing new starts once the hub connection is stopped: what was under way ends before the
+    // files are let go (a token being forgotten, its settings being written).
+    while (this.background.size > 0) await Promise.all(this.background);
     await this.support.stop();
+    await this.settings.flush();
+  }
+
+  /** Runs `task` without anyone awaiting it: a failure is logged (never an unhandled rejection), stop() waits for it. */
+  private inBackground(what: string, task: () => Promise<void>): void {
+    const p = task()
+      .catch((e: unknown) => this.log.error(`${what} failed`, { err: e }))
+      .finally(() => this.background.delete(p));
+    this.background.add(p);
   }
 
   state(): AppState {

@@ -133,6 +133,7 @@ describe('enrollment and settings (real hub)', () => {
   it('a token the hub no longer knows (UNAUTHORIZED at connect) also leads back to enrollment', async () => {
     const dir = await tempDir('app');
     const app = makeApp(dir.path, hub.url);
+    let stopped = false;
     try {
       const practice = await hub.admin.createPractice({ name: 'Cabinet Zola' });
       const { deviceId } = await enrollDevice(hub.url, practice.enrollmentCode);
@@ -145,8 +146,13 @@ describe('enrollment and settings (real hub)', () => {
       await app.start();
       await waitFor(() => app.state().enrollment.status === 'unenrolled', 'unenrolled');
       expect(app.state().enrollment).toMatchObject({ lastError: 'UNAUTHORIZED' });
-    } finally {
+      // Stopped right away (the practitioner quits): the forgetting the app did on its own is on disk first.
       await app.stop();
+      stopped = true;
+      const onDisk = JSON.parse(await readFile(join(dir.path, 'settings.json'), 'utf8'));
+      expect(onDisk).toMatchObject({ deviceId: null, lastError: 'UNAUTHORIZED' });
+    } finally {
+      if (!stopped) await app.stop();
       await dir.remove();
     }
   });

@@ -56,6 +56,11 @@ export class SettingsStore {
     return this.value;
   }
 
+  /** Resolves once every update so far is on disk (the app is stopping). */
+  flush(): Promise<void> {
+    return this.file.flush();
+  }
+
   async update(patch: Partial<Omit<Settings, 'version'>>): Promise<Settings> {
     this.value = { ...this.value, ...patch };
     await this.file.save(this.value);
