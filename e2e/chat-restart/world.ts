@@ -10,7 +10,7 @@
  * does not hold at that moment.
  *
  * This module runs the world (seeding, traffic, what the screens show, the checks); its parts have
- * their modules beside it: hub-process (the hub's OS process), clients (practices and technicians),
+ * their modules beside it: clients (practices and technicians),
  * ledger (the accounting, pure), scenario (the phases of one outage) and wait.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,14 +18,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gaplessSeq, type ChatMessage } from '@vigie/common';
 import { createHub } from '../../server/src/app.js';
-import { freePort } from '../../server/src/store/free-port.js';
+import { startHubNode, type HubNode } from '../../server/src/cluster/cluster.js';
 import { loginTechnician } from '../../server/src/test-support/sockets.js';
 import { startPractice, startTechnician, type Practice, type Technician } from './clients';
-import { HubProcess } from './hub-process';
 import { sentByConversation, tallyConversation, type ScenarioReport, type Sent } from './ledger';
 import { until } from './wait';
 
-export { REPO } from './hub-process';
 export { percentile, type ScenarioReport } from './ledger';
 export { runScenario } from './scenario';
 export { until } from './wait';
@@ -44,7 +42,8 @@ export interface WorldOptions {
 
 /** The world: a hub process, its practices and technicians. */
 export class ChatWorld {
-  private readonly hub: HubProcess;
+  /** The hub's OS process (server/src/cluster: the cluster's nodes are the same), on the same port across restarts. */
+  private readonly hub: HubNode;
   readonly practices: Practice[] = [];
   readonly technicians: Technician[] = [];
   private sent: Sent[] = [];
@@ -58,20 +57,19 @@ export class ChatWorld {
 
   private constructor(
     readonly root: string,
-    readonly port: number,
     private readonly keepDir: boolean,
     private readonly cluster: WorldOptions['cluster'] | undefined,
   ) {
-    this.hub = new HubProcess(join(root, 'hub'), port, this.url);
+    this.hub = startHubNode('hub', join(root, 'hub'), { VIGIE_LOG_LEVEL: 'warn' });
   }
 
   get url(): string {
-    return this.cluster?.url ?? `http://127.0.0.1:${this.port}`;
+    return this.cluster?.url ?? this.hub.url;
   }
 
   static async create(opts: WorldOptions): Promise<ChatWorld> {
     const root = opts.dir ?? (await mkdtemp(join(tmpdir(), 'vigie-chat-restart-')));
-    const world = new ChatWorld(root, await freePort(), !!opts.dir, opts.cluster);
+    const world = new ChatWorld(root, !!opts.dir, opts.cluster);
     await world.seed(opts);
     return world;
   }

@@ -130,7 +130,9 @@ describe('audit view', () => {
     await until(() => page.evaluate<boolean>(`document.querySelectorAll('[data-testid="audit-table"] tbody tr').length === 1`), 'one row');
 
     // Tomorrow onwards: nothing yet.
-    const tomorrow = new Date(Date.now() + 86_400_000);
+    // The next calendar day (24 hours on is still today during the first hour of a 25-hour autumn day).
+    const today = new Date();
+    const tomorrow = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1);
     const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
     await filters.getByLabel('Du').fill(day);
     await filters.getByRole('button', { name: 'Filtrer' }).click();

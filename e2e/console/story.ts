@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ChatReceipts, HelpRequest, Result } from '@vigie/common';
 import type { Hub } from '../../server/src/app.js';
-import { connectDevice, emitAck, enrollDevice, nextEvent, type Socket } from '../../server/src/test-support/sockets.js';
-import { SocketGate, freshTotp } from '../support/console.js';
+import { connectDevice, emitAck, enrollDevice, freshTotp, nextEvent, type Socket } from '../../server/src/test-support/sockets.js';
+import { SocketGate } from '../support/console.js';
 import { PASSWORD, type worldTest } from '../support/world.js';
 
 export interface Tech {
@@ -87,7 +87,7 @@ export async function loginThroughUi(login: string, totp: string): Promise<void>
 }
 
 export async function loginAlice(): Promise<void> {
-  const { code, step } = freshTotp(alice.totpSecret, aliceLastStep);
+  const { code, step } = await freshTotp(alice.totpSecret, aliceLastStep);
   aliceLastStep = step;
   await loginThroughUi(alice.login, code);
   await page.getByRole('heading', { name: 'File d’attente', level: 1 }).waitFor();

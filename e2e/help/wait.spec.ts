@@ -90,9 +90,11 @@ test.describe('waiting time: the practitioner and the console agree, and say onl
     await consoleSays(w, 'noTechnician', `aucun technicien disponible — numéro donné : ${PHONE}`);
     await appSays(w, 'noTechnician', 'Aucun technicien n’est disponible pour le moment.', `Si c’est urgent, appelez le ${PHONE}.`);
 
-    // ---- the admin announces hours from the console: open two days from now, 10:00–11:00 (closed now).
+    // ---- the admin announces hours from the console: open three days from now, 10:00–11:00 (closed now).
+    // Three, not two: if Paris passes midnight during the test, the day is still named (« jeudi »),
+    // never « demain » (the words the hub and both pages choose for tomorrow).
     const today = wallTime(Date.now(), 'Europe/Paris').weekday;
-    const day = WEEKDAYS[(today + 2) % 7]!;
+    const day = WEEKDAYS[(today + 3) % 7]!;
     const weekday = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', timeZone: 'UTC' }).format(
       new Date(Date.UTC(2024, 0, 1 + WEEKDAYS.indexOf(day))),
     ); // 2024-01-01 was a Monday

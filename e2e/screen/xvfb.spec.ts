@@ -5,7 +5,7 @@
  * nut-js injector on that DISPLAY, and a target page beside it that records trusted events. The
  * technician, in the console (headless), takes control, clicks and types in the viewer; nut-js
  * injects; the target page receives trusted events; the technician sees the pixels change in the
- * decoded video.
+ * decoded video. A key the technician holds is never held on the X screen (nothing repeats it there).
  */
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -74,14 +74,10 @@ test.describe('remote control on a real X screen (Xvfb, nut-js)', () => {
     const panel = world.console.getByTestId('screen-panel');
     await panel.getByRole('button', { name: 'Voir l’écran' }).click();
     await world.app.getByRole('alertdialog', { name: 'Demande de partage d’écran' }).getByRole('button', { name: 'Autoriser' }).click();
-    await until(
-      async () => {
-        const d = await decoded(world.console);
-        return d.framesDecoded > 0 && d.videoWidth === WIDTH && d.videoHeight === HEIGHT;
-      },
-      'the real X screen, decoded at 1280×720',
-      30_000,
-    );
+    await until(async () => {
+      const d = await decoded(world.console);
+      return d.framesDecoded > 0 && d.videoWidth === WIDTH && d.videoHeight === HEIGHT;
+    }, 'the real X screen, decoded at 1280×720');
 
     // Control: second consent.
     await panel.getByRole('button', { name: 'Prendre la main' }).click();
@@ -128,10 +124,33 @@ test.describe('remote control on a real X screen (Xvfb, nut-js)', () => {
     );
     await world.console.keyboard.type('vigie3');
     await until(async () => ((await target.inputValue('#field')) === 'vigie3' ? true : null), 'the text typed by the technician');
+
+    // A key the technician holds is typed at once on the practice's computer, never held there: it
+    // is released before the technician lets go (X repeats a key held 660 ms: a late key-up would
+    // type it again). Held longer, it repeats at the technician's own rate (Playwright's second
+    // down is a repeat).
+    const keyups = async (code: string) =>
+      (await target.evaluate<Recorded[]>('window.events')).filter((e) => e.type === 'keyup' && e.code === code).length;
+    await world.console.keyboard.down('x');
+    await until(async () => (await keyups('KeyX')) === 1 || null, 'the held key released on the practice’s computer');
+    expect(await target.inputValue('#field')).toBe('vigie3x');
+    await world.console.keyboard.down('x');
+    await until(async () => (await keyups('KeyX')) === 2 || null, 'the repeat typed');
+    await world.console.keyboard.up('x');
+    expect(await target.inputValue('#field')).toBe('vigie3xx');
     const evs = await target.evaluate<Recorded[]>('window.events');
     expect(evs.length).toBeGreaterThan(0);
     expect(evs.every((e) => e.trusted)).toBe(true);
-    expect(evs.filter((e) => e.type === 'keydown').map((e) => e.code)).toEqual(['KeyV', 'KeyI', 'KeyG', 'KeyI', 'KeyE', 'Digit3']);
+    expect(evs.filter((e) => e.type === 'keydown').map((e) => e.code)).toEqual([
+      'KeyV',
+      'KeyI',
+      'KeyG',
+      'KeyI',
+      'KeyE',
+      'Digit3',
+      'KeyX',
+      'KeyX',
+    ]);
 
     await panel.getByRole('button', { name: 'Terminer' }).click();
     await world.console.getByTestId('screen-status').getByText('Partage terminé par le technicien.').waitFor();

@@ -1,7 +1,7 @@
 /**
  * Support for the specs that drive the technician console: the console build (built here when a
  * spec runs on its own), sign-in, the socket between the page and the real hub (cut it, hold some
- * pushes) and fresh TOTP codes.
+ * pushes) and wrong TOTP codes (fresh ones: freshTotp in server/src/test-support/sockets.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -78,16 +78,6 @@ export class SocketGate {
     this.holdPattern = null;
     for (const send of this.held.splice(0)) send();
   }
-}
-
-/**
- * TOTP codes are accepted once per technician and period: returns a code the hub will accept
- * after a login that used `lastStep` (the next period's code, valid in the ±1 window, if needed).
- */
-export function freshTotp(secret: string, lastStep: number): { code: string; step: number } {
-  const current = Math.floor(Date.now() / 30_000);
-  const step = Math.max(current, lastStep + 1);
-  return { code: totpNow(secret, step - current), step };
 }
 
 /** A 6-digit code that is none of the codes the hub accepts right now (±1 period). */

@@ -21,7 +21,6 @@ import type { Browser, Page } from 'playwright-core';
 import { startHost, type Host } from '../../main/host/server.js';
 import { tempDir } from '../../main/services/test-support/fixture.js';
 import { createHub, type CreateHubOptions } from '../../server/src/app.js';
-import { freePort } from '../../server/src/store/free-port.js';
 import { startTurnServer, type TurnServer } from '../../server/src/store/turn-server.js';
 import { RENDERER_DIR, ensureRendererBuilt } from '../practitioner/harness.js';
 import { launchBrowser } from './browser.js';
@@ -69,11 +68,12 @@ export function worldTest(options: WorldOptions = {}) {
     // The data folder inside the temporary one: the hub key and the audit checkpoints sit beside it, removed with it.
     const dir = await tempDir('world-hub');
     const dataDir = join(dir.path, 'data');
-    const port = await freePort();
     const screen: HubScreen = turn
       ? { ...options.hub?.screen, turn: { ...options.turn, urls: turn.urls, secret: turn.secret } }
       : options.hub?.screen;
-    const start = () =>
+    // The first start takes a port the system picks as it binds (no port probed then given: another
+    // process could take it in between); a restart binds that same port again.
+    const start = (port: number) =>
       createHub({
         dataDir,
         port,
@@ -84,7 +84,8 @@ export function worldTest(options: WorldOptions = {}) {
         ...options.hub,
         ...(screen ? { screen } : {}),
       });
-    let hub = await start();
+    let hub = await start(0);
+    const port = hub.port;
     const practice = await hub.admin.createPractice({ name: options.practice ?? 'Cabinet des Lilas' });
     const who = { login: 'julie', displayName: 'Julie Martin', role: 'technician' as const, ...options.technician };
     const t = await hub.admin.addTechnician({ login: who.login, displayName: who.displayName, password: PASSWORD, role: who.role });
@@ -98,7 +99,7 @@ export function worldTest(options: WorldOptions = {}) {
       technician: { id: t.id, login: t.login, displayName: who.displayName, password: PASSWORD, totpSecret: t.totpSecret },
       async restart() {
         await hub.close(); // idempotent: a hub the test already stopped stays stopped
-        hub = await start();
+        hub = await start(port);
         return hub;
       },
     };

@@ -6,7 +6,7 @@ import { MemoryAttemptCounter, type AttemptKey } from './limits.js';
 import { sealTotp } from './services/totp-vault.js';
 import { PASSWORD, code, hubCli as cli, startTestHub, type TestHub } from './test-support/fixture.js';
 import { auditRows, count, enroll, login } from './test-support/limits.js';
-import { connectDevice, emitAck, enrollDevice, loginTechnician, totpNow } from './test-support/sockets.js';
+import { connectDevice, emitAck, enrollDevice, freshTotp, loginTechnician, totpNow } from './test-support/sockets.js';
 
 describe('login lock-outs', () => {
   let t: TestHub;
@@ -56,7 +56,8 @@ describe('login lock-outs', () => {
     const shared = await startTestHub({ login: { freeAttemptsPerLogin: 3, freeAttemptsPerIp: 3, baseDelayMs: 60_000 } });
     try {
       const { totpSecret } = await shared.hub.admin.addTechnician({ login: 'claire', displayName: 'Claire Dupont', password: PASSWORD });
-      const first = await login(shared, { login: 'claire', password: PASSWORD, totp: totpNow(totpSecret) });
+      const firstCode = await freshTotp(totpSecret);
+      const first = await login(shared, { login: 'claire', password: PASSWORD, totp: firstCode.code });
       expect(first.code).toBe('OK');
       const known = first.cookies.find((c) => c.startsWith('vigie_known='));
       expect(known).toMatch(/^vigie_known=[A-Za-z0-9_-]{43}$/);
@@ -69,7 +70,11 @@ describe('login lock-outs', () => {
       expect((await login(shared, { login: 'quelquun', password: PASSWORD, totp: '123456' })).code).toBe('LOCKED_OUT');
 
       // Claire's browser: her own counter, untouched by the attacker.
-      const again = await login(shared, { login: 'claire', password: PASSWORD, totp: totpNow(totpSecret, 1) }, { cookie: known! });
+      const again = await login(
+        shared,
+        { login: 'claire', password: PASSWORD, totp: (await freshTotp(totpSecret, firstCode.step)).code },
+        { cookie: known! },
+      );
       expect(again.code).toBe('OK');
       expect(again.cookies.some((c) => c.startsWith('vigie_session='))).toBe(true);
       const audit = (await auditRows(shared, 'auth.login')).filter((r) => r.subject === 'claire');

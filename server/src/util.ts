@@ -70,6 +70,39 @@ export class TokenBucket {
   }
 }
 
+/**
+ * One run of `task` at a time, and every call answered by a run begun after it: a call while a run
+ * is going gets the next one (one for all such calls). A sweep called right after the clock moved
+ * or a row changed sees it — the run going on may have read the rows already. `settled()` waits
+ * until no run is going or due (shutdown).
+ */
+export function serialRuns(task: () => Promise<void>): { run: () => Promise<void>; settled: () => Promise<void> } {
+  let current: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const start = (): Promise<void> => {
+    const p: Promise<void> = task().finally(() => {
+      if (current === p) current = null;
+    });
+    current = p;
+    return p;
+  };
+  return {
+    run: () => {
+      if (!current) return start();
+      next ??= current
+        .catch(() => undefined)
+        .then(() => {
+          next = null;
+          return current ?? start();
+        });
+      return next;
+    },
+    settled: async () => {
+      while (next ?? current) await (next ?? current)!.catch(() => undefined);
+    },
+  };
+}
+
 /** The columns a row's new version changed (what a compare-and-set UPDATE of a decided transition sets). */
 export function changedColumns<R extends object>(before: R, after: R): Partial<R> {
   const set: Partial<R> = {};

@@ -18,6 +18,25 @@ export type KeyModifiers = z.infer<typeof KeyModifiers>;
 /** KeyboardEvent.code ("KeyA", "Digit1", "ArrowLeft", "ShiftLeft"…): the physical key. */
 export const KeyCode = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,31}$/);
 
+/**
+ * The modifier keys, by modifier. Only these are held on the practice's computer as long as the
+ * technician holds them. Any other key is typed there (pressed and released at once): held, its
+ * system would repeat it while the technician's key-up is on its way — X11 repeats a key held
+ * 660 ms, so a hiccup of the network or of either computer would type it again. A key the
+ * technician holds repeats at their own computer's rate instead: each repeated key-down is typed.
+ */
+export const MODIFIER_KEY_CODES: Readonly<Record<keyof KeyModifiers, readonly string[]>> = {
+  alt: ['AltLeft', 'AltRight'],
+  ctrl: ['ControlLeft', 'ControlRight'],
+  meta: ['MetaLeft', 'MetaRight'],
+  shift: ['ShiftLeft', 'ShiftRight'],
+};
+
+/** True for a modifier key (held on the practice's computer); any other key is typed there. */
+export function isModifierKey(code: string): boolean {
+  return Object.values(MODIFIER_KEY_CODES).some((codes) => codes.includes(code));
+}
+
 const Delta = z.number().min(-SCREEN_LIMITS.wheelDelta).max(SCREEN_LIMITS.wheelDelta);
 const MsgId = z
   .number()

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PointerButton } from '@vigie/common';
+import { isModifierKey, type PointerButton } from '@vigie/common';
 import type { ScreenController } from './controller';
 import { contentBox, keyMessage, normalize, pointerButton, wheelPixels } from './input';
 
@@ -116,7 +116,9 @@ export function Viewer({
     const m = keyMessage(kind, e.nativeEvent);
     if (!m) return;
     e.preventDefault();
-    if (kind === 'down' && e.repeat) return; // the practice's computer repeats a held key by itself
+    // A held key repeats at this computer's rate: the practice's computer types each repeat (it
+    // never holds a key but a modifier, whose repeats mean nothing: isModifierKey, @vigie/common).
+    if (kind === 'down' && e.repeat && isModifierKey(e.code)) return;
     if (kind === 'down') heldKeys.current.add(e.code);
     else heldKeys.current.delete(e.code);
     screen.sendInput(m);

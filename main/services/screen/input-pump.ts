@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import {
+  MODIFIER_KEY_CODES,
   SCREEN_LIMITS,
   VigieError,
+  isModifierKey,
   type DeviceDataMessage,
   type DisplayInfo,
   type InputEvent,
@@ -12,13 +14,6 @@ import type { Logger } from '../../platform/ports.js';
 import type { InputInjector } from './ports.js';
 
 export type DropReason = 'not-live' | 'not-controlling' | 'invalid' | 'outside' | 'too-large' | 'unsupported' | 'overflow' | 'failed';
-
-const MODIFIER_KEYS: Record<'alt' | 'ctrl' | 'meta' | 'shift', string[]> = {
-  alt: ['AltLeft', 'AltRight'],
-  ctrl: ['ControlLeft', 'ControlRight'],
-  meta: ['MetaLeft', 'MetaRight'],
-  shift: ['ShiftLeft', 'ShiftRight'],
-};
 
 export interface InputPumpOptions {
   injector: InputInjector;
@@ -35,8 +30,10 @@ export interface InputPumpOptions {
  * The technician's input on its way to the InputInjector: one at a time, in order, pointer moves
  * coalesced, checked again at the last moment (control may have been withdrawn meanwhile: events of
  * an older control generation are dropped), keys and buttons held when control ends released, a
- * modifier whose key-up was lost released; clipboard get/set only while controlling. Every event
- * that does not reach the screen is counted by reason.
+ * modifier whose key-up was lost released; clipboard get/set only while controlling. A key other
+ * than a modifier is typed (pressed and released at once, its key-up then has nothing left to do):
+ * never held, so the practice's system cannot repeat it however late the key-up comes
+ * (isModifierKey, @vigie/common). Every event that does not reach the screen is counted by reason.
  */
 export class InputPump {
   /** Bumped whenever control starts or stops, or the shared monitor changes: queued events of an older generation are dropped. */
@@ -173,14 +170,24 @@ export class InputPump {
   private async injectOne(ev: InputEvent, display: DisplayInfo): Promise<void> {
     try {
       if (ev.t === 'key.down' || ev.t === 'key.up') await this.releaseStuckModifiers(ev.mods, display, ev.code);
+      if (ev.t === 'key.up' && !isModifierKey(ev.code) && !this.heldKeys.has(ev.code)) {
+        this.injectedCount++; // released when it was typed
+        return;
+      }
       const r = await this.o.injector.inject(ev, display);
       if (r === 'unsupported') {
         this.drop('unsupported');
         return;
       }
       this.injectedCount++;
-      if (ev.t === 'key.down') this.heldKeys.add(ev.code);
-      else if (ev.t === 'key.up') this.heldKeys.delete(ev.code);
+      if (ev.t === 'key.down') {
+        this.heldKeys.add(ev.code);
+        if (!isModifierKey(ev.code)) {
+          // Typed: released at once (held until then, so control ending meanwhile still releases it).
+          await this.o.injector.inject({ t: 'key.up', code: ev.code, mods: ev.mods }, display);
+          this.heldKeys.delete(ev.code);
+        }
+      } else if (ev.t === 'key.up') this.heldKeys.delete(ev.code);
       else if (ev.t === 'pointer.down') this.heldButtons.add(ev.button);
       else if (ev.t === 'pointer.up') this.heldButtons.delete(ev.button);
       if ('x' in ev) this.lastPointer = { x: ev.x, y: ev.y };
@@ -196,7 +203,7 @@ export class InputPump {
     display: DisplayInfo,
     current: string,
   ): Promise<void> {
-    for (const [mod, codes] of Object.entries(MODIFIER_KEYS) as Array<[keyof typeof MODIFIER_KEYS, string[]]>) {
+    for (const [mod, codes] of Object.entries(MODIFIER_KEY_CODES) as Array<[keyof typeof MODIFIER_KEY_CODES, readonly string[]]>) {
       if (mods[mod]) continue;
       for (const code of codes) {
         // The modifier's own key-up (it reports the modifier as no longer held) is not a lost one.

@@ -50,6 +50,34 @@ describe('ScreenSessionService: control and input', () => {
     expect(r.svc.canCapture()).toBe(true);
   });
 
+  it('a key is typed at once, never held (however late its key-up comes, nothing repeats it); a held key repeats at the technician’s rate; modifiers are held', async () => {
+    const r = await rig();
+    const s = await controlling(r);
+    const shift = { ...mods, shift: true };
+    await r.svc.handleData(s.id, json({ t: 'key.down', code: 'ShiftLeft', mods: shift }));
+    await r.svc.handleData(s.id, json({ t: 'key.down', code: 'KeyE', mods: shift }));
+    await r.svc.idle();
+    // E is already released while the technician still holds it; Shift is held.
+    expect(r.injector.events.map((e) => e.ev)).toEqual([
+      { t: 'key.down', code: 'ShiftLeft', mods: shift },
+      { t: 'key.down', code: 'KeyE', mods: shift },
+      { t: 'key.up', code: 'KeyE', mods: shift },
+    ]);
+    // Held on the technician's side: their repeated key-downs type it again; its key-up, late, injects nothing.
+    await r.svc.handleData(s.id, json({ t: 'key.down', code: 'KeyE', mods: shift }));
+    await r.svc.handleData(s.id, json({ t: 'key.up', code: 'KeyE', mods: shift }));
+    await r.svc.handleData(s.id, json({ t: 'key.up', code: 'ShiftLeft', mods }));
+    await r.svc.idle();
+    expect(r.injector.events.slice(3).map((e) => e.ev)).toEqual([
+      { t: 'key.down', code: 'KeyE', mods: shift },
+      { t: 'key.up', code: 'KeyE', mods: shift },
+      { t: 'key.up', code: 'ShiftLeft', mods },
+    ]);
+    // The technician's five events all reached the screen: none dropped.
+    expect(r.svc.state().input).toMatchObject({ injected: 5 });
+    expect(r.svc.dropCounts()).toMatchObject({ failed: 0, unsupported: 0, 'not-controlling': 0 });
+  });
+
   it('events queued when control ends are dropped, and the technician handing control back ends it too', async () => {
     const r = await rig();
     const s = await controlling(r);
@@ -68,10 +96,11 @@ describe('ScreenSessionService: control and input', () => {
     await r.svc.handleData(s.id, json({ t: 'key.down', code: 'ShiftLeft', mods: { ...mods, shift: true } }));
     await r.svc.handleData(s.id, json({ t: 'key.down', code: 'KeyD', mods }));
     await r.svc.idle();
-    expect(r.injector.events.slice(-3).map((e) => e.ev)).toEqual([
+    expect(r.injector.events.slice(-4).map((e) => e.ev)).toEqual([
       { t: 'key.down', code: 'ShiftLeft', mods: { ...mods, shift: true } },
       { t: 'key.up', code: 'ShiftLeft', mods },
       { t: 'key.down', code: 'KeyD', mods },
+      { t: 'key.up', code: 'KeyD', mods },
     ]);
     // …while the modifier's own key-up (reporting it as no longer held) is injected once.
     await r.svc.handleData(s.id, json({ t: 'key.down', code: 'ShiftRight', mods: { ...mods, shift: true } }));

@@ -91,7 +91,7 @@ describe('signals', () => {
     expect(judge('export.csv', sample(partial)).verdict).toBe('encrypted');
     // Only the head of a PDF encrypted.
     const p = pdf();
-    expect(judge('scan.pdf', sample(Buffer.concat([randomBytes(4096), p.subarray(4096)]))).verdict).toBe('encrypted');
+    expect(judge('scan.pdf', sample(Buffer.concat([encrypted(4096), p.subarray(4096)]))).verdict).toBe('encrypted');
     // Names that promise nothing: unreadable is « opaque », anything else unknown.
     expect(judge('a8f9e2c1', sample(encrypted())).verdict).toBe('opaque');
     expect(judge('index.idx', sample(text())).verdict).toBe('unknown');

@@ -14,7 +14,7 @@ import type { Services } from '../services/index.js';
 import type { Handlers } from '../socket/dispatch.js';
 import { rooms, type Realtime } from '../socket/realtime.js';
 import { lockRow } from '../store/dialect.js';
-import { changedColumns, newId, randomCode } from '../util.js';
+import { changedColumns, newId, randomCode, serialRuns } from '../util.js';
 import { askRefusal, liveAsk, overdue, transition, type AccessClock, type AccessEvent } from './access-lifecycle.js';
 import { consentRequestOf, forbidden, iso, LIVE, newAccessRow, toBackupAccess, type AccessRow, type EndedBy } from './access-record.js';
 import type { AccessDb, BackupAccessTables } from './access-schema.js';
@@ -54,7 +54,7 @@ export class BackupAccessHub {
   private readonly db: AccessDb;
   private readonly now: Clock['now'];
   private sweepTimer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  private readonly sweeps = serialRuns(() => this.sweepOnce());
   private attached = false;
 
   constructor(private readonly o: BackupAccessOptions) {
@@ -110,22 +110,25 @@ export class BackupAccessHub {
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
-    await this.sweeping;
+    await this.sweeps.settled();
   }
 
-  /** Unanswered consents past their deadline end as `timeout`, granted accesses past their end as `expired`. */
+  /**
+   * Unanswered consents past their deadline end as `timeout`, granted accesses past their end as
+   * `expired`. Resolves after a sweep begun after the call (serialRuns: one going on may have read
+   * the rows already).
+   */
   sweep(): Promise<void> {
-    this.sweeping ??= (async () => {
-      try {
-        const rows = await this.db.selectFrom('backup_access').selectAll().where('state', 'in', LIVE).execute();
-        for (const r of rows) await this.settle(r);
-      } catch (e) {
-        this.o.log.error({ err: e }, 'backup access sweep failed');
-      } finally {
-        this.sweeping = null;
-      }
-    })();
-    return this.sweeping;
+    return this.sweeps.run();
+  }
+
+  private async sweepOnce(): Promise<void> {
+    try {
+      const rows = await this.db.selectFrom('backup_access').selectAll().where('state', 'in', LIVE).execute();
+      for (const r of rows) await this.settle(r);
+    } catch (e) {
+      this.o.log.error({ err: e }, 'backup access sweep failed');
+    }
   }
 
   /** Ends every live access of a device (offline, revoked). */

@@ -71,14 +71,53 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-function startNode(name: string, port: number, dataDir: string, env: Record<string, string>): HubNode {
+/**
+ * A hub node as its own OS process on `dataDir`, configured through VIGIE_* like production (`env`).
+ * Its loopback port is picked at its first start, again if another process took it before the
+ * node bound it (the node exits with EADDRINUSE: up to 5 tries, like pg-cluster, redis-server and
+ * haproxy); every later start binds that same port. Also the chat-restart world's one hub (e2e).
+ */
+export function startHubNode(name: string, dataDir: string, env: Record<string, string>): HubNode {
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
-  const url = `http://127.0.0.1:${port}`;
+  let port = 0;
+  /** One process on `port`: resolves once /healthz answers, or with its stderr if it exits first. */
+  async function spawnOn(port: number, url: string): Promise<{ up: true } | { up: false; stderr: string }> {
+    // tsx as a loader in one process (its CLI would run the hub in a child a SIGKILL misses).
+    const c = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'server', 'src', 'main.ts')], {
+      cwd: REPO,
+      env: { ...process.env, ...env, VIGIE_DATA_DIR: dataDir, VIGIE_PORT: String(port), VIGIE_HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    c.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child = c;
+    let gone = false;
+    exited = new Promise((res) =>
+      c.once('exit', () => {
+        gone = true;
+        if (child === c) child = null;
+        res();
+      }),
+    );
+    for (;;) {
+      if (gone) return { up: false, stderr };
+      const ok = await fetch(url + HTTP.healthz).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok && !gone) return { up: true };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
   const node: HubNode = {
     name,
-    port,
-    url,
+    get port() {
+      return port;
+    },
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
     dataDir,
     get running() {
       return child !== null;
@@ -88,31 +127,14 @@ function startNode(name: string, port: number, dataDir: string, env: Record<stri
     },
     async start() {
       if (child) return;
-      // tsx as a loader in one process (its CLI would run the hub in a child a SIGKILL misses).
-      const c = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'server', 'src', 'main.ts')], {
-        cwd: REPO,
-        env: { ...process.env, ...env, VIGIE_DATA_DIR: dataDir, VIGIE_PORT: String(port), VIGIE_HOST: '127.0.0.1' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      c.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-      child = c;
-      let gone = false;
-      exited = new Promise((res) =>
-        c.once('exit', () => {
-          gone = true;
-          if (child === c) child = null;
-          res();
-        }),
-      );
-      for (;;) {
-        if (gone) throw new Error(`hub node ${name} exited at start: ${stderr}`);
-        const ok = await fetch(url + HTTP.healthz).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) return;
-        await new Promise((r) => setTimeout(r, 50));
+      const first = port === 0;
+      for (let attempt = 0; ; attempt++) {
+        if (first) port = await freePort();
+        const r = await spawnOn(port, node.url);
+        if (r.up) return;
+        if (first && attempt < 5 && /EADDRINUSE/.test(r.stderr)) continue;
+        if (first) port = 0;
+        throw new Error(`hub node ${name} exited at start: ${r.stderr}`);
       }
     },
     async stop(signal) {
@@ -155,16 +177,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     loadOrCreateHubKey(keyFile);
     const artifactsDir = join(dir, 'artifacts');
     mkdirSync(artifactsDir, { recursive: true });
-    const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
-    const names = ports.map((_, i) => `node${i + 1}`);
-    const haproxy = await startHaproxy({
-      backends: names.map((name, i) => ({ name, port: ports[i]! })),
-      checkIntervalMs,
-      fall: 2,
-      rise: 2,
-      ...(opts.port ? { port: opts.port } : {}),
-    });
-    parts.push(haproxy);
+    const names = Array.from({ length: count }, (_, i) => `node${i + 1}`);
     // Long enough for the balancer to take a draining node out (fall × inter) with room to spare.
     const drainSeconds = opts.drainSeconds ?? Math.max(1, Math.ceil((checkIntervalMs * 4) / 1000));
     const env: Record<string, string> = {
@@ -177,16 +190,25 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       VIGIE_LOG_LEVEL: opts.logLevel ?? 'warn',
       ...opts.env,
     };
-    names.forEach((name, i) => {
+    names.forEach((name) => {
       const dataDir = join(dir, name);
       mkdirSync(dataDir, { recursive: true });
       if (turn)
         writeFileSync(join(dataDir, 'hub.json'), JSON.stringify({ screen: { turn: { urls: turn.urls, secret: turn.secret } } }, null, 2));
-      nodes.push(startNode(name, ports[i]!, dataDir, { ...env, VIGIE_AUDIT_CHECKPOINTS: join(dir, `${name}.audit-checkpoints.jsonl`) }));
+      nodes.push(startHubNode(name, dataDir, { ...env, VIGIE_AUDIT_CHECKPOINTS: join(dir, `${name}.audit-checkpoints.jsonl`) }));
     });
-    // The first node migrates the database alone; the others start together after it.
+    // The first node migrates the database alone; the others start together after it. Each node
+    // binds its port as it starts; the balancer is given them once they are bound.
     await nodes[0]!.start();
     await Promise.all(nodes.slice(1).map((n) => n.start()));
+    const haproxy = await startHaproxy({
+      backends: nodes.map((n) => ({ name: n.name, port: n.port })),
+      checkIntervalMs,
+      fall: 2,
+      rise: 2,
+      ...(opts.port ? { port: opts.port } : {}),
+    });
+    parts.push(haproxy);
     const balancerSees = async (want: Record<string, 'UP' | 'DOWN'>) => {
       for (;;) {
         const states = await haproxy.serverStates();

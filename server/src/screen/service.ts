@@ -17,6 +17,7 @@ import { openSession } from './open.js';
 import { participantIce, relaySignal } from './participants.js';
 import { conflict, forbidden, isParticipant, otherConnection, toScreenSession, type SessionRow, type Side } from './record.js';
 import { SessionSteps } from './steps.js';
+import { serialRuns } from '../util.js';
 
 export type { ScreenAuditEvent } from './lifecycle.js';
 export { toScreenSession } from './record.js';
@@ -35,7 +36,7 @@ export class ScreenHub {
   readonly deviceHandlers: Handlers<typeof SCREEN_DEVICE_EVENTS, ScreenDeviceCtx>;
   readonly techHandlers: Handlers<typeof SCREEN_TECH_EVENTS, ScreenTechCtx>;
   private sweepTimer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  private readonly sweeps = serialRuns(() => this.sweepOnce());
   private readonly steps: SessionSteps;
   private attached = false;
 
@@ -122,7 +123,7 @@ export class ScreenHub {
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
-    await this.sweeping;
+    await this.sweeps.settled();
   }
 
   /** Ends the live session of a request (call after help:release / help:resolve / help:cancel). */
@@ -139,24 +140,24 @@ export class ScreenHub {
   /**
    * Sessions whose request is no longer assigned end, expired consents are answered, fresh TURN
    * credentials go to both sides of a long session (also runs on a timer). Each row is looked at
-   * without a lock first; only a row the tick changes is locked and decided again.
+   * without a lock first; only a row the tick changes is locked and decided again. Resolves after a
+   * sweep begun after the call (serialRuns: one going on may have read the rows already).
    */
   sweep(): Promise<void> {
-    this.sweeping ??= (async () => {
-      try {
-        const rows = await this.deps.db.selectFrom('screen_sessions').selectAll().where('state', '!=', 'ended').execute();
-        for (const r of rows) {
-          const assigned = !!(await this.deps.assignedRequest(r.request_id, r.technician_id));
-          if (!this.steps.decide(r, { type: 'tick', assigned }).effects.length) continue;
-          await this.steps.step(r.id, (a) => ({ type: 'tick', assigned: a }));
-        }
-      } catch (e) {
-        this.deps.log.error({ err: e }, 'screen sweep failed');
-      } finally {
-        this.sweeping = null;
+    return this.sweeps.run();
+  }
+
+  private async sweepOnce(): Promise<void> {
+    try {
+      const rows = await this.deps.db.selectFrom('screen_sessions').selectAll().where('state', '!=', 'ended').execute();
+      for (const r of rows) {
+        const assigned = !!(await this.deps.assignedRequest(r.request_id, r.technician_id));
+        if (!this.steps.decide(r, { type: 'tick', assigned }).effects.length) continue;
+        await this.steps.step(r.id, (a) => ({ type: 'tick', assigned: a }));
       }
-    })();
-    return this.sweeping;
+    } catch (e) {
+      this.deps.log.error({ err: e }, 'screen sweep failed');
+    }
   }
 
   // ---------- device ----------

@@ -15,6 +15,26 @@ export function totpNow(secret: string, stepOffset = 0): string {
   return totpFor(secret).generate({ timestamp: Date.now() + stepOffset * 30_000 });
 }
 
+/**
+ * A code the hub takes for a period after `lastStep` (the period of this technician's last login;
+ * 0: none yet), with that period: this period's code, else the next one's (in the hub's ±1 window),
+ * else — both already used — it waits for the next period. The hub takes a code for the first
+ * period of its window that gives those six digits (now, then before, then after:
+ * server/src/services/auth.ts), and six digits repeat from one period to a neighbour once in a
+ * million: such a code could be taken for a used period (a replay) and is never offered.
+ */
+export async function freshTotp(secret: string, lastStep = 0): Promise<{ code: string; step: number }> {
+  const at = (step: number) => totpFor(secret).generate({ timestamp: step * 30_000 });
+  for (;;) {
+    const current = Math.floor(Date.now() / 30_000);
+    for (const step of [current, current + 1]) {
+      const code = at(step);
+      if (step > lastStep && [step - 2, step - 1, step + 1].every((other) => at(other) !== code)) return { code, step };
+    }
+    await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 50));
+  }
+}
+
 async function postJson(
   url: string,
   body: unknown,
