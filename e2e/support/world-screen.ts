@@ -29,7 +29,9 @@ export function xvfbTest(size: { width: number; height: number }, needsX: boolea
       xvfbStart: [
         // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern: none
         async ({}, use) => {
-          const x = await startXvfb(size);
+          // A backstop of minutes, like every wait here: a busy machine starting Xvfb slowly is not one
+          // where it cannot start (that is a skip, saying why; slowness would hide the test as passed).
+          const x = await startXvfb({ ...size, timeoutMs: 120_000 });
           const display = process.env.DISPLAY;
           if (x.ok) process.env.DISPLAY = x.display;
           await use(x);
