@@ -295,7 +295,7 @@ async function measure(kind: Kind): Promise<Measured> {
     ['RSS per device (kB)', fmt((rssConnected - rssBase) / Math.max(1, online))],
     ['RSS at end (MB)', fmt(rssEnd / 1024)],
     ['help requests (errors)', `${helpItems.length} (${helpErrors})`],
-    ['help → on the technician\'s console p50 / p99 (ms)', `${fmt(quantile(helpLat, 0.5))} / ${fmt(quantile(helpLat, 0.99))}`],
+    ["help → on the technician's console p50 / p99 (ms)", `${fmt(quantile(helpLat, 0.5))} / ${fmt(quantile(helpLat, 0.99))}`],
     ['help → queue:updated p50 / p99 (ms)', `${fmt(quantile(helpQueueLat, 0.5))} / ${fmt(quantile(helpQueueLat, 0.99))}`],
     ['help → help:updated p50 / p99 (ms)', `${fmt(quantile(helpUpdLat, 0.5))} / ${fmt(quantile(helpUpdLat, 0.99))}`],
     ['help:create answered p50 / p99 (ms)', `${fmt(quantile(helpAcks, 0.5))} / ${fmt(quantile(helpAcks, 0.99))}`],
