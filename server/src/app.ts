@@ -101,6 +101,7 @@ export async function createHub(opts: CreateHubOptions = {}): Promise<Hub> {
   const db = await openHubStore(cfg, {
     onPoolError: (err) => log.error({ err }, 'database connection lost (the pool opens another)'),
     onCheckpointError: (why) => log.warn({ why }, 'store checkpoint thread'),
+    onMessageError: (err) => log.error({ err }, 'a socket message held for the store sync failed when sent'),
   });
   // Several nodes: what they share that is short-lived (socket.io rooms, presence, counters) is in Redis (server/src/redis).
   const redis = cfg.redisUrl ? await openRedisParts({ redis: cfg.redis, redisUrl: cfg.redisUrl }, log.child({ part: 'redis' })) : null;

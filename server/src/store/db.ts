@@ -35,6 +35,8 @@ export interface OpenDbOptions {
   onPoolError?: (err: Error) => void;
   /** SQLite: the checkpoint thread failed (the connection then checkpoints itself). Default: ignored. */
   onCheckpointError?: (why: string) => void;
+  /** SQLite with GROUP: a message held for the sync threw when let go. Default: ignored. */
+  onMessageError?: (err: unknown) => void;
 }
 
 /** Where a hub keeps its data: the Postgres database of `databaseUrl` when set, else `<dataDir>/hub.sqlite`. */
@@ -48,7 +50,7 @@ export function storeLocation(cfg: { dataDir: string; databaseUrl: string | null
  */
 export function openHubStore(
   cfg: { dataDir: string; databaseUrl: string | null; sqliteSynchronous: 'FULL' | 'GROUP' | 'NORMAL'; postgresPoolSize: number },
-  opts: Pick<OpenDbOptions, 'onPoolError' | 'onCheckpointError' | 'poolSize'> = {},
+  opts: Pick<OpenDbOptions, 'onPoolError' | 'onCheckpointError' | 'onMessageError' | 'poolSize'> = {},
 ): Promise<Db> {
   mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
   return openDb(storeLocation(cfg), { synchronous: cfg.sqliteSynchronous, poolSize: cfg.postgresPoolSize, ...opts });
@@ -166,7 +168,7 @@ function openSqlite(file: string, opts: OpenDbOptions): Db {
   sqlite.pragma('busy_timeout = 5000');
   // Deleted or overwritten content (ended sessions, secrets sealed at start) is zeroed, not left in free space.
   sqlite.pragma('secure_delete = ON');
-  const commits = grouped ? new GroupCommit(`${file}-wal`) : null;
+  const commits = grouped ? new GroupCommit(`${file}-wal`, opts.onMessageError) : null;
   const checkpointer = new Checkpointer(file, sqlite, opts.onCheckpointError);
   const database = preparedOnce(
     sqlite,

@@ -220,6 +220,19 @@ describe('dispatch and the adapter, through the outbound line', () => {
     expect(order.slice(3)).toEqual(['c', 'd (synced 3)']);
     await gc.close();
 
+    // A message that throws when let go is told to onMessageError; the next one still goes.
+    const failures: unknown[] = [];
+    const told = new GroupCommit(file, (e) => failures.push(e));
+    told.commit();
+    told.after(() => {
+      throw new Error('socket gone');
+    });
+    told.after(() => order.push('after the failed one'));
+    await told.durable();
+    expect(failures).toEqual([new Error('socket gone')]);
+    expect(order.at(-1)).toBe('after the failed one');
+    await told.close();
+
     const notADir = join(tmp(), 'file');
     writeFileSync(notADir, 'x');
     const broken = new GroupCommit(join(notADir, 'log'));

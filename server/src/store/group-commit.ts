@@ -41,7 +41,11 @@ export class GroupCommit implements Outbound {
   /** fsync calls made: fewer than commits when commits are grouped. */
   private syncs = 0;
 
-  constructor(private readonly walFile: string) {}
+  constructor(
+    private readonly walFile: string,
+    /** A held message threw when let go (its socket gone…): told here; the next ones still go. */
+    private readonly onMessageError: (e: unknown) => void = () => undefined,
+  ) {}
 
   /** A transaction (or a statement outside one) that changed something has just committed. */
   commit(): void {
@@ -142,8 +146,9 @@ export class GroupCommit implements Outbound {
       try {
         if (error && h.refused) h.refused(error);
         else h.run();
-      } catch {
+      } catch (e) {
         // A message that throws (its socket gone) does not hold back the next ones.
+        this.onMessageError(e);
       }
     }
   }
