@@ -70,6 +70,105 @@ describe('GroupCommit', () => {
   });
 });
 
+/** An fsync the test lets finish (or fail) when it says: a slow or failing disk on demand. */
+function heldDisk() {
+  const calls: Array<(e: Error | null) => void> = [];
+  let started: (() => void) | null = null;
+  return {
+    fsync: (_fd: number, done: (e: Error | null) => void) => {
+      calls.push(done);
+      started?.();
+    },
+    calls,
+    /** Resolves once `n` fsyncs have been asked for. */
+    until: (n: number) =>
+      new Promise<void>((r) => {
+        const check = () => (calls.length >= n ? r() : (started = check));
+        check();
+      }),
+  };
+}
+
+describe('GroupCommit with a slow disk', () => {
+  const turn = () => new Promise<void>((r) => setImmediate(r));
+
+  it('a commit made while a sync runs starts its own at once; both count in the order they started', async () => {
+    const file = join(tmp(), 'log');
+    writeFileSync(file, 'x');
+    const disk = heldDisk();
+    const gc = new GroupCommit(file, undefined, disk.fsync);
+    const order: string[] = [];
+    gc.commit();
+    void gc.durable().then(() => order.push('first'));
+    await disk.until(1);
+    gc.commit();
+    gc.after(() => order.push('message after the second commit'));
+    void gc.durable().then(() => order.push('second'));
+    await disk.until(2); // not waiting for the first to end
+    disk.calls[1]!(null); // the second is on disk first…
+    await turn();
+    expect(order).toEqual([]); // …but counts once the first is known
+    expect(gc.stats().synced).toBe(0);
+    disk.calls[0]!(null);
+    await turn();
+    expect(order).toEqual(['message after the second commit', 'first', 'second']); // messages go as the line lets them, promises a tick later
+    expect(gc.stats()).toEqual({ committed: 2, synced: 2, syncs: 2 });
+    await gc.close();
+  });
+
+  it('a failed sync fails those already running too (its error is reported once); later commits try again', async () => {
+    const file = join(tmp(), 'log');
+    writeFileSync(file, 'x');
+    const disk = heldDisk();
+    const gc = new GroupCommit(file, undefined, disk.fsync);
+    gc.commit();
+    const first = gc.durable();
+    await disk.until(1);
+    gc.commit();
+    const second = gc.durable();
+    const refused = new Promise<Error>((r) => gc.after(() => r(new Error('sent')), r));
+    await disk.until(2);
+    disk.calls[1]!(null); // the later one says "on disk": it may have missed the error the first reports
+    disk.calls[0]!(new Error('EIO'));
+    await expect(first).rejects.toThrow('EIO');
+    await expect(second).rejects.toThrow('EIO');
+    expect((await refused).message).toBe('EIO');
+    expect(gc.stats().synced).toBe(0);
+    gc.commit();
+    const third = gc.durable();
+    await disk.until(3);
+    disk.calls[2]!(null);
+    await third;
+    expect(gc.stats().synced).toBe(3);
+    await gc.close();
+  });
+
+  it('runs at most three syncs at once; the commits that came meanwhile share the next one', async () => {
+    const file = join(tmp(), 'log');
+    writeFileSync(file, 'x');
+    const disk = heldDisk();
+    const gc = new GroupCommit(file, undefined, disk.fsync);
+    const done: Array<Promise<void>> = [];
+    for (let i = 0; i < 6; i++) {
+      gc.commit();
+      done.push(gc.durable());
+      if (i < 3)
+        await disk.until(i + 1); // each starts its own sync (the log's file opened at the first)
+      else await turn();
+    }
+    await turn();
+    expect(disk.calls).toHaveLength(3); // commits 4 to 6 wait for a place
+    disk.calls[0]!(null);
+    await disk.until(4); // one ended: one more starts, for commits 4 to 6
+    disk.calls[1]!(null);
+    disk.calls[2]!(null);
+    disk.calls[3]!(null);
+    await Promise.all(done);
+    expect(gc.stats()).toEqual({ committed: 6, synced: 6, syncs: 4 });
+    await gc.close();
+  });
+});
+
 describe('SQLite store with synchronous GROUP', () => {
   it('counts one commit per write transaction or lone write, none for reads, and syncs them in groups', async () => {
     const db = await openDb(join(tmp(), 'hub.sqlite'), { synchronous: 'GROUP' });

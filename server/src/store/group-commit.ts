@@ -13,10 +13,15 @@
  * `after()`, a first-in first-out line released as syncs complete, so messages leave in the order
  * they were made — the order FULL gives — each after the commits made before it; the HTTP reply
  * (http/server.ts) awaits `durable()`. Same guarantee as FULL for what the hub says; the event loop
- * never waits for the disk.
+ * never waits for the disk. A commit made while a sync runs starts its own at once (up to
+ * MAX_SYNCS_IN_FLIGHT), so a slow fsync delays only what it covers; outcomes count in start order.
  */
 import { close, fsync, open } from 'node:fs';
 
+/** One fsync of the log, covering the commits counted when it started. */
+type Sync = { upTo: number; done: boolean; error: Error | null };
+/** fsyncs of the log running at once (the thread pool has 4 threads; the rest of the hub's file work keeps one). */
+const MAX_SYNCS_IN_FLIGHT = 3;
 type Waiter = { upTo: number; resolve: () => void; reject: (e: Error) => void };
 /** A message held until the commits before it are on disk; `refused`: what to do if the disk refused them (default: run). */
 type Held = { upTo: number; run: () => void; refused?: ((e: Error) => void) | undefined };
@@ -35,7 +40,10 @@ export class GroupCommit implements Outbound {
   private waiters: Waiter[] = [];
   /** Messages in the order they were made, each waiting for the commits before it. */
   private held: Held[] = [];
-  private pending = false; // a sync is scheduled or running
+  /** A sync is to start after this turn. */
+  private scheduled = false;
+  /** Syncs running, in the order they started. */
+  private inFlight: Sync[] = [];
   private fd: Promise<number | null> | null = null;
   private closed = false;
   /** fsync calls made: fewer than commits when commits are grouped. */
@@ -45,6 +53,8 @@ export class GroupCommit implements Outbound {
     private readonly walFile: string,
     /** A held message threw when let go (its socket gone…): told here; the next ones still go. */
     private readonly onMessageError: (e: unknown) => void = () => undefined,
+    /** The disk's fsync (tests hold or fail it: the edge this module cannot otherwise steer). */
+    private readonly syncFile: (fd: number, done: (e: Error | null) => void) => void = fsync,
   ) {}
 
   /** A transaction (or a statement outside one) that changed something has just committed. */
@@ -88,10 +98,13 @@ export class GroupCommit implements Outbound {
   }
 
   private schedule(): void {
-    if (this.pending || this.closed) return;
-    this.pending = true;
+    if (this.scheduled || this.closed || this.inFlight.length >= MAX_SYNCS_IN_FLIGHT) return;
+    this.scheduled = true;
     // After the current turn: the commits this turn makes share the one fsync.
-    setImmediate(() => void this.syncNow());
+    setImmediate(() => {
+      this.scheduled = false;
+      this.start();
+    });
   }
 
   private walFd(): Promise<number | null> {
@@ -108,35 +121,61 @@ export class GroupCommit implements Outbound {
     return fd;
   }
 
-  private async syncNow(): Promise<void> {
+  /**
+   * A sync of the commits made so far — at once, even while earlier ones still run: a slow fsync
+   * (a busy disk) no longer makes the commits after it wait for it to end before theirs starts.
+   */
+  private start(): void {
     const upTo = this.committed;
+    if (upTo <= (this.inFlight.at(-1)?.upTo ?? this.synced)) return; // the last one started covers them
+    const sync: Sync = { upTo, done: false, error: null };
+    this.inFlight.push(sync);
+    void this.walFd()
+      .then((fd) =>
+        fd === null
+          ? undefined
+          : new Promise<void>((resolve, reject) => this.syncFile(fd, (e) => (e ? reject(e) : resolve()))).then(() => void this.syncs++),
+      )
+      .catch((e: unknown) => {
+        sync.error = e instanceof Error ? e : new Error(String(e));
+      })
+      .finally(() => {
+        sync.done = true;
+        this.complete();
+      });
+  }
+
+  /**
+   * Syncs' outcomes, in the order they started: a later sync's success counts once every earlier
+   * one is known. A failed fsync reports its error to one caller only (the kernel's writeback error
+   * is consumed), so the syncs already running when one fails are failures too: nothing they cover is
+   * acknowledged, and those waiting are told; later commits try again.
+   */
+  private complete(): void {
     let failed = false;
-    try {
-      const fd = await this.walFd();
-      if (fd !== null) {
-        await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
-        this.syncs++;
+    while (this.inFlight[0]?.done) {
+      const sync = this.inFlight.shift()!;
+      if (!sync.error) {
+        this.synced = Math.max(this.synced, sync.upTo);
+        this.settle(
+          (w) => w.upTo <= this.synced,
+          (w) => w.resolve(),
+        );
+        this.release(this.synced, null);
+        continue;
       }
-      this.synced = Math.max(this.synced, upTo);
-      this.settle(
-        (w) => w.upTo <= upTo,
-        (w) => w.resolve(),
-      );
-      this.release(upTo, null);
-    } catch (e) {
-      // Nothing acknowledged on a failed sync: those waiting are told, later commits try again.
       failed = true;
-      const error = e instanceof Error ? e : new Error(String(e));
+      const error = sync.error;
+      for (const later of this.inFlight) later.error ??= error;
       this.settle(
-        (w) => w.upTo <= upTo,
+        (w) => w.upTo <= sync.upTo,
         (w) => w.reject(error),
       );
-      this.release(upTo, error);
-    } finally {
-      this.pending = false;
-      // After a failure, only for those still waiting (no retry loop of its own).
-      if (this.committed > this.synced && (!failed || this.waiters.length > 0 || this.held.length > 0)) this.schedule();
+      this.release(sync.upTo, error);
     }
+    // Commits that came while the most syncs were running; after a failure, only for those still waiting (no retry loop of its own).
+    if (this.committed > (this.inFlight.at(-1)?.upTo ?? this.synced) && (!failed || this.waiters.length > 0 || this.held.length > 0))
+      this.schedule();
   }
 
   /** The held messages whose commits this sync covered, in order (a message may hand over another: it joins the line). */
