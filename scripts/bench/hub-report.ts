@@ -19,6 +19,8 @@ export interface Measured {
   rssPerDevice: number;
   helpP99: number;
   chatP99: number;
+  /** The simulated devices' CPU priority: `nice10` (default) or `same` (--same-priority). */
+  simulators: string;
 }
 
 export const quantile = (xs: number[], q: number) => {
@@ -55,6 +57,6 @@ export function printReport(hub: Measured, bare: Measured | undefined, ceiling: 
     ? ` bare_rss_kb_per_device=${fmt(bare.rssPerDevice)} bare_help_p99_ms=${fmt(bare.helpP99)} bare_chat_p99_ms=${fmt(bare.chatP99)}`
     : '';
   process.stdout.write(
-    `\ndevices=${hub.online} rss_kb_per_device=${fmt(hub.rssPerDevice)} help_p99_ms=${fmt(hub.helpP99)} chat_p99_ms=${fmt(hub.chatP99)}${bareLine} load=${hub.load.split(' ')[0]}\n`,
+    `\ndevices=${hub.online} rss_kb_per_device=${fmt(hub.rssPerDevice)} help_p99_ms=${fmt(hub.helpP99)} chat_p99_ms=${fmt(hub.chatP99)}${bareLine} load=${hub.load.split(' ')[0]} simulators=${hub.simulators}\n`,
   );
 }
