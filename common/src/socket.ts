@@ -165,6 +165,21 @@ export const QueueSnapshot = z.object({
 });
 export type QueueSnapshot = z.infer<typeof QueueSnapshot>;
 
+/**
+ * What changed in the queue since the hub's previous push, for the consoles that asked for changes
+ * (`tech:hello` with `queueChanges: true`; the others keep getting whole snapshots): every open
+ * request's id in queue order, the requests new or changed since then (whole items), and the
+ * positions whose practice's message changed (place, wait message, its facts: what the device is
+ * sent `help:position` for); the rest as in a snapshot. A long queue's push is then a few kilobytes
+ * instead of every request again. A console that lacks a request or a position this does not carry
+ * asks for the whole queue (`queue:list`).
+ */
+export const QueueChange = QueueSnapshot.omit({ requests: true }).extend({
+  order: z.array(Id),
+  changed: z.array(QueueItem),
+});
+export type QueueChange = z.infer<typeof QueueChange>;
+
 export const HelpDetail = z.object({
   request: HelpRequest,
   device: Device,
@@ -179,7 +194,8 @@ export type HelpDetail = z.infer<typeof HelpDetail>;
 
 export const TECH_EVENTS = {
   'tech:hello': {
-    request: z.strictObject({}),
+    /** `queueChanges`: this console applies `queue:changed` (then it gets no more whole `queue:updated` snapshots unless the hub cannot tell what changed). */
+    request: z.strictObject({ queueChanges: z.boolean().optional() }),
     response: z.object({ technician: TechnicianSelf, queue: QueueSnapshot, mine: z.array(HelpRequest) }),
   },
   'queue:list': { request: z.strictObject({}), response: QueueSnapshot },
@@ -215,6 +231,7 @@ export const TECH_EVENTS = {
 
 export const TECH_PUSH = {
   'queue:updated': QueueSnapshot,
+  'queue:changed': QueueChange,
   'help:updated': HelpRequest,
   'chat:message': ChatMessage,
   'chat:receipt': ChatReceipts,

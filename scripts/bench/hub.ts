@@ -12,12 +12,14 @@
  * machine of a few cores, three processes driving 15,000 sockets otherwise take the CPU from the
  * very hub they measure (and from the technician's clock), while a real fleet runs on its own
  * machines. `--same-priority` (BENCH_SAME_PRIORITY=1) runs them at the hub's priority, as before.
+ * The technician applies the queue's changes (`queue:changed`) like the console; `--whole-queue`
+ * (BENCH_WHOLE_QUEUE=1) asks for whole snapshots at each push instead, as consoles did before.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { ChatMessage, QueueSnapshot } from '@vigie/common';
+import type { ChatMessage, QueueChange, QueueSnapshot } from '@vigie/common';
 import { io, type Socket } from 'socket.io-client';
 import { NS } from '@vigie/common';
 import { connectTech, emitAck, loginTechnician } from '../../server/src/test-support/sockets.js';
@@ -44,6 +46,7 @@ const profAt = process.argv.indexOf('--hub-prof');
 /** A folder for the hub process's CPU profile (node --cpu-prof), written when it stops. */
 const PROF = profAt >= 0 ? process.argv[profAt + 1] : process.env.BENCH_HUB_PROF;
 const BARE = process.argv.includes('--bare') || process.env.BENCH_BARE === '1';
+const WHOLE_QUEUE = process.argv.includes('--whole-queue') || process.env.BENCH_WHOLE_QUEUE === '1';
 const SAME_PRIORITY = process.argv.includes('--same-priority') || process.env.BENCH_SAME_PRIORITY === '1';
 /** The simulated devices' niceness (see the header); the hub and the technician keep the default. */
 const SIMULATOR_NICE = 10;
@@ -82,7 +85,12 @@ async function measure(kind: Kind): Promise<Measured> {
   log(`${kind} ${ready.url} pid ${hubPid}, fd limit ${fdLimit(hubPid)}, load ${loadAtStart}`);
 
   const tech = await technician(kind, ready);
-  await emitAck(tech, 'tech:hello');
+  // Like the console: the queue's changes rather than the whole queue at each push (--whole-queue: whole snapshots).
+  await emitAck(tech, 'tech:hello', WHOLE_QUEUE ? {} : { queueChanges: true });
+  let techBytes = 0;
+  tech.io.engine.on('data', (d: unknown) => {
+    techBytes += typeof d === 'string' ? Buffer.byteLength(d) : d instanceof ArrayBuffer ? d.byteLength : 0;
+  });
 
   const workers = Array.from({ length: WORKERS }, () => spawnChild(['devices']));
   if (!SAME_PRIORITY) for (const w of workers) if (w.pid) setPriority(w.pid, SIMULATOR_NICE);
@@ -148,15 +156,17 @@ async function measure(kind: Kind): Promise<Measured> {
     toWork.add(id);
     toAccept.push(id);
   };
-  tech.on('queue:updated', (snap: QueueSnapshot) => {
+  const fromQueue = (requests: QueueSnapshot['requests']) => {
     const t = now();
-    for (const r of snap.requests) {
+    for (const r of requests) {
       if (r.status === 'waiting' && !seenQueue.has(r.clientId)) {
         seenQueue.set(r.clientId, t);
         work(r.id);
       }
     }
-  });
+  };
+  tech.on('queue:updated', (snap: QueueSnapshot) => fromQueue(snap.requests));
+  tech.on('queue:changed', (c: QueueChange) => fromQueue(c.changed));
   tech.on('help:updated', (r: { id: string; clientId: string; status: string }) => {
     if (r.status === 'waiting' && !seenUpdated.has(r.clientId)) {
       seenUpdated.set(r.clientId, now());
@@ -187,6 +197,7 @@ async function measure(kind: Kind): Promise<Measured> {
     }
   })();
   hubProc.send({ type: 'loop-reset' });
+  techBytes = 0;
   // The technician's own event loop: what it adds to what it measures.
   const techLoop = monitorEventLoopDelay({ resolution: 5 });
   techLoop.enable();
@@ -309,7 +320,7 @@ async function measure(kind: Kind): Promise<Measured> {
     ['RSS at end (MB)', fmt(rssEnd / 1024)],
     ['help requests (errors)', `${helpItems.length} (${helpErrors})`],
     ["help → on the technician's console p50 / p99 (ms)", `${fmt(quantile(helpLat, 0.5))} / ${fmt(quantile(helpLat, 0.99))}`],
-    ['help → queue:updated p50 / p99 (ms)', `${fmt(quantile(helpQueueLat, 0.5))} / ${fmt(quantile(helpQueueLat, 0.99))}`],
+    ['help → queue:updated / queue:changed p50 / p99 (ms)', `${fmt(quantile(helpQueueLat, 0.5))} / ${fmt(quantile(helpQueueLat, 0.99))}`],
     ['help → help:updated p50 / p99 (ms)', `${fmt(quantile(helpUpdLat, 0.5))} / ${fmt(quantile(helpUpdLat, 0.99))}`],
     ['help:create answered p50 / p99 (ms)', `${fmt(quantile(helpAcks, 0.5))} / ${fmt(quantile(helpAcks, 0.99))}`],
     ['chat messages (errors)', `${chatted.length} (${chatErrors}) on ${acceptedForChat.length} requests`],
@@ -322,6 +333,10 @@ async function measure(kind: Kind): Promise<Measured> {
       `${c('rounds')} / ${c('pushes')} / ${c('positions')} / ${c('mostWaiting')}`,
     ],
     ['store, help + chat: commits / fsyncs (group commit)', `${c('committed')} / ${c('syncs')}`],
+    [
+      `technician's socket: data received, help + chat (MB; ${WHOLE_QUEUE ? 'whole queue at each push' : 'queue changes'})`,
+      fmt(techBytes / 1e6, 2),
+    ],
     ["technician's event-loop delay p99 / max, help + chat (ms)", `${fmt(techLoop.percentile(99) / 1e6)} / ${fmt(techLoop.max / 1e6)}`],
     [
       "simulated devices' CPU priority",

@@ -119,6 +119,7 @@ export class ConsoleController {
     this.cleanups.push(
       client.onStatus((s, info) => this.sessionPart.status(s, info)),
       client.on('queue:updated', (q) => this.queuePart.apply(q, false)),
+      client.on('queue:changed', (c) => this.queuePart.applyChange(c)),
       client.on('help:updated', (r) => this.helpUpdated(r)),
       client.on('chat:message', (m) => conv.message(m)),
       client.on('chat:receipt', (r) => patchConversation(this.core, r.requestId, (c) => ({ receipts: mergeReceipts(c.receipts, r) }))),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HelpRequest, QueueSnapshot } from '@vigie/common';
+import type { HelpRequest, QueueChange, QueuePosition, QueueSnapshot } from '@vigie/common';
 import { ManualClock } from '@vigie/common/test-support/clock';
 import { createI18n } from '../i18n';
 import type { Alerts } from '../lib/alerts';
@@ -44,6 +44,17 @@ function snapshot(requests: HelpRequest[]): QueueSnapshot {
   };
 }
 
+/** What a waiting request's practice is told (only its place matters here). */
+function told(requestId: string, position: number): QueuePosition {
+  return { requestId, position, waiting: position, etaSeconds: 0 };
+}
+
+/** A change as the hub sends it: the order, the requests and positions that changed. */
+function change(order: string[], changed: HelpRequest[], positions: QueuePosition[]): QueueChange {
+  const { requests: _all, ...rest } = snapshot([]);
+  return { ...rest, order, changed: changed.map((r) => ({ ...r, deviceOnline: true })), positions };
+}
+
 /** A console queue on real stores and i18n; what it rang and announced is recorded. */
 function consoleQueue() {
   const rang: string[] = [];
@@ -56,8 +67,18 @@ function consoleQueue() {
     notify: () => undefined,
   };
   const clock = new ManualClock(T0);
+  /** The whole queue the hub would answer to queue:list, and how often it was asked. */
+  const hub = { queue: snapshot([]), asked: 0, answered: Promise.resolve<unknown>(null) };
+  const client = {
+    request: (event: string) => {
+      if (event !== 'queue:list') throw new Error(`unexpected ${event}`);
+      hub.asked++;
+      hub.answered = Promise.resolve({ ok: true, data: hub.queue });
+      return hub.answered;
+    },
+  };
   const core: ConsoleCore = {
-    deps: { alerts, i18n: createI18n('fr'), hasAttention: () => true, navigate: () => undefined } as unknown as ControllerDeps,
+    deps: { alerts, client, i18n: createI18n('fr'), hasAttention: () => true, navigate: () => undefined } as unknown as ControllerDeps,
     clock,
     session: createSessionStore(),
     connection: createConnectionStore(),
@@ -69,7 +90,8 @@ function consoleQueue() {
   };
   const queue = new ConsoleQueue(core, () => undefined);
   const ids = () => core.queue.getState().requests.map((r) => r.id);
-  return { queue, core, rang, announced, ids };
+  const places = () => core.queue.getState().positions.map((p) => `${p.requestId}:${p.position}`);
+  return { queue, core, rang, announced, ids, places, hub };
 }
 
 describe('the console queue: whole snapshots a few times a second, each request as it changes', () => {
@@ -117,5 +139,54 @@ describe('the console queue: whole snapshots a few times a second, each request 
     c.queue.apply(snapshot([request('2')]), false);
     expect(c.rang).toEqual(['request']);
     expect(c.ids()).toEqual(['2']);
+  });
+});
+
+describe('the console queue from changes (queue:changed): only what changed since the previous push', () => {
+  it('keeps what it holds, takes what changed, drops what left, rings for a new arrival', () => {
+    const c = consoleQueue();
+    const first = snapshot([request('1'), request('2')]);
+    c.queue.apply({ ...first, positions: [told('1', 1), told('2', 2)] }, true);
+    // 1 taken: its request changed, 2 moved up; 3 joined at the back.
+    c.queue.applyChange(change(['2', '1', '3'], [request('1', 'assigned'), request('3')], [told('2', 1), told('3', 2)]));
+    expect(c.ids()).toEqual(['2', '3', '1']); // waiting first, then taken
+    expect(c.core.queue.getState().requests.find((r) => r.id === '1')!.status).toBe('assigned');
+    expect(c.places()).toEqual(['2:1', '3:2']);
+    expect(c.rang).toEqual(['request']);
+    // 2 resolved (gone from the order); 3's place changed.
+    c.queue.applyChange(change(['3', '1'], [], [told('3', 1)]));
+    expect(c.ids()).toEqual(['3', '1']);
+    expect(c.places()).toEqual(['3:1']);
+    expect(c.hub.asked).toBe(0);
+  });
+
+  it('a request or a position it does not hold (a push missed): the whole queue is asked for', async () => {
+    const c = consoleQueue();
+    c.queue.apply(snapshot([request('1')]), true);
+    c.hub.queue = { ...snapshot([request('1'), request('2')]), positions: [told('1', 1), told('2', 2)] };
+    c.queue.applyChange(change(['1', '2'], [], [told('1', 1)])); // 2 was in a push this console missed
+    await c.hub.answered; // the console applied the answer first (it was waiting on it)
+    expect(c.hub.asked).toBe(1);
+    expect(c.ids()).toEqual(['1', '2']);
+    expect(c.places()).toEqual(['1:1', '2:2']);
+    // A waiting request held but without its practice's message: the same.
+    c.queue.applyChange(change(['1', '2', '4'], [request('4')], []));
+    await c.hub.answered;
+    expect(c.hub.asked).toBe(2);
+  });
+
+  it('before the first snapshot nothing is applied; a request heard closed is not brought back by a change or a snapshot read before', () => {
+    const c = consoleQueue();
+    c.queue.applyChange(change(['1'], [request('1')], [told('1', 1)]));
+    expect(c.ids()).toEqual([]);
+    c.queue.apply({ ...snapshot([request('1'), request('2')]), positions: [told('1', 1), told('2', 2)] }, true);
+    c.queue.updated({ ...request('1'), status: 'resolved' });
+    expect(c.ids()).toEqual(['2']);
+    c.queue.applyChange(change(['1', '2'], [], [])); // read before 1 was resolved
+    expect(c.ids()).toEqual(['2']);
+    expect(c.hub.asked).toBe(0);
+    c.queue.updated({ ...request('2'), status: 'cancelled' });
+    c.queue.apply(snapshot([request('2')]), false); // the same with a whole snapshot
+    expect(c.ids()).toEqual([]);
   });
 });

@@ -1,4 +1,12 @@
-import { err, type HelpRequest, type QueueSnapshot, type Result } from '@vigie/common';
+import {
+  err,
+  type HelpRequest,
+  type QueueChange,
+  type QueueItem,
+  type QueuePosition,
+  type QueueSnapshot,
+  type Result,
+} from '@vigie/common';
 import { arrivals, orderQueue } from '../lib/queue';
 import type { ConsoleCore } from './core';
 
@@ -15,6 +23,8 @@ export class ConsoleQueue {
    * before it was made does not hold is kept until the next (it is not gone, the snapshot is older).
    */
   private heardSinceSnapshot = new Set<string>();
+  /** Requests heard closed since the last snapshot: a change read before they closed may still list them (no cause to ask for the whole queue). */
+  private goneSinceSnapshot = new Set<string>();
 
   constructor(
     private readonly core: ConsoleCore,
@@ -27,14 +37,18 @@ export class ConsoleQueue {
   }
 
   /** A queue snapshot; `silent` (the first after sign-in): no bell for what was already waiting. */
-  apply(q: QueueSnapshot, silent: boolean): void {
+  apply(snapshot: QueueSnapshot, silent: boolean): void {
     const { core } = this;
     const prev = core.queue.getState();
+    // A snapshot read before a request closed does not bring it back.
+    const gone = this.goneSinceSnapshot;
+    const q = gone.size ? { ...snapshot, requests: snapshot.requests.filter((r) => !gone.has(r.id)) } : snapshot;
     const fresh = arrivals(prev.knownWaiting, q.requests).filter((r) => !this.justReleased.has(r.id));
     this.justReleased.clear();
     const inSnapshot = new Set(q.requests.map((r) => r.id));
     const heard = silent ? [] : prev.requests.filter((r) => this.heardSinceSnapshot.has(r.id) && !inSnapshot.has(r.id));
     this.heardSinceSnapshot = new Set();
+    this.goneSinceSnapshot = new Set();
     const requests = [...q.requests, ...heard];
     core.queue.setState({
       requests: orderQueue(requests),
@@ -46,6 +60,35 @@ export class ConsoleQueue {
       knownWaiting: new Set(requests.filter((r) => r.status === 'waiting').map((r) => r.id)),
     });
     if (!silent) this.ring(fresh);
+  }
+
+  /**
+   * What changed since the hub's previous push (`queue:changed`), applied to the queue held here as
+   * a snapshot would be. A request or a position it does not carry must be held already; if one is
+   * not (a push missed while reconnecting), the whole queue is asked for instead.
+   */
+  applyChange(c: QueueChange): void {
+    const s = this.core.queue.getState();
+    if (!s.loaded) return; // tech:hello's snapshot comes first
+    const held = new Map(s.requests.map((r) => [r.id, r]));
+    const changed = new Map(c.changed.map((r) => [r.id, r]));
+    const told = new Map(s.positions.map((p) => [p.requestId, p]));
+    for (const p of c.positions) told.set(p.requestId, p);
+    const requests: QueueItem[] = [];
+    const positions: QueuePosition[] = [];
+    for (const id of c.order) {
+      if (this.goneSinceSnapshot.has(id)) continue;
+      const r = changed.get(id) ?? held.get(id);
+      const p = r?.status === 'waiting' ? told.get(id) : undefined;
+      if (!r || (r.status === 'waiting' && !p)) {
+        void this.refresh();
+        return;
+      }
+      requests.push(r);
+      if (p) positions.push(p);
+    }
+    const { order: _order, changed: _changed, ...rest } = c;
+    this.apply({ ...rest, requests, positions }, false);
   }
 
   /** The bell, the screen reader's announcement and (when the console is not looked at) notifications for new requests. */
@@ -85,10 +128,11 @@ export class ConsoleQueue {
       if (!known && !this.justReleased.has(r.id)) this.ring([r]);
       return;
     }
+    const open = r.status === 'waiting' || r.status === 'assigned';
+    if (!open) this.goneSinceSnapshot.add(r.id);
     this.core.queue.setState((s) => {
       const i = s.requests.findIndex((q) => q.id === r.id);
       if (i < 0) return {};
-      const open = r.status === 'waiting' || r.status === 'assigned';
       const requests = open
         ? s.requests.map((q) => (q.id === r.id ? { ...r, deviceOnline: q.deviceOnline } : q))
         : s.requests.filter((q) => q.id !== r.id);

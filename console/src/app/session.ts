@@ -124,7 +124,8 @@ export class ConsoleSession {
   private async hello(attempt = 0): Promise<void> {
     const { core } = this;
     this.stop();
-    const r = await core.deps.client.request('tech:hello', {});
+    // This console applies the queue's changes (queue:changed) rather than whole snapshots at each push.
+    const r = await core.deps.client.request('tech:hello', { queueChanges: true });
     if (!r.ok) {
       core.deps.log.warn('tech:hello failed', r.error);
       if (r.error.code === 'UNAUTHORIZED') this.end('sessionEnded');

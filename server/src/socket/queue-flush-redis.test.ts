@@ -89,6 +89,7 @@ async function node(name: string, prefix: string, watch: Watch) {
     techNs: io.of(NS.tech),
     devNs: io.of(NS.device),
     allTechsRoom: 'techs',
+    queueChangesRoom: 'techs:queue-changes',
     deviceRoom: (id) => `device:${id}`,
     help: t.hub.services.help,
     settings: t.hub.settings,

@@ -6,11 +6,11 @@
  * hears of each request at once.
  */
 import { describe, expect, it } from 'vitest';
-import type { HelpRequest, QueuePosition, QueueSnapshot } from '@vigie/common';
+import type { HelpRequest, QueueChange, QueuePosition, QueueSnapshot } from '@vigie/common';
 import { createHelp, data, newDevice, newTech, startTestHub } from '../test-support/fixture.js';
 import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { testRedisUrl } from '../test-support/store.js';
-import { initialPushState, nextLookDelay, pushStep, type PushEffect, type PushEvent, type PushState } from './queue-push.js';
+import { initialPushState, nextLookDelay, pushStep, toldKey, type PushEffect, type PushEvent, type PushState } from './queue-push.js';
 
 function run(events: PushEvent[], from: PushState = initialPushState): { state: PushState; effects: PushEffect[] } {
   let state = from;
@@ -158,6 +158,75 @@ describe('queue push on a real hub', () => {
       }
       tech.socket.close();
       for (const d of devices) d.socket.close();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('consoles that ask for changes get only what changed; rebuilt, each push is the whole snapshot the others get', async () => {
+    const t = await startTestHub({
+      socket: { ratePerSecond: 1000, burst: 1000 },
+      enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 10 },
+    });
+    try {
+      const whole = await newTech(t);
+      const changes = await newTech(t);
+      const hello = data(await emitAck<{ queue: QueueSnapshot }>(changes.socket, 'tech:hello', { queueChanges: true }));
+      const snapshots: QueueSnapshot[] = [];
+      const received: Array<{ whole: QueueSnapshot } | { change: QueueChange }> = [];
+      whole.socket.on('queue:updated', (q: QueueSnapshot) => snapshots.push(q));
+      whole.socket.on('queue:changed', () => received.push({ change: { order: ['never for this one'] } as QueueChange }));
+      changes.socket.on('queue:updated', (q: QueueSnapshot) => received.push({ whole: q }));
+      changes.socket.on('queue:changed', (c: QueueChange) => received.push({ change: c }));
+      /** Every push made so far has reached both (an answer leaves after the pushes made before it). */
+      const settled = async () => {
+        await t.hub.realtime.idle();
+        await Promise.all([emitAck(whole.socket, 'help:mine'), emitAck(changes.socket, 'help:mine')]);
+      };
+      const devices = await Promise.all(Array.from({ length: 6 }, () => newDevice(t)));
+      const requests: HelpRequest[] = [];
+      for (const d of devices.slice(0, 5)) requests.push((await createHelp(d)).request);
+      await settled();
+      const marks = [received.length];
+      data(await emitAck(whole.socket, 'help:accept', { requestId: requests[1]!.id }));
+      await settled();
+      marks.push(received.length);
+      data(await emitAck(devices[3]!.socket, 'help:cancel', { requestId: requests[3]!.id }));
+      await settled();
+      marks.push(received.length);
+      requests.push((await createHelp(devices[5]!)).request); // at the back of the queue
+      await settled();
+
+      // The same pushes, one for one; the console that applies changes never gets the whole queue again after the first.
+      expect(received).toHaveLength(snapshots.length);
+      expect(received.slice(1).every((r) => 'change' in r)).toBe(true);
+      let held = hello.queue;
+      received.forEach((r, i) => {
+        if ('whole' in r) held = r.whole;
+        else {
+          const c = r.change;
+          const byId = new Map([...held.requests, ...c.changed].map((q) => [q.id, q]));
+          const told = new Map([...held.positions, ...c.positions].map((p) => [p.requestId, p]));
+          const { order: _order, changed: _changed, ...rest } = c;
+          held = {
+            ...rest,
+            requests: c.order.map((id) => byId.get(id)!),
+            positions: c.order.filter((id) => byId.get(id)!.status === 'waiting').map((id) => told.get(id)!),
+          };
+        }
+        const expected = snapshots[i]!;
+        expect(held.requests).toEqual(expected.requests);
+        // What each practice reads is the same (the seconds waited are as of the message that said it).
+        expect(held.positions.map(toldKey)).toEqual(expected.positions.map(toldKey));
+        expect({ ...held, requests: [], positions: [] }).toEqual({ ...expected, requests: [], positions: [] });
+      });
+      // Small: after a pickup the one request taken and the places that moved; a request at the back is one request and one place.
+      const afterAccept = received.slice(marks[0], marks[1]).map((r) => ('change' in r ? r.change : null));
+      expect(afterAccept.flatMap((c) => c?.changed.map((q) => q.id) ?? [])).toEqual([requests[1]!.id]);
+      const last = received.at(-1)!;
+      expect('change' in last && last.change.changed.map((q) => q.id)).toEqual([requests[5]!.id]);
+      expect('change' in last && last.change.positions.map((p) => p.requestId)).toEqual([requests[5]!.id]);
+      for (const s of [whole.socket, changes.socket, ...devices.map((d) => d.socket)]) s.close();
     } finally {
       await t.close();
     }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Namespace } from 'socket.io';
-import type { Clock, QueuePosition, QueueSnapshot } from '@vigie/common';
+import type { Clock, QueueChange, QueuePosition, QueueSnapshot } from '@vigie/common';
 import type { Logger } from '../logger.js';
 import type { HelpService } from '../services/help.js';
 import type { SettingsService } from '../settings/service.js';
@@ -66,8 +66,9 @@ export function pushStep(s: PushState, e: PushEvent): { state: PushState; effect
 export interface QueuePushOptions {
   techNs: Namespace;
   devNs: Namespace;
-  /** Room names of the technicians and of one device. */
+  /** Room names of the technicians, of those that apply `queue:changed`, and of one device. */
   allTechsRoom: string;
+  queueChangesRoom: string;
   deviceRoom: (id: string) => string;
   help: HelpService;
   settings: SettingsService;
@@ -100,6 +101,12 @@ export class QueuePush {
   /** What each waiting request's device was last told (toldKey), so that a push sends only what changed for it. */
   private told = new Map<string, string>();
   private sending = false;
+  /**
+   * What this node's last push told the technicians (the snapshot, request id → the item as JSON,
+   * request id → toldKey of its position), so the next one sends those that apply changes only what
+   * changed; null: the next push is whole for every technician.
+   */
+  private techView: { snap: QueueSnapshot; items: Map<string, string>; told: Map<string, string> } | null = null;
   /** When the last pass over the waiting devices, and the last flush, started (real time: it paces work, not what anyone is told). */
   private passStartedAt = -Infinity;
   private flushStartedAt = -Infinity;
@@ -202,7 +209,11 @@ export class QueuePush {
       const claim = await this.port.claim();
       if (!claim) refused = forced;
       else {
-        if (!claim.continues) this.told.clear();
+        if (!claim.continues) {
+          this.told.clear();
+          // The technicians hold this node's last push only if no other node pushed anything else since.
+          if (this.techView && !claim.unchanged(this.techView.snap)) this.techView = null;
+        }
         // A change's round may use a read that started after it; a timed look reads afresh (it is
         // there for what this node did not see: a CLI change, another node's change).
         const composed = this.compose(await this.facts(forced && !this.o.flush));
@@ -232,7 +243,7 @@ export class QueuePush {
   private emit(snap: QueueSnapshot): void {
     this.counts.pushes++;
     this.counts.mostWaiting = Math.max(this.counts.mostWaiting, snap.positions.length);
-    this.o.techNs.to(this.o.allTechsRoom).emit('queue:updated', snap);
+    this.emitToTechnicians(snap);
     const waiting = snap.requests.filter((r) => r.status === 'waiting');
     // Only the devices whose place or wait message changed: a new request at the back of a long
     // queue is one message, not one per waiting practice.
@@ -249,6 +260,32 @@ export class QueuePush {
       if (wait > 0) setTimeout(this.startPass, wait);
       else setImmediate(this.startPass);
     }
+  }
+
+  /**
+   * The whole snapshot to the technicians that did not ask for changes (and to all of them when this
+   * node cannot tell what they hold: its first push, or another node pushed something else since);
+   * to the others, `queue:changed`: the order, the requests and positions that differ from the last push.
+   */
+  private emitToTechnicians(snap: QueueSnapshot): void {
+    const { techNs, allTechsRoom, queueChangesRoom } = this.o;
+    const last = this.techView;
+    const items = new Map(snap.requests.map((r) => [r.id, JSON.stringify(r)]));
+    const told = new Map(snap.positions.map((p) => [p.requestId, toldKey(p)]));
+    this.techView = { snap, items, told };
+    if (!last) {
+      techNs.to(allTechsRoom).emit('queue:updated', snap);
+      return;
+    }
+    techNs.to(allTechsRoom).except(queueChangesRoom).emit('queue:updated', snap);
+    const { requests, positions, ...rest } = snap;
+    const change: QueueChange = {
+      ...rest,
+      order: requests.map((r) => r.id),
+      changed: requests.filter((r) => last.items.get(r.id) !== items.get(r.id)),
+      positions: positions.filter((p) => last.told.get(p.requestId) !== told.get(p.requestId)),
+    };
+    techNs.to(queueChangesRoom).emit('queue:changed', change);
   }
 
   // The queue and the positions leave through the namespaces' adapter, in the outbound line

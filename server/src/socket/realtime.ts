@@ -20,6 +20,8 @@ export const rooms = {
   session: (id: string) => `session:${id}`,
   request: (id: string) => `req:${id}`,
   allTechs: 'techs',
+  /** The technicians' sockets that apply `queue:changed` (tech:hello with queueChanges). */
+  queueChanges: 'techs:queue-changes',
 } as const;
 
 /**
@@ -59,6 +61,7 @@ export class Realtime {
       techNs: this.techNs,
       devNs: this.devNs,
       allTechsRoom: rooms.allTechs,
+      queueChangesRoom: rooms.queueChanges,
       deviceRoom: rooms.device,
       help,
       settings,

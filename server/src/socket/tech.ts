@@ -46,7 +46,9 @@ const handlers = (
   | keyof typeof SUPPORT_TECH_EVENTS
   | keyof typeof TRIPWIRE_TECH_EVENTS
 > => ({
-  'tech:hello': async (_input, { session, actor, socket }) => {
+  'tech:hello': async ({ queueChanges }, { session, actor, socket }) => {
+    // Joined before the snapshot is read: no change made after the read goes unheard.
+    if (queueChanges) void socket.join(rooms.queueChanges);
     const [queue, mine] = await Promise.all([rt.snapshot(), s.help.listMine(actor.id)]);
     for (const r of mine) void socket.join(rooms.request(r.id));
     return { technician: session.technician, queue, mine };
