@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NS, type QueueSnapshot } from '@vigie/common';
+import { NS, type QueueChange, type QueueSnapshot } from '@vigie/common';
 import { createHelp, newDevice, startTestHub, type TestHub } from '../test-support/fixture.js';
 import { startRedisServer, type RedisServer } from '../store/redis-server.js';
 import { QueuePush, type FlushClaim, type QueueFlushPort } from './queue-push.js';
@@ -73,12 +73,14 @@ function tracked(port: QueueFlushPort, watch: Watch) {
   return { port: wrapped, log, state };
 }
 
-async function node(name: string, prefix: string, watch: Watch) {
+/** A hub node: its own socket.io server, queue push and Redis connection; its technician applies queue changes when `changes`. */
+async function node(name: string, prefix: string, watch: Watch, changes = false) {
   const conn = new Redis(redis.url, { lazyConnect: false });
   const http = createServer();
   const io = new Server(http);
   io.of(NS.tech).on('connection', (s) => {
     void s.join('techs');
+    if (changes) void s.join('techs:queue-changes');
     s.on('sync', (ack: () => void) => ack());
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -101,8 +103,15 @@ async function node(name: string, prefix: string, watch: Watch) {
   });
   const tech: Socket = connect(url + NS.tech, { transports: ['websocket'], reconnection: false, forceNew: true });
   const pushes: QueueSnapshot[] = [];
+  /** Each push as its technician got it: the whole queue, or what changed. */
+  const got: Array<{ whole: QueueSnapshot } | { change: QueueChange }> = [];
   tech.on('queue:updated', (s: QueueSnapshot) => {
     pushes.push(s);
+    got.push({ whole: s });
+    watch.poke();
+  });
+  tech.on('queue:changed', (c: QueueChange) => {
+    got.push({ change: c });
     watch.poke();
   });
   await new Promise<void>((r) => tech.once('connect', () => r()));
@@ -118,7 +127,7 @@ async function node(name: string, prefix: string, watch: Watch) {
     await push.idle();
     await tech.timeout(30_000).emitWithAck('sync');
   };
-  return { name, push, pushes, log: port.log, gate: port.state, settled };
+  return { name, push, pushes, got, log: port.log, gate: port.state, settled };
 }
 
 const holds = (s: QueueSnapshot | undefined, requestId: string) => !!s?.requests.some((r) => r.id === requestId);
@@ -188,5 +197,30 @@ describe('queue push, several hub nodes on one Redis', () => {
       [a!, snap],
     ] as const)
       expect(await round(port, pushed)).toBe(false);
+  });
+
+  it('a node tells the consoles that apply changes only what changed while the last push was its own; after another node pushed, the whole queue', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const watch = new Watch();
+    const [a, b] = [await node('A', prefix, watch, true), await node('B', prefix, watch, true)];
+    const pushOn = async (n: typeof a) => {
+      const { request } = await createHelp(await newDevice(t));
+      const before = n.got.length;
+      n.push.changed();
+      await watch.until(() => n.got.length > before);
+      return { request, got: n.got.at(-1)! };
+    };
+    const first = await pushOn(a);
+    expect('whole' in first.got).toBe(true); // A's first push: it cannot know what consoles hold
+    const second = await pushOn(a);
+    expect('change' in second.got && second.got.change.changed.map((r) => r.id)).toEqual([second.request.id]);
+    expect('whole' in (await pushOn(b)).got).toBe(true);
+    // B pushed something else since A's last push: A's consoles may hold B's, so A sends the whole queue…
+    const fourth = await pushOn(a);
+    expect('whole' in fourth.got && fourth.got.whole.requests.some((r) => r.id === fourth.request.id)).toBe(true);
+    // …and changes again once its own push is the last.
+    const fifth = await pushOn(a);
+    expect('change' in fifth.got && fifth.got.change.changed.map((r) => r.id)).toEqual([fifth.request.id]);
+    await Promise.all([a.settled(), b.settled()]);
   });
 });
