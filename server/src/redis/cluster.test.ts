@@ -263,6 +263,8 @@ describe.runIf(clustered)('hub nodes sharing Postgres and Redis', () => {
           'presence written again',
         );
         expect(await probe.zcard(`${p}presence:nodes`)).toBe(2);
+        // …and the slot of the device's socket (else it could open its whole allowance again beside it).
+        await until(async () => (await probe.zcard(`${p}slot:${deviceId}`)) === 1, 'socket slot written again');
       } finally {
         probe.disconnect();
       }

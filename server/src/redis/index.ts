@@ -110,6 +110,13 @@ export async function openRedisParts(cfg: Pick<HubConfig, 'redis'> & { redisUrl:
   });
   await presence.start();
   const registry = `${prefix}presence:nodes`;
+  const socketSlots = new RedisSlotCounter(link.cmd, prefix, presence.nodeId, registry, log);
+  // A Redis that forgot this node (restarted) gets its sockets' slots back with its presence.
+  presence.onRejoined(() =>
+    socketSlots
+      .restore()
+      .catch((e: unknown) => log.error({ err: e }, 'socket slots not written again (tried again at the next connection)')),
+  );
   return {
     link,
     presence,
@@ -119,7 +126,7 @@ export async function openRedisParts(cfg: Pick<HubConfig, 'redis'> & { redisUrl:
       attempts: new RedisAttemptCounter(link.cmd, prefix, log),
       enroll: new RedisRateLimiter(link.cmd, `${prefix}enroll:`, log),
       socketEvents: new RedisRateLimiter(link.cmd, `${prefix}socket:`, log),
-      socketSlots: new RedisSlotCounter(link.cmd, prefix, presence.nodeId, registry, log),
+      socketSlots,
     },
     close: async () => {
       await presence.stop();

@@ -130,6 +130,24 @@ describe('Redis counters shared by two nodes', () => {
     expect(await a.zcard(`${p}slot:device:1`)).toBeLessThanOrEqual(5);
   });
 
+  it('slots: a Redis that forgot them (restarted) gets the live sockets’ slots back; a released one is not written again', async () => {
+    const p = prefix();
+    const registry = `${p}presence:nodes`;
+    await a.zadd(registry, Date.now() + 600_000, 'node-r');
+    const slots = new RedisSlotCounter(a, p, 'node-r', registry, log);
+    const held = await Promise.all(Array.from({ length: 3 }, () => slots.acquire('device:r', 3)));
+    expect(held.every((r) => r !== null)).toBe(true);
+    expect(await slots.acquire('device:r', 3)).toBeNull();
+    held[0]!();
+    await a.ping();
+    await a.del(`${p}slot:device:r`); // what a restart without persistence leaves
+    await slots.restore();
+    expect(await a.zcard(`${p}slot:device:r`)).toBe(2);
+    // Still two sockets open: one more, not three.
+    expect(await slots.acquire('device:r', 3)).not.toBeNull();
+    expect(await slots.acquire('device:r', 3)).toBeNull();
+  });
+
   it('Redis away: every counter answers from the node’s memory, and from Redis again once it is back', async () => {
     const own = await startRedisServer();
     const link = connectRedis(own.url, { commandTimeoutMs: 2000, log });

@@ -263,11 +263,38 @@ export class RedisSlotCounter implements SlotCounter {
 
   /** Releases Redis could not take (it was away): sent again before the next acquire. */
   private unreleased: Array<[string, string]> = [];
+  /** The slots this node's sockets hold (member → its key), to write again into a Redis that forgot them. */
+  private readonly held = new Map<string, string>();
+
+  /**
+   * Writes this node's slots again (Redis restarted, or took the node for dead and dropped them):
+   * else a device could open its whole allowance again beside the sockets it still has. Slots taken
+   * on the node's memory while Redis was away are written too.
+   */
+  async restore(): Promise<void> {
+    this.restoring = true; // until it went through: tried again before the next acquire
+    const byKey = new Map<string, string[]>();
+    for (const [member, k] of this.held) byKey.set(k, [...(byKey.get(k) ?? []), member]);
+    await Promise.all([...byKey].map(([k, members]) => this.redis.zadd(k, ...members.flatMap((m) => [Date.now(), m]))));
+    this.restoring = false;
+  }
+  private restoring = false;
 
   async acquire(key: string, max: number): Promise<(() => void) | null> {
     const member = `${this.nodeId}|${randomUUID()}`;
     const k = `${this.prefix}slot:${key}`;
+    const hold = (release: () => void) => {
+      this.held.set(member, k);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        this.held.delete(member);
+        release();
+      };
+    };
     try {
+      if (this.restoring) await this.restore();
       if (this.unreleased.length > 0) {
         const batch = this.unreleased.splice(0);
         await Promise.all(
@@ -279,17 +306,18 @@ export class RedisSlotCounter implements SlotCounter {
       if (got !== 1) return null;
     } catch (e) {
       this.notice.failed(e);
-      return this.fallback.acquire(key, max);
+      const local = await this.fallback.acquire(key, max);
+      // Counted on this node while Redis is away; written into Redis when the node rejoins it (restore), removed from it when let go.
+      return local && hold(() => (local(), this.release(k, member)));
     }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      // Not taken while Redis is away: sent again later, and the slot goes with this node's registration if it stops.
-      this.redis.zrem(k, member).catch((e: unknown) => {
-        this.notice.failed(e);
-        this.unreleased.push([k, member]);
-      });
-    };
+    return hold(() => this.release(k, member));
+  }
+
+  private release(k: string, member: string): void {
+    // Not taken while Redis is away: sent again later, and the slot goes with this node's registration if it stops.
+    this.redis.zrem(k, member).catch((e: unknown) => {
+      this.notice.failed(e);
+      this.unreleased.push([k, member]);
+    });
   }
 }

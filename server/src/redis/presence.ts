@@ -136,6 +136,8 @@ export class RedisPresence extends PresenceBase {
   private stopped = false;
   private failing = false;
   private readonly channel: string;
+  /** Told when Redis no longer knew this node (restarted, or took it for dead) and it wrote itself again. */
+  private readonly rejoined: Array<() => Promise<void>> = [];
 
   constructor(private readonly o: RedisPresenceOptions) {
     super();
@@ -148,6 +150,11 @@ export class RedisPresence extends PresenceBase {
       this.reload = true;
       void this.beat();
     });
+  }
+
+  /** `fn` runs each time this node writes itself again into a Redis that forgot it (what else the node holds there: socket slots). */
+  onRejoined(fn: () => Promise<void>): void {
+    this.rejoined.push(fn);
   }
 
   /** Subscribes, writes this node's (empty) presence, loads the mirror, then beats every heartbeatMs. */
@@ -299,6 +306,7 @@ export class RedisPresence extends PresenceBase {
         // Forgotten (Redis restarted, or this node was taken for dead): write everything again.
         await this.sync();
         this.reload = true;
+        for (const fn of this.rejoined) await fn();
       }
       if (seq < this.appliedSeq || (this.seenSeq > this.appliedSeq && !this.buffered)) this.reload = true;
       if (this.reload) await this.loadMirror();
