@@ -5,7 +5,7 @@
  *   `devices`        simulates many devices as real socket.io clients, driven over IPC
  */
 import { randomUUID } from 'node:crypto';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { HTTP, NS, type Result } from '@vigie/common';
 import { io, type Socket } from 'socket.io-client';
 
@@ -26,13 +26,20 @@ function serveLoopStats(counters: () => Record<string, number> = () => ({})): vo
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   let gc: number[] = [];
+  /** The longest major (mark-sweep-compact) pause: the one that grows with the heap. */
+  let gcMajorMax = 0;
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gc.push(e.duration);
+    for (const e of list.getEntries()) {
+      gc.push(e.duration);
+      if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+        gcMajorMax = Math.max(gcMajorMax, e.duration);
+    }
   }).observe({ entryTypes: ['gc'] });
   process.on('message', (m: { type: string }) => {
     if (m.type === 'loop-reset') {
       h.reset();
       gc = [];
+      gcMajorMax = 0;
       base = counters();
     }
     if (m.type === 'loop-stats')
@@ -43,6 +50,7 @@ function serveLoopStats(counters: () => Record<string, number> = () => ({})): vo
         gcCount: gc.length,
         gcTotal: gc.reduce((a, b) => a + b, 0),
         gcMax: gc.length ? Math.max(...gc) : 0,
+        gcMajorMax,
         // Counts grow (their growth is reported); a `most…` is a high-water mark (reported as is).
         counters: Object.fromEntries(Object.entries(counters()).map(([k, v]) => [k, k.startsWith('most') ? v : v - (base[k] ?? 0)])),
       });

@@ -269,6 +269,7 @@ async function measure(kind: Kind): Promise<Measured> {
     gcCount: number;
     gcTotal: number;
     gcMax: number;
+    gcMajorMax: number;
     counters: Record<string, number>;
   }>(hubProc, 'loop-stats');
   const c = (k: string) => String(loop.counters[k] ?? '—');
@@ -327,7 +328,10 @@ async function measure(kind: Kind): Promise<Measured> {
     ['chat device → technician p50 / p99 (ms)', `${fmt(quantile(chatLat, 0.5))} / ${fmt(quantile(chatLat, 0.99))}`],
     ['chat max (ms)', fmt(Math.max(...chatLat))],
     ['process event-loop delay p99 / max, help + chat (ms)', `${fmt(loop.p99)} / ${fmt(loop.max)}`],
-    ['garbage-collection pauses, help + chat: count / total / longest (ms)', `${loop.gcCount} / ${fmt(loop.gcTotal)} / ${fmt(loop.gcMax)}`],
+    [
+      'garbage-collection pauses, help + chat: count / total / longest / longest major (ms)',
+      `${loop.gcCount} / ${fmt(loop.gcTotal)} / ${fmt(loop.gcMax)} / ${fmt(loop.gcMajorMax)}`,
+    ],
     [
       'queue, help + chat: rounds / pushes / positions sent / most waiting',
       `${c('rounds')} / ${c('pushes')} / ${c('positions')} / ${c('mostWaiting')}`,
