@@ -10,6 +10,7 @@ import { createUiStore } from '../stores/ui';
 import { createWorkspaceStore } from '../stores/workspace';
 import type { ConsoleCore, ControllerDeps } from './core';
 import { ConsoleQueue } from './queue';
+import { ConsoleSession } from './session';
 
 const T0 = Date.parse('2026-12-03T09:00:00Z');
 
@@ -188,5 +189,39 @@ describe('the console queue from changes (queue:changed): only what changed sinc
     c.queue.updated({ ...request('2'), status: 'cancelled' });
     c.queue.apply(snapshot([request('2')]), false); // the same with a whole snapshot
     expect(c.ids()).toEqual([]);
+  });
+});
+
+describe('tech:hello asks for queue changes', () => {
+  it('and asks again without them a hub from before them, which refuses the field (rolling update)', async () => {
+    const c = consoleQueue();
+    const asked: unknown[] = [];
+    const got: QueueSnapshot[] = [];
+    const client = {
+      request: async (event: string, input: Record<string, unknown>) => {
+        asked.push([event, input]);
+        if ('queueChanges' in input) return { ok: false, error: { code: 'BAD_REQUEST', message: 'Données invalides.' } };
+        return { ok: true, data: { technician: { id: 't1' }, queue: snapshot([request('1')]), mine: [] } };
+      },
+    };
+    const log = { warn: () => undefined, info: () => undefined, error: () => undefined };
+    const core = { ...c.core, deps: { ...c.core.deps, client, log } } as unknown as ConsoleCore;
+    let caughtUp!: () => void;
+    const done = new Promise<void>((r) => (caughtUp = r));
+    const session = new ConsoleSession(core, {
+      storedOutbox: () => null,
+      snapshot: (q) => got.push(q),
+      catchUp: async () => caughtUp(),
+      disconnected: () => undefined,
+      leaving: () => undefined,
+      ended: () => undefined,
+    });
+    session.status('connected', { reconnected: false });
+    await done;
+    expect(asked).toEqual([
+      ['tech:hello', { queueChanges: true }],
+      ['tech:hello', {}],
+    ]);
+    expect(got.map((q) => q.requests.map((r) => r.id))).toEqual([['1']]);
   });
 });

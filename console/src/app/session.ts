@@ -125,7 +125,10 @@ export class ConsoleSession {
     const { core } = this;
     this.stop();
     // This console applies the queue's changes (queue:changed) rather than whole snapshots at each push.
-    const r = await core.deps.client.request('tech:hello', { queueChanges: true });
+    let r = await core.deps.client.request('tech:hello', { queueChanges: true });
+    // A hub from before queue changes refuses the field (a node not yet updated, during a rolling
+    // update): asked again without it, that node sends whole snapshots.
+    if (!r.ok && r.error.code === 'BAD_REQUEST') r = await core.deps.client.request('tech:hello', {});
     if (!r.ok) {
       core.deps.log.warn('tech:hello failed', r.error);
       if (r.error.code === 'UNAUTHORIZED') this.end('sessionEnded');
