@@ -26,20 +26,25 @@ function serveLoopStats(counters: () => Record<string, number> = () => ({})): vo
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   let gc: number[] = [];
-  /** The longest major (mark-sweep-compact) pause: the one that grows with the heap. */
-  let gcMajorMax = 0;
+  /** What the longest pause was: a minor GC (scavenge of the young generation), a major one (mark-sweep-compact)… */
+  let gcMaxKind = '';
+  const KINDS: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+  };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gc.push(e.duration);
-      if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
-        gcMajorMax = Math.max(gcMajorMax, e.duration);
+      if (e.duration >= Math.max(...gc)) gcMaxKind = KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
     }
   }).observe({ entryTypes: ['gc'] });
   process.on('message', (m: { type: string }) => {
     if (m.type === 'loop-reset') {
       h.reset();
       gc = [];
-      gcMajorMax = 0;
+      gcMaxKind = '';
       base = counters();
     }
     if (m.type === 'loop-stats')
@@ -50,7 +55,7 @@ function serveLoopStats(counters: () => Record<string, number> = () => ({})): vo
         gcCount: gc.length,
         gcTotal: gc.reduce((a, b) => a + b, 0),
         gcMax: gc.length ? Math.max(...gc) : 0,
-        gcMajorMax,
+        gcMaxKind,
         // Counts grow (their growth is reported); a `most…` is a high-water mark (reported as is).
         counters: Object.fromEntries(Object.entries(counters()).map(([k, v]) => [k, k.startsWith('most') ? v : v - (base[k] ?? 0)])),
       });

@@ -269,7 +269,7 @@ async function measure(kind: Kind): Promise<Measured> {
     gcCount: number;
     gcTotal: number;
     gcMax: number;
-    gcMajorMax: number;
+    gcMaxKind: string;
     counters: Record<string, number>;
   }>(hubProc, 'loop-stats');
   const c = (k: string) => String(loop.counters[k] ?? '—');
@@ -329,8 +329,8 @@ async function measure(kind: Kind): Promise<Measured> {
     ['chat max (ms)', fmt(Math.max(...chatLat))],
     ['process event-loop delay p99 / max, help + chat (ms)', `${fmt(loop.p99)} / ${fmt(loop.max)}`],
     [
-      'garbage-collection pauses, help + chat: count / total / longest / longest major (ms)',
-      `${loop.gcCount} / ${fmt(loop.gcTotal)} / ${fmt(loop.gcMax)} / ${fmt(loop.gcMajorMax)}`,
+      'garbage-collection pauses, help + chat: count / total / longest (ms, its kind)',
+      `${loop.gcCount} / ${fmt(loop.gcTotal)} / ${fmt(loop.gcMax)} (${loop.gcMaxKind || '—'})`,
     ],
     [
       'queue, help + chat: rounds / pushes / positions sent / most waiting',
