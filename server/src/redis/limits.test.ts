@@ -7,11 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttemptKey, AttemptRule } from '../limits.js';
-import { createLogger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
 import { startRedisServer, type RedisServer } from '../store/redis-server.js';
 import { connectRedis, type RedisLink } from './connection.js';
 import { RedisAttemptCounter, RedisRateLimiter, RedisSlotCounter } from './limits.js';
 import { ready } from './index.js';
+import { RedisPresence } from './presence.js';
 
 const log = createLogger('silent');
 let server: RedisServer;
@@ -146,6 +147,45 @@ describe('Redis counters shared by two nodes', () => {
     // Still two sockets open: one more, not three.
     expect(await slots.acquire('device:r', 3)).not.toBeNull();
     expect(await slots.acquire('device:r', 3)).toBeNull();
+  });
+
+  it('slots: written again when the node writes itself back after Redis was away (it restarted, forgetting them)', async () => {
+    const own = await startRedisServer();
+    const link = connectRedis(own.url, { commandTimeoutMs: 2000, log });
+    try {
+      expect(await ready(link.cmd, 60_000)).toBe(true);
+      const p = prefix();
+      let heartbeatFailed!: () => void;
+      const away = new Promise<void>((r) => (heartbeatFailed = r));
+      const told = { error: () => heartbeatFailed(), warn: () => undefined, info: () => undefined, debug: () => undefined };
+      const presence = new RedisPresence({
+        cmd: link.cmd,
+        sub: link.subscriber('presence'),
+        prefix: p,
+        ttlMs: 60_000,
+        heartbeatMs: 50,
+        log: told as unknown as Logger,
+      });
+      await presence.start();
+      const slots = new RedisSlotCounter(link.cmd, p, presence.nodeId, `${p}presence:nodes`, log);
+      let rejoined: (() => void) | null = null;
+      presence.onRejoined(async () => {
+        await slots.restore();
+        rejoined?.();
+      });
+      expect(await slots.acquire('device:s', 1)).not.toBeNull();
+      const { resume } = await own.crash();
+      await away; // a heartbeat failed: this node knows Redis was away
+      const back = new Promise<void>((r) => (rejoined = r));
+      await resume(); // empty: what it held is gone
+      await back;
+      expect(await link.cmd.zcard(`${p}slot:device:s`)).toBe(1);
+      expect(await slots.acquire('device:s', 1)).toBeNull(); // the socket still open keeps its place
+      await presence.stop();
+    } finally {
+      await link.close();
+      await own.stop();
+    }
   });
 
   it('Redis away: every counter answers from the node’s memory, and from Redis again once it is back', async () => {

@@ -275,7 +275,13 @@ export class RedisSlotCounter implements SlotCounter {
     this.restoring = true; // until it went through: tried again before the next acquire
     const byKey = new Map<string, string[]>();
     for (const [member, k] of this.held) byKey.set(k, [...(byKey.get(k) ?? []), member]);
-    await Promise.all([...byKey].map(([k, members]) => this.redis.zadd(k, ...members.flatMap((m) => [Date.now(), m]))));
+    if (byKey.size > 0) {
+      const batch = this.redis.pipeline();
+      for (const [k, members] of byKey) batch.zadd(k, ...members.flatMap((m) => [Date.now(), m]));
+      const results = (await batch.exec()) ?? [];
+      const failed = results.find(([e]) => e);
+      if (failed) throw failed[0];
+    }
     this.restoring = false;
   }
   private restoring = false;

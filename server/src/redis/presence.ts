@@ -136,7 +136,7 @@ export class RedisPresence extends PresenceBase {
   private stopped = false;
   private failing = false;
   private readonly channel: string;
-  /** Told when Redis no longer knew this node (restarted, or took it for dead) and it wrote itself again. */
+  /** Told when this node wrote itself into Redis again: after Redis was away (it may have restarted) or forgot it. */
   private readonly rejoined: Array<() => Promise<void>> = [];
 
   constructor(private readonly o: RedisPresenceOptions) {
@@ -152,7 +152,7 @@ export class RedisPresence extends PresenceBase {
     });
   }
 
-  /** `fn` runs each time this node writes itself again into a Redis that forgot it (what else the node holds there: socket slots). */
+  /** `fn` runs each time this node writes itself into Redis again (after Redis was away or forgot it): what else the node holds there (socket slots). */
   onRejoined(fn: () => Promise<void>): void {
     this.rejoined.push(fn);
   }
@@ -300,14 +300,17 @@ export class RedisPresence extends PresenceBase {
 
   private async beatOnce(): Promise<void> {
     try {
+      // Written again after a failed write (Redis away: it may have restarted meanwhile) or when forgotten.
+      let rewritten = this.dirty;
       if (this.dirty) await this.sync();
       const [had, seq] = (await BEAT(this.o.cmd, [], this.args(this.o.ttlMs))) as [number, number, number];
       if (!had) {
         // Forgotten (Redis restarted, or this node was taken for dead): write everything again.
         await this.sync();
         this.reload = true;
-        for (const fn of this.rejoined) await fn();
+        rewritten = true;
       }
+      if (rewritten) for (const fn of this.rejoined) await fn();
       if (seq < this.appliedSeq || (this.seenSeq > this.appliedSeq && !this.buffered)) this.reload = true;
       if (this.reload) await this.loadMirror();
       this.seenSeq = seq;
