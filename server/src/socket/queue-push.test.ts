@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HelpRequest, QueueChange, QueuePosition, QueueSnapshot } from '@vigie/common';
-import { createHelp, data, newDevice, newTech, startTestHub } from '../test-support/fixture.js';
+import { code, createHelp, data, newDevice, newTech, startTestHub } from '../test-support/fixture.js';
 import { emitAck, nextEvent } from '../test-support/sockets.js';
 import { testRedisUrl } from '../test-support/store.js';
 import { initialPushState, nextLookDelay, pushStep, toldKey, type PushEffect, type PushEvent, type PushState } from './queue-push.js';
@@ -69,12 +69,16 @@ describe('queue push lifecycle', () => {
   });
 });
 
+/** A hub whose limits let one test enroll tens of devices and send events back to back. */
+const busyHub = () =>
+  startTestHub({
+    socket: { ratePerSecond: 1000, burst: 1000 },
+    enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 10 },
+  });
+
 describe('queue push on a real hub', () => {
   it('a queue longer than one slice of positions: every waiting device is told where it stands after a change, and only when what it reads changes', async () => {
-    const t = await startTestHub({
-      socket: { ratePerSecond: 1000, burst: 1000 },
-      enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 10 },
-    });
+    const t = await busyHub();
     try {
       const devices = await Promise.all(Array.from({ length: 70 }, () => newDevice(t)));
       const requests: HelpRequest[] = [];
@@ -127,10 +131,7 @@ describe('queue push on a real hub', () => {
   });
 
   it('a queue changing many times a second: recomputed at most every 250 ms after the first, each new request heard of at once, the last state pushed', async () => {
-    const t = await startTestHub({
-      socket: { ratePerSecond: 1000, burst: 1000 },
-      enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 10 },
-    });
+    const t = await busyHub();
     try {
       const tech = await newTech(t);
       const devices = await Promise.all(Array.from({ length: 40 }, () => newDevice(t)));
@@ -164,10 +165,7 @@ describe('queue push on a real hub', () => {
   });
 
   it('consoles that ask for changes get only what changed; rebuilt, each push is the whole snapshot the others get', async () => {
-    const t = await startTestHub({
-      socket: { ratePerSecond: 1000, burst: 1000 },
-      enroll: { perMinutePerIp: 1000, failuresPerMinutePerIp: 10 },
-    });
+    const t = await busyHub();
     try {
       const whole = await newTech(t);
       const changes = await newTech(t);
@@ -226,6 +224,15 @@ describe('queue push on a real hub', () => {
       const last = received.at(-1)!;
       expect('change' in last && last.change.changed.map((q) => q.id)).toEqual([requests[5]!.id]);
       expect('change' in last && last.change.positions.map((p) => p.requestId)).toEqual([requests[5]!.id]);
+
+      // A field that is not a yes or no is refused; a hello without it (the same socket) brings whole snapshots back.
+      expect(code(await emitAck(changes.socket, 'tech:hello', { queueChanges: 'yes' }))).toBe('BAD_REQUEST');
+      data(await emitAck(changes.socket, 'tech:hello', {}));
+      const before = received.length;
+      data(await emitAck(devices[0]!.socket, 'help:cancel', { requestId: requests[0]!.id }));
+      await settled();
+      expect(received.length).toBeGreaterThan(before);
+      expect(received.slice(before).every((r) => 'whole' in r)).toBe(true);
       for (const s of [whole.socket, changes.socket, ...devices.map((d) => d.socket)]) s.close();
     } finally {
       await t.close();

@@ -47,8 +47,9 @@ const handlers = (
   | keyof typeof TRIPWIRE_TECH_EVENTS
 > => ({
   'tech:hello': async ({ queueChanges }, { session, actor, socket }) => {
-    // Joined before the snapshot is read: no change made after the read goes unheard.
-    if (queueChanges) void socket.join(rooms.queueChanges);
+    // Joined before the snapshot is read: no change made after the read goes unheard. A hello
+    // without it (the same socket saying hello again) gets whole snapshots again.
+    void (queueChanges ? socket.join(rooms.queueChanges) : socket.leave(rooms.queueChanges));
     const [queue, mine] = await Promise.all([rt.snapshot(), s.help.listMine(actor.id)]);
     for (const r of mine) void socket.join(rooms.request(r.id));
     return { technician: session.technician, queue, mine };
