@@ -33,6 +33,19 @@ afterAll(async () => {
 });
 
 const prefix = () => `t-${randomUUID().slice(0, 8)}:`;
+
+/** A Redis server of the test's own (it crashes it) and a connection to it, both gone afterwards. */
+async function onOwnRedis(test: (own: RedisServer, link: RedisLink) => Promise<void>): Promise<void> {
+  const own = await startRedisServer();
+  const link = connectRedis(own.url, { commandTimeoutMs: 2000, log });
+  try {
+    expect(await ready(link.cmd, 60_000)).toBe(true);
+    await test(own, link);
+  } finally {
+    await link.close();
+    await own.stop();
+  }
+}
 const rule: AttemptRule = { free: 3, baseDelayMs: 60_000, maxDelayMs: 600_000, forgetAfterMs: 600_000, maxInFlight: 2 };
 
 describe('Redis counters shared by two nodes', () => {
@@ -150,10 +163,7 @@ describe('Redis counters shared by two nodes', () => {
   });
 
   it('slots: written again when the node writes itself back after Redis was away (it restarted, forgetting them)', async () => {
-    const own = await startRedisServer();
-    const link = connectRedis(own.url, { commandTimeoutMs: 2000, log });
-    try {
-      expect(await ready(link.cmd, 60_000)).toBe(true);
+    await onOwnRedis(async (own, link) => {
       const p = prefix();
       let heartbeatFailed!: () => void;
       const away = new Promise<void>((r) => (heartbeatFailed = r));
@@ -182,17 +192,11 @@ describe('Redis counters shared by two nodes', () => {
       expect(await link.cmd.zcard(`${p}slot:device:s`)).toBe(1);
       expect(await slots.acquire('device:s', 1)).toBeNull(); // the socket still open keeps its place
       await presence.stop();
-    } finally {
-      await link.close();
-      await own.stop();
-    }
+    });
   });
 
   it('Redis away: every counter answers from the node’s memory, and from Redis again once it is back', async () => {
-    const own = await startRedisServer();
-    const link = connectRedis(own.url, { commandTimeoutMs: 2000, log });
-    try {
-      expect(await ready(link.cmd, 60_000)).toBe(true);
+    await onOwnRedis(async (own, link) => {
       const p = prefix();
       const limiter = new RedisRateLimiter(link.cmd, p, log);
       const attempts = new RedisAttemptCounter(link.cmd, p, log);
@@ -213,9 +217,6 @@ describe('Redis counters shared by two nodes', () => {
       expect(await ready(link.cmd, 60_000)).toBe(true);
       expect(await limiter.take('k', { ratePerSecond: 0.01, burst: 3 })).toBe(0);
       expect(await link.cmd.exists(`${p}rl:k`)).toBe(1);
-    } finally {
-      await link.close();
-      await own.stop();
-    }
+    });
   });
 });

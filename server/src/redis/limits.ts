@@ -265,6 +265,8 @@ export class RedisSlotCounter implements SlotCounter {
   private unreleased: Array<[string, string]> = [];
   /** The slots this node's sockets hold (member → its key), to write again into a Redis that forgot them. */
   private readonly held = new Map<string, string>();
+  /** A restore Redis refused: tried again before the next acquire. */
+  private restoring = false;
 
   /**
    * Writes this node's slots again (Redis restarted, or took the node for dead and dropped them):
@@ -272,19 +274,15 @@ export class RedisSlotCounter implements SlotCounter {
    * on the node's memory while Redis was away are written too.
    */
   async restore(): Promise<void> {
-    this.restoring = true; // until it went through: tried again before the next acquire
-    const byKey = new Map<string, string[]>();
-    for (const [member, k] of this.held) byKey.set(k, [...(byKey.get(k) ?? []), member]);
-    if (byKey.size > 0) {
+    this.restoring = true;
+    if (this.held.size > 0) {
       const batch = this.redis.pipeline();
-      for (const [k, members] of byKey) batch.zadd(k, ...members.flatMap((m) => [Date.now(), m]));
-      const results = (await batch.exec()) ?? [];
-      const failed = results.find(([e]) => e);
+      for (const [member, k] of this.held) batch.zadd(k, Date.now(), member);
+      const failed = ((await batch.exec()) ?? []).find(([e]) => e);
       if (failed) throw failed[0];
     }
     this.restoring = false;
   }
-  private restoring = false;
 
   async acquire(key: string, max: number): Promise<(() => void) | null> {
     const member = `${this.nodeId}|${randomUUID()}`;

@@ -23,12 +23,16 @@ const tmp = () => {
   return d;
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+/** A log file to sync, in a fresh folder. */
+const logFile = () => {
+  const file = join(tmp(), 'log');
+  writeFileSync(file, 'x');
+  return file;
+};
 
 describe('GroupCommit', () => {
   it('covers the commits of one turn with one fsync, and answers at once when nothing is pending', async () => {
-    const file = join(tmp(), 'log');
-    writeFileSync(file, 'x');
-    const gc = new GroupCommit(file);
+    const gc = new GroupCommit(logFile());
     await gc.durable(); // nothing committed: no sync
     expect(gc.stats()).toEqual({ committed: 0, synced: 0, syncs: 0 });
     for (let i = 0; i < 50; i++) gc.commit();
@@ -41,10 +45,8 @@ describe('GroupCommit', () => {
     await gc.close();
   });
 
-  it('a commit made while a sync runs waits for the next one', async () => {
-    const file = join(tmp(), 'log');
-    writeFileSync(file, 'x');
-    const gc = new GroupCommit(file);
+  it('a commit made while a sync runs gets a sync of its own; both are acknowledged in order', async () => {
+    const gc = new GroupCommit(logFile());
     gc.commit();
     const first = gc.durable();
     // Let the first sync start (it is scheduled after this turn), then commit again.
@@ -89,14 +91,17 @@ function heldDisk() {
   };
 }
 
+/** A group commit over a fresh log file whose fsyncs the test ends (heldDisk). */
+function onHeldDisk() {
+  const disk = heldDisk();
+  return { gc: new GroupCommit(logFile(), undefined, disk.fsync), disk };
+}
+
 describe('GroupCommit with a slow disk', () => {
   const turn = () => new Promise<void>((r) => setImmediate(r));
 
   it('a commit made while a sync runs starts its own at once; both count in the order they started', async () => {
-    const file = join(tmp(), 'log');
-    writeFileSync(file, 'x');
-    const disk = heldDisk();
-    const gc = new GroupCommit(file, undefined, disk.fsync);
+    const { gc, disk } = onHeldDisk();
     const order: string[] = [];
     gc.commit();
     void gc.durable().then(() => order.push('first'));
@@ -117,10 +122,7 @@ describe('GroupCommit with a slow disk', () => {
   });
 
   it('a failed sync fails those already running too (its error is reported once); later commits try again', async () => {
-    const file = join(tmp(), 'log');
-    writeFileSync(file, 'x');
-    const disk = heldDisk();
-    const gc = new GroupCommit(file, undefined, disk.fsync);
+    const { gc, disk } = onHeldDisk();
     gc.commit();
     const first = gc.durable();
     await disk.until(1);
@@ -144,10 +146,7 @@ describe('GroupCommit with a slow disk', () => {
   });
 
   it('runs at most three syncs at once; the commits that came meanwhile share the next one', async () => {
-    const file = join(tmp(), 'log');
-    writeFileSync(file, 'x');
-    const disk = heldDisk();
-    const gc = new GroupCommit(file, undefined, disk.fsync);
+    const { gc, disk } = onHeldDisk();
     const done: Array<Promise<void>> = [];
     for (let i = 0; i < 6; i++) {
       gc.commit();
@@ -297,8 +296,7 @@ describe('dispatch and the adapter, through the outbound line', () => {
   });
 
   it('a real group commit: a message waits for the sync of the commits made before it, a refused sync answers INTERNAL', async () => {
-    const file = join(tmp(), 'log');
-    writeFileSync(file, 'x');
+    const file = logFile();
     const gc = new GroupCommit(file);
     const order: string[] = [];
     gc.after(() => order.push('nothing pending: at once'));
